@@ -1,0 +1,271 @@
+"""A submitted report as a case: who may see or handle it, its checklist, follow-ups, closing.
+
+Access is decided here, from the viewer, and nowhere else:
+- the reporter sees their own case (checklist in plain language);
+- people alerted about it (not removed from an internal case) see and handle it;
+- the municipal director of its municipality sees the case header and checklist (they
+  own the police-report step), never the report text.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import Keyring
+from storage.errors import NotFound
+from storage.models import (
+    Alert,
+    AlertRecipient,
+    ChecklistAnswer,
+    FollowUp,
+    Report,
+    ReportStatus,
+    Role,
+)
+from storage.viewer import Viewer
+
+REF_SHAPE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    CHECKLIST = 1  # header and checklist only (municipal director)
+    OWN = 2  # the reporter
+    HANDLER = 3  # alerted recipient: full report, checklist, follow-ups, closing
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    answer: str
+    comment: str | None
+    answered_by: int | None
+    answered_at: datetime
+
+
+class CaseRepo:
+    """Cases on behalf of a viewer. Never commits."""
+
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        self.session = session
+        self.keyring = keyring
+
+    async def access(self, viewer: Viewer, report: Report) -> Access:
+        if viewer.person_id is None or report.status is ReportStatus.DRAFT:
+            return Access.NONE
+        if not viewer.registered:  # revoked or never registered: at most their own case
+            return Access.OWN if report.reporter_id == viewer.person_id else Access.NONE
+        recipient = (
+            await self.session.scalars(
+                select(AlertRecipient.id)
+                .join(Alert, Alert.id == AlertRecipient.alert_id)
+                .where(
+                    Alert.report_id == report.id,
+                    AlertRecipient.person_id == viewer.person_id,
+                    AlertRecipient.removed.is_(False),
+                    AlertRecipient.notified_at.is_not(None),
+                )
+            )
+        ).first()
+        if recipient is not None:
+            return Access.HANDLER
+        if report.reporter_id == viewer.person_id:
+            return Access.OWN
+        if (
+            viewer.role is Role.MUNICIPAL_DIRECTOR
+            and viewer.municipality_id is not None
+            and viewer.municipality_id == report.municipality_id
+            and report.category != "internal"
+        ):
+            return Access.CHECKLIST
+        return Access.NONE
+
+    async def by_ref(self, viewer: Viewer, ref: str) -> tuple[Report, Access]:
+        """Return a case by its reference if the viewer may see it (else NotFound)."""
+        normalised = ref.strip().upper().replace(" ", "")
+        if len(normalised) == 8 and "-" not in normalised:
+            normalised = f"{normalised[:4]}-{normalised[4:]}"
+        if not REF_SHAPE.fullmatch(normalised):
+            raise NotFound("case")  # not a reference at all (e.g. a NUL byte PostgreSQL refuses)
+        report = (
+            await self.session.scalars(select(Report).where(Report.ref == normalised))
+        ).first()
+        if report is None:
+            raise NotFound("case")
+        level = await self.access(viewer, report)
+        if level is Access.NONE:
+            raise NotFound("case")
+        return report, level
+
+    async def by_id(self, viewer: Viewer, report_id: str, minimum: Access) -> Report:
+        report = await self.session.get(Report, report_id)
+        if report is None or await self.access(viewer, report) < minimum:
+            raise NotFound("case")
+        return report
+
+    # --- checklist ---------------------------------------------------------------------
+
+    async def checklist(self, report: Report) -> dict[str, ItemState]:
+        """Return the latest answer per checklist item."""
+        rows = await self.session.scalars(
+            select(ChecklistAnswer)
+            .where(ChecklistAnswer.report_id == report.id)
+            .order_by(ChecklistAnswer.answered_at, ChecklistAnswer.id)
+        )
+        state: dict[str, ItemState] = {}
+        for row in rows:
+            comment = (
+                self.keyring.open(
+                    row.comment, table="checklist_answer", column="comment", row=row.id
+                ).decode()
+                if row.comment
+                else None
+            )
+            state[row.item_id] = ItemState(row.answer, comment, row.answered_by, row.answered_at)
+        return state
+
+    async def answer_item(
+        self,
+        viewer: Viewer,
+        report: Report,
+        item_id: str,
+        answer: str,
+        comment: str | None,
+        now: datetime,
+    ) -> None:
+        """Record an answer (who and when): by people who handle the case, the municipal
+        director, or the targeted person (the routine makes them responsible for some items)."""
+        if await self.access(viewer, report) is Access.NONE:
+            raise NotFound("case")
+        if report.status is ReportStatus.CLOSED:
+            raise NotFound("open case")
+        row = ChecklistAnswer(
+            report_id=report.id,
+            item_id=item_id,
+            answer=answer,
+            answered_by=viewer.person_id,
+            answered_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        if comment:
+            row.comment = self.keyring.seal(
+                comment.encode(), table="checklist_answer", column="comment", row=row.id
+            )
+
+    # --- follow-ups --------------------------------------------------------------------
+
+    async def followups(self, report: Report) -> dict[int, FollowUp]:
+        rows = await self.session.scalars(select(FollowUp).where(FollowUp.report_id == report.id))
+        return {row.number: row for row in rows}
+
+    def notes_of(self, row: FollowUp) -> dict[str, Any]:
+        if row.notes is None:
+            return {}
+        value = self.keyring.open_json(row.notes, table="followup", column="notes", row=row.id)
+        return value if isinstance(value, dict) else {}
+
+    async def _followup(self, report: Report, number: int) -> FollowUp:
+        row = (await self.followups(report)).get(number)
+        if row is None:
+            row = FollowUp(report_id=report.id, number=number, status="planned")
+            self.session.add(row)
+            await self.session.flush()
+        return row
+
+    async def document_followup(
+        self,
+        viewer: Viewer,
+        report: Report,
+        number: int,
+        notes: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        if await self.access(viewer, report) is not Access.HANDLER:
+            raise NotFound("case")
+        row = await self._followup(report, number)
+        row.status, row.documented_by, row.documented_at = "documented", viewer.person_id, now
+        row.notes = self.keyring.seal_json(notes, table="followup", column="notes", row=row.id)
+
+    async def save_followup_notes(
+        self, viewer: Viewer, report: Report, number: int, notes: dict[str, Any]
+    ) -> None:
+        """Keep what has been written about a follow-up so far (sealed), not yet final."""
+        if await self.access(viewer, report) is not Access.HANDLER:
+            raise NotFound("case")
+        row = await self._followup(report, number)
+        row.notes = self.keyring.seal_json(notes, table="followup", column="notes", row=row.id)
+
+    async def plan_followup(
+        self, viewer: Viewer, report: Report, number: int, when: datetime | None
+    ) -> None:
+        """Plan follow-up ``number`` for ``when``; None records 'not needed'."""
+        if await self.access(viewer, report) is not Access.HANDLER:
+            raise NotFound("case")
+        row = await self._followup(report, number)
+        if row.status == "documented":
+            return
+        row.status = "planned" if when else "not_needed"
+        row.planned_for = when
+
+    # --- closing -----------------------------------------------------------------------
+
+    async def close(
+        self, viewer: Viewer, report: Report, evaluation: dict[str, Any], now: datetime
+    ) -> None:
+        """Close the case with the form's evaluation; closed cases get no more nudges."""
+        if await self.access(viewer, report) is not Access.HANDLER or viewer.role not in (
+            Role.PARTY_SECURITY,
+            Role.MUNICIPAL_SECURITY,
+        ):
+            raise NotFound("case")
+        report.status = ReportStatus.CLOSED
+        report.closed_at, report.closed_by = now, viewer.person_id
+        report.evaluation = self.keyring.seal_json(
+            evaluation, table="report", column="evaluation", row=report.id
+        )
+
+    async def save_evaluation(
+        self, viewer: Viewer, report: Report, evaluation: dict[str, Any]
+    ) -> None:
+        """Keep the closing evaluation written so far (sealed)."""
+        if await self.access(viewer, report) is not Access.HANDLER:
+            raise NotFound("case")
+        report.evaluation = self.keyring.seal_json(
+            evaluation, table="report", column="evaluation", row=report.id
+        )
+
+    def evaluation_of(self, report: Report) -> dict[str, Any]:
+        if report.evaluation is None:
+            return {}
+        value = self.keyring.open_json(
+            report.evaluation, table="report", column="evaluation", row=report.id
+        )
+        return value if isinstance(value, dict) else {}
+
+    async def handlers(self, report: Report) -> list[int]:
+        """People who handle the case: who acknowledged first, else everyone notified."""
+        alerts = (
+            await self.session.scalars(
+                select(Alert).where(Alert.report_id == report.id).order_by(Alert.created_at)
+            )
+        ).all()
+        for alert in alerts:
+            if alert.acknowledged_by is not None:
+                return [alert.acknowledged_by]
+        ids = await self.session.scalars(
+            select(AlertRecipient.person_id)
+            .join(Alert, Alert.id == AlertRecipient.alert_id)
+            .where(
+                Alert.report_id == report.id,
+                AlertRecipient.removed.is_(False),
+                AlertRecipient.notified_at.is_not(None),
+            )
+        )
+        return list(dict.fromkeys(ids))

@@ -1,0 +1,86 @@
+"""Conversation state per person, and the ids of events already handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import Keyring
+from storage.models import Conversation, HandledEvent
+from storage.viewer import Viewer
+
+
+class ConversationRepo:
+    """Loads and stores the viewer's own conversation row. Never commits."""
+
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        self.session = session
+        self.keyring = keyring
+
+    def prompt_of(self, row: Conversation) -> dict[str, Any] | None:
+        """Return the open prompt (sealed at rest: it may quote the person's answers)."""
+        if row.prompt is None:
+            return None
+        value = self.keyring.open_json(
+            row.prompt, table="conversation", column="prompt", row=row.person_id
+        )
+        return value if isinstance(value, dict) else None
+
+    async def load(self, viewer: Viewer) -> Conversation:
+        """Return the viewer's conversation, creating an idle one on first contact."""
+        assert viewer.person_id is not None  # noqa: S101 - a programming error, not input
+        row = await self.session.get(Conversation, viewer.person_id, with_for_update=False)
+        if row is None:
+            row = Conversation(person_id=viewer.person_id, step=0, data={})
+            self.session.add(row)
+        return row
+
+    def save(
+        self,
+        row: Conversation,
+        *,
+        flow: str | None,
+        state: str | None,
+        prompt: dict[str, Any] | None,
+        data: dict[str, Any],
+        new_step: bool,
+        now: datetime,
+    ) -> None:
+        """Record the next state; a new prompt gets a new step so old buttons go stale."""
+        row.flow, row.state, row.data = flow, state, dict(data)
+        if new_step:
+            row.step = (row.step or 0) + 1
+            row.prompt = (
+                None
+                if prompt is None
+                else self.keyring.seal_json(
+                    prompt, table="conversation", column="prompt", row=row.person_id
+                )
+            )
+        row.updated_at = now
+
+
+class HandledEventRepo:
+    """Remembers handled inbound event ids so a redelivered event is not applied twice."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def seen(self, event_id: str) -> bool:
+        return (
+            await self.session.scalars(
+                select(HandledEvent.event_id).where(HandledEvent.event_id == event_id)
+            )
+        ).first() is not None
+
+    def remember(self, event_id: str) -> None:
+        self.session.add(HandledEvent(event_id=event_id))
+
+    async def forget_before(self, cutoff: Any) -> int:
+        result = await self.session.execute(
+            delete(HandledEvent).where(HandledEvent.handled_at < cutoff)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

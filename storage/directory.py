@@ -1,0 +1,315 @@
+"""The organisation directory: municipalities, parties, people and channel bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from storage.errors import NotFound
+from storage.models import ChannelBinding, Municipality, Party, Person, Role
+from storage.viewer import Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCard:
+    """A person one may call: only what is needed to reach them."""
+
+    person_id: int
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """The people and numbers a viewer may see when they need help."""
+
+    municipality_name: str | None
+    security_unit_phone: str | None
+    switchboard_phone: str | None
+    party_name: str | None
+    party_security: tuple[ContactCard, ...]
+    municipal_security: tuple[ContactCard, ...]
+
+
+def _card(person: Person) -> ContactCard:
+    return ContactCard(person.id, person.display_name or person.handle, person.phone)
+
+
+class DirectoryRepo:
+    """Reads and writes the directory on behalf of a viewer. Never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def person_for_address(self, channel: str, address: str) -> Person | None:
+        """Return the person bound to a transport address, if any."""
+        stmt = (  # one query on every event: party and municipality come in the same row
+            select(Person)
+            .options(joinedload(Person.party), joinedload(Person.municipality))
+            .join(ChannelBinding, ChannelBinding.person_id == Person.id)
+            .where(ChannelBinding.channel == channel, ChannelBinding.address == address)
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def person_by_handle(self, handle: str) -> Person | None:
+        return (
+            await self.session.scalars(
+                select(Person)
+                .options(selectinload(Person.party), selectinload(Person.municipality))
+                .where(Person.handle == handle)
+            )
+        ).one_or_none()
+
+    async def person(self, person_id: int) -> Person:
+        person = await self.session.get(Person, person_id)
+        if person is None:
+            raise NotFound("person")
+        return person
+
+    async def bind(self, channel: str, address: str, person: Person) -> None:
+        """Bind a transport address to a person (replacing an earlier binding)."""
+        existing = (
+            await self.session.scalars(
+                select(ChannelBinding).where(
+                    ChannelBinding.channel == channel, ChannelBinding.address == address
+                )
+            )
+        ).one_or_none()
+        if existing is None:
+            self.session.add(ChannelBinding(channel=channel, address=address, person_id=person.id))
+        else:
+            existing.person_id = person.id
+
+    async def addresses(self, person_id: int) -> dict[str, str]:
+        """Return the person's transport addresses by channel."""
+        rows = await self.session.execute(
+            select(ChannelBinding.channel, ChannelBinding.address).where(
+                ChannelBinding.person_id == person_id
+            )
+        )
+        return {channel: address for channel, address in rows}
+
+    async def create_unregistered(self, handle: str, locale: str | None) -> Person:
+        """Create a person with no role in the directory (they can still get help)."""
+        person = Person(handle=handle, role=Role.UNREGISTERED, locale=locale)
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
+    async def set_locale(self, viewer: Viewer, locale: str) -> None:
+        """Remember the viewer's language."""
+        if viewer.person_id is None:
+            raise NotFound("person")
+        person = await self.person(viewer.person_id)
+        person.locale = locale
+
+    async def contacts_for(self, viewer: Viewer) -> Contacts:
+        """Return the security contacts the viewer may see: own party, own municipality."""
+        if viewer.municipality_id is None or not viewer.registered:
+            return Contacts(None, None, None, None, (), ())
+        municipality = await self.session.get(Municipality, viewer.municipality_id)
+        if municipality is None:
+            raise NotFound("municipality")
+        party = await self.session.get(Party, viewer.party_id) if viewer.party_id else None
+        party_security: Sequence[Person] = ()
+        if party is not None:
+            party_security = (
+                await self.session.scalars(
+                    select(Person)
+                    .where(
+                        Person.role == Role.PARTY_SECURITY,
+                        Person.party_id == party.id,
+                        Person.municipality_id == municipality.id,
+                        Person.id != viewer.person_id,
+                    )
+                    .order_by(Person.id)
+                )
+            ).all()
+        unit = (
+            await self.session.scalars(
+                select(Person)
+                .where(
+                    Person.role == Role.MUNICIPAL_SECURITY,
+                    Person.municipality_id == municipality.id,
+                    Person.id != viewer.person_id,
+                )
+                .order_by(Person.id)
+            )
+        ).all()
+        return Contacts(
+            municipality_name=municipality.name,
+            security_unit_phone=municipality.security_unit_phone,
+            switchboard_phone=municipality.switchboard_phone,
+            party_name=party.name if party else None,
+            party_security=tuple(_card(p) for p in party_security),
+            municipal_security=tuple(_card(p) for p in unit),
+        )
+
+    async def municipalities(self) -> list[tuple[str, str]]:
+        """Return (key, name) of every municipality (published information)."""
+        rows = await self.session.execute(
+            select(Municipality.key, Municipality.name).order_by(Municipality.name)
+        )
+        return [(key, name) for key, name in rows]
+
+    async def municipality_by_key(self, key: str) -> Municipality | None:
+        return (
+            await self.session.scalars(select(Municipality).where(Municipality.key == key))
+        ).one_or_none()
+
+    async def party_by_key(self, municipality_id: int, key: str) -> Party | None:
+        return (
+            await self.session.scalars(
+                select(Party).where(Party.municipality_id == municipality_id, Party.key == key)
+            )
+        ).one_or_none()
+
+    async def municipality_id(self, key: str) -> int | None:
+        row = await self.municipality_by_key(key)
+        return row.id if row else None
+
+    async def party_security(
+        self, municipality_id: int | None, party_id: int | None
+    ) -> list[ContactCard]:
+        """Return the security contacts of a party in a municipality, first appointed first."""
+        if municipality_id is None or party_id is None:
+            return []
+        rows = await self.session.scalars(
+            select(Person)
+            .where(
+                Person.role == Role.PARTY_SECURITY,
+                Person.party_id == party_id,
+                Person.municipality_id == municipality_id,
+            )
+            .order_by(Person.id)
+        )
+        return [_card(p) for p in rows]
+
+    async def municipal_security(self, municipality_id: int | None) -> list[ContactCard]:
+        """Return the people of a municipality's security unit."""
+        if municipality_id is None:
+            return []
+        rows = await self.session.scalars(
+            select(Person)
+            .where(
+                Person.role == Role.MUNICIPAL_SECURITY, Person.municipality_id == municipality_id
+            )
+            .order_by(Person.id)
+        )
+        return [_card(p) for p in rows]
+
+    async def describe(
+        self, viewer: Viewer, person_id: int
+    ) -> tuple[ContactCard, str | None, str | None]:
+        """Return a person's card with party and municipality names (for an alert)."""
+        person = (
+            await self.session.scalars(
+                select(Person)
+                .where(Person.id == person_id)
+                .options(selectinload(Person.party), selectinload(Person.municipality))
+            )
+        ).one_or_none()
+        if person is None:
+            raise NotFound("person")
+        party = person.party.name if person.party else None
+        municipality = person.municipality.name if person.municipality else None
+        return _card(person), party, municipality
+
+    # --- administration (the operator's CLI) -------------------------------------------
+
+    async def upsert_municipality(
+        self,
+        viewer: Viewer,
+        key: str,
+        name: str,
+        unit_phone: str,
+        switchboard: str | None,
+        pack: str = "oxelosund",
+    ) -> Municipality:
+        _require_admin(viewer)
+        row = (
+            await self.session.scalars(select(Municipality).where(Municipality.key == key))
+        ).one_or_none()
+        if row is None:
+            row = Municipality(key=key)
+            self.session.add(row)
+        row.name, row.security_unit_phone, row.switchboard_phone = name, unit_phone, switchboard
+        row.pack = pack
+        await self.session.flush()
+        return row
+
+    async def upsert_party(
+        self,
+        viewer: Viewer,
+        municipality: Municipality,
+        key: str,
+        name: str,
+        pack: str | None = None,
+    ) -> Party:
+        _require_admin(viewer)
+        row = (
+            await self.session.scalars(
+                select(Party).where(Party.municipality_id == municipality.id, Party.key == key)
+            )
+        ).one_or_none()
+        if row is None:
+            row = Party(municipality_id=municipality.id, key=key)
+            self.session.add(row)
+        row.name, row.pack = name, pack
+        await self.session.flush()
+        return row
+
+    async def upsert_person(
+        self,
+        viewer: Viewer,
+        *,
+        handle: str,
+        name: str,
+        role: Role,
+        municipality: Municipality | None,
+        party: Party | None,
+        phone: str | None,
+        locale: str | None,
+    ) -> Person:
+        _require_admin(viewer)
+        row = await self.person_by_handle(handle)
+        if row is None:
+            row = Person(handle=handle)
+            self.session.add(row)
+        row.display_name, row.role, row.phone = name, role, phone
+        if row.revoked_at is not None:  # revoked: only a new invitation gives a role back
+            row.role = Role.UNREGISTERED
+        row.municipality_id = municipality.id if municipality else None
+        row.party_id = party.id if party else None
+        if locale is not None:
+            row.locale = locale
+        await self.session.flush()
+        return row
+
+    async def listing(self, viewer: Viewer) -> list[tuple[str, str, str, str]]:
+        """Return (handle, role, party, municipality) for every directory person."""
+        _require_admin(viewer)
+        stmt = (
+            select(Person)
+            .where(Person.role != Role.UNREGISTERED)
+            .options(selectinload(Person.party), selectinload(Person.municipality))
+            .order_by(Person.handle)
+        )
+        return [
+            (
+                p.handle,
+                p.role.value,
+                p.party.key if p.party else "-",
+                p.municipality.key if p.municipality else "-",
+            )
+            for p in (await self.session.scalars(stmt)).all()
+        ]
+
+
+def _require_admin(viewer: Viewer) -> None:
+    if not viewer.is_admin:
+        raise NotFound("directory administration")

@@ -1,0 +1,108 @@
+"""The outbox: messages to other people, written with their cause, delivered after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChannelBinding, OutboxMessage, OutboxStatus
+
+URGENT = 0
+CONVERSATION = 3
+ROUTINE = 7
+
+
+class OutboxRepo:
+    """Queues and claims outgoing messages. Never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def enqueue(
+        self,
+        recipient_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        priority: int,
+        now: datetime,
+    ) -> OutboxMessage:
+        row = OutboxMessage(
+            recipient_id=recipient_id,
+            kind=kind,
+            payload=payload,
+            priority=priority,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            created_at=now,
+            due_at=now,
+        )
+        self.session.add(row)
+        return row
+
+    async def claim(
+        self,
+        now: datetime,
+        *,
+        lease: timedelta,
+        limit: int,
+        channel: str | None = None,
+        recipient_id: int | None = None,
+        skip_locked: bool = False,
+        max_priority: int | None = None,
+    ) -> Sequence[OutboxMessage]:
+        """Claim due messages (most urgent first) for a channel or one recipient; with
+        ``max_priority``, only messages at least that urgent."""
+        stmt = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.due_at <= now,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .order_by(OutboxMessage.priority, OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if recipient_id is not None:
+            stmt = stmt.where(OutboxMessage.recipient_id == recipient_id)
+        if max_priority is not None:
+            stmt = stmt.where(OutboxMessage.priority <= max_priority)
+        if channel is not None:
+            stmt = stmt.where(
+                select(ChannelBinding.id)
+                .where(
+                    and_(
+                        ChannelBinding.person_id == OutboxMessage.recipient_id,
+                        ChannelBinding.channel == channel,
+                    )
+                )
+                .exists()
+            )
+        if skip_locked:
+            stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
+        rows = (await self.session.scalars(stmt)).all()
+        for row in rows:
+            row.claimed_until = now + lease
+            row.attempts += 1
+        return rows
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        row = await self.session.get(OutboxMessage, message_id)
+        if row is not None:
+            row.status, row.sent_at, row.claimed_until = OutboxStatus.SENT, now, None
+
+    async def retry_later(self, message_id: int, due: datetime, error: str) -> None:
+        row = await self.session.get(OutboxMessage, message_id)
+        if row is not None:
+            row.due_at, row.claimed_until, row.last_error = due, None, error[:200]
+
+    async def give_up(self, message_id: int, now: datetime, error: str) -> None:
+        row = await self.session.get(OutboxMessage, message_id)
+        if row is not None:
+            row.status, row.claimed_until, row.last_error = OutboxStatus.FAILED, None, error[:200]
+            row.sent_at = None
+            row.due_at = now

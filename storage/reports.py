@@ -1,0 +1,227 @@
+"""Incident reports and their evidence. Answers and files are sealed; the viewer decides access."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import Keyring
+from storage.errors import NotFound
+from storage.models import Alert, AlertRecipient, Evidence, Report, ReportStatus
+from storage.viewer import Viewer
+
+REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+
+
+def new_reference() -> str:
+    """Return a random, non-sequential reference such as 'K7M4-QX2P'."""
+    chars = "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceInfo:
+    """What may be shown about a piece of evidence without opening it."""
+
+    id: str
+    kind: str
+    size: int
+    sha256: str
+    received_at: datetime
+
+
+class ReportRepo:
+    """Drafts, submission and evidence for the viewer's own reports. Never commits."""
+
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        self.session = session
+        self.keyring = keyring
+
+    # --- access ------------------------------------------------------------------------
+
+    @staticmethod
+    def _own(viewer: Viewer, report: Report) -> bool:
+        return viewer.person_id is not None and report.reporter_id == viewer.person_id
+
+    async def get(self, viewer: Viewer, report_id: str) -> Report:
+        """Return one of the viewer's own reports."""
+        report = await self.session.get(Report, report_id)
+        if report is None or not self._own(viewer, report):
+            raise NotFound("report")
+        return report
+
+    async def readable(self, viewer: Viewer, report_id: str) -> Report | None:
+        """Return a submitted report the viewer may read: their own, or one they were
+        alerted to (and not removed from); None otherwise."""
+        report = await self.session.get(Report, report_id)
+        if report is None or report.status is ReportStatus.DRAFT or viewer.person_id is None:
+            return None
+        if self._own(viewer, report):
+            return report
+        if not viewer.registered:  # a revoked contact loses access at once
+            return None
+        allowed = (
+            await self.session.scalars(
+                select(AlertRecipient.id)
+                .join(Alert, Alert.id == AlertRecipient.alert_id)
+                .where(
+                    Alert.report_id == report_id,
+                    AlertRecipient.person_id == viewer.person_id,
+                    AlertRecipient.removed.is_(False),
+                    AlertRecipient.notified_at.is_not(None),
+                )
+            )
+        ).first()
+        return report if allowed is not None else None
+
+    async def draft(self, viewer: Viewer) -> Report | None:
+        """Return the viewer's unfinished report, if any (the newest)."""
+        if viewer.person_id is None:
+            return None
+        stmt = (
+            select(Report)
+            .where(Report.reporter_id == viewer.person_id, Report.status == ReportStatus.DRAFT)
+            .order_by(Report.updated_at.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def latest_submitted(self, viewer: Viewer) -> Report | None:
+        """Return the viewer's most recently submitted report."""
+        if viewer.person_id is None:
+            return None
+        stmt = (
+            select(Report)
+            .where(Report.reporter_id == viewer.person_id, Report.status != ReportStatus.DRAFT)
+            .order_by(Report.submitted_at.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    # --- drafts ------------------------------------------------------------------------
+
+    async def create_draft(
+        self,
+        viewer: Viewer,
+        *,
+        pack: str,
+        municipality_id: int | None,
+        party_id: int | None,
+        now: datetime,
+    ) -> Report:
+        """Start a new draft for the viewer (the targeted person defaults to them)."""
+        if viewer.person_id is None:
+            raise NotFound("person")
+        report_id = uuid.uuid4().hex
+        ref = new_reference()
+        while (await self.session.scalars(select(Report.id).where(Report.ref == ref))).first():
+            ref = new_reference()
+        report = Report(
+            id=report_id,
+            ref=ref,
+            status=ReportStatus.DRAFT,
+            reporter_id=viewer.person_id,
+            targeted_id=viewer.person_id,
+            municipality_id=municipality_id,
+            party_id=party_id,
+            pack=pack,
+            unverified=not viewer.registered,
+            answers=self.keyring.seal_json({}, table="report", column="answers", row=report_id),
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(report)
+        await self.session.flush()
+        return report
+
+    def answers(self, report: Report) -> dict[str, Any]:
+        value = self.keyring.open_json(
+            report.answers, table="report", column="answers", row=report.id
+        )
+        return value if isinstance(value, dict) else {}
+
+    def save_answers(self, report: Report, answers: dict[str, Any], now: datetime) -> None:
+        """Store the answers (sealed) the moment they arrive."""
+        report.answers = self.keyring.seal_json(
+            answers, table="report", column="answers", row=report.id
+        )
+        report.updated_at = now
+
+    async def discard(self, viewer: Viewer, report: Report) -> None:
+        """Delete a draft and its evidence."""
+        if not self._own(viewer, report) or report.status is not ReportStatus.DRAFT:
+            raise NotFound("draft")
+        await self.session.delete(report)
+        await self.session.flush()
+
+    async def submit(self, viewer: Viewer, report: Report, now: datetime) -> str:
+        """Turn the draft into a submitted case; return its reference."""
+        if not self._own(viewer, report) or report.status is not ReportStatus.DRAFT:
+            raise NotFound("draft")
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = now
+        report.updated_at = now
+        return report.ref
+
+    # --- evidence ----------------------------------------------------------------------
+
+    async def add_evidence(
+        self,
+        viewer: Viewer,
+        report: Report,
+        *,
+        kind: str,
+        content: bytes,
+        meta: dict[str, Any],
+        now: datetime,
+    ) -> EvidenceInfo:
+        """Keep a file with the report: sealed content, its size and SHA-256."""
+        if not self._own(viewer, report):
+            raise NotFound("report")
+        evidence_id = uuid.uuid4().hex
+        row = Evidence(
+            id=evidence_id,
+            report_id=report.id,
+            kind=kind,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            received_at=now,
+            meta=self.keyring.seal_json(meta, table="evidence", column="meta", row=evidence_id),
+            content=self.keyring.seal(content, table="evidence", column="content", row=evidence_id),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return EvidenceInfo(row.id, row.kind, row.size, row.sha256, row.received_at)
+
+    async def evidence(self, viewer: Viewer, report: Report) -> list[EvidenceInfo]:
+        if not self._own(viewer, report):
+            raise NotFound("report")
+        rows = await self.session.execute(
+            select(Evidence.id, Evidence.kind, Evidence.size, Evidence.sha256, Evidence.received_at)
+            .where(Evidence.report_id == report.id)
+            .order_by(Evidence.received_at, Evidence.id)
+        )
+        return [EvidenceInfo(*row) for row in rows]
+
+    async def evidence_totals(self, report: Report) -> tuple[int, int]:
+        """Return (count, total bytes) of a report's evidence."""
+        row = (
+            await self.session.execute(
+                select(func.count(Evidence.id), func.coalesce(func.sum(Evidence.size), 0)).where(
+                    Evidence.report_id == report.id
+                )
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
+    def open_evidence(self, viewer: Viewer, report: Report, row: Evidence) -> bytes:
+        if not self._own(viewer, report) or row.report_id != report.id:
+            raise NotFound("evidence")
+        return self.keyring.open(row.content, table="evidence", column="content", row=row.id)

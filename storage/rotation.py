@@ -1,0 +1,63 @@
+"""Re-encrypt every sealed value under the current key, in resumable batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import Keyring
+from storage.models import ChecklistAnswer, Conversation, Evidence, FollowUp, Report
+
+SEALED: tuple[tuple[Any, str, str], ...] = (
+    (Report, "answers", "id"),
+    (Report, "evaluation", "id"),
+    (Evidence, "meta", "id"),
+    (Evidence, "content", "id"),
+    (Conversation, "prompt", "person_id"),
+    (ChecklistAnswer, "comment", "id"),
+    (FollowUp, "notes", "id"),
+)
+
+
+async def rotate_batch(session: AsyncSession, keyring: Keyring, limit: int = 200) -> int:
+    """Re-seal up to ``limit`` values not yet under the current key; return how many.
+
+    Call repeatedly, committing after each batch, until it returns 0; an interrupted
+    rotation simply continues where it stopped (values already re-sealed are skipped).
+    """
+    done = 0
+    for model, column, pk in SEALED:
+        col, key = getattr(model, column), getattr(model, pk)
+        last: Any = None
+        while done < limit:
+            stmt = select(key, col).where(col.is_not(None)).order_by(key).limit(200)
+            if last is not None:
+                stmt = stmt.where(key > last)
+            rows = (await session.execute(stmt)).all()
+            if not rows:
+                break
+            for row_id, blob in rows:
+                last = row_id
+                if Keyring.key_id_of(blob) == keyring.current:
+                    continue
+                table = model.__tablename__
+                plain = keyring.open(blob, table=table, column=column, row=row_id)
+                sealed = keyring.seal(plain, table=table, column=column, row=row_id)
+                await session.execute(update(model).where(key == row_id).values({column: sealed}))
+                done += 1
+                if done >= limit:
+                    break
+    return done
+
+
+async def remaining(session: AsyncSession, keyring: Keyring) -> int:
+    """Count sealed values not yet under the current key."""
+    count = 0
+    for model, column, _pk in SEALED:
+        col = getattr(model, column)
+        for (blob,) in (await session.execute(select(col).where(col.is_not(None)))).all():
+            if Keyring.key_id_of(blob) != keyring.current:
+                count += 1
+    return count

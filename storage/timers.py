@@ -1,0 +1,85 @@
+"""Durable timers: rows with a due time. Claimed by a conditional update, so a timer fires
+once even with several processes on one database (PostgreSQL also skips locked rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Timer, TimerState
+
+
+class TimerRepo:
+    """Schedules, cancels and claims timers. Never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def schedule(
+        self, kind: str, subject: str, due_at: datetime, payload: dict[str, Any] | None = None
+    ) -> Timer:
+        timer = Timer(
+            kind=kind,
+            subject=subject,
+            due_at=due_at,
+            state=TimerState.PENDING,
+            payload=payload or {},
+        )
+        self.session.add(timer)
+        return timer
+
+    async def cancel(self, kind: str, subject: str) -> int:
+        """Cancel every pending timer of this kind for this subject."""
+        result = await self.session.execute(
+            update(Timer)
+            .where(Timer.kind == kind, Timer.subject == subject, Timer.state == TimerState.PENDING)
+            .values(state=TimerState.CANCELLED)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def pending(self, kind: str, subject: str) -> Sequence[Timer]:
+        return (
+            await self.session.scalars(
+                select(Timer).where(
+                    Timer.kind == kind,
+                    Timer.subject == subject,
+                    Timer.state == TimerState.PENDING,
+                )
+            )
+        ).all()
+
+    async def due(self, now: datetime, limit: int, *, skip_locked: bool) -> Sequence[Timer]:
+        """Return pending timers due by ``now``, oldest first."""
+        stmt = (
+            select(Timer)
+            .where(Timer.state == TimerState.PENDING, Timer.due_at <= now)
+            .order_by(Timer.due_at, Timer.id)
+            .limit(limit)
+        )
+        if skip_locked:
+            stmt = stmt.with_for_update(skip_locked=True)
+        return (await self.session.scalars(stmt)).all()
+
+    async def claim(self, timer_id: int, now: datetime) -> bool:
+        """Mark a pending timer fired; True only for the one caller that won it."""
+        result = await self.session.execute(
+            update(Timer)
+            .where(Timer.id == timer_id, Timer.state == TimerState.PENDING)
+            .values(state=TimerState.FIRED, fired_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def next_due(self) -> datetime | None:
+        return (
+            await self.session.scalars(
+                select(Timer.due_at)
+                .where(Timer.state == TimerState.PENDING)
+                .order_by(Timer.due_at)
+                .limit(1)
+            )
+        ).first()

@@ -1,0 +1,219 @@
+"""Who is who and what happened: invite codes, revocation, the audit log, erasure, purging."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import Keyring
+from storage.errors import NotFound
+from storage.models import (
+    AuditEntry,
+    ChannelBinding,
+    Conversation,
+    Invite,
+    Municipality,
+    Party,
+    Person,
+    Report,
+    ReportStatus,
+    Role,
+)
+from storage.viewer import Viewer
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ISSUERS = (Role.ADMIN, Role.MUNICIPAL_SECURITY)
+
+
+class InviteError(Exception):
+    """An invite code is unknown, used, expired, or the issuer may not grant the role."""
+
+
+def _code_hashes(keyring: Keyring, code: str) -> list[str]:
+    """Keyed hashes (blind index) of a code under every configured key."""
+    normalised = code.strip().upper().replace("-", "").replace(" ", "")
+    return [
+        hmac.new(key, b"invite:" + normalised.encode(), hashlib.sha256).hexdigest()
+        for key in keyring.index_keys()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    person: Person
+    role: Role
+
+
+class InviteRepo:
+    """One-time codes that grant roles. Never commits."""
+
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        self.session = session
+        self.keyring = keyring
+
+    async def create(
+        self,
+        issuer: Viewer,
+        *,
+        role: Role,
+        municipality: Municipality,
+        party: Party | None,
+        person: Person | None,
+        now: datetime,
+        valid_for: timedelta = timedelta(hours=72),
+    ) -> str:
+        """Create a code; only an admin or the municipality's security unit may."""
+        if issuer.role not in ISSUERS or (
+            issuer.role is Role.MUNICIPAL_SECURITY and issuer.municipality_id != municipality.id
+        ):
+            raise InviteError("only the municipal security unit or an admin issues roles")
+        if role in (Role.PARTY_SECURITY, Role.OFFICIAL) and party is None:
+            raise InviteError(f"role {role.value} needs a party")
+        if role is Role.ADMIN and not issuer.is_admin:
+            raise InviteError("only an admin can grant admin")
+        if party is not None and party.municipality_id != municipality.id:
+            raise InviteError("the party belongs to another municipality")
+        if (
+            person is not None
+            and not issuer.is_admin
+            and (person.role is Role.ADMIN or person.municipality_id != municipality.id)
+        ):
+            # redeeming moves the named identity (and the cases it was alerted to)
+            raise InviteError("the unit may only name people of its own municipality")
+        chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+        self.session.add(
+            Invite(
+                code_hash=_code_hashes(self.keyring, chars)[0],
+                role=role,
+                municipality_id=municipality.id,
+                party_id=party.id if party else None,
+                person_id=person.id if person else None,
+                created_by=issuer.person_id,
+                created_at=now,
+                expires_at=now + valid_for,
+            )
+        )
+        await self.session.flush()
+        return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+    async def redeem(self, person: Person, code: str, now: datetime) -> Redeemed:
+        """Bind the code's role to the person using it (once; before it expires)."""
+        invite = (
+            await self.session.scalars(
+                select(Invite)
+                .where(Invite.code_hash.in_(_code_hashes(self.keyring, code[:40])))
+                .with_for_update()
+            )
+        ).first()
+        if invite is None or invite.used_at is not None or invite.expires_at <= now:
+            raise InviteError("unknown, used or expired code")
+        invite.used_at, invite.used_by = now, person.id
+        target = person
+        if invite.person_id is not None and invite.person_id != person.id:
+            # the invite names a directory person: this account becomes that person
+            named = await self.session.get(Person, invite.person_id)
+            if named is None:
+                raise InviteError("the invited person no longer exists")
+            await self.session.execute(
+                update(ChannelBinding)
+                .where(ChannelBinding.person_id == person.id)
+                .values(person_id=named.id)
+            )
+            await self.session.execute(
+                delete(Conversation).where(Conversation.person_id == person.id)
+            )
+            named.locale = named.locale or person.locale
+            target = named
+        target.role = invite.role
+        target.municipality_id = invite.municipality_id
+        target.party_id = invite.party_id
+        target.revoked_at = None
+        return Redeemed(target, invite.role)
+
+
+class AuditRepo:
+    """The append-only audit log: rows are added, never changed or removed here."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def record(
+        self,
+        actor: str,
+        action: str,
+        subject: str,
+        municipality_id: int | None,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                at=now,
+                actor=actor[:64],
+                action=action[:32],
+                subject=subject[:64],
+                municipality_id=municipality_id,
+            )
+        )
+
+    async def entries(self, viewer: Viewer, limit: int = 50) -> list[AuditEntry]:
+        """Recent entries: the municipal unit sees its municipality, an admin everything."""
+        stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+        if viewer.role is Role.MUNICIPAL_SECURITY and viewer.municipality_id is not None:
+            stmt = stmt.where(AuditEntry.municipality_id == viewer.municipality_id)
+        elif not viewer.is_admin:
+            raise NotFound("audit log")
+        return list((await self.session.scalars(stmt)).all())
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    drafts_deleted: int
+    reports_pseudonymised: int
+
+
+class PeopleRepo:
+    """Revocation and erasure of people. Never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def revoke(self, handle: str, now: datetime) -> Person:
+        """Take a person's role away at once (their chats keep working, unprivileged)."""
+        person = (await self.session.scalars(select(Person).where(Person.handle == handle))).first()
+        if person is None:
+            raise NotFound("person")
+        person.role = Role.UNREGISTERED
+        person.revoked_at = now
+        return person
+
+    async def erase(self, person: Person, now: datetime) -> Erasure:
+        """Erase a person; cases others must document are kept, pseudonymised."""
+        drafts = await self.session.execute(
+            delete(Report).where(
+                Report.reporter_id == person.id, Report.status == ReportStatus.DRAFT
+            )
+        )
+        kept = (
+            await self.session.scalar(
+                select(func.count(Report.id)).where(Report.reporter_id == person.id)
+            )
+        ) or 0
+        await self.session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+        await self.session.execute(
+            delete(ChannelBinding).where(ChannelBinding.person_id == person.id)
+        )
+        person.handle = f"erased-{secrets.token_hex(6)}"
+        person.display_name = None
+        person.phone = None
+        person.locale = None
+        person.role = Role.UNREGISTERED
+        person.party_id = None
+        person.municipality_id = None
+        person.erased_at = now
+        return Erasure(int(getattr(drafts, "rowcount", 0) or 0), int(kept))
