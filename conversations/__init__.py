@@ -1,0 +1,1 @@
+"""Transport-neutral dialogue flows. Nothing here knows about Telegram or the console."""

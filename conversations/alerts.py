@@ -1,0 +1,210 @@
+"""Alerts that must be acknowledged: raise, acknowledge (first wins), escalate, list cases."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import format_when
+from conversations.notices import ALERT, ALERT_ACKED, ALERT_TAKEN, ALERT_UNANSWERED
+from conversations.packs import PackLibrary
+from conversations.routing import Levels
+from storage.alerts import AlertRepo
+from storage.crypto import Keyring
+from storage.directory import DirectoryRepo
+from storage.errors import NotFound
+from storage.models import Alert, AlertStatus, Report, ReportStatus, Timer
+from storage.outbox import URGENT, OutboxRepo
+from storage.reports import ReportRepo
+from storage.timers import TimerRepo
+from storage.trust import AuditRepo
+
+ESCALATE = "alert_escalate"
+
+
+@dataclass(slots=True)
+class SystemContext:
+    """What a timer handler may use: no person is talking, but messages still go out."""
+
+    session: AsyncSession
+    now: datetime
+    keyring: Keyring
+    packs: PackLibrary
+    notices: list[tuple[int, str, dict[str, Any], int]] = field(default_factory=list)
+
+    def notify(self, recipient_id: int, kind: str, payload: dict[str, Any], priority: int) -> None:
+        OutboxRepo(self.session).enqueue(
+            recipient_id, kind, payload, priority=priority, now=self.now
+        )
+        self.notices.append((recipient_id, kind, payload, priority))
+
+
+TimerHandler = Callable[[SystemContext, Timer], Awaitable[None]]
+
+
+async def raise_alert(
+    ctx: Context,
+    *,
+    kind: str,
+    levels: Levels,
+    ack_minutes: int,
+    report: Report | None = None,
+) -> Alert | None:
+    """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``."""
+    if not levels:
+        return None
+    alert = await AlertRepo(ctx.session).create(
+        kind=kind,
+        subject_id=ctx.person.id,
+        report_id=report.id if report else None,
+        municipality_id=report.municipality_id if report else ctx.person.municipality_id,
+        levels=[[c.person_id for c in level] for level in levels],
+        ack_minutes=ack_minutes,
+        now=ctx.now,
+    )
+    for card in levels[0]:
+        ctx.notify(card.person_id, ALERT, {"alert": alert.id}, priority=URGENT)
+    TimerRepo(ctx.session).schedule(ESCALATE, alert.id, ctx.now + timedelta(minutes=ack_minutes))
+    return alert
+
+
+async def escalate(sc: SystemContext, timer: Timer) -> None:
+    """Nobody acknowledged in time: alert the next level and remind the earlier ones once."""
+    repo = AlertRepo(sc.session)
+    alert = await repo.get(timer.subject)
+    if alert is None or alert.status is not AlertStatus.OPEN:
+        return
+    report = await sc.session.get(Report, alert.report_id) if alert.report_id else None
+    if report is not None and report.status is ReportStatus.CLOSED:
+        return  # the case was closed: nobody more needs to be alerted
+    if alert.level < alert.levels:
+        for row in await repo.escalate(alert, sc.now):
+            sc.notify(row.person_id, ALERT, {"alert": alert.id, "escalated": True}, URGENT)
+        for row in await repo.remind_earlier(alert, sc.now):
+            sc.notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
+        TimerRepo(sc.session).schedule(
+            ESCALATE, alert.id, sc.now + timedelta(minutes=alert.ack_minutes)
+        )
+        return
+    alert.status = AlertStatus.EXHAUSTED
+    if alert.subject_id is not None:
+        sc.notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
+
+
+async def escalate_now(
+    session: AsyncSession, alert_id: str, recipient_id: int, now: datetime
+) -> None:
+    """A recipient can't be reached (blocked the bot, unknown chat): if nobody at the
+    current level can be, escalate at once instead of waiting for the deadline."""
+    if await AlertRepo(session).mark_failed(alert_id, recipient_id):
+        timers = TimerRepo(session)
+        await timers.cancel(ESCALATE, alert_id)
+        timers.schedule(ESCALATE, alert_id, now)
+
+
+async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
+    """Take the alert: the first acknowledgement wins; the others are told who took it."""
+    _ = ctx._
+    alert_id = event.button.partition(":")[2]
+    repo = AlertRepo(ctx.session)
+    try:
+        await repo.recipient(ctx.viewer, alert_id)
+        # Timer rows before the alert row, in the order the timer runner locks them: an
+        # acknowledgement at the moment of escalation waits for it instead of deadlocking.
+        await TimerRepo(ctx.session).cancel(ESCALATE, alert_id)
+        won = await repo.acknowledge(ctx.viewer, alert_id, ctx.now)
+    except NotFound:
+        ctx.reply(_("That alert is not available to you."))
+        return None
+    alert = await repo.get(alert_id)
+    if alert is None:
+        return None
+    if not won:
+        if alert.acknowledged_by == ctx.person.id:
+            ctx.reply(_("You have already taken this."))
+        else:
+            ctx.reply(_("Someone else has already taken this; they will contact the person."))
+        return None
+    if alert.subject_id is not None:
+        ctx.notify(alert.subject_id, ALERT_ACKED, {"alert": alert.id}, priority=URGENT)
+    for row in await repo.recipients(alert.id):
+        if row.person_id != ctx.person.id and row.notified_at is not None and not row.failed:
+            ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
+    ctx.reply(_("Thank you – it is yours. Please contact the person now."))
+    return None
+
+
+async def show_report(ctx: Context, event: InboundEvent) -> StateResult:
+    """Show the full report to an allowed recipient (or the reporter)."""
+    from conversations.report import full_report_text
+
+    _ = ctx._
+    report_id = event.button.partition(":")[2]
+    report = await ReportRepo(ctx.session, ctx.keyring).readable(ctx.viewer, report_id)
+    if report is None:
+        ctx.reply(_("That report is not available to you."))
+        return None
+    AuditRepo(ctx.session).record(
+        ctx.person.handle, "report_viewed", report.ref, report.municipality_id, ctx.now
+    )
+    ctx.reply(full_report_text(ctx, report))
+    return None
+
+
+async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
+    """Give the number to call the person who needs help."""
+    _ = ctx._
+    alert_id = event.button.partition(":")[2]
+    repo = AlertRepo(ctx.session)
+    try:
+        await repo.recipient(ctx.viewer, alert_id)
+    except NotFound:
+        ctx.reply(_("That alert is not available to you."))
+        return None
+    alert = await repo.get(alert_id)
+    if alert is None or alert.subject_id is None:
+        ctx.reply(_("That alert is not available to you."))
+        return None
+    card, _party, _municipality = await DirectoryRepo(ctx.session).describe(
+        ctx.viewer, alert.subject_id
+    )
+    ctx.reply(
+        _("Call {name}: {phone}").format(name=card.name, phone=card.phone or "–")
+        if card.phone
+        else _("There is no phone number for {name} in Trygg.").format(name=card.name)
+    )
+    return None
+
+
+async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
+    """List the open cases the person was alerted to (/arenden)."""
+    _ = ctx._
+    cases = await AlertRepo(ctx.session).open_cases(ctx.viewer)
+    if not cases:
+        ctx.reply(_("You have no open cases."))
+        return None
+    directory = DirectoryRepo(ctx.session)
+    lines = [_("Your open cases:")]
+    buttons = []
+    for alert, report in cases:
+        who = "–"
+        if alert.subject_id is not None:
+            card, _p, _m = await directory.describe(ctx.viewer, alert.subject_id)
+            who = card.name
+        status = {
+            AlertStatus.OPEN: _("waiting for someone to take it"),
+            AlertStatus.ACKNOWLEDGED: _("taken"),
+            AlertStatus.EXHAUSTED: _("nobody answered"),
+        }[alert.status]
+        label = report.ref if report else _("alert")
+        lines.append(f"• {label} – {who} – {format_when(alert.created_at, ctx.locale)} – {status}")
+        if report is not None:
+            buttons.append([Button(f"show:{report.id}", _("Show {ref}").format(ref=report.ref))])
+    ctx.reply("\n".join(lines), buttons)
+    return None

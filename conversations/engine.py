@@ -1,0 +1,274 @@
+"""The conversation core: one inbound event in, one unit of work, replies out.
+
+The caller (bot.dispatcher) opens the transaction; everything the handler writes and the
+person's next state commit together, or not at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.events import BOT_DOWNLOAD_LIMIT, Delivery, EventKind, InboundEvent, Reply
+from conversations.flow import END, Context, Flow, Handler, Input
+from conversations.i18n import Catalogs
+from conversations.packs import PackLibrary
+from storage.crypto import Keyring
+from storage.dialogue import ConversationRepo, HandledEventRepo
+from storage.directory import DirectoryRepo
+from storage.models import Conversation, Person
+from storage.outbox import OutboxRepo
+from storage.viewer import Viewer
+
+Clock = Callable[[], datetime]
+
+COMMAND_BUTTON = "cmd:"
+"""Buttons whose id starts with this behave exactly like typing the command: always valid."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command: the flow it enters (None for one-shot answers) and its handler."""
+
+    flow: Flow | None
+    handler: Handler
+
+
+@dataclass(frozen=True, slots=True)
+class Fallbacks:
+    """Handlers the core uses when an input fits no flow."""
+
+    menu: Handler  # free text outside a flow
+    unknown_command: Handler
+    stale_button: Handler  # old keyboard, forged or unknown button
+    unsupported: Handler  # stickers, locations ... inside or outside a flow
+    unexpected: Handler  # input a state does not take (e.g. text where a button is needed)
+    too_large: Handler  # a file over the bot download limit
+    edited: Handler  # an edit no flow could apply
+
+
+class Core:
+    """Routes events to flow handlers and records the person's next state."""
+
+    def __init__(
+        self,
+        catalogs: Catalogs,
+        commands: Mapping[str, Command],
+        flows: Mapping[str, Flow],
+        fallbacks: Fallbacks,
+        clock: Clock,
+        keyring: Keyring,
+        packs: PackLibrary,
+        actions: Mapping[str, Handler] | None = None,
+    ) -> None:
+        self.actions = actions or {}
+        for name, command in commands.items():
+            if command.flow is not None and flows.get(command.flow.name) is not command.flow:
+                raise ValueError(
+                    f"command /{name} enters flow {command.flow.name!r}, not registered"
+                )
+        self.keyring = keyring
+        self.packs = packs
+        self.catalogs = catalogs
+        self.commands = commands
+        self.flows = flows
+        self.fallbacks = fallbacks
+        self.clock = clock
+
+    async def handle(self, session: AsyncSession, event: InboundEvent) -> Delivery | None:
+        """Handle one event inside the caller's transaction; None if already handled."""
+        handled = HandledEventRepo(session)
+        if await handled.seen(event.event_id):
+            return None
+        handled.remember(event.event_id)
+
+        person = await self.identify(session, event)
+        viewer = Viewer.of(person)
+        locale = self.catalogs.pick(person.locale, event.locale_hint)
+        conversations = ConversationRepo(session, self.keyring)
+        conversation = await conversations.load(viewer)
+        stored_prompt = conversations.prompt_of(conversation)
+        prompt = Reply.from_json(stored_prompt) if stored_prompt else None
+
+        flow, handler, fresh = self._route(conversation, stored_prompt, prompt, event)
+        if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
+            # a command button may carry arguments ("cmd:arende K7M4-QX2P")
+            event = replace(event, text=event.button[4:].partition(" ")[2])
+        ctx = Context(
+            session=session,
+            person=person,
+            viewer=viewer,
+            locale=locale,
+            _=self.catalogs.gettext(locale),
+            ngettext=self.catalogs.ngettext(locale),
+            now=self.clock(),
+            data={} if fresh else copy.deepcopy(conversation.data or {}),  # nested edits persist
+            catalogs=self.catalogs,
+            keyring=self.keyring,
+            packs=self.packs,
+            prompt=prompt,
+        )
+        result = await handler(ctx, event)
+
+        if result is None and fresh:
+            result = END
+        if result is None:
+            next_flow, next_state = conversation.flow, conversation.state
+        elif result is END or flow is None:
+            next_flow, next_state = None, None
+        else:
+            next_flow, next_state = flow.name, str(result)
+
+        changed = (next_flow, next_state) != (conversation.flow, conversation.state) or fresh
+        new_buttons = any(r.buttons and not r.token for r in ctx.replies)
+        new_step = changed or new_buttons
+        token = str((conversation.step or 0) + 1) if new_step else str(conversation.step)
+        replies = [
+            Reply(r.text, r.buttons, token) if r.buttons and not r.token else r for r in ctx.replies
+        ]
+        buttoned = [r for r in replies if r.buttons and r.token == token]
+        next_prompt: dict[str, Any] | None = None
+        if buttoned:
+            next_prompt = buttoned[-1].to_json()
+            next_prompt["offered"] = [i for r in buttoned for i in r.button_ids]
+        if ctx.forgotten:  # erased with the person; nothing of them is saved again
+            if conversation in session:
+                session.expunge(conversation)
+        else:
+            conversations.save(
+                conversation,
+                flow=next_flow,
+                state=next_state,
+                prompt=next_prompt,
+                data=ctx.data,
+                new_step=new_step,
+                now=ctx.now,
+            )
+        outbox = OutboxRepo(session)
+        for notice in ctx.notices:
+            outbox.enqueue(
+                notice.recipient_id,
+                notice.kind,
+                notice.payload,
+                priority=notice.priority,
+                now=ctx.now,
+            )
+        return Delivery(
+            event.channel,
+            event.address,
+            replies,
+            ctx.locale,
+            len(ctx.notices),
+            ctx.clear_range,
+            accepted=handler is not self.fallbacks.stale_button,
+        )
+
+    async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
+        """Return 'where we were' for a reconnecting person; None if they never started."""
+        person = await self.identify(session, InboundEvent("", channel, address, EventKind.TEXT))
+        conversations = ConversationRepo(session, self.keyring)
+        conversation = await conversations.load(Viewer.of(person))
+        if not conversation.step:
+            return None
+        locale = self.catalogs.pick(person.locale)
+        _ = self.catalogs.gettext(locale)
+        replies = [Reply(_("Welcome back. Here is where we were:"))]
+        stored_prompt = conversations.prompt_of(conversation)
+        if stored_prompt:
+            replies.append(Reply.from_json(stored_prompt))
+        else:
+            replies = [Reply(_("Welcome back. Write /meny to see what I can do."))]
+        return Delivery(channel, address, replies, locale)
+
+    async def person_id(self, session: AsyncSession, channel: str, address: str) -> int:
+        """Return the id of the person behind an address (creating an unregistered one)."""
+        event = InboundEvent("", channel, address, EventKind.TEXT)
+        return (await self.identify(session, event)).id
+
+    async def identify(self, session: AsyncSession, event: InboundEvent) -> Person:
+        """Return the person behind a transport address, creating an unregistered one."""
+        directory = DirectoryRepo(session)
+        person = await directory.person_for_address(event.channel, event.address)
+        if person is not None:
+            return person
+        if event.channel == "console":
+            # The console runs on the server itself: its operator may act as any handle.
+            person = await directory.person_by_handle(event.address)
+            handle = event.address
+        else:
+            handle = f"{event.channel[:2]}-{secrets.token_hex(5)}"
+        if person is None:
+            person = await directory.create_unregistered(handle, None)
+        await directory.bind(event.channel, event.address, person)
+        return person
+
+    def _route(
+        self,
+        conversation: Conversation,
+        stored_prompt: dict[str, Any] | None,
+        prompt: Reply | None,
+        event: InboundEvent,
+    ) -> tuple[Flow | None, Handler, bool]:
+        """Pick (flow, handler, entering-a-new-flow) for the event."""
+        fb = self.fallbacks
+        current = self.flows.get(conversation.flow or "")
+        if event.kind is EventKind.COMMAND or (
+            event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON)
+        ):
+            name = event.command if event.kind is EventKind.COMMAND else event.button[4:]
+            name = name.partition(" ")[0]
+            command = self.commands.get(name)
+            if command is None:  # a command button for a command that no longer exists
+                unknown = fb.unknown_command if event.kind is EventKind.COMMAND else fb.stale_button
+                return current, unknown, False
+            return command.flow, command.handler, True
+        if event.kind is EventKind.BUTTON and event.button.partition(":")[0] in self.actions:
+            # Buttons on messages from others (ack:, show:, call:) act on their own subject;
+            # their handlers check access and leave the person's current step alone.
+            return current, self.actions[event.button.partition(":")[0]], False
+        if event.kind is EventKind.BUTTON:
+            offered = (stored_prompt or {}).get("offered", [])
+            valid = (
+                current is not None
+                and prompt is not None
+                and event.token == str(conversation.step)
+                and event.button in offered
+            )
+            handler = (
+                current.handler_for(conversation.state or "", event.button)
+                if valid and current
+                else None
+            )
+            if handler is None:
+                return current, fb.stale_button, False
+            return current, handler, False
+        if (
+            current is not None
+            and current.idle_after is not None
+            and current.on_idle is not None
+            and conversation.updated_at is not None
+            and self.clock() - conversation.updated_at > current.idle_after
+        ):
+            return current, current.on_idle, False
+        if event.kind is EventKind.UNSUPPORTED:
+            return current, fb.unsupported, False
+        attachment = event.attachment
+        if attachment and attachment.size and attachment.size > BOT_DOWNLOAD_LIMIT:
+            return current, fb.too_large, False
+        key = {
+            EventKind.ATTACHMENT: Input.ATTACHMENT,
+            EventKind.EDIT: Input.EDIT,
+        }.get(event.kind, Input.TEXT)
+        if event.kind is EventKind.EDIT:
+            handler = current.handler_for(conversation.state or "", key) if current else None
+            return current, handler or fb.edited, False
+        if current is None:
+            return None, fb.menu, True
+        handler = current.handler_for(conversation.state or "", key)
+        return current, handler or fb.unexpected, False

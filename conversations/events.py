@@ -1,0 +1,102 @@
+"""What flows receive (inbound events) and what they give back (replies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+"""Bots may download at most 20 MB per file from Telegram's public Bot API."""
+
+
+class EventKind(StrEnum):
+    COMMAND = "command"
+    TEXT = "text"
+    BUTTON = "button"
+    ATTACHMENT = "attachment"
+    EDIT = "edit"  # the person edited an earlier message; ``ref`` names it
+    UNSUPPORTED = "unsupported"  # stickers, locations, polls ... things we cannot use
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the person sent; the transport fetches the bytes when a flow asks."""
+
+    kind: str  # photo | document | voice | video | audio | video_note | forward
+    file_ref: str
+    size: int | None = None
+    mime_type: str | None = None
+    name: str | None = None
+    forwarded: bool = False
+    content: bytes | None = field(default=None, repr=False)  # fetched by the transport
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEvent:
+    """One thing a person did, translated from a platform update by a transport."""
+
+    event_id: str
+    channel: str
+    address: str
+    kind: EventKind
+    text: str = ""
+    command: str = ""
+    button: str = ""
+    token: str = ""
+    attachment: Attachment | None = None
+    locale_hint: str | None = None
+    ref: str = ""  # platform id of the message this event refers to (edits)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice: a stable id the flows match on, and a translated label people read."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to show: text plus optional rows of buttons, tagged with their step token."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    token: str = ""
+
+    @property
+    def button_ids(self) -> list[str]:
+        return [b.id for row in self.buttons for b in row]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [[[b.id, b.label] for b in row] for row in self.buttons],
+            "token": self.token,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        return cls(
+            text=str(data.get("text", "")),
+            buttons=tuple(
+                tuple(Button(str(i), str(label)) for i, label in row)
+                for row in data.get("buttons", [])
+            ),
+            token=str(data.get("token", "")),
+        )
+
+
+@dataclass(slots=True)
+class Delivery:
+    """Replies for the person who sent the event, after the unit of work committed."""
+
+    channel: str
+    address: str
+    replies: list[Reply] = field(default_factory=list)
+    locale: str = "sv"
+    notices: int = 0  # messages queued for other people in the same commit
+    clear_range: tuple[int, int] | None = None  # delete these message ids, if possible
+    accepted: bool = True  # False when a pressed button was refused (old or forged)
+    retry: bool = False  # nothing was applied (e.g. the database was away): try the same again

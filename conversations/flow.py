@@ -1,0 +1,127 @@
+"""A flow is a declared table: state -> {input -> handler}. Handlers return the next state."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.events import Button, InboundEvent, Reply
+from conversations.i18n import Catalogs
+from conversations.packs import PackLibrary
+from storage.crypto import Keyring
+from storage.models import Person
+from storage.outbox import OutboxRepo
+from storage.viewer import Viewer
+
+
+class Input(StrEnum):
+    """Table keys for inputs that are not a specific button."""
+
+    TEXT = "<text>"
+    ATTACHMENT = "<attachment>"
+    EDIT = "<edit>"
+
+
+class End(StrEnum):
+    END = "<end>"
+
+
+END = End.END
+"""Returned by a handler to leave its flow (the person goes back to the menu)."""
+
+StateResult = StrEnum | None
+"""The next state, END, or None to stay where we are."""
+
+
+@dataclass(slots=True)
+class Notice:
+    """A message for someone else, queued in the outbox with the same commit."""
+
+    recipient_id: int
+    kind: str
+    payload: dict[str, Any]
+    priority: int
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a handler may use: who, in which language, storage, and what to answer."""
+
+    session: AsyncSession
+    person: Person
+    viewer: Viewer
+    locale: str
+    _: Callable[[str], str]
+    ngettext: Callable[[str, str, int], str]
+    now: datetime
+    data: dict[str, Any]
+    catalogs: Catalogs
+    keyring: Keyring
+    packs: PackLibrary
+    prompt: Reply | None = None
+    clear_range: tuple[int, int] | None = None  # platform message ids to delete
+    forgotten: bool = False  # the person was erased: keep no conversation state
+    replies: list[Reply] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def reply(self, text: str, buttons: Sequence[Sequence[Button]] = ()) -> None:
+        """Answer the person (sent after the unit of work commits)."""
+        self.replies.append(Reply(text, tuple(tuple(row) for row in buttons if row)))
+
+    def switch_locale(self, locale: str) -> None:
+        """Speak another language from now on (the person just chose it)."""
+        self.locale = locale
+        self._ = self.catalogs.gettext(locale)
+        self.ngettext = self.catalogs.ngettext(locale)
+
+    def again(self) -> bool:
+        """Show the open question once more, with its buttons still valid."""
+        if self.prompt is None:
+            return False
+        self.replies.append(self.prompt)
+        return True
+
+    def notify(self, recipient_id: int, kind: str, payload: dict[str, Any], priority: int) -> None:
+        """Queue a message for someone else (rendered in their language when delivered)."""
+        self.notices.append(Notice(recipient_id, kind, payload, priority))
+
+    @property
+    def outbox(self) -> OutboxRepo:
+        return OutboxRepo(self.session)
+
+
+Handler = Callable[[Context, InboundEvent], Awaitable[StateResult]]
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A dialogue: its states, the handler that enters it, and what each state accepts.
+
+    ``idle_after``/``on_idle``: a person who comes back after a long silence is first
+    asked where to go on (e.g. continue an unfinished report) instead of having their
+    message taken as the answer to a question they no longer see.
+    """
+
+    name: str
+    states: type[StrEnum]
+    entry: Handler
+    table: Mapping[StrEnum, Mapping[str, Handler]]
+    idle_after: timedelta | None = None
+    on_idle: Handler | None = None
+
+    def handler_for(self, state: str, key: str) -> Handler | None:
+        """Return the handler for an input in a state: exact id first, then 'prefix:*'."""
+        try:
+            member = self.states(state)
+        except ValueError:
+            return None
+        handlers = self.table.get(member, {})
+        found = handlers.get(key)
+        if found is None and ":" in key:
+            found = handlers.get(key.split(":", 1)[0] + ":*")
+        return found

@@ -1,0 +1,259 @@
+"""Timers after a report: follow-up nudges, check-ins with the targeted person, and the
+organisation's recurring duties. Nudges and check-ins respect quiet hours; alerts don't."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.alerts import SystemContext, TimerHandler, raise_alert
+from conversations.events import InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import DISPLAY_TZ
+from conversations.notices import (
+    CHECKIN_ASK,
+    DUTY,
+    FOLLOWUP_NUDGE,
+    FOLLOWUP_OVERDUE,
+    PURGE_NOTICE,
+)
+from conversations.packs import Pack, PackLibrary
+from conversations.routing import alert_levels
+from conversations.schedule import days_after, next_duty, out_of_quiet_hours
+from storage.alerts import AlertRepo
+from storage.cases import CaseRepo
+from storage.directory import DirectoryRepo
+from storage.models import Municipality, Report, ReportStatus, Role, Timer
+from storage.outbox import ROUTINE
+from storage.timers import TimerRepo
+from storage.trust import AuditRepo
+
+FOLLOWUP_FIRST = "followup_first"  # stages: nudge (day 2), remind (day 10), escalate (day 14)
+FOLLOWUP_DUE = "followup_due"  # follow-up 2 or 3 on its planned date
+CHECKIN = "checkin"
+DUTY_TIMER = "duty"
+PURGE_WARNING = "purge_warning"
+PURGE = "purge"
+
+
+def schedule_case(timers: TimerRepo, report: Report, pack: Pack, now: datetime) -> None:
+    """Plan follow-up 1 and the check-ins for a newly submitted case."""
+    plan = pack.followup
+    if plan is None:
+        return
+    for stage, day in (
+        ("nudge", plan.first_nudge_day),
+        ("remind", plan.first_remind_day),
+        ("escalate", plan.first_escalate_day),
+    ):
+        timers.schedule(FOLLOWUP_FIRST, report.id, days_after(now, day), {"stage": stage})
+    for day in plan.checkin_days:
+        timers.schedule(CHECKIN, report.id, days_after(now, day), {"day": day})
+
+
+async def _open_report(sc: SystemContext, report_id: str) -> Report | None:
+    report = await sc.session.get(Report, report_id)
+    if report is None or report.status is not ReportStatus.SUBMITTED:
+        return None  # closed or gone: nothing more is sent
+    return report
+
+
+async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer) -> bool:
+    """If a nudge comes due inside quiet hours (e.g. after downtime), move it to 08:00."""
+    later = out_of_quiet_hours(sc.now)
+    if later > sc.now + timedelta(seconds=1):
+        TimerRepo(sc.session).schedule(timer.kind, timer.subject, later, dict(timer.payload))
+        return True
+    return False
+
+
+async def followup_first(sc: SystemContext, timer: Timer) -> None:
+    """Day 2: ask the contact to book follow-up 1; day 10: remind; day 14: escalate."""
+    report = await _open_report(sc, timer.subject)
+    if report is None or await _moved_out_of_quiet_hours(sc, timer):
+        return
+    cases = CaseRepo(sc.session, sc.keyring)
+    first = (await cases.followups(report)).get(1)
+    if first is not None and first.status == "documented":
+        return
+    stage = str(timer.payload.get("stage", "nudge"))
+    if stage == "escalate":
+        for card in await DirectoryRepo(sc.session).municipal_security(report.municipality_id):
+            sc.notify(card.person_id, FOLLOWUP_OVERDUE, {"report": report.id}, ROUTINE)
+        return
+    for person_id in await cases.handlers(report):
+        sc.notify(person_id, FOLLOWUP_NUDGE, {"report": report.id, "n": 1, "stage": stage}, ROUTINE)
+
+
+async def followup_due(sc: SystemContext, timer: Timer) -> None:
+    """Follow-up 2 or 3 is due today: remind whoever handles the case."""
+    report = await _open_report(sc, str(timer.payload.get("report", "")))
+    if report is None or await _moved_out_of_quiet_hours(sc, timer):
+        return
+    number = int(timer.payload.get("n", 2))
+    row = (await CaseRepo(sc.session, sc.keyring).followups(report)).get(number)
+    if row is not None and row.status != "planned":
+        return
+    for person_id in await CaseRepo(sc.session, sc.keyring).handlers(report):
+        sc.notify(
+            person_id,
+            FOLLOWUP_NUDGE,
+            {"report": report.id, "n": number, "stage": "due"},
+            ROUTINE,
+        )
+
+
+async def checkin(sc: SystemContext, timer: Timer) -> None:
+    """Ask the targeted person how they are (unless they opted out or the case closed)."""
+    report = await _open_report(sc, timer.subject)
+    if report is None or not report.checkins or report.reporter_id is None:
+        return
+    if await _moved_out_of_quiet_hours(sc, timer):
+        return
+    sc.notify(report.reporter_id, CHECKIN_ASK, {"report": report.id}, ROUTINE)
+
+
+async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
+    """'Yes, call me' alerts the security contact; 'stop' ends the check-ins."""
+    _ = ctx._
+    _prefix, report_id, choice = [*event.button.split(":"), "", ""][:3]
+    report = await ctx.session.get(Report, report_id)
+    if report is None or report.reporter_id != ctx.person.id:
+        ctx.reply(_("That case is not available to you."))
+        return None
+    if choice == "stop":
+        # Only the flag: the planned check-ins stay, so "start the check-ins again" in the
+        # case view brings the remaining ones back (the handler skips them while stopped).
+        report.checkins = False
+        ctx.reply(_("I will not check in with you any more. You can always write to me."))
+        return None
+    if choice != "yes":
+        ctx.reply(_("Thank you for answering. Write to me whenever you need."))
+        return None
+    pack = ctx.packs.get(report.pack)
+    levels = await alert_levels(
+        ctx,
+        municipality_id=report.municipality_id,
+        party_id=report.party_id,
+        category=report.category,
+        pack=pack,
+        unverified=report.unverified,
+        report=False,
+    )
+    if report.category == "internal":
+        # an internal case reaches only the people the reporter chose to send it to
+        chosen = await AlertRepo(ctx.session).report_recipients(report.id)
+        levels = [kept for level in levels if (kept := [c for c in level if c.person_id in chosen])]
+    minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
+    alert = await raise_alert(
+        ctx, kind="checkin", levels=levels, ack_minutes=minutes, report=report
+    )
+    if alert is None:
+        ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
+        return None
+    names = ", ".join(c.name for c in levels[0])
+    if not ctx.viewer.registered:  # an unregistered person sees nobody's name
+        names = _("municipal security unit")
+    ctx.reply(_("I have asked {names} to call you.").format(names=names))
+    return None
+
+
+async def ensure_duties(
+    timers: TimerRepo, packs: PackLibrary, municipality: Municipality, now: datetime
+) -> int:
+    """Make sure each recurring duty of the municipality's pack has a pending reminder."""
+    added = 0
+    for duty in packs.get(municipality.pack).duties:
+        subject = f"{municipality.id}:{duty.id}"
+        if await timers.pending(DUTY_TIMER, subject):
+            continue
+        timers.schedule(
+            DUTY_TIMER,
+            subject,
+            next_duty(duty.cadence, now),
+            {"municipality": municipality.id, "duty": duty.id, "pack": municipality.pack},
+        )
+        added += 1
+    return added
+
+
+async def duty(sc: SystemContext, timer: Timer) -> None:
+    """Remind the municipal security unit of a recurring duty, and plan the next one."""
+    library = sc.packs
+    municipality = await sc.session.get(Municipality, int(timer.payload.get("municipality", 0)))
+    if municipality is None:
+        return
+    pack = library.get(municipality.pack)
+    found = next((d for d in pack.duties if d.id == timer.payload.get("duty")), None)
+    if found is None:
+        return
+    for card in await DirectoryRepo(sc.session).municipal_security(municipality.id):
+        sc.notify(card.person_id, DUTY, {"pack": pack.id, "duty": found.id}, ROUTINE)
+    TimerRepo(sc.session).schedule(
+        DUTY_TIMER, timer.subject, next_duty(found.cadence, sc.now), dict(timer.payload)
+    )
+
+
+async def schedule_retention(session: AsyncSession, report: Report, now: datetime) -> None:
+    """Plan the purge of a closed case after the municipality's retention period."""
+    municipality = (
+        await session.get(Municipality, report.municipality_id) if report.municipality_id else None
+    )
+    months = municipality.retention_months if municipality else 24
+    local = now.astimezone(DISPLAY_TZ)
+    year, month = divmod(local.month - 1 + months, 12)
+    day = min(local.day, 28)
+    due = datetime.combine(date(local.year + year, month + 1, day), time(9, 0), DISPLAY_TZ)
+    timers = TimerRepo(session)
+    timers.schedule(PURGE_WARNING, report.id, due - timedelta(days=7))
+    timers.schedule(PURGE, report.id, due)
+
+
+async def purge_warning(sc: SystemContext, timer: Timer) -> None:
+    """A week before a purge, warn the municipal unit; they can hold the case."""
+    report = await sc.session.get(Report, timer.subject)
+    if report is None or report.hold or report.status is not ReportStatus.CLOSED:
+        return
+    for card in await DirectoryRepo(sc.session).municipal_security(report.municipality_id):
+        sc.notify(card.person_id, PURGE_NOTICE, {"report": report.id}, ROUTINE)
+
+
+async def purge(sc: SystemContext, timer: Timer) -> None:
+    """Delete a closed case at the end of its retention period, unless it is on hold."""
+    report = await sc.session.get(Report, timer.subject)
+    if report is None or report.hold or report.status is not ReportStatus.CLOSED:
+        return
+    AuditRepo(sc.session).record("system", "purged", report.ref, report.municipality_id, sc.now)
+    await sc.session.delete(report)
+
+
+async def hold_case(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep a closed case past its retention (e.g. a pending trial): the unit's choice."""
+    _ = ctx._
+    report = await ctx.session.get(Report, event.button.partition(":")[2])
+    allowed = (
+        report is not None
+        and report.status is ReportStatus.CLOSED  # only closed cases are ever purged
+        and ctx.person.role is Role.MUNICIPAL_SECURITY
+        and ctx.person.municipality_id == report.municipality_id
+    )
+    if report is None or not allowed:
+        ctx.reply(_("That case is not available to you."))
+        return None
+    report.hold = True
+    AuditRepo(ctx.session).record(
+        ctx.person.handle, "hold", report.ref, report.municipality_id, ctx.now
+    )
+    ctx.reply(_("Case {ref} is kept; it will not be purged.").format(ref=report.ref))
+    return None
+
+
+TIMERS: dict[str, TimerHandler] = {
+    PURGE_WARNING: purge_warning,
+    PURGE: purge,
+    FOLLOWUP_FIRST: followup_first,
+    FOLLOWUP_DUE: followup_due,
+    CHECKIN: checkin,
+    DUTY_TIMER: duty,
+}

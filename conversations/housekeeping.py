@@ -1,0 +1,25 @@
+"""Daily housekeeping: forget handled-event ids once no platform can redeliver them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from conversations.alerts import SystemContext
+from storage.dialogue import HandledEventRepo
+from storage.models import Timer
+from storage.timers import TimerRepo
+
+HOUSEKEEPING = "housekeeping"
+KEEP_EVENT_IDS = timedelta(days=7)  # Telegram keeps undelivered updates for 24 hours
+
+
+async def ensure_housekeeping(timers: TimerRepo, due: datetime) -> None:
+    """Schedule the daily housekeeping timer if none is pending."""
+    if not await timers.pending(HOUSEKEEPING, "daily"):
+        timers.schedule(HOUSEKEEPING, "daily", due)
+
+
+async def housekeeping(sc: SystemContext, timer: Timer) -> None:
+    """Forget old handled-event ids, then plan tomorrow's run."""
+    await HandledEventRepo(sc.session).forget_before(sc.now - KEEP_EVENT_IDS)
+    TimerRepo(sc.session).schedule(HOUSEKEEPING, "daily", sc.now + timedelta(days=1))

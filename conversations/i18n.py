@@ -1,0 +1,69 @@
+"""Translations (gettext catalogs compiled from locales/*.po) and Swedish-first formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.support import NullTranslations, Translations
+
+SUPPORTED = ("sv", "en")
+DEFAULT_LOCALE = "sv"
+DISPLAY_TZ = ZoneInfo("Europe/Stockholm")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+class CatalogMissing(RuntimeError):
+    """A compiled catalog (.mo) is missing: the set-up step compiles them from .po."""
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+def normalise_locale(hint: str | None) -> str | None:
+    """Map a platform language code (e.g. 'en-GB', 'sv') to a supported locale."""
+    if not hint:
+        return None
+    base = hint.replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED else None
+
+
+class Catalogs:
+    """Loaded catalogs per locale; load once at start-up, share everywhere."""
+
+    def __init__(self, directory: Path = LOCALE_DIR, default: str = DEFAULT_LOCALE) -> None:
+        self.directory = directory
+        self.default = normalise_locale(default) or DEFAULT_LOCALE
+        self._catalogs: dict[str, NullTranslations] = {}
+        for locale in SUPPORTED:
+            mo = directory / locale / "LC_MESSAGES" / "messages.mo"
+            if not mo.is_file():
+                raise CatalogMissing(
+                    f"{mo} is missing: compile the catalogs first (./dev setup, or "
+                    "pybabel compile -d locales -D messages)"
+                )
+            self._catalogs[locale] = Translations.load(str(directory), [locale], "messages")
+
+    def pick(self, *candidates: str | None) -> str:
+        """Return the first supported locale among the candidates, else the default."""
+        for candidate in candidates:
+            locale = normalise_locale(candidate)
+            if locale:
+                return locale
+        return self.default
+
+    def gettext(self, locale: str) -> Callable[[str], str]:
+        return self._catalogs.get(locale, self._catalogs[self.default]).gettext
+
+    def ngettext(self, locale: str) -> Callable[[str, str, int], str]:
+        return self._catalogs.get(locale, self._catalogs[self.default]).ngettext
+
+
+def format_when(moment: datetime, locale: str) -> str:
+    """Format an aware datetime for display in Europe/Stockholm, in the locale's style."""
+    return format_datetime(moment, "d MMM yyyy HH:mm", tzinfo=DISPLAY_TZ, locale=locale)

@@ -1,0 +1,279 @@
+"""Messages to other people (the outbox), rendered in the recipient's language on delivery.
+
+An outbox row stores only a kind and ids; names and numbers are looked up when the
+message is sent, so no personal data sits in the queue and the text is always current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.events import Button, Reply
+from conversations.i18n import Catalogs
+from conversations.packs import PackLibrary
+from storage.directory import DirectoryRepo
+from storage.models import Alert, Municipality, OutboxMessage, Person, Report, Role
+from storage.viewer import Viewer
+
+ALERT = "alert"
+ALERT_ACKED = "alert_acked"
+ALERT_TAKEN = "alert_taken"
+ALERT_UNANSWERED = "alert_unanswered"
+FOLLOWUP_NUDGE = "followup_nudge"
+FOLLOWUP_OVERDUE = "followup_overdue"
+CHECKIN_ASK = "checkin_ask"
+DUTY = "duty"
+PURGE_NOTICE = "purge_notice"
+NOTICE_TOKEN = "n"  # noqa: S105 - buttons on notices are actions (ack:, show:, call:), not steps
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    session: AsyncSession
+    recipient: Person
+    _: Callable[[str], str]
+    locale: str
+    packs: PackLibrary
+
+
+Renderer = Callable[[RenderContext, OutboxMessage], Awaitable[Reply]]
+
+
+async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None]:
+    if alert.subject_id is None:
+        return rc._("(erased person)"), None
+    card, party, municipality = await DirectoryRepo(rc.session).describe(
+        Viewer.of(rc.recipient), alert.subject_id
+    )
+    where = ", ".join(x for x in (party, municipality) if x)
+    return (f"{card.name} ({where})" if where else card.name), card.phone
+
+
+async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Render the push to a contact: urgency, who, how to call, buttons; no report text."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None:
+        return Reply(_("An alert in Trygg was withdrawn before you saw it."))
+    who, phone = await _subject(rc, alert)
+    report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
+    lines: list[str] = []
+    if message.payload.get("reminder"):
+        lines.append(_("Reminder: nobody has taken this yet."))
+    if message.payload.get("escalated"):
+        lines.append(_("Nobody has answered yet – you are next."))
+    if alert.kind == "checkin" and report is not None:
+        lines += [
+            _("Trygg check-in: {who} wants someone to call them (case {ref}).").format(
+                who=who, ref=report.ref
+            )
+        ]
+    elif report is None:
+        lines += [_("URGENT – Trygg alert"), _("{who} needs you now.").format(who=who)]
+    else:
+        lines += [
+            _("New incident report in Trygg – reference {ref}").format(ref=report.ref),
+            _("Reported by: {who}").format(who=who),
+        ]
+        if report.category:
+            pack = rc.packs.get(report.pack)
+            label = next(
+                (c.label.get(rc.locale) for c in pack.categories if c.id == report.category),
+                report.category,
+            )
+            lines.append(_("Category: {category}").format(category=label))
+        if report.unverified:
+            lines.append(_("The reporter is not registered in Trygg (unverified)."))
+    lines.append(_("Call: {phone}").format(phone=phone) if phone else _("No phone number known."))
+    if report is None:
+        lines.append(_("If someone is in danger, call 112."))
+    else:
+        lines.append(_("Please contact them. The report itself is shown only inside Trygg."))
+    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
+    if report is not None:
+        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+    buttons.append([Button(f"call:{alert.id}", _("Call back"))])
+    return Reply("\n".join(lines), tuple(tuple(r) for r in buttons), NOTICE_TOKEN)
+
+
+async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person who asked for help that someone has taken it."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None or alert.acknowledged_by is None:
+        return Reply(_("Someone in Trygg has seen your alert."))
+    card, _party, _m = await DirectoryRepo(rc.session).describe(
+        Viewer.of(rc.recipient), alert.acknowledged_by
+    )
+    name = card.name
+    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
+        taker = await rc.session.get(Person, alert.acknowledged_by)
+        unit = taker is not None and taker.role is Role.MUNICIPAL_SECURITY
+        label = _("municipal security unit") if unit else _("party security contact")
+        name = label[:1].upper() + label[1:]
+    if alert.kind == "checkin":
+        text = _("{name} will call you.")
+    elif alert.report_id:
+        text = _("{name} has seen your report and will contact you.")
+    else:
+        text = _("{name} has seen your alert and will contact you.")
+    return Reply(
+        text.format(name=name) + "\n" + _("In danger now: call {number}.").format(number="112")
+    )
+
+
+async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the other recipients who took the alert."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None or alert.acknowledged_by is None:
+        return Reply(_("An alert you received has been taken."))
+    card, _party, _m = await DirectoryRepo(rc.session).describe(
+        Viewer.of(rc.recipient), alert.acknowledged_by
+    )
+    return Reply(
+        _("{name} has taken the alert. You don't need to do anything.").format(name=card.name)
+    )
+
+
+async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person that nobody answered, and whom to call instead."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    unit_phone = None
+    if alert is not None and alert.municipality_id is not None:
+        municipality = await rc.session.get(Municipality, alert.municipality_id)
+        unit_phone = municipality.security_unit_phone if municipality else None
+    lines = [_("Nobody in Trygg has answered your alert yet.")]
+    if unit_phone:
+        lines.append(
+            _("Call the municipality's security unit on {phone}.").format(phone=unit_phone)
+        )
+    lines += [
+        _("Not urgent: the police on {number}.").format(number="114 14"),
+        _("In danger now: call {number}.").format(number="112"),
+        _("Your case stays open and visible to the municipal security unit."),
+    ]
+    return Reply("\n".join(lines))
+
+
+async def _report(rc: RenderContext, message: OutboxMessage) -> Report | None:
+    return await rc.session.get(Report, str(message.payload.get("report", "")))
+
+
+def _case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(f"cmd:arende {report.ref}", rc._("Open case {ref}").format(ref=report.ref)),),)
+
+
+async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Ask the security contact to book or hold a follow-up conversation."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg was closed before you saw this reminder."))
+    number = int(message.payload.get("n", 1))
+    stage = message.payload.get("stage")
+    if stage == "nudge":
+        text = _(
+            "Case {ref}: please book follow-up conversation 1 with the person – it should be "
+            "held within two weeks of the incident."
+        )
+    elif stage == "remind":
+        text = _(
+            "Case {ref}: follow-up conversation 1 is not documented yet. It should be held "
+            "within two weeks; after that the municipal security unit is told."
+        )
+    else:
+        text = _("Case {ref}: follow-up conversation {n} is planned for today.")
+    return Reply(text.format(ref=report.ref, n=number), _case_button(rc, report), NOTICE_TOKEN)
+
+
+async def render_followup_overdue(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the municipal unit that follow-up 1 was not documented within two weeks."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg was closed before you saw this reminder."))
+    return Reply(
+        _(
+            "Case {ref}: follow-up conversation 1 has not been documented within two weeks. "
+            "Please make sure the person is followed up."
+        ).format(ref=report.ref)
+    )
+
+
+async def render_checkin(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Ask the targeted person how they are, and whether someone should call."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("Trygg: how are you? Write to me whenever you need."))
+    return Reply(
+        _(
+            "Trygg here, about what happened (case {ref}). How are you? Do you want someone to "
+            "call you?"
+        ).format(ref=report.ref),
+        (
+            (Button(f"checkin:{report.id}:yes", _("Yes, call me")),),
+            (Button(f"checkin:{report.id}:no", _("No, I'm fine")),),
+            (Button(f"checkin:{report.id}:stop", _("Stop asking")),),
+        ),
+        NOTICE_TOKEN,
+    )
+
+
+async def render_duty(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Remind the municipal security unit of a recurring duty from its plan."""
+    _ = rc._
+    pack = rc.packs.get(str(message.payload.get("pack")))
+    duty = next((d for d in pack.duties if d.id == message.payload.get("duty")), None)
+    title = duty.title.get(rc.locale) if duty else str(message.payload.get("duty"))
+    lines = [_("Reminder from your plan: {title}").format(title=title)]
+    if duty is not None and duty.source:
+        lines.append(duty.source)
+    return Reply("\n".join(lines))
+
+
+async def render_purge_notice(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Warn the municipal unit a week before a closed case is purged."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("A closed case in Trygg has already been purged."))
+    return Reply(
+        _(
+            "Case {ref} was closed and will be purged in a week, as your retention decision "
+            "says. Keep it if it is still needed (e.g. a pending trial)."
+        ).format(ref=report.ref),
+        ((Button(f"hold:{report.id}", _("Keep the case")),),),
+        NOTICE_TOKEN,
+    )
+
+
+RENDERERS: dict[str, Renderer] = {
+    PURGE_NOTICE: render_purge_notice,
+    FOLLOWUP_NUDGE: render_followup_nudge,
+    FOLLOWUP_OVERDUE: render_followup_overdue,
+    CHECKIN_ASK: render_checkin,
+    DUTY: render_duty,
+    ALERT: render_alert,
+    ALERT_ACKED: render_acked,
+    ALERT_TAKEN: render_taken,
+    ALERT_UNANSWERED: render_unanswered,
+}
+
+
+async def render(
+    session: AsyncSession,
+    catalogs: Catalogs,
+    packs: PackLibrary,
+    recipient: Person,
+    message: OutboxMessage,
+) -> Reply:
+    """Render an outbox message for its recipient, in their language."""
+    locale = catalogs.pick(recipient.locale)
+    rc = RenderContext(session, recipient, catalogs.gettext(locale), locale, packs)
+    return await RENDERERS[message.kind](rc, message)

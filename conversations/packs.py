@@ -1,0 +1,265 @@
+"""Routine packs: each organisation's plan as data (YAML), validated by a schema.
+
+A municipality chooses a pack in the org file; a party association may add a party pack on
+top (its own action lists and rules). The report questions, choices, category texts,
+action lists per role, checklist and follow-up plan all come from here, in Swedish and
+English.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PACK_DIR = Path(__file__).resolve().parent / "packs"
+
+QUESTION_IDS = (
+    "reporter",  # 1. Vem rapporterar incidenten? (namn, funktion, relation till den utsatte)
+    "targeted",  # 2. Vem utsattes? (namn, vilken nämnd/styrelse)
+    "category",  # where it comes from (Kävlinge: party / assignment / internal)
+    "kinds",  # 3. Vad utsattes personen för? – the kinds
+    "channels",  # 3. ... via brev, telefonsamtal, sms/mms, personligt framfört
+    "what",  # 3. – the description
+    "when_where",  # 4. När och var inträffade händelsen?
+    "witnesses",  # 5. Var det någon annan som såg händelsen?
+    "reached",  # 5. Nådde hotet fram till den tänkta mottagaren?
+    "perpetrator",  # 6. Vem/vilka utsatte den förtroendevalde?
+    "group",  # 7. Antas förövaren tillhöra en grupp/falang av något slag?
+    "trigger",  # 8. Finns någon känd utlösande faktor?
+    "measures",  # 9. Beslut om eventuella åtgärder?
+    "experience",  # 10. Hur upplevde den utsatte incidenten?
+    "evidence",  # Kävlinge: samla allt du har
+)
+CATEGORY_IDS = ("party", "assignment", "internal", "unknown")
+ROLES = Literal[
+    "targeted", "party_security", "municipal_security", "municipal_director", "association"
+]
+
+
+class PackError(ValueError):
+    """A pack is malformed; the message names file, path and reason."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Text(_Strict):
+    """A text in both languages."""
+
+    sv: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" else self.sv
+
+
+class Choice(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]{1,24}$")
+    label: Text
+    help: Text | None = None
+
+
+class Question(_Strict):
+    text: Text
+    help: Text | None = None
+    form_ref: str | None = None  # where it stands in the source form, e.g. "1.3"
+
+
+class ActionList(_Strict):
+    title: Text
+    items: list[Text] = Field(min_length=1)
+
+
+class ChecklistItem(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_.-]{1,32}$")
+    step: str  # the routine's step number, e.g. "3.1.1"
+    action: Text  # "Åtgärd"
+    check: Text  # the "Check!" question, answered Ja / Nej / Inte aktuellt
+    responsible: list[ROLES] = Field(min_length=1)
+    asks_who: bool = False  # the form asks "Vem?" as well
+    # The form's own prompt for this check's comment line, e.g. "Vem valdes som stödperson?".
+    comment: Text | None = None
+    # "text" where the form's Check! is a line to fill in ("Följande har informerats om
+    # händelsen:") rather than a question answered Ja / Nej / Inte aktuellt.
+    answer: Literal["yes_no", "text"] = "yes_no"
+
+
+class FollowUpPlan(_Strict):
+    first_nudge_day: int = 2
+    first_remind_day: int = 10
+    first_escalate_day: int = 14
+    later_conversations: int = 2  # follow-up conversations 2 and 3
+    checkin_days: list[int] = Field(default_factory=lambda: [1, 7, 30])
+    # The follow-up log's prompts for each follow-up conversation (Datum, Närvarande, ...).
+    prompts: list[Text] = Field(default_factory=list)
+    # The form's closing questions ("Uppföljning": was the routine applied, what to improve).
+    closing: list[Text] = Field(default_factory=list)
+
+
+class Duty(_Strict):
+    id: str
+    title: Text
+    cadence: Literal["half_year", "four_per_term", "year_before_election", "per_term"]
+    source: str | None = None
+
+
+class Alerting(_Strict):
+    ack_minutes_akut: int = 10
+    ack_minutes_report: int = 120
+    always_municipal_unit: bool = False  # Staffanstorp: an incident report always goes there
+    municipal_unit_categories: list[str] = Field(default_factory=lambda: ["assignment"])
+
+
+class InternalRules(_Strict):
+    """How internal cases (perpetrator from within the party) are handled."""
+
+    rules: list[Text] = Field(min_length=1)
+    closed_group_max: int = 3
+    # Further action plans for internal cases whose owner is none of ROLES (e.g. the council
+    # group's confidence vote, re-entry after internal harassment).
+    plans: list[ActionList] = Field(default_factory=list)
+
+
+class Pack(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]{1,32}$")
+    kind: Literal["municipality", "party"]
+    name: Text
+    sources: list[str] = Field(min_length=1)  # seed files / documents it encodes
+    extends: str | None = None
+    questions: dict[str, Question] = Field(default_factory=dict)
+    categories: list[Choice] = Field(default_factory=list)
+    kinds: list[Choice] = Field(default_factory=list)
+    channels: list[Choice] = Field(default_factory=list)
+    measures: list[Choice] = Field(default_factory=list)  # protective measures offered
+    definitions: dict[str, Text] = Field(default_factory=dict)  # help per kind id
+    action_lists: dict[ROLES, dict[str, ActionList]] = Field(default_factory=dict)
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    followup: FollowUpPlan | None = None
+    duties: list[Duty] = Field(default_factory=list)
+    alerting: Alerting | None = None
+    internal: InternalRules | None = None
+    police_report_advice: Text | None = None
+
+    @model_validator(mode="after")
+    def _known_ids(self) -> Pack:
+        # Each problem names its own path, e.g. "questions.foo: unknown question id".
+        problems = [
+            f"questions.{q}: unknown question id" for q in self.questions if q not in QUESTION_IDS
+        ]
+        problems += [
+            f"categories.{i}.id: unknown category {c.id!r}"
+            for i, c in enumerate(self.categories)
+            if c.id not in CATEGORY_IDS
+        ]
+        for role, lists in self.action_lists.items():
+            problems += [
+                f"action_lists.{role}.{c}: unknown category"
+                for c in lists
+                if c not in CATEGORY_IDS and c != "all"
+            ]
+        if self.alerting is not None:
+            problems += [
+                f"alerting.municipal_unit_categories: unknown category {c!r}"
+                for c in self.alerting.municipal_unit_categories
+                if c not in CATEGORY_IDS
+            ]
+        for field in ("categories", "kinds", "channels", "measures", "checklist"):
+            ids = [item.id for item in getattr(self, field)]
+            problems += [
+                f"{field}: duplicate id {i!r}" for i in sorted(set(ids)) if ids.count(i) > 1
+            ]
+        kinds = {k.id for k in self.kinds}
+        if kinds:
+            problems += [
+                f"definitions.{d}: not a kind id" for d in self.definitions if d not in kinds
+            ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def complete(self) -> list[str]:
+        """Return what a municipality pack (after merging) still lacks to drive a report."""
+        missing = [f"questions.{q}" for q in QUESTION_IDS if q not in self.questions]
+        for field in ("categories", "kinds", "channels", "checklist"):
+            if not getattr(self, field):
+                missing.append(field)
+        for field in ("followup", "alerting"):
+            if getattr(self, field) is None:
+                missing.append(field)
+        return missing
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``top`` over ``base``: mappings merge, everything else is replaced."""
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read pack ({type(exc).__name__})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(pack)"
+        reason = getattr(exc, "problem", None) or type(exc).__name__
+        raise PackError(f"{path}: {where}: not valid YAML ({reason})") from exc
+    if not isinstance(data, dict):
+        raise PackError(f"{path}: a pack must be a mapping")
+    return data
+
+
+def _validate(path: Path, data: dict[str, Any]) -> Pack:
+    try:
+        return Pack.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            loc = ".".join(str(p) for p in e["loc"])
+            if not loc and e["type"] == "value_error":  # the pack-level check names its paths
+                problems.append(f"{path}: {e['ctx']['error']}")
+            else:
+                problems.append(f"{path}: {loc or '(pack)'}: {e['msg']}")
+        raise PackError("\n".join(problems)) from exc
+
+
+class PackLibrary:
+    """All packs in a directory, merged along ``extends`` and checked at load."""
+
+    def __init__(self, directory: Path = PACK_DIR) -> None:
+        self.directory = directory
+        raw = {p.stem: (p, _read(p)) for p in sorted(directory.glob("*.yaml"))}
+        self.packs: dict[str, Pack] = {}
+        for pack_id, (path, data) in raw.items():
+            if data.get("id") != pack_id:
+                raise PackError(f"{path}: id: must equal the file name ({pack_id!r})")
+            merged, seen = data, {pack_id}
+            parent = data.get("extends")
+            while parent:
+                if parent not in raw or parent in seen:
+                    raise PackError(f"{path}: extends: unknown or circular pack {parent!r}")
+                seen.add(parent)
+                parent_data = raw[parent][1]
+                merged = _merge({k: v for k, v in parent_data.items() if k != "extends"}, merged)
+                parent = parent_data.get("extends")
+            pack = _validate(path, merged)
+            if pack.kind == "municipality" and (missing := pack.complete()):
+                raise PackError(f"{path}: incomplete municipality pack, missing {missing}")
+            self.packs[pack_id] = pack
+
+    def get(self, pack_id: str | None, default: str = "oxelosund") -> Pack:
+        return self.packs.get(pack_id or default) or self.packs[default]
+
+    def party_pack(self, pack_id: str | None) -> Pack | None:
+        pack = self.packs.get(pack_id or "")
+        return pack if pack is not None and pack.kind == "party" else None

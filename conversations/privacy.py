@@ -1,0 +1,108 @@
+"""/glom (forget me) and /logg (the audit log for the municipal security unit)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from conversations.events import Button, InboundEvent
+from conversations.flow import END, Context, Flow, Input, StateResult
+from conversations.i18n import format_when
+from conversations.texts import menu_buttons
+from storage.errors import NotFound
+from storage.trust import AuditRepo, PeopleRepo
+
+
+class Forget(StrEnum):
+    CONFIRM = "confirm"
+
+
+async def ask_forget(ctx: Context, event: InboundEvent) -> StateResult:
+    """Explain what erasure does and ask before doing it."""
+    _ = ctx._
+    ctx.reply(
+        "\n".join(
+            [
+                _("Do you want Trygg to forget you?"),
+                _(
+                    "I erase your name, phone number, language, unfinished reports and the link "
+                    "to this chat."
+                ),
+                _(
+                    "Reports you have already sent must stay documented for the municipal "
+                    "security unit: they are kept without your name and number."
+                ),
+            ]
+        ),
+        [[Button("forget:yes", _("Yes, forget me")), Button("forget:no", _("No"))]],
+    )
+    return Forget.CONFIRM
+
+
+async def forget(ctx: Context, event: InboundEvent) -> StateResult:
+    """Erase the person (or keep everything, if they said no) and say exactly what was done."""
+    _ = ctx._
+    if event.button != "forget:yes":
+        ctx.reply(_("Nothing was erased."), menu_buttons(ctx))
+        return END
+    municipality = ctx.person.municipality_id
+    result = await PeopleRepo(ctx.session).erase(ctx.person, ctx.now)
+    AuditRepo(ctx.session).record(
+        ctx.person.handle, "erased", ctx.person.handle, municipality, ctx.now
+    )
+    lines = [_("Done. Trygg has forgotten you:")]
+    lines.append(_("• erased: your name, phone number, language and the link to this chat"))
+    lines.append(
+        ctx.ngettext(
+            "• erased: {n} unfinished report",
+            "• erased: {n} unfinished reports",
+            result.drafts_deleted,
+        ).format(n=result.drafts_deleted)
+    )
+    if result.reports_pseudonymised:
+        lines.append(
+            ctx.ngettext(
+                "• kept without your name and number: {n} sent report (the municipal security "
+                "unit must keep it documented)",
+                "• kept without your name and number: {n} sent reports (the municipal security "
+                "unit must keep them documented)",
+                result.reports_pseudonymised,
+            ).format(n=result.reports_pseudonymised)
+        )
+    lines.append(_("If you write again, you start as a new, unregistered person."))
+    ctx.reply("\n".join(lines))
+    ctx.forgotten = True
+    return END
+
+
+async def show_log(ctx: Context, event: InboundEvent) -> StateResult:
+    """Show the municipality's recent audit entries to its security unit (/logg)."""
+    _ = ctx._
+    try:
+        entries = await AuditRepo(ctx.session).entries(ctx.viewer, limit=30)
+    except NotFound:
+        ctx.reply(_("The audit log is only for the municipal security unit."))
+        return END
+    if not entries:
+        ctx.reply(_("The audit log is empty."))
+        return END
+    lines = [_("Audit log (newest first):")]
+    lines += [
+        f"{format_when(e.at, ctx.locale)}  {e.actor}  {e.action}  {e.subject}" for e in entries
+    ]
+    ctx.reply("\n".join(lines))
+    return END
+
+
+async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask again."""
+    ctx.reply(ctx._("Please choose one of the buttons below."))
+    ctx.again()
+    return None
+
+
+FLOW = Flow(
+    name="forget",
+    states=Forget,
+    entry=ask_forget,
+    table={Forget.CONFIRM: {"forget:*": forget, Input.TEXT: repeat}},
+)

@@ -1,0 +1,82 @@
+"""Calendar rules: quiet hours, days after an event, general elections, duty cadences.
+
+All computations are in Europe/Stockholm wall time (so "day 2 at the same hour" survives
+a daylight-saving change) and return aware datetimes; storage keeps them in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from conversations.i18n import DISPLAY_TZ
+
+QUIET_FROM = time(21, 0)
+QUIET_UNTIL = time(8, 0)
+FIRST_ELECTION = 2026  # Swedish general elections: every 4 years, 2nd Sunday of September
+
+
+def out_of_quiet_hours(due: datetime) -> datetime:
+    """Move a nudge or check-in due between 21:00 and 08:00 (Stockholm) to 08:00."""
+    local = due.astimezone(DISPLAY_TZ)
+    if local.time() >= QUIET_FROM:
+        moved = datetime.combine(local.date() + timedelta(days=1), QUIET_UNTIL, DISPLAY_TZ)
+    elif local.time() < QUIET_UNTIL:
+        moved = datetime.combine(local.date(), QUIET_UNTIL, DISPLAY_TZ)
+    else:
+        return due.astimezone(UTC)
+    return moved.astimezone(UTC)
+
+
+def days_after(start: datetime, days: int) -> datetime:
+    """The same wall-clock time ``days`` later in Stockholm, then out of quiet hours."""
+    local = start.astimezone(DISPLAY_TZ)
+    later = datetime.combine(local.date() + timedelta(days=days), local.time(), DISPLAY_TZ)
+    return out_of_quiet_hours(later)
+
+
+def on_day(day: date, at: time = time(9, 0)) -> datetime:
+    """A Stockholm date at a time, as an aware datetime in UTC."""
+    return datetime.combine(day, at, DISPLAY_TZ).astimezone(UTC)
+
+
+def election_day(year: int) -> date:
+    """The second Sunday of September of ``year``."""
+    first = date(year, 9, 1)
+    first_sunday = first + timedelta(days=(6 - first.weekday()) % 7)
+    return first_sunday + timedelta(days=7)
+
+
+def next_election(after: date) -> date:
+    """The next Swedish general election on or after ``after``."""
+    year = FIRST_ELECTION + max(0, (after.year - FIRST_ELECTION + 3) // 4 * 4)
+    while election_day(year) < after:
+        year += 4
+    return election_day(year)
+
+
+def next_duty(cadence: str, after: datetime) -> datetime:
+    """When a recurring organisation duty is next due, after ``after``.
+
+    - half_year: training every half year: 1 February and 1 September.
+    - four_per_term: the cooperation meeting, 4 times in a 4-year term: once a year, 1 March.
+    - per_term: once per term, right after it starts: 1 November after each election.
+    - year_before_election: plan revision, at the latest the year before the election:
+      reminded on 1 September of that year.
+    """
+    today = after.astimezone(DISPLAY_TZ).date()
+    candidates: list[date] = []
+    for year in (today.year, today.year + 1):
+        if cadence == "half_year":
+            candidates += [date(year, 2, 1), date(year, 9, 1)]
+        elif cadence == "four_per_term":
+            candidates.append(date(year, 3, 1))
+    if cadence == "per_term":
+        election = next_election(today - timedelta(days=80))
+        candidates += [date(election.year, 11, 1), date(election.year + 4, 11, 1)]
+    if cadence == "year_before_election":
+        election = next_election(today)
+        candidates += [date(election.year - 1, 9, 1), date(election.year + 3, 9, 1)]
+    upcoming = sorted(on_day(d) for d in candidates if on_day(d) > after)
+    if not upcoming:
+        raise ValueError(f"unknown cadence {cadence!r}")
+    return upcoming[0]

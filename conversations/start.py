@@ -1,0 +1,133 @@
+"""/start: welcome, choose a language, and a plain-language privacy notice."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from conversations.events import Button, InboundEvent
+from conversations.flow import END, Context, Flow, Input, StateResult
+from conversations.i18n import N_, SUPPORTED
+from conversations.texts import menu_buttons
+from storage.directory import DirectoryRepo
+from storage.trust import AuditRepo, InviteError, InviteRepo
+from storage.viewer import Viewer
+
+ROLE_NAMES = {
+    "official": N_("elected official"),
+    "party_security": N_("party security contact"),
+    "municipal_security": N_("municipal security unit"),
+    "municipal_director": N_("municipal director"),
+    "admin": N_("administrator"),
+}
+
+
+class Start(StrEnum):
+    CHOOSE_LANGUAGE = "choose_language"
+
+
+LANGUAGE_BUTTONS = [[Button("lang:sv", "svenska"), Button("lang:en", "English")]]
+
+
+async def redeem(ctx: Context, code: str) -> None:
+    """Use an invite code from a deep link (/start CODE): the account gets its role."""
+    _ = ctx._
+    try:
+        redeemed = await InviteRepo(ctx.session, ctx.keyring).redeem(ctx.person, code, ctx.now)
+    except InviteError:
+        ctx.reply(_("That invitation code is not valid (used or expired). Ask for a new one."))
+        return
+    ctx.person = redeemed.person
+    ctx.viewer = Viewer.of(redeemed.person)
+    AuditRepo(ctx.session).record(
+        ctx.person.handle, "role_granted", ctx.person.handle, ctx.person.municipality_id, ctx.now
+    )
+    await ctx.session.refresh(ctx.person, ["party", "municipality"])
+    where = ", ".join(x.name for x in (ctx.person.party, ctx.person.municipality) if x is not None)
+    ctx.reply(
+        _("Your invitation is accepted: you are registered as {role} ({where}).").format(
+            role=_(ROLE_NAMES.get(redeemed.role.value, redeemed.role.value)), where=where
+        )
+    )
+
+
+async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
+    """Greet the person (using an invitation code if given) and ask for a language."""
+    _ = ctx._
+    if event.text.strip():
+        await redeem(ctx, event.text.strip())
+    name = ctx.person.display_name if ctx.viewer.registered else None
+    greeting = _("Welcome to Trygg, {name}.").format(name=name) if name else _("Welcome to Trygg.")
+    ctx.reply(
+        "\n".join(
+            [
+                greeting,
+                _(
+                    "I help elected officials who are threatened, harassed or attacked: "
+                    "what to do right now, and who to call."
+                ),
+                _("In danger now: call {number}.").format(number="112"),
+                "",
+                _("Which language do you want? / Vilket språk vill du ha?"),
+            ]
+        ),
+        LANGUAGE_BUTTONS,
+    )
+    return Start.CHOOSE_LANGUAGE
+
+
+async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
+    """Remember the chosen language, then explain privacy and show the menu."""
+    locale = event.button.removeprefix("lang:")
+    if locale not in SUPPORTED:
+        return await ask_language_again(ctx, event)
+    await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
+    ctx.switch_locale(locale)
+    _ = ctx._
+    lines = [
+        _("I will speak English with you.") if locale == "en" else _("I will speak Swedish."),
+        "",
+        _("How your data is handled:"),
+        _(
+            "• Trygg stores what you tell it here, encrypted, so that nothing is lost "
+            "if you stop halfway."
+        ),
+        _(
+            "• Only the people your organisation's plan names see it: your party's "
+            "security contact and, where the plan says so, the municipality's security unit."
+        ),
+        _("• A report to Trygg is not a police report. You decide about that."),
+        _("• You can ask for your data to be erased."),
+    ]
+    if not ctx.viewer.registered:
+        lines += [
+            "",
+            _(
+                "You are not registered in Trygg yet. You can still get help here. To be "
+                "connected to your party's security contact, ask them or your "
+                "municipality's security unit for an invitation."
+            ),
+        ]
+    ctx.reply("\n".join(lines), menu_buttons(ctx))
+    return END
+
+
+async def ask_language_again(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask for the language once more."""
+    ctx.reply(ctx._("Please choose a language with the buttons. / Välj språk med knapparna."))
+    ctx.again()
+    return None
+
+
+FLOW = Flow(
+    name="start",
+    states=Start,
+    entry=welcome,
+    table={
+        Start.CHOOSE_LANGUAGE: {
+            "lang:sv": choose_language,
+            "lang:en": choose_language,
+            Input.TEXT: ask_language_again,
+            Input.ATTACHMENT: ask_language_again,
+        },
+    },
+)
