@@ -1,0 +1,1 @@
+"""The application: settings, CLI, wiring and transports."""

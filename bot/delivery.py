@@ -1,0 +1,147 @@
+"""Delivers the outbox: claim due messages, render them, send, mark sent or retry later."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.dispatcher import log_failure
+from bot.transports.base import DeliveryFailed, Transport
+from conversations.alerts import escalate_now
+from conversations.engine import Clock
+from conversations.events import Reply
+from conversations.i18n import Catalogs
+from conversations.notices import ALERT, render
+from conversations.packs import PackLibrary
+from storage.db import Database
+from storage.directory import DirectoryRepo
+from storage.outbox import OutboxRepo
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    message_id: int
+    address: str
+    reply: Reply
+    attempts: int
+    priority: int
+    recipient_id: int
+    kind: str
+    payload: dict[str, Any]
+
+
+class OutboxSender:
+    """Sends messages for other people through one transport."""
+
+    def __init__(
+        self,
+        db: Database,
+        catalogs: Catalogs,
+        packs: PackLibrary,
+        transport: Transport,
+        clock: Clock,
+    ) -> None:
+        self.db = db
+        self.catalogs = catalogs
+        self.packs = packs
+        self.transport = transport
+        self.clock = clock
+
+    async def deliver_due(
+        self,
+        *,
+        recipient_id: int | None = None,
+        limit: int = 50,
+        max_priority: int | None = None,
+    ) -> int:
+        """Send what is due (for one recipient, or everyone on this channel; with
+        ``max_priority`` only messages at least that urgent); return how many were sent."""
+        claimed: list[_Claimed] = []
+        async with self.db.unit_of_work() as session:
+            outbox, directory = OutboxRepo(session), DirectoryRepo(session)
+            rows = await outbox.claim(
+                self.clock(),
+                lease=LEASE,
+                limit=limit,
+                channel=None if recipient_id is not None else self.transport.channel,
+                recipient_id=recipient_id,
+                skip_locked=not self.db.sqlite,
+                max_priority=max_priority,
+            )
+            for row in rows:
+                recipient = await directory.person(row.recipient_id)
+                address = (await directory.addresses(recipient.id)).get(self.transport.channel)
+                if address is None:
+                    continue
+                reply = await render(session, self.catalogs, self.packs, recipient, row)
+                claimed.append(
+                    _Claimed(
+                        row.id,
+                        address,
+                        reply,
+                        row.attempts,
+                        row.priority,
+                        row.recipient_id,
+                        row.kind,
+                        dict(row.payload),
+                    )
+                )
+        sent = 0
+        for item in claimed:
+            try:
+                await self.transport.send(item.address, [item.reply], item.priority)
+            except DeliveryFailed as exc:
+                await self._failed(item, exc)
+                continue
+            except Exception as exc:
+                log_failure("delivering an outbox message", exc)
+                await self._failed(item, DeliveryFailed(type(exc).__name__))
+                continue
+            async with self.db.unit_of_work() as session:
+                await OutboxRepo(session).mark_sent(item.message_id, self.clock())
+            sent += 1
+        return sent
+
+    async def _failed(self, item: _Claimed, exc: DeliveryFailed) -> None:
+        now = self.clock()
+        async with self.db.unit_of_work() as session:
+            outbox = OutboxRepo(session)
+            if exc.permanent:
+                log.warning("outbox message %s failed permanently", item.message_id)
+                await outbox.give_up(item.message_id, now, str(exc))
+                if item.kind == ALERT and "alert" in item.payload:
+                    await escalate_now(session, str(item.payload["alert"]), item.recipient_id, now)
+            else:
+                delay = exc.retry_after or min(2.0**item.attempts, MAX_BACKOFF)
+                await outbox.retry_later(item.message_id, now + timedelta(seconds=delay), str(exc))
+
+
+class OutboxLoop:
+    """Delivers messages for other people: on a wake-up after a commit, and every second."""
+
+    def __init__(self, deliver: Callable[[], Awaitable[int]], interval: float = 1.0) -> None:
+        self.deliver = deliver
+        self.interval = interval
+        self.wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.wake.clear()
+            try:
+                # a batch at a time; stopping must not wait for a long queue to drain
+                while await self.deliver() and not stop.is_set():
+                    pass
+            except Exception as exc:
+                log_failure("delivering the outbox", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=self.interval)

@@ -1,0 +1,234 @@
+"""The organisation file (YAML): validated as a whole, loaded in one transaction.
+
+An invalid file is rejected with file, line, field and reason; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.followups import ensure_duties
+from conversations.packs import PackLibrary
+from storage.directory import DirectoryRepo
+from storage.errors import DirectoryError
+from storage.models import Role
+from storage.timers import TimerRepo
+from storage.viewer import Viewer
+
+KEY = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,24}$")
+DIRECTORY_ROLES = Literal[
+    "official", "party_security", "municipal_security", "municipal_director", "admin"
+]
+PARTY_ROLES = {"official", "party_security"}
+
+
+def _phone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not PHONE.match(value):
+        raise ValueError("not a phone number (digits, spaces, dashes, optional leading +)")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PartyIn(_Strict):
+    key: str = Field(pattern=KEY)
+    name: str = Field(min_length=1, max_length=200)
+    pack: str | None = None  # a party pack (e.g. kavlinge-m) on top of the municipality's
+
+
+class MunicipalityIn(_Strict):
+    key: str = Field(pattern=KEY)
+    name: str = Field(min_length=1, max_length=200)
+    security_unit_phone: str
+    switchboard: str | None = None
+    pack: str = "oxelosund"  # the municipality's routine pack
+    retention_months: int = Field(default=24, ge=1, le=120)  # archive/gallring decision
+    parties: list[PartyIn] = Field(default_factory=list)
+
+    _check_phones = field_validator("security_unit_phone", "switchboard")(_phone)
+
+    @model_validator(mode="after")
+    def _unique_parties(self) -> MunicipalityIn:
+        keys = [p.key for p in self.parties]
+        if len(keys) != len(set(keys)):
+            raise ValueError("a party key appears twice in this municipality")
+        return self
+
+
+class PersonIn(_Strict):
+    handle: str = Field(pattern=KEY)
+    name: str = Field(min_length=1, max_length=200)
+    role: DIRECTORY_ROLES
+    municipality: str | None = None
+    party: str | None = None
+    phone: str | None = None
+    language: Literal["sv", "en"] | None = None
+
+    _check_phone = field_validator("phone")(_phone)
+
+    @model_validator(mode="after")
+    def _party_roles(self) -> PersonIn:
+        if self.role in PARTY_ROLES and not (self.party and self.municipality):
+            raise ValueError(f"role {self.role} needs a municipality and a party")
+        if self.role in {"municipal_security", "municipal_director"} and not self.municipality:
+            raise ValueError(f"role {self.role} needs a municipality")
+        if self.role == "party_security" and not self.phone:
+            raise ValueError("a party security contact needs a phone number")
+        return self
+
+
+class OrgFile(_Strict):
+    municipalities: list[MunicipalityIn] = Field(min_length=1)
+    people: list[PersonIn] = Field(default_factory=list)
+
+
+def _reference_problems(org: OrgFile, packs: PackLibrary) -> list[tuple[tuple[Any, ...], str]]:
+    """Check keys are unique and every reference points at something that exists."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    by_key: dict[str, MunicipalityIn] = {}
+    for index, m in enumerate(org.municipalities):
+        loc = ("municipalities", index)
+        if m.key in by_key:
+            problems.append(((*loc, "key"), f"{m.key!r} appears twice"))
+        by_key[m.key] = m
+        municipal = packs.packs.get(m.pack)
+        if municipal is None or municipal.kind != "municipality":
+            known = sorted(k for k, p in packs.packs.items() if p.kind == "municipality")
+            problems.append(((*loc, "pack"), f"unknown municipality pack {m.pack!r} ({known})"))
+        for p_index, party in enumerate(m.parties):
+            if party.pack and packs.party_pack(party.pack) is None:
+                problems.append(
+                    ((*loc, "parties", p_index, "pack"), f"unknown party pack {party.pack!r}")
+                )
+    handles: set[str] = set()
+    for index, person in enumerate(org.people):
+        loc = ("people", index)
+        if person.handle in handles:
+            problems.append(((*loc, "handle"), f"{person.handle!r} appears twice"))
+        handles.add(person.handle)
+        municipality = by_key.get(person.municipality or "")
+        if person.municipality and municipality is None:
+            problems.append(
+                ((*loc, "municipality"), f"unknown municipality {person.municipality!r}")
+            )
+        elif person.party and municipality is None:
+            problems.append(((*loc, "party"), "a party needs a municipality"))
+        elif (
+            person.party
+            and municipality is not None
+            and person.party not in {p.key for p in municipality.parties}
+        ):
+            problems.append(
+                (
+                    (*loc, "party"),
+                    f"party {person.party!r} is not listed under municipality "
+                    f"{person.municipality!r}",
+                )
+            )
+    return problems
+
+
+def _lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out[(*path, key.value)] = key.start_mark.line + 1
+            _lines(value, (*path, key.value), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _lines(item, (*path, index), out)
+
+
+def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def parse(path: Path, packs: PackLibrary | None = None) -> OrgFile:
+    """Read and validate an organisation file; raise DirectoryError listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DirectoryError([f"{path}: cannot read the file ({type(exc).__name__})"]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise DirectoryError([f"{path}{line}: {problem}"]) from exc
+    if not isinstance(data, dict):
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        raise DirectoryError(
+            [f"{path}{line}: (file): expected a mapping with 'municipalities' and 'people'"]
+        )
+    lines: dict[tuple[Any, ...], int] = {}
+    if node is not None:
+        _lines(node, (), lines)
+    located: list[tuple[tuple[Any, ...], str]] = []
+    try:
+        org = OrgFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            located.append((loc, error["msg"].removeprefix("Value error, ")))
+    else:
+        located = _reference_problems(org, packs or PackLibrary())
+    if located:
+        problems = []
+        for loc, message in located:
+            line_no = _line_for(loc, lines)
+            field = ".".join(str(p) for p in loc) or "(file)"
+            where = f"{path}:{line_no}" if line_no else str(path)
+            problems.append(f"{where}: {field}: {message}")
+        raise DirectoryError(problems)
+    return org
+
+
+async def apply(
+    session: AsyncSession, org: OrgFile, now: datetime | None = None
+) -> tuple[int, int, int]:
+    """Insert or update everything in the file; return (municipalities, parties, people).
+
+    Each municipality's recurring duties (from its pack) get a pending reminder.
+    """
+    repo, operator = DirectoryRepo(session), Viewer.operator()
+    packs = PackLibrary()
+    municipalities, parties = {}, {}
+    for m in org.municipalities:
+        row = await repo.upsert_municipality(
+            operator, m.key, m.name, m.security_unit_phone, m.switchboard, m.pack
+        )
+        row.retention_months = m.retention_months
+        municipalities[m.key] = row
+        await ensure_duties(TimerRepo(session), packs, row, now or datetime.now(UTC))
+        for p in m.parties:
+            parties[(m.key, p.key)] = await repo.upsert_party(operator, row, p.key, p.name, p.pack)
+    for person in org.people:
+        await repo.upsert_person(
+            operator,
+            handle=person.handle,
+            name=person.name,
+            role=Role(person.role),
+            municipality=municipalities.get(person.municipality or ""),
+            party=parties.get((person.municipality or "", person.party or "")),
+            phone=person.phone,
+            locale=person.language,
+        )
+    return len(municipalities), len(parties), len(org.people)

@@ -1,0 +1,161 @@
+"""Fires durable timers. The timer table is the source of truth; APScheduler only wakes us.
+
+APScheduler wakes the process at the next due time and on a short interval as a safety
+net. A timer that came due while the bot was down fires at start (late, never lost). Each
+timer is claimed by a conditional update inside the transaction that runs its handler,
+so it fires once even with several processes (PostgreSQL also skips locked rows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.dispatcher import log_failure
+from conversations.alerts import SystemContext, TimerHandler
+from conversations.engine import Clock
+from conversations.packs import PackLibrary
+from storage.crypto import Keyring
+from storage.db import Database
+from storage.timers import TimerRepo
+
+log = logging.getLogger(__name__)
+
+SAFETY_INTERVAL_SECONDS = 15
+BATCH = 200
+
+
+class TimerRunner:
+    """Runs every due timer once, each in a savepoint of its batch's transaction."""
+
+    def __init__(
+        self,
+        db: Database,
+        keyring: Keyring,
+        packs: PackLibrary,
+        handlers: Mapping[str, TimerHandler],
+        clock: Clock,
+    ) -> None:
+        self.db = db
+        self.keyring = keyring
+        self.packs = packs
+        self.handlers = handlers
+        self.clock = clock
+        self.fired = 0
+        self.on_notices: Callable[[], None] | None = None
+
+    async def run_due(self, limit: int = BATCH) -> int:
+        """Fire what is due now; return how many fired. Repeat until nothing is due."""
+        total = 0
+        while True:
+            fired, notices, lost = await self._batch(limit)
+            total += fired
+            if notices and self.on_notices is not None:
+                self.on_notices()
+            if fired + lost < limit:  # a timer another worker won is progress too
+                return total
+
+    async def _batch(self, limit: int) -> tuple[int, int, int]:
+        """Fire one batch; return (fired here, notices, claimed by another worker)."""
+        now = self.clock()
+        fired = notices = lost = 0
+        async with self.db.unit_of_work() as session:
+            repo = TimerRepo(session)
+            for timer in await repo.due(now, limit, skip_locked=not self.db.sqlite):
+                handler = self.handlers.get(timer.kind)
+                context = SystemContext(session, now, self.keyring, self.packs)
+                try:
+                    async with session.begin_nested():
+                        if not await repo.claim(timer.id, now):
+                            lost += 1
+                            continue  # another worker fired it
+                        if handler is not None:
+                            await handler(context, timer)
+                        else:
+                            log.warning("no handler for timer kind %s", timer.kind)
+                except Exception as exc:  # the savepoint rolled back: it stays pending
+                    log_failure(f"timer {timer.kind}", exc)
+                    continue
+                fired += 1
+                notices += len(context.notices)
+        self.fired += fired
+        return fired, notices, lost
+
+    async def next_due(self) -> datetime | None:
+        async with self.db.unit_of_work() as session:
+            return await TimerRepo(session).next_due()
+
+
+class TimerWaker:
+    """APScheduler jobs that call the runner at the next due time and every few seconds."""
+
+    def __init__(self, runner: TimerRunner) -> None:
+        self.runner = runner
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self._ticking: set[asyncio.Task[Any]] = set()
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=SAFETY_INTERVAL_SECONDS,
+            id="safety-net",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        self.scheduler.start()
+        self.poke()
+
+    def poke(self) -> None:
+        """Run now (e.g. after a commit that scheduled something)."""
+        if self.scheduler.running:
+            self.scheduler.add_job(
+                self.tick,
+                id="now",
+                replace_existing=True,
+                misfire_grace_time=None,
+                coalesce=True,
+                max_instances=1,
+            )
+
+    async def tick(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._ticking.add(task)
+        try:
+            await self.runner.run_due()
+            due = await self.runner.next_due()
+        except Exception as exc:
+            log_failure("running timers", exc)
+            return
+        finally:
+            if task is not None:
+                self._ticking.discard(task)
+        if due is not None:
+            self.scheduler.add_job(
+                self.tick,
+                "date",
+                run_date=due,
+                id="next-due",
+                replace_existing=True,
+                misfire_grace_time=None,
+                coalesce=True,
+                max_instances=1,
+            )
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def stop(self) -> None:
+        """Stop waking up and wait for a run in progress: it may be inside a unit of work,
+        and must not outlive the database it uses."""
+        self.shutdown()
+        if self._ticking:
+            await asyncio.gather(*self._ticking, return_exceptions=True)

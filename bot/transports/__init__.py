@@ -1,0 +1,1 @@
+"""Transports: turn platform updates into InboundEvents and Replies into platform calls."""

@@ -1,0 +1,30 @@
+"""The narrow interface every transport offers to the rest of the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from conversations.events import Reply
+from storage.outbox import CONVERSATION
+
+
+class DeliveryFailed(Exception):
+    """Sending failed. ``permanent`` means retrying will not help (e.g. the bot is blocked)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float = 0) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Transport(Protocol):
+    """Sends replies to an address on one channel (a Telegram chat, a console)."""
+
+    channel: str
+
+    async def send(
+        self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
+    ) -> None:
+        """Deliver replies in order; raise DeliveryFailed if they could not be sent."""
+        ...

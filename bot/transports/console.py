@@ -1,0 +1,167 @@
+"""The console transport: a terminal chat as one person (`trygg chat --as HANDLE`).
+
+Bot messages go to stdout; buttons are printed numbered on one line (``[1] Ja  [2] Nej``);
+typing the number or the exact label presses the button; lines starting with ``/`` are
+commands; `/bifoga PATH` sends a local file (evidence). Works with piped stdin and exits
+cleanly on EOF.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import mimetypes
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import App, deliver_via
+from conversations.events import (
+    BOT_DOWNLOAD_LIMIT,
+    Attachment,
+    Button,
+    EventKind,
+    InboundEvent,
+    Reply,
+)
+
+CHANNEL = "console"
+ATTACH_COMMANDS = {"bifoga", "attach"}  # `/bifoga PATH` sends a file, as a photo would be
+POLL_SECONDS = 1.0
+
+
+class ConsoleTransport:
+    """Prints replies and turns typed lines into events for one person."""
+
+    channel = CHANNEL
+
+    def __init__(self, handle: str, out: TextIO) -> None:
+        self.handle = handle
+        self.out = out
+        self._buttons: list[Button] = []
+        self._token = ""
+
+    async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
+        """Print replies; remember the last keyboard so numbers and labels press it."""
+        for reply in replies:
+            self.out.write(reply.text.rstrip() + "\n")
+            buttons = [b for row in reply.buttons for b in row]
+            if buttons:
+                self.out.write(
+                    "  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1)) + "\n"
+                )
+                self._buttons, self._token = buttons, reply.token
+            self.out.write("\n")
+        self.out.flush()
+
+    def event_for(self, line: str) -> InboundEvent:
+        """Turn one typed line into an event."""
+        event_id = f"console:{uuid.uuid4().hex}"
+        text = line.rstrip("\r\n")
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            name, _, args = stripped[1:].partition(" ")
+            if name.lower() in ATTACH_COMMANDS:
+                return self._attachment(event_id, args.strip())
+            return InboundEvent(
+                event_id,
+                CHANNEL,
+                self.handle,
+                EventKind.COMMAND,
+                text=args.strip(),
+                command=name.lower(),
+            )
+        if stripped.isdigit() and len(stripped) <= 3:
+            number = int(stripped)
+            pressed = self._buttons[number - 1] if 0 < number <= len(self._buttons) else None
+            return InboundEvent(
+                event_id,
+                CHANNEL,
+                self.handle,
+                EventKind.BUTTON,
+                button=pressed.id if pressed else "",
+                token=self._token,
+            )
+        for button in self._buttons:
+            if stripped and stripped.casefold() == button.label.casefold():
+                return InboundEvent(
+                    event_id,
+                    CHANNEL,
+                    self.handle,
+                    EventKind.BUTTON,
+                    button=button.id,
+                    token=self._token,
+                )
+        return InboundEvent(event_id, CHANNEL, self.handle, EventKind.TEXT, text=text)
+
+    def _attachment(self, event_id: str, path_text: str) -> InboundEvent:
+        """Turn `/bifoga PATH` into an attachment event carrying the file's bytes."""
+        path = Path(path_text).expanduser()
+        try:
+            size = path.stat().st_size
+            content = path.read_bytes() if size <= BOT_DOWNLOAD_LIMIT else None
+        except OSError:
+            return InboundEvent(event_id, CHANNEL, self.handle, EventKind.TEXT, text=path_text)
+        mime = mimetypes.guess_type(path.name)[0]
+        kind = "photo" if (mime or "").startswith("image/") else "document"
+        attachment = Attachment(kind, str(path), size, mime, path.name, False, content)
+        return InboundEvent(
+            event_id, CHANNEL, self.handle, EventKind.ATTACHMENT, attachment=attachment
+        )
+
+
+async def _read_line(stream: TextIO) -> str:
+    return await asyncio.to_thread(stream.readline)
+
+
+async def run_console(
+    app: App, handle: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
+    """Chat as ``handle`` until EOF; deliver messages addressed to them, live."""
+    transport = ConsoleTransport(handle, out)
+    dispatcher = app.dispatcher(deliver_via(transport))
+    sender = app.outbox_sender(transport)
+    async with app.db.unit_of_work() as session:
+        person_id = await app.core.person_id(session, CHANNEL, handle)
+    await app.timer_runner().run_due()  # e.g. an escalation that came due while nobody ran
+    async with app.db.unit_of_work() as session:
+        resumed = await app.core.resume(session, CHANNEL, handle)
+    if resumed is not None:
+        await transport.send(handle, resumed.replies)
+    else:
+        dispatcher.submit(transport.event_for("/start"))
+        await dispatcher.drain()
+    # Messages that waited for this person come last, so their buttons are the ones
+    # that numbers refer to (e.g. "[1] Jag tar det" on an alert).
+    await sender.deliver_due(recipient_id=person_id)
+
+    timers = app.timer_runner()
+
+    async def poll() -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            await timers.run_due()
+            await sender.deliver_due(recipient_id=person_id)
+
+    poller = asyncio.create_task(poll())
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not end the chat
+    interactive = stdin.isatty()
+    try:
+        while True:
+            if interactive:
+                out.write("> ")
+                out.flush()
+            line = await _read_line(stdin)
+            if line == "":
+                break
+            dispatcher.submit(transport.event_for(line))
+            await dispatcher.drain()
+    finally:
+        poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
+        await sender.deliver_due(recipient_id=person_id)

@@ -1,0 +1,678 @@
+"""The Telegram transport (python-telegram-bot 22).
+
+It turns Bot API updates into InboundEvents and Replies into Bot API calls — nothing
+else. Conversation logic stays in ``conversations``; ordering, units of work and the
+outbox are shared with every other transport.
+
+Updates are acknowledged to Telegram only after their unit of work has ended: with long
+polling the offset never moves past an update still being handled, and in webhook mode
+the HTTP answer waits for the commit. A crash therefore means redelivery, which the
+handled-event table makes harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import secrets
+import signal
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, MessageEntityType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
+
+from bot.app import App, settle_heap
+from bot.delivery import OutboxLoop
+from bot.dispatcher import Dispatcher, log_failure
+from bot.throttle import Throttle
+from bot.timers import TimerWaker
+from bot.transports.base import DeliveryFailed
+from conversations.events import (
+    BOT_DOWNLOAD_LIMIT,
+    Attachment,
+    Delivery,
+    EventKind,
+    InboundEvent,
+    Reply,
+)
+from conversations.housekeeping import ensure_housekeeping
+from conversations.i18n import SUPPORTED, Catalogs
+from storage.outbox import CONVERSATION
+from storage.timers import TimerRepo
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CHANNEL = "telegram"
+SEPARATOR = "|"
+TEXT_LIMIT = 4096
+CALLBACK_LIMIT = 64
+POLL_TIMEOUT = 30
+MAX_ATTEMPTS = 5
+# While only in-flight updates come back, poll again when the oldest is done, but at most
+# every POLL_INTERVAL and at least every PROGRESS_WAIT seconds: each answer repeats every
+# unconfirmed update, so polling on every completion would cost more than the updates.
+POLL_INTERVAL = 0.05
+PROGRESS_WAIT = 0.25
+MAX_CLEAR = 1000  # at most this many message ids are deleted by "clear the chat"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post", "my_chat_member"]
+UNSUPPORTED_CONTENT = (
+    "sticker",
+    "animation",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+    "invoice",
+)
+
+
+def callback_data(token: str, button_id: str) -> str:
+    """Encode a button press; Telegram allows 1–64 bytes."""
+    data = f"{token}{SEPARATOR}{button_id}"
+    if not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
+        raise ValueError("button id too long for Telegram callback_data")
+    return data
+
+
+def parse_callback(data: str | None) -> tuple[str, str]:
+    """Return (token, button id); forged or malformed data gives ('', '')."""
+    if not data or SEPARATOR not in data or len(data.encode()) > CALLBACK_LIMIT:
+        return "", ""
+    token, _, button = data.partition(SEPARATOR)
+    if not token.isdigit() and not token.startswith("n"):
+        return "", ""
+    return token, button
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split text into Telegram-sized pieces, preferring paragraph, then line boundaries."""
+    text = text.strip() or "…"
+    pieces: list[str] = []
+    while len(text) > limit:
+        # a boundary may start right at `limit`: the piece before it still fits
+        cut = text.rfind("\n\n", 0, limit + 2)
+        if cut <= 0:
+            cut = text.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n ")
+    pieces.append(text)
+    return [p for p in pieces if p]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label[:64], callback_data=callback_data(reply.token, b.id))
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+def _attachment(message: Message) -> Attachment | None:
+    forwarded = message.forward_origin is not None
+    if message.photo:
+        photo = message.photo[-1]  # the largest size
+        return Attachment("photo", photo.file_id, photo.file_size, "image/jpeg", None, forwarded)
+    for kind in ("document", "voice", "video", "audio", "video_note"):
+        media = getattr(message, kind)
+        if media is not None:
+            return Attachment(
+                kind,
+                media.file_id,
+                media.file_size,
+                getattr(media, "mime_type", None),
+                getattr(media, "file_name", None),
+                forwarded,
+            )
+    if forwarded:
+        return Attachment("forward", "", None, "text/plain", None, True)
+    return None
+
+
+def event_for(update: Update) -> InboundEvent | None:
+    """Translate a private-chat update into an InboundEvent (None: nothing for the core)."""
+    chat = update.effective_chat
+    user = update.effective_user
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return None
+    common: dict[str, Any] = {
+        "event_id": f"tg:{update.update_id}",
+        "channel": CHANNEL,
+        "address": str(chat.id),
+        "locale_hint": user.language_code if user else None,
+    }
+    if update.callback_query is not None:
+        query = update.callback_query
+        token, button = parse_callback(query.data)
+        ref = str(query.message.message_id) if query.message is not None else ""
+        return InboundEvent(kind=EventKind.BUTTON, button=button, token=token, ref=ref, **common)
+    if update.edited_message is not None:
+        edited = update.edited_message
+        return InboundEvent(
+            kind=EventKind.EDIT,
+            text=edited.text or edited.caption or "",
+            ref=str(edited.message_id),
+            **common,
+        )
+    message = update.message
+    if message is None:
+        return None
+    attachment = _attachment(message)
+    if attachment is not None:
+        return InboundEvent(
+            kind=EventKind.ATTACHMENT,
+            text=message.text or message.caption or "",
+            attachment=attachment,
+            ref=str(message.message_id),
+            **common,
+        )
+    if message.text is not None:
+        entities = message.entities or ()
+        if any(e.type == MessageEntityType.BOT_COMMAND and e.offset == 0 for e in entities):
+            first = next(e for e in entities if e.offset == 0)
+            name = message.text[1 : first.length].split("@")[0].lower()
+            return InboundEvent(
+                kind=EventKind.COMMAND,
+                command=name,
+                text=message.text[first.length :].strip(),
+                ref=str(message.message_id),
+                **common,
+            )
+        return InboundEvent(
+            kind=EventKind.TEXT, text=message.text, ref=str(message.message_id), **common
+        )
+    if any(getattr(message, kind, None) for kind in UNSUPPORTED_CONTENT):
+        return InboundEvent(kind=EventKind.UNSUPPORTED, ref=str(message.message_id), **common)
+    return None
+
+
+class TelegramTransport:
+    """Sends replies as Telegram messages with inline keyboards, within the rate limits."""
+
+    channel = CHANNEL
+
+    def __init__(self, bot: Bot, catalogs: Catalogs, throttle: Throttle) -> None:
+        self.bot = bot
+        self.catalogs = catalogs
+        self.throttle = throttle
+
+    async def send(
+        self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
+    ) -> None:
+        """Send replies in order; long texts are split, the keyboard goes on the last piece."""
+        chat_id = int(address)
+        for reply in replies:
+            pieces = split_text(reply.text)
+            for index, piece in enumerate(pieces):
+                markup = keyboard(reply) if index == len(pieces) - 1 else None
+
+                async def call(text: str = piece, markup: Any = markup) -> Any:
+                    return await self.bot.send_message(chat_id, text, reply_markup=markup)
+
+                await self.call(address, priority, call)
+
+    async def call(
+        self,
+        chat: str,
+        priority: int,
+        request: Callable[[], Awaitable[Any]],
+        *,
+        new_message: bool = True,
+    ) -> Any:
+        """Make one Bot API call under the rate limits; honour 429; retry network errors."""
+        attempt = 0
+        while True:
+            await self.throttle.acquire(chat, priority, spacing=new_message)
+            try:
+                return await request()
+            except RetryAfter as exc:
+                seconds = exc.retry_after
+                delay = seconds if isinstance(seconds, int) else seconds.total_seconds()
+                log.warning("Telegram asked to retry after %s s", delay)
+                self.throttle.pause(float(delay))
+            except Forbidden as exc:
+                raise DeliveryFailed("forbidden", permanent=True) from exc
+            except BadRequest as exc:  # the request itself is wrong: retrying won't help
+                raise DeliveryFailed(_bad_request_reason(exc), permanent=True) from exc
+            except NetworkError as exc:  # includes TimedOut
+                attempt += 1
+                if attempt >= MAX_ATTEMPTS:
+                    raise DeliveryFailed(type(exc).__name__) from exc
+                await asyncio.sleep(min(0.5 * 2**attempt, 10))
+
+    async def answer_press(self, query: CallbackQuery) -> None:
+        """Answer a button press at once (Telegram shows a spinner until we do)."""
+        chat = str(query.message.chat.id) if query.message else ""
+        with contextlib.suppress(TelegramError, DeliveryFailed):
+            await self.call(chat, 0, query.answer, new_message=False)
+
+    async def settle_press(self, query: CallbackQuery, accepted: bool) -> None:
+        """Take the keyboard off the pressed message; mark the choice if it was applied."""
+        chat = str(query.message.chat.id) if query.message else ""
+        message = query.message
+        if not isinstance(message, Message) or message.reply_markup is None:
+            return
+        label = next(
+            (
+                b.text
+                for row in message.reply_markup.inline_keyboard
+                for b in row
+                if b.callback_data == query.data
+            ),
+            None,
+        )
+        text = message.text or ""
+        with contextlib.suppress(TelegramError, DeliveryFailed):
+            if accepted and label and text and len(text) + len(label) + 4 <= TEXT_LIMIT:
+                await self.call(
+                    chat,
+                    CONVERSATION,
+                    lambda: message.edit_text(f"{text}\n\n→ {label}", reply_markup=None),
+                    new_message=False,
+                )
+            else:
+                await self.call(
+                    chat,
+                    CONVERSATION,
+                    lambda: message.edit_reply_markup(reply_markup=None),
+                    new_message=False,
+                )
+
+    async def refuse_group(self, update: Update) -> None:
+        """Explain in a group or channel that Trygg works only in private chats, then leave."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        user = update.effective_user
+        _ = self.catalogs.gettext(self.catalogs.pick(user.language_code if user else None))
+        text = _(
+            "Trygg works only in a private chat with you, so that what you tell it stays "
+            "between you and the people who help you. Write to me directly instead."
+        )
+        with contextlib.suppress(TelegramError, DeliveryFailed):
+            if chat.type != ChatType.CHANNEL:
+                await self.call(str(chat.id), CONVERSATION, lambda: chat.send_message(text))
+            await self.call(str(chat.id), CONVERSATION, chat.leave, new_message=False)
+
+    async def fetch(self, attachment: Attachment) -> Attachment:
+        """Download an attachment's bytes (outside any transaction); None if that fails."""
+        if not attachment.file_ref or (attachment.size or 0) > BOT_DOWNLOAD_LIMIT:
+            return attachment
+        try:
+            file = await self.bot.get_file(attachment.file_ref)
+            content = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("downloading a file failed: %s", type(exc).__name__)
+            return attachment
+        return replace(attachment, content=content, size=len(content))
+
+    async def clear(self, address: str, first: int, last: int) -> None:
+        """Delete messages first..last of a private chat (Telegram skips ones it can't)."""
+        ids = list(range(max(first, 1), last + 1))[-MAX_CLEAR:]
+        for start in range(0, len(ids), 100):
+            chunk = ids[start : start + 100]
+
+            async def delete(chunk: list[int] = chunk) -> bool:
+                return await self.bot.delete_messages(int(address), chunk)
+
+            with contextlib.suppress(TelegramError, DeliveryFailed):
+                await self.call(address, CONVERSATION, delete, new_message=False)
+
+
+def _bad_request_reason(exc: BadRequest) -> str:
+    message = str(exc).lower()
+    for known in ("chat not found", "user is deactivated", "message is too long"):
+        if known in message:
+            return known
+    return "bad request"
+
+
+async def register_commands(bot: Bot, catalogs: Catalogs) -> None:
+    """Register the command menu per language; Swedish is also the default."""
+    for locale in (None, *SUPPORTED):
+        _ = catalogs.gettext(locale or catalogs.default)
+        commands = [
+            BotCommand("akut", _("I need help now: what to do, and alert your contact")),
+            BotCommand("kontakter", _("Your security contacts and the police numbers")),
+            BotCommand("hjalp", _("What Trygg can do")),
+            BotCommand("start", _("Welcome, language and privacy")),
+        ]
+        await bot.set_my_commands(commands, language_code=locale)
+
+
+class UpdateHandler:
+    """Turns one update into platform side effects and a dispatched event; awaits its commit."""
+
+    def __init__(self, transport: TelegramTransport, dispatcher: Dispatcher) -> None:
+        self.transport = transport
+        self.dispatcher = dispatcher
+
+    async def __call__(self, update: Update) -> None:
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            if update.message is not None or update.channel_post is not None:
+                await self.transport.refuse_group(update)
+            return
+        query = update.callback_query
+        if query is not None:
+            asyncio.create_task(self.transport.answer_press(query))  # noqa: RUF006
+        event = event_for(update)
+        if event is None:
+            return
+        if event.attachment is not None:
+            event = replace(event, attachment=await self.transport.fetch(event.attachment))
+        delivery = await self.dispatcher.submit(event)
+        if query is not None and not (delivery is not None and delivery.retry):
+            accepted = delivery is not None and delivery.accepted
+            asyncio.create_task(self.transport.settle_press(query, accepted))  # noqa: RUF006
+
+
+class Poller:
+    """Long polling that acknowledges an update only after it has been handled."""
+
+    def __init__(self, bot: Bot, handle: Callable[[Update], Awaitable[None]]) -> None:
+        self.bot = bot
+        self.handle = handle
+        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._highest = -1
+        self._polled_at = 0.0
+        # _poll asks for getUpdates unparsed on purpose; PTB would suggest get_updates
+        warnings.filterwarnings(
+            "ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning
+        )
+
+    @property
+    def offset(self) -> int | None:
+        if self._pending:
+            return min(self._pending)
+        return self._highest + 1 if self._highest >= 0 else None
+
+    async def run(self, stop: asyncio.Event, poll_seconds: int = POLL_TIMEOUT) -> None:
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                self._polled_at = asyncio.get_running_loop().time()
+                polled = await _unless_stopped(stop, self._poll(poll_seconds))
+                backoff = 1.0
+            except RetryAfter as exc:
+                seconds = exc.retry_after
+                await _sleep_or_stop(stop, seconds if isinstance(seconds, int) else 5)
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log.warning("getUpdates failed: %s", type(exc).__name__)
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 30)
+                continue
+            if polled is None:  # stopped during the long poll: its updates stay unconfirmed
+                break
+            fresh: dict[int, dict[str, Any]] = {}  # by id: the same update twice is handled once
+            for raw in polled if isinstance(polled, list) else ():
+                update_id = raw.get("update_id") if isinstance(raw, dict) else None
+                if (
+                    isinstance(update_id, int)
+                    and update_id not in self._pending
+                    and update_id > self._highest
+                ):
+                    fresh[update_id] = raw
+            for update_id, raw in fresh.items():
+                self._pending[update_id] = asyncio.create_task(self._one(update_id, raw))
+            if polled and not fresh:  # only in-flight updates came back
+                await self._progress(stop)
+        await self.drain()
+        if self.offset is not None:  # confirm what was handled, so a restart starts after it
+            with contextlib.suppress(TelegramError):
+                await self.bot.get_updates(
+                    offset=self.offset, timeout=0, limit=1, allowed_updates=ALLOWED_UPDATES
+                )
+
+    async def _poll(self, poll_seconds: int) -> Any:
+        """getUpdates, unparsed: updates still in flight come back in every answer (they are
+        unconfirmed), and parsing them again each time would cost more than handling them."""
+        return await self.bot.do_api_request(
+            "getUpdates",
+            api_kwargs={
+                "offset": self.offset,
+                "timeout": poll_seconds,
+                "allowed_updates": ALLOWED_UPDATES,
+            },
+            read_timeout=poll_seconds + POLL_TIMEOUT,
+        )
+
+    async def _one(self, update_id: int, raw: dict[str, Any]) -> None:
+        try:
+            await self.handle(Update.de_json(raw, self.bot))
+        except Exception as exc:
+            log_failure("handling a Telegram update", exc)
+        finally:
+            self._pending.pop(update_id, None)
+            self._highest = max(self._highest, update_id)
+
+    async def _progress(self, stop: asyncio.Event) -> None:
+        """Wait until the oldest in-flight update is done (the offset can move on), but
+        POLL_INTERVAL at least and PROGRESS_WAIT at most since the last poll (new updates
+        may be waiting behind a slow one); return early on stop.
+
+        Telegram returns unconfirmed updates at once, so polling again right away would
+        spin, and a long fixed pause would delay every update that arrives meanwhile.
+        """
+        loop = asyncio.get_running_loop()
+        stopped = asyncio.ensure_future(stop.wait())
+        waits: set[asyncio.Future[Any]] = {stopped}
+        if self._pending:
+            waits.add(self._pending[min(self._pending)])
+        try:
+            most = self._polled_at + PROGRESS_WAIT - loop.time()
+            await asyncio.wait(waits, timeout=max(most, 0), return_when=asyncio.FIRST_COMPLETED)
+            least = self._polled_at + POLL_INTERVAL - loop.time()
+            if least > 0 and not stop.is_set():
+                await asyncio.wait({stopped}, timeout=least)
+        finally:
+            stopped.cancel()
+
+    async def drain(self) -> None:
+        while self._pending:
+            await asyncio.gather(*list(self._pending.values()), return_exceptions=True)
+
+
+async def _unless_stopped(stop: asyncio.Event, call: Awaitable[T]) -> T | None:
+    """Await ``call`` unless ``stop`` is set first; then cancel it and return None.
+
+    A long poll lasts up to POLL_TIMEOUT seconds: without this, stopping the bot (SIGTERM)
+    would wait for it, longer than a container's stop grace period.
+    """
+    task = asyncio.ensure_future(call)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    await asyncio.wait({task})  # let the request unwind; what it got is redelivered later
+    if not task.cancelled():
+        task.exception()  # mark a last-moment failure as retrieved: it no longer matters
+    return None
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def build_bot(app: App) -> Bot:
+    """Create the Bot API client, pointed at Telegram or a self-hosted/fake server."""
+    settings = app.settings
+    token = settings.telegram_bot_token
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    kwargs: dict[str, Any] = {
+        "request": HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15),
+        "get_updates_request": HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
+    }
+    if settings.telegram_api_base_url:
+        kwargs["base_url"] = settings.telegram_api_base_url
+    if settings.telegram_file_base_url:
+        kwargs["base_file_url"] = settings.telegram_file_base_url
+    return Bot(token, **kwargs)
+
+
+class TelegramBot:
+    """The running Telegram bot: client, transport, dispatcher, outbox loop and intake."""
+
+    def __init__(self, app: App, bot: Bot | None = None, throttle: Throttle | None = None):
+        self.app = app
+        self.bot = bot or build_bot(app)
+        self.transport = TelegramTransport(self.bot, app.catalogs, throttle or Throttle())
+        self.dispatcher = app.dispatcher(self._reply)
+        self.outbox = OutboxLoop(self._deliver_outbox)
+        # A second lane for alerts and replies: they never wait behind a claimed batch of
+        # routine nudges (which may take long at 30 messages/s); the throttle then puts
+        # them first.
+        self.urgent = OutboxLoop(self._deliver_urgent)
+        self.timers = app.timer_runner()
+        self.waker = TimerWaker(self.timers)
+        self.dispatcher.on_notices = self._after_commit
+        self.timers.on_notices = self._wake_outbox
+        self.handle = UpdateHandler(self.transport, self.dispatcher)
+        self.stop = asyncio.Event()
+        self._sender = app.outbox_sender(self.transport)
+
+    def _after_commit(self) -> None:
+        """Messages were queued (and maybe timers set): deliver now, re-plan the wake-up."""
+        self._wake_outbox()
+        self.waker.poke()
+
+    def _wake_outbox(self) -> None:
+        self.urgent.wake.set()
+        self.outbox.wake.set()
+
+    async def _reply(self, delivery: Delivery) -> None:
+        if delivery.clear_range is not None:
+            await self.transport.clear(delivery.address, *delivery.clear_range)
+        await self.transport.send(delivery.address, delivery.replies)
+
+    async def _deliver_outbox(self) -> int:
+        return await self._sender.deliver_due()
+
+    async def _deliver_urgent(self) -> int:
+        return await self._sender.deliver_due(max_priority=CONVERSATION, limit=10)
+
+    async def start(self) -> None:
+        await self.bot.initialize()
+        await register_commands(self.bot, self.app.catalogs)
+        async with self.app.db.unit_of_work() as session:
+            await ensure_housekeeping(TimerRepo(session), self.app.clock())
+        await self.timers.run_due()  # what came due while we were down fires now
+        self.waker.start()
+
+    async def run_polling(self) -> None:
+        """Run until ``stop`` is set: poll for updates and deliver the outbox."""
+        await self.start()
+        with contextlib.suppress(TelegramError):
+            await self.bot.delete_webhook()
+        poller = Poller(self.bot, self.handle)
+        lanes = [asyncio.create_task(lane.run(self.stop)) for lane in (self.urgent, self.outbox)]
+        try:
+            await poller.run(self.stop)
+        finally:
+            self.stop.set()
+            self._wake_outbox()  # the outbox lanes see stop now, not after their interval
+            await asyncio.gather(*lanes)
+            await self.dispatcher.drain()
+            await self.shutdown()
+
+    async def run_webhook(self, url: str, listen: str, port: int, secret: str | None) -> None:
+        """Serve Telegram's webhook calls; answer each only after its update is handled."""
+        import tornado.httpserver
+        import tornado.web
+
+        token = secret or secrets.token_urlsafe(32)
+        handle = self.handle
+        bot = self.bot
+
+        class Hook(tornado.web.RequestHandler):
+            async def post(self) -> None:
+                given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+                if not hmac.compare_digest(given.encode(), token.encode()):
+                    self.set_status(403)
+                    return
+                try:
+                    update = Update.de_json(json.loads(self.request.body), bot)
+                except (ValueError, TypeError, KeyError):
+                    self.set_status(400)
+                    return
+                await handle(update)
+                self.set_status(200)
+
+        path = "/" + url.split("://", 1)[-1].partition("/")[2]
+        server = tornado.httpserver.HTTPServer(tornado.web.Application([(path, Hook)]))
+        await self.start()
+        server.listen(port, address=listen)
+        await self.bot.set_webhook(url, secret_token=token, allowed_updates=ALLOWED_UPDATES)
+        lanes = [asyncio.create_task(lane.run(self.stop)) for lane in (self.urgent, self.outbox)]
+        try:
+            await self.stop.wait()
+        finally:
+            server.stop()
+            self._wake_outbox()
+            await asyncio.gather(*lanes)
+            await self.dispatcher.drain()
+            await self.shutdown()
+
+    async def shutdown(self) -> None:
+        await self.waker.stop()
+        await self.transport.throttle.close()
+        with contextlib.suppress(TelegramError):
+            await self.bot.shutdown()
+
+
+async def run_telegram(app: App, webhook: str | None = None) -> None:
+    """Run the Telegram bot until SIGINT/SIGTERM."""
+    telegram_bot = TelegramBot(app)
+    settle_heap()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, telegram_bot.stop.set)
+    settings = app.settings
+    url = webhook or settings.telegram_webhook_url
+    if url:
+        await telegram_bot.run_webhook(
+            url, settings.webhook_listen, settings.webhook_port, settings.telegram_webhook_secret
+        )
+    else:
+        await telegram_bot.run_polling()
