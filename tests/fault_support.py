@@ -1,0 +1,161 @@
+"""Shared pieces of the fault tests (tests/test_fault_*.py): an organisation with many
+officials, the Swedish texts the bot answers with, and where a report prompt stands.
+
+A driver that types like a person needs to know which question a prompt asks; it reads
+that from the prompt's text, with the wording taken from the real flow and catalogs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Collection
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+
+from conversations import report
+from conversations.i18n import Catalogs
+from conversations.packs import PackLibrary
+
+SUBMITTED_STATE = "submitted"
+SAVED_STATE = "what_saved"
+REFERENCE = re.compile(r"\b[2-9A-Z]{4}-[2-9A-Z]{4}\b")
+
+
+@functools.cache
+def sv() -> Callable[[str], str]:
+    """Swedish gettext, as the bot speaks it."""
+    return Catalogs().gettext("sv")
+
+
+@functools.cache
+def en() -> Callable[[str], str]:
+    return Catalogs().gettext("en")
+
+
+def texts(locale: str = "sv") -> SimpleNamespace:
+    """The bot's fixed answers that the fault tests look for, in one language."""
+    _ = sv() if locale == "sv" else en()
+    return SimpleNamespace(
+        earlier=_("That button belongs to an earlier message, so I did nothing with it."),
+        no_such=_("There is no such choice here."),
+        db_down=_("I can't save anything right now. Please try again in a moment."),
+        bug=_("Something went wrong on my side. What you told me before is saved."),
+        saved=_("Saved. Write more, or press Done."),
+        sent=_("Your report is sent. Reference: {ref}").partition("{")[0],
+        summary=_("Your report – check it before sending:"),
+        help=_("Trygg helps elected officials who are threatened, harassed or attacked."),
+        unsupported=_("I can't use that here – please write, or send a photo."),
+        unexpected=_("Please choose one of the buttons below."),
+        answer_buttons=_("Please answer with the buttons below, or write your answer."),
+        too_large=_(
+            "That file is larger than {limit} MB, the most I can receive. Keep the original, "
+            "and send a smaller copy (e.g. a screenshot), or give it to your security contact "
+            "another way."
+        ).format(limit=20),
+        empty_file=_("That file is empty, so I did not keep it."),
+        evidence_later=_("I'll ask for evidence at the end of the report – keep the original."),
+        edited=_(
+            "You edited an earlier message. I have not changed anything: send the correction "
+            "as a new message."
+        ),
+        group=_(
+            "Trygg works only in a private chat with you, so that what you tell it stays "
+            "between you and the people who help you. Write to me directly instead."
+        ),
+        unknown_command=_("I don't know the command /{command}.").partition("/")[0],
+        empty=_("I got an empty message. Please write your answer."),
+        resume=_("You have an unfinished report from {when}.").partition("{")[0],
+        alert_head=_("New incident report in Trygg – reference {ref}").partition("{")[0],
+        updated=_("I updated your last message in the report."),
+        bad_code=_("That invitation code is not valid (used or expired). Ask for a new one."),
+        menu=_("This is what I can help you with:"),
+        kept=_(
+            "Saved as evidence ({kind}, {size} kB, received {when}). Send more, or press Done."
+        ).partition("(")[0],
+    )
+
+
+@functools.cache
+def _questions(locale: str, pack_name: str) -> list[tuple[str, str]]:
+    """(question text, state) for every report step, longest text first."""
+    _ = sv() if locale == "sv" else en()
+    ctx = SimpleNamespace(_=_, locale=locale)
+    draft = SimpleNamespace(pack=PackLibrary().get(pack_name))
+    pairs = [(report.question_text(ctx, draft, step), step.state.value) for step in report.STEPS]  # type: ignore[arg-type]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def prompt_state(
+    text: str, button_ids: list[str], locale: str = "sv", pack: str = "oxelosund"
+) -> str:
+    """Which report step a prompt (a bot message with a keyboard) stands at; '' if none."""
+    t = texts(locale)
+    if text.startswith(t.sent):
+        return SUBMITTED_STATE
+    if "send" in button_ids:
+        return report.R.SUMMARY.value
+    if "resume:continue" in button_ids:
+        return report.R.RESUME.value
+    if text.startswith(t.saved):
+        return SAVED_STATE
+    for question, state in _questions(locale, pack):
+        if text.startswith(question):
+            return state
+    return ""
+
+
+def button_ids(keyboard: list[tuple[str, str]]) -> list[str]:
+    """Button ids from (label, callback_data) pairs: callback_data is 'token|id'."""
+    return [data.partition("|")[2] for _label, data in keyboard]
+
+
+def write_org(
+    path: Path,
+    officials: int,
+    *,
+    security_phone: str = "+46 70 174 06 99",
+    english: Collection[int] = (),
+) -> Path:
+    """An organisation: one municipality, one party, ``officials`` officials (o000, o001,
+    ...; those numbered in ``english`` speak English) and one party security contact
+    ("sec") who gets every report's alert first."""
+    people: list[dict[str, object]] = [
+        {
+            "handle": "sec",
+            "name": "Sam Säker",
+            "role": "party_security",
+            "municipality": "sjovik",
+            "party": "gp",
+            "phone": security_phone,
+            "language": "sv",
+        }
+    ]
+    people += [
+        {
+            "handle": f"o{i:03d}",
+            "name": f"Ledamot {i:03d}",
+            "role": "official",
+            "municipality": "sjovik",
+            "party": "gp",
+            "phone": f"+46 70 174 {i // 100:02d} {i % 100:02d}",
+            "language": "en" if i in english else "sv",
+        }
+        for i in range(officials)
+    ]
+    org = {
+        "municipalities": [
+            {
+                "key": "sjovik",
+                "name": "Sjöviks kommun",
+                "security_unit_phone": "+46 8 465 004 10",
+                "pack": "oxelosund",
+                "parties": [{"key": "gp", "name": "Gröna partiet"}],
+            }
+        ],
+        "people": people,
+    }
+    path.write_text(yaml.safe_dump(org, allow_unicode=True), encoding="utf-8")
+    return path

@@ -1,0 +1,1050 @@
+"""Alerts that must be acknowledged: escalation, first acknowledgement wins, durable delivery.
+
+Everything runs through the conversation core (``chat``), the timer runner and the outbox
+sender, with the controllable clock: nothing sleeps. Anna Berg (Gröna partiet, Sjövik) is
+the person asking for help; her levels are Pia Lind, then Per Ek (party security contacts),
+then Sara Strand (the municipal security unit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from bot import orgfile
+from bot.app import App
+from bot.settings import Settings
+from bot.transports.base import DeliveryFailed
+from conversations.alerts import ESCALATE, SystemContext, escalate
+from conversations.events import Reply
+from conversations.notices import NOTICE_TOKEN
+from storage.models import (
+    Alert,
+    AlertRecipient,
+    AlertStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Report,
+    ReportStatus,
+    Timer,
+    TimerState,
+)
+from storage.timers import TimerRepo
+from tests.conftest import Chat, FakeClock
+from tests.test_outbox import FakeTransport
+
+Row = tuple[int, str, str, dict[str, Any]]
+
+WHAT = "Någon skrev att de vet var jag bor och att jag ska akta mig."
+TAKEN = "Tack – det är ditt"
+ALREADY_TAKEN = "Någon annan har redan tagit det"
+ALERT_NOT_YOURS = "Det larmet är inte tillgängligt för dig."
+REPORT_NOT_YOURS = "Den rapporten är inte tillgänglig för dig."
+UNIT_PHONE = "+46 8 465 004 10"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+async def person_ids(app: App) -> dict[str, int]:
+    async with app.db.unit_of_work() as session:
+        return {h: i for h, i in await session.execute(select(Person.handle, Person.id))}
+
+
+async def outbox(app: App, after: int = 0) -> list[Row]:
+    """(id, recipient handle, kind, payload) of every outbox row after row ``after``."""
+    async with app.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(OutboxMessage.id, Person.handle, OutboxMessage.kind, OutboxMessage.payload)
+            .join(Person, Person.id == OutboxMessage.recipient_id)
+            .where(OutboxMessage.id > after)
+            .order_by(OutboxMessage.id)
+        )
+        return [(i, h, k, dict(p)) for i, h, k, p in rows]
+
+
+def sent(rows: Iterable[Row]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(handle, kind, payload) for _, handle, kind, payload in rows]
+
+
+def alerts_only(rows: Iterable[Row]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The alert notices (a report also plans follow-ups and check-ins; not about those)."""
+    return [(h, k, p) for h, k, p in sent(rows) if k.startswith("alert")]
+
+
+class Outbox:
+    """Reads the outbox rows added since the last look."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.seen = 0
+
+    async def new(self) -> list[tuple[str, str, dict[str, Any]]]:
+        rows = await outbox(self.app, self.seen)
+        if rows:
+            self.seen = rows[-1][0]
+        return sent(rows)
+
+
+async def load_alert(app: App, alert_id: str) -> Alert:
+    async with app.db.unit_of_work() as session:
+        alert = await session.get(Alert, alert_id)
+        assert alert is not None
+        return alert
+
+
+async def recipients(app: App, alert_id: str) -> dict[str, AlertRecipient]:
+    async with app.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(Person.handle, AlertRecipient)
+            .join(Person, Person.id == AlertRecipient.person_id)
+            .where(AlertRecipient.alert_id == alert_id)
+        )
+        return {handle: row for handle, row in rows.all()}
+
+
+async def timers(app: App, kind: str = ESCALATE) -> list[Timer]:
+    async with app.db.unit_of_work() as session:
+        return list(
+            await session.scalars(select(Timer).where(Timer.kind == kind).order_by(Timer.id))
+        )
+
+
+async def alert_ids(app: App) -> set[str]:
+    async with app.db.unit_of_work() as session:
+        return set((await session.scalars(select(Alert.id))).all())
+
+
+async def raise_akut(chat, handle: str = "anna") -> str:  # type: ignore[no-untyped-def]
+    """/akut, then "Larma min säkerhetsansvarige"; return the new alert's id."""
+    person: Chat = chat(handle)
+    before = await alert_ids(person.app)
+    await person.say("/akut")
+    reply = await person.press("akut:alert")
+    assert "Jag har larmat" in reply or "I have alerted" in reply, reply
+    [new] = await alert_ids(person.app) - before
+    return new
+
+
+async def ack(person: Chat, alert_id: str) -> str:
+    """Press "Jag tar det" on the alert notice."""
+    return await person.press(f"ack:{alert_id}", token=NOTICE_TOKEN)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    id: str
+    ref: str
+    alert_id: str
+    reply: str
+
+
+async def submit_report(  # type: ignore[no-untyped-def]
+    chat, handle: str = "anna", category: str = "party", remove: Iterable[str] = ()
+) -> Submitted:
+    """Report through the chat: it happened to me, the category, what happened; skip the
+    rest. In an internal case, untick ``remove`` (handles) in the recipients step first."""
+    person: Chat = chat(handle)
+    await person.say("/rapportera")
+    await person.press("opt:self")
+    reply = ""
+    for _ in range(60):
+        ids = [i for i, _, _ in person.buttons]
+        if any(i.startswith("rcpt:") for i in ids):
+            ids_of = await person_ids(person.app)
+            for other in remove:
+                reply = await person.press(f"rcpt:{ids_of[other]}")
+            reply = await person.press("send")
+            break
+        if "send" in ids:
+            reply = await person.press("send")
+            if not any(i.startswith("rcpt:") for i, _, _ in person.buttons):
+                break
+        elif "opt:internal" in ids:
+            await person.press(f"opt:{category}")
+        elif "nav:skip" in ids:
+            await person.press("nav:skip")
+        elif "done" in ids:
+            await person.press("done")
+        else:
+            await person.say(WHAT)
+    else:  # pragma: no cover
+        raise AssertionError("the report flow did not reach the summary")
+    assert "Din rapport är skickad" in reply, reply
+    async with person.app.db.unit_of_work() as session:
+        report = (
+            await session.scalars(
+                select(Report)
+                .join(Person, Person.id == Report.reporter_id)
+                .where(Person.handle == handle, Report.status == ReportStatus.SUBMITTED)
+                .order_by(Report.submitted_at.desc())
+            )
+        ).first()
+        assert report is not None
+        alert = (await session.scalars(select(Alert).where(Alert.report_id == report.id))).one()
+        return Submitted(report.id, report.ref, alert.id, reply)
+
+
+async def connect(chat, *handles: str) -> None:  # type: ignore[no-untyped-def]
+    """Give people a console address, so the outbox sender can reach them."""
+    for handle in handles:
+        await chat(handle).say("/hjalp")
+
+
+# --- escalation ------------------------------------------------------------------------------
+
+
+async def test_escalation_fires_at_the_deadline_and_not_before(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    t0 = clock.now
+    alert_id = await raise_akut(chat)
+    box = Outbox(demo_app)
+    assert await box.new() == [("pia", "alert", {"alert": alert_id})]  # Per and Sara: nothing
+    [timer] = await timers(demo_app)
+    assert (timer.due_at, timer.state) == (t0 + timedelta(minutes=10), TimerState.PENDING)
+    runner = demo_app.timer_runner()
+
+    clock.now = t0 + timedelta(minutes=9, seconds=59)
+    assert await runner.run_due() == 0
+    assert await box.new() == []
+
+    clock.now = t0 + timedelta(minutes=10)
+    assert await runner.run_due() == 1
+    assert await box.new() == [
+        ("per", "alert", {"alert": alert_id, "escalated": True}),
+        ("pia", "alert", {"alert": alert_id, "reminder": True}),  # once
+    ]
+    assert (await load_alert(demo_app, alert_id)).level == 2
+
+    clock.now = t0 + timedelta(minutes=19, seconds=59)
+    assert await runner.run_due() == 0
+    assert await box.new() == []
+
+    clock.now = t0 + timedelta(minutes=20)
+    assert await runner.run_due() == 1
+    assert await box.new() == [
+        ("sara", "alert", {"alert": alert_id, "escalated": True}),  # the municipal unit
+        ("per", "alert", {"alert": alert_id, "reminder": True}),  # pia was reminded already
+    ]
+
+    clock.now = t0 + timedelta(minutes=30)
+    assert await runner.run_due() == 1
+    assert await box.new() == [("anna", "alert_unanswered", {"alert": alert_id})]
+    alert = await load_alert(demo_app, alert_id)
+    assert alert.status is AlertStatus.EXHAUSTED
+    assert alert.acknowledged_by is None
+
+    transport = FakeTransport()
+    await connect(chat, "pia", "per", "sara")
+    await demo_app.outbox_sender(transport).deliver_due()
+    [told] = transport.texts("anna")
+    assert "Ingen i Trygg har svarat på ditt larm än." in told
+    assert f"Ring kommunens säkerhetsenhet på {UNIT_PHONE}." in told
+    assert "114 14" in told
+    assert "ring 112" in told
+    assert "Ditt ärende är fortsatt öppet och synligt för kommunens säkerhetsenhet." in told
+    assert "Ingen har svarat än – du är näst på tur." in transport.texts("sara")[0]
+    assert "Påminnelse: ingen har tagit det här än." in transport.texts("pia")[1]
+
+    # Nothing more after that: no timer is left, and nobody is told again.
+    assert [t.state for t in await timers(demo_app)] == [TimerState.FIRED] * 3
+    clock.now = t0 + timedelta(minutes=60)
+    assert await runner.run_due() == 0
+    assert await box.new() == []
+
+
+async def test_escalation_deadlines_survive_a_restart(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, settings: Settings, clock: FakeClock
+) -> None:
+    alert_id = await raise_akut(chat)
+    await demo_app.close()  # the bot stops; the deadline is a row, not a task in memory
+
+    restarted = App.create(settings, clock=clock)
+    try:
+        runner = restarted.timer_runner()
+        clock.advance(minutes=9)
+        assert await runner.run_due() == 0
+        clock.advance(minutes=1)
+        assert await runner.run_due() == 1
+        assert sent(await outbox(restarted))[1:] == [
+            ("per", "alert", {"alert": alert_id, "escalated": True}),
+            ("pia", "alert", {"alert": alert_id, "reminder": True}),
+        ]
+    finally:
+        await restarted.close()
+
+
+async def test_a_deadline_missed_while_down_fires_late_never_lost(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    alert_id = await raise_akut(chat)
+    clock.advance(hours=3)  # nothing ran for three hours: one step per run, not all at once
+    assert await demo_app.timer_runner().run_due() == 1
+    assert alerts_only(await outbox(demo_app)) == [
+        ("pia", "alert", {"alert": alert_id}),
+        ("per", "alert", {"alert": alert_id, "escalated": True}),
+        ("pia", "alert", {"alert": alert_id, "reminder": True}),
+    ]
+    [_, pending] = await timers(demo_app)
+    assert pending.state is TimerState.PENDING
+    assert pending.due_at == clock.now + timedelta(minutes=10)  # Per gets his ten minutes
+
+
+async def test_quiet_hours_do_not_apply_to_alerts(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)  # 23:30 in Stockholm
+    alert_id = await raise_akut(chat)
+    clock.now = datetime(2026, 11, 22, 22, 40, tzinfo=UTC)  # 23:40
+    assert await demo_app.timer_runner().run_due() == 1
+    async with demo_app.db.unit_of_work() as session:
+        escalated = (
+            await session.scalars(
+                select(OutboxMessage)
+                .join(Person, Person.id == OutboxMessage.recipient_id)
+                .where(Person.handle == "per")
+            )
+        ).one()
+    assert escalated.payload == {"alert": alert_id, "escalated": True}
+    assert escalated.due_at == clock.now  # not moved to the morning
+
+    transport = FakeTransport()
+    await connect(chat, "per")
+    assert await demo_app.outbox_sender(transport).deliver_due() >= 1
+    assert "BRÅDSKANDE" in transport.texts("per")[0]
+
+
+# --- acknowledgement -------------------------------------------------------------------------
+
+
+async def test_acknowledgement_stops_escalation(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    alert_id = await raise_akut(chat)
+    box = Outbox(demo_app)
+    await box.new()
+    clock.advance(minutes=4)
+
+    pia: Chat = chat("pia")
+    assert "Tack – det är ditt. Kontakta personen nu." in await ack(pia, alert_id)
+    ids = await person_ids(demo_app)
+    alert = await load_alert(demo_app, alert_id)
+    assert alert.status is AlertStatus.ACKNOWLEDGED
+    assert (alert.acknowledged_by, alert.acknowledged_at) == (ids["pia"], clock.now)
+    # Only the person who asked is told; nobody else had been alerted yet.
+    assert await box.new() == [("anna", "alert_acked", {"alert": alert_id})]
+    assert [t.state for t in await timers(demo_app)] == [TimerState.CANCELLED]
+
+    transport = FakeTransport()
+    await demo_app.outbox_sender(transport).deliver_due()
+    [told] = transport.texts("anna")
+    assert "Pia Lind har sett ditt larm och kontaktar dig." in told
+    assert "I fara nu: ring 112." in told
+
+    clock.advance(minutes=60)
+    assert await demo_app.timer_runner().run_due() == 0
+    assert await box.new() == []
+
+    # Per was never alerted: he can't take it, or get the number through it.
+    per: Chat = chat("per")
+    assert ALERT_NOT_YOURS in await ack(per, alert_id)
+    assert ALERT_NOT_YOURS in await per.press(f"call:{alert_id}", token=NOTICE_TOKEN)
+    assert ALERT_NOT_YOURS in await ack(chat("anna"), alert_id)  # nor can the one who asked
+    assert ALERT_NOT_YOURS in await ack(chat("britt"), alert_id)
+    assert (await load_alert(demo_app, alert_id)).acknowledged_by == ids["pia"]
+    assert await box.new() == []
+
+    # Pressing it again is harmless.
+    assert "Du har redan tagit det här." in await ack(pia, alert_id)
+    assert await box.new() == []
+
+
+async def test_the_others_are_told_who_took_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    alert_id = await raise_akut(chat)
+    clock.advance(minutes=10)
+    await demo_app.timer_runner().run_due()  # Per alerted, Pia reminded
+    box = Outbox(demo_app)
+    await box.new()
+
+    clock.advance(minutes=2)
+    assert TAKEN in await ack(chat("pia"), alert_id)
+    assert await box.new() == [
+        ("anna", "alert_acked", {"alert": alert_id}),
+        ("per", "alert_taken", {"alert": alert_id}),  # Sara was never alerted: nothing
+    ]
+    transport = FakeTransport()
+    await connect(chat, "per")
+    await demo_app.outbox_sender(transport).deliver_due()
+    taken = transport.texts("per")[-1]
+    assert "Pia Lind har tagit larmet. Du behöver inte göra något." in taken
+
+    # Per can still get the number to call; the one who was never alerted can't.
+    assert "Ring Anna Berg: +46 70 174 06 10" in await chat("per").press(
+        f"call:{alert_id}", token=NOTICE_TOKEN
+    )
+    assert ALREADY_TAKEN in await ack(chat("per"), alert_id)
+    assert ALERT_NOT_YOURS in await ack(chat("sara"), alert_id)
+
+    clock.advance(hours=2)
+    assert await demo_app.timer_runner().run_due() == 0
+    assert await box.new() == []
+
+
+async def test_an_alert_nobody_answered_can_still_be_taken(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    alert_id = await raise_akut(chat)
+    for _ in range(3):
+        clock.advance(minutes=10)
+        await demo_app.timer_runner().run_due()
+    assert (await load_alert(demo_app, alert_id)).status is AlertStatus.EXHAUSTED
+    box = Outbox(demo_app)
+    await box.new()
+
+    assert TAKEN in await ack(chat("sara"), alert_id)  # the case stayed open for the unit
+    assert (await load_alert(demo_app, alert_id)).status is AlertStatus.ACKNOWLEDGED
+    assert await box.new() == [
+        ("anna", "alert_acked", {"alert": alert_id}),
+        ("pia", "alert_taken", {"alert": alert_id}),
+        ("per", "alert_taken", {"alert": alert_id}),
+    ]
+
+
+async def test_two_acknowledgements_at_once_have_exactly_one_winner(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    ids = await person_ids(demo_app)
+    for _ in range(3):
+        alert_id = await raise_akut(chat)
+        clock.advance(minutes=10)
+        await demo_app.timer_runner().run_due()  # both Pia and Per are alerted now
+        box = Outbox(demo_app)
+        await box.new()
+
+        # Two people, two units of work, at the same moment.
+        pia, per = chat("pia"), chat("per")
+        both = await asyncio.gather(ack(pia, alert_id), ack(per, alert_id))
+        replies = dict(zip(("pia", "per"), both, strict=True))
+        winners = [h for h, reply in replies.items() if TAKEN in reply]
+        losers = [h for h, reply in replies.items() if ALREADY_TAKEN in reply]
+        assert len(winners) == 1 and len(losers) == 1, replies
+        [winner], [loser] = winners, losers
+
+        alert = await load_alert(demo_app, alert_id)
+        assert alert.status is AlertStatus.ACKNOWLEDGED
+        assert alert.acknowledged_by == ids[winner]
+        assert await box.new() == [
+            ("anna", "alert_acked", {"alert": alert_id}),
+            (loser, "alert_taken", {"alert": alert_id}),
+        ]
+        assert [t.state for t in await timers(demo_app)][-1] is TimerState.CANCELLED
+        clock.advance(minutes=5)
+
+
+async def _wait_until_someone_waits_for_a_lock(app: App) -> None:
+    """Return once another transaction on this PostgreSQL database is waiting for a lock."""
+    for _ in range(1000):
+        async with app.db.unit_of_work() as session:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("nobody ever waited for the timer's lock")
+
+
+async def test_taking_an_alert_while_it_escalates(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia presses "Jag tar det" at the very moment the deadline fires: both finish, in
+    order (no deadlock), and nobody is told something untrue."""
+    if demo_app.db.sqlite:
+        pytest.skip("SQLite has one writer at a time: the two cannot interleave")
+    alert_id = await raise_akut(chat)
+    box = Outbox(demo_app)
+    await box.new()
+    clock.advance(minutes=10)
+    pia: Chat = chat("pia")
+    pressed: list[asyncio.Task[str]] = []
+
+    async def escalate_while_pia_presses(sc: SystemContext, timer: Timer) -> None:
+        pressed.append(asyncio.create_task(ack(pia, alert_id)))
+        await _wait_until_someone_waits_for_a_lock(demo_app)  # Pia waits for this timer
+        await escalate(sc, timer)
+
+    runner = demo_app.timer_runner()
+    runner.handlers = {ESCALATE: escalate_while_pia_presses}
+    assert await runner.run_due() == 1
+    assert TAKEN in await pressed[0]
+
+    alert = await load_alert(demo_app, alert_id)
+    assert alert.status is AlertStatus.ACKNOWLEDGED
+    assert alert.acknowledged_by == (await person_ids(demo_app))["pia"]
+    assert await box.new() == [
+        ("per", "alert", {"alert": alert_id, "escalated": True}),
+        ("pia", "alert", {"alert": alert_id, "reminder": True}),
+        ("anna", "alert_acked", {"alert": alert_id}),
+        ("per", "alert_taken", {"alert": alert_id}),  # he was alerted, so he is told
+    ]
+    clock.advance(hours=1)
+    await demo_app.timer_runner().run_due()
+    assert await box.new() == []
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+async def test_a_municipal_assignment_report_alerts_the_unit_at_once(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    t0 = clock.now
+    case = await submit_report(chat, category="assignment")
+    assert "Det här får veta nu: Pia Lind, Sara Strand." in case.reply
+    assert "Om ingen tar det inom 2 timmar larmar jag Per Ek." in case.reply
+    box = Outbox(demo_app)
+    assert alerts_only(await outbox(demo_app)) == [
+        ("pia", "alert", {"alert": case.alert_id}),
+        ("sara", "alert", {"alert": case.alert_id}),
+    ]
+    await box.new()
+    alert = await load_alert(demo_app, case.alert_id)
+    assert (alert.kind, alert.report_id, alert.ack_minutes) == ("report", case.id, 120)
+    [timer] = await timers(demo_app)
+    assert timer.due_at == t0 + timedelta(hours=2)
+
+    # The notice: minimum facts and buttons, never the report text.
+    transport = Recording()
+    await connect(chat, "pia", "sara")
+    await demo_app.outbox_sender(transport).deliver_due()
+    [to_sara] = transport.texts("sara")
+    assert f"Ny incidentrapport i Trygg – referens {case.ref}" in to_sara
+    assert "Rapporterat av: Anna Berg (Gröna partiet, Sjöviks kommun)" in to_sara
+    assert "Ring: +46 70 174 06 10" in to_sara
+    assert WHAT not in to_sara
+    [notice] = [r for a, r in transport.replies if a == "sara"]
+    assert notice.token == NOTICE_TOKEN
+    assert [[(b.id, b.label) for b in row] for row in notice.buttons] == [
+        [(f"ack:{case.alert_id}", "Jag tar det")],
+        [(f"show:{case.id}", "Visa rapporten")],
+        [(f"call:{case.alert_id}", "Ring upp")],
+    ]
+
+    runner = demo_app.timer_runner()
+    clock.now = t0 + timedelta(hours=1, minutes=59, seconds=59)
+    await runner.run_due()
+    assert alerts_only(await outbox(demo_app, box.seen)) == []
+    clock.now = t0 + timedelta(hours=2)
+    await runner.run_due()
+    assert alerts_only(await outbox(demo_app, box.seen)) == [
+        ("per", "alert", {"alert": case.alert_id, "escalated": True}),
+        ("pia", "alert", {"alert": case.alert_id, "reminder": True}),
+        ("sara", "alert", {"alert": case.alert_id, "reminder": True}),
+    ]
+    await box.new()
+
+    # Sara takes it: the reporter hears about the report, the others who was it.
+    assert TAKEN in await ack(chat("sara"), case.alert_id)
+    assert await box.new() == [
+        ("anna", "alert_acked", {"alert": case.alert_id}),
+        ("pia", "alert_taken", {"alert": case.alert_id}),
+        ("per", "alert_taken", {"alert": case.alert_id}),
+    ]
+    told = FakeTransport()
+    await demo_app.outbox_sender(told).deliver_due()
+    assert "Sara Strand har sett din rapport och kontaktar dig." in told.texts("anna")[0]
+
+
+async def test_a_party_report_goes_to_the_first_party_contact_with_two_hours(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await submit_report(chat, category="party")
+    assert "Det här får veta nu: Pia Lind." in case.reply
+    assert "Om ingen tar det inom 2 timmar larmar jag Per Ek." in case.reply
+    assert "Om ingen har tagit det ännu, efter ytterligare 2 timmar var: Sara Strand." in case.reply
+    assert alerts_only(await outbox(demo_app)) == [("pia", "alert", {"alert": case.alert_id})]
+    assert (await load_alert(demo_app, case.alert_id)).ack_minutes == 120
+
+    # Per is a later level: until he is alerted, the report is not his to read.
+    per: Chat = chat("per")
+    assert REPORT_NOT_YOURS in await per.press(f"show:{case.id}", token=NOTICE_TOKEN)
+    clock.advance(hours=2)
+    await demo_app.timer_runner().run_due()
+    assert WHAT in await per.press(f"show:{case.id}", token=NOTICE_TOKEN)
+    assert WHAT in await chat("anna").press(f"show:{case.id}", token=NOTICE_TOKEN)  # her own
+    assert REPORT_NOT_YOURS in await chat("britt").press(f"show:{case.id}", token=NOTICE_TOKEN)
+
+
+STAFFANSTORP_ORG = """\
+municipalities:
+  - key: lunda
+    name: Lunda kommun
+    security_unit_phone: "+46 8 465 004 30"
+    pack: staffanstorp
+    parties:
+      - key: rp
+        name: Röda partiet
+people:
+  - handle: olle
+    name: Olle Ny
+    role: official
+    municipality: lunda
+    party: rp
+    phone: "+46 70 174 06 30"
+    language: sv
+  - handle: lisa
+    name: Lisa Ek
+    role: party_security
+    municipality: lunda
+    party: rp
+    phone: "+46 70 174 06 31"
+    language: sv
+  - handle: lars
+    name: Lars Berg
+    role: party_security
+    municipality: lunda
+    party: rp
+    phone: "+46 70 174 06 32"
+    language: sv
+  - handle: stina
+    name: Stina Holm
+    role: municipal_security
+    municipality: lunda
+    phone: "+46 8 465 004 31"
+    language: sv
+"""
+
+
+@pytest.fixture
+async def staffanstorp_app(app: App, tmp_path: Path) -> App:
+    """An app whose only municipality follows the Staffanstorp plan."""
+    path = tmp_path / "org.yaml"
+    path.write_text(STAFFANSTORP_ORG, encoding="utf-8")
+    async with app.db.unit_of_work() as session:
+        await orgfile.apply(session, orgfile.parse(path))
+    return app
+
+
+@pytest.mark.parametrize("category", ["party", "internal"])
+async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
+    staffanstorp_app: App, clock: FakeClock, category: str
+) -> None:
+    def chat(handle: str) -> Chat:
+        return Chat(staffanstorp_app, handle)
+
+    case = await submit_report(chat, "olle", category)
+    assert "Det här får veta nu: Lisa Ek, Stina Holm." in case.reply
+    assert "Om ingen tar det inom 2 timmar larmar jag Lars Berg." in case.reply
+    assert alerts_only(await outbox(staffanstorp_app)) == [
+        ("lisa", "alert", {"alert": case.alert_id}),
+        ("stina", "alert", {"alert": case.alert_id}),
+    ]
+    assert (await load_alert(staffanstorp_app, case.alert_id)).ack_minutes == 120
+
+    # ... but an /akut alert is not a report: the party contact first.
+    alert_id = await raise_akut(chat, "olle")
+    assert alerts_only(await outbox(staffanstorp_app))[-1] == ("lisa", "alert", {"alert": alert_id})
+    assert (await load_alert(staffanstorp_app, alert_id)).ack_minutes == 10
+
+
+async def test_internal_case_removed_recipient_gets_nothing_and_sees_nothing(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await submit_report(chat, category="internal", remove=["pia"])  # the perpetrator
+    assert "Det här får veta nu: Per Ek." in case.reply
+    assert "Pia Lind" not in case.reply
+    assert alerts_only(await outbox(demo_app)) == [("per", "alert", {"alert": case.alert_id})]
+    rows = await recipients(demo_app, case.alert_id)
+    assert "pia" not in rows or rows["pia"].removed
+    assert rows["per"].level == 1
+
+    pia: Chat = chat("pia")
+    assert REPORT_NOT_YOURS in await pia.press(f"show:{case.id}", token=NOTICE_TOKEN)
+    assert ALERT_NOT_YOURS in await ack(pia, case.alert_id)
+    assert ALERT_NOT_YOURS in await pia.press(f"call:{case.alert_id}", token=NOTICE_TOKEN)
+    cases = await pia.say("/arenden")
+    assert case.ref not in cases and "Anna Berg" not in cases
+
+    # Per, who remained, opens the whole report from the notice.
+    shown = await chat("per").press(f"show:{case.id}", token=NOTICE_TOKEN)
+    assert f"Incidentrapport {case.ref}" in shown
+    assert WHAT in shown
+
+    # Nobody takes it: the unit is next, and Pia is never told, not even at the end.
+    for _ in range(4):
+        clock.advance(hours=2)
+        await demo_app.timer_runner().run_due()
+    handles = [h for h, _, _ in alerts_only(await outbox(demo_app))]
+    assert "sara" in handles
+    assert "pia" not in handles
+    assert (await load_alert(demo_app, case.alert_id)).status is AlertStatus.EXHAUSTED
+    assert REPORT_NOT_YOURS in await pia.press(f"show:{case.id}", token=NOTICE_TOKEN)
+
+
+async def test_internal_case_removing_everyone_proposes_the_security_unit(  # type: ignore[no-untyped-def]
+    chat, demo_app: App
+) -> None:
+    anna: Chat = chat("anna")
+    ids = await person_ids(demo_app)
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    for _ in range(60):
+        buttons = [i for i, _, _ in anna.buttons]
+        if any(i.startswith("rcpt:") for i in buttons):
+            break
+        if "send" in buttons:
+            await anna.press("send")
+        elif "opt:internal" in buttons:
+            await anna.press("opt:internal")
+        elif "nav:skip" in buttons:
+            await anna.press("nav:skip")
+        elif "done" in buttons:
+            await anna.press("done")
+        else:
+            await anna.say(WHAT)
+    labels = {i: label for i, label, _ in anna.buttons}
+    assert labels[f"rcpt:{ids['pia']}"] == "✓ Pia Lind"
+    assert labels[f"rcpt:{ids['per']}"] == "✓ Per Ek"
+    assert labels[f"rcpt:{ids['sara']}"] == "✓ Sara Strand"
+
+    await anna.press(f"rcpt:{ids['pia']}")
+    await anna.press(f"rcpt:{ids['sara']}")
+    reply = await anna.press(f"rcpt:{ids['per']}")
+    assert "Minst en person måste få rapporten, så jag föreslår kommunens säkerhetsenhet." in reply
+    labels = {i: label for i, label, _ in anna.buttons}
+    assert labels[f"rcpt:{ids['pia']}"] == "✗ Pia Lind"
+    assert labels[f"rcpt:{ids['per']}"] == "✗ Per Ek"
+    assert labels[f"rcpt:{ids['sara']}"] == "✓ Sara Strand"
+
+    reply = await anna.press("send")
+    assert "Det här får veta nu: Sara Strand." in reply
+    assert [h for h, _, _ in alerts_only(await outbox(demo_app))] == ["sara"]
+
+
+async def test_removed_recipients_count_only_while_the_case_is_internal(  # type: ignore[no-untyped-def]
+    chat, demo_app: App
+) -> None:
+    anna: Chat = chat("anna")
+    ids = await person_ids(demo_app)
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    for _ in range(60):
+        buttons = [i for i, _, _ in anna.buttons]
+        if any(i.startswith("rcpt:") for i in buttons):
+            break
+        if "send" in buttons:
+            await anna.press("send")
+        elif "opt:internal" in buttons:
+            await anna.press("opt:internal")
+        elif "nav:skip" in buttons:
+            await anna.press("nav:skip")
+        elif "done" in buttons:
+            await anna.press("done")
+        else:
+            await anna.say(WHAT)
+    await anna.press(f"rcpt:{ids['pia']}")
+    assert {i: label for i, label, _ in anna.buttons}[f"rcpt:{ids['pia']}"] == "✗ Pia Lind"
+
+    # She changes her mind: it came from another party after all. Pia must be told again.
+    await anna.press("nav:summary")
+    await anna.press("edit:category")
+    await anna.press("opt:party")
+    reply = await anna.press("send")
+    assert "Det här får veta nu: Pia Lind." in reply, reply
+    assert [h for h, _, _ in alerts_only(await outbox(demo_app))] == ["pia"]
+
+
+# --- /arenden ----------------------------------------------------------------------------------
+
+
+async def test_cases_lists_the_recipients_open_cases_and_only_theirs(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    alert_id = await raise_akut(chat)
+    clock.advance(minutes=1)
+    case = await submit_report(chat, category="party")
+
+    pia: Chat = chat("pia")
+    listed = await pia.say("/arenden")
+    assert "Dina öppna ärenden:" in listed
+    assert "larm – Anna Berg" in listed
+    assert f"{case.ref} – Anna Berg" in listed
+    assert listed.count("väntar på att någon tar det") == 2
+    assert f"Visa {case.ref}" in listed
+    assert listed.index(case.ref) < listed.index("larm – Anna Berg")  # newest first
+
+    for other in ("britt", "per", "sara"):  # another party, or not alerted (yet)
+        shown = await chat(other).say("/arenden")
+        assert "Du har inga öppna ärenden." in shown, other
+        assert "Anna Berg" not in shown, other
+    assert "You have no open cases." in await chat("bo").say("/cases")
+
+    assert TAKEN in await ack(pia, alert_id)
+    listed = await pia.say("/arenden")
+    assert "taget" in listed and listed.count("väntar på att någon tar det") == 1
+
+    # The list's button opens the report.
+    assert WHAT in await pia.say(f"Visa {case.ref}")
+
+
+# --- delivery ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recording(FakeTransport):
+    """Keeps the replies themselves too (buttons and token)."""
+
+    replies: list[tuple[str, Reply]] = field(default_factory=list)
+
+    async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
+        await super().send(address, replies, priority)
+        self.replies += [(address, reply) for reply in replies]
+
+
+class Crash(BaseException):
+    """The process dies here (not an error the sender could catch)."""
+
+
+@dataclass
+class CrashAfterSend(FakeTransport):
+    """Sends, then the process dies before the send is recorded."""
+
+    crash: bool = True
+
+    async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
+        await super().send(address, replies, priority)
+        if self.crash:
+            self.crash = False
+            raise Crash
+
+
+async def test_a_crash_between_commit_and_send_loses_nothing(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, settings: Settings, clock: FakeClock
+) -> None:
+    await connect(chat, "pia")
+    alert_id = await raise_akut(chat)
+    await demo_app.close()  # killed after the press was committed, before any send
+
+    restarted = App.create(settings, clock=clock)
+    try:
+        async with restarted.db.unit_of_work() as session:
+            [row] = (await session.scalars(select(OutboxMessage))).all()
+        assert (row.status, row.attempts, row.payload) == (
+            OutboxStatus.PENDING,
+            0,
+            {"alert": alert_id},
+        )
+        transport = Recording()
+        assert await restarted.outbox_sender(transport).deliver_due() == 1
+        [(_, notice)] = transport.replies
+        assert "Anna Berg (Gröna partiet, Sjöviks kommun) behöver dig nu." in notice.text
+        assert [b.id for row in notice.buttons for b in row] == [
+            f"ack:{alert_id}",
+            f"call:{alert_id}",
+        ]
+    finally:
+        await restarted.close()
+
+
+async def test_a_crash_after_send_causes_at_most_one_duplicate(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    await connect(chat, "pia")
+    await raise_akut(chat)
+    transport = CrashAfterSend()
+    with pytest.raises(Crash):
+        await demo_app.outbox_sender(transport).deliver_due()
+    assert len(transport.texts("pia")) == 1
+
+    # A new process: the claim is still leased, then it is sent again, once.
+    sender = demo_app.outbox_sender(transport)
+    clock.advance(seconds=30)
+    assert await sender.deliver_due() == 0
+    clock.advance(seconds=31)
+    assert await sender.deliver_due() == 1
+    clock.advance(minutes=5)
+    assert await sender.deliver_due() == 0
+    assert len(transport.texts("pia")) == 2
+    [row] = await _outbox_rows(demo_app)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+
+
+async def _outbox_rows(app: App) -> list[OutboxMessage]:
+    async with app.db.unit_of_work() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def test_too_many_requests_then_success(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    await connect(chat, "pia")
+    await raise_akut(chat)
+    transport = FakeTransport(failures={"pia": [DeliveryFailed("429", retry_after=3)]})
+    sender = demo_app.outbox_sender(transport)
+
+    assert await sender.deliver_due() == 0
+    clock.advance(seconds=2.9)
+    assert await sender.deliver_due() == 0
+    assert transport.texts("pia") == []
+    clock.advance(seconds=0.1)
+    assert await sender.deliver_due() == 1
+    assert "BRÅDSKANDE" in transport.texts("pia")[0]
+    [row] = await _outbox_rows(demo_app)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+    # A slow network is not a reason to escalate.
+    assert await demo_app.timer_runner().run_due() == 0
+
+
+async def test_a_blocked_recipient_escalates_at_once(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    await connect(chat, "pia", "per")
+    t0 = clock.now
+    alert_id = await raise_akut(chat)
+    clock.advance(seconds=5)
+    transport = FakeTransport(
+        failures={"pia": [DeliveryFailed("Forbidden: bot was blocked by the user", permanent=True)]}
+    )
+    sender = demo_app.outbox_sender(transport)
+
+    assert await sender.deliver_due() == 0
+    [row] = await _outbox_rows(demo_app)
+    assert row.status is OutboxStatus.FAILED
+    assert (await recipients(demo_app, alert_id))["pia"].failed
+
+    # At the same instant (not after ten minutes), the next level is alerted.
+    assert await demo_app.timer_runner().run_due() == 1
+    assert sent(await outbox(demo_app, row.id)) == [
+        ("per", "alert", {"alert": alert_id, "escalated": True}),  # no reminder to Pia
+    ]
+    assert await sender.deliver_due() == 1
+    assert "Ingen har svarat än – du är näst på tur." in transport.texts("per")[0]
+    pending = [t for t in await timers(demo_app) if t.state is TimerState.PENDING]
+    assert [t.due_at for t in pending] == [clock.now + timedelta(minutes=10)]
+    assert clock.now < t0 + timedelta(minutes=10)
+
+
+async def test_a_failed_reminder_does_not_skip_a_level(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia blocked the bot after her first alert: her reminder fails, but Per (who can be
+    reached) keeps his ten minutes."""
+    await connect(chat, "pia", "per")
+    alert_id = await raise_akut(chat)
+    transport = FakeTransport()
+    sender = demo_app.outbox_sender(transport)
+    assert await sender.deliver_due() == 1
+    clock.advance(minutes=10)
+    await demo_app.timer_runner().run_due()
+    transport.failures["pia"] = [DeliveryFailed("blocked", permanent=True)]
+    assert await sender.deliver_due() == 1  # Per's
+    assert await demo_app.timer_runner().run_due() == 0
+    assert (await load_alert(demo_app, alert_id)).level == 2
+
+
+# --- timers ----------------------------------------------------------------------------------
+
+
+async def _due_timers(app: App, count: int, when: datetime) -> None:
+    async with app.db.unit_of_work() as session:
+        repo = TimerRepo(session)
+        for n in range(count):
+            repo.schedule("test_count", f"subject-{n}", when - timedelta(seconds=n % 7))
+
+
+def _counting(calls: Counter[int]):  # type: ignore[no-untyped-def]
+    async def handler(sc: SystemContext, timer: Timer) -> None:
+        calls[timer.id] += 1
+        await asyncio.sleep(0)  # let the other runner in
+        await sc.session.get(Person, 1)
+
+    return handler
+
+
+async def test_a_timer_fires_once_with_two_runners(
+    demo_app: App, settings: Settings, clock: FakeClock
+) -> None:
+    await _due_timers(demo_app, 300, clock.now)
+    other = App.create(settings, clock=clock)  # a second process on the same database
+    calls: Counter[int] = Counter()
+    first, second = demo_app.timer_runner(), other.timer_runner()
+    first.handlers = second.handlers = {"test_count": _counting(calls)}
+    try:
+        if demo_app.db.sqlite:
+            # SQLite has one writer at a time: run them one after the other.
+            fired = [await first.run_due(), await second.run_due()]
+        else:
+            fired = list(await asyncio.gather(first.run_due(), second.run_due()))
+    finally:
+        await other.close()
+    assert sum(fired) == 300
+    assert len(calls) == 300
+    assert set(calls.values()) == {1}
+    async with demo_app.db.unit_of_work() as session:
+        states = dict(
+            (await session.execute(select(Timer.state, func.count()).group_by(Timer.state))).all()
+        )
+    assert states == {TimerState.FIRED: 300}
+
+
+async def test_two_runners_escalate_each_alert_once(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, settings: Settings, clock: FakeClock
+) -> None:
+    alert_ids = [await raise_akut(chat) for _ in range(5)]
+    clock.advance(minutes=10)
+    other = App.create(settings, clock=clock)
+    try:
+        first, second = demo_app.timer_runner(), other.timer_runner()
+        if demo_app.db.sqlite:
+            fired = [await first.run_due(), await second.run_due()]
+        else:
+            fired = list(await asyncio.gather(first.run_due(), second.run_due()))
+    finally:
+        await other.close()
+    assert sum(fired) == 5
+    escalated = [p["alert"] for h, k, p in sent(await outbox(demo_app)) if p.get("escalated")]
+    assert sorted(escalated) == sorted(alert_ids)
+
+
+async def test_timers_another_worker_fired_do_not_end_the_run_early(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """While a runner works through a batch, another worker fires some of the same timers:
+    the runner must go on to the next batch, not take the lost claims for "nothing due"."""
+    await _due_timers(demo_app, 300, clock.now)
+    calls: Counter[int] = Counter()
+    count = _counting(calls)
+
+    async def count_and_steal(sc: SystemContext, timer: Timer) -> None:
+        if not calls:  # the other worker fires 50 of this batch meanwhile
+            due = await TimerRepo(sc.session).due(sc.now, 200, skip_locked=False)
+            stolen = [t.id for t in due if t.id != timer.id][:50]
+            await sc.session.execute(
+                update(Timer).where(Timer.id.in_(stolen)).values(state=TimerState.FIRED)
+            )
+        await count(sc, timer)
+
+    runner = demo_app.timer_runner()
+    runner.handlers = {"test_count": count_and_steal}
+    assert await runner.run_due() == 250
+    assert len(calls) == 250 and set(calls.values()) == {1}
+    async with demo_app.db.unit_of_work() as session:
+        pending = await session.scalar(
+            select(func.count()).select_from(Timer).where(Timer.state == TimerState.PENDING)
+        )
+    assert pending == 0

@@ -1,0 +1,65 @@
+"""Alerts end to end through the console transport, each person a real `trygg chat` process.
+
+Anna alerts her security contact; Pia opens her chat, sees the alert with its buttons and
+takes it by typing the button's number; Anna, opening hers, learns that Pia will call.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_console import DEMO_ORG, button_number, chat, trygg
+
+ALERT_LABEL = "Larma min säkerhetsansvarige"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory where `trygg org load bot/demo/org.yaml` has run once."""
+    data_dir = tmp_path_factory.mktemp("demo-db")
+    done = trygg(data_dir, "org", "load", str(DEMO_ORG))
+    assert done.returncode == 0, done.stderr
+    return data_dir
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, demo_db: Path) -> Path:
+    """A fresh data directory holding a copy of the loaded demo database."""
+    for file in demo_db.glob("trygg.db*"):
+        shutil.copy(file, tmp_path / file.name)
+    return tmp_path
+
+
+def test_contact_sees_the_alert_takes_it_and_the_person_is_told(data_dir: Path) -> None:
+    shown = chat(data_dir, "anna", "/akut\n")
+    pressed = chat(data_dir, "anna", f"{button_number(shown, ALERT_LABEL)}\n")
+    assert "Jag har larmat Pia Lind (+46 70 174 06 11)." in pressed
+
+    # Per is the next level: nothing for him yet.
+    per = chat(data_dir, "per", "/arenden\n")
+    assert "BRÅDSKANDE" not in per
+    assert "Du har inga öppna ärenden." in per
+
+    # Pia's first chat: the alert comes last, so "1" is "Jag tar det", not a language.
+    pia = chat(data_dir, "pia", "1\n")
+    before, _, after = pia.partition("BRÅDSKANDE – larm från Trygg")
+    assert after, pia
+    assert "Välkommen till Trygg, Pia Lind." in before
+    notice, _, answered = after.partition("[1] Jag tar det  [2] Ring upp\n")
+    assert answered, pia
+    assert "Anna Berg (Gröna partiet, Sjöviks kommun) behöver dig nu." in notice
+    assert "Ring: +46 70 174 06 10" in notice
+    assert "Tack – det är ditt. Kontakta personen nu." in answered
+    assert "svenska" not in answered  # the 1 took the alert, not the language question
+
+    again = chat(data_dir, "pia", "/arenden\n")
+    assert "BRÅDSKANDE" not in again  # delivered once, not again on every start
+    assert "larm – Anna Berg" in again
+    assert "taget" in again
+
+    told = chat(data_dir, "anna")
+    assert "Pia Lind har sett ditt larm och kontaktar dig." in told
+    assert "I fara nu: ring 112." in told

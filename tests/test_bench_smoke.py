@@ -1,0 +1,42 @@
+"""The benchmark's machinery works end to end (small and fast; no timing targets here)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.__main__ import main
+
+
+def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--quick", "--reporters", "5", "--delays", "0", "--skip-baseline", "--skip-priority"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
+    results = json.loads(line.removeprefix("BENCH_JSON "))
+
+    trygg = results["delays"]["0"]["trygg"]
+    assert trygg["reports"] == 5 and trygg["failures"] == {}
+    assert trygg["reports_complete"] == 5  # stored, both parts of "what happened" in order
+    assert trygg["persons_in_order"] == 5
+    assert trygg["events"] == 5 * 27
+    for key in (
+        "events_per_s",
+        "latency_p50_ms",
+        "latency_p99_ms",
+        "longest_pause_ms",
+        "alert_p50_ms",
+        "alert_p99_ms",
+        "startup_s",
+        "rss_peak_mb",
+        "rss_per_conversation_kb",
+    ):
+        assert trygg[key] is not None, key
+    assert trygg["alerts"] == 5
+
+    timers = results["timers"]
+    assert timers["fired"] == timers["due"] == timers["fired_distinct"]
+    assert timers["double_fired"] == 0 and timers["due_left_pending"] == 0
+    assert {"peak_rss_mb", "targets", "machine", "date"} <= results.keys()
+    assert "targets:" in out  # the table was printed too

@@ -1,0 +1,508 @@
+"""Crash safety: the Telegram bot as a subprocess, SIGKILLed at random moments.
+
+The bot runs as a child process (the CLI's `run`, as `python -m bot.cli run` does it) on
+an SQLite file, talking to a FakeBotApi in this test's event loop on 127.0.0.1. A driver plays
+100 officials who each write a short report (/rapportera, "it happened to me", a category,
+skips, a "what happened" text, Done, ..., no evidence, Send), CONCURRENT at a time, reading
+the button ids from the keyboards the fake received. Meanwhile the bot is killed with
+SIGKILL 8–12 times at seeded random moments (some during start-up) and started again.
+
+Afterwards:
+- every answer the driver saw acknowledged (the bot's next prompt arrived) is stored, as
+  read back from the database with the same keys;
+- every submitted report produced its alert in the security contact's chat: at least
+  once, and no more duplicates than kills;
+- nobody is stuck: every official gets an answer to /hjalp, and the bot stops cleanly.
+
+Where a reply was lost in a crash (its event committed, the process died before sending,
+the redelivered update was then recognised as handled) the driver does what a person
+would: presses a button on the message it has, and gets the current question again.
+
+Two things are tuned for the test only, in the child process: Telegram's own send limits
+(1 s per chat, 30/s overall) are lifted, or 100 reports would take minutes; and the
+outbox lease (60 s) is shortened so an alert claimed just before a kill is re-sent within
+seconds. Neither changes what is under test. TRYGG_FAULT_SEED reproduces another run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import orgfile
+from bot.app import App
+from bot.settings import Settings
+from storage.directory import DirectoryRepo
+from storage.models import OutboxMessage, OutboxStatus, Report, ReportStatus
+from storage.reports import ReportRepo
+from tests.conftest import REPO, TEST_KEYS
+from tests.fakebotapi import FakeBotApi
+from tests.fault_support import (
+    REFERENCE,
+    SAVED_STATE,
+    SUBMITTED_STATE,
+    button_ids,
+    prompt_state,
+    texts,
+    write_org,
+)
+
+SEED = int(os.environ.get("TRYGG_FAULT_SEED", "20261122"))
+OFFICIALS = 100
+CONCURRENT = 10
+SECURITY_CHAT = 9_000
+FIRST_CHAT = 10_000
+CATEGORIES = ("party", "assignment", "unknown")
+LEASE_SECONDS = 6
+ACTION_TIMEOUT = 60.0  # one action without any answer, bot restarts included
+RUN_TIMEOUT = 150.0
+
+# The child process: the CLI's `run`, with Telegram's send limits lifted and a short lease.
+LAUNCH = """
+import sys, time
+from datetime import timedelta
+import bot.delivery, bot.throttle
+bot.throttle.Throttle.__init__.__defaults__ = (10000.0, 0.0, time.monotonic)
+bot.delivery.LEASE = timedelta(seconds=float(sys.argv[1]))
+from bot.cli import main
+sys.exit(main(["run"]))
+"""
+
+
+@dataclass
+class Official:
+    """One simulated official and what the driver saw happen."""
+
+    chat: int
+    handle: str
+    category: str
+    story: str
+    rng: random.Random
+    acked: list[tuple[str, Any]] = field(default_factory=list)  # (step, what must be stored)
+    ref: str = ""
+    lost: int = 0  # actions whose reply died with the process (re-asked with a press)
+    actions: int = 0
+
+
+class BotProcess:
+    """The bot as a child process that can be killed and started again."""
+
+    def __init__(self, fake: FakeBotApi, env: dict[str, str], cwd: Path, log: Path) -> None:
+        self.fake = fake
+        self.env = env
+        self.cwd = cwd
+        self.log = log
+        self.proc: asyncio.subprocess.Process | None = None
+        self.starts = 0
+        self.kills = 0
+        self._since = 0
+
+    async def start(self) -> None:
+        assert self.proc is None
+        self._since = len(self.fake.requests)
+        with self.log.open("ab") as log:
+            log.write(f"\n=== start {self.starts + 1}\n".encode())
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                LAUNCH,
+                str(LEASE_SECONDS),
+                cwd=self.cwd,
+                env=self.env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
+        self.starts += 1
+
+    async def polling(self, timeout: float = 30.0) -> None:
+        """Wait until this process polls for updates (it is up)."""
+        deadline = time.monotonic() + timeout
+        while not any(r.method == "getUpdates" for r in self.fake.requests[self._since :]):
+            assert self.proc is not None
+            if self.proc.returncode is not None:
+                raise AssertionError(f"the bot exited with {self.proc.returncode}: {self.tail()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not start polling: {self.tail()}")
+            await asyncio.sleep(0.02)
+
+    async def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        await self.proc.wait()
+        self.proc = None
+        self.kills += 1
+
+    async def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM: the bot finishes what it has and exits."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = await asyncio.wait_for(self.proc.wait(), timeout)
+        finally:
+            if self.proc.returncode is None:
+                self.proc.kill()
+                await self.proc.wait()
+            self.proc = None
+        return code
+
+    def tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+class Driver:
+    """Plays officials through the fake Bot API, one action at a time each."""
+
+    def __init__(self, fake: FakeBotApi) -> None:
+        self.fake = fake
+        self.t = texts("sv")
+        self.sorry = 0  # "I can't save anything right now" answers
+
+    def _pending(self, update_id: int) -> bool:
+        return any(u["update_id"] == update_id for u in self.fake.pending_updates)
+
+    def _new_sends(self, chat: int, start: int) -> list[Any]:
+        return [
+            r
+            for r in self.fake.requests[start:]
+            if r.method == "sendMessage" and r.params.get("chat_id") == chat and r.status == 200
+        ]
+
+    async def act(
+        self, who: Official, inject: Callable[[], int], expect: tuple[str, Any] | None
+    ) -> dict[str, Any]:
+        """Inject one update and wait for the bot's next prompt (a message with a keyboard).
+
+        If the update was handled and confirmed without an answer (the answer died with a
+        killed process), press a button on the message we have, as a person would, which
+        shows the current question again; then the action does not count as acknowledged.
+        """
+        who.actions += 1
+        start = len(self.fake.requests)
+        update_id = inject()
+        deadline = time.monotonic() + ACTION_TIMEOUT
+        seen = start
+        checked_pending = time.monotonic()
+        while True:
+            if len(self.fake.requests) != seen or any(
+                r.status is None for r in self.fake.requests[start:seen]
+            ):
+                seen = len(self.fake.requests)
+                sends = self._new_sends(who.chat, start)
+                if any("reply_markup" in r.params for r in sends):
+                    said = [str(r.params["text"]) for r in sends]
+                    refused = any(t.startswith((self.t.earlier, self.t.db_down)) for t in said)
+                    self.sorry += sum(t.startswith(self.t.db_down) for t in said)
+                    assert not any(t.startswith(self.t.bug) for t in said), said
+                    if expect is not None and not refused:
+                        who.acked.append(expect)
+                    return self.latest_keyboard(who.chat)
+            now = time.monotonic()
+            if now - checked_pending > 0.25:
+                checked_pending = now
+                if not self._pending(update_id):
+                    await asyncio.sleep(0.05)  # the last answers are written before the ack
+                    if not any(
+                        "reply_markup" in r.params for r in self._new_sends(who.chat, start)
+                    ):
+                        who.lost += 1
+                        expect = None
+                        sent = self.fake.sent(who.chat)  # press on what the person has
+                        target = sent[-1]["message_id"] if sent else 1
+                        update_id = self.fake.press(who.chat, target, "0|probe")
+                        continue
+            if now > deadline:
+                raise AssertionError(f"{who.handle}: no answer within {ACTION_TIMEOUT}s")
+            await asyncio.sleep(0.03)
+
+    def latest_keyboard(self, chat: int) -> dict[str, Any]:
+        with_keyboard = [m for m in self.fake.sent(chat) if "reply_markup" in m]
+        assert with_keyboard, f"no keyboard in chat {chat}: {self.fake.messages_to(chat)}"
+        return with_keyboard[-1]
+
+    def press(self, who: Official, message: dict[str, Any], button: str) -> int:
+        data = next(
+            d for _label, d in self.fake.buttons(who.chat, message["message_id"])
+            if d.partition("|")[2] == button
+        )  # fmt: skip
+        return self.fake.press(who.chat, message["message_id"], data)
+
+    async def report(self, who: Official) -> None:
+        """/rapportera through to Send, answering only what is required."""
+        fake = self.fake
+        message = await self.act(who, lambda: fake.send_text(who.chat, "/rapportera"), None)
+        for _ in range(80):
+            await asyncio.sleep(who.rng.uniform(0, 0.02))  # a person's (short) pause
+            ids = button_ids(fake.buttons(who.chat, message["message_id"]))
+            text = str(message.get("text", ""))
+            state = prompt_state(text, ids)
+            expect: tuple[str, Any] | None
+            if state == SUBMITTED_STATE:
+                match = REFERENCE.search(text)
+                assert match, text
+                who.ref = match.group(0)
+                return
+            if state == "who":
+                button, expect = "opt:self", ("who", "self")
+            elif state == "category":
+                button, expect = f"opt:{who.category}", ("category", who.category)
+            elif state == "what":
+                message = await self.act(
+                    who, lambda: fake.send_text(who.chat, who.story), ("what", who.story)
+                )
+                continue
+            elif state == SAVED_STATE:
+                button, expect = "done", ("what", who.story)
+            elif state == "evidence":
+                button, expect = "done", ("evidence", 0)
+            elif state == "summary":
+                button, expect = "send", ("sent", True)
+            elif state == "resume":
+                button, expect = "resume:continue", None
+            elif "nav:skip" in ids:
+                button, expect = "nav:skip", (state, None)
+            else:
+                raise AssertionError(f"{who.handle}: unexpected prompt {text[:80]!r} {ids}")
+            message = await self.act(who, lambda b=button, m=message: self.press(who, m, b), expect)
+        raise AssertionError(f"{who.handle}: the report never ended")
+
+    async def help(self, who: Official) -> str:
+        start = len(self.fake.requests)
+        await self.act(who, lambda: self.fake.send_text(who.chat, "/hjalp"), None)
+        return "\n".join(str(r.params["text"]) for r in self._new_sends(who.chat, start))
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _prepare(settings: Settings, org: Path, officials: list[Official]) -> None:
+    app = App.create(settings)
+    try:
+        await app.migrate()
+        async with app.db.unit_of_work() as session:
+            await orgfile.apply(session, orgfile.parse(org))
+        async with app.db.unit_of_work() as session:
+            directory = DirectoryRepo(session)
+            for handle, chat in [("sec", SECURITY_CHAT)] + [(o.handle, o.chat) for o in officials]:
+                person = await directory.person_by_handle(handle)
+                assert person is not None
+                await directory.bind("telegram", str(chat), person)
+    finally:
+        await app.close()
+
+
+async def _stored(settings: Settings, officials: list[Official]) -> tuple[int, list[str]]:
+    """Check every acknowledged answer against the database; (answers checked, problems)."""
+    app = App.create(settings)
+    checked, problems = 0, []
+    try:
+        async with app.db.unit_of_work() as session:
+            directory, repo = DirectoryRepo(session), ReportRepo(session, app.keyring)
+            for who in officials:
+                person = await directory.person_by_handle(who.handle)
+                assert person is not None
+                reports = list(
+                    await session.scalars(select(Report).where(Report.reporter_id == person.id))
+                )
+                if len(reports) != 1:
+                    problems.append(f"{who.handle}: {len(reports)} reports")
+                    continue
+                [row] = reports
+                answers = repo.answers(row)
+                for step, value in who.acked:
+                    checked += 1
+                    if step == "sent":
+                        ok = row.status is ReportStatus.SUBMITTED and row.ref == who.ref
+                    elif step == "what":
+                        ok = value in (answers.get("what") or [])
+                    elif step == "category":
+                        ok = answers.get("category") == value == row.category
+                    else:
+                        ok = step in answers and answers[step] == value
+                    if not ok:
+                        problems.append(f"{who.handle}: {step}={value!r} not stored")
+            unsent = list(
+                await session.scalars(
+                    select(OutboxMessage.id).where(OutboxMessage.status != OutboxStatus.SENT)
+                )
+            )
+            if unsent:
+                problems.append(f"outbox messages not sent: {unsent}")
+    finally:
+        await app.close()
+    return checked, problems
+
+
+async def test_sigkill_at_random_moments_loses_no_acknowledged_answer_and_no_alert(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    began = time.monotonic()
+    rng = random.Random(SEED)
+    db_file = tmp_path / "trygg.db"
+    db_file.write_bytes(sqlite_template.read_bytes())
+    settings = Settings(
+        DATABASE_URL=f"sqlite+aiosqlite:///{db_file}",
+        TRYGG_DATA_DIR=tmp_path,
+        TRYGG_KEYS=TEST_KEYS,
+        TRYGG_DEFAULT_LOCALE="sv",
+    )
+    officials = [
+        Official(
+            chat=FIRST_CHAT + i,
+            handle=f"o{i:03d}",
+            category=rng.choice(CATEGORIES),
+            story=f"Officiell {i:03d}: ett hot i brevlådan, nr {rng.randrange(10**6):06d}.",
+            rng=random.Random(SEED * 1000 + i),
+        )
+        for i in range(OFFICIALS)
+    ]
+    await _prepare(settings, write_org(tmp_path / "org.yaml", OFFICIALS), officials)
+    planned_kills = rng.randint(8, 12)
+
+    async with FakeBotApi() as fake:
+        fake.add_chat(SECURITY_CHAT)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
+        }
+        env |= {
+            "PYTHONPATH": str(REPO),
+            "DATABASE_URL": settings.db_url,
+            "TRYGG_DATA_DIR": str(tmp_path),
+            "TRYGG_KEYS": TEST_KEYS,
+            "TRYGG_LOG_LEVEL": "WARNING",
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
+        }
+        bot = BotProcess(fake, env, tmp_path, tmp_path / "bot.log")
+        driver = Driver(fake)
+        todo: asyncio.Queue[Official] = asyncio.Queue()
+        for who in officials:
+            todo.put_nowait(who)
+
+        async def reporter() -> None:
+            while not todo.empty():
+                await driver.report(todo.get_nowait())
+
+        async def chaos() -> None:
+            """Kill the bot at seeded random moments while the reports go on."""
+            while bot.kills < planned_kills and not reporting.done():
+                await bot.start()
+                if rng.random() < 0.15:
+                    await asyncio.sleep(rng.uniform(0.05, 1.0))  # during start-up
+                else:
+                    await bot.polling()
+                    await asyncio.sleep(rng.uniform(0.3, 2.0))
+                if reporting.done():
+                    break
+                await bot.kill()
+            if bot.proc is None:
+                await bot.start()
+            await bot.polling()
+
+        def progress() -> str:
+            done = sum(1 for o in officials if o.ref)
+            return (
+                f"{done}/{len(officials)} reports, {bot.kills} kills, "
+                f"{sum(o.actions for o in officials)} actions, "
+                f"{sum(o.lost for o in officials)} lost replies, {len(fake.requests)} requests"
+            )
+
+        async def monitor() -> None:  # TRYGG_FAULT_VERBOSE=1 (with -s) shows progress
+            while os.environ.get("TRYGG_FAULT_VERBOSE"):
+                await asyncio.sleep(5)
+                print(f"[{time.monotonic() - began:5.1f}s] {progress()}", flush=True)
+
+        reporting = asyncio.gather(*(reporter() for _ in range(CONCURRENT)))
+        chaos_task = asyncio.create_task(chaos())
+        monitor_task = asyncio.create_task(monitor())
+        try:
+            try:
+                await asyncio.wait_for(asyncio.shield(reporting), RUN_TIMEOUT)
+            except TimeoutError:
+                raise AssertionError(f"timed out: {progress()}\n{bot.tail()}") from None
+            await chaos_task
+            # every submitted report's alert reaches the security contact
+            refs = {who.ref for who in officials}
+            assert "" not in refs
+
+            def alerts() -> Counter[str]:
+                found: Counter[str] = Counter()
+                for r in fake.calls("sendMessage"):
+                    if r.params.get("chat_id") == SECURITY_CHAT and r.status == 200:
+                        found.update(REFERENCE.findall(str(r.params["text"]))[:1])
+                return found
+
+            deadline = time.monotonic() + 3 * LEASE_SECONDS + 10
+            while not refs <= set(alerts()) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            counted = alerts()
+            missing = refs - set(counted)
+            assert not missing, f"reports without an alert: {sorted(missing)}\n{bot.tail()}"
+            assert set(counted) == refs
+            duplicates = sum(n - 1 for n in counted.values())
+
+            # nobody is stuck
+            helps = await asyncio.gather(*(driver.help(who) for who in officials))
+            stuck = [who.handle for who, said in zip(officials, helps, strict=True)
+                     if driver.t.help not in said]  # fmt: skip
+            assert not stuck, f"no help for {stuck}"
+            code = await bot.stop()
+            assert code == 0, bot.tail()
+        finally:
+            for task in (chaos_task, monitor_task):
+                task.cancel()
+            reporting.cancel()
+            with contextlib.suppress(BaseException):
+                await reporting
+            with contextlib.suppress(BaseException):
+                await chaos_task
+            if bot.proc is not None:
+                bot.proc.kill()
+                await bot.proc.wait()
+        fake.assert_valid()
+
+    checked, problems = await _stored(settings, officials)
+    figures = {
+        "seed": SEED,
+        "reports": len(officials),
+        "kills_survived": bot.kills,
+        "starts": bot.starts,
+        "answers_checked": checked,
+        "actions": sum(o.actions for o in officials),
+        "replies_lost_and_reasked": sum(o.lost for o in officials),
+        "alerts": sum(counted.values()),
+        "duplicates_seen": duplicates,
+        "try_again_answers": driver.sorry,
+        "seconds": round(time.monotonic() - began, 1),
+        "bot_cpu_seconds": round(_children_cpu(), 1),
+        "test_cpu_seconds": round(time.process_time(), 1),
+    }
+    summary = "fault-crash: " + json.dumps(figures)
+    print(summary)
+    (tmp_path / "fault_crash_figures.json").write_text(json.dumps(figures, indent=2) + "\n")
+    assert not problems, "\n".join(problems[:20]) + "\n" + summary
+    assert bot.kills >= 8, summary
+    assert checked >= OFFICIALS * 20, summary
+    assert duplicates <= bot.kills, summary  # at most one duplicate per kill
+    assert driver.sorry == 0, summary  # the file database never "failed"

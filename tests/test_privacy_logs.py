@@ -1,0 +1,150 @@
+"""Issue 7, logs: a full report, its alert, delivery and acknowledgement, with every logger at
+DEBUG, leave no answer, name or phone number in the log; a failing handler logs the
+exception's type, never its message."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from conversations.events import Reply
+from storage.directory import DirectoryRepo
+from tests.conftest import DEMO_ORG, REPO
+from tests.test_trust import (
+    EVIDENCE,
+    MARKERS,
+    PEOPLE,
+    SECRETS,
+    SORRY,
+    SQLITE_ONLY,
+    WHAT,
+    alert_of,
+    forge,
+    full_report,
+)
+
+
+class Recorder:
+    """A transport that keeps what it was asked to send."""
+
+    channel = "console"
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
+        self.sent += [(address, r.text) for r in replies]
+
+
+def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
+    """The formatted log, plus each record's raw message and arguments."""
+    parts = [caplog.text]
+    for record in caplog.records:
+        parts += [str(record.msg), repr(record.args), record.getMessage()]
+        if record.exc_info and record.exc_info[1] is not None:
+            parts.append(str(record.exc_info[1]))
+    return "\n".join(parts)
+
+
+def assert_clean(log: str) -> None:
+    for secret in (*SECRETS, *MARKERS, *PEOPLE):
+        assert secret not in log, f"{secret!r} is in the log"
+    assert EVIDENCE.decode("latin-1") not in log and "NARWHAL" not in log
+
+
+@SQLITE_ONLY
+async def test_a_full_report_alert_and_acknowledgement_log_nothing_personal(
+    demo_app: App, chat: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    pia, sara = chat("pia"), chat("sara")
+    await pia.say("/meny")  # bound to the console, so the outbox can reach her
+    await sara.say("/meny")
+    ref = await full_report(chat("anna"))
+    transport = Recorder()
+    sender = demo_app.outbox_sender(transport)
+    assert await sender.deliver_due() >= 1
+    assert any("Anna Berg" in text for _a, text in transport.sent)  # the alert went out
+    alert = await alert_of(demo_app, ref)
+    assert "Tack – det är ditt" in await forge(pia, f"ack:{alert.id}")
+    assert WHAT in await forge(pia, f"show:{alert.report_id}")
+    await pia.say(f"/arende {ref}")
+    await chat("anna").say("/akut")
+    await chat("anna").say("Larma min säkerhetsansvarige")
+    await sender.deliver_due()
+    await demo_app.timer_runner().run_due()
+    assert ref in await sara.say("/logg")
+    log = everything_logged(caplog)
+    assert_clean(log)
+
+
+@SQLITE_ONLY
+async def test_a_failing_handler_logs_the_exception_type_but_not_its_message(
+    demo_app: App, chat: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    message = f"{WHAT} / Anna Berg, +46 70 174 06 10"
+
+    async def broken(self: DirectoryRepo, viewer: object) -> None:
+        raise LookupError(message)
+
+    monkeypatch.setattr(DirectoryRepo, "contacts_for", broken)
+    reply = await chat("anna").say("/kontakter")
+    assert SORRY in reply and "112" in reply
+    assert "Traceback" not in reply and message not in reply
+    log = everything_logged(caplog)
+    assert "handling an event failed: LookupError" in log
+    assert "contacts_for" in log or "show_contacts" in log  # where, not what
+    assert_clean(log)
+
+
+def _cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
+    }
+    env |= {"PYTHONPATH": str(REPO), "TRYGG_DATA_DIR": str(data_dir)}
+    env["TRYGG_LOG_LEVEL"] = "DEBUG"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin.encode(),
+        capture_output=True,
+        cwd=data_dir,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        done.args,
+        done.returncode,
+        done.stdout.decode("utf-8", errors="replace"),
+        done.stderr.decode("utf-8", errors="replace"),
+    )
+
+
+def test_the_command_line_at_debug_level_logs_nothing_personal(tmp_path: Path) -> None:
+    loaded = _cli(tmp_path, "org", "load", str(DEMO_ORG))
+    assert loaded.returncode == 0, loaded.stderr
+    chatted = _cli(tmp_path, "chat", "--as", "anna", stdin=f"/akut\n1\n/rapportera\n1\n{WHAT}\n")
+    assert chatted.returncode == 0, chatted.stderr
+    assert "Pia Lind" in chatted.stdout and WHAT not in chatted.stderr
+    invited = _cli(
+        tmp_path, "invite", "create", "--role", "official", "--municipality", "sjovik",
+        "--party", "gp", "--person", "anna",
+    )  # fmt: skip
+    assert invited.returncode == 0, invited.stderr
+    logged = _cli(tmp_path, "audit")
+    assert logged.returncode == 0, logged.stderr
+    for done in (loaded, chatted, invited, logged):
+        assert "Traceback" not in done.stderr
+        assert_clean(done.stderr)
+    assert "DEBUG" in loaded.stderr + invited.stderr + logged.stderr  # it did log at DEBUG

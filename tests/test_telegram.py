@@ -1,0 +1,502 @@
+"""The Telegram transport end to end: python-telegram-bot against the fake Bot API.
+
+Every request the bot makes is validated against the Bot API schema by the fake; any
+violation fails the test at teardown (see tests/fakebotapi.py). The harness is in
+tests/telegram_harness.py; most tests run on SQLite, the ones that lean on the database
+(outbox claims, state across a restart, handled events) on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import string
+import time
+import types
+from collections.abc import AsyncIterator
+from itertools import pairwise
+
+import pytest
+from sqlalchemy import func, select
+from telegram import Bot
+
+import bot.throttle as throttle_module
+from bot.app import App
+from bot.throttle import Throttle
+from bot.transports.telegram import (
+    CALLBACK_LIMIT,
+    TEXT_LIMIT,
+    TelegramTransport,
+    callback_data,
+    parse_callback,
+    split_text,
+)
+from conversations.events import Button, EventKind, Reply
+from conversations.i18n import Catalogs
+from storage.models import Conversation, OutboxMessage, OutboxStatus, Person
+from storage.outbox import CONVERSATION, ROUTINE, URGENT
+from tests.fakebotapi import FAKE_JPEG, FakeBotApi, fake_bot_api_fixture  # noqa: F401
+from tests.telegram_harness import (  # noqa: F401
+    JSONDict,
+    TelegramHarness,
+    bindings_for,
+    eventually,
+    fast_throttle,
+    outbox_count,
+    telegram_app_fixture,
+    telegram_fixture,
+    wait_text,
+)
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+ANNA, PIA = 1001, 1002
+ALERT_LABEL = "Larma min säkerhetsansvarige"
+EARLIER = "Den knappen hör till ett tidigare meddelande, så jag gjorde ingenting med den."
+NO_SUCH = "Det finns inget sådant val här."
+HELP_SV = "Trygg hjälper förtroendevalda"
+MB = 1024 * 1024
+
+
+async def count(app: App, model: type[object]) -> int:
+    async with app.db.unit_of_work() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# --------------------------------------------------------------------------- /start, menu
+
+
+@SQLITE
+async def test_start_offers_languages_and_the_choice_beats_the_telegram_hint(
+    tg: TelegramHarness,
+) -> None:
+    fake, chat = tg.fake, 2001  # an unbound chat: an unregistered person
+    [welcome] = await tg.say(chat, "/start", language_code="en")
+    assert welcome.startswith("Welcome to Trygg.")
+    assert "Which language do you want?" in welcome
+    assert [label for label, _ in fake.buttons(chat)] == ["svenska", "English"]
+    pressed_id = tg.keyboard_message(chat)["message_id"]
+
+    replies = await tg.press(chat, "svenska", language_code="en")
+    assert replies[0].startswith("Jag pratar svenska med dig.")
+    [answer] = fake.calls("answerCallbackQuery")
+    assert answer.status == 200
+    [pressed] = [m for m in fake.sent(chat) if m["message_id"] == pressed_id]
+    assert "reply_markup" not in pressed  # the stale keyboard is gone
+    assert pressed["text"].endswith("→ svenska")
+
+    [help_text] = await tg.say(chat, "/hjalp", language_code="en")
+    assert help_text.startswith(HELP_SV)  # the stored choice, not the Telegram language
+
+
+@SQLITE
+async def test_command_menu_is_registered_per_language(tg: TelegramHarness) -> None:
+    registered = {lang: commands for (_, lang), commands in tg.fake.commands.items()}
+    assert set(registered) == {"", "sv", "en"}  # default, Swedish, English
+    for commands in registered.values():
+        assert [c["command"] for c in commands] == ["akut", "kontakter", "hjalp", "start"]
+    akut = {lang: commands[0]["description"] for lang, commands in registered.items()}
+    assert akut["en"] == "I need help now: what to do, and alert your contact"
+    assert akut["sv"] == akut[""] == "Jag behöver hjälp nu: vad du ska göra, och larma din kontakt"
+    assert {r.params.get("language_code") for r in tg.fake.calls("setMyCommands")} == {
+        None,
+        "sv",
+        "en",
+    }
+
+
+# --------------------------------------------------------------------------- /akut
+
+
+@BOTH
+async def test_akut_alert_reaches_the_security_contacts_chat(tg: TelegramHarness) -> None:
+    await tg.bind("anna", ANNA)
+    await tg.bind("pia", PIA)
+    await tg.say(PIA, "/start")  # pia has talked to the bot, so Telegram knows her chat
+
+    [guidance] = await tg.say(ANNA, "/akut")
+    assert "Pia Lind" in guidance
+    assert "Per Ek" in guidance
+    replies = await tg.press(ANNA, ALERT_LABEL)
+    assert "Jag har larmat Pia Lind" in replies[0]
+
+    alert = await wait_text(tg.fake, PIA, "BRÅDSKANDE")
+    assert "Anna Berg" in alert
+    assert "+46 70 174 06 10" in alert
+
+    async def to_pia() -> list[OutboxStatus]:
+        async with tg.app.db.unit_of_work() as session:
+            rows = await session.scalars(
+                select(OutboxMessage.status)
+                .join(Person, OutboxMessage.recipient_id == Person.id)
+                .where(Person.handle == "pia")
+            )
+            return list(rows)
+
+    deadline = time.monotonic() + 5
+    while OutboxStatus.SENT not in await to_pia() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    assert OutboxStatus.SENT in await to_pia()  # marked sent once Telegram took it
+
+
+# --------------------------------------------------------------------------- files
+
+
+@SQLITE
+async def test_photo_becomes_an_attachment_and_large_files_are_explained(
+    tg: TelegramHarness,
+) -> None:
+    fake = tg.fake
+    await tg.bind("anna", ANNA)
+    events = tg.events
+
+    replies = await tg.act(ANNA, lambda: fake.send_photo(ANNA, file_id="photo-full"))
+    assert replies[0] == (
+        "Spara originalet av det du skickade – radera det inte; det kan vara bevis."
+    )
+    [event] = events
+    assert event.kind is EventKind.ATTACHMENT
+    assert event.attachment is not None
+    assert event.attachment.kind == "photo"
+    assert event.attachment.content == FAKE_JPEG  # the largest size, downloaded
+    assert [r.params["file_id"] for r in fake.calls("getFile")] == ["photo-full"]
+    assert fake.downloads == ["photo-full"]
+
+    replies = await tg.act(
+        ANNA,
+        lambda: fake.send_document(ANNA, file_id="big-pdf", file_size=25 * MB, content=b"tiny"),
+    )
+    assert "20 MB" in replies[0]
+    assert events[-1].attachment is not None
+    assert events[-1].attachment.content is None
+    assert fake.downloads == ["photo-full"]  # nothing fetched: not even tried
+    assert len(fake.calls("getFile")) == 1
+
+
+@SQLITE
+async def test_sticker_is_kindly_declined(tg: TelegramHarness) -> None:
+    await tg.bind("anna", ANNA)
+    replies = await tg.act(ANNA, lambda: tg.fake.send_sticker(ANNA))
+    assert replies[0] == "Det kan jag inte använda här – skriv, eller skicka en bild."
+
+
+# --------------------------------------------------------------------------- limits, faults
+
+
+@SQLITE
+async def test_429_is_honoured_and_nothing_is_dropped(tg: TelegramHarness) -> None:
+    await tg.bind("anna", ANNA)
+    tg.fake.fail_next("sendMessage", 429, retry_after=1)
+    started = time.monotonic()
+    [help_text] = await tg.say(ANNA, "/hjalp")
+    assert help_text.startswith(HELP_SV)
+    sends = tg.fake.calls("sendMessage")
+    assert [r.status for r in sends] == [429, 200]
+    assert sends[0].params["text"] == sends[1].params["text"]
+    assert time.monotonic() - started >= 0.9  # retry_after=1 was waited out
+
+
+@SQLITE
+async def test_group_chat_is_refused_left_and_leaves_no_trace(tg: TelegramHarness) -> None:
+    fake, app = tg.fake, tg.app
+    people, conversations = await count(app, Person), await count(app, Conversation)
+    group, member = -100_555, 3001
+
+    start = len(fake.requests)
+    fake.send_text(group, "Jag blir hotad", user_id=member, language_code="en", chat_type="group")
+    leave = await fake.wait_for("leaveChat", after=start)
+    assert leave.params["chat_id"] == group
+    [refusal] = fake.messages_to(group)
+    assert refusal.startswith("Trygg works only in a private chat with you")
+
+    channel = -100_777
+    start = len(fake.requests)
+    fake.send_text(channel, "Ett inlägg", chat_type="channel")
+    leave = await fake.wait_for("leaveChat", after=start)
+    assert leave.params["chat_id"] == channel
+    assert fake.messages_to(channel) == []  # nothing is posted in a channel
+
+    for address in (group, member, channel):
+        assert await bindings_for(app, str(address)) == []
+    assert await count(app, Person) == people
+    assert await count(app, Conversation) == conversations
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+@SQLITE
+async def test_forged_callback_data_is_refused_without_effect(tg: TelegramHarness) -> None:
+    await tg.bind("anna", ANNA)
+    await tg.say(ANNA, "/akut")
+    message_id = tg.keyboard_message(ANNA)["message_id"]
+    rng = random.Random(20261122)
+    forged = [
+        "garbage",
+        "999|akut:alert",
+        "".join(rng.choices(string.ascii_letters + string.digits + "|:", k=CALLBACK_LIMIT)),
+        bytes(rng.getrandbits(8) for _ in range(CALLBACK_LIMIT)).decode("latin-1"),
+    ]
+    for data in forged:
+        replies = await tg.press_data(ANNA, message_id, data)
+        assert replies
+        assert replies[0] in (NO_SUCH, EARLIER), (data, replies)
+    # a press on a message that is gone (an InaccessibleMessage in the update)
+    replies = await tg.press_data(ANNA, 9_999, "0|akut:alert")
+    assert replies[0] == EARLIER
+
+    assert await outbox_count(tg.app) == 0
+    [help_text] = await tg.say(ANNA, "/hjalp")  # the bot is fine
+    assert help_text.startswith(HELP_SV)
+
+
+@SQLITE
+async def test_old_keyboard_is_never_applied_to_the_current_step(tg: TelegramHarness) -> None:
+    fake = tg.fake
+    await tg.bind("anna", ANNA)
+    await tg.say(ANNA, "/akut")
+    old = tg.keyboard_message(ANNA)["message_id"]
+    [data] = [d for label, d in fake.buttons(ANNA, old) if label == ALERT_LABEL]
+    await tg.say(ANNA, "/kontakter")
+    assert tg.keyboard_message(ANNA)["message_id"] != old  # a newer keyboard
+
+    replies = await tg.press_data(ANNA, old, data)
+    assert replies[0] == EARLIER
+    assert await outbox_count(tg.app) == 0
+    assert fake.messages_to(PIA) == []
+
+
+# --------------------------------------------------------------------------- long texts
+
+
+@pytest.fixture
+async def transport(fake_bot_api: FakeBotApi) -> AsyncIterator[TelegramTransport]:
+    """A TelegramTransport on its own PTB Bot, without the rest of the bot."""
+    bot = Bot(
+        fake_bot_api.token,
+        base_url=fake_bot_api.base_url,
+        base_file_url=fake_bot_api.base_file_url,
+    )
+    async with bot:
+        transport = TelegramTransport(bot, Catalogs(), fast_throttle())
+        yield transport
+        await transport.throttle.close()
+
+
+async def test_long_reply_is_split_on_a_paragraph_boundary(
+    fake_bot_api: FakeBotApi, transport: TelegramTransport
+) -> None:
+    fake_bot_api.add_chat(ANNA)
+    paragraphs = [f"Stycke {i}. " + " ".join(["ord"] * 248) for i in range(5)]
+    text = "\n\n".join(paragraphs)
+    assert 5000 <= len(text) <= 2 * TEXT_LIMIT
+    reply = Reply(text, ((Button("cmd:akut", "Jag behöver hjälp nu"),),), token="4")
+
+    await transport.send(str(ANNA), [reply])
+
+    first, second = (r.params for r in fake_bot_api.calls("sendMessage"))
+    assert len(first["text"]) <= TEXT_LIMIT
+    assert len(second["text"]) <= TEXT_LIMIT
+    assert first["text"] == "\n\n".join(paragraphs[:4])
+    assert second["text"] == paragraphs[4]
+    assert "reply_markup" not in first
+    [[button]] = second["reply_markup"]["inline_keyboard"]
+    assert button == {"text": "Jag behöver hjälp nu", "callback_data": "4|cmd:akut"}
+
+
+def test_split_text() -> None:
+    assert split_text("Hej") == ["Hej"]
+    assert split_text("  \n ") == ["…"]  # Telegram refuses empty messages
+    assert split_text("a\n\nb\nc", limit=5) == ["a", "b\nc"]
+    assert split_text("aaa\nbbb ccc", limit=8) == ["aaa", "bbb ccc"]  # lines next
+    assert split_text("aaa bbb ccc", limit=7) == ["aaa bbb", "ccc"]  # then words
+    assert split_text("x" * 10_000) == ["x" * 4096, "x" * 4096, "x" * 1808]  # then hard cuts
+
+    lines = "\n".join(" ".join(f"w{j}" for j in range(i, i + 10)) for i in range(0, 3000, 10))
+    pieces = split_text(lines)
+    assert len(pieces) > 1
+    assert all(0 < len(p) <= TEXT_LIMIT for p in pieces)
+    assert "\n".join(pieces) == lines  # cut only at line boundaries, nothing lost
+
+
+def test_callback_data_round_trip_and_limit() -> None:
+    assert callback_data("12", "akut:alert") == "12|akut:alert"
+    assert parse_callback(callback_data("12", "akut:alert")) == ("12", "akut:alert")
+    assert parse_callback("5|a|b") == ("5", "a|b")
+
+    exactly = callback_data("1", "b" * 62)
+    assert len(exactly.encode()) == CALLBACK_LIMIT
+    assert parse_callback(exactly) == ("1", "b" * 62)
+    assert len(callback_data("1", "å" * 31).encode()) == CALLBACK_LIMIT  # bytes, not characters
+    for too_long in ("b" * 63, "å" * 32):
+        with pytest.raises(ValueError):
+            callback_data("1", too_long)
+
+    for forged in (None, "", "garbage", "abc|akut:alert", "|akut:alert", "1|" + "x" * 63):
+        assert parse_callback(forged) == ("", ""), forged
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+class VirtualTime:
+    """A monotonic clock that moves only when the throttle sleeps: no real waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        await REAL_SLEEP(0)  # let tasks woken before this sleep run at the current time
+        seconds = max(seconds, 0.0)
+        self.now += seconds
+        self.slept += seconds
+
+
+REAL_SLEEP = asyncio.sleep
+
+
+@pytest.fixture
+def virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    """Make bot.throttle sleep in virtual time (only that module's asyncio.sleep changes)."""
+    clock = VirtualTime()
+    shim = types.SimpleNamespace(
+        **{name: getattr(asyncio, name) for name in dir(asyncio) if not name.startswith("__")}
+    )
+    shim.sleep = clock.sleep
+    monkeypatch.setattr(throttle_module, "asyncio", shim)
+    return clock
+
+
+async def test_throttle_spaces_messages_to_one_chat_by_a_second(virtual_time: VirtualTime) -> None:
+    throttle = Throttle(clock=virtual_time)  # the defaults: 30/s overall, 1 s per chat
+    granted = []
+    for _ in range(3):
+        await throttle.acquire("1001", CONVERSATION)
+        granted.append(virtual_time.now)
+    assert all(later - earlier >= 1.0 for earlier, later in pairwise(granted))
+    assert granted[-1] - granted[0] >= 2.0
+
+    before = virtual_time.now
+    await throttle.acquire("1002", CONVERSATION)  # another chat is not held back
+    await throttle.acquire("1001", URGENT, spacing=False)  # nor an edit or press answer
+    assert virtual_time.now == before
+    await throttle.close()
+
+
+async def test_transport_sends_three_replies_to_one_chat_over_two_seconds(
+    fake_bot_api: FakeBotApi, virtual_time: VirtualTime
+) -> None:
+    fake_bot_api.add_chat(ANNA)
+    async with Bot(
+        fake_bot_api.token, base_url=fake_bot_api.base_url, base_file_url=fake_bot_api.base_file_url
+    ) as bot:
+        transport = TelegramTransport(bot, Catalogs(), Throttle(clock=virtual_time))
+        started = time.monotonic()
+        await transport.send(str(ANNA), [Reply("ett"), Reply("två"), Reply("tre")])
+        await transport.throttle.close()
+    assert fake_bot_api.messages_to(ANNA) == ["ett", "två", "tre"]
+    assert virtual_time.slept >= 2.0
+    assert time.monotonic() - started < 2.0  # virtual seconds, not real ones
+
+
+async def test_throttle_grants_urgent_before_routine_when_saturated(
+    virtual_time: VirtualTime,
+) -> None:
+    throttle = Throttle(per_second=2, per_chat_interval=0, clock=virtual_time)
+    start = virtual_time.now
+    await throttle.acquire("a", CONVERSATION)
+    await throttle.acquire("b", CONVERSATION)  # this second's budget is used up
+    granted: list[tuple[str, float]] = []
+
+    async def send(name: str, priority: int) -> None:
+        await throttle.acquire(name, priority)
+        granted.append((name, virtual_time.now - start))
+
+    routine = [asyncio.create_task(send(f"nudge{i}", ROUTINE)) for i in range(3)]
+    urgent = [asyncio.create_task(send(f"alert{i}", URGENT)) for i in range(2)]
+    await asyncio.gather(*routine, *urgent)
+    await throttle.close()
+
+    assert [name for name, _ in granted] == ["alert0", "alert1", "nudge0", "nudge1", "nudge2"]
+    assert [at for _, at in granted] == [1.0, 1.0, 2.0, 2.0, 3.0]  # never more than 2 a second
+
+
+async def test_throttle_pause_holds_everything(virtual_time: VirtualTime) -> None:
+    throttle = Throttle(clock=virtual_time)
+    throttle.pause(3)
+    before = virtual_time.now
+    await throttle.acquire("1001", URGENT, spacing=False)
+    assert virtual_time.now - before >= 3
+    await throttle.close()
+
+
+# --------------------------------------------------------------------------- edits
+
+
+@SQLITE
+async def test_edited_message_outside_a_report_is_explained(tg: TelegramHarness) -> None:
+    await tg.bind("anna", ANNA)
+    events = tg.events
+    await tg.say(ANNA, "hej")
+    [mine] = tg.user_messages(ANNA)
+    replies = await tg.act(ANNA, lambda: tg.fake.edit_text(ANNA, mine["message_id"], "hej igen"))
+    assert replies[0].startswith("Du ändrade ett tidigare meddelande.")
+    assert events[-1].kind is EventKind.EDIT
+    assert events[-1].ref == str(mine["message_id"])
+
+
+# --------------------------------------------------------------------------- restarts
+
+
+@BOTH
+async def test_a_new_bot_continues_where_the_stopped_one_was(tg: TelegramHarness) -> None:
+    await tg.bind("anna", ANNA)
+    [welcome] = await tg.say(ANNA, "/start")
+    assert welcome.startswith("Välkommen till Trygg, Anna Berg.")
+
+    started = time.monotonic()
+    await tg.stop()  # in the middle of a 30 s long poll: stopping must not wait for it
+    assert time.monotonic() - started < 2.0
+    await tg.start()  # a new TelegramBot: nothing survives in memory
+    replies = await tg.press(ANNA, "English")
+    assert replies[0].startswith("I will speak English with you.")
+
+
+@BOTH
+async def test_redelivered_update_is_applied_once(tg: TelegramHarness) -> None:
+    fake = tg.fake
+    await tg.bind("anna", ANNA)
+
+    def twice_in_one_batch() -> int:
+        update_id = fake.send_text(ANNA, "/hjalp")
+        [update] = [u for u in fake.pending_updates if u["update_id"] == update_id]
+        fake.raw_update(update)
+        return update_id
+
+    replies = await tg.act(ANNA, twice_in_one_batch)
+    await eventually(lambda: not fake.pending_updates, "the updates to be confirmed")
+    assert len(replies) == 1
+    assert [t for t in fake.messages_to(ANNA) if t.startswith(HELP_SV)] == replies
+
+    kept: list[JSONDict] = []
+
+    def keep(update_id: int) -> int:
+        kept.extend(u for u in fake.pending_updates if u["update_id"] == update_id)
+        return update_id
+
+    [contacts] = await tg.act(ANNA, lambda: keep(fake.send_text(ANNA, "/kontakter")))
+    assert "Pia Lind" in contacts
+    await eventually(lambda: not fake.pending_updates, "the update to be confirmed")
+
+    # The bot committed and replied, then died before Telegram heard it: Telegram sends
+    # the same update again to the next process.
+    await tg.restart()
+    assert await tg.act(ANNA, lambda: fake.raw_update(kept[0])) == []
+    assert [t for t in fake.messages_to(ANNA) if "Pia Lind" in t] == [contacts]
+    [help_text] = await tg.say(ANNA, "/hjalp")
+    assert help_text.startswith(HELP_SV)
