@@ -1,0 +1,1 @@
+"""The benchmark: Trygg against python-telegram-bot's ConversationHandler (``python -m bench``)."""

@@ -1,0 +1,317 @@
+"""The baseline: the same report dialogue written the idiomatic python-telegram-bot way.
+
+A ``ConversationHandler`` with one ``CallbackQueryHandler`` and one ``MessageHandler`` per
+state (as in PTB's examples/conversationbot.py and inlinekeyboard.py), answers kept in
+``context.user_data``, run by PTB's ``Application`` + ``Updater`` polling the same fake Bot
+API, in PTB's default sequential mode (``concurrent_updates=False``). Optionally with
+``PicklePersistence`` (default ``update_interval``, 60 s).
+
+It asks the same questions with the same buttons as Trygg (from the same routine pack) and
+makes the same Bot API calls per update: a press is answered, the pressed message is
+edited to show the choice, the next question is sent; at "send" the security contact is
+alerted.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    PicklePersistence,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bench.fakeapi import TOKEN, FakeBotApi, now
+from bench.people import run_reporters
+from bench.stats import RssSampler, Run, ms, percentile
+from conversations.packs import PackLibrary
+from conversations.report import STEPS, Step
+
+Context = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Update, Context], Awaitable[int]]
+SUMMARY = len(STEPS)
+PACK = PackLibrary().get("oxelosund")
+LOCALE = "en"
+
+
+def _label(msgid: str) -> str:
+    if msgid.startswith("pack:"):
+        _, field, choice_id = msgid.split(":", 2)
+        return next(
+            (c.label.get(LOCALE) for c in getattr(PACK, field) if c.id == choice_id), choice_id
+        )
+    return msgid
+
+
+def _question(step: Step) -> str:
+    question = PACK.questions.get(step.question)
+    if question is None:
+        return step.question
+    text = question.text.get(LOCALE)
+    if question.help is not None:
+        text += f"\n({question.help.get(LOCALE)})"
+    return text
+
+
+def _next(answers: dict[str, Any], index: int) -> int:
+    """The next applicable step after ``index`` (or the summary)."""
+    for later in range(index + 1, len(STEPS)):
+        if STEPS[later].applies(answers):
+            return later
+    return SUMMARY
+
+
+def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for data, label in row] for row in rows]
+    )
+
+
+async def ask(message: Message, context: Context, index: int) -> int:
+    """Send the question of step ``index`` (or the summary) with its buttons."""
+    answers: dict[str, Any] = context.user_data["answers"]  # type: ignore[index]
+    if index == SUMMARY:
+        lines = ["Your report – check it before sending:", ""]
+        lines += [f"{step.state.value}: {answers.get(step.state)}" for step in STEPS]
+        rows = [[("send", "Send"), ("cmd:avbryt", "Cancel")]]
+        await message.reply_text("\n".join(lines), reply_markup=_keyboard(rows))
+        return SUMMARY
+    step = STEPS[index]
+    text = _question(step)
+    rows: list[list[tuple[str, str]]] = []
+    if step.options is not None:
+        chosen = answers.get(step.state) or []
+        for option, msgid in step.options(PACK):
+            if step.kind == "multi":
+                mark = "✓ " if option in chosen else ""
+                rows.append([(f"tog:{option}", mark + _label(msgid))])
+            else:
+                rows.append([(f"opt:{option}", _label(msgid))])
+    if step.kind in ("multi", "evidence") or (step.kind == "texts" and answers.get(step.state)):
+        rows.append([("done", "Done")])
+    nav = [("nav:back", "Back")]
+    if step.optional:
+        nav.append(("nav:skip", "Skip"))
+    rows.append(nav)
+    await message.reply_text(text, reply_markup=_keyboard(rows))
+    return index
+
+
+async def start(update: Update, context: Context) -> int:
+    assert update.message is not None
+    context.user_data["answers"] = {}  # type: ignore[index]
+    await update.message.reply_text(
+        "Let's write the report together. Everything you answer is saved at once, so you "
+        "can stop and continue later. In danger now: call 112."
+    )
+    return await ask(update.message, context, _next({}, -1))
+
+
+def pressed(index: int) -> Callback:
+    """The callback for a button press in step ``index``."""
+    step = STEPS[index]
+
+    async def on_press(update: Update, context: Context) -> int:
+        query = update.callback_query
+        assert query is not None and isinstance(query.message, Message)
+        await query.answer()
+        answers: dict[str, Any] = context.user_data["answers"]  # type: ignore[index]
+        data = query.data or ""
+        markup = query.message.reply_markup
+        rows = markup.inline_keyboard if markup is not None else ()
+        label = next((b.text for row in rows for b in row if b.callback_data == data), data)
+        await query.edit_message_text(f"{query.message.text}\n\n→ {label}")
+        if data.startswith("tog:"):
+            chosen = list(answers.get(step.state) or [])
+            option = data[4:]
+            chosen.remove(option) if option in chosen else chosen.append(option)
+            answers[step.state] = chosen
+            return await ask(query.message, context, index)
+        if data.startswith("opt:"):
+            answers[step.state] = data[4:]
+        elif data == "nav:skip":
+            answers[step.state] = None
+        elif data == "done":
+            answers.setdefault(step.state, None)
+        return await ask(query.message, context, _next(answers, index))
+
+    return on_press
+
+
+def written(index: int) -> Callback:
+    """The callback for a text message in step ``index``."""
+    step = STEPS[index]
+
+    async def on_text(update: Update, context: Context) -> int:
+        message = update.message
+        assert message is not None
+        answers: dict[str, Any] = context.user_data["answers"]  # type: ignore[index]
+        if step.kind == "texts":
+            answers[step.state] = [*answers.get(step.state, []), message.text]
+            await message.reply_text(
+                "Saved. Write more, or press Done.",
+                reply_markup=_keyboard([[("done", "Done")], [("nav:back", "Back")]]),
+            )
+            return index
+        answers[step.state] = message.text
+        return await ask(message, context, _next(answers, index))
+
+    return on_text
+
+
+def submitter(alert: Callable[[int, Context], Awaitable[None]]) -> Callback:
+    async def send(update: Update, context: Context) -> int:
+        query = update.callback_query
+        assert query is not None and isinstance(query.message, Message)
+        await query.answer()
+        await query.edit_message_text(f"{query.message.text}\n\n→ Send")
+        await alert(query.message.chat.id, context)
+        await query.message.reply_text(
+            "Your report is sent. Who is told now: your party's security contact.",
+            reply_markup=_keyboard([[("cmd:rensa", "Clear the chat")], [("cmd:meny", "Menu")]]),
+        )
+        context.user_data.clear()  # type: ignore[union-attr]
+        return ConversationHandler.END
+
+    return send
+
+
+async def cancel(update: Update, context: Context) -> int:
+    assert update.message is not None
+    await update.message.reply_text("The report is deleted. Nothing was sent.")
+    return ConversationHandler.END
+
+
+def conversation(alert: Callable[[int, Context], Awaitable[None]], persistent: bool) -> Any:
+    states: dict[object, list[Any]] = {
+        index: [
+            CallbackQueryHandler(pressed(index)),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, written(index)),
+        ]
+        for index in range(len(STEPS))
+    }
+    states[SUMMARY] = [CallbackQueryHandler(submitter(alert), pattern="^send$")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False: as intended
+        return ConversationHandler(
+            entry_points=[CommandHandler("rapportera", start)],
+            states=states,
+            fallbacks=[CommandHandler("avbryt", cancel)],
+            name="report",
+            persistent=persistent,
+        )
+
+
+async def run_baseline(
+    api: FakeBotApi,
+    chats: list[int],
+    contact_of: dict[int, int],
+    *,
+    pickle: Path | None,
+    seconds: float | None,
+    name: str,
+) -> Run:
+    """Run the PTB bot on the fake; N reporters write reports (all of them once, or in a loop
+    for ``seconds``)."""
+    alerts: list[float] = []
+    commits: dict[int, float] = {}
+
+    async def alert(chat_id: int, context: Context) -> None:
+        commits[chat_id] = now()  # in memory: "committed" once decided
+        await context.bot.send_message(
+            contact_of[chat_id], f"New incident report in Trygg – reported by chat {chat_id}"
+        )
+
+    def seen(chat_id: int, text: str, arrived: float) -> None:
+        if text.startswith("New incident report"):
+            reporter = int(text.rsplit(" ", 1)[1])
+            if reporter in commits:
+                alerts.append(arrived - commits[reporter])
+
+    api.on_message = seen
+    started = now()
+    builder = (
+        Application.builder()
+        .token(TOKEN)
+        .request(api.request())
+        .get_updates_request(api.request())
+        .concurrent_updates(False)
+    )
+    if pickle is not None:
+        builder = builder.persistence(PicklePersistence(filepath=pickle))
+    application = builder.build()
+    application.add_handler(conversation(alert, persistent=pickle is not None))
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(timeout=10)
+    await api.polled.wait()
+    startup = now() - started
+    sampler = RssSampler()
+    sampler.start()
+    start = now()
+    until = None if seconds is None else start + seconds
+    tally = await run_reporters(api, chats, until=until)
+    end = until if until is not None else max(tally.completions, default=start)
+    await sampler.stop()
+    await application.updater.stop()
+    while not application.update_queue.empty():  # don't work off the backlog at shutdown
+        application.update_queue.get_nowait()
+        application.update_queue.task_done()
+    saving = now()
+    await application.stop()  # with persistence: the final save
+    save_s = now() - saving
+    await application.shutdown()
+    run = Run(
+        name,
+        round(api.delay * 1000),
+        tally.events,
+        tally.reports,
+        end - start,
+        tally.latencies,
+        tally.completions,
+        start,
+        end=until,
+        failures=dict(tally.failures),
+    )
+    run.extra = {
+        "alerts": len(alerts),
+        "alert_p50_ms": ms(percentile(alerts, 50)),
+        "alert_p99_ms": ms(percentile(alerts, 99)),
+        "startup_s": round(startup, 3),
+        "rss_peak_mb": round(sampler.peak / 2**20, 1),
+        "rss_per_conversation_kb": round((sampler.peak - sampler.before) / len(chats) / 1024, 1),
+        "final_save_s": round(save_s, 2) if pickle is not None else None,
+    }
+    return run
+
+
+def remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+async def baseline(
+    delay: float,
+    chats: list[int],
+    contact_of: dict[int, int],
+    *,
+    pickle: Path | None = None,
+    seconds: float | None = None,
+) -> Run:
+    """One baseline run on a fresh fake API: complete (``seconds`` None) or time-bounded."""
+    api = FakeBotApi(delay)
+    name = "ptb-pickle" if pickle is not None else "ptb-memory"
+    if pickle is not None:
+        remove(pickle)
+    return await run_baseline(api, chats, contact_of, pickle=pickle, seconds=seconds, name=name)
