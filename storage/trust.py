@@ -120,6 +120,15 @@ class InviteRepo:
             named = await self.session.get(Person, invite.person_id)
             if named is None:
                 raise InviteError("the invited person no longer exists")
+            channels = select(ChannelBinding.channel).where(ChannelBinding.person_id == person.id)
+            # the new account replaces the named person's old one on the same channel (a lost
+            # or handed-over phone must stop getting their alerts)
+            await self.session.execute(
+                delete(ChannelBinding).where(
+                    ChannelBinding.person_id == named.id,
+                    ChannelBinding.channel.in_(channels.scalar_subquery()),
+                )
+            )
             await self.session.execute(
                 update(ChannelBinding)
                 .where(ChannelBinding.person_id == person.id)

@@ -440,6 +440,7 @@ async def test_an_invite_expires_after_72_hours_by_default(
 async def test_an_invite_for_a_directory_person_moves_that_identity_to_the_new_account(
     demo_app: App, chat: Any
 ) -> None:
+    await chat("pia").say("/hjalp")  # her old account (the console handle "pia")
     ref = ref_of(await file_report(chat("anna")))  # pia is alerted: she has a case
     code = await invite(demo_app, Role.PARTY_SECURITY, person="pia")
     stranger = chat("okand-adress")
@@ -456,6 +457,11 @@ async def test_an_invite_for_a_directory_person_moves_that_identity_to_the_new_a
             )
         ).one()
         assert binding.person_id == pia
+        # the new account replaces the old one: only it gets her alerts from now on
+        addresses = await session.scalars(
+            select(ChannelBinding.address).where(ChannelBinding.person_id == pia)
+        )
+        assert list(addresses) == ["okand-adress"]
     # the Telegram deep link: /start CODE arrives as a command with the code as its text
     code = await invite(demo_app, Role.PARTY_SECURITY, person="per")
     event = InboundEvent(
