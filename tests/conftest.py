@@ -244,3 +244,13 @@ def chat(demo_app: App):  # type: ignore[no-untyped-def]
         return Chat(demo_app, handle, locale_hint=locale_hint)
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault tests' figures (kills survived, answers checked, duplicates seen)."""
+    from tests.fault_support import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("fault test figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

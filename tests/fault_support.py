@@ -8,6 +8,7 @@ that from the prompt's text, with the wording taken from the real flow and catal
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -18,6 +19,17 @@ import yaml
 from conversations import report
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
+
+FIGURES: list[str] = []  # printed at the end of the run (conftest's terminal summary)
+
+
+def report_figures(name: str, figures: dict[str, object], tmp_path: Path) -> None:
+    """Print a fault test's figures now, keep them for the end of the run, and save them."""
+    line = f"{name}: " + json.dumps(figures)
+    print(line)
+    FIGURES.append(line)
+    (tmp_path / f"{name.replace('-', '_')}_figures.json").write_text(json.dumps(figures) + "\n")
+
 
 SUBMITTED_STATE = "submitted"
 SAVED_STATE = "what_saved"

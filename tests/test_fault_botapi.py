@@ -33,7 +33,7 @@ from bot.app import App
 from bot.settings import Settings
 from tests.conftest import DEMO_ORG, TEST_KEYS, FakeClock
 from tests.fakebotapi import FakeBotApi
-from tests.fault_support import texts
+from tests.fault_support import report_figures, texts
 from tests.telegram_harness import (
     TelegramHarness,
     bind,
@@ -177,8 +177,7 @@ async def fault_free(tmp_path: Path, sqlite_template: Path) -> dict[int, list[tu
 
 
 def _write(tmp_path: Path, name: str, figures: JSONDict) -> None:
-    print(f"{name}: " + json.dumps(figures))
-    (tmp_path / f"{name}_figures.json").write_text(json.dumps(figures) + "\n")
+    report_figures(name, figures, tmp_path)
 
 
 async def test_429_500_and_resets_are_retried_and_nothing_is_dropped_or_doubled(

@@ -56,6 +56,7 @@ from tests.fault_support import (
     SUBMITTED_STATE,
     button_ids,
     prompt_state,
+    report_figures,
     texts,
     write_org,
 )
@@ -499,8 +500,7 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_answer_and_no_ale
         "test_cpu_seconds": round(time.process_time(), 1),
     }
     summary = "fault-crash: " + json.dumps(figures)
-    print(summary)
-    (tmp_path / "fault_crash_figures.json").write_text(json.dumps(figures, indent=2) + "\n")
+    report_figures("fault-crash", figures, tmp_path)
     assert not problems, "\n".join(problems[:20]) + "\n" + summary
     assert bot.kills >= 8, summary
     assert checked >= OFFICIALS * 20, summary

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import time
 from collections.abc import AsyncIterator, Callable
@@ -48,7 +47,7 @@ from tests.conftest import (
     pg_url,
 )
 from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
-from tests.fault_support import REFERENCE, prompt_state, texts
+from tests.fault_support import REFERENCE, prompt_state, report_figures, texts
 from tests.telegram_harness import TelegramHarness, bind, telegram_settings, wait_text
 
 ANNA, PIA, STRANGER = 1001, 1002, 3003
@@ -260,9 +259,7 @@ async def outage(
 
 
 def _report(name: str, figures: dict[str, Any], tmp_path: Path) -> None:
-    line = f"{name}: " + json.dumps(figures)
-    print(line)
-    (tmp_path / f"{name}_figures.json").write_text(json.dumps(figures) + "\n")
+    report_figures(name, figures, tmp_path)
 
 
 async def test_outage_mid_answer_is_kind_atomic_and_heals_itself(

@@ -14,7 +14,6 @@ into storage run on PostgreSQL too.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -33,7 +32,7 @@ from storage.models import Base, ChannelBinding, Person, Report
 from storage.reports import ReportRepo
 from tests.conftest import FakeClock
 from tests.fakebotapi import FakeBotApi, Sender, fake_bot_api_fixture  # noqa: F401
-from tests.fault_support import button_ids, prompt_state, texts, write_org
+from tests.fault_support import button_ids, prompt_state, report_figures, texts, write_org
 from tests.telegram_harness import TelegramHarness, telegram_settings
 
 OFFICIALS, STRANGERS = 20_000, 30_000  # + the kind's number: each kind has its own chat
@@ -473,8 +472,7 @@ async def sweep(tg: TelegramHarness, kinds: list[tuple[int, Kind]], tmp_path: Pa
         "failed": len(failures),
         "seconds": round(time.monotonic() - began, 1),
     }
-    print("fault-inputs: " + json.dumps(figures))
-    (tmp_path / "fault_inputs_figures.json").write_text(json.dumps(figures) + "\n")
+    report_figures("fault-inputs", figures, tmp_path)
     assert not failures, "\n".join(failures)
 
 
