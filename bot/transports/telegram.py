@@ -488,11 +488,14 @@ class Poller:
         loop = asyncio.get_running_loop()
         stopped = asyncio.ensure_future(stop.wait())
         waits: set[asyncio.Future[Any]] = {stopped}
-        if self._pending:
-            waits.add(self._pending[min(self._pending)])
+        oldest = self._pending[min(self._pending)] if self._pending else None
+        if oldest is not None:
+            waits.add(oldest)
         try:
             most = self._polled_at + PROGRESS_WAIT - loop.time()
             await asyncio.wait(waits, timeout=max(most, 0), return_when=asyncio.FIRST_COMPLETED)
+            if oldest is not None and oldest.done():
+                return  # the offset moves on: the next poll brings new updates, no spin
             least = self._polled_at + POLL_INTERVAL - loop.time()
             if least > 0 and not stop.is_set():
                 await asyncio.wait({stopped}, timeout=least)
