@@ -494,8 +494,8 @@ class Poller:
         try:
             most = self._polled_at + PROGRESS_WAIT - loop.time()
             await asyncio.wait(waits, timeout=max(most, 0), return_when=asyncio.FIRST_COMPLETED)
-            if oldest is not None and oldest.done():
-                return  # the offset moves on: the next poll brings new updates, no spin
+            if oldest is not None and oldest.done() and not self._pending:
+                return  # all caught up: poll now (each answer would otherwise wait)
             least = self._polled_at + POLL_INTERVAL - loop.time()
             if least > 0 and not stop.is_set():
                 await asyncio.wait({stopped}, timeout=least)
