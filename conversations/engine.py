@@ -89,9 +89,8 @@ class Core:
         is none).
         """
         handled = HandledEventRepo(session)
-        if await handled.seen(event.event_id):
+        if not await handled.claim(event.event_id, self.clock()):
             return await self.repeat_prompt(session, event)
-        handled.remember(event.event_id)
 
         person = await self.identify(session, event)
         viewer = Viewer.of(person)

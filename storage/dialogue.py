@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
@@ -69,15 +71,15 @@ class HandledEventRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def seen(self, event_id: str) -> bool:
-        return (
-            await self.session.scalars(
-                select(HandledEvent.event_id).where(HandledEvent.event_id == event_id)
-            )
-        ).first() is not None
-
-    def remember(self, event_id: str) -> None:
-        self.session.add(HandledEvent(event_id=event_id))
+    async def claim(self, event_id: str, now: datetime) -> bool:
+        """Record the event id; False if it was handled before (one statement, no race)."""
+        values = {"event_id": event_id, "handled_at": now}
+        if self.session.get_bind().dialect.name == "postgresql":
+            statement: Any = pg_insert(HandledEvent).values(values).on_conflict_do_nothing()
+        else:
+            statement = sqlite_insert(HandledEvent).values(values).on_conflict_do_nothing()
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     async def forget_before(self, cutoff: Any) -> int:
         result = await self.session.execute(
