@@ -453,6 +453,13 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
 # --- closing ---------------------------------------------------------------------------------
 
 
+def _closing_question(ctx: Context, report: Report, index: int, fallback: str) -> str:
+    """The plan's own wording of closing question ``index``, or ours."""
+    pack = ctx.packs.get(report.pack)
+    closing = pack.followup.closing if pack.followup else []
+    return closing[index].get(ctx.locale) if len(closing) > index else fallback
+
+
 async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     """Close the case with the form's evaluation, question by question."""
     _ = ctx._
@@ -460,9 +467,7 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    pack = ctx.packs.get(report.pack)
-    closing = pack.followup.closing if pack.followup else []
-    question = closing[0].get(ctx.locale) if closing else _("Was the routine applied?")
+    question = _closing_question(ctx, report, 0, _("Was the routine applied?"))
     ctx.data["evaluation"] = {}
     ctx.reply(
         question,
@@ -482,12 +487,8 @@ async def close_applied(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     report, _access = found
     ctx.data["evaluation"] = {"routine_applied": event.button.removeprefix("applied:")}
-    pack = ctx.packs.get(report.pack)
-    closing = pack.followup.closing if pack.followup else []
-    question = (
-        closing[1].get(ctx.locale)
-        if len(closing) > 1
-        else _("Vulnerabilities and improvements found in the routine:")
+    question = _closing_question(
+        ctx, report, 1, _("Vulnerabilities and improvements found in the routine:")
     )
     ctx.reply(question, [[Button("close:skip", _("Nothing to add"))]])
     return Case.CLOSE_ROUTINE
@@ -504,12 +505,8 @@ async def close_routine(ctx: Context, event: InboundEvent) -> StateResult:
     await CaseRepo(ctx.session, ctx.keyring).save_evaluation(
         ctx.viewer, report, {**ctx.data.get("evaluation", {}), "routine": text}
     )
-    pack = ctx.packs.get(report.pack)
-    closing = pack.followup.closing if pack.followup else []
-    question = (
-        closing[2].get(ctx.locale)
-        if len(closing) > 2
-        else _("Vulnerabilities and improvements found in the plan:")
+    question = _closing_question(
+        ctx, report, 2, _("Vulnerabilities and improvements found in the plan:")
     )
     ctx.reply(question, [[Button("close:skip", _("Nothing to add"))]])
     return Case.CLOSE_PLAN
