@@ -14,6 +14,7 @@ alerted.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -265,6 +266,8 @@ async def run_baseline(
     tally = await run_reporters(api, chats, until=until)
     end = until if until is not None else max(tally.completions, default=start)
     await sampler.stop()
+    # stopping mid long-poll makes PTB log "Updater stopped unexpectedly" (CRITICAL): expected
+    logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL + 1)
     await application.updater.stop()
     while not application.update_queue.empty():  # don't work off the backlog at shutdown
         application.update_queue.get_nowait()
