@@ -72,10 +72,16 @@ def escalation_lines(ctx: Context, levels: Levels, wait: str) -> list[str]:
     lines = [
         _("If nobody takes it within {wait}, I alert {names}.").format(wait=wait, names=names[0])
     ]
-    if len(names) > 1:
+    if len(names) == 2:
+        lines.append(
+            _("If still nobody has taken it after another {wait}, I alert {names}.").format(
+                wait=wait, names=names[1]
+            )
+        )
+    elif len(names) > 2:
         lines.append(
             _("If still nobody has taken it, after another {wait} each: {names}.").format(
-                wait=wait, names=", ".join(names[1:])
+                wait=wait, names=" → ".join(names[1:])
             )
         )
     return lines

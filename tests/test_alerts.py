@@ -576,7 +576,7 @@ async def test_a_party_report_goes_to_the_first_party_contact_with_two_hours(  #
     case = await submit_report(chat, category="party")
     assert "Det här får veta nu: Pia Lind." in case.reply
     assert "Om ingen tar det inom 2 timmar larmar jag Per Ek." in case.reply
-    assert "Om ingen har tagit det ännu, efter ytterligare 2 timmar var: Sara Strand." in case.reply
+    assert "Om ingen har tagit det efter ytterligare 2 timmar larmar jag Sara Strand." in case.reply
     assert alerts_only(await outbox(demo_app)) == [("pia", "alert", {"alert": case.alert_id})]
     assert (await load_alert(demo_app, case.alert_id)).ack_minutes == 120
 
