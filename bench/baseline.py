@@ -37,7 +37,7 @@ from bench.fakeapi import TOKEN, FakeBotApi, now
 from bench.people import run_reporters
 from bench.stats import RssSampler, Run, ms, percentile
 from conversations.packs import PackLibrary
-from conversations.report import STEPS, Step
+from conversations.report_form import STEPS, Step
 
 Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Context], Awaitable[int]]

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import yaml
 
-from conversations import report
+from conversations import report, report_form
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 
@@ -96,7 +96,10 @@ def _questions(locale: str, pack_name: str) -> list[tuple[str, str]]:
     _ = sv() if locale == "sv" else en()
     ctx = SimpleNamespace(_=_, locale=locale)
     draft = SimpleNamespace(pack=PackLibrary().get(pack_name))
-    pairs = [(report.question_text(ctx, draft, step), step.state.value) for step in report.STEPS]  # type: ignore[arg-type]
+    pairs = [
+        (report.question_text(ctx, draft, step), step.state.value)  # type: ignore[arg-type]
+        for step in report_form.STEPS
+    ]
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
@@ -108,9 +111,9 @@ def prompt_state(
     if text.startswith(t.sent):
         return SUBMITTED_STATE
     if "send" in button_ids:
-        return report.R.SUMMARY.value
+        return report_form.R.SUMMARY.value
     if "resume:continue" in button_ids:
-        return report.R.RESUME.value
+        return report_form.R.RESUME.value
     if text.startswith(t.saved):
         return SAVED_STATE
     for question, state in _questions(locale, pack):

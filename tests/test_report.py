@@ -25,7 +25,7 @@ from bot.app import App
 from conversations.alerts import ALERT
 from conversations.events import Attachment, EventKind, InboundEvent
 from conversations.packs import PackLibrary
-from conversations.report import STEPS, R
+from conversations.report_form import STEPS, R
 from storage.crypto import DecryptionFailed
 from storage.models import Alert, Evidence, OutboxMessage, Person, Report, ReportStatus
 from storage.reports import ReportRepo

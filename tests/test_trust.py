@@ -30,7 +30,7 @@ from conversations import notices
 from conversations.events import Attachment, Delivery, EventKind, InboundEvent
 from conversations.followups import PURGE, PURGE_WARNING, schedule_retention
 from conversations.i18n import DISPLAY_TZ
-from conversations.report import STEPS, R
+from conversations.report_form import STEPS, R
 from storage.cases import CaseRepo
 from storage.crypto import DecryptionFailed, KeyMissing, Keyring
 from storage.directory import DirectoryRepo
