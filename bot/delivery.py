@@ -67,7 +67,7 @@ class OutboxSender:
         """Send what is due (for one recipient, or everyone on this channel; with
         ``max_priority`` only messages at least that urgent); return how many were sent."""
         claimed: list[_Claimed] = []
-        async with self.db.unit_of_work() as session:
+        async with self.db.unit_of_work(urgent=True) as session:
             outbox, directory = OutboxRepo(session), DirectoryRepo(session)
             rows = await outbox.claim(
                 self.clock(),
@@ -107,14 +107,14 @@ class OutboxSender:
                 log_failure("delivering an outbox message", exc)
                 await self._failed(item, DeliveryFailed(type(exc).__name__))
                 continue
-            async with self.db.unit_of_work() as session:
+            async with self.db.unit_of_work(urgent=True) as session:
                 await OutboxRepo(session).mark_sent(item.message_id, self.clock())
             sent += 1
         return sent
 
     async def _failed(self, item: _Claimed, exc: DeliveryFailed) -> None:
         now = self.clock()
-        async with self.db.unit_of_work() as session:
+        async with self.db.unit_of_work(urgent=True) as session:
             outbox = OutboxRepo(session)
             if exc.permanent:
                 log.warning("outbox message %s failed permanently", item.message_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -48,14 +49,49 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
+class _Gate:
+    """One unit of work at a time, first come first served, except that urgent ones (the
+    outbox: alerts to people) go before the ordinary ones still waiting."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._ordinary: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, urgent: bool) -> None:
+        if not self._busy:
+            self._busy = True
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        (self._urgent if urgent else self._ordinary).append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed the gate just as we were cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        for queue in (self._urgent, self._ordinary):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)  # the gate passes on, still busy
+                    return
+        self._busy = False
+
+
 class Database:
     """An engine plus a session factory; hands out units of work."""
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
+        self.engine_kwargs = engine_kwargs
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._writer: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._urgent_engine: AsyncEngine | None = None
+        self._urgent_sessions: async_sessionmaker[AsyncSession] | None = None
+        self._gate: tuple[asyncio.AbstractEventLoop, _Gate] | None = None
         self._owner: asyncio.Task[object] | None = None
 
     @property
@@ -63,8 +99,8 @@ class Database:
         return is_sqlite(self.url)
 
     @asynccontextmanager
-    async def _one_at_a_time(self) -> AsyncIterator[None]:
-        """On SQLite, let this process's units of work take turns (first come, first served).
+    async def _one_at_a_time(self, urgent: bool) -> AsyncIterator[None]:
+        """On SQLite, let this process's units of work take turns (urgent ones first).
 
         SQLite has one writer at a time; left to its busy handler, concurrent units of work
         poll for the lock with growing sleeps, some starve past busy_timeout ("database is
@@ -75,24 +111,42 @@ class Database:
             yield  # a server database, or a unit of work nested in this task's own
             return
         loop = asyncio.get_running_loop()
-        if self._writer is None or self._writer[0] is not loop:
-            self._writer = (loop, asyncio.Lock())
-        async with self._writer[1]:
-            self._owner = task
-            try:
-                yield
-            finally:
-                self._owner = None
+        if self._gate is None or self._gate[0] is not loop:
+            self._gate = (loop, _Gate())
+        gate = self._gate[1]
+        await gate.acquire(urgent)
+        self._owner = task
+        try:
+            yield
+        finally:
+            self._owner = None
+            gate.release()
+
+    def _session_factory(self, urgent: bool) -> async_sessionmaker[AsyncSession]:
+        """On PostgreSQL, urgent units of work have a small pool of their own, so that an
+        alert never queues for a connection behind a crowd of ordinary events."""
+        if not urgent or self.sqlite:
+            return self.sessions
+        if self._urgent_sessions is None:
+            kwargs = {**self.engine_kwargs, "pool_size": 2, "max_overflow": 2}
+            self._urgent_engine = create_engine(self.url, **kwargs)
+            self._urgent_sessions = async_sessionmaker(self._urgent_engine, expire_on_commit=False)
+        return self._urgent_sessions
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """Yield a session in one transaction: commit on success, roll back on error."""
-        async with self._one_at_a_time():
+    async def unit_of_work(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """Yield a session in one transaction: commit on success, roll back on error.
+
+        ``urgent``: the outbox's short units (claim, mark sent), which carry alerts.
+        """
+        async with self._one_at_a_time(urgent):
             try:
-                async with self.sessions() as session, session.begin():
+                async with self._session_factory(urgent)() as session, session.begin():
                     yield session
             except (OSError, ConnectionError) as exc:
                 raise DatabaseUnavailable(str(type(exc).__name__)) from exc
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._urgent_engine is not None:
+            await self._urgent_engine.dispose()
