@@ -48,6 +48,7 @@ class TimerRunner:
         self.clock = clock
         self.fired = 0
         self.on_notices: Callable[[], None] | None = None
+        self.stopping = False  # finish the batch in hand, start no other
 
     async def run_due(self, limit: int = BATCH) -> int:
         """Fire what is due now; return how many fired. Repeat until nothing is due."""
@@ -57,7 +58,7 @@ class TimerRunner:
             total += fired
             if notices and self.on_notices is not None:
                 self.on_notices()
-            if fired + lost < limit:  # a timer another worker won is progress too
+            if fired + lost < limit or self.stopping:  # another worker's win is progress too
                 return total
 
     async def _batch(self, limit: int) -> tuple[int, int, int]:
@@ -130,6 +131,8 @@ class TimerWaker:
             self._ticking.add(task)
         try:
             await self.runner.run_due()
+            if self.runner.stopping:
+                return
             due = await self.runner.next_due()
         except Exception as exc:
             log_failure("running timers", exc)
@@ -154,8 +157,11 @@ class TimerWaker:
             self.scheduler.shutdown(wait=False)
 
     async def stop(self) -> None:
-        """Stop waking up and wait for a run in progress: it may be inside a unit of work,
-        and must not outlive the database it uses."""
-        self.shutdown()
+        """Stop waking up; let a run in progress finish its batch (it is inside a unit of
+        work and must not outlive the database it uses, nor be cancelled mid-commit)."""
+        self.runner.stopping = True
+        if self.scheduler.running:
+            self.scheduler.pause()
         if self._ticking:
             await asyncio.gather(*self._ticking, return_exceptions=True)
+        self.shutdown()
