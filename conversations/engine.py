@@ -82,15 +82,15 @@ class Core:
         self.clock = clock
 
     async def handle(self, session: AsyncSession, event: InboundEvent) -> Delivery | None:
-        """Handle one event inside the caller's transaction.
+        """Handle one event inside the caller's transaction; None if already handled.
 
-        An event already handled (redelivered after a crash) changes nothing; its reply may
-        have been lost with the process, so the open question is sent again (None if there
-        is none).
+        A redelivered event (after a crash) changes nothing and says nothing: its reply was
+        most likely sent before, and a person who got none gets the open question again
+        with their next message or press.
         """
         handled = HandledEventRepo(session)
         if not await handled.claim(event.event_id, self.clock()):
-            return await self.repeat_prompt(session, event)
+            return None
 
         person = await self.identify(session, event)
         viewer = Viewer.of(person)
@@ -172,20 +172,6 @@ class Core:
             ctx.clear_range,
             accepted=handler is not self.fallbacks.stale_button,
         )
-
-    async def repeat_prompt(self, session: AsyncSession, event: InboundEvent) -> Delivery | None:
-        """Return the open question again, unchanged (same step token); write nothing."""
-        person = await DirectoryRepo(session).person_for_address(event.channel, event.address)
-        if person is None:  # e.g. forgotten since
-            return None
-        conversation = await session.get(Conversation, person.id)
-        if conversation is None:
-            return None
-        stored_prompt = ConversationRepo(session, self.keyring).prompt_of(conversation)
-        if not stored_prompt:
-            return None
-        locale = self.catalogs.pick(person.locale, event.locale_hint)
-        return Delivery(event.channel, event.address, [Reply.from_json(stored_prompt)], locale)
 
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
         """Return 'where we were' for a reconnecting person; None if they never started."""
