@@ -245,11 +245,13 @@ class Driver:
         """/rapportera through to Send, answering only what is required."""
         fake = self.fake
         message = await self.act(who, lambda: fake.send_text(who.chat, "/rapportera"), None)
+        states: list[str] = []
         for _ in range(80):
             await asyncio.sleep(who.rng.uniform(0, 0.02))  # a person's (short) pause
             ids = button_ids(fake.buttons(who.chat, message["message_id"]))
             text = str(message.get("text", ""))
             state = prompt_state(text, ids)
+            states.append(state)
             expect: tuple[str, Any] | None
             if state == SUBMITTED_STATE:
                 match = REFERENCE.search(text)
@@ -278,7 +280,7 @@ class Driver:
             else:
                 raise AssertionError(f"{who.handle}: unexpected prompt {text[:80]!r} {ids}")
             message = await self.act(who, lambda b=button, m=message: self.press(who, m, b), expect)
-        raise AssertionError(f"{who.handle}: the report never ended")
+        raise AssertionError(f"{who.handle}: the report never ended: {states[-12:]}")
 
     async def help(self, who: Official) -> str:
         start = len(self.fake.requests)
