@@ -96,24 +96,8 @@ class OutboxSender:
                         dict(row.payload),
                     )
                 )
-        # One chat's messages go in order; different chats' at once (the transport's
-        # throttle keeps the platform's limits, urgent first). Sent one by one, a burst of
-        # alerts would wait a Bot API round trip each behind the others.
-        chats: dict[str, list[_Claimed]] = {}
-        for item in claimed:
-            chats.setdefault(item.address, []).append(item)
-        results = await asyncio.gather(
-            *(self._send_in_order(items) for items in chats.values()), return_exceptions=True
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        return sum(r for r in results if isinstance(r, int))
-
-    async def _send_in_order(self, items: list[_Claimed]) -> int:
-        """Send one chat's messages in order; mark each sent as soon as it is."""
         sent = 0
-        for item in items:
+        for item in claimed:
             try:
                 await self.transport.send(item.address, [item.reply], item.priority)
             except DeliveryFailed as exc:

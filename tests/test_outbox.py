@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -263,37 +262,3 @@ async def test_nothing_is_sent_before_it_is_due(chat, demo_app: App, clock: Fake
     assert await demo_app.outbox_sender(transport).deliver_due() == 0
     clock.advance(seconds=1)
     assert await demo_app.outbox_sender(transport).deliver_due() == 1
-
-
-@dataclass
-class SlowTransport(FakeTransport):
-    """Every send takes a Bot API round trip; records how many were in flight at once."""
-
-    in_flight: dict[str, int] = field(default_factory=dict)
-    most_at_once: int = 0
-    most_per_chat: int = 0
-
-    async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
-        self.in_flight[address] = self.in_flight.get(address, 0) + 1
-        self.most_per_chat = max(self.most_per_chat, self.in_flight[address])
-        self.most_at_once = max(self.most_at_once, sum(self.in_flight.values()))
-        await asyncio.sleep(0.01)
-        self.in_flight[address] -= 1
-        await super().send(address, replies, priority)
-
-
-async def test_chats_are_sent_to_at_once_each_in_order(  # type: ignore[no-untyped-def]
-    chat, demo_app: App, clock: FakeClock
-) -> None:
-    for handle in ("pia", "per", "britt"):
-        await chat(handle).say("/hjalp")
-        await _enqueue(demo_app, handle, "anna", [URGENT, CONVERSATION, ROUTINE], clock)
-    clock.advance(seconds=10)
-
-    transport = SlowTransport()
-    assert await demo_app.outbox_sender(transport).deliver_due() == 9
-    assert transport.most_at_once == 3  # a burst of alerts does not queue chat behind chat
-    assert transport.most_per_chat == 1  # but one chat's messages go one after the other,
-    for handle in ("pia", "per", "britt"):  # in priority order
-        assert [p for a, _, p in transport.sent if a == handle] == [URGENT, CONVERSATION, ROUTINE]
-    assert {row.status for row in (await rows(demo_app)).values()} == {OutboxStatus.SENT}
