@@ -53,11 +53,13 @@ FAKE_JPEG = b"\xff\xd8\xff\xe0" + b"fake jpeg" + b"\xff\xd9"
 
 
 def api_json_path() -> Path:
-    """api.json: $TRYGG_BOT_API_JSON, else ../shared/telegram-bot-api/api.json beside the repo."""
+    """api.json: $TRYGG_BOT_API_JSON, else ../shared/telegram-bot-api/api.json beside the repo,
+    else the copy vendored in tests/botapi/ (a checkout with no ../shared beside it)."""
     override = os.environ.get("TRYGG_BOT_API_JSON")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"
+    shared = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api" / "api.json"
+    return shared if shared.exists() else Path(__file__).resolve().parent / "botapi" / "api.json"
 
 
 # --------------------------------------------------------------------------- schema
