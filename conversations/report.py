@@ -710,10 +710,10 @@ async def edit_answer(ctx: Context, event: InboundEvent) -> StateResult:
     return await ask(ctx, draft, state)
 
 
-async def report_levels(ctx: Context, draft: Draft) -> Levels:
-    """Who the plan alerts about this report, in escalation order, minus removed people."""
+async def plan_levels(ctx: Context, draft: Draft) -> Levels:
+    """Who the plan alerts about this report, in escalation order."""
     report = draft.report
-    levels = await alert_levels(
+    return await alert_levels(
         ctx,
         municipality_id=report.municipality_id,
         party_id=report.party_id,
@@ -722,7 +722,12 @@ async def report_levels(ctx: Context, draft: Draft) -> Levels:
         unverified=report.unverified,
         report=True,
     )
-    if report.category != "internal":  # removing people is only for internal cases
+
+
+async def report_levels(ctx: Context, draft: Draft) -> Levels:
+    """Who the plan alerts about this report, in escalation order, minus removed people."""
+    levels = await plan_levels(ctx, draft)
+    if draft.report.category != "internal":  # removing people is only for internal cases
         return levels
     return without(levels, set(ctx.data.get("excluded", [])))
 
@@ -753,17 +758,7 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
     _ = ctx._
     excluded = set(ctx.data.get("excluded", []))
     ctx.data["excluded"] = sorted(excluded)
-    everybody = everyone(
-        await alert_levels(
-            ctx,
-            municipality_id=draft.report.municipality_id,
-            party_id=draft.report.party_id,
-            category=draft.report.category,
-            pack=draft.pack,
-            unverified=draft.report.unverified,
-            report=True,
-        )
-    )
+    everybody = everyone(await plan_levels(ctx, draft))
     lines = [
         _(
             "This is an internal case. These people would get the report. Press a name to "
@@ -797,17 +792,7 @@ async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
     target = event.button.removeprefix("rcpt:")
     if not target.isdigit():
         return await repeat(ctx, event)
-    everybody = everyone(
-        await alert_levels(
-            ctx,
-            municipality_id=draft.report.municipality_id,
-            party_id=draft.report.party_id,
-            category=draft.report.category,
-            pack=draft.pack,
-            unverified=draft.report.unverified,
-            report=True,
-        )
-    )
+    everybody = everyone(await plan_levels(ctx, draft))
     ids = {c.person_id for c in everybody}
     person_id = int(target)
     if person_id not in ids:
