@@ -59,6 +59,12 @@ async def unknown_command(ctx: Context, event: InboundEvent) -> StateResult:
     """Say the command is unknown and show what exists."""
     _ = ctx._
     ctx.reply(_("I don't know the command /{command}.").format(command=event.command[:32]))
+    return show_open_question(ctx)
+
+
+def show_open_question(ctx: Context) -> StateResult:
+    """Show the open question again with its buttons; with none open, the menu."""
+    _ = ctx._
     if not ctx.again():
         ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
     return None
@@ -71,27 +77,21 @@ async def stale_button(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("That button belongs to an earlier message, so I did nothing with it."))
     else:
         ctx.reply(_("There is no such choice here."))
-    if not ctx.again():
-        ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
-    return None
+    return show_open_question(ctx)
 
 
 async def unsupported(ctx: Context, event: InboundEvent) -> StateResult:
     """Say kindly that this kind of message cannot be used here."""
     _ = ctx._
     ctx.reply(_("I can't use that here – please write, or send a photo."))
-    if not ctx.again():
-        ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
-    return None
+    return show_open_question(ctx)
 
 
 async def unexpected(ctx: Context, event: InboundEvent) -> StateResult:
     """Ask the person to answer the open question with its buttons."""
     _ = ctx._
     ctx.reply(_("Please choose one of the buttons below."))
-    if not ctx.again():
-        ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
-    return None
+    return show_open_question(ctx)
 
 
 async def too_large(ctx: Context, event: InboundEvent) -> StateResult:
