@@ -66,27 +66,22 @@ class Chat:
 
     async def wait_keyboards(self, count: int, patience: float) -> float:
         """Wait until ``count`` keyboard messages arrived; return when the last one did."""
-        deadline = now() + patience
-        while len(self.kb_times) < count:
-            self.changed.clear()
-            left = deadline - now()
-            if left <= 0:
-                raise TimeoutError
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), left)
-        return self.kb_times[count - 1]
+        return await self._wait(self.kb_times, count, patience)
 
     async def wait_messages(self, count: int, patience: float) -> float:
         """Wait until ``count`` bot messages arrived; return when the last one did."""
+        return await self._wait(self.sent_times, count, patience)
+
+    async def _wait(self, times: list[float], count: int, patience: float) -> float:
         deadline = now() + patience
-        while len(self.sent_times) < count:
+        while len(times) < count:
             self.changed.clear()
             left = deadline - now()
             if left <= 0:
                 raise TimeoutError
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), left)
-        return self.sent_times[count - 1]
+        return times[count - 1]
 
 
 class FakeBotApi:
