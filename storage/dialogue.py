@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Insert
 
 from storage.crypto import Keyring
 from storage.models import Conversation, HandledEvent
@@ -65,6 +66,12 @@ class ConversationRepo:
         row.updated_at = now
 
 
+_CLAIM: dict[str, Insert] = {  # built once per dialect (see storage.directory)
+    "postgresql": pg_insert(HandledEvent).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(HandledEvent).on_conflict_do_nothing(),
+}
+
+
 class HandledEventRepo:
     """Remembers handled inbound event ids so a redelivered event is not applied twice."""
 
@@ -73,13 +80,10 @@ class HandledEventRepo:
 
     async def claim(self, event_id: str, now: datetime) -> bool:
         """Record the event id; False if it was handled before (one statement, no race)."""
-        values = {"event_id": event_id, "handled_at": now}
-        if self.session.get_bind().dialect.name == "postgresql":
-            statement: Any = pg_insert(HandledEvent).values(values).on_conflict_do_nothing()
-        else:
-            statement = sqlite_insert(HandledEvent).values(values).on_conflict_do_nothing()
-        result = await self.session.execute(statement)
-        return int(getattr(result, "rowcount", 0) or 0) == 1
+        connection = await self.session.connection()  # a Core statement: no ORM bulk path
+        statement = _CLAIM[connection.dialect.name]
+        result = await connection.execute(statement, {"event_id": event_id, "handled_at": now})
+        return int(result.rowcount or 0) == 1
 
     async def forget_before(self, cutoff: Any) -> int:
         result = await self.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -35,6 +35,19 @@ class Contacts:
     municipal_security: tuple[ContactCard, ...]
 
 
+# The query every event makes, built once: SQLAlchemy memoises a statement's cache key on
+# the statement object, so a statement built anew per event pays for its key every time.
+_PERSON_FOR_ADDRESS = (  # party and municipality come in the same row
+    select(Person)
+    .options(joinedload(Person.party), joinedload(Person.municipality))
+    .join(ChannelBinding, ChannelBinding.person_id == Person.id)
+    .where(
+        ChannelBinding.channel == bindparam("channel"),
+        ChannelBinding.address == bindparam("address"),
+    )
+)
+
+
 def _card(person: Person) -> ContactCard:
     return ContactCard(person.id, person.display_name or person.handle, person.phone)
 
@@ -47,13 +60,8 @@ class DirectoryRepo:
 
     async def person_for_address(self, channel: str, address: str) -> Person | None:
         """Return the person bound to a transport address, if any."""
-        stmt = (  # one query on every event: party and municipality come in the same row
-            select(Person)
-            .options(joinedload(Person.party), joinedload(Person.municipality))
-            .join(ChannelBinding, ChannelBinding.person_id == Person.id)
-            .where(ChannelBinding.channel == channel, ChannelBinding.address == address)
-        )
-        return (await self.session.scalars(stmt)).one_or_none()
+        params = {"channel": channel, "address": address}
+        return (await self.session.scalars(_PERSON_FOR_ADDRESS, params)).one_or_none()
 
     async def person_by_handle(self, handle: str) -> Person | None:
         return (

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
@@ -24,6 +24,15 @@ def new_reference() -> str:
     """Return a random, non-sequential reference such as 'K7M4-QX2P'."""
     chars = "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
     return f"{chars[:4]}-{chars[4:]}"
+
+
+# Asked on every answer to a report; built once (see storage.directory).
+_DRAFT_OF = (
+    select(Report)
+    .where(Report.reporter_id == bindparam("reporter"), Report.status == ReportStatus.DRAFT)
+    .order_by(Report.updated_at.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +94,7 @@ class ReportRepo:
         """Return the viewer's unfinished report, if any (the newest)."""
         if viewer.person_id is None:
             return None
-        stmt = (
-            select(Report)
-            .where(Report.reporter_id == viewer.person_id, Report.status == ReportStatus.DRAFT)
-            .order_by(Report.updated_at.desc())
-            .limit(1)
-        )
-        return (await self.session.scalars(stmt)).first()
+        return (await self.session.scalars(_DRAFT_OF, {"reporter": viewer.person_id})).first()
 
     async def latest_submitted(self, viewer: Viewer) -> Report | None:
         """Return the viewer's most recently submitted report."""
