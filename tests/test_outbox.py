@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -262,3 +263,47 @@ async def test_nothing_is_sent_before_it_is_due(chat, demo_app: App, clock: Fake
     assert await demo_app.outbox_sender(transport).deliver_due() == 0
     clock.advance(seconds=1)
     assert await demo_app.outbox_sender(transport).deliver_due() == 1
+
+
+@dataclass
+class SlowTransport(FakeTransport):
+    """Takes a moment per send and records how many sends were in flight at once."""
+
+    in_flight: dict[str, int] = field(default_factory=dict)
+    most_at_once: int = 0
+    most_per_chat: int = 0
+
+    async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
+        self.in_flight[address] = self.in_flight.get(address, 0) + 1
+        self.most_at_once = max(self.most_at_once, sum(self.in_flight.values()))
+        self.most_per_chat = max(self.most_per_chat, self.in_flight[address])
+        await asyncio.sleep(0.02)
+        await super().send(address, replies, priority)
+        self.in_flight[address] -= 1
+
+
+async def test_urgent_lane_sends_to_different_chats_at_once_each_in_order(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    for handle in ("pia", "per"):
+        await chat(handle).say("/hjalp")
+    await _enqueue(demo_app, "pia", "anna", [URGENT, URGENT, URGENT], clock)
+    await _enqueue(demo_app, "per", "anna", [URGENT, URGENT], clock)
+    clock.advance(seconds=10)
+
+    transport = SlowTransport()
+    sender = demo_app.outbox_sender(transport)
+    assert await sender.deliver_due(max_priority=CONVERSATION, concurrent=True) == 5
+    assert transport.most_at_once == 2  # pia's and per's alerts went out side by side
+    assert transport.most_per_chat == 1  # but each chat got one message at a time
+    assert (len(transport.texts("pia")), len(transport.texts("per"))) == (3, 2)
+    async with demo_app.db.unit_of_work() as session:
+        statuses = (await session.scalars(select(OutboxMessage.status))).all()
+    assert statuses == [OutboxStatus.SENT] * 5
+
+    await _enqueue(demo_app, "pia", "anna", [URGENT, URGENT], clock)
+    await _enqueue(demo_app, "per", "anna", [URGENT], clock)
+    clock.advance(seconds=10)
+    transport = SlowTransport()
+    assert await demo_app.outbox_sender(transport).deliver_due() == 3
+    assert transport.most_at_once == 1  # without concurrent: one send at a time

@@ -14,25 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
 import secrets
 import signal
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from telegram import (
-    Bot,
-    BotCommand,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import Bot, BotCommand
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
@@ -59,6 +52,9 @@ from storage.timers import TimerRepo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+JSON = Mapping[str, Any]
+"""An update or message as the Bot API sends it (parsed JSON): the transport reads these
+directly instead of building python-telegram-bot objects for every update and answer."""
 
 CHANNEL = "telegram"
 SEPARATOR = "|"
@@ -71,6 +67,7 @@ MAX_ATTEMPTS = 5
 # unconfirmed update, so polling on every completion would cost more than the updates.
 POLL_INTERVAL = 0.05
 PROGRESS_WAIT = 0.25
+URGENT_BATCH = 50  # alerts and replies claimed (and sent to different chats at once) per turn
 MAX_CLEAR = 1000  # at most this many message ids are deleted by "clear the chat"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post", "my_chat_member"]
 UNSUPPORTED_CONTENT = (
@@ -124,34 +121,73 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return [p for p in pieces if p]
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+def keyboard(reply: Reply) -> dict[str, Any] | None:
+    """The Bot API's InlineKeyboardMarkup for a reply's buttons (None: no keyboard)."""
     if not reply.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.label[:64], callback_data=callback_data(reply.token, b.id))
-                for b in row
-            ]
+    return {
+        "inline_keyboard": [
+            [{"text": b.label[:64], "callback_data": callback_data(reply.token, b.id)} for b in row]
             for row in reply.buttons
         ]
-    )
+    }
 
 
-def _attachment(message: Message) -> Attachment | None:
-    forwarded = message.forward_origin is not None
-    if message.photo:
-        photo = message.photo[-1]  # the largest size
-        return Attachment("photo", photo.file_id, photo.file_size, "image/jpeg", None, forwarded)
+def _dict(value: Any) -> JSON | None:
+    return value if isinstance(value, Mapping) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def update_chat(update: JSON) -> JSON | None:
+    """The chat an update belongs to (Update.effective_chat)."""
+    for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        message = _dict(update.get(key))
+        if message is not None:
+            return _dict(message.get("chat"))
+    query = _dict(update.get("callback_query"))
+    if query is not None:
+        return _dict((_dict(query.get("message")) or {}).get("chat"))
+    member = _dict(update.get("my_chat_member"))
+    return _dict(member.get("chat")) if member is not None else None
+
+
+def update_user(update: JSON) -> JSON | None:
+    """The person who sent an update (Update.effective_user)."""
+    for key in ("message", "edited_message", "callback_query", "my_chat_member"):
+        part = _dict(update.get(key))
+        if part is not None:
+            return _dict(part.get("from"))
+    return None
+
+
+def _attachment(message: JSON) -> Attachment | None:
+    forwarded = message.get("forward_origin") is not None
+    photos = message.get("photo")
+    if isinstance(photos, list) and photos and (photo := _dict(photos[-1])):  # the largest
+        return Attachment(
+            "photo",
+            _str(photo.get("file_id")) or "",
+            _int(photo.get("file_size")),
+            "image/jpeg",
+            None,
+            forwarded,
+        )
     for kind in ("document", "voice", "video", "audio", "video_note"):
-        media = getattr(message, kind)
+        media = _dict(message.get(kind))
         if media is not None:
             return Attachment(
                 kind,
-                media.file_id,
-                media.file_size,
-                getattr(media, "mime_type", None),
-                getattr(media, "file_name", None),
+                _str(media.get("file_id")) or "",
+                _int(media.get("file_size")),
+                _str(media.get("mime_type")),
+                _str(media.get("file_name")),
                 forwarded,
             )
     if forwarded:
@@ -159,60 +195,77 @@ def _attachment(message: Message) -> Attachment | None:
     return None
 
 
-def event_for(update: Update) -> InboundEvent | None:
+def _command(text: str, entities: Any) -> tuple[str, int] | None:
+    """(name, length) of a bot command at the very start of a text, if there is one."""
+    for entity in entities if isinstance(entities, list) else ():
+        entity = _dict(entity) or {}
+        if entity.get("offset") == 0 and entity.get("type") == MessageEntityType.BOT_COMMAND:
+            length = _int(entity.get("length")) or 0
+            return text[1:length].split("@")[0].lower(), length
+    return None
+
+
+def event_for(update: JSON) -> InboundEvent | None:
     """Translate a private-chat update into an InboundEvent (None: nothing for the core)."""
-    chat = update.effective_chat
-    user = update.effective_user
-    if chat is None or chat.type != ChatType.PRIVATE:
+    chat = update_chat(update)
+    user = update_user(update) or {}
+    update_id = _int(update.get("update_id"))
+    chat_id = _int(chat.get("id")) if chat is not None else None
+    if chat is None or chat.get("type") != ChatType.PRIVATE or chat_id is None or update_id is None:
         return None
     common: dict[str, Any] = {
-        "event_id": f"tg:{update.update_id}",
+        "event_id": f"tg:{update_id}",
         "channel": CHANNEL,
-        "address": str(chat.id),
-        "locale_hint": user.language_code if user else None,
+        "address": str(chat_id),
+        "locale_hint": _str(user.get("language_code")),
     }
-    if update.callback_query is not None:
-        query = update.callback_query
-        token, button = parse_callback(query.data)
-        ref = str(query.message.message_id) if query.message is not None else ""
-        return InboundEvent(kind=EventKind.BUTTON, button=button, token=token, ref=ref, **common)
-    if update.edited_message is not None:
-        edited = update.edited_message
+    query = _dict(update.get("callback_query"))
+    if query is not None:
+        token, button = parse_callback(_str(query.get("data")))
+        pressed = _int((_dict(query.get("message")) or {}).get("message_id"))
         return InboundEvent(
-            kind=EventKind.EDIT,
-            text=edited.text or edited.caption or "",
-            ref=str(edited.message_id),
+            kind=EventKind.BUTTON,
+            button=button,
+            token=token,
+            ref="" if pressed is None else str(pressed),
             **common,
         )
-    message = update.message
+    edited = _dict(update.get("edited_message"))
+    if edited is not None:
+        return InboundEvent(
+            kind=EventKind.EDIT,
+            text=_str(edited.get("text")) or _str(edited.get("caption")) or "",
+            ref=str(_int(edited.get("message_id")) or ""),
+            **common,
+        )
+    message = _dict(update.get("message"))
     if message is None:
         return None
+    ref = str(_int(message.get("message_id")) or "")
+    text = _str(message.get("text"))
     attachment = _attachment(message)
     if attachment is not None:
         return InboundEvent(
             kind=EventKind.ATTACHMENT,
-            text=message.text or message.caption or "",
+            text=text or _str(message.get("caption")) or "",
             attachment=attachment,
-            ref=str(message.message_id),
+            ref=ref,
             **common,
         )
-    if message.text is not None:
-        entities = message.entities or ()
-        if any(e.type == MessageEntityType.BOT_COMMAND and e.offset == 0 for e in entities):
-            first = next(e for e in entities if e.offset == 0)
-            name = message.text[1 : first.length].split("@")[0].lower()
+    if text is not None:
+        command = _command(text, message.get("entities"))
+        if command is not None:
+            name, length = command
             return InboundEvent(
                 kind=EventKind.COMMAND,
                 command=name,
-                text=message.text[first.length :].strip(),
-                ref=str(message.message_id),
+                text=text[length:].strip(),
+                ref=ref,
                 **common,
             )
-        return InboundEvent(
-            kind=EventKind.TEXT, text=message.text, ref=str(message.message_id), **common
-        )
-    if any(getattr(message, kind, None) for kind in UNSUPPORTED_CONTENT):
-        return InboundEvent(kind=EventKind.UNSUPPORTED, ref=str(message.message_id), **common)
+        return InboundEvent(kind=EventKind.TEXT, text=text, ref=ref, **common)
+    if any(message.get(kind) for kind in UNSUPPORTED_CONTENT):
+        return InboundEvent(kind=EventKind.UNSUPPORTED, ref=ref, **common)
     return None
 
 
@@ -225,6 +278,7 @@ class TelegramTransport:
         self.bot = bot
         self.catalogs = catalogs
         self.throttle = throttle
+        quiet_raw_calls()
 
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
@@ -235,11 +289,17 @@ class TelegramTransport:
             pieces = split_text(reply.text)
             for index, piece in enumerate(pieces):
                 markup = keyboard(reply) if index == len(pieces) - 1 else None
+                params: dict[str, Any] = {"chat_id": chat_id, "text": piece}
+                if markup is not None:
+                    params["reply_markup"] = markup
+                await self.call(
+                    address, priority, functools.partial(self._raw, "sendMessage", params)
+                )
 
-                async def call(text: str = piece, markup: Any = markup) -> Any:
-                    return await self.bot.send_message(chat_id, text, reply_markup=markup)
-
-                await self.call(address, priority, call)
+    async def _raw(self, method: str, params: dict[str, Any]) -> Any:
+        """Call a Bot API method and return its result as JSON: the bot never reads the
+        sent message back, so building a Message object for every answer is wasted."""
+        return await self.bot.do_api_request(method, api_kwargs=params)
 
     async def call(
         self,
@@ -270,59 +330,71 @@ class TelegramTransport:
                     raise DeliveryFailed(type(exc).__name__) from exc
                 await asyncio.sleep(min(0.5 * 2**attempt, 10))
 
-    async def answer_press(self, query: CallbackQuery) -> None:
+    async def answer_press(self, query: JSON) -> None:
         """Answer a button press at once (Telegram shows a spinner until we do)."""
-        chat = str(query.message.chat.id) if query.message else ""
-        with contextlib.suppress(TelegramError, DeliveryFailed):
-            await self.call(chat, 0, query.answer, new_message=False)
-
-    async def settle_press(self, query: CallbackQuery, accepted: bool) -> None:
-        """Take the keyboard off the pressed message; mark the choice if it was applied."""
-        chat = str(query.message.chat.id) if query.message else ""
-        message = query.message
-        if not isinstance(message, Message) or message.reply_markup is None:
+        query_id = _str(query.get("id"))
+        if not query_id:
             return
+        chat_id = _int((_dict((_dict(query.get("message")) or {}).get("chat")) or {}).get("id"))
+        chat = "" if chat_id is None else str(chat_id)
+        with contextlib.suppress(TelegramError, DeliveryFailed):
+            await self.call(
+                chat, 0, lambda: self.bot.answer_callback_query(query_id), new_message=False
+            )
+
+    async def settle_press(self, query: JSON, accepted: bool) -> None:
+        """Take the keyboard off the pressed message; mark the choice if it was applied."""
+        message = _dict(query.get("message")) or {}
+        markup = _dict(message.get("reply_markup"))
+        chat_id = _int((_dict(message.get("chat")) or {}).get("id"))
+        message_id = _int(message.get("message_id"))
+        if markup is None or chat_id is None or message_id is None:
+            return  # an inaccessible (old) message, or one without a keyboard
+        data = query.get("data")
+        rows = markup.get("inline_keyboard")
         label = next(
             (
-                b.text
-                for row in message.reply_markup.inline_keyboard
-                for b in row
-                if b.callback_data == query.data
+                _str(button.get("text"))
+                for row in (rows if isinstance(rows, list) else ())
+                for button in (row if isinstance(row, list) else ())
+                if isinstance(button, Mapping) and button.get("callback_data") == data
             ),
             None,
         )
-        text = message.text or ""
+        text = _str(message.get("text")) or ""
+        target: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id}
+        if accepted and label and text and len(text) + len(label) + 4 <= TEXT_LIMIT:
+            method, params = "editMessageText", {**target, "text": f"{text}\n\n→ {label}"}
+        else:
+            method, params = "editMessageReplyMarkup", target
         with contextlib.suppress(TelegramError, DeliveryFailed):
-            if accepted and label and text and len(text) + len(label) + 4 <= TEXT_LIMIT:
-                await self.call(
-                    chat,
-                    CONVERSATION,
-                    lambda: message.edit_text(f"{text}\n\n→ {label}", reply_markup=None),
-                    new_message=False,
-                )
-            else:
-                await self.call(
-                    chat,
-                    CONVERSATION,
-                    lambda: message.edit_reply_markup(reply_markup=None),
-                    new_message=False,
-                )
+            await self.call(
+                str(chat_id),
+                CONVERSATION,
+                lambda: self._raw(method, params),
+                new_message=False,
+            )
 
-    async def refuse_group(self, update: Update) -> None:
+    async def refuse_group(self, update: JSON) -> None:
         """Explain in a group or channel that Trygg works only in private chats, then leave."""
-        chat = update.effective_chat
-        if chat is None:
+        chat = update_chat(update)
+        chat_id = _int(chat.get("id")) if chat is not None else None
+        if chat is None or chat_id is None:
             return
-        user = update.effective_user
-        _ = self.catalogs.gettext(self.catalogs.pick(user.language_code if user else None))
+        user = update_user(update) or {}
+        _ = self.catalogs.gettext(self.catalogs.pick(_str(user.get("language_code"))))
         text = _(
             "Trygg works only in a private chat with you, so that what you tell it stays "
             "between you and the people who help you. Write to me directly instead."
         )
         with contextlib.suppress(TelegramError, DeliveryFailed):
-            if chat.type != ChatType.CHANNEL:
-                await self.call(str(chat.id), CONVERSATION, lambda: chat.send_message(text))
-            await self.call(str(chat.id), CONVERSATION, chat.leave, new_message=False)
+            if chat.get("type") != ChatType.CHANNEL:
+                await self.call(
+                    str(chat_id), CONVERSATION, lambda: self.bot.send_message(chat_id, text)
+                )
+            await self.call(
+                str(chat_id), CONVERSATION, lambda: self.bot.leave_chat(chat_id), new_message=False
+            )
 
     async def fetch(self, attachment: Attachment) -> Attachment:
         """Download an attachment's bytes (outside any transaction); None if that fails."""
@@ -347,6 +419,19 @@ class TelegramTransport:
 
             with contextlib.suppress(TelegramError, DeliveryFailed):
                 await self.call(address, CONVERSATION, delete, new_message=False)
+
+
+RAW_METHODS = ("getUpdates", "sendMessage", "editMessageText", "editMessageReplyMarkup")
+
+
+RAW_CALL_WARNING = rf"Please use 'Bot\.({'|'.join(RAW_METHODS)})'"
+
+
+def quiet_raw_calls() -> None:
+    """The transport calls these methods through ``Bot.do_api_request`` on purpose (their
+    answers stay JSON); PTB would suggest its typed methods each time."""
+    if not any(f[1] is not None and f[1].pattern == RAW_CALL_WARNING for f in warnings.filters):
+        warnings.filterwarnings("ignore", message=RAW_CALL_WARNING, category=PTBUserWarning)
 
 
 def _bad_request_reason(exc: BadRequest) -> str:
@@ -377,13 +462,13 @@ class UpdateHandler:
         self.transport = transport
         self.dispatcher = dispatcher
 
-    async def __call__(self, update: Update) -> None:
-        chat = update.effective_chat
-        if chat is not None and chat.type != ChatType.PRIVATE:
-            if update.message is not None or update.channel_post is not None:
+    async def __call__(self, update: JSON) -> None:
+        chat = update_chat(update)
+        if chat is not None and chat.get("type") != ChatType.PRIVATE:
+            if _dict(update.get("message")) or _dict(update.get("channel_post")):
                 await self.transport.refuse_group(update)
             return
-        query = update.callback_query
+        query = _dict(update.get("callback_query"))
         if query is not None:
             asyncio.create_task(self.transport.answer_press(query))  # noqa: RUF006
         event = event_for(update)
@@ -400,16 +485,13 @@ class UpdateHandler:
 class Poller:
     """Long polling that acknowledges an update only after it has been handled."""
 
-    def __init__(self, bot: Bot, handle: Callable[[Update], Awaitable[None]]) -> None:
+    def __init__(self, bot: Bot, handle: Callable[[JSON], Awaitable[None]]) -> None:
         self.bot = bot
         self.handle = handle
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._highest = -1
         self._polled_at = 0.0
-        # _poll asks for getUpdates unparsed on purpose; PTB would suggest get_updates
-        warnings.filterwarnings(
-            "ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning
-        )
+        quiet_raw_calls()
 
     @property
     def offset(self) -> int | None:
@@ -470,7 +552,7 @@ class Poller:
 
     async def _one(self, update_id: int, raw: dict[str, Any]) -> None:
         try:
-            await self.handle(Update.de_json(raw, self.bot))
+            await self.handle(raw)
         except Exception as exc:
             log_failure("handling a Telegram update", exc)
         finally:
@@ -592,7 +674,9 @@ class TelegramBot:
         return await self._sender.deliver_due()
 
     async def _deliver_urgent(self) -> int:
-        return await self._sender.deliver_due(max_priority=CONVERSATION, limit=10)
+        return await self._sender.deliver_due(
+            max_priority=CONVERSATION, limit=URGENT_BATCH, concurrent=True
+        )
 
     async def start(self) -> None:
         await self.bot.initialize()
@@ -625,7 +709,6 @@ class TelegramBot:
 
         token = secret or secrets.token_urlsafe(32)
         handle = self.handle
-        bot = self.bot
 
         class Hook(tornado.web.RequestHandler):
             async def post(self) -> None:
@@ -634,8 +717,10 @@ class TelegramBot:
                     self.set_status(403)
                     return
                 try:
-                    update = Update.de_json(json.loads(self.request.body), bot)
-                except (ValueError, TypeError, KeyError):
+                    update = json.loads(self.request.body)
+                except ValueError:
+                    update = None
+                if not isinstance(update, dict) or _int(update.get("update_id")) is None:
                     self.set_status(400)
                     return
                 await handle(update)
