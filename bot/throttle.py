@@ -48,15 +48,16 @@ class Throttle:
                 self._chat_next[chat] = self.clock() + self.per_chat_interval
                 break
             await asyncio.sleep(wait)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiters, (priority, next(self._order), future))
-        self._ensure_running()
-        self._wake.set()
-        try:
-            await future
-        finally:
-            if not future.done():
-                future.cancel()
+        if not self._take_free_slot():
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiters, (priority, next(self._order), future))
+            self._ensure_running()
+            self._wake.set()
+            try:
+                await future
+            finally:
+                if not future.done():
+                    future.cancel()
         if spacing:
             self._chat_next[chat] = max(
                 self._chat_next[chat], self.clock() + self.per_chat_interval
@@ -64,6 +65,22 @@ class Throttle:
         if len(self._chat_next) > 10_000:
             now = self.clock()
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+
+    def _take_free_slot(self) -> bool:
+        """Take a slot at once if nobody is queued, nothing is paused and the overall rate
+        has room: a send then costs no hand-over to the granting task. With anyone waiting,
+        the queue (and its priorities) decides."""
+        if self._waiters:
+            return False
+        now = self.clock()
+        if self._paused_until > now:
+            return False
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        if len(self._sent) >= self.per_second:
+            return False
+        self._sent.append(now)
+        return True
 
     def pause(self, seconds: float) -> None:
         """Stop granting slots for ``seconds`` (Telegram said: retry after)."""

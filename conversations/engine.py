@@ -92,11 +92,11 @@ class Core:
         if not await handled.claim(event.event_id, self.clock()):
             return None
 
-        person = await self.identify(session, event)
+        person, loaded = await self._identify(session, event)
         viewer = Viewer.of(person)
         locale = self.catalogs.pick(person.locale, event.locale_hint)
         conversations = ConversationRepo(session, self.keyring)
-        conversation = await conversations.load(viewer)
+        conversation = await conversations.load(viewer, loaded)
         stored_prompt = conversations.prompt_of(conversation)
         prompt = Reply.from_json(stored_prompt) if stored_prompt else None
 
@@ -145,7 +145,7 @@ class Core:
             if conversation in session:
                 session.expunge(conversation)
         else:
-            conversations.save(
+            await conversations.save(
                 conversation,
                 flow=next_flow,
                 state=next_state,
@@ -197,10 +197,17 @@ class Core:
 
     async def identify(self, session: AsyncSession, event: InboundEvent) -> Person:
         """Return the person behind a transport address, creating an unregistered one."""
+        return (await self._identify(session, event))[0]
+
+    async def _identify(
+        self, session: AsyncSession, event: InboundEvent
+    ) -> tuple[Person, Conversation | None]:
+        """Return the person behind an address and, if they have one, their conversation."""
         directory = DirectoryRepo(session)
-        person = await directory.person_for_address(event.channel, event.address)
-        if person is not None:
-            return person
+        found = await directory.person_and_conversation(event.channel, event.address)
+        if found is not None:
+            return found
+        person: Person | None = None
         if event.channel == "console":
             # The console runs on the server itself: its operator may act as any handle.
             person = await directory.person_by_handle(event.address)
@@ -210,7 +217,7 @@ class Core:
         if person is None:
             person = await directory.create_unregistered(handle, None)
         await directory.bind(event.channel, event.address, person)
-        return person
+        return person, None
 
     def _route(
         self,

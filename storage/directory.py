@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.errors import NotFound
-from storage.models import ChannelBinding, Municipality, Party, Person, Role
+from storage.models import ChannelBinding, Conversation, Municipality, Party, Person, Role
 from storage.viewer import Viewer
 
 
@@ -37,10 +37,11 @@ class Contacts:
 
 # The query every event makes, built once: SQLAlchemy memoises a statement's cache key on
 # the statement object, so a statement built anew per event pays for its key every time.
-_PERSON_FOR_ADDRESS = (  # party and municipality come in the same row
-    select(Person)
+_PERSON_FOR_ADDRESS = (  # party, municipality and the conversation come in the same row
+    select(Person, Conversation)
     .options(joinedload(Person.party), joinedload(Person.municipality))
     .join(ChannelBinding, ChannelBinding.person_id == Person.id)
+    .outerjoin(Conversation, Conversation.person_id == Person.id)
     .where(
         ChannelBinding.channel == bindparam("channel"),
         ChannelBinding.address == bindparam("address"),
@@ -60,8 +61,17 @@ class DirectoryRepo:
 
     async def person_for_address(self, channel: str, address: str) -> Person | None:
         """Return the person bound to a transport address, if any."""
+        found = await self.person_and_conversation(channel, address)
+        return None if found is None else found[0]
+
+    async def person_and_conversation(
+        self, channel: str, address: str
+    ) -> tuple[Person, Conversation | None] | None:
+        """Return the person bound to a transport address and their conversation row (None
+        before their first event), in one query: every event reads both."""
         params = {"channel": channel, "address": address}
-        return (await self.session.scalars(_PERSON_FOR_ADDRESS, params)).one_or_none()
+        row = (await self.session.execute(_PERSON_FOR_ADDRESS, params)).one_or_none()
+        return None if row is None else (row[0], row[1])
 
     async def person_by_handle(self, handle: str) -> Person | None:
         return (

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.crypto import Keyring
 from storage.errors import NotFound
@@ -32,6 +33,13 @@ _DRAFT_OF = (
     .where(Report.reporter_id == bindparam("reporter"), Report.status == ReportStatus.DRAFT)
     .order_by(Report.updated_at.desc())
     .limit(1)
+)
+
+
+_SAVE_ANSWERS = (
+    update(Report)
+    .where(Report.id == bindparam("report"))
+    .values(answers=bindparam("v_answers"), updated_at=bindparam("v_updated_at"))
 )
 
 
@@ -150,12 +158,20 @@ class ReportRepo:
         )
         return value if isinstance(value, dict) else {}
 
-    def save_answers(self, report: Report, answers: dict[str, Any], now: datetime) -> None:
+    async def save_answers(self, report: Report, answers: dict[str, Any], now: datetime) -> None:
         """Store the answers (sealed) the moment they arrive."""
-        report.answers = self.keyring.seal_json(
-            answers, table="report", column="answers", row=report.id
+        sealed = self.keyring.seal_json(answers, table="report", column="answers", row=report.id)
+        if report in self.session.new:
+            report.answers, report.updated_at = sealed, now
+            return
+        # Almost every answer ends here: one prepared UPDATE instead of the ORM's change
+        # tracking and flush; the loaded row is kept in step (see ConversationRepo.save).
+        connection = await self.session.connection()
+        await connection.execute(
+            _SAVE_ANSWERS, {"report": report.id, "v_answers": sealed, "v_updated_at": now}
         )
-        report.updated_at = now
+        set_committed_value(report, "answers", sealed)
+        set_committed_value(report, "updated_at", now)
 
     async def discard(self, viewer: Viewer, report: Report) -> None:
         """Delete a draft and its evidence."""

@@ -197,8 +197,8 @@ def _attachment(message: JSON) -> Attachment | None:
 
 def _command(text: str, entities: Any) -> tuple[str, int] | None:
     """(name, length) of a bot command at the very start of a text, if there is one."""
-    for entity in entities if isinstance(entities, list) else ():
-        entity = _dict(entity) or {}
+    for raw in entities if isinstance(entities, list) else ():
+        entity = _dict(raw) or {}
         if entity.get("offset") == 0 and entity.get("type") == MessageEntityType.BOT_COMMAND:
             length = _int(entity.get("length")) or 0
             return text[1:length].split("@")[0].lower(), length
@@ -528,7 +528,10 @@ class Poller:
                     fresh[update_id] = raw
             for update_id, raw in fresh.items():
                 self._pending[update_id] = asyncio.create_task(self._one(update_id, raw))
-            if polled and not fresh:  # only in-flight updates came back
+            if self._pending:
+                # Updates in flight come back in every answer until the offset passes them,
+                # so polling again right away would return them at once and mostly them:
+                # wait until the oldest is done (or a little while) first.
                 await self._progress(stop)
         await self.drain()
         if self.offset is not None:  # confirm what was handled, so a restart starts after it
