@@ -4,22 +4,38 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from storage import sqlite_inline
 from storage.errors import DatabaseUnavailable
+
+
+async def execute_core(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any]
+) -> CursorResult[Any]:
+    """Run a prepared Core statement on the session's connection and transaction.
+
+    One hop into SQLAlchemy's sync layer instead of two (``connection()``, then
+    ``execute()``): each hop is a new greenlet with its own frame stack."""
+
+    def run(sync: Session) -> CursorResult[Any]:
+        return sync.connection().execute(statement, params)
+
+    return await session.run_sync(run)
 
 
 def is_sqlite(url: str) -> bool:
@@ -143,11 +159,19 @@ class Database:
         ``urgent``: the outbox's short units (claim, mark sent), which carry alerts.
         """
         async with self._one_at_a_time(urgent):
+            session = self._session_factory(urgent)()
             try:
-                async with self._session_factory(urgent)() as session, session.begin():
-                    yield session
-            except (OSError, ConnectionError) as exc:
-                raise DatabaseUnavailable(str(type(exc).__name__)) from exc
+                # the transaction begins with the first statement (autobegin)
+                yield session
+                await session.commit()
+            except BaseException as exc:
+                await session.close()  # rolls back
+                if isinstance(exc, (OSError, ConnectionError)):
+                    raise DatabaseUnavailable(str(type(exc).__name__)) from exc
+                raise
+            # Committed: nothing is left to release, so closing needs no hop into
+            # SQLAlchemy's sync layer (it only forgets the loaded rows).
+            session.sync_session.close()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

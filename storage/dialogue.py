@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Insert
 
 from storage.crypto import Keyring
+from storage.db import execute_core
 from storage.models import Conversation, HandledEvent
 from storage.viewer import Viewer
 
@@ -75,11 +76,9 @@ class ConversationRepo:
             return
         # Every event ends here: one prepared UPDATE, not the ORM's change tracking and
         # flush (a third of the cost of a unit of work); the loaded row is kept in step.
-        connection = await self.session.connection()
         statement = _SAVE_STEP if new_step else _SAVE
-        await connection.execute(
-            statement, {"person": row.person_id, **{f"v_{k}": v for k, v in values.items()}}
-        )
+        params = {"person": row.person_id, **{f"v_{k}": v for k, v in values.items()}}
+        await execute_core(self.session, statement, params)
         for key, value in values.items():
             set_committed_value(row, key, value)
 
@@ -110,9 +109,9 @@ class HandledEventRepo:
 
     async def claim(self, event_id: str, now: datetime) -> bool:
         """Record the event id; False if it was handled before (one statement, no race)."""
-        connection = await self.session.connection()  # a Core statement: no ORM bulk path
-        statement = _CLAIM[connection.dialect.name]
-        result = await connection.execute(statement, {"event_id": event_id, "handled_at": now})
+        statement = _CLAIM[self.session.get_bind().dialect.name]  # Core: no ORM bulk path
+        params = {"event_id": event_id, "handled_at": now}
+        result = await execute_core(self.session, statement, params)
         return int(result.rowcount or 0) == 1
 
     async def forget_before(self, cutoff: Any) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.crypto import Keyring
+from storage.db import execute_core
 from storage.errors import NotFound
 from storage.models import Alert, AlertRecipient, Evidence, Report, ReportStatus
 from storage.viewer import Viewer
@@ -166,10 +167,8 @@ class ReportRepo:
             return
         # Almost every answer ends here: one prepared UPDATE instead of the ORM's change
         # tracking and flush; the loaded row is kept in step (see ConversationRepo.save).
-        connection = await self.session.connection()
-        await connection.execute(
-            _SAVE_ANSWERS, {"report": report.id, "v_answers": sealed, "v_updated_at": now}
-        )
+        params = {"report": report.id, "v_answers": sealed, "v_updated_at": now}
+        await execute_core(self.session, _SAVE_ANSWERS, params)
         set_committed_value(report, "answers", sealed)
         set_committed_value(report, "updated_at", now)
 
