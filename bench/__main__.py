@@ -111,7 +111,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         say(f"[{delay_ms} ms] Trygg: {n} reporters ...")
 
         async def trygg_once(delay: float = delay) -> Run:
-            population = await trygg.populate(args.database_url, workdir, "run", n, 1)
+            population = await trygg.populate(
+                args.database_url, workdir, "run", n, trygg.COUNCIL_PARTIES
+            )
             return await trygg.run_trygg(population, delay)
 
         run = await repeated(args.repeat, trygg_once)

@@ -20,7 +20,7 @@ from conversations.flow import END, Context, Flow, Handler, Input
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
-from storage.dialogue import ConversationRepo, HandledEventRepo
+from storage.dialogue import ConversationRepo, arrive
 from storage.directory import DirectoryRepo
 from storage.models import Conversation, Person
 from storage.outbox import OutboxRepo
@@ -88,11 +88,13 @@ class Core:
         most likely sent before, and a person who got none gets the open question again
         with their next message or press.
         """
-        handled = HandledEventRepo(session)
-        if not await handled.claim(event.event_id, self.clock()):
+        arrival = await arrive(session, event.event_id, self.clock(), event.channel, event.address)
+        if not arrival.new:
             return None
-
-        person, loaded = await self._identify(session, event)
+        if arrival.person is not None:
+            person, loaded = arrival.person, arrival.conversation
+        else:
+            person, loaded = await self._identify(session, event)
         viewer = Viewer.of(person)
         locale = self.catalogs.pick(person.locale, event.locale_hint)
         conversations = ConversationRepo(session, self.keyring)
@@ -145,7 +147,7 @@ class Core:
             if conversation in session:
                 session.expunge(conversation)
         else:
-            await conversations.save(
+            conversations.save(
                 conversation,
                 flow=next_flow,
                 state=next_state,

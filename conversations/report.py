@@ -49,8 +49,8 @@ class Draft:
     pack: Pack
     party_pack: Pack | None
 
-    async def save(self, ctx: Context) -> None:
-        await self.repo.save_answers(self.report, self.answers, ctx.now)
+    def save(self, ctx: Context) -> None:
+        self.repo.save_answers(self.report, self.answers, ctx.now)
 
 
 async def load_draft(ctx: Context) -> Draft | None:
@@ -115,7 +115,7 @@ async def ask(ctx: Context, draft: Draft, state: R) -> StateResult:
     step = BY_STATE[state]
     _ = ctx._
     draft.answers["_at"] = state.value
-    await draft.save(ctx)
+    draft.save(ctx)
     text = question_text(ctx, draft, step)
     buttons: list[list[Button]] = []
     if step.state is R.MUNICIPALITY:
@@ -176,7 +176,7 @@ async def ask(ctx: Context, draft: Draft, state: R) -> StateResult:
 
 async def advance(ctx: Context, draft: Draft, state: R) -> StateResult:
     """Store the answers and go to the next step (back to the summary when editing)."""
-    await draft.save(ctx)
+    draft.save(ctx)
     # A new list, never one changed in place: the stored one may be the loaded row's own.
     ctx.data["history"] = [*ctx.data.get("history", []), state.value][-60:]
     if ctx.data.get("editing"):
@@ -428,7 +428,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
             parts = []  # editing from the summary: the new text replaces the old
         parts.append(event.text)
         draft.answers[step.state] = parts
-        await draft.save(ctx)
+        draft.save(ctx)
         if event.ref:
             # only the latest message can be edited unambiguously (a new dict: see advance)
             ctx.data["refs"] = {event.ref: step.state.value}
@@ -543,7 +543,7 @@ async def edited(ctx: Context, event: InboundEvent) -> StateResult:
         parts = list(draft.answers[key])
         parts[-1] = event.text
         draft.answers[key] = parts
-        await draft.save(ctx)
+        draft.save(ctx)
         ctx.reply(_("I updated your last message in the report."))
         return None
     ctx.reply(
@@ -682,7 +682,7 @@ async def show_summary(ctx: Context, draft: Draft) -> StateResult:
     """Show every answer with an edit button per section, and 'Send'."""
     _ = ctx._
     draft.answers["_at"] = R.SUMMARY.value
-    await draft.save(ctx)
+    draft.save(ctx)
     ctx.data["editing"] = False
     answers, edit_buttons = answer_lines(ctx, draft)
     lines = [_("Your report – check it before sending:"), "", *answers]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Hashable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import CursorResult, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,19 +23,32 @@ from sqlalchemy.sql import Executable
 from storage import sqlite_inline
 from storage.errors import DatabaseUnavailable
 
+_AT_COMMIT = "trygg.at_commit"
 
-async def execute_core(
-    session: AsyncSession, statement: Executable, params: Mapping[str, Any]
-) -> CursorResult[Any]:
-    """Run a prepared Core statement on the session's connection and transaction.
 
-    One hop into SQLAlchemy's sync layer instead of two (``connection()``, then
-    ``execute()``): each hop is a new greenlet with its own frame stack."""
+def write_at_commit(
+    session: AsyncSession, key: Hashable, statement: Executable, params: Mapping[str, Any]
+) -> None:
+    """Run a prepared Core write of one row's columns just before the unit of work
+    commits, in the same hop; a later write with the same ``key`` replaces it.
 
-    def run(sync: Session) -> CursorResult[Any]:
-        return sync.connection().execute(statement, params)
+    Only for rows whose loaded ORM object is kept in step with the write (so that nothing
+    in the unit of work needs to read the row back from the database): a person's
+    conversation state, a draft's answers, which a flow may save several times."""
+    session.info.setdefault(_AT_COMMIT, {})[key] = (statement, params)
 
-    return await session.run_sync(run)
+
+async def _commit(session: AsyncSession) -> None:
+    pending: dict[Hashable, tuple[Executable, Mapping[str, Any]]] = session.info.pop(_AT_COMMIT, {})
+
+    def run(sync: Session) -> None:
+        if pending:
+            connection = sync.connection()
+            for statement, params in pending.values():
+                connection.execute(statement, params)
+        sync.commit()
+
+    await session.run_sync(run)
 
 
 def is_sqlite(url: str) -> bool:
@@ -105,6 +118,7 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
+        self._sqlite = is_sqlite(url)  # asked on every unit of work; parsing a URL is not free
         self.engine_kwargs = engine_kwargs
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -115,7 +129,7 @@ class Database:
 
     @property
     def sqlite(self) -> bool:
-        return is_sqlite(self.url)
+        return self._sqlite
 
     @asynccontextmanager
     async def _one_at_a_time(self, urgent: bool) -> AsyncIterator[None]:
@@ -163,7 +177,7 @@ class Database:
             try:
                 # the transaction begins with the first statement (autobegin)
                 yield session
-                await session.commit()
+                await _commit(session)
             except BaseException as exc:
                 await session.close()  # rolls back
                 if isinstance(exc, (OSError, ConnectionError)):

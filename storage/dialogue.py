@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,12 +10,14 @@ from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Insert
 
 from storage.crypto import Keyring
-from storage.db import execute_core
-from storage.models import Conversation, HandledEvent
+from storage.db import write_at_commit
+from storage.directory import PERSON_FOR_ADDRESS
+from storage.models import Conversation, HandledEvent, Person
 from storage.viewer import Viewer
 
 
@@ -47,7 +50,7 @@ class ConversationRepo:
             self.session.add(row)
         return row
 
-    async def save(
+    def save(
         self,
         row: Conversation,
         *,
@@ -75,10 +78,10 @@ class ConversationRepo:
                 setattr(row, key, value)
             return
         # Every event ends here: one prepared UPDATE, not the ORM's change tracking and
-        # flush (a third of the cost of a unit of work); the loaded row is kept in step.
+        # flush, sent with the commit; the loaded row is kept in step.
         statement = _SAVE_STEP if new_step else _SAVE
         params = {"person": row.person_id, **{f"v_{k}": v for k, v in values.items()}}
-        await execute_core(self.session, statement, params)
+        write_at_commit(self.session, ("conversation", row.person_id), statement, params)
         for key, value in values.items():
             set_committed_value(row, key, value)
 
@@ -101,18 +104,39 @@ _CLAIM: dict[str, Insert] = {  # built once per dialect (see storage.directory)
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What an incoming event finds: whether it is new, who sent it, where they were."""
+
+    new: bool  # False: handled before (a redelivery), nothing was loaded
+    person: Person | None = None  # None: nobody is bound to the address yet
+    conversation: Conversation | None = None  # None: no conversation row yet
+
+
+async def arrive(
+    session: AsyncSession, event_id: str, now: datetime, channel: str, address: str
+) -> Arrival:
+    """Claim the event id and load the sender with their conversation, in one hop into
+    SQLAlchemy's sync layer (every event starts with these two statements)."""
+    claim = _CLAIM[session.get_bind().dialect.name]
+
+    def run(sync: Session) -> Arrival:
+        claimed = sync.connection().execute(claim, {"event_id": event_id, "handled_at": now})
+        if int(claimed.rowcount or 0) != 1:
+            return Arrival(new=False)
+        row = sync.execute(PERSON_FOR_ADDRESS, {"channel": channel, "address": address})
+        found = row.one_or_none()
+        return Arrival(True) if found is None else Arrival(True, found[0], found[1])
+
+    return await session.run_sync(run)
+
+
 class HandledEventRepo:
-    """Remembers handled inbound event ids so a redelivered event is not applied twice."""
+    """Handled inbound event ids (claimed by :func:`arrive`), so that a redelivered event
+    is not applied twice."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def claim(self, event_id: str, now: datetime) -> bool:
-        """Record the event id; False if it was handled before (one statement, no race)."""
-        statement = _CLAIM[self.session.get_bind().dialect.name]  # Core: no ORM bulk path
-        params = {"event_id": event_id, "handled_at": now}
-        result = await execute_core(self.session, statement, params)
-        return int(result.rowcount or 0) == 1
 
     async def forget_before(self, cutoff: Any) -> int:
         result = await self.session.execute(

@@ -37,7 +37,7 @@ class Contacts:
 
 # The query every event makes, built once: SQLAlchemy memoises a statement's cache key on
 # the statement object, so a statement built anew per event pays for its key every time.
-_PERSON_FOR_ADDRESS = (  # party, municipality and the conversation come in the same row
+PERSON_FOR_ADDRESS = (  # party, municipality and the conversation come in the same row
     select(Person, Conversation)
     .options(joinedload(Person.party), joinedload(Person.municipality))
     .join(ChannelBinding, ChannelBinding.person_id == Person.id)
@@ -70,7 +70,7 @@ class DirectoryRepo:
         """Return the person bound to a transport address and their conversation row (None
         before their first event), in one query: every event reads both."""
         params = {"channel": channel, "address": address}
-        row = (await self.session.execute(_PERSON_FOR_ADDRESS, params)).one_or_none()
+        row = (await self.session.execute(PERSON_FOR_ADDRESS, params)).one_or_none()
         return None if row is None else (row[0], row[1])
 
     async def person_by_handle(self, handle: str) -> Person | None:

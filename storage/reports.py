@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.crypto import Keyring
-from storage.db import execute_core
+from storage.db import write_at_commit
 from storage.errors import NotFound
 from storage.models import Alert, AlertRecipient, Evidence, Report, ReportStatus
 from storage.viewer import Viewer
@@ -159,16 +159,16 @@ class ReportRepo:
         )
         return value if isinstance(value, dict) else {}
 
-    async def save_answers(self, report: Report, answers: dict[str, Any], now: datetime) -> None:
+    def save_answers(self, report: Report, answers: dict[str, Any], now: datetime) -> None:
         """Store the answers (sealed) the moment they arrive."""
         sealed = self.keyring.seal_json(answers, table="report", column="answers", row=report.id)
         if report in self.session.new:
             report.answers, report.updated_at = sealed, now
             return
-        # Almost every answer ends here: one prepared UPDATE instead of the ORM's change
-        # tracking and flush; the loaded row is kept in step (see ConversationRepo.save).
+        # Almost every answer ends here: one prepared UPDATE with the commit instead of the
+        # ORM's change tracking and flush; the loaded row is kept in step.
         params = {"report": report.id, "v_answers": sealed, "v_updated_at": now}
-        await execute_core(self.session, _SAVE_ANSWERS, params)
+        write_at_commit(self.session, ("report answers", report.id), _SAVE_ANSWERS, params)
         set_committed_value(report, "answers", sealed)
         set_committed_value(report, "updated_at", now)
 

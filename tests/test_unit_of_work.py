@@ -1,0 +1,81 @@
+"""Units of work: writes sent with the commit, the one-hop arrival, inline SQLite."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import bindparam, select, text, update
+
+from storage.db import Database, write_at_commit
+from storage.dialogue import arrive
+from storage.models import HandledEvent, Person
+
+RENAME = update(Person).where(Person.id == bindparam("pid")).values(phone=bindparam("v_phone"))
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+async def _person(db: Database, handle: str) -> int:
+    async with db.unit_of_work() as session:
+        person = Person(handle=handle, role="official", created_at=NOW)
+        session.add(person)
+        await session.flush()
+        return person.id
+
+
+async def _phones(db: Database) -> dict[str, str | None]:
+    async with db.unit_of_work() as session:
+        rows = (await session.execute(select(Person.handle, Person.phone))).all()
+    return {handle: phone for handle, phone in rows}
+
+
+async def test_writes_at_commit_coalesce_per_key_and_vanish_on_error(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        a, b = await _person(db, "a"), await _person(db, "b")
+        async with db.unit_of_work() as session:
+            write_at_commit(session, ("phone", a), RENAME, {"pid": a, "v_phone": "1"})
+            write_at_commit(session, ("phone", b), RENAME, {"pid": b, "v_phone": "2"})
+            write_at_commit(session, ("phone", a), RENAME, {"pid": a, "v_phone": "3"})
+            # not sent yet: nothing in the unit of work may need to read it back
+            assert (await session.scalar(select(Person.phone).where(Person.id == a))) is None
+        assert await _phones(db) == {"a": "3", "b": "2"}
+
+        with pytest.raises(RuntimeError):
+            async with db.unit_of_work() as session:
+                write_at_commit(session, ("phone", a), RENAME, {"pid": a, "v_phone": "lost"})
+                raise RuntimeError("the handler failed")
+        assert await _phones(db) == {"a": "3", "b": "2"}  # rolled back with the rest
+    finally:
+        await db.dispose()
+
+
+async def test_arrival_claims_the_event_once_and_loads_the_sender(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        async with db.unit_of_work() as session:
+            first = await arrive(session, "tg:1", NOW, "telegram", "555")
+        assert first.new and first.person is None  # nobody bound to that chat yet
+        async with db.unit_of_work() as session:
+            again = await arrive(session, "tg:1", NOW, "telegram", "555")
+        assert not again.new  # a redelivery: handled before
+        async with db.unit_of_work() as session:
+            ids = (await session.scalars(select(HandledEvent.event_id))).all()
+        assert ids == ["tg:1"]
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_runs_on_the_loops_thread(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    threads = threading.active_count()
+    try:
+        for _ in range(3):
+            async with db.unit_of_work() as session:
+                assert (await session.scalar(text("PRAGMA journal_mode"))) == "wal"
+        # aiosqlite would have started a worker thread for each pooled connection
+        assert threading.active_count() == threads
+    finally:
+        await db.dispose()
