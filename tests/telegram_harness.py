@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 
 from bot import orgfile
 from bot.app import App
+from bot.dispatcher import Dispatcher
 from bot.settings import Settings
 from bot.throttle import Throttle
 from bot.transports.telegram import TelegramBot
@@ -153,6 +154,7 @@ class TelegramHarness:
         self._bot: TelegramBot | None = None
         self.events: list[InboundEvent] = []  # every event the bot(s) submitted, in order
         self._handling: dict[str, list[asyncio.Future[Delivery | None]]] = {}
+        self._senders: dict[str, tuple[Dispatcher, str, str]] = {}  # event id -> who it was from
 
     @property
     def bot(self) -> TelegramBot:
@@ -174,6 +176,7 @@ class TelegramHarness:
             self.events.append(event)
             done = submit(event)
             self._handling.setdefault(event.event_id, []).append(done)
+            self._senders[event.event_id] = (dispatcher, event.channel, event.address)
             return done
 
         dispatcher.submit = watched  # type: ignore[method-assign]
@@ -185,7 +188,10 @@ class TelegramHarness:
 
         def done() -> bool:
             handling = self._handling.get(event_id, [])
-            return len(handling) > before and all(f.done() for f in handling)
+            if len(handling) <= before or not all(f.done() for f in handling):
+                return False
+            dispatcher, channel, address = self._senders[event_id]
+            return not dispatcher.busy(channel, address)  # committed, and the replies went out
 
         await eventually(done, f"update {update_id} to be handled", timeout)
 

@@ -232,3 +232,55 @@ async def test_database_unavailable_during_unit_of_work(  # type: ignore[no-unty
 
 async def _ignore(delivery: Delivery) -> None:
     return None
+
+
+async def test_an_event_is_confirmed_at_commit_and_its_reply_never_overtaken(
+    demo_app: App,
+) -> None:
+    """The platform may confirm an update once it is committed; the person's next event
+    is handled while the reply is on its way, but their replies still come in order."""
+    gate = asyncio.Event()  # holds back the first reply
+    sent: list[str] = []
+
+    async def send(delivery: Delivery) -> None:
+        if not sent and not gate.is_set():
+            await gate.wait()
+        sent.append(text(delivery))
+
+    dispatcher = demo_app.dispatcher(send)
+    first = dispatcher.submit(command("anna", "hjalp"))
+    second = dispatcher.submit(command("anna", "kontakter"))
+    await asyncio.wait_for(asyncio.gather(first, second), HANG_GUARD)  # both committed...
+    assert sent == []  # ...while the first reply is still held back
+    assert dispatcher.busy("console", "anna")
+    gate.set()
+    await asyncio.wait_for(dispatcher.drain(), HANG_GUARD)
+    assert "Trygg helps elected officials" in sent[0] or "Trygg hjälper" in sent[0]
+    assert "säkerhetsansvariga" in sent[1]
+    assert not dispatcher.busy("console", "anna")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL interleaves
+async def test_replies_get_a_turn_between_units_of_work_in_a_burst(demo_app: App) -> None:
+    """SQLite runs units of work inline: in a burst of 30 people, the first one's reply
+    must not wait until all 30 units of work have run."""
+    order: list[str] = []
+
+    async def send(delivery: Delivery) -> None:
+        order.append(f"sent {delivery.address}")
+
+    dispatcher = demo_app.dispatcher(send)
+    dispatcher.TURN_SLICE = 0.0  # a turn after every unit of work
+    process = dispatcher.process
+
+    async def recording(event: InboundEvent) -> Delivery | None:
+        order.append(f"handled {event.address}")
+        return await process(event)
+
+    dispatcher.process = recording  # type: ignore[method-assign]
+    people = [f"burst-{n}" for n in range(30)]
+    for person in people:
+        dispatcher.submit(command(person, "hjalp"))
+    await asyncio.wait_for(dispatcher.drain(), HANG_GUARD)
+    assert order.index(f"sent {people[0]}") < order.index(f"handled {people[-1]}")
+    assert sorted(order) == sorted([f"handled {p}" for p in people] + [f"sent {p}" for p in people])
