@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator, Hashable, Mapping
 from contextlib import asynccontextmanager
@@ -179,7 +180,8 @@ class Database:
                 yield session
                 await _commit(session)
             except BaseException as exc:
-                await session.close()  # rolls back
+                with contextlib.suppress(Exception):  # what failed first is what the caller sees
+                    await session.close()  # rolls back
                 if isinstance(exc, (OSError, ConnectionError)):
                     raise DatabaseUnavailable(str(type(exc).__name__)) from exc
                 raise

@@ -62,8 +62,8 @@ TEXT_LIMIT = 4096
 CALLBACK_LIMIT = 64
 POLL_TIMEOUT = 30
 MAX_ATTEMPTS = 5
-# While only in-flight updates come back, poll again when the oldest is done, but at most
-# every POLL_INTERVAL and at least every PROGRESS_WAIT seconds: each answer repeats every
+# While updates are in flight, poll again when the oldest is done, but at most every
+# POLL_INTERVAL and at least every PROGRESS_WAIT seconds: each answer repeats every
 # unconfirmed update, so polling on every completion would cost more than the updates.
 POLL_INTERVAL = 0.05
 PROGRESS_WAIT = 0.25
