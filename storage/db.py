@@ -36,20 +36,32 @@ def write_at_commit(
     Only for rows whose loaded ORM object is kept in step with the write (so that nothing
     in the unit of work needs to read the row back from the database): a person's
     conversation state, a draft's answers, which a flow may save several times."""
+    if session.in_nested_transaction():  # a programming error: say so at once
+        raise RuntimeError("write_at_commit inside a savepoint: its rollback would not undo it")
     session.info.setdefault(_AT_COMMIT, {})[key] = (statement, params)
 
 
-async def _commit(session: AsyncSession) -> None:
-    pending: dict[Hashable, tuple[Executable, Mapping[str, Any]]] = session.info.pop(_AT_COMMIT, {})
+class _Session(Session):
+    """A Session that sends the writes queued with :func:`write_at_commit` as it commits
+    (however the commit is asked for), and drops them when it rolls back or closes."""
 
-    def run(sync: Session) -> None:
+    def commit(self) -> None:
+        pending: dict[Hashable, tuple[Executable, Mapping[str, Any]]] = self.info.pop(
+            _AT_COMMIT, {}
+        )
         if pending:
-            connection = sync.connection()
+            connection = self.connection()
             for statement, params in pending.values():
                 connection.execute(statement, params)
-        sync.commit()
+        super().commit()
 
-    await session.run_sync(run)
+    def rollback(self) -> None:
+        self.info.pop(_AT_COMMIT, None)
+        super().rollback()
+
+    def close(self) -> None:
+        self.info.pop(_AT_COMMIT, None)
+        super().close()
 
 
 def is_sqlite(url: str) -> bool:
@@ -122,7 +134,9 @@ class Database:
         self._sqlite = is_sqlite(url)  # asked on every unit of work; parsing a URL is not free
         self.engine_kwargs = engine_kwargs
         self.engine = create_engine(url, **engine_kwargs)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=_Session
+        )
         self._urgent_engine: AsyncEngine | None = None
         self._urgent_sessions: async_sessionmaker[AsyncSession] | None = None
         self._gate: tuple[asyncio.AbstractEventLoop, _Gate] | None = None
@@ -164,7 +178,9 @@ class Database:
         if self._urgent_sessions is None:
             kwargs = {**self.engine_kwargs, "pool_size": 2, "max_overflow": 2}
             self._urgent_engine = create_engine(self.url, **kwargs)
-            self._urgent_sessions = async_sessionmaker(self._urgent_engine, expire_on_commit=False)
+            self._urgent_sessions = async_sessionmaker(
+                self._urgent_engine, expire_on_commit=False, sync_session_class=_Session
+            )
         return self._urgent_sessions
 
     @asynccontextmanager
@@ -178,7 +194,7 @@ class Database:
             try:
                 # the transaction begins with the first statement (autobegin)
                 yield session
-                await _commit(session)
+                await session.commit()  # with the writes queued for it, in one hop
             except BaseException as exc:
                 with contextlib.suppress(Exception):  # what failed first is what the caller sees
                     await session.close()  # rolls back

@@ -52,6 +52,27 @@ async def test_writes_at_commit_coalesce_per_key_and_vanish_on_error(database_ur
         await db.dispose()
 
 
+async def test_a_plain_commit_sends_them_too_and_a_savepoint_refuses_them(
+    database_url: str,
+) -> None:
+    db = Database(database_url)
+    try:
+        a = await _person(db, "a")
+        session = db.sessions()
+        try:
+            write_at_commit(session, ("phone", a), RENAME, {"pid": a, "v_phone": "9"})
+            await session.commit()  # not through unit_of_work: the write still goes with it
+        finally:
+            await session.close()
+        assert await _phones(db) == {"a": "9"}
+        async with db.unit_of_work() as session, session.begin_nested():
+            with pytest.raises(RuntimeError, match="savepoint"):
+                write_at_commit(session, ("phone", a), RENAME, {"pid": a, "v_phone": "x"})
+        assert await _phones(db) == {"a": "9"}
+    finally:
+        await db.dispose()
+
+
 async def test_arrival_claims_the_event_once_and_loads_the_sender(database_url: str) -> None:
     db = Database(database_url)
     try:
