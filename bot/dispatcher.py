@@ -13,8 +13,7 @@ import functools
 import logging
 import time
 import traceback
-import types
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -28,12 +27,6 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[Delivery], Awaitable[None]]
 _Item = tuple[InboundEvent, "asyncio.Future[Delivery | None]"]
-
-
-@types.coroutine
-def _let_others_run() -> Generator[None, None, None]:
-    """Let every task that is ready run once (what ``asyncio.sleep(0)`` does)."""
-    yield
 
 
 def log_failure(what: str, exc: BaseException) -> None:
@@ -93,9 +86,9 @@ class Dispatcher:
         self.flood = flood or Flood(per_minute=60)
         self._queues: dict[tuple[str, str], asyncio.Queue[_Item]] = {}
         self._workers: dict[tuple[str, str], asyncio.Task[None]] = {}
-        self._sending: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._sending: dict[tuple[str, str], asyncio.Task[None]] = {}  # each one's last reply
         self._turns = asyncio.Lock()  # see _turn
-        self._slice_started = 0.0  # each person's last reply
+        self._slice_started = 0.0
         self.handled = 0
         self.on_notices: Callable[[], None] | None = None  # wakes the outbox sender
 
@@ -103,11 +96,11 @@ class Dispatcher:
         """Queue an event behind the same person's earlier ones.
 
         The returned future resolves once the event's unit of work has ended (committed,
-        or failed with a kind message); its replies are sent right after, in turn with
-        the same person's other replies. A transport confirms the update to its platform then: its
-        replies do not need to have arrived, because a redelivered update says nothing
-        again (storage.dialogue.arrive), so holding the confirmation back for them would
-        only keep the platform's window of unconfirmed updates full.
+        or failed with a kind message); its replies are sent right after, in turn with the
+        same person's other replies. A transport confirms the update to its platform then:
+        the replies need not have arrived, because a redelivered update says nothing again
+        (storage.dialogue.arrive), so waiting for them would only keep the platform's
+        window of unconfirmed updates full.
         """
         key = (event.channel, event.address)
         queue = self._queues.get(key)
@@ -181,7 +174,7 @@ class Dispatcher:
                 self._slice_started = now
             yield
             if time.monotonic() - self._slice_started > self.TURN_SLICE:
-                await _let_others_run()  # holding the turn: replies go before the next unit
+                await asyncio.sleep(0)  # holding the turn: replies go before the next unit
                 self._slice_started = time.monotonic()
 
     def _send_in_turn(self, key: tuple[str, str], delivery: Delivery) -> None:

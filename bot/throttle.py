@@ -73,14 +73,19 @@ class Throttle:
         if self._waiters:
             return False
         now = self.clock()
-        if self._paused_until > now:
-            return False
-        while self._sent and self._sent[0] <= now - 1.0:
-            self._sent.popleft()
-        if len(self._sent) >= self.per_second:
+        if self._wait(now) > 0:
             return False
         self._sent.append(now)
         return True
+
+    def _wait(self, now: float) -> float:
+        """How long until the overall rate (and any pause) allows the next send."""
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        delay = max(self._paused_until - now, 0.0)
+        if len(self._sent) >= self.per_second:
+            delay = max(delay, self._sent[0] + 1.0 - now)
+        return delay
 
     def pause(self, seconds: float) -> None:
         """Stop granting slots for ``seconds`` (Telegram said: retry after)."""
@@ -102,11 +107,7 @@ class Throttle:
                     return
                 continue
             now = self.clock()
-            while self._sent and self._sent[0] <= now - 1.0:
-                self._sent.popleft()
-            delay = max(self._paused_until - now, 0.0)
-            if len(self._sent) >= self.per_second:
-                delay = max(delay, self._sent[0] + 1.0 - now)
+            delay = self._wait(now)
             if delay > 0:
                 await asyncio.sleep(delay)
                 continue

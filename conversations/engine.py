@@ -91,14 +91,11 @@ class Core:
         arrival = await arrive(session, event.event_id, self.clock(), event.channel, event.address)
         if not arrival.new:
             return None
-        if arrival.person is not None:
-            person, loaded = arrival.person, arrival.conversation
-        else:
-            person, loaded = await self._identify(session, event)
+        person = arrival.person or await self._register(session, event)
         viewer = Viewer.of(person)
         locale = self.catalogs.pick(person.locale, event.locale_hint)
         conversations = ConversationRepo(session, self.keyring)
-        conversation = await conversations.load(viewer, loaded)
+        conversation = await conversations.load(viewer, arrival.conversation)
         stored_prompt = conversations.prompt_of(conversation)
         prompt = Reply.from_json(stored_prompt) if stored_prompt else None
 
@@ -199,16 +196,12 @@ class Core:
 
     async def identify(self, session: AsyncSession, event: InboundEvent) -> Person:
         """Return the person behind a transport address, creating an unregistered one."""
-        return (await self._identify(session, event))[0]
+        person = await DirectoryRepo(session).person_for_address(event.channel, event.address)
+        return person if person is not None else await self._register(session, event)
 
-    async def _identify(
-        self, session: AsyncSession, event: InboundEvent
-    ) -> tuple[Person, Conversation | None]:
-        """Return the person behind an address and, if they have one, their conversation."""
+    async def _register(self, session: AsyncSession, event: InboundEvent) -> Person:
+        """Bind a new address: to an unregistered person (or, on the console, the handle)."""
         directory = DirectoryRepo(session)
-        found = await directory.person_and_conversation(event.channel, event.address)
-        if found is not None:
-            return found
         person: Person | None = None
         if event.channel == "console":
             # The console runs on the server itself: its operator may act as any handle.
@@ -219,7 +212,7 @@ class Core:
         if person is None:
             person = await directory.create_unregistered(handle, None)
         await directory.bind(event.channel, event.address, person)
-        return person, None
+        return person
 
     def _route(
         self,

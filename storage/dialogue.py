@@ -40,7 +40,7 @@ class ConversationRepo:
     async def load(self, viewer: Viewer, loaded: Conversation | None = None) -> Conversation:
         """Return the viewer's conversation, creating an idle one on first contact.
 
-        ``loaded``: the row as it came with the person (DirectoryRepo.person_and_conversation)."""
+        ``loaded``: the row as it came with the person (:func:`arrive`)."""
         assert viewer.person_id is not None  # noqa: S101 - a programming error, not input
         if loaded is not None and loaded.person_id == viewer.person_id:
             return loaded

@@ -35,9 +35,10 @@ class Contacts:
     municipal_security: tuple[ContactCard, ...]
 
 
-# The query every event makes, built once: SQLAlchemy memoises a statement's cache key on
-# the statement object, so a statement built anew per event pays for its key every time.
-PERSON_FOR_ADDRESS = (  # party, municipality and the conversation come in the same row
+# The query every event makes (storage.dialogue.arrive), built once: SQLAlchemy memoises a
+# statement's cache key on the statement object, so one built anew per event pays for its
+# key every time. Party, municipality and the person's conversation come in the same row.
+PERSON_FOR_ADDRESS = (
     select(Person, Conversation)
     .options(joinedload(Person.party), joinedload(Person.municipality))
     .join(ChannelBinding, ChannelBinding.person_id == Person.id)
@@ -61,17 +62,9 @@ class DirectoryRepo:
 
     async def person_for_address(self, channel: str, address: str) -> Person | None:
         """Return the person bound to a transport address, if any."""
-        found = await self.person_and_conversation(channel, address)
-        return None if found is None else found[0]
-
-    async def person_and_conversation(
-        self, channel: str, address: str
-    ) -> tuple[Person, Conversation | None] | None:
-        """Return the person bound to a transport address and their conversation row (None
-        before their first event), in one query: every event reads both."""
         params = {"channel": channel, "address": address}
         row = (await self.session.execute(PERSON_FOR_ADDRESS, params)).one_or_none()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else row[0]
 
     async def person_by_handle(self, handle: str) -> Person | None:
         return (

@@ -145,17 +145,24 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _at(value: Any, *keys: str) -> Any:
+    """The value at a path of keys in parsed JSON; None where a step is missing."""
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
 def update_chat(update: JSON) -> JSON | None:
     """The chat an update belongs to (Update.effective_chat)."""
     for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
         message = _dict(update.get(key))
         if message is not None:
             return _dict(message.get("chat"))
-    query = _dict(update.get("callback_query"))
-    if query is not None:
-        return _dict((_dict(query.get("message")) or {}).get("chat"))
-    member = _dict(update.get("my_chat_member"))
-    return _dict(member.get("chat")) if member is not None else None
+    if _dict(update.get("callback_query")) is not None:
+        return _dict(_at(update, "callback_query", "message", "chat"))
+    return _dict(_at(update, "my_chat_member", "chat"))
 
 
 def update_user(update: JSON) -> JSON | None:
@@ -222,7 +229,7 @@ def event_for(update: JSON) -> InboundEvent | None:
     query = _dict(update.get("callback_query"))
     if query is not None:
         token, button = parse_callback(_str(query.get("data")))
-        pressed = _int((_dict(query.get("message")) or {}).get("message_id"))
+        pressed = _int(_at(query, "message", "message_id"))
         return InboundEvent(
             kind=EventKind.BUTTON,
             button=button,
@@ -335,7 +342,7 @@ class TelegramTransport:
         query_id = _str(query.get("id"))
         if not query_id:
             return
-        chat_id = _int((_dict((_dict(query.get("message")) or {}).get("chat")) or {}).get("id"))
+        chat_id = _int(_at(query, "message", "chat", "id"))
         chat = "" if chat_id is None else str(chat_id)
         with contextlib.suppress(TelegramError, DeliveryFailed):
             await self.call(
@@ -346,7 +353,7 @@ class TelegramTransport:
         """Take the keyboard off the pressed message; mark the choice if it was applied."""
         message = _dict(query.get("message")) or {}
         markup = _dict(message.get("reply_markup"))
-        chat_id = _int((_dict(message.get("chat")) or {}).get("id"))
+        chat_id = _int(_at(message, "chat", "id"))
         message_id = _int(message.get("message_id"))
         if markup is None or chat_id is None or message_id is None:
             return  # an inaccessible (old) message, or one without a keyboard
