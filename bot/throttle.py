@@ -1,7 +1,15 @@
-"""Outgoing rate limits with priority: ≤ N messages/s overall, ≥ 1 s between sends per chat.
+"""Outgoing rate limits with priority: ≤ N messages/s overall, about one a second per chat.
+
+Telegram asks a bot to stay under 30 messages a second overall and, in one chat, about one
+message a second, allowing short bursts. Each chat therefore has a small bucket: up to
+``per_chat_burst`` messages go out at once (an answer and the next question, an alert
+right after another), then one per ``per_chat_interval``.
 
 When the overall limit is the bottleneck, the most urgent waiter goes first (urgent alerts,
-then replies to people mid-conversation, then routine nudges). A 429 ``retry_after`` pauses
+then replies to people mid-conversation, then routine nudges), and routine messages use at
+most ``routine_share`` of each second, spread evenly over it: the rest stays free, so that
+an alert or a reply finds a slot at once instead of waiting for a second filled with nudges
+to pass. A 429 ``retry_after`` pauses
 everything, as Telegram expects.
 """
 
@@ -15,6 +23,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from storage.outbox import ROUTINE
+
 
 class Throttle:
     """Grants send slots by priority under an overall and a per-chat rate."""
@@ -23,13 +33,19 @@ class Throttle:
         self,
         per_second: float = 30,
         per_chat_interval: float = 1.0,
+        per_chat_burst: int = 3,
+        routine_share: float = 0.8,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.per_second = per_second
         self.per_chat_interval = per_chat_interval
+        self.per_chat_burst = max(1, per_chat_burst)
+        self._limit = max(1, int(per_second))
+        self._routine_limit = max(1, int(per_second * routine_share))
+        self._routine_next = 0.0  # routine sends are spaced, not sent in bursts
         self.clock = clock
         self._sent: deque[float] = deque()
-        self._chat_next: dict[str, float] = {}
+        self._chat_tokens: dict[str, tuple[float, float]] = {}  # chat -> (tokens, as of)
         self._paused_until = 0.0
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
@@ -42,13 +58,13 @@ class Throttle:
         ``spacing=False`` is for calls that add no message to the chat (answering a button
         press, editing a keyboard away): they count only against the overall rate.
         """
-        while spacing:  # first the chat's own spacing, then a place in the overall queue
-            wait = self._chat_next.get(chat, 0.0) - self.clock()
+        spacing = spacing and self.per_chat_interval > 0
+        while spacing:  # first the chat's own bucket, then a place in the overall queue
+            wait = self._take_chat_token(chat, self.clock())
             if wait <= 0:
-                self._chat_next[chat] = self.clock() + self.per_chat_interval
                 break
             await asyncio.sleep(wait)
-        if not self._take_free_slot():
+        if not self._take_free_slot(priority):
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             heapq.heappush(self._waiters, (priority, next(self._order), future))
             self._ensure_running()
@@ -58,33 +74,56 @@ class Throttle:
             finally:
                 if not future.done():
                     future.cancel()
-        if spacing:
-            self._chat_next[chat] = max(
-                self._chat_next[chat], self.clock() + self.per_chat_interval
-            )
-        if len(self._chat_next) > 10_000:
+        if spacing:  # the bucket refills from when the message really goes out, not before
             now = self.clock()
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+            tokens, at = self._chat_tokens.get(chat, (0.0, now))
+            self._chat_tokens[chat] = (tokens, max(now, at))
+        if len(self._chat_tokens) > 10_000:  # forget the chats whose bucket is full again
+            now = self.clock()
+            self._chat_tokens = {
+                c: (tokens, at)
+                for c, (tokens, at) in self._chat_tokens.items()
+                if tokens + (now - at) / self.per_chat_interval < self.per_chat_burst
+            }
 
-    def _take_free_slot(self) -> bool:
+    def _take_chat_token(self, chat: str, now: float) -> float:
+        """Take one of the chat's tokens: 0 if one was there, else how long until one is."""
+        tokens, at = self._chat_tokens.get(chat, (float(self.per_chat_burst), now))
+        tokens = min(float(self.per_chat_burst), tokens + (now - at) / self.per_chat_interval)
+        if tokens >= 1:
+            self._chat_tokens[chat] = (tokens - 1, now)
+            return 0.0
+        self._chat_tokens[chat] = (tokens, now)
+        return (1 - tokens) * self.per_chat_interval
+
+    def _take_free_slot(self, priority: int) -> bool:
         """Take a slot at once if nobody is queued, nothing is paused and the overall rate
         has room: a send then costs no hand-over to the granting task. With anyone waiting,
         the queue (and its priorities) decides."""
         if self._waiters:
             return False
         now = self.clock()
-        if self._wait(now) > 0:
+        if self._wait(now, priority) > 0:
             return False
-        self._sent.append(now)
+        self._take(now, priority)
         return True
 
-    def _wait(self, now: float) -> float:
-        """How long until the overall rate (and any pause) allows the next send."""
+    def _take(self, now: float, priority: int) -> None:
+        self._sent.append(now)
+        if priority >= ROUTINE:
+            self._routine_next = now + 1.0 / self._routine_limit
+
+    def _wait(self, now: float, priority: int) -> float:
+        """How long until the overall rate (and any pause) allows a send at ``priority``."""
         while self._sent and self._sent[0] <= now - 1.0:
             self._sent.popleft()
         delay = max(self._paused_until - now, 0.0)
-        if len(self._sent) >= self.per_second:
-            delay = max(delay, self._sent[0] + 1.0 - now)
+        limit = self._limit
+        if priority >= ROUTINE:
+            limit = self._routine_limit
+            delay = max(delay, self._routine_next - now)
+        if len(self._sent) >= limit:  # wait until enough of the last second's sends age out
+            delay = max(delay, self._sent[len(self._sent) - limit] + 1.0 - now)
         return delay
 
     def pause(self, seconds: float) -> None:
@@ -107,14 +146,26 @@ class Throttle:
                     return
                 continue
             now = self.clock()
-            delay = self._wait(now)
+            delay = self._wait(now, self._waiters[0][0])
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self._nap(delay)
                 continue
-            _, _, future = heapq.heappop(self._waiters)
+            priority, _, future = heapq.heappop(self._waiters)
             if not future.done():
-                self._sent.append(now)
+                self._take(now, priority)
                 future.set_result(None)
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep, but wake as soon as someone new queues: a more urgent waiter may have come
+        that the rate already allows (the routine share is used up, the rest is free)."""
+        self._wake.clear()
+        nap = asyncio.ensure_future(asyncio.sleep(seconds))
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait((nap, woken), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            nap.cancel()
+            woken.cancel()
 
     async def close(self) -> None:
         if self._task is not None:

@@ -14,7 +14,6 @@ import string
 import time
 import types
 from collections.abc import AsyncIterator
-from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -372,23 +371,45 @@ def virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
     return clock
 
 
-async def test_throttle_spaces_messages_to_one_chat_by_a_second(virtual_time: VirtualTime) -> None:
-    throttle = Throttle(clock=virtual_time)  # the defaults: 30/s overall, 1 s per chat
+async def test_throttle_lets_a_short_burst_through_then_one_message_a_second(
+    virtual_time: VirtualTime,
+) -> None:
+    throttle = Throttle(clock=virtual_time)  # the defaults: 30/s overall, bursts of 3 per chat
+    start = virtual_time.now
     granted = []
-    for _ in range(3):
+    for _ in range(6):
         await throttle.acquire("1001", CONVERSATION)
-        granted.append(virtual_time.now)
-    assert all(later - earlier >= 1.0 for earlier, later in pairwise(granted))
-    assert granted[-1] - granted[0] >= 2.0
+        granted.append(virtual_time.now - start)
+    assert granted == [0.0, 0.0, 0.0, 1.0, 2.0, 3.0]
 
     before = virtual_time.now
     await throttle.acquire("1002", CONVERSATION)  # another chat is not held back
     await throttle.acquire("1001", URGENT, spacing=False)  # nor an edit or press answer
     assert virtual_time.now == before
+
+    virtual_time.now += 10  # a quiet chat earns its burst back, and no more than that
+    again = virtual_time.now
+    for _ in range(4):
+        await throttle.acquire("1001", CONVERSATION)
+    assert virtual_time.now - again == 1.0
     await throttle.close()
 
 
-async def test_transport_sends_three_replies_to_one_chat_over_two_seconds(
+async def test_throttle_counts_a_chat_from_when_its_message_left_the_queue(
+    virtual_time: VirtualTime,
+) -> None:
+    throttle = Throttle(clock=virtual_time)
+    start = virtual_time.now
+    throttle.pause(5)  # the first message waits 5 s in the queue; the wait earns no tokens
+    granted = []
+    for _ in range(4):
+        await throttle.acquire("1001", CONVERSATION)
+        granted.append(virtual_time.now - start)
+    assert granted == [5.0, 5.0, 5.0, 6.0]  # never four messages to one chat at once
+    await throttle.close()
+
+
+async def test_transport_sends_five_replies_to_one_chat_three_at_once_then_one_a_second(
     fake_bot_api: FakeBotApi, virtual_time: VirtualTime
 ) -> None:
     fake_bot_api.add_chat(ANNA)
@@ -397,10 +418,11 @@ async def test_transport_sends_three_replies_to_one_chat_over_two_seconds(
     ) as bot:
         transport = TelegramTransport(bot, Catalogs(), Throttle(clock=virtual_time))
         started = time.monotonic()
-        await transport.send(str(ANNA), [Reply("ett"), Reply("två"), Reply("tre")])
+        texts = ["ett", "två", "tre", "fyra", "fem"]
+        await transport.send(str(ANNA), [Reply(t) for t in texts])
         await transport.throttle.close()
-    assert fake_bot_api.messages_to(ANNA) == ["ett", "två", "tre"]
-    assert virtual_time.slept >= 2.0
+    assert fake_bot_api.messages_to(ANNA) == texts
+    assert virtual_time.slept == 2.0
     assert time.monotonic() - started < 2.0  # virtual seconds, not real ones
 
 
@@ -423,7 +445,23 @@ async def test_throttle_grants_urgent_before_routine_when_saturated(
     await throttle.close()
 
     assert [name for name, _ in granted] == ["alert0", "alert1", "nudge0", "nudge1", "nudge2"]
-    assert [at for _, at in granted] == [1.0, 1.0, 2.0, 2.0, 3.0]  # never more than 2 a second
+    # never more than 2 a second, and routine nudges only 1 of them (80% of 2, rounded down)
+    assert [at for _, at in granted] == [1.0, 1.0, 2.0, 3.0, 4.0]
+
+
+async def test_throttle_keeps_a_fifth_of_each_second_free_for_alerts_and_replies() -> None:
+    throttle = Throttle(per_second=30, per_chat_interval=0)  # real time, about a second
+    started = time.monotonic()
+    nudges = [asyncio.create_task(throttle.acquire(f"n{i}", ROUTINE)) for i in range(100)]
+    await REAL_SLEEP(0.3)  # nudges are flowing and queued
+    assert sum(task.done() for task in nudges) <= 12  # spread over the second, not a burst
+    await asyncio.wait_for(throttle.acquire("alert", URGENT), timeout=0.3)  # not held back
+    await asyncio.wait_for(throttle.acquire("reply", CONVERSATION), timeout=0.3)
+    await REAL_SLEEP(max(0.0, 1.0 - (time.monotonic() - started)))
+    assert sum(task.done() for task in nudges) <= 25  # 80% of 30 a second, spread out
+    for task in nudges:
+        task.cancel()
+    await throttle.close()
 
 
 async def test_throttle_pause_holds_everything(virtual_time: VirtualTime) -> None:
