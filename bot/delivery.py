@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,6 +41,13 @@ class _Claimed:
     payload: dict[str, Any]
 
 
+def _by_recipient(claimed: list[_Claimed]) -> dict[int, list[_Claimed]]:
+    chats: dict[int, list[_Claimed]] = {}
+    for item in claimed:
+        chats.setdefault(item.recipient_id, []).append(item)
+    return chats
+
+
 class OutboxSender:
     """Sends messages for other people through one transport."""
 
@@ -56,6 +64,8 @@ class OutboxSender:
         self.packs = packs
         self.transport = transport
         self.clock = clock
+        self._sending: dict[int, asyncio.Task[int]] = {}  # recipient -> start_due's sends
+        self.on_idle: Callable[[], None] | None = None
 
     async def deliver_due(
         self,
@@ -71,6 +81,60 @@ class OutboxSender:
         ``concurrent``: different chats are sent to at the same time (each chat's messages
         still in order), so that a burst of alerts waits for one round trip to the Bot API,
         not one per alert. The throttle still orders every send by priority."""
+        claimed = await self._claim(
+            limit=limit, recipient_id=recipient_id, max_priority=max_priority
+        )
+        if not concurrent:
+            return await self._send_in_order(claimed)
+        results = await asyncio.gather(
+            *(self._send_in_order(items) for items in _by_recipient(claimed).values()),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result  # every chat has had its turn; the loop logs and goes on
+        return sum(r for r in results if isinstance(r, int))
+
+    async def start_due(self, *, limit: int, max_priority: int | None = None) -> int:
+        """Claim what is due for recipients with nothing in flight and start sending it,
+        without waiting for it; return how many messages were claimed.
+
+        Each recipient's messages go out in order, in a task of their own; their next ones
+        are claimed only when that task is done (then ``on_idle`` is called). So a new alert
+        never waits for a batch's busiest chat, only for its own chat's earlier messages.
+        At most ``limit`` recipients are in flight."""
+        room = limit - len(self._sending)
+        if room <= 0:
+            return 0
+        claimed = await self._claim(
+            limit=room, max_priority=max_priority, exclude=tuple(self._sending)
+        )
+        for recipient_id, items in _by_recipient(claimed).items():
+            task = asyncio.create_task(self._send_in_order(items))
+            self._sending[recipient_id] = task
+            task.add_done_callback(functools.partial(self._chat_done, recipient_id))
+        return len(claimed)
+
+    def _chat_done(self, recipient_id: int, task: asyncio.Task[int]) -> None:
+        self._sending.pop(recipient_id, None)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log_failure("delivering the outbox", exc)
+        if self.on_idle is not None:
+            self.on_idle()
+
+    async def drain(self) -> None:
+        """Wait for the sends :meth:`start_due` started."""
+        await asyncio.gather(*list(self._sending.values()), return_exceptions=True)
+
+    async def _claim(
+        self,
+        *,
+        limit: int,
+        recipient_id: int | None = None,
+        max_priority: int | None = None,
+        exclude: tuple[int, ...] = (),
+    ) -> list[_Claimed]:
+        """Claim due messages and render each for its recipient, in one unit of work."""
         claimed: list[_Claimed] = []
         async with self.db.unit_of_work(urgent=True) as session:
             outbox, directory = OutboxRepo(session), DirectoryRepo(session)
@@ -82,6 +146,7 @@ class OutboxSender:
                 recipient_id=recipient_id,
                 skip_locked=not self.db.sqlite,
                 max_priority=max_priority,
+                exclude_recipients=exclude,
             )
             for row in rows:
                 recipient = await directory.person(row.recipient_id)
@@ -101,18 +166,7 @@ class OutboxSender:
                         dict(row.payload),
                     )
                 )
-        if not concurrent:
-            return await self._send_in_order(claimed)
-        chats: dict[str, list[_Claimed]] = {}
-        for item in claimed:
-            chats.setdefault(item.address, []).append(item)
-        results = await asyncio.gather(
-            *(self._send_in_order(items) for items in chats.values()), return_exceptions=True
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result  # every chat has had its turn; the loop logs and goes on
-        return sum(r for r in results if isinstance(r, int))
+        return claimed
 
     async def _send_in_order(self, items: list[_Claimed]) -> int:
         """Send the items one after the other; return how many were sent."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,9 +54,11 @@ class OutboxRepo:
         recipient_id: int | None = None,
         skip_locked: bool = False,
         max_priority: int | None = None,
+        exclude_recipients: Collection[int] = (),
     ) -> Sequence[OutboxMessage]:
         """Claim due messages (most urgent first) for a channel or one recipient; with
-        ``max_priority``, only messages at least that urgent."""
+        ``max_priority``, only messages at least that urgent; none for
+        ``exclude_recipients``."""
         stmt = (
             select(OutboxMessage)
             .where(
@@ -71,6 +73,8 @@ class OutboxRepo:
             stmt = stmt.where(OutboxMessage.recipient_id == recipient_id)
         if max_priority is not None:
             stmt = stmt.where(OutboxMessage.priority <= max_priority)
+        if exclude_recipients:
+            stmt = stmt.where(OutboxMessage.recipient_id.not_in(list(exclude_recipients)))
         if channel is not None:
             stmt = stmt.where(
                 select(ChannelBinding.id)

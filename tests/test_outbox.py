@@ -307,3 +307,37 @@ async def test_urgent_lane_sends_to_different_chats_at_once_each_in_order(  # ty
     transport = SlowTransport()
     assert await demo_app.outbox_sender(transport).deliver_due() == 3
     assert transport.most_at_once == 1  # without concurrent: one send at a time
+
+
+async def test_urgent_lane_claims_a_free_chats_alert_while_a_busy_chat_is_still_sending(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    for handle in ("pia", "per"):
+        await chat(handle).say("/hjalp")
+    await _enqueue(demo_app, "pia", "anna", [URGENT] * 4, clock)
+    clock.advance(seconds=10)
+    transport = SlowTransport()
+    sender = demo_app.outbox_sender(transport)
+    idle: list[int] = []
+    sender.on_idle = lambda: idle.append(len(transport.sent))
+    assert await sender.start_due(limit=50, max_priority=CONVERSATION) == 4  # returns at once
+    assert transport.sent == []
+
+    await _enqueue(demo_app, "pia", "anna", [URGENT], clock)  # raised meanwhile
+    await _enqueue(demo_app, "per", "anna", [URGENT], clock)
+    clock.advance(seconds=10)
+    # pia's fifth waits for her first four (her chat stays in order); per's goes now
+    assert await sender.start_due(limit=50, max_priority=CONVERSATION) == 1
+    assert await sender.start_due(limit=50, max_priority=CONVERSATION) == 0
+    await sender.drain()
+    order = [address for address, _, _ in transport.sent]
+    per_at = next(i for i, address in enumerate(order) if order.count(address) == 1)
+    assert per_at < 3  # per's alert did not wait behind pia's four
+    assert len(idle) == 2  # each chat said when it was free
+    assert await sender.start_due(limit=50, max_priority=CONVERSATION) == 1  # pia's fifth
+    await sender.drain()
+    assert (len(transport.texts("pia")), len(transport.texts("per"))) == (5, 1)
+    assert transport.most_per_chat == 1
+    async with demo_app.db.unit_of_work() as session:
+        statuses = (await session.scalars(select(OutboxMessage.status))).all()
+    assert statuses == [OutboxStatus.SENT] * 6

@@ -67,7 +67,7 @@ MAX_ATTEMPTS = 5
 # unconfirmed update, so polling on every completion would cost more than the updates.
 POLL_INTERVAL = 0.05
 PROGRESS_WAIT = 0.25
-URGENT_BATCH = 50  # alerts and replies claimed (and sent to different chats at once) per turn
+URGENT_BATCH = 50  # chats with alerts or replies in flight at once (each chat in order)
 MAX_CLEAR = 1000  # at most this many message ids are deleted by "clear the chat"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post", "my_chat_member"]
 UNSUPPORTED_CONTENT = (
@@ -665,6 +665,7 @@ class TelegramBot:
         self.handle = UpdateHandler(self.transport, self.dispatcher)
         self.stop = asyncio.Event()
         self._sender = app.outbox_sender(self.transport)
+        self._sender.on_idle = self.urgent.wake.set  # a chat is free: claim its next ones
 
     def _after_commit(self) -> None:
         """Messages were queued (and maybe timers set): deliver now, re-plan the wake-up."""
@@ -681,12 +682,11 @@ class TelegramBot:
         await self.transport.send(delivery.address, delivery.replies)
 
     async def _deliver_outbox(self) -> int:
-        return await self._sender.deliver_due()
+        # different chats at once: the throttle spreads them over its routine share
+        return await self._sender.deliver_due(concurrent=True)
 
     async def _deliver_urgent(self) -> int:
-        return await self._sender.deliver_due(
-            max_priority=CONVERSATION, limit=URGENT_BATCH, concurrent=True
-        )
+        return await self._sender.start_due(max_priority=CONVERSATION, limit=URGENT_BATCH)
 
     async def start(self) -> None:
         await self.bot.initialize()
@@ -709,6 +709,7 @@ class TelegramBot:
             self.stop.set()
             self._wake_outbox()  # the outbox lanes see stop now, not after their interval
             await asyncio.gather(*lanes)
+            await self._sender.drain()
             await self.dispatcher.drain()
             await self.shutdown()
 
@@ -748,6 +749,7 @@ class TelegramBot:
             server.stop()
             self._wake_outbox()
             await asyncio.gather(*lanes)
+            await self._sender.drain()
             await self.dispatcher.drain()
             await self.shutdown()
 
