@@ -31,14 +31,18 @@ def write_at_commit(
     session: AsyncSession, key: Hashable, statement: Executable, params: Mapping[str, Any]
 ) -> None:
     """Run a prepared Core write of one row's columns just before the unit of work
-    commits, in the same hop; a later write with the same ``key`` replaces it.
+    commits, in the same hop; a later write with the same ``key`` replaces it if it sets
+    every column the earlier one did (else both run, in order).
 
     Only for rows whose loaded ORM object is kept in step with the write (so that nothing
     in the unit of work needs to read the row back from the database): a person's
     conversation state, a draft's answers, which a flow may save several times."""
     if session.in_nested_transaction():  # a programming error: say so at once
         raise RuntimeError("write_at_commit inside a savepoint: its rollback would not undo it")
-    session.info.setdefault(_AT_COMMIT, {})[key] = (statement, params)
+    writes = session.info.setdefault(_AT_COMMIT, {}).setdefault(key, [])
+    if writes and set(params) >= set(writes[-1][1]):
+        writes.pop()
+    writes.append((statement, params))
 
 
 class _Session(Session):
@@ -46,13 +50,14 @@ class _Session(Session):
     (however the commit is asked for), and drops them when it rolls back or closes."""
 
     def commit(self) -> None:
-        pending: dict[Hashable, tuple[Executable, Mapping[str, Any]]] = self.info.pop(
+        pending: dict[Hashable, list[tuple[Executable, Mapping[str, Any]]]] = self.info.pop(
             _AT_COMMIT, {}
         )
         if pending:
             connection = self.connection()
-            for statement, params in pending.values():
-                connection.execute(statement, params)
+            for writes in pending.values():
+                for statement, params in writes:
+                    connection.execute(statement, params)
         super().commit()
 
     def rollback(self) -> None:

@@ -52,6 +52,26 @@ async def test_writes_at_commit_coalesce_per_key_and_vanish_on_error(database_ur
         await db.dispose()
 
 
+RENAME_BOTH = RENAME.values(display_name=bindparam("v_name"))
+
+
+async def test_a_later_write_that_sets_fewer_columns_does_not_undo_an_earlier_one(
+    database_url: str,
+) -> None:
+    db = Database(database_url)
+    try:
+        a = await _person(db, "a")
+        async with db.unit_of_work() as session:
+            both = {"pid": a, "v_phone": "1", "v_name": "Ny"}
+            write_at_commit(session, ("person", a), RENAME_BOTH, both)
+            write_at_commit(session, ("person", a), RENAME, {"pid": a, "v_phone": "2"})
+        async with db.unit_of_work() as session:
+            row = (await session.execute(select(Person.phone, Person.display_name))).one()
+        assert tuple(row) == ("2", "Ny")
+    finally:
+        await db.dispose()
+
+
 async def test_a_plain_commit_sends_them_too_and_a_savepoint_refuses_them(
     database_url: str,
 ) -> None:
