@@ -9,8 +9,7 @@ When the overall limit is the bottleneck, the most urgent waiter goes first (urg
 then replies to people mid-conversation, then routine nudges), and routine messages use at
 most ``routine_share`` of each second, spread evenly over it: the rest stays free, so that
 an alert or a reply finds a slot at once instead of waiting for a second filled with nudges
-to pass. A 429 ``retry_after`` pauses
-everything, as Telegram expects.
+to pass. A 429 ``retry_after`` pauses everything, as Telegram expects.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ class Throttle:
         routine_share: float = 0.8,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.per_second = per_second
         self.per_chat_interval = per_chat_interval
         self.per_chat_burst = max(1, per_chat_burst)
         self._limit = max(1, int(per_second))
@@ -76,8 +74,7 @@ class Throttle:
                     future.cancel()
         if spacing:  # the bucket refills from when the message really goes out, not before
             now = self.clock()
-            tokens, at = self._chat_tokens.get(chat, (0.0, now))
-            self._chat_tokens[chat] = (tokens, max(now, at))
+            self._chat_tokens[chat] = (self._chat_tokens.get(chat, (0.0, now))[0], now)
         if len(self._chat_tokens) > 10_000:  # forget the chats whose bucket is full again
             now = self.clock()
             self._chat_tokens = {
