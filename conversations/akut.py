@@ -57,8 +57,7 @@ async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     """Alert the security contact now; escalate if nobody takes it; say who was alerted."""
     _ = ctx._
     person = ctx.person
-    municipality = person.municipality
-    pack = ctx.packs.get(municipality.pack if municipality else None)
+    pack = ctx.packs.get(person.municipality_pack)
     levels = await alert_levels(
         ctx,
         municipality_id=person.municipality_id,

@@ -20,11 +20,11 @@ from conversations.flow import END, Context, Flow, Handler, Input
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
-from storage.dialogue import ConversationRepo, arrive
+from storage.dialogue import ConversationRepo, ConversationRow, arrive
 from storage.directory import DirectoryRepo
-from storage.models import Conversation, Person
+from storage.models import Person
 from storage.outbox import OutboxRepo
-from storage.viewer import Viewer
+from storage.viewer import Sender, Viewer
 
 Clock = Callable[[], datetime]
 
@@ -91,11 +91,12 @@ class Core:
         arrival = await arrive(session, event.event_id, self.clock(), event.channel, event.address)
         if not arrival.new:
             return None
-        person = arrival.person or await self._register(session, event)
+        person = arrival.person or await self._register_sender(session, event)
         viewer = Viewer.of(person)
         locale = self.catalogs.pick(person.locale, event.locale_hint)
         conversations = ConversationRepo(session, self.keyring)
-        conversation = await conversations.load(viewer, arrival.conversation)
+        now = self.clock()
+        conversation = await conversations.load(viewer, now, arrival.conversation)
         stored_prompt = conversations.prompt_of(conversation)
         prompt = Reply.from_json(stored_prompt) if stored_prompt else None
 
@@ -140,10 +141,7 @@ class Core:
         if buttoned:
             next_prompt = buttoned[-1].to_json()
             next_prompt["offered"] = [i for r in buttoned for i in r.button_ids]
-        if ctx.forgotten:  # erased with the person; nothing of them is saved again
-            if conversation in session:
-                session.expunge(conversation)
-        else:
+        if not ctx.forgotten:  # erased with the person: nothing of them is saved again
             conversations.save(
                 conversation,
                 flow=next_flow,
@@ -176,7 +174,7 @@ class Core:
         """Return 'where we were' for a reconnecting person; None if they never started."""
         person = await self.identify(session, InboundEvent("", channel, address, EventKind.TEXT))
         conversations = ConversationRepo(session, self.keyring)
-        conversation = await conversations.load(Viewer.of(person))
+        conversation = await conversations.load(Viewer.of(person), self.clock())
         if not conversation.step:
             return None
         locale = self.catalogs.pick(person.locale)
@@ -199,6 +197,14 @@ class Core:
         person = await DirectoryRepo(session).person_for_address(event.channel, event.address)
         return person if person is not None else await self._register(session, event)
 
+    async def _register_sender(self, session: AsyncSession, event: InboundEvent) -> Sender:
+        """Bind a new address (see :meth:`_register`) and describe who is behind it."""
+        person = await self._register(session, event)
+        if person.party_id is None and person.municipality_id is None:
+            return Sender.of(person)  # nothing to look up (a new, unregistered person)
+        await session.refresh(person, ["party", "municipality"])
+        return Sender.of(person, person.party, person.municipality)
+
     async def _register(self, session: AsyncSession, event: InboundEvent) -> Person:
         """Bind a new address: to an unregistered person (or, on the console, the handle)."""
         directory = DirectoryRepo(session)
@@ -216,7 +222,7 @@ class Core:
 
     def _route(
         self,
-        conversation: Conversation,
+        conversation: ConversationRow,
         stored_prompt: dict[str, Any] | None,
         prompt: Reply | None,
         event: InboundEvent,

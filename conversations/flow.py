@@ -14,9 +14,8 @@ from conversations.events import Button, InboundEvent, Reply
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
-from storage.models import Person
 from storage.outbox import OutboxRepo
-from storage.viewer import Viewer
+from storage.viewer import Sender, Viewer
 
 
 class Input(StrEnum):
@@ -53,7 +52,7 @@ class Context:
     """Everything a handler may use: who, in which language, storage, and what to answer."""
 
     session: AsyncSession
-    person: Person
+    person: Sender
     viewer: Viewer
     locale: str
     _: Callable[[str], str]

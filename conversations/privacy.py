@@ -8,6 +8,7 @@ from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import format_when
 from conversations.texts import menu_buttons
+from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.trust import AuditRepo, PeopleRepo
 
@@ -45,10 +46,10 @@ async def forget(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("Nothing was erased."), menu_buttons(ctx))
         return END
     municipality = ctx.person.municipality_id
-    result = await PeopleRepo(ctx.session).erase(ctx.person, ctx.now)
-    AuditRepo(ctx.session).record(
-        ctx.person.handle, "erased", ctx.person.handle, municipality, ctx.now
-    )
+    person = await DirectoryRepo(ctx.session).person(ctx.person.id)
+    result = await PeopleRepo(ctx.session).erase(person, ctx.now)
+    # the erased person's new, meaningless handle: the log keeps no trace of who it was
+    AuditRepo(ctx.session).record(person.handle, "erased", person.handle, municipality, ctx.now)
     lines = [_("Done. Trygg has forgotten you:")]
     lines.append(_("• erased: your name, phone number, language and the link to this chat"))
     lines.append(

@@ -60,8 +60,8 @@ async def load_draft(ctx: Context) -> Draft | None:
     if report is None:
         return None
     party_pack = None
-    if report.party_id is not None and ctx.person.party is not None:
-        party_pack = ctx.packs.party_pack(ctx.person.party.pack)
+    if report.party_id is not None and ctx.person.party_id is not None:
+        party_pack = ctx.packs.party_pack(ctx.person.party_pack)
     return Draft(repo, report, repo.answers(report), ctx.packs.get(report.pack), party_pack)
 
 
@@ -242,18 +242,17 @@ async def resume_after_silence(ctx: Context, event: InboundEvent) -> StateResult
 async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
     """Create a new draft and ask the first question."""
     person = ctx.person
-    municipality = person.municipality
     repo = ReportRepo(ctx.session, ctx.keyring)
     report = await repo.create_draft(
         ctx.viewer,
-        pack=municipality.pack if municipality else "oxelosund",
+        pack=person.municipality_pack or "oxelosund",
         municipality_id=person.municipality_id,
         party_id=person.party_id,
         now=ctx.now,
     )
     draft = Draft(repo, report, {}, ctx.packs.get(report.pack), None)
-    if person.party is not None:
-        draft.party_pack = ctx.packs.party_pack(person.party.pack)
+    if person.party_id is not None:
+        draft.party_pack = ctx.packs.party_pack(person.party_pack)
     if not ctx.viewer.registered:
         draft.answers["_unregistered"] = True
     if event.ref:

@@ -10,7 +10,7 @@ from conversations.i18n import N_, SUPPORTED
 from conversations.texts import menu_buttons
 from storage.directory import DirectoryRepo
 from storage.trust import AuditRepo, InviteError, InviteRepo
-from storage.viewer import Viewer
+from storage.viewer import Sender, Viewer
 
 ROLE_NAMES = {
     "official": N_("elected official"),
@@ -32,17 +32,19 @@ async def redeem(ctx: Context, code: str) -> None:
     """Use an invite code from a deep link (/start CODE): the account gets its role."""
     _ = ctx._
     try:
-        redeemed = await InviteRepo(ctx.session, ctx.keyring).redeem(ctx.person, code, ctx.now)
+        person = await DirectoryRepo(ctx.session).person(ctx.person.id)
+        redeemed = await InviteRepo(ctx.session, ctx.keyring).redeem(person, code, ctx.now)
     except InviteError:
         ctx.reply(_("That invitation code is not valid (used or expired). Ask for a new one."))
         return
-    ctx.person = redeemed.person
-    ctx.viewer = Viewer.of(redeemed.person)
+    person = redeemed.person
+    await ctx.session.refresh(person, ["party", "municipality"])
+    ctx.person = Sender.of(person, person.party, person.municipality)
+    ctx.viewer = Viewer.of(person)
     AuditRepo(ctx.session).record(
-        ctx.person.handle, "role_granted", ctx.person.handle, ctx.person.municipality_id, ctx.now
+        person.handle, "role_granted", person.handle, person.municipality_id, ctx.now
     )
-    await ctx.session.refresh(ctx.person, ["party", "municipality"])
-    where = ", ".join(x.name for x in (ctx.person.party, ctx.person.municipality) if x is not None)
+    where = ", ".join(x.name for x in (person.party, person.municipality) if x is not None)
     ctx.reply(
         _("Your invitation is accepted: you are registered as {role} ({where}).").format(
             role=_(ROLE_NAMES.get(redeemed.role.value, redeemed.role.value)), where=where

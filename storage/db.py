@@ -23,12 +23,16 @@ from sqlalchemy.sql import Executable
 
 from storage import sqlite_inline
 from storage.errors import DatabaseUnavailable
+from storage.prepared import Prepared
 
 _AT_COMMIT = "trygg.at_commit"
 
 
 def write_at_commit(
-    session: AsyncSession, key: Hashable, statement: Executable, params: Mapping[str, Any]
+    session: AsyncSession,
+    key: Hashable,
+    statement: Executable | Prepared,
+    params: Mapping[str, Any],
 ) -> None:
     """Run a prepared Core write of one row's columns just before the unit of work
     commits, in the same hop; a later write with the same ``key`` replaces it if it sets
@@ -50,14 +54,17 @@ class _Session(Session):
     (however the commit is asked for), and drops them when it rolls back or closes."""
 
     def commit(self) -> None:
-        pending: dict[Hashable, list[tuple[Executable, Mapping[str, Any]]]] = self.info.pop(
-            _AT_COMMIT, {}
+        pending: dict[Hashable, list[tuple[Executable | Prepared, Mapping[str, Any]]]] = (
+            self.info.pop(_AT_COMMIT, {})
         )
         if pending:
             connection = self.connection()
             for writes in pending.values():
                 for statement, params in writes:
-                    connection.execute(statement, params)
+                    if isinstance(statement, Prepared):
+                        statement.run(connection, params)
+                    else:
+                        connection.execute(statement, params)
         super().commit()
 
     def rollback(self) -> None:

@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql import Insert
 
 from storage.crypto import Keyring
 from storage.db import write_at_commit
-from storage.directory import PERSON_FOR_ADDRESS
-from storage.models import Conversation, HandledEvent, Person
-from storage.viewer import Viewer
+from storage.models import ChannelBinding, Conversation, HandledEvent, Municipality, Party, Person
+from storage.prepared import Prepared
+from storage.viewer import Sender, Viewer
+
+
+@dataclass(slots=True)
+class ConversationRow:
+    """A person's conversation state as stored (``prompt`` sealed), kept in step with the
+    writes :meth:`ConversationRepo.save` queues for the commit."""
+
+    person_id: int
+    flow: str | None = None
+    state: str | None = None
+    step: int = 0
+    prompt: bytes | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+
+_COLUMNS = (
+    Conversation.person_id,
+    Conversation.flow,
+    Conversation.state,
+    Conversation.step,
+    Conversation.prompt,
+    Conversation.data,
+    Conversation.updated_at,
+)
+_LOAD = Prepared(select(*_COLUMNS).where(Conversation.person_id == bindparam("person")))
+_CREATE = Prepared(
+    insert(Conversation).values(
+        person_id=bindparam("person"),
+        step=0,
+        data=bindparam("data"),
+        updated_at=bindparam("now"),
+    )
+)
 
 
 class ConversationRepo:
@@ -28,7 +60,7 @@ class ConversationRepo:
         self.session = session
         self.keyring = keyring
 
-    def prompt_of(self, row: Conversation) -> dict[str, Any] | None:
+    def prompt_of(self, row: ConversationRow) -> dict[str, Any] | None:
         """Return the open prompt (sealed at rest: it may quote the person's answers)."""
         if row.prompt is None:
             return None
@@ -37,22 +69,30 @@ class ConversationRepo:
         )
         return value if isinstance(value, dict) else None
 
-    async def load(self, viewer: Viewer, loaded: Conversation | None = None) -> Conversation:
+    async def load(
+        self, viewer: Viewer, now: datetime, loaded: ConversationRow | None = None
+    ) -> ConversationRow:
         """Return the viewer's conversation, creating an idle one on first contact.
 
         ``loaded``: the row as it came with the person (:func:`arrive`)."""
-        assert viewer.person_id is not None  # noqa: S101 - a programming error, not input
-        if loaded is not None and loaded.person_id == viewer.person_id:
+        person = viewer.person_id
+        assert person is not None  # noqa: S101 - a programming error, not input
+        if loaded is not None and loaded.person_id == person:
             return loaded
-        row = await self.session.get(Conversation, viewer.person_id, with_for_update=False)
-        if row is None:
-            row = Conversation(person_id=viewer.person_id, step=0, data={})
-            self.session.add(row)
-        return row
+
+        def run(sync: Session) -> ConversationRow:
+            connection = sync.connection()
+            found = _LOAD.rows(connection, {"person": person})
+            if found:
+                return ConversationRow(*found[0])
+            _CREATE.run(connection, {"person": person, "data": {}, "now": now})
+            return ConversationRow(person, updated_at=now)
+
+        return await self.session.run_sync(run)
 
     def save(
         self,
-        row: Conversation,
+        row: ConversationRow,
         *,
         flow: str | None,
         state: str | None,
@@ -73,20 +113,15 @@ class ConversationRepo:
                 )
             )
         values["updated_at"] = now
-        if row in self.session.new:  # first contact: the row is inserted with the flush
-            for key, value in values.items():
-                setattr(row, key, value)
-            return
-        # Every event ends here: one prepared UPDATE, not the ORM's change tracking and
-        # flush, sent with the commit; the loaded row is kept in step.
+        # Every event ends here: one prepared UPDATE, sent with the commit.
         statement = _SAVE_STEP if new_step else _SAVE
         params = {"person": row.person_id, **{f"v_{k}": v for k, v in values.items()}}
         write_at_commit(self.session, ("conversation", row.person_id), statement, params)
         for key, value in values.items():
-            set_committed_value(row, key, value)
+            setattr(row, key, value)
 
 
-_SAVE = (
+_SAVE_BASE = (
     update(Conversation)
     .where(Conversation.person_id == bindparam("person"))
     .values(
@@ -96,12 +131,48 @@ _SAVE = (
         updated_at=bindparam("v_updated_at"),
     )
 )
-_SAVE_STEP = _SAVE.values(step=bindparam("v_step"), prompt=bindparam("v_prompt"))
+_SAVE = Prepared(_SAVE_BASE)
+_SAVE_STEP = Prepared(_SAVE_BASE.values(step=bindparam("v_step"), prompt=bindparam("v_prompt")))
 
-_CLAIM: dict[str, Insert] = {  # built once per dialect (see storage.directory)
-    "postgresql": pg_insert(HandledEvent).on_conflict_do_nothing(),
-    "sqlite": sqlite_insert(HandledEvent).on_conflict_do_nothing(),
+
+def _claim(insert_for: Any) -> Prepared:
+    return Prepared(
+        insert_for(HandledEvent)
+        .values(event_id=bindparam("event_id"), handled_at=bindparam("handled_at"))
+        .on_conflict_do_nothing()
+    )
+
+
+_CLAIM: dict[str, Prepared] = {  # one per dialect (ON CONFLICT is spelled per dialect)
+    "postgresql": _claim(pg_insert),
+    "sqlite": _claim(sqlite_insert),
 }
+
+# The sender with their conversation: the row every event starts with.
+_SENDER = (
+    Person.id,
+    Person.handle,
+    Person.display_name,
+    Person.role,
+    Person.municipality_id,
+    Person.party_id,
+    Person.phone,
+    Person.locale,
+    Municipality.pack,
+    Party.pack,
+)
+_ARRIVAL = Prepared(
+    select(*_SENDER, *_COLUMNS)
+    .select_from(ChannelBinding)
+    .join(Person, Person.id == ChannelBinding.person_id)
+    .outerjoin(Municipality, Municipality.id == Person.municipality_id)
+    .outerjoin(Party, Party.id == Person.party_id)
+    .outerjoin(Conversation, Conversation.person_id == Person.id)
+    .where(
+        ChannelBinding.channel == bindparam("channel"),
+        ChannelBinding.address == bindparam("address"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +180,8 @@ class Arrival:
     """What an incoming event finds: whether it is new, who sent it, where they were."""
 
     new: bool  # False: handled before (a redelivery), nothing was loaded
-    person: Person | None = None  # None: nobody is bound to the address yet
-    conversation: Conversation | None = None  # None: no conversation row yet
+    person: Sender | None = None  # None: nobody is bound to the address yet
+    conversation: ConversationRow | None = None  # None: no conversation row yet
 
 
 async def arrive(
@@ -121,12 +192,18 @@ async def arrive(
     claim = _CLAIM[session.get_bind().dialect.name]
 
     def run(sync: Session) -> Arrival:
-        claimed = sync.connection().execute(claim, {"event_id": event_id, "handled_at": now})
-        if int(claimed.rowcount or 0) != 1:
+        connection = sync.connection()
+        if claim.run(connection, {"event_id": event_id, "handled_at": now}) != 1:
             return Arrival(new=False)
-        row = sync.execute(PERSON_FOR_ADDRESS, {"channel": channel, "address": address})
-        found = row.one_or_none()
-        return Arrival(True) if found is None else Arrival(True, found[0], found[1])
+        found = _ARRIVAL.rows(connection, {"channel": channel, "address": address})
+        if not found:
+            return Arrival(True)
+        row = found[0]
+        sender = Sender(*row[: len(_SENDER)])
+        conversation = row[len(_SENDER) :]
+        if conversation[0] is None:
+            return Arrival(True, sender)
+        return Arrival(True, sender, ConversationRow(*conversation))
 
     return await session.run_sync(run)
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.errors import NotFound
-from storage.models import ChannelBinding, Conversation, Municipality, Party, Person, Role
+from storage.models import ChannelBinding, Municipality, Party, Person, Role
 from storage.viewer import Viewer
 
 
@@ -35,14 +35,10 @@ class Contacts:
     municipal_security: tuple[ContactCard, ...]
 
 
-# The query every event makes (storage.dialogue.arrive), built once: SQLAlchemy memoises a
-# statement's cache key on the statement object, so one built anew per event pays for its
-# key every time. Party, municipality and the person's conversation come in the same row.
-PERSON_FOR_ADDRESS = (
-    select(Person, Conversation)
+_PERSON_FOR_ADDRESS = (
+    select(Person)
     .options(joinedload(Person.party), joinedload(Person.municipality))
     .join(ChannelBinding, ChannelBinding.person_id == Person.id)
-    .outerjoin(Conversation, Conversation.person_id == Person.id)
     .where(
         ChannelBinding.channel == bindparam("channel"),
         ChannelBinding.address == bindparam("address"),
@@ -63,8 +59,7 @@ class DirectoryRepo:
     async def person_for_address(self, channel: str, address: str) -> Person | None:
         """Return the person bound to a transport address, if any."""
         params = {"channel": channel, "address": address}
-        row = (await self.session.execute(PERSON_FOR_ADDRESS, params)).one_or_none()
-        return None if row is None else row[0]
+        return (await self.session.scalars(_PERSON_FOR_ADDRESS, params)).one_or_none()
 
     async def person_by_handle(self, handle: str) -> Person | None:
         return (

@@ -17,6 +17,7 @@ from storage.crypto import Keyring
 from storage.db import write_at_commit
 from storage.errors import NotFound
 from storage.models import Alert, AlertRecipient, Evidence, Report, ReportStatus
+from storage.prepared import Prepared
 from storage.viewer import Viewer
 
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -37,7 +38,7 @@ _DRAFT_OF = (
 )
 
 
-_SAVE_ANSWERS = (
+_SAVE_ANSWERS = Prepared(
     update(Report)
     .where(Report.id == bindparam("report"))
     .values(answers=bindparam("v_answers"), updated_at=bindparam("v_updated_at"))

@@ -108,6 +108,11 @@ class InlineConnection:
         return self._conn
 
     @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The open :class:`sqlite3.Connection` (storage.prepared runs statements on it)."""
+        return self._open()
+
+    @property
     def isolation_level(self) -> str | None:
         return self._open().isolation_level
 

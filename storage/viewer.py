@@ -3,8 +3,56 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from storage.models import Person, Role
+from storage.models import Municipality, Party, Person, Role
+
+
+class _Someone(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def municipality_id(self) -> int | None: ...
+    @property
+    def party_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """The person behind an incoming event, as the one row every event loads: who they
+    are, where they belong and which routine packs apply. Not an ORM object: storage
+    methods that change a person load them by id."""
+
+    id: int
+    handle: str
+    display_name: str | None
+    role: Role
+    municipality_id: int | None
+    party_id: int | None
+    phone: str | None
+    locale: str | None
+    municipality_pack: str | None  # None: no municipality
+    party_pack: str | None  # the party's own pack, if it has one
+
+    @classmethod
+    def of(
+        cls, person: Person, party: Party | None = None, municipality: Municipality | None = None
+    ) -> Sender:
+        """Describe a loaded person (with their party and municipality, if they have any)."""
+        return cls(
+            person.id,
+            person.handle,
+            person.display_name,
+            person.role,
+            person.municipality_id,
+            person.party_id,
+            person.phone,
+            person.locale,
+            municipality.pack if municipality is not None else None,
+            party.pack if party is not None else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +65,7 @@ class Viewer:
     party_id: int | None = None
 
     @classmethod
-    def of(cls, person: Person) -> Viewer:
+    def of(cls, person: _Someone) -> Viewer:
         return cls(person.id, person.role, person.municipality_id, person.party_id)
 
     @classmethod

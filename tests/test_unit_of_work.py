@@ -8,10 +8,21 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.orm import Session
 
+from storage.crypto import Keyring
 from storage.db import Database, write_at_commit
-from storage.dialogue import arrive
-from storage.models import HandledEvent, Person
+from storage.dialogue import _ARRIVAL, ConversationRepo, arrive
+from storage.models import (
+    ChannelBinding,
+    Conversation,
+    HandledEvent,
+    Municipality,
+    Party,
+    Person,
+    Role,
+)
+from storage.prepared import Prepared
 
 RENAME = update(Person).where(Person.id == bindparam("pid")).values(phone=bindparam("v_phone"))
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -118,5 +129,75 @@ async def test_sqlite_runs_on_the_loops_thread(tmp_path: Path) -> None:
                 assert (await session.scalar(text("PRAGMA journal_mode"))) == "wal"
         # aiosqlite would have started a worker thread for each pooled connection
         assert threading.active_count() == threads
+    finally:
+        await db.dispose()
+
+
+async def test_prepared_statements_give_exactly_what_sqlalchemy_gives(database_url: str) -> None:
+    """On a SQLite file they run on sqlite3 itself: the values must still be SQLAlchemy's
+    (aware UTC datetimes, enum members, JSON), both ways."""
+    db = Database(database_url)
+    try:
+        async with db.unit_of_work() as session:
+            town = Municipality(key="m", name="Town", security_unit_phone="1", pack="staffanstorp")
+            party = Party(key="p", name="Party", municipality=town, pack=None)
+            person = Person(
+                handle="h", role=Role.PARTY_SECURITY, municipality=town, party=party, locale="en"
+            )
+            session.add_all([town, party, person])
+            await session.flush()
+            session.add(ChannelBinding(channel="telegram", address="77", person_id=person.id))
+            session.add(
+                Conversation(
+                    person_id=person.id,
+                    flow="report",
+                    state="what",
+                    step=4,
+                    prompt=b"\x00sealed",
+                    data={"report": "r1", "n": [1, 2]},
+                    updated_at=datetime(2026, 12, 1, 13, 30, 0, 250, tzinfo=UTC),
+                )
+            )
+        async with db.unit_of_work() as session:
+            params = {"channel": "telegram", "address": "77"}
+
+            def both(sync: Session) -> tuple[object, object, bool]:
+                connection = sync.connection()
+                fast = _ARRIVAL.rows(connection, params)
+                slow = [tuple(r) for r in connection.execute(_ARRIVAL.statement, params)]
+                return fast, slow, Prepared._driver(connection) is not None
+
+            fast, slow, on_driver = await session.run_sync(both)
+        assert on_driver == database_url.startswith("sqlite")  # a file: straight on sqlite3
+        assert fast == slow
+        row = fast[0]  # type: ignore[index]
+        assert row[3] is Role.PARTY_SECURITY and row[8] == "staffanstorp" and row[9] is None
+        assert row[-1] == datetime(2026, 12, 1, 13, 30, 0, 250, tzinfo=UTC)
+        assert row[-1].tzinfo is not None and row[-2] == {"report": "r1", "n": [1, 2]}
+
+        arrival = None
+        async with db.unit_of_work() as session:
+            arrival = await arrive(session, "tg:9", NOW, "telegram", "77")
+            assert arrival.person is not None and arrival.conversation is not None
+            ConversationRepo(session, Keyring.parse(Keyring.new_key_line())).save(
+                arrival.conversation,
+                flow="akut",
+                state="guidance",
+                prompt=None,
+                data={"x": None},
+                new_step=True,
+                now=NOW,
+            )
+        assert arrival.person.municipality_pack == "staffanstorp" and arrival.person.locale == "en"
+        async with db.unit_of_work() as session:
+            stored = await session.get(Conversation, arrival.person.id)
+        assert stored is not None
+        assert (stored.flow, stored.state, stored.step, stored.prompt) == (
+            "akut",
+            "guidance",
+            5,
+            None,
+        )
+        assert stored.data == {"x": None} and stored.updated_at == NOW
     finally:
         await db.dispose()
