@@ -23,7 +23,7 @@ from conversations.routing import Levels, alert_levels, escalation_lines, everyo
 from conversations.texts import menu_buttons
 from storage.directory import DirectoryRepo
 from storage.models import Report
-from storage.reports import ReportRepo
+from storage.reports import AnyReport, ReportRepo
 from storage.timers import TimerRepo
 
 MAX_EVIDENCE_FILES = 30
@@ -44,7 +44,7 @@ class Draft:
     """The report being written and its answers (sealed at rest)."""
 
     repo: ReportRepo
-    report: Report
+    report: AnyReport  # the row every answer loads; its ORM object: repo.entity()
     answers: Answers
     pack: Pack
     party_pack: Pack | None
@@ -335,13 +335,15 @@ async def choose(ctx: Context, event: InboundEvent) -> StateResult:
         return await repeat(ctx, event)
     draft.answers[step.state] = option
     if step.state is R.MUNICIPALITY:
-        draft.report.municipality_id = await DirectoryRepo(ctx.session).municipality_id(option)
-        municipality = await DirectoryRepo(ctx.session).municipality_by_key(option)
+        directory = DirectoryRepo(ctx.session)
+        route: dict[str, Any] = {"municipality_id": await directory.municipality_id(option)}
+        municipality = await directory.municipality_by_key(option)
         if municipality is not None:
-            draft.report.pack = municipality.pack
+            route["pack"] = municipality.pack
             draft.pack = ctx.packs.get(municipality.pack)
+        await draft.repo.update_draft(draft.report, **route)
     if step.state is R.CATEGORY:
-        draft.report.category = option
+        await draft.repo.update_draft(draft.report, category=option)
     if step.state is R.WHEN:
         draft.answers["when_date"] = _quick_date(ctx, option)
     return await advance(ctx, draft, step.state)
@@ -840,11 +842,12 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
     """Submit: reference, who is alerted (and who next), the plan's actions, police advice."""
     _ = ctx._
     levels = await report_levels(ctx, draft)
-    reference = await draft.repo.submit(ctx.viewer, draft.report, ctx.now)
+    report = await draft.repo.entity(draft.report)
+    reference = await draft.repo.submit(ctx.viewer, report, ctx.now)
     minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
-    await raise_alert(ctx, kind="report", levels=levels, ack_minutes=minutes, report=draft.report)
-    schedule_case(TimerRepo(ctx.session), draft.report, draft.pack, ctx.now)
-    category = draft.report.category or "unknown"
+    await raise_alert(ctx, kind="report", levels=levels, ack_minutes=minutes, report=report)
+    schedule_case(TimerRepo(ctx.session), report, draft.pack, ctx.now)
+    category = report.category or "unknown"
     lines = [_("Your report is sent. Reference: {ref}").format(ref=reference), ""]
     if levels and not ctx.viewer.registered:  # an unregistered person sees nobody's name
         lines.append(_("The municipality's security unit is told now and will contact you."))

@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from storage.crypto import Keyring
 from storage.db import write_at_commit
@@ -30,12 +32,38 @@ def new_reference() -> str:
 
 
 # Asked on every answer to a report; built once (see storage.directory).
-_DRAFT_OF = (
-    select(Report)
+@dataclass(slots=True)
+class DraftRow:
+    """An unfinished report as one row (answers sealed), loaded with every answer; changes
+    other than the answers go through the ORM object (:meth:`ReportRepo.entity`)."""
+
+    id: str
+    ref: str
+    status: ReportStatus
+    reporter_id: int | None
+    municipality_id: int | None
+    party_id: int | None
+    pack: str
+    category: str | None
+    unverified: bool
+    answers: bytes
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None = None
+
+    @classmethod
+    def of(cls, report: Report) -> DraftRow:
+        return cls(*(getattr(report, name) for name in _DRAFT_FIELDS))
+
+
+_DRAFT_FIELDS = tuple(DraftRow.__dataclass_fields__)
+_DRAFT_OF = Prepared(
+    select(*(getattr(Report, name) for name in _DRAFT_FIELDS))
     .where(Report.reporter_id == bindparam("reporter"), Report.status == ReportStatus.DRAFT)
     .order_by(Report.updated_at.desc())
     .limit(1)
 )
+AnyReport = Report | DraftRow
 
 
 _SAVE_ANSWERS = Prepared(
@@ -66,7 +94,7 @@ class ReportRepo:
     # --- access ------------------------------------------------------------------------
 
     @staticmethod
-    def _own(viewer: Viewer, report: Report) -> bool:
+    def _own(viewer: Viewer, report: AnyReport) -> bool:
         return viewer.person_id is not None and report.reporter_id == viewer.person_id
 
     async def get(self, viewer: Viewer, report_id: str) -> Report:
@@ -100,11 +128,35 @@ class ReportRepo:
         ).first()
         return report if allowed is not None else None
 
-    async def draft(self, viewer: Viewer) -> Report | None:
+    async def draft(self, viewer: Viewer) -> DraftRow | None:
         """Return the viewer's unfinished report, if any (the newest)."""
-        if viewer.person_id is None:
+        reporter = viewer.person_id
+        if reporter is None:
             return None
-        return (await self.session.scalars(_DRAFT_OF, {"reporter": viewer.person_id})).first()
+
+        def run(sync: Session) -> DraftRow | None:
+            found = _DRAFT_OF.rows(sync.connection(), {"reporter": reporter})
+            return DraftRow(*found[0]) if found else None
+
+        return await self.session.run_sync(run)
+
+    async def entity(self, report: AnyReport) -> Report:
+        """Return the ORM object of a report (for changes other than its answers)."""
+        if isinstance(report, Report):
+            return report
+        entity = await self.session.get(Report, report.id)
+        if entity is None:
+            raise NotFound("report")
+        set_committed_value(entity, "answers", report.answers)  # queued: keep them in step
+        set_committed_value(entity, "updated_at", report.updated_at)
+        return entity
+
+    async def update_draft(self, report: AnyReport, **values: Any) -> None:
+        """Change a draft's routing (municipality, pack, category) on both copies."""
+        entity = await self.entity(report)
+        for name, value in values.items():
+            setattr(entity, name, value)
+            setattr(report, name, value)
 
     async def latest_submitted(self, viewer: Viewer) -> Report | None:
         """Return the viewer's most recently submitted report."""
@@ -154,34 +206,42 @@ class ReportRepo:
         await self.session.flush()
         return report
 
-    def answers(self, report: Report) -> dict[str, Any]:
+    def answers(self, report: AnyReport) -> dict[str, Any]:
         value = self.keyring.open_json(
             report.answers, table="report", column="answers", row=report.id
         )
         return value if isinstance(value, dict) else {}
 
-    def save_answers(self, report: Report, answers: dict[str, Any], now: datetime) -> None:
+    def save_answers(self, report: AnyReport, answers: dict[str, Any], now: datetime) -> None:
         """Store the answers (sealed) the moment they arrive."""
         sealed = self.keyring.seal_json(answers, table="report", column="answers", row=report.id)
-        if report in self.session.new:
+        if isinstance(report, Report) and report in self.session.new:
             report.answers, report.updated_at = sealed, now
             return
         # Almost every answer ends here: one prepared UPDATE with the commit instead of the
-        # ORM's change tracking and flush; the loaded row is kept in step.
+        # ORM's change tracking and flush; the loaded row (and its ORM object, if this unit
+        # of work has one) is kept in step.
         params = {"report": report.id, "v_answers": sealed, "v_updated_at": now}
         write_at_commit(self.session, ("report answers", report.id), _SAVE_ANSWERS, params)
+        if isinstance(report, DraftRow):
+            report.answers, report.updated_at = sealed, now
+            loaded = self.session.identity_map.get(identity_key(Report, report.id))
+            if loaded is None:
+                return
+            report = loaded
         set_committed_value(report, "answers", sealed)
         set_committed_value(report, "updated_at", now)
 
-    async def discard(self, viewer: Viewer, report: Report) -> None:
+    async def discard(self, viewer: Viewer, report: AnyReport) -> None:
         """Delete a draft and its evidence."""
         if not self._own(viewer, report) or report.status is not ReportStatus.DRAFT:
             raise NotFound("draft")
-        await self.session.delete(report)
+        await self.session.delete(await self.entity(report))
         await self.session.flush()
 
     async def submit(self, viewer: Viewer, report: Report, now: datetime) -> str:
-        """Turn the draft into a submitted case; return its reference."""
+        """Turn the draft (its ORM object: :meth:`entity`) into a submitted case; return its
+        reference."""
         if not self._own(viewer, report) or report.status is not ReportStatus.DRAFT:
             raise NotFound("draft")
         report.status = ReportStatus.SUBMITTED
@@ -194,7 +254,7 @@ class ReportRepo:
     async def add_evidence(
         self,
         viewer: Viewer,
-        report: Report,
+        report: AnyReport,
         *,
         kind: str,
         content: bytes,
@@ -229,7 +289,7 @@ class ReportRepo:
         )
         return [EvidenceInfo(*row) for row in rows]
 
-    async def evidence_totals(self, report: Report) -> tuple[int, int]:
+    async def evidence_totals(self, report: AnyReport) -> tuple[int, int]:
         """Return (count, total bytes) of a report's evidence."""
         row = (
             await self.session.execute(
