@@ -38,9 +38,10 @@ def write_at_commit(
     commits, in the same hop; a later write with the same ``key`` replaces it if it sets
     every column the earlier one did (else both run, in order).
 
-    Only for rows whose loaded ORM object is kept in step with the write (so that nothing
-    in the unit of work needs to read the row back from the database): a person's
-    conversation state, a draft's answers, which a flow may save several times."""
+    Only for rows whose loaded copy (a plain row or an ORM object) is kept in step with the
+    write, so that nothing in the unit of work needs to read the row back from the
+    database: a person's conversation state, a draft's answers, which a flow may save
+    several times."""
     if session.in_nested_transaction():  # a programming error: say so at once
         raise RuntimeError("write_at_commit inside a savepoint: its rollback would not undo it")
     writes = session.info.setdefault(_AT_COMMIT, {}).setdefault(key, [])

@@ -36,16 +36,16 @@ class _Plan:
 class Prepared:
     """A Core statement with named bind parameters, run on the driver where it pays."""
 
-    __slots__ = ("_columns", "_sqlite", "statement")
+    __slots__ = ("_columns", "_compiled", "statement")
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         columns = getattr(statement, "selected_columns", None)
         self._columns: Sequence[ColumnElement[Any]] = list(columns) if columns is not None else []
-        self._sqlite: _Plan | None = None
+        self._compiled: _Plan | None = None  # for SQLite, the only dialect it runs on itself
 
     def _plan(self, connection: Connection) -> _Plan:
-        if self._sqlite is None:
+        if self._compiled is None:
             dialect = connection.dialect
             compiled = self.statement.compile(dialect=dialect)  # type: ignore[attr-defined]
             names = compiled.positiontup or []
@@ -60,8 +60,8 @@ class Prepared:
             results = tuple(
                 c.type.dialect_impl(dialect).result_processor(dialect, None) for c in self._columns
             )
-            self._sqlite = _Plan(compiled.string, binds, results)
-        return self._sqlite
+            self._compiled = _Plan(compiled.string, binds, results)
+        return self._compiled
 
     @staticmethod
     def _driver(connection: Connection) -> Any:
@@ -69,19 +69,22 @@ class Prepared:
         driver = connection.connection.driver_connection
         return driver.sqlite if isinstance(driver, InlineConnection) else None
 
-    def _cursor(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, _Plan]:
+    def _execute(
+        self, driver: Any, connection: Connection, params: Mapping[str, Any]
+    ) -> tuple[Any, _Plan]:
         plan = self._plan(connection)
         values = []
         for name, default, process in plan.binds:
             value = params.get(name, default)
             values.append(value if process is None else process(value))
-        return self._driver(connection).execute(plan.sql, values), plan
+        return driver.execute(plan.sql, values), plan
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run a SELECT (or RETURNING) and return its rows with SQLAlchemy's values."""
-        if self._driver(connection) is None:
+        driver = self._driver(connection)
+        if driver is None:
             return [tuple(row) for row in connection.execute(self.statement, params)]
-        cursor, plan = self._cursor(connection, params)
+        cursor, plan = self._execute(driver, connection, params)
         found = cursor.fetchall()
         if not any(plan.results):
             return [tuple(row) for row in found]
@@ -92,8 +95,9 @@ class Prepared:
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> int:
         """Run an INSERT, UPDATE or DELETE; return the number of rows it touched."""
-        if self._driver(connection) is None:
+        driver = self._driver(connection)
+        if driver is None:
             result = connection.execute(self.statement, params)
             return int(getattr(result, "rowcount", 0) or 0)
-        cursor, _plan = self._cursor(connection, params)
+        cursor, _plan = self._execute(driver, connection, params)
         return int(cursor.rowcount)

@@ -31,7 +31,6 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
-# Asked on every answer to a report; built once (see storage.directory).
 @dataclass(slots=True)
 class DraftRow:
     """An unfinished report as one row (answers sealed), loaded with every answer; changes
@@ -51,11 +50,8 @@ class DraftRow:
     updated_at: datetime
     submitted_at: datetime | None = None
 
-    @classmethod
-    def of(cls, report: Report) -> DraftRow:
-        return cls(*(getattr(report, name) for name in _DRAFT_FIELDS))
 
-
+# Asked on every answer to a report: its columns are DraftRow's fields, in order.
 _DRAFT_FIELDS = tuple(DraftRow.__dataclass_fields__)
 _DRAFT_OF = Prepared(
     select(*(getattr(Report, name) for name in _DRAFT_FIELDS))
