@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from storage.db import Database, _Gate
 
@@ -74,3 +75,43 @@ async def test_an_alert_unit_overtakes_a_queue_of_events_on_sqlite(tmp_path: Pat
     await db.dispose()
     assert order[:2] == ["first", "alert"]
     assert order[2:] == [f"event{i}" for i in range(20)]
+
+
+async def test_on_postgresql_an_alert_never_waits_for_the_crowd_of_events(
+    pg_database: str,
+) -> None:
+    """Two ordinary units run at once; the third waits its turn; an urgent unit (the
+    outbox: alerts), and a unit nested in a running one, start at once."""
+    db = Database(pg_database)
+    assert db.server_units == 2
+    running: list[str] = []
+    release = asyncio.Event()
+
+    async def unit(name: str, urgent: bool = False, nested: bool = False) -> None:
+        async with db.unit_of_work(urgent=urgent) as session:
+            await session.execute(text("SELECT 1"))
+            running.append(name)
+            if nested:
+                async with db.unit_of_work() as inner:
+                    await inner.execute(text("SELECT 1"))
+                    running.append(f"{name}/nested")
+            await release.wait()
+
+    async def settled() -> None:
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+
+    try:
+        held = [asyncio.create_task(unit("one", nested=True)), asyncio.create_task(unit("two"))]
+        await settled()
+        third = asyncio.create_task(unit("three"))
+        await settled()
+        assert sorted(running) == ["one", "one/nested", "two"]  # "three" waits for a turn
+        alert = asyncio.create_task(unit("alert", urgent=True))
+        await settled()
+        assert running[-1] == "alert"
+        release.set()
+        await asyncio.wait_for(asyncio.gather(*held, third, alert), 10)
+        assert running[-1] == "three"
+    finally:
+        await db.dispose()
