@@ -22,7 +22,8 @@ Options:
                        a database you created for this: its public schema is dropped and
                        recreated); default: a fresh SQLite file (WAL) in a temporary directory
   --quick              a small smoke run (20 reporters, short windows, fewer nudges/timers)
-  --repeat R           repeat each throughput run R times and report the median (default 1)
+  --repeat R           run Trygg and PTB in memory R times each, taking turns; report the
+                       median run and the median of the R ratios (default 1)
   --window S           how long PTB's sequential runs with a delay are measured (default 20 s;
                        1000 full reports would take it more than half an hour)
   --pickle-seconds S   how long the PicklePersistence runs last (default 70 s, so that its
@@ -38,9 +39,9 @@ import json
 import logging
 import os
 import platform
+import statistics
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,12 +84,16 @@ def median_run(runs: list[Run]) -> Run:
     return chosen
 
 
-async def repeated(times: int, make: Callable[[], Coroutine[Any, Any, Run]]) -> Run:
-    return median_run([await make() for _ in range(max(1, times))])
-
-
 def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
+
+
+def paired_ratio(ours: list[Run], theirs: list[Run]) -> float | None:
+    """The median of the events/s ratios of runs made one after the other."""
+    pairs = [
+        a.events_per_s / b.events_per_s for a, b in zip(ours, theirs, strict=True) if b.events_per_s
+    ]
+    return round(statistics.median(pairs), 2) if pairs else None
 
 
 async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -108,7 +113,6 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     for delay_ms in args.delays:
         delay = delay_ms / 1000
         entry: dict[str, Any] = {}
-        say(f"[{delay_ms} ms] Trygg: {n} reporters ...")
 
         async def trygg_once(delay: float = delay) -> Run:
             population = await trygg.populate(
@@ -116,26 +120,35 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             )
             return await trygg.run_trygg(population, delay)
 
-        run = await repeated(args.repeat, trygg_once)
+        chats = [trygg.OFFICIAL_CHAT + i for i in range(n)]
+        contact_of = {chat: trygg.CONTACT_CHAT for chat in chats}
+        window = None if delay_ms == 0 else args.window
+
+        async def ptb_once(
+            delay: float = delay,
+            window: float | None = window,
+            chats: list[int] = chats,
+            contact_of: dict[int, int] = contact_of,
+        ) -> Run:
+            return await baseline(delay, chats, contact_of, seconds=window)
+
+        # Trygg and PTB take turns, so that each ratio compares two runs minutes apart on a
+        # machine whose speed drifts; the figure reported is the median of those ratios.
+        trygg_runs: list[Run] = []
+        memory_runs: list[Run] = []
+        for _ in range(max(1, args.repeat)):
+            say(f"[{delay_ms} ms] Trygg: {n} reporters ...")
+            trygg_runs.append(await trygg_once())
+            say(f"  {trygg_runs[-1].events_per_s:.0f} events/s")
+            if not args.skip_baseline:
+                say(f"[{delay_ms} ms] PTB ConversationHandler, in memory ...")
+                memory_runs.append(await ptb_once())
+                say(f"  {memory_runs[-1].events_per_s:.0f} events/s")
+        run = median_run(trygg_runs)
         entry["trygg"] = run.summary()
-        say(f"  {run.events_per_s:.0f} events/s")
         if not args.skip_baseline:
-            chats = [trygg.OFFICIAL_CHAT + i for i in range(n)]
-            contact_of = {chat: trygg.CONTACT_CHAT for chat in chats}
-            window = None if delay_ms == 0 else args.window
-            say(f"[{delay_ms} ms] PTB ConversationHandler, in memory ...")
-
-            async def ptb_once(
-                delay: float = delay,
-                window: float | None = window,
-                chats: list[int] = chats,
-                contact_of: dict[int, int] = contact_of,
-            ) -> Run:
-                return await baseline(delay, chats, contact_of, seconds=window)
-
-            memory = await repeated(args.repeat, ptb_once)
+            memory = median_run(memory_runs)
             entry["ptb_memory"] = memory.summary()
-            say(f"  {memory.events_per_s:.0f} events/s")
             say(f"[{delay_ms} ms] PTB with PicklePersistence, {args.pickle_seconds:.0f} s ...")
             pickled = await baseline(
                 delay,
@@ -147,7 +160,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             entry["ptb_pickle"] = pickled.summary()
             say(f"  {pickled.events_per_s:.0f} events/s")
             entry["ratios"] = {
-                "events_per_s_vs_ptb_memory": ratio(run.events_per_s, memory.events_per_s),
+                "events_per_s_vs_ptb_memory": paired_ratio(trygg_runs, memory_runs),
                 "events_per_s_vs_ptb_pickle": ratio(run.events_per_s, pickled.events_per_s),
                 "latency_p99_vs_ptb_memory": ratio(
                     entry["trygg"]["latency_p99_ms"], entry["ptb_memory"]["latency_p99_ms"]

@@ -40,3 +40,22 @@ def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str])
     assert timers["double_fired"] == 0 and timers["due_left_pending"] == 0
     assert {"peak_rss_mb", "targets", "machine", "date"} <= results.keys()
     assert "targets:" in out  # the table was printed too
+
+
+def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--quick", "--reporters", "3", "--delays", "0", "--repeat", "2"]
+    argv += ["--skip-priority", "--skip-timers", "--pickle-seconds", "1"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    said = [x.split(":")[0] for x in captured.err.splitlines() if x.startswith("[0 ms]")]
+    assert said[:4] == ["[0 ms] Trygg", "[0 ms] PTB ConversationHandler, in memory ..."] * 2
+    line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
+    entry = json.loads(line.removeprefix("BENCH_JSON "))["delays"]["0"]
+    ours = entry["trygg"]["repeats_events_per_s"]
+    theirs = entry["ptb_memory"]["repeats_events_per_s"]
+    assert len(ours) == len(theirs) == 2
+    paired = sorted(a / b for a, b in zip(ours, theirs, strict=True))
+    assert entry["ratios"]["events_per_s_vs_ptb_memory"] == pytest.approx(sum(paired) / 2, abs=0.01)
