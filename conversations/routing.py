@@ -26,14 +26,9 @@ async def alert_levels(
     there (municipal assignment), when the plan says every report goes there
     (Staffanstorp), and for an unregistered reporter (who names the municipality).
     """
-    directory = DirectoryRepo(ctx.session)
-    party = [] if unverified else await directory.party_security(municipality_id, party_id)
-    party = [c for c in party if c.person_id != ctx.person.id]
-    unit = [
-        c
-        for c in await directory.municipal_security(municipality_id)
-        if c.person_id != ctx.person.id
-    ]
+    party, unit = await DirectoryRepo(ctx.session).security_of(municipality_id, party_id)
+    party = [] if unverified else [c for c in party if c.person_id != ctx.person.id]
+    unit = [c for c in unit if c.person_id != ctx.person.id]
     alerting = pack.alerting
     unit_at_once = unverified or (
         alerting is not None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.errors import NotFound
 from storage.models import ChannelBinding, Municipality, Party, Person, Role
+from storage.prepared import Prepared
 from storage.viewer import Viewer
 
 
@@ -48,6 +49,21 @@ _PERSON_FOR_ADDRESS = (
 
 def _card(person: Person) -> ContactCard:
     return ContactCard(person.id, person.display_name or person.handle, person.phone)
+
+
+# Who an alert goes to: every submitted report and every /akut asks, so it is one
+# statement for both lists and no ORM objects (see storage.prepared).
+_SECURITY = Prepared(
+    select(Person.id, Person.display_name, Person.handle, Person.phone, Person.role)
+    .where(
+        Person.municipality_id == bindparam("municipality_id"),
+        or_(
+            Person.role == Role.MUNICIPAL_SECURITY,
+            and_(Person.role == Role.PARTY_SECURITY, Person.party_id == bindparam("party_id")),
+        ),
+    )
+    .order_by(Person.id)
+)
 
 
 class DirectoryRepo:
@@ -178,22 +194,22 @@ class DirectoryRepo:
         row = await self.municipality_by_key(key)
         return row.id if row else None
 
-    async def party_security(
+    async def security_of(
         self, municipality_id: int | None, party_id: int | None
-    ) -> list[ContactCard]:
-        """Return the security contacts of a party in a municipality, first appointed first."""
-        if municipality_id is None or party_id is None:
-            return []
-        rows = await self.session.scalars(
-            select(Person)
-            .where(
-                Person.role == Role.PARTY_SECURITY,
-                Person.party_id == party_id,
-                Person.municipality_id == municipality_id,
-            )
-            .order_by(Person.id)
-        )
-        return [_card(p) for p in rows]
+    ) -> tuple[list[ContactCard], list[ContactCard]]:
+        """Return (the party's security contacts, the municipality's security unit), each
+        first appointed first: :meth:`party_security` and :meth:`municipal_security` in
+        one statement."""
+        if municipality_id is None:
+            return [], []
+        params = {"municipality_id": municipality_id, "party_id": party_id}
+        rows = await self.session.run_sync(lambda s: _SECURITY.rows(s.connection(), params))
+        party: list[ContactCard] = []
+        unit: list[ContactCard] = []
+        for person_id, name, handle, phone, role in rows:
+            card = ContactCard(person_id, name or handle, phone)
+            (unit if role is Role.MUNICIPAL_SECURITY else party).append(card)
+        return party, unit
 
     async def municipal_security(self, municipality_id: int | None) -> list[ContactCard]:
         """Return the people of a municipality's security unit."""

@@ -26,6 +26,7 @@ from bot.transports.base import DeliveryFailed
 from conversations.alerts import ESCALATE, SystemContext, escalate
 from conversations.events import Reply
 from conversations.notices import NOTICE_TOKEN
+from storage.directory import DirectoryRepo
 from storage.models import (
     Alert,
     AlertRecipient,
@@ -638,6 +639,41 @@ async def staffanstorp_app(app: App, tmp_path: Path) -> App:
     async with app.db.unit_of_work() as session:
         await orgfile.apply(session, orgfile.parse(path))
     return app
+
+
+async def test_an_alert_goes_to_its_own_partys_contacts_and_municipalitys_unit_only(
+    demo_app: App, tmp_path: Path
+) -> None:
+    """The one statement that picks an alert's recipients lets in no other party's contact
+    and no other municipality's unit, and keeps the order in which they were appointed."""
+    path = tmp_path / "lunda.yaml"
+    path.write_text(STAFFANSTORP_ORG, encoding="utf-8")
+    async with demo_app.db.unit_of_work() as session:
+        await orgfile.apply(session, orgfile.parse(path))
+    async with demo_app.db.unit_of_work() as session:
+        directory = DirectoryRepo(session)
+        sjovik, lunda = (
+            await directory.municipality_id("sjovik"),
+            await directory.municipality_id("lunda"),
+        )
+        assert sjovik is not None and lunda is not None
+        gp, bp, rp = (
+            await directory.party_by_key(sjovik, "gp"),
+            await directory.party_by_key(sjovik, "bp"),
+            await directory.party_by_key(lunda, "rp"),
+        )
+        assert gp is not None and bp is not None and rp is not None
+
+        async def names(municipality: int | None, party: int | None) -> tuple[list[str], ...]:
+            found = await directory.security_of(municipality, party)
+            return tuple([c.name for c in cards] for cards in found)
+
+        assert await names(sjovik, gp.id) == (["Pia Lind", "Per Ek"], ["Sara Strand"])
+        assert await names(sjovik, bp.id) == (["Britt Holm"], ["Sara Strand"])
+        assert await names(lunda, rp.id) == (["Lisa Ek", "Lars Berg"], ["Stina Holm"])
+        assert await names(sjovik, rp.id) == ([], ["Sara Strand"])  # a party elsewhere
+        assert await names(sjovik, None) == ([], ["Sara Strand"])
+        assert await names(None, gp.id) == ([], [])
 
 
 @pytest.mark.parametrize("category", ["party", "internal"])
