@@ -19,7 +19,7 @@ from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Alert, AlertStatus, Report, ReportStatus, Timer
+from storage.models import AlertStatus, Report, ReportStatus, Timer
 from storage.outbox import URGENT, OutboxRepo
 from storage.reports import ReportRepo
 from storage.timers import TimerRepo
@@ -55,11 +55,12 @@ async def raise_alert(
     levels: Levels,
     ack_minutes: int,
     report: Report | None = None,
-) -> Alert | None:
-    """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``."""
+) -> str | None:
+    """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``;
+    return the alert's id (None: nobody to alert)."""
     if not levels:
         return None
-    alert = await AlertRepo(ctx.session).create(
+    alert_id = await AlertRepo(ctx.session).create(
         kind=kind,
         subject_id=ctx.person.id,
         report_id=report.id if report else None,
@@ -69,9 +70,9 @@ async def raise_alert(
         now=ctx.now,
     )
     for card in levels[0]:
-        ctx.notify(card.person_id, ALERT, {"alert": alert.id}, priority=URGENT)
-    TimerRepo(ctx.session).schedule(ESCALATE, alert.id, ctx.now + timedelta(minutes=ack_minutes))
-    return alert
+        ctx.notify(card.person_id, ALERT, {"alert": alert_id}, priority=URGENT)
+    TimerRepo(ctx.session).schedule(ESCALATE, alert_id, ctx.now + timedelta(minutes=ack_minutes))
+    return alert_id
 
 
 async def escalate(sc: SystemContext, timer: Timer) -> None:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -30,39 +30,48 @@ class AlertRepo:
         levels: Sequence[Sequence[int]],
         ack_minutes: int,
         now: datetime,
-    ) -> Alert:
-        """Create an alert whose recipients are grouped in escalation levels (1-based)."""
-        alert = Alert(
-            id=uuid.uuid4().hex,
-            kind=kind,
-            subject_id=subject_id,
-            report_id=report_id,
-            municipality_id=municipality_id,
-            status=AlertStatus.OPEN,
-            level=1,
-            levels=len(levels),
-            ack_minutes=ack_minutes,
-            created_at=now,
+    ) -> str:
+        """Create an alert whose recipients are grouped in escalation levels (1-based);
+        return its id.
+
+        Two plain INSERTs rather than ORM objects and a flush (a third of what submitting a
+        report cost); :meth:`get` loads the alert when it is needed as an object."""
+        alert_id = uuid.uuid4().hex
+        await self.session.execute(
+            insert(Alert).values(
+                id=alert_id,
+                kind=kind,
+                subject_id=subject_id,
+                report_id=report_id,
+                municipality_id=municipality_id,
+                status=AlertStatus.OPEN,
+                level=1,
+                levels=len(levels),
+                ack_minutes=ack_minutes,
+                created_at=now,
+            )
         )
-        self.session.add(alert)
+        rows: list[dict[str, object]] = []
         seen: set[int] = set()
         for number, people in enumerate(levels, start=1):
             for person_id in people:
                 if person_id in seen:
                     continue
                 seen.add(person_id)
-                self.session.add(
-                    AlertRecipient(
-                        alert_id=alert.id,
-                        person_id=person_id,
-                        level=number,
-                        notified_at=now if number == 1 else None,
-                        failed=False,
-                        removed=False,
-                    )
+                rows.append(
+                    {
+                        "alert_id": alert_id,
+                        "person_id": person_id,
+                        "level": number,
+                        "notified_at": now if number == 1 else None,
+                        "reminded_at": None,
+                        "failed": False,
+                        "removed": False,
+                    }
                 )
-        await self.session.flush()
-        return alert
+        if rows:
+            await self.session.execute(insert(AlertRecipient), rows)
+        return alert_id
 
     async def get(self, alert_id: str) -> Alert | None:
         return await self.session.get(Alert, alert_id)
