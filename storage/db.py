@@ -188,9 +188,9 @@ class Database:
         whose queue of ready callbacks is first come first served: with a thousand people's
         units in flight, every step of an alert's own units (claim, render, mark sent)
         waited behind all of theirs, and alerts raised in a burst reached the Bot API only
-        after 7–9 s. Two ordinary units at once keep both this process and the server busy
-        (one computes while the other waits for its answer) at the same throughput, and
-        the alert's steps find a short queue (measured in bench/: alert p99 ~0.1 s).
+        after 4–9 s. With two ordinary units at once, one computes while the other waits
+        for the server, and an alert's steps find a short queue: alert p99 ~0.15 s, for
+        ~15% fewer events/s in such a burst (bench/, 2026-12-02). Alerts come first.
         """
         task = asyncio.current_task()
         if not self.sqlite:
