@@ -34,8 +34,9 @@ class AlertRepo:
         """Create an alert whose recipients are grouped in escalation levels (1-based);
         return its id.
 
-        Two plain INSERTs rather than ORM objects and a flush (a third of what submitting a
-        report cost); :meth:`get` loads the alert when it is needed as an object."""
+        Two plain INSERTs, no ORM objects (callers need only the id; :meth:`get` loads the
+        alert as an object). The first INSERT still flushes what the unit of work changed
+        before it, as the flush did."""
         alert_id = uuid.uuid4().hex
         await self.session.execute(
             insert(Alert).values(
