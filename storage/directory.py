@@ -198,8 +198,7 @@ class DirectoryRepo:
         self, municipality_id: int | None, party_id: int | None
     ) -> tuple[list[ContactCard], list[ContactCard]]:
         """Return (the party's security contacts, the municipality's security unit), each
-        first appointed first: :meth:`party_security` and :meth:`municipal_security` in
-        one statement."""
+        first appointed first, in one statement."""
         if municipality_id is None:
             return [], []
         params = {"municipality_id": municipality_id, "party_id": party_id}
@@ -213,16 +212,7 @@ class DirectoryRepo:
 
     async def municipal_security(self, municipality_id: int | None) -> list[ContactCard]:
         """Return the people of a municipality's security unit."""
-        if municipality_id is None:
-            return []
-        rows = await self.session.scalars(
-            select(Person)
-            .where(
-                Person.role == Role.MUNICIPAL_SECURITY, Person.municipality_id == municipality_id
-            )
-            .order_by(Person.id)
-        )
-        return [_card(p) for p in rows]
+        return (await self.security_of(municipality_id, None))[1]
 
     async def describe(
         self, viewer: Viewer, person_id: int
