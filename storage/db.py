@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
 
 from storage import sqlite_inline
 from storage.errors import DatabaseUnavailable
@@ -32,7 +31,7 @@ _AT_COMMIT = "trygg.at_commit"
 def write_at_commit(
     session: AsyncSession,
     key: Hashable,
-    statement: Executable | Prepared,
+    statement: Prepared,
     params: Mapping[str, Any],
 ) -> None:
     """Run a prepared Core write of one row's columns just before the unit of work
@@ -56,17 +55,14 @@ class _Session(Session):
     (however the commit is asked for), and drops them when it rolls back or closes."""
 
     def commit(self) -> None:
-        pending: dict[Hashable, list[tuple[Executable | Prepared, Mapping[str, Any]]]] = (
-            self.info.pop(_AT_COMMIT, {})
+        pending: dict[Hashable, list[tuple[Prepared, Mapping[str, Any]]]] = self.info.pop(
+            _AT_COMMIT, {}
         )
         if pending:
             connection = self.connection()
             for writes in pending.values():
                 for statement, params in writes:
-                    if isinstance(statement, Prepared):
-                        statement.run(connection, params)
-                    else:
-                        connection.execute(statement, params)
+                    statement.run(connection, params)
         super().commit()
 
     def rollback(self) -> None:

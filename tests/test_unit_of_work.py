@@ -25,7 +25,8 @@ from storage.models import (
 )
 from storage.prepared import Prepared
 
-RENAME = update(Person).where(Person.id == bindparam("pid")).values(phone=bindparam("v_phone"))
+_RENAME = update(Person).where(Person.id == bindparam("pid")).values(phone=bindparam("v_phone"))
+RENAME = Prepared(_RENAME)
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 
@@ -68,7 +69,7 @@ async def test_writes_at_commit_coalesce_per_key_and_vanish_on_error(db: Databas
     assert await _phones(db) == {"a": "3", "b": "2"}  # rolled back with the rest
 
 
-RENAME_BOTH = RENAME.values(display_name=bindparam("v_name"))
+RENAME_BOTH = Prepared(_RENAME.values(display_name=bindparam("v_name")))
 
 
 async def test_a_later_write_that_sets_fewer_columns_does_not_undo_an_earlier_one(
