@@ -111,7 +111,7 @@ class Core:
             locale=locale,
             _=self.catalogs.gettext(locale),
             ngettext=self.catalogs.ngettext(locale),
-            now=self.clock(),
+            now=now,
             data={} if fresh else copy.deepcopy(conversation.data or {}),  # nested edits persist
             catalogs=self.catalogs,
             keyring=self.keyring,
