@@ -251,6 +251,11 @@ ROWS = (
     ("events", "events"),
     ("reports done", "reports"),
     ("seconds", "seconds"),
+    ("CPU busy %", "cpu_busy_pct"),
+    ("CPU ms/event", "cpu_ms_per_event"),
+    ("unit of work ms/event", "unit_ms_per_event"),
+    ("the rest ms/event", "rest_ms_per_event"),
+    ("ceiling, core free", "ceiling_events_per_s"),
     ("latency p50 ms", "latency_p50_ms"),
     ("latency p99 ms", "latency_p99_ms"),
     ("longest pause ms", "longest_pause_ms"),
@@ -269,6 +274,8 @@ ROWS = (
 def cell(value: Any) -> str:
     if value is None:
         return "–"
+    if isinstance(value, float) and abs(value) < 10:
+        return f"{value:.2f}"
     if isinstance(value, float):
         return f"{value:,.1f}" if abs(value) < 1e5 else f"{value:,.0f}"
     return str(value)

@@ -15,6 +15,7 @@ alerted.
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -261,10 +262,11 @@ async def run_baseline(
     startup = now() - started
     sampler = RssSampler()
     sampler.start()
-    start = now()
+    start, cpu_start = now(), time.process_time()
     until = None if seconds is None else start + seconds
     tally = await run_reporters(api, chats, until=until)
     end = until if until is not None else max(tally.completions, default=start)
+    cpu = time.process_time() - cpu_start
     await sampler.stop()
     # stopping mid long-poll makes PTB log "Updater stopped unexpectedly" (CRITICAL): expected
     logging.getLogger("telegram.ext.Updater").setLevel(logging.CRITICAL + 1)
@@ -296,6 +298,8 @@ async def run_baseline(
         "rss_peak_mb": round(sampler.peak / 2**20, 1),
         "rss_per_conversation_kb": round((sampler.peak - sampler.before) / len(chats) / 1024, 1),
         "final_save_s": round(save_s, 2) if pickle is not None else None,
+        "cpu_busy_pct": round(100 * cpu / (end - start), 1) if end > start else None,
+        "cpu_ms_per_event": round(cpu / tally.events * 1000, 3) if tally.events else None,
     }
     return run
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -227,6 +228,7 @@ class Running:
     startup_s: float
     order: dict[str, list[int]]  # update ids per chat, in the order they were handled
     commits: dict[str, float]  # when each chat's latest event with notices committed
+    in_units: list[float]  # [seconds spent handling events: their units of work, in all]
 
     async def stop(self) -> None:
         self.tbot.stop.set()
@@ -244,13 +246,17 @@ async def start_trygg(settings: Settings, api: FakeBotApi, throttle: Throttle) -
     tbot = TelegramBot(app, bot=bot, throttle=throttle)
     order: dict[str, list[int]] = defaultdict(list)
     commits: dict[str, float] = {}
+    in_units = [0.0]
     process = tbot.dispatcher.process
 
     async def traced(event: InboundEvent) -> Delivery | None:
         order[event.address].append(int(event.event_id.removeprefix("tg:")))
+        began = now()
         delivery = await process(event)
+        ended = now()
+        in_units[0] += ended - began
         if delivery is not None and delivery.notices:
-            commits[event.address] = now()
+            commits[event.address] = ended
         return delivery
 
     tbot.dispatcher.process = traced  # type: ignore[method-assign]
@@ -262,7 +268,7 @@ async def start_trygg(settings: Settings, api: FakeBotApi, throttle: Throttle) -
         polled.cancel()
         task.result()
         raise RuntimeError("the bot stopped before polling")
-    return Running(app, tbot, api, task, now() - started, order, commits)
+    return Running(app, tbot, api, task, now() - started, order, commits, in_units)
 
 
 def alert_watch(running: Running, contacts: set[int], latencies: list[float]) -> None:
@@ -296,9 +302,10 @@ async def run_trygg(population: Population, delay: float, *, patience: float = 3
     errors_before = ERRORS.count
     sampler = RssSampler()
     sampler.start()
-    start = now()
+    start, cpu_start, units_start = now(), time.process_time(), running.in_units[0]
     tally = await run_reporters(api, population.officials, patience=patience)
     seconds = max(tally.completions, default=start) - start
+    cpu, in_units = time.process_time() - cpu_start, running.in_units[0] - units_start
     await sampler.stop()
     n = len(population.officials)
     await wait_until(lambda: len(alerts) >= tally.reports, 60)  # the last ones may be on the way
@@ -325,9 +332,42 @@ async def run_trygg(population: Population, delay: float, *, patience: float = 3
         "rss_per_conversation_kb": round((sampler.peak - sampler.before) / n / 1024, 1),
         "errors_logged": ERRORS.count - errors_before,
         "bot_api_calls": dict(api.calls),
+        **split(seconds, cpu, in_units, tally.events, sqlite=is_sqlite(population.url)),
         **checks,
     }
     return run
+
+
+def split(
+    seconds: float, cpu: float, in_units: float, events: int, *, sqlite: bool
+) -> dict[str, float | None]:
+    """Where a run's CPU time per event went: in the events' units of work (the core and
+    storage, ``Dispatcher.process``) and in everything else in this process (the
+    transport's polling and Bot API calls, the outbox and timers, the event loop, the fake
+    API and the simulated people); and the events/s that the rest alone, as measured,
+    would allow if handling an event cost nothing.
+
+    On SQLite a unit of work runs without yielding (statements run inline), so its wall
+    time is CPU time; on PostgreSQL it includes waiting for the server, and the split is
+    not given."""
+    if not sqlite or events == 0 or seconds <= 0 or cpu <= in_units:
+        return dict.fromkeys(
+            (
+                "cpu_busy_pct",
+                "cpu_ms_per_event",
+                "unit_ms_per_event",
+                "rest_ms_per_event",
+                "ceiling_events_per_s",
+            )
+        )
+    rest = (cpu - in_units) / events
+    return {
+        "cpu_busy_pct": round(100 * cpu / seconds, 1),
+        "cpu_ms_per_event": round(cpu / events * 1000, 3),
+        "unit_ms_per_event": round(in_units / events * 1000, 3),
+        "rest_ms_per_event": round(rest * 1000, 3),
+        "ceiling_events_per_s": round(1 / rest, 1),
+    }
 
 
 async def verify_reports(population: Population, order: Mapping[str, list[int]]) -> dict[str, Any]:

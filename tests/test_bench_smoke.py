@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bench.__main__ import main
+from bench.trygg import split
 
 
 def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,9 +32,16 @@ def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str])
         "startup_s",
         "rss_peak_mb",
         "rss_per_conversation_kb",
+        "cpu_ms_per_event",
+        "unit_ms_per_event",
+        "rest_ms_per_event",
+        "ceiling_events_per_s",
     ):
         assert trygg[key] is not None, key
     assert trygg["alerts"] == 5
+    assert trygg["unit_ms_per_event"] + trygg["rest_ms_per_event"] == pytest.approx(
+        trygg["cpu_ms_per_event"], abs=0.002
+    )
 
     timers = results["timers"]
     assert timers["fired"] == timers["due"] == timers["fired_distinct"]
@@ -59,3 +67,18 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
     assert len(ours) == len(theirs) == 2
     paired = sorted(a / b for a, b in zip(ours, theirs, strict=True))
     assert entry["ratios"]["events_per_s_vs_ptb_memory"] == pytest.approx(sum(paired) / 2, abs=0.01)
+
+
+def test_the_split_of_cpu_time_gives_the_ceiling_of_everything_but_the_core() -> None:
+    # 10 s of run, 8 s of CPU, 5 s of it in 1,000 events' units of work
+    figures = split(10.0, 8.0, 5.0, 1000, sqlite=True)
+    assert figures == {
+        "cpu_busy_pct": 80.0,
+        "cpu_ms_per_event": 8.0,
+        "unit_ms_per_event": 5.0,
+        "rest_ms_per_event": 3.0,
+        "ceiling_events_per_s": 333.3,
+    }
+    # on PostgreSQL a unit of work's time includes the server's: no split
+    assert set(split(10.0, 8.0, 5.0, 1000, sqlite=False).values()) == {None}
+    assert set(split(10.0, 8.0, 5.0, 0, sqlite=True).values()) == {None}
