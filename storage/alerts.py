@@ -6,12 +6,41 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.errors import NotFound
 from storage.models import Alert, AlertRecipient, AlertStatus, Report, ReportStatus
+from storage.prepared import Prepared
 from storage.viewer import Viewer
+
+# Every submitted report and every /akut creates an alert (see storage.prepared).
+_CREATE = Prepared(
+    insert(Alert).values(
+        id=bindparam("v_id"),
+        kind=bindparam("v_kind"),
+        subject_id=bindparam("v_subject"),
+        report_id=bindparam("v_report"),
+        municipality_id=bindparam("v_municipality"),
+        status=AlertStatus.OPEN,
+        level=1,
+        levels=bindparam("v_levels"),
+        ack_minutes=bindparam("v_ack_minutes"),
+        created_at=bindparam("v_now"),
+    )
+)
+_ADD_RECIPIENT = Prepared(
+    insert(AlertRecipient).values(
+        alert_id=bindparam("v_alert"),
+        person_id=bindparam("v_person"),
+        level=bindparam("v_level"),
+        notified_at=bindparam("v_notified"),
+        reminded_at=None,
+        failed=False,
+        removed=False,
+    )
+)
 
 
 class AlertRepo:
@@ -34,24 +63,20 @@ class AlertRepo:
         """Create an alert whose recipients are grouped in escalation levels (1-based);
         return its id.
 
-        Two plain INSERTs, no ORM objects (callers need only the id; :meth:`get` loads the
-        alert as an object). The first INSERT still flushes what the unit of work changed
-        before it, as the flush did."""
+        Prepared INSERTs in one hop, no ORM objects (callers need only the id; :meth:`get`
+        loads the alert as an object). They don't flush what the unit of work changed
+        before: nothing here reads it, and it is flushed at the commit as ever."""
         alert_id = uuid.uuid4().hex
-        await self.session.execute(
-            insert(Alert).values(
-                id=alert_id,
-                kind=kind,
-                subject_id=subject_id,
-                report_id=report_id,
-                municipality_id=municipality_id,
-                status=AlertStatus.OPEN,
-                level=1,
-                levels=len(levels),
-                ack_minutes=ack_minutes,
-                created_at=now,
-            )
-        )
+        alert = {
+            "v_id": alert_id,
+            "v_kind": kind,
+            "v_subject": subject_id,
+            "v_report": report_id,
+            "v_municipality": municipality_id,
+            "v_levels": len(levels),
+            "v_ack_minutes": ack_minutes,
+            "v_now": now,
+        }
         rows: list[dict[str, object]] = []
         seen: set[int] = set()
         for number, people in enumerate(levels, start=1):
@@ -61,17 +86,20 @@ class AlertRepo:
                 seen.add(person_id)
                 rows.append(
                     {
-                        "alert_id": alert_id,
-                        "person_id": person_id,
-                        "level": number,
-                        "notified_at": now if number == 1 else None,
-                        "reminded_at": None,
-                        "failed": False,
-                        "removed": False,
+                        "v_alert": alert_id,
+                        "v_person": person_id,
+                        "v_level": number,
+                        "v_notified": now if number == 1 else None,
                     }
                 )
-        if rows:
-            await self.session.execute(insert(AlertRecipient), rows)
+
+        def run(session: Session) -> None:
+            connection = session.connection()
+            _CREATE.run(connection, alert)
+            for row in rows:
+                _ADD_RECIPIENT.run(connection, row)
+
+        await self.session.run_sync(run)
         return alert_id
 
     async def get(self, alert_id: str) -> Alert | None:
