@@ -21,7 +21,7 @@ from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import AlertStatus, Report, ReportStatus, Timer
 from storage.outbox import URGENT, OutboxRepo
-from storage.reports import ReportRepo
+from storage.reports import AnyReport, ReportRepo
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
 
@@ -54,7 +54,7 @@ async def raise_alert(
     kind: str,
     levels: Levels,
     ack_minutes: int,
-    report: Report | None = None,
+    report: AnyReport | None = None,
 ) -> str | None:
     """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``;
     return the alert's id (None: nobody to alert)."""

@@ -151,15 +151,9 @@ class Core:
                 new_step=new_step,
                 now=ctx.now,
             )
-        outbox = OutboxRepo(session)
-        for notice in ctx.notices:
-            outbox.enqueue(
-                notice.recipient_id,
-                notice.kind,
-                notice.payload,
-                priority=notice.priority,
-                now=ctx.now,
-            )
+        await OutboxRepo(session).enqueue_all(
+            [(n.recipient_id, n.kind, n.payload, n.priority) for n in ctx.notices], ctx.now
+        )
         return Delivery(
             event.channel,
             event.address,

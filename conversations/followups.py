@@ -26,7 +26,7 @@ from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.models import Municipality, Report, ReportStatus, Role, Timer
 from storage.outbox import ROUTINE
-from storage.timers import TimerRepo
+from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
 
 FOLLOWUP_FIRST = "followup_first"  # stages: nudge (day 2), remind (day 10), escalate (day 14)
@@ -37,19 +37,28 @@ PURGE_WARNING = "purge_warning"
 PURGE = "purge"
 
 
-def schedule_case(timers: TimerRepo, report: Report, pack: Pack, now: datetime) -> None:
+async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: datetime) -> None:
     """Plan follow-up 1 and the check-ins for a newly submitted case."""
     plan = pack.followup
     if plan is None:
         return
-    for stage, day in (
+    stages = (
         ("nudge", plan.first_nudge_day),
         ("remind", plan.first_remind_day),
         ("escalate", plan.first_escalate_day),
-    ):
-        timers.schedule(FOLLOWUP_FIRST, report.id, days_after(now, day), {"stage": stage})
-    for day in plan.checkin_days:
-        timers.schedule(CHECKIN, report.id, days_after(now, day), {"day": day})
+    )
+    await timers.schedule_all(
+        [
+            *(
+                Planned(FOLLOWUP_FIRST, report_id, days_after(now, day), {"stage": stage})
+                for stage, day in stages
+            ),
+            *(
+                Planned(CHECKIN, report_id, days_after(now, day), {"day": day})
+                for day in plan.checkin_days
+            ),
+        ]
+    )
 
 
 async def _open_report(sc: SystemContext, report_id: str) -> Report | None:

@@ -842,11 +842,11 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
     """Submit: reference, who is alerted (and who next), the plan's actions, police advice."""
     _ = ctx._
     levels = await report_levels(ctx, draft)
-    report = await draft.repo.entity(draft.report)
+    report = draft.report
     reference = await draft.repo.submit(ctx.viewer, report, ctx.now)
     minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
     await raise_alert(ctx, kind="report", levels=levels, ack_minutes=minutes, report=report)
-    schedule_case(TimerRepo(ctx.session), report, draft.pack, ctx.now)
+    await schedule_case(TimerRepo(ctx.session), report.id, draft.pack, ctx.now)
     category = report.category or "unknown"
     lines = [_("Your report is sent. Reference: {ref}").format(ref=reference), ""]
     if levels and not ctx.viewer.registered:  # an unregistered person sees nobody's name

@@ -6,14 +6,31 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.models import ChannelBinding, OutboxMessage, OutboxStatus
+from storage.prepared import Prepared
 
 URGENT = 0
 CONVERSATION = 3
 ROUTINE = 7
+
+
+# Every alert and every message to another person is queued with the event that caused it.
+_ENQUEUE = Prepared(
+    insert(OutboxMessage).values(
+        recipient_id=bindparam("v_recipient"),
+        kind=bindparam("v_kind"),
+        payload=bindparam("v_payload"),
+        priority=bindparam("v_priority"),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        created_at=bindparam("v_now"),
+        due_at=bindparam("v_now"),
+    )
+)
 
 
 class OutboxRepo:
@@ -43,6 +60,31 @@ class OutboxRepo:
         )
         self.session.add(row)
         return row
+
+    async def enqueue_all(
+        self, messages: Sequence[tuple[int, str, dict[str, Any], int]], now: datetime
+    ) -> None:
+        """Queue (recipient, kind, payload, priority) messages with prepared INSERTs in one
+        hop, no ORM objects; like :meth:`enqueue`'s, they are visible to the rest of the
+        unit of work."""
+        rows = [
+            {
+                "v_recipient": recipient_id,
+                "v_kind": kind,
+                "v_payload": payload,
+                "v_priority": priority,
+                "v_now": now,
+            }
+            for recipient_id, kind, payload, priority in messages
+        ]
+
+        def run(session: Session) -> None:
+            connection = session.connection()
+            for row in rows:
+                _ENQUEUE.run(connection, row)
+
+        if rows:
+            await self.session.run_sync(run)
 
     async def claim(
         self,

@@ -7,14 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from bot.transports.base import DeliveryFailed
 from conversations.events import Reply
 from conversations.notices import ALERT_UNANSWERED
-from storage.models import OutboxMessage, OutboxStatus, Person
+from storage.models import OutboxMessage, OutboxStatus, Person, Timer, TimerState
 from storage.outbox import CONVERSATION, ROUTINE, URGENT, OutboxRepo
+from storage.timers import Planned, TimerRepo
 from tests.conftest import Chat, FakeClock
 
 
@@ -341,3 +343,46 @@ async def test_urgent_lane_claims_a_free_chats_alert_while_a_busy_chat_is_still_
     async with demo_app.db.unit_of_work() as session:
         statuses = (await session.scalars(select(OutboxMessage.status))).all()
     assert statuses == [OutboxStatus.SENT] * 6
+
+
+async def test_messages_and_timers_queued_together_count_in_their_unit_of_work_or_not_at_all(
+    demo_app: App, clock: FakeClock
+) -> None:
+    async with demo_app.db.unit_of_work() as session:
+        pia = (await session.scalars(select(Person.id).where(Person.handle == "pia"))).one()
+    due = clock.now + timedelta(days=3)
+    with pytest.raises(RuntimeError):
+        async with demo_app.db.unit_of_work() as session:
+            await OutboxRepo(session).enqueue_all([(pia, ALERT_UNANSWERED, {}, URGENT)], clock.now)
+            await TimerRepo(session).schedule_all([Planned("checkin", "r1", due, {"day": 3})])
+            raise RuntimeError("the event's handler failed after queueing")
+    async with demo_app.db.unit_of_work() as session:
+        assert (await session.scalars(select(OutboxMessage))).all() == []
+        assert (await session.scalars(select(Timer))).all() == []
+
+    async with demo_app.db.unit_of_work() as session:
+        outbox, timers = OutboxRepo(session), TimerRepo(session)
+        await outbox.enqueue_all(
+            [(pia, ALERT_UNANSWERED, {"alert": "a1"}, URGENT), (pia, "nudge", {"n": 1}, ROUTINE)],
+            clock.now,
+        )
+        await timers.schedule_all(
+            [Planned("checkin", "r1", due, {"day": 3}), Planned("checkin", "r2", due, {})]
+        )
+        # seen by the rest of the unit of work at once, as ORM rows would be
+        claimed = await outbox.claim(clock.now, lease=timedelta(minutes=1), limit=10)
+        assert [(m.kind, m.payload, m.priority) for m in claimed] == [
+            (ALERT_UNANSWERED, {"alert": "a1"}, URGENT),
+            ("nudge", {"n": 1}, ROUTINE),
+        ]
+        assert await timers.cancel("checkin", "r2") == 1
+    async with demo_app.db.unit_of_work() as session:
+        stored = (await session.scalars(select(Timer).order_by(Timer.id))).all()
+        assert [(t.subject, t.state, t.due_at, t.payload) for t in stored] == [
+            ("r1", TimerState.PENDING, due, {"day": 3}),
+            ("r2", TimerState.CANCELLED, due, {}),
+        ]
+        messages = (await session.scalars(select(OutboxMessage))).all()
+        assert {(m.recipient_id, m.attempts, m.created_at) for m in messages} == {
+            (pia, 1, clock.now)  # claimed once, above
+        }

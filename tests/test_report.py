@@ -27,6 +27,7 @@ from conversations.events import Attachment, EventKind, InboundEvent
 from conversations.packs import PackLibrary
 from conversations.report_form import STEPS, R
 from storage.crypto import DecryptionFailed
+from storage.errors import NotFound
 from storage.models import Alert, Evidence, OutboxMessage, Person, Report, ReportStatus
 from storage.reports import ReportRepo
 from storage.viewer import Viewer
@@ -1148,3 +1149,64 @@ async def test_questions_and_choices_come_from_the_pack(demo_app: App, chat: Any
     reply = await bo.say("/report")
     assert question("reporter", "en") in reply
     assert PACK.questions["reporter"].text.sv not in reply
+
+
+# --- 12. submitting: the draft row, its ORM copy and the database agree -------------------------
+
+
+async def test_submit_keeps_the_draft_row_its_orm_copy_and_the_database_in_step(
+    demo_app: App, clock: FakeClock
+) -> None:
+    anna_id, bo_id = await person_id(demo_app, "anna"), await person_id(demo_app, "bo")
+    async with demo_app.db.unit_of_work() as session:
+        anna = Viewer.of(await session.get_one(Person, anna_id))
+        repo = ReportRepo(session, demo_app.keyring)
+        created = await repo.create_draft(
+            anna, pack="default", municipality_id=None, party_id=None, now=clock.now
+        )
+    clock.advance(minutes=5)
+    async with demo_app.db.unit_of_work() as session:
+        anna = Viewer.of(await session.get_one(Person, anna_id))
+        bo = Viewer.of(await session.get_one(Person, bo_id))
+        repo = ReportRepo(session, demo_app.keyring)
+        row = await repo.draft(anna)
+        assert row is not None and row.id == created.id
+        with pytest.raises(NotFound):  # somebody else's draft
+            await repo.submit(bo, row, clock.now)
+        loaded = await repo.entity(row)  # an ORM copy in this unit of work too
+        assert await repo.submit(anna, row, clock.now) == created.ref
+        assert (row.status, row.submitted_at) == (ReportStatus.SUBMITTED, clock.now)
+        assert (loaded.status, loaded.submitted_at) == (ReportStatus.SUBMITTED, clock.now)
+        with pytest.raises(NotFound):  # no longer a draft
+            await repo.submit(anna, row, clock.now)
+        # queued for the commit: a query in this unit of work still finds the draft
+        assert await repo.draft(anna) is not None
+    stored = await only_report(demo_app, "anna")
+    assert (stored.status, stored.submitted_at, stored.updated_at) == (
+        ReportStatus.SUBMITTED,
+        clock.now,
+        clock.now,
+    )
+    async with demo_app.db.unit_of_work() as session:
+        anna = Viewer.of(await session.get_one(Person, anna_id))
+        assert await ReportRepo(session, demo_app.keyring).draft(anna) is None
+
+
+async def test_a_submit_that_fails_later_in_its_unit_of_work_leaves_the_draft(
+    demo_app: App, clock: FakeClock
+) -> None:
+    anna_id = await person_id(demo_app, "anna")
+    async with demo_app.db.unit_of_work() as session:
+        anna = Viewer.of(await session.get_one(Person, anna_id))
+        await ReportRepo(session, demo_app.keyring).create_draft(
+            anna, pack="default", municipality_id=None, party_id=None, now=clock.now
+        )
+    with pytest.raises(RuntimeError):
+        async with demo_app.db.unit_of_work() as session:
+            anna = Viewer.of(await session.get_one(Person, anna_id))
+            repo = ReportRepo(session, demo_app.keyring)
+            row = await repo.draft(anna)
+            assert row is not None
+            await repo.submit(anna, row, clock.now)
+            raise RuntimeError("the alert could not be created")
+    assert (await only_report(demo_app, "anna")).status is ReportStatus.DRAFT
