@@ -22,7 +22,7 @@ from storage.errors import NotFound
 from storage.models import AlertStatus, Report, ReportStatus, Timer
 from storage.outbox import URGENT, OutboxRepo
 from storage.reports import AnyReport, ReportRepo
-from storage.timers import TimerRepo
+from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
 
 ESCALATE = "alert_escalate"
@@ -71,7 +71,8 @@ async def raise_alert(
     )
     for card in levels[0]:
         ctx.notify(card.person_id, ALERT, {"alert": alert_id}, priority=URGENT)
-    TimerRepo(ctx.session).schedule(ESCALATE, alert_id, ctx.now + timedelta(minutes=ack_minutes))
+    due = ctx.now + timedelta(minutes=ack_minutes)
+    await TimerRepo(ctx.session).schedule_all([Planned(ESCALATE, alert_id, due, {})])
     return alert_id
 
 
