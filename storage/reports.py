@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -220,22 +221,38 @@ class ReportRepo:
     def save_answers(self, report: AnyReport, answers: dict[str, Any], now: datetime) -> None:
         """Store the answers (sealed) the moment they arrive."""
         sealed = self.keyring.seal_json(answers, table="report", column="answers", row=report.id)
-        if isinstance(report, Report) and report in self.session.new:
-            report.answers, report.updated_at = sealed, now
-            return
         # Almost every answer ends here: one prepared UPDATE with the commit instead of the
-        # ORM's change tracking and flush; the loaded row (and its ORM object, if this unit
-        # of work has one) is kept in step.
+        # ORM's change tracking and flush.
         params = {"report": report.id, "v_answers": sealed, "v_updated_at": now}
-        write_at_commit(self.session, ("report answers", report.id), _SAVE_ANSWERS, params)
+        values = {"answers": sealed, "updated_at": now}
+        self._write_at_commit(report, ("report answers", _SAVE_ANSWERS), params, values)
+
+    def _write_at_commit(
+        self,
+        report: AnyReport,
+        write: tuple[str, Prepared],
+        params: Mapping[str, Any],
+        values: Mapping[str, Any],
+    ) -> None:
+        """Queue a report's UPDATE for the commit, and give the loaded row, and its ORM
+        object if this unit of work has one, its ``values`` (on the ORM object as
+        committed: it won't write them again). A report not inserted yet just takes the
+        values: its INSERT carries them."""
+        if isinstance(report, Report) and report in self.session.new:
+            for name, value in values.items():
+                setattr(report, name, value)
+            return
+        what, statement = write
+        write_at_commit(self.session, (what, report.id), statement, params)
         if isinstance(report, DraftRow):
-            report.answers, report.updated_at = sealed, now
+            for name, value in values.items():
+                setattr(report, name, value)
             loaded = self.session.identity_map.get(identity_key(Report, report.id))
             if loaded is None:
                 return
             report = loaded
-        set_committed_value(report, "answers", sealed)
-        set_committed_value(report, "updated_at", now)
+        for name, value in values.items():
+            set_committed_value(report, name, value)
 
     async def discard(self, viewer: Viewer, report: AnyReport) -> None:
         """Delete a draft and its evidence."""
@@ -247,34 +264,13 @@ class ReportRepo:
     async def submit(self, viewer: Viewer, report: AnyReport, now: datetime) -> str:
         """Turn the draft into a submitted case; return its reference.
 
-        A draft row (as every answer loads it) is submitted with one UPDATE queued for the
-        commit, like its answers, instead of loading its ORM object to change three
-        columns; the row, and its ORM object if this unit of work has one, are kept in
-        step."""
+        Like its answers: one UPDATE queued for the commit instead of loading the ORM
+        object to change three columns."""
         if not self._own(viewer, report) or report.status is not ReportStatus.DRAFT:
             raise NotFound("draft")
-        if isinstance(report, DraftRow):
-            params = {"report": report.id, "v_submitted_at": now}
-            write_at_commit(self.session, ("report submitted", report.id), _SUBMIT, params)
-            report.status, report.submitted_at, report.updated_at = (
-                ReportStatus.SUBMITTED,
-                now,
-                now,
-            )
-            loaded = self.session.identity_map.get(identity_key(Report, report.id))
-            if loaded is None:
-                return report.ref
-            report = loaded
-            for name, value in (
-                ("status", ReportStatus.SUBMITTED),
-                ("submitted_at", now),
-                ("updated_at", now),
-            ):
-                set_committed_value(report, name, value)
-            return report.ref
-        report.status = ReportStatus.SUBMITTED
-        report.submitted_at = now
-        report.updated_at = now
+        params = {"report": report.id, "v_submitted_at": now}
+        values = {"status": ReportStatus.SUBMITTED, "submitted_at": now, "updated_at": now}
+        self._write_at_commit(report, ("report submitted", _SUBMIT), params, values)
         return report.ref
 
     # --- evidence ----------------------------------------------------------------------
