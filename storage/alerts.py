@@ -8,11 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from storage.errors import NotFound
 from storage.models import Alert, AlertRecipient, AlertStatus, Report, ReportStatus
-from storage.prepared import Prepared
+from storage.prepared import Prepared, run_all
 from storage.viewer import Viewer
 
 # Every submitted report and every /akut creates an alert (see storage.prepared).
@@ -93,13 +92,7 @@ class AlertRepo:
                     }
                 )
 
-        def run(session: Session) -> None:
-            connection = session.connection()
-            _CREATE.run(connection, alert)
-            for row in rows:
-                _ADD_RECIPIENT.run(connection, row)
-
-        await self.session.run_sync(run)
+        await run_all(self.session, [(_CREATE, alert), *((_ADD_RECIPIENT, r) for r in rows)])
         return alert_id
 
     async def get(self, alert_id: str) -> Alert | None:

@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from storage.models import ChannelBinding, OutboxMessage, OutboxStatus
-from storage.prepared import Prepared
+from storage.prepared import Prepared, run_all
 
 URGENT = 0
 CONVERSATION = 3
@@ -77,14 +76,7 @@ class OutboxRepo:
             }
             for recipient_id, kind, payload, priority in messages
         ]
-
-        def run(session: Session) -> None:
-            connection = session.connection()
-            for row in rows:
-                _ENQUEUE.run(connection, row)
-
-        if rows:
-            await self.session.run_sync(run)
+        await run_all(self.session, ((_ENQUEUE, row) for row in rows))
 
     async def claim(
         self,

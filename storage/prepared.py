@@ -13,11 +13,13 @@ plain ``connection.execute``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -101,3 +103,19 @@ class Prepared:
             return int(getattr(result, "rowcount", 0) or 0)
         cursor, _plan = self._execute(driver, connection, params)
         return int(cursor.rowcount)
+
+
+async def run_all(
+    session: AsyncSession, writes: Iterable[tuple[Prepared, Mapping[str, Any]]]
+) -> None:
+    """Run prepared writes now, in order, in the session's transaction and in one hop into
+    SQLAlchemy's sync layer: the rest of the unit of work sees their rows."""
+    batch = list(writes)
+
+    def run(sync: Session) -> None:
+        connection = sync.connection()
+        for statement, params in batch:
+            statement.run(connection, params)
+
+    if batch:
+        await session.run_sync(run)

@@ -9,10 +9,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
 from storage.models import Timer, TimerState, utcnow
-from storage.prepared import Prepared
+from storage.prepared import Prepared, run_all
 
 
 class Planned(NamedTuple):
@@ -70,14 +69,7 @@ class TimerRepo:
             }
             for t in timers
         ]
-
-        def run(session: Session) -> None:
-            connection = session.connection()
-            for row in rows:
-                _SCHEDULE.run(connection, row)
-
-        if rows:
-            await self.session.run_sync(run)
+        await run_all(self.session, ((_SCHEDULE, row) for row in rows))
 
     async def cancel(self, kind: str, subject: str) -> int:
         """Cancel every pending timer of this kind for this subject."""
