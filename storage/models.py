@@ -81,7 +81,9 @@ class Municipality(Base):
     security_unit_phone: Mapped[str] = mapped_column(String(40))
     switchboard_phone: Mapped[str | None] = mapped_column(String(40))
     pack: Mapped[str] = mapped_column(String(32), default="oxelosund")
-    retention_months: Mapped[int] = mapped_column(Integer, default=24)
+    retention_months: Mapped[int] = mapped_column(Integer, default=24)  # closed and idle cases
+    alert_retention_months: Mapped[int] = mapped_column(Integer, default=12)  # /akut alerts
+    audit_retention_months: Mapped[int] = mapped_column(Integer, default=60)  # archive decision
 
     parties: Mapped[list[Party]] = relationship(back_populates="municipality")
 
@@ -117,9 +119,21 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    in_org_file: Mapped[bool] = mapped_column(Boolean, default=False)  # from `trygg org load`
 
     municipality: Mapped[Municipality | None] = relationship()
     party: Mapped[Party | None] = relationship()
+
+
+class ErasedHandle(Base):
+    """A tombstone: a keyed hash of an erased person's handle, so that loading the org file
+    again does not bring them back (unless the operator restores them on purpose)."""
+
+    __tablename__ = "erased_handle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle_mac: Mapped[str] = mapped_column(String(64), unique=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ChannelBinding(Base):
@@ -246,7 +260,9 @@ class Evidence(Base):
     report_id: Mapped[str] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Legacy: the SHA-256 in clear would confirm a known file to whoever holds the database.
+    # It is kept in the sealed ``meta`` now; `App.migrate` moves old values there.
+    sha256: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     meta: Mapped[bytes] = mapped_column(LargeBinary)  # sealed: file name, MIME type, caption
     content: Mapped[bytes] = mapped_column(LargeBinary)  # sealed bytes
@@ -256,6 +272,7 @@ class AlertStatus(enum.StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     EXHAUSTED = "exhausted"  # every level was tried and nobody acknowledged
+    WITHDRAWN = "withdrawn"  # the person it was about was erased: nobody is paged any more
 
 
 class Alert(Base):
@@ -272,6 +289,7 @@ class Alert(Base):
         ForeignKey("report.id", ondelete="CASCADE"), index=True
     )
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))  # whose contacts
     status: Mapped[AlertStatus] = mapped_column(
         Enum(
             AlertStatus,
@@ -388,6 +406,7 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     used_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    code: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed: re-hashed when keys rotate
 
 
 class AuditEntry(Base):
@@ -402,3 +421,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(64))  # a reference or handle, never text
     municipality_id: Mapped[int | None] = mapped_column(Integer)
+    # The case an entry is about: shown only to people who may access that case now;
+    # ``restricted`` (an internal case) keeps it from anyone once the case is purged.
+    report_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -285,33 +285,59 @@ class ReportRepo:
         meta: dict[str, Any],
         now: datetime,
     ) -> EvidenceInfo:
-        """Keep a file with the report: sealed content, its size and SHA-256."""
+        """Keep a file with the report: sealed content, its size, and its SHA-256 sealed with
+        the file's name (in clear it would confirm a known file to a database thief)."""
         if not self._own(viewer, report):
             raise NotFound("report")
         evidence_id = uuid.uuid4().hex
+        digest = hashlib.sha256(content).hexdigest()
+        sealed_meta = {**meta, "sha256": digest}
         row = Evidence(
             id=evidence_id,
             report_id=report.id,
             kind=kind,
             size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=None,
             received_at=now,
-            meta=self.keyring.seal_json(meta, table="evidence", column="meta", row=evidence_id),
+            meta=self.keyring.seal_json(
+                sealed_meta, table="evidence", column="meta", row=evidence_id
+            ),
             content=self.keyring.seal(content, table="evidence", column="content", row=evidence_id),
         )
         self.session.add(row)
         await self.session.flush()
-        return EvidenceInfo(row.id, row.kind, row.size, row.sha256, row.received_at)
+        return EvidenceInfo(row.id, row.kind, row.size, digest, row.received_at)
+
+    def meta_of(self, evidence_id: str, sealed: bytes) -> dict[str, Any]:
+        """Open a piece of evidence's sealed description (name, MIME type, caption, SHA-256)."""
+        value = self.keyring.open_json(sealed, table="evidence", column="meta", row=evidence_id)
+        return value if isinstance(value, dict) else {}
 
     async def evidence(self, viewer: Viewer, report: Report) -> list[EvidenceInfo]:
         if not self._own(viewer, report):
             raise NotFound("report")
         rows = await self.session.execute(
-            select(Evidence.id, Evidence.kind, Evidence.size, Evidence.sha256, Evidence.received_at)
+            select(
+                Evidence.id,
+                Evidence.kind,
+                Evidence.size,
+                Evidence.sha256,
+                Evidence.meta,
+                Evidence.received_at,
+            )
             .where(Evidence.report_id == report.id)
             .order_by(Evidence.received_at, Evidence.id)
         )
-        return [EvidenceInfo(*row) for row in rows]
+        return [
+            EvidenceInfo(
+                row_id,
+                kind,
+                size,
+                legacy or str(self.meta_of(row_id, meta).get("sha256", "")),
+                received_at,
+            )
+            for row_id, kind, size, legacy, meta, received_at in rows
+        ]
 
     async def evidence_totals(self, report: AnyReport) -> tuple[int, int]:
         """Return (count, total bytes) of a report's evidence."""

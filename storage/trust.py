@@ -35,6 +35,12 @@ class InviteError(Exception):
     """An invite code is unknown, used, expired, or the issuer may not grant the role."""
 
 
+def tombstone_mac(keyring: Keyring, handle: str) -> str:
+    """The keyed hash under which an erased handle is remembered (see ErasedHandle)."""
+    key = keyring.index_keys()[0]
+    return hmac.new(key, b"erased:" + handle.strip().encode(), hashlib.sha256).hexdigest()
+
+
 def _code_hashes(keyring: Keyring, code: str) -> list[str]:
     """Keyed hashes (blind index) of a code under every configured key."""
     normalised = code.strip().upper().replace("-", "").replace(" ", "")
@@ -159,7 +165,11 @@ class AuditRepo:
         subject: str,
         municipality_id: int | None,
         now: datetime,
+        *,
+        report: Report | None = None,
     ) -> None:
+        """Append an entry; ``report``: the case it is about, so that only people who may
+        access that case see the entry."""
         self.session.add(
             AuditEntry(
                 at=now,
@@ -167,6 +177,8 @@ class AuditRepo:
                 action=action[:32],
                 subject=subject[:64],
                 municipality_id=municipality_id,
+                report_id=report.id if report is not None else None,
+                restricted=report is not None and report.category == "internal",
             )
         )
 
