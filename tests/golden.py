@@ -117,7 +117,9 @@ class Transcript:
         for pattern, label in _RANDOM:
             seen = self._seen.setdefault(label, {})
 
-            def stable(match: re.Match[str], seen: dict[str, str] = seen, label: str = label) -> str:
+            def stable(
+                match: re.Match[str], seen: dict[str, str] = seen, label: str = label
+            ) -> str:
                 return seen.setdefault(match.group(0), f"{label}-{len(seen) + 1}")
 
             body = pattern.sub(stable, body)
