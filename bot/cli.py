@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import orgfile
 from bot.app import App, configure_logging
 from bot.settings import Settings
+from conversations.alerts import directory_changed
 from conversations.i18n import CatalogMissing
 from storage.crypto import CryptoError, Keyring
 from storage.directory import DirectoryRepo
@@ -166,6 +167,8 @@ async def _revoke(app: App, handle: str) -> int:
         AuditRepo(session).record(
             "operator", "role_revoked", handle, person.municipality_id, app.clock()
         )
+        # alerts waiting on them go on to whoever may act now, at once
+        await directory_changed(session, [person.id], app.clock())
     print(f"{handle}: role revoked; their chats lose access at once.")
     return 0
 

@@ -154,6 +154,14 @@ class OutboxSender:
                 if address is None:
                     continue
                 reply = await render(session, self.catalogs, self.packs, recipient, row)
+                if reply is None:  # they may no longer get it (revoked, removed, moved)
+                    now = self.clock()
+                    await outbox.give_up(row.id, now, "recipient no longer allowed")
+                    if row.kind == ALERT and "alert" in row.payload:
+                        await escalate_now(
+                            session, str(row.payload["alert"]), row.recipient_id, now
+                        )
+                    continue
                 claimed.append(
                     _Claimed(
                         row.id,

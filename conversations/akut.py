@@ -16,6 +16,7 @@ class Akut(StrEnum):
 
 
 ALERT = "akut:alert"
+ALERT_UNIT = "akut:unit"  # the municipality's unit instead of the party (danger from inside it)
 
 
 async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
@@ -38,6 +39,15 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     buttons: list[list[Button]] = []
     if contacts.party_security or contacts.municipal_security:
         buttons.append([Button(ALERT, _("Alert my security contact"))])
+    if contacts.party_security and contacts.municipal_security:
+        lines += [
+            "",
+            _(
+                "Does the threat come from inside your party? Then you can alert the "
+                "municipality's security unit instead."
+            ),
+        ]
+        buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
     elif ctx.viewer.registered:
         lines += ["", _("There is nobody in Trygg I can alert for you: call the numbers above.")]
     else:
@@ -54,21 +64,26 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
-    """Alert the security contact now; escalate if nobody takes it; say who was alerted."""
+    """Alert the security contact (or, if asked, only the municipality's security unit) now;
+    escalate if nobody takes it; say who was alerted."""
     _ = ctx._
     person = ctx.person
     pack = ctx.packs.get(person.municipality_pack)
+    party_id = None if event.button == ALERT_UNIT else person.party_id
     levels = await alert_levels(
-        ctx,
+        ctx.session,
+        exclude=ctx.person.id,
         municipality_id=person.municipality_id,
-        party_id=person.party_id,
+        party_id=party_id,
         category=None,
         pack=pack,
         unverified=not ctx.viewer.registered,
         report=False,
     )
     minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
-    alert = await raise_alert(ctx, kind="akut", levels=levels, ack_minutes=minutes)
+    alert = await raise_alert(
+        ctx, kind="akut", levels=levels, ack_minutes=minutes, party_id=party_id
+    )
     contacts = await contacts_of(ctx)
     if alert is None:
         ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
@@ -78,11 +93,15 @@ async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     lines = [_("I have alerted {names}. They have been asked to call you now.").format(names=first)]
     wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
     lines += escalation_lines(ctx, levels, wait)
-    lines += [
-        _(
+    if party_id is None and person.party_id is not None:  # the unit, not the party
+        call = _("If nobody calls you, call the municipality's security unit on {phone}.")
+    else:
+        call = _(
             "If nobody calls you, call them yourself, or the municipality's security unit on "
             "{phone}."
-        ).format(phone=contacts.security_unit_phone or "114 14"),
+        )
+    lines += [
+        call.format(phone=contacts.security_unit_phone or "114 14"),
         _("In danger now: call {number}.").format(number="112"),
     ]
     ctx.reply("\n".join(lines), menu_buttons(ctx))
@@ -103,6 +122,7 @@ FLOW = Flow(
     table={
         Akut.GUIDANCE: {
             ALERT: alert_contact,
+            ALERT_UNIT: alert_contact,
             Input.TEXT: repeat_guidance,
             Input.ATTACHMENT: repeat_guidance,
         },

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,12 +14,13 @@ from conversations.flow import Context, StateResult
 from conversations.i18n import format_when
 from conversations.notices import ALERT, ALERT_ACKED, ALERT_TAKEN, ALERT_UNANSWERED
 from conversations.packs import PackLibrary
-from conversations.routing import Levels
+from conversations.routing import Levels, alert_levels, everyone
+from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import AlertStatus, Report, ReportStatus, Timer
+from storage.models import Alert, AlertStatus, Municipality, Report, ReportStatus, Timer
 from storage.outbox import URGENT, OutboxRepo
 from storage.reports import AnyReport, ReportRepo
 from storage.timers import Planned, TimerRepo
@@ -54,10 +55,12 @@ async def raise_alert(
     kind: str,
     levels: Levels,
     ack_minutes: int,
+    party_id: int | None,
     report: AnyReport | None = None,
 ) -> str | None:
     """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``;
-    return the alert's id (None: nobody to alert)."""
+    return the alert's id (None: nobody to alert). ``party_id``: whose security contacts
+    may act on it (None: the municipality's unit only)."""
     if not levels:
         return None
     alert_id = await AlertRepo(ctx.session).create(
@@ -65,6 +68,7 @@ async def raise_alert(
         subject_id=ctx.person.id,
         report_id=report.id if report else None,
         municipality_id=report.municipality_id if report else ctx.person.municipality_id,
+        party_id=party_id,
         levels=[[c.person_id for c in level] for level in levels],
         ack_minutes=ack_minutes,
         now=ctx.now,
@@ -76,38 +80,138 @@ async def raise_alert(
     return alert_id
 
 
+async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert) -> Levels:
+    """Who the plan names for an alert, from the directory as it is now: people revoked,
+    removed or moved to another party are no longer in it; an internal case keeps to the
+    people the reporter chose."""
+    report = await session.get(Report, alert.report_id) if alert.report_id else None
+    if report is not None:
+        pack_id: str | None = report.pack
+    else:
+        municipality = (
+            await session.get(Municipality, alert.municipality_id)
+            if alert.municipality_id
+            else None
+        )
+        pack_id = municipality.pack if municipality else None
+    levels = await alert_levels(
+        session,
+        exclude=alert.subject_id,
+        municipality_id=alert.municipality_id,
+        party_id=alert.party_id,
+        category=report.category if report else None,
+        pack=packs.get(pack_id),
+        unverified=report.unverified if report else False,
+        report=alert.kind == "report",
+    )
+    if report is not None and report.category == INTERNAL:
+        chosen = {r.person_id for r in await AlertRepo(session).recipients(alert.id)}
+        kept = [c for c in everyone(levels) if c.person_id in chosen]
+        return [kept] if kept else []
+    return levels
+
+
+Notify = Callable[[int, str, dict[str, Any], int], None]
+
+
+async def next_level(
+    session: AsyncSession,
+    packs: PackLibrary,
+    alert: Alert,
+    now: datetime,
+    notify: Notify,
+    why: str = "escalated",
+) -> None:
+    """Alert the next level that has someone not alerted yet who may act now, and remind
+    the earlier ones who still may; with nobody left, tell the person to call. ``why``:
+    "escalated" (nobody answered) or "handover" (who took it may no longer act)."""
+    repo = AlertRepo(session)
+    levels = await current_levels(session, packs, alert)
+    done = await repo.notified(alert.id)
+    fresh = next(
+        (
+            ids
+            for level in levels
+            if (ids := [c.person_id for c in level if c.person_id not in done])
+        ),
+        [],
+    )
+    if not fresh:
+        alert.status = AlertStatus.EXHAUSTED
+        if alert.subject_id is not None:
+            notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
+        return
+    await repo.notify(alert, fresh, now)
+    for person_id in fresh:
+        notify(person_id, ALERT, {"alert": alert.id, why: True}, URGENT)
+    keep = {c.person_id for c in everyone(levels)}
+    for row in await repo.remind_earlier(alert, keep, now):
+        notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
+    TimerRepo(session).schedule(ESCALATE, alert.id, now + timedelta(minutes=alert.ack_minutes))
+
+
 async def escalate(sc: SystemContext, timer: Timer) -> None:
     """Nobody acknowledged in time: alert the next level and remind the earlier ones once."""
-    repo = AlertRepo(sc.session)
-    alert = await repo.get(timer.subject)
+    alert = await AlertRepo(sc.session).get(timer.subject)
     if alert is None or alert.status is not AlertStatus.OPEN:
         return
     report = await sc.session.get(Report, alert.report_id) if alert.report_id else None
     if report is not None and report.status is ReportStatus.CLOSED:
         return  # the case was closed: nobody more needs to be alerted
-    if alert.level < alert.levels:
-        for row in await repo.escalate(alert, sc.now):
-            sc.notify(row.person_id, ALERT, {"alert": alert.id, "escalated": True}, URGENT)
-        for row in await repo.remind_earlier(alert, sc.now):
-            sc.notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
-        TimerRepo(sc.session).schedule(
-            ESCALATE, alert.id, sc.now + timedelta(minutes=alert.ack_minutes)
-        )
+    why = "handover" if timer.payload.get("handover") else "escalated"
+    await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why)
+
+
+async def _escalate_at_once_if_stuck(session: AsyncSession, alert: Alert, now: datetime) -> None:
+    """If nobody the alert went to last can be reached or may act any more, don't wait
+    for the deadline: escalate now."""
+    if alert.status is not AlertStatus.OPEN or await AlertRepo(session).reachable(alert):
         return
-    alert.status = AlertStatus.EXHAUSTED
-    if alert.subject_id is not None:
-        sc.notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
+    timers = TimerRepo(session)
+    if any(t.due_at <= now for t in await timers.pending(ESCALATE, alert.id)):
+        return  # already escalating now
+    await timers.cancel(ESCALATE, alert.id)
+    timers.schedule(ESCALATE, alert.id, now)
 
 
 async def escalate_now(
     session: AsyncSession, alert_id: str, recipient_id: int, now: datetime
 ) -> None:
-    """A recipient can't be reached (blocked the bot, unknown chat): if nobody at the
-    current level can be, escalate at once instead of waiting for the deadline."""
-    if await AlertRepo(session).mark_failed(alert_id, recipient_id):
+    """A recipient can't be reached (blocked the bot, unknown chat) or may no longer act:
+    if nobody at the current level can, escalate at once instead of waiting."""
+    repo = AlertRepo(session)
+    await repo.mark_failed(alert_id, recipient_id)
+    alert = await repo.get(alert_id)
+    if alert is not None:
+        await _escalate_at_once_if_stuck(session, alert, now)
+
+
+async def directory_changed(session: AsyncSession, person_ids: Sequence[int], now: datetime) -> int:
+    """People were revoked, removed, erased or moved: drop alerts queued for them that they
+    may no longer act on, and escalate at once where nobody else at the level can act;
+    return how many open alerts were looked at."""
+    repo = AlertRepo(session)
+    alerts = await repo.open_for(person_ids)
+    for alert in alerts:
+        for person_id in person_ids:
+            if not await repo.may_act(alert, person_id):
+                await OutboxRepo(session).drop_pending(
+                    person_id, (ALERT,), {"alert": alert.id}, now, "no longer allowed"
+                )
+        await _escalate_at_once_if_stuck(session, alert, now)
+    taken = await repo.taken_by(person_ids)
+    for alert in taken:
+        # an open case whose handler may no longer act is not left without one: it goes
+        # on to the next person the plan names, at once
+        taker = alert.acknowledged_by
+        if taker is None or await repo.may_act(alert, taker):
+            continue
+        alert.status, alert.acknowledged_by, alert.acknowledged_at = AlertStatus.OPEN, None, None
+        await repo.mark_failed(alert.id, taker)
         timers = TimerRepo(session)
-        await timers.cancel(ESCALATE, alert_id)
-        timers.schedule(ESCALATE, alert_id, now)
+        await timers.cancel(ESCALATE, alert.id)
+        timers.schedule(ESCALATE, alert.id, now, {"handover": True})
+    return len(alerts) + len(taken)
 
 
 async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
@@ -136,7 +240,8 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     if alert.subject_id is not None:
         ctx.notify(alert.subject_id, ALERT_ACKED, {"alert": alert.id}, priority=URGENT)
     for row in await repo.recipients(alert.id):
-        if row.person_id != ctx.person.id and row.notified_at is not None and not row.failed:
+        others = row.person_id != ctx.person.id and row.notified_at is not None
+        if others and not row.failed and await repo.may_act(alert, row.person_id):
             ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
     ctx.reply(_("Thank you – it is yours. Please contact the person now."))
     return None
@@ -153,7 +258,12 @@ async def show_report(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("That report is not available to you."))
         return None
     AuditRepo(ctx.session).record(
-        ctx.person.handle, "report_viewed", report.ref, report.municipality_id, ctx.now
+        ctx.person.handle,
+        "report_viewed",
+        report.ref,
+        report.municipality_id,
+        ctx.now,
+        report=report,
     )
     ctx.reply(full_report_text(ctx, report))
     return None

@@ -19,7 +19,8 @@ from conversations.packs import ChecklistItem, Pack
 from conversations.report import parse_date
 from conversations.schedule import days_after, on_day
 from conversations.texts import menu_buttons
-from storage.cases import Access, CaseRepo, ItemState
+from storage.access import Access
+from storage.cases import CaseRepo, ItemState, normalised_ref
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import Report, ReportStatus, Role
@@ -102,12 +103,17 @@ async def open_case(ctx: Context, event: InboundEvent) -> StateResult:
     try:
         report, _access = await CaseRepo(ctx.session, ctx.keyring).by_ref(ctx.viewer, ref[:20])
     except NotFound:
+        # a reference-shaped attempt is kept (who tried which reference), never other text
+        tried = normalised_ref(ref[:20])
+        AuditRepo(ctx.session).record(
+            ctx.person.handle, "case_denied", tried or "-", ctx.person.municipality_id, ctx.now
+        )
         ctx.reply(_("There is no case {ref} that you can see.").format(ref=ref[:20]))
         return END
     ctx.data.clear()
     ctx.data["case"] = report.id
     AuditRepo(ctx.session).record(
-        ctx.person.handle, "case_opened", report.ref, report.municipality_id, ctx.now
+        ctx.person.handle, "case_opened", report.ref, report.municipality_id, ctx.now, report=report
     )
     return await show_case(ctx)
 
@@ -525,7 +531,7 @@ async def close_plan(ctx: Context, event: InboundEvent) -> StateResult:
     await cancel_case_timers(ctx, report)
     await schedule_retention(ctx.session, report, ctx.now)
     AuditRepo(ctx.session).record(
-        ctx.person.handle, "case_closed", report.ref, report.municipality_id, ctx.now
+        ctx.person.handle, "case_closed", report.ref, report.municipality_id, ctx.now, report=report
     )
     ctx.reply(_("Case {ref} is closed. Thank you.").format(ref=report.ref), menu_buttons(ctx))
     return END

@@ -21,6 +21,7 @@ from conversations.notices import (
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels
 from conversations.schedule import days_after, next_duty, out_of_quiet_hours
+from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
@@ -88,8 +89,16 @@ async def followup_first(sc: SystemContext, timer: Timer) -> None:
         return
     stage = str(timer.payload.get("stage", "nudge"))
     if stage == "escalate":
-        for card in await DirectoryRepo(sc.session).municipal_security(report.municipality_id):
-            sc.notify(card.person_id, FOLLOWUP_OVERDUE, {"report": report.id}, ROUTINE)
+        # The unit is brought onto the case; an internal case stays with the people the
+        # reporter chose, so it goes to them instead.
+        unit = await DirectoryRepo(sc.session).municipal_security(report.municipality_id)
+        told = [c.person_id for c in unit]
+        if report.category == INTERNAL:
+            told = await cases.handlers(report)
+        else:
+            await AlertRepo(sc.session).bring_in(report.id, told, sc.now)
+        for person_id in told:
+            sc.notify(person_id, FOLLOWUP_OVERDUE, {"report": report.id}, ROUTINE)
         return
     for person_id in await cases.handlers(report):
         sc.notify(person_id, FOLLOWUP_NUDGE, {"report": report.id, "n": 1, "stage": stage}, ROUTINE)
@@ -142,7 +151,8 @@ async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     pack = ctx.packs.get(report.pack)
     levels = await alert_levels(
-        ctx,
+        ctx.session,
+        exclude=ctx.person.id,
         municipality_id=report.municipality_id,
         party_id=report.party_id,
         category=report.category,
@@ -156,7 +166,12 @@ async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
         levels = [kept for level in levels if (kept := [c for c in level if c.person_id in chosen])]
     minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
     alert = await raise_alert(
-        ctx, kind="checkin", levels=levels, ack_minutes=minutes, report=report
+        ctx,
+        kind="checkin",
+        levels=levels,
+        ack_minutes=minutes,
+        party_id=report.party_id,
+        report=report,
     )
     if alert is None:
         ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
@@ -233,7 +248,9 @@ async def purge(sc: SystemContext, timer: Timer) -> None:
     report = await sc.session.get(Report, timer.subject)
     if report is None or report.hold or report.status is not ReportStatus.CLOSED:
         return
-    AuditRepo(sc.session).record("system", "purged", report.ref, report.municipality_id, sc.now)
+    AuditRepo(sc.session).record(
+        "system", "purged", report.ref, report.municipality_id, sc.now, report=report
+    )
     await sc.session.delete(report)
 
 
@@ -252,7 +269,7 @@ async def hold_case(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     report.hold = True
     AuditRepo(ctx.session).record(
-        ctx.person.handle, "hold", report.ref, report.municipality_id, ctx.now
+        ctx.person.handle, "hold", report.ref, report.municipality_id, ctx.now, report=report
     )
     ctx.reply(_("Case {ref} is kept; it will not be purged.").format(ref=report.ref))
     return None

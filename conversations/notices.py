@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.events import Button, Reply
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
+from storage.access import Access, case_access
+from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 from storage.models import Alert, Municipality, OutboxMessage, Person, Report, Role
 from storage.viewer import Viewer
@@ -52,6 +54,14 @@ async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None]:
     return (f"{card.name} ({where})" if where else card.name), card.phone
 
 
+async def _party_member(rc: RenderContext, alert: Alert) -> str | None:
+    """The name of the person an alert is about, if they belong to a party."""
+    subject = await rc.session.get(Person, alert.subject_id) if alert.subject_id else None
+    if subject is None or subject.party_id is None:
+        return None
+    return subject.display_name or subject.handle
+
+
 async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Render the push to a contact: urgency, who, how to call, buttons; no report text."""
     _ = rc._
@@ -65,6 +75,8 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         lines.append(_("Reminder: nobody has taken this yet."))
     if message.payload.get("escalated"):
         lines.append(_("Nobody has answered yet – you are next."))
+    if message.payload.get("handover"):
+        lines.append(_("The person who took this can no longer handle it – you are next."))
     if alert.kind == "checkin" and report is not None:
         lines += [
             _("Trygg check-in: {who} wants someone to call them (case {ref}).").format(
@@ -73,6 +85,13 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         ]
     elif report is None:
         lines += [_("URGENT – Trygg alert"), _("{who} needs you now.").format(who=who)]
+        member = await _party_member(rc, alert) if alert.party_id is None else None
+        if member is not None:
+            lines.append(
+                _("{name} chose to alert the municipality instead of the party.").format(
+                    name=member
+                )
+            )
     else:
         lines += [
             _("New incident report in Trygg – reference {ref}").format(ref=report.ref),
@@ -266,14 +285,34 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
+ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN}  # for the people alerted, not the person it is about
+ABOUT_A_CASE = {FOLLOWUP_NUDGE, FOLLOWUP_OVERDUE, PURGE_NOTICE}  # for those who handle it
+
+
+async def may_receive(session: AsyncSession, recipient: Person, message: OutboxMessage) -> bool:
+    """Check, as the directory is now, that the recipient may still get this message: a
+    contact revoked, removed or moved since it was queued gets nothing about the case."""
+    viewer = Viewer.of(recipient)
+    if message.kind in ABOUT_AN_ALERT:
+        alert = await session.get(Alert, str(message.payload.get("alert", "")))
+        return alert is None or await AlertRepo(session).may_act(alert, recipient.id)
+    if message.kind in ABOUT_A_CASE:
+        report = await session.get(Report, str(message.payload.get("report", "")))
+        return report is None or await case_access(session, viewer, report) is Access.HANDLER
+    return True
+
+
 async def render(
     session: AsyncSession,
     catalogs: Catalogs,
     packs: PackLibrary,
     recipient: Person,
     message: OutboxMessage,
-) -> Reply:
-    """Render an outbox message for its recipient, in their language."""
+) -> Reply | None:
+    """Render an outbox message for its recipient, in their language; None if they may no
+    longer receive it (it is then dropped, never sent)."""
+    if not await may_receive(session, recipient, message):
+        return None
     locale = catalogs.pick(recipient.locale)
     rc = RenderContext(session, recipient, catalogs.gettext(locale), locale, packs)
     return await RENDERERS[message.kind](rc, message)

@@ -19,12 +19,14 @@ from conversations.followups import schedule_case
 from conversations.i18n import DISPLAY_TZ, format_when
 from conversations.packs import Pack
 from conversations.report_form import BY_STATE, ORDER, STEPS, Answers, R, Step
-from conversations.routing import Levels, alert_levels, escalation_lines, everyone, without
+from conversations.routing import Levels, alert_levels, escalation_lines, everyone
 from conversations.texts import menu_buttons
+from storage.access import INTERNAL
 from storage.directory import DirectoryRepo
 from storage.models import Report
 from storage.reports import AnyReport, ReportRepo
 from storage.timers import TimerRepo
+from storage.trust import AuditRepo
 
 MAX_EVIDENCE_FILES = 30
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
@@ -715,7 +717,8 @@ async def plan_levels(ctx: Context, draft: Draft) -> Levels:
     """Who the plan alerts about this report, in escalation order."""
     report = draft.report
     return await alert_levels(
-        ctx,
+        ctx.session,
+        exclude=ctx.person.id,
         municipality_id=report.municipality_id,
         party_id=report.party_id,
         category=report.category,
@@ -725,12 +728,31 @@ async def plan_levels(ctx: Context, draft: Draft) -> Levels:
     )
 
 
+CHOSEN = "_recipients"  # an internal case's chosen recipients, sealed with the answers
+CLOSED_GROUP_MAX = 3  # Kävlinge: a small closed group of 2–3
+
+
+def closed_group_max(draft: Draft) -> int:
+    """How many people an internal case may go to, as the party's or municipality's plan says."""
+    for pack in (draft.party_pack, draft.pack):
+        if pack is not None and pack.internal is not None:
+            return pack.internal.closed_group_max
+    return CLOSED_GROUP_MAX
+
+
+def chosen_ids(draft: Draft) -> list[int]:
+    return [int(i) for i in draft.answers.get(CHOSEN) or []]
+
+
 async def report_levels(ctx: Context, draft: Draft) -> Levels:
-    """Who the plan alerts about this report, in escalation order, minus removed people."""
+    """Who is alerted about this report, in escalation order. An internal case goes only to
+    the people the reporter chose, all at once: nobody is chosen for them."""
     levels = await plan_levels(ctx, draft)
-    if draft.report.category != "internal":  # removing people is only for internal cases
+    if draft.report.category != INTERNAL:
         return levels
-    return without(levels, set(ctx.data.get("excluded", [])))
+    chosen = set(chosen_ids(draft))
+    group = [card for card in everyone(levels) if card.person_id in chosen]
+    return [group] if group else []
 
 
 async def send(ctx: Context, event: InboundEvent) -> StateResult:
@@ -748,44 +770,50 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("One required answer is missing; let's fill it in."))
         ctx.data["editing"] = True
         return await ask(ctx, draft, missing[0].state)
-    if draft.report.category == "internal":
-        ctx.data.setdefault("excluded", [])
+    if draft.report.category == INTERNAL:
         return await show_recipients(ctx, draft)
     return await submit(ctx, draft)
 
 
+async def _unit_ids(ctx: Context, draft: Draft) -> set[int]:
+    unit = await DirectoryRepo(ctx.session).municipal_security(draft.report.municipality_id)
+    return {card.person_id for card in unit}
+
+
 async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
-    """Internal case: show who would be told; any of them can be removed."""
+    """Internal case: the reporter picks who gets the report; nobody is picked in advance."""
     _ = ctx._
-    excluded = set(ctx.data.get("excluded", []))
-    ctx.data["excluded"] = sorted(excluded)
-    everybody = everyone(await plan_levels(ctx, draft))
+    chosen = set(chosen_ids(draft))
+    unit = await _unit_ids(ctx, draft)
+    limit = closed_group_max(draft)
     lines = [
         _(
-            "This is an internal case. These people would get the report. Press a name to "
-            "remove it – for example if the person who did it is one of them. At least one "
-            "person must remain."
+            "Internal case: only the people you choose get the report, at most {n}. Leave out "
+            "anyone who may be close to the person who did it."
+        ).format(n=limit),
+        _("Nobody is chosen yet. Press a name to choose it, then send."),
+    ]
+    if chosen:
+        lines[1] = ctx.ngettext(
+            "{n} person chosen. Press a name to choose or remove it, then send.",
+            "{n} people chosen. Press a name to choose or remove it, then send.",
+            len(chosen),
+        ).format(n=len(chosen))
+    buttons = []
+    for card in everyone(await plan_levels(ctx, draft)):
+        where = _("municipality") if card.person_id in unit else _("party")
+        label = f"{card.name} ({where})"
+        buttons.append(
+            [Button(f"rcpt:{card.person_id}", ("✓ " if card.person_id in chosen else "") + label)]
         )
-    ]
-    if draft.party_pack is not None and draft.party_pack.internal is not None:
-        lines += [f"• {rule.get(ctx.locale)}" for rule in draft.party_pack.internal.rules[:3]]
-    buttons = [
-        [
-            Button(
-                f"rcpt:{card.person_id}",
-                ("✗ " if card.person_id in excluded else "✓ ") + card.name,
-            )
-        ]
-        for card in everybody
-    ]
-    buttons.append([Button("send", _("Send to the people ticked"))])
+    buttons.append([Button("send", _("Send to the people chosen"))])
     buttons.append([Button("nav:summary", _("Back"))])
     ctx.reply("\n".join(lines), buttons)
     return R.RECIPIENTS
 
 
 async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
-    """Remove or restore one recipient; never let the list become empty."""
+    """Choose or un-choose one recipient, up to the plan's closed group."""
     _ = ctx._
     draft = await load_draft(ctx)
     if draft is None:
@@ -793,32 +821,20 @@ async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
     target = event.button.removeprefix("rcpt:")
     if not target.isdigit():
         return await repeat(ctx, event)
-    everybody = everyone(await plan_levels(ctx, draft))
-    ids = {c.person_id for c in everybody}
+    ids = {c.person_id for c in everyone(await plan_levels(ctx, draft))}
     person_id = int(target)
     if person_id not in ids:
         return await repeat(ctx, event)
-    excluded = set(ctx.data.get("excluded", []))
-    excluded ^= {person_id}
-    if ids <= excluded:
-        unit = {
-            c.person_id
-            for c in await DirectoryRepo(ctx.session).municipal_security(
-                draft.report.municipality_id
-            )
-        }
-        if unit & ids:
-            excluded -= unit
-            ctx.reply(
-                _(
-                    "At least one person must get the report, so I propose the municipality's "
-                    "security unit."
-                )
-            )
-        else:
-            excluded.discard(person_id)
-            ctx.reply(_("At least one person must get the report."))
-    ctx.data["excluded"] = sorted(excluded)
+    chosen = chosen_ids(draft)
+    limit = closed_group_max(draft)
+    if person_id in chosen:
+        chosen.remove(person_id)
+    elif len(chosen) >= limit:
+        ctx.reply(_("You can choose at most {n} people. Remove someone first.").format(n=limit))
+    else:
+        chosen.append(person_id)
+    draft.answers[CHOSEN] = chosen
+    draft.save(ctx)
     return await show_recipients(ctx, draft)
 
 
@@ -831,10 +847,14 @@ async def back_to_summary(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def confirm_recipients(ctx: Context, event: InboundEvent) -> StateResult:
-    """Send the internal report to the people still ticked."""
+    """Send the internal report to the people chosen (at least one)."""
+    _ = ctx._
     draft = await load_draft(ctx)
     if draft is None:
         return await lost(ctx)
+    if not await report_levels(ctx, draft):
+        ctx.reply(_("Choose at least one person to send the report to."))
+        return await show_recipients(ctx, draft)
     return await submit(ctx, draft)
 
 
@@ -844,8 +864,23 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
     levels = await report_levels(ctx, draft)
     report = draft.report
     reference = await draft.repo.submit(ctx.viewer, report, ctx.now)
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "report_submitted",
+        reference,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
     minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
-    await raise_alert(ctx, kind="report", levels=levels, ack_minutes=minutes, report=report)
+    await raise_alert(
+        ctx,
+        kind="report",
+        levels=levels,
+        ack_minutes=minutes,
+        party_id=report.party_id,
+        report=report,
+    )
     await schedule_case(TimerRepo(ctx.session), report.id, draft.pack, ctx.now)
     category = report.category or "unknown"
     lines = [_("Your report is sent. Reference: {ref}").format(ref=reference), ""]

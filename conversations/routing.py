@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from conversations.flow import Context
 from conversations.packs import Pack
 from storage.directory import ContactCard, DirectoryRepo
@@ -10,8 +12,9 @@ Levels = list[list[ContactCard]]
 
 
 async def alert_levels(
-    ctx: Context,
+    session: AsyncSession,
     *,
+    exclude: int | None,
     municipality_id: int | None,
     party_id: int | None,
     category: str | None,
@@ -25,10 +28,11 @@ async def alert_levels(
     security unit. The unit is alerted at once when the category is one the plan sends
     there (municipal assignment), when the plan says every report goes there
     (Staffanstorp), and for an unregistered reporter (who names the municipality).
+    Read from the directory as it is now; ``exclude``: the person asking for help.
     """
-    party, unit = await DirectoryRepo(ctx.session).security_of(municipality_id, party_id)
-    party = [] if unverified else [c for c in party if c.person_id != ctx.person.id]
-    unit = [c for c in unit if c.person_id != ctx.person.id]
+    party, unit = await DirectoryRepo(session).security_of(municipality_id, party_id)
+    party = [] if unverified else [c for c in party if c.person_id != exclude]
+    unit = [c for c in unit if c.person_id != exclude]
     alerting = pack.alerting
     unit_at_once = unverified or (
         alerting is not None

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.access import alert_in_scope
 from storage.errors import NotFound
-from storage.models import Alert, AlertRecipient, AlertStatus, Report, ReportStatus
+from storage.models import Alert, AlertRecipient, AlertStatus, Person, Report, ReportStatus
 from storage.prepared import Prepared, run_all
 from storage.viewer import Viewer
 
@@ -22,6 +23,7 @@ _CREATE = Prepared(
         subject_id=bindparam("v_subject"),
         report_id=bindparam("v_report"),
         municipality_id=bindparam("v_municipality"),
+        party_id=bindparam("v_party"),
         status=AlertStatus.OPEN,
         level=1,
         levels=bindparam("v_levels"),
@@ -55,12 +57,14 @@ class AlertRepo:
         subject_id: int | None,
         report_id: str | None,
         municipality_id: int | None,
+        party_id: int | None,
         levels: Sequence[Sequence[int]],
         ack_minutes: int,
         now: datetime,
     ) -> str:
         """Create an alert whose recipients are grouped in escalation levels (1-based);
-        return its id.
+        return its id. ``party_id``: whose security contacts it is for (None: the
+        municipality's unit only).
 
         Prepared INSERTs in one hop, no ORM objects (callers need only the id; :meth:`get`
         loads the alert as an object). They don't flush what the unit of work changed
@@ -72,6 +76,7 @@ class AlertRepo:
             "v_subject": subject_id,
             "v_report": report_id,
             "v_municipality": municipality_id,
+            "v_party": party_id,
             "v_levels": len(levels),
             "v_ack_minutes": ack_minutes,
             "v_now": now,
@@ -107,8 +112,12 @@ class AlertRepo:
         return list((await self.session.scalars(stmt.order_by(AlertRecipient.id))).all())
 
     async def recipient(self, viewer: Viewer, alert_id: str) -> AlertRecipient:
-        """Return the viewer's place on an alert; NotFound unless they are a recipient."""
+        """Return the viewer's place on an alert; NotFound unless they were alerted and their
+        role still fits it now (storage.access)."""
         if viewer.person_id is None or not viewer.registered:
+            raise NotFound("alert")
+        alert = await self.session.get(Alert, alert_id)
+        if alert is None or not alert_in_scope(viewer, alert):
             raise NotFound("alert")
         row = (
             await self.session.scalars(
@@ -123,6 +132,29 @@ class AlertRepo:
         if row is None:
             raise NotFound("alert")
         return row
+
+    async def may_act(self, alert: Alert, person_id: int) -> bool:
+        """True if the person is on the alert and their role still fits it now."""
+        person = await self.session.get(Person, person_id)
+        if person is None or not alert_in_scope(Viewer.of(person), alert):
+            return False
+        row = await self.session.scalar(
+            select(AlertRecipient.id).where(
+                AlertRecipient.alert_id == alert.id,
+                AlertRecipient.person_id == person_id,
+                AlertRecipient.removed.is_(False),
+            )
+        )
+        return row is not None
+
+    async def reachable(self, alert: Alert) -> list[int]:
+        """People at the alert's current level who could be reached and may still act now."""
+        rows = [
+            r
+            for r in await self.recipients(alert.id)
+            if r.notified_at and not r.failed and r.level == alert.level
+        ]
+        return [r.person_id for r in rows if await self.may_act(alert, r.person_id)]
 
     async def acknowledge(self, viewer: Viewer, alert_id: str, now: datetime) -> bool:
         """Acknowledge for the viewer; True only for the first acknowledgement (atomic)."""
@@ -144,36 +176,95 @@ class AlertRepo:
                 await self.session.refresh(alert)
         return won
 
-    async def escalate(self, alert: Alert, now: datetime) -> list[AlertRecipient]:
-        """Move to the next level; return its (newly notified) recipients."""
+    async def notify(self, alert: Alert, person_ids: Sequence[int], now: datetime) -> None:
+        """Record that the alert's next level goes to these people now (adding them to the
+        alert if the directory named them only after it was raised)."""
         alert.level += 1
-        people = await self.recipients(alert.id, level=alert.level)
-        for row in people:
-            row.notified_at = now
-        return people
+        alert.levels = max(alert.levels, alert.level)
+        rows = {r.person_id: r for r in await self.recipients(alert.id)}
+        for person_id in person_ids:
+            row = rows.get(person_id)
+            if row is None:
+                row = AlertRecipient(alert_id=alert.id, person_id=person_id, level=alert.level)
+                self.session.add(row)
+            row.level, row.notified_at = alert.level, now
 
-    async def remind_earlier(self, alert: Alert, now: datetime) -> list[AlertRecipient]:
-        """Return earlier-level recipients not yet reminded (each is re-notified once)."""
+    async def bring_in(self, report_id: str, person_ids: Sequence[int], now: datetime) -> None:
+        """Send a case to more people (e.g. the unit when follow-up is overdue): they are
+        added to its first alert as alerted now, which gives them the case."""
+        alert = (
+            await self.session.scalars(
+                select(Alert).where(Alert.report_id == report_id).order_by(Alert.created_at)
+            )
+        ).first()
+        if alert is None:
+            return
+        rows = {r.person_id: r for r in await self.recipients(alert.id)}
+        for person_id in person_ids:
+            row = rows.get(person_id)
+            if row is None:
+                row = AlertRecipient(alert_id=alert.id, person_id=person_id, level=alert.level)
+                self.session.add(row)
+            row.notified_at = row.notified_at or now
+
+    async def notified(self, alert_id: str) -> set[int]:
+        """Everyone the alert has gone to so far (whether or not they could be reached)."""
+        rows = await self.recipients(alert_id)
+        return {r.person_id for r in rows if r.notified_at is not None}
+
+    async def remind_earlier(
+        self, alert: Alert, keep: set[int], now: datetime
+    ) -> list[AlertRecipient]:
+        """Return earlier recipients not yet reminded, of those in ``keep`` (each once)."""
         rows = [
             r
             for r in await self.recipients(alert.id)
-            if r.level < alert.level and r.reminded_at is None and not r.failed
+            if r.notified_at is not None
+            and r.level < alert.level
+            and r.reminded_at is None
+            and not r.failed
+            and r.person_id in keep
         ]
         for row in rows:
             row.reminded_at = now
         return rows
 
-    async def mark_failed(self, alert_id: str, person_id: int) -> bool:
-        """Record that delivery to a recipient failed for good; True if their level is lost."""
-        rows = await self.recipients(alert_id)
-        mine = [r for r in rows if r.person_id == person_id]
-        for row in mine:
-            row.failed = True
-        alert = await self.session.get(Alert, alert_id)
-        if alert is None or alert.status is not AlertStatus.OPEN or not mine:
-            return False
-        level = [r for r in rows if r.level == alert.level]
-        return all(r.failed for r in level)
+    async def mark_failed(self, alert_id: str, person_id: int) -> None:
+        """Record that the alert can't reach this recipient (blocked, or no longer allowed)."""
+        for row in await self.recipients(alert_id):
+            if row.person_id == person_id:
+                row.failed = True
+
+    async def taken_by(self, person_ids: Sequence[int]) -> list[Alert]:
+        """Alerts about a case still open that one of these people took."""
+        if not person_ids:
+            return []
+        stmt = (
+            select(Alert)
+            .join(Report, Report.id == Alert.report_id)
+            .where(
+                Alert.status == AlertStatus.ACKNOWLEDGED,
+                Alert.acknowledged_by.in_(list(person_ids)),
+                Report.status == ReportStatus.SUBMITTED,
+            )
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def open_for(self, person_ids: Sequence[int]) -> list[Alert]:
+        """Open alerts that have gone to any of these people."""
+        if not person_ids:
+            return []
+        stmt = (
+            select(Alert)
+            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+            .where(
+                Alert.status == AlertStatus.OPEN,
+                AlertRecipient.person_id.in_(list(person_ids)),
+                AlertRecipient.notified_at.is_not(None),
+            )
+            .distinct()
+        )
+        return list((await self.session.scalars(stmt)).all())
 
     async def report_recipients(self, report_id: str) -> set[int]:
         """Everyone alerted about a report so far (and not removed from it)."""
@@ -208,4 +299,5 @@ class AlertRepo:
             .order_by(Alert.created_at.desc())
             .limit(30)
         )
-        return [(alert, report) for alert, report in (await self.session.execute(stmt)).all()]
+        rows = (await self.session.execute(stmt)).all()
+        return [(alert, report) for alert, report in rows if alert_in_scope(viewer, alert)]

@@ -1,15 +1,11 @@
-"""A submitted report as a case: who may see or handle it, its checklist, follow-ups, closing.
+"""A submitted report as a case: its checklist, follow-ups, closing, and who handles it.
 
-Access is decided here, from the viewer, and nowhere else:
-- the reporter sees their own case (checklist in plain language);
-- people alerted about it (not removed from an internal case) see and handle it;
-- the municipal director of its municipality sees the case header and checklist (they
-  own the police-report step), never the report text.
+Who may see or handle a case is decided by storage.access, from the viewer as they are
+now, on every read.
 """
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.access import Access, case_access
 from storage.crypto import Keyring
 from storage.errors import NotFound
 from storage.models import (
@@ -25,6 +22,7 @@ from storage.models import (
     AlertRecipient,
     ChecklistAnswer,
     FollowUp,
+    Person,
     Report,
     ReportStatus,
     Role,
@@ -34,11 +32,13 @@ from storage.viewer import Viewer
 REF_SHAPE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 
-class Access(enum.IntEnum):
-    NONE = 0
-    CHECKLIST = 1  # header and checklist only (municipal director)
-    OWN = 2  # the reporter
-    HANDLER = 3  # alerted recipient: full report, checklist, follow-ups, closing
+def normalised_ref(text: str) -> str | None:
+    """Return a typed case reference in its stored form ('k7m4 qx2p' → 'K7M4-QX2P'), or None
+    if it is not shaped like one."""
+    normalised = text.strip().upper().replace(" ", "")
+    if len(normalised) == 8 and "-" not in normalised:
+        normalised = f"{normalised[:4]}-{normalised[4:]}"
+    return normalised if REF_SHAPE.fullmatch(normalised) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,41 +57,13 @@ class CaseRepo:
         self.keyring = keyring
 
     async def access(self, viewer: Viewer, report: Report) -> Access:
-        if viewer.person_id is None or report.status is ReportStatus.DRAFT:
-            return Access.NONE
-        if not viewer.registered:  # revoked or never registered: at most their own case
-            return Access.OWN if report.reporter_id == viewer.person_id else Access.NONE
-        recipient = (
-            await self.session.scalars(
-                select(AlertRecipient.id)
-                .join(Alert, Alert.id == AlertRecipient.alert_id)
-                .where(
-                    Alert.report_id == report.id,
-                    AlertRecipient.person_id == viewer.person_id,
-                    AlertRecipient.removed.is_(False),
-                    AlertRecipient.notified_at.is_not(None),
-                )
-            )
-        ).first()
-        if recipient is not None:
-            return Access.HANDLER
-        if report.reporter_id == viewer.person_id:
-            return Access.OWN
-        if (
-            viewer.role is Role.MUNICIPAL_DIRECTOR
-            and viewer.municipality_id is not None
-            and viewer.municipality_id == report.municipality_id
-            and report.category != "internal"
-        ):
-            return Access.CHECKLIST
-        return Access.NONE
+        """What the viewer may do with the case now (see storage.access)."""
+        return await case_access(self.session, viewer, report)
 
     async def by_ref(self, viewer: Viewer, ref: str) -> tuple[Report, Access]:
         """Return a case by its reference if the viewer may see it (else NotFound)."""
-        normalised = ref.strip().upper().replace(" ", "")
-        if len(normalised) == 8 and "-" not in normalised:
-            normalised = f"{normalised[:4]}-{normalised[4:]}"
-        if not REF_SHAPE.fullmatch(normalised):
+        normalised = normalised_ref(ref)
+        if normalised is None:
             raise NotFound("case")  # not a reference at all (e.g. a NUL byte PostgreSQL refuses)
         report = (
             await self.session.scalars(select(Report).where(Report.ref == normalised))
@@ -250,16 +222,16 @@ class CaseRepo:
         return value if isinstance(value, dict) else {}
 
     async def handlers(self, report: Report) -> list[int]:
-        """People who handle the case: who acknowledged first, else everyone notified."""
+        """People who handle the case now: who took it, while they still may; else the
+        people it was sent to who still may (see conversations.alerts.directory_changed,
+        which sends a case on when its handler may no longer act)."""
         alerts = (
             await self.session.scalars(
                 select(Alert).where(Alert.report_id == report.id).order_by(Alert.created_at)
             )
         ).all()
-        for alert in alerts:
-            if alert.acknowledged_by is not None:
-                return [alert.acknowledged_by]
-        ids = await self.session.scalars(
+        taken = [a.acknowledged_by for a in alerts if a.acknowledged_by is not None][:1]
+        notified = await self.session.scalars(
             select(AlertRecipient.person_id)
             .join(Alert, Alert.id == AlertRecipient.alert_id)
             .where(
@@ -267,5 +239,16 @@ class CaseRepo:
                 AlertRecipient.removed.is_(False),
                 AlertRecipient.notified_at.is_not(None),
             )
+            .order_by(AlertRecipient.id)
         )
-        return list(dict.fromkeys(ids))
+        for group in (taken, list(notified)):
+            kept = [p for p in dict.fromkeys(group) if await self._handles(p, report)]
+            if kept:
+                return kept
+        return []
+
+    async def _handles(self, person_id: int, report: Report) -> bool:
+        person = await self.session.get(Person, person_id)
+        if person is None:
+            return False
+        return await self.access(Viewer.of(person), report) is Access.HANDLER

@@ -128,6 +128,33 @@ class OutboxRepo:
             row.attempts += 1
         return rows
 
+    async def drop_pending(
+        self,
+        recipient_id: int,
+        kinds: Collection[str],
+        about: dict[str, Any],
+        now: datetime,
+        reason: str,
+    ) -> int:
+        """Give up the recipient's pending messages of these kinds whose payload has every
+        item of ``about`` (e.g. one alert's); return how many."""
+        rows = (
+            await self.session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.recipient_id == recipient_id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.kind.in_(list(kinds)),
+                )
+            )
+        ).all()
+        dropped = 0
+        for row in rows:
+            if all(row.payload.get(key) == value for key, value in about.items()):
+                row.status, row.claimed_until, row.due_at = OutboxStatus.FAILED, None, now
+                row.last_error = reason[:200]
+                dropped += 1
+        return dropped
+
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         row = await self.session.get(OutboxMessage, message_id)
         if row is not None:

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from storage.access import Access, case_access
 from storage.crypto import Keyring
 from storage.db import write_at_commit
 from storage.errors import NotFound
-from storage.models import Alert, AlertRecipient, Evidence, Report, ReportStatus
+from storage.models import Evidence, Report, ReportStatus
 from storage.prepared import Prepared
 from storage.viewer import Viewer
 
@@ -111,28 +112,13 @@ class ReportRepo:
         return report
 
     async def readable(self, viewer: Viewer, report_id: str) -> Report | None:
-        """Return a submitted report the viewer may read: their own, or one they were
-        alerted to (and not removed from); None otherwise."""
+        """Return a submitted report the viewer may read now: their own, or one they handle
+        (storage.access); None otherwise."""
         report = await self.session.get(Report, report_id)
-        if report is None or report.status is ReportStatus.DRAFT or viewer.person_id is None:
+        if report is None:
             return None
-        if self._own(viewer, report):
-            return report
-        if not viewer.registered:  # a revoked contact loses access at once
-            return None
-        allowed = (
-            await self.session.scalars(
-                select(AlertRecipient.id)
-                .join(Alert, Alert.id == AlertRecipient.alert_id)
-                .where(
-                    Alert.report_id == report_id,
-                    AlertRecipient.person_id == viewer.person_id,
-                    AlertRecipient.removed.is_(False),
-                    AlertRecipient.notified_at.is_not(None),
-                )
-            )
-        ).first()
-        return report if allowed is not None else None
+        level = await case_access(self.session, viewer, report)
+        return report if level in (Access.OWN, Access.HANDLER) else None
 
     async def draft(self, viewer: Viewer) -> DraftRow | None:
         """Return the viewer's unfinished report, if any (the newest)."""

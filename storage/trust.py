@@ -7,10 +7,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from storage.access import visible_cases
 from storage.crypto import Keyring
 from storage.errors import NotFound
 from storage.models import (
@@ -152,6 +155,15 @@ class InviteRepo:
         return Redeemed(target, invite.role)
 
 
+class CaseLike(Protocol):
+    """A case as the audit needs it (a Report, or a draft's row)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def category(self) -> str | None: ...
+
+
 class AuditRepo:
     """The append-only audit log: rows are added, never changed or removed here."""
 
@@ -166,7 +178,7 @@ class AuditRepo:
         municipality_id: int | None,
         now: datetime,
         *,
-        report: Report | None = None,
+        report: CaseLike | None = None,
     ) -> None:
         """Append an entry; ``report``: the case it is about, so that only people who may
         access that case see the entry."""
@@ -183,10 +195,23 @@ class AuditRepo:
         )
 
     async def entries(self, viewer: Viewer, limit: int = 50) -> list[AuditEntry]:
-        """Recent entries: the municipal unit sees its municipality, an admin everything."""
+        """Recent entries: the municipal unit sees its municipality's, but of entries about a
+        case only those of cases it may access now (an internal case it was left out of stays
+        hidden, even once purged); an admin sees everything."""
         stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
         if viewer.role is Role.MUNICIPAL_SECURITY and viewer.municipality_id is not None:
-            stmt = stmt.where(AuditEntry.municipality_id == viewer.municipality_id)
+            case = aliased(Report)
+            stmt = (
+                stmt.outerjoin(case, case.id == AuditEntry.report_id)
+                .where(AuditEntry.municipality_id == viewer.municipality_id)
+                .where(
+                    or_(
+                        AuditEntry.report_id.is_(None),
+                        and_(case.id.is_(None), AuditEntry.restricted.is_(False)),
+                        and_(case.id.is_not(None), visible_cases(viewer, case)),
+                    )
+                )
+            )
         elif not viewer.is_admin:
             raise NotFound("audit log")
         return list((await self.session.scalars(stmt)).all())

@@ -150,10 +150,11 @@ class Submitted:
 
 
 async def submit_report(  # type: ignore[no-untyped-def]
-    chat, handle: str = "anna", category: str = "party", remove: Iterable[str] = ()
+    chat, handle: str = "anna", category: str = "party", choose: Iterable[str] | None = None
 ) -> Submitted:
     """Report through the chat: it happened to me, the category, what happened; skip the
-    rest. In an internal case, untick ``remove`` (handles) in the recipients step first."""
+    rest. In an internal case, choose ``choose`` (handles; default: everyone offered) in the
+    recipients step first."""
     person: Chat = chat(handle)
     await person.say("/rapportera")
     await person.press("opt:self")
@@ -162,8 +163,13 @@ async def submit_report(  # type: ignore[no-untyped-def]
         ids = [i for i, _, _ in person.buttons]
         if any(i.startswith("rcpt:") for i in ids):
             ids_of = await person_ids(person.app)
-            for other in remove:
-                reply = await person.press(f"rcpt:{ids_of[other]}")
+            wanted = (
+                [f"rcpt:{ids_of[other]}" for other in choose]
+                if choose is not None
+                else [i for i in ids if i.startswith("rcpt:")]
+            )
+            for button in wanted:
+                reply = await person.press(button)
             reply = await person.press("send")
             break
         if "send" in ids:
@@ -180,7 +186,7 @@ async def submit_report(  # type: ignore[no-untyped-def]
             await person.say(WHAT)
     else:  # pragma: no cover
         raise AssertionError("the report flow did not reach the summary")
-    assert "Din rapport är skickad" in reply, reply
+    assert "Din rapport är skickad" in reply or "Your report is sent" in reply, reply
     async with person.app.db.unit_of_work() as session:
         report = (
             await session.scalars(
@@ -684,6 +690,14 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
         return Chat(staffanstorp_app, handle)
 
     case = await submit_report(chat, "olle", category)
+    if category == "internal":  # whoever she chose, all at once: the unit is offered too
+        assert "Det här får veta nu: Lisa Ek, Stina Holm, Lars Berg." in case.reply
+        assert sorted(h for h, _, _ in alerts_only(await outbox(staffanstorp_app))) == [
+            "lars",
+            "lisa",
+            "stina",
+        ]
+        return
     assert "Det här får veta nu: Lisa Ek, Stina Holm." in case.reply
     assert "Om ingen tar det inom 2 timmar larmar jag Lars Berg." in case.reply
     assert alerts_only(await outbox(staffanstorp_app)) == [
@@ -698,16 +712,15 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
     assert (await load_alert(staffanstorp_app, alert_id)).ack_minutes == 10
 
 
-async def test_internal_case_removed_recipient_gets_nothing_and_sees_nothing(  # type: ignore[no-untyped-def]
+async def test_internal_case_goes_only_to_the_people_chosen(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await submit_report(chat, category="internal", remove=["pia"])  # the perpetrator
+    case = await submit_report(chat, category="internal", choose=["per"])  # not Pia
     assert "Det här får veta nu: Per Ek." in case.reply
-    assert "Pia Lind" not in case.reply
+    assert "Pia Lind" not in case.reply and "Sara Strand" not in case.reply
     assert alerts_only(await outbox(demo_app)) == [("per", "alert", {"alert": case.alert_id})]
     rows = await recipients(demo_app, case.alert_id)
-    assert "pia" not in rows or rows["pia"].removed
-    assert rows["per"].level == 1
+    assert set(rows) == {"per"}  # nobody else is on the alert, not even as "removed"
 
     pia: Chat = chat("pia")
     assert REPORT_NOT_YOURS in await pia.press(f"show:{case.id}", token=NOTICE_TOKEN)
@@ -716,18 +729,17 @@ async def test_internal_case_removed_recipient_gets_nothing_and_sees_nothing(  #
     cases = await pia.say("/arenden")
     assert case.ref not in cases and "Anna Berg" not in cases
 
-    # Per, who remained, opens the whole report from the notice.
+    # Per, who was chosen, opens the whole report from the notice.
     shown = await chat("per").press(f"show:{case.id}", token=NOTICE_TOKEN)
     assert f"Incidentrapport {case.ref}" in shown
     assert WHAT in shown
 
-    # Nobody takes it: the unit is next, and Pia is never told, not even at the end.
+    # Nobody takes it: the case stays in the closed group; Anna is told to call instead.
     for _ in range(4):
         clock.advance(hours=2)
         await demo_app.timer_runner().run_due()
     handles = [h for h, _, _ in alerts_only(await outbox(demo_app))]
-    assert "sara" in handles
-    assert "pia" not in handles
+    assert "sara" not in handles and "pia" not in handles
     assert (await load_alert(demo_app, case.alert_id)).status is AlertStatus.EXHAUSTED
     assert REPORT_NOT_YOURS in await pia.press(f"show:{case.id}", token=NOTICE_TOKEN)
 
@@ -753,41 +765,72 @@ async def internal_report_up_to_recipients(anna: Chat) -> None:
     raise AssertionError("the recipients list never came")
 
 
-async def test_internal_case_removing_everyone_proposes_the_security_unit(  # type: ignore[no-untyped-def]
-    chat, demo_app: App
+FOURTH_CONTACT = """
+municipalities:
+  - key: sjovik
+    name: Sjöviks kommun
+    security_unit_phone: "+46 8 465 004 10"
+    pack: oxelosund
+    parties:
+      - key: gp
+        name: Gröna partiet
+        pack: kavlinge-m
+people:
+  - handle: gun
+    name: Gun Ahl
+    role: party_security
+    municipality: sjovik
+    party: gp
+    phone: "+46 70 174 06 13"
+"""
+
+
+async def test_internal_case_nobody_is_chosen_in_advance_and_the_group_stays_small(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, tmp_path: Path
 ) -> None:
+    path = tmp_path / "gun.yaml"
+    path.write_text(FOURTH_CONTACT, encoding="utf-8")
+    async with demo_app.db.unit_of_work() as session:
+        await orgfile.apply(session, orgfile.parse(path))
     anna: Chat = chat("anna")
     ids = await person_ids(demo_app)
     await internal_report_up_to_recipients(anna)
+    shown = anna.text(anna.last)
+    assert "bara de du väljer får rapporten, högst 3" in shown  # the party's closed group
     labels = {i: label for i, label, _ in anna.buttons}
-    assert labels[f"rcpt:{ids['pia']}"] == "✓ Pia Lind"
-    assert labels[f"rcpt:{ids['per']}"] == "✓ Per Ek"
-    assert labels[f"rcpt:{ids['sara']}"] == "✓ Sara Strand"
+    assert labels[f"rcpt:{ids['pia']}"] == "Pia Lind (partiet)"  # nobody ticked
+    assert labels[f"rcpt:{ids['per']}"] == "Per Ek (partiet)"
+    assert labels[f"rcpt:{ids['gun']}"] == "Gun Ahl (partiet)"
+    assert labels[f"rcpt:{ids['sara']}"] == "Sara Strand (kommunen)"
 
-    await anna.press(f"rcpt:{ids['pia']}")
-    await anna.press(f"rcpt:{ids['sara']}")
-    reply = await anna.press(f"rcpt:{ids['per']}")
-    assert "Minst en person måste få rapporten, så jag föreslår kommunens säkerhetsenhet." in reply
+    # Sending with nobody chosen sends nothing: she is asked to choose.
+    reply = await anna.press("send")
+    assert "Välj minst en person" in reply
+    assert alerts_only(await outbox(demo_app)) == []
+
+    for handle in ("per", "gun", "sara"):
+        await anna.press(f"rcpt:{ids[handle]}")
+    reply = await anna.press(f"rcpt:{ids['pia']}")  # a fourth: the plan says 2–3
+    assert "Du kan välja högst 3 personer" in reply
     labels = {i: label for i, label, _ in anna.buttons}
-    assert labels[f"rcpt:{ids['pia']}"] == "✗ Pia Lind"
-    assert labels[f"rcpt:{ids['per']}"] == "✗ Per Ek"
-    assert labels[f"rcpt:{ids['sara']}"] == "✓ Sara Strand"
+    assert labels[f"rcpt:{ids['pia']}"] == "Pia Lind (partiet)"
+    assert labels[f"rcpt:{ids['sara']}"] == "✓ Sara Strand (kommunen)"
 
     reply = await anna.press("send")
-    assert "Det här får veta nu: Sara Strand." in reply
-    assert [h for h, _, _ in alerts_only(await outbox(demo_app))] == ["sara"]
+    assert "Det här får veta nu: Per Ek, Gun Ahl, Sara Strand." in reply, reply
+    assert sorted(h for h, _, _ in alerts_only(await outbox(demo_app))) == ["gun", "per", "sara"]
 
 
-async def test_removed_recipients_count_only_while_the_case_is_internal(  # type: ignore[no-untyped-def]
+async def test_the_choice_counts_only_while_the_case_is_internal(  # type: ignore[no-untyped-def]
     chat, demo_app: App
 ) -> None:
     anna: Chat = chat("anna")
     ids = await person_ids(demo_app)
     await internal_report_up_to_recipients(anna)
-    await anna.press(f"rcpt:{ids['pia']}")
-    assert {i: label for i, label, _ in anna.buttons}[f"rcpt:{ids['pia']}"] == "✗ Pia Lind"
+    await anna.press(f"rcpt:{ids['per']}")
+    assert {i: label for i, label, _ in anna.buttons}[f"rcpt:{ids['per']}"] == "✓ Per Ek (partiet)"
 
-    # She changes her mind: it came from another party after all. Pia must be told again.
+    # She changes her mind: it came from another party after all. The plan applies again.
     await anna.press("nav:summary")
     await anna.press("edit:category")
     await anna.press("opt:party")

@@ -59,7 +59,10 @@ async def submit_report(chat, handle: str = "anna", category: str = "party") -> 
         ids = [i for i, _, _ in person.buttons]
         if "send" in ids:
             reply = await person.press("send")
-            if "rcpt:" in "".join(i for i, _, _ in person.buttons):  # internal: keep everyone
+            offered = [i for i, _, _ in person.buttons if i.startswith("rcpt:")]
+            if offered:  # internal: nobody is chosen in advance; she chooses everyone offered
+                for button in offered:
+                    await person.press(button)
                 reply = await person.press("send")
             assert reply.startswith(("Din rapport är skickad", "Your report is sent")), reply
             break

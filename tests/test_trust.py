@@ -152,14 +152,15 @@ async def file_report(
     what: Sequence[str] = (WHAT,),
     texts: dict[R, str] | None = None,
     evidence: Sequence[tuple[bytes, str, str]] = (),
-    untick: Iterable[int] = (),
+    choose: Iterable[int] = (),
     unregistered: bool = False,
     submit: bool = True,
 ) -> str:
     """Write a report through the real flow; return the reply after sending (or the summary).
 
     ``texts`` answers free-text steps; every other optional step is skipped. Internal
-    cases show the recipients step: ``untick`` removes people there before sending.
+    cases show the recipients step, where nobody is chosen in advance: ``choose`` picks
+    people there before sending.
     """
     await person.say("/rapportera")
     if "resume:new" in ids(person):
@@ -196,7 +197,7 @@ async def file_report(
         return person.text(person.last)
     reply = await press(person, "send")
     if category == "internal":
-        for person_id in untick:
+        for person_id in choose:
             reply = await press(person, f"rcpt:{person_id}")
         reply = await press(person, "send")
     assert REF_RE.search(reply), reply
@@ -266,13 +267,27 @@ TABLES = (
 
 
 async def snapshot(app: App) -> dict[str, list[str]]:
-    """Every row of the tables an attempt could change (not conversation state)."""
+    """Every row of the tables an attempt could change (not conversation state), but the
+    audit entries that record refused attempts themselves."""
     state: dict[str, list[str]] = {}
     async with app.db.unit_of_work() as session:
         for table in TABLES:
             rows = (await session.execute(text(f"SELECT * FROM {table}"))).all()  # noqa: S608
-            state[table] = sorted(repr(tuple(row)) for row in rows)
+            state[table] = sorted(
+                repr(tuple(row)) for row in rows if "'case_denied'" not in repr(tuple(row))
+            )
     return state
+
+
+async def denied(app: App) -> list[tuple[str, str]]:
+    """(who, which reference) of every refused /arende, from the audit log."""
+    async with app.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(AuditEntry.actor, AuditEntry.subject)
+            .where(AuditEntry.action == "case_denied")
+            .order_by(AuditEntry.id)
+        )
+        return [(actor, subject) for actor, subject in rows]
 
 
 async def add_norrby(app: App) -> None:
@@ -556,6 +571,7 @@ async def test_a_revoked_contact_loses_access_at_once_but_still_gets_help(
     cases = await pia.say("/arenden")
     assert "Du har inga öppna ärenden" in cases and ref not in cases
     assert await snapshot(demo_app) == before
+    assert await denied(demo_app) == [("pia", ref), ("pia", ref)]  # typed, and the button
     # /akut still helps her, as anyone unregistered: no names, no numbers but 112/114 14
     help_now = await pia.say("/akut")
     assert "112" in help_now and "114 14" in help_now
@@ -622,6 +638,10 @@ async def test_nobody_else_gets_at_a_case_by_forged_buttons_or_guessed_reference
             else:
                 refused(reply)
     assert await snapshot(demo_app) == before
+    # every refused /arende is in the audit log: who tried which reference (never other text)
+    tried = await denied(demo_app)
+    assert ("britt", ref) in tried and ("eve", ref) in tried and ("bo", "-") in tried
+    assert not any(m in subject for _who, subject in tried for m in ("DROP", "%", "Ö"))
     # positive controls: the ids were right, the people entitled do see it
     pia = chat("pia")
     shown = await forge(pia, f"show:{report_id}")
@@ -630,12 +650,12 @@ async def test_nobody_else_gets_at_a_case_by_forged_buttons_or_guessed_reference
     assert f"Ärende {ref}" in checklist and WHAT not in checklist
 
 
-async def test_a_contact_removed_from_an_internal_case_never_sees_it(
+async def test_a_contact_left_out_of_an_internal_case_never_sees_it(
     demo_app: App, chat: Any
 ) -> None:
     pia_id, per_id = await pid(demo_app, "pia"), await pid(demo_app, "per")
     anna = chat("anna")
-    reply = await file_report(anna, category="internal", untick=[pia_id])
+    reply = await file_report(anna, category="internal", choose=[per_id])
     ref = ref_of(reply)
     assert "Per Ek" in reply and "Pia Lind" not in reply
     report = await report_by_ref(demo_app, ref)
@@ -645,7 +665,7 @@ async def test_a_contact_removed_from_an_internal_case_never_sees_it(
     assert ref not in await pia.say("/arenden")
     refused(await kent.say(f"/arende {ref}"))  # the director never sees internal cases
     assert WHAT in await forge(per, f"show:{report.id}")
-    # later the targeted person asks for a call through a check-in: the removed contact
+    # later the targeted person asks for a call through a check-in: the contact left out
     # must not be alerted (and so must not get access) now either
     asked = await forge(anna, f"checkin:{report.id}:yes")
     assert "Jag har bett" in asked and "Pia Lind" not in asked, asked
@@ -909,7 +929,7 @@ async def test_views_openings_and_role_grants_are_audited_for_the_unit_only(
     demo_app: App, chat: Any, clock: FakeClock
 ) -> None:
     await add_norrby(demo_app)
-    ref = await full_report(chat("anna"))
+    ref = await full_report(chat("anna"), category="assignment")  # Pia and the unit at once
     alert = await alert_of(demo_app, ref)
     pia = chat("pia")
     await forge(pia, f"ack:{alert.id}")

@@ -36,6 +36,25 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('restricted', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_index(batch_op.f('ix_audit_report_id'), ['report_id'], unique=False)
 
+    # Whose contacts an alert is for: its report's party, else the person's who raised it.
+    op.execute(
+        "UPDATE alert SET party_id = (SELECT report.party_id FROM report"
+        " WHERE report.id = alert.report_id) WHERE report_id IS NOT NULL"
+    )
+    op.execute(
+        "UPDATE alert SET party_id = (SELECT person.party_id FROM person"
+        " WHERE person.id = alert.subject_id) WHERE report_id IS NULL"
+    )
+    # Entries about a case name it, so that only people who may access it see them.
+    op.execute(
+        "UPDATE audit SET report_id = (SELECT report.id FROM report"
+        " WHERE report.ref = audit.subject)"
+    )
+    op.execute(
+        "UPDATE audit SET restricted = EXISTS (SELECT 1 FROM report"
+        " WHERE report.id = audit.report_id AND report.category = 'internal')"
+    )
+
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.alter_column('sha256',
                existing_type=sa.VARCHAR(length=64),

@@ -1,0 +1,118 @@
+"""Who may act on a case or an alert: decided from the directory as it is now, on every read.
+
+One rule, in two forms (a Python check for one case, an SQL condition for lists), tested
+against each other:
+
+- the reporter always sees their own case;
+- a case is handled by the people it was sent to (alerted so far, as its plan says; in an
+  internal case only the people the reporter chose), and only while their role still fits
+  it: a security contact of the case's party in its municipality, or its municipality's
+  security unit. A contact who was revoked, removed from the org file or moved to another
+  party or municipality loses the case at once; a later level of the plan reads it only
+  once it has been alerted;
+- the municipal director of its municipality sees the header and checklist of a case that
+  is not internal (they own the police-report step), never the report text.
+
+A viewer is built from the person's row at the start of every event, so a role taken away
+or changed in the directory counts from the next event on.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Alert, AlertRecipient, Report, ReportStatus, Role
+from storage.viewer import Viewer
+
+INTERNAL = "internal"
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    CHECKLIST = 1  # header and checklist only (municipal director)
+    OWN = 2  # the reporter
+    HANDLER = 3  # full report, checklist, follow-ups, closing
+
+
+def in_scope(viewer: Viewer, municipality_id: int | None, party_id: int | None) -> bool:
+    """True if the viewer's current role makes them a handler of this municipality and party."""
+    if viewer.person_id is None or municipality_id is None:
+        return False
+    if viewer.municipality_id != municipality_id:
+        return False
+    if viewer.role is Role.MUNICIPAL_SECURITY:
+        return True
+    party = viewer.role is Role.PARTY_SECURITY and party_id is not None
+    return party and viewer.party_id == party_id
+
+
+def _alerted(report_id: object, person_id: int) -> ColumnElement[bool]:
+    """The case has been sent to this person (alerted, not removed from it)."""
+    return exists(
+        select(AlertRecipient.id)
+        .join(Alert, Alert.id == AlertRecipient.alert_id)
+        .where(
+            Alert.report_id == report_id,
+            AlertRecipient.person_id == person_id,
+            AlertRecipient.removed.is_(False),
+            AlertRecipient.notified_at.is_not(None),
+        )
+    )
+
+
+async def was_alerted(session: AsyncSession, report_id: str, person_id: int) -> bool:
+    """True if the case has been sent to the person (and they were not removed from it)."""
+    return bool(await session.scalar(select(_alerted(report_id, person_id))))
+
+
+async def case_access(session: AsyncSession, viewer: Viewer, report: Report) -> Access:
+    """Return what the viewer may do with a submitted case now."""
+    if viewer.person_id is None or report.status is ReportStatus.DRAFT:
+        return Access.NONE
+    if (
+        viewer.registered
+        and in_scope(viewer, report.municipality_id, report.party_id)
+        and await was_alerted(session, report.id, viewer.person_id)
+    ):
+        return Access.HANDLER
+    if report.reporter_id == viewer.person_id:
+        return Access.OWN
+    internal = report.category == INTERNAL
+    if (
+        viewer.role is Role.MUNICIPAL_DIRECTOR
+        and viewer.municipality_id is not None
+        and viewer.municipality_id == report.municipality_id
+        and not internal
+    ):
+        return Access.CHECKLIST
+    return Access.NONE
+
+
+def visible_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
+    """The same rule as :func:`case_access` as an SQL condition on ``case`` (the Report
+    entity or an alias of it): the cases the viewer may see at all (any access above NONE)."""
+    if viewer.person_id is None:
+        return false()
+    own = case.reporter_id == viewer.person_id
+    if not viewer.registered or viewer.municipality_id is None:
+        return and_(own, case.status != ReportStatus.DRAFT)
+    here = case.municipality_id == viewer.municipality_id
+    not_internal = or_(case.category.is_(None), case.category != INTERNAL)
+    if viewer.role is Role.MUNICIPAL_SECURITY:
+        scope: ColumnElement[bool] = here
+    elif viewer.role is Role.PARTY_SECURITY and viewer.party_id is not None:
+        scope = and_(here, case.party_id == viewer.party_id)
+    else:
+        scope = false()
+    handler = and_(scope, _alerted(case.id, viewer.person_id))
+    director = and_(here, not_internal) if viewer.role is Role.MUNICIPAL_DIRECTOR else false()
+    return and_(case.status != ReportStatus.DRAFT, or_(own, handler, director))
+
+
+def alert_in_scope(viewer: Viewer, alert: Alert) -> bool:
+    """True if the viewer's current role still fits the alert (its municipality and party)."""
+    return viewer.registered and in_scope(viewer, alert.municipality_id, alert.party_id)
