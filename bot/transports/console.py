@@ -4,6 +4,9 @@ Bot messages go to stdout; buttons are printed numbered on one line (``[1] Ja  [
 typing the number or the exact label presses the button; lines starting with ``/`` are
 commands; `/bifoga PATH` sends a local file (evidence). Works with piped stdin and exits
 cleanly on EOF.
+
+What others typed reaches this terminal: control characters (escape sequences among them)
+are printed visibly, as ``\x1b``, never raw.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 import contextlib
 import io
 import mimetypes
+import re
 import sys
 import uuid
 from collections.abc import Sequence
@@ -31,6 +35,12 @@ from conversations.events import (
 CHANNEL = "console"
 ATTACH_COMMANDS = {"bifoga", "attach"}  # `/bifoga PATH` sends a file, as a photo would be
 POLL_SECONDS = 1.0
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
+
+
+def printable(text: str) -> str:
+    """Show control characters as ``\\xNN``, so no escape sequence reaches the terminal."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class ConsoleTransport:
@@ -47,12 +57,11 @@ class ConsoleTransport:
     async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
         """Print replies; remember the last keyboard so numbers and labels press it."""
         for reply in replies:
-            self.out.write(reply.text.rstrip() + "\n")
+            self.out.write(printable(reply.text.rstrip()) + "\n")
             buttons = [b for row in reply.buttons for b in row]
             if buttons:
-                self.out.write(
-                    "  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1)) + "\n"
-                )
+                labels = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1))
+                self.out.write(printable(labels) + "\n")
                 self._buttons, self._token = buttons, reply.token
             self.out.write("\n")
         self.out.flush()
