@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -22,6 +23,7 @@ from conversations.events import BOT_DOWNLOAD_LIMIT, Button, Reply
 from conversations.report_form import STEPS, R
 from storage.models import Evidence
 from tests.conftest import Chat
+from tests.golden import Transcript, render
 from tests.test_trust import SQLITE_ONLY, WHAT, _at_evidence_step, file_report, ids, press
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x9b31m\rHIDDEN\x08\x7f"
@@ -155,3 +157,27 @@ async def test_a_path_that_did_not_work_is_never_saved_as_an_answer(
     while "send" not in ids(anna):  # the rest of the form, skipped
         summary = await press(anna, "done" if "done" in ids(anna) else "nav:skip")
     assert f"Vad hände: {WHAT}\n" in summary and missing not in summary, summary
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(("handle", "name"), [("anna", "sv"), ("bo", "en")])
+async def test_transcript_of_files_that_bifoga_refuses(
+    demo_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handle: str, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the paths typed are relative: the transcript stays stable
+    _unusable(tmp_path)
+    Path("hotbrev.png").write_bytes(b"\x89PNG\r\n\x1a\n a photo of the letter")
+    with Path("film.mp4").open("wb") as file:
+        file.truncate(BOT_DOWNLOAD_LIMIT + 1)
+    t = Transcript(f"console_bifoga_{name}", demo_app)
+    person = t.person(handle)
+    await _at_evidence_step(person)
+    t.note("At the evidence question of a report, on the console (`trygg chat`).")
+    transport = ConsoleTransport(handle, io.StringIO())
+    for path in ("finns-inte.png", "mapp.png", "skarmbild.png", "film.mp4", "hotbrev.png"):
+        typed = f"/bifoga {path}"
+        t.lines += ["", f"{handle}> {typed}"]
+        for reply in await person.send(transport.event_for(typed)):
+            shown = [f"    {line}" if line else "" for line in render(reply)]
+            t.lines += [f"bot → {handle}:", *shown]
+    t.check()
