@@ -192,6 +192,13 @@ def test_libraries_are_capped_and_their_errors_shown_without_values(
     # python-telegram-bot logs a broken answer's body at ERROR, with the exception
     with pytest.raises(TelegramError):
         BaseRequest.parse_json_payload(b'{"ok": true, "result": [{"text": "' + SECRET.encode())
+    # ... and updates it cannot parse at CRITICAL, whole (as Bot.get_updates does)
+    try:
+        raise TypeError(f"bad update: {SECRET}")
+    except TypeError as exc:
+        logging.getLogger("telegram.Bot").critical(
+            "Error while parsing updates! Received data was %r", [{"text": SECRET}], exc_info=exc
+        )
     # asyncio builds its message from reprs: the failed future shows its exception's message
     loop = asyncio.new_event_loop()
     try:
@@ -220,6 +227,7 @@ def test_libraries_are_capped_and_their_errors_shown_without_values(
         line.endswith('ERROR telegram.request.BaseRequest: Can not load invalid JSON data: "…"'
                       " [JSONDecodeError]") for line in lines
     ), logged  # fmt: skip
+    assert "CRITICAL telegram.Bot: Error while parsing updates! Received data was …" in logged
     assert "ERROR asyncio: (text withheld: it may carry personal data) [LookupError]" in logged
     assert "WARNING somelibrary.client: (text withheld" in logged
     assert "INFO somelibrary" not in logged and "DEBUG telegram" not in logged
