@@ -5,7 +5,8 @@ Trygg's own log calls write event kinds, counts, exception types and code locati
 The libraries' do not: below WARNING they write what passes through them (see CAPPED), and
 even their warnings and errors may carry it in their arguments or exception messages. So
 their records are dropped below WARNING, and from WARNING up shown as the fixed text of the
-log call, without its arguments, and an exception as its type and code location only.
+log call, without its arguments. An exception, in any record, is shown as its type and code
+location only.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import logging
 import re
 import sys
 import traceback
+from types import TracebackType
 from typing import TextIO
 
 log = logging.getLogger(__name__)
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 OWN = ("bot", "conversations", "storage")
 """Trygg's packages: their loggers keep the level asked for."""
@@ -40,8 +43,9 @@ CAPPED = {
 
 VETTED = ("telegram", "httpx", "httpcore", "tornado", "sqlalchemy", "aiosqlite", "asyncpg",
           "alembic", "apscheduler")  # fmt: skip
-"""Libraries whose log calls were read: the message is a fixed text, values are arguments.
-Any other library's message (asyncio builds its own from reprs) is withheld whole."""
+"""Libraries whose log calls were read: what a person wrote could only be in a record's
+arguments, never in its message. Any other library's message is withheld whole (asyncio
+builds its messages from reprs of callbacks and exceptions)."""
 
 WITHHELD = "(text withheld: it may carry personal data)"
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
@@ -69,22 +73,26 @@ def _template(record: logging.LogRecord) -> str:
 
 
 def without_values(record: logging.LogRecord) -> logging.LogRecord:
-    """A copy of a library's record with its arguments and exception message taken out."""
+    """A copy of a library's record with its arguments taken out."""
     safe = copy.copy(record)
     safe.msg, safe.args = _template(record), ()
-    safe.exc_info, safe.exc_text, safe.stack_info = None, None, None
-    if record.exc_info and record.exc_info[1] is not None:
-        exc = record.exc_info[1]
-        frames = "".join(traceback.format_tb(exc.__traceback__)[-4:])
-        safe.msg += f" [{type(exc).__name__}]" + (f"\n{frames.rstrip()}" if frames else "")
+    safe.exc_text, safe.stack_info = None, None
     return safe
 
 
 class PrivateFormatter(logging.Formatter):
-    """Format Trygg's records as they are and other libraries' without their values."""
+    """Format Trygg's records as they are and other libraries' without their values; any
+    exception as its type and where it was raised, never its message."""
 
     def format(self, record: logging.LogRecord) -> str:
         return super().format(record if own(record.name) else without_values(record))
+
+    def formatException(self, ei: ExcInfo) -> str:
+        _, exc, tb = ei
+        if exc is None:
+            return ""
+        frames = "".join(traceback.format_tb(tb)[-4:])
+        return f"Traceback (last frames):\n{frames}{type(exc).__name__} (message withheld)"
 
 
 class PrivateHandler(logging.StreamHandler[TextIO]):
