@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot import logs
 from bot.delivery import OutboxSender
 from bot.dispatcher import Dispatcher, Sender
 from bot.settings import Settings
@@ -32,13 +32,9 @@ def system_clock() -> datetime:
 
 
 def configure_logging(level: str) -> None:
-    """Log to stderr: event types and counts only, never personal data or message text."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "httpcore", "aiosqlite", "alembic", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """Log to stderr: Trygg's own loggers at ``level``, never personal data or message text;
+    other libraries capped at WARNING and shown without their values (see bot.logs)."""
+    logs.configure(level)
 
 
 GC_YOUNG = 20_000

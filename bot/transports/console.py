@@ -4,6 +4,11 @@ Bot messages go to stdout; buttons are printed numbered on one line (``[1] Ja  [
 typing the number or the exact label presses the button; lines starting with ``/`` are
 commands; `/bifoga PATH` sends a local file (evidence). Works with piped stdin and exits
 cleanly on EOF.
+
+What others typed reaches this terminal: control characters (escape sequences among them)
+are printed visibly, as ``\x1b``, never raw. `/bifoga` reads regular files only, never
+through a symlink, and at most BOT_DOWNLOAD_LIMIT bytes; any other path becomes a file the
+flows cannot use (they say so), never text.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import asyncio
 import contextlib
 import io
 import mimetypes
+import os
+import re
+import stat
 import sys
 import uuid
 from collections.abc import Sequence
@@ -31,6 +39,35 @@ from conversations.events import (
 CHANNEL = "console"
 ATTACH_COMMANDS = {"bifoga", "attach"}  # `/bifoga PATH` sends a file, as a photo would be
 POLL_SECONDS = 1.0
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
+OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def printable(text: str) -> str:
+    """Show control characters as ``\\xNN``, so no escape sequence reaches the terminal."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def read_regular(path: Path, limit: int) -> tuple[int, bytes | None]:
+    """Read a regular file that is no symlink: (its size, its bytes, or None over ``limit``).
+
+    Raises OSError for anything else (missing, unreadable, a directory, a device, a FIFO, a
+    symlink) and for a file whose bytes do not match its size (/proc files report 0).
+    """
+    if not stat.S_ISREG(os.lstat(path).st_mode):  # devices and FIFOs are never opened
+        raise OSError("not a regular file")
+    with os.fdopen(os.open(path, OPEN_FLAGS), "rb") as file:  # a symlink swapped in: ELOOP
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError("not a regular file")
+        if info.st_size > limit:
+            return info.st_size, None
+        content = file.read(limit + 1)
+    if len(content) > limit:  # it grew while being read
+        return len(content), None
+    if len(content) != info.st_size:
+        raise OSError("the file's size and content differ")
+    return len(content), content
 
 
 class ConsoleTransport:
@@ -47,12 +84,11 @@ class ConsoleTransport:
     async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
         """Print replies; remember the last keyboard so numbers and labels press it."""
         for reply in replies:
-            self.out.write(reply.text.rstrip() + "\n")
+            self.out.write(printable(reply.text.rstrip()) + "\n")
             buttons = [b for row in reply.buttons for b in row]
             if buttons:
-                self.out.write(
-                    "  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1)) + "\n"
-                )
+                labels = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1))
+                self.out.write(printable(labels) + "\n")
                 self._buttons, self._token = buttons, reply.token
             self.out.write("\n")
         self.out.flush()
@@ -98,16 +134,18 @@ class ConsoleTransport:
         return InboundEvent(event_id, CHANNEL, self.handle, EventKind.TEXT, text=text)
 
     def _attachment(self, event_id: str, path_text: str) -> InboundEvent:
-        """Turn `/bifoga PATH` into an attachment event carrying the file's bytes."""
-        path = Path(path_text).expanduser()
+        """Turn `/bifoga PATH` into an attachment event carrying the file's bytes; a path
+        that is no readable regular file gives an attachment without content."""
+        size: int | None
+        content: bytes | None
         try:
-            size = path.stat().st_size
-            content = path.read_bytes() if size <= BOT_DOWNLOAD_LIMIT else None
-        except OSError:
-            return InboundEvent(event_id, CHANNEL, self.handle, EventKind.TEXT, text=path_text)
-        mime = mimetypes.guess_type(path.name)[0]
+            size, content = read_regular(Path(path_text).expanduser(), BOT_DOWNLOAD_LIMIT)
+        except (OSError, ValueError, RuntimeError):  # ValueError: NUL; RuntimeError: ~nobody
+            size, content = None, None
+        name = Path(path_text).name or None
+        mime = mimetypes.guess_type(name or "")[0]
         kind = "photo" if (mime or "").startswith("image/") else "document"
-        attachment = Attachment(kind, str(path), size, mime, path.name, False, content)
+        attachment = Attachment(kind, path_text, size, mime, name, False, content)
         return InboundEvent(
             event_id, CHANNEL, self.handle, EventKind.ATTACHMENT, attachment=attachment
         )
