@@ -275,13 +275,6 @@ class AlertRepo:
         )
         return set(rows)
 
-    async def remove_recipient(self, alert_id: str, person_id: int) -> None:
-        await self.session.execute(
-            update(AlertRecipient)
-            .where(AlertRecipient.alert_id == alert_id, AlertRecipient.person_id == person_id)
-            .values(removed=True)
-        )
-
     async def open_cases(self, viewer: Viewer) -> list[tuple[Alert, Report | None]]:
         """Alerts the viewer received that are not closed, newest first."""
         if viewer.person_id is None or not viewer.registered:
