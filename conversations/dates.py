@@ -9,6 +9,7 @@ When a reading is open, the most recent past one is meant. Everything is Europe/
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,9 @@ from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ
 
 SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
 SCAN_LIMIT = 500  # characters read; dateparser is slow on long text and blocks the loop
+
+# dateparser logs the words it failed to read: what a person wrote never goes to a log
+logging.getLogger("dateparser").setLevel(logging.CRITICAL + 1)
 
 
 class Part(StrEnum):
@@ -154,7 +158,7 @@ def _read_day(text: str, words: _Words, locale: str, local: datetime) -> date | 
         found = search_dates(
             text, languages=[locale], settings=settings, strategy="ngram", add_period=True
         )
-    except (ValueError, OverflowError):
+    except Exception:  # a fault in the parser must not end the conversation
         return None
     for said, when, period in found or ():
         plain = re.search(r"\d", said) or any(word in said for word in words.day_words)

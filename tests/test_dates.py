@@ -6,6 +6,7 @@ that is open ("22.40", "fredag", "halv elva") means the most recent past one.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, date, datetime, time
 
@@ -187,6 +188,21 @@ def test_clock_changes_and_new_year(now: datetime, text: str, expected: Moment) 
 def test_long_text_is_read_without_blocking_for_long() -> None:
     story = "Jag hörde någon vid dörren i går kväll vid halv elva. " + "Han skrek. " * 500
     assert understand(story, NOW, "sv") == at(YESTERDAY, 22, 30)
+
+
+def test_a_failing_parser_logs_nothing_and_crashes_nothing(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """dateparser logs the words it failed to read; they must not reach any log."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("broken")
+
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr("dateparser.date.DateDataParser.get_date_data", broken)
+    secret = "i går hos Kvarnbacken 7 ZEBRA-FJORD kl 22.40"
+    assert understand(secret, NOW, "sv") == at(YESTERDAY, 22, 40)  # the time is still read
+    assert "ZEBRA" not in caplog.text and "kvarnbacken" not in caplog.text.casefold()
 
 
 def test_an_unknown_locale_reads_swedish() -> None:
