@@ -1,0 +1,302 @@
+"""Understand when something happened, written as people write it, and say it back.
+
+Days ("i går", "3/12", "fredag 27 november", "för två dagar sedan") are read by dateparser;
+a small layer in front of it reads what dateparser does not know: times of day ("22.40",
+"kl 22", "halv elva", "10:40 pm"), parts of the day ("i kväll", "i natt", "last night") and
+weekdays ("fredag" is today or the latest Friday, "i fredags" the latest one before today).
+When a reading is open, the most recent past one is meant. Everything is Europe/Stockholm.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as Clock
+from enum import StrEnum
+
+from babel.dates import format_date, get_day_names
+from dateparser.search import search_dates  # type: ignore[import-untyped]
+
+from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ
+
+SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
+SCAN_LIMIT = 500  # characters read; dateparser is slow on long text and blocks the loop
+
+# dateparser logs the words it failed to read: what a person wrote never goes to a log
+logging.getLogger("dateparser").setLevel(logging.CRITICAL + 1)
+
+
+class Part(StrEnum):
+    """A part of the day, said when the time itself was not."""
+
+    MORNING = "morning"
+    FORENOON = "forenoon"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    NIGHT = "night"  # belongs to the day it begins on: 22.00 until the next morning
+
+
+STARTS = {
+    Part.MORNING: Clock(5),
+    Part.FORENOON: Clock(9),
+    Part.AFTERNOON: Clock(12),
+    Part.EVENING: Clock(17),
+    Part.NIGHT: Clock(22),
+}
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A day, with the time of day or the part of the day when the person said it."""
+
+    day: date
+    time: Clock | None = None
+    part: Part | None = None
+
+
+# --- the Swedish and English words dateparser does not read ---------------------------------
+
+_HHMM = r"(?<![\d./:-])([01]?\d|2[0-3])[.:]([0-5]\d)(?![.:/-]?\d)"
+_SV_NUMBERS = "ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv"
+
+
+@dataclass(frozen=True)
+class _Words:
+    hour: re.Pattern[str]  # a whole hour: "kl 22", "22-tiden"
+    spoken: re.Pattern[str] | None  # "halv elva", "kvart i tio", "klockan tio"
+    meridiem: re.Pattern[str] | None  # "10:40 pm"
+    part: re.Pattern[str]  # a group per Part; group "this" marks today's ("i kväll")
+    weekday: str  # pattern around {names}; group "before" marks "the one before today"
+    day_words: tuple[str, ...]  # a day match without a digit must contain one of these
+
+
+WORDS = {
+    "sv": _Words(
+        hour=re.compile(r"\b(?:kl\.?|klockan)\s*([01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"),
+        spoken=re.compile(rf"\b(halv|kvart i|kvart över|kl\.?|klockan)\s+({_SV_NUMBERS})\b"),
+        meridiem=None,
+        part=re.compile(
+            r"\b(?:(?P<this>i)\s?)?(?:(?P<morning>morse|morgon(?:en)?)|(?P<evening>kväll(?:en)?)"
+            r"|(?P<forenoon>förmiddag(?:en|s)?)|(?P<afternoon>eftermiddag(?:en|s)?)"
+            r"|(?P<night>natt(?:en)?))\b"
+        ),
+        weekday=r"\b(?:(?P<before>förra)\s+|i\s+)?(?P<name>{names})(?P<s>s|en)?\b",
+        day_words=("dag", "går", "morgon"),
+    ),
+    "en": _Words(
+        hour=re.compile(r"\bat\s+([01]?\d|2[0-3])\s*(?:o'?clock|h)\b"),
+        spoken=None,
+        meridiem=re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?"),
+        part=re.compile(
+            r"\b(?:(?P<this>this|last|to)\s*)?(?:(?P<morning>morning)|(?P<afternoon>afternoon)"
+            r"|(?P<evening>evening)|(?P<night>night))\b"
+        ),
+        weekday=r"\b(?:(?P<before>last)\s+|on\s+)?(?P<name>{names})\b",
+        day_words=("day", "yesterday", "tomorrow"),
+    ),
+}
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    """Blank out what a pattern read, so dateparser does not read it again."""
+    return text[: match.start()] + " " + text[match.end() :]
+
+
+def _read_clock(text: str, words: _Words) -> tuple[Clock | None, bool, str]:
+    """Return the time of day, whether it was said on a 12-hour dial, and the rest."""
+    if words.meridiem and (m := words.meridiem.search(text)):
+        hour = int(m[1]) % 12 + (12 if m[3] == "p" else 0)
+        return Clock(hour, int(m[2] or 0)), False, _cut(text, m)
+    if m := re.search(_HHMM, text):
+        return Clock(int(m[1]), int(m[2])), False, _cut(text, m)
+    if m := words.hour.search(text):
+        hour = int(m[1] or m[2])
+        return (Clock(hour), False, _cut(text, m)) if hour < 24 else (None, False, text)
+    if words.spoken and (m := words.spoken.search(text)):
+        hour = _SV_NUMBERS.split("|").index(m[2]) + 1
+        hour, minute = {"halv": (hour - 1, 30), "kvart i": (hour - 1, 45)}.get(m[1], (hour, 0))
+        minute = 15 if m[1] == "kvart över" else minute
+        return Clock(hour % 12, minute), True, _cut(text, m)
+    return None, False, text
+
+
+def _read_part(text: str, words: _Words) -> tuple[Part | None, bool, str]:
+    """Return the part of the day, whether it was today's ("i kväll"), and the rest."""
+    for m in words.part.finditer(text):
+        if m["this"] == "i" and (m["morning"] or "").startswith("morgon"):
+            continue  # "i morgon" is tomorrow, for dateparser
+        part = Part.EVENING if m["this"] == "to" else next(p for p in Part if m.groupdict().get(p))
+        return part, m["this"] is not None, _cut(text, m)
+    return None, False, text
+
+
+def _read_weekday(text: str, words: _Words, locale: str, today: date) -> tuple[list[date], str]:
+    """Return the days a weekday can mean ("i fredags": only before today), and the rest."""
+    names = {name.casefold(): n for n, name in get_day_names("wide", locale=locale).items()}
+    m = re.search(words.weekday.format(names="|".join(names)), text)
+    if m is None:
+        return [], text
+    back = (today.weekday() - names[m["name"]]) % 7
+    before = m["before"] is not None or m.groupdict().get("s") == "s"
+    day = today - timedelta(days=back or (7 if before else 0))
+    return [day, day - timedelta(days=7)] if day == today else [day], _cut(text, m)
+
+
+def _read_day(text: str, words: _Words, locale: str, local: datetime) -> date | None:
+    """Return the day dateparser finds in the text, ignoring weeks, months and stray words."""
+    if not re.search(r"\w", text):
+        return None
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": local.replace(tzinfo=None),
+        "DATE_ORDER": "DMY",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    try:
+        found = search_dates(
+            text, languages=[locale], settings=settings, strategy="ngram", add_period=True
+        )
+    except Exception:  # a fault in the parser must not end the conversation
+        return None
+    for said, when, period in found or ():
+        plain = re.search(r"\d", said) or any(word in said for word in words.day_words)
+        if period == "day" and plain and isinstance(when, datetime):
+            return when.date()
+    return None
+
+
+def _today_of(part: Part, local: datetime) -> date:
+    """Return the day of "i kväll", "i natt", "this morning": the latest one begun."""
+    if part is Part.NIGHT:
+        return local.date() - timedelta(days=0 if local.time() >= STARTS[Part.NIGHT] else 1)
+    return (local - timedelta(hours=5)).date()  # until 05.00, "i kväll" is the one just gone
+
+
+def _fit(clock: Clock, part: Part | None) -> Clock:
+    """Put an hour under 12 in the afternoon when the part of the day says so."""
+    evening = part in (Part.AFTERNOON, Part.EVENING) or (part is Part.NIGHT and clock.hour >= 6)
+    return clock.replace(hour=clock.hour + 12) if evening and clock.hour < 12 else clock
+
+
+def _latest(moments: list[Moment], now: datetime) -> Moment:
+    """Return the most recent moment that is not in the future, else the earliest."""
+    past = [m for m in moments if not is_future(m, now)]
+    return max(past, key=starts_at) if past else min(moments, key=starts_at)
+
+
+def understand(text: str, now: datetime, locale: str) -> Moment | None:
+    """Read when something happened from what a person wrote; None when it says no day."""
+    locale = locale if locale in WORDS else DEFAULT_LOCALE
+    words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
+    rest = text.casefold()[:SCAN_LIMIT]
+    clock, twelve_hour, rest = _read_clock(rest, words)
+    part, this, rest = _read_part(rest, words)
+    weekdays, rest = _read_weekday(rest, words, locale, local.date())
+    found = _read_day(rest, words, locale, local)
+    days = [found] if found else weekdays
+    if not days and part is not None and this:
+        days = [_today_of(part, local)]
+    if clock is None:
+        return _latest([Moment(day, None, part) for day in days], now) if days else None
+    readings = [clock]
+    if part is not None:
+        readings = [_fit(clock, part)]
+    elif twelve_hour:  # "halv elva" with no part of the day: 10.30 or 22.30
+        readings.append(clock.replace(hour=clock.hour + 12))
+    days = days or [local.date(), local.date() - timedelta(days=1)]
+    after = timedelta(days=1 if part is Part.NIGHT else 0)  # "i natt kl 3": the morning after
+    moments = [Moment(d + after if r.hour < 12 else d, r) for d in days for r in readings]
+    return _latest(moments, now)
+
+
+def starts_at(moment: Moment) -> datetime:
+    """Return the earliest instant the person can have meant, in Europe/Stockholm."""
+    clock = moment.time or (STARTS[moment.part] if moment.part is not None else Clock(0))
+    return datetime.combine(moment.day, clock, DISPLAY_TZ)
+
+
+def is_future(moment: Moment, now: datetime) -> bool:
+    """Tell whether the moment cannot have begun yet, allowing SLACK for clocks and "ca"."""
+    return starts_at(moment).astimezone(UTC) > now.astimezone(UTC) + SLACK
+
+
+# --- saying it back, in language.md's formats ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Say:
+    today: str
+    yesterday: str
+    near: str  # "i dag kl. 22.40"
+    far: str  # "fredag 27 november kl. 22.40"
+    clock: str  # strftime
+    this: dict[Part, str]  # the latest one: "i kväll", "i natt"
+    last: dict[Part, str]  # yesterday's: "i går kväll", "natten till i går"
+    other: dict[Part, str]  # {day}: the day it began on; {next}: the morning after
+
+
+def _by_part(said: str) -> dict[Part, str]:
+    """Pair "|"-separated phrases with the parts of the day, in Part's order."""
+    return dict(zip(Part, said.split("|"), strict=True))
+
+
+SAY = {
+    "sv": _Say(
+        today="i dag",
+        yesterday="i går",
+        near="{day} kl. {time}",
+        far="{day} kl. {time}",
+        clock="%H.%M",
+        this=_by_part("i morse|i förmiddags|i eftermiddags|i kväll|i natt"),
+        last=_by_part(
+            "i går morse|i går förmiddag|i går eftermiddag|i går kväll|natten till i går"
+        ),
+        other=_by_part(
+            "{day} på morgonen|{day} på förmiddagen|{day} på eftermiddagen|{day} på kvällen"
+            "|natten till {next}"
+        ),
+    ),
+    "en": _Say(
+        today="today",
+        yesterday="yesterday",
+        near="{day} {time}",
+        far="{day}, {time}",
+        clock="%H:%M",
+        this=_by_part("this morning|this morning|this afternoon|this evening|last night"),
+        last=_by_part(
+            "yesterday morning|yesterday morning|yesterday afternoon|yesterday evening"
+            "|the night before last"
+        ),
+        other=_by_part(
+            "the morning of {day}|the morning of {day}|the afternoon of {day}"
+            "|the evening of {day}|the night of {day}"
+        ),
+    ),
+}
+
+
+def _date(day: date, today: date, locale: str, weekday: bool = True) -> str:
+    """Format a day as "fredag 27 november", with the year only when it is not this year."""
+    pattern = ("EEEE " if weekday else "") + "d MMMM" + (" y" if day.year != today.year else "")
+    return format_date(day, pattern, locale=locale)
+
+
+def describe(moment: Moment, now: datetime, locale: str) -> str:
+    """Say in one short phrase what was understood: "i går kl. 22.40", "yesterday evening"."""
+    locale = locale if locale in SAY else DEFAULT_LOCALE
+    say, today = SAY[locale], now.astimezone(DISPLAY_TZ).date()
+    ago = (today - moment.day).days
+    if moment.time is None and moment.part is not None:
+        ends = ago - 1 if moment.part is Part.NIGHT else ago  # "i natt" began yesterday
+        if ends in (0, 1):
+            return (say.this if ends == 0 else say.last)[moment.part]
+        after = _date(moment.day + timedelta(days=1), today, locale)
+        return say.other[moment.part].format(day=_date(moment.day, today, locale), next=after)
+    label = {0: say.today, 1: say.yesterday}.get(ago)
+    if moment.time is None:
+        return label or _date(moment.day, today, locale, weekday=0 < ago <= 7)
+    clock = moment.time.strftime(say.clock)
+    template = say.near if label else say.far
+    return template.format(day=label or _date(moment.day, today, locale), time=clock)
