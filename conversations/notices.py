@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import Button, Reply
-from conversations.i18n import Catalogs
+from conversations.i18n import Catalogs, format_when
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
@@ -24,6 +24,7 @@ ALERT = "alert"
 ALERT_ACKED = "alert_acked"
 ALERT_TAKEN = "alert_taken"
 ALERT_UNANSWERED = "alert_unanswered"
+ALERT_WITHDRAWN = "alert_withdrawn"
 FOLLOWUP_NUDGE = "followup_nudge"
 FOLLOWUP_OVERDUE = "followup_overdue"
 CHECKIN_ASK = "checkin_ask"
@@ -179,6 +180,29 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
     return Reply("\n".join(lines))
 
 
+async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell someone who was paged that the alert is withdrawn (the person it was about was
+    erased: no name, no reason) and that nothing more is needed."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload.get("alert", "")))
+    report = await rc.session.get(Report, alert.report_id) if alert and alert.report_id else None
+    if report is not None:  # the case itself stays documented and followed up
+        return Reply(
+            _("The Trygg alert about case {ref} has been withdrawn: nobody needs to call.").format(
+                ref=report.ref
+            )
+            + "\n"
+            + _("The case stays in Trygg.")
+        )
+    if alert is not None:
+        first = _("The Trygg alert you got {when} has been withdrawn.").format(
+            when=format_when(alert.created_at, rc.locale)
+        )
+    else:
+        first = _("An alert you got in Trygg has been withdrawn.")
+    return Reply(first + "\n" + _("You don't need to do anything more."))
+
+
 async def _report(rc: RenderContext, message: OutboxMessage) -> Report | None:
     return await rc.session.get(Report, str(message.payload.get("report", "")))
 
@@ -282,6 +306,7 @@ RENDERERS: dict[str, Renderer] = {
     ALERT_ACKED: render_acked,
     ALERT_TAKEN: render_taken,
     ALERT_UNANSWERED: render_unanswered,
+    ALERT_WITHDRAWN: render_withdrawn,
 }
 
 
