@@ -30,6 +30,7 @@ FOLLOWUP_OVERDUE = "followup_overdue"
 CHECKIN_ASK = "checkin_ask"
 DUTY = "duty"
 PURGE_NOTICE = "purge_notice"
+PURGE_IDLE_NOTICE = "purge_idle_notice"
 NOTICE_TOKEN = "n"  # noqa: S105 - buttons on notices are actions (ack:, show:, call:), not steps
 
 
@@ -296,8 +297,26 @@ async def render_purge_notice(rc: RenderContext, message: OutboxMessage) -> Repl
     )
 
 
+async def render_purge_idle_notice(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Warn whoever may handle an open case that has been idle for the retention period."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg has already been purged."))
+    text = _(
+        "Nothing has happened in case {ref} since {when}. As your retention decision says, it "
+        "will be purged in a week. Keep it if it is still needed."
+    ).format(ref=report.ref, when=format_when(report.updated_at, rc.locale))
+    return Reply(
+        text,
+        ((Button(f"hold:{report.id}", _("Keep the case")),),),
+        NOTICE_TOKEN,
+    )
+
+
 RENDERERS: dict[str, Renderer] = {
     PURGE_NOTICE: render_purge_notice,
+    PURGE_IDLE_NOTICE: render_purge_idle_notice,
     FOLLOWUP_NUDGE: render_followup_nudge,
     FOLLOWUP_OVERDUE: render_followup_overdue,
     CHECKIN_ASK: render_checkin,
@@ -311,7 +330,12 @@ RENDERERS: dict[str, Renderer] = {
 
 
 ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN}  # for the people alerted, not the person it is about
-ABOUT_A_CASE = {FOLLOWUP_NUDGE, FOLLOWUP_OVERDUE, PURGE_NOTICE}  # for those who handle it
+ABOUT_A_CASE = {  # for those who handle it
+    FOLLOWUP_NUDGE,
+    FOLLOWUP_OVERDUE,
+    PURGE_NOTICE,
+    PURGE_IDLE_NOTICE,
+}
 
 
 async def may_receive(session: AsyncSession, recipient: Person, message: OutboxMessage) -> bool:
