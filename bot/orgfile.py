@@ -56,6 +56,8 @@ class MunicipalityIn(_Strict):
     switchboard: str | None = None
     pack: str = "oxelosund"  # the municipality's routine pack
     retention_months: int = Field(default=24, ge=1, le=120)  # archive/gallring decision
+    alert_retention_months: int = Field(default=12, ge=1, le=120)  # /akut alerts
+    audit_retention_months: int = Field(default=60, ge=1, le=120)  # the audit log
     parties: list[PartyIn] = Field(default_factory=list)
 
     _check_phones = field_validator("security_unit_phone", "switchboard")(_phone)
@@ -216,6 +218,8 @@ async def apply(
             operator, m.key, m.name, m.security_unit_phone, m.switchboard, m.pack
         )
         row.retention_months = m.retention_months
+        row.alert_retention_months = m.alert_retention_months
+        row.audit_retention_months = m.audit_retention_months
         municipalities[m.key] = row
         await ensure_duties(TimerRepo(session), packs, row, now or datetime.now(UTC))
         for p in m.parties:

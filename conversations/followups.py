@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert
@@ -16,19 +17,31 @@ from conversations.notices import (
     DUTY,
     FOLLOWUP_NUDGE,
     FOLLOWUP_OVERDUE,
+    PURGE_IDLE_NOTICE,
     PURGE_NOTICE,
 )
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels
 from conversations.schedule import days_after, next_duty, out_of_quiet_hours
-from storage.access import INTERNAL
+from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
-from storage.models import Municipality, Report, ReportStatus, Role, Timer
+from storage.models import (
+    Alert,
+    AlertRecipient,
+    Municipality,
+    Person,
+    Report,
+    ReportStatus,
+    Role,
+    Timer,
+)
 from storage.outbox import ROUTINE
+from storage.retention import WARN_AHEAD, RetentionRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
+from storage.viewer import Viewer
 
 FOLLOWUP_FIRST = "followup_first"  # stages: nudge (day 2), remind (day 10), escalate (day 14)
 FOLLOWUP_DUE = "followup_due"  # follow-up 2 or 3 on its planned date
@@ -230,39 +243,84 @@ async def schedule_retention(session: AsyncSession, report: Report, now: datetim
     day = min(local.day, 28)
     due = datetime.combine(date(local.year + year, month + 1, day), time(9, 0), DISPLAY_TZ)
     timers = TimerRepo(session)
-    timers.schedule(PURGE_WARNING, report.id, due - timedelta(days=7))
+    timers.schedule(PURGE_WARNING, report.id, due - WARN_AHEAD)
     timers.schedule(PURGE, report.id, due)
 
 
-async def purge_warning(sc: SystemContext, timer: Timer) -> None:
-    """A week before a purge, warn the municipal unit; they can hold the case."""
+async def _may_handle(sc: SystemContext, report: Report) -> list[int]:
+    """The people who may handle the case now: the only ones told it will be purged (an
+    internal case stays unknown to whoever the reporter left out)."""
+    alerted = (
+        select(AlertRecipient.person_id)
+        .join(Alert, Alert.id == AlertRecipient.alert_id)
+        .where(Alert.report_id == report.id)
+    )
+    candidates = await sc.session.scalars(
+        select(Person)
+        .where(
+            or_(
+                and_(
+                    Person.municipality_id == report.municipality_id,
+                    Person.role.in_((Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY)),
+                ),
+                Person.id.in_(alerted),
+            )
+        )
+        .order_by(Person.id)
+    )
+    cases = CaseRepo(sc.session, sc.keyring)
+    return [
+        person.id
+        for person in candidates.all()
+        if await cases.access(Viewer.of(person), report) is Access.HANDLER
+    ]
+
+
+async def _due_for_purge(sc: SystemContext, timer: Timer, by: datetime) -> Report | None:
+    """The case a purge timer is about, if it is still to be purged by ``by``: a closed case
+    at the end of its period, an open one (``idle``) only while nothing has happened."""
     report = await sc.session.get(Report, timer.subject)
-    if report is None or report.hold or report.status is not ReportStatus.CLOSED:
+    if report is None or report.hold:
+        return None
+    if not timer.payload.get("idle"):
+        return report if report.status is ReportStatus.CLOSED else None
+    if report.status is not ReportStatus.SUBMITTED:
+        return None  # closed since: its own retention applies
+    if await RetentionRepo(sc.session).idle_until(report) > by:
+        return None  # activity since it was planned
+    return report
+
+
+async def purge_warning(sc: SystemContext, timer: Timer) -> None:
+    """A week before a purge, warn whoever may handle the case; they can keep it."""
+    report = await _due_for_purge(sc, timer, sc.now + WARN_AHEAD)
+    if report is None:
         return
-    for card in await DirectoryRepo(sc.session).municipal_security(report.municipality_id):
-        sc.notify(card.person_id, PURGE_NOTICE, {"report": report.id}, ROUTINE)
+    kind = PURGE_IDLE_NOTICE if timer.payload.get("idle") else PURGE_NOTICE
+    for person_id in await _may_handle(sc, report):
+        sc.notify(person_id, kind, {"report": report.id}, ROUTINE)
 
 
 async def purge(sc: SystemContext, timer: Timer) -> None:
-    """Delete a closed case at the end of its retention period, unless it is on hold."""
-    report = await sc.session.get(Report, timer.subject)
-    if report is None or report.hold or report.status is not ReportStatus.CLOSED:
+    """Delete a case at the end of its retention period, unless it is kept (on hold) or,
+    for an open case, something happened to it since the warning."""
+    report = await _due_for_purge(sc, timer, sc.now)
+    if report is None:
         return
     AuditRepo(sc.session).record(
         "system", "purged", report.ref, report.municipality_id, sc.now, report=report
     )
-    await sc.session.delete(report)
+    await RetentionRepo(sc.session).purge_case(report)
 
 
 async def hold_case(ctx: Context, event: InboundEvent) -> StateResult:
-    """Keep a closed case past its retention (e.g. a pending trial): the unit's choice."""
+    """Keep a case past its retention (e.g. a pending trial): anyone who may handle it."""
     _ = ctx._
     report = await ctx.session.get(Report, event.button.partition(":")[2])
     allowed = (
         report is not None
-        and report.status is ReportStatus.CLOSED  # only closed cases are ever purged
-        and ctx.person.role is Role.MUNICIPAL_SECURITY
-        and ctx.person.municipality_id == report.municipality_id
+        and report.status in (ReportStatus.SUBMITTED, ReportStatus.CLOSED)
+        and await CaseRepo(ctx.session, ctx.keyring).access(ctx.viewer, report) is Access.HANDLER
     )
     if report is None or not allowed:
         ctx.reply(_("That case is not available to you."))

@@ -1,10 +1,12 @@
-"""Daily housekeeping: forget handled-event ids once no platform can redeliver them."""
+"""Daily housekeeping: forget handled-event ids once no platform can redeliver them, and
+apply the retention rules (conversations.retention)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from conversations.alerts import SystemContext
+from conversations.retention import plan_idle_purges, purge_expired
 from storage.dialogue import HandledEventRepo
 from storage.models import Timer
 from storage.timers import TimerRepo
@@ -20,6 +22,8 @@ async def ensure_housekeeping(timers: TimerRepo, due: datetime) -> None:
 
 
 async def housekeeping(sc: SystemContext, timer: Timer) -> None:
-    """Forget old handled-event ids, then plan tomorrow's run."""
+    """Forget old handled-event ids, purge what retention says, then plan tomorrow's run."""
     await HandledEventRepo(sc.session).forget_before(sc.now - KEEP_EVENT_IDS)
+    await purge_expired(sc)
+    await plan_idle_purges(sc)
     TimerRepo(sc.session).schedule(HOUSEKEEPING, "daily", sc.now + timedelta(days=1))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import Button, Reply
-from conversations.i18n import Catalogs
+from conversations.i18n import Catalogs, format_when
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
@@ -24,11 +24,13 @@ ALERT = "alert"
 ALERT_ACKED = "alert_acked"
 ALERT_TAKEN = "alert_taken"
 ALERT_UNANSWERED = "alert_unanswered"
+ALERT_WITHDRAWN = "alert_withdrawn"
 FOLLOWUP_NUDGE = "followup_nudge"
 FOLLOWUP_OVERDUE = "followup_overdue"
 CHECKIN_ASK = "checkin_ask"
 DUTY = "duty"
 PURGE_NOTICE = "purge_notice"
+PURGE_IDLE_NOTICE = "purge_idle_notice"
 NOTICE_TOKEN = "n"  # noqa: S105 - buttons on notices are actions (ack:, show:, call:), not steps
 
 
@@ -179,6 +181,29 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
     return Reply("\n".join(lines))
 
 
+async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell someone who was paged that the alert is withdrawn (the person it was about was
+    erased: no name, no reason) and that nothing more is needed."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload.get("alert", "")))
+    report = await rc.session.get(Report, alert.report_id) if alert and alert.report_id else None
+    if report is not None:  # the case itself stays documented and followed up
+        return Reply(
+            _("The Trygg alert about case {ref} has been withdrawn: nobody needs to call.").format(
+                ref=report.ref
+            )
+            + "\n"
+            + _("The case stays in Trygg.")
+        )
+    if alert is not None:
+        first = _("The Trygg alert you got {when} has been withdrawn.").format(
+            when=format_when(alert.created_at, rc.locale)
+        )
+    else:
+        first = _("An alert you got in Trygg has been withdrawn.")
+    return Reply(first + "\n" + _("You don't need to do anything more."))
+
+
 async def _report(rc: RenderContext, message: OutboxMessage) -> Report | None:
     return await rc.session.get(Report, str(message.payload.get("report", "")))
 
@@ -272,8 +297,26 @@ async def render_purge_notice(rc: RenderContext, message: OutboxMessage) -> Repl
     )
 
 
+async def render_purge_idle_notice(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Warn whoever may handle an open case that has been idle for the retention period."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg has already been purged."))
+    text = _(
+        "Nothing has happened in case {ref} since {when}. As your retention decision says, it "
+        "will be purged in a week. Keep it if it is still needed."
+    ).format(ref=report.ref, when=format_when(report.updated_at, rc.locale))
+    return Reply(
+        text,
+        ((Button(f"hold:{report.id}", _("Keep the case")),),),
+        NOTICE_TOKEN,
+    )
+
+
 RENDERERS: dict[str, Renderer] = {
     PURGE_NOTICE: render_purge_notice,
+    PURGE_IDLE_NOTICE: render_purge_idle_notice,
     FOLLOWUP_NUDGE: render_followup_nudge,
     FOLLOWUP_OVERDUE: render_followup_overdue,
     CHECKIN_ASK: render_checkin,
@@ -282,11 +325,17 @@ RENDERERS: dict[str, Renderer] = {
     ALERT_ACKED: render_acked,
     ALERT_TAKEN: render_taken,
     ALERT_UNANSWERED: render_unanswered,
+    ALERT_WITHDRAWN: render_withdrawn,
 }
 
 
 ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN}  # for the people alerted, not the person it is about
-ABOUT_A_CASE = {FOLLOWUP_NUDGE, FOLLOWUP_OVERDUE, PURGE_NOTICE}  # for those who handle it
+ABOUT_A_CASE = {  # for those who handle it
+    FOLLOWUP_NUDGE,
+    FOLLOWUP_OVERDUE,
+    PURGE_NOTICE,
+    PURGE_IDLE_NOTICE,
+}
 
 
 async def may_receive(session: AsyncSession, recipient: Person, message: OutboxMessage) -> bool:

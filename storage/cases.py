@@ -125,6 +125,7 @@ class CaseRepo:
             answered_at=now,
         )
         self.session.add(row)
+        report.updated_at = now  # activity: an idle open case is purged after retention
         await self.session.flush()
         if comment:
             row.comment = self.keyring.seal(
@@ -163,6 +164,7 @@ class CaseRepo:
             raise NotFound("case")
         row = await self._followup(report, number)
         row.status, row.documented_by, row.documented_at = "documented", viewer.person_id, now
+        report.updated_at = now
         row.notes = self.keyring.seal_json(notes, table="followup", column="notes", row=row.id)
 
     async def save_followup_notes(
@@ -199,6 +201,7 @@ class CaseRepo:
             raise NotFound("case")
         report.status = ReportStatus.CLOSED
         report.closed_at, report.closed_by = now, viewer.person_id
+        report.updated_at = now
         report.evaluation = self.keyring.seal_json(
             evaluation, table="report", column="evaluation", row=report.id
         )

@@ -17,16 +17,24 @@ from storage.access import visible_cases
 from storage.crypto import Keyring
 from storage.errors import NotFound
 from storage.models import (
+    Alert,
+    AlertRecipient,
+    AlertStatus,
     AuditEntry,
     ChannelBinding,
     Conversation,
+    ErasedHandle,
     Invite,
     Municipality,
+    OutboxMessage,
+    OutboxStatus,
     Party,
     Person,
     Report,
     ReportStatus,
     Role,
+    Timer,
+    TimerState,
 )
 from storage.viewer import Viewer
 
@@ -218,9 +226,26 @@ class AuditRepo:
 
 
 @dataclass(frozen=True, slots=True)
+class ErasureKinds:
+    """What the conversation layer calls the things erasure stops (storage knows no flows)."""
+
+    escalation_timer: str  # a timer whose subject is an alert id
+    alert_message: str  # an outbox message that pages someone about an alert
+    checkin_timer: str  # a timer whose subject is one of the person's report ids
+
+
+@dataclass(frozen=True, slots=True)
 class Erasure:
     drafts_deleted: int
     reports_pseudonymised: int
+    alerts_withdrawn: int = 0
+    checkins_cancelled: int = 0
+    # (recipient id, alert id): people who were paged and must hear the alert is withdrawn
+    withdrawn: tuple[tuple[int, str], ...] = ()
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class PeopleRepo:
@@ -238,8 +263,23 @@ class PeopleRepo:
         person.revoked_at = now
         return person
 
-    async def erase(self, person: Person, now: datetime) -> Erasure:
-        """Erase a person; cases others must document are kept, pseudonymised."""
+    async def open_alerts(self, person_id: int) -> list[str]:
+        """Ids of the alerts about this person that still page someone (or could)."""
+        rows = await self.session.scalars(
+            select(Alert.id).where(
+                Alert.subject_id == person_id,
+                Alert.status.in_((AlertStatus.OPEN, AlertStatus.EXHAUSTED)),
+            )
+        )
+        return list(rows.all())
+
+    async def erase(
+        self, person: Person, now: datetime, *, keyring: Keyring, kinds: ErasureKinds
+    ) -> Erasure:
+        """Erase a person; cases others must document are kept, pseudonymised. Their open
+        alerts are withdrawn, their check-ins stop, and a tombstone keeps the org file
+        from bringing them back."""
+        old_handle = person.handle
         drafts = await self.session.execute(
             delete(Report).where(
                 Report.reporter_id == person.id, Report.status == ReportStatus.DRAFT
@@ -250,16 +290,140 @@ class PeopleRepo:
                 select(func.count(Report.id)).where(Report.reporter_id == person.id)
             )
         ) or 0
+        alerts = await self.open_alerts(person.id)
+        withdrawn = await self._withdraw(alerts, now, kinds)
+        checkins = await self._stop_checkins(person.id, kinds.checkin_timer)
+        # Messages still waiting for them (a check-in, "someone has taken your alert")
+        # have nobody to reach any more.
+        await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.recipient_id == person.id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+        )
+        # An unused invite naming them would hand their identity to whoever redeems it.
+        await self.session.execute(
+            delete(Invite).where(Invite.person_id == person.id, Invite.used_at.is_(None))
+        )
         await self.session.execute(delete(Conversation).where(Conversation.person_id == person.id))
         await self.session.execute(
             delete(ChannelBinding).where(ChannelBinding.person_id == person.id)
         )
         person.handle = f"erased-{secrets.token_hex(6)}"
+        # The audit log is append-only everywhere else; this is the one sanctioned rewrite:
+        # the person's old handle (often a first name) becomes their new, meaningless one,
+        # so the trail of what was done stays whole without saying who it was.
+        for column in (AuditEntry.actor, AuditEntry.subject):
+            await self.session.execute(
+                update(AuditEntry)
+                .where(column == old_handle)
+                .values({column.key: person.handle})
+                .execution_options(synchronize_session=False)
+            )
+        await self._tombstone(tombstone_mac(keyring, old_handle), now)
         person.display_name = None
         person.phone = None
         person.locale = None
         person.role = Role.UNREGISTERED
         person.party_id = None
         person.municipality_id = None
+        person.in_org_file = False
         person.erased_at = now
-        return Erasure(int(getattr(drafts, "rowcount", 0) or 0), int(kept))
+        return Erasure(_count(drafts), int(kept), len(alerts), checkins, withdrawn)
+
+    async def _withdraw(
+        self, alerts: list[str], now: datetime, kinds: ErasureKinds
+    ) -> tuple[tuple[int, str], ...]:
+        """Withdraw the alerts: no escalation, no page still queued; return who was paged."""
+        if not alerts:
+            return ()
+        await self.session.execute(
+            update(Timer)
+            .where(
+                Timer.kind == kinds.escalation_timer,
+                Timer.subject.in_(alerts),
+                Timer.state == TimerState.PENDING,
+            )
+            .values(state=TimerState.CANCELLED)
+        )
+        await self.session.execute(
+            update(Alert)
+            .where(Alert.id.in_(alerts))
+            .values(status=AlertStatus.WITHDRAWN)
+            .execution_options(synchronize_session=False)
+        )
+        pages = (
+            await self.session.execute(
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.recipient_id,
+                    OutboxMessage.payload,
+                    OutboxMessage.status,
+                    OutboxMessage.claimed_until,
+                ).where(OutboxMessage.kind == kinds.alert_message)
+            )
+        ).all()
+        wanted = set(alerts)
+        dropped: list[int] = []
+        unseen: set[tuple[int, str]] = set()  # queued, never sent: they saw nothing
+        seen: set[tuple[int, str]] = set()
+        for row_id, recipient, payload, status, claimed_until in pages:
+            alert_id = str((payload or {}).get("alert", ""))
+            if alert_id not in wanted:
+                continue
+            in_flight = claimed_until is not None and claimed_until > now
+            if status is OutboxStatus.PENDING:
+                dropped.append(row_id)
+            if status is OutboxStatus.PENDING and not in_flight:
+                unseen.add((recipient, alert_id))
+            else:
+                seen.add((recipient, alert_id))
+        if dropped:
+            await self.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(dropped)))
+        notified = await self.session.execute(
+            select(AlertRecipient.person_id, AlertRecipient.alert_id)
+            .where(
+                AlertRecipient.alert_id.in_(alerts),
+                AlertRecipient.notified_at.is_not(None),
+                AlertRecipient.removed.is_(False),
+                AlertRecipient.failed.is_(False),
+            )
+            .order_by(AlertRecipient.id)
+        )
+        return tuple(
+            (person_id, alert_id)
+            for person_id, alert_id in notified.all()
+            if (person_id, alert_id) in seen or (person_id, alert_id) not in unseen
+        )
+
+    async def _stop_checkins(self, person_id: int, checkin_timer: str) -> int:
+        """Cancel the check-ins planned on the person's reports (follow-ups keep running)."""
+        theirs = select(Report.id).where(Report.reporter_id == person_id).scalar_subquery()
+        await self.session.execute(
+            update(Report)
+            .where(Report.reporter_id == person_id)
+            .values(checkins=False)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(
+            update(Timer)
+            .where(
+                Timer.kind == checkin_timer,
+                Timer.subject.in_(theirs),
+                Timer.state == TimerState.PENDING,
+            )
+            .values(state=TimerState.CANCELLED)
+        )
+        return _count(result)
+
+    async def _tombstone(self, handle_mac: str, now: datetime) -> None:
+        """Remember the erased handle (keyed hash only) so the org file does not revive it."""
+        found = (
+            await self.session.scalars(
+                select(ErasedHandle).where(ErasedHandle.handle_mac == handle_mac)
+            )
+        ).first()
+        if found is None:
+            self.session.add(ErasedHandle(handle_mac=handle_mac, erased_at=now))
+        else:
+            found.erased_at = now
