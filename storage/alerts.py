@@ -117,7 +117,9 @@ class AlertRepo:
         if viewer.person_id is None or not viewer.registered:
             raise NotFound("alert")
         alert = await self.session.get(Alert, alert_id)
-        if alert is None or not alert_in_scope(viewer, alert):
+        if alert is None or alert.status is AlertStatus.WITHDRAWN:
+            raise NotFound("alert")  # withdrawn: the person asked to be forgotten
+        if not alert_in_scope(viewer, alert):
             raise NotFound("alert")
         row = (
             await self.session.scalars(
@@ -287,6 +289,7 @@ class AlertRepo:
                 AlertRecipient.person_id == viewer.person_id,
                 AlertRecipient.removed.is_(False),
                 AlertRecipient.notified_at.is_not(None),
+                Alert.status != AlertStatus.WITHDRAWN,
                 (Report.id.is_(None)) | (Report.status != ReportStatus.CLOSED),
             )
             .order_by(Alert.created_at.desc())

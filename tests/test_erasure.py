@@ -18,6 +18,7 @@ from bot.app import App
 from conversations import notices
 from conversations.alerts import ESCALATE
 from conversations.followups import CHECKIN, FOLLOWUP_FIRST
+from conversations.notices import NOTICE_TOKEN
 from storage.models import (
     Alert,
     AlertStatus,
@@ -174,6 +175,11 @@ async def test_an_erased_persons_open_alert_is_withdrawn_and_never_escalates(
     for piece in (*ANNA, "Anna", "Gröna partiet"):
         assert piece not in withdrawn.text
     assert [k for k, _ in await outbox_kinds(demo_app, "sara")] == []
+    # the page Pia still has does nothing now, and her case list no longer holds it
+    assert "inte tillgängligt" in await pia.press(f"ack:{alert_id}", token=NOTICE_TOKEN)
+    assert "inte tillgängligt" in await pia.press(f"call:{alert_id}", token=NOTICE_TOKEN)
+    listed = await pia.say("/arenden")
+    assert "Du har inga öppna ärenden." in listed and "erased" not in listed
 
 
 async def test_an_erased_persons_check_ins_stop_and_the_contacts_follow_ups_go_on(
