@@ -21,7 +21,7 @@ from conversations.events import Delivery
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from conversations.registry import ACTIONS, COMMANDS, FALLBACKS, FLOWS, TIMERS
-from storage import files, migrate
+from storage import files, legacy, migrate
 from storage.crypto import KeyMissing, Keyring
 from storage.db import Database
 
@@ -100,8 +100,9 @@ class App:
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 
     async def migrate(self) -> None:
-        """Bring the database schema to head."""
+        """Bring the database schema to head, then convert rows written the old way."""
         await asyncio.to_thread(migrate.upgrade, self.settings.db_url)
+        await legacy.seal_evidence_hashes(self.db, self.keyring)
 
     def dispatcher(self, send: Sender) -> Dispatcher:
         return Dispatcher(self.db, self.core, self.catalogs, send)

@@ -1,21 +1,31 @@
 """Issue 16, files and keys: the data directory, the database and the key file are the
-owner's alone; a lost key file is never silently replaced."""
+owner's alone; a lost key file is never silently replaced; evidence hashes written in clear
+by older versions are sealed at start."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import stat
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot import orgfile
 from bot.app import App
 from bot.settings import Settings
+from storage.directory import DirectoryRepo
+from storage.models import Evidence
+from storage.reports import ReportRepo
+from storage.viewer import Viewer
 from tests.conftest import DEMO_ORG, REPO, FakeClock
+
+DIGEST_OF = b"a screenshot the old version kept"
 
 
 def mode(path: Path) -> int:
@@ -134,3 +144,42 @@ async def test_an_empty_database_file_still_gets_a_new_key(
     app = App.create(own_settings(data), clock=clock)
     await app.close()
     assert (data / "trygg.keys").exists()
+
+
+async def test_an_evidence_hash_written_in_clear_is_sealed_at_start(demo_app: App) -> None:
+    now = demo_app.clock()
+    async with demo_app.db.unit_of_work() as session:
+        anna = await DirectoryRepo(session).person_by_handle("anna")
+        assert anna is not None
+        viewer = Viewer.of(anna)
+        repo = ReportRepo(session, demo_app.keyring)
+        report = await repo.create_draft(
+            viewer, pack="oxelosund", municipality_id=anna.municipality_id, party_id=None, now=now
+        )
+        evidence_id = uuid.uuid4().hex
+        digest = hashlib.sha256(DIGEST_OF).hexdigest()
+        session.add(  # as the versions before issue 16 wrote it: the hash in clear
+            Evidence(
+                id=evidence_id,
+                report_id=report.id,
+                kind="photo",
+                size=len(DIGEST_OF),
+                sha256=digest,
+                received_at=now,
+                meta=demo_app.keyring.seal_json(
+                    {"name": "skarmbild.png"}, table="evidence", column="meta", row=evidence_id
+                ),
+                content=demo_app.keyring.seal(
+                    DIGEST_OF, table="evidence", column="content", row=evidence_id
+                ),
+            )
+        )
+    await demo_app.migrate()
+    await demo_app.migrate()  # again: nothing left to do, nothing changes
+    async with demo_app.db.unit_of_work() as session:
+        row = (await session.scalars(select(Evidence).where(Evidence.id == evidence_id))).one()
+        repo = ReportRepo(session, demo_app.keyring)
+        listed = await repo.evidence(viewer, await repo.get(viewer, report.id))
+        assert row.sha256 is None
+        assert repo.meta_of(row.id, row.meta) == {"name": "skarmbild.png", "sha256": digest}
+    assert [info.sha256 for info in listed] == [digest]
