@@ -21,8 +21,8 @@ from conversations.events import Delivery
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from conversations.registry import ACTIONS, COMMANDS, FALLBACKS, FLOWS, TIMERS
-from storage import migrate
-from storage.crypto import Keyring
+from storage import files, legacy, migrate
+from storage.crypto import KeyMissing, Keyring
 from storage.db import Database
 
 
@@ -55,6 +55,20 @@ def settle_heap() -> None:
     gc.set_threshold(GC_YOUNG, middle, oldest)
 
 
+def refuse_a_new_key(settings: Settings) -> None:
+    """Stop if the key file is gone but the SQLite database beside it holds data."""
+    database = settings.sqlite_file
+    if database is None or settings.keys or settings.key_path.exists():
+        return
+    if files.holds_data(database):
+        raise KeyMissing(
+            f"the key file {settings.key_path} is missing, but the database {database} "
+            "already holds data. Restore the key file from its copy, or set TRYGG_KEYS. "
+            "No new key was made: it would leave every sealed answer in the database "
+            "unreadable."
+        )
+
+
 @dataclass
 class App:
     """The running bot's parts, shared by every transport."""
@@ -70,6 +84,9 @@ class App:
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> App:
         catalogs = Catalogs(settings.locale_dir, settings.default_locale)
+        refuse_a_new_key(settings)  # before anything is created
+        if settings.uses_data_dir:
+            files.private_dir(settings.data_dir, "the data directory")
         db = Database(settings.db_url, hide_parameters=True)
         # A key file is created on first use only for the embedded SQLite default; a
         # server database needs TRYGG_KEYS (or TRYGG_KEY_FILE) shared by every process.
@@ -79,8 +96,9 @@ class App:
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 
     async def migrate(self) -> None:
-        """Bring the database schema to head."""
+        """Bring the database schema to head, then convert rows written the old way."""
         await asyncio.to_thread(migrate.upgrade, self.settings.db_url)
+        await legacy.seal_evidence_hashes(self.db, self.keyring)
 
     def dispatcher(self, send: Sender) -> Dispatcher:
         return Dispatcher(self.db, self.core, self.catalogs, send)

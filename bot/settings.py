@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from conversations.i18n import LOCALE_DIR
 
@@ -35,6 +36,23 @@ class Settings(BaseSettings):
     def key_path(self) -> Path:
         """The key file: TRYGG_KEY_FILE, else trygg.keys in the data directory."""
         return self.key_file or self.data_dir / "trygg.keys"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file, if the database is one (None for a server)."""
+        url = make_url(self.db_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(url.database)
+
+    @property
+    def uses_data_dir(self) -> bool:
+        """True if the database or the key file lives in the data directory."""
+        data = self.data_dir.resolve()
+        return any(
+            path is not None and data in path.resolve().parents
+            for path in (self.sqlite_file, None if self.keys else self.key_path)
+        )
 
     @property
     def db_url(self) -> str:

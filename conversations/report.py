@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from conversations import quota
 from conversations.alerts import raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
@@ -242,7 +243,11 @@ async def resume_after_silence(ctx: Context, event: InboundEvent) -> StateResult
 
 
 async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
-    """Create a new draft and ask the first question."""
+    """Create a new draft and ask the first question (unless today's reports are used up)."""
+    refusal = await quota.report_refusal(ctx)
+    if refusal is not None:
+        ctx.reply(refusal, menu_buttons(ctx))
+        return END
     person = ctx.person
     repo = ReportRepo(ctx.session, ctx.keyring)
     report = await repo.create_draft(
@@ -278,6 +283,9 @@ async def resume_choice(ctx: Context, event: InboundEvent) -> StateResult:
     choice = event.button.removeprefix("resume:")
     if choice == "continue":
         return await ask(ctx, draft, state)
+    if choice == "new" and (refusal := await quota.report_refusal(ctx)) is not None:
+        ctx.reply(refusal, [[Button("resume:continue", ctx._("Continue the report"))]])
+        return None  # the draft stays
     await draft.repo.discard(ctx.viewer, draft.report)
     if choice == "new":
         return await start_new(ctx, event)
@@ -495,13 +503,19 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.again()
         return None
     count, total = await draft.repo.evidence_totals(draft.report)
-    if count >= MAX_EVIDENCE_FILES or total + len(content) > MAX_EVIDENCE_BYTES:
+    files = min(MAX_EVIDENCE_FILES, quota.files_per_report(ctx))
+    if count >= files or total + len(content) > MAX_EVIDENCE_BYTES:
         ctx.reply(
             _(
                 "This report already has as much evidence as I can keep ({count} files). Keep "
                 "the rest and give it to your security contact."
             ).format(count=count)
         )
+        ctx.again()
+        return None
+    refusal = await quota.evidence_refusal(ctx, len(content), draft.report.municipality_id)
+    if refusal is not None:
+        ctx.reply(refusal)
         ctx.again()
         return None
     meta = {
@@ -761,6 +775,10 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     draft = await load_draft(ctx)
     if draft is None:
         return await lost(ctx)
+    refusal = await quota.report_refusal(ctx, draft.report.municipality_id, written=True)
+    if refusal is not None:
+        ctx.reply(refusal)  # the summary's buttons stay: Send works again later
+        return None
     missing = [
         s
         for s in STEPS

@@ -22,6 +22,8 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from storage.files import PRIVATE_FILE, private_dir, tighten
+
 VERSION = b"\x01"
 KEY_ID_LEN = 8
 NONCE_LEN = 12
@@ -93,16 +95,20 @@ class Keyring:
 
     @classmethod
     def load(cls, env_value: str | None, key_file: Path, *, create: bool) -> Keyring:
-        """Load keys from the environment value, else the key file (created if allowed)."""
+        """Load keys from the environment value, else the owner-only key file (created if
+        allowed, tightened if looser than 0600)."""
         if env_value:
             return cls.parse(env_value)
         if not key_file.exists():
             if not create:
                 raise KeyMissing(f"no TRYGG_KEYS and no key file at {key_file}")
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            if not key_file.parent.is_dir():
+                private_dir(key_file.parent, "the key file's directory")
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
             with os.fdopen(fd, "w") as handle:
                 handle.write(cls.new_key_line() + "\n")
+        else:
+            tighten(key_file, PRIVATE_FILE, "the key file")
         return cls.parse(key_file.read_text())
 
     # --- sealing -----------------------------------------------------------------------

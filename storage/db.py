@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from storage import sqlite_inline
 from storage.errors import DatabaseUnavailable
+from storage.files import private_sqlite
 from storage.prepared import Prepared
 
 _AT_COMMIT = "trygg.at_commit"
@@ -94,7 +95,8 @@ def _json_text(value: Any) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create an async engine; SQLite files get WAL, foreign keys and a busy timeout.
+    """Create an async engine; SQLite files are owner-only and get WAL, foreign keys and
+    a busy timeout.
 
     JSON columns go through orjson: several are written with every event."""
     kwargs.setdefault("json_serializer", _json_text)
@@ -102,7 +104,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(Path(database))  # owner-only before SQLite opens (or creates) it
             # statements run inline on the loop's thread, not via aiosqlite's worker thread
             kwargs.setdefault("async_creator", sqlite_inline.creator(database))
         engine = create_async_engine(url, **kwargs)

@@ -91,8 +91,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, demo_db: Path) -> Path:
-    """A fresh data directory holding a copy of the loaded demo database."""
-    for file in demo_db.glob("trygg.db*"):
+    """A fresh data directory holding a copy of the loaded demo database and its key."""
+    for file in demo_db.glob("trygg.*"):  # the database and its key file
         shutil.copy(file, tmp_path / file.name)
     return tmp_path
 

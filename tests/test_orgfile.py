@@ -310,8 +310,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path, demo_db: Path) -> Path:
     target = tmp_path / "data"
-    target.mkdir()
-    for file in demo_db.glob("trygg.db*"):
+    target.mkdir(mode=0o700)  # as Trygg makes it: a looser one is tightened, with a warning
+    for file in demo_db.glob("trygg.*"):  # the database and its key file
         shutil.copy(file, target / file.name)
     return target
 
