@@ -20,7 +20,7 @@ from conversations.engine import Clock, Core
 from conversations.events import Delivery
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
-from conversations.registry import ACTIONS, COMMANDS, FALLBACKS, FLOWS, TIMERS
+from conversations.registry import ACTIONS, COMMANDS, FALLBACKS, FLOWS, TIMERS, WORDS
 from storage import files, legacy, migrate
 from storage.crypto import KeyMissing, Keyring
 from storage.db import Database
@@ -92,7 +92,7 @@ class App:
         # server database needs TRYGG_KEYS (or TRYGG_KEY_FILE) shared by every process.
         keyring = Keyring.load(settings.keys, settings.key_path, create=db.sqlite)
         packs = PackLibrary()
-        core = Core(catalogs, COMMANDS, FLOWS, FALLBACKS, clock, keyring, packs, ACTIONS)
+        core = Core(catalogs, COMMANDS, FLOWS, FALLBACKS, clock, keyring, packs, ACTIONS, WORDS)
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 
     async def migrate(self) -> None:
@@ -104,7 +104,7 @@ class App:
         return Dispatcher(self.db, self.core, self.catalogs, send)
 
     def outbox_sender(self, transport: Transport) -> OutboxSender:
-        return OutboxSender(self.db, self.catalogs, self.packs, transport, self.clock)
+        return OutboxSender(self.db, self.catalogs, self.packs, transport, self.clock, self.keyring)
 
     def timer_runner(self) -> TimerRunner:
         return TimerRunner(self.db, self.keyring, self.packs, TIMERS, self.clock)

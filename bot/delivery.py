@@ -19,6 +19,7 @@ from conversations.events import Reply
 from conversations.i18n import Catalogs
 from conversations.notices import ALERT, render
 from conversations.packs import PackLibrary
+from storage.crypto import Keyring
 from storage.db import Database
 from storage.directory import DirectoryRepo
 from storage.outbox import OutboxRepo
@@ -58,7 +59,9 @@ class OutboxSender:
         packs: PackLibrary,
         transport: Transport,
         clock: Clock,
+        keyring: Keyring | None = None,
     ) -> None:
+        self.keyring = keyring
         self.db = db
         self.catalogs = catalogs
         self.packs = packs
@@ -153,7 +156,9 @@ class OutboxSender:
                 address = (await directory.addresses(recipient.id)).get(self.transport.channel)
                 if address is None:
                     continue
-                reply = await render(session, self.catalogs, self.packs, recipient, row)
+                reply = await render(
+                    session, self.catalogs, self.packs, recipient, row, self.keyring
+                )
                 if reply is None:  # they may no longer get it (revoked, removed, moved)
                     now = self.clock()
                     await outbox.give_up(row.id, now, "recipient no longer allowed")

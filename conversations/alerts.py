@@ -22,9 +22,8 @@ from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import Alert, AlertStatus, Municipality, Report, ReportStatus, Timer
 from storage.outbox import URGENT, OutboxRepo
-from storage.reports import AnyReport, ReportRepo
+from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
-from storage.trust import AuditRepo
 
 ESCALATE = "alert_escalate"
 
@@ -244,28 +243,6 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         if others and not row.failed and await repo.may_act(alert, row.person_id):
             ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
     ctx.reply(_("Thank you – it is yours. Please contact the person now."))
-    return None
-
-
-async def show_report(ctx: Context, event: InboundEvent) -> StateResult:
-    """Show the full report to an allowed recipient (or the reporter)."""
-    from conversations.report import full_report_text
-
-    _ = ctx._
-    report_id = event.button.partition(":")[2]
-    report = await ReportRepo(ctx.session, ctx.keyring).readable(ctx.viewer, report_id)
-    if report is None:
-        ctx.reply(_("That report is not available to you."))
-        return None
-    AuditRepo(ctx.session).record(
-        ctx.person.handle,
-        "report_viewed",
-        report.ref,
-        report.municipality_id,
-        ctx.now,
-        report=report,
-    )
-    ctx.reply(full_report_text(ctx, report))
     return None
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from conversations import dates
 from conversations.alerts import list_cases
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import CHECKIN, FOLLOWUP_DUE, FOLLOWUP_FIRST, schedule_retention
 from conversations.i18n import DISPLAY_TZ, N_, format_when
 from conversations.packs import ChecklistItem, Pack
-from conversations.report import parse_date
 from conversations.schedule import days_after, on_day
 from conversations.texts import menu_buttons
 from storage.access import Access
@@ -334,12 +334,12 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
     elif event.button == "fu:yesterday":
         held = today - timedelta(days=1)
     else:
-        parsed = parse_date(event.text, today)
-        if parsed is None or parsed[0] > today:
-            ctx.reply(_("Write a date up to today, like 2026-11-20 or 20/11."))
+        moment = dates.understand(event.text, ctx.now, ctx.locale)
+        if moment is None or moment.day > today:
+            ctx.reply(_("Write the day it was held, like “i går” or 20/11."))
             ctx.again()
             return None
-        held = parsed[0]
+        held = moment.day
     if await _save_notes(ctx, "date", held.isoformat()) is None:
         return await gone(ctx)
     ctx.reply(_("Who was present?"), [[Button("case:view", _("Back"))]])
@@ -438,12 +438,12 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     if choice.isdigit():
         when = days_after(ctx.now, int(choice))
     else:
-        parsed = parse_date(event.text, ctx.now.astimezone(DISPLAY_TZ).date())
-        if parsed is None or on_day(parsed[0]) <= ctx.now:
-            ctx.reply(_("Write a date in the future, like 2026-12-20 or 20/12."))
+        day = dates.coming_day(event.text, ctx.now, ctx.locale)
+        if day is None or on_day(day) <= ctx.now:
+            ctx.reply(_("Write a day to come, like “måndag” or 20/12."))
             ctx.again()
             return None
-        when = on_day(parsed[0])
+        when = on_day(day)
     await repo.plan_followup(ctx.viewer, report, number, when)
     timers = TimerRepo(ctx.session)
     await timers.cancel(FOLLOWUP_DUE, f"{report.id}:{number}")

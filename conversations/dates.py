@@ -300,3 +300,29 @@ def describe(moment: Moment, now: datetime, locale: str) -> str:
     clock = moment.time.strftime(say.clock)
     template = say.near if label else say.far
     return template.format(day=label or _date(moment.day, today, locale), time=clock)
+
+
+def coming_day(text: str, now: datetime, locale: str) -> date | None:
+    """Read a day still to come, as for booking a call ('20/12', 'måndag', '3 januari'):
+    the next such day from today on; None if none is named."""
+    local = now.astimezone(DISPLAY_TZ)
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": local.replace(tzinfo=None),
+        "DATE_ORDER": "DMY",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    try:
+        found = search_dates(
+            text[:SCAN_LIMIT],
+            languages=[locale if locale in WORDS else DEFAULT_LOCALE],
+            settings=settings,
+            strategy="ngram",
+            add_period=True,
+        )
+    except Exception:  # a fault in the parser must not end the conversation
+        return None
+    for _said, when, period in found or ():
+        if period == "day" and isinstance(when, datetime) and when.date() >= local.date():
+            return when.date()
+    return None

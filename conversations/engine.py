@@ -41,6 +41,24 @@ class Command:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """Typed words that work like commands: ``anywhere`` alone, in any state (e.g. "akut");
+    ``first`` anywhere in a message that opens no flow (e.g. "hjälp jag har blivit hotad")."""
+
+    command: str = ""
+    anywhere: frozenset[str] = frozenset()
+    first: frozenset[str] = frozenset()
+
+    def means_command(self, text: str, in_flow: bool) -> bool:
+        words = {w.strip(".,!?:;\"'()") for w in text.casefold().split()}
+        if not self.command or not words:
+            return False
+        if " ".join(text.casefold().split()).strip(".,!?") in self.anywhere:
+            return True
+        return not in_flow and bool(words & self.first)
+
+
+@dataclass(frozen=True, slots=True)
 class Fallbacks:
     """Handlers the core uses when an input fits no flow."""
 
@@ -66,8 +84,10 @@ class Core:
         keyring: Keyring,
         packs: PackLibrary,
         actions: Mapping[str, Handler] | None = None,
+        words: Words | None = None,
     ) -> None:
         self.actions = actions or {}
+        self.words = words or Words()
         for name, command in commands.items():
             if command.flow is not None and flows.get(command.flow.name) is not command.flow:
                 raise ValueError(
@@ -119,6 +139,9 @@ class Core:
             prompt=prompt,
         )
         result = await handler(ctx, event)
+        if ctx.person.id != person.id:
+            # an invitation moved this chat to a directory person: their conversation goes on
+            conversation = await conversations.load(ctx.viewer, now)
 
         if result is None and fresh:
             result = END
@@ -162,6 +185,7 @@ class Core:
             len(ctx.notices),
             ctx.clear_range,
             accepted=handler is not self.fallbacks.stale_button,
+            menu=(ctx.viewer.role.value, ctx.locale) if ctx.menu_changed else None,
         )
 
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
@@ -224,6 +248,10 @@ class Core:
         """Pick (flow, handler, entering-a-new-flow) for the event."""
         fb = self.fallbacks
         current = self.flows.get(conversation.flow or "")
+        in_flow = current is not None
+        if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):
+            said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
+            return said.flow, said.handler, True
         if event.kind is EventKind.COMMAND or (
             event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON)
         ):

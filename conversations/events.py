@@ -100,3 +100,4 @@ class Delivery:
     clear_range: tuple[int, int] | None = None  # delete these message ids, if possible
     accepted: bool = True  # False when a pressed button was refused (old or forged)
     retry: bool = False  # nothing was applied (e.g. the database was away): try the same again
+    menu: tuple[str, str] | None = None  # (role, locale): give this person their command menu

@@ -65,6 +65,7 @@ class Context:
     prompt: Reply | None = None
     clear_range: tuple[int, int] | None = None  # platform message ids to delete
     forgotten: bool = False  # the person was erased: keep no conversation state
+    menu_changed: bool = False  # their role or language changed: renew their command menu
     replies: list[Reply] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 

@@ -9,11 +9,12 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert
-from conversations.events import InboundEvent
+from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ
 from conversations.notices import (
     CHECKIN_ASK,
+    CHECKIN_REPLY,
     DUTY,
     FOLLOWUP_NUDGE,
     FOLLOWUP_OVERDUE,
@@ -37,7 +38,7 @@ from storage.models import (
     Role,
     Timer,
 )
-from storage.outbox import ROUTINE
+from storage.outbox import ROUTINE, OutboxRepo
 from storage.retention import WARN_AHEAD, RetentionRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
@@ -143,6 +144,57 @@ async def checkin(sc: SystemContext, timer: Timer) -> None:
     if await _moved_out_of_quiet_hours(sc, timer):
         return
     sc.notify(report.reporter_id, CHECKIN_ASK, {"report": report.id}, ROUTINE)
+
+
+CHECKIN_OPEN = timedelta(days=3)  # a reply typed this long after a check-in answers it
+
+
+async def checkin_reply(ctx: Context, text: str) -> bool:
+    """Keep words typed after a check-in ("it's okay but I sleep badly") with the case, tell
+    the person who will see them, and tell those who handle the case; False if no check-in
+    is open for the person."""
+    _ = ctx._
+    asked = await OutboxRepo(ctx.session).last_sent(
+        ctx.person.id, CHECKIN_ASK, ctx.now - CHECKIN_OPEN
+    )
+    report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
+    if report is None:
+        return False
+    cases = CaseRepo(ctx.session, ctx.keyring)
+    note = await cases.add_note(ctx.viewer, report, "checkin", text, ctx.now)
+    handlers = await cases.handlers(report)
+    for person_id in handlers:
+        ctx.notify(person_id, CHECKIN_REPLY, {"report": report.id, "note": note.id}, ROUTINE)
+    if handlers and ctx.viewer.registered:
+        names = [
+            (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers
+        ]
+        who = _("{names} will see it.").format(names=", ".join(names))
+    else:
+        who = _("The people handling your case will see it.")
+    ctx.reply(
+        "\n".join(
+            [
+                _("Thank you. I have kept what you wrote with your case {ref}.").format(
+                    ref=report.ref
+                ),
+                who,
+                _("Do you want someone to call you?"),
+            ]
+        ),
+        [
+            [Button(f"checkin:{report.id}:yes", _("Yes, call me"))],
+            [Button(f"checkin:{report.id}:no", _("No, I'm fine"))],
+        ],
+    )
+    return True
+
+
+async def _open_report_of(ctx: Context, report_id: object) -> Report | None:
+    report = await ctx.session.get(Report, str(report_id)) if report_id else None
+    if report is None or report.reporter_id != ctx.person.id:
+        return None
+    return report if report.status is ReportStatus.SUBMITTED else None
 
 
 async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from conversations.events import BOT_DOWNLOAD_LIMIT, EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
+from conversations.followups import checkin_reply
+from conversations.i18n import N_
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 
 
 async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
-    """Show what the person can do."""
+    """Show what the person can do; words typed after a check-in are kept with the case."""
     _ = ctx._
+    typed = event.text.strip() if event.kind is EventKind.TEXT else ""
+    if typed and await checkin_reply(ctx, typed):
+        return END
     if event.kind is EventKind.ATTACHMENT:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
     ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
@@ -34,24 +39,44 @@ async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:
     return END
 
 
+_AKUT = ("akut", N_("what to do right now, and alert your security contact"))
+_REPORT = ("rapportera", N_("report a threat, harassment or an attack"))
+_MY_CASES = ("arenden", N_("your reports and what has been done"))
+_CASES = ("arenden", N_("the cases you handle"))
+_CASE = ("arende", N_("open a case: /arende and its reference"))
+_CONTACTS = ("kontakter", N_("your security contacts and the police numbers"))
+_FORGET = ("glom", N_("make Trygg forget you"))
+_LOG = ("logg", N_("who read or changed what, in your municipality"))
+_START = ("start", N_("welcome, language and how your data is handled"))
+_HELP = ("hjalp", N_("this list"))
+_OFFICIAL = (_AKUT, _REPORT, _MY_CASES, _CONTACTS, _FORGET, _START, _HELP)
+ROLE_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "official": _OFFICIAL,
+    "unregistered": _OFFICIAL,
+    "party_security": (_CASES, _CASE, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "municipal_security": (_CASES, _CASE, _LOG, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "municipal_director": (_CASES, _CASE, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "admin": (_CASES, _CASE, _LOG, _START, _HELP),
+}
+"""The commands each role uses, in the order of their menu (Telegram's command menu too)."""
+
+
+def commands_for(role: str) -> tuple[tuple[str, str], ...]:
+    """The commands of a role: (command, msgid of what it does)."""
+    return ROLE_COMMANDS.get(role, _OFFICIAL)
+
+
 async def show_help(ctx: Context, event: InboundEvent) -> StateResult:
-    """Explain what the bot can do."""
+    """List the commands this person's role uses, in their language."""
     _ = ctx._
-    ctx.reply(
-        "\n".join(
-            [
-                _("Trygg helps elected officials who are threatened, harassed or attacked."),
-                "",
-                _("/akut – what to do right now, and alert your security contact"),
-                _("/kontakter – your security contacts and the police numbers"),
-                _("/start – welcome, language and how your data is handled"),
-                _("/hjalp – this text"),
-                "",
-                _("In danger now: call {number}.").format(number="112"),
-            ]
-        ),
-        menu_buttons(ctx),
-    )
+    lines = [
+        _("In danger now: call {number}.").format(number="112"),
+        _("Trygg helps elected officials who are threatened, harassed or attacked."),
+        "",
+        *(f"/{command} – {_(what)}" for command, what in commands_for(ctx.viewer.role.value)),
+    ]
+    ctx.menu_changed = True  # the command menu follows the role, as this list does
+    ctx.reply("\n".join(lines), menu_buttons(ctx))
     return END
 
 

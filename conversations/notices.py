@@ -16,8 +16,18 @@ from conversations.i18n import Catalogs, format_when
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
+from storage.cases import CaseRepo
+from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
-from storage.models import Alert, Municipality, OutboxMessage, Person, Report, Role
+from storage.models import (
+    Alert,
+    CaseNote,
+    Municipality,
+    OutboxMessage,
+    Person,
+    Report,
+    Role,
+)
 from storage.viewer import Viewer
 
 ALERT = "alert"
@@ -28,6 +38,7 @@ ALERT_WITHDRAWN = "alert_withdrawn"
 FOLLOWUP_NUDGE = "followup_nudge"
 FOLLOWUP_OVERDUE = "followup_overdue"
 CHECKIN_ASK = "checkin_ask"
+CHECKIN_REPLY = "checkin_reply"
 DUTY = "duty"
 PURGE_NOTICE = "purge_notice"
 PURGE_IDLE_NOTICE = "purge_idle_notice"
@@ -41,6 +52,7 @@ class RenderContext:
     _: Callable[[str], str]
     locale: str
     packs: PackLibrary
+    keyring: Keyring | None = None  # to open what is sealed (a check-in reply)
 
 
 Renderer = Callable[[RenderContext, OutboxMessage], Awaitable[Reply]]
@@ -269,6 +281,28 @@ async def render_checkin(rc: RenderContext, message: OutboxMessage) -> Reply:
     )
 
 
+async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell those who handle a case what the targeted person wrote after a check-in."""
+    _ = rc._
+    report = await _report(rc, message)
+    note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
+    if report is None or note is None:
+        return Reply(_("A case in Trygg was closed before you saw this reminder."))
+    who = "–"
+    if report.reporter_id is not None:
+        card, _party, _m = await DirectoryRepo(rc.session).describe(
+            Viewer.of(rc.recipient), report.reporter_id
+        )
+        who = card.name
+    text = CaseRepo(rc.session, rc.keyring).note_text(note) if rc.keyring else "…"
+    return Reply(
+        _("Case {ref}: {name} answered the check-in:").format(ref=report.ref, name=who)
+        + f"\n“{text}”",
+        _case_button(rc, report),
+        NOTICE_TOKEN,
+    )
+
+
 async def render_duty(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Remind the municipal security unit of a recurring duty from its plan."""
     _ = rc._
@@ -320,6 +354,7 @@ RENDERERS: dict[str, Renderer] = {
     FOLLOWUP_NUDGE: render_followup_nudge,
     FOLLOWUP_OVERDUE: render_followup_overdue,
     CHECKIN_ASK: render_checkin,
+    CHECKIN_REPLY: render_checkin_reply,
     DUTY: render_duty,
     ALERT: render_alert,
     ALERT_ACKED: render_acked,
@@ -331,6 +366,7 @@ RENDERERS: dict[str, Renderer] = {
 
 ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN}  # for the people alerted, not the person it is about
 ABOUT_A_CASE = {  # for those who handle it
+    CHECKIN_REPLY,
     FOLLOWUP_NUDGE,
     FOLLOWUP_OVERDUE,
     PURGE_NOTICE,
@@ -357,11 +393,12 @@ async def render(
     packs: PackLibrary,
     recipient: Person,
     message: OutboxMessage,
+    keyring: Keyring | None = None,
 ) -> Reply | None:
     """Render an outbox message for its recipient, in their language; None if they may no
     longer receive it (it is then dropped, never sent)."""
     if not await may_receive(session, recipient, message):
         return None
     locale = catalogs.pick(recipient.locale)
-    rc = RenderContext(session, recipient, catalogs.gettext(locale), locale, packs)
+    rc = RenderContext(session, recipient, catalogs.gettext(locale), locale, packs, keyring)
     return await RENDERERS[message.kind](rc, message)

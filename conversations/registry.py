@@ -12,23 +12,26 @@ from conversations import (
     housekeeping,
     menu,
     privacy,
-    report,
     start,
 )
 from conversations.alerts import TimerHandler
-from conversations.engine import Command, Fallbacks
+from conversations.engine import Command, Fallbacks, Words
 from conversations.flow import Flow, Handler
+from conversations.report import entry as report_entry
+from conversations.report import reading as report_reading
+from conversations.report import sending as report_sending
+from conversations.report.flow import FLOW as REPORT
 
 FLOWS: Mapping[str, Flow] = {
-    flow.name: flow for flow in (start.FLOW, akut.FLOW, report.FLOW, case.FLOW, privacy.FLOW)
+    flow.name: flow for flow in (start.FLOW, akut.FLOW, REPORT, case.FLOW, privacy.FLOW)
 }
 
 COMMANDS: Mapping[str, Command] = {
     "start": Command(start.FLOW, start.welcome),
     "akut": Command(akut.FLOW, akut.guidance),
-    "rapportera": Command(report.FLOW, report.begin),
-    "avbryt": Command(report.FLOW, report.cancel),
-    "rensa": Command(None, report.clear_chat),
+    "rapportera": Command(REPORT, report_entry.begin),
+    "avbryt": Command(REPORT, report_entry.cancel),
+    "rensa": Command(None, report_entry.clear_chat),
     "arenden": Command(None, alerts.list_cases),
     "arende": Command(case.FLOW, case.open_case),
     "cases": Command(None, alerts.list_cases),
@@ -42,16 +45,18 @@ COMMANDS: Mapping[str, Command] = {
     "help": Command(None, menu.show_help),
     "contacts": Command(None, menu.show_contacts),
     "menu": Command(None, menu.show_menu),
-    "report": Command(report.FLOW, report.begin),
-    "cancel": Command(report.FLOW, report.cancel),
+    "report": Command(REPORT, report_entry.begin),
+    "cancel": Command(REPORT, report_entry.cancel),
 }
 
 ACTIONS: Mapping[str, Handler] = {
     "ack": alerts.acknowledge,
-    "show": alerts.show_report,
+    "show": report_reading.show_report,
     "call": alerts.call_info,
     "checkin": followups.answer_checkin,
     "hold": followups.hold_case,
+    "advice": report_sending.advice,
+    "lang": start.choose_language,  # another language, from the welcome or at any time
 }
 
 TIMERS: Mapping[str, TimerHandler] = {
@@ -68,4 +73,38 @@ FALLBACKS = Fallbacks(
     unexpected=menu.unexpected,
     too_large=menu.too_large,
     edited=menu.edited,
+)
+
+# A cry for help needs no command: "akut" works from anywhere, and a first message that
+# says what happened opens /akut rather than the menu.
+WORDS = Words(
+    command="akut",
+    anywhere=frozenset({"akut", "larm", "sos"}),
+    first=frozenset(
+        {
+            "akut",
+            "larm",
+            "sos",
+            "hjälp",
+            "hjalp",
+            "hot",
+            "hotad",
+            "hotat",
+            "hotade",
+            "hotar",
+            "hotet",
+            "hotelse",
+            "rädd",
+            "förföljd",
+            "attackerad",
+            "misshandlad",
+            "help",
+            "threat",
+            "threats",
+            "threatened",
+            "attacked",
+            "scared",
+            "danger",
+        }
+    ),
 )

@@ -41,6 +41,9 @@ async def redeem(ctx: Context, code: str) -> None:
     await ctx.session.refresh(person, ["party", "municipality"])
     ctx.person = Sender.of(person, person.party, person.municipality)
     ctx.viewer = Viewer.of(person)
+    if person.locale:  # the directory says which language they speak
+        ctx.switch_locale(ctx.catalogs.pick(person.locale))
+        _ = ctx._
     AuditRepo(ctx.session).record(
         person.handle, "role_granted", person.handle, person.municipality_id, ctx.now
     )
@@ -52,41 +55,44 @@ async def redeem(ctx: Context, code: str) -> None:
     )
 
 
+def _greeting(ctx: Context) -> list[str]:
+    _ = ctx._
+    name = ctx.person.display_name if ctx.viewer.registered else None
+    return [
+        _("Welcome to Trygg, {name}.").format(name=name) if name else _("Welcome to Trygg."),
+        _(
+            "I help elected officials who are threatened, harassed or attacked: "
+            "what to do right now, and who to call."
+        ),
+        _("In danger now: call {number}.").format(number="112"),
+    ]
+
+
 async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
-    """Greet the person (using an invitation code if given) and ask for a language."""
+    """Greet the person (using an invitation code if given); ask for a language unless the
+    directory or an earlier choice already says which."""
     _ = ctx._
     if event.text.strip():
         await redeem(ctx, event.text.strip())
-    name = ctx.person.display_name if ctx.viewer.registered else None
-    greeting = _("Welcome to Trygg, {name}.").format(name=name) if name else _("Welcome to Trygg.")
+    ctx.menu_changed = True
+    if ctx.person.locale:
+        ctx.switch_locale(ctx.catalogs.pick(ctx.person.locale))
+        privacy_and_menu(ctx, _greeting(ctx))
+        return END
     ctx.reply(
         "\n".join(
-            [
-                greeting,
-                _(
-                    "I help elected officials who are threatened, harassed or attacked: "
-                    "what to do right now, and who to call."
-                ),
-                _("In danger now: call {number}.").format(number="112"),
-                "",
-                _("Which language do you want? / Vilket språk vill du ha?"),
-            ]
+            [*_greeting(ctx), "", _("Which language do you want? / Vilket språk vill du ha?")]
         ),
         LANGUAGE_BUTTONS,
     )
     return Start.CHOOSE_LANGUAGE
 
 
-async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
-    """Remember the chosen language, then explain privacy and show the menu."""
-    locale = event.button.removeprefix("lang:")
-    if locale not in SUPPORTED:
-        return await ask_language_again(ctx, event)
-    await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
-    ctx.switch_locale(locale)
+def privacy_and_menu(ctx: Context, lead: list[str]) -> None:
+    """How data is handled, in a few lines, then the menu (and another language)."""
     _ = ctx._
     lines = [
-        _("I will speak English with you.") if locale == "en" else _("I will speak Swedish."),
+        *lead,
         "",
         _("How your data is handled:"),
         _(
@@ -109,7 +115,21 @@ async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
                 "municipality's security unit for an invitation."
             ),
         ]
-    ctx.reply("\n".join(lines), menu_buttons(ctx))
+    other = [b for b in LANGUAGE_BUTTONS[0] if b.id != f"lang:{ctx.locale}"]
+    ctx.reply("\n".join(lines), [*menu_buttons(ctx), other])
+
+
+async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
+    """Remember the chosen language, then explain privacy and show the menu."""
+    locale = event.button.removeprefix("lang:")
+    if locale not in SUPPORTED:
+        return await ask_language_again(ctx, event)
+    await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
+    ctx.switch_locale(locale)
+    ctx.menu_changed = True
+    _ = ctx._
+    said = _("I will speak English with you.") if locale == "en" else _("I will speak Swedish.")
+    privacy_and_menu(ctx, [said])
     return END
 
 

@@ -20,6 +20,7 @@ from storage.errors import NotFound
 from storage.models import (
     Alert,
     AlertRecipient,
+    CaseNote,
     ChecklistAnswer,
     FollowUp,
     Person,
@@ -131,6 +132,25 @@ class CaseRepo:
             row.comment = self.keyring.seal(
                 comment.encode(), table="checklist_answer", column="comment", row=row.id
             )
+
+    # --- notes ---------------------------------------------------------------------------
+
+    async def add_note(
+        self, viewer: Viewer, report: Report, kind: str, text: str, now: datetime
+    ) -> CaseNote:
+        """Keep something written about the case (sealed): by anyone who may see it."""
+        if await self.access(viewer, report) is Access.NONE:
+            raise NotFound("case")
+        row = CaseNote(report_id=report.id, author_id=viewer.person_id, kind=kind, created_at=now)
+        row.text = b""
+        self.session.add(row)
+        await self.session.flush()
+        row.text = self.keyring.seal(text.encode(), table="case_note", column="text", row=row.id)
+        report.updated_at = now
+        return row
+
+    def note_text(self, row: CaseNote) -> str:
+        return self.keyring.open(row.text, table="case_note", column="text", row=row.id).decode()
 
     # --- follow-ups --------------------------------------------------------------------
 

@@ -160,6 +160,7 @@ _SENDER = (
     Person.locale,
     Municipality.pack,
     Party.pack,
+    Person.assignment,
 )
 _ARRIVAL = Prepared(
     select(*_SENDER, *_COLUMNS)

@@ -120,6 +120,9 @@ class Person(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     in_org_file: Mapped[bool] = mapped_column(Boolean, default=False)  # from `trygg org load`
+    # the elected official's function and committee, e.g. "Ledamot, byggnadsnämnden" (the
+    # paper form asks for it; the org file may give it, so the report need not ask)
+    assignment: Mapped[str | None] = mapped_column(String(200))
 
     municipality: Mapped[Municipality | None] = relationship()
     party: Mapped[Party | None] = relationship()
@@ -370,6 +373,19 @@ class ChecklistAnswer(Base):
     comment: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseNote(Base):
+    """Something written about a case after it was sent: a reply to a check-in, a note."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))  # checkin (the targeted person's reply) ...
+    text: Mapped[bytes] = mapped_column(LargeBinary)  # sealed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class FollowUp(Base):

@@ -155,6 +155,24 @@ class OutboxRepo:
                 dropped += 1
         return dropped
 
+    async def last_sent(
+        self, recipient_id: int, kind: str, since: datetime
+    ) -> OutboxMessage | None:
+        """The latest message of a kind sent to someone since a moment (e.g. a check-in)."""
+        return (
+            await self.session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.recipient_id == recipient_id,
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.status == OutboxStatus.SENT,
+                    OutboxMessage.sent_at >= since,
+                )
+                .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+                .limit(1)
+            )
+        ).first()
+
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         row = await self.session.get(OutboxMessage, message_id)
         if row is not None:

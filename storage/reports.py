@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -299,7 +299,16 @@ class ReportRepo:
         value = self.keyring.open_json(sealed, table="evidence", column="meta", row=evidence_id)
         return value if isinstance(value, dict) else {}
 
-    async def evidence(self, viewer: Viewer, report: Report) -> list[EvidenceInfo]:
+    async def remove_evidence(self, viewer: Viewer, report: AnyReport, evidence_id: str) -> bool:
+        """Remove a file from the viewer's own unfinished report; False if there is none such."""
+        if not self._own(viewer, report) or report.status is not ReportStatus.DRAFT:
+            raise NotFound("draft")
+        result = await self.session.execute(
+            delete(Evidence).where(Evidence.id == evidence_id, Evidence.report_id == report.id)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def evidence(self, viewer: Viewer, report: AnyReport) -> list[EvidenceInfo]:
         if not self._own(viewer, report):
             raise NotFound("report")
         rows = await self.session.execute(

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
-from storage.models import ChecklistAnswer, Conversation, Evidence, FollowUp, Report
+from storage.models import CaseNote, ChecklistAnswer, Conversation, Evidence, FollowUp, Report
 
 SEALED: tuple[tuple[Any, str, str], ...] = (
     (Report, "answers", "id"),
@@ -18,6 +18,7 @@ SEALED: tuple[tuple[Any, str, str], ...] = (
     (Conversation, "prompt", "person_id"),
     (ChecklistAnswer, "comment", "id"),
     (FollowUp, "notes", "id"),
+    (CaseNote, "text", "id"),
 )
 
 

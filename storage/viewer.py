@@ -35,6 +35,7 @@ class Sender:
     locale: str | None
     municipality_pack: str | None  # None: no municipality
     party_pack: str | None  # the party's own pack, if it has one
+    assignment: str | None = None  # function and committee, as the directory has them
 
     @classmethod
     def of(
@@ -52,6 +53,7 @@ class Sender:
             person.locale,
             municipality.pack if municipality is not None else None,
             party.pack if party is not None else None,
+            person.assignment,
         )
 
 

@@ -16,9 +16,8 @@ from types import SimpleNamespace
 
 import yaml
 
-from conversations import report, report_form
 from conversations.i18n import Catalogs
-from conversations.packs import PackLibrary
+from conversations.report.form import QUESTIONS, ReportStep
 
 FIGURES: list[str] = []  # printed at the end of the run (conftest's terminal summary)
 
@@ -55,13 +54,13 @@ def texts(locale: str = "sv") -> SimpleNamespace:
         no_such=_("There is no such choice here."),
         db_down=_("I can't save anything right now. Please try again in a moment."),
         bug=_("Something went wrong on my side. What you told me before is saved."),
-        saved=_("Saved. Write more, or press Done."),
-        sent=_("Your report is sent. Reference: {ref}").partition("{")[0],
+        saved=_("I added that to “{topic}”.").partition("{")[0],
+        sent=_("Your report is sent: case {ref}.").partition("{")[0],
         summary=_("Your report – check it before sending:"),
         help=_("Trygg helps elected officials who are threatened, harassed or attacked."),
         unsupported=_("I can't use that here – please write, or send a photo."),
         unexpected=_("Please choose one of the buttons below."),
-        answer_buttons=_("Please answer with the buttons below, or write your answer."),
+        answer_buttons=_("That choice is not open here. This is the question:"),
         too_large=_(
             "That file is larger than {limit} MB, the most I can receive. Keep the original, "
             "and send a smaller copy (e.g. a screenshot), or give it to your security contact "
@@ -85,21 +84,16 @@ def texts(locale: str = "sv") -> SimpleNamespace:
         bad_code=_("That invitation code is not valid (used or expired). Ask for a new one."),
         menu=_("This is what I can help you with:"),
         kept=_(
-            "Saved as evidence ({kind}, {size} kB, received {when}). Send more, or press Done."
-        ).partition("(")[0],
+            "Saved as evidence: {kind}, {size} kB. You can remove it before you send."
+        ).partition("{")[0],
     )
 
 
 @functools.cache
 def _questions(locale: str, pack_name: str) -> list[tuple[str, str]]:
-    """(question text, state) for every report step, longest text first."""
+    """(question text, step) for every report question, longest text first."""
     _ = sv() if locale == "sv" else en()
-    ctx = SimpleNamespace(_=_, locale=locale)
-    draft = SimpleNamespace(pack=PackLibrary().get(pack_name))
-    pairs = [
-        (report.question_text(ctx, draft, step), step.state.value)  # type: ignore[arg-type]
-        for step in report_form.STEPS
-    ]
+    pairs = [(_(q.ask).format(name=""), q.step.value) for q in QUESTIONS]
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
@@ -111,13 +105,13 @@ def prompt_state(
     if text.startswith(t.sent):
         return SUBMITTED_STATE
     if "send" in button_ids:
-        return report_form.R.SUMMARY.value
+        return ReportStep.SUMMARY.value
     if "resume:continue" in button_ids:
-        return report_form.R.RESUME.value
+        return ReportStep.RESUME.value
     if text.startswith(t.saved):
         return SAVED_STATE
     for question, state in _questions(locale, pack):
-        if text.startswith(question):
+        if question in text:  # after what was understood ("Jag skrev: …"), the question
             return state
     return ""
 

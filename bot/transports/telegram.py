@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
@@ -47,6 +47,7 @@ from conversations.events import (
 )
 from conversations.housekeeping import ensure_housekeeping
 from conversations.i18n import SUPPORTED, Catalogs
+from conversations.menu import commands_for
 from storage.outbox import CONVERSATION
 from storage.timers import TimerRepo
 
@@ -449,17 +450,18 @@ def _bad_request_reason(exc: BadRequest) -> str:
     return "bad request"
 
 
+def command_menu(catalogs: Catalogs, role: str, locale: str) -> list[BotCommand]:
+    """The command menu of a role, in a language."""
+    _ = catalogs.gettext(locale)
+    return [BotCommand(command, _(what)) for command, what in commands_for(role)]
+
+
 async def register_commands(bot: Bot, catalogs: Catalogs) -> None:
-    """Register the command menu per language; Swedish is also the default."""
+    """The menu for people Trygg does not know yet, per language; Swedish is the default.
+    Everyone else gets their role's menu in their chat (see TelegramBot._reply)."""
     for locale in (None, *SUPPORTED):
-        _ = catalogs.gettext(locale or catalogs.default)
-        commands = [
-            BotCommand("akut", _("I need help now: what to do, and alert your contact")),
-            BotCommand("kontakter", _("Your security contacts and the police numbers")),
-            BotCommand("hjalp", _("What Trygg can do")),
-            BotCommand("start", _("Welcome, language and privacy")),
-        ]
-        await bot.set_my_commands(commands, language_code=locale)
+        menu = command_menu(catalogs, "official", locale or catalogs.default)
+        await bot.set_my_commands(menu, language_code=locale)
 
 
 class UpdateHandler:
@@ -680,6 +682,13 @@ class TelegramBot:
         if delivery.clear_range is not None:
             await self.transport.clear(delivery.address, *delivery.clear_range)
         await self.transport.send(delivery.address, delivery.replies)
+        if delivery.menu is not None:
+            role, locale = delivery.menu
+            menu = command_menu(self.app.catalogs, role, locale)
+            with contextlib.suppress(TelegramError):  # a menu is a convenience, never a failure
+                await self.bot.set_my_commands(
+                    menu, scope=BotCommandScopeChat(int(delivery.address))
+                )
 
     async def _deliver_outbox(self) -> int:
         # different chats at once: the throttle spreads them over its routine share

@@ -1,0 +1,281 @@
+"""Asking the report's questions and taking the answers: pressed, or typed in any words.
+
+Every answer is stored (sealed) the moment it arrives. A typed answer is never thrown away:
+it is the answer, an option it names, "Other: …", or a note beside the report, and the
+person is told which.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from conversations.events import Button, InboundEvent
+from conversations.flow import END, Context, StateResult
+from conversations.report.draft import (
+    Draft,
+    ask_text,
+    known,
+    load_draft,
+    options,
+)
+from conversations.report.form import BY_STEP, ORDER, Question, ReportStep, next_step
+from conversations.report.summary import show_summary
+from conversations.report.text import show
+from conversations.report.typed import Reading, read
+from conversations.texts import menu_buttons
+
+BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
+
+
+async def lost(ctx: Context) -> StateResult:
+    """Say the report is gone (discarded elsewhere) and show the menu."""
+    ctx.reply(ctx._("There is no unfinished report any more."), menu_buttons(ctx))
+    return END
+
+
+def _nav(ctx: Context, question: Question) -> list[Button]:
+    row = [] if question.step is ORDER[0] else [Button("nav:back", ctx._("Back"))]
+    if not question.required:
+        row.append(Button("nav:skip", ctx._("Skip")))
+    return row
+
+
+async def ask(
+    ctx: Context, draft: Draft, step: ReportStep, lead: list[str] | None = None
+) -> StateResult:
+    """Ask the question of ``step`` (or show the summary) and go there."""
+    if step is ReportStep.SUMMARY:
+        return await show_summary(ctx, draft, lead)
+    question = BY_STEP[step]
+    _ = ctx._
+    draft.answers["_at"] = step.value
+    draft.save(ctx)
+    lines = [*(lead or []), ask_text(ctx, draft, question)]
+    current = draft.answers.get(step.value)
+    editing = bool(ctx.data.get("editing"))
+    buttons: list[list[Button]] = []
+    chosen: list[str] = []
+    if isinstance(current, dict):
+        chosen = list(current.get("choices") or [])
+    offered = [
+        Button(f"tog:{option_id}", ("✓ " if option_id in chosen else "") + label)
+        if question.kind == "multi"
+        else Button(f"opt:{option_id}", label)
+        for option_id, label in await options(ctx, draft, question)
+    ]
+    per_row = 2 if len(offered) > 6 else 1  # a long list in two columns on a phone
+    buttons += [offered[i : i + per_row] for i in range(0, len(offered), per_row)]
+    if question.kind == "multi":
+        buttons.append([Button("done", _("Done"))])
+    if editing and current:
+        lines.append(_("Now: {answer}").format(answer=show(ctx, draft, question, current)))
+        keep = [Button("nav:keep", _("Keep it"))]
+        if question.kind == "text":
+            lines.append(_("Write what you want to add, or replace it."))
+            keep.insert(0, Button("edit:replace", _("Replace it")))
+        buttons.append(keep)
+    else:
+        buttons.append(_nav(ctx, question))
+    ctx.data["report"] = draft.report.id
+    ctx.reply("\n".join(lines), buttons)
+    return step
+
+
+async def advance(ctx: Context, draft: Draft, step: ReportStep, lead: list[str]) -> StateResult:
+    """Store the answers and go to the next question (back to the summary when editing,
+    after any follow-up the change calls for)."""
+    draft.save(ctx)
+    ctx.data["history"] = [*ctx.data.get("history", []), step.value][-60:]
+    ctx.data["last"] = {"step": step.value, "at": ctx.now.isoformat()}
+    following = next_step(draft.answers, known(ctx), None if ctx.data.get("editing") else step)
+    return await ask(ctx, draft, following, lead)
+
+
+async def current(ctx: Context) -> tuple[Draft, Question] | None:
+    """The draft and the question the person is at (None: no draft, or not at a question)."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return None
+    step = draft.at(known(ctx))
+    return (draft, BY_STEP[step]) if step in BY_STEP else None
+
+
+async def _store(
+    ctx: Context, draft: Draft, question: Question, answer: dict[str, Any] | None
+) -> list[str]:
+    """Keep an answer (replacing or, for an edited text, adding to the earlier one); run the
+    question's own hook; return what to say back."""
+    key = question.step.value
+    earlier = draft.answers.get(key)
+    if (
+        answer is not None
+        and ctx.data.get("editing")
+        and question.kind == "text"
+        and ctx.data.get("replace") != key
+        and isinstance(earlier, dict)
+        and earlier.get("text")
+        and answer.get("text")
+    ):
+        answer = {**earlier, "text": f"{earlier['text']}\n{answer['text']}"}
+    ctx.data.pop("replace", None)
+    draft.answers[key] = answer
+    if answer is not None and question.on_answer is not None:
+        return await question.on_answer(ctx, draft, answer)
+    return []
+
+
+async def choose(ctx: Context, event: InboundEvent) -> StateResult:
+    """Record a pressed option and go on."""
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, question = found
+    option = event.button.removeprefix("opt:")
+    if option not in dict(await options(ctx, draft, question)):
+        return await repeat(ctx, event)
+    echo = await _store(ctx, draft, question, {"choice": option})
+    return await advance(ctx, draft, question.step, echo)
+
+
+async def toggle(ctx: Context, event: InboundEvent) -> StateResult:
+    """Tick or untick one option of a question that takes several."""
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, question = found
+    option = event.button.removeprefix("tog:")
+    if option not in dict(await options(ctx, draft, question)):
+        return await repeat(ctx, event)
+    earlier = draft.answer(question.step) or {}
+    chosen = list(earlier.get("choices") or [])
+    chosen.remove(option) if option in chosen else chosen.append(option)
+    draft.answers[question.step.value] = {**earlier, "choices": chosen}
+    return await ask(ctx, draft, question.step)
+
+
+async def done(ctx: Context, event: InboundEvent) -> StateResult:
+    """Finish a question that takes several options (none is an answer too)."""
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, question = found
+    draft.answers.setdefault(question.step.value, {"choices": []})
+    return await advance(ctx, draft, question.step, [])
+
+
+async def skip(ctx: Context, event: InboundEvent) -> StateResult:
+    """Leave a question unanswered and go on (keep an edited answer as it was)."""
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, question = found
+    key = question.step.value
+    if event.button == "nav:keep" and key in draft.answers:
+        return await advance(ctx, draft, question.step, [])  # editing: it stays as it was
+    if question.required:
+        return await repeat(ctx, event)
+    draft.answers[key] = None
+    return await advance(ctx, draft, question.step, [])
+
+
+async def replace_next(ctx: Context, event: InboundEvent) -> StateResult:
+    """The next text written replaces the answer instead of adding to it."""
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    _draft, question = found
+    ctx.data["replace"] = question.step.value
+    ctx.reply(ctx._("Write the new answer: it replaces the old one."))
+    return None
+
+
+async def back(ctx: Context, event: InboundEvent) -> StateResult:
+    """Go back to the previous question."""
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, question = found
+    history: list[str] = list(ctx.data.get("history", []))
+    who = known(ctx)
+    while history:
+        previous = ReportStep(history.pop())
+        if previous is not question.step and BY_STEP[previous].applies(draft.answers, who):
+            ctx.data["history"] = history
+            return await ask(ctx, draft, previous)
+    ctx.data["history"] = history
+    index = ORDER.index(question.step)
+    earlier = [s for s in ORDER[:index] if BY_STEP[s].applies(draft.answers, who)]
+    return await ask(ctx, draft, earlier[-1] if earlier else question.step)
+
+
+def _recent_text(ctx: Context, draft: Draft, question: Question) -> ReportStep | None:
+    """The story answered last, if this message may continue it (a story sent in several
+    messages): within BURST of it, and the open question takes options, not own words."""
+    last = ctx.data.get("last")
+    if not isinstance(last, dict) or question.kind == "text":
+        return None
+    try:
+        at = datetime.fromisoformat(str(last.get("at")))
+        step = ReportStep(str(last.get("step")))
+    except ValueError:
+        return None
+    if step not in BY_STEP or ctx.now - at > BURST or step is question.step:
+        return None
+    if not BY_STEP[step].story:
+        return None
+    return step
+
+
+async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
+    """Take a typed answer to the open question, whatever its kind."""
+    _ = ctx._
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, question = found
+    typed = event.text.strip()
+    if not typed:
+        ctx.reply(_("I got an empty message. Please write your answer."))
+        ctx.again()
+        return None
+    reading = read(question, await options(ctx, draft, question), typed)
+    continued = _recent_text(ctx, draft, question) if not reading.matched else None
+    if continued is not None:
+        earlier = draft.answer(continued) or {}
+        draft.answers[continued.value] = {
+            **earlier,
+            "text": f"{earlier.get('text', '')}\n{typed}".strip(),
+        }
+        draft.save(ctx)
+        ctx.data["last"] = {"step": continued.value, "at": ctx.now.isoformat()}
+        label = _(BY_STEP[continued].label)
+        ctx.reply(_("I added that to “{topic}”.").format(topic=label))
+        ctx.again()
+        return None
+    if reading.kept_as_note:
+        draft.note(typed)
+        draft.save(ctx)
+        ctx.reply(_("I kept what you wrote with the report. Please choose an answer below."))
+        ctx.again()
+        return None
+    lead = _said_back(ctx, draft, question, reading)
+    lead += await _store(ctx, draft, question, reading.answer)
+    return await advance(ctx, draft, question.step, lead)
+
+
+def _said_back(ctx: Context, draft: Draft, question: Question, reading: Reading) -> list[str]:
+    """Tell the person what their typed words were taken as, when it is not obvious."""
+    if reading.matched and question.kind == "multi":
+        shown = show(ctx, draft, question, {"choices": reading.answer.get("choices", [])})
+        return [ctx._("I ticked: {answer}.").format(answer=shown)]
+    if not reading.matched and question.kind != "text":
+        return [ctx._("I kept it in your own words, as “Other”.")]
+    return []
+
+
+async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask the open question again."""
+    ctx.reply(ctx._("That choice is not open here. This is the question:"))
+    ctx.again()
+    return None

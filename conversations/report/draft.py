@@ -1,0 +1,101 @@
+"""The report being written: its row, its answers (sealed at rest) and its routine packs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from conversations.flow import Context
+from conversations.packs import Pack
+from conversations.report.form import Answers, Known, Question, ReportStep, next_step
+from conversations.report.legacy import upgrade
+from storage.reports import AnyReport, ReportRepo
+
+VERSION = 2  # the shape of the answers (see report/legacy.py for version 1)
+
+
+@dataclass(slots=True)
+class Draft:
+    """The report being written and its answers (sealed at rest)."""
+
+    repo: ReportRepo
+    report: AnyReport  # the row every answer loads; its ORM object: repo.entity()
+    answers: Answers
+    pack: Pack
+    party_pack: Pack | None
+
+    def save(self, ctx: Context) -> None:
+        self.answers["_v"] = VERSION
+        self.repo.save_answers(self.report, self.answers, ctx.now)
+
+    def at(self, known: Known) -> ReportStep:
+        """The question the person is at (else the first one left to answer)."""
+        try:
+            return ReportStep(self.answers["_at"])
+        except (KeyError, ValueError):
+            return next_step(self.answers, known, None)
+
+    def answer(self, step: ReportStep) -> dict[str, Any] | None:
+        value = self.answers.get(step.value)
+        return value if isinstance(value, dict) else None
+
+    def note(self, text: str) -> None:
+        """Keep words that answered no question beside the report."""
+        self.answers["_notes"] = [*self.answers.get("_notes", []), text]
+
+
+def known(ctx: Context) -> Known:
+    """What the directory already knows about the person writing."""
+    return Known(registered=ctx.viewer.registered, assignment=ctx.person.assignment)
+
+
+def party_pack_of(ctx: Context, report: AnyReport) -> Pack | None:
+    if report.party_id is None or ctx.person.party_id is None:
+        return None
+    return ctx.packs.party_pack(ctx.person.party_pack)
+
+
+async def load_draft(ctx: Context) -> Draft | None:
+    """Return the person's unfinished report, if any."""
+    repo = ReportRepo(ctx.session, ctx.keyring)
+    report = await repo.draft(ctx.viewer)
+    if report is None:
+        return None
+    answers = upgrade(repo.answers(report))
+    return Draft(repo, report, answers, ctx.packs.get(report.pack), party_pack_of(ctx, report))
+
+
+def target_name(ctx: Context, answers: Answers) -> str:
+    """The targeted person's name when reporting for someone else (their first words)."""
+    target = answers.get(ReportStep.TARGET.value)
+    text = str(target.get("text", "")) if isinstance(target, dict) else ""
+    name = text.replace("\n", ",").split(",")[0].strip()
+    return name if 0 < len(name) <= 40 else ctx._("the person")
+
+
+def ask_text(ctx: Context, draft: Draft, question: Question) -> str:
+    """The question as it is put to this person: 'du', or the targeted person's name."""
+    answers = draft.answers
+    if answers.get(ReportStep.WHO.value, {}).get("choice") == "other":
+        return ctx._(question.ask_other).format(name=target_name(ctx, answers))
+    return ctx._(question.ask).format(name="")
+
+
+def option_text(ctx: Context, draft: Draft, msgid: str) -> str:
+    """Translate an option's msgid, or look a 'pack:field:id' label up in the pack."""
+    if msgid.startswith("pack:"):
+        _, field, choice_id = msgid.split(":", 2)
+        for choice in getattr(draft.pack, field):
+            if choice.id == choice_id:
+                return str(choice.label.get(ctx.locale))
+        return choice_id
+    return ctx._(msgid)
+
+
+async def options(ctx: Context, draft: Draft, question: Question) -> list[tuple[str, str]]:
+    """The question's options as (id, label as shown)."""
+    if question.choices is not None:
+        return await question.choices(ctx)
+    if question.options is None:
+        return []
+    return [(i, option_text(ctx, draft, m)) for i, m in question.options(draft.pack)]

@@ -1,0 +1,164 @@
+"""Starting, resuming, cancelling and clearing a report, and going to one answer to change it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conversations import quota
+from conversations.events import Button, InboundEvent
+from conversations.flow import END, Context, StateResult
+from conversations.i18n import format_when
+from conversations.report.answering import ask, lost, repeat
+from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
+from conversations.report.form import BY_STEP, ReportStep
+from conversations.texts import menu_buttons
+from storage.reports import ReportRepo
+
+CLEARABLE = timedelta(hours=47)  # a chat's messages may be deleted for this long
+
+
+async def begin(ctx: Context, event: InboundEvent) -> StateResult:
+    """Start a report, or offer to continue an unfinished one."""
+    draft = await load_draft(ctx)
+    if draft is not None:
+        return await offer_resume(ctx, draft)
+    return await start_new(ctx, event)
+
+
+async def offer_resume(ctx: Context, draft: Draft) -> StateResult:
+    """Offer: continue the unfinished report / start a new one / delete the draft."""
+    _ = ctx._
+    ctx.data["report"] = draft.report.id
+    ctx.reply(
+        _("You have an unfinished report from {when}.").format(
+            when=format_when(draft.report.updated_at, ctx.locale)
+        ),
+        [
+            [Button("resume:continue", _("Continue the report"))],
+            [Button("resume:new", _("Start a new report"))],
+            [Button("resume:delete", _("Delete the draft"))],
+        ],
+    )
+    return ReportStep.RESUME
+
+
+async def resume_after_silence(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask where to go on after a long silence instead of taking the message as an answer."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    return await offer_resume(ctx, draft)
+
+
+async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
+    """Create a new draft and ask the first question (unless today's reports are used up)."""
+    refusal = await quota.report_refusal(ctx)
+    if refusal is not None:
+        ctx.reply(refusal, menu_buttons(ctx))
+        return END
+    person = ctx.person
+    repo = ReportRepo(ctx.session, ctx.keyring)
+    report = await repo.create_draft(
+        ctx.viewer,
+        pack=person.municipality_pack or "oxelosund",
+        municipality_id=person.municipality_id,
+        party_id=person.party_id,
+        now=ctx.now,
+    )
+    draft = Draft(repo, report, {"_v": VERSION}, ctx.packs.get(report.pack), None)
+    draft.party_pack = party_pack_of(ctx, report)
+    if not ctx.viewer.registered:
+        draft.answers["_unregistered"] = True
+    if event.ref:
+        draft.answers["_first_ref"] = event.ref  # where "clear the chat" starts
+    ctx.data.clear()
+    lead = [
+        ctx._(
+            "In danger now: call 112. Everything you answer is saved at once: you can stop "
+            "and go on later, and send photos or screenshots at any time."
+        )
+    ]
+    return await ask(ctx, draft, ReportStep.WHO, lead)
+
+
+async def resume_choice(ctx: Context, event: InboundEvent) -> StateResult:
+    """Continue, start over, or delete, as the person chose."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    choice = event.button.removeprefix("resume:")
+    if choice == "continue":
+        return await ask(ctx, draft, draft.at(known(ctx)))
+    if choice == "new" and (refusal := await quota.report_refusal(ctx)) is not None:
+        ctx.reply(refusal, [[Button("resume:continue", ctx._("Continue the report"))]])
+        return None  # the draft stays
+    await draft.repo.discard(ctx.viewer, draft.report)
+    if choice == "new":
+        return await start_new(ctx, event)
+    ctx.reply(ctx._("The draft is deleted."), menu_buttons(ctx))
+    return END
+
+
+async def cancel(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask before discarding the unfinished report (/avbryt)."""
+    _ = ctx._
+    if await load_draft(ctx) is None:
+        ctx.reply(_("There is nothing to cancel."), menu_buttons(ctx))
+        return END
+    ctx.reply(
+        _("Do you want to delete the unfinished report? This cannot be undone."),
+        [[Button("cancel:yes", _("Yes, delete it")), Button("cancel:no", _("No, continue"))]],
+    )
+    return ReportStep.CANCEL
+
+
+async def cancel_choice(ctx: Context, event: InboundEvent) -> StateResult:
+    """Delete the draft, or go back to where the person was."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    if event.button == "cancel:no":
+        return await ask(ctx, draft, draft.at(known(ctx)))
+    await draft.repo.discard(ctx.viewer, draft.report)
+    ctx.reply(ctx._("The report is deleted. Nothing was sent."), menu_buttons(ctx))
+    return END
+
+
+async def edit_answer(ctx: Context, event: InboundEvent) -> StateResult:
+    """Go to one answer from the summary; come back to the summary after it."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    try:
+        step = ReportStep(event.button.removeprefix("edit:"))
+    except ValueError:
+        return await repeat(ctx, event)
+    if step not in BY_STEP or not BY_STEP[step].applies(draft.answers, known(ctx)):
+        return await repeat(ctx, event)
+    ctx.data["editing"] = True
+    return await ask(ctx, draft, step)
+
+
+async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
+    """Delete the latest report's messages from the chat (the report stays in Trygg)."""
+    _ = ctx._
+    repo = ReportRepo(ctx.session, ctx.keyring)
+    report = await repo.latest_submitted(ctx.viewer)
+    first = str(repo.answers(report).get("_first_ref", "")) if report else ""
+    if (
+        report is None
+        or ctx.now - report.created_at > CLEARABLE
+        or not first.isdigit()
+        or not event.ref.isdigit()
+    ):
+        ctx.reply(_("There is no recent report conversation to clear here."), menu_buttons(ctx))
+        return END
+    ctx.clear_range = (int(first), int(event.ref))
+    ctx.reply(
+        _(
+            "I have deleted the report conversation from this chat. The report stays safe in "
+            "Trygg (reference {ref})."
+        ).format(ref=report.ref),
+        menu_buttons(ctx),
+    )
+    return END

@@ -1,0 +1,108 @@
+"""Evidence, at any point of the report: a photo, a screenshot, a file or a forwarded
+message is kept the moment it arrives (sealed, with its size and SHA-256); a file sent by
+mistake can be removed before the report is sent."""
+
+from __future__ import annotations
+
+from conversations import quota
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import format_when
+from conversations.report.answering import lost
+from conversations.report.draft import load_draft
+from conversations.report.form import ReportStep
+from conversations.report.summary import show_summary
+from conversations.report.text import evidence_kind
+
+MAX_EVIDENCE_FILES = 30
+MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
+
+
+async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep a file or forwarded message as evidence, whichever question is open."""
+    _ = ctx._
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    attachment = event.attachment
+    content = attachment.content if attachment is not None else None
+    if attachment is not None and content is None and attachment.kind == "forward":
+        content = event.text.encode()
+    if attachment is None or content is None:
+        ctx.reply(_("I could not fetch that file. Please send it again."))
+        return None
+    if not content:
+        ctx.reply(_("That file is empty, so I did not keep it."))
+        return None
+    count, total = await draft.repo.evidence_totals(draft.report)
+    files = min(MAX_EVIDENCE_FILES, quota.files_per_report(ctx))
+    if count >= files or total + len(content) > MAX_EVIDENCE_BYTES:
+        ctx.reply(
+            _(
+                "This report already has as much evidence as I can keep ({count} files). Keep "
+                "the rest and give it to your security contact."
+            ).format(count=count)
+        )
+        return None
+    refusal = await quota.evidence_refusal(ctx, len(content), draft.report.municipality_id)
+    if refusal is not None:
+        ctx.reply(refusal)
+        return None
+    meta = {
+        "name": attachment.name,
+        "mime": attachment.mime_type,
+        "caption": event.text,
+        "forwarded": attachment.forwarded,
+    }
+    info = await draft.repo.add_evidence(
+        ctx.viewer, draft.report, kind=attachment.kind, content=content, meta=meta, now=ctx.now
+    )
+    ctx.reply(
+        _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.").format(
+            kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024)
+        )
+    )
+    return None  # the open question stays open: its buttons still work
+
+
+async def list_files(ctx: Context, event: InboundEvent) -> StateResult:
+    """Show the report's files, each with a button to remove it."""
+    _ = ctx._
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    files = await draft.repo.evidence(ctx.viewer, draft.report)
+    if not files:
+        return await show_summary(ctx, draft, [_("There are no files in the report.")])
+    buttons = [
+        [
+            Button(
+                f"evdel:{info.id}",
+                _("Remove {n}: {kind}, {size} kB, {when}").format(
+                    n=n,
+                    kind=evidence_kind(ctx, info.kind),
+                    size=max(1, info.size // 1024),
+                    when=format_when(info.received_at, ctx.locale),
+                ),
+            )
+        ]
+        for n, info in enumerate(files, 1)
+    ]
+    buttons.append([Button("nav:summary", _("Back"))])
+    draft.answers["_at"] = ReportStep.EVIDENCE.value
+    draft.save(ctx)
+    ctx.reply(_("Which file do you want to remove?"), buttons)
+    return ReportStep.EVIDENCE
+
+
+async def remove_file(ctx: Context, event: InboundEvent) -> StateResult:
+    """Remove one file from the unfinished report, then show the summary."""
+    _ = ctx._
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    removed = await draft.repo.remove_evidence(
+        ctx.viewer, draft.report, event.button.removeprefix("evdel:")
+    )
+    said = _("The file is removed.") if removed else _("That file was already removed.")
+    return await show_summary(ctx, draft, [said])

@@ -1,0 +1,439 @@
+"""The incident report as data: every question in order, what it accepts, when it is asked,
+and what an answer does. The questions follow the municipality's paper form (Oxelösund,
+Bilaga 5): ten questions, merged where the paper has one, follow-ups only when an answer
+calls for them, and nothing the directory already knows.
+
+The report flow (conversations.report.flow) asks whatever applies next; a question's own
+hooks (``on_answer``) do what its answer implies (route the draft, read a date). Test and
+benchmark scripts come from the questions' examples, so adding a question touches this
+module and the catalogs only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from conversations.i18n import N_
+from conversations.packs import Choice, Pack
+from conversations.report import hooks
+from conversations.report.hooks import AnswerHook, OptionsHook
+
+
+class ReportStep(StrEnum):
+    """Where a person is in writing a report: a question, or a step around them."""
+
+    RESUME = "resume"
+    WHO = "who"
+    PROXY = "proxy"
+    TARGET = "target"
+    ASSIGNMENT = "assignment"
+    MUNICIPALITY = "municipality"
+    CATEGORY = "category"
+    WHAT = "what"
+    NATURE = "nature"
+    WHEN = "when"
+    WHEN_DAY = "when_day"
+    WHERE = "where"
+    WITNESSES = "witnesses"
+    PERPETRATOR = "perpetrator"
+    PERP_NAME = "perp_name"
+    PERP_DESC = "perp_desc"
+    GROUP = "group"
+    GROUP_WHICH = "group_which"
+    TRIGGER = "trigger"
+    TRIGGER_WHICH = "trigger_which"
+    MEASURES = "measures"
+    EXPERIENCE = "experience"
+    SERIOUS = "serious"
+    MORE = "more"
+    SUMMARY = "summary"
+    RECIPIENTS = "recipients"
+    EVIDENCE = "evidence"
+    CANCEL = "cancel"
+
+
+Kind = Literal["choice", "multi", "text"]
+Answers = dict[str, Any]
+Options = Callable[[Pack], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the directory already knows about the person writing (never asked again)."""
+
+    registered: bool
+    assignment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of the report: how it is asked, what it accepts, when it applies."""
+
+    step: ReportStep
+    kind: Kind
+    ask: str  # msgid, to the targeted person ("du")
+    ask_other: str  # msgid, reporting for someone else: {name} is the targeted person
+    label: str  # msgid for the summary and the case, in neutral words
+    options: Options | None = None  # (id, msgid or "pack:field:id")
+    synonyms: dict[str, tuple[str, ...]] | None = None  # typed words that mean an option
+    required: bool = False
+    other_ok: bool = True  # typed text that matches no option is kept as the answer
+    applies: Callable[[Answers, Known], bool] = lambda a, k: True
+    parent: ReportStep | None = None  # a follow-up: edited and shown with its parent
+    story: bool = False  # a long answer people send in several messages in a row
+    on_answer: AnswerHook | None = None  # what the answer does besides being stored
+    choices: OptionsHook | None = None  # options from the directory instead of ``options``
+    example: str = ""  # what a person might type (scripts in tests and the benchmark)
+    example_press: str = ""  # the option a person might press instead ("" = type)
+
+    @property
+    def offers_typing(self) -> bool:
+        return self.kind == "text" or self.other_ok
+
+
+def fixed(*pairs: tuple[str, str]) -> Options:
+    return lambda pack: list(pairs)
+
+
+def from_pack(*fields: str) -> Options:
+    def options(pack: Pack) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        for field in fields:
+            choices: list[Choice] = getattr(pack, field)
+            found += [(f"{c.id}", f"pack:{field}:{c.id}") for c in choices]
+        return found
+
+    return options
+
+
+def chose(answers: Answers, step: ReportStep, *options: str) -> bool:
+    """Whether the answer to ``step`` is one of ``options`` (pressed, or typed to mean it)."""
+    answer = answers.get(step.value)
+    return isinstance(answer, dict) and answer.get("choice") in options
+
+
+def answered(answers: Answers, step: ReportStep) -> bool:
+    return step.value in answers
+
+
+def without_day(answer: Any) -> bool:
+    """A 'when and where' was written, but no day could be read from it."""
+    return isinstance(answer, dict) and bool(answer.get("text")) and not answer.get("day")
+
+
+def for_self(answers: Answers) -> bool:
+    return not chose(answers, ReportStep.WHO, "other")
+
+
+YES_NO_UNKNOWN = (("yes", N_("Yes")), ("no", N_("No")), ("unknown", N_("Don't know")))
+YES_NO_WORDS = {
+    "yes": ("ja", "japp", "yes", "jo"),
+    "no": ("nej", "no", "nope", "inte"),
+    "unknown": ("vet inte", "vet ej", "don't know", "dont know", "unknown", "osäker"),
+}
+
+S = ReportStep
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        S.WHO,
+        "choice",
+        N_("Who is this about?"),
+        N_("Who is this about?"),
+        N_("Who it is about"),
+        fixed(("self", N_("It happened to me")), ("other", N_("I report for someone else"))),
+        synonyms={
+            "self": ("mig", "jag", "det hände mig", "mej", "me", "myself", "it happened to me"),
+            "other": ("någon annan", "annan", "someone else", "for someone else"),
+        },
+        required=True,
+        other_ok=False,
+        example_press="self",
+    ),
+    Question(
+        S.PROXY,
+        "text",
+        N_("Who are you? Your name, your role, and how you know the person who was targeted."),
+        N_("Who are you? Your name, your role, and how you know the person who was targeted."),
+        N_("Reporter"),
+        required=True,
+        applies=lambda a, k: not for_self(a),
+        parent=S.WHO,
+        example="Eva Ek, gruppledare, kollega till Anna",
+    ),
+    Question(
+        S.TARGET,
+        "text",
+        N_("Who was targeted? Their name, and which committee or board they sit on."),
+        N_("Who was targeted? Their name, and which committee or board they sit on."),
+        N_("Targeted"),
+        required=True,
+        applies=lambda a, k: not for_self(a),
+        parent=S.WHO,
+        example="Anna Berg, byggnadsnämnden",
+    ),
+    Question(
+        S.ASSIGNMENT,
+        "text",
+        N_("What is your assignment? For example: member of the building committee."),
+        N_("What is your assignment? For example: member of the building committee."),
+        N_("Assignment"),
+        applies=lambda a, k: for_self(a) and not k.assignment,
+        parent=S.WHO,
+        example="Ledamot i byggnadsnämnden",
+    ),
+    Question(
+        S.MUNICIPALITY,
+        "choice",
+        N_("Which municipality is it about? I will send the report to its security unit."),
+        N_("Which municipality is it about? I will send the report to its security unit."),
+        N_("Municipality"),
+        required=True,
+        other_ok=False,
+        applies=lambda a, k: not k.registered,
+        on_answer=hooks.route_municipality,
+        choices=hooks.municipalities,
+    ),
+    Question(
+        S.CATEGORY,
+        "choice",
+        N_("What do you think it is connected to?"),
+        N_("What do you think it is connected to?"),
+        N_("Category"),
+        from_pack("categories"),
+        synonyms={
+            "party": ("partiet", "parti", "the party", "party"),
+            "assignment": ("uppdraget", "uppdrag", "nämnden", "beslut", "assignment"),
+            "internal": ("inifrån", "egna partiet", "internt", "within", "internal"),
+            "unknown": YES_NO_WORDS["unknown"],
+        },
+        required=True,
+        on_answer=hooks.route_category,
+        example_press="party",
+    ),
+    Question(
+        S.WHAT,
+        "text",
+        N_("What happened? Describe it in detail: what was said or written, and how."),
+        N_("What happened to {name}? Describe it in detail: what was said or written, and how."),
+        N_("What happened"),
+        required=True,
+        story=True,
+        example="Ett sms i kväll: han vet var jag bor och att jag ska akta mig.",
+    ),
+    Question(
+        S.NATURE,
+        "multi",
+        N_("What was it, and how did it come? Choose all that fit, or write."),
+        N_("What was it, and how did it come? Choose all that fit, or write."),
+        N_("What and how"),
+        from_pack("kinds", "channels"),
+        synonyms={
+            "threat": ("hot", "hotade", "hotat", "hotelse", "threat", "threatened"),
+            "harassment": ("trakasserier", "trakasserade", "stalkning", "förföljer", "harass"),
+            "violence": ("våld", "slog", "skadegörelse", "klotter", "violence", "vandal"),
+            "sms_mms": ("sms", "mms", "text message", "sms:et"),
+            "email": ("mejl", "mail", "e-post", "epost", "e-mail", "email"),
+            "phone": ("ringde", "samtal", "telefon", "called", "phone"),
+            "letter": ("brev", "letter"),
+            "social_media": ("facebook", "instagram", "x", "twitter", "tiktok", "sociala"),
+            "in_person": ("personligen", "ansikte", "på stan", "in person", "face"),
+        },
+        example="hot på sms",
+    ),
+    Question(
+        S.WHEN,
+        "text",
+        N_("When and where did it happen? For example: yesterday at 22.40, at home."),
+        N_("When and where did it happen? For example: yesterday at 22.40, at home."),
+        N_("When and where"),
+        fixed(("now", N_("Just now")), ("today", N_("Today")), ("yesterday", N_("Yesterday"))),
+        on_answer=hooks.read_when,
+        example="Hemma i kväll ca 22.40",
+    ),
+    Question(
+        S.WHEN_DAY,
+        "choice",
+        N_("Which day did it happen? Write the day, or choose."),
+        N_("Which day did it happen? Write the day, or choose."),
+        N_("Day"),
+        fixed(
+            ("today", N_("Today")), ("yesterday", N_("Yesterday")), ("unknown", N_("Don't know"))
+        ),
+        synonyms={"unknown": YES_NO_WORDS["unknown"]},
+        applies=lambda a, k: without_day(a.get(S.WHEN.value)),
+        parent=S.WHEN,
+        on_answer=hooks.read_day,
+    ),
+    Question(
+        S.WHERE,
+        "text",
+        N_("Where did it happen, and in what context?"),
+        N_("Where did it happen, and in what context?"),
+        N_("Where"),
+        applies=lambda a, k: chose(a, S.WHEN, "now", "today", "yesterday"),
+        parent=S.WHEN,
+    ),
+    Question(
+        S.WITNESSES,
+        "text",
+        N_("Did anyone else see it? Did the threat reach the person it was meant for?"),
+        N_("Did anyone else see it? Did the threat reach the person it was meant for?"),
+        N_("Witnesses"),
+        fixed(("none", N_("Nobody else saw it"))),
+        synonyms={"none": ("nej", "ingen", "inga", "no", "nobody", "no one")},
+        example="Nej, jag var ensam",
+    ),
+    Question(
+        S.PERPETRATOR,
+        "text",
+        N_(
+            "Who did it? Describe them if you can: one or several, gender, age, dialect, and "
+            "whether they have targeted other elected officials."
+        ),
+        N_(
+            "Who did it? Describe them if you can: one or several, gender, age, dialect, and "
+            "whether they have targeted other elected officials."
+        ),
+        N_("Perpetrator"),
+        fixed(("known", N_("I know who it is")), ("unknown", N_("Unknown"))),
+        synonyms={"unknown": ("okänd", "okänt", "vet inte", "unknown", "no idea")},
+        example="Okänd man, runt 50, skånsk dialekt",
+    ),
+    Question(
+        S.PERP_NAME,
+        "text",
+        N_("What is the person's name?"),
+        N_("What is the person's name?"),
+        N_("Name of the perpetrator"),
+        applies=lambda a, k: chose(a, S.PERPETRATOR, "known"),
+        parent=S.PERPETRATOR,
+    ),
+    Question(
+        S.PERP_DESC,
+        "text",
+        N_("Describe them if you can: one or several, gender, age, dialect, others targeted."),
+        N_("Describe them if you can: one or several, gender, age, dialect, others targeted."),
+        N_("Description"),
+        applies=lambda a, k: chose(a, S.PERPETRATOR, "known", "unknown"),
+        parent=S.PERPETRATOR,
+    ),
+    Question(
+        S.GROUP,
+        "choice",
+        N_("Do you think they belong to a group or faction of some kind?"),
+        N_("Do you think they belong to a group or faction of some kind?"),
+        N_("Group or faction"),
+        fixed(*YES_NO_UNKNOWN),
+        synonyms=YES_NO_WORDS,
+        example="Nej",
+    ),
+    Question(
+        S.GROUP_WHICH,
+        "text",
+        N_("Which group or faction?"),
+        N_("Which group or faction?"),
+        N_("Which group"),
+        applies=lambda a, k: chose(a, S.GROUP, "yes"),
+        parent=S.GROUP,
+    ),
+    Question(
+        S.TRIGGER,
+        "text",
+        N_("Is there something that set it off, such as a political issue or a decision?"),
+        N_("Is there something that set it off, such as a political issue or a decision?"),
+        N_("Trigger"),
+        fixed(
+            ("issue", N_("A political issue")),
+            ("decision", N_("A decision")),
+            ("unknown", N_("Don't know")),
+        ),
+        synonyms={"unknown": YES_NO_WORDS["unknown"] + ("nej", "no")},
+        example="Beslutet om bygglovet på Storgatan",
+    ),
+    Question(
+        S.TRIGGER_WHICH,
+        "text",
+        N_("Which one? In your own words."),
+        N_("Which one? In your own words."),
+        N_("Which issue or decision"),
+        applies=lambda a, k: chose(a, S.TRIGGER, "issue", "decision"),
+        parent=S.TRIGGER,
+    ),
+    Question(
+        S.MEASURES,
+        "multi",
+        N_("Has anything been decided, such as a police report or protection?"),
+        N_("Has anything been decided, such as a police report or protection?"),
+        N_("Measures decided"),
+        lambda pack: [
+            *from_pack("measures")(pack),
+            ("none", N_("Nothing yet")),
+        ],
+        synonyms={
+            "police_report": ("polisanmält", "polisanmälan", "polisen", "anmält", "police"),
+            "none": ("nej", "inget", "inte än", "ingenting", "no", "nothing"),
+        },
+        example="Inte än",
+    ),
+    Question(
+        S.EXPERIENCE,
+        "text",
+        N_("How did you experience it? Frightening or not? Seriously meant or not?"),
+        N_("How did {name} experience it? Frightening or not? Seriously meant or not?"),
+        N_("How it was experienced"),
+        fixed(
+            ("frightening", N_("Frightening")),
+            ("unpleasant", N_("Unpleasant")),
+            ("not_frightening", N_("Not frightening")),
+        ),
+        example="Skrämmande, jag tror att han menar allvar",
+    ),
+    Question(
+        S.SERIOUS,
+        "choice",
+        N_("Do you think it was seriously meant?"),
+        N_("Does {name} think it was seriously meant?"),
+        N_("Seriously meant"),
+        fixed(*YES_NO_UNKNOWN),
+        synonyms=YES_NO_WORDS,
+        applies=lambda a, k: (a.get(S.EXPERIENCE.value) or {}).get("choice") is not None,
+        parent=S.EXPERIENCE,
+    ),
+    Question(
+        S.MORE,
+        "text",
+        N_("Do you want to tell me more? Write it, or send photos and screenshots."),
+        N_("Do you want to tell me more? Write it, or send photos and screenshots."),
+        N_("More"),
+        fixed(("nothing", N_("Nothing more"))),
+        story=True,
+        synonyms={"nothing": ("nej", "inget", "inget mer", "nej tack", "no", "nothing")},
+        example="Nej",
+    ),
+)
+
+BY_STEP: dict[ReportStep, Question] = {q.step: q for q in QUESTIONS}
+ORDER: tuple[ReportStep, ...] = tuple(q.step for q in QUESTIONS)
+
+
+def next_step(answers: Answers, known: Known, after: ReportStep | None) -> ReportStep:
+    """Return the first question after ``after`` that applies and is unanswered, else the
+    summary."""
+    start = 0 if after is None or after not in ORDER else ORDER.index(after) + 1
+    for step in ORDER[start:]:
+        question = BY_STEP[step]
+        if question.applies(answers, known) and not answered(answers, step):
+            return step
+    return ReportStep.SUMMARY
+
+
+def topics(answers: Answers, known: Known) -> list[Question]:
+    """The questions that head a topic in the summary (follow-ups are shown under them)."""
+    return [q for q in QUESTIONS if q.parent is None and q.applies(answers, known)]
+
+
+def follow_ups(step: ReportStep) -> Sequence[Question]:
+    return [q for q in QUESTIONS if q.parent is step]

@@ -1,0 +1,121 @@
+"""What some answers do besides being stored: route the draft, read a date, offer choices
+the directory knows. Each question of the form names its own hooks (report/form.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, time, timedelta
+from typing import Any, Protocol
+
+from conversations import dates
+from conversations.flow import Context
+from conversations.i18n import DISPLAY_TZ
+from conversations.packs import Pack
+from storage.directory import DirectoryRepo
+from storage.reports import AnyReport, ReportRepo
+
+Answer = dict[str, Any]
+
+
+class DraftLike(Protocol):
+    """What a hook may use of the report being written."""
+
+    repo: ReportRepo
+    report: AnyReport
+    answers: dict[str, Any]
+    pack: Pack
+
+
+AnswerHook = Callable[[Context, DraftLike, Answer], Awaitable[list[str]]]
+"""Called after an answer is stored; returns lines that say what was understood."""
+OptionsHook = Callable[[Context], Awaitable[list[tuple[str, str]]]]
+"""Choices that come from the directory (id, label as shown)."""
+
+
+async def route_category(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
+    """Keep the category on the draft's row: it decides who is alerted."""
+    await draft.repo.update_draft(draft.report, category=answer.get("choice") or "unknown")
+    return []
+
+
+async def municipalities(ctx: Context) -> list[tuple[str, str]]:
+    """Every municipality in the directory (published information)."""
+    return await DirectoryRepo(ctx.session).municipalities()
+
+
+async def route_municipality(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
+    """Send the report of an unregistered person to the municipality they named."""
+    directory = DirectoryRepo(ctx.session)
+    municipality = await directory.municipality_by_key(str(answer.get("choice", "")))
+    if municipality is None:
+        return []
+    await draft.repo.update_draft(
+        draft.report, municipality_id=municipality.id, pack=municipality.pack
+    )
+    draft.pack = ctx.packs.get(municipality.pack)
+    return []
+
+
+QUICK_DAYS = {"now": 0, "today": 0, "yesterday": 1}
+
+
+def _moment(ctx: Context, answer: Answer) -> dates.Moment | None:
+    choice = answer.get("choice")
+    if choice in QUICK_DAYS:
+        local = ctx.now.astimezone(DISPLAY_TZ)
+        day = local.date() - timedelta(days=QUICK_DAYS[str(choice)])
+        if choice == "now":
+            return dates.Moment(day, local.time().replace(second=0, microsecond=0))
+        return dates.Moment(day)
+    text = str(answer.get("text") or "")
+    return dates.understand(text, ctx.now, ctx.locale) if text else None
+
+
+def store_moment(answer: Answer, moment: dates.Moment | None) -> None:
+    """Keep what was understood of a day and time beside the words that said it."""
+    for key in ("day", "time", "part"):
+        answer.pop(key, None)
+    if moment is None:
+        return
+    answer["day"] = moment.day.isoformat()
+    if moment.time is not None:
+        answer["time"] = moment.time.strftime("%H:%M")
+    if moment.part is not None:
+        answer["part"] = moment.part.value
+
+
+def moment_of(answer: Answer | None) -> dates.Moment | None:
+    """The day and time stored with an answer, if any."""
+    if not answer or not answer.get("day"):
+        return None
+    at = answer.get("time")
+    part = answer.get("part")
+    return dates.Moment(
+        date.fromisoformat(str(answer["day"])),
+        time.fromisoformat(str(at)) if at else None,
+        dates.Part(part) if part else None,
+    )
+
+
+async def read_when(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
+    """Read the day and time out of what was written (or pressed); say what was understood.
+    A time still to come is not taken as the time: the day is asked for instead."""
+    moment = _moment(ctx, answer)
+    if moment is not None and dates.is_future(moment, ctx.now):
+        store_moment(answer, None)
+        return [ctx._("That sounds like a time that has not come yet, so I did not note it.")]
+    store_moment(answer, moment)
+    if moment is None:
+        return []
+    return [ctx._("I noted: {when}.").format(when=dates.describe(moment, ctx.now, ctx.locale))]
+
+
+async def read_day(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
+    """The day asked for after a 'when and where' without one: keep it with that answer."""
+    echo = await read_when(ctx, draft, answer)
+    parent = draft.answers.get("when")
+    if isinstance(parent, dict) and answer.get("day"):
+        for key in ("day", "time", "part"):
+            if key in answer:
+                parent[key] = answer[key]
+    return echo

@@ -1,0 +1,280 @@
+"""Sending the report: who gets it (an internal case: whom the reporter chooses), the alert,
+and four lines on what happens now. The plan's longer advice is one press away."""
+
+from __future__ import annotations
+
+from conversations import quota
+from conversations.alerts import raise_alert
+from conversations.events import Button, InboundEvent
+from conversations.flow import END, Context, StateResult
+from conversations.followups import schedule_case
+from conversations.packs import Pack
+from conversations.report.answering import ask, lost, repeat
+from conversations.report.draft import Draft, known, load_draft
+from conversations.report.form import QUESTIONS, ReportStep
+from conversations.report.summary import show_summary
+from conversations.routing import Levels, alert_levels, escalation_lines, everyone
+from conversations.texts import menu_buttons
+from storage.access import INTERNAL
+from storage.directory import DirectoryRepo
+from storage.models import Party, Report
+from storage.timers import TimerRepo
+from storage.trust import AuditRepo
+
+CHOSEN = "_recipients"  # an internal case's chosen recipients, sealed with the answers
+CLOSED_GROUP_MAX = 3  # Kävlinge: a small closed group of 2–3
+
+
+async def plan_levels(ctx: Context, draft: Draft) -> Levels:
+    """Who the plan alerts about this report, in escalation order."""
+    report = draft.report
+    return await alert_levels(
+        ctx.session,
+        exclude=ctx.person.id,
+        municipality_id=report.municipality_id,
+        party_id=report.party_id,
+        category=report.category,
+        pack=draft.pack,
+        unverified=report.unverified,
+        report=True,
+    )
+
+
+def closed_group_max(draft: Draft) -> int:
+    """How many people an internal case may go to, as the party's or municipality's plan says."""
+    for pack in (draft.party_pack, draft.pack):
+        if pack is not None and pack.internal is not None:
+            return pack.internal.closed_group_max
+    return CLOSED_GROUP_MAX
+
+
+def chosen_ids(draft: Draft) -> list[int]:
+    return [int(i) for i in draft.answers.get(CHOSEN) or []]
+
+
+async def report_levels(ctx: Context, draft: Draft) -> Levels:
+    """Who is alerted about this report, in escalation order. An internal case goes only to
+    the people the reporter chose, all at once: nobody is chosen for them."""
+    levels = await plan_levels(ctx, draft)
+    if draft.report.category != INTERNAL:
+        return levels
+    chosen = set(chosen_ids(draft))
+    group = [card for card in everyone(levels) if card.person_id in chosen]
+    return [group] if group else []
+
+
+async def send(ctx: Context, event: InboundEvent) -> StateResult:
+    """Check the report is complete; in internal cases let the reporter choose recipients."""
+    _ = ctx._
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    refusal = await quota.report_refusal(ctx, draft.report.municipality_id, written=True)
+    if refusal is not None:
+        ctx.reply(refusal)  # the summary's buttons stay: Send works again later
+        return None
+    who = known(ctx)
+    missing = [
+        q.step
+        for q in QUESTIONS
+        if q.required and q.applies(draft.answers, who) and not draft.answers.get(q.step.value)
+    ]
+    if missing:
+        ctx.data["editing"] = True
+        return await ask(
+            ctx, draft, missing[0], [_("One required answer is missing; let's fill it in.")]
+        )
+    if draft.report.category == INTERNAL:
+        return await show_recipients(ctx, draft)
+    return await submit(ctx, draft)
+
+
+async def _unit_ids(ctx: Context, draft: Draft) -> set[int]:
+    unit = await DirectoryRepo(ctx.session).municipal_security(draft.report.municipality_id)
+    return {card.person_id for card in unit}
+
+
+async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
+    """Internal case: the reporter picks who gets the report; nobody is picked in advance."""
+    _ = ctx._
+    chosen = set(chosen_ids(draft))
+    unit = await _unit_ids(ctx, draft)
+    limit = closed_group_max(draft)
+    lines = [
+        _(
+            "Internal case: only the people you choose get the report, at most {n}. Leave out "
+            "anyone who may be close to the person who did it."
+        ).format(n=limit),
+        _("Nobody is chosen yet. Press a name to choose it, then send."),
+    ]
+    if chosen:
+        lines[1] = ctx.ngettext(
+            "{n} person chosen. Press a name to choose or remove it, then send.",
+            "{n} people chosen. Press a name to choose or remove it, then send.",
+            len(chosen),
+        ).format(n=len(chosen))
+    buttons = []
+    for card in everyone(await plan_levels(ctx, draft)):
+        where = _("municipality") if card.person_id in unit else _("party")
+        mark = "✓ " if card.person_id in chosen else ""
+        buttons.append([Button(f"rcpt:{card.person_id}", f"{mark}{card.name} ({where})")])
+    buttons.append([Button("send", _("Send to the people chosen"))])
+    buttons.append([Button("nav:summary", _("Back"))])
+    draft.answers["_at"] = ReportStep.RECIPIENTS.value
+    draft.save(ctx)
+    ctx.reply("\n".join(lines), buttons)
+    return ReportStep.RECIPIENTS
+
+
+async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
+    """Choose or un-choose one recipient, up to the plan's closed group."""
+    _ = ctx._
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    target = event.button.removeprefix("rcpt:")
+    if not target.isdigit():
+        return await repeat(ctx, event)
+    ids = {c.person_id for c in everyone(await plan_levels(ctx, draft))}
+    person_id = int(target)
+    if person_id not in ids:
+        return await repeat(ctx, event)
+    chosen = chosen_ids(draft)
+    limit = closed_group_max(draft)
+    if person_id in chosen:
+        chosen.remove(person_id)
+    elif len(chosen) >= limit:
+        ctx.reply(_("You can choose at most {n} people. Remove someone first.").format(n=limit))
+    else:
+        chosen.append(person_id)
+    draft.answers[CHOSEN] = chosen
+    return await show_recipients(ctx, draft)
+
+
+async def back_to_summary(ctx: Context, event: InboundEvent) -> StateResult:
+    """Return to the summary."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    return await show_summary(ctx, draft)
+
+
+async def confirm_recipients(ctx: Context, event: InboundEvent) -> StateResult:
+    """Send the internal report to the people chosen (at least one)."""
+    _ = ctx._
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    if not await report_levels(ctx, draft):
+        ctx.reply(_("Choose at least one person to send the report to."))
+        return await show_recipients(ctx, draft)
+    return await submit(ctx, draft)
+
+
+def _duration(ctx: Context, minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ctx.ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    return ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+
+
+async def submit(ctx: Context, draft: Draft) -> StateResult:
+    """Submit: the case reference, who has it now, what happens next, where help is."""
+    _ = ctx._
+    levels = await report_levels(ctx, draft)
+    report = draft.report
+    reference = await draft.repo.submit(ctx.viewer, report, ctx.now)
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "report_submitted",
+        reference,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
+    minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
+    await raise_alert(
+        ctx,
+        kind="report",
+        levels=levels,
+        ack_minutes=minutes,
+        party_id=report.party_id,
+        report=report,
+    )
+    await schedule_case(TimerRepo(ctx.session), report.id, draft.pack, ctx.now)
+    lines = [
+        _("In danger now: call 112. Not urgent: the police on 114 14."),
+        _("Your report is sent: case {ref}.").format(ref=reference),
+    ]
+    if levels and not ctx.viewer.registered:  # an unregistered person sees nobody's name
+        lines.append(_("The municipality's security unit has it now and will contact you."))
+    elif levels:
+        names = [c.name for c in levels[0]]
+        shown = (
+            names[0]
+            if len(names) == 1
+            else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+        )
+        lines.append(
+            ctx.ngettext(
+                "{names} has it now and will contact you.",
+                "{names} have it now and will contact you.",
+                len(names),
+            ).format(names=shown)
+        )
+        lines += escalation_lines(ctx, levels, _duration(ctx, minutes))[:1]
+    else:
+        lines.append(
+            _("There is nobody in Trygg to send it to: call your municipality's security unit.")
+        )
+    ctx.data.clear()
+    ctx.reply(
+        "\n".join(lines),
+        [
+            [Button(f"advice:{report.id}", _("What do I do now?"))],
+            [Button("cmd:rensa", _("Clear the chat"))],
+            *menu_buttons(ctx),
+        ],
+    )
+    return END
+
+
+async def _in_own_words(ctx: Context, pack: Pack, text: str) -> str:
+    """A party's plan speaks of its own association by name: for a member of another party
+    that adopted the plan, say their party's name instead."""
+    if pack.kind != "party" or ctx.person.party_id is None:
+        return text
+    party = await ctx.session.get(Party, ctx.person.party_id)
+    if party is None:
+        return text
+    for written in (pack.name.sv, pack.name.en):
+        text = text.replace(written, party.name)
+    return text
+
+
+async def advice(ctx: Context, event: InboundEvent) -> StateResult:
+    """What the plan says the targeted person does now, for a report of theirs."""
+    _ = ctx._
+    report = await ctx.session.get(Report, event.button.partition(":")[2])
+    if report is None or report.reporter_id != ctx.person.id:
+        ctx.reply(_("That report is not available to you."))
+        return None
+    pack = ctx.packs.get(report.pack)
+    party_pack = ctx.packs.party_pack(ctx.person.party_pack) if report.party_id else None
+    lines: list[str] = []
+    for source in (pack, party_pack):
+        if source is None:
+            continue
+        lists = source.action_lists.get("targeted", {})
+        for action_list in (lists.get(report.category or "unknown"), lists.get("all")):
+            if action_list is None:
+                continue
+            lines.append(await _in_own_words(ctx, source, action_list.title.get(ctx.locale)) + ":")
+            for item in action_list.items:
+                lines.append("• " + await _in_own_words(ctx, source, item.get(ctx.locale)))
+            break  # one list per plan: the category's own, else the general one
+    advice_text = pack.police_report_advice
+    if advice_text is not None:
+        lines.append(advice_text.get(ctx.locale))
+    ctx.reply("\n".join(lines) or _("In danger now: call 112. Not urgent: the police on 114 14."))
+    return None

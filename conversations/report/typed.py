@@ -1,0 +1,76 @@
+"""What a typed answer means for a question: one of its options, several, or the person's
+own words, kept as written. Buttons are shortcuts; typing is never wrong."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from conversations.report.form import Question
+
+_WORD = re.compile(r"[\w/]+", re.UNICODE)
+
+
+def normalised(text: str) -> str:
+    """Casefolded, accents kept (å ä ö matter), punctuation and extra spaces gone."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return " ".join(_WORD.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A typed answer as understood: the answer to store, and whether it matched options."""
+
+    answer: dict[str, Any] = field(default_factory=dict)
+    matched: bool = False  # it named one or more of the question's options
+    kept_as_note: bool = False  # the question takes no own words: kept beside the report
+
+
+def _says(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def _phrases(question: Question, option: str, label: str) -> list[str]:
+    words = [normalised(label)]
+    words += [normalised(w) for w in (question.synonyms or {}).get(option, ())]
+    return [w for w in words if w]
+
+
+def is_option_word(question: Question, chosen: Sequence[str], typed: str) -> bool:
+    """Whether typed words were just another way of naming the options chosen ("nej")."""
+    text = normalised(typed)
+    return not text or any(
+        text in _phrases(question, option, "") or text == normalised(option) for option in chosen
+    )
+
+
+def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> Reading:
+    """Understand ``typed`` as an answer to ``question``, whose options are (id, label as
+    shown). The typed words are always kept with the answer."""
+    text = normalised(typed)
+    if question.kind == "multi":
+        chosen = [
+            option
+            for option, label in options
+            if any(_says(text, phrase) for phrase in _phrases(question, option, label))
+        ]
+        return Reading({"choices": chosen, "text": typed}, matched=bool(chosen))
+    exact = [option for option, label in options if text in _phrases(question, option, label)]
+    if exact:
+        return Reading({"choice": exact[0], "text": typed}, matched=True)
+    if question.kind == "choice":
+        # "Nej, inte vad jag vet": an answer that starts with an option's words means it
+        starts = [
+            option
+            for option, label in options
+            if any(text.startswith(p + " ") for p in _phrases(question, option, label))
+        ]
+        if starts:
+            return Reading({"choice": starts[0], "text": typed}, matched=True)
+        if not question.other_ok:
+            return Reading({}, kept_as_note=True)
+    return Reading({"text": typed})

@@ -1,0 +1,119 @@
+"""Writing a report through the real flow, the way a person would, with the answers taken
+from the form's own examples (conversations/report/form.py): adding a question changes the
+form, the catalogs, and nothing here.
+
+The driver asks the draft which question is open (as the flow itself does) and answers it:
+by pressing the option a person would (``typed=False``), or by typing every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from conversations.report.form import BY_STEP, ReportStep
+from conversations.report.legacy import upgrade
+from storage.directory import DirectoryRepo
+from storage.reports import ReportRepo
+from storage.viewer import Viewer
+from tests.conftest import Chat
+
+S = ReportStep
+CATEGORY_WORDS = {
+    "party": "partiet",
+    "assignment": "uppdraget",
+    "internal": "internt",
+    "unknown": "vet inte",
+}
+
+
+@dataclass
+class Script:
+    """How a person answers: everything not given here comes from the form's examples."""
+
+    category: str = "party"
+    typed: bool = False  # type every answer, never press
+    what: Sequence[str] = ("Ett sms i kväll: han vet var jag bor och att jag ska akta mig.",)
+    answers: Mapping[ReportStep, str] = field(default_factory=dict)  # typed, for these
+    skip: Iterable[ReportStep] = ()  # press "Skip" at these
+    for_someone: tuple[str, str] | None = None  # (who I am, who was targeted)
+    municipality: str = "sjovik"  # an unregistered person names it
+    choose: Sequence[int] = ()  # an internal case: the people chosen (person ids)
+    inputs: int = 0  # how many messages and presses it took (filled in by write_report)
+
+
+async def open_step(person: Chat) -> ReportStep | None:
+    """The step the person's draft is at (None: no draft)."""
+    async with person.app.db.unit_of_work() as session:
+        found = await DirectoryRepo(session).person_for_address(person.channel, person.address)
+        if found is None:
+            return None
+        repo = ReportRepo(session, person.app.keyring)
+        draft = await repo.draft(Viewer.of(found))
+        if draft is None:
+            return None
+        at = upgrade(repo.answers(draft)).get("_at")
+        return ReportStep(at) if at else None
+
+
+async def _act(person: Chat, script: Script, typed: str | None = None, press: str = "") -> str:
+    script.inputs += 1
+    if press:
+        assert press in [b[0] for b in person.buttons], f"{press!r} not offered: {person.buttons}"
+        return await person.press(press)
+    return await person.say(typed or "")
+
+
+async def write_report(person: Chat, script: Script | None = None, *, submit: bool = True) -> str:
+    """Write a whole report; return the reply after sending (or the summary)."""
+    script = script or Script()
+    reply = await _act(person, script, "/rapportera")
+    if "resume:new" in [b[0] for b in person.buttons]:
+        reply = await _act(person, script, press="resume:new")
+    skips = set(script.skip)
+    for _ in range(80):
+        step = await open_step(person)
+        if step is None:
+            return reply  # sent (or the draft is gone)
+        if step is S.SUMMARY:
+            if not submit:
+                return reply
+            reply = await _act(person, script, press="send")
+            continue
+        if step is S.RECIPIENTS:
+            for person_id in script.choose:
+                reply = await _act(person, script, press=f"rcpt:{person_id}")
+            reply = await _act(person, script, press="send")
+            continue
+        question = BY_STEP[step]
+        if step in skips:
+            reply = await _act(person, script, press="nav:skip")
+        elif step in script.answers:
+            reply = await _act(person, script, script.answers[step])
+        elif step is S.WHO:
+            choice = "other" if script.for_someone else "self"
+            reply = await (
+                _act(person, script, "Någon annan" if choice == "other" else "Det hände mig")
+                if script.typed
+                else _act(person, script, press=f"opt:{choice}")
+            )
+        elif step in (S.PROXY, S.TARGET) and script.for_someone:
+            reply = await _act(person, script, script.for_someone[step is S.TARGET])
+        elif step is S.CATEGORY and script.typed:
+            reply = await _act(person, script, CATEGORY_WORDS[script.category])
+        elif step is S.CATEGORY:
+            reply = await _act(person, script, press=f"opt:{script.category}")
+        elif step is S.MUNICIPALITY:
+            reply = await _act(person, script, press=f"opt:{script.municipality}")
+        elif step is S.WHAT:
+            for part in script.what:
+                reply = await _act(person, script, part)
+        elif script.typed or not question.example_press:
+            if question.example:
+                reply = await _act(person, script, question.example)
+            else:
+                reply = await _act(
+                    person, script, press="done" if question.kind == "multi" else "nav:skip"
+                )
+        else:
+            reply = await _act(person, script, press=f"opt:{question.example_press}")
+    raise AssertionError(f"the report did not end: {person.last}")
