@@ -43,19 +43,23 @@ class Command:
 @dataclass(frozen=True, slots=True)
 class Words:
     """Typed words that work like commands: ``anywhere`` alone, in any state (e.g. "akut");
-    ``first`` anywhere in a message that opens no flow (e.g. "hjälp jag har blivit hotad")."""
+    a word that starts with one of ``first`` in a message that opens no flow (e.g. "hjälp
+    jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell")."""
 
     command: str = ""
     anywhere: frozenset[str] = frozenset()
-    first: frozenset[str] = frozenset()
+    first: tuple[str, ...] = ()
+    not_first: tuple[str, ...] = ()
 
     def means_command(self, text: str, in_flow: bool) -> bool:
-        words = {w.strip(".,!?:;\"'()") for w in text.casefold().split()}
+        words = [w.strip(".,!?:;\"'()") for w in text.casefold().split()]
         if not self.command or not words:
             return False
-        if " ".join(text.casefold().split()).strip(".,!?") in self.anywhere:
+        if " ".join(words) in self.anywhere:
             return True
-        return not in_flow and bool(words & self.first)
+        return not in_flow and any(
+            w.startswith(self.first) and not w.startswith(self.not_first) for w in words
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,35 +76,29 @@ FALLBACKS = Fallbacks(
 )
 
 # A cry for help needs no command: "akut" works from anywhere, and a first message that
-# says what happened opens /akut rather than the menu.
+# says what happened opens /akut rather than the menu (the words are kept: see akut.py).
 WORDS = Words(
     command="akut",
     anywhere=frozenset({"akut", "larm", "sos"}),
-    first=frozenset(
-        {
-            "akut",
-            "larm",
-            "sos",
-            "hjälp",
-            "hjalp",
-            "hot",
-            "hotad",
-            "hotat",
-            "hotade",
-            "hotar",
-            "hotet",
-            "hotelse",
-            "rädd",
-            "förföljd",
-            "attackerad",
-            "misshandlad",
-            "help",
-            "threat",
-            "threats",
-            "threatened",
-            "attacked",
-            "scared",
-            "danger",
-        }
+    first=(
+        "akut",
+        "larm",
+        "sos",
+        "hjälp",
+        "hjalp",
+        "hot",
+        "rädd",
+        "förfölj",
+        "trakasser",
+        "attacker",
+        "misshand",
+        "slagen",
+        "help",
+        "threat",
+        "attack",
+        "harass",
+        "scared",
+        "danger",
     ),
+    not_first=("hotell", "hotspot", "helper"),
 )

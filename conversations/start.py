@@ -7,6 +7,7 @@ from enum import StrEnum
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
+from conversations.menu import stale_button
 from conversations.texts import menu_buttons
 from storage.directory import DirectoryRepo
 from storage.trust import AuditRepo, InviteError, InviteRepo
@@ -122,8 +123,8 @@ def privacy_and_menu(ctx: Context, lead: list[str]) -> None:
 async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
     """Remember the chosen language, then explain privacy and show the menu."""
     locale = event.button.removeprefix("lang:")
-    if locale not in SUPPORTED:
-        return await ask_language_again(ctx, event)
+    if locale not in SUPPORTED:  # forged or stale: nothing changes
+        return await stale_button(ctx, event)
     await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
     ctx.switch_locale(locale)
     ctx.menu_changed = True

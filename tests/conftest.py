@@ -167,14 +167,22 @@ class Chat:
     channel: str = "console"
     locale_hint: str | None = None
     last: list[Reply] = field(default_factory=list)
+    keyboard: Reply | None = None  # the latest message with buttons: they stay usable
 
     @property
     def buttons(self) -> list[tuple[str, str, str]]:
-        """(id, label, token) of the most recent keyboard shown."""
-        for reply in reversed(self.last):
-            if reply.buttons:
-                return [(b.id, b.label, reply.token) for row in reply.buttons for b in row]
-        return []
+        """(id, label, token) of the most recent keyboard shown (an answer without buttons
+        leaves the one before usable, as in a chat)."""
+        with_buttons = [r for r in self.last if r.buttons]
+        reply = with_buttons[-1] if with_buttons else self.keyboard
+        if reply is None:
+            return []
+        return [(b.id, b.label, reply.token) for row in reply.buttons for b in row]
+
+    @property
+    def last_buttons(self) -> list[str]:
+        """Button ids of the latest answer only (empty if it offered none)."""
+        return [b.id for reply in self.last for row in reply.buttons for b in row]
 
     async def send(self, event: InboundEvent) -> list[Reply]:
         dispatcher = self.app.dispatcher(self._collect)
@@ -182,6 +190,9 @@ class Chat:
         replies = delivery.replies if delivery else []
         if replies:
             self.last = replies
+        for reply in replies:
+            if reply.buttons:
+                self.keyboard = reply
         return replies
 
     async def _collect(self, delivery: object) -> None:  # pragma: no cover - unused sender

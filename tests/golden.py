@@ -109,6 +109,7 @@ class Transcript:
             chat = self._chats.get(address)
             if chat is not None and reply.buttons:
                 chat.last = [reply]  # numbers and labels now press the message's buttons
+                chat.keyboard = reply
         return recorder.sent
 
     def text(self) -> str:

@@ -7,9 +7,13 @@ by pressing the option a person would (``typed=False``), or by typing every answ
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from bot.app import App
+from conversations.events import Attachment, EventKind, InboundEvent
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.report.legacy import upgrade
 from storage.directory import DirectoryRepo
@@ -18,6 +22,7 @@ from storage.viewer import Viewer
 from tests.conftest import Chat
 
 S = ReportStep
+SKIPPED = tuple(q.step for q in BY_STEP.values() if not q.required)  # only what must be said
 CATEGORY_WORDS = {
     "party": "partiet",
     "assignment": "uppdraget",
@@ -37,11 +42,59 @@ class Script:
     skip: Iterable[ReportStep] = ()  # press "Skip" at these
     for_someone: tuple[str, str] | None = None  # (who I am, who was targeted)
     municipality: str = "sjovik"  # an unregistered person names it
-    choose: Sequence[int] = ()  # an internal case: the people chosen (person ids)
+    choose: Sequence[int] | None = ()  # an internal case: whom (ids; None: the first three)
+    evidence: Sequence[tuple[bytes, str, str]] = ()  # (content, name, caption), at the summary
     inputs: int = 0  # how many messages and presses it took (filled in by write_report)
 
 
-async def open_step(person: Chat) -> ReportStep | None:
+class Writer(Protocol):
+    """Someone writing to the bot: the console chat of tests/conftest.py, or a Telegram chat."""
+
+    app: App
+    channel: str
+    address: str
+
+    async def say(self, text: str) -> Any: ...
+    async def press(self, button_id: str) -> Any: ...
+
+
+def offered(person: Any) -> list[str]:
+    """The button ids of the keyboard the person sees."""
+    if hasattr(person, "button_ids"):
+        return list(person.button_ids())
+    return [b[0] for b in person.buttons]
+
+
+async def attach(
+    person: Chat,
+    content: bytes,
+    *,
+    name: str = "skarmbild.png",
+    caption: str = "",
+    kind: str = "photo",
+) -> str:
+    """Send a file as the person, as a transport would."""
+    if hasattr(person, "attach"):
+        return str(await person.attach(content, name=name, caption=caption))
+    event = InboundEvent(
+        f"t-{uuid.uuid4().hex}",
+        person.channel,
+        person.address,
+        EventKind.ATTACHMENT,
+        text=caption,
+        attachment=Attachment(
+            kind,
+            file_ref=f"file-{uuid.uuid4().hex}",
+            size=len(content),
+            mime_type="image/png",
+            name=name,
+            content=content,
+        ),
+    )
+    return person.text(await person.send(event))
+
+
+async def open_step(person: Writer) -> ReportStep | None:
     """The step the person's draft is at (None: no draft)."""
     async with person.app.db.unit_of_work() as session:
         found = await DirectoryRepo(session).person_for_address(person.channel, person.address)
@@ -55,33 +108,43 @@ async def open_step(person: Chat) -> ReportStep | None:
         return ReportStep(at) if at else None
 
 
-async def _act(person: Chat, script: Script, typed: str | None = None, press: str = "") -> str:
+async def _act(person: Writer, script: Script, typed: str | None = None, press: str = "") -> str:
     script.inputs += 1
     if press:
-        assert press in [b[0] for b in person.buttons], f"{press!r} not offered: {person.buttons}"
-        return await person.press(press)
-    return await person.say(typed or "")
+        assert press in offered(person), f"{press!r} not offered: {offered(person)}"
+        return str(await person.press(press))
+    return str(await person.say(typed or ""))
 
 
-async def write_report(person: Chat, script: Script | None = None, *, submit: bool = True) -> str:
-    """Write a whole report; return the reply after sending (or the summary)."""
+async def write_report(
+    person: Writer, script: Script | None = None, *, submit: bool = True, fresh: bool = True
+) -> str:
+    """Write a whole report; return the reply after sending (or the summary). ``fresh``: a
+    new report (else the unfinished one goes on)."""
     script = script or Script()
     reply = await _act(person, script, "/rapportera")
-    if "resume:new" in [b[0] for b in person.buttons]:
-        reply = await _act(person, script, press="resume:new")
+    if "resume:new" in offered(person):
+        reply = await _act(person, script, press="resume:new" if fresh else "resume:continue")
     skips = set(script.skip)
     for _ in range(80):
         step = await open_step(person)
         if step is None:
             return reply  # sent (or the draft is gone)
         if step is S.SUMMARY:
+            for content, name, caption in script.evidence:
+                kept = await attach(person, content, name=name, caption=caption)
+                assert "Sparat som bevis" in kept or "Saved as evidence" in kept, kept
+                script.inputs += 1
+            script.evidence = ()
             if not submit:
                 return reply
             reply = await _act(person, script, press="send")
             continue
         if step is S.RECIPIENTS:
-            for person_id in script.choose:
-                reply = await _act(person, script, press=f"rcpt:{person_id}")
+            rcpt = [i for i in offered(person) if i.startswith("rcpt:")][:3]
+            chosen = rcpt if script.choose is None else [f"rcpt:{i}" for i in script.choose]
+            for button in chosen:
+                reply = await _act(person, script, press=button)
             reply = await _act(person, script, press="send")
             continue
         question = BY_STEP[step]
@@ -116,4 +179,4 @@ async def write_report(person: Chat, script: Script | None = None, *, submit: bo
                 )
         else:
             reply = await _act(person, script, press=f"opt:{question.example_press}")
-    raise AssertionError(f"the report did not end: {person.last}")
+    raise AssertionError(f"the report did not end: {reply}")

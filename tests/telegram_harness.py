@@ -308,3 +308,46 @@ async def telegram_fixture(tg_app: App, fake_bot_api: FakeBotApi) -> AsyncIterat
     await harness.start()
     yield harness
     await harness.stop()
+
+
+class TelegramWriter:
+    """A Telegram chat as tests/reporting.py's writer: say, press by id, attach a file."""
+
+    channel = "telegram"
+
+    def __init__(self, tg: TelegramHarness, chat_id: int) -> None:
+        self.tg = tg
+        self.app = tg.app
+        self.chat_id = chat_id
+        self.address = str(chat_id)
+
+    def _offered(self) -> dict[str, tuple[int, str]]:
+        try:
+            message = self.tg.keyboard_message(self.chat_id)["message_id"]
+        except (KeyError, IndexError, AssertionError):
+            return {}
+        buttons = self.tg.fake.buttons(self.chat_id, message)
+        return {data.partition("|")[2]: (message, data) for _label, data in buttons}
+
+    def button_ids(self) -> list[str]:
+        return list(self._offered())
+
+    async def say(self, text: str) -> str:
+        return "\n".join(await self.tg.say(self.chat_id, text))
+
+    async def press(self, button_id: str) -> str:
+        message, data = self._offered()[button_id]
+        return "\n".join(await self.tg.press_data(self.chat_id, message, data))
+
+    async def attach(self, content: bytes, *, name: str, caption: str) -> str:
+        sent = await self.tg.act(
+            self.chat_id,
+            lambda: self.tg.fake.send_document(
+                self.chat_id,
+                content=content,
+                caption=caption,
+                file_name=name,
+                mime_type="image/png",
+            ),
+        )
+        return "\n".join(sent)

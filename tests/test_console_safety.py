@@ -20,10 +20,11 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.transports.console import ConsoleTransport, run_console
 from conversations.events import BOT_DOWNLOAD_LIMIT, Button, Reply
-from conversations.report_form import STEPS, R
+from conversations.report.form import ReportStep as S
 from storage.models import Evidence
 from tests.conftest import Chat
 from tests.golden import Transcript, render
+from tests.reporting import Script, write_report
 from tests.test_trust import SQLITE_ONLY, WHAT, _at_evidence_step, file_report, ids, press
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x9b31m\rHIDDEN\x08\x7f"
@@ -66,7 +67,7 @@ async def test_escape_sequences_in_a_report_reach_the_contacts_console_escaped(
     await file_report(
         chat("anna"),
         what=(f"Brevet i brevlådan {ESCAPES}",),
-        texts={R.WHERE: f"Storgatan{ESCAPES}", R.FEELING: f"Rädd {ESCAPES}"},
+        texts={S.WHEN: f"Storgatan{ESCAPES}", S.EXPERIENCE: f"Rädd {ESCAPES}"},
     )
     printed = await console(demo_app, "pia", "2")  # [2] Visa rapporten, on the alert
     assert "Visa rapporten" in printed
@@ -108,7 +109,7 @@ async def test_bifoga_takes_regular_files_only_and_keeps_nothing_of_other_paths(
     for what, path in paths.items():
         reply = anna.text(await anna.send(transport.event_for(f"/bifoga {path}")))
         assert NOT_FETCHED in reply, (what, reply)
-        assert "done" in ids(anna), what  # still at the evidence question
+        assert "nav:back" in ids(anna), what  # still at the same question
     assert await evidence_count(demo_app) == 0
 
     large = tmp_path / "film.mp4"
@@ -121,10 +122,10 @@ async def test_bifoga_takes_regular_files_only_and_keeps_nothing_of_other_paths(
     photo = tmp_path / "hotbrev.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n a photo of the letter")
     reply = anna.text(await anna.send(transport.event_for(f"/bifoga {photo}")))
-    assert "Sparat som bevis (photo, 1 kB" in reply, reply
+    assert "Sparat som bevis: foto, 1 kB" in reply, reply
     assert await evidence_count(demo_app) == 1
 
-    summary = await press(anna, "done")
+    summary = await write_report(anna, Script(), submit=False, fresh=False)
     assert "Bevis: 1 fil" in summary, summary
     for path in (*paths.values(), str(large)):
         assert (path or "/bifoga") not in summary, path
@@ -139,23 +140,13 @@ async def test_a_path_that_did_not_work_is_never_saved_as_an_answer(
     missing = "/hemma/anna/hotbrev-som-inte-finns.png"
     transport = ConsoleTransport("anna", io.StringIO())
     await anna.say("/rapportera")
-    for step in STEPS:
-        if step.state is R.WHAT:
-            break
-        if step.state is R.WHO:
-            await press(anna, "opt:self")
-        elif step.state is R.CATEGORY:
-            await press(anna, "opt:party")
-        elif step.kind == "multi":
-            await press(anna, "done")
-        elif step.applies({}):
-            await press(anna, "nav:skip")
+    await press(anna, "opt:self")
+    await press(anna, "nav:skip")  # the assignment
+    await press(anna, "opt:party")
     reply = anna.text(await anna.send(transport.event_for(f"/bifoga {missing}")))
-    assert "Jag frågar efter bevis i slutet av rapporten" in reply, reply
-    assert "Sparat" in await anna.say(WHAT)
-    summary = ""
-    while "send" not in ids(anna):  # the rest of the form, skipped
-        summary = await press(anna, "done" if "done" in ids(anna) else "nav:skip")
+    assert "Jag kunde inte hämta filen" in reply, reply
+    assert "Vad var det" in await anna.say(WHAT)  # the next question: the path was not an answer
+    summary = await write_report(anna, Script(), submit=False, fresh=False)
     assert f"Vad hände: {WHAT}\n" in summary and missing not in summary, summary
 
 

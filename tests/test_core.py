@@ -112,19 +112,19 @@ async def test_button_pressed_twice_is_applied_once(chat, demo_app: App) -> None
 
 
 async def test_forged_button_is_refused_without_writes(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    anna: Chat = chat("anna")
-    await anna.say("/start")
-    token = anna.buttons[0][2]
-    before = await conversation(demo_app, "anna")
+    eve: Chat = chat("eve")  # new: she is asked which language she wants
+    await eve.say("/start")
+    token = eve.buttons[0][2]
+    before = await conversation(demo_app, "eve")
     for forged in ("lang:de", "akut:alert", "x" * 64, "lang:sv "):
-        reply = await anna.press(forged, token=token)
+        reply = await eve.press(forged, token=token)
         assert REFUSED in reply, forged
         assert "[1] svenska  [2] English" in reply  # the language question again
-    assert await conversation(demo_app, "anna") == before
-    assert (await person(demo_app, "anna")).locale == "sv"
+    assert await conversation(demo_app, "eve") == before
+    assert (await person(demo_app, "eve")).locale is None
     assert await outbox_count(demo_app) == 0
     # The real buttons still work afterwards.
-    assert "I will speak English with you." in await anna.press("lang:en", token=token)
+    assert "I will speak English with you." in await eve.press("lang:en", token=token)
 
 
 async def test_button_with_no_id_is_no_such_choice(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
@@ -348,7 +348,7 @@ async def test_failing_handler_in_english_for_english_hint(demo_app: App) -> Non
 async def test_resume_after_restart(
     chat, demo_app: App, settings: Settings, clock: FakeClock
 ) -> None:  # type: ignore[no-untyped-def]
-    anna: Chat = chat("anna")
+    anna: Chat = chat("eve")  # new: she is asked which language she wants
     await anna.say("/start")
     shown = anna.last[-1]
     token = shown.token
@@ -356,7 +356,7 @@ async def test_resume_after_restart(
     restarted = App.create(settings, clock=clock)
     try:
         async with restarted.db.unit_of_work() as session:
-            resumed = await restarted.core.resume(session, "console", "anna")
+            resumed = await restarted.core.resume(session, "console", "eve")
             never = await restarted.core.resume(session, "console", "pia")
         assert never is None  # pia never started: nothing to resume
 
@@ -368,11 +368,11 @@ async def test_resume_after_restart(
         assert prompt.token == token
 
         # The stored state survives: the language button works on the new process.
-        again = Chat(restarted, "anna")
+        again = Chat(restarted, "eve")
         again.last = [prompt]
         assert "I will speak English with you." in await again.say("English")
-        assert (await person(restarted, "anna")).locale == "en"
-        flow, state, step, _ = await conversation(restarted, "anna")
+        assert (await person(restarted, "eve")).locale == "en"
+        flow, state, step, _ = await conversation(restarted, "eve")
         assert (flow, state) == (None, None)  # the start flow is finished
         assert step == int(token) + 1
     finally:

@@ -146,7 +146,7 @@ async def test_drain_waits_for_everything_including_events_submitted_meanwhile(
     assert len(delivered) == 2 * len(people) + 1
     for handle in people:
         mine = [t for a, t in delivered if a == handle]
-        assert mine[0].startswith(("Trygg hjälper", "Trygg helps")), mine  # /hjalp
+        assert "Trygg hjälper" in mine[0] or "Trygg helps" in mine[0], mine  # /hjalp
         assert "hjälpa dig med" in mine[1] or "help you with" in mine[1], mine  # then /meny
     assert any("kommandot /late" in t or "command /late" in t for _, t in delivered)
 

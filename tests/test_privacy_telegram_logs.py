@@ -7,10 +7,16 @@ from __future__ import annotations
 import pytest
 
 from bot.app import App
-from conversations.report_form import STEPS, R
+from conversations.report.form import ReportStep as S
 from storage.models import Role
 from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
-from tests.telegram_harness import TelegramHarness, telegram_app_fixture, wait_text  # noqa: F401
+from tests.reporting import Script, write_report
+from tests.telegram_harness import (  # noqa: F401
+    TelegramHarness,
+    TelegramWriter,
+    telegram_app_fixture,
+    wait_text,
+)
 from tests.test_privacy_logs import (  # noqa: F401
     assert_clean,
     configure_as_trygg_run,
@@ -31,7 +37,7 @@ from tests.test_trust import (
 )
 
 ANNA, PIA = 1001, 1002
-TEXTS = {R.WHERE: WHERE, R.PERP_DESC: PERP, R.FEELING: FEELING}
+TEXTS = {S.WHEN: WHERE, S.PERPETRATOR: PERP, S.EXPERIENCE: FEELING}
 
 
 def ids(tg: TelegramHarness, chat: int) -> dict[str, tuple[int, str]]:
@@ -48,40 +54,12 @@ async def press(tg: TelegramHarness, chat: int, button: str) -> list[str]:
 
 async def report(tg: TelegramHarness, chat: int) -> str:
     """Write a full report with every distinctive answer and a file; return its reference."""
-    await tg.say(chat, "/rapportera")
-    for step in STEPS:
-        if not step.applies({}):
-            continue
-        if step.state is R.WHO:
-            await press(tg, chat, "opt:self")
-        elif step.state is R.MUNICIPALITY:
-            await press(tg, chat, "opt:sjovik")
-        elif step.state is R.CATEGORY:
-            await press(tg, chat, "opt:party")
-        elif step.state is R.WHAT:
-            for part in (WHAT, WHAT_MORE):
-                await tg.say(chat, part)
-            await press(tg, chat, "done")
-        elif step.state is R.EVIDENCE:
-            kept = await tg.act(
-                chat,
-                lambda: tg.fake.send_document(
-                    chat,
-                    content=EVIDENCE,
-                    caption=EVIDENCE_CAPTION,
-                    file_name=EVIDENCE_NAME,
-                    mime_type="image/png",
-                ),
-            )
-            assert any("Sparat som bevis" in text for text in kept), kept
-            await press(tg, chat, "done")
-        elif step.state in TEXTS:
-            await tg.say(chat, TEXTS[step.state])
-        elif step.kind == "multi":
-            await press(tg, chat, "done")
-        else:
-            await press(tg, chat, "nav:skip")
-    [sent, *_] = await press(tg, chat, "send")
+    script = Script(
+        what=(WHAT, WHAT_MORE),
+        answers=TEXTS,
+        evidence=[(EVIDENCE, EVIDENCE_NAME, EVIDENCE_CAPTION)],
+    )
+    sent = await write_report(TelegramWriter(tg, chat), script)
     found = REF_RE.search(sent)
     assert found, sent
     return found.group(1)

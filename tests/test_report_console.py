@@ -219,7 +219,7 @@ def test_full_report_in_the_console_and_the_contact_is_told(data_dir: Path, phot
     match = REFERENCE.search(out[position:])
     assert match, out[position:]
     reference = match.group(1)
-    assert "Det här får veta nu: Pia Lind, Sara Strand." in out
+    assert "Pia Lind och Sara Strand har fått den och hör av sig till dig." in out
     assert "Om ingen tar det inom 2 timmar larmar jag Per Ek." in out
     assert "åtkomstskyddad" in out
 

@@ -12,7 +12,6 @@ import asyncio
 import itertools
 import json
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -27,10 +26,10 @@ from bot.app import App
 from bot.dispatcher import Dispatcher, Flood
 from bot.settings import Settings
 from conversations import notices
-from conversations.events import Attachment, Delivery, EventKind, InboundEvent
+from conversations.events import Delivery, EventKind, InboundEvent
 from conversations.followups import PURGE, PURGE_WARNING, schedule_retention
 from conversations.i18n import DISPLAY_TZ
-from conversations.report_form import STEPS, R
+from conversations.report.form import ReportStep as S
 from storage.cases import CaseRepo
 from storage.crypto import DecryptionFailed, KeyMissing, Keyring
 from storage.directory import DirectoryRepo
@@ -54,6 +53,7 @@ from storage.rotation import SEALED, remaining, rotate_batch
 from storage.trust import InviteError, InviteRepo, PeopleRepo
 from storage.viewer import Viewer
 from tests.conftest import TEST_KEYS, Chat, FakeClock
+from tests.reporting import Script, attach, write_report
 
 # --- what is typed, and what must never leak ---------------------------------------------------
 
@@ -98,7 +98,7 @@ NOT_AVAILABLE = (
 SORRY = "Något gick fel hos mig"
 # Logic that does not depend on the database backend runs on SQLite only (time budget).
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-REF_RE = re.compile(r"Referens: ([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4})")
+REF_RE = re.compile(r"ärende ([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4})")
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -119,38 +119,12 @@ async def forge(person: Chat, button_id: str, token: str = notices.NOTICE_TOKEN)
     return await person.press(button_id, token=token)
 
 
-async def attach(
-    person: Chat,
-    content: bytes,
-    *,
-    name: str = EVIDENCE_NAME,
-    caption: str = "",
-    kind: str = "photo",
-) -> str:
-    event = InboundEvent(
-        f"t-{uuid.uuid4().hex}",
-        person.channel,
-        person.address,
-        EventKind.ATTACHMENT,
-        text=caption,
-        attachment=Attachment(
-            kind,
-            file_ref=f"file-{uuid.uuid4().hex}",
-            size=len(content),
-            mime_type="image/png",
-            name=name,
-            content=content,
-        ),
-    )
-    return person.text(await person.send(event))
-
-
 async def file_report(
     person: Chat,
     *,
     category: str = "party",
     what: Sequence[str] = (WHAT,),
-    texts: dict[R, str] | None = None,
+    texts: dict[S, str] | None = None,
     evidence: Sequence[tuple[bytes, str, str]] = (),
     choose: Iterable[int] = (),
     unregistered: bool = False,
@@ -158,49 +132,19 @@ async def file_report(
 ) -> str:
     """Write a report through the real flow; return the reply after sending (or the summary).
 
-    ``texts`` answers free-text steps; every other optional step is skipped. Internal
-    cases show the recipients step, where nobody is chosen in advance: ``choose`` picks
-    people there before sending.
-    """
-    await person.say("/rapportera")
-    if "resume:new" in ids(person):
-        await press(person, "resume:new")
-    answers: dict[str, Any] = {"_unregistered": True} if unregistered else {}
-    texts = texts or {}
-    for step in STEPS:
-        if not step.applies(answers):
-            continue
-        if step.state is R.WHO:
-            await press(person, "opt:self")
-            answers[R.WHO] = "self"
-        elif step.state is R.MUNICIPALITY:
-            await press(person, "opt:sjovik")
-        elif step.state is R.CATEGORY:
-            await press(person, f"opt:{category}")
-        elif step.state is R.WHAT:
-            for part in what:
-                await person.say(part)
-            await press(person, "done")
-        elif step.state is R.EVIDENCE:
-            for content, name, caption in evidence:
-                reply = await attach(person, content, name=name, caption=caption)
-                assert "Sparat som bevis" in reply, reply
-            await press(person, "done")
-        elif step.state in texts:
-            await person.say(texts[step.state])
-        elif step.kind == "multi":
-            await press(person, "done")
-        else:
-            await press(person, "nav:skip")
-    assert "send" in ids(person), person.last
-    if not submit:
-        return person.text(person.last)
-    reply = await press(person, "send")
-    if category == "internal":
-        for person_id in choose:
-            reply = await press(person, f"rcpt:{person_id}")
-        reply = await press(person, "send")
-    assert REF_RE.search(reply), reply
+    ``texts`` answers questions in the person's own words; every other question gets the
+    form's own example (tests/reporting.py). Internal cases show the recipients step, where
+    nobody is chosen in advance: ``choose`` picks people there before sending."""
+    script = Script(
+        category=category,
+        what=what,
+        answers=texts or {},
+        evidence=[(content, name, caption) for content, name, caption in evidence],
+        choose=list(choose),
+    )
+    reply = await write_report(person, script, submit=submit)
+    if submit:
+        assert REF_RE.search(reply), reply
     return reply
 
 
@@ -215,7 +159,7 @@ async def full_report(person: Chat, **kwargs: Any) -> str:
     reply = await file_report(
         person,
         what=(WHAT, WHAT_MORE),
-        texts={R.WHERE: WHERE, R.PERP_DESC: PERP, R.FEELING: FEELING},
+        texts={S.WHEN: WHERE, S.PERPETRATOR: PERP, S.EXPERIENCE: FEELING},
         evidence=[(EVIDENCE, EVIDENCE_NAME, EVIDENCE_CAPTION)],
         **kwargs,
     )
@@ -841,6 +785,7 @@ async def _seal_everything(app: App, chat: Any) -> Report:
         await cases.answer_item(Viewer.of(pia), report, "3.1.1", "yes", "HERON-1 ringde", now)
         await cases.document_followup(Viewer.of(pia), report, 1, {"situation": "BISON-2"}, now)
         await cases.save_evaluation(Viewer.of(pia), report, {"plan": "LYNX-3"})
+        await cases.add_note(Viewer.of(pia), report, "checkin", "OTTER-4 sover dåligt", now)
     return report
 
 
@@ -1223,29 +1168,16 @@ async def test_a_flood_is_slowed_with_one_kind_note_loses_nothing_and_never_slow
 
 
 async def _at_evidence_step(person: Chat) -> None:
-    """Walk a new report to its evidence question."""
+    """Start a new report: evidence is taken at any question."""
     await person.say("/rapportera")
-    for step in STEPS:
-        if step.state is R.EVIDENCE:
-            break
-        if step.state is R.WHO:
-            await press(person, "opt:self")
-        elif step.state is R.CATEGORY:
-            await press(person, "opt:party")
-        elif step.state is R.WHAT:
-            await person.say(WHAT)
-            await press(person, "done")
-        elif step.kind == "multi":
-            await press(person, "done")
-        elif step.applies({}):
-            await press(person, "nav:skip")
+    await press(person, "opt:self")
 
 
 @SQLITE_ONLY
 async def test_evidence_is_limited_per_report_in_count_and_total_size(
     demo_app: App, chat: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import conversations.report as report_flow
+    import conversations.report.evidence as report_flow
 
     anna = chat("anna")
     await _at_evidence_step(anna)
@@ -1253,7 +1185,7 @@ async def test_evidence_is_limited_per_report_in_count_and_total_size(
         assert "Sparat som bevis" in await attach(anna, f"file {n}".encode(), name=f"{n}.png")
     refused_file = await attach(anna, b"one too many")
     assert "Rapporten har redan så mycket bevis som jag kan spara (30 filer)" in refused_file
-    assert "done" in ids(anna)  # the question is still open
+    assert "nav:back" in ids(anna)  # the question is still open
     # the total size: a smaller limit stands in for 200 MB
     monkeypatch.setattr(report_flow, "MAX_EVIDENCE_BYTES", 1000)
     britt = chat("britt")

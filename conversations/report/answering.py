@@ -88,7 +88,9 @@ async def advance(ctx: Context, draft: Draft, step: ReportStep, lead: list[str])
     draft.save(ctx)
     ctx.data["history"] = [*ctx.data.get("history", []), step.value][-60:]
     ctx.data["last"] = {"step": step.value, "at": ctx.now.isoformat()}
-    following = next_step(draft.answers, known(ctx), None if ctx.data.get("editing") else step)
+    following = next_step(
+        draft.answers, known(ctx, draft), None if ctx.data.get("editing") else step
+    )
     return await ask(ctx, draft, following, lead)
 
 
@@ -97,7 +99,7 @@ async def current(ctx: Context) -> tuple[Draft, Question] | None:
     draft = await load_draft(ctx)
     if draft is None:
         return None
-    step = draft.at(known(ctx))
+    step = draft.at(known(ctx, draft))
     return (draft, BY_STEP[step]) if step in BY_STEP else None
 
 
@@ -197,7 +199,7 @@ async def back(ctx: Context, event: InboundEvent) -> StateResult:
         return await lost(ctx)
     draft, question = found
     history: list[str] = list(ctx.data.get("history", []))
-    who = known(ctx)
+    who = known(ctx, draft)
     while history:
         previous = ReportStep(history.pop())
         if previous is not question.step and BY_STEP[previous].applies(draft.answers, who):

@@ -44,9 +44,13 @@ class Draft:
         self.answers["_notes"] = [*self.answers.get("_notes", []), text]
 
 
-def known(ctx: Context) -> Known:
-    """What the directory already knows about the person writing."""
-    return Known(registered=ctx.viewer.registered, assignment=ctx.person.assignment)
+def known(ctx: Context, draft: Draft) -> Known:
+    """What the directory already knows about the person writing, and the draft's routing."""
+    return Known(
+        registered=ctx.viewer.registered,
+        assignment=ctx.person.assignment,
+        routed=draft.report.municipality_id is not None,
+    )
 
 
 def party_pack_of(ctx: Context, report: AnyReport) -> Pack | None:

@@ -88,7 +88,7 @@ async def resume_choice(ctx: Context, event: InboundEvent) -> StateResult:
         return await lost(ctx)
     choice = event.button.removeprefix("resume:")
     if choice == "continue":
-        return await ask(ctx, draft, draft.at(known(ctx)))
+        return await ask(ctx, draft, draft.at(known(ctx, draft)))
     if choice == "new" and (refusal := await quota.report_refusal(ctx)) is not None:
         ctx.reply(refusal, [[Button("resume:continue", ctx._("Continue the report"))]])
         return None  # the draft stays
@@ -118,7 +118,7 @@ async def cancel_choice(ctx: Context, event: InboundEvent) -> StateResult:
     if draft is None:
         return await lost(ctx)
     if event.button == "cancel:no":
-        return await ask(ctx, draft, draft.at(known(ctx)))
+        return await ask(ctx, draft, draft.at(known(ctx, draft)))
     await draft.repo.discard(ctx.viewer, draft.report)
     ctx.reply(ctx._("The report is deleted. Nothing was sent."), menu_buttons(ctx))
     return END
@@ -133,7 +133,7 @@ async def edit_answer(ctx: Context, event: InboundEvent) -> StateResult:
         step = ReportStep(event.button.removeprefix("edit:"))
     except ValueError:
         return await repeat(ctx, event)
-    if step not in BY_STEP or not BY_STEP[step].applies(draft.answers, known(ctx)):
+    if step not in BY_STEP or not BY_STEP[step].applies(draft.answers, known(ctx, draft)):
         return await repeat(ctx, event)
     ctx.data["editing"] = True
     return await ask(ctx, draft, step)

@@ -66,6 +66,7 @@ class Known:
 
     registered: bool
     assignment: str | None
+    routed: bool = False  # the draft already goes to a municipality
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,18 @@ QUESTIONS: tuple[Question, ...] = (
         example_press="self",
     ),
     Question(
+        S.MUNICIPALITY,
+        "choice",
+        N_("Which municipality is it about? I will send the report to its security unit."),
+        N_("Which municipality is it about? I will send the report to its security unit."),
+        N_("Municipality"),
+        required=True,
+        other_ok=False,
+        applies=lambda a, k: not k.registered and (not k.routed or answered(a, S.MUNICIPALITY)),
+        on_answer=hooks.route_municipality,
+        choices=hooks.municipalities,
+    ),
+    Question(
         S.PROXY,
         "text",
         N_("Who are you? Your name, your role, and how you know the person who was targeted."),
@@ -183,18 +196,6 @@ QUESTIONS: tuple[Question, ...] = (
         applies=lambda a, k: for_self(a) and not k.assignment,
         parent=S.WHO,
         example="Ledamot i byggnadsnämnden",
-    ),
-    Question(
-        S.MUNICIPALITY,
-        "choice",
-        N_("Which municipality is it about? I will send the report to its security unit."),
-        N_("Which municipality is it about? I will send the report to its security unit."),
-        N_("Municipality"),
-        required=True,
-        other_ok=False,
-        applies=lambda a, k: not k.registered,
-        on_answer=hooks.route_municipality,
-        choices=hooks.municipalities,
     ),
     Question(
         S.CATEGORY,

@@ -73,7 +73,7 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     if refusal is not None:
         ctx.reply(refusal)  # the summary's buttons stay: Send works again later
         return None
-    who = known(ctx)
+    who = known(ctx, draft)
     missing = [
         q.step
         for q in QUESTIONS

@@ -15,7 +15,7 @@ async def show_summary(ctx: Context, draft: Draft, lead: list[str] | None = None
     draft.answers["_at"] = ReportStep.SUMMARY.value
     draft.save(ctx)
     ctx.data["editing"] = False
-    who = known(ctx)
+    who = known(ctx, draft)
     answers, edit_buttons = answer_lines(ctx, draft, who)
     if for_self(draft.answers):
         answers[1:1] = assignment_line(ctx, who.assignment)

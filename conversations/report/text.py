@@ -109,7 +109,8 @@ def full_report_text(ctx: Context, report: Report) -> str:
     repo = ReportRepo(ctx.session, ctx.keyring)
     answers = upgrade(repo.answers(report))
     draft = Draft(repo, report, answers, ctx.packs.get(report.pack), party_pack_of(ctx, report))
-    who = Known(registered=not report.unverified, assignment=None)  # show what was asked
+    # show what was asked
+    who = Known(registered=not report.unverified, assignment=None, routed=False)
     lines, _buttons = answer_lines(ctx, draft, who)
     head = ctx._("Incident report {ref}").format(ref=report.ref)
     if report.submitted_at is not None:
