@@ -111,8 +111,9 @@ class Dispatcher:
         or failed with a kind message); its replies are sent right after, in turn with the
         same person's other replies. A transport confirms the update to its platform then:
         the replies need not have arrived, because a redelivered update says nothing again
-        (storage.dialogue.arrive), so waiting for them would only keep the platform's
-        window of unconfirmed updates full.
+        (storage.dialogue.arrive) and replies not marked sent go out again at the next
+        start (:meth:`resend`), so waiting for them would only keep the platform's window
+        of unconfirmed updates full.
         """
         key = (event.channel, event.address)
         queue = self._queues.get(key)
