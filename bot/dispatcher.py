@@ -3,6 +3,11 @@
 Each address (a person on a channel) has its own queue and worker: one person's events
 run in order, one at a time; different people run concurrently. A worker exits when its
 queue is empty, so idle people cost nothing.
+
+An event's replies are kept with the step it committed until the transport has taken
+them; then they are marked sent, many people's at once every CONFIRM_EVERY seconds. What
+a crash left unmarked is sent again at the next start (:meth:`Dispatcher.resend`): at
+most one duplicate per crash, and nothing lost.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.transports.base import DeliveryFailed
 from conversations.engine import Core
 from conversations.events import Delivery, InboundEvent, Reply
 from conversations.i18n import Catalogs
 from storage.db import Database
+from storage.dialogue import Sent, record_sent
 from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -70,6 +77,7 @@ class Dispatcher:
 
     MAX_QUEUED = 1000  # per person: beyond this a flood is dropped (and logged)
     TURN_SLICE = 0.01  # seconds of units of work back to back before replies get a turn
+    CONFIRM_EVERY = 0.1  # seconds: sent replies are marked in one batch this often
 
     def __init__(
         self,
@@ -91,6 +99,10 @@ class Dispatcher:
         self._slice_started = 0.0
         self.handled = 0
         self.on_notices: Callable[[], None] | None = None  # wakes the outbox sender
+        self._taken_replies: dict[int, Sent] = {}  # per person: replies taken by the transport
+        self._taken_at: dict[tuple[str, str], tuple[int, int]] = {}  # per address: the same
+        self._mark_later: asyncio.TimerHandle | None = None
+        self._marking: set[asyncio.Task[None]] = set()
 
     def submit(self, event: InboundEvent) -> asyncio.Future[Delivery | None]:
         """Queue an event behind the same person's earlier ones.
@@ -99,8 +111,9 @@ class Dispatcher:
         or failed with a kind message); its replies are sent right after, in turn with the
         same person's other replies. A transport confirms the update to its platform then:
         the replies need not have arrived, because a redelivered update says nothing again
-        (storage.dialogue.arrive), so waiting for them would only keep the platform's
-        window of unconfirmed updates full.
+        (storage.dialogue.arrive) and replies not marked sent go out again at the next
+        start (:meth:`resend`), so waiting for them would only keep the platform's window
+        of unconfirmed updates full.
         """
         key = (event.channel, event.address)
         queue = self._queues.get(key)
@@ -145,7 +158,8 @@ class Dispatcher:
         """Handle one event in one transaction; on failure, a kind message and no writes."""
         try:
             async with self.db.unit_of_work() as session:
-                return await self.core.handle(session, event)
+                taken = self._taken_at.get((event.channel, event.address))
+                return await self.core.handle(session, event, taken)
         except (DatabaseUnavailable, OperationalError, DBAPIError, OSError) as exc:
             log_failure("handling an event (database)", exc)
             return self._sorry(event, "database")
@@ -202,8 +216,69 @@ class Dispatcher:
     async def _safe_send(self, delivery: Delivery) -> None:
         try:
             await self.send(delivery)
+        except DeliveryFailed as exc:
+            log_failure("sending a reply", exc)
+            if exc.permanent:  # e.g. the bot is blocked: sending again would not help
+                self._taken(delivery)
         except Exception as exc:  # the state is committed; the next message continues
             log_failure("sending a reply", exc)
+        else:
+            self._taken(delivery)
+
+    def _taken(self, delivery: Delivery) -> None:
+        """Remember that the transport took these replies; mark them sent soon."""
+        if delivery.person_id is None or not delivery.reply_no:
+            return
+        earlier = self._taken_replies.get(delivery.person_id)
+        if earlier is None or earlier.reply_no <= delivery.reply_no:
+            resent_at = self.core.clock() if delivery.resend else None
+            self._taken_replies[delivery.person_id] = Sent(
+                delivery.person_id, delivery.reply_no, resent_at
+            )
+            if not delivery.resend:  # the person's next event marks it too (see Core.handle)
+                key = (delivery.channel, delivery.address)
+                self._taken_at[key] = (delivery.person_id, delivery.reply_no)
+        if self._mark_later is None:
+            loop = asyncio.get_running_loop()
+            self._mark_later = loop.call_later(self.CONFIRM_EVERY, self._mark_soon)
+
+    def _mark_soon(self) -> None:
+        self._mark_later = None
+        task = asyncio.create_task(self.mark_sent())
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+
+    async def mark_sent(self) -> None:
+        """Record every reply the transport took since the last time, in one unit of work
+        (a statement for all of them). If that fails, they are sent again after a restart."""
+        if self._mark_later is not None:
+            self._mark_later.cancel()
+            self._mark_later = None
+        if not self._taken_replies:
+            return
+        batch, self._taken_replies = list(self._taken_replies.values()), {}
+        marking = dict(self._taken_at)
+        try:
+            async with self.db.unit_of_work() as session:
+                await record_sent(session, batch)
+        except Exception as exc:
+            log_failure("marking replies sent", exc)
+            return
+        for key, value in marking.items():  # marked now: unless newer ones were taken since
+            if self._taken_at.get(key) == value:
+                del self._taken_at[key]
+
+    async def resend(self, channel: str, person_id: int | None = None) -> int:
+        """Send again, in order, the replies on ``channel`` (or one person's) that were
+        committed but never marked sent; mark them; return for how many people.
+
+        Run at start, before any new event: their replies then come after these."""
+        async with self.db.unit_of_work() as session:
+            deliveries = await self.core.unsent(session, channel, person_id)
+        for delivery in deliveries:
+            self._send_in_turn((delivery.channel, delivery.address), delivery)
+        await self.drain()
+        return len(deliveries)
 
     def _slow_down(self, event: InboundEvent) -> Delivery:
         locale = self.catalogs.pick(event.locale_hint)
@@ -225,10 +300,12 @@ class Dispatcher:
         return Delivery(event.channel, event.address, [Reply(text)], locale, retry=True)
 
     async def drain(self) -> None:
-        """Wait until every queued event has been handled and its replies sent."""
-        while self._workers or self._sending:
-            tasks = [*self._workers.values(), *self._sending.values()]
+        """Wait until every queued event has been handled and its replies sent and marked."""
+        while self._workers or self._sending or self._marking or self._taken_replies:
+            tasks = [*self._workers.values(), *self._sending.values(), *self._marking]
             await asyncio.gather(*tasks, return_exceptions=True)
+            if not (self._workers or self._sending):
+                await self.mark_sent()
 
     def busy(self, channel: str, address: str) -> bool:
         """Whether this person's events are being handled or their replies sent."""

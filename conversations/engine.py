@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import BOT_DOWNLOAD_LIMIT, Delivery, EventKind, InboundEvent, Reply
-from conversations.flow import END, Context, Flow, Handler, Input
+from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
-from storage.dialogue import ConversationRepo, ConversationRow, arrive
+from storage.dialogue import ConversationRepo, ConversationRow, Outgoing, arrive, unsent
 from storage.directory import DirectoryRepo
 from storage.models import Person
 from storage.outbox import OutboxRepo
@@ -30,6 +30,16 @@ Clock = Callable[[], datetime]
 
 COMMAND_BUTTON = "cmd:"
 """Buttons whose id starts with this behave exactly like typing the command: always valid."""
+
+RETYPE_WINDOW = timedelta(minutes=10)
+"""After replies lost in a crash were sent again, how long the person's next message is
+still compared with the answer they had given (they may have typed it again meanwhile)."""
+
+WAY_OUT_LINE = 60
+"""A first line this short that names 112 is the way out: nothing may come before it."""
+
+KEPT_REPLIES = 10
+"""At most this many unconfirmed replies (the newest) are kept to be sent again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +70,38 @@ class Words:
         return not in_flow and any(
             w.startswith(self.first) and not w.startswith(self.not_first) for w in words
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What an event finds of replies that may not have reached the person."""
+
+    earlier: list[Reply] = field(default_factory=list)  # lost with an earlier process
+    carry: tuple[dict[str, Any], ...] = ()  # still unconfirmed: kept with the next ones
+    guard: tuple[str, str | None] | None = None  # (answer, question) a retype would repeat
+    resent_at: datetime | None = None  # when the lost replies were sent again
+
+    def retyped(self, event: InboundEvent) -> bool:
+        """Whether the event repeats the answer the lost replies answered."""
+        return (
+            self.guard is not None
+            and event.kind is EventKind.TEXT
+            and _same(event.text, self.guard[0])
+        )
+
+
+def _same(typed: str, answer: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(answer.split()).casefold()
+
+
+def _question(text: str) -> str | None:
+    """The question a prompt asks: its first line, up to the question mark (None: its first
+    line asks nothing, e.g. "Saved. Write more, or press Done.")."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    mark = line.find("?")
+    if mark < 0:
+        return None
+    return line[: mark + 1] if mark < 120 else line[:119].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +146,20 @@ class Core:
         self.flows = flows
         self.fallbacks = fallbacks
         self.clock = clock
+        self._fallback_handlers = {getattr(fallbacks, f) for f in fallbacks.__dataclass_fields__}
+        self.run = secrets.token_hex(8)  # this process: replies kept by another one were lost
 
-    async def handle(self, session: AsyncSession, event: InboundEvent) -> Delivery | None:
+    async def handle(
+        self, session: AsyncSession, event: InboundEvent, taken: tuple[int, int] | None = None
+    ) -> Delivery | None:
         """Handle one event inside the caller's transaction; None if already handled.
 
-        A redelivered event (after a crash) changes nothing and says nothing: its reply was
-        most likely sent before, and a person who got none gets the open question again
-        with their next message or press.
+        ``taken``: (person id, reply number): the transport has taken that person's
+        replies up to this number, which is not yet marked in the database.
+
+        A redelivered event (after a crash) changes nothing and says nothing: its replies
+        were kept with the step it committed, and are sent again at start-up
+        (:meth:`unsent`) unless the transport had confirmed them.
         """
         arrival = await arrive(session, event.event_id, self.clock(), event.channel, event.address)
         if not arrival.new:
@@ -123,8 +172,17 @@ class Core:
         conversation = await conversations.load(viewer, now, arrival.conversation)
         stored_prompt = conversations.prompt_of(conversation)
         prompt = Reply.from_json(stored_prompt) if stored_prompt else None
+        _ = self.catalogs.gettext(locale)
+        sent_no = conversation.sent_no
+        if taken is not None and taken[0] == person.id and taken[1] > sent_no:
+            sent_no = taken[1]  # marked with this event's save, not a statement of its own
+        recovery = self._recovery(conversations, conversation, sent_no, event, now, _)
 
-        flow, handler, fresh = self._route(conversation, stored_prompt, prompt, event)
+        if recovery.retyped(event):
+            flow, fresh = self.flows.get(conversation.flow or ""), False
+            handler = self._already_saved(recovery)
+        else:
+            flow, handler, fresh = self._route(conversation, stored_prompt, prompt, event)
         if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
             # a command button may carry arguments ("cmd:arende K7M4-QX2P")
             event = replace(event, text=event.button[4:].partition(" ")[2])
@@ -133,7 +191,7 @@ class Core:
             person=person,
             viewer=viewer,
             locale=locale,
-            _=self.catalogs.gettext(locale),
+            _=_,
             ngettext=self.catalogs.ngettext(locale),
             now=now,
             data={} if fresh else copy.deepcopy(conversation.data or {}),  # nested edits persist
@@ -144,8 +202,10 @@ class Core:
         )
         result = await handler(ctx, event)
         if ctx.person.id != person.id:
-            # an invitation moved this chat to a directory person: their conversation goes on
+            # an invitation moved this chat to a directory person: their conversation goes
+            # on, and this event's replies are kept there (nothing of the old one is carried)
             conversation = await conversations.load(ctx.viewer, now)
+            sent_no, recovery = conversation.sent_no, Recovery()
 
         if result is None and fresh:
             result = END
@@ -168,6 +228,29 @@ class Core:
         if buttoned:
             next_prompt = buttoned[-1].to_json()
             next_prompt["offered"] = [i for r in buttoned for i in r.button_ids]
+        replies = [*recovery.earlier, *replies]
+        outgoing: Outgoing | None = None
+        if replies:
+            # The replies are kept with the step until the transport confirms them, so a
+            # crash before they went out does not lose them.
+            # Typed text a flow took and moved on from (a new question, or new buttons):
+            # typed again after a crash, it would be taken as the answer to what follows.
+            answered = (
+                event.kind is EventKind.TEXT
+                and new_step
+                and not fresh
+                and handler not in self._fallback_handlers
+            )
+            outgoing = Outgoing(
+                event.channel,
+                event.address,
+                ctx.locale,
+                self.run,
+                (*recovery.carry, *(r.to_json() for r in replies))[-KEPT_REPLIES:],
+                event.text if answered else None,
+                _question(prompt.text) if answered and prompt is not None else None,
+                recovery.guard,
+            )
         if not ctx.forgotten:  # erased with the person: nothing of them is saved again
             conversations.save(
                 conversation,
@@ -177,6 +260,9 @@ class Core:
                 data=ctx.data,
                 new_step=new_step,
                 now=ctx.now,
+                outgoing=outgoing,
+                resent_at=recovery.resent_at,
+                sent_no=sent_no,
             )
         await OutboxRepo(session).enqueue_all(
             [(n.recipient_id, n.kind, n.payload, n.priority) for n in ctx.notices], ctx.now
@@ -190,7 +276,107 @@ class Core:
             ctx.clear_range,
             accepted=handler is not self.fallbacks.stale_button,
             menu=(ctx.viewer.role.value, ctx.locale) if ctx.menu_changed else None,
+            person_id=ctx.person.id,
+            reply_no=conversation.reply_no if outgoing and not ctx.forgotten else 0,
         )
+
+    def _recovery(
+        self,
+        conversations: ConversationRepo,
+        row: ConversationRow,
+        sent_no: int,
+        event: InboundEvent,
+        now: datetime,
+        _: Callable[[str], str],
+    ) -> Recovery:
+        """Find replies the person may not have got, and whether a retype is checked for.
+
+        Replies still unconfirmed from this process are on their way: they are kept with
+        the next ones until the transport confirms. Replies kept by another process died
+        with it and were not sent again at start-up: they go out now, first. After such a
+        re-send, a text identical to the answer those replies answered is the person
+        typing it again because they saw nothing; that is checked for the first message
+        after the re-send (within RETYPE_WINDOW) and for every message the platform says
+        was sent before it.
+        """
+        unsent = row.reply_no > sent_no
+        if row.replies is None or not (unsent or row.resent_at):
+            return Recovery()
+        outgoing = conversations.outgoing_of(row)
+        if outgoing is None:
+            return Recovery()
+        earlier: list[Reply] = []
+        carry: tuple[dict[str, Any], ...] = ()
+        resent_at = row.resent_at
+        if unsent and outgoing.run != self.run:
+            earlier, resent_at = self._lost(outgoing.replies, _), now
+        elif unsent:
+            carry = outgoing.replies
+        if resent_at is None:
+            return Recovery(earlier, carry)
+        guard = outgoing.guard or (
+            (outgoing.answer, outgoing.question) if outgoing.answer is not None else None
+        )
+        first = outgoing.guard is None
+        sent_before = event.sent_at is not None and event.sent_at < resent_at
+        if guard is None or not ((first and now - resent_at <= RETYPE_WINDOW) or sent_before):
+            return Recovery(earlier, carry)  # the check ends here
+        return Recovery(earlier, carry, guard, resent_at)
+
+    def _already_saved(self, recovery: Recovery) -> Handler:
+        """A handler for a retyped answer: say it is saved (under which question), and show
+        the open question again, unless the lost replies just shown end with it."""
+        question = recovery.guard[1] if recovery.guard else None
+
+        async def already_saved(ctx: Context, event: InboundEvent) -> StateResult:
+            _ = ctx._
+            if question:
+                ctx.reply(
+                    _("I already saved that, as your answer to “{question}”.").format(
+                        question=question
+                    )
+                )
+            else:
+                ctx.reply(_("I already saved that answer."))
+            if not recovery.earlier:
+                ctx.again()
+            return None
+
+        return already_saved
+
+    def _lost(self, replies: Sequence[dict[str, Any]], _: Callable[[str], str]) -> list[Reply]:
+        """Replies lost in a crash, to send again: after a line that says why, unless they
+        begin with the way out (112), which then stays first."""
+        note = _("I lost the connection for a moment – here is where we were:")
+        lost = [r for r in map(Reply.from_json, replies) if r.text != note]  # lost twice
+        first_line = lost[0].text.strip().partition("\n")[0] if lost else ""
+        if "112" in first_line and len(first_line) <= WAY_OUT_LINE:  # e.g. "Ring 112."
+            return lost
+        return [Reply(note), *lost]
+
+    async def unsent(
+        self, session: AsyncSession, channel: str, person_id: int | None = None
+    ) -> list[Delivery]:
+        """Return the replies on ``channel`` (or one person's) that were committed but not
+        confirmed sent, each person's in order, to send again (at start-up, after a crash)."""
+        deliveries = []
+        for item in await unsent(session, self.keyring, person_id):
+            kept = item.outgoing
+            if kept.channel != channel:
+                continue
+            locale = self.catalogs.pick(kept.locale)
+            deliveries.append(
+                Delivery(
+                    channel,
+                    kept.address,
+                    self._lost(kept.replies, self.catalogs.gettext(locale)),
+                    locale,
+                    person_id=item.person_id,
+                    reply_no=item.reply_no,
+                    resend=True,
+                )
+            )
+        return deliveries
 
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
         """Return 'where we were' for a reconnecting person; None if they never started."""

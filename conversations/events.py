@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -47,6 +48,7 @@ class InboundEvent:
     attachment: Attachment | None = None
     locale_hint: str | None = None
     ref: str = ""  # platform id of the message this event refers to (edits)
+    sent_at: datetime | None = None  # when the person sent it, if the platform says
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +103,6 @@ class Delivery:
     accepted: bool = True  # False when a pressed button was refused (old or forged)
     retry: bool = False  # nothing was applied (e.g. the database was away): try the same again
     menu: tuple[str, str] | None = None  # (role, locale): give this person their command menu
+    person_id: int | None = None  # whose conversation keeps these replies until sent ...
+    reply_no: int = 0  # ... under this number (0: not kept)
+    resend: bool = False  # replies lost in a crash, sent again

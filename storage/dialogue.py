@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.crypto import Keyring
+from storage.crypto import CryptoError, Keyring
 from storage.db import write_at_commit
 from storage.models import ChannelBinding, Conversation, HandledEvent, Municipality, Party, Person
 from storage.prepared import Prepared
 from storage.viewer import Sender, Viewer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -29,8 +33,68 @@ class ConversationRow:
     state: str | None = None
     step: int = 0
     prompt: bytes | None = None
+    reply_no: int = 0  # the last event's replies ...
+    sent_no: int = 0  # ... and the last ones the transport confirmed
+    replies: bytes | None = None  # sealed: see Outgoing
+    resent_at: datetime | None = None  # replies lost in a crash were sent again then
     data: dict[str, Any] = field(default_factory=dict)
     updated_at: datetime | None = None
+
+    @property
+    def unsent(self) -> bool:
+        """Whether replies were committed that the transport has not confirmed sending."""
+        return self.reply_no > self.sent_no
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """An event's replies (as JSON), kept with its step until the transport confirms them
+    sent, so that a crash in between does not lose them; and what a retyped answer is
+    compared with after they were sent again. Sealed at rest: replies quote answers."""
+
+    channel: str  # where the person wrote, so the replies go there again
+    address: str
+    locale: str
+    run: str  # the process that committed them: another one means they died with it
+    replies: tuple[dict[str, Any], ...]
+    answer: str | None = None  # the text these replies answer
+    question: str | None = None  # the question that text answered
+    guard: tuple[str, str | None] | None = None  # (answer, question) checked since a re-send
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "to": [self.channel, self.address],
+            "locale": self.locale,
+            "run": self.run,
+            "replies": list(self.replies),
+            "answer": self.answer,
+            "question": self.question,
+            "guard": None if self.guard is None else list(self.guard),
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> Outgoing | None:
+        if not isinstance(value, dict):
+            return None
+        to, replies, guard = value.get("to"), value.get("replies"), value.get("guard")
+        if not (isinstance(to, list) and len(to) == 2 and isinstance(replies, list)):
+            return None
+        return cls(
+            str(to[0]),
+            str(to[1]),
+            str(value.get("locale") or ""),
+            str(value.get("run") or ""),
+            tuple(r for r in replies if isinstance(r, dict)),
+            _text(value.get("answer")),
+            _text(value.get("question")),
+            (str(guard[0]), _text(guard[1]))
+            if isinstance(guard, list) and len(guard) == 2 and isinstance(guard[0], str)
+            else None,
+        )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 _COLUMNS = (
@@ -39,6 +103,10 @@ _COLUMNS = (
     Conversation.state,
     Conversation.step,
     Conversation.prompt,
+    Conversation.reply_no,
+    Conversation.sent_no,
+    Conversation.replies,
+    Conversation.resent_at,
     Conversation.data,
     Conversation.updated_at,
 )
@@ -47,6 +115,8 @@ _CREATE = Prepared(
     insert(Conversation).values(
         person_id=bindparam("person"),
         step=0,
+        reply_no=0,
+        sent_no=0,
         data=bindparam("data"),
         updated_at=bindparam("now"),
     )
@@ -68,6 +138,12 @@ class ConversationRepo:
             row.prompt, table="conversation", column="prompt", row=row.person_id
         )
         return value if isinstance(value, dict) else None
+
+    def outgoing_of(self, row: ConversationRow) -> Outgoing | None:
+        """Return the last replies kept with the row (None: none, or they cannot be read)."""
+        if row.replies is None:
+            return None
+        return _open_outgoing(self.keyring, row.person_id, row.replies)
 
     async def load(
         self, viewer: Viewer, now: datetime, loaded: ConversationRow | None = None
@@ -100,8 +176,16 @@ class ConversationRepo:
         data: dict[str, Any],
         new_step: bool,
         now: datetime,
+        outgoing: Outgoing | None = None,
+        resent_at: datetime | None = None,
+        sent_no: int = 0,
     ) -> None:
-        """Record the next state; a new prompt gets a new step so old buttons go stale."""
+        """Record the next state; a new prompt gets a new step so old buttons go stale.
+
+        ``outgoing``: the event's replies, numbered and kept until the transport confirms
+        them (:func:`record_sent`, or ``sent_no`` here). ``resent_at``: keep (or start)
+        checking for retyped answers after a re-send; None ends it.
+        """
         values: dict[str, Any] = {"flow": flow, "state": state, "data": dict(data)}
         if new_step:
             values["step"] = (row.step or 0) + 1
@@ -112,27 +196,119 @@ class ConversationRepo:
                     prompt, table="conversation", column="prompt", row=row.person_id
                 )
             )
+        if outgoing is not None:
+            values["reply_no"] = row.reply_no + 1
+            values["replies"] = self.keyring.seal_json(
+                outgoing.to_json(), table="conversation", column="replies", row=row.person_id
+            )
+        if sent_no > row.sent_no:
+            values["sent_no"] = sent_no
+        if resent_at is not None or row.resent_at is not None:
+            values["resent_at"] = resent_at
         values["updated_at"] = now
         # Every event ends here: one prepared UPDATE, sent with the commit.
-        statement = _SAVE_STEP if new_step else _SAVE
+        statement = _save_statement(tuple(values))
         params = {"person": row.person_id, **{f"v_{k}": v for k, v in values.items()}}
         write_at_commit(self.session, ("conversation", row.person_id), statement, params)
         for key, value in values.items():
             setattr(row, key, value)
 
 
-_SAVE_BASE = (
+_SAVES: dict[tuple[str, ...], Prepared] = {}
+
+
+def _save_statement(columns: tuple[str, ...]) -> Prepared:
+    """The prepared UPDATE of these columns of a person's conversation (made once each)."""
+    statement = _SAVES.get(columns)
+    if statement is None:
+        statement = _SAVES[columns] = Prepared(
+            update(Conversation)
+            .where(Conversation.person_id == bindparam("person"))
+            .values({column: bindparam(f"v_{column}") for column in columns})
+        )
+    return statement
+
+
+def _open_outgoing(keyring: Keyring, person_id: int, blob: bytes) -> Outgoing | None:
+    try:
+        value = keyring.open_json(blob, table="conversation", column="replies", row=person_id)
+    except (CryptoError, ValueError) as exc:  # a recovery aid only: never in the way
+        log.warning("kept replies could not be read: %s", type(exc).__name__)
+        return None
+    return Outgoing.from_json(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """Replies a person has not been confirmed to have got (e.g. lost in a crash)."""
+
+    person_id: int
+    reply_no: int
+    outgoing: Outgoing
+
+
+async def unsent(
+    session: AsyncSession, keyring: Keyring, person_id: int | None = None
+) -> list[Unsent]:
+    """Return every conversation's (or one person's) committed, unconfirmed replies."""
+    statement = select(Conversation.person_id, Conversation.reply_no, Conversation.replies).where(
+        Conversation.reply_no > Conversation.sent_no, Conversation.replies.is_not(None)
+    )
+    if person_id is not None:
+        statement = statement.where(Conversation.person_id == person_id)
+    found = []
+    for person, number, blob in (await session.execute(statement.order_by("person_id"))).all():
+        outgoing = None if blob is None else _open_outgoing(keyring, person, blob)
+        if outgoing is not None and outgoing.replies:
+            found.append(Unsent(person, number, outgoing))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """The transport confirmed a person's replies up to ``reply_no``; ``resent_at``: they
+    had been lost in a crash and were sent again then."""
+
+    person_id: int
+    reply_no: int
+    resent_at: datetime | None = None
+
+
+_CONFIRM = (
     update(Conversation)
-    .where(Conversation.person_id == bindparam("person"))
+    .where(
+        Conversation.person_id == bindparam("person"),
+        Conversation.reply_no == bindparam("number"),  # a newer reply is never marked sent
+    )
     .values(
-        flow=bindparam("v_flow"),
-        state=bindparam("v_state"),
-        data=bindparam("v_data"),
-        updated_at=bindparam("v_updated_at"),
+        sent_no=bindparam("number"),
+        # drop the replies, unless a retyped answer is still being checked against them
+        replies=case((Conversation.resent_at.is_(None), None), else_=Conversation.replies),
     )
 )
-_SAVE = Prepared(_SAVE_BASE)
-_SAVE_STEP = Prepared(_SAVE_BASE.values(step=bindparam("v_step"), prompt=bindparam("v_prompt")))
+_RESENT = (
+    update(Conversation)
+    .where(
+        Conversation.person_id == bindparam("person"),
+        Conversation.reply_no == bindparam("number"),
+    )
+    .values(sent_no=bindparam("number"), resent_at=bindparam("at"))
+)
+
+
+async def record_sent(session: AsyncSession, sent: Iterable[Sent]) -> None:
+    """Mark replies as sent, many people's at once (one statement per kind)."""
+    confirmed, resent = [], []
+    for item in sent:
+        params = {"person": item.person_id, "number": item.reply_no}
+        if item.resent_at is None:
+            confirmed.append(params)
+        else:
+            resent.append(params | {"at": item.resent_at})
+    connection = await session.connection()
+    for statement, batch in ((_CONFIRM, confirmed), (_RESENT, resent)):
+        if batch:
+            await connection.execute(statement, batch)
 
 
 def _claim(insert_for: Any) -> Prepared:

@@ -166,6 +166,13 @@ class Conversation(Base):
     prompt: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed: it may quote answers
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # ids and flags only
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Replies survive a crash between commit and send: each event's replies are numbered
+    # and sealed with its step (they quote answers); the transport's confirmation moves
+    # sent_no up to reply_no and drops them, so reply_no > sent_no means "send again".
+    reply_no: Mapped[int] = mapped_column(Integer, default=0)
+    sent_no: Mapped[int] = mapped_column(Integer, default=0)
+    replies: Mapped[bytes | None] = mapped_column(LargeBinary)
+    resent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a crash
 
 
 class HandledEvent(Base):

@@ -16,6 +16,7 @@ SEALED: tuple[tuple[Any, str, str], ...] = (
     (Evidence, "meta", "id"),
     (Evidence, "content", "id"),
     (Conversation, "prompt", "person_id"),
+    (Conversation, "replies", "person_id"),
     (ChecklistAnswer, "comment", "id"),
     (FollowUp, "notes", "id"),
     (CaseNote, "text", "id"),

@@ -51,6 +51,7 @@ def texts(locale: str = "sv") -> SimpleNamespace:
     _ = sv() if locale == "sv" else en()
     return SimpleNamespace(
         earlier=_("That button belongs to an earlier message, so I did nothing with it."),
+        lost=_("I lost the connection for a moment – here is where we were:"),
         no_such=_("There is no such choice here."),
         db_down=_("I can't save anything right now. Please try again in a moment."),
         bug=_("Something went wrong on my side. What you told me before is saved."),

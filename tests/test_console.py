@@ -6,11 +6,13 @@ working directory without a ``.env`` file, so nothing on the developer's machine
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -174,6 +176,17 @@ class LineReader:
         pytest.fail("timed out waiting; output so far:\n" + "".join(self.seen))
 
 
+def _wait_marked_sent(data_dir: Path, timeout: float = TIMEOUT) -> None:
+    """Wait until every reply the chat committed is marked as sent (printed)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(data_dir / "trygg.db", timeout=TIMEOUT)) as db:
+            if not db.execute("SELECT 1 FROM conversation WHERE reply_no > sent_no").fetchall():
+                return
+        time.sleep(0.02)
+    pytest.fail("the replies were never marked as sent")
+
+
 def test_sigkill_mid_flow_resumes_and_language_choice_is_remembered(data_dir: Path) -> None:
     proc = subprocess.Popen(
         _command("chat", "--as", "anna"),
@@ -192,6 +205,9 @@ def test_sigkill_mid_flow_resumes_and_language_choice_is_remembered(data_dir: Pa
         proc.stdin.write("/start\n")
         proc.stdin.flush()
         reader.wait_for(lambda line: LANGUAGE_BUTTONS in line)  # the /start we typed
+        # Killed once the reply is marked as printed; killed before, the next start prints
+        # it again instead of "welcome back" (tests/test_resend.py).
+        _wait_marked_sent(data_dir)
         os.kill(proc.pid, signal.SIGKILL)
         assert proc.wait(timeout=TIMEOUT) == -signal.SIGKILL
     finally:

@@ -218,8 +218,10 @@ class Outage:
         handle = app.core.handle
         proxy = self.proxy
 
-        async def dies(session: AsyncSession, event: InboundEvent) -> Delivery | None:
-            delivery = await handle(session, event)
+        async def dies(
+            session: AsyncSession, event: InboundEvent, taken: tuple[int, int] | None = None
+        ) -> Delivery | None:
+            delivery = await handle(session, event, taken)
             if when(event):
                 await session.flush()  # the writes reach the server...
                 proxy.cut()  # ...and the database goes away before the commit

@@ -165,13 +165,16 @@ async def run_console(
     async with app.db.unit_of_work() as session:
         person_id = await app.core.person_id(session, CHANNEL, handle)
     await app.timer_runner().run_due()  # e.g. an escalation that came due while nobody ran
-    async with app.db.unit_of_work() as session:
-        resumed = await app.core.resume(session, CHANNEL, handle)
-    if resumed is not None:
-        await transport.send(handle, resumed.replies)
-    else:
-        dispatcher.submit(transport.event_for("/start"))
-        await dispatcher.drain()
+    # Replies the last run committed but never printed (it was killed) come first;
+    # otherwise "welcome back, here is where we were".
+    if not await dispatcher.resend(CHANNEL, person_id):
+        async with app.db.unit_of_work() as session:
+            resumed = await app.core.resume(session, CHANNEL, handle)
+        if resumed is not None:
+            await transport.send(handle, resumed.replies)
+        else:
+            dispatcher.submit(transport.event_for("/start"))
+            await dispatcher.drain()
     # Messages that waited for this person come last, so their buttons are the ones
     # that numbers refer to (e.g. "[1] Jag tar det" on an alert).
     await sender.deliver_due(recipient_id=person_id)

@@ -7,7 +7,8 @@ outbox are shared with every other transport.
 Updates are acknowledged to Telegram only after their unit of work has ended: with long
 polling the offset never moves past an update still being handled, and in webhook mode
 the HTTP answer waits for the commit. A crash therefore means redelivery, which the
-handled-event table makes harmless.
+handled-event table makes harmless; replies committed but not sent are sent again at
+start, before polling (see bot.dispatcher).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import signal
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
@@ -249,6 +251,8 @@ def event_for(update: JSON) -> InboundEvent | None:
     message = _dict(update.get("message"))
     if message is None:
         return None
+    sent = _int(message.get("date"))
+    common["sent_at"] = None if sent is None else datetime.fromtimestamp(sent, UTC)
     ref = str(_int(message.get("message_id")) or "")
     text = _str(message.get("text"))
     attachment = _attachment(message)
@@ -704,6 +708,9 @@ class TelegramBot:
             await ensure_housekeeping(TimerRepo(session), self.app.clock())
         await self.timers.run_due()  # what came due while we were down fires now
         self.waker.start()
+        # Replies committed but never sent (the process died in between) go out before any
+        # new update is read: a person who typed meanwhile is then answered after them.
+        await self.dispatcher.resend(CHANNEL)
 
     async def run_polling(self) -> None:
         """Run until ``stop`` is set: poll for updates and deliver the outbox."""
