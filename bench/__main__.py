@@ -2,7 +2,7 @@
 
 Runs in one process, side by side, for each round-trip delay:
 
-1. Trygg: N reporters write full reports concurrently (~27 events each) through the real
+1. Trygg: N reporters write full reports concurrently (~22 events each) through the real
    TelegramBot, dispatcher, conversation core and storage (a fresh SQLite file in WAL mode,
    or ``--database-url``), against an in-process fake Bot API.
 2. Baseline: the same dialogue as a PTB ConversationHandler in PTB's default sequential

@@ -38,13 +38,15 @@ from bench.fakeapi import TOKEN, FakeBotApi, now
 from bench.people import run_reporters
 from bench.stats import RssSampler, Run, ms, percentile
 from conversations.packs import PackLibrary
-from conversations.report_form import STEPS, Step
+from conversations.report.form import QUESTIONS, Known, Question, next_step
 
 Context = ContextTypes.DEFAULT_TYPE
 Callback = Callable[[Update, Context], Awaitable[int]]
-SUMMARY = len(STEPS)
+SUMMARY = len(QUESTIONS)
+INDEX = {q.step: index for index, q in enumerate(QUESTIONS)}
 PACK = PackLibrary().get("oxelosund")
 LOCALE = "en"
+KNOWN = Known(registered=True, assignment=None)
 
 
 def _label(msgid: str) -> str:
@@ -56,22 +58,11 @@ def _label(msgid: str) -> str:
     return msgid
 
 
-def _question(step: Step) -> str:
-    question = PACK.questions.get(step.question)
-    if question is None:
-        return step.question
-    text = question.text.get(LOCALE)
-    if question.help is not None:
-        text += f"\n({question.help.get(LOCALE)})"
-    return text
-
-
 def _next(answers: dict[str, Any], index: int) -> int:
-    """The next applicable step after ``index`` (or the summary)."""
-    for later in range(index + 1, len(STEPS)):
-        if STEPS[later].applies(answers):
-            return later
-    return SUMMARY
+    """The next question that applies after ``index`` (or the summary)."""
+    after = QUESTIONS[index].step if index >= 0 else None
+    following = next_step(answers, KNOWN, after)
+    return INDEX.get(following, SUMMARY)
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -81,92 +72,90 @@ def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 
 async def ask(message: Message, context: Context, index: int) -> int:
-    """Send the question of step ``index`` (or the summary) with its buttons."""
+    """Send the question ``index`` (or the summary) with its buttons."""
     answers: dict[str, Any] = context.user_data["answers"]  # type: ignore[index]
     if index == SUMMARY:
         lines = ["Your report – check it before sending:", ""]
-        lines += [f"{step.state.value}: {answers.get(step.state)}" for step in STEPS]
+        lines += [f"{q.step.value}: {answers.get(q.step.value)}" for q in QUESTIONS]
         rows = [[("send", "Send"), ("cmd:avbryt", "Cancel")]]
         await message.reply_text("\n".join(lines), reply_markup=_keyboard(rows))
         return SUMMARY
-    step = STEPS[index]
-    text = _question(step)
+    question: Question = QUESTIONS[index]
     rows: list[list[tuple[str, str]]] = []
-    if step.options is not None:
-        chosen = answers.get(step.state) or []
-        for option, msgid in step.options(PACK):
-            if step.kind == "multi":
+    if question.options is not None:
+        chosen = (answers.get(question.step.value) or {}).get("choices") or []
+        for option, msgid in question.options(PACK):
+            if question.kind == "multi":
                 mark = "✓ " if option in chosen else ""
                 rows.append([(f"tog:{option}", mark + _label(msgid))])
             else:
                 rows.append([(f"opt:{option}", _label(msgid))])
-    if step.kind in ("multi", "evidence") or (step.kind == "texts" and answers.get(step.state)):
+    if question.kind == "multi":
         rows.append([("done", "Done")])
     nav = [("nav:back", "Back")]
-    if step.optional:
+    if not question.required:
         nav.append(("nav:skip", "Skip"))
     rows.append(nav)
-    await message.reply_text(text, reply_markup=_keyboard(rows))
+    await message.reply_text(question.ask.format(name=""), reply_markup=_keyboard(rows))
     return index
 
 
 async def start(update: Update, context: Context) -> int:
     assert update.message is not None
     context.user_data["answers"] = {}  # type: ignore[index]
-    await update.message.reply_text(
-        "Let's write the report together. Everything you answer is saved at once, so you "
-        "can stop and continue later. In danger now: call 112."
-    )
+    context.user_data["story"] = None  # type: ignore[index]
     return await ask(update.message, context, _next({}, -1))
 
 
 def pressed(index: int) -> Callback:
-    """The callback for a button press in step ``index``."""
-    step = STEPS[index]
+    """The callback for a button press at question ``index``."""
+    question = QUESTIONS[index]
+    key = question.step.value
 
     async def on_press(update: Update, context: Context) -> int:
         query = update.callback_query
         assert query is not None and isinstance(query.message, Message)
         await query.answer()
         answers: dict[str, Any] = context.user_data["answers"]  # type: ignore[index]
+        context.user_data["story"] = None  # type: ignore[index]
         data = query.data or ""
         markup = query.message.reply_markup
         rows = markup.inline_keyboard if markup is not None else ()
         label = next((b.text for row in rows for b in row if b.callback_data == data), data)
         await query.edit_message_text(f"{query.message.text}\n\n→ {label}")
         if data.startswith("tog:"):
-            chosen = list(answers.get(step.state) or [])
+            chosen = list((answers.get(key) or {}).get("choices") or [])
             option = data[4:]
             chosen.remove(option) if option in chosen else chosen.append(option)
-            answers[step.state] = chosen
+            answers[key] = {"choices": chosen}
             return await ask(query.message, context, index)
         if data.startswith("opt:"):
-            answers[step.state] = data[4:]
+            answers[key] = {"choice": data[4:]}
         elif data == "nav:skip":
-            answers[step.state] = None
+            answers[key] = None
         elif data == "done":
-            answers.setdefault(step.state, None)
+            answers.setdefault(key, {"choices": []})
         return await ask(query.message, context, _next(answers, index))
 
     return on_press
 
 
 def written(index: int) -> Callback:
-    """The callback for a text message in step ``index``."""
-    step = STEPS[index]
+    """The callback for a text message at question ``index``: its answer, or (right after
+    a story, where options were asked) the story going on, as in Trygg."""
+    question = QUESTIONS[index]
 
     async def on_text(update: Update, context: Context) -> int:
         message = update.message
         assert message is not None
         answers: dict[str, Any] = context.user_data["answers"]  # type: ignore[index]
-        if step.kind == "texts":
-            answers[step.state] = [*answers.get(step.state, []), message.text]
-            await message.reply_text(
-                "Saved. Write more, or press Done.",
-                reply_markup=_keyboard([[("done", "Done")], [("nav:back", "Back")]]),
-            )
-            return index
-        answers[step.state] = message.text
+        story = context.user_data.get("story")  # type: ignore[union-attr]
+        if story is not None and question.kind != "text":
+            answers[story]["text"] += "\n" + (message.text or "")
+            await message.reply_text("I added that to your story.")
+            return await ask(message, context, index)
+        answers[question.step.value] = {"text": message.text or ""}
+        context.user_data["story"] = question.step.value if question.story else None  # type: ignore[index]
         return await ask(message, context, _next(answers, index))
 
     return on_text
@@ -201,7 +190,7 @@ def conversation(alert: Callable[[int, Context], Awaitable[None]], persistent: b
             CallbackQueryHandler(pressed(index)),
             MessageHandler(filters.TEXT & ~filters.COMMAND, written(index)),
         ]
-        for index in range(len(STEPS))
+        for index in range(len(QUESTIONS))
     }
     states[SUMMARY] = [CallbackQueryHandler(submitter(alert), pattern="^send$")]
     with warnings.catch_warnings():

@@ -13,40 +13,70 @@ import asyncio
 
 from bench.fakeapi import FakeBotApi, now
 from bench.stats import Tally
+from conversations.packs import PackLibrary
+from conversations.report.form import BY_STEP, Known, ReportStep, next_step
+
+PACK = PackLibrary()
 
 WHAT_1 = "Someone wrote on my Facebook page that they know where I live."
 WHAT_2 = "Then the same account sent me a private message with a photo of my house."
 
 Action = tuple[str, str]  # ("text" | "press", text or button id)
 
-REPORT: tuple[tuple[Action, ...], ...] = (
-    (("text", "/rapportera"),),
-    (("press", "opt:self"),),  # who: it happened to me
-    (("text", "Kommunstyrelsen"),),  # committee
-    (("press", "opt:party"),),  # category
-    (("press", "tog:threat"),),  # kinds: toggle one ...
-    (("press", "done"),),  # ... and done
-    (("press", "done"),),  # channels: done
-    (("text", WHAT_1), ("text", WHAT_2)),  # what happened: two messages, typed at once
-    (("press", "done"),),
-    (("press", "opt:today"),),  # when
-    (("text", "In the town hall, after the council meeting."),),  # where
-    (("press", "opt:none"),),  # witnesses: nobody
-    (("press", "opt:yes"),),  # reached the recipient
-    (("press", "opt:unknown"),),  # perpetrator
-    (("press", "opt:one"),),  # how many
-    (("press", "nav:skip"),),  # description
-    (("press", "opt:unknown"),),  # targeted others
-    (("press", "opt:no"),),  # group
-    (("press", "opt:decision"),),  # trigger
-    (("press", "opt:not_yet"),),  # police
-    (("press", "done"),),  # protective measures
-    (("press", "opt:somewhat"),),  # frightening
-    (("press", "opt:unknown"),),  # seriously meant
-    (("press", "nav:skip"),),  # more about how it felt
-    (("press", "done"),),  # evidence: none
-    (("press", "send"),),  # summary: send
-)
+S = ReportStep
+# What a benchmark reporter presses where the form offers a choice (the follow-ups they open
+# are asked too); everything else comes from the form itself: a question with options gets
+# its first one (several: the first, then Done), a question in words gets its example.
+PRESSES = {
+    S.WHO: "self",
+    S.CATEGORY: "party",
+    S.WHEN: "today",
+    S.WITNESSES: "none",
+    S.PERPETRATOR: "unknown",
+    S.GROUP: "no",
+    S.TRIGGER: "decision",
+    S.EXPERIENCE: "unpleasant",
+    S.SERIOUS: "unknown",
+    S.MORE: "nothing",
+}
+SKIPS = {S.PERP_DESC}
+WORDS = "In the town hall, after the council meeting."
+
+
+def report_script() -> tuple[tuple[Action, ...], ...]:
+    """A whole report as one person presses and types it, walked along the form."""
+    known = Known(registered=True, assignment=None)
+    answers: dict[str, object] = {}
+    script: list[tuple[Action, ...]] = [(("text", "/rapportera"),)]
+    step = next_step(answers, known, None)
+    while step is not S.SUMMARY:
+        question = BY_STEP[step]
+        pack = PACK.get("oxelosund")
+        options = [
+            option for option, _label in (question.options(pack) if question.options else [])
+        ]
+        if step is S.WHAT:  # two messages typed at once: the story goes on
+            script.append((("text", WHAT_1), ("text", WHAT_2)))
+            answers[step.value] = {"text": WHAT_1}
+        elif question.kind == "multi":
+            script += [(("press", f"tog:{options[0]}"),), (("press", "done"),)]
+            answers[step.value] = {"choices": options[:1]}
+        elif step in PRESSES or (options and not question.example):
+            choice = PRESSES.get(step, options[0] if options else "")
+            script.append((("press", f"opt:{choice}"),))
+            answers[step.value] = {"choice": choice}
+        elif step in SKIPS:
+            script.append((("press", "nav:skip"),))
+            answers[step.value] = None
+        else:
+            script.append((("text", question.example or WORDS),))
+            answers[step.value] = {"text": question.example or WORDS, "day": "today"}
+        step = next_step(answers, known, step)
+    script.append((("press", "send"),))
+    return tuple(script)
+
+
+REPORT = report_script()
 EVENTS_PER_REPORT = sum(len(group) for group in REPORT)
 
 

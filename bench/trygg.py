@@ -385,7 +385,9 @@ async def verify_reports(population: Population, order: Mapping[str, list[int]])
             reports = (
                 await session.scalars(select(Report).where(Report.status == ReportStatus.SUBMITTED))
             ).all()
-            complete = sum(1 for r in reports if repo.answers(r).get("what") == [WHAT_1, WHAT_2])
+            complete = sum(
+                1 for r in reports if repo.answers(r).get("what") == {"text": f"{WHAT_1}\n{WHAT_2}"}
+            )
     finally:
         await app.close()
     return {

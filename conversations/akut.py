@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from conversations.alerts import raise_alert
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, EventKind, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
+from conversations.report.entry import keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 
@@ -23,13 +24,13 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     """Tell the person what to do now and offer to alert their security contact."""
     _ = ctx._
     contacts = await contacts_of(ctx)
+    who = contact_lines(ctx, contacts)
     lines = [
         _("Are you in danger right now? Call {number}.").format(number="112"),
         _("Not urgent: the police on {number}.").format(number="114 14"),
         "",
         _("Don't stay alone: ask a party colleague or someone close to you to be with you."),
-        "",
-        *contact_lines(ctx, contacts),
+        *(["", *who] if who else []),
         "",
         _(
             "Save the evidence: don't delete messages, take screenshots, and write down "
@@ -37,8 +38,9 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         ),
     ]
     buttons: list[list[Button]] = []
-    if contacts.party_security or contacts.municipal_security:
-        buttons.append([Button(ALERT, _("Alert my security contact"))])
+    first = [*contacts.party_security, *contacts.municipal_security][:1]
+    if first:  # the button says whom it alerts
+        buttons.append([Button(ALERT, _("Alert {name}").format(name=first[0].name))])
     if contacts.party_security and contacts.municipal_security:
         lines += [
             "",
@@ -59,6 +61,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             ),
         ]
     buttons += menu_buttons(ctx)[1:]
+    if event.kind is EventKind.TEXT and event.text.strip():  # "hjälp jag har blivit hotad"
+        lines += ["", await keep_words(ctx, event.text.strip())]
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
 
@@ -89,28 +93,32 @@ async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
         ctx.reply("\n".join(police_lines(ctx)), menu_buttons(ctx))
         return END
-    first = ", ".join(f"{c.name} ({c.phone})" if c.phone else c.name for c in levels[0])
-    lines = [_("I have alerted {names}. They have been asked to call you now.").format(names=first)]
+    names = ", ".join(c.name for c in levels[0])
     wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-    lines += escalation_lines(ctx, levels, wait)
-    if party_id is None and person.party_id is not None:  # the unit, not the party
-        call = _("If nobody calls you, call the municipality's security unit on {phone}.")
-    else:
-        call = _(
-            "If nobody calls you, call them yourself, or the municipality's security unit on "
-            "{phone}."
-        )
-    lines += [
-        call.format(phone=contacts.security_unit_phone or "114 14"),
+    unit = contacts.security_unit_phone or "114 14"
+    reachable = [c for c in levels[0] if c.phone]
+    if reachable and not (party_id is None and person.party_id is not None):
+        call = _("If nobody calls: call {name} on {phone}, or the security unit on {unit}.")
+        call = call.format(name=reachable[0].name, phone=reachable[0].phone, unit=unit)
+    else:  # the unit itself was alerted
+        call = _("If nobody calls: call the security unit on {unit}.").format(unit=unit)
+    lines = [
         _("In danger now: call {number}.").format(number="112"),
+        _("I have alerted {names} and asked for a call to you now.").format(names=names),
+        *escalation_lines(ctx, levels, wait)[:1],
+        call,
     ]
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return END
 
 
 async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
-    """Show the guidance again when the person writes instead of pressing a button."""
-    ctx.reply(ctx._("Choose one of the buttons below – or call 112 if you are in danger now."))
+    """Keep what the person writes instead of pressing a button, and show the choices again."""
+    _ = ctx._
+    lines = [_("In danger now: call 112.")]
+    if event.kind is EventKind.TEXT and event.text.strip():
+        lines.append(await keep_words(ctx, event.text.strip()))
+    ctx.reply("\n".join(lines))
     ctx.again()
     return None
 

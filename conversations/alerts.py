@@ -20,7 +20,15 @@ from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Alert, AlertStatus, Municipality, Report, ReportStatus, Timer
+from storage.models import (
+    Alert,
+    AlertStatus,
+    Municipality,
+    Person,
+    Report,
+    ReportStatus,
+    Timer,
+)
 from storage.outbox import URGENT, OutboxRepo
 from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
@@ -242,8 +250,20 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         others = row.person_id != ctx.person.id and row.notified_at is not None
         if others and not row.failed and await repo.may_act(alert, row.person_id):
             ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
-    ctx.reply(_("Thank you – it is yours. Please contact the person now."))
+    ctx.reply(await _yours(ctx, alert))
     return None
+
+
+async def _yours(ctx: Context, alert: Alert) -> str:
+    """Say the alert is theirs, and whom to call: by name and number when Trygg knows them."""
+    _ = ctx._
+    if alert.subject_id is not None:
+        person = await ctx.session.get(Person, alert.subject_id)
+        if person is not None and person.display_name and person.phone:
+            return _("Thank you – it is yours. Call {name} now: {phone}").format(
+                name=person.display_name, phone=person.phone
+            )
+    return _("Thank you – it is yours. Please contact the person now.")
 
 
 async def call_info(ctx: Context, event: InboundEvent) -> StateResult:

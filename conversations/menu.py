@@ -6,7 +6,10 @@ from conversations.events import BOT_DOWNLOAD_LIMIT, EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply
 from conversations.i18n import N_
+from conversations.report.entry import keep_words
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
+
+TELLING = 5  # words: a message this long outside a question tells something; it is kept
 
 
 async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
@@ -14,6 +17,9 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     _ = ctx._
     typed = event.text.strip() if event.kind is EventKind.TEXT else ""
     if typed and await checkin_reply(ctx, typed):
+        return END
+    if len(typed.split()) >= TELLING:  # someone telling what happened: keep it
+        ctx.reply(await keep_words(ctx, typed), menu_buttons(ctx))
         return END
     if event.kind is EventKind.ATTACHMENT:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))

@@ -153,9 +153,8 @@ async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
         text = _("{name} has seen your report and will contact you.")
     else:
         text = _("{name} has seen your alert and will contact you.")
-    return Reply(
-        text.format(name=name) + "\n" + _("In danger now: call {number}.").format(number="112")
-    )
+    danger = _("In danger now: call {number}.").format(number="112")
+    return Reply(danger + "\n" + text.format(name=name))
 
 
 async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -297,7 +296,8 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
     text = CaseRepo(rc.session, rc.keyring).note_text(note) if rc.keyring else "…"
     return Reply(
         _("Case {ref}: {name} answered the check-in:").format(ref=report.ref, name=who)
-        + f"\n“{text}”",
+        + "\n"
+        + _("“{text}”").format(text=text),
         _case_button(rc, report),
         NOTICE_TOKEN,
     )

@@ -103,7 +103,7 @@ def prompt_state(
 ) -> str:
     """Which report step a prompt (a bot message with a keyboard) stands at; '' if none."""
     t = texts(locale)
-    if text.startswith(t.sent):
+    if t.sent in text:
         return SUBMITTED_STATE
     if "send" in button_ids:
         return ReportStep.SUMMARY.value

@@ -127,7 +127,7 @@ async def alert_ids(app: App) -> set[str]:
 
 
 async def raise_akut(chat, handle: str = "anna") -> str:  # type: ignore[no-untyped-def]
-    """/akut, then "Larma min säkerhetsansvarige"; return the new alert's id."""
+    """/akut, then "Larma Pia Lind"; return the new alert's id."""
     person: Chat = chat(handle)
     before = await alert_ids(person.app)
     await person.say("/akut")
@@ -318,7 +318,7 @@ async def test_acknowledgement_stops_escalation(  # type: ignore[no-untyped-def]
     clock.advance(minutes=4)
 
     pia: Chat = chat("pia")
-    assert "Tack – det är ditt. Kontakta personen nu." in await ack(pia, alert_id)
+    assert "Tack – det är ditt. Ring Anna Berg nu: +46 70 174 06 10" in await ack(pia, alert_id)
     ids = await person_ids(demo_app)
     alert = await load_alert(demo_app, alert_id)
     assert alert.status is AlertStatus.ACKNOWLEDGED
@@ -498,7 +498,7 @@ async def test_a_municipal_assignment_report_alerts_the_unit_at_once(  # type: i
     t0 = clock.now
     case = await submit_report(chat, category="assignment")
     assert "Pia Lind och Sara Strand har fått den och hör av sig till dig." in case.reply
-    assert "Om ingen tar det inom 2 timmar larmar jag Per Ek." in case.reply
+    assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in case.reply
     box = Outbox(demo_app)
     assert alerts_only(await outbox(demo_app)) == [
         ("pia", "alert", {"alert": case.alert_id}),
@@ -557,7 +557,7 @@ async def test_a_party_report_goes_to_the_first_party_contact_with_two_hours(  #
 ) -> None:
     case = await submit_report(chat, category="party")
     assert "Pia Lind har fått den och hör av sig till dig." in case.reply
-    assert "Om ingen tar det inom 2 timmar larmar jag Per Ek." in case.reply
+    assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in case.reply
     assert alerts_only(await outbox(demo_app)) == [("pia", "alert", {"alert": case.alert_id})]
     assert (await load_alert(demo_app, case.alert_id)).ack_minutes == 120
 
@@ -675,7 +675,7 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
         ]
         return
     assert "Lisa Ek och Stina Holm har fått den och hör av sig till dig." in case.reply
-    assert "Om ingen tar det inom 2 timmar larmar jag Lars Berg." in case.reply
+    assert "Har ingen tagit den inom 2 timmar går den till Lars Berg." in case.reply
     assert alerts_only(await outbox(staffanstorp_app)) == [
         ("lisa", "alert", {"alert": case.alert_id}),
         ("stina", "alert", {"alert": case.alert_id}),

@@ -13,7 +13,7 @@ import pytest
 
 from tests.test_console import DEMO_ORG, button_number, chat, trygg
 
-ALERT_LABEL = "Larma min säkerhetsansvarige"
+ALERT_LABEL = "Larma Pia Lind"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def data_dir(tmp_path: Path, demo_db: Path) -> Path:
 def test_contact_sees_the_alert_takes_it_and_the_person_is_told(data_dir: Path) -> None:
     shown = chat(data_dir, "anna", "/akut\n")
     pressed = chat(data_dir, "anna", f"{button_number(shown, ALERT_LABEL)}\n")
-    assert "Jag har larmat Pia Lind (+46 70 174 06 11)." in pressed
+    assert "Jag har larmat Pia Lind och bett om ett samtal till dig nu." in pressed
 
     # Per is the next level: nothing for him yet.
     per = chat(data_dir, "per", "/arenden\n")
@@ -52,7 +52,7 @@ def test_contact_sees_the_alert_takes_it_and_the_person_is_told(data_dir: Path) 
     assert answered, pia
     assert "Anna Berg (Gröna partiet, Sjöviks kommun) behöver dig nu." in notice
     assert "Ring: +46 70 174 06 10" in notice
-    assert "Tack – det är ditt. Kontakta personen nu." in answered
+    assert "Tack – det är ditt. Ring Anna Berg nu: +46 70 174 06 10" in answered
     assert "svenska" not in answered  # the 1 took the alert, not the language question
 
     again = chat(data_dir, "pia", "/arenden\n")

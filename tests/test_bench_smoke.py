@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bench.__main__ import main
+from bench.people import EVENTS_PER_REPORT
 from bench.trygg import split
 
 
@@ -21,7 +22,7 @@ def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str])
     assert trygg["reports"] == 5 and trygg["failures"] == {}
     assert trygg["reports_complete"] == 5  # stored, both parts of "what happened" in order
     assert trygg["persons_in_order"] == 5
-    assert trygg["events"] == 5 * 27
+    assert trygg["events"] == 5 * EVENTS_PER_REPORT
     for key in (
         "events_per_s",
         "latency_p50_ms",

@@ -80,8 +80,8 @@ async def test_button_from_an_old_keyboard_is_refused_and_not_applied(chat, demo
         assert REFUSED in reply
         assert "Jag har larmat" not in reply
         # The open question is shown again, with the current keyboard.
-        assert "[1] Larma min säkerhetsansvarige" in reply
-        assert anna.buttons[0] == ("akut:alert", "Larma min säkerhetsansvarige", new)
+        assert "[1] Larma Pia Lind" in reply
+        assert anna.buttons[0] == ("akut:alert", "Larma Pia Lind", new)
     assert await outbox_count(demo_app) == 0
     assert await conversation(demo_app, "anna") == before
 
@@ -177,7 +177,7 @@ async def test_command_buttons_always_work(chat) -> None:  # type: ignore[no-unt
     # is refused like any stale button; the open question comes back.
     reply = await anna.press("cmd:nej", token="")
     assert REFUSED in reply
-    assert "[1] Larma min säkerhetsansvarige" in reply
+    assert "[1] Larma Pia Lind" in reply
 
 
 # --- idempotency and odd input ------------------------------------------------------------
@@ -228,7 +228,7 @@ async def test_unsupported_kind_gets_a_kind_message(chat, demo_app: App) -> None
     assert delivery is not None
     text = Chat.text(delivery.replies)
     assert "Det kan jag inte använda här" in text
-    assert "[1] Larma min säkerhetsansvarige" in text
+    assert "[1] Larma Pia Lind" in text
     assert "Jag har larmat" in await anna.press("akut:alert", token=token)
 
 

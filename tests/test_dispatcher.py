@@ -83,7 +83,7 @@ async def test_a_persons_state_follows_the_order_of_their_events(demo_app: App) 
     await asyncio.wait_for(dispatcher.drain(), HANG_GUARD)
 
     assert len(received) == 2
-    assert "Larma min säkerhetsansvarige" in received[0]
+    assert "Larma Pia Lind" in received[0]
     assert "Jag har larmat Pia Lind" in received[1]
 
 
@@ -111,13 +111,13 @@ async def test_a_blocked_person_does_not_block_others(demo_app: App) -> None:
     assert delivered["anna"] == []
     assert "Trygg helps elected officials" in delivered["bo"][0]
     assert "Britt Holm" in delivered["bo"][1]
-    assert "Alert my security contact" in delivered["bo"][2]
+    assert "Alert Britt Holm" in delivered["bo"][2]
     assert dispatcher.active == 1  # bo's worker is gone; anna's waits
 
     gate.set()
     await asyncio.wait_for(dispatcher.drain(), HANG_GUARD)
     assert len(delivered["anna"]) == 2
-    assert "Larma min säkerhetsansvarige" in delivered["anna"][0]
+    assert "Larma Pia Lind" in delivered["anna"][0]
     assert "Dina säkerhetsansvariga i partiet:" in delivered["anna"][1]
     assert dispatcher.active == 0
 

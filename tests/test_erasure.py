@@ -256,7 +256,7 @@ async def test_forget_me_reads_well_in_swedish(demo_app: App, chat: Any) -> None
     await deliver(demo_app)  # the report's alert to pia: not what this transcript is about
     t.note("Anna sent a report earlier. Now she asks for help")
     await t.say(anna, "/akut")
-    await t.say(anna, "Larma min säkerhetsansvarige")
+    await t.say(anna, "Larma Pia Lind")
     await t.deliver()
     t.note("Anna asks Trygg to forget her")
     await t.say(anna, "/glom")
@@ -273,7 +273,7 @@ async def test_forget_me_reads_well_in_english(demo_app: App, chat: Any) -> None
     await britt.say("/hjalp")
     t.note("Bo asks for help")
     await t.say(bo, "/akut")
-    await t.say(bo, "Alert my security contact")
+    await t.say(bo, "Alert Britt Holm")
     await t.deliver()
     t.note("Bo asks Trygg to forget him")
     await t.say(bo, "/forget")

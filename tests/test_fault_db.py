@@ -206,8 +206,8 @@ class Outage:
             if at == "what":
                 await self.tg.say(ANNA, "Före avbrottet: ett hotbrev i brevlådan.")
                 continue
-            button = {"who": "opt:self", "category": "opt:party", "what_saved": "done"}
-            chosen = button.get(at, "done" if at == "evidence" else "nav:skip")
+            button = {"who": "opt:self", "category": "opt:party", "nature": "done"}
+            chosen = button.get(at, "done" if "done" in ids else "nav:skip")
             await self.tg.press_data(ANNA, message["message_id"], self.buttons()[chosen])
         raise AssertionError(f"never reached {state}")
 
@@ -270,9 +270,9 @@ async def test_outage_mid_answer_is_kind_atomic_and_heals_itself(
     began = time.monotonic()
     tg, fake, t = outage.tg, outage.fake, outage.t
     await tg.say(ANNA, "/rapportera")
-    await outage.step_to("what_saved")
+    await outage.step_to("nature")  # the question after "what happened"
     before = await outage.snapshot()
-    assert before["answers"]["what"] == ["Före avbrottet: ett hotbrev i brevlådan."]
+    assert before["answers"]["what"] == {"text": "Före avbrottet: ett hotbrev i brevlådan."}
 
     # 1. The connection dies between the unit of work's writes and its commit.
     outage.die_before_commit(lambda event: event.text.startswith("Mitt i"))
@@ -307,13 +307,13 @@ async def test_outage_mid_answer_is_kind_atomic_and_heals_itself(
     replies = await tg.press_data(ANNA, keyboard["message_id"], done)
     assert prompt_state(replies[-1], ["nav:skip"]) == "when", replies
     [help_text] = await tg.say(PIA, "/hjalp")
-    assert help_text.startswith(t.help)
+    assert t.help in help_text
     [welcome, *_] = await tg.say(STRANGER, "/start", language_code="en")
     assert "Trygg" in welcome
 
     after = await outage.snapshot()
     assert len(after["reports"]) == 1
-    assert after["answers"]["what"] == ["Före avbrottet: ett hotbrev i brevlådan."]
+    assert after["answers"]["what"] == {"text": "Före avbrottet: ett hotbrev i brevlådan."}
     assert (after["flow"], after["state"]) == ("report", "when")
     assert after["step"] == before["step"] + 1
     assert after["people"] == before["people"] + 1  # the stranger, once
@@ -350,7 +350,7 @@ async def test_outage_while_sending_the_report_sends_it_once_afterwards(
     assert not [m for m in fake.messages_to(PIA) if t.alert_head in m]
 
     replies = await tg.press_data(ANNA, summary["message_id"], send)
-    assert replies[0].startswith(t.sent), replies
+    assert t.sent in replies[0], replies
     match = REFERENCE.search(replies[0])
     assert match, replies[0]
     ref = match.group(0)

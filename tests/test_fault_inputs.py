@@ -28,7 +28,7 @@ from sqlalchemy import func, select, text
 from bot import orgfile
 from bot.app import App
 from bot.settings import Settings
-from storage.models import Base, ChannelBinding, Person, Report
+from storage.models import Base, ChannelBinding, Evidence, Person, Report
 from storage.reports import ReportRepo
 from tests.conftest import FakeClock
 from tests.fakebotapi import FakeBotApi, Sender, fake_bot_api_fixture  # noqa: F401
@@ -97,36 +97,31 @@ class Sweep:
             return
         await self.tg.bind(self.handle, self.chat)
         await self.text("/rapportera")
-        for button in ("opt:self", "nav:skip", "opt:party", "nav:skip", "nav:skip"):
+        for button in ("opt:self", "nav:skip", "opt:party"):
             await self.press(button)
         assert self.state() == "what"
-        [saved] = await self.text(FIRST)
-        assert saved.startswith(self.t.saved)
-        if self.kind.at == "evidence":
-            await self.press("done")
-            while self.state() != "evidence":
-                await self.press("nav:skip")
+        await self.text(FIRST)  # the story; the next question is about what and how
+        assert self.state() == "nature", self.state()
 
-    async def continues(self) -> None:
-        """The draft still opens and continues (stranger: the bot still answers)."""
+    async def continues(self) -> bool:
+        """The draft still opens and continues (stranger: the bot still answers); True if the
+        last words went on with the story (a command in between ends that moment)."""
         if self.kind.who == "stranger":
             [help_text] = await self.text("/hjalp")
-            assert help_text.startswith(self.t.help), help_text
-            return
-        if self.state() not in ("what", "what_saved", "evidence"):
+            assert self.t.help in help_text, help_text
+            return False
+        story = self.state() == "nature"
+        if not story:
             replies = await self.text("/rapportera")
             assert replies[0].startswith(self.t.resume), replies
             await self.press("resume:continue")
-        if self.kind.at == "evidence":
-            assert self.state() == "evidence"
-            replies = await self.press("done")
-            assert self.state() == "summary", replies
-        else:
-            assert self.state() in ("what", "what_saved")
-            [saved] = await self.text(LAST)
-            assert saved.startswith(self.t.saved), saved
+        assert self.state() == "nature", self.state()
+        said, *_again = await self.text(LAST)  # the story goes on, a moment later
+        if story:
+            assert said.startswith(self.t.saved), said
             await self.press("done")
-            assert self.state() == "when"
+        assert self.state() == "when"
+        return story
 
     async def answers(self) -> list[tuple[str, dict[str, Any]]]:
         app = self.tg.app
@@ -137,6 +132,18 @@ class Sweep:
             reports = await session.scalars(select(Report).where(Report.reporter_id == person.id))
             repo = ReportRepo(session, app.keyring)
             return [(r.status.value, repo.answers(r)) for r in reports]
+
+    async def evidence(self) -> int:
+        """How many files the person's report keeps."""
+        app = self.tg.app
+        async with app.db.unit_of_work() as session:
+            found = await session.scalar(
+                select(func.count(Evidence.id))
+                .join(Report, Report.id == Evidence.report_id)
+                .join(Person, Person.id == Report.reporter_id)
+                .where(Person.handle == self.handle)
+            )
+            return int(found or 0)
 
     async def people(self) -> list[str]:
         """Who the chat belongs to (strangers get a generated "te-…" handle, shown so)."""
@@ -192,7 +199,13 @@ def starts(*prefixes: str) -> Expect:
 
 
 def stored(replies: list[str], t: SimpleNamespace) -> bool:
-    return replies == [t.saved]
+    """Kept with the story just told, and the open question shown again."""
+    return len(replies) == 2 and replies[0].startswith(t.saved)
+
+
+def says(name: str) -> Expect:
+    """The first reply says the given text (an attribute of texts()) somewhere."""
+    return lambda replies, t: bool(replies) and getattr(t, name) in replies[0]
 
 
 def asked_again(prefix: str) -> Expect:
@@ -323,11 +336,11 @@ KINDS = [
     Kind("edited-last-answer", lambda s: _edit(s, FIRST, EDITED), starts("updated")),
     Kind("edited-older-message", lambda s: _edit(s, "/rapportera", "/rapportera nu"),
          asked_again("edited")),
-    Kind("forwarded-channel-post", _forwarded, asked_again("evidence_later")),
+    Kind("forwarded-channel-post", _forwarded, starts("kept"), evidence=1),
     Kind("photo-without-caption-mid-text", lambda s: s.fake.send_photo(s.chat),
-         asked_again("evidence_later")),
+         starts("kept"), evidence=1),
     Kind("empty-document", lambda s: s.fake.send_document(s.chat, content=b"", file_size=0),
-         asked_again("empty_file"), at="evidence"),
+         starts("empty_file"), at="evidence"),
     Kind("document-25-mb",
          lambda s: s.fake.send_document(s.chat, content=b"%PDF", file_size=25 * MB),
          asked_again("too_large"), at="evidence"),
@@ -345,14 +358,14 @@ KINDS = [
     Kind("poll", lambda s: s.message({"poll": POLL}), asked_again("unsupported")),
     Kind("dice-stranger", lambda s: s.message({"dice": {"emoji": "🎲", "value": 6}}),
          starts("unsupported"), who="stranger"),
-    Kind("command-with-botname", lambda s: s.say("/hjalp@trygg_test_bot"), starts("help")),
+    Kind("command-with-botname", lambda s: s.say("/hjalp@trygg_test_bot"), says("help")),
     Kind("unknown-command", lambda s: s.say("/xyzzy\x00"), asked_again("unknown_command"),
          pg=True),
     Kind("start-garbage-code", lambda s: s.say("/start ÅÄÖ-\x00-<script>'--"),
          starts("bad_code"), pg=True),
     Kind("start-garbage-code-stranger", lambda s: s.say("/start " + "Z" * 300),
          starts("bad_code"), who="stranger"),
-    Kind("unknown-language-code", lambda s: s.say("/hjalp"), starts("help"), who="stranger",
+    Kind("unknown-language-code", lambda s: s.say("/hjalp"), says("help"), who="stranger",
          lang="xx"),
 ]  # fmt: skip
 
@@ -440,16 +453,18 @@ async def run_kind(tg: TelegramHarness, kind: Kind, number: int) -> None:
         [(_status, earlier)] = before_answers
         assert status == "draft"
         expected = (
-            [EDITED] if kind.name == "edited-last-answer" else [*earlier["what"], *kind.stores]
+            [EDITED]
+            if kind.name == "edited-last-answer"
+            else [earlier["what"]["text"], *kind.stores]
         )
-        assert answers["what"] == expected  # whole, exact, nothing else
-    await s.continues()
+        assert answers["what"] == {"text": "\n".join(expected)}  # whole, exact, nothing else
+    story = await s.continues()
     if kind.who != "stranger":
         [(status, answers)] = await s.answers()
-        if kind.at == "what":
-            assert answers["what"] == [*expected, LAST]
-        else:
-            assert answers["evidence"] == kind.evidence
+        assert answers["what"] == {"text": "\n".join([*expected, *([LAST] if story else [])])}
+        if not story:  # after a command, the words answer the open question, kept as typed
+            assert answers["nature"]["text"] == LAST
+        assert await s.evidence() == kind.evidence
     await s.tables()
 
 

@@ -85,7 +85,7 @@ async def test_a_full_report_alert_and_acknowledgement_log_nothing_personal(
     assert WHAT in await forge(pia, f"show:{alert.report_id}")
     await pia.say(f"/arende {ref}")
     await chat("anna").say("/akut")
-    await chat("anna").say("Larma min säkerhetsansvarige")
+    await chat("anna").say("Larma Pia Lind")
     await sender.deliver_due()
     await demo_app.timer_runner().run_due()
     assert ref in await sara.say("/logg")

@@ -51,7 +51,7 @@ SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 BOTH = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 ANNA, PIA = 1001, 1002
-ALERT_LABEL = "Larma min säkerhetsansvarige"
+ALERT_LABEL = "Larma Pia Lind"
 EARLIER = "Den knappen hör till ett tidigare meddelande, så jag gjorde ingenting med den."
 NO_SUCH = "Det finns inget sådant val här."
 HELP_SV = "Trygg hjälper förtroendevalda"

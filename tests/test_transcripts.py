@@ -1,73 +1,52 @@
-"""Transcripts through the conversation core: (what the person types, what the bot must say).
+"""Conversations as people live them, kept as golden transcripts in tests/transcripts/.
 
-Each step of a script is ``(input, expected substrings, forbidden substrings)``; the input
-is typed as in the console: ``/command``, a button label or number, or free text.
+Each test plays a scenario through the conversation core and the outbox (console channel)
+and compares what everyone read with its file; a wording change shows up as a diff there.
+The scenarios are the ones the report issue asks for: onboarding by invitation, /akut on
+first use, a report written the way people write (typing at button questions, a file in the
+middle, editing from the summary), and reporting for someone else; plus /hjalp per role and
+a check-in answered in words. Swedish and English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Alert, OutboxMessage, OutboxStatus, Person
-from tests.conftest import Chat
-
-Step = tuple[str, Sequence[str], Sequence[str]]
+from conversations.report.form import ReportStep as S
+from storage.models import Alert, OutboxMessage, OutboxStatus, Person, Role
+from tests.conftest import Chat, FakeClock
+from tests.golden import Transcript
+from tests.reporting import Script, attach, write_report
+from tests.test_trust import invite
 
 # What must never reach a person who is not in the directory, or someone of another party.
 GP_CONTACTS = ("Pia Lind", "Per Ek", "+46 70 174 06 11", "+46 70 174 06 12")
-BP_CONTACTS = ("Britt Holm", "+46 70 174 06 21")
 EVERYONE_ELSE = (
     *GP_CONTACTS,
-    *BP_CONTACTS,
+    "Britt Holm",
+    "+46 70 174 06 21",
     "Sara Strand",
     "Anna Berg",
     "Bo Sand",
     "Kent Dahl",
-    "+46 8 465 004",
     "Sjöviks kommun",
 )
-
-# A menu keyboard: "I need help now" first, then more (the menu grows with later flows).
-SV_MENU = "[1] Jag behöver hjälp nu  [2] "
-EN_MENU = "[1] I need help now  [2] "
+PHOTO = b"\x89PNG\r\n\x1a\n a photo of the letter" * 40
 
 
-async def run(person: Chat, script: Sequence[Step]) -> None:
-    """Play a script; every expected piece must be in the reply, no forbidden piece."""
-    for n, (typed, expected, forbidden) in enumerate(script, 1):
-        reply = await person.say(typed)
-        for piece in expected:
-            assert piece in reply, f"step {n} {typed!r}: expected {piece!r} in\n{reply}"
-        for piece in forbidden:
-            assert piece not in reply, f"step {n} {typed!r}: {piece!r} must not be in\n{reply}"
-        assert "Traceback" not in reply
-
-
-async def alerts(app: App) -> list[tuple[str, str, int, OutboxStatus, int | None]]:
-    """Return (recipient handle, kind, priority, status, alerting person's id) of every
-    outbox row (the row carries only the alert's id; the person is the alert's subject)."""
+async def alerts(app: App) -> list[tuple[str, OutboxStatus]]:
+    """(recipient handle, status) of every alert queued so far."""
     async with app.db.unit_of_work() as session:
-        rows = (
-            await session.execute(
-                select(Person.handle, OutboxMessage)
-                .join(OutboxMessage, OutboxMessage.recipient_id == Person.id)
-                .order_by(OutboxMessage.id)
-            )
-        ).all()
-        result = []
-        for handle, m in rows:
-            alert = await session.get(Alert, str(m.payload["alert"]))
-            assert alert is not None
-            result.append((handle, m.kind, m.priority, m.status, alert.subject_id))
-        return result
-
-
-async def person_id(app: App, handle: str) -> int:
-    async with app.db.unit_of_work() as session:
-        return (await session.scalars(select(Person.id).where(Person.handle == handle))).one()
+        rows = await session.execute(
+            select(Person.handle, OutboxMessage.status)
+            .join(OutboxMessage, OutboxMessage.recipient_id == Person.id)
+            .where(OutboxMessage.kind == "alert")
+            .order_by(OutboxMessage.id)
+        )
+        return [(handle, status) for handle, status in rows.all()]
 
 
 async def locale_of(app: App, handle: str) -> str | None:
@@ -75,306 +54,207 @@ async def locale_of(app: App, handle: str) -> str | None:
         return (await session.scalars(select(Person.locale).where(Person.handle == handle))).one()
 
 
-SWEDISH_OFFICIAL: list[Step] = [
-    (
-        "/start",
-        [
-            "Välkommen till Trygg, Anna Berg.",
-            "I fara nu: ring 112.",
-            "Vilket språk vill du ha?",
-            "[1] svenska  [2] English",
-        ],
-        [],
-    ),
-    (
-        "svenska",
-        [
-            "Jag pratar svenska med dig.",
-            "Så hanteras dina uppgifter:",
-            "inte en polisanmälan",
-            "raderas",
-            SV_MENU,
-        ],
-        ["I will speak", "inte registrerad"],
-    ),
-    (
-        "/akut",
-        [
-            "Är du i fara just nu? Ring 112.",
-            "Inte akut: polisen på 114 14.",
-            "Var inte ensam",
-            "Dina säkerhetsansvariga i partiet:",
-            "• Pia Lind, +46 70 174 06 11",
-            "• Per Ek, +46 70 174 06 12",
-            "Säkerhetsenheten, Sjöviks kommun: +46 8 465 004 10",
-            "Spara bevisen",
-            "[1] Larma min säkerhetsansvarige",
-        ],
-        BP_CONTACTS,
-    ),
-    (
-        "Larma min säkerhetsansvarige",
-        [
-            "Jag har larmat Pia Lind (+46 70 174 06 11). De har ombetts att ringa dig nu.",
-            # nobody takes it within the plan's time: the next levels, named in order
-            "Om ingen tar det inom 10 minuter larmar jag Per Ek.",
-            "ring kommunens säkerhetsenhet på +46 8 465 004 10",
-            "I fara nu: ring 112.",
-            SV_MENU,
-        ],
-        BP_CONTACTS,
-    ),
-    (
-        "/kontakter",
-        [
-            "• Pia Lind, +46 70 174 06 11",
-            "• Per Ek, +46 70 174 06 12",
-            "Säkerhetsenheten, Sjöviks kommun: +46 8 465 004 10",
-            "I fara nu: ring 112.",
-            "Inte akut: polisen på 114 14.",
-            SV_MENU,
-        ],
-        BP_CONTACTS,
-    ),
-    (
-        "/hjalp",
-        [
-            "Trygg hjälper förtroendevalda",
-            "/akut – vad du ska göra nu",
-            "/kontakter – dina säkerhetsansvariga",
-            "/start – välkommen",
-            "I fara nu: ring 112.",
-            SV_MENU,
-        ],
-        [],
-    ),
-    (
-        "Någon har skrivit hotfulla saker till mig på Facebook",
-        ["Det här kan jag hjälpa dig med:", SV_MENU, "] Mina kontakter", "] Vad kan Trygg göra?"],
-        [],
-    ),
-    ("/foo", ["Jag känner inte igen kommandot /foo."], ["/akut –"]),
-    # a menu button is the same as the command
-    ("Mina kontakter", ["• Pia Lind, +46 70 174 06 11", SV_MENU], []),
-    ("1", ["Är du i fara just nu? Ring 112.", "Larma min säkerhetsansvarige"], []),
-]
+# --- onboarding -------------------------------------------------------------------------------
 
 
-async def test_swedish_official_transcript(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    anna = chat("anna")
-    await run(anna, SWEDISH_OFFICIAL)
-
-    anna_id = await person_id(demo_app, "anna")
-    # Only the first level is alerted now; Per Ek and the unit only if nobody takes it.
-    assert await alerts(demo_app) == [("pia", "alert", 0, OutboxStatus.PENDING, anna_id)]
-
-
-ENGLISH_OFFICIAL: list[Step] = [
-    (
-        "/start",
-        ["Welcome to Trygg, Bo Sand.", "In danger now: call 112.", "[1] svenska  [2] English"],
-        ["Välkommen"],
-    ),
-    ("English", ["I will speak English with you.", "How your data is handled:", EN_MENU], []),
-    (
-        "/akut",
-        [
-            "Are you in danger right now? Call 112.",
-            "Not urgent: the police on 114 14.",
-            "Don't stay alone",
-            "Your party security contact:",
-            "• Britt Holm, +46 70 174 06 21",
-            "Security unit of Sjöviks kommun: +46 8 465 004 10",
-            "Save the evidence",
-            "[1] Alert my security contact",
-        ],
-        GP_CONTACTS,
-    ),
-    (
-        "Alert my security contact",
-        [
-            "I have alerted Britt Holm (+46 70 174 06 21).",
-            "If nobody takes it within 10 minutes, I alert Sara Strand.",
-            "municipality's security unit on +46 8 465 004 10",
-            "In danger now: call 112.",
-            EN_MENU,
-        ],
-        GP_CONTACTS,
-    ),
-    (
-        "/kontakter",
-        [
-            "• Britt Holm, +46 70 174 06 21",
-            "Security unit of Sjöviks kommun: +46 8 465 004 10",
-            "Not urgent: the police on 114 14.",
-            EN_MENU,
-        ],
-        GP_CONTACTS,
-    ),
-    ("/hjalp", ["Trygg helps elected officials", "/akut – what to do right now", EN_MENU], []),
-    ("/help", ["Trygg helps elected officials", EN_MENU], []),
-    (
-        "I got a threatening letter",
-        ["This is what I can help you with:", EN_MENU, "] My contacts", "] What can Trygg do?"],
-        [],
-    ),
-    ("/foo", ["I don't know the command /foo."], []),
-]
+async def test_onboarding_by_invitation(demo_app: App) -> None:
+    for name, handle, hint, switch in (
+        ("onboarding_invite_sv", "anna", "sv", "English"),
+        ("onboarding_invite_en", "bo", "en", "svenska"),
+    ):
+        code = await invite(
+            demo_app, Role.OFFICIAL, person=handle, party="gp" if handle == "anna" else "bp"
+        )
+        t = Transcript(name, demo_app)
+        phone = t.person(f"ny-{handle}", locale_hint=hint)
+        t.note(f"{handle}'s security contact sent her the invitation link; she opens it")
+        await t.say(phone, f"/start {code}")
+        assert "Vilket språk" not in phone.text(phone.last)  # the directory says which
+        t.note("the language button works at once (it went stale before)")
+        await t.say(phone, switch)
+        await t.say(phone, "/hjalp")
+        t.check()
 
 
-async def test_english_official_transcript(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    bo = chat("bo")
-    await run(bo, ENGLISH_OFFICIAL)
-
-    bo_id = await person_id(demo_app, "bo")
-    assert await alerts(demo_app) == [("britt", "alert", 0, OutboxStatus.PENDING, bo_id)]
-
-
-UNREGISTERED_ENGLISH: list[Step] = [
-    ("/start", ["Welcome to Trygg.", "In danger now: call 112.", "[1] svenska  [2] English"], []),
-    (
-        "English",
-        ["I will speak English with you.", "You are not registered in Trygg yet.", EN_MENU],
-        EVERYONE_ELSE,
-    ),
-    (
-        "/akut",
-        [
-            "Are you in danger right now? Call 112.",
-            "Not urgent: the police on 114 14.",
-            "Don't stay alone",
-            "Save the evidence",
-            "so I cannot alert anyone for you",
-            "] My contacts  [",
-            "] What can Trygg do?",
-        ],
-        [*EVERYONE_ELSE, "Alert my security contact", "I need help now"],
-    ),
-    (
-        "/kontakter",
-        ["I cannot show your party's contacts", "In danger now: call 112.", "114 14", EN_MENU],
-        EVERYONE_ELSE,
-    ),
-    ("/hjalp", ["Trygg helps elected officials", EN_MENU], EVERYONE_ELSE),
-    ("hello?", ["This is what I can help you with:", EN_MENU], EVERYONE_ELSE),
-    ("/foo", ["I don't know the command /foo."], EVERYONE_ELSE),
-]
-
-
-async def test_unregistered_person_gets_guidance_but_no_alert_and_no_names(  # type: ignore[no-untyped-def]
-    chat, demo_app: App
-) -> None:
-    newcomer = chat("nybörjare", locale_hint="en")
-    await run(newcomer, UNREGISTERED_ENGLISH)
-
-    # Even a hand-made alert press does nothing for someone nobody can be alerted for.
-    reply = await newcomer.press("akut:alert", token=newcomer.buttons[0][2])
-    assert "I have alerted" not in reply
-    assert not any(piece in reply for piece in EVERYONE_ELSE)
+async def test_a_new_person_chooses_a_language_and_sees_no_names(demo_app: App) -> None:
+    t = Transcript("onboarding_unregistered_sv", demo_app)
+    eve = t.person("eve")
+    await t.say(eve, "/start")
+    await t.say(eve, "tyska")  # the question insists, kindly
+    await t.say(eve, "svenska")
+    await t.say(eve, "/akut")
+    await t.say(eve, "/kontakter")
+    t.check()
+    said = t.text()
+    assert not any(piece in said for piece in EVERYONE_ELSE)
     assert await alerts(demo_app) == []
+    assert await locale_of(demo_app, "eve") == "sv"
 
 
-async def test_unregistered_person_without_hint_is_spoken_to_in_swedish(chat) -> None:  # type: ignore[no-untyped-def]
-    await run(
-        chat("okänd"),
-        [
-            ("/akut", ["Är du i fara just nu? Ring 112.", "inte registrerad"], EVERYONE_ELSE),
-            ("/foo", ["Jag känner inte igen kommandot /foo."], []),
-        ],
+# --- /akut ------------------------------------------------------------------------------------
+
+
+async def alert_on_first_use(app: App, name: str, handle: str, cry: str, take: str) -> int:
+    """The first message after onboarding is a cry for help; return how many inputs it took
+    to alert the security contact."""
+    t = Transcript(name, app)
+    person, contact = t.person(handle), t.person("pia" if handle == "anna" else "britt")
+    await contact.say("/hjalp")  # the contact's chat exists, so the alert reaches it
+    t.note("it is 23:00; the threat has just arrived")
+    await t.say(person, cry)
+    await t.say(person, "1")
+    await t.deliver()
+    await t.say(contact, take)
+    await t.deliver()
+    t.check()
+    return 2
+
+
+async def test_akut_on_first_use(demo_app: App) -> None:
+    inputs = await alert_on_first_use(
+        demo_app, "akut_first_use_sv", "anna", "hjälp jag har blivit hotad", "Jag tar det"
     )
-
-
-LANGUAGE_SWITCH: list[Step] = [
-    ("/hjalp", ["Trygg hjälper förtroendevalda"], ["Trygg helps"]),
-    ("/start", ["Vilket språk vill du ha?"], []),
-    ("English", ["I will speak English with you.", EN_MENU], ["Jag pratar svenska"]),
-    ("/hjalp", ["Trygg helps elected officials", EN_MENU], ["Trygg hjälper"]),
-    ("/akut", ["Are you in danger right now?", "Alert my security contact"], ["Är du i fara"]),
-    ("/start", ["Welcome to Trygg, Anna Berg.", "Which language do you want?"], []),
-    ("svenska", ["Jag pratar svenska med dig.", SV_MENU], ["I will speak"]),
-    ("/hjalp", ["Trygg hjälper förtroendevalda", SV_MENU], ["Trygg helps"]),
-]
-
-
-async def test_language_choice_is_remembered(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    anna = chat("anna")
-    await run(anna, LANGUAGE_SWITCH[:4])
-    assert await locale_of(demo_app, "anna") == "en"
-
-    # A fresh connection (no hint, a new Chat) still gets English: it is stored.
-    await run(chat("anna"), [("/kontakter", ["Your party security contacts:"], ["Dina"])])
-
-    await run(anna, LANGUAGE_SWITCH[4:])
-    assert await locale_of(demo_app, "anna") == "sv"
-
-
-async def test_english_speaker_can_switch_to_swedish(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    await run(
-        chat("bo"),
-        [
-            ("/hjalp", ["Trygg helps elected officials"], []),
-            ("/start", ["Welcome to Trygg, Bo Sand."], []),
-            ("svenska", ["Jag pratar svenska med dig.", SV_MENU], []),
-            ("/hjalp", ["Trygg hjälper förtroendevalda", SV_MENU], ["Trygg helps"]),
-            ("/akut", ["• Britt Holm, +46 70 174 06 21", "Larma min"], GP_CONTACTS),
-        ],
+    inputs_en = await alert_on_first_use(
+        demo_app, "akut_first_use_en", "bo", "help, I have been threatened", "Jag tar det"
     )
-    assert await locale_of(demo_app, "bo") == "sv"
+    assert inputs == inputs_en == 2
+    assert [h for h, _s in await alerts(demo_app)] == ["pia", "britt"]
 
 
-async def test_language_question_insists_on_a_choice(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    await run(
-        chat("anna"),
-        [
-            ("/start", ["Vilket språk vill du ha?"], []),
-            ("tyska", ["Välj språk med knapparna.", "[1] svenska  [2] English"], []),
-            ("2", ["I will speak English with you."], []),
-        ],
-    )
-    assert await locale_of(demo_app, "anna") == "en"
-
-
-async def test_first_menu_button_is_always_help_now(chat) -> None:  # type: ignore[no-untyped-def]
-    for handle, hint, language, akut_choice, label in [
-        ("anna", None, "svenska", "Larma min säkerhetsansvarige", "Jag behöver hjälp nu"),
-        ("bo", None, "English", "Alert my security contact", "I need help now"),
-        ("nybörjare", "en", "English", "My contacts", "I need help now"),
-    ]:
-        person: Chat = chat(handle, hint)
-        for inputs in [
-            ["hej"],
-            ["/kontakter"],
-            ["/hjalp"],
-            ["/meny"],
-            ["/foo"],
-            ["/start", language],
-            ["/akut", akut_choice],
-        ]:
-            for typed in inputs:
-                await person.say(typed)
-            first_id, first_label, _ = person.buttons[0]
-            assert (first_id, first_label) == ("cmd:akut", label), (handle, inputs)
-
-
-async def test_help_now_button_opens_akut(chat) -> None:  # type: ignore[no-untyped-def]
+async def test_akut_works_from_any_state_with_one_word(chat: Any, demo_app: App) -> None:
     anna: Chat = chat("anna")
-    await anna.say("/hjalp")
-    reply = await anna.say("Jag behöver hjälp nu")
-    assert "Är du i fara just nu? Ring 112." in reply
-    assert "• Pia Lind, +46 70 174 06 11" in reply
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    guidance = await anna.say("akut")  # mid-report, one word
+    assert "Är du i fara just nu? Ring 112." in guidance
+    assert "akut:alert" in [i for i, _l, _t in anna.buttons]
+    assert "Jag har larmat Pia Lind" in await anna.press("akut:alert")
 
 
-async def test_text_inside_akut_repeats_the_question(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    await run(
-        chat("anna"),
-        [
-            ("/akut", ["Larma min säkerhetsansvarige"], []),
-            (
-                "vad ska jag göra",
-                ["Välj en av knapparna nedan", "[1] Larma min säkerhetsansvarige"],
-                [],
-            ),
-            ("1", ["Jag har larmat Pia Lind"], []),
-        ],
+# --- the report --------------------------------------------------------------------------------
+
+
+async def test_a_report_written_the_way_people_write(demo_app: App, clock: FakeClock) -> None:
+    t = Transcript("report_as_people_write_sv", demo_app)
+    anna, pia = t.person("anna"), t.person("pia")
+    await pia.say("/hjalp")
+    for typed in (
+        "/rapportera",
+        "det hände mig",  # a button question, answered in words
+        "Ledamot i byggnadsnämnden",
+        "det har med bygglovet att göra",  # no option says that: kept as her own words
+        "Han skrev i ett sms att han vet var jag bor.",
+        "Och att jag ska akta mig.",  # the rest of the story, a moment later
+        "sms",
+        "Hemma i kväll ca 22.40",
+    ):
+        await t.say(anna, typed)
+    t.note("she sends a screenshot in the middle of the report")
+    kept = await attach(anna, PHOTO, name="sms.png")
+    t.lines += ["", "anna> [screenshot sms.png]", "bot → anna:", f"    {kept}"]
+    for typed in (
+        "nej",
+        "Okänd man, runt 50, skånsk dialekt",
+        "vet inte",
+        "bygglovet på Storgatan",
+        "inte än",
+        "skrämmande, jag tror han menar allvar",
+        "nej",
+    ):
+        await t.say(anna, typed)
+    t.note("in the summary she adds to what happened, then corrects the time")
+    await t.say(anna, "Vad hände")
+    await t.say(anna, "Han har skickat liknande sms förut.")
+    await t.say(anna, "När och var")
+    await t.say(anna, "Ersätt")
+    await t.say(anna, "Hemma i går kl 22.40")
+    await t.say(anna, "Skicka")
+    await t.deliver()
+    t.check()
+    text = t.text()
+    assert "Han skrev i ett sms att han vet var jag bor.\n" in text
+    assert "Han har skickat liknande sms förut." in text  # added, not replaced
+    assert "Jag skrev: i går kl. 22.40." in text
+
+
+async def test_a_report_typed_in_english_from_start_to_end(demo_app: App) -> None:
+    t = Transcript("report_typed_en", demo_app)
+    bo = t.person("bo")
+    script = Script(typed=True, what=("Someone slashed my tyres outside the town hall.",))
+    reply = await write_report(bo, script)
+    t.lines += ["# bo types every answer; the bot's last word:", *reply.splitlines()]
+    assert "Your report is sent: case" in reply
+    assert script.inputs <= 15, script.inputs
+    t.check()
+
+
+async def test_reporting_for_someone_else(demo_app: App) -> None:
+    for name, handle, who, target in (
+        ("report_for_someone_else_sv", "anna", "Anna Berg, partikamrat", "Eva Ek, kulturnämnden"),
+        ("report_for_someone_else_en", "bo", "Bo Sand, group leader", "Eva Ek, culture board"),
+    ):
+        t = Transcript(name, demo_app)
+        person = t.person(handle)
+        await t.say(person, "/rapportera")
+        await t.say(person, "2")  # I report for someone else
+        await t.say(person, who)
+        await t.say(person, target)
+        await t.say(person, "1")  # the party
+        await t.say(person, "Någon skrev på hennes Facebook att hon ska passa sig.")
+        t.check()
+        asked = t.text()
+        assert asked.count("Vem utsattes?") + asked.count("Who was targeted?") == 1
+        assert "Eva Ek" in asked.split(target)[-1]  # later questions use her name
+
+
+# --- after the report ---------------------------------------------------------------------------
+
+
+async def test_a_check_in_answered_in_words(demo_app: App, clock: FakeClock) -> None:
+    anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
+    await pia.say("/hjalp")
+    await write_report(anna, Script())
+    async with demo_app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+    await pia.press(f"ack:{alert.id}", token="n")
+    clock.advance(days=1, hours=10)  # the first check-in, after the quiet hours
+    await demo_app.timer_runner().run_due()
+    t = Transcript("checkin_answered_in_words_sv", demo_app)
+    t.lines.append("# a day later Trygg asks Anna how she is")
+    await t.deliver()
+    anna_t = t.person("anna")
+    await t.say(anna_t, "Det är okej men jag sover dåligt")
+    await t.deliver()
+    t.check()
+    assert "”Det är okej men jag sover dåligt”" in t.text()  # Pia reads it in full
+
+
+async def test_help_lists_what_each_role_uses(demo_app: App) -> None:
+    t = Transcript("help_per_role_sv", demo_app)
+    for handle in ("anna", "pia", "sara", "kent"):
+        await t.say(t.person(handle), "/hjalp")
+    t.check()
+    said = t.text()
+    assert said.count("/logg") == 1  # the unit's log, for the unit only
+    assert said.count("/rapportera") >= 4
+
+
+# --- how many inputs -----------------------------------------------------------------------------
+
+
+async def test_inputs_needed_to_alert_and_to_report(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("hjälp jag har blivit hotad")
+    alerted = await anna.say("1")
+    assert "Jag har larmat Pia Lind" in alerted
+    typed = Script(typed=True)
+    sent = await write_report(chat("bo"), typed)
+    assert "Your report is sent" in sent
+    pressed = Script(skip=[S.ASSIGNMENT])
+    await write_report(chat("anna"), pressed)
+    print(
+        f"\ninputs: alert on first use 2, full report typed {typed.inputs}, "
+        f"full report with buttons {pressed.inputs}"
     )
-    assert [a[0] for a in await alerts(demo_app)] == ["pia"]
+    assert typed.inputs <= 15
+    assert pressed.inputs <= 20

@@ -26,6 +26,7 @@ from conversations.report.typed import Reading, read
 from conversations.texts import menu_buttons
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
+SHORT_ANSWER = 3  # words: a typed answer this short that names options is an answer
 
 
 async def lost(ctx: Context) -> StateResult:
@@ -242,7 +243,10 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.again()
         return None
     reading = read(question, await options(ctx, draft, question), typed)
-    continued = _recent_text(ctx, draft, question) if not reading.matched else None
+    # a short answer naming options answers the question; a sentence right after a story
+    # ("Samma person ringde sedan.") goes on with the story
+    answers_it = reading.matched and len(typed.split()) <= SHORT_ANSWER
+    continued = None if answers_it else _recent_text(ctx, draft, question)
     if continued is not None:
         earlier = draft.answer(continued) or {}
         draft.answers[continued.value] = {
@@ -263,7 +267,46 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     lead = _said_back(ctx, draft, question, reading)
     lead += await _store(ctx, draft, question, reading.answer)
+    _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
+
+
+def _editable(ctx: Context, event: InboundEvent, step: ReportStep, typed: str) -> None:
+    """Remember the message just taken: an edit of it (on a platform that has edits)
+    changes the answer; an edit of anything older changes nothing."""
+    if event.ref:
+        ctx.data["edit"] = {"ref": event.ref, "step": step.value, "text": typed}
+
+
+async def edited(ctx: Context, event: InboundEvent) -> StateResult:
+    """Apply an edit of the last message written, where it was kept; say so."""
+    _ = ctx._
+    found = await current(ctx)
+    if found is None:
+        return await lost(ctx)
+    draft, _question = found
+    mine = ctx.data.get("edit")
+    new = event.text.strip()
+    if isinstance(mine, dict) and mine.get("ref") == event.ref and new:
+        step = ReportStep(str(mine["step"]))
+        answer = draft.answer(step)
+        old = str(mine.get("text", ""))
+        text = str((answer or {}).get("text", ""))
+        if answer is not None and old and old in text:
+            head, _sep, tail = text.rpartition(old)
+            draft.answers[step.value] = {**answer, "text": head + new + tail}
+            draft.save(ctx)
+            ctx.data["edit"] = {**mine, "text": new}
+            ctx.reply(_("I updated your last message in the report."))
+            return None
+    ctx.reply(
+        _(
+            "You edited an earlier message. I have not changed anything: send the correction "
+            "as a new message."
+        )
+    )
+    ctx.again()
+    return None
 
 
 def _said_back(ctx: Context, draft: Draft, question: Question, reading: Reading) -> list[str]:

@@ -17,6 +17,30 @@ from storage.reports import ReportRepo
 CLEARABLE = timedelta(hours=47)  # a chat's messages may be deleted for this long
 
 
+async def keep_words(ctx: Context, text: str) -> str:
+    """Keep words typed where no question asked for them (e.g. what happened, written before
+    /akut) as the beginning of a report; return the line that says so."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        repo = ReportRepo(ctx.session, ctx.keyring)
+        person = ctx.person
+        report = await repo.create_draft(
+            ctx.viewer,
+            pack=person.municipality_pack or "oxelosund",
+            municipality_id=person.municipality_id,
+            party_id=person.party_id,
+            now=ctx.now,
+        )
+        draft = Draft(repo, report, {"_v": VERSION}, ctx.packs.get(report.pack), None)
+        if not ctx.viewer.registered:
+            draft.answers["_unregistered"] = True
+    earlier = draft.answer(ReportStep.WHAT) or {}
+    told = f"{earlier.get('text', '')}\n{text}".strip()
+    draft.answers[ReportStep.WHAT.value] = {**earlier, "text": told}
+    draft.save(ctx)
+    return ctx._("I kept what you wrote in a report you can go on with: /rapportera.")
+
+
 async def begin(ctx: Context, event: InboundEvent) -> StateResult:
     """Start a report, or offer to continue an unfinished one."""
     draft = await load_draft(ctx)

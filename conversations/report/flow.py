@@ -24,7 +24,7 @@ ANSWERING: dict[str, Handler] = {
     "edit:replace": answering.replace_next,
     Input.TEXT: answering.take_text,
     Input.ATTACHMENT: evidence.take_evidence,
-    Input.EDIT: answering.repeat,
+    Input.EDIT: answering.edited,
 }
 
 FLOW = Flow(

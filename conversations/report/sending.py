@@ -13,7 +13,7 @@ from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft
 from conversations.report.form import QUESTIONS, ReportStep
 from conversations.report.summary import show_summary
-from conversations.routing import Levels, alert_levels, escalation_lines, everyone
+from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import menu_buttons
 from storage.access import INTERNAL
 from storage.directory import DirectoryRepo
@@ -222,7 +222,13 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
                 len(names),
             ).format(names=shown)
         )
-        lines += escalation_lines(ctx, levels, _duration(ctx, minutes))[:1]
+        if len(levels) > 1:
+            following = ", ".join(c.name for c in levels[1])
+            lines.append(
+                _("If nobody has taken it within {wait}, it goes to {names}.").format(
+                    wait=_duration(ctx, minutes), names=following
+                )
+            )
     else:
         lines.append(
             _("There is nobody in Trygg to send it to: call your municipality's security unit.")

@@ -58,9 +58,10 @@ def show(ctx: Context, draft: Draft, question: Question, answer: Any) -> str:
 
 def _line(ctx: Context, draft: Draft, question: Question, indent: str = "") -> str:
     value = show(ctx, draft, question, draft.answers.get(question.step.value))
+    label = f"{indent}{ctx._(question.label)}:"
     if "\n" in value:
-        value = "\n" + "\n".join(f"{indent}   {part}" for part in value.splitlines())
-    return f"{indent}{ctx._(question.label)}: {value}"
+        return label + "\n" + "\n".join(f"{indent}   {part}" for part in value.splitlines())
+    return f"{label} {value}"
 
 
 def answer_lines(ctx: Context, draft: Draft, who: Known) -> tuple[list[str], list[Button]]:
