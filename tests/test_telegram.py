@@ -9,11 +9,13 @@ tests/telegram_harness.py; most tests run on SQLite, the ones that lean on the d
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import string
 import time
 import types
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -111,6 +113,29 @@ async def test_command_menu_is_registered_per_language(tg: TelegramHarness) -> N
         "sv",
         "en",
     }
+
+
+@SQLITE
+async def test_each_person_gets_their_roles_command_menu_in_their_language(
+    tg: TelegramHarness,
+) -> None:
+    await tg.bind("anna", ANNA)
+    await tg.bind("pia", PIA)
+    await tg.say(ANNA, "/start")
+    await tg.say(PIA, "/hjalp")
+
+    def parsed(value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    menus = {
+        parsed(r.params["scope"])["chat_id"]: parsed(r.params["commands"])
+        for r in tg.fake.calls("setMyCommands")
+        if "chat_id" in (parsed(r.params.get("scope")) or {})
+    }
+    assert [c["command"] for c in menus[ANNA]][:3] == ["akut", "rapportera", "arenden"]
+    assert [c["command"] for c in menus[PIA]][:2] == ["arenden", "arende"]
+    assert "logg" not in [c["command"] for c in menus[PIA]]  # the unit's, not a contact's
+    assert menus[ANNA][0]["description"] == "vad du ska göra nu, och larma din säkerhetsansvariga"
 
 
 # --------------------------------------------------------------------------- /akut

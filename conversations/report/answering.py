@@ -242,7 +242,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("I got an empty message. Please write your answer."))
         ctx.again()
         return None
-    reading = read(question, await options(ctx, draft, question), typed)
+    reading = read(question, await options(ctx, draft, question), event.text)
     # a short answer naming options answers the question; a sentence right after a story
     # ("Samma person ringde sedan.") goes on with the story
     answers_it = reading.matched and len(typed.split()) <= SHORT_ANSWER

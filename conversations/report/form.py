@@ -85,6 +85,7 @@ class Question:
     applies: Callable[[Answers, Known], bool] = lambda a, k: True
     parent: ReportStep | None = None  # a follow-up: edited and shown with its parent
     story: bool = False  # a long answer people send in several messages in a row
+    leading: bool = False  # an answer that starts with an option's words means it ("Nej, …")
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
@@ -264,6 +265,7 @@ QUESTIONS: tuple[Question, ...] = (
             ("today", N_("Today")), ("yesterday", N_("Yesterday")), ("unknown", N_("Don't know"))
         ),
         synonyms={"unknown": YES_NO_WORDS["unknown"]},
+        leading=True,
         applies=lambda a, k: without_day(a.get(S.WHEN.value)),
         parent=S.WHEN,
         on_answer=hooks.read_day,
@@ -329,6 +331,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Group or faction"),
         fixed(*YES_NO_UNKNOWN),
         synonyms=YES_NO_WORDS,
+        leading=True,
         example="Nej",
     ),
     Question(
@@ -400,6 +403,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Seriously meant"),
         fixed(*YES_NO_UNKNOWN),
         synonyms=YES_NO_WORDS,
+        leading=True,
         applies=lambda a, k: (a.get(S.EXPERIENCE.value) or {}).get("choice") is not None,
         parent=S.EXPERIENCE,
     ),

@@ -62,7 +62,7 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
     exact = [option for option, label in options if text in _phrases(question, option, label)]
     if exact:
         return Reading({"choice": exact[0], "text": typed}, matched=True)
-    if question.kind == "choice":
+    if question.kind == "choice" and question.leading:
         # "Nej, inte vad jag vet": an answer that starts with an option's words means it
         starts = [
             option
@@ -71,6 +71,6 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
         ]
         if starts:
             return Reading({"choice": starts[0], "text": typed}, matched=True)
-        if not question.other_ok:
-            return Reading({}, kept_as_note=True)
+    if question.kind == "choice" and not question.other_ok:
+        return Reading({}, kept_as_note=True)
     return Reading({"text": typed})
