@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import strict_yaml
 from conversations.followups import ensure_duties
 from conversations.packs import PackLibrary
 from storage.directory import DirectoryRepo
@@ -28,6 +28,10 @@ DIRECTORY_ROLES = Literal[
     "official", "party_security", "municipal_security", "municipal_director", "admin"
 ]
 PARTY_ROLES = {"official", "party_security"}
+# C0 and C1 controls (line breaks, tabs, ESC, NUL, …), Unicode line and paragraph
+# separators, and the bidi embeddings, overrides and isolates that make text read backwards
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MAX_PROBLEMS = 50  # a file wrong on every line is reported with its first problems
 
 
 def _phone(value: str | None) -> str | None:
@@ -39,8 +43,23 @@ def _phone(value: str | None) -> str | None:
     return value
 
 
+def printable(text: str) -> str:
+    """Show control characters as escapes (a problem quotes what the file says)."""
+    return CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and (found := CONTROL.search(value)):
+            raise ValueError(
+                f"contains an invisible or control character (U+{ord(found.group()):04X}): "
+                "write the value on one line without it"
+            )
+        return value
 
 
 class PartyIn(_Strict):
@@ -143,49 +162,23 @@ def _reference_problems(org: OrgFile, packs: PackLibrary) -> list[tuple[tuple[An
     return problems
 
 
-def _lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            out[(*path, key.value)] = key.start_mark.line + 1
-            _lines(value, (*path, key.value), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _lines(item, (*path, index), out)
-
-
-def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
-
-
 def parse(path: Path, packs: PackLibrary | None = None) -> OrgFile:
-    """Read and validate an organisation file; raise DirectoryError listing every problem."""
+    """Read and validate an organisation file; raise DirectoryError listing its problems."""
     try:
-        text = path.read_text(encoding="utf-8")
+        doc = strict_yaml.load(strict_yaml.read_text(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise DirectoryError([f"{path}: cannot read the file ({type(exc).__name__})"]) from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise DirectoryError([f"{path}{line}: {problem}"]) from exc
-    if not isinstance(data, dict):
-        line = f":{node.start_mark.line + 1}" if node is not None else ""
+    except strict_yaml.YamlProblem as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise DirectoryError([printable(f"{where}: {exc.message}")]) from exc
+    if not isinstance(doc.data, dict):
+        where = f"{path}:{doc.root_line}" if doc.root_line else str(path)
         raise DirectoryError(
-            [f"{path}{line}: (file): expected a mapping with 'municipalities' and 'people'"]
+            [f"{where}: (file): expected a mapping with 'municipalities' and 'people'"]
         )
-    lines: dict[tuple[Any, ...], int] = {}
-    if node is not None:
-        _lines(node, (), lines)
     located: list[tuple[tuple[Any, ...], str]] = []
     try:
-        org = OrgFile.model_validate(data)
+        org = OrgFile.model_validate(doc.data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
@@ -194,11 +187,13 @@ def parse(path: Path, packs: PackLibrary | None = None) -> OrgFile:
         located = _reference_problems(org, packs or PackLibrary())
     if located:
         problems = []
-        for loc, message in located:
-            line_no = _line_for(loc, lines)
+        for loc, message in located[:MAX_PROBLEMS]:
+            line_no = doc.line_for(loc)
             field = ".".join(str(p) for p in loc) or "(file)"
             where = f"{path}:{line_no}" if line_no else str(path)
-            problems.append(f"{where}: {field}: {message}")
+            problems.append(printable(f"{where}: {field}: {message}"))
+        if len(located) > MAX_PROBLEMS:
+            problems.append(f"… and {len(located) - MAX_PROBLEMS} more problems")
         raise DirectoryError(problems)
     return org
 
