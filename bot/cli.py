@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     org_sub = org.add_subparsers(dest="org_command", required=True)
     load = org_sub.add_parser("load", help="load or update the directory from a YAML file")
     load.add_argument("file", type=Path)
+    load.add_argument(
+        "--prune", action="store_true", help="remove the roles of people no longer in the file"
+    )
+    load.add_argument(
+        "--restore",
+        action="append",
+        default=[],
+        metavar="HANDLE",
+        help="load again someone who was erased at their request (repeatable)",
+    )
     org_sub.add_parser("show", help="print the directory, one person per line")
 
     db = sub.add_parser("db", help="the database")
@@ -93,12 +103,63 @@ async def _with_app(settings: Settings, work: Callable[[App], Awaitable[int]]) -
         await app.close()
 
 
-async def _load_org(app: App, path: Path) -> int:
+async def _load_org(
+    app: App, path: Path, *, prune: bool = False, restore: Sequence[str] = ()
+) -> int:
     org = orgfile.parse(path)
     async with app.db.unit_of_work() as session:
-        counts = await orgfile.apply(session, org)
-    print("Loaded {} municipalities, {} parties, {} people from {}.".format(*counts, path))
+        gone = await orgfile.missing(session, org)
+    confirmed: list[str] = []
+    if gone:
+        print(
+            f"{_people(len(gone))} with a role from an earlier file "
+            f"{'is' if len(gone) == 1 else 'are'} not in {path}:"
+        )
+        for e in gone:
+            print(f"  {e.handle}\t{e.role}\t{e.party}\t{e.municipality}")
+        if prune or (sys.stdin.isatty() and _confirm("Remove their roles? [y/N] ")):
+            confirmed = [e.handle for e in gone]
+    async with app.db.unit_of_work() as session:
+        result = await orgfile.apply(
+            session, org, app.keyring, now=app.clock(), prune=confirmed, restore=restore
+        )
+    print(
+        f"Loaded {result.municipalities} municipalities, {result.parties} parties, "
+        f"{result.people} people from {path}."
+    )
+    if result.removed:
+        print(f"Roles removed: {', '.join(e.handle for e in result.removed)}.")
+    if result.kept:
+        print(
+            f"They keep their roles: {', '.join(e.handle for e in result.kept)}. "
+            f"To remove them: trygg org load {path} --prune"
+        )
+    if result.erased:
+        print(
+            f"Erased at their request; not loaded: {', '.join(result.erased)}. "
+            "To load someone again on purpose: --restore HANDLE"
+        )
+    if result.restored:
+        print(f"Loaded again (erased earlier): {', '.join(result.restored)}.")
+    if result.withheld:
+        print(
+            f"Revoked or removed earlier, so no role until invited again: "
+            f"{', '.join(result.withheld)}."
+        )
     return 0
+
+
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
+def _confirm(question: str) -> bool:
+    """Ask the operator at the terminal; only "y" or "yes" is a yes."""
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes"}
 
 
 async def _show_org(app: App) -> int:
@@ -242,7 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return asyncio.run(_with_app(settings, _demo))
         if args.command == "org" and args.org_command == "load":
-            return asyncio.run(_with_app(settings, lambda app: _load_org(app, args.file)))
+            return asyncio.run(
+                _with_app(
+                    settings,
+                    lambda app: _load_org(app, args.file, prune=args.prune, restore=args.restore),
+                )
+            )
         if args.command == "org":
             return asyncio.run(_with_app(settings, _show_org))
         if args.command == "db":

@@ -1,25 +1,33 @@
 """The organisation file (YAML): validated as a whole, loaded in one transaction.
 
 An invalid file is rejected with file, line, field and reason; nothing is half-loaded.
+Loading it again updates people in place, lists who is no longer in it (and removes their
+roles when asked), and never brings back someone erased at their own request unless the
+operator restores them by name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import strict_yaml
 from conversations.followups import ensure_duties
 from conversations.packs import PackLibrary
-from storage.directory import DirectoryRepo
+from storage.crypto import Keyring
+from storage.directory import DirectoryEntry, DirectoryRepo
 from storage.errors import DirectoryError
-from storage.models import Role
+from storage.models import Person, Role
 from storage.timers import TimerRepo
+from storage.trust import AuditRepo, Tombstones
 from storage.viewer import Viewer
 
 KEY = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -198,29 +206,73 @@ def parse(path: Path, packs: PackLibrary | None = None) -> OrgFile:
     return org
 
 
-async def apply(
-    session: AsyncSession, org: OrgFile, now: datetime | None = None
-) -> tuple[int, int, int]:
-    """Insert or update everything in the file; return (municipalities, parties, people).
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What a load did. ``changed``: ids of people whose role, party or municipality changed
+    or whose role was removed; whoever routes open alerts must look at theirs again."""
 
-    Each municipality's recurring duties (from its pack) get a pending reminder.
+    municipalities: int
+    parties: int
+    people: int  # people loaded from the file
+    changed: tuple[int, ...]
+    removed: tuple[DirectoryEntry, ...]  # no longer in the file: roles removed
+    kept: tuple[DirectoryEntry, ...]  # no longer in the file: roles kept (not pruned)
+    erased: tuple[str, ...]  # handles in the file of people erased at their request: skipped
+    restored: tuple[str, ...]  # handles the operator restored on purpose
+    withheld: tuple[str, ...]  # revoked earlier: in the file, but no role until invited
+
+
+async def missing(session: AsyncSession, org: OrgFile) -> list[DirectoryEntry]:
+    """People who hold a role from an earlier organisation file and are not in this one."""
+    handles = {person.handle for person in org.people}
+    listed = await DirectoryRepo(session).org_file_people(Viewer.operator())
+    return [entry for entry in listed if entry.handle not in handles]
+
+
+async def apply(
+    session: AsyncSession,
+    org: OrgFile,
+    keyring: Keyring,
+    *,
+    now: datetime | None = None,
+    prune: Collection[str] = (),
+    restore: Collection[str] = (),
+) -> LoadResult:
+    """Insert or update everything in the file, audited; never commits.
+
+    People erased at their request are skipped unless their handle is in ``restore``.
+    People the file gave a role earlier who are missing from it now lose that role if their
+    handle is in ``prune``; the others keep it and are listed in the result. Each
+    municipality's recurring duties (from its pack) get a pending reminder.
     """
-    repo, operator = DirectoryRepo(session), Viewer.operator()
+    now = now or datetime.now(UTC)
+    repo, operator, audit = DirectoryRepo(session), Viewer.operator(), AuditRepo(session)
+    tombstones = Tombstones(session, keyring)
+    erased = await tombstones.erased_among(p.handle for p in org.people)
+    _check_restore(org, erased, restore)
     packs = PackLibrary()
     municipalities, parties = {}, {}
     for m in org.municipalities:
-        row = await repo.upsert_municipality(
+        place = await repo.upsert_municipality(
             operator, m.key, m.name, m.security_unit_phone, m.switchboard, m.pack
         )
-        row.retention_months = m.retention_months
-        row.alert_retention_months = m.alert_retention_months
-        row.audit_retention_months = m.audit_retention_months
-        municipalities[m.key] = row
-        await ensure_duties(TimerRepo(session), packs, row, now or datetime.now(UTC))
+        place.retention_months = m.retention_months
+        place.alert_retention_months = m.alert_retention_months
+        place.audit_retention_months = m.audit_retention_months
+        municipalities[m.key] = place
+        await ensure_duties(TimerRepo(session), packs, place, now)
         for p in m.parties:
-            parties[(m.key, p.key)] = await repo.upsert_party(operator, row, p.key, p.name, p.pack)
+            parties[(m.key, p.key)] = await repo.upsert_party(
+                operator, place, p.key, p.name, p.pack
+            )
+    before = await _placements(session)
+    changed: list[int] = []
+    loaded: list[str] = []
+    withheld: list[str] = []
     for person in org.people:
-        await repo.upsert_person(
+        if person.handle in erased and person.handle not in restore:
+            continue
+        row = await repo.upsert_person(
             operator,
             handle=person.handle,
             name=person.name,
@@ -230,4 +282,61 @@ async def apply(
             phone=person.phone,
             locale=person.language,
         )
-    return len(municipalities), len(parties), len(org.people)
+        loaded.append(person.handle)
+        if row.revoked_at is not None:
+            withheld.append(person.handle)
+        if person.handle in erased:
+            await tombstones.lift(person.handle)
+            audit.record("operator", "restored", person.handle, row.municipality_id, now)
+        old = before.get(person.handle)
+        if old is not None and old != (row.role, row.party_id, row.municipality_id):
+            changed.append(row.id)
+            for where in _places(old[2], row.municipality_id):
+                audit.record("operator", "role_changed", person.handle, where, now)
+    removed: list[DirectoryEntry] = []
+    kept: list[DirectoryEntry] = []
+    for entry in await missing(session, org):
+        if entry.handle not in prune:
+            kept.append(entry)
+            continue
+        gone = await repo.remove_role(operator, entry.person_id, now)
+        audit.record("operator", "role_removed", entry.handle, gone.municipality_id, now)
+        changed.append(gone.id)
+        removed.append(entry)
+    return LoadResult(
+        municipalities=len(municipalities),
+        parties=len(parties),
+        people=len(loaded),
+        changed=tuple(changed),
+        removed=tuple(removed),
+        kept=tuple(kept),
+        erased=tuple(sorted(erased - set(restore))),
+        restored=tuple(sorted(erased & set(restore))),
+        withheld=tuple(withheld),
+    )
+
+
+def _check_restore(org: OrgFile, erased: set[str], restore: Collection[str]) -> None:
+    """Refuse a ``--restore`` that names nobody erased in the file (a typo restores no one)."""
+    handles = {person.handle for person in org.people}
+    problems = [
+        f"--restore {printable(h)}: "
+        + ("not in the file" if h not in handles else "was not erased; nothing to restore")
+        for h in restore
+        if h not in erased
+    ]
+    if problems:
+        raise DirectoryError(problems)
+
+
+async def _placements(session: AsyncSession) -> dict[str, tuple[Role, int | None, int | None]]:
+    """Everyone's (role, party id, municipality id) by handle, before the load changes it."""
+    rows = await session.execute(
+        select(Person.handle, Person.role, Person.party_id, Person.municipality_id)
+    )
+    return {handle: (role, party, place) for handle, role, party, place in rows}
+
+
+def _places(old: int | None, new: int | None) -> list[int | None]:
+    """The municipalities whose unit sees a change: the one left and the one joined."""
+    return [old] if old == new else [p for p in (old, new) if p is not None]

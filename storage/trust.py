@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -50,6 +51,13 @@ def tombstone_mac(keyring: Keyring, handle: str) -> str:
     """The keyed hash under which an erased handle is remembered (see ErasedHandle)."""
     key = keyring.index_keys()[0]
     return hmac.new(key, b"erased:" + handle.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def tombstone_macs(keyring: Keyring, handle: str) -> list[str]:
+    """The keyed hashes of a handle under every configured key, current first (a tombstone
+    made before the keys were rotated still holds while its key is configured)."""
+    message = b"erased:" + handle.strip().encode()
+    return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in keyring.index_keys()]
 
 
 def _code_hashes(keyring: Keyring, code: str) -> list[str]:
@@ -161,6 +169,29 @@ class InviteRepo:
         target.party_id = invite.party_id
         target.revoked_at = None
         return Redeemed(target, invite.role)
+
+
+class Tombstones:
+    """Handles of people erased at their request, kept only as keyed hashes. Never commits."""
+
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        self.session = session
+        self.keyring = keyring
+
+    async def erased_among(self, handles: Iterable[str]) -> set[str]:
+        """Return the handles that belong to someone erased at their request."""
+        macs = set((await self.session.scalars(select(ErasedHandle.handle_mac))).all())
+        if not macs:
+            return set()
+        return {h for h in handles if not macs.isdisjoint(tombstone_macs(self.keyring, h))}
+
+    async def lift(self, handle: str) -> None:
+        """Forget a handle's tombstone (the operator restores the person on purpose)."""
+        await self.session.execute(
+            delete(ErasedHandle).where(
+                ErasedHandle.handle_mac.in_(tombstone_macs(self.keyring, handle))
+            )
+        )
 
 
 class CaseLike(Protocol):
