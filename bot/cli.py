@@ -20,12 +20,26 @@ from storage.crypto import CryptoError, Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import DirectoryError, NotFound, StorageError
 from storage.models import Role
-from storage.rotation import remaining, rotate_batch
+from storage.rotation import remaining, rotate_batch, unsealed_invites
 from storage.trust import AuditRepo, InviteError, InviteRepo, PeopleRepo
 from storage.viewer import Viewer
 
 DEMO_ORG = Path(__file__).resolve().parent / "demo" / "org.yaml"
 DEMO_HANDLE = "anna"
+MIN_HOURS, MAX_HOURS = 1, 336  # an invite code lives at most 14 days
+
+
+def _hours(text: str) -> int:
+    """An invite's validity in hours: a whole number from MIN_HOURS to MAX_HOURS."""
+    try:
+        hours = int(text)
+    except ValueError:
+        hours = 0
+    if not MIN_HOURS <= hours <= MAX_HOURS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of hours from {MIN_HOURS} to {MAX_HOURS} (14 days)"
+        )
+    return hours
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--party", metavar="KEY")
     create.add_argument("--person", metavar="HANDLE", help="bind the code to this directory person")
     create.add_argument("--by", metavar="HANDLE", help="issue as this municipal security person")
-    create.add_argument("--hours", type=int, default=72, help="valid for (default 72)")
+    create.add_argument(
+        "--hours",
+        type=_hours,
+        default=72,
+        help=f"valid for {MIN_HOURS}–{MAX_HOURS} hours (default 72)",
+    )
 
     person = sub.add_parser("person", help="people")
     person_sub = person.add_subparsers(dest="person_command", required=True)
@@ -246,16 +265,23 @@ async def _rotate(app: App) -> int:
     total = 0
     while True:
         async with app.db.unit_of_work() as session:
-            done = await rotate_batch(session, app.keyring)
+            done = await rotate_batch(session, app.keyring, now=app.clock())
         total += done
         if done == 0:
             break
     async with app.db.unit_of_work() as session:
         left = await remaining(session, app.keyring)
+        older = await unsealed_invites(session, app.clock())
         AuditRepo(session).record(
             "operator", "keys_rotated", app.keyring.current, None, app.clock()
         )
     print(f"Re-encrypted {total} values under key {app.keyring.current}; {left} left.")
+    if older:
+        print(
+            f"{older} open invitation code(s) were made by an older Trygg and cannot move to "
+            "the new key: they stop working when the old key leaves TRYGG_KEYS. Create new "
+            "ones if they are still needed."
+        )
     return 0 if left == 0 else 1
 
 
