@@ -142,6 +142,8 @@ async def _load_org(
         result = await orgfile.apply(
             session, org, app.keyring, now=app.clock(), prune=confirmed, restore=restore
         )
+        # alerts waiting on people who lost or changed their role go on to whoever may act
+        await directory_changed(session, result.changed, app.clock())
     print(
         f"Loaded {result.municipalities} municipalities, {result.parties} parties, "
         f"{result.people} people from {path}."

@@ -22,12 +22,14 @@ from sqlalchemy import func, select
 
 from bot import orgfile
 from bot.app import App
+from bot.cli import _load_org
 from bot.settings import Settings
 from storage.crypto import Keyring
 from storage.errors import DirectoryError
 from storage.models import AuditEntry, ErasedHandle, Municipality, Person, Role
 from storage.trust import PeopleRepo, tombstone_mac
 from tests.conftest import DEMO_ORG, TEST_KEYS, FakeClock
+from tests.test_alerts import alerts_only, load_alert, outbox, raise_akut
 from tests.test_trust import PER, PIA, SQLITE_ONLY, alert_of, forge, full_report, invite, refused
 from tests.test_trust_cli import trygg
 
@@ -197,6 +199,18 @@ async def test_role_party_and_municipality_changes_are_audited_and_returned(
     ]
     assert (await load(demo_app, org_file(tmp_path, text))).changed == ()
     assert len(await audit_rows(demo_app, "role_changed")) == 4
+
+
+async def test_org_load_prune_sends_an_alert_waiting_on_the_removed_contact_on_at_once(
+    demo_app: App, chat: Any, tmp_path: Path
+) -> None:
+    alert_id = await raise_akut(chat)  # Pia now; Per after 10 minutes
+    path = org_file(tmp_path, without("pia"))
+    assert await _load_org(demo_app, path, prune=True) == 0  # `trygg org load FILE --prune`
+    await demo_app.timer_runner().run_due()  # no time passes
+    paged = [h for h, k, _ in alerts_only(await outbox(demo_app)) if k == "alert"]
+    assert paged == ["pia", "per"]
+    assert (await load_alert(demo_app, alert_id)).level == 2
 
 
 # --- people erased at their request ------------------------------------------------------
