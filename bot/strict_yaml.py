@@ -62,11 +62,7 @@ class Document:
 
 
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
-    """Read a UTF-8 file of at most ``limit`` bytes; refuse a larger one without reading it.
-
-    Raises OSError or UnicodeDecodeError as the file system and codec do, YamlProblem if the
-    file is too large.
-    """
+    """Read a UTF-8 file of at most ``limit`` bytes; refuse a larger one unread (YamlProblem)."""
     too_large = YamlProblem(
         None,
         f"the file is larger than {limit // (1024 * 1024)} MB, the limit "
@@ -117,10 +113,10 @@ def _scalar(event: Any) -> Any:
     if not event.implicit[0]:  # quoted: text
         return event.value
     tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
-    if tag == _STR:
+    make = _CONSTRUCTOR.yaml_constructors.get(tag)
+    if tag == _STR or make is None:  # also `<<` (merge) and `=` (value): just text here
         return event.value
-    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    return make(_CONSTRUCTOR, ScalarNode(tag, event.value, event.start_mark, event.end_mark))
 
 
 def _add(stack: list[_Frame], value: Any, line: int, doc: Document) -> None:
@@ -181,10 +177,11 @@ def _refuse(event: Any, stack: list[_Frame], nodes: int) -> NoReturn:
 def load(text: str) -> Document:
     """Read one YAML document of plain mappings, lists and values; raise YamlProblem."""
     doc = Document(None, None)
-    parser = _PARSER(text)
+    parser: Any = None
     stack: list[_Frame] = []
     nodes = documents = 0
     try:
+        parser = _PARSER(text)  # PyYAML's own reader checks the characters here
         while True:
             event = parser.get_event()
             kind = type(event)
@@ -220,14 +217,14 @@ def load(text: str) -> Document:
     except yaml.YAMLError as exc:
         raise YamlProblem(None, "not valid YAML") from exc
     finally:
-        if hasattr(parser, "dispose"):
+        if parser is not None and hasattr(parser, "dispose"):
             parser.dispose()
     return doc
 
 
 def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
-    """Name the character the reader refused, at its line (libyaml counts bytes, not
-    characters, so the line is found from the character itself)."""
+    """Name the character the reader refused, at its line."""
+    # libyaml counts bytes, PyYAML characters: find the line from the character itself
     if not isinstance(exc.character, int):
         return YamlProblem(None, "not valid YAML")
     at = text.find(chr(exc.character))

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import orgfile, strict_yaml
 from storage.errors import DirectoryError
@@ -141,6 +142,17 @@ def test_nesting_and_the_number_of_values_are_capped(
     assert problem == f"{path}:{line_of(many, '- x') + 95}: (file): more than 100 values"
 
 
+def test_a_merge_key_is_just_an_unknown_field_and_a_lone_equals_sign_just_text(
+    tmp_path: Path,
+) -> None:
+    text = changed("    language: sv\n", "    language: sv\n    <<: {phone: x}\n")
+    path, problem = the_problem(tmp_path, text)
+    assert problem == f"{path}:{line_of(text, '<<:')}: people.0.<<: Extra inputs are not permitted"
+    path = tmp_path / "equals.yaml"
+    path.write_text(changed("    name: Pia Lind\n", "    name: =\n"), encoding="utf-8")
+    assert orgfile.parse(path).people[1].name == "="
+
+
 # --- duplicate keys ----------------------------------------------------------------------
 
 
@@ -239,6 +251,31 @@ def test_a_file_wrong_everywhere_lists_its_first_fifty_problems(tmp_path: Path) 
     assert len(problems) == 51
     assert problems[0].startswith(f"{path}:") and "people.0.role" in problems[0]
     assert problems[-1] == "… and 70 more problems"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        changed("    name: Pia Lind\n", "    name: Pia \x1b[2J Lind\n"),
+        changed("    name: Pia Lind\n", "    name: &p Pia Lind\n"),
+        changed("    role: official\n", "    role: admin\n    role: official\n"),
+        changed("    name: Pia Lind\n", '    name: "Pia\\u202eLind"\n'),
+        VALID,
+    ],
+)
+def test_without_libyaml_the_answers_are_the_same(  # (syntax errors are worded differently)
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    path = tmp_path / "org.yaml"
+    path.write_text(text, encoding="utf-8")
+    answers = []
+    for parser in (strict_yaml._PARSER, yaml.SafeLoader):
+        monkeypatch.setattr(strict_yaml, "_PARSER", parser)
+        try:
+            answers.append(orgfile.parse(path).model_dump())
+        except DirectoryError as exc:
+            answers.append({"problems": exc.problems})
+    assert answers[0] == answers[1]
 
 
 # --- size ------------------------------------------------------------------------------------
