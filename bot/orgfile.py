@@ -208,13 +208,12 @@ def parse(path: Path, packs: PackLibrary | None = None) -> OrgFile:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """What a load did. ``changed``: ids of people whose role, party or municipality changed
-    or whose role was removed; whoever routes open alerts must look at theirs again."""
+    """What a load did, and whose open alerts must be routed again (``changed``)."""
 
     municipalities: int
     parties: int
     people: int  # people loaded from the file
-    changed: tuple[int, ...]
+    changed: tuple[int, ...]  # ids: role, party or municipality changed, or role removed
     removed: tuple[DirectoryEntry, ...]  # no longer in the file: roles removed
     kept: tuple[DirectoryEntry, ...]  # no longer in the file: roles kept (not pruned)
     erased: tuple[str, ...]  # handles in the file of people erased at their request: skipped
@@ -238,13 +237,10 @@ async def apply(
     prune: Collection[str] = (),
     restore: Collection[str] = (),
 ) -> LoadResult:
-    """Insert or update everything in the file, audited; never commits.
-
-    People erased at their request are skipped unless their handle is in ``restore``.
-    People the file gave a role earlier who are missing from it now lose that role if their
-    handle is in ``prune``; the others keep it and are listed in the result. Each
-    municipality's recurring duties (from its pack) get a pending reminder.
-    """
+    """Insert or update everything in the file, audited, and report what changed."""
+    # People erased at their request are skipped unless named in ``restore``. People an
+    # earlier file gave a role who are missing now lose it if named in ``prune``; the others
+    # keep it and are listed. Each municipality's recurring duties get a pending reminder.
     now = now or datetime.now(UTC)
     repo, operator, audit = DirectoryRepo(session), Viewer.operator(), AuditRepo(session)
     tombstones = Tombstones(session, keyring)

@@ -331,12 +331,9 @@ class DirectoryRepo:
         return [_entry(p) for p in (await self.session.scalars(stmt)).all()]
 
     async def remove_role(self, viewer: Viewer, person_id: int, now: datetime) -> Person:
-        """Take away a role the organisation file gave (the person is no longer in it).
-
-        Like a revocation: party and municipality stay (their audit entries stay visible to
-        their municipality's unit), and a later load of the file does not give the role back;
-        a new invitation does.
-        """
+        """Take away a role the organisation file gave, as a revocation does."""
+        # Party and municipality stay, so their unit still sees the audit entries; a later
+        # load of the file does not give the role back (revoked_at), a new invitation does.
         _require_admin(viewer)
         person = await self.person(person_id)
         person.role = Role.UNREGISTERED

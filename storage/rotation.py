@@ -92,8 +92,7 @@ async def remaining(session: AsyncSession, keyring: Keyring) -> int:
 
 
 async def unsealed_invites(session: AsyncSession, now: datetime) -> int:
-    """Count open invitations made before codes were kept sealed: a rotation cannot move
-    them to the new key, so they stop working once the old key is removed."""
+    """Count open invitations whose code was never kept sealed, which no rotation can move."""
     count = await session.scalar(
         select(func.count(Invite.id)).where(
             Invite.code.is_(None), Invite.used_at.is_(None), Invite.expires_at > now

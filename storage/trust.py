@@ -60,8 +60,8 @@ def tombstone_mac(keyring: Keyring, handle: str) -> str:
 
 
 def tombstone_macs(keyring: Keyring, handle: str) -> list[str]:
-    """The keyed hashes of a handle under every configured key, current first (a tombstone
-    made before the keys were rotated still holds while its key is configured)."""
+    """Return a handle's tombstone hashes under every configured key, current first."""
+    # a tombstone made before a key rotation still holds while its key is configured
     message = b"erased:" + handle.strip().encode()
     return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in keyring.index_keys()]
 
@@ -104,10 +104,7 @@ class InviteRepo:
         now: datetime,
         valid_for: timedelta = timedelta(hours=72),
     ) -> str:
-        """Create a code; only an admin or the municipality's security unit may.
-
-        The code is kept sealed (Invite.code) so that a key rotation can hash it again.
-        """
+        """Create a code; only an admin or the municipality's security unit may."""
         if not SHORTEST <= valid_for <= LONGEST:
             raise InviteError("an invitation is valid for 1 to 336 hours")
         if issuer.role not in ISSUERS or (
@@ -140,6 +137,7 @@ class InviteRepo:
         )
         self.session.add(row)
         await self.session.flush()
+        # kept sealed, so that a key rotation can hash it again under the new key
         row.code = self.keyring.seal(chars.encode(), table="invite", column="code", row=row.id)
         await self.session.flush()
         return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
@@ -160,11 +158,9 @@ class InviteRepo:
         return int(count or 0)
 
     async def redeem(self, person: Person, code: str, now: datetime) -> Redeemed:
-        """Bind the code's role to the person using it (once; before it expires).
-
-        A wrong code is audited (never the code itself); after MAX_FAILURES within
-        FAILURE_WINDOW, codes from that person are refused unchecked until the window passes.
-        """
+        """Bind the code's role to the person using it (once; before it expires)."""
+        # A wrong code is audited (never the code itself). After MAX_FAILURES within
+        # FAILURE_WINDOW, the person's codes are refused unchecked, and not audited again.
         if await self.recent_failures(person, now) >= MAX_FAILURES:
             raise InviteLimited("too many wrong codes lately")
         invite = (
