@@ -218,10 +218,21 @@ class Tombstones:
 
     async def erased_among(self, handles: Iterable[str]) -> set[str]:
         """Return the handles that belong to someone erased at their request."""
-        macs = set((await self.session.scalars(select(ErasedHandle.handle_mac))).all())
-        if not macs:
-            return set()
-        return {h for h in handles if not macs.isdisjoint(tombstone_macs(self.keyring, h))}
+        stored = set((await self.session.scalars(select(ErasedHandle.handle_mac))).all())
+        erased: set[str] = set()
+        for handle in handles if stored else ():
+            current, *older = tombstone_macs(self.keyring, handle)
+            if current in stored:
+                erased.add(handle)
+            elif found := stored.intersection(older):
+                erased.add(handle)
+                # made under a key that is being retired: re-key it while the old key is here
+                await self.session.execute(
+                    update(ErasedHandle)
+                    .where(ErasedHandle.handle_mac.in_(found))
+                    .values(handle_mac=current)
+                )
+        return erased
 
     async def lift(self, handle: str) -> None:
         """Forget a handle's tombstone (the operator restores the person on purpose)."""

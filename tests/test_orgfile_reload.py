@@ -241,12 +241,16 @@ async def test_an_erased_person_is_not_loaded_again_unless_restored_by_name(
 
 
 @SQLITE_ONLY
-async def test_a_tombstone_made_before_the_keys_were_rotated_still_holds(
+async def test_a_tombstone_made_before_the_keys_were_rotated_still_holds_and_is_rekeyed(
     demo_app: App, tmp_path: Path
 ) -> None:
     await erase_with_tombstone(demo_app, "per")
-    rotated = Keyring.parse(f"{Keyring.new_key_line()},{TEST_KEYS}")
+    new_key = Keyring.new_key_line()
+    rotated = Keyring.parse(f"{new_key},{TEST_KEYS}")
     result = await load(demo_app, DEMO_ORG, keyring=rotated)
+    assert result.erased == ("per",) and await person(demo_app, "per") is None
+    # that load re-keyed the tombstone: it holds on the new key alone
+    result = await load(demo_app, DEMO_ORG, keyring=Keyring.parse(new_key))
     assert result.erased == ("per",) and await person(demo_app, "per") is None
 
 
