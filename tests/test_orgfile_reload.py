@@ -27,10 +27,21 @@ from bot.settings import Settings
 from storage.crypto import Keyring
 from storage.errors import DirectoryError
 from storage.models import AuditEntry, ErasedHandle, Municipality, Person, Role
-from storage.trust import PeopleRepo, tombstone_mac
+from storage.trust import tombstone_mac
 from tests.conftest import DEMO_ORG, TEST_KEYS, FakeClock
 from tests.test_alerts import alerts_only, load_alert, outbox, raise_akut
-from tests.test_trust import PER, PIA, SQLITE_ONLY, alert_of, forge, full_report, invite, refused
+from tests.test_trust import (
+    ANNA,
+    PER,
+    PIA,
+    SQLITE_ONLY,
+    alert_of,
+    forge,
+    full_report,
+    invite,
+    press,
+    refused,
+)
 from tests.test_trust_cli import trygg
 
 DEMO = DEMO_ORG.read_text(encoding="utf-8")
@@ -94,7 +105,9 @@ async def erase_with_tombstone(app: App, handle: str, keyring: Keyring | None = 
     """What /glom leaves behind: the person pseudonymised, their handle as a keyed hash."""
     async with app.db.unit_of_work() as session:
         found = (await session.scalars(select(Person).where(Person.handle == handle))).one()
-        await PeopleRepo(session).erase(found, app.clock())
+        found.handle, found.display_name, found.phone = f"erased-{found.id:012x}", None, None
+        found.role, found.party_id, found.municipality_id = Role.UNREGISTERED, None, None
+        found.erased_at, found.in_org_file = app.clock(), False
         session.add(ErasedHandle(handle_mac=tombstone_mac(keyring or app.keyring, handle)))
 
 
@@ -238,6 +251,19 @@ async def test_an_erased_person_is_not_loaded_again_unless_restored_by_name(
     sjovik = await municipality_id(demo_app, "sjovik")
     assert await audit_rows(demo_app, "restored") == [("operator", "per", sjovik)]
     assert PER[0] in await chat("anna").say("/kontakter")
+
+
+@SQLITE_ONLY
+async def test_after_forget_me_the_org_file_does_not_bring_the_person_back(
+    demo_app: App, chat: Any
+) -> None:
+    anna = chat("anna")
+    await anna.say("/glom")
+    assert "Klart. Trygg har glömt dig:" in await press(anna, "forget:yes")
+    result = await load(demo_app, DEMO_ORG)
+    assert result.erased == ("anna",) and await person(demo_app, "anna") is None
+    async with demo_app.db.unit_of_work() as session:
+        assert ANNA[0] not in (await session.scalars(select(Person.display_name))).all()
 
 
 @SQLITE_ONLY
