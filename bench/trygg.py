@@ -195,7 +195,7 @@ async def populate(
     app = App.create(settings)
     try:
         async with app.db.unit_of_work() as session:
-            await orgfile.apply(session, synthetic_org(officials, parties))
+            await orgfile.apply(session, synthetic_org(officials, parties), app.keyring)
         chats: list[int] = []
         contacts: set[int] = set()
         async with app.db.unit_of_work() as session:

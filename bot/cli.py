@@ -20,12 +20,26 @@ from storage.crypto import CryptoError, Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import DirectoryError, NotFound, StorageError
 from storage.models import Role
-from storage.rotation import remaining, rotate_batch
+from storage.rotation import remaining, rotate_batch, unsealed_invites
 from storage.trust import AuditRepo, InviteError, InviteRepo, PeopleRepo
 from storage.viewer import Viewer
 
 DEMO_ORG = Path(__file__).resolve().parent / "demo" / "org.yaml"
 DEMO_HANDLE = "anna"
+MIN_HOURS, MAX_HOURS = 1, 336  # an invite code lives at most 14 days
+
+
+def _hours(text: str) -> int:
+    """An invite's validity in hours: a whole number from MIN_HOURS to MAX_HOURS."""
+    try:
+        hours = int(text)
+    except ValueError:
+        hours = 0
+    if not MIN_HOURS <= hours <= MAX_HOURS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of hours from {MIN_HOURS} to {MAX_HOURS} (14 days)"
+        )
+    return hours
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     org_sub = org.add_subparsers(dest="org_command", required=True)
     load = org_sub.add_parser("load", help="load or update the directory from a YAML file")
     load.add_argument("file", type=Path)
+    load.add_argument(
+        "--prune", action="store_true", help="remove the roles of people no longer in the file"
+    )
+    load.add_argument(
+        "--restore",
+        action="append",
+        default=[],
+        metavar="HANDLE",
+        help="load again someone who was erased at their request (repeatable)",
+    )
     org_sub.add_parser("show", help="print the directory, one person per line")
 
     db = sub.add_parser("db", help="the database")
@@ -59,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--party", metavar="KEY")
     create.add_argument("--person", metavar="HANDLE", help="bind the code to this directory person")
     create.add_argument("--by", metavar="HANDLE", help="issue as this municipal security person")
-    create.add_argument("--hours", type=int, default=72, help="valid for (default 72)")
+    create.add_argument(
+        "--hours",
+        type=_hours,
+        default=72,
+        help=f"valid for {MIN_HOURS}–{MAX_HOURS} hours (default 72)",
+    )
 
     person = sub.add_parser("person", help="people")
     person_sub = person.add_subparsers(dest="person_command", required=True)
@@ -93,12 +122,65 @@ async def _with_app(settings: Settings, work: Callable[[App], Awaitable[int]]) -
         await app.close()
 
 
-async def _load_org(app: App, path: Path) -> int:
+async def _load_org(
+    app: App, path: Path, *, prune: bool = False, restore: Sequence[str] = ()
+) -> int:
     org = orgfile.parse(path)
     async with app.db.unit_of_work() as session:
-        counts = await orgfile.apply(session, org)
-    print("Loaded {} municipalities, {} parties, {} people from {}.".format(*counts, path))
+        gone = await orgfile.missing(session, org)
+    confirmed: list[str] = []
+    if gone:
+        print(
+            f"{_people(len(gone))} with a role from an earlier file "
+            f"{'is' if len(gone) == 1 else 'are'} not in {path}:"
+        )
+        for e in gone:
+            print(f"  {e.handle}\t{e.role}\t{e.party}\t{e.municipality}")
+        if prune or (sys.stdin.isatty() and _confirm("Remove their roles? [y/N] ")):
+            confirmed = [e.handle for e in gone]
+    async with app.db.unit_of_work() as session:
+        result = await orgfile.apply(
+            session, org, app.keyring, now=app.clock(), prune=confirmed, restore=restore
+        )
+        # alerts waiting on people who lost or changed their role go on to whoever may act
+        await directory_changed(session, result.changed, app.clock())
+    print(
+        f"Loaded {result.municipalities} municipalities, {result.parties} parties, "
+        f"{result.people} people from {path}."
+    )
+    if result.removed:
+        print(f"Roles removed: {', '.join(e.handle for e in result.removed)}.")
+    if result.kept:
+        print(
+            f"They keep their roles: {', '.join(e.handle for e in result.kept)}. "
+            f"To remove them: trygg org load {path} --prune"
+        )
+    if result.erased:
+        print(
+            f"Erased at their request; not loaded: {', '.join(result.erased)}. "
+            "To load someone again on purpose: --restore HANDLE"
+        )
+    if result.restored:
+        print(f"Loaded again (erased earlier): {', '.join(result.restored)}.")
+    if result.withheld:
+        print(
+            f"Revoked or removed earlier, so no role until invited again: "
+            f"{', '.join(result.withheld)}."
+        )
     return 0
+
+
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
+def _confirm(question: str) -> bool:
+    """Ask the operator at the terminal; only "y" or "yes" is a yes."""
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes"}
 
 
 async def _show_org(app: App) -> int:
@@ -185,16 +267,23 @@ async def _rotate(app: App) -> int:
     total = 0
     while True:
         async with app.db.unit_of_work() as session:
-            done = await rotate_batch(session, app.keyring)
+            done = await rotate_batch(session, app.keyring, now=app.clock())
         total += done
         if done == 0:
             break
     async with app.db.unit_of_work() as session:
         left = await remaining(session, app.keyring)
+        older = await unsealed_invites(session, app.clock())
         AuditRepo(session).record(
             "operator", "keys_rotated", app.keyring.current, None, app.clock()
         )
     print(f"Re-encrypted {total} values under key {app.keyring.current}; {left} left.")
+    if older:
+        print(
+            f"{older} open invitation code(s) were made by an older Trygg and cannot move to "
+            "the new key: they stop working when the old key leaves TRYGG_KEYS. Create new "
+            "ones if they are still needed."
+        )
     return 0 if left == 0 else 1
 
 
@@ -242,7 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return asyncio.run(_with_app(settings, _demo))
         if args.command == "org" and args.org_command == "load":
-            return asyncio.run(_with_app(settings, lambda app: _load_org(app, args.file)))
+            return asyncio.run(
+                _with_app(
+                    settings,
+                    lambda app: _load_org(app, args.file, prune=args.prune, restore=args.restore),
+                )
+            )
         if args.command == "org":
             return asyncio.run(_with_app(settings, _show_org))
         if args.command == "db":

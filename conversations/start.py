@@ -10,7 +10,7 @@ from conversations.i18n import N_, SUPPORTED
 from conversations.menu import stale_button
 from conversations.texts import menu_buttons
 from storage.directory import DirectoryRepo
-from storage.trust import AuditRepo, InviteError, InviteRepo
+from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
 from storage.viewer import Sender, Viewer
 
 ROLE_NAMES = {
@@ -35,6 +35,14 @@ async def redeem(ctx: Context, code: str) -> None:
     try:
         person = await DirectoryRepo(ctx.session).person(ctx.person.id)
         redeemed = await InviteRepo(ctx.session, ctx.keyring).redeem(person, code, ctx.now)
+    except InviteLimited:
+        ctx.reply(
+            _(
+                "You have typed a wrong code too many times, so I did not check this one. "
+                "Try again in an hour, or ask for a new invitation."
+            )
+        )
+        return
     except InviteError:
         ctx.reply(_("That invitation code is not valid (used or expired). Ask for a new one."))
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,17 @@ class Contacts:
     party_name: str | None
     party_security: tuple[ContactCard, ...]
     municipal_security: tuple[ContactCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """One line of the directory as the operator sees it (keys, not names)."""
+
+    person_id: int
+    handle: str
+    role: str
+    party: str  # the party's key, or "-"
+    municipality: str  # the municipality's key, or "-"
 
 
 _PERSON_FOR_ADDRESS = (
@@ -293,6 +305,7 @@ class DirectoryRepo:
             row = Person(handle=handle)
             self.session.add(row)
         row.display_name, row.role, row.phone = name, role, phone
+        row.in_org_file = True
         if row.revoked_at is not None:  # revoked: only a new invitation gives a role back
             row.role = Role.UNREGISTERED
         row.municipality_id = municipality.id if municipality else None
@@ -301,6 +314,32 @@ class DirectoryRepo:
             row.locale = locale
         await self.session.flush()
         return row
+
+    async def org_file_people(self, viewer: Viewer) -> list[DirectoryEntry]:
+        """Return everyone who holds a role the organisation file gave them."""
+        _require_admin(viewer)
+        stmt = (
+            select(Person)
+            .where(
+                Person.in_org_file.is_(True),
+                Person.role != Role.UNREGISTERED,
+                Person.erased_at.is_(None),
+            )
+            .options(selectinload(Person.party), selectinload(Person.municipality))
+            .order_by(Person.handle)
+        )
+        return [_entry(p) for p in (await self.session.scalars(stmt)).all()]
+
+    async def remove_role(self, viewer: Viewer, person_id: int, now: datetime) -> Person:
+        """Take away a role the organisation file gave, as a revocation does."""
+        # Party and municipality stay, so their unit still sees the audit entries; a later
+        # load of the file does not give the role back (revoked_at), a new invitation does.
+        _require_admin(viewer)
+        person = await self.person(person_id)
+        person.role = Role.UNREGISTERED
+        person.revoked_at = now
+        person.in_org_file = False
+        return person
 
     async def listing(self, viewer: Viewer) -> list[tuple[str, str, str, str]]:
         """Return (handle, role, party, municipality) for every directory person."""
@@ -312,14 +351,19 @@ class DirectoryRepo:
             .order_by(Person.handle)
         )
         return [
-            (
-                p.handle,
-                p.role.value,
-                p.party.key if p.party else "-",
-                p.municipality.key if p.municipality else "-",
-            )
-            for p in (await self.session.scalars(stmt)).all()
+            (e.handle, e.role, e.party, e.municipality)
+            for e in map(_entry, (await self.session.scalars(stmt)).all())
         ]
+
+
+def _entry(person: Person) -> DirectoryEntry:
+    return DirectoryEntry(
+        person.id,
+        person.handle,
+        person.role.value,
+        person.party.key if person.party else "-",
+        person.municipality.key if person.municipality else "-",
+    )
 
 
 def _require_admin(viewer: Viewer) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
-from storage.models import CaseNote, ChecklistAnswer, Conversation, Evidence, FollowUp, Report
+from storage.models import (
+    CaseNote,
+    ChecklistAnswer,
+    Conversation,
+    Evidence,
+    FollowUp,
+    Invite,
+    Report,
+)
+from storage.trust import code_hash
 
 SEALED: tuple[tuple[Any, str, str], ...] = (
     (Report, "answers", "id"),
@@ -20,15 +30,27 @@ SEALED: tuple[tuple[Any, str, str], ...] = (
     (ChecklistAnswer, "comment", "id"),
     (FollowUp, "notes", "id"),
     (CaseNote, "text", "id"),
+    (Invite, "code", "id"),  # re-sealed and hashed again, so the code works on the new key alone
 )
 
 
-async def rotate_batch(session: AsyncSession, keyring: Keyring, limit: int = 200) -> int:
+async def rotate_batch(
+    session: AsyncSession, keyring: Keyring, limit: int = 200, *, now: datetime | None = None
+) -> int:
     """Re-seal up to ``limit`` values not yet under the current key; return how many.
 
     Call repeatedly, committing after each batch, until it returns 0; an interrupted
     rotation simply continues where it stopped (values already re-sealed are skipped).
+    With ``now``, the kept codes of used or expired invitations are dropped, not re-sealed.
     """
+    if now is not None:
+        await session.execute(
+            update(Invite)
+            .where(
+                Invite.code.is_not(None), or_(Invite.used_at.is_not(None), Invite.expires_at <= now)
+            )
+            .values(code=None)
+        )
     done = 0
     for model, column, pk in SEALED:
         col, key = getattr(model, column), getattr(model, pk)
@@ -46,8 +68,12 @@ async def rotate_batch(session: AsyncSession, keyring: Keyring, limit: int = 200
                     continue
                 table = model.__tablename__
                 plain = keyring.open(blob, table=table, column=column, row=row_id)
-                sealed = keyring.seal(plain, table=table, column=column, row=row_id)
-                await session.execute(update(model).where(key == row_id).values({column: sealed}))
+                values: dict[str, Any] = {
+                    column: keyring.seal(plain, table=table, column=column, row=row_id)
+                }
+                if model is Invite:  # the blind index follows the key: the code still redeems
+                    values["code_hash"] = code_hash(keyring, plain.decode())
+                await session.execute(update(model).where(key == row_id).values(values))
                 done += 1
                 if done >= limit:
                     break
@@ -55,7 +81,7 @@ async def rotate_batch(session: AsyncSession, keyring: Keyring, limit: int = 200
 
 
 async def remaining(session: AsyncSession, keyring: Keyring) -> int:
-    """Count sealed values not yet under the current key."""
+    """Count sealed values (invitation codes included) not yet under the current key."""
     count = 0
     for model, column, _pk in SEALED:
         col = getattr(model, column)
@@ -63,3 +89,13 @@ async def remaining(session: AsyncSession, keyring: Keyring) -> int:
             if Keyring.key_id_of(blob) != keyring.current:
                 count += 1
     return count
+
+
+async def unsealed_invites(session: AsyncSession, now: datetime) -> int:
+    """Count open invitations whose code was never kept sealed, which no rotation can move."""
+    count = await session.scalar(
+        select(func.count(Invite.id)).where(
+            Invite.code.is_(None), Invite.used_at.is_(None), Invite.expires_at > now
+        )
+    )
+    return int(count or 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -40,10 +41,16 @@ from storage.viewer import Viewer
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 ISSUERS = (Role.ADMIN, Role.MUNICIPAL_SECURITY)
+SHORTEST, LONGEST = timedelta(hours=1), timedelta(hours=336)  # how long a code may be valid
+MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(hours=1)  # wrong codes per person, then a pause
 
 
 class InviteError(Exception):
     """An invite code is unknown, used, expired, or the issuer may not grant the role."""
+
+
+class InviteLimited(InviteError):
+    """The person typed too many wrong codes lately: this one was not even checked."""
 
 
 def tombstone_mac(keyring: Keyring, handle: str) -> str:
@@ -52,13 +59,25 @@ def tombstone_mac(keyring: Keyring, handle: str) -> str:
     return hmac.new(key, b"erased:" + handle.strip().encode(), hashlib.sha256).hexdigest()
 
 
+def tombstone_macs(keyring: Keyring, handle: str) -> list[str]:
+    """Return a handle's tombstone hashes under every configured key, current first."""
+    # a tombstone made before a key rotation still holds while its key is configured
+    message = b"erased:" + handle.strip().encode()
+    return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in keyring.index_keys()]
+
+
 def _code_hashes(keyring: Keyring, code: str) -> list[str]:
-    """Keyed hashes (blind index) of a code under every configured key."""
+    """Keyed hashes (blind index) of a code under every configured key, current first."""
     normalised = code.strip().upper().replace("-", "").replace(" ", "")
     return [
         hmac.new(key, b"invite:" + normalised.encode(), hashlib.sha256).hexdigest()
         for key in keyring.index_keys()
     ]
+
+
+def code_hash(keyring: Keyring, code: str) -> str:
+    """The keyed hash of a code under the current key (what Invite.code_hash holds)."""
+    return _code_hashes(keyring, code)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +105,8 @@ class InviteRepo:
         valid_for: timedelta = timedelta(hours=72),
     ) -> str:
         """Create a code; only an admin or the municipality's security unit may."""
+        if not SHORTEST <= valid_for <= LONGEST:
+            raise InviteError("an invitation is valid for 1 to 336 hours")
         if issuer.role not in ISSUERS or (
             issuer.role is Role.MUNICIPAL_SECURITY and issuer.municipality_id != municipality.id
         ):
@@ -104,23 +125,44 @@ class InviteRepo:
             # redeeming moves the named identity (and the cases it was alerted to)
             raise InviteError("the unit may only name people of its own municipality")
         chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-        self.session.add(
-            Invite(
-                code_hash=_code_hashes(self.keyring, chars)[0],
-                role=role,
-                municipality_id=municipality.id,
-                party_id=party.id if party else None,
-                person_id=person.id if person else None,
-                created_by=issuer.person_id,
-                created_at=now,
-                expires_at=now + valid_for,
-            )
+        row = Invite(
+            code_hash=code_hash(self.keyring, chars),
+            role=role,
+            municipality_id=municipality.id,
+            party_id=party.id if party else None,
+            person_id=person.id if person else None,
+            created_by=issuer.person_id,
+            created_at=now,
+            expires_at=now + valid_for,
         )
+        self.session.add(row)
+        await self.session.flush()
+        # kept sealed, so that a key rotation can hash it again under the new key
+        row.code = self.keyring.seal(chars.encode(), table="invite", column="code", row=row.id)
         await self.session.flush()
         return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
+    async def recent_failures(self, person: Person, now: datetime) -> int:
+        """How many wrong codes the person typed within the last FAILURE_WINDOW."""
+        place = AuditEntry.municipality_id
+        count = await self.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                place.is_(None)
+                if person.municipality_id is None
+                else place == person.municipality_id,
+                AuditEntry.at > now - FAILURE_WINDOW,
+                AuditEntry.actor == person.handle,
+                AuditEntry.action == "invite_failed",
+            )
+        )
+        return int(count or 0)
+
     async def redeem(self, person: Person, code: str, now: datetime) -> Redeemed:
         """Bind the code's role to the person using it (once; before it expires)."""
+        # A wrong code is audited (never the code itself). After MAX_FAILURES within
+        # FAILURE_WINDOW, the person's codes are refused unchecked, and not audited again.
+        if await self.recent_failures(person, now) >= MAX_FAILURES:
+            raise InviteLimited("too many wrong codes lately")
         invite = (
             await self.session.scalars(
                 select(Invite)
@@ -129,8 +171,12 @@ class InviteRepo:
             )
         ).first()
         if invite is None or invite.used_at is not None or invite.expires_at <= now:
+            AuditRepo(self.session).record(
+                person.handle, "invite_failed", "-", person.municipality_id, now
+            )
             raise InviteError("unknown, used or expired code")
         invite.used_at, invite.used_by = now, person.id
+        invite.code = None  # used: nothing left to keep
         target = person
         if invite.person_id is not None and invite.person_id != person.id:
             # the invite names a directory person: this account becomes that person
@@ -161,6 +207,40 @@ class InviteRepo:
         target.party_id = invite.party_id
         target.revoked_at = None
         return Redeemed(target, invite.role)
+
+
+class Tombstones:
+    """Handles of people erased at their request, kept only as keyed hashes. Never commits."""
+
+    def __init__(self, session: AsyncSession, keyring: Keyring) -> None:
+        self.session = session
+        self.keyring = keyring
+
+    async def erased_among(self, handles: Iterable[str]) -> set[str]:
+        """Return the handles that belong to someone erased at their request."""
+        stored = set((await self.session.scalars(select(ErasedHandle.handle_mac))).all())
+        erased: set[str] = set()
+        for handle in handles if stored else ():
+            current, *older = tombstone_macs(self.keyring, handle)
+            if current in stored:
+                erased.add(handle)
+            elif found := stored.intersection(older):
+                erased.add(handle)
+                # made under a key that is being retired: re-key it while the old key is here
+                await self.session.execute(
+                    update(ErasedHandle)
+                    .where(ErasedHandle.handle_mac.in_(found))
+                    .values(handle_mac=current)
+                )
+        return erased
+
+    async def lift(self, handle: str) -> None:
+        """Forget a handle's tombstone (the operator restores the person on purpose)."""
+        await self.session.execute(
+            delete(ErasedHandle).where(
+                ErasedHandle.handle_mac.in_(tombstone_macs(self.keyring, handle))
+            )
+        )
 
 
 class CaseLike(Protocol):

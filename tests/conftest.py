@@ -154,7 +154,7 @@ async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
 async def demo_app(app: App) -> App:
     """An app whose directory holds the demo organisation."""
     async with app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(DEMO_ORG))
+        await orgfile.apply(session, orgfile.parse(DEMO_ORG), app.keyring)
     return app
 
 

@@ -296,7 +296,7 @@ async def telegram_app_fixture(
     """An app on the demo organisation, configured to talk to the fake Bot API."""
     app = App.create(telegram_settings(settings, fake_bot_api), clock=clock)
     async with app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(DEMO_ORG))
+        await orgfile.apply(session, orgfile.parse(DEMO_ORG), app.keyring)
     yield app
     await app.close()
 

@@ -617,7 +617,7 @@ async def staffanstorp_app(app: App, tmp_path: Path) -> App:
     path = tmp_path / "org.yaml"
     path.write_text(STAFFANSTORP_ORG, encoding="utf-8")
     async with app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(path))
+        await orgfile.apply(session, orgfile.parse(path), app.keyring)
     return app
 
 
@@ -629,7 +629,7 @@ async def test_an_alert_goes_to_its_own_partys_contacts_and_municipalitys_unit_o
     path = tmp_path / "lunda.yaml"
     path.write_text(STAFFANSTORP_ORG, encoding="utf-8")
     async with demo_app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(path))
+        await orgfile.apply(session, orgfile.parse(path), demo_app.keyring)
     async with demo_app.db.unit_of_work() as session:
         directory = DirectoryRepo(session)
         sjovik, lunda = (
@@ -767,7 +767,7 @@ async def test_internal_case_nobody_is_chosen_in_advance_and_the_group_stays_sma
     path = tmp_path / "gun.yaml"
     path.write_text(FOURTH_CONTACT, encoding="utf-8")
     async with demo_app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(path))
+        await orgfile.apply(session, orgfile.parse(path), demo_app.keyring)
     anna: Chat = chat("anna")
     ids = await person_ids(demo_app)
     await internal_report_up_to_recipients(anna)

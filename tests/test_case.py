@@ -449,7 +449,7 @@ async def test_who_may_open_a_case(  # type: ignore[no-untyped-def]
     path = tmp_path / "norrby.yaml"
     path.write_text(OTHER_MUNICIPALITY, encoding="utf-8")
     async with demo_app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(path), now=clock.now)
+        await orgfile.apply(session, orgfile.parse(path), demo_app.keyring, now=clock.now)
     case = await submit_report(chat, "anna", "party")  # Pia first, then Per, then Sara
 
     opens = {}

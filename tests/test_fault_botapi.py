@@ -112,7 +112,7 @@ async def running(
         app = App.create(telegram_settings(settings, fake), clock=FakeClock())
         try:
             async with app.db.unit_of_work() as session:
-                await orgfile.apply(session, orgfile.parse(DEMO_ORG))
+                await orgfile.apply(session, orgfile.parse(DEMO_ORG), app.keyring)
             await bind(app, "anna", ANNA)
             await bind(app, "pia", PIA)
             fake.add_chat(PIA)

@@ -343,7 +343,7 @@ async def _prepare(settings: Settings, org: Path, officials: list[Official]) -> 
     try:
         await app.migrate()
         async with app.db.unit_of_work() as session:
-            await orgfile.apply(session, orgfile.parse(org))
+            await orgfile.apply(session, orgfile.parse(org), app.keyring)
         async with app.db.unit_of_work() as session:
             directory = DirectoryRepo(session)
             for handle, chat in [("sec", SECURITY_CHAT)] + [(o.handle, o.chat) for o in officials]:

@@ -247,7 +247,7 @@ async def outage(
     tg = TelegramHarness(app, fake_bot_api)
     try:
         async with app.db.unit_of_work() as session:
-            await orgfile.apply(session, orgfile.parse(DEMO_ORG))
+            await orgfile.apply(session, orgfile.parse(DEMO_ORG), app.keyring)
         await bind(app, "anna", ANNA)
         await bind(app, "pia", PIA)
         fake_bot_api.add_chat(PIA)

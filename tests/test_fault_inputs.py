@@ -385,7 +385,7 @@ async def sweep_bot(
     org = write_org(tmp_path / "org.yaml", len(KINDS), english=english)
     try:
         async with app.db.unit_of_work() as session:
-            await orgfile.apply(session, orgfile.parse(org))
+            await orgfile.apply(session, orgfile.parse(org), app.keyring)
         harness = TelegramHarness(app, fake_bot_api)
         await harness.start()
         try:

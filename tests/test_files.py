@@ -72,7 +72,7 @@ async def test_a_new_data_directory_and_its_files_are_the_owners_alone(
     try:
         await app.migrate()
         async with app.db.unit_of_work() as session:
-            await orgfile.apply(session, orgfile.parse(DEMO_ORG))
+            await orgfile.apply(session, orgfile.parse(DEMO_ORG), app.keyring)
         # the engine keeps its connection: the write-ahead log and shared memory are open now
         database = data / "trygg.db"
         companions = [data / "trygg.db-wal", data / "trygg.db-shm"]

@@ -530,7 +530,7 @@ async def test_duties_of_the_vasteras_plan_remind_the_unit(  # type: ignore[no-u
     path.write_text(VASTERAS_ORG, encoding="utf-8")
     for _ in range(2):  # loading the file again adds nothing
         async with demo_app.db.unit_of_work() as session:
-            await orgfile.apply(session, orgfile.parse(path), now=clock.now)
+            await orgfile.apply(session, orgfile.parse(path), demo_app.keyring, now=clock.now)
 
     async def duties() -> list[tuple[str, str, str]]:
         async with demo_app.db.unit_of_work() as session:

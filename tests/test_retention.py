@@ -341,7 +341,7 @@ async def test_the_org_file_sets_each_municipalitys_alert_and_audit_periods(
     path = tmp_path / "org.yaml"
     path.write_text(text, encoding="utf-8")
     async with app.db.unit_of_work() as session:
-        await orgfile.apply(session, orgfile.parse(path))
+        await orgfile.apply(session, orgfile.parse(path), app.keyring)
     async with app.db.unit_of_work() as session:
         row = (await session.scalars(select(Municipality))).one()
         assert (row.retention_months, row.alert_retention_months, row.audit_retention_months) == (
