@@ -105,6 +105,8 @@ class PersonIn(_Strict):
     party: str | None = None
     phone: str | None = None
     language: Literal["sv", "en"] | None = None
+    # function and committee (the paper form asks for it; the report then does not)
+    assignment: str | None = Field(None, min_length=1, max_length=200)
 
     _check_phone = field_validator("phone")(_phone)
 
@@ -277,6 +279,7 @@ async def apply(
             party=parties.get((person.municipality or "", person.party or "")),
             phone=person.phone,
             locale=person.language,
+            assignment=person.assignment,
         )
         loaded.append(person.handle)
         if row.revoked_at is not None:

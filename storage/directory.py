@@ -298,6 +298,7 @@ class DirectoryRepo:
         party: Party | None,
         phone: str | None,
         locale: str | None,
+        assignment: str | None = None,
     ) -> Person:
         _require_admin(viewer)
         row = await self.person_by_handle(handle)
@@ -305,6 +306,7 @@ class DirectoryRepo:
             row = Person(handle=handle)
             self.session.add(row)
         row.display_name, row.role, row.phone = name, role, phone
+        row.assignment = assignment
         row.in_org_file = True
         if row.revoked_at is not None:  # revoked: only a new invitation gives a role back
             row.role = Role.UNREGISTERED

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
+from bot import orgfile
 from bot.app import App
 from conversations.packs import PackLibrary
 from conversations.report.form import QUESTIONS, ReportStep, topics
@@ -22,7 +23,7 @@ from storage.errors import NotFound
 from storage.models import Evidence, Person, Report, ReportStatus
 from storage.reports import ReportRepo
 from storage.viewer import Viewer
-from tests.conftest import Chat, FakeClock
+from tests.conftest import DEMO_ORG, Chat, FakeClock
 from tests.reporting import Script, attach, open_step, write_report
 
 S = ReportStep
@@ -117,6 +118,24 @@ async def test_it_happened_to_me_asks_nobody_who_was_targeted(demo_app: App, cha
     reply = await anna.say("Det hände mig")
     assert "Vem utsattes?" not in reply
     assert "Vilket uppdrag har du?" in reply  # the paper form's "function"
+
+
+async def test_the_assignment_the_org_file_gives_is_shown_not_asked(
+    app: App, chat: Any, tmp_path: Path
+) -> None:
+    org = DEMO_ORG.read_text(encoding="utf-8").replace(
+        '    language: sv\n', '    language: sv\n    assignment: Ersättare i kommunfullmäktige\n', 1
+    )
+    (tmp_path / "org.yaml").write_text(org, encoding="utf-8")
+    async with app.db.unit_of_work() as session:
+        await orgfile.apply(session, orgfile.parse(tmp_path / "org.yaml"), app.keyring)
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    reply = await anna.say("Det hände mig")
+    assert "Vilket uppdrag har du?" not in reply
+    assert "Vad tror du att det hänger ihop med?" in reply
+    summary = await write_report(anna, Script(typed=True), submit=False, fresh=False)
+    assert "Uppdrag: Ersättare i kommunfullmäktige" in summary
 
 
 # --- typed text is never thrown away -------------------------------------------------------------
