@@ -124,7 +124,7 @@ async def test_the_assignment_the_org_file_gives_is_shown_not_asked(
     app: App, chat: Any, tmp_path: Path
 ) -> None:
     org = DEMO_ORG.read_text(encoding="utf-8").replace(
-        '    language: sv\n', '    language: sv\n    assignment: Ersättare i kommunfullmäktige\n', 1
+        "    language: sv\n", "    language: sv\n    assignment: Ersättare i kommunfullmäktige\n", 1
     )
     (tmp_path / "org.yaml").write_text(org, encoding="utf-8")
     async with app.db.unit_of_work() as session:

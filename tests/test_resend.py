@@ -384,7 +384,7 @@ async def _died(delivery: Delivery) -> None:
 
 
 def test_messages_on_the_wire_carry_the_time_they_were_sent() -> None:
-    from bot.transports.telegram import event_for
+    from bot.transports.telegram_updates import event_for
 
     update = {
         "update_id": 5,

@@ -24,14 +24,8 @@ from telegram import Bot
 import bot.throttle as throttle_module
 from bot.app import App
 from bot.throttle import Throttle
-from bot.transports.telegram import (
-    CALLBACK_LIMIT,
-    TEXT_LIMIT,
-    TelegramTransport,
-    callback_data,
-    parse_callback,
-    split_text,
-)
+from bot.transports.telegram import TEXT_LIMIT, TelegramTransport, split_text
+from bot.transports.telegram_updates import CALLBACK_LIMIT, callback_data, parse_callback
 from conversations.events import Button, EventKind, Reply
 from conversations.i18n import Catalogs
 from storage.models import Conversation, OutboxMessage, OutboxStatus, Person

@@ -24,11 +24,10 @@ import signal
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
-from telegram.constants import ChatType, MessageEntityType
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
@@ -39,12 +38,22 @@ from bot.dispatcher import Dispatcher, log_failure
 from bot.throttle import Throttle
 from bot.timers import TimerWaker
 from bot.transports.base import DeliveryFailed
+from bot.transports.telegram_updates import (
+    CHANNEL,
+    JSON,
+    callback_data,
+    event_for,
+    json_at,
+    json_dict,
+    json_int,
+    json_str,
+    update_chat,
+    update_user,
+)
 from conversations.events import (
     BOT_DOWNLOAD_LIMIT,
     Attachment,
     Delivery,
-    EventKind,
-    InboundEvent,
     Reply,
 )
 from conversations.housekeeping import ensure_housekeeping
@@ -55,14 +64,7 @@ from storage.timers import TimerRepo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-JSON = Mapping[str, Any]
-"""An update or message as the Bot API sends it (parsed JSON): the transport reads these
-directly instead of building python-telegram-bot objects for every update and answer."""
-
-CHANNEL = "telegram"
-SEPARATOR = "|"
 TEXT_LIMIT = 4096
-CALLBACK_LIMIT = 64
 POLL_TIMEOUT = 30
 MAX_ATTEMPTS = 5
 # While updates are in flight, poll again when the oldest is done, but at most every
@@ -73,36 +75,6 @@ PROGRESS_WAIT = 0.25
 URGENT_BATCH = 50  # chats with alerts or replies in flight at once (each chat in order)
 MAX_CLEAR = 1000  # at most this many message ids are deleted by "clear the chat"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post", "my_chat_member"]
-UNSUPPORTED_CONTENT = (
-    "sticker",
-    "animation",
-    "location",
-    "venue",
-    "contact",
-    "poll",
-    "dice",
-    "game",
-    "story",
-    "invoice",
-)
-
-
-def callback_data(token: str, button_id: str) -> str:
-    """Encode a button press; Telegram allows 1–64 bytes."""
-    data = f"{token}{SEPARATOR}{button_id}"
-    if not 1 <= len(data.encode()) <= CALLBACK_LIMIT:
-        raise ValueError("button id too long for Telegram callback_data")
-    return data
-
-
-def parse_callback(data: str | None) -> tuple[str, str]:
-    """Return (token, button id); forged or malformed data gives ('', '')."""
-    if not data or SEPARATOR not in data or len(data.encode()) > CALLBACK_LIMIT:
-        return "", ""
-    token, _, button = data.partition(SEPARATOR)
-    if not token.isdigit() and not token.startswith("n"):
-        return "", ""
-    return token, button
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -134,151 +106,6 @@ def keyboard(reply: Reply) -> dict[str, Any] | None:
             for row in reply.buttons
         ]
     }
-
-
-def _dict(value: Any) -> JSON | None:
-    return value if isinstance(value, Mapping) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _at(value: Any, *keys: str) -> Any:
-    """The value at a path of keys in parsed JSON; None where a step is missing."""
-    for key in keys:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
-
-
-def update_chat(update: JSON) -> JSON | None:
-    """The chat an update belongs to (Update.effective_chat)."""
-    for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
-        message = _dict(update.get(key))
-        if message is not None:
-            return _dict(message.get("chat"))
-    if _dict(update.get("callback_query")) is not None:
-        return _dict(_at(update, "callback_query", "message", "chat"))
-    return _dict(_at(update, "my_chat_member", "chat"))
-
-
-def update_user(update: JSON) -> JSON | None:
-    """The person who sent an update (Update.effective_user)."""
-    for key in ("message", "edited_message", "callback_query", "my_chat_member"):
-        part = _dict(update.get(key))
-        if part is not None:
-            return _dict(part.get("from"))
-    return None
-
-
-def _attachment(message: JSON) -> Attachment | None:
-    forwarded = message.get("forward_origin") is not None
-    photos = message.get("photo")
-    if isinstance(photos, list) and photos and (photo := _dict(photos[-1])):  # the largest
-        return Attachment(
-            "photo",
-            _str(photo.get("file_id")) or "",
-            _int(photo.get("file_size")),
-            "image/jpeg",
-            None,
-            forwarded,
-        )
-    for kind in ("document", "voice", "video", "audio", "video_note"):
-        media = _dict(message.get(kind))
-        if media is not None:
-            return Attachment(
-                kind,
-                _str(media.get("file_id")) or "",
-                _int(media.get("file_size")),
-                _str(media.get("mime_type")),
-                _str(media.get("file_name")),
-                forwarded,
-            )
-    if forwarded:
-        return Attachment("forward", "", None, "text/plain", None, True)
-    return None
-
-
-def _command(text: str, entities: Any) -> tuple[str, int] | None:
-    """(name, length) of a bot command at the very start of a text, if there is one."""
-    for raw in entities if isinstance(entities, list) else ():
-        entity = _dict(raw) or {}
-        if entity.get("offset") == 0 and entity.get("type") == MessageEntityType.BOT_COMMAND:
-            length = _int(entity.get("length")) or 0
-            return text[1:length].split("@")[0].lower(), length
-    return None
-
-
-def event_for(update: JSON) -> InboundEvent | None:
-    """Translate a private-chat update into an InboundEvent (None: nothing for the core)."""
-    chat = update_chat(update)
-    user = update_user(update) or {}
-    update_id = _int(update.get("update_id"))
-    chat_id = _int(chat.get("id")) if chat is not None else None
-    if chat is None or chat.get("type") != ChatType.PRIVATE or chat_id is None or update_id is None:
-        return None
-    common: dict[str, Any] = {
-        "event_id": f"tg:{update_id}",
-        "channel": CHANNEL,
-        "address": str(chat_id),
-        "locale_hint": _str(user.get("language_code")),
-    }
-    query = _dict(update.get("callback_query"))
-    if query is not None:
-        token, button = parse_callback(_str(query.get("data")))
-        pressed = _int(_at(query, "message", "message_id"))
-        return InboundEvent(
-            kind=EventKind.BUTTON,
-            button=button,
-            token=token,
-            ref="" if pressed is None else str(pressed),
-            **common,
-        )
-    edited = _dict(update.get("edited_message"))
-    if edited is not None:
-        return InboundEvent(
-            kind=EventKind.EDIT,
-            text=_str(edited.get("text")) or _str(edited.get("caption")) or "",
-            ref=str(_int(edited.get("message_id")) or ""),
-            **common,
-        )
-    message = _dict(update.get("message"))
-    if message is None:
-        return None
-    sent = _int(message.get("date"))
-    common["sent_at"] = None if sent is None else datetime.fromtimestamp(sent, UTC)
-    ref = str(_int(message.get("message_id")) or "")
-    text = _str(message.get("text"))
-    attachment = _attachment(message)
-    if attachment is not None:
-        return InboundEvent(
-            kind=EventKind.ATTACHMENT,
-            text=text or _str(message.get("caption")) or "",
-            attachment=attachment,
-            ref=ref,
-            **common,
-        )
-    if text is not None:
-        command = _command(text, message.get("entities"))
-        if command is not None:
-            name, length = command
-            return InboundEvent(
-                kind=EventKind.COMMAND,
-                command=name,
-                text=text[length:].strip(),
-                ref=ref,
-                **common,
-            )
-        return InboundEvent(kind=EventKind.TEXT, text=text, ref=ref, **common)
-    if any(message.get(kind) for kind in UNSUPPORTED_CONTENT):
-        return InboundEvent(kind=EventKind.UNSUPPORTED, ref=ref, **common)
-    return None
 
 
 class TelegramTransport:
@@ -344,10 +171,10 @@ class TelegramTransport:
 
     async def answer_press(self, query: JSON) -> None:
         """Answer a button press at once (Telegram shows a spinner until we do)."""
-        query_id = _str(query.get("id"))
+        query_id = json_str(query.get("id"))
         if not query_id:
             return
-        chat_id = _int(_at(query, "message", "chat", "id"))
+        chat_id = json_int(json_at(query, "message", "chat", "id"))
         chat = "" if chat_id is None else str(chat_id)
         with contextlib.suppress(TelegramError, DeliveryFailed):
             await self.call(
@@ -356,24 +183,24 @@ class TelegramTransport:
 
     async def settle_press(self, query: JSON, accepted: bool) -> None:
         """Take the keyboard off the pressed message; mark the choice if it was applied."""
-        message = _dict(query.get("message")) or {}
-        markup = _dict(message.get("reply_markup"))
-        chat_id = _int(_at(message, "chat", "id"))
-        message_id = _int(message.get("message_id"))
+        message = json_dict(query.get("message")) or {}
+        markup = json_dict(message.get("reply_markup"))
+        chat_id = json_int(json_at(message, "chat", "id"))
+        message_id = json_int(message.get("message_id"))
         if markup is None or chat_id is None or message_id is None:
             return  # an inaccessible (old) message, or one without a keyboard
         data = query.get("data")
         rows = markup.get("inline_keyboard")
         label = next(
             (
-                _str(button.get("text"))
+                json_str(button.get("text"))
                 for row in (rows if isinstance(rows, list) else ())
                 for button in (row if isinstance(row, list) else ())
                 if isinstance(button, Mapping) and button.get("callback_data") == data
             ),
             None,
         )
-        text = _str(message.get("text")) or ""
+        text = json_str(message.get("text")) or ""
         target: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id}
         if accepted and label and text and len(text) + len(label) + 4 <= TEXT_LIMIT:
             method, params = "editMessageText", {**target, "text": f"{text}\n\n→ {label}"}
@@ -390,11 +217,11 @@ class TelegramTransport:
     async def refuse_group(self, update: JSON) -> None:
         """Explain in a group or channel that Trygg works only in private chats, then leave."""
         chat = update_chat(update)
-        chat_id = _int(chat.get("id")) if chat is not None else None
+        chat_id = json_int(chat.get("id")) if chat is not None else None
         if chat is None or chat_id is None:
             return
         user = update_user(update) or {}
-        _ = self.catalogs.gettext(self.catalogs.pick(_str(user.get("language_code"))))
+        _ = self.catalogs.gettext(self.catalogs.pick(json_str(user.get("language_code"))))
         text = _(
             "Trygg works only in a private chat with you, so that what you tell it stays "
             "between you and the people who help you. Write to me directly instead."
@@ -478,10 +305,10 @@ class UpdateHandler:
     async def __call__(self, update: JSON) -> None:
         chat = update_chat(update)
         if chat is not None and chat.get("type") != ChatType.PRIVATE:
-            if _dict(update.get("message")) or _dict(update.get("channel_post")):
+            if json_dict(update.get("message")) or json_dict(update.get("channel_post")):
                 await self.transport.refuse_group(update)
             return
-        query = _dict(update.get("callback_query"))
+        query = json_dict(update.get("callback_query"))
         if query is not None:
             asyncio.create_task(self.transport.answer_press(query))  # noqa: RUF006
         event = event_for(update)
@@ -747,7 +574,7 @@ class TelegramBot:
                     update = json.loads(self.request.body)
                 except ValueError:
                     update = None
-                if not isinstance(update, dict) or _int(update.get("update_id")) is None:
+                if not isinstance(update, dict) or json_int(update.get("update_id")) is None:
                     self.set_status(400)
                     return
                 await handle(update)
