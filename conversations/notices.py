@@ -114,7 +114,11 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         if report.category:
             pack = rc.packs.get(report.pack)
             label = next(
-                (c.label.get(rc.locale) for c in pack.categories if c.id == report.category),
+                (
+                    c.shown(rc.locale, neutral=True)
+                    for c in pack.categories
+                    if c.id == report.category
+                ),
                 report.category,
             )
             lines.append(_("Category: {category}").format(category=label))

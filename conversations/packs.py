@@ -59,8 +59,14 @@ class Text(_Strict):
 
 class Choice(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]{1,24}$")
-    label: Text
+    label: Text  # as the targeted person says it ("Mitt kommunala uppdrag")
+    neutral: Text | None = None  # for staff and reports about someone else ("Kommunalt uppdrag")
     help: Text | None = None
+
+    def shown(self, locale: str, *, neutral: bool = False) -> str:
+        """Return the label in the person's language, neutral where asked and given."""
+        text = self.neutral if neutral and self.neutral is not None else self.label
+        return text.get(locale)
 
 
 class Question(_Strict):

@@ -204,7 +204,11 @@ async def test_reporting_for_someone_else(demo_app: App) -> None:
         t.check()
         asked = t.text()
         assert asked.count("Vem utsattes?") + asked.count("Who was targeted?") == 1
-        assert "Eva Ek" in asked.split(target)[-1]  # later questions use her name
+        later = asked.split(target)[-1]
+        assert "Eva Ek" in later  # later questions use her name
+        # the options are not in the writer's first person ("Mitt kommunala uppdrag")
+        assert "Mitt kommunala uppdrag" not in later and "My municipal assignment" not in later
+        assert "[2] Kommunalt uppdrag" in later or "[2] Municipal assignment" in later
 
 
 # --- after the report ---------------------------------------------------------------------------

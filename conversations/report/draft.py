@@ -77,10 +77,16 @@ def target_name(ctx: Context, answers: Answers) -> str:
     return name if 0 < len(name) <= 40 else ctx._("the person")
 
 
+def about_someone_else(answers: Answers) -> bool:
+    """Whether the report is about someone other than the person writing it."""
+    who = answers.get(ReportStep.WHO.value)
+    return isinstance(who, dict) and who.get("choice") == "other"
+
+
 def ask_text(ctx: Context, draft: Draft, question: Question) -> str:
     """The question as it is put to this person: 'du', or the targeted person's name."""
     answers = draft.answers
-    if answers.get(ReportStep.WHO.value, {}).get("choice") == "other":
+    if about_someone_else(answers):
         return ctx._(question.ask_other).format(name=target_name(ctx, answers))
     return ctx._(question.ask).format(name="")
 
@@ -91,7 +97,7 @@ def option_text(ctx: Context, draft: Draft, msgid: str) -> str:
         _, field, choice_id = msgid.split(":", 2)
         for choice in getattr(draft.pack, field):
             if choice.id == choice_id:
-                return str(choice.label.get(ctx.locale))
+                return str(choice.shown(ctx.locale, neutral=about_someone_else(draft.answers)))
         return choice_id
     return ctx._(msgid)
 
