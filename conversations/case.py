@@ -165,6 +165,13 @@ async def show_case(ctx: Context) -> StateResult:
                     + (f" {when}" if when else ""),
                 )
             )
+    notes = await repo.notes(ctx.viewer, report)
+    if notes:
+        lines += ["", _("Answers to the check-ins:")]
+        lines += [
+            f"• {format_when(row.created_at, ctx.locale)}: " + _("“{text}”").format(text=text)
+            for row, text in notes
+        ]
     buttons: list[list[Button]] = []
     open_case = report.status is not ReportStatus.CLOSED
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]

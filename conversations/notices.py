@@ -16,7 +16,6 @@ from conversations.i18n import Catalogs, format_when
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
-from storage.cases import CaseRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
 from storage.models import (
@@ -297,11 +296,11 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
             Viewer.of(rc.recipient), report.reporter_id
         )
         who = card.name
-    text = CaseRepo(rc.session, rc.keyring).note_text(note) if rc.keyring else "…"
+    # the words stay inside the case: a push is shown on a locked phone
     return Reply(
-        _("Case {ref}: {name} answered the check-in:").format(ref=report.ref, name=who)
+        _("Case {ref}: {name} answered the check-in in words.").format(ref=report.ref, name=who)
         + "\n"
-        + _("“{text}”").format(text=text),
+        + _("Open the case to read the answer."),
         _case_button(rc, report),
         NOTICE_TOKEN,
     )

@@ -149,6 +149,15 @@ class CaseRepo:
         report.updated_at = now
         return row
 
+    async def notes(self, viewer: Viewer, report: Report) -> list[tuple[CaseNote, str]]:
+        """The case's notes, opened, oldest first: for the reporter and those who handle it."""
+        if await self.access(viewer, report) not in (Access.OWN, Access.HANDLER):
+            return []
+        rows = await self.session.scalars(
+            select(CaseNote).where(CaseNote.report_id == report.id).order_by(CaseNote.id)
+        )
+        return [(row, self.note_text(row)) for row in rows]
+
     def note_text(self, row: CaseNote) -> str:
         return self.keyring.open(row.text, table="case_note", column="text", row=row.id).decode()
 

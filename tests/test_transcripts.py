@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.report.form import ReportStep as S
-from storage.models import Alert, OutboxMessage, OutboxStatus, Person, Role
+from storage.models import Alert, OutboxMessage, OutboxStatus, Person, Report, Role
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.reporting import Script, attach, write_report
@@ -226,10 +226,19 @@ async def test_a_check_in_answered_in_words(demo_app: App, clock: FakeClock) -> 
     t = Transcript("checkin_answered_in_words_sv", demo_app)
     t.lines.append("# a day later Trygg asks Anna how she is")
     await t.deliver()
-    anna_t = t.person("anna")
+    anna_t, pia_t = t.person("anna"), t.person("pia")
     await t.say(anna_t, "Det är okej men jag sover dåligt")
-    await t.deliver()
+    pushed = await t.deliver()
+    # the push says that she answered; her words stay inside the case (locked screens)
+    assert not any("sover dåligt" in reply.text for _, reply in pushed)
+    t.note("Pia opens the case from the notice")
+    await t.say(pia_t, "1")
     t.check()
+    # the municipal director sees the case's checklist, not what Anna wrote
+    async with demo_app.db.unit_of_work() as session:
+        ref = (await session.scalars(select(Report.ref))).one()
+    seen = await Chat(demo_app, "kent").say(f"/arende {ref}")
+    assert "Checklista" in seen and "sover dåligt" not in seen
     assert "”Det är okej men jag sover dåligt”" in t.text()  # Pia reads it in full
 
 
