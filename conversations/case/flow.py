@@ -1,0 +1,46 @@
+"""/arende: the case flow as one declared table."""
+
+from __future__ import annotations
+
+from conversations.case.checkins import toggle_checkins
+from conversations.case.checklist import answer_item, comment_item, next_item
+from conversations.case.closing import close_applied, close_plan, close_routine, start_close
+from conversations.case.common import Case, repeat
+from conversations.case.followup import (
+    followup_date,
+    followup_notes,
+    followup_present,
+    followup_professional,
+    followup_support,
+    plan_next,
+    start_followup,
+)
+from conversations.case.view import BACK, open_case
+from conversations.flow import Flow, Input
+
+FLOW = Flow(
+    name="case",
+    states=Case,
+    entry=open_case,
+    table={
+        Case.VIEW: {
+            "case:check": next_item,
+            "case:followup": start_followup,
+            "case:close": start_close,
+            "case:checkins": toggle_checkins,
+            **BACK,
+            Input.TEXT: repeat,
+        },
+        Case.CHECK: {"check:*": answer_item, Input.TEXT: answer_item, **BACK},
+        Case.CHECK_COMMENT: {"check:skip": next_item, Input.TEXT: comment_item, **BACK},
+        Case.FU_DATE: {"fu:*": followup_date, Input.TEXT: followup_date, **BACK},
+        Case.FU_PRESENT: {Input.TEXT: followup_present, **BACK},
+        Case.FU_NOTES: {Input.TEXT: followup_notes, **BACK},
+        Case.FU_SUPPORT: {"fu:*": followup_support, Input.TEXT: repeat},
+        Case.FU_PROFESSIONAL: {"fu:*": followup_professional, Input.TEXT: repeat},
+        Case.FU_NEXT: {"next:*": plan_next, Input.TEXT: plan_next},
+        Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
+        Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
+        Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
+    },
+)

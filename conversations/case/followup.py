@@ -1,0 +1,197 @@
+"""Follow-up conversations: documenting them, and planning the next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conversations import dates
+from conversations.case.common import Case, found_case, gone
+from conversations.case.view import show_case
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.followups import FOLLOWUP_DUE
+from conversations.i18n import DISPLAY_TZ, format_when
+from conversations.schedule import days_after, on_day
+from storage.access import Access
+from storage.cases import CaseRepo
+from storage.models import Report
+from storage.timers import TimerRepo
+
+
+async def _next_followup_number(ctx: Context, report: Report) -> int:
+    rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    for number in (1, 2, 3):
+        row = rows.get(number)
+        if row is None or row.status == "planned":
+            return number
+    return 0
+
+
+async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
+    """Document the next follow-up conversation: date, present, notes, needs."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    number = await _next_followup_number(ctx, report)
+    if number == 0:
+        ctx.reply(_("All three follow-up conversations are done or not needed."))
+        return await show_case(ctx)
+    ctx.data["fu"] = number
+    ctx.data["fu_notes"] = {}
+    ctx.reply(
+        _("Follow-up conversation {n}. When was it held? Write the date, or:").format(n=number),
+        [
+            [Button("fu:today", _("Today")), Button("fu:yesterday", _("Yesterday"))],
+            [Button("case:view", _("Back"))],
+        ],
+    )
+    return Case.FU_DATE
+
+
+async def _save_notes(ctx: Context, key: str, value: str) -> Report | None:
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return None
+    report, _access = found
+    notes = dict(ctx.data.get("fu_notes") or {})
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    number = int(ctx.data.get("fu", 1))
+    row = (await repo.followups(report)).get(number)
+    stored = repo.notes_of(row) if row is not None else {}
+    stored.update(notes)
+    stored[key] = value
+    await repo.save_followup_notes(ctx.viewer, report, number, stored)
+    return report
+
+
+async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
+    """Record when the follow-up was held."""
+    _ = ctx._
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    if event.button == "fu:today":
+        held = today
+    elif event.button == "fu:yesterday":
+        held = today - timedelta(days=1)
+    else:
+        moment = dates.understand(event.text, ctx.now, ctx.locale)
+        if moment is None or moment.day > today:
+            ctx.reply(_("Write the day it was held, like “i går” or 20/11."))
+            ctx.again()
+            return None
+        held = moment.day
+    if await _save_notes(ctx, "date", held.isoformat()) is None:
+        return await gone(ctx)
+    ctx.reply(_("Who was present?"), [[Button("case:view", _("Back"))]])
+    return Case.FU_PRESENT
+
+
+async def followup_present(ctx: Context, event: InboundEvent) -> StateResult:
+    """Record who was present."""
+    _ = ctx._
+    if not event.text.strip():
+        ctx.again()
+        return None
+    if await _save_notes(ctx, "present", event.text.strip()) is None:
+        return await gone(ctx)
+    ctx.reply(
+        _("The current situation and the need for continued support for the person:"),
+        [[Button("case:view", _("Back"))]],
+    )
+    return Case.FU_NOTES
+
+
+async def followup_notes(ctx: Context, event: InboundEvent) -> StateResult:
+    """Record the notes on the current situation."""
+    _ = ctx._
+    if not event.text.strip():
+        ctx.again()
+        return None
+    if await _save_notes(ctx, "situation", event.text) is None:
+        return await gone(ctx)
+    ctx.reply(
+        _("Does the person need continued support?"),
+        [[Button("fu:yes", _("Yes")), Button("fu:no", _("No"))]],
+    )
+    return Case.FU_SUPPORT
+
+
+async def followup_support(ctx: Context, event: InboundEvent) -> StateResult:
+    """Record the need for continued support."""
+    _ = ctx._
+    if await _save_notes(ctx, "continued_support", event.button.removeprefix("fu:")) is None:
+        return await gone(ctx)
+    ctx.reply(
+        _("Professional support (occupational health service)?"),
+        [
+            [Button("fu:not_needed", _("Not needed")), Button("fu:assessed", _("Needed"))],
+            [Button("fu:ordered", _("Ordered via occupational health"))],
+        ],
+    )
+    return Case.FU_PROFESSIONAL
+
+
+async def followup_professional(ctx: Context, event: InboundEvent) -> StateResult:
+    """Record professional support; document the conversation; plan the next one."""
+    _ = ctx._
+    report = await _save_notes(ctx, "professional_support", event.button.removeprefix("fu:"))
+    if report is None:
+        return await gone(ctx)
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    number = int(ctx.data.get("fu", 1))
+    row = (await repo.followups(report)).get(number)
+    notes = repo.notes_of(row) if row is not None else {}
+    await repo.document_followup(ctx.viewer, report, number, notes, ctx.now)
+    await TimerRepo(ctx.session).cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+    pack = ctx.packs.get(report.pack)
+    later = pack.followup.later_conversations if pack.followup else 2
+    if number >= 1 + later:
+        ctx.reply(_("Follow-up conversation {n} is documented.").format(n=number))
+        return await show_case(ctx)
+    ctx.data["fu"] = number + 1
+    ctx.reply(
+        _("Follow-up conversation {n} is documented. When should conversation {m} be held?").format(
+            n=number, m=number + 1
+        ),
+        [
+            [Button("next:14", _("In 2 weeks")), Button("next:30", _("In a month"))],
+            [Button("next:none", _("Not needed"))],
+        ],
+    )
+    return Case.FU_NEXT
+
+
+async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
+    """Plan follow-up 2 or 3 (or 'not needed'); the bot nudges on that date."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    number = int(ctx.data.get("fu", 2))
+    choice = event.button.removeprefix("next:")
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    if choice == "none":
+        await repo.plan_followup(ctx.viewer, report, number, None)
+        ctx.reply(_("Noted: follow-up conversation {n} is not needed.").format(n=number))
+        return await show_case(ctx)
+    if choice.isdigit():
+        when = days_after(ctx.now, int(choice))
+    else:
+        day = dates.coming_day(event.text, ctx.now, ctx.locale)
+        if day is None or on_day(day) <= ctx.now:
+            ctx.reply(_("Write a day to come, like “måndag” or 20/12."))
+            ctx.again()
+            return None
+        when = on_day(day)
+    await repo.plan_followup(ctx.viewer, report, number, when)
+    timers = TimerRepo(ctx.session)
+    await timers.cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+    timers.schedule(FOLLOWUP_DUE, f"{report.id}:{number}", when, {"report": report.id, "n": number})
+    ctx.reply(
+        _("Follow-up conversation {n} is planned for {when}. I will remind you that day.").format(
+            n=number, when=format_when(when, ctx.locale)
+        )
+    )
+    return await show_case(ctx)

@@ -1,0 +1,138 @@
+"""Opening a case and showing it to the viewer's role, with the actions they may take."""
+
+from __future__ import annotations
+
+from conversations.alerts import list_cases
+from conversations.case.common import (
+    ANSWERS,
+    FOLLOWUP_STATUS,
+    ROLE_LABELS,
+    Case,
+    found_case,
+    gone,
+    responsible_for,
+    role_key,
+)
+from conversations.events import Button, InboundEvent
+from conversations.flow import END, Context, StateResult
+from conversations.i18n import format_when
+from storage.access import Access
+from storage.cases import CaseRepo, ItemState, normalised_ref
+from storage.directory import DirectoryRepo
+from storage.errors import NotFound
+from storage.models import ReportStatus, Role
+from storage.trust import AuditRepo
+
+
+def _answer_label(ctx: Context, state: ItemState) -> str:
+    if state.answer == "text":
+        return state.comment or "–"
+    label = ctx._(ANSWERS.get(state.answer, state.answer))
+    return f"{label} ({state.comment})" if state.comment else label
+
+
+async def open_case(ctx: Context, event: InboundEvent) -> StateResult:
+    """Show a case by reference: its state, checklist and next steps (/arende REF)."""
+    _ = ctx._
+    ref = event.text.strip()
+    if not ref:
+        ctx.reply(_("Write the case reference after the command, e.g. /arende K7M4-QX2P."))
+        await list_cases(ctx, event)
+        return END
+    try:
+        report, _access = await CaseRepo(ctx.session, ctx.keyring).by_ref(ctx.viewer, ref[:20])
+    except NotFound:
+        # a reference-shaped attempt is kept (who tried which reference), never other text
+        tried = normalised_ref(ref[:20])
+        AuditRepo(ctx.session).record(
+            ctx.person.handle, "case_denied", tried or "-", ctx.person.municipality_id, ctx.now
+        )
+        ctx.reply(_("There is no case {ref} that you can see.").format(ref=ref[:20]))
+        return END
+    ctx.data.clear()
+    ctx.data["case"] = report.id
+    AuditRepo(ctx.session).record(
+        ctx.person.handle, "case_opened", report.ref, report.municipality_id, ctx.now, report=report
+    )
+    return await show_case(ctx)
+
+
+async def show_case(ctx: Context) -> StateResult:
+    """Render the case for the viewer's role, with the actions they may take."""
+    _ = ctx._
+    found = await found_case(ctx, Access.CHECKLIST)
+    if found is None:
+        return await gone(ctx)
+    report, access = found
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    pack = ctx.packs.get(report.pack)
+    state = await repo.checklist(report)
+    key = role_key(access, ctx.person.role)
+    status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
+    lines = [_("Case {ref} – {status}").format(ref=report.ref, status=status)]
+    if report.submitted_at:
+        lines.append(_("Reported {when}").format(when=format_when(report.submitted_at, ctx.locale)))
+    if access is not Access.OWN and report.reporter_id is not None:
+        card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
+        lines.append(
+            _("Reported by: {who}").format(who=f"{card.name}, {card.phone or '–'}")
+            + (f" ({party})" if party else "")
+        )
+    if access is Access.OWN:
+        lines += ["", _("What has been done in your case, step by step:")]
+    else:
+        lines += ["", _("Checklist:")]
+    for item in pack.checklist:
+        done = state.get(item.id)
+        mark = "✓" if done else "·"
+        text = item.check.get(ctx.locale)
+        line = f"{mark} {item.step} {text}"
+        if done:
+            line += f" – {_answer_label(ctx, done)}"
+        elif access is not Access.OWN:
+            line += f" ({', '.join(_(ROLE_LABELS[r]) for r in item.responsible)})"
+        lines.append(line)
+    followups = await repo.followups(report)
+    if followups:
+        lines.append("")
+        for number, row in sorted(followups.items()):
+            when = format_when(row.planned_for, ctx.locale) if row.planned_for else ""
+            lines.append(
+                _("Follow-up conversation {n}: {status}").format(
+                    n=number,
+                    status=_(FOLLOWUP_STATUS.get(row.status, row.status))
+                    + (f" {when}" if when else ""),
+                )
+            )
+    notes = await repo.notes(ctx.viewer, report)
+    if notes:
+        lines += ["", _("Answers to the check-ins:")]
+        lines += [
+            f"• {format_when(row.created_at, ctx.locale)}: " + _("“{text}”").format(text=text)
+            for row, text in notes
+        ]
+    buttons: list[list[Button]] = []
+    open_case = report.status is not ReportStatus.CLOSED
+    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
+    if open_case and mine and access in (Access.HANDLER, Access.CHECKLIST, Access.OWN):
+        buttons.append(
+            [Button("case:check", _("Answer the next item ({n} open)").format(n=len(mine)))]
+        )
+    if open_case and access is Access.HANDLER:
+        buttons.append([Button("case:followup", _("Document a follow-up conversation"))])
+        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+        if ctx.person.role in (Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY):
+            buttons.append([Button("case:close", _("Close the case"))])
+    if access is Access.OWN and open_case:
+        label = _("Stop the check-ins") if report.checkins else _("Start the check-ins again")
+        buttons.append([Button("case:checkins", label)])
+    ctx.reply("\n".join(lines), buttons)
+    return Case.VIEW
+
+
+async def view(ctx: Context, event: InboundEvent) -> StateResult:
+    """Show the case again."""
+    return await show_case(ctx)
+
+
+BACK = {"case:view": view}
