@@ -154,7 +154,7 @@ async def test_a_documented_call_is_in_the_log_for_those_who_handle_the_case(  #
     pia = chat("pia")
     await pia.say(f"/arende {case.ref}")
     asked = await pia.press("case:followup")
-    assert [label for _, label, _ in pia.buttons][0] == "Som bokat: 24 november"
+    assert pia.buttons[0][1] == "Som bokat: 24 november"
     assert asked.startswith("Uppföljningssamtal 1. När hölls det?")
     assert (await pia.press("fu:booked")).startswith("Vilka deltog?")
     await pia.say("Anna Berg och Pia Lind")
@@ -221,7 +221,7 @@ async def test_the_targeted_person_moves_her_next_check_in(  # type: ignore[no-u
     # At night is moved out of the quiet hours, and she is told.
     moved = await anna.say("i morgon kl 23")
     assert moved.startswith(
-        "Jag skickar inga påminnelser mellan 21 och 08.\n"
+        "Jag skriver inte till dig mellan 21 och 08.\n"
         "Flyttat. Nästa avstämning: onsdag 25 november kl. 08.00"
     )
     await anna.press("case:move")

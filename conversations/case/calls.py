@@ -10,13 +10,19 @@ from conversations.case.planned import name_of, next_call, say
 from conversations.case.view import show_case
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_TELL, quiet_hours_of
+from conversations.followups import (
+    FOLLOWUP_CALL,
+    FOLLOWUP_DUE,
+    FOLLOWUP_FIRST,
+    FOLLOWUP_TELL,
+    quiet_hours_of,
+)
 from conversations.i18n import DISPLAY_TZ
 from conversations.notices import FOLLOWUP_BOOKED
 from conversations.schedule import is_quiet, on_day, out_of_quiet_hours, quiet_span
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallRepo
-from storage.models import Report, ReportStatus
+from storage.models import Report, ReportStatus, TimerState
 from storage.outbox import ROUTINE
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
@@ -146,6 +152,9 @@ async def _plan_reminders(
     await timers.cancel(FOLLOWUP_CALL, subject)
     await timers.cancel(FOLLOWUP_TELL, subject)
     await timers.cancel(FOLLOWUP_DUE, subject)  # a booked time replaces "due that day"
+    for asked in await timers.pending(FOLLOWUP_FIRST, report.id):
+        if asked.payload.get("stage") == "nudge":  # "please book call 1": it is booked
+            asked.state = TimerState.CANCELLED
     _start, end = quiet_span(quiet)
     local = when.astimezone(DISPLAY_TZ)
     morning = datetime.combine(local.date(), end, DISPLAY_TZ)
@@ -244,11 +253,12 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
     start, end = quiet_span(quiet)
     lines = []
     if moved != when:
-        lines.append(
-            _("I send no reminders between {start} and {end}.").format(
-                start=f"{start:%H}", end=f"{end:%H}"
-            )
+        quiet_line = (
+            _("I don't write to you between {start} and {end}.")
+            if access is Access.OWN
+            else _("I send no reminders between {start} and {end}.")
         )
+        lines.append(quiet_line.format(start=f"{start:%H}", end=f"{end:%H}"))
     if access is Access.OWN:
         lines.append(_("Moved. Your next check-in: {when}").format(when=say(ctx, moved)))
     else:

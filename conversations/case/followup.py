@@ -9,7 +9,7 @@ from conversations.case.common import Case, found_case, gone
 from conversations.case.view import show_case
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import FOLLOWUP_DUE
+from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.i18n import DISPLAY_TZ
 from conversations.schedule import days_after, on_day
 from storage.access import Access
@@ -156,7 +156,11 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
     row = (await repo.followups(report)).get(number)
     notes = repo.notes_of(row) if row is not None else {}
     await repo.document_followup(ctx.viewer, report, number, notes, ctx.now)
-    await TimerRepo(ctx.session).cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+    timers = TimerRepo(ctx.session)
+    for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
+        await timers.cancel(kind, f"{report.id}:{number}")
+    if number == 1:  # held: no more "book it" or "not documented yet" reminders
+        await timers.cancel(FOLLOWUP_FIRST, report.id)
     pack = ctx.packs.get(report.pack)
     later = pack.followup.later_conversations if pack.followup else 2
     if number >= 1 + later:
