@@ -60,6 +60,8 @@ async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: date
     plan = pack.followup
     if plan is None:
         return
+    report = await timers.session.get(Report, report_id)
+    quiet = await quiet_hours_of(timers.session, report.municipality_id if report else None)
     stages = (
         ("nudge", plan.first_nudge_day),
         ("remind", plan.first_remind_day),
@@ -68,11 +70,11 @@ async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: date
     await timers.schedule_all(
         [
             *(
-                Planned(FOLLOWUP_FIRST, report_id, days_after(now, day), {"stage": stage})
+                Planned(FOLLOWUP_FIRST, report_id, days_after(now, day, quiet), {"stage": stage})
                 for stage, day in stages
             ),
             *(
-                Planned(CHECKIN, report_id, days_after(now, day), {"day": day})
+                Planned(CHECKIN, report_id, days_after(now, day, quiet), {"day": day})
                 for day in plan.checkin_days
             ),
         ]

@@ -21,6 +21,7 @@ from storage.access import Access, case_access
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
+from storage.errors import NotFound
 from storage.models import (
     Alert,
     CaseNote,
@@ -266,7 +267,10 @@ async def _planned_for(rc: RenderContext, report: Report, number: int) -> dateti
 async def _name(rc: RenderContext, person_id: object) -> tuple[str, str | None]:
     if not isinstance(person_id, int):
         return "–", None
-    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    try:
+        card, _p, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    except NotFound:
+        return "–", None
     return card.name, card.phone
 
 
@@ -296,8 +300,11 @@ async def render_followup_booked(rc: RenderContext, message: OutboxMessage) -> R
     when = await _planned_for(rc, report, number) if report is not None else None
     if report is None or when is None:
         return Reply(_("A follow-up call in Trygg was moved or documented before this message."))
-    name, phone = await _name(rc, message.payload.get("by"))
     said = say_coming(when, message.created_at, rc.locale)
+    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
+        text = _("The person handling your case wants to have a follow-up call with you {when}.")
+        return Reply(text.format(when=said), _case_button(rc, report), NOTICE_TOKEN)
+    name, phone = await _name(rc, message.payload.get("by"))
     text = _("{name} wants to have a follow-up call with you {when}.").format(name=name, when=said)
     if phone:
         text += "\n" + _("If that time does not suit you, call {name} on {phone}.").format(

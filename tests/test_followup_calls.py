@@ -280,6 +280,16 @@ async def test_quiet_hours_come_from_the_org_file(  # type: ignore[no-untyped-de
     nine = datetime(2026, 11, 24, 9, 0, tzinfo=STOCKHOLM)
     assert await run_at(demo_app, clock, nine - timedelta(minutes=1), case) == []
     assert await run_at(demo_app, clock, nine, case) == [("anna", "checkin_ask")]
+    # Pia books a call at 09:30 on Wednesday: the reminder an hour before (08:30) is in the
+    # quiet hours, so it comes at 09:00; the morning one would be too close to the call.
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:book")
+    assert "Jag påminner dig i morgon kl. 09.00." in await pia.say("onsdag 09:30")
+    reminder = datetime(2026, 11, 25, 9, 0, tzinfo=STOCKHOLM)
+    early = await run_at(demo_app, clock, reminder - timedelta(minutes=31), case)
+    assert ("pia", "followup_nudge") not in early
+    assert await run_at(demo_app, clock, reminder, case) == [("pia", "followup_nudge")]
     # A wrong setting is refused by the strict schema.
     org.write_text(text.replace('"20-09"', '"25-08"'), encoding="utf-8")
     with pytest.raises(DirectoryError, match="quiet_hours"):
@@ -289,3 +299,21 @@ async def test_quiet_hours_come_from_the_org_file(  # type: ignore[no-untyped-de
 async def test_help_shows_the_default_quiet_hours(chat) -> None:  # type: ignore[no-untyped-def]
     said = await chat("pia").say("/hjalp")
     assert "Jag skickar inga påminnelser mellan 21 och 08 – larm går alltid fram." in said
+
+
+@SQLITE_ONLY
+async def test_a_call_booked_at_night_is_told_in_the_morning(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    clock.now = datetime(2026, 11, 23, 22, 15, tzinfo=STOCKHOLM).astimezone(UTC)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:book")
+    assert "Anna Berg får veta tiden." in await pia.say("onsdag 14:00")
+    night = datetime(2026, 11, 24, 7, 59, tzinfo=STOCKHOLM)
+    assert await run_at(demo_app, clock, night, case) == []
+    morning = datetime(2026, 11, 24, 8, 0, tzinfo=STOCKHOLM)
+    assert await run_at(demo_app, clock, morning, case) == [("anna", "followup_booked")]

@@ -234,11 +234,14 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         when: datetime | None = upcoming[0].due_at + timedelta(days=int(event.button[5:]))
         problem = None
     else:
-        when, problem = _read_time(ctx, event)
-        if problem and ctx.data.get("day"):  # a day without a time: keep the planned time
-            local = upcoming[0].due_at.astimezone(DISPLAY_TZ)
-            when = datetime.combine(date.fromisoformat(str(ctx.data["day"])), local.time())
-            when, problem = when.replace(tzinfo=DISPLAY_TZ), None
+        today = ctx.now.astimezone(DISPLAY_TZ).date()
+        moment = dates.coming(event.text, ctx.now, ctx.locale) if event.text else None
+        if moment is not None and moment.time is None and moment.day >= today:
+            # a day without a time: at the time of day it was planned for
+            clock = upcoming[0].due_at.astimezone(DISPLAY_TZ).time()
+            when, problem = datetime.combine(moment.day, clock, DISPLAY_TZ), None
+        else:
+            when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
         problem = _("{when} has already been. Write a day and time to come.").format(
             when=say(ctx, when)

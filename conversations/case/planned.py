@@ -12,6 +12,7 @@ from conversations.flow import Context
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
 from storage.directory import DirectoryRepo
+from storage.errors import NotFound
 from storage.models import Report, ReportStatus
 
 
@@ -24,7 +25,10 @@ async def name_of(ctx: Context, person_id: int | None) -> str:
     """A person's name as the viewer may see it."""
     if person_id is None:
         return "–"
-    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
+    try:
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
+    except NotFound:
+        return "–"
     return card.name
 
 
@@ -96,7 +100,7 @@ async def _call_lines(ctx: Context, entry: CallEntry, access: Access) -> list[st
     if entry.planned_for is None:
         return []
     when = say(ctx, entry.planned_for)
-    if entry.booked_by is not None:
+    if entry.booked_by is not None and ctx.viewer.registered:  # staff names: registered only
         who = await name_of(ctx, entry.booked_by)
         return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]
     return [_("Follow-up call {n}: planned for {when}").format(n=n, when=when)]
