@@ -85,6 +85,8 @@ class MunicipalityIn(_Strict):
     retention_months: int = Field(default=24, ge=1, le=120)  # archive/gallring decision
     alert_retention_months: int = Field(default=12, ge=1, le=120)  # /akut alerts
     audit_retention_months: int = Field(default=60, ge=1, le=120)  # the audit log
+    # no reminders or check-ins from the first hour until the second (alerts always go)
+    quiet_hours: str = Field(default="21-08", pattern=r"^([01]\d|2[0-3])-([01]\d|2[0-3])$")
     parties: list[PartyIn] = Field(default_factory=list)
 
     _check_phones = field_validator("security_unit_phone", "switchboard")(_phone)
@@ -257,6 +259,7 @@ async def apply(
         place.retention_months = m.retention_months
         place.alert_retention_months = m.alert_retention_months
         place.audit_retention_months = m.audit_retention_months
+        place.quiet_hours = m.quiet_hours
         municipalities[m.key] = place
         await ensure_duties(TimerRepo(session), packs, place, now)
         for p in m.parties:

@@ -326,3 +326,67 @@ def coming_day(text: str, now: datetime, locale: str) -> date | None:
         if period == "day" and isinstance(when, datetime) and when.date() >= local.date():
             return when.date()
     return None
+
+
+# --- days to come: booking a call, moving a check-in ----------------------------------------
+
+_TOMORROW = {"sv": "i morgon", "en": "tomorrow"}
+_YEAR = re.compile(r"\b20\d\d\b")
+
+
+def _coming_weekday(
+    text: str, words: _Words, locale: str, local: datetime
+) -> tuple[date | None, str]:
+    """Return the next such weekday from today on ("tisdag": the coming Tuesday), and the rest."""
+    names = {name.casefold(): n for n, name in get_day_names("wide", locale=locale).items()}
+    m = re.search(words.weekday.format(names="|".join(names)), text)
+    if m is None:
+        return None, text
+    ahead = (names[m["name"]] - local.weekday()) % 7
+    if m["before"] is not None or m.groupdict().get("s") == "s":
+        ahead -= 7  # "i tisdags", "last Tuesday": gone
+    return local.date() + timedelta(days=ahead), _cut(text, m)
+
+
+def coming(text: str, now: datetime, locale: str) -> Moment | None:
+    """Read a day, and a time if one is said, for something still to happen ("tisdag 14:00",
+    "8/12 kl 10", "i morgon kl. 9"). A day named that has gone ("i går", "1/12" on 4/12) is
+    returned as read, so the caller can say so; None if no day is named."""
+    locale = locale if locale in WORDS else DEFAULT_LOCALE
+    words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
+    rest = text.casefold()[:SCAN_LIMIT]
+    clock, twelve_hour, rest = _read_clock(rest, words)
+    part, _this, rest = _read_part(rest, words)
+    if clock is not None and part is not None:
+        clock = _fit(clock, part)
+    elif clock is not None and twelve_hour and clock.hour < 7:
+        clock = clock.replace(hour=clock.hour + 12)  # "halv tre": in the afternoon
+    day, rest = _coming_weekday(rest, words, locale, local)
+    if day is None:
+        day = _read_day(rest, words, locale, local)
+        if day is not None and day < local.date() - timedelta(days=180) and not _YEAR.search(rest):
+            day = day.replace(year=day.year + 1)  # "3 januari" written in December
+    if day is None and clock is not None:
+        day = local.date()  # "kl 14": today
+    if day is None:
+        return None
+    return Moment(day, clock, part if clock is None else None)
+
+
+def say_coming(when: datetime, now: datetime, locale: str) -> str:
+    """Say a time to come as language.md writes it: "i morgon kl. 10.00",
+    "tisdag 8 december kl. 14.00"."""
+    locale = locale if locale in SAY else DEFAULT_LOCALE
+    say, today = SAY[locale], now.astimezone(DISPLAY_TZ).date()
+    local = when.astimezone(DISPLAY_TZ)
+    ahead = (local.date() - today).days
+    label = {0: say.today, 1: _TOMORROW[locale], -1: say.yesterday}.get(ahead)
+    clock = local.time().strftime(say.clock)
+    template = say.near if label else say.far
+    return template.format(day=label or _date(local.date(), today, locale), time=clock)
+
+
+def say_day(day: date, now: datetime, locale: str, weekday: bool = False) -> str:
+    """Say a day as language.md writes it: "8 december", with the year when not this one."""
+    locale = locale if locale in SAY else DEFAULT_LOCALE
+    return _date(day, now.astimezone(DISPLAY_TZ).date(), locale, weekday)

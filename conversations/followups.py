@@ -16,6 +16,7 @@ from conversations.notices import (
     CHECKIN_ASK,
     CHECKIN_REPLY,
     DUTY,
+    FOLLOWUP_BOOKED,
     FOLLOWUP_NUDGE,
     FOLLOWUP_OVERDUE,
     PURGE_IDLE_NOTICE,
@@ -23,7 +24,7 @@ from conversations.notices import (
 )
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels
-from conversations.schedule import days_after, next_duty, out_of_quiet_hours
+from conversations.schedule import QUIET_HOURS, days_after, next_duty, out_of_quiet_hours
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -46,6 +47,8 @@ from storage.viewer import Viewer
 
 FOLLOWUP_FIRST = "followup_first"  # stages: nudge (day 2), remind (day 10), escalate (day 14)
 FOLLOWUP_DUE = "followup_due"  # follow-up 2 or 3 on its planned date
+FOLLOWUP_CALL = "followup_call"  # before a booked call: the morning of the day, an hour before
+FOLLOWUP_TELL = "followup_tell"  # a call booked in the quiet hours: the targeted person told after
 CHECKIN = "checkin"
 DUTY_TIMER = "duty"
 PURGE_WARNING = "purge_warning"
@@ -57,6 +60,8 @@ async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: date
     plan = pack.followup
     if plan is None:
         return
+    report = await timers.session.get(Report, report_id)
+    quiet = await quiet_hours_of(timers.session, report.municipality_id if report else None)
     stages = (
         ("nudge", plan.first_nudge_day),
         ("remind", plan.first_remind_day),
@@ -65,11 +70,11 @@ async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: date
     await timers.schedule_all(
         [
             *(
-                Planned(FOLLOWUP_FIRST, report_id, days_after(now, day), {"stage": stage})
+                Planned(FOLLOWUP_FIRST, report_id, days_after(now, day, quiet), {"stage": stage})
                 for stage, day in stages
             ),
             *(
-                Planned(CHECKIN, report_id, days_after(now, day), {"day": day})
+                Planned(CHECKIN, report_id, days_after(now, day, quiet), {"day": day})
                 for day in plan.checkin_days
             ),
         ]
@@ -83,9 +88,16 @@ async def _open_report(sc: SystemContext, report_id: str) -> Report | None:
     return report
 
 
-async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer) -> bool:
-    """If a nudge comes due inside quiet hours (e.g. after downtime), move it to 08:00."""
-    later = out_of_quiet_hours(sc.now)
+async def quiet_hours_of(session: AsyncSession, municipality_id: int | None) -> str:
+    """The municipality's quiet hours as its org file sets them ("21-08" by default)."""
+    place = await session.get(Municipality, municipality_id) if municipality_id else None
+    return place.quiet_hours if place is not None and place.quiet_hours else QUIET_HOURS
+
+
+async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer, report: Report) -> bool:
+    """If a nudge comes due inside the municipality's quiet hours (by default 21–08, or after
+    downtime), move it to the end of them."""
+    later = out_of_quiet_hours(sc.now, await quiet_hours_of(sc.session, report.municipality_id))
     if later > sc.now + timedelta(seconds=1):
         TimerRepo(sc.session).schedule(timer.kind, timer.subject, later, dict(timer.payload))
         return True
@@ -95,13 +107,15 @@ async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer) -> bool:
 async def followup_first(sc: SystemContext, timer: Timer) -> None:
     """Day 2: ask the contact to book follow-up 1; day 10: remind; day 14: escalate."""
     report = await _open_report(sc, timer.subject)
-    if report is None or await _moved_out_of_quiet_hours(sc, timer):
+    if report is None or await _moved_out_of_quiet_hours(sc, timer, report):
         return
     cases = CaseRepo(sc.session, sc.keyring)
     first = (await cases.followups(report)).get(1)
     if first is not None and first.status == "documented":
         return
     stage = str(timer.payload.get("stage", "nudge"))
+    if stage == "nudge" and first is not None and first.planned_for is not None:
+        return  # already booked: its own reminders come before it
     if stage == "escalate":
         # The unit is brought onto the case; an internal case stays with the people the
         # reporter chose, so it goes to them instead.
@@ -121,7 +135,7 @@ async def followup_first(sc: SystemContext, timer: Timer) -> None:
 async def followup_due(sc: SystemContext, timer: Timer) -> None:
     """Follow-up 2 or 3 is due today: remind whoever handles the case."""
     report = await _open_report(sc, str(timer.payload.get("report", "")))
-    if report is None or await _moved_out_of_quiet_hours(sc, timer):
+    if report is None or await _moved_out_of_quiet_hours(sc, timer, report):
         return
     number = int(timer.payload.get("n", 2))
     row = (await CaseRepo(sc.session, sc.keyring).followups(report)).get(number)
@@ -141,9 +155,36 @@ async def checkin(sc: SystemContext, timer: Timer) -> None:
     report = await _open_report(sc, timer.subject)
     if report is None or not report.checkins or report.reporter_id is None:
         return
-    if await _moved_out_of_quiet_hours(sc, timer):
+    if await _moved_out_of_quiet_hours(sc, timer, report):
         return
     sc.notify(report.reporter_id, CHECKIN_ASK, {"report": report.id}, ROUTINE)
+
+
+async def followup_call(sc: SystemContext, timer: Timer) -> None:
+    """Before a booked call, remind whoever booked it and handles the case (not at night:
+    a reminder that would only fit after the call is dropped)."""
+    report = await _open_report(sc, str(timer.payload.get("report", "")))
+    if report is None:
+        return
+    number = int(timer.payload.get("n", 1))
+    cases = CaseRepo(sc.session, sc.keyring)
+    row = (await cases.followups(report)).get(number)
+    if row is None or row.status != "planned" or row.planned_for is None:
+        return  # documented, or not needed any more
+    if await _moved_out_of_quiet_hours(sc, timer, report):
+        return
+    if timer.kind == FOLLOWUP_TELL:  # booked in the quiet hours: the targeted person is told now
+        if report.reporter_id is not None:
+            sc.notify(report.reporter_id, FOLLOWUP_BOOKED, dict(timer.payload), ROUTINE)
+        return
+    if sc.now >= row.planned_for:
+        return  # moved past the call by the quiet hours
+    booked = timer.payload.get("by")
+    people = [booked] if isinstance(booked, int) else []
+    # the outbox drops it for anyone who may no longer handle the case (notices.may_receive)
+    for person_id in dict.fromkeys([*people, *await cases.handlers(report)]):
+        payload = {"report": report.id, "n": number, "stage": "call"}
+        sc.notify(person_id, FOLLOWUP_NUDGE, payload, ROUTINE)
 
 
 CHECKIN_OPEN = timedelta(days=3)  # a reply typed this long after a check-in answers it
@@ -390,6 +431,8 @@ TIMERS: dict[str, TimerHandler] = {
     PURGE: purge,
     FOLLOWUP_FIRST: followup_first,
     FOLLOWUP_DUE: followup_due,
+    FOLLOWUP_CALL: followup_call,
+    FOLLOWUP_TELL: followup_call,
     CHECKIN: checkin,
     DUTY_TIMER: duty,
 }

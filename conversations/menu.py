@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from conversations.events import BOT_DOWNLOAD_LIMIT, EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.followups import checkin_reply
+from conversations.followups import checkin_reply, quiet_hours_of
 from conversations.i18n import N_
 from conversations.report.entry import keep_words
+from conversations.schedule import quiet_span
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 
 TELLING = 5  # words: a message this long outside a question tells something; it is kept
@@ -80,10 +81,21 @@ async def show_help(ctx: Context, event: InboundEvent) -> StateResult:
         _("Trygg helps elected officials who are threatened, harassed or attacked."),
         "",
         *(f"/{command} – {_(what)}" for command, what in commands_for(ctx.viewer.role.value)),
+        "",
+        _quiet_line(ctx, await quiet_hours_of(ctx.session, ctx.person.municipality_id)),
     ]
     ctx.menu_changed = True  # the command menu follows the role, as this list does
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return END
+
+
+def _quiet_line(ctx: Context, quiet: str) -> str:
+    start, end = quiet_span(quiet)
+    if start == end:
+        return ctx._("Alerts always go through.")
+    return ctx._(
+        "I send no reminders between {start} and {end} – alerts always go through."
+    ).format(start=f"{start:%H}", end=f"{end:%H}")
 
 
 async def unknown_command(ctx: Context, event: InboundEvent) -> StateResult:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.dates import say_coming
 from conversations.events import Button, Reply
 from conversations.i18n import Catalogs, format_when
 from conversations.packs import PackLibrary
@@ -18,9 +21,11 @@ from storage.access import Access, case_access
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
+from storage.errors import NotFound
 from storage.models import (
     Alert,
     CaseNote,
+    FollowUp,
     Municipality,
     OutboxMessage,
     Person,
@@ -36,6 +41,7 @@ ALERT_UNANSWERED = "alert_unanswered"
 ALERT_WITHDRAWN = "alert_withdrawn"
 FOLLOWUP_NUDGE = "followup_nudge"
 FOLLOWUP_OVERDUE = "followup_overdue"
+FOLLOWUP_BOOKED = "followup_booked"  # to the targeted person: a call with her is booked
 CHECKIN_ASK = "checkin_ask"
 CHECKIN_REPLY = "checkin_reply"
 DUTY = "duty"
@@ -244,9 +250,67 @@ async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Re
             "Case {ref}: follow-up conversation 1 is not documented yet. It should be held "
             "within two weeks; after that the municipal security unit is told."
         )
+    elif stage == "call":
+        return await _call_reminder(rc, message, report, number)
     else:
         text = _("Case {ref}: follow-up conversation {n} is planned for today.")
     return Reply(text.format(ref=report.ref, n=number), _case_button(rc, report), NOTICE_TOKEN)
+
+
+async def _planned_for(rc: RenderContext, report: Report, number: int) -> datetime | None:
+    row = await rc.session.scalar(
+        select(FollowUp).where(FollowUp.report_id == report.id, FollowUp.number == number)
+    )
+    return row.planned_for if row is not None and row.status == "planned" else None
+
+
+async def _name(rc: RenderContext, person_id: object) -> tuple[str, str | None]:
+    if not isinstance(person_id, int):
+        return "–", None
+    try:
+        card, _p, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    except NotFound:
+        return "–", None
+    return card.name, card.phone
+
+
+async def _call_reminder(
+    rc: RenderContext, message: OutboxMessage, report: Report, number: int
+) -> Reply:
+    """Remind the contact of a booked call: with whom, when, and the number to call."""
+    _ = rc._
+    when = await _planned_for(rc, report, number)
+    if when is None:
+        return Reply(_("A follow-up call in Trygg was moved or documented before this reminder."))
+    name, phone = await _name(rc, report.reporter_id)
+    text = _("Case {ref}: follow-up call {n} with {name}, {when}.").format(
+        ref=report.ref, n=number, name=name, when=say_coming(when, message.created_at, rc.locale)
+    )
+    if phone:
+        text += "\n" + _("Phone: {phone}").format(phone=phone)
+    text += "\n" + _("Afterwards, document it in the case: date, who took part, notes.")
+    return Reply(text, _case_button(rc, report), NOTICE_TOKEN)
+
+
+async def render_followup_booked(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the targeted person that a follow-up call with her is booked (or moved)."""
+    _ = rc._
+    report = await _report(rc, message)
+    number = int(message.payload.get("n", 1))
+    when = await _planned_for(rc, report, number) if report is not None else None
+    if report is None or when is None:
+        return Reply(_("A follow-up call in Trygg was moved or documented before this message."))
+    said = say_coming(when, message.created_at, rc.locale)
+    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
+        text = _("The person handling your case wants to have a follow-up call with you {when}.")
+        return Reply(text.format(when=said), _case_button(rc, report), NOTICE_TOKEN)
+    name, phone = await _name(rc, message.payload.get("by"))
+    text = _("{name} wants to have a follow-up call with you {when}.").format(name=name, when=said)
+    if phone:
+        text += "\n" + _("If that time does not suit you, call {name} on {phone}.").format(
+            name=name, phone=phone
+        )
+    return Reply(text, _case_button(rc, report), NOTICE_TOKEN)
 
 
 async def render_followup_overdue(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -356,6 +420,7 @@ RENDERERS: dict[str, Renderer] = {
     PURGE_IDLE_NOTICE: render_purge_idle_notice,
     FOLLOWUP_NUDGE: render_followup_nudge,
     FOLLOWUP_OVERDUE: render_followup_overdue,
+    FOLLOWUP_BOOKED: render_followup_booked,
     CHECKIN_ASK: render_checkin,
     CHECKIN_REPLY: render_checkin_reply,
     DUTY: render_duty,

@@ -10,28 +10,41 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from conversations.i18n import DISPLAY_TZ
 
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(8, 0)
+QUIET_HOURS = "21-08"  # the default; each municipality's org file may set its own
 FIRST_ELECTION = 2026  # Swedish general elections: every 4 years, 2nd Sunday of September
 
 
-def out_of_quiet_hours(due: datetime) -> datetime:
-    """Move a nudge or check-in due between 21:00 and 08:00 (Stockholm) to 08:00."""
-    local = due.astimezone(DISPLAY_TZ)
-    if local.time() >= QUIET_FROM:
-        moved = datetime.combine(local.date() + timedelta(days=1), QUIET_UNTIL, DISPLAY_TZ)
-    elif local.time() < QUIET_UNTIL:
-        moved = datetime.combine(local.date(), QUIET_UNTIL, DISPLAY_TZ)
-    else:
+def quiet_span(setting: str | None) -> tuple[time, time]:
+    """Read an org file's quiet hours ("21-08": from 21:00 until 08:00); None: the default."""
+    start, _, end = (setting or QUIET_HOURS).partition("-")
+    return time(int(start)), time(int(end))
+
+
+def is_quiet(moment: datetime, quiet: str | None = None) -> bool:
+    """True if ``moment`` falls in the quiet hours (Stockholm wall time)."""
+    start, end = quiet_span(quiet)
+    clock = moment.astimezone(DISPLAY_TZ).time()
+    if start <= end:  # e.g. "00-07": within one day
+        return start <= clock < end
+    return clock >= start or clock < end
+
+
+def out_of_quiet_hours(due: datetime, quiet: str | None = None) -> datetime:
+    """Move a nudge or check-in due in the quiet hours (by default 21:00–08:00, Stockholm)
+    to the end of them."""
+    if not is_quiet(due, quiet):
         return due.astimezone(UTC)
-    return moved.astimezone(UTC)
+    _start, end = quiet_span(quiet)
+    local = due.astimezone(DISPLAY_TZ)
+    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, DISPLAY_TZ).astimezone(UTC)
 
 
-def days_after(start: datetime, days: int) -> datetime:
+def days_after(start: datetime, days: int, quiet: str | None = None) -> datetime:
     """The same wall-clock time ``days`` later in Stockholm, then out of quiet hours."""
     local = start.astimezone(DISPLAY_TZ)
     later = datetime.combine(local.date() + timedelta(days=days), local.time(), DISPLAY_TZ)
-    return out_of_quiet_hours(later)
+    return out_of_quiet_hours(later, quiet)
 
 
 def on_day(day: date, at: time = time(9, 0)) -> datetime:

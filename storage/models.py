@@ -84,6 +84,7 @@ class Municipality(Base):
     retention_months: Mapped[int] = mapped_column(Integer, default=24)  # closed and idle cases
     alert_retention_months: Mapped[int] = mapped_column(Integer, default=12)  # /akut alerts
     audit_retention_months: Mapped[int] = mapped_column(Integer, default=60)  # archive decision
+    quiet_hours: Mapped[str] = mapped_column(String(5), default="21-08")  # no nudges: from-until
 
     parties: Mapped[list[Party]] = relationship(back_populates="municipality")
 

@@ -186,6 +186,8 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "Svara på nästa punkt (12 öppna)" in view
     assert [i for i, _, _ in pia.buttons] == [
         "case:check",
+        "case:book",
+        "case:move",
         "case:followup",
         f"show:{case.id}",
         "case:close",
@@ -245,7 +247,10 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "Rapporterat av",
     ):
         assert internal not in view
-    assert [label for _, label, _ in anna.buttons] == ["Stoppa avstämningarna"]
+    assert [label for _, label, _ in anna.buttons] == [
+        "Flytta avstämningen",
+        "Stoppa avstämningarna",
+    ]
 
     # Every answer is recorded with who and when; comments are sealed at rest.
     expected = {item: (answer, comment, "pia", pia_at) for item, answer, comment in PIA}
@@ -284,7 +289,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     asked = await pia.press("case:followup")
     assert asked.startswith("Uppföljningssamtal 1. När hölls det?")
     assert "Skriv dagen det hölls" in await pia.say("2026-12-24")
-    assert await pia.say("2026-11-27") == "Vilka var närvarande?\n[1] Tillbaka"
+    assert await pia.say("2026-11-27") == "Vilka deltog?\n[1] Tillbaka"
     assert "Nuläge och behov av fortsatt stöd" in await pia.say("Anna, Pia och Sara")
     assert "Behöver personen fortsatt stöd?" in await pia.say(SITUATION)
     assert "Professionellt stöd (företagshälsovård)?" in await pia.press("fu:yes")
@@ -294,9 +299,10 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # Follow-up 2 in two weeks: the bot reminds Pia that day.
     planned = await pia.press("next:14")
     second = days_after(clock.now, 14)
-    assert "Uppföljningssamtal 2 är planerat till 12 dec. 2026 10:00." in planned
-    assert "Uppföljningssamtal 1: dokumenterat" in planned
-    assert "Uppföljningssamtal 2: planerat 12 dec. 2026 10:00" in planned
+    assert "Uppföljningssamtal 2 är planerat till lördag 12 december kl. 10.00." in planned
+    assert "Uppföljningssamtal 1: hölls 27 november\n  Deltog: Anna, Pia och Sara" in planned
+    assert f"  Anteckningar (interna): {SITUATION}" in planned
+    assert "Uppföljningssamtal 2: planerat lördag 12 december kl. 10.00" in planned
 
     async with demo_app.db.unit_of_work() as session:
         rows = {r.number: r for r in await session.scalars(select(FollowUp))}
@@ -422,7 +428,7 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
         MONDAY_10,
     )
     # The follow-ups and closing stay with those who handle the case.
-    assert [i for i, _, _ in anna.buttons] == ["case:check", "case:checkins"]
+    assert [i for i, _, _ in anna.buttons] == ["case:check", "case:move", "case:checkins"]
 
 
 # --- who may open a case ---------------------------------------------------------------------

@@ -39,6 +39,8 @@ class Case(StrEnum):
     FU_SUPPORT = "fu_support"
     FU_PROFESSIONAL = "fu_professional"
     FU_NEXT = "fu_next"
+    BOOK = "book"
+    MOVE = "move"
     CLOSE_APPLIED = "close_applied"
     CLOSE_ROUTINE = "close_routine"
     CLOSE_PLAN = "close_plan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.case.calls import book_call, move_to, start_booking, start_move
 from conversations.case.checkins import toggle_checkins
 from conversations.case.checklist import answer_item, comment_item, next_item
 from conversations.case.closing import close_applied, close_plan, close_routine, start_close
@@ -28,6 +29,8 @@ FLOW = Flow(
             "case:followup": start_followup,
             "case:close": start_close,
             "case:checkins": toggle_checkins,
+            "case:book": start_booking,
+            "case:move": start_move,
             **BACK,
             Input.TEXT: repeat,
         },
@@ -38,7 +41,9 @@ FLOW = Flow(
         Case.FU_NOTES: {Input.TEXT: followup_notes, **BACK},
         Case.FU_SUPPORT: {"fu:*": followup_support, Input.TEXT: repeat},
         Case.FU_PROFESSIONAL: {"fu:*": followup_professional, Input.TEXT: repeat},
-        Case.FU_NEXT: {"next:*": plan_next, Input.TEXT: plan_next},
+        Case.FU_NEXT: {"next:book": start_booking, "next:*": plan_next, Input.TEXT: plan_next},
+        Case.BOOK: {"at:*": book_call, Input.TEXT: book_call, **BACK},
+        Case.MOVE: {"move:*": move_to, Input.TEXT: move_to, **BACK},
         Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},

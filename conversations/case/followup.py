@@ -9,8 +9,8 @@ from conversations.case.common import Case, found_case, gone
 from conversations.case.view import show_case
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import FOLLOWUP_DUE
-from conversations.i18n import DISPLAY_TZ, format_when
+from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
+from conversations.i18n import DISPLAY_TZ
 from conversations.schedule import days_after, on_day
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -40,12 +40,18 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
         return await show_case(ctx)
     ctx.data["fu"] = number
     ctx.data["fu_notes"] = {}
+    buttons = [
+        [Button("fu:today", _("Today")), Button("fu:yesterday", _("Yesterday"))],
+        [Button("case:view", _("Back"))],
+    ]
+    booked = (await CaseRepo(ctx.session, ctx.keyring).followups(report)).get(number)
+    if booked is not None and booked.planned_for is not None and booked.planned_for <= ctx.now:
+        day = booked.planned_for.astimezone(DISPLAY_TZ).date()
+        said = dates.say_day(day, ctx.now, ctx.locale)
+        buttons.insert(0, [Button("fu:booked", _("As booked: {day}").format(day=said))])
     ctx.reply(
         _("Follow-up conversation {n}. When was it held? Write the date, or:").format(n=number),
-        [
-            [Button("fu:today", _("Today")), Button("fu:yesterday", _("Yesterday"))],
-            [Button("case:view", _("Back"))],
-        ],
+        buttons,
     )
     return Case.FU_DATE
 
@@ -70,7 +76,14 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
     """Record when the follow-up was held."""
     _ = ctx._
     today = ctx.now.astimezone(DISPLAY_TZ).date()
-    if event.button == "fu:today":
+    booked = None
+    if event.button == "fu:booked":
+        found = await found_case(ctx, Access.HANDLER)
+        rows = await CaseRepo(ctx.session, ctx.keyring).followups(found[0]) if found else {}
+        booked = rows.get(int(ctx.data.get("fu", 1)))
+    if booked is not None and booked.planned_for is not None:
+        held = booked.planned_for.astimezone(DISPLAY_TZ).date()
+    elif event.button == "fu:today":
         held = today
     elif event.button == "fu:yesterday":
         held = today - timedelta(days=1)
@@ -83,7 +96,7 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
         held = moment.day
     if await _save_notes(ctx, "date", held.isoformat()) is None:
         return await gone(ctx)
-    ctx.reply(_("Who was present?"), [[Button("case:view", _("Back"))]])
+    ctx.reply(_("Who took part?"), [[Button("case:view", _("Back"))]])
     return Case.FU_PRESENT
 
 
@@ -143,20 +156,24 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
     row = (await repo.followups(report)).get(number)
     notes = repo.notes_of(row) if row is not None else {}
     await repo.document_followup(ctx.viewer, report, number, notes, ctx.now)
-    await TimerRepo(ctx.session).cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+    timers = TimerRepo(ctx.session)
+    for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
+        await timers.cancel(kind, f"{report.id}:{number}")
+    if number == 1:  # held: no more "book it" or "not documented yet" reminders
+        await timers.cancel(FOLLOWUP_FIRST, report.id)
     pack = ctx.packs.get(report.pack)
     later = pack.followup.later_conversations if pack.followup else 2
     if number >= 1 + later:
         ctx.reply(_("Follow-up conversation {n} is documented.").format(n=number))
         return await show_case(ctx)
-    ctx.data["fu"] = number + 1
+    ctx.data["fu"] = ctx.data["book"] = number + 1
     ctx.reply(
         _("Follow-up conversation {n} is documented. When should conversation {m} be held?").format(
             n=number, m=number + 1
         ),
         [
             [Button("next:14", _("In 2 weeks")), Button("next:30", _("In a month"))],
-            [Button("next:none", _("Not needed"))],
+            [Button("next:book", _("Book a time")), Button("next:none", _("Not needed"))],
         ],
     )
     return Case.FU_NEXT
@@ -191,7 +208,7 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     timers.schedule(FOLLOWUP_DUE, f"{report.id}:{number}", when, {"report": report.id, "n": number})
     ctx.reply(
         _("Follow-up conversation {n} is planned for {when}. I will remind you that day.").format(
-            n=number, when=format_when(when, ctx.locale)
+            n=number, when=dates.say_coming(when, ctx.now, ctx.locale)
         )
     )
     return await show_case(ctx)

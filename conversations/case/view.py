@@ -5,7 +5,6 @@ from __future__ import annotations
 from conversations.alerts import list_cases
 from conversations.case.common import (
     ANSWERS,
-    FOLLOWUP_STATUS,
     ROLE_LABELS,
     Case,
     found_case,
@@ -13,6 +12,7 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
+from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import format_when
@@ -92,18 +92,8 @@ async def show_case(ctx: Context) -> StateResult:
         elif access is not Access.OWN:
             line += f" ({', '.join(_(ROLE_LABELS[r]) for r in item.responsible)})"
         lines.append(line)
-    followups = await repo.followups(report)
-    if followups:
-        lines.append("")
-        for number, row in sorted(followups.items()):
-            when = format_when(row.planned_for, ctx.locale) if row.planned_for else ""
-            lines.append(
-                _("Follow-up conversation {n}: {status}").format(
-                    n=number,
-                    status=_(FOLLOWUP_STATUS.get(row.status, row.status))
-                    + (f" {when}" if when else ""),
-                )
-            )
+    planned, schedule_buttons = await schedule_section(ctx, report, access)
+    lines += planned
     notes = await repo.notes(ctx.viewer, report)
     if notes:
         lines += ["", _("Answers to the check-ins:")]
@@ -118,6 +108,7 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append(
             [Button("case:check", _("Answer the next item ({n} open)").format(n=len(mine)))]
         )
+    buttons += schedule_buttons
     if open_case and access is Access.HANDLER:
         buttons.append([Button("case:followup", _("Document a follow-up conversation"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])

@@ -1,0 +1,106 @@
+"""What the case view shows of follow-up calls and the schedule: the follow-up log (date
+held, who took part, notes: for those who handle the case), the next check-in or reminder,
+and the buttons to book, move or document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from conversations import dates
+from conversations.events import Button
+from conversations.flow import Context
+from storage.access import Access
+from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
+from storage.directory import DirectoryRepo
+from storage.errors import NotFound
+from storage.models import Report, ReportStatus
+
+
+def say(ctx: Context, when: datetime) -> str:
+    """A time to come, as language.md writes it."""
+    return dates.say_coming(when, ctx.now, ctx.locale)
+
+
+async def name_of(ctx: Context, person_id: int | None) -> str:
+    """A person's name as the viewer may see it."""
+    if person_id is None:
+        return "–"
+    try:
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
+    except NotFound:
+        return "–"
+    return card.name
+
+
+def next_call(log: list[CallEntry]) -> int:
+    """The number of the first call not yet held (1–3); 0 when all are done or not needed."""
+    by_number = {entry.number: entry for entry in log}
+    for number in (1, 2, 3):
+        entry = by_number.get(number)
+        if entry is None or entry.status == "planned":
+            return number
+    return 0
+
+
+# --- the case view -------------------------------------------------------------------------
+
+
+async def schedule_section(
+    ctx: Context, report: Report, access: Access
+) -> tuple[list[str], list[list[Button]]]:
+    """The follow-up log and what is planned, as the viewer may read it, with their buttons."""
+    _ = ctx._
+    calls = CallRepo(ctx.session, ctx.keyring)
+    log = await calls.log(ctx.viewer, report)
+    lines: list[str] = []
+    for entry in log:
+        lines += await _call_lines(ctx, entry, access)
+    if lines:
+        lines.insert(0, "")
+    is_open = report.status is ReportStatus.SUBMITTED
+    buttons: list[list[Button]] = []
+    if not is_open or access not in (Access.OWN, Access.HANDLER):
+        return lines, buttons
+    if access is Access.OWN:
+        upcoming = await calls.upcoming(ctx.viewer, report, CHECKIN_KINDS)
+        if report.checkins and upcoming:
+            lines += ["", _("Next check-in: {when}").format(when=say(ctx, upcoming[0].due_at))]
+            buttons.append([Button("case:move", _("Move the check-in"))])
+        return lines, buttons
+    upcoming = await calls.upcoming(ctx.viewer, report, REMINDER_KINDS)
+    if upcoming:
+        lines += ["", _("Next reminder: {when}").format(when=say(ctx, upcoming[0].due_at))]
+    number = next_call(log)
+    planned = next((e for e in log if e.number == number and e.planned_for), None)
+    if number and planned is None:
+        buttons.append([Button("case:book", _("Book call {n}").format(n=number))])
+    elif number:
+        buttons.append([Button("case:book", _("Move call {n}").format(n=number))])
+    if upcoming:
+        buttons.append([Button("case:move", _("Move the reminder"))])
+    return lines, buttons
+
+
+async def _call_lines(ctx: Context, entry: CallEntry, access: Access) -> list[str]:
+    _ = ctx._
+    n = entry.number
+    if entry.status == "not_needed":
+        return [_("Follow-up call {n}: not needed").format(n=n)]
+    if entry.status == "documented":
+        held = (
+            dates.say_day(date.fromisoformat(entry.held_on), ctx.now, ctx.locale)
+            if entry.held_on
+            else "–"
+        )
+        lines = [_("Follow-up call {n}: held on {day}").format(n=n, day=held)]
+        if access is Access.HANDLER:
+            lines.append("  " + _("Took part: {who}").format(who=entry.participants or "–"))
+            lines.append("  " + _("Notes (internal): {text}").format(text=entry.notes or "–"))
+        return lines
+    if entry.planned_for is None:
+        return []
+    when = say(ctx, entry.planned_for)
+    if entry.booked_by is not None and ctx.viewer.registered:  # staff names: registered only
+        who = await name_of(ctx, entry.booked_by)
+        return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]
+    return [_("Follow-up call {n}: planned for {when}").format(n=n, when=when)]
