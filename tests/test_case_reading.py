@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.outfiles import with_files
-from bot.transports.console import ConsoleTransport
+from bot.transports.console import ConsoleTransport, run_console
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
 from conversations.report.form import ReportStep as S
@@ -343,3 +343,22 @@ async def test_transcript_a_contact_reads_a_whole_case_with_evidence(
     first, _second = await evidence_ids(demo_app, case)
     assert (reader.last[0].file or FileRef("", "", "")).evidence_id == first
     t.check()
+
+
+async def test_on_the_console_pia_opens_a_file_into_her_data_dir(
+    chat, demo_app: App, clock: FakeClock
+) -> None:  # type: ignore[no-untyped-def]
+    """`trygg chat --as pia`: the file is fetched when it is sent, written owner-only under
+    the data directory, and its path printed under the caption."""
+    clock.now = MONDAY_10
+    case = await submit(chat)
+    out = StringIO()
+    typed = ["1", f"/arende {case.ref}", "Visa rapporten", "Öppna fil 1"]  # 1: "Jag tar det"
+    await run_console(demo_app, "pia", StringIO("".join(f"{line}\n" for line in typed)), out)
+    printed = out.getvalue()
+    assert "Tack – det är ditt." in printed and SCHOOL in printed
+    folder = demo_app.settings.data_dir / "opened" / "pia"
+    assert f"SHA-256: {PHOTO_SHA}\n📎 {folder / 'brevet.png'}\n" in printed
+    assert (folder / "brevet.png").read_bytes() == PHOTO
+    assert stat.S_IMODE((folder / "brevet.png").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -17,6 +17,7 @@ from conversations.i18n import DISPLAY_TZ, N_, format_when
 from conversations.report.text import evidence_kind, full_report_text
 from storage.access import Access
 from storage.cases import CaseRepo
+from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.evidence import EvidenceItem, EvidenceRepo
 from storage.models import Report
@@ -134,11 +135,24 @@ def _open_buttons(ctx: Context, items: list[EvidenceItem]) -> list[list[Button]]
     return [buttons[i : i + FILES_PER_ROW] for i in range(0, len(buttons), FILES_PER_ROW)]
 
 
+async def _reporter(ctx: Context, report: Report) -> list[str]:
+    """Who reported it and how to reach them (staff read the report without a "du")."""
+    if report.reporter_id is None:
+        return []
+    try:
+        card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
+    except NotFound:
+        return []
+    who = f"{card.name}, {card.phone or '–'}" + (f" ({party})" if party else "")
+    return [ctx._("Reported by: {who}").format(who=who)]
+
+
 async def whole_case(ctx: Context, report: Report, access: Access) -> None:
     """Reply with the whole case as the viewer may read it (HANDLER or OWN)."""
     _ = ctx._
     staff = access is Access.HANDLER
-    lines = [full_report_text(ctx, report, neutral=staff)]
+    head, _nl, answers = full_report_text(ctx, report, neutral=staff).partition("\n")
+    lines = [head, *(await _reporter(ctx, report) if staff else []), answers]
     if staff:
         lines += await followup_log(ctx, report)
         lines += evaluation_lines(ctx, report)
