@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.outfiles import with_files
 from bot.transports.base import DeliveryFailed
 from conversations.engine import Core
 from conversations.events import Delivery, InboundEvent, Reply
@@ -215,7 +216,7 @@ class Dispatcher:
 
     async def _safe_send(self, delivery: Delivery) -> None:
         try:
-            await self.send(delivery)
+            await self.send(await with_files(self.db, self.core.keyring, self.catalogs, delivery))
         except DeliveryFailed as exc:
             log_failure("sending a reply", exc)
             if exc.permanent:  # e.g. the bot is blocked: sending again would not help

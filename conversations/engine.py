@@ -220,9 +220,7 @@ class Core:
         new_buttons = any(r.buttons and not r.token for r in ctx.replies)
         new_step = changed or new_buttons
         token = str((conversation.step or 0) + 1) if new_step else str(conversation.step)
-        replies = [
-            Reply(r.text, r.buttons, token) if r.buttons and not r.token else r for r in ctx.replies
-        ]
+        replies = [replace(r, token=token) if r.buttons and not r.token else r for r in ctx.replies]
         buttoned = [r for r in replies if r.buttons and r.token == token]
         next_prompt: dict[str, Any] | None = None
         if buttoned:

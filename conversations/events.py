@@ -60,23 +60,48 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class FileRef:
+    """A kept file to send with a reply: which one, never its bytes (replies are kept with
+    the conversation until sent). The bytes are fetched, access-checked, at send time."""
+
+    evidence_id: str
+    kind: str  # photo | document | voice | ... as it was received
+    name: str  # the file name to give it
+    content: bytes | None = field(default=None, repr=False, compare=False)  # filled at send
+
+    def to_json(self) -> dict[str, str]:
+        return {"evidence": self.evidence_id, "kind": self.kind, "name": self.name}
+
+    @classmethod
+    def from_json(cls, data: Any) -> FileRef | None:
+        if not isinstance(data, dict) or not data.get("evidence"):
+            return None
+        return cls(str(data["evidence"]), str(data.get("kind", "")), str(data.get("name", "")))
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """A message to show: text plus optional rows of buttons, tagged with their step token."""
+    """A message to show: text plus optional rows of buttons, tagged with their step token;
+    with ``file``, the text is the file's caption."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     token: str = ""
+    file: FileRef | None = None
 
     @property
     def button_ids(self) -> list[str]:
         return [b.id for row in self.buttons for b in row]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "buttons": [[[b.id, b.label] for b in row] for row in self.buttons],
             "token": self.token,
         }
+        if self.file is not None:
+            data["file"] = self.file.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
@@ -87,6 +112,7 @@ class Reply:
                 for row in data.get("buttons", [])
             ),
             token=str(data.get("token", "")),
+            file=FileRef.from_json(data.get("file")),
         )
 
 

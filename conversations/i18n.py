@@ -67,3 +67,11 @@ class Catalogs:
 def format_when(moment: datetime, locale: str) -> str:
     """Format an aware datetime for display in Europe/Stockholm, in the locale's style."""
     return format_datetime(moment, "d MMM yyyy HH:mm", tzinfo=DISPLAY_TZ, locale=locale)
+
+
+def after_label(text: str) -> str:
+    """A value as it reads after its label: "Kategori: kommunalt uppdrag" (a capital that
+    only starts the phrase is lowered; "SMS" and names with a second capital stay)."""
+    if len(text) > 1 and text[1:2].islower():
+        return text[0].lower() + text[1:]
+    return text

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.dates import say_coming
 from conversations.events import Button, Reply
-from conversations.i18n import Catalogs, format_when
+from conversations.i18n import Catalogs, after_label, format_when
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
@@ -32,6 +32,7 @@ from storage.models import (
     Report,
     Role,
 )
+from storage.reports import ReportRepo
 from storage.viewer import Viewer
 
 ALERT = "alert"
@@ -81,6 +82,22 @@ async def _party_member(rc: RenderContext, alert: Alert) -> str | None:
     return subject.display_name or subject.handle
 
 
+def _category_line(rc: RenderContext, report: Report) -> str:
+    """The category in neutral words; if the reporter wrote her own, say so (the words
+    themselves are report text: never in a push that a lock screen may show)."""
+    _ = rc._
+    if report.category == "unknown" and rc.keyring is not None:
+        answer = ReportRepo(rc.session, rc.keyring).answers(report).get("category")
+        if isinstance(answer, dict) and answer.get("text") and not answer.get("choice"):
+            return _("Category: in their own words (see the report)")
+    pack = rc.packs.get(report.pack)
+    label = next(
+        (c.shown(rc.locale, neutral=True) for c in pack.categories if c.id == report.category),
+        report.category or "",
+    )
+    return _("Category: {category}").format(category=after_label(label))
+
+
 async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Render the push to a contact: urgency, who, how to call, buttons; no report text."""
     _ = rc._
@@ -117,16 +134,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             _("Reported by: {who}").format(who=who),
         ]
         if report.category:
-            pack = rc.packs.get(report.pack)
-            label = next(
-                (
-                    c.shown(rc.locale, neutral=True)
-                    for c in pack.categories
-                    if c.id == report.category
-                ),
-                report.category,
-            )
-            lines.append(_("Category: {category}").format(category=label))
+            lines.append(_category_line(rc, report))
         if report.unverified:
             lines.append(_("The reporter is not registered in Trygg (unverified)."))
     lines.append(_("Call: {phone}").format(phone=phone) if phone else _("No phone number known."))

@@ -15,10 +15,10 @@ from conversations import (
     start,
 )
 from conversations.alerts import TimerHandler
+from conversations.case import reading as case_reading
 from conversations.engine import Command, Fallbacks, Words
 from conversations.flow import Flow, Handler
 from conversations.report import entry as report_entry
-from conversations.report import reading as report_reading
 from conversations.report import sending as report_sending
 from conversations.report.flow import FLOW as REPORT
 
@@ -51,7 +51,8 @@ COMMANDS: Mapping[str, Command] = {
 
 ACTIONS: Mapping[str, Handler] = {
     "ack": alerts.acknowledge,
-    "show": report_reading.show_report,
+    "show": case_reading.show_whole_case,
+    case_reading.OPEN_FILE: case_reading.open_evidence,
     "call": alerts.call_info,
     "checkin": followups.answer_checkin,
     "hold": followups.hold_case,

@@ -241,6 +241,8 @@ class Chat:
         parts = []
         for reply in replies:
             parts.append(reply.text)
+            if reply.file is not None:
+                parts.append(f"📎 {reply.file.name}")
             labels = [b.label for row in reply.buttons for b in row]
             if labels:
                 parts.append("  ".join(f"[{n}] {label}" for n, label in enumerate(labels, 1)))

@@ -981,6 +981,56 @@ class FakeBotApi:
                 raise ApiError(400, "Bad Request: message to be replied not found")
         return copy.deepcopy(self._store(chat, content))
 
+    def _bot_message(self, p: JSONDict, content: JSONDict) -> JSONDict:
+        """Store a message the bot sent (its caption and keyboard as Telegram keeps them)."""
+        chat = self._chats[p["chat_id"]]
+        sender = {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
+        content = {"from": sender} | content
+        if isinstance(p.get("caption"), str) and p["caption"].strip():
+            content["caption"] = _visible(p["caption"], p.get("parse_mode"))[0].strip()
+        if "inline_keyboard" in (markup := p.get("reply_markup") or {}):
+            content["reply_markup"] = markup
+        return copy.deepcopy(self._store(chat, content))
+
+    def _upload(self, value: object, path: str) -> tuple[StoredFile, UploadedFile | None]:
+        """A file the bot sends: a multipart upload (kept, with a new file_id) or the
+        file_id of a file Telegram already has."""
+        if isinstance(value, UploadedFile):
+            if not value.body:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            found = self.add_file(value.body, path=path)
+            return self._files[found["file_id"]], value
+        stored = self._files.get(str(value))
+        if stored is None:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return stored, None
+
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file the fake holds (e.g. one the bot uploaded)."""
+        return self._files[file_id].content
+
+    async def _api_send_document(self, p: JSONDict) -> JSONDict:
+        stored, upload = self._upload(p["document"], "documents/file_{}")
+        document: JSONDict = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                              "file_size": stored.file_size}  # fmt: skip
+        if upload is not None:
+            document["file_name"] = upload.filename or "document"
+            document["mime_type"] = upload.content_type or "application/octet-stream"
+        return self._bot_message(p, {"document": document})
+
+    async def _api_send_photo(self, p: JSONDict) -> JSONDict:
+        stored, _upload = self._upload(p["photo"], "photos/file_{}.jpg")
+        full = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                "file_size": stored.file_size, "width": 1280, "height": 960}  # fmt: skip
+        return self._bot_message(p, {"photo": [full]})
+
+    async def _api_send_voice(self, p: JSONDict) -> JSONDict:
+        stored, _upload = self._upload(p["voice"], "voice/file_{}.oga")
+        voice = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                 "file_size": stored.file_size, "duration": int(p.get("duration") or 1),
+                 "mime_type": "audio/ogg"}  # fmt: skip
+        return self._bot_message(p, {"voice": voice})
+
     def _own_message(self, p: JSONDict, action: str) -> JSONDict:
         if "inline_message_id" in p:
             raise ApiError(400, "Bad Request: FakeBotApi has no inline messages")

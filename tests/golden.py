@@ -52,6 +52,8 @@ class _Recorder:
 def render(reply: Reply) -> list[str]:
     """A reply as the console shows it: its text, then its buttons numbered on one line."""
     lines = reply.text.rstrip().splitlines() or [""]
+    if reply.file is not None:  # the console writes the file and prints where (see console.py)
+        lines.append(f"📎 {reply.file.name}")
     labels = [b.label for row in reply.buttons for b in row]
     if labels:
         lines.append("  ".join(f"[{n}] {label}" for n, label in enumerate(labels, 1)))

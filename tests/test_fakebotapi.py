@@ -380,15 +380,39 @@ async def test_violation_fails_assert_valid(fake_bot_api: FakeBotApi, bot: teleg
     fake_bot_api.add_chat(CHAT)
     with pytest.raises(BadRequest):
         await bot.send_message(CHAT, "x" * 4097)
-    with pytest.raises(BadRequest, match="Fakebotapi does not implement sendphoto"):
-        await bot.send_photo(CHAT, b"\xff\xd8jpeg")
-    assert fake_bot_api.calls("sendPhoto")[0].params["photo"].body == b"\xff\xd8jpeg"
+    with pytest.raises(BadRequest, match="Fakebotapi does not implement sendaudio"):
+        await bot.send_audio(CHAT, b"ID3 mp3")
+    assert fake_bot_api.calls("sendAudio")[0].params["audio"].body == b"ID3 mp3"
     with pytest.raises(AssertionError) as caught:
         fake_bot_api.assert_valid()
-    assert "4097 characters" in str(caught.value) and "sendPhoto: not implemented" in str(
+    assert "4097 characters" in str(caught.value) and "sendAudio: not implemented" in str(
         caught.value
     )
     fake_bot_api.requests.clear()  # let the fixture's own teardown check pass
+
+
+async def test_files_the_bot_sends_are_kept_as_uploaded(
+    fake_bot_api: FakeBotApi, bot: telegram.Bot
+) -> None:
+    """sendDocument, sendPhoto and sendVoice take a multipart upload (or a known file_id)
+    and answer with the Message Telegram would; the bytes can be read back."""
+    fake_bot_api.add_chat(CHAT)
+    pdf = b"%PDF-1.4 evidence"
+    sent = await bot.send_document(
+        CHAT, telegram.InputFile(pdf, filename="sms.pdf"), caption="SHA-256: abc"
+    )
+    assert sent.document is not None and sent.document.file_name == "sms.pdf"
+    assert sent.caption == "SHA-256: abc"
+    assert fake_bot_api.file_content(sent.document.file_id) == pdf
+    again = await bot.send_document(CHAT, sent.document.file_id)  # by file_id: no upload
+    assert again.document is not None and again.document.file_id == sent.document.file_id
+    photo = await bot.send_photo(CHAT, telegram.InputFile(b"\xff\xd8jpeg", filename="a.jpg"))
+    assert fake_bot_api.file_content(photo.photo[-1].file_id) == b"\xff\xd8jpeg"
+    voice = await bot.send_voice(CHAT, telegram.InputFile(b"OggS", filename="v.ogg"))
+    assert voice.voice is not None and fake_bot_api.file_content(voice.voice.file_id) == b"OggS"
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+        await bot.send_document(CHAT, "no-such-file-id")
+    fake_bot_api.requests.clear()  # the refused file_id is Telegram's answer, not a violation
 
 
 async def test_json_and_query_requests_and_bad_token(fake_bot_api: FakeBotApi) -> None:

@@ -26,5 +26,11 @@ class Transport(Protocol):
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
     ) -> None:
-        """Deliver replies in order; raise DeliveryFailed if they could not be sent."""
+        """Deliver replies in order; raise DeliveryFailed if they could not be sent.
+
+        A transport with a length limit splits long texts itself (flows know no limits).
+        A reply with a ``file`` (its bytes filled in by bot.outfiles before sending) goes
+        as that file with the text as its caption where the platform can send files
+        (Telegram: sendDocument; the console: an owner-only file and its path); a
+        transport that cannot sends the text alone."""
         ...

@@ -35,6 +35,7 @@ from conversations.events import (
     InboundEvent,
     Reply,
 )
+from storage.files import PRIVATE_FILE, private_dir
 
 CHANNEL = "console"
 ATTACH_COMMANDS = {"bifoga", "attach"}  # `/bifoga PATH` sends a file, as a photo would be
@@ -70,21 +71,44 @@ def read_regular(path: Path, limit: int) -> tuple[int, bytes | None]:
     return len(content), content
 
 
+def write_private(folder: Path, name: str, content: bytes) -> Path:
+    """Write a file owner-only (0600) into an owner-only folder (0700), under a name of its
+    own: the name given (its last part, never a path), numbered if it is taken."""
+    private_dir(folder, "the folder of opened files")
+    base = CONTROL.sub("_", Path(name.replace("\\", "/")).name).lstrip(".") or "file"
+    stem, suffix = Path(base).stem[:80] or "file", Path(base).suffix[:16]
+    for number in range(1, 1000):
+        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as file:
+            file.write(content)
+        return path
+    raise OSError("no free file name")
+
+
 class ConsoleTransport:
     """Prints replies and turns typed lines into events for one person."""
 
     channel = CHANNEL
 
-    def __init__(self, handle: str, out: TextIO) -> None:
+    def __init__(self, handle: str, out: TextIO, files_dir: Path | None = None) -> None:
         self.handle = handle
         self.out = out
+        self.files_dir = files_dir  # where files sent to this person are written (owner-only)
         self._buttons: list[Button] = []
         self._token = ""
 
     async def send(self, address: str, replies: Sequence[Reply], priority: int = 3) -> None:
-        """Print replies; remember the last keyboard so numbers and labels press it."""
+        """Print replies; remember the last keyboard so numbers and labels press it. A file
+        is written owner-only under ``files_dir`` and its path printed after its caption."""
         for reply in replies:
             self.out.write(printable(reply.text.rstrip()) + "\n")
+            if reply.file is not None and reply.file.content is not None and self.files_dir:
+                path = write_private(self.files_dir, reply.file.name, reply.file.content)
+                self.out.write(printable(f"📎 {path}") + "\n")
             buttons = [b for row in reply.buttons for b in row]
             if buttons:
                 labels = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons, 1))
@@ -159,7 +183,7 @@ async def run_console(
     app: App, handle: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
     """Chat as ``handle`` until EOF; deliver messages addressed to them, live."""
-    transport = ConsoleTransport(handle, out)
+    transport = ConsoleTransport(handle, out, app.settings.data_dir / "opened" / handle)
     dispatcher = app.dispatcher(deliver_via(transport))
     sender = app.outbox_sender(transport)
     async with app.db.unit_of_work() as session:

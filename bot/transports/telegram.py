@@ -38,6 +38,7 @@ from bot.dispatcher import Dispatcher, log_failure
 from bot.throttle import Throttle
 from bot.timers import TimerWaker
 from bot.transports.base import DeliveryFailed
+from bot.transports.telegram_files import caption_fits, file_request
 from bot.transports.telegram_updates import (
     CHANNEL,
     JSON,
@@ -122,9 +123,16 @@ class TelegramTransport:
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
     ) -> None:
-        """Send replies in order; long texts are split, the keyboard goes on the last piece."""
+        """Send replies in order; long texts are split, the keyboard goes on the last piece;
+        a file goes as itself, with its text as the caption."""
         chat_id = int(address)
         for reply in replies:
+            if reply.file is not None and reply.file.content is not None:
+                if not caption_fits(reply):
+                    await self.send(address, [replace(reply, file=None)], priority)
+                request = file_request(self.bot, chat_id, reply)
+                await self.call(address, priority, request)
+                continue
             pieces = split_text(reply.text)
             for index, piece in enumerate(pieces):
                 markup = keyboard(reply) if index == len(pieces) - 1 else None
