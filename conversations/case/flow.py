@@ -15,6 +15,7 @@ from conversations.case.followup import (
     plan_next,
     start_followup,
 )
+from conversations.case.handover import hand_over, start_handover
 from conversations.case.view import BACK, open_case
 from conversations.flow import Flow, Input
 
@@ -28,6 +29,7 @@ FLOW = Flow(
             "case:followup": start_followup,
             "case:close": start_close,
             "case:checkins": toggle_checkins,
+            "case:handover": start_handover,
             **BACK,
             Input.TEXT: repeat,
         },
@@ -42,5 +44,6 @@ FLOW = Flow(
         Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
+        Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: repeat, **BACK},
     },
 )
