@@ -40,6 +40,8 @@ async def _status(ctx: Context, alert: Alert | None, closed: bool) -> str:
         return _("closed")
     if alert is None or alert.status is AlertStatus.WITHDRAWN:
         return _("open")
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == ctx.person.id:
+        return _("taken by you")
     if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by is not None:
         return _("taken by {name}").format(name=await _name(ctx, alert.acknowledged_by))
     if alert.status is AlertStatus.EXHAUSTED:
