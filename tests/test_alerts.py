@@ -827,7 +827,7 @@ async def test_cases_lists_the_recipients_open_cases_and_only_theirs(  # type: i
 
     pia: Chat = chat("pia")
     listed = await pia.say("/arenden")
-    assert "Öppna:" in listed
+    assert "Öppna ärenden:" in listed
     assert "• larm – Anna Berg" in listed  # nobody has taken it: a line of its own
     assert f"• {case.ref} – Anna Berg – kategori: partiet" in listed
     assert listed.count("väntar på att någon tar det") == 2

@@ -134,7 +134,7 @@ async def test_no_duplicates_and_closed_cases_age_out(  # type: ignore[no-untype
     await close(demo_app, "pia", case, clock.now)
     for handle in ("pia", "anna", "kent"):
         listed = await chat(handle).say("/arenden")
-        assert "Avslutade de senaste 90 dagarna:" in listed, handle
+        assert "Avslutade under de senaste 90 dagarna:" in listed, handle
         assert f"• {case.ref}" in listed and "avslutat" in listed, handle
     clock.advance(days=91)
     for handle in ("pia", "anna", "kent"):
@@ -158,5 +158,5 @@ async def test_open_cases_come_first_and_a_long_list_goes_on(  # type: ignore[no
     assert page.index(third.ref) < page.index(second.ref)  # newest open first
     assert first.ref not in page and "…och 1 till." in page
     more = await pia.say("Visa fler")
-    assert more.startswith("Avslutade de senaste 90 dagarna:") and first.ref in more
+    assert more.startswith("Avslutade under de senaste 90 dagarna:") and first.ref in more
     assert second.ref not in more and third.ref not in more

@@ -75,10 +75,14 @@ async def hand_over(ctx: Context, event: InboundEvent) -> StateResult:
     ctx.notify(receiver, CASE_HANDED_OVER, payload, URGENT)
     if report.reporter_id is not None:
         ctx.notify(report.reporter_id, CASE_NEW_HANDLER, payload, URGENT)
-    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, receiver)
+    directory = DirectoryRepo(ctx.session)
+    card, _party, _m = await directory.describe(ctx.viewer, receiver)
+    person = _("the person it is about")
+    if report.reporter_id is not None:
+        person = (await directory.describe(ctx.viewer, report.reporter_id))[0].name
     ctx.reply(
-        _("Case {ref} is now with {name}. {name} and the person it is about are told.").format(
-            ref=report.ref, name=card.name
+        _("Case {ref} is now with {name}. {name} and {person} have been told.").format(
+            ref=report.ref, name=card.name, person=person
         )
     )
     return await show_case(ctx)

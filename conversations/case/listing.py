@@ -62,7 +62,7 @@ async def _next_step(ctx: Context, found: Found) -> str:
     state = await repo.checklist(report)
     key = role_key(found.access, ctx.person.role)
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
-    if mine and found.access is not Access.OWN:
+    if mine and found.access is not Access.OWN:  # her own steps: in the case, not here
         return _("next for you: {step} {check}").format(
             step=mine[0].step, check=mine[0].check.get(ctx.locale)
         )
@@ -75,10 +75,6 @@ async def _next_step(ctx: Context, found: Found) -> str:
         planned_for, number = planned[0]
         when = format_when(planned_for, ctx.locale)
         return _("follow-up call {n}: {when}").format(n=number, when=when)
-    if mine:
-        return _("next for you: {step} {check}").format(
-            step=mine[0].step, check=mine[0].check.get(ctx.locale)
-        )
     return _("nothing due")
 
 
@@ -155,7 +151,7 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
             section = where
             if lines:
                 lines.append("")
-            lines.append(_("Open:") if where == "open" else _("Closed in the last 90 days:"))
+            lines.append(_("Open cases:") if where == "open" else _("Closed in the last 90 days:"))
         lines.append(line)
         if ref is not None:
             buttons.append([Button(f"cmd:arende {ref}", _("Open {ref}").format(ref=ref))])
