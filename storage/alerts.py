@@ -277,27 +277,6 @@ class AlertRepo:
         )
         return set(rows)
 
-    async def open_cases(self, viewer: Viewer) -> list[tuple[Alert, Report | None]]:
-        """Alerts the viewer received that are not closed, newest first."""
-        if viewer.person_id is None or not viewer.registered:
-            return []
-        stmt = (
-            select(Alert, Report)
-            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
-            .outerjoin(Report, Report.id == Alert.report_id)
-            .where(
-                AlertRecipient.person_id == viewer.person_id,
-                AlertRecipient.removed.is_(False),
-                AlertRecipient.notified_at.is_not(None),
-                Alert.status != AlertStatus.WITHDRAWN,
-                (Report.id.is_(None)) | (Report.status != ReportStatus.CLOSED),
-            )
-            .order_by(Alert.created_at.desc())
-            .limit(30)
-        )
-        rows = (await self.session.execute(stmt)).all()
-        return [(alert, report) for alert, report in rows if alert_in_scope(viewer, alert)]
-
     async def of_same_person(self, alert: Alert) -> list[Alert]:
         """The person's other alerts that nobody has taken yet (open or unanswered), oldest
         first."""

@@ -82,10 +82,11 @@ class HandoverRepo:
                 )
             )
         ).first()
+        if row is not None and row.removed:
+            raise NotFound("person")  # taken off this case: a handover does not bring them back
         if row is None:
             row = AlertRecipient(alert_id=alert.id, person_id=person_id, level=alert.level)
             self.session.add(row)
-        row.removed, row.failed = False, False
         row.notified_at = row.notified_at or now
         alert.status = AlertStatus.ACKNOWLEDGED
         alert.acknowledged_by, alert.acknowledged_at = person_id, now

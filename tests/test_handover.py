@@ -152,3 +152,17 @@ async def test_an_internal_case_is_not_handed_over(  # type: ignore[no-untyped-d
     assert "Lämna över" not in await pia.say(f"/arende {case.ref}")
     with pytest.raises(NotFound):
         await hand_over_in_storage(demo_app, "pia", case, "per", clock.now)
+
+
+async def test_a_typed_name_is_understood(chat: Any, demo_app: App, clock: FakeClock) -> None:
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia: Chat = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.say("Lämna över")
+    again = await pia.say("Kalle")  # nobody of that name: asked again, nothing changes
+    assert again.startswith("Välj med knapparna nedan vem som ska ta över.")
+    assert "Per Ek" in again
+    done = await pia.say("sara")
+    assert done.startswith(f"Ärende {case.ref} ligger nu hos Sara Strand."), done
+    assert await access_of(demo_app, "sara", case) is Access.HANDLER

@@ -44,6 +44,6 @@ FLOW = Flow(
         Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
-        Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: repeat, **BACK},
+        Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: hand_over, **BACK},
     },
 )

@@ -51,11 +51,24 @@ async def hand_over(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    target = event.button.removeprefix("handover:")
+    repo = HandoverRepo(ctx.session)
+    if event.button:
+        target = event.button.removeprefix("handover:")
+        person_id = int(target) if target.isdigit() else -1
+    else:  # a name typed instead of pressed
+        typed = event.text.strip().casefold()
+        try:
+            people = await repo.candidates(ctx.viewer, report) if typed else []
+        except NotFound:
+            return await show_case(ctx)
+        named = [p for p in people if (p.display_name or p.handle).casefold().startswith(typed)]
+        if len(named) != 1:
+            ctx.reply(_("Choose who should take over with the buttons below."))
+            ctx.again()
+            return None
+        person_id = named[0].id
     try:
-        alert = await HandoverRepo(ctx.session).hand_over(
-            ctx.viewer, report, int(target) if target.isdigit() else -1, ctx.now
-        )
+        alert = await repo.hand_over(ctx.viewer, report, person_id, ctx.now)
     except NotFound:
         ctx.reply(_("That person cannot take over this case."))
         return await show_case(ctx)

@@ -139,7 +139,8 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
         section = "closed" if found.report.status is ReportStatus.CLOSED else "open"
         entries.append((section, await _case_line(ctx, found), found.report.ref))
     entries.sort(key=lambda e: e[0] != "open")  # stable: alerts, then open cases, then closed
-    page = int(event.text.strip()) if event.text.strip().isdigit() else 1
+    typed = event.text.strip()[:4]
+    page = int(typed) if typed.isdigit() else 1
     pages = max(1, -(-len(entries) // PAGE))
     page = min(max(page, 1), pages)
     shown = entries[(page - 1) * PAGE : page * PAGE]
