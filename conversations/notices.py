@@ -81,10 +81,10 @@ async def _party_member(rc: RenderContext, alert: Alert) -> str | None:
 LANGUAGES = {"sv": N_("Swedish"), "en": N_("English")}
 
 
-async def _language(rc: RenderContext, alert: Alert) -> str | None:
-    """The language the person an alert is about chose, as the recipient names it."""
-    subject = await rc.session.get(Person, alert.subject_id) if alert.subject_id else None
-    name = LANGUAGES.get(subject.locale or "") if subject is not None else None
+async def _language(rc: RenderContext, person_id: int | None) -> str | None:
+    """The language a person chose, as the recipient names it."""
+    person = await rc.session.get(Person, person_id) if person_id else None
+    name = LANGUAGES.get(person.locale or "") if person is not None else None
     return rc._(name) if name else None
 
 
@@ -136,7 +136,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             lines.append(_("Category: {category}").format(category=label))
         if report.unverified:
             lines.append(_("The reporter is not registered in Trygg (unverified)."))
-    language = await _language(rc, alert)
+    language = await _language(rc, alert.subject_id)
     if language:
         lines.append(_("Language: {language}").format(language=language))
     lines.append(_("Call: {phone}").format(phone=phone) if phone else _("No phone number known."))
@@ -356,6 +356,9 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
             Viewer.of(rc.recipient), report.reporter_id
         )
         lines.append(_("Reported by: {who}").format(who=card.name))
+        language = await _language(rc, report.reporter_id)
+        if language:
+            lines.append(_("Language: {language}").format(language=language))
         call = _("Call: {phone}").format(phone=card.phone) if card.phone else None
         lines.append(call or _("No phone number known."))
     return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)

@@ -100,3 +100,22 @@ async def test_a_case_handed_over(demo_app: App, clock: FakeClock) -> None:
 async def _ref(app: App) -> str:
     async with app.db.unit_of_work() as session:
         return str((await session.scalars(select(Report.ref))).one())
+
+
+async def test_a_case_handed_over_in_english(demo_app: App, clock: FakeClock) -> None:
+    t = Transcript("case_handover_en", demo_app)
+    britt, sara, bo = t.person("britt"), t.person("sara"), t.person("bo")
+    await bind(t, "britt", "sara")
+    await report(t, "bo", "party")
+    await t.deliver()
+    clock.advance(minutes=3)
+    await t.say(britt, "Jag tar det")
+    await t.deliver()
+    t.note("Britt is her party's only contact: she hands Bo's case to the municipal unit")
+    await t.say(britt, f"/arende {await _ref(demo_app)}")
+    await t.say(britt, "Lämna över")
+    await t.say(britt, "Sara Strand (kommunens säkerhetsenhet)")
+    await t.deliver()
+    await t.say(sara, "/arenden")
+    await t.say(bo, "/cases")
+    t.check()
