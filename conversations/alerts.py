@@ -1,4 +1,4 @@
-"""Alerts that must be acknowledged: raise, acknowledge (first wins), escalate, list cases."""
+"""Alerts that must be acknowledged: raise, acknowledge (first wins), escalate."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import format_when
-from conversations.notices import ALERT, ALERT_ACKED, ALERT_TAKEN, ALERT_UNANSWERED
+from conversations.notices import (
+    ALERT,
+    ALERT_ACKED,
+    ALERT_LINKED,
+    ALERT_TAKEN,
+    ALERT_UNANSWERED,
+)
 from conversations.packs import PackLibrary
 from conversations.routing import Levels, alert_levels, everyone
 from storage.access import INTERNAL
@@ -34,6 +40,9 @@ from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
 
 ESCALATE = "alert_escalate"
+# An /akut alert someone took counts as "handling the person" for this long (a case counts
+# while it is open): a second alert of the same person in that time pages nobody new.
+LINKED_FOR = timedelta(hours=24)
 
 
 @dataclass(slots=True)
@@ -165,8 +174,28 @@ async def escalate(sc: SystemContext, timer: Timer) -> None:
     report = await sc.session.get(Report, alert.report_id) if alert.report_id else None
     if report is not None and report.status is ReportStatus.CLOSED:
         return  # the case was closed: nobody more needs to be alerted
+    handler = await AlertRepo(sc.session).handler_of_person(alert, sc.now - LINKED_FOR)
+    if handler is not None:
+        # someone already handles this person: nobody is paged; the alert is theirs too
+        await _link(sc.session, alert, handler, sc.now, sc.notify)
+        return
     why = "handover" if timer.payload.get("handover") else "escalated"
     await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why)
+
+
+async def _link(
+    session: AsyncSession, alert: Alert, handler: int, now: datetime, notify: Notify
+) -> None:
+    """Give an untaken alert to the person who already handles its person, and tell them
+    and the others it went to."""
+    repo = AlertRepo(session)
+    if not await repo.take_for(alert, handler, now):
+        return
+    notify(handler, ALERT_LINKED, {"alert": alert.id}, URGENT)
+    for row in await repo.recipients(alert.id):
+        others = row.person_id != handler and row.notified_at is not None
+        if others and not row.failed and await repo.may_act(alert, row.person_id):
+            notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, URGENT)
 
 
 async def _escalate_at_once_if_stuck(session: AsyncSession, alert: Alert, now: datetime) -> None:
@@ -251,7 +280,35 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         if others and not row.failed and await repo.may_act(alert, row.person_id):
             ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
     ctx.reply(await _yours(ctx, alert))
+    await _offer_the_others(ctx, alert)
     return None
+
+
+async def _may_take(ctx: Context, alert: Alert) -> bool:
+    try:
+        await AlertRepo(ctx.session).recipient(ctx.viewer, alert.id)
+    except NotFound:
+        return False
+    return True
+
+
+async def _offer_the_others(ctx: Context, alert: Alert) -> None:
+    """Offer the person's other untaken alerts that the viewer may take too."""
+    _ = ctx._
+    if alert.subject_id is None:
+        return
+    same = await AlertRepo(ctx.session).of_same_person(alert)
+    others = [a for a in same if await _may_take(ctx, a)]
+    if not others:
+        return
+    card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+    for other in others[:3]:
+        ctx.reply(
+            _("{name} also has an open alert from {when} – take it too?").format(
+                name=card.name, when=format_when(other.created_at, ctx.locale)
+            ),
+            [[Button(f"ack:{other.id}", _("Take it too"))]],
+        )
 
 
 async def _yours(ctx: Context, alert: Alert) -> str:
@@ -267,9 +324,11 @@ async def _yours(ctx: Context, alert: Alert) -> str:
 
 
 async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
-    """Give the number to call the person who needs help."""
+    """Give the number to call the person who needs help; while nobody has taken the alert,
+    ask whether the call reached them: "Yes" takes it (as "I'll take it" does), "No" leaves
+    it open so that it goes on to the next person if nobody takes it."""
     _ = ctx._
-    alert_id = event.button.partition(":")[2]
+    alert_id, _sep, answer = event.button.partition(":")[2].partition(":")
     repo = AlertRepo(ctx.session)
     try:
         await repo.recipient(ctx.viewer, alert_id)
@@ -283,37 +342,29 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
     card, _party, _municipality = await DirectoryRepo(ctx.session).describe(
         ctx.viewer, alert.subject_id
     )
-    ctx.reply(
-        _("Call {name}: {phone}").format(name=card.name, phone=card.phone or "–")
+    if answer == "no":
+        ctx.reply(_("The alert stays open: if nobody takes it, the next person is alerted."))
+        return None
+    number = (
+        _("Call {name}: {phone}").format(name=card.name, phone=card.phone)
         if card.phone
         else _("There is no phone number for {name} in Trygg.").format(name=card.name)
     )
-    return None
-
-
-async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
-    """List the open cases the person was alerted to (/arenden)."""
-    _ = ctx._
-    cases = await AlertRepo(ctx.session).open_cases(ctx.viewer)
-    if not cases:
-        ctx.reply(_("You have no open cases."))
+    if alert.status is AlertStatus.ACKNOWLEDGED:
+        if alert.acknowledged_by is not None and alert.acknowledged_by != ctx.person.id:
+            taker, _p, _m = await DirectoryRepo(ctx.session).describe(
+                ctx.viewer, alert.acknowledged_by
+            )
+            number += "\n" + _("{name} has taken the alert.").format(name=taker.name)
+        ctx.reply(number)
         return None
-    directory = DirectoryRepo(ctx.session)
-    lines = [_("Your open cases:")]
-    buttons = []
-    for alert, report in cases:
-        who = "–"
-        if alert.subject_id is not None:
-            card, _p, _m = await directory.describe(ctx.viewer, alert.subject_id)
-            who = card.name
-        status = {
-            AlertStatus.OPEN: _("waiting for someone to take it"),
-            AlertStatus.ACKNOWLEDGED: _("taken"),
-            AlertStatus.EXHAUSTED: _("nobody answered"),
-        }[alert.status]
-        label = report.ref if report else _("alert")
-        lines.append(f"• {label} – {who} – {format_when(alert.created_at, ctx.locale)} – {status}")
-        if report is not None:
-            buttons.append([Button(f"show:{report.id}", _("Show {ref}").format(ref=report.ref))])
-    ctx.reply("\n".join(lines), buttons)
+    ctx.reply(
+        number + "\n" + _("Did you reach {name}?").format(name=card.name),
+        [
+            [
+                Button(f"ack:{alert.id}", _("Yes, I'll take it")),
+                Button(f"call:{alert.id}:no", _("No, keep alerting")),
+            ]
+        ],
+    )
     return None

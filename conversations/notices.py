@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.dates import say_coming
 from conversations.events import Button, Reply
-from conversations.i18n import Catalogs, after_label, format_when
+from conversations.i18n import N_, Catalogs, after_label, format_when
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
@@ -38,6 +38,9 @@ from storage.viewer import Viewer
 ALERT = "alert"
 ALERT_ACKED = "alert_acked"
 ALERT_TAKEN = "alert_taken"
+ALERT_LINKED = "alert_linked"
+CASE_HANDED_OVER = "case_handed_over"
+CASE_NEW_HANDLER = "case_new_handler"
 ALERT_UNANSWERED = "alert_unanswered"
 ALERT_WITHDRAWN = "alert_withdrawn"
 FOLLOWUP_NUDGE = "followup_nudge"
@@ -98,6 +101,16 @@ def _category_line(rc: RenderContext, report: Report) -> str:
     return _("Category: {category}").format(category=after_label(label))
 
 
+LANGUAGES = {"sv": N_("Swedish"), "en": N_("English")}
+
+
+async def _language(rc: RenderContext, person_id: int | None) -> str | None:
+    """The language a person chose, as the recipient names it."""
+    person = await rc.session.get(Person, person_id) if person_id else None
+    name = LANGUAGES.get(person.locale or "") if person is not None else None
+    return rc._(name) if name else None
+
+
 async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Render the push to a contact: urgency, who, how to call, buttons; no report text."""
     _ = rc._
@@ -137,6 +150,9 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             lines.append(_category_line(rc, report))
         if report.unverified:
             lines.append(_("The reporter is not registered in Trygg (unverified)."))
+    language = await _language(rc, alert.subject_id)
+    if language:
+        lines.append(_("Language: {language}").format(language=language))
     lines.append(_("Call: {phone}").format(phone=phone) if phone else _("No phone number known."))
     if report is None:
         lines.append(_("If someone is in danger, call 112."))
@@ -186,6 +202,22 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
     return Reply(
         _("{name} has taken the alert. You don't need to do anything.").format(name=card.name)
     )
+
+
+async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person who handles someone that another alert of theirs is theirs too."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None:
+        return Reply(_("An alert in Trygg was withdrawn before you saw it."))
+    who, phone = await _subject(rc, alert)
+    lines = [
+        _("{who} also sent an alert {when}. You already handle them: it is yours too.").format(
+            who=who, when=format_when(alert.created_at, rc.locale)
+        ),
+        _("Call: {phone}").format(phone=phone) if phone else _("No phone number known."),
+    ]
+    return Reply("\n".join(lines), ((Button(f"call:{alert.id}", _("Call back")),),), NOTICE_TOKEN)
 
 
 async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -378,6 +410,50 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
     )
 
 
+async def _name_for(rc: RenderContext, person_id: int) -> str:
+    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    return card.name
+
+
+async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell a contact that a case was handed over to them: whose, and whom to call."""
+    _ = rc._
+    report = await _report(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg was closed before you saw this reminder."))
+    giver = await _name_for(rc, int(message.payload.get("from", 0)))
+    lines = [_("{name} has handed case {ref} over to you.").format(name=giver, ref=report.ref)]
+    if report.reporter_id is not None:
+        card, _party, _m = await DirectoryRepo(rc.session).describe(
+            Viewer.of(rc.recipient), report.reporter_id
+        )
+        lines.append(_("Reported by: {who}").format(who=card.name))
+        language = await _language(rc, report.reporter_id)
+        if language:
+            lines.append(_("Language: {language}").format(language=language))
+        call = _("Call: {phone}").format(phone=card.phone) if card.phone else None
+        lines.append(call or _("No phone number known."))
+    return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)
+
+
+async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person a case is about who has it now."""
+    _ = rc._
+    report = await _report(rc, message)
+    receiver = await rc.session.get(Person, int(message.payload.get("to", 0)))
+    if report is None or receiver is None:
+        return Reply(_("Someone in Trygg has seen your alert."))
+    if Viewer.of(rc.recipient).registered:
+        name = await _name_for(rc, receiver.id)
+    else:  # an unregistered person sees nobody's name
+        unit = receiver.role is Role.MUNICIPAL_SECURITY
+        label = _("municipal security unit") if unit else _("party security contact")
+        name = label[:1].upper() + label[1:]
+    danger = _("In danger now: call {number}.").format(number="112")
+    text = _("{name} now has your case {ref} and will contact you.")
+    return Reply(danger + "\n" + text.format(name=name, ref=report.ref))
+
+
 async def render_duty(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Remind the municipal security unit of a recurring duty from its plan."""
     _ = rc._
@@ -432,16 +508,21 @@ RENDERERS: dict[str, Renderer] = {
     CHECKIN_ASK: render_checkin,
     CHECKIN_REPLY: render_checkin_reply,
     DUTY: render_duty,
+    CASE_HANDED_OVER: render_handed_over,
+    CASE_NEW_HANDLER: render_new_handler,
     ALERT: render_alert,
     ALERT_ACKED: render_acked,
     ALERT_TAKEN: render_taken,
+    ALERT_LINKED: render_linked,
     ALERT_UNANSWERED: render_unanswered,
     ALERT_WITHDRAWN: render_withdrawn,
 }
 
 
-ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN}  # for the people alerted, not the person it is about
+# for the people alerted, not the person it is about
+ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN, ALERT_LINKED}
 ABOUT_A_CASE = {  # for those who handle it
+    CASE_HANDED_OVER,
     CHECKIN_REPLY,
     FOLLOWUP_NUDGE,
     FOLLOWUP_OVERDUE,

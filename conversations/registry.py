@@ -15,6 +15,7 @@ from conversations import (
     start,
 )
 from conversations.alerts import TimerHandler
+from conversations.case import listing
 from conversations.case import reading as case_reading
 from conversations.engine import Command, Fallbacks, Words
 from conversations.flow import Flow, Handler
@@ -32,9 +33,9 @@ COMMANDS: Mapping[str, Command] = {
     "rapportera": Command(REPORT, report_entry.begin),
     "avbryt": Command(REPORT, report_entry.cancel),
     "rensa": Command(None, report_entry.clear_chat),
-    "arenden": Command(None, alerts.list_cases),
+    "arenden": Command(None, listing.list_cases),
     "arende": Command(case.FLOW, case.open_case),
-    "cases": Command(None, alerts.list_cases),
+    "cases": Command(None, listing.list_cases),
     "glom": Command(privacy.FLOW, privacy.ask_forget),
     "forget": Command(privacy.FLOW, privacy.ask_forget),
     "logg": Command(None, privacy.show_log),

@@ -277,23 +277,61 @@ class AlertRepo:
         )
         return set(rows)
 
-    async def open_cases(self, viewer: Viewer) -> list[tuple[Alert, Report | None]]:
-        """Alerts the viewer received that are not closed, newest first."""
-        if viewer.person_id is None or not viewer.registered:
+    async def of_same_person(self, alert: Alert) -> list[Alert]:
+        """The person's other alerts that nobody has taken yet (open or unanswered), oldest
+        first."""
+        if alert.subject_id is None:
             return []
         stmt = (
-            select(Alert, Report)
-            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+            select(Alert)
             .outerjoin(Report, Report.id == Alert.report_id)
             .where(
-                AlertRecipient.person_id == viewer.person_id,
-                AlertRecipient.removed.is_(False),
-                AlertRecipient.notified_at.is_not(None),
-                Alert.status != AlertStatus.WITHDRAWN,
+                Alert.subject_id == alert.subject_id,
+                Alert.id != alert.id,
+                Alert.status.in_([AlertStatus.OPEN, AlertStatus.EXHAUSTED]),
                 (Report.id.is_(None)) | (Report.status != ReportStatus.CLOSED),
             )
-            .order_by(Alert.created_at.desc())
-            .limit(30)
+            .order_by(Alert.created_at)
         )
-        rows = (await self.session.execute(stmt)).all()
-        return [(alert, report) for alert, report in rows if alert_in_scope(viewer, alert)]
+        return list((await self.session.scalars(stmt)).all())
+
+    async def handler_of_person(self, alert: Alert, since: datetime) -> int | None:
+        """Who already handles the alert's person and may act on this alert too: after this
+        alert was raised they took another alert of the person, about a case still open (or
+        an /akut alert, taken since ``since``). An alert raised after that is a new call for
+        help and goes its own way."""
+        if alert.subject_id is None:
+            return None
+        stmt = (
+            select(Alert)
+            .outerjoin(Report, Report.id == Alert.report_id)
+            .where(
+                Alert.subject_id == alert.subject_id,
+                Alert.id != alert.id,
+                Alert.status == AlertStatus.ACKNOWLEDGED,
+                Alert.acknowledged_by.is_not(None),
+                Alert.acknowledged_at > alert.created_at,
+                ((Report.id.is_(None)) & (Alert.acknowledged_at >= since))
+                | (Report.status == ReportStatus.SUBMITTED),
+            )
+            .order_by(Alert.acknowledged_at.desc())
+        )
+        for taken in (await self.session.scalars(stmt)).all():
+            taker = taken.acknowledged_by
+            if taker is not None and await self.may_act(alert, taker):
+                return taker
+        return None
+
+    async def take_for(self, alert: Alert, person_id: int, now: datetime) -> bool:
+        """Record that ``person_id`` (who already handles the person) has this alert too;
+        True if it was still untaken (atomic, like :meth:`acknowledge`)."""
+        result = await self.session.execute(
+            update(Alert)
+            .where(Alert.id == alert.id, Alert.status != AlertStatus.ACKNOWLEDGED)
+            .values(status=AlertStatus.ACKNOWLEDGED, acknowledged_by=person_id, acknowledged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        won = int(getattr(result, "rowcount", 0) or 0) == 1
+        if won:
+            await self.session.refresh(alert)
+        return won

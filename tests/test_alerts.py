@@ -827,12 +827,12 @@ async def test_cases_lists_the_recipients_open_cases_and_only_theirs(  # type: i
 
     pia: Chat = chat("pia")
     listed = await pia.say("/arenden")
-    assert "Dina öppna ärenden:" in listed
-    assert "larm – Anna Berg" in listed
-    assert f"{case.ref} – Anna Berg" in listed
+    assert "Öppna ärenden:" in listed
+    assert "• larm – Anna Berg" in listed  # nobody has taken it: a line of its own
+    assert f"• {case.ref} – Anna Berg – kategori: partiet" in listed
     assert listed.count("väntar på att någon tar det") == 2
-    assert f"Visa {case.ref}" in listed
-    assert listed.index(case.ref) < listed.index("larm – Anna Berg")  # newest first
+    assert f"Öppna {case.ref}" in listed
+    assert listed.count(case.ref) == 2  # its line and its button
 
     for other in ("britt", "per", "sara"):  # another party, or not alerted (yet)
         shown = await chat(other).say("/arenden")
@@ -840,12 +840,15 @@ async def test_cases_lists_the_recipients_open_cases_and_only_theirs(  # type: i
         assert "Anna Berg" not in shown, other
     assert "You have no open cases." in await chat("bo").say("/cases")
 
-    assert TAKEN in await ack(pia, alert_id)
+    taken = await ack(pia, alert_id)
+    assert TAKEN in taken
+    assert "Anna Berg har också ett öppet larm från" in taken  # the report's, offered too
     listed = await pia.say("/arenden")
-    assert "taget" in listed and listed.count("väntar på att någon tar det") == 1
+    assert "larm – Anna Berg" not in listed  # taken: part of her case now
+    assert listed.count("väntar på att någon tar det") == 1
 
-    # The list's button opens the report.
-    assert WHAT in await pia.say(f"Visa {case.ref}")
+    # The list's button opens the case as /arende does.
+    assert (await pia.say(f"Öppna {case.ref}")).startswith(f"Ärende {case.ref} – öppet")
 
 
 # --- delivery ----------------------------------------------------------------------------------

@@ -191,6 +191,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "case:followup",
         f"show:{case.id}",
         "case:close",
+        "case:handover",
     ]
     clock.advance(minutes=30)
     pia_at = clock.now

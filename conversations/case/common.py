@@ -44,6 +44,7 @@ class Case(StrEnum):
     CLOSE_APPLIED = "close_applied"
     CLOSE_ROUTINE = "close_routine"
     CLOSE_PLAN = "close_plan"
+    HANDOVER = "handover"
 
 
 def role_key(access: Access, role: Role) -> str:

@@ -16,6 +16,7 @@ from conversations.case.followup import (
     plan_next,
     start_followup,
 )
+from conversations.case.handover import hand_over, start_handover
 from conversations.case.view import BACK, open_case
 from conversations.flow import Flow, Input
 
@@ -31,6 +32,7 @@ FLOW = Flow(
             "case:checkins": toggle_checkins,
             "case:book": start_booking,
             "case:move": start_move,
+            "case:handover": start_handover,
             **BACK,
             Input.TEXT: repeat,
         },
@@ -47,5 +49,6 @@ FLOW = Flow(
         Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
+        Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: hand_over, **BACK},
     },
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conversations.alerts import list_cases
 from conversations.case.common import (
     ANSWERS,
     ROLE_LABELS,
@@ -12,6 +11,7 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
+from conversations.case.listing import list_cases
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
@@ -20,6 +20,7 @@ from storage.access import Access
 from storage.cases import CaseRepo, ItemState, normalised_ref
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
+from storage.handover import HandoverRepo
 from storage.models import ReportStatus, Role
 from storage.trust import AuditRepo
 
@@ -114,6 +115,8 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
         if ctx.person.role in (Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY):
             buttons.append([Button("case:close", _("Close the case"))])
+        if await HandoverRepo(ctx.session).may_hand_over(ctx.viewer, report):
+            buttons.append([Button("case:handover", _("Hand over"))])
     if access is Access.OWN and open_case:
         label = _("Stop the check-ins") if report.checkins else _("Start the check-ins again")
         buttons.append([Button("case:checkins", label)])

@@ -1,0 +1,164 @@
+"""/arenden: the cases a person may access, one line each, and the /akut alerts they got.
+
+Each line: reference, the person (as the viewer may see them; "you" for one's own), the
+category (neutral), the status and the next step due for the viewer. Open cases first,
+then those closed in the last 90 days; each with a button that opens it as /arende does.
+"""
+
+from __future__ import annotations
+
+from conversations.case.common import responsible_for, role_key
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import format_when
+from storage.access import Access
+from storage.caselist import CaseListRepo, Found
+from storage.cases import CaseRepo
+from storage.directory import DirectoryRepo
+from storage.errors import NotFound
+from storage.models import Alert, AlertStatus, ReportStatus
+
+PAGE = 8  # lines per message; the rest behind "Show more"
+
+
+async def _name(ctx: Context, person_id: int | None) -> str:
+    """The person's name as the directory gives it to this viewer; "you" for oneself."""
+    if person_id is None:
+        return "–"
+    if person_id == ctx.person.id:
+        return ctx._("you")
+    try:
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
+    except NotFound:
+        return "–"
+    return card.name
+
+
+async def _status(ctx: Context, alert: Alert | None, closed: bool) -> str:
+    _ = ctx._
+    if closed:
+        return _("closed")
+    if alert is None or alert.status is AlertStatus.WITHDRAWN:
+        return _("open")
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == ctx.person.id:
+        return _("taken by you")
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by is not None:
+        return _("taken by {name}").format(name=await _name(ctx, alert.acknowledged_by))
+    if alert.status is AlertStatus.EXHAUSTED:
+        return _("nobody has answered")
+    return _("waiting for someone to take it")
+
+
+async def _next_step(ctx: Context, found: Found) -> str:
+    """What is due next for this viewer: their next checklist item, the planned follow-up
+    call (for those who handle it and the person it is about), or nothing."""
+    _ = ctx._
+    report = found.report
+    if report.status is ReportStatus.CLOSED:
+        when = format_when(report.closed_at, ctx.locale) if report.closed_at else ""
+        return _("closed {when}").format(when=when) if when else _("nothing due")
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    pack = ctx.packs.get(report.pack)
+    state = await repo.checklist(report)
+    key = role_key(found.access, ctx.person.role)
+    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
+    if mine and found.access is not Access.OWN:  # her own steps: in the case, not here
+        return _("next for you: {step} {check}").format(
+            step=mine[0].step, check=mine[0].check.get(ctx.locale)
+        )
+    planned = sorted(
+        (row.planned_for, number)
+        for number, row in (await repo.followups(report)).items()
+        if row.status == "planned" and row.planned_for is not None
+    )
+    if planned:
+        planned_for, number = planned[0]
+        when = format_when(planned_for, ctx.locale)
+        return _("follow-up call {n}: {when}").format(n=number, when=when)
+    return _("nothing due")
+
+
+def _category(ctx: Context, found: Found) -> str | None:
+    report = found.report
+    if not report.category:
+        return None
+    pack = ctx.packs.get(report.pack)
+    return next(
+        (c.shown(ctx.locale, neutral=True) for c in pack.categories if c.id == report.category),
+        None,
+    )
+
+
+async def _case_line(ctx: Context, found: Found) -> str:
+    report = found.report
+    closed = report.status is ReportStatus.CLOSED
+    parts = [report.ref, await _name(ctx, report.reporter_id)]
+    category = _category(ctx, found)
+    if category:
+        parts.append(ctx._("category: {category}").format(category=category.lower()))
+    if not closed:
+        parts.append(await _status(ctx, found.alert, closed))
+    parts.append(await _next_step(ctx, found))
+    return "• " + " – ".join(parts)
+
+
+async def _alert_line(ctx: Context, alert: Alert) -> str:
+    _ = ctx._
+    return "• " + " – ".join(
+        [
+            _("alert"),
+            await _name(ctx, alert.subject_id),
+            format_when(alert.created_at, ctx.locale),
+            await _status(ctx, alert, False),
+        ]
+    )
+
+
+async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
+    """List the cases the person may access and the /akut alerts they got (/arenden [page])."""
+    _ = ctx._
+    repo = CaseListRepo(ctx.session)
+    cases = await repo.cases(ctx.viewer, ctx.now)
+    open_people = {
+        f.report.reporter_id for f in cases if f.report.status is not ReportStatus.CLOSED
+    }
+    # an /akut alert of someone whose case is listed is part of that case, not a line of its own
+    # (one still waiting for someone stays a line of its own: it needs someone now)
+    alerts = [
+        a
+        for a in await repo.akut_alerts(ctx.viewer, ctx.now)
+        if a.status is AlertStatus.OPEN or a.subject_id not in open_people
+    ]
+    if not cases and not alerts:
+        ctx.reply(_("You have no open cases."))
+        return None
+    entries: list[tuple[str, str, str | None]] = []  # (section, line, reference)
+    for alert in alerts:
+        entries.append(("open", await _alert_line(ctx, alert), None))
+    for found in cases:
+        section = "closed" if found.report.status is ReportStatus.CLOSED else "open"
+        entries.append((section, await _case_line(ctx, found), found.report.ref))
+    entries.sort(key=lambda e: e[0] != "open")  # stable: alerts, then open cases, then closed
+    typed = event.text.strip()[:4]
+    page = int(typed) if typed.isdigit() else 1
+    pages = max(1, -(-len(entries) // PAGE))
+    page = min(max(page, 1), pages)
+    shown = entries[(page - 1) * PAGE : page * PAGE]
+    lines: list[str] = []
+    buttons: list[list[Button]] = []
+    section = ""
+    for where, line, ref in shown:
+        if where != section:
+            section = where
+            if lines:
+                lines.append("")
+            lines.append(_("Open cases:") if where == "open" else _("Closed in the last 90 days:"))
+        lines.append(line)
+        if ref is not None:
+            buttons.append([Button(f"cmd:arende {ref}", _("Open {ref}").format(ref=ref))])
+    rest = len(entries) - page * PAGE
+    if rest > 0:
+        lines += ["", ctx.ngettext("…and {n} more.", "…and {n} more.", rest).format(n=rest)]
+        buttons.append([Button(f"cmd:arenden {page + 1}", _("Show more"))])
+    ctx.reply("\n".join(lines), buttons)
+    return None

@@ -1,0 +1,111 @@
+"""One person, two alerts (issue 18, item 7): taking one offers the other, nobody is paged
+for a person already being handled, and "Ring upp" asks whether the call reached them.
+
+Bo Sand (Blå partiet) has one party security contact, Britt Holm; the municipal unit (Sara
+Strand) comes after her. Anna Berg's contacts are Pia Lind, then Per Ek, then Sara.
+"""
+
+from __future__ import annotations
+
+from bot.app import App
+from storage.models import AlertStatus
+from tests.conftest import Chat, FakeClock
+from tests.test_alerts import (
+    TAKEN,
+    Outbox,
+    ack,
+    load_alert,
+    person_ids,
+    raise_akut,
+    submit_report,
+)
+
+
+async def test_taking_a_report_takes_the_same_persons_alert_and_nobody_is_paged(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    akut = await raise_akut(chat, "bo")  # escalates after 10 minutes
+    clock.advance(minutes=2)
+    case = await submit_report(chat, "bo", "party")
+    clock.advance(minutes=1)
+    box = Outbox(demo_app)
+    await box.new()
+
+    britt: Chat = chat("britt")
+    taken = await ack(britt, case.alert_id)
+    assert TAKEN in taken
+    assert "Bo Sand har också ett öppet larm från" in taken and "ta det också?" in taken
+    assert f"ack:{akut}" in [i for i, _, _ in britt.buttons]
+    assert ("bo", "alert_acked", {"alert": case.alert_id}) in await box.new()
+
+    # She does not press it; the /akut alert's deadline passes: nobody else is paged
+    for _ in range(4):
+        clock.advance(minutes=11)
+        await demo_app.timer_runner().run_due()
+    assert await box.new() == [("britt", "alert_linked", {"alert": akut})]
+    alert = await load_alert(demo_app, akut)
+    ids = await person_ids(demo_app)
+    assert alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == ids["britt"]
+
+
+async def test_the_offer_takes_the_other_alert(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    akut = await raise_akut(chat, "bo")
+    clock.advance(minutes=2)
+    case = await submit_report(chat, "bo", "party")
+    britt: Chat = chat("britt")
+    await ack(britt, case.alert_id)
+    box = Outbox(demo_app)
+    await box.new()
+    assert TAKEN in await britt.say("Ta det också")
+    assert ("bo", "alert_acked", {"alert": akut}) in await box.new()
+    clock.advance(minutes=30)
+    await demo_app.timer_runner().run_due()
+    assert await box.new() == []
+
+
+async def test_a_new_alert_after_the_case_was_taken_still_escalates(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await submit_report(chat, "anna", "party")
+    clock.advance(minutes=1)
+    await ack(chat("pia"), case.alert_id)
+    clock.advance(minutes=5)
+    akut = await raise_akut(chat, "anna")  # a new cry for help: Pia first, as ever
+    box = Outbox(demo_app)
+    await box.new()
+    clock.advance(minutes=11)
+    await demo_app.timer_runner().run_due()
+    assert ("per", "alert", {"alert": akut, "escalated": True}) in await box.new()
+
+
+async def test_call_back_asks_whether_the_call_reached_the_person(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    akut = await raise_akut(chat, "anna")
+    pia: Chat = chat("pia")
+    asked = await pia.press(f"call:{akut}", token="n")
+    assert asked.startswith("Ring Anna Berg: +46 70 174 06 10\nFick du tag på Anna Berg?"), asked
+    assert [i for i, _, _ in pia.buttons] == [f"ack:{akut}", f"call:{akut}:no"]
+
+    # No: it stays open and goes on to Per when the time is up
+    assert "Larmet är kvar öppet" in await pia.say("Nej, larma vidare")
+    assert (await load_alert(demo_app, akut)).status is AlertStatus.OPEN
+    clock.advance(minutes=11)
+    await demo_app.timer_runner().run_due()
+    box = Outbox(demo_app)
+    await box.new()
+
+    # Yes: the same as "Jag tar det" — hers, Anna and Per are told
+    await pia.press(f"call:{akut}", token="n")
+    assert TAKEN in await pia.say("Ja, jag tar det")
+    sent = await box.new()
+    assert ("anna", "alert_acked", {"alert": akut}) in sent
+    assert ("per", "alert_taken", {"alert": akut}) in sent
+
+    # Per calls too: the number, and who has it; nothing to answer
+    per: Chat = chat("per")
+    told = await per.press(f"call:{akut}", token="n")
+    assert told == "Ring Anna Berg: +46 70 174 06 10\nPia Lind har tagit larmet.", told
+    assert not per.last_buttons
