@@ -116,3 +116,9 @@ def visible_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
 def alert_in_scope(viewer: Viewer, alert: Alert) -> bool:
     """True if the viewer's current role still fits the alert (its municipality and party)."""
     return viewer.registered and in_scope(viewer, alert.municipality_id, alert.party_id)
+
+
+def responsibility_key(access: Access, role: Role) -> str:
+    """The routine's name for the viewer's part in a case: 'targeted' for the reporter, else
+    their role (as a pack's checklist names who is responsible for an item)."""
+    return "targeted" if access is Access.OWN else role.value

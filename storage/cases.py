@@ -7,16 +7,17 @@ now, on every read.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.access import Access, case_access
+from storage.access import Access, case_access, responsibility_key
 from storage.crypto import Keyring
-from storage.errors import NotFound
+from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Alert,
     AlertRecipient,
@@ -31,6 +32,11 @@ from storage.models import (
 from storage.viewer import Viewer
 
 REF_SHAPE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
+CHECK_ANSWERS = ("yes", "no", "na", "text")
+CHECKIN_NOTE = "checkin"  # the reporter's words after a check-in
+INTERNAL_NOTE = "internal"  # for those who handle the case only
+MESSAGE_NOTE = "message"  # from someone who handles the case to the reporter
+FOR_THE_REPORTER = (CHECKIN_NOTE, MESSAGE_NOTE)
 
 
 def normalised_ref(text: str) -> str | None:
@@ -48,6 +54,7 @@ class ItemState:
     comment: str | None
     answered_by: int | None
     answered_at: datetime
+    previous: str | None = None  # the answer this one replaced, if it was changed
 
 
 class CaseRepo:
@@ -84,23 +91,37 @@ class CaseRepo:
 
     # --- checklist ---------------------------------------------------------------------
 
-    async def checklist(self, report: Report) -> dict[str, ItemState]:
-        """Return the latest answer per checklist item."""
+    async def checklist(self, report: Report, viewer: Viewer | None = None) -> dict[str, ItemState]:
+        """Return the latest answer per checklist item (and the answer it replaced). For a
+        viewer: nothing if they may not see the case, and the reporter reads no comment but
+        her own (the others' are internal notes). Without one: for the system (timers)."""
+        level = await self.access(viewer, report) if viewer is not None else None
+        if level is Access.NONE:
+            return {}
         rows = await self.session.scalars(
             select(ChecklistAnswer)
             .where(ChecklistAnswer.report_id == report.id)
             .order_by(ChecklistAnswer.answered_at, ChecklistAnswer.id)
         )
+        mine = viewer.person_id if viewer is not None else None
         state: dict[str, ItemState] = {}
         for row in rows:
+            hidden = level is Access.OWN and row.answered_by != mine and row.answer != "text"
             comment = (
                 self.keyring.open(
                     row.comment, table="checklist_answer", column="comment", row=row.id
                 ).decode()
-                if row.comment
+                if row.comment and not hidden
                 else None
             )
-            state[row.item_id] = ItemState(row.answer, comment, row.answered_by, row.answered_at)
+            before = state.get(row.item_id)
+            state[row.item_id] = ItemState(
+                row.answer,
+                comment,
+                row.answered_by,
+                row.answered_at,
+                before.answer if before is not None else None,
+            )
         return state
 
     async def answer_item(
@@ -111,13 +132,21 @@ class CaseRepo:
         answer: str,
         comment: str | None,
         now: datetime,
-    ) -> None:
-        """Record an answer (who and when): by people who handle the case, the municipal
-        director, or the targeted person (the routine makes them responsible for some items)."""
-        if await self.access(viewer, report) is Access.NONE:
+        *,
+        responsible: Collection[str],
+    ) -> ItemState | None:
+        """Record an answer (who and when) by someone whose part in the case the routine
+        makes responsible for the item (``responsible``: the pack's role keys, 'targeted' for
+        the reporter); a later answer changes it, the earlier one is kept. Return the answer
+        it replaced, if any."""
+        level = await self.access(viewer, report)
+        if level is Access.NONE:
             raise NotFound("case")
         if report.status is ReportStatus.CLOSED:
             raise NotFound("open case")
+        if answer not in CHECK_ANSWERS or responsibility_key(level, viewer.role) not in responsible:
+            raise NotAllowed("checklist item")
+        before = (await self.checklist(report)).get(item_id)
         row = ChecklistAnswer(
             report_id=report.id,
             item_id=item_id,
@@ -132,15 +161,43 @@ class CaseRepo:
             row.comment = self.keyring.seal(
                 comment.encode(), table="checklist_answer", column="comment", row=row.id
             )
+        return before
+
+    async def comment_item(
+        self, viewer: Viewer, report: Report, item_id: str, comment: str, now: datetime
+    ) -> None:
+        """Keep a comment (sealed) with the viewer's own latest answer to an item."""
+        if await self.access(viewer, report) is Access.NONE:
+            raise NotFound("case")
+        row = (
+            await self.session.scalars(
+                select(ChecklistAnswer)
+                .where(ChecklistAnswer.report_id == report.id, ChecklistAnswer.item_id == item_id)
+                .order_by(ChecklistAnswer.answered_at.desc(), ChecklistAnswer.id.desc())
+            )
+        ).first()
+        if row is None or row.answered_by != viewer.person_id:
+            raise NotAllowed("checklist item")
+        if report.status is ReportStatus.CLOSED:
+            raise NotFound("open case")
+        row.comment = self.keyring.seal(
+            comment.encode(), table="checklist_answer", column="comment", row=row.id
+        )
+        report.updated_at = now
 
     # --- notes ---------------------------------------------------------------------------
 
     async def add_note(
         self, viewer: Viewer, report: Report, kind: str, text: str, now: datetime
     ) -> CaseNote:
-        """Keep something written about the case (sealed): by anyone who may see it."""
-        if await self.access(viewer, report) is Access.NONE:
+        """Keep something written about the case (sealed): a check-in reply by the reporter;
+        an internal note or a message to the reporter by someone who handles the case."""
+        level = await self.access(viewer, report)
+        if level is Access.NONE:
             raise NotFound("case")
+        allowed = (Access.OWN, Access.HANDLER) if kind == CHECKIN_NOTE else (Access.HANDLER,)
+        if kind not in (CHECKIN_NOTE, INTERNAL_NOTE, MESSAGE_NOTE) or level not in allowed:
+            raise NotAllowed("note")
         row = CaseNote(report_id=report.id, author_id=viewer.person_id, kind=kind, created_at=now)
         row.text = b""
         self.session.add(row)
@@ -149,12 +206,36 @@ class CaseRepo:
         report.updated_at = now
         return row
 
+    async def send_note(
+        self, viewer: Viewer, report: Report, note_id: int, now: datetime
+    ) -> CaseNote:
+        """Make the viewer's own internal note a message to the reporter."""
+        note = await self.session.get(CaseNote, note_id)
+        if note is None or note.report_id != report.id:
+            raise NotFound("note")
+        if await self.access(viewer, report) is not Access.HANDLER:
+            raise NotFound("case")
+        if note.author_id != viewer.person_id or note.kind != INTERNAL_NOTE:
+            raise NotAllowed("note")
+        note.kind = MESSAGE_NOTE
+        report.updated_at = now
+        return note
+
     async def notes(self, viewer: Viewer, report: Report) -> list[tuple[CaseNote, str]]:
-        """The case's notes, opened, oldest first: for the reporter and those who handle it."""
-        if await self.access(viewer, report) not in (Access.OWN, Access.HANDLER):
+        """The notes the viewer may read, opened, oldest first: those who handle the case read
+        them all; the reporter her check-in replies and the messages to her, never an internal
+        note; anyone else (the municipal director too) none."""
+        level = await self.access(viewer, report)
+        if level is Access.HANDLER:
+            kinds: tuple[str, ...] = (CHECKIN_NOTE, INTERNAL_NOTE, MESSAGE_NOTE)
+        elif level is Access.OWN:
+            kinds = FOR_THE_REPORTER
+        else:
             return []
         rows = await self.session.scalars(
-            select(CaseNote).where(CaseNote.report_id == report.id).order_by(CaseNote.id)
+            select(CaseNote)
+            .where(CaseNote.report_id == report.id, CaseNote.kind.in_(kinds))
+            .order_by(CaseNote.id)
         )
         return [(row, self.note_text(row)) for row in rows]
 
@@ -219,14 +300,19 @@ class CaseRepo:
 
     # --- closing -----------------------------------------------------------------------
 
+    async def may_close(self, viewer: Viewer, report: Report) -> bool:
+        """True if the viewer may close (and reopen) the case: a security contact or the
+        municipal unit who handles it."""
+        return await self.access(viewer, report) is Access.HANDLER and viewer.role in (
+            Role.PARTY_SECURITY,
+            Role.MUNICIPAL_SECURITY,
+        )
+
     async def close(
         self, viewer: Viewer, report: Report, evaluation: dict[str, Any], now: datetime
     ) -> None:
         """Close the case with the form's evaluation; closed cases get no more nudges."""
-        if await self.access(viewer, report) is not Access.HANDLER or viewer.role not in (
-            Role.PARTY_SECURITY,
-            Role.MUNICIPAL_SECURITY,
-        ):
+        if not await self.may_close(viewer, report):
             raise NotFound("case")
         report.status = ReportStatus.CLOSED
         report.closed_at, report.closed_by = now, viewer.person_id
@@ -234,6 +320,16 @@ class CaseRepo:
         report.evaluation = self.keyring.seal_json(
             evaluation, table="report", column="evaluation", row=report.id
         )
+
+    async def reopen(self, viewer: Viewer, report: Report, now: datetime) -> None:
+        """Open a closed case again (its evaluation is kept until it is closed again)."""
+        if not await self.may_close(viewer, report):
+            raise NotFound("case")
+        if report.status is not ReportStatus.CLOSED:
+            raise NotAllowed("open case")
+        report.status = ReportStatus.SUBMITTED
+        report.closed_at, report.closed_by = None, None
+        report.updated_at = now
 
     async def save_evaluation(
         self, viewer: Viewer, report: Report, evaluation: dict[str, Any]
@@ -278,6 +374,30 @@ class CaseRepo:
             if kept:
                 return kept
         return []
+
+    async def staff(self, report: Report) -> list[tuple[int, Access]]:
+        """Everyone but the reporter who may access the case now, with what they may do: the
+        people it was sent to who still handle it, and the municipal director."""
+        alerted = select(AlertRecipient.person_id).join(Alert, Alert.id == AlertRecipient.alert_id)
+        candidates = await self.session.scalars(
+            select(Person)
+            .where(
+                or_(
+                    Person.id.in_(alerted.where(Alert.report_id == report.id)),
+                    and_(
+                        Person.role == Role.MUNICIPAL_DIRECTOR,
+                        Person.municipality_id == report.municipality_id,
+                    ),
+                )
+            )
+            .order_by(Person.id)
+        )
+        found: list[tuple[int, Access]] = []
+        for person in candidates.all():
+            level = await self.access(Viewer.of(person), report)
+            if level is not Access.NONE and person.id != report.reporter_id:
+                found.append((person.id, level))
+        return found
 
     async def _handles(self, person_id: int, report: Report) -> bool:
         person = await self.session.get(Person, person_id)

@@ -19,3 +19,7 @@ class DirectoryError(StorageError):
 
 class NotFound(StorageError):
     """The thing asked for does not exist or the viewer may not see it."""
+
+
+class NotAllowed(NotFound):
+    """The viewer may see the thing but not do this to it (e.g. answer another role's item)."""

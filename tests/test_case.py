@@ -189,6 +189,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "case:book",
         "case:move",
         "case:followup",
+        "case:note",
         f"show:{case.id}",
         "case:close",
         "case:handover",
@@ -200,10 +201,13 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert (
         "✓ 3.2.3 Följande har informerats om händelsen: – Gruppledaren och partistyrelsen" in done
     )
-    assert "✓ 3.2.1 Har den utsattes anhöriga informerats? – Nej" in done
+    # Each item says its state honestly, and who answered when (the form's "Check!" column).
     assert (
-        "✓ 3.2.2 Har den utsatte haft sällskap vid transport samt i avvaktan på stödperson? – "
-        "Inte aktuellt (Ingen transport behövdes)"
+        "✗ 3.2.1 Har den utsattes anhöriga informerats? – Nej, Pia Lind 23 nov. 2026 10:30" in done
+    )
+    assert (
+        "– 3.2.2 Har den utsatte haft sällskap vid transport samt i avvaktan på stödperson? – "
+        "Inte aktuellt, Pia Lind 23 nov. 2026 10:30\n    Intern anteckning: Ingen transport behövdes"
     ) in done
     assert "Svara på nästa punkt" not in done
     # Pia, who handles it, may read the report itself (Kent, below, may not).
@@ -238,8 +242,13 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # Anna: her own case in plain language, without who is responsible for what.
     view = await anna.say(f"/arende {case.ref}")
     assert "Det här har gjorts i ditt ärende, steg för steg:" in view
-    assert "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja (Sara ringd 10:15)" in view
-    assert "✓ 3.1.3 Har händelsen polisanmälts? – Ja (Anmält via polisen.se, K-2)" in view
+    assert (
+        "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind 23 nov. 2026 10:30"
+        in view
+    )
+    assert "✓ 3.1.3 Har händelsen polisanmälts? – Ja, Kent Dahl 23 nov. 2026 11:30" in view
+    # the comments are internal notes: not for her
+    assert "Sara ringd" not in view and "K-2" not in view and "Intern anteckning" not in view
     assert "· 3.2.4 Har professionellt stöd via kommunens företagshälsovård beställts?" in view
     for internal in (
         "Checklista:",
@@ -248,7 +257,9 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "Rapporterat av",
     ):
         assert internal not in view
+    # 3.1.1 is hers too (with Pia): she may change its answer
     assert [label for _, label, _ in anna.buttons] == [
+        "Ändra ett svar",
         "Flytta avstämningen",
         "Stoppa avstämningarna",
     ]
@@ -357,7 +368,9 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # Closing with the form's evaluation.
     closing = [q.get("sv") for q in demo_app.packs.get("oxelosund").followup.closing]  # type: ignore[union-attr]
     clock.advance(hours=2)
-    assert (await pia.press("case:close")).startswith(closing[0])
+    confirm = await pia.press("case:close")
+    assert confirm.startswith("1 punkt är öppen:\n• 3.2.4 Har professionellt stöd via")
+    assert (await pia.press("close:confirm")).startswith(closing[0])
     assert (await pia.press("applied:yes")).startswith(closing[1])
     assert (await pia.say("Strategen borde nås även kvällstid.")).startswith(closing[2])
     assert f"Ärende {case.ref} är avslutat. Tack." in await pia.press("close:skip")
@@ -378,7 +391,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert await pending_timers(demo_app, case.id) == []
     view = await pia.say(f"/arende {case.ref}")
     assert view.startswith(f"Ärende {case.ref} – avslutat")
-    assert pia.last_buttons == []
+    assert pia.last_buttons == ["case:reopen"]
     assert (await anna.say(f"/arende {case.ref}")).startswith(f"Ärende {case.ref} – avslutat")
     assert anna.last_buttons == []
 
@@ -429,7 +442,12 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
         MONDAY_10,
     )
     # The follow-ups and closing stay with those who handle the case.
-    assert [i for i, _, _ in anna.buttons] == ["case:check", "case:move", "case:checkins"]
+    assert [i for i, _, _ in anna.buttons] == [
+        "case:check",
+        "case:change",
+        "case:move",
+        "case:checkins",
+    ]
 
 
 # --- who may open a case ---------------------------------------------------------------------

@@ -784,7 +784,15 @@ async def _seal_everything(app: App, chat: Any) -> Report:
         pia = await DirectoryRepo(session).person_by_handle("pia")
         assert pia is not None
         cases, now = CaseRepo(session, app.keyring), app.clock()
-        await cases.answer_item(Viewer.of(pia), report, "3.1.1", "yes", "HERON-1 ringde", now)
+        await cases.answer_item(
+            Viewer.of(pia),
+            report,
+            "3.1.1",
+            "yes",
+            "HERON-1 ringde",
+            now,
+            responsible=["party_security"],
+        )
         await cases.document_followup(Viewer.of(pia), report, 1, {"situation": "BISON-2"}, now)
         await cases.save_evaluation(Viewer.of(pia), report, {"plan": "LYNX-3"})
         await cases.add_note(Viewer.of(pia), report, "checkin", "OTTER-4 sover dåligt", now)

@@ -1,16 +1,28 @@
-"""Closing a case with the routine's evaluation."""
+"""Closing a case with the routine's evaluation (after a look at what is still open), telling
+everyone who follows it, and opening it again."""
 
 from __future__ import annotations
 
-from conversations.case.common import Case, found_case, gone
+from conversations.case.common import Case, found_case, gone, name_of
+from conversations.case.view import show_case
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.followups import CHECKIN, FOLLOWUP_DUE, FOLLOWUP_FIRST, schedule_retention
+from conversations.followups import (
+    CHECKIN,
+    FOLLOWUP_DUE,
+    FOLLOWUP_FIRST,
+    PURGE,
+    PURGE_WARNING,
+    schedule_retention,
+)
+from conversations.notices import CASE_CLOSED, CASE_REOPENED
+from conversations.schedule import days_after
 from conversations.texts import menu_buttons
 from storage.access import Access
 from storage.cases import CaseRepo
-from storage.models import Report
-from storage.timers import TimerRepo
+from storage.models import Report, ReportStatus
+from storage.outbox import ROUTINE
+from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
 
 
@@ -21,13 +33,54 @@ def _closing_question(ctx: Context, report: Report, index: int, fallback: str) -
     return closing[index].get(ctx.locale) if len(closing) > index else fallback
 
 
-async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
-    """Close the case with the form's evaluation, question by question."""
-    _ = ctx._
+async def _closable(ctx: Context) -> Report | None:
+    """The open case, if the viewer may close it."""
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
-        return await gone(ctx)
+        return None
     report, _access = found
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    if report.status is ReportStatus.CLOSED or not await repo.may_close(ctx.viewer, report):
+        return None
+    return report
+
+
+async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
+    """Close the case: first say what is still open in the checklist and ask to confirm."""
+    _ = ctx._
+    report = await _closable(ctx)
+    if report is None:
+        return await gone(ctx)
+    pack = ctx.packs.get(report.pack)
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    still_open = [i for i in pack.checklist if i.id not in state]
+    if not still_open:
+        return await _ask_applied(ctx, report)
+    lines = [
+        ctx.ngettext("{n} item is open:", "{n} items are open:", len(still_open)).format(
+            n=len(still_open)
+        )
+    ]
+    lines += [f"• {i.step} {i.check.get(ctx.locale)}" for i in still_open]
+    lines.append(_("Close anyway?"))
+    ctx.reply(
+        "\n".join(lines),
+        [[Button("close:confirm", _("Close anyway"))], [Button("case:view", _("Back"))]],
+    )
+    return Case.CLOSE_CONFIRM
+
+
+async def confirm_close(ctx: Context, event: InboundEvent) -> StateResult:
+    """Closing with open items is confirmed: go on to the evaluation."""
+    report = await _closable(ctx)
+    if report is None:
+        return await gone(ctx)
+    return await _ask_applied(ctx, report)
+
+
+async def _ask_applied(ctx: Context, report: Report) -> StateResult:
+    """Ask the form's first closing question."""
+    _ = ctx._
     question = _closing_question(ctx, report, 0, _("Was the routine applied?"))
     ctx.data["evaluation"] = {}
     ctx.reply(
@@ -74,12 +127,12 @@ async def close_routine(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def close_plan(ctx: Context, event: InboundEvent) -> StateResult:
-    """Record findings about the plan and close the case; nothing more is sent."""
+    """Record findings about the plan, close the case, and tell the person and the others
+    who may access it."""
     _ = ctx._
-    found = await found_case(ctx, Access.HANDLER)
-    if found is None:
+    report = await _closable(ctx)
+    if report is None:
         return await gone(ctx)
-    report, _access = found
     repo = CaseRepo(ctx.session, ctx.keyring)
     evaluation = {**repo.evaluation_of(report), "plan": "" if event.button else event.text.strip()}
     await repo.close(ctx.viewer, report, evaluation, ctx.now)
@@ -88,8 +141,50 @@ async def close_plan(ctx: Context, event: InboundEvent) -> StateResult:
     AuditRepo(ctx.session).record(
         ctx.person.handle, "case_closed", report.ref, report.municipality_id, ctx.now, report=report
     )
-    ctx.reply(_("Case {ref} is closed. Thank you.").format(ref=report.ref), menu_buttons(ctx))
+    told = await _tell(ctx, report, CASE_CLOSED)
+    ctx.reply(
+        "\n".join([_("Case {ref} is closed. Thank you.").format(ref=report.ref), told]),
+        menu_buttons(ctx),
+    )
     return END
+
+
+async def reopen(ctx: Context, event: InboundEvent) -> StateResult:
+    """Open a closed case again: audited, its reminders planned again, everyone told."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    if report.status is not ReportStatus.CLOSED or not await repo.may_close(ctx.viewer, report):
+        return await show_case(ctx)
+    await repo.reopen(ctx.viewer, report, ctx.now)
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "case_reopened",
+        report.ref,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
+    await replan_timers(ctx, report)
+    told = await _tell(ctx, report, CASE_REOPENED)
+    ctx.reply("\n".join([_("Case {ref} is open again.").format(ref=report.ref), told]))
+    return await show_case(ctx)
+
+
+async def _tell(ctx: Context, report: Report, kind: str) -> str:
+    """Push ``kind`` to the person and everyone else who may access the case; say who."""
+    _ = ctx._
+    staff = [p for p, _level in await CaseRepo(ctx.session, ctx.keyring).staff(report)]
+    people = [p for p in [report.reporter_id, *staff] if p is not None and p != ctx.person.id]
+    for person_id in dict.fromkeys(people):
+        ctx.notify(person_id, kind, {"report": report.id, "by": ctx.person.id}, ROUTINE)
+    if not people:
+        return _("Nobody else follows the case.")
+    names = [await name_of(ctx, p) for p in dict.fromkeys(people)]
+    return _("I have told {names}.").format(names=", ".join(names))
 
 
 async def cancel_case_timers(ctx: Context, report: Report) -> None:
@@ -98,3 +193,39 @@ async def cancel_case_timers(ctx: Context, report: Report) -> None:
         await timers.cancel(kind, report.id)
     for number in (2, 3):
         await timers.cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+
+
+async def replan_timers(ctx: Context, report: Report) -> None:
+    """After reopening: no purge; follow-up 1, if never documented, is asked for again as for
+    a new case (from today); planned follow-ups 2–3 on their day (tomorrow if it has passed);
+    the check-ins still ahead in the plan (or one tomorrow, if none is left)."""
+    timers = TimerRepo(ctx.session)
+    for kind in (PURGE_WARNING, PURGE):
+        await timers.cancel(kind, report.id)
+    plan = ctx.packs.get(report.pack).followup
+    if plan is None:
+        return
+    now, planned = ctx.now, []
+    followups = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    first = followups.get(1)
+    if first is None or first.status != "documented":
+        stages = (
+            ("nudge", plan.first_nudge_day),
+            ("remind", plan.first_remind_day),
+            ("escalate", plan.first_escalate_day),
+        )
+        planned += [
+            Planned(FOLLOWUP_FIRST, report.id, days_after(now, day), {"stage": stage})
+            for stage, day in stages
+        ]
+    for number in (2, 3):
+        row = followups.get(number)
+        if row is not None and row.status == "planned" and row.planned_for is not None:
+            due = max(row.planned_for, days_after(now, 1))
+            payload = {"report": report.id, "n": number}
+            planned.append(Planned(FOLLOWUP_DUE, f"{report.id}:{number}", due, payload))
+    start = report.submitted_at or now
+    ahead = [d for d in plan.checkin_days if days_after(start, d) > now]
+    checkins = [days_after(start, d) for d in ahead] or [days_after(now, 1)]
+    planned += [Planned(CHECKIN, report.id, due, {}) for due in checkins]
+    await timers.schedule_all(planned)

@@ -9,10 +9,11 @@ from conversations.flow import END, Context, StateResult
 from conversations.i18n import N_
 from conversations.packs import ChecklistItem
 from conversations.texts import menu_buttons
-from storage.access import Access
+from storage.access import Access, responsibility_key
 from storage.cases import CaseRepo
+from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Report, Role
+from storage.models import Person, Report, Role
 
 ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "na": N_("Not applicable")}
 ROLE_LABELS = {
@@ -41,6 +42,10 @@ class Case(StrEnum):
     FU_NEXT = "fu_next"
     BOOK = "book"
     MOVE = "move"
+    CHANGE = "change"
+    NOTE_TEXT = "note_text"
+    NOTE_KIND = "note_kind"
+    CLOSE_CONFIRM = "close_confirm"
     CLOSE_APPLIED = "close_applied"
     CLOSE_ROUTINE = "close_routine"
     CLOSE_PLAN = "close_plan"
@@ -48,9 +53,8 @@ class Case(StrEnum):
 
 
 def role_key(access: Access, role: Role) -> str:
-    if access is Access.OWN:
-        return "targeted"
-    return role.value
+    """The viewer's part in the case as the routine names it (the rule storage checks)."""
+    return responsibility_key(access, role)
 
 
 def responsible_for(item: ChecklistItem, key: str) -> bool:
@@ -80,3 +84,16 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     ctx.reply(ctx._("Please answer with the buttons below, or write your answer."))
     ctx.again()
     return None
+
+
+async def name_of(ctx: Context, person_id: int | None) -> str:
+    """A person's name as the viewer may see it: a role for someone not in the directory,
+    who sees nobody's name; a dash for someone erased."""
+    person = await ctx.session.get(Person, person_id) if person_id is not None else None
+    if person is None:
+        return "–"
+    if person.id == ctx.person.id or ctx.viewer.registered:
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person.id)
+        return card.name
+    label = ctx._(ROLE_LABELS.get(person.role.value, ROLE_LABELS["party_security"]))
+    return label[:1].upper() + label[1:]

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from conversations.case.calls import book_call, move_to, start_booking, start_move
 from conversations.case.checkins import toggle_checkins
-from conversations.case.checklist import answer_item, comment_item, next_item
-from conversations.case.closing import close_applied, close_plan, close_routine, start_close
+from conversations.case.checklist import (
+    answer_item,
+    change_item,
+    comment_item,
+    next_item,
+    skip_comment,
+    start_change,
+)
+from conversations.case.closing import (
+    close_applied,
+    close_plan,
+    close_routine,
+    confirm_close,
+    reopen,
+    start_close,
+)
 from conversations.case.common import Case, repeat
 from conversations.case.followup import (
     followup_date,
@@ -17,6 +31,7 @@ from conversations.case.followup import (
     start_followup,
 )
 from conversations.case.handover import hand_over, start_handover
+from conversations.case.notes import more_note, note_kind, note_text, start_note
 from conversations.case.view import BACK, open_case
 from conversations.flow import Flow, Input
 
@@ -27,8 +42,11 @@ FLOW = Flow(
     table={
         Case.VIEW: {
             "case:check": next_item,
+            "case:change": start_change,
             "case:followup": start_followup,
+            "case:note": start_note,
             "case:close": start_close,
+            "case:reopen": reopen,
             "case:checkins": toggle_checkins,
             "case:book": start_booking,
             "case:move": start_move,
@@ -37,7 +55,10 @@ FLOW = Flow(
             Input.TEXT: repeat,
         },
         Case.CHECK: {"check:*": answer_item, Input.TEXT: answer_item, **BACK},
-        Case.CHECK_COMMENT: {"check:skip": next_item, Input.TEXT: comment_item, **BACK},
+        Case.CHECK_COMMENT: {"check:skip": skip_comment, Input.TEXT: comment_item, **BACK},
+        Case.CHANGE: {"chg:*": change_item, Input.TEXT: repeat, **BACK},
+        Case.NOTE_TEXT: {Input.TEXT: note_text, **BACK},
+        Case.NOTE_KIND: {"note:*": note_kind, Input.TEXT: more_note},
         Case.FU_DATE: {"fu:*": followup_date, Input.TEXT: followup_date, **BACK},
         Case.FU_PRESENT: {Input.TEXT: followup_present, **BACK},
         Case.FU_NOTES: {Input.TEXT: followup_notes, **BACK},
@@ -46,6 +67,7 @@ FLOW = Flow(
         Case.FU_NEXT: {"next:book": start_booking, "next:*": plan_next, Input.TEXT: plan_next},
         Case.BOOK: {"at:*": book_call, Input.TEXT: book_call, **BACK},
         Case.MOVE: {"move:*": move_to, Input.TEXT: move_to, **BACK},
+        Case.CLOSE_CONFIRM: {"close:confirm": confirm_close, Input.TEXT: repeat, **BACK},
         Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 from conversations.case.common import (
-    ANSWERS,
-    ROLE_LABELS,
     Case,
     found_case,
     gone,
     responsible_for,
     role_key,
 )
+from conversations.case.lines import checklist_lines, note_lines
 from conversations.case.listing import list_cases
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import format_when
 from storage.access import Access
-from storage.cases import CaseRepo, ItemState, normalised_ref
+from storage.cases import CaseRepo, normalised_ref
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.handover import HandoverRepo
-from storage.models import ReportStatus, Role
+from storage.models import ReportStatus
 from storage.trust import AuditRepo
-
-
-def _answer_label(ctx: Context, state: ItemState) -> str:
-    if state.answer == "text":
-        return state.comment or "–"
-    label = ctx._(ANSWERS.get(state.answer, state.answer))
-    return f"{label} ({state.comment})" if state.comment else label
 
 
 async def open_case(ctx: Context, event: InboundEvent) -> StateResult:
@@ -67,7 +59,7 @@ async def show_case(ctx: Context) -> StateResult:
     report, access = found
     repo = CaseRepo(ctx.session, ctx.keyring)
     pack = ctx.packs.get(report.pack)
-    state = await repo.checklist(report)
+    state = await repo.checklist(report, ctx.viewer)
     key = role_key(access, ctx.person.role)
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     lines = [_("Case {ref} – {status}").format(ref=report.ref, status=status)]
@@ -83,40 +75,33 @@ async def show_case(ctx: Context) -> StateResult:
         lines += ["", _("What has been done in your case, step by step:")]
     else:
         lines += ["", _("Checklist:")]
-    for item in pack.checklist:
-        done = state.get(item.id)
-        mark = "✓" if done else "·"
-        text = item.check.get(ctx.locale)
-        line = f"{mark} {item.step} {text}"
-        if done:
-            line += f" – {_answer_label(ctx, done)}"
-        elif access is not Access.OWN:
-            line += f" ({', '.join(_(ROLE_LABELS[r]) for r in item.responsible)})"
-        lines.append(line)
+    lines += await checklist_lines(ctx, pack, state, access)
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
-    notes = await repo.notes(ctx.viewer, report)
-    if notes:
-        lines += ["", _("Answers to the check-ins:")]
-        lines += [
-            f"• {format_when(row.created_at, ctx.locale)}: " + _("“{text}”").format(text=text)
-            for row, text in notes
-        ]
+    lines += await note_lines(ctx, report, await repo.notes(ctx.viewer, report), access)
     buttons: list[list[Button]] = []
     open_case = report.status is not ReportStatus.CLOSED
-    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
-    if open_case and mine and access in (Access.HANDLER, Access.CHECKLIST, Access.OWN):
+    mine = [i for i in pack.checklist if responsible_for(i, key)]
+    unanswered = [i for i in mine if i.id not in state]
+    if open_case and unanswered:
         buttons.append(
-            [Button("case:check", _("Answer the next item ({n} open)").format(n=len(mine)))]
+            [Button("case:check", _("Answer the next item ({n} open)").format(n=len(unanswered)))]
         )
+    if open_case and len(unanswered) < len(mine):
+        buttons.append([Button("case:change", _("Change an answer"))])
     buttons += schedule_buttons
     if open_case and access is Access.HANDLER:
         buttons.append([Button("case:followup", _("Document a follow-up conversation"))])
+        buttons.append([Button("case:note", _("Write a note"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
-        if ctx.person.role in (Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY):
-            buttons.append([Button("case:close", _("Close the case"))])
-        if await HandoverRepo(ctx.session).may_hand_over(ctx.viewer, report):
-            buttons.append([Button("case:handover", _("Hand over"))])
+    may_close = await repo.may_close(ctx.viewer, report)
+    if open_case and may_close:
+        buttons.append([Button("case:close", _("Close the case"))])
+    handles = open_case and access is Access.HANDLER
+    if handles and await HandoverRepo(ctx.session).may_hand_over(ctx.viewer, report):
+        buttons.append([Button("case:handover", _("Hand over"))])
+    if not open_case and may_close:
+        buttons.append([Button("case:reopen", _("Open the case again"))])
     if access is Access.OWN and open_case:
         label = _("Stop the check-ins") if report.checkins else _("Start the check-ins again")
         buttons.append([Button("case:checkins", label)])

@@ -1,0 +1,93 @@
+"""The checklist and the notes as a case view shows them: each item's state with who answered
+and when (the paper form's "Check!" column), and the notes the viewer may read, each
+labelled internal or a message."""
+
+from __future__ import annotations
+
+from conversations.case.common import ANSWERS, ROLE_LABELS, name_of
+from conversations.flow import Context
+from conversations.i18n import N_, format_when
+from conversations.packs import ChecklistItem, Pack
+from storage.access import Access
+from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
+from storage.models import CaseNote, Report
+
+MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
+OPEN = "·"
+WRITTEN = N_("a written answer")
+
+
+def answer_label(ctx: Context, state: ItemState) -> str:
+    """The answer as words: Ja / Nej / Inte aktuellt, or what was written."""
+    if state.answer == "text":
+        return state.comment or "–"
+    return ctx._(ANSWERS.get(state.answer, state.answer))
+
+
+async def answered_line(ctx: Context, item: ChecklistItem, state: ItemState) -> str:
+    """'✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl 24 nov. 2026 10:12'."""
+    who = await name_of(ctx, state.answered_by)
+    line = (
+        f"{MARKS.get(state.answer, '✓')} {item.step} {item.check.get(ctx.locale)}"
+        f" – {answer_label(ctx, state)}, {who} {format_when(state.answered_at, ctx.locale)}"
+    )
+    if state.previous is not None and state.previous != state.answer:
+        before = ctx._(ANSWERS.get(state.previous, WRITTEN))
+        line += " " + ctx._("(changed, before: {answer})").format(answer=before)
+    return line
+
+
+async def checklist_lines(
+    ctx: Context, pack: Pack, state: dict[str, ItemState], access: Access
+) -> list[str]:
+    """Every item of the routine: done, answered no, not applicable, or open (for staff:
+    with the role responsible); comments are internal notes, shown to staff only."""
+    _ = ctx._
+    lines = []
+    for item in pack.checklist:
+        done = state.get(item.id)
+        if done is None:
+            line = f"{OPEN} {item.step} {item.check.get(ctx.locale)}"
+            if access is not Access.OWN:
+                line += f" ({', '.join(_(ROLE_LABELS[r]) for r in item.responsible)})"
+            lines.append(line)
+            continue
+        lines.append(await answered_line(ctx, item, done))
+        if done.comment and done.answer != "text":
+            label = _("Your comment") if access is Access.OWN else _("Internal note")
+            lines.append(f"    {label}: {done.comment}")
+    return lines
+
+
+async def note_lines(
+    ctx: Context, report: Report, notes: list[tuple[CaseNote, str]], access: Access
+) -> list[str]:
+    """The notes the viewer may read (storage has filtered them): check-in replies, internal
+    notes and messages to the targeted person, each saying which it is."""
+    _ = ctx._
+    lines: list[str] = []
+    replies = [(row, text) for row, text in notes if row.kind == CHECKIN_NOTE]
+    if replies:
+        lines += ["", _("Answers to the check-ins:")]
+        lines += [
+            f"• {format_when(row.created_at, ctx.locale)}: " + _("“{text}”").format(text=text)
+            for row, text in replies
+        ]
+    written = [(row, text) for row, text in notes if row.kind != CHECKIN_NOTE]
+    if not written:
+        return lines
+    lines += ["", _("Messages to you:") if access is Access.OWN else _("Notes:")]
+    person = await name_of(ctx, report.reporter_id)
+    for row, text in written:
+        who = await name_of(ctx, row.author_id)
+        when = format_when(row.created_at, ctx.locale)
+        if access is Access.OWN:
+            label = _("Message from {name} ({when})").format(name=who, when=when)
+        elif row.kind == INTERNAL_NOTE:
+            label = _("Internal note ({name}, {when})").format(name=who, when=when)
+        else:
+            label = _("Message to {person} ({name}, {when})").format(
+                person=person, name=who, when=when
+            )
+        lines.append(f"• {label}: {text}")
+    return lines

@@ -1,0 +1,87 @@
+"""Notes on a case by those who handle it: internal (the default), or a message to the
+targeted person, chosen explicitly and labelled as such when written and when read."""
+
+from __future__ import annotations
+
+from conversations.case.common import Case, found_case, gone, name_of
+from conversations.case.view import show_case
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.notices import CASE_MESSAGE
+from storage.access import Access
+from storage.cases import INTERNAL_NOTE, CaseRepo
+from storage.errors import NotFound
+from storage.outbox import ROUTINE
+
+
+async def start_note(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask for the note, saying who will see it."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    ctx.data.pop("note", None)
+    lines = [_("Write your note."), _("Internal note – only those who handle the case see it.")]
+    if report.reporter_id is not None:
+        person = await name_of(ctx, report.reporter_id)
+        lines.append(_("Afterwards you can choose to send it to {name}.").format(name=person))
+    ctx.reply("\n".join(lines), [[Button("case:view", _("Back"))]])
+    return Case.NOTE_TEXT
+
+
+async def note_text(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep the note at once as internal (sealed), then ask whether the person gets it."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    text = event.text.strip()
+    if not text:
+        ctx.again()
+        return None
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    note = await repo.add_note(ctx.viewer, report, INTERNAL_NOTE, text, ctx.now)
+    ctx.data["note"] = note.id
+    person = await name_of(ctx, report.reporter_id)
+    buttons = [[Button("note:internal", _("Internal (default)"))]]
+    if report.reporter_id is not None:
+        buttons.append([Button("note:send", _("Send to {name}").format(name=person))])
+    ctx.reply(
+        _("Saved as an internal note: {name} does not see it.").format(name=person)
+        + "\n"
+        + _("Keep it internal, or send it to {name}?").format(name=person),
+        buttons,
+    )
+    return Case.NOTE_KIND
+
+
+async def note_kind(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep the note internal, or make it a message to the person and tell her."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    note_id = ctx.data.pop("note", None)
+    person = await name_of(ctx, report.reporter_id)
+    if event.button != "note:send" or note_id is None or report.reporter_id is None:
+        ctx.reply(_("The note is internal: {name} does not see it.").format(name=person))
+        return await show_case(ctx)
+    try:
+        note = await CaseRepo(ctx.session, ctx.keyring).send_note(
+            ctx.viewer, report, int(note_id), ctx.now
+        )
+    except NotFound:
+        return await show_case(ctx)
+    payload = {"report": report.id, "note": note.id}
+    ctx.notify(report.reporter_id, CASE_MESSAGE, payload, ROUTINE)
+    ctx.reply(_("Sent to {name}. It is also shown in the case.").format(name=person))
+    return await show_case(ctx)
+
+
+async def more_note(ctx: Context, event: InboundEvent) -> StateResult:
+    """Text typed while the choice is open is a note of its own (kept, never thrown away)."""
+    ctx.data.pop("note", None)
+    return await note_text(ctx, event)
