@@ -1,0 +1,474 @@
+"""Issue 18, items 3, 4 and 8: the checklist says honestly what was answered, by whom and when,
+and its role can change it; notes are internal unless sent to the targeted person; closing
+asks about open items, tells everyone who follows the case, and a case can be reopened.
+
+Each role tries what it may not, in the conversation and in storage (a forged button never
+reaches a handler; storage refuses a call made anyway).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from conversations.events import Reply
+from conversations.followups import CHECKIN, FOLLOWUP_FIRST, PURGE, PURGE_WARNING
+from conversations.notices import NOTICE_TOKEN
+from storage.access import Access
+from storage.cases import CaseRepo
+from storage.directory import DirectoryRepo
+from storage.errors import NotAllowed, NotFound
+from storage.models import (
+    AuditEntry,
+    CaseNote,
+    ChecklistAnswer,
+    Report,
+    ReportStatus,
+    Timer,
+    TimerState,
+)
+from storage.viewer import Viewer
+from tests.conftest import Chat, FakeClock
+from tests.test_case import (
+    MONDAY_10,
+    Submitted,
+    about,
+    last_outbox_id,
+    outbox,
+    pending_timers,
+    submit_report,
+    take,
+)
+
+PARTY = ["party_security"]
+DIRECTOR = ["municipal_director"]
+UNIT = ["municipal_security"]
+NOTE = "Ska prata med Anna imorgon om det"
+
+
+async def viewers(app: App, *handles: str) -> dict[str, Viewer]:
+    async with app.db.unit_of_work() as session:
+        found = {h: await DirectoryRepo(session).person_by_handle(h) for h in handles}
+    return {h: Viewer.of(p) for h, p in found.items() if p is not None}
+
+
+async def actions(app: App, action: str) -> list[tuple[str, str]]:
+    """(actor, subject) of the audit entries of one action."""
+    async with app.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(AuditEntry.actor, AuditEntry.subject)
+            .where(AuditEntry.action == action)
+            .order_by(AuditEntry.id)
+        )
+        return [(actor, subject) for actor, subject in rows]
+
+
+class _Keep:
+    """A console transport that keeps what the outbox sends."""
+
+    channel = "console"
+
+    def __init__(self) -> None:
+        self.sent: list[Reply] = []
+
+    async def send(self, address: str, replies: Any, priority: int = 3) -> None:
+        self.sent += list(replies)
+
+
+async def delivered(app: App) -> list[Reply]:
+    """Send what is due in the outbox; return the messages."""
+    keep = _Keep()
+    sender = app.outbox_sender(keep)
+    while await sender.deliver_due():
+        pass
+    return keep.sent
+
+
+async def in_storage(app: App, case: Submitted, act: Any) -> Any:
+    """Run ``act(repo, report)`` in a unit of work; return its result or the exception."""
+    async with app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        try:
+            return await act(CaseRepo(session, app.keyring), report)
+        except NotFound as refused:
+            return refused
+
+
+async def the_unit_case(chat: Any, clock: FakeClock) -> Submitted:
+    """Anna reports (municipal assignment: Pia and Sara are alerted); Pia takes it."""
+    clock.now = MONDAY_10
+    for handle in ("pia", "sara", "kent"):
+        await chat(handle).say("/hjalp")  # their chats exist, so pushes reach them
+    case = await submit_report(chat, "anna", "assignment")
+    await take(chat, "pia", case)
+    return case
+
+
+# --- item 3: the checklist ---------------------------------------------------------------------
+
+
+async def test_a_no_reads_as_no_and_its_role_can_change_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    clock.advance(minutes=12)
+    offered = await pia.press("case:check")
+    assert "Har kommunens säkerhetsstrateg kontaktats?" in offered
+    saved = await pia.press("check:no")
+    assert "Kommentaren är intern: Anna Berg ser den inte." in saved
+    view = await pia.press("check:skip")
+    view = await pia.press("case:view")
+    line = "✗ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Nej, Pia Lind 23 nov. 2026 10:12"
+    assert line in view
+    assert "✓ 3.1.1" not in view
+    assert "· 3.1.2 Har polisen kontaktats för en bedömning av händelsen?" in view
+
+    # Pia changes her answer: the same question, showing the answer it has now.
+    clock.advance(hours=1)
+    listed = await pia.press("case:change")
+    assert listed.startswith("Vilket svar vill du ändra?")
+    assert "chg:3.1.1" in [i for i, _, _ in pia.buttons]
+    asked = await pia.press("chg:3.1.1")
+    assert f"Nu: {line}" in asked
+    await pia.press("check:yes")
+    done = await pia.say("Sara nådd på mobilen")
+    assert done.startswith("Ändrat. Det tidigare svaret finns kvar i ärendets historik.")
+    assert (
+        "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind 23 nov. 2026 11:12 "
+        "(ändrat, förut: Nej)\n    Intern anteckning: Sara nådd på mobilen"
+    ) in done
+
+    # Both answers are kept; the change is audited (subject: the reference, never text).
+    async with demo_app.db.unit_of_work() as session:
+        rows = (
+            await session.execute(
+                select(ChecklistAnswer.item_id, ChecklistAnswer.answer)
+                .where(ChecklistAnswer.report_id == case.id)
+                .order_by(ChecklistAnswer.id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("3.1.1", "no"), ("3.1.1", "yes")]
+    assert await actions(demo_app, "checklist_changed") == [("pia", case.ref)]
+
+
+async def test_only_the_role_responsible_may_answer_or_change_an_item(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")  # Pia is alerted; Per is next in line
+    await take(chat, "pia", case)
+    pia, per, kent, anna = chat("pia"), chat("per"), chat("kent"), chat("anna")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:check")
+    await pia.press("check:no")  # 3.1.1
+    await pia.press("check:skip")
+
+    # In the conversation: Kent's change list holds only his item; a forged button is stale.
+    await kent.say(f"/arende {case.ref}")
+    assert [i for i, _, _ in kent.buttons] == ["case:check"]
+    for chat_, button in ((kent, "chg:3.1.1"), (per, "chg:3.1.1"), (anna, "chg:3.1.2")):
+        await chat_.say(f"/arende {case.ref}")
+        await chat_.press(button, token=NOTICE_TOKEN)
+        await chat_.press("check:yes", token=NOTICE_TOKEN)
+    await kent.press("case:check")
+    await kent.press("check:no")  # 3.1.3 is his
+    await kent.press("check:skip")
+    await kent.press("case:change")
+    assert [i for i, _, _ in kent.buttons] == ["chg:3.1.3", "case:view"]
+
+    # In storage: the call is refused whatever the flow was made to do.
+    who = await viewers(demo_app, "pia", "per", "kent", "anna", "sara", "britt")
+    refused = {
+        "kent changes 3.1.1 (the party's)": ("kent", "3.1.1", PARTY),
+        "per, not alerted, answers 3.2.1": ("per", "3.2.1-relatives", PARTY),
+        "per answers the director's 3.1.3": ("per", "3.1.3", DIRECTOR),
+        "anna answers the unit's 3.1.2": ("anna", "3.1.2", UNIT),
+        "pia answers the unit's 3.1.2": ("pia", "3.1.2", UNIT),
+        "pia changes the director's 3.1.3": ("pia", "3.1.3", DIRECTOR),
+        "britt (another party)": ("britt", "3.1.1", PARTY),
+        "sara, not alerted": ("sara", "3.1.2", UNIT),
+    }
+    for what, (handle, item, responsible) in refused.items():
+
+        async def answer(
+            repo: CaseRepo,
+            report: Report,
+            h: str = handle,
+            i: str = item,
+            r: list[str] = responsible,
+        ) -> Any:
+            return await repo.answer_item(who[h], report, i, "yes", None, clock.now, responsible=r)
+
+        assert isinstance(await in_storage(demo_app, case, answer), NotFound), what
+
+    async def kent_comments_on_pias(repo: CaseRepo, report: Report) -> Any:
+        return await repo.comment_item(who["kent"], report, "3.1.1", "Kent var här", clock.now)
+
+    assert isinstance(await in_storage(demo_app, case, kent_comments_on_pias), NotAllowed)
+
+    async def forged_answer(repo: CaseRepo, report: Report) -> Any:
+        return await repo.answer_item(
+            who["pia"], report, "3.1.1", "maybe", None, clock.now, responsible=PARTY
+        )
+
+    assert isinstance(await in_storage(demo_app, case, forged_answer), NotAllowed)
+    async with demo_app.db.unit_of_work() as session:
+        rows = (
+            await session.execute(
+                select(ChecklistAnswer.item_id, ChecklistAnswer.answer).order_by(ChecklistAnswer.id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("3.1.1", "no"), ("3.1.3", "no")]
+
+    # Anna shares 3.1.1 with Pia (the routine says so): she may change it.
+    async def anna_changes(repo: CaseRepo, report: Report) -> Any:
+        return await repo.answer_item(
+            who["anna"], report, "3.1.1", "yes", None, clock.now, responsible=["targeted", *PARTY]
+        )
+
+    before = await in_storage(demo_app, case, anna_changes)
+    assert before.answer == "no"
+
+
+async def test_the_director_is_told_when_his_item_is_due(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    sara, kent = chat("sara"), chat("kent")
+    mark = await last_outbox_id(demo_app)
+    await sara.say(f"/arende {case.ref}")
+    assert (await sara.press("case:check")).startswith("3.1.2:")
+    await sara.press("check:yes")
+    await sara.press("check:skip")
+    # 3.1.2 (the police asked for an assessment) makes 3.1.3 due: Kent owns it.
+    rows = await outbox(demo_app, mark)
+    assert about(rows, case) == [("kent", "item_owned")]
+    assert rows[-1][3] == {"report": case.id, "item": "3.1.3", "after": "3.1.2"}
+    push = (await delivered(demo_app))[-1]
+    assert push.text == (
+        f"Ärende {case.ref} behöver dig.\n"
+        "Punkt 3.1.2 är besvarad.\n"
+        "Punkt 3.1.3 är din: Har händelsen polisanmälts?"
+    )
+    [[button]] = push.buttons
+    assert (button.id, button.label) == (f"cmd:arende {case.ref}", f"Öppna ärende {case.ref}")
+    # The button opens the case at his item; a second answer to 3.1.2 tells him nothing new.
+    view = await kent.press(button.id, token=NOTICE_TOKEN)
+    assert "Svara på nästa punkt (1 öppna)" in view
+    mark = await last_outbox_id(demo_app)
+    await sara.say(f"/arende {case.ref}")
+    await sara.press("case:change")
+    await sara.press("chg:3.1.2")
+    await sara.press("check:no")
+    assert about(await outbox(demo_app, mark), case) == []
+
+
+# --- item 4: notes -----------------------------------------------------------------------------
+
+
+async def test_a_checklist_comment_never_reaches_the_targeted_person(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia, anna = chat("pia"), chat("anna")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:check")
+    await pia.press("check:yes")
+    view = await pia.say(NOTE)  # the comment on 3.1.1
+    view = await pia.press("case:view")
+    assert f"    Intern anteckning: {NOTE}" in view
+    seen = await anna.say(f"/arende {case.ref}")
+    assert "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind" in seen
+    assert NOTE not in seen and "Intern" not in seen
+    who = await viewers(demo_app, "anna", "kent")
+
+    async def annas_checklist(repo: CaseRepo, report: Report) -> Any:
+        return await repo.checklist(report, who["anna"])
+
+    assert (await in_storage(demo_app, case, annas_checklist))["3.1.1"].comment is None
+
+
+async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia, anna = chat("pia"), chat("anna")
+    await pia.say(f"/arende {case.ref}")
+    asked = await pia.press("case:note")
+    assert "Intern anteckning – syns bara för dem som hanterar ärendet." in asked
+    chosen = await pia.say(NOTE)
+    assert chosen.startswith("Sparad som intern anteckning: Anna Berg ser den inte.")
+    assert [i for i, _, _ in pia.buttons] == ["note:internal", "note:send"]
+    mark = await last_outbox_id(demo_app)
+    view = await pia.press("note:internal")
+    assert f"• Intern anteckning (Pia Lind, 23 nov. 2026 10:00): {NOTE}" in view
+    assert about(await outbox(demo_app, mark), case) == []
+
+    # A note typed and left without choosing stays internal (and is kept).
+    await pia.press("case:note")
+    await pia.say("Anna verkar rädd för grannen")
+    await pia.say("/arende " + case.ref)
+    # A message to Anna: she is told, and reads it in her case.
+    await pia.press("case:note")
+    await pia.say("Jag ringer dig i morgon kl. 10.")
+    sent = await pia.press("note:send")
+    assert sent.startswith("Skickat till Anna Berg.")
+    message = "Jag ringer dig i morgon kl. 10."
+    assert f"• Meddelande till Anna Berg (Pia Lind, 23 nov. 2026 10:00): {message}" in sent
+    assert about(await outbox(demo_app, mark), case) == [("anna", "case_message")]
+    seen = await anna.say(f"/arende {case.ref}")
+    assert "Meddelanden till dig:" in seen
+    assert (
+        "• Meddelande från Pia Lind (23 nov. 2026 10:00): Jag ringer dig i morgon kl. 10." in seen
+    )
+    assert NOTE not in seen and "grannen" not in seen
+
+    # In storage: the reporter's reads never return an internal note; the director and
+    # someone not alerted read none; only those who handle the case write notes.
+    who = await viewers(demo_app, "anna", "kent", "per", "sara", "pia")
+
+    async def read(handle: str) -> list[str]:
+        async def notes(repo: CaseRepo, report: Report) -> Any:
+            return [(row.kind, text) for row, text in await repo.notes(who[handle], report)]
+
+        return list(await in_storage(demo_app, case, notes))
+
+    assert await read("anna") == [("message", "Jag ringer dig i morgon kl. 10.")]
+    assert await read("kent") == [] and await read("per") == []
+    assert [kind for kind, _ in await read("sara")] == ["internal", "internal", "message"]
+    for handle, kind in (("anna", "internal"), ("kent", "internal"), ("per", "message")):
+
+        async def write(repo: CaseRepo, report: Report, h: str = handle, k: str = kind) -> Any:
+            return await repo.add_note(who[h], report, k, "forged", clock.now)
+
+        assert isinstance(await in_storage(demo_app, case, write), NotFound), handle
+    async with demo_app.db.unit_of_work() as session:
+        first = (await session.scalars(select(CaseNote).order_by(CaseNote.id))).first()
+        assert first is not None and NOTE.encode() not in first.text  # sealed at rest
+
+    async def sara_sends_pias(repo: CaseRepo, report: Report) -> Any:
+        return await repo.send_note(who["sara"], report, first.id, clock.now)
+
+    assert isinstance(await in_storage(demo_app, case, sara_sends_pias), NotAllowed)
+    assert NOTE not in str(await read("anna"))
+
+
+# --- item 8: closing and reopening --------------------------------------------------------------
+
+
+async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia, anna = chat("pia"), chat("anna")
+    await pia.say(f"/arende {case.ref}")
+    asked = await pia.press("case:close")
+    assert asked.startswith("15 punkter är öppna:\n• 3.1.1 Har kommunens säkerhetsstrateg")
+    assert "Avsluta ändå?" in asked
+    view = await pia.press("case:view")  # she goes back: nothing is closed
+    assert view.startswith(f"Ärende {case.ref} – öppet")
+    await pia.press("case:close")
+    await pia.press("close:confirm")
+    await pia.press("applied:no")
+    await pia.say("Strategen nåddes inte")
+    mark = await last_outbox_id(demo_app)
+    clock.advance(hours=1)
+    closed = await pia.press("close:skip")
+    assert closed.startswith(
+        f"Ärende {case.ref} är avslutat. Tack.\nJag har meddelat Anna Berg, Sara Strand, Kent Dahl."
+    )
+    assert about(await outbox(demo_app, mark), case) == [
+        ("anna", "case_closed"),
+        ("sara", "case_closed"),
+        ("kent", "case_closed"),
+    ]
+    texts = [r.text for r in await delivered(demo_app)]
+    assert (
+        f"Ditt ärende {case.ref} är avslutat av Pia Lind.\nDu kan alltid skriva till mig." in texts
+    )
+    assert f"Ärende {case.ref} är avslutat av Pia Lind." in texts
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        evaluation = CaseRepo(session, demo_app.keyring).evaluation_of(report)
+    assert evaluation == {"routine_applied": "no", "routine": "Strategen nåddes inte", "plan": ""}
+    assert await pending_timers(demo_app, case.id) == []
+
+    # Pia opens it again: audited, the person and the others told, reminders planned again.
+    clock.advance(days=3)
+    mark = await last_outbox_id(demo_app)
+    await pia.say(f"/arende {case.ref}")
+    assert pia.last_buttons == ["case:reopen"]
+    reopened = await pia.press("case:reopen")
+    assert reopened.startswith(f"Ärende {case.ref} är öppet igen.\nJag har meddelat Anna Berg")
+    assert f"Ärende {case.ref} – öppet" in reopened
+    assert "case:close" in pia.last_buttons
+    assert await actions(demo_app, "case_reopened") == [("pia", case.ref)]
+    assert about(await outbox(demo_app, mark), case) == [
+        ("anna", "case_reopened"),
+        ("sara", "case_reopened"),
+        ("kent", "case_reopened"),
+    ]
+    kinds = [kind for kind, _due in await pending_timers(demo_app, case.id)]
+    assert kinds.count(FOLLOWUP_FIRST) == 3  # follow-up 1 was never documented
+    assert kinds.count(CHECKIN) == 2  # days 7 and 30 of the plan are still ahead
+    async with demo_app.db.unit_of_work() as session:
+        purges = (
+            await session.scalars(
+                select(Timer.kind).where(
+                    Timer.subject == case.id,
+                    Timer.kind.in_((PURGE, PURGE_WARNING)),
+                    Timer.state == TimerState.PENDING,
+                )
+            )
+        ).all()
+        report = await session.get(Report, case.id)
+        assert report is not None and report.status is ReportStatus.SUBMITTED
+    assert purges == []
+    assert (await anna.say(f"/arende {case.ref}")).startswith(f"Ärende {case.ref} – öppet")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_who_may_close_and_reopen(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    who = await viewers(demo_app, "anna", "per", "kent", "britt", "sara", "pia")
+    # In the conversation: nobody but those who handle it is offered closing.
+    for handle in ("anna", "kent"):
+        person: Chat = chat(handle)
+        await person.say(f"/arende {case.ref}")
+        assert "case:close" not in person.last_buttons
+        await person.press("case:close", token=NOTICE_TOKEN)  # forged: stale
+    for handle in ("anna", "per", "kent", "britt"):
+
+        async def close(repo: CaseRepo, report: Report, h: str = handle) -> Any:
+            return await repo.close(who[h], report, {}, clock.now)
+
+        assert isinstance(await in_storage(demo_app, case, close), NotFound), handle
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None and report.status is ReportStatus.SUBMITTED
+        await CaseRepo(session, demo_app.keyring).close(who["sara"], report, {}, clock.now)
+    for handle in ("anna", "per", "kent", "britt"):
+
+        async def reopen(repo: CaseRepo, report: Report, h: str = handle) -> Any:
+            return await repo.reopen(who[h], report, clock.now)
+
+        assert isinstance(await in_storage(demo_app, case, reopen), NotFound), handle
+        person = chat(handle)
+        await person.say(f"/arende {case.ref}")
+        assert "case:reopen" not in person.last_buttons
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None and report.status is ReportStatus.CLOSED
+        repo = CaseRepo(session, demo_app.keyring)
+        assert await repo.access(who["kent"], report) is Access.CHECKLIST
+        await repo.reopen(who["pia"], report, clock.now)
+        assert report.status is ReportStatus.SUBMITTED
