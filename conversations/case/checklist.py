@@ -11,7 +11,7 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
-from conversations.case.lines import WRITTEN, answered_line
+from conversations.case.lines import WRITTEN, answered
 from conversations.case.view import show_case
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -49,7 +49,7 @@ async def _ask(ctx: Context, item: ChecklistItem, current: ItemState | None) -> 
     if item.comment is not None:
         text += f"\n({item.comment.get(ctx.locale)})"
     if current is not None:
-        text += "\n" + _("Now: {line}").format(line=await answered_line(ctx, item, current))
+        text += "\n" + _("Now: {line}").format(line=await answered(ctx, current))
     if item.answer == "text":
         ctx.reply(text + "\n" + _("Write your answer."), [[Button("case:view", _("Back"))]])
         return Case.CHECK

@@ -24,12 +24,17 @@ def answer_label(ctx: Context, state: ItemState) -> str:
     return ctx._(ANSWERS.get(state.answer, state.answer))
 
 
+async def answered(ctx: Context, state: ItemState) -> str:
+    """'Nej, Kent Dahl 24 nov. 2026 10:12': the answer, who gave it and when."""
+    who = await name_of(ctx, state.answered_by)
+    return f"{answer_label(ctx, state)}, {who} {format_when(state.answered_at, ctx.locale)}"
+
+
 async def answered_line(ctx: Context, item: ChecklistItem, state: ItemState) -> str:
     """'✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl 24 nov. 2026 10:12'."""
-    who = await name_of(ctx, state.answered_by)
     line = (
         f"{MARKS.get(state.answer, '✓')} {item.step} {item.check.get(ctx.locale)}"
-        f" – {answer_label(ctx, state)}, {who} {format_when(state.answered_at, ctx.locale)}"
+        f" – {await answered(ctx, state)}"
     )
     if state.previous is not None and state.previous != state.answer:
         before = ctx._(ANSWERS.get(state.previous, WRITTEN))

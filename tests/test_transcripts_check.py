@@ -1,0 +1,151 @@
+"""Golden transcripts for issue 18, items 3, 4 and 8: the checklist with a change of answer
+(and the municipal director told that his item is due), a note kept internal and one sent
+to the targeted person, and closing a case with open items, then opening it again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from bot.app import App
+from conversations.notices import NOTICE_TOKEN
+from storage.models import Alert, Person, Report
+from tests.conftest import Chat, FakeClock
+from tests.golden import Transcript
+from tests.reporting import Script, write_report
+from tests.test_case import MONDAY_10
+
+
+async def reported_and_taken(
+    app: App, clock: FakeClock, reporter: str, contact: str, category: str, *others: str
+) -> str:
+    """A report sent and taken before the transcript starts; return its reference."""
+    clock.now = MONDAY_10
+    for handle in (contact, *others):
+        await Chat(app, handle).say("/hjalp")  # their chats exist, so pushes reach them
+    await write_report(Chat(app, reporter), Script(category=category))
+    async with app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+        ref = (await session.scalars(select(Report.ref))).one()
+    await Chat(app, contact).press(f"ack:{alert.id}", token=NOTICE_TOKEN)
+    await Transcript("-", app).deliver()  # the alert and "taken" messages, not recorded
+    return ref
+
+
+async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeClock) -> None:
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara", "kent")
+    t = Transcript("checklist_change_of_answer_sv", demo_app)
+    pia, sara, kent, anna = (t.person(h) for h in ("pia", "sara", "kent", "anna"))
+    clock.advance(minutes=20)
+    t.note("Pia has taken Anna's report; she answers her first item")
+    await t.say(pia, f"/arende {ref}")
+    await t.say(pia, "Svara på nästa punkt (12 öppna)")
+    await t.say(pia, "Nej")
+    await t.say(pia, "Anna vill vänta till i morgon")
+    t.note("an hour later Sara has been reached: Pia changes her answer")
+    clock.advance(hours=1)
+    await t.say(pia, "Tillbaka")
+    await t.say(pia, "Ändra ett svar")
+    await t.say(pia, "1")
+    await t.say(pia, "Ja")
+    await t.say(pia, "Sara nådd på mobilen")
+    t.note("Sara asks the police for an assessment (3.1.2); the next step is the director's")
+    clock.advance(minutes=30)
+    await t.say(sara, f"/arende {ref}")
+    await t.say(sara, "1")  # answer the next item: 3.1.2 is first
+    await t.say(sara, "Ja")
+    await t.say(sara, "Hoppa över")
+    await t.deliver()
+    await t.say(kent, "1")  # the push's button opens the case
+    await t.say(kent, "Svara på nästa punkt (1 öppna)")
+    await t.say(kent, "Nej")
+    await t.say(kent, "Anna har inte bestämt sig")
+    t.note("the next day Anna decides to report: Kent changes his answer")
+    clock.advance(days=1)
+    await t.say(kent, f"/arende {ref}")
+    await t.say(kent, "Ändra ett svar")
+    await t.say(kent, "1")
+    await t.say(kent, "Ja")
+    await t.say(kent, "Hoppa över")
+    t.note("Anna reads her case: the answers, who and when; no comments")
+    await t.say(anna, f"/arende {ref}")
+    t.check()
+    said = t.text()
+    anna_part = said.split("anna> /arende")[-1]
+    assert "vänta till i morgon" not in anna_part and "Intern" not in anna_part
+    assert "✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl" in said
+    assert "(ändrat, förut: Nej)" in anna_part
+
+
+async def test_a_note_internal_or_a_message(demo_app: App, clock: FakeClock) -> None:
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "party")
+    t = Transcript("note_internal_or_message_sv", demo_app)
+    pia, anna = t.person("pia"), t.person("anna")
+    clock.advance(hours=2)
+    await t.say(pia, f"/arende {ref}")
+    await t.say(pia, "Skriv en anteckning")
+    await t.say(pia, "Ska prata med Anna imorgon om det")
+    await t.say(pia, "Intern (standard)")
+    t.note("then a message to Anna herself")
+    await t.say(pia, "Skriv en anteckning")
+    await t.say(pia, "Jag ringer dig i morgon kl. 10. Du kan alltid ringa mig före dess.")
+    await t.say(pia, "Skicka till Anna Berg")
+    pushed = await t.deliver()
+    # her lock screen shows that Pia wrote, not what
+    assert not any("ringer dig" in reply.text for _, reply in pushed)
+    await t.say(anna, "Läs meddelandet")
+    t.check()
+    anna_part = t.text().split("anna> Läs meddelandet")[-1]
+    assert "Ska prata med Anna" not in anna_part
+    assert "Meddelande från Pia Lind" in anna_part
+
+
+SV = ("Avsluta ärendet", "Tillbaka", "Avsluta ändå", "Ja", "Inget att tillägga")
+EN = ("Close the case", "Back", "Close anyway", "Yes", "Nothing to add")
+REOPEN = {"sv": "Öppna ärendet igen", "en": "Open the case again"}
+
+
+async def close_and_reopen(
+    app: App,
+    clock: FakeClock,
+    name: str,
+    people: tuple[str, str],
+    words: tuple[str, ...],
+    finding: str,
+) -> Transcript:
+    """The contact closes a case with open items (going back once), then opens it again."""
+    reporter, contact = people
+    close, back, anyway, yes, nothing = words
+    ref = await reported_and_taken(app, clock, reporter, contact, "party", "kent")
+    t = Transcript(name, app)
+    person, targeted = t.person(contact), t.person(reporter)
+    clock.advance(days=20)
+    await t.say(person, f"/arende {ref}")
+    for typed in (close, back, close, anyway, yes, finding, nothing):
+        await t.say(person, typed)
+    await t.deliver()
+    t.note(f"a week later the threats start again: {contact} opens the case again")
+    clock.advance(days=7)
+    await t.say(person, f"/arende {ref}")
+    await t.say(person, REOPEN["en" if words == EN else "sv"])
+    await t.deliver()
+    await t.say(targeted, "1")  # the push's button: her case
+    t.check()
+    return t
+
+
+async def test_closing_with_open_items_and_reopening(demo_app: App, clock: FakeClock) -> None:
+    finding = "Strategen borde nås även kvällstid."
+    t = await close_and_reopen(demo_app, clock, "close_and_reopen_sv", ("anna", "pia"), SV, finding)
+    said = t.text()
+    assert "punkter är öppna:" in said and "Avsluta ändå?" in said
+    assert "Ditt ärende REF-1 är avslutat av Pia Lind.\n    Du kan alltid skriva till mig." in said
+    assert "Ditt ärende REF-1 är öppnat igen av Pia Lind." in said
+
+
+async def test_closing_and_reopening_in_english(demo_app: App, clock: FakeClock) -> None:
+    async with demo_app.db.unit_of_work() as session:
+        await session.execute(update(Person).where(Person.handle == "britt").values(locale="en"))
+    finding = "The strategist should be reachable in the evening."
+    t = await close_and_reopen(demo_app, clock, "close_and_reopen_en", ("bo", "britt"), EN, finding)
+    said = t.text()
+    assert "Your case REF-1 has been closed by Britt Holm." in said
