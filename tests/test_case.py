@@ -207,7 +207,8 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     )
     assert (
         "– 3.2.2 Har den utsatte haft sällskap vid transport samt i avvaktan på stödperson? – "
-        "Inte aktuellt, Pia Lind 23 nov. 2026 10:30\n    Intern anteckning: Ingen transport behövdes"
+        "Inte aktuellt, Pia Lind 23 nov. 2026 10:30\n"
+        "    Intern anteckning: Ingen transport behövdes"
     ) in done
     assert "Svara på nästa punkt" not in done
     # Pia, who handles it, may read the report itself (Kent, below, may not).
