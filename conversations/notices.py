@@ -6,16 +6,22 @@ message is sent, so no personal data sits in the queue and the text is always cu
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.case_notices import (
+    ABOUT_A_CASE_TO_ANYONE,
+    CASE_RENDERERS,
+    FOR_THE_REPORTER,
+)
 from conversations.dates import say_coming
 from conversations.events import Button, Reply
 from conversations.i18n import N_, Catalogs, after_label, format_when
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer
+from conversations.notice_context import case_button as _case_button
+from conversations.notice_context import report_of as _report
 from conversations.packs import PackLibrary
 from storage.access import Access, case_access
 from storage.alerts import AlertRepo
@@ -51,24 +57,6 @@ CHECKIN_REPLY = "checkin_reply"
 DUTY = "duty"
 PURGE_NOTICE = "purge_notice"
 PURGE_IDLE_NOTICE = "purge_idle_notice"
-ITEM_OWNED = "item_owned"  # a checklist item's owner: the case needs you now
-CASE_MESSAGE = "case_message"  # a note sent to the targeted person
-CASE_CLOSED = "case_closed"
-CASE_REOPENED = "case_reopened"
-NOTICE_TOKEN = "n"  # noqa: S105 - buttons on notices are actions (ack:, show:, call:), not steps
-
-
-@dataclass(frozen=True, slots=True)
-class RenderContext:
-    session: AsyncSession
-    recipient: Person
-    _: Callable[[str], str]
-    locale: str
-    packs: PackLibrary
-    keyring: Keyring | None = None  # to open what is sealed (a check-in reply)
-
-
-Renderer = Callable[[RenderContext, OutboxMessage], Awaitable[Reply]]
 
 
 async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None]:
@@ -266,14 +254,6 @@ async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
     else:
         first = _("An alert you got in Trygg has been withdrawn.")
     return Reply(first + "\n" + _("You don't need to do anything more."))
-
-
-async def _report(rc: RenderContext, message: OutboxMessage) -> Report | None:
-    return await rc.session.get(Report, str(message.payload.get("report", "")))
-
-
-def _case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(f"cmd:arende {report.ref}", rc._("Open case {ref}").format(ref=report.ref)),),)
 
 
 async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -503,95 +483,8 @@ async def render_purge_idle_notice(rc: RenderContext, message: OutboxMessage) ->
     )
 
 
-async def _shown_name(rc: RenderContext, person_id: object) -> str:
-    """Someone's name for the recipient; a role for a recipient not in the directory."""
-    person = await rc.session.get(Person, int(str(person_id))) if person_id else None
-    if person is None:
-        return "–"
-    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
-        unit = person.role is Role.MUNICIPAL_SECURITY
-        label = rc._("municipal security unit") if unit else rc._("party security contact")
-        return label[:1].upper() + label[1:]
-    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person.id)
-    return card.name
-
-
-async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the owner of a checklist item (the municipal director) that a case needs them."""
-    _ = rc._
-    report = await _report(rc, message)
-    if report is None:
-        return Reply(_("A case in Trygg was closed before you saw this reminder."))
-    items = {i.id: i for i in rc.packs.get(report.pack).checklist}
-    item, after = (
-        items.get(str(message.payload.get("item"))),
-        items.get(str(message.payload.get("after"))),
-    )
-    lines = [_("Case {ref} needs you.").format(ref=report.ref)]
-    if after is not None:
-        lines.append(_("Step {step} has been answered.").format(step=after.step))
-    if item is not None:
-        lines.append(
-            _("Step {step} is yours: {check}").format(
-                step=item.step, check=item.check.get(rc.locale)
-            )
-        )
-    return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)
-
-
-async def render_case_message(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the targeted person that someone who handles her case wrote to her; the words
-    stay inside the case (a push is shown on a locked phone)."""
-    _ = rc._
-    report = await _report(rc, message)
-    note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
-    if report is None or note is None:
-        return Reply(_("Trygg: write to me whenever you need."))
-    who = await _shown_name(rc, note.author_id)
-    return Reply(
-        _("{name} has written to you about your case {ref}.").format(name=who, ref=report.ref),
-        ((Button(f"cmd:arende {report.ref}", _("Read the message")),),),
-        NOTICE_TOKEN,
-    )
-
-
-async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the targeted person, and the others with access, that the case was closed."""
-    _ = rc._
-    report = await _report(rc, message)
-    if report is None:
-        return Reply(_("A case in Trygg has already been purged."))
-    who = await _shown_name(rc, message.payload.get("by"))
-    if report.reporter_id == rc.recipient.id:
-        text = (
-            _("Your case {ref} has been closed by {name}.").format(ref=report.ref, name=who)
-            + "\n"
-            + _("You can always write to me.")
-        )
-    else:
-        text = _("Case {ref} has been closed by {name}.").format(ref=report.ref, name=who)
-    return Reply(text, _case_button(rc, report), NOTICE_TOKEN)
-
-
-async def render_case_reopened(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the targeted person, and the others with access, that the case is open again."""
-    _ = rc._
-    report = await _report(rc, message)
-    if report is None:
-        return Reply(_("A case in Trygg has already been purged."))
-    who = await _shown_name(rc, message.payload.get("by"))
-    if report.reporter_id == rc.recipient.id:
-        text = _("Your case {ref} has been opened again by {name}.")
-    else:
-        text = _("Case {ref} has been opened again by {name}.")
-    return Reply(text.format(ref=report.ref, name=who), _case_button(rc, report), NOTICE_TOKEN)
-
-
 RENDERERS: dict[str, Renderer] = {
-    ITEM_OWNED: render_item_owned,
-    CASE_MESSAGE: render_case_message,
-    CASE_CLOSED: render_case_closed,
-    CASE_REOPENED: render_case_reopened,
+    **CASE_RENDERERS,
     PURGE_NOTICE: render_purge_notice,
     PURGE_IDLE_NOTICE: render_purge_idle_notice,
     FOLLOWUP_NUDGE: render_followup_nudge,
@@ -621,8 +514,6 @@ ABOUT_A_CASE = {  # for those who handle it
     PURGE_NOTICE,
     PURGE_IDLE_NOTICE,
 }
-ABOUT_A_CASE_TO_ANYONE = {ITEM_OWNED, CASE_CLOSED, CASE_REOPENED}  # anyone who may access it
-FOR_THE_REPORTER = {CASE_MESSAGE}
 
 
 async def may_receive(session: AsyncSession, recipient: Person, message: OutboxMessage) -> bool:

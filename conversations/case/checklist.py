@@ -13,9 +13,9 @@ from conversations.case.common import (
 )
 from conversations.case.lines import WRITTEN, answered
 from conversations.case.view import show_case
+from conversations.case_notices import ITEM_OWNED
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.notices import ITEM_OWNED
 from conversations.packs import ChecklistItem, Pack
 from storage.access import Access
 from storage.cases import CaseRepo, ItemState

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from conversations.case.common import Case, found_case, gone, name_of
 from conversations.case.view import show_case
+from conversations.case_notices import CASE_MESSAGE
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.notices import CASE_MESSAGE
 from storage.access import Access
 from storage.cases import INTERNAL_NOTE, CaseRepo
 from storage.errors import NotFound

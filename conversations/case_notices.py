@@ -1,0 +1,115 @@
+"""Messages about a case's checklist, notes and closing: the owner of an item told it is
+due, a message to the targeted person, a case closed or opened again."""
+
+from __future__ import annotations
+
+from conversations.events import Button, Reply
+from conversations.notice_context import (
+    NOTICE_TOKEN,
+    RenderContext,
+    Renderer,
+    case_button,
+    report_of,
+)
+from storage.directory import DirectoryRepo
+from storage.models import CaseNote, OutboxMessage, Person, Role
+from storage.viewer import Viewer
+
+ITEM_OWNED = "item_owned"  # a checklist item's owner: the case needs you now
+CASE_MESSAGE = "case_message"  # a note sent to the targeted person
+CASE_CLOSED = "case_closed"
+CASE_REOPENED = "case_reopened"
+ABOUT_A_CASE_TO_ANYONE = {ITEM_OWNED, CASE_CLOSED, CASE_REOPENED}  # anyone who may access it
+FOR_THE_REPORTER = {CASE_MESSAGE}
+
+
+async def _shown_name(rc: RenderContext, person_id: object) -> str:
+    """Someone's name for the recipient; a role for a recipient not in the directory."""
+    person = await rc.session.get(Person, int(str(person_id))) if person_id else None
+    if person is None:
+        return "–"
+    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
+        unit = person.role is Role.MUNICIPAL_SECURITY
+        label = rc._("municipal security unit") if unit else rc._("party security contact")
+        return label[:1].upper() + label[1:]
+    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person.id)
+    return card.name
+
+
+async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the owner of a checklist item (the municipal director) that a case needs them."""
+    _ = rc._
+    report = await report_of(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg was closed before you saw this reminder."))
+    items = {i.id: i for i in rc.packs.get(report.pack).checklist}
+    item, after = (
+        items.get(str(message.payload.get("item"))),
+        items.get(str(message.payload.get("after"))),
+    )
+    lines = [_("Case {ref} needs you.").format(ref=report.ref)]
+    if after is not None:
+        lines.append(_("Step {step} has been answered.").format(step=after.step))
+    if item is not None:
+        lines.append(
+            _("Step {step} is yours: {check}").format(
+                step=item.step, check=item.check.get(rc.locale)
+            )
+        )
+    return Reply("\n".join(lines), case_button(rc, report), NOTICE_TOKEN)
+
+
+async def render_case_message(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the targeted person that someone who handles her case wrote to her; the words
+    stay inside the case (a push is shown on a locked phone)."""
+    _ = rc._
+    report = await report_of(rc, message)
+    note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
+    if report is None or note is None:
+        return Reply(_("Trygg: write to me whenever you need."))
+    who = await _shown_name(rc, note.author_id)
+    return Reply(
+        _("{name} has written to you about your case {ref}.").format(name=who, ref=report.ref),
+        ((Button(f"cmd:arende {report.ref}", _("Read the message")),),),
+        NOTICE_TOKEN,
+    )
+
+
+async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the targeted person, and the others with access, that the case was closed."""
+    _ = rc._
+    report = await report_of(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg has already been purged."))
+    who = await _shown_name(rc, message.payload.get("by"))
+    if report.reporter_id == rc.recipient.id:
+        text = (
+            _("Your case {ref} has been closed by {name}.").format(ref=report.ref, name=who)
+            + "\n"
+            + _("You can always write to me.")
+        )
+    else:
+        text = _("Case {ref} has been closed by {name}.").format(ref=report.ref, name=who)
+    return Reply(text, case_button(rc, report), NOTICE_TOKEN)
+
+
+async def render_case_reopened(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the targeted person, and the others with access, that the case is open again."""
+    _ = rc._
+    report = await report_of(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg has already been purged."))
+    who = await _shown_name(rc, message.payload.get("by"))
+    if report.reporter_id == rc.recipient.id:
+        text = _("Your case {ref} has been opened again by {name}.")
+    else:
+        text = _("Case {ref} has been opened again by {name}.")
+    return Reply(text.format(ref=report.ref, name=who), case_button(rc, report), NOTICE_TOKEN)
+
+
+CASE_RENDERERS: dict[str, Renderer] = {
+    ITEM_OWNED: render_item_owned,
+    CASE_MESSAGE: render_case_message,
+    CASE_CLOSED: render_case_closed,
+    CASE_REOPENED: render_case_reopened,
+}

@@ -1,0 +1,39 @@
+"""What every rendering of an outbox message shares: the recipient and their language, the
+case a message is about, and the button that opens it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.events import Button, Reply
+from conversations.packs import PackLibrary
+from storage.crypto import Keyring
+from storage.models import OutboxMessage, Person, Report
+
+NOTICE_TOKEN = "n"  # noqa: S105 - buttons on notices are actions (ack:, show:, call:), not steps
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    session: AsyncSession
+    recipient: Person
+    _: Callable[[str], str]
+    locale: str
+    packs: PackLibrary
+    keyring: Keyring | None = None  # to open what is sealed (a check-in reply)
+
+
+Renderer = Callable[[RenderContext, OutboxMessage], Awaitable[Reply]]
+
+
+async def report_of(rc: RenderContext, message: OutboxMessage) -> Report | None:
+    """The case a message is about (None: purged since)."""
+    return await rc.session.get(Report, str(message.payload.get("report", "")))
+
+
+def case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], ...]:
+    """The button that opens the case (/arende REF)."""
+    return ((Button(f"cmd:arende {report.ref}", rc._("Open case {ref}").format(ref=report.ref)),),)
