@@ -8,6 +8,7 @@ reaches a handler; storage refuses a call made anyway).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +16,13 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.events import Reply
-from conversations.followups import CHECKIN, FOLLOWUP_FIRST, PURGE, PURGE_WARNING
+from conversations.followups import (
+    CHECKIN,
+    FOLLOWUP_CALL,
+    FOLLOWUP_FIRST,
+    PURGE,
+    PURGE_WARNING,
+)
 from conversations.notices import NOTICE_TOKEN
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -475,3 +482,35 @@ async def test_who_may_close_and_reopen(  # type: ignore[no-untyped-def]
         assert await repo.access(who["kent"], report) is Access.CHECKLIST
         await repo.reopen(who["pia"], report, clock.now)
         assert report.status is ReportStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_call_booked_for_later_is_reminded_of_again_after_reopening(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    who = await viewers(demo_app, "pia")
+    call = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)  # 14:00 in Stockholm
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        await CaseRepo(session, demo_app.keyring).plan_followup(who["pia"], report, 1, call)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    for button in ("case:close", "close:confirm", "applied:yes", "close:skip", "close:skip"):
+        await pia.press(button)
+    clock.advance(days=2)
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:reopen")
+    async with demo_app.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(Timer.kind, Timer.subject, Timer.payload).where(
+                Timer.state == TimerState.PENDING, Timer.subject.startswith(case.id)
+            )
+        )
+        pending = sorted(
+            (kind, subject, str(payload.get("stage", ""))) for kind, subject, payload in rows
+        )
+    assert (FOLLOWUP_CALL, f"{case.id}:1", "") in pending  # the call's reminders
+    assert (FOLLOWUP_FIRST, case.id, "nudge") not in pending  # it is booked already
+    assert (FOLLOWUP_FIRST, case.id, "escalate") in pending

@@ -120,7 +120,7 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     moved = any(e.number == number and e.planned_for for e in await calls.log(ctx.viewer, report))
     await calls.book(ctx.viewer, report, number, when, ctx.now)
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
-    reminders = await _plan_reminders(ctx, report, number, when, quiet)
+    reminders = await plan_reminders(ctx, report, number, when, quiet)
     who = await name_of(ctx, report.reporter_id)
     lines = [
         _("Booked: follow-up call {n} with {name}, {when}.").format(
@@ -142,7 +142,7 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     return await show_case(ctx)
 
 
-async def _plan_reminders(
+async def plan_reminders(
     ctx: Context, report: Report, number: int, when: datetime, quiet: str
 ) -> list[datetime]:
     """Remind the contact the morning of the day and an hour before, never in the quiet hours

@@ -3,19 +3,23 @@ everyone who follows it, and opening it again."""
 
 from __future__ import annotations
 
+from conversations.case.calls import plan_reminders
 from conversations.case.common import Case, found_case, gone, name_of
 from conversations.case.view import show_case
+from conversations.case_notices import CASE_CLOSED, CASE_REOPENED
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import (
     CHECKIN,
+    FOLLOWUP_CALL,
     FOLLOWUP_DUE,
     FOLLOWUP_FIRST,
+    FOLLOWUP_TELL,
     PURGE,
     PURGE_WARNING,
+    quiet_hours_of,
     schedule_retention,
 )
-from conversations.notices import CASE_CLOSED, CASE_REOPENED
 from conversations.schedule import days_after
 from conversations.texts import menu_buttons
 from storage.access import Access
@@ -188,17 +192,20 @@ async def _tell(ctx: Context, report: Report, kind: str) -> str:
 
 
 async def cancel_case_timers(ctx: Context, report: Report) -> None:
+    """A closed case gets no more nudges, check-ins or call reminders."""
     timers = TimerRepo(ctx.session)
     for kind in (FOLLOWUP_FIRST, CHECKIN):
         await timers.cancel(kind, report.id)
-    for number in (2, 3):
-        await timers.cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+    for number in (1, 2, 3):
+        for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL, FOLLOWUP_TELL):
+            await timers.cancel(kind, f"{report.id}:{number}")
 
 
 async def replan_timers(ctx: Context, report: Report) -> None:
     """After reopening: no purge; follow-up 1, if never documented, is asked for again as for
-    a new case (from today); planned follow-ups 2–3 on their day (tomorrow if it has passed);
-    the check-ins still ahead in the plan (or one tomorrow, if none is left)."""
+    a new case (from today); a call booked for later is reminded of as when it was booked;
+    planned calls 2–3 whose day has passed are due tomorrow; the check-ins still ahead in
+    the plan (or one tomorrow, if none is left)."""
     timers = TimerRepo(ctx.session)
     for kind in (PURGE_WARNING, PURGE):
         await timers.cancel(kind, report.id)
@@ -208,6 +215,7 @@ async def replan_timers(ctx: Context, report: Report) -> None:
     now, planned = ctx.now, []
     followups = await CaseRepo(ctx.session, ctx.keyring).followups(report)
     first = followups.get(1)
+    booked = first is not None and first.planned_for is not None and first.planned_for > now
     if first is None or first.status != "documented":
         stages = (
             ("nudge", plan.first_nudge_day),
@@ -217,13 +225,20 @@ async def replan_timers(ctx: Context, report: Report) -> None:
         planned += [
             Planned(FOLLOWUP_FIRST, report.id, days_after(now, day), {"stage": stage})
             for stage, day in stages
+            if not (booked and stage == "nudge")  # "please book call 1": it is booked
         ]
-    for number in (2, 3):
+    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
+    for number in (1, 2, 3):
         row = followups.get(number)
-        if row is not None and row.status == "planned" and row.planned_for is not None:
-            due = max(row.planned_for, days_after(now, 1))
+        if row is None or row.status != "planned" or row.planned_for is None:
+            continue
+        if row.planned_for > now:
+            await plan_reminders(ctx, report, number, row.planned_for, quiet)
+        elif number > 1:
             payload = {"report": report.id, "n": number}
-            planned.append(Planned(FOLLOWUP_DUE, f"{report.id}:{number}", due, payload))
+            planned.append(
+                Planned(FOLLOWUP_DUE, f"{report.id}:{number}", days_after(now, 1), payload)
+            )
     start = report.submitted_at or now
     ahead = [d for d in plan.checkin_days if days_after(start, d) > now]
     checkins = [days_after(start, d) for d in ahead] or [days_after(now, 1)]
