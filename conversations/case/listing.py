@@ -59,7 +59,7 @@ async def _next_step(ctx: Context, found: Found) -> str:
         return _("closed {when}").format(when=when) if when else _("nothing due")
     repo = CaseRepo(ctx.session, ctx.keyring)
     pack = ctx.packs.get(report.pack)
-    state = await repo.checklist(report)
+    state = await repo.checklist(report, ctx.viewer)
     key = role_key(found.access, ctx.person.role)
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
     if mine and found.access is not Access.OWN:  # her own steps: in the case, not here
