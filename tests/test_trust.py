@@ -662,8 +662,8 @@ async def test_an_unregistered_person_sees_no_names_or_numbers_but_published_one
     seen.append(await eve.say(f"/arende {ref}"))  # her own case
     seen.append(await forge(eve, f"checkin:{alert.report_id}:yes"))
     seen += await rendered(demo_app, "eve")
-    assert any("Kommunens säkerhetsstrateg har sett din rapport" in s for s in seen), seen
-    assert any("Jag har bett kommunens säkerhetsstrateg att ringa dig" in s for s in seen)
+    assert any("Kommunens säkerhetsenhet har sett din rapport" in s for s in seen), seen
+    assert any("Jag har bett kommunens säkerhetsenhet att ringa dig" in s for s in seen)
     for shown in seen:
         assert_no_people(shown)
         assert "+46 70" not in shown and "+46 8 465 004 1" not in shown.replace(UNIT_PHONE, "")
