@@ -4,6 +4,7 @@ due, a message to the targeted person, a case closed or opened again."""
 from __future__ import annotations
 
 from conversations.events import Button, Reply
+from conversations.flow import Context
 from conversations.notice_context import (
     NOTICE_TOKEN,
     RenderContext,
@@ -11,8 +12,12 @@ from conversations.notice_context import (
     case_button,
     report_of,
 )
+from conversations.packs import Pack
+from storage.access import Access, responsibility_key
+from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
-from storage.models import CaseNote, OutboxMessage, Person, Role
+from storage.models import CaseNote, OutboxMessage, Person, Report, Role
+from storage.outbox import ROUTINE
 from storage.viewer import Viewer
 
 ITEM_OWNED = "item_owned"  # a checklist item's owner: the case needs you now
@@ -36,26 +41,32 @@ async def _shown_name(rc: RenderContext, person_id: object) -> str:
     return card.name
 
 
+async def tell_item_owners(ctx: Context, report: Report, pack: Pack) -> None:
+    """A case was submitted: tell everyone who owns items in its checklist but is not alerted
+    (the municipal director owns 3.1.3 in Oxelösund), once per case, listing their items.
+    Storage decides who may access the case: an internal case tells nobody here."""
+    for person_id, level in await CaseRepo(ctx.session, ctx.keyring).staff(report):
+        person = await ctx.session.get(Person, person_id)
+        if level is not Access.CHECKLIST or person is None:
+            continue
+        key = responsibility_key(level, person.role)
+        items = [i.id for i in pack.checklist if key in i.responsible]
+        if items:
+            ctx.notify(person_id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
+
+
 async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the owner of a checklist item (the municipal director) that a case needs them."""
+    """Tell the owner of checklist items (the municipal director) that a case needs them:
+    the reference and the routine's items, never the report's words."""
     _ = rc._
     report = await report_of(rc, message)
     if report is None:
         return Reply(_("A case in Trygg was closed before you saw this reminder."))
     items = {i.id: i for i in rc.packs.get(report.pack).checklist}
-    item, after = (
-        items.get(str(message.payload.get("item"))),
-        items.get(str(message.payload.get("after"))),
-    )
-    lines = [_("Case {ref} needs you.").format(ref=report.ref)]
-    if after is not None:
-        lines.append(_("Step {step} has been answered.").format(step=after.step))
-    if item is not None:
-        lines.append(
-            _("Step {step} is yours: {check}").format(
-                step=item.step, check=item.check.get(rc.locale)
-            )
-        )
+    ids = message.payload.get("items") or [message.payload.get("item")]  # older: one item
+    mine = [items[str(i)] for i in ids if str(i) in items]
+    lines = [_("Case {ref} needs you. Yours in its checklist:").format(ref=report.ref)]
+    lines += [f"• {i.step} {i.check.get(rc.locale)}" for i in mine]
     return Reply("\n".join(lines), case_button(rc, report), NOTICE_TOKEN)
 
 

@@ -174,7 +174,12 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     ids = await person_ids(demo_app)
     # The municipal assignment: the municipal security unit is told at once, with Pia.
     case = await submit_report(chat, "anna", "assignment")
-    assert about(await outbox(demo_app), case) == [("pia", "alert"), ("sara", "alert")]
+    # Kent owns 3.1.3: he is told the case needs him (once, with the case)
+    assert about(await outbox(demo_app), case) == [
+        ("pia", "alert"),
+        ("sara", "alert"),
+        ("kent", "item_owned"),
+    ]
     await take(chat, "pia", case)
 
     # Pia: the whole case, her open items, the report, closing.
@@ -224,13 +229,13 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     await sara.press("check:yes")
     offered = await sara.say("Polisen i Nyköping, diarienr 5000-K1")
     assert "Har professionellt stöd via kommunens företagshälsovård beställts?" in offered
-    assert "Svara på nästa punkt (1 öppna)" in await sara.press("case:view")
+    assert "Svara på nästa punkt (1 öppen)" in await sara.press("case:view")
 
     # Kent (municipal director): header and checklist only, never the report; he owns 3.1.3.
     clock.advance(minutes=30)
     kent_at = clock.now
     view = await kent.say(f"/arende {case.ref}")
-    assert "Checklista:" in view and "Svara på nästa punkt (1 öppna)" in view
+    assert "Checklista:" in view and "Svara på nästa punkt (1 öppen)" in view
     assert WHAT not in view and "Visa rapporten" not in view
     assert [i for i, _, _ in kent.buttons] == ["case:check"]
     offered = await kent.press("case:check")
@@ -429,7 +434,7 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
     offered = await anna.press("check:skip")
     assert "Har behovet av professionellt stöd bedömts och dokumenterats?" in offered
     view = await anna.press("case:view")
-    assert "Det här har gjorts i ditt ärende" in view and "Svara på nästa punkt (1 öppna)" in view
+    assert "Det här har gjorts i ditt ärende" in view and "Svara på nästa punkt (1 öppen)" in view
     # Pia no longer gets 3.1.1; it shows who answered it (the answer, not the role).
     view = await chat("pia").say(f"/arende {case.ref}")
     assert "Svara på nästa punkt (11 öppna)" in view

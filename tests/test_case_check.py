@@ -44,6 +44,7 @@ from tests.test_case import (
     Submitted,
     about,
     last_outbox_id,
+    no_case,
     outbox,
     pending_timers,
     submit_report,
@@ -246,37 +247,52 @@ async def test_only_the_role_responsible_may_answer_or_change_an_item(  # type: 
     assert before.answer == "no"
 
 
-async def test_the_director_is_told_when_his_item_is_due(  # type: ignore[no-untyped-def]
+async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
-    sara, kent = chat("sara"), chat("kent")
+    """Kent owns 3.1.3: he is told when the case is submitted, even on a party case where
+    nobody ever answers 3.1.2; once per case; never for an internal case (no access)."""
+    clock.now = MONDAY_10
+    for handle in ("pia", "sara", "kent", "per", "britt"):
+        await chat(handle).say("/hjalp")  # their chats exist, so pushes reach them
     mark = await last_outbox_id(demo_app)
-    await sara.say(f"/arende {case.ref}")
+    party = await submit_report(chat, "anna", "party")
+    rows = await outbox(demo_app, mark)
+    owned = [(h, k, p) for _i, h, k, p in rows if k == "item_owned"]
+    assert owned == [("kent", "item_owned", {"report": party.id, "items": ["3.1.3"]})]
+    push = next(r for r in await delivered(demo_app) if "Din del av checklistan" in r.text)
+    assert push.text == (
+        f"Ärende {party.ref} behöver dig. Din del av checklistan:\n"
+        "• 3.1.3 Har händelsen polisanmälts?"
+    )
+    assert "grannen" not in push.text and "Anna" not in push.text  # never the report's words
+    [[button]] = push.buttons
+    assert (button.id, button.label) == (f"cmd:arende {party.ref}", f"Öppna ärende {party.ref}")
+    view = await chat("kent").press(button.id, token=NOTICE_TOKEN)
+    assert "Svara på nästa punkt (1 öppen)" in view
+
+    # A unit case: told at once; Sara's answer to 3.1.2, just before his, tells him nothing more.
+    await chat("bo").say("/hjalp")
+    mark = await last_outbox_id(demo_app)
+    unit = await submit_report(chat, "bo", "assignment")
+    await take(chat, "sara", unit)
+    sara = chat("sara")
+    await sara.say(f"/arende {unit.ref}")
     assert (await sara.press("case:check")).startswith("3.1.2:")
     await sara.press("check:yes")
     await sara.press("check:skip")
-    # 3.1.2 (the police asked for an assessment) makes 3.1.3 due: Kent owns it.
     rows = await outbox(demo_app, mark)
-    assert about(rows, case) == [("kent", "item_owned")]
-    assert rows[-1][3] == {"report": case.id, "item": "3.1.3", "after": "3.1.2"}
-    push = (await delivered(demo_app))[-1]
-    assert push.text == (
-        f"Ärende {case.ref} behöver dig.\n"
-        "Punkt 3.1.2 är besvarad.\n"
-        "Punkt 3.1.3 är din: Har händelsen polisanmälts?"
-    )
-    [[button]] = push.buttons
-    assert (button.id, button.label) == (f"cmd:arende {case.ref}", f"Öppna ärende {case.ref}")
-    # The button opens the case at his item; a second answer to 3.1.2 tells him nothing new.
-    view = await kent.press(button.id, token=NOTICE_TOKEN)
-    assert "Svara på nästa punkt (1 öppna)" in view
+    owned = [(h, p["report"]) for _i, h, k, p in rows if k == "item_owned"]
+    assert owned == [("kent", unit.id)]  # one push per case, not one per item
+
+    # An internal case: Kent has no access, so nobody is told about items.
+    clock.advance(minutes=5)  # (her cases are told apart by when they were sent)
     mark = await last_outbox_id(demo_app)
-    await sara.say(f"/arende {case.ref}")
-    await sara.press("case:change")
-    await sara.press("chg:3.1.2")
-    await sara.press("check:no")
-    assert about(await outbox(demo_app, mark), case) == []
+    internal = await submit_report(chat, "anna", "internal")
+    rows = await outbox(demo_app, mark)
+    assert rows and [k for _i, _h, k, _p in rows if k == "item_owned"] == []
+    assert "kent" not in [h for _i, h, _k, _p in rows]
+    assert no_case(await chat("kent").say(f"/arende {internal.ref}"))
 
 
 # --- item 4: notes -----------------------------------------------------------------------------

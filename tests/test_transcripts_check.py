@@ -1,6 +1,7 @@
 """Golden transcripts for issue 18, items 3, 4 and 8: the checklist with a change of answer
-(and the municipal director told that his item is due), a note kept internal and one sent
-to the targeted person, and closing a case with open items, then opening it again."""
+(the municipal director, told when the case came in, answers his item), a note kept
+internal and one sent to the targeted person, and closing a case with open items, then
+opening it again."""
 
 from __future__ import annotations
 
@@ -55,8 +56,9 @@ async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeC
     await t.say(sara, "Ja")
     await t.say(sara, "Hoppa över")
     await t.deliver()
-    await t.say(kent, "1")  # the push's button opens the case
-    await t.say(kent, "Svara på nästa punkt (1 öppna)")
+    t.note("Kent was told when the case came in that 3.1.3 is his; Sara's answer tells him no more")
+    await t.say(kent, f"/arende {ref}")
+    await t.say(kent, "Svara på nästa punkt (1 öppen)")
     await t.say(kent, "Nej")
     await t.say(kent, "Anna har inte bestämt sig")
     t.note("the next day Anna decides to report: Kent changes his answer")

@@ -2,35 +2,55 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from conversations.case.common import (
     ANSWERS,
     Case,
     found_case,
     gone,
+    keep_typed,
     name_of,
     responsible_for,
     role_key,
 )
 from conversations.case.lines import WRITTEN, answered
 from conversations.case.view import show_case
-from conversations.case_notices import ITEM_OWNED
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.packs import ChecklistItem, Pack
+from conversations.report.typed import normalised
 from storage.access import Access
 from storage.cases import CaseRepo, ItemState
 from storage.models import Report, ReportStatus
-from storage.outbox import ROUTINE
 from storage.trust import AuditRepo
 
-TYPED = {  # a yes/no question answered in words
+TYPED = {  # a Ja / Nej / Inte aktuellt question answered in words
     "ja": "yes",
     "yes": "yes",
     "nej": "no",
     "no": "no",
     "inte aktuellt": "na",
+    "ej aktuellt": "na",
     "not applicable": "na",
+    "n/a": "na",
 }
+
+
+def read_typed(typed: str) -> tuple[str, str | None]:
+    """Typed words at a Ja / Nej / Inte aktuellt item: (the answer or "", the words to keep
+    as its comment). "Nej." answers; "Nej, inte än" answers and is kept whole as the comment;
+    other words ("no idea") are only kept."""
+    text = normalised(typed)
+    if text in TYPED:
+        return TYPED[text], None
+    said = unicodedata.normalize("NFC", typed).casefold()
+    for words in sorted(TYPED, key=len, reverse=True):
+        # the answer set off from the rest ("Nej, inte än"), so "no idea" is no answer
+        if text.startswith(words + " ") and re.match(rf"\W*{re.escape(words)}\s*[,.;:!–-]", said):
+            return TYPED[words], typed
+    return "", typed or None
 
 
 def _short(ctx: Context, state: ItemState) -> str:
@@ -142,19 +162,31 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     if item is None or not responsible_for(item, role_key(access, ctx.person.role)):
         return await show_case(ctx)
     typed = event.text.strip()
+    comment: str | None = None
     if event.button:
         answer = event.button.removeprefix("check:")
     elif item.answer == "text":
         answer = "text" if typed else ""
     else:
-        answer = TYPED.get(typed.lower().rstrip(".!"), "")
+        answer, comment = read_typed(typed)
     if not (answer == "text" if item.answer == "text" else answer in ANSWERS):
-        ctx.reply(_("Please choose one of the buttons below."))
+        ctx.reply(await _kept(ctx, item, comment))
         ctx.again()
         return None
-    comment = typed if answer == "text" else None
-    await _record(ctx, report, pack, item, answer, comment)
     if answer == "text":
+        comment = typed
+    await _record(ctx, report, item, answer, comment)
+    if answer == "text":
+        return await _after(ctx, event)
+    if comment:
+        if access is Access.OWN:
+            said = _(
+                "Saved: {answer}, with your words as the comment. "
+                "Those who handle your case see it."
+            )
+        else:
+            said = _("Saved: {answer}, with your words as the internal comment.")
+        ctx.reply(said.format(answer=_(ANSWERS[answer])))
         return await _after(ctx, event)
     if access is Access.OWN:
         ask = _("Saved: {answer}. Add a comment, or skip. Those who handle your case see it.")
@@ -170,10 +202,22 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     return Case.CHECK_COMMENT
 
 
+async def _kept(ctx: Context, item: ChecklistItem, typed: str | None) -> str:
+    """Keep words typed without an answer where the viewer may; say so and ask for the answer."""
+    _ = ctx._
+    if not typed:
+        return _("Please choose one of the buttons below.")
+    kept = await keep_typed(ctx, typed)
+    if kept is None:  # the director keeps no notes: his words go with an answer
+        return _("Choose the answer first; then you can write your words as its comment.")
+    return kept + " " + _("Now choose the answer for {step}:").format(step=item.step)
+
+
 async def _record(
-    ctx: Context, report: Report, pack: Pack, item: ChecklistItem, answer: str, text: str | None
+    ctx: Context, report: Report, item: ChecklistItem, answer: str, text: str | None
 ) -> None:
-    """Save the answer; audit a change; tell the owner of the next item it is their turn."""
+    """Save the answer (with its comment, if written with it); audit a change. (The owners
+    of items were told when the case was submitted.)"""
     repo = CaseRepo(ctx.session, ctx.keyring)
     before = await repo.answer_item(
         ctx.viewer, report, item.id, answer, text, ctx.now, responsible=item.responsible
@@ -188,24 +232,6 @@ async def _record(
             report=report,
         )
         return
-    await tell_next_owner(ctx, report, pack, item)
-
-
-async def tell_next_owner(ctx: Context, report: Report, pack: Pack, item: ChecklistItem) -> None:
-    """The first answer to an item makes the next one due: tell whoever owns that one and
-    does not handle the case (the municipal director owns 3.1.3, after the police were asked
-    in 3.1.2), with a button to open the case. Those who handle it see it in the case."""
-    index = pack.checklist.index(item)
-    following = pack.checklist[index + 1] if index + 1 < len(pack.checklist) else None
-    if following is None or not responsible_for(following, "municipal_director"):
-        return
-    repo = CaseRepo(ctx.session, ctx.keyring)
-    if following.id in await repo.checklist(report):
-        return
-    for person_id, level in await repo.staff(report):
-        if level is Access.CHECKLIST and person_id != ctx.person.id:
-            payload = {"report": report.id, "item": following.id, "after": item.id}
-            ctx.notify(person_id, ITEM_OWNED, payload, ROUTINE)
 
 
 async def _after(ctx: Context, event: InboundEvent) -> StateResult:

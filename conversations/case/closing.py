@@ -4,7 +4,16 @@ everyone who follows it, and opening it again."""
 from __future__ import annotations
 
 from conversations.case.calls import plan_reminders
-from conversations.case.common import Case, found_case, gone, name_of
+from conversations.case.common import (
+    YES_NO,
+    Case,
+    chosen,
+    found_case,
+    gone,
+    name_of,
+    repeat,
+    said_as_typed,
+)
 from conversations.case.view import show_case
 from conversations.case_notices import CASE_CLOSED, CASE_REOPENED
 from conversations.events import Button, InboundEvent
@@ -82,6 +91,13 @@ async def confirm_close(ctx: Context, event: InboundEvent) -> StateResult:
     return await _ask_applied(ctx, report)
 
 
+async def typed_close(ctx: Context, event: InboundEvent) -> StateResult:
+    """Words typed at "Close anyway?": a yes closes; other words are kept, and it asks again."""
+    if chosen(event, "", YES_NO) == "yes":
+        return await confirm_close(ctx, event)
+    return await repeat(ctx, event)
+
+
 async def _ask_applied(ctx: Context, report: Report) -> StateResult:
     """Ask the form's first closing question."""
     _ = ctx._
@@ -104,7 +120,12 @@ async def close_applied(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    ctx.data["evaluation"] = {"routine_applied": event.button.removeprefix("applied:")}
+    applied = chosen(event, "applied:", YES_NO)
+    if not applied:
+        ctx.again()
+        return None
+    said_as_typed(ctx, applied, YES_NO)
+    ctx.data["evaluation"] = {"routine_applied": applied}
     question = _closing_question(
         ctx, report, 1, _("Vulnerabilities and improvements found in the routine:")
     )

@@ -8,13 +8,15 @@ from conversations.events import InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import N_
 from conversations.packs import ChecklistItem
+from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
 from storage.access import Access, responsibility_key
-from storage.cases import CaseRepo
+from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Person, Report, Role
+from storage.models import Person, Report, ReportStatus, Role
 
+YES_NO = {"ja": "yes", "yes": "yes", "nej": "no", "no": "no"}
 ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "na": N_("Not applicable")}
 ROLE_LABELS = {
     "targeted": N_("the targeted person"),
@@ -79,9 +81,44 @@ async def gone(ctx: Context) -> StateResult:
     return END
 
 
+def chosen(event: InboundEvent, prefix: str, words: dict[str, str]) -> str:
+    """What a button, or words typed instead, chose: the option's id ("ja" is "yes"), or
+    the words as typed (kept as the answer, never thrown away)."""
+    if event.button:
+        return event.button.removeprefix(prefix)
+    typed = event.text.strip()
+    return words.get(normalised(typed), typed)
+
+
+def said_as_typed(ctx: Context, answer: str, words: dict[str, str]) -> None:
+    """Echo an answer kept in the person's own words, so a misunderstanding is seen."""
+    if answer and answer not in words.values():
+        ctx.reply(ctx._("I wrote down: “{text}”.").format(text=answer))
+
+
+async def keep_typed(ctx: Context, text: str) -> str | None:
+    """Keep words typed where a button was expected, as storage lets the viewer: an internal
+    note from those who handle the case, the targeted person's own words with her case; say
+    where they are (None: the viewer may keep no words in this case)."""
+    found = await found_case(ctx, Access.CHECKLIST)
+    if found is None or not text:
+        return None
+    report, access = found
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    if access is Access.HANDLER:
+        await repo.add_note(ctx.viewer, report, INTERNAL_NOTE, text, ctx.now)
+        return ctx._("I kept what you wrote as an internal note on the case.")
+    if access is Access.OWN and report.status is not ReportStatus.CLOSED:
+        await repo.add_note(ctx.viewer, report, CHECKIN_NOTE, text, ctx.now)
+        return ctx._("I kept what you wrote with your case. Those who handle it see it.")
+    return None
+
+
 async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
-    """Ask the open question again."""
-    ctx.reply(ctx._("Please answer with the buttons below, or write your answer."))
+    """Keep what was typed (and say where), then ask the open question again."""
+    _ = ctx._
+    kept = await keep_typed(ctx, event.text.strip())
+    ctx.reply(kept or _("I can't keep written words from you here. Please use the buttons below."))
     ctx.again()
     return None
 

@@ -19,6 +19,7 @@ from conversations.case.closing import (
     confirm_close,
     reopen,
     start_close,
+    typed_close,
 )
 from conversations.case.common import Case, repeat
 from conversations.case.followup import (
@@ -62,13 +63,13 @@ FLOW = Flow(
         Case.FU_DATE: {"fu:*": followup_date, Input.TEXT: followup_date, **BACK},
         Case.FU_PRESENT: {Input.TEXT: followup_present, **BACK},
         Case.FU_NOTES: {Input.TEXT: followup_notes, **BACK},
-        Case.FU_SUPPORT: {"fu:*": followup_support, Input.TEXT: repeat},
-        Case.FU_PROFESSIONAL: {"fu:*": followup_professional, Input.TEXT: repeat},
+        Case.FU_SUPPORT: {"fu:*": followup_support, Input.TEXT: followup_support},
+        Case.FU_PROFESSIONAL: {"fu:*": followup_professional, Input.TEXT: followup_professional},
         Case.FU_NEXT: {"next:book": start_booking, "next:*": plan_next, Input.TEXT: plan_next},
         Case.BOOK: {"at:*": book_call, Input.TEXT: book_call, **BACK},
         Case.MOVE: {"move:*": move_to, Input.TEXT: move_to, **BACK},
-        Case.CLOSE_CONFIRM: {"close:confirm": confirm_close, Input.TEXT: repeat, **BACK},
-        Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: repeat, **BACK},
+        Case.CLOSE_CONFIRM: {"close:confirm": confirm_close, Input.TEXT: typed_close, **BACK},
+        Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: close_applied, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
         Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: hand_over, **BACK},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations import dates
-from conversations.case.common import Case, found_case, gone
+from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
 from conversations.case.view import show_case
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -16,6 +16,21 @@ from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
 from storage.timers import TimerRepo
+
+PROFESSIONAL = {  # professional support, typed instead of pressed
+    "behövs inte": "not_needed",
+    "inte nödvändigt": "not_needed",
+    "nej": "not_needed",
+    "not needed": "not_needed",
+    "no": "not_needed",
+    "behövs": "assessed",
+    "needed": "assessed",
+    "ja": "assessed",
+    "yes": "assessed",
+    "beställt": "ordered",
+    "beställd": "ordered",
+    "ordered": "ordered",
+}
 
 
 async def _next_followup_number(ctx: Context, report: Report) -> int:
@@ -133,8 +148,13 @@ async def followup_notes(ctx: Context, event: InboundEvent) -> StateResult:
 async def followup_support(ctx: Context, event: InboundEvent) -> StateResult:
     """Record the need for continued support."""
     _ = ctx._
-    if await _save_notes(ctx, "continued_support", event.button.removeprefix("fu:")) is None:
+    need = chosen(event, "fu:", YES_NO)
+    if not need:
+        ctx.again()
+        return None
+    if await _save_notes(ctx, "continued_support", need) is None:
         return await gone(ctx)
+    said_as_typed(ctx, need, YES_NO)
     ctx.reply(
         _("Professional support (occupational health service)?"),
         [
@@ -148,9 +168,14 @@ async def followup_support(ctx: Context, event: InboundEvent) -> StateResult:
 async def followup_professional(ctx: Context, event: InboundEvent) -> StateResult:
     """Record professional support; document the conversation; plan the next one."""
     _ = ctx._
-    report = await _save_notes(ctx, "professional_support", event.button.removeprefix("fu:"))
+    support = chosen(event, "fu:", PROFESSIONAL)
+    if not support:
+        ctx.again()
+        return None
+    report = await _save_notes(ctx, "professional_support", support)
     if report is None:
         return await gone(ctx)
+    said_as_typed(ctx, support, PROFESSIONAL)
     repo = CaseRepo(ctx.session, ctx.keyring)
     number = int(ctx.data.get("fu", 1))
     row = (await repo.followups(report)).get(number)

@@ -84,9 +84,10 @@ async def show_case(ctx: Context) -> StateResult:
     mine = [i for i in pack.checklist if responsible_for(i, key)]
     unanswered = [i for i in mine if i.id not in state]
     if open_case and unanswered:
-        buttons.append(
-            [Button("case:check", _("Answer the next item ({n} open)").format(n=len(unanswered)))]
+        label = ctx.ngettext(
+            "Answer the next item ({n} open)", "Answer the next item ({n} open)", len(unanswered)
         )
+        buttons.append([Button("case:check", label.format(n=len(unanswered)))])
     if open_case and len(unanswered) < len(mine):
         buttons.append([Button("case:change", _("Change an answer"))])
     buttons += schedule_buttons

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations import quota
 from conversations.alerts import raise_alert
+from conversations.case_notices import tell_item_owners
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
@@ -183,6 +184,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
     _ = ctx._
     levels = await report_levels(ctx, draft)
     report = draft.report
+    case = await draft.repo.entity(report)  # the case as storage's access rules read it
     reference = await draft.repo.submit(ctx.viewer, report, ctx.now)
     AuditRepo(ctx.session).record(
         ctx.person.handle,
@@ -201,6 +203,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         party_id=report.party_id,
         report=report,
     )
+    await tell_item_owners(ctx, case, draft.pack)
     await schedule_case(TimerRepo(ctx.session), report.id, draft.pack, ctx.now)
     lines = [
         _("In danger now: call 112. Not urgent: the police on 114 14."),

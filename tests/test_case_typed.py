@@ -1,0 +1,134 @@
+"""Typed text in /arende is never thrown away (language.md rule 4): at a Ja / Nej / Inte
+aktuellt item, in the follow-up and closing questions, and in the case view, words typed
+instead of a button press answer the question or are kept (and the bot says where)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import App
+from tests.conftest import FakeClock
+from tests.test_case import MONDAY_10, submit_report, take
+from tests.test_case_check import the_unit_case
+
+ASKED_AGAIN = "Har kommunens säkerhetsstrateg kontaktats?"
+
+
+async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:check")
+    # Words that are not an answer: kept as an internal note, the item asked again.
+    kept = await pia.say("Försökte ringa Sara, inget svar")
+    assert kept.startswith(
+        "Jag har sparat det du skrev som en intern anteckning i ärendet. "
+        "Välj nu svaret på punkt 3.1.1:\n"
+    )
+    assert ASKED_AGAIN in kept
+    assert [i for i, _, _ in pia.buttons][:3] == ["check:yes", "check:no", "check:na"]
+    # A typed answer, any case and punctuation, answers it.
+    saved = await pia.say("NEJ.")
+    assert saved.startswith("Sparat: Nej.")
+    view = await pia.press("check:skip")
+    view = await pia.press("case:view")
+    assert "✗ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Nej, Pia Lind" in view
+    assert "Intern anteckning (Pia Lind, 23 nov. 2026 10:00): Försökte ringa Sara, inget svar" in (
+        view
+    )
+    # An answer with words after it: the answer, and the words kept whole as its comment.
+    await pia.press("case:change")
+    await pia.press("chg:3.1.1")
+    changed = await pia.say("Ja, hon ringde tillbaka kl. 11")
+    assert changed.startswith("Sparat: Ja, med det du skrev som intern kommentar.\nÄndrat.")
+    assert "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind" in changed
+    assert "    Intern anteckning: Ja, hon ringde tillbaka kl. 11" in changed
+
+
+async def test_the_director_types_his_answer(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    kent = chat("kent")
+    await kent.say(f"/arende {case.ref}")
+    asked = await kent.press("case:check")
+    assert asked.startswith("3.1.3:")
+    # He may keep no notes in the case (storage): he is told how his words are kept.
+    told = await kent.say("Vet inte än")
+    assert told.startswith(
+        "Välj svaret först. Sedan kan du skriva det som en kommentar till svaret.\n3.1.3:"
+    )
+    saved = await kent.say("n/a")
+    assert saved.startswith("Sparat: Inte aktuellt.")
+    commented = await kent.say("Vet inte än")  # now it is the comment on his answer
+    assert "Du har inga öppna punkter i checklistan för det här ärendet. Tack." in commented
+    assert "    Intern anteckning: Vet inte än" in commented
+
+
+async def test_the_targeted_person_types_at_her_item(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")
+    anna = chat("anna")
+    await anna.say(f"/arende {case.ref}")
+    asked = await anna.press("case:check")
+    assert asked.startswith("3.1.1:") or asked.startswith("3.")
+    kept = await anna.say("Jag vet inte vem jag ska ringa")
+    assert kept.startswith(
+        "Jag har sparat det du skrev i ditt ärende. De som hanterar ärendet ser det. "
+        "Välj nu svaret på punkt"
+    )
+    await take(chat, "pia", case)
+    seen = await chat("pia").say(f"/arende {case.ref}")
+    assert "Jag vet inte vem jag ska ringa" in seen
+
+
+async def test_typed_words_in_the_case_view_become_a_note(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia, anna = chat("pia"), chat("anna")
+    await pia.say(f"/arende {case.ref}")
+    kept = await pia.say("Ska prata med Anna imorgon")
+    assert kept.startswith("Jag har sparat det du skrev som en intern anteckning i ärendet.\n")
+    view = await pia.say(f"/arende {case.ref}")
+    assert "• Intern anteckning (Pia Lind, 23 nov. 2026 10:00): Ska prata med Anna imorgon" in view
+    assert "Ska prata med Anna" not in await anna.say(f"/arende {case.ref}")
+
+
+async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await the_unit_case(chat, clock)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:followup")
+    await pia.press("fu:today")
+    await pia.say("Anna Berg, Pia Lind")
+    await pia.say("Anna sover dåligt men känner sig tryggare.")
+    support = await pia.say("Ja, samtalsstöd varje vecka")
+    assert support.startswith("Jag skrev: ”Ja, samtalsstöd varje vecka”.\n")
+    professional = await pia.say("behövs inte")
+    assert "Jag skrev" not in professional
+    assert professional.startswith("Uppföljningssamtal 1 är dokumenterat.")
+    await pia.press("next:none")
+    report = await pia.press(f"show:{case.id}")
+    assert "Ja, samtalsstöd varje vecka" in report
+    assert "behövs inte" in report
+
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:close")
+    note = await pia.say("Sara har inte svarat på 3.1.2")
+    assert note.startswith("Jag har sparat det du skrev som en intern anteckning i ärendet.\n")
+    assert "Avsluta ändå?" in note
+    applied = await pia.say("ja")
+    assert applied.startswith("Kommunens rutin för hantering av hot- och våldssituationer")
+    routine = await pia.say("Delvis, strategen nåddes inte")
+    assert routine.startswith("Jag skrev: ”Delvis, strategen nåddes inte”.\n")
+    await pia.press("close:skip")
+    await pia.press("close:skip")
+    closed: Any = await pia.say(f"/arende {case.ref}")
+    assert "stängt" in closed or "avslutat" in closed
