@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.alerts import SystemContext, TimerHandler, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.i18n import DISPLAY_TZ
+from conversations.i18n import DISPLAY_TZ, names_list
 from conversations.notices import (
     CHECKIN_ASK,
     CHECKIN_REPLY,
@@ -210,7 +210,7 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
         names = [
             (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers
         ]
-        who = _("{names} will see it.").format(names=", ".join(names))
+        who = _("{names} will see it.").format(names=names_list(_, names))
     else:
         who = _("The people handling your case will see it.")
     ctx.reply(
@@ -282,7 +282,7 @@ async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
     if alert is None:
         ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
         return None
-    names = ", ".join(c.name for c in levels[0])
+    names = names_list(_, [c.name for c in levels[0]])
     if not ctx.viewer.registered:  # an unregistered person sees nobody's name
         names = _("municipal security unit")
     ctx.reply(_("I have asked {names} to call you.").format(names=names))

@@ -75,3 +75,10 @@ def after_label(text: str) -> str:
     if len(text) > 1 and text[1:2].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+def names_list(gettext: Callable[[str], str], names: list[str]) -> str:
+    """Join names as people write them: "Anna Berg, Sara Strand and Kent Dahl"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return gettext("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])

@@ -266,18 +266,18 @@ async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Re
     stage = message.payload.get("stage")
     if stage == "nudge":
         text = _(
-            "Case {ref}: please book follow-up conversation 1 with the person – it should be "
+            "Case {ref}: please book follow-up call 1 with the person – it should be "
             "held within two weeks of the incident."
         )
     elif stage == "remind":
         text = _(
-            "Case {ref}: follow-up conversation 1 is not documented yet. It should be held "
+            "Case {ref}: follow-up call 1 is not documented yet. It should be held "
             "within two weeks; after that the municipal security unit is told."
         )
     elif stage == "call":
         return await _call_reminder(rc, message, report, number)
     else:
-        text = _("Case {ref}: follow-up conversation {n} is planned for today.")
+        text = _("Case {ref}: follow-up call {n} is planned for today.")
     return Reply(text.format(ref=report.ref, n=number), _case_button(rc, report), NOTICE_TOKEN)
 
 
@@ -345,7 +345,7 @@ async def render_followup_overdue(rc: RenderContext, message: OutboxMessage) -> 
         return Reply(_("A case in Trygg was closed before you saw this reminder."))
     return Reply(
         _(
-            "Case {ref}: follow-up conversation 1 has not been documented within two weeks. "
+            "Case {ref}: follow-up call 1 has not been documented within two weeks. "
             "Please make sure the person is followed up."
         ).format(ref=report.ref)
     )

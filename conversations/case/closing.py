@@ -29,6 +29,7 @@ from conversations.followups import (
     quiet_hours_of,
     schedule_retention,
 )
+from conversations.i18n import names_list
 from conversations.schedule import days_after
 from conversations.texts import menu_buttons
 from storage.access import Access
@@ -209,7 +210,7 @@ async def _tell(ctx: Context, report: Report, kind: str) -> str:
     if not people:
         return _("Nobody else follows the case.")
     names = [await name_of(ctx, p) for p in dict.fromkeys(people)]
-    return _("I have told {names}.").format(names=", ".join(names))
+    return _("I have told {names}.").format(names=names_list(_, names))
 
 
 async def cancel_case_timers(ctx: Context, report: Report) -> None:

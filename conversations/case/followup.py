@@ -51,7 +51,7 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
     report, _access = found
     number = await _next_followup_number(ctx, report)
     if number == 0:
-        ctx.reply(_("All three follow-up conversations are done or not needed."))
+        ctx.reply(_("All three follow-up calls are done or not needed."))
         return await show_case(ctx)
     ctx.data["fu"] = number
     ctx.data["fu_notes"] = {}
@@ -65,7 +65,7 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
         said = dates.say_day(day, ctx.now, ctx.locale)
         buttons.insert(0, [Button("fu:booked", _("As booked: {day}").format(day=said))])
     ctx.reply(
-        _("Follow-up conversation {n}. When was it held? Write the date, or:").format(n=number),
+        _("Follow-up call {n}. When was it held? Write the date, or:").format(n=number),
         buttons,
     )
     return Case.FU_DATE
@@ -189,11 +189,11 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
     pack = ctx.packs.get(report.pack)
     later = pack.followup.later_conversations if pack.followup else 2
     if number >= 1 + later:
-        ctx.reply(_("Follow-up conversation {n} is documented.").format(n=number))
+        ctx.reply(_("Follow-up call {n} is documented.").format(n=number))
         return await show_case(ctx)
     ctx.data["fu"] = ctx.data["book"] = number + 1
     ctx.reply(
-        _("Follow-up conversation {n} is documented. When should conversation {m} be held?").format(
+        _("Follow-up call {n} is documented. When should conversation {m} be held?").format(
             n=number, m=number + 1
         ),
         [
@@ -216,7 +216,7 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     repo = CaseRepo(ctx.session, ctx.keyring)
     if choice == "none":
         await repo.plan_followup(ctx.viewer, report, number, None)
-        ctx.reply(_("Noted: follow-up conversation {n} is not needed.").format(n=number))
+        ctx.reply(_("Noted: follow-up call {n} is not needed.").format(n=number))
         return await show_case(ctx)
     if choice.isdigit():
         when = days_after(ctx.now, int(choice))
@@ -232,7 +232,7 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     await timers.cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
     timers.schedule(FOLLOWUP_DUE, f"{report.id}:{number}", when, {"report": report.id, "n": number})
     ctx.reply(
-        _("Follow-up conversation {n} is planned for {when}. I will remind you that day.").format(
+        _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
             n=number, when=dates.say_coming(when, ctx.now, ctx.locale)
         )
     )

@@ -88,7 +88,7 @@ async def followup_log(ctx: Context, report: Report) -> list[str]:
         if row.status != "documented" and not notes:
             continue
         held = _held_on(ctx, notes)
-        head = ctx._("Follow-up conversation {n}").format(n=number)
+        head = ctx._("Follow-up call {n}").format(n=number)
         if held:
             head += " – " + ctx._("held {day}").format(day=held)
         if row.status != "documented":

@@ -92,7 +92,7 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append([Button("case:change", _("Change an answer"))])
     buttons += schedule_buttons
     if open_case and access is Access.HANDLER:
-        buttons.append([Button("case:followup", _("Document a follow-up conversation"))])
+        buttons.append([Button("case:followup", _("Document a follow-up call"))])
         buttons.append([Button("case:note", _("Write a note"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     may_close = await repo.may_close(ctx.viewer, report)

@@ -9,6 +9,7 @@ from conversations.case_notices import tell_item_owners
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
+from conversations.i18n import names_list
 from conversations.packs import Pack
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft
@@ -213,11 +214,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         lines.append(_("The municipality's security unit has it now and will contact you."))
     elif levels:
         names = [c.name for c in levels[0]]
-        shown = (
-            names[0]
-            if len(names) == 1
-            else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
-        )
+        shown = names_list(_, names)
         lines.append(
             ctx.ngettext(
                 "{names} has it now and will contact you.",
