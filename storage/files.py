@@ -47,8 +47,10 @@ def private_dir(path: Path, what: str) -> None:
     if path.is_dir():
         tighten(path, PRIVATE_DIR, what)
         return
-    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    os.chmod(path, PRIVATE_DIR)  # whatever the umask made of it
+    missing = [path, *(p for p in path.parents if not p.exists())]
+    for folder in reversed(dict.fromkeys(missing)):  # each new folder owner-only, not only the last
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        os.chmod(folder, PRIVATE_DIR)  # whatever the umask made of it
 
 
 def private_file(path: Path, what: str) -> None:

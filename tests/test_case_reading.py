@@ -174,6 +174,9 @@ async def test_a_reason_typed_in_her_own_words_is_shown_as_typed(chat, demo_app:
     await take(chat, "pia", case)
     shown = await chat("pia").press(f"show:{case.id}", token=NOTICE_TOKEN)
     assert f"Kategori: {words}" in shown
+    # in her list of cases (a message a lock screen may show) the words stay in the report
+    listed = await chat("pia").say("/arenden")
+    assert "kategori: med egna ord" in listed and "skolbeslutet" not in listed, listed
 
 
 async def test_follow_up_notes_and_closing_answers_are_read_by_the_handler(
@@ -299,6 +302,7 @@ async def test_the_console_writes_an_opened_file_owner_only(tmp_path: Path) -> N
     assert [p.name for p in written] == ["brevet-2.png", "brevet.png"]
     assert all(p.read_bytes() == PHOTO for p in written)
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(folder.parent).st_mode) == 0o700  # "opened" too, not only hers
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
     printed = out.getvalue()
     assert f"📎 {folder / 'brevet.png'}" in printed and f"SHA-256: {PHOTO_SHA}" in printed

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from conversations.notices import NOTICE_TOKEN
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.test_case import MONDAY_10

@@ -17,6 +17,7 @@ from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import Alert, AlertStatus, ReportStatus
+from storage.reports import ReportRepo
 
 PAGE = 8  # lines per message; the rest behind "Show more"
 
@@ -82,6 +83,10 @@ def _category(ctx: Context, found: Found) -> str | None:
     report = found.report
     if not report.category:
         return None
+    if report.category == "unknown":  # her own words are report text: not in a list line
+        answer = ReportRepo(ctx.session, ctx.keyring).answers(report).get("category")
+        if isinstance(answer, dict) and answer.get("text") and not answer.get("choice"):
+            return ctx._("in their own words")
     pack = ctx.packs.get(report.pack)
     return next(
         (c.shown(ctx.locale, neutral=True) for c in pack.categories if c.id == report.category),
