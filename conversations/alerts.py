@@ -253,7 +253,7 @@ async def directory_changed(session: AsyncSession, person_ids: Sequence[int], no
 async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     """Take the alert: the first acknowledgement wins; the others are told who took it."""
     _ = ctx._
-    alert_id = event.button.partition(":")[2]
+    _prefix, alert_id, how = [*event.button.split(":"), ""][:3]
     repo = AlertRepo(ctx.session)
     try:
         await repo.recipient(ctx.viewer, alert_id)
@@ -279,7 +279,10 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         others = row.person_id != ctx.person.id and row.notified_at is not None
         if others and not row.failed and await repo.may_act(alert, row.person_id):
             ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
-    ctx.reply(await _yours(ctx, alert))
+    # after "did you reach her? yes" (or taking a second alert) she has the number already
+    ctx.reply(
+        _("Thank you – it is yours.") if how in ("reached", "too") else await _yours(ctx, alert)
+    )
     await _offer_the_others(ctx, alert)
     return None
 
@@ -307,7 +310,7 @@ async def _offer_the_others(ctx: Context, alert: Alert) -> None:
             _("{name} also has an open alert from {when} – take it too?").format(
                 name=card.name, when=format_when(other.created_at, ctx.locale)
             ),
-            [[Button(f"ack:{other.id}", _("Take it too"))]],
+            [[Button(f"ack:{other.id}:too", _("Take it too"))]],
         )
 
 
@@ -362,7 +365,7 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
         number + "\n" + _("Did you reach {name}?").format(name=card.name),
         [
             [
-                Button(f"ack:{alert.id}", _("Yes, I'll take it")),
+                Button(f"ack:{alert.id}:reached", _("Yes, I'll take it")),
                 Button(f"call:{alert.id}:no", _("No, keep alerting")),
             ]
         ],

@@ -35,7 +35,7 @@ async def test_taking_a_report_takes_the_same_persons_alert_and_nobody_is_paged(
     taken = await ack(britt, case.alert_id)
     assert TAKEN in taken
     assert "Bo Sand har också ett öppet larm från" in taken and "ta det också?" in taken
-    assert f"ack:{akut}" in [i for i, _, _ in britt.buttons]
+    assert f"ack:{akut}:too" in [i for i, _, _ in britt.buttons]
     assert ("bo", "alert_acked", {"alert": case.alert_id}) in await box.new()
 
     # She does not press it; the /akut alert's deadline passes: nobody else is paged
@@ -58,7 +58,7 @@ async def test_the_offer_takes_the_other_alert(  # type: ignore[no-untyped-def]
     await ack(britt, case.alert_id)
     box = Outbox(demo_app)
     await box.new()
-    assert TAKEN in await britt.say("Ta det också")
+    assert await britt.say("Ta det också") == "Tack – det är ditt."
     assert ("bo", "alert_acked", {"alert": akut}) in await box.new()
     clock.advance(minutes=30)
     await demo_app.timer_runner().run_due()
@@ -87,7 +87,7 @@ async def test_call_back_asks_whether_the_call_reached_the_person(  # type: igno
     pia: Chat = chat("pia")
     asked = await pia.press(f"call:{akut}", token="n")
     assert asked.startswith("Ring Anna Berg: +46 70 174 06 10\nFick du tag på Anna Berg?"), asked
-    assert [i for i, _, _ in pia.buttons] == [f"ack:{akut}", f"call:{akut}:no"]
+    assert [i for i, _, _ in pia.buttons] == [f"ack:{akut}:reached", f"call:{akut}:no"]
 
     # No: it stays open and goes on to Per when the time is up
     assert "Larmet är kvar öppet" in await pia.say("Nej, larma vidare")
@@ -99,7 +99,10 @@ async def test_call_back_asks_whether_the_call_reached_the_person(  # type: igno
 
     # Yes: the same as "Jag tar det" — hers, Anna and Per are told
     await pia.press(f"call:{akut}", token="n")
-    assert TAKEN in await pia.say("Ja, jag tar det")
+    taken = await pia.say("Ja, jag tar det")
+    assert taken.startswith("Tack – det är ditt.") and "Ring Anna" not in taken, (
+        taken
+    )  # she has the number
     sent = await box.new()
     assert ("anna", "alert_acked", {"alert": akut}) in sent
     assert ("per", "alert_taken", {"alert": akut}) in sent
