@@ -407,7 +407,8 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     clock.advance(hours=1)
     closed = await pia.press("close:skip")
     assert closed.startswith(
-        f"Ärende {case.ref} är avslutat. Tack.\nJag har meddelat Anna Berg, Sara Strand och Kent Dahl."
+        f"Ärende {case.ref} är avslutat. Tack.\n"
+        "Jag har meddelat Anna Berg, Sara Strand och Kent Dahl."
     )
     assert about(await outbox(demo_app, mark), case) == [
         ("anna", "case_closed"),

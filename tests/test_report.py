@@ -347,6 +347,21 @@ async def test_resume_continue_new_and_delete(demo_app: App, chat: Any, clock: F
     assert (await answers(demo_app, "anna"))["assignment"] == {"text": "Miljönämnden"}
 
 
+async def test_words_typed_at_continue_or_new_are_kept_with_the_report(
+    demo_app: App, chat: Any
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")
+    await anna.say("Socialnämnden")
+    assert "Du har en påbörjad rapport från" in await anna.say("/rapportera")
+    told = "Han ringde igen i kväll och sa att han vet var jag bor"
+    reply = await anna.say(told)
+    assert "Jag lade till det du skrev i din påbörjade rapport." in reply, reply
+    assert "Vad tror du att det hänger ihop med?" in reply  # the report goes on where it was
+    assert (await answers(demo_app, "anna"))["_notes"] == [told]
+
+
 async def test_cancel_asks_before_discarding(demo_app: App, chat: Any) -> None:
     anna: Chat = chat("anna")
     assert "Det finns inget att avbryta." in await anna.say("/avbryt")

@@ -74,6 +74,18 @@ async def resume_after_silence(ctx: Context, event: InboundEvent) -> StateResult
     return await offer_resume(ctx, draft)
 
 
+async def resume_typed(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep words typed at 'continue / new / delete' with the unfinished report, and go on
+    with it (a new report would leave them behind in the old one)."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    draft.note(event.text.strip())
+    draft.save(ctx)
+    lead = [ctx._("I added what you wrote to your unfinished report. Here it goes on:")]
+    return await ask(ctx, draft, draft.at(known(ctx, draft)), lead)
+
+
 async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
     """Create a new draft and ask the first question (unless today's reports are used up)."""
     refusal = await quota.report_refusal(ctx)

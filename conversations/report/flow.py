@@ -32,7 +32,7 @@ FLOW = Flow(
     states=ReportStep,
     entry=entry.begin,
     table={
-        ReportStep.RESUME: {"resume:*": entry.resume_choice, Input.TEXT: answering.repeat},
+        ReportStep.RESUME: {"resume:*": entry.resume_choice, Input.TEXT: entry.resume_typed},
         ReportStep.CANCEL: {"cancel:*": entry.cancel_choice, Input.TEXT: answering.repeat},
         ReportStep.SUMMARY: {
             "edit:*": entry.edit_answer,
