@@ -62,9 +62,9 @@ async def test_a_contact_books_a_call_to_come_and_a_past_one_is_refused_kindly( 
     ]
     # A day gone, or a time gone today, is refused kindly and the question stays open.
     refused = await pia.say("i fredags 14:00")
-    assert refused.startswith("fredag 20 november har redan varit. Skriv en dag och tid som")
+    assert refused.startswith("Fredag 20 november har redan varit. Skriv en dag och tid som")
     assert "När ska uppföljningssamtal 1" in refused
-    assert (await pia.say("kl 8")).startswith("i dag kl. 08.00 har redan varit.")
+    assert (await pia.say("kl 8")).startswith("I dag kl. 08.00 har redan varit.")
     # A day without a time: asked for the time, then booked.
     assert "Vilken tid tisdag 24 november?" in await pia.say("tisdag")
     booked = await pia.say("14:00")

@@ -70,6 +70,12 @@ async def start_booking(ctx: Context, event: InboundEvent) -> StateResult:
     return Case.BOOK
 
 
+def _passed(ctx: Context, said: str) -> str:
+    """Say that a moment has passed; the moment opens the sentence, so it gets a capital."""
+    text = ctx._("{when} has already been. Write a day and time to come.").format(when=said)
+    return text[:1].upper() + text[1:]
+
+
 def _read_time(ctx: Context, event: InboundEvent) -> tuple[datetime | None, str | None]:
     """Return the time chosen or typed, or None and what to say: not understood, no time,
     or gone already. A day without a time is kept in ``ctx.data["day"]``."""
@@ -91,7 +97,7 @@ def _read_time(ctx: Context, event: InboundEvent) -> tuple[datetime | None, str 
         )
     if moment.day < today:
         said = dates.say_day(moment.day, ctx.now, ctx.locale, weekday=True)
-        return None, _("{day} has already been. Write a day and time to come.").format(day=said)
+        return None, _passed(ctx, said)
     if moment.time is None:
         ctx.data["day"] = moment.day.isoformat()
         said = dates.say_day(moment.day, ctx.now, ctx.locale, weekday=True)
@@ -108,9 +114,7 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     report, _access = found
     when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
-        problem = _("{when} has already been. Write a day and time to come.").format(
-            when=say(ctx, when)
-        )
+        problem = _passed(ctx, say(ctx, when))
     if when is None or problem:
         ctx.reply(problem or _("Please choose one of the buttons below."))
         ctx.again()
@@ -243,9 +247,7 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         else:
             when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
-        problem = _("{when} has already been. Write a day and time to come.").format(
-            when=say(ctx, when)
-        )
+        problem = _passed(ctx, say(ctx, when))
     if when is None or problem:
         ctx.reply(problem or _("Please choose one of the buttons below."))
         ctx.again()
