@@ -8,11 +8,9 @@ from conversations.alerts import ESCALATE
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import CHECKIN
-from conversations.i18n import format_when
 from conversations.notices import ALERT, ALERT_WITHDRAWN
 from conversations.texts import menu_buttons
 from storage.directory import DirectoryRepo
-from storage.errors import NotFound
 from storage.outbox import URGENT
 from storage.trust import AuditRepo, ErasureKinds, PeopleRepo
 
@@ -103,25 +101,6 @@ async def forget(ctx: Context, event: InboundEvent) -> StateResult:
     lines.append(_("If you write again, you start as a new, unregistered person."))
     ctx.reply("\n".join(lines))
     ctx.forgotten = True
-    return END
-
-
-async def show_log(ctx: Context, event: InboundEvent) -> StateResult:
-    """Show the municipality's recent audit entries to its security unit (/logg)."""
-    _ = ctx._
-    try:
-        entries = await AuditRepo(ctx.session).entries(ctx.viewer, limit=30)
-    except NotFound:
-        ctx.reply(_("The audit log is only for the municipal security unit."))
-        return END
-    if not entries:
-        ctx.reply(_("The audit log is empty."))
-        return END
-    lines = [_("Audit log (newest first):")]
-    lines += [
-        f"{format_when(e.at, ctx.locale)}  {e.actor}  {e.action}  {e.subject}" for e in entries
-    ]
-    ctx.reply("\n".join(lines))
     return END
 
 
