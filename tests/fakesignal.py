@@ -300,9 +300,13 @@ class FakeSignal:
             "dataMessage": data_message,
         }
 
-    async def push(self, envelope: dict[str, Any]) -> None:
-        """Deliver an envelope: now to every client, or when one connects."""
-        self.pending.append({"envelope": envelope, "account": self.account})
+    async def push(self, envelope: dict[str, Any], exception: dict[str, str] | None = None
+                   ) -> None:  # fmt: skip
+        """Deliver an envelope (maybe with a decrypt/trust `exception`) now, or on connect."""
+        params: dict[str, Any] = {"envelope": envelope, "account": self.account}
+        if exception is not None:
+            params["exception"] = exception
+        self.pending.append(params)
         await self._flush()
 
     async def push_text(self, sender: Person, text: str | None, **extra: Any) -> int:

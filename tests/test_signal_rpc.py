@@ -278,3 +278,19 @@ async def test_logs_hold_no_text_numbers_or_acis(
     assert caplog.records
     for secret in ("hemlig", "+46709999999", "709999999", anna.aci, "Anna"):
         assert secret not in caplog.text
+
+
+async def test_undecryptable_message_is_no_message(fake: FakeSignal, rpc: SignalRpc) -> None:
+    anna = fake.person()
+    env = fake.envelope(anna, {"message": None})
+    await fake.push(env, exception={"message": "untrusted", "type": "UntrustedIdentityException"})
+    note = await asyncio.wait_for(rpc.next_notification(), WAIT)
+    assert "exception" in note["params"] and parse_receive(note["params"]) is None
+
+
+async def test_a_closed_client_refuses_at_once(fake: FakeSignal) -> None:
+    rpc = SignalRpc(fake.address, backoff=FAST)
+    await rpc.start()
+    await rpc.close()
+    with pytest.raises(Disconnected):
+        await rpc.call("version", reply_within=WAIT)

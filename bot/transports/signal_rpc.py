@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 _random = secrets.SystemRandom()
 
+MAX_LINE = 2**28
+"""Longest line read: `getAttachment` answers base64 of up to 150 MiB (protocol.md §6)."""
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -52,10 +55,10 @@ class Backoff:
 async def open_address(address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Open `tcp://HOST:PORT` or `unix:PATH`."""
     if address.startswith("unix:"):
-        return await asyncio.open_unix_connection(address.removeprefix("unix:"), limit=2**24)
+        return await asyncio.open_unix_connection(address.removeprefix("unix:"), limit=MAX_LINE)
     if address.startswith("tcp://"):
         host, _, port = address.removeprefix("tcp://").rpartition(":")
-        return await asyncio.open_connection(host.strip("[]"), int(port), limit=2**24)
+        return await asyncio.open_connection(host.strip("[]"), int(port), limit=MAX_LINE)
     raise ValueError("signal rpc address must be tcp://HOST:PORT or unix:PATH")
 
 
@@ -76,6 +79,7 @@ class SignalRpc:
         self._writer: asyncio.StreamWriter | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._attempt = 0
 
     async def start(self) -> None:
         """Start connecting (and reconnecting) in the background."""
@@ -99,29 +103,28 @@ class SignalRpc:
         await self.close()
 
     async def _run(self) -> None:
-        attempt = 0
+        self._attempt = 0
         while not self._closed:
             try:
                 reader, writer = await open_address(self.address)
             except OSError as e:
-                delay = self.backoff.delay(attempt)
-                attempt += 1
-                log.warning("signal rpc connect failed (%s); retry %d", type(e).__name__, attempt)
-                await asyncio.sleep(delay)
-                continue
-            attempt = 0
-            self._writer, self.connects = writer, self.connects + 1
-            self.connected.set()
-            log.info("signal rpc connected")
-            try:
-                await self._read(reader)
-                log.warning("signal rpc connection closed by daemon")
-            except (OSError, ValueError, asyncio.IncompleteReadError) as e:
-                log.warning("signal rpc connection lost (%s)", type(e).__name__)
-            finally:
-                self._drop_connection()
+                log.warning("signal rpc connect failed (%s)", type(e).__name__)
+            else:
+                self._writer, self.connects = writer, self.connects + 1
+                self.connected.set()
+                log.info("signal rpc connected")
+                try:
+                    await self._read(reader)
+                    log.warning("signal rpc connection closed by daemon")
+                except (OSError, ValueError, asyncio.IncompleteReadError) as e:
+                    log.warning("signal rpc connection lost (%s)", type(e).__name__)
+                finally:
+                    self._drop_connection()
             if not self._closed:
-                await asyncio.sleep(self.backoff.delay(0))
+                delay = self.backoff.delay(self._attempt)
+                self._attempt += 1
+                log.info("signal rpc reconnect attempt %d in %.1f s", self._attempt, delay)
+                await asyncio.sleep(delay)
 
     def _drop_connection(self) -> None:
         self.connected.clear()
@@ -142,6 +145,7 @@ class SignalRpc:
             except ValueError:
                 log.warning("signal rpc: unparseable line from daemon skipped")
                 continue
+            self._attempt = 0  # the daemon answers: a later drop starts the backoff anew
             for item in value if isinstance(value, list) else [value]:
                 self._dispatch(item)
 
@@ -173,6 +177,8 @@ class SignalRpc:
             request["params"] = params
         data = (json.dumps(request, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if self._closed:
+            raise Disconnected(None, "closed")
         try:
             async with asyncio.timeout(limit):
                 await self.connected.wait()
