@@ -484,7 +484,7 @@ class FakeSignal:
     async def _do_getAttachment(self, params: dict[str, Any]) -> Any:
         att_id = params.get("id")
         if att_id not in self.attachments:
-            raise RpcFailure(USER_ERROR, "Unable to find attachment")
+            raise RpcFailure(USER_ERROR, f"Could not find attachment with ID: {att_id}")
         return {"data": base64.b64encode(self.attachments[att_id]).decode()}
 
     async def _do_send(self, params: dict[str, Any]) -> Any:
@@ -538,9 +538,17 @@ class FakeSignal:
         kinds = {r["type"] for r in results}
         if results and "SUCCESS" not in kinds:
             if kinds == {"IDENTITY_FAILURE"}:
-                raise RpcFailure(UNTRUSTED, "Untrusted identities", {"response": response})
+                raise RpcFailure(
+                    UNTRUSTED,
+                    "Failed to send message due to untrusted identities",
+                    {"response": response},
+                )
             if kinds == {"RATE_LIMIT_FAILURE"}:
-                raise RpcFailure(RATE_LIMITED, "Rate limit exceeded", {"response": response})
+                raise RpcFailure(
+                    RATE_LIMITED,
+                    "Failed to send message due to rate limiting",
+                    {"response": response},
+                )
             raise RpcFailure(USER_ERROR, "Failed to send message", {"response": response})
         return response
 
