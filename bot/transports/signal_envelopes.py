@@ -1,0 +1,91 @@
+"""Turn a signal-cli `receive` notification into a plain incoming message.
+
+Both notification shapes are read (protocol.md §2): `{"envelope", "account"}` and, for
+`subscribeReceive`, `{"subscription", "result": {"envelope", "account"}}`. People are keyed by
+their ACI (`sourceUuid`), never the number. Only a `dataMessage` (text, attachments, quote) is
+a message for the bot; receipts, typing, sync, calls and decrypt failures are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An incoming file as the daemon describes it; fetch the bytes with `getAttachment`."""
+
+    id: str
+    content_type: str | None
+    filename: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message to the bot: who (ACI), when (ms, its Signal id), text, files, quoted id."""
+
+    source_aci: str
+    timestamp: int
+    text: str | None
+    attachments: tuple[Attachment, ...] = ()
+    quote_timestamp: int | None = None
+    group_id: str | None = None
+    account: str | None = None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def envelope_of(params: Any) -> tuple[dict[str, Any], str | None] | None:
+    """The envelope and account of a `receive` notification's params, in either shape."""
+    if not isinstance(params, dict):
+        return None
+    inner = params.get("result") if "subscription" in params else params
+    if not isinstance(inner, dict) or "exception" in inner:
+        return None
+    envelope = inner.get("envelope")
+    if not isinstance(envelope, dict):
+        return None
+    return envelope, _str(inner.get("account"))
+
+
+def parse_receive(params: Any) -> Incoming | None:
+    """The message in a `receive` notification, or None if it holds none for the bot."""
+    found = envelope_of(params)
+    if found is None:
+        return None
+    envelope, account = found
+    aci, data = _str(envelope.get("sourceUuid")), envelope.get("dataMessage")
+    if aci is None or not isinstance(data, dict):
+        return None
+    timestamp = _int(data.get("timestamp")) or _int(envelope.get("timestamp"))
+    if timestamp is None:
+        return None
+    attachments = tuple(
+        Attachment(
+            a["id"], _str(a.get("contentType")), _str(a.get("filename")), _int(a.get("size"))
+        )
+        for a in data.get("attachments") or ()
+        if isinstance(a, dict) and isinstance(a.get("id"), str)
+    )
+    quote = data.get("quote")
+    group = data.get("groupInfo")
+    text = _str(data.get("message"))
+    if text is None and not attachments:
+        return None  # reactions, deletes, expiry updates, stickers: nothing to answer
+    return Incoming(
+        source_aci=aci,
+        timestamp=timestamp,
+        text=text,
+        attachments=attachments,
+        quote_timestamp=_int(quote.get("id")) if isinstance(quote, dict) else None,
+        group_id=_str(group.get("groupId")) if isinstance(group, dict) else None,
+        account=account,
+    )
