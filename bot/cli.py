@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--person", metavar="HANDLE", help="bind the code to this directory person")
     create.add_argument("--by", metavar="HANDLE", help="issue as this municipal security person")
     create.add_argument(
+        "--channel",
+        choices=["telegram", "signal"],
+        default="telegram",
+        help="how the person is invited (default telegram)",
+    )
+    create.add_argument(
         "--hours",
         type=_hours,
         default=72,
@@ -103,7 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("new", help="print a new key line to put first in TRYGG_KEYS")
     keys_sub.add_parser("rotate", help="re-encrypt everything under the current (first) key")
 
-    run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run = sub.add_parser(
+        "run", help="run the bot on Telegram and/or Signal (TELEGRAM_BOT_TOKEN, TRYGG_SIGNAL_RPC)"
+    )
     run.add_argument(
         "--webhook",
         metavar="URL",
@@ -232,8 +240,13 @@ async def _invite(app: App, args: argparse.Namespace) -> int:
         AuditRepo(session).record(
             args.by or "operator", "invite_created", args.role, municipality.id, now
         )
-    bot = app.settings.telegram_bot_username or "<your_bot>"
     print(f"Code: {code}  (single use, valid {args.hours} h)")
+    if args.channel == "signal":
+        number = app.settings.signal_account or "<the bot's Signal number>"
+        print(f"Signal: ask them to send this as their first message to {number}:")
+        print(f"  start {code}")
+        return 0
+    bot = app.settings.telegram_bot_username or "<your_bot>"
     print(f"Telegram: https://t.me/{bot}?start={code.replace('-', '')}")
     print(f"Console: trygg chat --as NEW_HANDLE, then /start {code}")
     return 0
@@ -311,12 +324,17 @@ async def _db_upgrade(settings: Settings) -> int:
 
 
 async def _run(app: App, webhook: str | None) -> int:
-    if not app.settings.telegram_bot_token:
-        print("TELEGRAM_BOT_TOKEN is not set: see the README (Telegram).", file=sys.stderr)
+    telegram, signal_rpc = app.settings.telegram_bot_token, app.settings.signal_rpc
+    if not telegram and not signal_rpc:
+        print(
+            "Neither TELEGRAM_BOT_TOKEN nor TRYGG_SIGNAL_RPC is set: see the README "
+            "(Telegram, Signal).",
+            file=sys.stderr,
+        )
         return 2
-    from bot.transports.telegram import run_telegram
+    from bot.run_all import run_configured
 
-    await run_telegram(app, webhook)
+    await run_configured(app, webhook)
     return 0
 
 

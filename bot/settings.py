@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1", alias="TRYGG_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8080, alias="TRYGG_WEBHOOK_PORT")
+    signal_rpc: str | None = Field(default=None, alias="TRYGG_SIGNAL_RPC")
+    signal_account: str | None = Field(default=None, alias="TRYGG_SIGNAL_ACCOUNT")
 
     @property
     def key_path(self) -> Path:

@@ -1,0 +1,89 @@
+"""Read a signal-cli message (bot.transports.signal_envelopes.Incoming) as an InboundEvent.
+
+The address is the sender's ACI, never the number. Signal has no commands or buttons, so:
+a message starting with ``/`` is a command; a known command word alone (``akut``) is one
+too, and so is ``start CODE`` or an invitation code alone (``ABCD-EFGH-JKLM``), the first
+message of an invited person. A command word followed by more text without the slash stays
+text: it is typed text (``Start of it was…``), never thrown away. A number or an exact
+label of the last message's choices presses that button (bot.transports.signal_choices).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.transports.signal_choices import Choices
+from bot.transports.signal_envelopes import Incoming
+from conversations.events import Attachment, EventKind, InboundEvent
+from storage.trust import CODE_ALPHABET
+
+CHANNEL = "signal"
+_CODE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
+
+
+def event_id(incoming: Incoming) -> str:
+    """A stable id per message: the same message delivered twice is handled once."""
+    digest = hashlib.sha256(incoming.source_aci.encode()).hexdigest()[:16]
+    return f"si-{digest}-{incoming.timestamp}"
+
+
+def is_code(text: str) -> bool:
+    """Whether text is an invitation code as `trygg invite create` prints it."""
+    return bool(_CODE.match(text.strip().upper()))
+
+
+def attachment_kind(content_type: str | None) -> str:
+    """The evidence kind of a file by its MIME type."""
+    mime = (content_type or "").lower()
+    if mime.startswith("image/"):
+        return "photo"
+    if mime.startswith("video/"):
+        return "video"
+    if mime.startswith("audio/"):
+        return "voice"
+    return "document"
+
+
+def event_for(incoming: Incoming, choices: Choices, commands: Collection[str]) -> InboundEvent:
+    """The event for one incoming message (its first file; SignalBot splits several)."""
+    address = incoming.source_aci
+    common: dict[str, Any] = {
+        "event_id": event_id(incoming),
+        "channel": CHANNEL,
+        "address": address,
+        "ref": str(incoming.timestamp),
+        "sent_at": datetime.fromtimestamp(incoming.timestamp / 1000, UTC),
+    }
+    text = incoming.text or ""
+    if incoming.attachments:
+        first = incoming.attachments[0]
+        attachment = Attachment(
+            attachment_kind(first.content_type),
+            first.id,
+            first.size,
+            first.content_type,
+            first.filename,
+            False,
+        )
+        return InboundEvent(kind=EventKind.ATTACHMENT, text=text, attachment=attachment, **common)
+    stripped = text.strip()
+    first_word, _, rest = stripped.partition(" ")
+    rest = rest.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        return InboundEvent(
+            kind=EventKind.COMMAND, command=first_word[1:].lower(), text=rest, **common
+        )
+    word = first_word.lower()
+    if word in commands and (not rest or (word == "start" and is_code(rest))):
+        return InboundEvent(kind=EventKind.COMMAND, command=word, text=rest, **common)
+    if is_code(stripped):
+        return InboundEvent(kind=EventKind.COMMAND, command="start", text=stripped, **common)
+    pressed = choices.press(address, stripped)
+    if pressed is not None:
+        button, token = pressed
+        return InboundEvent(kind=EventKind.BUTTON, button=button, token=token, **common)
+    return InboundEvent(kind=EventKind.TEXT, text=text, **common)

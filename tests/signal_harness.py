@@ -1,0 +1,142 @@
+"""A harness for end-to-end Signal tests: the real SignalBot against tests/fakesignal.py.
+
+``sg`` is a running :class:`SignalHarness` on the demo organisation. ``await sg.say(p, "akut")``
+pushes a message from the fake Signal user ``p`` and waits until the bot has handled it
+(committed, replies sent); it returns the texts sent to ``p`` meanwhile. Demo people are
+linked to Signal users with ``await sg.bind("anna")``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot import orgfile
+from bot.app import App
+from bot.settings import Settings
+from bot.transports.signal import SignalBot
+from bot.transports.signal_inbound import CHANNEL
+from bot.transports.signal_rpc import Backoff, SignalRpc
+from storage.directory import DirectoryRepo
+from tests.conftest import DEMO_ORG, FakeClock
+from tests.fakesignal import FakeSignal, Person
+from tests.telegram_harness import eventually
+
+TIMEOUT = 10.0
+CHOICE = re.compile(r"(\d+) ([^·]+?)(?: · |$)")
+
+
+class SignalHarness:
+    """A running SignalBot, the fake daemon it talks to, and helpers to converse."""
+
+    def __init__(self, app: App, fake: FakeSignal) -> None:
+        self.app, self.fake = app, fake
+        self.rpc = SignalRpc(fake.address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
+        self.bot = SignalBot(app, self.rpc)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.bot.run())
+        await asyncio.wait_for(self.rpc.connected.wait(), TIMEOUT)
+
+    async def stop(self) -> None:
+        self.bot.stop.set()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, TIMEOUT)
+
+    async def bind(self, handle: str) -> Person:
+        """A new Signal user, linked to a directory person."""
+        user = self.fake.person(number=None, name=handle)
+        async with self.app.db.unit_of_work() as session:
+            repo = DirectoryRepo(session)
+            person = await repo.person_by_handle(handle)
+            assert person is not None, handle
+            await repo.bind(CHANNEL, user.aci, person)
+        return user
+
+    def sends(self, user: Person) -> list[dict[str, Any]]:
+        """The bot's `send` params to this user, oldest first."""
+        found = []
+        for request in self.fake.calls("send"):
+            params = request.get("params") or {}
+            if user.aci in (params.get("recipient") or ()):
+                found.append(params)
+        return found
+
+    def texts(self, user: Person) -> list[str]:
+        return [str(p.get("message") or "") for p in self.sends(user)]
+
+    async def _handled(self, user: Person, before: int) -> None:
+        dispatcher = self.bot.dispatcher
+
+        def done() -> bool:
+            return self.bot.handled > before and not dispatcher.busy(CHANNEL, user.aci)
+
+        await eventually(done, "the message to be handled", TIMEOUT)
+
+    async def say(self, user: Person, text: str) -> list[str]:
+        """``user`` writes ``text``; the texts the bot sent them while handling it."""
+        seen, handled = len(self.texts(user)), self.bot.handled
+        await self.fake.push_text(user, text)
+        await self._handled(user, handled)
+        return self.texts(user)[seen:]
+
+    async def attach(self, user: Person, content: bytes, mime: str, name: str,
+                     caption: str = "") -> list[str]:  # fmt: skip
+        seen, handled = len(self.texts(user)), self.bot.handled
+        await self.fake.push_attachment(user, content, mime, name, caption or None)
+        await self._handled(user, handled)
+        return self.texts(user)[seen:]
+
+    async def wait_text(self, user: Person, needle: str) -> str:
+        """Wait until a message to ``user`` contains ``needle``; return it."""
+        found: list[str] = []
+
+        def present() -> bool:
+            found[:] = [t for t in self.texts(user) if needle in t]
+            return bool(found)
+
+        await eventually(present, f"a message containing {needle!r}", TIMEOUT)
+        return found[-1]
+
+    def choices(self, user: Person) -> dict[str, str]:
+        """The numbered choices of the latest message to ``user``: label -> number."""
+        texts = self.texts(user)
+        if not texts:
+            return {}
+        last_line = texts[-1].rsplit("\n", 1)[-1]
+        return {label.strip(): number for number, label in CHOICE.findall(last_line)}
+
+
+def signal_settings(settings: Settings, fake: FakeSignal) -> Settings:
+    return settings.model_copy(update={"signal_rpc": fake.address})
+
+
+@pytest.fixture(name="fake_signal")
+async def fake_signal_fixture() -> AsyncIterator[FakeSignal]:
+    async with FakeSignal() as fake:
+        yield fake
+        fake.assert_valid()  # every request the bot made followed the reference
+
+
+@pytest.fixture(name="sg_app")
+async def signal_app_fixture(
+    settings: Settings, clock: FakeClock, fake_signal: FakeSignal
+) -> AsyncIterator[App]:
+    app = App.create(signal_settings(settings, fake_signal), clock=clock)
+    async with app.db.unit_of_work() as session:
+        await orgfile.apply(session, orgfile.parse(DEMO_ORG), app.keyring)
+    yield app
+    await app.close()
+
+
+@pytest.fixture(name="sg")
+async def signal_fixture(sg_app: App, fake_signal: FakeSignal) -> AsyncIterator[SignalHarness]:
+    harness = SignalHarness(sg_app, fake_signal)
+    await harness.start()
+    yield harness
+    await harness.stop()
