@@ -9,18 +9,24 @@ the reference (its assert_valid() runs after each test, in the fake_signal fixtu
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.transports.base import DeliveryFailed
+from bot.transports.signal import SignalTransport
 from bot.transports.signal_choices import Choices, numbered
 from bot.transports.signal_envelopes import Incoming
 from bot.transports.signal_inbound import event_for
-from conversations.events import Button, Delivery, EventKind, InboundEvent, Reply
+from bot.transports.signal_rpc import SignalRpc
+from conversations.events import Button, Delivery, EventKind, FileRef, InboundEvent, Reply
 from conversations.registry import COMMANDS
 from storage.models import Evidence, OutboxMessage, OutboxStatus, Role
 from tests.conftest import FakeClock
+from tests.fakesignal import FakeSignal
 from tests.reporting import Script, write_report
 from tests.signal_harness import (  # noqa: F401
     SignalHarness,
@@ -268,3 +274,41 @@ async def test_several_files_in_one_message_are_one_event_each_in_order(
     assert [e.text for e in seen] == ["två bilder", ""]
     assert len({e.event_id for e in seen}) == 2
     await sg.bot.dispatcher.drain()
+
+
+async def test_a_file_goes_as_a_data_uri_with_its_text_as_caption_and_failures_map() -> None:
+    async with FakeSignal() as fake:
+        rpc = SignalRpc(fake.address, timeout=5)
+        await rpc.start()
+        try:
+            transport = SignalTransport(rpc)
+            user = fake.person()
+            file = FileRef("ev1", "photo", "bild.png", content=EVIDENCE)
+            await transport.send(user.aci, [Reply("Här är bilden.", file=file)])
+            [sent] = fake.calls("send")
+            params = sent["params"]
+            assert params["recipient"] == [user.aci] and params["message"] == "Här är bilden."
+            [uri] = params["attachment"]
+            head, _, data = uri.partition(";base64,")
+            assert head == "data:image/png;filename=bild.png"
+            assert base64.b64decode(data) == EVIDENCE
+            cases = [
+                ({"kind": "UNREGISTERED_FAILURE"}, True, 0),
+                ({"kind": "IDENTITY_FAILURE"}, True, 0),
+                ({"kind": "RATE_LIMIT_FAILURE", "retry_after": 42}, False, 42),
+                ({"kind": "RATE_LIMIT_FAILURE", "token": "t", "retry_after": 7}, False, 7),
+                ({"kind": "NETWORK_FAILURE"}, False, 0),
+            ]
+            for failure, permanent, wait in cases:
+                fake.fail_recipient(user.aci, **failure)  # type: ignore[arg-type]
+                with pytest.raises(DeliveryFailed) as caught:
+                    await transport.send(user.aci, [Reply("Hej")])
+                assert (caught.value.permanent, caught.value.retry_after) == (permanent, wait)
+            fake.clear_failures()
+            fake.silence("send")  # no answer in time: retried later, never hangs
+            with pytest.raises(DeliveryFailed) as caught:
+                await transport._send_one(user.aci, "Hej", [], within=0.2)
+            assert not caught.value.permanent
+        finally:
+            await rpc.close()
+        fake.assert_valid()

@@ -110,11 +110,11 @@ class SignalTransport:
             await self._send_one(address, text, files)
             self.choices.sent(address, reply)
 
-    async def _send_one(self, address: str, text: str, files: list[str]) -> None:
+    async def _send_one(
+        self, address: str, text: str, files: list[str], within: float = SEND_WITHIN
+    ) -> None:
         try:
-            outcome = await self.rpc.send(
-                [address], text, attachments=files, reply_within=SEND_WITHIN
-            )
+            outcome = await self.rpc.send([address], text, attachments=files, reply_within=within)
         except SignalRpcError as exc:
             failures = exc.outcome.failures() if exc.outcome is not None else []
             if failures:
