@@ -312,3 +312,32 @@ async def test_a_file_goes_as_a_data_uri_with_its_text_as_caption_and_failures_m
         finally:
             await rpc.close()
         fake.assert_valid()
+
+
+@SQLITE_ONLY
+async def test_a_slow_download_holds_up_only_its_sender_who_stays_in_order(
+    sg: SignalHarness,
+) -> None:
+    anna, pia = await sg.bind("anna"), await sg.bind("pia")
+    seen: list[InboundEvent] = []
+    submit = sg.bot.dispatcher.submit
+
+    def recorded(event: InboundEvent) -> asyncio.Future[Delivery | None]:
+        seen.append(event)
+        return submit(event)
+
+    sg.bot.dispatcher.submit = recorded  # type: ignore[method-assign]
+    sg.fake.hold("getAttachment")
+    await sg.fake.push_attachment(anna, EVIDENCE, "image/png", "bild.png")
+    await sg.fake.held("getAttachment")
+    await sg.fake.push_text(anna, "akut")  # after her file: it must wait for it
+    answered = await sg.say(pia, "akut")  # someone else is not held up
+    assert any("112" in t for t in answered), answered
+    assert [e.address for e in seen] == [pia.aci]
+    sg.fake.release("getAttachment")
+    await eventually(lambda: len(seen) == 3, "Anna's file and text")
+    assert [(e.address, e.kind) for e in seen[1:]] == [
+        (anna.aci, EventKind.ATTACHMENT),
+        (anna.aci, EventKind.COMMAND),
+    ]
+    await sg.bot.dispatcher.drain()

@@ -170,6 +170,7 @@ class SignalBot:
         self._sender = app.outbox_sender(self.transport)
         self._sender.on_idle = self.urgent.wake.set
         self.handled = 0
+        self._intake_tasks: dict[str, asyncio.Task[None]] = {}  # per sender: the latest
 
     def _after_commit(self) -> None:
         self._wake_outbox()
@@ -206,6 +207,31 @@ class SignalBot:
             return
         await self._submit(incoming)
 
+    def _take(self, params: object) -> None:
+        """Handle a notification in a task of its own, after the same sender's earlier ones:
+        a large download holds up only its sender, never everyone's messages."""
+        incoming = parse_receive(params)
+        sender = incoming.source_aci if incoming is not None else ""
+        before = self._intake_tasks.get(sender)
+
+        async def in_turn() -> None:
+            if before is not None:
+                await asyncio.wait({before})
+            try:
+                await self.handle(params)
+            except Exception as exc:
+                log_failure("handling a Signal message", exc)
+
+        task = asyncio.create_task(in_turn())
+        self._intake_tasks[sender] = task
+        task.add_done_callback(
+            lambda done: (
+                self._intake_tasks.pop(sender, None)
+                if self._intake_tasks.get(sender) is done
+                else None
+            )
+        )
+
     async def _submit(self, incoming: Incoming) -> None:
         """Submit the message; several files in one message are one event each, in order."""
         parts = [incoming]
@@ -226,12 +252,8 @@ class SignalBot:
     async def _intake(self) -> None:
         while not self.stop.is_set():
             note = await self.rpc.next_notification()
-            if note.get("method") != "receive":
-                continue
-            try:
-                await self.handle(note.get("params"))
-            except Exception as exc:
-                log_failure("handling a Signal message", exc)
+            if note.get("method") == "receive":
+                self._take(note.get("params"))
 
     async def run(self) -> None:
         """Run until ``stop`` is set."""
@@ -245,6 +267,7 @@ class SignalBot:
             intake.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await intake
+            await asyncio.gather(*list(self._intake_tasks.values()), return_exceptions=True)
             self._wake_outbox()
             await asyncio.gather(*lanes)
             await self._sender.drain()
