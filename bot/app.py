@@ -16,6 +16,7 @@ from bot.dispatcher import Dispatcher, Sender
 from bot.settings import Settings
 from bot.timers import TimerRunner
 from bot.transports.base import Transport
+from conversations.capabilities import Capabilities
 from conversations.engine import Clock, Core
 from conversations.events import Delivery
 from conversations.i18n import Catalogs
@@ -55,6 +56,14 @@ def settle_heap() -> None:
     gc.set_threshold(GC_YOUNG, middle, oldest)
 
 
+def declared_capabilities() -> dict[str, Capabilities]:
+    """Every transport's declared capabilities, by channel (the flows read them from here)."""
+    # imported here: the console transport imports this module
+    from bot.transports import console, telegram_updates
+
+    return {t.CHANNEL: t.CAPABILITIES for t in (console, telegram_updates)}
+
+
 def refuse_a_new_key(settings: Settings) -> None:
     """Stop if the key file is gone but the SQLite database beside it holds data."""
     database = settings.sqlite_file
@@ -92,7 +101,18 @@ class App:
         # server database needs TRYGG_KEYS (or TRYGG_KEY_FILE) shared by every process.
         keyring = Keyring.load(settings.keys, settings.key_path, create=db.sqlite)
         packs = PackLibrary()
-        core = Core(catalogs, COMMANDS, FLOWS, FALLBACKS, clock, keyring, packs, ACTIONS, WORDS)
+        core = Core(
+            catalogs,
+            COMMANDS,
+            FLOWS,
+            FALLBACKS,
+            clock,
+            keyring,
+            packs,
+            ACTIONS,
+            WORDS,
+            declared_capabilities(),
+        )
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 
     async def migrate(self) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.events import BOT_DOWNLOAD_LIMIT, Delivery, EventKind, InboundEvent, Reply
+from conversations.capabilities import UNDECLARED, Capabilities
+from conversations.events import Delivery, EventKind, InboundEvent, Reply
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
@@ -131,8 +132,10 @@ class Core:
         packs: PackLibrary,
         actions: Mapping[str, Handler] | None = None,
         words: Words | None = None,
+        capabilities: Mapping[str, Capabilities] | None = None,
     ) -> None:
         self.actions = actions or {}
+        self.capabilities = dict(capabilities or {})  # by channel, as the transports declare
         self.words = words or Words()
         for name, command in commands.items():
             if command.flow is not None and flows.get(command.flow.name) is not command.flow:
@@ -148,6 +151,10 @@ class Core:
         self.clock = clock
         self._fallback_handlers = {getattr(fallbacks, f) for f in fallbacks.__dataclass_fields__}
         self.run = secrets.token_hex(8)  # this process: replies kept by another one were lost
+
+    def capabilities_of(self, channel: str) -> Capabilities:
+        """What a channel can do, as its transport declared it."""
+        return self.capabilities.get(channel, UNDECLARED)
 
     async def handle(
         self, session: AsyncSession, event: InboundEvent, taken: tuple[int, int] | None = None
@@ -199,6 +206,7 @@ class Core:
             keyring=self.keyring,
             packs=self.packs,
             prompt=prompt,
+            capabilities=self.capabilities_of(event.channel),
         )
         result = await handler(ctx, event)
         if ctx.person.id != person.id:
@@ -412,10 +420,11 @@ class Core:
         return Sender.of(person, person.party, person.municipality)
 
     async def _register(self, session: AsyncSession, event: InboundEvent) -> Person:
-        """Bind a new address: to an unregistered person (or, on the console, the handle)."""
+        """Bind a new address: to an unregistered person (or, where addresses are handles,
+        the person with that handle)."""
         directory = DirectoryRepo(session)
         person: Person | None = None
-        if event.channel == "console":
+        if self.capabilities_of(event.channel).address_is_handle:
             # The console runs on the server itself: its operator may act as any handle.
             person = await directory.person_by_handle(event.address)
             handle = event.address
@@ -481,7 +490,8 @@ class Core:
         if event.kind is EventKind.UNSUPPORTED:
             return current, fb.unsupported, False
         attachment = event.attachment
-        if attachment and attachment.size and attachment.size > BOT_DOWNLOAD_LIMIT:
+        limit = self.capabilities_of(event.channel).max_download_bytes
+        if attachment and attachment.size and limit is not None and attachment.size > limit:
             return current, fb.too_large, False
         key = {
             EventKind.ATTACHMENT: Input.ATTACHMENT,

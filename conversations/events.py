@@ -7,9 +7,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
-"""Bots may download at most 20 MB per file from Telegram's public Bot API."""
-
 
 class EventKind(StrEnum):
     COMMAND = "command"

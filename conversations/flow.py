@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.events import Button, InboundEvent, Reply
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
@@ -63,6 +64,7 @@ class Context:
     keyring: Keyring
     packs: PackLibrary
     prompt: Reply | None = None
+    capabilities: Capabilities = UNDECLARED  # what the person's channel can do
     clear_range: tuple[int, int] | None = None  # platform message ids to delete
     forgotten: bool = False  # the person was erased: keep no conversation state
     menu_changed: bool = False  # their role or language changed: renew their command menu

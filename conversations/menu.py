@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.events import BOT_DOWNLOAD_LIMIT, EventKind, InboundEvent
+from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply, quiet_hours_of
 from conversations.i18n import N_
@@ -138,14 +138,15 @@ async def unexpected(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def too_large(ctx: Context, event: InboundEvent) -> StateResult:
-    """Explain the download limit for files."""
+    """Explain the channel's download limit for files."""
     _ = ctx._
+    limit = ctx.capabilities.max_download_bytes or 0
     ctx.reply(
         _(
             "That file is larger than {limit} MB, the most I can receive. Keep the original, "
             "and send a smaller copy (e.g. a screenshot), or give it to your security contact "
             "another way."
-        ).format(limit=BOT_DOWNLOAD_LIMIT // (1024 * 1024))
+        ).format(limit=limit // (1024 * 1024))
     )
     ctx.again()
     return None

@@ -18,8 +18,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.transports.console import DOWNLOAD_LIMIT as BOT_DOWNLOAD_LIMIT
 from bot.transports.console import ConsoleTransport, run_console
-from conversations.events import BOT_DOWNLOAD_LIMIT, Button, Reply
+from conversations.events import Button, Reply
 from conversations.report.form import ReportStep as S
 from storage.models import Evidence
 from tests.conftest import Chat

@@ -94,6 +94,7 @@ def with_quiz(app: App) -> App:
         app.keyring,
         app.packs,
         ACTIONS,
+        capabilities=app.core.capabilities,
     )
     return app
 

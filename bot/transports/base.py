@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from conversations.capabilities import Capabilities
 from conversations.events import Reply
 from storage.outbox import CONVERSATION
 
@@ -22,6 +23,7 @@ class Transport(Protocol):
     """Sends replies to an address on one channel (a Telegram chat, a console)."""
 
     channel: str
+    capabilities: Capabilities  # its limits and features, which the flows read
 
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION

@@ -7,7 +7,7 @@ cleanly on EOF.
 
 What others typed reaches this terminal: control characters (escape sequences among them)
 are printed visibly, as ``\x1b``, never raw. `/bifoga` reads regular files only, never
-through a symlink, and at most BOT_DOWNLOAD_LIMIT bytes; any other path becomes a file the
+through a symlink, and at most DOWNLOAD_LIMIT bytes; any other path becomes a file the
 flows cannot use (they say so), never text.
 """
 
@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import App, deliver_via
+from conversations.capabilities import Capabilities
 from conversations.events import (
-    BOT_DOWNLOAD_LIMIT,
     Attachment,
     Button,
     EventKind,
@@ -38,6 +38,15 @@ from conversations.events import (
 from storage.files import PRIVATE_FILE, private_dir
 
 CHANNEL = "console"
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # as on Telegram: a file is refused alike on both
+CAPABILITIES = Capabilities(
+    max_download_bytes=DOWNLOAD_LIMIT,
+    max_text_length=None,  # a terminal shows any length
+    delete_window=None,  # printed lines cannot be taken back
+    has_buttons=True,  # shown numbered; the number or the label presses one
+    can_send_files=True,  # written owner-only, its path printed
+    address_is_handle=True,  # it runs on the server: its operator may act as any handle
+)
 ATTACH_COMMANDS = {"bifoga", "attach"}  # `/bifoga PATH` sends a file, as a photo would be
 POLL_SECONDS = 1.0
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
@@ -93,6 +102,7 @@ class ConsoleTransport:
     """Prints replies and turns typed lines into events for one person."""
 
     channel = CHANNEL
+    capabilities = CAPABILITIES
 
     def __init__(self, handle: str, out: TextIO, files_dir: Path | None = None) -> None:
         self.handle = handle
@@ -163,7 +173,7 @@ class ConsoleTransport:
         size: int | None
         content: bytes | None
         try:
-            size, content = read_regular(Path(path_text).expanduser(), BOT_DOWNLOAD_LIMIT)
+            size, content = read_regular(Path(path_text).expanduser(), DOWNLOAD_LIMIT)
         except (OSError, ValueError, RuntimeError):  # ValueError: NUL; RuntimeError: ~nobody
             size, content = None, None
         name = Path(path_text).name or None

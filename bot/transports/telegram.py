@@ -33,15 +33,17 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.app import App, settle_heap
-from bot.delivery import OutboxLoop
 from bot.dispatcher import Dispatcher, log_failure
+from bot.runtime import Channel, Runtime
 from bot.throttle import Throttle
-from bot.timers import TimerWaker
 from bot.transports.base import DeliveryFailed
 from bot.transports.telegram_files import caption_fits, file_request
 from bot.transports.telegram_updates import (
+    CAPABILITIES,
     CHANNEL,
+    DOWNLOAD_LIMIT,
     JSON,
+    TEXT_LIMIT,
     callback_data,
     event_for,
     json_at,
@@ -51,21 +53,13 @@ from bot.transports.telegram_updates import (
     update_chat,
     update_user,
 )
-from conversations.events import (
-    BOT_DOWNLOAD_LIMIT,
-    Attachment,
-    Delivery,
-    Reply,
-)
-from conversations.housekeeping import ensure_housekeeping
+from conversations.events import Attachment, Delivery, Reply
 from conversations.i18n import SUPPORTED, Catalogs
 from conversations.menu import commands_for
 from storage.outbox import CONVERSATION
-from storage.timers import TimerRepo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-TEXT_LIMIT = 4096
 POLL_TIMEOUT = 30
 MAX_ATTEMPTS = 5
 # While updates are in flight, poll again when the oldest is done, but at most every
@@ -73,7 +67,6 @@ MAX_ATTEMPTS = 5
 # unconfirmed update, so polling on every completion would cost more than the updates.
 POLL_INTERVAL = 0.05
 PROGRESS_WAIT = 0.25
-URGENT_BATCH = 50  # chats with alerts or replies in flight at once (each chat in order)
 MAX_CLEAR = 1000  # at most this many message ids are deleted by "clear the chat"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post", "my_chat_member"]
 
@@ -113,6 +106,7 @@ class TelegramTransport:
     """Sends replies as Telegram messages with inline keyboards, within the rate limits."""
 
     channel = CHANNEL
+    capabilities = CAPABILITIES
 
     def __init__(self, bot: Bot, catalogs: Catalogs, throttle: Throttle) -> None:
         self.bot = bot
@@ -245,7 +239,7 @@ class TelegramTransport:
 
     async def fetch(self, attachment: Attachment) -> Attachment:
         """Download an attachment's bytes (outside any transaction); None if that fails."""
-        if not attachment.file_ref or (attachment.size or 0) > BOT_DOWNLOAD_LIMIT:
+        if not attachment.file_ref or (attachment.size or 0) > DOWNLOAD_LIMIT:
             return attachment
         try:
             file = await self.bot.get_file(attachment.file_ref)
@@ -487,35 +481,17 @@ def build_bot(app: App) -> Bot:
 
 
 class TelegramBot:
-    """The running Telegram bot: client, transport, dispatcher, outbox loop and intake."""
+    """The running Telegram bot: client, transport and intake, on the shared runtime."""
 
     def __init__(self, app: App, bot: Bot | None = None, throttle: Throttle | None = None):
         self.app = app
         self.bot = bot or build_bot(app)
         self.transport = TelegramTransport(self.bot, app.catalogs, throttle or Throttle())
-        self.dispatcher = app.dispatcher(self._reply)
-        self.outbox = OutboxLoop(self._deliver_outbox)
-        # A second lane for alerts and replies: they never wait behind a claimed batch of
-        # routine nudges (which may take long at 30 messages/s); the throttle then puts
-        # them first.
-        self.urgent = OutboxLoop(self._deliver_urgent)
-        self.timers = app.timer_runner()
-        self.waker = TimerWaker(self.timers)
-        self.dispatcher.on_notices = self._after_commit
-        self.timers.on_notices = self._wake_outbox
+        self.runtime = Runtime(app, [Channel(self.transport, self._reply)])
+        self.dispatcher = self.runtime.dispatcher
+        self.timers = self.runtime.timers
+        self.stop = self.runtime.stop
         self.handle = UpdateHandler(self.transport, self.dispatcher)
-        self.stop = asyncio.Event()
-        self._sender = app.outbox_sender(self.transport)
-        self._sender.on_idle = self.urgent.wake.set  # a chat is free: claim its next ones
-
-    def _after_commit(self) -> None:
-        """Messages were queued (and maybe timers set): deliver now, re-plan the wake-up."""
-        self._wake_outbox()
-        self.waker.poke()
-
-    def _wake_outbox(self) -> None:
-        self.urgent.wake.set()
-        self.outbox.wake.set()
 
     async def _reply(self, delivery: Delivery) -> None:
         if delivery.clear_range is not None:
@@ -529,23 +505,10 @@ class TelegramBot:
                     menu, scope=BotCommandScopeChat(int(delivery.address))
                 )
 
-    async def _deliver_outbox(self) -> int:
-        # different chats at once: the throttle spreads them over its routine share
-        return await self._sender.deliver_due(concurrent=True)
-
-    async def _deliver_urgent(self) -> int:
-        return await self._sender.start_due(max_priority=CONVERSATION, limit=URGENT_BATCH)
-
     async def start(self) -> None:
         await self.bot.initialize()
         await register_commands(self.bot, self.app.catalogs)
-        async with self.app.db.unit_of_work() as session:
-            await ensure_housekeeping(TimerRepo(session), self.app.clock())
-        await self.timers.run_due()  # what came due while we were down fires now
-        self.waker.start()
-        # Replies committed but never sent (the process died in between) go out before any
-        # new update is read: a person who typed meanwhile is then answered after them.
-        await self.dispatcher.resend(CHANNEL)
+        await self.runtime.start()
 
     async def run_polling(self) -> None:
         """Run until ``stop`` is set: poll for updates and deliver the outbox."""
@@ -553,15 +516,9 @@ class TelegramBot:
         with contextlib.suppress(TelegramError):
             await self.bot.delete_webhook()
         poller = Poller(self.bot, self.handle)
-        lanes = [asyncio.create_task(lane.run(self.stop)) for lane in (self.urgent, self.outbox)]
         try:
-            await poller.run(self.stop)
+            await self.runtime.serve(poller.run(self.stop))
         finally:
-            self.stop.set()
-            self._wake_outbox()  # the outbox lanes see stop now, not after their interval
-            await asyncio.gather(*lanes)
-            await self._sender.drain()
-            await self.dispatcher.drain()
             await self.shutdown()
 
     async def run_webhook(self, url: str, listen: str, port: int, secret: str | None) -> None:
@@ -593,19 +550,20 @@ class TelegramBot:
         await self.start()
         server.listen(port, address=listen)
         await self.bot.set_webhook(url, secret_token=token, allowed_updates=ALLOWED_UPDATES)
-        lanes = [asyncio.create_task(lane.run(self.stop)) for lane in (self.urgent, self.outbox)]
+
+        async def intake() -> None:
+            try:
+                await self.stop.wait()
+            finally:
+                server.stop()
+
         try:
-            await self.stop.wait()
+            await self.runtime.serve(intake())
         finally:
-            server.stop()
-            self._wake_outbox()
-            await asyncio.gather(*lanes)
-            await self._sender.drain()
-            await self.dispatcher.drain()
             await self.shutdown()
 
     async def shutdown(self) -> None:
-        await self.waker.stop()
+        await self.runtime.close()
         await self.transport.throttle.close()
         with contextlib.suppress(TelegramError):
             await self.bot.shutdown()

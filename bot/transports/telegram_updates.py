@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram.constants import ChatType, MessageEntityType
 
+from conversations.capabilities import Capabilities
 from conversations.events import Attachment, EventKind, InboundEvent
 
 JSON = Mapping[str, Any]
@@ -15,6 +16,15 @@ JSON = Mapping[str, Any]
 directly instead of building python-telegram-bot objects for every update and answer."""
 
 CHANNEL = "telegram"
+TEXT_LIMIT = 4096  # characters in one message
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots may download at most 20 MB per file (public Bot API)
+CAPABILITIES = Capabilities(
+    max_download_bytes=DOWNLOAD_LIMIT,
+    max_text_length=TEXT_LIMIT,
+    delete_window=timedelta(hours=47),  # a bot may delete messages for 48 hours; an hour's margin
+    has_buttons=True,
+    can_send_files=True,
+)
 SEPARATOR = "|"
 CALLBACK_LIMIT = 64
 UNSUPPORTED_CONTENT = (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from conversations import quota
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
@@ -13,8 +11,6 @@ from conversations.report.draft import VERSION, Draft, known, load_draft, party_
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.texts import menu_buttons
 from storage.reports import ReportRepo
-
-CLEARABLE = timedelta(hours=47)  # a chat's messages may be deleted for this long
 
 
 async def keep_words(ctx: Context, text: str) -> str:
@@ -181,9 +177,11 @@ async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
     repo = ReportRepo(ctx.session, ctx.keyring)
     report = await repo.latest_submitted(ctx.viewer)
     first = str(repo.answers(report).get("_first_ref", "")) if report else ""
+    window = ctx.capabilities.delete_window
     if (
         report is None
-        or ctx.now - report.created_at > CLEARABLE
+        or window is None
+        or ctx.now - report.created_at > window
         or not first.isdigit()
         or not event.ref.isdigit()
     ):

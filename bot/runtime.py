@@ -1,0 +1,117 @@
+"""Run what every transport shares: dispatcher, outbox lanes, timers and waker; stop them in order.
+
+A transport only turns platform updates into events and replies into platform calls. The
+runtime gives each transport's channel two outbox lanes (urgent: alerts and replies, which
+never wait behind a batch of routine nudges; routine: everything else), runs the timers
+and the waker that plans their next wake-up, and on stop lets the lanes, the senders and
+the dispatcher finish before the waker stops. One runtime can serve several transports
+at once: they share one dispatcher, one timer runner and one waker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+
+from bot.app import App
+from bot.delivery import OutboxLoop, OutboxSender
+from bot.dispatcher import Sender
+from bot.timers import TimerWaker
+from bot.transports.base import Transport
+from conversations.events import Delivery
+from conversations.housekeeping import ensure_housekeeping
+from storage.outbox import CONVERSATION
+from storage.timers import TimerRepo
+
+URGENT_BATCH = 50  # chats with alerts or replies in flight at once (each chat in order)
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A transport, and how a person's replies reach it (it may clear or renew menus too)."""
+
+    transport: Transport
+    reply: Sender
+
+
+class Lanes:
+    """One channel's outbox: an urgent lane and a routine lane over one sender."""
+
+    def __init__(self, sender: OutboxSender) -> None:
+        self.sender = sender
+        self.routine = OutboxLoop(self._deliver_routine)
+        self.urgent = OutboxLoop(self._deliver_urgent)
+        sender.on_idle = self.urgent.wake.set  # a chat is free: claim its next ones
+
+    def wake(self) -> None:
+        self.urgent.wake.set()
+        self.routine.wake.set()
+
+    async def _deliver_routine(self) -> int:
+        # different chats at once: the throttle spreads them over its routine share
+        return await self.sender.deliver_due(concurrent=True)
+
+    async def _deliver_urgent(self) -> int:
+        return await self.sender.start_due(max_priority=CONVERSATION, limit=URGENT_BATCH)
+
+
+class Runtime:
+    """The shared machinery of a running bot, for any set of transports."""
+
+    def __init__(self, app: App, channels: Sequence[Channel]) -> None:
+        self.app = app
+        self._replies = {c.transport.channel: c.reply for c in channels}
+        self.dispatcher = app.dispatcher(self._reply)
+        self.lanes = {c.transport.channel: Lanes(app.outbox_sender(c.transport)) for c in channels}
+        self.timers = app.timer_runner()
+        self.waker = TimerWaker(self.timers)
+        self.dispatcher.on_notices = self._after_commit
+        self.timers.on_notices = self.wake_outbox
+        self.stop = asyncio.Event()
+
+    async def _reply(self, delivery: Delivery) -> None:
+        await self._replies[delivery.channel](delivery)
+
+    def _after_commit(self) -> None:
+        """Messages were queued (and maybe timers set): deliver now, re-plan the wake-up."""
+        self.wake_outbox()
+        self.waker.poke()
+
+    def wake_outbox(self) -> None:
+        for lanes in self.lanes.values():
+            lanes.wake()
+
+    async def start(self) -> None:
+        """Fire what came due while we were down, start the waker, resend lost replies."""
+        async with self.app.db.unit_of_work() as session:
+            await ensure_housekeeping(TimerRepo(session), self.app.clock())
+        await self.timers.run_due()  # what came due while we were down fires now
+        self.waker.start()
+        # Replies committed but never sent (the process died in between) go out before any
+        # new update is read: a person who typed meanwhile is then answered after them.
+        for channel in self._replies:
+            await self.dispatcher.resend(channel)
+
+    async def serve(self, intake: Awaitable[None]) -> None:
+        """Deliver the outbox while ``intake`` (the transports reading updates) runs; then
+        stop: the lanes end, what is being sent and handled finishes, the waker stops."""
+        lanes = [
+            asyncio.create_task(lane.run(self.stop))
+            for lanes in self.lanes.values()
+            for lane in (lanes.urgent, lanes.routine)
+        ]
+        try:
+            await intake
+        finally:
+            self.stop.set()
+            self.wake_outbox()  # the outbox lanes see stop now, not after their interval
+            await asyncio.gather(*lanes)
+            for each in self.lanes.values():
+                await each.sender.drain()
+            await self.dispatcher.drain()
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop the waker (a run in progress finishes its batch first)."""
+        await self.waker.stop()
