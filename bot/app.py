@@ -59,9 +59,9 @@ def settle_heap() -> None:
 def declared_capabilities() -> dict[str, Capabilities]:
     """Every transport's declared capabilities, by channel (the flows read them from here)."""
     # imported here: the console transport imports this module
-    from bot.transports import console, telegram_updates
+    from bot.transports import console, signal_inbound, telegram_updates
 
-    return {t.CHANNEL: t.CAPABILITIES for t in (console, telegram_updates)}
+    return {t.CHANNEL: t.CAPABILITIES for t in (console, signal_inbound, telegram_updates)}
 
 
 def refuse_a_new_key(settings: Settings) -> None:

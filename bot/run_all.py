@@ -1,9 +1,10 @@
 """Run every configured transport in one process (`trygg run`): Telegram, Signal or both.
 
-Each transport still has its own dispatcher, outbox lanes and timer runner (the shared
-runtime is to move into bot/runtime); here they are tied together: one SIGINT/SIGTERM
+Telegram runs on bot.runtime; Signal still has its own dispatcher, outbox lanes and timer
+runner (to move onto the same runtime). Here they are tied together: one SIGINT/SIGTERM
 stops them all, and a commit on either channel wakes both outboxes at once, so an alert
-from a person on Signal to a contact on Telegram goes out without waiting a poll.
+from a person on Signal to a contact on Telegram goes out without waiting a poll. Both
+timer runners claim timers in the database, so none fires twice.
 """
 
 from __future__ import annotations
@@ -11,28 +12,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 from bot.app import App, settle_heap
+from bot.transports.signal import SignalBot
+from bot.transports.telegram import TelegramBot
 
-if TYPE_CHECKING:
-    from bot.transports.signal import SignalBot
-    from bot.transports.telegram import TelegramBot
+
+def _hooks(bot: TelegramBot | SignalBot) -> tuple[Callable[[], None], Callable[[], None]]:
+    """A bot's "messages were queued" and "wake the outbox" hooks."""
+    if isinstance(bot, SignalBot):
+        return bot._after_commit, bot._wake_outbox
+    return bot.runtime.after_commit, bot.runtime.wake_outbox
 
 
 def _tie(bots: list[TelegramBot | SignalBot]) -> None:
     """A commit or a fired timer on any channel wakes every channel's outbox."""
     if len(bots) < 2:
         return
+    hooks = [_hooks(bot) for bot in bots]
 
     def after_commit() -> None:
-        for bot in bots:
-            bot._after_commit()
+        for commit, _wake in hooks:
+            commit()
 
     def wake_outboxes() -> None:
-        for bot in bots:
-            bot._wake_outbox()
+        for _commit, wake in hooks:
+            wake()
 
     for bot in bots:
         bot.dispatcher.on_notices = after_commit
@@ -45,8 +51,6 @@ async def run_configured(app: App, webhook: str | None = None) -> None:
     bots: list[TelegramBot | SignalBot] = []
     runs: list[Awaitable[None]] = []
     if settings.telegram_bot_token:
-        from bot.transports.telegram import TelegramBot
-
         tg = TelegramBot(app)
         bots.append(tg)
         url = webhook or settings.telegram_webhook_url
@@ -56,8 +60,6 @@ async def run_configured(app: App, webhook: str | None = None) -> None:
         else:
             runs.append(tg.run_polling())
     if settings.signal_rpc:
-        from bot.transports.signal import SignalBot
-
         sg = SignalBot(app)
         bots.append(sg)
         runs.append(sg.run())

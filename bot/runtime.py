@@ -66,14 +66,14 @@ class Runtime:
         self.lanes = {c.transport.channel: Lanes(app.outbox_sender(c.transport)) for c in channels}
         self.timers = app.timer_runner()
         self.waker = TimerWaker(self.timers)
-        self.dispatcher.on_notices = self._after_commit
+        self.dispatcher.on_notices = self.after_commit
         self.timers.on_notices = self.wake_outbox
         self.stop = asyncio.Event()
 
     async def _reply(self, delivery: Delivery) -> None:
         await self._replies[delivery.channel](delivery)
 
-    def _after_commit(self) -> None:
+    def after_commit(self) -> None:
         """Messages were queued (and maybe timers set): deliver now, re-plan the wake-up."""
         self.wake_outbox()
         self.waker.poke()

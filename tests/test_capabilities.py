@@ -69,6 +69,12 @@ def test_every_transport_declares_its_capabilities() -> None:
     assert declared[console.CHANNEL] is ConsoleTransport.capabilities
     assert TelegramTransport.capabilities.max_download_bytes == 20 * MB
     assert TelegramTransport.capabilities.max_text_length == 4096
+    # Signal: no buttons (numbered choices in the text), files as attachments, ACI addresses
+    from bot.transports.signal import SignalTransport
+
+    assert declared["signal"] is SignalTransport.capabilities
+    assert not SignalTransport.capabilities.has_buttons
+    assert not SignalTransport.capabilities.address_is_handle
 
 
 def _file(chat: Chat, size: int) -> InboundEvent:

@@ -40,9 +40,9 @@ from bot.transports.signal_errors import (
     Unregistered,
     UserError,
 )
-from bot.transports.signal_inbound import CHANNEL, event_for
+from bot.transports.signal_inbound import CAPABILITIES, CHANNEL, DOWNLOAD_LIMIT, event_for
 from bot.transports.signal_rpc import SignalRpc
-from conversations.events import BOT_DOWNLOAD_LIMIT, Attachment, Delivery, Reply
+from conversations.events import Attachment, Delivery, Reply
 from conversations.housekeeping import ensure_housekeeping
 from conversations.registry import COMMANDS
 from storage.outbox import CONVERSATION
@@ -50,8 +50,6 @@ from storage.timers import TimerRepo
 
 log = logging.getLogger(__name__)
 
-SIGNAL_DOWNLOAD_LIMIT = 150 * 1024 * 1024  # signal-cli's own cap (protocol.md §8)
-DOWNLOAD_LIMIT = min(SIGNAL_DOWNLOAD_LIMIT, BOT_DOWNLOAD_LIMIT)  # larger: the too-large path
 SEND_WITHIN = 60.0  # seconds for a send's answer (an attachment upload takes a while)
 FETCH_WITHIN = 120.0
 RATE_LIMIT_WAIT = 60.0  # when Signal does not say how long
@@ -93,6 +91,7 @@ class SignalTransport:
     """Sends replies to Signal ACIs; turns incoming messages into events."""
 
     channel = CHANNEL
+    capabilities = CAPABILITIES
 
     def __init__(self, rpc: SignalRpc) -> None:
         self.rpc = rpc

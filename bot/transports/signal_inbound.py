@@ -18,10 +18,20 @@ from typing import Any
 
 from bot.transports.signal_choices import Choices
 from bot.transports.signal_envelopes import Incoming
+from conversations.capabilities import Capabilities
 from conversations.events import Attachment, EventKind, InboundEvent
 from storage.trust import CODE_ALPHABET
 
 CHANNEL = "signal"
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what Trygg keeps per file (signal-cli itself takes 150 MiB)
+CAPABILITIES = Capabilities(
+    max_download_bytes=DOWNLOAD_LIMIT,
+    max_text_length=None,  # signal-cli sends long texts whole (folded into an attachment)
+    delete_window=None,  # remoteDelete is not used yet: /rensa says there is nothing to clear
+    has_buttons=False,  # choices are numbered in the text; the number or the label presses
+    can_send_files=True,  # as a data URI attachment, the text its caption
+    address_is_handle=False,  # the address is the person's ACI
+)
 _CODE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
 
 
