@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access
@@ -47,6 +47,23 @@ class OpenedEvidence:
     content: bytes = field(repr=False)
 
 
+def in_order(report_id: str) -> Select[str, str, int, str | None, bytes, datetime]:
+    """A report's evidence rows (id, kind, size, legacy SHA-256, sealed meta, received),
+    oldest first: the one listing that the writer's summary and the handlers' case share."""
+    return (
+        select(
+            Evidence.id,
+            Evidence.kind,
+            Evidence.size,
+            Evidence.sha256,
+            Evidence.meta,
+            Evidence.received_at,
+        )
+        .where(Evidence.report_id == report_id)
+        .order_by(Evidence.received_at, Evidence.id)
+    )
+
+
 class EvidenceRepo:
     """Evidence of submitted cases, for the reporter and those who handle the case."""
 
@@ -65,18 +82,7 @@ class EvidenceRepo:
     async def listing(self, viewer: Viewer, report: Report) -> list[EvidenceItem]:
         """The case's evidence, oldest first; NotFound for anyone who may not read it."""
         await self._allowed(viewer, report)
-        rows = await self.session.execute(
-            select(
-                Evidence.id,
-                Evidence.kind,
-                Evidence.size,
-                Evidence.sha256,
-                Evidence.meta,
-                Evidence.received_at,
-            )
-            .where(Evidence.report_id == report.id)
-            .order_by(Evidence.received_at, Evidence.id)
-        )
+        rows = await self.session.execute(in_order(report.id))
         items = []
         for number, (row_id, kind, size, legacy, sealed, received_at) in enumerate(rows, 1):
             meta = self._meta(row_id, sealed)

@@ -20,6 +20,7 @@ from storage.access import Access, case_access
 from storage.crypto import Keyring
 from storage.db import write_at_commit
 from storage.errors import NotFound
+from storage.evidence import in_order
 from storage.models import Evidence, Report, ReportStatus
 from storage.prepared import Prepared
 from storage.viewer import Viewer
@@ -311,18 +312,7 @@ class ReportRepo:
     async def evidence(self, viewer: Viewer, report: AnyReport) -> list[EvidenceInfo]:
         if not self._own(viewer, report):
             raise NotFound("report")
-        rows = await self.session.execute(
-            select(
-                Evidence.id,
-                Evidence.kind,
-                Evidence.size,
-                Evidence.sha256,
-                Evidence.meta,
-                Evidence.received_at,
-            )
-            .where(Evidence.report_id == report.id)
-            .order_by(Evidence.received_at, Evidence.id)
-        )
+        rows = await self.session.execute(in_order(report.id))
         return [
             EvidenceInfo(
                 row_id,
