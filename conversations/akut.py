@@ -20,6 +20,16 @@ ALERT = "akut:alert"
 ALERT_UNIT = "akut:unit"  # the municipality's unit instead of the party (danger from inside it)
 
 
+CALLS = frozenset({"akut", "larm", "sos"})
+"""Words that open /akut from anywhere: the call itself, not words to keep with a report."""
+
+
+def telling(event: InboundEvent) -> bool:
+    """True if the person wrote something to keep, not only "akut" (or "larm", "sos")."""
+    text = event.text.strip().strip(".,!?:;\"'()").casefold()
+    return event.kind is EventKind.TEXT and bool(text) and text not in CALLS
+
+
 async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     """Tell the person what to do now and offer to alert their security contact."""
     _ = ctx._
@@ -61,7 +71,7 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             ),
         ]
     buttons += menu_buttons(ctx)[1:]
-    if event.kind is EventKind.TEXT and event.text.strip():  # "hjälp jag har blivit hotad"
+    if telling(event):  # "hjälp jag har blivit hotad"
         lines += ["", await keep_words(ctx, event.text.strip())]
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
@@ -116,7 +126,7 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep what the person writes instead of pressing a button, and show the choices again."""
     _ = ctx._
     lines = [_("In danger now: call 112.")]
-    if event.kind is EventKind.TEXT and event.text.strip():
+    if telling(event):
         lines.append(await keep_words(ctx, event.text.strip()))
     ctx.reply("\n".join(lines))
     ctx.again()

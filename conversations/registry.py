@@ -82,7 +82,7 @@ FALLBACKS = Fallbacks(
 # says what happened opens /akut rather than the menu (the words are kept: see akut.py).
 WORDS = Words(
     command="akut",
-    anywhere=frozenset({"akut", "larm", "sos"}),
+    anywhere=akut.CALLS,
     first=(
         "akut",
         "larm",

@@ -541,3 +541,13 @@ async def test_a_submit_that_fails_later_in_its_unit_of_work_leaves_the_draft(
             await repo.submit(anna, row, clock.now)
             raise RuntimeError("the alert could not be created")
     assert (await only_report(demo_app, "anna")).status is ReportStatus.DRAFT
+
+
+async def test_akut_alone_is_the_call_not_words_to_keep(demo_app: App, chat: Any) -> None:
+    anna: Chat = chat("anna")
+    for word in ("akut", "Akut!", "sos"):
+        reply = await anna.say(word)
+        assert "Ring 112" in reply and "Jag sparade det du skrev" not in reply, reply
+    assert await reports(demo_app, "anna") == []  # no draft holding only "akut"
+    told = await anna.say("akut han står utanför")  # words beyond the call are kept
+    assert "Jag sparade det du skrev" in told, told
