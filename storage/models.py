@@ -151,6 +151,49 @@ class ChannelBinding(Base):
     address: Mapped[str] = mapped_column(String(128))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # their last message
+    # The platform says the address is gone (Signal: no longer registered): nothing is sent.
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The address's identity changed (Signal: a new safety number): no case content goes
+    # there until the person is confirmed again (a fresh invite, or the unit confirms).
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TransportStatus(Base):
+    """What a channel's platform last said about the bot's own account (e.g. a captcha)."""
+
+    __tablename__ = "transport_status"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32))  # ok | proof_required | disconnected ...
+    detail: Mapped[str | None] = mapped_column(String(200))  # never personal data
+    since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OfferedChoices(Base):
+    """On a channel without buttons: the choices last offered to an address, numbered."""
+
+    __tablename__ = "offered_choices"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    address: Mapped[str] = mapped_column(String(128), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))
+    buttons: Mapped[list[Any]] = mapped_column(JSON)  # [[id, label], ...] in order
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SentMessage(Base):
+    """A message the bot sent, by its platform id, while it may still delete it."""
+
+    __tablename__ = "sent_message"
+    __table_args__ = (Index("ix_sent_message_address", "channel", "address", "platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(128))
+    platform_id: Mapped[str] = mapped_column(String(32))  # Signal: its 13-digit timestamp
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class Conversation(Base):
@@ -204,6 +247,9 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=5)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # None: the recipient's channel last used; set: that channel only (an alert goes out
+    # on every channel the person is bound on, one row each)
+    channel: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(
             OutboxStatus,
