@@ -157,6 +157,8 @@ class ChannelBinding(Base):
     # The address's identity changed (Signal: a new safety number): no case content goes
     # there until the person is confirmed again (a fresh invite, or the unit confirms).
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Confirmed after a hold, and the platform not yet told to trust the new identity.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TransportStatus(Base):

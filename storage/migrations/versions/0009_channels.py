@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('last_used_at', storage.models.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('dead_at', storage.models.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('held_at', storage.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('confirmed_at', storage.models.UTCDateTime(), nullable=True))
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=16), nullable=True))
     op.create_table(
@@ -66,6 +67,7 @@ def downgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_column('channel')
     with op.batch_alter_table('channel_binding', schema=None) as batch_op:
+        batch_op.drop_column('confirmed_at')
         batch_op.drop_column('held_at')
         batch_op.drop_column('dead_at')
         batch_op.drop_column('last_used_at')
