@@ -1,5 +1,5 @@
 """One process, two channels: a person on Signal alerts a contact on Telegram and the
-reverse, with both bots tied as `trygg run` ties them (bot.run_all)."""
+reverse, both bots on one runtime as `trygg run` runs them (bot.run_all)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import App
-from bot.run_all import _tie
 from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
 from tests.fakesignal import FakeSignal
-from tests.signal_harness import SignalHarness, fake_signal_fixture  # noqa: F401
+from tests.signal_harness import (  # noqa: F401
+    SignalHarness,
+    fake_signal_fixture,
+    one_process,
+)
 from tests.telegram_harness import (  # noqa: F401
     TelegramHarness,
     telegram_app_fixture,
-    telegram_fixture,
     wait_text,
 )
 from tests.test_signal_transport import ALERT_LABEL
@@ -26,13 +28,14 @@ PIA, ANNA = 2002, 2001
 
 @pytest.fixture(name="both")
 async def both_fixture(
-    tg: TelegramHarness, tg_app: App, fake_signal: FakeSignal
+    tg_app: App, fake_bot_api: FakeBotApi, fake_signal: FakeSignal
 ) -> AsyncIterator[tuple[TelegramHarness, SignalHarness]]:
-    sg = SignalHarness(tg_app, fake_signal)
-    await sg.start()
-    _tie([tg.bot, sg.bot])
-    yield tg, sg
-    await sg.stop()
+    async with one_process(tg_app, fake_bot_api, fake_signal) as (tg, sg):
+        # one runtime: one dispatcher, one timer runner, one waker for both channels
+        assert tg.bot.runtime is sg.bot.runtime
+        assert tg.bot.dispatcher is sg.bot.dispatcher
+        assert sorted(tg.bot.runtime.channels) == ["signal", "telegram"]
+        yield tg, sg
 
 
 @SQLITE_ONLY
