@@ -145,7 +145,7 @@ class OutboxSender:
                 self.clock(),
                 lease=LEASE,
                 limit=limit,
-                channel=None if recipient_id is not None else self.transport.channel,
+                channel=self.transport.channel,
                 recipient_id=recipient_id,
                 skip_locked=not self.db.sqlite,
                 max_priority=max_priority,
