@@ -145,7 +145,7 @@ class OutboxSender:
                 self.clock(),
                 lease=LEASE,
                 limit=limit,
-                channel=None if recipient_id is not None else self.transport.channel,
+                channel=self.transport.channel,
                 recipient_id=recipient_id,
                 skip_locked=not self.db.sqlite,
                 max_priority=max_priority,
@@ -153,8 +153,9 @@ class OutboxSender:
             )
             for row in rows:
                 recipient = await directory.person(row.recipient_id)
-                address = (await directory.addresses(recipient.id)).get(self.transport.channel)
-                if address is None:
+                live = await directory.addresses(recipient.id, live=True)
+                address = live.get(self.transport.channel)
+                if address is None:  # the claim found a live binding: it just went away
                     continue
                 reply = await render(
                     session, self.catalogs, self.packs, recipient, row, self.keyring
@@ -206,8 +207,10 @@ class OutboxSender:
             if exc.permanent:
                 log.warning("outbox message %s failed permanently", item.message_id)
                 await outbox.give_up(item.message_id, now, str(exc))
-                if item.kind == ALERT and "alert" in item.payload:
-                    await escalate_now(session, str(item.payload["alert"]), item.recipient_id, now)
+                alert = item.payload.get("alert") if item.kind == ALERT else None
+                # reached on no other channel either: the escalation goes on at once
+                if alert is not None and not await outbox.elsewhere(item.message_id):
+                    await escalate_now(session, str(alert), item.recipient_id, now)
             else:
                 delay = exc.retry_after or min(2.0**item.attempts, MAX_BACKOFF)
                 await outbox.retry_later(item.message_id, now + timedelta(seconds=delay), str(exc))

@@ -4,19 +4,24 @@ A transport only turns platform updates into events and replies into platform ca
 runtime gives each transport's channel two outbox lanes (urgent: alerts and replies, which
 never wait behind a batch of routine nudges; routine: everything else), runs the timers
 and the waker that plans their next wake-up, and on stop lets the lanes, the senders and
-the dispatcher finish before the waker stops. One runtime can serve several transports
-at once: they share one dispatcher, one timer runner and one waker.
+the dispatcher finish before the waker stops. One runtime serves every transport of a
+process (`trygg run`): they share one dispatcher, one timer runner and one waker, and a
+commit on any channel wakes every channel's outbox.
+
+A transport's bot is an :class:`Intake`: :func:`run` opens every intake, starts the
+runtime, reads updates until stop, then stops the runtime and closes the intakes.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.app import App
 from bot.delivery import OutboxLoop, OutboxSender
-from bot.dispatcher import Sender
+from bot.dispatcher import Sender, log_failure
 from bot.timers import TimerWaker
 from bot.transports.base import Transport
 from conversations.events import Delivery
@@ -56,19 +61,49 @@ class Lanes:
         return await self.sender.start_due(max_priority=CONVERSATION, limit=URGENT_BATCH)
 
 
+class Intake(Protocol):
+    """A transport's connection to its platform, reading updates for the runtime."""
+
+    async def open(self) -> None:
+        """Connect (before the runtime starts: replies a crash left unsent go out then)."""
+        ...
+
+    async def receive(self) -> None:
+        """Read updates into the dispatcher until the runtime's ``stop`` is set."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect (after the runtime has stopped and its senders have drained)."""
+        ...
+
+
 class Runtime:
     """The shared machinery of a running bot, for any set of transports."""
 
-    def __init__(self, app: App, channels: Sequence[Channel]) -> None:
+    def __init__(self, app: App, channels: Sequence[Channel] = ()) -> None:
         self.app = app
-        self._replies = {c.transport.channel: c.reply for c in channels}
+        self._replies: dict[str, Sender] = {}
+        self.lanes: dict[str, Lanes] = {}
         self.dispatcher = app.dispatcher(self._reply)
-        self.lanes = {c.transport.channel: Lanes(app.outbox_sender(c.transport)) for c in channels}
         self.timers = app.timer_runner()
         self.waker = TimerWaker(self.timers)
         self.dispatcher.on_notices = self.after_commit
         self.timers.on_notices = self.wake_outbox
         self.stop = asyncio.Event()
+        for channel in channels:
+            self.add(channel)
+
+    def add(self, channel: Channel) -> None:
+        """Serve one more transport (before :meth:`start`): its replies, its outbox lanes."""
+        name = channel.transport.channel
+        if name in self._replies:
+            raise ValueError(f"a {name} transport is already on this runtime")
+        self._replies[name] = channel.reply
+        self.lanes[name] = Lanes(self.app.outbox_sender(channel.transport))
+
+    @property
+    def channels(self) -> list[str]:
+        return list(self._replies)
 
     async def _reply(self, delivery: Delivery) -> None:
         await self._replies[delivery.channel](delivery)
@@ -115,3 +150,40 @@ class Runtime:
     async def close(self) -> None:
         """Stop the waker (a run in progress finishes its batch first)."""
         await self.waker.stop()
+
+
+async def run(runtime: Runtime, intakes: Sequence[Intake]) -> None:
+    """Open every intake, start the runtime, read updates until ``runtime.stop`` (one intake
+    ending, or failing, stops the others); then stop the runtime and close the intakes."""
+    opened: list[Intake] = []
+    served = False
+
+    async def receive(intake: Intake) -> None:
+        try:
+            await intake.receive()
+        finally:
+            runtime.stop.set()  # one transport ending (or failing) ends the others cleanly
+
+    try:
+        for intake in intakes:
+            await intake.open()
+            opened.append(intake)
+        await runtime.start()
+        served = True
+        await runtime.serve(_all(receive(intake) for intake in intakes))
+    finally:
+        if not served:
+            await runtime.close()
+        for intake in reversed(opened):
+            try:
+                await intake.close()
+            except Exception as exc:
+                log_failure("closing a transport", exc)
+
+
+async def _all(runs: Iterable[Awaitable[None]]) -> None:
+    """Await every run; raise the first failure once all have ended."""
+    results = await asyncio.gather(*runs, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result

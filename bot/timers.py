@@ -77,6 +77,7 @@ class TimerRunner:
                             continue  # another worker fired it
                         if handler is not None:
                             await handler(context, timer)
+                            await context.queue()
                         else:
                             log.warning("no handler for timer kind %s", timer.kind)
                 except Exception as exc:  # the savepoint rolled back: it stays pending

@@ -18,6 +18,7 @@ from conversations.notices import (
     ALERT_LINKED,
     ALERT_TAKEN,
     ALERT_UNANSWERED,
+    EVERY_CHANNEL,
 )
 from conversations.packs import PackLibrary
 from conversations.routing import Levels, alert_levels, everyone
@@ -56,10 +57,15 @@ class SystemContext:
     notices: list[tuple[int, str, dict[str, Any], int]] = field(default_factory=list)
 
     def notify(self, recipient_id: int, kind: str, payload: dict[str, Any], priority: int) -> None:
-        OutboxRepo(self.session).enqueue(
-            recipient_id, kind, payload, priority=priority, now=self.now
-        )
+        """Queue a message for someone (in the outbox by :meth:`queue`, with the timer)."""
         self.notices.append((recipient_id, kind, payload, priority))
+
+    async def queue(self) -> None:
+        """Put the messages the handler queued into the outbox, in its unit of work."""
+        if self.notices:
+            await OutboxRepo(self.session).enqueue_all(
+                self.notices, self.now, every_channel=EVERY_CHANNEL
+            )
 
 
 TimerHandler = Callable[[SystemContext, Timer], Awaitable[None]]
@@ -273,6 +279,8 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         else:
             ctx.reply(_("Someone else has already taken this; they will contact the person."))
         return None
+    # taken on one channel, it is settled on all: what has not gone out elsewhere won't
+    await ctx.outbox.drop_pending(ctx.person.id, (ALERT,), {"alert": alert.id}, ctx.now, "taken")
     if alert.subject_id is not None:
         ctx.notify(alert.subject_id, ALERT_ACKED, {"alert": alert.id}, priority=URGENT)
     for row in await repo.recipients(alert.id):

@@ -19,6 +19,7 @@ from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.events import Delivery, EventKind, InboundEvent, Reply
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
+from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
 from storage.dialogue import ConversationRepo, ConversationRow, Outgoing, arrive, unsent
@@ -271,7 +272,9 @@ class Core:
                 sent_no=sent_no,
             )
         await OutboxRepo(session).enqueue_all(
-            [(n.recipient_id, n.kind, n.payload, n.priority) for n in ctx.notices], ctx.now
+            [(n.recipient_id, n.kind, n.payload, n.priority) for n in ctx.notices],
+            ctx.now,
+            every_channel=EVERY_CHANNEL,
         )
         return Delivery(
             event.channel,

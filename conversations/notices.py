@@ -57,6 +57,9 @@ CHECKIN_REPLY = "checkin_reply"
 DUTY = "duty"
 PURGE_NOTICE = "purge_notice"
 PURGE_IDLE_NOTICE = "purge_idle_notice"
+# Kinds that go to every channel the recipient is bound on (taking an alert on one of them
+# settles it on all); everything else goes to the channel they last wrote on.
+EVERY_CHANNEL = frozenset({ALERT})
 
 
 async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None]:

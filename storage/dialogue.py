@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.crypto import CryptoError, Keyring
 from storage.db import write_at_commit
@@ -338,8 +338,17 @@ _SENDER = (
     Party.pack,
     Person.assignment,
 )
+_OTHER = aliased(ChannelBinding)
+# When the person last wrote on any other channel (then this one becomes their preferred).
+_OTHER_USED = (
+    select(func.max(_OTHER.last_used_at))
+    .where(_OTHER.person_id == ChannelBinding.person_id, _OTHER.id != ChannelBinding.id)
+    .correlate(ChannelBinding)
+    .scalar_subquery()
+)
+_BINDING = (ChannelBinding.id, ChannelBinding.last_used_at, _OTHER_USED)
 _ARRIVAL = Prepared(
-    select(*_SENDER, *_COLUMNS)
+    select(*_SENDER, *_COLUMNS, *_BINDING)
     .select_from(ChannelBinding)
     .join(Person, Person.id == ChannelBinding.person_id)
     .outerjoin(Municipality, Municipality.id == Person.municipality_id)
@@ -350,6 +359,26 @@ _ARRIVAL = Prepared(
         ChannelBinding.address == bindparam("address"),
     )
 )
+
+
+_TOUCH = Prepared(
+    update(ChannelBinding)
+    .where(ChannelBinding.id == bindparam("binding"))
+    .values(last_used_at=bindparam("at"))
+)
+# A binding's last use is written only when the person changed channel or this often: the
+# channel they last wrote on is where messages for them go, and a write per event would
+# cost every event a statement.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _touch(last: datetime | None, other: datetime | None, now: datetime) -> datetime | None:
+    """When to record that the person wrote on this binding now (None: no need)."""
+    if other is not None and (last is None or other >= last):
+        return max(now, other + timedelta(microseconds=1))  # strictly the latest
+    if last is None or now - last >= TOUCH_EVERY:
+        return now
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,12 +406,20 @@ async def arrive(
             return Arrival(True)
         row = found[0]
         sender = Sender(*row[: len(_SENDER)])
-        conversation = row[len(_SENDER) :]
+        conversation = row[len(_SENDER) : len(_SENDER) + len(_COLUMNS)]
+        binding, last, other = row[len(_SENDER) + len(_COLUMNS) :]
+        touched.append((binding, _touch(last, other, now)))
         if conversation[0] is None:
             return Arrival(True, sender)
         return Arrival(True, sender, ConversationRow(*conversation))
 
-    return await session.run_sync(run)
+    touched: list[tuple[int, datetime | None]] = []
+    arrival = await session.run_sync(run)
+    for binding, at in touched:
+        if at is not None:
+            params = {"binding": binding, "at": at}
+            write_at_commit(session, ("binding used", binding), _TOUCH, params)
+    return arrival
 
 
 class HandledEventRepo:

@@ -15,6 +15,10 @@ from storage.models import ChannelBinding, Municipality, Party, Person, Role
 from storage.prepared import Prepared
 from storage.viewer import Viewer
 
+# A binding that may be sent to: the platform has not said it is gone, nor that its identity
+# changed (then nothing goes there until the person is confirmed again).
+LIVE = and_(ChannelBinding.dead_at.is_(None), ChannelBinding.held_at.is_(None))
+
 
 @dataclass(frozen=True, slots=True)
 class ContactCard:
@@ -118,13 +122,15 @@ class DirectoryRepo:
         else:
             existing.person_id = person.id
 
-    async def addresses(self, person_id: int) -> dict[str, str]:
-        """Return the person's transport addresses by channel."""
-        rows = await self.session.execute(
-            select(ChannelBinding.channel, ChannelBinding.address).where(
-                ChannelBinding.person_id == person_id
-            )
+    async def addresses(self, person_id: int, *, live: bool = False) -> dict[str, str]:
+        """Return the person's transport addresses by channel (``live``: only those that
+        may be sent to: neither dead nor held)."""
+        stmt = select(ChannelBinding.channel, ChannelBinding.address).where(
+            ChannelBinding.person_id == person_id
         )
+        if live:
+            stmt = stmt.where(LIVE)
+        rows = await self.session.execute(stmt)
         return {channel: address for channel, address in rows}
 
     async def create_unregistered(self, handle: str, locale: str | None) -> Person:

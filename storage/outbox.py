@@ -1,4 +1,10 @@
-"""The outbox: messages to other people, written with their cause, delivered after commit."""
+"""The outbox: messages to other people, written with their cause, delivered after commit.
+
+A person may be bound on several channels. A message with no channel goes to the one they
+last wrote on (among the live ones: not dead, not held); a message with a channel goes
+there only. Some kinds (alerts) go to every live channel: queued, they become one row per
+channel, and taking the alert on one settles it on all.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.directory import LIVE
 from storage.models import ChannelBinding, OutboxMessage, OutboxStatus
 from storage.prepared import Prepared, run_all
 
@@ -24,12 +31,60 @@ _ENQUEUE = Prepared(
         kind=bindparam("v_kind"),
         payload=bindparam("v_payload"),
         priority=bindparam("v_priority"),
+        channel=bindparam("v_channel"),
         status=OutboxStatus.PENDING,
         attempts=0,
         created_at=bindparam("v_now"),
         due_at=bindparam("v_now"),
     )
 )
+
+
+def _preferred() -> ColumnElement[str | None]:
+    """The channel a message without one goes to: the recipient's live binding they last
+    wrote on (never written on: the oldest binding)."""
+    return (
+        select(ChannelBinding.channel)
+        .where(ChannelBinding.person_id == OutboxMessage.recipient_id, LIVE)
+        .order_by(
+            ChannelBinding.last_used_at.is_(None),
+            ChannelBinding.last_used_at.desc(),
+            ChannelBinding.created_at,
+            ChannelBinding.id,
+        )
+        .limit(1)
+        .correlate(OutboxMessage)
+        .scalar_subquery()
+    )
+
+
+def _live_on(channel: str) -> ColumnElement[bool]:
+    return (
+        select(ChannelBinding.id)
+        .where(
+            ChannelBinding.person_id == OutboxMessage.recipient_id,
+            ChannelBinding.channel == channel,
+            LIVE,
+        )
+        .correlate(OutboxMessage)
+        .exists()
+    )
+
+
+def deliverable_on(channel: str) -> ColumnElement[bool]:
+    """Messages that go out on ``channel``: its own, and channel-less ones of people whose
+    preferred live channel it is."""
+    return or_(
+        and_(OutboxMessage.channel == channel, _live_on(channel)),
+        and_(OutboxMessage.channel.is_(None), _preferred() == channel),
+    )
+
+
+def _targets(live: list[str] | None, everywhere: bool) -> list[str | None]:
+    """The rows a message becomes: one per live channel, or one for the preferred channel."""
+    if everywhere and live:
+        return list(live)
+    return [None]
 
 
 class OutboxRepo:
@@ -46,12 +101,15 @@ class OutboxRepo:
         *,
         priority: int,
         now: datetime,
+        channel: str | None = None,
     ) -> OutboxMessage:
+        """Queue one message: on ``channel`` only, or (None) on the recipient's preferred."""
         row = OutboxMessage(
             recipient_id=recipient_id,
             kind=kind,
             payload=payload,
             priority=priority,
+            channel=channel,
             status=OutboxStatus.PENDING,
             attempts=0,
             created_at=now,
@@ -61,22 +119,44 @@ class OutboxRepo:
         return row
 
     async def enqueue_all(
-        self, messages: Sequence[tuple[int, str, dict[str, Any], int]], now: datetime
+        self,
+        messages: Sequence[tuple[int, str, dict[str, Any], int]],
+        now: datetime,
+        *,
+        every_channel: Collection[str] = (),
     ) -> None:
         """Queue (recipient, kind, payload, priority) messages with prepared INSERTs in one
         hop, no ORM objects; like :meth:`enqueue`'s, they are visible to the rest of the
-        unit of work."""
+        unit of work. Messages of a kind in ``every_channel`` become one row per live
+        channel of their recipient (one row for their preferred channel, when they have
+        none live yet)."""
+        fanned = {r for r, kind, _p, _n in messages if kind in every_channel}
+        channels = await self.live_channels(fanned) if fanned else {}
         rows = [
             {
                 "v_recipient": recipient_id,
                 "v_kind": kind,
                 "v_payload": payload,
                 "v_priority": priority,
+                "v_channel": channel,
                 "v_now": now,
             }
             for recipient_id, kind, payload, priority in messages
+            for channel in _targets(channels.get(recipient_id), kind in every_channel)
         ]
         await run_all(self.session, ((_ENQUEUE, row) for row in rows))
+
+    async def live_channels(self, person_ids: Collection[int]) -> dict[int, list[str]]:
+        """The channels each person has a live binding on."""
+        rows = await self.session.execute(
+            select(ChannelBinding.person_id, ChannelBinding.channel)
+            .where(ChannelBinding.person_id.in_(list(person_ids)), LIVE)
+            .order_by(ChannelBinding.person_id, ChannelBinding.id)
+        )
+        found: dict[int, list[str]] = {}
+        for person_id, channel in rows:
+            found.setdefault(person_id, []).append(channel)
+        return found
 
     async def claim(
         self,
@@ -90,9 +170,9 @@ class OutboxRepo:
         max_priority: int | None = None,
         exclude_recipients: Collection[int] = (),
     ) -> Sequence[OutboxMessage]:
-        """Claim due messages (most urgent first) for a channel or one recipient; with
-        ``max_priority``, only messages at least that urgent; none for
-        ``exclude_recipients``."""
+        """Claim due messages (most urgent first) for a channel (see :func:`deliverable_on`),
+        one recipient, or both; with ``max_priority``, only messages at least that urgent;
+        none for ``exclude_recipients``."""
         stmt = (
             select(OutboxMessage)
             .where(
@@ -110,16 +190,7 @@ class OutboxRepo:
         if exclude_recipients:
             stmt = stmt.where(OutboxMessage.recipient_id.not_in(list(exclude_recipients)))
         if channel is not None:
-            stmt = stmt.where(
-                select(ChannelBinding.id)
-                .where(
-                    and_(
-                        ChannelBinding.person_id == OutboxMessage.recipient_id,
-                        ChannelBinding.channel == channel,
-                    )
-                )
-                .exists()
-            )
+            stmt = stmt.where(deliverable_on(channel))
         if skip_locked:
             stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
         rows = (await self.session.scalars(stmt)).all()
@@ -154,6 +225,25 @@ class OutboxRepo:
                 row.last_error = reason[:200]
                 dropped += 1
         return dropped
+
+    async def elsewhere(self, message_id: int) -> bool:
+        """Whether the same message (recipient, kind, payload) on another channel was sent
+        or may still be: e.g. an alert that failed on one of the channels it went to."""
+        row = await self.session.get(OutboxMessage, message_id)
+        if row is None:
+            return False
+        others = (
+            await self.session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.recipient_id == row.recipient_id,
+                    OutboxMessage.kind == row.kind,
+                    OutboxMessage.id != row.id,
+                    OutboxMessage.channel.is_not(None),
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENT]),
+                )
+            )
+        ).all()
+        return any(other.payload == row.payload for other in others)
 
     async def last_sent(
         self, recipient_id: int, kind: str, since: datetime

@@ -9,6 +9,7 @@ linked to Signal users with ``await sg.bind("anna")``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -17,31 +18,53 @@ import pytest
 
 from bot import orgfile
 from bot.app import App
+from bot.run_all import Process
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.transports.signal import SignalBot
 from bot.transports.signal_inbound import CHANNEL
 from bot.transports.signal_rpc import Backoff, SignalRpc
+from bot.transports.telegram import TelegramBot
 from storage.directory import DirectoryRepo
 from tests.conftest import DEMO_ORG, FakeClock
+from tests.fakebotapi import FakeBotApi
 from tests.fakesignal import FakeSignal, Person
-from tests.telegram_harness import eventually
+from tests.telegram_harness import TelegramHarness, eventually
 
 TIMEOUT = 10.0
 CHOICE = re.compile(r"(\d+) ([^·]+?)(?: · |$)")
 
 
 class SignalHarness:
-    """A running SignalBot, the fake daemon it talks to, and helpers to converse."""
+    """A running SignalBot, the fake daemon it talks to, and helpers to converse.
 
-    def __init__(self, app: App, fake: FakeSignal) -> None:
+    ``runtime``: a runtime shared with other transports (see :func:`one_process`); then
+    :meth:`start` does not run the bot, the process does."""
+
+    def __init__(self, app: App, fake: FakeSignal, runtime: Runtime | None = None) -> None:
         self.app, self.fake = app, fake
         self.rpc = SignalRpc(fake.address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
-        self.bot = SignalBot(app, self.rpc)
+        self.bot = SignalBot(app, self.rpc, runtime)
+        self.shared = runtime is not None
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self.bot.run())
-        await asyncio.wait_for(self.rpc.connected.wait(), TIMEOUT)
+        if not self.shared:
+            self._task = asyncio.create_task(self.bot.run())
+        await self.connected()
+
+    async def connected(self) -> None:
+        """Wait until the bot is connected to the daemon (or its run failed)."""
+        waiting = asyncio.ensure_future(self.rpc.connected.wait())
+        runs = {waiting} if self._task is None else {waiting, self._task}
+        done, _pending = await asyncio.wait(
+            runs, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        waiting.cancel()
+        if self._task is not None and self._task in done:
+            self._task.result()  # the bot failed to start: raise its error here
+            raise AssertionError("the Signal bot stopped before connecting")
+        assert done, "timed out waiting for the Signal bot to connect"
 
     async def stop(self) -> None:
         self.bot.stop.set()
@@ -110,6 +133,36 @@ class SignalHarness:
             return {}
         last_line = texts[-1].rsplit("\n", 1)[-1]
         return {label.strip(): number for number, label in CHOICE.findall(last_line)}
+
+
+@contextlib.asynccontextmanager
+async def one_process(
+    app: App, fake_api: FakeBotApi, fake_signal: FakeSignal
+) -> AsyncIterator[tuple[TelegramHarness, SignalHarness]]:
+    """Telegram and Signal in one process, as `trygg run` runs them (bot.run_all): one
+    runtime, one dispatcher, one timer runner; a harness for each channel."""
+    runtime = Runtime(app)
+    tg = TelegramHarness(app, fake_api)
+    tbot = TelegramBot(app, throttle=tg.throttle_factory(), runtime=runtime)
+    tg.adopt(tbot)
+    sg = SignalHarness(app, fake_signal, runtime)
+    start = len(fake_api.requests)
+    task = asyncio.create_task(Process(runtime, tbot, sg.bot).run())
+    sg._task = task
+
+    def polling() -> bool:
+        if task.done():
+            task.result()
+            raise AssertionError("the process stopped before polling")
+        return any(r.method == "getUpdates" for r in fake_api.requests[start:])
+
+    try:
+        await sg.connected()
+        await eventually(polling, "the bot to poll for updates")
+        yield tg, sg
+    finally:
+        runtime.stop.set()
+        await asyncio.wait_for(task, TIMEOUT)
 
 
 def signal_settings(settings: Settings, fake: FakeSignal) -> Settings:

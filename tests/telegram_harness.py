@@ -167,6 +167,12 @@ class TelegramHarness:
         self._bot = await self._running.__aenter__()
         return self._bot
 
+    def adopt(self, tbot: TelegramBot) -> None:
+        """Converse through a bot that something else runs (e.g. a process of several
+        transports on one runtime, tests/signal_harness.one_process)."""
+        self._watch(tbot)
+        self._bot = tbot
+
     def _watch(self, tbot: TelegramBot) -> None:
         """Record each event the bot submits, and when its handling (and sending) ended."""
         dispatcher = tbot.dispatcher

@@ -8,13 +8,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.transports.base import DeliveryFailed
 from conversations.events import Reply
-from conversations.notices import ALERT_UNANSWERED
-from storage.models import OutboxMessage, OutboxStatus, Person, Timer, TimerState
+from conversations.notices import ALERT, ALERT_UNANSWERED
+from storage.models import (
+    ChannelBinding,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Timer,
+    TimerState,
+)
 from storage.outbox import CONVERSATION, ROUTINE, URGENT, OutboxRepo
 from storage.timers import Planned, TimerRepo
 from tests.conftest import Chat, FakeClock
@@ -386,3 +393,82 @@ async def test_messages_and_timers_queued_together_count_in_their_unit_of_work_o
         assert {(m.recipient_id, m.attempts, m.created_at) for m in messages} == {
             (pia, 1, clock.now)  # claimed once, above
         }
+
+
+async def test_a_message_is_claimed_on_the_channel_it_goes_to(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """No channel: the recipient's live binding last written on (never written on: the
+    oldest); a channel: that one only; dead and held bindings: never; none live: it waits.
+    An alert goes to every live channel, one row each."""
+    async with demo_app.db.unit_of_work() as session:
+        pia = (await session.scalars(select(Person.id).where(Person.handle == "pia"))).one()
+        for n, channel in enumerate(("telegram", "signal", "console")):
+            session.add(
+                ChannelBinding(
+                    channel=channel,
+                    address=f"pia-{channel}",
+                    person_id=pia,
+                    created_at=clock.now + timedelta(seconds=n),
+                )
+            )
+
+    async def claims(**binding: object) -> dict[str, list[str | None]]:
+        """Which channel claims which of pia's due rows (the claims are rolled back)."""
+        found: dict[str, list[str | None]] = {}
+        async with demo_app.db.unit_of_work() as session:
+            for channel, values in binding.items():
+                await session.execute(
+                    update(ChannelBinding)
+                    .where(ChannelBinding.person_id == pia, ChannelBinding.channel == channel)
+                    .values(**values)  # type: ignore[arg-type]
+                )
+            outbox = OutboxRepo(session)
+            for channel in ("telegram", "signal", "console"):
+                rows = await outbox.claim(
+                    clock.now, lease=timedelta(minutes=1), limit=10, channel=channel
+                )
+                found[channel] = sorted((r.channel or "-") for r in rows)
+            await session.rollback()
+        return found
+
+    async with demo_app.db.unit_of_work() as session:
+        outbox = OutboxRepo(session)
+        outbox.enqueue(pia, ALERT_UNANSWERED, {"alert": "x"}, priority=ROUTINE, now=clock.now)
+        outbox.enqueue(
+            pia, ALERT_UNANSWERED, {"alert": "y"}, priority=ROUTINE, now=clock.now, channel="signal"
+        )
+    nobody_wrote = await claims()
+    assert nobody_wrote == {"telegram": ["-"], "signal": ["signal"], "console": []}
+    wrote = {"last_used_at": clock.now + timedelta(minutes=1)}
+    assert await claims(console=wrote) == {"telegram": [], "signal": ["signal"], "console": ["-"]}
+    dead = {"dead_at": clock.now}
+    assert await claims(console=wrote | dead, signal=dead) == {
+        "telegram": ["-"],
+        "signal": [],
+        "console": [],
+    }
+    held = {"held_at": clock.now}
+    assert await claims(telegram=held, signal=held, console=held) == {
+        "telegram": [],
+        "signal": [],
+        "console": [],
+    }
+
+    async with demo_app.db.unit_of_work() as session:
+        await session.execute(
+            update(ChannelBinding)
+            .where(ChannelBinding.person_id == pia, ChannelBinding.channel == "console")
+            .values(dead_at=clock.now)
+        )
+        await OutboxRepo(session).enqueue_all(
+            [(pia, ALERT, {"alert": "z"}, URGENT), (pia, ALERT_UNANSWERED, {}, URGENT)],
+            clock.now,
+            every_channel={ALERT},
+        )
+        fanned = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.payload["alert"].as_string() == "z")
+            )
+        ).all()
+    assert sorted(str(r.channel) for r in fanned) == ["signal", "telegram"]

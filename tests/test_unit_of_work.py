@@ -136,7 +136,11 @@ async def test_prepared_statements_give_exactly_what_sqlalchemy_gives(db: Databa
         )
         session.add_all([town, party, person])
         await session.flush()
-        session.add(ChannelBinding(channel="telegram", address="77", person_id=person.id))
+        used = datetime(2026, 12, 1, 13, 29, 0, 125, tzinfo=UTC)
+        session.add(
+            ChannelBinding(channel="telegram", address="77", person_id=person.id, last_used_at=used)
+        )
+        session.add(ChannelBinding(channel="signal", address="a-c-i", person_id=person.id))
         session.add(
             Conversation(
                 person_id=person.id,
@@ -162,8 +166,10 @@ async def test_prepared_statements_give_exactly_what_sqlalchemy_gives(db: Databa
     assert fast == slow
     row = fast[0]  # type: ignore[index]
     assert row[3] is Role.PARTY_SECURITY and row[8] == "staffanstorp" and row[9] is None
-    assert row[-1] == datetime(2026, 12, 1, 13, 30, 0, 250, tzinfo=UTC)
-    assert row[-1].tzinfo is not None and row[-2] == {"report": "r1", "n": [1, 2]}
+    # ... the conversation, then the binding: its id, when it and the others were last used
+    assert row[-4] == datetime(2026, 12, 1, 13, 30, 0, 250, tzinfo=UTC)
+    assert row[-4].tzinfo is not None and row[-5] == {"report": "r1", "n": [1, 2]}
+    assert row[-2] == datetime(2026, 12, 1, 13, 29, 0, 125, tzinfo=UTC) and row[-1] is None
 
     arrival = None
     async with db.unit_of_work() as session:

@@ -22,9 +22,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.app import App, settle_heap
-from bot.delivery import OutboxLoop
 from bot.dispatcher import log_failure
-from bot.timers import TimerWaker
+from bot.runtime import Channel, Runtime, run
 from bot.transports.base import DeliveryFailed
 from bot.transports.signal_choices import Choices, numbered
 from bot.transports.signal_envelopes import Incoming, parse_receive
@@ -43,10 +42,8 @@ from bot.transports.signal_errors import (
 from bot.transports.signal_inbound import CAPABILITIES, CHANNEL, DOWNLOAD_LIMIT, event_for
 from bot.transports.signal_rpc import SignalRpc
 from conversations.events import Attachment, Delivery, Reply
-from conversations.housekeeping import ensure_housekeeping
 from conversations.registry import COMMANDS
 from storage.outbox import CONVERSATION
-from storage.timers import TimerRepo
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +51,6 @@ SEND_WITHIN = 60.0  # seconds for a send's answer (an attachment upload takes a 
 FETCH_WITHIN = 120.0
 RATE_LIMIT_WAIT = 60.0  # when Signal does not say how long
 PROOF_WAIT = 300.0  # a captcha waits for the operator: try again every few minutes
-URGENT_BATCH = 50
 
 
 def data_uri(content: bytes, name: str) -> str:
@@ -144,12 +140,12 @@ class SignalTransport:
 
 
 class SignalBot:
-    """The running Signal bot: daemon connection, transport, dispatcher, outbox, timers.
+    """The running Signal bot: daemon connection, transport and intake, on a runtime of its
+    own or on one it shares with other transports (see bot.run_all)."""
 
-    Mirrors bot.transports.telegram.TelegramBot; both should share bot/runtime once it
-    exists (one dispatcher, outbox and timer runner for every channel)."""
-
-    def __init__(self, app: App, rpc: SignalRpc | None = None) -> None:
+    def __init__(
+        self, app: App, rpc: SignalRpc | None = None, runtime: Runtime | None = None
+    ) -> None:
         settings = app.settings
         if rpc is None:
             if not settings.signal_rpc:
@@ -158,44 +154,18 @@ class SignalBot:
         self.app, self.rpc = app, rpc
         self.account = settings.signal_account
         self.transport = SignalTransport(rpc)
-        self.dispatcher = app.dispatcher(self._reply)
-        self.outbox = OutboxLoop(self._deliver_outbox)
-        self.urgent = OutboxLoop(self._deliver_urgent)
-        self.timers = app.timer_runner()
-        self.waker = TimerWaker(self.timers)
-        self.dispatcher.on_notices = self._after_commit
-        self.timers.on_notices = self._wake_outbox
-        self.stop = asyncio.Event()
-        self._sender = app.outbox_sender(self.transport)
-        self._sender.on_idle = self.urgent.wake.set
+        self.channel = Channel(self.transport, self._reply)
+        self.runtime = runtime or Runtime(app)
+        self.runtime.add(self.channel)
+        self.dispatcher = self.runtime.dispatcher
+        self.timers = self.runtime.timers
+        self.waker = self.runtime.waker
+        self.stop = self.runtime.stop
         self.handled = 0
         self._intake_tasks: dict[str, asyncio.Task[None]] = {}  # per sender: the latest
 
-    def _after_commit(self) -> None:
-        self._wake_outbox()
-        self.waker.poke()
-
-    def _wake_outbox(self) -> None:
-        self.urgent.wake.set()
-        self.outbox.wake.set()
-
     async def _reply(self, delivery: Delivery) -> None:
         await self.transport.send(delivery.address, delivery.replies)
-
-    async def _deliver_outbox(self) -> int:
-        return await self._sender.deliver_due(concurrent=True)
-
-    async def _deliver_urgent(self) -> int:
-        return await self._sender.start_due(max_priority=CONVERSATION, limit=URGENT_BATCH)
-
-    async def start(self) -> None:
-        """Connect, fire what came due while down, resend replies a crash left unsent."""
-        await self.rpc.start()
-        async with self.app.db.unit_of_work() as session:
-            await ensure_housekeeping(TimerRepo(session), self.app.clock())
-        await self.timers.run_due()
-        self.waker.start()
-        await self.dispatcher.resend(CHANNEL)
 
     async def handle(self, params: object) -> None:
         """One `receive` notification: its message (with its file's bytes) to the dispatcher."""
@@ -248,34 +218,35 @@ class SignalBot:
             self.dispatcher.submit(event)  # ordered per person; later ones queue behind it
         self.handled += 1
 
-    async def _intake(self) -> None:
+    async def _read(self) -> None:
         while not self.stop.is_set():
             note = await self.rpc.next_notification()
             if note.get("method") == "receive":
                 self._take(note.get("params"))
 
-    async def run(self) -> None:
-        """Run until ``stop`` is set."""
-        await self.start()
-        lanes = [asyncio.create_task(lane.run(self.stop)) for lane in (self.urgent, self.outbox)]
-        intake = asyncio.create_task(self._intake(), name="signal-intake")
-        try:
-            await self.stop.wait()
-        finally:
-            self.stop.set()
-            intake.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await intake
-            await asyncio.gather(*list(self._intake_tasks.values()), return_exceptions=True)
-            self._wake_outbox()
-            await asyncio.gather(*lanes)
-            await self._sender.drain()
-            await self.dispatcher.drain()
-            await self.shutdown()
+    async def open(self) -> None:
+        """Connect to the daemon (it reconnects by itself when the daemon goes away)."""
+        await self.rpc.start()
 
-    async def shutdown(self) -> None:
-        await self.waker.stop()
+    async def receive(self) -> None:
+        """Read messages until ``stop``; then let the messages being taken in finish."""
+        reader = asyncio.create_task(self._read(), name="signal-intake")
+        stopped = asyncio.create_task(self.stop.wait())
+        try:
+            await asyncio.wait({reader, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            reader.cancel()
+            await asyncio.gather(*list(self._intake_tasks.values()), return_exceptions=True)
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader  # a failure of the reader is raised here
+
+    async def close(self) -> None:
         await self.rpc.close()
+
+    async def run(self) -> None:
+        """Run alone until ``stop`` is set."""
+        await run(self.runtime, [self])
 
 
 async def run_signal(app: App) -> None:

@@ -16,10 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import hmac
-import json
 import logging
-import secrets
 import signal
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -34,7 +31,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.app import App, settle_heap
 from bot.dispatcher import Dispatcher, log_failure
-from bot.runtime import Channel, Runtime
+from bot.runtime import Channel, Runtime, run
 from bot.throttle import Throttle
 from bot.transports.base import DeliveryFailed
 from bot.transports.telegram_files import caption_fits, file_request
@@ -53,6 +50,7 @@ from bot.transports.telegram_updates import (
     update_chat,
     update_user,
 )
+from bot.transports.telegram_webhook import ALLOWED_UPDATES, Webhook
 from conversations.events import Attachment, Delivery, Reply
 from conversations.i18n import SUPPORTED, Catalogs
 from conversations.menu import commands_for
@@ -68,7 +66,6 @@ MAX_ATTEMPTS = 5
 POLL_INTERVAL = 0.05
 PROGRESS_WAIT = 0.25
 MAX_CLEAR = 1000  # at most this many message ids are deleted by "clear the chat"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post", "my_chat_member"]
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -481,17 +478,27 @@ def build_bot(app: App) -> Bot:
 
 
 class TelegramBot:
-    """The running Telegram bot: client, transport and intake, on the shared runtime."""
+    """The running Telegram bot: client, transport and intake, on a runtime of its own or
+    on one it shares with other transports (see bot.run_all)."""
 
-    def __init__(self, app: App, bot: Bot | None = None, throttle: Throttle | None = None):
+    def __init__(
+        self,
+        app: App,
+        bot: Bot | None = None,
+        throttle: Throttle | None = None,
+        runtime: Runtime | None = None,
+    ):
         self.app = app
         self.bot = bot or build_bot(app)
         self.transport = TelegramTransport(self.bot, app.catalogs, throttle or Throttle())
-        self.runtime = Runtime(app, [Channel(self.transport, self._reply)])
+        self.channel = Channel(self.transport, self._reply)
+        self.runtime = runtime or Runtime(app)
+        self.runtime.add(self.channel)
         self.dispatcher = self.runtime.dispatcher
         self.timers = self.runtime.timers
         self.stop = self.runtime.stop
         self.handle = UpdateHandler(self.transport, self.dispatcher)
+        self.webhook: Webhook | None = None  # None: long polling
 
     async def _reply(self, delivery: Delivery) -> None:
         if delivery.clear_range is not None:
@@ -505,68 +512,35 @@ class TelegramBot:
                     menu, scope=BotCommandScopeChat(int(delivery.address))
                 )
 
-    async def start(self) -> None:
+    async def open(self) -> None:
+        """Initialise the client and the command menus."""
         await self.bot.initialize()
         await register_commands(self.bot, self.app.catalogs)
-        await self.runtime.start()
 
-    async def run_polling(self) -> None:
-        """Run until ``stop`` is set: poll for updates and deliver the outbox."""
-        await self.start()
-        with contextlib.suppress(TelegramError):
-            await self.bot.delete_webhook()
-        poller = Poller(self.bot, self.handle)
-        try:
-            await self.runtime.serve(poller.run(self.stop))
-        finally:
-            await self.shutdown()
+    async def receive(self) -> None:
+        """Read updates (long polling, or the webhook if one is set) until ``stop``."""
+        if self.webhook is None:
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_webhook()
+            await Poller(self.bot, self.handle).run(self.stop)
+        else:
+            await self.webhook.serve(self.bot, self.handle, self.stop)
 
-    async def run_webhook(self, url: str, listen: str, port: int, secret: str | None) -> None:
-        """Serve Telegram's webhook calls; answer each only after its update is handled."""
-        import tornado.httpserver
-        import tornado.web
-
-        token = secret or secrets.token_urlsafe(32)
-        handle = self.handle
-
-        class Hook(tornado.web.RequestHandler):
-            async def post(self) -> None:
-                given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-                if not hmac.compare_digest(given.encode(), token.encode()):
-                    self.set_status(403)
-                    return
-                try:
-                    update = json.loads(self.request.body)
-                except ValueError:
-                    update = None
-                if not isinstance(update, dict) or json_int(update.get("update_id")) is None:
-                    self.set_status(400)
-                    return
-                await handle(update)
-                self.set_status(200)
-
-        path = "/" + url.split("://", 1)[-1].partition("/")[2]
-        server = tornado.httpserver.HTTPServer(tornado.web.Application([(path, Hook)]))
-        await self.start()
-        server.listen(port, address=listen)
-        await self.bot.set_webhook(url, secret_token=token, allowed_updates=ALLOWED_UPDATES)
-
-        async def intake() -> None:
-            try:
-                await self.stop.wait()
-            finally:
-                server.stop()
-
-        try:
-            await self.runtime.serve(intake())
-        finally:
-            await self.shutdown()
-
-    async def shutdown(self) -> None:
-        await self.runtime.close()
+    async def close(self) -> None:
         await self.transport.throttle.close()
         with contextlib.suppress(TelegramError):
             await self.bot.shutdown()
+
+    async def run_polling(self) -> None:
+        """Run alone until ``stop`` is set: poll for updates and deliver the outbox."""
+        self.webhook = None
+        await run(self.runtime, [self])
+
+    async def run_webhook(self, url: str, listen: str, port: int, secret: str | None) -> None:
+        """Run alone, serving Telegram's webhook calls; each is answered only after its
+        update is handled."""
+        self.webhook = Webhook(url, listen, port, secret)
+        await run(self.runtime, [self])
 
 
 async def run_telegram(app: App, webhook: str | None = None) -> None:
