@@ -17,15 +17,13 @@ class SentMessageRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def record(
-        self, channel: str, address: str, platform_ids: Sequence[str], at: datetime
-    ) -> None:
-        """Remember messages just sent to an address."""
-        if not platform_ids:
+    async def record(self, channel: str, sent: Sequence[tuple[str, str]], at: datetime) -> None:
+        """Remember messages just sent: (address, platform id) pairs."""
+        if not sent:
             return
         rows = [
             {"channel": channel, "address": address, "platform_id": pid, "sent_at": at}
-            for pid in platform_ids
+            for address, pid in sent
         ]
         await self.session.execute(insert(SentMessage), rows)
 

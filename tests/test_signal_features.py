@@ -16,10 +16,11 @@ from sqlalchemy import select
 from bot.app import App
 from bot.transports import signal as signal_module
 from bot.transports.signal import SignalTransport
+from bot.transports.signal_choices import Offered
 from bot.transports.signal_envelopes import parse_receive
 from bot.transports.signal_files import safe_id
 from bot.transports.signal_rpc import SignalRpc
-from conversations.events import Attachment, Delivery, EventKind, InboundEvent, Reply
+from conversations.events import Attachment, Button, Delivery, EventKind, InboundEvent, Reply
 from conversations.report.form import ReportStep
 from storage.directory import DirectoryRepo
 from storage.models import OfferedChoices, Report, SentMessage
@@ -94,6 +95,7 @@ async def test_rensa_deletes_exactly_the_bots_messages_of_the_report_and_says_wh
         )
         in answer
     )
+    await sg.bot.transport.close()  # what was sent is written
     async with sg_app.db.unit_of_work() as session:
         kept = set(await session.scalars(select(SentMessage.platform_id)))
     assert not kept & {str(ts) for ts in during}  # deleted ones are forgotten
@@ -122,12 +124,28 @@ async def test_rensa_after_signals_delete_window_deletes_nothing_and_says_how_to
 async def test_old_sent_ids_are_pruned_when_new_ones_are_kept(sg_app: App, clock: Any) -> None:
     store = signal_module.transport_for(sg_app, SignalRpc("tcp://127.0.0.1:1")).store
     assert store is not None
-    await store.sent("a", [1767225600000], None)
+    store.sent("a", [1767225600000], None)
+    await store.flush()
+    store._pruned_at = None  # as a new process would: prunes on its first write
     clock.advance(hours=4)
-    await store.sent("a", [1767225700000], None)  # first write of this store: prunes
+    store.sent("a", [1767225700000], None)
+    await store.flush()
     async with sg_app.db.unit_of_work() as session:
         kept = list(await session.scalars(select(SentMessage.platform_id)))
     assert kept == ["1767225700000"]
+
+
+async def test_an_offer_replaces_the_last_one_kept_for_an_address(sg_app: App) -> None:
+    store = signal_module.transport_for(sg_app, SignalRpc("tcp://127.0.0.1:1")).store
+    assert store is not None
+    for token, labels in (("1", ("Ja", "Nej")), ("2", ("Skicka", "Ändra", "Avbryt"))):
+        buttons = tuple(Button(f"b{n}", label) for n, label in enumerate(labels))
+        store.sent("a", [], Offered(buttons, token))
+        await store.flush()
+    kept = await store.offered("a")
+    assert kept is not None and kept.token == "2"
+    assert [b.label for b in kept.buttons] == ["Skicka", "Ändra", "Avbryt"]
+    assert await store.offered("b") is None
 
 
 # --------------------------------------------------------------------------- choices
@@ -141,11 +159,11 @@ async def test_a_number_still_presses_the_right_button_after_a_restart(
     await sg.bind("pia")
     await sg.say(anna, "akut")
     number = sg.choices(anna)[ALERT_LABEL]
+    await sg.restart()  # a crash: the new bot's memory holds no choices
     async with sg_app.db.unit_of_work() as session:
         [row] = await session.scalars(select(OfferedChoices))
     assert row.channel == "signal" and row.address == anna.aci
     assert [label for _id, label in row.buttons][int(number) - 1] == ALERT_LABEL
-    await sg.restart()  # a crash: the new bot's memory holds no choices
     assert not sg.bot.transport.choices.known(anna.aci)
     pressed = await sg.say(anna, number)
     assert any("Jag har larmat Pia Lind" in t for t in pressed), pressed

@@ -129,7 +129,12 @@ class SignalTransport:
                 offered = self.choices.sent(address, reply) or offered
         finally:
             if self.store is not None:
-                await self.store.sent(address, sent, offered)
+                self.store.sent(address, sent, offered)
+
+    async def close(self) -> None:
+        """Wait until the ids and choices of messages sent so far are kept."""
+        if self.store is not None:
+            await self.store.flush()
 
     async def _send_one(
         self, address: str, text: str, files: list[str], within: float = SEND_WITHIN
@@ -358,6 +363,7 @@ class SignalBot:
             await self.shutdown()
 
     async def shutdown(self) -> None:
+        await self.transport.close()
         await self.waker.stop()
         await self.rpc.close()
 

@@ -1,13 +1,16 @@
 """What the Signal transport keeps in the database: its sent message ids and offered choices.
 
-Each `send` call writes once, in one short unit of work: the timestamps of the messages it
-sent (their Signal ids, so that /rensa can `remoteDelete` them) and the choices it offered,
-if new. Rows older than the delete window are pruned on write, at most every few minutes.
-A failed write is logged (kind only) and never fails the send: the message went out.
+A send never waits for the database: it hands over the timestamps of the messages it sent
+(their Signal ids, so that /rensa can `remoteDelete` them) and the choices it offered, if
+new, and one writer task keeps them, everything handed over meanwhile in one unit of work.
+When it is quiet that is at once; in a crowd many sends share one write. Rows older than
+the delete window are pruned as they are written, at most every few minutes. A failed
+write is logged (kind only) and never fails a send: the message went out.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -35,28 +38,43 @@ class SignalStore:
     ) -> None:
         self.db, self.clock, self.channel, self.keep_for = db, clock, channel, keep_for
         self._pruned_at: datetime | None = None
+        self._ids: list[tuple[str, str]] = []  # (address, timestamp) handed over, not written
+        self._offers: dict[str, Offered] = {}
+        self._writer: asyncio.Task[None] | None = None
 
-    async def sent(self, address: str, timestamps: Sequence[int], offered: Offered | None) -> None:
-        """Keep the ids of messages just sent to an address, and a new offer of choices."""
-        if not timestamps and offered is None:
-            return
-        now = self.clock()
-        try:
-            async with self.db.unit_of_work() as session:
-                if timestamps and self.keep_for is not None:
-                    ids = [str(t) for t in timestamps]
-                    sent = SentMessageRepo(session)
-                    await sent.record(self.channel, address, ids, now)
-                    if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
-                        await sent.prune(self.channel, now - self.keep_for)
-                        self._pruned_at = now
-                if offered is not None:
-                    buttons = [(b.id, b.label) for b in offered.buttons]
-                    await OfferedChoicesRepo(session).put(
-                        self.channel, address, offered.token, buttons, now
-                    )
-        except Exception as exc:
-            log.warning("signal: keeping what was sent failed (%s)", type(exc).__name__)
+    def sent(self, address: str, timestamps: Sequence[int], offered: Offered | None) -> None:
+        """Hand over the ids of messages just sent to an address, and a new offer."""
+        if self.keep_for is not None:
+            self._ids += [(address, str(t)) for t in timestamps]
+        if offered is not None:
+            self._offers[address] = offered
+        if (self._ids or self._offers) and (self._writer is None or self._writer.done()):
+            self._writer = asyncio.create_task(self._write(), name="signal-store")
+
+    async def flush(self) -> None:
+        """Wait until everything handed over so far is written (or its write failed)."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.wait({self._writer})
+
+    async def _write(self) -> None:
+        while self._ids or self._offers:
+            ids, self._ids = self._ids, []
+            offers, self._offers = self._offers, {}
+            now = self.clock()
+            try:
+                async with self.db.unit_of_work() as session:
+                    if ids and self.keep_for is not None:
+                        repo = SentMessageRepo(session)
+                        await repo.record(self.channel, ids, now)
+                        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+                            await repo.prune(self.channel, now - self.keep_for)
+                            self._pruned_at = now
+                    choices = OfferedChoicesRepo(session)
+                    for address, offered in offers.items():
+                        buttons = [(b.id, b.label) for b in offered.buttons]
+                        await choices.put(self.channel, address, offered.token, buttons, now)
+            except Exception as exc:
+                log.warning("signal: keeping what was sent failed (%s)", type(exc).__name__)
 
     async def offered(self, address: str) -> Offered | None:
         """The choices last offered to an address, as kept."""
@@ -69,6 +87,7 @@ class SignalStore:
 
     async def sent_between(self, address: str, first: int, last: int) -> list[int]:
         """The bot's messages to an address with ids (timestamps) from first to last."""
+        await self.flush()
         low, high = max(first, 10**12), min(last, 10**13 - 1)
         if low > high:
             return []
