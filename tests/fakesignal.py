@@ -10,11 +10,11 @@ top, every request is recorded (`requests`) and any deviation from the reference
 `violations`, which `assert_valid()` turns into a test failure.
 
 Test hooks: `push_text`, `push_attachment` (file written to the attachments directory first),
-`push_edit` (an `editMessage`), `push_other` (receipts, typing, sync: no `dataMessage`),
 `fail_recipient` (per-recipient send result type, with `retryAfterSeconds` / `token`),
 `fail_next` (a whole-request error), `silence` (never answer a method), `hold` / `release`
 (answer later, out of order), `drop` (close every connection), `stop` / `restart` (the daemon
-goes away and comes back on the same address). `sent` lists every message delivered
+goes away and comes back on the same address); edits and other envelopes: fakesignal_push.
+`sent` lists every message delivered
 (timestamp, recipient, text); `deleted` every `remoteDelete` (recipient, timestamp), which
 must name a message this daemon sent to that recipient.
 
@@ -342,21 +342,6 @@ class FakeSignal:
         await self.push(self.envelope(sender, {"message": text, "attachments": [att]}))
         return att
 
-    async def push_edit(self, sender: Person, target: int, text: str) -> int:
-        """`sender` edits their message `target` to read `text`; returns the edit's timestamp."""
-        env = self.envelope(sender, {"message": text})
-        data = env.pop("dataMessage")
-        env["editMessage"] = {"targetSentTimestamp": target, "dataMessage": data}
-        await self.push(env)
-        return int(env["timestamp"])
-
-    async def push_other(self, sender: Person, key: str, body: dict[str, Any]) -> None:
-        """An envelope from `sender` carrying `key` (e.g. `receiptMessage`), no `dataMessage`."""
-        env = self.envelope(sender, {})
-        del env["dataMessage"]
-        env[key] = body
-        await self.push(env)
-
     def timestamp(self) -> int:
         """A unique, increasing 13-digit millisecond timestamp."""
         self._last_ts = max(self._last_ts + 1, int(time.time() * 1000))
@@ -547,10 +532,8 @@ class FakeSignal:
             raise RpcFailure(USER_ERROR, "No target timestamp given")
         if not _is_ts(target):  # one message per request (--target-timestamp takes one)
             self._bad("remoteDelete: targetTimestamp must be one 13-digit ms integer")
-        recipients = self._get_list(params, "recipient")
-        if not recipients:
-            self.violations.append("remoteDelete: no recipient")
-            raise RpcFailure(USER_ERROR, "No recipients given")
+        if not (recipients := self._get_list(params, "recipient")):
+            self._bad("remoteDelete: no recipient")
         response = self._deliver(recipients)
         for result, recipient in zip(response["results"], recipients, strict=True):
             if not any(t == target and r == recipient for t, r, _m in self.sent):

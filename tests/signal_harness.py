@@ -24,6 +24,7 @@ from bot.transports.signal_rpc import Backoff, SignalRpc
 from storage.directory import DirectoryRepo
 from tests.conftest import DEMO_ORG, FakeClock
 from tests.fakesignal import FakeSignal, Person
+from tests.fakesignal_push import push_edit
 from tests.telegram_harness import eventually
 
 TIMEOUT = 10.0
@@ -89,7 +90,7 @@ class SignalHarness:
     async def edit(self, user: Person, target: int, text: str) -> list[str]:
         """``user`` edits their message ``target``; the texts the bot sent them meanwhile."""
         seen, handled = len(self.texts(user)), self.bot.handled
-        await self.fake.push_edit(user, target, text)
+        await push_edit(self.fake, user, target, text)
         await self._handled(user, handled)
         return self.texts(user)[seen:]
 

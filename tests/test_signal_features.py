@@ -26,6 +26,7 @@ from storage.directory import DirectoryRepo
 from storage.models import OfferedChoices, Report, SentMessage
 from storage.reports import ReportRepo
 from tests.fakesignal import FakeSignal, Person
+from tests.fakesignal_push import push_other
 from tests.reporting import Script, write_report
 from tests.signal_harness import (  # noqa: F401
     SignalHarness,
@@ -337,7 +338,7 @@ async def test_receipts_typing_sync_reactions_and_stickers_are_ignored_safely(
         ("storyMessage", {"allowsReplies": True}),
     ]  # fmt: skip
     for key, body in others:
-        await fake.push_other(anna, key, body)
+        await push_other(fake, anna, key, body)
     reaction = {"emoji": "👍", "targetAuthor": fake.account, "targetAuthorNumber": fake.account,
                 "targetAuthorUuid": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
                 "targetSentTimestamp": mine, "isRemove": False}  # fmt: skip

@@ -96,9 +96,8 @@ def delivery_failed(failure: RecipientFailure) -> DeliveryFailed:
 class SignalTransport:
     """Sends replies to Signal ACIs; turns incoming messages into events.
 
-    With a ``store`` it keeps the ids of the messages it sends (for /rensa's remoteDelete)
-    and the choices it offers (so that a number still presses after a restart); with
-    ``attachments`` (signal-cli's attachments directory) it reads incoming files there."""
+    ``store`` keeps sent ids (for /rensa) and offered choices (for after a restart);
+    ``attachments`` is signal-cli's attachments directory, read for incoming files."""
 
     channel = CHANNEL
     capabilities = CAPABILITIES
@@ -158,10 +157,9 @@ class SignalTransport:
         return outcome.timestamp
 
     async def clear(self, address: str, first: int, last: int) -> None:
-        """Delete the bot's own messages to an address sent from ``first`` to ``last`` (ms).
-
-        The range comes from the person's clock, the ids from the daemon's: CLOCK_SLACK on
-        either side. Best effort, like Telegram's: what fails stays."""
+        """Delete the bot's own messages to an address sent from ``first`` to ``last`` (ms)."""
+        # The range is on the person's clock, the ids on the daemon's: CLOCK_SLACK either
+        # side. Best effort, as on Telegram: what fails stays.
         if self.store is None:
             return
         found = await self.store.sent_between(address, first - CLOCK_SLACK, last + CLOCK_SLACK)
@@ -187,8 +185,8 @@ class SignalTransport:
             await self.store.deleted(address, [t for t in done if t is not None])
 
     async def event(self, incoming: Incoming) -> InboundEvent:
-        """The event for one message (its first file), with the file's bytes and with the
-        choices the person was last offered, read back after a restart."""
+        """Make the event for one message (its first file), with the file's bytes."""
+        # the choices last offered are read back after a restart, once per address
         address = incoming.source_aci
         if self.store is not None and incoming.text and not self.choices.known(address):
             try:
@@ -201,8 +199,7 @@ class SignalTransport:
         return event
 
     async def fetch(self, attachment: Attachment) -> Attachment:
-        """An incoming file's bytes, from the attachments directory or the daemon;
-        unchanged if too large (its size then says so) or not there."""
+        """Fetch a file's bytes (attachments directory, else the daemon); none if too large."""
         ref = attachment.file_ref
         if not ref or (attachment.size or 0) > DOWNLOAD_LIMIT:
             return attachment
