@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.transports.signal_choices import Offered
 from bot.transports.signal_envelopes import parse_receive
 from bot.transports.signal_files import safe_id
 from bot.transports.signal_rpc import SignalRpc
+from conversations.capabilities import Capabilities
 from conversations.events import Attachment, Button, Delivery, EventKind, InboundEvent, Reply
 from conversations.report.form import ReportStep
 from storage.directory import DirectoryRepo
@@ -105,6 +107,9 @@ async def test_rensa_deletes_exactly_the_bots_messages_of_the_report_and_says_wh
     later(sg.fake)
     await sg.say(anna, "/rensa")
     assert len(sg.fake.deleted) <= len(during) + 1  # at most the first /rensa's own answer
+    count = len(sg.fake.deleted)
+    await sg.bot.transport.clear(anna.aci, 5, sg.fake.timestamp())  # another platform's ids
+    assert len(sg.fake.deleted) == count
 
 
 @SQLITE_ONLY
@@ -378,3 +383,25 @@ async def test_a_long_swedish_text_arrives_whole_and_long_answers_go_whole(
     before = len(sg.sends(anna))
     await sg.bot.transport.send(anna.aci, [Reply(long_text)])  # a long answer: one message
     assert [p["message"] for p in sg.sends(anna)[before:]] == [long_text]
+
+
+@SQLITE_ONLY
+async def test_rensa_in_another_channels_chat_clears_nothing_of_the_signal_report(
+    sg: SignalHarness, sg_app: App
+) -> None:
+    anna = await sg.bind("anna")
+    await sg.bind("pia")
+    await write_report(SignalWriter(sg, anna), Script())
+    sg_app.core.capabilities["other"] = Capabilities(delete_window=timedelta(hours=47))
+    async with sg_app.db.unit_of_work() as session:
+        repo = DirectoryRepo(session)
+        person = await repo.person_by_handle("anna")
+        assert person is not None
+        await repo.bind("other", "x1", person)
+    event = InboundEvent("other-1", "other", "x1", EventKind.COMMAND, command="rensa", ref="9" * 13)
+    delivery = await sg_app.dispatcher(lambda _d: asyncio.sleep(0)).process(event)
+    assert delivery is not None and delivery.clear_range is None
+    _ = gettext(sg_app)
+    assert [r.text for r in delivery.replies] == [
+        _("There is no recent report conversation to clear here.")
+    ]

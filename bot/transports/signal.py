@@ -160,8 +160,8 @@ class SignalTransport:
         """Delete the bot's own messages to an address sent from ``first`` to ``last`` (ms)."""
         # The range is on the person's clock, the ids on the daemon's: CLOCK_SLACK either
         # side. Best effort, as on Telegram: what fails stays.
-        if self.store is None:
-            return
+        if self.store is None or not 10**12 <= first <= last:
+            return  # not Signal's 13-digit timestamps: nothing of this chat to delete
         found = await self.store.sent_between(address, first - CLOCK_SLACK, last + CLOCK_SLACK)
         targets = found[-MAX_CLEAR:]
         gate = asyncio.Semaphore(CLEAR_AT_ONCE)

@@ -103,6 +103,7 @@ async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
         draft.answers["_unregistered"] = True
     if event.ref:
         draft.answers["_first_ref"] = event.ref  # where "clear the chat" starts
+        draft.answers["_first_channel"] = event.channel  # ... in that channel's chat
     ctx.data.clear()
     lead = [
         ctx._(
@@ -177,17 +178,21 @@ async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
     can = ctx.capabilities
     repo = ReportRepo(ctx.session, ctx.keyring)
     report = await repo.latest_submitted(ctx.viewer)
-    first = str(repo.answers(report).get("_first_ref", "")) if report else ""
+    answers = repo.answers(report) if report else {}
+    first = str(answers.get("_first_ref", ""))
     window = can.delete_window
+    here = report is not None and answers.get("_first_channel", event.channel) == event.channel
+    too_old = report is not None and window is not None and ctx.now - report.created_at > window
     if (
         report is None
         or window is None
-        or ctx.now - report.created_at > window
+        or not here
+        or too_old
         or not first.isdigit()
         or not event.ref.isdigit()
     ):
         lines = [_("There is no recent report conversation to clear here.")]
-        if report is not None and window is not None and not can.deletes_incoming:
+        if report is not None and here and too_old and not can.deletes_incoming:
             lines = [
                 _(
                     "I can no longer delete my messages about your latest report here. The "
