@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, alias="TRYGG_WEBHOOK_PORT")
     signal_rpc: str | None = Field(default=None, alias="TRYGG_SIGNAL_RPC")
     signal_account: str | None = Field(default=None, alias="TRYGG_SIGNAL_ACCOUNT")
+    # signal-cli's <data-dir>/attachments, if on this host: files are read there, not fetched
+    signal_attachments: Path | None = Field(default=None, alias="TRYGG_SIGNAL_ATTACHMENTS")
 
     @property
     def key_path(self) -> Path:

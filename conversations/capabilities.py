@@ -14,6 +14,8 @@ class Capabilities:
     max_download_bytes: int | None = None  # the largest file the bot can receive (None: any)
     max_text_length: int | None = None  # the longest message; the transport splits longer
     delete_window: timedelta | None = None  # how long the bot may delete its messages (None: never)
+    deletes_incoming: bool = False  # clearing the chat takes the person's messages too
+    disappearing_messages: bool = False  # the person can make the chat's messages disappear
     has_buttons: bool = True  # False: choices are shown and answered as numbered text
     can_send_files: bool = True  # False: a reply's file goes as its text alone
     address_is_handle: bool = False  # the address names a directory person (a server console)

@@ -13,7 +13,10 @@ Test hooks: `push_text`, `push_attachment` (file written to the attachments dire
 `fail_recipient` (per-recipient send result type, with `retryAfterSeconds` / `token`),
 `fail_next` (a whole-request error), `silence` (never answer a method), `hold` / `release`
 (answer later, out of order), `drop` (close every connection), `stop` / `restart` (the daemon
-goes away and comes back on the same address).
+goes away and comes back on the same address); edits and other envelopes: fakesignal_push.
+`sent` lists every message delivered
+(timestamp, recipient, text); `deleted` every `remoteDelete` (recipient, timestamp), which
+must name a message this daemon sent to that recipient.
 
 Self-contained on purpose: it imports none of the bot's packages.
 """
@@ -150,6 +153,8 @@ class FakeSignal:
         self.violations: list[str] = []
         self.people: dict[str, Person] = {}
         self.attachments: dict[str, bytes] = {}
+        self.sent: list[tuple[int, str, str | None]] = []  # (timestamp, recipient, message)
+        self.deleted: list[tuple[str, int]] = []  # (recipient, timestamp) remoteDeleted
         self.pending: deque[dict[str, Any]] = deque()
         self.connections: set[_Conn] = set()
         self.connected = asyncio.Event()
@@ -513,13 +518,29 @@ class FakeSignal:
         if not has_content and params.get("quoteTimestamp") is None:
             self.violations.append("send: no message, attachment, sticker or quote")
             raise RpcFailure(USER_ERROR, "No message given")
-        return self._deliver(recipients)
+        response = self._deliver(recipients)
+        message = params.get("message")
+        for result, recipient in zip(response["results"], recipients, strict=True):
+            if result["type"] == "SUCCESS":
+                self.sent.append((response["timestamp"], recipient, message))
+        return response
 
     async def _do_remoteDelete(self, params: dict[str, Any]) -> Any:
-        if params.get("targetTimestamp") is None:
+        target = params.get("targetTimestamp")
+        if target is None:
             self.violations.append("remoteDelete: no targetTimestamp")
             raise RpcFailure(USER_ERROR, "No target timestamp given")
-        return self._deliver(self._get_list(params, "recipient"))
+        if not _is_ts(target):  # one message per request (--target-timestamp takes one)
+            self._bad("remoteDelete: targetTimestamp must be one 13-digit ms integer")
+        if not (recipients := self._get_list(params, "recipient")):
+            self._bad("remoteDelete: no recipient")
+        response = self._deliver(recipients)
+        for result, recipient in zip(response["results"], recipients, strict=True):
+            if not any(t == target and r == recipient for t, r, _m in self.sent):
+                self.violations.append("remoteDelete: not a message sent to that recipient")
+            if result["type"] == "SUCCESS":
+                self.deleted.append((recipient, target))
+        return response
 
     async def _do_sendReceipt(self, params: dict[str, Any]) -> Any:
         return self._deliver(self._get_list(params, "recipient"))

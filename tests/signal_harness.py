@@ -29,6 +29,7 @@ from storage.directory import DirectoryRepo
 from tests.conftest import DEMO_ORG, FakeClock
 from tests.fakebotapi import FakeBotApi
 from tests.fakesignal import FakeSignal, Person
+from tests.fakesignal_push import push_edit
 from tests.telegram_harness import TelegramHarness, eventually
 
 TIMEOUT = 10.0
@@ -47,6 +48,7 @@ class SignalHarness:
         self.bot = SignalBot(app, self.rpc, runtime)
         self.shared = runtime is not None
         self._task: asyncio.Task[None] | None = None
+        self.last_ts = 0  # the timestamp (Signal id) of the latest message pushed by say()
 
     async def start(self) -> None:
         if not self.shared:
@@ -104,9 +106,23 @@ class SignalHarness:
     async def say(self, user: Person, text: str) -> list[str]:
         """``user`` writes ``text``; the texts the bot sent them while handling it."""
         seen, handled = len(self.texts(user)), self.bot.handled
-        await self.fake.push_text(user, text)
+        self.last_ts = await self.fake.push_text(user, text)
         await self._handled(user, handled)
         return self.texts(user)[seen:]
+
+    async def edit(self, user: Person, target: int, text: str) -> list[str]:
+        """``user`` edits their message ``target``; the texts the bot sent them meanwhile."""
+        seen, handled = len(self.texts(user)), self.bot.handled
+        await push_edit(self.fake, user, target, text)
+        await self._handled(user, handled)
+        return self.texts(user)[seen:]
+
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same database: memory is gone."""
+        await self.stop()
+        self.rpc = SignalRpc(self.fake.address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
+        self.bot = SignalBot(self.app, self.rpc)
+        await self.start()
 
     async def attach(self, user: Person, content: bytes, mime: str, name: str,
                      caption: str = "") -> list[str]:  # fmt: skip

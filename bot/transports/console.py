@@ -43,6 +43,7 @@ CAPABILITIES = Capabilities(
     max_download_bytes=DOWNLOAD_LIMIT,
     max_text_length=None,  # a terminal shows any length
     delete_window=None,  # printed lines cannot be taken back
+    deletes_incoming=False,
     has_buttons=True,  # shown numbered; the number or the label presses one
     can_send_files=True,  # written owner-only, its path printed
     address_is_handle=True,  # it runs on the server: its operator may act as any handle

@@ -20,12 +20,13 @@ import mimetypes
 import signal
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from bot.app import App, settle_heap
 from bot.dispatcher import log_failure
 from bot.runtime import Channel, Runtime, run
 from bot.transports.base import DeliveryFailed
-from bot.transports.signal_choices import Choices, numbered
+from bot.transports.signal_choices import Choices, Offered, numbered
 from bot.transports.signal_envelopes import Incoming, parse_receive
 from bot.transports.signal_errors import (
     Disconnected,
@@ -39,9 +40,11 @@ from bot.transports.signal_errors import (
     Unregistered,
     UserError,
 )
+from bot.transports.signal_files import read_attachment, safe_id
 from bot.transports.signal_inbound import CAPABILITIES, CHANNEL, DOWNLOAD_LIMIT, event_for
 from bot.transports.signal_rpc import SignalRpc
-from conversations.events import Attachment, Delivery, Reply
+from bot.transports.signal_store import SignalStore
+from conversations.events import Attachment, Delivery, InboundEvent, Reply
 from conversations.registry import COMMANDS
 from storage.outbox import CONVERSATION
 
@@ -51,6 +54,9 @@ SEND_WITHIN = 60.0  # seconds for a send's answer (an attachment upload takes a 
 FETCH_WITHIN = 120.0
 RATE_LIMIT_WAIT = 60.0  # when Signal does not say how long
 PROOF_WAIT = 300.0  # a captcha waits for the operator: try again every few minutes
+CLOCK_SLACK = 5_000  # ms: how far a phone's clock may be off the daemon's for /rensa
+MAX_CLEAR = 300  # the most messages one /rensa deletes
+CLEAR_AT_ONCE = 4  # remoteDelete requests in flight at once
 
 
 def data_uri(content: bytes, name: str) -> str:
@@ -84,30 +90,51 @@ def delivery_failed(failure: RecipientFailure) -> DeliveryFailed:
 
 
 class SignalTransport:
-    """Sends replies to Signal ACIs; turns incoming messages into events."""
+    """Sends replies to Signal ACIs; turns incoming messages into events.
+
+    ``store`` keeps sent ids (for /rensa) and offered choices (for after a restart);
+    ``attachments`` is signal-cli's attachments directory, read for incoming files."""
 
     channel = CHANNEL
     capabilities = CAPABILITIES
 
-    def __init__(self, rpc: SignalRpc) -> None:
+    def __init__(
+        self, rpc: SignalRpc, store: SignalStore | None = None, attachments: Path | None = None
+    ) -> None:
         self.rpc = rpc
         self.choices = Choices()
+        self.store = store
+        self.attachments = attachments
 
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
     ) -> None:
         """Send replies in order; buttons as numbered choices; a file with its caption."""
-        for reply in replies:
-            text = numbered(reply) or "…"
-            files: list[str] = []
-            if reply.file is not None and reply.file.content is not None:
-                files.append(data_uri(reply.file.content, reply.file.name))
-            await self._send_one(address, text, files)
-            self.choices.sent(address, reply)
+        sent: list[int] = []
+        offered: Offered | None = None
+        try:
+            for reply in replies:
+                text = numbered(reply) or "…"
+                files: list[str] = []
+                if reply.file is not None and reply.file.content is not None:
+                    files.append(data_uri(reply.file.content, reply.file.name))
+                timestamp = await self._send_one(address, text, files)
+                if timestamp is not None:
+                    sent.append(timestamp)
+                offered = self.choices.sent(address, reply) or offered
+        finally:
+            if self.store is not None:
+                self.store.sent(address, sent, offered)
+
+    async def close(self) -> None:
+        """Wait until the ids and choices of messages sent so far are kept."""
+        if self.store is not None:
+            await self.store.flush()
 
     async def _send_one(
         self, address: str, text: str, files: list[str], within: float = SEND_WITHIN
-    ) -> None:
+    ) -> int | None:
+        """Send one message; its timestamp (its Signal id) when the daemon says."""
         try:
             outcome = await self.rpc.send([address], text, attachments=files, reply_within=within)
         except SignalRpcError as exc:
@@ -123,20 +150,79 @@ class SignalTransport:
         failures = outcome.failures()
         if failures:
             raise delivery_failed(failures[0])
+        return outcome.timestamp
+
+    async def clear(self, address: str, first: int, last: int) -> None:
+        """Delete the bot's own messages to an address sent from ``first`` to ``last`` (ms)."""
+        # The range is on the person's clock, the ids on the daemon's: CLOCK_SLACK either
+        # side. Best effort, as on Telegram: what fails stays.
+        if self.store is None or not 10**12 <= first <= last:
+            return  # not Signal's 13-digit timestamps: nothing of this chat to delete
+        found = await self.store.sent_between(address, first - CLOCK_SLACK, last + CLOCK_SLACK)
+        targets = found[-MAX_CLEAR:]
+        gate = asyncio.Semaphore(CLEAR_AT_ONCE)
+
+        async def delete(timestamp: int) -> int | None:
+            async with gate:
+                try:
+                    outcome = await self.rpc.remote_delete(
+                        address, timestamp, reply_within=SEND_WITHIN
+                    )
+                except SignalRpcError as exc:
+                    log.warning("signal: remoteDelete failed (%s)", type(exc).__name__)
+                    return None
+                if outcome.failures():
+                    log.warning("signal: remoteDelete not delivered")
+                    return None
+                return timestamp
+
+        done = await asyncio.gather(*(delete(t) for t in targets))
+        with contextlib.suppress(Exception):
+            await self.store.deleted(address, [t for t in done if t is not None])
+
+    async def event(self, incoming: Incoming) -> InboundEvent:
+        """Make the event for one message (its first file), with the file's bytes."""
+        # the choices last offered are read back after a restart, once per address
+        address = incoming.source_aci
+        if self.store is not None and incoming.text and not self.choices.known(address):
+            try:
+                self.choices.load(address, await self.store.offered(address))
+            except Exception as exc:
+                log.warning("signal: reading offered choices failed (%s)", type(exc).__name__)
+        event = event_for(incoming, self.choices, COMMANDS)
+        if event.attachment is not None:
+            event = replace(event, attachment=await self.fetch(event.attachment))
+        return event
 
     async def fetch(self, attachment: Attachment) -> Attachment:
-        """An incoming file's bytes from the daemon; unchanged if too large or not there."""
-        if not attachment.file_ref or (attachment.size or 0) > DOWNLOAD_LIMIT:
+        """Fetch a file's bytes (attachments directory, else the daemon); none if too large."""
+        ref = attachment.file_ref
+        if not ref or (attachment.size or 0) > DOWNLOAD_LIMIT:
             return attachment
+        if not safe_id(ref):
+            log.warning("signal: an attachment id of an unexpected shape was refused")
+            return attachment
+        if self.attachments is not None:
+            local = await read_attachment(self.attachments, ref, DOWNLOAD_LIMIT)
+            if local is not None:
+                return replace(attachment, content=local.content, size=local.size)
         try:
-            content = await self.rpc.get_attachment(attachment.file_ref, reply_within=FETCH_WITHIN)
+            content = await self.rpc.get_attachment(ref, reply_within=FETCH_WITHIN)
         except SignalRpcError as exc:
             log.warning("signal: fetching a file failed (%s)", type(exc).__name__)
             return attachment
         except ValueError:  # not base64
             log.warning("signal: fetching a file failed (bad data)")
             return attachment
+        if len(content) > DOWNLOAD_LIMIT:
+            return replace(attachment, size=len(content))
         return replace(attachment, content=content, size=len(content))
+
+
+def transport_for(app: App, rpc: SignalRpc) -> SignalTransport:
+    """The Signal transport of a running bot: its ids and choices kept in the database."""
+    store = SignalStore(app.db, app.clock, CHANNEL, CAPABILITIES.delete_window)
+    return SignalTransport(rpc, store, app.settings.signal_attachments)
 
 
 class SignalBot:
@@ -153,7 +239,7 @@ class SignalBot:
             rpc = SignalRpc(settings.signal_rpc)
         self.app, self.rpc = app, rpc
         self.account = settings.signal_account
-        self.transport = SignalTransport(rpc)
+        self.transport = transport_for(app, rpc)
         self.channel = Channel(self.transport, self._reply)
         self.runtime = runtime or Runtime(app)
         self.runtime.add(self.channel)
@@ -165,6 +251,8 @@ class SignalBot:
         self._intake_tasks: dict[str, asyncio.Task[None]] = {}  # per sender: the latest
 
     async def _reply(self, delivery: Delivery) -> None:
+        if delivery.clear_range is not None:
+            await self.transport.clear(delivery.address, *delivery.clear_range)
         await self.transport.send(delivery.address, delivery.replies)
 
     async def handle(self, params: object) -> None:
@@ -210,11 +298,9 @@ class SignalBot:
                 for n, file in enumerate(incoming.attachments)
             ]
         for n, part in enumerate(parts):
-            event = event_for(part, self.transport.choices, COMMANDS)
+            event = await self.transport.event(part)
             if n:
                 event = replace(event, event_id=f"{event.event_id}-{n}")
-            if event.attachment is not None:
-                event = replace(event, attachment=await self.transport.fetch(event.attachment))
             self.dispatcher.submit(event)  # ordered per person; later ones queue behind it
         self.handled += 1
 
@@ -242,6 +328,7 @@ class SignalBot:
                 await reader  # a failure of the reader is raised here
 
     async def close(self) -> None:
+        await self.transport.close()
         await self.rpc.close()
 
     async def run(self) -> None:

@@ -6,6 +6,10 @@ presses, as the console does (bot.transports.console), kept per address for many
 once. Messages without buttons leave it (like a Telegram keyboard, it stays usable: "Saved
 as evidence" does not take the summary's "Send" away); whether a press still counts is the
 conversation's call (its step token), which answers a stale one and asks again.
+
+Memory holds them for speed; the transport writes each new offer through to the database
+(storage.offered_choices) and reads an address's on its first message after a restart, so
+that "1" still presses the right button after a crash.
 """
 
 from __future__ import annotations
@@ -37,19 +41,36 @@ class Offered:
 
 
 class Choices:
-    """Per address, the buttons of the last message sent there."""
+    """Per address, the buttons of the last message sent there (None: known to be none)."""
 
     def __init__(self) -> None:
-        self._offered: dict[str, Offered] = {}
+        self._offered: dict[str, Offered | None] = {}
 
-    def sent(self, address: str, reply: Reply) -> None:
-        """Remember what a message just sent offers, if it has buttons."""
+    def _put(self, address: str, offered: Offered | None) -> None:
+        self._offered.pop(address, None)
+        if len(self._offered) >= MAX_ADDRESSES:
+            self._offered.pop(next(iter(self._offered)))
+        self._offered[address] = offered
+
+    def sent(self, address: str, reply: Reply) -> Offered | None:
+        """Remember what a message just sent offers; the offer if it is new (to be kept)."""
         buttons = tuple(b for row in reply.buttons for b in row)
-        if buttons:
-            self._offered.pop(address, None)
-            if len(self._offered) >= MAX_ADDRESSES:
-                self._offered.pop(next(iter(self._offered)))
-            self._offered[address] = Offered(buttons, reply.token)
+        if not buttons:
+            return None
+        offered = Offered(buttons, reply.token)
+        if self._offered.get(address) == offered:
+            return None
+        self._put(address, offered)
+        return offered
+
+    def known(self, address: str) -> bool:
+        """Whether memory knows what this address was offered (maybe nothing)."""
+        return address in self._offered
+
+    def load(self, address: str, offered: Offered | None) -> None:
+        """Take an address's offer as read from the database (None: nothing offered)."""
+        if address not in self._offered:
+            self._put(address, offered)
 
     def press(self, address: str, typed: str) -> tuple[str, str] | None:
         """(button id, token) if ``typed`` is a number or an exact label offered; else None."""

@@ -3,7 +3,10 @@
 Both notification shapes are read (protocol.md §2): `{"envelope", "account"}` and, for
 `subscribeReceive`, `{"subscription", "result": {"envelope", "account"}}`. People are keyed by
 their ACI (`sourceUuid`), never the number. Only a `dataMessage` (text, attachments, quote) is
-a message for the bot; receipts, typing, sync, calls and decrypt failures are not.
+a message for the bot, and an `editMessage` (the person changed an earlier one: its
+`targetSentTimestamp` names it); receipts, typing, sync, calls, reactions, remote deletes,
+stickers without text and decrypt failures are not. A long text arrives whole: signal-cli
+merges its long-text attachment back into `message`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Incoming:
     quote_timestamp: int | None = None
     group_id: str | None = None
     account: str | None = None
+    edit_of: int | None = None  # an edit: the timestamp of the message it changes
 
 
 def _int(value: Any) -> int | None:
@@ -63,6 +67,12 @@ def parse_receive(params: Any) -> Incoming | None:
         return None
     envelope, account = found
     aci, data = _str(envelope.get("sourceUuid")), envelope.get("dataMessage")
+    edit_of = None
+    edit = envelope.get("editMessage")
+    if data is None and isinstance(edit, dict):
+        data, edit_of = edit.get("dataMessage"), _int(edit.get("targetSentTimestamp"))
+        if edit_of is None:
+            return None
     if aci is None or not isinstance(data, dict):
         return None
     timestamp = _int(data.get("timestamp")) or _int(envelope.get("timestamp"))
@@ -88,4 +98,5 @@ def parse_receive(params: Any) -> Incoming | None:
         quote_timestamp=_int(quote.get("id")) if isinstance(quote, dict) else None,
         group_id=_str(group.get("groupId")) if isinstance(group, dict) else None,
         account=account,
+        edit_of=edit_of,
     )

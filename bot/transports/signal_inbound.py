@@ -6,6 +6,7 @@ too, and so is ``start CODE`` or an invitation code alone (``ABCD-EFGH-JKLM``), 
 message of an invited person. A command word followed by more text without the slash stays
 text: it is typed text (``Start of it was…``), never thrown away. A number or an exact
 label of the last message's choices presses that button (bot.transports.signal_choices).
+An edited message is an EDIT event whose ``ref`` is the edited message's timestamp.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.transports.signal_choices import Choices
@@ -27,7 +28,12 @@ DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what Trygg keeps per file (signal-cli itsel
 CAPABILITIES = Capabilities(
     max_download_bytes=DOWNLOAD_LIMIT,
     max_text_length=None,  # signal-cli sends long texts whole (folded into an attachment)
-    delete_window=None,  # remoteDelete is not used yet: /rensa says there is nothing to clear
+    # remoteDelete, for the bot's own messages only. Signal's delete-for-everyone limit is
+    # not in signal-cli's reference; receiving apps enforced 3 hours for years (newer ones
+    # allow more), so stay under the oldest limit with a margin.
+    delete_window=timedelta(hours=2, minutes=45),
+    deletes_incoming=False,  # the person's own messages stay: /rensa tells them how to
+    disappearing_messages=True,  # a chat setting the person can turn on
     has_buttons=False,  # choices are numbered in the text; the number or the label presses
     can_send_files=True,  # as a data URI attachment, the text its caption
     address_is_handle=False,  # the address is the person's ACI
@@ -69,6 +75,9 @@ def event_for(incoming: Incoming, choices: Choices, commands: Collection[str]) -
         "sent_at": datetime.fromtimestamp(incoming.timestamp / 1000, UTC),
     }
     text = incoming.text or ""
+    if incoming.edit_of is not None:
+        common["ref"] = str(incoming.edit_of)
+        return InboundEvent(kind=EventKind.EDIT, text=text, **common)
     if incoming.attachments:
         first = incoming.attachments[0]
         attachment = Attachment(

@@ -211,6 +211,12 @@ class SignalRpc:
             params["attachment"] = list(attachments)
         return SendOutcome.parse(await self.call("send", params, reply_within=reply_within))
 
+    async def remote_delete(self, recipient: str, timestamp: int, *,
+                            reply_within: float | None = None) -> SendOutcome:  # fmt: skip
+        """`remoteDelete` the bot's message ``timestamp`` (its id) for a recipient (an ACI)."""
+        params = {"recipient": [recipient], "targetTimestamp": timestamp}
+        return SendOutcome.parse(await self.call("remoteDelete", params, reply_within=reply_within))
+
     async def get_attachment(
         self, attachment_id: str, *, reply_within: float | None = None
     ) -> bytes:

@@ -22,6 +22,7 @@ CAPABILITIES = Capabilities(
     max_download_bytes=DOWNLOAD_LIMIT,
     max_text_length=TEXT_LIMIT,
     delete_window=timedelta(hours=47),  # a bot may delete messages for 48 hours; an hour's margin
+    deletes_incoming=True,  # in a private chat a bot deletes the person's messages too
     has_buttons=True,
     can_send_files=True,
 )

@@ -103,6 +103,7 @@ async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
         draft.answers["_unregistered"] = True
     if event.ref:
         draft.answers["_first_ref"] = event.ref  # where "clear the chat" starts
+        draft.answers["_first_channel"] = event.channel  # ... in that channel's chat
     ctx.data.clear()
     lead = [
         ctx._(
@@ -172,27 +173,63 @@ async def edit_answer(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
-    """Delete the latest report's messages from the chat (the report stays in Trygg)."""
+    """Delete the latest report's messages from the chat; say what the person must delete."""
     _ = ctx._
+    can = ctx.capabilities
     repo = ReportRepo(ctx.session, ctx.keyring)
     report = await repo.latest_submitted(ctx.viewer)
-    first = str(repo.answers(report).get("_first_ref", "")) if report else ""
-    window = ctx.capabilities.delete_window
+    answers = repo.answers(report) if report else {}
+    first = str(answers.get("_first_ref", ""))
+    window = can.delete_window
+    here = report is not None and answers.get("_first_channel", event.channel) == event.channel
+    too_old = report is not None and window is not None and ctx.now - report.created_at > window
     if (
         report is None
         or window is None
-        or ctx.now - report.created_at > window
+        or not here
+        or too_old
         or not first.isdigit()
         or not event.ref.isdigit()
     ):
-        ctx.reply(_("There is no recent report conversation to clear here."), menu_buttons(ctx))
+        lines = [_("There is no recent report conversation to clear here.")]
+        if report is not None and here and too_old and not can.deletes_incoming:
+            lines = [
+                _(
+                    "I can no longer delete my messages about your latest report here. The "
+                    "report stays safe in Trygg (reference {ref})."
+                ).format(ref=report.ref),
+                _("You can delete the messages yourself: press and hold one, then Delete."),
+            ]
+            if can.disappearing_messages:
+                lines.append(_disappearing_tip(ctx))
+        ctx.reply("\n\n".join(lines), menu_buttons(ctx))
         return END
     ctx.clear_range = (int(first), int(event.ref))
-    ctx.reply(
+    if can.deletes_incoming:
+        ctx.reply(
+            _(
+                "I have deleted the report conversation from this chat. The report stays safe "
+                "in Trygg (reference {ref})."
+            ).format(ref=report.ref),
+            menu_buttons(ctx),
+        )
+        return END
+    lines = [
         _(
-            "I have deleted the report conversation from this chat. The report stays safe in "
-            "Trygg (reference {ref})."
+            "I have deleted my messages about the report from this chat. The report stays "
+            "safe in Trygg (reference {ref})."
         ).format(ref=report.ref),
-        menu_buttons(ctx),
-    )
+        _("I cannot delete your own messages. Press and hold each one, then Delete."),
+    ]
+    if can.disappearing_messages:
+        lines.append(_disappearing_tip(ctx))
+    ctx.reply("\n\n".join(lines), menu_buttons(ctx))
     return END
+
+
+def _disappearing_tip(ctx: Context) -> str:
+    """Suggest disappearing messages for the chat."""
+    return ctx._(
+        "Tip: turn on disappearing messages for this chat. Tap the chat's name, then "
+        "Disappearing messages."
+    )
