@@ -338,8 +338,9 @@ _SENDER = (
     Party.pack,
     Person.assignment,
 )
+_BINDING = (ChannelBinding.held_at, ChannelBinding.dead_at)
 _ARRIVAL = Prepared(
-    select(*_SENDER, *_COLUMNS)
+    select(*_SENDER, *_COLUMNS, *_BINDING)
     .select_from(ChannelBinding)
     .join(Person, Person.id == ChannelBinding.person_id)
     .outerjoin(Municipality, Municipality.id == Person.municipality_id)
@@ -359,6 +360,8 @@ class Arrival:
     new: bool  # False: handled before (a redelivery), nothing was loaded
     person: Sender | None = None  # None: nobody is bound to the address yet
     conversation: ConversationRow | None = None  # None: no conversation row yet
+    held: bool = False  # the address's identity changed and is not confirmed yet
+    dead: bool = False  # the platform said the address was gone (it wrote now: it is not)
 
 
 async def arrive(
@@ -377,10 +380,11 @@ async def arrive(
             return Arrival(True)
         row = found[0]
         sender = Sender(*row[: len(_SENDER)])
-        conversation = row[len(_SENDER) :]
+        conversation = row[len(_SENDER) : len(_SENDER) + len(_COLUMNS)]
+        held, dead = (value is not None for value in row[-len(_BINDING) :])
         if conversation[0] is None:
-            return Arrival(True, sender)
-        return Arrival(True, sender, ConversationRow(*conversation))
+            return Arrival(True, sender, held=held, dead=dead)
+        return Arrival(True, sender, ConversationRow(*conversation), held, dead)
 
     return await session.run_sync(run)
 
