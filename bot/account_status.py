@@ -20,12 +20,11 @@ from storage.transport_status import (
 log = logging.getLogger(__name__)
 
 
-def proof_detail(account: str | None, token: str | None) -> str:
+def proof_detail(token: str | None) -> str:
     """What the operator must do to submit a captcha (no personal data)."""
-    who = f"-a {account} " if account else ""
     return (
-        "solve https://signalcaptchas.org/challenge/generate, then: signal-cli "
-        f"{who}submitRateLimitChallenge --challenge {token or 'TOKEN'} --captcha 'signalcaptcha://…'"
+        f"signal-cli -a BOT_NUMBER submitRateLimitChallenge --challenge {token or 'TOKEN'} "
+        "--captcha CAPTCHA_LINK (captcha from https://signalcaptchas.org/challenge/generate)"
     )[:200]
 
 

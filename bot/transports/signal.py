@@ -108,13 +108,11 @@ class SignalTransport:
         *,
         confirmed: Confirmed | None = None,
         status: AccountStatus | None = None,
-        account: str | None = None,
     ) -> None:
         self.rpc = rpc
         self.choices = Choices()
         self.confirmed = confirmed
         self.status = status
-        self.account = account
 
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
@@ -142,7 +140,7 @@ class SignalTransport:
                 await self.status.ok()
             return
         if isinstance(failure, ProofRequired) and self.status is not None:
-            await self.status.proof_required(proof_detail(self.account, failure.result.token))
+            await self.status.proof_required(proof_detail(failure.result.token))
         raise delivery_failed(failure)
 
     async def _attempt(
@@ -212,9 +210,7 @@ class SignalBot:
         self.app, self.rpc = app, rpc
         self.account = settings.signal_account
         self.status = AccountStatus(app.db, CHANNEL, app.clock)
-        self.transport = SignalTransport(
-            rpc, confirmed=self._confirmed, status=self.status, account=self.account
-        )
+        self.transport = SignalTransport(rpc, confirmed=self._confirmed, status=self.status)
         self._status_tasks: set[asyncio.Task[None]] = set()
         rpc.on_connection = self._connection
         self.dispatcher = app.dispatcher(self._reply)
