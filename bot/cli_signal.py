@@ -61,7 +61,7 @@ async def status(app: App) -> int:
         code = NEEDS_ACTION
         print(
             f"Connection to signal-cli: {connection.state.upper()} since {_since(connection)} "
-            "– is the daemon running (TRYGG_SIGNAL_RPC)?"
+            "– are the signal-cli daemon (TRYGG_SIGNAL_RPC) and `trygg run` running?"
         )
     print(f"Signal addresses no longer registered (marked dead): {dead}")
     print(

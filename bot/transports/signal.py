@@ -371,6 +371,7 @@ class SignalBot:
         await self.waker.stop()
         await self.rpc.close()
         await asyncio.gather(*list(self._status_tasks), return_exceptions=True)
+        await self.status.connection(False)  # the bot is down: nothing reaches the daemon
 
 
 async def run_signal(app: App) -> None:
