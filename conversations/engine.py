@@ -385,6 +385,8 @@ class Core:
             kept = item.outgoing
             if kept.channel != channel:
                 continue
+            if await BindingRepo(session).is_held(channel, kept.address):
+                continue  # not to an identity not confirmed (they may quote a case)
             locale = self.catalogs.pick(kept.locale)
             deliveries.append(
                 Delivery(
