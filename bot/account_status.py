@@ -24,7 +24,7 @@ def proof_detail(token: str | None) -> str:
     """What the operator must do to submit a captcha (no personal data)."""
     return (
         f"signal-cli -a BOT_NUMBER submitRateLimitChallenge --challenge {token or 'TOKEN'} "
-        "--captcha CAPTCHA_LINK (captcha from https://signalcaptchas.org/challenge/generate)"
+        "--captcha CAPTCHA_LINK (captcha from https://signalcaptchas.org/challenge/generate.html)"
     )[:200]
 
 
