@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot.address_states import mark_address
 from bot.dispatcher import log_failure
 from bot.transports.base import DeliveryFailed, Transport
 from conversations.alerts import escalate_now
@@ -204,6 +205,9 @@ class OutboxSender:
         now = self.clock()
         async with self.db.unit_of_work(urgent=True) as session:
             outbox = OutboxRepo(session)
+            if exc.kind:
+                channel = self.transport.channel
+                await mark_address(session, channel, item.address, exc, now)
             if exc.permanent:
                 log.warning("outbox message %s failed permanently", item.message_id)
                 await outbox.give_up(item.message_id, now, str(exc))

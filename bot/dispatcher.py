@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.address_states import mark_address
 from bot.outfiles import with_files
 from bot.transports.base import DeliveryFailed
 from conversations.engine import Core
@@ -219,12 +220,27 @@ class Dispatcher:
             await self.send(await with_files(self.db, self.core.keyring, self.catalogs, delivery))
         except DeliveryFailed as exc:
             log_failure("sending a reply", exc)
+            if exc.kind:  # the address is gone, or its identity changed
+                await self._mark_address(delivery, exc)
             if exc.permanent:  # e.g. the bot is blocked: sending again would not help
                 self._taken(delivery)
         except Exception as exc:  # the state is committed; the next message continues
             log_failure("sending a reply", exc)
         else:
             self._taken(delivery)
+
+    async def _mark_address(self, delivery: Delivery, failure: DeliveryFailed) -> None:
+        """Record what a failed reply says about the address (see bot.address_states)."""
+        try:
+            async with self.db.unit_of_work() as session:
+                notices = await mark_address(
+                    session, delivery.channel, delivery.address, failure, self.core.clock()
+                )
+        except Exception as exc:
+            log_failure("marking an address", exc)
+            return
+        if notices and self.on_notices is not None:
+            self.on_notices()
 
     def _taken(self, delivery: Delivery) -> None:
         """Remember that the transport took these replies; mark them sent soon."""

@@ -21,6 +21,7 @@ from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
 from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
+from storage.bindings import BindingRepo
 from storage.crypto import Keyring
 from storage.dialogue import ConversationRepo, ConversationRow, Outgoing, arrive, unsent
 from storage.directory import DirectoryRepo
@@ -92,6 +93,12 @@ class Recovery:
         )
 
 
+def _reconfirms(event: InboundEvent) -> bool:
+    """Whether the event brings an invitation code (``start CODE``): a fresh invite ends a
+    hold after an identity change, so it is let through."""
+    return event.kind is EventKind.COMMAND and event.command == "start" and bool(event.text.strip())
+
+
 def _same(typed: str, answer: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(answer.split()).casefold()
 
@@ -117,6 +124,7 @@ class Fallbacks:
     unexpected: Handler  # input a state does not take (e.g. text where a button is needed)
     too_large: Handler  # a file over the bot download limit
     edited: Handler  # an edit no flow could apply
+    held: Handler | None = None  # anything from an address held after an identity change
 
 
 class Core:
@@ -173,6 +181,8 @@ class Core:
         if not arrival.new:
             return None
         person = arrival.person or await self._register_sender(session, event)
+        if arrival.dead:  # the platform said it was gone; it wrote now, so it is not
+            await BindingRepo(session).revive(event.channel, event.address)
         viewer = Viewer.of(person)
         locale = self.catalogs.pick(person.locale, event.locale_hint)
         conversations = ConversationRepo(session, self.keyring)
@@ -185,8 +195,13 @@ class Core:
         if taken is not None and taken[0] == person.id and taken[1] > sent_no:
             sent_no = taken[1]  # marked with this event's save, not a statement of its own
         recovery = self._recovery(conversations, conversation, sent_no, event, now, _)
+        held = self.fallbacks.held if arrival.held and not _reconfirms(event) else None
 
-        if recovery.retyped(event):
+        if held is not None:
+            # nothing of a case goes to an identity not confirmed, not even lost replies
+            flow, handler, fresh = self.flows.get(conversation.flow or ""), held, False
+            recovery = Recovery()
+        elif recovery.retyped(event):
             flow, fresh = self.flows.get(conversation.flow or ""), False
             handler = self._already_saved(recovery)
         else:
@@ -373,6 +388,8 @@ class Core:
             kept = item.outgoing
             if kept.channel != channel:
                 continue
+            if await BindingRepo(session).is_held(channel, kept.address):
+                continue  # not to an identity not confirmed (they may quote a case)
             locale = self.catalogs.pick(kept.locale)
             deliveries.append(
                 Delivery(

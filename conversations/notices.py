@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations import identity
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
@@ -488,6 +489,7 @@ async def render_purge_idle_notice(rc: RenderContext, message: OutboxMessage) ->
 
 RENDERERS: dict[str, Renderer] = {
     **CASE_RENDERERS,
+    **identity.IDENTITY_RENDERERS,
     PURGE_NOTICE: render_purge_notice,
     PURGE_IDLE_NOTICE: render_purge_idle_notice,
     FOLLOWUP_NUDGE: render_followup_nudge,
@@ -523,6 +525,8 @@ async def may_receive(session: AsyncSession, recipient: Person, message: OutboxM
     """Check, as the directory is now, that the recipient may still get this message: a
     contact revoked, removed or moved since it was queued gets nothing about the case."""
     viewer = Viewer.of(recipient)
+    if message.kind == identity.IDENTITY_HELD:
+        return await identity.may_receive(session, recipient, message)
     if message.kind in ABOUT_AN_ALERT:
         alert = await session.get(Alert, str(message.payload.get("alert", "")))
         return alert is None or await AlertRepo(session).may_act(alert, recipient.id)

@@ -10,6 +10,7 @@ from conversations import (
     case,
     followups,
     housekeeping,
+    identity,
     logbook,
     menu,
     privacy,
@@ -59,6 +60,7 @@ ACTIONS: Mapping[str, Handler] = {
     "checkin": followups.answer_checkin,
     "hold": followups.hold_case,
     "advice": report_sending.advice,
+    identity.CONFIRM: identity.confirm,  # the unit confirms a changed identity
     "lang": start.choose_language,  # another language, from the welcome or at any time
 }
 
@@ -76,6 +78,7 @@ FALLBACKS = Fallbacks(
     unexpected=menu.unexpected,
     too_large=menu.too_large,
     edited=menu.edited,
+    held=identity.held,
 )
 
 # A cry for help needs no command: "akut" works from anywhere, and a first message that

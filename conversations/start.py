@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from conversations import identity
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
 from conversations.menu import stale_button
 from conversations.texts import menu_buttons
+from storage.bindings import BindingRepo
 from storage.directory import DirectoryRepo
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
 from storage.viewer import Sender, Viewer
@@ -29,12 +31,13 @@ class Start(StrEnum):
 LANGUAGE_BUTTONS = [[Button("lang:sv", "svenska"), Button("lang:en", "English")]]
 
 
-async def redeem(ctx: Context, code: str) -> None:
-    """Use an invite code from a deep link (/start CODE): the account gets its role."""
+async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None) -> None:
+    """Use an invite code from a deep link (/start CODE): the account gets its role; a
+    hold on the address it came from (``address``: channel, address) ends."""
     _ = ctx._
     try:
         person = await DirectoryRepo(ctx.session).person(ctx.person.id)
-        redeemed = await InviteRepo(ctx.session, ctx.keyring).redeem(person, code, ctx.now)
+        redeemed = await InviteRepo(ctx.session, ctx.keyring).redeem(person, code, ctx.now, address)
     except InviteLimited:
         ctx.reply(
             _(
@@ -82,7 +85,9 @@ async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
     directory or an earlier choice already says which."""
     _ = ctx._
     if event.text.strip():
-        await redeem(ctx, event.text.strip())
+        await redeem(ctx, event.text.strip(), (event.channel, event.address))
+        if await BindingRepo(ctx.session).is_held(event.channel, event.address):
+            return await identity.held(ctx, event)  # not redeemed: still nothing more here
     ctx.menu_changed = True
     if ctx.person.locale:
         ctx.switch_locale(ctx.catalogs.pick(ctx.person.locale))

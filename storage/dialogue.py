@@ -346,7 +346,13 @@ _OTHER_USED = (
     .correlate(ChannelBinding)
     .scalar_subquery()
 )
-_BINDING = (ChannelBinding.id, ChannelBinding.last_used_at, _OTHER_USED)
+_BINDING = (
+    ChannelBinding.id,
+    ChannelBinding.last_used_at,
+    _OTHER_USED,
+    ChannelBinding.held_at,
+    ChannelBinding.dead_at,
+)
 _ARRIVAL = Prepared(
     select(*_SENDER, *_COLUMNS, *_BINDING)
     .select_from(ChannelBinding)
@@ -388,6 +394,8 @@ class Arrival:
     new: bool  # False: handled before (a redelivery), nothing was loaded
     person: Sender | None = None  # None: nobody is bound to the address yet
     conversation: ConversationRow | None = None  # None: no conversation row yet
+    held: bool = False  # the address's identity changed and is not confirmed yet
+    dead: bool = False  # the platform said the address was gone (it wrote now: it is not)
 
 
 async def arrive(
@@ -407,11 +415,12 @@ async def arrive(
         row = found[0]
         sender = Sender(*row[: len(_SENDER)])
         conversation = row[len(_SENDER) : len(_SENDER) + len(_COLUMNS)]
-        binding, last, other = row[len(_SENDER) + len(_COLUMNS) :]
+        binding, last, other, held_at, dead_at = row[len(_SENDER) + len(_COLUMNS) :]
         touched.append((binding, _touch(last, other, now)))
+        held, dead = held_at is not None, dead_at is not None
         if conversation[0] is None:
-            return Arrival(True, sender)
-        return Arrival(True, sender, ConversationRow(*conversation))
+            return Arrival(True, sender, held=held, dead=dead)
+        return Arrival(True, sender, ConversationRow(*conversation), held, dead)
 
     touched: list[tuple[int, datetime | None]] = []
     arrival = await session.run_sync(run)

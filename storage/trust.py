@@ -157,8 +157,13 @@ class InviteRepo:
         )
         return int(count or 0)
 
-    async def redeem(self, person: Person, code: str, now: datetime) -> Redeemed:
-        """Bind the code's role to the person using it (once; before it expires)."""
+    async def redeem(
+        self, person: Person, code: str, now: datetime, address: tuple[str, str] | None = None
+    ) -> Redeemed:
+        """Bind the code's role to the person using it (once; before it expires).
+
+        ``address`` (channel, address) it was typed from: a hold on it after an identity
+        change ends (a fresh invite proves who it is), see storage.bindings."""
         # A wrong code is audited (never the code itself). After MAX_FAILURES within
         # FAILURE_WINDOW, the person's codes are refused unchecked, and not audited again.
         if await self.recent_failures(person, now) >= MAX_FAILURES:
@@ -206,6 +211,16 @@ class InviteRepo:
         target.municipality_id = invite.municipality_id
         target.party_id = invite.party_id
         target.revoked_at = None
+        if address is not None:
+            await self.session.execute(
+                update(ChannelBinding)
+                .where(
+                    ChannelBinding.channel == address[0],
+                    ChannelBinding.address == address[1],
+                    ChannelBinding.held_at.is_not(None),
+                )
+                .values(held_at=None, confirmed_at=now)
+            )
         return Redeemed(target, invite.role)
 
 

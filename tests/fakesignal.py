@@ -11,6 +11,9 @@ top, every request is recorded (`requests`) and any deviation from the reference
 
 Test hooks: `push_text`, `push_attachment` (file written to the attachments directory first),
 `fail_recipient` (per-recipient send result type, with `retryAfterSeconds` / `token`),
+`change_identity` (the person's safety number changed: sends fail with IDENTITY_FAILURE until
+`trust`), `push_untrusted` (a message the daemon could not accept from a changed identity),
+`require_proof` (RATE_LIMIT_FAILURE with a captcha `token` until `submitRateLimitChallenge`),
 `fail_next` (a whole-request error), `silence` (never answer a method), `hold` / `release`
 (answer later, out of order), `drop` (close every connection), `stop` / `restart` (the daemon
 goes away and comes back on the same address); edits and other envelopes: fakesignal_push.
@@ -94,7 +97,8 @@ _LISTS = {
     "targetTimestamp": "targetTimestamps",
 }
 _TIMESTAMPS = {"quoteTimestamp", "editTimestamp", "targetTimestamp", "targetTimestamps"}
-_STRINGS = {"message", "quoteAuthor", "quoteMessage", "emoji", "sticker", "type", "id"}
+_STRINGS = {"message", "quoteAuthor", "quoteMessage", "emoji", "sticker", "type", "id",
+            "challenge", "captcha", "verifiedSafetyNumber"}  # fmt: skip
 _BOOLS = {"viewOnce", "voiceNote", "noteToSelf", "notifySelf", "noUrgent", "endSession",
           "stop", "remove", "trustAllKnownKeys"}  # fmt: skip
 _MENTION = re.compile(r"^\d+:\d+:.+$")
@@ -160,6 +164,10 @@ class FakeSignal:
         self.connected = asyncio.Event()
         self.accepted = 0
         self._recipient_fail: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.untrusted: set[str] = set()  # ACIs whose new identity key is not trusted yet
+        self.trusted: list[str] = []  # ACIs `trust` was called for, in order
+        self.challenge: str | None = None  # the captcha token Signal asks for, if any
+        self._proof_retry: int | None = None
         self._next_errors: dict[str, deque[RpcFailure]] = {}
         self._silenced: set[str] = set()
         self._held: dict[str, list[asyncio.Event]] = {}
@@ -247,6 +255,33 @@ class FakeSignal:
             extra["token"] = token
         extra["_times"] = times
         self._recipient_fail[recipient] = (kind, extra)
+
+    def change_identity(self, recipient: str) -> None:
+        """The person's safety number changed: sends to them fail with IDENTITY_FAILURE
+        until `trust` is called for them (on-first-use: a changed key is untrusted)."""
+        p = self.people.get(recipient)
+        self.untrusted.add(p.aci if p is not None else recipient)
+
+    async def push_untrusted(self, sender: Person) -> int:
+        """A message from `sender`'s changed identity: the daemon could not decrypt it, so
+        the notification holds the envelope without content and an `exception`."""
+        env = self.envelope(sender, {})
+        del env["dataMessage"]
+        self.untrusted.add(sender.aci)
+        await self.push(
+            env,
+            exception={
+                "message": "Untrusted identity for the sender",
+                "type": "UntrustedIdentityException",
+            },
+        )
+        return int(env["timestamp"])
+
+    def require_proof(self, token: str, retry_after: int | None = None) -> None:
+        """Signal asks this account for a captcha: every send fails with RATE_LIMIT_FAILURE
+        and `token` until `submitRateLimitChallenge` with that token."""
+        self.challenge = token
+        self._proof_retry = retry_after
 
     def clear_failures(self) -> None:
         """Let every recipient succeed again."""
@@ -525,6 +560,33 @@ class FakeSignal:
                 self.sent.append((response["timestamp"], recipient, message))
         return response
 
+    async def _do_trust(self, params: dict[str, Any]) -> Any:
+        recipients = self._get_list(params, "recipient")
+        if len(recipients) != 1:
+            self.violations.append("trust: exactly one recipient")
+            raise RpcFailure(USER_ERROR, "trust takes one recipient")
+        all_keys = params.get("trustAllKnownKeys")
+        number = params.get("verifiedSafetyNumber")
+        if bool(all_keys) == (number is not None):
+            self.violations.append("trust: trustAllKnownKeys or verifiedSafetyNumber, one")
+            raise RpcFailure(USER_ERROR, "You need to specify how to trust")
+        if number is not None and not isinstance(number, str):
+            self._bad("trust: verifiedSafetyNumber must be a string")
+        p = self.people.get(recipients[0])
+        aci = p.aci if p is not None else recipients[0]
+        self.untrusted.discard(aci)
+        self.trusted.append(aci)
+        return {}
+
+    async def _do_submitRateLimitChallenge(self, params: dict[str, Any]) -> Any:
+        challenge, captcha = params.get("challenge"), params.get("captcha")
+        if not isinstance(challenge, str) or not isinstance(captcha, str) or not captcha:
+            self._bad("submitRateLimitChallenge: challenge and captcha are strings")
+        if challenge != self.challenge:
+            raise RpcFailure(CAPTCHA_REJECTED, "Captcha rejected")
+        self.challenge = None
+        return {}
+
     async def _do_remoteDelete(self, params: dict[str, Any]) -> Any:
         target = params.get("targetTimestamp")
         if target is None:
@@ -585,6 +647,14 @@ class FakeSignal:
             p = Person(aci, number)
         address = {"uuid": p.aci, "number": p.number, "username": None}
         out: dict[str, Any] = {"recipientAddress": address, "type": "SUCCESS"}
+        if self.challenge is not None:
+            out |= {"type": "RATE_LIMIT_FAILURE", "token": self.challenge}
+            if self._proof_retry is not None:
+                out["retryAfterSeconds"] = self._proof_retry
+            return out
+        if p.aci in self.untrusted:
+            out["type"] = "IDENTITY_FAILURE"
+            return out
         fail = self._recipient_fail.get(p.aci)
         if fail is None and p.number:
             fail = self._recipient_fail.get(p.number)

@@ -1,6 +1,8 @@
 """The Signal transport at DEBUG, logging set up as `trygg run` sets it up: an invite, a
-report with a photo, the alert, a captcha wait and a changed safety number write no phone
-number, ACI, invite code, answer or name anywhere."""
+report with a photo, the alert, a captcha wait, a changed safety number (held, the unit
+told and confirming, the daemon told to trust), a message from a changed identity and a
+contact no longer on Signal write no phone number, ACI, invite code, answer or name
+anywhere."""
 
 from __future__ import annotations
 
@@ -66,6 +68,16 @@ async def test_the_signal_bot_at_debug_logs_nothing_personal(
         await sg.say(anna, "/akut")  # the reply waits for the captcha
         fake_signal.fail_recipient(anna.aci, "IDENTITY_FAILURE", times=1)
         await sg.say(anna, sg.choices(anna).get(ALERT_LABEL, "hej"))
+        sara = await sg.bind("sara")
+        await sg.wait_text(sara, "Confirm it is them")
+        fake_signal.change_identity(anna.aci)  # still untrusted on the daemon
+        await sg.say(sara, "1")
+        await sg.wait_text(anna, "Welcome back")
+        await fake_signal.push_untrusted(pia)  # Pia's phone changed too
+        await sg.wait_text(sara, "Pia Lind")
+        fake_signal.fail_recipient(pia.aci, "UNREGISTERED_FAILURE")
+        await sg.say(pia, "meny")
+        await sg.bot.dispatcher.drain()
     finally:
         await sg.stop()
     out, err = capfd.readouterr()
@@ -75,4 +87,6 @@ async def test_the_signal_bot_at_debug_logs_nothing_personal(
         assert secret not in logged, f"{secret!r} is in the log"
     assert "captcha" in logged  # the operator is told, without the token
     assert "safety number changed" in logged
+    assert "held until its new identity is confirmed" in logged
+    assert "new safety number is trusted now" in logged
     assert "DEBUG bot." in logged

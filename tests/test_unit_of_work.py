@@ -166,10 +166,12 @@ async def test_prepared_statements_give_exactly_what_sqlalchemy_gives(db: Databa
     assert fast == slow
     row = fast[0]  # type: ignore[index]
     assert row[3] is Role.PARTY_SECURITY and row[8] == "staffanstorp" and row[9] is None
-    # ... the conversation, then the binding: its id, when it and the others were last used
-    assert row[-4] == datetime(2026, 12, 1, 13, 30, 0, 250, tzinfo=UTC)
-    assert row[-4].tzinfo is not None and row[-5] == {"report": "r1", "n": [1, 2]}
-    assert row[-2] == datetime(2026, 12, 1, 13, 29, 0, 125, tzinfo=UTC) and row[-1] is None
+    # ... the conversation, then the binding: its id, when it and the others were last used,
+    # whether it is held or dead
+    assert row[-6] == datetime(2026, 12, 1, 13, 30, 0, 250, tzinfo=UTC)
+    assert row[-6].tzinfo is not None and row[-7] == {"report": "r1", "n": [1, 2]}
+    assert row[-4] == datetime(2026, 12, 1, 13, 29, 0, 125, tzinfo=UTC) and row[-3] is None
+    assert row[-2] is None and row[-1] is None
 
     arrival = None
     async with db.unit_of_work() as session:

@@ -9,14 +9,22 @@ from conversations.capabilities import Capabilities
 from conversations.events import Reply
 from storage.outbox import CONVERSATION
 
+GONE = "gone"  # the address no longer exists on the platform (Signal: unregistered)
+IDENTITY = "identity"  # the address's identity changed (Signal: a new safety number)
+
 
 class DeliveryFailed(Exception):
-    """Sending failed. ``permanent`` means retrying will not help (e.g. the bot is blocked)."""
+    """Sending failed. ``permanent`` means retrying will not help (e.g. the bot is blocked);
+    ``kind`` says what it means for the address (GONE, IDENTITY; "" for nothing), so that
+    the bot can mark it without knowing the platform."""
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float = 0) -> None:
+    def __init__(
+        self, reason: str, *, permanent: bool = False, retry_after: float = 0, kind: str = ""
+    ) -> None:
         super().__init__(reason)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.kind = kind
 
 
 class Transport(Protocol):

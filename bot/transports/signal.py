@@ -18,16 +18,17 @@ import contextlib
 import logging
 import mimetypes
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot.account_status import AccountStatus, proof_detail
 from bot.app import App, settle_heap
 from bot.dispatcher import log_failure
 from bot.runtime import Channel, Runtime, run
-from bot.transports.base import DeliveryFailed
+from bot.transports.base import GONE, IDENTITY, DeliveryFailed
 from bot.transports.signal_choices import Choices, Offered, numbered
-from bot.transports.signal_envelopes import Incoming, parse_receive
+from bot.transports.signal_envelopes import Incoming, Untrusted, parse_receive, untrusted_of
 from bot.transports.signal_errors import (
     Disconnected,
     IdentityChanged,
@@ -41,11 +42,19 @@ from bot.transports.signal_errors import (
     UserError,
 )
 from bot.transports.signal_files import read_attachment, safe_id
-from bot.transports.signal_inbound import CAPABILITIES, CHANNEL, DOWNLOAD_LIMIT, event_for
+from bot.transports.signal_inbound import (
+    CAPABILITIES,
+    CHANNEL,
+    DOWNLOAD_LIMIT,
+    event_for,
+    event_id,
+)
 from bot.transports.signal_rpc import SignalRpc
 from bot.transports.signal_store import SignalStore
-from conversations.events import Attachment, Delivery, InboundEvent, Reply
+from conversations.events import Attachment, Delivery, EventKind, InboundEvent, Reply
+from conversations.identity import hold_address
 from conversations.registry import COMMANDS
+from storage.bindings import BindingRepo
 from storage.outbox import CONVERSATION
 
 log = logging.getLogger(__name__)
@@ -69,24 +78,24 @@ def data_uri(content: bytes, name: str) -> str:
 def delivery_failed(failure: RecipientFailure) -> DeliveryFailed:
     """What the outbox does about one recipient's failure."""
     if isinstance(failure, ProofRequired):
-        log.warning(
-            "signal: Signal asks this account to solve a captcha (proof required); "
-            "messages wait until the operator submits it (submitRateLimitChallenge)"
-        )
         wait = float(failure.retry_after or PROOF_WAIT)
         return DeliveryFailed("proof required", retry_after=wait)
     if isinstance(failure, RateLimited):
         wait = float(failure.retry_after or RATE_LIMIT_WAIT)
         return DeliveryFailed("rate limited", retry_after=wait)
     if isinstance(failure, Unregistered):
-        return DeliveryFailed("unregistered", permanent=True)
+        return DeliveryFailed("unregistered", permanent=True, kind=GONE)
     if isinstance(failure, IdentityChanged):
         log.warning(
             "signal: a recipient's safety number changed; nothing is sent to them until "
             "they are confirmed again"
         )
-        return DeliveryFailed("identity changed", permanent=True)
+        return DeliveryFailed("identity changed", permanent=True, kind=IDENTITY)
     return DeliveryFailed(failure.result.type.lower())
+
+
+Confirmed = Callable[[str], Awaitable[bool]]
+"""Whether an address was confirmed after an identity change (and the mark taken away)."""
 
 
 class SignalTransport:
@@ -99,12 +108,20 @@ class SignalTransport:
     capabilities = CAPABILITIES
 
     def __init__(
-        self, rpc: SignalRpc, store: SignalStore | None = None, attachments: Path | None = None
+        self,
+        rpc: SignalRpc,
+        store: SignalStore | None = None,
+        attachments: Path | None = None,
+        *,
+        confirmed: Confirmed | None = None,
+        status: AccountStatus | None = None,
     ) -> None:
         self.rpc = rpc
         self.choices = Choices()
         self.store = store
         self.attachments = attachments
+        self.confirmed = confirmed
+        self.status = status
 
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
@@ -134,13 +151,32 @@ class SignalTransport:
     async def _send_one(
         self, address: str, text: str, files: list[str], within: float = SEND_WITHIN
     ) -> int | None:
-        """Send one message; its timestamp (its Signal id) when the daemon says."""
+        """Send one message; return its timestamp (its Signal id) when the daemon says.
+
+        After an identity change the unit (or a fresh invite) has confirmed, the daemon is
+        told to trust the new identity and the message is sent once more."""
+        failure, stamp = await self._attempt(address, text, files, within)
+        if isinstance(failure, IdentityChanged) and await self._confirmed(address):
+            await self._trust(address)
+            failure, stamp = await self._attempt(address, text, files, within)
+        if failure is None:
+            if self.status is not None:
+                await self.status.ok()
+            return stamp
+        if isinstance(failure, ProofRequired) and self.status is not None:
+            await self.status.proof_required(proof_detail(failure.result.token))
+        raise delivery_failed(failure)
+
+    async def _attempt(
+        self, address: str, text: str, files: list[str], within: float
+    ) -> tuple[RecipientFailure | None, int | None]:
+        """One `send`: its failure (or DeliveryFailed) and, if it arrived, its timestamp."""
         try:
             outcome = await self.rpc.send([address], text, attachments=files, reply_within=within)
         except SignalRpcError as exc:
             failures = exc.outcome.failures() if exc.outcome is not None else []
             if failures:
-                raise delivery_failed(failures[0]) from None
+                return failures[0], None
             if isinstance(exc, RpcTimeout | Disconnected):
                 raise DeliveryFailed(type(exc).__name__) from None
             if isinstance(exc, ProtocolError | UserError):
@@ -149,8 +185,26 @@ class SignalTransport:
             raise DeliveryFailed(type(exc).__name__) from None
         failures = outcome.failures()
         if failures:
-            raise delivery_failed(failures[0])
-        return outcome.timestamp
+            return failures[0], None
+        return None, outcome.timestamp
+
+    async def _confirmed(self, address: str) -> bool:
+        if self.confirmed is None:
+            return False
+        try:
+            return await self.confirmed(address)
+        except Exception as exc:
+            log_failure("reading whether an address was confirmed", exc)
+            return False
+
+    async def _trust(self, address: str) -> None:
+        """Tell the daemon to trust the recipient's new identity (confirmed by people)."""
+        try:
+            await self.rpc.trust(address, reply_within=SEND_WITHIN)
+        except SignalRpcError as exc:
+            log.warning("signal: trusting a confirmed identity failed (%s)", type(exc).__name__)
+        else:
+            log.info("signal: a confirmed recipient's new safety number is trusted now")
 
     async def clear(self, address: str, first: int, last: int) -> None:
         """Delete the bot's own messages to an address sent from ``first`` to ``last`` (ms)."""
@@ -219,10 +273,17 @@ class SignalTransport:
         return replace(attachment, content=content, size=len(content))
 
 
-def transport_for(app: App, rpc: SignalRpc) -> SignalTransport:
+def transport_for(
+    app: App,
+    rpc: SignalRpc,
+    *,
+    confirmed: Confirmed | None = None,
+    status: AccountStatus | None = None,
+) -> SignalTransport:
     """The Signal transport of a running bot: its ids and choices kept in the database."""
     store = SignalStore(app.db, app.clock, CHANNEL, CAPABILITIES.delete_window)
-    return SignalTransport(rpc, store, app.settings.signal_attachments)
+    attachments = app.settings.signal_attachments
+    return SignalTransport(rpc, store, attachments, confirmed=confirmed, status=status)
 
 
 class SignalBot:
@@ -239,7 +300,10 @@ class SignalBot:
             rpc = SignalRpc(settings.signal_rpc)
         self.app, self.rpc = app, rpc
         self.account = settings.signal_account
-        self.transport = transport_for(app, rpc)
+        self.status = AccountStatus(app.db, CHANNEL, app.clock)
+        self.transport = transport_for(app, rpc, confirmed=self._confirmed, status=self.status)
+        self._status_tasks: set[asyncio.Task[None]] = set()
+        rpc.on_connection = self._connection
         self.channel = Channel(self.transport, self._reply)
         self.runtime = runtime or Runtime(app)
         self.runtime.add(self.channel)
@@ -250,6 +314,15 @@ class SignalBot:
         self.handled = 0
         self._intake_tasks: dict[str, asyncio.Task[None]] = {}  # per sender: the latest
 
+    async def _confirmed(self, address: str) -> bool:
+        async with self.app.db.unit_of_work(urgent=True) as session:
+            return await BindingRepo(session).take_confirmed(CHANNEL, address, self.app.clock())
+
+    def _connection(self, connected: bool) -> None:
+        task = asyncio.create_task(self.status.connection(connected))
+        self._status_tasks.add(task)
+        task.add_done_callback(self._status_tasks.discard)
+
     async def _reply(self, delivery: Delivery) -> None:
         if delivery.clear_range is not None:
             await self.transport.clear(delivery.address, *delivery.clear_range)
@@ -257,6 +330,11 @@ class SignalBot:
 
     async def handle(self, params: object) -> None:
         """One `receive` notification: its message (with its file's bytes) to the dispatcher."""
+        untrusted = untrusted_of(params)
+        if untrusted is not None:
+            if not self.account or untrusted.account in (None, self.account):
+                await self._untrusted(untrusted)
+            return
         incoming = parse_receive(params)
         if incoming is None or incoming.group_id is not None:
             return  # receipts, typing, reactions; group messages are not for the bot
@@ -264,11 +342,36 @@ class SignalBot:
             return
         await self._submit(incoming)
 
+    async def _untrusted(self, untrusted: Untrusted) -> None:
+        """A message from a changed identity: hold the address and tell the unit; the
+        person gets the safety basics and why (the held address's answer)."""
+        address = untrusted.source_aci
+        async with self.app.db.unit_of_work() as session:
+            notices = await hold_address(session, CHANNEL, address, self.app.clock())
+            held = await BindingRepo(session).is_held(CHANNEL, address)
+        if notices:
+            self.runtime.after_commit()
+        if held:
+            log.warning("signal: a message came from a changed safety number; address held")
+            incoming = Incoming(address, untrusted.timestamp, None)
+            self.dispatcher.submit(
+                InboundEvent(
+                    event_id(incoming),
+                    CHANNEL,
+                    address,
+                    EventKind.UNSUPPORTED,
+                    ref=str(untrusted.timestamp),
+                )
+            )
+        self.handled += 1
+
     def _take(self, params: object) -> None:
         """Handle a notification in a task of its own, after the same sender's earlier ones:
         a large download holds up only its sender, never everyone's messages."""
         incoming = parse_receive(params)
+        untrusted = untrusted_of(params)
         sender = incoming.source_aci if incoming is not None else ""
+        sender = untrusted.source_aci if untrusted is not None else sender
         before = self._intake_tasks.get(sender)
 
         async def in_turn() -> None:
@@ -330,6 +433,8 @@ class SignalBot:
     async def close(self) -> None:
         await self.transport.close()
         await self.rpc.close()
+        await asyncio.gather(*list(self._status_tasks), return_exceptions=True)
+        await self.status.connection(False)  # the bot is down: nothing reaches the daemon
 
     async def run(self) -> None:
         """Run alone until ``stop`` is set."""

@@ -100,3 +100,30 @@ def parse_receive(params: Any) -> Incoming | None:
         account=account,
         edit_of=edit_of,
     )
+
+
+@dataclass(frozen=True)
+class Untrusted:
+    """A message the daemon could not accept: its sender's identity (safety number) changed."""
+
+    source_aci: str
+    timestamp: int
+    account: str | None = None
+
+
+def untrusted_of(params: Any) -> Untrusted | None:
+    """The sender of a `receive` notification whose `exception` is an untrusted identity."""
+    if not isinstance(params, dict):
+        return None
+    inner = params.get("result") if "subscription" in params else params
+    if not isinstance(inner, dict):
+        return None
+    exception, envelope = inner.get("exception"), inner.get("envelope")
+    if not isinstance(exception, dict) or not isinstance(envelope, dict):
+        return None
+    if "untrustedidentity" not in str(exception.get("type") or "").lower():
+        return None
+    aci, timestamp = _str(envelope.get("sourceUuid")), _int(envelope.get("timestamp"))
+    if aci is None or timestamp is None:
+        return None
+    return Untrusted(aci, timestamp, _str(inner.get("account")))

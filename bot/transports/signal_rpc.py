@@ -17,7 +17,7 @@ import itertools
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +80,7 @@ class SignalRpc:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._attempt = 0
+        self.on_connection: Callable[[bool], None] | None = None  # told of (re)connects, drops
 
     async def start(self) -> None:
         """Start connecting (and reconnecting) in the background."""
@@ -113,6 +114,7 @@ class SignalRpc:
                 self._writer, self.connects = writer, self.connects + 1
                 self.connected.set()
                 log.info("signal rpc connected")
+                self._tell(True)
                 try:
                     await self._read(reader)
                     log.warning("signal rpc connection closed by daemon")
@@ -120,11 +122,16 @@ class SignalRpc:
                     log.warning("signal rpc connection lost (%s)", type(e).__name__)
                 finally:
                     self._drop_connection()
+                    self._tell(False)
             if not self._closed:
                 delay = self.backoff.delay(self._attempt)
                 self._attempt += 1
                 log.info("signal rpc reconnect attempt %d in %.1f s", self._attempt, delay)
                 await asyncio.sleep(delay)
+
+    def _tell(self, connected: bool) -> None:
+        if self.on_connection is not None and not self._closed:
+            self.on_connection(connected)
 
     def _drop_connection(self) -> None:
         self.connected.clear()
@@ -216,6 +223,11 @@ class SignalRpc:
         """`remoteDelete` the bot's message ``timestamp`` (its id) for a recipient (an ACI)."""
         params = {"recipient": [recipient], "targetTimestamp": timestamp}
         return SendOutcome.parse(await self.call("remoteDelete", params, reply_within=reply_within))
+
+    async def trust(self, recipient: str, *, reply_within: float | None = None) -> None:
+        """Trust every known identity key of a recipient (after the person was confirmed)."""
+        params = {"recipient": recipient, "trustAllKnownKeys": True}
+        await self.call("trust", params, reply_within=reply_within)
 
     async def get_attachment(
         self, attachment_id: str, *, reply_within: float | None = None
