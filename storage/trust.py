@@ -27,6 +27,7 @@ from storage.models import (
     ErasedHandle,
     Invite,
     Municipality,
+    OfferedChoices,
     OutboxMessage,
     OutboxStatus,
     Party,
@@ -34,6 +35,7 @@ from storage.models import (
     Report,
     ReportStatus,
     Role,
+    SentMessage,
     Timer,
     TimerState,
 )
@@ -401,6 +403,20 @@ class PeopleRepo:
             delete(Invite).where(Invite.person_id == person.id, Invite.used_at.is_(None))
         )
         await self.session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+        # Their addresses go, and with them what a channel kept per address (the choices
+        # last offered, the ids of messages the bot may still delete).
+        bound = (
+            await self.session.execute(
+                select(ChannelBinding.channel, ChannelBinding.address).where(
+                    ChannelBinding.person_id == person.id
+                )
+            )
+        ).all()
+        for table in (OfferedChoices, SentMessage):
+            for channel, address in bound:
+                await self.session.execute(
+                    delete(table).where(table.channel == channel, table.address == address)
+                )
         await self.session.execute(
             delete(ChannelBinding).where(ChannelBinding.person_id == person.id)
         )

@@ -23,13 +23,16 @@ from storage.models import (
     Alert,
     AlertStatus,
     AuditEntry,
+    ChannelBinding,
     ErasedHandle,
     Invite,
+    OfferedChoices,
     OutboxMessage,
     OutboxStatus,
     Person,
     Report,
     Role,
+    SentMessage,
     Timer,
     TimerState,
 )
@@ -241,6 +244,37 @@ async def test_messages_waiting_for_an_erased_person_are_dropped(demo_app: App, 
         alert = await session.get(Alert, alert_id)
     assert waiting == 0
     assert alert is not None and alert.status is AlertStatus.ACKNOWLEDGED  # taken: kept as is
+
+
+async def test_what_a_channel_kept_per_address_goes_with_the_person(
+    demo_app: App, chat: Any
+) -> None:
+    """The choices last offered and the ids of sent messages name an address (on Signal,
+    the person's ACI): erasure removes them with the binding, and nobody else's."""
+    anna, pia = chat("anna"), chat("pia")
+    await anna.say("/hjalp")
+    await pia.say("/hjalp")
+    anna_id, pia_id = await pid(demo_app, "anna"), await pid(demo_app, "pia")
+    async with demo_app.db.unit_of_work() as session:
+        bound = (
+            await session.execute(
+                select(ChannelBinding.person_id, ChannelBinding.channel, ChannelBinding.address)
+            )
+        ).all()
+        mine = [(c, a) for p, c, a in bound if p == anna_id]
+        theirs = [(c, a) for p, c, a in bound if p == pia_id]
+        assert mine and theirs
+        for channel, address in mine + theirs:
+            session.add(OfferedChoices(channel=channel, address=address, token="t", buttons=[]))
+            session.add(SentMessage(channel=channel, address=address, platform_id="1"))
+    await forget(anna)
+    async with demo_app.db.unit_of_work() as session:
+        left = {
+            (c, a)
+            for table in (OfferedChoices, SentMessage)
+            for c, a in (await session.execute(select(table.channel, table.address))).all()
+        }
+    assert left == set(theirs)
 
 
 # --- the conversation as people read it ----------------------------------------------------
