@@ -30,23 +30,73 @@ TIMEOUT = 10.0
 CHOICE = re.compile(r"(\d+) ([^·]+?)(?: · |$)")
 
 
+def make_bot(app: App, address: str) -> SignalBot:
+    """The one place the tests build a SignalBot (its constructor is about to change)."""
+    rpc = SignalRpc(address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
+    return SignalBot(app, rpc)
+
+
+class _Dead:
+    """A database for a process that died: nothing it left running may write any more."""
+
+    def unit_of_work(self, **_: object) -> Any:
+        raise ConnectionError("the process is gone")
+
+
 class SignalHarness:
     """A running SignalBot, the fake daemon it talks to, and helpers to converse."""
 
     def __init__(self, app: App, fake: FakeSignal) -> None:
         self.app, self.fake = app, fake
-        self.rpc = SignalRpc(fake.address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
-        self.bot = SignalBot(app, self.rpc)
+        self.bot = make_bot(app, fake.address)
+        self.rpc = self.bot.rpc
         self._task: asyncio.Task[None] | None = None
+        self._before: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
+        self._before = asyncio.all_tasks()
         self._task = asyncio.create_task(self.bot.run())
         await asyncio.wait_for(self.rpc.connected.wait(), TIMEOUT)
+
+    async def started(self) -> None:
+        """Wait until start-up is over (what a crash left unsent has gone out again)."""
+        def reading() -> bool:  # start() is over once it reads incoming messages
+            return any(t.get_name() == "signal-intake" for t in asyncio.all_tasks())
+
+        await eventually(reading, "the bot to start", TIMEOUT)
+        await self.bot.dispatcher.drain()
+
+    async def crash(self) -> None:
+        """The process dies where it stands: every task it runs ends at once; nothing is
+        drained, sent, or marked sent; its database connections are gone."""
+        self.app.db.unit_of_work = _Dead().unit_of_work  # type: ignore[method-assign]
+        me = asyncio.current_task()
+        for _ in range(20):
+            mine = [
+                t
+                for t in asyncio.all_tasks() - self._before
+                if t is not me and t not in self.fake._tasks and not t.done()
+            ]
+            if not mine:
+                break
+            for task in mine:
+                task.cancel()
+            await asyncio.gather(*mine, return_exceptions=True)
+        await self.fake.drop()
+        self._task = None
 
     async def stop(self) -> None:
         self.bot.stop.set()
         if self._task is not None:
             await asyncio.wait_for(self._task, TIMEOUT)
+
+    async def restarted(self, clock: FakeClock) -> SignalHarness:
+        """A new process on the same database and daemon (the caller closes its app)."""
+        app = App.create(self.app.settings, clock=clock)
+        harness = SignalHarness(app, self.fake)
+        await harness.start()
+        await harness.started()
+        return harness
 
     async def bind(self, handle: str) -> Person:
         """A new Signal user, linked to a directory person."""
