@@ -60,6 +60,7 @@ class SignalHarness:
 
     async def started(self) -> None:
         """Wait until start-up is over (what a crash left unsent has gone out again)."""
+
         def reading() -> bool:  # start() is over once it reads incoming messages
             return any(t.get_name() == "signal-intake" for t in asyncio.all_tasks())
 
@@ -152,6 +153,11 @@ class SignalHarness:
 
         await eventually(present, f"a message containing {needle!r}", TIMEOUT)
         return found[-1]
+
+    def button_ids(self, user: Person) -> list[str]:
+        """The ids behind the numbered choices the bot last offered ``user``, in order."""
+        offered = self.bot.transport.choices._offered.get(user.aci)
+        return [b.id for b in offered.buttons] if offered else []
 
     def choices(self, user: Person) -> dict[str, str]:
         """The numbered choices of the latest message to ``user``: label -> number."""
