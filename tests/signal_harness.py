@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -121,13 +121,13 @@ class SignalHarness:
     def texts(self, user: Person) -> list[str]:
         return [str(p.get("message") or "") for p in self.sends(user)]
 
-    async def _handled(self, user: Person, before: int) -> None:
+    async def _handled(self, user: Person, before: int, within: float = TIMEOUT) -> None:
         dispatcher = self.bot.dispatcher
 
         def done() -> bool:
             return self.bot.handled > before and not dispatcher.busy(CHANNEL, user.aci)
 
-        await eventually(done, "the message to be handled", TIMEOUT)
+        await eventually(done, "the message to be handled", within)
 
     async def say(self, user: Person, text: str) -> list[str]:
         """``user`` writes ``text``; the texts the bot sent them while handling it."""
@@ -135,6 +135,19 @@ class SignalHarness:
         await self.fake.push_text(user, text)
         await self._handled(user, handled)
         return self.texts(user)[seen:]
+
+    async def act(self, user: Person, inject: Callable[[], Awaitable[object]],
+                  within: float = TIMEOUT) -> list[str]:  # fmt: skip
+        """Whatever ``inject`` pushes for ``user``; the texts sent to them while handling it."""
+        seen, handled = len(self.texts(user)), self.bot.handled
+        await inject()
+        await self._handled(user, handled, within)
+        return self.texts(user)[seen:]
+
+    async def raw(self, note: object) -> None:
+        """A line from the daemon exactly as given (any shape, e.g. a malformed one)."""
+        for conn in list(self.fake.connections):
+            await conn.write(note)
 
     async def attach(self, user: Person, content: bytes, mime: str, name: str,
                      caption: str = "") -> list[str]:  # fmt: skip
