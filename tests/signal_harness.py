@@ -4,6 +4,11 @@
 pushes a message from the fake Signal user ``p`` and waits until the bot has handled it
 (committed, replies sent); it returns the texts sent to ``p`` meanwhile. Demo people are
 linked to Signal users with ``await sg.bind("anna")``.
+
+Every test builds its bots here only (:func:`make_bot`), so a change of SignalBot's
+constructor touches one line. ``await sg.crash()`` ends the bot as a killed process would
+(nothing drained or marked sent); ``await sg.restarted(clock)`` starts a new one, with a new
+App, on the same database and daemon.
 """
 
 from __future__ import annotations
