@@ -4,7 +4,9 @@ Runs in one process, side by side, for each round-trip delay:
 
 1. Trygg: N reporters write full reports concurrently (~22 events each) through the real
    TelegramBot, dispatcher, conversation core and storage (a fresh SQLite file in WAL mode,
-   or ``--database-url``), against an in-process fake Bot API.
+   or ``--database-url``), against an in-process fake Bot API; then the same N reporters on
+   Signal: the real SignalBot against the fake signal-cli daemon (bench.signal_run),
+   typing the numbers of the choices.
 2. Baseline: the same dialogue as a PTB ConversationHandler in PTB's default sequential
    mode, in memory and with PicklePersistence, against the same fake.
 3. Priority: 10,000 nudges queued behind a 30 messages/s limit while people press /akut
@@ -30,6 +32,7 @@ Options:
   --pickle-seconds S   how long the PicklePersistence runs last (default 70 s, so that its
                        default 60 s save interval falls inside)
   --skip-priority / --skip-timers   leave out scenario 3 / 4
+  --skip-signal        leave out the Signal run of scenario 1
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pickle-seconds", type=float, default=70.0, help="PicklePersistence (s)")
     parser.add_argument("--skip-priority", action="store_true", help="leave out scenario 3")
     parser.add_argument("--skip-timers", action="store_true", help="leave out scenario 4")
+    parser.add_argument("--skip-signal", action="store_true", help="leave out the Signal run")
     args = parser.parse_args(argv)
     args.delays = [int(d) for d in str(args.delays).split(",") if d.strip()]
     args.nudges, args.priority_seconds, args.akut_people = 10_000, 20.0, 40
@@ -100,7 +104,7 @@ def paired_ratio(ours: list[Run], theirs: list[Run]) -> float | None:
 
 
 async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    from bench import trygg
+    from bench import signal_run, trygg
     from bench.baseline import baseline
 
     n = args.reporters
@@ -139,20 +143,35 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         ) -> Run:
             return await baseline(delay, chats, contact_of, seconds=window)
 
-        # Trygg and PTB take turns, so that each ratio compares two runs minutes apart on a
-        # machine whose speed drifts; the figure reported is the median of those ratios.
+        async def signal_once(delay: float = delay) -> Run:
+            population = await signal_run.populate(
+                args.database_url, workdir, "signal", n, trygg.COUNCIL_PARTIES
+            )
+            return await signal_run.run_signal(population, delay)
+
+        # Trygg (Telegram, then Signal) and PTB take turns, so that each ratio compares runs
+        # minutes apart on a machine whose speed drifts; the figure reported is the median of
+        # those ratios.
         trygg_runs: list[Run] = []
+        signal_runs: list[Run] = []
         memory_runs: list[Run] = []
         for _ in range(max(1, args.repeat)):
             say(f"[{delay_ms} ms] Trygg: {n} reporters ...")
             trygg_runs.append(await trygg_once())
             say(f"  {trygg_runs[-1].events_per_s:.0f} events/s")
+            if not args.skip_signal:
+                say(f"[{delay_ms} ms] Trygg on Signal: {n} reporters ...")
+                signal_runs.append(await signal_once())
+                say(f"  {signal_runs[-1].events_per_s:.0f} events/s")
             if not args.skip_baseline:
                 say(f"[{delay_ms} ms] PTB ConversationHandler, in memory ...")
                 memory_runs.append(await ptb_once())
                 say(f"  {memory_runs[-1].events_per_s:.0f} events/s")
         run = median_run(trygg_runs)
         entry["trygg"] = run.summary()
+        if signal_runs:
+            entry["signal"] = median_run(signal_runs).summary()
+            entry["signal_vs_telegram"] = paired_ratio(signal_runs, trygg_runs)
         if not args.skip_baseline:
             memory = median_run(memory_runs)
             entry["ptb_memory"] = memory.summary()
@@ -168,6 +187,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             say(f"  {pickled.events_per_s:.0f} events/s")
             entry["ratios"] = {
                 "events_per_s_vs_ptb_memory": paired_ratio(trygg_runs, memory_runs),
+                "signal_events_per_s_vs_ptb_memory": (
+                    paired_ratio(signal_runs, memory_runs) if signal_runs else None
+                ),
                 "events_per_s_vs_ptb_pickle": ratio(run.events_per_s, pickled.events_per_s),
                 "latency_p99_vs_ptb_memory": ratio(
                     entry["trygg"]["latency_p99_ms"], entry["ptb_memory"]["latency_p99_ms"]
@@ -234,6 +256,14 @@ def targets(results: dict[str, Any], n: int) -> dict[str, dict[str, Any]]:
             "every person's events in order",
             t["persons_in_order"] == n and t["reports_complete"] == n,
         )
+        sg = entry.get("signal")
+        if sg:
+            check(
+                f"{delay}ms_signal_in_order",
+                f"{sg['persons_in_order']}/{n}",
+                "on Signal too",
+                sg["persons_in_order"] == n and sg["reports_complete"] == n,
+            )
         pause = t["longest_pause_ms"]
         check(f"{delay}ms_longest_pause_ms", pause, "<= 100", at_most(pause, 100))
         per = t["rss_per_conversation_kb"]
@@ -275,6 +305,7 @@ ROWS = (
     ("reports stored", "reports_complete"),
     ("final save s", "final_save_s"),
     ("errors logged", "errors_logged"),
+    ("daemon protocol faults", "protocol_violations"),
 )
 
 
@@ -291,7 +322,7 @@ def cell(value: Any) -> str:
 def table(results: dict[str, Any]) -> str:
     columns: list[tuple[str, dict[str, Any]]] = []
     for delay, entry in results["delays"].items():
-        for key in ("trygg", "ptb_memory", "ptb_pickle"):
+        for key in ("trygg", "signal", "ptb_memory", "ptb_pickle"):
             if key in entry:
                 columns.append((f"{key} {delay}ms", entry[key]))
     width = max(14, *(len(name) for name, _ in columns)) if columns else 14
@@ -306,6 +337,13 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"ratios {delay}ms: Trygg/PTB memory {cell(ratios['events_per_s_vs_ptb_memory'])}×"
                 f", Trygg/PTB pickle {cell(ratios['events_per_s_vs_ptb_pickle'])}× (events/s)"
+            )
+        if "signal" in entry:
+            vs_ptb = (ratios or {}).get("signal_events_per_s_vs_ptb_memory")
+            lines.append(
+                f"Signal {delay}ms: {cell(entry['signal']['events_per_s'])} events/s beside "
+                f"Telegram's {cell(entry['trygg']['events_per_s'])}: Signal/Telegram "
+                f"{cell(entry['signal_vs_telegram'])}×, Signal/PTB memory {cell(vs_ptb)}×"
             )
         p = entry.get("priority")
         if p:

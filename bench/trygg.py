@@ -311,7 +311,9 @@ async def run_trygg(population: Population, delay: float, *, patience: float = 3
     n = len(population.officials)
     await wait_until(lambda: len(alerts) >= tally.reports, 60)  # the last ones may be on the way
     await running.stop()
-    checks = await verify_reports(population, running.order)
+    checks = await verify_reports(
+        population.settings, [str(c) for c in population.officials], running.order
+    )
     run = Run(
         "trygg",
         round(delay * 1000),
@@ -371,15 +373,17 @@ def split(
     }
 
 
-async def verify_reports(population: Population, order: Mapping[str, list[int]]) -> dict[str, Any]:
+async def verify_reports(
+    settings: Settings, addresses: list[str], order: Mapping[str, list[int]]
+) -> dict[str, Any]:
     """Every person's events handled in the order they were sent, each exactly once; every
     report submitted, with both parts of "what happened" stored in the order written."""
     in_order = sum(
         1
-        for chat in population.officials
-        if (ids := order.get(str(chat), [])) == sorted(set(ids)) and len(ids) == EVENTS_PER_REPORT
+        for address in addresses
+        if (ids := order.get(address, [])) == sorted(set(ids)) and len(ids) == EVENTS_PER_REPORT
     )
-    app = App.create(population.settings)
+    app = App.create(settings)
     try:
         async with app.db.unit_of_work() as session:
             repo = ReportRepo(session, app.keyring)

@@ -4,6 +4,11 @@
 pushes a message from the fake Signal user ``p`` and waits until the bot has handled it
 (committed, replies sent); it returns the texts sent to ``p`` meanwhile. Demo people are
 linked to Signal users with ``await sg.bind("anna")``.
+
+Every test builds its bots here only (:func:`make_bot`), so a change of SignalBot's
+constructor touches one line. ``await sg.crash()`` ends the bot as a killed process would
+(nothing drained or marked sent); ``await sg.restarted(clock)`` starts a new one, with a new
+App, on the same database and daemon.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -36,6 +41,19 @@ TIMEOUT = 10.0
 CHOICE = re.compile(r"(\d+) ([^·]+?)(?: · |$)")
 
 
+def make_bot(app: App, address: str, runtime: Runtime | None = None) -> SignalBot:
+    """The one place the tests build a SignalBot (alone, or on a shared runtime)."""
+    rpc = SignalRpc(address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
+    return SignalBot(app, rpc, runtime)
+
+
+class _Dead:
+    """A database for a process that died: nothing it left running may write any more."""
+
+    def unit_of_work(self, **_: object) -> Any:
+        raise ConnectionError("the process is gone")
+
+
 class SignalHarness:
     """A running SignalBot, the fake daemon it talks to, and helpers to converse.
 
@@ -44,13 +62,15 @@ class SignalHarness:
 
     def __init__(self, app: App, fake: FakeSignal, runtime: Runtime | None = None) -> None:
         self.app, self.fake = app, fake
-        self.rpc = SignalRpc(fake.address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
-        self.bot = SignalBot(app, self.rpc, runtime)
+        self.bot = make_bot(app, fake.address, runtime)
+        self.rpc = self.bot.rpc
         self.shared = runtime is not None
         self._task: asyncio.Task[None] | None = None
+        self._before: set[asyncio.Task[Any]] = set()
         self.last_ts = 0  # the timestamp (Signal id) of the latest message pushed by say()
 
     async def start(self) -> None:
+        self._before = asyncio.all_tasks()
         if not self.shared:
             self._task = asyncio.create_task(self.bot.run())
         await self.connected()
@@ -68,10 +88,46 @@ class SignalHarness:
             raise AssertionError("the Signal bot stopped before connecting")
         assert done, "timed out waiting for the Signal bot to connect"
 
+    async def started(self) -> None:
+        """Wait until start-up is over (what a crash left unsent has gone out again)."""
+
+        def reading() -> bool:  # start() is over once it reads incoming messages
+            return any(t.get_name() == "signal-intake" for t in asyncio.all_tasks())
+
+        await eventually(reading, "the bot to start", TIMEOUT)
+        await self.bot.dispatcher.drain()
+
+    async def crash(self) -> None:
+        """The process dies where it stands: every task it runs ends at once; nothing is
+        drained, sent, or marked sent; its database connections are gone."""
+        self.app.db.unit_of_work = _Dead().unit_of_work  # type: ignore[method-assign]
+        me = asyncio.current_task()
+        for _ in range(20):
+            mine = [
+                t
+                for t in asyncio.all_tasks() - self._before
+                if t is not me and t not in self.fake._tasks and not t.done()
+            ]
+            if not mine:
+                break
+            for task in mine:
+                task.cancel()
+            await asyncio.gather(*mine, return_exceptions=True)
+        await self.fake.drop()
+        self._task = None
+
     async def stop(self) -> None:
         self.bot.stop.set()
         if self._task is not None:
             await asyncio.wait_for(self._task, TIMEOUT)
+
+    async def restarted(self, clock: FakeClock) -> SignalHarness:
+        """A new process on the same database and daemon (the caller closes its app)."""
+        app = App.create(self.app.settings, clock=clock)
+        harness = SignalHarness(app, self.fake)
+        await harness.start()
+        await harness.started()
+        return harness
 
     async def bind(self, handle: str) -> Person:
         """A new Signal user, linked to a directory person."""
@@ -95,13 +151,13 @@ class SignalHarness:
     def texts(self, user: Person) -> list[str]:
         return [str(p.get("message") or "") for p in self.sends(user)]
 
-    async def _handled(self, user: Person, before: int) -> None:
+    async def _handled(self, user: Person, before: int, within: float = TIMEOUT) -> None:
         dispatcher = self.bot.dispatcher
 
         def done() -> bool:
             return self.bot.handled > before and not dispatcher.busy(CHANNEL, user.aci)
 
-        await eventually(done, "the message to be handled", TIMEOUT)
+        await eventually(done, "the message to be handled", within)
 
     async def say(self, user: Person, text: str) -> list[str]:
         """``user`` writes ``text``; the texts the bot sent them while handling it."""
@@ -120,9 +176,22 @@ class SignalHarness:
     async def restart(self) -> None:
         """Stop the bot and start a new one on the same database: memory is gone."""
         await self.stop()
-        self.rpc = SignalRpc(self.fake.address, timeout=5, backoff=Backoff(first=0.02, cap=0.1))
-        self.bot = SignalBot(self.app, self.rpc)
+        self.bot = make_bot(self.app, self.fake.address)
+        self.rpc = self.bot.rpc
         await self.start()
+
+    async def act(self, user: Person, inject: Callable[[], Awaitable[object]],
+                  within: float = TIMEOUT) -> list[str]:  # fmt: skip
+        """Whatever ``inject`` pushes for ``user``; the texts sent to them while handling it."""
+        seen, handled = len(self.texts(user)), self.bot.handled
+        await inject()
+        await self._handled(user, handled, within)
+        return self.texts(user)[seen:]
+
+    async def raw(self, note: object) -> None:
+        """A line from the daemon exactly as given (any shape, e.g. a malformed one)."""
+        for conn in list(self.fake.connections):
+            await conn.write(note)
 
     async def attach(self, user: Person, content: bytes, mime: str, name: str,
                      caption: str = "") -> list[str]:  # fmt: skip
@@ -141,6 +210,11 @@ class SignalHarness:
 
         await eventually(present, f"a message containing {needle!r}", TIMEOUT)
         return found[-1]
+
+    def button_ids(self, user: Person) -> list[str]:
+        """The ids behind the numbered choices the bot last offered ``user``, in order."""
+        offered = self.bot.transport.choices._offered.get(user.aci)
+        return [b.id for b in offered.buttons] if offered else []
 
     def choices(self, user: Person) -> dict[str, str]:
         """The numbered choices of the latest message to ``user``: label -> number."""

@@ -44,6 +44,15 @@ def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str])
         trygg["cpu_ms_per_event"], abs=0.002
     )
 
+    signal = results["delays"]["0"]["signal"]  # the same reporters on Signal
+    assert signal["reports"] == 5 and signal["failures"] == {}
+    assert signal["reports_complete"] == 5 and signal["persons_in_order"] == 5
+    assert signal["events"] == 5 * EVENTS_PER_REPORT
+    assert signal["alerts"] == 5 and signal["protocol_violations"] == 0
+    assert signal["events_per_s"] > 0 and signal["startup_s"] is not None
+    assert results["delays"]["0"]["signal_vs_telegram"] is not None
+    assert "Signal 0ms:" in out and "0ms_signal_in_order" in out
+
     timers = results["timers"]
     assert timers["fired"] == timers["due"] == timers["fired_distinct"]
     assert timers["double_fired"] == 0 and timers["due_left_pending"] == 0
@@ -60,7 +69,12 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
     captured = capsys.readouterr()
     out = captured.out
     said = [x.split(":")[0] for x in captured.err.splitlines() if x.startswith("[0 ms]")]
-    assert said[:4] == ["[0 ms] Trygg", "[0 ms] PTB ConversationHandler, in memory ..."] * 2
+    turn = [
+        "[0 ms] Trygg",
+        "[0 ms] Trygg on Signal",
+        "[0 ms] PTB ConversationHandler, in memory ...",
+    ]
+    assert said[:6] == turn * 2
     line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
     entry = json.loads(line.removeprefix("BENCH_JSON "))["delays"]["0"]
     ours = entry["trygg"]["repeats_events_per_s"]
@@ -68,6 +82,12 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
     assert len(ours) == len(theirs) == 2
     paired = sorted(a / b for a, b in zip(ours, theirs, strict=True))
     assert entry["ratios"]["events_per_s_vs_ptb_memory"] == pytest.approx(sum(paired) / 2, abs=0.01)
+    signal = entry["signal"]["repeats_events_per_s"]
+    paired = sorted(a / b for a, b in zip(signal, theirs, strict=True))
+    assert len(signal) == 2
+    assert entry["ratios"]["signal_events_per_s_vs_ptb_memory"] == pytest.approx(
+        sum(paired) / 2, abs=0.01
+    )
 
 
 def test_the_split_of_cpu_time_gives_the_ceiling_of_everything_but_the_core() -> None:

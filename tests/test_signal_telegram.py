@@ -1,9 +1,13 @@
 """One process, two channels: a person on Signal alerts a contact on Telegram and the
-reverse, both bots on one runtime as `trygg run` runs them (bot.run_all)."""
+reverse, both bots on one runtime as `trygg run` runs them (bot.run_all); a report with
+a photo written on one channel is read, file and all, on the other. On SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import os
 import signal
 from collections.abc import AsyncIterator
@@ -15,6 +19,7 @@ from bot.run_all import configured, run_configured
 from tests.conftest import FakeClock
 from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
 from tests.fakesignal import FakeSignal
+from tests.reporting import SKIPPED, Script, write_report
 from tests.signal_harness import (  # noqa: F401
     SignalHarness,
     fake_signal_fixture,
@@ -23,12 +28,14 @@ from tests.signal_harness import (  # noqa: F401
 )
 from tests.telegram_harness import (  # noqa: F401
     TelegramHarness,
+    TelegramWriter,
     eventually,
     telegram_app_fixture,
     wait_text,
 )
-from tests.test_signal_transport import ALERT_LABEL
-from tests.test_trust import SQLITE_ONLY
+from tests.test_case_reading_telegram import offered
+from tests.test_signal_transport import ALERT_LABEL, SignalWriter
+from tests.test_trust import REF_RE, SQLITE_ONLY, WHAT
 
 PIA, ANNA = 2002, 2001
 
@@ -45,7 +52,6 @@ async def both_fixture(
         yield tg, sg
 
 
-@SQLITE_ONLY
 async def test_a_person_on_signal_alerts_a_contact_on_telegram_who_takes_it(
     both: tuple[TelegramHarness, SignalHarness],
 ) -> None:
@@ -62,7 +68,6 @@ async def test_a_person_on_signal_alerts_a_contact_on_telegram_who_takes_it(
     await sg.wait_text(anna, "Pia Lind har sett ditt larm")
 
 
-@SQLITE_ONLY
 async def test_a_person_on_telegram_alerts_a_contact_on_signal_who_takes_it(
     both: tuple[TelegramHarness, SignalHarness],
 ) -> None:
@@ -108,3 +113,81 @@ async def test_trygg_run_serves_every_configured_channel_on_one_runtime_until_si
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         await app.close()
+
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"bilen vid grinden, registreringsnummer syns " * 30
+SHA = hashlib.sha256(PHOTO).hexdigest()
+SCRIPT = dict(what=(WHAT,), skip=SKIPPED, evidence=[(PHOTO, "bilen.png", "Bilen vid grinden")])
+
+
+async def test_a_report_with_a_photo_on_signal_is_read_with_its_file_on_telegram(
+    both: tuple[TelegramHarness, SignalHarness],
+) -> None:
+    tg, sg = both
+    await tg.bind("pia", PIA)
+    tg.fake.add_chat(PIA)
+    anna = await sg.bind("anna")
+    sent = await write_report(SignalWriter(sg, anna), Script(**SCRIPT))  # type: ignore[arg-type]
+    found = REF_RE.search(sent)
+    assert found, sent
+    await wait_text(tg.fake, PIA, found.group(1))
+    buttons = offered(tg, PIA)
+    [ack] = [data for button, data in buttons.items() if button.startswith("ack:")]
+    [show] = [data for button, data in buttons.items() if button.startswith("show:")]
+    await tg.press_data(PIA, *ack)
+    await sg.wait_text(anna, "Pia Lind")  # told on Signal who took it
+    pieces = await tg.press_data(PIA, *show)
+    assert WHAT in "\n".join(pieces) and f"SHA-256 {SHA}" in pieces[-1], pieces
+    [open_file] = [data for b, data in offered(tg, PIA).items() if b.startswith("ev_open:")]
+    start = len(tg.fake.requests)
+    await tg.press_data(PIA, *open_file)
+    await tg.fake.wait_for("sendDocument", after=start)
+    document = tg.fake.sent(PIA)[-1]["document"]
+    assert tg.fake.file_content(document["file_id"]) == PHOTO  # the bytes sent on Signal
+
+
+async def test_a_report_with_a_photo_on_telegram_is_read_with_its_file_on_signal(
+    both: tuple[TelegramHarness, SignalHarness],
+) -> None:
+    tg, sg = both
+    await tg.bind("anna", ANNA)
+    pia = await sg.bind("pia")
+    sent = await write_report(TelegramWriter(tg, ANNA), Script(**SCRIPT))  # type: ignore[arg-type]
+    found = REF_RE.search(sent)
+    assert found, sent
+    await sg.wait_text(pia, found.group(1))
+    await eventually(lambda: "Jag tar det" in sg.choices(pia), "the alert's choices")
+    taken = await sg.say(pia, sg.choices(pia)["Jag tar det"])
+    assert any("det är ditt" in t for t in taken), taken
+    await wait_text(tg.fake, ANNA, "Pia Lind")
+    show = [n for n, b in enumerate(sg.button_ids(pia), 1) if b.startswith("show:")]
+    if not show:  # the reply to "take it" offered other choices: the alert still shows it
+        await sg.say(pia, f"/arende {found.group(1)}")
+        show = [n for n, b in enumerate(sg.button_ids(pia), 1) if b.startswith("show:")]
+    pieces = await sg.say(pia, str(show[0]))
+    assert WHAT in "\n".join(pieces) and SHA in "\n".join(pieces), pieces
+    [number] = [n for n, b in enumerate(sg.button_ids(pia), 1) if b.startswith("ev_open:")]
+    await sg.say(pia, str(number))
+    [uri] = sg.sends(pia)[-1]["attachment"]
+    assert base64.b64decode(uri.partition(";base64,")[2]) == PHOTO  # the bytes sent on Telegram
+
+
+async def test_a_contact_on_both_channels_gets_the_alert_on_both_and_one_take_settles_it(
+    both: tuple[TelegramHarness, SignalHarness],
+) -> None:
+    tg, sg = both
+    await tg.bind("pia", PIA)
+    await tg.say(PIA, "/meny")
+    pia = await sg.bind("pia")
+    anna = await sg.bind("anna")
+    await sg.say(anna, "akut")
+    await sg.say(anna, sg.choices(anna)[ALERT_LABEL])
+    await wait_text(tg.fake, PIA, "BRÅDSKANDE")
+    await sg.wait_text(pia, "BRÅDSKANDE")
+    await eventually(lambda: "Jag tar det" in sg.choices(pia), "the alert's choices")
+    taken = await sg.say(pia, sg.choices(pia)["Jag tar det"])
+    assert any("det är ditt" in t for t in taken), taken
+    again = await tg.press(PIA, "Jag tar det")  # the same alert on Telegram: already hers
+    assert again and not any("det är ditt" in t for t in again), again
+    told = [t for t in sg.texts(anna) if "Pia Lind har sett ditt larm" in t]
+    assert len(told) == 1, told

@@ -4,9 +4,10 @@ Both notification shapes are read (protocol.md §2): `{"envelope", "account"}` a
 `subscribeReceive`, `{"subscription", "result": {"envelope", "account"}}`. People are keyed by
 their ACI (`sourceUuid`), never the number. Only a `dataMessage` (text, attachments, quote) is
 a message for the bot, and an `editMessage` (the person changed an earlier one: its
-`targetSentTimestamp` names it); receipts, typing, sync, calls, reactions, remote deletes,
-stickers without text and decrypt failures are not. A long text arrives whole: signal-cli
-merges its long-text attachment back into `message`.
+`targetSentTimestamp` names it); receipts, typing, sync, calls, reactions, remote deletes
+and decrypt failures are not. A sticker or a shared contact is answered: the bot can't use
+it. A long text arrives whole: signal-cli merges its long-text attachment back into
+`message`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ class Incoming:
     group_id: str | None = None
     account: str | None = None
     edit_of: int | None = None  # an edit: the timestamp of the message it changes
+    unsupported: bool = False  # something the bot cannot use (a sticker, a shared contact)
+
+
+# What a person may send on purpose that the bot cannot use: they are told so, kindly (as on
+# Telegram), rather than met with silence.
+UNUSABLE = ("sticker", "contacts", "pollCreate", "payment")
 
 
 def _int(value: Any) -> int | None:
@@ -88,8 +95,9 @@ def parse_receive(params: Any) -> Incoming | None:
     quote = data.get("quote")
     group = data.get("groupInfo")
     text = _str(data.get("message"))
-    if text is None and not attachments:
-        return None  # reactions, deletes, expiry updates, stickers: nothing to answer
+    unsupported = text is None and not attachments and any(data.get(k) for k in UNUSABLE)
+    if text is None and not attachments and not unsupported:
+        return None  # reactions, deletes, expiry updates, receipts: nothing to answer
     return Incoming(
         source_aci=aci,
         timestamp=timestamp,
@@ -99,6 +107,7 @@ def parse_receive(params: Any) -> Incoming | None:
         group_id=_str(group.get("groupId")) if isinstance(group, dict) else None,
         account=account,
         edit_of=edit_of,
+        unsupported=unsupported,
     )
 
 

@@ -75,6 +75,8 @@ def event_for(incoming: Incoming, choices: Choices, commands: Collection[str]) -
         "sent_at": datetime.fromtimestamp(incoming.timestamp / 1000, UTC),
     }
     text = incoming.text or ""
+    if incoming.unsupported:
+        return InboundEvent(kind=EventKind.UNSUPPORTED, **common)
     if incoming.edit_of is not None:
         common["ref"] = str(incoming.edit_of)
         return InboundEvent(kind=EventKind.EDIT, text=text, **common)
