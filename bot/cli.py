@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import orgfile
+from bot import orgfile, stats_cli
 from bot.app import App, configure_logging
 from bot.settings import Settings
 from conversations.alerts import directory_changed
@@ -108,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("new", help="print a new key line to put first in TRYGG_KEYS")
     keys_sub.add_parser("rotate", help="re-encrypt everything under the current (first) key")
+
+    stats_cli.add_parser(sub)
 
     run = sub.add_parser(
         "run", help="run the bot on Telegram and/or Signal (TELEGRAM_BOT_TOKEN, TRYGG_SIGNAL_RPC)"
@@ -370,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "keys":
             return asyncio.run(_with_app(settings, _rotate))
+        if args.command == "stats":
+            return asyncio.run(_with_app(settings, lambda app: stats_cli.run(app, args)))
         return asyncio.run(_with_app(settings, lambda app: _run(app, args.webhook)))
     except DirectoryError as exc:
         print("The organisation file was not loaded (nothing was changed):", file=sys.stderr)

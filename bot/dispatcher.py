@@ -216,7 +216,11 @@ class Dispatcher:
 
     async def _safe_send(self, delivery: Delivery) -> None:
         try:
-            await self.send(await with_files(self.db, self.core.keyring, self.catalogs, delivery))
+            await self.send(
+                await with_files(
+                    self.db, self.core.keyring, self.catalogs, delivery, self.core.packs
+                )
+            )
         except DeliveryFailed as exc:
             log_failure("sending a reply", exc)
             if exc.permanent:  # e.g. the bot is blocked: sending again would not help
