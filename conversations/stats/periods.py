@@ -17,7 +17,7 @@ YEAR = "stats:year:"  # + the year, e.g. stats:year:2025
 
 _MONTH = re.compile(r"\b(20\d\d)-(0[1-9]|1[0-2])\b")  # 2026-03, as the CLI takes it
 _LAST_12 = re.compile(
-    r"\b(12|tolv|twelve)\s+(månader|mån|months?)\b|\bsenaste året\b|\bpast year\b"
+    r"\b(12|tolv|twelve)\s+(månad\w*|mån\b|months?\b)|\bsenaste året\b|\bpast year\b"
 )
 _THIS_YEAR = re.compile(r"\bi år\b|\bhittills i år\b|\bthis year\b|\byear to date\b")
 
