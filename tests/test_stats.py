@@ -86,8 +86,9 @@ async def expected(app: App, seeded: Seeded, handle: str | None) -> dict[str, An
         )
         rows = (
             await session.execute(
-                select(Report.id, Report.submitted_at, Report.answers, alerted.label("alerted"))
-                .where(*where)
+                select(
+                    Report.id, Report.submitted_at, Report.answers, alerted.label("alerted")
+                ).where(*where)
             )
         ).all()
         police_checks = {
@@ -254,9 +255,13 @@ def test_every_kind_of_every_pack_has_a_bra_category() -> None:
 
 def test_a_period_is_read_from_buttons_and_words() -> None:
     now = datetime(2026, 12, 4, 12, tzinfo=UTC)
-    assert periods.from_button(periods.THIS_YEAR, now) == Period(date(2026, 1, 1), date(2026, 12, 1))
+    assert periods.from_button(periods.THIS_YEAR, now) == Period(
+        date(2026, 1, 1), date(2026, 12, 1)
+    )
     assert periods.from_button(periods.LAST_12, now) == Period(date(2026, 1, 1), date(2026, 12, 1))
-    assert periods.from_button("stats:year:2025", now) == Period(date(2025, 1, 1), date(2025, 12, 1))
+    assert periods.from_button("stats:year:2025", now) == Period(
+        date(2025, 1, 1), date(2025, 12, 1)
+    )
     assert periods.from_button("stats:year:2031", now) is None
     read = {
         "2025": (date(2025, 1, 1), date(2025, 12, 1)),
@@ -349,7 +354,9 @@ async def test_the_csv_has_one_row_per_case_and_no_names_or_free_text(
     async with demo_app.db.unit_of_work() as session:
         direct = await session.scalar(
             select(func.count()).where(
-                and_(Report.municipality_id == seeded.sjovik, Report.party_id == seeded.parties["gp"])
+                and_(
+                    Report.municipality_id == seeded.sjovik, Report.party_id == seeded.parties["gp"]
+                )
             )
         )
     assert sjovik_gp == direct

@@ -51,7 +51,7 @@ def build(
             heights,
             bottom=bottoms,
             color=COLOURS[category],
-            label=labels[category],
+            label=labels[category][:1].upper() + labels[category][1:],
             width=0.75,
         )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
@@ -66,7 +66,8 @@ def build(
                 fontsize=8,
                 color="#444444",
             )
-    ax.set_xticks(range(len(months)), [month_label(m, locale) for m in months], fontsize=8)
+    ticks = [month_label(m, locale, first=i == 0) for i, m in enumerate(months)]
+    ax.set_xticks(range(len(months)), ticks, fontsize=8)
     ax.set_ylabel(axis)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0, top=max([*bottoms, 1]) * 1.15 + 0.5)

@@ -79,17 +79,18 @@ async def typed(ctx: Context, event: InboundEvent) -> StateResult:
             _period_buttons(ctx),
         )
         return Stats.PERIOD
-    ctx.reply(_("I read: {period}.").format(period=periods.say(period, ctx.locale)))
-    return await show(ctx, period)
+    return await show(
+        ctx, period, _("I read: {period}.").format(period=periods.say(period, ctx.locale))
+    )
 
 
-async def show(ctx: Context, period: Period) -> StateResult:
+async def show(ctx: Context, period: Period, heard: str = "") -> StateResult:
     """The summary now; the chart as a file, made for the person when it is sent."""
     scope = await scope_of(ctx.session, ctx.packs, ctx.viewer)
     if scope is None:
         return END
     figs = await gather(ctx.session, ctx.keyring, ctx.packs, ctx.viewer, period)
-    ctx.reply(summary(figs, scope, ctx.locale, ctx._, ctx.ngettext))
+    ctx.reply(summary(figs, scope, ctx.locale, ctx._, ctx.ngettext, heard))
     if figs.total.n:
         chart = FileRef("", "photo", file_name(period), made=CHART, spec=period.spec())
         ctx.replies.append(Reply(ctx._("Cases per month, by kind."), file=chart))

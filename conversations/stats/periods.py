@@ -156,7 +156,8 @@ def say(period: Period, locale: str) -> str:
     return f"{names[first.month]} {first.year}–{names[last.month]} {last.year}"
 
 
-def month_label(month: date, locale: str) -> str:
-    """A month on the chart's axis: "jan." / "Jan" with the year under January."""
+def month_label(month: date, locale: str, first: bool = False) -> str:
+    """A month on the chart's axis: "jan." / "Jan", with the year under January and under
+    the first month shown."""
     name = get_month_names("abbreviated", locale=locale or DEFAULT_LOCALE)[month.month]
-    return f"{name}\n{month.year}" if month.month == 1 else name
+    return f"{name}\n{month.year}" if month.month == 1 or first else name

@@ -13,7 +13,6 @@ from datetime import timedelta
 from matplotlib.figure import Figure
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.i18n import after_label
 from conversations.packs import Pack, PackLibrary
 from conversations.stats import chart, ptu
 from conversations.stats.figures import NO, YES, Figures, channel_ids, figures
@@ -78,27 +77,36 @@ def span(minutes: int, ngettext: Ngettext) -> str:
     return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
+def _lower(label: str) -> str:
+    """A label inside a list: "e-post", "sms/mms", "partiet" ("SMS/MMS" stays as it is)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def _listing(cells: Mapping[str, Cell], order: list[tuple[str, str]]) -> str:
     """ "hot 12, trakasserier < 3, våld 0": every label in order, with its count."""
     return ", ".join(f"{label} {cells.get(key, Cell()).shown()}" for key, label in order)
 
 
-def summary(figs: Figures, scope: Scope, locale: str, _: Gettext, ngettext: Ngettext) -> str:
-    """The short text that goes with the chart."""
-    lines = [
+def summary(
+    figs: Figures, scope: Scope, locale: str, _: Gettext, ngettext: Ngettext, heard: str = ""
+) -> str:
+    """The short text that goes with the chart (``heard``: a first line saying which period
+    was read from what the person wrote)."""
+    lines = [heard] if heard else []
+    lines.append(
         _("Statistics for {scope}, {period}").format(
             scope=scope.name, period=say(figs.period, locale)
         )
-    ]
+    )
     if figs.total.n == 0:
         lines.append(_("No cases were sent in this period."))
         return "\n".join(lines)
     lines.append(_("Cases: {n}").format(n=figs.total.shown()))
     kinds = [(k, _(ptu.LABELS[k])) for k in ptu.CATEGORIES]
     lines.append(_("• Kind: {counts}").format(counts=_listing(figs.kinds, kinds)))
-    channels = [(c.id, after_label(c.shown(locale, neutral=True))) for c in scope.pack.channels]
+    channels = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.channels]
     lines.append(_("• How it came: {counts}").format(counts=_listing(figs.channels, channels)))
-    categories = [(c.id, after_label(c.shown(locale, neutral=True))) for c in scope.pack.categories]
+    categories = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.categories]
     lines.append(_("• Category: {counts}").format(counts=_listing(figs.categories, categories)))
     lines.append(
         _("• Reported to the police: {yes}, not reported: {no}").format(
@@ -121,8 +129,8 @@ def summary(figs: Figures, scope: Scope, locale: str, _: Gettext, ngettext: Nget
 
 
 def _any_hidden(figs: Figures) -> bool:
+    """Whether the summary shows a "< 3" (the chart explains its own)."""
     groups = [figs.kinds, figs.channels, figs.categories, figs.police]
-    groups += list(figs.monthly.values())
     return (
         figs.total.hidden
         or figs.taken.hidden
