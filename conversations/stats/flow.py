@@ -48,7 +48,7 @@ async def ask_period(ctx: Context, event: InboundEvent) -> StateResult:
         "\n".join(
             [
                 _("Statistics for {scope}. Which period?").format(scope=scope.name),
-                _("Choose, or write a year or months, e.g. “2025” or “mars–juni 2026”."),
+                _("Choose, or write a year or months, e.g. “2025” or “March–June 2026”."),
             ]
         ),
         _period_buttons(ctx),
@@ -74,7 +74,7 @@ async def typed(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(
             _(
                 "I could not read a period in that. Write a year, e.g. “2025”, or months, "
-                "e.g. “mars–juni 2026”."
+                "e.g. “March–June 2026”."
             ),
             _period_buttons(ctx),
         )
