@@ -369,3 +369,10 @@ async def _csv_count(app: App, extra: list[str], tmp_path: Path) -> int:
     )
     assert await stats_cli.run(app, args) == 0
     return len(out.read_text().splitlines()) - 1
+
+
+def test_damage_is_said_with_violence_where_a_pack_asks_about_them_as_one() -> None:
+    lumped = ptu.labels_for(frozenset({"violence", "threat", "hate"}))
+    assert lumped[ptu.VIOLENCE] == ptu.VIOLENCE_OR_DAMAGE and ptu.DAMAGE not in lumped
+    apart = ptu.labels_for(frozenset({"violence", "damage"}))
+    assert apart[ptu.VIOLENCE] == ptu.LABELS[ptu.VIOLENCE] and ptu.DAMAGE in apart

@@ -10,10 +10,14 @@ is mapped):
 | threat | threats | *hot, hot om våld* |
 | harassment | harassment | *trakasserier, stalkning, förföljelse* |
 | hate | harassment | PTU counts insults and abuse (*kränkningar*) as harassment |
-| violence | violence | the packs' "Våld, skadegörelse": one kind, counted as violence |
+| violence | violence | the packs' "Våld, skadegörelse": one kind, shown as "violence or damage" |
 | damage, vandalism | damage | for a pack that asks about *skadegörelse* on its own |
 | blackmail | improper influence | Västerås: pressure meant to sway a decision |
 | corruption | improper influence | *otillbörliga erbjudanden* (bribes, improper offers) |
+
+A pack without a damage kind of its own (all packs today: Oxelösund asks "Våld,
+skadegörelse" as one) cannot tell damage from violence: its statistics show one category,
+"violence or damage", rather than a damage count that would always read 0.
 
 A case may name several kinds. The summary counts every kind named; the chart stacks each
 case once, under its most serious category (SEVERITY), so a month's bar is its cases.
@@ -62,6 +66,21 @@ POLICE_MEASURE = "police_report"
 POLICE_CHECKS = frozenset({"3.1.3"})
 """Checklist items that say the incident was reported to the police ("Har händelsen
 polisanmälts?"), answered yes."""
+
+
+VIOLENCE_OR_DAMAGE = N_("violence or damage")
+"""The violence label where the pack asks about violence and damage in one kind."""
+
+
+def labels_for(kind_ids: frozenset[str]) -> dict[str, str]:
+    """The categories a pack's kinds can fill, with their labels (msgids), in Brå's order:
+    without a damage kind of its own, damage is counted with violence and said so."""
+    reached = {OF_KIND[k] for k in kind_ids if k in OF_KIND}
+    labels = {c: LABELS[c] for c in CATEGORIES if c in reached}
+    if VIOLENCE in labels and DAMAGE not in reached:
+        labels[VIOLENCE] = VIOLENCE_OR_DAMAGE
+    labels[UNSTATED] = LABELS[UNSTATED]
+    return labels
 
 
 def categories_of(kind_ids: frozenset[str]) -> frozenset[str]:

@@ -102,7 +102,8 @@ def summary(
         lines.append(_("No cases were sent in this period."))
         return "\n".join(lines)
     lines.append(_("Cases: {n}").format(n=figs.total.shown()))
-    kinds = [(k, _(ptu.LABELS[k])) for k in ptu.CATEGORIES]
+    shown = ptu.labels_for(frozenset(k.id for k in scope.pack.kinds))
+    kinds = [(k, _(label)) for k, label in shown.items() if k != ptu.UNSTATED]
     lines.append(_("• Kind: {counts}").format(counts=_listing(figs.kinds, kinds)))
     channels = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.channels]
     lines.append(_("• How it came: {counts}").format(counts=_listing(figs.channels, channels)))
@@ -147,7 +148,8 @@ def title(figs: Figures, scope: Scope, locale: str, _: Gettext) -> str:
 
 def draw(figs: Figures, scope: Scope, locale: str, _: Gettext) -> Figure:
     """The chart as a matplotlib figure (tests read its title)."""
-    labels = {k: _(label) for k, label in ptu.LABELS.items()}
+    shown = ptu.labels_for(frozenset(k.id for k in scope.pack.kinds))
+    labels = {k: _(shown.get(k, label)) for k, label in ptu.LABELS.items()}
     return chart.build(
         figs,
         title(figs, scope, locale, _),
