@@ -13,6 +13,11 @@ against each other:
 - the municipal director of its municipality sees the header and checklist of a case that
   is not internal (they own the police-report step), never the report text.
 
+Statistics count more widely than anyone reads (:func:`counted_cases`): the security unit
+counts every sent case of its municipality, a party contact every case of their party there,
+but an internal case only where the viewer may access it; whether they may read a counted
+case decides if a small count of it must be hidden (storage.stats).
+
 A viewer is built from the person's row at the start of every event, so a role taken away
 or changed in the directory counts from the next event on.
 """
