@@ -23,7 +23,7 @@ from sqlalchemy import and_, exists, func, select
 from bot import cli, stats_cli
 from bot.app import App
 from bot.outfiles import with_files
-from conversations.events import Delivery
+from conversations.events import Delivery, FileRef
 from conversations.i18n import DISPLAY_TZ
 from conversations.packs import PackLibrary
 from conversations.stats import periods, ptu, view
@@ -313,6 +313,7 @@ async def test_the_chart_is_made_when_sent_and_only_for_who_keeps_statistics_the
     await sara.press(periods.THIS_YEAR)
     chart = sara.last[-1]
     assert chart.file is not None and chart.file.made == view.CHART and chart.file.content is None
+    assert FileRef.from_json(chart.file.to_json()) == chart.file  # kept with the conversation
     delivery = Delivery("console", "sara", list(sara.last), "sv")
     sent = await with_files(demo_app.db, demo_app.keyring, demo_app.catalogs, delivery)
     content = sent.replies[-1].file.content if sent.replies[-1].file else None
@@ -376,3 +377,11 @@ def test_damage_is_said_with_violence_where_a_pack_asks_about_them_as_one() -> N
     assert lumped[ptu.VIOLENCE] == ptu.VIOLENCE_OR_DAMAGE and ptu.DAMAGE not in lumped
     apart = ptu.labels_for(frozenset({"violence", "damage"}))
     assert apart[ptu.VIOLENCE] == ptu.LABELS[ptu.VIOLENCE] and ptu.DAMAGE in apart
+
+
+async def test_the_english_alias_and_a_period_with_the_command(demo_app: App) -> None:
+    await seed(demo_app, 60)
+    britt = Chat(demo_app, "britt", locale_hint="en")
+    said = await britt.say("/stats 2025")
+    assert "2025" in said and "📎 statistik-2025-01-2025-12.png" in said, said
+    assert britt.last[-1].file is not None
