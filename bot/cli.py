@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cli_signal, orgfile
+from bot import cli_signal, cli_stats, orgfile
 from bot.app import App, configure_logging
 from bot.settings import Settings
 from conversations.alerts import directory_changed
@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("rotate", help="re-encrypt everything under the current (first) key")
 
     cli_signal.add_parser(sub)
+    cli_stats.add_parser(sub)
 
     run = sub.add_parser(
         "run", help="run the bot on Telegram and/or Signal (TELEGRAM_BOT_TOKEN, TRYGG_SIGNAL_RPC)"
@@ -374,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_with_app(settings, _rotate))
         if args.command == "signal":
             return asyncio.run(_with_app(settings, cli_signal.status))
+        if args.command == "stats":
+            return asyncio.run(_with_app(settings, lambda app: cli_stats.run(app, args)))
         return asyncio.run(_with_app(settings, lambda app: _run(app, args.webhook)))
     except DirectoryError as exc:
         print("The organisation file was not loaded (nothing was changed):", file=sys.stderr)

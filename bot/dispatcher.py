@@ -217,7 +217,11 @@ class Dispatcher:
 
     async def _safe_send(self, delivery: Delivery) -> None:
         try:
-            await self.send(await with_files(self.db, self.core.keyring, self.catalogs, delivery))
+            await self.send(
+                await with_files(
+                    self.db, self.core.keyring, self.catalogs, delivery, self.core.packs
+                )
+            )
         except DeliveryFailed as exc:
             log_failure("sending a reply", exc)
             if exc.kind:  # the address is gone, or its identity changed

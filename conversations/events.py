@@ -58,22 +58,38 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A kept file to send with a reply: which one, never its bytes (replies are kept with
-    the conversation until sent). The bytes are fetched, access-checked, at send time."""
+    """A file to send with a reply: which one, never its bytes (replies are kept with the
+    conversation until sent). The bytes are fetched, access-checked, at send time: a kept
+    piece of evidence by its id, or a file made then for the recipient (``made`` names the
+    kind, e.g. a statistics chart, and ``spec`` what to make, e.g. its period)."""
 
     evidence_id: str
     kind: str  # photo | document | voice | ... as it was received
     name: str  # the file name to give it
     content: bytes | None = field(default=None, repr=False, compare=False)  # filled at send
+    made: str = ""
+    spec: tuple[tuple[str, str], ...] = ()
 
-    def to_json(self) -> dict[str, str]:
-        return {"evidence": self.evidence_id, "kind": self.kind, "name": self.name}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"evidence": self.evidence_id, "kind": self.kind, "name": self.name}
+        if self.made:
+            data["made"] = self.made
+            data["spec"] = dict(self.spec)
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> FileRef | None:
-        if not isinstance(data, dict) or not data.get("evidence"):
+        if not isinstance(data, dict):
             return None
-        return cls(str(data["evidence"]), str(data.get("kind", "")), str(data.get("name", "")))
+        kind, name = str(data.get("kind", "")), str(data.get("name", ""))
+        if data.get("made"):
+            spec = data.get("spec")
+            spec = spec if isinstance(spec, dict) else {}
+            pairs = tuple(sorted((str(k), str(v)) for k, v in spec.items()))
+            return cls("", kind, name, made=str(data["made"]), spec=pairs)
+        if not data.get("evidence"):
+            return None
+        return cls(str(data["evidence"]), kind, name)
 
 
 @dataclass(frozen=True, slots=True)

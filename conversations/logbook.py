@@ -39,6 +39,7 @@ ACTIONS = {
     "role_removed": N_("removed the role of {subject} (no longer in the org file)"),
     "restored": N_("put {subject} back in the directory"),
     "keys_rotated": N_("changed the encryption key"),
+    "stats_exported": N_("exported the statistics of {subject}"),
 }
 PURGED = N_("purged {subject} old records")
 OTHER = N_("did something Trygg has no words for yet")

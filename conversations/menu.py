@@ -54,14 +54,25 @@ _CASE = ("arende", N_("open a case: /arende and its reference"))
 _CONTACTS = ("kontakter", N_("your security contacts and the police numbers"))
 _FORGET = ("glom", N_("make Trygg forget you"))
 _LOG = ("logg", N_("who read or changed what, in your municipality"))
+_STATS = ("statistik", N_("statistics per month and kind, with a chart"))
 _START = ("start", N_("welcome, language and how your data is handled"))
 _HELP = ("hjalp", N_("this list"))
 _OFFICIAL = (_AKUT, _REPORT, _MY_CASES, _CONTACTS, _FORGET, _START, _HELP)
 ROLE_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
     "official": _OFFICIAL,
     "unregistered": _OFFICIAL,
-    "party_security": (_CASES, _CASE, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
-    "municipal_security": (_CASES, _CASE, _LOG, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "party_security": (_CASES, _CASE, _STATS, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "municipal_security": (
+        _CASES,
+        _CASE,
+        _LOG,
+        _STATS,
+        _AKUT,
+        _REPORT,
+        _CONTACTS,
+        _START,
+        _HELP,
+    ),
     "municipal_director": (_CASES, _CASE, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
     "admin": (_CASES, _CASE, _LOG, _START, _HELP),
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import (
     akut,
@@ -21,12 +23,17 @@ from conversations.case import listing
 from conversations.case import reading as case_reading
 from conversations.engine import Command, Fallbacks, Words
 from conversations.flow import Flow, Handler
+from conversations.packs import PackLibrary
 from conversations.report import entry as report_entry
 from conversations.report import sending as report_sending
 from conversations.report.flow import FLOW as REPORT
+from conversations.stats import flow as stats
+from conversations.stats import view as stats_view
+from storage.crypto import Keyring
+from storage.viewer import Viewer
 
 FLOWS: Mapping[str, Flow] = {
-    flow.name: flow for flow in (start.FLOW, akut.FLOW, REPORT, case.FLOW, privacy.FLOW)
+    flow.name: flow for flow in (start.FLOW, akut.FLOW, REPORT, case.FLOW, privacy.FLOW, stats.FLOW)
 }
 
 COMMANDS: Mapping[str, Command] = {
@@ -41,6 +48,7 @@ COMMANDS: Mapping[str, Command] = {
     "glom": Command(privacy.FLOW, privacy.ask_forget),
     "forget": Command(privacy.FLOW, privacy.ask_forget),
     "logg": Command(None, logbook.show_log),
+    "statistik": Command(stats.FLOW, stats.ask_period),
     "kontakter": Command(None, menu.show_contacts),
     "hjalp": Command(None, menu.show_help),
     "meny": Command(None, menu.show_menu),
@@ -50,6 +58,7 @@ COMMANDS: Mapping[str, Command] = {
     "menu": Command(None, menu.show_menu),
     "report": Command(REPORT, report_entry.begin),
     "cancel": Command(REPORT, report_entry.cancel),
+    "stats": Command(stats.FLOW, stats.ask_period),
 }
 
 ACTIONS: Mapping[str, Handler] = {
@@ -63,6 +72,15 @@ ACTIONS: Mapping[str, Handler] = {
     identity.CONFIRM: identity.confirm,  # the unit confirms a changed identity
     "lang": start.choose_language,  # another language, from the welcome or at any time
 }
+
+FileMaker = Callable[
+    [AsyncSession, Keyring, PackLibrary, Viewer, Mapping[str, str], str, Callable[[str], str]],
+    Awaitable[bytes | None],
+]
+FILES: Mapping[str, FileMaker] = {stats_view.CHART: stats_view.chart_file}
+"""Files made when a reply is sent (events.FileRef.made), for the recipient as they are
+then: (session, keyring, packs, viewer, spec, locale, gettext) -> bytes, or None if they
+may not have it."""
 
 TIMERS: Mapping[str, TimerHandler] = {
     alerts.ESCALATE: alerts.escalate,

@@ -13,6 +13,11 @@ against each other:
 - the municipal director of its municipality sees the header and checklist of a case that
   is not internal (they own the police-report step), never the report text.
 
+Statistics count more widely than anyone reads (:func:`counted_cases`): the security unit
+counts every sent case of its municipality, a party contact every case of their party there,
+but an internal case only where the viewer may access it; whether they may read a counted
+case decides if a small count of it must be hidden (storage.stats).
+
 A viewer is built from the person's row at the start of every event, so a role taken away
 or changed in the directory counts from the next event on.
 """
@@ -22,7 +27,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Alert, AlertRecipient, Report, ReportStatus, Role
@@ -122,3 +127,43 @@ def responsibility_key(access: Access, role: Role) -> str:
     """The routine's name for the viewer's part in a case: 'targeted' for the reporter, else
     their role (as a pack's checklist names who is responsible for an item)."""
     return "targeted" if access is Access.OWN else role.value
+
+
+def keeps_statistics(viewer: Viewer) -> bool:
+    """True if the viewer's role counts cases for statistics: the municipal security unit
+    (its municipality) or a party security contact (their party there); the operator too."""
+    if viewer.person_id is None:
+        return viewer.is_admin
+    if not viewer.registered or viewer.municipality_id is None:
+        return False
+    if viewer.role is Role.MUNICIPAL_SECURITY:
+        return True
+    return viewer.role is Role.PARTY_SECURITY and viewer.party_id is not None
+
+
+def counted_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
+    """The cases the viewer's statistics count, as an SQL condition on ``case``: the sent
+    cases of their municipality (the security unit) or of their party there (a party
+    security contact), whether or not they were alerted; an internal case only if the
+    viewer may access it (:func:`visible_cases`). The operator counts every sent case."""
+    sent: ColumnElement[bool] = case.status != ReportStatus.DRAFT
+    if not keeps_statistics(viewer):
+        return false()
+    if viewer.person_id is None:
+        return sent
+    here = case.municipality_id == viewer.municipality_id
+    scope = (
+        here
+        if viewer.role is Role.MUNICIPAL_SECURITY
+        else and_(here, case.party_id == viewer.party_id)
+    )
+    not_internal = or_(case.category.is_(None), case.category != INTERNAL)
+    return and_(sent, scope, or_(not_internal, visible_cases(viewer, case)))
+
+
+def readable_in_statistics(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
+    """Whether the viewer may access a counted case itself (the operator: every case): a
+    small count made only of such cases needs no hiding from them."""
+    if viewer.person_id is None and viewer.is_admin:
+        return true()
+    return visible_cases(viewer, case)

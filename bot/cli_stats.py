@@ -1,0 +1,200 @@
+"""`trygg stats`: the operator's statistics of a period, printed, and one CSV row per case.
+
+The CSV carries no names and no free text: the month the case was sent, the municipality's
+and party's keys, category, kinds (Brå's categories and the pack's kind ids), channels,
+police report, time to first take and whether it is closed. Each row is numbered, not
+referenced: a case reference is a key back to the person's case (pseudonymised data is
+still personal data), and a statistics file is made to leave Trygg (the council, Brå). The
+file is written owner-only (0600). The printed counts follow the "< 3" rule; the operator
+may access every case, so nothing is hidden from them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import App
+from conversations.stats import ptu
+from conversations.stats.figures import (
+    NO,
+    YES,
+    Figures,
+    category_of,
+    channel_ids,
+    figures,
+    kinds_of,
+    month_of,
+    police_reported,
+)
+from conversations.stats.periods import Period, say
+from conversations.stats.periods import month_of as read_month
+from storage.files import PRIVATE_FILE
+from storage.models import Municipality, Party
+from storage.stats import CaseFacts, Cell, StatsRepo
+from storage.trust import AuditRepo
+from storage.viewer import Viewer
+
+COLUMNS = (
+    "row",
+    "month",
+    "municipality",
+    "party",
+    "category",
+    *(f"ptu_{c}" for c in ptu.CATEGORIES),
+    "kinds",
+    "channels",
+    "police_reported",
+    "first_take_minutes",
+    "closed",
+)
+
+
+def _month(text: str) -> str:
+    try:
+        read_month(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a month as YYYY-MM, e.g. 2026-01") from None
+    return text.strip()
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `trygg stats` to the command line."""
+    stats = sub.add_parser(
+        "stats", help="statistics of a period; --csv writes one row per case (no names, no text)"
+    )
+    stats.add_argument("--from", dest="first", required=True, type=_month, metavar="YYYY-MM")
+    stats.add_argument("--to", dest="last", required=True, type=_month, metavar="YYYY-MM")
+    stats.add_argument("--municipality", metavar="KEY")
+    stats.add_argument("--party", metavar="KEY", help="a party key (in --municipality if given)")
+    stats.add_argument("--csv", type=Path, metavar="FILE", help="write one row per case here")
+
+
+def rows(
+    facts: Sequence[CaseFacts],
+    keys: dict[int | None, str],
+    party_keys: dict[int | None, str],
+    known: frozenset[str],
+) -> list[list[str]]:
+    """The CSV rows: ids, months and counts only (``known``: the kind and channel ids the
+    packs define; nothing else a case holds is written)."""
+    out = []
+    for number, case in enumerate(facts, 1):
+        kinds = kinds_of(case)
+        take = case.first_take
+        out.append(
+            [
+                str(number),
+                f"{month_of(case):%Y-%m}",
+                keys.get(case.municipality_id, ""),
+                party_keys.get(case.party_id, ""),
+                category_of(case),
+                *("1" if c in kinds else "0" for c in ptu.CATEGORIES),
+                ";".join(sorted(k for k in case.choices & known if k in ptu.OF_KIND)),
+                ";".join(sorted(k for k in case.choices & known if k not in ptu.OF_KIND)),
+                "yes" if police_reported(case) else "no",
+                "" if take is None else str(round(take.total_seconds() / 60)),
+                "yes" if case.closed else "no",
+            ]
+        )
+    return out
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file readable by its owner only (0600), an existing one too."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def _line(label: str, cells: dict[str, Cell], order: Sequence[str]) -> str:
+    return f"{label}: " + ", ".join(f"{k} {cells.get(k, Cell()).shown()}" for k in order)
+
+
+def printed(figs: Figures, channels: Sequence[str]) -> list[str]:
+    """The period's counts, as the operator reads them ("< 3" where it applies)."""
+    lines = [f"Cases {say(figs.period, 'en')}: {figs.total.shown()}"]
+    lines.append(_line("By kind (Brå PTU; a case may be several)", figs.kinds, ptu.CATEGORIES))
+    lines.append(_line("By channel", figs.channels, channels))
+    lines.append(
+        _line("By category", figs.categories, ("party", "assignment", "internal", "unknown"))
+    )
+    lines.append(_line("Reported to the police", figs.police, (YES, NO)))
+    if figs.median_take is not None:
+        lines.append(
+            f"Median time to first take: {round(figs.median_take.total_seconds() / 60)} min"
+        )
+    per_month = ", ".join(
+        f"{month:%Y-%m} {sum(c.n for c in cells.values())}" for month, cells in figs.monthly.items()
+    )
+    lines.append(f"Per month: {per_month}")
+    return lines
+
+
+async def run(app: App, args: argparse.Namespace) -> int:
+    """Count the period for the operator; write the CSV if asked."""
+    period = Period(read_month(args.first), read_month(args.last))
+    if period.first > period.last:
+        print("--from must not be after --to.", file=sys.stderr)
+        return 1
+    start, end = period.bounds()
+    async with app.db.unit_of_work() as session:
+        municipalities = list(await session.scalars(select(Municipality)))
+        parties = list(await session.scalars(select(Party)))
+        municipality_ids = None
+        if args.municipality:
+            municipality_ids = [m.id for m in municipalities if m.key == args.municipality]
+            if not municipality_ids:
+                print(f"Unknown municipality {args.municipality!r}.", file=sys.stderr)
+                return 1
+        party_ids = None
+        if args.party:
+            party_ids = [
+                p.id
+                for p in parties
+                if p.key == args.party
+                and (municipality_ids is None or p.municipality_id in municipality_ids)
+            ]
+            if not party_ids:
+                print(f"Unknown party {args.party!r}.", file=sys.stderr)
+                return 1
+        facts = await StatsRepo(session, app.keyring).cases(
+            Viewer.operator(),
+            start,
+            end,
+            municipality_ids=municipality_ids,
+            party_ids=party_ids,
+        )
+        subject = f"{period.first:%Y-%m}..{period.last:%Y-%m}"
+        where = municipality_ids[0] if municipality_ids and len(municipality_ids) == 1 else None
+        AuditRepo(session).record("operator", "stats_exported", subject, where, app.clock())
+    packs = app.packs
+    channels = channel_ids(packs)
+    figs = figures(facts, period, channels)
+    for line in printed(figs, sorted(channels)):
+        print(line)
+    if args.csv is not None:
+        known = channels | frozenset(ptu.OF_KIND)
+        table = rows(
+            facts,
+            {m.id: m.key for m in municipalities},
+            {p.id: p.key for p in parties},
+            known,
+        )
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(table)
+        write_private(args.csv, out.getvalue())
+        print(f"Wrote {len(table)} rows to {args.csv} (owner-only; no names, no free text).")
+    return 0

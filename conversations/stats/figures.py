@@ -1,0 +1,105 @@
+"""The figures of a period, from the counted cases: per month, kind, channel, category,
+police report and time to first take. Every count is a storage.stats.Cell, so a small
+one is shown as "< 3" wherever it goes (text, chart)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from conversations.i18n import DISPLAY_TZ
+from conversations.packs import PackLibrary
+from conversations.stats import ptu
+from conversations.stats.periods import Period
+from storage.stats import SMALL, CaseFacts, Cell, tally
+
+UNKNOWN_CATEGORY = "unknown"
+YES, NO = "yes", "no"
+
+
+def month_of(case: CaseFacts) -> date:
+    """The month the case was sent in, in Stockholm."""
+    return case.submitted_at.astimezone(DISPLAY_TZ).date().replace(day=1)
+
+
+def kinds_of(case: CaseFacts) -> frozenset[str]:
+    """Every PTU category the case names."""
+    return ptu.categories_of(case.choices)
+
+
+def stacked_under(case: CaseFacts) -> str:
+    """The one category the chart stacks the case under (its most serious)."""
+    return ptu.most_serious(kinds_of(case))
+
+
+def police_reported(case: CaseFacts) -> bool:
+    """True if the report chose a police report, or the checklist says it was made."""
+    return ptu.POLICE_MEASURE in case.measures or bool(case.checked_yes & ptu.POLICE_CHECKS)
+
+
+def category_of(case: CaseFacts) -> str:
+    return case.category or UNKNOWN_CATEGORY
+
+
+def channel_ids(packs: PackLibrary) -> frozenset[str]:
+    """Every channel id any pack offers (the answers mix kinds and channels)."""
+    return frozenset(c.id for pack in packs.packs.values() for c in pack.channels)
+
+
+@dataclass(slots=True)
+class Figures:
+    """What /statistik and the chart show for one period."""
+
+    period: Period
+    total: Cell
+    monthly: dict[date, dict[str, Cell]]  # month -> stacked category -> cases
+    kinds: dict[str, Cell]  # PTU category -> cases naming it
+    channels: dict[str, Cell]  # channel id -> cases
+    categories: dict[str, Cell]  # party / assignment / internal / unknown -> cases
+    police: dict[str, Cell]  # yes / no -> cases
+    taken: Cell = field(default_factory=Cell)  # cases whose first alert was taken
+    median_take: timedelta | None = None  # None: nobody took one, or too few to show
+
+    @property
+    def median_hidden(self) -> bool:
+        """The median of one or two cases the viewer may not read would tell their times."""
+        return self.taken.hidden
+
+
+def figures(facts: Iterable[CaseFacts], period: Period, channels: frozenset[str]) -> Figures:
+    """Count the cases of a period."""
+    cases = list(facts)
+    total = Cell()
+    for case in cases:
+        total.add(case.readable)
+    monthly: dict[date, dict[str, Cell]] = {month: {} for month in period.months}
+    for case in cases:
+        month = monthly.setdefault(month_of(case), {})
+        month.setdefault(stacked_under(case), Cell()).add(case.readable)
+    taken = [c for c in cases if c.first_take is not None]
+    taken_cell = Cell()
+    for case in taken:
+        taken_cell.add(case.readable)
+    median = None
+    if taken and not taken_cell.hidden:
+        median = timedelta(
+            seconds=statistics.median(
+                c.first_take.total_seconds() for c in taken if c.first_take is not None
+            )
+        )
+    return Figures(
+        period=period,
+        total=total,
+        monthly=monthly,
+        kinds=tally(cases, kinds_of),
+        channels=tally(cases, lambda c: c.choices & channels),
+        categories=tally(cases, lambda c: (category_of(c),)),
+        police=tally(cases, lambda c: (YES if police_reported(c) else NO,)),
+        taken=taken_cell,
+        median_take=median,
+    )
+
+
+__all__ = ["SMALL", "Figures", "figures"]

@@ -1,0 +1,186 @@
+"""Statistics as a viewer reads them: whose they are, the short summary and the chart file.
+
+Shared by /statistik (the summary, at once) and the chart file (built when the reply is
+sent, for the person as they are then: bot.outfiles calls :func:`chart_file`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from matplotlib.figure import Figure
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.packs import Pack, PackLibrary
+from conversations.stats import chart, ptu
+from conversations.stats.figures import NO, YES, Figures, channel_ids, figures
+from conversations.stats.periods import Period, say
+from storage.access import keeps_statistics
+from storage.crypto import Keyring
+from storage.models import Municipality, Party, Role
+from storage.stats import Cell, StatsRepo
+from storage.viewer import Viewer
+
+CHART = "stats-chart"
+"""The kind of made file (events.FileRef.made) that is this chart."""
+
+Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose statistics: the viewer's municipality, and their party there if they have one."""
+
+    municipality: str
+    party: str | None
+    pack: Pack
+
+    @property
+    def name(self) -> str:
+        return f"{self.municipality}, {self.party}" if self.party else self.municipality
+
+
+async def scope_of(session: AsyncSession, packs: PackLibrary, viewer: Viewer) -> Scope | None:
+    """The viewer's scope (None: their role keeps no statistics)."""
+    if not keeps_statistics(viewer) or viewer.municipality_id is None:
+        return None
+    municipality = await session.get(Municipality, viewer.municipality_id)
+    if municipality is None:
+        return None
+    party = None
+    if viewer.party_id is not None and viewer.role is Role.PARTY_SECURITY:
+        found = await session.get(Party, viewer.party_id)
+        party = found.name if found is not None else None
+    return Scope(municipality.name, party, packs.get(municipality.pack))
+
+
+async def gather(
+    session: AsyncSession, keyring: Keyring, packs: PackLibrary, viewer: Viewer, period: Period
+) -> Figures:
+    """Count the viewer's cases of the period."""
+    start, end = period.bounds()
+    facts = await StatsRepo(session, keyring).cases(viewer, start, end)
+    return figures(facts, period, channel_ids(packs))
+
+
+def span(minutes: int, ngettext: Ngettext) -> str:
+    """A time span as language.md says it: 25 minutes, 3 hours, 2 days."""
+    if minutes < 120:
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    hours = round(minutes / 60)
+    if hours < 48:
+        return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+    days = round(hours / 24)
+    return ngettext("{n} day", "{n} days", days).format(n=days)
+
+
+def _lower(label: str) -> str:
+    """A label inside a list: "e-post", "sms/mms", "partiet" ("SMS/MMS" stays as it is)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def _listing(cells: Mapping[str, Cell], order: list[tuple[str, str]]) -> str:
+    """ "hot 12, trakasserier < 3, våld 0": every label in order, with its count."""
+    return ", ".join(f"{label} {cells.get(key, Cell()).shown()}" for key, label in order)
+
+
+def summary(
+    figs: Figures, scope: Scope, locale: str, _: Gettext, ngettext: Ngettext, heard: str = ""
+) -> str:
+    """The short text that goes with the chart (``heard``: a first line saying which period
+    was read from what the person wrote)."""
+    lines = [heard] if heard else []
+    lines.append(
+        _("Statistics for {scope}, {period}").format(
+            scope=scope.name, period=say(figs.period, locale)
+        )
+    )
+    if figs.total.n == 0:
+        lines.append(_("No cases were sent in this period."))
+        return "\n".join(lines)
+    lines.append(_("Cases: {n}").format(n=figs.total.shown()))
+    shown = ptu.labels_for(frozenset(k.id for k in scope.pack.kinds))
+    kinds = [(k, _(label)) for k, label in shown.items() if k != ptu.UNSTATED]
+    lines.append(_("• Kind: {counts}").format(counts=_listing(figs.kinds, kinds)))
+    channels = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.channels]
+    lines.append(_("• How it came: {counts}").format(counts=_listing(figs.channels, channels)))
+    categories = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.categories]
+    lines.append(_("• Category: {counts}").format(counts=_listing(figs.categories, categories)))
+    lines.append(
+        _("• Reported to the police: {yes}, not reported: {no}").format(
+            yes=figs.police.get(YES, Cell()).shown(), no=figs.police.get(NO, Cell()).shown()
+        )
+    )
+    if figs.median_hidden:
+        lines.append(_("• Time to first take: not shown, too few cases"))
+    elif figs.median_take is None:
+        lines.append(_("• Time to first take: no alert has been taken"))
+    else:
+        minutes = max(1, round(figs.median_take / timedelta(minutes=1)))
+        lines.append(
+            _("• Time to first take (median): {span}").format(span=span(minutes, ngettext))
+        )
+    lines.append(_("A case can be of several kinds, and come in several ways."))
+    if _any_hidden(figs):
+        lines.append(_("“< 3”: one or two cases, and you may not read all of them."))
+    return "\n".join(lines)
+
+
+def _any_hidden(figs: Figures) -> bool:
+    """Whether the summary shows a "< 3" (the chart explains its own)."""
+    groups = [figs.kinds, figs.channels, figs.categories, figs.police]
+    return (
+        figs.total.hidden
+        or figs.taken.hidden
+        or any(cell.hidden for group in groups for cell in group.values())
+    )
+
+
+def title(figs: Figures, scope: Scope, locale: str, _: Gettext) -> str:
+    """The chart's title: whose, what, when."""
+    return _("{scope}: cases per month by kind, {period}").format(
+        scope=scope.name, period=say(figs.period, locale)
+    )
+
+
+def draw(figs: Figures, scope: Scope, locale: str, _: Gettext) -> Figure:
+    """The chart as a matplotlib figure (tests read its title)."""
+    shown = ptu.labels_for(frozenset(k.id for k in scope.pack.kinds))
+    labels = {k: _(shown.get(k, label)) for k, label in ptu.LABELS.items()}
+    return chart.build(
+        figs,
+        title(figs, scope, locale, _),
+        labels,
+        _("Cases"),
+        _(
+            "Each case is counted once, under its most serious kind. “< 3”: a kind with one "
+            "or two cases that month is not shown."
+        ),
+        locale,
+    )
+
+
+def file_name(period: Period) -> str:
+    return f"statistik-{period.first:%Y-%m}-{period.last:%Y-%m}.png"
+
+
+async def chart_file(
+    session: AsyncSession,
+    keyring: Keyring,
+    packs: PackLibrary,
+    viewer: Viewer,
+    spec: Mapping[str, str],
+    locale: str,
+    gettext: Gettext,
+) -> bytes | None:
+    """Build the chart PNG for the viewer as they are now (None: they keep no statistics
+    any more, or the spec is not a period)."""
+    period = Period.from_spec(dict(spec))
+    scope = await scope_of(session, packs, viewer)
+    if period is None or scope is None:
+        return None
+    figs = await gather(session, keyring, packs, viewer, period)
+    return chart.png(draw(figs, scope, locale, gettext))
