@@ -53,7 +53,7 @@ async def held(ctx: Context, event: InboundEvent) -> StateResult:
         _("Not urgent: the police on {number}.").format(number="114 14"),
         "",
         _(
-            "The security number of this chat has changed, for example because of a new "
+            "The safety number of this chat has changed, for example because of a new "
             "phone. Before I send you anything more here, we must confirm that it is you."
         ),
         _(
@@ -121,7 +121,7 @@ async def render_held(rc: RenderContext, message: OutboxMessage) -> Reply:
         return Reply(_("A person's identity in Trygg was confirmed before you saw this."))
     card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person.id)
     lines = [
-        _("Trygg: the security number of {name} on {channel} has changed.").format(
+        _("Trygg: the safety number of {name} on {channel} has changed.").format(
             name=card.name, channel=binding.channel.capitalize()
         ),
         _(

@@ -69,10 +69,10 @@ async def test_the_signal_bot_at_debug_logs_nothing_personal(
         fake_signal.fail_recipient(anna.aci, "IDENTITY_FAILURE", times=1)
         await sg.say(anna, sg.choices(anna).get(ALERT_LABEL, "hej"))
         sara = await sg.bind("sara")
-        await sg.wait_text(sara, "Confirm it is them")
+        await sg.wait_text(sara, "Bekräfta")
         fake_signal.change_identity(anna.aci)  # still untrusted on the daemon
         await sg.say(sara, "1")
-        await sg.wait_text(anna, "Welcome back")
+        await sg.wait_text(anna, "Välkommen tillbaka")
         await fake_signal.push_untrusted(pia)  # Pia's phone changed too
         await sg.wait_text(sara, "Pia Lind")
         fake_signal.fail_recipient(pia.aci, "UNREGISTERED_FAILURE")

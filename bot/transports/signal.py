@@ -95,7 +95,7 @@ def delivery_failed(failure: RecipientFailure) -> DeliveryFailed:
 
 
 Confirmed = Callable[[str], Awaitable[bool]]
-"""Whether an address was confirmed after an identity change (and the mark taken away)."""
+"""Whether the daemon may trust an address's new identity (confirmed, or held by Trygg)."""
 
 
 class SignalTransport:
@@ -153,8 +153,12 @@ class SignalTransport:
     ) -> int | None:
         """Send one message; return its timestamp (its Signal id) when the daemon says.
 
-        After an identity change the unit (or a fresh invite) has confirmed, the daemon is
-        told to trust the new identity and the message is sent once more."""
+        After an identity change the daemon refuses to send until told to trust the new
+        identity. It is told so (and the message sent once more) when people have confirmed
+        the person (the unit, or a fresh invite), or while Trygg holds the address: then
+        only the safety basics go there (the outbox skips held addresses, and a held
+        address's answers hold nothing else), and a person writing from a new phone is not
+        left without 112."""
         failure, stamp = await self._attempt(address, text, files, within)
         if isinstance(failure, IdentityChanged) and await self._confirmed(address):
             await self._trust(address)
@@ -204,7 +208,7 @@ class SignalTransport:
         except SignalRpcError as exc:
             log.warning("signal: trusting a confirmed identity failed (%s)", type(exc).__name__)
         else:
-            log.info("signal: a confirmed recipient's new safety number is trusted now")
+            log.info("signal: a recipient's new safety number is trusted now (confirmed or held)")
 
     async def clear(self, address: str, first: int, last: int) -> None:
         """Delete the bot's own messages to an address sent from ``first`` to ``last`` (ms)."""
@@ -315,8 +319,13 @@ class SignalBot:
         self._intake_tasks: dict[str, asyncio.Task[None]] = {}  # per sender: the latest
 
     async def _confirmed(self, address: str) -> bool:
+        """Whether the daemon may trust the address's new identity: confirmed by people, or
+        held by Trygg (then nothing but the safety basics is sent there)."""
         async with self.app.db.unit_of_work(urgent=True) as session:
-            return await BindingRepo(session).take_confirmed(CHANNEL, address, self.app.clock())
+            repo = BindingRepo(session)
+            if await repo.take_confirmed(CHANNEL, address, self.app.clock()):
+                return True
+            return await repo.is_held(CHANNEL, address)
 
     def _connection(self, connected: bool) -> None:
         task = asyncio.create_task(self.status.connection(connected))
