@@ -11,10 +11,13 @@ golden file per pack in tests/golden_pdf/.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
+import json
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -22,8 +25,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from bot import cli_case
 from bot.app import App
 from bot.outfiles import with_files
+from bot.settings import Settings
 from conversations.case.export import CASE_FILE, EXPORT
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
@@ -33,6 +38,8 @@ from tests.golden import UPDATE
 from tests.reporting import SKIPPED, Script, attach, write_report
 from tests.test_case import MONDAY_10, Submitted, take
 from tests.test_case_reading import audit, latest
+from tests.test_trust import SQLITE_ONLY
+from tests.test_trust_cli import trygg
 
 PEEK = os.environ.get("TRYGG_PEEK_PDF", "")
 GOLDEN = Path(__file__).resolve().parent / "golden_pdf"
@@ -285,3 +292,64 @@ async def test_golden_pdf_text_per_pack(
     check_golden(name, "\f\n".join(text_of(pdf, tmp_path)), case.ref)
     if PEEK:
         (Path(PEEK) / f"{name}.pdf").write_bytes(pdf)
+
+
+# --- the operator's command line ---------------------------------------------------------------
+
+
+async def test_the_operator_exports_a_case_as_pdf_and_as_json_owner_only(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    assert "Har kommunens säkerhetsstrateg kontaktats?" in await pia.press("case:check")
+    await pia.press("check:yes")
+    await pia.press("check:skip")
+    pdf_path, json_path = tmp_path / "out" / "case.pdf", tmp_path / "out" / "case.json"
+    pdf_path.parent.mkdir()
+    json_path.write_text("an older file, readable by all")
+    json_path.chmod(0o644)
+    for flag, path in (("--pdf", pdf_path), ("--json", json_path)):
+        args = argparse.Namespace(ref=case.ref.lower(), pdf=None, json=None, locale="en")
+        setattr(args, flag[2:], path)
+        assert await cli_case.export(demo_app, args) == 0
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    whole = flat("\n".join(text_of(pdf_path.read_bytes(), tmp_path)))
+    assert flat(STORY) in whole and PHOTO_SHA in whole and SMS_SHA in whole
+    assert "Anna Berg was targeted in the role of elected official" in whole
+    assert "Page 1 of" in whole  # the operator asked for English
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["ref"] == case.ref and data["format"] == "trygg-case/1"
+    assert any(STORY in a["text"] for a in data["answers"]["as_read"])
+    assert data["answers"]["stored"]["what"]["text"] == STORY
+    assert [e["sha256"] for e in data["evidence"]] == [PHOTO_SHA, SMS_SHA]
+    assert [e["name"] for e in data["evidence"]] == ["brevet.png", "sms.pdf"]
+    [answered] = [c for c in data["checklist"] if c["answer"] is not None]
+    assert answered["answer"] == "yes" and answered["answered_by"] == "Pia Lind"
+    assert answered["step"] in whole  # in the PDF too, with who answered
+    assert any("took the alert" in m["what"] for m in data["timeline"])
+    assert "followups" in data and "evaluation" in data
+    assert await audit(demo_app, "case_exported") == [
+        ("operator", case.ref),
+        ("operator", case.ref),
+    ]
+    missing = argparse.Namespace(ref="ZZZZ-ZZZZ", pdf=pdf_path, json=None, locale=None)
+    assert await cli_case.export(demo_app, missing) == 1
+
+
+@SQLITE_ONLY
+async def test_trygg_case_export_runs_from_the_command_line(
+    chat, demo_app: App, settings: Settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    case = await report_with_evidence(chat("anna"), STORY)
+    target = tmp_path / "case.pdf"
+    done = trygg(settings, "case", "export", case.ref, "--pdf", str(target), "--locale", "sv")
+    assert done.returncode == 0, done.stderr
+    assert case.ref in done.stdout and "skolan" not in done.stdout
+    assert target.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    both = trygg(settings, "case", "export", case.ref, "--pdf", "a", "--json", "b")
+    assert both.returncode == 2  # one kind of file at a time

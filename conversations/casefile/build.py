@@ -101,12 +101,12 @@ async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Sect
         entries.append(Entry(label, await answered(ctx, done)))
         if done.comment and done.answer != "text":
             entries.append(Entry(_("Comment"), done.comment, 1))
-    documented = await _documented(ctx, report, access)
+    documented = await documented_calls(ctx, report, access)
     moments = await timeline(ctx, report, pack, state, documented)
     return Section(_("2. Checklist of the routine"), tuple(entries), wide_labels=True), moments
 
 
-async def _documented(ctx: Context, report: Report, access: Access) -> list[Moment]:
+async def documented_calls(ctx: Context, report: Report, access: Access) -> list[Moment]:
     """When each follow-up call was documented, and by whom (handlers only)."""
     if access is not Access.HANDLER:
         return []
