@@ -29,6 +29,7 @@ from bot import cli_case
 from bot.app import App
 from bot.outfiles import with_files
 from bot.settings import Settings
+from bot.transports.console import run_console
 from conversations.case.export import CASE_FILE, EXPORT
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
@@ -353,3 +354,60 @@ async def test_trygg_case_export_runs_from_the_command_line(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     both = trygg(settings, "case", "export", case.ref, "--pdf", "a", "--json", "b")
     assert both.returncode == 2  # one kind of file at a time
+
+
+# --- the README's example page ------------------------------------------------------------------
+
+DOCS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "casefile-page1.png"
+
+
+@SQLITE_ONLY
+async def test_the_readme_example_page_from_the_demo(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A demo case answered in full, read by Pia: its first page is docs/casefile-page1.png
+    (written again with TRYGG_UPDATE_DOCS=1)."""
+    clock.now = MONDAY_10
+    anna = chat("anna")
+    await write_report(
+        anna, Script(category="assignment", what=(STORY,), choose=None), submit=False
+    )
+    clock.advance(minutes=1)
+    await attach(anna, PHOTO, name="brevet.png", caption="Brevet låg i brevlådan i morse")
+    await anna.press("send")
+    case = await latest(demo_app)
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    clock.advance(minutes=20)
+    await pia.press("case:check")
+    await pia.press("check:yes")
+    await pia.say("Sara Strand nådd på mobilen")
+    clock.advance(hours=1)
+    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case))
+    assert pdf is not None
+    [first, *_] = pages_as_png(pdf, tmp_path)
+    if os.environ.get("TRYGG_UPDATE_DOCS") == "1":
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+             str(tmp_path / "case.pdf"), str(DOCS_PAGE.with_suffix(""))],
+            check=True,
+        )  # fmt: skip
+    assert first.read_bytes().startswith(b"\x89PNG")
+
+
+async def test_on_the_console_the_case_file_is_written_owner_only(
+    chat, demo_app: App, clock: FakeClock
+) -> None:  # type: ignore[no-untyped-def]
+    """`trygg chat --as pia`: the PDF is built when it is sent (through the dispatcher) and
+    written owner-only under the data directory."""
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    out = io.StringIO()
+    typed = ["1", f"/arende {case.ref}", "Case file (PDF)"]  # 1: "Jag tar det"
+    await run_console(demo_app, "pia", io.StringIO("".join(f"{line}\n" for line in typed)), out)
+    written = demo_app.settings.data_dir / "opened" / "pia" / f"{case.ref}.pdf"
+    assert f"📎 {written}" in out.getvalue()
+    assert written.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert await audit(demo_app, "case_exported") == [("pia", case.ref)]
