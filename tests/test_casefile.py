@@ -201,7 +201,8 @@ async def test_the_director_gets_only_what_he_may_read(
     whole = flat("\n".join(text_of(pdf, tmp_path)))
     assert case.ref in whole and "3.1.3" in whole  # the checklist (the police-report step)
     assert "skolan" not in whole and PHOTO_SHA not in whole and "brevet.png" not in whole
-    assert "+46 70 174 06 10" not in whole  # nor who reported it and how to reach her
+    assert "Anna Berg, +46 70 174 06 10" in whole  # who reported it, as his case view says
+    assert "not in this file" in whole.lower() or "ingår inte här" in whole.lower()
     assert await audit(demo_app, "case_exported") == [("kent", case.ref)]
 
 
@@ -234,6 +235,27 @@ async def test_another_partys_contact_gets_nothing_and_the_refusal_is_audited(
         assert person is not None
         person.party_id = None
     assert await sent_pdf(demo_app, "pia", kept) is None
+
+
+async def test_anna_gets_her_own_report_without_the_internal_notes(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:check")
+    await pia.press("check:no")
+    await pia.say("Strategen svarar inte, försöker igen i morgon")  # an internal comment
+    anna = chat("anna")
+    pdf = await sent_pdf(demo_app, "anna", await export_from_chat(anna, case))
+    assert pdf is not None
+    whole = flat("\n".join(text_of(pdf, tmp_path)))
+    assert flat(STORY) in whole and PHOTO_SHA in whole and SMS_SHA in whole
+    assert "Pia Lind" in whole  # who took her alert, as she was told
+    assert "Strategen svarar inte" not in whole  # Pia's comment is internal
+    assert await audit(demo_app, "case_exported") == [("anna", case.ref)]
 
 
 # --- golden PDF text, one per pack -----------------------------------------------------------

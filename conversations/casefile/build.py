@@ -77,7 +77,7 @@ async def _about(ctx: Context, report: Report, access: Access) -> Section:
     party = await ctx.session.get(Party, report.party_id or 0)
     if party is not None:
         entries.append(Entry(_("Party"), party.name))
-    if access is not Access.CHECKLIST and report.reporter_id is not None:
+    if report.reporter_id is not None:  # as the case view shows it to every reader
         try:
             card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
         except NotFound:

@@ -48,21 +48,3 @@ class CaseFile:
     pictures: tuple[Picture, ...] = ()
     picture_heading: str = ""
     unreadable_picture: str = ""  # said in place of a photo that cannot be shown
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.ref}.pdf"
-
-    def text(self) -> str:
-        """The document as plain text (what a reader of the PDF finds in it)."""
-        lines = [self.title, self.subtitle, self.running_head, self.generated, self.marking]
-        for section in self.sections:
-            lines += ["", section.title]
-            if section.note:
-                lines.append(section.note)
-            for entry in section.entries:
-                pad = "   " * entry.indent
-                lines.append(
-                    f"{pad}{entry.label}: {entry.text}" if entry.label else pad + entry.text
-                )
-        return "\n".join(lines)
