@@ -33,6 +33,7 @@ from bot.transports.console import run_console
 from conversations.case.export import CASE_FILE, EXPORT
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
+from storage.directory import DirectoryRepo
 from storage.models import Municipality, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import UPDATE
@@ -113,11 +114,16 @@ def flat(text: str) -> str:
 
 
 async def sent_pdf(app: App, handle: str, reply: Reply) -> bytes | None:
+    """What the transport would get for a file reply: the PDF, built at send time in the
+    language of the person it goes to (as the dispatcher's delivery carries it)."""
+    async with app.db.unit_of_work() as session:
+        person = await DirectoryRepo(session).person_by_handle(handle)
+        locale = app.catalogs.pick(person.locale if person else None)
     delivery = await with_files(
         app.db,
         app.keyring,
         app.catalogs,
-        Delivery("console", handle, [reply]),
+        Delivery("console", handle, [reply], locale=locale),
         packs=app.packs,
         now=app.clock(),
     )
@@ -229,8 +235,6 @@ async def test_another_partys_contact_gets_nothing_and_the_refusal_is_audited(
     kept = Reply("x", file=FileRef(case.id, CASE_FILE, f"{case.ref}.pdf"))
     assert await sent_pdf(demo_app, "pia", kept) is not None
     async with demo_app.db.unit_of_work() as session:
-        from storage.directory import DirectoryRepo
-
         person = await DirectoryRepo(session).person_by_handle("pia")
         assert person is not None
         person.party_id = None
@@ -295,8 +299,6 @@ async def test_golden_pdf_text_per_pack(
         municipality = (await session.scalars(select(Municipality))).one()
         municipality.pack = pack
     if name.endswith("_en"):
-        from storage.directory import DirectoryRepo
-
         async with demo_app.db.unit_of_work() as session:
             person = await DirectoryRepo(session).person_by_handle(contact)
             assert person is not None
