@@ -33,8 +33,10 @@ from bot.transports.console import run_console
 from conversations.case.export import CASE_FILE, EXPORT
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
+from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.models import Municipality, Report
+from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
 from tests.golden import UPDATE
 from tests.reporting import SKIPPED, Script, attach, write_report
@@ -178,6 +180,53 @@ async def test_pia_gets_the_whole_case_as_a_pdf_in_her_own_chat(
     pngs = pages_as_png(pdf, tmp_path)
     assert len(pngs) == len(pages)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+async def test_the_follow_up_log_and_the_closing_are_in_the_handlers_file(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    await take(chat, "pia", case)
+    async with demo_app.db.unit_of_work() as session:
+        person = await DirectoryRepo(session).person_by_handle("pia")
+        assert person is not None
+        pia_viewer = Viewer.of(person)
+        repo = CaseRepo(session, demo_app.keyring)
+        report = await session.get(Report, case.id)
+        assert report is not None
+        clock.advance(days=4)
+        notes = {
+            "date": "2026-11-27",
+            "present": "Anna Berg, Pia Lind",
+            "situation": "Anna sover dåligt men känner sig tryggare med larmet hemma.",
+            "continued_support": "yes",
+            "professional_support": "ordered",
+        }
+        await repo.document_followup(pia_viewer, report, 1, notes, clock.now)
+        await repo.add_note(pia_viewer, report, "internal", "Polisen hörde av sig.", clock.now)
+        evaluation = {"routine_applied": "yes", "routine": "Strategen nåddes sent.", "plan": ""}
+        await repo.close(pia_viewer, report, evaluation, clock.now)
+    pia = chat("pia")
+    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case))
+    assert pdf is not None
+    whole = flat("\n".join(text_of(pdf, tmp_path)))
+    for words in (
+        "Uppföljningssamtal 1 – hölls 27 november",
+        "Närvarande: Anna Berg, Pia Lind",
+        "Anna sover dåligt men känner sig tryggare med larmet hemma.",
+        "Professionellt stöd: beställt via företagshälsovården",
+        "Polisen hörde av sig.",
+        "Rutinen tillämpades: ja",
+        "Strategen nåddes sent.",
+        "avslutat",
+    ):
+        assert words in whole, words
+    # the closed case still offers its file; the timeline says who closed it and documented
+    assert "Closed by Pia Lind" in whole or "Avslutat av Pia Lind" in whole
+    assert "Follow-up call 1 documented (Pia Lind)" in whole or (
+        "Uppföljningssamtal 1 dokumenterat (Pia Lind)" in whole
+    )
 
 
 async def test_an_arabic_answer_is_in_the_pdf_as_written(

@@ -65,7 +65,7 @@ def _as_entries(lines: list[str]) -> list[Entry]:
     return entries
 
 
-async def _about(ctx: Context, report: Report, access: Access) -> Section:
+async def _about(ctx: Context, report: Report) -> Section:
     _ = ctx._
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     entries = [Entry(_("Case reference"), report.ref), Entry(_("Status"), status)]
@@ -142,7 +142,7 @@ async def build(ctx: Context, report: Report, access: Access) -> CaseFile:
     """The case file as the reader may see it (access: what storage gave them)."""
     _ = ctx._
     staff_only = _("Not in this file: only those who handle the case may read it.")
-    sections = [await _about(ctx, report, access)]
+    sections = [await _about(ctx, report)]
     if access in (Access.HANDLER, Access.OWN):
         statement = Entry("", await role_statement(ctx, report))
         entries = (statement, *answer_entries(ctx, report))
