@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cli_signal, cli_stats, orgfile
+from bot import cli_case, cli_signal, cli_stats, orgfile
 from bot.app import App, configure_logging
 from bot.settings import Settings
 from conversations.alerts import directory_changed
@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     person_sub = person.add_subparsers(dest="person_command", required=True)
     revoke = person_sub.add_parser("revoke", help="take a person's role away at once")
     revoke.add_argument("handle")
+
+    cli_case.add_parser(sub)
 
     audit = sub.add_parser("audit", help="print the audit log")
     audit.add_argument("--limit", type=int, default=100)
@@ -366,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_with_app(settings, lambda app: _invite(app, args)))
         if args.command == "person":
             return asyncio.run(_with_app(settings, lambda app: _revoke(app, args.handle)))
+        if args.command == "case":
+            return asyncio.run(_with_app(settings, lambda app: cli_case.export(app, args)))
         if args.command == "audit":
             return asyncio.run(_with_app(settings, lambda app: _audit(app, args.limit)))
         if args.command == "keys" and args.keys_command == "new":

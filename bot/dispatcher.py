@@ -217,11 +217,15 @@ class Dispatcher:
 
     async def _safe_send(self, delivery: Delivery) -> None:
         try:
-            await self.send(
-                await with_files(
-                    self.db, self.core.keyring, self.catalogs, delivery, self.core.packs
-                )
+            filled = await with_files(
+                self.db,
+                self.core.keyring,
+                self.catalogs,
+                delivery,
+                packs=self.core.packs,
+                now=self.core.clock(),
             )
+            await self.send(filled)
         except DeliveryFailed as exc:
             log_failure("sending a reply", exc)
             if exc.kind:  # the address is gone, or its identity changed

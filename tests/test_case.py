@@ -196,6 +196,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "case:followup",
         "case:note",
         f"show:{case.id}",
+        "case:pdf",
         "case:close",
         "case:handover",
     ]
@@ -237,7 +238,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     view = await kent.say(f"/arende {case.ref}")
     assert "Checklista:" in view and "Svara på nästa punkt (1 öppen)" in view
     assert WHAT not in view and "Visa rapporten" not in view
-    assert [i for i, _, _ in kent.buttons] == ["case:check"]
+    assert [i for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
     offered = await kent.press("case:check")
     assert "3.1.3: Polisanmälan görs om den utsatte beslutar så." in offered
     await kent.press("check:yes")
@@ -267,6 +268,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert [label for _, label, _ in anna.buttons] == [
         "Ändra ett svar",
         "Flytta avstämningen",
+        "Case file (PDF)",  # the lead adds "PDF för polisanmälan" to the catalog
         "Stoppa avstämningarna",
     ]
 
@@ -397,9 +399,9 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert await pending_timers(demo_app, case.id) == []
     view = await pia.say(f"/arende {case.ref}")
     assert view.startswith(f"Ärende {case.ref} – avslutat")
-    assert pia.last_buttons == ["case:reopen"]
+    assert pia.last_buttons == ["case:pdf", "case:reopen"]
     assert (await anna.say(f"/arende {case.ref}")).startswith(f"Ärende {case.ref} – avslutat")
-    assert anna.last_buttons == []
+    assert anna.last_buttons == ["case:pdf"]
 
     # A closed case receives nothing more, even from a timer that was somehow left behind.
     async with demo_app.db.unit_of_work() as session:
@@ -452,6 +454,7 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
         "case:check",
         "case:change",
         "case:move",
+        "case:pdf",
         "case:checkins",
     ]
 

@@ -182,7 +182,7 @@ async def test_only_the_role_responsible_may_answer_or_change_an_item(  # type: 
 
     # In the conversation: Kent's change list holds only his item; a forged button is stale.
     await kent.say(f"/arende {case.ref}")
-    assert [i for i, _, _ in kent.buttons] == ["case:check"]
+    assert [i for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
     for chat_, button in ((kent, "chg:3.1.1"), (per, "chg:3.1.1"), (anna, "chg:3.1.2")):
         await chat_.say(f"/arende {case.ref}")
         await chat_.press(button, token=NOTICE_TOKEN)
@@ -431,7 +431,7 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     clock.advance(days=3)
     mark = await last_outbox_id(demo_app)
     await pia.say(f"/arende {case.ref}")
-    assert pia.last_buttons == ["case:reopen"]
+    assert pia.last_buttons == ["case:pdf", "case:reopen"]
     reopened = await pia.press("case:reopen")
     assert reopened.startswith(f"Ärende {case.ref} är öppet igen.\nJag har meddelat Anna Berg")
     assert f"Ärende {case.ref} – öppet" in reopened

@@ -22,6 +22,7 @@ from conversations.case.closing import (
     typed_close,
 )
 from conversations.case.common import Case, repeat
+from conversations.case.export import EXPORT, export_pdf
 from conversations.case.followup import (
     followup_date,
     followup_notes,
@@ -52,6 +53,7 @@ FLOW = Flow(
             "case:book": start_booking,
             "case:move": start_move,
             "case:handover": start_handover,
+            EXPORT: export_pdf,
             **BACK,
             Input.TEXT: repeat,
         },

@@ -9,6 +9,7 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
+from conversations.case.export import EXPORT
 from conversations.case.lines import checklist_lines, note_lines
 from conversations.case.listing import list_cases
 from conversations.case.planned import schedule_section
@@ -95,6 +96,7 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append([Button("case:followup", _("Document a follow-up call"))])
         buttons.append([Button("case:note", _("Write a note"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+    buttons.append([Button(EXPORT, _("Case file (PDF)"))])
     may_close = await repo.may_close(ctx.viewer, report)
     if open_case and may_close:
         buttons.append([Button("case:close", _("Close the case"))])

@@ -1,0 +1,188 @@
+"""Build a case file for a reader from what storage lets them see: the whole case for those
+who handle it (and the operator's archive), her own report for the reporter, the header,
+checklist and timeline for the municipal director. Parts left out are named as left out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.case.common import name_of
+from conversations.case.lines import answered, note_lines
+from conversations.case.reading import evaluation_lines, evidence_line, followup_log
+from conversations.casefile.answers import answer_entries, role_statement
+from conversations.casefile.model import CaseFile, Entry, Picture, Section
+from conversations.casefile.timeline import Moment, timeline
+from conversations.flow import Context
+from conversations.i18n import Catalogs, format_when
+from conversations.packs import PackLibrary
+from storage.access import Access
+from storage.cases import CaseRepo
+from storage.crypto import Keyring
+from storage.directory import DirectoryRepo
+from storage.errors import NotFound
+from storage.evidence import EvidenceRepo
+from storage.models import Municipality, Party, Report, ReportStatus
+from storage.viewer import Sender, Viewer
+
+PICTURE_KINDS = ("photo",)
+
+
+def reader_context(
+    session: AsyncSession,
+    person: Sender,
+    viewer: Viewer,
+    locale: str,
+    catalogs: Catalogs,
+    keyring: Keyring,
+    packs: PackLibrary,
+    now: datetime,
+) -> Context:
+    """A context for building a file outside a conversation (at send time, at the CLI)."""
+    return Context(
+        session=session,
+        person=person,
+        viewer=viewer,
+        locale=locale,
+        _=catalogs.gettext(locale),
+        ngettext=catalogs.ngettext(locale),
+        now=now,
+        data={},
+        catalogs=catalogs,
+        keyring=keyring,
+        packs=packs,
+    )
+
+
+def _as_entries(lines: list[str]) -> list[Entry]:
+    """Indented text lines (as the chat shows them) as entries of the document."""
+    entries = []
+    for line in lines:
+        text = line.strip().removeprefix("• ")
+        if text:
+            entries.append(Entry("", text, (len(line) - len(line.lstrip())) // 3))
+    return entries
+
+
+async def _about(ctx: Context, report: Report) -> Section:
+    _ = ctx._
+    status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
+    entries = [Entry(_("Case reference"), report.ref), Entry(_("Status"), status)]
+    if report.submitted_at is not None:
+        entries.append(Entry(_("Reported"), format_when(report.submitted_at, ctx.locale)))
+    municipality = await ctx.session.get(Municipality, report.municipality_id or 0)
+    if municipality is not None:
+        entries.append(Entry(_("Municipality"), municipality.name))
+    party = await ctx.session.get(Party, report.party_id or 0)
+    if party is not None:
+        entries.append(Entry(_("Party"), party.name))
+    if report.reporter_id is not None:  # as the case view shows it to every reader
+        try:
+            card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
+        except NotFound:
+            card = None
+        if card is not None:
+            entries.append(Entry(_("Reported by"), f"{card.name}, {card.phone or '–'}"))
+    return Section(_("About the case"), tuple(entries))
+
+
+async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Section, list[Moment]]:
+    _ = ctx._
+    pack = ctx.packs.get(report.pack)
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    entries = []
+    for item in pack.checklist:
+        label = f"{item.step} {item.check.get(ctx.locale)}"
+        done = state.get(item.id)
+        if done is None:
+            entries.append(Entry(label, _("not answered")))
+            continue
+        entries.append(Entry(label, await answered(ctx, done)))
+        if done.comment and done.answer != "text":
+            entries.append(Entry(_("Comment"), done.comment, 1))
+    documented = await documented_calls(ctx, report, access)
+    moments = await timeline(ctx, report, pack, state, documented)
+    return Section(_("2. Checklist of the routine"), tuple(entries), wide_labels=True), moments
+
+
+async def documented_calls(ctx: Context, report: Report, access: Access) -> list[Moment]:
+    """When each follow-up call was documented, and by whom (handlers only)."""
+    if access is not Access.HANDLER:
+        return []
+    repo, moments = CaseRepo(ctx.session, ctx.keyring), []
+    for number, row in sorted((await repo.followups(report)).items()):
+        if row.status == "documented" and row.documented_at is not None:
+            who = await name_of(ctx, row.documented_by)
+            text = ctx._("Follow-up call {n} documented ({name})").format(n=number, name=who)
+            moments.append(Moment(row.documented_at, text))
+    return moments
+
+
+async def _evidence(ctx: Context, report: Report) -> tuple[Section, list[Picture]]:
+    _ = ctx._
+    repo = EvidenceRepo(ctx.session, ctx.keyring)
+    items = await repo.listing(ctx.viewer, report)
+    entries: list[Entry] = []
+    pictures: list[Picture] = []
+    for item in items:
+        entries.append(Entry("", evidence_line(ctx, item)))
+        if item.caption:
+            entries.append(Entry("", _("“{text}”").format(text=item.caption), 1))
+        if item.kind in PICTURE_KINDS or item.mime_type.startswith("image/"):
+            opened = await repo.open(ctx.viewer, item.id)
+            title = _("File {n}: {name}").format(n=item.number, name=item.name or item.kind)
+            pictures.append(Picture(title, opened.content))
+    if not entries:
+        entries.append(Entry("", _("No evidence was sent with the report.")))
+    return Section(_("Evidence"), tuple(entries)), pictures
+
+
+async def build(ctx: Context, report: Report, access: Access) -> CaseFile:
+    """The case file as the reader may see it (access: what storage gave them)."""
+    _ = ctx._
+    staff_only = _("Not in this file: only those who handle the case may read it.")
+    sections = [await _about(ctx, report)]
+    if access in (Access.HANDLER, Access.OWN):
+        statement = Entry("", await role_statement(ctx, report))
+        entries = (statement, *answer_entries(ctx, report))
+        sections.append(Section(_("1. Incident report"), entries))
+    else:
+        sections.append(Section(_("1. Incident report"), note=staff_only))
+    checklist, moments = await _checklist(ctx, report, access)
+    sections.append(checklist)
+    events = tuple(Entry(m.when(ctx.locale), m.text) for m in moments)
+    sections.append(Section(_("Timeline"), events))
+    if access is Access.HANDLER:
+        log = _as_entries(await followup_log(ctx, report))
+        sections.append(
+            Section(_("3. Support in the longer term"), tuple(log), "" if log else _("None yet."))
+        )
+    else:
+        sections.append(Section(_("3. Support in the longer term"), note=staff_only))
+    notes = await CaseRepo(ctx.session, ctx.keyring).notes(ctx.viewer, report)
+    if notes:
+        sections.append(
+            Section(_("Notes"), tuple(_as_entries(await note_lines(ctx, report, notes, access))))
+        )
+    if access is Access.HANDLER and (closing := _as_entries(evaluation_lines(ctx, report))):
+        sections.append(Section(_("Follow-up of the routine"), tuple(closing)))
+    pictures: list[Picture] = []
+    if access in (Access.HANDLER, Access.OWN):
+        evidence, pictures = await _evidence(ctx, report)
+        sections.append(evidence)
+    else:
+        sections.append(Section(_("Evidence"), note=staff_only))
+    return CaseFile(
+        ref=report.ref,
+        title=_("Incident report and case documentation"),
+        subtitle=_("Threats, violence and harassment against elected officials"),
+        running_head=_("Case {ref}").format(ref=report.ref),
+        marking=_("Contains sensitive personal data"),
+        generated=_("Made {when}").format(when=format_when(ctx.now, ctx.locale)),
+        page_label=_("Page {page} of {pages}"),
+        sections=tuple(sections),
+        pictures=tuple(pictures),
+        picture_heading=_("Photos kept as evidence"),
+        unreadable_picture=_("This file cannot be shown as a picture; it is kept as it was sent."),
+    )

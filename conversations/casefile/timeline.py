@@ -1,0 +1,87 @@
+"""A case's timeline as the reader may see it: reported, alerts sent and taken, checklist
+answers with who and when, follow-up calls, closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from conversations.case.common import name_of
+from conversations.case.lines import answer_label
+from conversations.flow import Context
+from conversations.i18n import format_when
+from conversations.packs import Pack
+from storage.calls import CallRepo
+from storage.cases import ItemState
+from storage.errors import NotFound
+from storage.history import SENT, alert_history
+from storage.models import Report
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """One thing that happened in the case, when and (in the reader's words) what."""
+
+    at: datetime
+    text: str
+
+    def when(self, locale: str) -> str:
+        return format_when(self.at, locale)
+
+
+async def _alerts(ctx: Context, report: Report) -> list[Moment]:
+    _ = ctx._
+    moments = []
+    for event in await alert_history(ctx.session, ctx.viewer, report):
+        who = await name_of(ctx, event.person_id)
+        if event.what == SENT:
+            text = _("Alert sent to {name} (level {level})").format(name=who, level=event.level)
+        else:
+            text = _("{name} took the alert").format(name=who)
+        moments.append(Moment(event.at, text))
+    return moments
+
+
+async def _checklist(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> list[Moment]:
+    moments = []
+    for item in pack.checklist:
+        done = state.get(item.id)
+        if done is None:
+            continue
+        who = await name_of(ctx, done.answered_by)
+        text = f"{item.step} {item.check.get(ctx.locale)} – {answer_label(ctx, done)} ({who})"
+        moments.append(Moment(done.answered_at, text))
+    return moments
+
+
+async def _calls(ctx: Context, report: Report) -> list[Moment]:
+    _ = ctx._
+    try:
+        log = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
+    except NotFound:
+        return []
+    moments = []
+    for call in log:
+        if call.status == "planned" and call.planned_for is not None:
+            text = _("Follow-up call {n} planned").format(n=call.number)
+            moments.append(Moment(call.planned_for, text))
+    return moments
+
+
+async def timeline(
+    ctx: Context, report: Report, pack: Pack, state: dict[str, ItemState], documented: list[Moment]
+) -> list[Moment]:
+    """Everything that happened in the case that the reader may see, oldest first;
+    ``documented``: the follow-up calls documented (handlers only, read by the caller)."""
+    _ = ctx._
+    moments: list[Moment] = []
+    if report.submitted_at is not None:
+        moments.append(Moment(report.submitted_at, _("Reported")))
+    moments += await _alerts(ctx, report)
+    moments += await _checklist(ctx, pack, state)
+    moments += await _calls(ctx, report)
+    moments += documented
+    if report.closed_at is not None:
+        who = await name_of(ctx, report.closed_by)
+        moments.append(Moment(report.closed_at, _("Closed by {name}").format(name=who)))
+    return sorted(moments, key=lambda m: m.at)
