@@ -268,7 +268,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert [label for _, label, _ in anna.buttons] == [
         "Ändra ett svar",
         "Flytta avstämningen",
-        "Case file (PDF)",  # the lead adds "PDF för polisanmälan" to the catalog
+        "PDF för polisanmälan",
         "Stoppa avstämningarna",
     ]
 

@@ -477,7 +477,7 @@ async def test_on_the_console_the_case_file_is_written_owner_only(
     clock.now = MONDAY_10
     case = await report_with_evidence(chat("anna"), STORY)
     out = io.StringIO()
-    typed = ["1", f"/arende {case.ref}", "Case file (PDF)"]  # 1: "Jag tar det"
+    typed = ["1", f"/arende {case.ref}", "PDF för polisanmälan"]  # 1: "Jag tar det"
     await run_console(demo_app, "pia", io.StringIO("".join(f"{line}\n" for line in typed)), out)
     written = demo_app.settings.data_dir / "opened" / "pia" / f"{case.ref}.pdf"
     assert f"📎 {written}" in out.getvalue()
