@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from conversations.events import Reply
 from conversations.i18n import N_
 from conversations.notice_context import RenderContext, Renderer
@@ -66,40 +68,62 @@ WHY = {
 }
 
 
+async def _steps(
+    rc: RenderContext, alert: dict[str, Any], missed: dict[str, str | None]
+) -> list[str]:
+    """One alert of the drill, in the order things happened, then what would have followed."""
+    _ = rc._
+    lines: list[str] = []
+    would: list[str] = []
+    for person in alert.get("people", []):
+        name = await _name(rc, person["id"])
+        if person.get("alerted_after") is None:
+            would.append(
+                _("• Level {level}: {name} {when}").format(
+                    level=person["level"], name=name, when=_span(rc, person["would_after"])
+                )
+            )
+            continue
+        lines.append(
+            _("• Level {level}: {name} was alerted {when}").format(
+                level=person["level"], name=name, when=_span(rc, person["alerted_after"])
+            )
+        )
+        if not person.get("reached"):
+            missed[name] = person.get("why")
+    if alert.get("taken_by") is not None and alert.get("taken_after") is not None:
+        lines.append(
+            _("• {name} took the alert {when}").format(
+                name=await _name(rc, alert["taken_by"]), when=_span(rc, alert["taken_after"])
+            )
+        )
+    elif alert.get("unanswered"):
+        lines.append(_("• Nobody took the alert: every level was alerted"))
+    else:
+        lines.append(_("• Nobody took the alert before the drill ended"))
+    if would:
+        lines += ["", _("Had nobody taken it, the alert would have gone on:"), *would]
+    return lines
+
+
 async def render_report(rc: RenderContext, message: OutboxMessage) -> Reply:
     """The drill report: who was alerted and reached when, who took it, who would have been
     alerted next, and who could not be reached."""
     _ = rc._
     drill = await rc.session.get(Drill, int(message.payload.get("drill", 0)))
     summary = drill.summary if drill is not None and drill.summary else {}
-    lines = [_("The drill is over. This is how the alert went:")]
+    lines: list[str] = []
     missed: dict[str, str | None] = {}  # name: why
     for alert in summary.get("alerts", []):
         subject = await _name(rc, alert.get("subject"))
-        lines.append(_("Alert for {name}").format(name=subject))
+        lines.append(
+            _("The drill is over. This is how the alert for {name} went:").format(name=subject)
+        )
         if not alert.get("subject_reached"):
             missed[subject] = alert.get("subject_why")
-        for person in alert.get("people", []):
-            name = await _name(rc, person["id"])
-            if person.get("alerted_after") is not None:
-                line = _("• Level {level}: {name}, alerted {when}")
-                when = _span(rc, person["alerted_after"])
-                if not person.get("reached"):
-                    missed[name] = person.get("why")
-            else:
-                line = _("• Level {level}: {name}, would have been alerted {when}")
-                when = _span(rc, person["would_after"])
-            lines.append(line.format(level=person["level"], name=name, when=when))
-        if alert.get("taken_by") is not None and alert.get("taken_after") is not None:
-            lines.append(
-                _("• {name} took the alert {when}").format(
-                    name=await _name(rc, alert["taken_by"]), when=_span(rc, alert["taken_after"])
-                )
-            )
-        elif alert.get("unanswered"):
-            lines.append(_("• Nobody took the alert: every level was alerted"))
-        else:
-            lines.append(_("• Nobody took the alert before the drill ended"))
+        lines += await _steps(rc, alert, missed)
+    if not lines:
+        lines.append(_("The drill is over."))
     if missed:
         lines += ["", _("Not reached:")]
         for name, why in missed.items():
@@ -111,7 +135,7 @@ async def render_report(rc: RenderContext, message: OutboxMessage) -> Reply:
     speed = int(summary.get("speed", 1))
     lines += [
         "",
-        _("Times are as they would have been: the drill ran {speed} times faster.").format(
+        _("The times are as they would have been. The drill ran {speed} times faster.").format(
             speed=speed
         ),
         _("Everything from the drill has been removed."),
