@@ -18,7 +18,7 @@ from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 from storage.drills import DrillRepo, may_start
 from storage.errors import NotAllowed
-from storage.models import AlertStatus, Drill, Municipality, Person, Timer
+from storage.models import AlertStatus, Drill, Municipality, Person, Role, Timer
 from storage.outbox import URGENT, OutboxRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
@@ -71,8 +71,14 @@ async def _subject(
     )
     for person_id in ids:
         person = await session.get(Person, person_id)
-        ok = person is not None and person.municipality_id == municipality_id
-        if ok and person is not None and await _levels_for(session, packs, person, None):
+        if (
+            person is not None
+            and person.municipality_id == municipality_id
+            and person.role is Role.OFFICIAL
+            and person.revoked_at is None
+            and person.erased_at is None
+            and await _levels_for(session, packs, person, None)
+        ):
             return person
     return None
 

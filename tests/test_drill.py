@@ -23,6 +23,7 @@ from storage.errors import NotAllowed
 from storage.models import (
     Alert,
     Base,
+    ChannelBinding,
     Drill,
     OutboxMessage,
     Person,
@@ -189,12 +190,29 @@ async def test_a_take_during_a_drill_stops_its_escalation(  # type: ignore[no-un
 async def test_people_not_reached_are_in_the_report(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    await connect(chat, "anna", "pia", "sara")  # Per never linked a chat
+    await connect(chat, "pia", "per", "sara")  # Anna never linked a chat
+    ids = await person_ids(demo_app)
+    async with demo_app.db.unit_of_work() as session:  # Per's address is gone
+        await session.execute(
+            update(ChannelBinding)
+            .where(ChannelBinding.person_id == ids["per"])
+            .values(dead_at=clock.now)
+        )
     drill_id = await start_with_anna(chat, demo_app)
     transport = FakeTransport()
     await run_until_ended(demo_app, clock, transport, drill_id)
     [report] = [t for t in transport.texts("sara") if "drill is over" in t or "Övningen" in t]
-    assert "Per Ek: has not linked a chat to Trygg" in report or "Per Ek: " in report
+    assert "Anna Berg: " in report and "Per Ek: " in report and "Pia Lind: " not in report
+    async with demo_app.db.unit_of_work() as session:
+        drill = await session.get(Drill, drill_id)
+        assert drill is not None and drill.summary is not None
+        [summary] = drill.summary["alerts"]
+    assert (summary["subject_reached"], summary["subject_why"]) == (False, "no_binding")
+    assert [(p["id"], p["reached"], p["why"]) for p in summary["people"]] == [
+        (ids["pia"], True, None),
+        (ids["per"], False, "dead"),
+        (ids["sara"], True, None),
+    ]
 
 
 async def test_only_the_security_unit_may_start_a_drill(  # type: ignore[no-untyped-def]
