@@ -123,7 +123,7 @@ async def act(ctx: Context, event: InboundEvent) -> StateResult:
         "\n".join(
             [
                 _("The drill has started."),
-                _("{name} has been told it is a drill. The alert has gone to {names}.").format(
+                _("{name} is told it is a drill. The alert has gone to {names}.").format(
                     name=await _name(ctx, subject.id) if subject else "", names=first
                 ),
                 _("You get the report in about {wait}.").format(wait=_seconds(ctx, wait)),

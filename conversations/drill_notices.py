@@ -42,21 +42,25 @@ async def render_brief(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Tell the official that this is a drill, that their alert went out, and to whom."""
     _ = rc._
     alert = await rc.session.get(Alert, str(message.payload.get("alert", "")))
-    lines = [
-        _("This is a drill by the municipality's security unit. Nobody is in danger."),
-        _("We pretend that you have sent an alert with /akut."),
-    ]
+    first: list[str] = []
     if alert is not None:
         first = [
             await _name(rc, r.person_id)
             for r in await AlertRepo(rc.session).recipients(alert.id)
             if r.notified_at is not None
         ]
-        if first:
-            lines.append(_("The alert has gone to {names}.").format(names=", ".join(first)))
-    lines += [
-        _("You need not do anything. What you get about it now is part of the drill."),
+    pretend = (
+        _("We pretend that you have sent an alert with /akut. It has gone to {names}.").format(
+            names=", ".join(first)
+        )
+        if first
+        else _("We pretend that you have sent an alert with /akut.")
+    )
+    lines = [  # the way out first, as in every message to someone who may be in danger
         _("In real danger: call {number}.").format(number="112"),
+        _("This is a drill by the municipality's security unit."),
+        pretend,
+        _("You need not do anything. What you get about it now is part of the drill."),
     ]
     return Reply("\n".join(lines))
 
