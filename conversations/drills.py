@@ -162,11 +162,19 @@ async def summarize(session: AsyncSession, drill: Drill) -> dict[str, Any]:
     for alert in alerts:
         rows = await AlertRepo(session).recipients(alert.id)
         why = await repo.unreachable([r.person_id for r in rows])
+        # A level is alerted when its timer fires; a process that woke late (a drill started
+        # from the command line waits for the bot's next look at the timers) would show its
+        # delay multiplied by the speed: count from when the timer was due instead.
+        due: dict[datetime | None, datetime] = {
+            t.fired_at: t.due_at for t in await repo.fired(alert.id) if t.fired_at
+        }
         people = [
             {
                 "id": r.person_id,
                 "level": r.level,
-                "alerted_after": _after(alert.created_at, r.notified_at, drill.speed),
+                "alerted_after": _after(
+                    alert.created_at, due.get(r.notified_at) or r.notified_at, drill.speed
+                ),
                 "would_after": (r.level - 1) * alert.ack_minutes * 60,
                 "reached": r.person_id in reached,
                 "why": None if r.person_id in reached else why.get(r.person_id),

@@ -24,6 +24,7 @@ from storage.models import (
     Report,
     Role,
     Timer,
+    TimerState,
 )
 from storage.viewer import Viewer
 
@@ -107,6 +108,20 @@ class DrillRepo:
             (
                 await self.session.scalars(
                     select(Alert).where(Alert.drill_id == drill_id).order_by(Alert.created_at)
+                )
+            ).all()
+        )
+
+    async def fired(self, subject: str) -> list[Timer]:
+        """The drill timers about this subject that have fired."""
+        return list(
+            (
+                await self.session.scalars(
+                    select(Timer).where(
+                        Timer.subject == subject,
+                        Timer.drill_id.is_not(None),
+                        Timer.state == TimerState.FIRED,
+                    )
                 )
             ).all()
         )

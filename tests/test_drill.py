@@ -292,3 +292,24 @@ async def test_the_command_line_starts_a_drill_with_chosen_people(  # type: igno
     assert await cli_drill.run(demo_app, end) == 0
     async with demo_app.db.unit_of_work() as session:
         assert set((await DrillRepo(session).counts(drill.id)).values()) == {0}
+
+
+async def test_a_late_wake_up_does_not_stretch_the_reported_times(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Started from the command line, the bot sees the drill's timers at its next look (up
+    to its safety interval later): the report still says ten minutes, not fifteen."""
+    await connect(chat, "anna", "pia", "per", "sara")
+    args = argparse.Namespace(drill_command="start", municipality="sjovik", people=None, speed=60)
+    assert await cli_drill.run(demo_app, args) == 0
+    clock.advance(seconds=15)  # due after 10 s, the bot wakes at 15 s
+    assert await demo_app.timer_runner().run_due() == 1
+    async with demo_app.db.unit_of_work() as session:
+        drill = await DrillRepo(session).running(await _sjovik(demo_app))
+        assert drill is not None
+        await drills.end(session, drill, clock.now)
+    async with demo_app.db.unit_of_work() as session:
+        ended = await session.get(Drill, drill.id)
+        assert ended is not None and ended.summary is not None
+        [summary] = ended.summary["alerts"]
+    assert [p["alerted_after"] for p in summary["people"]] == [0, 600, None]
