@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cli_case, cli_signal, cli_stats, orgfile
+from bot import cli_case, cli_drill, cli_signal, cli_stats, orgfile
 from bot.app import App, configure_logging
 from bot.settings import Settings
 from conversations.alerts import directory_changed
@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_signal.add_parser(sub)
     cli_stats.add_parser(sub)
+    cli_drill.add_parser(sub)
 
     run = sub.add_parser(
         "run", help="run the bot on Telegram and/or Signal (TELEGRAM_BOT_TOKEN, TRYGG_SIGNAL_RPC)"
@@ -381,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_with_app(settings, cli_signal.status))
         if args.command == "stats":
             return asyncio.run(_with_app(settings, lambda app: cli_stats.run(app, args)))
+        if args.command == "drill":
+            return asyncio.run(_with_app(settings, lambda app: cli_drill.run(app, args)))
         return asyncio.run(_with_app(settings, lambda app: _run(app, args.webhook)))
     except DirectoryError as exc:
         print("The organisation file was not loaded (nothing was changed):", file=sys.stderr)

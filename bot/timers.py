@@ -69,7 +69,9 @@ class TimerRunner:
             repo = TimerRepo(session)
             for timer in await repo.due(now, limit, skip_locked=not self.db.sqlite):
                 handler = self.handlers.get(timer.kind)
-                context = SystemContext(session, now, self.keyring, self.packs)
+                context = SystemContext(
+                    session, now, self.keyring, self.packs, drill_id=timer.drill_id
+                )
                 try:
                     async with session.begin_nested():
                         if not await repo.claim(timer.id, now):

@@ -26,6 +26,7 @@ from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
+from storage.drills import DrillRepo
 from storage.errors import NotFound
 from storage.models import (
     Alert,
@@ -55,6 +56,7 @@ class SystemContext:
     keyring: Keyring
     packs: PackLibrary
     notices: list[tuple[int, str, dict[str, Any], int]] = field(default_factory=list)
+    drill_id: int | None = None  # the timer belongs to a drill: its messages do too
 
     def notify(self, recipient_id: int, kind: str, payload: dict[str, Any], priority: int) -> None:
         """Queue a message for someone (in the outbox by :meth:`queue`, with the timer)."""
@@ -64,7 +66,7 @@ class SystemContext:
         """Put the messages the handler queued into the outbox, in its unit of work."""
         if self.notices:
             await OutboxRepo(self.session).enqueue_all(
-                self.notices, self.now, every_channel=EVERY_CHANNEL
+                self.notices, self.now, every_channel=EVERY_CHANNEL, drill_id=self.drill_id
             )
 
 
@@ -130,7 +132,17 @@ async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert
         chosen = {r.person_id for r in await AlertRepo(session).recipients(alert.id)}
         kept = [c for c in everyone(levels) if c.person_id in chosen]
         return [kept] if kept else []
+    if alert.drill_id is not None:  # a drill keeps to the people chosen for it
+        chosen = {r.person_id for r in await AlertRepo(session).recipients(alert.id)}
+        return [kept for level in levels if (kept := [c for c in level if c.person_id in chosen])]
     return levels
+
+
+async def deadline(
+    session: AsyncSession, drill_id: int | None, now: datetime, minutes: int
+) -> datetime:
+    """When a wait of ``minutes`` from now ends: sooner in a drill, by its speed."""
+    return now + timedelta(minutes=minutes) / await DrillRepo(session).speed(drill_id)
 
 
 Notify = Callable[[int, str, dict[str, Any], int], None]
@@ -169,7 +181,8 @@ async def next_level(
     keep = {c.person_id for c in everyone(levels)}
     for row in await repo.remind_earlier(alert, keep, now):
         notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
-    TimerRepo(session).schedule(ESCALATE, alert.id, now + timedelta(minutes=alert.ack_minutes))
+    due = await deadline(session, alert.drill_id, now, alert.ack_minutes)
+    TimerRepo(session).schedule(ESCALATE, alert.id, due, drill_id=alert.drill_id)
 
 
 async def escalate(sc: SystemContext, timer: Timer) -> None:
@@ -213,7 +226,7 @@ async def _escalate_at_once_if_stuck(session: AsyncSession, alert: Alert, now: d
     if any(t.due_at <= now for t in await timers.pending(ESCALATE, alert.id)):
         return  # already escalating now
     await timers.cancel(ESCALATE, alert.id)
-    timers.schedule(ESCALATE, alert.id, now)
+    timers.schedule(ESCALATE, alert.id, now, drill_id=alert.drill_id)
 
 
 async def escalate_now(
@@ -252,7 +265,7 @@ async def directory_changed(session: AsyncSession, person_ids: Sequence[int], no
         await repo.mark_failed(alert.id, taker)
         timers = TimerRepo(session)
         await timers.cancel(ESCALATE, alert.id)
-        timers.schedule(ESCALATE, alert.id, now, {"handover": True})
+        timers.schedule(ESCALATE, alert.id, now, {"handover": True}, drill_id=alert.drill_id)
     return len(alerts) + len(taken)
 
 
@@ -273,6 +286,7 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     alert = await repo.get(alert_id)
     if alert is None:
         return None
+    ctx.drill_id = alert.drill_id
     if not won:
         if alert.acknowledged_by == ctx.person.id:
             ctx.reply(_("You have already taken this."))
@@ -350,6 +364,7 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
     if alert is None or alert.subject_id is None:
         ctx.reply(_("That alert is not available to you."))
         return None
+    ctx.drill_id = alert.drill_id
     card, _party, _municipality = await DirectoryRepo(ctx.session).describe(
         ctx.viewer, alert.subject_id
     )

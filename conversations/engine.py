@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.capabilities import UNDECLARED, Capabilities
+from conversations.drill_mark import marked
 from conversations.events import Delivery, EventKind, InboundEvent, Reply
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
@@ -225,6 +226,8 @@ class Core:
             capabilities=self.capabilities_of(event.channel),
         )
         result = await handler(ctx, event)
+        if ctx.drill_id is not None:
+            ctx.replies = [marked(r, ctx._) for r in ctx.replies]
         if ctx.person.id != person.id:
             # an invitation moved this chat to a directory person: their conversation goes
             # on, and this event's replies are kept there (nothing of the old one is carried)
@@ -290,6 +293,7 @@ class Core:
             [(n.recipient_id, n.kind, n.payload, n.priority) for n in ctx.notices],
             ctx.now,
             every_channel=EVERY_CHANNEL,
+            drill_id=ctx.drill_id,
         )
         return Delivery(
             event.channel,

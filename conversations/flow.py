@@ -68,6 +68,7 @@ class Context:
     clear_range: tuple[int, int] | None = None  # platform message ids to delete
     forgotten: bool = False  # the person was erased: keep no conversation state
     menu_changed: bool = False  # their role or language changed: renew their command menu
+    drill_id: int | None = None  # the event is part of a drill: every message is marked
     replies: list[Reply] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 

@@ -39,6 +39,8 @@ ACTIONS = {
     "role_removed": N_("removed the role of {subject} (no longer in the org file)"),
     "restored": N_("put {subject} back in the directory"),
     "keys_rotated": N_("changed the encryption key"),
+    "drill_started": N_("started drill {subject}"),
+    "drill_ended": N_("ended drill {subject}"),
     "stats_exported": N_("exported the statistics of {subject}"),
 }
 PURGED = N_("purged {subject} old records")

@@ -55,6 +55,7 @@ _CONTACTS = ("kontakter", N_("your security contacts and the police numbers"))
 _FORGET = ("glom", N_("make Trygg forget you"))
 _LOG = ("logg", N_("who read or changed what, in your municipality"))
 _STATS = ("statistik", N_("statistics per month and kind, with a chart"))
+_DRILL = ("ovning", N_("practise an alert, sped up, and get a report"))
 _START = ("start", N_("welcome, language and how your data is handled"))
 _HELP = ("hjalp", N_("this list"))
 _OFFICIAL = (_AKUT, _REPORT, _MY_CASES, _CONTACTS, _FORGET, _START, _HELP)
@@ -67,6 +68,7 @@ ROLE_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
         _CASE,
         _LOG,
         _STATS,
+        _DRILL,
         _AKUT,
         _REPORT,
         _CONTACTS,

@@ -24,6 +24,7 @@ class RenderContext:
     locale: str
     packs: PackLibrary
     keyring: Keyring | None = None  # to open what is sealed (a check-in reply)
+    ngettext: Callable[[str, str, int], str] | None = None  # plurals ("10 minutes")
 
 
 Renderer = Callable[[RenderContext, OutboxMessage], Awaitable[Reply]]

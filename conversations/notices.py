@@ -11,13 +11,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations import identity
+from conversations import drill_notices, identity
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
     FOR_THE_REPORTER,
 )
 from conversations.dates import say_coming
+from conversations.drill_mark import marked
 from conversations.events import Button, Reply
 from conversations.i18n import N_, Catalogs, after_label, format_when
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer
@@ -489,6 +490,7 @@ async def render_purge_idle_notice(rc: RenderContext, message: OutboxMessage) ->
 
 RENDERERS: dict[str, Renderer] = {
     **CASE_RENDERERS,
+    **drill_notices.RENDERERS,
     **identity.IDENTITY_RENDERERS,
     PURGE_NOTICE: render_purge_notice,
     PURGE_IDLE_NOTICE: render_purge_idle_notice,
@@ -555,5 +557,14 @@ async def render(
     if not await may_receive(session, recipient, message):
         return None
     locale = catalogs.pick(recipient.locale)
-    rc = RenderContext(session, recipient, catalogs.gettext(locale), locale, packs, keyring)
-    return await RENDERERS[message.kind](rc, message)
+    rc = RenderContext(
+        session,
+        recipient,
+        catalogs.gettext(locale),
+        locale,
+        packs,
+        keyring,
+        catalogs.ngettext(locale),
+    )
+    reply = await RENDERERS[message.kind](rc, message)
+    return reply if message.drill_id is None else marked(reply, rc._)

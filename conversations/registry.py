@@ -10,6 +10,8 @@ from conversations import (
     akut,
     alerts,
     case,
+    drill_command,
+    drills,
     followups,
     housekeeping,
     identity,
@@ -49,6 +51,7 @@ COMMANDS: Mapping[str, Command] = {
     "forget": Command(privacy.FLOW, privacy.ask_forget),
     "logg": Command(None, logbook.show_log),
     "statistik": Command(stats.FLOW, stats.ask_period),
+    "ovning": Command(None, drill_command.ask),
     "kontakter": Command(None, menu.show_contacts),
     "hjalp": Command(None, menu.show_help),
     "meny": Command(None, menu.show_menu),
@@ -59,6 +62,7 @@ COMMANDS: Mapping[str, Command] = {
     "report": Command(REPORT, report_entry.begin),
     "cancel": Command(REPORT, report_entry.cancel),
     "stats": Command(stats.FLOW, stats.ask_period),
+    "drill": Command(None, drill_command.ask),
 }
 
 ACTIONS: Mapping[str, Handler] = {
@@ -71,6 +75,7 @@ ACTIONS: Mapping[str, Handler] = {
     "advice": report_sending.advice,
     identity.CONFIRM: identity.confirm,  # the unit confirms a changed identity
     "lang": start.choose_language,  # another language, from the welcome or at any time
+    drill_command.ACTION: drill_command.act,  # start or end a drill (the security unit)
 }
 
 FileMaker = Callable[
@@ -85,6 +90,7 @@ may not have it."""
 TIMERS: Mapping[str, TimerHandler] = {
     alerts.ESCALATE: alerts.escalate,
     **followups.TIMERS,
+    **drills.TIMERS,
     housekeeping.HOUSEKEEPING: housekeeping.housekeeping,
 }
 

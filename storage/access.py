@@ -150,7 +150,8 @@ def counted_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
     cases of their municipality (the security unit) or of their party there (a party
     security contact), whether or not they were alerted; an internal case only if the
     viewer may access it (:func:`visible_cases`). The operator counts every sent case."""
-    sent: ColumnElement[bool] = case.status != ReportStatus.DRAFT
+    # a drill's case is practice: never counted, not even while the drill runs
+    sent: ColumnElement[bool] = and_(case.status != ReportStatus.DRAFT, case.drill_id.is_(None))
     if not keeps_statistics(viewer):
         return false()
     if viewer.person_id is None:

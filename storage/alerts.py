@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import alert_in_scope
@@ -29,6 +29,7 @@ _CREATE = Prepared(
         levels=bindparam("v_levels"),
         ack_minutes=bindparam("v_ack_minutes"),
         created_at=bindparam("v_now"),
+        drill_id=bindparam("v_drill"),
     )
 )
 _ADD_RECIPIENT = Prepared(
@@ -42,6 +43,14 @@ _ADD_RECIPIENT = Prepared(
         removed=False,
     )
 )
+
+
+def _same_drill(alert: Alert) -> ColumnElement[bool]:
+    """Alerts of the same drill as this one (or, for a real alert, real ones): the two never
+    mix."""
+    if alert.drill_id is None:
+        return Alert.drill_id.is_(None)
+    return Alert.drill_id == alert.drill_id
 
 
 class AlertRepo:
@@ -61,6 +70,7 @@ class AlertRepo:
         levels: Sequence[Sequence[int]],
         ack_minutes: int,
         now: datetime,
+        drill_id: int | None = None,
     ) -> str:
         """Create an alert whose recipients are grouped in escalation levels (1-based);
         return its id. ``party_id``: whose security contacts it is for (None: the
@@ -80,6 +90,7 @@ class AlertRepo:
             "v_levels": len(levels),
             "v_ack_minutes": ack_minutes,
             "v_now": now,
+            "v_drill": drill_id,
         }
         rows: list[dict[str, object]] = []
         seen: set[int] = set()
@@ -290,6 +301,7 @@ class AlertRepo:
                 Alert.id != alert.id,
                 Alert.status.in_([AlertStatus.OPEN, AlertStatus.EXHAUSTED]),
                 (Report.id.is_(None)) | (Report.status != ReportStatus.CLOSED),
+                _same_drill(alert),
             )
             .order_by(Alert.created_at)
         )
@@ -313,6 +325,7 @@ class AlertRepo:
                 Alert.acknowledged_at > alert.created_at,
                 ((Report.id.is_(None)) & (Alert.acknowledged_at >= since))
                 | (Report.status == ReportStatus.SUBMITTED),
+                _same_drill(alert),
             )
             .order_by(Alert.acknowledged_at.desc())
         )

@@ -82,6 +82,7 @@ class CaseListRepo:
             .where(
                 Alert.report_id.is_(None),
                 Alert.kind == "akut",
+                Alert.drill_id.is_(None),  # a drill is not a case
                 Alert.status != AlertStatus.WITHDRAWN,
                 Alert.created_at >= now - within,
                 AlertRecipient.person_id == viewer.person_id,

@@ -267,6 +267,22 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)  # an övning
+
+
+class Drill(Base):
+    """An övning: an alert run for practice, sped up, marked and removed when it ends; only
+    its summary stays (counts, times and person ids, never free text)."""
+
+    __tablename__ = "drill"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    speed: Mapped[int] = mapped_column(Integer, default=60)  # timers run this many times faster
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class ReportStatus(enum.StrEnum):
@@ -308,6 +324,7 @@ class Report(Base):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     evaluation: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed closing evaluation
     hold: Mapped[bool] = mapped_column(Boolean, default=False)  # kept past retention (e.g. trial)
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)  # an övning
 
 
 class Evidence(Base):
@@ -366,6 +383,7 @@ class Alert(Base):
     )
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)  # an övning
 
 
 class AlertRecipient(Base):
@@ -415,6 +433,7 @@ class Timer(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)  # an övning
 
 
 class ChecklistAnswer(Base):

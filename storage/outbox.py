@@ -36,6 +36,7 @@ _ENQUEUE = Prepared(
         attempts=0,
         created_at=bindparam("v_now"),
         due_at=bindparam("v_now"),
+        drill_id=bindparam("v_drill"),
     )
 )
 
@@ -124,12 +125,13 @@ class OutboxRepo:
         now: datetime,
         *,
         every_channel: Collection[str] = (),
+        drill_id: int | None = None,
     ) -> None:
         """Queue (recipient, kind, payload, priority) messages with prepared INSERTs in one
         hop, no ORM objects; like :meth:`enqueue`'s, they are visible to the rest of the
         unit of work. Messages of a kind in ``every_channel`` become one row per live
         channel of their recipient (one row for their preferred channel, when they have
-        none live yet)."""
+        none live yet). ``drill_id``: they belong to a drill (marked, removed after it)."""
         fanned = {r for r, kind, _p, _n in messages if kind in every_channel}
         channels = await self.live_channels(fanned) if fanned else {}
         rows = [
@@ -140,6 +142,7 @@ class OutboxRepo:
                 "v_priority": priority,
                 "v_channel": channel,
                 "v_now": now,
+                "v_drill": drill_id,
             }
             for recipient_id, kind, payload, priority in messages
             for channel in _targets(channels.get(recipient_id), kind in every_channel)

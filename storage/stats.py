@@ -179,7 +179,11 @@ class StatsRepo:
         for at in range(0, len(ids), _CHUNK):
             rows = await self.session.execute(
                 select(Alert.report_id, Alert.created_at, Alert.acknowledged_at)
-                .where(Alert.report_id.in_(ids[at : at + _CHUNK]), Alert.kind == REPORT_ALERT)
+                .where(
+                    Alert.report_id.in_(ids[at : at + _CHUNK]),
+                    Alert.kind == REPORT_ALERT,
+                    Alert.drill_id.is_(None),
+                )
                 .order_by(Alert.created_at, Alert.id)
             )
             for report_id, created, acknowledged in rows:

@@ -21,6 +21,7 @@ class Planned(NamedTuple):
     subject: str
     due_at: datetime
     payload: dict[str, Any]
+    drill_id: int | None = None  # a drill's timer (removed when the drill ends)
 
 
 # A submitted case plans its follow-ups and check-ins at once (see storage.prepared).
@@ -32,6 +33,7 @@ _SCHEDULE = Prepared(
         state=TimerState.PENDING,
         payload=bindparam("v_payload"),
         created_at=bindparam("v_created_at"),
+        drill_id=bindparam("v_drill"),
     )
 )
 
@@ -43,7 +45,12 @@ class TimerRepo:
         self.session = session
 
     def schedule(
-        self, kind: str, subject: str, due_at: datetime, payload: dict[str, Any] | None = None
+        self,
+        kind: str,
+        subject: str,
+        due_at: datetime,
+        payload: dict[str, Any] | None = None,
+        drill_id: int | None = None,
     ) -> Timer:
         timer = Timer(
             kind=kind,
@@ -51,6 +58,7 @@ class TimerRepo:
             due_at=due_at,
             state=TimerState.PENDING,
             payload=payload or {},
+            drill_id=drill_id,
         )
         self.session.add(timer)
         return timer
@@ -66,6 +74,7 @@ class TimerRepo:
                 "v_due_at": t.due_at,
                 "v_payload": t.payload,
                 "v_created_at": created,
+                "v_drill": t.drill_id,
             }
             for t in timers
         ]

@@ -1,0 +1,224 @@
+"""Drills (övningar): who may start one, the drill's rows, and removing them when it ends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotAllowed
+from storage.models import (
+    Alert,
+    AlertRecipient,
+    CaseNote,
+    ChannelBinding,
+    ChecklistAnswer,
+    Drill,
+    Evidence,
+    FollowUp,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+    Report,
+    Role,
+    Timer,
+    TimerState,
+)
+from storage.viewer import Viewer
+
+MAX_SPEED = 3600  # an hour a second: faster and the steps blur into one
+
+
+async def may_start(session: AsyncSession, viewer: Viewer, municipality_id: int) -> bool:
+    """True if the viewer may run a drill in this municipality: the operator, or the
+    municipality's security unit as the directory says now (not as the viewer was loaded)."""
+    if viewer.person_id is None:
+        return viewer.is_admin
+    person = await session.get(Person, viewer.person_id)
+    return (
+        person is not None
+        and person.revoked_at is None
+        and person.erased_at is None
+        and person.role is Role.MUNICIPAL_SECURITY
+        and person.municipality_id == municipality_id
+    )
+
+
+class DrillRepo:
+    """Starts, finds and clears drills. Never commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def start(self, viewer: Viewer, municipality_id: int, speed: int, now: datetime) -> Drill:
+        """Record a new drill; NotAllowed unless the viewer may start one (:func:`may_start`)."""
+        if not await may_start(self.session, viewer, municipality_id):
+            raise NotAllowed("drill")
+        drill = Drill(
+            municipality_id=municipality_id,
+            started_by=viewer.person_id,
+            speed=max(1, min(int(speed), MAX_SPEED)),
+            started_at=now,
+        )
+        self.session.add(drill)
+        await self.session.flush()
+        return drill
+
+    async def get(self, drill_id: int) -> Drill | None:
+        return await self.session.get(Drill, drill_id)
+
+    async def running(self, municipality_id: int) -> Drill | None:
+        """The municipality's drill that has not ended, if any."""
+        return (
+            await self.session.scalars(
+                select(Drill)
+                .where(Drill.municipality_id == municipality_id, Drill.ended_at.is_(None))
+                .order_by(Drill.id.desc())
+                .limit(1)
+            )
+        ).first()
+
+    async def officials(self, municipality_id: int, limit: int = 20) -> list[int]:
+        """Elected officials of the municipality with a party, first registered first."""
+        rows = await self.session.scalars(
+            select(Person.id)
+            .where(
+                Person.municipality_id == municipality_id,
+                Person.role == Role.OFFICIAL,
+                Person.party_id.is_not(None),
+                Person.revoked_at.is_(None),
+                Person.erased_at.is_(None),
+            )
+            .order_by(Person.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def speed(self, drill_id: int | None) -> int:
+        """How many times faster a drill's timers run (1: not a drill)."""
+        if drill_id is None:
+            return 1
+        drill = await self.session.get(Drill, drill_id)
+        return drill.speed if drill is not None else 1
+
+    async def alerts(self, drill_id: int) -> list[Alert]:
+        return list(
+            (
+                await self.session.scalars(
+                    select(Alert).where(Alert.drill_id == drill_id).order_by(Alert.created_at)
+                )
+            ).all()
+        )
+
+    async def fired(self, subject: str) -> list[Timer]:
+        """The drill timers about this subject that have fired."""
+        return list(
+            (
+                await self.session.scalars(
+                    select(Timer).where(
+                        Timer.subject == subject,
+                        Timer.drill_id.is_not(None),
+                        Timer.state == TimerState.FIRED,
+                    )
+                )
+            ).all()
+        )
+
+    async def outbox(self, drill_id: int) -> list[OutboxMessage]:
+        return list(
+            (
+                await self.session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.drill_id == drill_id)
+                    .order_by(OutboxMessage.id)
+                )
+            ).all()
+        )
+
+    async def counts(self, drill_id: int) -> dict[str, int]:
+        """How many rows of each table belong to the drill."""
+        alerts = select(Alert.id).where(Alert.drill_id == drill_id)
+        reports = select(Report.id).where(Report.drill_id == drill_id)
+        counted: dict[str, Any] = {
+            "alert": Alert.drill_id == drill_id,
+            "alert_recipient": AlertRecipient.alert_id.in_(alerts),
+            "timer": Timer.drill_id == drill_id,
+            "outbox": OutboxMessage.drill_id == drill_id,
+            "report": Report.drill_id == drill_id,
+            "evidence": Evidence.report_id.in_(reports),
+            "checklist_answer": ChecklistAnswer.report_id.in_(reports),
+            "case_note": CaseNote.report_id.in_(reports),
+            "followup": FollowUp.report_id.in_(reports),
+        }
+        tables = {
+            "alert": Alert,
+            "alert_recipient": AlertRecipient,
+            "timer": Timer,
+            "outbox": OutboxMessage,
+            "report": Report,
+            "evidence": Evidence,
+            "checklist_answer": ChecklistAnswer,
+            "case_note": CaseNote,
+            "followup": FollowUp,
+        }
+        return {
+            name: int(
+                await self.session.scalar(
+                    select(func.count()).select_from(tables[name]).where(where)
+                )
+                or 0
+            )
+            for name, where in counted.items()
+        }
+
+    async def unreachable(self, person_ids: list[int]) -> dict[int, str]:
+        """Why people could not be reached: "no_binding" (never linked a chat), "dead" (the
+        platform says the address is gone) or "held" (a changed identity not yet confirmed);
+        people with a live binding are not in the answer."""
+        rows = await self.session.execute(
+            select(ChannelBinding.person_id, ChannelBinding.dead_at, ChannelBinding.held_at).where(
+                ChannelBinding.person_id.in_(person_ids)
+            )
+        )
+        states: dict[int, set[str]] = {}
+        for person_id, dead_at, held_at in rows:
+            state = "dead" if dead_at is not None else "held" if held_at is not None else "live"
+            states.setdefault(person_id, set()).add(state)
+        why: dict[int, str] = {}
+        for person_id in person_ids:
+            found = states.get(person_id, set())
+            if "live" not in found:
+                why[person_id] = "held" if "held" in found else "dead" if found else "no_binding"
+        return why
+
+    async def delivered(self, drill_id: int, kind: str) -> set[int]:
+        """The people a drill's messages of this kind reached (sent on some channel)."""
+        rows = await self.session.scalars(
+            select(OutboxMessage.recipient_id).where(
+                OutboxMessage.drill_id == drill_id,
+                OutboxMessage.kind == kind,
+                OutboxMessage.status == OutboxStatus.SENT,
+            )
+        )
+        return set(rows)
+
+    async def finish(self, drill: Drill, summary: dict[str, Any], now: datetime) -> None:
+        """End the drill: keep its summary, remove every row it created."""
+        drill.ended_at = now
+        drill.summary = summary
+        alerts = select(Alert.id).where(Alert.drill_id == drill.id)
+        reports = select(Report.id).where(Report.drill_id == drill.id)
+        for statement in (
+            delete(OutboxMessage).where(OutboxMessage.drill_id == drill.id),
+            delete(Timer).where(Timer.drill_id == drill.id),
+            delete(AlertRecipient).where(AlertRecipient.alert_id.in_(alerts)),
+            delete(Alert).where(Alert.drill_id == drill.id),
+            delete(Evidence).where(Evidence.report_id.in_(reports)),
+            delete(ChecklistAnswer).where(ChecklistAnswer.report_id.in_(reports)),
+            delete(CaseNote).where(CaseNote.report_id.in_(reports)),
+            delete(FollowUp).where(FollowUp.report_id.in_(reports)),
+            delete(Report).where(Report.drill_id == drill.id),
+        ):
+            await self.session.execute(statement.execution_options(synchronize_session=False))
