@@ -126,7 +126,11 @@ class SignalTransport:
     async def send(
         self, address: str, replies: Sequence[Reply], priority: int = CONVERSATION
     ) -> None:
-        """Send replies in order; buttons as numbered choices; a file with its caption."""
+        """Send replies in order; buttons as numbered choices; a file with its caption.
+
+        A message's choices count from the moment it is sent: the phone may show it (and
+        the person answer "1") before the daemon's answer reaches the bot. If the send
+        fails, the choices before it count again."""
         sent: list[int] = []
         offered: Offered | None = None
         try:
@@ -135,10 +139,17 @@ class SignalTransport:
                 files: list[str] = []
                 if reply.file is not None and reply.file.content is not None:
                     files.append(data_uri(reply.file.content, reply.file.name))
-                timestamp = await self._send_one(address, text, files)
+                before = self.choices.current(address)
+                new = self.choices.sent(address, reply)
+                try:
+                    timestamp = await self._send_one(address, text, files)
+                except BaseException:
+                    if new is not None:
+                        self.choices.restore(address, before)
+                    raise
                 if timestamp is not None:
                     sent.append(timestamp)
-                offered = self.choices.sent(address, reply) or offered
+                offered = new or offered
         finally:
             if self.store is not None:
                 self.store.sent(address, sent, offered)

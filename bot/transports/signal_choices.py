@@ -63,6 +63,14 @@ class Choices:
         self._put(address, offered)
         return offered
 
+    def current(self, address: str) -> Offered | None:
+        """What the address is offered now (None: nothing, or not known)."""
+        return self._offered.get(address)
+
+    def restore(self, address: str, offered: Offered | None) -> None:
+        """Offer again what was offered before a message that could not be sent."""
+        self._put(address, offered)
+
     def known(self, address: str) -> bool:
         """Whether memory knows what this address was offered (maybe nothing)."""
         return address in self._offered
