@@ -58,6 +58,9 @@ async def export(app: App, args: argparse.Namespace) -> int:
         except NotFound:
             print(f"No case {args.ref!r}.", file=sys.stderr)
             return 1
+        if report.drill_id is not None:
+            print(f"Case {args.ref!r} is a drill's: it is not exported.", file=sys.stderr)
+            return 1
         party = await session.get(Party, report.party_id) if report.party_id else None
         # the operator reads the case as its party does (the party's own choices by name)
         operator = Sender(

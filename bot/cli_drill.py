@@ -83,6 +83,8 @@ async def run(app: App, args: argparse.Namespace) -> int:
             speed=args.speed,
             subject_id=subject_id,
             chosen=chosen,
+            keyring=app.keyring,
+            story=app.catalogs.gettext(app.settings.default_locale)(drills.STORY),
         )
         if started is None:
             print("Nobody to alert in that drill: no official with security contacts given.")

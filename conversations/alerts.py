@@ -87,6 +87,10 @@ async def raise_alert(
     may act on it (None: the municipality's unit only)."""
     if not levels:
         return None
+    # about a drill's case (a check-in's "call me"): part of the drill, sped up and marked
+    drill_id = getattr(report, "drill_id", None)
+    if drill_id is not None:
+        ctx.drill_id = drill_id
     alert_id = await AlertRepo(ctx.session).create(
         kind=kind,
         subject_id=ctx.person.id,
@@ -96,11 +100,16 @@ async def raise_alert(
         levels=[[c.person_id for c in level] for level in levels],
         ack_minutes=ack_minutes,
         now=ctx.now,
+        drill_id=drill_id,
     )
     for card in levels[0]:
         ctx.notify(card.person_id, ALERT, {"alert": alert_id}, priority=URGENT)
-    due = ctx.now + timedelta(minutes=ack_minutes)
-    await TimerRepo(ctx.session).schedule_all([Planned(ESCALATE, alert_id, due, {})])
+    due = (
+        ctx.now + timedelta(minutes=ack_minutes)
+        if drill_id is None
+        else await deadline(ctx.session, drill_id, ctx.now, ack_minutes)
+    )
+    await TimerRepo(ctx.session).schedule_all([Planned(ESCALATE, alert_id, due, {}, drill_id)])
     return alert_id
 
 
@@ -143,6 +152,13 @@ async def deadline(
 ) -> datetime:
     """When a wait of ``minutes`` from now ends: sooner in a drill, by its speed."""
     return now + timedelta(minutes=minutes) / await DrillRepo(session).speed(drill_id)
+
+
+async def sped_up(
+    session: AsyncSession, drill_id: int | None, now: datetime, at: datetime
+) -> datetime:
+    """When ``at`` comes in a drill, whose time runs faster by its speed (``at`` if none)."""
+    return now + (at - now) / await DrillRepo(session).speed(drill_id)
 
 
 Notify = Callable[[int, str, dict[str, Any], int], None]

@@ -108,6 +108,8 @@ async def act(ctx: Context, event: InboundEvent) -> StateResult:
             municipality_id,
             ctx.now,
             subject_id=int(number),
+            keyring=ctx.keyring,
+            story=_(drills.STORY),
         )
     except NotAllowed:
         ctx.reply(_("Drills are started by the municipality's security unit."))

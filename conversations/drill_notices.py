@@ -33,6 +33,9 @@ def _span(rc: RenderContext, seconds: int) -> str:
     if minutes < 1:
         return rc._("at once")
     plural = rc.ngettext or (lambda one, other, n: one if n == 1 else other)
+    if minutes % (24 * 60) == 0:  # a follow-up's days
+        days = minutes // (24 * 60)
+        return rc._("after {span}").format(span=plural("{n} day", "{n} days", days).format(n=days))
     return rc._("after {span}").format(
         span=plural("{n} minute", "{n} minutes", minutes).format(n=minutes)
     )
@@ -107,6 +110,45 @@ async def _steps(
         lines.append(_("• Nobody took the alert before the drill ended"))
     if would:
         lines += ["", _("Had nobody taken it, the alert would have gone on:"), *would]
+    return lines + await _case(rc, alert.get("case"), await _name(rc, alert.get("subject")))
+
+
+FIRED = {
+    "checkin": N_("• Check-in with {name} {when}"),
+    "nudge": N_("• Reminder to book follow-up call 1 {when}"),
+    "remind": N_("• Second reminder about follow-up call 1 {when}"),
+    "escalate": N_("• Follow-up call 1 overdue, the municipal security unit told {when}"),
+}
+
+
+async def _case(rc: RenderContext, case: dict[str, Any] | None, name: str) -> list[str]:
+    """The drill case: which checklist items were answered, and which follow-ups fired."""
+    if not case:
+        return []
+    _ = rc._
+    pack = rc.packs.get(case.get("pack"))
+    items = {item.id: item for item in pack.checklist}
+    answered = [items[i] for i in case.get("answered", []) if i in items]
+    lines = [
+        "",
+        _("Drill case: {n} of {total} checklist items answered.").format(
+            n=len(answered), total=len(items)
+        ),
+        *(f"• {item.step} {item.check.get(rc.locale)}" for item in answered),
+    ]
+    fired = [
+        _(FIRED[key]).format(name=name, when=_span(rc, int(f.get("after") or 0)))
+        for f in case.get("fired", [])
+        if (key := "checkin" if f.get("kind") == "checkin" else str(f.get("stage"))) in FIRED
+    ]
+    lines += (
+        ["", _("Follow-up in the drill case:"), *fired]
+        if fired
+        else [
+            "",
+            _("No follow-up came due before the drill ended."),
+        ]
+    )
     return lines
 
 

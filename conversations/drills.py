@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import ESCALATE, SystemContext, deadline
 from conversations.drill_notices import DRILL_BRIEF, DRILL_REPORT
+from conversations.followups import FOLLOWUP_FIRST, schedule_case
+from conversations.i18n import N_
 from conversations.notices import ALERT, EVERY_CHANNEL
 from conversations.packs import PackLibrary
+from conversations.report.draft import VERSION
 from conversations.routing import Levels, alert_levels
 from storage.alerts import AlertRepo
+from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
 from storage.drills import DrillRepo, may_start
 from storage.errors import NotAllowed
-from storage.models import AlertStatus, Drill, Municipality, Person, Role, Timer
+from storage.models import Alert, AlertStatus, Drill, Municipality, Person, Report, Role, Timer
 from storage.outbox import URGENT, OutboxRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
@@ -26,6 +30,11 @@ from storage.viewer import Viewer
 
 DRILL_END = "drill_end"
 DEFAULT_SPEED = 60
+# The drill case's whole story: made up, and never anything a real person wrote.
+STORY = N_(
+    "DRILL. This is not a real incident. An unknown person called and said: we know where "
+    "you live. Nobody was hurt."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +102,14 @@ async def start(
     speed: int = DEFAULT_SPEED,
     subject_id: int | None = None,
     chosen: Collection[int] | None = None,
+    keyring: Keyring | None = None,
+    story: str = STORY,
 ) -> Started | None:
     """Start a drill: the official is told it is one, their /akut alert goes to the first
-    level, and escalation and the end run ``speed`` times faster. None: nobody to alert.
-    NotAllowed unless the viewer may (storage.drills.may_start)."""
+    level, and escalation and the end run ``speed`` times faster. With ``keyring``, the alert
+    comes with a drill case (``story`` its only answer) whose checklist and follow-ups run
+    sped up too. None: nobody to alert. NotAllowed unless the viewer may
+    (storage.drills.may_start)."""
     if not await may_start(session, viewer, municipality_id):
         raise NotAllowed("drill")
     subject = await _subject(session, packs, municipality_id, subject_id)
@@ -105,13 +118,21 @@ async def start(
         return None
     drill = await DrillRepo(session).start(viewer, municipality_id, speed, now)
     municipality = await session.get(Municipality, municipality_id)
-    alerting = packs.get(municipality.pack if municipality else None).alerting
+    pack = packs.get(municipality.pack if municipality else None)
+    alerting = pack.alerting
     minutes = alerting.ack_minutes_akut if alerting else 10
     ids = [[c.person_id for c in level] for level in levels]
+    case = (
+        await DrillRepo(session).add_case(
+            keyring, drill, subject, pack.id, {"_v": VERSION, "what": {"text": story}}, now
+        )
+        if keyring is not None
+        else None
+    )
     alert_id = await AlertRepo(session).create(
         kind="akut",
         subject_id=subject.id,
-        report_id=None,
+        report_id=case.id if case is not None else None,
         municipality_id=municipality_id,
         party_id=subject.party_id,
         levels=ids,
@@ -126,8 +147,16 @@ async def start(
     await OutboxRepo(session).enqueue_all(
         notices, now, every_channel=EVERY_CHANNEL, drill_id=drill.id
     )
-    # one wait more than every level takes, so the last messages go out before the end
+    # one wait more than every level takes, so the last messages go out before the end;
+    # with a case, one wait more than its first follow-up reminder (later ones would keep
+    # a drill going for hours; the unit may end it sooner with /ovning)
     ends_at = await deadline(session, drill.id, now, minutes * (len(levels) + 1))
+    if case is not None:
+        plan = await schedule_case(TimerRepo(session), case.id, pack, now, drill.id)
+        first = min((p.due_at for p in plan if p.kind == FOLLOWUP_FIRST), default=now)
+        # at least half a minute after it, so a bot that wakes late still sends it first
+        wait = await deadline(session, drill.id, now, minutes) - now
+        ends_at = max(ends_at, first + max(wait, timedelta(seconds=30)))
     await TimerRepo(session).schedule_all(
         [
             Planned(
@@ -194,9 +223,35 @@ async def summarize(session: AsyncSession, drill: Drill) -> dict[str, Any]:
                 "taken_after": _after(alert.created_at, alert.acknowledged_at, drill.speed),
                 "unanswered": alert.status is AlertStatus.EXHAUSTED,
                 "people": people,
+                "case": await _case_summary(session, drill, alert),
             }
         )
     return summary
+
+
+async def _case_summary(session: AsyncSession, drill: Drill, alert: Alert) -> dict[str, Any] | None:
+    """What was done in the alert's drill case: the checklist items answered (ids), and the
+    follow-ups and check-ins that fired, with when as they would have been."""
+    if alert.report_id is None or alert.kind != "akut":  # a check-in's alert: same case
+        return None
+    report = await session.get(Report, alert.report_id)
+    if report is None:
+        return None
+    repo = DrillRepo(session)
+    fired = sorted(await repo.fired(report.id), key=lambda t: t.due_at)
+    return {
+        "pack": report.pack,
+        "answered": await repo.answered(report.id),
+        "fired": [
+            {
+                "kind": t.kind,
+                "stage": t.payload.get("stage"),
+                "day": t.payload.get("day"),
+                "after": _after(alert.created_at, t.due_at, drill.speed),
+            }
+            for t in fired
+        ],
+    }
 
 
 async def end(session: AsyncSession, drill: Drill, now: datetime, actor: str = "system") -> None:

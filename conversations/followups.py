@@ -4,11 +4,12 @@ organisation's recurring duties. Nudges and check-ins respect quiet hours; alert
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.alerts import SystemContext, TimerHandler, raise_alert
+from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, names_list
@@ -55,11 +56,14 @@ PURGE_WARNING = "purge_warning"
 PURGE = "purge"
 
 
-async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: datetime) -> None:
-    """Plan follow-up 1 and the check-ins for a newly submitted case."""
+async def schedule_case(
+    timers: TimerRepo, report_id: str, pack: Pack, now: datetime, drill_id: int | None = None
+) -> list[Planned]:
+    """Plan follow-up 1 and the check-ins for a newly submitted case; return the plan. A
+    drill's case runs them sped up, with no quiet hours (the drill is now)."""
     plan = pack.followup
     if plan is None:
-        return
+        return []
     report = await timers.session.get(Report, report_id)
     quiet = await quiet_hours_of(timers.session, report.municipality_id if report else None)
     stages = (
@@ -67,18 +71,24 @@ async def schedule_case(timers: TimerRepo, report_id: str, pack: Pack, now: date
         ("remind", plan.first_remind_day),
         ("escalate", plan.first_escalate_day),
     )
-    await timers.schedule_all(
-        [
-            *(
-                Planned(FOLLOWUP_FIRST, report_id, days_after(now, day, quiet), {"stage": stage})
-                for stage, day in stages
-            ),
-            *(
-                Planned(CHECKIN, report_id, days_after(now, day, quiet), {"day": day})
-                for day in plan.checkin_days
-            ),
-        ]
-    )
+    plan_days: list[tuple[str, int, dict[str, Any]]] = [
+        *((FOLLOWUP_FIRST, day, {"stage": stage}) for stage, day in stages),
+        *((CHECKIN, day, {"day": day}) for day in plan.checkin_days),
+    ]
+    planned = [
+        Planned(
+            kind,
+            report_id,
+            await sped_up(timers.session, drill_id, now, now + timedelta(days=day))
+            if drill_id is not None
+            else days_after(now, day, quiet),
+            payload,
+            drill_id,
+        )
+        for kind, day, payload in plan_days
+    ]
+    await timers.schedule_all(planned)
+    return planned
 
 
 async def _open_report(sc: SystemContext, report_id: str) -> Report | None:
@@ -96,7 +106,9 @@ async def quiet_hours_of(session: AsyncSession, municipality_id: int | None) -> 
 
 async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer, report: Report) -> bool:
     """If a nudge comes due inside the municipality's quiet hours (by default 21–08, or after
-    downtime), move it to the end of them."""
+    downtime), move it to the end of them. A drill's case has none: the drill is now."""
+    if report.drill_id is not None:
+        return False
     later = out_of_quiet_hours(sc.now, await quiet_hours_of(sc.session, report.municipality_id))
     if later > sc.now + timedelta(seconds=1):
         TimerRepo(sc.session).schedule(timer.kind, timer.subject, later, dict(timer.payload))
@@ -246,6 +258,7 @@ async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
     if report is None or report.reporter_id != ctx.person.id:
         ctx.reply(_("That case is not available to you."))
         return None
+    ctx.drill_id = report.drill_id  # a drill's check-in: the answer is part of the drill
     if choice == "stop":
         # Only the flag: the planned check-ins stay, so "start the check-ins again" in the
         # case view brings the remaining ones back (the handler skips them while stopped).

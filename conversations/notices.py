@@ -116,6 +116,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         return Reply(_("An alert in Trygg was withdrawn before you saw it."))
     who, phone = await _subject(rc, alert)
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
+    akut = alert.kind == "akut"  # a drill's /akut alert comes with its drill case
     lines: list[str] = []
     if message.payload.get("reminder"):
         lines.append(_("Reminder: nobody has taken this yet."))
@@ -129,7 +130,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
                 who=who, ref=report.ref
             )
         ]
-    elif report is None:
+    elif report is None or akut:
         lines += [_("URGENT – Trygg alert"), _("{who} needs you now.").format(who=who)]
         member = await _party_member(rc, alert) if alert.party_id is None else None
         if member is not None:
@@ -151,12 +152,14 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     if language:
         lines.append(_("Language: {language}").format(language=language))
     lines.append(_("Call: {phone}").format(phone=phone) if phone else _("No phone number known."))
-    if report is None:
+    if report is None or akut:
         lines.append(_("If someone is in danger, call 112."))
     else:
         lines.append(_("Please contact them. The report itself is shown only inside Trygg."))
     buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
-    if report is not None:
+    if report is not None and akut:
+        buttons += [list(row) for row in _case_button(rc, report)]
+    elif report is not None:
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     buttons.append([Button(f"call:{alert.id}", _("Call back"))])
     return Reply("\n".join(lines), tuple(tuple(r) for r in buttons), NOTICE_TOKEN)
@@ -179,7 +182,7 @@ async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
         name = label[:1].upper() + label[1:]
     if alert.kind == "checkin":
         text = _("{name} will call you.")
-    elif alert.report_id:
+    elif alert.report_id and alert.kind != "akut":
         text = _("{name} has seen your report and will contact you.")
     else:
         text = _("{name} has seen your alert and will contact you.")

@@ -92,7 +92,8 @@ async def case_access(session: AsyncSession, viewer: Viewer, report: Report) -> 
         return Access.OWN
     internal = report.category == INTERNAL
     if (
-        viewer.role is Role.MUNICIPAL_DIRECTOR
+        report.drill_id is None  # a drill's case is for the people in the drill
+        and viewer.role is Role.MUNICIPAL_DIRECTOR
         and viewer.municipality_id is not None
         and viewer.municipality_id == report.municipality_id
         and not internal
@@ -118,7 +119,11 @@ def visible_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
     else:
         scope = false()
     handler = and_(scope, _alerted(case.id, viewer.person_id))
-    director = and_(here, not_internal) if viewer.role is Role.MUNICIPAL_DIRECTOR else false()
+    director = (
+        and_(here, not_internal, case.drill_id.is_(None))
+        if viewer.role is Role.MUNICIPAL_DIRECTOR
+        else false()
+    )
     return and_(case.status != ReportStatus.DRAFT, or_(own, handler, director))
 
 

@@ -40,12 +40,13 @@ class CaseListRepo:
         self, viewer: Viewer, now: datetime, closed_within: timedelta = CLOSED_WITHIN
     ) -> list[Found]:
         """The cases the viewer may access: open first (newest first), then the ones
-        closed within ``closed_within`` (latest closed first); each once."""
+        closed within ``closed_within`` (latest closed first); each once. A drill's case is
+        not among them: it is opened from the drill's alert (or /arende REF)."""
         still_open = Report.status == ReportStatus.SUBMITTED
         recent = and_(Report.status == ReportStatus.CLOSED, Report.closed_at >= now - closed_within)
         stmt = (
             select(Report)
-            .where(visible_cases(viewer), or_(still_open, recent))
+            .where(visible_cases(viewer), or_(still_open, recent), Report.drill_id.is_(None))
             .order_by(
                 case((still_open, 0), else_=1),
                 Report.closed_at.desc(),

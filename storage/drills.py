@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.crypto import Keyring
 from storage.errors import NotAllowed
 from storage.models import (
     Alert,
@@ -22,10 +24,12 @@ from storage.models import (
     OutboxStatus,
     Person,
     Report,
+    ReportStatus,
     Role,
     Timer,
     TimerState,
 )
+from storage.reports import new_reference
 from storage.viewer import Viewer
 
 MAX_SPEED = 3600  # an hour a second: faster and the steps blur into one
@@ -103,6 +107,54 @@ class DrillRepo:
         drill = await self.session.get(Drill, drill_id)
         return drill.speed if drill is not None else 1
 
+    async def add_case(
+        self,
+        keyring: Keyring,
+        drill: Drill,
+        subject: Person,
+        pack: str,
+        answers: dict[str, Any],
+        now: datetime,
+    ) -> Report:
+        """The drill's case: submitted for the official, its answers sealed as any case's."""
+        report_id = uuid.uuid4().hex
+        ref = new_reference()
+        while (await self.session.scalars(select(Report.id).where(Report.ref == ref))).first():
+            ref = new_reference()
+        report = Report(
+            id=report_id,
+            ref=ref,
+            status=ReportStatus.SUBMITTED,
+            reporter_id=subject.id,
+            targeted_id=subject.id,
+            municipality_id=subject.municipality_id,
+            party_id=subject.party_id,
+            pack=pack,
+            unverified=False,
+            answers=keyring.seal_json(answers, table="report", column="answers", row=report_id),
+            created_at=now,
+            updated_at=now,
+            submitted_at=now,
+            drill_id=drill.id,
+        )
+        self.session.add(report)
+        await self.session.flush()
+        return report
+
+    async def cases(self, drill_id: int) -> list[Report]:
+        return list(
+            (await self.session.scalars(select(Report).where(Report.drill_id == drill_id))).all()
+        )
+
+    async def answered(self, report_id: str) -> list[str]:
+        """The checklist items of a drill's case that someone answered, in the order answered."""
+        rows = await self.session.scalars(
+            select(ChecklistAnswer.item_id)
+            .where(ChecklistAnswer.report_id == report_id)
+            .order_by(ChecklistAnswer.id)
+        )
+        return list(dict.fromkeys(rows))
+
     async def alerts(self, drill_id: int) -> list[Alert]:
         return list(
             (
@@ -137,14 +189,24 @@ class DrillRepo:
             ).all()
         )
 
+    async def _timers(self, drill_id: int) -> ColumnElement[bool]:
+        """The drill's timers: its own, and any about its cases (a follow-up booked in one is
+        about "case" or "case:number")."""
+        ids = list(await self.session.scalars(select(Report.id).where(Report.drill_id == drill_id)))
+        return or_(
+            Timer.drill_id == drill_id,
+            Timer.subject.in_(ids),
+            *(Timer.subject.startswith(f"{report_id}:") for report_id in ids),
+        )
+
     async def counts(self, drill_id: int) -> dict[str, int]:
         """How many rows of each table belong to the drill."""
         alerts = select(Alert.id).where(Alert.drill_id == drill_id)
         reports = select(Report.id).where(Report.drill_id == drill_id)
         counted: dict[str, Any] = {
+            "timer": await self._timers(drill_id),
             "alert": Alert.drill_id == drill_id,
             "alert_recipient": AlertRecipient.alert_id.in_(alerts),
-            "timer": Timer.drill_id == drill_id,
             "outbox": OutboxMessage.drill_id == drill_id,
             "report": Report.drill_id == drill_id,
             "evidence": Evidence.report_id.in_(reports),
@@ -210,9 +272,10 @@ class DrillRepo:
         drill.summary = summary
         alerts = select(Alert.id).where(Alert.drill_id == drill.id)
         reports = select(Report.id).where(Report.drill_id == drill.id)
+        timers = await self._timers(drill.id)
         for statement in (
             delete(OutboxMessage).where(OutboxMessage.drill_id == drill.id),
-            delete(Timer).where(Timer.drill_id == drill.id),
+            delete(Timer).where(timers),
             delete(AlertRecipient).where(AlertRecipient.alert_id.in_(alerts)),
             delete(Alert).where(Alert.drill_id == drill.id),
             delete(Evidence).where(Evidence.report_id.in_(reports)),

@@ -32,7 +32,10 @@ class AlertEvent:
 
 
 async def alert_history(session: AsyncSession, viewer: Viewer, report: Report) -> list[AlertEvent]:
-    """The alerts of a case as the viewer may read them, oldest first."""
+    """The alerts of a case as the viewer may read them, oldest first (none for a drill's
+    case: its alerts are practice, kept out of every case file)."""
+    if report.drill_id is not None:
+        return []
     level = await case_access(session, viewer, report)
     if level not in (Access.OWN, Access.HANDLER):
         return []

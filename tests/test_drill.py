@@ -83,7 +83,7 @@ async def run_until_ended(
     seconds the clock moved."""
     runner, sender = app.timer_runner(), app.outbox_sender(transport)
     start = clock.now
-    for _ in range(600):
+    for step in range(1000):
         while await sender.deliver_due():
             pass
         async with app.db.unit_of_work() as session:
@@ -91,7 +91,8 @@ async def run_until_ended(
             assert drill is not None
             if drill.ended_at is not None:
                 break
-        clock.advance(seconds=0.5)
+        # half a second at a time while the alert runs; then on to the case's follow-ups
+        clock.advance(seconds=0.5 if step < 120 else 5)
         await runner.run_due()
     while await sender.deliver_due():
         pass
@@ -313,3 +314,107 @@ async def test_a_late_wake_up_does_not_stretch_the_reported_times(  # type: igno
         assert ended is not None and ended.summary is not None
         [summary] = ended.summary["alerts"]
     assert [p["alerted_after"] for p in summary["people"]] == [0, 600, None]
+
+
+async def test_a_drill_case_is_taken_walked_and_followed_up_then_gone(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """The drill's alert comes with a drill case: Pia takes it, opens it, answers a checklist
+    item; the case's first follow-up reminder fires, 600 times faster; all marked ÖVNING,
+    none of it in an export, and none of it left after."""
+    await connect(chat, "anna", "pia", "per", "sara", "kent")
+    before = await table_counts(demo_app)
+    ids = await person_ids(demo_app)
+    sjovik = await _sjovik(demo_app)
+    async with demo_app.db.unit_of_work() as session:
+        started = await drills.start(
+            session,
+            demo_app.packs,
+            Viewer(ids["sara"], Role.MUNICIPAL_SECURITY, sjovik),
+            sjovik,
+            clock.now,
+            speed=600,
+            keyring=demo_app.keyring,
+            story="ÖVNING. Ett påhittat samtal.",
+        )
+        assert started is not None
+        [case] = await DrillRepo(session).cases(started.drill_id)
+        ref = case.ref
+        assert case.status.value == "submitted" and case.drill_id == started.drill_id
+        assert demo_app.keyring.open_json(
+            case.answers, table="report", column="answers", row=case.id
+        )["what"] == {"text": "ÖVNING. Ett påhittat samtal."}
+        [nudge] = [
+            t
+            for t in await session.scalars(select(Timer).where(Timer.subject == case.id))
+            if t.payload.get("stage") == "nudge"
+        ]
+        # day two, 600 times faster: under five minutes, and the drill waits for it
+        assert nudge.drill_id == started.drill_id
+        assert nudge.due_at - clock.now == timedelta(days=2) / 600
+        assert started.ends_at > nudge.due_at
+    transport = FakeTransport()
+    await demo_app.outbox_sender(transport).deliver_due()
+    [alert_text] = transport.texts("pia")
+    assert alert_text.startswith(mark(demo_app) + "\n")
+    async with demo_app.db.unit_of_work() as session:
+        [alert] = await DrillRepo(session).alerts(started.drill_id)
+        assert alert.report_id == case.id
+    pia = chat("pia")
+    took = await pia.press(f"ack:{alert.id}", token=NOTICE_TOKEN)
+    assert took.startswith(mark(demo_app) + "\n"), took
+
+    # Pia opens the drill case and answers its first checklist item; every reply is marked.
+    view = await pia.say(f"/arende {ref}")
+    assert view.startswith(mark(demo_app) + "\n"), view
+    assert ref in view
+    assert "case:pdf" not in [i for i, _, _ in pia.buttons]  # no case file of a drill
+    asked = await pia.press("case:check")
+    assert asked.startswith(mark(demo_app) + "\n"), asked
+    saved = await pia.press("check:yes")
+    assert saved.startswith(mark(demo_app) + "\n"), saved
+    # Not in anyone's case list, and not for the municipal director at all.
+    assert ref not in await pia.say("/arenden")
+    assert "Det finns inget ärende" in await chat("kent").say(f"/arende {ref}")
+    refused = await cli_case_export(demo_app, ref)
+    assert refused == 1
+    async with demo_app.db.unit_of_work() as session:
+        counted = await StatsRepo(session, demo_app.keyring).cases(
+            Viewer.operator(), clock.now - timedelta(days=1), clock.now + timedelta(days=1)
+        )
+        assert case.id not in {c.id for c in counted}
+        rows = await DrillRepo(session).counts(started.drill_id)
+        assert rows["report"] == 1 and rows["checklist_answer"] == 1
+
+    took_for = await run_until_ended(demo_app, clock, transport, started.drill_id)
+    assert took_for < 400  # the reminder at 288 seconds, then the end
+    pia_texts = transport.texts("pia")
+    assert len(pia_texts) >= 2  # the alert, then the follow-up reminder
+    for text in [*pia_texts, *transport.texts("anna")]:
+        assert text.startswith(mark(demo_app) + "\n"), text
+
+    [report] = [t for t in transport.texts("sara") if "drill is over" in t or "Övningen" in t]
+    async with demo_app.db.unit_of_work() as session:
+        drill = await session.get(Drill, started.drill_id)
+        assert drill is not None and drill.summary is not None
+        [summary] = drill.summary["alerts"]
+        assert set((await DrillRepo(session).counts(started.drill_id)).values()) == {0}
+        assert (await session.scalar(select(func.count()).select_from(Report))) == before["report"]
+    first = demo_app.packs.get(summary["case"]["pack"]).checklist[0]
+    assert summary["case"]["answered"] == [first.id]
+    assert [(f["kind"], f["stage"]) for f in summary["case"]["fired"]][-1] == (
+        "followup_first",
+        "nudge",
+    )
+    assert first.step in report and ("2 days" in report or "2 dagar" in report), report
+    after = await table_counts(demo_app)
+    changed = {t for t in after if after[t] != before[t]}
+    assert changed <= TRACES, changed
+
+
+async def cli_case_export(app: App, ref: str) -> int:
+    """`trygg case export REF --pdf …` as the operator."""
+    from bot import cli_case
+
+    args = argparse.Namespace(case_command="export", ref=ref, pdf=None, json=None, locale=None)
+    return await cli_case.export(app, args)

@@ -1,13 +1,14 @@
 """A drill as the people in it read it (golden transcript, Swedish): the security unit
 starts it, the official and her security contact see ÖVNING messages, the contact takes
-the alert, and the unit gets the report at the end."""
+the alert, opens the drill case and answers a checklist item, the case's first follow-up
+reminder comes sixty times faster, and the unit gets the report at the end."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Alert
+from storage.models import Alert, Report
 from tests.conftest import FakeClock
 from tests.golden import Transcript
 from tests.test_alerts import person_ids
@@ -30,9 +31,20 @@ async def test_a_drill_taken_by_the_first_contact(demo_app: App, clock: FakeCloc
     t.note("four minutes later (four seconds): Pia takes it")
     await t.press(pia, f"ack:{alert_id}", "Jag tar det")
     await t.deliver()
+    async with demo_app.db.unit_of_work() as session:
+        ref = (await session.scalars(select(Report.ref))).one()
+    t.note("Pia opens the drill case from the alert and answers the first checklist item")
+    await t.press(pia, f"cmd:arende {ref}", "Öppna ärende")
+    await t.press(pia, "case:check", "Svara på nästa punkt")
+    await t.press(pia, "check:yes", "Ja")
+    t.note("two days later, sixty times faster (48 minutes): the first follow-up reminder")
+    runner = demo_app.timer_runner()
+    clock.advance(minutes=48)
+    await runner.run_due()
+    await t.deliver()
     t.note("the drill's time is up: Sara gets the report, and the drill is removed")
     clock.advance(seconds=60)
-    await demo_app.timer_runner().run_due()
+    await runner.run_due()
     await t.deliver()
     t.check()
     said = t.text()

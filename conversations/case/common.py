@@ -72,6 +72,7 @@ async def found_case(ctx: Context, minimum: Access = Access.OWN) -> tuple[Report
         report = await repo.by_id(ctx.viewer, str(report_id), minimum)
     except NotFound:
         return None
+    ctx.drill_id = report.drill_id  # a drill's case: every message about it is marked
     return report, await repo.access(ctx.viewer, report)
 
 

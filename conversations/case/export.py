@@ -24,6 +24,9 @@ async def export_pdf(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
+    if report.drill_id is not None:
+        ctx.reply(ctx._("A drill's case has no case file: it is removed when the drill ends."))
+        return None
     AuditRepo(ctx.session).record(
         ctx.person.handle,
         "case_exported",

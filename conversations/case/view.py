@@ -96,7 +96,8 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append([Button("case:followup", _("Document a follow-up call"))])
         buttons.append([Button("case:note", _("Write a note"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
-    buttons.append([Button(EXPORT, _("Case file (PDF)"))])
+    if report.drill_id is None:  # a drill's case has no case file
+        buttons.append([Button(EXPORT, _("Case file (PDF)"))])
     may_close = await repo.may_close(ctx.viewer, report)
     if open_case and may_close:
         buttons.append([Button("case:close", _("Close the case"))])
