@@ -20,13 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from bench.fakeapi import now
 from bench.people import REPORT
 from bench.stats import RssSampler, Run, Tally, ms, percentile, wait_until
-from bench.trygg import ERRORS, bench_settings, fresh_database, split, synthetic_org, verify_reports
-from bot import orgfile
+from bench.trygg import ERRORS, populate_bound, split, verify_reports
 from bot.app import App, settle_heap
 from bot.settings import Settings
 from bot.transports.signal import SignalBot
@@ -34,8 +31,6 @@ from bot.transports.signal_choices import numbered
 from bot.transports.signal_rpc import Backoff, SignalRpc
 from conversations.events import Delivery, InboundEvent, Reply
 from storage.db import is_sqlite
-from storage.directory import DirectoryRepo
-from storage.models import Person
 from tests.fakesignal import FakeSignal
 
 NAME = re.compile(r"Official (\d{5})")
@@ -116,25 +111,10 @@ class SignalPopulation:
 async def populate(
     url: str | None, workdir: Path, tag: str, officials: int, parties: int
 ) -> SignalPopulation:
-    db_url = await fresh_database(url, workdir, tag)
-    settings = bench_settings(db_url, workdir)
-    app = App.create(settings)
-    try:
-        async with app.db.unit_of_work() as session:
-            await orgfile.apply(session, synthetic_org(officials, parties), app.keyring)
-        found: list[str] = []
-        contacts: set[str] = set()
-        async with app.db.unit_of_work() as session:
-            repo = DirectoryRepo(session)
-            for person in (await session.scalars(select(Person).order_by(Person.id))).all():
-                address = aci(person.handle)
-                if person.handle.startswith("o"):
-                    found.append(address)
-                else:
-                    contacts.add(address)
-                await repo.bind("signal", address, person)
-    finally:
-        await app.close()
+    """Create a fresh database with the synthetic organisation; bind everyone to an ACI."""
+    settings, found, contacts = await populate_bound(
+        url, workdir, tag, officials, parties, channel="signal", address=lambda _n, h: aci(h)
+    )
     return SignalPopulation(settings, sorted(found), contacts)
 
 

@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -186,32 +186,57 @@ def bench_settings(url: str, workdir: Path) -> Settings:
     )
 
 
-async def populate(
-    url: str | None, workdir: Path, tag: str, officials: int, parties: int
-) -> Population:
-    """Create a fresh database with the synthetic organisation; bind every person to a chat."""
+async def populate_bound(
+    url: str | None,
+    workdir: Path,
+    tag: str,
+    officials: int,
+    parties: int,
+    *,
+    channel: str,
+    address: Callable[[int, str], str],
+) -> tuple[Settings, list[str], set[str]]:
+    """Create a fresh database with the synthetic organisation and bind every person on
+    ``channel`` at ``address(index, handle)``; return the settings and the officials' and
+    the contacts' addresses."""
     db_url = await fresh_database(url, workdir, tag)
     settings = bench_settings(db_url, workdir)
     app = App.create(settings)
     try:
         async with app.db.unit_of_work() as session:
             await orgfile.apply(session, synthetic_org(officials, parties), app.keyring)
-        chats: list[int] = []
-        contacts: set[int] = set()
+        found: list[str] = []
+        contacts: set[str] = set()
         async with app.db.unit_of_work() as session:
             repo = DirectoryRepo(session)
             people = (await session.scalars(select(Person).order_by(Person.id))).all()
             for index, person in enumerate(people):
+                bound = address(index, person.handle)
                 if person.handle.startswith("o"):
-                    chat = OFFICIAL_CHAT + int(person.handle[1:])
-                    chats.append(chat)
+                    found.append(bound)
                 else:
-                    chat = CONTACT_CHAT + index
-                    contacts.add(chat)
-                await repo.bind("telegram", str(chat), person)
+                    contacts.add(bound)
+                await repo.bind(channel, bound, person)
     finally:
         await app.close()
-    return Population(settings, sorted(chats), contacts)
+    return settings, found, contacts
+
+
+def chat_of(index: int, handle: str) -> str:
+    """A person's Telegram chat in the benchmark: officials by number, contacts by row."""
+    if handle.startswith("o"):
+        return str(OFFICIAL_CHAT + int(handle[1:]))
+    return str(CONTACT_CHAT + index)
+
+
+async def populate(
+    url: str | None, workdir: Path, tag: str, officials: int, parties: int
+) -> Population:
+    """Create a fresh database with the synthetic organisation; bind every person to a chat."""
+    settings, chats, contacts = await populate_bound(
+        url, workdir, tag, officials, parties, channel="telegram", address=chat_of
+    )
+    return Population(settings, sorted(int(c) for c in chats), {int(c) for c in contacts})
 
 
 # --- running the real bot against the fake ---------------------------------------------------
