@@ -350,12 +350,13 @@ class SignalBot:
 
     async def handle(self, params: object) -> None:
         """One `receive` notification: its message (with its file's bytes) to the dispatcher."""
-        untrusted = untrusted_of(params)
+        await self._handle(parse_receive(params), untrusted_of(params))
+
+    async def _handle(self, incoming: Incoming | None, untrusted: Untrusted | None) -> None:
         if untrusted is not None:
             if not self.account or untrusted.account in (None, self.account):
                 await self._untrusted(untrusted)
             return
-        incoming = parse_receive(params)
         if incoming is None or incoming.group_id is not None:
             return  # receipts, typing, reactions; group messages are not for the bot
         if self.account and incoming.account and incoming.account != self.account:
@@ -398,7 +399,7 @@ class SignalBot:
             if before is not None:
                 await asyncio.wait({before})
             try:
-                await self.handle(params)
+                await self._handle(incoming, untrusted)
             except Exception as exc:
                 log_failure("handling a Signal message", exc)
 
