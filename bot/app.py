@@ -112,6 +112,7 @@ class App:
             ACTIONS,
             WORDS,
             declared_capabilities(),
+            web_url=settings.web_url,
         )
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 

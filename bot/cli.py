@@ -115,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_stats.add_parser(sub)
     cli_drill.add_parser(sub)
 
+    sub.add_parser(
+        "web", help="serve the web console (TRYGG_WEB_URL, TRYGG_WEB_LISTEN, TRYGG_WEB_PORT)"
+    )
     run = sub.add_parser(
         "run", help="run the bot on Telegram and/or Signal (TELEGRAM_BOT_TOKEN, TRYGG_SIGNAL_RPC)"
     )
@@ -344,6 +347,20 @@ async def _run(app: App, webhook: str | None) -> int:
     return 0
 
 
+async def _web(app: App) -> int:
+    if not app.settings.web_url:
+        print(
+            "TRYGG_WEB_URL is not set: the public address of the console (behind your "
+            "reverse proxy), e.g. https://trygg.example.se. See docs/web.md.",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.web.server import serve
+
+    await serve(app)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     args = _parser().parse_args(argv)
@@ -384,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_with_app(settings, lambda app: cli_stats.run(app, args)))
         if args.command == "drill":
             return asyncio.run(_with_app(settings, lambda app: cli_drill.run(app, args)))
+        if args.command == "web":
+            return asyncio.run(_with_app(settings, _web))
         return asyncio.run(_with_app(settings, lambda app: _run(app, args.webhook)))
     except DirectoryError as exc:
         print("The organisation file was not loaded (nothing was changed):", file=sys.stderr)

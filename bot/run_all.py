@@ -19,6 +19,7 @@ from bot.runtime import Intake, Runtime, run
 from bot.transports.signal import SignalBot
 from bot.transports.telegram import TelegramBot
 from bot.transports.telegram_webhook import Webhook
+from bot.web.server import WebIntake
 
 
 @dataclass(slots=True)
@@ -28,10 +29,11 @@ class Process:
     runtime: Runtime
     telegram: TelegramBot | None = None
     signal: SignalBot | None = None
+    web: WebIntake | None = None  # the web console, when TRYGG_WEB_URL is set
 
     @property
     def intakes(self) -> list[Intake]:
-        return [bot for bot in (self.telegram, self.signal) if bot is not None]
+        return [bot for bot in (self.telegram, self.signal, self.web) if bot is not None]
 
     async def run(self) -> None:
         """Run until ``runtime.stop`` is set (or an intake ends)."""
@@ -39,7 +41,8 @@ class Process:
 
 
 def configured(app: App, webhook: str | None = None) -> Process:
-    """Telegram if a token is set, Signal if its daemon address is, on one runtime."""
+    """Telegram if a token is set, Signal if its daemon address is, on one runtime; the web
+    console beside them if its public URL is."""
     settings = app.settings
     process = Process(Runtime(app))
     if settings.telegram_bot_token:
@@ -53,6 +56,9 @@ def configured(app: App, webhook: str | None = None) -> Process:
         process.signal = SignalBot(app, runtime=process.runtime)
     if not process.intakes:
         raise ValueError("neither TELEGRAM_BOT_TOKEN nor TRYGG_SIGNAL_RPC is set")
+    if settings.web_url:
+        runtime = process.runtime
+        process.web = WebIntake(app, runtime.stop, runtime.after_commit)
     return process
 
 

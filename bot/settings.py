@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # signal-cli's <data-dir>/attachments, if on this host: files are read there, not fetched
     signal_attachments: Path | None = Field(default=None, alias="TRYGG_SIGNAL_ATTACHMENTS")
 
+    web_listen: str = Field(default="127.0.0.1", alias="TRYGG_WEB_LISTEN")
+    web_port: int = Field(default=8090, alias="TRYGG_WEB_PORT")
+    # the console's public base URL (behind the operator's reverse proxy); unset: no console
+    web_url: str | None = Field(default=None, alias="TRYGG_WEB_URL")
+
     @property
     def key_path(self) -> Path:
         """The key file: TRYGG_KEY_FILE, else trygg.keys in the data directory."""

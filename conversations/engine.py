@@ -143,7 +143,9 @@ class Core:
         actions: Mapping[str, Handler] | None = None,
         words: Words | None = None,
         capabilities: Mapping[str, Capabilities] | None = None,
+        web_url: str | None = None,
     ) -> None:
+        self.web_url = web_url  # the web console's public address (for /webb), if served
         self.actions = actions or {}
         self.capabilities = dict(capabilities or {})  # by channel, as the transports declare
         self.words = words or Words()
@@ -224,6 +226,7 @@ class Core:
             packs=self.packs,
             prompt=prompt,
             capabilities=self.capabilities_of(event.channel),
+            web_url=self.web_url,
         )
         result = await handler(ctx, event)
         if ctx.drill_id is not None:

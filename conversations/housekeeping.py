@@ -10,6 +10,7 @@ from conversations.retention import plan_idle_purges, purge_expired
 from storage.dialogue import HandledEventRepo
 from storage.models import Timer
 from storage.timers import TimerRepo
+from storage.web_access import WebAccessRepo
 
 HOUSEKEEPING = "housekeeping"
 KEEP_EVENT_IDS = timedelta(days=7)  # Telegram keeps undelivered updates for 24 hours
@@ -22,8 +23,9 @@ async def ensure_housekeeping(timers: TimerRepo, due: datetime) -> None:
 
 
 async def housekeeping(sc: SystemContext, timer: Timer) -> None:
-    """Forget old handled-event ids, purge what retention says, then plan tomorrow's run."""
+    """Forget old event ids, purge by retention and ended web sessions; plan tomorrow."""
     await HandledEventRepo(sc.session).forget_before(sc.now - KEEP_EVENT_IDS)
     await purge_expired(sc)
     await plan_idle_purges(sc)
+    await WebAccessRepo(sc.session).prune(sc.now)
     TimerRepo(sc.session).schedule(HOUSEKEEPING, "daily", sc.now + timedelta(days=1))

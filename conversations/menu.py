@@ -55,6 +55,7 @@ _CONTACTS = ("kontakter", N_("your security contacts and the police numbers"))
 _FORGET = ("glom", N_("make Trygg forget you"))
 _LOG = ("logg", N_("who read or changed what, in your municipality"))
 _STATS = ("statistik", N_("statistics per month and kind, with a chart"))
+_WEB = ("webb", N_("a link to open your cases in the web browser"))
 _DRILL = ("ovning", N_("practise an alert, sped up, and get a report"))
 _START = ("start", N_("welcome, language and how your data is handled"))
 _HELP = ("hjalp", N_("this list"))
@@ -62,13 +63,14 @@ _OFFICIAL = (_AKUT, _REPORT, _MY_CASES, _CONTACTS, _FORGET, _START, _HELP)
 ROLE_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
     "official": _OFFICIAL,
     "unregistered": _OFFICIAL,
-    "party_security": (_CASES, _CASE, _STATS, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "party_security": (_CASES, _CASE, _STATS, _WEB, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
     "municipal_security": (
         _CASES,
         _CASE,
         _LOG,
         _STATS,
         _DRILL,
+        _WEB,
         _AKUT,
         _REPORT,
         _CONTACTS,

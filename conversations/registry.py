@@ -19,6 +19,7 @@ from conversations import (
     menu,
     privacy,
     start,
+    web_link,
 )
 from conversations.alerts import TimerHandler
 from conversations.case import listing
@@ -52,6 +53,8 @@ COMMANDS: Mapping[str, Command] = {
     "logg": Command(None, logbook.show_log),
     "statistik": Command(stats.FLOW, stats.ask_period),
     "ovning": Command(None, drill_command.ask),
+    "webb": Command(None, web_link.send_link),
+    "web": Command(None, web_link.send_link),
     "kontakter": Command(None, menu.show_contacts),
     "hjalp": Command(None, menu.show_help),
     "meny": Command(None, menu.show_menu),

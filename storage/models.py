@@ -516,3 +516,33 @@ class AuditEntry(Base):
     # ``restricted`` (an internal case) keeps it from anyone once the case is purged.
     report_id: Mapped[str | None] = mapped_column(String(32), index=True)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebLogin(Base):
+    """A one-time link into the web console, sent in the chat: only a hash of its token is
+    kept; single use, short-lived, bound to one person."""
+
+    __tablename__ = "web_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSession(Base):
+    """A signed-in browser: only a hash of its cookie is kept, with its CSRF token and the
+    times that end it (idle and absolute), so every process sees the same sessions."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notice: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed: shown once, next page

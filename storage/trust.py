@@ -38,6 +38,8 @@ from storage.models import (
     SentMessage,
     Timer,
     TimerState,
+    WebLogin,
+    WebSession,
 )
 from storage.viewer import Viewer
 
@@ -403,6 +405,9 @@ class PeopleRepo:
             delete(Invite).where(Invite.person_id == person.id, Invite.used_at.is_(None))
         )
         await self.session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+        # Signed-in browsers and unused links into the web console end with them.
+        await self.session.execute(delete(WebLogin).where(WebLogin.person_id == person.id))
+        await self.session.execute(delete(WebSession).where(WebSession.person_id == person.id))
         # Their addresses go, and with them what a channel kept per address (the choices
         # last offered, the ids of messages the bot may still delete).
         bound = (

@@ -7,6 +7,9 @@ then those closed in the last 90 days; each with a button that opens it as /aren
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from conversations.case.common import responsible_for, role_key
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -94,16 +97,46 @@ def _category(ctx: Context, found: Found) -> str | None:
     )
 
 
-async def _case_line(ctx: Context, found: Found) -> str:
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One case as a list shows it to this viewer (in the chat a line, on the web a row)."""
+
+    ref: str
+    person: str
+    category: str | None  # neutral words, as the viewer may see them
+    category_id: str | None
+    party_id: int | None
+    closed: bool
+    status: str
+    next_step: str
+    submitted_at: datetime | None
+
+
+async def case_row(ctx: Context, found: Found) -> CaseRow:
+    """Describe a found case for a list: who, category, status and the next step due."""
     report = found.report
     closed = report.status is ReportStatus.CLOSED
-    parts = [report.ref, await _name(ctx, report.reporter_id)]
-    category = _category(ctx, found)
-    if category:
-        parts.append(ctx._("category: {category}").format(category=category.lower()))
-    if not closed:
-        parts.append(await _status(ctx, found.alert, closed))
-    parts.append(await _next_step(ctx, found))
+    return CaseRow(
+        ref=report.ref,
+        person=await _name(ctx, report.reporter_id),
+        category=_category(ctx, found),
+        category_id=report.category,
+        party_id=report.party_id,
+        closed=closed,
+        status=await _status(ctx, found.alert, closed),
+        next_step=await _next_step(ctx, found),
+        submitted_at=report.submitted_at,
+    )
+
+
+async def _case_line(ctx: Context, found: Found) -> str:
+    row = await case_row(ctx, found)
+    parts = [row.ref, row.person]
+    if row.category:
+        parts.append(ctx._("category: {category}").format(category=row.category.lower()))
+    if not row.closed:
+        parts.append(row.status)
+    parts.append(row.next_step)
     return "• " + " – ".join(parts)
 
 
