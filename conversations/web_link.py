@@ -19,9 +19,7 @@ async def send_link(ctx: Context, event: InboundEvent) -> StateResult:
     try:
         token = await WebAccessRepo(ctx.session).issue_link(ctx.viewer, ctx.now)
     except TooManyLinks:
-        ctx.reply(
-            _("You have asked for several links in a short time. Try again in an hour.")
-        )
+        ctx.reply(_("You have asked for several links in a short time. Try again in an hour."))
         return None
     except NotAllowed:
         ctx.reply(

@@ -8,6 +8,7 @@ and reads through storage's access rules, as the chat does.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -76,10 +77,12 @@ async def _failed(request: Request, exc: Exception) -> Response:
     )
 
 
-def plain_gettext(request: Request):  # type: ignore[no-untyped-def]
+def plain_gettext(request: Request) -> Callable[[str], str]:
     """The gettext of the browser's language (for pages shown to anyone)."""
     catalogs = request.app.state.web.app.catalogs
-    return catalogs.gettext(catalogs.pick(request.headers.get("accept-language", "")[:2] or None))
+    wanted = request.headers.get("accept-language", "")[:2] or None
+    gettext: Callable[[str], str] = catalogs.gettext(catalogs.pick(wanted))
+    return gettext
 
 
 def create_web(web: Web) -> Starlette:
