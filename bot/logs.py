@@ -38,6 +38,9 @@ CAPPED = {
     "apscheduler": "jobs and their arguments",
     "asyncio": "slow callbacks with their arguments; failed tasks with their exceptions",
     "tzlocal": "the contents of time zone files",
+    "uvicorn": "every web request's path (case references, login links) and client address",
+    "starlette": "requests and their errors",
+    "multipart": "the fields of posted forms",
 }
 """Libraries Trygg runs with, held at WARNING or above: what they would write below it."""
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import os
 import signal
+import socket
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from bot.app import App
@@ -82,14 +85,26 @@ async def test_a_person_on_telegram_alerts_a_contact_on_signal_who_takes_it(
     await wait_text(tg.fake, ANNA, "Pia Lind har sett ditt larm")
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 @SQLITE_ONLY
 async def test_trygg_run_serves_every_configured_channel_on_one_runtime_until_sigterm(
     tg_app: App, fake_bot_api: FakeBotApi, fake_signal: FakeSignal, clock: FakeClock
 ) -> None:
-    app = App.create(signal_settings(tg_app.settings, fake_signal), clock=clock)
+    port = free_port()
+    web = {"web_url": "https://trygg.example.se", "web_port": port}
+    app = App.create(
+        signal_settings(tg_app.settings, fake_signal).model_copy(update=web), clock=clock
+    )
     try:
         process = configured(app)
         assert process.telegram is not None and process.signal is not None
+        assert process.web is not None  # TRYGG_WEB_URL set: the console runs beside them
         runtime = process.telegram.runtime
         assert process.signal.runtime is runtime
         assert process.signal.dispatcher is process.telegram.dispatcher is runtime.dispatcher
@@ -105,9 +120,20 @@ async def test_trygg_run_serves_every_configured_channel_on_one_runtime_until_si
             ),
             "both channels to read updates",
         )
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):
+                with contextlib.suppress(httpx.TransportError):
+                    page = await client.get("/login/abc")
+                    break
+                await asyncio.sleep(0.05)
+            assert page.status_code == 200 and "Logga in" in page.text
+            assert page.headers["x-frame-options"] == "DENY"
         os.kill(os.getpid(), signal.SIGTERM)  # stops every intake, then the runtime
         await asyncio.wait_for(running, 10)
         await eventually(lambda: not fake_signal.connections, "the daemon connection to close")
+        with pytest.raises(httpx.TransportError):  # the console stopped with the bots
+            async with httpx.AsyncClient() as client:
+                await client.get(f"http://127.0.0.1:{port}/login/abc")
     finally:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -40,7 +40,8 @@ def csrf_in(html: str) -> str:
 async def browser(app: App, *, secure: bool = False) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the console (cookies kept, like a browser)."""
     web = Web(app, secure=secure, public_url=app.settings.web_url)
-    transport = httpx.ASGITransport(app=create_web(web))
+    # a failing page is answered (500) as a browser would see it, not raised into the test
+    transport = httpx.ASGITransport(app=create_web(web), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
         yield client
 
