@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Person, Role, WebSession
+from storage.models import Person, Role, WebLogin, WebSession
 from tests.conftest import FakeClock
 from tests.test_case import submit_report, take
+from tests.test_erasure import forget
 from tests.web_support import browser, csrf_in, link_in, sign_in, signed_in_as, switch_on
 
 
@@ -167,3 +168,17 @@ async def test_the_filters_narrow_the_list(  # type: ignore[no-untyped-def]
         assert party.ref not in closed.text and "Inga ärenden matchar" in closed.text
         odd = await client.get("/cases", params={"status": "<x>", "party": "999"})
         assert odd.status_code == 200 and "Inga ärenden matchar" in odd.text
+
+
+async def test_forget_me_ends_the_sessions_and_links(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+    switch_on(demo_app)
+    spare = link_in(await chat("pia").say("/webb"))
+    async with browser(demo_app) as client:
+        await signed_in_as(chat, "pia", client)
+        await forget(chat("pia"))
+        assert (await client.get("/cases")).status_code == 401
+    async with browser(demo_app) as client:
+        assert (await sign_in(client, spare)).status_code == 400
+    async with demo_app.db.unit_of_work() as session:
+        assert not (await session.scalars(select(WebSession))).all()
+        assert not (await session.scalars(select(WebLogin))).all()

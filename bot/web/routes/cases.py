@@ -48,6 +48,7 @@ async def case_list(request: Request) -> Response:
             desk,
             "cases.html",
             rows=shown,
+            any_cases=bool(rows),
             statuses=STATUSES,
             categories=categories,
             parties=[(str(pid), name) for pid, name in party_names.items()],
