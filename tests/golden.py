@@ -25,6 +25,7 @@ from pathlib import Path
 from bot.app import App
 from conversations.events import Reply
 from tests.conftest import Chat
+from tests.page_text import page_text
 
 TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
 UPDATE = os.environ.get("TRYGG_UPDATE_TRANSCRIPTS") == "1"
@@ -34,6 +35,7 @@ _RANDOM = (
     (re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b"), "REF"),
     (re.compile(r"\b(?:co|te|si)-[0-9a-f]{10}\b"), "HANDLE"),
     (re.compile(r"\berased-[0-9a-f]{12}\b"), "ERASED"),
+    (re.compile(r"(?<=/login/)[A-Za-z0-9_-]{20,}"), "TOKEN"),
 )
 
 
@@ -80,6 +82,11 @@ class Transcript:
     def note(self, text: str) -> None:
         """A line for the reader of the transcript (what happens between messages)."""
         self.lines += ["", f"# {text}"]
+
+    def page(self, who: str, method: str, path: str, status: int, html: str) -> None:
+        """Record a web page as ``who`` read it: the request, then its <main> as text."""
+        self.lines += ["", f"{who} (web)> {method} {path}", f"page {status}:"]
+        self.lines += [f"    {line}" for line in page_text(html)]
 
     def _bot(self, to: str, replies: Sequence[Reply]) -> None:
         for reply in replies:
