@@ -100,9 +100,10 @@ class _Reader(HTMLParser):
         elif tag == "tr" and self.cells is not None:
             self.lines.append("| " + " | ".join(self.cells) + " |")
             self.cells = None
-        elif tag in BLOCKS or tag in HEADINGS or tag in ("form", "table", "dl", "fieldset"):
-            if self.cells is None:
-                self._flush()
+        elif self.cells is None and (
+            tag in BLOCKS or tag in HEADINGS or tag in ("form", "table", "dl", "fieldset")
+        ):
+            self._flush()
 
     def handle_data(self, data: str) -> None:
         if not self.inside:
