@@ -182,3 +182,11 @@ async def test_forget_me_ends_the_sessions_and_links(chat, demo_app: App) -> Non
     async with demo_app.db.unit_of_work() as session:
         assert not (await session.scalars(select(WebSession))).all()
         assert not (await session.scalars(select(WebLogin))).all()
+
+
+async def test_behind_https_the_cookie_is_secure_and_hsts_is_sent(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+    switch_on(demo_app, "https://trygg.example.se")
+    async with browser(demo_app, secure=True) as client:
+        page = await sign_in(client, link_in(await chat("sara").say("/webb")))
+        assert "; secure" in page.history[0].headers["set-cookie"].lower()
+        assert page.headers["strict-transport-security"].startswith("max-age=")

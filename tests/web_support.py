@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -42,13 +43,14 @@ async def browser(app: App, *, secure: bool = False) -> AsyncIterator[httpx.Asyn
     web = Web(app, secure=secure, public_url=app.settings.web_url)
     # a failing page is answered (500) as a browser would see it, not raised into the test
     transport = httpx.ASGITransport(app=create_web(web), raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+    base = app.settings.web_url or BASE
+    async with httpx.AsyncClient(transport=transport, base_url=base) as client:
         yield client
 
 
 async def sign_in(client: httpx.AsyncClient, link: str) -> httpx.Response:
     """Open the link, press "Log in"; return the page it leads to."""
-    path = link.removeprefix(BASE)
+    path = urlsplit(link).path
     confirm = await client.get(path)
     assert confirm.status_code == 200, confirm.text
     token = re.search(r'name="token" value="([^"]+)"', confirm.text)
