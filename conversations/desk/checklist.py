@@ -32,7 +32,7 @@ class ItemRow:
     id: str
     step: str
     question: str
-    responsible: tuple[str, ...]  # role labels in ctx's language
+    responsible: tuple[str, ...]  # role labels in ctx's language (none for the reporter)
     mine: bool  # the viewer may answer it
     answer: str | None  # the answer id as stored, None while open
     label: str | None  # the answer in words
@@ -58,6 +58,7 @@ async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[I
     rows = []
     for item in ctx.packs.get(report.pack).checklist:
         done = state.get(item.id)
+        roles = tuple(ctx._(ROLE_LABELS[r]) for r in item.responsible)
         previous = None
         if done is not None and done.previous is not None and done.previous != done.answer:
             previous = ctx._(ANSWERS.get(done.previous, WRITTEN))
@@ -66,7 +67,7 @@ async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[I
                 id=item.id,
                 step=item.step,
                 question=item.check.get(ctx.locale),
-                responsible=tuple(ctx._(ROLE_LABELS[r]) for r in item.responsible),
+                responsible=roles if level is not Access.OWN else (),
                 mine=responsible_for(item, key),
                 answer=done.answer if done else None,
                 label=answer_label(ctx, done) if done else None,
