@@ -6,29 +6,20 @@ from datetime import date, datetime, time, timedelta
 
 from conversations import dates
 from conversations.case.common import Case, found_case, gone
-from conversations.case.planned import name_of, next_call, say
 from conversations.case.view import show_case
+from conversations.desk import calls as desk
+from conversations.desk.calls import passed
+from conversations.desk.errors import Refused
+from conversations.desk.words import card_name as name_of
+from conversations.desk.words import next_call, say
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import (
-    FOLLOWUP_CALL,
-    FOLLOWUP_DUE,
-    FOLLOWUP_FIRST,
-    FOLLOWUP_TELL,
-    quiet_hours_of,
-)
 from conversations.i18n import DISPLAY_TZ
-from conversations.notices import FOLLOWUP_BOOKED
-from conversations.schedule import is_quiet, on_day, out_of_quiet_hours, quiet_span
+from conversations.schedule import on_day
 from storage.access import Access
-from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallRepo
-from storage.models import Report, ReportStatus, TimerState
-from storage.outbox import ROUTINE
-from storage.timers import TimerRepo
-from storage.trust import AuditRepo
+from storage.calls import CallRepo
+from storage.models import ReportStatus
 
-MORNING_GAP = timedelta(hours=2)  # a call this long after the quiet hours end: a morning push
-SOON = timedelta(hours=1)  # and a push an hour before
 SLOT_HOURS = (10, 14)  # the times offered as buttons on the next working days
 
 
@@ -70,12 +61,6 @@ async def start_booking(ctx: Context, event: InboundEvent) -> StateResult:
     return Case.BOOK
 
 
-def _passed(ctx: Context, said: str) -> str:
-    """Say that a moment has passed; the moment opens the sentence, so it gets a capital."""
-    text = ctx._("{when} has already been. Write a day and time to come.").format(when=said)
-    return text[:1].upper() + text[1:]
-
-
 def _read_time(ctx: Context, event: InboundEvent) -> tuple[datetime | None, str | None]:
     """Return the time chosen or typed, or None and what to say: not understood, no time,
     or gone already. A day without a time is kept in ``ctx.data["day"]``."""
@@ -97,7 +82,7 @@ def _read_time(ctx: Context, event: InboundEvent) -> tuple[datetime | None, str 
         )
     if moment.day < today:
         said = dates.say_day(moment.day, ctx.now, ctx.locale, weekday=True)
-        return None, _passed(ctx, said)
+        return None, passed(ctx, said)
     if moment.time is None:
         ctx.data["day"] = moment.day.isoformat()
         said = dates.say_day(moment.day, ctx.now, ctx.locale, weekday=True)
@@ -111,87 +96,26 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
         return await gone(ctx)
-    report, _access = found
+    report, access = found
     when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
-        problem = _passed(ctx, say(ctx, when))
+        problem = passed(ctx, say(ctx, when))
     if when is None or problem:
         ctx.reply(problem or _("Please choose one of the buttons below."))
         ctx.again()
         return None
     number = int(ctx.data.get("book") or 1)
-    calls = CallRepo(ctx.session, ctx.keyring)
-    moved = any(e.number == number and e.planned_for for e in await calls.log(ctx.viewer, report))
-    await calls.book(ctx.viewer, report, number, when, ctx.now)
-    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
-    reminders = await plan_reminders(ctx, report, number, when, quiet)
-    who = await name_of(ctx, report.reporter_id)
-    lines = [
-        _("Booked: follow-up call {n} with {name}, {when}.").format(
-            n=number, name=who, when=say(ctx, when)
-        )
-    ]
-    if len(reminders) == 2:
-        lines.append(_("I will remind you that morning and an hour before."))
-    elif reminders:
-        lines.append(_("I will remind you {when}.").format(when=say(ctx, reminders[0])))
-    if report.reporter_id is not None and report.reporter_id != ctx.person.id:
-        _tell_reporter(ctx, report, number, moved, quiet)
-        lines.append(_("{name} is told the time.").format(name=who))
-    AuditRepo(ctx.session).record(
-        ctx.person.handle, "call_booked", report.ref, report.municipality_id, ctx.now, report=report
-    )
+    try:
+        said = await desk.book_call(ctx, report, access, when, number)
+    except Refused as refused:
+        ctx.reply(refused.message)
+        return await show_case(ctx)
     ctx.data["book"] = ctx.data["day"] = None
-    ctx.reply("\n".join(lines))
+    ctx.reply(said)
     return await show_case(ctx)
 
 
-async def plan_reminders(
-    ctx: Context, report: Report, number: int, when: datetime, quiet: str
-) -> list[datetime]:
-    """Remind the contact the morning of the day and an hour before, never in the quiet hours
-    (a reminder that would only fit after the call is left out)."""
-    timers = TimerRepo(ctx.session)
-    subject = f"{report.id}:{number}"
-    await timers.cancel(FOLLOWUP_CALL, subject)
-    await timers.cancel(FOLLOWUP_TELL, subject)
-    await timers.cancel(FOLLOWUP_DUE, subject)  # a booked time replaces "due that day"
-    for asked in await timers.pending(FOLLOWUP_FIRST, report.id):
-        if asked.payload.get("stage") == "nudge":  # "please book call 1": it is booked
-            asked.state = TimerState.CANCELLED
-    _start, end = quiet_span(quiet)
-    local = when.astimezone(DISPLAY_TZ)
-    morning = datetime.combine(local.date(), end, DISPLAY_TZ)
-    planned = []
-    if when - morning >= MORNING_GAP:
-        planned.append(morning)
-    soon = out_of_quiet_hours(when - SOON, quiet)
-    if soon < when and (not planned or soon > planned[0]):
-        planned.append(soon)
-    planned = [moment for moment in planned if moment > ctx.now]
-    payload = {"report": report.id, "n": number, "by": ctx.person.id}
-    for moment in planned:
-        timers.schedule(FOLLOWUP_CALL, subject, moment, payload)
-    return planned
-
-
-def _tell_reporter(ctx: Context, report: Report, number: int, moved: bool, quiet: str) -> None:
-    """Tell the targeted person the call's time now, or when the quiet hours end."""
-    if report.reporter_id is None:
-        return
-    payload = {"report": report.id, "n": number, "by": ctx.person.id, "moved": moved}
-    if not is_quiet(ctx.now, quiet):
-        ctx.notify(report.reporter_id, FOLLOWUP_BOOKED, payload, ROUTINE)
-        return
-    due = out_of_quiet_hours(ctx.now, quiet)
-    TimerRepo(ctx.session).schedule(FOLLOWUP_TELL, f"{report.id}:{number}", due, payload)
-
-
 # --- moving a check-in or a reminder -----------------------------------------------------------
-
-
-def _kinds(access: Access) -> frozenset[str]:
-    return CHECKIN_KINDS if access is Access.OWN else REMINDER_KINDS
 
 
 async def start_move(ctx: Context, event: InboundEvent) -> StateResult:
@@ -203,7 +127,9 @@ async def start_move(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     if access not in (Access.OWN, Access.HANDLER):
         return await show_case(ctx)
-    upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(ctx.viewer, report, _kinds(access))
+    upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(
+        ctx.viewer, report, desk.kinds_for(access)
+    )
     if not upcoming or report.status is not ReportStatus.SUBMITTED:
         return await show_case(ctx)
     ctx.data["day"] = None
@@ -229,9 +155,9 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, access = found
-    calls = CallRepo(ctx.session, ctx.keyring)
-    kinds = _kinds(access)
-    upcoming = await calls.upcoming(ctx.viewer, report, kinds)
+    upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(
+        ctx.viewer, report, desk.kinds_for(access)
+    )
     if not upcoming or access not in (Access.OWN, Access.HANDLER):
         return await show_case(ctx)
     if event.button.startswith("move:") and event.button[5:].isdigit():
@@ -247,27 +173,16 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         else:
             when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
-        problem = _passed(ctx, say(ctx, when))
+        problem = passed(ctx, say(ctx, when))
     if when is None or problem:
         ctx.reply(problem or _("Please choose one of the buttons below."))
         ctx.again()
         return None
-    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
-    moved = out_of_quiet_hours(when, quiet)
-    await calls.move_next(ctx.viewer, report, kinds, moved, ctx.now)
-    start, end = quiet_span(quiet)
-    lines = []
-    if moved != when:
-        quiet_line = (
-            _("I don't write to you between {start} and {end}.")
-            if access is Access.OWN
-            else _("I send no reminders between {start} and {end}.")
-        )
-        lines.append(quiet_line.format(start=f"{start:%H}", end=f"{end:%H}"))
-    if access is Access.OWN:
-        lines.append(_("Moved. Your next check-in: {when}").format(when=say(ctx, moved)))
-    else:
-        lines.append(_("Moved. Your next reminder: {when}").format(when=say(ctx, moved)))
+    try:
+        said = await desk.move_next(ctx, report, access, when)
+    except Refused as refused:
+        ctx.reply(refused.message)
+        return await show_case(ctx)
     ctx.data["day"] = None
-    ctx.reply("\n".join(lines))
+    ctx.reply(said)
     return await show_case(ctx)

@@ -15,16 +15,18 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
-from conversations.case.lines import WRITTEN, answered
+from conversations.case.lines import answered
 from conversations.case.view import show_case
+from conversations.desk import checklist as desk
+from conversations.desk.errors import Refused
+from conversations.desk.words import WRITTEN
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.packs import ChecklistItem, Pack
 from conversations.report.typed import normalised
 from storage.access import Access
 from storage.cases import CaseRepo, ItemState
-from storage.models import Report, ReportStatus
-from storage.trust import AuditRepo
+from storage.models import ReportStatus
 
 TYPED = {  # a Ja / Nej / Inte aktuellt question answered in words
     "ja": "yes",
@@ -175,7 +177,11 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     if answer == "text":
         comment = typed
-    await _record(ctx, report, item, answer, comment)
+    try:
+        await desk.answer_item(ctx, report, access, item.id, answer, comment)
+    except Refused as refused:
+        ctx.reply(refused.message)
+        return await show_case(ctx)
     if answer == "text":
         return await _after(ctx, event)
     if comment:
@@ -211,27 +217,6 @@ async def _kept(ctx: Context, item: ChecklistItem, typed: str | None) -> str:
     if kept is None:  # the director keeps no notes: his words go with an answer
         return _("Choose the answer first; then you can write your words as its comment.")
     return kept + " " + _("Now choose the answer for {step}:").format(step=item.step)
-
-
-async def _record(
-    ctx: Context, report: Report, item: ChecklistItem, answer: str, text: str | None
-) -> None:
-    """Save the answer (with its comment, if written with it); audit a change. (The owners
-    of items were told when the case was submitted.)"""
-    repo = CaseRepo(ctx.session, ctx.keyring)
-    before = await repo.answer_item(
-        ctx.viewer, report, item.id, answer, text, ctx.now, responsible=item.responsible
-    )
-    if before is not None:
-        AuditRepo(ctx.session).record(
-            ctx.person.handle,
-            "checklist_changed",
-            report.ref,
-            report.municipality_id,
-            ctx.now,
-            report=report,
-        )
-        return
 
 
 async def _after(ctx: Context, event: InboundEvent) -> StateResult:

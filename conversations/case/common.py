@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import N_
-from conversations.packs import ChecklistItem
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
-from storage.access import Access, responsibility_key
+from storage.access import Access
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo
-from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Person, Report, ReportStatus, Role
+from storage.models import Report, ReportStatus
 
 YES_NO = {"ja": "yes", "yes": "yes", "nej": "no", "no": "no"}
-ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "na": N_("Not applicable")}
-ROLE_LABELS = {
-    "targeted": N_("the targeted person"),
-    "party_security": N_("party security contact"),
-    "municipal_security": N_("municipal security unit"),
-    "municipal_director": N_("municipal director"),
-    "association": N_("party association"),
-}
 FOLLOWUP_STATUS = {
     "planned": N_("planned"),
     "not_needed": N_("not needed"),
@@ -52,15 +43,6 @@ class Case(StrEnum):
     CLOSE_ROUTINE = "close_routine"
     CLOSE_PLAN = "close_plan"
     HANDOVER = "handover"
-
-
-def role_key(access: Access, role: Role) -> str:
-    """The viewer's part in the case as the routine names it (the rule storage checks)."""
-    return responsibility_key(access, role)
-
-
-def responsible_for(item: ChecklistItem, key: str) -> bool:
-    return key in item.responsible
 
 
 async def found_case(ctx: Context, minimum: Access = Access.OWN) -> tuple[Report, Access] | None:
@@ -124,14 +106,4 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
-async def name_of(ctx: Context, person_id: int | None) -> str:
-    """A person's name as the viewer may see it: a role for someone not in the directory,
-    who sees nobody's name; a dash for someone erased."""
-    person = await ctx.session.get(Person, person_id) if person_id is not None else None
-    if person is None:
-        return "–"
-    if person.id == ctx.person.id or ctx.viewer.registered:
-        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person.id)
-        return card.name
-    label = ctx._(ROLE_LABELS.get(person.role.value, ROLE_LABELS["party_security"]))
-    return label[:1].upper() + label[1:]
+__all__ = ["ANSWERS", "ROLE_LABELS", "name_of", "responsible_for", "role_key"]

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from conversations import dates
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
 from conversations.case.view import show_case
+from conversations.desk import followup as desk
+from conversations.desk.errors import Refused
+from conversations.desk.followup import finish_followup, next_followup_number
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.i18n import DISPLAY_TZ
 from conversations.schedule import days_after, on_day
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
-from storage.timers import TimerRepo
 
 PROFESSIONAL = {  # professional support, typed instead of pressed
     "behövs inte": "not_needed",
@@ -33,15 +34,6 @@ PROFESSIONAL = {  # professional support, typed instead of pressed
 }
 
 
-async def _next_followup_number(ctx: Context, report: Report) -> int:
-    rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
-    for number in (1, 2, 3):
-        row = rows.get(number)
-        if row is None or row.status == "planned":
-            return number
-    return 0
-
-
 async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
     """Document the next follow-up conversation: date, present, notes, needs."""
     _ = ctx._
@@ -49,7 +41,7 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    number = await _next_followup_number(ctx, report)
+    number = await next_followup_number(ctx, report)
     if number == 0:
         ctx.reply(_("All three follow-up calls are done or not needed."))
         return await show_case(ctx)
@@ -180,16 +172,11 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
     number = int(ctx.data.get("fu", 1))
     row = (await repo.followups(report)).get(number)
     notes = repo.notes_of(row) if row is not None else {}
-    await repo.document_followup(ctx.viewer, report, number, notes, ctx.now)
-    timers = TimerRepo(ctx.session)
-    for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
-        await timers.cancel(kind, f"{report.id}:{number}")
-    if number == 1:  # held: no more "book it" or "not documented yet" reminders
-        await timers.cancel(FOLLOWUP_FIRST, report.id)
+    documented = await finish_followup(ctx, report, number, notes)
     pack = ctx.packs.get(report.pack)
     later = pack.followup.later_conversations if pack.followup else 2
     if number >= 1 + later:
-        ctx.reply(_("Follow-up call {n} is documented.").format(n=number))
+        ctx.reply(documented)
         return await show_case(ctx)
     ctx.data["fu"] = ctx.data["book"] = number + 1
     ctx.reply(
@@ -210,30 +197,21 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
         return await gone(ctx)
-    report, _access = found
+    report, access = found
     number = int(ctx.data.get("fu", 2))
     choice = event.button.removeprefix("next:")
-    repo = CaseRepo(ctx.session, ctx.keyring)
-    if choice == "none":
-        await repo.plan_followup(ctx.viewer, report, number, None)
-        ctx.reply(_("Noted: follow-up call {n} is not needed.").format(n=number))
-        return await show_case(ctx)
+    when: datetime | None = None
     if choice.isdigit():
         when = days_after(ctx.now, int(choice))
-    else:
+    elif choice != "none":
         day = dates.coming_day(event.text, ctx.now, ctx.locale)
         if day is None or on_day(day) <= ctx.now:
             ctx.reply(_("Write a day to come, like “måndag” or 20/12."))
             ctx.again()
             return None
         when = on_day(day)
-    await repo.plan_followup(ctx.viewer, report, number, when)
-    timers = TimerRepo(ctx.session)
-    await timers.cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
-    timers.schedule(FOLLOWUP_DUE, f"{report.id}:{number}", when, {"report": report.id, "n": number})
-    ctx.reply(
-        _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
-            n=number, when=dates.say_coming(when, ctx.now, ctx.locale)
-        )
-    )
+    try:
+        ctx.reply(await desk.plan_next(ctx, report, access, number, when))
+    except Refused as refused:
+        ctx.reply(refused.message)
     return await show_case(ctx)

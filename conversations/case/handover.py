@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from conversations.alerts import ESCALATE
 from conversations.case.common import Case, found_case, gone
 from conversations.case.view import show_case
+from conversations.desk import handover as desk
+from conversations.desk.errors import Refused
+from conversations.desk.handover import candidate_people, shown_name
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.notices import CASE_HANDED_OVER, CASE_NEW_HANDLER
 from storage.access import Access
-from storage.directory import DirectoryRepo
-from storage.errors import NotFound
-from storage.handover import HandoverRepo
-from storage.models import Role
-from storage.outbox import URGENT
-from storage.timers import TimerRepo
-from storage.trust import AuditRepo
 
 
 async def start_handover(ctx: Context, event: InboundEvent) -> StateResult:
@@ -26,18 +20,13 @@ async def start_handover(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     report, _access = found
     try:
-        people = await HandoverRepo(ctx.session).candidates(ctx.viewer, report)
-    except NotFound:
+        people = await candidate_people(ctx, report)
+    except Refused:
         return await show_case(ctx)
     if not people:
         ctx.reply(_("There is nobody in Trygg you can hand this case over to."))
         return await show_case(ctx)
-    rows = []
-    for person in people:
-        name = person.display_name or person.handle
-        if person.role is Role.MUNICIPAL_SECURITY:
-            name = _("{name} (municipal security unit)").format(name=name)
-        rows.append([Button(f"handover:{person.id}", name)])
+    rows = [[Button(f"handover:{person.id}", shown_name(ctx, person))] for person in people]
     rows.append([Button("case:view", _("Back"))])
     ctx.reply(_("Who should take over case {ref}?").format(ref=report.ref), rows)
     return Case.HANDOVER
@@ -50,16 +39,15 @@ async def hand_over(ctx: Context, event: InboundEvent) -> StateResult:
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
         return await gone(ctx)
-    report, _access = found
-    repo = HandoverRepo(ctx.session)
+    report, access = found
     if event.button:
         target = event.button.removeprefix("handover:")
         person_id = int(target) if target.isdigit() else -1
     else:  # a name typed instead of pressed
         typed = event.text.strip().casefold()
         try:
-            people = await repo.candidates(ctx.viewer, report) if typed else []
-        except NotFound:
+            people = await candidate_people(ctx, report) if typed else []
+        except Refused:
             return await show_case(ctx)
         named = [p for p in people if (p.display_name or p.handle).casefold().startswith(typed)]
         if len(named) != 1:
@@ -68,34 +56,7 @@ async def hand_over(ctx: Context, event: InboundEvent) -> StateResult:
             return None
         person_id = named[0].id
     try:
-        alert = await repo.hand_over(ctx.viewer, report, person_id, ctx.now)
-    except NotFound:
-        ctx.reply(_("That person cannot take over this case."))
-        return await show_case(ctx)
-    await TimerRepo(ctx.session).cancel(ESCALATE, alert.id)
-    receiver = alert.acknowledged_by
-    if receiver is None:
-        return await show_case(ctx)
-    AuditRepo(ctx.session).record(
-        ctx.person.handle,
-        "case_handed_over",
-        report.ref,
-        report.municipality_id,
-        ctx.now,
-        report=report,
-    )
-    payload = {"report": report.id, "from": ctx.person.id, "to": receiver}
-    ctx.notify(receiver, CASE_HANDED_OVER, payload, URGENT)
-    if report.reporter_id is not None:
-        ctx.notify(report.reporter_id, CASE_NEW_HANDLER, payload, URGENT)
-    directory = DirectoryRepo(ctx.session)
-    card, _party, _m = await directory.describe(ctx.viewer, receiver)
-    person = _("the person it is about")
-    if report.reporter_id is not None:
-        person = (await directory.describe(ctx.viewer, report.reporter_id))[0].name
-    ctx.reply(
-        _("Case {ref} is now with {name}. {name} and {person} have been told.").format(
-            ref=report.ref, name=card.name, person=person
-        )
-    )
+        ctx.reply(await desk.hand_over(ctx, report, access, person_id))
+    except Refused as refused:
+        ctx.reply(refused.message)
     return await show_case(ctx)

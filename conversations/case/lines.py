@@ -4,9 +4,9 @@ labelled internal or a message."""
 
 from __future__ import annotations
 
-from conversations.case.common import ANSWERS, ROLE_LABELS, name_of
+from conversations.desk.words import ANSWERS, ROLE_LABELS, WRITTEN, answer_label, name_of
 from conversations.flow import Context
-from conversations.i18n import N_, format_when
+from conversations.i18n import format_when
 from conversations.packs import ChecklistItem, Pack
 from storage.access import Access
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
@@ -14,14 +14,6 @@ from storage.models import CaseNote, Report
 
 MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
-WRITTEN = N_("a written answer")
-
-
-def answer_label(ctx: Context, state: ItemState) -> str:
-    """The answer as words: Ja / Nej / Inte aktuellt, or what was written."""
-    if state.answer == "text":
-        return state.comment or "–"
-    return ctx._(ANSWERS.get(state.answer, state.answer))
 
 
 async def answered(ctx: Context, state: ItemState) -> str:

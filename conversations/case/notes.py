@@ -3,15 +3,15 @@ targeted person, chosen explicitly and labelled as such when written and when re
 
 from __future__ import annotations
 
+import contextlib
+
 from conversations.case.common import Case, found_case, gone, name_of
 from conversations.case.view import show_case
-from conversations.case_notices import CASE_MESSAGE
+from conversations.desk.errors import Refused
+from conversations.desk.notes import keep_note, send_note
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from storage.access import Access
-from storage.cases import INTERNAL_NOTE, CaseRepo
-from storage.errors import NotFound
-from storage.outbox import ROUTINE
 
 
 async def start_note(ctx: Context, event: InboundEvent) -> StateResult:
@@ -36,13 +36,17 @@ async def note_text(ctx: Context, event: InboundEvent) -> StateResult:
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
         return await gone(ctx)
-    report, _access = found
+    report, access = found
     text = event.text.strip()
     if not text:
         ctx.again()
         return None
-    repo = CaseRepo(ctx.session, ctx.keyring)
-    note = await repo.add_note(ctx.viewer, report, INTERNAL_NOTE, text, ctx.now)
+    try:
+        note = await keep_note(ctx, report, access, text)
+    except Refused as refused:
+        ctx.reply(refused.message)
+        ctx.again()
+        return None
     ctx.data["note"] = note.id
     person = await name_of(ctx, report.reporter_id)
     buttons = [[Button("note:internal", _("Internal (default)"))]]
@@ -63,21 +67,14 @@ async def note_kind(ctx: Context, event: InboundEvent) -> StateResult:
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
         return await gone(ctx)
-    report, _access = found
+    report, access = found
     note_id = ctx.data.pop("note", None)
     person = await name_of(ctx, report.reporter_id)
     if event.button != "note:send" or note_id is None or report.reporter_id is None:
         ctx.reply(_("The note is internal: {name} does not see it.").format(name=person))
         return await show_case(ctx)
-    try:
-        note = await CaseRepo(ctx.session, ctx.keyring).send_note(
-            ctx.viewer, report, int(note_id), ctx.now
-        )
-    except NotFound:
-        return await show_case(ctx)
-    payload = {"report": report.id, "note": note.id}
-    ctx.notify(report.reporter_id, CASE_MESSAGE, payload, ROUTINE)
-    ctx.reply(_("Sent to {name}. It is also shown in the case.").format(name=person))
+    with contextlib.suppress(Refused):
+        ctx.reply(await send_note(ctx, report, access, int(note_id)))
     return await show_case(ctx)
 
 

@@ -4,43 +4,16 @@ and the buttons to book, move or document."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from conversations import dates
+from conversations.desk.words import card_name as name_of
+from conversations.desk.words import next_call, say
 from conversations.events import Button
 from conversations.flow import Context
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
-from storage.directory import DirectoryRepo
-from storage.errors import NotFound
 from storage.models import Report, ReportStatus
-
-
-def say(ctx: Context, when: datetime) -> str:
-    """A time to come, as language.md writes it."""
-    return dates.say_coming(when, ctx.now, ctx.locale)
-
-
-async def name_of(ctx: Context, person_id: int | None) -> str:
-    """A person's name as the viewer may see it."""
-    if person_id is None:
-        return "–"
-    try:
-        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
-    except NotFound:
-        return "–"
-    return card.name
-
-
-def next_call(log: list[CallEntry]) -> int:
-    """The number of the first call not yet held (1–3); 0 when all are done or not needed."""
-    by_number = {entry.number: entry for entry in log}
-    for number in (1, 2, 3):
-        entry = by_number.get(number)
-        if entry is None or entry.status == "planned":
-            return number
-    return 0
-
 
 # --- the case view -------------------------------------------------------------------------
 

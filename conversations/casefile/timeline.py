@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from conversations.case.common import name_of
-from conversations.case.lines import answer_label
+from conversations.desk.words import answer_label
 from conversations.flow import Context
 from conversations.i18n import format_when
 from conversations.packs import Pack

@@ -1,0 +1,110 @@
+"""Follow-up calls documented (date, who took part, the situation, the need for support) and
+the next one planned."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from conversations import dates
+from conversations.desk.access import checked
+from conversations.desk.errors import Refused
+from conversations.flow import Context
+from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
+from conversations.i18n import DISPLAY_TZ
+from storage.access import Access
+from storage.cases import CaseRepo
+from storage.models import Report
+from storage.timers import TimerRepo
+
+SUPPORT = ("yes", "no")  # continued support, as the chat's buttons say it
+PROFESSIONAL = ("not_needed", "assessed", "ordered")  # occupational health, likewise
+
+
+async def next_followup_number(ctx: Context, report: Report) -> int:
+    """The first follow-up call not yet documented or not needed (1–3); 0 when none is left."""
+    rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    for number in (1, 2, 3):
+        row = rows.get(number)
+        if row is None or row.status == "planned":
+            return number
+    return 0
+
+
+async def finish_followup(ctx: Context, report: Report, number: int, notes: dict[str, Any]) -> str:
+    """Keep the call as documented with ``notes``; its reminders stop."""
+    await checked(ctx, report, Access.HANDLER)
+    await CaseRepo(ctx.session, ctx.keyring).document_followup(
+        ctx.viewer, report, number, notes, ctx.now
+    )
+    timers = TimerRepo(ctx.session)
+    for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
+        await timers.cancel(kind, f"{report.id}:{number}")
+    if number == 1:  # held: no more "book it" or "not documented yet" reminders
+        await timers.cancel(FOLLOWUP_FIRST, report.id)
+    return ctx._("Follow-up call {n} is documented.").format(n=number)
+
+
+async def document_followup(
+    ctx: Context,
+    report: Report,
+    access: Access,
+    held_on: date,
+    present: str,
+    notes: str,
+    support: str,
+    professional: str,
+) -> str:
+    """Document the next follow-up call in one go, stored as the chat stores it step by step."""
+    _ = ctx._
+    await checked(ctx, report, Access.HANDLER)
+    number = await next_followup_number(ctx, report)
+    if number == 0:
+        raise Refused(_("All three follow-up calls are done or not needed."))
+    if held_on > ctx.now.astimezone(DISPLAY_TZ).date():
+        raise Refused(_("Write the day it was held, like “i går” or 20/11."))
+    if not present.strip():
+        raise Refused(_("Who took part?"))
+    if not notes.strip():
+        raise Refused(_("The current situation and the need for continued support for the person:"))
+    if support not in SUPPORT:
+        raise Refused(_("Does the person need continued support?"))
+    if professional not in PROFESSIONAL:
+        raise Refused(_("Professional support (occupational health service)?"))
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    row = (await repo.followups(report)).get(number)
+    stored = repo.notes_of(row) if row is not None else {}
+    stored.update(
+        {
+            "date": held_on.isoformat(),
+            "present": present.strip(),
+            "situation": notes,
+            "continued_support": support,
+            "professional_support": professional,
+        }
+    )
+    return await finish_followup(ctx, report, number, stored)
+
+
+async def plan_next(
+    ctx: Context, report: Report, access: Access, number: int, when: datetime | None
+) -> str:
+    """Plan follow-up call ``number`` for ``when`` (None: not needed); nudge on that day."""
+    _ = ctx._
+    await checked(ctx, report, Access.HANDLER)
+    if number not in (2, 3):
+        raise Refused(_("All three follow-up calls are done or not needed."))
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    if when is None:
+        await repo.plan_followup(ctx.viewer, report, number, None)
+        return _("Noted: follow-up call {n} is not needed.").format(n=number)
+    if when.tzinfo is None or when <= ctx.now:
+        raise Refused(_("Write a day to come, like “måndag” or 20/12."))
+    await repo.plan_followup(ctx.viewer, report, number, when)
+    timers = TimerRepo(ctx.session)
+    subject = f"{report.id}:{number}"
+    await timers.cancel(FOLLOWUP_DUE, subject)
+    timers.schedule(FOLLOWUP_DUE, subject, when, {"report": report.id, "n": number})
+    return _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
+        n=number, when=dates.say_coming(when, ctx.now, ctx.locale)
+    )

@@ -1,0 +1,76 @@
+"""Handing a case over to another security contact of the party, or to the municipal unit."""
+
+from __future__ import annotations
+
+from conversations.alerts import ESCALATE
+from conversations.desk.access import checked
+from conversations.desk.errors import Refused
+from conversations.flow import Context
+from conversations.notices import CASE_HANDED_OVER, CASE_NEW_HANDLER
+from storage.access import Access
+from storage.directory import DirectoryRepo
+from storage.errors import NotFound
+from storage.handover import HandoverRepo
+from storage.models import Person, Report, Role
+from storage.outbox import URGENT
+from storage.timers import TimerRepo
+from storage.trust import AuditRepo
+
+
+async def candidate_people(ctx: Context, report: Report) -> list[Person]:
+    """Those who may take the case over: the party's other contacts, then the unit."""
+    await checked(ctx, report, Access.HANDLER)
+    try:
+        return await HandoverRepo(ctx.session).candidates(ctx.viewer, report)
+    except NotFound as refused:
+        raise Refused(ctx._("That case is not available to you.")) from refused
+
+
+def shown_name(ctx: Context, person: Person) -> str:
+    """A candidate's name as the choice shows it (the unit says it is the unit)."""
+    name = person.display_name or person.handle
+    if person.role is Role.MUNICIPAL_SECURITY:
+        name = ctx._("{name} (municipal security unit)").format(name=name)
+    return name
+
+
+async def handover_candidates(
+    ctx: Context, report: Report, access: Access
+) -> list[tuple[int, str]]:
+    """List (person id, name) of those who may take the case over, the party first."""
+    return [(p.id, shown_name(ctx, p)) for p in await candidate_people(ctx, report)]
+
+
+async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: int) -> str:
+    """Hand the case over: the receiver gets it (and a message), the person it is about is
+    told who has it now; audited."""
+    _ = ctx._
+    await checked(ctx, report, Access.HANDLER)
+    try:
+        alert = await HandoverRepo(ctx.session).hand_over(ctx.viewer, report, to_person_id, ctx.now)
+    except NotFound as refused:
+        raise Refused(_("That person cannot take over this case.")) from refused
+    await TimerRepo(ctx.session).cancel(ESCALATE, alert.id)
+    receiver = alert.acknowledged_by
+    if receiver is None:
+        raise Refused(_("That person cannot take over this case."))
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "case_handed_over",
+        report.ref,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
+    payload = {"report": report.id, "from": ctx.person.id, "to": receiver}
+    ctx.notify(receiver, CASE_HANDED_OVER, payload, URGENT)
+    if report.reporter_id is not None:
+        ctx.notify(report.reporter_id, CASE_NEW_HANDLER, payload, URGENT)
+    directory = DirectoryRepo(ctx.session)
+    card, _party, _m = await directory.describe(ctx.viewer, receiver)
+    person = _("the person it is about")
+    if report.reporter_id is not None:
+        person = (await directory.describe(ctx.viewer, report.reporter_id))[0].name
+    return _("Case {ref} is now with {name}. {name} and {person} have been told.").format(
+        ref=report.ref, name=card.name, person=person
+    )
