@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from bot.app import App
+from conversations.casefile.build import reader_context
 from conversations.flow import Context
 from conversations.notices import EVERY_CHANNEL
 from storage.outbox import OutboxRepo
@@ -59,24 +61,21 @@ def web_of(request: Request) -> Web:
     return web
 
 
-def _context(web: Web, current: Current, session: object) -> Context:
+def _context(web: Web, current: Current, session: AsyncSession) -> Context:
     person = current.person
     app = web.app
-    locale = app.catalogs.pick(person.locale)
-    return Context(
-        session=session,  # type: ignore[arg-type]
-        person=Sender.of(person, person.party, person.municipality),
-        viewer=Viewer.of(person),
-        locale=locale,
-        _=app.catalogs.gettext(locale),
-        ngettext=app.catalogs.ngettext(locale),
-        now=app.clock(),
-        data={},
-        catalogs=app.catalogs,
-        keyring=app.keyring,
-        packs=app.packs,
-        web_url=web.public_url,
+    ctx = reader_context(
+        session,
+        Sender.of(person, person.party, person.municipality),
+        Viewer.of(person),
+        app.catalogs.pick(person.locale),
+        app.catalogs,
+        app.keyring,
+        app.packs,
+        app.clock(),
     )
+    ctx.web_url = web.public_url
+    return ctx
 
 
 @asynccontextmanager
