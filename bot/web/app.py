@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web.desk import BadForm, SignedOut, Web
 from bot.web.render import HERE, plain
-from bot.web.routes import auth, cases
+from bot.web.routes import audit, auth, cases, drills, stats
 from bot.web.security import Attempts, SecurityHeaders
 from storage.errors import NotFound
 
@@ -90,6 +90,9 @@ def create_web(web: Web) -> Starlette:
     routes = [
         *auth.ROUTES,
         *cases.ROUTES,
+        *stats.ROUTES,
+        *drills.ROUTES,
+        *audit.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     console = Starlette(
