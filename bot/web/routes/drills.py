@@ -52,6 +52,9 @@ async def drill_row(ctx: Context, drill: Drill) -> DrillRow:
     """A drill with the numbers of its summary (none yet while it runs)."""
     summary: dict[str, Any] = drill.summary or {}
     alerts = summary.get("alerts", [])
+    if drill.ended_at is None:  # no summary yet: the official from the running alert
+        running = await DrillRepo(ctx.session).alerts(drill.id)
+        alerts = [{"subject": a.subject_id} for a in running[:1]]
     first = alerts[0] if alerts else {}
     people = [p for a in alerts for p in a.get("people", []) if p.get("alerted_after") is not None]
     taken = "–"
