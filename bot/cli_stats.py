@@ -1,19 +1,13 @@
 """`trygg stats`: the operator's statistics of a period, printed, and one CSV row per case.
 
-The CSV carries no names and no free text: the month the case was sent, the municipality's
-and party's keys, category, kinds (Brå's categories and the pack's kind ids), channels,
-police report, time to first take and whether it is closed. Each row is numbered, not
-referenced: a case reference is a key back to the person's case (pseudonymised data is
-still personal data), and a statistics file is made to leave Trygg (the council, Brå). The
-file is written owner-only (0600). The printed counts follow the "< 3" rule; the operator
-may access every case, so nothing is hidden from them.
+The CSV (conversations.stats.export, shared with the web console) carries no names and no
+free text. The file is written owner-only (0600). The printed counts follow the "< 3"
+rule; the operator may access every case, so nothing is hidden from them.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sys
 from collections.abc import Sequence
@@ -23,38 +17,17 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.stats import ptu
-from conversations.stats.figures import (
-    NO,
-    YES,
-    Figures,
-    category_of,
-    channel_ids,
-    figures,
-    kinds_of,
-    month_of,
-    police_reported,
-)
+from conversations.stats.export import COLUMNS, EXPORTED, csv_text, known_ids, rows, subject_of
+from conversations.stats.figures import NO, YES, Figures, channel_ids, figures
 from conversations.stats.periods import Period, say
 from conversations.stats.periods import month_of as read_month
 from storage.files import PRIVATE_FILE
 from storage.models import Municipality, Party
-from storage.stats import CaseFacts, Cell, StatsRepo
+from storage.stats import Cell, StatsRepo
 from storage.trust import AuditRepo
 from storage.viewer import Viewer
 
-COLUMNS = (
-    "row",
-    "month",
-    "municipality",
-    "party",
-    "category",
-    *(f"ptu_{c}" for c in ptu.CATEGORIES),
-    "kinds",
-    "channels",
-    "police_reported",
-    "first_take_minutes",
-    "closed",
-)
+__all__ = ["COLUMNS", "add_parser", "rows", "run"]
 
 
 def _month(text: str) -> str:
@@ -75,36 +48,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     stats.add_argument("--municipality", metavar="KEY")
     stats.add_argument("--party", metavar="KEY", help="a party key (in --municipality if given)")
     stats.add_argument("--csv", type=Path, metavar="FILE", help="write one row per case here")
-
-
-def rows(
-    facts: Sequence[CaseFacts],
-    keys: dict[int | None, str],
-    party_keys: dict[int | None, str],
-    known: frozenset[str],
-) -> list[list[str]]:
-    """The CSV rows: ids, months and counts only (``known``: the kind and channel ids the
-    packs define; nothing else a case holds is written)."""
-    out = []
-    for number, case in enumerate(facts, 1):
-        kinds = kinds_of(case)
-        take = case.first_take
-        out.append(
-            [
-                str(number),
-                f"{month_of(case):%Y-%m}",
-                keys.get(case.municipality_id, ""),
-                party_keys.get(case.party_id, ""),
-                category_of(case),
-                *("1" if c in kinds else "0" for c in ptu.CATEGORIES),
-                ";".join(sorted(k for k in case.choices & known if k in ptu.OF_KIND)),
-                ";".join(sorted(k for k in case.choices & known if k not in ptu.OF_KIND)),
-                "yes" if police_reported(case) else "no",
-                "" if take is None else str(round(take.total_seconds() / 60)),
-                "yes" if case.closed else "no",
-            ]
-        )
-    return out
 
 
 def write_private(path: Path, text: str) -> None:
@@ -175,26 +118,20 @@ async def run(app: App, args: argparse.Namespace) -> int:
             municipality_ids=municipality_ids,
             party_ids=party_ids,
         )
-        subject = f"{period.first:%Y-%m}..{period.last:%Y-%m}"
         where = municipality_ids[0] if municipality_ids and len(municipality_ids) == 1 else None
-        AuditRepo(session).record("operator", "stats_exported", subject, where, app.clock())
+        AuditRepo(session).record("operator", EXPORTED, subject_of(period), where, app.clock())
     packs = app.packs
     channels = channel_ids(packs)
     figs = figures(facts, period, channels)
     for line in printed(figs, sorted(channels)):
         print(line)
     if args.csv is not None:
-        known = channels | frozenset(ptu.OF_KIND)
         table = rows(
             facts,
             {m.id: m.key for m in municipalities},
             {p.id: p.key for p in parties},
-            known,
+            known_ids(packs),
         )
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(table)
-        write_private(args.csv, out.getvalue())
+        write_private(args.csv, csv_text(table))
         print(f"Wrote {len(table)} rows to {args.csv} (owner-only; no names, no free text).")
     return 0

@@ -23,7 +23,8 @@ def _seconds(ctx: Context, seconds: float) -> str:
     return ctx.ngettext("{n} minute", "{n} minutes", n).format(n=n)
 
 
-async def _name(ctx: Context, person_id: int) -> str:
+async def name_of(ctx: Context, person_id: int) -> str:
+    """The person's name as the directory has it now."""
     try:
         card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
     except NotFound:
@@ -45,7 +46,7 @@ async def ask(ctx: Context, event: InboundEvent) -> StateResult:
             [[Button(f"{ACTION}:end:{running.id}", _("End the drill"))]],
         )
         return None
-    officials = await DrillRepo(ctx.session).officials(municipality_id, CHOICES)
+    officials = await offered(ctx, municipality_id)
     if not officials:
         ctx.reply(_("There is no elected official in Trygg to drill with yet."))
         return None
@@ -66,15 +67,67 @@ async def ask(ctx: Context, event: InboundEvent) -> StateResult:
         ),
         [
             [
-                Button(
-                    f"{ACTION}:start:{pid}",
-                    _("Drill with {name}").format(name=await _name(ctx, pid)),
-                )
+                Button(f"{ACTION}:start:{pid}", _("Drill with {name}").format(name=name)),
             ]
-            for pid in officials
+            for pid, name in officials
         ],
     )
     return None
+
+
+async def offered(ctx: Context, municipality_id: int) -> list[tuple[int, str]]:
+    """The officials offered to drill with: (person id, name)."""
+    officials = await DrillRepo(ctx.session).officials(municipality_id, CHOICES)
+    return [(pid, await name_of(ctx, pid)) for pid in officials]
+
+
+async def stop(ctx: Context, municipality_id: int, drill_id: int) -> tuple[bool, str]:
+    """End the municipality's drill now: (ended, what to say)."""
+    _ = ctx._
+    drill = await DrillRepo(ctx.session).get(drill_id)
+    allowed = await may_start(ctx.session, ctx.viewer, municipality_id)
+    if drill is None or drill.municipality_id != municipality_id or not allowed:
+        return False, _("Drills are started by the municipality's security unit.")
+    if drill.ended_at is not None:
+        return False, _("That drill has already ended.")
+    await drills.end(ctx.session, drill, ctx.now, ctx.person.handle)
+    return True, _("The drill has ended. The report comes in a moment.")
+
+
+async def begin(
+    ctx: Context, municipality_id: int, subject_id: int, speed: int = drills.DEFAULT_SPEED
+) -> tuple[int | None, list[str]]:
+    """Start a drill with the chosen official: (the drill's id or None, lines to say)."""
+    _ = ctx._
+    if await DrillRepo(ctx.session).running(municipality_id) is not None:
+        return None, [_("A drill is already running. Wait for its report, or end it with /ovning.")]
+    try:
+        started = await drills.start(
+            ctx.session,
+            ctx.packs,
+            ctx.viewer,
+            municipality_id,
+            ctx.now,
+            speed=speed,
+            subject_id=subject_id,
+            keyring=ctx.keyring,
+            story=_(drills.STORY),
+        )
+    except NotAllowed:
+        return None, [_("Drills are started by the municipality's security unit.")]
+    if started is None:
+        return None, [_("There is nobody in Trygg to alert for that person, so there is no drill.")]
+    ctx.drill_id = started.drill_id  # what the unit is told now is part of the drill too
+    subject = await ctx.session.get(Person, started.subject_id)
+    first = ", ".join([await name_of(ctx, pid) for pid in started.levels[0]])
+    wait = (started.ends_at - ctx.now).total_seconds()
+    return started.drill_id, [
+        _("The drill has started."),
+        _("{name} is told it is a drill. The alert has gone to {names}.").format(
+            name=await name_of(ctx, subject.id) if subject else "", names=first
+        ),
+        _("You get the report in about {wait}.").format(wait=_seconds(ctx, wait)),
+    ]
 
 
 async def act(ctx: Context, event: InboundEvent) -> StateResult:
@@ -86,51 +139,12 @@ async def act(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("Drills are started by the municipality's security unit."))
         return None
     if what == "end":
-        drill = await DrillRepo(ctx.session).get(int(number))
-        allowed = await may_start(ctx.session, ctx.viewer, municipality_id)
-        if drill is None or drill.municipality_id != municipality_id or not allowed:
-            ctx.reply(_("Drills are started by the municipality's security unit."))
-            return None
-        if drill.ended_at is not None:
-            ctx.reply(_("That drill has already ended."))
-            return None
-        await drills.end(ctx.session, drill, ctx.now, ctx.person.handle)
-        ctx.reply(_("The drill has ended. The report comes in a moment."))
+        _ended, said = await stop(ctx, municipality_id, int(number))
+        ctx.reply(said)
         return None
-    if await DrillRepo(ctx.session).running(municipality_id) is not None:
-        ctx.reply(_("A drill is already running. Wait for its report, or end it with /ovning."))
+    drill_id, lines = await begin(ctx, municipality_id, int(number))
+    if drill_id is None:
+        ctx.reply("\n".join(lines))
         return None
-    try:
-        started = await drills.start(
-            ctx.session,
-            ctx.packs,
-            ctx.viewer,
-            municipality_id,
-            ctx.now,
-            subject_id=int(number),
-            keyring=ctx.keyring,
-            story=_(drills.STORY),
-        )
-    except NotAllowed:
-        ctx.reply(_("Drills are started by the municipality's security unit."))
-        return None
-    if started is None:
-        ctx.reply(_("There is nobody in Trygg to alert for that person, so there is no drill."))
-        return None
-    ctx.drill_id = started.drill_id  # what the unit is told now is part of the drill too
-    subject = await ctx.session.get(Person, started.subject_id)
-    first = ", ".join([await _name(ctx, pid) for pid in started.levels[0]])
-    wait = (started.ends_at - ctx.now).total_seconds()
-    ctx.reply(
-        "\n".join(
-            [
-                _("The drill has started."),
-                _("{name} is told it is a drill. The alert has gone to {names}.").format(
-                    name=await _name(ctx, subject.id) if subject else "", names=first
-                ),
-                _("You get the report in about {wait}.").format(wait=_seconds(ctx, wait)),
-            ]
-        ),
-        [[Button(f"{ACTION}:end:{started.drill_id}", _("End the drill"))]],
-    )
+    ctx.reply("\n".join(lines), [[Button(f"{ACTION}:end:{drill_id}", _("End the drill"))]])
     return None

@@ -42,6 +42,7 @@ ACTIONS = {
     "drill_started": N_("started drill {subject}"),
     "drill_ended": N_("ended drill {subject}"),
     "stats_exported": N_("exported the statistics of {subject}"),
+    "audit_viewed": N_("read the audit log"),
 }
 PURGED = N_("purged {subject} old records")
 OTHER = N_("did something Trygg has no words for yet")
@@ -55,7 +56,7 @@ ROLES = {
 }
 
 
-async def _names(ctx: Context, entries: list[AuditEntry]) -> dict[str, str | None]:
+async def names_of(ctx: Context, entries: list[AuditEntry]) -> dict[str, str | None]:
     """The names of the people the entries mention, by handle (None: no name given)."""
     handles = {e.actor for e in entries} | {e.subject for e in entries}
     rows = await ctx.session.execute(
@@ -64,7 +65,7 @@ async def _names(ctx: Context, entries: list[AuditEntry]) -> dict[str, str | Non
     return {handle: name for handle, name in rows.all()}
 
 
-def _who(ctx: Context, handle: str, names: dict[str, str | None]) -> str:
+def who(ctx: Context, handle: str, names: dict[str, str | None]) -> str:
     if handle in ACTORS:
         return ctx._(ACTORS[handle])
     if handle.startswith("erased-"):
@@ -82,7 +83,7 @@ def line(ctx: Context, entry: AuditEntry, names: dict[str, str | None]) -> str:
         what = _(PURGED).format(subject=subject)
     else:
         if entry.action in ("role_revoked", "role_changed", "role_removed", "restored"):
-            subject = _who(ctx, subject, names)
+            subject = who(ctx, subject, names)
         elif entry.action == "invite_created":
             subject = _(ROLES[subject]) if subject in ROLES else subject
         what = (
@@ -90,7 +91,7 @@ def line(ctx: Context, entry: AuditEntry, names: dict[str, str | None]) -> str:
             if entry.action in ACTIONS
             else _(OTHER)
         )
-    return f"{format_when(entry.at, ctx.locale)}  {_who(ctx, entry.actor, names)} {what}"
+    return f"{format_when(entry.at, ctx.locale)}  {who(ctx, entry.actor, names)} {what}"
 
 
 async def show_log(ctx: Context, event: InboundEvent) -> StateResult:
@@ -104,7 +105,7 @@ async def show_log(ctx: Context, event: InboundEvent) -> StateResult:
     if not entries:
         ctx.reply(_("The audit log is empty."))
         return END
-    names = await _names(ctx, entries)
+    names = await names_of(ctx, entries)
     lines = [_("Audit log (newest first):"), *(f"• {line(ctx, e, names)}" for e in entries)]
     ctx.reply("\n".join(lines))
     return END

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
-from storage.errors import NotAllowed
+from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Alert,
     AlertRecipient,
@@ -83,6 +83,19 @@ class DrillRepo:
                 .limit(1)
             )
         ).first()
+
+    async def listed(self, viewer: Viewer, limit: int = 50) -> list[Drill]:
+        """The drills of the viewer's municipality, newest first: for its security unit only
+        (NotFound for anyone else; the operator sees every municipality's)."""
+        stmt = select(Drill).order_by(Drill.started_at.desc(), Drill.id.desc()).limit(limit)
+        if viewer.person_id is None and viewer.is_admin:
+            return list((await self.session.scalars(stmt)).all())
+        if viewer.municipality_id is None or not await may_start(
+            self.session, viewer, viewer.municipality_id
+        ):
+            raise NotFound("drills")
+        stmt = stmt.where(Drill.municipality_id == viewer.municipality_id)
+        return list((await self.session.scalars(stmt)).all())
 
     async def officials(self, municipality_id: int, limit: int = 20) -> list[int]:
         """Elected officials of the municipality with a party, first registered first."""

@@ -116,9 +116,12 @@ class StatsRepo:
         *,
         municipality_ids: Sequence[int] | None = None,
         party_ids: Sequence[int] | None = None,
+        readable_only: bool = False,
     ) -> list[CaseFacts]:
         """The cases sent from ``start`` until ``end`` that the viewer's statistics count,
-        oldest first; narrowed further to these municipalities or parties if given."""
+        oldest first; narrowed further to these municipalities or parties if given, and to
+        the cases the viewer may access themselves with ``readable_only`` (a file with one
+        row per case: a row is a count of one)."""
         readable = readable_in_statistics(viewer).label("readable")
         stmt = (
             select(
@@ -144,6 +147,8 @@ class StatsRepo:
             stmt = stmt.where(Report.municipality_id.in_(list(municipality_ids)))
         if party_ids is not None:
             stmt = stmt.where(Report.party_id.in_(list(party_ids)))
+        if readable_only:
+            stmt = stmt.where(readable_in_statistics(viewer))
         rows = (await self.session.execute(stmt)).all()
         ids = [row.id for row in rows]
         takes = await self._first_takes(ids)

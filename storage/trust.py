@@ -301,11 +301,17 @@ class AuditRepo:
             )
         )
 
-    async def entries(self, viewer: Viewer, limit: int = 50) -> list[AuditEntry]:
-        """Recent entries: the municipal unit sees its municipality's, but of entries about a
-        case only those of cases it may access now (an internal case it was left out of stays
-        hidden, even once purged); an admin sees everything."""
-        stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    async def entries(self, viewer: Viewer, limit: int = 50, offset: int = 0) -> list[AuditEntry]:
+        """Recent entries, newest first, ``offset`` of them skipped: the municipal unit sees
+        its municipality's, but of entries about a case only those of cases it may access
+        now (an internal case it was left out of stays hidden, even once purged); an admin
+        sees everything."""
+        stmt = (
+            select(AuditEntry)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+            .offset(max(0, offset))
+        )
         if viewer.role is Role.MUNICIPAL_SECURITY and viewer.municipality_id is not None:
             case = aliased(Report)
             stmt = (

@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web.desk import BadForm, SignedOut, Web
 from bot.web.render import HERE, plain
-from bot.web.routes import auth, case_actions, cases
+from bot.web.routes import audit, auth, case_actions, cases, drills, stats
 from bot.web.security import Attempts, SecurityHeaders
 from storage.errors import NotFound
 
@@ -91,6 +91,9 @@ def create_web(web: Web) -> Starlette:
         *auth.ROUTES,
         *cases.ROUTES,
         *case_actions.ROUTES,
+        *stats.ROUTES,
+        *drills.ROUTES,
+        *audit.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     console = Starlette(

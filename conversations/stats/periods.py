@@ -142,6 +142,17 @@ def read(text: str, now: datetime, locale: str) -> Period | None:
     return Period(first, last)
 
 
+def within(period: Period, now: datetime) -> Period | None:
+    """The period as far as it can be counted: not past this month, at most MAX_MONTHS
+    long (its last months kept); None if it starts after this month."""
+    this_month = _this_month(now)
+    if period.first > this_month or period.first > period.last:
+        return None
+    last = min(period.last, this_month)
+    first = max(period.first, _add(last, -(MAX_MONTHS - 1)))
+    return Period(first, last)
+
+
 def say(period: Period, locale: str) -> str:
     """The period in words: "2025", "mars 2026", "januari–juni 2026", "november 2025–mars
     2026"."""
