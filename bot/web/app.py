@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web.desk import BadForm, SignedOut, Web
 from bot.web.render import HERE, plain
-from bot.web.routes import auth, cases
+from bot.web.routes import auth, case, cases
 from bot.web.security import Attempts, SecurityHeaders
 from storage.errors import NotFound
 
@@ -90,6 +90,7 @@ def create_web(web: Web) -> Starlette:
     routes = [
         *auth.ROUTES,
         *cases.ROUTES,
+        *case.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     console = Starlette(
