@@ -10,6 +10,8 @@ Anna and Kent (the municipal director) cannot sign in to the console at all.
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import httpx
 
@@ -17,13 +19,15 @@ from bot.app import App
 from bot.web.downloads import content_type, disposition, safe_name
 from conversations import drills
 from conversations.notices import NOTICE_TOKEN
+from storage.cases import INTERNAL_NOTE, CaseRepo
 from storage.drills import DrillRepo
-from storage.models import Person, Role
+from storage.models import Person, Report, Role
 from storage.viewer import Viewer
 from tests.conftest import FakeClock
 from tests.test_alerts import connect, person_ids
 from tests.test_case import MONDAY_10, Submitted, take
-from tests.test_case_reading import LONG, PDF, PHOTO, PHOTO_SHA, SCHOOL, audit, submit
+from tests.test_case_reading import LONG, PDF, PHOTO, PHOTO_SHA, SCHOOL, audit, submit, viewer
+from tests.test_casefile import text_of
 from tests.test_outbox import FakeTransport
 from tests.web_support import browser, csrf_in, link_in, signed_in_as, switch_on
 
@@ -292,3 +296,66 @@ async def test_the_case_list_links_to_the_page(  # type: ignore[no-untyped-def]
         assert f'href="/cases/{case.ref}"' in listing.text
         page = await client.get(f"/cases/{case.ref}")
         assert page.status_code == 200
+
+
+async def test_in_english_the_page_and_the_case_file_speak_english(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:
+    case = await anna_reports(chat, demo_app, clock)
+    async with browser(demo_app) as client:
+        page = await signed_in_as(chat, "pia", client)
+        form = {"csrf": csrf_in(page.text), "language": "en", "back": f"/cases/{case.ref}"}
+        page = await client.post("/language", data=form, follow_redirects=True)
+        assert page.status_code == 200 and str(page.url).endswith(f"/cases/{case.ref}")
+        html = page.text
+        assert f"Case {case.ref}" in html and "Ärende" not in html
+        assert "Anna Berg was targeted in the role of elected official." in html
+        assert "Download file 1" in html and "Show file 1" in html
+        made = await client.post(f"/cases/{case.ref}/pdf", data={"csrf": csrf_in(html)})
+    assert made.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):  # the same file the chat's button makes: every answer in full
+        text = " ".join(" ".join(text_of(made.content, tmp_path)).split())
+        assert f"Case {case.ref}" in text and SCHOOL in text
+        assert "Anna Berg was targeted in the role of elected official." in text
+
+
+async def test_the_follow_up_log_notes_and_closing_evaluation_are_on_the_page(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await anna_reports(chat, demo_app, clock)
+    pia = await viewer(demo_app, "pia")
+    async with demo_app.db.unit_of_work() as session:
+        repo = CaseRepo(session, demo_app.keyring)
+        report = await session.get(Report, case.id)
+        assert report is not None
+        await repo.add_note(pia, report, INTERNAL_NOTE, "Ring Anna efter 17", clock.now)
+        await repo.document_followup(
+            pia,
+            report,
+            1,
+            {
+                "date": "2026-11-27",
+                "present": "Anna Berg, Pia Lind",
+                "situation": "Anna sover dåligt men känner sig tryggare med larmet hemma.",
+                "continued_support": "yes",
+                "professional_support": "ordered",
+            },
+            clock.now,
+        )
+        await repo.close(
+            pia,
+            report,
+            {"routine_applied": "yes", "routine": "Polisen borde kontaktas första kvällen."},
+            clock.now,
+        )
+    async with browser(demo_app) as client:
+        await signed_in_as(chat, "pia", client)
+        html = (await client.get(f"/cases/{case.ref}")).text
+    assert "Uppföljningssamtal 1 – hölls 27 november:" in html
+    assert "Närvarande: Anna Berg, Pia Lind" in html
+    assert "Professionellt stöd: beställt via företagshälsovården" in html
+    assert "Ring Anna efter 17" in html
+    assert "Rutinen tillämpades: ja" in html
+    assert "Polisen borde kontaktas första kvällen." in html
+    assert "<dd>avslutat</dd>" in html  # the header's status; no alert line for a closed case
+    assert '<p class="text indent-0">Anteckningar:</p>' not in html  # the heading says it

@@ -85,10 +85,15 @@ def checklist_rows(section: Section) -> list[ChecklistRow]:
     return rows
 
 
+def _under(section: Section) -> tuple[Entry, ...]:
+    """The section's entries without a line that only repeats its heading ("Notes:")."""
+    return tuple(e for e in section.entries if e.label or e.text.rstrip(":") != section.title)
+
+
 def parts_of(file: CaseFile) -> list[Part]:
     """Every part of the case in the file's order, those left out of it as empty slots."""
     by_key = {s.key: s for s in file.sections}
-    parts = [Part(s.key, s, runs_of(s.entries)) for s in file.sections if s.key != "about"]
+    parts = [Part(s.key, s, runs_of(_under(s))) for s in file.sections if s.key != "about"]
     missing = [Part(key, None) for key in KEYS if key not in by_key and key != "about"]
     return parts + missing
 
