@@ -14,10 +14,14 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
+from jinja2 import ChoiceLoader, DictLoader
 
 from bot.app import App
 from bot.web.downloads import content_type, disposition, safe_name
+from bot.web.render import ENV
 from conversations import drills
+from conversations.casefile.model import KEYS
 from conversations.notices import NOTICE_TOKEN
 from storage.cases import INTERNAL_NOTE, CaseRepo
 from storage.drills import DrillRepo
@@ -359,3 +363,32 @@ async def test_the_follow_up_log_notes_and_closing_evaluation_are_on_the_page(  
     assert "Polisen borde kontaktas första kvällen." in html
     assert "<dd>avslutat</dd>" in html  # the header's status; no alert line for a closed case
     assert '<p class="text indent-0">Anteckningar:</p>' not in html  # the heading says it
+
+
+async def test_each_part_has_a_slot_for_the_forms_that_act_on_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The action forms come in their own templates (case.html's ACTION SLOTS); here
+    stand-ins show where each lands and what it is given."""
+    case = await anna_reports(chat, demo_app, clock)
+    stand_ins = {
+        **{f"case_actions_{key}.html": f"[{key} {{{{ csrf|length > 0 }}}}]" for key in KEYS},
+        "case_actions_about.html": "[about {{ ref }} {{ access }}]",
+        "case_actions_checklist_item.html": "[item {{ item.key }}]",
+    }
+    loader = ChoiceLoader([DictLoader(stand_ins), ENV.loader])  # type: ignore[list-item]
+    monkeypatch.setattr(ENV, "loader", loader)
+    ENV.cache.clear()  # type: ignore[union-attr]
+    try:
+        async with browser(demo_app) as client:
+            await signed_in_as(chat, "pia", client)
+            html = (await client.get(f"/cases/{case.ref}")).text
+    finally:
+        ENV.cache.clear()  # type: ignore[union-attr]
+    assert f"[about {case.ref} handler]" in html
+    first = demo_app.packs.get("oxelosund").checklist[0].id
+    assert f"[item {first}]" in html
+    for key in KEYS:
+        if key != "about":
+            assert f"[{key} True]" in html, key  # notes and evaluation too, with none yet
+    assert html.index("[checklist True]") < html.index("[timeline True]")

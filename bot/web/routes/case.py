@@ -180,13 +180,15 @@ async def _opened(ctx: Context, ref: str, number: int) -> OpenedEvidence | None:
     repo = EvidenceRepo(ctx.session, ctx.keyring)
     try:
         items = await repo.listing(ctx.viewer, report)
-        item = next(i for i in items if i.number == number)
-        return await repo.open(ctx.viewer, item.id)
-    except (NotFound, StopIteration):
-        AuditRepo(ctx.session).record(
-            ctx.person.handle, "evidence_denied", "-", ctx.person.municipality_id, ctx.now
-        )
-        return None
+        item = next((i for i in items if i.number == number), None)
+        if item is not None:
+            return await repo.open(ctx.viewer, item.id)
+    except NotFound:
+        pass
+    AuditRepo(ctx.session).record(
+        ctx.person.handle, "evidence_denied", "-", ctx.person.municipality_id, ctx.now
+    )
+    return None
 
 
 async def evidence_file(request: Request) -> Response:
