@@ -60,15 +60,18 @@ class CaseListRepo:
             access = await case_access(self.session, viewer, report)  # the same rule, per case
             if access is Access.NONE:
                 continue
-            alert = (
-                await self.session.scalars(
-                    select(Alert)
-                    .where(Alert.report_id == report.id, Alert.kind == "report")
-                    .order_by(Alert.created_at)
-                )
-            ).first()
-            found.append(Found(report, access, alert))
+            found.append(Found(report, access, await self.first_alert(report)))
         return found
+
+    async def first_alert(self, report: Report) -> Alert | None:
+        """The case's first report alert (its status says who took the case), if any."""
+        return (
+            await self.session.scalars(
+                select(Alert)
+                .where(Alert.report_id == report.id, Alert.kind == "report")
+                .order_by(Alert.created_at)
+            )
+        ).first()
 
     async def akut_alerts(
         self, viewer: Viewer, now: datetime, within: timedelta = AKUT_WITHIN

@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web.desk import BadForm, SignedOut, Web
 from bot.web.render import HERE, plain
-from bot.web.routes import audit, auth, case_actions, cases, drills, stats
+from bot.web.routes import audit, auth, case, case_actions, cases, drills, stats
 from bot.web.security import Attempts, SecurityHeaders
 from storage.errors import NotFound
 
@@ -90,6 +90,7 @@ def create_web(web: Web) -> Starlette:
     routes = [
         *auth.ROUTES,
         *cases.ROUTES,
+        *case.ROUTES,
         *case_actions.ROUTES,
         *stats.ROUTES,
         *drills.ROUTES,

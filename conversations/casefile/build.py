@@ -84,7 +84,7 @@ async def _about(ctx: Context, report: Report) -> Section:
             card = None
         if card is not None:
             entries.append(Entry(_("Reported by"), f"{card.name}, {card.phone or '–'}"))
-    return Section(_("About the case"), tuple(entries))
+    return Section(_("About the case"), tuple(entries), key="about")
 
 
 async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Section, list[Moment]]:
@@ -96,14 +96,17 @@ async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Sect
         label = f"{item.step} {item.check.get(ctx.locale)}"
         done = state.get(item.id)
         if done is None:
-            entries.append(Entry(label, _("not answered")))
+            entries.append(Entry(label, _("not answered"), key=item.id))
             continue
-        entries.append(Entry(label, await answered(ctx, done)))
+        entries.append(Entry(label, await answered(ctx, done), key=item.id))
         if done.comment and done.answer != "text":
-            entries.append(Entry(_("Comment"), done.comment, 1))
+            entries.append(Entry(_("Comment"), done.comment, 1, key=item.id))
     documented = await documented_calls(ctx, report, access)
     moments = await timeline(ctx, report, pack, state, documented)
-    return Section(_("2. Checklist of the routine"), tuple(entries), wide_labels=True), moments
+    checklist = Section(
+        _("2. Checklist of the routine"), tuple(entries), wide_labels=True, key="checklist"
+    )
+    return checklist, moments
 
 
 async def documented_calls(ctx: Context, report: Report, access: Access) -> list[Moment]:
@@ -119,7 +122,9 @@ async def documented_calls(ctx: Context, report: Report, access: Access) -> list
     return moments
 
 
-async def _evidence(ctx: Context, report: Report) -> tuple[Section, list[Picture]]:
+async def _evidence(
+    ctx: Context, report: Report, with_pictures: bool
+) -> tuple[Section, list[Picture]]:
     _ = ctx._
     repo = EvidenceRepo(ctx.session, ctx.keyring)
     items = await repo.listing(ctx.viewer, report)
@@ -129,50 +134,52 @@ async def _evidence(ctx: Context, report: Report) -> tuple[Section, list[Picture
         entries.append(Entry("", evidence_line(ctx, item)))
         if item.caption:
             entries.append(Entry("", _("“{text}”").format(text=item.caption), 1))
-        if item.kind in PICTURE_KINDS or item.mime_type.startswith("image/"):
+        if with_pictures and (item.kind in PICTURE_KINDS or item.mime_type.startswith("image/")):
             opened = await repo.open(ctx.viewer, item.id)
             title = _("File {n}: {name}").format(n=item.number, name=item.name or item.kind)
             pictures.append(Picture(title, opened.content))
     if not entries:
         entries.append(Entry("", _("No evidence was sent with the report.")))
-    return Section(_("Evidence"), tuple(entries)), pictures
+    return Section(_("Evidence"), tuple(entries), key="evidence"), pictures
 
 
-async def build(ctx: Context, report: Report, access: Access) -> CaseFile:
-    """The case file as the reader may see it (access: what storage gave them)."""
+async def build(ctx: Context, report: Report, access: Access, *, pictures: bool = True) -> CaseFile:
+    """The case file as the reader may see it (access: what storage gave them);
+    ``pictures``: open the photos for the document (a web page links them instead)."""
     _ = ctx._
     staff_only = _("Not in this file: only those who handle the case may read it.")
     sections = [await _about(ctx, report)]
     if access in (Access.HANDLER, Access.OWN):
         statement = Entry("", await role_statement(ctx, report))
         entries = (statement, *answer_entries(ctx, report))
-        sections.append(Section(_("1. Incident report"), entries))
+        sections.append(Section(_("1. Incident report"), entries, key="report"))
     else:
-        sections.append(Section(_("1. Incident report"), note=staff_only))
+        sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
     checklist, moments = await _checklist(ctx, report, access)
     sections.append(checklist)
     events = tuple(Entry(m.when(ctx.locale), m.text) for m in moments)
-    sections.append(Section(_("Timeline"), events))
+    sections.append(Section(_("Timeline"), events, key="timeline"))
     if access is Access.HANDLER:
         log = _as_entries(await followup_log(ctx, report))
+        none_yet = "" if log else _("None yet.")
         sections.append(
-            Section(_("3. Support in the longer term"), tuple(log), "" if log else _("None yet."))
+            Section(_("3. Support in the longer term"), tuple(log), none_yet, key="followups")
         )
     else:
-        sections.append(Section(_("3. Support in the longer term"), note=staff_only))
+        longer_term = _("3. Support in the longer term")
+        sections.append(Section(longer_term, note=staff_only, key="followups"))
     notes = await CaseRepo(ctx.session, ctx.keyring).notes(ctx.viewer, report)
     if notes:
-        sections.append(
-            Section(_("Notes"), tuple(_as_entries(await note_lines(ctx, report, notes, access))))
-        )
+        lines = await note_lines(ctx, report, notes, access)
+        sections.append(Section(_("Notes"), tuple(_as_entries(lines)), key="notes"))
     if access is Access.HANDLER and (closing := _as_entries(evaluation_lines(ctx, report))):
-        sections.append(Section(_("Follow-up of the routine"), tuple(closing)))
-    pictures: list[Picture] = []
+        sections.append(Section(_("Follow-up of the routine"), tuple(closing), key="evaluation"))
+    shown: list[Picture] = []
     if access in (Access.HANDLER, Access.OWN):
-        evidence, pictures = await _evidence(ctx, report)
+        evidence, shown = await _evidence(ctx, report, pictures)
         sections.append(evidence)
     else:
-        sections.append(Section(_("Evidence"), note=staff_only))
+        sections.append(Section(_("Evidence"), note=staff_only, key="evidence"))
     return CaseFile(
         ref=report.ref,
         title=_("Incident report and case documentation"),
@@ -182,7 +189,7 @@ async def build(ctx: Context, report: Report, access: Access) -> CaseFile:
         generated=_("Made {when}").format(when=format_when(ctx.now, ctx.locale)),
         page_label=_("Page {page} of {pages}"),
         sections=tuple(sections),
-        pictures=tuple(pictures),
+        pictures=tuple(shown),
         picture_heading=_("Photos kept as evidence"),
         unreadable_picture=_("This file cannot be shown as a picture; it is kept as it was sent."),
     )

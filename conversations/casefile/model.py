@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+KEYS = ("about", "report", "checklist", "timeline", "followups", "notes", "evaluation", "evidence")
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -13,6 +15,7 @@ class Entry:
     label: str
     text: str
     indent: int = 0
+    key: str = ""  # what the line is about, for a page that acts on it (a checklist item's id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,7 @@ class Section:
     entries: tuple[Entry, ...] = ()
     note: str = ""
     wide_labels: bool = False  # the labels are questions (the checklist): give them room
+    key: str = ""  # which part of the case this is (KEYS), for a page that adds its actions
 
 
 @dataclass(frozen=True, slots=True)
