@@ -17,6 +17,7 @@ from bot.web.desk import Desk, signed_in
 from bot.web.downloads import INLINE, content_type, file_response, safe_name
 from bot.web.forms import form_of, refused
 from bot.web.render import page
+from bot.web.routes.case_actions import actions_for
 from conversations.case.listing import case_row
 from conversations.case.reading import evidence_line, file_name
 from conversations.casefile.build import build
@@ -151,6 +152,7 @@ async def _page(request: Request, desk: Desk, report: Report, access: Access) ->
         evidence=[(item, evidence_line(ctx, item), viewable(item)) for item in evidence],
         marking=file.marking,
         exportable=report.drill_id is None,
+        actions=await actions_for(ctx, report, access),
     )
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from bot.web.desk import signed_in
 from bot.web.forms import form_of, refused, see
 from conversations.desk import calls, checklist, closing, followup, handover, notes, words
+from conversations.desk.checklist import ItemRow
 from conversations.desk.errors import Refused
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ, N_
@@ -118,7 +119,7 @@ def _action(operation: Operation, anchor: str) -> Callable[[Request], Awaitable[
 class Actions:
     """What the case page offers this viewer to do (empty where they may not)."""
 
-    checklist: list[checklist.ItemRow]
+    checklist: list[ItemRow]
     may_handle: bool  # notes, calls, hand-over
     may_close: bool
     closed: bool
@@ -131,6 +132,11 @@ class Actions:
     support: tuple[tuple[str, str], ...] = SUPPORT
     professional: tuple[tuple[str, str], ...] = PROFESSIONAL
     applied: tuple[tuple[str, str], ...] = APPLIED
+
+    @property
+    def rows(self) -> dict[str, ItemRow]:
+        """The checklist's rows by item id (the case page's table finds its forms here)."""
+        return {row.id: row for row in self.checklist}
 
 
 async def actions_for(ctx: Context, report: Report, access: Access) -> Actions:
