@@ -145,6 +145,9 @@ async def test_booking_documenting_handing_over_and_closing(  # type: ignore[no-
         await _post(client, token, f"/cases/{case.ref}/close", applied="yes", routine="Bra.")
         report = (await _rows(demo_app, Report, id=case.id))[0]
         assert report.status is ReportStatus.CLOSED
+        closed = await client.get(f"/cases/{case.ref}")  # the page of a closed case
+        assert closed.status_code == 200 and "Öppna ärendet igen" in closed.text
+        assert "Lämna över ärendet" not in closed.text and "Skriv en anteckning" not in closed.text
         await _post(client, token, f"/cases/{case.ref}/reopen")
         report = (await _rows(demo_app, Report, id=case.id))[0]
         assert report.status is ReportStatus.SUBMITTED

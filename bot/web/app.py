@@ -22,6 +22,7 @@ from bot.web.desk import BadForm, SignedOut, Web
 from bot.web.render import HERE, plain
 from bot.web.routes import audit, auth, case, case_actions, cases, drills, stats
 from bot.web.security import Attempts, SecurityHeaders
+from conversations.desk.errors import Refused
 from storage.errors import NotFound
 
 log = logging.getLogger("trygg.web")
@@ -55,6 +56,12 @@ async def _bad_form(request: Request, exc: Exception) -> Response:
 async def _not_found(request: Request, exc: Exception) -> Response:
     _ = plain_gettext(request)
     return _message(request, 404, _("Not found"), _("There is nothing here that you may see."))
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    _ = plain_gettext(request)
+    said = exc.message if isinstance(exc, Refused) else ""
+    return _message(request, 409, _("That did not work"), said, _("Go back and try again."))
 
 
 async def _http(request: Request, exc: Exception) -> Response:
@@ -104,6 +111,7 @@ def create_web(web: Web) -> Starlette:
             SignedOut: _signed_out,
             BadForm: _bad_form,
             NotFound: _not_found,
+            Refused: _refused,  # a case operation said no outside a form (e.g. on a page)
             HTTPException: _http,
             Exception: _failed,
         },

@@ -142,16 +142,21 @@ class Actions:
 async def actions_for(ctx: Context, report: Report, access: Access) -> Actions:
     """Gather what the case page's forms need, through the desk operations' own reads."""
     handler = access is Access.HANDLER
+    closed = report.status is ReportStatus.CLOSED
     repo = CaseRepo(ctx.session, ctx.keyring)
     rows = await checklist.checklist_rows(ctx, report, access)
     return Actions(
         checklist=rows,
         may_handle=handler,
         may_close=handler and await repo.may_close(ctx.viewer, report),
-        closed=report.status is ReportStatus.CLOSED,
+        closed=closed,
         calls=await calls.calls(ctx, report, access) if handler else [],
         next_followup=await followup.next_followup_number(ctx, report) if handler else 0,
-        candidates=await handover.handover_candidates(ctx, report, access) if handler else [],
+        candidates=(
+            await handover.handover_candidates(ctx, report, access)
+            if handler and not closed
+            else []
+        ),
         reporter=await words.name_of(ctx, report.reporter_id),
         written=frozenset(i.id for i in ctx.packs.get(report.pack).checklist if i.answer == "text"),
     )
