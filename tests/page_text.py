@@ -24,6 +24,7 @@ class _Reader(HTMLParser):
         self.in_button = False
         self.button: list[str] = []
         self.textarea: list[str] | None = None
+        self.hidden = 0  # depth inside an element for screen readers only (.sr-only)
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self.line)).strip()
@@ -38,7 +39,13 @@ class _Reader(HTMLParser):
             return
         if not self.inside:
             return
-        if tag in BLOCKS or tag in HEADINGS or tag in ("br", "form", "table", "dl", "fieldset"):
+        if self.hidden or "sr-only" in (found.get("class") or "").split():
+            self.hidden += 1
+            return
+        in_cell = self.cells is not None and tag != "tr"
+        if not in_cell and (
+            tag in BLOCKS or tag in HEADINGS or tag in ("br", "form", "table", "dl", "fieldset")
+        ):
             if tag == "tr":
                 self._flush()
                 self.cells = []
@@ -77,6 +84,9 @@ class _Reader(HTMLParser):
             return
         if not self.inside:
             return
+        if self.hidden:
+            self.hidden -= 1
+            return
         if tag == "option":
             self.in_option = False
         elif tag == "dt":
@@ -106,7 +116,7 @@ class _Reader(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        if not self.inside:
+        if not self.inside or self.hidden:
             return
         if self.select is not None:
             if self.in_option and (self.option_selected or not self.select):

@@ -141,8 +141,7 @@ async def test_another_partys_case_is_not_there(chat, console: Console) -> None:
 async def test_logging_out_works_from_every_page(  # type: ignore[no-untyped-def]
     chat, console: Console, clock: FakeClock
 ) -> None:
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await submit_report(chat, "bo", "assignment")  # the unit is alerted at once
     first = await console.sign_in(chat, "sara")  # the unit sees every section
     sections = (
         await first.get_by_role("navigation")
@@ -156,15 +155,13 @@ async def test_logging_out_works_from_every_page(  # type: ignore[no-untyped-def
         clock.advance(minutes=13)  # at most five links an hour
         page = await console.sign_in(chat, "sara")
         shown = await console.visit(page, path)
-        if shown.status == 404 and path != "/cases":
-            continue  # a page not built yet on this branch (stats, drills, audit, the case)
         assert shown.status == 200, (path, shown.status)
         out = await console.press(page, "Logga ut")
         assert out.status == 200, path
         assert await page.get_by_role("heading", level=1).inner_text() == "Du är utloggad"
         assert (await console.visit(page, path)).status == 401, path
         seen.append(path)
-    assert "/cases" in seen and "/cases?status=closed" in seen
+    assert seen == pages
 
 
 async def test_the_keyboard_alone_reaches_everything(  # type: ignore[no-untyped-def]
