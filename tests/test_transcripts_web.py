@@ -64,7 +64,7 @@ async def test_web_case_sv(chat, demo_app: App, clock: FakeClock) -> None:  # ty
         t.note("Pia answers the checklist's first item and writes to Anna.")
         base = f"/cases/{case.ref}"
         await _form(t, client, csrf, f"{base}/checklist", item="3.1.1", answer="yes")
-        await _form(t, client, csrf, f"{base}/notes", kind="message", text="Jag ringer dig i morgon.")
+        await _form(t, client, csrf, f"{base}/notes", kind="message", text="Jag ringer i morgon.")
         await _form(t, client, csrf, f"{base}/notes", kind="internal", text="Polisen har brevet.")
         tomorrow = (clock() + timedelta(days=1)).astimezone(DISPLAY_TZ).date().isoformat()
         await _form(t, client, csrf, f"{base}/calls", day="2020-01-01", time="10:00")
