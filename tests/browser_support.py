@@ -147,11 +147,12 @@ class Console:
         await self.fill_by_label(page, fields)
         return await self.press(page, button)
 
-    async def for_docs(self, page: Page, name: str) -> None:
-        """Save the page as docs/<name> for the README (only when TRYGG_UPDATE_DOCS=1)."""
+    async def for_docs(self, page: Page, name: str, *, height: int | None = None) -> None:
+        """Save the page as docs/<name> for the README (only when TRYGG_UPDATE_DOCS=1): the
+        whole page, or its first ``height`` pixels."""
         if UPDATE_DOCS:
-            await page.set_viewport_size({"width": VIEWPORT["width"], "height": 200})
-            await page.screenshot(path=str(DOCS / name), full_page=True)  # as tall as the page
+            await page.set_viewport_size({"width": VIEWPORT["width"], "height": height or 200})
+            await page.screenshot(path=str(DOCS / name), full_page=height is None)
             await page.set_viewport_size(VIEWPORT)  # type: ignore[arg-type]
 
 

@@ -66,9 +66,9 @@ async def test_a_contact_signs_in_with_the_link_from_the_chat(  # type: ignore[n
     assert not cookie["secure"]  # plain http on localhost; https URLs get Secure cookies
     await console.for_docs(page, "web-cases.png")
     case = await console.open_case(page, party.ref)
-    if case.status == 200:  # the case page (lands with the case actions)
-        assert party.ref in await page.inner_text("main")
-        await console.for_docs(page, "web-case.png")
+    assert case.status == 200
+    assert party.ref in await page.inner_text("main")
+    await console.for_docs(page, "web-case.png", height=1100)
 
 
 async def test_a_used_link_is_refused(chat, console: Console) -> None:  # type: ignore[no-untyped-def]
