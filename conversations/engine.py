@@ -386,12 +386,17 @@ class Core:
         return [Reply(note), *lost]
 
     async def unsent(
-        self, session: AsyncSession, channel: str, person_id: int | None = None
+        self,
+        session: AsyncSession,
+        channel: str,
+        person_id: int | None = None,
+        before: datetime | None = None,
     ) -> list[Delivery]:
-        """Return the replies on ``channel`` (or one person's) that were committed but not
-        confirmed sent, each person's in order, to send again (at start-up, after a crash)."""
+        """Return the replies on ``channel`` (or one person's) that were committed (before
+        ``before``, if given) but not confirmed sent, each person's in order, to send again
+        (at start-up, after a crash)."""
         deliveries = []
-        for item in await unsent(session, self.keyring, person_id):
+        for item in await unsent(session, self.keyring, person_id, before):
             kept = item.outgoing
             if kept.channel != channel:
                 continue
