@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.app import App
+from bot.app import OTHERS_GRACE, App
 from bot.delivery import OutboxLoop, OutboxSender
 from bot.dispatcher import Sender, log_failure
 from bot.timers import TimerWaker
@@ -31,7 +31,7 @@ from storage.outbox import CONVERSATION
 from storage.timers import TimerRepo
 
 URGENT_BATCH = 50  # chats with alerts or replies in flight at once (each chat in order)
-RESEND_GRACE = 3.0  # PostgreSQL: seconds before a start sends the replies a crash left
+RESEND_GRACE = OTHERS_GRACE.total_seconds()  # PostgreSQL: before a start resends
 
 
 @dataclass(frozen=True, slots=True)

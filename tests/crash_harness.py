@@ -120,7 +120,9 @@ class BotProcess:
         log: Path,
         args: tuple[str, ...] = (),
         ready: str = "getUpdates",
+        launch: str = LAUNCH,
     ) -> None:
+        self.launch = launch
         self.fake = fake
         self.args = args
         self.ready = ready  # the Bot API call that shows the process is up
@@ -140,7 +142,7 @@ class BotProcess:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-c",
-                LAUNCH,
+                self.launch,
                 str(LEASE_SECONDS),
                 *self.args,
                 cwd=self.cwd,
