@@ -116,7 +116,7 @@ class App:
             declared_capabilities(),
             web_url=settings.web_url,
         )
-        if not db.sqlite:  # other processes may share the database: see Core.others_grace
+        if settings.several_processes and not db.sqlite:  # see Core.others_grace
             core.others_grace = OTHERS_GRACE
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 

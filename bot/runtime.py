@@ -128,15 +128,16 @@ class Runtime:
         self.waker.start()
         # Replies committed but never sent (the process died in between) go out before any
         # new update is read: a person who typed meanwhile is then answered after them.
-        if self.app.db.sqlite:
+        if not self.app.core.others_grace:  # one process
             for channel in self._replies:
                 await self.dispatcher.resend(channel)
         else:  # other processes may be sending theirs: see _resend_later
             self._resending = asyncio.create_task(self._resend_later(self.app.clock()))
 
     async def _resend_later(self, started: datetime) -> None:
-        """On PostgreSQL, after RESEND_GRACE: send again the replies committed before this
-        process started and still not marked sent (a process that died left them).
+        """With several processes on PostgreSQL, after RESEND_GRACE: send again the
+        replies committed before this process started and still not marked sent (a
+        process that died left them).
 
         Other processes share the database and mark the replies they send within a fraction
         of a second; waiting first keeps this process from sending theirs a second time.

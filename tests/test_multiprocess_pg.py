@@ -211,6 +211,7 @@ async def test_three_processes_keep_each_persons_order_and_lose_nothing_when_one
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TRYGG_SEVERAL_PROCESSES": "1",
         }
         ports = [_free_port() for _ in range(PROCESSES)]
         urls = [f"http://127.0.0.1:{port}/hook" for port in ports]
