@@ -66,3 +66,66 @@ async def test_a_persons_events_wait_for_each_other_across_connections(
         assert order == ["first done", "second in"]
     finally:
         await db.dispose()
+
+
+class _Reader:
+    """An intake that records when it reads, until its stop."""
+
+    def __init__(self, stop: asyncio.Event) -> None:
+        self.stop = stop
+        self.reading = asyncio.Event()
+        self.opened = self.closed = False
+
+    async def open(self) -> None:
+        self.opened = True
+
+    async def receive(self) -> None:
+        self.reading.set()
+        await self.stop.wait()
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_standby_reads_once_the_receiver_died(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes' polling intakes: one reads; when it dies without a word (its lease is
+    no longer renewed), the other takes over within the lease period."""
+    from bot import receiver
+    from bot.app import App
+    from bot.settings import Settings
+    from tests.conftest import TEST_KEYS
+
+    monkeypatch.setattr(receiver, "PERIOD", 0.6)
+    monkeypatch.setattr(receiver, "RENEW", 0.1)
+    apps = [App.create(Settings(DATABASE_URL=database_url, TRYGG_KEYS=TEST_KEYS)) for _ in range(2)]
+    stops = [asyncio.Event(), asyncio.Event()]
+    readers = [_Reader(stop) for stop in stops]
+    elected = [
+        receiver.Elected(reader, app, "telegram", stop, at_open=True)
+        for reader, app, stop in zip(readers, apps, stops, strict=True)
+    ]
+    try:
+        first = asyncio.create_task(elected[0].receive())
+        await asyncio.wait_for(readers[0].reading.wait(), 5)
+        second = asyncio.create_task(elected[1].receive())
+        await asyncio.sleep(1.0)  # more than a period: the first keeps renewing
+        assert not readers[1].reading.is_set() and not readers[1].opened
+        # the first process dies: nothing renews its lease, nothing releases it
+        assert elected[0]._renewing is not None
+        elected[0]._renewing.cancel()
+        first.cancel()
+        died = asyncio.get_running_loop().time()
+        await asyncio.wait_for(readers[1].reading.wait(), 5)
+        took = asyncio.get_running_loop().time() - died
+        assert readers[1].opened and took < 0.6 + 0.5, took
+        stops[1].set()
+        await second
+        await elected[1].close()
+        assert readers[1].closed
+    finally:
+        for stop in stops:
+            stop.set()
+        for app in apps:
+            await app.close()
