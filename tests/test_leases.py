@@ -129,3 +129,44 @@ async def test_a_standby_reads_once_the_receiver_died(
             stop.set()
         for app in apps:
             await app.close()
+
+
+async def test_two_processes_take_one_persons_events_one_at_a_time(
+    demo_app: object, settings: object, clock: object
+) -> None:
+    """Two apps on one database (two processes) get one person's messages at once,
+    alternately: each event reads the conversation its predecessor wrote, so every event's
+    reply is numbered, none lost to a concurrent write (on PostgreSQL through the lock)."""
+    from bot.app import App
+    from tests.conftest import Chat
+
+    assert isinstance(demo_app, App)
+    other = App.create(settings, clock=clock)  # type: ignore[arg-type]
+    try:
+        chats = [Chat(demo_app, "anna"), Chat(other, "anna")]
+        await chats[0].say("/hjalp")  # the person and their conversation exist
+        first = await _reply_no(demo_app)
+        said = await asyncio.gather(*(chats[i % 2].say("/hjalp") for i in range(20)))
+        assert all(said)
+        assert await _reply_no(demo_app) == first + 20
+    finally:
+        await other.close()
+
+
+async def _reply_no(app: object) -> int:
+    from sqlalchemy import select
+
+    from storage.models import ChannelBinding, Conversation
+
+    async with app.db.unit_of_work() as session:  # type: ignore[attr-defined]
+        person = await session.scalar(
+            select(ChannelBinding.person_id).where(
+                ChannelBinding.channel == "console", ChannelBinding.address == "anna"
+            )
+        )
+        return int(
+            await session.scalar(
+                select(Conversation.reply_no).where(Conversation.person_id == person)
+            )
+            or 0
+        )
