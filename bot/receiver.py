@@ -1,10 +1,11 @@
 """One receiver per channel across processes on PostgreSQL (long polling, Signal).
 
 Telegram's getUpdates and the Signal daemon's connection allow one reader. With several
-``trygg run`` processes on one PostgreSQL, an :class:`Elected` intake reads only while its
-process holds the channel's receiver lease (storage.leases): it tries to take it every
-RENEW seconds, renews it as often while it holds it, and another process takes it over
-once it has not been renewed for PERIOD seconds (the holder died). A holder that cannot
+``trygg run`` processes on one PostgreSQL (TRYGG_SEVERAL_PROCESSES=1), an
+:class:`Elected` intake reads only while its process holds the channel's receiver lease
+(storage.leases): it tries to take it every RENEW seconds, renews it as often while it
+holds it, and another process takes it over once it has not been renewed for PERIOD
+seconds (the holder died). A holder that cannot
 renew its lease for a whole PERIOD (the database is away, or another process took it)
 stops its process cleanly, so that two processes never read at once for long; its
 supervisor starts it again, as a standby.
@@ -13,8 +14,8 @@ Both wait for the lease in ``receive``, while the process's other intakes (the w
 the web console), its outbox and its timers run; Signal connects to its daemon only once
 elected (a connected client is a reader). Known limit: a standby's Signal outbox lane
 may claim a message, fail to send it (not connected) and retry it later with backoff.
-Webhook mode needs no election: every process serves the calls it gets. SQLite is one
-process: nothing is elected there.
+Webhook mode needs no election: every process serves the calls it gets. SQLite, or one
+process on PostgreSQL (the setting unset): nothing is elected.
 """
 
 from __future__ import annotations

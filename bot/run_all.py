@@ -4,9 +4,9 @@ One runtime (bot.runtime) serves them all: one dispatcher, one outbox sender per
 one timer runner, one waker and one shutdown order. A commit on either channel wakes every
 channel's outbox, so an alert from a person on Signal to a contact on Telegram goes out
 without waiting a poll. One SIGINT/SIGTERM stops every intake; then the lanes drain, the
-dispatcher drains, the waker stops, and the transports disconnect. On PostgreSQL several
-such processes may share the database: long polling and Signal then read in one of them,
-elected (bot.receiver); webhook calls are served by each.
+dispatcher drains, the waker stops, and the transports disconnect. Several such processes
+may share one PostgreSQL (TRYGG_SEVERAL_PROCESSES): long polling and Signal then read in
+one of them, elected (bot.receiver); webhook calls are served by each.
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ class Process:
         return [bot for bot in (self.telegram, self.signal, self.web) if bot is not None]
 
     def receivers(self) -> list[Intake]:
-        """The intakes as this process runs them: on PostgreSQL, long polling and Signal
-        read only in the process that holds their channel's receiver lease (bot.receiver);
-        the webhook and the web console serve in every process."""
+        """The intakes as this process runs them: with several processes on PostgreSQL
+        (TRYGG_SEVERAL_PROCESSES), long polling and Signal read only in the process that
+        holds their channel's receiver lease (bot.receiver); the webhook and the web
+        console serve in every process."""
         app, stop = self.runtime.app, self.runtime.stop
-        if app.db.sqlite:
+        if app.db.sqlite or not app.settings.several_processes:
             return self.intakes
         found: list[Intake] = []
         if self.telegram is not None:

@@ -27,7 +27,8 @@ is taken there, and nothing changes.
 allow one reader. The ``receiver_lease`` row of a channel names its holder and when the
 lease expires; the holder renews it every few seconds; another process takes it over with
 ``UPDATE … WHERE expires_at < now`` once it has expired (the holder died: SIGKILL), so
-within a lease period. Webhook mode needs no election: every process serves its share.
+within a lease period (bot.receiver, when TRYGG_SEVERAL_PROCESSES is set). Webhook mode
+needs no election: every process serves its share.
 """
 
 from __future__ import annotations

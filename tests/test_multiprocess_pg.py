@@ -61,7 +61,7 @@ PROCESSES = 3
 SECRET = "trygg_mp_test_secret"
 PROBES = 60  # planted timers, due over the first PROBE_SPREAD seconds of the run
 PROBE_SPREAD = 20.0
-RUN_TIMEOUT = 120.0
+RUN_TIMEOUT = 60.0 + 2.0 * REPORTERS
 
 # The child: the CLI's `run --webhook URL`, with the crash test's lifted limits and short
 # outbox lease, and a timer kind whose handler records each firing as a row (its id names
