@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot import logs
 from bot.delivery import OutboxSender
@@ -38,6 +38,8 @@ def configure_logging(level: str) -> None:
     logs.configure(level)
 
 
+# PostgreSQL: how long another process's unconfirmed replies count as on their way
+OTHERS_GRACE = timedelta(seconds=3)
 GC_YOUNG = 20_000
 
 
@@ -114,6 +116,8 @@ class App:
             declared_capabilities(),
             web_url=settings.web_url,
         )
+        if settings.several_processes and not db.sqlite:  # see Core.others_grace
+            core.others_grace = OTHERS_GRACE
         return cls(settings, db, catalogs, core, clock, keyring, packs)
 
     async def migrate(self) -> None:

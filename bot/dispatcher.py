@@ -19,6 +19,7 @@ import logging
 import time
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -293,13 +294,16 @@ class Dispatcher:
             if self._taken_at.get(key) == value:
                 del self._taken_at[key]
 
-    async def resend(self, channel: str, person_id: int | None = None) -> int:
+    async def resend(
+        self, channel: str, person_id: int | None = None, before: datetime | None = None
+    ) -> int:
         """Send again, in order, the replies on ``channel`` (or one person's) that were
-        committed but never marked sent; mark them; return for how many people.
+        committed (before ``before``, if given) but never marked sent; mark them; return
+        for how many people.
 
         Run at start, before any new event: their replies then come after these."""
         async with self.db.unit_of_work() as session:
-            deliveries = await self.core.unsent(session, channel, person_id)
+            deliveries = await self.core.unsent(session, channel, person_id, before)
         for delivery in deliveries:
             self._send_in_turn((delivery.channel, delivery.address), delivery)
         await self.drain()

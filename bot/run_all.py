@@ -4,7 +4,9 @@ One runtime (bot.runtime) serves them all: one dispatcher, one outbox sender per
 one timer runner, one waker and one shutdown order. A commit on either channel wakes every
 channel's outbox, so an alert from a person on Signal to a contact on Telegram goes out
 without waiting a poll. One SIGINT/SIGTERM stops every intake; then the lanes drain, the
-dispatcher drains, the waker stops, and the transports disconnect.
+dispatcher drains, the waker stops, and the transports disconnect. Several such processes
+may share one PostgreSQL (TRYGG_SEVERAL_PROCESSES): long polling and Signal then read in
+one of them, elected (bot.receiver); webhook calls are served by each.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import signal
 from dataclasses import dataclass
 
 from bot.app import App, settle_heap
+from bot.receiver import Elected
 from bot.runtime import Intake, Runtime, run
 from bot.transports.signal import SignalBot
 from bot.transports.telegram import TelegramBot
@@ -35,9 +38,28 @@ class Process:
     def intakes(self) -> list[Intake]:
         return [bot for bot in (self.telegram, self.signal, self.web) if bot is not None]
 
+    def receivers(self) -> list[Intake]:
+        """The intakes as this process runs them: with several processes on PostgreSQL
+        (TRYGG_SEVERAL_PROCESSES), long polling and Signal read only in the process that
+        holds their channel's receiver lease (bot.receiver); the webhook and the web
+        console serve in every process."""
+        app, stop = self.runtime.app, self.runtime.stop
+        if app.db.sqlite or not app.settings.several_processes:
+            return self.intakes
+        found: list[Intake] = []
+        if self.telegram is not None:
+            polling = self.telegram.webhook is None
+            tg = Elected(self.telegram, app, "telegram", stop, at_open=False)
+            found.append(tg if polling else self.telegram)
+        if self.signal is not None:
+            found.append(Elected(self.signal, app, "signal", stop, at_open=True))
+        if self.web is not None:
+            found.append(self.web)
+        return found
+
     async def run(self) -> None:
         """Run until ``runtime.stop`` is set (or an intake ends)."""
-        await run(self.runtime, self.intakes)
+        await run(self.runtime, self.receivers())
 
 
 def configured(app: App, webhook: str | None = None) -> Process:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from bot.app import App
+from bot.app import OTHERS_GRACE, App
 from bot.delivery import OutboxLoop, OutboxSender
 from bot.dispatcher import Sender, log_failure
 from bot.timers import TimerWaker
@@ -30,6 +31,7 @@ from storage.outbox import CONVERSATION
 from storage.timers import TimerRepo
 
 URGENT_BATCH = 50  # chats with alerts or replies in flight at once (each chat in order)
+RESEND_GRACE = OTHERS_GRACE.total_seconds()  # PostgreSQL: before a start resends
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ class Runtime:
         self.dispatcher.on_notices = self.after_commit
         self.timers.on_notices = self.wake_outbox
         self.stop = asyncio.Event()
+        self._resending: asyncio.Task[None] | None = None
         for channel in channels:
             self.add(channel)
 
@@ -125,8 +128,30 @@ class Runtime:
         self.waker.start()
         # Replies committed but never sent (the process died in between) go out before any
         # new update is read: a person who typed meanwhile is then answered after them.
+        if not self.app.core.others_grace:  # one process
+            for channel in self._replies:
+                await self.dispatcher.resend(channel)
+        else:  # other processes may be sending theirs: see _resend_later
+            self._resending = asyncio.create_task(self._resend_later(self.app.clock()))
+
+    async def _resend_later(self, started: datetime) -> None:
+        """With several processes on PostgreSQL, after RESEND_GRACE: send again the
+        replies committed before this process started and still not marked sent (a
+        process that died left them).
+
+        Other processes share the database and mark the replies they send within a fraction
+        of a second; waiting first keeps this process from sending theirs a second time.
+        Updates are read meanwhile (the other processes read them anyway)."""
+        try:
+            await asyncio.wait_for(self.stop.wait(), RESEND_GRACE)
+            return  # stopping: the next start sends them
+        except TimeoutError:
+            pass
         for channel in self._replies:
-            await self.dispatcher.resend(channel)
+            try:
+                await self.dispatcher.resend(channel, before=started)
+            except Exception as exc:
+                log_failure("sending lost replies again", exc)
 
     async def serve(self, intake: Awaitable[None]) -> None:
         """Deliver the outbox while ``intake`` (the transports reading updates) runs; then
@@ -142,6 +167,8 @@ class Runtime:
             self.stop.set()
             self.wake_outbox()  # the outbox lanes see stop now, not after their interval
             await asyncio.gather(*lanes)
+            if self._resending is not None:
+                await self._resending
             for each in self.lanes.values():
                 await each.sender.drain()
             await self.dispatcher.drain()

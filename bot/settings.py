@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # signal-cli's <data-dir>/attachments, if on this host: files are read there, not fetched
     signal_attachments: Path | None = Field(default=None, alias="TRYGG_SIGNAL_ATTACHMENTS")
 
+    # PostgreSQL shared by several `trygg run` processes (see bot.receiver, storage.leases):
+    # a start then resends lost replies after a grace, and another process's unconfirmed
+    # replies count as on their way for that long
+    several_processes: bool = Field(default=False, alias="TRYGG_SEVERAL_PROCESSES")
+
     web_listen: str = Field(default="127.0.0.1", alias="TRYGG_WEB_LISTEN")
     web_port: int = Field(default=8090, alias="TRYGG_WEB_PORT")
     # the console's public base URL (behind the operator's reverse proxy); unset: no console

@@ -163,6 +163,11 @@ class Core:
         self.clock = clock
         self._fallback_handlers = {getattr(fallbacks, f) for f in fallbacks.__dataclass_fields__}
         self.run = secrets.token_hex(8)  # this process: replies kept by another one were lost
+        # Several processes on one database (PostgreSQL): another process's replies are
+        # taken as lost only once they are this old and still unconfirmed; younger ones
+        # are on their way from a live process (it confirms them within a fraction of a
+        # second). Zero on SQLite, where a run that is not this one has ended.
+        self.others_grace = timedelta(0)
 
     def capabilities_of(self, channel: str) -> Capabilities:
         """What a channel can do, as its transport declared it."""
@@ -324,7 +329,9 @@ class Core:
 
         Replies still unconfirmed from this process are on their way: they are kept with
         the next ones until the transport confirms. Replies kept by another process died
-        with it and were not sent again at start-up: they go out now, first. After such a
+        with it and were not sent again at start-up: they go out now, first (with several
+        processes on one database, only once they are older than ``others_grace``;
+        younger ones are kept, like this process's own). After such a
         re-send, a text identical to the answer those replies answered is the person
         typing it again because they saw nothing; that is checked for the first message
         after the re-send (within RETYPE_WINDOW) and for every message the platform says
@@ -339,7 +346,7 @@ class Core:
         earlier: list[Reply] = []
         carry: tuple[dict[str, Any], ...] = ()
         resent_at = row.resent_at
-        if unsent and outgoing.run != self.run:
+        if unsent and outgoing.run != self.run and not self._on_their_way(row, now):
             earlier, resent_at = self._lost(outgoing.replies, _), now
         elif unsent:
             carry = outgoing.replies
@@ -353,6 +360,12 @@ class Core:
         if guard is None or not ((first and now - resent_at <= RETYPE_WINDOW) or sent_before):
             return Recovery(earlier, carry)  # the check ends here
         return Recovery(earlier, carry, guard, resent_at)
+
+    def _on_their_way(self, row: ConversationRow, now: datetime) -> bool:
+        """Whether another process's unconfirmed replies are young enough to be on their
+        way (several processes: see ``others_grace``)."""
+        grace = self.others_grace
+        return bool(grace) and row.updated_at is not None and now - row.updated_at < grace
 
     def _already_saved(self, recovery: Recovery) -> Handler:
         """A handler for a retyped answer: say it is saved (under which question), and show
@@ -386,12 +399,17 @@ class Core:
         return [Reply(note), *lost]
 
     async def unsent(
-        self, session: AsyncSession, channel: str, person_id: int | None = None
+        self,
+        session: AsyncSession,
+        channel: str,
+        person_id: int | None = None,
+        before: datetime | None = None,
     ) -> list[Delivery]:
-        """Return the replies on ``channel`` (or one person's) that were committed but not
-        confirmed sent, each person's in order, to send again (at start-up, after a crash)."""
+        """Return the replies on ``channel`` (or one person's) that were committed (before
+        ``before``, if given) but not confirmed sent, each person's in order, to send again
+        (at start-up, after a crash)."""
         deliveries = []
-        for item in await unsent(session, self.keyring, person_id):
+        for item in await unsent(session, self.keyring, person_id, before):
             kept = item.outgoing
             if kept.channel != channel:
                 continue

@@ -17,7 +17,9 @@ KEEP_EVENT_IDS = timedelta(days=7)  # Telegram keeps undelivered updates for 24 
 
 
 async def ensure_housekeeping(timers: TimerRepo, due: datetime) -> None:
-    """Schedule the daily housekeeping timer if none is pending."""
+    """Schedule the daily housekeeping timer if none is pending (one, however many
+    processes start at once)."""
+    await timers.one_at_a_time(HOUSEKEEPING, "daily")
     if not await timers.pending(HOUSEKEEPING, "daily"):
         timers.schedule(HOUSEKEEPING, "daily", due)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.crypto import CryptoError, Keyring
 from storage.db import write_at_commit
+from storage.leases import lock_person
 from storage.models import ChannelBinding, Conversation, HandledEvent, Municipality, Party, Person
 from storage.prepared import Prepared
 from storage.viewer import Sender, Viewer
@@ -248,12 +249,18 @@ class Unsent:
 
 
 async def unsent(
-    session: AsyncSession, keyring: Keyring, person_id: int | None = None
+    session: AsyncSession,
+    keyring: Keyring,
+    person_id: int | None = None,
+    before: datetime | None = None,
 ) -> list[Unsent]:
-    """Return every conversation's (or one person's) committed, unconfirmed replies."""
+    """Return every conversation's (or one person's) committed, unconfirmed replies (if
+    ``before``: only those committed before then)."""
     statement = select(Conversation.person_id, Conversation.reply_no, Conversation.replies).where(
         Conversation.reply_no > Conversation.sent_no, Conversation.replies.is_not(None)
     )
+    if before is not None:
+        statement = statement.where(Conversation.updated_at < before)
     if person_id is not None:
         statement = statement.where(Conversation.person_id == person_id)
     found = []
@@ -402,11 +409,14 @@ async def arrive(
     session: AsyncSession, event_id: str, now: datetime, channel: str, address: str
 ) -> Arrival:
     """Claim the event id and load the sender with their conversation, in one hop into
-    SQLAlchemy's sync layer (every event starts with these two statements)."""
+    SQLAlchemy's sync layer (every event starts with these two statements; on PostgreSQL
+    after the address's lock, so that processes take a person's events one at a time:
+    see storage.leases)."""
     claim = _CLAIM[session.get_bind().dialect.name]
 
     def run(sync: Session) -> Arrival:
         connection = sync.connection()
+        lock_person(connection, channel, address)
         if claim.run(connection, {"event_id": event_id, "handled_at": now}) != 1:
             return Arrival(new=False)
         found = _ARRIVAL.rows(connection, {"channel": channel, "address": address})

@@ -546,3 +546,15 @@ class WebSession(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notice: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed: shown once, next page
+
+
+class ReceiverLease(Base):
+    """Which process reads a channel's updates (long polling, the Signal daemon) until
+    when: one reader per channel across processes; see storage.leases."""
+
+    __tablename__ = "receiver_lease"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

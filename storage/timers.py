@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.leases import person_key
 from storage.models import Timer, TimerState, utcnow
 from storage.prepared import Prepared, run_all
 
@@ -88,6 +89,14 @@ class TimerRepo:
             .values(state=TimerState.CANCELLED)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def one_at_a_time(self, kind: str, subject: str) -> None:
+        """On PostgreSQL, hold (until commit) a lock on (kind, subject): processes that
+        check and schedule the same timer at once then do it one after the other."""
+        connection = await self.session.connection()
+        if connection.dialect.name == "postgresql":
+            key = person_key(f"timer:{kind}", subject)
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     async def pending(self, kind: str, subject: str) -> Sequence[Timer]:
         return (
