@@ -90,6 +90,7 @@ class Runtime:
         self.dispatcher.on_notices = self.after_commit
         self.timers.on_notices = self.wake_outbox
         self.stop = asyncio.Event()
+        self._started = False  # set once the intakes are open and the runtime has started
         for channel in channels:
             self.add(channel)
 
@@ -127,6 +128,11 @@ class Runtime:
         # new update is read: a person who typed meanwhile is then answered after them.
         for channel in self._replies:
             await self.dispatcher.resend(channel)
+        self._started = True
+
+    def ready(self) -> bool:
+        """Whether the intakes are open and reading and the runtime runs (for /readyz)."""
+        return self._started and not self.stop.is_set()
 
     async def serve(self, intake: Awaitable[None]) -> None:
         """Deliver the outbox while ``intake`` (the transports reading updates) runs; then
@@ -149,6 +155,7 @@ class Runtime:
 
     async def close(self) -> None:
         """Stop the waker (a run in progress finishes its batch first)."""
+        self._started = False
         await self.waker.stop()
 
 
