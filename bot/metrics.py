@@ -19,6 +19,7 @@ from prometheus_client import (
 
 from bot.transports.base import GONE, IDENTITY, DeliveryFailed
 from conversations.events import Delivery, InboundEvent
+from storage.outbox import CONVERSATION, ROUTINE, URGENT
 
 __all__ = ["CONTENT_TYPE", "Metrics", "failure_reason"]
 
@@ -129,7 +130,8 @@ class Metrics:
 
     def set_outbox_depth(self, depth: dict[int, int]) -> None:
         self.outbox_depth.clear()
-        for priority, count in sorted(depth.items()):
+        every = {URGENT: 0, CONVERSATION: 0, ROUTINE: 0, **depth}  # an empty lane shows 0
+        for priority, count in sorted(every.items()):
             self.outbox_depth.labels(str(priority)).set(count)
 
     def set_timers(self, pending: int, due: int) -> None:
