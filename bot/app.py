@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot import logs
 from bot.delivery import OutboxSender
 from bot.dispatcher import Dispatcher, Sender
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.timers import TimerRunner
 from bot.transports.base import Transport
@@ -91,6 +92,7 @@ class App:
     clock: Clock
     keyring: Keyring
     packs: PackLibrary
+    metrics: Metrics = field(default_factory=Metrics)  # this process's, for /metrics
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> App:
@@ -126,13 +128,23 @@ class App:
         await legacy.seal_evidence_hashes(self.db, self.keyring)
 
     def dispatcher(self, send: Sender) -> Dispatcher:
-        return Dispatcher(self.db, self.core, self.catalogs, send)
+        return Dispatcher(self.db, self.core, self.catalogs, send, metrics=self.metrics)
 
     def outbox_sender(self, transport: Transport) -> OutboxSender:
-        return OutboxSender(self.db, self.catalogs, self.packs, transport, self.clock, self.keyring)
+        return OutboxSender(
+            self.db,
+            self.catalogs,
+            self.packs,
+            transport,
+            self.clock,
+            self.keyring,
+            metrics=self.metrics,
+        )
 
     def timer_runner(self) -> TimerRunner:
-        return TimerRunner(self.db, self.keyring, self.packs, TIMERS, self.clock)
+        return TimerRunner(
+            self.db, self.keyring, self.packs, TIMERS, self.clock, metrics=self.metrics
+        )
 
     async def close(self) -> None:
         await self.db.dispose()

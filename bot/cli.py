@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cli_case, cli_drill, cli_signal, cli_stats, orgfile
+from bot import cli_backup, cli_case, cli_drill, cli_signal, cli_stats, orgfile
 from bot.app import App, configure_logging
 from bot.settings import Settings
 from conversations.alerts import directory_changed
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="the database")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations up to head")
+    cli_backup.add_parser(sub)
 
     invite = sub.add_parser("invite", help="one-time invitation codes that grant roles")
     invite_sub = invite.add_subparsers(dest="invite_command", required=True)
@@ -382,6 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_with_app(settings, _show_org))
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
+        if args.command in ("backup", "restore"):
+            return cli_backup.run(settings, args)
         if args.command == "invite":
             return asyncio.run(_with_app(settings, lambda app: _invite(app, args)))
         if args.command == "person":

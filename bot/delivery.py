@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.address_states import mark_address
 from bot.dispatcher import log_failure
+from bot.metrics import Metrics
 from bot.transports.base import DeliveryFailed, Transport
 from conversations.alerts import escalate_now
 from conversations.engine import Clock
@@ -61,7 +62,9 @@ class OutboxSender:
         transport: Transport,
         clock: Clock,
         keyring: Keyring | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.keyring = keyring
         self.db = db
         self.catalogs = catalogs
@@ -190,12 +193,15 @@ class OutboxSender:
             try:
                 await self.transport.send(item.address, [item.reply], item.priority)
             except DeliveryFailed as exc:
+                self.metrics.failed(self.transport.channel, exc)
                 await self._failed(item, exc)
                 continue
             except Exception as exc:
+                self.metrics.failed(self.transport.channel, exc)
                 log_failure("delivering an outbox message", exc)
                 await self._failed(item, DeliveryFailed(type(exc).__name__))
                 continue
+            self.metrics.delivered(self.transport.channel, item.kind)
             async with self.db.unit_of_work(urgent=True) as session:
                 await OutboxRepo(session).mark_sent(item.message_id, self.clock())
             sent += 1

@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.address_states import mark_address
+from bot.metrics import Metrics
 from bot.outfiles import with_files
 from bot.transports.base import DeliveryFailed
 from conversations.engine import Core
@@ -89,7 +90,9 @@ class Dispatcher:
         catalogs: Catalogs,
         send: Sender,
         flood: Flood | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.core = core
         self.catalogs = catalogs
@@ -159,6 +162,12 @@ class Dispatcher:
 
     async def process(self, event: InboundEvent) -> Delivery | None:
         """Handle one event in one transaction; on failure, a kind message and no writes."""
+        started = time.perf_counter()
+        delivery = await self._process(event)
+        self.metrics.handled(event, delivery, time.perf_counter() - started)
+        return delivery
+
+    async def _process(self, event: InboundEvent) -> Delivery | None:
         try:
             async with self.db.unit_of_work() as session:
                 taken = self._taken_at.get((event.channel, event.address))
@@ -228,14 +237,17 @@ class Dispatcher:
             )
             await self.send(filled)
         except DeliveryFailed as exc:
+            self.metrics.failed(delivery.channel, exc)
             log_failure("sending a reply", exc)
             if exc.kind:  # the address is gone, or its identity changed
                 await self._mark_address(delivery, exc)
             if exc.permanent:  # e.g. the bot is blocked: sending again would not help
                 self._taken(delivery)
         except Exception as exc:  # the state is committed; the next message continues
+            self.metrics.failed(delivery.channel, exc)
             log_failure("sending a reply", exc)
         else:
+            self.metrics.delivered(delivery.channel, "reply")
             self._taken(delivery)
 
     async def _mark_address(self, delivery: Delivery, failure: DeliveryFailed) -> None:

@@ -17,6 +17,7 @@ import signal
 from dataclasses import dataclass
 
 from bot.app import App, settle_heap
+from bot.health import Health
 from bot.receiver import Elected
 from bot.runtime import Intake, Runtime, run
 from bot.transports.signal import SignalBot
@@ -73,14 +74,15 @@ def configured(app: App, webhook: str | None = None) -> Process:
         if url:
             listen, port = settings.webhook_listen, settings.webhook_port
             secret = settings.telegram_webhook_secret
-            process.telegram.webhook = Webhook(url, listen, port, secret)
+            health = Health.of(app, process.runtime.ready)
+            process.telegram.webhook = Webhook(url, listen, port, secret, health)
     if settings.signal_rpc:
         process.signal = SignalBot(app, runtime=process.runtime)
     if not process.intakes:
         raise ValueError("neither TELEGRAM_BOT_TOKEN nor TRYGG_SIGNAL_RPC is set")
     if settings.web_url:
         runtime = process.runtime
-        process.web = WebIntake(app, runtime.stop, runtime.after_commit)
+        process.web = WebIntake(app, runtime.stop, runtime.after_commit, runtime.ready)
     return process
 
 

@@ -93,6 +93,7 @@ class Runtime:
         self.timers.on_notices = self.wake_outbox
         self.stop = asyncio.Event()
         self._resending: asyncio.Task[None] | None = None
+        self._started = False  # set once the intakes are open and the runtime has started
         for channel in channels:
             self.add(channel)
 
@@ -133,6 +134,7 @@ class Runtime:
                 await self.dispatcher.resend(channel)
         else:  # other processes may be sending theirs: see _resend_later
             self._resending = asyncio.create_task(self._resend_later(self.app.clock()))
+        self._started = True
 
     async def _resend_later(self, started: datetime) -> None:
         """With several processes on PostgreSQL, after RESEND_GRACE: send again the
@@ -152,6 +154,10 @@ class Runtime:
                 await self.dispatcher.resend(channel, before=started)
             except Exception as exc:
                 log_failure("sending lost replies again", exc)
+
+    def ready(self) -> bool:
+        """Whether the intakes are open and reading and the runtime runs (for /readyz)."""
+        return self._started and not self.stop.is_set()
 
     async def serve(self, intake: Awaitable[None]) -> None:
         """Deliver the outbox while ``intake`` (the transports reading updates) runs; then
@@ -176,6 +182,7 @@ class Runtime:
 
     async def close(self) -> None:
         """Stop the waker (a run in progress finishes its batch first)."""
+        self._started = False
         await self.waker.stop()
 
 

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8090, alias="TRYGG_WEB_PORT")
     # the console's public base URL (behind the operator's reverse proxy); unset: no console
     web_url: str | None = Field(default=None, alias="TRYGG_WEB_URL")
+    # if set, /metrics answers only requests with "Authorization: Bearer <this token>"
+    metrics_token: str | None = Field(default=None, alias="TRYGG_METRICS_TOKEN")
 
     @property
     def key_path(self) -> Path:

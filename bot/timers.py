@@ -17,6 +17,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.dispatcher import log_failure
+from bot.metrics import Metrics
 from conversations.alerts import SystemContext, TimerHandler
 from conversations.engine import Clock
 from conversations.packs import PackLibrary
@@ -40,7 +41,9 @@ class TimerRunner:
         packs: PackLibrary,
         handlers: Mapping[str, TimerHandler],
         clock: Clock,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or Metrics()
         self.db = db
         self.keyring = keyring
         self.packs = packs
@@ -87,6 +90,7 @@ class TimerRunner:
                     continue
                 fired += 1
                 notices += len(context.notices)
+                self.metrics.fired(timer.kind, (now - timer.due_at).total_seconds())
         self.fired += fired
         return fired, notices, lost
 

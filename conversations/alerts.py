@@ -309,6 +309,8 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         else:
             ctx.reply(_("Someone else has already taken this; they will contact the person."))
         return None
+    if alert.drill_id is None:  # for the operator's metrics: how long until it was taken
+        ctx.alert_taken = (alert.kind, (ctx.now - alert.created_at).total_seconds())
     # taken on one channel, it is settled on all: what has not gone out elsewhere won't
     await ctx.outbox.drop_pending(ctx.person.id, (ALERT,), {"alert": alert.id}, ctx.now, "taken")
     if alert.subject_id is not None:

@@ -314,6 +314,7 @@ class Core:
             menu=(ctx.viewer.role.value, ctx.locale) if ctx.menu_changed else None,
             person_id=ctx.person.id,
             reply_no=conversation.reply_no if outgoing and not ctx.forgotten else 0,
+            alert_taken=ctx.alert_taken,
         )
 
     def _recovery(

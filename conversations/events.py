@@ -145,3 +145,6 @@ class Delivery:
     person_id: int | None = None  # whose conversation keeps these replies until sent ...
     reply_no: int = 0  # ... under this number (0: not kept)
     resend: bool = False  # replies lost in a crash, sent again
+    # an alert was taken in this unit of work: (its kind, seconds since it was raised), for
+    # the operator's metrics (bot.metrics); counts only, nothing about who
+    alert_taken: tuple[str, float] | None = None

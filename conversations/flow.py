@@ -70,6 +70,7 @@ class Context:
     menu_changed: bool = False  # their role or language changed: renew their command menu
     drill_id: int | None = None  # the event is part of a drill: every message is marked
     web_url: str | None = None  # the web console's public address, if it is switched on
+    alert_taken: tuple[str, float] | None = None  # see Delivery.alert_taken
     replies: list[Reply] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 

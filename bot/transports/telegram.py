@@ -31,6 +31,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.app import App, settle_heap
 from bot.dispatcher import Dispatcher, log_failure
+from bot.health import Health
 from bot.runtime import Channel, Runtime, run
 from bot.throttle import Throttle
 from bot.transports.base import DeliveryFailed
@@ -539,7 +540,8 @@ class TelegramBot:
     async def run_webhook(self, url: str, listen: str, port: int, secret: str | None) -> None:
         """Run alone, serving Telegram's webhook calls; each is answered only after its
         update is handled."""
-        self.webhook = Webhook(url, listen, port, secret)
+        health = Health.of(self.app, self.runtime.ready)
+        self.webhook = Webhook(url, listen, port, secret, health)
         await run(self.runtime, [self])
 
 

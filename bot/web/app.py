@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.web.desk import BadForm, SignedOut, Web
 from bot.web.render import HERE, plain
-from bot.web.routes import audit, auth, case, case_actions, cases, drills, stats
+from bot.web.routes import audit, auth, case, case_actions, cases, drills, health, stats
 from bot.web.security import Attempts, SecurityHeaders
 from conversations.desk.errors import Refused
 from storage.errors import NotFound
@@ -95,6 +95,7 @@ def plain_gettext(request: Request) -> Callable[[str], str]:
 def create_web(web: Web) -> Starlette:
     """Build the console's ASGI app on the running app's parts."""
     routes = [
+        *health.ROUTES,
         *auth.ROUTES,
         *cases.ROUTES,
         *case.ROUTES,

@@ -39,6 +39,7 @@ class Web:
     secure: bool  # cookies only over https (behind the operator's proxy)
     on_commit: Callable[[], None] = lambda: None  # wake the outbox, when in `trygg run`
     public_url: str | None = None
+    running: Callable[[], bool] | None = None  # the runtime's ready(), when in `trygg run`
 
 
 @dataclass

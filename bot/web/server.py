@@ -15,14 +15,20 @@ from bot.web.desk import Web
 PROXIES = "127.0.0.1"  # the operator's reverse proxy, whose X-Forwarded-For is believed
 
 
-def web_of_app(app: App, on_commit: Callable[[], None] = lambda: None) -> Web:
-    """The console's parts for a running app (cookies Secure when its public URL is https)."""
+def web_of_app(
+    app: App,
+    on_commit: Callable[[], None] = lambda: None,
+    running: Callable[[], bool] | None = None,
+) -> Web:
+    """The console's parts for a running app (cookies Secure when its public URL is https);
+    ``running``: the runtime's ready() for /readyz, when the console runs in `trygg run`."""
     url = app.settings.web_url
     return Web(
         app,
         secure=bool(url and url.startswith("https://")),
         on_commit=on_commit,
         public_url=url,
+        running=running,
     )
 
 
@@ -56,9 +62,15 @@ async def serve(app: App) -> None:
 class WebIntake:
     """The console inside `trygg run`: it stops with the bots, and its forms wake their outbox."""
 
-    def __init__(self, app: App, stop: asyncio.Event, on_commit: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        app: App,
+        stop: asyncio.Event,
+        on_commit: Callable[[], None],
+        running: Callable[[], bool] | None = None,
+    ) -> None:
         self.stop = stop
-        self.server = _Quiet(_config(app, web_of_app(app, on_commit)))
+        self.server = _Quiet(_config(app, web_of_app(app, on_commit, running)))
 
     async def open(self) -> None:
         """Nothing to connect before the runtime starts."""
