@@ -32,13 +32,14 @@ from bot.settings import Settings
 from storage.directory import DirectoryRepo
 from storage.models import OutboxMessage, OutboxStatus, Report, ReportStatus
 from storage.reports import ReportRepo
-from tests.conftest import REPO, TEST_KEYS
+from tests.conftest import TEST_KEYS
 from tests.fakebotapi import FakeBotApi
 from tests.fault_support import (
     REFERENCE,
     SAVED_STATE,
     SUBMITTED_STATE,
     button_ids,
+    child_env,
     prompt_state,
     texts,
     write_org,
@@ -414,6 +415,20 @@ async def stored(settings: Settings, officials: list[Official]) -> tuple[int, li
     return checked, problems
 
 
+def officials_of(count: int, seed: int, rng: random.Random) -> list[Official]:
+    """The scenario's officials: a seeded category and story each, chats from FIRST_CHAT."""
+    return [
+        Official(
+            chat=FIRST_CHAT + i,
+            handle=f"o{i:03d}",
+            category=rng.choice(CATEGORIES),
+            story=f"Officiell {i:03d}: ett hot i brevlådan, nr {rng.randrange(10**6):06d}.",
+            rng=random.Random(seed * 1000 + i),
+        )
+        for i in range(count)
+    ]
+
+
 async def run_crash(tmp_path: Path, sqlite_template: Path, scenario: Scenario) -> Result:
     """Run the crash scenario on a copy of ``sqlite_template``; return what it measured.
 
@@ -430,36 +445,13 @@ async def run_crash(tmp_path: Path, sqlite_template: Path, scenario: Scenario) -
         TRYGG_KEYS=TEST_KEYS,
         TRYGG_DEFAULT_LOCALE="sv",
     )
-    officials = [
-        Official(
-            chat=FIRST_CHAT + i,
-            handle=f"o{i:03d}",
-            category=rng.choice(CATEGORIES),
-            story=f"Officiell {i:03d}: ett hot i brevlådan, nr {rng.randrange(10**6):06d}.",
-            rng=random.Random(seed * 1000 + i),
-        )
-        for i in range(scenario.officials)
-    ]
+    officials = officials_of(scenario.officials, seed, rng)
     await prepare(settings, write_org(tmp_path / "org.yaml", scenario.officials), officials)
     planned_kills = rng.randint(*scenario.kills)
 
     async with FakeBotApi() as fake:
         fake.add_chat(SECURITY_CHAT)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
-        }
-        env |= {
-            "PYTHONPATH": str(REPO),
-            "DATABASE_URL": settings.db_url,
-            "TRYGG_DATA_DIR": str(tmp_path),
-            "TRYGG_KEYS": TEST_KEYS,
-            "TRYGG_LOG_LEVEL": "WARNING",
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
-        }
+        env = child_env(settings.db_url, fake) | {"TRYGG_DATA_DIR": str(tmp_path)}
         bot = BotProcess(fake, env, tmp_path, tmp_path / "bot.log")
         driver = Driver(fake)
         todo: asyncio.Queue[Official] = asyncio.Queue()

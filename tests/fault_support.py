@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -18,6 +19,8 @@ import yaml
 
 from conversations.i18n import Catalogs
 from conversations.report.form import QUESTIONS, ReportStep
+from tests.conftest import REPO, TEST_KEYS
+from tests.fakebotapi import FakeBotApi
 
 FIGURES: list[str] = []  # printed at the end of the run (conftest's terminal summary)
 
@@ -169,3 +172,22 @@ def write_org(
     }
     path.write_text(yaml.safe_dump(org, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def child_env(database_url: str, fake: FakeBotApi) -> dict[str, str]:
+    """A bot child's environment: this one without Trygg's and Telegram's settings, then the
+    test database, keys and the fake Bot API."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
+    }
+    return env | {
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": database_url,
+        "TRYGG_KEYS": TEST_KEYS,
+        "TRYGG_LOG_LEVEL": "WARNING",
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
+    }

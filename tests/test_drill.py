@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from bot import cli_drill
 from bot.app import App
 from conversations import drills
+from conversations.drills import Started
 from conversations.notices import NOTICE_TOKEN
 from storage.drills import DrillRepo
 from storage.errors import NotAllowed
@@ -74,6 +75,26 @@ async def _sjovik(app: App) -> int:
         person = (await session.scalars(select(Person).where(Person.handle == "sara"))).one()
         assert person.municipality_id is not None
         return person.municipality_id
+
+
+async def start_drill_case(app: App, clock: FakeClock) -> tuple[Started, Report]:
+    """Sara starts a drill in Sjövik at speed 600, with a drill case; return it and the case."""
+    ids = await person_ids(app)
+    sjovik = await _sjovik(app)
+    async with app.db.unit_of_work() as session:
+        started = await drills.start(
+            session,
+            app.packs,
+            Viewer(ids["sara"], Role.MUNICIPAL_SECURITY, sjovik),
+            sjovik,
+            clock.now,
+            speed=600,
+            keyring=app.keyring,
+            story="ÖVNING. Ett påhittat samtal.",
+        )
+        assert started is not None
+        [case] = await DrillRepo(session).cases(started.drill_id)
+    return started, case
 
 
 async def run_until_ended(
@@ -324,26 +345,13 @@ async def test_a_drill_case_is_taken_walked_and_followed_up_then_gone(  # type: 
     none of it in an export, and none of it left after."""
     await connect(chat, "anna", "pia", "per", "sara", "kent")
     before = await table_counts(demo_app)
-    ids = await person_ids(demo_app)
-    sjovik = await _sjovik(demo_app)
+    started, case = await start_drill_case(demo_app, clock)
+    ref = case.ref
+    assert case.status.value == "submitted" and case.drill_id == started.drill_id
+    assert demo_app.keyring.open_json(case.answers, table="report", column="answers", row=case.id)[
+        "what"
+    ] == {"text": "ÖVNING. Ett påhittat samtal."}
     async with demo_app.db.unit_of_work() as session:
-        started = await drills.start(
-            session,
-            demo_app.packs,
-            Viewer(ids["sara"], Role.MUNICIPAL_SECURITY, sjovik),
-            sjovik,
-            clock.now,
-            speed=600,
-            keyring=demo_app.keyring,
-            story="ÖVNING. Ett påhittat samtal.",
-        )
-        assert started is not None
-        [case] = await DrillRepo(session).cases(started.drill_id)
-        ref = case.ref
-        assert case.status.value == "submitted" and case.drill_id == started.drill_id
-        assert demo_app.keyring.open_json(
-            case.answers, table="report", column="answers", row=case.id
-        )["what"] == {"text": "ÖVNING. Ett påhittat samtal."}
         [nudge] = [
             t
             for t in await session.scalars(select(Timer).where(Timer.subject == case.id))

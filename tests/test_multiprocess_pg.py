@@ -39,20 +39,19 @@ from bot.app import App
 from bot.settings import Settings
 from storage.models import HandledEvent, Timer, TimerState
 from storage.timers import TimerRepo
-from tests.conftest import REPO, TEST_KEYS, _pg_truncate
+from tests.conftest import TEST_KEYS, _pg_truncate
 from tests.crash_harness import (
-    CATEGORIES,
-    FIRST_CHAT,
     LEASE_SECONDS,
     SECURITY_CHAT,
     BotProcess,
     Driver,
     Official,
+    officials_of,
     prepare,
     stored,
 )
 from tests.fakebotapi import FakeBotApi
-from tests.fault_support import REFERENCE, report_figures, write_org
+from tests.fault_support import REFERENCE, child_env, report_figures, write_org
 
 SEED = int(os.environ.get("TRYGG_FAULT_SEED", "20261205"))
 REPORTERS = int(os.environ.get("TRYGG_MP_REPORTERS", "120"))
@@ -182,34 +181,13 @@ async def test_three_processes_keep_each_persons_order_and_lose_nothing_when_one
         TRYGG_KEYS=TEST_KEYS,
         TRYGG_DEFAULT_LOCALE="sv",
     )
-    officials = [
-        Official(
-            chat=FIRST_CHAT + i,
-            handle=f"o{i:03d}",
-            category=rng.choice(CATEGORIES),
-            story=f"Officiell {i:03d}: ett hot i brevlådan, nr {rng.randrange(10**6):06d}.",
-            rng=random.Random(SEED * 1000 + i),
-        )
-        for i in range(REPORTERS)
-    ]
+    officials = officials_of(REPORTERS, SEED, rng)
     await prepare(settings, write_org(tmp_path / "org.yaml", REPORTERS), officials)
     await _plant_probes(settings, rng)
 
     async with FakeBotApi() as fake:
         fake.add_chat(SECURITY_CHAT)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
-        }
-        env |= {
-            "PYTHONPATH": str(REPO),
-            "DATABASE_URL": pg_database,
-            "TRYGG_KEYS": TEST_KEYS,
-            "TRYGG_LOG_LEVEL": "WARNING",
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
+        env = child_env(pg_database, fake) | {
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TRYGG_SEVERAL_PROCESSES": "1",
         }

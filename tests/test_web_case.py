@@ -20,18 +20,17 @@ from jinja2 import ChoiceLoader, DictLoader
 from bot.app import App
 from bot.web.downloads import content_type, disposition, safe_name
 from bot.web.render import ENV
-from conversations import drills
 from conversations.casefile.model import KEYS
 from conversations.notices import NOTICE_TOKEN
 from storage.cases import INTERNAL_NOTE, CaseRepo
 from storage.drills import DrillRepo
-from storage.models import Person, Report, Role
-from storage.viewer import Viewer
+from storage.models import Report
 from tests.conftest import FakeClock
-from tests.test_alerts import connect, person_ids
+from tests.test_alerts import connect
 from tests.test_case import MONDAY_10, Submitted, take
 from tests.test_case_reading import LONG, PDF, PHOTO, PHOTO_SHA, SCHOOL, audit, submit, viewer
 from tests.test_casefile import text_of
+from tests.test_drill import start_drill_case
 from tests.test_outbox import FakeTransport
 from tests.web_support import browser, csrf_in, link_in, signed_in_as, switch_on
 
@@ -242,24 +241,8 @@ async def test_a_drill_case_is_read_but_has_no_case_file(  # type: ignore[no-unt
 ) -> None:
     switch_on(demo_app)
     await connect(chat, "anna", "pia", "per", "sara", "kent")
-    ids = await person_ids(demo_app)
-    async with demo_app.db.unit_of_work() as session:
-        sara = await session.get(Person, ids["sara"])
-        assert sara is not None and sara.municipality_id is not None
-        sjovik = sara.municipality_id
-        started = await drills.start(
-            session,
-            demo_app.packs,
-            Viewer(ids["sara"], Role.MUNICIPAL_SECURITY, sjovik),
-            sjovik,
-            clock.now,
-            speed=600,
-            keyring=demo_app.keyring,
-            story="ÖVNING. Ett påhittat samtal.",
-        )
-        assert started is not None
-        [case] = await DrillRepo(session).cases(started.drill_id)
-        ref = case.ref
+    started, case = await start_drill_case(demo_app, clock)
+    ref = case.ref
     await demo_app.outbox_sender(FakeTransport()).deliver_due()
     async with demo_app.db.unit_of_work() as session:
         [alert] = await DrillRepo(session).alerts(started.drill_id)
