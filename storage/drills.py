@@ -29,7 +29,7 @@ from storage.models import (
     Timer,
     TimerState,
 )
-from storage.reports import new_reference
+from storage.reports import unused_reference
 from storage.viewer import Viewer
 
 MAX_SPEED = 3600  # an hour a second: faster and the steps blur into one
@@ -131,9 +131,7 @@ class DrillRepo:
     ) -> Report:
         """The drill's case: submitted for the official, its answers sealed as any case's."""
         report_id = uuid.uuid4().hex
-        ref = new_reference()
-        while (await self.session.scalars(select(Report.id).where(Report.ref == ref))).first():
-            ref = new_reference()
+        ref = await unused_reference(self.session)
         report = Report(
             id=report_id,
             ref=ref,

@@ -34,6 +34,14 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+async def unused_reference(session: AsyncSession) -> str:
+    """Return a new reference that no case has yet."""
+    ref = new_reference()
+    while (await session.scalars(select(Report.id).where(Report.ref == ref))).first():
+        ref = new_reference()
+    return ref
+
+
 @dataclass(slots=True)
 class DraftRow:
     """An unfinished report as one row (answers sealed), loaded with every answer; changes
@@ -178,9 +186,7 @@ class ReportRepo:
         if viewer.person_id is None:
             raise NotFound("person")
         report_id = uuid.uuid4().hex
-        ref = new_reference()
-        while (await self.session.scalars(select(Report.id).where(Report.ref == ref))).first():
-            ref = new_reference()
+        ref = await unused_reference(self.session)
         report = Report(
             id=report_id,
             ref=ref,
