@@ -195,6 +195,9 @@ async def test_files_are_read_from_the_attachments_directory_and_traversal_is_re
 
             got = await transport.fetch(incoming(att["id"], att["size"]))
             assert got.content == EVIDENCE and not fake.calls("getAttachment")  # read there
+            dash = "-" + att["id"][1:]  # base64url server ids may begin with "-"
+            (folder / dash).write_bytes(EVIDENCE)
+            assert safe_id(dash) and (await transport.fetch(incoming(dash))).content == EVIDENCE
             outside = tmp_path / "secret.txt"
             outside.write_bytes(b"not for the bot")
             for bad in ("../secret.txt", "..", ".hidden", "a/../../secret.txt", "/etc/passwd"):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}")
+# a server id is base64url (it may begin with "-"), with chars outside the set made "_"
+_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}")
 
 
 @dataclass(frozen=True, slots=True)
