@@ -3,8 +3,11 @@
 A ``ConversationHandler`` with one ``CallbackQueryHandler`` and one ``MessageHandler`` per
 state (as in PTB's examples/conversationbot.py and inlinekeyboard.py), answers kept in
 ``context.user_data``, run by PTB's ``Application`` + ``Updater`` polling the same fake Bot
-API, in PTB's default sequential mode (``concurrent_updates=False``). Optionally with
-``PicklePersistence`` (default ``update_interval``, 60 s).
+API, in PTB's default sequential mode (``concurrent_updates=False``), or with
+``concurrent_updates=True`` (its fastest setting: up to 256 updates at once, which gives up
+per-person order; here each person waits for the reply before writing again, so nobody's
+order is broken by the bench). Optionally with ``PicklePersistence`` (default
+``update_interval``, 60 s).
 
 It asks the same questions with the same buttons as Trygg (from the same routine pack) and
 makes the same Bot API calls per update: a press is answered, the pressed message is
@@ -212,6 +215,7 @@ async def run_baseline(
     pickle: Path | None,
     seconds: float | None,
     name: str,
+    concurrent: bool = False,
 ) -> Run:
     """Run the PTB bot on the fake; N reporters write reports (all of them once, or in a loop
     for ``seconds``)."""
@@ -237,7 +241,7 @@ async def run_baseline(
         .token(TOKEN)
         .request(api.request())
         .get_updates_request(api.request())
-        .concurrent_updates(False)
+        .concurrent_updates(concurrent)
     )
     if pickle is not None:
         builder = builder.persistence(PicklePersistence(filepath=pickle))
@@ -304,10 +308,15 @@ async def baseline(
     *,
     pickle: Path | None = None,
     seconds: float | None = None,
+    concurrent: bool = False,
 ) -> Run:
     """One baseline run on a fresh fake API: complete (``seconds`` None) or time-bounded."""
     api = FakeBotApi(delay)
     name = "ptb-pickle" if pickle is not None else "ptb-memory"
+    if concurrent:
+        name = "ptb-concurrent"
     if pickle is not None:
         remove(pickle)
-    return await run_baseline(api, chats, contact_of, pickle=pickle, seconds=seconds, name=name)
+    return await run_baseline(
+        api, chats, contact_of, pickle=pickle, seconds=seconds, name=name, concurrent=concurrent
+    )

@@ -73,8 +73,9 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
         "[0 ms] Trygg",
         "[0 ms] Trygg on Signal",
         "[0 ms] PTB ConversationHandler, in memory ...",
+        "[0 ms] PTB ConversationHandler, concurrent_updates ...",
     ]
-    assert said[:6] == turn * 2
+    assert said[:8] == turn * 2
     line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
     entry = json.loads(line.removeprefix("BENCH_JSON "))["delays"]["0"]
     ours = entry["trygg"]["repeats_events_per_s"]
@@ -87,6 +88,16 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
     assert len(signal) == 2
     assert entry["ratios"]["signal_events_per_s_vs_ptb_memory"] == pytest.approx(
         sum(paired) / 2, abs=0.01
+    )
+    concurrent = entry["ptb_concurrent"]  # PTB's fastest setting, all reporters, to the end
+    assert concurrent["reports"] == 3 and len(concurrent["repeats_events_per_s"]) == 2
+    paired = sorted(a / b for a, b in zip(ours, concurrent["repeats_events_per_s"], strict=True))
+    assert entry["ratios"]["events_per_s_vs_ptb_concurrent"] == pytest.approx(
+        sum(paired) / 2, abs=0.01
+    )
+    assert entry["ratios"]["latency_p99_vs_ptb_memory"] is not None
+    assert {"0ms_vs_ptb_memory", "0ms_p99_vs_ptb_memory"} <= set(
+        json.loads(line.removeprefix("BENCH_JSON "))["targets"]
     )
 
 
