@@ -44,6 +44,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import ReceiverLease
 
 _PERSON_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# the key of the migrations' lock (a fixed value outside what person_key's hashes collide
+# with in practice): processes that start at once upgrade one after the other
+MIGRATION_KEY = int.from_bytes(b"trygg-db", "big", signed=True)
 
 
 def person_key(channel: str, address: str) -> int:
@@ -56,6 +59,13 @@ def lock_person(connection: Connection, channel: str, address: str) -> None:
     """On PostgreSQL, wait for (then hold until commit) this address's events' lock."""
     if connection.dialect.name == "postgresql":
         connection.execute(_PERSON_LOCK, {"key": person_key(channel, address)})
+
+
+def lock_migrations(connection: Connection) -> None:
+    """On PostgreSQL, wait for (then hold until commit) the lock of ``trygg db upgrade``: a
+    process that starts while another migrates waits and then finds the database at head."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_PERSON_LOCK, {"key": MIGRATION_KEY})
 
 
 async def take_receiver(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,7 +18,7 @@ from sqlalchemy import inspect, text
 from storage import migrate
 from storage.db import create_engine, is_sqlite
 from storage.models import Base
-from tests.conftest import PG_ADMIN_URL, _pg_create_database, pg_url
+from tests.conftest import PG_ADMIN_URL, REPO, TEST_KEYS, _pg_create_database, pg_url
 
 
 async def schema_diff(url: str) -> list[object]:
@@ -122,3 +124,27 @@ async def _drop_database(name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+async def test_processes_that_start_at_once_upgrade_one_after_the_other(fresh_url: str) -> None:
+    """Three containers start on an empty database together, each running `trygg db upgrade`
+    first: on PostgreSQL they take turns (an advisory lock) and all three succeed."""
+    if is_sqlite(fresh_url):
+        pytest.skip("SQLite is one process on one file: nothing starts beside it")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRYGG_")}
+    env |= {"DATABASE_URL": fresh_url, "TRYGG_KEYS": TEST_KEYS, "PYTHONPATH": str(REPO)}
+    children = [
+        await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot", "db", "upgrade"),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    results = [await child.communicate() for child in children]
+    for child, (out, err) in zip(children, results, strict=True):
+        assert child.returncode == 0, err.decode()[-2000:]
+        assert b"latest schema" in out
+    assert await current_revision(fresh_url) == heads()[0]
+    assert await schema_diff(fresh_url) == []

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
+from storage.leases import lock_migrations
 from storage.models import Base
 
 config = context.config
@@ -15,6 +16,7 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    lock_migrations(connection)  # before Alembic reads the version: see storage.leases
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
