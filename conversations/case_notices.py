@@ -45,14 +45,11 @@ async def tell_item_owners(ctx: Context, report: Report, pack: Pack) -> None:
     """A case was submitted: tell everyone who owns items in its checklist but is not alerted
     (the municipal director owns 3.1.3 in Oxelösund), once per case, listing their items.
     Storage decides who may access the case: an internal case tells nobody here."""
-    for person_id, level in await CaseRepo(ctx.session, ctx.keyring).staff(report):
-        person = await ctx.session.get(Person, person_id)
-        if level is not Access.CHECKLIST or person is None:
-            continue
-        key = responsibility_key(level, person.role)
+    for person in await CaseRepo(ctx.session, ctx.keyring).checklist_owners(report):
+        key = responsibility_key(Access.CHECKLIST, person.role)
         items = [i.id for i in pack.checklist if key in i.responsible]
         if items:
-            ctx.notify(person_id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
+            ctx.notify(person.id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
 
 
 async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:

@@ -399,6 +399,25 @@ class CaseRepo:
                 found.append((person.id, level))
         return found
 
+    async def checklist_owners(self, report: Report) -> list[Person]:
+        """Who may work the case's checklist without handling it (Access.CHECKLIST, checked
+        for each): of those, storage.access lets only the municipal director of the case's
+        municipality, so only they are read."""
+        candidates = await self.session.scalars(
+            select(Person)
+            .where(
+                Person.role == Role.MUNICIPAL_DIRECTOR,
+                Person.municipality_id == report.municipality_id,
+                Person.id != report.reporter_id,
+            )
+            .order_by(Person.id)
+        )
+        return [
+            person
+            for person in candidates.all()
+            if await self.access(Viewer.of(person), report) is Access.CHECKLIST
+        ]
+
     async def _handles(self, person_id: int, report: Report) -> bool:
         person = await self.session.get(Person, person_id)
         if person is None:

@@ -236,17 +236,17 @@ class DirectoryRepo:
         self, viewer: Viewer, person_id: int
     ) -> tuple[ContactCard, str | None, str | None]:
         """Return a person's card with party and municipality names (for an alert)."""
-        person = (
-            await self.session.scalars(
-                select(Person)
+        row = (
+            await self.session.execute(
+                select(Person, Party.name, Municipality.name)
+                .outerjoin(Party, Party.id == Person.party_id)
+                .outerjoin(Municipality, Municipality.id == Person.municipality_id)
                 .where(Person.id == person_id)
-                .options(selectinload(Person.party), selectinload(Person.municipality))
             )
         ).one_or_none()
-        if person is None:
+        if row is None:
             raise NotFound("person")
-        party = person.party.name if person.party else None
-        municipality = person.municipality.name if person.municipality else None
+        person, party, municipality = row
         return _card(person), party, municipality
 
     # --- administration (the operator's CLI) -------------------------------------------
