@@ -34,6 +34,9 @@ Options:
                        default 60 s save interval falls inside)
   --skip-priority / --skip-timers   leave out scenario 3 / 4
   --skip-signal        leave out the Signal run of scenario 1
+  --also-postgresql URL  after each Trygg run on SQLite, the same run on this PostgreSQL
+                       database (dropped and recreated as with --database-url): the ratio
+                       PostgreSQL/SQLite of one process each, made minutes apart
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-priority", action="store_true", help="leave out scenario 3")
     parser.add_argument("--skip-timers", action="store_true", help="leave out scenario 4")
     parser.add_argument("--skip-signal", action="store_true", help="leave out the Signal run")
+    parser.add_argument("--also-postgresql", default=None, help="PostgreSQL URL to pair with")
     args = parser.parse_args(argv)
     args.delays = [int(d) for d in str(args.delays).split(",") if d.strip()]
     args.nudges, args.priority_seconds, args.akut_people = 10_000, 20.0, 40
@@ -175,10 +179,18 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         signal_runs: list[Run] = []
         memory_runs: list[Run] = []
         concurrent_runs: list[Run] = []
+        postgresql_runs: list[Run] = []
         for _ in range(max(1, args.repeat)):
             say(f"[{delay_ms} ms] Trygg: {n} reporters ...")
             trygg_runs.append(await trygg_once())
             say(f"  {trygg_runs[-1].events_per_s:.0f} events/s")
+            if args.also_postgresql:
+                say(f"[{delay_ms} ms] Trygg on PostgreSQL: {n} reporters ...")
+                population = await trygg.populate(
+                    args.also_postgresql, workdir, "pg", n, trygg.COUNCIL_PARTIES
+                )
+                postgresql_runs.append(await trygg.run_trygg(population, delay))
+                say(f"  {postgresql_runs[-1].events_per_s:.0f} events/s")
             if not args.skip_signal:
                 say(f"[{delay_ms} ms] Trygg on Signal: {n} reporters ...")
                 signal_runs.append(await signal_once())
@@ -192,6 +204,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 say(f"  {concurrent_runs[-1].events_per_s:.0f} events/s")
         run = median_run(trygg_runs)
         entry["trygg"] = run.summary()
+        if postgresql_runs:
+            entry["postgresql"] = median_run(postgresql_runs).summary()
+            entry["postgresql_vs_sqlite"] = paired_ratio(postgresql_runs, trygg_runs)
         if signal_runs:
             entry["signal"] = median_run(signal_runs).summary()
             entry["signal_vs_telegram"] = paired_ratio(signal_runs, trygg_runs)
@@ -274,6 +289,9 @@ def targets(results: dict[str, Any], n: int) -> dict[str, dict[str, Any]]:
             "every person's events in order",
             t["persons_in_order"] == n and t["reports_complete"] == n,
         )
+        if "postgresql_vs_sqlite" in entry:
+            r = entry["postgresql_vs_sqlite"]
+            check(f"{delay}ms_postgresql_vs_sqlite", r, ">= 0.5 (one process)", at_least(r, 0.5))
         sg = entry.get("signal")
         if sg:
             check(
@@ -340,7 +358,7 @@ def cell(value: Any) -> str:
 def table(results: dict[str, Any]) -> str:
     columns: list[tuple[str, dict[str, Any]]] = []
     for delay, entry in results["delays"].items():
-        for key in ("trygg", "signal", "ptb_memory", "ptb_concurrent", "ptb_pickle"):
+        for key in ("trygg", "signal", "postgresql", "ptb_memory", "ptb_concurrent", "ptb_pickle"):
             if key in entry:
                 columns.append((f"{key} {delay}ms", entry[key]))
     width = max(14, *(len(name) for name, _ in columns)) if columns else 14

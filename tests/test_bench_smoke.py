@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 
 import pytest
 
 from bench.__main__ import main
 from bench.people import EVENTS_PER_REPORT
 from bench.trygg import split
+from tests.conftest import _pg_create_database, _pg_drop_database, _pg_reachable, pg_url
 
 
 def test_bench_runs_and_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,3 +117,30 @@ def test_the_split_of_cpu_time_gives_the_ceiling_of_everything_but_the_core() ->
     # on PostgreSQL a unit of work's time includes the server's: no split
     assert set(split(10.0, 8.0, 5.0, 1000, sqlite=False).values()) == {None}
     assert set(split(10.0, 8.0, 5.0, 0, sqlite=True).values()) == {None}
+
+
+def test_the_same_run_on_postgresql_is_paired_with_sqlites(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reason = asyncio.run(_pg_reachable())
+    if reason:
+        pytest.skip(reason)
+    name = f"trygg_bench_{os.getpid()}"
+    asyncio.run(_pg_create_database(name))
+    try:
+        argv = ["--quick", "--reporters", "3", "--delays", "0", "--skip-baseline"]
+        argv += ["--skip-priority", "--skip-timers", "--skip-signal", "--repeat", "2"]
+        assert main([*argv, "--also-postgresql", pg_url(name)]) == 0
+    finally:
+        asyncio.run(_pg_drop_database(name))
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
+    results = json.loads(line.removeprefix("BENCH_JSON "))
+    entry = results["delays"]["0"]
+    on_pg = entry["postgresql"]
+    assert on_pg["reports"] == 3 and on_pg["persons_in_order"] == 3
+    assert on_pg["reports_complete"] == 3 and on_pg["failures"] == {}
+    ours, theirs = on_pg["repeats_events_per_s"], entry["trygg"]["repeats_events_per_s"]
+    paired = sorted(a / b for a, b in zip(ours, theirs, strict=True))
+    assert entry["postgresql_vs_sqlite"] == pytest.approx(sum(paired) / 2, abs=0.01)
+    assert "0ms_postgresql_vs_sqlite" in results["targets"]
