@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OfferedChoices
 
 _INSERT: dict[str, Any] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+CHUNK = 500  # rows per statement: 5 parameters each, well under SQLite's 32,766
 
 
 class OfferedChoicesRepo:
@@ -26,26 +27,30 @@ class OfferedChoicesRepo:
     async def put(
         self,
         channel: str,
-        address: str,
-        token: str,
-        buttons: Sequence[tuple[str, str]],
+        offers: Sequence[tuple[str, str, Sequence[tuple[str, str]]]],
         at: datetime,
     ) -> None:
-        """Replace what an address was last offered."""
-        values = {
-            "channel": channel,
-            "address": address,
-            "token": token,
-            "buttons": [[b, label] for b, label in buttons],
-            "offered_at": at,
-        }
-        insert = _INSERT[self.session.get_bind().dialect.name](OfferedChoices).values(values)
-        await self.session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["channel", "address"],
-                set_={k: insert.excluded[k] for k in ("token", "buttons", "offered_at")},
+        """Replace what each address was last offered: (address, token, buttons) each, one
+        address once; in one statement per CHUNK addresses."""
+        rows = [
+            {
+                "channel": channel,
+                "address": address,
+                "token": token,
+                "buttons": [[b, label] for b, label in buttons],
+                "offered_at": at,
+            }
+            for address, token, buttons in offers
+        ]
+        make = _INSERT[self.session.get_bind().dialect.name]
+        for start in range(0, len(rows), CHUNK):
+            insert = make(OfferedChoices).values(rows[start : start + CHUNK])
+            await self.session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["channel", "address"],
+                    set_={k: insert.excluded[k] for k in ("token", "buttons", "offered_at")},
+                )
             )
-        )
 
     async def get(self, channel: str, address: str) -> tuple[str, list[tuple[str, str]]] | None:
         """(token, buttons) last offered to an address, or None."""

@@ -69,10 +69,15 @@ class SignalStore:
                         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
                             await repo.prune(self.channel, now - self.keep_for)
                             self._pruned_at = now
-                    choices = OfferedChoicesRepo(session)
-                    for address, offered in offers.items():
-                        buttons = [(b.id, b.label) for b in offered.buttons]
-                        await choices.put(self.channel, address, offered.token, buttons, now)
+                    if offers:
+                        await OfferedChoicesRepo(session).put(
+                            self.channel,
+                            [
+                                (address, o.token, [(b.id, b.label) for b in o.buttons])
+                                for address, o in offers.items()
+                            ],
+                            now,
+                        )
             except Exception as exc:
                 log.warning("signal: keeping what was sent failed (%s)", type(exc).__name__)
 
