@@ -2,12 +2,10 @@
 
 A send never waits for the database: it hands over the timestamps of the messages it sent
 (their Signal ids, so that /rensa can `remoteDelete` them) and the choices it offered, if
-new, and one writer task keeps them WRITE_AFTER seconds later, everything handed over
-meanwhile in one unit of work: in a crowd many sends share one write (without the wait,
-each write found about two). A crash within that moment loses only this: a number typed
-next after the restart reaches the conversation as typed text, not as that choice. Rows
-older than the delete window are pruned as they are written, at most every few minutes. A
-failed write is logged (kind only) and never fails a send: the message went out.
+new, and one writer task keeps them, everything handed over meanwhile in one unit of work.
+When it is quiet that is at once; in a crowd many sends share one write. Rows older than
+the delete window are pruned as they are written, at most every few minutes. A failed
+write is logged (kind only) and never fails a send: the message went out.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from storage.sent_messages import SentMessageRepo
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(minutes=10)
-WRITE_AFTER = 0.05  # seconds
 
 
 class SignalStore:
@@ -60,7 +57,6 @@ class SignalStore:
             await asyncio.wait({self._writer})
 
     async def _write(self) -> None:
-        await asyncio.sleep(WRITE_AFTER)
         while self._ids or self._offers:
             ids, self._ids = self._ids, []
             offers, self._offers = self._offers, {}
