@@ -23,6 +23,10 @@ other now and then.
 SQLite is one process (the file's writer lock serialises units of work anyway): nothing
 is taken there, and nothing changes.
 
+**One migration at a time.** ``trygg db upgrade`` takes an advisory lock of its own before
+Alembic reads the schema's version, so processes that start together migrate one after the
+other: the later ones wait, then find the database at head.
+
 **One receiver per channel.** Long polling (getUpdates) and the Signal daemon connection
 allow one reader. The ``receiver_lease`` row of a channel names its holder and when the
 lease expires; the holder renews it every few seconds; another process takes it over with
@@ -43,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ReceiverLease
 
-_PERSON_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 # the key of the migrations' lock (a fixed value outside what person_key's hashes collide
 # with in practice): processes that start at once upgrade one after the other
 MIGRATION_KEY = int.from_bytes(b"trygg-db", "big", signed=True)
@@ -58,14 +62,14 @@ def person_key(channel: str, address: str) -> int:
 def lock_person(connection: Connection, channel: str, address: str) -> None:
     """On PostgreSQL, wait for (then hold until commit) this address's events' lock."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_PERSON_LOCK, {"key": person_key(channel, address)})
+        connection.execute(_XACT_LOCK, {"key": person_key(channel, address)})
 
 
 def lock_migrations(connection: Connection) -> None:
     """On PostgreSQL, wait for (then hold until commit) the lock of ``trygg db upgrade``: a
     process that starts while another migrates waits and then finds the database at head."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_PERSON_LOCK, {"key": MIGRATION_KEY})
+        connection.execute(_XACT_LOCK, {"key": MIGRATION_KEY})
 
 
 async def take_receiver(

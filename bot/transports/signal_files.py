@@ -19,7 +19,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-# a server id is base64url (it may begin with "-"), with chars outside the set made "_"
+# signal-cli keeps these characters of the server id (the rest become "_"): it may begin
+# with "-"; one beginning with a dot (or holding "..") is refused here
 _ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}")
 
 
