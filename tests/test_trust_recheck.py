@@ -17,6 +17,7 @@ from bot.cli import _revoke
 from conversations.alerts import directory_changed
 from conversations.notices import NOTICE_TOKEN
 from storage.access import Access, case_access, visible_cases
+from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.models import (
     AlertStatus,
@@ -344,3 +345,31 @@ async def test_internal_case_choice_transcripts(demo_app: App, clock: FakeClock)
             await t.say(person, typed)
         await t.deliver()
         t.check()
+
+
+async def checklist_owners(app: App, report_id: int) -> list[str]:
+    """The handles storage names as the case's checklist owners now."""
+    async with app.db.unit_of_work() as session:
+        report = await session.get(Report, report_id)
+        assert report is not None
+        owners = await CaseRepo(session, app.keyring).checklist_owners(report)
+        return [p.handle for p in owners]
+
+
+async def test_the_checklist_owners_follow_the_present_role_too(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Who is told of checklist items at a submit is read through the access rule, as it is
+    now: the director of the case's municipality, not someone who was one, not the unit
+    (who handle the case, or not), and nobody for an internal case."""
+    case = await submit_report(chat, category="party")
+    assert await checklist_owners(demo_app, case.id) == ["kent"]
+    await move(demo_app, "kent", role=Role.OFFICIAL)  # no longer the director
+    assert await checklist_owners(demo_app, case.id) == []
+    await move(demo_app, "sara", role=Role.MUNICIPAL_DIRECTOR)  # the unit's Sara is now
+    assert await checklist_owners(demo_app, case.id) == ["sara"]
+    await move(demo_app, "sara", role=Role.MUNICIPAL_SECURITY)
+    await move(demo_app, "kent", role=Role.MUNICIPAL_DIRECTOR)
+    clock.advance(minutes=5)  # (her cases are told apart by when they were sent)
+    internal = await submit_report(chat, category="internal")
+    assert await checklist_owners(demo_app, internal.id) == []
