@@ -415,6 +415,22 @@ async def stored(settings: Settings, officials: list[Official]) -> tuple[int, li
     return checked, problems
 
 
+def alerts_seen(fake: FakeBotApi) -> Counter[str]:
+    """How many alerts the security contact got, by the case reference each names."""
+    found: Counter[str] = Counter()
+    for r in fake.calls("sendMessage"):
+        if r.params.get("chat_id") == SECURITY_CHAT and r.status == 200:
+            found.update(REFERENCE.findall(str(r.params["text"]))[:1])
+    return found
+
+
+async def wait_for_alerts(fake: FakeBotApi, refs: set[str]) -> None:
+    """Wait until every reference's alert reached the contact (at most a few leases)."""
+    deadline = time.monotonic() + 3 * LEASE_SECONDS + 10
+    while not refs <= set(alerts_seen(fake)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+
+
 def officials_of(count: int, seed: int, rng: random.Random) -> list[Official]:
     """The scenario's officials: a seeded category and story each, chats from FIRST_CHAT."""
     return [
@@ -508,18 +524,9 @@ async def run_crash(tmp_path: Path, sqlite_template: Path, scenario: Scenario) -
             refs = {who.ref for who in officials}
             assert "" not in refs
 
-            def alerts() -> Counter[str]:
-                found: Counter[str] = Counter()
-                for r in fake.calls("sendMessage"):
-                    if r.params.get("chat_id") == SECURITY_CHAT and r.status == 200:
-                        found.update(REFERENCE.findall(str(r.params["text"]))[:1])
-                return found
-
-            deadline = time.monotonic() + 3 * LEASE_SECONDS + 10
-            while not refs <= set(alerts()) and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
+            await wait_for_alerts(fake, refs)
             await asyncio.sleep(0.5)
-            counted = alerts()
+            counted = alerts_seen(fake)
             missing = sorted(refs - set(counted))
             assert set(counted) <= refs, "an alert for a report nobody sent"
             duplicates = sum(n - 1 for n in counted.values())

@@ -41,17 +41,18 @@ from storage.models import HandledEvent, Timer, TimerState
 from storage.timers import TimerRepo
 from tests.conftest import TEST_KEYS, _pg_truncate
 from tests.crash_harness import (
-    LEASE_SECONDS,
     SECURITY_CHAT,
     BotProcess,
     Driver,
     Official,
+    alerts_seen,
     officials_of,
     prepare,
     stored,
+    wait_for_alerts,
 )
 from tests.fakebotapi import FakeBotApi
-from tests.fault_support import REFERENCE, child_env, report_figures, write_org
+from tests.fault_support import child_env, report_figures, write_org
 
 SEED = int(os.environ.get("TRYGG_FAULT_SEED", "20261205"))
 REPORTERS = int(os.environ.get("TRYGG_MP_REPORTERS", "120"))
@@ -246,16 +247,7 @@ async def test_three_processes_keep_each_persons_order_and_lose_nothing_when_one
             reported = time.monotonic() - began
             refs = {who.ref for who in officials}
 
-            def alerts() -> Counter[str]:
-                found: Counter[str] = Counter()
-                for r in fake.calls("sendMessage"):
-                    if r.params.get("chat_id") == SECURITY_CHAT and r.status == 200:
-                        found.update(REFERENCE.findall(str(r.params["text"]))[:1])
-                return found
-
-            deadline = time.monotonic() + 3 * LEASE_SECONDS + 10
-            while not refs <= set(alerts()) and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
+            await wait_for_alerts(fake, refs)
             wait_probes = time.monotonic() + PROBE_SPREAD + 10
             while time.monotonic() < wait_probes:
                 fired, pending = await _probe_firings(settings)
@@ -263,7 +255,7 @@ async def test_three_processes_keep_each_persons_order_and_lose_nothing_when_one
                     break
                 await asyncio.sleep(0.5)
             await asyncio.sleep(0.5)
-            counted = alerts()
+            counted = alerts_seen(fake)
             codes = [await bot.stop() for bot in bots]
         finally:
             chaos_task.cancel()
