@@ -50,6 +50,7 @@ import platform
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -100,23 +101,23 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
-def paired_p99(ours: list[Run], theirs: list[Run]) -> float | None:
-    """The median of the p99 latency ratios of runs made one after the other."""
+def events_per_s(run: Run) -> float | None:
+    return run.events_per_s
+
+
+def p99(run: Run) -> float | None:
+    return percentile(run.latencies, 99)
+
+
+def paired_ratio(
+    ours: list[Run], theirs: list[Run], figure: Callable[[Run], float | None] = events_per_s
+) -> float | None:
+    """The median of the ratios of a figure (events/s unless given) of runs made one after
+    the other."""
     pairs = [
         mine / other
-        for mine, other in (
-            (percentile(a.latencies, 99), percentile(b.latencies, 99))
-            for a, b in zip(ours, theirs, strict=True)
-        )
+        for mine, other in ((figure(a), figure(b)) for a, b in zip(ours, theirs, strict=True))
         if mine is not None and other
-    ]
-    return round(statistics.median(pairs), 2) if pairs else None
-
-
-def paired_ratio(ours: list[Run], theirs: list[Run]) -> float | None:
-    """The median of the events/s ratios of runs made one after the other."""
-    pairs = [
-        a.events_per_s / b.events_per_s for a, b in zip(ours, theirs, strict=True) if b.events_per_s
     ]
     return round(statistics.median(pairs), 2) if pairs else None
 
@@ -231,7 +232,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 ),
                 "events_per_s_vs_ptb_concurrent": paired_ratio(trygg_runs, concurrent_runs),
                 "events_per_s_vs_ptb_pickle": ratio(run.events_per_s, pickled.events_per_s),
-                "latency_p99_vs_ptb_memory": paired_p99(trygg_runs, memory_runs),
+                "latency_p99_vs_ptb_memory": paired_ratio(trygg_runs, memory_runs, p99),
             }
         if not args.skip_priority:
             say(f"[{delay_ms} ms] priority: {args.nudges} nudges at 30 messages/s ...")
