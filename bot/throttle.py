@@ -10,6 +10,11 @@ then replies to people mid-conversation, then routine nudges), and routine messa
 most ``routine_share`` of each second, spread evenly over it: the rest stays free, so that
 an alert or a reply finds a slot at once instead of waiting for a second filled with nudges
 to pass. A 429 ``retry_after`` pauses everything, as Telegram expects.
+
+With ``in_flight`` set, at most that many calls are out at once (:meth:`Throttle.slot`),
+and the next free one goes to the most urgent waiter: the HTTP client's connection pool
+never queues calls of its own (httpcore's pool scans its whole queue for every call, so a
+long queue there costs more CPU per call the longer it gets).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import heapq
 import itertools
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from storage.outbox import ROUTINE
 
@@ -35,7 +40,10 @@ class Throttle:
         per_chat_burst: int = 3,
         routine_share: float = 0.8,
         clock: Callable[[], float] = time.monotonic,
+        in_flight: int | None = None,
     ) -> None:
+        self.in_flight = in_flight  # None: calls out at once are not counted
+        self._busy = 0
         self.per_chat_interval = per_chat_interval
         self.per_chat_burst = max(1, per_chat_burst)
         self._limit = max(1, int(per_second))
@@ -50,8 +58,27 @@ class Throttle:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    @contextlib.asynccontextmanager
+    async def slot(self, chat: str, priority: int, *, spacing: bool = True) -> AsyncIterator[None]:
+        """Hold a slot for one call to ``chat``: its place in the rates, and one of the calls
+        in flight until the call is over."""
+        await self.acquire(chat, priority, spacing=spacing)
+        try:
+            yield
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """A call granted by :meth:`acquire` is over (with ``in_flight``)."""
+        if self.in_flight is None:
+            return
+        self._busy -= 1
+        if self._waiters:
+            self._wake.set()
+
     async def acquire(self, chat: str, priority: int, *, spacing: bool = True) -> None:
-        """Wait for a slot to send one message to ``chat``.
+        """Wait for a slot to send one message to ``chat``; with ``in_flight``, call
+        :meth:`release` when the call is over (or use :meth:`slot`).
 
         ``spacing=False`` is for calls that add no message to the chat (answering a button
         press, editing a keyboard away): they count only against the overall rate.
@@ -69,6 +96,10 @@ class Throttle:
             self._wake.set()
             try:
                 await future
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():
+                    self.release()  # granted just as the caller gave up: give it back
+                raise
             finally:
                 if not future.done():
                     future.cancel()
@@ -97,7 +128,7 @@ class Throttle:
         """Take a slot at once if nobody is queued, nothing is paused and the overall rate
         has room: a send then costs no hand-over to the granting task. With anyone waiting,
         the queue (and its priorities) decides."""
-        if self._waiters:
+        if self._waiters or not self._room():
             return False
         now = self.clock()
         if self._wait(now, priority) > 0:
@@ -105,7 +136,12 @@ class Throttle:
         self._take(now, priority)
         return True
 
+    def _room(self) -> bool:
+        return self.in_flight is None or self._busy < self.in_flight
+
     def _take(self, now: float, priority: int) -> None:
+        if self.in_flight is not None:
+            self._busy += 1
         self._sent.append(now)
         if priority >= ROUTINE:
             self._routine_next = now + 1.0 / self._routine_limit
@@ -141,6 +177,10 @@ class Throttle:
                     await asyncio.wait_for(self._wake.wait(), timeout=30)
                 except TimeoutError:
                     return
+                continue
+            if not self._room():  # every call in flight: wait for one to end (release)
+                self._wake.clear()
+                await self._wake.wait()
                 continue
             now = self.clock()
             delay = self._wait(now, self._waiters[0][0])

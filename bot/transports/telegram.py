@@ -61,6 +61,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL_TIMEOUT = 30
 MAX_ATTEMPTS = 5
+# Bot API calls out at once, and the connections kept for them. Telegram's 30 messages/s
+# at a round trip of a tenth of a second keep about three busy; the rest is for bursts.
+CONNECTIONS = 16
 # While updates are in flight, poll again when the oldest is done, but at most every
 # POLL_INTERVAL and at least every PROGRESS_WAIT seconds: each answer repeats every
 # unconfirmed update, so polling on every completion would cost more than the updates.
@@ -151,23 +154,26 @@ class TelegramTransport:
         """Make one Bot API call under the rate limits; honour 429; retry network errors."""
         attempt = 0
         while True:
-            await self.throttle.acquire(chat, priority, spacing=new_message)
-            try:
-                return await request()
-            except RetryAfter as exc:
-                seconds = exc.retry_after
-                delay = seconds if isinstance(seconds, int) else seconds.total_seconds()
-                log.warning("Telegram asked to retry after %s s", delay)
-                self.throttle.pause(float(delay))
-            except Forbidden as exc:
-                raise DeliveryFailed("forbidden", permanent=True) from exc
-            except BadRequest as exc:  # the request itself is wrong: retrying won't help
-                raise DeliveryFailed(_bad_request_reason(exc), permanent=True) from exc
-            except NetworkError as exc:  # includes TimedOut
-                attempt += 1
-                if attempt >= MAX_ATTEMPTS:
-                    raise DeliveryFailed(type(exc).__name__) from exc
-                await asyncio.sleep(min(0.5 * 2**attempt, 10))
+            backoff = 0.0
+            async with self.throttle.slot(chat, priority, spacing=new_message):
+                try:
+                    return await request()
+                except RetryAfter as exc:
+                    seconds = exc.retry_after
+                    delay = seconds if isinstance(seconds, int) else seconds.total_seconds()
+                    log.warning("Telegram asked to retry after %s s", delay)
+                    self.throttle.pause(float(delay))
+                except Forbidden as exc:
+                    raise DeliveryFailed("forbidden", permanent=True) from exc
+                except BadRequest as exc:  # the request itself is wrong: retrying won't help
+                    raise DeliveryFailed(_bad_request_reason(exc), permanent=True) from exc
+                except NetworkError as exc:  # includes TimedOut
+                    attempt += 1
+                    if attempt >= MAX_ATTEMPTS:
+                        raise DeliveryFailed(type(exc).__name__) from exc
+                    backoff = min(0.5 * 2**attempt, 10)
+            if backoff:  # waited out of the slot: other calls go meanwhile
+                await asyncio.sleep(backoff)
 
     async def answer_press(self, query: JSON) -> None:
         """Answer a button press at once (Telegram shows a spinner until we do)."""
@@ -468,7 +474,9 @@ def build_bot(app: App) -> Bot:
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     kwargs: dict[str, Any] = {
-        "request": HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15),
+        "request": HTTPXRequest(
+            connection_pool_size=CONNECTIONS, read_timeout=15, write_timeout=15
+        ),
         "get_updates_request": HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
     }
     if settings.telegram_api_base_url:
@@ -491,7 +499,8 @@ class TelegramBot:
     ):
         self.app = app
         self.bot = bot or build_bot(app)
-        self.transport = TelegramTransport(self.bot, app.catalogs, throttle or Throttle())
+        throttle = throttle or Throttle(in_flight=CONNECTIONS)
+        self.transport = TelegramTransport(self.bot, app.catalogs, throttle)
         self.channel = Channel(self.transport, self._reply)
         self.runtime = runtime or Runtime(app)
         self.runtime.add(self.channel)
