@@ -93,6 +93,9 @@ class FakeBotApi:
         self.calls: Counter[str] = Counter()
         self.polled = asyncio.Event()  # set by the first getUpdates: the bot is ready
         self.on_message: Callable[[int, str, float], None] | None = None  # chat, text, arrival
+        # set: updates are posted to a webhook (chat, update as JSON) instead of queued for
+        # getUpdates (bench/cluster.py)
+        self.webhook: Callable[[int, bytes], None] | None = None
         self._updates: deque[tuple[int, bytes]] = deque()
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -110,10 +113,14 @@ class FakeBotApi:
 
     # --- what people do ----------------------------------------------------------------------
 
-    def _push(self, update: JSON) -> int:
+    def _push(self, chat_id: int, update: JSON) -> int:
         update_id = next(self._update_ids)
         update["update_id"] = update_id
-        self._updates.append((update_id, json.dumps(update).encode()))
+        body = json.dumps(update).encode()
+        if self.webhook is not None:
+            self.webhook(chat_id, body)
+            return update_id
+        self._updates.append((update_id, body))
         self._arrived.set()
         return update_id
 
@@ -134,13 +141,14 @@ class FakeBotApi:
         if text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._push({"message": message})
+        return self._push(chat_id, {"message": message})
 
     def press(self, chat_id: int, data: str) -> int:
         """The person presses a button of the latest keyboard; return the update id."""
         chat = self.chat(chat_id)
         assert chat.keyboard is not None
         return self._push(
+            chat_id,
             {
                 "callback_query": {
                     "id": str(next(self._query_ids)),
@@ -149,7 +157,7 @@ class FakeBotApi:
                     "data": data,
                     "message": chat.keyboard,
                 }
-            }
+            },
         )
 
     # --- what the bot calls ------------------------------------------------------------------
@@ -167,6 +175,7 @@ class FakeBotApi:
         elif method in (
             "answerCallbackQuery",
             "setMyCommands",
+            "setWebhook",
             "deleteWebhook",
             "deleteMessage",
             "deleteMessages",

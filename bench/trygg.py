@@ -399,15 +399,18 @@ def split(
 
 
 async def verify_reports(
-    settings: Settings, addresses: list[str], order: Mapping[str, list[int]]
+    settings: Settings, addresses: list[str], order: Mapping[str, list[int]] | None
 ) -> dict[str, Any]:
-    """Every person's events handled in the order they were sent, each exactly once; every
-    report submitted, with both parts of "what happened" stored in the order written."""
-    in_order = sum(
-        1
-        for address in addresses
-        if (ids := order.get(address, [])) == sorted(set(ids)) and len(ids) == EVENTS_PER_REPORT
-    )
+    """Every person's events handled in the order they were sent, each exactly once (given
+    the order they were handled in); every report submitted, with both parts of "what
+    happened" stored in the order written."""
+    in_order = None
+    if order is not None:
+        in_order = sum(
+            1
+            for address in addresses
+            if (ids := order.get(address, [])) == sorted(set(ids)) and len(ids) == EVENTS_PER_REPORT
+        )
     app = App.create(settings)
     try:
         async with app.db.unit_of_work() as session:

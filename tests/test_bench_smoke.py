@@ -9,6 +9,7 @@ import os
 import pytest
 
 from bench.__main__ import main
+from bench.cluster import main as cluster_main
 from bench.people import EVENTS_PER_REPORT
 from bench.trygg import split
 from tests.conftest import _pg_create_database, _pg_drop_database, _pg_reachable, pg_url
@@ -144,3 +145,32 @@ def test_the_same_run_on_postgresql_is_paired_with_sqlites(
     paired = sorted(a / b for a, b in zip(ours, theirs, strict=True))
     assert entry["postgresql_vs_sqlite"] == pytest.approx(sum(paired) / 2, abs=0.01)
     assert "0ms_postgresql_vs_sqlite" in results["targets"]
+
+
+def test_the_cluster_bench_runs_processes_on_both_databases_and_checks_every_report(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reason = asyncio.run(_pg_reachable())
+    if reason:
+        pytest.skip(reason)
+    name = f"trygg_cluster_{os.getpid()}"
+    asyncio.run(_pg_create_database(name))
+    try:
+        argv = ["--postgresql", pg_url(name), "--processes", "2", "--reporters", "4"]
+        assert cluster_main([*argv, "--repeat", "1", "--connections", "4"]) == 0
+    finally:
+        asyncio.run(_pg_drop_database(name))
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("CLUSTER_JSON "))
+    results = json.loads(line.removeprefix("CLUSTER_JSON "))
+    assert results["problems"] == []
+    one, two = results["runs"]["sqlite_1"][0], results["runs"]["postgresql_2"][0]
+    for run, processes in ((one, 1), (two, 2)):
+        assert run["events"] == 4 * EVENTS_PER_REPORT and run["failures"] == {}
+        assert run["reports_complete"] == 4 and run["alerts_delivered"] == 4
+        assert run["exit_codes"] == [0] * processes
+        assert sum(run["posts_per_process"]) == 4 * EVENTS_PER_REPORT
+        assert len(run["cpu_ms_per_event_per_process"]) == processes
+    assert all(two["posts_per_process"])  # the balancer spread the webhook calls
+    ratio = two["events_per_s"] / one["events_per_s"]
+    assert results["postgresql_2_vs_sqlite_1"] == pytest.approx(ratio, abs=0.02)

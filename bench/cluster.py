@@ -1,0 +1,297 @@
+"""Several `trygg run --webhook` processes on one PostgreSQL, against one on SQLite.
+
+Usage: ``python -m bench.cluster --postgresql URL [--processes 3] [--reporters 1000]``
+(URL names an existing database; its public schema is dropped and made again).
+
+Each configuration runs the real CLI, ``trygg run --webhook URL``, as child processes
+(with the benchmark's lifted send limits). This process holds what stays the same in every
+configuration: the fake Bot API over HTTP, the load balancer posting webhook calls
+(bench/webhooks.py) and the closed-loop reporters of ``python -m bench`` (bench/people.py).
+The configurations take turns, ``--repeat`` times: one process on its SQLite file (the
+embedded default, ``TRYGG_SEVERAL_PROCESSES`` off) and N processes on PostgreSQL
+(``TRYGG_SEVERAL_PROCESSES=1``: per-person locks, outbox claims and timer claims in the
+database). The ratio is the median of the pairs' events/s.
+
+Every run is checked: each report stored whole (both parts of "what happened" in the order
+written) and its alert delivered to a security contact. What is not checked here, the order
+of each person's events across processes under kills, is tests/test_multiprocess_pg.py's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.fakeapi import TOKEN, FakeBotApi, now
+from bench.people import run_reporters
+from bench.stats import Run, ms, percentile, wait_until
+from bench.trygg import COUNCIL_PARTIES, KEYS, NAME, OFFICIAL_CHAT, populate, verify_reports
+from bench.webhooks import ApiServer, Balancer
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "bench_cluster_secret"  # noqa: S105 - the benchmark's own webhook, not a secret
+# The child: the CLI's `run`, with the throughput runs' lifted send limits (bench.trygg's
+# fast_throttle): the benchmark measures the bot, not Telegram's 30 messages/s.
+LAUNCH = """
+import functools, sys
+import bot.throttle, bot.transports.telegram
+bot.transports.telegram.Throttle = functools.partial(
+    bot.throttle.Throttle, per_second=100_000.0, per_chat_interval=0.0
+)
+from bot.cli import main
+sys.exit(main(["run", *sys.argv[1:]]))
+"""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a live process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Setup:
+    """One configuration: how many processes on which database."""
+
+    name: str
+    processes: int
+    database_url: str | None  # None: an SQLite file
+    connections: int  # Telegram's max_connections to the load-balanced URL
+    delay: float
+
+
+class Cluster:
+    """The bot processes of one run."""
+
+    def __init__(self, setup: Setup, database_url: str, workdir: Path, api_url: str) -> None:
+        self.setup = setup
+        self.workdir = workdir
+        ports = [free_port() for _ in range(setup.processes)]
+        self.urls = [f"http://127.0.0.1:{port}/hook" for port in ports]
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
+        }
+        self.env = inherited | {
+            "PYTHONPATH": str(REPO),
+            "DATABASE_URL": database_url,
+            "TRYGG_KEYS": KEYS,
+            "TRYGG_LOG_LEVEL": "WARNING",
+            "TRYGG_DEFAULT_LOCALE": "en",
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": api_url,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        }
+        if setup.processes > 1:
+            self.env["TRYGG_SEVERAL_PROCESSES"] = "1"
+        self.procs: list[asyncio.subprocess.Process] = []
+
+    async def start(self) -> None:
+        for n, url in enumerate(self.urls):
+            data = self.workdir / f"{self.setup.name}-p{n}"
+            data.mkdir(exist_ok=True)
+            port = url.rsplit(":", 1)[1].split("/")[0]
+            with (self.workdir / f"{self.setup.name}-p{n}.log").open("ab") as log:
+                proc = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-c",
+                    LAUNCH,
+                    "--webhook",
+                    url,
+                    cwd=self.workdir,
+                    env=self.env | {"TRYGG_WEBHOOK_PORT": port, "TRYGG_DATA_DIR": str(data)},
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                )
+            self.procs.append(proc)
+
+    def cpu(self) -> list[float]:
+        return [cpu_seconds(proc.pid) for proc in self.procs]
+
+    def exited(self) -> bool:
+        return any(proc.returncode is not None for proc in self.procs)
+
+    async def stop(self) -> list[int]:
+        """SIGTERM: each process finishes what it has and exits."""
+        for proc in self.procs:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        codes = []
+        for proc in self.procs:
+            try:
+                codes.append(await asyncio.wait_for(proc.wait(), 30))
+            except TimeoutError:
+                proc.kill()
+                codes.append(await proc.wait())
+        return codes
+
+    def tail(self, lines: int = 20) -> str:
+        logs = sorted(self.workdir.glob(f"{self.setup.name}-p*.log"))
+        return "\n".join(
+            "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) for log in logs
+        )
+
+
+async def run_setup(setup: Setup, reporters: int, workdir: Path, tag: str) -> Run:
+    """Populate a fresh database, start the processes, let every reporter write one report."""
+    population = await populate(setup.database_url, workdir, tag, reporters, COUNCIL_PARTIES)
+    api = FakeBotApi(setup.delay)
+    server = await ApiServer(api).start()
+    cluster = Cluster(setup, population.url, workdir, server.base_url)
+    balancer = Balancer(cluster.urls, SECRET, setup.connections)
+    api.webhook = balancer.post
+    alerted: set[int] = set()
+
+    def seen(chat_id: int, message: str, arrived: float) -> None:
+        if chat_id in population.contacts and (match := NAME.search(message)):
+            alerted.add(OFFICIAL_CHAT + int(match.group(1)))
+
+    api.on_message = seen
+    balancer.start()
+    try:
+        await cluster.start()
+        ready = await wait_until(
+            lambda: api.calls["setWebhook"] >= setup.processes or cluster.exited(), 60
+        )
+        if not ready or cluster.exited():
+            raise RuntimeError(f"{setup.name}: the processes did not start\n{cluster.tail()}")
+        start, parent_start, cpu_start = now(), time.process_time(), cluster.cpu()
+        tally = await run_reporters(api, population.officials, patience=120.0)
+        seconds = max(tally.completions, default=start) - start
+        cpu = [b - a for a, b in zip(cpu_start, cluster.cpu(), strict=True)]
+        parent = time.process_time() - parent_start
+        await wait_until(lambda: len(alerted) >= tally.reports, 60)
+    finally:
+        codes = await cluster.stop()
+        await balancer.stop()
+        await server.stop()
+    checks = await verify_reports(population.settings, [], None)
+    run = Run(
+        setup.name,
+        round(setup.delay * 1000),
+        tally.events,
+        tally.reports,
+        seconds,
+        tally.latencies,
+        tally.completions,
+        start,
+        failures=dict(tally.failures),
+    )
+    events = max(tally.events, 1)
+    run.extra = {
+        "processes": setup.processes,
+        "connections": balancer.per_process * setup.processes,
+        "posts_per_process": [balancer.posted[i] for i in range(setup.processes)],
+        "posts_retried": balancer.retried,
+        "alerts_delivered": len(alerted),
+        "exit_codes": codes,
+        "bot_api_calls": dict(api.calls),
+        "bot_api_unanswered": dict(server.unsupported),
+        "cpu_ms_per_event_per_process": [round(c / events * 1000, 3) for c in cpu],
+        "cpu_busy_pct_per_process": [round(100 * c / seconds, 1) for c in cpu] if seconds else [],
+        "harness_cpu_ms_per_event": round(parent / events * 1000, 3),
+        "harness_cpu_busy_pct": round(100 * parent / seconds, 1) if seconds else None,
+        "reports_stored": checks["reports_stored"],
+        "reports_complete": checks["reports_complete"],
+    }
+    return run
+
+
+def problems(run: Run, reporters: int) -> list[str]:
+    """What went wrong in a run: reports missing or not whole, alerts lost, bad exits."""
+    found = []
+    extra = run.extra
+    if run.failures:
+        found.append(f"{run.name}: reporters failed: {run.failures}")
+    if run.reports != reporters or extra["reports_complete"] != reporters:
+        found.append(f"{run.name}: {extra['reports_complete']} of {reporters} reports whole")
+    if extra["alerts_delivered"] != reporters:
+        found.append(f"{run.name}: {extra['alerts_delivered']} of {reporters} alerts delivered")
+    if any(extra["exit_codes"]):  # type: ignore[arg-type]
+        found.append(f"{run.name}: exit codes {extra['exit_codes']}")
+    if extra["bot_api_unanswered"]:
+        found.append(f"{run.name}: Bot API calls the fake did not answer")
+    return found
+
+
+async def compare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """The configurations in turns; the runs, their checks and the ratio of the pairs."""
+    setups = [
+        Setup("sqlite_1", 1, None, args.connections, args.delay_ms / 1000),
+        Setup(
+            f"postgresql_{args.processes}",
+            args.processes,
+            args.postgresql,
+            args.connections,
+            args.delay_ms / 1000,
+        ),
+    ]
+    runs: dict[str, list[Run]] = {setup.name: [] for setup in setups}
+    for turn in range(args.repeat):
+        for setup in setups:
+            run = await run_setup(setup, args.reporters, workdir, f"{setup.name}-{turn}")
+            runs[setup.name].append(run)
+            print(f"{setup.name} #{turn + 1}: {run.events_per_s:.1f} events/s", file=sys.stderr)
+    mine, theirs = runs[setups[1].name], runs[setups[0].name]
+    ratios = [a.events_per_s / b.events_per_s for a, b in zip(mine, theirs, strict=True)]
+    found = [p for name in runs for run in runs[name] for p in problems(run, args.reporters)]
+    return {
+        "command": "python -m bench.cluster " + " ".join(sys.argv[1:]),
+        "cores": os.cpu_count(),
+        "reporters": args.reporters,
+        "delay_ms": args.delay_ms,
+        "runs": {
+            name: [run.summary() | {"latency_p99_ms": ms(percentile(run.latencies, 99))}]
+            for name, group in runs.items()
+            for run in group[-1:]
+        },
+        "repeats_events_per_s": {
+            name: [round(run.events_per_s, 1) for run in group] for name, group in runs.items()
+        },
+        f"postgresql_{args.processes}_vs_sqlite_1": round(statistics.median(ratios), 2),
+        "problems": found,
+    }
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.cluster", description=__doc__)
+    parser.add_argument("--postgresql", required=True, help="postgresql+asyncpg://… (dropped)")
+    parser.add_argument("--processes", type=int, default=3)
+    parser.add_argument("--reporters", type=int, default=1000)
+    parser.add_argument("--delay-ms", type=int, default=0, help="the Bot API's round trip")
+    parser.add_argument("--connections", type=int, default=100, help="webhook max_connections")
+    parser.add_argument("--repeat", type=int, default=2)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    with tempfile.TemporaryDirectory(prefix="trygg-cluster-") as tmp:
+        results = asyncio.run(compare(args, Path(tmp)))
+    print("CLUSTER_JSON " + json.dumps(results))
+    return 1 if results["problems"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
