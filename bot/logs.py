@@ -30,6 +30,7 @@ CAPPED = {
     "invite codes; the API address with the bot token",
     "httpx": "every request's address, with the bot token and file paths",
     "httpcore": "every request's and answer's headers",
+    "aiohttp": "client connection errors with the address called (the bot token in it)",
     "tornado": "every webhook request (access log); requests with their headers on errors",
     "sqlalchemy": "SQL statements, and result rows with names and phone numbers",
     "aiosqlite": "every statement with its parameters",

@@ -31,6 +31,8 @@ import bot.transports.telegram as telegram_transport
 from bot import orgfile
 from bot.app import App
 from bot.settings import Settings
+from bot.transports.telegram import CONNECTIONS
+from bot.transports.telegram_http import AiohttpRequest
 from tests.conftest import DEMO_ORG, TEST_KEYS, FakeClock
 from tests.fakebotapi import FakeBotApi
 from tests.fault_support import report_figures, texts
@@ -256,9 +258,7 @@ def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
             settings.telegram_bot_token,
             base_url=settings.telegram_api_base_url or "",
             base_file_url=settings.telegram_file_base_url or "",
-            request=HTTPXRequest(
-                connection_pool_size=64, read_timeout=READ_TIMEOUT, write_timeout=READ_TIMEOUT
-            ),
+            request=AiohttpRequest(CONNECTIONS, read_timeout=READ_TIMEOUT),
             get_updates_request=HTTPXRequest(read_timeout=40),
         )
 

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.app import App
 from bot.settings import Settings
 from bot.throttle import Throttle
 from bot.transports.telegram import CONNECTIONS, TelegramBot, TelegramTransport, build_bot
+from bot.transports.telegram_http import AiohttpRequest
 from conversations.events import Reply
 from conversations.i18n import Catalogs
 from storage.outbox import CONVERSATION, ROUTINE, URGENT
@@ -111,8 +111,7 @@ async def test_the_bot_keeps_as_many_calls_out_as_it_has_connections(tmp_path: P
         telegram = TelegramBot(app)
         assert telegram.transport.throttle.in_flight == CONNECTIONS
         request = build_bot(app).request
-        assert isinstance(request, HTTPXRequest)
-        limits = request._client_kwargs["limits"]  # PTB keeps the pool's settings only here
-        assert limits.max_connections == CONNECTIONS
+        assert isinstance(request, AiohttpRequest)
+        assert request.connections == CONNECTIONS
     finally:
         await app.close()

@@ -36,6 +36,7 @@ from bot.runtime import Channel, Runtime, run
 from bot.throttle import Throttle
 from bot.transports.base import DeliveryFailed
 from bot.transports.telegram_files import caption_fits, file_request
+from bot.transports.telegram_http import AiohttpRequest
 from bot.transports.telegram_updates import (
     CAPABILITIES,
     CHANNEL,
@@ -474,9 +475,7 @@ def build_bot(app: App) -> Bot:
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     kwargs: dict[str, Any] = {
-        "request": HTTPXRequest(
-            connection_pool_size=CONNECTIONS, read_timeout=15, write_timeout=15
-        ),
+        "request": AiohttpRequest(CONNECTIONS, read_timeout=15),
         "get_updates_request": HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
     }
     if settings.telegram_api_base_url:
