@@ -47,15 +47,13 @@ import json
 import logging
 import os
 import platform
-import statistics
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.stats import Run, max_rss_bytes, percentile
+from bench.stats import Run, max_rss_bytes, p99, paired_ratio
 
 WINDOW_REPORTERS = 4  # people writing to PTB in a time-bounded run (see --window)
 
@@ -99,27 +97,6 @@ def median_run(runs: list[Run]) -> Run:
 
 def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
-
-
-def events_per_s(run: Run) -> float | None:
-    return run.events_per_s
-
-
-def p99(run: Run) -> float | None:
-    return percentile(run.latencies, 99)
-
-
-def paired_ratio(
-    ours: list[Run], theirs: list[Run], figure: Callable[[Run], float | None] = events_per_s
-) -> float | None:
-    """The median of the ratios of a figure (events/s unless given) of runs made one after
-    the other."""
-    pairs = [
-        mine / other
-        for mine, other in ((figure(a), figure(b)) for a, b in zip(ours, theirs, strict=True))
-        if mine is not None and other
-    ]
-    return round(statistics.median(pairs), 2) if pairs else None
 
 
 async def bench(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:

@@ -23,9 +23,9 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
-import statistics
 import sys
 import tempfile
 import time
@@ -36,8 +36,15 @@ from typing import Any
 
 from bench.fakeapi import TOKEN, FakeBotApi, now
 from bench.people import run_reporters
-from bench.stats import Run, ms, percentile, wait_until
-from bench.trygg import COUNCIL_PARTIES, KEYS, NAME, OFFICIAL_CHAT, populate, verify_reports
+from bench.stats import Run, p99, paired_ratio, wait_until
+from bench.trygg import (
+    CONTACT_CHAT,
+    COUNCIL_PARTIES,
+    KEYS,
+    OFFICIAL_CHAT,
+    populate,
+    verify_reports,
+)
 from bench.webhooks import ApiServer, Balancer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +60,29 @@ bot.transports.telegram.Throttle = functools.partial(
 from bot.cli import main
 sys.exit(main(["run", *sys.argv[1:]]))
 """
+# The baseline as a process: bench/baseline.py's ConversationHandler with PTB's own webhook
+# server and networking (its defaults), in memory; its alert names the reporter's chat.
+PTB_LAUNCH = """
+import sys
+from telegram.ext import Application
+from bench.baseline import conversation
+from bench.fakeapi import TOKEN
+api_url, port, url, secret, concurrent, contact = sys.argv[1:7]
+
+async def alert(chat_id, context):
+    text = f"New incident report in Trygg – reported by chat {chat_id}"
+    await context.bot.send_message(int(contact), text)
+
+application = (
+    Application.builder().token(TOKEN).base_url(api_url).concurrent_updates(concurrent == "1")
+).build()
+application.add_handler(conversation(alert, persistent=False))
+application.run_webhook(
+    listen="127.0.0.1", port=int(port), url_path="hook", webhook_url=url, secret_token=secret
+)
+"""
+# An alert as the contact reads it: Trygg's names the official, the baseline's the chat.
+ALERT = re.compile(r"Official (\d{5})|reported by chat (\d+)")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -70,21 +100,23 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Setup:
-    """One configuration: how many processes on which database."""
+    """One configuration: which bot, how many processes, on which database."""
 
     name: str
     processes: int
     database_url: str | None  # None: an SQLite file
     connections: int  # Telegram's max_connections to the load-balanced URL
     delay: float
+    bot: str = "trygg"  # or "ptb", "ptb_concurrent" (python-telegram-bot, in memory)
 
 
 class Cluster:
     """The bot processes of one run."""
 
-    def __init__(self, setup: Setup, database_url: str, workdir: Path, api_url: str) -> None:
+    def __init__(self, setup: Setup, database_url: str | None, workdir: Path, api_url: str) -> None:
         self.setup = setup
         self.workdir = workdir
+        self.api_url = api_url
         ports = [free_port() for _ in range(setup.processes)]
         self.urls = [f"http://127.0.0.1:{port}/hook" for port in ports]
         inherited = {
@@ -92,8 +124,11 @@ class Cluster:
             for k, v in os.environ.items()
             if not k.startswith(("TRYGG_", "TELEGRAM_")) and k != "DATABASE_URL"
         }
-        self.env = inherited | {
-            "PYTHONPATH": str(REPO),
+        self.env = inherited | {"PYTHONPATH": str(REPO)}
+        if database_url is None:  # the baseline
+            self.procs: list[asyncio.subprocess.Process] = []
+            return
+        self.env |= {
             "DATABASE_URL": database_url,
             "TRYGG_KEYS": KEYS,
             "TRYGG_LOG_LEVEL": "WARNING",
@@ -104,22 +139,29 @@ class Cluster:
         }
         if setup.processes > 1:
             self.env["TRYGG_SEVERAL_PROCESSES"] = "1"
-        self.procs: list[asyncio.subprocess.Process] = []
+        self.procs = []
+
+    def command(self, n: int, url: str) -> tuple[list[str], dict[str, str]]:
+        """Process ``n``'s arguments to Python and its environment."""
+        port = url.rsplit(":", 1)[1].split("/")[0]
+        if self.setup.bot != "trygg":
+            concurrent = "1" if self.setup.bot == "ptb_concurrent" else "0"
+            launch = [PTB_LAUNCH, self.api_url, port, url, SECRET, concurrent, str(CONTACT_CHAT)]
+            return ["-c", *launch], self.env
+        data = self.workdir / f"{self.setup.name}-p{n}"
+        data.mkdir(exist_ok=True)
+        env = self.env | {"TRYGG_WEBHOOK_PORT": port, "TRYGG_DATA_DIR": str(data)}
+        return ["-c", LAUNCH, "--webhook", url], env
 
     async def start(self) -> None:
         for n, url in enumerate(self.urls):
-            data = self.workdir / f"{self.setup.name}-p{n}"
-            data.mkdir(exist_ok=True)
-            port = url.rsplit(":", 1)[1].split("/")[0]
+            args, env = self.command(n, url)
             with (self.workdir / f"{self.setup.name}-p{n}.log").open("ab") as log:
                 proc = await asyncio.create_subprocess_exec(
                     sys.executable,
-                    "-c",
-                    LAUNCH,
-                    "--webhook",
-                    url,
+                    *args,
                     cwd=self.workdir,
-                    env=self.env | {"TRYGG_WEBHOOK_PORT": port, "TRYGG_DATA_DIR": str(data)},
+                    env=env,
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=log,
                     stderr=log,
@@ -154,18 +196,25 @@ class Cluster:
 
 
 async def run_setup(setup: Setup, reporters: int, workdir: Path, tag: str) -> Run:
-    """Populate a fresh database, start the processes, let every reporter write one report."""
-    population = await populate(setup.database_url, workdir, tag, reporters, COUNCIL_PARTIES)
+    """Populate a fresh database (Trygg), start the processes, let every reporter write one
+    report."""
+    population = None
+    officials = [OFFICIAL_CHAT + i for i in range(reporters)]
+    contacts, database = {CONTACT_CHAT}, None
+    if setup.bot == "trygg":
+        population = await populate(setup.database_url, workdir, tag, reporters, COUNCIL_PARTIES)
+        officials, contacts, database = population.officials, population.contacts, population.url
     api = FakeBotApi(setup.delay)
     server = await ApiServer(api).start()
-    cluster = Cluster(setup, population.url, workdir, server.base_url)
+    cluster = Cluster(setup, database, workdir, server.base_url)
     balancer = Balancer(cluster.urls, SECRET, setup.connections)
     api.webhook = balancer.post
     alerted: set[int] = set()
 
     def seen(chat_id: int, message: str, arrived: float) -> None:
-        if chat_id in population.contacts and (match := NAME.search(message)):
-            alerted.add(OFFICIAL_CHAT + int(match.group(1)))
+        if chat_id in contacts and (match := ALERT.search(message)):
+            named, chat = match.groups()
+            alerted.add(OFFICIAL_CHAT + int(named) if named else int(chat))
 
     api.on_message = seen
     balancer.start()
@@ -177,7 +226,7 @@ async def run_setup(setup: Setup, reporters: int, workdir: Path, tag: str) -> Ru
         if not ready or cluster.exited():
             raise RuntimeError(f"{setup.name}: the processes did not start\n{cluster.tail()}")
         start, parent_start, cpu_start = now(), time.process_time(), cluster.cpu()
-        tally = await run_reporters(api, population.officials, patience=120.0)
+        tally = await run_reporters(api, officials, patience=120.0)
         seconds = max(tally.completions, default=start) - start
         cpu = [b - a for a, b in zip(cpu_start, cluster.cpu(), strict=True)]
         parent = time.process_time() - parent_start
@@ -186,7 +235,9 @@ async def run_setup(setup: Setup, reporters: int, workdir: Path, tag: str) -> Ru
         codes = await cluster.stop()
         await balancer.stop()
         await server.stop()
-    checks = await verify_reports(population.settings, [], None)
+    checks: dict[str, Any] = {"reports_stored": None, "reports_complete": None}  # in memory
+    if population is not None:
+        checks = await verify_reports(population.settings, [], None)
     run = Run(
         setup.name,
         round(setup.delay * 1000),
@@ -224,7 +275,9 @@ def problems(run: Run, reporters: int) -> list[str]:
     extra = run.extra
     if run.failures:
         found.append(f"{run.name}: reporters failed: {run.failures}")
-    if run.reports != reporters or extra["reports_complete"] != reporters:
+    if run.reports != reporters:
+        found.append(f"{run.name}: {run.reports} of {reporters} reports sent")
+    if extra["reports_complete"] not in (None, reporters):  # None: the baseline keeps nothing
         found.append(f"{run.name}: {extra['reports_complete']} of {reporters} reports whole")
     if extra["alerts_delivered"] != reporters:
         found.append(f"{run.name}: {extra['alerts_delivered']} of {reporters} alerts delivered")
@@ -236,40 +289,38 @@ def problems(run: Run, reporters: int) -> list[str]:
 
 
 async def compare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    """The configurations in turns; the runs, their checks and the ratio of the pairs."""
+    """The configurations in turns; the runs, their checks and the ratios of the pairs."""
+    delay = args.delay_ms / 1000
+    pg = f"postgresql_{args.processes}"
     setups = [
-        Setup("sqlite_1", 1, None, args.connections, args.delay_ms / 1000),
-        Setup(
-            f"postgresql_{args.processes}",
-            args.processes,
-            args.postgresql,
-            args.connections,
-            args.delay_ms / 1000,
-        ),
+        Setup("sqlite_1", 1, None, args.connections, delay),
+        Setup(pg, args.processes, args.postgresql, args.connections, delay),
     ]
+    pairs = [(pg, "sqlite_1")]
+    if args.ptb:
+        setups.append(Setup("ptb_concurrent", 1, None, args.connections, delay, "ptb_concurrent"))
+        pairs += [("sqlite_1", "ptb_concurrent"), (pg, "ptb_concurrent")]
+        if not delay:  # one update at a time: at 50 ms a run would take most of an hour
+            setups.append(Setup("ptb", 1, None, args.connections, delay, "ptb"))
+            pairs += [("sqlite_1", "ptb"), (pg, "ptb")]
     runs: dict[str, list[Run]] = {setup.name: [] for setup in setups}
     for turn in range(args.repeat):
         for setup in setups:
             run = await run_setup(setup, args.reporters, workdir, f"{setup.name}-{turn}")
             runs[setup.name].append(run)
             print(f"{setup.name} #{turn + 1}: {run.events_per_s:.1f} events/s", file=sys.stderr)
-    mine, theirs = runs[setups[1].name], runs[setups[0].name]
-    ratios = [a.events_per_s / b.events_per_s for a, b in zip(mine, theirs, strict=True)]
     found = [p for name in runs for run in runs[name] for p in problems(run, args.reporters)]
     return {
         "command": "python -m bench.cluster " + " ".join(sys.argv[1:]),
         "cores": os.cpu_count(),
         "reporters": args.reporters,
         "delay_ms": args.delay_ms,
-        "runs": {
-            name: [run.summary() | {"latency_p99_ms": ms(percentile(run.latencies, 99))}]
-            for name, group in runs.items()
-            for run in group[-1:]
-        },
+        "runs": {name: group[-1].summary() for name, group in runs.items()},
         "repeats_events_per_s": {
             name: [round(run.events_per_s, 1) for run in group] for name, group in runs.items()
         },
-        f"postgresql_{args.processes}_vs_sqlite_1": round(statistics.median(ratios), 2),
+        "ratios": {f"{a}_vs_{b}": paired_ratio(runs[a], runs[b]) for a, b in pairs},
+        "p99_ratios": {f"{a}_vs_{b}": paired_ratio(runs[a], runs[b], p99) for a, b in pairs},
         "problems": found,
     }
 
@@ -282,6 +333,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--delay-ms", type=int, default=0, help="the Bot API's round trip")
     parser.add_argument("--connections", type=int, default=100, help="webhook max_connections")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--ptb",
+        action="store_true",
+        help="also python-telegram-bot's ConversationHandler as a process (its webhook, in "
+        "memory): with concurrent_updates, and its sequential default at 0 ms",
+    )
     return parser.parse_args(argv)
 
 

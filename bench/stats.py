@@ -143,3 +143,24 @@ async def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
             return True
         await asyncio.sleep(0.02)
     return condition()
+
+
+def events_per_s(run: Run) -> float | None:
+    return run.events_per_s
+
+
+def p99(run: Run) -> float | None:
+    return percentile(run.latencies, 99)
+
+
+def paired_ratio(
+    ours: list[Run], theirs: list[Run], figure: Callable[[Run], float | None] = events_per_s
+) -> float | None:
+    """The median of the ratios of a figure (events/s unless given) of runs made one after
+    the other."""
+    pairs = [
+        mine / other
+        for mine, other in ((figure(a), figure(b)) for a, b in zip(ours, theirs, strict=True))
+        if mine is not None and other
+    ]
+    return round(statistics.median(pairs), 2) if pairs else None

@@ -157,20 +157,29 @@ def test_the_cluster_bench_runs_processes_on_both_databases_and_checks_every_rep
     asyncio.run(_pg_create_database(name))
     try:
         argv = ["--postgresql", pg_url(name), "--processes", "2", "--reporters", "4"]
-        assert cluster_main([*argv, "--repeat", "1", "--connections", "4"]) == 0
+        assert cluster_main([*argv, "--repeat", "1", "--connections", "4", "--ptb"]) == 0
     finally:
         asyncio.run(_pg_drop_database(name))
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("CLUSTER_JSON "))
     results = json.loads(line.removeprefix("CLUSTER_JSON "))
     assert results["problems"] == []
-    one, two = results["runs"]["sqlite_1"][0], results["runs"]["postgresql_2"][0]
-    for run, processes in ((one, 1), (two, 2)):
-        assert run["events"] == 4 * EVENTS_PER_REPORT and run["failures"] == {}
-        assert run["reports_complete"] == 4 and run["alerts_delivered"] == 4
-        assert run["exit_codes"] == [0] * processes
-        assert sum(run["posts_per_process"]) == 4 * EVENTS_PER_REPORT
-        assert len(run["cpu_ms_per_event_per_process"]) == processes
-    assert all(two["posts_per_process"])  # the balancer spread the webhook calls
-    ratio = two["events_per_s"] / one["events_per_s"]
-    assert results["postgresql_2_vs_sqlite_1"] == pytest.approx(ratio, abs=0.02)
+    runs = results["runs"]
+    processes = {"sqlite_1": 1, "postgresql_2": 2, "ptb": 1, "ptb_concurrent": 1}
+    for name, count in processes.items():
+        run = runs[name]
+        assert run["events"] == 4 * EVENTS_PER_REPORT and run["failures"] == {}, name
+        assert run["alerts_delivered"] == 4 and run["exit_codes"] == [0] * count, name
+        assert sum(run["posts_per_process"]) == 4 * EVENTS_PER_REPORT, name
+        assert len(run["cpu_ms_per_event_per_process"]) == count, name
+    assert runs["sqlite_1"]["reports_complete"] == runs["postgresql_2"]["reports_complete"] == 4
+    assert all(runs["postgresql_2"]["posts_per_process"])  # the balancer spread the calls
+    ratio = runs["postgresql_2"]["events_per_s"] / runs["sqlite_1"]["events_per_s"]
+    assert results["ratios"]["postgresql_2_vs_sqlite_1"] == pytest.approx(ratio, abs=0.02)
+    assert set(results["ratios"]) == {
+        "postgresql_2_vs_sqlite_1",
+        "sqlite_1_vs_ptb_concurrent",
+        "postgresql_2_vs_ptb_concurrent",
+        "sqlite_1_vs_ptb",
+        "postgresql_2_vs_ptb",
+    }
