@@ -106,6 +106,7 @@ class TimerWaker:
         self.runner = runner
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._ticking: set[asyncio.Task[Any]] = set()
+        self._again = False  # poked during a run: run once more when it is done
 
     def start(self) -> None:
         self.scheduler.add_job(
@@ -121,7 +122,11 @@ class TimerWaker:
         self.poke()
 
     def poke(self) -> None:
-        """Run now (e.g. after a commit that scheduled something)."""
+        """Run now (e.g. after a commit that scheduled something); during a run, once more
+        after it (a second instance would only be skipped, with a warning each time)."""
+        if self._ticking:
+            self._again = True
+            return
         if self.scheduler.running:
             self.scheduler.add_job(
                 self.tick,
@@ -137,7 +142,11 @@ class TimerWaker:
         if task is not None:
             self._ticking.add(task)
         try:
+            self._again = False
             await self.runner.run_due()
+            while self._again and not self.runner.stopping:
+                self._again = False
+                await self.runner.run_due()
             if self.runner.stopping:
                 return
             due = await self.runner.next_due()

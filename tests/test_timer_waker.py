@@ -51,3 +51,23 @@ async def test_stop_waits_for_the_run_in_progress_and_logs_no_error(
     assert runner.asked_next == 0  # nothing more is planned once stopping
     errors: list[Any] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []
+
+
+async def test_a_poke_during_a_run_runs_once_more_after_it_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runner = SlowRunner()
+    waker = TimerWaker(runner)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING):
+        waker.start()
+        await asyncio.wait_for(runner.inside.wait(), 5)
+        for _ in range(5):  # commits that scheduled timers, while the run is inside
+            waker.poke()
+            await asyncio.sleep(0.01)
+        runner.inside.clear()
+        runner.release.set()
+        await asyncio.sleep(0.1)
+    assert runner.finished == 2  # the run, then one more for the five pokes: none lost
+    assert runner.asked_next == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    await waker.stop()
