@@ -62,9 +62,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 POLL_TIMEOUT = 30
 MAX_ATTEMPTS = 5
-# Bot API calls out at once, and the connections kept for them. Telegram's 30 messages/s
-# at a round trip of a tenth of a second keep about three busy; the rest is for bursts.
-CONNECTIONS = 16
+# Bot API calls out at once, and the connections kept for them (aiohttp's default). At
+# Telegram's 30 messages/s a handful are busy; more wait in the Throttle, by priority.
+CONNECTIONS = 100
 # While updates are in flight, poll again when the oldest is done, but at most every
 # POLL_INTERVAL and at least every PROGRESS_WAIT seconds: each answer repeats every
 # unconfirmed update, so polling on every completion would cost more than the updates.
