@@ -100,17 +100,21 @@ class TimerRunner:
 
 
 class TimerWaker:
-    """APScheduler jobs that call the runner at the next due time and every few seconds."""
+    """APScheduler jobs that call the runner at the next due time and every few seconds.
+
+    The jobs only start a run (:meth:`tick`) as a task of its own, or, while one is going on,
+    ask it for one more: two runs never overlap, no wake-up is lost, and APScheduler never
+    has a job instance to skip (it would log a warning for each)."""
 
     def __init__(self, runner: TimerRunner) -> None:
         self.runner = runner
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._ticking: set[asyncio.Task[Any]] = set()
-        self._again = False  # poked during a run: run once more when it is done
+        self._again = False  # woken during a run: run once more when it is done
 
     def start(self) -> None:
         self.scheduler.add_job(
-            self.tick,
+            self._wake,
             "interval",
             seconds=SAFETY_INTERVAL_SECONDS,
             id="safety-net",
@@ -122,14 +126,13 @@ class TimerWaker:
         self.poke()
 
     def poke(self) -> None:
-        """Run now (e.g. after a commit that scheduled something); during a run, once more
-        after it (a second instance would only be skipped, with a warning each time)."""
+        """Run now (e.g. after a commit that scheduled something)."""
         if self._ticking:
             self._again = True
             return
         if self.scheduler.running:
             self.scheduler.add_job(
-                self.tick,
+                self._wake,
                 id="now",
                 replace_existing=True,
                 misfire_grace_time=None,
@@ -137,28 +140,34 @@ class TimerWaker:
                 max_instances=1,
             )
 
+    async def _wake(self) -> None:
+        """Start a run, or ask the one going on for one more."""
+        if self._ticking:
+            self._again = True
+            return
+        task = asyncio.create_task(self.tick())
+        self._ticking.add(task)
+        task.add_done_callback(self._ticking.discard)
+
     async def tick(self) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._ticking.add(task)
+        """Fire what is due (again while woken meanwhile); plan the next wake-up."""
         try:
-            self._again = False
-            await self.runner.run_due()
-            while self._again and not self.runner.stopping:
+            while True:
                 self._again = False
                 await self.runner.run_due()
-            if self.runner.stopping:
-                return
-            due = await self.runner.next_due()
+                if self.runner.stopping:
+                    return
+                due = await self.runner.next_due()
+                if not self._again:
+                    break
         except Exception as exc:
             log_failure("running timers", exc)
             return
-        finally:
-            if task is not None:
-                self._ticking.discard(task)
+        finally:  # from here on, a wake-up starts a new run (none is lost to this one)
+            self._ticking.discard(asyncio.current_task())
         if due is not None:
             self.scheduler.add_job(
-                self.tick,
+                self._wake,
                 "date",
                 run_date=due,
                 id="next-due",
