@@ -238,17 +238,7 @@ async def run_setup(setup: Setup, reporters: int, workdir: Path, tag: str) -> Ru
     checks: dict[str, Any] = {"reports_stored": None, "reports_complete": None}  # in memory
     if population is not None:
         checks = await verify_reports(population.settings, [], None)
-    run = Run(
-        setup.name,
-        round(setup.delay * 1000),
-        tally.events,
-        tally.reports,
-        seconds,
-        tally.latencies,
-        tally.completions,
-        start,
-        failures=dict(tally.failures),
-    )
+    run = Run.of(setup.name, setup.delay, tally, seconds, start)
     events = max(tally.events, 1)
     run.extra = {
         "processes": setup.processes,

@@ -252,17 +252,7 @@ async def run_signal(population: SignalPopulation, delay: float, *, patience: fl
         violations = len(fake.violations)
     checks = await verify_reports(population.settings, population.officials, running.order)
     n = len(population.officials)
-    run = Run(
-        "signal",
-        round(delay * 1000),
-        tally.events,
-        tally.reports,
-        seconds,
-        tally.latencies,
-        tally.completions,
-        start_at,
-        failures=dict(tally.failures),
-    )
+    run = Run.of("signal", delay, tally, seconds, start_at)
     sqlite = is_sqlite(population.settings.db_url)
     run.extra = {
         "alerts": len(alerts),

@@ -113,6 +113,21 @@ class Run:
     failures: dict[str, int] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, name: str, delay: float, tally: Tally, seconds: float, start: float) -> Run:
+        """A whole run (every reporter to the end) from what its people saw."""
+        return cls(
+            name,
+            round(delay * 1000),
+            tally.events,
+            tally.reports,
+            seconds,
+            tally.latencies,
+            tally.completions,
+            start,
+            failures=dict(tally.failures),
+        )
+
     @property
     def events_per_s(self) -> float:
         return self.events / self.seconds if self.seconds > 0 else 0.0

@@ -339,17 +339,7 @@ async def run_trygg(population: Population, delay: float, *, patience: float = 3
     checks = await verify_reports(
         population.settings, [str(c) for c in population.officials], running.order
     )
-    run = Run(
-        "trygg",
-        round(delay * 1000),
-        tally.events,
-        tally.reports,
-        seconds,
-        tally.latencies,
-        tally.completions,
-        start,
-        failures=dict(tally.failures),
-    )
+    run = Run.of("trygg", delay, tally, seconds, start)
     run.extra = {
         "alerts": len(alerts),
         "alert_p50_ms": ms(percentile(alerts, 50)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -120,20 +121,24 @@ def test_the_split_of_cpu_time_gives_the_ceiling_of_everything_but_the_core() ->
     assert set(split(10.0, 8.0, 5.0, 0, sqlite=True).values()) == {None}
 
 
-def test_the_same_run_on_postgresql_is_paired_with_sqlites(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def scratch_postgresql() -> Iterator[str]:
+    """A PostgreSQL database of this test's own (the benchmark drops its schema)."""
     reason = asyncio.run(_pg_reachable())
     if reason:
         pytest.skip(reason)
     name = f"trygg_bench_{os.getpid()}"
     asyncio.run(_pg_create_database(name))
-    try:
-        argv = ["--quick", "--reporters", "3", "--delays", "0", "--skip-baseline"]
-        argv += ["--skip-priority", "--skip-timers", "--skip-signal", "--repeat", "2"]
-        assert main([*argv, "--also-postgresql", pg_url(name)]) == 0
-    finally:
-        asyncio.run(_pg_drop_database(name))
+    yield pg_url(name)
+    asyncio.run(_pg_drop_database(name))
+
+
+def test_the_same_run_on_postgresql_is_paired_with_sqlites(
+    capsys: pytest.CaptureFixture[str], scratch_postgresql: str
+) -> None:
+    argv = ["--quick", "--reporters", "3", "--delays", "0", "--skip-baseline"]
+    argv += ["--skip-priority", "--skip-timers", "--skip-signal", "--repeat", "2"]
+    assert main([*argv, "--also-postgresql", scratch_postgresql]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
     results = json.loads(line.removeprefix("BENCH_JSON "))
@@ -148,18 +153,10 @@ def test_the_same_run_on_postgresql_is_paired_with_sqlites(
 
 
 def test_the_cluster_bench_runs_processes_on_both_databases_and_checks_every_report(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], scratch_postgresql: str
 ) -> None:
-    reason = asyncio.run(_pg_reachable())
-    if reason:
-        pytest.skip(reason)
-    name = f"trygg_cluster_{os.getpid()}"
-    asyncio.run(_pg_create_database(name))
-    try:
-        argv = ["--postgresql", pg_url(name), "--processes", "2", "--reporters", "4"]
-        assert cluster_main([*argv, "--repeat", "1", "--connections", "4", "--ptb"]) == 0
-    finally:
-        asyncio.run(_pg_drop_database(name))
+    argv = ["--postgresql", scratch_postgresql, "--processes", "2", "--reporters", "4"]
+    assert cluster_main([*argv, "--repeat", "1", "--connections", "4", "--ptb"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("CLUSTER_JSON "))
     results = json.loads(line.removeprefix("CLUSTER_JSON "))
