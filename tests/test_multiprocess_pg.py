@@ -14,8 +14,8 @@ Checked afterwards: every answer the driver saw acknowledged is stored, every re
 whole and submitted once; each official's prompts came in the order of their steps (a
 resent prompt may repeat the latest one, never an older one); each report's alert reached
 the security contact, at most one duplicate per kill; every planted timer fired exactly
-once. REPORTERS is 120 so that the test stays near a minute; TRYGG_MP_REPORTERS=300 runs
-the issue's 300 (2.5 minutes on a 2-core machine).
+once. REPORTERS is 120 to keep the test short; TRYGG_MP_REPORTERS=300 runs the issue's
+300.
 """
 
 from __future__ import annotations
