@@ -12,9 +12,9 @@ an alert or a reply finds a slot at once instead of waiting for a second filled 
 to pass. A 429 ``retry_after`` pauses everything, as Telegram expects.
 
 With ``in_flight`` set, at most that many calls are out at once (:meth:`Throttle.slot`),
-and the next free one goes to the most urgent waiter: the HTTP client's connection pool
-never queues calls of its own (httpcore's pool scans its whole queue for every call, so a
-long queue there costs more CPU per call the longer it gets).
+and the next free one goes to the most urgent waiter. The HTTP client's connection pool
+then never queues calls of its own, where an alert would wait behind nudges in arrival
+order (and httpcore's pool, for one, scans its whole queue for every call).
 """
 
 from __future__ import annotations
