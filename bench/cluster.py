@@ -1,6 +1,6 @@
 """Several `trygg run --webhook` processes on one PostgreSQL, against one on SQLite.
 
-Usage: ``python -m bench.cluster --postgresql URL [--processes 3] [--reporters 1000]``
+Usage: ``python -m bench.cluster --postgresql URL [--processes 3] [--ptb] [--delay-ms 0]``
 (URL names an existing database; its public schema is dropped and made again).
 
 Each configuration runs the real CLI, ``trygg run --webhook URL``, as child processes
@@ -10,11 +10,14 @@ configuration: the fake Bot API over HTTP, the load balancer posting webhook cal
 The configurations take turns, ``--repeat`` times: one process on its SQLite file (the
 embedded default, ``TRYGG_SEVERAL_PROCESSES`` off) and N processes on PostgreSQL
 (``TRYGG_SEVERAL_PROCESSES=1``: per-person locks, outbox claims and timer claims in the
-database). The ratio is the median of the pairs' events/s.
+database). With ``--ptb``, python-telegram-bot's ConversationHandler takes its turns too,
+as it deploys: its own webhook server and networking, in memory (bench/baseline.py's
+dialogue). Each ratio is the median of back-to-back pairs.
 
-Every run is checked: each report stored whole (both parts of "what happened" in the order
-written) and its alert delivered to a security contact. What is not checked here, the order
-of each person's events across processes under kills, is tests/test_multiprocess_pg.py's.
+Every Trygg run is checked: each report stored whole (both parts of "what happened" in the
+order written) and its alert delivered to a security contact; a miss fails the command. The
+baseline's misses are reported. The order of each person's events across processes under
+kills is tests/test_multiprocess_pg.py's to check.
 """
 
 from __future__ import annotations
