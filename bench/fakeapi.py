@@ -162,6 +162,16 @@ class FakeBotApi:
 
     # --- what the bot calls ------------------------------------------------------------------
 
+    async def round_trip(self, method: str, params: JSON) -> tuple[int, bytes]:
+        """Answer a call after ``delay/2`` on the way in and ``delay/2`` on the way out."""
+        half = self.delay / 2
+        if half:
+            await asyncio.sleep(half)
+        answer = await self.handle(method, params)
+        if half:
+            await asyncio.sleep(half)
+        return answer
+
     async def handle(self, method: str, params: JSON) -> tuple[int, bytes]:
         self.calls[method] += 1
         if method == "getUpdates":
@@ -269,11 +279,5 @@ class FakeRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        half = self.api.delay / 2
-        if half:
-            await asyncio.sleep(half)
         params = request_data.parameters if request_data is not None else {}
-        answer = await self.api.handle(url.rsplit("/", 1)[-1], params)
-        if half:
-            await asyncio.sleep(half)
-        return answer
+        return await self.api.round_trip(url.rsplit("/", 1)[-1], params)

@@ -88,7 +88,7 @@ class ApiServer:
                 except ValueError:
                     status, answer = 400, b'{"ok":false,"error_code":400}'
                 else:
-                    status, answer = await self._answer(method, params)
+                    status, answer = await self.api.round_trip(method, params)
                 if status != 200:
                     self.unsupported[method] += 1
                 writer.write(
@@ -98,15 +98,6 @@ class ApiServer:
                 )
                 await writer.drain()
         writer.close()
-
-    async def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
-        half = self.api.delay / 2
-        if half:
-            await asyncio.sleep(half)
-        answer = await self.api.handle(method, params)
-        if half:
-            await asyncio.sleep(half)
-        return answer
 
 
 class Balancer:
