@@ -3,8 +3,10 @@
 # non-root user. The entrypoint brings the schema to head (`trygg db upgrade`), then
 # `exec trygg run`. Data (an SQLite file, if no DATABASE_URL) lives in the /data volume.
 # Build: docker build -t trygg .   Deploy: see compose.yaml and docs/operations.md.
+# PYTHON_IMAGE: another base with python and pip (tests/test_compose_deploy.py, offline).
 
-FROM python:3.11-slim AS build
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md babel.cfg ./
@@ -17,12 +19,13 @@ RUN pip wheel --wheel-dir /wheels . \
     && pybabel compile -d locales -D messages \
     && rm -f locales/messages.pot locales/*/LC_MESSAGES/*.po
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     TRYGG_DATA_DIR=/data \
+    MPLCONFIGDIR=/tmp/matplotlib \
     TRYGG_LOCALE_DIR=/app/locales \
     TRYGG_WEB_LISTEN=0.0.0.0 \
     TRYGG_WEB_PORT=8090 \

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from bot.transports.signal import SignalBot
 from bot.transports.telegram import TelegramBot
 from bot.transports.telegram_webhook import Webhook
 from bot.web.server import WebIntake
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -86,6 +89,22 @@ def configured(app: App, webhook: str | None = None) -> Process:
     return process
 
 
+def describe(process: Process) -> str:
+    """What this process serves, for the operator's log: channels, modes and ports only."""
+    settings = process.runtime.app.settings
+    parts = []
+    if process.telegram is not None:
+        webhook = process.telegram.webhook
+        mode = "long polling" if webhook is None else f"webhook on port {webhook.port}"
+        parts.append(f"Telegram ({mode})")
+    if process.signal is not None:
+        parts.append("Signal (signal-cli)")
+    if process.web is not None:
+        parts.append(f"the web console on port {settings.web_port}")
+    database = "SQLite" if process.runtime.app.db.sqlite else "PostgreSQL"
+    return f"{', '.join(parts)}; {database}"
+
+
 async def run_configured(app: App, webhook: str | None = None) -> None:
     """Run every configured transport until SIGINT/SIGTERM."""
     process = configured(app, webhook)
@@ -94,4 +113,6 @@ async def run_configured(app: App, webhook: str | None = None) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, process.runtime.stop.set)
+    log.info("running: %s", describe(process))
     await process.run()
+    log.info("stopped")

@@ -435,9 +435,10 @@ class FakeBotApi:
 
     # ----------------------------------------------------------------- lifecycle
 
-    async def start(self) -> FakeBotApi:
+    async def start(self, host: str = "127.0.0.1") -> FakeBotApi:
+        """Serve on ``host`` (another, e.g. 0.0.0.0, for a bot in a container), a free port."""
         self._wake = asyncio.Event()
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, host, 0)
         return self
 
     async def stop(self) -> None:

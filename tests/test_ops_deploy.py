@@ -1,9 +1,9 @@
 """The deployment files (issue 22), read as text: no Docker is needed to check what they say.
 
-`docker compose config` and `docker build` need a Docker daemon and images from a registry;
-these tests check the promises the files make: the package installed from a wheel as a
-non-root user, the schema upgraded before `trygg run`, a health check, PostgreSQL healthy
-before Trygg starts, the keys from a secret file, and webhook mode serving health too.
+tests/test_compose_deploy.py builds and runs the image with Docker, on demand. These check
+the promises the files make everywhere: the package installed from a wheel as a non-root
+user, the schema upgraded before `trygg run`, a health check, PostgreSQL healthy before
+Trygg starts, the keys from a secret file, and webhook mode serving health too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from bot.app import App
-from bot.run_all import configured
+from bot.run_all import configured, describe
 from tests.conftest import REPO
 
 
@@ -26,7 +26,9 @@ def test_the_image_installs_a_wheel_as_a_non_root_user() -> None:
     assert "pip install -e" not in dockerfile and "--editable" not in dockerfile
     assert "pip wheel" in dockerfile and "--no-index --find-links /wheels trygg" in dockerfile
     assert "pybabel compile" in dockerfile  # the .mo catalogs are git-ignored
-    assert "FROM python:3.11-slim" in dockerfile
+    assert "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile
+    assert dockerfile.count("FROM ${PYTHON_IMAGE}") == 2  # both stages on the slim image
+    assert "MPLCONFIGDIR=/tmp/" in dockerfile  # the user's home (/app) is not writable
     assert "\nUSER trygg\n" in dockerfile and "--uid 10001" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "trygg-healthcheck" in dockerfile
     assert 'ENTRYPOINT ["trygg-entrypoint"]' in dockerfile and 'CMD ["run"]' in dockerfile
@@ -97,3 +99,16 @@ def test_webhook_mode_serves_health_on_the_webhook_port(app: App) -> None:
     health = process.telegram.webhook.health
     assert health is not None and health.running is not None
     assert not health.running()  # not before the runtime has started
+
+
+def test_the_log_says_what_trygg_run_serves_and_nothing_about_anyone(app: App) -> None:
+    app.settings.telegram_bot_token = "123456:TEST"
+    database = "SQLite" if app.db.sqlite else "PostgreSQL"
+    assert describe(configured(app)) == f"Telegram (long polling); {database}"
+    app.settings.web_url = "https://trygg.example"
+    app.settings.webhook_port = 8443
+    process = configured(app, webhook="https://trygg.example/hook")
+    assert describe(process) == (
+        "Telegram (webhook on port 8443), "
+        f"the web console on port {app.settings.web_port}; {database}"
+    )

@@ -1,0 +1,242 @@
+"""`docker compose up` as docs/operations.md tells an operator to run it, against a fake Telegram.
+
+On demand (it builds the image, a few minutes): ``TRYGG_COMPOSE_TEST=1``. It needs a
+Docker engine; ``TRYGG_DOCKER`` names the client (default ``docker``), ``TRYGG_COMPOSE``
+the Compose command (default ``docker compose``; ``docker-compose`` works too). Where
+Docker Hub is out of reach, ``TRYGG_COMPOSE_STANDINS=1`` builds the two base images from
+Debian's packages first (docker/standins/build.sh).
+
+The repository's compose.yaml is used as it is, with these changes only: the project name
+is given on the command line (Compose v1 does not know the ``name:`` key), the image is
+the one this test built, the published ports are free ones, and the bot reaches the fake
+Bot API on this host (``TELEGRAM_API_BASE_URL``, ``extra_hosts``). Then, as the guide says:
+keys from a secret file owned by the container's user, ``up -d``, the organisation copied in
+and loaded, invitations. Anna and Pia accept theirs, Anna raises an alert, and Pia gets it.
+The Trygg container is killed (SIGKILL) and started again: Pia takes the alert, Anna is
+told. The container runs as a non-root user, answers /healthz, /readyz and /metrics, and
+its log names nobody.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+import shlex
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("TRYGG_COMPOSE_TEST") != "1",
+    reason="builds and runs the image with Docker: set TRYGG_COMPOSE_TEST=1",
+)
+
+DOCKER = os.environ.get("TRYGG_DOCKER", "docker")
+COMPOSE = shlex.split(os.environ.get("TRYGG_COMPOSE", "docker compose"))
+STANDINS = os.environ.get("TRYGG_COMPOSE_STANDINS") == "1"
+IMAGE = "trygg-compose-test:latest"
+PROJECT = "trygg-compose-test"
+ANNA, PIA = 7_000_001, 7_000_002
+PEOPLE = ("Anna Berg", "Pia Lind", "+46 70 174 06 10", "+46 70 174 06 11")
+
+
+def _env() -> dict[str, str]:
+    """The clients' environment: BuildKit on, and the named docker client found first (a
+    Compose v1 build calls `docker`)."""
+    path = os.environ["PATH"]
+    if os.sep in DOCKER:
+        path = f"{Path(DOCKER).parent}{os.pathsep}{path}"
+    return {**os.environ, "PATH": path, "DOCKER_BUILDKIT": "1", "COMPOSE_DOCKER_CLI_BUILD": "1"}
+
+
+async def run(
+    *argv: str, cwd: Path | None = None, timeout: float = 900, stdout_only: bool = False
+) -> str:
+    """Run a command without blocking the fake Telegram; its output (with what it wrote to
+    stderr unless ``stdout_only``), or fail with both."""
+    process = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=cwd,
+        env=_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE if stdout_only else asyncio.subprocess.STDOUT,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    text = out.decode(errors="replace")
+    problem = f"{shlex.join(argv)} failed:\n{text[-3000:]}{(err or b'').decode()[-3000:]}"
+    assert process.returncode == 0, problem
+    return text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def derived_compose(api_port: int, web_port: int, webhook_port: int, postgres_image: str) -> dict:
+    """compose.yaml with only what this test must change (see the module's docstring)."""
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    compose.pop("name")
+    services = compose["services"]
+    if STANDINS:
+        services["postgres"]["image"] = postgres_image
+    trygg = services["trygg"]
+    del trygg["build"]
+    trygg["image"] = IMAGE
+    trygg["ports"] = [f"127.0.0.1:{webhook_port}:8080", f"127.0.0.1:{web_port}:8090"]
+    trygg["extra_hosts"] = ["host.docker.internal:host-gateway"]
+    fake = f"http://host.docker.internal:{api_port}"
+    trygg["environment"] |= {
+        "TELEGRAM_API_BASE_URL": f"{fake}/bot",
+        "TELEGRAM_FILE_BASE_URL": f"{fake}/file/bot",
+    }
+    return compose
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - localhost
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+class Deployment:
+    """One Compose project in a directory of its own, driven like an operator would."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    async def compose(self, *argv: str, timeout: float = 900) -> str:
+        return await run(*COMPOSE, "-p", PROJECT, *argv, cwd=self.directory, timeout=timeout)
+
+    async def container(self) -> str:
+        return (await self.compose("ps", "-q", "trygg")).strip()
+
+    async def healthy(self, patience: float = 240) -> None:
+        """Wait for the image's HEALTHCHECK to pass (it asks /healthz)."""
+        deadline = time.monotonic() + patience
+        status = "?"
+        while time.monotonic() < deadline:
+            container = await self.container()
+            if container:
+                status = (
+                    await run(DOCKER, "inspect", "-f", "{{.State.Health.Status}}", container)
+                ).strip()
+                if status == "healthy":
+                    return
+            await asyncio.sleep(2)
+        logs = await run(DOCKER, "logs", await self.container())
+        raise AssertionError(f"trygg not healthy ({status}) within {patience}s:\n{logs[-3000:]}")
+
+    async def trygg(self, *argv: str) -> str:
+        return await self.compose("exec", "-T", "trygg", "trygg", *argv)
+
+    async def invite(self, role: str, person: str) -> str:
+        """A code for a person of the demo organisation (Gröna partiet, Sjöviks kommun)."""
+        out = await self.trygg(
+            "invite",
+            "create",
+            "--role",
+            role,
+            "--municipality",
+            "sjovik",
+            "--party",
+            "gp",
+            "--person",
+            person,
+        )
+        match = re.search(r"Code: (\S+)", out)
+        assert match, out
+        return match.group(1)
+
+
+async def says(fake: FakeBotApi, chat: int, text: str, patience: float = 30) -> str:
+    """Wait for a message to ``chat`` containing ``text``; return it whole."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        for message in fake.messages_to(chat):
+            if text in message:
+                return message
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {text!r} to {chat} within {patience}s; got {fake.messages_to(chat)}")
+
+
+async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill(tmp_path: Path) -> None:
+    python_image, postgres_image = "python:3.11-slim", "postgres:16"
+    if STANDINS:
+        await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
+        python_image, postgres_image = "trygg-standin/python:3.11", "trygg-standin/postgres:16"
+    await run(
+        DOCKER, "build", "--build-arg", f"PYTHON_IMAGE={python_image}", "-t", IMAGE, str(REPO)
+    )
+
+    fake = await FakeBotApi().start(host="0.0.0.0")  # noqa: S104 - the container calls in
+    web_port, webhook_port = free_port(), free_port()
+    deployment = Deployment(tmp_path)
+    compose = derived_compose(fake.port, web_port, webhook_port, postgres_image)
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump(compose, sort_keys=False))
+    (tmp_path / ".env").write_text(
+        f"TRYGG_DB_PASSWORD={secrets.token_hex(16)}\n"
+        f"TELEGRAM_BOT_TOKEN={DEFAULT_TOKEN}\n"
+        f"TRYGG_WEB_URL=http://127.0.0.1:{web_port}\n"
+    )
+    keys = tmp_path / "secrets" / "trygg.keys"
+    keys.parent.mkdir()
+    keys.write_text(await run(DOCKER, "run", "--rm", IMAGE, "keys", "new", stdout_only=True))
+    os.chown(keys, 10001, -1)
+    keys.chmod(0o400)
+    try:
+        await deployment.compose("up", "-d")
+        await deployment.healthy()
+        web = f"http://127.0.0.1:{web_port}"
+        assert get(f"{web}/healthz")[0] == 200
+        status, body = get(f"{web}/readyz")
+        assert status == 200, body
+        status, metrics = get(f"{web}/metrics")
+        assert status == 200 and "trygg_events_handled_total" in metrics
+        container = await deployment.container()
+        assert (await run(DOCKER, "exec", container, "id", "-u")).strip() == "10001"
+        assert "Editable project location" not in await run(
+            DOCKER, "exec", container, "pip", "show", "trygg"
+        )
+
+        await run(DOCKER, "cp", str(REPO / "bot" / "demo" / "org.yaml"), f"{container}:/data/")
+        await deployment.trygg("org", "load", "/data/org.yaml")
+        anna_code = await deployment.invite("official", "anna")
+        pia_code = await deployment.invite("party_security", "pia")
+        fake.send_text(ANNA, f"/start {anna_code}")
+        await says(fake, ANNA, "Din inbjudan är godkänd")
+        fake.send_text(PIA, f"/start {pia_code}")
+        await says(fake, PIA, "Din inbjudan är godkänd")
+
+        fake.send_text(ANNA, "/akut")
+        await says(fake, ANNA, "Är du i fara just nu? Ring 112.")
+        fake.press_button(ANNA, "Larma Pia Lind")
+        await says(fake, ANNA, "Jag har larmat Pia Lind")
+        alert = await says(fake, PIA, "BRÅDSKANDE")
+        assert "Anna Berg" in alert
+
+        await run(DOCKER, "kill", container)  # SIGKILL: no shutdown at all
+        await deployment.compose("up", "-d")
+        await deployment.healthy()
+        fake.press_button(PIA, "Jag tar det")
+        await says(fake, ANNA, "Pia Lind har sett ditt larm", patience=60)
+
+        logs = await run(DOCKER, "logs", await deployment.container())  # both starts
+        assert "running: Telegram (long polling), the web console on port 8090; PostgreSQL" in logs
+        assert not [name for name in PEOPLE if name in logs], "a name or number in the log"
+        fake.assert_valid()
+    finally:
+        await deployment.compose("down", "-v", "--remove-orphans", timeout=300)
+        await fake.stop()
