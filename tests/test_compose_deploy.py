@@ -13,8 +13,9 @@ Bot API on this host (``TELEGRAM_API_BASE_URL``, ``extra_hosts``). Then, as the 
 keys from a secret file owned by the container's user, ``up -d``, the organisation copied in
 and loaded, invitations. Anna and Pia accept theirs, Anna raises an alert, and Pia gets it.
 The Trygg container is killed (SIGKILL) and started again: Pia takes the alert, Anna is
-told. The container runs as a non-root user, answers /healthz, /readyz and /metrics, and
-its log names nobody.
+told. Then a deploy: ``compose stop`` (SIGTERM) ends it in time with exit code 0, Anna
+writes while it is down, and the next start answers her. The container runs as a non-root
+user, answers /healthz, /readyz and /metrics, and its log names nobody.
 """
 
 from __future__ import annotations
@@ -161,18 +162,23 @@ class Deployment:
         return match.group(1)
 
 
-async def says(fake: FakeBotApi, chat: int, text: str, patience: float = 30) -> str:
-    """Wait for a message to ``chat`` containing ``text``; return it whole."""
+async def says(
+    fake: FakeBotApi, chat: int, text: str, patience: float = 30, *, after: int = 0
+) -> str:
+    """Wait for a message to ``chat`` (from its ``after``-th on) containing ``text``; return
+    it whole."""
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        for message in fake.messages_to(chat):
+        for message in fake.messages_to(chat)[after:]:
             if text in message:
                 return message
         await asyncio.sleep(0.1)
     raise AssertionError(f"no {text!r} to {chat} within {patience}s; got {fake.messages_to(chat)}")
 
 
-async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill(tmp_path: Path) -> None:
+async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill_and_a_deploy(
+    tmp_path: Path,
+) -> None:
     python_image, postgres_image = "python:3.11-slim", "postgres:16"
     if STANDINS:
         await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
@@ -233,8 +239,22 @@ async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill(tmp_path: P
         fake.press_button(PIA, "Jag tar det")
         await says(fake, ANNA, "Pia Lind har sett ditt larm", patience=60)
 
+        # a deploy: `compose stop` (SIGTERM) lets Trygg finish and exit well within the grace
+        # period; what Anna writes while it is down is answered by the next start
+        began = time.monotonic()
+        await deployment.compose("stop", "trygg")
+        assert time.monotonic() - began < 30, "stopped only by the grace period's SIGKILL"
+        exit_code = await run(DOCKER, "inspect", "-f", "{{.State.ExitCode}}", container)
+        assert exit_code.strip() == "0"
+        before = len(fake.messages_to(ANNA))
+        fake.send_text(ANNA, "/kontakter")
+        await deployment.compose("up", "-d")
+        await deployment.healthy()
+        await says(fake, ANNA, "Pia Lind, +46 70 174 06 11", after=before)
+
         logs = await run(DOCKER, "logs", await deployment.container())  # both starts
-        assert "running: Telegram (long polling), the web console on port 8090; PostgreSQL" in logs
+        serving = "running: Telegram (long polling), the web console on port 8090; PostgreSQL"
+        assert logs.count(serving) == 3 and "stopped" in logs  # three starts, one orderly stop
         assert not [name for name in PEOPLE if name in logs], "a name or number in the log"
         fake.assert_valid()
     finally:
