@@ -16,6 +16,9 @@ The Trygg container is killed (SIGKILL) and started again: Pia takes the alert, 
 told. Then a deploy: ``compose stop`` (SIGTERM) ends it in time with exit code 0, Anna
 writes while it is down, and the next start answers her. The container runs as a non-root
 user, answers /healthz, /readyz and /metrics, and its log names nobody.
+
+The second test scales Trygg to three containers in webhook mode on the one PostgreSQL,
+behind a load balancer (tests/webhook_balancer.py), and kills one of them.
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ import socket
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from tests.conftest import REPO
 from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
+from tests.webhook_balancer import Balancer
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TRYGG_COMPOSE_TEST") != "1",
@@ -48,6 +53,8 @@ IMAGE = "trygg-compose-test:latest"
 PROJECT = "trygg-compose-test"
 ANNA, PIA = 7_000_001, 7_000_002
 PEOPLE = ("Anna Berg", "Pia Lind", "+46 70 174 06 10", "+46 70 174 06 11")
+WEBHOOK_URL = "https://trygg.example/telegram/hook"
+WEBHOOK_SECRET = secrets.token_hex(16)
 
 
 def _env() -> dict[str, str]:
@@ -84,22 +91,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def derived_compose(api_port: int, web_port: int, webhook_port: int, postgres_image: str) -> dict:
+def derived_compose(api_port: int, ports: list[str], **environment: str) -> dict[str, Any]:
     """compose.yaml with only what this test must change (see the module's docstring)."""
-    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    compose: dict[str, Any] = yaml.safe_load((REPO / "compose.yaml").read_text())
     compose.pop("name")
     services = compose["services"]
     if STANDINS:
-        services["postgres"]["image"] = postgres_image
+        services["postgres"]["image"] = "trygg-standin/postgres:16"
     trygg = services["trygg"]
     del trygg["build"]
     trygg["image"] = IMAGE
-    trygg["ports"] = [f"127.0.0.1:{webhook_port}:8080", f"127.0.0.1:{web_port}:8090"]
+    trygg["ports"] = ports
     trygg["extra_hosts"] = ["host.docker.internal:host-gateway"]
     fake = f"http://host.docker.internal:{api_port}"
     trygg["environment"] |= {
         "TELEGRAM_API_BASE_URL": f"{fake}/bot",
         "TELEGRAM_FILE_BASE_URL": f"{fake}/file/bot",
+        **environment,
     }
     return compose
 
@@ -118,30 +126,62 @@ class Deployment:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    @classmethod
+    async def prepare(cls, directory: Path, compose: dict[str, Any], env: str) -> Deployment:
+        """The image built, the compose file, ``.env`` and the keys as docs/operations.md
+        says: a secret file from `keys new`, owned by the container's user, mode 0400."""
+        python_image = "python:3.11-slim"
+        if STANDINS:
+            await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
+            python_image = "trygg-standin/python:3.11"
+        build_arg = f"PYTHON_IMAGE={python_image}"
+        await run(DOCKER, "build", "--build-arg", build_arg, "-t", IMAGE, str(REPO))
+        (directory / "compose.yaml").write_text(yaml.safe_dump(compose, sort_keys=False))
+        (directory / ".env").write_text(
+            f"TRYGG_DB_PASSWORD={secrets.token_hex(16)}\nTELEGRAM_BOT_TOKEN={DEFAULT_TOKEN}\n{env}"
+        )
+        keys = directory / "secrets" / "trygg.keys"
+        keys.parent.mkdir()
+        keys.write_text(await run(DOCKER, "run", "--rm", IMAGE, "keys", "new", stdout_only=True))
+        os.chown(keys, 10001, -1)
+        keys.chmod(0o400)
+        return cls(directory)
+
     async def compose(self, *argv: str, timeout: float = 900) -> str:
         return await run(*COMPOSE, "-p", PROJECT, *argv, cwd=self.directory, timeout=timeout)
 
-    async def container(self) -> str:
-        return (await self.compose("ps", "-q", "trygg")).strip()
+    async def containers(self) -> list[str]:
+        return (await self.compose("ps", "-q", "trygg")).split()
 
-    async def healthy(self, patience: float = 240) -> None:
-        """Wait for the image's HEALTHCHECK to pass (it asks /healthz)."""
+    async def container(self) -> str:
+        return (await self.containers())[0]
+
+    async def healthy(self, count: int = 1, patience: float = 240) -> None:
+        """Wait until ``count`` Trygg containers pass the image's HEALTHCHECK (/healthz)."""
         deadline = time.monotonic() + patience
-        status = "?"
+        states: list[str] = []
         while time.monotonic() < deadline:
-            container = await self.container()
-            if container:
-                status = (
-                    await run(DOCKER, "inspect", "-f", "{{.State.Health.Status}}", container)
-                ).strip()
-                if status == "healthy":
-                    return
+            states = []
+            for container in await self.containers():
+                inspect = [DOCKER, "inspect", "-f", "{{.State.Health.Status}}", container]
+                states.append((await run(*inspect)).strip())
+            if states.count("healthy") >= count:
+                return
             await asyncio.sleep(2)
-        logs = await run(DOCKER, "logs", await self.container())
-        raise AssertionError(f"trygg not healthy ({status}) within {patience}s:\n{logs[-3000:]}")
+        logs = "".join([await run(DOCKER, "logs", c) for c in await self.containers()])
+        raise AssertionError(f"trygg not healthy ({states}) within {patience}s:\n{logs[-3000:]}")
+
+    async def logs(self) -> str:
+        return "".join([await run(DOCKER, "logs", c) for c in await self.containers()])
 
     async def trygg(self, *argv: str) -> str:
         return await self.compose("exec", "-T", "trygg", "trygg", *argv)
+
+    async def load_demo_org(self) -> None:
+        """Copy the organisation file in and load it (`docker cp`: Compose v1 has no cp)."""
+        org = str(REPO / "bot" / "demo" / "org.yaml")
+        await run(DOCKER, "cp", org, f"{await self.container()}:/data/")
+        await self.trygg("org", "load", "/data/org.yaml")
 
     async def invite(self, role: str, person: str) -> str:
         """A code for a person of the demo organisation (Gröna partiet, Sjöviks kommun)."""
@@ -161,6 +201,29 @@ class Deployment:
         assert match, out
         return match.group(1)
 
+    async def down(self) -> None:
+        await self.compose("down", "-v", "--remove-orphans", timeout=300)
+
+
+async def onboard_and_alert(fake: FakeBotApi, deployment: Deployment) -> None:
+    """Anna and Pia accept their invitations; Anna raises an alert and Pia gets it."""
+    await deployment.load_demo_org()
+    anna_code = await deployment.invite("official", "anna")
+    pia_code = await deployment.invite("party_security", "pia")
+    fake.send_text(ANNA, f"/start {anna_code}")
+    await says(fake, ANNA, "Din inbjudan är godkänd")
+    fake.send_text(PIA, f"/start {pia_code}")
+    await says(fake, PIA, "Din inbjudan är godkänd")
+    fake.send_text(ANNA, "/akut")
+    await says(fake, ANNA, "Är du i fara just nu? Ring 112.")
+    fake.press_button(ANNA, "Larma Pia Lind")
+    await says(fake, ANNA, "Jag har larmat Pia Lind")
+    assert "Anna Berg" in await says(fake, PIA, "BRÅDSKANDE")
+
+
+def names_in(logs: str) -> list[str]:
+    return [name for name in PEOPLE if name in logs]
+
 
 async def says(
     fake: FakeBotApi, chat: int, text: str, patience: float = 30, *, after: int = 0
@@ -179,33 +242,15 @@ async def says(
 async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill_and_a_deploy(
     tmp_path: Path,
 ) -> None:
-    python_image, postgres_image = "python:3.11-slim", "postgres:16"
-    if STANDINS:
-        await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
-        python_image, postgres_image = "trygg-standin/python:3.11", "trygg-standin/postgres:16"
-    await run(
-        DOCKER, "build", "--build-arg", f"PYTHON_IMAGE={python_image}", "-t", IMAGE, str(REPO)
-    )
-
     fake = await FakeBotApi().start(host="0.0.0.0")  # noqa: S104 - the container calls in
     web_port, webhook_port = free_port(), free_port()
-    deployment = Deployment(tmp_path)
-    compose = derived_compose(fake.port, web_port, webhook_port, postgres_image)
-    (tmp_path / "compose.yaml").write_text(yaml.safe_dump(compose, sort_keys=False))
-    (tmp_path / ".env").write_text(
-        f"TRYGG_DB_PASSWORD={secrets.token_hex(16)}\n"
-        f"TELEGRAM_BOT_TOKEN={DEFAULT_TOKEN}\n"
-        f"TRYGG_WEB_URL=http://127.0.0.1:{web_port}\n"
-    )
-    keys = tmp_path / "secrets" / "trygg.keys"
-    keys.parent.mkdir()
-    keys.write_text(await run(DOCKER, "run", "--rm", IMAGE, "keys", "new", stdout_only=True))
-    os.chown(keys, 10001, -1)
-    keys.chmod(0o400)
+    ports = [f"127.0.0.1:{webhook_port}:8080", f"127.0.0.1:{web_port}:8090"]
+    web = f"http://127.0.0.1:{web_port}"
+    compose = derived_compose(fake.port, ports)
+    deployment = await Deployment.prepare(tmp_path, compose, f"TRYGG_WEB_URL={web}\n")
     try:
         await deployment.compose("up", "-d")
         await deployment.healthy()
-        web = f"http://127.0.0.1:{web_port}"
         assert get(f"{web}/healthz")[0] == 200
         status, body = get(f"{web}/readyz")
         assert status == 200, body
@@ -216,22 +261,7 @@ async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill_and_a_deplo
         assert "Editable project location" not in await run(
             DOCKER, "exec", container, "pip", "show", "trygg"
         )
-
-        await run(DOCKER, "cp", str(REPO / "bot" / "demo" / "org.yaml"), f"{container}:/data/")
-        await deployment.trygg("org", "load", "/data/org.yaml")
-        anna_code = await deployment.invite("official", "anna")
-        pia_code = await deployment.invite("party_security", "pia")
-        fake.send_text(ANNA, f"/start {anna_code}")
-        await says(fake, ANNA, "Din inbjudan är godkänd")
-        fake.send_text(PIA, f"/start {pia_code}")
-        await says(fake, PIA, "Din inbjudan är godkänd")
-
-        fake.send_text(ANNA, "/akut")
-        await says(fake, ANNA, "Är du i fara just nu? Ring 112.")
-        fake.press_button(ANNA, "Larma Pia Lind")
-        await says(fake, ANNA, "Jag har larmat Pia Lind")
-        alert = await says(fake, PIA, "BRÅDSKANDE")
-        assert "Anna Berg" in alert
+        await onboard_and_alert(fake, deployment)
 
         await run(DOCKER, "kill", container)  # SIGKILL: no shutdown at all
         await deployment.compose("up", "-d")
@@ -252,11 +282,63 @@ async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill_and_a_deplo
         await deployment.healthy()
         await says(fake, ANNA, "Pia Lind, +46 70 174 06 11", after=before)
 
-        logs = await run(DOCKER, "logs", await deployment.container())  # both starts
+        logs = await deployment.logs()  # of the three starts
         serving = "running: Telegram (long polling), the web console on port 8090; PostgreSQL"
-        assert logs.count(serving) == 3 and "stopped" in logs  # three starts, one orderly stop
-        assert not [name for name in PEOPLE if name in logs], "a name or number in the log"
+        assert logs.count(serving) == 3 and "stopped" in logs
+        assert not names_in(logs), "a name or number in the log"
         fake.assert_valid()
     finally:
-        await deployment.compose("down", "-v", "--remove-orphans", timeout=300)
+        await deployment.down()
+        await fake.stop()
+
+
+async def test_three_trygg_containers_share_postgres_by_webhook_and_one_may_die(
+    tmp_path: Path,
+) -> None:
+    """`--scale trygg=3` behind a load balancer: the three start together (their schema
+    upgrades take turns), each serves the webhook; one is killed, the other two answer."""
+    fake = await FakeBotApi().start(host="0.0.0.0")  # noqa: S104 - the containers call in
+    compose = derived_compose(
+        fake.port,
+        ["127.0.0.1::8080"],  # a free host port each
+        TRYGG_SEVERAL_PROCESSES="1",
+        TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+    )
+    env = f"TELEGRAM_WEBHOOK_URL={WEBHOOK_URL}\n"
+    deployment = await Deployment.prepare(tmp_path, compose, env)
+    stop = asyncio.Event()
+    try:
+        await deployment.compose("up", "-d", "--scale", "trygg=3")
+        await deployment.healthy(count=3)
+        containers = await deployment.containers()
+        urls = []
+        for container in containers:
+            published = (await run(DOCKER, "port", container, "8080")).split()[0]
+            urls.append(f"http://{published}/telegram/hook")
+            status, body = get(f"http://{published}/readyz")
+            assert status == 200, body
+        assert fake.webhook.get("url") == WEBHOOK_URL
+        balancer = Balancer(fake, urls, WEBHOOK_SECRET)
+        posting = asyncio.create_task(balancer.run(stop))
+        await onboard_and_alert(fake, deployment)
+
+        served = balancer.posted.copy()
+        await run(DOCKER, "kill", containers[0])
+        before = len(fake.messages_to(ANNA))
+        fake.send_text(ANNA, "/kontakter")
+        await says(fake, ANNA, "Pia Lind, +46 70 174 06 11", after=before)
+        fake.press_button(PIA, "Jag tar det")
+        await says(fake, ANNA, "Pia Lind har sett ditt larm")
+        assert served[0] > 0 and balancer.posted[0] == served[0]  # it served, then died
+        assert balancer.posted[1] + balancer.posted[2] >= served[1] + served[2] + 2
+
+        logs = await deployment.logs()
+        assert logs.count("running: Telegram (webhook on port 8080); PostgreSQL") == 3
+        assert not names_in(logs), "a name or number in the log"
+        fake.assert_valid()
+        stop.set()
+        await posting
+    finally:
+        stop.set()
+        await deployment.down()
         await fake.stop()

@@ -1,6 +1,6 @@
 """Three `trygg run --webhook` processes on one PostgreSQL, one of them SIGKILLed mid-run.
 
-A fake load balancer in front of them (:class:`Balancer`) posts the fake Bot API's updates
+A fake load balancer in front of them (tests/webhook_balancer.py) posts the fake Bot API's updates
 to the processes' webhooks in turn, as Telegram would post them to a load-balanced URL:
 each update until a process answers it with 200 (a process answers only once the update's
 unit of work has committed), trying the next process when one fails. Every update is
@@ -30,9 +30,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import httpx
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -53,6 +51,7 @@ from tests.crash_harness import (
 )
 from tests.fakebotapi import FakeBotApi
 from tests.fault_support import child_env, report_figures, write_org
+from tests.webhook_balancer import Balancer
 
 SEED = int(os.environ.get("TRYGG_FAULT_SEED", "20261205"))
 REPORTERS = int(os.environ.get("TRYGG_MP_REPORTERS", "120"))
@@ -86,50 +85,6 @@ conversations.registry.TIMERS["probe"] = probe
 from bot.cli import main
 sys.exit(main(["run", *sys.argv[2:]]))
 """
-
-
-class Balancer:
-    """Posts the fake's updates to the processes' webhooks in turn until one says 200."""
-
-    def __init__(self, fake: FakeBotApi, urls: list[str]) -> None:
-        self.fake = fake
-        self.urls = urls
-        self.turn = itertools.cycle(range(len(urls)))
-        self.inflight: set[int] = set()
-        self.posted: Counter[int] = Counter()  # answered with 200, by process
-        self.failed = 0  # posts that failed (a process killed or starting): tried again
-        self.tasks: set[asyncio.Task[None]] = set()
-
-    async def run(self, stop: asyncio.Event) -> None:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=2.0)) as client:
-            while not stop.is_set():
-                for update in list(self.fake._updates):
-                    update_id = int(update["update_id"])
-                    if update_id not in self.inflight:
-                        self.inflight.add(update_id)
-                        task = asyncio.create_task(self._deliver(client, update))
-                        self.tasks.add(task)
-                        task.add_done_callback(self.tasks.discard)
-                await asyncio.sleep(0.005)
-            for task in list(self.tasks):
-                task.cancel()
-            await asyncio.gather(*self.tasks, return_exceptions=True)
-
-    async def _deliver(self, client: httpx.AsyncClient, update: dict[str, Any]) -> None:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        while True:
-            which = next(self.turn)
-            try:
-                answer = await client.post(self.urls[which], json=update, headers=headers)
-            except httpx.HTTPError:
-                answer = None
-            if answer is not None and answer.status_code == 200:
-                self.posted[which] += 1
-                update_id = update["update_id"]
-                self.fake._updates = [u for u in self.fake._updates if u["update_id"] != update_id]
-                return
-            self.failed += 1
-            await asyncio.sleep(0.1)
 
 
 def _in_order(driver: Driver, fake: FakeBotApi, chat: int) -> bool:
@@ -209,7 +164,7 @@ async def test_three_processes_keep_each_persons_order_and_lose_nothing_when_one
                     launch=LAUNCH,
                 )
             )
-        balancer = Balancer(fake, urls)
+        balancer = Balancer(fake, urls, SECRET)
         stop_balancer = asyncio.Event()
         driver = Driver(fake)
         todo: asyncio.Queue[Official] = asyncio.Queue()
