@@ -14,8 +14,10 @@ keys from a secret file owned by the container's user, ``up -d``, the organisati
 and loaded, invitations. Anna and Pia accept theirs, Anna raises an alert, and Pia gets it.
 The Trygg container is killed (SIGKILL) and started again: Pia takes the alert, Anna is
 told. Then a deploy: ``compose stop`` (SIGTERM) ends it in time with exit code 0, Anna
-writes while it is down, and the next start answers her. The container runs as a non-root
-user, answers /healthz, /readyz and /metrics, and its log names nobody.
+writes while it is down, and the next start answers her. Last, the guide's backup and
+restore: pg_dump, the volumes removed, pg_restore into the new database, and Pia's case
+list is as it was. The container runs as a non-root user, answers /healthz, /readyz and
+/metrics, and its log names nobody.
 
 The second test scales Trygg to three containers in webhook mode on the one PostgreSQL,
 behind a load balancer (tests/webhook_balancer.py), and kills one of them.
@@ -24,6 +26,7 @@ behind a load balancer (tests/webhook_balancer.py), and kills one of them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import secrets
@@ -31,6 +34,7 @@ import shlex
 import socket
 import time
 import urllib.request
+from asyncio.subprocess import PIPE, STDOUT
 from pathlib import Path
 from typing import Any
 
@@ -67,19 +71,27 @@ def _env() -> dict[str, str]:
 
 
 async def run(
-    *argv: str, cwd: Path | None = None, timeout: float = 900, stdout_only: bool = False
+    *argv: str,
+    cwd: Path | None = None,
+    timeout: float = 900,
+    stdout_only: bool = False,
+    stdin: Path | None = None,
+    stdout_to: Path | None = None,
 ) -> str:
     """Run a command without blocking the fake Telegram; its output (with what it wrote to
-    stderr unless ``stdout_only``), or fail with both."""
-    process = await asyncio.create_subprocess_exec(
-        *argv,
-        cwd=cwd,
-        env=_env(),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE if stdout_only else asyncio.subprocess.STDOUT,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout)
-    text = out.decode(errors="replace")
+    stderr unless ``stdout_only``), or fail with both. ``stdin``/``stdout_to``: files, as a
+    shell's ``<`` and ``>`` (then the output returned is stderr's)."""
+    with contextlib.ExitStack() as files:
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            cwd=cwd,
+            env=_env(),
+            stdin=files.enter_context(stdin.open("rb")) if stdin else None,
+            stdout=files.enter_context(stdout_to.open("wb")) if stdout_to else PIPE,
+            stderr=PIPE if stdout_only or stdout_to else STDOUT,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), timeout)
+    text = (out or err or b"").decode(errors="replace")
     problem = f"{shlex.join(argv)} failed:\n{text[-3000:]}{(err or b'').decode()[-3000:]}"
     assert process.returncode == 0, problem
     return text
@@ -147,8 +159,20 @@ class Deployment:
         keys.chmod(0o400)
         return cls(directory)
 
-    async def compose(self, *argv: str, timeout: float = 900) -> str:
-        return await run(*COMPOSE, "-p", PROJECT, *argv, cwd=self.directory, timeout=timeout)
+    async def compose(self, *argv: str, timeout: float = 900, **files: Path) -> str:
+        command = [*COMPOSE, "-p", PROJECT, *argv]
+        return await run(*command, cwd=self.directory, timeout=timeout, **files)
+
+    async def postgres_ready(self, patience: float = 60) -> None:
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                await self.compose("exec", "-T", "postgres", "pg_isready", "-U", "trygg")
+                return
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1)
 
     async def containers(self) -> list[str]:
         return (await self.compose("ps", "-q", "trygg")).split()
@@ -286,6 +310,22 @@ async def test_compose_up_runs_trygg_that_alerts_and_survives_a_kill_and_a_deplo
         serving = "running: Telegram (long polling), the web console on port 8090; PostgreSQL"
         assert logs.count(serving) == 3 and "stopped" in logs
         assert not names_in(logs), "a name or number in the log"
+
+        # the guide's backup (pg_dump); the volume lost; the guide's restore into a fresh
+        # database with Trygg stopped; the keys kept apart read it again
+        dump = tmp_path / "trygg.dump"
+        pg_dump = ["pg_dump", "-U", "trygg", "--format=custom", "trygg"]
+        await deployment.compose("exec", "-T", "postgres", *pg_dump, stdout_to=dump)
+        await deployment.compose("down", "-v")
+        await deployment.compose("up", "-d", "postgres")
+        await deployment.postgres_ready()
+        restore = ["pg_restore", "-U", "trygg", "-d", "trygg", "--clean", "--if-exists"]
+        await deployment.compose("exec", "-T", "postgres", *restore, stdin=dump)
+        await deployment.compose("up", "-d")
+        await deployment.healthy()
+        before = len(fake.messages_to(PIA))
+        fake.send_text(PIA, "/arenden")
+        assert "taget av dig" in await says(fake, PIA, "larm – Anna Berg", after=before)
         fake.assert_valid()
     finally:
         await deployment.down()
