@@ -20,7 +20,9 @@ list is as it was. The container runs as a non-root user, answers /healthz, /rea
 /metrics, and its log names nobody.
 
 The second test scales Trygg to three containers in webhook mode on the one PostgreSQL,
-behind a load balancer (tests/webhook_balancer.py), and kills one of them.
+behind a load balancer (tests/webhook_balancer.py), and kills one of them. The third runs
+the image alone as the README's one line does: SQLite in the /data volume, keys from
+TRYGG_KEYS, and `trygg backup` while it runs.
 """
 
 from __future__ import annotations
@@ -132,6 +134,16 @@ def get(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
+async def build_image() -> None:
+    """Build the repository's Dockerfile (on the stand-in base with TRYGG_COMPOSE_STANDINS)."""
+    python_image = "python:3.11-slim"
+    if STANDINS:
+        await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
+        python_image = "trygg-standin/python:3.11"
+    build_arg = f"PYTHON_IMAGE={python_image}"
+    await run(DOCKER, "build", "--build-arg", build_arg, "-t", IMAGE, str(REPO))
+
+
 class Deployment:
     """One Compose project in a directory of its own, driven like an operator would."""
 
@@ -142,12 +154,7 @@ class Deployment:
     async def prepare(cls, directory: Path, compose: dict[str, Any], env: str) -> Deployment:
         """The image built, the compose file, ``.env`` and the keys as docs/operations.md
         says: a secret file from `keys new`, owned by the container's user, mode 0400."""
-        python_image = "python:3.11-slim"
-        if STANDINS:
-            await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
-            python_image = "trygg-standin/python:3.11"
-        build_arg = f"PYTHON_IMAGE={python_image}"
-        await run(DOCKER, "build", "--build-arg", build_arg, "-t", IMAGE, str(REPO))
+        await build_image()
         (directory / "compose.yaml").write_text(yaml.safe_dump(compose, sort_keys=False))
         (directory / ".env").write_text(
             f"TRYGG_DB_PASSWORD={secrets.token_hex(16)}\nTELEGRAM_BOT_TOKEN={DEFAULT_TOKEN}\n{env}"
@@ -381,4 +388,51 @@ async def test_three_trygg_containers_share_postgres_by_webhook_and_one_may_die(
     finally:
         stop.set()
         await deployment.down()
+        await fake.stop()
+
+
+async def test_the_image_alone_runs_on_sqlite_in_its_volume_and_backs_up_online() -> None:
+    """The README's one line: `docker run` with a token, TRYGG_KEYS and a /data volume."""
+    fake = await FakeBotApi().start(host="0.0.0.0")  # noqa: S104 - the container calls in
+    await build_image()
+    keys = (await run(DOCKER, "run", "--rm", IMAGE, "keys", "new", stdout_only=True)).strip()
+    name, volume = f"{PROJECT}-sqlite", f"{PROJECT}-data"
+    api = f"http://host.docker.internal:{fake.port}"
+    try:
+        await run(
+            DOCKER, "run", "-d", "--name", name, "--add-host", "host.docker.internal:host-gateway",
+            "-e", f"TELEGRAM_BOT_TOKEN={DEFAULT_TOKEN}", "-e", f"TRYGG_KEYS={keys}",
+            "-e", f"TELEGRAM_API_BASE_URL={api}/bot", "-v", f"{volume}:/data", IMAGE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while "running: Telegram (long polling); SQLite" not in await run(DOCKER, "logs", name):
+            assert time.monotonic() < deadline, await run(DOCKER, "logs", name)
+            await asyncio.sleep(1)
+        exec_trygg = [DOCKER, "exec", name, "trygg"]
+        await run(DOCKER, "cp", str(REPO / "bot" / "demo" / "org.yaml"), f"{name}:/data/")
+        await run(*exec_trygg, "org", "load", "/data/org.yaml")
+        out = await run(
+            *exec_trygg, "invite", "create", "--role", "official", "--municipality", "sjovik",
+            "--party", "gp", "--person", "anna",
+        )  # fmt: skip
+        code = re.search(r"Code: (\S+)", out)
+        assert code, out
+        fake.send_text(ANNA, f"/start {code.group(1)}")
+        await says(fake, ANNA, "Din inbjudan är godkänd")
+
+        said = await run(*exec_trygg, "backup", "/data/backup.db")  # while it runs
+        assert "owner-only" in said and "TRYGG_KEYS" in said
+        listing = await run(DOCKER, "exec", name, "ls", "-ln", "/data")
+        modes = {line.split()[-1]: line.split()[0] for line in listing.splitlines()[1:]}
+        assert modes["backup.db"] == modes["trygg.db"] == "-rw-------", listing
+        assert (await run(DOCKER, "exec", name, "stat", "-c", "%a %u", "/data")).split() == [
+            "700",
+            "10001",
+        ]
+        fake.assert_valid()
+    finally:
+        with contextlib.suppress(AssertionError):
+            await run(DOCKER, "rm", "-f", name)
+        with contextlib.suppress(AssertionError):
+            await run(DOCKER, "volume", "rm", volume)
         await fake.stop()
