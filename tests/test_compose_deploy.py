@@ -215,22 +215,7 @@ class Deployment:
         await self.trygg("org", "load", "/data/org.yaml")
 
     async def invite(self, role: str, person: str) -> str:
-        """A code for a person of the demo organisation (Gröna partiet, Sjöviks kommun)."""
-        out = await self.trygg(
-            "invite",
-            "create",
-            "--role",
-            role,
-            "--municipality",
-            "sjovik",
-            "--party",
-            "gp",
-            "--person",
-            person,
-        )
-        match = re.search(r"Code: (\S+)", out)
-        assert match, out
-        return match.group(1)
+        return invite_code(await self.trygg("invite", "create", *invite_args(role, person)))
 
     async def down(self) -> None:
         await self.compose("down", "-v", "--remove-orphans", timeout=300)
@@ -250,6 +235,17 @@ async def onboard_and_alert(fake: FakeBotApi, deployment: Deployment) -> None:
     fake.press_button(ANNA, "Larma Pia Lind")
     await says(fake, ANNA, "Jag har larmat Pia Lind")
     assert "Anna Berg" in await says(fake, PIA, "BRÅDSKANDE")
+
+
+def invite_args(role: str, person: str) -> list[str]:
+    """`trygg invite create`'s arguments for a person of the demo organisation."""
+    return ["--role", role, "--municipality", "sjovik", "--party", "gp", "--person", person]
+
+
+def invite_code(printed: str) -> str:
+    match = re.search(r"Code: (\S+)", printed)
+    assert match, printed
+    return match.group(1)
 
 
 def names_in(logs: str) -> list[str]:
@@ -411,13 +407,10 @@ async def test_the_image_alone_runs_on_sqlite_in_its_volume_and_backs_up_online(
         exec_trygg = [DOCKER, "exec", name, "trygg"]
         await run(DOCKER, "cp", str(REPO / "bot" / "demo" / "org.yaml"), f"{name}:/data/")
         await run(*exec_trygg, "org", "load", "/data/org.yaml")
-        out = await run(
-            *exec_trygg, "invite", "create", "--role", "official", "--municipality", "sjovik",
-            "--party", "gp", "--person", "anna",
-        )  # fmt: skip
-        code = re.search(r"Code: (\S+)", out)
-        assert code, out
-        fake.send_text(ANNA, f"/start {code.group(1)}")
+        code = invite_code(
+            await run(*exec_trygg, "invite", "create", *invite_args("official", "anna"))
+        )
+        fake.send_text(ANNA, f"/start {code}")
         await says(fake, ANNA, "Din inbjudan är godkänd")
 
         said = await run(*exec_trygg, "backup", "/data/backup.db")  # while it runs
