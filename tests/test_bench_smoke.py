@@ -13,6 +13,7 @@ from bench.__main__ import main
 from bench.cluster import main as cluster_main
 from bench.people import EVENTS_PER_REPORT
 from bench.trygg import split
+from bench.unit_cost import measure as measure_unit_cost
 from tests.conftest import _pg_create_database, _pg_drop_database, _pg_reachable, pg_url
 
 
@@ -180,3 +181,10 @@ def test_the_cluster_bench_runs_processes_on_both_databases_and_checks_every_rep
         "sqlite_1_vs_ptb",
         "postgresql_2_vs_ptb",
     }
+
+
+def test_the_unit_cost_bench_measures_each_way() -> None:
+    figures = asyncio.run(measure_unit_cost(n=200, group=10))
+    assert set(figures) == {"unit_us", "grouped_us", "shared_us", "statement_us"}
+    assert all(value > 0 for value in figures.values())
+    assert figures["statement_us"] < figures["unit_us"]  # a unit is more than its statement
