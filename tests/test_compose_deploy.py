@@ -141,7 +141,10 @@ async def build_image() -> None:
         await run("sh", str(REPO / "docker" / "standins" / "build.sh"), timeout=1800)
         python_image = "trygg-standin/python:3.11"
     build_arg = f"PYTHON_IMAGE={python_image}"
-    await run(DOCKER, "build", "--build-arg", build_arg, "-t", IMAGE, str(REPO))
+    label = "org.trygg.compose-test=1"
+    await run(DOCKER, "build", "--build-arg", build_arg, "--label", label, "-t", IMAGE, str(REPO))
+    # the images earlier builds left untagged: each run would otherwise keep one more
+    await run(DOCKER, "image", "prune", "-f", "--filter", f"label={label}")
 
 
 class Deployment:
