@@ -22,7 +22,8 @@ list is as it was. The container runs as a non-root user, answers /healthz, /rea
 The second test scales Trygg to three containers in webhook mode on the one PostgreSQL,
 behind a load balancer (tests/webhook_balancer.py), and kills one of them. The third runs
 the image alone as the README's one line does: SQLite in the /data volume, keys from
-TRYGG_KEYS, and `trygg backup` while it runs.
+TRYGG_KEYS, and `trygg backup` while it runs. The fourth runs two containers that poll:
+one reads, elected through the database; killed, the other takes over.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.receiver import PERIOD as RECEIVER_PERIOD
+from bot.receiver import RENEW as RECEIVER_RENEW
 from tests.conftest import REPO
 from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi
 from tests.webhook_balancer import Balancer
@@ -207,6 +210,16 @@ class Deployment:
 
     async def logs(self) -> str:
         return "".join([await run(DOCKER, "logs", c) for c in await self.containers()])
+
+    async def logged(self, line: str, patience: float = 60) -> list[str]:
+        """The Trygg containers whose log has ``line``, once at least one has."""
+        deadline = time.monotonic() + patience
+        while True:
+            found = [c for c in await self.containers() if line in await run(DOCKER, "logs", c)]
+            if found or time.monotonic() > deadline:
+                assert found, f"no container logged {line!r}"
+                return found
+            await asyncio.sleep(1)
 
     async def trygg(self, *argv: str) -> str:
         return await self.compose("exec", "-T", "trygg", "trygg", *argv)
@@ -431,4 +444,36 @@ async def test_the_image_alone_runs_on_sqlite_in_its_volume_and_backs_up_online(
             await run(DOCKER, "rm", "-f", name)
         with contextlib.suppress(AssertionError):
             await run(DOCKER, "volume", "rm", volume)
+        await fake.stop()
+
+
+async def test_two_polling_containers_read_in_one_and_the_other_takes_over_when_it_dies(
+    tmp_path: Path,
+) -> None:
+    """Long polling with `--scale trygg=2`: one container, elected through the database,
+    reads Telegram; killed, the other reads within the lease period (bot.receiver)."""
+    fake = await FakeBotApi().start(host="0.0.0.0")  # noqa: S104 - the containers call in
+    compose = derived_compose(fake.port, [], TRYGG_SEVERAL_PROCESSES="1")
+    deployment = await Deployment.prepare(tmp_path, compose, "")
+    reading = "receiving telegram updates in this process"
+    try:
+        await deployment.compose("up", "-d", "--scale", "trygg=2")
+        await deployment.healthy(count=2)
+        readers = await deployment.logged(reading)
+        await onboard_and_alert(fake, deployment)
+        assert len(readers) == 1 and readers == await deployment.logged(reading)
+
+        await run(DOCKER, "kill", readers[0])
+        killed = time.monotonic()
+        before = len(fake.messages_to(ANNA))
+        fake.send_text(ANNA, "/kontakter")
+        await says(fake, ANNA, "Pia Lind, +46 70 174 06 11", after=before, patience=60)
+        took = time.monotonic() - killed
+        assert took < RECEIVER_PERIOD + RECEIVER_RENEW + 5, took
+        (other,) = set(await deployment.containers()) - set(readers)
+        assert reading in await run(DOCKER, "logs", other)
+        assert not names_in(await deployment.logs()), "a name or number in the log"
+        fake.assert_valid()
+    finally:
+        await deployment.down()
         await fake.stop()
