@@ -38,6 +38,7 @@ import socket
 import time
 import urllib.request
 from asyncio.subprocess import PIPE, STDOUT
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,21 @@ async def run(
         )
         out, err = await asyncio.wait_for(process.communicate(), timeout)
     text = (out or err or b"").decode(errors="replace")
-    problem = f"{shlex.join(argv)} failed:\n{text[-3000:]}{(err or b'').decode()[-3000:]}"
-    assert process.returncode == 0, problem
+    if process.returncode != 0:
+        said = ((out or b"") + (err or b"")).decode(errors="replace")
+        raise AssertionError(f"{shlex.join(argv)} failed:\n{said[-3000:]}")
     return text
+
+
+async def logged(containers: Callable[[], Awaitable[list[str]]], line: str) -> list[str]:
+    """The containers whose log has ``line``, once at least one has (within 2 minutes)."""
+    deadline = time.monotonic() + 120
+    while True:
+        found = [c for c in await containers() if line in await run(DOCKER, "logs", c)]
+        if found or time.monotonic() > deadline:
+            assert found, f"no container logged {line!r}"
+            return found
+        await asyncio.sleep(1)
 
 
 def free_port() -> int:
@@ -205,21 +218,11 @@ class Deployment:
             if states.count("healthy") >= count:
                 return
             await asyncio.sleep(2)
-        logs = "".join([await run(DOCKER, "logs", c) for c in await self.containers()])
+        logs = await self.logs()
         raise AssertionError(f"trygg not healthy ({states}) within {patience}s:\n{logs[-3000:]}")
 
     async def logs(self) -> str:
         return "".join([await run(DOCKER, "logs", c) for c in await self.containers()])
-
-    async def logged(self, line: str, patience: float = 60) -> list[str]:
-        """The Trygg containers whose log has ``line``, once at least one has."""
-        deadline = time.monotonic() + patience
-        while True:
-            found = [c for c in await self.containers() if line in await run(DOCKER, "logs", c)]
-            if found or time.monotonic() > deadline:
-                assert found, f"no container logged {line!r}"
-                return found
-            await asyncio.sleep(1)
 
     async def trygg(self, *argv: str) -> str:
         return await self.compose("exec", "-T", "trygg", "trygg", *argv)
@@ -416,10 +419,11 @@ async def test_the_image_alone_runs_on_sqlite_in_its_volume_and_backs_up_online(
             "-e", f"TELEGRAM_BOT_TOKEN={DEFAULT_TOKEN}", "-e", f"TRYGG_KEYS={keys}",
             "-e", f"TELEGRAM_API_BASE_URL={api}/bot", "-v", f"{volume}:/data", IMAGE,
         )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while "running: Telegram (long polling); SQLite" not in await run(DOCKER, "logs", name):
-            assert time.monotonic() < deadline, await run(DOCKER, "logs", name)
-            await asyncio.sleep(1)
+
+        async def the_container() -> list[str]:
+            return [name]
+
+        await logged(the_container, "running: Telegram (long polling); SQLite")
         exec_trygg = [DOCKER, "exec", name, "trygg"]
         await run(DOCKER, "cp", str(REPO / "bot" / "demo" / "org.yaml"), f"{name}:/data/")
         await run(*exec_trygg, "org", "load", "/data/org.yaml")
@@ -459,9 +463,9 @@ async def test_two_polling_containers_read_in_one_and_the_other_takes_over_when_
     try:
         await deployment.compose("up", "-d", "--scale", "trygg=2")
         await deployment.healthy(count=2)
-        readers = await deployment.logged(reading)
+        readers = await logged(deployment.containers, reading)
         await onboard_and_alert(fake, deployment)
-        assert len(readers) == 1 and readers == await deployment.logged(reading)
+        assert len(readers) == 1 and readers == await logged(deployment.containers, reading)
 
         await run(DOCKER, "kill", readers[0])
         killed = time.monotonic()
