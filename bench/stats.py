@@ -164,18 +164,26 @@ def events_per_s(run: Run) -> float | None:
     return run.events_per_s
 
 
+def all_cores_ceiling(run: Run) -> float | None:
+    return run.extra.get("all_cores_ceiling_events_per_s")
+
+
 def p99(run: Run) -> float | None:
     return percentile(run.latencies, 99)
 
 
 def paired_ratio(
-    ours: list[Run], theirs: list[Run], figure: Callable[[Run], float | None] = events_per_s
+    ours: list[Run],
+    theirs: list[Run],
+    figure: Callable[[Run], float | None] = events_per_s,
+    their_figure: Callable[[Run], float | None] | None = None,
 ) -> float | None:
     """The median of the ratios of a figure (events/s unless given) of runs made one after
-    the other."""
+    the other; ``their_figure``: another figure of the other runs."""
+    of_theirs = their_figure or figure
     pairs = [
         mine / other
-        for mine, other in ((figure(a), figure(b)) for a, b in zip(ours, theirs, strict=True))
+        for mine, other in ((figure(a), of_theirs(b)) for a, b in zip(ours, theirs, strict=True))
         if mine is not None and other
     ]
     return round(statistics.median(pairs), 2) if pairs else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
 from collections import defaultdict
@@ -357,13 +358,20 @@ async def run_trygg(population: Population, delay: float, *, patience: float = 3
 
 
 def split(
-    seconds: float, cpu: float, in_units: float, events: int, *, sqlite: bool
+    seconds: float,
+    cpu: float,
+    in_units: float,
+    events: int,
+    *,
+    sqlite: bool,
+    cores: int = os.cpu_count() or 1,
 ) -> dict[str, float | None]:
     """Where a run's CPU time per event went: in the events' units of work (the core and
     storage, ``Dispatcher.process``) and in everything else in this process (the
     transport's polling and Bot API calls, the outbox and timers, the event loop, the fake
-    API and the simulated people); and the events/s that the rest alone, as measured,
-    would allow if handling an event cost nothing.
+    API and the simulated people); the events/s that the rest alone, as measured,
+    would allow if handling an event cost nothing; and the events/s if all of it were
+    spread without loss over every core of the machine (no design gets more from it).
 
     On SQLite a unit of work runs without yielding (statements run inline), so its wall
     time is CPU time; on PostgreSQL it includes waiting for the server, and the split is
@@ -376,6 +384,7 @@ def split(
                 "unit_ms_per_event",
                 "rest_ms_per_event",
                 "ceiling_events_per_s",
+                "all_cores_ceiling_events_per_s",
             )
         )
     rest = (cpu - in_units) / events
@@ -385,6 +394,7 @@ def split(
         "unit_ms_per_event": round(in_units / events * 1000, 3),
         "rest_ms_per_event": round(rest * 1000, 3),
         "ceiling_events_per_s": round(1 / rest, 1),
+        "all_cores_ceiling_events_per_s": round(cores * events / cpu, 1),
     }
 
 

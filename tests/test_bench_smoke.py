@@ -102,6 +102,11 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
         sum(paired) / 2, abs=0.01
     )
     assert entry["ratios"]["latency_p99_vs_ptb_memory"] is not None
+    # no run gets more out of the machine than all its CPU per event over every core
+    ratios = entry["ratios"]
+    assert ratios["all_cores_ceiling_vs_ptb_memory"] >= ratios["events_per_s_vs_ptb_memory"]
+    assert ratios["all_cores_ceiling_vs_ptb_concurrent"] >= ratios["events_per_s_vs_ptb_concurrent"]
+    assert "ceiling 0ms (Trygg's CPU per event over every core" in out
     assert {"0ms_vs_ptb_memory", "0ms_p99_vs_ptb_memory"} <= set(
         json.loads(line.removeprefix("BENCH_JSON "))["targets"]
     )
@@ -109,13 +114,14 @@ def test_repeated_runs_take_turns_and_the_ratio_is_the_median_of_pairs(
 
 def test_the_split_of_cpu_time_gives_the_ceiling_of_everything_but_the_core() -> None:
     # 10 s of run, 8 s of CPU, 5 s of it in 1,000 events' units of work
-    figures = split(10.0, 8.0, 5.0, 1000, sqlite=True)
+    figures = split(10.0, 8.0, 5.0, 1000, sqlite=True, cores=2)
     assert figures == {
         "cpu_busy_pct": 80.0,
         "cpu_ms_per_event": 8.0,
         "unit_ms_per_event": 5.0,
         "rest_ms_per_event": 3.0,
         "ceiling_events_per_s": 333.3,
+        "all_cores_ceiling_events_per_s": 250.0,
     }
     # on PostgreSQL a unit of work's time includes the server's: no split
     assert set(split(10.0, 8.0, 5.0, 1000, sqlite=False).values()) == {None}
