@@ -22,6 +22,7 @@ from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
 from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
+from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.crypto import Keyring
 from storage.dialogue import ConversationRepo, ConversationRow, Outgoing, arrive, unsent
@@ -192,7 +193,10 @@ class Core:
         if arrival.dead:  # the platform said it was gone; it wrote now, so it is not
             await BindingRepo(session).revive(event.channel, event.address)
         viewer = Viewer.of(person)
-        locale = self.catalogs.pick(person.locale, event.locale_hint)
+        # nobody chose a language yet: the one they write in, then their platform's
+        unchosen = person.locale is None and event.kind is EventKind.TEXT
+        typed = written_in(event.text) if unchosen else None
+        locale = self.catalogs.pick(person.locale, typed, event.locale_hint)
         conversations = ConversationRepo(session, self.keyring)
         now = self.clock()
         conversation = await conversations.load(viewer, now, arrival.conversation)
@@ -491,7 +495,7 @@ class Core:
         """Pick (flow, handler, entering-a-new-flow) for the event."""
         fb = self.fallbacks
         current = self.flows.get(conversation.flow or "")
-        in_flow = current is not None
+        in_flow = current is not None and current.takes_words
         if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
             return said.flow, said.handler, True

@@ -110,6 +110,10 @@ class Flow:
     ``idle_after``/``on_idle``: a person who comes back after a long silence is first
     asked where to go on (e.g. continue an unfinished report) instead of having their
     message taken as the answer to a question they no longer see.
+
+    ``takes_words``: False for a flow whose questions take no words as an answer (the
+    choice of a language): a cry for help typed there opens /akut, as it would outside any
+    flow, instead of being read as the answer.
     """
 
     name: str
@@ -118,6 +122,7 @@ class Flow:
     table: Mapping[StrEnum, Mapping[str, Handler]]
     idle_after: timedelta | None = None
     on_idle: Handler | None = None
+    takes_words: bool = True
 
     def handler_for(self, state: str, key: str) -> Handler | None:
         """Return the handler for an input in a state: exact id first, then 'prefix:*'."""

@@ -20,12 +20,18 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     if typed and await checkin_reply(ctx, typed):
         return END
     if len(typed.split()) >= TELLING:  # someone telling what happened: keep it
-        ctx.reply(await keep_words(ctx, typed), menu_buttons(ctx))
+        ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
         return END
     if event.kind is EventKind.ATTACHMENT:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
     ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
     return END
+
+
+async def keep_told(ctx: Context, typed: str) -> str:
+    """Keep words that tell what happened as the start of a report; return the answer,
+    the way out first (whoever tells it may be in danger)."""
+    return "\n".join([ctx._("In danger now: call 112."), await keep_words(ctx, typed)])
 
 
 async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:

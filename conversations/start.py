@@ -8,8 +8,9 @@ from conversations import identity
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
-from conversations.menu import stale_button
+from conversations.menu import TELLING, keep_told, stale_button
 from conversations.texts import menu_buttons
+from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.directory import DirectoryRepo
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
@@ -29,6 +30,15 @@ class Start(StrEnum):
 
 
 LANGUAGE_BUTTONS = [[Button("lang:sv", "svenska"), Button("lang:en", "English")]]
+LANGUAGE_NAMES = {
+    name: locale
+    for locale, names in {
+        "sv": ("svenska", "svensk", "swedish", "sv"),
+        "en": ("english", "engelska", "engelsk", "en"),
+    }.items()
+    for name in names
+}
+"""A language typed by its name, in either language, instead of pressing its button."""
 
 
 async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None) -> None:
@@ -138,13 +148,35 @@ async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
     locale = event.button.removeprefix("lang:")
     if locale not in SUPPORTED:  # forged or stale: nothing changes
         return await stale_button(ctx, event)
+    await _speak(ctx, locale)
+    return END
+
+
+async def _speak(ctx: Context, locale: str, typed: str | None = None) -> None:
+    """Speak ``locale`` from now on, say so, explain privacy and show the menu; first keep
+    the ``typed`` words that told what happened."""
     await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
     ctx.switch_locale(locale)
     ctx.menu_changed = True
+    if typed:
+        ctx.reply(await keep_told(ctx, typed))
     _ = ctx._
     said = _("I will speak English with you.") if locale == "en" else _("I will speak Swedish.")
     privacy_and_menu(ctx, [said])
-    return END
+
+
+async def words_instead(ctx: Context, event: InboundEvent) -> StateResult:
+    """Take a language typed by name; words that tell what happened choose the language
+    they are written in and are kept; anything shorter asks once more."""
+    typed = event.text.strip()
+    named = LANGUAGE_NAMES.get(typed.strip(".,!?").casefold())
+    if named is not None:
+        await _speak(ctx, named)
+        return END
+    if len(typed.split()) >= TELLING:
+        await _speak(ctx, written_in(typed) or ctx.locale, typed)
+        return END
+    return await ask_language_again(ctx, event)
 
 
 async def ask_language_again(ctx: Context, event: InboundEvent) -> StateResult:
@@ -162,8 +194,9 @@ FLOW = Flow(
         Start.CHOOSE_LANGUAGE: {
             "lang:sv": choose_language,
             "lang:en": choose_language,
-            Input.TEXT: ask_language_again,
+            Input.TEXT: words_instead,
             Input.ATTACHMENT: ask_language_again,
         },
     },
+    takes_words=False,
 )
