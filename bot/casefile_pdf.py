@@ -95,7 +95,8 @@ def _rows(pdf: FPDF, entries: list[Entry], label_width: float) -> None:
     ) as table:
         for entry in entries:
             row = table.row()
-            row.cell(("   " * entry.indent) + entry.label, style=bold)
+            label = entry.label.replace("kl. ", "kl.\u00a0")  # "kl." stays with its time
+            row.cell(("   " * entry.indent) + label, style=bold)
             row.cell(entry.text or "–", align=_align(entry.text))
     pdf.ln(2)
 

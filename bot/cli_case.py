@@ -76,7 +76,15 @@ async def export(app: App, args: argparse.Namespace) -> int:
             party.pack if party is not None else None,
         )
         ctx = reader_context(
-            session, operator, viewer, locale, app.catalogs, app.keyring, app.packs, now
+            session,
+            operator,
+            viewer,
+            locale,
+            app.catalogs,
+            app.keyring,
+            app.packs,
+            now,
+            document=True,
         )
         if args.pdf is not None:
             path, content = args.pdf, render(await build(ctx, report, access), now)

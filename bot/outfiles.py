@@ -47,7 +47,9 @@ async def case_file_pdf(
     access = await CaseRepo(session, keyring).access(viewer, report)
     if access is Access.NONE:
         raise NotFound("case")
-    ctx = reader_context(session, person, viewer, locale, catalogs, keyring, packs, now)
+    ctx = reader_context(
+        session, person, viewer, locale, catalogs, keyring, packs, now, document=True
+    )
     return render(await build(ctx, report, access), now)
 
 

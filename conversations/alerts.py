@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.i18n import format_when
 from conversations.notices import (
     ALERT,
     ALERT_ACKED,
@@ -348,7 +347,7 @@ async def _offer_the_others(ctx: Context, alert: Alert) -> None:
     for other in others[:3]:
         ctx.reply(
             _("{name} also has an open alert from {when} – take it too?").format(
-                name=card.name, when=format_when(other.created_at, ctx.locale)
+                name=card.name, when=ctx.when(other.created_at)
             ),
             [[Button(f"ack:{other.id}:too", _("Take it too"))]],
         )

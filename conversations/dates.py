@@ -330,7 +330,6 @@ def coming_day(text: str, now: datetime, locale: str) -> date | None:
 
 # --- days to come: booking a call, moving a check-in ----------------------------------------
 
-_TOMORROW = {"sv": "i morgon", "en": "tomorrow"}
 _YEAR = re.compile(r"\b20\d\d\b")
 
 
@@ -371,19 +370,6 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
     if day is None:
         return None
     return Moment(day, clock, part if clock is None else None)
-
-
-def say_coming(when: datetime, now: datetime, locale: str) -> str:
-    """Say a time to come as language.md writes it: "i morgon kl. 10.00",
-    "tisdag 8 december kl. 14.00"."""
-    locale = locale if locale in SAY else DEFAULT_LOCALE
-    say, today = SAY[locale], now.astimezone(DISPLAY_TZ).date()
-    local = when.astimezone(DISPLAY_TZ)
-    ahead = (local.date() - today).days
-    label = {0: say.today, 1: _TOMORROW[locale], -1: say.yesterday}.get(ahead)
-    clock = local.time().strftime(say.clock)
-    template = say.near if label else say.far
-    return template.format(day=label or _date(local.date(), today, locale), time=clock)
 
 
 def say_day(day: date, now: datetime, locale: str, weekday: bool = False) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.events import Button, InboundEvent, Reply
-from conversations.i18n import Catalogs
+from conversations.i18n import Catalogs, format_when
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
 from storage.outbox import OutboxRepo
@@ -71,6 +71,7 @@ class Context:
     drill_id: int | None = None  # the event is part of a drill: every message is marked
     web_url: str | None = None  # the web console's public address, if it is switched on
     alert_taken: tuple[str, float] | None = None  # see Delivery.alert_taken
+    document: bool = False  # what is written is read long after (a PDF): dates in full
     replies: list[Reply] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
@@ -83,6 +84,10 @@ class Context:
         self.locale = locale
         self._ = self.catalogs.gettext(locale)
         self.ngettext = self.catalogs.ngettext(locale)
+
+    def when(self, moment: datetime) -> str:
+        """Say a moment for this reader: "i dag kl. 17.40"; in a document, with its date."""
+        return format_when(moment, self.locale, None if self.document else self.now)
 
     def again(self) -> bool:
         """Show the open question once more, with its buttons still valid."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
 SUPPORTED = ("sv", "en")
@@ -64,9 +64,27 @@ class Catalogs:
         return self._catalogs.get(locale, self._catalogs[self.default]).ngettext
 
 
-def format_when(moment: datetime, locale: str) -> str:
-    """Format an aware datetime for display in Europe/Stockholm, in the locale's style."""
-    return format_datetime(moment, "d MMM yyyy HH:mm", tzinfo=DISPLAY_TZ, locale=locale)
+_NEAR = {
+    "sv": {-1: "i går", 0: "i dag", 1: "i morgon"},
+    "en": {-1: "yesterday", 0: "today", 1: "tomorrow"},
+}
+
+
+def format_when(moment: datetime, locale: str, now: datetime | None = None) -> str:
+    """Say a moment in Europe/Stockholm as language.md writes it: "i dag kl. 17.40",
+    "fredag 4 december kl. 17.40", "Friday 4 December, 17:40", the year only when it is not
+    ``now``'s. Without ``now`` (a document read long after): weekday, date and year."""
+    locale = locale if locale in _NEAR else DEFAULT_LOCALE
+    local = moment.astimezone(DISPLAY_TZ)
+    swedish = locale == "sv"
+    clock = local.strftime("kl. %H.%M" if swedish else "%H:%M")
+    today = now.astimezone(DISPLAY_TZ).date() if now is not None else None
+    near = _NEAR[locale].get((local.date() - today).days) if today is not None else None
+    if near is not None:
+        return f"{near} {clock}"
+    year = " y" if today is None or local.year != today.year else ""
+    day = format_date(local.date(), "EEEE d MMMM" + year, locale=locale)
+    return f"{day} {clock}" if swedish else f"{day}, {clock}"
 
 
 def after_label(text: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conversations.events import InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.i18n import N_, format_when
+from conversations.i18n import N_
 from storage.errors import NotFound
 from storage.models import AuditEntry, Person
 from storage.trust import AuditRepo
@@ -91,7 +91,7 @@ def line(ctx: Context, entry: AuditEntry, names: dict[str, str | None]) -> str:
             if entry.action in ACTIONS
             else _(OTHER)
         )
-    return f"{format_when(entry.at, ctx.locale)}  {who(ctx, entry.actor, names)} {what}"
+    return f"{ctx.when(entry.at)}  {who(ctx, entry.actor, names)} {what}"
 
 
 async def show_log(ctx: Context, event: InboundEvent) -> StateResult:

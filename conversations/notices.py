@@ -17,7 +17,6 @@ from conversations.case_notices import (
     CASE_RENDERERS,
     FOR_THE_REPORTER,
 )
-from conversations.dates import say_coming
 from conversations.drill_mark import marked
 from conversations.events import Button, Reply
 from conversations.i18n import N_, Catalogs, after_label, format_when
@@ -213,7 +212,7 @@ async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
     who, phone = await _subject(rc, alert)
     lines = [
         _("{who} also sent an alert {when}. You already handle them: it is yours too.").format(
-            who=who, when=format_when(alert.created_at, rc.locale)
+            who=who, when=format_when(alert.created_at, rc.locale, message.created_at)
         ),
         _("Call: {phone}").format(phone=phone) if phone else _("No phone number known."),
     ]
@@ -257,7 +256,7 @@ async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
         )
     if alert is not None:
         first = _("The Trygg alert you got {when} has been withdrawn.").format(
-            when=format_when(alert.created_at, rc.locale)
+            when=format_when(alert.created_at, rc.locale, message.created_at)
         )
     else:
         first = _("An alert you got in Trygg has been withdrawn.")
@@ -316,7 +315,7 @@ async def _call_reminder(
         return Reply(_("A follow-up call in Trygg was moved or documented before this reminder."))
     name, phone = await _name(rc, report.reporter_id)
     text = _("Case {ref}: follow-up call {n} with {name}, {when}.").format(
-        ref=report.ref, n=number, name=name, when=say_coming(when, message.created_at, rc.locale)
+        ref=report.ref, n=number, name=name, when=format_when(when, rc.locale, message.created_at)
     )
     if phone:
         text += "\n" + _("Phone: {phone}").format(phone=phone)
@@ -332,7 +331,7 @@ async def render_followup_booked(rc: RenderContext, message: OutboxMessage) -> R
     when = await _planned_for(rc, report, number) if report is not None else None
     if report is None or when is None:
         return Reply(_("A follow-up call in Trygg was moved or documented before this message."))
-    said = say_coming(when, message.created_at, rc.locale)
+    said = format_when(when, rc.locale, message.created_at)
     if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
         text = _("The person handling your case wants to have a follow-up call with you {when}.")
         return Reply(text.format(when=said), _case_button(rc, report), NOTICE_TOKEN)
@@ -483,7 +482,7 @@ async def render_purge_idle_notice(rc: RenderContext, message: OutboxMessage) ->
     text = _(
         "Nothing has happened in case {ref} since {when}. As your retention decision says, it "
         "will be purged in a week. Keep it if it is still needed."
-    ).format(ref=report.ref, when=format_when(report.updated_at, rc.locale))
+    ).format(ref=report.ref, when=format_when(report.updated_at, rc.locale, message.created_at))
     return Reply(
         text,
         ((Button(f"hold:{report.id}", _("Keep the case")),),),

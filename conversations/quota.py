@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.flow import Context
-from conversations.i18n import DISPLAY_TZ, format_when
 from conversations.texts import contacts_of, police_lines
 from storage import quotas
 from storage.models import Municipality
@@ -24,14 +23,7 @@ def files_per_report(ctx: Context) -> int:
 def when_text(ctx: Context, moment: datetime) -> str:
     """Say a moment within the next days as people do: 'i morgon kl. 22.01'."""
     rounded = moment + timedelta(seconds=59, microseconds=999_999)  # up to the minute
-    local = rounded.replace(second=0, microsecond=0).astimezone(DISPLAY_TZ)
-    clock = local.strftime("%H.%M" if ctx.locale == "sv" else "%H:%M")
-    days = (local.date() - ctx.now.astimezone(DISPLAY_TZ).date()).days
-    if days == 0:
-        return ctx._("today at {time}").format(time=clock)
-    if days == 1:
-        return ctx._("tomorrow at {time}").format(time=clock)
-    return format_when(local, ctx.locale)
+    return ctx.when(rounded.replace(second=0, microsecond=0))
 
 
 async def way_out(ctx: Context, municipality_id: int | None) -> list[str]:

@@ -132,7 +132,7 @@ async def test_a_no_reads_as_no_and_its_role_can_change_it(  # type: ignore[no-u
     assert "Kommentaren är intern: Anna Berg ser den inte." in saved
     view = await pia.press("check:skip")
     view = await pia.press("case:view")
-    line = "✗ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Nej, Pia Lind 23 nov. 2026 10:12"
+    line = "✗ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Nej, Pia Lind i dag kl. 10.12"
     assert line in view
     assert "✓ 3.1.1" not in view
     assert "· 3.1.2 Har polisen kontaktats för en bedömning av händelsen?" in view
@@ -144,14 +144,13 @@ async def test_a_no_reads_as_no_and_its_role_can_change_it(  # type: ignore[no-u
     assert "chg:3.1.1" in [i for i, _, _ in pia.buttons]
     asked = await pia.press("chg:3.1.1")
     assert (
-        "Har kommunens säkerhetsstrateg kontaktats?\nNu: Nej, Pia Lind 23 nov. 2026 10:12\n"
-        in asked
+        "Har kommunens säkerhetsstrateg kontaktats?\nNu: Nej, Pia Lind i dag kl. 10.12\n" in asked
     )
     await pia.press("check:yes")
     done = await pia.say("Sara nådd på mobilen")
     assert done.startswith("Ändrat. Det tidigare svaret finns kvar i ärendets historik.")
     assert (
-        "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind 23 nov. 2026 11:12 "
+        "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind i dag kl. 11.12 "
         "(ändrat, förut: Nej)\n    Intern anteckning: Sara nådd på mobilen"
     ) in done
 
@@ -333,7 +332,7 @@ async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-
     assert [i for i, _, _ in pia.buttons] == ["note:internal", "note:send"]
     mark = await last_outbox_id(demo_app)
     view = await pia.press("note:internal")
-    assert f"• Intern anteckning (Pia Lind, 23 nov. 2026 10:00): {NOTE}" in view
+    assert f"• Intern anteckning (Pia Lind, i dag kl. 10.00): {NOTE}" in view
     assert about(await outbox(demo_app, mark), case) == []
 
     # A note typed and left without choosing stays internal (and is kept).
@@ -346,13 +345,11 @@ async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-
     sent = await pia.press("note:send")
     assert sent.startswith("Skickat till Anna Berg.")
     message = "Jag ringer dig i morgon kl. 10."
-    assert f"• Meddelande till Anna Berg (Pia Lind, 23 nov. 2026 10:00): {message}" in sent
+    assert f"• Meddelande till Anna Berg (Pia Lind, i dag kl. 10.00): {message}" in sent
     assert about(await outbox(demo_app, mark), case) == [("anna", "case_message")]
     seen = await anna.say(f"/arende {case.ref}")
     assert "Meddelanden till dig:" in seen
-    assert (
-        "• Meddelande från Pia Lind (23 nov. 2026 10:00): Jag ringer dig i morgon kl. 10." in seen
-    )
+    assert "• Meddelande från Pia Lind (i dag kl. 10.00): Jag ringer dig i morgon kl. 10." in seen
     assert NOTE not in seen and "grannen" not in seen
 
     # In storage: the reporter's reads never return an internal note; the director and

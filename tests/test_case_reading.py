@@ -147,9 +147,9 @@ async def test_pia_reads_the_whole_report_and_opens_the_evidence(
     assert "Vem det gäller: den utsatta själv" in shown and "Det hände mig" not in shown
     # the evidence: one line per file with kind, name, size, time received and SHA-256
     assert "Bevis:" in shown
-    assert f"1. foto brevet.png, 6 kB, mottaget 23 nov. 2026 10:01, SHA-256 {PHOTO_SHA}" in shown
+    assert f"1. foto brevet.png, 6 kB, mottaget i dag kl. 10.01, SHA-256 {PHOTO_SHA}" in shown
     assert "   ”Brevet låg i brevlådan i morse”" in shown
-    assert f"2. fil sms.pdf, 5 kB, mottaget 23 nov. 2026 10:02, SHA-256 {PDF_SHA}" in shown
+    assert f"2. fil sms.pdf, 5 kB, mottaget i dag kl. 10.02, SHA-256 {PDF_SHA}" in shown
     first, second = await evidence_ids(demo_app, case)
     assert [(i, label) for i, label, _t in pia.buttons] == [
         (f"ev_open:{first}", "Öppna fil 1"),
@@ -160,7 +160,7 @@ async def test_pia_reads_the_whole_report_and_opens_the_evidence(
     caption = await pia.press(f"ev_open:{first}")
     [reply] = pia.last
     assert reply.file == FileRef(first, "photo", "brevet.png")
-    assert caption.startswith(f"Fil 1 i ärende {case.ref}: foto, mottaget 23 nov. 2026 10:01")
+    assert caption.startswith(f"Fil 1 i ärende {case.ref}: foto, mottaget i dag kl. 10.01")
     assert f"SHA-256: {PHOTO_SHA}" in caption
     assert await sent_file(demo_app, "pia", reply) == PHOTO
     assert await audit(demo_app, "evidence_opened") == [("pia", case.ref)]
@@ -222,7 +222,7 @@ async def test_follow_up_notes_and_closing_answers_are_read_by_the_handler(
     )
     assert "   Behov av fortsatt stöd: ja" in shown
     assert "   Professionellt stöd: beställt via företagshälsovården" in shown
-    assert "Utvärdering vid avslut – 23 nov. 2026 10:02:" in shown
+    assert "Utvärdering vid avslut – i dag kl. 10.02:" in shown
     assert "   Rutinen tillämpades: ja" in shown
     assert (
         "   Sårbarheter och förbättringar i rutinen: Polisen borde kontaktas redan första kvällen."

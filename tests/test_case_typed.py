@@ -35,7 +35,7 @@ async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: i
     view = await pia.press("check:skip")
     view = await pia.press("case:view")
     assert "✗ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Nej, Pia Lind" in view
-    assert "Intern anteckning (Pia Lind, 23 nov. 2026 10:00): Försökte ringa Sara, inget svar" in (
+    assert "Intern anteckning (Pia Lind, i dag kl. 10.00): Försökte ringa Sara, inget svar" in (
         view
     )
     # An answer with words after it: the answer, and the words kept whole as its comment.
@@ -95,7 +95,7 @@ async def test_typed_words_in_the_case_view_become_a_note(  # type: ignore[no-un
     kept = await pia.say("Ska prata med Anna imorgon")
     assert kept.startswith("Jag har sparat det du skrev som en intern anteckning i ärendet.\n")
     view = await pia.say(f"/arende {case.ref}")
-    assert "• Intern anteckning (Pia Lind, 23 nov. 2026 10:00): Ska prata med Anna imorgon" in view
+    assert "• Intern anteckning (Pia Lind, i dag kl. 10.00): Ska prata med Anna imorgon" in view
     assert "Ska prata med Anna" not in await anna.say(f"/arende {case.ref}")
 
 

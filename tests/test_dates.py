@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from conversations.dates import Moment, Part, describe, is_future, understand
-from conversations.i18n import DISPLAY_TZ
+from conversations.i18n import DISPLAY_TZ, format_when
 
 NOW = datetime(2026, 12, 4, 17, 40, tzinfo=DISPLAY_TZ)
 TODAY, YESTERDAY, WEDNESDAY = date(2026, 12, 4), date(2026, 12, 3), date(2026, 12, 2)
@@ -304,3 +304,34 @@ def test_what_was_understood_reads_back_the_same() -> None:
         assert moment is not None
         if not is_future(moment, NOW) and moment.part is not Part.NIGHT:
             assert understand(describe(moment, NOW, "en"), NOW, "en") == moment, text
+
+
+@pytest.mark.parametrize(
+    ("moment", "sv", "en"),
+    [
+        (datetime(2026, 12, 4, 16, 5, tzinfo=UTC), "i dag kl. 17.05", "today 17:05"),
+        (datetime(2026, 12, 3, 21, 40, tzinfo=UTC), "i går kl. 22.40", "yesterday 22:40"),
+        (datetime(2026, 12, 5, 9, 0, tzinfo=DISPLAY_TZ), "i morgon kl. 09.00", "tomorrow 09:00"),
+        (
+            datetime(2026, 11, 27, 22, 40, tzinfo=DISPLAY_TZ),
+            "fredag 27 november kl. 22.40",
+            "Friday 27 November, 22:40",
+        ),
+        (
+            datetime(2025, 12, 31, 23, 59, 59, tzinfo=DISPLAY_TZ),
+            "onsdag 31 december 2025 kl. 23.59",
+            "Wednesday 31 December 2025, 23:59",
+        ),
+    ],
+)
+def test_a_moment_is_said_as_language_md_writes_it(moment: datetime, sv: str, en: str) -> None:
+    # in Stockholm's time, no seconds, no ISO, the year only when it is not this one
+    assert format_when(moment, "sv", NOW) == sv
+    assert format_when(moment, "en", NOW) == en
+
+
+def test_a_document_gives_every_moment_its_weekday_date_and_year() -> None:
+    # a PDF is read long after: "i dag" would be wrong by then
+    moment = datetime(2026, 12, 4, 16, 5, tzinfo=UTC)
+    assert format_when(moment, "sv") == "fredag 4 december 2026 kl. 17.05"
+    assert format_when(moment, "en") == "Friday 4 December 2026, 17:05"

@@ -78,7 +78,7 @@ async def test_the_handler_reads_every_answer_in_full_and_the_view_is_audited(  
     assert f"Ärende {case.ref}" in html
     assert "Anna Berg, +46 70 174 06 10" in html and "Gröna partiet" in html
     assert "kommunalt uppdrag" in html.lower()
-    assert "23 nov. 2026" in html
+    assert "Rapporterat" in html and "i dag kl. 10.02" in html  # read now: "i dag"
     # every answer in full, in a list of answers: the part after 1,200 characters too
     assert '<dl class="answers">' in html
     assert LONG.strip() in html and SCHOOL in html
@@ -124,7 +124,7 @@ async def test_a_checklist_answer_shows_who_answered_and_when(  # type: ignore[n
         html = (await client.get(f"/cases/{case.ref}")).text
     row = re.search(r'<table class="checklist">.*?</table>', html, re.S)
     assert row, html
-    assert "Ja, Pia Lind 23 nov. 2026 10:02" in row.group(0)  # sent with her files at 10:02
+    assert "Ja, Pia Lind i dag kl. 10.02" in row.group(0)  # sent with her files at 10:02
     assert "Pratade med Anna i telefon" in row.group(0)
 
 

@@ -34,9 +34,9 @@ def nav_for(role: Role) -> list[tuple[str, str]]:
     return sections
 
 
-def _when(locale: str) -> Callable[[datetime | None], str]:
+def _when(locale: str, now: datetime) -> Callable[[datetime | None], str]:
     def when(moment: datetime | None) -> str:
-        return format_when(moment, locale) if moment is not None else "–"
+        return format_when(moment, locale, now) if moment is not None else "–"
 
     return when
 
@@ -52,7 +52,7 @@ def page(
         _=ctx._,
         ngettext=ctx.ngettext,
         locale=ctx.locale,
-        when=_when(ctx.locale),
+        when=_when(ctx.locale, ctx.now),
         me=ctx.person,
         nav=nav_for(ctx.viewer.role),
         here=request.url.path,

@@ -11,7 +11,7 @@ from conversations.desk import calls as desk
 from conversations.desk.calls import passed
 from conversations.desk.errors import Refused
 from conversations.desk.words import card_name as name_of
-from conversations.desk.words import next_call, say
+from conversations.desk.words import next_call
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ
@@ -37,7 +37,7 @@ def _slots(ctx: Context) -> list[datetime]:
 
 def _ask_time(ctx: Context, question: str) -> None:
     _ = ctx._
-    slots = [Button(f"at:{when:%Y-%m-%dT%H:%M}", say(ctx, when)) for when in _slots(ctx)]
+    slots = [Button(f"at:{when:%Y-%m-%dT%H:%M}", ctx.when(when)) for when in _slots(ctx)]
     ctx.reply(
         question + "\n" + _("Write the day and time, like “Tuesday 14:00” or “8/12 2 pm”, or:"),
         [[slot] for slot in slots] + [[Button("case:view", _("Back"))]],
@@ -99,7 +99,7 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
-        problem = passed(ctx, say(ctx, when))
+        problem = passed(ctx, ctx.when(when))
     if when is None or problem:
         ctx.reply(problem or _("Please choose one of the buttons below."))
         ctx.again()
@@ -133,7 +133,7 @@ async def start_move(ctx: Context, event: InboundEvent) -> StateResult:
     if not upcoming or report.status is not ReportStatus.SUBMITTED:
         return await show_case(ctx)
     ctx.data["day"] = None
-    when = say(ctx, upcoming[0].due_at)
+    when = ctx.when(upcoming[0].due_at)
     if access is Access.OWN:
         question = _("Your next check-in is {when}. When should I write to you instead?")
     else:
@@ -173,7 +173,7 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         else:
             when, problem = _read_time(ctx, event)
     if when is not None and when <= ctx.now:
-        problem = passed(ctx, say(ctx, when))
+        problem = passed(ctx, ctx.when(when))
     if when is None or problem:
         ctx.reply(problem or _("Please choose one of the buttons below."))
         ctx.again()

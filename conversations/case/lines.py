@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from conversations.desk.words import ANSWERS, ROLE_LABELS, WRITTEN, answer_label, name_of
 from conversations.flow import Context
-from conversations.i18n import format_when
 from conversations.packs import ChecklistItem, Pack
 from storage.access import Access
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
@@ -19,7 +18,7 @@ OPEN = "·"
 async def answered(ctx: Context, state: ItemState) -> str:
     """'Nej, Kent Dahl 24 nov. 2026 10:12': the answer, who gave it and when."""
     who = await name_of(ctx, state.answered_by)
-    return f"{answer_label(ctx, state)}, {who} {format_when(state.answered_at, ctx.locale)}"
+    return f"{answer_label(ctx, state)}, {who} {ctx.when(state.answered_at)}"
 
 
 async def answered_line(ctx: Context, item: ChecklistItem, state: ItemState) -> str:
@@ -67,7 +66,7 @@ async def note_lines(
     if replies:
         lines += ["", _("Answers to the check-ins:")]
         lines += [
-            f"• {format_when(row.created_at, ctx.locale)}: " + _("“{text}”").format(text=text)
+            f"• {ctx.when(row.created_at)}: " + _("“{text}”").format(text=text)
             for row, text in replies
         ]
     written = [(row, text) for row, text in notes if row.kind != CHECKIN_NOTE]
@@ -77,7 +76,7 @@ async def note_lines(
     person = await name_of(ctx, report.reporter_id)
     for row, text in written:
         who = await name_of(ctx, row.author_id)
-        when = format_when(row.created_at, ctx.locale)
+        when = ctx.when(row.created_at)
         if access is Access.OWN:
             label = _("Message from {name} ({when})").format(name=who, when=when)
         elif row.kind == INTERNAL_NOTE:

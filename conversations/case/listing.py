@@ -13,7 +13,6 @@ from datetime import datetime
 from conversations.case.common import responsible_for, role_key
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.i18n import format_when
 from storage.access import Access
 from storage.caselist import CaseListRepo, Found
 from storage.cases import CaseRepo
@@ -59,7 +58,7 @@ async def _next_step(ctx: Context, found: Found) -> str:
     _ = ctx._
     report = found.report
     if report.status is ReportStatus.CLOSED:
-        when = format_when(report.closed_at, ctx.locale) if report.closed_at else ""
+        when = ctx.when(report.closed_at) if report.closed_at else ""
         return _("closed {when}").format(when=when) if when else _("nothing due")
     repo = CaseRepo(ctx.session, ctx.keyring)
     pack = ctx.packs.get(report.pack)
@@ -77,7 +76,7 @@ async def _next_step(ctx: Context, found: Found) -> str:
     )
     if planned:
         planned_for, number = planned[0]
-        when = format_when(planned_for, ctx.locale)
+        when = ctx.when(planned_for)
         return _("follow-up call {n}: {when}").format(n=number, when=when)
     return _("nothing due")
 
@@ -146,7 +145,7 @@ async def _alert_line(ctx: Context, alert: Alert) -> str:
         [
             _("alert"),
             await _name(ctx, alert.subject_id),
-            format_when(alert.created_at, ctx.locale),
+            ctx.when(alert.created_at),
             await _status(ctx, alert, False),
         ]
     )

@@ -8,7 +8,7 @@ from datetime import date
 
 from conversations import dates
 from conversations.desk.words import card_name as name_of
-from conversations.desk.words import next_call, say
+from conversations.desk.words import next_call
 from conversations.events import Button
 from conversations.flow import Context
 from storage.access import Access
@@ -37,12 +37,12 @@ async def schedule_section(
     if access is Access.OWN:
         upcoming = await calls.upcoming(ctx.viewer, report, CHECKIN_KINDS)
         if report.checkins and upcoming:
-            lines += ["", _("Next check-in: {when}").format(when=say(ctx, upcoming[0].due_at))]
+            lines += ["", _("Next check-in: {when}").format(when=ctx.when(upcoming[0].due_at))]
             buttons.append([Button("case:move", _("Move the check-in"))])
         return lines, buttons
     upcoming = await calls.upcoming(ctx.viewer, report, REMINDER_KINDS)
     if upcoming:
-        lines += ["", _("Next reminder: {when}").format(when=say(ctx, upcoming[0].due_at))]
+        lines += ["", _("Next reminder: {when}").format(when=ctx.when(upcoming[0].due_at))]
     number = next_call(log)
     planned = next((e for e in log if e.number == number and e.planned_for), None)
     if number and planned is None:
@@ -72,7 +72,7 @@ async def _call_lines(ctx: Context, entry: CallEntry, access: Access) -> list[st
         return lines
     if entry.planned_for is None:
         return []
-    when = say(ctx, entry.planned_for)
+    when = ctx.when(entry.planned_for)
     if entry.booked_by is not None and ctx.viewer.registered:  # staff names: registered only
         who = await name_of(ctx, entry.booked_by)
         return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]

@@ -13,7 +13,7 @@ from babel.dates import format_date
 
 from conversations.events import Button, FileRef, InboundEvent, Reply
 from conversations.flow import Context, StateResult
-from conversations.i18n import DISPLAY_TZ, N_, format_when
+from conversations.i18n import DISPLAY_TZ, N_
 from conversations.report.text import evidence_kind, full_report_text
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -104,7 +104,7 @@ def evaluation_lines(ctx: Context, report: Report) -> list[str]:
         return []
     head = ctx._("Closing evaluation")
     if report.closed_at is not None:
-        head += " – " + format_when(report.closed_at, ctx.locale)
+        head += " – " + ctx.when(report.closed_at)
     return ["", head + ":", *_field_lines(ctx, EVALUATION_FIELDS, evaluation)]
 
 
@@ -122,7 +122,7 @@ def evidence_line(ctx: Context, item: EvidenceItem) -> str:
         kind=evidence_kind(ctx, item.kind),
         name=name,
         size=_size(ctx, item.size),
-        when=format_when(item.received_at, ctx.locale),
+        when=ctx.when(item.received_at),
         sha=item.sha256,
     )
 
@@ -215,7 +215,7 @@ async def open_evidence(ctx: Context, event: InboundEvent) -> StateResult:
                 n=item.number,
                 ref=report.ref,
                 kind=evidence_kind(ctx, item.kind),
-                when=format_when(item.received_at, ctx.locale),
+                when=ctx.when(item.received_at),
             ),
             f"SHA-256: {item.sha256}",
         ]

@@ -15,7 +15,6 @@ from conversations.case.listing import list_cases
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.i18n import format_when
 from storage.access import Access
 from storage.cases import CaseRepo, normalised_ref
 from storage.directory import DirectoryRepo
@@ -65,7 +64,7 @@ async def show_case(ctx: Context) -> StateResult:
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     lines = [_("Case {ref} – {status}").format(ref=report.ref, status=status)]
     if report.submitted_at:
-        lines.append(_("Reported {when}").format(when=format_when(report.submitted_at, ctx.locale)))
+        lines.append(_("Reported {when}").format(when=ctx.when(report.submitted_at)))
     if access is not Access.OWN and report.reporter_id is not None:
         card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
         lines.append(

@@ -15,7 +15,7 @@ from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
 from conversations.casefile.timeline import Moment, timeline
 from conversations.flow import Context
-from conversations.i18n import Catalogs, format_when
+from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -38,8 +38,11 @@ def reader_context(
     keyring: Keyring,
     packs: PackLibrary,
     now: datetime,
+    *,
+    document: bool = False,
 ) -> Context:
-    """A context for building a file outside a conversation (at send time, at the CLI)."""
+    """A context for building a file outside a conversation (at send time, at the CLI);
+    ``document``: what it writes is read long after (a PDF), so dates are given in full."""
     return Context(
         session=session,
         person=person,
@@ -52,6 +55,7 @@ def reader_context(
         catalogs=catalogs,
         keyring=keyring,
         packs=packs,
+        document=document,
     )
 
 
@@ -70,7 +74,7 @@ async def _about(ctx: Context, report: Report) -> Section:
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     entries = [Entry(_("Case reference"), report.ref), Entry(_("Status"), status)]
     if report.submitted_at is not None:
-        entries.append(Entry(_("Reported"), format_when(report.submitted_at, ctx.locale)))
+        entries.append(Entry(_("Reported"), ctx.when(report.submitted_at)))
     municipality = await ctx.session.get(Municipality, report.municipality_id or 0)
     if municipality is not None:
         entries.append(Entry(_("Municipality"), municipality.name))
@@ -157,7 +161,7 @@ async def build(ctx: Context, report: Report, access: Access, *, pictures: bool 
         sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
     checklist, moments = await _checklist(ctx, report, access)
     sections.append(checklist)
-    events = tuple(Entry(m.when(ctx.locale), m.text) for m in moments)
+    events = tuple(Entry(ctx.when(m.at), m.text) for m in moments)
     sections.append(Section(_("Timeline"), events, key="timeline"))
     if access is Access.HANDLER:
         log = _as_entries(await followup_log(ctx, report))
@@ -186,7 +190,7 @@ async def build(ctx: Context, report: Report, access: Access, *, pictures: bool 
         subtitle=_("Threats, violence and harassment against elected officials"),
         running_head=_("Case {ref}").format(ref=report.ref),
         marking=_("Contains sensitive personal data"),
-        generated=_("Made {when}").format(when=format_when(ctx.now, ctx.locale)),
+        generated=_("Made {when}").format(when=ctx.when(ctx.now)),
         page_label=_("Page {page} of {pages}"),
         sections=tuple(sections),
         pictures=tuple(shown),

@@ -9,7 +9,6 @@ from datetime import datetime
 from conversations.case.common import name_of
 from conversations.desk.words import answer_label
 from conversations.flow import Context
-from conversations.i18n import format_when
 from conversations.packs import Pack
 from storage.calls import CallRepo
 from storage.cases import ItemState
@@ -24,9 +23,6 @@ class Moment:
 
     at: datetime
     text: str
-
-    def when(self, locale: str) -> str:
-        return format_when(self.at, locale)
 
 
 async def _alerts(ctx: Context, report: Report) -> list[Moment]:

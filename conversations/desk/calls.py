@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
 from conversations.desk.words import card_name as name_of
-from conversations.desk.words import next_call, say
+from conversations.desk.words import next_call
 from conversations.flow import Context
 from conversations.followups import (
     FOLLOWUP_CALL,
@@ -42,7 +42,7 @@ def _to_come(ctx: Context, when: datetime) -> None:
     if when.tzinfo is None:
         raise Refused(ctx._("Please choose one of the buttons below."))
     if when <= ctx.now:
-        raise Refused(passed(ctx, say(ctx, when)))
+        raise Refused(passed(ctx, ctx.when(when)))
 
 
 async def calls(ctx: Context, report: Report, access: Access) -> list[CallEntry]:
@@ -73,13 +73,13 @@ async def book_call(
     who = await name_of(ctx, report.reporter_id)
     lines = [
         _("Booked: follow-up call {n} with {name}, {when}.").format(
-            n=number, name=who, when=say(ctx, when)
+            n=number, name=who, when=ctx.when(when)
         )
     ]
     if len(reminders) == 2:
         lines.append(_("I will remind you that morning and an hour before."))
     elif reminders:
-        lines.append(_("I will remind you {when}.").format(when=say(ctx, reminders[0])))
+        lines.append(_("I will remind you {when}.").format(when=ctx.when(reminders[0])))
     if report.reporter_id is not None and report.reporter_id != ctx.person.id:
         _tell_reporter(ctx, report, number, moved, quiet)
         lines.append(_("{name} is told the time.").format(name=who))
@@ -171,7 +171,7 @@ async def move_next(ctx: Context, report: Report, access: Access, when: datetime
         )
         lines.append(quiet_line.format(start=f"{start:%H}", end=f"{end:%H}"))
     if level is Access.OWN:
-        lines.append(_("Moved. Your next check-in: {when}").format(when=say(ctx, moved)))
+        lines.append(_("Moved. Your next check-in: {when}").format(when=ctx.when(moved)))
     else:
-        lines.append(_("Moved. Your next reminder: {when}").format(when=say(ctx, moved)))
+        lines.append(_("Moved. Your next reminder: {when}").format(when=ctx.when(moved)))
     return "\n".join(lines)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from conversations import dates
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
 from conversations.flow import Context
@@ -106,5 +105,5 @@ async def plan_next(
     await timers.cancel(FOLLOWUP_DUE, subject)
     timers.schedule(FOLLOWUP_DUE, subject, when, {"report": report.id, "n": number})
     return _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
-        n=number, when=dates.say_coming(when, ctx.now, ctx.locale)
+        n=number, when=ctx.when(when)
     )

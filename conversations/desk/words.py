@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from conversations import dates
 from conversations.flow import Context
 from conversations.i18n import N_
 from conversations.packs import ChecklistItem
@@ -40,11 +37,6 @@ def answer_label(ctx: Context, state: ItemState) -> str:
     if state.answer == "text":
         return state.comment or "–"
     return ctx._(ANSWERS.get(state.answer, state.answer))
-
-
-def say(ctx: Context, when: datetime) -> str:
-    """A time to come, as language.md writes it."""
-    return dates.say_coming(when, ctx.now, ctx.locale)
 
 
 async def card_name(ctx: Context, person_id: int | None) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from conversations import quota
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.i18n import format_when
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
 from conversations.report.form import BY_STEP, ReportStep
@@ -51,7 +50,7 @@ async def offer_resume(ctx: Context, draft: Draft) -> StateResult:
     ctx.data["report"] = draft.report.id
     ctx.reply(
         _("You have an unfinished report from {when}.").format(
-            when=format_when(draft.report.updated_at, ctx.locale)
+            when=ctx.when(draft.report.updated_at)
         ),
         [
             [Button("resume:continue", _("Continue the report"))],

@@ -7,7 +7,6 @@ from __future__ import annotations
 from conversations import quota
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.i18n import format_when
 from conversations.report.answering import lost
 from conversations.report.draft import load_draft
 from conversations.report.form import ReportStep
@@ -82,7 +81,7 @@ async def list_files(ctx: Context, event: InboundEvent) -> StateResult:
                     n=n,
                     kind=evidence_kind(ctx, info.kind),
                     size=max(1, info.size // 1024),
-                    when=format_when(info.received_at, ctx.locale),
+                    when=ctx.when(info.received_at),
                 ),
             )
         ]

@@ -8,7 +8,7 @@ from typing import Any
 from conversations import dates
 from conversations.events import Button
 from conversations.flow import Context
-from conversations.i18n import N_, after_label, format_when
+from conversations.i18n import N_, after_label
 from conversations.report.draft import Draft, option_text, party_pack_of
 from conversations.report.form import BY_STEP, Known, Question, ReportStep, follow_ups, topics
 from conversations.report.hooks import moment_of
@@ -146,5 +146,5 @@ def full_report_text(ctx: Context, report: Report, neutral: bool = False) -> str
     lines, _buttons = answer_lines(ctx, draft, who, neutral)
     head = ctx._("Incident report {ref}").format(ref=report.ref)
     if report.submitted_at is not None:
-        head += " – " + format_when(report.submitted_at, ctx.locale)
+        head += " – " + ctx.when(report.submitted_at)
     return "\n".join([head, "", *lines])
