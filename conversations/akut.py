@@ -7,7 +7,7 @@ from enum import StrEnum
 from conversations.alerts import raise_alert
 from conversations.events import Button, EventKind, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
-from conversations.report.entry import keep_words
+from conversations.report.entry import keep_told, keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 
@@ -124,11 +124,10 @@ async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
 
 async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep what the person writes instead of pressing a button, and show the choices again."""
-    _ = ctx._
-    lines = [_("In danger now: call 112.")]
     if telling(event):
-        lines.append(await keep_words(ctx, event.text.strip()))
-    ctx.reply("\n".join(lines))
+        ctx.reply(await keep_told(ctx, event.text.strip()))
+    else:
+        ctx.reply(ctx._("In danger now: call 112."))
     ctx.again()
     return None
 

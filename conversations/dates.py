@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as Clock
 from enum import StrEnum
 
-from babel.dates import format_date, get_day_names
+from babel.dates import get_day_names
 from dateparser.search import search_dates  # type: ignore[import-untyped]
 
-from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ
+from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ, NEAR_DAYS, format_day, format_when
 
 SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
 SCAN_LIMIT = 500  # characters read; dateparser is slow on long text and blocks the loop
@@ -227,11 +227,6 @@ def is_future(moment: Moment, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class _Say:
-    today: str
-    yesterday: str
-    near: str  # "i dag kl. 22.40"
-    far: str  # "fredag 27 november kl. 22.40"
-    clock: str  # strftime
     this: dict[Part, str]  # the latest one: "i kväll", "i natt"
     last: dict[Part, str]  # yesterday's: "i går kväll", "natten till i går"
     other: dict[Part, str]  # {day}: the day it began on; {next}: the morning after
@@ -244,11 +239,6 @@ def _by_part(said: str) -> dict[Part, str]:
 
 SAY = {
     "sv": _Say(
-        today="i dag",
-        yesterday="i går",
-        near="{day} kl. {time}",
-        far="{day} kl. {time}",
-        clock="%H.%M",
         this=_by_part("i morse|i förmiddags|i eftermiddags|i kväll|i natt"),
         last=_by_part(
             "i går morse|i går förmiddag|i går eftermiddag|i går kväll|natten till i går"
@@ -259,11 +249,6 @@ SAY = {
         ),
     ),
     "en": _Say(
-        today="today",
-        yesterday="yesterday",
-        near="{day} {time}",
-        far="{day}, {time}",
-        clock="%H:%M",
         this=_by_part("this morning|this morning|this afternoon|this evening|last night"),
         last=_by_part(
             "yesterday morning|yesterday morning|yesterday afternoon|yesterday evening"
@@ -277,12 +262,6 @@ SAY = {
 }
 
 
-def _date(day: date, today: date, locale: str, weekday: bool = True) -> str:
-    """Format a day as "fredag 27 november", with the year only when it is not this year."""
-    pattern = ("EEEE " if weekday else "") + "d MMMM" + (" y" if day.year != today.year else "")
-    return format_date(day, pattern, locale=locale)
-
-
 def describe(moment: Moment, now: datetime, locale: str) -> str:
     """Say in one short phrase what was understood: "i går kl. 22.40", "yesterday evening"."""
     locale = locale if locale in SAY else DEFAULT_LOCALE
@@ -292,14 +271,12 @@ def describe(moment: Moment, now: datetime, locale: str) -> str:
         ends = ago - 1 if moment.part is Part.NIGHT else ago  # "i natt" began yesterday
         if ends in (0, 1):
             return (say.this if ends == 0 else say.last)[moment.part]
-        after = _date(moment.day + timedelta(days=1), today, locale)
-        return say.other[moment.part].format(day=_date(moment.day, today, locale), next=after)
-    label = {0: say.today, 1: say.yesterday}.get(ago)
-    if moment.time is None:
-        return label or _date(moment.day, today, locale, weekday=0 < ago <= 7)
-    clock = moment.time.strftime(say.clock)
-    template = say.near if label else say.far
-    return template.format(day=label or _date(moment.day, today, locale), time=clock)
+        after = format_day(moment.day + timedelta(days=1), today, locale)
+        return say.other[moment.part].format(day=format_day(moment.day, today, locale), next=after)
+    if moment.time is not None:
+        return format_when(datetime.combine(moment.day, moment.time, DISPLAY_TZ), locale, now)
+    label = NEAR_DAYS[locale].get(-ago) if ago in (0, 1) else None
+    return label or format_day(moment.day, today, locale, weekday=0 < ago <= 7)
 
 
 def coming_day(text: str, now: datetime, locale: str) -> date | None:
@@ -375,7 +352,7 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
 def say_day(day: date, now: datetime, locale: str, weekday: bool = False) -> str:
     """Say a day as language.md writes it: "8 december", with the year when not this one."""
     locale = locale if locale in SAY else DEFAULT_LOCALE
-    return _date(day, now.astimezone(DISPLAY_TZ).date(), locale, weekday)
+    return format_day(day, now.astimezone(DISPLAY_TZ).date(), locale, weekday)
 
 
 # --- months and years: the period of statistics ----------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -64,26 +64,33 @@ class Catalogs:
         return self._catalogs.get(locale, self._catalogs[self.default]).ngettext
 
 
-_NEAR = {
+NEAR_DAYS = {
     "sv": {-1: "i går", 0: "i dag", 1: "i morgon"},
     "en": {-1: "yesterday", 0: "today", 1: "tomorrow"},
 }
+"""Days said by their name, by how many days they are from today."""
+
+
+def format_day(day: date, today: date | None, locale: str, weekday: bool = True) -> str:
+    """Say a day as "fredag 27 november", the year only when it is not ``today``'s (None:
+    a document read long after, always with the year)."""
+    year = " y" if today is None or day.year != today.year else ""
+    return format_date(day, ("EEEE " if weekday else "") + "d MMMM" + year, locale=locale)
 
 
 def format_when(moment: datetime, locale: str, now: datetime | None = None) -> str:
     """Say a moment in Europe/Stockholm as language.md writes it: "i dag kl. 17.40",
     "fredag 4 december kl. 17.40", "Friday 4 December, 17:40", the year only when it is not
     ``now``'s. Without ``now`` (a document read long after): weekday, date and year."""
-    locale = locale if locale in _NEAR else DEFAULT_LOCALE
+    locale = locale if locale in NEAR_DAYS else DEFAULT_LOCALE
     local = moment.astimezone(DISPLAY_TZ)
     swedish = locale == "sv"
     clock = local.strftime("kl. %H.%M" if swedish else "%H:%M")
     today = now.astimezone(DISPLAY_TZ).date() if now is not None else None
-    near = _NEAR[locale].get((local.date() - today).days) if today is not None else None
+    near = NEAR_DAYS[locale].get((local.date() - today).days) if today is not None else None
     if near is not None:
         return f"{near} {clock}"
-    year = " y" if today is None or local.year != today.year else ""
-    day = format_date(local.date(), "EEEE d MMMM" + year, locale=locale)
+    day = format_day(local.date(), today, locale)
     return f"{day} {clock}" if swedish else f"{day}, {clock}"
 
 

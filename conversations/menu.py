@@ -6,7 +6,7 @@ from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply, quiet_hours_of
 from conversations.i18n import N_
-from conversations.report.entry import keep_words
+from conversations.report.entry import keep_told
 from conversations.schedule import quiet_span
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 
@@ -26,12 +26,6 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
     ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
     return END
-
-
-async def keep_told(ctx: Context, typed: str) -> str:
-    """Keep words that tell what happened as the start of a report; return the answer,
-    the way out first (whoever tells it may be in danger)."""
-    return "\n".join([ctx._("In danger now: call 112."), await keep_words(ctx, typed)])
 
 
 async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:

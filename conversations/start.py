@@ -8,9 +8,9 @@ from conversations import identity
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
-from conversations.menu import TELLING, keep_told, stale_button
+from conversations.menu import TELLING, stale_button
+from conversations.report.entry import keep_told
 from conversations.texts import menu_buttons
-from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.directory import DirectoryRepo
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
@@ -173,8 +173,8 @@ async def words_instead(ctx: Context, event: InboundEvent) -> StateResult:
     if named is not None:
         await _speak(ctx, named)
         return END
-    if len(typed.split()) >= TELLING:
-        await _speak(ctx, written_in(typed) or ctx.locale, typed)
+    if len(typed.split()) >= TELLING:  # ctx.locale is already the one they wrote in
+        await _speak(ctx, ctx.locale, typed)
         return END
     return await ask_language_again(ctx, event)
 

@@ -8,6 +8,8 @@ kept as the start of a report, and a language typed by its name is taken as the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.app import App
@@ -33,7 +35,7 @@ async def kept_words(app: App, handle: str) -> list[str]:
         ]
 
 
-async def test_a_cry_for_help_at_the_language_question_opens_akut(demo_app: App) -> None:
+async def test_a_cry_for_help_at_the_language_question_opens_akut(demo_app: App, chat: Any) -> None:
     t = Transcript("first_words_cry_sv", demo_app)
     eve = t.person("eve")
     await t.say(eve, "/start")
@@ -49,7 +51,7 @@ async def test_a_cry_for_help_at_the_language_question_opens_akut(demo_app: App)
     assert await alerts(demo_app) == []  # unregistered: nobody to alert, the numbers instead
 
     # a cry in English on a Swedish phone is answered in English
-    sam = Transcript("first_words_cry_en", demo_app).person("sam", locale_hint="sv")
+    sam = chat("sam", locale_hint="sv")
     await sam.say("/start")
     said = await sam.say("help someone threatened me")
     assert said.startswith("Are you in danger right now? Call 112.")
@@ -69,7 +71,9 @@ async def test_words_that_tell_choose_their_language_and_are_kept(demo_app: App)
     assert await kept_words(demo_app, "eve") == ["nån skrev på facebook att de vet var jag bor"]
 
 
-async def test_english_words_choose_english_and_a_typed_name_is_a_choice(demo_app: App) -> None:
+async def test_english_words_choose_english_and_a_typed_name_is_a_choice(
+    demo_app: App, chat: Any
+) -> None:
     t = Transcript("first_words_told_en", demo_app)
     eve = t.person("eve", locale_hint="sv")
     await t.say(eve, "/start")
@@ -79,7 +83,7 @@ async def test_english_words_choose_english_and_a_typed_name_is_a_choice(demo_ap
     assert "I will speak English with you." in said
     assert await locale_of(demo_app, "eve") == "en"
 
-    sam = Transcript("first_words_named", demo_app).person("sam")
+    sam = chat("sam")
     await sam.say("/start")
     said = await sam.say("Engelska!")  # the name of a language, typed
     assert said.startswith("I will speak English with you.")

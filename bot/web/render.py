@@ -13,7 +13,8 @@ from starlette.responses import HTMLResponse
 
 from bot.web.desk import CSRF_FIELD, Desk, web_of
 from bot.web.forms import ERROR_MARK
-from conversations.i18n import N_, format_when
+from conversations.flow import Context
+from conversations.i18n import N_
 from storage.models import Role
 
 HERE = Path(__file__).parent
@@ -34,9 +35,9 @@ def nav_for(role: Role) -> list[tuple[str, str]]:
     return sections
 
 
-def _when(locale: str, now: datetime) -> Callable[[datetime | None], str]:
+def _when(ctx: Context) -> Callable[[datetime | None], str]:
     def when(moment: datetime | None) -> str:
-        return format_when(moment, locale, now) if moment is not None else "–"
+        return ctx.when(moment) if moment is not None else "–"
 
     return when
 
@@ -52,7 +53,7 @@ def page(
         _=ctx._,
         ngettext=ctx.ngettext,
         locale=ctx.locale,
-        when=_when(ctx.locale, ctx.now),
+        when=_when(ctx),
         me=ctx.person,
         nav=nav_for(ctx.viewer.role),
         here=request.url.path,

@@ -36,6 +36,12 @@ async def keep_words(ctx: Context, text: str) -> str:
     return ctx._("I kept what you wrote in a report you can go on with: /rapportera.")
 
 
+async def keep_told(ctx: Context, typed: str) -> str:
+    """Keep words that tell what happened as the start of a report; return the answer,
+    the way out first (whoever tells it may be in danger)."""
+    return "\n".join([ctx._("In danger now: call 112."), await keep_words(ctx, typed)])
+
+
 async def begin(ctx: Context, event: InboundEvent) -> StateResult:
     """Start a report, or offer to continue an unfinished one."""
     draft = await load_draft(ctx)
