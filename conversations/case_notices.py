@@ -45,11 +45,11 @@ async def tell_item_owners(ctx: Context, report: Report, pack: Pack) -> None:
     """A case was submitted: tell everyone who owns items in its checklist but is not alerted
     (the municipal director owns 3.1.3 in Oxelösund), once per case, listing their items.
     Storage decides who may access the case: an internal case tells nobody here."""
-    for person in await CaseRepo(ctx.session, ctx.keyring).checklist_owners(report):
-        key = responsibility_key(Access.CHECKLIST, person.role)
+    for owner in await CaseRepo(ctx.session, ctx.keyring).checklist_owners(report):
+        key = responsibility_key(Access.CHECKLIST, owner.role)
         items = [i.id for i in pack.checklist if key in i.responsible]
-        if items:
-            ctx.notify(person.id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
+        if items and owner.person_id is not None:
+            ctx.notify(owner.person_id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
 
 
 async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:

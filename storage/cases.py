@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access, responsibility_key
@@ -29,6 +29,7 @@ from storage.models import (
     ReportStatus,
     Role,
 )
+from storage.prepared import Prepared
 from storage.viewer import Viewer
 
 REF_SHAPE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -37,6 +38,16 @@ CHECKIN_NOTE = "checkin"  # the reporter's words after a check-in
 INTERNAL_NOTE = "internal"  # for those who handle the case only
 MESSAGE_NOTE = "message"  # from someone who handles the case to the reporter
 FOR_THE_REPORTER = (CHECKIN_NOTE, MESSAGE_NOTE)
+
+# Asked when every case is sent: the municipal directors who may own checklist items.
+_DIRECTORS = Prepared(
+    select(Person.id, Person.role, Person.municipality_id, Person.party_id)
+    .where(
+        Person.role == Role.MUNICIPAL_DIRECTOR,
+        Person.municipality_id == bindparam("municipality"),
+    )
+    .order_by(Person.id)
+)
 
 
 def normalised_ref(text: str) -> str | None:
@@ -399,23 +410,15 @@ class CaseRepo:
                 found.append((person.id, level))
         return found
 
-    async def checklist_owners(self, report: Report) -> list[Person]:
+    async def checklist_owners(self, report: Report) -> list[Viewer]:
         """Who may work the case's checklist without handling it (Access.CHECKLIST, checked
         for each): of those, storage.access lets only the municipal director of the case's
         municipality, so only they are read."""
-        candidates = await self.session.scalars(
-            select(Person)
-            .where(
-                Person.role == Role.MUNICIPAL_DIRECTOR,
-                Person.municipality_id == report.municipality_id,
-                Person.id != report.reporter_id,
-            )
-            .order_by(Person.id)
-        )
+        params = {"municipality": report.municipality_id}
+        rows = await self.session.run_sync(lambda sync: _DIRECTORS.rows(sync.connection(), params))
+        candidates = [Viewer(*row) for row in rows if row[0] != report.reporter_id]
         return [
-            person
-            for person in candidates.all()
-            if await self.access(Viewer.of(person), report) is Access.CHECKLIST
+            viewer for viewer in candidates if await self.access(viewer, report) is Access.CHECKLIST
         ]
 
     async def _handles(self, person_id: int, report: Report) -> bool:

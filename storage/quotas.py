@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Evidence, Report, ReportStatus
+from storage.prepared import Prepared
 from storage.viewer import Viewer
 
 MB = 1024 * 1024
@@ -49,6 +50,17 @@ class Quotas:
 
 
 DEFAULT = Quotas()
+
+# Asked when a report is shown whole and again when it is sent.
+_SUBMITTED_SINCE = Prepared(
+    select(Report.submitted_at)
+    .where(
+        Report.reporter_id == bindparam("reporter"),
+        Report.status != ReportStatus.DRAFT,
+        Report.submitted_at > bindparam("since"),
+    )
+    .order_by(Report.submitted_at)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +96,11 @@ class QuotaRepo:
 
     async def refuse_report(self, viewer: Viewer, now: datetime) -> Refusal | None:
         """Refuse one more report if the viewer submitted their allowance in the window."""
-        rows = await self.session.scalars(
-            select(Report.submitted_at)
-            .where(
-                Report.reporter_id == viewer.person_id,
-                Report.status != ReportStatus.DRAFT,
-                Report.submitted_at > now - self.quotas.window,
-            )
-            .order_by(Report.submitted_at)
+        params = {"reporter": viewer.person_id, "since": now - self.quotas.window}
+        rows = await self.session.run_sync(
+            lambda sync: _SUBMITTED_SINCE.rows(sync.connection(), params)
         )
-        dated = [(moment, 1) for moment in rows if moment is not None]
+        dated = [(moment, 1) for (moment,) in rows if moment is not None]
         return _refusal(dated, 1, self.quotas.of(viewer).reports, self.quotas.window)
 
     async def refuse_evidence(self, viewer: Viewer, now: datetime, size: int) -> Refusal | None:

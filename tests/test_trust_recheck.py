@@ -353,7 +353,8 @@ async def checklist_owners(app: App, report_id: int) -> list[str]:
         report = await session.get(Report, report_id)
         assert report is not None
         owners = await CaseRepo(session, app.keyring).checklist_owners(report)
-        return [p.handle for p in owners]
+        people = [await session.get(Person, owner.person_id) for owner in owners]
+        return [person.handle for person in people if person is not None]
 
 
 async def test_the_checklist_owners_follow_the_present_role_too(
