@@ -414,6 +414,26 @@ async def test_the_operator_exports_a_case_as_pdf_and_as_json_owner_only(
     assert await cli_case.export(demo_app, missing) == 1
 
 
+async def test_a_report_for_someone_else_names_them_as_the_one_targeted(
+    chat, demo_app: App, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Anna reports what happened to Eva: the case file for the police says Eva was
+    targeted, not Anna (the draft started out about its reporter)."""
+    script = Script(
+        what=(STORY,),
+        skip=SKIPPED,
+        for_someone=("Anna Berg, partikamrat", "Eva Ek, kulturnämnden"),
+    )
+    assert "Din rapport är skickad" in await write_report(chat("anna"), script)
+    case = await latest(demo_app)
+    out = tmp_path / "case.json"
+    args = argparse.Namespace(ref=case.ref, pdf=None, json=out, locale="sv")
+    assert await cli_case.export(demo_app, args) == 0
+    statement = json.loads(out.read_text(encoding="utf-8"))["role_statement"]
+    assert statement.startswith("Eva Ek, kulturnämnden utsattes i sin roll"), statement
+    assert "Anna" not in statement
+
+
 @SQLITE_ONLY
 async def test_trygg_case_export_runs_from_the_command_line(
     chat, demo_app: App, settings: Settings, tmp_path: Path

@@ -57,7 +57,9 @@ async def role_statement(ctx: Context, report: Report) -> str:
     """'Anna Berg was targeted in the role of elected official (assignment: …).'"""
     draft = _draft(ctx, report)
     answers = draft.answers
-    targeted = report.targeted_id or (report.reporter_id if for_self(answers) else None)
+    # The draft starts out about its reporter; reported for someone else, it is about the
+    # person named in the answers, whoever the draft was first about.
+    targeted = (report.targeted_id or report.reporter_id) if for_self(answers) else None
     name, assignment = await _person(ctx, targeted)
     written = answers.get(ReportStep.ASSIGNMENT.value)
     if isinstance(written, dict) and str(written.get("text") or "").strip():
