@@ -60,6 +60,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             ),
         ]
         buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
+    elif first:  # the button above alerts them: nothing more to say
+        pass
     elif ctx.viewer.registered:
         lines += ["", _("There is nobody in Trygg I can alert for you: call the numbers above.")]
     else:

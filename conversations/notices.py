@@ -227,16 +227,15 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
     if alert is not None and alert.municipality_id is not None:
         municipality = await rc.session.get(Municipality, alert.municipality_id)
         unit_phone = municipality.security_unit_phone if municipality else None
-    lines = [_("Nobody in Trygg has answered your alert yet.")]
+    lines = [  # the way out first: whoever reads this may be in danger
+        _("In danger now: call 112. Not urgent: the police on 114 14."),
+        _("Nobody in Trygg has answered your alert yet."),
+    ]
     if unit_phone:
         lines.append(
             _("Call the municipality's security unit on {phone}.").format(phone=unit_phone)
         )
-    lines += [
-        _("Not urgent: the police on {number}.").format(number="114 14"),
-        _("In danger now: call {number}.").format(number="112"),
-        _("Your case stays open and visible to the municipal security unit."),
-    ]
+    lines.append(_("Your case stays open and visible to the municipal security unit."))
     return Reply("\n".join(lines))
 
 

@@ -41,7 +41,7 @@ def contact_lines(ctx: Context, contacts: Contacts) -> list[str]:
             )
         )
         lines.extend(card_line(c) for c in contacts.party_security)
-    elif contacts.municipality_name:
+    elif contacts.municipality_name and ctx.person.party_id is not None:  # (not the director)
         lines.append(_("Your party has no security contact registered in Trygg."))
     if contacts.municipality_name:
         lines.append(

@@ -232,8 +232,7 @@ async def test_escalation_fires_at_the_deadline_and_not_before(  # type: ignore[
     [told] = transport.texts("anna")
     assert "Ingen i Trygg har svarat på ditt larm än." in told
     assert f"Ring kommunens säkerhetsenhet på {UNIT_PHONE}." in told
-    assert "114 14" in told
-    assert "ring 112" in told
+    assert told.startswith("I fara nu: ring 112. Inte akut: polisen på 114 14.")  # danger first
     assert "Ditt ärende är fortsatt öppet och synligt för kommunens säkerhetsenhet." in told
     assert "Ingen har svarat än – du är näst på tur." in transport.texts("sara")[0]
     assert "Påminnelse: ingen har tagit det här än." in transport.texts("pia")[1]
@@ -1097,3 +1096,16 @@ async def test_timers_another_worker_fired_do_not_end_the_run_early(
             select(func.count()).select_from(Timer).where(Timer.state == TimerState.PENDING)
         )
     assert pending == 0
+
+
+async def test_akut_without_a_party_offers_the_unit_and_never_says_nobody(  # type: ignore[no-untyped-def]
+    chat, demo_app: App
+) -> None:
+    """Kent (the director) has no party: /akut names the unit and offers to alert it, and
+    neither says his party has no contact nor that there is nobody to alert."""
+    kent: Chat = chat("kent")
+    reply = await kent.say("/akut")
+    assert "[1] Larma Sara Strand" in reply
+    assert "Det finns ingen i Trygg som jag kan larma åt dig" not in reply
+    assert "Ditt parti har ingen säkerhetsansvarig" not in reply
+    assert "Jag har larmat Sara Strand" in await kent.press("akut:alert")
