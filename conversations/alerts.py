@@ -226,6 +226,8 @@ async def _link(
     if not await repo.take_for(alert, handler, now):
         return
     notify(handler, ALERT_LINKED, {"alert": alert.id}, URGENT)
+    if alert.subject_id is not None:  # they were told who comes next: now it is the handler
+        notify(alert.subject_id, ALERT_ACKED, {"alert": alert.id}, URGENT)
     for row in await repo.recipients(alert.id):
         others = row.person_id != handler and row.notified_at is not None
         if others and not row.failed and await repo.may_act(alert, row.person_id):

@@ -31,6 +31,7 @@ from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import (
     Alert,
+    AlertStatus,
     CaseNote,
     FollowUp,
     Municipality,
@@ -140,7 +141,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             )
     else:
         lines += [
-            _("New incident report in Trygg – reference {ref}").format(ref=report.ref),
+            _("New incident report in Trygg – case {ref}").format(ref=report.ref),
             _("Reported by: {who}").format(who=who),
         ]
         if report.category:
@@ -190,7 +191,8 @@ async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
 
 
 async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the other recipients who took the alert."""
+    """Tell the other recipients who took which alert; if the same person has another alert
+    that this recipient got and nobody has taken, say that it still waits for them."""
     _ = rc._
     alert = await rc.session.get(Alert, str(message.payload["alert"]))
     if alert is None or alert.acknowledged_by is None:
@@ -198,8 +200,34 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
     card, _party, _m = await DirectoryRepo(rc.session).describe(
         Viewer.of(rc.recipient), alert.acknowledged_by
     )
+    who, _phone = await _subject(rc, alert)
+    report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
+    if report is not None:
+        taken = _("{name} has taken the alert about case {ref}.").format(
+            name=card.name, ref=report.ref
+        )
+    else:
+        taken = _("{name} has taken the alert from {who}, {when}.").format(
+            name=card.name,
+            who=who,
+            when=format_when(alert.created_at, rc.locale, message.created_at),
+        )
+    repo = AlertRepo(rc.session)
+    waiting = [
+        other
+        for other in await repo.of_same_person(alert)
+        if other.status is AlertStatus.OPEN and rc.recipient.id in await repo.notified(other.id)
+    ]
+    if not waiting:
+        return Reply(taken + "\n" + _("You don't need to do anything more."))
+    other = waiting[0]
+    still = _("The alert from {who}, {when}, is still waiting for someone to take it.").format(
+        who=who, when=format_when(other.created_at, rc.locale, message.created_at)
+    )
     return Reply(
-        _("{name} has taken the alert. You don't need to do anything.").format(name=card.name)
+        taken + "\n" + still,
+        ((Button(f"ack:{other.id}", _("I'll take it")),),),
+        NOTICE_TOKEN,
     )
 
 

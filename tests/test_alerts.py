@@ -369,7 +369,10 @@ async def test_the_others_are_told_who_took_it(  # type: ignore[no-untyped-def]
     await connect(chat, "per")
     await demo_app.outbox_sender(transport).deliver_due()
     taken = transport.texts("per")[-1]
-    assert "Pia Lind har tagit larmet. Du behöver inte göra något." in taken
+    assert taken == (  # which alert: Per may have had more than one about Anna
+        "Pia Lind har tagit larmet från Anna Berg (Gröna partiet, Sjöviks kommun), "
+        "i dag kl. 23.00.\nDu behöver inte göra något mer."
+    )
 
     # Per can still get the number to call; the one who was never alerted can't.
     assert "Ring Anna Berg: +46 70 174 06 10" in await chat("per").press(
@@ -514,7 +517,7 @@ async def test_a_municipal_assignment_report_alerts_the_unit_at_once(  # type: i
     await connect(chat, "pia", "sara")
     await demo_app.outbox_sender(transport).deliver_due()
     [to_sara] = transport.texts("sara")
-    assert f"Ny incidentrapport i Trygg – referens {case.ref}" in to_sara
+    assert f"Ny incidentrapport i Trygg – ärende {case.ref}" in to_sara
     assert "Rapporterat av: Anna Berg (Gröna partiet, Sjöviks kommun)" in to_sara
     assert "Ring: +46 70 174 06 10" in to_sara
     assert WHAT not in to_sara

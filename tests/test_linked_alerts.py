@@ -14,11 +14,13 @@ from tests.test_alerts import (
     TAKEN,
     Outbox,
     ack,
+    connect,
     load_alert,
     person_ids,
     raise_akut,
     submit_report,
 )
+from tests.test_outbox import FakeTransport
 
 
 async def test_taking_a_report_takes_the_same_persons_alert_and_nobody_is_paged(  # type: ignore[no-untyped-def]
@@ -38,11 +40,15 @@ async def test_taking_a_report_takes_the_same_persons_alert_and_nobody_is_paged(
     assert f"ack:{akut}:too" in [i for i, _, _ in britt.buttons]
     assert ("bo", "alert_acked", {"alert": case.alert_id}) in await box.new()
 
-    # She does not press it; the /akut alert's deadline passes: nobody else is paged
+    # She does not press it; the /akut alert's deadline passes: nobody else is paged, and Bo,
+    # who was told who comes next, is told that Britt has it
     for _ in range(4):
         clock.advance(minutes=11)
         await demo_app.timer_runner().run_due()
-    assert await box.new() == [("britt", "alert_linked", {"alert": akut})]
+    assert await box.new() == [
+        ("britt", "alert_linked", {"alert": akut}),
+        ("bo", "alert_acked", {"alert": akut}),
+    ]
     alert = await load_alert(demo_app, akut)
     ids = await person_ids(demo_app)
     assert alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == ids["britt"]
@@ -112,3 +118,26 @@ async def test_call_back_asks_whether_the_call_reached_the_person(  # type: igno
     told = await per.press(f"call:{akut}", token="n")
     assert told == "Ring Anna Berg: +46 70 174 06 10\nPia Lind har tagit larmet.", told
     assert not per.last_buttons
+
+
+async def test_a_contact_told_one_alert_was_taken_hears_the_other_still_waits(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Anna's /akut went to Pia; her report went to Pia and Sara, and Sara takes it. Pia is
+    told which alert Sara took, and that Anna's /akut alert still waits for her: she must
+    not go back to sleep on "nobody needs to do anything"."""
+    akut = await raise_akut(chat, "anna")
+    clock.advance(minutes=2)
+    case = await submit_report(chat, "anna", "assignment")  # to Pia and Sara at once
+    await ack(chat("sara"), case.alert_id)
+    transport = FakeTransport()
+    await connect(chat, "pia")
+    await demo_app.outbox_sender(transport).deliver_due()
+    told = transport.texts("pia")[-1]
+    assert told.startswith(f"Sara Strand har tagit larmet om ärende {case.ref}.\n"), told
+    assert "Larmet från Anna Berg (Gröna partiet, Sjöviks kommun), i dag kl. 23.00, väntar " in told
+    assert "Du behöver inte göra något" not in told
+    taken = await ack(chat("pia"), akut)  # the button under it
+    assert "redan tagit" not in taken and "inte tillgängligt" not in taken, taken
+    alert = await load_alert(demo_app, akut)
+    assert alert.acknowledged_by == (await person_ids(demo_app))["pia"]

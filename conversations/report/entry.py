@@ -201,7 +201,7 @@ async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
             lines = [
                 _(
                     "I can no longer delete my messages about your latest report here. The "
-                    "report stays safe in Trygg (reference {ref})."
+                    "report stays safe in Trygg (case {ref})."
                 ).format(ref=report.ref),
                 _("You can delete the messages yourself: press and hold one, then Delete."),
             ]
@@ -214,7 +214,7 @@ async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(
             _(
                 "I have deleted the report conversation from this chat. The report stays safe "
-                "in Trygg (reference {ref})."
+                "in Trygg (case {ref})."
             ).format(ref=report.ref),
             menu_buttons(ctx),
         )
@@ -222,7 +222,7 @@ async def clear_chat(ctx: Context, event: InboundEvent) -> StateResult:
     lines = [
         _(
             "I have deleted my messages about the report from this chat. The report stays "
-            "safe in Trygg (reference {ref})."
+            "safe in Trygg (case {ref})."
         ).format(ref=report.ref),
         _("I cannot delete your own messages. Press and hold each one, then Delete."),
     ]
