@@ -23,6 +23,18 @@ ALERT_UNIT = "akut:unit"  # the municipality's unit instead of the party (danger
 CALLS = frozenset({"akut", "larm", "sos"})
 """Words that open /akut from anywhere: the call itself, not words to keep with a report."""
 
+ASKS = frozenset(
+    {"larma", "alert", "ja", "jo", "japp", "yes", "please", "snälla", "hjälp", "hjalp", "help"}
+)
+"""Typed at the guidance, these ask for the alert the button offers ("larma pia snälla")."""
+NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
+THANKS = frozenset(
+    {"ok", "okej", "okay", "tack", "thanks", "thank", "you", "så", "mycket", "bra", "fint"}
+)
+"""A message of these words only ("ok tack") answers the guidance: nothing to keep."""
+ASIDES = frozenset({"call", "ring", "ringa", "me", "mig", "nu", "now", "till", "to", "and", "och"})
+"""Words around a request for the alert ("ring Pia nu") that tell nothing to keep."""
+
 
 def telling(event: InboundEvent) -> bool:
     """True if the person wrote something to keep, not only "akut" (or "larm", "sos")."""
@@ -82,10 +94,14 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     """Alert the security contact (or, if asked, only the municipality's security unit) now;
     escalate if nobody takes it; say who was alerted."""
+    return await _alert(ctx, unit=event.button == ALERT_UNIT)
+
+
+async def _alert(ctx: Context, *, unit: bool) -> StateResult:
     _ = ctx._
     person = ctx.person
     pack = ctx.packs.get(person.municipality_pack)
-    party_id = None if event.button == ALERT_UNIT else person.party_id
+    party_id = None if unit else person.party_id
     levels = await alert_levels(
         ctx.session,
         exclude=ctx.person.id,
@@ -124,13 +140,35 @@ async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     return END
 
 
+def _words(event: InboundEvent) -> list[str]:
+    return [w.strip(".,!?:;\"'()”“") for w in event.text.casefold().split()]
+
+
 async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
-    """Keep what the person writes instead of pressing a button, and show the choices again."""
-    if telling(event):
-        ctx.reply(await keep_told(ctx, event.text.strip()))
+    """Words instead of a button: asking for the alert ("larma Pia", "ja") alerts; "ok tack"
+    needs no more than the way out; anything else is kept as the start of a report. The
+    guidance is not sent again (its buttons stay valid): only a line pointing to them."""
+    _ = ctx._
+    contacts = await contacts_of(ctx)
+    first = [*contacts.party_security, *contacts.municipal_security][:1]
+    words = _words(event) if event.kind is EventKind.TEXT else []
+    named = set(first[0].name.casefold().split()) if first else set()
+    if first and words and not NOT & set(words) and (ASKS | named) & set(words):
+        alerted = await _alert(ctx, unit=False)
+        if set(words) - ASKS - named - THANKS - ASIDES:  # "hjälp han står utanför": kept
+            ctx.reply(await keep_words(ctx, event.text.strip()))
+        return alerted
+    if telling(event) and not set(words) <= THANKS | NOT:
+        lines = [await keep_told(ctx, event.text.strip())]
     else:
-        ctx.reply(ctx._("In danger now: call 112."))
-    ctx.again()
+        lines = [_("In danger now: call 112.")]
+    if first:
+        lines.append(
+            _("Do you want me to alert {name}? Write “alert”, or choose above.").format(
+                name=first[0].name
+            )
+        )
+    ctx.reply("\n".join(lines))
     return None
 
 

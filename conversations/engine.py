@@ -59,12 +59,15 @@ class Command:
 class Words:
     """Typed words that work like commands: ``anywhere`` alone, in any state (e.g. "akut");
     a word that starts with one of ``first`` in a message that opens no flow (e.g. "hjälp
-    jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell")."""
+    jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell"); inside a
+    flow, a message whose first word starts with one of ``crying`` ("hjälp han står utanför
+    dörren nu"): a cry, not an answer."""
 
     command: str = ""
     anywhere: frozenset[str] = frozenset()
     first: tuple[str, ...] = ()
     not_first: tuple[str, ...] = ()
+    crying: tuple[str, ...] = ()
 
     def means_command(self, text: str, in_flow: bool) -> bool:
         words = [w.strip(".,!?:;\"'()") for w in text.casefold().split()]
@@ -72,9 +75,9 @@ class Words:
             return False
         if " ".join(words) in self.anywhere:
             return True
-        return not in_flow and any(
-            w.startswith(self.first) and not w.startswith(self.not_first) for w in words
-        )
+        if in_flow:
+            return words[0].startswith(self.crying) and not words[0].startswith(self.not_first)
+        return any(w.startswith(self.first) and not w.startswith(self.not_first) for w in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,7 +501,8 @@ class Core:
         in_flow = current is not None and current.takes_words
         if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
-            return said.flow, said.handler, True
+            if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)
+                return said.flow, said.handler, True
         if event.kind is EventKind.COMMAND or (
             event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON)
         ):

@@ -134,4 +134,5 @@ WORDS = Words(
         "danger",
     ),
     not_first=("hotell", "hotspot", "helper"),
+    crying=("hjälp", "hjalp", "help"),
 )

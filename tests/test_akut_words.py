@@ -1,0 +1,83 @@
+"""Words typed at /akut and cries typed inside a flow, as a frightened person writes them
+(language.md rules 1, 2 and 4): asking for the alert in words alerts; "ok tack" gets the
+way out and a pointer to the choice, not the whole guidance again; a cry in the middle of
+a report is answered with 112 and the alert, and its words are kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import App
+from tests.conftest import Chat
+from tests.test_core import alert_count
+from tests.test_report import answers, reports
+
+POINTER = "Vill du att jag larmar Pia Lind? Skriv ”larma” eller välj ovan."
+
+
+async def test_ok_tack_gets_the_way_out_once_and_the_button_still_works(
+    chat: Any, demo_app: App
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    token = anna.buttons[0][2]
+    assert await anna.say("ok tack") == f"I fara nu: ring 112.\n{POINTER}"
+    assert await alert_count(demo_app) == 0
+    assert await reports(demo_app, "anna") == []  # nothing in "ok tack" to keep
+    assert "Jag har larmat Pia Lind" in await anna.press("akut:alert", token=token)
+
+
+async def test_asking_for_the_alert_in_words_alerts(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    reply = await anna.say("larma pia snälla")
+    assert reply.startswith("I fara nu: ring 112.\nJag har larmat Pia Lind"), reply
+    assert "Jag sparade" not in reply  # nothing in those words to keep
+    assert await alert_count(demo_app) == 1
+
+
+async def test_in_english_too(chat: Any, demo_app: App) -> None:
+    bo: Chat = chat("bo")
+    await bo.say("/akut")
+    assert "I have alerted Britt Holm" in await bo.say("call britt now")
+    assert await alert_count(demo_app) == 1
+
+
+async def test_not_alerting_is_not_taken_for_alerting(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    for typed in ("larma inte", "nej", "ok"):
+        assert "Jag har larmat" not in await anna.say(typed)
+    assert await alert_count(demo_app) == 0
+
+
+async def test_a_cry_at_the_guidance_alerts_and_keeps_the_words(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    reply = await anna.say("hjälp han står utanför dörren")
+    assert "Jag har larmat Pia Lind" in reply
+    assert "Jag sparade det du skrev" in reply
+    assert (await answers(demo_app, "anna"))["what"]["text"] == "hjälp han står utanför dörren"
+
+
+async def test_a_cry_inside_a_report_is_answered_with_112_and_the_alert(
+    chat: Any, demo_app: App
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")  # now: "Vilket uppdrag har du?"
+    reply = await anna.say("hjälp han står utanför dörren nu")
+    assert reply.startswith("Är du i fara just nu? Ring 112."), reply
+    assert "[1] Larma Pia Lind" in reply
+    stored = await answers(demo_app, "anna")
+    assert stored["what"]["text"] == "hjälp han står utanför dörren nu"  # kept, not lost
+    assert "assignment" not in stored  # and not taken for the answer to the question
+
+
+async def test_an_answer_that_mentions_help_is_still_an_answer(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")
+    reply = await anna.say("ledamot, jag har bett om hjälp förut")
+    assert "Är du i fara just nu?" not in reply
+    assert (await answers(demo_app, "anna"))["assignment"]["text"].startswith("ledamot")
