@@ -551,3 +551,25 @@ async def test_akut_alone_is_the_call_not_words_to_keep(demo_app: App, chat: Any
     assert await reports(demo_app, "anna") == []  # no draft holding only "akut"
     told = await anna.say("akut han står utanför")  # words beyond the call are kept
     assert "Jag sparade det du skrev" in told, told
+
+
+async def test_a_threat_from_inside_the_party_in_her_own_words_is_internal(
+    demo_app: App, chat: Any
+) -> None:
+    """'Det är någon i mitt eget parti' must not send the report to her party's contact, who
+    may be close to the person: said anywhere in the answer, it makes the case internal."""
+    for typed, expected in (
+        ("det är någon i mitt eget parti", "internal"),
+        ("en partikollega skickade hotfulla mejl", "internal"),
+        ("att jag representerar partiet", "party"),
+    ):
+        anna: Chat = chat("anna")
+        await anna.say("/rapportera")
+        if "påbörjad" in anna.text(anna.last):
+            await anna.press("resume:delete")
+            await anna.say("/rapportera")
+        await anna.say("Det hände mig")
+        await anna.say("Ledamot i kommunstyrelsen")
+        await anna.say(typed)
+        assert (await answers(demo_app, "anna"))["category"]["choice"] == expected, typed
+        await anna.say("/avbryt")

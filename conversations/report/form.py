@@ -86,6 +86,7 @@ class Question:
     parent: ReportStep | None = None  # a follow-up: edited and shown with its parent
     story: bool = False  # a long answer people send in several messages in a row
     leading: bool = False  # an answer that starts with an option's words means it ("Nej, …")
+    within: tuple[str, ...] = ()  # options whose words mean them anywhere in an answer, first
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
@@ -208,9 +209,31 @@ QUESTIONS: tuple[Question, ...] = (
         synonyms={
             "party": ("partiet", "parti", "the party", "party"),
             "assignment": ("uppdraget", "uppdrag", "nämnden", "beslut", "assignment"),
-            "internal": ("inifrån", "egna partiet", "internt", "within", "internal"),
+            "internal": (
+                "inifrån",
+                "egna partiet",
+                "eget parti",
+                "egna parti",
+                "inom partiet",
+                "någon i partiet",
+                "någon i mitt parti",
+                "partikamrat",
+                "partikollega",
+                "partivän",
+                "internt",
+                "within",
+                "internal",
+                "own party",
+                "someone in the party",
+                "someone in my party",
+                "within the party",
+                "party colleague",
+            ),
             "unknown": YES_NO_WORDS["unknown"],
         },
+        # someone in her own party must never get the report by mistake: said anywhere in
+        # the answer, it makes the case internal (she then chooses who gets it)
+        within=("internal",),
         required=True,
         on_answer=hooks.route_category,
         example_press="party",

@@ -59,6 +59,11 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
             if any(_says(text, phrase) for phrase in _phrases(question, option, label))
         ]
         return Reading({"choices": chosen, "text": typed}, matched=bool(chosen))
+    for option, label in options:
+        if option in question.within and any(
+            _says(text, phrase) for phrase in _phrases(question, option, label)
+        ):
+            return Reading({"choice": option, "text": typed}, matched=True)
     exact = [option for option, label in options if text in _phrases(question, option, label)]
     if exact:
         return Reading({"choice": exact[0], "text": typed}, matched=True)
