@@ -4,7 +4,6 @@ written owner-only by the operator at the server (who reads every case), and aud
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from conversations.casefile.archive import archive
 from conversations.casefile.build import build, reader_context
 from storage.cases import CaseRepo
 from storage.errors import NotFound
+from storage.files import why_not_writable, write_owner_only
 from storage.models import Party, Role
 from storage.trust import AuditRepo
 from storage.viewer import Sender, Viewer
@@ -37,18 +37,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     export.add_argument("--locale", choices=["sv", "en"], help="language (default: the bot's)")
 
 
-def write_private(path: Path, content: bytes) -> None:
-    """Write a file only its owner may read (0600), also if it was there before."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)
-        os.write(descriptor, content)
-    finally:
-        os.close(descriptor)
-
-
 async def export(app: App, args: argparse.Namespace) -> int:
     """Export one case as the operator; print where it went (never what it says)."""
+    target = args.pdf if args.pdf is not None else args.json
+    problem = why_not_writable(target)
+    if problem is not None:  # said before the case is read or the export audited
+        print(f"Cannot write the case file: {problem}.", file=sys.stderr)
+        return 1
     now = app.clock()
     locale = args.locale or app.settings.default_locale
     viewer = Viewer.operator()
@@ -91,7 +86,7 @@ async def export(app: App, args: argparse.Namespace) -> int:
         else:
             data = await archive(ctx, report, access)
             path, content = args.json, orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
-        write_private(path, content)
+        write_owner_only(path, content)
         AuditRepo(session).record(
             OPERATOR, "case_exported", report.ref, report.municipality_id, now, report=report
         )

@@ -8,7 +8,6 @@ rule; the operator may access every case, so nothing is hidden from them.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from conversations.stats.export import COLUMNS, EXPORTED, csv_text, known_ids, r
 from conversations.stats.figures import NO, YES, Figures, channel_ids, figures
 from conversations.stats.periods import Period, say
 from conversations.stats.periods import month_of as read_month
-from storage.files import PRIVATE_FILE
+from storage.files import why_not_writable, write_owner_only
 from storage.models import Municipality, Party
 from storage.stats import Cell, StatsRepo
 from storage.trust import AuditRepo
@@ -48,16 +47,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     stats.add_argument("--municipality", metavar="KEY")
     stats.add_argument("--party", metavar="KEY", help="a party key (in --municipality if given)")
     stats.add_argument("--csv", type=Path, metavar="FILE", help="write one row per case here")
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file readable by its owner only (0600), an existing one too."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE)
-    try:
-        os.fchmod(fd, PRIVATE_FILE)
-        os.write(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
 
 
 def _line(label: str, cells: dict[str, Cell], order: Sequence[str]) -> str:
@@ -89,6 +78,10 @@ async def run(app: App, args: argparse.Namespace) -> int:
     period = Period(read_month(args.first), read_month(args.last))
     if period.first > period.last:
         print("--from must not be after --to.", file=sys.stderr)
+        return 1
+    problem = why_not_writable(args.csv) if args.csv is not None else None
+    if problem is not None:  # said before anything is counted or audited
+        print(f"Cannot write the CSV: {problem}.", file=sys.stderr)
         return 1
     start, end = period.bounds()
     async with app.db.unit_of_work() as session:
@@ -132,6 +125,6 @@ async def run(app: App, args: argparse.Namespace) -> int:
             {p.id: p.key for p in parties},
             known_ids(packs),
         )
-        write_private(args.csv, csv_text(table))
+        write_owner_only(args.csv, csv_text(table).encode("utf-8"))
         print(f"Wrote {len(table)} rows to {args.csv} (owner-only; no names, no free text).")
     return 0

@@ -94,14 +94,14 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     """Alert the security contact (or, if asked, only the municipality's security unit) now;
     escalate if nobody takes it; say who was alerted."""
-    return await _alert(ctx, unit=event.button == ALERT_UNIT)
+    return await _alert(ctx, to_unit=event.button == ALERT_UNIT)
 
 
-async def _alert(ctx: Context, *, unit: bool) -> StateResult:
+async def _alert(ctx: Context, *, to_unit: bool) -> StateResult:
     _ = ctx._
     person = ctx.person
     pack = ctx.packs.get(person.municipality_pack)
-    party_id = None if unit else person.party_id
+    party_id = None if to_unit else person.party_id
     levels = await alert_levels(
         ctx.session,
         exclude=ctx.person.id,
@@ -154,7 +154,7 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     words = _words(event) if event.kind is EventKind.TEXT else []
     named = set(first[0].name.casefold().split()) if first else set()
     if first and words and not NOT & set(words) and (ASKS | named) & set(words):
-        alerted = await _alert(ctx, unit=False)
+        alerted = await _alert(ctx, to_unit=False)
         if set(words) - ASKS - named - THANKS - ASIDES:  # "hjälp han står utanför": kept
             ctx.reply(await keep_words(ctx, event.text.strip()))
         return alerted

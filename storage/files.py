@@ -84,3 +84,26 @@ def holds_data(database: Path) -> bool:
         except FileNotFoundError:
             continue
     return False
+
+
+def why_not_writable(path: Path) -> str | None:
+    """Why a file the operator asked for cannot be written there (None: it can), checked
+    before any work is done or audited."""
+    if path.is_dir():
+        return f"{path} is a folder: give a file name"
+    if not path.parent.is_dir():
+        return f"the folder {path.parent} does not exist"
+    if not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} is not writable"
+    return None
+
+
+def write_owner_only(path: Path, content: bytes) -> None:
+    """Write a file only its owner may read (0600), an existing one too; never through a
+    symbolic link."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        os.write(fd, content)
+    finally:
+        os.close(fd)

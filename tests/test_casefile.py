@@ -412,6 +412,10 @@ async def test_the_operator_exports_a_case_as_pdf_and_as_json_owner_only(
     ]
     missing = argparse.Namespace(ref="ZZZZ-ZZZZ", pdf=pdf_path, json=None, locale=None)
     assert await cli_case.export(demo_app, missing) == 1
+    for nowhere in (tmp_path / "no-such-folder" / "case.pdf", tmp_path):  # said, not audited
+        args = argparse.Namespace(ref=case.ref, pdf=nowhere, json=None, locale=None)
+        assert await cli_case.export(demo_app, args) == 1
+    assert len(await audit(demo_app, "case_exported")) == 2
 
 
 async def test_a_report_for_someone_else_names_them_as_the_one_targeted(

@@ -17,6 +17,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+import pytest
 from PIL import Image
 from sqlalchemy import and_, exists, func, select
 
@@ -29,7 +30,15 @@ from conversations.packs import PackLibrary
 from conversations.stats import periods, ptu, view
 from conversations.stats.figures import Figures, channel_ids, figures
 from conversations.stats.periods import Period
-from storage.models import Alert, AlertRecipient, ChecklistAnswer, Report, ReportStatus, Role
+from storage.models import (
+    Alert,
+    AlertRecipient,
+    AuditEntry,
+    ChecklistAnswer,
+    Report,
+    ReportStatus,
+    Role,
+)
 from storage.stats import HIDDEN, Cell, StatsRepo
 from storage.trust import PeopleRepo
 from storage.viewer import Viewer
@@ -385,3 +394,21 @@ async def test_the_english_alias_and_a_period_with_the_command(demo_app: App) ->
     said = await britt.say("/stats 2025")
     assert "2025" in said and "📎 statistik-2025-01-2025-12.png" in said, said
     assert britt.last[-1].file is not None
+
+
+async def test_a_csv_into_a_folder_that_is_not_there_is_refused_before_anything_is_audited(
+    demo_app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for target in (tmp_path / "missing" / "s.csv", tmp_path):
+        args = cli._parser().parse_args(
+            ["stats", "--from", "2025-01", "--to", "2026-12", "--csv", str(target)]
+        )
+        assert await cli_stats.run(demo_app, args) == 1
+        said = capsys.readouterr()
+        assert said.err.startswith("Cannot write the CSV: "), said.err
+        assert "Traceback" not in said.err + said.out
+    async with demo_app.db.unit_of_work() as session:
+        audited = await session.scalar(
+            select(func.count()).where(AuditEntry.action == cli_stats.EXPORTED)
+        )
+    assert audited == 0  # nothing was exported
