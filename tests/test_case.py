@@ -187,7 +187,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     view = await pia.say(f"/arende {case.ref.lower().replace('-', '')}")
     assert view.startswith(f"Ärende {case.ref} – öppet")
     assert "Rapporterat av: Anna Berg, +46 70 174 06 10 (Gröna partiet)" in view
-    assert "· 3.1.3 Har händelsen polisanmälts? (kommunchefen)" in view
+    assert "· 3.1.3 Har händelsen polisanmälts? (kommunchef)" in view
     assert "Svara på nästa punkt (12 öppna)" in view
     assert [i for i, _, _ in pia.buttons] == [
         "case:check",
@@ -208,9 +208,9 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "✓ 3.2.3 Följande har informerats om händelsen: – Gruppledaren och partistyrelsen" in done
     )
     # Each item says its state honestly, and who answered when (the form's "Check!" column).
-    assert "✗ 3.2.1 Har den utsattes anhöriga informerats? – Nej, Pia Lind i dag kl. 10.30" in done
+    assert "✗ 3.2.1 Har den utsattas anhöriga informerats? – Nej, Pia Lind i dag kl. 10.30" in done
     assert (
-        "– 3.2.2 Har den utsatte haft sällskap vid transport samt i avvaktan på stödperson? – "
+        "– 3.2.2 Har den utsatta haft sällskap vid transport samt i avvaktan på stödperson? – "
         "Inte aktuellt, Pia Lind i dag kl. 10.30\n"
         "    Intern anteckning: Ingen transport behövdes"
     ) in done
@@ -238,7 +238,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert WHAT not in view and "Visa rapporten" not in view
     assert [i for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
     offered = await kent.press("case:check")
-    assert "3.1.3: Polisanmälan görs om den utsatte beslutar så." in offered
+    assert "3.1.3: Polisanmälan görs om den utsatta beslutar så." in offered
     await kent.press("check:yes")
     assert "Du har inga öppna punkter" in await kent.say("Anmält via polisen.se, K-2")
     refused = await kent.press(f"show:{case.id}", token=NOTICE_TOKEN)
@@ -257,7 +257,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     for internal in (
         "Checklista:",
         "(partiets säkerhetsansvarig",
-        "kommunchefen",
+        "(kommunchef)",
         "Rapporterat av",
     ):
         assert internal not in view

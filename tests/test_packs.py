@@ -4,12 +4,15 @@ The seed-coverage lists below are copied from the source documents in ../shared/
 group per seed file), so a reviewer can see what each pack must contain. Each phrase must
 occur in the Swedish texts of the pack that encodes it (whitespace and case normalised).
 Where a seed has an obvious typo, the pack carries the corrected wording; the corrections
-are listed in SIC and applied to the phrases before they are looked up in the pack.
+are listed in SIC and applied to the phrases before they are looked up in the pack. The
+packs say "den utsatta" where the seeds say "den utsatte" (language.md's gender-neutral
+word): WORDING, applied after SIC.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -488,10 +491,20 @@ def norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# language.md's words for the seeds' gendered ones (the whole word, any case)
+WORDING = {
+    r"\b(den) utsattes\b": r"\1 utsattas",
+    r"\b(den) utsatte\b": r"\1 utsatta",
+    r"\b(den) förtroendevalde\b": r"\1 förtroendevalda",
+}
+
+
 def fixed(phrase: str) -> str:
-    """The phrase as the pack words it: the seed's typos corrected."""
+    """The phrase as the pack words it: the seed's typos corrected, language.md's words."""
     for seed_wording, pack_wording in SIC.items():
         phrase = phrase.replace(seed_wording, pack_wording)
+    for seed_word, pack_word in WORDING.items():
+        phrase = re.sub(seed_word, pack_word, phrase, flags=re.IGNORECASE)
     return norm(phrase)
 
 

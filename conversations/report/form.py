@@ -271,8 +271,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         S.WHEN,
         "text",
-        N_("When and where did it happen? For example: yesterday at 22.40, at home."),
-        N_("When and where did it happen? For example: yesterday at 22.40, at home."),
+        N_("When and where did it happen? For example: yesterday at 22:40, at home."),
+        N_("When and where did it happen? For example: yesterday at 22:40, at home."),
         N_("When and where"),
         fixed(("now", N_("Just now")), ("today", N_("Today")), ("yesterday", N_("Yesterday"))),
         on_answer=hooks.read_when,
