@@ -4,15 +4,23 @@ labelled internal or a message."""
 
 from __future__ import annotations
 
-from conversations.desk.words import ANSWERS, ROLE_LABELS, WRITTEN, answer_label, name_of
+from conversations.desk.words import (
+    ANSWERS,
+    ROLE_LABELS,
+    WRITTEN,
+    answer_label,
+    name_of,
+    responsible_for,
+)
 from conversations.flow import Context
 from conversations.packs import ChecklistItem, Pack
-from storage.access import Access
+from storage.access import Access, responsibility_key
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
-from storage.models import CaseNote, Report
+from storage.models import CaseNote, Report, Role
 
 MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
+TARGETED = responsibility_key(Access.OWN, Role.OFFICIAL)  # her part in a routine
 
 
 async def answered(ctx: Context, state: ItemState) -> str:
@@ -21,10 +29,14 @@ async def answered(ctx: Context, state: ItemState) -> str:
     return f"{answer_label(ctx, state)}, {who} {ctx.when(state.answered_at)}"
 
 
-async def answered_line(ctx: Context, item: ChecklistItem, state: ItemState) -> str:
-    """'✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl 24 nov. 2026 10:12'."""
+async def answered_line(
+    ctx: Context, item: ChecklistItem, state: ItemState, *, numbered: bool = True
+) -> str:
+    """'✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl 24 nov. 2026 10:12' (without the
+    plan's step number for the targeted person)."""
+    step = f"{item.step} " if numbered else ""
     line = (
-        f"{MARKS.get(state.answer, '✓')} {item.step} {item.check.get(ctx.locale)}"
+        f"{MARKS.get(state.answer, '✓')} {step}{item.check.get(ctx.locale)}"
         f" – {await answered(ctx, state)}"
     )
     if state.previous is not None and state.previous != state.answer:
@@ -33,12 +45,34 @@ async def answered_line(ctx: Context, item: ChecklistItem, state: ItemState) -> 
     return line
 
 
+async def own_lines(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> list[str]:
+    """The checklist as the targeted person reads it: what has been done, then what is
+    hers to answer; not the staff's open items, nor the plan's step numbers."""
+    _ = ctx._
+    lines = [_("What has been done in your case:")]
+    done = [item for item in pack.checklist if item.id in state]
+    for item in done:
+        lines.append(await answered_line(ctx, item, state[item.id], numbered=False))
+        comment = state[item.id].comment
+        if comment and state[item.id].answer != "text":  # storage gives her her own only
+            lines.append(f"    {_('Your comment')}: {comment}")
+    if not done:
+        lines.append(_("Nothing is marked as done yet."))
+    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, TARGETED)]
+    if mine:
+        lines += ["", _("For you to answer:")]
+        lines += [f"{OPEN} {item.check.get(ctx.locale)}" for item in mine]
+    return lines
+
+
 async def checklist_lines(
     ctx: Context, pack: Pack, state: dict[str, ItemState], access: Access
 ) -> list[str]:
     """Every item of the routine: done, answered no, not applicable, or open (for staff:
     with the role responsible); comments are internal notes, shown to staff only."""
     _ = ctx._
+    if access is Access.OWN:
+        return await own_lines(ctx, pack, state)
     lines = []
     for item in pack.checklist:
         done = state.get(item.id)

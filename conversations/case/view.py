@@ -71,10 +71,10 @@ async def show_case(ctx: Context) -> StateResult:
             _("Reported by: {who}").format(who=f"{card.name}, {card.phone or '–'}")
             + (f" ({party})" if party else "")
         )
-    if access is Access.OWN:
-        lines += ["", _("What has been done in your case, step by step:")]
-    else:
+    if access is not Access.OWN:
         lines += ["", _("Checklist:")]
+    else:
+        lines.append("")
     lines += await checklist_lines(ctx, pack, state, access)
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
