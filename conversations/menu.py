@@ -32,7 +32,7 @@ async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:
     """Show the person's security contacts and the police numbers."""
     _ = ctx._
     contacts = await contacts_of(ctx)
-    lines = contact_lines(ctx, contacts)
+    lines = [*police_lines(ctx), "", *contact_lines(ctx, contacts)]  # the way out first
     if not ctx.viewer.registered:
         lines.append(
             _(
@@ -41,7 +41,6 @@ async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:
                 "security unit for an invitation."
             )
         )
-    lines += ["", *police_lines(ctx)]
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return END
 

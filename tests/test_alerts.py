@@ -1112,3 +1112,11 @@ async def test_akut_without_a_party_offers_the_unit_and_never_says_nobody(  # ty
     assert "Det finns ingen i Trygg som jag kan larma åt dig" not in reply
     assert "Ditt parti har ingen säkerhetsansvarig" not in reply
     assert "Jag har larmat Sara Strand" in await kent.press("akut:alert")
+
+
+async def test_my_contacts_start_with_the_way_out(chat) -> None:  # type: ignore[no-untyped-def]
+    """/kontakter may be read by someone in danger: 112 comes first, not last."""
+    for handle, first in (("anna", "I fara nu: ring 112."), ("bo", "In danger now: call 112.")):
+        reply = await chat(handle).say("/kontakter")
+        assert reply.startswith(first), reply
+        assert reply.count("112") == 1

@@ -217,8 +217,8 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         shown = names_list(_, names)
         lines.append(
             ctx.ngettext(
-                "{names} has it now and will contact you.",
-                "{names} have it now and will contact you.",
+                "{names} has received it and will contact you.",
+                "{names} have received it and will contact you.",
                 len(names),
             ).format(names=shown)
         )
