@@ -40,6 +40,25 @@ def _phrases(question: Question, option: str, label: str) -> list[str]:
     return [w for w in words if w]
 
 
+def _named(question: Question, options: Sequence[tuple[str, str]], text: str) -> list[str]:
+    """The options the text names, in their order; words inside a longer option's words
+    name only that one ("hot om våld" is a threat of violence, not also violence)."""
+    found: list[tuple[int, int, str]] = []
+    for option, label in options:
+        for phrase in _phrases(question, option, label):
+            pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
+            found += [(m.start(), m.end(), option) for m in re.finditer(pattern, text)]
+
+    def inside_another(start: int, end: int, option: str) -> bool:
+        return any(
+            s <= start and end <= e and (e - s) > (end - start) and other != option
+            for s, e, other in found
+        )
+
+    named = {option for start, end, option in found if not inside_another(start, end, option)}
+    return [option for option, _label in options if option in named]
+
+
 def is_option_word(question: Question, chosen: Sequence[str], typed: str) -> bool:
     """Whether typed words were just another way of naming the options chosen ("nej")."""
     text = normalised(typed)
@@ -53,11 +72,7 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
     shown). The typed words are always kept with the answer."""
     text = normalised(typed)
     if question.kind == "multi":
-        chosen = [
-            option
-            for option, label in options
-            if any(_says(text, phrase) for phrase in _phrases(question, option, label))
-        ]
+        chosen = _named(question, options, text)
         return Reading({"choices": chosen, "text": typed}, matched=bool(chosen))
     for option, label in options:
         if option in question.within and any(
