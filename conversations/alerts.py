@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -326,6 +326,26 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     )
     await _offer_the_others(ctx, alert)
     return None
+
+
+TAKE_WORDS = ("jag tar det", "ja jag tar det", "jag tar larmet", "i'll take it", "i will take it")
+"""Typed by someone an alert waits for, these take it as its button does."""
+
+
+async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
+    """'Jag tar det' typed instead of pressed: take the newest alert that waits for this
+    person; if none does, say so (nothing else is done with the words)."""
+    repo = AlertRepo(ctx.session)
+    waiting = [
+        alert
+        for alert in await repo.open_for([ctx.person.id])
+        if await repo.may_act(alert, ctx.person.id)
+    ]
+    if not waiting:
+        ctx.reply(ctx._("There is no alert waiting for you to take."))
+        return None
+    newest = max(waiting, key=lambda alert: alert.created_at)
+    return await acknowledge(ctx, replace(event, button=f"ack:{newest.id}"))
 
 
 async def _may_take(ctx: Context, alert: Alert) -> bool:

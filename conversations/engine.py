@@ -68,6 +68,16 @@ class Words:
     first: tuple[str, ...] = ()
     not_first: tuple[str, ...] = ()
     crying: tuple[str, ...] = ()
+    acts: Mapping[str, Handler] = field(default_factory=dict)  # "jag tar det": take an alert
+
+    def act(self, text: str) -> Handler | None:
+        """The handler of a phrase that acts like a button on someone else's message, typed
+        alone or at the start of a message ("Jag tar det, jag ringer henne nu")."""
+        said = " ".join(w.strip(".,!?:;\"'()") for w in text.casefold().split())
+        for phrase, handler in self.acts.items():
+            if said == phrase or said.startswith(phrase + " "):
+                return handler
+        return None
 
     def means_command(self, text: str, in_flow: bool) -> bool:
         words = [w.strip(".,!?:;\"'()") for w in text.casefold().split()]
@@ -499,6 +509,9 @@ class Core:
         fb = self.fallbacks
         current = self.flows.get(conversation.flow or "")
         in_flow = current is not None and current.takes_words
+        acting = self.words.act(event.text) if event.kind is EventKind.TEXT else None
+        if acting is not None:  # like the button it stands for: the step is left alone
+            return current, acting, False
         if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
             if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)

@@ -135,4 +135,5 @@ WORDS = Words(
     ),
     not_first=("hotell", "hotspot", "helper"),
     crying=("hjälp", "hjalp", "help"),
+    acts=dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
 )

@@ -141,3 +141,23 @@ async def test_a_contact_told_one_alert_was_taken_hears_the_other_still_waits(  
     assert "redan tagit" not in taken and "inte tillgängligt" not in taken, taken
     alert = await load_alert(demo_app, akut)
     assert alert.acknowledged_by == (await person_ids(demo_app))["pia"]
+
+
+async def test_a_contact_who_types_jag_tar_det_takes_the_alert(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Buttons are shortcuts: Pia, woken by the push, types instead of pressing. Her words
+    take the alert (and do not become a report of her own); with none waiting, she is told."""
+    pia: Chat = chat("pia")
+    await pia.say("/kontakter")  # she is somewhere else in the chat when the push comes
+    akut = await raise_akut(chat, "anna")
+    box = Outbox(demo_app)
+    await box.new()
+    reply = await pia.say("Jag tar det, jag ringer Anna nu direkt")
+    assert "Anna Berg" in reply and "Jag sparade" not in reply, reply
+    alert = await load_alert(demo_app, akut)
+    assert alert.acknowledged_by == (await person_ids(demo_app))["pia"]
+    assert ("anna", "alert_acked", {"alert": akut}) in await box.new()
+    nothing = "Det finns inget larm som väntar på att du tar det."
+    assert await pia.say("jag tar det") == nothing  # taken: nothing waits any more
+    assert await chat("per").say("Jag tar det") == nothing  # not alerted (yet)

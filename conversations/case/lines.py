@@ -55,7 +55,8 @@ async def own_lines(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> li
         lines.append(await answered_line(ctx, item, state[item.id], numbered=False))
         comment = state[item.id].comment
         if comment and state[item.id].answer != "text":  # storage gives her her own only
-            lines.append(f"    {_('Your comment')}: {comment}")
+            label = _("Your comment")
+            lines.append(f"    {label}: {comment}")
     if not done:
         lines.append(_("Nothing is marked as done yet."))
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, TARGETED)]
@@ -68,8 +69,8 @@ async def own_lines(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> li
 async def checklist_lines(
     ctx: Context, pack: Pack, state: dict[str, ItemState], access: Access
 ) -> list[str]:
-    """Every item of the routine: done, answered no, not applicable, or open (for staff:
-    with the role responsible); comments are internal notes, shown to staff only."""
+    """Every item of the routine: done, answered no, not applicable, or open with the role
+    responsible; comments are internal notes (the targeted person reads :func:`own_lines`)."""
     _ = ctx._
     if access is Access.OWN:
         return await own_lines(ctx, pack, state)
@@ -77,14 +78,12 @@ async def checklist_lines(
     for item in pack.checklist:
         done = state.get(item.id)
         if done is None:
-            line = f"{OPEN} {item.step} {item.check.get(ctx.locale)}"
-            if access is not Access.OWN:
-                line += f" ({', '.join(_(ROLE_LABELS[r]) for r in item.responsible)})"
-            lines.append(line)
+            roles = ", ".join(_(ROLE_LABELS[r]) for r in item.responsible)
+            lines.append(f"{OPEN} {item.step} {item.check.get(ctx.locale)} ({roles})")
             continue
         lines.append(await answered_line(ctx, item, done))
         if done.comment and done.answer != "text":
-            label = _("Your comment") if access is Access.OWN else _("Internal note")
+            label = _("Internal note")
             lines.append(f"    {label}: {done.comment}")
     return lines
 
