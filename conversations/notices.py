@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import drill_notices, identity
+from conversations.about import about_someone_else, named_target
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
@@ -391,14 +392,25 @@ async def render_checkin(rc: RenderContext, message: OutboxMessage) -> Reply:
     report = await _report(rc, message)
     if report is None:
         return Reply(_("Trygg: how are you? Write to me whenever you need."))
-    return Reply(
-        _(
+    answers = ReportRepo(rc.session, rc.keyring).answers(report) if rc.keyring else {}
+    if about_someone_else(answers):  # she reported what happened to someone else: ask about them
+        name = named_target(answers) or _("the person")
+        asked = _(
+            "Trygg here, about what happened to {name} (case {ref}). How is {name} now? Do "
+            "you want someone to call you?"
+        ).format(name=name, ref=report.ref)
+        fine = _("No, all is well")
+    else:
+        asked = _(
             "Trygg here, about what happened (case {ref}). How are you? Do you want someone to "
             "call you?"
-        ).format(ref=report.ref),
+        ).format(ref=report.ref)
+        fine = _("No, I'm fine")
+    return Reply(
+        asked,
         (
             (Button(f"checkin:{report.id}:yes", _("Yes, call me")),),
-            (Button(f"checkin:{report.id}:no", _("No, I'm fine")),),
+            (Button(f"checkin:{report.id}:no", fine),),
             (Button(f"checkin:{report.id}:stop", _("Stop asking")),),
         ),
         NOTICE_TOKEN,

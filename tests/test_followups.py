@@ -574,3 +574,44 @@ async def test_duties_of_the_vasteras_plan_remind_the_unit(  # type: ignore[no-u
     assert (await duties())[0] == ("cooperation_meeting", "2027-03-01 09:00", "cooperation_meeting")
     assert ("training", "2027-09-01 09:00", "training") in await duties()
     assert len(await duties()) == 4
+
+
+async def test_a_check_in_about_someone_else_asks_about_them(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Anna reported what happened to Eva Ek: the check-in asks Anna how Eva is, not how
+    Anna is (language.md rule 3)."""
+    from tests.reporting import SKIPPED, Script, write_report
+    from tests.test_case_reading import latest
+
+    clock.now = MONDAY_10
+    await connect(chat, "anna", "pia")
+    script = Script(skip=SKIPPED, for_someone=("Anna Berg, partikamrat", "Eva Ek, kulturnämnden"))
+    await write_report(chat("anna"), script)
+    case = await latest(demo_app)
+    await take(chat, "pia", case)
+    transport = Transport()
+    sender = demo_app.outbox_sender(transport)
+    await sender.deliver_due()
+    transport.sent.clear()
+    assert await run_at(demo_app, clock, days_after(MONDAY_10, 1), case) == [
+        ("anna", "checkin_ask")
+    ]
+    await sender.deliver_due()
+    [ask] = transport.to("anna")
+    assert ask.text == (
+        f"Hej, det är Trygg, om det som hände Eva Ek (ärende {case.ref}). Hur mår Eva Ek nu? "
+        "Vill du att någon ringer dig?"
+    )
+    assert [b.label for row in ask.buttons for b in row] == [
+        "Ja, ring mig",
+        "Nej, det är bra",
+        "Sluta fråga",
+    ]
+
+
+def test_whom_a_report_is_about_reads_the_reports_own_keys() -> None:
+    from conversations import about
+    from conversations.report.form import ReportStep
+
+    assert (ReportStep.WHO.value, ReportStep.TARGET.value) == (about.WHO, about.TARGET)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from conversations.about import about_someone_else, named_target
 from conversations.flow import Context
 from conversations.packs import Pack
 from conversations.report.form import Answers, Known, Question, ReportStep, next_step
@@ -71,16 +72,7 @@ async def load_draft(ctx: Context) -> Draft | None:
 
 def target_name(ctx: Context, answers: Answers) -> str:
     """The targeted person's name when reporting for someone else (their first words)."""
-    target = answers.get(ReportStep.TARGET.value)
-    text = str(target.get("text", "")) if isinstance(target, dict) else ""
-    name = text.replace("\n", ",").split(",")[0].strip()
-    return name if 0 < len(name) <= 40 else ctx._("the person")
-
-
-def about_someone_else(answers: Answers) -> bool:
-    """Whether the report is about someone other than the person writing it."""
-    who = answers.get(ReportStep.WHO.value)
-    return isinstance(who, dict) and who.get("choice") == "other"
+    return named_target(answers) or ctx._("the person")
 
 
 def ask_text(ctx: Context, draft: Draft, question: Question) -> str:
