@@ -18,7 +18,7 @@ from conversations.alerts import directory_changed
 from conversations.i18n import CatalogMissing
 from storage.crypto import CryptoError, Keyring
 from storage.directory import DirectoryRepo
-from storage.errors import DirectoryError, NotFound, StorageError
+from storage.errors import DirectoryError, NotAllowed, NotFound, StorageError
 from storage.models import Role
 from storage.rotation import remaining, rotate_batch, unsealed_invites
 from storage.trust import AuditRepo, InviteError, InviteRepo, PeopleRepo
@@ -266,6 +266,9 @@ async def _revoke(app: App, handle: str) -> int:
     async with app.db.unit_of_work() as session:
         try:
             person = await PeopleRepo(session).revoke(handle, app.clock())
+        except NotAllowed:
+            print(f"{handle} has no role to revoke: nothing was changed.", file=sys.stderr)
+            return 1
         except NotFound:
             print(f"Unknown person {handle!r}.", file=sys.stderr)
             return 1

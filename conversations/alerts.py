@@ -271,10 +271,10 @@ async def directory_changed(session: AsyncSession, person_ids: Sequence[int], no
                     person_id, (ALERT,), {"alert": alert.id}, now, "no longer allowed"
                 )
         await _escalate_at_once_if_stuck(session, alert, now)
-    taken = await repo.taken_by(person_ids)
+    taken = await repo.taken_by(person_ids, now - LINKED_FOR)
     for alert in taken:
-        # an open case whose handler may no longer act is not left without one: it goes
-        # on to the next person the plan names, at once
+        # an open case (or an /akut alert of the last day) whose handler may no longer act
+        # is not left without one: it goes on to the next person the plan names, at once
         taker = alert.acknowledged_by
         if taker is None or await repo.may_act(alert, taker):
             continue

@@ -248,17 +248,19 @@ class AlertRepo:
             if row.person_id == person_id:
                 row.failed = True
 
-    async def taken_by(self, person_ids: Sequence[int]) -> list[Alert]:
-        """Alerts about a case still open that one of these people took."""
+    async def taken_by(self, person_ids: Sequence[int], since: datetime) -> list[Alert]:
+        """Alerts that one of these people took: about a case still open, or an /akut alert
+        (no case) taken since ``since``."""
         if not person_ids:
             return []
         stmt = (
             select(Alert)
-            .join(Report, Report.id == Alert.report_id)
+            .outerjoin(Report, Report.id == Alert.report_id)
             .where(
                 Alert.status == AlertStatus.ACKNOWLEDGED,
                 Alert.acknowledged_by.in_(list(person_ids)),
-                Report.status == ReportStatus.SUBMITTED,
+                (Report.status == ReportStatus.SUBMITTED)
+                | (Alert.report_id.is_(None) & (Alert.acknowledged_at >= since)),
             )
         )
         return list((await self.session.scalars(stmt)).all())

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from storage.access import visible_cases
 from storage.crypto import Keyring
-from storage.errors import NotFound
+from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Alert,
     AlertRecipient,
@@ -360,10 +360,13 @@ class PeopleRepo:
         self.session = session
 
     async def revoke(self, handle: str, now: datetime) -> Person:
-        """Take a person's role away at once (their chats keep working, unprivileged)."""
+        """Take a person's role away at once (their chats keep working, unprivileged);
+        NotAllowed if they have none to take."""
         person = (await self.session.scalars(select(Person).where(Person.handle == handle))).first()
         if person is None:
             raise NotFound("person")
+        if person.role is Role.UNREGISTERED:
+            raise NotAllowed("no role")
         person.role = Role.UNREGISTERED
         person.revoked_at = now
         return person

@@ -161,3 +161,25 @@ async def test_a_contact_who_types_jag_tar_det_takes_the_alert(  # type: ignore[
     nothing = "Det finns inget larm som väntar på att du tar det."
     assert await pia.say("jag tar det") == nothing  # taken: nothing waits any more
     assert await chat("per").say("Jag tar det") == nothing  # not alerted (yet)
+
+
+async def test_revoking_the_contact_who_took_an_akut_alert_pages_the_next(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, capsys
+) -> None:
+    """Pia took Anna's /akut alert and then lost her role: Anna is not left with a contact
+    who may no longer act. The alert goes on to Per at once. Revoking again says so."""
+    from bot.cli import _revoke
+
+    akut = await raise_akut(chat, "anna")
+    await ack(chat("pia"), akut)
+    box = Outbox(demo_app)
+    await box.new()
+    clock.advance(minutes=30)
+    assert await _revoke(demo_app, "pia") == 0
+    await demo_app.timer_runner().run_due()
+    assert ("per", "alert", {"alert": akut, "handover": True}) in await box.new()
+    alert = await load_alert(demo_app, akut)
+    assert alert.status is AlertStatus.OPEN and alert.acknowledged_by is None
+    capsys.readouterr()
+    assert await _revoke(demo_app, "pia") == 1  # nothing left to take away
+    assert "has no role to revoke" in capsys.readouterr().err
