@@ -573,3 +573,31 @@ async def test_a_threat_from_inside_the_party_in_her_own_words_is_internal(
         await anna.say(typed)
         assert (await answers(demo_app, "anna"))["category"]["choice"] == expected, typed
         await anna.say("/avbryt")
+
+
+async def test_words_typed_after_ticking_keep_the_ticks(
+    demo_app: App, chat: Any, clock: FakeClock
+) -> None:
+    """Anna ticks 'Polisanmälan' and then writes what else was decided: the tick stays, and
+    going back and pressing Klar keeps both (a decision to report to the police is not lost
+    without a word)."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")
+    await anna.say("Ledamot i kommunstyrelsen")
+    await anna.press("opt:party")
+    await anna.say("Ett brev i brevlådan med hot.")
+    for _ in range(12):
+        if await open_step(anna) is ReportStep.MEASURES:
+            break
+        await anna.press("nav:skip")
+    await at(anna, ReportStep.MEASURES)
+    await anna.press("tog:police_report")
+    clock.advance(minutes=2)  # not a continuation of the story
+    await anna.say("Vill ha personlarm")
+    stored = (await answers(demo_app, "anna"))["measures"]
+    assert stored["choices"] == ["police_report"] and stored["text"] == "Vill ha personlarm"
+    await anna.press("nav:back")
+    await anna.press("done")
+    stored = (await answers(demo_app, "anna"))["measures"]
+    assert stored["choices"] == ["police_report"] and stored["text"] == "Vill ha personlarm"

@@ -266,9 +266,26 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.again()
         return None
     lead = _said_back(ctx, draft, question, reading)
-    lead += await _store(ctx, draft, question, reading.answer)
+    answer = reading.answer
+    if question.kind == "multi":
+        answer = _added_to_ticks(draft.answer(question.step), answer)
+    lead += await _store(ctx, draft, question, answer)
     _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
+
+
+def _added_to_ticks(earlier: dict[str, Any] | None, typed: dict[str, Any]) -> dict[str, Any]:
+    """Words typed at a question with several choices add to what was ticked there (and to
+    what was written before): typing never unticks a choice nor drops earlier words."""
+    if not isinstance(earlier, dict):
+        return typed
+    ticked = [str(c) for c in earlier.get("choices", [])]
+    choices = ticked + [c for c in typed.get("choices", []) if c not in ticked]
+    texts = [t for t in (earlier.get("text"), typed.get("text")) if t]
+    merged = {**earlier, **typed, "choices": choices}
+    if texts:
+        merged["text"] = "\n".join(dict.fromkeys(texts))
+    return merged
 
 
 def _editable(ctx: Context, event: InboundEvent, step: ReportStep, typed: str) -> None:
