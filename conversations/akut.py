@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from conversations.alerts import raise_alert
@@ -10,6 +11,7 @@ from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.report.entry import keep_told, keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
+from storage.alerts import AlertRepo
 
 
 class Akut(StrEnum):
@@ -113,6 +115,19 @@ async def _alert(ctx: Context, *, to_unit: bool) -> StateResult:
         report=False,
     )
     minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
+    waiting = await AlertRepo(ctx.session).untaken_akut(
+        person.id, ctx.now - timedelta(minutes=minutes)
+    )
+    if waiting is not None:  # pressed again (or an older "Larma" button): one alert is enough
+        names = ", ".join(c.name for c in levels[0]) if levels else ""
+        lines = [
+            _("In danger now: call {number}.").format(number="112"),
+            _("I alerted {names} {when}. I will tell you as soon as someone takes it.").format(
+                names=names, when=ctx.when(waiting.created_at)
+            ),
+        ]
+        ctx.reply("\n".join(lines), menu_buttons(ctx))
+        return END
     alert = await raise_alert(
         ctx, kind="akut", levels=levels, ack_minutes=minutes, party_id=party_id
     )
@@ -184,4 +199,5 @@ FLOW = Flow(
             Input.ATTACHMENT: repeat_guidance,
         },
     },
+    standing=frozenset({ALERT, ALERT_UNIT}),
 )

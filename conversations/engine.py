@@ -170,6 +170,13 @@ class Core:
                 )
         self.keyring = keyring
         self.packs = packs
+        self._standing = {
+            button: (flow, handler)
+            for flow in flows.values()
+            for button in flow.standing
+            for table in flow.table.values()
+            if (handler := table.get(button)) is not None
+        }
         self.catalogs = catalogs
         self.commands = commands
         self.flows = flows
@@ -544,6 +551,11 @@ class Core:
                 else None
             )
             if handler is None:
+                standing = self._standing.get(event.button)
+                older = event.token.isdigit() and 0 < int(event.token) < (conversation.step or 0)
+                if standing is not None and older:  # an older message's: acts, enters its flow
+                    flow, entry = standing
+                    return flow, entry, True
                 return current, fb.stale_button, False
             return current, handler, False
         if (

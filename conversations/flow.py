@@ -119,6 +119,11 @@ class Flow:
     ``takes_words``: False for a flow whose questions take no words as an answer (the
     choice of a language): a cry for help typed there opens /akut, as it would outside any
     flow, instead of being read as the answer.
+
+    ``standing``: buttons that still act when pressed on an older message of this flow (a
+    person scrolling back in panic to "Larma Pia Lind"): their handler enters the flow. Only
+    from a keyboard of an earlier step in this chat; never one the current step does not
+    offer, nor one never shown.
     """
 
     name: str
@@ -128,6 +133,7 @@ class Flow:
     idle_after: timedelta | None = None
     on_idle: Handler | None = None
     takes_words: bool = True
+    standing: frozenset[str] = frozenset()
 
     def handler_for(self, state: str, key: str) -> Handler | None:
         """Return the handler for an input in a state: exact id first, then 'prefix:*'."""

@@ -309,6 +309,22 @@ class AlertRepo:
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def untaken_akut(self, subject_id: int, since: datetime) -> Alert | None:
+        """The person's newest /akut alert raised since ``since`` that nobody has taken yet."""
+        stmt = (
+            select(Alert)
+            .where(
+                Alert.subject_id == subject_id,
+                Alert.kind == "akut",
+                Alert.status == AlertStatus.OPEN,
+                Alert.created_at >= since,
+                Alert.drill_id.is_(None),
+            )
+            .order_by(Alert.created_at.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def handler_of_person(self, alert: Alert, since: datetime) -> int | None:
         """Who already handles the alert's person and may act on this alert too: after this
         alert was raised they took another alert of the person, about a case still open (or

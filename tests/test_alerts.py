@@ -1056,8 +1056,10 @@ async def test_a_timer_fires_once_with_two_runners(
 async def test_two_runners_escalate_each_alert_once(  # type: ignore[no-untyped-def]
     chat, demo_app: App, settings: Settings, clock: FakeClock
 ) -> None:
-    alert_ids = [await raise_akut(chat) for _ in range(5)]
-    clock.advance(minutes=10)
+    alert_ids = []
+    for _ in range(5):  # one /akut alert at a time waits untaken: 11 minutes apart
+        alert_ids.append(await raise_akut(chat))
+        clock.advance(minutes=11)
     other = App.create(settings, clock=clock)
     try:
         first, second = demo_app.timer_runner(), other.timer_runner()

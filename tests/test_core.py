@@ -67,47 +67,39 @@ async def _no_send(delivery: Delivery) -> None:
 
 async def test_button_from_an_old_keyboard_is_refused_and_not_applied(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
     anna: Chat = chat("anna")
-    await anna.say("/akut")
-    old = dict((i, t) for i, _, t in anna.buttons)["akut:alert"]
-    # The same question again: the same button ids, but a new keyboard.
-    await anna.say("/akut")
-    new = dict((i, t) for i, _, t in anna.buttons)["akut:alert"]
+    await anna.say("/rapportera")
+    old = dict((i, t) for i, _, t in anna.buttons)["opt:other"]
+    await anna.press("opt:self", token=old)  # on to "Vilket uppdrag har du?"
+    new = anna.buttons[0][2]
     assert new != old
 
     before = await conversation(demo_app, "anna")
     for token in (old, "", "999"):
-        reply = await anna.press("akut:alert", token=token)
+        reply = await anna.press("opt:other", token=token)
         assert REFUSED in reply
-        assert "Jag har larmat" not in reply
+        assert "Vem är du?" not in reply  # not applied
         # The open question is shown again, with the current keyboard.
-        assert "[1] Larma Pia Lind" in reply
-        assert anna.buttons[0] == ("akut:alert", "Larma Pia Lind", new)
-    assert await outbox_count(demo_app) == 0
+        assert "Vilket uppdrag har du?" in reply
+        assert anna.buttons[0][2] == new
     assert await conversation(demo_app, "anna") == before
 
     # The current keyboard still works.
-    assert "Jag har larmat Pia Lind" in await anna.press("akut:alert", token=new)
-    assert await outbox_count(demo_app) == 1  # the first level (Pia); Per only on escalation
+    assert "Vad tror du att det hänger ihop med?" in await anna.press("nav:skip", token=new)
 
 
-async def test_alert_button_after_moving_on_is_refused(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+async def test_an_older_alert_button_still_alerts_once(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+    """Scrolling back in panic to "Larma Pia Lind" after moving on still alerts her; pressed
+    again (any keyboard), it says she was alerted instead of paging her twice."""
     anna: Chat = chat("anna")
     await anna.say("/akut")
     old = anna.buttons[0][2]
     await anna.say("/kontakter")
     reply = await anna.press("akut:alert", token=old)
-    assert REFUSED in reply
-    assert "Jag har larmat" not in reply
-    assert "[1] Jag behöver hjälp nu" in reply  # the current keyboard again
-    assert await outbox_count(demo_app) == 0
-
-
-async def test_button_pressed_twice_is_applied_once(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
-    anna: Chat = chat("anna")
-    await anna.say("/akut")
-    token = anna.buttons[0][2]
-    assert "Jag har larmat" in await anna.press("akut:alert", token=token)
-    assert REFUSED in await anna.press("akut:alert", token=token)
+    assert reply.startswith("I fara nu: ring 112.\nJag har larmat Pia Lind"), reply
+    assert await outbox_count(demo_app) == 1  # the first level (Pia); Per only on escalation
+    for token in (old, anna.buttons[0][2]):
+        again = await anna.press("akut:alert", token=token)
+        assert "Jag larmade Pia Lind i dag kl. 23.00" in again, again
     assert await outbox_count(demo_app) == 1
 
 

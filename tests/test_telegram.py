@@ -281,6 +281,23 @@ async def test_forged_callback_data_is_refused_without_effect(tg: TelegramHarnes
 async def test_old_keyboard_is_never_applied_to_the_current_step(tg: TelegramHarness) -> None:
     fake = tg.fake
     await tg.bind("anna", ANNA)
+    await tg.say(ANNA, "/rapportera")
+    old = tg.keyboard_message(ANNA)["message_id"]
+    [other] = [
+        d for label, d in fake.buttons(ANNA, old) if label == "Jag rapporterar för någon annan"
+    ]
+    await tg.say(ANNA, "Det hände mig")
+    assert tg.keyboard_message(ANNA)["message_id"] != old  # a newer keyboard
+
+    replies = await tg.press_data(ANNA, old, other)
+    assert replies[0] == EARLIER
+    assert "Vem är du?" not in "\n".join(replies)  # not applied to "Vilket uppdrag har du?"
+
+
+async def test_an_older_alert_button_still_alerts(tg: TelegramHarness) -> None:
+    """Scrolling back in panic to "Larma Pia Lind" after moving on still alerts her."""
+    fake = tg.fake
+    await tg.bind("anna", ANNA)
     await tg.say(ANNA, "/akut")
     old = tg.keyboard_message(ANNA)["message_id"]
     [data] = [d for label, d in fake.buttons(ANNA, old) if label == ALERT_LABEL]
@@ -288,9 +305,8 @@ async def test_old_keyboard_is_never_applied_to_the_current_step(tg: TelegramHar
     assert tg.keyboard_message(ANNA)["message_id"] != old  # a newer keyboard
 
     replies = await tg.press_data(ANNA, old, data)
-    assert replies[0] == EARLIER
-    assert await outbox_count(tg.app) == 0
-    assert fake.messages_to(PIA) == []
+    assert replies[0].startswith("I fara nu: ring 112.\nJag har larmat Pia Lind"), replies
+    assert await outbox_count(tg.app) == 1
 
 
 # --------------------------------------------------------------------------- long texts
