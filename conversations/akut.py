@@ -29,6 +29,8 @@ ASKS = frozenset(
     {"larma", "alert", "ja", "jo", "japp", "yes", "please", "snälla", "hjälp", "hjalp", "help"}
 )
 """Typed at the guidance, these ask for the alert the button offers ("larma pia snälla")."""
+CALLING = frozenset({"larma", "alert"})
+"""Typed anywhere, these ask for the alert itself: no guidance first."""
 NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
 THANKS = frozenset(
     {"ok", "okej", "okay", "tack", "thanks", "thank", "you", "så", "mycket", "bra", "fint"}
@@ -45,9 +47,15 @@ def telling(event: InboundEvent) -> bool:
 
 
 async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
-    """Tell the person what to do now and offer to alert their security contact."""
+    """Tell the person what to do now and offer to alert their security contact; words
+    that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
     contacts = await contacts_of(ctx)
+    first = [*contacts.party_security, *contacts.municipal_security][:1]
+    words = set(_words(event)) if event.kind is EventKind.TEXT else set()
+    named = set(first[0].name.casefold().split()) if first else set()
+    if first and (CALLING | named) & words and not NOT & words:
+        return await _alert(ctx, to_unit=False)
     who = contact_lines(ctx, contacts)
     lines = [
         _("Are you in danger right now? Call {number}.").format(number="112"),

@@ -81,3 +81,16 @@ async def test_an_answer_that_mentions_help_is_still_an_answer(chat: Any, demo_a
     reply = await anna.say("ledamot, jag har bett om hjälp förut")
     assert "Är du i fara just nu?" not in reply
     assert (await answers(demo_app, "anna"))["assignment"]["text"].startswith("ledamot")
+
+
+async def test_larma_typed_anywhere_alerts_and_a_second_time_says_so(
+    chat: Any, demo_app: App
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/kontakter")
+    first = await anna.say("larma pia")  # no guidance first: she asked for the alert itself
+    assert first.startswith("I fara nu: ring 112.\nJag har larmat Pia Lind"), first
+    again = await anna.say("larma")
+    assert "Jag larmade Pia Lind i dag kl. 23.00" in again, again
+    assert await alert_count(demo_app) == 1
+    assert await reports(demo_app, "anna") == []  # "larma" is not a report
