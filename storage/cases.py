@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +66,7 @@ class ItemState:
     answered_by: int | None
     answered_at: datetime
     previous: str | None = None  # the answer this one replaced, if it was changed
+    earlier: tuple[ItemState, ...] = ()  # every answer it replaced, oldest first
 
 
 class CaseRepo:
@@ -132,6 +133,7 @@ class CaseRepo:
                 row.answered_by,
                 row.answered_at,
                 before.answer if before is not None else None,
+                (*before.earlier, replace(before, earlier=())) if before is not None else (),
             )
         return state
 

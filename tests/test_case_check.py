@@ -528,3 +528,45 @@ async def test_a_call_booked_for_later_is_reminded_of_again_after_reopening(  # 
     assert (FOLLOWUP_CALL, f"{case.id}:1", "") in pending  # the call's reminders
     assert (FOLLOWUP_FIRST, case.id, "nudge") not in pending  # it is booked already
     assert (FOLLOWUP_FIRST, case.id, "escalate") in pending
+
+
+async def test_a_changed_answer_keeps_the_comment_it_replaced(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, tmp_path: Any
+) -> None:
+    """'Det tidigare svaret finns kvar i ärendets historik' must be true where people read
+    the case: the old answer's comment is shown with it, in the view and in the archive."""
+    import argparse
+    import json
+
+    from bot import cli_case
+
+    case = await the_unit_case(chat, clock)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    clock.advance(minutes=12)
+    await pia.press("case:check")
+    await pia.press("check:no")
+    await pia.say("Bedöms på uppföljningssamtalet, Anna vill vänta")  # on to the next item
+    await pia.press("case:view")
+    clock.advance(hours=1)
+    await pia.press("case:change")
+    await pia.press("chg:3.1.1")
+    await pia.press("check:yes")
+    done = await pia.say("Sara nådd på mobilen")
+    assert (
+        "    Intern anteckning: Sara nådd på mobilen\n"
+        "    Förut (Nej, Pia Lind i dag kl. 10.12): Bedöms på uppföljningssamtalet, Anna vill vänta"
+    ) in done
+    out = tmp_path / "case.json"
+    args = argparse.Namespace(ref=case.ref, pdf=None, json=out, locale="sv")
+    assert await cli_case.export(demo_app, args) == 0
+    [item] = [c for c in json.loads(out.read_text())["checklist"] if c["item"] == "3.1.1"]
+    assert item["comment"] == "Sara nådd på mobilen"
+    assert item["earlier"] == [
+        {
+            "answer": "no",
+            "comment": "Bedöms på uppföljningssamtalet, Anna vill vänta",
+            "answered_by": "Pia Lind",
+            "answered_at": item["earlier"][0]["answered_at"],
+        }
+    ]

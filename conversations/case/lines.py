@@ -85,6 +85,12 @@ async def checklist_lines(
         if done.comment and done.answer != "text":
             label = _("Internal note")
             lines.append(f"    {label}: {done.comment}")
+        for before in done.earlier:  # a changed answer keeps what was written with the old one
+            if before.comment and before.answer != "text":
+                said = _("Before ({answer}): {comment}").format(
+                    answer=await answered(ctx, before), comment=before.comment
+                )
+                lines.append(f"    {said}")
     return lines
 
 

@@ -43,6 +43,15 @@ async def _checklist(ctx: Context, report: Report) -> list[dict[str, Any]]:
                 "answered_by": await name_of(ctx, done.answered_by),
                 "answered_at": _iso(done.answered_at),
                 "previous_answer": done.previous,
+                "earlier": [  # every answer it replaced, with its comment: nothing is lost
+                    {
+                        "answer": before.answer,
+                        "comment": before.comment,
+                        "answered_by": await name_of(ctx, before.answered_by),
+                        "answered_at": _iso(before.answered_at),
+                    }
+                    for before in done.earlier
+                ],
             }
         items.append(entry)
     return items

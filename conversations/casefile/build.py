@@ -105,6 +105,11 @@ async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Sect
         entries.append(Entry(label, await answered(ctx, done), key=item.id))
         if done.comment and done.answer != "text":
             entries.append(Entry(_("Comment"), done.comment, 1, key=item.id))
+        for before in done.earlier:  # a changed answer: what it replaced, and its comment
+            replaced = await answered(ctx, before)
+            if before.comment and before.answer != "text":
+                replaced = f"{replaced} – {before.comment}"
+            entries.append(Entry(_("Answered before"), replaced, 1, key=item.id))
     documented = await documented_calls(ctx, report, access)
     moments = await timeline(ctx, report, pack, state, documented)
     checklist = Section(
