@@ -40,7 +40,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 async def export(app: App, args: argparse.Namespace) -> int:
     """Export one case as the operator; print where it went (never what it says)."""
     target = args.pdf if args.pdf is not None else args.json
-    problem = why_not_writable(target)
+    problem = why_not_writable(target) if target is not None else None
     if problem is not None:  # said before the case is read or the export audited
         print(f"Cannot write the case file: {problem}.", file=sys.stderr)
         return 1

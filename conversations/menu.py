@@ -82,9 +82,27 @@ ROLE_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
 """The commands each role uses, in the order of their menu (Telegram's command menu too)."""
 
 
-def commands_for(role: str) -> tuple[tuple[str, str], ...]:
-    """The commands of a role: (command, msgid of what it does)."""
-    return ROLE_COMMANDS.get(role, _OFFICIAL)
+NAMED_IN: dict[str, dict[str, str]] = {
+    "en": {
+        "rapportera": "report",
+        "arenden": "cases",
+        "arende": "case",
+        "kontakter": "contacts",
+        "glom": "forget",
+        "hjalp": "help",
+        "logg": "log",
+        "statistik": "stats",
+        "ovning": "drill",
+        "webb": "web",
+    },
+}
+"""A command's name in a language other than Swedish (each is also a command: registry)."""
+
+
+def commands_for(role: str, locale: str = "sv") -> tuple[tuple[str, str], ...]:
+    """The commands of a role as a language names them: (command, msgid of what it does)."""
+    named = NAMED_IN.get(locale, {})
+    return tuple((named.get(c, c), what) for c, what in ROLE_COMMANDS.get(role, _OFFICIAL))
 
 
 async def show_help(ctx: Context, event: InboundEvent) -> StateResult:
@@ -94,7 +112,10 @@ async def show_help(ctx: Context, event: InboundEvent) -> StateResult:
         _("In danger now: call {number}.").format(number="112"),
         _("Trygg helps elected officials who are threatened, harassed or attacked."),
         "",
-        *(f"/{command} – {_(what)}" for command, what in commands_for(ctx.viewer.role.value)),
+        *(
+            f"/{command} – {_(what)}"
+            for command, what in commands_for(ctx.viewer.role.value, ctx.locale)
+        ),
         "",
         _quiet_line(ctx, await quiet_hours_of(ctx.session, ctx.person.municipality_id)),
     ]

@@ -66,6 +66,8 @@ COMMANDS: Mapping[str, Command] = {
     "cancel": Command(REPORT, report_entry.cancel),
     "stats": Command(stats.FLOW, stats.ask_period),
     "drill": Command(None, drill_command.ask),
+    "case": Command(case.FLOW, case.open_case),
+    "log": Command(None, logbook.show_log),
 }
 
 ACTIONS: Mapping[str, Handler] = {

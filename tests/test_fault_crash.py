@@ -2,10 +2,12 @@
 
 The bot runs as a child process (the CLI's `run`, as `python -m bot.cli run` does it) on
 an SQLite file, talking to a FakeBotApi in this test's event loop on 127.0.0.1. A driver plays
-100 officials who each write a short report (/rapportera, "it happened to me", a category,
+officials who each write a short report (/rapportera, "it happened to me", a category,
 skips, a "what happened" text, Done, ..., no evidence, Send), CONCURRENT at a time, reading
 the button ids from the keyboards the fake received. Meanwhile the bot is killed with
-SIGKILL 8–12 times at seeded random moments (some during start-up) and started again.
+SIGKILL 8–12 times at seeded random moments (some during start-up) and started again; new
+reports begin until every kill is done (at least 100 must be written whole), so that a
+fast machine does not finish them before the kills.
 
 Afterwards:
 - every answer the driver saw acknowledged (the bot's next prompt arrived) is stored, as
@@ -39,20 +41,23 @@ from pathlib import Path
 from tests.crash_harness import Scenario, run_crash
 from tests.fault_support import report_figures
 
-OFFICIALS = 100
+OFFICIALS = 300  # more than the kills need: reports begin until every kill is done
+AT_LEAST = 100  # reports written whole through the kills, however fast the machine
 
 
 async def test_sigkill_at_random_moments_loses_no_acknowledged_answer_and_no_alert(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
     result = await run_crash(
-        tmp_path, sqlite_template, Scenario(officials=OFFICIALS, kills=(8, 12))
+        tmp_path,
+        sqlite_template,
+        Scenario(officials=OFFICIALS, kills=(8, 12), until_kills=True),
     )
     summary = "fault-crash: " + json.dumps(result.figures)
     report_figures("fault-crash", result.figures, tmp_path)
     assert not result.problems, "\n".join(result.problems[:20]) + "\n" + summary
     assert result.kills >= 8, summary
-    assert result.checked >= OFFICIALS * 12, summary
+    assert result.checked >= AT_LEAST * 12, summary
     assert result.duplicates <= result.kills, summary  # at most one duplicate per kill
     # a lost reply is re-sent once per start
     assert result.resent_max <= result.kills, summary

@@ -61,3 +61,19 @@ def test_swedish_placeholders_match_the_english() -> None:
     assert mismatched == []
     # (the parser is what the check relies on: literal braces are not placeholders)
     assert placeholders("Ring {{inte}} {number}, {name}.") == {"number", "name"}
+
+
+def test_every_english_command_name_is_the_same_command() -> None:
+    from conversations.menu import NAMED_IN
+    from conversations.registry import COMMANDS
+
+    for swedish, english in NAMED_IN["en"].items():
+        assert COMMANDS[english].handler is COMMANDS[swedish].handler, english
+        assert COMMANDS[english].flow is COMMANDS[swedish].flow, english
+
+
+async def test_the_english_help_and_menu_name_english_commands(chat) -> None:  # type: ignore[no-untyped-def]
+    said = await chat("bo").say("/help")
+    assert "/report – " in said and "/cases – " in said and "/forget – " in said, said
+    assert "/rapportera" not in said and "/glom" not in said
+    assert "/rapportera – " in await chat("anna").say("/hjalp")

@@ -291,7 +291,7 @@ def _bad_request_reason(exc: BadRequest) -> str:
 def command_menu(catalogs: Catalogs, role: str, locale: str) -> list[BotCommand]:
     """The command menu of a role, in a language."""
     _ = catalogs.gettext(locale)
-    return [BotCommand(command, _(what)) for command, what in commands_for(role)]
+    return [BotCommand(command, _(what)) for command, what in commands_for(role, locale)]
 
 
 async def register_commands(bot: Bot, catalogs: Catalogs) -> None:
