@@ -126,7 +126,7 @@ async def _alert(ctx: Context, *, to_unit: bool) -> StateResult:
     waiting = await AlertRepo(ctx.session).untaken_akut(
         person.id, ctx.now - timedelta(minutes=minutes)
     )
-    if waiting is not None:  # pressed again (or an older "Larma" button): one alert is enough
+    if waiting is not None and waiting.party_id == party_id:  # the same again: one is enough
         names = ", ".join(c.name for c in levels[0]) if levels else ""
         lines = [
             _("In danger now: call {number}.").format(number="112"),

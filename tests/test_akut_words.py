@@ -94,3 +94,15 @@ async def test_larma_typed_anywhere_alerts_and_a_second_time_says_so(
     assert "Jag larmade Pia Lind i dag kl. 23.00" in again, again
     assert await alert_count(demo_app) == 1
     assert await reports(demo_app, "anna") == []  # "larma" is not a report
+
+
+async def test_after_alerting_pia_the_unit_can_still_be_alerted(chat: Any, demo_app: App) -> None:
+    """Anna alerted Pia, then sees that the threat comes from inside her party: 'Larma
+    säkerhetsenheten' is another alert, not the same one pressed again."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    token = anna.buttons[0][2]
+    assert "Jag har larmat Pia Lind" in await anna.press("akut:alert", token=token)
+    unit = await anna.press("akut:unit", token=token)  # the older /akut message's button
+    assert "Jag har larmat Sara Strand" in unit, unit
+    assert await alert_count(demo_app) == 2
