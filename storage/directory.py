@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.errors import NotFound
-from storage.models import ChannelBinding, Municipality, Party, Person, Role
+from storage.models import ChannelBinding, Municipality, Party, Person, Report, Role
 from storage.prepared import Prepared
 from storage.viewer import Viewer
 
@@ -147,9 +147,25 @@ class DirectoryRepo:
         person = await self.person(viewer.person_id)
         person.locale = locale
 
+    async def _published_for(self, viewer: Viewer) -> Contacts:
+        named = await self.session.scalar(
+            select(Report.municipality_id)
+            .where(Report.reporter_id == viewer.person_id, Report.municipality_id.is_not(None))
+            .order_by(Report.updated_at.desc())
+            .limit(1)
+        )
+        place = await self.session.get(Municipality, named) if named is not None else None
+        if place is None:
+            return Contacts(None, None, None, None, (), ())
+        return Contacts(place.name, place.security_unit_phone, None, None, (), ())
+
     async def contacts_for(self, viewer: Viewer) -> Contacts:
-        """Return the security contacts the viewer may see: own party, own municipality."""
-        if viewer.municipality_id is None or not viewer.registered:
+        """Return the security contacts the viewer may see: own party, own municipality.
+        Someone unregistered sees only the published numbers of the municipality their
+        latest report names, if any (never a person)."""
+        if not viewer.registered:
+            return await self._published_for(viewer)
+        if viewer.municipality_id is None:
             return Contacts(None, None, None, None, (), ())
         municipality = await self.session.get(Municipality, viewer.municipality_id)
         if municipality is None:

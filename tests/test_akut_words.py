@@ -106,3 +106,21 @@ async def test_after_alerting_pia_the_unit_can_still_be_alerted(chat: Any, demo_
     unit = await anna.press("akut:unit", token=token)  # the older /akut message's button
     assert "Jag har larmat Sara Strand" in unit, unit
     assert await alert_count(demo_app) == 2
+
+
+async def test_someone_unregistered_gets_the_number_of_the_municipality_they_named(
+    chat: Any, demo_app: App
+) -> None:
+    """Kalle is not registered, so Trygg can alert nobody for him; having named Sjöviks
+    kommun in his report, /akut and /kontakter give him its security unit's published
+    number (never a person's name or number)."""
+    from tests.reporting import SKIPPED, Script, write_report
+
+    kalle: Chat = chat("kalle")
+    before = await kalle.say("/akut")
+    assert "+46 8 465 004 10" not in before  # he has named no municipality yet
+    await write_report(kalle, Script(skip=SKIPPED, municipality="sjovik"), submit=False)
+    for command in ("/akut", "/kontakter"):
+        said = await kalle.say(command)
+        assert "Säkerhetsenheten, Sjöviks kommun: +46 8 465 004 10" in said, said
+        assert "Sara Strand" not in said and "+46 8 465 004 11" not in said
