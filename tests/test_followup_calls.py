@@ -317,3 +317,29 @@ async def test_a_call_booked_at_night_is_told_in_the_morning(  # type: ignore[no
     assert await run_at(demo_app, clock, night, case) == []
     morning = datetime(2026, 11, 24, 8, 0, tzinfo=STOCKHOLM)
     assert await run_at(demo_app, clock, morning, case) == [("anna", "followup_booked")]
+
+
+async def test_words_typed_with_the_time_of_a_call_are_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """'tisdag 14:00, Anna vill att hennes man är med': the call is booked for the time, and
+    the rest is kept as an internal note instead of being thrown away (language.md rule 4)."""
+    clock.now = MONDAY_10
+    await connect(chat, "anna", "pia")
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:book")
+    booked = await pia.say("tisdag 14:00, Anna vill att hennes man är med")
+    assert booked.startswith("Bokat: uppföljningssamtal 1 med Anna Berg i morgon kl. 14.00.\n")
+    assert "Jag sparade det du skrev som en intern anteckning i ärendet." in booked
+    assert "tisdag 14:00, Anna vill att hennes man är med" in booked  # shown in the case
+
+
+def test_a_time_alone_is_not_kept_as_a_note() -> None:
+    from conversations.case.calls import _more_than_a_time
+
+    for typed in ("tisdag 14:00", "onsdag, kl 9.30", "8/12 kl 10", "den 8 december kl 14"):
+        assert not _more_than_a_time(typed), typed
+    assert _more_than_a_time("onsdag kl 9.30, Lena vill att Bo är med")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from conversations import dates
@@ -10,6 +11,7 @@ from conversations.case.view import show_case
 from conversations.desk import calls as desk
 from conversations.desk.calls import passed
 from conversations.desk.errors import Refused
+from conversations.desk.notes import keep_note
 from conversations.desk.words import card_name as name_of
 from conversations.desk.words import next_call
 from conversations.events import Button, InboundEvent
@@ -107,12 +109,22 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     number = int(ctx.data.get("book") or 1)
     try:
         said = await desk.book_call(ctx, report, access, when, number)
+        if _more_than_a_time(event.text):  # "onsdag kl 9.30, Lena vill att Bo är med"
+            await keep_note(ctx, report, access, event.text)
+            said += "\n" + _("I kept what you wrote as an internal note in the case.")
     except Refused as refused:
         ctx.reply(refused.message)
         return await show_case(ctx)
     ctx.data["book"] = ctx.data["day"] = None
     ctx.reply(said)
     return await show_case(ctx)
+
+
+def _more_than_a_time(typed: str) -> bool:
+    """Whether typed words tell more than when (a clause after a comma, or a long message):
+    those words are kept, not thrown away with the time read from them."""
+    parts = re.split(r"[,;\n]", typed)
+    return len(typed.split()) >= 7 or any(len(part.split()) >= 3 for part in parts[1:])
 
 
 # --- moving a check-in or a reminder -----------------------------------------------------------
