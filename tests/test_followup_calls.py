@@ -28,13 +28,13 @@ TUESDAY_14 = datetime(2026, 11, 24, 14, 0, tzinfo=STOCKHOLM)
 NOTES = "Anna sover bättre. Vill ha ett samtal till om en månad."
 
 
-async def book_tuesday(chat, case: Submitted) -> str:  # type: ignore[no-untyped-def]
+async def book_tuesday(chat, case: Submitted, typed: str = "tisdag 14:00") -> str:  # type: ignore[no-untyped-def]
     pia = chat("pia")
     view = await pia.say(f"/arende {case.ref}")
     assert "Boka samtal 1" in view
     asked = await pia.press("case:book")
     assert asked.startswith("När ska uppföljningssamtal 1 med Anna Berg hållas?")
-    return str(await pia.say("tisdag 14:00"))
+    return str(await pia.say(typed))
 
 
 async def viewer(app: App, handle: str) -> Viewer:
@@ -328,10 +328,7 @@ async def test_words_typed_with_the_time_of_a_call_are_kept(  # type: ignore[no-
     await connect(chat, "anna", "pia")
     case = await submit_report(chat, "anna", "party")
     await take(chat, "pia", case)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
-    await pia.press("case:book")
-    booked = await pia.say("tisdag 14:00, Anna vill att hennes man är med")
+    booked = await book_tuesday(chat, case, "tisdag 14:00, Anna vill att hennes man är med")
     assert booked.startswith("Bokat: uppföljningssamtal 1 med Anna Berg i morgon kl. 14.00.\n")
     assert "Jag sparade det du skrev som en intern anteckning i ärendet." in booked
     assert "tisdag 14:00, Anna vill att hennes man är med" in booked  # shown in the case
