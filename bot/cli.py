@@ -431,7 +431,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     except OSError as exc:  # a file the operator named: its reason, never a traceback
-        print(f"A file could not be read or written: {exc.strerror or type(exc).__name__}.")
+        print(
+            f"A file could not be read or written: {exc.strerror or type(exc).__name__}.",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

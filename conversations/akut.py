@@ -6,12 +6,13 @@ from datetime import timedelta
 from enum import StrEnum
 
 from conversations.alerts import raise_alert
-from conversations.events import Button, EventKind, InboundEvent
+from conversations.events import Button, EventKind, InboundEvent, words_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.report.entry import keep_told, keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 from storage.alerts import AlertRepo
+from storage.directory import ContactCard, Contacts
 
 
 class Akut(StrEnum):
@@ -51,10 +52,7 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
     contacts = await contacts_of(ctx)
-    first = [*contacts.party_security, *contacts.municipal_security][:1]
-    words = set(_words(event)) if event.kind is EventKind.TEXT else set()
-    named = set(first[0].name.casefold().split()) if first else set()
-    if first and (CALLING | named) & words and not NOT & words:
+    if _asks(_words(event), _first(contacts), CALLING):
         return await _alert(ctx, to_unit=False)
     who = contact_lines(ctx, contacts)
     lines = [
@@ -70,9 +68,9 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         ),
     ]
     buttons: list[list[Button]] = []
-    first = [*contacts.party_security, *contacts.municipal_security][:1]
-    if first:  # the button says whom it alerts
-        buttons.append([Button(ALERT, _("Alert {name}").format(name=first[0].name))])
+    first = _first(contacts)
+    if first is not None:  # the button says whom it alerts
+        buttons.append([Button(ALERT, _("Alert {name}").format(name=first.name))])
     if contacts.party_security and contacts.municipal_security:
         lines += [
             "",
@@ -82,8 +80,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             ),
         ]
         buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
-    elif first:  # the button above alerts them: nothing more to say
-        pass
+    elif first is not None:
+        pass  # the button above says whom it alerts: nothing more to say
     elif ctx.viewer.registered:
         lines += ["", _("There is nobody in Trygg I can alert for you: call the numbers above.")]
     else:
@@ -163,8 +161,25 @@ async def _alert(ctx: Context, *, to_unit: bool) -> StateResult:
     return END
 
 
-def _words(event: InboundEvent) -> list[str]:
-    return [w.strip(".,!?:;\"'()”“") for w in event.text.casefold().split()]
+def _words(event: InboundEvent) -> set[str]:
+    return set(words_of(event.text)) if event.kind is EventKind.TEXT else set()
+
+
+def _first(contacts: Contacts) -> ContactCard | None:
+    """Whom the guidance's first button alerts: the party's first contact, else the unit's."""
+    return next(iter([*contacts.party_security, *contacts.municipal_security]), None)
+
+
+def _asks(words: set[str], first: ContactCard | None, asking: frozenset[str]) -> bool:
+    """Whether the words ask for the alert (one of ``asking``, or the contact's name) and
+    do not say not to."""
+    if first is None or NOT & words:
+        return False
+    return bool((asking | _name_of(first)) & words)
+
+
+def _name_of(card: ContactCard) -> set[str]:
+    return set(card.name.casefold().split())
 
 
 async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
@@ -172,23 +187,21 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     needs no more than the way out; anything else is kept as the start of a report. The
     guidance is not sent again (its buttons stay valid): only a line pointing to them."""
     _ = ctx._
-    contacts = await contacts_of(ctx)
-    first = [*contacts.party_security, *contacts.municipal_security][:1]
-    words = _words(event) if event.kind is EventKind.TEXT else []
-    named = set(first[0].name.casefold().split()) if first else set()
-    if first and words and not NOT & set(words) and (ASKS | named) & set(words):
+    first = _first(await contacts_of(ctx))
+    words = _words(event)
+    if first is not None and _asks(words, first, ASKS):
         alerted = await _alert(ctx, to_unit=False)
-        if set(words) - ASKS - named - THANKS - ASIDES:  # "hjälp han står utanför": kept
+        if words - ASKS - _name_of(first) - THANKS - ASIDES:  # "hjälp han står utanför": kept
             ctx.reply(await keep_words(ctx, event.text.strip()))
         return alerted
-    if telling(event) and not set(words) <= THANKS | NOT:
+    if telling(event) and not words <= THANKS | NOT:
         lines = [await keep_told(ctx, event.text.strip())]
     else:
         lines = [_("In danger now: call 112.")]
-    if first:
+    if first is not None:
         lines.append(
             _("Do you want me to alert {name}? Write “alert”, or choose above.").format(
-                name=first[0].name
+                name=first.name
             )
         )
     ctx.reply("\n".join(lines))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.drill_mark import marked
-from conversations.events import Delivery, EventKind, InboundEvent, Reply
+from conversations.events import Delivery, EventKind, InboundEvent, Reply, words_of
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
 from conversations.notices import EVERY_CHANNEL
@@ -73,14 +73,14 @@ class Words:
     def act(self, text: str) -> Handler | None:
         """The handler of a phrase that acts like a button on someone else's message, typed
         alone or at the start of a message ("Jag tar det, jag ringer henne nu")."""
-        said = " ".join(w.strip(".,!?:;\"'()") for w in text.casefold().split())
+        said = " ".join(words_of(text))
         for phrase, handler in self.acts.items():
             if said == phrase or said.startswith(phrase + " "):
                 return handler
         return None
 
     def means_command(self, text: str, in_flow: bool) -> bool:
-        words = [w.strip(".,!?:;\"'()") for w in text.casefold().split()]
+        words = words_of(text)
         if not self.command or not words:
             return False
         if " ".join(words) in self.anywhere:

@@ -8,6 +8,11 @@ from enum import StrEnum
 from typing import Any
 
 
+def words_of(text: str) -> list[str]:
+    """A message's words as they are matched: casefolded, without punctuation around them."""
+    return [w.strip(".,!?:;\"'()”“") for w in text.casefold().split()]
+
+
 class EventKind(StrEnum):
     COMMAND = "command"
     TEXT = "text"

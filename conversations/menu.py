@@ -94,6 +94,8 @@ NAMED_IN: dict[str, dict[str, str]] = {
         "statistik": "stats",
         "ovning": "drill",
         "webb": "web",
+        "meny": "menu",
+        "avbryt": "cancel",
     },
 }
 """A command's name in a language other than Swedish (each is also a command: registry)."""

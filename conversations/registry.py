@@ -39,7 +39,7 @@ FLOWS: Mapping[str, Flow] = {
     flow.name: flow for flow in (start.FLOW, akut.FLOW, REPORT, case.FLOW, privacy.FLOW, stats.FLOW)
 }
 
-COMMANDS: Mapping[str, Command] = {
+SWEDISH: Mapping[str, Command] = {
     "start": Command(start.FLOW, start.welcome),
     "akut": Command(akut.FLOW, akut.guidance),
     "rapportera": Command(REPORT, report_entry.begin),
@@ -47,27 +47,20 @@ COMMANDS: Mapping[str, Command] = {
     "rensa": Command(None, report_entry.clear_chat),
     "arenden": Command(None, listing.list_cases),
     "arende": Command(case.FLOW, case.open_case),
-    "cases": Command(None, listing.list_cases),
     "glom": Command(privacy.FLOW, privacy.ask_forget),
-    "forget": Command(privacy.FLOW, privacy.ask_forget),
     "logg": Command(None, logbook.show_log),
     "statistik": Command(stats.FLOW, stats.ask_period),
     "ovning": Command(None, drill_command.ask),
     "webb": Command(None, web_link.send_link),
-    "web": Command(None, web_link.send_link),
     "kontakter": Command(None, menu.show_contacts),
     "hjalp": Command(None, menu.show_help),
     "meny": Command(None, menu.show_menu),
-    # English aliases (the Telegram command menu in English lists these)
-    "help": Command(None, menu.show_help),
-    "contacts": Command(None, menu.show_contacts),
-    "menu": Command(None, menu.show_menu),
-    "report": Command(REPORT, report_entry.begin),
-    "cancel": Command(REPORT, report_entry.cancel),
-    "stats": Command(stats.FLOW, stats.ask_period),
-    "drill": Command(None, drill_command.ask),
-    "case": Command(case.FLOW, case.open_case),
-    "log": Command(None, logbook.show_log),
+}
+
+# Each command also under its English name (the English /help and command menu list these)
+COMMANDS: Mapping[str, Command] = {
+    **SWEDISH,
+    **{english: SWEDISH[swedish] for swedish, english in menu.NAMED_IN["en"].items()},
 }
 
 ACTIONS: Mapping[str, Handler] = {

@@ -16,11 +16,10 @@ from conversations.flow import Context
 from conversations.packs import ChecklistItem, Pack
 from storage.access import Access, responsibility_key
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
-from storage.models import CaseNote, Report, Role
+from storage.models import CaseNote, Report
 
 MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
-TARGETED = responsibility_key(Access.OWN, Role.OFFICIAL)  # her part in a routine
 
 
 async def answered(ctx: Context, state: ItemState) -> str:
@@ -59,7 +58,8 @@ async def own_lines(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> li
             lines.append(f"    {label}: {comment}")
     if not done:
         lines.append(_("Nothing is marked as done yet."))
-    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, TARGETED)]
+    key = responsibility_key(Access.OWN, ctx.person.role)  # "targeted": her part in a routine
+    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
     if mine:
         lines += ["", _("For you to answer:")]
         lines += [f"{OPEN} {item.check.get(ctx.locale)}" for item in mine]
