@@ -41,6 +41,7 @@ from storage.models import (
     Timer,
 )
 from storage.outbox import ROUTINE, OutboxRepo
+from storage.reports import ReportRepo
 from storage.retention import WARN_AHEAD, RetentionRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
@@ -206,18 +207,47 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     """Keep words typed after a check-in ("it's okay but I sleep badly") with the case, tell
     the person who will see them, and tell those who handle the case; False if no check-in
     is open for the person."""
-    _ = ctx._
     asked = await OutboxRepo(ctx.session).last_sent(
         ctx.person.id, CHECKIN_ASK, ctx.now - CHECKIN_OPEN
     )
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
     if report is None:
         return False
+    await _keep_with_case(ctx, report, text, {})
+    return True
+
+
+CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
+
+
+async def words_for_case(ctx: Context, text: str) -> bool:
+    """Keep words typed after sending a report ("när ringer Pia mig?") with that case if it
+    is still open, and tell those who handle it; False if there is no such case, or an
+    unfinished report the words may belong to."""
+    reports = ReportRepo(ctx.session, ctx.keyring)
+    latest = await reports.latest_submitted(ctx.viewer)
+    if (
+        latest is None
+        or latest.status is not ReportStatus.SUBMITTED
+        or latest.drill_id is not None
+        or latest.submitted_at is None
+        or ctx.now - latest.submitted_at > CASE_RECENT
+        or await reports.draft(ctx.viewer) is not None
+    ):
+        return False
+    await _keep_with_case(ctx, latest, text, {"wrote": True})
+    return True
+
+
+async def _keep_with_case(ctx: Context, report: Report, text: str, told: dict[str, Any]) -> None:
+    """Keep the reporter's words with her case, tell its handlers, and say who will see them."""
+    _ = ctx._
     cases = CaseRepo(ctx.session, ctx.keyring)
     note = await cases.add_note(ctx.viewer, report, "checkin", text, ctx.now)
     handlers = await cases.handlers(report)
     for person_id in handlers:
-        ctx.notify(person_id, CHECKIN_REPLY, {"report": report.id, "note": note.id}, ROUTINE)
+        payload = {"report": report.id, "note": note.id, **told}
+        ctx.notify(person_id, CHECKIN_REPLY, payload, ROUTINE)
     if handlers and ctx.viewer.registered:
         names = [
             (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers
@@ -225,22 +255,21 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
         who = _("{names} will see it.").format(names=names_list(_, names))
     else:
         who = _("The people handling your case will see it.")
+    lines = [
+        _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
+        who,
+    ]
+    if told:  # not asked for: it may be new danger, or something new that happened
+        lines = [_("In danger now: call 112."), *lines]
+        if not text.rstrip().endswith("?"):
+            lines.append(_("Has something new happened? Then make a new report: /rapportera."))
     ctx.reply(
-        "\n".join(
-            [
-                _("Thank you. I have kept what you wrote with your case {ref}.").format(
-                    ref=report.ref
-                ),
-                who,
-                _("Do you want someone to call you?"),
-            ]
-        ),
+        "\n".join([*lines, _("Do you want someone to call you?")]),
         [
             [Button(f"checkin:{report.id}:yes", _("Yes, call me"))],
             [Button(f"checkin:{report.id}:no", _("No, I'm fine"))],
         ],
     )
-    return True
 
 
 async def _open_report_of(ctx: Context, report_id: object) -> Report | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.followups import checkin_reply, quiet_hours_of
+from conversations.followups import checkin_reply, quiet_hours_of, words_for_case
 from conversations.i18n import N_
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_span
@@ -19,6 +19,9 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     typed = event.text.strip() if event.kind is EventKind.TEXT else ""
     if typed and await checkin_reply(ctx, typed):
         return END
+    telling = len(typed.split()) >= TELLING or _asks(typed)
+    if telling and await words_for_case(ctx, typed):  # after sending: for those handling it
+        return END
     if len(typed.split()) >= TELLING:  # someone telling what happened: keep it
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
         return END
@@ -26,6 +29,11 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
     ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
     return END
+
+
+def _asks(typed: str) -> bool:
+    """Whether the words are a question ("när ringer Pia?"), however short."""
+    return typed.endswith("?") and len(typed.split()) >= 2
 
 
 async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:

@@ -418,7 +418,8 @@ async def render_checkin(rc: RenderContext, message: OutboxMessage) -> Reply:
 
 
 async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell those who handle a case what the targeted person wrote after a check-in."""
+    """Tell those who handle a case that its reporter wrote to them (after a check-in, or
+    of her own accord)."""
     _ = rc._
     report = await _report(rc, message)
     note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
@@ -431,10 +432,14 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
         )
         who = card.name
     # the words stay inside the case: a push is shown on a locked phone
+    if message.payload.get("wrote"):
+        told = _("Case {ref}: {name} has written to you about the case.")
+        read = _("Open the case to read it.")
+    else:
+        told = _("Case {ref}: {name} answered the check-in in words.")
+        read = _("Open the case to read the answer.")
     return Reply(
-        _("Case {ref}: {name} answered the check-in in words.").format(ref=report.ref, name=who)
-        + "\n"
-        + _("Open the case to read the answer."),
+        told.format(ref=report.ref, name=who) + "\n" + read,
         _case_button(rc, report),
         NOTICE_TOKEN,
     )

@@ -102,8 +102,13 @@ async def note_lines(
     _ = ctx._
     lines: list[str] = []
     replies = [(row, text) for row, text in notes if row.kind == CHECKIN_NOTE]
-    if replies:
-        lines += ["", _("Answers to the check-ins:")]
+    if replies:  # her answers to check-ins, and what she wrote of her own accord
+        heading = (
+            _("What you wrote:")
+            if access is Access.OWN
+            else _("What {name} wrote:").format(name=await name_of(ctx, report.reporter_id))
+        )
+        lines += ["", heading]
         lines += [
             f"• {ctx.when(row.created_at)}: " + _("“{text}”").format(text=text)
             for row, text in replies

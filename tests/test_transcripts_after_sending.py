@@ -1,0 +1,100 @@
+"""Words typed after a report was sent, as golden transcripts.
+
+Anna has sent her report; days later she writes "när ringer Pia mig egentligen?". The
+words are for those who handle her case, not the start of a new report: they are kept with
+her open case, Pia is told (without the words, a push is read on a locked phone), and Anna
+is told who will see them and how to make a new report if something new has happened.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.app import App
+from storage.cases import CaseRepo
+from storage.models import Person, Report, ReportStatus
+from storage.viewer import Viewer
+from tests.conftest import Chat, FakeClock
+from tests.golden import Transcript
+from tests.test_case import MONDAY_10, WHAT, person_ids, submit_report, take
+from tests.test_transcripts_first_words import kept_words
+
+ASKED = "när ringer Pia mig egentligen?"
+TOLD = "Han stod utanför mitt hus igen i kväll och tittade in"
+
+
+async def case_words(app: App, report_id: str, reader: str) -> list[str]:
+    """The notes of a case as ``reader`` may read them."""
+    async with app.db.unit_of_work() as session:
+        report = await session.get(Report, report_id)
+        person = (await session.scalars(select(Person).where(Person.handle == reader))).one()
+        assert report is not None
+        notes = await CaseRepo(session, app.keyring).notes(Viewer.of(person), report)
+        return [text for _note, text in notes]
+
+
+async def drafts(app: App, handle: str) -> int:
+    ids = await person_ids(app)
+    async with app.db.unit_of_work() as session:
+        found = await session.scalars(
+            select(Report.id).where(
+                Report.reporter_id == ids[handle], Report.status == ReportStatus.DRAFT
+            )
+        )
+        return len(found.all())
+
+
+async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
+    demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+
+    def chat(who: str) -> Chat:
+        return Chat(demo_app, who)
+
+    await chat("pia").say("/hjalp")
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    t = Transcript("after_sending_sv", demo_app)
+    anna, pia = t.person("anna"), t.person("pia")
+    await t.deliver()
+    t.lines.clear()
+    clock.now = MONDAY_10 + timedelta(days=2)
+    t.note("Wednesday: Anna has heard nothing yet and asks")
+    said = await t.say(anna, ASKED)
+    await t.deliver()
+    t.note("Anna tells what happened tonight")
+    told = await t.say(anna, TOLD)
+    await t.press(anna, f"checkin:{case.id}:yes", "Ja, ring mig")
+    await t.deliver()
+    t.note("Pia opens the case")
+    await t.say(pia, f"/arende {case.ref}")
+    t.check()
+
+    assert said.startswith("I fara nu: ring 112.")
+    assert f"Tack. Jag har sparat det du skrev i ditt ärende {case.ref}." in said
+    assert "Pia Lind ser det." in said
+    assert "Jag sparade det du skrev i en rapport" not in said  # not a new draft
+    assert "/rapportera" in told  # something new: how to report it
+    assert await drafts(demo_app, "anna") == 0
+    assert await kept_words(demo_app, "anna") == [WHAT]  # the sent report's own words only
+    assert await case_words(demo_app, case.id, "pia") == [ASKED, TOLD]
+    to_pia = t.text().split("anna> " + TOLD)[0].split("bot → pia:")[-1]
+    assert "har skrivit till dig om ärendet" in to_pia
+    assert ASKED not in to_pia  # the words stay inside the case
+
+
+async def test_without_a_sent_case_the_words_begin_a_report(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """With no open case, words begin a report, and a question goes on with it: kept."""
+    clock.now = MONDAY_10
+    anna = Chat(demo_app, "anna")
+    first = "Någon har skrivit elaka saker om mig på Facebook i natt"
+    said = await anna.say(first)
+    assert "Jag sparade det du skrev i en rapport" in said
+    said = await anna.say(ASKED)
+    assert "Jag sparade det du skrev i en rapport" in said
+    assert await kept_words(demo_app, "anna") == [f"{first}\n{ASKED}"]
