@@ -60,21 +60,29 @@ class Moment:
 
 _HHMM = r"(?<![\d./:-])([01]?\d|2[0-3])[.:]([0-5]\d)(?![.:/-]?\d)"
 _SV_NUMBERS = "ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv"
+_SV_NEAR = r"vid|runt|omkring|kring|ca\.?|cirka|strax\s+(?:före|innan|efter)"  # "vid 22"
+_EN_NEAR = r"at|around|about|approx\.?|approximately|circa|just\s+(?:before|after)"
 
 
 @dataclass(frozen=True)
 class _Words:
-    hour: re.Pattern[str]  # a whole hour: "kl 22", "22-tiden"
+    hour: re.Pattern[str]  # a whole hour: "kl 22", "22-tiden", "vid 22", "around 10"
+    twelve: bool  # a whole hour under 12 may be on a 12-hour dial ("at 10": 10 or 22)
     spoken: re.Pattern[str] | None  # "halv elva", "kvart i tio", "klockan tio"
     meridiem: re.Pattern[str] | None  # "10:40 pm"
-    part: re.Pattern[str]  # a group per Part; group "this" marks today's ("i kväll")
+    part: re.Pattern[str]  # a group per Part; group "this" marks the latest ("i kväll", "last")
     weekday: str  # pattern around {names}; group "before" marks "the one before today"
     day_words: tuple[str, ...]  # a day match without a digit must contain one of these
+    night_to: str | None = None  # "natten till fredag": the night that ends on the day read
 
 
 WORDS = {
     "sv": _Words(
-        hour=re.compile(r"\b(?:kl\.?|klockan)\s*([01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"),
+        hour=re.compile(
+            r"\b(?:kl\.?|klockan)\s*([01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"
+            rf"|\b(?:{_SV_NEAR})\s+(?:ca\.?\s+|kl\.?\s*)?([01]?\d|2[0-3])\b(?![.:/-]?\d)"
+        ),
+        twelve=False,
         spoken=re.compile(rf"\b(halv|kvart i|kvart över|kl\.?|klockan)\s+({_SV_NUMBERS})\b"),
         meridiem=None,
         part=re.compile(
@@ -84,9 +92,14 @@ WORDS = {
         ),
         weekday=r"\b(?:(?P<before>förra)\s+|i\s+)?(?P<name>{names})(?P<s>s|en)?\b",
         day_words=("dag", "går", "morgon"),
+        night_to=r"\bnatten\s+(?:till|mot)\b",
     ),
     "en": _Words(
-        hour=re.compile(r"\bat\s+([01]?\d|2[0-3])\s*(?:o'?clock|h)\b"),
+        hour=re.compile(
+            rf"\b(?:{_EN_NEAR})\s+(?:about\s+|around\s+)?([01]?\d|2[0-3])"
+            r"(?:\s*(?:o'?clock|h)\b|\b(?![.:/-]?\d))"
+        ),
+        twelve=True,
         spoken=None,
         meridiem=re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?"),
         part=re.compile(
@@ -112,8 +125,10 @@ def _read_clock(text: str, words: _Words) -> tuple[Clock | None, bool, str]:
     if m := re.search(_HHMM, text):
         return Clock(int(m[1]), int(m[2])), False, _cut(text, m)
     if m := words.hour.search(text):
-        hour = int(m[1] or m[2])
-        return (Clock(hour), False, _cut(text, m)) if hour < 24 else (None, False, text)
+        hour = int(next(group for group in m.groups() if group))
+        if hour >= 24:
+            return None, False, text
+        return Clock(hour), words.twelve and 0 < hour < 12, _cut(text, m)
     if words.spoken and (m := words.spoken.search(text)):
         hour = _SV_NUMBERS.split("|").index(m[2]) + 1
         hour, minute = {"halv": (hour - 1, 30), "kvart i": (hour - 1, 45)}.get(m[1], (hour, 0))
@@ -122,13 +137,15 @@ def _read_clock(text: str, words: _Words) -> tuple[Clock | None, bool, str]:
     return None, False, text
 
 
-def _read_part(text: str, words: _Words) -> tuple[Part | None, bool, str]:
-    """Return the part of the day, whether it was today's ("i kväll"), and the rest."""
+def _read_part(text: str, words: _Words) -> tuple[Part | None, str, str]:
+    """Return the part of the day, which one was meant ("i kväll", "this evening": "this";
+    "last night": "last"; else ""), and the rest."""
     for m in words.part.finditer(text):
         if m["this"] == "i" and (m["morning"] or "").startswith("morgon"):
             continue  # "i morgon" is tomorrow, for dateparser
         part = Part.EVENING if m["this"] == "to" else next(p for p in Part if m.groupdict().get(p))
-        return part, m["this"] is not None, _cut(text, m)
+        which = "last" if m["this"] == "last" else "this" if m["this"] else ""
+        return part, which, _cut(text, m)
     return None, False, text
 
 
@@ -192,12 +209,16 @@ def understand(text: str, now: datetime, locale: str) -> Moment | None:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     rest = text.casefold()[:SCAN_LIMIT]
     clock, twelve_hour, rest = _read_clock(rest, words)
-    part, this, rest = _read_part(rest, words)
+    part, which, rest = _read_part(rest, words)
     weekdays, rest = _read_weekday(rest, words, locale, local.date())
     found = _read_day(rest, words, locale, local)
     days = [found] if found else weekdays
-    if not days and part is not None and this:
-        days = [_today_of(part, local)]
+    if part is Part.NIGHT and words.night_to and re.search(words.night_to, text.casefold()):
+        days = [day - timedelta(days=1) for day in days]  # a night belongs to its first day
+    if not days and part is not None and which:
+        days = [_today_of(part, local) if which == "this" else local.date() - timedelta(days=1)]
+        if part is Part.NIGHT and which == "this" and clock is not None:
+            days.append(days[0] - timedelta(days=1))  # "i natt kl 3" at 23.00: this morning
     if clock is None:
         return _latest([Moment(day, None, part) for day in days], now) if days else None
     readings = [clock]
@@ -229,6 +250,8 @@ def is_future(moment: Moment, now: datetime) -> bool:
 class _Say:
     this: dict[Part, str]  # the latest one: "i kväll", "i natt"
     last: dict[Part, str]  # yesterday's: "i går kväll", "natten till i går"
+    tonight: str  # the night begun today: "i natt" said at 23.00
+    last_night: str  # the night before it, said once tonight has begun
     other: dict[Part, str]  # {day}: the day it began on; {next}: the morning after
 
 
@@ -247,6 +270,8 @@ SAY = {
             "{day} på morgonen|{day} på förmiddagen|{day} på eftermiddagen|{day} på kvällen"
             "|natten till {next}"
         ),
+        tonight="i natt",
+        last_night="natten till i dag",
     ),
     "en": _Say(
         this=_by_part("this morning|this morning|this afternoon|this evening|last night"),
@@ -258,6 +283,8 @@ SAY = {
             "the morning of {day}|the morning of {day}|the afternoon of {day}"
             "|the evening of {day}|the night of {day}"
         ),
+        tonight="tonight",
+        last_night="last night",
     ),
 }
 
@@ -267,6 +294,10 @@ def describe(moment: Moment, now: datetime, locale: str) -> str:
     locale = locale if locale in SAY else DEFAULT_LOCALE
     say, today = SAY[locale], now.astimezone(DISPLAY_TZ).date()
     ago = (today - moment.day).days
+    if moment.time is None and moment.part is Part.NIGHT and ago in (0, 1):
+        late = now.astimezone(DISPLAY_TZ).time() >= STARTS[Part.NIGHT]  # tonight has begun
+        if ago == 0 or late:
+            return say.tonight if ago == 0 else say.last_night
     if moment.time is None and moment.part is not None:
         ends = ago - 1 if moment.part is Part.NIGHT else ago  # "i natt" began yesterday
         if ends in (0, 1):

@@ -78,6 +78,15 @@ SWEDISH = [
     ("i natt kl 23", at(YESTERDAY, 23)),
     ("i kväll kl 10", at(TODAY, 22)),
     ("kvart i tio i går kväll", at(YESTERDAY, 21, 45)),
+    # a whole hour after "vid", "runt", "ca": the time is kept with the part of the day
+    ("igår kväll vid 22", at(YESTERDAY, 22)),
+    ("i går kväll runt 10", at(YESTERDAY, 22)),
+    ("i går omkring 14", at(YESTERDAY, 14)),
+    ("strax efter 21 i går", at(YESTERDAY, 21)),
+    ("ca kl 22 i går", at(YESTERDAY, 22)),
+    ("vid 3/12", Moment(YESTERDAY)),  # a date, not three o'clock
+    ("natten till i går", Moment(WEDNESDAY, None, Part.NIGHT)),  # began the day before
+    ("natten till fredag", Moment(YESTERDAY, None, Part.NIGHT)),
     ("i eftermiddags kvart över tre", at(TODAY, 15, 15)),
     # inside what people write
     ("Hemma i kväll ca 22.40", at(TODAY, 22, 40)),
@@ -109,6 +118,10 @@ ENGLISH = [
     ("3 December 22:40", at(YESTERDAY, 22, 40)),
     ("Friday evening at 9pm", at(LAST_FRIDAY, 21)),
     ("I was at home last night, around 11 pm", at(YESTERDAY, 23)),
+    ("last night around 10", at(YESTERDAY, 22)),
+    ("yesterday at 22", at(YESTERDAY, 22)),
+    ("yesterday at 10", at(YESTERDAY, 22)),  # 10.00 or 22.00: the latest, said back to her
+    ("last evening", Moment(YESTERDAY, None, Part.EVENING)),
 ]
 
 NOTHING = [
@@ -159,6 +172,21 @@ def test_night_at_ten_pm_is_the_one_beginning() -> None:
     now = datetime(2026, 12, 4, 23, 30, tzinfo=DISPLAY_TZ)
     assert understand("i natt", now, "sv") == Moment(TODAY, None, Part.NIGHT)
     assert understand("i natt kl 23", now, "sv") == at(TODAY, 23)
+    assert understand("i natt kl 3", now, "sv") == at(TODAY, 3)  # not tomorrow's 03.00
+    assert describe(Moment(TODAY, None, Part.NIGHT), now, "sv") == "i natt"
+    assert describe(Moment(TODAY, None, Part.NIGHT), now, "en") == "tonight"
+
+
+def test_last_night_typed_late_in_the_evening_is_the_night_before() -> None:
+    """At 23.00 "last night" is not tonight, which began an hour ago."""
+    now = datetime(2026, 12, 4, 23, 0, tzinfo=DISPLAY_TZ)
+    last_night = understand("last night", now, "en")
+    assert last_night == Moment(YESTERDAY, None, Part.NIGHT)
+    assert describe(last_night, now, "en") == "last night"
+    assert describe(last_night, now, "sv") == "natten till i dag"  # "i natt" is tonight now
+    assert understand("last night around 10", now, "en") == at(YESTERDAY, 22)
+    assert understand("last evening", now, "en") == Moment(YESTERDAY, None, Part.EVENING)
+    assert understand("igår kväll vid 22", now, "sv") == at(YESTERDAY, 22)
 
 
 @pytest.mark.parametrize(
