@@ -146,7 +146,7 @@ def _read_part(text: str, words: _Words) -> tuple[Part | None, str, str]:
         part = Part.EVENING if m["this"] == "to" else next(p for p in Part if m.groupdict().get(p))
         which = "last" if m["this"] == "last" else "this" if m["this"] else ""
         return part, which, _cut(text, m)
-    return None, False, text
+    return None, "", text
 
 
 def _read_weekday(text: str, words: _Words, locale: str, today: date) -> tuple[list[date], str]:
