@@ -162,6 +162,34 @@ async def test_typed_words_at_button_questions_are_kept_and_said_back(
     }
 
 
+async def test_done_typed_after_an_answer_answers_nothing(demo_app: App, chat: Any) -> None:
+    """ "Klar." typed after a typed answer (as if pressing Done) is not the next answer."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    await anna.press("nav:skip")
+    await anna.press("opt:party")
+    await anna.say("Han skrev att han vet var jag bor.")
+    reply = await anna.say("klart")  # nothing ticked yet: the question stays
+    assert reply.startswith("Ditt svar är sparat. Här är nästa fråga:")
+    assert "Vad var det, och hur kom det?" in reply
+    reply = await anna.say("hot, sms")
+    assert "När och var hände det?" in reply
+    reply = await anna.say("Klar.")
+    assert reply.startswith("Ditt svar är sparat. Här är nästa fråga:")
+    assert "När och var hände det?" in reply
+    stored = await answers(demo_app, "anna")
+    assert "when" not in stored and stored["nature"]["choices"] == ["threat", "sms_mms"]
+    assert "klar" not in str(stored).casefold()
+
+
+async def test_done_typed_at_the_last_question_means_nothing_more(demo_app: App, chat: Any) -> None:
+    anna: Chat = chat("anna")
+    summary = await write_report(anna, Script(answers={S.MORE: "Klart!"}), submit=False)
+    assert "kontrollera innan du skickar" in summary
+    assert (await answers(demo_app, "anna"))["more"]["choice"] == "nothing"
+
+
 async def test_words_where_only_a_choice_will_do_are_kept_as_a_note(
     demo_app: App, chat: Any
 ) -> None:

@@ -22,11 +22,14 @@ from conversations.report.draft import (
 from conversations.report.form import BY_STEP, ORDER, Question, ReportStep, next_step
 from conversations.report.summary import show_summary
 from conversations.report.text import show
-from conversations.report.typed import Reading, read
+from conversations.report.typed import Reading, normalised, read
 from conversations.texts import menu_buttons
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
 SHORT_ANSWER = 3  # words: a typed answer this short that names options is an answer
+DONE = frozenset({"klar", "klart", "färdig", "färdigt", "done", "finished"})
+"""Words typed alone for the "Done" button: at a question with several choices, some ticked,
+they finish it; anywhere else they follow an answer already saved, and answer nothing."""
 
 
 async def lost(ctx: Context) -> StateResult:
@@ -243,6 +246,12 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.again()
         return None
     reading = read(question, await options(ctx, draft, question), event.text)
+    if not reading.matched and normalised(typed) in DONE:  # "klar", as if pressing Done
+        if question.kind == "multi" and (draft.answer(question.step) or {}).get("choices"):
+            return await done(ctx, event)
+        ctx.reply(_("Your answer is saved. Here is the next question:"))
+        ctx.again()
+        return None
     # a short answer naming options answers the question; a sentence right after a story
     # ("Samma person ringde sedan.") goes on with the story
     answers_it = reading.matched and len(typed.split()) <= SHORT_ANSWER

@@ -446,7 +446,12 @@ QUESTIONS: tuple[Question, ...] = (
         N_("More"),
         fixed(("nothing", N_("Nothing more"))),
         story=True,
-        synonyms={"nothing": ("nej", "inget", "inget mer", "nej tack", "no", "nothing")},
+        synonyms={
+            "nothing": (
+                *("nej", "inget", "inget mer", "nej tack", "det var allt", "klar", "klart"),
+                *("no", "nothing", "that's all", "done"),
+            )
+        },
         example="Nej",
     ),
 )
