@@ -519,6 +519,10 @@ class Core:
         acting = self.words.act(event.text) if event.kind is EventKind.TEXT else None
         if acting is not None:  # like the button it stands for: the step is left alone
             return current, acting, False
+        if current is not None and event.kind is EventKind.TEXT:
+            own = current.typed.get(" ".join(words_of(event.text)))
+            if own is not None:  # the flow's own command in words ("avbryt")
+                return current, own, False
         if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
             if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)

@@ -124,6 +124,9 @@ class Flow:
     person scrolling back in panic to "Larma Pia Lind"): their handler enters the flow. Only
     from a keyboard of an earlier step in this chat; never one the current step does not
     offer, nor one never shown.
+
+    ``typed``: phrases typed alone that work as this flow's own commands in any of its
+    states ("avbryt" in a report): never taken as an answer.
     """
 
     name: str
@@ -134,6 +137,7 @@ class Flow:
     on_idle: Handler | None = None
     takes_words: bool = True
     standing: frozenset[str] = frozenset()
+    typed: Mapping[str, Handler] = field(default_factory=dict)
 
     def handler_for(self, state: str, key: str) -> Handler | None:
         """Return the handler for an input in a state: exact id first, then 'prefix:*'."""

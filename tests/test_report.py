@@ -190,6 +190,43 @@ async def test_done_typed_at_the_last_question_means_nothing_more(demo_app: App,
     assert (await answers(demo_app, "anna"))["more"]["choice"] == "nothing"
 
 
+async def test_for_someone_else_in_words_is_the_choice_not_a_loop(demo_app: App, chat: Any) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    reply = await anna.say("jag skriver för någon annan")
+    assert "Välj ett av svaren nedan" not in reply
+    assert (await answers(demo_app, "anna"))["who"]["choice"] == "other"
+    assert await open_step(anna) is S.PROXY
+
+
+async def test_cancel_typed_in_a_report_asks_and_no_goes_on(demo_app: App, chat: Any) -> None:
+    """ "avbryt" typed mid-report is not an answer: it asks to delete, and "nej" goes on."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    reply = await anna.say("Avbryt!")
+    assert "Vill du radera den påbörjade rapporten?" in reply
+    reply = await anna.say("jag ångrar mig, vet inte")  # words are kept; deleting is a button
+    assert "Tryck på knappen om du vill radera den" in reply
+    reply = await anna.say("nej")
+    assert "Vilket uppdrag har du?" in reply
+    stored = await answers(demo_app, "anna")
+    assert "assignment" not in stored
+    assert stored["_notes"] == ["jag ångrar mig, vet inte"]
+
+
+async def test_words_typed_at_the_summary_are_added_and_skicka_sends(
+    demo_app: App, chat: Any
+) -> None:
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(), submit=False)
+    reply = await anna.say("Jag glömde: han hade en röd bil.")
+    assert reply.startswith("Jag lade till det i rapporten, under ”Också skrivet”.")
+    assert "Också skrivet: Jag glömde: han hade en röd bil." in reply
+    reply = await anna.say("skicka")
+    assert "Din rapport är skickad" in reply
+
+
 async def test_words_where_only_a_choice_will_do_are_kept_as_a_note(
     demo_app: App, chat: Any
 ) -> None:

@@ -345,6 +345,19 @@ def _said_back(ctx: Context, draft: Draft, question: Question, reading: Reading)
     return []
 
 
+async def keep_typed(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep words typed where buttons are asked for beside the report; ask again."""
+    draft = await load_draft(ctx)
+    typed = event.text.strip()
+    if draft is None or not typed:
+        return await repeat(ctx, event)
+    draft.note(typed)
+    draft.save(ctx)
+    ctx.reply(ctx._("I kept what you wrote with the report. Please choose an answer below."))
+    ctx.again()
+    return None
+
+
 async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     """Ask the open question again."""
     ctx.reply(ctx._("That choice is not open here. This is the question:"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations import quota
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, InboundEvent, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
@@ -160,6 +160,27 @@ async def cancel_choice(ctx: Context, event: InboundEvent) -> StateResult:
     await draft.repo.discard(ctx.viewer, draft.report)
     ctx.reply(ctx._("The report is deleted. Nothing was sent."), menu_buttons(ctx))
     return END
+
+
+NO = frozenset({"nej", "nej tack", "fortsätt", "no", "continue", "no thanks"})
+"""Words typed at "delete the unfinished report?" that mean: no, go on with it."""
+
+
+async def cancel_typed(ctx: Context, event: InboundEvent) -> StateResult:
+    """Go on with the report on a typed "nej"; keep other words with it, and ask again
+    (deleting is only ever a button: it cannot be undone)."""
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    typed = event.text.strip()
+    if " ".join(words_of(typed)) in NO:
+        return await ask(ctx, draft, draft.at(known(ctx, draft)))
+    if typed:
+        draft.note(typed)
+        draft.save(ctx)
+    ctx.reply(ctx._("I kept what you wrote with the report. To delete it, press the button."))
+    ctx.again()
+    return None
 
 
 async def edit_answer(ctx: Context, event: InboundEvent) -> StateResult:

@@ -14,6 +14,10 @@ from conversations.report.form import QUESTIONS, ReportStep
 
 IDLE = timedelta(minutes=30)
 
+CANCEL = ("avbryt", "avbryt rapporten", "radera", "radera rapporten", "ta bort rapporten")
+CANCEL_EN = ("cancel", "cancel the report", "delete", "delete the report")
+"""Typed alone anywhere in a report, these ask to delete it (as /avbryt), never answer."""
+
 ANSWERING: dict[str, Handler] = {
     "opt:*": answering.choose,
     "tog:*": answering.toggle,
@@ -33,29 +37,30 @@ FLOW = Flow(
     entry=entry.begin,
     table={
         ReportStep.RESUME: {"resume:*": entry.resume_choice, Input.TEXT: entry.resume_typed},
-        ReportStep.CANCEL: {"cancel:*": entry.cancel_choice, Input.TEXT: answering.repeat},
+        ReportStep.CANCEL: {"cancel:*": entry.cancel_choice, Input.TEXT: entry.cancel_typed},
         ReportStep.SUMMARY: {
             "edit:*": entry.edit_answer,
             "send": sending.send,
             "ev:list": evidence.list_files,
-            Input.TEXT: answering.repeat,
+            Input.TEXT: sending.summary_typed,
             Input.ATTACHMENT: evidence.take_evidence,
         },
         ReportStep.RECIPIENTS: {
             "rcpt:*": sending.toggle_recipient,
             "send": sending.confirm_recipients,
             "nav:summary": sending.back_to_summary,
-            Input.TEXT: answering.repeat,
+            Input.TEXT: answering.keep_typed,
             Input.ATTACHMENT: evidence.take_evidence,
         },
         ReportStep.EVIDENCE: {
             "evdel:*": evidence.remove_file,
             "nav:summary": sending.back_to_summary,
-            Input.TEXT: answering.repeat,
+            Input.TEXT: answering.keep_typed,
             Input.ATTACHMENT: evidence.take_evidence,
         },
         **{question.step: ANSWERING for question in QUESTIONS},
     },
     idle_after=IDLE,
     on_idle=entry.resume_after_silence,
+    typed=dict.fromkeys((*CANCEL, *CANCEL_EN), entry.cancel),
 )

@@ -149,11 +149,17 @@ QUESTIONS: tuple[Question, ...] = (
         fixed(("self", N_("It happened to me")), ("other", N_("I report for someone else"))),
         synonyms={
             "self": ("mig", "jag", "det hände mig", "mej", "me", "myself", "it happened to me"),
-            "other": ("någon annan", "annan", "someone else", "for someone else"),
+            "other": (
+                *("någon annan", "en annan", "för någon annan", "annan person", "en kollega"),
+                *("min kollega", "someone else", "for someone else", "another person"),
+                *("a colleague", "my colleague"),
+            ),
         },
         required=True,
         other_ok=False,
         example_press="self",
+        within=("other",),  # "jag skriver för någon annan": for someone else, wherever it is said
+        leading=True,  # "jag blev hotad i går": it happened to me
     ),
     Question(
         S.MUNICIPALITY,

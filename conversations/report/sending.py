@@ -6,7 +6,7 @@ from __future__ import annotations
 from conversations import quota
 from conversations.alerts import raise_alert
 from conversations.case_notices import tell_item_owners
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, InboundEvent, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list
@@ -89,6 +89,27 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     if draft.report.category == INTERNAL:
         return await show_recipients(ctx, draft)
     return await submit(ctx, draft)
+
+
+SEND = frozenset({"skicka", "skicka den", "skicka rapporten", "send", "send it", "send the report"})
+"""Words typed at the summary that press Send."""
+
+
+async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
+    """Send on a typed "skicka"; keep other words with the report, and show it again."""
+    typed = event.text.strip()
+    if " ".join(words_of(typed)) in SEND:
+        return await send(ctx, event)
+    draft = await load_draft(ctx)
+    if draft is None:
+        return await lost(ctx)
+    if not typed:
+        return await repeat(ctx, event)
+    draft.note(typed)
+    also = ctx._("Also written")
+    return await show_summary(
+        ctx, draft, [ctx._("I added that to the report, under “{topic}”.").format(topic=also)]
+    )
 
 
 async def _unit_ids(ctx: Context, draft: Draft) -> set[int]:
