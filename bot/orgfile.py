@@ -23,7 +23,7 @@ from bot import strict_yaml
 from conversations.followups import ensure_duties
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
-from storage.directory import DirectoryEntry, DirectoryRepo
+from storage.directory import PHONE, DirectoryEntry, DirectoryRepo
 from storage.errors import DirectoryError
 from storage.models import Person, Role
 from storage.timers import TimerRepo
@@ -31,7 +31,6 @@ from storage.trust import AuditRepo, Tombstones
 from storage.viewer import Viewer
 
 KEY = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,24}$")
 DIRECTORY_ROLES = Literal[
     "official", "party_security", "municipal_security", "municipal_director", "admin"
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from conversations import identity
@@ -12,7 +13,8 @@ from conversations.menu import TELLING, stale_button
 from conversations.report.entry import keep_told
 from conversations.texts import menu_buttons
 from storage.bindings import BindingRepo
-from storage.directory import DirectoryRepo
+from storage.directory import PHONE, DirectoryRepo, international
+from storage.errors import NotAllowed
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
 from storage.viewer import Sender, Viewer
 
@@ -27,6 +29,8 @@ ROLE_NAMES = {
 
 class Start(StrEnum):
     CHOOSE_LANGUAGE = "choose_language"
+    NAME = "name"  # an invited person the directory has no name for
+    PHONE = "phone"
 
 
 LANGUAGE_BUTTONS = [[Button("lang:sv", "svenska"), Button("lang:en", "English")]]
@@ -101,6 +105,8 @@ async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
     ctx.menu_changed = True
     if ctx.person.locale:
         ctx.switch_locale(ctx.catalogs.pick(ctx.person.locale))
+        if _nameless(ctx):
+            return ask_name(ctx, _greeting(ctx))
         privacy_and_menu(ctx, _greeting(ctx))
         return END
     ctx.reply(
@@ -148,13 +154,13 @@ async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
     locale = event.button.removeprefix("lang:")
     if locale not in SUPPORTED:  # forged or stale: nothing changes
         return await stale_button(ctx, event)
-    await _speak(ctx, locale)
-    return END
+    return await _speak(ctx, locale)
 
 
-async def _speak(ctx: Context, locale: str, typed: str | None = None) -> None:
-    """Speak ``locale`` from now on, say so, explain privacy and show the menu; first keep
-    the ``typed`` words that told what happened."""
+async def _speak(ctx: Context, locale: str, typed: str | None = None) -> StateResult:
+    """Speak ``locale`` from now on, say so, explain privacy and show the menu (an invited
+    person without a name is asked it first); first keep the ``typed`` words that told what
+    happened."""
     await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
     ctx.switch_locale(locale)
     ctx.menu_changed = True
@@ -162,7 +168,78 @@ async def _speak(ctx: Context, locale: str, typed: str | None = None) -> None:
         ctx.reply(await keep_told(ctx, typed))
     _ = ctx._
     said = _("I will speak English with you.") if locale == "en" else _("I will speak Swedish.")
+    if _nameless(ctx):
+        return ask_name(ctx, [said])
     privacy_and_menu(ctx, [said])
+    return END
+
+
+SAYS_NAME = re.compile(r"^(?:jag heter|mitt namn är|my name is|i am|i'm)\s+", re.IGNORECASE)
+LONGEST_NAME = 7  # words: a name is shorter; more is someone telling what happened
+
+
+def _nameless(ctx: Context) -> bool:
+    """Whether this is an invited person the directory has no name for."""
+    return ctx.viewer.registered and not ctx.person.display_name
+
+
+def ask_name(ctx: Context, lead: list[str]) -> StateResult:
+    """Ask an invited person for their name: those who help them must know who writes."""
+    _ = ctx._
+    ask = _(
+        "What is your name? Write your first and last name: that is how others in Trygg "
+        "will see you."
+    )
+    ctx.reply("\n".join([*lead, "", ask]))
+    return Start.NAME
+
+
+async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep the name as written; ask for a phone number."""
+    _ = ctx._
+    name = SAYS_NAME.sub("", " ".join(event.text.split())).strip(" .!")
+    if not name:
+        ctx.reply(_("Please write your name."))
+        return None
+    if len(name.split()) >= LONGEST_NAME:  # words that tell what happened: kept, not a name
+        ctx.reply(await keep_told(ctx, event.text.strip()))
+        return ask_name(ctx, [])
+    try:
+        await DirectoryRepo(ctx.session).set_own_card(ctx.viewer, name=name)
+    except NotAllowed:  # the org file names them: it is not changed from the chat
+        privacy_and_menu(ctx, [])
+        return END
+    return _ask_phone(ctx, _("Thank you, {name}.").format(name=name))
+
+
+def _ask_phone(ctx: Context, lead: str) -> StateResult:
+    _ = ctx._
+    ask = _(
+        "Which phone number should Trygg show to those who need to call you? "
+        "For example 070-123 45 67."
+    )
+    ctx.reply(f"{lead}\n{ask}", [[Button("phone:skip", _("Skip"))]])
+    return Start.PHONE
+
+
+async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep the phone number (or none), then explain privacy and show the menu."""
+    _ = ctx._
+    typed = " ".join(event.text.split())
+    lead: list[str] = []
+    if typed:
+        if not PHONE.match(typed):
+            return _ask_phone(
+                ctx,
+                _("That does not look like a phone number."),
+            )
+        typed = international(typed)
+        await DirectoryRepo(ctx.session).set_own_card(ctx.viewer, phone=typed)
+        lead = [
+            _("Thank you. Trygg shows {phone} to those who need to call you.").format(phone=typed)
+        ]
+    privacy_and_menu(ctx, lead)
+    return END
 
 
 async def words_instead(ctx: Context, event: InboundEvent) -> StateResult:
@@ -171,11 +248,9 @@ async def words_instead(ctx: Context, event: InboundEvent) -> StateResult:
     typed = event.text.strip()
     named = LANGUAGE_NAMES.get(typed.strip(".,!?").casefold())
     if named is not None:
-        await _speak(ctx, named)
-        return END
+        return await _speak(ctx, named)
     if len(typed.split()) >= TELLING:  # ctx.locale is already the one they wrote in
-        await _speak(ctx, ctx.locale, typed)
-        return END
+        return await _speak(ctx, ctx.locale, typed)
     return await ask_language_again(ctx, event)
 
 
@@ -197,6 +272,8 @@ FLOW = Flow(
             Input.TEXT: words_instead,
             Input.ATTACHMENT: ask_language_again,
         },
+        Start.NAME: {Input.TEXT: take_name},
+        Start.PHONE: {"phone:skip": take_phone, Input.TEXT: take_phone},
     },
     takes_words=False,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from storage.errors import NotFound
+from storage.errors import NotAllowed, NotFound
 from storage.models import ChannelBinding, Municipality, Party, Person, Report, Role
 from storage.prepared import Prepared
 from storage.viewer import Viewer
@@ -61,6 +62,19 @@ _PERSON_FOR_ADDRESS = (
         ChannelBinding.address == bindparam("address"),
     )
 )
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,24}$")
+"""A phone number as the directory keeps it: digits, spaces, dashes, optional leading +."""
+
+
+def international(phone: str) -> str:
+    """Write a Swedish number as the directory does, callable from abroad: 070-… → +46 70-…"""
+    if phone.startswith("00"):
+        return "+" + phone[2:]
+    if phone.startswith("0"):
+        return "+46 " + phone[1:]
+    return phone
 
 
 def _card(person: Person) -> ContactCard:
@@ -146,6 +160,21 @@ class DirectoryRepo:
             raise NotFound("person")
         person = await self.person(viewer.person_id)
         person.locale = locale
+
+    async def set_own_card(
+        self, viewer: Viewer, *, name: str | None = None, phone: str | None = None
+    ) -> None:
+        """Let an invited person give their own name and phone number (those who help them
+        see these). The org file is authoritative for its people: they change nothing here."""
+        if viewer.person_id is None or not viewer.registered:
+            raise NotFound("person")
+        person = await self.person(viewer.person_id)
+        if person.in_org_file:
+            raise NotAllowed("card")
+        if name is not None:
+            person.display_name = name[:200]
+        if phone is not None:
+            person.phone = phone[:40]
 
     async def _published_for(self, viewer: Viewer) -> Contacts:
         named = await self.session.scalar(

@@ -14,9 +14,12 @@ from sqlalchemy import select
 from bot.app import App
 from bot.settings import Settings
 from storage.crypto import Keyring
+from storage.directory import DirectoryRepo
+from storage.errors import NotAllowed, NotFound
 from storage.models import AuditEntry, Invite, Person, Role
 from storage.rotation import SEALED, remaining, rotate_batch
 from storage.trust import InviteError, code_hash
+from storage.viewer import Viewer
 from tests.conftest import TEST_KEYS, Chat, FakeClock
 from tests.golden import Transcript
 from tests.test_trust import SQLITE_ONLY, database_text, invite
@@ -211,3 +214,19 @@ async def test_a_used_code_is_not_kept(demo_app: App, chat: Any, clock: FakeCloc
     await chat("gunilla").say(f"/start {code}")
     async with demo_app.db.unit_of_work() as session:
         assert (await session.scalars(select(Invite.code))).all() == [None]
+
+
+async def test_only_a_person_outside_the_org_file_names_themselves(demo_app: App) -> None:
+    """The org file is authoritative: Anna cannot rename herself from the chat; an
+    unregistered person has no card to give; an invited newcomer can."""
+    async with demo_app.db.unit_of_work() as session:
+        directory = DirectoryRepo(session)
+        anna = await directory.person_by_handle("anna")
+        assert anna is not None
+        with pytest.raises(NotAllowed):
+            await directory.set_own_card(Viewer.of(anna), name="Someone Else")
+        stranger = await directory.create_unregistered("stranger", "sv")
+        with pytest.raises(NotFound):
+            await directory.set_own_card(Viewer.of(stranger), phone="+46 70 000 00 00")
+        anna_after = await directory.person_by_handle("anna")
+        assert anna_after is not None and anna_after.display_name == "Anna Berg"

@@ -76,6 +76,31 @@ async def test_onboarding_by_invitation(demo_app: App) -> None:
         t.check()
 
 
+async def test_a_new_invitee_gives_a_name_and_number_that_the_contact_then_sees(
+    demo_app: App,
+) -> None:
+    """An invitation for someone not in the org file: without a name she would be shown to
+    Pia by her chat handle, with no number to call."""
+    code = await invite(demo_app, Role.OFFICIAL, party="gp")
+    t = Transcript("onboarding_new_invitee_sv", demo_app)
+    eva, pia = t.person("eva"), t.person("pia")
+    await pia.say("/hjalp")
+    t.note("Pia sent Eva an invitation link; Eva opens it")
+    await t.say(eva, f"/start {code}")
+    await t.press(eva, "lang:sv", "svenska")
+    await t.say(eva, "Jag heter Eva Ek.")
+    await t.say(eva, "vet inte")
+    await t.say(eva, "070-555 12 34")
+    t.note("that night she needs help")
+    await t.say(eva, "akut")
+    await t.press(eva, "akut:alert", "Larma Pia Lind")
+    await t.deliver()
+    t.check()
+    to_pia = t.text().split("bot → pia:")[-1]
+    assert "Eva Ek" in to_pia and "+46 70-555 12 34" in to_pia
+    assert "eva" not in to_pia.replace("Eva", "")  # never her chat handle
+
+
 async def test_a_new_person_chooses_a_language_and_sees_no_names(demo_app: App) -> None:
     t = Transcript("onboarding_unregistered_sv", demo_app)
     eve = t.person("eve")
