@@ -15,6 +15,7 @@ from storage.viewer import Viewer
 
 DRILL_BRIEF = "drill_brief"  # to the official: this is a drill, nobody is in danger
 DRILL_REPORT = "drill_report"  # to the security unit, once the drill has ended
+DRILL_OVER = "drill_over"  # to everyone else in it: the drill has ended, nothing was real
 
 
 async def _name(rc: RenderContext, person_id: int | None) -> str:
@@ -189,4 +190,20 @@ async def render_report(rc: RenderContext, message: OutboxMessage) -> Reply:
     return Reply("\n".join(lines))
 
 
-RENDERERS: dict[str, Renderer] = {DRILL_BRIEF: render_brief, DRILL_REPORT: render_report}
+async def render_over(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the official and the contacts in a drill that it has ended: an old drill alert
+    then no longer looks like a real one that went missing."""
+    _ = rc._
+    lines = [
+        _("DRILL"),
+        _("The drill is over. Nothing in it was real, and everything from it has been removed."),
+        _("You don't need to do anything more."),
+    ]
+    return Reply("\n".join(lines))
+
+
+RENDERERS: dict[str, Renderer] = {
+    DRILL_BRIEF: render_brief,
+    DRILL_REPORT: render_report,
+    DRILL_OVER: render_over,
+}

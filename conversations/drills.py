@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import ESCALATE, SystemContext, deadline
-from conversations.drill_notices import DRILL_BRIEF, DRILL_REPORT
+from conversations.drill_notices import DRILL_BRIEF, DRILL_OVER, DRILL_REPORT
 from conversations.followups import FOLLOWUP_FIRST, schedule_case
 from conversations.i18n import N_
 from conversations.notices import ALERT, EVERY_CHANNEL
@@ -23,7 +23,7 @@ from storage.directory import DirectoryRepo
 from storage.drills import DrillRepo, may_start
 from storage.errors import NotAllowed
 from storage.models import Alert, AlertStatus, Drill, Municipality, Person, Report, Role, Timer
-from storage.outbox import URGENT, OutboxRepo
+from storage.outbox import ROUTINE, URGENT, OutboxRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
 from storage.viewer import Viewer
@@ -264,10 +264,27 @@ async def end(session: AsyncSession, drill: Drill, now: datetime, actor: str = "
     to = dict.fromkeys(
         [*([drill.started_by] if drill.started_by else []), *(c.person_id for c in unit)]
     )
+    others = [person_id for person_id in _in_it(summary) if person_id not in to]
     await OutboxRepo(session).enqueue_all(
-        [(person_id, DRILL_REPORT, {"drill": drill.id}, URGENT) for person_id in to], now
+        [
+            *((person_id, DRILL_REPORT, {"drill": drill.id}, URGENT) for person_id in to),
+            *((person_id, DRILL_OVER, {"drill": drill.id}, ROUTINE) for person_id in others),
+        ],
+        now,
     )
     AuditRepo(session).record(actor, "drill_ended", str(drill.id), drill.municipality_id, now)
+
+
+def _in_it(summary: dict[str, Any]) -> list[int]:
+    """The people a drill reached: each alert's official, and everyone alerted."""
+    people: dict[int, None] = {}
+    for alert in summary.get("alerts", []):
+        if alert.get("subject") is not None and alert.get("subject_reached"):
+            people[int(alert["subject"])] = None
+        for person in alert.get("people", []):
+            if person.get("reached"):
+                people[int(person["id"])] = None
+    return list(people)
 
 
 async def end_in_time(sc: SystemContext, timer: Timer) -> None:

@@ -42,10 +42,14 @@ async def test_a_drill_taken_by_the_first_contact(demo_app: App, clock: FakeCloc
     clock.advance(minutes=48)
     await runner.run_due()
     await t.deliver()
-    t.note("the drill's time is up: Sara gets the report, and the drill is removed")
+    t.note("the drill's time is up: Sara gets the report, Anna and Pia are told it is over")
     clock.advance(seconds=60)
     await runner.run_due()
     await t.deliver()
     t.check()
     said = t.text()
     assert "Per Ek" in said  # in the report: who would have been alerted next
+    end = said.split("the drill's time is up")[-1]
+    for who in ("anna", "pia"):  # everyone in the drill is told it is over; Per never was
+        assert f"bot → {who}:\n    ÖVNING\n    Övningen är slut. Inget i den var på riktigt" in end
+    assert "bot → per:" not in end
