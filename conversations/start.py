@@ -9,9 +9,9 @@ from conversations import identity
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
-from conversations.menu import TELLING, stale_button
+from conversations.menu import NAMED_IN, TELLING, stale_button
 from conversations.report.entry import keep_told
-from conversations.texts import menu_buttons
+from conversations.texts import HANDLING, menu_buttons
 from storage.bindings import BindingRepo
 from storage.directory import PHONE, DirectoryRepo, international
 from storage.errors import NotAllowed
@@ -81,7 +81,7 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
     )
 
 
-def _greeting(ctx: Context) -> list[str]:
+async def _greeting(ctx: Context) -> list[str]:
     _ = ctx._
     name = ctx.person.display_name if ctx.viewer.registered else None
     return [
@@ -91,6 +91,26 @@ def _greeting(ctx: Context) -> list[str]:
             "what to do right now, and who to call."
         ),
         _("In danger now: call {number}.").format(number="112"),
+        *await _handling(ctx),
+    ]
+
+
+async def _handling(ctx: Context) -> list[str]:
+    """For a contact, the unit or the director: what comes to them here."""
+    if ctx.viewer.role not in HANDLING:
+        return []
+    _ = ctx._
+    _card, party, municipality = await DirectoryRepo(ctx.session).describe(
+        ctx.viewer, ctx.person.id
+    )
+    where = ", ".join(n for n in (party, municipality) if n)
+    command = NAMED_IN.get(ctx.locale, {}).get("arenden", "arenden")
+    return [
+        "",
+        _("You are {role} ({where}): alerts and reports for you come here.").format(
+            role=_(ROLE_NAMES[ctx.viewer.role.value]), where=where
+        ),
+        _("The cases you handle: /{command}.").format(command=command),
     ]
 
 
@@ -106,12 +126,12 @@ async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
     if ctx.person.locale:
         ctx.switch_locale(ctx.catalogs.pick(ctx.person.locale))
         if _nameless(ctx):
-            return ask_name(ctx, _greeting(ctx))
-        privacy_and_menu(ctx, _greeting(ctx))
+            return ask_name(ctx, await _greeting(ctx))
+        privacy_and_menu(ctx, await _greeting(ctx))
         return END
     ctx.reply(
         "\n".join(
-            [*_greeting(ctx), "", _("Which language do you want? / Vilket språk vill du ha?")]
+            [*await _greeting(ctx), "", _("Which language do you want? / Vilket språk vill du ha?")]
         ),
         LANGUAGE_BUTTONS,
     )

@@ -5,16 +5,24 @@ from __future__ import annotations
 from conversations.events import Button
 from conversations.flow import Context
 from storage.directory import ContactCard, Contacts, DirectoryRepo
+from storage.models import Role
 
 EMERGENCY = "112"
 POLICE = "114 14"
 
 
+HANDLING = frozenset({Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY, Role.MUNICIPAL_DIRECTOR})
+"""Roles whose menu opens the cases they handle first (after 'I need help now')."""
+
+
 def menu_buttons(ctx: Context) -> list[list[Button]]:
-    """Return the main menu; its first button is always 'I need help now'."""
+    """Return the main menu; its first button is always 'I need help now'. Those who
+    handle cases get them next: a contact woken by a push looks for the case, not a form."""
     _ = ctx._
+    cases = [[Button("cmd:arenden", _("Cases"))]] if ctx.viewer.role in HANDLING else []
     return [
         [Button("cmd:akut", _("I need help now"))],
+        *cases,
         [Button("cmd:rapportera", _("Report an incident"))],
         [Button("cmd:kontakter", _("My contacts")), Button("cmd:hjalp", _("What can Trygg do?"))],
     ]

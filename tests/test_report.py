@@ -373,6 +373,7 @@ async def test_after_sending_four_lines_and_the_plans_advice_one_press_away(
     assert "Samla all info du har" in advice
     assert "Moderaterna" not in advice  # the plan speaks of her own party
     assert advice.count("114 14") <= 2
+    assert advice.count("åtkomstskyddad") == 1  # the plan's list says it; not again below
 
 
 # --- resuming and cancelling ---------------------------------------------------------------------

@@ -101,6 +101,21 @@ async def test_a_new_invitee_gives_a_name_and_number_that_the_contact_then_sees(
     assert "eva" not in to_pia.replace("Eva", "")  # never her chat handle
 
 
+async def test_a_contact_is_welcomed_as_one_and_her_menu_opens_the_cases(
+    demo_app: App,
+) -> None:
+    """Pia, woken by a push, looks for the case, not the officials' report form."""
+    t = Transcript("welcome_contact_sv", demo_app)
+    pia, anna = t.person("pia"), t.person("anna")
+    said = await t.say(pia, "/start")
+    await t.say(pia, "ok")
+    t.check()
+    assert "Du är partiets säkerhetsansvariga (Gröna partiet, Sjöviks kommun)" in said
+    assert [i for i, _l, _t in pia.buttons][:2] == ["cmd:akut", "cmd:arenden"]
+    said = await anna.say("/start")
+    assert "Du är" not in said and "cmd:arenden" not in [i for i, _l, _t in anna.buttons]
+
+
 async def test_a_new_person_chooses_a_language_and_sees_no_names(demo_app: App) -> None:
     t = Transcript("onboarding_unregistered_sv", demo_app)
     eve = t.person("eve")

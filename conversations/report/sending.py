@@ -301,7 +301,7 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
                 lines.append("• " + await _in_own_words(ctx, source, item.get(ctx.locale)))
             break  # one list per plan: the category's own, else the general one
     advice_text = pack.police_report_advice
-    if advice_text is not None:
+    if advice_text is not None and not lines:  # the plan's lists end with the police's
         lines.append(advice_text.get(ctx.locale))
     ctx.reply("\n".join(lines) or _("In danger now: call 112. Not urgent: the police on 114 14."))
     return None
