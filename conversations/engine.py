@@ -90,6 +90,9 @@ class Words:
         return any(w.startswith(self.first) and not w.startswith(self.not_first) for w in words)
 
 
+KEPT_LANGUAGE = 4  # words: a message this long in one language sets the person's language
+
+
 @dataclass(frozen=True, slots=True)
 class Recovery:
     """What an event finds of replies that may not have reached the person."""
@@ -217,6 +220,9 @@ class Core:
         unchosen = person.locale is None and event.kind is EventKind.TEXT
         typed = written_in(event.text) if unchosen else None
         locale = self.catalogs.pick(person.locale, typed, event.locale_hint)
+        if typed is not None and len(event.text.split()) >= KEPT_LANGUAGE:
+            # a sentence plainly in one language: the rest of the talk stays in it
+            await DirectoryRepo(session).set_locale(viewer, self.catalogs.pick(typed))
         conversations = ConversationRepo(session, self.keyring)
         now = self.clock()
         conversation = await conversations.load(viewer, now, arrival.conversation)

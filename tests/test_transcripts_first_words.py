@@ -99,3 +99,14 @@ def test_the_language_of_a_message_is_told_by_its_commonest_words() -> None:
     assert written_in("tyska") is None
     assert written_in("facebook instagram") is None
     assert written_in("") is None
+
+
+async def test_a_sentence_in_english_keeps_the_talk_in_english(demo_app: App, chat: Any) -> None:
+    """Nobody chose a language: her English sentence keeps what follows in English, her
+    commands too (a Swedish phone says nothing then)."""
+    zed = chat("zed", locale_hint="sv")
+    said = await zed.say("someone wrote on facebook that they know where I live")
+    assert said.startswith("In danger now: call 112.")
+    said = await zed.say("/rapportera")
+    assert said.startswith("You have an unfinished report from")
+    assert await locale_of(demo_app, "zed") == "en"

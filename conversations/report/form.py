@@ -159,7 +159,6 @@ QUESTIONS: tuple[Question, ...] = (
         other_ok=False,
         example_press="self",
         within=("other",),  # "jag skriver för någon annan": for someone else, wherever it is said
-        leading=True,  # "jag blev hotad i går": it happened to me
     ),
     Question(
         S.MUNICIPALITY,
