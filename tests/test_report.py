@@ -141,6 +141,17 @@ async def test_the_assignment_the_org_file_gives_is_shown_not_asked(
 # --- typed text is never thrown away -------------------------------------------------------------
 
 
+async def told(person: Chat, story: str, command: str = "/rapportera") -> str:
+    """Begin a report up to its kinds: it happened to me, no assignment, the party, the story."""
+    await person.say(command)
+    if "resume:new" in [i for i, _l, _t in person.buttons]:
+        await person.press("resume:new")
+    await person.press("opt:self")
+    await person.press("nav:skip")
+    await person.press("opt:party")
+    return str(await person.say(story))
+
+
 async def test_typed_words_at_button_questions_are_kept_and_said_back(
     demo_app: App, chat: Any
 ) -> None:
@@ -165,11 +176,7 @@ async def test_typed_words_at_button_questions_are_kept_and_said_back(
 async def test_done_typed_after_an_answer_answers_nothing(demo_app: App, chat: Any) -> None:
     """ "Klar." typed after a typed answer (as if pressing Done) is not the next answer."""
     anna: Chat = chat("anna")
-    await anna.say("/rapportera")
-    await anna.press("opt:self")
-    await anna.press("nav:skip")
-    await anna.press("opt:party")
-    await anna.say("Han skrev att han vet var jag bor.")
+    await told(anna, "Han skrev att han vet var jag bor.")
     reply = await anna.say("klart")  # nothing ticked yet: the question stays
     assert reply.startswith("Ditt svar är sparat. Här är nästa fråga:")
     assert "Vad var det, och hur kom det?" in reply
@@ -243,12 +250,7 @@ async def test_a_story_in_several_messages_stays_one_answer(
 ) -> None:
     anna: Chat = chat("anna")
     await write_report(anna, Script(what=("Första delen.",)), submit=False)
-    await anna.say("/rapportera")
-    await anna.press("resume:new")
-    await anna.press("opt:self")
-    await anna.press("nav:skip")
-    await anna.press("opt:party")
-    await anna.say("Ett sms kom.")
+    await told(anna, "Ett sms kom.")
     assert "Jag lade till det under ”Vad hände”." in await anna.say("Sedan ringde han också.")
     clock.advance(minutes=2)  # later, words are the answer to the open question
     assert "Jag sparade det med dina egna ord" in await anna.say("Han var arg.")
@@ -272,11 +274,7 @@ async def test_when_is_understood_as_people_write_it_and_said_back(
         "time": "22:40",
     }
     bo: Chat = chat("bo")
-    await bo.say("/report")
-    await bo.press("opt:self")
-    await bo.press("nav:skip")
-    await bo.press("opt:party")
-    await bo.say("A note under the door.")
+    await told(bo, "A note under the door.", "/report")
     await bo.press("done")
     reply = await bo.say("at home tomorrow")  # no day that has been: asked which day
     assert "Which day did it happen?" in reply
