@@ -3,8 +3,11 @@ due, a message to the targeted person, a case closed or opened again."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from conversations.events import Button, Reply
 from conversations.flow import Context
+from conversations.i18n import format_when
 from conversations.notice_context import (
     NOTICE_TOKEN,
     RenderContext,
@@ -90,11 +93,19 @@ async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply
     if report is None:
         return Reply(_("A case in Trygg has already been purged."))
     who = await _shown_name(rc, message.payload.get("by"))
+    off = [datetime.fromisoformat(str(when)) for when in message.payload.get("off", [])]
     if report.reporter_id == rc.recipient.id:
-        text = (
-            _("Your case {ref} has been closed by {name}.").format(ref=report.ref, name=who)
-            + "\n"
-            + _("You can always write to me.")
+        text = "\n".join(
+            [
+                _("Your case {ref} has been closed by {name}.").format(ref=report.ref, name=who),
+                *(
+                    _("The follow-up call {when} is called off.").format(
+                        when=format_when(when, rc.locale, message.created_at)
+                    )
+                    for when in off
+                ),
+                _("You can always write to me."),
+            ]
         )
     else:
         text = _("Case {ref} has been closed by {name}.").format(ref=report.ref, name=who)

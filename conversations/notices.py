@@ -365,6 +365,11 @@ async def render_followup_booked(rc: RenderContext, message: OutboxMessage) -> R
         return Reply(text.format(when=said), _case_button(rc, report), NOTICE_TOKEN)
     name, phone = await _name(rc, message.payload.get("by"))
     text = _("{name} wants to have a follow-up call with you {when}.").format(name=name, when=said)
+    if message.payload.get("was"):  # moved: the old time is off
+        was = datetime.fromisoformat(str(message.payload["was"]))
+        text = _("{name} has moved your follow-up call from {was} to {when}.").format(
+            name=name, was=format_when(was, rc.locale, message.created_at), when=said
+        )
     if phone:
         text += "\n" + _("If that time does not suit you, call {name} on {phone}.").format(
             name=name, phone=phone
@@ -468,7 +473,18 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
             lines.append(_("Language: {language}").format(language=language))
         call = _("Call: {phone}").format(phone=card.phone) if card.phone else None
         lines.append(call or _("No phone number known."))
+    lines += [
+        _("A follow-up call with the person is booked for {when}: it is yours now.").format(
+            when=format_when(when, rc.locale, message.created_at)
+        )
+        for when in _booked(message)
+    ]
     return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)
+
+
+def _booked(message: OutboxMessage) -> list[datetime]:
+    """The booked calls a handed-over case's message names."""
+    return [datetime.fromisoformat(str(when)) for when in message.payload.get("calls", [])]
 
 
 async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -486,7 +502,14 @@ async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply
         name = label[:1].upper() + label[1:]
     danger = _("In danger now: call {number}.").format(number="112")
     text = _("{name} now has your case {ref} and will contact you.")
-    return Reply(danger + "\n" + text.format(name=name, ref=report.ref))
+    lines = [danger, text.format(name=name, ref=report.ref)]
+    lines += [
+        _("Your follow-up call {when} is with {name}.").format(
+            when=format_when(when, rc.locale, message.created_at), name=name
+        )
+        for when in _booked(message)
+    ]
+    return Reply("\n".join(lines))
 
 
 async def render_duty(rc: RenderContext, message: OutboxMessage) -> Reply:

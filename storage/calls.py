@@ -96,6 +96,34 @@ class CallRepo:
         report.updated_at = now
         return row
 
+    async def call_off(self, viewer: Viewer, report: Report, now: datetime) -> list[datetime]:
+        """Call off the calls booked for a time to come (the case is being closed): they are
+        no longer booked; return when they were."""
+        await self._handler(viewer, report)
+        off = []
+        for row in (await self._rows(report)).values():
+            if row.status == "planned" and row.planned_for is not None and row.planned_for > now:
+                off.append(row.planned_for)
+                row.planned_for = None
+        if off:
+            report.updated_at = now
+        return sorted(off)
+
+    async def give_calls(self, report: Report, receiver: Viewer, now: datetime) -> list[datetime]:
+        """Make the receiver of a handed-over case the one who holds its booked calls (they
+        must handle the case now); return when those calls are."""
+        await self._handler(receiver, report)
+        given = []
+        for row in (await self._rows(report)).values():
+            if row.status == "planned" and row.planned_for is not None and row.planned_for > now:
+                notes = self._notes(row)
+                notes["booked_by"] = receiver.person_id
+                row.notes = self.keyring.seal_json(
+                    notes, table="followup", column="notes", row=row.id
+                )
+                given.append(row.planned_for)
+        return sorted(given)
+
     async def log(self, viewer: Viewer, report: Report) -> list[CallEntry]:
         """The follow-up log, oldest call first, as far as the viewer may read it."""
         level = await self._level(viewer, report)

@@ -319,7 +319,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "Uppföljningssamtal 2 är planerat till lördag 12 december kl. 10.00." in planned
     assert "Uppföljningssamtal 1: hölls 27 november\n  Deltog: Anna, Pia och Sara" in planned
     assert f"  Anteckningar (interna): {SITUATION}" in planned
-    assert "Uppföljningssamtal 2: planerat lördag 12 december kl. 10.00" in planned
+    assert "Uppföljningssamtal 2 med Anna Berg: lördag 12 december kl. 10.00" in planned
 
     async with demo_app.db.unit_of_work() as session:
         rows = {r.number: r for r in await session.scalars(select(FollowUp))}

@@ -179,6 +179,7 @@ async def test_booking_and_moving_a_call(chat, demo_app: App, clock: FakeClock) 
         assert "Bokat" in said
         assert [n.kind for n in ctx.notices] == [FOLLOWUP_BOOKED]
         assert ctx.notices[0].payload["moved"] is True
+        assert ctx.notices[0].payload["was"] == when.isoformat()  # she is told what is off
     moved = await pending(demo_app, FOLLOWUP_CALL, f"{case.id}:1")
     assert all(t.due_at.date() >= later.date() - timedelta(days=1) for t in moved)
     assert await audited(demo_app, "call_booked") == 2

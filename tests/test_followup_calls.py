@@ -73,7 +73,7 @@ async def test_a_contact_books_a_call_to_come_and_a_past_one_is_refused_kindly( 
         "Jag påminner dig på morgonen samma dag och en timme innan.\n"
         "Anna Berg får veta tiden."
     )
-    assert "Uppföljningssamtal 1 med Pia Lind: i morgon kl. 14.00" in booked
+    assert "Uppföljningssamtal 1 med Anna Berg: i morgon kl. 14.00" in booked  # the other side
     assert "Flytta samtal 1" in booked
     async with demo_app.db.unit_of_work() as session:
         row = (await session.scalars(select(FollowUp))).one()

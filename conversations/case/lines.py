@@ -16,7 +16,7 @@ from conversations.flow import Context
 from conversations.packs import ChecklistItem, Pack
 from storage.access import Access, responsibility_key
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
-from storage.models import CaseNote, Report
+from storage.models import CaseNote, Report, ReportStatus
 
 MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
@@ -44,9 +44,11 @@ async def answered_line(
     return line
 
 
-async def own_lines(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> list[str]:
-    """The checklist as the targeted person reads it: what has been done, then what is
-    hers to answer; not the staff's open items, nor the plan's step numbers."""
+async def own_lines(
+    ctx: Context, pack: Pack, state: dict[str, ItemState], open_case: bool = True
+) -> list[str]:
+    """The checklist as the targeted person reads it: what has been done, then (while the
+    case is open) what is hers to answer; not the staff's open items, nor step numbers."""
     _ = ctx._
     lines = [_("What has been done in your case:")]
     done = [item for item in pack.checklist if item.id in state]
@@ -60,20 +62,24 @@ async def own_lines(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> li
         lines.append(_("Nothing is marked as done yet."))
     key = responsibility_key(Access.OWN, ctx.person.role)  # "targeted": her part in a routine
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
-    if mine:
+    if mine and open_case:
         lines += ["", _("For you to answer:")]
         lines += [f"{OPEN} {item.check.get(ctx.locale)}" for item in mine]
     return lines
 
 
 async def checklist_lines(
-    ctx: Context, pack: Pack, state: dict[str, ItemState], access: Access
+    ctx: Context,
+    pack: Pack,
+    state: dict[str, ItemState],
+    access: Access,
+    status: ReportStatus = ReportStatus.SUBMITTED,
 ) -> list[str]:
     """Every item of the routine: done, answered no, not applicable, or open with the role
     responsible; comments are internal notes (the targeted person reads :func:`own_lines`)."""
     _ = ctx._
     if access is Access.OWN:
-        return await own_lines(ctx, pack, state)
+        return await own_lines(ctx, pack, state, status is not ReportStatus.CLOSED)
     lines = []
     for item in pack.checklist:
         done = state.get(item.id)

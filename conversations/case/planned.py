@@ -27,7 +27,7 @@ async def schedule_section(
     log = await calls.log(ctx.viewer, report)
     lines: list[str] = []
     for entry in log:
-        lines += await _call_lines(ctx, entry, access)
+        lines += await _call_lines(ctx, report, entry, access)
     if lines:
         lines.insert(0, "")
     is_open = report.status is ReportStatus.SUBMITTED
@@ -54,7 +54,7 @@ async def schedule_section(
     return lines, buttons
 
 
-async def _call_lines(ctx: Context, entry: CallEntry, access: Access) -> list[str]:
+async def _call_lines(ctx: Context, report: Report, entry: CallEntry, access: Access) -> list[str]:
     _ = ctx._
     n = entry.number
     if entry.status == "not_needed":
@@ -73,7 +73,10 @@ async def _call_lines(ctx: Context, entry: CallEntry, access: Access) -> list[st
     if entry.planned_for is None:
         return []
     when = ctx.when(entry.planned_for)
-    if entry.booked_by is not None and ctx.viewer.registered:  # staff names: registered only
-        who = await name_of(ctx, entry.booked_by)
+    # the other side of the call: the targeted person for those who handle the case, the
+    # one who holds it for her (staff names to the registered only)
+    other = report.reporter_id if access is Access.HANDLER else entry.booked_by
+    if other is not None and other != ctx.person.id and ctx.viewer.registered:
+        who = await name_of(ctx, other)
         return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]
     return [_("Follow-up call {n}: planned for {when}").format(n=n, when=when)]

@@ -66,7 +66,7 @@ async def book_call(
     if number not in (1, 2, 3) or any(e.number == number and e.status == "documented" for e in log):
         raise Refused(_("All three follow-up calls are done or not needed."))
     _to_come(ctx, when)
-    moved = any(e.number == number and e.planned_for for e in log)
+    was = next((e.planned_for for e in log if e.number == number and e.planned_for), None)
     await repo.book(ctx.viewer, report, number, when, ctx.now)
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
     reminders = await plan_reminders(ctx, report, number, when, quiet)
@@ -81,7 +81,7 @@ async def book_call(
     elif reminders:
         lines.append(_("I will remind you {when}.").format(when=ctx.when(reminders[0])))
     if report.reporter_id is not None and report.reporter_id != ctx.person.id:
-        _tell_reporter(ctx, report, number, moved, quiet)
+        _tell_reporter(ctx, report, number, was, quiet)
         lines.append(_("{name} is told the time.").format(name=who))
     AuditRepo(ctx.session).record(
         ctx.person.handle, "call_booked", report.ref, report.municipality_id, ctx.now, report=report
@@ -129,11 +129,17 @@ async def plan_reminders(
     return planned
 
 
-def _tell_reporter(ctx: Context, report: Report, number: int, moved: bool, quiet: str) -> None:
-    """Tell the targeted person the call's time now, or when the quiet hours end."""
+def _tell_reporter(
+    ctx: Context, report: Report, number: int, was: datetime | None, quiet: str
+) -> None:
+    """Tell the targeted person the call's time (and the one it replaces) now, or when the
+    quiet hours end."""
     if report.reporter_id is None:
         return
-    payload = {"report": report.id, "n": number, "by": ctx.person.id, "moved": moved}
+    payload: dict[str, object] = {"report": report.id, "n": number, "by": ctx.person.id}
+    payload["moved"] = was is not None
+    if was is not None:
+        payload["was"] = was.isoformat()
     if not is_quiet(ctx.now, quiet):
         ctx.notify(report.reporter_id, FOLLOWUP_BOOKED, payload, ROUTINE)
         return
@@ -155,11 +161,22 @@ async def move_next(ctx: Context, report: Report, access: Access, when: datetime
         raise Refused(_("That case is not available to you."))
     repo = CallRepo(ctx.session, ctx.keyring)
     kinds = kinds_for(level)
-    if not await repo.upcoming(ctx.viewer, report, kinds):
+    upcoming = await repo.upcoming(ctx.viewer, report, kinds)
+    if not upcoming:
         raise Refused(_("Nothing is planned to move."))
     _to_come(ctx, when)
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
     moved = out_of_quiet_hours(when, quiet)
+    if upcoming[0].kind == FOLLOWUP_CALL:  # a reminder of a booked call comes before it
+        number = int(upcoming[0].payload.get("n", 1))
+        call = next((e for e in await repo.log(ctx.viewer, report) if e.number == number), None)
+        if call is not None and call.planned_for is not None and moved >= call.planned_for:
+            raise Refused(
+                _(
+                    "That reminder is for follow-up call {n}, {when}: it must come before "
+                    "the call. To change the day, move the call."
+                ).format(n=number, when=ctx.when(call.planned_for))
+            )
     await repo.move_next(ctx.viewer, report, kinds, moved, ctx.now)
     start, end = quiet_span(quiet)
     lines = []

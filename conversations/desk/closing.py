@@ -3,6 +3,8 @@ told; timers stop or are planned again), and the targeted person's check-ins."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from conversations.case_notices import CASE_CLOSED, CASE_REOPENED
 from conversations.desk.access import checked
 from conversations.desk.calls import plan_reminders
@@ -23,6 +25,7 @@ from conversations.followups import (
 from conversations.i18n import names_list
 from conversations.schedule import days_after
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 from storage.outbox import ROUTINE
@@ -56,14 +59,20 @@ async def close_case(
     if not applied.strip():
         raise Refused(_("Was the routine applied?"))
     evaluation = {"routine_applied": applied, "routine": routine or "", "plan": plan or ""}
+    off = await CallRepo(ctx.session, ctx.keyring).call_off(ctx.viewer, report, ctx.now)
     await repo.close(ctx.viewer, report, evaluation, ctx.now)
     await cancel_case_timers(ctx, report)
     await schedule_retention(ctx.session, report, ctx.now)
     AuditRepo(ctx.session).record(
         ctx.person.handle, "case_closed", report.ref, report.municipality_id, ctx.now, report=report
     )
-    told = await tell(ctx, report, CASE_CLOSED)
-    return "\n".join([_("Case {ref} is closed. Thank you.").format(ref=report.ref), told])
+    told = await tell(ctx, report, CASE_CLOSED, {"off": [when.isoformat() for when in off]})
+    lines = [_("Case {ref} is closed. Thank you.").format(ref=report.ref)]
+    lines += [
+        _("The follow-up call booked for {when} is called off.").format(when=ctx.when(when))
+        for when in off
+    ]
+    return "\n".join([*lines, told])
 
 
 async def reopen_case(ctx: Context, report: Report, access: Access) -> str:
@@ -97,13 +106,14 @@ async def toggle_checkins(ctx: Context, report: Report, access: Access) -> str:
     return _("I will not check in with you any more. You can always write to me.")
 
 
-async def tell(ctx: Context, report: Report, kind: str) -> str:
+async def tell(ctx: Context, report: Report, kind: str, more: dict[str, Any] | None = None) -> str:
     """Push ``kind`` to the person and everyone else who may access the case; say who."""
     _ = ctx._
     staff = [p for p, _level in await CaseRepo(ctx.session, ctx.keyring).staff(report)]
     people = [p for p in [report.reporter_id, *staff] if p is not None and p != ctx.person.id]
+    payload = {"report": report.id, "by": ctx.person.id, **(more or {})}
     for person_id in dict.fromkeys(people):
-        ctx.notify(person_id, kind, {"report": report.id, "by": ctx.person.id}, ROUTINE)
+        ctx.notify(person_id, kind, payload, ROUTINE)
     if not people:
         return _("Nobody else follows the case.")
     names = [await name_of(ctx, p) for p in dict.fromkeys(people)]

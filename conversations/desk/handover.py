@@ -6,8 +6,10 @@ from conversations.alerts import ESCALATE
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
 from conversations.flow import Context
+from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_TELL
 from conversations.notices import CASE_HANDED_OVER, CASE_NEW_HANDLER
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.handover import HandoverRepo
@@ -15,6 +17,7 @@ from storage.models import Person, Report, Role
 from storage.outbox import URGENT
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
+from storage.viewer import Viewer
 
 
 async def candidate_people(ctx: Context, report: Report) -> list[Person]:
@@ -41,6 +44,18 @@ async def handover_candidates(
     return [(p.id, shown_name(ctx, p)) for p in await candidate_people(ctx, report)]
 
 
+async def _give_calls(ctx: Context, report: Report, receiver: int) -> list[str]:
+    """The receiver holds the booked calls now, and is reminded of them (not the giver)."""
+    person = await DirectoryRepo(ctx.session).person(receiver)
+    given = await CallRepo(ctx.session, ctx.keyring).give_calls(report, Viewer.of(person), ctx.now)
+    timers = TimerRepo(ctx.session)
+    for number in (1, 2, 3):
+        for kind in (FOLLOWUP_CALL, FOLLOWUP_TELL):
+            for timer in await timers.pending(kind, f"{report.id}:{number}"):
+                timer.payload = {**timer.payload, "by": receiver}
+    return [when.isoformat() for when in given]
+
+
 async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: int) -> str:
     """Hand the case over: the receiver gets it (and a message), the person it is about is
     told who has it now; audited."""
@@ -62,7 +77,10 @@ async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: 
         ctx.now,
         report=report,
     )
-    payload = {"report": report.id, "from": ctx.person.id, "to": receiver}
+    calls = await _give_calls(ctx, report, receiver)
+    payload: dict[str, object] = {"report": report.id, "from": ctx.person.id, "to": receiver}
+    if calls:
+        payload["calls"] = calls
     ctx.notify(receiver, CASE_HANDED_OVER, payload, URGENT)
     if report.reporter_id is not None:
         ctx.notify(report.reporter_id, CASE_NEW_HANDLER, payload, URGENT)

@@ -1,0 +1,79 @@
+"""Golden transcript: a booked follow-up call stays in step for everyone when it is moved,
+when its reminder is moved, when the case is handed over and when it is closed.
+
+Anna waits for the call she was told of: she must hear when it moves or is called off, and
+the contact who makes it (and only that one) must be reminded of it.
+"""
+
+from __future__ import annotations
+
+from bot.app import App
+from storage.calls import CallRepo
+from storage.models import Report
+from tests.conftest import FakeClock
+from tests.golden import Transcript
+from tests.test_followup_calls import viewer
+from tests.test_transcripts_followup import at, reported
+
+
+async def booked_calls(app: App, report_id: str, handle: str) -> list[tuple[int, str, int | None]]:
+    """(number, status, held by) of the calls booked for a time."""
+    async with app.db.unit_of_work() as session:
+        report = await session.get(Report, report_id)
+        assert report is not None
+        log = await CallRepo(session, app.keyring).log(await viewer(app, handle), report)
+        return [(e.number, e.status, e.booked_by) for e in log if e.planned_for is not None]
+
+
+async def test_a_booked_call_moved_handed_over_and_called_off(
+    demo_app: App, clock: FakeClock
+) -> None:
+    case = await reported(demo_app, clock, "anna", "pia")
+    t = Transcript("calls_in_step_sv", demo_app)
+    pia, per, anna = t.person("pia"), t.person("per"), t.person("anna")
+    await per.say("/hjalp")
+    await t.deliver()
+    t.lines.clear()
+    t.note("Monday 10:00: Pia books call 1 for Tuesday 14:00, then moves it to Wednesday")
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:book", "Boka samtal 1")
+    await t.say(pia, "tisdag 14:00")
+    await t.deliver()
+    await t.press(pia, "case:book", "Flytta samtal 1")
+    await t.say(pia, "onsdag 10:00")
+    await t.deliver()
+    t.note("she tries to move its reminder past the call")
+    await t.press(pia, "case:move", "Flytta påminnelsen")
+    await t.press(pia, "move:7", "En vecka senare")
+    t.note("Pia goes on leave: she hands the case to Per; the call is his now")
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:handover", "Lämna över")
+    per_id = (await viewer(demo_app, "per")).person_id
+    await t.press(pia, f"handover:{per_id}", "Per Ek")
+    await t.deliver()
+    assert await booked_calls(demo_app, case.id, "per") == [(1, "planned", per_id)]
+    t.note("Wednesday 08:00: only Per is reminded")
+    at(clock, 11, 25, 8, 0)
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
+    t.note("Per closes the case before the call; Anna hears it is called off")
+    await t.say(per, f"/arende {case.ref}")
+    await t.press(per, "case:close", "Avsluta ärendet")
+    await t.press(per, "close:confirm", "Avsluta ändå")
+    await t.press(per, "applied:yes", "Ja")
+    await t.press(per, "close:skip", "Inget att tillägga")
+    await t.press(per, "close:skip", "Inget att tillägga")
+    await t.deliver()
+    assert await booked_calls(demo_app, case.id, "per") == []
+    t.note("Anna opens her closed case")
+    await t.say(anna, f"/arende {case.ref}")
+    t.check()
+    said = t.text()
+    assert "Pia Lind har flyttat ert uppföljningssamtal från i morgon kl. 14.00 till onsdag" in said
+    assert "den måste komma före samtalet" in said
+    assert "Ditt uppföljningssamtal onsdag 25 november kl. 10.00 har du med Per Ek." in said
+    reminded = said.split("only Per is reminded")[1].split("# Per closes")[0]
+    assert "bot → per:" in reminded and "bot → pia:" not in reminded
+    assert "Uppföljningssamtalet i dag kl. 10.00 blir inte av." in said
+    closed = said.split("Anna opens her closed case")[1]
+    assert "Uppföljningssamtal 1" not in closed and "ditt att svara på" not in closed
