@@ -153,7 +153,11 @@ async def _alert(ctx: Context, *, to_unit: bool) -> StateResult:
         call = _("If nobody calls: call the security unit on {unit}.").format(unit=unit)
     lines = [
         _("In danger now: call {number}.").format(number="112"),
-        _("I have alerted {names} and asked for a call to you now.").format(names=names),
+        (
+            _("I have alerted {names} and asked for a call to you now.")
+            if ctx.person.phone
+            else _("I have alerted {names}. Trygg has no phone number for you: call them.")
+        ).format(names=names),
         *escalation_lines(ctx, levels, wait)[:1],
         call,
     ]

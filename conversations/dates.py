@@ -217,8 +217,9 @@ def understand(text: str, now: datetime, locale: str) -> Moment | None:
         days = [day - timedelta(days=1) for day in days]  # a night belongs to its first day
     if not days and part is not None and which:
         days = [_today_of(part, local) if which == "this" else local.date() - timedelta(days=1)]
-        if part is Part.NIGHT and which == "this" and clock is not None:
-            days.append(days[0] - timedelta(days=1))  # "i natt kl 3" at 23.00: this morning
+        if part is Part.NIGHT and clock is not None:
+            # "i natt kl 3" at 23.00 is this morning; "last night at 3" at 00.30, yesterday's
+            days.append(days[0] - timedelta(days=1))
     if clock is None:
         return _latest([Moment(day, None, part) for day in days], now) if days else None
     readings = [clock]

@@ -26,6 +26,7 @@ from conversations.notices import (
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels
 from conversations.schedule import QUIET_HOURS, days_after, next_duty, out_of_quiet_hours
+from conversations.texts import menu_buttons
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -259,10 +260,12 @@ async def _keep_with_case(ctx: Context, report: Report, text: str, told: dict[st
         _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
         who,
     ]
-    if told:  # not asked for: it may be new danger, or something new that happened
+    if told:  # not asked for: it may be new danger ("I need help now" alerts at once)
         lines = [_("In danger now: call 112."), *lines]
         if not text.rstrip().endswith("?"):
             lines.append(_("Has something new happened? Then make a new report: /rapportera."))
+        ctx.reply("\n".join(lines), menu_buttons(ctx))
+        return
     ctx.reply(
         "\n".join([*lines, _("Do you want someone to call you?")]),
         [

@@ -145,6 +145,9 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             _("New incident report in Trygg – case {ref}").format(ref=report.ref),
             _("Reported by: {who}").format(who=who),
         ]
+        answers = ReportRepo(rc.session, rc.keyring).answers(report) if rc.keyring else {}
+        if about_someone_else(answers):  # whom, only inside Trygg: a push shows on a lock screen
+            lines.append(_("They report for someone else: the report says who."))
         if report.category:
             lines.append(_category_line(rc, report))
         if report.unverified:

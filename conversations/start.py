@@ -6,15 +6,17 @@ import re
 from enum import StrEnum
 
 from conversations import identity
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, InboundEvent, words_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
 from conversations.menu import NAMED_IN, TELLING, stale_button
 from conversations.report.entry import keep_told
 from conversations.texts import HANDLING, menu_buttons
+from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.directory import PHONE, DirectoryRepo, international
 from storage.errors import NotAllowed
+from storage.models import Role
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
 from storage.viewer import Sender, Viewer
 
@@ -105,11 +107,14 @@ async def _handling(ctx: Context) -> list[str]:
     )
     where = ", ".join(n for n in (party, municipality) if n)
     command = NAMED_IN.get(ctx.locale, {}).get("arenden", "arenden")
+    comes = (
+        _("You are {role} ({where}): the checklist items you answer for come here.")
+        if ctx.viewer.role is Role.MUNICIPAL_DIRECTOR
+        else _("You are {role} ({where}): alerts and reports for you come here.")
+    )
     return [
         "",
-        _("You are {role} ({where}): alerts and reports for you come here.").format(
-            role=_(ROLE_NAMES[ctx.viewer.role.value]), where=where
-        ),
+        comes.format(role=_(ROLE_NAMES[ctx.viewer.role.value]), where=where),
         _("The cases you handle: /{command}.").format(command=command),
     ]
 
@@ -188,7 +193,7 @@ async def _speak(ctx: Context, locale: str, typed: str | None = None) -> StateRe
         ctx.reply(await keep_told(ctx, typed))
     _ = ctx._
     said = _("I will speak English with you.") if locale == "en" else _("I will speak Swedish.")
-    if _nameless(ctx):
+    if _nameless(ctx) and not typed:  # someone telling what happened is not asked it now
         return ask_name(ctx, [said])
     privacy_and_menu(ctx, [said])
     return END
@@ -196,6 +201,24 @@ async def _speak(ctx: Context, locale: str, typed: str | None = None) -> StateRe
 
 SAYS_NAME = re.compile(r"^(?:jag heter|mitt namn är|my name is|i am|i'm)\s+", re.IGNORECASE)
 LONGEST_NAME = 7  # words: a name is shorter; more is someone telling what happened
+
+
+SKIP = frozenset({"hoppa över", "skip", "nej", "no", "inget", "vill inte", "nej tack"})
+"""Words typed at the phone question that mean Skip."""
+
+
+def _telling(typed: str) -> bool:
+    """Whether words typed for a name or a number tell what happened ("han står utanför
+    mitt hus nu"): a sentence plainly in a language, or longer than any name."""
+    words = typed.split()
+    return len(words) >= LONGEST_NAME or (len(words) >= 3 and written_in(typed) is not None)
+
+
+async def _told_instead(ctx: Context, event: InboundEvent) -> StateResult:
+    """Someone telling what happened is not asked for a name now: the way out first, the
+    words kept, and 'I need help now' one press away (the name is asked at /start)."""
+    ctx.reply(await keep_told(ctx, event.text.strip()), menu_buttons(ctx))
+    return END
 
 
 def _nameless(ctx: Context) -> bool:
@@ -221,9 +244,8 @@ async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
     if not name:
         ctx.reply(_("Please write your name."))
         return None
-    if len(name.split()) >= LONGEST_NAME:  # words that tell what happened: kept, not a name
-        ctx.reply(await keep_told(ctx, event.text.strip()))
-        return ask_name(ctx, [])
+    if _telling(name):
+        return await _told_instead(ctx, event)
     try:
         await DirectoryRepo(ctx.session).set_own_card(ctx.viewer, name=name)
     except NotAllowed:  # the org file names them: it is not changed from the chat
@@ -247,6 +269,10 @@ async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
     _ = ctx._
     typed = " ".join(event.text.split())
     lead: list[str] = []
+    if " ".join(words_of(typed)) in SKIP:
+        typed = ""
+    if typed and _telling(typed):
+        return await _told_instead(ctx, event)
     if typed:
         if not PHONE.match(typed):
             return _ask_phone(

@@ -187,6 +187,9 @@ def test_last_night_typed_late_in_the_evening_is_the_night_before() -> None:
     assert understand("last night around 10", now, "en") == at(YESTERDAY, 22)
     assert understand("last evening", now, "en") == Moment(YESTERDAY, None, Part.EVENING)
     assert understand("igår kväll vid 22", now, "sv") == at(YESTERDAY, 22)
+    after_midnight = datetime(2026, 12, 5, 0, 30, tzinfo=DISPLAY_TZ)
+    assert understand("last night at 3", after_midnight, "en") == at(TODAY, 3)  # not 03.00 to come
+    assert understand("last night at 3", now, "en") == at(TODAY, 3)
 
 
 @pytest.mark.parametrize(

@@ -145,7 +145,8 @@ async def test_a_drill_at_speed_600_runs_every_level_in_under_a_minute_and_leave
 
     # Every level was alerted, and Anna was told nobody answered: each message marked.
     pia, per, anna = transport.texts("pia"), transport.texts("per"), transport.texts("anna")
-    assert len(pia) == 2 and len(per) == 2  # the alert, then the reminder
+    assert len(pia) == 3 and len(per) == 3  # the alert, the reminder, and "the drill is over"
+    assert all("Övningen är slut" in texts[-1] for texts in (pia, per, anna))
     for text in [*pia, *per, *anna]:
         assert text.startswith(mark(demo_app) + "\n"), text
     assert any("Nobody in Trygg has answered" in t or "Ingen i Trygg" in t for t in anna)
@@ -168,7 +169,8 @@ async def test_a_drill_at_speed_600_runs_every_level_in_under_a_minute_and_leave
         kinds = (
             await session.scalars(select(OutboxMessage.kind).where(OutboxMessage.id > 0))
         ).all()
-        assert after["outbox"] - before["outbox"] == kinds.count("drill_report")
+        ended = kinds.count("drill_report") + kinds.count("drill_over")  # "it is over": stays
+        assert after["outbox"] - before["outbox"] == ended
         assert (await session.scalar(select(func.count()).select_from(Alert))) == 0
         assert (await session.scalar(select(func.count()).select_from(Timer))) == before["timer"]
         drill = await session.get(Drill, started.drill_id)

@@ -579,8 +579,8 @@ async def test_duties_of_the_vasteras_plan_remind_the_unit(  # type: ignore[no-u
 async def test_a_check_in_about_someone_else_asks_about_them(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    """Anna reported what happened to Eva Ek: the check-in asks Anna how Eva is, not how
-    Anna is (language.md rule 3)."""
+    """Anna reported what happened to Eva Ek: Pia's alert says the report is about someone
+    else (not whom); the check-in asks Anna how Eva is, not how Anna is (language.md rule 3)."""
     from tests.reporting import SKIPPED, Script, write_report
     from tests.test_case_reading import latest
 
@@ -589,9 +589,13 @@ async def test_a_check_in_about_someone_else_asks_about_them(  # type: ignore[no
     script = Script(skip=SKIPPED, for_someone=("Anna Berg, partikamrat", "Eva Ek, kulturnämnden"))
     await write_report(chat("anna"), script)
     case = await latest(demo_app)
-    await take(chat, "pia", case)
     transport = Transport()
     sender = demo_app.outbox_sender(transport)
+    await sender.deliver_due()
+    [alert] = [r for r in transport.to("pia") if "Ny incidentrapport" in r.text]
+    assert "Rapporten gäller någon annan: vem står i rapporten." in alert.text
+    assert "Eva Ek" not in alert.text  # a push shows on a locked phone: the name stays inside
+    await take(chat, "pia", case)
     await sender.deliver_due()
     transport.sent.clear()
     assert await run_at(demo_app, clock, days_after(MONDAY_10, 1), case) == [

@@ -215,6 +215,9 @@ async def test_cancel_typed_in_a_report_asks_and_no_goes_on(demo_app: App, chat:
     assert "Vill du radera den påbörjade rapporten?" in reply
     reply = await anna.say("jag ångrar mig, vet inte")  # words are kept; deleting is a button
     assert "Tryck på knappen om du vill radera den" in reply
+    for yes in ("ja!", "radera"):  # deleting cannot be undone: only the button does it
+        reply = await anna.say(yes)
+        assert reply.startswith("Tryck på ”Ja, radera” för att radera rapporten")
     reply = await anna.say("nej")
     assert "Vilket uppdrag har du?" in reply
     stored = await answers(demo_app, "anna")

@@ -101,6 +101,27 @@ async def test_a_new_invitee_gives_a_name_and_number_that_the_contact_then_sees(
     assert "eva" not in to_pia.replace("Eva", "")  # never her chat handle
 
 
+async def test_danger_told_instead_of_a_name_is_not_taken_as_one(demo_app: App) -> None:
+    """At the name question she writes what is happening: 112 first, her words kept, help
+    one press away; the name is asked another time. 'hoppa över.' skips the number."""
+    code = await invite(demo_app, Role.OFFICIAL, party="gp")
+    ivy = Chat(demo_app, "ivy")
+    await ivy.say(f"/start {code}")
+    await ivy.press("lang:sv")
+    said = await ivy.say("han står utanför mitt hus nu")
+    assert said.startswith("I fara nu: ring 112.")
+    assert "Tack, han" not in said and "telefonnummer" not in said
+    assert next(i for i, _l, _t in ivy.buttons) == "cmd:akut"
+    said = await ivy.say("/start")  # another time: the name is asked
+    assert "Vad heter du?" in said
+    await ivy.say("Ivy Lund")
+    said = await ivy.say("hoppa över.")
+    assert "Så hanteras dina uppgifter" in said and "telefonnummer" not in said
+    await ivy.say("akut")
+    said = await ivy.press("akut:alert")  # nobody can call her back: she is not promised it
+    assert "Jag har larmat Pia Lind. Trygg har inget telefonnummer till dig: ring själv." in said
+
+
 async def test_a_contact_is_welcomed_as_one_and_her_menu_opens_the_cases(
     demo_app: App,
 ) -> None:
@@ -114,6 +135,8 @@ async def test_a_contact_is_welcomed_as_one_and_her_menu_opens_the_cases(
     assert [i for i, _l, _t in pia.buttons][:2] == ["cmd:akut", "cmd:arenden"]
     said = await anna.say("/start")
     assert "Du är" not in said and "cmd:arenden" not in [i for i, _l, _t in anna.buttons]
+    said = await Chat(demo_app, "kent").say("/start")  # the director gets checklist items
+    assert "Du är kommunchef (Sjöviks kommun): punkterna i checklistan som du ansvarar" in said
 
 
 async def test_a_new_person_chooses_a_language_and_sees_no_names(demo_app: App) -> None:

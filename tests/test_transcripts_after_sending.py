@@ -67,7 +67,9 @@ async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
     await t.deliver()
     t.note("Anna tells what happened tonight")
     told = await t.say(anna, TOLD)
-    await t.press(anna, f"checkin:{case.id}:yes", "Ja, ring mig")
+    assert next(i for i, _l, _t in anna.buttons) == "cmd:akut"  # new danger: one press away
+    await t.press(anna, "cmd:akut", "Jag behöver hjälp nu")
+    await t.press(anna, "akut:alert", "Larma Pia Lind")
     await t.deliver()
     t.note("Pia opens the case")
     await t.say(pia, f"/arende {case.ref}")

@@ -143,6 +143,8 @@ async def cancel(ctx: Context, event: InboundEvent) -> StateResult:
     if await load_draft(ctx) is None:
         ctx.reply(_("There is nothing to cancel."), menu_buttons(ctx))
         return END
+    if _asking_to_delete(ctx):  # "radera" typed at the question itself: say how
+        return _press_to_delete(ctx)
     ctx.reply(
         _("Do you want to delete the unfinished report? This cannot be undone."),
         [[Button("cancel:yes", _("Yes, delete it")), Button("cancel:no", _("No, continue"))]],
@@ -164,6 +166,22 @@ async def cancel_choice(ctx: Context, event: InboundEvent) -> StateResult:
 
 NO = frozenset({"nej", "nej tack", "fortsätt", "no", "continue", "no thanks"})
 """Words typed at "delete the unfinished report?" that mean: no, go on with it."""
+YES = frozenset({"ja", "jo", "japp", "ja radera", "ja radera den", "yes", "yes delete it"})
+"""Words typed there that mean yes: deleting cannot be undone, so it is only ever a button."""
+
+
+def _asking_to_delete(ctx: Context) -> bool:
+    return ctx.prompt is not None and any(
+        button.id == "cancel:yes" for row in ctx.prompt.buttons for button in row
+    )
+
+
+def _press_to_delete(ctx: Context) -> StateResult:
+    _ = ctx._
+    said = _("To delete the report, press “{button}”: it cannot be undone.")
+    ctx.reply(said.format(button=_("Yes, delete it")))
+    ctx.again()
+    return None
 
 
 async def cancel_typed(ctx: Context, event: InboundEvent) -> StateResult:
@@ -173,8 +191,11 @@ async def cancel_typed(ctx: Context, event: InboundEvent) -> StateResult:
     if draft is None:
         return await lost(ctx)
     typed = event.text.strip()
-    if " ".join(words_of(typed)) in NO:
+    said = " ".join(words_of(typed))
+    if said in NO:
         return await ask(ctx, draft, draft.at(known(ctx, draft)))
+    if said in YES:
+        return _press_to_delete(ctx)
     if typed:
         draft.note(typed)
         draft.save(ctx)
