@@ -254,6 +254,14 @@ async def _keep_with_case(ctx: Context, report: Report, text: str, told: dict[st
             (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers
         ]
         who = _("{names} will see it.").format(names=names_list(_, names))
+        if told and await cases.taken_by(report) is None:  # "when will Pia call me?"
+            who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
+                names=names_list(_, names)
+            )
+        elif told:
+            who = _("{names} has your case: they see what you wrote and will contact you.").format(
+                names=names_list(_, names)
+            )
     else:
         who = _("The people handling your case will see it.")
     lines = [

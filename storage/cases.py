@@ -362,6 +362,19 @@ class CaseRepo:
         )
         return value if isinstance(value, dict) else {}
 
+    async def taken_by(self, report: Report) -> int | None:
+        """Who took the case, while they still may handle it (None: nobody has yet)."""
+        taken = await self.session.scalars(
+            select(Alert.acknowledged_by)
+            .where(Alert.report_id == report.id, Alert.acknowledged_by.is_not(None))
+            .order_by(Alert.created_at)
+            .limit(1)
+        )
+        person_id = taken.first()
+        return (
+            person_id if person_id is not None and await self._handles(person_id, report) else None
+        )
+
     async def handlers(self, report: Report) -> list[int]:
         """People who handle the case now: who took it, while they still may; else the
         people it was sent to who still may (see conversations.alerts.directory_changed,

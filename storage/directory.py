@@ -70,6 +70,8 @@ PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,24}$")
 
 def international(phone: str) -> str:
     """Write a Swedish number as the directory does, callable from abroad: 070-… → +46 70-…"""
+    if re.fullmatch(r"07\d{8}", phone):  # a mobile number typed in one run: as it is spoken
+        return f"+46 {phone[1:3]} {phone[3:6]} {phone[6:8]} {phone[8:]}"
     if phone.startswith("00"):
         return "+" + phone[2:]
     if phone.startswith("0"):

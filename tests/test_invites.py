@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.settings import Settings
 from storage.crypto import Keyring
-from storage.directory import DirectoryRepo
+from storage.directory import DirectoryRepo, international
 from storage.errors import NotAllowed, NotFound
 from storage.models import AuditEntry, Invite, Person, Role
 from storage.rotation import SEALED, remaining, rotate_batch
@@ -230,3 +230,16 @@ async def test_only_a_person_outside_the_org_file_names_themselves(demo_app: App
             await directory.set_own_card(Viewer.of(stranger), phone="+46 70 000 00 00")
         anna_after = await directory.person_by_handle("anna")
         assert anna_after is not None and anna_after.display_name == "Anna Berg"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0701234567", "+46 70 123 45 67"),
+        ("070-123 45 67", "+46 70-123 45 67"),
+        ("0046 70 123 45 67", "+46 70 123 45 67"),
+        ("+46 70 123 45 67", "+46 70 123 45 67"),
+    ],
+)
+def test_a_number_typed_is_kept_callable_from_abroad(typed: str, kept: str) -> None:
+    assert international(typed) == kept

@@ -173,6 +173,17 @@ async def test_typed_words_at_button_questions_are_kept_and_said_back(
     }
 
 
+async def test_words_typed_after_ticking_are_said_back_with_every_tick(
+    demo_app: App, chat: Any
+) -> None:
+    anna: Chat = chat("anna")
+    await told(anna, "Han skrev att han vet var jag bor.")
+    await anna.press("tog:threat")
+    await anna.press("tog:sms_mms")
+    reply = await anna.say("och hat")
+    assert reply.startswith("Jag kryssade: Hot om våld, Sms/mms, Hat.")  # all three, not "Hat"
+
+
 async def test_done_typed_after_an_answer_answers_nothing(demo_app: App, chat: Any) -> None:
     """ "Klar." typed after a typed answer (as if pressing Done) is not the next answer."""
     anna: Chat = chat("anna")

@@ -77,7 +77,7 @@ async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
 
     assert said.startswith("I fara nu: ring 112.")
     assert f"Tack. Jag har sparat det du skrev i ditt ärende {case.ref}." in said
-    assert "Pia Lind ser det." in said
+    assert "Pia Lind har ditt ärende, ser det du skrev och hör av sig till dig." in said
     assert "Jag sparade det du skrev i en rapport" not in said  # not a new draft
     assert "/rapportera" in told  # something new: how to report it
     assert await drafts(demo_app, "anna") == 0
@@ -100,3 +100,17 @@ async def test_without_a_sent_case_the_words_begin_a_report(
     said = await anna.say(ASKED)
     assert "Jag sparade det du skrev i en rapport" in said
     assert await kept_words(demo_app, "anna") == [f"{first}\n{ASKED}"]
+
+
+async def test_a_question_before_anyone_took_the_case_says_so(
+    demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+
+    def chat(who: str) -> Chat:
+        return Chat(demo_app, who)
+
+    await chat("pia").say("/hjalp")
+    await submit_report(chat, "anna", "party")
+    said = await chat("anna").say(ASKED)
+    assert "Ingen har tagit ditt ärende än. Pia Lind ser det du skrev." in said

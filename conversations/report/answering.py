@@ -274,10 +274,10 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("I kept what you wrote with the report. Please choose an answer below."))
         ctx.again()
         return None
-    lead = _said_back(ctx, draft, question, reading)
     answer = reading.answer
     if question.kind == "multi":
         answer = _added_to_ticks(draft.answer(question.step), answer)
+    lead = _said_back(ctx, draft, question, reading, answer)
     lead += await _store(ctx, draft, question, answer)
     _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
@@ -335,10 +335,13 @@ async def edited(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
-def _said_back(ctx: Context, draft: Draft, question: Question, reading: Reading) -> list[str]:
-    """Tell the person what their typed words were taken as, when it is not obvious."""
+def _said_back(
+    ctx: Context, draft: Draft, question: Question, reading: Reading, answer: dict[str, Any]
+) -> list[str]:
+    """Tell the person what their typed words were taken as, when it is not obvious (at a
+    question with several choices: all that are ticked now, those ticked before too)."""
     if reading.matched and question.kind == "multi":
-        shown = show(ctx, draft, question, {"choices": reading.answer.get("choices", [])})
+        shown = show(ctx, draft, question, {"choices": answer.get("choices", [])})
         return [ctx._("I ticked: {answer}.").format(answer=shown)]
     if not reading.matched and question.kind != "text":
         return [ctx._("I kept it in your own words, as “Other”.")]
