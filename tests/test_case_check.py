@@ -25,6 +25,7 @@ from conversations.followups import (
 )
 from conversations.notices import NOTICE_TOKEN
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed, NotFound
@@ -499,7 +500,7 @@ async def test_who_may_close_and_reopen(  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_a_call_booked_for_later_is_reminded_of_again_after_reopening(  # type: ignore[no-untyped-def]
+async def test_closing_calls_off_a_booked_call_and_reopening_asks_to_book_again(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     case = await the_unit_case(chat, clock)
@@ -525,9 +526,16 @@ async def test_a_call_booked_for_later_is_reminded_of_again_after_reopening(  # 
         pending = sorted(
             (kind, subject, str(payload.get("stage", ""))) for kind, subject, payload in rows
         )
-    assert (FOLLOWUP_CALL, f"{case.id}:1", "") in pending  # the call's reminders
-    assert (FOLLOWUP_FIRST, case.id, "nudge") not in pending  # it is booked already
+    # closing called the call off (Anna was told): no reminder of it comes back, and the
+    # contact is asked to book call 1 again, as for a new case
+    assert (FOLLOWUP_CALL, f"{case.id}:1", "") not in pending
+    assert (FOLLOWUP_FIRST, case.id, "nudge") in pending
     assert (FOLLOWUP_FIRST, case.id, "escalate") in pending
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        log = await CallRepo(session, demo_app.keyring).log(who["pia"], report)
+        assert [e.planned_for for e in log] == [None]
 
 
 async def test_a_changed_answer_keeps_the_comment_it_replaced(  # type: ignore[no-untyped-def]
