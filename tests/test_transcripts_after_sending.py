@@ -18,7 +18,7 @@ from storage.models import Person, Report, ReportStatus
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
-from tests.test_case import MONDAY_10, WHAT, person_ids, submit_report, take
+from tests.test_case import MONDAY_10, WHAT, Submitted, person_ids, submit_report, take
 from tests.test_transcripts_first_words import kept_words
 
 ASKED = "när ringer Pia mig egentligen?"
@@ -46,17 +46,24 @@ async def drafts(app: App, handle: str) -> int:
         return len(found.all())
 
 
-async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
-    demo_app: App, clock: FakeClock
-) -> None:
+async def sent(app: App, clock: FakeClock, *, taken: bool) -> Submitted:
+    """Monday 10:00: Anna has sent a report to Pia, who has taken it or not yet."""
     clock.now = MONDAY_10
 
     def chat(who: str) -> Chat:
-        return Chat(demo_app, who)
+        return Chat(app, who)
 
     await chat("pia").say("/hjalp")
     case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    if taken:
+        await take(chat, "pia", case)
+    return case
+
+
+async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
+    demo_app: App, clock: FakeClock
+) -> None:
+    case = await sent(demo_app, clock, taken=True)
     t = Transcript("after_sending_sv", demo_app)
     anna, pia = t.person("anna"), t.person("pia")
     await t.deliver()
@@ -105,12 +112,6 @@ async def test_without_a_sent_case_the_words_begin_a_report(
 async def test_a_question_before_anyone_took_the_case_says_so(
     demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-
-    def chat(who: str) -> Chat:
-        return Chat(demo_app, who)
-
-    await chat("pia").say("/hjalp")
-    await submit_report(chat, "anna", "party")
-    said = await chat("anna").say(ASKED)
+    await sent(demo_app, clock, taken=False)
+    said = await Chat(demo_app, "anna").say(ASKED)
     assert "Ingen har tagit ditt ärende än. Pia Lind ser det du skrev." in said
