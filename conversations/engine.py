@@ -366,11 +366,15 @@ class Core:
         re-send, a text identical to the answer those replies answered is the person
         typing it again because they saw nothing; that is checked for the first message
         after the re-send (within RETYPE_WINDOW) and for every message the platform says
-        was sent before it.
+        was sent before it. A button pressed on the latest prompt proves every reply up to
+        it arrived: nothing is kept or sent again (else a crash after the last step would
+        send the earlier step's replies once more, after it).
         """
         unsent = row.reply_no > sent_no
         if row.replies is None or not (unsent or row.resent_at):
             return Recovery()
+        if event.kind is EventKind.BUTTON and row.step and event.token == str(row.step):
+            return Recovery()  # pressed on the latest prompt: every reply up to it arrived
         outgoing = conversations.outgoing_of(row)
         if outgoing is None:
             return Recovery()

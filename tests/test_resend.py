@@ -327,6 +327,31 @@ async def test_replies_in_flight_are_kept_until_the_transport_took_them(demo_app
         assert row is not None and row.sent_no == row.reply_no and row.replies is None
 
 
+async def test_a_button_on_the_latest_prompt_proves_its_replies_arrived(
+    demo_app: App, settings: Settings, clock: FakeClock
+) -> None:
+    """Replies not yet confirmed are kept with the next ones; but a button pressed on the
+    latest prompt shows they arrived. A crash after the answer to it sends that answer's
+    replies again, not the question before them once more after them."""
+    app = with_quiz(demo_app)
+    asked = await app.dispatcher(Phone()).process(event("/fraga"))  # sent, never confirmed
+    assert asked is not None
+    async with app.db.unit_of_work() as session:
+        step = await session.scalar(select(Conversation.step).where(Conversation.reply_no > 0))
+    press = InboundEvent(
+        f"t-{uuid.uuid4().hex}", "console", "anna", EventKind.BUTTON, button="no", token=str(step)
+    )
+    answered = await app.dispatcher(Phone()).process(press)  # the process dies before sending
+    assert answered is not None and [r.text for r in answered.replies] == [SECOND]
+    again = restart(settings, clock)
+    try:
+        phone = Phone()
+        await again.dispatcher(phone).resend("console")
+        assert phone.texts() == [LOST, SECOND]  # not the first question again, after it
+    finally:
+        await again.close()
+
+
 async def test_the_console_prints_a_lost_reply_instead_of_welcome_back(
     demo_app: App, settings: Settings, clock: FakeClock
 ) -> None:
