@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.drill_mark import marked
-from conversations.events import Delivery, EventKind, InboundEvent, Reply, words_of
+from conversations.events import Delivery, EventKind, InboundEvent, Reply, phrase_of, words_of
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
 from conversations.i18n import Catalogs
 from conversations.notices import EVERY_CHANNEL
@@ -73,7 +73,7 @@ class Words:
     def act(self, text: str) -> Handler | None:
         """The handler of a phrase that acts like a button on someone else's message, typed
         alone or at the start of a message ("Jag tar det, jag ringer henne nu")."""
-        said = " ".join(words_of(text))
+        said = phrase_of(text)
         for phrase, handler in self.acts.items():
             if said == phrase or said.startswith(phrase + " "):
                 return handler
@@ -530,7 +530,7 @@ class Core:
         if acting is not None:  # like the button it stands for: the step is left alone
             return current, acting, False
         if current is not None and event.kind is EventKind.TEXT:
-            own = current.typed.get(" ".join(words_of(event.text)))
+            own = current.typed.get(phrase_of(event.text))
             if own is not None:  # the flow's own command in words ("avbryt")
                 return current, own, False
         if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):

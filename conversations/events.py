@@ -13,6 +13,11 @@ def words_of(text: str) -> list[str]:
     return [w.strip(".,!?:;\"'()”“") for w in text.casefold().split()]
 
 
+def phrase_of(text: str) -> str:
+    """A whole message as one phrase to look up ("Skicka!" -> "skicka")."""
+    return " ".join(words_of(text))
+
+
 class EventKind(StrEnum):
     COMMAND = "command"
     TEXT = "text"

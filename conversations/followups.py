@@ -214,7 +214,7 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
     if report is None:
         return False
-    await _keep_with_case(ctx, report, text, {})
+    await _keep_with_case(ctx, report, text, unasked=False)
     return True
 
 
@@ -236,29 +236,29 @@ async def words_for_case(ctx: Context, text: str) -> bool:
         or await reports.draft(ctx.viewer) is not None
     ):
         return False
-    await _keep_with_case(ctx, latest, text, {"wrote": True})
+    await _keep_with_case(ctx, latest, text, unasked=True)
     return True
 
 
-async def _keep_with_case(ctx: Context, report: Report, text: str, told: dict[str, Any]) -> None:
+async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: bool) -> None:
     """Keep the reporter's words with her case, tell its handlers, and say who will see them."""
     _ = ctx._
     cases = CaseRepo(ctx.session, ctx.keyring)
     note = await cases.add_note(ctx.viewer, report, "checkin", text, ctx.now)
     handlers = await cases.handlers(report)
     for person_id in handlers:
-        payload = {"report": report.id, "note": note.id, **told}
+        payload = {"report": report.id, "note": note.id, **({"wrote": True} if unasked else {})}
         ctx.notify(person_id, CHECKIN_REPLY, payload, ROUTINE)
     if handlers and ctx.viewer.registered:
         names = [
             (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers
         ]
         who = _("{names} will see it.").format(names=names_list(_, names))
-        if told and await cases.taken_by(report) is None:  # "when will Pia call me?"
+        if unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
                 names=names_list(_, names)
             )
-        elif told:
+        elif unasked:
             who = _("{names} has your case: they see what you wrote and will contact you.").format(
                 names=names_list(_, names)
             )
@@ -268,7 +268,7 @@ async def _keep_with_case(ctx: Context, report: Report, text: str, told: dict[st
         _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
         who,
     ]
-    if told:  # not asked for: it may be new danger ("I need help now" alerts at once)
+    if unasked:  # not asked for: it may be new danger ("I need help now" alerts at once)
         lines = [_("In danger now: call 112."), *lines]
         if not text.rstrip().endswith("?"):
             lines.append(_("Has something new happened? Then make a new report: /rapportera."))

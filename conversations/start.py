@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 
 from conversations import identity
-from conversations.events import Button, InboundEvent, words_of
+from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
 from conversations.menu import NAMED_IN, TELLING, stale_button
@@ -269,7 +269,7 @@ async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
     _ = ctx._
     typed = " ".join(event.text.split())
     lead: list[str] = []
-    if " ".join(words_of(typed)) in SKIP:
+    if phrase_of(typed) in SKIP:
         typed = ""
     if typed and _telling(typed):
         return await _told_instead(ctx, event)

@@ -101,10 +101,9 @@ class CallRepo:
         no longer booked; return when they were."""
         await self._handler(viewer, report)
         off = []
-        for row in (await self._rows(report)).values():
-            if row.status == "planned" and row.planned_for is not None and row.planned_for > now:
-                off.append(row.planned_for)
-                row.planned_for = None
+        for row, when in await self._booked_ahead(report, now):
+            off.append(when)
+            row.planned_for = None
         if off:
             report.updated_at = now
         return sorted(off)
@@ -114,15 +113,21 @@ class CallRepo:
         must handle the case now); return when those calls are."""
         await self._handler(receiver, report)
         given = []
-        for row in (await self._rows(report)).values():
-            if row.status == "planned" and row.planned_for is not None and row.planned_for > now:
-                notes = self._notes(row)
-                notes["booked_by"] = receiver.person_id
-                row.notes = self.keyring.seal_json(
-                    notes, table="followup", column="notes", row=row.id
-                )
-                given.append(row.planned_for)
+        for row, when in await self._booked_ahead(report, now):
+            notes = self._notes(row)
+            notes["booked_by"] = receiver.person_id
+            row.notes = self.keyring.seal_json(notes, table="followup", column="notes", row=row.id)
+            given.append(when)
         return sorted(given)
+
+    async def _booked_ahead(self, report: Report, now: datetime) -> list[tuple[FollowUp, datetime]]:
+        """The calls booked for a time still to come, with that time."""
+        rows = (await self._rows(report)).values()
+        return [
+            (row, row.planned_for)
+            for row in rows
+            if row.status == "planned" and row.planned_for is not None and row.planned_for > now
+        ]
 
     async def log(self, viewer: Viewer, report: Report) -> list[CallEntry]:
         """The follow-up log, oldest call first, as far as the viewer may read it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations import quota
-from conversations.events import Button, InboundEvent, words_of
+from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
@@ -191,7 +191,7 @@ async def cancel_typed(ctx: Context, event: InboundEvent) -> StateResult:
     if draft is None:
         return await lost(ctx)
     typed = event.text.strip()
-    said = " ".join(words_of(typed))
+    said = phrase_of(typed)
     if said in NO:
         return await ask(ctx, draft, draft.at(known(ctx, draft)))
     if said in YES:

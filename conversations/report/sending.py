@@ -6,7 +6,7 @@ from __future__ import annotations
 from conversations import quota
 from conversations.alerts import raise_alert
 from conversations.case_notices import tell_item_owners
-from conversations.events import Button, InboundEvent, words_of
+from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list
@@ -98,7 +98,7 @@ SEND = frozenset({"skicka", "skicka den", "skicka rapporten", "send", "send it",
 async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
     """Send on a typed "skicka"; keep other words with the report, and show it again."""
     typed = event.text.strip()
-    if " ".join(words_of(typed)) in SEND:
+    if phrase_of(typed) in SEND:
         return await send(ctx, event)
     draft = await load_draft(ctx)
     if draft is None:
