@@ -16,12 +16,14 @@ from bot.settings import Settings
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo, international
 from storage.errors import NotAllowed, NotFound
-from storage.models import AuditEntry, Invite, Person, Role
+from storage.alerts import AlertRepo
+from storage.models import AuditEntry, Invite, Person, Report, Role
 from storage.rotation import SEALED, remaining, rotate_batch
 from storage.trust import InviteError, code_hash
 from storage.viewer import Viewer
 from tests.conftest import TEST_KEYS, Chat, FakeClock
 from tests.golden import Transcript
+from tests.reporting import write_report
 from tests.test_trust import SQLITE_ONLY, database_text, invite
 from tests.test_trust_cli import CODE, trygg
 
@@ -243,3 +245,33 @@ async def test_only_a_person_outside_the_org_file_names_themselves(demo_app: App
 )
 def test_a_number_typed_is_kept_callable_from_abroad(typed: str, kept: str) -> None:
     assert international(typed) == kept
+
+
+async def test_a_report_begun_before_the_code_goes_to_the_party_she_joins(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Words she wrote before opening her invitation began a report with nowhere to go: sent
+    after she joined, it reached nobody ("There is nobody in Trygg to send it to")."""
+    code = await invite(demo_app, Role.OFFICIAL, party="gp")
+    eva = Chat(demo_app, "eva")
+    kept = await eva.say("han skrev att han vet var jag bor, jag är rädd")
+    assert "/rapportera" in kept
+    await eva.say(f"/start {code}")
+    await eva.press("lang:sv")
+    await eva.say("Eva Ek")
+    await eva.say("0701234567")
+    clock.advance(minutes=1)
+    sent = await write_report(eva, fresh=False)
+    assert "Pia Lind" in sent, sent
+    assert "Det finns ingen i Trygg" not in sent
+    async with demo_app.db.unit_of_work() as session:
+        report = (await session.scalars(select(Report))).one()
+        assert report.municipality_id is not None and report.party_id is not None
+        alerted = await AlertRepo(session).open_for([await _id(session, "pia")])
+        assert [a.report_id for a in alerted] == [report.id]
+
+
+async def _id(session: Any, handle: str) -> int:
+    person = await DirectoryRepo(session).person_by_handle(handle)
+    assert person is not None
+    return person.id

@@ -67,6 +67,19 @@ async def load_draft(ctx: Context) -> Draft | None:
     if report is None:
         return None
     answers = upgrade(repo.answers(report))
+    if report.municipality_id is None and ctx.viewer.registered and ctx.person.municipality_id:
+        # begun before the invitation code: it goes where the person now belongs
+        person = ctx.person
+        pack = person.municipality_pack or report.pack
+        await repo.update_draft(
+            report,
+            municipality_id=person.municipality_id,
+            party_id=person.party_id,
+            pack=pack,
+            unverified=False,  # the invitation confirmed who she is
+        )
+        answers.pop("_unregistered", None)
+        answers.pop(ReportStep.MUNICIPALITY.value, None)
     return Draft(repo, report, answers, ctx.packs.get(report.pack), party_pack_of(ctx, report))
 
 
