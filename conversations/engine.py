@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.drill_mark import marked
-from conversations.events import Delivery, EventKind, InboundEvent, Reply, phrase_of, words_of
+from conversations.events import Delivery, EventKind, InboundEvent, Reply, phrase_of
 from conversations.flow import END, Context, Flow, Handler, Input, StateResult
-from conversations.i18n import Catalogs
+from conversations.i18n import SUPPORTED, Catalogs
 from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
+from conversations.words import Words
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.crypto import Keyring
@@ -53,41 +54,6 @@ class Command:
 
     flow: Flow | None
     handler: Handler
-
-
-@dataclass(frozen=True, slots=True)
-class Words:
-    """Typed words that work like commands: ``anywhere`` alone, in any state (e.g. "akut");
-    a word that starts with one of ``first`` in a message that opens no flow (e.g. "hjälp
-    jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell"); inside a
-    flow, a message whose first word starts with one of ``crying`` ("hjälp han står utanför
-    dörren nu"): a cry, not an answer."""
-
-    command: str = ""
-    anywhere: frozenset[str] = frozenset()
-    first: tuple[str, ...] = ()
-    not_first: tuple[str, ...] = ()
-    crying: tuple[str, ...] = ()
-    acts: Mapping[str, Handler] = field(default_factory=dict)  # "jag tar det": take an alert
-
-    def act(self, text: str) -> Handler | None:
-        """The handler of a phrase that acts like a button on someone else's message, typed
-        alone or at the start of a message ("Jag tar det, jag ringer henne nu")."""
-        said = phrase_of(text)
-        for phrase, handler in self.acts.items():
-            if said == phrase or said.startswith(phrase + " "):
-                return handler
-        return None
-
-    def means_command(self, text: str, in_flow: bool) -> bool:
-        words = words_of(text)
-        if not self.command or not words:
-            return False
-        if " ".join(words) in self.anywhere:
-            return True
-        if in_flow:
-            return words[0].startswith(self.crying) and not words[0].startswith(self.not_first)
-        return any(w.startswith(self.first) and not w.startswith(self.not_first) for w in words)
 
 
 KEPT_LANGUAGE = 4  # words: a message this long in one language sets the person's language
@@ -166,6 +132,7 @@ class Core:
         self.actions = actions or {}
         self.capabilities = dict(capabilities or {})  # by channel, as the transports declare
         self.words = words or Words()
+        self._menu = self.words.menu_phrases(catalogs.gettext(loc) for loc in SUPPORTED)
         for name, command in commands.items():
             if command.flow is not None and flows.get(command.flow.name) is not command.flow:
                 raise ValueError(
@@ -212,6 +179,10 @@ class Core:
         arrival = await arrive(session, event.event_id, self.clock(), event.channel, event.address)
         if not arrival.new:
             return None
+        words = event.kind is EventKind.TEXT
+        named = self.words.command_in(event.text, self._menu) if words else None
+        if named is not None:  # "Ärenden", "öppna K7M4-QX2P": as the command, not as words
+            event = replace(event, kind=EventKind.COMMAND, command=named[0], text=named[1])
         person = arrival.person or await self._register_sender(session, event)
         if arrival.dead:  # the platform said it was gone; it wrote now, so it is not
             await BindingRepo(session).revive(event.channel, event.address)

@@ -24,7 +24,7 @@ from conversations import (
 from conversations.alerts import TimerHandler
 from conversations.case import listing
 from conversations.case import reading as case_reading
-from conversations.engine import Command, Fallbacks, Words
+from conversations.engine import Command, Fallbacks
 from conversations.flow import Flow, Handler
 from conversations.packs import PackLibrary
 from conversations.report import entry as report_entry
@@ -32,6 +32,8 @@ from conversations.report import sending as report_sending
 from conversations.report.flow import FLOW as REPORT
 from conversations.stats import flow as stats
 from conversations.stats import view as stats_view
+from conversations.texts import MENU
+from conversations.words import Words
 from storage.crypto import Keyring
 from storage.viewer import Viewer
 
@@ -130,5 +132,16 @@ WORDS = Words(
     ),
     not_first=("hotell", "hotspot", "helper"),
     crying=("hjälp", "hjalp", "help"),
-    acts=dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
+    acts={
+        **dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
+        **dict.fromkeys(case_reading.SHOW_WORDS, case_reading.show_typed),
+    },
+    menu={
+        **dict.fromkeys(("meny", "menu", "huvudmeny", "main menu", "start menu"), "meny"),
+        **dict.fromkeys(("ärenden", "arenden", "mina ärenden", "cases", "my cases"), "arenden"),
+        **dict.fromkeys(("kontakter", "contacts"), "kontakter"),
+        **dict.fromkeys(("statistik", "statistics"), "statistik"),
+    },
+    menu_labels=tuple(MENU.items()),
+    opens=("öppna", "oppna", "ärende", "arende", "open", "case"),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.events import Button
 from conversations.flow import Context
+from conversations.i18n import N_
 from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.models import Role
 
@@ -15,16 +16,30 @@ HANDLING = frozenset({Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY, Role.MUNICIP
 """Roles whose menu opens the cases they handle first (after 'I need help now')."""
 
 
+MENU = {
+    "akut": N_("I need help now"),
+    "arenden": N_("Cases"),
+    "rapportera": N_("Report an incident"),
+    "kontakter": N_("My contacts"),
+    "hjalp": N_("What can Trygg do?"),
+}
+"""The main menu's buttons by command; typed, a label works as its button (conversations.words)."""
+
+
 def menu_buttons(ctx: Context) -> list[list[Button]]:
     """Return the main menu; its first button is always 'I need help now'. Those who
     handle cases get them next: a contact woken by a push looks for the case, not a form."""
     _ = ctx._
-    cases = [[Button("cmd:arenden", _("Cases"))]] if ctx.viewer.role in HANDLING else []
+
+    def button(command: str) -> Button:
+        return Button(f"cmd:{command}", _(MENU[command]))
+
+    cases = [[button("arenden")]] if ctx.viewer.role in HANDLING else []
     return [
-        [Button("cmd:akut", _("I need help now"))],
+        [button("akut")],
         *cases,
-        [Button("cmd:rapportera", _("Report an incident"))],
-        [Button("cmd:kontakter", _("My contacts")), Button("cmd:hjalp", _("What can Trygg do?"))],
+        [button("rapportera")],
+        [button("kontakter"), button("hjalp")],
     ]
 
 

@@ -281,6 +281,22 @@ class AlertRepo:
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def latest_report_to(self, person_id: int) -> str | None:
+        """The report of the newest alert that reached this person (None: none did)."""
+        stmt = (
+            select(Alert.report_id)
+            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+            .where(
+                AlertRecipient.person_id == person_id,
+                AlertRecipient.notified_at.is_not(None),
+                AlertRecipient.removed.is_(False),
+                Alert.report_id.is_not(None),
+            )
+            .order_by(Alert.created_at.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def report_recipients(self, report_id: str) -> set[int]:
         """Everyone alerted about a report so far (and not removed from it)."""
         rows = await self.session.scalars(

@@ -6,6 +6,7 @@ files; nobody else gets anything (storage.access, checked in the repositories)."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,11 +17,13 @@ from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, N_
 from conversations.report.text import evidence_kind, full_report_text
 from storage.access import Access
+from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.evidence import EvidenceItem, EvidenceRepo
 from storage.models import Report
+from storage.reports import ReportRepo
 from storage.trust import AuditRepo
 
 OPEN_FILE = "ev_open"  # ev_open:<evidence id>: send that file into the reader's chat
@@ -186,6 +189,23 @@ async def show_whole_case(ctx: Context, event: InboundEvent) -> StateResult:
     )
     await whole_case(ctx, report, access)
     return None
+
+
+SHOW_WORDS = ("visa rapporten", "visa hela rapporten", "show the report", "show report")
+"""Typed instead of pressing "Visa rapporten" on an alert."""
+
+
+async def show_typed(ctx: Context, event: InboundEvent) -> StateResult:
+    """'Visa rapporten' typed: the report of the newest alert that reached this person, else
+    their own newest report; access is checked as for the button."""
+    report_id = await AlertRepo(ctx.session).latest_report_to(ctx.person.id)
+    if report_id is None:
+        own = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
+        report_id = own.id if own is not None else None
+    if report_id is None:
+        ctx.reply(ctx._("There is no report here for you to read."))
+        return None
+    return await show_whole_case(ctx, replace(event, button=f"show:{report_id}"))
 
 
 async def open_evidence(ctx: Context, event: InboundEvent) -> StateResult:

@@ -1,0 +1,73 @@
+"""Typed words that work like commands or buttons: a cry for help, "jag tar det", a menu's
+own labels ("Ärenden"), a case reference ("öppna K7M4-QX2P")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from conversations.events import phrase_of, words_of
+from conversations.flow import Handler
+from storage.cases import normalised_ref
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Typed words that work like commands: ``anywhere`` alone, in any state (e.g. "akut");
+    a word that starts with one of ``first`` in a message that opens no flow (e.g. "hjälp
+    jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell"); inside a
+    flow, a message whose first word starts with one of ``crying`` ("hjälp han står utanför
+    dörren nu"): a cry, not an answer."""
+
+    command: str = ""
+    anywhere: frozenset[str] = frozenset()
+    first: tuple[str, ...] = ()
+    not_first: tuple[str, ...] = ()
+    crying: tuple[str, ...] = ()
+    acts: Mapping[str, Handler] = field(default_factory=dict)  # "jag tar det": take an alert
+    menu: Mapping[str, str] = field(default_factory=dict)  # "meny", "ärenden": the command
+    menu_labels: Sequence[tuple[str, str]] = ()  # (command, msgid): the menu's own buttons
+    opens: tuple[str, ...] = ()  # "öppna K7M4-QX2P": words before a reference that open it
+
+    def act(self, text: str) -> Handler | None:
+        """The handler of a phrase that acts like a button on someone else's message, typed
+        alone or at the start of a message ("Jag tar det, jag ringer henne nu")."""
+        said = phrase_of(text)
+        for phrase, handler in self.acts.items():
+            if said == phrase or said.startswith(phrase + " "):
+                return handler
+        return None
+
+    def means_command(self, text: str, in_flow: bool) -> bool:
+        words = words_of(text)
+        if not self.command or not words:
+            return False
+        if " ".join(words) in self.anywhere:
+            return True
+        if in_flow:
+            return words[0].startswith(self.crying) and not words[0].startswith(self.not_first)
+        return any(w.startswith(self.first) and not w.startswith(self.not_first) for w in words)
+
+    def menu_phrases(self, translations: Iterable[Callable[[str], str]]) -> dict[str, str]:
+        """Every phrase that names a command: the menu words, and the menu's labels in each
+        language (``translations``: a gettext per language)."""
+        phrases = dict(self.menu)
+        for gettext in translations:
+            for command, msgid in self.menu_labels:
+                phrases.setdefault(phrase_of(gettext(msgid)), command)
+        return phrases
+
+    def command_in(self, text: str, menu: Mapping[str, str]) -> tuple[str, str] | None:
+        """(command, argument) that a whole message names: a menu word or label ("Ärenden"),
+        or a case reference ("öppna K7M4-QX2P", "K7M4-QX2P"); None if it names none."""
+        said = phrase_of(text)
+        if said in menu:
+            return menu[said], ""
+        words = said.split()
+        if len(words) == 1 and "-" in words[0]:  # the reference alone, as it is written
+            ref = normalised_ref(words[0])
+        elif 2 <= len(words) <= 3 and words[0] in self.opens:
+            ref = normalised_ref("".join(words[1:]))
+        else:
+            ref = None
+        return ("arende", ref) if ref else None

@@ -1,0 +1,46 @@
+"""The menu's words typed where a button was expected ("Ärenden", "Meny"), a case reference
+typed, and "Visa rapporten" typed: each does what it says. In a case they had been kept as
+internal notes that nobody could remove, and from an alert they did nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from storage.models import CaseNote, Report
+from tests.conftest import FakeClock
+from tests.golden import Transcript
+from tests.test_transcripts_list import bind, report
+
+
+async def test_menu_words_and_references_typed_do_what_they_say(
+    demo_app: App, clock: FakeClock
+) -> None:
+    t = Transcript("menu_words_typed_sv", demo_app)
+    await bind(t, "pia", "sara", "kent")
+    await report(t, "anna", "assignment")
+    await t.deliver()
+    async with demo_app.db.unit_of_work() as session:
+        ref = (await session.scalars(select(Report.ref))).one()
+    clock.advance(minutes=2)
+    sara, anna = t.person("sara"), t.person("anna")
+    t.note("Sara, woken by the alert, types instead of pressing")
+    shown = await t.say(sara, "visa rapporten")
+    assert f"Incidentrapport {ref}" in shown
+    await t.say(sara, f"öppna {ref}")
+    listed = await t.say(sara, "Ärenden")
+    assert "Öppna ärenden:" in listed and ref in listed
+    await t.say(sara, ref)
+    menu = await t.say(sara, "meny")
+    assert "Det här kan jag hjälpa dig med:" in menu
+    t.note("Anna, in the middle of a new report, looks for her contacts")
+    await t.say(anna, "/rapportera")
+    contacts = await t.say(anna, "Mina kontakter")
+    assert "Pia Lind" in contacts
+    own = await t.say(anna, "Visa rapporten")
+    assert f"Incidentrapport {ref}" in own
+    t.check()
+    spoken = ref.lower().replace("-", " ")  # as read aloud on the phone
+    assert f"Ärende {ref} – öppet" in await sara.say(f"ärende {spoken}")
+    async with demo_app.db.unit_of_work() as session:
+        assert (await session.scalars(select(CaseNote))).all() == []  # nothing kept as a note
