@@ -290,9 +290,12 @@ SAY = {
 }
 
 
-def describe(moment: Moment, now: datetime, locale: str) -> str:
-    """Say in one short phrase what was understood: "i går kl. 22.40", "yesterday evening"."""
+def describe(moment: Moment, now: datetime | None, locale: str) -> str:
+    """Say in one short phrase what was understood: "i går kl. 22.40", "yesterday evening";
+    without ``now`` (a document read long after), by its date: "torsdag 3 december 2026"."""
     locale = locale if locale in SAY else DEFAULT_LOCALE
+    if now is None:
+        return _dated(moment, locale)
     say, today = SAY[locale], now.astimezone(DISPLAY_TZ).date()
     ago = (today - moment.day).days
     if moment.time is None and moment.part is Part.NIGHT and ago in (0, 1):
@@ -309,6 +312,17 @@ def describe(moment: Moment, now: datetime, locale: str) -> str:
         return format_when(datetime.combine(moment.day, moment.time, DISPLAY_TZ), locale, now)
     label = NEAR_DAYS[locale].get(-ago) if ago in (0, 1) else None
     return label or format_day(moment.day, today, locale, weekday=0 < ago <= 7)
+
+
+def _dated(moment: Moment, locale: str) -> str:
+    """The moment by its date alone, with weekday and year: no "i går" that goes stale."""
+    if moment.time is not None:
+        return format_when(datetime.combine(moment.day, moment.time, DISPLAY_TZ), locale)
+    if moment.part is not None:
+        after = format_day(moment.day + timedelta(days=1), None, locale)
+        day = format_day(moment.day, None, locale)
+        return SAY[locale].other[moment.part].format(day=day, next=after)
+    return format_day(moment.day, None, locale)
 
 
 def coming_day(text: str, now: datetime, locale: str) -> date | None:

@@ -33,6 +33,7 @@ from bot.transports.console import run_console
 from conversations.case.export import CASE_FILE, EXPORT
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
+from conversations.report.form import ReportStep
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.models import Municipality, Report
@@ -508,3 +509,21 @@ async def test_on_the_console_the_case_file_is_written_owner_only(
     assert written.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert await audit(demo_app, "case_exported") == [("pia", case.ref)]
+
+
+async def test_a_time_in_the_pdf_is_its_date_not_yesterday(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Read by the police days later, "i går kl. 21.30" named the wrong day."""
+    clock.now = MONDAY_10
+    when = "i går kl 21.30, hemma"
+    skip = [step for step in SKIPPED if step is not ReportStep.WHEN]
+    await write_report(chat("anna"), Script(skip=skip, answers={ReportStep.WHEN: when}))
+    case = await latest(demo_app)
+    await take(chat, "pia", case)
+    clock.advance(days=3)
+    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(chat("pia"), case))
+    assert pdf is not None
+    whole = flat("\n".join(text_of(pdf, tmp_path)))
+    assert f"{when} – söndag 22 november 2026 kl. 21.30" in whole
+    assert "– i går" not in whole

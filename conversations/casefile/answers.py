@@ -29,11 +29,13 @@ def answer_entries(ctx: Context, report: Report) -> list[Entry]:
     for question in topics(draft.answers, who):
         if question.step.value not in draft.answers:
             continue
-        value = show(ctx, draft, question, draft.answers.get(question.step.value), True)
+        value = show(ctx, draft, question, draft.answers.get(question.step.value), True, dated=True)
         entries.append(Entry(ctx._(question.label), value))
         for follow in follow_ups(question.step):
             if follow.applies(draft.answers, who) and follow.step.value in draft.answers:
-                value = show(ctx, draft, follow, draft.answers.get(follow.step.value), True)
+                value = show(
+                    ctx, draft, follow, draft.answers.get(follow.step.value), True, dated=True
+                )
                 entries.append(Entry(ctx._(follow.label), value, 1))
     notes = [str(n) for n in draft.answers.get("_notes", [])]
     if notes:

@@ -59,8 +59,16 @@ def _labels(
     return ", ".join(option_text(ctx, draft, m) for m in words)
 
 
-def show(ctx: Context, draft: Draft, question: Question, answer: Any, neutral: bool = False) -> str:
-    """One answer as people read it (``neutral``: as staff read it, in the third person)."""
+def show(
+    ctx: Context,
+    draft: Draft,
+    question: Question,
+    answer: Any,
+    neutral: bool = False,
+    dated: bool = False,
+) -> str:
+    """One answer as people read it (``neutral``: as staff read it, in the third person;
+    ``dated``: in a document read later, a moment by its date, never "i går")."""
     if not isinstance(answer, dict) or not answer:
         return "–"
     typed = str(answer.get("text") or "").strip()
@@ -69,7 +77,7 @@ def show(ctx: Context, draft: Draft, question: Question, answer: Any, neutral: b
         return typed or ", ".join(str(c) for c in chosen)
     labels = _labels(ctx, draft, question, [str(c) for c in chosen], neutral) if chosen else ""
     moment = moment_of(answer)
-    when = dates.describe(moment, ctx.now, ctx.locale) if moment else ""
+    when = dates.describe(moment, None if dated else ctx.now, ctx.locale) if moment else ""
     said_option = bool(labels) and is_option_word(question, chosen, typed)
     if said_option or (question.kind == "choice" and labels and not typed):
         shown = labels
