@@ -264,6 +264,19 @@ def _ask_phone(ctx: Context, lead: str) -> StateResult:
     return Start.PHONE
 
 
+NUMBER_IN = re.compile(r"\+?[0-9][0-9 \-]{5,24}[0-9]")
+AROUND_A_NUMBER = 4  # words: "mitt nummer är 070 …" says a number; more tells something
+
+
+def _number_in(typed: str) -> str | None:
+    """The phone number in a short sentence that gives one ("my mobile is 070 174 06 99")."""
+    found = NUMBER_IN.search(typed)
+    if found is None or found.group() == typed:
+        return None
+    around = f"{typed[: found.start()]} {typed[found.end() :]}".split()
+    return found.group().strip() if len(around) <= AROUND_A_NUMBER else None
+
+
 async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep the phone number (or none), then explain privacy and show the menu."""
     _ = ctx._
@@ -271,6 +284,7 @@ async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
     lead: list[str] = []
     if phrase_of(typed) in SKIP:
         typed = ""
+    typed = _number_in(typed) or typed
     if typed and _telling(typed):
         return await _told_instead(ctx, event)
     if typed:

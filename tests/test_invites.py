@@ -275,3 +275,27 @@ async def _id(session: Any, handle: str) -> int:
     person = await DirectoryRepo(session).person_by_handle(handle)
     assert person is not None
     return person.id
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        ("en", "my mobile is 070 174 06 99", "Trygg shows +46 70 174 06 99"),
+        ("sv", "mitt nummer är 0701740699.", "Trygg visar +46 70 174 06 99"),
+    ],
+)
+async def test_a_number_given_in_a_sentence_is_kept(
+    demo_app: App, language: str, typed: str, said: str
+) -> None:
+    """The sentence had been taken for someone telling what happened: the number was lost,
+    and the sign-up ended with "In danger now: call 112"."""
+    code = await invite(demo_app, Role.OFFICIAL, party="gp")
+    newcomer = Chat(demo_app, "newcomer")
+    await newcomer.say(f"/start {code}")
+    await newcomer.press(f"lang:{language}")
+    await newcomer.say("Nils Holm")
+    reply = await newcomer.say(typed)
+    assert said in reply and "112" not in reply.splitlines()[0]
+    async with demo_app.db.unit_of_work() as session:
+        person = await DirectoryRepo(session).person_by_handle("newcomer")
+        assert person is not None and person.phone == "+46 70 174 06 99"
