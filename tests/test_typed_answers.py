@@ -4,6 +4,8 @@ and understand it right)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from conversations.report.form import BY_STEP, ReportStep
@@ -43,3 +45,54 @@ def test_the_words_of_a_longer_choice_name_only_it(
     reading = read(NATURE, options, typed)
     assert reading.answer["choices"] == chosen
     assert reading.answer["text"] == typed  # the words are kept as written
+
+
+MEASURES = BY_STEP[ReportStep.MEASURES]
+MEASURE_OPTIONS = [
+    ("police_report", "Police report"),
+    ("protection", "Protection measures for me"),
+    ("none", "Nothing yet"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "options", "typed", "chosen"),
+    [
+        # a question asked in the answer decides nothing: she has not reported it
+        (MEASURES, MEASURE_OPTIONS, "not yet... should i call the police now??", ["none"]),
+        (MEASURES, MEASURE_OPTIONS, "Inte ännu. Borde jag polisanmäla?", ["none"]),
+        (MEASURES, MEASURE_OPTIONS, "Polisanmälan är gjord. Vad händer nu?", ["police_report"]),
+        (MEASURES, MEASURE_OPTIONS, "not yet", ["none"]),
+        (NATURE, [("harassment", "Harassment, stalking"), *EN], "harassment", ["harassment"]),
+    ],
+)
+def test_what_is_asked_or_denied_is_not_ticked(
+    question: object, options: list[tuple[str, str]], typed: str, chosen: list[str]
+) -> None:
+    reading = read(question, options, typed)  # type: ignore[arg-type]
+    assert reading.answer["choices"] == chosen
+
+
+@pytest.mark.parametrize("typed", ["1, 3 och 4", "1,3,4", "1 3 and 4", "4, 1 & 3"])
+def test_the_numbers_of_choices_tick_them_as_presses_would(typed: str) -> None:
+    """Signal and the terminal number the choices: "1, 3 och 4" had been glued onto the
+    story as words."""
+    reading = read(NATURE, SV, typed)
+    assert reading.answer == {"choices": ["harassment", "violence", "hate"]}
+    assert reading.numbered and reading.matched
+
+
+@pytest.mark.parametrize("typed", ["1, 9", "2024", "3 barn och 2 vuxna"])
+def test_other_numbers_are_words(typed: str) -> None:
+    reading = read(NATURE, SV, typed)
+    assert not reading.numbered and reading.answer.get("text") == typed
+
+
+async def test_numbers_right_after_the_story_tick_and_are_not_added_to_it(chat: Any) -> None:
+    anna = chat("anna")
+    for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
+        await anna.say(typed)
+    await anna.press("opt:party")
+    await anna.say("Han skrev i ett sms att han vet var jag bor.")
+    said = await anna.say("1, 3 och 9")  # within seconds of the story
+    assert said.startswith("Jag kryssade: Trakasserier, stalkning, Hot om våld, Sms/mms."), said

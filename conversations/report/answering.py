@@ -254,7 +254,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     # a short answer naming options answers the question; a sentence right after a story
     # ("Samma person ringde sedan.") goes on with the story
-    answers_it = reading.matched and len(typed.split()) <= SHORT_ANSWER
+    answers_it = reading.matched and (len(typed.split()) <= SHORT_ANSWER or reading.numbered)
     continued = None if answers_it else _recent_text(ctx, draft, question)
     if continued is not None:
         earlier = draft.answer(continued) or {}

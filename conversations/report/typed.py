@@ -27,6 +27,7 @@ class Reading:
     answer: dict[str, Any] = field(default_factory=dict)
     matched: bool = False  # it named one or more of the question's options
     kept_as_note: bool = False  # the question takes no own words: kept beside the report
+    numbered: bool = False  # the options' numbers alone ("1, 3 och 4"): as if pressed
 
 
 def _says(text: str, phrase: str) -> bool:
@@ -67,12 +68,37 @@ def is_option_word(question: Question, chosen: Sequence[str], typed: str) -> boo
     )
 
 
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_NUMBERS = re.compile(r"\d{1,2}(?:\s*(?:,|&|\+|och|and|\s)\s*\d{1,2})+")
+
+
+def _told(typed: str) -> str:
+    """The words that tell, without the questions asked in them: "not yet. should I call the
+    police now??" decides nothing about the police."""
+    told = [s for s in _SENTENCE.findall(typed) if not s.rstrip().endswith("?")]
+    return normalised(" ".join(told))
+
+
+def _by_number(options: Sequence[tuple[str, str]], text: str) -> list[str]:
+    """The options a message of their numbers alone names ("1, 3 och 4"), as they were
+    offered in order; none if a number is not one of them."""
+    if not _NUMBERS.fullmatch(text):
+        return []
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if not all(0 < n <= len(options) for n in numbers):
+        return []
+    return [option for n, (option, _label) in enumerate(options, 1) if n in numbers]
+
+
 def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> Reading:
     """Understand ``typed`` as an answer to ``question``, whose options are (id, label as
     shown). The typed words are always kept with the answer."""
     text = normalised(typed)
     if question.kind == "multi":
-        chosen = _named(question, options, text)
+        numbered = _by_number(options, typed.strip())
+        if numbered:  # pressed by their numbers: nothing else was said
+            return Reading({"choices": numbered}, matched=True, numbered=True)
+        chosen = _named(question, options, _told(typed))
         return Reading({"choices": chosen, "text": typed}, matched=bool(chosen))
     for option, label in options:
         if option in question.within and any(
