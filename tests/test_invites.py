@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.settings import Settings
+from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo, international
 from storage.errors import NotAllowed, NotFound
-from storage.alerts import AlertRepo
 from storage.models import AuditEntry, Invite, Person, Report, Role
 from storage.rotation import SEALED, remaining, rotate_batch
 from storage.trust import InviteError, code_hash
