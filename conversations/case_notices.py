@@ -7,7 +7,7 @@ from datetime import datetime
 
 from conversations.events import Button, Reply
 from conversations.flow import Context
-from conversations.i18n import format_when
+from conversations.i18n import format_when, names_list
 from conversations.notice_context import (
     NOTICE_TOKEN,
     RenderContext,
@@ -17,6 +17,7 @@ from conversations.notice_context import (
 )
 from conversations.packs import Pack
 from storage.access import Access, responsibility_key
+from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.models import CaseNote, OutboxMessage, Person, Report, Role
@@ -66,7 +67,20 @@ async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
     ids = message.payload.get("items") or [message.payload.get("item")]  # older: one item
     mine = [items[str(i)] for i in ids if str(i) in items]
     lines = [_("Case {ref} needs you. Yours in its checklist:").format(ref=report.ref)]
-    lines += [f"• {i.step} {i.check.get(rc.locale)}" for i in mine]
+    for item in mine:
+        lines += [f"• {item.step} {item.check.get(rc.locale)}", item.action.get(rc.locale)]
+    lines.append(_("Reported by {name}.").format(name=await _shown_name(rc, report.reporter_id)))
+    alerted = sorted(await AlertRepo(rc.session).report_alerted(report.id))
+    if alerted:  # they read the report: the director reads only its header and checklist
+        names = [await _shown_name(rc, person_id) for person_id in alerted]
+        ngettext = rc.ngettext or (lambda one, other, n: one if n == 1 else other)
+        lines.append(
+            ngettext(
+                "{names} has the report and can tell you what happened.",
+                "{names} have the report and can tell you what happened.",
+                len(names),
+            ).format(names=names_list(_, names))
+        )
     return Reply("\n".join(lines), case_button(rc, report), NOTICE_TOKEN)
 
 
@@ -97,6 +111,7 @@ async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply
     if report.reporter_id == rc.recipient.id:
         text = "\n".join(
             [
+                _("In danger now: call 112. Not urgent: the police on 114 14."),  # it may return
                 _("Your case {ref} has been closed by {name}.").format(ref=report.ref, name=who),
                 *(
                     _("The follow-up call {when} is called off.").format(

@@ -297,6 +297,19 @@ class AlertRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def report_alerted(self, report_id: str) -> set[int]:
+        """Everyone a report has been sent to so far: its later levels only once alerted."""
+        rows = await self.session.scalars(
+            select(AlertRecipient.person_id)
+            .join(Alert, Alert.id == AlertRecipient.alert_id)
+            .where(
+                Alert.report_id == report_id,
+                AlertRecipient.removed.is_(False),
+                AlertRecipient.notified_at.is_not(None),
+            )
+        )
+        return set(rows)
+
     async def report_recipients(self, report_id: str) -> set[int]:
         """Everyone alerted about a report so far (and not removed from it)."""
         rows = await self.session.scalars(

@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import App
+from storage.cases import CaseRepo
+from storage.models import Report
 from tests.conftest import FakeClock
 from tests.test_case import MONDAY_10, submit_report, take
-from tests.test_case_check import the_unit_case
+from tests.test_case_check import delivered, the_unit_case
 
 ASKED_AGAIN = "Har kommunens säkerhetsstrateg kontaktats?"
 
@@ -128,7 +130,15 @@ async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no
     assert applied.startswith("Kommunens rutin för hantering av hot- och våldssituationer")
     routine = await pia.say("Delvis, strategen nåddes inte")
     assert routine.startswith("Jag skrev: ”Delvis, strategen nåddes inte”.\n")
-    await pia.press("close:skip")
-    await pia.press("close:skip")
+    await pia.say("Hoppa över")  # as the button next to it: not a finding about the routine
+    await pia.say("inget att tillägga.")
     closed: Any = await pia.say(f"/arende {case.ref}")
     assert "stängt" in closed or "avslutat" in closed
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        evaluation = CaseRepo(session, demo_app.keyring).evaluation_of(report)
+        assert (evaluation["routine"], evaluation["plan"]) == ("", "")
+    told = [reply.text for reply in await delivered(demo_app)]
+    closing = next(text for text in told if f"Ditt ärende {case.ref} är avslutat" in text)
+    assert closing.startswith("I fara nu: ring 112.")  # the threat may come back

@@ -17,7 +17,7 @@ from conversations.case.common import (
 from conversations.case.view import show_case
 from conversations.desk import closing as desk
 from conversations.desk.errors import Refused
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.texts import menu_buttons
 from storage.access import Access
@@ -119,6 +119,29 @@ async def close_applied(ctx: Context, event: InboundEvent) -> StateResult:
     return Case.CLOSE_ROUTINE
 
 
+NOTHING = frozenset(
+    {
+        "hoppa över",
+        "inget",
+        "ingenting",
+        "inget att tillägga",
+        "nej",
+        "skip",
+        "nothing",
+        "nothing to add",
+        "no",
+        "none",
+    }
+)
+"""Typed at a finding, these press "Nothing to add": they are not the finding."""
+
+
+def _finding(event: InboundEvent) -> str:
+    """A finding as typed ("" for the button, or words that mean there is none)."""
+    typed = "" if event.button else event.text.strip()
+    return "" if phrase_of(typed) in NOTHING else typed
+
+
 async def close_routine(ctx: Context, event: InboundEvent) -> StateResult:
     """Record findings about the routine; ask about the plan."""
     _ = ctx._
@@ -126,7 +149,7 @@ async def close_routine(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    text = "" if event.button else event.text.strip()
+    text = _finding(event)
     await CaseRepo(ctx.session, ctx.keyring).save_evaluation(
         ctx.viewer, report, {**ctx.data.get("evaluation", {}), "routine": text}
     )
@@ -146,7 +169,7 @@ async def close_plan(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     evaluation = CaseRepo(ctx.session, ctx.keyring).evaluation_of(report)
     applied, routine = str(evaluation.get("routine_applied", "")), evaluation.get("routine")
-    plan = "" if event.button else event.text.strip()
+    plan = _finding(event)
     access = await CaseRepo(ctx.session, ctx.keyring).access(ctx.viewer, report)
     try:
         ctx.reply(
