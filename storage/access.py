@@ -11,7 +11,8 @@ against each other:
   party or municipality loses the case at once; a later level of the plan reads it only
   once it has been alerted;
 - the municipal director of its municipality sees the header and checklist of a case that
-  is not internal (they own the police-report step), never the report text;
+  is not internal (they own the police-report step), never the report text nor the
+  others' comments on the checklist (internal notes);
 - the local operator at the server's command line (who holds the keys anyway) reads every
   submitted case whole, to export it for the archive.
 

@@ -105,8 +105,9 @@ class CaseRepo:
 
     async def checklist(self, report: Report, viewer: Viewer | None = None) -> dict[str, ItemState]:
         """Return the latest answer per checklist item (and the answer it replaced). For a
-        viewer: nothing if they may not see the case, and the reporter reads no comment but
-        her own (the others' are internal notes). Without one: for the system (timers)."""
+        viewer: nothing if they may not see the case; the reporter and the municipal director
+        read no comment but their own (the others' are internal notes). Without one: for the
+        system (timers)."""
         level = await self.access(viewer, report) if viewer is not None else None
         if level is Access.NONE:
             return {}
@@ -118,7 +119,8 @@ class CaseRepo:
         mine = viewer.person_id if viewer is not None else None
         state: dict[str, ItemState] = {}
         for row in rows:
-            hidden = level is Access.OWN and row.answered_by != mine and row.answer != "text"
+            outside = level in (Access.OWN, Access.CHECKLIST)  # not among those handling it
+            hidden = outside and row.answered_by != mine and row.answer != "text"
             comment = (
                 self.keyring.open(
                     row.comment, table="checklist_answer", column="comment", row=row.id

@@ -319,6 +319,20 @@ async def test_a_checklist_comment_never_reaches_the_targeted_person(  # type: i
 
     assert (await in_storage(demo_app, case, annas_checklist))["3.1.1"].comment is None
 
+    # nor the municipal director, who reads the checklist to file the police report: in
+    # storage, in his chat and in his case file
+    async def kents_checklist(repo: CaseRepo, report: Report) -> Any:
+        return await repo.checklist(report, who["kent"])
+
+    assert (await in_storage(demo_app, case, kents_checklist))["3.1.1"].comment is None
+    kent = chat("kent")
+    assert NOTE not in await kent.say(f"/arende {case.ref}")
+    await kent.press("case:check")  # his own item, 3.1.3, with his own comment
+    await kent.press("check:yes")
+    await kent.say("Anmäld, åtkomstskyddad")
+    assert "Intern anteckning: Anmäld, åtkomstskyddad" in await kent.press("case:view")
+    assert "Anmäld, åtkomstskyddad" in await pia.say(f"/arende {case.ref}")  # those handling it
+
 
 async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
