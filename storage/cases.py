@@ -221,6 +221,24 @@ class CaseRepo:
         report.updated_at = now
         return row
 
+    async def extend_note(
+        self, viewer: Viewer, report: Report, note_id: int, text: str, now: datetime
+    ) -> str:
+        """Add words to the viewer's own internal note (written in several messages); return
+        the note as it is now."""
+        note = await self.session.get(CaseNote, note_id)
+        if note is None or note.report_id != report.id:
+            raise NotFound("note")
+        if await self.access(viewer, report) is not Access.HANDLER:
+            raise NotFound("case")
+        if note.author_id != viewer.person_id or note.kind != INTERNAL_NOTE:
+            raise NotAllowed("note")
+        before = self.keyring.open(note.text, table="case_note", column="text", row=note.id)
+        whole = f"{before.decode()}\n{text}"
+        note.text = self.keyring.seal(whole.encode(), table="case_note", column="text", row=note.id)
+        report.updated_at = now
+        return whole
+
     async def send_note(
         self, viewer: Viewer, report: Report, note_id: int, now: datetime
     ) -> CaseNote:

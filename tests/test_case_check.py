@@ -334,6 +334,27 @@ async def test_a_checklist_comment_never_reaches_the_targeted_person(  # type: i
     assert "Anmäld, åtkomstskyddad" in await pia.say(f"/arende {case.ref}")  # those handling it
 
 
+async def test_a_note_written_in_two_messages_is_sent_whole_by_words(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia wrote a second line and then "ja skicka till henne": each typed line had become a
+    note of its own, and Anna was sent "ja skicka till henne" instead of what Pia wrote."""
+    case = await the_unit_case(chat, clock)
+    pia, anna = chat("pia"), chat("anna")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:note")
+    await pia.say("Anna, ring mig om något händer i natt.")
+    added = await pia.say("Når du inte mig, ring Per.")
+    whole = "Anna, ring mig om något händer i natt.\nNår du inte mig, ring Per."
+    assert added.startswith(f"Jag lade till det i anteckningen. Så här lyder den nu:\n{whole}")
+    sent = await pia.say("ja skicka till henne")
+    assert sent.startswith("Skickat till Anna Berg.")
+    seen = await anna.say(f"/arende {case.ref}")
+    assert "Meddelande från Pia Lind (i dag kl. 10.00): Anna, ring mig om något" in seen
+    assert "Når du inte mig, ring Per." in seen and "skicka" not in seen
+    assert "skicka till henne" not in await pia.say(f"/arende {case.ref}")
+
+
 async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
