@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.i18n import names_list
 from conversations.notices import (
     ALERT,
     ALERT_ACKED,
@@ -387,6 +388,29 @@ async def _yours(ctx: Context, alert: Alert) -> str:
     return _("Thank you – it is yours. Please contact the person now.")
 
 
+async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
+    """The call did not reach the person: alert the next level now rather than at the
+    deadline (the escalation timer fires now, once); say who, or that nobody is left."""
+    _ = ctx._
+    if alert.status is not AlertStatus.OPEN:
+        return _("The alert is no longer open.")
+    done = await AlertRepo(ctx.session).notified(alert.id)
+    levels = await current_levels(ctx.session, ctx.packs, alert)
+    fresh = next(
+        (ids for level in levels if (ids := [c for c in level if c.person_id not in done])), []
+    )
+    if not fresh:
+        return _(
+            "There is nobody more to alert: the alert stays open for those who have it. "
+            "If {name} may be in danger, call 112."
+        ).format(name=name)
+    timers = TimerRepo(ctx.session)
+    await timers.cancel(ESCALATE, alert.id)
+    timers.schedule(ESCALATE, alert.id, ctx.now, drill_id=alert.drill_id)
+    names = names_list(_, [card.name for card in fresh])
+    return _("I am alerting {names} now.").format(names=names)
+
+
 async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
     """Give the number to call the person who needs help; while nobody has taken the alert,
     ask whether the call reached them: "Yes" takes it (as "I'll take it" does), "No" leaves
@@ -408,7 +432,7 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.viewer, alert.subject_id
     )
     if answer == "no":
-        ctx.reply(_("The alert stays open: if nobody takes it, the next person is alerted."))
+        ctx.reply(await _alert_onward(ctx, alert, card.name))
         return None
     number = (
         _("Call {name}: {phone}").format(name=card.name, phone=card.phone)
