@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
+from conversations.notice_context import NOTICE_TOKEN
 from conversations.notices import (
     ALERT,
     ALERT_ACKED,
@@ -308,6 +309,11 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     if not won:
         if alert.acknowledged_by == ctx.person.id:
             ctx.reply(_("You have already taken this."))
+        elif alert.acknowledged_by is not None:
+            taker, _p, _m = await DirectoryRepo(ctx.session).describe(
+                ctx.viewer, alert.acknowledged_by
+            )
+            ctx.reply(_("{name} has already taken it.").format(name=taker.name))
         else:
             ctx.reply(_("Someone else has already taken this; they will contact the person."))
         return None
@@ -322,9 +328,13 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         if others and not row.failed and await repo.may_act(alert, row.person_id):
             ctx.notify(row.person_id, ALERT_TAKEN, {"alert": alert.id}, priority=URGENT)
     # after "did you reach her? yes" (or taking a second alert) she has the number already
-    ctx.reply(
-        _("Thank you – it is yours.") if how in ("reached", "too") else await _yours(ctx, alert)
-    )
+    taken = _("Thank you – it is yours.") if how in ("reached", "too") else await _yours(ctx, alert)
+    report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
+    if report is None:
+        ctx.reply(taken)
+    else:  # the case is one press away (its button leaves her current step alone)
+        opens = Button(f"cmd:arende {report.ref}", _("Open case {ref}").format(ref=report.ref))
+        ctx.replies.append(Reply(taken, ((opens,),), NOTICE_TOKEN))
     await _offer_the_others(ctx, alert)
     return None
 

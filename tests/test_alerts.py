@@ -48,7 +48,7 @@ Row = tuple[int, str, str, dict[str, Any]]
 
 WHAT = "Någon skrev att de vet var jag bor och att jag ska akta mig."
 TAKEN = "Tack – det är ditt"
-ALREADY_TAKEN = "Någon annan har redan tagit det"
+ALREADY_TAKEN = "har redan tagit det."  # "Pia Lind har redan tagit det.": named
 ALERT_NOT_YOURS = "Det larmet är inte tillgängligt för dig."
 REPORT_NOT_YOURS = "Den rapporten är inte tillgänglig för dig."
 UNIT_PHONE = "+46 8 465 004 10"
@@ -378,7 +378,7 @@ async def test_the_others_are_told_who_took_it(  # type: ignore[no-untyped-def]
     assert "Ring Anna Berg: +46 70 174 06 10" in await chat("per").press(
         f"call:{alert_id}", token=NOTICE_TOKEN
     )
-    assert ALREADY_TAKEN in await ack(chat("per"), alert_id)
+    assert await ack(chat("per"), alert_id) == "Pia Lind har redan tagit det."
     assert ALERT_NOT_YOURS in await ack(chat("sara"), alert_id)
 
     clock.advance(hours=2)
@@ -1122,3 +1122,16 @@ async def test_my_contacts_start_with_the_way_out(chat) -> None:  # type: ignore
         reply = await chat(handle).say("/kontakter")
         assert reply.startswith(first), reply
         assert reply.count("112") == 1
+
+
+async def test_who_takes_a_report_gets_its_case_one_press_away(  # type: ignore[no-untyped-def]
+    chat, demo_app: App
+) -> None:
+    """ "Tack – det är ditt" had named no case: Pia had to know /arenden to find it."""
+    case = await submit_report(chat, category="party")
+    pia: Chat = chat("pia")
+    await pia.say("/arenden")  # she is somewhere in her chat; taking it leaves her there
+    taken = await ack(pia, case.alert_id)
+    assert taken.startswith("Tack – det är ditt.") and f"Öppna ärende {case.ref}" in taken
+    opened = await pia.press(f"cmd:arende {case.ref}", token=NOTICE_TOKEN)
+    assert opened.startswith(f"Ärende {case.ref} – öppet")
