@@ -96,3 +96,13 @@ async def test_numbers_right_after_the_story_tick_and_are_not_added_to_it(chat: 
     await anna.say("Han skrev i ett sms att han vet var jag bor.")
     said = await anna.say("1, 3 och 9")  # within seconds of the story
     assert said.startswith("Jag kryssade: Trakasserier, stalkning, Hot om våld, Sms/mms."), said
+
+
+async def test_a_choice_read_from_words_is_said_back(chat: Any) -> None:
+    """"dunno. maybe someone in my party" had made the case internal without a word."""
+    bo = chat("bo")
+    for typed in ("/report", "it happened to me", "member of the planning committee"):
+        await bo.say(typed)
+    said = await bo.say("dunno. maybe someone in my party")
+    assert said.startswith("I took that as: Someone within my own party."), said
+    assert "What happened?" in said  # and the report goes on

@@ -22,7 +22,7 @@ from conversations.report.draft import (
 from conversations.report.form import BY_STEP, ORDER, Question, ReportStep, next_step
 from conversations.report.summary import show_summary
 from conversations.report.text import show
-from conversations.report.typed import Reading, normalised, read
+from conversations.report.typed import Reading, is_option_word, normalised, read
 from conversations.texts import menu_buttons
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
@@ -345,6 +345,11 @@ def _said_back(
         return [ctx._("I ticked: {answer}.").format(answer=shown)]
     if not reading.matched and question.kind != "text":
         return [ctx._("I kept it in your own words, as “Other”.")]
+    choice = str(answer.get("choice") or "")
+    typed = str(answer.get("text") or "")
+    if reading.matched and choice and not is_option_word(question, [choice], typed):
+        shown = show(ctx, draft, question, {"choice": choice})  # "dunno, someone in my party"
+        return [ctx._("I took that as: {answer}.").format(answer=shown)]
     return []
 
 

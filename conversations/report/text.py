@@ -82,7 +82,7 @@ def show(
     if said_option or (question.kind == "choice" and labels and not typed):
         shown = labels
     elif typed:
-        shown = typed + (f" ({labels})" if labels and question.kind == "multi" else "")
+        shown = typed + (f" ({labels})" if labels else "")  # what it was taken as
     else:
         shown = labels or ctx._("Other")
     if when and when not in shown:
