@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply, quiet_hours_of, words_for_case
 from conversations.i18n import N_
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_span
-from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
+from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
 
 TELLING = 5  # words: a message this long outside a question tells something; it is kept
 
@@ -21,6 +22,15 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     telling = len(typed.split()) >= TELLING or _asks(typed)
     if telling and await words_for_case(ctx, typed):  # after sending: for those handling it
+        return END
+    if telling and ctx.viewer.role in HANDLING:  # most likely about a case they handle
+        ctx.reply(
+            _(
+                "Is it about a case? Open it and write there: then it is kept with the case. "
+                "If it happened to you: /rapportera."
+            )
+        )
+        await list_cases(ctx, event)
         return END
     if len(typed.split()) >= TELLING:  # someone telling what happened: keep it
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from storage.models import CaseNote, Report
-from tests.conftest import FakeClock
+from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.test_transcripts_list import bind, report
 
@@ -47,3 +47,17 @@ async def test_menu_words_and_references_typed_do_what_they_say(
     assert f"Ärende {ref} – öppet" in await sara.say(f"ärende {spoken}")
     async with demo_app.db.unit_of_work() as session:
         assert (await session.scalars(select(CaseNote))).all() == []  # nothing kept as a note
+
+
+async def test_a_contacts_words_at_the_menu_point_to_her_cases_not_a_report(
+    demo_app: App,
+) -> None:
+    """Pia asking "vad ska jag göra nu?" got "I fara nu: ring 112. Jag sparade det du skrev i
+    en rapport": a report in her own name that nobody would read."""
+    pia = Chat(demo_app, "pia")
+    await pia.say("/meny")
+    said = await pia.say("vad ska jag göra nu?")
+    assert said.startswith("Gäller det ett ärende? Öppna det och skriv där"), said
+    assert "rapport som du kan fortsätta med" not in said
+    async with demo_app.db.unit_of_work() as session:
+        assert (await session.scalars(select(Report))).all() == []

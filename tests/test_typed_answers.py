@@ -99,7 +99,7 @@ async def test_numbers_right_after_the_story_tick_and_are_not_added_to_it(chat: 
 
 
 async def test_a_choice_read_from_words_is_said_back(chat: Any) -> None:
-    """"dunno. maybe someone in my party" had made the case internal without a word."""
+    """ "dunno. maybe someone in my party" had made the case internal without a word."""
     bo = chat("bo")
     for typed in ("/report", "it happened to me", "member of the planning committee"):
         await bo.say(typed)
