@@ -8,7 +8,8 @@ from enum import StrEnum
 from conversations.alerts import raise_alert
 from conversations.events import Button, EventKind, InboundEvent, words_of
 from conversations.flow import END, Context, Flow, Input, StateResult
-from conversations.report.entry import keep_told, keep_words
+from conversations.followups import kept_with_open_case
+from conversations.report.entry import keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
 from storage.alerts import AlertRepo
@@ -94,9 +95,15 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         ]
     buttons += menu_buttons(ctx)[1:]
     if telling(event):  # "hjälp jag har blivit hotad"
-        lines += ["", await keep_words(ctx, event.text.strip())]
+        lines += ["", await _kept(ctx, event.text.strip())]
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
+
+
+async def _kept(ctx: Context, text: str) -> str:
+    """Keep words told at /akut: with her open case (its handlers are told), else as the
+    start of a report; the line that says where."""
+    return await kept_with_open_case(ctx, text) or await keep_words(ctx, text)
 
 
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
@@ -196,10 +203,10 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     if first is not None and _asks(words, first, ASKS):
         alerted = await _alert(ctx, to_unit=False)
         if words - ASKS - _name_of(first) - THANKS - ASIDES:  # "hjälp han står utanför": kept
-            ctx.reply(await keep_words(ctx, event.text.strip()))
+            ctx.reply(await _kept(ctx, event.text.strip()))
         return alerted
     if telling(event) and not words <= THANKS | NOT:
-        lines = [await keep_told(ctx, event.text.strip())]
+        lines = [_("In danger now: call 112."), await _kept(ctx, event.text.strip())]
     else:
         lines = [_("In danger now: call 112.")]
     if first is not None:

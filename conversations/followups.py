@@ -221,34 +221,65 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
 CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
 
 
-async def words_for_case(ctx: Context, text: str) -> bool:
-    """Keep words typed after sending a report ("när ringer Pia mig?") with that case if it
-    is still open, and tell those who handle it; False if there is no such case, or an
-    unfinished report the words may belong to."""
-    reports = ReportRepo(ctx.session, ctx.keyring)
-    latest = await reports.latest_submitted(ctx.viewer)
+async def _open_case(ctx: Context) -> Report | None:
+    """The person's own case sent lately and still open (not a drill's), if any."""
+    latest = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
     if (
         latest is None
         or latest.status is not ReportStatus.SUBMITTED
         or latest.drill_id is not None
         or latest.submitted_at is None
         or ctx.now - latest.submitted_at > CASE_RECENT
-        or await reports.draft(ctx.viewer) is not None
     ):
+        return None
+    return latest
+
+
+async def words_for_case(ctx: Context, text: str) -> bool:
+    """Keep words typed after sending a report ("när ringer Pia mig?") with that case if it
+    is still open, and tell those who handle it; False if there is no such case, or an
+    unfinished report the words may belong to."""
+    latest = await _open_case(ctx)
+    if latest is None or await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) is not None:
         return False
     await _keep_with_case(ctx, latest, text, unasked=True)
     return True
 
 
-async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: bool) -> None:
-    """Keep the reporter's words with her case, tell its handlers, and say who will see them."""
-    _ = ctx._
+async def kept_with_open_case(ctx: Context, text: str) -> str | None:
+    """Words she typed at /akut while a case of hers is open: kept with it, its handlers told
+    (not a new report nobody reads); the line that says so (None: no open case)."""
+    report = await _open_case(ctx)
+    if report is None:
+        return None
+    handlers = await _note_for_handlers(ctx, report, text, unasked=True)
+    if not handlers or not ctx.viewer.registered:
+        return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
+    names = [(await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers]
+    return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
+        ref=report.ref, names=names_list(ctx._, names)
+    )
+
+
+async def _note_for_handlers(
+    ctx: Context, report: Report, text: str, *, unasked: bool
+) -> list[int]:
+    """Keep the reporter's words with her case and tell its handlers (the words stay inside
+    the case); return who they are."""
     cases = CaseRepo(ctx.session, ctx.keyring)
     note = await cases.add_note(ctx.viewer, report, "checkin", text, ctx.now)
     handlers = await cases.handlers(report)
     for person_id in handlers:
         payload = {"report": report.id, "note": note.id, **({"wrote": True} if unasked else {})}
         ctx.notify(person_id, CHECKIN_REPLY, payload, ROUTINE)
+    return handlers
+
+
+async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: bool) -> None:
+    """Keep the reporter's words with her case, tell its handlers, and say who will see them."""
+    _ = ctx._
+    cases = CaseRepo(ctx.session, ctx.keyring)
+    handlers = await _note_for_handlers(ctx, report, text, unasked=unasked)
     if handlers and ctx.viewer.registered:
         names = [
             (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers

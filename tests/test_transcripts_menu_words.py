@@ -61,3 +61,26 @@ async def test_a_contacts_words_at_the_menu_point_to_her_cases_not_a_report(
     assert "rapport som du kan fortsätta med" not in said
     async with demo_app.db.unit_of_work() as session:
         assert (await session.scalars(select(Report))).all() == []
+
+
+async def test_words_told_at_akut_go_to_her_open_case(demo_app: App, clock: FakeClock) -> None:
+    """With her case open, "han står utanför mitt hus" typed at /akut went into a new draft
+    that nobody reads; Pia and Per, who hold her case, were not told."""
+    t = Transcript("akut_words_with_open_case_sv", demo_app)
+    await bind(t, "pia", "per")
+    await report(t, "anna", "party")
+    await t.deliver()
+    clock.advance(hours=3)
+    anna = t.person("anna")
+    await t.say(anna, "akut")
+    said = await t.say(anna, "han står utanför mitt hus nu och ringer på")
+    sent = await t.deliver()
+    t.check()
+    assert said.startswith("I fara nu: ring 112.")
+    assert "Jag har sparat det du skrev i ditt ärende" in said and "/rapportera" not in said
+    assert {to for to, reply in sent if "har skrivit till dig om ärendet" in reply.text} == {
+        "pia"
+    }
+    async with demo_app.db.unit_of_work() as session:
+        statuses = (await session.scalars(select(Report.status))).all()
+        assert len(statuses) == 1  # no draft beside the case
