@@ -261,11 +261,16 @@ async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignor
     owned = [(h, k, p) for _i, h, k, p in rows if k == "item_owned"]
     assert owned == [("kent", "item_owned", {"report": party.id, "items": ["3.1.3"]})]
     push = next(r for r in await delivered(demo_app) if "Din del av checklistan" in r.text)
-    assert push.text == (
+    assert push.text == (  # what to do, and whom to ask: he never reads the report itself
         f"Ärende {party.ref} behöver dig. Din del av checklistan:\n"
-        "• 3.1.3 Har händelsen polisanmälts?"
+        "• 3.1.3 Har händelsen polisanmälts?\n"
+        "Polisanmälan görs om den utsatta beslutar så. Anmälaren begär att polisanmälan blir "
+        "åtkomstskyddad. Anmälaren uppger att händelsen har koppling till den utsattas "
+        "politiska uppdrag.\n"
+        "Rapporterat av Anna Berg.\n"
+        "Pia Lind har rapporten och kan berätta vad som har hänt."
     )
-    assert "grannen" not in push.text and "Anna" not in push.text  # never the report's words
+    assert "grannen" not in push.text  # never the report's words
     [[button]] = push.buttons
     assert (button.id, button.label) == (f"cmd:arende {party.ref}", f"Öppna ärende {party.ref}")
     view = await chat("kent").press(button.id, token=NOTICE_TOKEN)
@@ -450,8 +455,9 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     ]
     texts = [r.text for r in await delivered(demo_app)]
     assert (
-        f"Ditt ärende {case.ref} är avslutat av Pia Lind.\nDu kan alltid skriva till mig." in texts
-    )
+        "I fara nu: ring 112. Inte akut: polisen på 114 14.\n"
+        f"Ditt ärende {case.ref} är avslutat av Pia Lind.\nDu kan alltid skriva till mig."
+    ) in texts
     assert f"Ärende {case.ref} är avslutat av Pia Lind." in texts
     async with demo_app.db.unit_of_work() as session:
         report = await session.get(Report, case.id)

@@ -142,3 +142,21 @@ async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no
     told = [reply.text for reply in await delivered(demo_app)]
     closing = next(text for text in told if f"Ditt ärende {case.ref} är avslutat" in text)
     assert closing.startswith("I fara nu: ring 112.")  # the threat may come back
+
+
+async def test_button_words_typed_at_a_comment_are_not_the_comment(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Per typed "Tillbaka" at the comment prompt: it was kept as 3.2.1's comment."""
+    case = await the_unit_case(chat, clock)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:check")
+    await pia.say("ja")
+    view = await pia.say("Tillbaka")
+    assert view.startswith(f"Ärende {case.ref} – öppet")
+    await pia.press("case:check")
+    await pia.say("nej")
+    await pia.say("hoppa över")
+    view = await pia.say(f"/arende {case.ref}")
+    assert "Intern anteckning" not in view and "Tillbaka" not in view, view

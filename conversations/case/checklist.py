@@ -7,6 +7,7 @@ import unicodedata
 
 from conversations.case.common import (
     ANSWERS,
+    NOTHING,
     Case,
     found_case,
     gone,
@@ -20,7 +21,7 @@ from conversations.case.view import show_case
 from conversations.desk import checklist as desk
 from conversations.desk.errors import Refused
 from conversations.desk.words import WRITTEN
-from conversations.events import Button, InboundEvent
+from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.packs import ChecklistItem, Pack
 from conversations.report.typed import normalised
@@ -239,6 +240,8 @@ async def comment_item(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     report, _access = found
     item_id = ctx.data.get("item")
+    if phrase_of(event.text) in NOTHING:  # "hoppa över", as the button beside it
+        return await skip_comment(ctx, event)
     if event.text.strip() and item_id:
         await CaseRepo(ctx.session, ctx.keyring).comment_item(
             ctx.viewer, report, str(item_id), event.text.strip(), ctx.now

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 
 from conversations.case.common import (
+    NOTHING,
     YES_NO,
     Case,
     chosen,
@@ -117,23 +118,6 @@ async def close_applied(ctx: Context, event: InboundEvent) -> StateResult:
     )
     ctx.reply(question, [[Button("close:skip", _("Nothing to add"))]])
     return Case.CLOSE_ROUTINE
-
-
-NOTHING = frozenset(
-    {
-        "hoppa över",
-        "inget",
-        "ingenting",
-        "inget att tillägga",
-        "nej",
-        "skip",
-        "nothing",
-        "nothing to add",
-        "no",
-        "none",
-    }
-)
-"""Typed at a finding, these press "Nothing to add": they are not the finding."""
 
 
 def _finding(event: InboundEvent) -> str:

@@ -79,6 +79,25 @@ def said_as_typed(ctx: Context, answer: str, words: dict[str, str]) -> None:
         ctx.reply(ctx._("I wrote down: “{text}”.").format(text=answer))
 
 
+NOTHING = frozenset(
+    {
+        "hoppa över",
+        "inget",
+        "ingenting",
+        "inget att tillägga",
+        "nej",
+        "skip",
+        "nothing",
+        "nothing to add",
+        "no",
+        "none",
+        "ingen kommentar",
+        "no comment",
+    }
+)
+"""Typed where a comment or a finding may be left out, these leave it out: they are not it."""
+
+
 async def keep_typed(ctx: Context, text: str) -> str | None:
     """Keep words typed where a button was expected, as storage lets the viewer: an internal
     note from those who handle the case, the targeted person's own words with her case; say

@@ -34,7 +34,7 @@ from conversations.case.followup import (
 )
 from conversations.case.handover import hand_over, start_handover
 from conversations.case.notes import more_note, note_kind, note_text, start_note
-from conversations.case.view import BACK, open_case
+from conversations.case.view import BACK, open_case, view
 from conversations.flow import Flow, Input
 
 FLOW = Flow(
@@ -76,4 +76,5 @@ FLOW = Flow(
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
         Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: hand_over, **BACK},
     },
+    typed=dict.fromkeys(("tillbaka", "tillbaka till ärendet", "back", "back to the case"), view),
 )
