@@ -10,6 +10,7 @@ from bot.app import App
 from storage.models import CaseNote, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
+from tests.reporting import SKIPPED, Script, write_report
 from tests.test_transcripts_list import bind, report
 
 
@@ -82,3 +83,22 @@ async def test_words_told_at_akut_go_to_her_open_case(demo_app: App, clock: Fake
     async with demo_app.db.unit_of_work() as session:
         statuses = (await session.scalars(select(Report.status))).all()
         assert len(statuses) == 1  # no draft beside the case
+
+
+async def test_a_case_reported_for_someone_names_her_to_those_who_read_it(
+    demo_app: App,
+) -> None:
+    """Anna reported for Eva: the lists and the case named only Anna, and Eva, whom the
+    case is about, appeared nowhere the contact looks first."""
+    anna, pia, kent = (Chat(demo_app, h) for h in ("anna", "pia", "kent"))
+    for chat in (pia, kent):
+        await chat.say("/hjalp")
+    script = Script(skip=SKIPPED, for_someone=("Anna Berg, partikamrat", "Eva Ek, kulturnämnden"))
+    await write_report(anna, script)
+    async with demo_app.db.unit_of_work() as session:
+        ref = (await session.scalars(select(Report.ref))).one()
+    assert f"{ref} – Eva Ek (rapporterat av Anna Berg)" in await pia.say("/arenden")
+    assert "Rapporterat för: Eva Ek" in await pia.say(f"/arende {ref}")
+    listed = await kent.say("/arenden")  # he never reads the report: nor this name from it
+    assert f"{ref} – Anna Berg" in listed and "Eva Ek" not in listed
+    assert "Eva Ek" not in await kent.say(f"/arende {ref}")

@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from conversations.about import about_someone_else, named_target
 from conversations.case.common import responsible_for, role_key
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.report.legacy import upgrade
 from storage.access import Access
 from storage.caselist import CaseListRepo, Found
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Alert, AlertStatus, ReportStatus
+from storage.models import Alert, AlertStatus, Report, ReportStatus
 from storage.reports import ReportRepo
 
 PAGE = 8  # lines per message; the rest behind "Show more"
@@ -111,13 +113,32 @@ class CaseRow:
     submitted_at: datetime | None
 
 
+def reported_for(ctx: Context, report: Report, access: Access) -> str | None:
+    """The person a report was made for, named as the reporter wrote it; None if it is her
+    own, or the viewer does not read the report."""
+    if access is not Access.HANDLER:
+        return None
+    answers = upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report))
+    return named_target(answers) if about_someone_else(answers) else None
+
+
+async def _about(ctx: Context, found: Found) -> str:
+    """Whom the case is about: the reporter, or (to those who read the report) the person she
+    reported for, named as she wrote it: "Karin Ek (reported by Britt Holm)"."""
+    reporter = await _name(ctx, found.report.reporter_id)
+    target = reported_for(ctx, found.report, found.access)
+    if target is None:
+        return reporter
+    return ctx._("{name} (reported by {reporter})").format(name=target, reporter=reporter)
+
+
 async def case_row(ctx: Context, found: Found) -> CaseRow:
     """Describe a found case for a list: who, category, status and the next step due."""
     report = found.report
     closed = report.status is ReportStatus.CLOSED
     return CaseRow(
         ref=report.ref,
-        person=await _name(ctx, report.reporter_id),
+        person=await _about(ctx, found),
         category=_category(ctx, found),
         category_id=report.category,
         party_id=report.party_id,

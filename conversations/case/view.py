@@ -11,7 +11,7 @@ from conversations.case.common import (
 )
 from conversations.case.export import EXPORT
 from conversations.case.lines import checklist_lines, note_lines
-from conversations.case.listing import list_cases
+from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
@@ -71,6 +71,9 @@ async def show_case(ctx: Context) -> StateResult:
             _("Reported by: {who}").format(who=f"{card.name}, {card.phone or '–'}")
             + (f" ({party})" if party else "")
         )
+    target = reported_for(ctx, report, access)
+    if target is not None:
+        lines.append(_("Reported for: {name}").format(name=target))
     if access is not Access.OWN:
         lines += ["", _("Checklist:")]
     else:
