@@ -154,13 +154,22 @@ def privacy_and_menu(ctx: Context, lead: list[str]) -> None:
             "• Trygg stores what you tell it here, encrypted, so that nothing is lost "
             "if you stop halfway."
         ),
-        _(
-            "• Only the people your organisation's plan names see it: your party's "
-            "security contact and, where the plan says so, the municipality's security unit."
-        ),
-        _("• A report to Trygg is not a police report. You decide about that."),
-        _("• You can ask for your data to be erased."),
     ]
+    if ctx.viewer.role in HANDLING:  # they read others' cases: what that asks of them
+        lines += [
+            _("• Every case you open or change is logged: who, what and when."),
+            _("• Pass on only what is needed, and only to those the targeted person agrees to."),
+        ]
+    else:
+        lines += [
+            _(
+                "• Only the people your organisation's plan names see it: your party's "
+                "security contact and, where the plan says so, the municipality's "
+                "security unit."
+            ),
+            _("• A report to Trygg is not a police report. You decide about that."),
+        ]
+    lines.append(_("• You can ask for your data to be erased."))
     if not ctx.viewer.registered:
         lines += [
             "",

@@ -132,6 +132,8 @@ async def test_a_contact_is_welcomed_as_one_and_her_menu_opens_the_cases(
     await t.say(pia, "ok")
     t.check()
     assert "Du är partiets säkerhetsansvariga (Gröna partiet, Sjöviks kommun)" in said
+    assert "Varje ärende du öppnar eller ändrar loggas" in said  # staff, not official, lines
+    assert "Det bestämmer du själv om" not in said
     assert [i for i, _l, _t in pia.buttons][:2] == ["cmd:akut", "cmd:arenden"]
     said = await anna.say("/start")
     assert "Du är" not in said and "cmd:arenden" not in [i for i, _l, _t in anna.buttons]
