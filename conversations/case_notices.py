@@ -134,11 +134,18 @@ async def render_case_reopened(rc: RenderContext, message: OutboxMessage) -> Rep
     if report is None:
         return Reply(_("A case in Trygg has already been purged."))
     who = await _shown_name(rc, message.payload.get("by"))
-    if report.reporter_id == rc.recipient.id:
-        text = _("Your case {ref} has been opened again by {name}.")
-    else:
-        text = _("Case {ref} has been opened again by {name}.")
-    return Reply(text.format(ref=report.ref, name=who), case_button(rc, report), NOTICE_TOKEN)
+    if report.reporter_id != rc.recipient.id:
+        text = _("Case {ref} has been opened again by {name}.").format(ref=report.ref, name=who)
+        return Reply(text, case_button(rc, report), NOTICE_TOKEN)
+    lines = [
+        _("In danger now: call 112. Not urgent: the police on 114 14."),
+        _("Your case {ref} has been opened again by {name}.").format(ref=report.ref, name=who),
+    ]
+    handler = await CaseRepo(rc.session, rc.keyring).taken_by(report) if rc.keyring else None
+    if handler is not None:  # who she will hear from
+        name = await _shown_name(rc, handler)
+        lines.append(_("{name} has your case and will contact you.").format(name=name))
+    return Reply("\n".join(lines), case_button(rc, report), NOTICE_TOKEN)
 
 
 CASE_RENDERERS: dict[str, Renderer] = {

@@ -141,7 +141,11 @@ async def test_closing_with_open_items_and_reopening(demo_app: App, clock: FakeC
     said = t.text()
     assert "punkter är öppna:" in said and "Avsluta ändå?" in said
     assert "Ditt ärende REF-1 är avslutat av Pia Lind.\n    Du kan alltid skriva till mig." in said
-    assert "Ditt ärende REF-1 är öppnat igen av Pia Lind." in said
+    assert (  # reopened: the way out, and whom she will hear from
+        "I fara nu: ring 112. Inte akut: polisen på 114 14.\n"
+        "    Ditt ärende REF-1 är öppnat igen av Pia Lind.\n"
+        "    Pia Lind har ditt ärende och hör av sig till dig."
+    ) in said
 
 
 async def test_closing_and_reopening_in_english(demo_app: App, clock: FakeClock) -> None:
