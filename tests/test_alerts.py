@@ -1135,3 +1135,23 @@ async def test_who_takes_a_report_gets_its_case_one_press_away(  # type: ignore[
     assert taken.startswith("Tack – det är ditt.") and f"Öppna ärende {case.ref}" in taken
     opened = await pia.press(f"cmd:arende {case.ref}", token=NOTICE_TOKEN)
     assert opened.startswith(f"Ärende {case.ref} – öppet")
+
+
+async def test_words_typed_in_a_case_while_an_alert_waits_offer_the_alert(  # type: ignore[no-untyped-def]
+    chat, demo_app: App
+) -> None:
+    """Pia had Anna's case open when Anna cried for help; "ok jag ringer henne nu" was filed
+    as an internal note in the case, and the new alert went on waiting."""
+    case = await submit_report(chat, "anna", category="party")
+    pia: Chat = chat("pia")
+    await ack(pia, case.alert_id)
+    await pia.say(f"/arende {case.ref}")
+    akut = await raise_akut(chat, "anna")
+    said = await pia.say("ok jag ringer henne nu")
+    assert said.startswith("Ett larm från Anna Berg väntar på dig."), said
+    assert [i for i, _, _ in pia.buttons] == [f"ack:{akut}"]
+    assert "ok jag ringer" not in await pia.say(f"/arende {case.ref}")  # not in the case
+    assert (await pia.press(f"ack:{akut}", token=NOTICE_TOKEN)).startswith("Tack – det är ditt.")
+    await pia.say(f"/arende {case.ref}")
+    kept = await pia.say("Ringde Anna, hon är hos sin man")  # no alert waits: a note
+    assert kept.startswith("Jag har sparat det du skrev som en intern anteckning")

@@ -5,15 +5,18 @@ from __future__ import annotations
 from enum import StrEnum
 
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
-from conversations.events import InboundEvent
+from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import N_
+from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
 from storage.access import Access
+from storage.alerts import AlertRepo
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo
+from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Report, ReportStatus
+from storage.models import Alert, Report, ReportStatus
 
 YES_NO = {"ja": "yes", "yes": "yes", "nej": "no", "no": "no"}
 FOLLOWUP_STATUS = {
@@ -116,9 +119,33 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
     return None
 
 
+async def _alert_waiting(ctx: Context) -> Alert | None:
+    """The newest alert that waits for this person to take it, about another case or none."""
+    repo = AlertRepo(ctx.session)
+    case = ctx.data.get("case")
+    waiting = [
+        alert
+        for alert in await repo.open_for([ctx.person.id])
+        if alert.report_id != case and await repo.may_act(alert, ctx.person.id)
+    ]
+    return max(waiting, key=lambda alert: alert.created_at) if waiting else None
+
+
 async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
-    """Keep what was typed (and say where), then ask the open question again."""
+    """Keep what was typed (and say where), then ask the open question again. With a new
+    alert waiting for her, the words are most likely its answer ("ok, jag ringer henne"):
+    they are not filed in this case; the alert is offered."""
     _ = ctx._
+    alert = await _alert_waiting(ctx)
+    if alert is not None and alert.subject_id is not None:
+        card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+        text = _(
+            "An alert from {name} is waiting for you. I did not keep what you wrote in this "
+            "case. Do you take the alert?"
+        ).format(name=card.name)
+        take = Button(f"ack:{alert.id}", _("I'll take it"))
+        ctx.replies.append(Reply(text, ((take,),), NOTICE_TOKEN))
+        return None
     kept = await keep_typed(ctx, event.text.strip())
     ctx.reply(kept or _("I can't keep written words from you here. Please use the buttons below."))
     ctx.again()
