@@ -53,6 +53,10 @@ def _same_drill(alert: Alert) -> ColumnElement[bool]:
     return Alert.drill_id == alert.drill_id
 
 
+REACHED = (AlertRecipient.notified_at.is_not(None), AlertRecipient.removed.is_(False))
+"""An alert's recipient it has gone to, and who was not taken off it since."""
+
+
 class AlertRepo:
     """Creates alerts and records acknowledgements. Never commits."""
 
@@ -286,12 +290,7 @@ class AlertRepo:
         stmt = (
             select(Alert.report_id)
             .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
-            .where(
-                AlertRecipient.person_id == person_id,
-                AlertRecipient.notified_at.is_not(None),
-                AlertRecipient.removed.is_(False),
-                Alert.report_id.is_not(None),
-            )
+            .where(AlertRecipient.person_id == person_id, Alert.report_id.is_not(None), *REACHED)
             .order_by(Alert.created_at.desc())
             .limit(1)
         )
@@ -302,11 +301,7 @@ class AlertRepo:
         rows = await self.session.scalars(
             select(AlertRecipient.person_id)
             .join(Alert, Alert.id == AlertRecipient.alert_id)
-            .where(
-                Alert.report_id == report_id,
-                AlertRecipient.removed.is_(False),
-                AlertRecipient.notified_at.is_not(None),
-            )
+            .where(Alert.report_id == report_id, *REACHED)
         )
         return set(rows)
 

@@ -221,11 +221,8 @@ class CaseRepo:
         report.updated_at = now
         return row
 
-    async def extend_note(
-        self, viewer: Viewer, report: Report, note_id: int, text: str, now: datetime
-    ) -> str:
-        """Add words to the viewer's own internal note (written in several messages); return
-        the note as it is now."""
+    async def _own_internal_note(self, viewer: Viewer, report: Report, note_id: int) -> CaseNote:
+        """The viewer's own internal note in a case they handle; NotFound or NotAllowed else."""
         note = await self.session.get(CaseNote, note_id)
         if note is None or note.report_id != report.id:
             raise NotFound("note")
@@ -233,6 +230,14 @@ class CaseRepo:
             raise NotFound("case")
         if note.author_id != viewer.person_id or note.kind != INTERNAL_NOTE:
             raise NotAllowed("note")
+        return note
+
+    async def extend_note(
+        self, viewer: Viewer, report: Report, note_id: int, text: str, now: datetime
+    ) -> str:
+        """Add words to the viewer's own internal note (written in several messages); return
+        the note as it is now."""
+        note = await self._own_internal_note(viewer, report, note_id)
         before = self.keyring.open(note.text, table="case_note", column="text", row=note.id)
         whole = f"{before.decode()}\n{text}"
         note.text = self.keyring.seal(whole.encode(), table="case_note", column="text", row=note.id)
@@ -243,13 +248,7 @@ class CaseRepo:
         self, viewer: Viewer, report: Report, note_id: int, now: datetime
     ) -> CaseNote:
         """Make the viewer's own internal note a message to the reporter."""
-        note = await self.session.get(CaseNote, note_id)
-        if note is None or note.report_id != report.id:
-            raise NotFound("note")
-        if await self.access(viewer, report) is not Access.HANDLER:
-            raise NotFound("case")
-        if note.author_id != viewer.person_id or note.kind != INTERNAL_NOTE:
-            raise NotAllowed("note")
+        note = await self._own_internal_note(viewer, report, note_id)
         note.kind = MESSAGE_NOTE
         report.updated_at = now
         return note

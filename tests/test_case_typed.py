@@ -10,18 +10,24 @@ from bot.app import App
 from storage.cases import CaseRepo
 from storage.models import Report
 from tests.conftest import FakeClock
-from tests.test_case import MONDAY_10, submit_report, take
+from tests.test_case import MONDAY_10, Submitted, submit_report, take
 from tests.test_case_check import delivered, the_unit_case
 
 ASKED_AGAIN = "Har kommunens säkerhetsstrateg kontaktats?"
 
 
+async def in_the_unit_case(chat: Any, clock: FakeClock, handle: str) -> tuple[Submitted, Any]:
+    """The unit's case, opened by ``handle`` (/arende REF); the case and their chat."""
+    case = await the_unit_case(chat, clock)
+    person = chat(handle)
+    await person.say(f"/arende {case.ref}")
+    return case, person
+
+
 async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
+    _case, pia = await in_the_unit_case(chat, clock, "pia")
     await pia.press("case:check")
     # Words that are not an answer: kept as an internal note, the item asked again.
     kept = await pia.say("Försökte ringa Sara, inget svar")
@@ -52,9 +58,7 @@ async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: i
 async def test_the_director_types_his_answer(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
-    kent = chat("kent")
-    await kent.say(f"/arende {case.ref}")
+    _case, kent = await in_the_unit_case(chat, clock, "kent")
     asked = await kent.press("case:check")
     assert asked.startswith("3.1.3:")
     # He may keep no notes in the case (storage): he is told how his words are kept.
@@ -91,9 +95,8 @@ async def test_the_targeted_person_types_at_her_item(  # type: ignore[no-untyped
 async def test_typed_words_in_the_case_view_become_a_note(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
-    pia, anna = chat("pia"), chat("anna")
-    await pia.say(f"/arende {case.ref}")
+    case, pia = await in_the_unit_case(chat, clock, "pia")
+    anna = chat("anna")
     kept = await pia.say("Ska prata med Anna imorgon")
     assert kept.startswith("Jag har sparat det du skrev som en intern anteckning i ärendet.\n")
     view = await pia.say(f"/arende {case.ref}")
@@ -104,9 +107,7 @@ async def test_typed_words_in_the_case_view_become_a_note(  # type: ignore[no-un
 async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
+    case, pia = await in_the_unit_case(chat, clock, "pia")
     await pia.press("case:followup")
     await pia.press("fu:today")
     await pia.say("Anna Berg, Pia Lind")
@@ -148,9 +149,7 @@ async def test_button_words_typed_at_a_comment_are_not_the_comment(  # type: ign
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     """Per typed "Tillbaka" at the comment prompt: it was kept as 3.2.1's comment."""
-    case = await the_unit_case(chat, clock)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
+    case, pia = await in_the_unit_case(chat, clock, "pia")
     await pia.press("case:check")
     await pia.say("ja")
     view = await pia.say("Tillbaka")
