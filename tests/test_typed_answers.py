@@ -10,6 +10,7 @@ import pytest
 
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.report.typed import read
+from tests.reporting import SKIPPED, Script, write_report
 
 NATURE = BY_STEP[ReportStep.NATURE]
 SV = [
@@ -106,3 +107,15 @@ async def test_a_choice_read_from_words_is_said_back(chat: Any) -> None:
     said = await bo.say("dunno. maybe someone in my party")
     assert said.startswith("I took that as: Someone within my own party."), said
     assert "What happened?" in said  # and the report goes on
+
+
+async def test_a_time_changed_at_the_summary_is_read_from_the_new_words(chat: Any) -> None:
+    """ "nej, det var i går kväll 22.15" was added to "i dag kl 22.15": the first time in the
+    joined words won, and the echo said "i dag kl. 22.15" again."""
+    anna = chat("anna")
+    skip = [step for step in SKIPPED if step is not ReportStep.WHEN]
+    script = Script(skip=skip, answers={ReportStep.WHEN: "i dag kl 22.15, hemma"})
+    await write_report(anna, script, submit=False)
+    await anna.press("edit:when")
+    said = await anna.say("nej, det var i går kväll 22.15")
+    assert said.startswith("Jag skrev: i går kl. 22.15."), said

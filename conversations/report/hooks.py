@@ -68,6 +68,10 @@ def _moment(ctx: Context, answer: Answer) -> dates.Moment | None:
             return dates.Moment(day, local.time().replace(second=0, microsecond=0))
         return dates.Moment(day)
     text = str(answer.get("text") or "")
+    for line in reversed(text.splitlines()):  # added when changing it: the newest words win
+        moment = dates.understand(line, ctx.now, ctx.locale)
+        if moment is not None:
+            return moment
     return dates.understand(text, ctx.now, ctx.locale) if text else None
 
 
