@@ -223,6 +223,7 @@ async def test_the_follow_up_log_and_the_closing_are_in_the_handlers_file(
         "avslutat",
     ):
         assert words in whole, words
+    assert "Anteckningar:" not in whole  # the section's heading, not again under it
     # the closed case still offers its file; the timeline says who closed it and documented
     assert "Closed by Pia Lind" in whole or "Avslutat av Pia Lind" in whole
     assert "Follow-up call 1 documented (Pia Lind)" in whole or (
@@ -435,7 +436,9 @@ async def test_a_report_for_someone_else_names_them_as_the_one_targeted(
     args = argparse.Namespace(ref=case.ref, pdf=None, json=out, locale="sv")
     assert await cli_case.export(demo_app, args) == 0
     statement = json.loads(out.read_text(encoding="utf-8"))["role_statement"]
-    assert statement.startswith("Eva Ek, kulturnämnden utsattes i sin roll"), statement
+    assert statement.startswith("Eva Ek, kulturnämnden, utsattes i sin roll"), (
+        statement
+    )  # the aside closed
     assert "Anna" not in statement
 
 

@@ -71,6 +71,8 @@ async def role_statement(ctx: Context, report: Report) -> str:
         if target is not None:
             name = show(ctx, draft, BY_STEP[ReportStep.TARGET], target, True)
     name = name or ctx._("The targeted person")
+    if "," in name:  # "Karin Ek, ersättare i socialnämnden," utsattes: the aside is closed
+        name = f"{name.rstrip(',')},"
     if assignment:
         return ctx._(
             "{name} was targeted in the role of elected official. Assignment: {assignment}."

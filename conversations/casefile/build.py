@@ -180,6 +180,7 @@ async def build(ctx: Context, report: Report, access: Access, *, pictures: bool 
     notes = await CaseRepo(ctx.session, ctx.keyring).notes(ctx.viewer, report)
     if notes:
         lines = await note_lines(ctx, report, notes, access)
+        lines = [line for line in lines if line != _("Notes:")]  # the section's own heading
         sections.append(Section(_("Notes"), tuple(_as_entries(lines)), key="notes"))
     if access is Access.HANDLER and (closing := _as_entries(evaluation_lines(ctx, report))):
         sections.append(Section(_("Follow-up of the routine"), tuple(closing), key="evaluation"))
