@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
-from conversations.notice_context import NOTICE_TOKEN
+from conversations.notice_context import NOTICE_TOKEN, opens_case
 from conversations.notices import (
     ALERT,
     ALERT_ACKED,
@@ -26,7 +26,7 @@ from conversations.routing import Levels, alert_levels, everyone
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
-from storage.directory import DirectoryRepo
+from storage.directory import ContactCard, DirectoryRepo
 from storage.drills import DrillRepo
 from storage.errors import NotFound
 from storage.models import (
@@ -165,6 +165,18 @@ async def sped_up(
 Notify = Callable[[int, str, dict[str, Any], int], None]
 
 
+async def _not_yet_alerted(
+    session: AsyncSession, levels: Levels, alert: Alert
+) -> list[ContactCard]:
+    """The first level with someone the alert has not gone to yet: those people."""
+    done = await AlertRepo(session).notified(alert.id)
+    for level in levels:
+        fresh = [card for card in level if card.person_id not in done]
+        if fresh:
+            return fresh
+    return []
+
+
 async def next_level(
     session: AsyncSession,
     packs: PackLibrary,
@@ -178,15 +190,7 @@ async def next_level(
     "escalated" (nobody answered) or "handover" (who took it may no longer act)."""
     repo = AlertRepo(session)
     levels = await current_levels(session, packs, alert)
-    done = await repo.notified(alert.id)
-    fresh = next(
-        (
-            ids
-            for level in levels
-            if (ids := [c.person_id for c in level if c.person_id not in done])
-        ),
-        [],
-    )
+    fresh = [card.person_id for card in await _not_yet_alerted(session, levels, alert)]
     if not fresh:
         alert.status = AlertStatus.EXHAUSTED
         if alert.subject_id is not None:
@@ -333,8 +337,7 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     if report is None:
         ctx.reply(taken)
     else:  # the case is one press away (its button leaves her current step alone)
-        opens = Button(f"cmd:arende {report.ref}", _("Open case {ref}").format(ref=report.ref))
-        ctx.replies.append(Reply(taken, ((opens,),), NOTICE_TOKEN))
+        ctx.replies.append(Reply(taken, ((opens_case(_, report),),), NOTICE_TOKEN))
     await _offer_the_others(ctx, alert)
     return None
 
@@ -346,17 +349,25 @@ TAKE_WORDS = ("jag tar det", "ja jag tar det", "jag tar larmet", "i'll take it",
 async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
     """'Jag tar det' typed instead of pressed: take the newest alert that waits for this
     person; if none does, say so (nothing else is done with the words)."""
-    repo = AlertRepo(ctx.session)
-    waiting = [
-        alert
-        for alert in await repo.open_for([ctx.person.id])
-        if await repo.may_act(alert, ctx.person.id)
-    ]
-    if not waiting:
+    newest = await waiting_for(ctx.session, ctx.person.id)
+    if newest is None:
         ctx.reply(ctx._("There is no alert waiting for you to take."))
         return None
-    newest = max(waiting, key=lambda alert: alert.created_at)
     return await acknowledge(ctx, replace(event, button=f"ack:{newest.id}"))
+
+
+async def waiting_for(
+    session: AsyncSession, person_id: int, besides: str | None = None
+) -> Alert | None:
+    """The newest open alert that went to this person and that they may take (``besides``:
+    not one about that case)."""
+    repo = AlertRepo(session)
+    waiting = [
+        alert
+        for alert in await repo.open_for([person_id])
+        if (besides is None or alert.report_id != besides) and await repo.may_act(alert, person_id)
+    ]
+    return max(waiting, key=lambda alert: alert.created_at) if waiting else None
 
 
 async def _may_take(ctx: Context, alert: Alert) -> bool:
@@ -404,11 +415,8 @@ async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
     _ = ctx._
     if alert.status is not AlertStatus.OPEN:
         return _("The alert is no longer open.")
-    done = await AlertRepo(ctx.session).notified(alert.id)
     levels = await current_levels(ctx.session, ctx.packs, alert)
-    fresh = next(
-        (ids for level in levels if (ids := [c for c in level if c.person_id not in done])), []
-    )
+    fresh = await _not_yet_alerted(ctx.session, levels, alert)
     if not fresh:
         return _(
             "There is nobody more to alert: the alert stays open for those who have it. "

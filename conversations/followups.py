@@ -255,10 +255,16 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     handlers = await _note_for_handlers(ctx, report, text, unasked=True)
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
-    names = [(await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers]
+    names = await _names(ctx, handlers)
     return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
         ref=report.ref, names=names_list(ctx._, names)
     )
+
+
+async def _names(ctx: Context, person_ids: list[int]) -> list[str]:
+    """People's names as the directory gives them to this viewer."""
+    directory = DirectoryRepo(ctx.session)
+    return [(await directory.describe(ctx.viewer, i))[0].name for i in person_ids]
 
 
 async def _note_for_handlers(
@@ -281,9 +287,7 @@ async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: b
     cases = CaseRepo(ctx.session, ctx.keyring)
     handlers = await _note_for_handlers(ctx, report, text, unasked=unasked)
     if handlers and ctx.viewer.registered:
-        names = [
-            (await DirectoryRepo(ctx.session).describe(ctx.viewer, i))[0].name for i in handlers
-        ]
+        names = await _names(ctx, handlers)
         who = _("{names} will see it.").format(names=names_list(_, names))
         if unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(

@@ -35,6 +35,11 @@ async def report_of(rc: RenderContext, message: OutboxMessage) -> Report | None:
     return await rc.session.get(Report, str(message.payload.get("report", "")))
 
 
+def opens_case(gettext: Callable[[str], str], report: Report) -> Button:
+    """The button that opens the case (/arende REF): it works from any message."""
+    return Button(f"cmd:arende {report.ref}", gettext("Open case {ref}").format(ref=report.ref))
+
+
 def case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], ...]:
-    """The button that opens the case (/arende REF)."""
-    return ((Button(f"cmd:arende {report.ref}", rc._("Open case {ref}").format(ref=report.ref)),),)
+    """The button that opens the case, as a notice's only row."""
+    return ((opens_case(rc._, report),),)

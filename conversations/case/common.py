@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from conversations.alerts import waiting_for
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
@@ -12,11 +13,10 @@ from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
 from storage.access import Access
-from storage.alerts import AlertRepo
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Alert, Report, ReportStatus
+from storage.models import Report, ReportStatus
 
 YES_NO = {"ja": "yes", "yes": "yes", "nej": "no", "no": "no"}
 FOLLOWUP_STATUS = {
@@ -119,24 +119,13 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
     return None
 
 
-async def _alert_waiting(ctx: Context) -> Alert | None:
-    """The newest alert that waits for this person to take it, about another case or none."""
-    repo = AlertRepo(ctx.session)
-    case = ctx.data.get("case")
-    waiting = [
-        alert
-        for alert in await repo.open_for([ctx.person.id])
-        if alert.report_id != case and await repo.may_act(alert, ctx.person.id)
-    ]
-    return max(waiting, key=lambda alert: alert.created_at) if waiting else None
-
-
 async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep what was typed (and say where), then ask the open question again. With a new
     alert waiting for her, the words are most likely its answer ("ok, jag ringer henne"):
     they are not filed in this case; the alert is offered."""
     _ = ctx._
-    alert = await _alert_waiting(ctx)
+    case = ctx.data.get("case")
+    alert = await waiting_for(ctx.session, ctx.person.id, str(case) if case else None)
     if alert is not None and alert.subject_id is not None:
         card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
         text = _(
