@@ -43,6 +43,7 @@ from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
 
 ESCALATE = "alert_escalate"
+WHY = ("handover", "unreached")  # why an escalation came before its deadline
 # An /akut alert someone took counts as "handling the person" for this long (a case counts
 # while it is open): a second alert of the same person in that time pages nobody new.
 LINKED_FOR = timedelta(hours=24)
@@ -183,11 +184,12 @@ async def next_level(
     alert: Alert,
     now: datetime,
     notify: Notify,
-    why: str = "escalated",
+    why: dict[str, Any],
 ) -> None:
     """Alert the next level that has someone not alerted yet who may act now, and remind
-    the earlier ones who still may; with nobody left, tell the person to call. ``why``:
-    "escalated" (nobody answered) or "handover" (who took it may no longer act)."""
+    the earlier ones who still may; with nobody left, tell the person to call. ``why``
+    goes with the alert: ``escalated`` (nobody answered), ``handover`` (who took it may no
+    longer act) or ``unreached`` (who called could not reach the person)."""
     repo = AlertRepo(session)
     levels = await current_levels(session, packs, alert)
     fresh = [card.person_id for card in await _not_yet_alerted(session, levels, alert)]
@@ -198,7 +200,7 @@ async def next_level(
         return
     await repo.notify(alert, fresh, now)
     for person_id in fresh:
-        notify(person_id, ALERT, {"alert": alert.id, why: True}, URGENT)
+        notify(person_id, ALERT, {"alert": alert.id, **why}, URGENT)
     keep = {c.person_id for c in everyone(levels)}
     for row in await repo.remind_earlier(alert, keep, now):
         notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
@@ -219,7 +221,7 @@ async def escalate(sc: SystemContext, timer: Timer) -> None:
         # someone already handles this person: nobody is paged; the alert is theirs too
         await _link(sc.session, alert, handler, sc.now, sc.notify)
         return
-    why = "handover" if timer.payload.get("handover") else "escalated"
+    why = {key: timer.payload[key] for key in WHY if key in timer.payload} or {"escalated": True}
     await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why)
 
 
@@ -424,7 +426,8 @@ async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
         ).format(name=name)
     timers = TimerRepo(ctx.session)
     await timers.cancel(ESCALATE, alert.id)
-    timers.schedule(ESCALATE, alert.id, ctx.now, drill_id=alert.drill_id)
+    unreached = {"unreached": ctx.person.id}
+    timers.schedule(ESCALATE, alert.id, ctx.now, unreached, drill_id=alert.drill_id)
     names = names_list(_, [card.name for card in fresh])
     return _("I am alerting {names} now.").format(names=names)
 

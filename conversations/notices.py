@@ -7,6 +7,7 @@ message is sent, so no personal data sits in the queue and the text is always cu
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -99,6 +100,28 @@ def _category_line(rc: RenderContext, report: Report) -> str:
     return _("Category: {category}").format(category=after_label(label))
 
 
+async def _why_you(rc: RenderContext, payload: dict[str, Any]) -> list[str]:
+    """Why an alert comes to this person now, if not as the first: a reminder, nobody
+    answered, the taker left, or who called could not reach the person."""
+    _ = rc._
+    if payload.get("reminder"):
+        return [_("Reminder: nobody has taken this yet.")]
+    if payload.get("handover"):
+        return [_("The person who took this can no longer handle it – you are next.")]
+    if payload.get("unreached"):
+        try:
+            caller, _p, _m = await DirectoryRepo(rc.session).describe(
+                Viewer.of(rc.recipient), int(payload["unreached"])
+            )
+        except NotFound:  # the caller was erased since: what is left to say is the same
+            return [_("Nobody has answered yet – you are next.")]
+        line = _("{caller} called and could not reach them – you are next.")
+        return [line.format(caller=caller.name)]
+    if payload.get("escalated"):
+        return [_("Nobody has answered yet – you are next.")]
+    return []
+
+
 LANGUAGES = {"sv": N_("Swedish"), "en": N_("English")}
 
 
@@ -119,12 +142,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     akut = alert.kind == "akut"  # a drill's /akut alert comes with its drill case
     lines: list[str] = []
-    if message.payload.get("reminder"):
-        lines.append(_("Reminder: nobody has taken this yet."))
-    if message.payload.get("escalated"):
-        lines.append(_("Nobody has answered yet – you are next."))
-    if message.payload.get("handover"):
-        lines.append(_("The person who took this can no longer handle it – you are next."))
+    lines += await _why_you(rc, message.payload)
     if alert.kind == "checkin" and report is not None:
         lines += [
             _("Trygg check-in: {who} wants someone to call them (case {ref}).").format(

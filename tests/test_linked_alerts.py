@@ -89,6 +89,7 @@ async def test_a_new_alert_after_the_case_was_taken_still_escalates(  # type: ig
 async def test_call_back_asks_whether_the_call_reached_the_person(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
+    await connect(chat, "per")
     akut = await raise_akut(chat, "anna")
     pia: Chat = chat("pia")
     asked = await pia.press(f"call:{akut}", token="n")
@@ -101,7 +102,14 @@ async def test_call_back_asks_whether_the_call_reached_the_person(  # type: igno
     assert await pia.say("Nej, larma vidare") == "Jag larmar Per Ek nu."
     assert (await load_alert(demo_app, akut)).status is AlertStatus.OPEN
     await demo_app.timer_runner().run_due()  # no time has passed
-    assert ("per", "alert", {"alert": akut, "escalated": True}) in await box.new()
+    tried = {"alert": akut, "unreached": (await person_ids(demo_app))["pia"]}
+    assert ("per", "alert", tried) in await box.new()
+    # Per reads that Pia called and did not get through, not that nobody answered
+    transport = FakeTransport()
+    await demo_app.outbox_sender(transport).deliver_due()
+    [push] = transport.texts("per")
+    assert "Pia Lind har ringt men inte nått fram – nu är det din tur." in push, push
+    assert "Ingen har svarat" not in push, push
 
     # Yes: the same as "Jag tar det" — hers, Anna and Per are told
     await pia.press(f"call:{akut}", token="n")
