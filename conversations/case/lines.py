@@ -116,7 +116,7 @@ async def note_lines(
         )
         lines += ["", heading]
         lines += [
-            f"• {ctx.when(row.created_at)}: " + _("“{text}”").format(text=text)
+            f"• {ctx.when(row.created_at)}: " + _hanging(_("“{text}”").format(text=text))
             for row, text in replies
         ]
     written = [(row, text) for row, text in notes if row.kind != CHECKIN_NOTE]
@@ -135,5 +135,11 @@ async def note_lines(
             label = _("Message to {person} ({name}, {when})").format(
                 person=person, name=who, when=when
             )
-        lines.append(f"• {label}: {text}")
+        lines.append(f"• {label}: {_hanging(text)}")
     return lines
+
+
+def _hanging(text: str) -> str:
+    """Indent the lines after the first, so that a note written in several messages
+    reads as one item of the list."""
+    return text.replace("\n", "\n  ")
