@@ -119,3 +119,32 @@ async def test_a_time_changed_at_the_summary_is_read_from_the_new_words(chat: An
     await anna.press("edit:when")
     said = await anna.say("nej, det var i går kväll 22.15")
     assert said.startswith("Jag skrev: i går kl. 22.15."), said
+
+
+async def test_a_question_about_the_question_is_answered_and_kept_not_taken_as_the_answer(
+    chat: Any,
+) -> None:
+    """ "vad menas med det?" was stored as her answer and nobody explained the question."""
+    anna = chat("anna")
+    for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
+        await anna.say(typed)
+    said = await anna.say("vad menas med det?")
+    assert said.startswith("Svaret avgör vem som får rapporten. Partiet:"), said
+    assert "Jag har sparat din fråga med rapporten.\nVad tror du att det hänger ihop med?" in said
+    assert "opt:party" in [i for i, _, _ in anna.buttons]  # asked again, nothing chosen
+    assert "Vad hände?" in await anna.say("partiet")
+    script = Script(skip=[s for s in SKIPPED if s is not ReportStep.WHAT], category="")
+    summary = await write_report(anna, script, submit=False, fresh=False)
+    assert "vad menas med det?" in summary  # kept beside the report, for her contact
+    assert "Kategori: Att jag representerar partiet" in summary, summary
+
+
+async def test_a_question_without_its_own_explanation_gets_a_kind_general_one(chat: Any) -> None:
+    bo = chat("bo")
+    for typed in ("/report", "it happened to me", "member of the planning committee", "party"):
+        await bo.say(typed)
+    said = await bo.say("what do you mean")
+    assert said.startswith(
+        "Answer as best you can, in your own words. Your security contact can go through the "
+        "question with you.\nI kept your question with the report.\nWhat happened?"
+    ), said

@@ -22,7 +22,7 @@ from conversations.report.draft import (
 from conversations.report.form import BY_STEP, ORDER, Question, ReportStep, next_step
 from conversations.report.summary import show_summary
 from conversations.report.text import show
-from conversations.report.typed import Reading, is_option_word, normalised, read
+from conversations.report.typed import Reading, asks_back, is_option_word, normalised, read
 from conversations.texts import menu_buttons
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
@@ -245,6 +245,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("I got an empty message. Please write your answer."))
         ctx.again()
         return None
+    if asks_back(typed):
+        return _explain(ctx, draft, question, typed)
     reading = read(question, await options(ctx, draft, question), event.text)
     if not reading.matched and normalised(typed) in DONE:  # "klar", as if pressing Done
         if question.kind == "multi" and (draft.answer(question.step) or {}).get("choices"):
@@ -281,6 +283,25 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     lead += await _store(ctx, draft, question, answer)
     _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
+
+
+def _explain(ctx: Context, draft: Draft, question: Question, typed: str) -> StateResult:
+    """The person asked what the question means: say it, keep her words with the report
+    (not as the answer) and ask again."""
+    _ = ctx._
+    draft.note(typed)
+    draft.save(ctx)
+    meaning = (
+        _(question.meaning)
+        if question.meaning
+        else _(
+            "Answer as best you can, in your own words. Your security contact can go "
+            "through the question with you."
+        )
+    )
+    ctx.reply(meaning + "\n" + _("I kept your question with the report."))
+    ctx.again()
+    return None
 
 
 def _added_to_ticks(earlier: dict[str, Any] | None, typed: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,7 @@ class Question:
     within: tuple[str, ...] = ()  # options whose words mean them anywhere in an answer, first
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
+    meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
     example_press: str = ""  # the option a person might press instead ("" = type)
 
@@ -241,6 +242,12 @@ QUESTIONS: tuple[Question, ...] = (
         within=("internal",),
         required=True,
         on_answer=hooks.route_category,
+        meaning=N_(
+            "It decides who gets the report. The party: because you represent your party. "
+            "The assignment: because of your work in the municipality, such as a decision. "
+            "Someone within your own party: then you choose who gets it. If you are not "
+            "sure, choose “Don't know”."
+        ),
         example_press="party",
     ),
     Question(
@@ -333,6 +340,10 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Witnesses"),
         fixed(("none", N_("Nobody else saw it"))),
         synonyms={"none": ("nej", "ingen", "inga", "no", "nobody", "no one")},
+        meaning=N_(
+            "Whether someone else saw or heard it can matter for a police report. A threat "
+            "can also be told to someone else and reach the person it was meant for that way."
+        ),
         example="Nej, jag var ensam",
     ),
     Question(
@@ -378,6 +389,11 @@ QUESTIONS: tuple[Question, ...] = (
         fixed(*YES_NO_UNKNOWN),
         synonyms=YES_NO_WORDS,
         leading=True,
+        meaning=N_(
+            "A group or faction is for example an organisation, a network or a movement that "
+            "the person belongs to or says they speak for. If you don't know, choose “Don't "
+            "know”."
+        ),
         example="Nej",
     ),
     Question(
@@ -438,6 +454,11 @@ QUESTIONS: tuple[Question, ...] = (
                 "none",
             ),
         },
+        meaning=N_(
+            "Anything decided so far, by you or by others: for example a police report, a "
+            "personal alarm or protection from the municipality. If nothing has been decided, "
+            "choose “Nothing yet”."
+        ),
         example="Inte än",
     ),
     Question(

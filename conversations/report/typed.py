@@ -79,6 +79,40 @@ def _told(typed: str) -> str:
     return normalised(" ".join(told))
 
 
+# How a question about the question is asked ("vad menas med falang?"). The first ones
+# ask nothing else, question mark or not, when they begin a short message.
+_MEANING = ("vad betyder", "vad menas", "vad menar du", "what does", "what do you mean")
+_ASKING = (
+    *_MEANING,
+    "vad menar",
+    "menar du",
+    "vad innebär",
+    "vad är en",
+    "vad är ett",
+    "förstår inte frågan",
+    "fattar inte frågan",
+    "förstår inte vad du menar",
+    "vad ska jag svara",
+    "what is meant",
+    "what s meant",
+    "what is a",
+    "what s a",
+    "don t understand the question",
+    "do not understand the question",
+    "don t understand what you mean",
+    "what should i answer",
+    "what should i write",
+)
+
+
+def asks_back(typed: str) -> bool:
+    """Whether the person asks what the question means, rather than answering it."""
+    words = normalised(typed)  # "don't" reads "don t"
+    if typed.rstrip().endswith("?"):
+        return any(_says(words, phrase) for phrase in _ASKING)
+    return len(words.split()) <= 8 and words.startswith(_MEANING)
+
+
 def _by_number(options: Sequence[tuple[str, str]], text: str) -> list[str]:
     """The options a message of their numbers alone names ("1, 3 och 4"), as they were
     offered in order; none if a number is not one of them."""
