@@ -9,6 +9,7 @@ from conversations.alerts import raise_alert
 from conversations.events import Button, EventKind, InboundEvent, words_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import kept_with_open_case
+from conversations.menu import show_menu
 from conversations.report.entry import keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
@@ -22,7 +23,7 @@ class Akut(StrEnum):
 
 ALERT = "akut:alert"
 ALERT_UNIT = "akut:unit"  # the municipality's unit instead of the party (danger from inside it)
-
+SILENCE = timedelta(hours=1)  # after this, words are no longer an answer to the guidance
 
 CALLS = frozenset({"akut", "larm", "sos"})
 """Words that open /akut from anywhere: the call itself, not words to keep with a report."""
@@ -232,4 +233,8 @@ FLOW = Flow(
         },
     },
     standing=frozenset({ALERT, ALERT_UNIT}),
+    # "ja" a week later answers a check-in, not this guidance's "shall I alert?": after a
+    # silence the words are taken as they would be outside any flow
+    idle_after=SILENCE,
+    on_idle=show_menu,
 )

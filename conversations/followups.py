@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
+from conversations.checkin_words import checkin_answer
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, names_list
@@ -24,7 +25,7 @@ from conversations.notices import (
     PURGE_NOTICE,
 )
 from conversations.packs import Pack, PackLibrary
-from conversations.routing import alert_levels
+from conversations.routing import alert_levels, escalation_lines
 from conversations.schedule import QUIET_HOURS, days_after, next_duty, out_of_quiet_hours
 from conversations.texts import menu_buttons
 from storage.access import INTERNAL, Access
@@ -212,9 +213,14 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
         ctx.person.id, CHECKIN_ASK, ctx.now - CHECKIN_OPEN
     )
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
-    if report is None:
+    if report is None or asked is None or asked.sent_at is None:
         return False
-    await _keep_with_case(ctx, report, text, unasked=False)
+    choice = checkin_answer(text)
+    if choice is not None:  # "ja, ring mig": as the button says
+        await _checkin_answered(ctx, report, choice)
+        return True
+    wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
+    await _keep_with_case(ctx, report, text, unasked=False, ask_call=not wrote)
     return True
 
 
@@ -252,7 +258,7 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     report = await _open_case(ctx)
     if report is None:
         return None
-    handlers = await _note_for_handlers(ctx, report, text, unasked=True)
+    handlers = await _note_for_handlers(ctx, report, text)
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
     names = await _names(ctx, handlers)
@@ -267,25 +273,26 @@ async def _names(ctx: Context, person_ids: list[int]) -> list[str]:
     return [(await directory.describe(ctx.viewer, i))[0].name for i in person_ids]
 
 
-async def _note_for_handlers(
-    ctx: Context, report: Report, text: str, *, unasked: bool
-) -> list[int]:
+async def _note_for_handlers(ctx: Context, report: Report, text: str) -> list[int]:
     """Keep the reporter's words with her case and tell its handlers (the words stay inside
     the case); return who they are."""
     cases = CaseRepo(ctx.session, ctx.keyring)
     note = await cases.add_note(ctx.viewer, report, "checkin", text, ctx.now)
     handlers = await cases.handlers(report)
     for person_id in handlers:
-        payload = {"report": report.id, "note": note.id, **({"wrote": True} if unasked else {})}
-        ctx.notify(person_id, CHECKIN_REPLY, payload, ROUTINE)
+        ctx.notify(person_id, CHECKIN_REPLY, {"report": report.id, "note": note.id}, ROUTINE)
     return handlers
 
 
-async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: bool) -> None:
-    """Keep the reporter's words with her case, tell its handlers, and say who will see them."""
+async def _keep_with_case(
+    ctx: Context, report: Report, text: str, *, unasked: bool, ask_call: bool = False
+) -> None:
+    """Keep the reporter's words with her case, tell its handlers, and say who will see them
+    (the way out first: the words may be new danger); after a check-in, ask once whether
+    someone should call."""
     _ = ctx._
     cases = CaseRepo(ctx.session, ctx.keyring)
-    handlers = await _note_for_handlers(ctx, report, text, unasked=unasked)
+    handlers = await _note_for_handlers(ctx, report, text)
     if handlers and ctx.viewer.registered:
         names = await _names(ctx, handlers)
         who = _("{names} will see it.").format(names=names_list(_, names))
@@ -300,13 +307,13 @@ async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: b
     else:
         who = _("The people handling your case will see it.")
     lines = [
+        _("In danger now: call 112."),
         _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
         who,
     ]
-    if unasked:  # not asked for: it may be new danger ("I need help now" alerts at once)
-        lines = [_("In danger now: call 112."), *lines]
-        if not text.rstrip().endswith("?"):
-            lines.append(_("Has something new happened? Then make a new report: /rapportera."))
+    if unasked and not text.rstrip().endswith("?"):
+        lines.append(_("Has something new happened? Then make a new report: /rapportera."))
+    if not ask_call:
         ctx.reply("\n".join(lines), menu_buttons(ctx))
         return
     ctx.reply(
@@ -314,6 +321,7 @@ async def _keep_with_case(ctx: Context, report: Report, text: str, *, unasked: b
         [
             [Button(f"checkin:{report.id}:yes", _("Yes, call me"))],
             [Button(f"checkin:{report.id}:no", _("No, I'm fine"))],
+            [Button(f"checkin:{report.id}:stop", _("Stop asking"))],
         ],
     )
 
@@ -327,22 +335,29 @@ async def _open_report_of(ctx: Context, report_id: object) -> Report | None:
 
 async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
     """'Yes, call me' alerts the security contact; 'stop' ends the check-ins."""
-    _ = ctx._
     _prefix, report_id, choice = [*event.button.split(":"), "", ""][:3]
     report = await ctx.session.get(Report, report_id)
     if report is None or report.reporter_id != ctx.person.id:
-        ctx.reply(_("That case is not available to you."))
+        ctx.reply(ctx._("That case is not available to you."))
         return None
+    await _checkin_answered(ctx, report, choice)
+    return None
+
+
+async def _checkin_answered(ctx: Context, report: Report, choice: str) -> None:
+    """Do what the check-in's answer asks, pressed or typed: "yes" alerts the security
+    contact, "stop" ends the check-ins, "no" thanks."""
+    _ = ctx._
     ctx.drill_id = report.drill_id  # a drill's check-in: the answer is part of the drill
     if choice == "stop":
         # Only the flag: the planned check-ins stay, so "start the check-ins again" in the
         # case view brings the remaining ones back (the handler skips them while stopped).
         report.checkins = False
         ctx.reply(_("I will not check in with you any more. You can always write to me."))
-        return None
+        return
     if choice != "yes":
         ctx.reply(_("Thank you for answering. Write to me whenever you need."))
-        return None
+        return
     pack = ctx.packs.get(report.pack)
     levels = await alert_levels(
         ctx.session,
@@ -369,12 +384,14 @@ async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
     )
     if alert is None:
         ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
-        return None
+        return
     names = names_list(_, [c.name for c in levels[0]])
+    wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    next_ones = escalation_lines(ctx, levels, wait)[:1]
     if not ctx.viewer.registered:  # an unregistered person sees nobody's name
-        names = _("municipal security unit")
-    ctx.reply(_("I have asked {names} to call you.").format(names=names))
-    return None
+        names, next_ones = _("municipal security unit"), []
+    asked = _("I have asked {names} to call you.").format(names=names)
+    ctx.reply("\n".join([_("In danger now: call 112."), asked, *next_ones]))
 
 
 async def ensure_duties(

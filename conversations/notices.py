@@ -457,15 +457,11 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
             Viewer.of(rc.recipient), report.reporter_id
         )
         who = card.name
-    # the words stay inside the case: a push is shown on a locked phone
-    if message.payload.get("wrote"):
-        told = _("Case {ref}: {name} has written to you about the case.")
-        read = _("Open the case to read it.")
-    else:
-        told = _("Case {ref}: {name} answered the check-in in words.")
-        read = _("Open the case to read the answer.")
+    # the words stay inside the case: a push is shown on a locked phone; after a check-in
+    # too, they may tell of new danger, so they are never announced as a routine answer
+    told = _("Case {ref}: {name} has written to you about the case.")
     return Reply(
-        told.format(ref=report.ref, name=who) + "\n" + read,
+        told.format(ref=report.ref, name=who) + "\n" + _("Open the case to read it."),
         _case_button(rc, report),
         NOTICE_TOKEN,
     )

@@ -132,6 +132,9 @@ WORDS = Words(
     ),
     not_first=("hotell", "hotspot", "helper"),
     crying=("hjälp", "hjalp", "help"),
+    denied=frozenset(
+        ("inga", "inget", "ingen", "inte", "ej", "utan", "slipper", "no", "not", "without")
+    ),
     acts={
         **dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
         **dict.fromkeys(case_reading.SHOW_WORDS, case_reading.show_typed),

@@ -10,6 +10,8 @@ from conversations.events import phrase_of, words_of
 from conversations.flow import Handler
 from storage.cases import normalised_ref
 
+_MORE = frozenset(("nya", "fler", "mer", "några", "new", "more", "further", "any"))
+
 
 @dataclass(frozen=True, slots=True)
 class Words:
@@ -17,13 +19,15 @@ class Words:
     a word that starts with one of ``first`` in a message that opens no flow (e.g. "hjälp
     jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell"); inside a
     flow, a message whose first word starts with one of ``crying`` ("hjälp han står utanför
-    dörren nu"): a cry, not an answer."""
+    dörren nu"): a cry, not an answer. A word of ``first`` right after one of ``denied``
+    ("mår bättre, inga nya hot") says there is none."""
 
     command: str = ""
     anywhere: frozenset[str] = frozenset()
     first: tuple[str, ...] = ()
     not_first: tuple[str, ...] = ()
     crying: tuple[str, ...] = ()
+    denied: frozenset[str] = frozenset()  # "inga nya hot", "no threats": not a cry
     acts: Mapping[str, Handler] = field(default_factory=dict)  # "jag tar det": take an alert
     menu: Mapping[str, str] = field(default_factory=dict)  # "meny", "ärenden": the command
     menu_labels: Sequence[tuple[str, str]] = ()  # (command, msgid): the menu's own buttons
@@ -46,7 +50,18 @@ class Words:
             return True
         if in_flow:
             return words[0].startswith(self.crying) and not words[0].startswith(self.not_first)
-        return any(w.startswith(self.first) and not w.startswith(self.not_first) for w in words)
+        return any(
+            w.startswith(self.first)
+            and not w.startswith(self.not_first)
+            and not self._denied(words[:i])
+            for i, w in enumerate(words)
+        )
+
+    def _denied(self, before: list[str]) -> bool:
+        """Whether the words before say there is none: "inte rädd", "inga nya hot"."""
+        if before and before[-1] in self.denied:
+            return True
+        return len(before) >= 2 and before[-2] in self.denied and before[-1] in _MORE
 
     def menu_phrases(self, translations: Iterable[Callable[[str], str]]) -> dict[str, str]:
         """Every phrase that names a command: the menu words, and the menu's labels in each

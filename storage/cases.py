@@ -221,6 +221,22 @@ class CaseRepo:
         report.updated_at = now
         return row
 
+    async def wrote_since(self, viewer: Viewer, report: Report, since: datetime) -> bool:
+        """Whether the viewer, the reporter, has written in her own case since a moment."""
+        if await self.access(viewer, report) is not Access.OWN:
+            raise NotFound("case")
+        written = await self.session.scalar(
+            select(CaseNote.id)
+            .where(
+                CaseNote.report_id == report.id,
+                CaseNote.author_id == viewer.person_id,
+                CaseNote.kind == CHECKIN_NOTE,
+                CaseNote.created_at >= since,
+            )
+            .limit(1)
+        )
+        return written is not None
+
     async def _own_internal_note(self, viewer: Viewer, report: Report, note_id: int) -> CaseNote:
         """The viewer's own internal note in a case they handle; NotFound or NotAllowed else."""
         note = await self.session.get(CaseNote, note_id)

@@ -59,6 +59,12 @@ class Transport:
         return [reply for a, reply in self.sent if a == address]
 
 
+CALLED = (
+    "I fara nu: ring 112.\nJag har bett Pia Lind att ringa dig.\n"
+    "Om ingen tar det inom 10 minuter larmar jag Per Ek."
+)
+
+
 async def connect(chat, *handles: str) -> None:  # type: ignore[no-untyped-def]
     """Give people a console address, so the outbox can reach them."""
     for handle in handles:
@@ -157,7 +163,7 @@ async def test_nudges_and_check_ins_come_on_the_right_days(  # type: ignore[no-u
     # "Yes, call me": an alert to the security contact, who acknowledges it.
     anna, pia = chat("anna"), chat("pia")
     reply = await anna.press(f"checkin:{anna_case.id}:yes", token=NOTICE_TOKEN)
-    assert reply == "Jag har bett Pia Lind att ringa dig."
+    assert reply == CALLED, reply  # the way out first, and who comes next
     async with demo_app.db.unit_of_work() as session:
         alert = (await session.scalars(select(Alert).where(Alert.kind == "checkin"))).one()
     assert (alert.report_id, alert.status) == (anna_case.id, AlertStatus.OPEN)
@@ -303,7 +309,7 @@ async def test_a_check_in_alert_is_not_held_back_by_quiet_hours(  # type: ignore
     # Anna answers a check-in at night: the alert goes out at once and escalates in 10 minutes.
     mark = await last_outbox_id(demo_app)
     reply = await chat("anna").press(f"checkin:{case.id}:yes", token=NOTICE_TOKEN)
-    assert reply == "Jag har bett Pia Lind att ringa dig."
+    assert reply == CALLED
     async with demo_app.db.unit_of_work() as session:
         alert = (await session.scalars(select(Alert).where(Alert.kind == "checkin"))).one()
     assert [(h, k, p) for _, h, k, p in await outbox(demo_app, mark)] == [

@@ -1,0 +1,64 @@
+"""A check-in's answer typed instead of pressed: "ja, ring mig", "nej tack", "sluta fråga".
+Only a message that is the answer alone counts; anything longer is her own words."""
+
+from __future__ import annotations
+
+from conversations.events import phrase_of
+
+_ANSWERS = {
+    "yes": (
+        "ja",
+        "ja tack",
+        "ja ring mig",
+        "ja ring",
+        "ring mig",
+        "ring mig tack",
+        "ja gärna",
+        "gärna",
+        "yes",
+        "yes please",
+        "call me",
+        "yes call me",
+        "please call me",
+        "call me please",
+    ),
+    "no": (
+        "nej",
+        "nej tack",
+        "nä",
+        "nix",
+        "nej jag klarar mig",
+        "jag klarar mig",
+        "klarar mig",
+        "nej det är bra",
+        "det är bra",
+        "no",
+        "no thanks",
+        "no thank you",
+        "nope",
+        "no i'm fine",
+        "i'm fine",
+        "im fine",
+        "i am fine",
+        "no all is well",
+        "all is well",
+    ),
+    "stop": (
+        "sluta",
+        "sluta fråga",
+        "sluta fråga mig",
+        "sluta höra av dig",
+        "stopp",
+        "stop",
+        "stop asking",
+        "stop asking pls",
+        "stop asking please",
+        "please stop asking",
+    ),
+}
+_BY_PHRASE = {phrase: answer for answer, phrases in _ANSWERS.items() for phrase in phrases}
+
+
+def checkin_answer(text: str) -> str | None:
+    """The answer ("yes", "no", "stop") a message gives to a check-in on its own, or None."""
+    return _BY_PHRASE.get(phrase_of(text.replace("’", "'")))

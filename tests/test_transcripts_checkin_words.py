@@ -1,0 +1,97 @@
+"""A check-in answered in her own words, as people answer it days later: "mår bättre tack,
+inga nya hot sen sist" had opened /akut (the word "hot"), and "jo de e bra nu" a week later
+was read as "yes, alert Pia" there: an urgent alert for someone who said she was fine.
+"ja, ring mig" typed had done nothing but ask again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from storage.models import Alert, Report
+from tests.conftest import Chat, FakeClock
+from tests.golden import Transcript
+from tests.reporting import Script, write_report
+
+
+async def _checked_in(demo_app: App, clock: FakeClock, t: Transcript) -> str:
+    """Anna's report, taken by Pia; a day later Trygg asks how she is. Return the case id."""
+    anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
+    await pia.say("/hjalp")
+    await write_report(anna, Script())
+    async with demo_app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+    await pia.press(f"ack:{alert.id}", token="n")
+    clock.advance(days=1, hours=10)  # the first check-in, after the quiet hours
+    await demo_app.timer_runner().run_due()
+    t.lines.append("# a day later Trygg asks Anna how she is")
+    await t.deliver()
+    return str(alert.report_id)
+
+
+async def _alerts(demo_app: App) -> list[str]:
+    async with demo_app.db.unit_of_work() as session:
+        return list(await session.scalars(select(Alert.kind).order_by(Alert.created_at)))
+
+
+async def test_a_check_in_answered_in_her_own_words(demo_app: App, clock: FakeClock) -> None:
+    t = Transcript("checkin_typed_answers_sv", demo_app)
+    case = await _checked_in(demo_app, clock, t)
+    anna = t.person("anna")
+    kept = await t.say(anna, "mår bättre tack, inga nya hot sen sist")
+    assert kept.startswith("I fara nu: ring 112.\nTack. Jag har sparat det du skrev"), kept
+    assert "Vill du att någon ringer dig?" in kept  # asked once
+    pushed = await t.deliver()
+    assert [reply.text.split("\n")[0] for _, reply in pushed] == [
+        f"Ärende {(await _ref(demo_app))}: Anna Berg har skrivit till dig om ärendet."
+    ]
+    clock.advance(minutes=3)
+    more = await t.say(anna, "sover lite dåligt bara")
+    assert "Vill du att någon ringer dig?" not in more  # not the same question again
+    assert more.startswith("I fara nu: ring 112.\nTack. Jag har sparat det du skrev"), more
+    await t.deliver()
+    clock.advance(days=6)
+    t.note("six days later, in the same chat")
+    await t.say(anna, "jo de e bra nu")
+    assert await _alerts(demo_app) == ["report"]  # nobody was paged
+    t.note("the next check-in, answered by typing what the button says")
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
+    called = await t.say(anna, "ja, ring mig")
+    assert called.startswith("I fara nu: ring 112.\nJag har bett Pia Lind att ringa dig."), called
+    assert await _alerts(demo_app) == ["report", "checkin"]
+    stopped = await t.say(anna, "sluta fråga")
+    assert stopped == "Jag slutar höra av mig. Du kan alltid skriva till mig."
+    async with demo_app.db.unit_of_work() as session:
+        assert (await session.get(Report, case)).checkins is False  # type: ignore[union-attr]
+    t.check()
+
+
+async def _ref(demo_app: App) -> str:
+    async with demo_app.db.unit_of_work() as session:
+        return str((await session.scalars(select(Report.ref))).one())
+
+
+async def test_yes_long_after_the_akut_guidance_alerts_nobody(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """A "ja" an hour or more after /akut's "shall I alert Pia?" is not that answer."""
+    anna = Chat(demo_app, "anna")
+    await anna.say("/akut")
+    clock.advance(minutes=5)
+    asked = await anna.say("ok tack")
+    assert "Vill du att jag larmar Pia Lind?" in asked  # still the guidance, minutes later
+    clock.advance(days=2)
+    later = await anna.say("ja")
+    assert await _alerts(demo_app) == []
+    assert "Det här kan jag hjälpa dig med:" in later, later
+
+
+async def test_a_cry_word_said_to_be_absent_opens_no_akut(chat) -> None:  # type: ignore[no-untyped-def]
+    bo = chat("bo")
+    told = await bo.say("better thanks, no new threats and not scared any more")
+    assert "akut:alert" not in [i for i, _, _ in bo.buttons], told  # not /akut's guidance
+    assert "I kept what you wrote" in told  # and the words are kept
+    anna = chat("anna")
+    await anna.say("jag är inte rädd men han hotade mig igen")
+    assert "akut:alert" in [i for i, _, _ in anna.buttons]  # a threat told: /akut
