@@ -228,17 +228,22 @@ CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for 
 
 
 async def _open_case(ctx: Context) -> Report | None:
-    """The person's own case sent lately and still open (not a drill's), if any."""
+    """The person's own case still open (not a drill's), if it was sent lately or Trygg
+    checked in with her about it lately."""
     latest = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
     if (
         latest is None
         or latest.status is not ReportStatus.SUBMITTED
         or latest.drill_id is not None
         or latest.submitted_at is None
-        or ctx.now - latest.submitted_at > CASE_RECENT
     ):
         return None
-    return latest
+    if ctx.now - latest.submitted_at <= CASE_RECENT:
+        return latest
+    asked = await OutboxRepo(ctx.session).last_sent(
+        ctx.person.id, CHECKIN_ASK, ctx.now - CASE_RECENT
+    )
+    return latest if asked is not None and asked.payload.get("report") == latest.id else None
 
 
 async def words_for_case(ctx: Context, text: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.case.listing import list_cases
-from conversations.events import EventKind, InboundEvent
+from conversations.events import EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply, quiet_hours_of, words_for_case
 from conversations.i18n import N_
@@ -21,7 +21,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     if typed and await checkin_reply(ctx, typed):
         return END
     telling = len(typed.split()) >= TELLING or _asks(typed)
-    if telling and await words_for_case(ctx, typed):  # after sending: for those handling it
+    # after sending, any words but a greeting are for those handling her case ("passar ej")
+    if typed and phrase_of(typed) not in GREETINGS and await words_for_case(ctx, typed):
         return END
     if telling and ctx.viewer.role in HANDLING:  # most likely about a case they handle
         ctx.reply(
@@ -39,6 +40,33 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
     ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
     return END
+
+
+# Said to open the conversation, not to tell anything: answered with the menu.
+GREETINGS = frozenset(
+    (
+        "hej",
+        "hej hej",
+        "hallå",
+        "hejsan",
+        "tjena",
+        "tja",
+        "god morgon",
+        "god kväll",
+        "tack",
+        "tack så mycket",
+        "ok",
+        "okej",
+        "hello",
+        "hi",
+        "hey",
+        "good morning",
+        "good evening",
+        "thanks",
+        "thank you",
+        "okay",
+    )
+)
 
 
 def _asks(typed: str) -> bool:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Alert, Report
+from storage.models import Alert, CaseNote, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.reporting import Script, write_report
+from tests.test_outbox import FakeTransport
 
 
 async def _checked_in(demo_app: App, clock: FakeClock, t: Transcript) -> str:
@@ -95,3 +96,31 @@ async def test_a_cry_word_said_to_be_absent_opens_no_akut(chat) -> None:  # type
     anna = chat("anna")
     await anna.say("jag är inte rädd men han hotade mig igen")
     assert "akut:alert" in [i for i, _, _ in anna.buttons]  # a threat told: /akut
+
+
+async def test_short_words_after_sending_are_kept_with_her_case(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """ "passar ej" after Pia proposed a time got the menu, and the words were gone; so were
+    her words a month on, although Trygg had just checked in about the case."""
+    anna = Chat(demo_app, "anna")
+    await write_report(anna, Script())
+    async with demo_app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+    await Chat(demo_app, "pia").press(f"ack:{alert.id}", token="n")  # check-ins are planned
+    clock.advance(hours=10)
+    kept = await anna.say("passar ej")
+    assert "Jag har sparat det du skrev i ditt ärende" in kept, kept
+    assert "Det här kan jag hjälpa dig med:" in await anna.say("hej")  # a greeting: the menu
+    sender = demo_app.outbox_sender(transport := FakeTransport())
+    for _day in range(31):  # day by day, at ten in the morning: the check-in of day 30
+        clock.advance(days=1)
+        await demo_app.timer_runner().run_due()
+        await sender.deliver_due()
+    assert sum("Hur mår du?" in text for text in transport.texts("anna")) == 3
+    clock.advance(days=5)
+    later = await anna.say("mår ok nu, det har lugnat sig")
+    assert "Jag har sparat det du skrev i ditt ärende" in later, later
+    async with demo_app.db.unit_of_work() as session:
+        notes = list(await session.scalars(select(CaseNote.id)))
+    assert len(notes) == 2
