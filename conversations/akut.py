@@ -32,6 +32,9 @@ ASKS = frozenset(
     {"larma", "alert", "ja", "jo", "japp", "yes", "please", "snälla", "hjälp", "hjalp", "help"}
 )
 """Typed at the guidance, these ask for the alert the button offers ("larma pia snälla")."""
+YES = frozenset({"ja", "jo", "japp", "yes"})
+"""A bare yes: after the guidance's last question ("from inside your party?") it may say
+yes to that, not to the first button."""
 CALLING = frozenset({"larma", "alert"})
 """Typed anywhere, these ask for the alert itself: no guidance first."""
 NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
@@ -41,6 +44,26 @@ THANKS = frozenset(
 """A message of these words only ("ok tack") answers the guidance: nothing to keep."""
 ASIDES = frozenset({"call", "ring", "ringa", "me", "mig", "nu", "now", "till", "to", "and", "och"})
 """Words around a request for the alert ("ring Pia nu") that tell nothing to keep."""
+INSIDE = (
+    "inifrån",
+    "inom partiet",
+    "i partiet",
+    "från partiet",
+    "egna partiet",
+    "eget parti",
+    "mitt parti",
+    "partikamrat",
+    "partikollega",
+    "inside",
+    "within",
+    "my party",
+    "own party",
+    "the party",
+    "party colleague",
+)
+"""Words that say the threat comes from inside her party: the unit, not the party, is alerted,
+and her words are not kept where the party's contacts read them."""
+SHORT = 3  # words: a message this short that names the contact asks for her ("Pia nu")
 
 
 def telling(event: InboundEvent) -> bool:
@@ -54,7 +77,7 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
     contacts = await contacts_of(ctx)
-    if _asks(_words(event), _first(contacts), CALLING):
+    if _asks(_words(event), _first(contacts), CALLING) and not _inside(event):
         return await _alert(ctx, to_unit=False)
     who = contact_lines(ctx, contacts)
     lines = [
@@ -96,15 +119,29 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         ]
     buttons += menu_buttons(ctx)[1:]
     if telling(event):  # "hjälp jag har blivit hotad"
-        lines += ["", await _kept(ctx, event.text.strip())]
+        lines += ["", await _kept(ctx, event, contacts)]
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
 
 
-async def _kept(ctx: Context, text: str) -> str:
+async def _kept(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
     """Keep words told at /akut: with her open case (its handlers are told), else as the
-    start of a report; the line that says where."""
-    return await kept_with_open_case(ctx, text) or await keep_words(ctx, text)
+    start of a report; the line that says where. Words that name someone in her party, or
+    say the threat comes from inside it, go to her own report only, where no party contact
+    reads them before she has chosen."""
+    text = event.text.strip()
+    named = {w for card in contacts.party_security for w in _name_of(card)} & _words(event)
+    if not (named or _inside(event)):
+        case = await kept_with_open_case(ctx, text)
+        if case is not None:
+            return case
+    return await keep_words(ctx, text)
+
+
+def _inside(event: InboundEvent) -> bool:
+    """Whether the words say the threat comes from inside her party."""
+    said = f" {' '.join(words_of(event.text))} " if event.kind is EventKind.TEXT else ""
+    return any(f" {phrase} " in said for phrase in INSIDE)
 
 
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
@@ -183,11 +220,12 @@ def _first(contacts: Contacts) -> ContactCard | None:
 
 
 def _asks(words: set[str], first: ContactCard | None, asking: frozenset[str]) -> bool:
-    """Whether the words ask for the alert (one of ``asking``, or the contact's name) and
-    do not say not to."""
+    """Whether the words ask for the alert (one of ``asking``, or the contact's name in a
+    short message: "Pia nu", never "Pia Lind hotar mig") and do not say not to."""
     if first is None or NOT & words:
         return False
-    return bool((asking | _name_of(first)) & words)
+    named = len(words) <= SHORT and _name_of(first) & words
+    return bool(asking & words or named)
 
 
 def _name_of(card: ContactCard) -> set[str]:
@@ -199,15 +237,30 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     needs no more than the way out; anything else is kept as the start of a report. The
     guidance is not sent again (its buttons stay valid): only a line pointing to them."""
     _ = ctx._
-    first = _first(await contacts_of(ctx))
+    contacts = await contacts_of(ctx)
+    first = _first(contacts)
     words = _words(event)
+    either = bool(contacts.party_security and contacts.municipal_security)
+    if either and _inside(event):  # "ja, det kommer inifrån partiet": the unit instead
+        alerted = await _alert(ctx, to_unit=True)
+        ctx.reply(await _kept(ctx, event, contacts))
+        return alerted
     if first is not None and _asks(words, first, ASKS):
+        if either and words <= YES | THANKS | ASIDES:  # a bare "ja": to which question?
+            ctx.reply(
+                _("Whom shall I alert? Choose:"),
+                [
+                    [Button(ALERT, _("Alert {name}").format(name=first.name))],
+                    [Button(ALERT_UNIT, _("Alert the security unit"))],
+                ],
+            )
+            return None
         alerted = await _alert(ctx, to_unit=False)
         if words - ASKS - _name_of(first) - THANKS - ASIDES:  # "hjälp han står utanför": kept
-            ctx.reply(await _kept(ctx, event.text.strip()))
+            ctx.reply(await _kept(ctx, event, contacts))
         return alerted
     if telling(event) and not words <= THANKS | NOT:
-        lines = [_("In danger now: call 112."), await _kept(ctx, event.text.strip())]
+        lines = [_("In danger now: call 112."), await _kept(ctx, event, contacts)]
     else:
         lines = [_("In danger now: call 112.")]
     if first is not None:

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.app import App
-from tests.conftest import Chat
+from storage.models import Alert, AlertRecipient, Person
+from tests.conftest import Chat, FakeClock
+from tests.test_alerts import ack, outbox, submit_report
+from tests.test_case import last_outbox_id
 from tests.test_core import alert_count
 from tests.test_report import answers, reports
 
@@ -124,3 +129,75 @@ async def test_someone_unregistered_gets_the_number_of_the_municipality_they_nam
         said = await kalle.say(command)
         assert "Säkerhetsenheten, Sjöviks kommun: +46 8 465 004 10" in said, said
         assert "Sara Strand" not in said and "+46 8 465 004 11" not in said
+
+
+async def _alerted(app: App) -> list[list[str]]:
+    """Who each alert went to first, oldest alert first."""
+    async with app.db.unit_of_work() as session:
+        rows = await session.execute(
+            select(Alert.id, Person.handle)
+            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+            .join(Person, Person.id == AlertRecipient.person_id)
+            .where(AlertRecipient.notified_at.is_not(None))
+            .order_by(Alert.created_at, Person.handle)
+        )
+        by_alert: dict[str, list[str]] = {}
+        for alert_id, handle in rows:
+            by_alert.setdefault(alert_id, []).append(handle)
+        return list(by_alert.values())
+
+
+async def test_yes_to_the_inside_question_alerts_the_unit_not_the_party(
+    chat: Any, demo_app: App
+) -> None:
+    """The guidance ends "Kommer hotet inifrån ditt parti? Då kan du larma kommunens
+    säkerhetsenhet i stället." "ja, det kommer inifrån partiet" had alerted Pia."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    reply = await anna.say("ja, det kommer inifrån partiet")
+    assert "Jag har larmat Sara Strand" in reply and "Pia" not in reply, reply
+    assert await _alerted(demo_app) == [["sara"]]
+    assert (await answers(demo_app, "anna"))["what"]["text"] == "ja, det kommer inifrån partiet"
+    bo: Chat = chat("bo")
+    await bo.say("/akut")
+    assert "Britt" not in await bo.say("yes, it is someone inside my party")
+    assert await _alerted(demo_app) == [["sara"], ["sara"]]
+
+
+async def test_a_bare_yes_is_asked_whom_it_means(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    assert (
+        await anna.say("ja")
+        == "Vem ska jag larma? Välj:\n[1] Larma Pia Lind  [2] Larma säkerhetsenheten"
+    )
+    assert await alert_count(demo_app) == 0
+    assert "Jag har larmat Sara Strand" in await anna.say("2")
+
+
+async def test_naming_the_contact_as_the_threat_does_not_alert_her(
+    chat: Any, demo_app: App
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:unit", token=anna.buttons[0][2])
+    said = await anna.say("Pia Lind hotar mig, hon står utanför min dörr")
+    assert "Jag har larmat Pia Lind" not in said, said
+    assert await _alerted(demo_app) == [["sara"]]
+    kept = (await answers(demo_app, "anna"))["what"]["text"]
+    assert kept == "Pia Lind hotar mig, hon står utanför min dörr"  # kept, for her only
+
+
+async def test_akut_words_naming_the_party_stay_out_of_the_party_case(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """With a case Pia handles open, "Per Ek från partiet står utanför" had gone into it (and
+    Pia was told) before Anna could choose the unit."""
+    case = await submit_report(chat, "anna", "party")
+    await ack(chat("pia"), case.alert_id)
+    mark = await last_outbox_id(demo_app)
+    said = await chat("anna").say("hjälp, Per Ek från partiet står utanför min dörr")
+    assert "Pia Lind ser det" not in said, said
+    assert [k for _, _, k, _ in await outbox(demo_app, mark) if k == "checkin_reply"] == []
+    near = await chat("anna").say("han står utanför mitt hus nu")  # no one in the party named
+    assert "Pia Lind ser det" in near, near
