@@ -106,8 +106,9 @@ class CaseRepo:
     async def checklist(self, report: Report, viewer: Viewer | None = None) -> dict[str, ItemState]:
         """Return the latest answer per checklist item (and the answer it replaced). For a
         viewer: nothing if they may not see the case; the reporter and the municipal director
-        read no comment but their own (the others' are internal notes). Without one: for the
-        system (timers)."""
+        read no comment but their own (the others' are internal notes); the reporter reads
+        the written answers (who was told, what support was set up), the director none
+        but his own. Without one: for the system (timers)."""
         level = await self.access(viewer, report) if viewer is not None else None
         if level is Access.NONE:
             return {}
@@ -120,7 +121,8 @@ class CaseRepo:
         state: dict[str, ItemState] = {}
         for row in rows:
             outside = level in (Access.OWN, Access.CHECKLIST)  # not among those handling it
-            hidden = outside and row.answered_by != mine and row.answer != "text"
+            written = row.answer == "text" and level is not Access.CHECKLIST
+            hidden = outside and row.answered_by != mine and not written
             comment = (
                 self.keyring.open(
                     row.comment, table="checklist_answer", column="comment", row=row.id

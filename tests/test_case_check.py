@@ -620,3 +620,37 @@ async def test_a_changed_answer_keeps_the_comment_it_replaced(  # type: ignore[n
             "answered_at": item["earlier"][0]["answered_at"],
         }
     ]
+
+
+async def test_the_director_reads_no_written_checklist_answer_but_his_own(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Item 3.2.2 is answered by writing what support was set up ("Anna bor hos sin syster på
+    Lönngatan 7"): the director read it, in his case view and in his police PDF."""
+    case = await the_unit_case(chat, clock)
+    who = await viewers(demo_app, "pia", "kent", "anna")
+    written = "Anna bor hos sin syster Eva på Lönngatan 7 (hemlig adress)"
+
+    async def pia_answers(repo: CaseRepo, report: Report) -> Any:
+        return await repo.answer_item(
+            who["pia"],
+            report,
+            "3.2.2-support-measures",
+            "text",
+            written,
+            clock.now,
+            responsible=("party_security",),
+        )
+
+    async def checklist_of(handle: str) -> Any:
+        async def read(repo: CaseRepo, report: Report) -> Any:
+            return await repo.checklist(report, who[handle])
+
+        return (await in_storage(demo_app, case, read))["3.2.2-support-measures"]
+
+    await in_storage(demo_app, case, pia_answers)
+    assert (await checklist_of("kent")).comment is None
+    seen = await chat("kent").say(f"/arende {case.ref}")
+    assert "Lönngatan" not in seen
+    assert "besvarad (svaret är internt), Pia Lind" in seen, seen
+    assert (await checklist_of("anna")).comment == written  # hers: what was set up for her

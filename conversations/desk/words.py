@@ -34,8 +34,8 @@ def responsible_for(item: ChecklistItem, key: str) -> bool:
 
 def answer_label(ctx: Context, state: ItemState) -> str:
     """The answer as words: Ja / Nej / Inte aktuellt, or what was written."""
-    if state.answer == "text":
-        return state.comment or "–"
+    if state.answer == "text":  # storage leaves the words out for a reader outside the case
+        return state.comment or ctx._("answered (the answer is internal)")
     return ctx._(ANSWERS.get(state.answer, state.answer))
 
 
