@@ -7,7 +7,7 @@ from datetime import datetime
 
 from conversations.events import Button, Reply
 from conversations.flow import Context
-from conversations.i18n import format_when, names_list
+from conversations.i18n import format_when, names_list, shown_name
 from conversations.notice_context import (
     NOTICE_TOKEN,
     RenderContext,
@@ -42,7 +42,7 @@ async def _shown_name(rc: RenderContext, person_id: object) -> str:
         label = rc._("municipal security unit") if unit else rc._("party security contact")
         return label[:1].upper() + label[1:]
     card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person.id)
-    return card.name
+    return shown_name(rc._, card.name)
 
 
 async def tell_item_owners(ctx: Context, report: Report, pack: Pack) -> None:

@@ -102,6 +102,11 @@ def after_label(text: str) -> str:
     return text
 
 
+def shown_name(gettext: Callable[[str], str], name: str) -> str:
+    """A name from the directory as a person reads it: someone erased has none."""
+    return name or gettext("(erased person)")
+
+
 def names_list(gettext: Callable[[str], str], names: list[str]) -> str:
     """Join names as people write them: "Anna Berg, Sara Strand and Kent Dahl"."""
     if len(names) <= 1:

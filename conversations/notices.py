@@ -21,7 +21,7 @@ from conversations.case_notices import (
 )
 from conversations.drill_mark import marked
 from conversations.events import Button, Reply
-from conversations.i18n import N_, Catalogs, after_label, format_when
+from conversations.i18n import N_, Catalogs, after_label, format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
@@ -484,7 +484,7 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
         card, _party, _m = await DirectoryRepo(rc.session).describe(
             Viewer.of(rc.recipient), report.reporter_id
         )
-        lines.append(_("Reported by: {who}").format(who=card.name))
+        lines.append(_("Reported by: {who}").format(who=shown_name(_, card.name)))
         language = await _language(rc, report.reporter_id)
         if language:
             lines.append(_("Language: {language}").format(language=language))

@@ -80,6 +80,9 @@ def international(phone: str) -> str:
 
 
 def _card(person: Person) -> ContactCard:
+    """A person's card; someone erased has no name (their handle is an internal id)."""
+    if person.erased_at is not None:
+        return ContactCard(person.id, "", None)
     return ContactCard(person.id, person.display_name or person.handle, person.phone)
 
 

@@ -448,6 +448,7 @@ class PeopleRepo:
         await self._tombstone(tombstone_mac(keyring, old_handle), now)
         person.display_name = None
         person.phone = None
+        person.assignment = None  # "ordförande i …": a title names her as well as a name
         person.locale = None
         person.role = Role.UNREGISTERED
         person.party_id = None

@@ -314,3 +314,31 @@ async def test_forget_me_reads_well_in_english(demo_app: App, chat: Any) -> None
     await t.say(bo, "Yes, forget me")
     await t.deliver()
     t.check()
+
+
+async def test_those_handling_the_case_read_no_internal_id_for_an_erased_reporter(
+    demo_app: App, chat: Any
+) -> None:
+    """After Anna's /glom, Pia read "Rapporterat av: erased-3fa2c1d0e9b8, –" and the case
+    file said "erased-… utsattes i sin roll"; Anna's assignment stayed in clear text."""
+    anna = chat("anna")
+    async with demo_app.db.unit_of_work() as session:
+        person = (await session.scalars(select(Person).where(Person.handle == "anna"))).one()
+        person.assignment = "ordförande i byggnadsnämnden"  # a title names her too
+    ref = ref_of(await file_report(anna))
+    await forget(anna)
+    pia = chat("pia")
+    seen = await pia.say(f"/arende {ref}")
+    assert "Rapporterat av: (raderad person), –" in seen, seen
+    report = await pia.say("visa rapporten")
+    assert f"Incidentrapport {ref}" in report, report
+    asked = await pia.press("case:book")
+    assert asked.startswith("När ska uppföljningssamtal 1 med (raderad person) hållas?"), asked
+    booked = await pia.say("tisdag 14:00")
+    assert "Den som rapporterade har lämnat Trygg och kan inte få veta det." in booked, booked
+    assert "får veta tiden" not in booked
+    for text in (seen, report, asked, booked):
+        assert "erased" not in text.casefold(), text
+    async with demo_app.db.unit_of_work() as session:
+        erased = (await session.scalars(select(Person).where(Person.erased_at.is_not(None)))).one()
+        assert erased.assignment is None

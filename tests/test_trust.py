@@ -980,7 +980,8 @@ async def test_forget_me_erases_drafts_and_pseudonymises_sent_reports_and_says_w
     # the unit and the contact keep the case, without her name and number
     pia = chat("pia")
     case = await pia.say(f"/arende {ref}")
-    assert f"Ärende {ref}" in case and pseudonym in case
+    assert f"Ärende {ref}" in case and "Rapporterat av: (raderad person)" in case
+    assert pseudonym not in case  # an internal id is nothing a person reads
     shown = await forge(pia, f"show:{alert.report_id}")
     assert WHAT in shown
     for text_ in (case, shown, await pia.say("/arenden"), *await rendered(demo_app, "pia")):

@@ -14,7 +14,7 @@ from babel.dates import format_date
 
 from conversations.events import Button, FileRef, InboundEvent, Reply
 from conversations.flow import Context, StateResult
-from conversations.i18n import DISPLAY_TZ, N_
+from conversations.i18n import DISPLAY_TZ, N_, shown_name
 from conversations.report.text import evidence_kind, full_report_text
 from storage.access import Access
 from storage.alerts import AlertRepo
@@ -146,7 +146,7 @@ async def _reporter(ctx: Context, report: Report) -> list[str]:
         card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
     except NotFound:
         return []
-    who = f"{card.name}, {card.phone or '–'}" + (f" ({party})" if party else "")
+    who = f"{shown_name(ctx._, card.name)}, {card.phone or '–'}" + (f" ({party})" if party else "")
     return [ctx._("Reported by: {who}").format(who=who)]
 
 

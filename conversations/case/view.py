@@ -15,6 +15,7 @@ from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
+from conversations.i18n import shown_name
 from storage.access import Access
 from storage.cases import CaseRepo, normalised_ref
 from storage.directory import DirectoryRepo
@@ -68,7 +69,7 @@ async def show_case(ctx: Context) -> StateResult:
     if access is not Access.OWN and report.reporter_id is not None:
         card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
         lines.append(
-            _("Reported by: {who}").format(who=f"{card.name}, {card.phone or '–'}")
+            _("Reported by: {who}").format(who=f"{shown_name(_, card.name)}, {card.phone or '–'}")
             + (f" ({party})" if party else "")
         )
     target = reported_for(ctx, report, access)

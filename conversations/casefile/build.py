@@ -15,7 +15,7 @@ from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
 from conversations.casefile.timeline import Moment, timeline
 from conversations.flow import Context
-from conversations.i18n import Catalogs
+from conversations.i18n import Catalogs, shown_name
 from conversations.packs import PackLibrary
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -87,7 +87,8 @@ async def _about(ctx: Context, report: Report) -> Section:
         except NotFound:
             card = None
         if card is not None:
-            entries.append(Entry(_("Reported by"), f"{card.name}, {card.phone or '–'}"))
+            name = shown_name(_, card.name)
+            entries.append(Entry(_("Reported by"), f"{name}, {card.phone or '–'}"))
     return Section(_("About the case"), tuple(entries), key="about")
 
 

@@ -22,7 +22,7 @@ from conversations.notices import FOLLOWUP_BOOKED
 from conversations.schedule import is_quiet, out_of_quiet_hours, quiet_span
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
-from storage.models import Report, ReportStatus, TimerState
+from storage.models import Person, Report, ReportStatus, TimerState
 from storage.outbox import ROUTINE
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
@@ -80,7 +80,10 @@ async def book_call(
         lines.append(_("I will remind you that morning and an hour before."))
     elif reminders:
         lines.append(_("I will remind you {when}.").format(when=ctx.when(reminders[0])))
-    if report.reporter_id is not None and report.reporter_id != ctx.person.id:
+    reporter = await ctx.session.get(Person, report.reporter_id) if report.reporter_id else None
+    if reporter is not None and reporter.erased_at is not None:  # /glom: nobody to tell
+        lines.append(_("The person who reported it has left Trygg and cannot be told."))
+    elif report.reporter_id is not None and report.reporter_id != ctx.person.id:
         _tell_reporter(ctx, report, number, was, quiet)
         lines.append(_("{name} is told the time.").format(name=who))
     AuditRepo(ctx.session).record(

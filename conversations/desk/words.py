@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flow import Context
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_name
 from conversations.packs import ChecklistItem
 from storage.access import Access, responsibility_key
 from storage.calls import CallEntry
@@ -47,7 +47,7 @@ async def card_name(ctx: Context, person_id: int | None) -> str:
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
     except NotFound:
         return "–"
-    return card.name
+    return shown_name(ctx._, card.name)
 
 
 def next_call(log: list[CallEntry]) -> int:
@@ -68,6 +68,6 @@ async def name_of(ctx: Context, person_id: int | None) -> str:
         return "–"
     if person.id == ctx.person.id or ctx.viewer.registered:
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person.id)
-        return card.name
+        return shown_name(ctx._, card.name)
     label = ctx._(ROLE_LABELS.get(person.role.value, ROLE_LABELS["party_security"]))
     return label[:1].upper() + label[1:]
