@@ -3,6 +3,7 @@ own labels ("Ärenden"), a case reference ("öppna K7M4-QX2P")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from conversations.events import phrase_of, words_of
 from conversations.flow import Handler
 from storage.cases import normalised_ref
 
+_POLITE = frozenset(("tack", "nu", "snälla", "please", "now", "thanks"))
 _MORE = frozenset(("nya", "fler", "mer", "några", "new", "more", "further", "any"))
 
 
@@ -35,10 +37,13 @@ class Words:
 
     def act(self, text: str) -> Handler | None:
         """The handler of a phrase that acts like a button on someone else's message, typed
-        alone or at the start of a message ("Jag tar det, jag ringer henne nu")."""
+        alone or as the first clause of a message ("Jag tar det, jag ringer henne nu"), not
+        as the start of a sentence that goes on ("Jag tar det här på största allvar")."""
         said = phrase_of(text)
+        raw = text.casefold().replace("’", "'").strip()
         for phrase, handler in self.acts.items():
-            if said == phrase or said.startswith(phrase + " "):
+            alone = said == phrase or said.removeprefix(phrase + " ") in _POLITE
+            if alone or re.match(rf"{re.escape(phrase)}\s*[,.!:;–—-]", raw):
                 return handler
         return None
 

@@ -148,3 +148,22 @@ async def test_a_question_without_its_own_explanation_gets_a_kind_general_one(ch
         "Answer as best you can, in your own words. Your security contact can go through the "
         "question with you.\nI kept your question with the report.\nWhat happened?"
     ), said
+
+
+async def test_an_answer_beginning_like_taking_an_alert_is_the_answer(chat: Any) -> None:
+    """ "Jag tar det här på största allvar, …" was read as "Jag tar det" (take the alert),
+    answered "Det finns inget larm som väntar på att du tar det." and thrown away."""
+    anna = chat("anna")
+    for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
+        await anna.say(typed)
+    await anna.press("opt:party")
+    story = "Jag tar det här på största allvar, han sa att han vet var mina barn går i skolan"
+    said = await anna.say(story)
+    assert "larm" not in said, said
+    summary = await write_report(
+        anna,
+        Script(skip=[s for s in SKIPPED if s is not ReportStep.WHAT], what=()),
+        fresh=False,
+        submit=False,
+    )
+    assert story in summary, summary
