@@ -28,8 +28,10 @@ ITEM_OWNED = "item_owned"  # a checklist item's owner: the case needs you now
 CASE_MESSAGE = "case_message"  # a note sent to the targeted person
 CASE_CLOSED = "case_closed"
 CASE_REOPENED = "case_reopened"
+CASE_EVIDENCE = "case_evidence"  # the targeted person sent a file after her report
 ABOUT_A_CASE_TO_ANYONE = {ITEM_OWNED, CASE_CLOSED, CASE_REOPENED}  # anyone who may access it
 FOR_THE_REPORTER = {CASE_MESSAGE}
+FOR_THE_HANDLERS = {CASE_EVIDENCE}
 
 
 async def _shown_name(rc: RenderContext, person_id: object) -> str:
@@ -100,6 +102,22 @@ async def render_case_message(rc: RenderContext, message: OutboxMessage) -> Repl
     )
 
 
+async def render_case_evidence(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell those who handle a case that its reporter sent a file to it (the file itself
+    only inside the case: a push is shown on a locked phone)."""
+    _ = rc._
+    report = await report_of(rc, message)
+    if report is None:
+        return Reply(_("A case in Trygg has already been purged."))
+    who = await _shown_name(rc, report.reporter_id)
+    told = _("Case {ref}: {name} has sent a file to the case.").format(ref=report.ref, name=who)
+    return Reply(
+        told + "\n" + _("Open the case and show the report to see it."),
+        case_button(rc, report),
+        NOTICE_TOKEN,
+    )
+
+
 async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Tell the targeted person, and the others with access, that the case was closed."""
     _ = rc._
@@ -151,6 +169,7 @@ async def render_case_reopened(rc: RenderContext, message: OutboxMessage) -> Rep
 CASE_RENDERERS: dict[str, Renderer] = {
     ITEM_OWNED: render_item_owned,
     CASE_MESSAGE: render_case_message,
+    CASE_EVIDENCE: render_case_evidence,
     CASE_CLOSED: render_case_closed,
     CASE_REOPENED: render_case_reopened,
 }

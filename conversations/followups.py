@@ -227,7 +227,7 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
 CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
 
 
-async def _open_case(ctx: Context) -> Report | None:
+async def open_case(ctx: Context) -> Report | None:
     """The person's own case still open (not a drill's), if it was sent lately or Trygg
     checked in with her about it lately."""
     latest = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
@@ -250,7 +250,7 @@ async def words_for_case(ctx: Context, text: str) -> bool:
     """Keep words typed after sending a report ("när ringer Pia mig?") with that case if it
     is still open, and tell those who handle it; False if there is no such case, or an
     unfinished report the words may belong to."""
-    latest = await _open_case(ctx)
+    latest = await open_case(ctx)
     if latest is None or await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) is not None:
         return False
     await _keep_with_case(ctx, latest, text, unasked=True)
@@ -260,25 +260,25 @@ async def words_for_case(ctx: Context, text: str) -> bool:
 async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     """Words she typed at /akut while a case of hers is open: kept with it, its handlers told
     (not a new report nobody reads); the line that says so (None: no open case)."""
-    report = await _open_case(ctx)
+    report = await open_case(ctx)
     if report is None:
         return None
-    handlers = await _note_for_handlers(ctx, report, text)
+    handlers = await note_for_handlers(ctx, report, text)
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
-    names = await _names(ctx, handlers)
+    names = await names_of(ctx, handlers)
     return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
         ref=report.ref, names=names_list(ctx._, names)
     )
 
 
-async def _names(ctx: Context, person_ids: list[int]) -> list[str]:
+async def names_of(ctx: Context, person_ids: list[int]) -> list[str]:
     """People's names as the directory gives them to this viewer."""
     directory = DirectoryRepo(ctx.session)
     return [(await directory.describe(ctx.viewer, i))[0].name for i in person_ids]
 
 
-async def _note_for_handlers(ctx: Context, report: Report, text: str) -> list[int]:
+async def note_for_handlers(ctx: Context, report: Report, text: str) -> list[int]:
     """Keep the reporter's words with her case and tell its handlers (the words stay inside
     the case); return who they are."""
     cases = CaseRepo(ctx.session, ctx.keyring)
@@ -297,9 +297,9 @@ async def _keep_with_case(
     someone should call."""
     _ = ctx._
     cases = CaseRepo(ctx.session, ctx.keyring)
-    handlers = await _note_for_handlers(ctx, report, text)
+    handlers = await note_for_handlers(ctx, report, text)
     if handlers and ctx.viewer.registered:
-        names = await _names(ctx, handlers)
+        names = await names_of(ctx, handlers)
         who = _("{names} will see it.").format(names=names_list(_, names))
         if unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
@@ -35,6 +36,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     if len(typed.split()) >= TELLING:  # someone telling what happened: keep it
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
+        return END
+    if event.kind is EventKind.ATTACHMENT and await evidence_for_case(ctx, event):
         return END
     if event.kind is EventKind.ATTACHMENT:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))

@@ -17,6 +17,7 @@ from conversations.about import about_someone_else, named_target
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
+    FOR_THE_HANDLERS,
     FOR_THE_REPORTER,
 )
 from conversations.drill_mark import marked
@@ -618,7 +619,7 @@ async def may_receive(session: AsyncSession, recipient: Person, message: OutboxM
     if message.kind in ABOUT_AN_ALERT:
         alert = await session.get(Alert, str(message.payload.get("alert", "")))
         return alert is None or await AlertRepo(session).may_act(alert, recipient.id)
-    if message.kind in ABOUT_A_CASE:
+    if message.kind in ABOUT_A_CASE | FOR_THE_HANDLERS:
         report = await session.get(Report, str(message.payload.get("report", "")))
         return report is None or await case_access(session, viewer, report) is Access.HANDLER
     if message.kind in ABOUT_A_CASE_TO_ANYONE | FOR_THE_REPORTER:

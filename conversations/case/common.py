@@ -8,12 +8,13 @@ from conversations.alerts import waiting_for
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
+from conversations.followups import note_for_handlers
 from conversations.i18n import N_
 from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
 from storage.access import Access
-from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo
+from storage.cases import INTERNAL_NOTE, CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import Report, ReportStatus
@@ -114,7 +115,7 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
         await repo.add_note(ctx.viewer, report, INTERNAL_NOTE, text, ctx.now)
         return ctx._("I kept what you wrote as an internal note on the case.")
     if access is Access.OWN and report.status is not ReportStatus.CLOSED:
-        await repo.add_note(ctx.viewer, report, CHECKIN_NOTE, text, ctx.now)
+        await note_for_handlers(ctx, report, text)  # they are told, as from the menu
         return ctx._("I kept what you wrote with your case. Those who handle it see it.")
     return None
 

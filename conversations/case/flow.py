@@ -22,6 +22,7 @@ from conversations.case.closing import (
     typed_close,
 )
 from conversations.case.common import Case, repeat
+from conversations.case.evidence import file_in_case
 from conversations.case.export import EXPORT, export_pdf
 from conversations.case.followup import (
     followup_date,
@@ -56,6 +57,7 @@ FLOW = Flow(
             EXPORT: export_pdf,
             **BACK,
             Input.TEXT: repeat,
+            Input.ATTACHMENT: file_in_case,
         },
         Case.CHECK: {"check:*": answer_item, Input.TEXT: answer_item, **BACK},
         Case.CHECK_COMMENT: {"check:skip": skip_comment, Input.TEXT: comment_item, **BACK},

@@ -12,6 +12,7 @@ from conversations.report.draft import load_draft
 from conversations.report.form import ReportStep
 from conversations.report.summary import show_summary
 from conversations.report.text import evidence_kind
+from storage.reports import AnyReport, EvidenceInfo, ReportRepo
 
 MAX_EVIDENCE_FILES = 30
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
@@ -23,6 +24,22 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
     draft = await load_draft(ctx)
     if draft is None:
         return await lost(ctx)
+    info = await keep_file(ctx, event, draft.repo, draft.report)
+    if info is not None:
+        ctx.reply(
+            _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.").format(
+                kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024)
+            )
+        )
+    return None  # the open question stays open: its buttons still work
+
+
+async def keep_file(
+    ctx: Context, event: InboundEvent, repo: ReportRepo, report: AnyReport
+) -> EvidenceInfo | None:
+    """Keep the event's file with one of her reports (sealed); None, having said why, if it
+    cannot be kept (not fetched, empty, or over what a report or the quota may hold)."""
+    _ = ctx._
     attachment = event.attachment
     content = attachment.content if attachment is not None else None
     if attachment is not None and content is None and attachment.kind == "forward":
@@ -33,7 +50,7 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
     if not content:
         ctx.reply(_("That file is empty, so I did not keep it."))
         return None
-    count, total = await draft.repo.evidence_totals(draft.report)
+    count, total = await repo.evidence_totals(report)
     files = min(MAX_EVIDENCE_FILES, quota.files_per_report(ctx))
     if count >= files or total + len(content) > MAX_EVIDENCE_BYTES:
         ctx.reply(
@@ -43,7 +60,7 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
             ).format(count=count)
         )
         return None
-    refusal = await quota.evidence_refusal(ctx, len(content), draft.report.municipality_id)
+    refusal = await quota.evidence_refusal(ctx, len(content), report.municipality_id)
     if refusal is not None:
         ctx.reply(refusal)
         return None
@@ -53,15 +70,9 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
         "caption": event.text,
         "forwarded": attachment.forwarded,
     }
-    info = await draft.repo.add_evidence(
-        ctx.viewer, draft.report, kind=attachment.kind, content=content, meta=meta, now=ctx.now
+    return await repo.add_evidence(
+        ctx.viewer, report, kind=attachment.kind, content=content, meta=meta, now=ctx.now
     )
-    ctx.reply(
-        _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.").format(
-            kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024)
-        )
-    )
-    return None  # the open question stays open: its buttons still work
 
 
 async def list_files(ctx: Context, event: InboundEvent) -> StateResult:

@@ -1,0 +1,68 @@
+"""A file she sends after her report, as a photo of the next letter: kept with her open
+case as evidence, and its handlers told (it had been answered with advice and dropped)."""
+
+from __future__ import annotations
+
+from conversations.case.common import found_case, gone
+from conversations.case_notices import CASE_EVIDENCE
+from conversations.events import InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.followups import names_of, open_case
+from conversations.i18n import names_list
+from conversations.report.evidence import keep_file
+from conversations.report.text import evidence_kind
+from conversations.texts import menu_buttons
+from storage.access import Access
+from storage.cases import CaseRepo
+from storage.models import Report, ReportStatus
+from storage.outbox import ROUTINE
+from storage.reports import ReportRepo
+
+
+async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
+    """Keep a file she sends after her report with that case if it is still open, and tell
+    those who handle it; False if there is no such case, or an unfinished report."""
+    latest = await open_case(ctx)
+    if latest is None or await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) is not None:
+        return False
+    await _keep_with(ctx, event, latest)
+    return True
+
+
+async def file_in_case(ctx: Context, event: InboundEvent) -> StateResult:
+    """A file sent while a case is open in the chat: hers, it is kept with it; those who
+    handle it are told that only she can add files."""
+    found = await found_case(ctx, Access.CHECKLIST)
+    if found is None:
+        return await gone(ctx)
+    report, access = found
+    if access is Access.OWN and report.status is ReportStatus.SUBMITTED:
+        await _keep_with(ctx, event, report)
+        return None
+    ctx.reply(
+        ctx._(
+            "I can keep files only from the person who reported, with their case. Keep the "
+            "original and give it to the police with the case file."
+        )
+    )
+    return None
+
+
+async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
+    """Keep the file with her case, tell its handlers, and say so (the way out first)."""
+    _ = ctx._
+    info = await keep_file(ctx, event, ReportRepo(ctx.session, ctx.keyring), report)
+    if info is None:
+        return  # it was said why it was not kept
+    handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
+    for person_id in handlers:
+        ctx.notify(person_id, CASE_EVIDENCE, {"report": report.id}, ROUTINE)
+    kept = _("I have kept it with your case {ref} as evidence: {kind}, {size} kB.").format(
+        ref=report.ref, kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024)
+    )
+    lines = [_("In danger now: call 112."), kept]
+    if handlers and ctx.viewer.registered:
+        names = names_list(_, await names_of(ctx, handlers))
+        lines.append(_("{names} will see it.").format(names=names))
+    lines.append(_("Keep the original – don't delete it."))
+    ctx.reply("\n".join(lines), menu_buttons(ctx))

@@ -1,0 +1,51 @@
+"""A file she sends after her report (a photo of the next letter) is kept with her open
+case and its handlers are told: it had been answered with advice and dropped, from the
+menu and from her case alike. Words typed in her case reach the handlers too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import App
+from tests.conftest import Chat, FakeClock
+from tests.reporting import attach
+from tests.test_alerts import ack, outbox, submit_report
+from tests.test_case import last_outbox_id
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"brev" * 400
+
+
+async def test_a_file_sent_after_the_report_is_kept_with_her_case(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    case = await submit_report(chat, "anna", "party")
+    await ack(chat("pia"), case.alert_id)
+    anna: Chat = chat("anna")
+    await anna.say("/meny")
+    mark = await last_outbox_id(demo_app)
+    kept = await attach(anna, PHOTO, name="nytt_brev.png", caption="kom idag")
+    assert kept.startswith(
+        f"I fara nu: ring 112.\nJag har sparat den i ditt ärende {case.ref} som bevis: foto"
+    ), kept
+    assert "Pia Lind ser den." in kept or "Pia Lind ser det." in kept, kept
+    told = [(h, k) for _, h, k, _ in await outbox(demo_app, mark)]
+    assert told == [("pia", "case_evidence")]
+    shown = await chat("pia").say("visa rapporten")
+    assert "”kom idag”" in shown, shown  # the file is listed in the case, with her caption
+
+    # with her case open in the chat: the same
+    await anna.say(f"/arende {case.ref}")
+    again = await attach(anna, PHOTO + b"2", name="kuvert.png")
+    assert f"Jag har sparat den i ditt ärende {case.ref} som bevis" in again, again
+
+
+async def test_a_contact_is_told_when_words_typed_in_her_case_are_kept(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    case = await submit_report(chat, "anna", "party")
+    await ack(chat("pia"), case.alert_id)
+    anna: Chat = chat("anna")
+    await anna.say(f"/arende {case.ref}")
+    mark = await last_outbox_id(demo_app)
+    await anna.say("sover dåligt men klarar mig")
+    assert [(h, k) for _, h, k, _ in await outbox(demo_app, mark)] == [("pia", "checkin_reply")]
