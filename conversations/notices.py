@@ -323,8 +323,8 @@ async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Re
     stage = message.payload.get("stage")
     if stage == "nudge":
         text = _(
-            "Case {ref}: please book follow-up call 1 with the person – it should be "
-            "held within two weeks of the incident."
+            "Case {ref}: please book follow-up call 1 with {name} – it should be held "
+            "within two weeks of the incident."
         )
     elif stage == "remind":
         text = _(
@@ -335,7 +335,10 @@ async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Re
         return await _call_reminder(rc, message, report, number)
     else:
         text = _("Case {ref}: follow-up call {n} is planned for today.")
-    return Reply(text.format(ref=report.ref, n=number), _case_button(rc, report), NOTICE_TOKEN)
+    name = await _name_for(rc, report.reporter_id) if report.reporter_id else _("the person")
+    return Reply(
+        text.format(ref=report.ref, n=number, name=name), _case_button(rc, report), NOTICE_TOKEN
+    )
 
 
 async def _planned_for(rc: RenderContext, report: Report, number: int) -> datetime | None:
@@ -470,7 +473,7 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
 
 async def _name_for(rc: RenderContext, person_id: int) -> str:
     card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
-    return card.name
+    return shown_name(rc._, card.name)
 
 
 async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply:

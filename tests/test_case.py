@@ -521,3 +521,20 @@ async def test_who_may_open_a_case(  # type: ignore[no-untyped-def]
     internal = await submit_report(chat, "anna", "internal")
     assert no_case(await chat("kent").say(f"/arende {internal.ref}"))
     assert "Checklista:" in await chat("pia").say(f"/arende {internal.ref}")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_her_own_comment_on_an_item_is_shown_as_hers_not_as_an_internal_note(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    case = await submit_report(chat)
+    await take(chat, "pia", case)
+    anna = chat("anna")
+    await anna.say(f"/arende {case.ref}")
+    await anna.press("case:check")
+    await anna.press("check:yes")
+    await anna.say("Jag ringde henne i går")
+    view = await chat("pia").say(f"/arende {case.ref}")
+    assert "    Kommentar från Anna Berg: Jag ringde henne i går" in view, view
+    assert "Intern anteckning: Jag ringde" not in view

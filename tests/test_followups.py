@@ -150,7 +150,7 @@ async def test_nudges_and_check_ins_come_on_the_right_days(  # type: ignore[no-u
     assert stages == ["nudge", "nudge", "remind"]
     await sender.deliver_due()
     assert [r.text for r in transport.to("pia")] == [
-        f"Ärende {anna_case.ref}: boka uppföljningssamtal 1 med personen – det ska hållas inom "
+        f"Ärende {anna_case.ref}: boka uppföljningssamtal 1 med Anna Berg – det ska hållas inom "
         "två veckor efter händelsen.",
         f"Ärende {anna_case.ref}: uppföljningssamtal 1 är inte dokumenterat än. Det ska hållas "
         "inom två veckor; därefter meddelas kommunens säkerhetsenhet.",

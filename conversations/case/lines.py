@@ -74,9 +74,11 @@ async def checklist_lines(
     state: dict[str, ItemState],
     access: Access,
     status: ReportStatus = ReportStatus.SUBMITTED,
+    reporter_id: int | None = None,
 ) -> list[str]:
     """Every item of the routine: done, answered no, not applicable, or open with the role
-    responsible; comments are internal notes (the targeted person reads :func:`own_lines`)."""
+    responsible; comments are internal notes, but for the targeted person's own (she reads
+    :func:`own_lines`)."""
     _ = ctx._
     if access is Access.OWN:
         return await own_lines(ctx, pack, state, status is not ReportStatus.CLOSED)
@@ -90,7 +92,9 @@ async def checklist_lines(
         lines.append(await answered_line(ctx, item, done))
         if done.comment and done.answer != "text":
             label = _("Internal note")
-            lines.append(f"    {label}: {done.comment}")
+            if reporter_id is not None and done.answered_by == reporter_id:  # hers: not internal
+                label = _("Comment from {name}").format(name=await name_of(ctx, reporter_id))
+            lines.append(f"    {label}: {_hanging(done.comment)}")
         for before in done.earlier:  # a changed answer keeps what was written with the old one
             if before.comment and before.answer != "text":
                 said = _("Before ({answer}): {comment}").format(

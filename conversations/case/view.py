@@ -79,7 +79,7 @@ async def show_case(ctx: Context) -> StateResult:
         lines += ["", _("Checklist:")]
     else:
         lines.append("")
-    lines += await checklist_lines(ctx, pack, state, access, report.status)
+    lines += await checklist_lines(ctx, pack, state, access, report.status, report.reporter_id)
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
     lines += await note_lines(ctx, report, await repo.notes(ctx.viewer, report), access)
