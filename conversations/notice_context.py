@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import Button, Reply
+from conversations.i18n import shown_name
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
+from storage.directory import DirectoryRepo
 from storage.models import OutboxMessage, Person, Report
+from storage.viewer import Viewer
 
 NOTICE_TOKEN = "n"  # noqa: S105 - buttons on notices are actions (ack:, show:, call:), not steps
 
@@ -43,3 +46,9 @@ def opens_case(gettext: Callable[[str], str], report: Report) -> Button:
 def case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], ...]:
     """The button that opens the case, as a notice's only row."""
     return ((opens_case(rc._, report),),)
+
+
+async def name_for(rc: RenderContext, person_id: int) -> str:
+    """Someone's name for the recipient of a message (someone erased has none)."""
+    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    return shown_name(rc._, card.name)

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import drill_notices, identity
-from conversations.about import about_someone_else, named_target
+from conversations.about import about_someone_else
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
@@ -22,8 +21,15 @@ from conversations.case_notices import (
 )
 from conversations.drill_mark import marked
 from conversations.events import Button, Reply
+from conversations.followup_notices import (
+    render_checkin,
+    render_checkin_reply,
+    render_followup_booked,
+    render_followup_nudge,
+    render_followup_overdue,
+)
 from conversations.i18n import N_, Catalogs, after_label, format_when, shown_name
-from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer, name_for
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
 from conversations.packs import PackLibrary
@@ -35,8 +41,6 @@ from storage.errors import NotFound
 from storage.models import (
     Alert,
     AlertStatus,
-    CaseNote,
-    FollowUp,
     Municipality,
     OutboxMessage,
     Person,
@@ -313,176 +317,13 @@ async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
     return Reply(first + "\n" + _("You don't need to do anything more."))
 
 
-async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Ask the security contact to book or hold a follow-up conversation."""
-    _ = rc._
-    report = await _report(rc, message)
-    if report is None:
-        return Reply(_("A case in Trygg was closed before you saw this reminder."))
-    number = int(message.payload.get("n", 1))
-    stage = message.payload.get("stage")
-    if stage == "nudge":
-        text = _(
-            "Case {ref}: please book follow-up call 1 with {name} – it should be held "
-            "within two weeks of the incident."
-        )
-    elif stage == "remind":
-        text = _(
-            "Case {ref}: follow-up call 1 is not documented yet. It should be held "
-            "within two weeks; after that the municipal security unit is told."
-        )
-    elif stage == "call":
-        return await _call_reminder(rc, message, report, number)
-    else:
-        text = _("Case {ref}: follow-up call {n} is planned for today.")
-    name = await _name_for(rc, report.reporter_id) if report.reporter_id else _("the person")
-    return Reply(
-        text.format(ref=report.ref, n=number, name=name), _case_button(rc, report), NOTICE_TOKEN
-    )
-
-
-async def _planned_for(rc: RenderContext, report: Report, number: int) -> datetime | None:
-    row = await rc.session.scalar(
-        select(FollowUp).where(FollowUp.report_id == report.id, FollowUp.number == number)
-    )
-    return row.planned_for if row is not None and row.status == "planned" else None
-
-
-async def _name(rc: RenderContext, person_id: object) -> tuple[str, str | None]:
-    if not isinstance(person_id, int):
-        return "–", None
-    try:
-        card, _p, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
-    except NotFound:
-        return "–", None
-    return card.name, card.phone
-
-
-async def _call_reminder(
-    rc: RenderContext, message: OutboxMessage, report: Report, number: int
-) -> Reply:
-    """Remind the contact of a booked call: with whom, when, and the number to call."""
-    _ = rc._
-    when = await _planned_for(rc, report, number)
-    if when is None:
-        return Reply(_("A follow-up call in Trygg was moved or documented before this reminder."))
-    name, phone = await _name(rc, report.reporter_id)
-    text = _("Case {ref}: follow-up call {n} with {name}, {when}.").format(
-        ref=report.ref, n=number, name=name, when=format_when(when, rc.locale, message.created_at)
-    )
-    if phone:
-        text += "\n" + _("Phone: {phone}").format(phone=phone)
-    text += "\n" + _("Afterwards, document it in the case: date, who took part, notes.")
-    return Reply(text, _case_button(rc, report), NOTICE_TOKEN)
-
-
-async def render_followup_booked(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the targeted person that a follow-up call with her is booked (or moved)."""
-    _ = rc._
-    report = await _report(rc, message)
-    number = int(message.payload.get("n", 1))
-    when = await _planned_for(rc, report, number) if report is not None else None
-    if report is None or when is None:
-        return Reply(_("A follow-up call in Trygg was moved or documented before this message."))
-    said = format_when(when, rc.locale, message.created_at)
-    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
-        text = _("The person handling your case wants to have a follow-up call with you {when}.")
-        return Reply(text.format(when=said), _case_button(rc, report), NOTICE_TOKEN)
-    name, phone = await _name(rc, message.payload.get("by"))
-    text = _("{name} wants to have a follow-up call with you {when}.").format(name=name, when=said)
-    if message.payload.get("was"):  # moved: the old time is off
-        was = datetime.fromisoformat(str(message.payload["was"]))
-        text = _("{name} has moved your follow-up call from {was} to {when}.").format(
-            name=name, was=format_when(was, rc.locale, message.created_at), when=said
-        )
-    if phone:
-        text += "\n" + _("If that time does not suit you, call {name} on {phone}.").format(
-            name=name, phone=phone
-        )
-    return Reply(text, _case_button(rc, report), NOTICE_TOKEN)
-
-
-async def render_followup_overdue(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the municipal unit that follow-up 1 was not documented within two weeks."""
-    _ = rc._
-    report = await _report(rc, message)
-    if report is None:
-        return Reply(_("A case in Trygg was closed before you saw this reminder."))
-    return Reply(
-        _(
-            "Case {ref}: follow-up call 1 has not been documented within two weeks. "
-            "Please make sure the person is followed up."
-        ).format(ref=report.ref)
-    )
-
-
-async def render_checkin(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Ask the targeted person how they are, and whether someone should call."""
-    _ = rc._
-    report = await _report(rc, message)
-    if report is None:
-        return Reply(_("Trygg: how are you? Write to me whenever you need."))
-    answers = ReportRepo(rc.session, rc.keyring).answers(report) if rc.keyring else {}
-    if about_someone_else(answers):  # she reported what happened to someone else: ask about them
-        name = named_target(answers) or _("the person")
-        asked = _(
-            "Trygg here, about what happened to {name} (case {ref}). How is {name} now? Do "
-            "you want someone to call you?"
-        ).format(name=name, ref=report.ref)
-        fine = _("No, all is well")
-    else:
-        asked = _(
-            "Trygg here, about what happened (case {ref}). How are you? Do you want someone to "
-            "call you?"
-        ).format(ref=report.ref)
-        fine = _("No, I'm fine")
-    return Reply(
-        asked,
-        (
-            (Button(f"checkin:{report.id}:yes", _("Yes, call me")),),
-            (Button(f"checkin:{report.id}:no", fine),),
-            (Button(f"checkin:{report.id}:stop", _("Stop asking")),),
-        ),
-        NOTICE_TOKEN,
-    )
-
-
-async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell those who handle a case that its reporter wrote to them (after a check-in, or
-    of her own accord)."""
-    _ = rc._
-    report = await _report(rc, message)
-    note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
-    if report is None or note is None:
-        return Reply(_("A case in Trygg was closed before you saw this reminder."))
-    who = "–"
-    if report.reporter_id is not None:
-        card, _party, _m = await DirectoryRepo(rc.session).describe(
-            Viewer.of(rc.recipient), report.reporter_id
-        )
-        who = card.name
-    # the words stay inside the case: a push is shown on a locked phone; after a check-in
-    # too, they may tell of new danger, so they are never announced as a routine answer
-    told = _("Case {ref}: {name} has written to you about the case.")
-    return Reply(
-        told.format(ref=report.ref, name=who) + "\n" + _("Open the case to read it."),
-        _case_button(rc, report),
-        NOTICE_TOKEN,
-    )
-
-
-async def _name_for(rc: RenderContext, person_id: int) -> str:
-    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
-    return shown_name(rc._, card.name)
-
-
 async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Tell a contact that a case was handed over to them: whose, and whom to call."""
     _ = rc._
     report = await _report(rc, message)
     if report is None:
         return Reply(_("A case in Trygg was closed before you saw this reminder."))
-    giver = await _name_for(rc, int(message.payload.get("from", 0)))
+    giver = await name_for(rc, int(message.payload.get("from", 0)))
     lines = [_("{name} has handed case {ref} over to you.").format(name=giver, ref=report.ref)]
     if report.reporter_id is not None:
         card, _party, _m = await DirectoryRepo(rc.session).describe(
@@ -516,7 +357,7 @@ async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply
     if report is None or receiver is None:
         return Reply(_("Someone in Trygg has seen your alert."))
     if Viewer.of(rc.recipient).registered:
-        name = await _name_for(rc, receiver.id)
+        name = await name_for(rc, receiver.id)
     else:  # an unregistered person sees nobody's name
         unit = receiver.role is Role.MUNICIPAL_SECURITY
         label = _("municipal security unit") if unit else _("party security contact")
