@@ -203,11 +203,28 @@ def _latest(moments: list[Moment], now: datetime) -> Moment:
     return max(past, key=starts_at) if past else min(moments, key=starts_at)
 
 
+# As people type them on a phone: "imorn", "igår", "idag" (dateparser reads "i morgon").
+_SPOKEN = (
+    (re.compile(r"\bi\s?(?:morgon|morn|morrn|mårn)\b(?!en)"), "i morgon"),
+    (re.compile(r"\bigår\b"), "i går"),
+    (re.compile(r"\bidag\b"), "i dag"),
+)
+_WEEK_ON = re.compile(r"\b(?:om en vecka|nästa vecka|in a week|next week)\b")
+
+
+def _written(text: str) -> str:
+    """The text casefolded, with the spoken spellings of days as dateparser reads them."""
+    said = text.casefold()[:SCAN_LIMIT]
+    for spoken, written in _SPOKEN:
+        said = spoken.sub(written, said)
+    return said
+
+
 def understand(text: str, now: datetime, locale: str) -> Moment | None:
     """Read when something happened from what a person wrote; None when it says no day."""
     locale = locale if locale in WORDS else DEFAULT_LOCALE
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
-    rest = text.casefold()[:SCAN_LIMIT]
+    rest = _written(text)
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, which, rest = _read_part(rest, words)
     weekdays, rest = _read_weekday(rest, words, locale, local.date())
@@ -376,7 +393,7 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
     returned as read, so the caller can say so; None if no day is named."""
     locale = locale if locale in WORDS else DEFAULT_LOCALE
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
-    rest = text.casefold()[:SCAN_LIMIT]
+    rest = _written(text)
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, _this, rest = _read_part(rest, words)
     if clock is not None and part is not None:
@@ -388,6 +405,8 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
         day = _read_day(rest, words, locale, local)
         if day is not None and day < local.date() - timedelta(days=180) and not _YEAR.search(rest):
             day = day.replace(year=day.year + 1)  # "3 januari" written in December
+    if day is None and _WEEK_ON.search(rest):
+        day = local.date() + timedelta(days=7)  # "om en vecka", "next week": a week from today
     if day is None and clock is not None:
         day = local.date()  # "kl 14": today
     if day is None:

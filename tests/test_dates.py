@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from conversations.dates import Moment, Part, describe, is_future, understand
+from conversations.dates import Moment, Part, coming, describe, is_future, understand
 from conversations.i18n import DISPLAY_TZ, format_when
 
 NOW = datetime(2026, 12, 4, 17, 40, tzinfo=DISPLAY_TZ)
@@ -366,3 +366,19 @@ def test_a_document_gives_every_moment_its_weekday_date_and_year() -> None:
     moment = datetime(2026, 12, 4, 16, 5, tzinfo=UTC)
     assert format_when(moment, "sv") == "fredag 4 december 2026 kl. 17.05"
     assert format_when(moment, "en") == "Friday 4 December 2026, 17:05"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("imorn kl 18", "sv", at(date(2026, 12, 5), 18)),  # typed on a phone
+        ("imorrn", "sv", Moment(date(2026, 12, 5))),
+        ("om en vecka", "sv", Moment(date(2026, 12, 11))),
+        ("nästa vecka", "sv", Moment(date(2026, 12, 11))),
+        ("next week", "en", Moment(date(2026, 12, 11))),
+        ("fredag kväll", "sv", Moment(TODAY, None, Part.EVENING)),  # this evening
+    ],
+)
+def test_a_coming_day_as_people_type_it(text: str, locale: str, expected: Moment) -> None:
+    """Moving a check-in: "imorn 18", "om en vecka" and "nästa vecka" were not understood."""
+    assert coming(text, NOW, locale) == expected

@@ -224,6 +224,9 @@ async def test_the_targeted_person_moves_her_next_check_in(  # type: ignore[no-u
         "Jag skriver inte till dig mellan 21 och 08.\n"
         "Flyttat. Nästa avstämning: onsdag 25 november kl. 08.00"
     )
+    await anna.press("case:move")  # the part of the day she names, not the planned hour
+    moved = await anna.say("fredag kväll")
+    assert moved.startswith("Flyttat. Nästa avstämning: fredag 27 november kl. 17.00"), moved
     await anna.press("case:move")
     moved = await anna.say("onsdag 15:00")
     assert moved.startswith("Flyttat. Nästa avstämning: onsdag 25 november kl. 15.00")

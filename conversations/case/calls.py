@@ -179,8 +179,10 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         today = ctx.now.astimezone(DISPLAY_TZ).date()
         moment = dates.coming(event.text, ctx.now, ctx.locale) if event.text else None
         if moment is not None and moment.time is None and moment.day >= today:
-            # a day without a time: at the time of day it was planned for
-            clock = upcoming[0].due_at.astimezone(DISPLAY_TZ).time()
+            # a day without a time: in the part of the day she named ("fredag kväll"), else
+            # at the time of day it was planned for
+            planned = upcoming[0].due_at.astimezone(DISPLAY_TZ).time()
+            clock = dates.STARTS[moment.part] if moment.part is not None else planned
             when, problem = datetime.combine(moment.day, clock, DISPLAY_TZ), None
         else:
             when, problem = _read_time(ctx, event)
