@@ -210,9 +210,12 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
     ]
     reply = await anna.press(f"checkin:{case.id}:stop", token=NOTICE_TOKEN)
     assert reply.startswith("Jag slutar höra av mig.")
+    seen = await chat("pia").say(f"/arende {case.ref}")  # Pia sees that she stopped them
+    assert "Anna Berg har bett Trygg att sluta med avstämningarna." in seen, seen
     await anna.say(f"/arende {case.ref}")
     assert [label for _, label, _ in anna.buttons][-1] == "Starta avstämningarna igen"
-    assert "Jag hör av mig till dig då och då." in await anna.press("case:checkins")
+    started = await anna.press("case:checkins")
+    assert "Jag hör av mig till dig igen. Nästa avstämning: måndag 30 november kl. 10.00" in started
     assert [label for _, label, _ in anna.buttons][-1] == "Stoppa avstämningarna"
     # Started again: the day-7 check-in comes.
     mark = await last_outbox_id(demo_app)
@@ -226,6 +229,14 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
     clock.now = days_after(MONDAY_10, 30)
     await demo_app.timer_runner().run_due()
     assert ("anna", "checkin_ask") not in await news(demo_app, case, mark)
+    # Started again after the last one planned (day 30): one more comes a week later.
+    await anna.say(f"/arende {case.ref}")
+    started = await anna.press("case:checkins")
+    assert "Nästa avstämning: onsdag 30 december kl. 10.00" in started, started
+    mark = await last_outbox_id(demo_app)
+    clock.now = days_after(MONDAY_10, 37)
+    await demo_app.timer_runner().run_due()
+    assert ("anna", "checkin_ask") in await news(demo_app, case, mark)
 
 
 # --- quiet hours across a daylight-saving change ---------------------------------------------

@@ -43,6 +43,9 @@ async def schedule_section(
     upcoming = await calls.upcoming(ctx.viewer, report, REMINDER_KINDS)
     if upcoming:
         lines += ["", _("Next reminder: {when}").format(when=ctx.when(upcoming[0].due_at))]
+    if not report.checkins:  # she pressed "Stop asking": Trygg no longer asks how she is
+        name = await name_of(ctx, report.reporter_id)
+        lines += ["", _("{name} has asked Trygg to stop the check-ins.").format(name=name)]
     number = next_call(log)
     planned = next((e for e in log if e.number == number and e.planned_for), None)
     if number and planned is None:

@@ -25,12 +25,14 @@ from conversations.followups import (
 from conversations.i18n import names_list
 from conversations.schedule import days_after
 from storage.access import Access
-from storage.calls import CallRepo
+from storage.calls import CHECKIN_KINDS, CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 from storage.outbox import ROUTINE
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
+
+RESTARTED = 7  # days: the check-in after she starts them again, if none is planned
 
 
 async def _may_close(ctx: Context, report: Report) -> CaseRepo:
@@ -101,9 +103,16 @@ async def toggle_checkins(ctx: Context, report: Report, access: Access) -> str:
     if await checked(ctx, report, Access.OWN) is not Access.OWN:
         raise Refused(_("That case is not available to you."))
     report.checkins = not report.checkins
-    if report.checkins:
-        return _("I will check in with you now and then.")
-    return _("I will not check in with you any more. You can always write to me.")
+    if not report.checkins:
+        return _("I will not check in with you any more. You can always write to me.")
+    upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(ctx.viewer, report, CHECKIN_KINDS)
+    if upcoming:
+        due = upcoming[0].due_at
+    else:  # the planned ones have all come and gone: one more in a week, as the first ones
+        quiet = await quiet_hours_of(ctx.session, report.municipality_id)
+        due = days_after(ctx.now, RESTARTED, quiet)
+        TimerRepo(ctx.session).schedule(CHECKIN, report.id, due)
+    return _("I will check in with you again. Next check-in: {when}").format(when=ctx.when(due))
 
 
 async def tell(ctx: Context, report: Report, kind: str, more: dict[str, Any] | None = None) -> str:
