@@ -67,7 +67,12 @@ async def _next_step(ctx: Context, found: Found) -> str:
     state = await repo.checklist(report, ctx.viewer)
     key = role_key(found.access, ctx.person.role)
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
-    if mine and found.access is not Access.OWN:  # her own steps: in the case, not here
+    if mine and found.access is Access.OWN:  # her own steps: counted here, asked in the case
+        ngettext = ctx.ngettext
+        return ngettext(
+            "{n} question for you to answer", "{n} questions for you to answer", len(mine)
+        ).format(n=len(mine))
+    if mine:
         return _("next for you: {step} {check}").format(
             step=mine[0].step, check=mine[0].check.get(ctx.locale)
         )
