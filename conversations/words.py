@@ -11,6 +11,7 @@ from conversations.events import phrase_of, words_of
 from conversations.flow import Handler
 from storage.cases import normalised_ref
 
+_GOES_ON = frozenset(("slutar", "sluta", "upphör", "stop", "stops", "stopped", "quit"))
 _POLITE = frozenset(("tack", "nu", "snälla", "please", "now", "thanks"))
 _MORE = frozenset(("nya", "fler", "mer", "några", "new", "more", "further", "any"))
 
@@ -42,7 +43,8 @@ class Words:
         said = phrase_of(text)
         raw = text.casefold().replace("’", "'").strip()
         for phrase, handler in self.acts.items():
-            alone = said == phrase or said.removeprefix(phrase + " ") in _POLITE
+            polite = said.startswith(phrase + " ") and said[len(phrase) + 1 :] in _POLITE
+            alone = said == phrase or polite
             if alone or re.match(rf"{re.escape(phrase)}\s*[,.!:;–—-]", raw):
                 return handler
         return None
@@ -63,9 +65,10 @@ class Words:
         )
 
     def _denied(self, before: list[str]) -> bool:
-        """Whether the words before say there is none: "inte rädd", "inga nya hot"."""
+        """Whether the words before say there is none: "inte rädd", "inga nya hot" (not "han
+        slutar inte hota mig")."""
         if before and before[-1] in self.denied:
-            return True
+            return len(before) < 2 or before[-2] not in _GOES_ON
         return len(before) >= 2 and before[-2] in self.denied and before[-1] in _MORE
 
     def menu_phrases(self, translations: Iterable[Callable[[str], str]]) -> dict[str, str]:

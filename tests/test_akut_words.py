@@ -201,3 +201,20 @@ async def test_akut_words_naming_the_party_stay_out_of_the_party_case(
     assert [k for _, _, k, _ in await outbox(demo_app, mark) if k == "checkin_reply"] == []
     near = await chat("anna").say("han står utanför mitt hus nu")  # no one in the party named
     assert "Pia Lind ser det" in near, near
+
+
+async def test_a_courtesy_word_alone_is_not_taking_an_alert(chat: Any, demo_app: App) -> None:
+    """ "snälla" at /akut had been read as "jag tar det … snälla": "Det finns inget larm som
+    väntar på att du tar det", and nobody was alerted."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    said = await anna.say("snälla")
+    assert "Jag har larmat Pia Lind" in said, said
+    pia: Chat = chat("pia")
+    assert "det är ditt" not in await pia.say("tack")  # nor does "tack" take Anna's alert
+
+
+async def test_a_threat_that_goes_on_opens_akut(chat: Any) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("han slutar inte hota mig")
+    assert "akut:alert" in [i for i, _, _ in anna.buttons]

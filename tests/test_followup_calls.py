@@ -343,3 +343,21 @@ def test_a_time_alone_is_not_kept_as_a_note() -> None:
     for typed in ("tisdag 14:00", "onsdag, kl 9.30", "8/12 kl 10", "den 8 december kl 14"):
         assert not _more_than_a_time(typed), typed
     assert _more_than_a_time("onsdag kl 9.30, Lena vill att Bo är med")
+
+
+@SQLITE_ONLY
+async def test_a_proposed_time_pressed_books_the_time_its_button_says(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """The button "i morgon kl. 10.00" booked 09.00: its id held the time in UTC, read back
+    as Stockholm time (two hours early in summer)."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:book")
+    button, label = next((i, label) for i, label, _ in pia.buttons if i.startswith("at:"))
+    assert label == "i morgon kl. 10.00"
+    booked = await pia.press(button)
+    assert booked.startswith(f"Bokat: uppföljningssamtal 1 med Anna Berg {label}."), booked

@@ -39,7 +39,10 @@ def _slots(ctx: Context) -> list[datetime]:
 
 def _ask_time(ctx: Context, question: str) -> None:
     _ = ctx._
-    slots = [Button(f"at:{when:%Y-%m-%dT%H:%M}", ctx.when(when)) for when in _slots(ctx)]
+    slots = [
+        Button(f"at:{when.astimezone(DISPLAY_TZ):%Y-%m-%dT%H:%M}", ctx.when(when))
+        for when in _slots(ctx)
+    ]
     ctx.reply(
         question + "\n" + _("Write the day and time, like “Tuesday 14:00” or “8/12 2 pm”, or:"),
         [[slot] for slot in slots] + [[Button("case:view", _("Back"))]],
