@@ -37,6 +37,8 @@ YES = frozenset({"ja", "jo", "japp", "yes"})
 yes to that, not to the first button."""
 CALLING = frozenset({"larma", "alert"})
 """Typed anywhere, these ask for the alert itself: no guidance first."""
+REQUEST = CALLING | {"call", "ring", "ringa"}
+"""Said with a contact's name, these ask for her ("ring Pia"), not name her as the threat."""
 NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
 THANKS = frozenset(
     {"ok", "okej", "okay", "tack", "thanks", "thank", "you", "så", "mycket", "bra", "fint"}
@@ -58,7 +60,6 @@ INSIDE = (
     "within",
     "my party",
     "own party",
-    "the party",
     "party colleague",
 )
 """Words that say the threat comes from inside her party: the unit, not the party, is alerted,
@@ -77,7 +78,9 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
     contacts = await contacts_of(ctx)
-    if _asks(_words(event), _first(contacts), CALLING) and not _inside(event):
+    either = bool(contacts.party_security and contacts.municipal_security)
+    inside = either and _from_party(ctx, event, contacts)
+    if _asks(_words(event), _first(contacts), CALLING) and not inside:
         return await _alert(ctx, to_unit=False)
     who = contact_lines(ctx, contacts)
     lines = [
@@ -139,9 +142,29 @@ async def _kept(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
 
 
 def _inside(event: InboundEvent) -> bool:
-    """Whether the words say the threat comes from inside her party."""
+    """Whether the words say the threat comes from inside her party (not "det är inte
+    någon i partiet")."""
     said = f" {' '.join(words_of(event.text))} " if event.kind is EventKind.TEXT else ""
+    if NOT & set(said.split()):
+        return False
     return any(f" {phrase} " in said for phrase in INSIDE)
+
+
+def _named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
+    """Whether the words name one of her party's security contacts other than to ask for
+    them: "Pia Lind hotar mig", not "larma Pia" or "ring Pia nu"."""
+    words = _words(event)
+    named = {w for card in contacts.party_security for w in _name_of(card)} & words
+    return bool(named) and len(words) > SHORT and not REQUEST & words
+
+
+def _from_party(ctx: Context, event: InboundEvent, contacts: Contacts) -> bool:
+    """Whether the threat may come from inside her party: she says so, or names one of its
+    security contacts as the threat, now or earlier at this guidance (a flag in the
+    conversation, so that "larma" after it alerts the unit, not them)."""
+    if _named_as_threat(event, contacts) or _inside(event):
+        ctx.data["inside"] = True
+    return bool(ctx.data.get("inside"))
 
 
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
@@ -241,10 +264,14 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     first = _first(contacts)
     words = _words(event)
     either = bool(contacts.party_security and contacts.municipal_security)
-    if either and _inside(event):  # "ja, det kommer inifrån partiet": the unit instead
+    if either and (_inside(event) or _named_as_threat(event, contacts)):  # "Pia hotar mig"
+        ctx.data["inside"] = True
         alerted = await _alert(ctx, to_unit=True)
-        ctx.reply(await _kept(ctx, event, contacts))
+        if telling(event) and not words <= ASKS | THANKS | ASIDES:
+            ctx.reply(await _kept(ctx, event, contacts))
         return alerted
+    if either and ctx.data.get("inside") and _asks(words, first, ASKS | CALLING):
+        return await _alert(ctx, to_unit=True)  # "larma" after naming someone in the party
     if first is not None and _asks(words, first, ASKS):
         if either and words <= YES | THANKS | ASIDES:  # a bare "ja": to which question?
             ctx.reply(
@@ -263,7 +290,11 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
         lines = [_("In danger now: call 112."), await _kept(ctx, event, contacts)]
     else:
         lines = [_("In danger now: call 112.")]
-    if first is not None:
+    if either and ctx.data.get("inside"):
+        lines.append(
+            _("Do you want me to alert the security unit? Write “alert”, or choose above.")
+        )
+    elif first is not None:
         lines.append(
             _("Do you want me to alert {name}? Write “alert”, or choose above.").format(
                 name=first.name

@@ -218,3 +218,24 @@ async def test_a_threat_that_goes_on_opens_akut(chat: Any) -> None:
     anna: Chat = chat("anna")
     await anna.say("han slutar inte hota mig")
     assert "akut:alert" in [i for i, _, _ in anna.buttons]
+
+
+async def test_alert_after_naming_someone_in_the_party_goes_to_the_unit(
+    chat: Any, demo_app: App
+) -> None:
+    """ "Per Ek hotar mig", then "larma": Pia was alerted, with Per Ek next."""
+    anna: Chat = chat("anna")
+    await anna.say("Per Ek hotar mig")
+    pointed = await anna.say("ok")
+    assert "Vill du att jag larmar säkerhetsenheten?" in pointed, pointed
+    said = await anna.say("larma")
+    assert "Jag har larmat Sara Strand" in said and "Per Ek" not in said, said
+    assert await _alerted(demo_app) == [["sara"]]
+
+
+async def test_saying_it_is_not_the_party_does_not_alert_the_unit(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    said = await anna.say("nej det är inte någon i partiet")
+    assert "Sara" not in said, said
+    assert await _alerted(demo_app) == []
