@@ -145,8 +145,8 @@ async def test_a_question_without_its_own_explanation_gets_a_kind_general_one(ch
         await bo.say(typed)
     said = await bo.say("what do you mean")
     assert said.startswith(
-        "Answer as best you can, in your own words. Your security contact can go through the "
-        "question with you.\nI kept your question with the report.\nWhat happened?"
+        "Answer as best you can, in your own words. The person who gets the report can go "
+        "through the question with you.\nI kept your question with the report.\nWhat happened?"
     ), said
 
 
@@ -167,3 +167,15 @@ async def test_an_answer_beginning_like_taking_an_alert_is_the_answer(chat: Any)
         submit=False,
     )
     assert story in summary, summary
+
+
+async def test_a_story_with_a_question_in_it_is_the_answer(chat: Any) -> None:
+    """ "vad menar han med att jag ska passa mig? han skrev det på facebook …" had been taken
+    for a question about the question, and kept beside the report instead of as the story."""
+    anna = chat("anna")
+    for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
+        await anna.say(typed)
+    await anna.press("opt:party")
+    story = "vad menar han med att jag ska passa mig? han skrev det på facebook i går, till mig?"
+    said = await anna.say(story)
+    assert "Jag har sparat din fråga" not in said, said

@@ -295,8 +295,8 @@ def _explain(ctx: Context, draft: Draft, question: Question, typed: str) -> Stat
         _(question.meaning)
         if question.meaning
         else _(
-            "Answer as best you can, in your own words. Your security contact can go "
-            "through the question with you."
+            "Answer as best you can, in your own words. The person who gets the report can "
+            "go through the question with you."
         )
     )
     ctx.reply(meaning + "\n" + _("I kept your question with the report."))

@@ -243,9 +243,9 @@ QUESTIONS: tuple[Question, ...] = (
         required=True,
         on_answer=hooks.route_category,
         meaning=N_(
-            "It decides who gets the report. The party: because you represent your party. "
-            "The assignment: because of your work in the municipality, such as a decision. "
-            "Someone within your own party: then you choose who gets it. If you are not "
+            "It decides who gets the report. The party: because of representing the party. "
+            "The assignment: because of the work in the municipality, such as a decision. "
+            "From within the party: then you choose who gets the report. If you are not "
             "sure, choose “Don't know”."
         ),
         example_press="party",

@@ -81,11 +81,10 @@ def _told(typed: str) -> str:
 
 # How a question about the question is asked ("vad menas med falang?"). The first ones
 # ask nothing else, question mark or not, when they begin a short message.
+ASKED_WITHIN = 10  # words: a question about the question is short
 _MEANING = ("vad betyder", "vad menas", "vad menar du", "what does", "what do you mean")
 _ASKING = (
     *_MEANING,
-    "vad menar",
-    "menar du",
     "vad innebär",
     "vad är en",
     "vad är ett",
@@ -108,9 +107,11 @@ _ASKING = (
 def asks_back(typed: str) -> bool:
     """Whether the person asks what the question means, rather than answering it."""
     words = normalised(typed)  # "don't" reads "don t"
+    if len(words.split()) > ASKED_WITHIN:  # a story with a question in it: an answer
+        return False
     if typed.rstrip().endswith("?"):
         return any(_says(words, phrase) for phrase in _ASKING)
-    return len(words.split()) <= 8 and words.startswith(_MEANING)
+    return words.startswith(_MEANING)
 
 
 def _by_number(options: Sequence[tuple[str, str]], text: str) -> list[str]:
