@@ -11,6 +11,7 @@ from conversations.i18n import N_
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
+from conversations.words import GREETINGS
 
 TELLING = 5  # words: a message this long outside a question tells something; it is kept
 
@@ -43,33 +44,6 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
     ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
     return END
-
-
-# Said to open the conversation, not to tell anything: answered with the menu.
-GREETINGS = frozenset(
-    (
-        "hej",
-        "hej hej",
-        "hallå",
-        "hejsan",
-        "tjena",
-        "tja",
-        "god morgon",
-        "god kväll",
-        "tack",
-        "tack så mycket",
-        "ok",
-        "okej",
-        "hello",
-        "hi",
-        "hey",
-        "good morning",
-        "good evening",
-        "thanks",
-        "thank you",
-        "okay",
-    )
-)
 
 
 def _asks(typed: str) -> bool:

@@ -11,6 +11,33 @@ from conversations.events import phrase_of, words_of
 from conversations.flow import Handler
 from storage.cases import normalised_ref
 
+# Said to open the conversation, not to tell anything: answered with the menu.
+GREETINGS = frozenset(
+    (
+        "hej",
+        "hej hej",
+        "hallå",
+        "hejsan",
+        "tjena",
+        "tja",
+        "god morgon",
+        "god kväll",
+        "tack",
+        "tack så mycket",
+        "ok",
+        "okej",
+        "hello",
+        "hi",
+        "hey",
+        "good morning",
+        "good evening",
+        "thanks",
+        "thank you",
+        "okay",
+    )
+)
+
+
 _GOES_ON = frozenset(("slutar", "sluta", "upphör", "stop", "stops", "stopped", "quit"))
 _POLITE = frozenset(("tack", "nu", "snälla", "please", "now", "thanks"))
 _MORE = frozenset(("nya", "fler", "mer", "några", "new", "more", "further", "any"))

@@ -349,6 +349,19 @@ class AlertRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def checkin_since(self, report_id: str, since: datetime) -> bool:
+        """Whether a check-in of the case asked for a call since ``since`` ("ja, ring mig")."""
+        found = await self.session.scalar(
+            select(Alert.id)
+            .where(
+                Alert.report_id == report_id,
+                Alert.kind == "checkin",
+                Alert.created_at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def handler_of_person(self, alert: Alert, since: datetime) -> int | None:
         """Who already handles the alert's person and may act on this alert too: after this
         alert was raised they took another alert of the person, about a case still open (or

@@ -124,3 +124,26 @@ async def test_short_words_after_sending_are_kept_with_her_case(
     async with demo_app.db.unit_of_work() as session:
         notes = list(await session.scalars(select(CaseNote.id)))
     assert len(notes) == 2
+
+
+async def test_once_she_asked_for_a_call_ok_is_not_a_note_nor_asked_again(
+    demo_app: App, clock: FakeClock
+) -> None:
+    t = Transcript("unused", demo_app)
+    await _checked_in(demo_app, clock, t)
+    anna = Chat(demo_app, "anna")
+    await anna.say("ja ring mig")
+    said = await anna.say("ok")
+    assert "Jag har sparat" not in said and "Vill du att någon ringer dig?" not in said, said
+    later = await anna.say("sover dåligt bara")
+    assert "Vill du att någon ringer dig?" not in later, later  # she has asked for the call
+    async with demo_app.db.unit_of_work() as session:
+        notes = list(await session.scalars(select(CaseNote.id)))
+    assert len(notes) == 1  # "sover dåligt bara"; not "ok"
+    assert await _alerts(demo_app) == ["report", "checkin"]
+
+
+async def test_no_dont_call_is_no(demo_app: App, clock: FakeClock) -> None:
+    await _checked_in(demo_app, clock, Transcript("unused", demo_app))
+    said = await Chat(demo_app, "anna").say("nej, ring inte")
+    assert said == "Tack för svaret. Skriv till mig när du behöver.", said
