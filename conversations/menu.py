@@ -12,6 +12,7 @@ from conversations.report.entry import keep_told
 from conversations.schedule import quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
 from conversations.words import GREETINGS
+from storage.reports import ReportRepo
 
 TELLING = 5  # words: a message this long outside a question tells something; it is kept
 
@@ -35,7 +36,9 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         )
         await list_cases(ctx, event)
         return END
-    if len(typed.split()) >= TELLING:  # someone telling what happened: keep it
+    drafts = ReportRepo(ctx.session, ctx.keyring)
+    drafting = typed and phrase_of(typed) not in GREETINGS and await drafts.draft(ctx.viewer)
+    if len(typed.split()) >= TELLING or drafting:  # telling what happened, or more for her report
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
         return END
     if event.kind is EventKind.ATTACHMENT and await evidence_for_case(ctx, event):

@@ -20,10 +20,21 @@ from storage.reports import ReportRepo
 
 
 async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
-    """Keep a file she sends after her report with that case if it is still open, and tell
-    those who handle it; False if there is no such case, or an unfinished report."""
+    """Keep a file sent outside any question: with the report she began, else with her
+    case if it is still open (its handlers told); False if there is neither."""
+    _ = ctx._
+    repo = ReportRepo(ctx.session, ctx.keyring)
+    draft = await repo.draft(ctx.viewer)
+    if draft is not None:  # a report she began (at /akut, say): it goes with that
+        info = await keep_file(ctx, event, repo, draft)
+        if info is not None:
+            kept = _("I have kept what you sent with the report you began: {kind}, {size} kB.")
+            kind, size = evidence_kind(ctx, info.kind), max(1, info.size // 1024)
+            lines = [kept.format(kind=kind, size=size), _("Go on with it: /rapportera")]
+            ctx.reply("\n".join(lines), menu_buttons(ctx))
+        return True
     latest = await open_case(ctx)
-    if latest is None or await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) is not None:
+    if latest is None:
         return False
     await _keep_with(ctx, event, latest)
     return True
@@ -57,9 +68,9 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
     handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
     for person_id in handlers:
         ctx.notify(person_id, CASE_EVIDENCE, {"report": report.id}, ROUTINE)
-    kept = _("I have kept it with your case {ref} as evidence: {kind}, {size} kB.").format(
-        ref=report.ref, kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024)
-    )
+    kept = _(
+        "I have kept what you sent with your case {ref} as evidence: {kind}, {size} kB."
+    ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024))
     lines = [_("In danger now: call 112."), kept]
     if handlers and ctx.viewer.registered:
         names = names_list(_, await names_of(ctx, handlers))
