@@ -246,7 +246,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.again()
         return None
     if asks_back(typed):
-        return _explain(ctx, draft, question, typed)
+        return await _explain(ctx, draft, question, typed)
     reading = read(question, await options(ctx, draft, question), event.text)
     if not reading.matched and normalised(typed) in DONE:  # "klar", as if pressing Done
         if question.kind == "multi" and (draft.answer(question.step) or {}).get("choices"):
@@ -285,7 +285,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     return await advance(ctx, draft, question.step, lead)
 
 
-def _explain(ctx: Context, draft: Draft, question: Question, typed: str) -> StateResult:
+async def _explain(ctx: Context, draft: Draft, question: Question, typed: str) -> StateResult:
     """The person asked what the question means: say it, keep her words with the report
     (not as the answer) and ask again."""
     _ = ctx._
@@ -299,9 +299,8 @@ def _explain(ctx: Context, draft: Draft, question: Question, typed: str) -> Stat
             "go through the question with you."
         )
     )
-    ctx.reply(meaning + "\n" + _("I kept your question with the report."))
-    ctx.again()
-    return None
+    lead = [meaning, _("I kept your question with the report.")]
+    return await ask(ctx, draft, question.step, lead)  # without the last answer's echo
 
 
 def _added_to_ticks(earlier: dict[str, Any] | None, typed: dict[str, Any]) -> dict[str, Any]:
