@@ -16,12 +16,7 @@ from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import (
-    CaseNote,
-    FollowUp,
-    OutboxMessage,
-    Report,
-)
+from storage.models import CaseNote, FollowUp, OutboxMessage, Report
 from storage.reports import ReportRepo
 from storage.viewer import Viewer
 

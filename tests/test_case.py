@@ -418,14 +418,19 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert about(await outbox(demo_app, mark), case) == []
 
 
+async def her_taken_case(chat, clock: FakeClock) -> tuple[Submitted, Chat]:  # type: ignore[no-untyped-def]
+    """Anna's report on a Monday morning, taken by Pia; Anna's chat."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat)
+    await take(chat, "pia", case)
+    return case, chat("anna")
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    case = await submit_report(chat)
-    await take(chat, "pia", case)
-    anna = chat("anna")
+    case, anna = await her_taken_case(chat, clock)
     assert "Svara på nästa punkt (2 öppna)" in await anna.say(f"/arende {case.ref}")
     offered = await anna.press("case:check")
     assert "Har kommunens säkerhetsstrateg kontaktats?" in offered
@@ -527,10 +532,7 @@ async def test_who_may_open_a_case(  # type: ignore[no-untyped-def]
 async def test_her_own_comment_on_an_item_is_shown_as_hers_not_as_an_internal_note(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    case = await submit_report(chat)
-    await take(chat, "pia", case)
-    anna = chat("anna")
+    case, anna = await her_taken_case(chat, clock)
     await anna.say(f"/arende {case.ref}")
     await anna.press("case:check")
     await anna.press("check:yes")

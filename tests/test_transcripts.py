@@ -16,10 +16,11 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.report.form import ReportStep as S
-from storage.models import Alert, OutboxMessage, OutboxStatus, Person, Report, Role
+from storage.models import OutboxMessage, OutboxStatus, Person, Report, Role
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.reporting import Script, attach, write_report
+from tests.test_transcripts_checkin_words import checked_in
 from tests.test_trust import invite
 
 # What must never reach a person who is not in the directory, or someone of another party.
@@ -280,17 +281,8 @@ async def test_reporting_for_someone_else(demo_app: App) -> None:
 
 
 async def test_a_check_in_answered_in_words(demo_app: App, clock: FakeClock) -> None:
-    anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
-    await pia.say("/hjalp")
-    await write_report(anna, Script())
-    async with demo_app.db.unit_of_work() as session:
-        alert = (await session.scalars(select(Alert))).one()
-    await pia.press(f"ack:{alert.id}", token="n")
-    clock.advance(days=1, hours=10)  # the first check-in, after the quiet hours
-    await demo_app.timer_runner().run_due()
     t = Transcript("checkin_answered_in_words_sv", demo_app)
-    t.lines.append("# a day later Trygg asks Anna how she is")
-    await t.deliver()
+    await checked_in(demo_app, clock, t)
     anna_t, pia_t = t.person("anna"), t.person("pia")
     await t.say(anna_t, "Det är okej men jag sover dåligt")
     pushed = await t.deliver()

@@ -15,7 +15,7 @@ from tests.reporting import Script, write_report
 from tests.test_outbox import FakeTransport
 
 
-async def _checked_in(demo_app: App, clock: FakeClock, t: Transcript) -> str:
+async def checked_in(demo_app: App, clock: FakeClock, t: Transcript) -> str:
     """Anna's report, taken by Pia; a day later Trygg asks how she is. Return the case id."""
     anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
     await pia.say("/hjalp")
@@ -37,7 +37,7 @@ async def _alerts(demo_app: App) -> list[str]:
 
 async def test_a_check_in_answered_in_her_own_words(demo_app: App, clock: FakeClock) -> None:
     t = Transcript("checkin_typed_answers_sv", demo_app)
-    case = await _checked_in(demo_app, clock, t)
+    case = await checked_in(demo_app, clock, t)
     anna = t.person("anna")
     kept = await t.say(anna, "mår bättre tack, inga nya hot sen sist")
     assert kept.startswith("I fara nu: ring 112.\nTack. Jag har sparat det du skrev"), kept
@@ -130,7 +130,7 @@ async def test_once_she_asked_for_a_call_ok_is_not_a_note_nor_asked_again(
     demo_app: App, clock: FakeClock
 ) -> None:
     t = Transcript("unused", demo_app)
-    await _checked_in(demo_app, clock, t)
+    await checked_in(demo_app, clock, t)
     anna = Chat(demo_app, "anna")
     await anna.say("ja ring mig")
     said = await anna.say("ok")
@@ -144,6 +144,6 @@ async def test_once_she_asked_for_a_call_ok_is_not_a_note_nor_asked_again(
 
 
 async def test_no_dont_call_is_no(demo_app: App, clock: FakeClock) -> None:
-    await _checked_in(demo_app, clock, Transcript("unused", demo_app))
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
     said = await Chat(demo_app, "anna").say("nej, ring inte")
     assert said == "Tack för svaret. Skriv till mig när du behöver.", said

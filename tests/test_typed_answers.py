@@ -89,11 +89,17 @@ def test_other_numbers_are_words(typed: str) -> None:
     assert not reading.numbered and reading.answer.get("text") == typed
 
 
-async def test_numbers_right_after_the_story_tick_and_are_not_added_to_it(chat: Any) -> None:
+async def at_what_happened(chat: Any) -> Any:
+    """Anna, reporting what happened to her, at the question "Vad hände?"."""
     anna = chat("anna")
     for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
         await anna.say(typed)
     await anna.press("opt:party")
+    return anna
+
+
+async def test_numbers_right_after_the_story_tick_and_are_not_added_to_it(chat: Any) -> None:
+    anna = await at_what_happened(chat)
     await anna.say("Han skrev i ett sms att han vet var jag bor.")
     said = await anna.say("1, 3 och 9")  # within seconds of the story
     assert said.startswith("Jag kryssade: Trakasserier, stalkning, Hot om våld, Sms/mms."), said
@@ -153,10 +159,7 @@ async def test_a_question_without_its_own_explanation_gets_a_kind_general_one(ch
 async def test_an_answer_beginning_like_taking_an_alert_is_the_answer(chat: Any) -> None:
     """ "Jag tar det här på största allvar, …" was read as "Jag tar det" (take the alert),
     answered "Det finns inget larm som väntar på att du tar det." and thrown away."""
-    anna = chat("anna")
-    for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
-        await anna.say(typed)
-    await anna.press("opt:party")
+    anna = await at_what_happened(chat)
     story = "Jag tar det här på största allvar, han sa att han vet var mina barn går i skolan"
     said = await anna.say(story)
     assert "larm" not in said, said
@@ -172,10 +175,7 @@ async def test_an_answer_beginning_like_taking_an_alert_is_the_answer(chat: Any)
 async def test_a_story_with_a_question_in_it_is_the_answer(chat: Any) -> None:
     """ "vad menar han med att jag ska passa mig? han skrev det på facebook …" had been taken
     for a question about the question, and kept beside the report instead of as the story."""
-    anna = chat("anna")
-    for typed in ("/rapportera", "det hände mig", "Ledamot i byggnadsnämnden"):
-        await anna.say(typed)
-    await anna.press("opt:party")
+    anna = await at_what_happened(chat)
     story = "vad menar han med att jag ska passa mig? han skrev det på facebook i går, till mig?"
     said = await anna.say(story)
     assert "Jag har sparat din fråga" not in said, said
