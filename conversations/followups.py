@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
 from conversations.checkin_words import checkin_answer
-from conversations.events import Button, InboundEvent, phrase_of
+from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, names_list
 from conversations.notices import (
@@ -28,7 +28,7 @@ from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels, escalation_lines
 from conversations.schedule import QUIET_HOURS, days_after, next_duty, out_of_quiet_hours
 from conversations.texts import menu_buttons
-from conversations.words import GREETINGS
+from conversations.words import says_nothing
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -216,7 +216,7 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
     if report is None or asked is None or asked.sent_at is None:
         return False
-    if phrase_of(text) in GREETINGS:  # "ok", "tack": nothing to keep, nothing to ask again
+    if says_nothing(text):  # "ok", "tack": nothing to keep, nothing to ask again
         return False
     choice = checkin_answer(text)
     if choice is not None:  # "ja, ring mig": as the button says

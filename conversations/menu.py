@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
-from conversations.events import EventKind, InboundEvent, phrase_of
+from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply, quiet_hours_of, words_for_case
 from conversations.i18n import N_
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
-from conversations.words import GREETINGS
+from conversations.words import says_nothing
 from storage.reports import ReportRepo
 
 TELLING = 5  # words: a message this long outside a question tells something; it is kept
@@ -25,7 +25,7 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     telling = len(typed.split()) >= TELLING or _asks(typed)
     # after sending, any words but a greeting are for those handling her case ("passar ej")
-    if typed and phrase_of(typed) not in GREETINGS and await words_for_case(ctx, typed):
+    if typed and not says_nothing(typed) and await words_for_case(ctx, typed):
         return END
     if telling and ctx.viewer.role in HANDLING:  # most likely about a case they handle
         ctx.reply(
@@ -37,7 +37,7 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         await list_cases(ctx, event)
         return END
     drafts = ReportRepo(ctx.session, ctx.keyring)
-    drafting = typed and phrase_of(typed) not in GREETINGS and await drafts.draft(ctx.viewer)
+    drafting = typed and not says_nothing(typed) and await drafts.draft(ctx.viewer)
     if len(typed.split()) >= TELLING or drafting:  # telling what happened, or more for her report
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
         return END

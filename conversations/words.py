@@ -11,31 +11,22 @@ from conversations.events import phrase_of, words_of
 from conversations.flow import Handler
 from storage.cases import normalised_ref
 
-# Said to open the conversation, not to tell anything: answered with the menu.
-GREETINGS = frozenset(
+# Words that greet or thank and tell nothing ("hej", "ok tack", "thanks a lot").
+COURTESY = frozenset(
     (
-        "hej",
-        "hej hej",
-        "hallå",
-        "hejsan",
-        "tjena",
-        "tja",
-        "god morgon",
-        "god kväll",
-        "tack",
-        "tack så mycket",
-        "ok",
-        "okej",
-        "hello",
-        "hi",
-        "hey",
-        "good morning",
-        "good evening",
-        "thanks",
-        "thank you",
-        "okay",
+        *("hej", "hallå", "hejsan", "tjena", "tja", "då", "god", "morgon", "kväll"),
+        *("tack", "så", "mycket", "tusen", "ok", "okej", "okay"),
+        *("hello", "hi", "hey", "good", "morning", "evening", "thanks", "thank", "you"),
+        *("a", "lot", "very", "much"),
     )
 )
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a message tells nothing to keep: a greeting or thanks ("hej", "ok tack"), or
+    a number alone (a button's number typed where no buttons are)."""
+    said = phrase_of(text)
+    return set(said.split()) <= COURTESY or not said.replace(" ", "").strip("0123456789")
 
 
 _GOES_ON = frozenset(("slutar", "sluta", "upphör", "stop", "stops", "stopped", "quit"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
+from conversations.words import says_nothing
 from storage.models import Alert, CaseNote, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
@@ -147,3 +148,16 @@ async def test_no_dont_call_is_no(demo_app: App, clock: FakeClock) -> None:
     await checked_in(demo_app, clock, Transcript("unused", demo_app))
     said = await Chat(demo_app, "anna").say("nej, ring inte")
     assert said == "Tack för svaret. Skriv till mig när du behöver.", said
+
+
+async def test_a_greeting_or_a_number_is_not_filed_in_her_case(
+    demo_app: App, clock: FakeClock
+) -> None:
+    anna = Chat(demo_app, "anna")
+    await write_report(anna, Script())
+    for said in ("ok tack", "Hej!", "tusen tack"):
+        assert "Jag har sparat" not in await anna.say(said)
+    async with demo_app.db.unit_of_work() as session:
+        assert list(await session.scalars(select(CaseNote.id))) == []
+    # a button's number typed where there are no buttons (as on Signal) says nothing either
+    assert says_nothing("1") and says_nothing("2.") and not says_nothing("mår bra")
