@@ -161,3 +161,25 @@ async def test_a_greeting_or_a_number_is_not_filed_in_her_case(
         assert list(await session.scalars(select(CaseNote.id))) == []
     # a button's number typed where there are no buttons (as on Signal) says nothing either
     assert says_nothing("1") and says_nothing("2.") and not says_nothing("mår bra")
+
+
+async def test_a_check_in_answered_in_the_middle_of_a_new_report_goes_to_her_case(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """She had begun a new report when the check-in came; "sover dåligt" became her answer
+    to the report's open question, and Pia never saw it."""
+    anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
+    await write_report(anna, Script())
+    async with demo_app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+    await pia.press(f"ack:{alert.id}", token="n")
+    clock.advance(days=1, hours=9)  # 10.00 the next day: a new report begun
+    await anna.say("/rapportera")
+    await anna.say("det hände mig")
+    clock.advance(hours=1)  # the check-in comes
+    await demo_app.timer_runner().run_due()
+    await demo_app.outbox_sender(FakeTransport()).deliver_due()
+    clock.advance(minutes=40)
+    said = await anna.say("sover dåligt")
+    assert "Jag har sparat det du skrev i ditt ärende" in said, said
+    assert "Din påbörjade rapport finns kvar: /rapportera" in said

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conversations import quota
-from conversations.events import Button, InboundEvent, phrase_of
+from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
+from conversations.followups import checkin_reply
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
 from conversations.report.form import BY_STEP, ReportStep
@@ -68,10 +69,15 @@ async def offer_resume(ctx: Context, draft: Draft) -> StateResult:
 
 
 async def resume_after_silence(ctx: Context, event: InboundEvent) -> StateResult:
-    """Ask where to go on after a long silence instead of taking the message as an answer."""
+    """Ask where to go on after a long silence instead of taking the message as an answer;
+    words that answer a check-in that came meanwhile go to her case, as its answer."""
     draft = await load_draft(ctx)
     if draft is None:
         return await lost(ctx)
+    typed = event.text.strip() if event.kind is EventKind.TEXT else ""
+    if typed and await checkin_reply(ctx, typed):
+        ctx.reply(ctx._("Your unfinished report is kept: /rapportera"))
+        return END
     return await offer_resume(ctx, draft)
 
 
