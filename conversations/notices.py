@@ -282,9 +282,12 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
     if alert is not None and alert.municipality_id is not None:
         municipality = await rc.session.get(Municipality, alert.municipality_id)
         unit_phone = municipality.security_unit_phone if municipality else None
+    asked = alert is not None and alert.kind == "checkin"  # she said "Ja, ring mig"
     lines = [  # the way out first: whoever reads this may be in danger
         _("In danger now: call 112. Not urgent: the police on 114 14."),
-        _("Nobody in Trygg has answered your alert yet."),
+        _("Nobody in Trygg has taken your request for a call yet.")
+        if asked
+        else _("Nobody in Trygg has answered your alert yet."),
     ]
     if unit_phone:
         lines.append(

@@ -183,3 +183,20 @@ async def test_a_check_in_answered_in_the_middle_of_a_new_report_goes_to_her_cas
     said = await anna.say("sover dåligt")
     assert "Jag har sparat det du skrev i ditt ärende" in said, said
     assert "Din påbörjade rapport finns kvar: /rapportera" in said
+
+
+async def test_nobody_taking_her_call_request_is_not_called_an_alert(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """ "Ja, ring mig" left untaken ended in "Ingen i Trygg har svarat på ditt larm än": she
+    had asked for a call, not raised an alarm."""
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    await Chat(demo_app, "anna").say("ja ring mig")
+    sender = demo_app.outbox_sender(transport := FakeTransport())
+    for _level in range(4):  # Pia, Per, the unit: ten minutes each, then nobody is left
+        clock.advance(minutes=11)
+        await demo_app.timer_runner().run_due()
+        await sender.deliver_due()
+    told = "\n".join(transport.texts("anna"))
+    assert "Ingen i Trygg har svarat än på att du vill att någon ringer dig." in told, told
+    assert "larm" not in told, told
