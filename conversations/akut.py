@@ -38,6 +38,11 @@ yes to that, not to the first button."""
 CALLING = frozenset({"larma", "alert"})
 """Typed anywhere, these ask for the alert itself: no guidance first."""
 REQUEST = CALLING | {"call", "ring", "ringa"}
+UNIT = frozenset(
+    {"unit", "municipality", "kommunen", "kommun", "säkerhetsenheten", "enheten", "strateg"}
+)
+"""Words that ask for the municipality's security unit instead of the party."""
+POLITE = frozenset({"please", "snälla", "pls", "tack", "thanks"})
 """Said with a contact's name, these ask for her ("ring Pia"), not name her as the threat."""
 NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
 THANKS = frozenset(
@@ -80,8 +85,10 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     contacts = await contacts_of(ctx)
     either = bool(contacts.party_security and contacts.municipal_security)
     inside = either and _from_party(ctx, event, contacts)
-    if _asks(_words(event), _first(contacts), CALLING) and not inside:
-        return await _alert(ctx, to_unit=False)
+    if _asks(_words(event), _first(contacts), CALLING):  # "larma Pia", "larma kommunen"
+        unit = either and (inside or _names_unit(event, contacts))
+        if not inside or unit:
+            return await _alert(ctx, to_unit=unit)
     who = contact_lines(ctx, contacts)
     lines = [
         _("Are you in danger right now? Call {number}.").format(number="112"),
@@ -97,9 +104,11 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     ]
     buttons: list[list[Button]] = []
     first = _first(contacts)
-    if first is not None:  # the button says whom it alerts
+    if first is not None and not inside:  # the button says whom it alerts
         buttons.append([Button(ALERT, _("Alert {name}").format(name=first.name))])
-    if contacts.party_security and contacts.municipal_security:
+    if inside:  # she named someone in her party as the threat: the unit only
+        buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
+    elif contacts.party_security and contacts.municipal_security:
         lines += [
             "",
             _(
@@ -150,6 +159,14 @@ def _inside(event: InboundEvent) -> bool:
     return any(f" {phrase} " in said for phrase in INSIDE)
 
 
+def _names_unit(event: InboundEvent, contacts: Contacts) -> bool:
+    """Whether the words ask for the municipality's security unit ("larma kommunen", "alert
+    the unit", "larma Sara"), not the party."""
+    words = _words(event)
+    named = {w for card in contacts.municipal_security for w in _name_of(card)}
+    return bool(words & (UNIT | named))
+
+
 def _named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
     """Whether the words name one of her party's security contacts other than to ask for
     them: "Pia Lind hotar mig", not "larma Pia" or "ring Pia nu"."""
@@ -170,7 +187,7 @@ def _from_party(ctx: Context, event: InboundEvent, contacts: Contacts) -> bool:
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     """Alert the security contact (or, if asked, only the municipality's security unit) now;
     escalate if nobody takes it; say who was alerted."""
-    return await _alert(ctx, to_unit=event.button == ALERT_UNIT)
+    return await _alert(ctx, to_unit=event.button == ALERT_UNIT or bool(ctx.data.get("inside")))
 
 
 async def _alert(ctx: Context, *, to_unit: bool) -> StateResult:
@@ -272,10 +289,13 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
         return alerted
     if either and ctx.data.get("inside") and _asks(words, first, ASKS | CALLING):
         return await _alert(ctx, to_unit=True)  # "larma" after naming someone in the party
+    if either and _names_unit(event, contacts):  # "larma kommunen", "alert the unit"
+        return await _alert(ctx, to_unit=True)
     if first is not None and _asks(words, first, ASKS):
-        if either and words <= YES | THANKS | ASIDES:  # a bare "ja": to which question?
+        bare_yes = words & YES and words <= YES | THANKS | ASIDES | POLITE  # "ja snälla"
+        if either and bare_yes:  # to which question: alert the first, or from inside?
             ctx.reply(
-                _("Whom shall I alert? Choose:"),
+                _("In danger now: call 112.") + "\n" + _("Whom shall I alert? Choose:"),
                 [
                     [Button(ALERT, _("Alert {name}").format(name=first.name))],
                     [Button(ALERT_UNIT, _("Alert the security unit"))],

@@ -167,9 +167,10 @@ async def test_yes_to_the_inside_question_alerts_the_unit_not_the_party(
 async def test_a_bare_yes_is_asked_whom_it_means(chat: Any, demo_app: App) -> None:
     anna: Chat = chat("anna")
     await anna.say("/akut")
-    assert (
-        await anna.say("ja")
-        == "Vem ska jag larma? Välj:\n[1] Larma Pia Lind  [2] Larma säkerhetsenheten"
+    asked = await anna.say("ja")
+    assert asked == (
+        "I fara nu: ring 112.\nVem ska jag larma? Välj:\n"
+        "[1] Larma Pia Lind  [2] Larma säkerhetsenheten"
     )
     assert await alert_count(demo_app) == 0
     assert "Jag har larmat Sara Strand" in await anna.say("2")
@@ -239,3 +240,29 @@ async def test_saying_it_is_not_the_party_does_not_alert_the_unit(chat: Any, dem
     said = await anna.say("nej det är inte någon i partiet")
     assert "Sara" not in said, said
     assert await _alerted(demo_app) == []
+
+
+async def test_asking_for_the_unit_in_words_alerts_the_unit(chat: Any, demo_app: App) -> None:
+    """ "alert the unit", "larma kommunen", "larma Sara" had alerted the party's contact."""
+    for handle, typed in (("bo", "alert the unit"), ("anna", "larma kommunen")):
+        person: Chat = chat(handle)
+        await person.say("/akut")
+        said = await person.say(typed)
+        assert "Sara Strand" in said.split("\n")[1], said
+    assert await _alerted(demo_app) == [["sara"], ["sara"]]
+
+
+async def test_yes_please_to_whom_is_asked_again(chat: Any, demo_app: App) -> None:
+    bo: Chat = chat("bo")
+    await bo.say("/akut")
+    await bo.say("yes")
+    again = await bo.say("yes please")
+    assert "Whom shall I alert?" in again, again
+    assert await _alerted(demo_app) == []
+
+
+async def test_naming_a_party_contact_first_offers_only_the_unit(chat: Any) -> None:
+    bo: Chat = chat("bo")
+    await bo.say("Britt Holm threatens me")
+    offered = [i for i, _, _ in bo.buttons]
+    assert "akut:unit" in offered and "akut:alert" not in offered, offered
