@@ -50,6 +50,23 @@ _ANSWERS = {
         "don't call",
         "no don't call me",
         "don't call me",
+        "ok",
+        "okej",
+        "okay",
+        "bra",
+        "mår bra",
+        "jag mår bra",
+        "allt är bra",
+        "allt bra",
+        "det är okej",
+        "fine",
+        "i'm fine",
+        "i'm ok",
+        "im ok",
+        "i am ok",
+        "all good",
+        "it's ok",
+        "it's fine",
     ),
     "stop": (
         "sluta",
@@ -67,6 +84,15 @@ _ANSWERS = {
 _BY_PHRASE = {phrase: answer for answer, phrases in _ANSWERS.items() for phrase in phrases}
 
 
+_POLITE = frozenset(("tack", "snälla", "please", "pls", "thanks", "thank you"))
+
+
 def checkin_answer(text: str) -> str | None:
-    """The answer ("yes", "no", "stop") a message gives to a check-in on its own, or None."""
-    return _BY_PHRASE.get(phrase_of(text.replace("’", "'")))
+    """The answer ("yes", "no", "stop") a message gives to a check-in on its own, or None;
+    a courtesy word after it changes nothing ("sluta fråga tack", "okay thanks")."""
+    said = phrase_of(text.replace("’", "'"))
+    for polite in sorted(_POLITE, key=len, reverse=True):
+        if said.endswith(" " + polite):
+            said = said.removesuffix(" " + polite)
+            break
+    return _BY_PHRASE.get(said)

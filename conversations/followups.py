@@ -216,12 +216,12 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
     if report is None or asked is None or asked.sent_at is None:
         return False
-    if says_nothing(text):  # "ok", "tack": nothing to keep, nothing to ask again
-        return False
     choice = checkin_answer(text)
-    if choice is not None:  # "ja, ring mig": as the button says
+    if choice is not None:  # "ja, ring mig", "okay thanks": as the buttons say
         await _checkin_answered(ctx, report, choice)
         return True
+    if says_nothing(text):  # "hej", "tack": nothing to keep, nothing to ask again
+        return False
     wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
     called = await AlertRepo(ctx.session).checkin_since(report.id, asked.sent_at)
     await _keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))

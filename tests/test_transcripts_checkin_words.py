@@ -200,3 +200,16 @@ async def test_nobody_taking_her_call_request_is_not_called_an_alert(
     told = "\n".join(transport.texts("anna"))
     assert "Ingen i Trygg har svarat än på att du vill att någon ringer dig." in told, told
     assert "larm" not in told, told
+
+
+async def test_fine_in_her_own_words_answers_the_check_in(demo_app: App, clock: FakeClock) -> None:
+    """ "fine", "okay thanks" or "mår bra tack" were kept as notes and answered with the
+    check-in's own question again; "sluta fråga tack" did not stop the check-ins."""
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    anna = Chat(demo_app, "anna")
+    assert await anna.say("mår bra tack") == "Tack för svaret. Skriv till mig när du behöver."
+    assert await anna.say("sluta fråga tack") == (
+        "Jag slutar höra av mig. Du kan alltid skriva till mig."
+    )
+    async with demo_app.db.unit_of_work() as session:
+        assert list(await session.scalars(select(CaseNote.id))) == []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conversations.report.form import BY_STEP, ReportStep
-from conversations.report.typed import read
+from conversations.report.typed import asks_back, read
 from tests.reporting import SKIPPED, Script, write_report
 
 NATURE = BY_STEP[ReportStep.NATURE]
@@ -179,3 +179,20 @@ async def test_a_story_with_a_question_in_it_is_the_answer(chat: Any) -> None:
     story = "vad menar han med att jag ska passa mig? han skrev det på facebook i går, till mig?"
     said = await anna.say(story)
     assert "Jag har sparat din fråga" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("typed", "asks"),
+    [
+        ("what does faction mean?", True),
+        ("vad menas med falang?", True),
+        ("ja, vad är en falang?", True),
+        ("Vad betyder det", True),
+        ("I don't understand the question?", True),
+        ("He called me a traitor, what does that mean?", False),  # the story, asked on
+        ("what does he want? he texts me every night", False),
+        ("vad menar han med att jag ska passa mig? han skrev det på facebook?", False),
+    ],
+)
+def test_a_question_about_the_question_is_told_from_a_story(typed: str, asks: bool) -> None:
+    assert asks_back(typed) is asks

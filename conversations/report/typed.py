@@ -82,9 +82,11 @@ def _told(typed: str) -> str:
 # How a question about the question is asked ("vad menas med falang?"). The first ones
 # ask nothing else, question mark or not, when they begin a short message.
 ASKED_WITHIN = 10  # words: a question about the question is short
-_MEANING = ("vad betyder", "vad menas", "vad menar du", "what does", "what do you mean")
+SHORT_ASK = 5  # words: without a question mark, "vad betyder det" alone
+_MEANING = ("vad betyder", "vad menas", "vad menar du", "what does that mean", "what do you mean")
 _ASKING = (
     *_MEANING,
+    "what does",
     "vad innebär",
     "vad är en",
     "vad är ett",
@@ -109,9 +111,15 @@ def asks_back(typed: str) -> bool:
     words = normalised(typed)  # "don't" reads "don t"
     if len(words.split()) > ASKED_WITHIN:  # a story with a question in it: an answer
         return False
-    if typed.rstrip().endswith("?"):
-        return any(_says(words, phrase) for phrase in _ASKING)
-    return words.startswith(_MEANING)
+    said = words.split()
+    if typed.rstrip().endswith("?"):  # asked at the start: "vad menas …?", "ja, vad är en …?"
+        return any(_opens(" ".join(said[start:]), _ASKING) for start in (0, 1))
+    return len(said) <= SHORT_ASK and _opens(words, _MEANING)
+
+
+def _opens(words: str, phrases: Sequence[str]) -> bool:
+    """Whether the words begin with one of the phrases, as whole words."""
+    return any(words == phrase or words.startswith(phrase + " ") for phrase in phrases)
 
 
 def _by_number(options: Sequence[tuple[str, str]], text: str) -> list[str]:
