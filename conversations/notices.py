@@ -182,7 +182,12 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     if report is None or akut:
         lines.append(_("If someone is in danger, call 112."))
     else:
-        lines.append(_("Please contact them. The report itself is shown only inside Trygg."))
+        name = who.partition(" (")[0]  # the name without party and municipality
+        lines.append(
+            _("Please contact {name}. The report itself is shown only inside Trygg.").format(
+                name=name
+            )
+        )
     buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
     if report is not None and akut:
         buttons += [list(row) for row in _case_button(rc, report)]
