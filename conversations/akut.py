@@ -13,6 +13,7 @@ from conversations.menu import show_menu
 from conversations.report.entry import keep_words
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contact_lines, contacts_of, menu_buttons, police_lines
+from conversations.words import POLITE
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, Contacts
 
@@ -38,12 +39,11 @@ yes to that, not to the first button."""
 CALLING = frozenset({"larma", "alert"})
 """Typed anywhere, these ask for the alert itself: no guidance first."""
 REQUEST = CALLING | {"call", "ring", "ringa"}
+"""Said with a contact's name, these ask for her ("ring Pia"), not name her as the threat."""
 UNIT = frozenset(
     {"unit", "municipality", "kommunen", "kommun", "säkerhetsenheten", "enheten", "strateg"}
 )
 """Words that ask for the municipality's security unit instead of the party."""
-POLITE = frozenset({"please", "snälla", "pls", "tack", "thanks"})
-"""Said with a contact's name, these ask for her ("ring Pia"), not name her as the threat."""
 NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
 THANKS = frozenset(
     {"ok", "okej", "okay", "tack", "thanks", "thank", "you", "så", "mycket", "bra", "fint"}
@@ -142,8 +142,7 @@ async def _kept(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
     say the threat comes from inside it, go to her own report only, where no party contact
     reads them before she has chosen."""
     text = event.text.strip()
-    named = {w for card in contacts.party_security for w in _name_of(card)} & _words(event)
-    if not (named or _inside(event)):
+    if not (_party_names(contacts) & _words(event) or _inside(event)):
         case = await kept_with_open_case(ctx, text)
         if case is not None:
             return case
@@ -171,8 +170,12 @@ def _named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
     """Whether the words name one of her party's security contacts other than to ask for
     them: "Pia Lind hotar mig", not "larma Pia" or "ring Pia nu"."""
     words = _words(event)
-    named = {w for card in contacts.party_security for w in _name_of(card)} & words
-    return bool(named) and len(words) > SHORT and not REQUEST & words
+    return bool(_party_names(contacts) & words) and len(words) > SHORT and not REQUEST & words
+
+
+def _party_names(contacts: Contacts) -> set[str]:
+    """The words of the names of her party's security contacts ("pia", "lind")."""
+    return {w for card in contacts.party_security for w in _name_of(card)}
 
 
 def _from_party(ctx: Context, event: InboundEvent, contacts: Contacts) -> bool:
@@ -187,6 +190,8 @@ def _from_party(ctx: Context, event: InboundEvent, contacts: Contacts) -> bool:
 async def alert_contact(ctx: Context, event: InboundEvent) -> StateResult:
     """Alert the security contact (or, if asked, only the municipality's security unit) now;
     escalate if nobody takes it; say who was alerted."""
+    # she named someone in her party as the threat: an older "Larma Pia" pressed now alerts
+    # the unit, and the reply says whom
     return await _alert(ctx, to_unit=event.button == ALERT_UNIT or bool(ctx.data.get("inside")))
 
 

@@ -4,27 +4,23 @@ Only a message that is the answer alone counts; anything longer is her own words
 from __future__ import annotations
 
 from conversations.events import phrase_of
+from conversations.words import POLITE
 
 _ANSWERS = {
     "yes": (
         "ja",
-        "ja tack",
         "ja ring mig",
         "ja ring",
         "ring mig",
-        "ring mig tack",
         "ja gärna",
         "gärna",
         "yes",
-        "yes please",
         "call me",
         "yes call me",
         "please call me",
-        "call me please",
     ),
     "no": (
         "nej",
-        "nej tack",
         "nä",
         "nix",
         "nej jag klarar mig",
@@ -33,8 +29,6 @@ _ANSWERS = {
         "nej det är bra",
         "det är bra",
         "no",
-        "no thanks",
-        "no thank you",
         "nope",
         "no i'm fine",
         "i'm fine",
@@ -60,7 +54,6 @@ _ANSWERS = {
         "allt bra",
         "det är okej",
         "fine",
-        "i'm fine",
         "i'm ok",
         "im ok",
         "i am ok",
@@ -76,23 +69,16 @@ _ANSWERS = {
         "stopp",
         "stop",
         "stop asking",
-        "stop asking pls",
-        "stop asking please",
         "please stop asking",
     ),
 }
 _BY_PHRASE = {phrase: answer for answer, phrases in _ANSWERS.items() for phrase in phrases}
 
 
-_POLITE = frozenset(("tack", "snälla", "please", "pls", "thanks", "thank you"))
-
-
 def checkin_answer(text: str) -> str | None:
     """The answer ("yes", "no", "stop") a message gives to a check-in on its own, or None;
-    a courtesy word after it changes nothing ("sluta fråga tack", "okay thanks")."""
-    said = phrase_of(text.replace("’", "'"))
-    for polite in sorted(_POLITE, key=len, reverse=True):
-        if said.endswith(" " + polite):
-            said = said.removesuffix(" " + polite)
-            break
-    return _BY_PHRASE.get(said)
+    courtesy words after it change nothing ("nej tack", "sluta fråga tack", "okay thanks")."""
+    words = phrase_of(text.replace("’", "'")).split()
+    while len(words) > 1 and words[-1] in POLITE | {"thank", "you"}:
+        words.pop()
+    return _BY_PHRASE.get(" ".join(words))

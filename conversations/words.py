@@ -30,7 +30,8 @@ def says_nothing(text: str) -> bool:
 
 
 _GOES_ON = frozenset(("slutar", "sluta", "upphör", "stop", "stops", "stopped", "quit"))
-_POLITE = frozenset(("tack", "nu", "snälla", "please", "now", "thanks"))
+POLITE = frozenset(("tack", "snälla", "please", "pls", "thanks"))
+"""Courtesy words said after an answer or a request; they change nothing."""
 _MORE = frozenset(("nya", "fler", "mer", "några", "new", "more", "further", "any"))
 
 
@@ -61,8 +62,8 @@ class Words:
         said = phrase_of(text)
         raw = text.casefold().replace("’", "'").strip()
         for phrase, handler in self.acts.items():
-            polite = said.startswith(phrase + " ") and said[len(phrase) + 1 :] in _POLITE
-            alone = said == phrase or polite
+            after = said[len(phrase) + 1 :] if said.startswith(phrase + " ") else ""
+            alone = said == phrase or after in POLITE or after in ("nu", "now")
             if alone or re.match(rf"{re.escape(phrase)}\s*[,.!:;–—-]", raw):
                 return handler
         return None
