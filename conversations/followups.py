@@ -223,7 +223,7 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     if says_nothing(text):  # "hej", "tack": nothing to keep, nothing to ask again
         return False
     wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
-    called = await AlertRepo(ctx.session).checkin_since(report.id, asked.sent_at)
+    called = await AlertRepo(ctx.session).checkin_since(ctx.viewer, report, asked.sent_at)
     await _keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))
     return True
 

@@ -349,12 +349,15 @@ class AlertRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
-    async def checkin_since(self, report_id: str, since: datetime) -> bool:
-        """Whether a check-in of the case asked for a call since ``since`` ("ja, ring mig")."""
+    async def checkin_since(self, viewer: Viewer, report: Report, since: datetime) -> bool:
+        """Whether the reporter (the viewer) asked a check-in of her case for a call since
+        ``since`` ("ja, ring mig")."""
+        if viewer.person_id is None or report.reporter_id != viewer.person_id:
+            raise NotFound("case")
         found = await self.session.scalar(
             select(Alert.id)
             .where(
-                Alert.report_id == report_id,
+                Alert.report_id == report.id,
                 Alert.kind == "checkin",
                 Alert.created_at >= since,
             )

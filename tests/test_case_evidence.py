@@ -64,6 +64,8 @@ async def test_with_a_report_begun_short_words_and_files_go_with_it(
     said = await anna.say("passar ej")
     assert "Jag sparade det du skrev i en rapport som du kan fortsätta med" in said, said
     filed = await attach(anna, PHOTO, name="skarm.png")
-    assert filed.startswith("Jag har sparat det du skickade i rapporten du har börjat på: foto")
+    assert filed.startswith(
+        "I fara nu: ring 112.\nJag har sparat det du skickade i rapporten du har börjat på: foto"
+    ), filed
     summary = await anna.say("/rapportera")
     assert "Fortsätt rapporten" in summary or "resume:continue" in [i for i, _, _ in anna.buttons]

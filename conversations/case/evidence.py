@@ -1,5 +1,6 @@
-"""A file she sends after her report, as a photo of the next letter: kept with her open
-case as evidence, and its handlers told (it had been answered with advice and dropped)."""
+"""A file she sends outside a report's questions, as a photo of the next letter: kept with
+the report she began, else with her open case as evidence and its handlers told (it had
+been answered with advice and dropped)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 from storage.outbox import ROUTINE
-from storage.reports import ReportRepo
+from storage.reports import EvidenceInfo, ReportRepo
 
 
 async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
@@ -29,8 +30,11 @@ async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
         info = await keep_file(ctx, event, repo, draft)
         if info is not None:
             kept = _("I have kept what you sent with the report you began: {kind}, {size} kB.")
-            kind, size = evidence_kind(ctx, info.kind), max(1, info.size // 1024)
-            lines = [kept.format(kind=kind, size=size), _("Go on with it: /rapportera")]
+            lines = [
+                _("In danger now: call 112."),
+                kept.format(kind=evidence_kind(ctx, info.kind), size=_kb(info)),
+                _("Go on with it: /rapportera"),
+            ]
             ctx.reply("\n".join(lines), menu_buttons(ctx))
         return True
     latest = await open_case(ctx)
@@ -70,10 +74,15 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
         ctx.notify(person_id, CASE_EVIDENCE, {"report": report.id}, ROUTINE)
     kept = _(
         "I have kept what you sent with your case {ref} as evidence: {kind}, {size} kB."
-    ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024))
+    ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=_kb(info))
     lines = [_("In danger now: call 112."), kept]
     if handlers and ctx.viewer.registered:
         names = names_list(_, await names_of(ctx, handlers))
         lines.append(_("{names} will see it.").format(names=names))
     lines.append(_("Keep the original – don't delete it."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
+
+
+def _kb(info: EvidenceInfo) -> int:
+    """A file's size in whole kB, at least 1."""
+    return max(1, info.size // 1024)

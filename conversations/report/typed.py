@@ -109,9 +109,9 @@ _ASKING = (
 def asks_back(typed: str) -> bool:
     """Whether the person asks what the question means, rather than answering it."""
     words = normalised(typed)  # "don't" reads "don t"
-    if len(words.split()) > ASKED_WITHIN:  # a story with a question in it: an answer
-        return False
     said = words.split()
+    if len(said) > ASKED_WITHIN:  # a story with a question in it: an answer
+        return False
     if typed.rstrip().endswith("?"):  # asked at the start: "vad menas …?", "ja, vad är en …?"
         return any(_opens(" ".join(said[start:]), _ASKING) for start in (0, 1))
     return len(said) <= SHORT_ASK and _opens(words, _MEANING)
