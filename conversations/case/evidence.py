@@ -10,14 +10,14 @@ from conversations.events import InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.followups import names_of, open_case
 from conversations.i18n import names_list
-from conversations.report.evidence import keep_file
+from conversations.report.evidence import kb, keep_file
 from conversations.report.text import evidence_kind
 from conversations.texts import menu_buttons
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 from storage.outbox import ROUTINE
-from storage.reports import EvidenceInfo, ReportRepo
+from storage.reports import ReportRepo
 
 
 async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
@@ -32,7 +32,7 @@ async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
             kept = _("I have kept what you sent with the report you began: {kind}, {size} kB.")
             lines = [
                 _("In danger now: call 112."),
-                kept.format(kind=evidence_kind(ctx, info.kind), size=_kb(info)),
+                kept.format(kind=evidence_kind(ctx, info.kind), size=kb(info)),
                 _("Go on with it: /rapportera"),
             ]
             ctx.reply("\n".join(lines), menu_buttons(ctx))
@@ -74,15 +74,10 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
         ctx.notify(person_id, CASE_EVIDENCE, {"report": report.id}, ROUTINE)
     kept = _(
         "I have kept what you sent with your case {ref} as evidence: {kind}, {size} kB."
-    ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=_kb(info))
+    ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=kb(info))
     lines = [_("In danger now: call 112."), kept]
     if handlers and ctx.viewer.registered:
         names = names_list(_, await names_of(ctx, handlers))
         lines.append(_("{names} will see it.").format(names=names))
     lines.append(_("Keep the original – don't delete it."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
-
-
-def _kb(info: EvidenceInfo) -> int:
-    """A file's size in whole kB, at least 1."""
-    return max(1, info.size // 1024)

@@ -28,7 +28,7 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
     if info is not None:
         ctx.reply(
             _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.").format(
-                kind=evidence_kind(ctx, info.kind), size=max(1, info.size // 1024)
+                kind=evidence_kind(ctx, info.kind), size=kb(info)
             )
         )
     return None  # the open question stays open: its buttons still work
@@ -91,7 +91,7 @@ async def list_files(ctx: Context, event: InboundEvent) -> StateResult:
                 _("Remove {n}: {kind}, {size} kB, {when}").format(
                     n=n,
                     kind=evidence_kind(ctx, info.kind),
-                    size=max(1, info.size // 1024),
+                    size=kb(info),
                     when=ctx.when(info.received_at),
                 ),
             )
@@ -116,3 +116,8 @@ async def remove_file(ctx: Context, event: InboundEvent) -> StateResult:
     )
     said = _("The file is removed.") if removed else _("That file was already removed.")
     return await show_summary(ctx, draft, [said])
+
+
+def kb(info: EvidenceInfo) -> int:
+    """A file's size in whole kB, at least 1."""
+    return max(1, info.size // 1024)
