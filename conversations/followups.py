@@ -252,10 +252,10 @@ async def open_case(ctx: Context) -> Report | None:
 
 async def words_for_case(ctx: Context, text: str) -> bool:
     """Keep words typed after sending a report ("när ringer Pia mig?") with that case if it
-    is still open, and tell those who handle it; False if there is no such case, or an
-    unfinished report the words may belong to."""
+    is still open, and tell those who handle it; False if there is no such case (the caller
+    gives words to an unfinished report first)."""
     latest = await open_case(ctx)
-    if latest is None or await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) is not None:
+    if latest is None:
         return False
     await _keep_with_case(ctx, latest, text, unasked=True)
     return True

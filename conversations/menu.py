@@ -24,8 +24,11 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     if typed and await checkin_reply(ctx, typed):
         return END
     telling = len(typed.split()) >= TELLING or _asks(typed)
-    # after sending, any words but a greeting are for those handling her case ("passar ej")
-    if typed and not says_nothing(typed) and await words_for_case(ctx, typed):
+    told = bool(typed) and not says_nothing(typed)
+    draft = await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) if told else None
+    # after sending, any words but a greeting are for those handling her case ("passar ej"),
+    # unless she has begun a report they may belong to
+    if told and draft is None and await words_for_case(ctx, typed):
         return END
     if telling and ctx.viewer.role in HANDLING:  # most likely about a case they handle
         ctx.reply(
@@ -36,9 +39,7 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         )
         await list_cases(ctx, event)
         return END
-    drafts = ReportRepo(ctx.session, ctx.keyring)
-    drafting = typed and not says_nothing(typed) and await drafts.draft(ctx.viewer)
-    if len(typed.split()) >= TELLING or drafting:  # telling what happened, or more for her report
+    if len(typed.split()) >= TELLING or draft is not None:  # telling, or more for her report
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
         return END
     if event.kind is EventKind.ATTACHMENT and await evidence_for_case(ctx, event):
