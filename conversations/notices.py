@@ -71,14 +71,15 @@ PURGE_IDLE_NOTICE = "purge_idle_notice"
 EVERY_CHANNEL = frozenset({ALERT})
 
 
-async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None]:
+async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None, str]:
+    """Who the alert is about: their name with party and municipality, phone, and name."""
     if alert.subject_id is None:
-        return rc._("(erased person)"), None
+        return rc._("(erased person)"), None, rc._("(erased person)")
     card, party, municipality = await DirectoryRepo(rc.session).describe(
         Viewer.of(rc.recipient), alert.subject_id
     )
     where = ", ".join(x for x in (party, municipality) if x)
-    return (f"{card.name} ({where})" if where else card.name), card.phone
+    return (f"{card.name} ({where})" if where else card.name), card.phone, card.name
 
 
 async def _party_member(rc: RenderContext, alert: Alert) -> str | None:
@@ -143,7 +144,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     alert = await rc.session.get(Alert, str(message.payload["alert"]))
     if alert is None:
         return Reply(_("An alert in Trygg was withdrawn before you saw it."))
-    who, phone = await _subject(rc, alert)
+    who, phone, name = await _subject(rc, alert)
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     akut = alert.kind == "akut"  # a drill's /akut alert comes with its drill case
     lines: list[str] = []
@@ -182,7 +183,6 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     if report is None or akut:
         lines.append(_("If someone is in danger, call 112."))
     else:
-        name = who.partition(" (")[0]  # the name without party and municipality
         lines.append(
             _("Please contact {name}. The report itself is shown only inside Trygg.").format(
                 name=name
@@ -232,7 +232,7 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
     card, _party, _m = await DirectoryRepo(rc.session).describe(
         Viewer.of(rc.recipient), alert.acknowledged_by
     )
-    who, _phone = await _subject(rc, alert)
+    who, _phone, _name = await _subject(rc, alert)
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     if report is not None:
         taken = _("{name} has taken the alert about case {ref}.").format(
@@ -269,7 +269,7 @@ async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
     alert = await rc.session.get(Alert, str(message.payload["alert"]))
     if alert is None:
         return Reply(_("An alert in Trygg was withdrawn before you saw it."))
-    who, phone = await _subject(rc, alert)
+    who, phone, _name = await _subject(rc, alert)
     lines = [
         _("{who} also sent an alert {when}. You already handle them: it is yours too.").format(
             who=who, when=format_when(alert.created_at, rc.locale, message.created_at)
