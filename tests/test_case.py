@@ -250,7 +250,11 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "✓ Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind i dag kl. 10.30" in view
     assert "✓ Har händelsen polisanmälts? – Ja, Kent Dahl i dag kl. 11.30" in view
     # the comments are internal notes: not for her
-    assert "Sara ringd" not in view and "K-2" not in view and "Intern anteckning" not in view
+    assert (
+        "Sara ringd" not in view
+        and "Anmält via polisen.se, K-2" not in view
+        and "Intern anteckning" not in view
+    )
     # what is still open for the staff is theirs, not a list of what was "done"
     assert "Har professionellt stöd via kommunens företagshälsovård beställts?" not in view
     assert "3.1.1" not in view and "3.2.4" not in view  # the plan's numbers are the staff's
