@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.akut_notices import read_button
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
@@ -24,6 +25,7 @@ from conversations.notices import (
 from conversations.packs import PackLibrary
 from conversations.routing import Levels, alert_levels, everyone
 from storage.access import INTERNAL
+from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import ContactCard, DirectoryRepo
@@ -336,7 +338,14 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     # after "did you reach her? yes" (or taking a second alert) she has the number already
     taken = _("Thank you – it is yours.") if how in ("reached", "too") else await _yours(ctx, alert)
     report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
-    if report is None:
+    subject = alert.subject_id
+    if report is None and subject is not None and await _written(ctx, alert):  # one press away
+        card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
+        ctx.reply(
+            taken + "\n" + _("{name} has also written to Trygg.").format(name=card.name),
+            [[read_button(_, alert, card.name)]],
+        )
+    elif report is None:
         ctx.reply(taken)
     else:  # the case is one press away (its button leaves her current step alone)
         ctx.replies.append(Reply(taken, ((opens_case(_, report),),), NOTICE_TOKEN))
@@ -397,6 +406,13 @@ async def _offer_the_others(ctx: Context, alert: Alert) -> None:
             ),
             [[Button(f"ack:{other.id}:too", _("Take it too"))]],
         )
+
+
+async def _written(ctx: Context, alert: Alert) -> bool:
+    """Whether the person wrote anything with her /akut alert."""
+    if alert.subject_id is None:
+        return False
+    return await AlertNotes(ctx.session, ctx.keyring).count(alert.id) > 0
 
 
 async def _yours(ctx: Context, alert: Alert) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.akut_alert import after_alert
 from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent
@@ -25,6 +26,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     telling = len(typed.split()) >= TELLING or _asks(typed)
     told = bool(typed) and not says_nothing(typed)
+    if told and await after_alert(ctx, event):  # "han står utanför nu": for those alerted
+        return END
     draft = await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) if told else None
     # after sending, any words but a greeting are for those handling her case ("passar ej"),
     # unless she has begun a report they may belong to

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import drill_notices, identity
 from conversations.about import about_someone_else
+from conversations.akut_notices import ALERT_WORDS, read_button, render_alert_words, written_with
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
@@ -180,6 +181,9 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     if language:
         lines.append(_("Language: {language}").format(language=language))
     lines.append(_("Call: {phone}").format(phone=phone) if phone else _("No phone number known."))
+    written = (report is None or akut) and await written_with(rc, alert)
+    if written:  # the words stay inside Trygg: the button shows them
+        lines.append(_("{name} has also written to Trygg.").format(name=name))
     if report is None or akut:
         lines.append(_("If someone is in danger, call 112."))
     else:
@@ -189,6 +193,8 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             )
         )
     buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
+    if written:
+        buttons.append([read_button(_, alert, name)])
     if report is not None and akut:
         buttons += [list(row) for row in _case_button(rc, report)]
     elif report is not None:
@@ -447,11 +453,12 @@ RENDERERS: dict[str, Renderer] = {
     ALERT_LINKED: render_linked,
     ALERT_UNANSWERED: render_unanswered,
     ALERT_WITHDRAWN: render_withdrawn,
+    ALERT_WORDS: render_alert_words,
 }
 
 
 # for the people alerted, not the person it is about
-ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN, ALERT_LINKED}
+ABOUT_AN_ALERT = {ALERT, ALERT_TAKEN, ALERT_LINKED, ALERT_WORDS}
 ABOUT_A_CASE = {  # for those who handle it
     CASE_HANDED_OVER,
     CHECKIN_REPLY,

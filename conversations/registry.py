@@ -8,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import (
     akut,
+    akut_alert,
+    akut_notices,
+    akut_words,
     alerts,
     case,
     drill_command,
@@ -67,6 +70,7 @@ COMMANDS: Mapping[str, Command] = {
 
 ACTIONS: Mapping[str, Handler] = {
     "ack": alerts.acknowledge,
+    akut_notices.READ: akut_alert.read_words,  # what she wrote around her /akut alert
     "show": case_reading.show_whole_case,
     case_reading.OPEN_FILE: case_reading.open_evidence,
     "call": alerts.call_info,
@@ -109,7 +113,7 @@ FALLBACKS = Fallbacks(
 # says what happened opens /akut rather than the menu (the words are kept: see akut.py).
 WORDS = Words(
     command="akut",
-    anywhere=akut.CALLS,
+    anywhere=akut_words.CALLS,
     first=(
         "akut",
         "larm",

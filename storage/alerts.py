@@ -349,6 +349,24 @@ class AlertRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def latest_akut(self, subject_id: int, since: datetime) -> Alert | None:
+        """The person's newest /akut alert raised since ``since`` that still stands (open,
+        taken, or tried on everyone; not withdrawn), outside any drill."""
+        stmt = (
+            select(Alert)
+            .where(
+                Alert.subject_id == subject_id,
+                Alert.kind == "akut",
+                Alert.report_id.is_(None),
+                Alert.status != AlertStatus.WITHDRAWN,
+                Alert.created_at >= since,
+                Alert.drill_id.is_(None),
+            )
+            .order_by(Alert.created_at.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def checkin_since(self, viewer: Viewer, report: Report, since: datetime) -> bool:
         """Whether the reporter (the viewer) asked a check-in of her case for a call since
         ``since`` ("ja, ring mig")."""

@@ -402,6 +402,17 @@ class AlertRecipient(Base):
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class AlertNote(Base):
+    """Words the person wrote around her /akut alert, for those it went to (no case yet)."""
+
+    __tablename__ = "alert_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[str] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    text: Mapped[bytes] = mapped_column(LargeBinary)  # sealed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class TimerState(enum.StrEnum):
     PENDING = "pending"
     FIRED = "fired"

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
 from storage.models import (
+    AlertNote,
     CaseNote,
     ChecklistAnswer,
     Conversation,
@@ -30,6 +31,7 @@ SEALED: tuple[tuple[Any, str, str], ...] = (
     (ChecklistAnswer, "comment", "id"),
     (FollowUp, "notes", "id"),
     (CaseNote, "text", "id"),
+    (AlertNote, "text", "id"),
     (Invite, "code", "id"),  # re-sealed and hashed again, so the code works on the new key alone
 )
 

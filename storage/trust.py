@@ -19,6 +19,7 @@ from storage.crypto import Keyring
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Alert,
+    AlertNote,
     AlertRecipient,
     AlertStatus,
     AuditEntry,
@@ -399,7 +400,14 @@ class PeopleRepo:
             )
         ) or 0
         alerts = await self.open_alerts(person.id)
-        withdrawn = await self._withdraw(alerts, now, kinds)
+        withdrawn = await self.withdraw(alerts, now, kinds)
+        # what she wrote around her alerts is not a case others must document: it goes
+        mine = select(Alert.id).where(Alert.subject_id == person.id).scalar_subquery()
+        await self.session.execute(
+            delete(AlertNote)
+            .where(AlertNote.alert_id.in_(mine))
+            .execution_options(synchronize_session=False)
+        )
         checkins = await self._stop_checkins(person.id, kinds.checkin_timer)
         # Messages still waiting for them (a check-in, "someone has taken your alert")
         # have nobody to reach any more.
@@ -457,10 +465,11 @@ class PeopleRepo:
         person.erased_at = now
         return Erasure(_count(drafts), int(kept), len(alerts), checkins, withdrawn)
 
-    async def _withdraw(
+    async def withdraw(
         self, alerts: list[str], now: datetime, kinds: ErasureKinds
     ) -> tuple[tuple[int, str], ...]:
-        """Withdraw the alerts: no escalation, no page still queued; return who was paged."""
+        """Withdraw the alerts (the person was erased, or the threat comes from those they
+        went to): no escalation, no page still queued; return who was paged."""
         if not alerts:
             return ()
         await self.session.execute(

@@ -779,7 +779,10 @@ async def test_references_are_random_and_easy_to_read_aloud(demo_app: App) -> No
 
 async def _seal_everything(app: App, chat: Any) -> Report:
     """A report whose every sealed column holds something (answers to follow-up notes)."""
-    ref = await full_report(chat("anna"))
+    anna = chat("anna")
+    await anna.say("/akut")
+    await anna.say("larma pia, WOLF-5 står utanför")  # an /akut alert with her words
+    ref = await full_report(anna)
     alert = await alert_of(app, ref)
     await forge(chat("pia"), f"ack:{alert.id}")
     async with app.db.unit_of_work() as session:

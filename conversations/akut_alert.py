@@ -1,0 +1,263 @@
+"""The /akut alert: raise it, and give what she writes around it to those it went to.
+
+Words she typed at the guidance go with the alert when it is raised; words she types in
+the day after it reach whoever took it (or, while nobody has, everyone it went to) with a
+push to read them. If those words say the threat comes from inside her party, the party's
+alert is withdrawn and the municipality's security unit is alerted instead, with her words.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conversations.akut_notices import ALERT_WORDS, written_lines
+from conversations.akut_words import from_inside
+from conversations.alerts import LINKED_FOR, raise_alert
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import names_list
+from conversations.notices import ALERT_WITHDRAWN
+from conversations.privacy import KINDS
+from conversations.report.draft import load_draft
+from conversations.report.entry import keep_words
+from conversations.report.form import ReportStep
+from conversations.routing import alert_levels, escalation_lines
+from conversations.texts import contacts_of, menu_buttons, police_lines
+from storage.alert_notes import AlertNotes
+from storage.alerts import AlertRepo
+from storage.directory import ContactCard, DirectoryRepo
+from storage.errors import NotFound
+from storage.models import Alert, AlertStatus
+from storage.outbox import URGENT
+from storage.trust import PeopleRepo
+
+AFTER = LINKED_FOR  # words typed this long after her /akut alert are for those it went to
+TOLD_FROM = "told_from"  # conversation data: where the words told at this guidance begin
+
+
+async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words: str = "") -> None:
+    """Alert the security contact (or only the municipality's security unit) now, with the
+    words she told at the guidance and ``words`` (told in this message); escalate if nobody
+    takes it; say who was alerted. ``inside``: she says the threat comes from inside her
+    party, so an alert of hers that stands with its contacts is withdrawn first (what she
+    wrote with it goes to the unit)."""
+    _ = ctx._
+    person = ctx.person
+    withdrawn, carried = await _withdraw_party_alert(ctx) if inside else ([], [])
+    pack = ctx.packs.get(person.municipality_pack)
+    party_id = None if to_unit else person.party_id
+    levels = await alert_levels(
+        ctx.session,
+        exclude=ctx.person.id,
+        municipality_id=person.municipality_id,
+        party_id=party_id,
+        category=None,
+        pack=pack,
+        unverified=not ctx.viewer.registered,
+        report=False,
+    )
+    minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
+    withdrawn_line = (
+        [_("I have withdrawn the alert to {names}.").format(names=names_list(_, withdrawn))]
+        if withdrawn
+        else []
+    )
+    waiting = await AlertRepo(ctx.session).untaken_akut(
+        person.id, ctx.now - timedelta(minutes=minutes)
+    )
+    if waiting is not None and waiting.party_id == party_id:  # the same again: one is enough
+        names = ", ".join(c.name for c in levels[0]) if levels else ""
+        lines = [
+            _("In danger now: call {number}.").format(number="112"),
+            _("I alerted {names} {when}. I will tell you as soon as someone takes it.").format(
+                names=names, when=ctx.when(waiting.created_at)
+            ),
+            *withdrawn_line,
+        ]
+        if await _told_with(ctx, waiting, carried, words):
+            for person_id in await _readers(ctx, waiting):
+                ctx.notify(person_id, ALERT_WORDS, {"alert": waiting.id}, URGENT)
+            lines.append(_("What you wrote goes with the alert."))
+        ctx.reply("\n".join(lines), menu_buttons(ctx))
+        return
+    alert_id = await raise_alert(
+        ctx, kind="akut", levels=levels, ack_minutes=minutes, party_id=party_id
+    )
+    contacts = await contacts_of(ctx)
+    alert = await AlertRepo(ctx.session).get(alert_id) if alert_id else None
+    if alert is None:
+        ctx.reply(_("There is nobody in Trygg I can alert for you: call the numbers above."))
+        ctx.reply("\n".join(police_lines(ctx)), menu_buttons(ctx))
+        return
+    told = await _told_with(ctx, alert, carried, words)
+    names = ", ".join(c.name for c in levels[0])
+    wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    unit = contacts.security_unit_phone or "114 14"
+    reachable = [c for c in levels[0] if c.phone]
+    if reachable and not (party_id is None and person.party_id is not None):
+        call = _("If nobody calls: call {name} on {phone}, or the security unit on {unit}.")
+        call = call.format(name=reachable[0].name, phone=reachable[0].phone, unit=unit)
+    else:  # the unit itself was alerted
+        call = _("If nobody calls: call the security unit on {unit}.").format(unit=unit)
+    lines = [
+        _("In danger now: call {number}.").format(number="112"),
+        (
+            _("I have alerted {names} and asked for a call to you now.")
+            if ctx.person.phone
+            else _("I have alerted {names}. Trygg has no phone number for you: call them.")
+        ).format(names=names),
+        *withdrawn_line,
+        *([_("What you wrote goes with the alert.")] if told else []),
+        *escalation_lines(ctx, levels, wait)[:1],
+        call,
+    ]
+    ctx.reply("\n".join(lines), menu_buttons(ctx))
+
+
+async def party_alert_stands(ctx: Context) -> bool:
+    """Whether an /akut alert of hers from the last day stands with her party's contacts."""
+    alert = await AlertRepo(ctx.session).latest_akut(ctx.person.id, ctx.now - AFTER)
+    return alert is not None and alert.party_id is not None
+
+
+async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[str]]:
+    """Withdraw her /akut alert of the last day that went to her party's contacts, if one
+    stands: nobody there is paged again or reads her words. Return the names of those it
+    had reached, and what she wrote with it (for the unit's alert)."""
+    alert = await AlertRepo(ctx.session).latest_akut(ctx.person.id, ctx.now - AFTER)
+    if alert is None or alert.party_id is None:
+        return [], []
+    written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
+    names = [card.name for card in await _cards(ctx, await _readers(ctx, alert))]
+    for recipient_id, alert_id in await PeopleRepo(ctx.session).withdraw(
+        [alert.id], ctx.now, KINDS
+    ):
+        ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": alert_id}, URGENT)
+    return names, [w.text for w in written]
+
+
+async def remember_told(ctx: Context) -> None:
+    """Before words told at the guidance are kept in her report: remember where they begin,
+    so that the alert, once raised, carries them (the conversation keeps only the offset)."""
+    if TOLD_FROM in ctx.data:
+        return
+    draft = await load_draft(ctx)
+    earlier = (draft.answer(ReportStep.WHAT) or {}) if draft is not None else {}
+    ctx.data[TOLD_FROM] = len(str(earlier.get("text", "")))
+
+
+async def _told_with(ctx: Context, alert: Alert, carried: list[str], words: str) -> bool:
+    """Give the alert what she wrote with a withdrawn one, the words she told earlier at
+    this guidance (kept in her report from where :func:`remember_told` marked; what this
+    message adds is written there only at its commit) and ``words``; whether there were
+    any."""
+    notes = AlertNotes(ctx.session, ctx.keyring)
+    start = ctx.data.pop(TOLD_FROM, None)
+    told = ""
+    if start is not None:
+        draft = await load_draft(ctx)
+        text = str((draft.answer(ReportStep.WHAT) or {}).get("text", "")) if draft else ""
+        told = text[int(start) :].strip()
+    said = [text for text in [*carried, told, words.strip()] if text]
+    for text in said:
+        await notes.add(ctx.viewer, alert, text, ctx.now)
+    return bool(said)
+
+
+async def after_alert(ctx: Context, event: InboundEvent) -> bool:
+    """Words typed in the day after her /akut alert ("han står utanför nu"): kept with the
+    alert, those who may act on it told at once, and kept in her report too; False if she
+    has no such alert (or nobody could read them)."""
+    _ = ctx._
+    repo = AlertRepo(ctx.session)
+    alert = await repo.latest_akut(ctx.person.id, ctx.now - AFTER)
+    if alert is None:
+        return False
+    contacts = await contacts_of(ctx)
+    said_inside = from_inside(event, contacts)
+    if said_inside and alert.party_id is not None:
+        if not contacts.municipal_security:
+            return False  # nobody else to give them to: her own report only
+        return await _to_the_unit_instead(ctx, event.text.strip())
+    readers = await _readers(ctx, alert)
+    if not readers:
+        return False
+    await AlertNotes(ctx.session, ctx.keyring).add(ctx.viewer, alert, event.text.strip(), ctx.now)
+    for person_id in readers:
+        ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id}, URGENT)
+    names = names_list(_, [card.name for card in await _cards(ctx, readers)])
+    if not ctx.viewer.registered:
+        who = _("Those you alerted will see what you wrote.")
+    elif alert.status is AlertStatus.ACKNOWLEDGED:
+        who = _("{names} has your alert and will see what you wrote.").format(names=names)
+    else:
+        who = _("Nobody has taken your alert yet. {names} will see what you wrote.").format(
+            names=names
+        )
+    await keep_words(ctx, event.text.strip())
+    lines = [
+        _("In danger now: call {number}.").format(number="112"),
+        who,
+        _("It is in the report you can go on with too: /rapportera."),
+    ]
+    ctx.reply("\n".join(lines), menu_buttons(ctx))
+    return True
+
+
+async def _readers(ctx: Context, alert: Alert) -> list[int]:
+    """Who is told of her new words: whoever took the alert; while nobody has, everyone it
+    went to; only those who may still act on it."""
+    repo = AlertRepo(ctx.session)
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by is not None:
+        candidates = [alert.acknowledged_by]
+    else:
+        candidates = [
+            row.person_id
+            for row in await repo.recipients(alert.id)
+            if row.notified_at is not None and not row.failed
+        ]
+    return [person_id for person_id in candidates if await repo.may_act(alert, person_id)]
+
+
+async def _cards(ctx: Context, person_ids: list[int]) -> list[ContactCard]:
+    directory = DirectoryRepo(ctx.session)
+    return [(await directory.describe(ctx.viewer, i))[0] for i in person_ids]
+
+
+async def _to_the_unit_instead(ctx: Context, text: str) -> bool:
+    """She says the threat comes from inside her party after its contacts were alerted:
+    withdraw that alert, alert the municipality's security unit with everything she wrote,
+    and say so."""
+    await keep_words(ctx, text)
+    await alert_now(ctx, to_unit=True, inside=True, words=text)
+    return True
+
+
+async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
+    """Show someone an alert went to what its person wrote, with the number to call."""
+    _ = ctx._
+    alert_id = event.button.partition(":")[2]
+    repo = AlertRepo(ctx.session)
+    try:
+        written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert_id)
+    except NotFound:
+        ctx.reply(_("That alert is not available to you."))
+        return None
+    alert = await repo.get(alert_id)
+    if alert is None or alert.subject_id is None:
+        ctx.reply(_("That alert is not available to you."))
+        return None
+    ctx.drill_id = alert.drill_id
+    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+    lines = written_lines(_, ctx.locale, card.name, written, ctx.now)
+    lines.append(
+        _("Call {name}: {phone}").format(name=card.name, phone=card.phone)
+        if card.phone
+        else _("There is no phone number for {name} in Trygg.").format(name=card.name)
+    )
+    lines.append(_("If someone is in danger, call 112."))
+    buttons = (
+        [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.status is AlertStatus.OPEN else []
+    )
+    ctx.reply("\n".join(lines), buttons)
+    return None

@@ -1,0 +1,115 @@
+"""What words typed around /akut say: asking for the alert, for the unit, or that the threat
+comes from inside her party (then no party contact is alerted or reads her words)."""
+
+from __future__ import annotations
+
+from conversations.events import EventKind, InboundEvent, words_of
+from storage.directory import ContactCard, Contacts
+
+CALLS = frozenset({"akut", "larm", "sos"})
+"""Words that open /akut from anywhere: the call itself, not words to keep with a report."""
+
+ASKS = frozenset(
+    {"larma", "alert", "ja", "jo", "japp", "yes", "please", "snälla", "hjälp", "hjalp", "help"}
+)
+"""Typed at the guidance, these ask for the alert the button offers ("larma pia snälla")."""
+YES = frozenset({"ja", "jo", "japp", "yes"})
+"""A bare yes: after the guidance's last question ("from inside your party?") it may say
+yes to that, not to the first button."""
+CALLING = frozenset({"larma", "alert"})
+"""Typed anywhere, these ask for the alert itself: no guidance first."""
+REQUEST = CALLING | {"call", "ring", "ringa"}
+"""Said with a contact's name, these ask for her ("ring Pia"), not name her as the threat."""
+UNIT = frozenset(
+    {"unit", "municipality", "kommunen", "kommun", "säkerhetsenheten", "enheten", "strateg"}
+)
+"""Words that ask for the municipality's security unit instead of the party."""
+NOT = frozenset({"inte", "ej", "nej", "not", "no", "don't", "dont"})
+THANKS = frozenset(
+    {"ok", "okej", "okay", "tack", "thanks", "thank", "you", "så", "mycket", "bra", "fint"}
+)
+"""A message of these words only ("ok tack") answers the guidance: nothing to keep."""
+ASIDES = frozenset({"call", "ring", "ringa", "me", "mig", "nu", "now", "till", "to", "and", "och"})
+"""Words around a request for the alert ("ring Pia nu") that tell nothing to keep."""
+INSIDE = (
+    "inifrån",
+    "inom partiet",
+    "i partiet",
+    "från partiet",
+    "egna partiet",
+    "eget parti",
+    "mitt parti",
+    "partikamrat",
+    "partikollega",
+    "inside",
+    "within",
+    "my party",
+    "own party",
+    "party colleague",
+)
+"""Words that say the threat comes from inside her party: the unit, not the party, is alerted,
+and her words are not kept where the party's contacts read them."""
+SHORT = 3  # words: a message this short that names the contact asks for her ("Pia nu")
+
+
+def telling(event: InboundEvent) -> bool:
+    """True if the person wrote something to keep, not only "akut" (or "larm", "sos")."""
+    text = event.text.strip().strip(".,!?:;\"'()").casefold()
+    return event.kind is EventKind.TEXT and bool(text) and text not in CALLS
+
+
+def words(event: InboundEvent) -> set[str]:
+    """The words of a typed message (none for a file)."""
+    return set(words_of(event.text)) if event.kind is EventKind.TEXT else set()
+
+
+def inside(event: InboundEvent) -> bool:
+    """Whether the words say the threat comes from inside her party (not "det är inte
+    någon i partiet")."""
+    said = f" {' '.join(words_of(event.text))} " if event.kind is EventKind.TEXT else ""
+    if NOT & set(said.split()):
+        return False
+    return any(f" {phrase} " in said for phrase in INSIDE)
+
+
+def names_unit(event: InboundEvent, contacts: Contacts) -> bool:
+    """Whether the words ask for the municipality's security unit ("larma kommunen", "alert
+    the unit", "larma Sara"), not the party."""
+    named = {w for card in contacts.municipal_security for w in name_of(card)}
+    return bool(words(event) & (UNIT | named))
+
+
+def named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
+    """Whether the words name one of her party's security contacts other than to ask for
+    them: "Pia Lind hotar mig", not "larma Pia" or "ring Pia nu"."""
+    said = words(event)
+    return bool(party_names(contacts) & said) and len(said) > SHORT and not REQUEST & said
+
+
+def from_inside(event: InboundEvent, contacts: Contacts) -> bool:
+    """Whether the words say, or show by naming a party contact, that the threat comes from
+    inside her party."""
+    return inside(event) or named_as_threat(event, contacts)
+
+
+def party_names(contacts: Contacts) -> set[str]:
+    """The words of the names of her party's security contacts ("pia", "lind")."""
+    return {w for card in contacts.party_security for w in name_of(card)}
+
+
+def first_contact(contacts: Contacts) -> ContactCard | None:
+    """Whom the guidance's first button alerts: the party's first contact, else the unit's."""
+    return next(iter([*contacts.party_security, *contacts.municipal_security]), None)
+
+
+def asks(said: set[str], first: ContactCard | None, asking: frozenset[str]) -> bool:
+    """Whether the words ask for the alert (one of ``asking``, or the contact's name in a
+    short message: "Pia nu", never "Pia Lind hotar mig") and do not say not to."""
+    if first is None or NOT & said:
+        return False
+    named = len(said) <= SHORT and name_of(first) & said
+    return bool(asking & said or named)
+
+
+def name_of(card: ContactCard) -> set[str]:
+    return set(card.name.casefold().split())

@@ -1,0 +1,143 @@
+"""What she writes around her /akut alert reaches those it went to (and nobody else): the
+words she told before pressing go with it, words after it are pushed to whoever took it or,
+while nobody has, to everyone it went to; saying afterwards that the threat comes from
+inside her party withdraws the party's alert and alerts the unit instead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from storage.alert_notes import AlertNotes
+from storage.errors import NotFound
+from storage.models import Alert, AlertNote, AlertStatus
+from tests.conftest import Chat
+from tests.golden import Transcript
+from tests.test_followup_calls import viewer
+
+KNIFE = "han står utanför dörren nu och har en kniv"
+
+
+async def akut_alerts(app: App) -> list[Alert]:
+    async with app.db.unit_of_work() as session:
+        stmt = select(Alert).where(Alert.kind == "akut").order_by(Alert.created_at, Alert.id)
+        return list((await session.scalars(stmt)).all())
+
+
+async def read_as(app: App, handle: str, alert_id: str) -> list[str]:
+    """What she wrote with the alert, as storage gives it to ``handle`` (NotFound: nothing)."""
+    async with app.db.unit_of_work() as session:
+        notes = AlertNotes(session, app.keyring)
+        return [w.text for w in await notes.read(await viewer(app, handle), alert_id)]
+
+
+async def awake(t: Transcript, *chats: Chat) -> None:
+    """The contacts have opened Trygg before (their chats are known); not recorded."""
+    for chat in chats:
+        await chat.say("/hjalp")
+    await t.deliver()
+    t.lines.clear()
+
+
+async def test_words_after_the_alert_reach_those_alerted_sv(demo_app: App) -> None:
+    t = Transcript("akut_words_after_alert_sv", demo_app)
+    anna, pia, per = t.person("anna"), t.person("pia"), t.person("per")
+    await awake(t, pia, per)
+    t.note("23:00: Anna writes, then presses to alert Pia")
+    await t.say(anna, "hjälp jag har blivit hotad")
+    alerted = await t.say(anna, "1")
+    t.note("then she writes more, before anyone has taken it")
+    after = await t.say(anna, KNIFE)
+    sent = await t.deliver()
+    t.note("Pia is woken by the pushes and reads what Anna wrote")
+    read = await t.say(pia, "1")
+    await t.say(pia, "Jag tar det")
+    await t.deliver()
+    t.note("Anna writes again: now only Pia, who has the alert, is told")
+    later = await t.say(anna, "nu går han mot bilen")
+    later_sent = await t.deliver()
+    t.check()
+    assert "Det du skrev följer med larmet." in alerted
+    assert after.startswith("I fara nu: ring 112.\nIngen har tagit ditt larm än. Pia Lind ser")
+    assert [to for to, reply in sent if "har skrivit till dig efter larmet" in reply.text] == [
+        pia.address
+    ]
+    assert KNIFE not in "".join(reply.text for _to, reply in sent)  # never in a push
+    assert "hjälp jag har blivit hotad" in read and KNIFE in read
+    assert "Pia Lind har ditt larm och ser det du skrev." in later
+    assert [to for to, _reply in later_sent] == [pia.address]
+    alert = (await akut_alerts(demo_app))[0]
+    assert "nu går han mot bilen" in await read_as(demo_app, "pia", alert.id)
+    assert per.address not in {to for to, _reply in later_sent}
+
+
+async def test_the_next_level_sees_the_words_in_its_push(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.say("1")
+    await anna.say(KNIFE)
+    alert = (await akut_alerts(demo_app))[0]
+    with pytest.raises(NotFound):  # Per was not alerted yet: nothing to read
+        await read_as(demo_app, "per", alert.id)
+    for handle in ("britt", "kent", "bo"):  # another party, the director, another official
+        with pytest.raises(NotFound):
+            await read_as(demo_app, handle, alert.id)
+    assert await read_as(demo_app, "anna", alert.id) == [KNIFE]  # her own words
+
+
+async def test_the_words_are_sealed_and_go_when_she_is_forgotten(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.say("1")
+    await anna.say(KNIFE)
+    async with demo_app.db.unit_of_work() as session:
+        rows = (await session.scalars(select(AlertNote))).all()
+        assert rows and all(b"kniv" not in row.text for row in rows)
+    await anna.say("/glom")
+    await anna.press("forget:yes")
+    async with demo_app.db.unit_of_work() as session:
+        assert (await session.scalars(select(AlertNote))).all() == []
+
+
+async def test_inside_the_party_after_the_party_alert_goes_to_the_unit_sv(
+    demo_app: App,
+) -> None:
+    t = Transcript("akut_inside_after_party_alert_sv", demo_app)
+    anna, pia, sara = t.person("anna"), t.person("pia"), t.person("sara")
+    await awake(t, pia, t.person("per"), sara)
+    t.note("Anna alerts Pia, then says it is Per, her party's other contact, who threatens her")
+    await t.say(anna, "/akut")
+    await t.say(anna, "1")
+    await t.deliver()
+    told = await t.say(anna, "det är Per Ek som hotar mig")
+    sent = await t.deliver()
+    t.note("Sara reads what Anna wrote")
+    read = await t.say(sara, "2")
+    t.check()
+    alerts = await akut_alerts(demo_app)
+    party = next(a for a in alerts if a.party_id is not None)
+    unit = next(a for a in alerts if a.party_id is None)
+    assert party.status is AlertStatus.WITHDRAWN and unit.party_id is None
+    assert "Jag har larmat Sara Strand" in told
+    assert "Jag har återkallat larmet till Pia Lind." in told
+    recipients = {to for to, _reply in sent}
+    assert sara.address in recipients and "per" not in " ".join(recipients)
+    assert next(r.text for to, r in sent if to == pia.address).startswith(
+        "Larmet från Trygg som du fick"
+    )
+    assert "det är Per Ek som hotar mig" in read
+    for handle in ("pia", "per"):  # the party reads nothing of hers, on either alert
+        for alert in (party, unit):
+            with pytest.raises(NotFound):
+                await read_as(demo_app, handle, alert.id)
+
+
+async def test_words_typed_with_larma_go_with_the_alert(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    reply = await anna.say("larma pia han står utanför")
+    assert "Det du skrev följer med larmet." in reply
+    alert = (await akut_alerts(demo_app))[0]
+    assert await read_as(demo_app, "pia", alert.id) == ["larma pia han står utanför"]
