@@ -400,11 +400,11 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
         clock = _fit(clock, part)
     elif clock is not None and twelve_hour and clock.hour < 7:
         clock = clock.replace(hour=clock.hour + 12)  # "halv tre": in the afternoon
-    day, rest = _coming_weekday(rest, words, locale, local)
-    if day is None:
-        day = _read_day(rest, words, locale, local)
-        if day is not None and day < local.date() - timedelta(days=180) and not _YEAR.search(rest):
-            day = day.replace(year=day.year + 1)  # "3 januari" written in December
+    weekday, rest = _coming_weekday(rest, words, locale, local)
+    day = _read_day(rest, words, locale, local)  # a date said with it wins: "onsdag 16 december"
+    if day is not None and day < local.date() - timedelta(days=180) and not _YEAR.search(rest):
+        day = day.replace(year=day.year + 1)  # "3 januari" written in December
+    day = day or weekday
     if day is None and _WEEK_ON.search(rest):
         day = local.date() + timedelta(days=7)  # "om en vecka", "next week": a week from today
     if day is None and clock is not None:

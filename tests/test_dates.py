@@ -377,6 +377,10 @@ def test_a_document_gives_every_moment_its_weekday_date_and_year() -> None:
         ("nästa vecka", "sv", Moment(date(2026, 12, 11))),
         ("next week", "en", Moment(date(2026, 12, 11))),
         ("fredag kväll", "sv", Moment(TODAY, None, Part.EVENING)),  # this evening
+        # a date said with its weekday is that date, not the coming weekday (9 December)
+        ("onsdag 16 december kl 13.30", "sv", at(date(2026, 12, 16), 13, 30)),
+        ("Wednesday 16 December 1:30 pm", "en", at(date(2026, 12, 16), 13, 30)),
+        ("onsdag 16/12", "sv", Moment(date(2026, 12, 16))),
     ],
 )
 def test_a_coming_day_as_people_type_it(text: str, locale: str, expected: Moment) -> None:
