@@ -40,6 +40,7 @@ class Script:
     what: Sequence[str] = ("Ett sms i kväll: han vet var jag bor och att jag ska akta mig.",)
     answers: Mapping[ReportStep, str] = field(default_factory=dict)  # typed, for these
     skip: Iterable[ReportStep] = ()  # press "Skip" at these
+    none_ticked: Iterable[ReportStep] = ()  # press "Done" with nothing ticked at these
     for_someone: tuple[str, str] | None = None  # (who I am, who was targeted)
     municipality: str = "sjovik"  # an unregistered person names it
     choose: Sequence[int] | None = ()  # an internal case: whom (ids; None: the first three)
@@ -150,6 +151,8 @@ async def write_report(
         question = BY_STEP[step]
         if step in skips:
             reply = await _act(person, script, press="nav:skip")
+        elif step in script.none_ticked:
+            reply = await _act(person, script, press="done")
         elif step in script.answers:
             reply = await _act(person, script, script.answers[step])
         elif step is S.WHO:

@@ -201,6 +201,16 @@ async def test_done_typed_after_an_answer_answers_nothing(demo_app: App, chat: A
     assert "klar" not in str(stored).casefold()
 
 
+async def test_done_with_nothing_ticked_is_shown_as_nothing_chosen(
+    demo_app: App, chat: Any
+) -> None:
+    """Staff and the police PDF read "Beslutade åtgärder: Annat" for a Done with no tick."""
+    anna: Chat = chat("anna")
+    summary = await write_report(anna, Script(none_ticked=[S.MEASURES]), submit=False)
+    assert "Beslutade åtgärder: Inget valt" in summary
+    assert (await answers(demo_app, "anna"))["measures"] == {"choices": []}
+
+
 async def test_done_typed_at_the_last_question_means_nothing_more(demo_app: App, chat: Any) -> None:
     anna: Chat = chat("anna")
     summary = await write_report(anna, Script(answers={S.MORE: "Klart!"}), submit=False)

@@ -83,6 +83,8 @@ def show(
         shown = labels
     elif typed:
         shown = typed + (f" ({labels})" if labels else "")  # what it was taken as
+    elif "choices" in answer and not chosen and not moment:  # "Klar" with nothing ticked
+        shown = ctx._("None chosen")
     else:
         shown = labels or ctx._("Other")
     if when and when not in shown:
