@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -353,14 +354,19 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
+TAKING = re.compile(r"\b(jag tar (det|larmet)(?! här)|i'?ll take it|i will take it)\b")
+"""Taking words inside a message ("ok jag tar det"): where her own case's alert waits."""
 TAKE_WORDS = ("jag tar det", "ja jag tar det", "jag tar larmet", "i'll take it", "i will take it")
 """Typed by someone an alert waits for, these take it as its button does."""
 
 
 async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
-    """'Jag tar det' typed instead of pressed: take the newest alert that waits for this
-    person; if none does, say so (nothing else is done with the words)."""
-    newest = await waiting_for(ctx.session, ctx.person.id)
+    """'Jag tar det' typed instead of pressed: take the alert of the case she has open if
+    it waits for her, else the newest alert that does; if none does, say so (nothing else
+    is done with the words)."""
+    case = ctx.data.get("case")
+    newest = await waiting_for(ctx.session, ctx.person.id, about=str(case)) if case else None
+    newest = newest or await waiting_for(ctx.session, ctx.person.id)
     if newest is None:
         ctx.reply(ctx._("There is no alert waiting for you to take."))
         return None
@@ -368,15 +374,17 @@ async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def waiting_for(
-    session: AsyncSession, person_id: int, besides: str | None = None
+    session: AsyncSession, person_id: int, besides: str | None = None, about: str | None = None
 ) -> Alert | None:
     """The newest open alert that went to this person and that they may take (``besides``:
-    not one about that case)."""
+    not one about that case; ``about``: only one about that case)."""
     repo = AlertRepo(session)
     waiting = [
         alert
         for alert in await repo.open_for([person_id])
-        if (besides is None or alert.report_id != besides) and await repo.may_act(alert, person_id)
+        if (besides is None or alert.report_id != besides)
+        and (about is None or alert.report_id == about)
+        and await repo.may_act(alert, person_id)
     ]
     return max(waiting, key=lambda alert: alert.created_at) if waiting else None
 

@@ -61,8 +61,9 @@ async def test_with_a_report_begun_short_words_and_files_go_with_it(
     await anna.say("/akut")
     await anna.say("Per Ek hotar mig")  # kept in a report of her own, not in Pia's case
     await anna.say("/meny")
-    said = await anna.say("passar ej")
-    assert "Jag sparade det du skrev i en rapport som du kan fortsätta med" in said, said
+    said = await anna.say("passar ej")  # with the unit's alert (she named Per) and the report
+    assert "Sara Strand ser det du skrev" in said, said
+    assert "Det finns också i rapporten som du kan fortsätta med" in said, said
     filed = await attach(anna, PHOTO, name="skarm.png")
     assert filed.startswith(
         "I fara nu: ring 112.\nJag har sparat det du skickade i rapporten du har börjat på: foto"

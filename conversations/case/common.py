@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
-from conversations.alerts import waiting_for
+from conversations.alerts import TAKING, acknowledge, waiting_for
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
@@ -125,14 +126,25 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     alert waiting for her, the words are most likely its answer ("ok, jag ringer henne"):
     they are not filed in this case; the alert is offered."""
     _ = ctx._
-    case = ctx.data.get("case")
-    alert = await waiting_for(ctx.session, ctx.person.id, str(case) if case else None)
+    case = str(ctx.data.get("case") or "") or None
+    own = await waiting_for(ctx.session, ctx.person.id, about=case) if case else None
+    if own is not None and TAKING.search(event.text.casefold()):  # "ok jag tar det"
+        return await acknowledge(ctx, replace(event, button=f"ack:{own.id}"))
+    alert = await waiting_for(ctx.session, ctx.person.id, case)
     if alert is not None and alert.subject_id is not None:
         card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
-        text = _(
-            "An alert from {name} is waiting for you. I did not keep what you wrote in this "
-            "case. Do you take the alert?"
-        ).format(name=card.name)
+        other = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
+        text = (
+            _(
+                "An alert from {name} about case {ref} is waiting for you. I did not keep "
+                "what you wrote in this case. Do you take that alert?"
+            )
+            if other is not None
+            else _(
+                "An alert from {name} is waiting for you. I did not keep what you wrote in "
+                "this case. Do you take the alert?"
+            )
+        ).format(name=card.name, ref=other.ref if other else "")
         take = Button(f"ack:{alert.id}", _("I'll take it"))
         ctx.replies.append(Reply(text, ((take,),), NOTICE_TOKEN))
         return None

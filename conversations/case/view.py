@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.alerts import waiting_for
 from conversations.case.common import (
     Case,
     found_case,
@@ -85,6 +86,10 @@ async def show_case(ctx: Context) -> StateResult:
     lines += await note_lines(ctx, report, await repo.notes(ctx.viewer, report), access)
     buttons: list[list[Button]] = []
     open_case = report.status is not ReportStatus.CLOSED
+    waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
+    if waiting is not None:  # its alert waits for her: taking it is the first thing to do
+        lines += ["", _("Nobody has taken this case's alert yet.")]
+        buttons.append([Button(f"ack:{waiting.id}", _("I'll take it"))])
     mine = [i for i in pack.checklist if responsible_for(i, key)]
     unanswered = [i for i in mine if i.id not in state]
     if open_case and unanswered:
