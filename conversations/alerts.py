@@ -197,9 +197,12 @@ async def next_level(
     levels = await current_levels(session, packs, alert)
     fresh = [card.person_id for card in await _not_yet_alerted(session, levels, alert)]
     if not fresh:
-        alert.status = AlertStatus.EXHAUSTED
+        alert.status = AlertStatus.EXHAUSTED  # still theirs to take: each is reminded once
         if alert.subject_id is not None:
             notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
+        keep = {c.person_id for c in everyone(levels)}
+        for row in await repo.remind_earlier(alert, keep, now, also_current=True):
+            notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
         return
     await repo.notify(alert, fresh, now)
     for person_id in fresh:
@@ -381,7 +384,7 @@ async def waiting_for(
     repo = AlertRepo(session)
     waiting = [
         alert
-        for alert in await repo.open_for([person_id])
+        for alert in await repo.open_for([person_id], untaken=True)
         if (besides is None or alert.report_id != besides)
         and (about is None or alert.report_id == about)
         and await repo.may_act(alert, person_id)

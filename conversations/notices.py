@@ -304,7 +304,10 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
         lines.append(
             _("Call the municipality's security unit on {phone}.").format(phone=unit_phone)
         )
-    lines.append(_("Your case stays open and visible to the municipal security unit."))
+    if alert is not None and alert.report_id is not None:
+        lines.append(_("Your case stays open and visible to the municipal security unit."))
+    else:  # an /akut alert: there is no case
+        lines.append(_("The alert stays open: whoever takes it will call you."))
     return Reply("\n".join(lines))
 
 

@@ -230,14 +230,15 @@ class AlertRepo:
         return {r.person_id for r in rows if r.notified_at is not None}
 
     async def remind_earlier(
-        self, alert: Alert, keep: set[int], now: datetime
+        self, alert: Alert, keep: set[int], now: datetime, *, also_current: bool = False
     ) -> list[AlertRecipient]:
-        """Return earlier recipients not yet reminded, of those in ``keep`` (each once)."""
+        """Return earlier recipients not yet reminded, of those in ``keep`` (each once);
+        ``also_current``: those at the alert's current level too (nobody is left to page)."""
         rows = [
             r
             for r in await self.recipients(alert.id)
             if r.notified_at is not None
-            and r.level < alert.level
+            and (r.level < alert.level or (also_current and r.level == alert.level))
             and r.reminded_at is None
             and not r.failed
             and r.person_id in keep
@@ -269,15 +270,17 @@ class AlertRepo:
         )
         return list((await self.session.scalars(stmt)).all())
 
-    async def open_for(self, person_ids: Sequence[int]) -> list[Alert]:
-        """Open alerts that have gone to any of these people."""
+    async def open_for(self, person_ids: Sequence[int], *, untaken: bool = False) -> list[Alert]:
+        """Open alerts that have gone to any of these people (``untaken``: also those tried
+        on every level that nobody took, which may still be taken)."""
         if not person_ids:
             return []
+        statuses = [AlertStatus.OPEN, *([AlertStatus.EXHAUSTED] if untaken else [])]
         stmt = (
             select(Alert)
             .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
             .where(
-                Alert.status == AlertStatus.OPEN,
+                Alert.status.in_(statuses),
                 AlertRecipient.person_id.in_(list(person_ids)),
                 AlertRecipient.notified_at.is_not(None),
             )

@@ -14,8 +14,10 @@ from bot.app import App
 from storage.alert_notes import AlertNotes
 from storage.errors import NotFound
 from storage.models import Alert, AlertNote, AlertStatus
-from tests.conftest import Chat
-from tests.golden import Transcript
+from tests.conftest import Chat, FakeClock
+from tests.golden import Transcript, _Recorder
+from tests.test_alerts import outbox
+from tests.test_case import last_outbox_id
 from tests.test_followup_calls import viewer
 
 KNIFE = "han står utanför dörren nu och har en kniv"
@@ -141,3 +143,32 @@ async def test_words_typed_with_larma_go_with_the_alert(chat: Any, demo_app: App
     assert "Det du skrev följer med larmet." in reply
     alert = (await akut_alerts(demo_app))[0]
     assert await read_as(demo_app, "pia", alert.id) == ["larma pia han står utanför"]
+
+
+async def test_a_unit_alert_nobody_took_is_still_theirs_to_take(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """The unit alone was alerted: after its 10 minutes it was 'exhausted', Sara got no
+    reminder and could not take it, and Anna read that her 'case' stays open (she has none)."""
+    anna, sara = chat("anna"), chat("sara")
+    await sara.say("/hjalp")
+    await anna.say("/akut")
+    await anna.say("det är Per Ek som hotar mig")  # the unit only
+    (alert,) = await akut_alerts(demo_app)
+    assert alert.party_id is None
+    mark = await last_outbox_id(demo_app)
+    clock.advance(minutes=11)
+    await demo_app.timer_runner().run_due()
+    rows = await outbox(demo_app, mark)
+    told = {(handle, kind, bool(payload.get("reminder"))) for _i, handle, kind, payload in rows}
+    assert ("sara", "alert", True) in told and ("anna", "alert_unanswered", False) in told
+    recorder = _Recorder()
+    sender = demo_app.outbox_sender(recorder)
+    while await sender.deliver_due():
+        pass
+    unanswered = next(r.text for to, r in recorder.sent if to == anna.address)
+    assert "Larmet står kvar: den som tar det ringer dig." in unanswered
+    assert "ärende" not in unanswered
+    taken = await sara.say("jag tar det")
+    assert taken.startswith("Tack – det är ditt."), taken
+    assert (await akut_alerts(demo_app))[0].status is AlertStatus.ACKNOWLEDGED

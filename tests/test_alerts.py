@@ -221,7 +221,14 @@ async def test_escalation_fires_at_the_deadline_and_not_before(  # type: ignore[
 
     clock.now = t0 + timedelta(minutes=30)
     assert await runner.run_due() == 1
-    assert await box.new() == [("anna", "alert_unanswered", {"alert": alert_id})]
+    assert await box.new() == [
+        ("anna", "alert_unanswered", {"alert": alert_id}),
+        (
+            "sara",
+            "alert",
+            {"alert": alert_id, "reminder": True},
+        ),  # the last level, once: still hers
+    ]
     alert = await load_alert(demo_app, alert_id)
     assert alert.status is AlertStatus.EXHAUSTED
     assert alert.acknowledged_by is None
