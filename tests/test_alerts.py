@@ -240,7 +240,7 @@ async def test_escalation_fires_at_the_deadline_and_not_before(  # type: ignore[
     assert "Ingen i Trygg har svarat på ditt larm än." in told
     assert f"Ring kommunens säkerhetsenhet på {UNIT_PHONE}." in told
     assert told.startswith("I fara nu: ring 112. Inte akut: polisen på 114 14.")  # danger first
-    assert "Ditt ärende är fortsatt öppet och synligt för kommunens säkerhetsenhet." in told
+    assert "Larmet står kvar: den som tar det ringer dig." in told  # an /akut alert: no case
     assert "Ingen har svarat än – du är näst på tur." in transport.texts("sara")[0]
     assert "Påminnelse: ingen har tagit det här än." in transport.texts("pia")[1]
 
