@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casefile_pdf import render
-from conversations.case.export import CASE_FILE
+from conversations.case.export import CASE_FILE, POLICE_FILE
 from conversations.casefile.build import build, reader_context
 from conversations.events import Delivery, FileRef, Reply
 from conversations.i18n import Catalogs
@@ -39,8 +39,11 @@ async def case_file_pdf(
     report_id: str,
     locale: str,
     now: datetime,
+    *,
+    police: bool = False,
 ) -> bytes:
-    """The case file as the viewer may read it now, as PDF bytes; NotFound if they may not."""
+    """The case file as the viewer may read it now, as PDF bytes; NotFound if they may not.
+    ``police``: only what a police report needs."""
     report = await session.get(Report, report_id[:64])
     if report is None:
         raise NotFound("case")
@@ -50,7 +53,7 @@ async def case_file_pdf(
     ctx = reader_context(
         session, person, viewer, locale, catalogs, keyring, packs, now, document=True
     )
-    return render(await build(ctx, report, access), now)
+    return render(await build(ctx, report, access, police=police), now)
 
 
 async def _case_file(
@@ -78,6 +81,7 @@ async def _case_file(
             file.evidence_id,
             locale,
             now,
+            police=file.kind == POLICE_FILE,
         )
     except NotFound:
         AuditRepo(session).record(
@@ -115,7 +119,7 @@ async def with_files(
                     raise NotFound("person")
                 if file.made:
                     content = await _make(session, keyring, packs, catalogs, delivery, person, file)
-                elif file.kind == CASE_FILE:
+                elif file.kind in (CASE_FILE, POLICE_FILE):
                     content = await _case_file(
                         session, keyring, catalogs, packs, person, file, delivery.locale, moment
                     )

@@ -30,7 +30,7 @@ from bot.app import App
 from bot.outfiles import with_files
 from bot.settings import Settings
 from bot.transports.console import run_console
-from conversations.case.export import CASE_FILE, EXPORT
+from conversations.case.export import CASE_FILE, EXPORT, EXPORT_WHOLE, POLICE_FILE
 from conversations.events import Delivery, FileRef, Reply
 from conversations.notices import NOTICE_TOKEN
 from conversations.report.form import ReportStep
@@ -134,14 +134,16 @@ async def sent_pdf(app: App, handle: str, reply: Reply) -> bytes | None:
     return sent.file.content if sent.file is not None else None
 
 
-async def export_from_chat(chat: Chat, case: Submitted) -> Reply:
-    """/arende REF, then the case-file button: the reply that names the PDF."""
+async def export_from_chat(chat: Chat, case: Submitted, button: str = EXPORT) -> Reply:
+    """/arende REF, then the case-file button (the police's, or the whole file's): the reply
+    that names the PDF."""
     await chat.say(f"/arende {case.ref}")
-    assert EXPORT in chat.last_buttons, chat.last_buttons
-    caption = await chat.press(EXPORT)
+    assert button in chat.last_buttons, chat.last_buttons
+    caption = await chat.press(button)
     assert case.ref in caption
     [reply] = chat.last
-    assert reply.file == FileRef(case.id, CASE_FILE, f"{case.ref}.pdf")
+    kind = POLICE_FILE if button == EXPORT else CASE_FILE
+    assert reply.file == FileRef(case.id, kind, f"{case.ref}.pdf")
     assert "content" not in str(reply.to_json())  # no bytes kept with the conversation
     return reply
 
@@ -206,10 +208,19 @@ async def test_the_follow_up_log_and_the_closing_are_in_the_handlers_file(
         }
         await repo.document_followup(pia_viewer, report, 1, notes, clock.now)
         await repo.add_note(pia_viewer, report, "internal", "Polisen hörde av sig.", clock.now)
+        await repo.answer_item(
+            pia_viewer,
+            report,
+            "3.1.1",
+            "yes",
+            "Beställs måndag hos Avonova",
+            clock.now,
+            responsible=["party_security"],
+        )
         evaluation = {"routine_applied": "yes", "routine": "Strategen nåddes sent.", "plan": ""}
         await repo.close(pia_viewer, report, evaluation, clock.now)
     pia = chat("pia")
-    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case))
+    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case, EXPORT_WHOLE))
     assert pdf is not None
     whole = flat("\n".join(text_of(pdf, tmp_path)))
     for words in (
@@ -229,6 +240,23 @@ async def test_the_follow_up_log_and_the_closing_are_in_the_handlers_file(
     assert "Follow-up call 1 documented (Pia Lind)" in whole or (
         "Uppföljningssamtal 1 dokumenterat (Pia Lind)" in whole
     )
+    assert "Beställs måndag hos Avonova" in whole
+    # the police get what a police report needs: none of the above
+    police = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case))
+    assert police is not None
+    for_police = flat("\n".join(text_of(police, tmp_path, "police")))
+    assert flat(STORY) in for_police and PHOTO_SHA in for_police
+    assert "Underlag för polisanmälan" in for_police and "Avslutat av Pia Lind" in for_police
+    for words in (
+        "Anna sover dåligt",
+        "företagshälsovården",
+        "Polisen hörde av sig.",
+        "Strategen nåddes sent.",
+        "Beställs måndag hos Avonova",
+        "Uppföljningssamtal 1",
+    ):
+        assert words not in for_police, words
+    assert "Interna anteckningar, kommentarer, uppföljningssamtal" in for_police
 
 
 async def test_an_arabic_answer_is_in_the_pdf_as_written(
@@ -363,7 +391,7 @@ async def test_golden_pdf_text_per_pack(
     taken = await reader.press(f"ack:{case.alert_id}", token=NOTICE_TOKEN)
     assert taken.startswith(("Tack", "Thank you")), taken
     clock.advance(minutes=30)
-    pdf = await sent_pdf(demo_app, contact, await export_from_chat(reader, case))
+    pdf = await sent_pdf(demo_app, contact, await export_from_chat(reader, case, EXPORT_WHOLE))
     assert pdf is not None
     check_golden(name, "\f\n".join(text_of(pdf, tmp_path)), case.ref)
     if PEEK:

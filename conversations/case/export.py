@@ -1,5 +1,6 @@
-"""The case file from the case view: a PDF for the police report, made for the person who
-asks and sent only into their own chat (built at send time, access checked again there)."""
+"""The case file from the case view, made for the person who asks and sent only into their
+own chat (built at send time, access checked again there): the material for a police report,
+and for those who handle the case the whole case file."""
 
 from __future__ import annotations
 
@@ -9,18 +10,41 @@ from conversations.flow import Context, StateResult
 from storage.access import Access
 from storage.trust import AuditRepo
 
-CASE_FILE = "casefile"  # FileRef.kind: the case file of the report FileRef.evidence_id names
-EXPORT = "case:pdf"
+CASE_FILE = "casefile"  # FileRef.kind: the whole case file of the report FileRef.evidence_id names
+POLICE_FILE = "policefile"  # FileRef.kind: only what a police report needs
+EXPORT = "case:pdf"  # the material for a police report
+EXPORT_WHOLE = "case:file"  # the whole case file, for those who handle the case
 
 
-def file_ref(report_id: str, ref: str) -> FileRef:
-    """A reply's case file: which case, never its bytes."""
-    return FileRef(report_id, CASE_FILE, f"{ref}.pdf")
+def file_ref(report_id: str, ref: str, kind: str = POLICE_FILE) -> FileRef:
+    """A reply's case file: which case and which file, never its bytes."""
+    return FileRef(report_id, kind, f"{ref}.pdf")
 
 
 async def export_pdf(ctx: Context, event: InboundEvent) -> StateResult:
-    """Send the case file (as much of it as the viewer may read) into their chat; audited."""
-    found = await found_case(ctx, Access.CHECKLIST)
+    """Send the material for a police report (as much as the viewer may read) into their
+    chat; audited."""
+    caption = ctx._(
+        "The material for a police report on case {ref}: the report, the evidence, what was "
+        "done and when; no internal notes. It contains sensitive personal data: keep it where "
+        "only you can read it."
+    )
+    return await _export(ctx, POLICE_FILE, caption)
+
+
+async def export_whole(ctx: Context, event: InboundEvent) -> StateResult:
+    """Send the whole case file, internal notes included, to someone who handles the case."""
+    caption = ctx._(
+        "The whole case file for case {ref}, internal notes included: it is not for the police. "
+        "It contains sensitive personal data: keep it where only you can read it."
+    )
+    return await _export(ctx, CASE_FILE, caption, Access.HANDLER)
+
+
+async def _export(
+    ctx: Context, kind: str, caption: str, needs: Access = Access.CHECKLIST
+) -> StateResult:
+    found = await found_case(ctx, needs)
     if found is None:
         return await gone(ctx)
     report, _access = found
@@ -35,9 +59,6 @@ async def export_pdf(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.now,
         report=report,
     )
-    caption = ctx._(
-        "The case file for case {ref}, for a police report. It contains sensitive personal "
-        "data: keep it where only you can read it."
-    ).format(ref=report.ref)
-    ctx.replies.append(Reply(caption, file=file_ref(report.id, report.ref)))
+    file = file_ref(report.id, report.ref, kind)
+    ctx.replies.append(Reply(caption.format(ref=report.ref), file=file))
     return None

@@ -23,7 +23,7 @@ from conversations.case.closing import (
 )
 from conversations.case.common import Case, repeat
 from conversations.case.evidence import file_in_case
-from conversations.case.export import EXPORT, export_pdf
+from conversations.case.export import EXPORT, EXPORT_WHOLE, export_pdf, export_whole
 from conversations.case.followup import (
     followup_date,
     followup_notes,
@@ -55,6 +55,7 @@ FLOW = Flow(
             "case:move": start_move,
             "case:handover": start_handover,
             EXPORT: export_pdf,
+            EXPORT_WHOLE: export_whole,
             **BACK,
             Input.TEXT: repeat,
             Input.ATTACHMENT: file_in_case,

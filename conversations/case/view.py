@@ -10,7 +10,7 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
-from conversations.case.export import EXPORT
+from conversations.case.export import EXPORT, EXPORT_WHOLE
 from conversations.case.lines import checklist_lines, note_lines
 from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
@@ -105,7 +105,7 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append([Button("case:note", _("Write a note"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     if report.drill_id is None:  # a drill's case has no case file
-        buttons.append([Button(EXPORT, _("Case file (PDF)"))])
+        buttons.append([Button(EXPORT, _("PDF for a police report"))])
     may_close = await repo.may_close(ctx.viewer, report)
     if open_case and may_close:
         buttons.append([Button("case:close", _("Close the case"))])
@@ -117,6 +117,8 @@ async def show_case(ctx: Context) -> StateResult:
     if access is Access.OWN and open_case:
         label = _("Stop the check-ins") if report.checkins else _("Start the check-ins again")
         buttons.append([Button("case:checkins", label)])
+    if access is Access.HANDLER and report.drill_id is None:  # last: the others keep their place
+        buttons.append([Button(EXPORT_WHOLE, _("Case file (PDF)"))])
     ctx.reply("\n".join(lines), buttons)
     return Case.VIEW
 

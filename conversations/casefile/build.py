@@ -4,6 +4,7 @@ checklist and timeline for the municipal director. Parts left out are named as l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,7 +93,37 @@ async def _about(ctx: Context, report: Report) -> Section:
     return Section(_("About the case"), tuple(entries), key="about")
 
 
-async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Section, list[Moment]]:
+async def _for_police(
+    ctx: Context, report: Report, access: Access, sections: list[Section], pictures: bool
+) -> CaseFile:
+    """The file for a police report: what happened, the evidence, what was done and when."""
+    _ = ctx._
+    if access in (Access.HANDLER, Access.OWN):
+        statement = Entry("", await role_statement(ctx, report))
+        entries = (statement, *answer_entries(ctx, report))
+        sections.append(Section(_("1. Incident report"), entries, key="report"))
+    else:
+        staff_only = _("Not in this file: only those who handle the case may read it.")
+        sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
+    checklist, moments = await _checklist(ctx, report, Access.CHECKLIST, comments=False)
+    sections.append(checklist)
+    events = tuple(Entry(ctx.when(m.at), m.text) for m in moments)
+    sections.append(Section(_("Timeline"), events, key="timeline"))
+    shown: list[Picture] = []
+    if access in (Access.HANDLER, Access.OWN):
+        evidence, shown = await _evidence(ctx, report, pictures)
+        sections.append(evidence)
+    left_out = _(
+        "Internal notes, comments, follow-up calls and the evaluation of the routine are not "
+        "in this file: they stay in Trygg."
+    )
+    sections.append(Section(_("Left out"), note=left_out, key="left_out"))
+    return _case_file(ctx, report, sections, shown, _("Material for a police report"))
+
+
+async def _checklist(
+    ctx: Context, report: Report, access: Access, *, comments: bool = True
+) -> tuple[Section, list[Moment]]:
     _ = ctx._
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
@@ -102,6 +133,9 @@ async def _checklist(ctx: Context, report: Report, access: Access) -> tuple[Sect
         done = state.get(item.id)
         if done is None:
             entries.append(Entry(label, _("not answered"), key=item.id))
+            continue
+        if not comments:  # a written answer is a comment too: "Anna bor hos sin syster…"
+            entries.append(Entry(label, await answered(ctx, replace(done, comment=None))))
             continue
         entries.append(Entry(label, await answered(ctx, done), key=item.id))
         if done.comment and done.answer != "text":
@@ -153,12 +187,19 @@ async def _evidence(
     return Section(_("Evidence"), tuple(entries), key="evidence"), pictures
 
 
-async def build(ctx: Context, report: Report, access: Access, *, pictures: bool = True) -> CaseFile:
+async def build(
+    ctx: Context, report: Report, access: Access, *, pictures: bool = True, police: bool = False
+) -> CaseFile:
     """The case file as the reader may see it (access: what storage gave them);
-    ``pictures``: open the photos for the document (a web page links them instead)."""
+    ``pictures``: open the photos for the document (a web page links them instead);
+    ``police``: only what a police report needs (the report, the evidence, the checklist's
+    answers and the timeline), never internal notes, comments, follow-up calls or the
+    evaluation."""
     _ = ctx._
     staff_only = _("Not in this file: only those who handle the case may read it.")
     sections = [await _about(ctx, report)]
+    if police:
+        return await _for_police(ctx, report, access, sections, pictures)
     if access in (Access.HANDLER, Access.OWN):
         statement = Entry("", await role_statement(ctx, report))
         entries = (statement, *answer_entries(ctx, report))
@@ -191,9 +232,16 @@ async def build(ctx: Context, report: Report, access: Access, *, pictures: bool 
         sections.append(evidence)
     else:
         sections.append(Section(_("Evidence"), note=staff_only, key="evidence"))
+    return _case_file(ctx, report, sections, shown, _("Incident report and case documentation"))
+
+
+def _case_file(
+    ctx: Context, report: Report, sections: list[Section], shown: list[Picture], title: str
+) -> CaseFile:
+    _ = ctx._
     return CaseFile(
         ref=report.ref,
-        title=_("Incident report and case documentation"),
+        title=title,
         subtitle=_("Threats, violence and harassment against elected officials"),
         running_head=_("Case {ref}").format(ref=report.ref),
         marking=_("Contains sensitive personal data"),
