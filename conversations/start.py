@@ -167,6 +167,10 @@ def privacy_and_menu(ctx: Context, lead: list[str]) -> None:
                 "security contact and, where the plan says so, the municipality's "
                 "security unit."
             ),
+            _(
+                "• The municipal director, who files a police report if you decide so, sees "
+                "only that your case exists and its checklist, never what you wrote."
+            ),
             _("• A report to Trygg is not a police report. You decide about that."),
         ]
     lines.append(_("• You can ask for your data to be erased."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import App
+from conversations.case.checklist import read_typed
 from storage.cases import CaseRepo
 from storage.models import Report
 from tests.conftest import FakeClock
@@ -159,3 +160,12 @@ async def test_button_words_typed_at_a_comment_are_not_the_comment(  # type: ign
     await pia.say("hoppa över")
     view = await pia.say(f"/arende {case.ref}")
     assert "Intern anteckning" not in view and "Tillbaka" not in view, view
+
+
+def test_an_answer_word_without_a_comma_still_answers() -> None:
+    """ "nej inte än, gör det i morgon" was kept as a note and the item asked again."""
+    assert read_typed("nej inte än, gör det i morgon") == ("no", "nej inte än, gör det i morgon")
+    assert read_typed("Ja hon vet") == ("yes", "Ja hon vet")
+    assert read_typed("no one answered") == ("no", "no one answered")
+    assert read_typed("no idea") == ("", "no idea")  # no answer: kept as a note
+    assert read_typed("japp") == ("", "japp")

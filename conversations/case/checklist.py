@@ -41,10 +41,19 @@ TYPED = {  # a Ja / Nej / Inte aktuellt question answered in words
 }
 
 
+GOES_ON = {  # words after "nej" / "no" without a comma that keep it an answer
+    "no": ("not", "one", "nothing", "nobody"),
+    "nej": ("inte", "ej", "ingen", "inget", "inga", "än", "ännu", "hon", "han", "de", "det"),
+    "ja": ("hon", "han", "de", "det", "vi", "jag", "nu", "redan", "i"),
+    "yes": ("she", "he", "they", "it", "we", "i", "already", "done"),
+}
+""""Nej inte än, gör det i morgon" answers Nej; "no idea" is no answer."""
+
+
 def read_typed(typed: str) -> tuple[str, str | None]:
     """Typed words at a Ja / Nej / Inte aktuellt item: (the answer or "", the words to keep
-    as its comment). "Nej." answers; "Nej, inte än" answers and is kept whole as the comment;
-    other words ("no idea") are only kept."""
+    as its comment). "Nej." answers; "Nej, inte än" (or "nej inte än") answers and is kept
+    whole as the comment; other words ("no idea") are only kept."""
     text = normalised(typed)
     if text in TYPED:
         return TYPED[text], None
@@ -52,6 +61,9 @@ def read_typed(typed: str) -> tuple[str, str | None]:
     for words in sorted(TYPED, key=len, reverse=True):
         # the answer set off from the rest ("Nej, inte än"), so "no idea" is no answer
         if text.startswith(words + " ") and re.match(rf"\W*{re.escape(words)}\s*[,.;:!–-]", said):
+            return TYPED[words], typed
+        following = text.removeprefix(words + " ").split(" ", 1)[0]
+        if text.startswith(words + " ") and following in GOES_ON.get(words, ()):
             return TYPED[words], typed
     return "", typed or None
 
