@@ -220,6 +220,13 @@ def _written(text: str) -> str:
     return said
 
 
+_NOW = re.compile(
+    r"\b(just nu|precis nu|alldeles nu|pågår nu|right now|just now|happening now)\b"
+    r"|^\s*(nu|now)\W*$"
+)
+"""Said of what is happening as she writes: the day and time of now."""
+
+
 def understand(text: str, now: datetime, locale: str) -> Moment | None:
     """Read when something happened from what a person wrote; None when it says no day."""
     locale = locale if locale in WORDS else DEFAULT_LOCALE
@@ -237,6 +244,8 @@ def understand(text: str, now: datetime, locale: str) -> Moment | None:
         if part is Part.NIGHT and clock is not None:
             # "i natt kl 3" at 23.00 is this morning; "last night at 3" at 00.30, yesterday's
             days.append(days[0] - timedelta(days=1))
+    if clock is None and not days and _NOW.search(f" {text.casefold()} "):  # "just nu, här"
+        return Moment(local.date(), local.time().replace(second=0, microsecond=0))
     if clock is None:
         return _latest([Moment(day, None, part) for day in days], now) if days else None
     readings = [clock]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -386,3 +386,25 @@ def test_a_document_gives_every_moment_its_weekday_date_and_year() -> None:
 def test_a_coming_day_as_people_type_it(text: str, locale: str, expected: Moment) -> None:
     """Moving a check-in: "imorn 18", "om en vecka" and "nästa vecka" were not understood."""
     assert coming(text, NOW, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("just nu, utanför mitt hus på Storgatan 5", "sv"),
+        ("Nu!", "sv"),
+        ("right now, at home", "en"),
+    ],
+)
+def test_now_is_the_moment_she_writes(text: str, locale: str) -> None:
+    """ "just nu" at "När och var" was asked again ("Vilken dag hände det?"), then read as
+    today with no time, though the form's own button says "Just nu"."""
+    local = NOW.astimezone(DISPLAY_TZ)
+    assert understand(text, NOW, locale) == Moment(local.date(), time(local.hour, local.minute))
+
+
+def test_now_in_passing_is_no_moment() -> None:
+    assert understand("han kom nu igen", NOW, "sv") is None
+    assert understand("just nu, men det började i går kväll", NOW, "sv") == Moment(
+        TODAY - timedelta(days=1), None, Part.EVENING
+    )
