@@ -6,6 +6,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from conversations.alerts import TAKING, acknowledge, waiting_for
+from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
@@ -15,7 +16,7 @@ from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
 from storage.access import Access
-from storage.cases import INTERNAL_NOTE, CaseRepo
+from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import Report, ReportStatus
@@ -111,9 +112,8 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
     if found is None or not text:
         return None
     report, access = found
-    repo = CaseRepo(ctx.session, ctx.keyring)
     if access is Access.HANDLER:
-        await repo.add_note(ctx.viewer, report, INTERNAL_NOTE, text, ctx.now)
+        await keep_note(ctx, report, access, text)
         return ctx._("I kept what you wrote as an internal note on the case.")
     if access is Access.OWN and report.status is not ReportStatus.CLOSED:
         await note_for_handlers(ctx, report, text)  # they are told, as from the menu

@@ -102,15 +102,15 @@ async def answer_item(
         )
     except (NotFound, NotAllowed) as refused:
         raise Refused(_("That answer is not yours to change.")) from refused
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "checklist_answered" if before is None else "checklist_changed",
+        report.ref,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
     if before is not None:
-        AuditRepo(ctx.session).record(
-            ctx.person.handle,
-            "checklist_changed",
-            report.ref,
-            report.municipality_id,
-            ctx.now,
-            report=report,
-        )
         return _("Changed. The earlier answer is kept in the case's history.")
     if written:
         return _("Saved: {answer}.").format(answer=comment)

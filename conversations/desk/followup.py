@@ -15,6 +15,7 @@ from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
 from storage.timers import TimerRepo
+from storage.trust import AuditRepo
 
 SUPPORT = ("yes", "no")  # continued support, as the chat's buttons say it
 PROFESSIONAL = ("not_needed", "assessed", "ordered")  # occupational health, likewise
@@ -41,6 +42,14 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
         await timers.cancel(kind, f"{report.id}:{number}")
     if number == 1:  # held: no more "book it" or "not documented yet" reminders
         await timers.cancel(FOLLOWUP_FIRST, report.id)
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "followup_documented",
+        report.ref,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
     return ctx._("Follow-up call {n} is documented.").format(n=number)
 
 

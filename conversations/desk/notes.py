@@ -12,8 +12,10 @@ from storage.cases import INTERNAL_NOTE, MESSAGE_NOTE, CaseRepo
 from storage.errors import NotFound
 from storage.models import CaseNote, Report
 from storage.outbox import ROUTINE
+from storage.trust import AuditRepo
 
 NOTE_KINDS = (INTERNAL_NOTE, MESSAGE_NOTE)
+NOTE_WRITTEN = "note_written"  # the audit action
 LONGEST = 10_000  # characters: more than a few chat messages
 
 
@@ -26,9 +28,18 @@ async def keep_note(ctx: Context, report: Report, access: Access, text: str) -> 
         raise Refused(_("Write your note."))
     if len(text) > LONGEST:
         raise Refused(_("The note is too long: at most {n} characters.").format(n=LONGEST))
-    return await CaseRepo(ctx.session, ctx.keyring).add_note(
+    note = await CaseRepo(ctx.session, ctx.keyring).add_note(
         ctx.viewer, report, INTERNAL_NOTE, text, ctx.now
     )
+    AuditRepo(ctx.session).record(
+        ctx.person.handle,
+        "note_written",
+        report.ref,
+        report.municipality_id,
+        ctx.now,
+        report=report,
+    )
+    return note
 
 
 async def send_note(ctx: Context, report: Report, access: Access, note_id: int) -> str:
