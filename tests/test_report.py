@@ -689,3 +689,18 @@ async def test_words_typed_after_ticking_keep_the_ticks(
     await anna.press("done")
     stored = (await answers(demo_app, "anna"))["measures"]
     assert stored["choices"] == ["police_report"] and stored["text"] == "Vill ha personlarm"
+
+
+async def test_a_follow_up_that_no_longer_applies_keeps_its_words(demo_app: App, chat: Any) -> None:
+    """The perpetrator changed to "Okänd" at the summary: the name she had written vanished
+    from the report without a word."""
+    anna: Chat = chat("anna")
+    script = Script(answers={S.PERPETRATOR: "Jag vet vem det är", S.PERP_NAME: "Nils Holm"})
+    summary = await write_report(anna, script, submit=False)
+    assert "Nils Holm" in summary
+    await anna.press("edit:perpetrator")
+    changed = await anna.press("opt:unknown")
+    assert "Det du skrev vid ”Förövarens namn” finns kvar under ”Också skrivet”." in changed
+    assert "Nils Holm" in changed  # the summary shows it under "Också skrivet"
+    stored = await answers(demo_app, "anna")
+    assert "perp_name" not in stored and "Nils Holm" in stored["_notes"]

@@ -19,7 +19,7 @@ from conversations.report.draft import (
     load_draft,
     options,
 )
-from conversations.report.form import BY_STEP, ORDER, Question, ReportStep, next_step
+from conversations.report.form import BY_STEP, ORDER, QUESTIONS, Question, ReportStep, next_step
 from conversations.report.summary import show_summary
 from conversations.report.text import show
 from conversations.report.typed import Reading, asks_back, is_option_word, normalised, read
@@ -126,9 +126,33 @@ async def _store(
         answer = {**earlier, "text": f"{earlier['text']}\n{answer['text']}"}
     ctx.data.pop("replace", None)
     draft.answers[key] = answer
+    moved = _keep_what_no_longer_applies(ctx, draft)
     if answer is not None and question.on_answer is not None:
-        return await question.on_answer(ctx, draft, answer)
-    return []
+        return [*await question.on_answer(ctx, draft, answer), *moved]
+    return moved
+
+
+def _keep_what_no_longer_applies(ctx: Context, draft: Draft) -> list[str]:
+    """A follow-up that no longer applies after a change (the name of the one who did it,
+    once "Okänd" is chosen): its words move to "Also written" rather than vanish from the
+    report; the lines that say so."""
+    lines = []
+    knows = known(ctx, draft)
+    for question in QUESTIONS:
+        value = draft.answers.get(question.step.value)
+        day = question.step is ReportStep.WHEN_DAY  # a day, read into "When and where" itself
+        if question.parent is None or day or not isinstance(value, dict):
+            continue
+        if value.get("text") and not question.applies(draft.answers, knows):
+            draft.note(str(value["text"]))
+            del draft.answers[question.step.value]
+            topic = ctx._(question.label)
+            lines.append(
+                ctx._("What you wrote at “{topic}” is kept under “{also}”.").format(
+                    topic=topic, also=ctx._("Also written")
+                )
+            )
+    return lines
 
 
 async def choose(ctx: Context, event: InboundEvent) -> StateResult:
