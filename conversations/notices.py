@@ -30,11 +30,11 @@ from conversations.followup_notices import (
     render_followup_overdue,
 )
 from conversations.i18n import N_, Catalogs, after_label, format_when, shown_name
-from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer, name_for
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer, name_for, opens_case
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
 from conversations.packs import PackLibrary
-from storage.access import Access, case_access
+from storage.access import Access, case_access, responsibility_key
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
@@ -165,6 +165,12 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
                     name=member
                 )
             )
+            lines.append(  # the threat may come from inside it (domain: the internal case)
+                _(
+                    "Don't bring in the party's security contacts without asking {name} "
+                    "first: the threat may come from inside the party."
+                ).format(name=member)
+            )
     else:
         lines += [
             _("New incident report in Trygg – case {ref}").format(ref=report.ref),
@@ -201,6 +207,12 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     buttons.append([Button(f"call:{alert.id}", _("Call back"))])
     return Reply("\n".join(lines), tuple(tuple(r) for r in buttons), NOTICE_TOKEN)
+
+
+def _has_items(rc: RenderContext, report: Report) -> bool:
+    """Whether the recipient's role owns items in the case's checklist (the unit's 3.1.2)."""
+    key = responsibility_key(Access.HANDLER, rc.recipient.role)
+    return any(key in item.responsible for item in rc.packs.get(report.pack).checklist)
 
 
 async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -256,6 +268,14 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
         for other in await repo.of_same_person(alert)
         if other.status is AlertStatus.OPEN and rc.recipient.id in await repo.notified(other.id)
     ]
+    taker = await rc.session.get(Person, alert.acknowledged_by)
+    others = taker is not None and taker.role is not rc.recipient.role  # not the same part
+    if not waiting and report is not None and others and _has_items(rc, report):  # Sara: 3.1.2
+        return Reply(
+            taken + "\n" + _("Your part of its checklist is still yours."),
+            ((opens_case(_, report),),),
+            NOTICE_TOKEN,
+        )
     if not waiting:
         return Reply(taken + "\n" + _("You don't need to do anything more."))
     other = waiting[0]

@@ -7,6 +7,7 @@ from conversations.case.common import (
     Case,
     found_case,
     gone,
+    name_of,
     responsible_for,
     role_key,
 )
@@ -76,6 +77,9 @@ async def show_case(ctx: Context) -> StateResult:
     target = reported_for(ctx, report, access)
     if target is not None:
         lines.append(_("Reported for: {name}").format(name=target))
+    taker = await repo.taken_by(report) if access is not Access.OWN else None
+    if taker is not None:  # whom the others, and the director, turn to
+        lines.append(_("Handled by: {name}").format(name=await name_of(ctx, taker)))
     if access is not Access.OWN:
         lines += ["", _("Checklist:")]
     else:
@@ -114,6 +118,8 @@ async def show_case(ctx: Context) -> StateResult:
         buttons.append([Button("case:handover", _("Hand over"))])
     if not open_case and may_close:
         buttons.append([Button("case:reopen", _("Open the case again"))])
+    if not open_case and access is Access.HANDLER:  # a closed case is still read whole
+        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     if access is Access.OWN and open_case:
         label = _("Stop the check-ins") if report.checkins else _("Start the check-ins again")
         buttons.append([Button("case:checkins", label)])

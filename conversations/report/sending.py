@@ -6,7 +6,7 @@ from __future__ import annotations
 from conversations import quota
 from conversations.alerts import raise_alert
 from conversations.case_notices import tell_item_owners
-from conversations.events import Button, InboundEvent, phrase_of
+from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list
@@ -18,7 +18,7 @@ from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import menu_buttons
 from storage.access import INTERNAL
-from storage.directory import DirectoryRepo
+from storage.directory import ContactCard, DirectoryRepo
 from storage.models import Party, Report
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
@@ -137,7 +137,16 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
             len(chosen),
         ).format(n=len(chosen))
     buttons = []
-    for card in everyone(await plan_levels(ctx, draft)):
+    cards = everyone(await plan_levels(ctx, draft))
+    named = _named_in_report(draft, cards)
+    for card in cards:
+        if card.person_id in named:
+            lines.append(
+                _("{name} is not offered: you named them as the one who did it.").format(
+                    name=card.name
+                )
+            )
+            continue
         where = _("municipality") if card.person_id in unit else _("party")
         mark = "✓ " if card.person_id in chosen else ""
         buttons.append([Button(f"rcpt:{card.person_id}", f"{mark}{card.name} ({where})")])
@@ -149,6 +158,18 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
     return ReportStep.RECIPIENTS
 
 
+PERPETRATOR_STEPS = (ReportStep.PERPETRATOR, ReportStep.PERP_NAME, ReportStep.PERP_DESC)
+
+
+def _named_in_report(draft: Draft, cards: list[ContactCard]) -> set[int]:
+    """The people whose whole name she wrote where the report asks who did it: never
+    offered as recipients of her internal case."""
+    said = set(
+        words_of(" ".join(str((draft.answer(s) or {}).get("text", "")) for s in PERPETRATOR_STEPS))
+    )
+    return {c.person_id for c in cards if set(words_of(c.name)) <= said and c.name.strip()}
+
+
 async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
     """Choose or un-choose one recipient, up to the plan's closed group."""
     _ = ctx._
@@ -158,7 +179,8 @@ async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
     target = event.button.removeprefix("rcpt:")
     if not target.isdigit():
         return await repeat(ctx, event)
-    ids = {c.person_id for c in everyone(await plan_levels(ctx, draft))}
+    cards = everyone(await plan_levels(ctx, draft))
+    ids = {c.person_id for c in cards} - _named_in_report(draft, cards)
     person_id = int(target)
     if person_id not in ids:
         return await repeat(ctx, event)

@@ -1,0 +1,85 @@
+"""What those who act read, from their side: who handles the case (and that a closed case
+can still be read whole), the unit told that its checklist part is still its own when a
+party contact takes the alert, the unit warned when an official chose it over her party, and
+an internal report never offered to the person she named as the one who did it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import App
+from conversations.report.form import ReportStep as S
+from conversations.report.sending import CHOSEN
+from storage.cases import CaseRepo
+from storage.models import Report
+from tests.conftest import Chat, FakeClock
+from tests.golden import _Recorder
+from tests.reporting import Script, offered, write_report
+from tests.test_alerts import person_ids
+from tests.test_case import MONDAY_10, submit_report, take
+from tests.test_followup_calls import viewer
+from tests.test_report import answers
+
+
+async def delivered(app: App) -> list[tuple[str, str]]:
+    recorder = _Recorder()
+    sender = app.outbox_sender(recorder)
+    while await sender.deliver_due():
+        pass
+    return [(address, reply.text) for address, reply in recorder.sent]
+
+
+async def test_the_case_view_says_who_handles_it_and_a_closed_case_is_read_whole(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    for handle in ("pia", "sara", "kent"):
+        await chat(handle).say("/hjalp")
+    case = await submit_report(chat, "anna", "assignment")
+    await take(chat, "pia", case)
+    told = await delivered(demo_app)
+    to_sara = [text for to, text in told if to == "sara" and "har tagit larmet" in text]
+    assert to_sara and "Din del av checklistan är fortfarande din." in to_sara[0]
+    assert "Du behöver inte göra något mer" not in to_sara[0]
+    for handle in ("sara", "kent"):
+        view = await chat(handle).say(f"/arende {case.ref}")
+        assert "Hanteras av: Pia Lind" in view, view
+    async with demo_app.db.unit_of_work() as session:  # closing is walked elsewhere
+        report = await session.get(Report, case.id)
+        assert report is not None
+        await CaseRepo(session, demo_app.keyring).close(
+            await viewer(demo_app, "pia"), report, {"routine_applied": "yes"}, clock.now
+        )
+    pia: Chat = chat("pia")
+    view = await pia.say(f"/arende {case.ref}")
+    assert "– avslutat" in view and f"show:{case.id}" in offered(pia)
+    whole = await pia.press(f"show:{case.id}")
+    assert "Rutinen tillämpades: ja" in whole
+
+
+async def test_the_unit_alerted_instead_of_the_party_is_warned(chat: Any, demo_app: App) -> None:
+    await chat("sara").say("/hjalp")
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:unit")
+    [push] = [text for to, text in await delivered(demo_app) if to == "sara"]
+    assert "Anna Berg valde att larma kommunen i stället för partiet." in push
+    assert "utan att fråga Anna Berg först: hotet kan komma inifrån partiet." in push
+
+
+async def test_an_internal_report_is_never_offered_to_the_one_she_named(
+    chat: Any, demo_app: App
+) -> None:
+    ids = await person_ids(demo_app)
+    anna: Chat = chat("anna")
+    script = Script(
+        category="internal",
+        answers={S.PERPETRATOR: "Jag vet vem det är", S.PERP_NAME: "Per Ek"},
+    )
+    await write_report(anna, script, submit=False)
+    shown = await anna.press("send")
+    assert "Per Ek erbjuds inte: du skrev att det var den personen." in shown, shown
+    assert f"rcpt:{ids['per']}" not in offered(anna)
+    assert f"rcpt:{ids['pia']}" in offered(anna)
+    await anna.press(f"rcpt:{ids['per']}")  # an old or forged press chooses nobody
+    assert CHOSEN not in (await answers(demo_app, "anna"))
