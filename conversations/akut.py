@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from conversations.akut_alert import alert_now, party_alert_stands, remember_told
+from conversations.akut_alert import (
+    alert_now,
+    keep_named_off_case,
+    party_alert_stands,
+    remember_told,
+)
 from conversations.akut_words import (
     ASIDES,
     ASKS,
@@ -49,9 +54,11 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     contacts = await contacts_of(ctx)
     either = bool(contacts.party_security and contacts.municipal_security)
     threat_inside = either and _from_party(ctx, event, contacts)
+    moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per som hotar mig"
     first = first_contact(contacts)
-    if threat_inside and await party_alert_stands(ctx):  # "det är Per som hotar mig"
+    if threat_inside and await party_alert_stands(ctx):
         kept = await _kept(ctx, event, contacts) if telling(event) else ""
+        kept = "\n".join(filter(None, [moved, kept]))
         return await _alert(ctx, to_unit=True, kept=kept, event=event)  # not a minute more
     if asks(words(event), first, CALLING):  # "larma Pia", "larma kommunen"
         unit = either and (threat_inside or names_unit(event, contacts))
@@ -98,6 +105,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             ),
         ]
     buttons += menu_buttons(ctx)[1:]
+    if moved:
+        lines += ["", moved]
     if telling(event):  # "hjälp jag har blivit hotad"
         lines += ["", await _kept(ctx, event, contacts)]
     ctx.reply("\n".join(lines), buttons)
@@ -170,7 +179,9 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     either = bool(contacts.party_security and contacts.municipal_security)
     if either and from_inside(event, contacts):  # "Pia hotar mig"
         ctx.data["inside"] = True
+        moved = await keep_named_off_case(ctx, event, contacts)
         kept = await _kept_besides_asking(ctx, event, contacts)
+        kept = "\n".join(filter(None, [moved, kept]))
         return await _alert(ctx, to_unit=True, kept=kept, event=event)
     if either and ctx.data.get("inside") and asks(said, first, ASKS | CALLING):
         return await _alert(ctx, to_unit=True)  # "larma" after naming someone in the party

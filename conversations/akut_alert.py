@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
-from conversations.akut_words import from_inside
+from conversations.akut_words import from_inside, name_of, named_as_threat, words
 from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.followups import open_case
 from conversations.i18n import names_list
-from conversations.notices import ALERT_WITHDRAWN
+from conversations.notices import ALERT_WITHDRAWN, CASE_HANDED_OVER
 from conversations.privacy import KINDS
 from conversations.report.draft import load_draft
 from conversations.report.entry import keep_words
@@ -25,8 +26,9 @@ from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contacts_of, menu_buttons, police_lines
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
-from storage.directory import ContactCard, DirectoryRepo
+from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.errors import NotFound
+from storage.handover import HandoverRepo
 from storage.models import Alert, AlertStatus
 from storage.outbox import URGENT
 from storage.trust import PeopleRepo
@@ -175,10 +177,16 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
         return False
     contacts = await contacts_of(ctx)
     said_inside = from_inside(event, contacts)
+    moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per Ek"
     if said_inside and alert.party_id is not None:
         if not contacts.municipal_security:
-            return False  # nobody else to give them to: her own report only
-        return await _to_the_unit_instead(ctx, event.text.strip())
+            if moved:
+                ctx.reply(moved)
+            return bool(moved)  # nobody else to give her words to: her own report only
+        await _to_the_unit_instead(ctx, event.text.strip())
+        if moved:
+            ctx.reply(moved, menu_buttons(ctx))
+        return True
     readers = await _readers(ctx, alert)
     if not readers:
         return False
@@ -198,6 +206,7 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     lines = [
         _("In danger now: call {number}.").format(number="112"),
         who,
+        *([moved] if moved else []),
         _("It is in the report you can go on with too: /rapportera."),
     ]
     ctx.reply("\n".join(lines), menu_buttons(ctx))
@@ -224,13 +233,40 @@ async def _cards(ctx: Context, person_ids: list[int]) -> list[ContactCard]:
     return [(await directory.describe(ctx.viewer, i))[0] for i in person_ids]
 
 
-async def _to_the_unit_instead(ctx: Context, text: str) -> bool:
+async def _to_the_unit_instead(ctx: Context, text: str) -> None:
     """She says the threat comes from inside her party after its contacts were alerted:
     withdraw that alert, alert the municipality's security unit with everything she wrote,
     and say so."""
     await keep_words(ctx, text)
     await alert_now(ctx, to_unit=True, inside=True, words=text)
-    return True
+
+
+async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
+    """She names a party contact as the threat ("det är Per som hotar mig") while a case of
+    hers is open: take them off it (storage.handover), give it to the municipality's unit,
+    and say so ("" if there is no case or nobody to take off)."""
+    _ = ctx._
+    if not named_as_threat(event, contacts):
+        return ""
+    said = words(event)
+    named = [card for card in contacts.party_security if name_of(card) & said]
+    report = await open_case(ctx) if named else None
+    if report is None:
+        return ""
+    ids = [card.person_id for card in named]
+    removed = await HandoverRepo(ctx.session).keep_away(ctx.viewer, report, ids, ctx.now)
+    if not removed:
+        return ""
+    unit = [card.person_id for card in contacts.municipal_security]
+    await AlertRepo(ctx.session).bring_in(report.id, unit, ctx.now)
+    for person_id in unit:
+        payload = {"report": report.id, "from": ctx.person.id}
+        ctx.notify(person_id, CASE_HANDED_OVER, payload, URGENT)
+    names = names_list(_, [card.name for card in named if card.person_id in removed])
+    line = _("{names} can no longer read your case {ref}.").format(names=names, ref=report.ref)
+    if unit:
+        line += " " + _("The municipality's security unit has it now.")
+    return line
 
 
 async def read_words(ctx: Context, event: InboundEvent) -> StateResult:

@@ -9,6 +9,7 @@ sent to does; they are no longer the one who has it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -93,3 +94,37 @@ class HandoverRepo:
         report.updated_at = now
         await self.session.flush()
         return alert
+
+    async def keep_away(
+        self, viewer: Viewer, report: Report, person_ids: Collection[int], now: datetime
+    ) -> list[int]:
+        """The reporter named these people as the threat: take them off her case (they no
+        longer read it nor are told of it, and a handover does not bring them back); an
+        alert they had taken is open again. Return those taken off. NotFound unless the
+        viewer is the reporter."""
+        if viewer.person_id is None or report.reporter_id != viewer.person_id:
+            raise NotFound("case")
+        ids = [i for i in person_ids if i != viewer.person_id]
+        alerts = list(
+            (await self.session.scalars(select(Alert).where(Alert.report_id == report.id))).all()
+        )
+        rows = (
+            await self.session.scalars(
+                select(AlertRecipient).where(
+                    AlertRecipient.alert_id.in_([a.id for a in alerts]),
+                    AlertRecipient.person_id.in_(ids),
+                    AlertRecipient.removed.is_(False),
+                )
+            )
+        ).all()
+        for row in rows:
+            row.removed = True
+        for alert in alerts:
+            if alert.acknowledged_by in ids:
+                alert.status, alert.acknowledged_by, alert.acknowledged_at = (
+                    AlertStatus.OPEN,
+                    None,
+                    None,
+                )
+        report.updated_at = now
+        return sorted({row.person_id for row in rows})

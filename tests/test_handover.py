@@ -166,3 +166,30 @@ async def test_a_typed_name_is_understood(chat: Any, demo_app: App, clock: FakeC
     done = await pia.say("sara")
     assert done.startswith(f"Ärende {case.ref} ligger nu hos Sara Strand."), done
     assert await access_of(demo_app, "sara", case) is Access.HANDLER
+
+
+async def test_the_contact_she_names_as_the_threat_is_taken_off_her_case(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Per had her case (handed over by Pia); she then said at /akut that Per threatens her.
+    He kept reading her case and was told of every word she wrote to it."""
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    await hand_over_in_storage(demo_app, "pia", case, "per", clock.now)
+    assert await access_of(demo_app, "per", case) is Access.HANDLER
+    anna: Chat = chat("anna")
+    box = Outbox(demo_app)
+    await box.new()
+    said = await anna.say("det är Per Ek som hotar mig")  # a cry: /akut opens
+    assert f"Per Ek kan inte längre läsa ditt ärende {case.ref}." in said, said
+    assert "Kommunens säkerhetsenhet har det nu." in said
+    assert await access_of(demo_app, "per", case) is Access.NONE
+    assert await access_of(demo_app, "sara", case) is Access.HANDLER
+    sent = await box.new()
+    assert ("sara", "case_handed_over") in [(h, k) for h, k, _p in sent]
+    assert not [h for h, _k, _p in sent if h == "per"]
+    refused = await chat("per").say(f"/arende {case.ref}")
+    assert "Det finns inget ärende" in refused
+    await anna.say("/meny")
+    await anna.say("han ringer mig hela tiden, jag vågar inte gå ut")  # to her case
+    assert not [h for h, _k, _p in await box.new() if h == "per"]
