@@ -272,7 +272,7 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
     others = taker is not None and taker.role is not rc.recipient.role  # not the same part
     if not waiting and report is not None and others and _has_items(rc, report):  # Sara: 3.1.2
         return Reply(
-            taken + "\n" + _("Your part of its checklist is still yours."),
+            taken + "\n" + _("Your items in its checklist are still yours to do."),
             ((opens_case(_, report),),),
             NOTICE_TOKEN,
         )

@@ -199,6 +199,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "case:pdf",
         "case:close",
         "case:handover",
+        "case:file",  # the whole case file, last: no other button moves
     ]
     clock.advance(minutes=30)
     pia_at = clock.now
@@ -400,7 +401,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert await pending_timers(demo_app, case.id) == []
     view = await pia.say(f"/arende {case.ref}")
     assert view.startswith(f"Ärende {case.ref} – avslutat")
-    assert pia.last_buttons == ["case:pdf", "case:reopen"]
+    assert pia.last_buttons == ["case:pdf", "case:reopen", f"show:{case.id}", "case:file"]
     assert (await anna.say(f"/arende {case.ref}")).startswith(f"Ärende {case.ref} – avslutat")
     assert anna.last_buttons == ["case:pdf"]
 

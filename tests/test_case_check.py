@@ -471,7 +471,7 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     clock.advance(days=3)
     mark = await last_outbox_id(demo_app)
     await pia.say(f"/arende {case.ref}")
-    assert pia.last_buttons == ["case:pdf", "case:reopen"]
+    assert pia.last_buttons == ["case:pdf", "case:reopen", f"show:{case.id}", "case:file"]
     reopened = await pia.press("case:reopen")
     assert reopened.startswith(f"Ärende {case.ref} är öppet igen.\nJag har meddelat Anna Berg")
     assert f"Ärende {case.ref} – öppet" in reopened

@@ -39,7 +39,7 @@ async def test_the_case_view_says_who_handles_it_and_a_closed_case_is_read_whole
     await take(chat, "pia", case)
     told = await delivered(demo_app)
     to_sara = [text for to, text in told if to == "sara" and "har tagit larmet" in text]
-    assert to_sara and "Din del av checklistan är fortfarande din." in to_sara[0]
+    assert to_sara and "Dina punkter i ärendets checklista är kvar att göra." in to_sara[0]
     assert "Du behöver inte göra något mer" not in to_sara[0]
     for handle in ("sara", "kent"):
         view = await chat(handle).say(f"/arende {case.ref}")
