@@ -22,11 +22,21 @@ COURTESY = frozenset(
 )
 
 
+PRESSED = frozenset(("skicka", "klar", "klart", "färdig", "send", "done", "finished"))
+"""A button's word typed again once its question has passed ("Skicka" after sending)."""
+
+
 def says_nothing(text: str) -> bool:
-    """Whether a message tells nothing to keep: a greeting or thanks ("hej", "ok tack"), or
-    a number alone (a button's number typed where no buttons are)."""
+    """Whether a message tells nothing to keep: a greeting or thanks ("hej", "ok tack"), a
+    number alone (a button's number typed where no buttons are), or a button's word typed
+    once its question has passed ("Skicka")."""
     said = phrase_of(text)
-    return set(said.split()) <= COURTESY or not said.replace(" ", "").strip("0123456789")
+    words = set(said.split())
+    return (
+        words <= COURTESY
+        or not said.replace(" ", "").strip("0123456789")
+        or (bool(words) and words <= COURTESY | PRESSED)
+    )
 
 
 _GOES_ON = frozenset(("slutar", "sluta", "upphör", "stop", "stops", "stopped", "quit"))

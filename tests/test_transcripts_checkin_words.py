@@ -155,12 +155,13 @@ async def test_a_greeting_or_a_number_is_not_filed_in_her_case(
 ) -> None:
     anna = Chat(demo_app, "anna")
     await write_report(anna, Script())
-    for said in ("ok tack", "Hej!", "tusen tack"):
+    for said in ("ok tack", "Hej!", "tusen tack", "Skicka"):  # "Skicka" again after sending
         assert "Jag har sparat" not in await anna.say(said)
     async with demo_app.db.unit_of_work() as session:
         assert list(await session.scalars(select(CaseNote.id))) == []
     # a button's number typed where there are no buttons (as on Signal) says nothing either
     assert says_nothing("1") and says_nothing("2.") and not says_nothing("mår bra")
+    assert not says_nothing("skicka hit polisen")
 
 
 async def test_a_check_in_answered_in_the_middle_of_a_new_report_goes_to_her_case(
