@@ -132,18 +132,24 @@ async def _store(
     return moved
 
 
+FOLLOW_UPS = tuple(  # a day is read into "When and where" itself: never kept apart
+    q for q in QUESTIONS if q.parent is not None and q.step is not ReportStep.WHEN_DAY
+)
+
+
 def _keep_what_no_longer_applies(ctx: Context, draft: Draft) -> list[str]:
     """A follow-up that no longer applies after a change (the name of the one who did it,
     once "Okänd" is chosen): its words move to "Also written" rather than vanish from the
     report; the lines that say so."""
-    lines = []
-    knows = known(ctx, draft)
-    for question in QUESTIONS:
-        value = draft.answers.get(question.step.value)
-        day = question.step is ReportStep.WHEN_DAY  # a day, read into "When and where" itself
-        if question.parent is None or day or not isinstance(value, dict):
-            continue
-        if value.get("text") and not question.applies(draft.answers, knows):
+    lines: list[str] = []
+    written = [
+        (question, value)
+        for question in FOLLOW_UPS
+        if isinstance(value := draft.answers.get(question.step.value), dict) and value.get("text")
+    ]
+    knows = known(ctx, draft) if written else None
+    for question, value in written:
+        if knows is not None and not question.applies(draft.answers, knows):
             draft.note(str(value["text"]))
             del draft.answers[question.step.value]
             topic = ctx._(question.label)
