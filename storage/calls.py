@@ -108,6 +108,11 @@ class CallRepo:
             report.updated_at = now
         return sorted(off)
 
+    async def booked_ahead(self, viewer: Viewer, report: Report, now: datetime) -> list[datetime]:
+        """When the calls booked for a time to come are (closing would call them off)."""
+        await self._handler(viewer, report)
+        return sorted(when for _row, when in await self._booked_ahead(report, now))
+
     async def give_calls(self, report: Report, receiver: Viewer, now: datetime) -> list[datetime]:
         """Make the receiver of a handed-over case the one who holds its booked calls (they
         must handle the case now); return when those calls are."""

@@ -58,7 +58,8 @@ async def test_a_booked_call_moved_handed_over_and_called_off(
     await t.deliver()
     t.note("Per closes the case before the call; Anna hears it is called off")
     await t.say(per, f"/arende {case.ref}")
-    await t.press(per, "case:close", "Avsluta ärendet")
+    warned = await t.press(per, "case:close", "Avsluta ärendet")
+    assert "Uppföljningssamtalet som är bokat i dag kl. 10.00 ställs in om du avslutar." in warned
     await t.press(per, "close:confirm", "Avsluta ändå")
     await t.press(per, "applied:yes", "Ja")
     await t.press(per, "close:skip", "Inget att tillägga")

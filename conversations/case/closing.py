@@ -22,6 +22,7 @@ from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.texts import menu_buttons
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 
@@ -54,14 +55,23 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     still_open = [i for i in pack.checklist if i.id not in state]
-    if not still_open:
+    booked = await CallRepo(ctx.session, ctx.keyring).booked_ahead(ctx.viewer, report, ctx.now)
+    if not still_open and not booked:
         return await _ask_applied(ctx, report)
-    lines = [
-        ctx.ngettext("{n} item is open:", "{n} items are open:", len(still_open)).format(
-            n=len(still_open)
+    lines = []
+    if still_open:
+        lines.append(
+            ctx.ngettext("{n} item is open:", "{n} items are open:", len(still_open)).format(
+                n=len(still_open)
+            )
         )
+        lines += [f"• {i.step} {i.check.get(ctx.locale)}" for i in still_open]
+    lines += [  # closing calls them off: say so before, not only after
+        _("The follow-up call booked for {when} is called off if you close.").format(
+            when=ctx.when(when)
+        )
+        for when in booked
     ]
-    lines += [f"• {i.step} {i.check.get(ctx.locale)}" for i in still_open]
     lines.append(_("Close anyway?"))
     ctx.reply(
         "\n".join(lines),
