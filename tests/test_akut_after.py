@@ -14,6 +14,7 @@ from bot.app import App
 from storage.alert_notes import AlertNotes
 from storage.errors import NotFound
 from storage.models import Alert, AlertNote, AlertStatus
+from storage.retention import RetentionRepo
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript, _Recorder
 from tests.test_alerts import outbox
@@ -172,3 +173,17 @@ async def test_a_unit_alert_nobody_took_is_still_theirs_to_take(
     taken = await sara.say("jag tar det")
     assert taken.startswith("Tack – det är ditt."), taken
     assert (await akut_alerts(demo_app))[0].status is AlertStatus.ACKNOWLEDGED
+
+
+async def test_her_words_go_with_the_alert_when_it_is_purged(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.say("1")
+    await anna.say(KNIFE)
+    clock.advance(days=400)  # past the 12 months an /akut alert is kept
+    async with demo_app.db.unit_of_work() as session:
+        assert await RetentionRepo(session).akut_alerts(clock.now) == 1
+    async with demo_app.db.unit_of_work() as session:
+        assert (await session.scalars(select(AlertNote))).all() == []
