@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
 from conversations.akut_words import from_inside, name_of, named_as_threat, words
-from conversations.alerts import LINKED_FOR, raise_alert
+from conversations.alerts import LINKED_FOR, about_whom, call_line, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.followups import open_case
@@ -27,7 +27,6 @@ from conversations.texts import contacts_of, menu_buttons, police_lines
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, Contacts, DirectoryRepo
-from storage.errors import NotFound
 from storage.handover import HandoverRepo
 from storage.models import Alert, AlertStatus
 from storage.outbox import URGENT
@@ -272,26 +271,13 @@ async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Conta
 async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
     """Show someone an alert went to what its person wrote, with the number to call."""
     _ = ctx._
-    alert_id = event.button.partition(":")[2]
-    repo = AlertRepo(ctx.session)
-    try:
-        written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert_id)
-    except NotFound:
-        ctx.reply(_("That alert is not available to you."))
+    found = await about_whom(ctx, event.button.partition(":")[2])
+    if found is None:
         return None
-    alert = await repo.get(alert_id)
-    if alert is None or alert.subject_id is None:
-        ctx.reply(_("That alert is not available to you."))
-        return None
-    ctx.drill_id = alert.drill_id
-    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+    alert, card = found
+    written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
     lines = written_lines(_, ctx.locale, card.name, written, ctx.now)
-    lines.append(
-        _("Call {name}: {phone}").format(name=card.name, phone=card.phone)
-        if card.phone
-        else _("There is no phone number for {name} in Trygg.").format(name=card.name)
-    )
-    lines.append(_("If someone is in danger, call 112."))
+    lines += [call_line(ctx, card), _("If someone is in danger, call 112.")]
     buttons = (
         [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.status is AlertStatus.OPEN else []
     )

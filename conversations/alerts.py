@@ -459,34 +459,45 @@ async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
     return _("I am alerting {names} now.").format(names=names)
 
 
+async def about_whom(ctx: Context, alert_id: str) -> tuple[Alert, ContactCard] | None:
+    """The alert and the person it is about, for someone it went to who may still act on it
+    (storage checks); None, and a kind refusal said, if not."""
+    repo = AlertRepo(ctx.session)
+    try:
+        await repo.recipient(ctx.viewer, alert_id)
+    except NotFound:
+        alert = None
+    else:
+        alert = await repo.get(alert_id)
+    if alert is None or alert.subject_id is None:
+        ctx.reply(ctx._("That alert is not available to you."))
+        return None
+    ctx.drill_id = alert.drill_id
+    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+    return alert, card
+
+
+def call_line(ctx: Context, card: ContactCard) -> str:
+    """Whom to call, and on which number (or that Trygg has none)."""
+    if card.phone:
+        return ctx._("Call {name}: {phone}").format(name=card.name, phone=card.phone)
+    return ctx._("There is no phone number for {name} in Trygg.").format(name=card.name)
+
+
 async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
     """Give the number to call the person who needs help; while nobody has taken the alert,
     ask whether the call reached them: "Yes" takes it (as "I'll take it" does), "No" leaves
     it open so that it goes on to the next person if nobody takes it."""
     _ = ctx._
     alert_id, _sep, answer = event.button.partition(":")[2].partition(":")
-    repo = AlertRepo(ctx.session)
-    try:
-        await repo.recipient(ctx.viewer, alert_id)
-    except NotFound:
-        ctx.reply(_("That alert is not available to you."))
+    found = await about_whom(ctx, alert_id)
+    if found is None:
         return None
-    alert = await repo.get(alert_id)
-    if alert is None or alert.subject_id is None:
-        ctx.reply(_("That alert is not available to you."))
-        return None
-    ctx.drill_id = alert.drill_id
-    card, _party, _municipality = await DirectoryRepo(ctx.session).describe(
-        ctx.viewer, alert.subject_id
-    )
+    alert, card = found
     if answer == "no":
         ctx.reply(await _alert_onward(ctx, alert, card.name))
         return None
-    number = (
-        _("Call {name}: {phone}").format(name=card.name, phone=card.phone)
-        if card.phone
-        else _("There is no phone number for {name} in Trygg.").format(name=card.name)
-    )
+    number = call_line(ctx, card)
     if alert.status is AlertStatus.ACKNOWLEDGED:
         if alert.acknowledged_by is not None and alert.acknowledged_by != ctx.person.id:
             taker, _p, _m = await DirectoryRepo(ctx.session).describe(

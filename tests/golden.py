@@ -51,6 +51,15 @@ class _Recorder:
         self.sent += [(address, reply) for reply in replies]
 
 
+async def delivered(app: App) -> list[tuple[str, str]]:
+    """Send what the outbox holds; (address, text) of each message."""
+    recorder = _Recorder()
+    sender = app.outbox_sender(recorder)
+    while await sender.deliver_due():
+        pass
+    return [(address, reply.text) for address, reply in recorder.sent]
+
+
 def render(reply: Reply) -> list[str]:
     """A reply as the console shows it: its text, then its buttons numbered on one line."""
     lines = reply.text.rstrip().splitlines() or [""]

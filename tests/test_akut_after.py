@@ -16,7 +16,7 @@ from storage.errors import NotFound
 from storage.models import Alert, AlertNote, AlertStatus
 from storage.retention import RetentionRepo
 from tests.conftest import Chat, FakeClock
-from tests.golden import Transcript, _Recorder
+from tests.golden import Transcript, delivered
 from tests.test_alerts import outbox
 from tests.test_case import last_outbox_id
 from tests.test_followup_calls import viewer
@@ -163,11 +163,7 @@ async def test_a_unit_alert_nobody_took_is_still_theirs_to_take(
     rows = await outbox(demo_app, mark)
     told = {(handle, kind, bool(payload.get("reminder"))) for _i, handle, kind, payload in rows}
     assert ("sara", "alert", True) in told and ("anna", "alert_unanswered", False) in told
-    recorder = _Recorder()
-    sender = demo_app.outbox_sender(recorder)
-    while await sender.deliver_due():
-        pass
-    unanswered = next(r.text for to, r in recorder.sent if to == anna.address)
+    unanswered = next(text for to, text in await delivered(demo_app) if to == anna.address)
     assert "Larmet står kvar: den som tar det ringer dig." in unanswered
     assert "ärende" not in unanswered
     taken = await sara.say("jag tar det")

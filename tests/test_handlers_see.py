@@ -13,20 +13,12 @@ from conversations.report.sending import CHOSEN
 from storage.cases import CaseRepo
 from storage.models import Report
 from tests.conftest import Chat, FakeClock
-from tests.golden import _Recorder
+from tests.golden import delivered
 from tests.reporting import Script, offered, write_report
 from tests.test_alerts import person_ids
 from tests.test_case import MONDAY_10, submit_report, take
 from tests.test_followup_calls import viewer
 from tests.test_report import answers
-
-
-async def delivered(app: App) -> list[tuple[str, str]]:
-    recorder = _Recorder()
-    sender = app.outbox_sender(recorder)
-    while await sender.deliver_due():
-        pass
-    return [(address, reply.text) for address, reply in recorder.sent]
 
 
 async def test_the_case_view_says_who_handles_it_and_a_closed_case_is_read_whole(

@@ -14,7 +14,7 @@ from bot.app import App
 from conversations.i18n import DISPLAY_TZ
 from tests.browser_support import Console, console_fixture  # noqa: F401
 from tests.conftest import FakeClock
-from tests.golden import _Recorder
+from tests.golden import delivered
 from tests.test_case import WHAT, submit_report, take
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -24,15 +24,6 @@ async def said(page: Page) -> str:
     """The confirmation (or the refusal) the page shows after a form."""
     notice = page.locator(".notice, .error")
     return "\n".join(await notice.all_inner_texts())
-
-
-async def delivered(app: App) -> list[tuple[str, str]]:
-    """Send what the outbox holds; (address, text) of each message."""
-    recorder = _Recorder()
-    sender = app.outbox_sender(recorder)
-    while await sender.deliver_due():
-        pass
-    return [(address, reply.text) for address, reply in recorder.sent]
 
 
 async def test_a_case_from_alert_to_closing_in_the_browser(  # type: ignore[no-untyped-def]
