@@ -115,26 +115,30 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
     ctx.reply("\n".join(lines), menu_buttons(ctx))
 
 
+async def _party_alerts(ctx: Context) -> list[Alert]:
+    """Her /akut alerts of the last day that stand with her party's contacts."""
+    standing = await AlertRepo(ctx.session).standing_akut(ctx.person.id, ctx.now - AFTER)
+    return [alert for alert in standing if alert.party_id is not None]
+
+
 async def party_alert_stands(ctx: Context) -> bool:
     """Whether an /akut alert of hers from the last day stands with her party's contacts."""
-    alert = await AlertRepo(ctx.session).latest_akut(ctx.person.id, ctx.now - AFTER)
-    return alert is not None and alert.party_id is not None
+    return bool(await _party_alerts(ctx))
 
 
 async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[str]]:
-    """Withdraw her /akut alert of the last day that went to her party's contacts, if one
-    stands: nobody there is paged again or reads her words. Return the names of those it
-    had reached, and what she wrote with it (for the unit's alert)."""
-    alert = await AlertRepo(ctx.session).latest_akut(ctx.person.id, ctx.now - AFTER)
-    if alert is None or alert.party_id is None:
-        return [], []
-    written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
-    names = [card.name for card in await _cards(ctx, await _readers(ctx, alert))]
-    for recipient_id, alert_id in await PeopleRepo(ctx.session).withdraw(
-        [alert.id], ctx.now, KINDS
-    ):
+    """Withdraw her /akut alerts of the last day that went to her party's contacts: nobody
+    there is paged again or reads her words. Return the names of those they had reached,
+    and what she wrote with them (for the unit's alert), oldest first."""
+    alerts = list(reversed(await _party_alerts(ctx)))
+    notes, names, written = AlertNotes(ctx.session, ctx.keyring), [], []
+    for alert in alerts:
+        written += [w.text for w in await notes.read(ctx.viewer, alert.id)]
+        names += [card.name for card in await _cards(ctx, await _readers(ctx, alert))]
+    paged = await PeopleRepo(ctx.session).withdraw([a.id for a in alerts], ctx.now, KINDS)
+    for recipient_id, alert_id in paged:
         ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": alert_id}, URGENT)
-    return names, [w.text for w in written]
+    return list(dict.fromkeys(names)), written
 
 
 async def remember_told(ctx: Context) -> None:
@@ -177,7 +181,7 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     contacts = await contacts_of(ctx)
     said_inside = from_inside(event, contacts)
     moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per Ek"
-    if said_inside and alert.party_id is not None:
+    if said_inside and await party_alert_stands(ctx):
         if not contacts.municipal_security:
             if moved:
                 ctx.reply(moved)

@@ -352,9 +352,9 @@ class AlertRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
-    async def latest_akut(self, subject_id: int, since: datetime) -> Alert | None:
-        """The person's newest /akut alert raised since ``since`` that still stands (open,
-        taken, or tried on everyone; not withdrawn), outside any drill."""
+    async def standing_akut(self, subject_id: int, since: datetime) -> list[Alert]:
+        """The person's /akut alerts raised since ``since`` that still stand (open, taken,
+        or tried on everyone; not withdrawn), outside any drill; the newest first."""
         stmt = (
             select(Alert)
             .where(
@@ -365,10 +365,14 @@ class AlertRepo:
                 Alert.created_at >= since,
                 Alert.drill_id.is_(None),
             )
-            .order_by(Alert.created_at.desc())
-            .limit(1)
+            .order_by(Alert.created_at.desc(), Alert.id)
         )
-        return (await self.session.scalars(stmt)).first()
+        return list((await self.session.scalars(stmt)).all())
+
+    async def latest_akut(self, subject_id: int, since: datetime) -> Alert | None:
+        """The person's newest /akut alert since ``since`` that still stands."""
+        standing = await self.standing_akut(subject_id, since)
+        return standing[0] if standing else None
 
     async def checkin_since(self, viewer: Viewer, report: Report, since: datetime) -> bool:
         """Whether the reporter (the viewer) asked a check-in of her case for a call since

@@ -183,3 +183,16 @@ async def test_her_words_go_with_the_alert_when_it_is_purged(
         assert await RetentionRepo(session).akut_alerts(clock.now) == 1
     async with demo_app.db.unit_of_work() as session:
         assert (await session.scalars(select(AlertNote))).all() == []
+
+
+async def test_an_older_party_alert_is_withdrawn_too(chat: Any, demo_app: App) -> None:
+    """Pia was alerted, then the unit; naming Per withdrew nothing, since the newest alert
+    (the unit's) was the only one looked at."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    await anna.say("/akut")
+    await anna.press("akut:unit")
+    await anna.say("det är Per Ek som hotar mig")
+    party = [a for a in await akut_alerts(demo_app) if a.party_id is not None]
+    assert [a.status for a in party] == [AlertStatus.WITHDRAWN]
