@@ -185,12 +185,15 @@ async def test_her_words_go_with_the_alert_when_it_is_purged(
         assert (await session.scalars(select(AlertNote))).all() == []
 
 
-async def test_an_older_party_alert_is_withdrawn_too(chat: Any, demo_app: App) -> None:
+async def test_an_older_party_alert_is_withdrawn_too(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
     """Pia was alerted, then the unit; naming Per withdrew nothing, since the newest alert
     (the unit's) was the only one looked at."""
     anna: Chat = chat("anna")
     await anna.say("/akut")
     await anna.press("akut:alert")
+    clock.advance(minutes=5)
     await anna.say("/akut")
     await anna.press("akut:unit")
     await anna.say("det är Per Ek som hotar mig")
