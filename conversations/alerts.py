@@ -149,7 +149,8 @@ async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert
     if alert.drill_id is not None:  # a drill keeps to the people chosen for it
         chosen = {r.person_id for r in await AlertRepo(session).recipients(alert.id)}
         return [kept for level in levels if (kept := [c for c in level if c.person_id in chosen])]
-    return levels
+    off = await AlertRepo(session).taken_off(alert.id)  # named as the threat: never again
+    return [kept for level in levels if (kept := [c for c in level if c.person_id not in off])]
 
 
 async def deadline(

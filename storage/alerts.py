@@ -224,6 +224,29 @@ class AlertRepo:
                 self.session.add(row)
             row.notified_at = row.notified_at or now
 
+    async def keep_off(self, alert_id: str, person_ids: Sequence[int]) -> None:
+        """Never alert these people about it, at any level (she named them as the threat):
+        a row marked removed, which no escalation or handover brings back."""
+        rows = {
+            r.person_id: r
+            for r in await self.session.scalars(
+                select(AlertRecipient).where(AlertRecipient.alert_id == alert_id)
+            )
+        }
+        for person_id in person_ids:
+            row = rows.get(person_id)
+            if row is None:
+                row = AlertRecipient(alert_id=alert_id, person_id=person_id, level=0)
+                self.session.add(row)
+            row.removed = True
+
+    async def taken_off(self, alert_id: str) -> set[int]:
+        """The people taken off the alert (never to be alerted about it again)."""
+        stmt = select(AlertRecipient.person_id).where(
+            AlertRecipient.alert_id == alert_id, AlertRecipient.removed.is_(True)
+        )
+        return set((await self.session.scalars(stmt)).all())
+
     async def notified(self, alert_id: str) -> set[int]:
         """Everyone the alert has gone to so far (whether or not they could be reached)."""
         rows = await self.recipients(alert_id)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.app import App
 from conversations.report.form import ReportStep as S
 from conversations.report.sending import CHOSEN
 from storage.cases import CaseRepo
-from storage.models import Report
+from storage.models import AlertRecipient, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import delivered
 from tests.reporting import Script, offered, write_report
@@ -75,3 +77,24 @@ async def test_an_internal_report_is_never_offered_to_the_one_she_named(
     assert f"rcpt:{ids['pia']}" in offered(anna)
     await anna.press(f"rcpt:{ids['per']}")  # an old or forged press chooses nobody
     assert CHOSEN not in (await answers(demo_app, "anna"))
+
+
+async def test_a_report_naming_a_contact_as_the_one_who_did_it_never_reaches_him(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """A party report with "Förövare: Per Ek" went to Pia, and two hours later to Per, who
+    read all of it and her number."""
+    anna: Chat = chat("anna")
+    script = Script(answers={S.PERPETRATOR: "Jag vet vem det är", S.PERP_NAME: "Per Ek"})
+    sent = await write_report(anna, script)
+    assert "Pia Lind" in sent and "Per Ek" not in sent.split("Förövare")[0], sent
+    for _hours in range(4):  # every escalation there is, and more
+        clock.advance(hours=2, minutes=1)
+        await demo_app.timer_runner().run_due()
+    ids = await person_ids(demo_app)
+    async with demo_app.db.unit_of_work() as session:
+        rows = (await session.scalars(select(AlertRecipient))).all()
+    alerted = {row.person_id for row in rows if row.notified_at is not None and not row.removed}
+    assert ids["per"] not in alerted and ids["pia"] in alerted
+    refused = await chat("per").say("/arenden")
+    assert "Anna Berg" not in refused

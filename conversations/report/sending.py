@@ -18,6 +18,7 @@ from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import menu_buttons
 from storage.access import INTERNAL
+from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
 from storage.models import Party, Report
 from storage.timers import TimerRepo
@@ -57,12 +58,19 @@ def chosen_ids(draft: Draft) -> list[int]:
 async def report_levels(ctx: Context, draft: Draft) -> Levels:
     """Who is alerted about this report, in escalation order. An internal case goes only to
     the people the reporter chose, all at once: nobody is chosen for them."""
+    return (await _levels_and_named(ctx, draft))[0]
+
+
+async def _levels_and_named(ctx: Context, draft: Draft) -> tuple[Levels, set[int]]:
+    """The report's levels, without the people she named as the one who did it; and those."""
     levels = await plan_levels(ctx, draft)
+    named = _named_in_report(draft, everyone(levels))  # never to the one who did it
+    levels = [kept for level in levels if (kept := [c for c in level if c.person_id not in named])]
     if draft.report.category != INTERNAL:
-        return levels
+        return levels, named
     chosen = set(chosen_ids(draft))
     group = [card for card in everyone(levels) if card.person_id in chosen]
-    return [group] if group else []
+    return ([group] if group else []), named
 
 
 async def send(ctx: Context, event: InboundEvent) -> StateResult:
@@ -226,7 +234,7 @@ def _duration(ctx: Context, minutes: int) -> str:
 async def submit(ctx: Context, draft: Draft) -> StateResult:
     """Submit: the case reference, who has it now, what happens next, where help is."""
     _ = ctx._
-    levels = await report_levels(ctx, draft)
+    levels, named = await _levels_and_named(ctx, draft)
     report = draft.report
     case = await draft.repo.entity(report)  # the case as storage's access rules read it
     reference = await draft.repo.submit(ctx.viewer, report, ctx.now)
@@ -239,7 +247,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         report=report,
     )
     minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
-    await raise_alert(
+    alert_id = await raise_alert(
         ctx,
         kind="report",
         levels=levels,
@@ -247,6 +255,8 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         party_id=report.party_id,
         report=report,
     )
+    if alert_id and named:  # no escalation brings the report to them later either
+        await AlertRepo(ctx.session).keep_off(alert_id, sorted(named))
     await tell_item_owners(ctx, case, draft.pack)
     await schedule_case(TimerRepo(ctx.session), report.id, draft.pack, ctx.now)
     lines = [
