@@ -24,7 +24,7 @@ from conversations.report.entry import keep_words
 from conversations.report.form import ReportStep
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contacts_of, menu_buttons, police_lines
-from storage.alert_notes import AlertNotes
+from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.handover import HandoverRepo
@@ -126,14 +126,16 @@ async def party_alert_stands(ctx: Context) -> bool:
     return bool(await _party_alerts(ctx))
 
 
-async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[str]]:
+async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[Written]]:
     """Withdraw her /akut alerts of the last day that went to her party's contacts: nobody
     there is paged again or reads her words. Return the names of those they had reached,
     and what she wrote with them (for the unit's alert), oldest first."""
     alerts = list(reversed(await _party_alerts(ctx)))
-    notes, names, written = AlertNotes(ctx.session, ctx.keyring), [], []
+    notes = AlertNotes(ctx.session, ctx.keyring)
+    names: list[str] = []
+    written: list[Written] = []
     for alert in alerts:
-        written += [w.text for w in await notes.read(ctx.viewer, alert.id)]
+        written += await notes.read(ctx.viewer, alert.id)
         names += [card.name for card in await _cards(ctx, await _readers(ctx, alert))]
     paged = await PeopleRepo(ctx.session).withdraw([a.id for a in alerts], ctx.now, KINDS)
     for recipient_id, alert_id in paged:
@@ -151,7 +153,7 @@ async def remember_told(ctx: Context) -> None:
     ctx.data[TOLD_FROM] = len(str(earlier.get("text", "")))
 
 
-async def _told_with(ctx: Context, alert: Alert, carried: list[str], words: str) -> bool:
+async def _told_with(ctx: Context, alert: Alert, carried: list[Written], words: str) -> bool:
     """Give the alert what she wrote with a withdrawn one, the words she told earlier at
     this guidance (kept in her report from where :func:`remember_told` marked; what this
     message adds is written there only at its commit) and ``words``; whether there were
@@ -163,10 +165,12 @@ async def _told_with(ctx: Context, alert: Alert, carried: list[str], words: str)
         draft = await load_draft(ctx)
         text = str((draft.answer(ReportStep.WHAT) or {}).get("text", "")) if draft else ""
         told = text[int(start) :].strip()
-    said = [text for text in [*carried, told, words.strip()] if text]
+    for earlier in carried:  # at the time she wrote it, not now
+        await notes.add(ctx.viewer, alert, earlier.text, earlier.at)
+    said = [text for text in [told, words.strip()] if text]
     for text in said:
         await notes.add(ctx.viewer, alert, text, ctx.now)
-    return bool(said)
+    return bool(said or carried)
 
 
 async def after_alert(ctx: Context, event: InboundEvent) -> bool:

@@ -345,9 +345,10 @@ async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
             + "\n"
             + _("The case stays in Trygg.")
         )
-    if alert is not None:
+    if alert is not None:  # when it reached this person: a later level got it later
+        got = await AlertRepo(rc.session).notified_at(alert.id, rc.recipient.id)
         first = _("The Trygg alert you got {when} has been withdrawn.").format(
-            when=format_when(alert.created_at, rc.locale, message.created_at)
+            when=format_when(got or alert.created_at, rc.locale, message.created_at)
         )
     else:
         first = _("An alert you got in Trygg has been withdrawn.")

@@ -247,6 +247,13 @@ class AlertRepo:
         )
         return set((await self.session.scalars(stmt)).all())
 
+    async def notified_at(self, alert_id: str, person_id: int) -> datetime | None:
+        """When the alert reached this person (None: it never did)."""
+        stmt = select(AlertRecipient.notified_at).where(
+            AlertRecipient.alert_id == alert_id, AlertRecipient.person_id == person_id
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def notified(self, alert_id: str) -> set[int]:
         """Everyone the alert has gone to so far (whether or not they could be reached)."""
         rows = await self.recipients(alert_id)

@@ -199,3 +199,24 @@ async def test_an_older_party_alert_is_withdrawn_too(
     await anna.say("det är Per Ek som hotar mig")
     party = [a for a in await akut_alerts(demo_app) if a.party_id is not None]
     assert [a.status for a in party] == [AlertStatus.WITHDRAWN]
+
+
+async def test_words_carried_to_the_unit_keep_the_time_she_wrote_them(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.say("han står utanför")
+    await anna.press("akut:alert")
+    written_at = clock.now
+    clock.advance(minutes=8)
+    await anna.say("det är Per Ek som hotar mig")
+    unit = next(a for a in await akut_alerts(demo_app) if a.party_id is None)
+    async with demo_app.db.unit_of_work() as session:
+        notes = await AlertNotes(session, demo_app.keyring).read(
+            await viewer(demo_app, "sara"), unit.id
+        )
+    assert [(n.text, n.at) for n in notes] == [
+        ("han står utanför", written_at),
+        ("det är Per Ek som hotar mig", clock.now),
+    ]
