@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -23,6 +24,7 @@ from conversations.akut_words import (
     from_inside,
     inside,
     name_of,
+    named_as_threat,
     names_unit,
     party_names,
     telling,
@@ -55,7 +57,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     either = bool(contacts.party_security and contacts.municipal_security)
     threat_inside = either and _from_party(ctx, event, contacts)
     moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per som hotar mig"
-    first = first_contact(contacts)
+    shown = _without_named(ctx, event, contacts)  # his number is not offered to her
+    first = first_contact(shown)
     if threat_inside and await party_alert_stands(ctx):
         kept = await _kept(ctx, event, contacts) if telling(event) else ""
         kept = "\n".join(filter(None, [moved, kept]))
@@ -65,7 +68,7 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         if not threat_inside or unit:
             kept = await _kept_besides_asking(ctx, event, contacts)
             return await _alert(ctx, to_unit=unit, kept=kept, event=event)
-    who = contact_lines(ctx, contacts)
+    who = contact_lines(ctx, shown)
     lines = [
         _("Are you in danger right now? Call {number}.").format(number="112"),
         _("Not urgent: the police on {number}.").format(number="114 14"),
@@ -134,6 +137,23 @@ async def _kept_besides_asking(ctx: Context, event: InboundEvent, contacts: Cont
     told = words(event) - ASKS - CALLING - THANKS - ASIDES - POLITE
     told -= name_of(first) if first is not None else set()
     return await _kept(ctx, event, contacts) if telling(event) and told else ""
+
+
+NAMED = "named"  # conversation data: the ids of the party contacts she named as the threat
+
+
+def _without_named(ctx: Context, event: InboundEvent, contacts: Contacts) -> Contacts:
+    """Her contacts without those she named as the threat, now or earlier at this guidance
+    (she is not told to call them, and no button alerts them)."""
+    if named_as_threat(event, contacts):
+        said = words(event)
+        named = [c.person_id for c in contacts.party_security if name_of(c) & said]
+        ctx.data[NAMED] = sorted({*ctx.data.get(NAMED, []), *named})
+    left_out = set(ctx.data.get(NAMED, []))
+    if not left_out:
+        return contacts
+    kept = tuple(c for c in contacts.party_security if c.person_id not in left_out)
+    return replace(contacts, party_security=kept)
 
 
 def _from_party(ctx: Context, event: InboundEvent, contacts: Contacts) -> bool:

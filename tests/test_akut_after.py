@@ -220,3 +220,11 @@ async def test_words_carried_to_the_unit_keep_the_time_she_wrote_them(
         ("han står utanför", written_at),
         ("det är Per Ek som hotar mig", clock.now),
     ]
+
+
+async def test_the_guidance_does_not_offer_the_number_of_the_one_she_named(
+    chat: Any, demo_app: App
+) -> None:
+    shown = await chat("anna").say("det är Per Ek som hotar mig")
+    assert "Per Ek, +46 70 174 06 12" not in shown, shown
+    assert "Pia Lind, +46 70 174 06 11" in shown and "Larma säkerhetsenheten" in shown
