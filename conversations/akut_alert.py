@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
 from conversations.akut_words import from_inside, name_of, named_as_threat, words
-from conversations.alerts import LINKED_FOR, about_whom, call_line, raise_alert
+from conversations.alerts import ESCALATE, LINKED_FOR, about_whom, call_line, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.followups import open_case
@@ -30,6 +30,7 @@ from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.handover import HandoverRepo
 from storage.models import Alert, AlertStatus
 from storage.outbox import URGENT
+from storage.timers import TimerRepo
 from storage.trust import PeopleRepo
 
 AFTER = LINKED_FOR  # words typed this long after her /akut alert are for those it went to
@@ -265,10 +266,16 @@ async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Conta
     if not removed:
         return ""
     unit = [card.person_id for card in contacts.municipal_security]
-    await AlertRepo(ctx.session).bring_in(report.id, unit, ctx.now)
+    repo = AlertRepo(ctx.session)
+    await repo.bring_in(report.id, unit, ctx.now)
     for person_id in unit:
-        payload = {"report": report.id, "from": ctx.person.id}
+        payload = {"report": report.id, "from": ctx.person.id, "named": True}
         ctx.notify(person_id, CASE_HANDED_OVER, payload, URGENT)
+    timers = TimerRepo(ctx.session)
+    for alert in await repo.of_report(report.id):  # taken back from him: open, and escalating
+        if alert.status is AlertStatus.OPEN and not await timers.pending(ESCALATE, alert.id):
+            due = ctx.now + timedelta(minutes=alert.ack_minutes)
+            timers.schedule(ESCALATE, alert.id, due, drill_id=alert.drill_id)
     names = names_list(_, [card.name for card in named if card.person_id in removed])
     line = _("{names} can no longer read your case {ref}.").format(names=names, ref=report.ref)
     if unit:

@@ -201,7 +201,9 @@ async def next_level(
         alert.status = AlertStatus.EXHAUSTED  # still theirs to take: each is reminded once
         if alert.subject_id is not None:
             notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
-        keep = {c.person_id for c in everyone(levels)}
+        # everyone it went to who may still act: the plan's people and any brought in later
+        keep = {r.person_id for r in await repo.recipients(alert.id)}
+        keep = {i for i in keep if await repo.may_act(alert, i)}
         for row in await repo.remind_earlier(alert, keep, now, also_current=True):
             notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
         return

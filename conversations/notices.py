@@ -363,6 +363,16 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
         return Reply(_("A case in Trygg was closed before you saw this reminder."))
     giver = await name_for(rc, int(message.payload.get("from", 0)))
     lines = [_("{name} has handed case {ref} over to you.").format(name=giver, ref=report.ref)]
+    if message.payload.get("named"):  # she named a party contact as the threat
+        lines = [
+            _(
+                "{name} says the threat comes from inside the party: case {ref} is yours now."
+            ).format(name=giver, ref=report.ref),
+            _(
+                "Don't bring in the party's security contacts without asking {name} "
+                "first: the threat may come from inside the party."
+            ).format(name=giver),
+        ]
     if report.reporter_id is not None:
         card, _party, _m = await DirectoryRepo(rc.session).describe(
             Viewer.of(rc.recipient), report.reporter_id

@@ -224,6 +224,11 @@ class AlertRepo:
                 self.session.add(row)
             row.notified_at = row.notified_at or now
 
+    async def of_report(self, report_id: str) -> list[Alert]:
+        """The alerts about a case, oldest first."""
+        stmt = select(Alert).where(Alert.report_id == report_id).order_by(Alert.created_at)
+        return list((await self.session.scalars(stmt)).all())
+
     async def keep_off(self, alert_id: str, person_ids: Sequence[int]) -> None:
         """Never alert these people about it, at any level (she named them as the threat):
         a row marked removed, which no escalation or handover brings back."""
@@ -263,12 +268,12 @@ class AlertRepo:
         self, alert: Alert, keep: set[int], now: datetime, *, also_current: bool = False
     ) -> list[AlertRecipient]:
         """Return earlier recipients not yet reminded, of those in ``keep`` (each once);
-        ``also_current``: those at the alert's current level too (nobody is left to page)."""
+        ``also_current``: everyone it reached, at any level (nobody is left to page)."""
         rows = [
             r
             for r in await self.recipients(alert.id)
             if r.notified_at is not None
-            and (r.level < alert.level or (also_current and r.level == alert.level))
+            and (r.level < alert.level or also_current)
             and r.reminded_at is None
             and not r.failed
             and r.person_id in keep

@@ -54,11 +54,21 @@ class HandoverRepo:
             )
             .order_by(Person.id)
         )
+        taken_off = set(
+            (
+                await self.session.scalars(
+                    select(AlertRecipient.person_id)
+                    .join(Alert, Alert.id == AlertRecipient.alert_id)
+                    .where(Alert.report_id == report.id, AlertRecipient.removed.is_(True))
+                )
+            ).all()
+        )  # named as the threat: never offered
         kept = [
             p
             for p in people
             if in_scope(Viewer.of(p), report.municipality_id, report.party_id)
             and p.id != report.reporter_id
+            and p.id not in taken_off
         ]
         return sorted(kept, key=lambda p: p.role is Role.MUNICIPAL_SECURITY)  # the party first
 

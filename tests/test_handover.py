@@ -19,6 +19,7 @@ from storage.handover import HandoverRepo
 from storage.models import Alert, AuditEntry, Report
 from tests.conftest import Chat, FakeClock
 from tests.test_alerts import Outbox, person_ids
+from tests.golden import delivered
 from tests.test_case import Submitted, submit_report, take
 from tests.test_caselist import viewer
 
@@ -173,6 +174,7 @@ async def test_the_contact_she_names_as_the_threat_is_taken_off_her_case(
 ) -> None:
     """Per had her case (handed over by Pia); she then said at /akut that Per threatens her.
     He kept reading her case and was told of every word she wrote to it."""
+    await chat("sara").say("/hjalp")  # her chat exists, so pushes reach her
     case = await submit_report(chat, "anna", "party")
     await take(chat, "pia", case)
     await hand_over_in_storage(demo_app, "pia", case, "per", clock.now)
@@ -193,3 +195,17 @@ async def test_the_contact_she_names_as_the_threat_is_taken_off_her_case(
     await anna.say("/meny")
     await anna.say("han ringer mig hela tiden, jag vågar inte gå ut")  # to her case
     assert not [h for h, _k, _p in await box.new() if h == "per"]
+    # Sara is told why, and warned; the case's alert escalates again, never to Per
+    told = [text for to, text in await delivered(demo_app) if to == "sara"]
+    assert any(
+        "Anna Berg säger att hotet kommer inifrån partiet" in t and "Ta inte in partiets" in t
+        for t in told
+    ), told
+    assert "lämnat över" not in " ".join(told)
+    clock.advance(hours=3)
+    await demo_app.timer_runner().run_due()
+    assert ("sara", "alert") in [(h, k) for h, k, _p in await box.new()]  # reminded
+    assert await access_of(demo_app, "per", case) is Access.NONE
+    asked = await chat("pia").say(f"/arende {case.ref}")
+    if "Lämna över" in asked:  # Per is never offered to take it over
+        assert "Per Ek" not in await chat("pia").say("Lämna över")
