@@ -281,7 +281,9 @@ async def test_the_director_gets_only_what_he_may_read(
     case = await report_with_evidence(chat("anna"), STORY)
     await take(chat, "pia", case)
     kent = chat("kent")
-    pdf = await sent_pdf(demo_app, "kent", await export_from_chat(kent, case))
+    reply = await export_from_chat(kent, case)
+    assert "utan själva rapporten" in reply.text  # not "the report, the evidence"
+    pdf = await sent_pdf(demo_app, "kent", reply)
     assert pdf is not None
     whole = flat("\n".join(text_of(pdf, tmp_path)))
     assert case.ref in whole and "3.1.3" in whole  # the checklist (the police-report step)

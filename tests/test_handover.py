@@ -18,8 +18,8 @@ from storage.errors import NotFound
 from storage.handover import HandoverRepo
 from storage.models import Alert, AuditEntry, Report
 from tests.conftest import Chat, FakeClock
-from tests.test_alerts import Outbox, person_ids
 from tests.golden import delivered
+from tests.test_alerts import Outbox, person_ids
 from tests.test_case import Submitted, submit_report, take
 from tests.test_caselist import viewer
 

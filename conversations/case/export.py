@@ -29,6 +29,12 @@ async def export_pdf(ctx: Context, event: InboundEvent) -> StateResult:
         "done and when; no internal notes. It contains sensitive personal data: keep it where "
         "only you can read it."
     )
+    found = await found_case(ctx, Access.CHECKLIST)
+    if found is not None and found[1] is Access.CHECKLIST:  # the director: no report in it
+        caption = ctx._(
+            "Case {ref}: what was done and when, without the report itself, which only those "
+            "who handle the case read. Ask them for it when the police report is to be made."
+        )
     return await _export(ctx, POLICE_FILE, caption)
 
 
