@@ -15,7 +15,7 @@ from conversations.akut_words import from_inside, name_of, named_as_threat, word
 from conversations.alerts import ESCALATE, LINKED_FOR, about_whom, call_line, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import open_case
+from conversations.followups import TOLD_NOTES, open_case
 from conversations.i18n import names_list
 from conversations.notices import ALERT_WITHDRAWN, CASE_HANDED_OVER
 from conversations.privacy import KINDS
@@ -26,9 +26,10 @@ from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contacts_of, menu_buttons, police_lines
 from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo
+from storage.cases import CaseRepo
 from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.handover import HandoverRepo
-from storage.models import Alert, AlertStatus
+from storage.models import Alert, AlertStatus, CaseNote
 from storage.outbox import URGENT
 from storage.timers import TimerRepo
 from storage.trust import PeopleRepo
@@ -156,11 +157,16 @@ async def remember_told(ctx: Context) -> None:
 
 async def _told_with(ctx: Context, alert: Alert, carried: list[Written], words: str) -> bool:
     """Give the alert what she wrote with a withdrawn one, the words she told earlier at
-    this guidance (kept in her report from where :func:`remember_told` marked; what this
-    message adds is written there only at its commit) and ``words``; whether there were
-    any."""
+    this guidance (kept with her open case, or in her report from where
+    :func:`remember_told` marked; what this message adds is written there only at its
+    commit) and ``words``; whether there were any."""
     notes = AlertNotes(ctx.session, ctx.keyring)
     start = ctx.data.pop(TOLD_FROM, None)
+    for note_id in ctx.data.pop(TOLD_NOTES, []):  # told here, and kept with her open case
+        note = await ctx.session.get(CaseNote, int(note_id))
+        if note is not None and note.author_id == ctx.person.id and note.text:
+            text = CaseRepo(ctx.session, ctx.keyring).note_text(note)
+            carried = [*carried, Written(note.created_at, text)]
     told = ""
     if start is not None:
         draft = await load_draft(ctx)

@@ -267,7 +267,12 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     report = await open_case(ctx)
     if report is None:
         return None
-    handlers = await note_for_handlers(ctx, report, text)
+    note = await CaseRepo(ctx.session, ctx.keyring).add_note(
+        ctx.viewer, report, "checkin", text, ctx.now
+    )
+    handlers = await tell_handlers(ctx, report, note.id)
+    # the alert she may ask for next carries them too (the conversation keeps only the id)
+    ctx.data[TOLD_NOTES] = [*ctx.data.get(TOLD_NOTES, []), note.id]
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
     names = await names_of(ctx, handlers)
@@ -282,14 +287,23 @@ async def names_of(ctx: Context, person_ids: list[int]) -> list[str]:
     return [(await directory.describe(ctx.viewer, i))[0].name for i in person_ids]
 
 
+TOLD_NOTES = "told_notes"  # conversation data: her notes written at /akut, for its alert
+
+
 async def note_for_handlers(ctx: Context, report: Report, text: str) -> list[int]:
     """Keep the reporter's words with her case and tell its handlers (the words stay inside
     the case); return who they are."""
-    cases = CaseRepo(ctx.session, ctx.keyring)
-    note = await cases.add_note(ctx.viewer, report, "checkin", text, ctx.now)
-    handlers = await cases.handlers(report)
+    note = await CaseRepo(ctx.session, ctx.keyring).add_note(
+        ctx.viewer, report, "checkin", text, ctx.now
+    )
+    return await tell_handlers(ctx, report, note.id)
+
+
+async def tell_handlers(ctx: Context, report: Report, note_id: int) -> list[int]:
+    """Tell those who handle her case that she wrote to it; return who they are."""
+    handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
     for person_id in handlers:
-        ctx.notify(person_id, CHECKIN_REPLY, {"report": report.id, "note": note.id}, ROUTINE)
+        ctx.notify(person_id, CHECKIN_REPLY, {"report": report.id, "note": note_id}, ROUTINE)
     return handlers
 
 

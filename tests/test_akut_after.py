@@ -17,7 +17,7 @@ from storage.models import Alert, AlertNote, AlertStatus
 from storage.retention import RetentionRepo
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript, delivered
-from tests.test_alerts import outbox
+from tests.test_alerts import outbox, submit_report
 from tests.test_case import last_outbox_id
 from tests.test_followup_calls import viewer
 
@@ -228,3 +228,19 @@ async def test_the_guidance_does_not_offer_the_number_of_the_one_she_named(
     shown = await chat("anna").say("det är Per Ek som hotar mig")
     assert "Per Ek, +46 70 174 06 12" not in shown, shown
     assert "Pia Lind, +46 70 174 06 11" in shown and "Larma säkerhetsenheten" in shown
+
+
+async def test_words_told_with_an_open_case_go_with_the_alert_too(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """With a case open, "han står utanför dörren" at the guidance went to the case only:
+    the alert Pia was woken by, and Per's after it, carried nothing."""
+    await submit_report(chat, "anna", "assignment")
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    kept = await anna.say("han står utanför dörren")
+    assert "ärende" in kept  # kept with her case, as before
+    alerted = await anna.press("akut:alert")
+    assert "Det du skrev följer med larmet." in alerted
+    alert = next(a for a in await akut_alerts(demo_app) if a.party_id is not None)
+    assert await read_as(demo_app, "pia", alert.id) == ["han står utanför dörren"]
