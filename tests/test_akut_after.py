@@ -37,6 +37,15 @@ async def read_as(app: App, handle: str, alert_id: str) -> list[str]:
         return [w.text for w in await notes.read(await viewer(app, handle), alert_id)]
 
 
+async def alerted_then_wrote(chat: Any) -> Chat:
+    """Anna alerts Pia from /akut, then writes that he has a knife; her chat."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.say("1")
+    await anna.say(KNIFE)
+    return anna
+
+
 async def awake(t: Transcript, *chats: Chat) -> None:
     """The contacts have opened Trygg before (their chats are known); not recorded."""
     for chat in chats:
@@ -78,10 +87,7 @@ async def test_words_after_the_alert_reach_those_alerted_sv(demo_app: App) -> No
 
 
 async def test_the_next_level_sees_the_words_in_its_push(chat: Any, demo_app: App) -> None:
-    anna: Chat = chat("anna")
-    await anna.say("/akut")
-    await anna.say("1")
-    await anna.say(KNIFE)
+    await alerted_then_wrote(chat)
     alert = (await akut_alerts(demo_app))[0]
     with pytest.raises(NotFound):  # Per was not alerted yet: nothing to read
         await read_as(demo_app, "per", alert.id)
@@ -92,10 +98,7 @@ async def test_the_next_level_sees_the_words_in_its_push(chat: Any, demo_app: Ap
 
 
 async def test_the_words_are_sealed_and_go_when_she_is_forgotten(chat: Any, demo_app: App) -> None:
-    anna: Chat = chat("anna")
-    await anna.say("/akut")
-    await anna.say("1")
-    await anna.say(KNIFE)
+    anna = await alerted_then_wrote(chat)
     async with demo_app.db.unit_of_work() as session:
         rows = (await session.scalars(select(AlertNote))).all()
         assert rows and all(b"kniv" not in row.text for row in rows)
@@ -174,10 +177,7 @@ async def test_a_unit_alert_nobody_took_is_still_theirs_to_take(
 async def test_her_words_go_with_the_alert_when_it_is_purged(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
-    anna: Chat = chat("anna")
-    await anna.say("/akut")
-    await anna.say("1")
-    await anna.say(KNIFE)
+    await alerted_then_wrote(chat)
     clock.advance(days=400)  # past the 12 months an /akut alert is kept
     async with demo_app.db.unit_of_work() as session:
         assert await RetentionRepo(session).akut_alerts(clock.now) == 1
