@@ -77,8 +77,10 @@ async def _call_lines(ctx: Context, report: Report, entry: CallEntry, access: Ac
         return []
     when = ctx.when(entry.planned_for)
     # the other side of the call: the targeted person for those who handle the case, the
-    # one who holds it for her (staff names to the registered only)
-    other = report.reporter_id if access is Access.HANDLER else entry.booked_by
+    # one who holds it for her (staff names to the registered only); the director is in
+    # neither side of it
+    sides = {Access.HANDLER: report.reporter_id, Access.OWN: entry.booked_by}
+    other = sides.get(access)
     if other is not None and other != ctx.person.id and ctx.viewer.registered:
         who = await name_of(ctx, other)
         return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]
