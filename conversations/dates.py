@@ -221,8 +221,8 @@ def _written(text: str) -> str:
 
 
 _NOW = re.compile(
-    r"\b(just nu|precis nu|alldeles nu|pågår nu|right now|just now|happening now)\b"
-    r"|^\s*(nu|now)\W*$"
+    r"\b(just nu|precis nu|alldeles nu|pågår nu|alldeles nyss|nyss|right now|just now)\b"
+    r"|\bhappening now\b|^\s*(nu|now)\s*([,.!:;–-]|$)"
 )
 """Said of what is happening as she writes: the day and time of now."""
 

@@ -393,6 +393,8 @@ def test_a_coming_day_as_people_type_it(text: str, locale: str, expected: Moment
     [
         ("just nu, utanför mitt hus på Storgatan 5", "sv"),
         ("Nu!", "sv"),
+        ("nu, utanför mitt hus", "sv"),
+        ("nyss, vid bilen", "sv"),
         ("right now, at home", "en"),
     ],
 )
