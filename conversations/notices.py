@@ -34,7 +34,7 @@ from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer, 
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
 from conversations.packs import PackLibrary
-from storage.access import Access, case_access, responsibility_key
+from storage.access import Access, case_access, responsibility_key, responsible
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
@@ -211,8 +211,8 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
 
 def _has_items(rc: RenderContext, report: Report) -> bool:
     """Whether the recipient's role owns items in the case's checklist (the unit's 3.1.2)."""
-    key = responsibility_key(Access.HANDLER, rc.recipient.role)
-    return any(key in item.responsible for item in rc.packs.get(report.pack).checklist)
+    key = responsibility_key(Access.HANDLER, rc.recipient.role, report.category)
+    return any(responsible(key, item.responsible) for item in rc.packs.get(report.pack).checklist)
 
 
 async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:

@@ -28,6 +28,7 @@ or changed in the directory counts from the next event on.
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
@@ -133,10 +134,28 @@ def alert_in_scope(viewer: Viewer, alert: Alert) -> bool:
     return viewer.registered and in_scope(viewer, alert.municipality_id, alert.party_id)
 
 
-def responsibility_key(access: Access, role: Role) -> str:
-    """The routine's name for the viewer's part in a case: 'targeted' for the reporter, else
-    their role (as a pack's checklist names who is responsible for an item)."""
-    return "targeted" if access is Access.OWN else role.value
+CLOSED_GROUP = "closed_group"
+"""The part of those who handle an internal case: the few people she chose do every staff
+step of the routine, since the party's contacts and the director are kept out of it."""
+
+
+def responsibility_key(access: Access, role: Role, category: str | None = None) -> str:
+    """The routine's name for the viewer's part in a case: 'targeted' for the reporter, the
+    closed group for those handling an internal case (``category``), else their role (as a
+    pack's checklist names who is responsible for an item)."""
+    if access is Access.OWN:
+        return "targeted"
+    if access is Access.HANDLER and category == INTERNAL:
+        return CLOSED_GROUP
+    return role.value
+
+
+def responsible(key: str, responsible_roles: Collection[str]) -> bool:
+    """Whether a part in a case answers an item the routine gives to ``responsible_roles``:
+    the closed group of an internal case answers every staff item."""
+    if key == CLOSED_GROUP:
+        return any(role != "targeted" for role in responsible_roles)
+    return key in responsible_roles
 
 
 def keeps_statistics(viewer: Viewer) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access, responsibility_key
+from storage.access import responsible as may_answer
 from storage.crypto import Keyring
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
@@ -161,7 +162,8 @@ class CaseRepo:
             raise NotFound("case")
         if report.status is ReportStatus.CLOSED:
             raise NotFound("open case")
-        if answer not in CHECK_ANSWERS or responsibility_key(level, viewer.role) not in responsible:
+        key = responsibility_key(level, viewer.role, report.category)
+        if answer not in CHECK_ANSWERS or not may_answer(key, responsible):
             raise NotAllowed("checklist item")
         before = (await self.checklist(report)).get(item_id)
         row = ChecklistAnswer(

@@ -18,6 +18,7 @@ from tests.conftest import Chat, FakeClock
 from tests.golden import delivered
 from tests.reporting import Script, offered, write_report
 from tests.test_alerts import person_ids
+from tests.test_alerts import submit_report as alerts_submit
 from tests.test_case import MONDAY_10, submit_report, take
 from tests.test_followup_calls import viewer
 from tests.test_report import answers
@@ -98,3 +99,30 @@ async def test_a_report_naming_a_contact_as_the_one_who_did_it_never_reaches_him
     assert ids["per"] not in alerted and ids["pia"] in alerted
     refused = await chat("per").say("/arenden")
     assert "Anna Berg" not in refused
+
+
+async def test_the_closed_group_of_an_internal_case_answers_every_staff_step(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Only Sara was chosen (Per is the one who did it): 3.1.1 and 3.2.x are the party
+    contact's, 3.1.3 the director's, and none of them could ever be answered."""
+    clock.now = MONDAY_10
+    case = await alerts_submit(chat, "anna", "internal", choose=["sara"])
+    await take(chat, "sara", case)
+    sara: Chat = chat("sara")
+    view = await sara.say(f"/arende {case.ref}")
+    assert "Svara på nästa punkt (15 öppna)" in view, view
+    asked = await sara.press("case:check")
+    assert asked.startswith("3.1.1:"), asked
+    for _ in range(20):  # every staff item, Ja
+        if "check:yes" not in offered(sara):
+            break
+        await sara.press("check:yes")
+        if "check:skip" in offered(sara):
+            await sara.press("check:skip")
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        state = await CaseRepo(session, demo_app.keyring).checklist(report)
+    assert {"3.1.1", "3.1.3"} <= set(state)
+    assert await chat("kent").say(f"/arende {case.ref}") != view  # he still sees nothing

@@ -113,7 +113,7 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
         return await show_case(ctx)
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    key = role_key(access, ctx.person.role)
+    key = role_key(access, ctx.person.role, report)
     item = next((i for i in pack.checklist if i.id not in state and responsible_for(i, key)), None)
     ctx.data.pop("changing", None)
     if item is None:
@@ -132,7 +132,7 @@ async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    key = role_key(access, ctx.person.role)
+    key = role_key(access, ctx.person.role, report)
     items = [i for i in pack.checklist if i.id in state and responsible_for(i, key)]
     if report.status is ReportStatus.CLOSED or not items:
         ctx.reply(_("You have no answers to change in this case."))
@@ -156,7 +156,7 @@ async def change_item(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     item = _item(ctx.packs.get(report.pack), event.button.removeprefix("chg:"))
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    mine = item is not None and responsible_for(item, role_key(access, ctx.person.role))
+    mine = item is not None and responsible_for(item, role_key(access, ctx.person.role, report))
     if item is None or not mine or report.status is ReportStatus.CLOSED:
         ctx.reply(_("That answer is not yours to change."))
         return await show_case(ctx)
@@ -174,7 +174,7 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     pack = ctx.packs.get(report.pack)
     item = _item(pack, ctx.data.get("item"))
-    if item is None or not responsible_for(item, role_key(access, ctx.person.role)):
+    if item is None or not responsible_for(item, role_key(access, ctx.person.role, report)):
         return await show_case(ctx)
     typed = event.text.strip()
     comment: str | None = None

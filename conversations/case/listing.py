@@ -65,7 +65,7 @@ async def _next_step(ctx: Context, found: Found) -> str:
     repo = CaseRepo(ctx.session, ctx.keyring)
     pack = ctx.packs.get(report.pack)
     state = await repo.checklist(report, ctx.viewer)
-    key = role_key(found.access, ctx.person.role)
+    key = role_key(found.access, ctx.person.role, report)
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
     if mine and found.access is Access.OWN:  # her own steps: counted here, asked in the case
         ngettext = ctx.ngettext

@@ -63,7 +63,7 @@ async def show_case(ctx: Context) -> StateResult:
     repo = CaseRepo(ctx.session, ctx.keyring)
     pack = ctx.packs.get(report.pack)
     state = await repo.checklist(report, ctx.viewer)
-    key = role_key(access, ctx.person.role)
+    key = role_key(access, ctx.person.role, report)
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     lines = [_("Case {ref} – {status}").format(ref=report.ref, status=status)]
     if report.submitted_at:

@@ -54,7 +54,7 @@ async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[I
     """List every item of the case's checklist with its state, as the viewer may see it."""
     level = await checked(ctx, report, Access.CHECKLIST)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    key = role_key(level, ctx.person.role)
+    key = role_key(level, ctx.person.role, report)
     rows = []
     for item in ctx.packs.get(report.pack).checklist:
         done = state.get(item.id)
@@ -88,7 +88,7 @@ async def answer_item(
     level = await checked(ctx, report, Access.CHECKLIST)
     still_open(ctx, report)
     item = item_of(ctx, report, item_id)
-    if not responsible_for(item, role_key(level, ctx.person.role)):
+    if not responsible_for(item, role_key(level, ctx.person.role, report)):
         raise Refused(_("That answer is not yours to change."))
     written = item.answer == "text"
     if (answer == "text") != written or answer not in (*ANSWERS, "text"):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from conversations.flow import Context
 from conversations.i18n import N_, shown_name
 from conversations.packs import ChecklistItem
-from storage.access import Access, responsibility_key
+from storage.access import Access, responsibility_key, responsible
 from storage.calls import CallEntry
 from storage.cases import ItemState
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
-from storage.models import Person, Role
+from storage.models import Person, Report, Role
 
 ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "na": N_("Not applicable")}
 ROLE_LABELS = {
@@ -23,13 +23,13 @@ ROLE_LABELS = {
 WRITTEN = N_("a written answer")
 
 
-def role_key(access: Access, role: Role) -> str:
+def role_key(access: Access, role: Role, report: Report) -> str:
     """The viewer's part in the case as the routine names it (the rule storage checks)."""
-    return responsibility_key(access, role)
+    return responsibility_key(access, role, report.category)
 
 
 def responsible_for(item: ChecklistItem, key: str) -> bool:
-    return key in item.responsible
+    return responsible(key, item.responsible)
 
 
 def answer_label(ctx: Context, state: ItemState) -> str:
