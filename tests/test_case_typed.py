@@ -103,6 +103,8 @@ async def test_typed_words_in_the_case_view_become_a_note(  # type: ignore[no-un
     view = await pia.say(f"/arende {case.ref}")
     assert "• Intern anteckning (Pia Lind, i dag kl. 10.00): Ska prata med Anna imorgon" in view
     assert "Ska prata med Anna" not in await anna.say(f"/arende {case.ref}")
+    too_long = await pia.say("x" * 10_001)  # kept as a note: refused kindly, not a crash
+    assert too_long.startswith("Anteckningen är för lång: högst 10000 tecken."), too_long
 
 
 async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from conversations.alerts import TAKING, acknowledge, waiting_for
+from conversations.desk.errors import Refused
 from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
@@ -113,7 +114,10 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
         return None
     report, access = found
     if access is Access.HANDLER:
-        await keep_note(ctx, report, access, text)
+        try:
+            await keep_note(ctx, report, access, text)
+        except Refused as refused:  # too long for one note: she is told, nothing half-kept
+            return refused.message
         return ctx._("I kept what you wrote as an internal note on the case.")
     if access is Access.OWN and report.status is not ReportStatus.CLOSED:
         await note_for_handlers(ctx, report, text)  # they are told, as from the menu
