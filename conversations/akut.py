@@ -24,7 +24,7 @@ from conversations.akut_words import (
     from_inside,
     inside,
     name_of,
-    named_as_threat,
+    named_contacts,
     names_unit,
     party_names,
     telling,
@@ -145,9 +145,8 @@ NAMED = "named"  # conversation data: the ids of the party contacts she named as
 def _without_named(ctx: Context, event: InboundEvent, contacts: Contacts) -> Contacts:
     """Her contacts without those she named as the threat, now or earlier at this guidance
     (she is not told to call them, and no button alerts them)."""
-    if named_as_threat(event, contacts):
-        said = words(event)
-        named = [c.person_id for c in contacts.party_security if name_of(c) & said]
+    named = [card.person_id for card in named_contacts(event, contacts)]
+    if named:
         ctx.data[NAMED] = sorted({*ctx.data.get(NAMED, []), *named})
     left_out = set(ctx.data.get(NAMED, []))
     if not left_out:

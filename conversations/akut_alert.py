@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
-from conversations.akut_words import from_inside, name_of, named_as_threat, words
+from conversations.akut_words import from_inside, named_contacts
 from conversations.alerts import ESCALATE, LINKED_FOR, about_whom, call_line, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import TOLD_NOTES, open_case
+from conversations.followups import TOLD_NOTES, names_of, open_case
 from conversations.i18n import names_list
 from conversations.notices import ALERT_WITHDRAWN, CASE_HANDED_OVER
 from conversations.privacy import KINDS
@@ -27,7 +27,7 @@ from conversations.texts import contacts_of, menu_buttons, police_lines
 from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
-from storage.directory import ContactCard, Contacts, DirectoryRepo
+from storage.directory import Contacts
 from storage.handover import HandoverRepo
 from storage.models import Alert, AlertStatus, CaseNote
 from storage.outbox import URGENT
@@ -138,7 +138,7 @@ async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[Written]]
     written: list[Written] = []
     for alert in alerts:
         written += await notes.read(ctx.viewer, alert.id)
-        names += [card.name for card in await _cards(ctx, await _readers(ctx, alert))]
+        names += await names_of(ctx, await _readers(ctx, alert))
     paged = await PeopleRepo(ctx.session).withdraw([a.id for a in alerts], ctx.now, KINDS)
     for recipient_id, alert_id in paged:
         ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": alert_id}, URGENT)
@@ -207,7 +207,7 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     await AlertNotes(ctx.session, ctx.keyring).add(ctx.viewer, alert, event.text.strip(), ctx.now)
     for person_id in readers:
         ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id}, URGENT)
-    names = names_list(_, [card.name for card in await _cards(ctx, readers)])
+    names = names_list(_, await names_of(ctx, readers))
     if not ctx.viewer.registered:
         who = _("Those you alerted will see what you wrote.")
     elif alert.status is AlertStatus.ACKNOWLEDGED:
@@ -242,11 +242,6 @@ async def _readers(ctx: Context, alert: Alert) -> list[int]:
     return [person_id for person_id in candidates if await repo.may_act(alert, person_id)]
 
 
-async def _cards(ctx: Context, person_ids: list[int]) -> list[ContactCard]:
-    directory = DirectoryRepo(ctx.session)
-    return [(await directory.describe(ctx.viewer, i))[0] for i in person_ids]
-
-
 async def _to_the_unit_instead(ctx: Context, text: str) -> None:
     """She says the threat comes from inside her party after its contacts were alerted:
     withdraw that alert, alert the municipality's security unit with everything she wrote,
@@ -260,10 +255,7 @@ async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Conta
     hers is open: take them off it (storage.handover), give it to the municipality's unit,
     and say so ("" if there is no case or nobody to take off)."""
     _ = ctx._
-    if not named_as_threat(event, contacts):
-        return ""
-    said = words(event)
-    named = [card for card in contacts.party_security if name_of(card) & said]
+    named = named_contacts(event, contacts)
     report = await open_case(ctx) if named else None
     if report is None:
         return ""

@@ -86,6 +86,15 @@ def named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
     return bool(party_names(contacts) & said) and len(said) > SHORT and not REQUEST & said
 
 
+def named_contacts(event: InboundEvent, contacts: Contacts) -> list[ContactCard]:
+    """The party's security contacts the words name as the threat ("det är Per Ek som
+    hotar mig"); none unless they are named as the threat."""
+    if not named_as_threat(event, contacts):
+        return []
+    said = words(event)
+    return [card for card in contacts.party_security if name_of(card) & said]
+
+
 def from_inside(event: InboundEvent, contacts: Contacts) -> bool:
     """Whether the words say, or show by naming a party contact, that the threat comes from
     inside her party."""

@@ -360,10 +360,10 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
-TAKING = re.compile(r"\b(jag tar (det|larmet)(?! här)|i'?ll take it|i will take it)\b")
-"""Taking words inside a message ("ok jag tar det"): where her own case's alert waits."""
 TAKE_WORDS = ("jag tar det", "ja jag tar det", "jag tar larmet", "i'll take it", "i will take it")
 """Typed by someone an alert waits for, these take it as its button does."""
+TAKING = re.compile(rf"\b({'|'.join(map(re.escape, TAKE_WORDS))})\b(?! här)")
+"""The same words inside a message ("ok jag tar det"): where her own case's alert waits."""
 
 
 async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:

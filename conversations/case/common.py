@@ -132,7 +132,8 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     _ = ctx._
     case = str(ctx.data.get("case") or "") or None
     own = await waiting_for(ctx.session, ctx.person.id, about=case) if case else None
-    if own is not None and TAKING.search(event.text.casefold()):  # "ok jag tar det"
+    said = event.text.casefold().replace("’", "'")  # "ok jag tar det", "ok, I’ll take it"
+    if own is not None and TAKING.search(said):
         return await acknowledge(ctx, replace(event, button=f"ack:{own.id}"))
     alert = await waiting_for(ctx.session, ctx.person.id, case)
     if alert is not None and alert.subject_id is not None:

@@ -4,6 +4,8 @@ and for those who handle the case the whole case file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from conversations.case.common import found_case, gone
 from conversations.events import FileRef, InboundEvent, Reply
 from conversations.flow import Context, StateResult
@@ -24,36 +26,44 @@ def file_ref(report_id: str, ref: str, kind: str = POLICE_FILE) -> FileRef:
 async def export_pdf(ctx: Context, event: InboundEvent) -> StateResult:
     """Send the material for a police report (as much as the viewer may read) into their
     chat; audited."""
-    caption = ctx._(
-        "The material for a police report on case {ref}: the report, the evidence, what was "
-        "done and when; no internal notes. It contains sensitive personal data: keep it where "
-        "only you can read it."
-    )
-    found = await found_case(ctx, Access.CHECKLIST)
-    if found is not None and found[1] is Access.CHECKLIST:  # the director: no report in it
-        caption = ctx._(
-            "Case {ref}: what was done and when, without the report itself, which only those "
-            "who handle the case read. Ask them for it when the police report is to be made."
-        )
-    return await _export(ctx, POLICE_FILE, caption)
+    return await _export(ctx, POLICE_FILE, _police_caption)
 
 
 async def export_whole(ctx: Context, event: InboundEvent) -> StateResult:
     """Send the whole case file, internal notes included, to someone who handles the case."""
-    caption = ctx._(
+    return await _export(ctx, CASE_FILE, _whole_caption, Access.HANDLER)
+
+
+def _police_caption(ctx: Context, access: Access) -> str:
+    if access is Access.CHECKLIST:  # the director: no report in it
+        return ctx._(
+            "Case {ref}: what was done and when, without the report itself, which only those "
+            "who handle the case read. Ask them for it when the police report is to be made."
+        )
+    return ctx._(
+        "The material for a police report on case {ref}: the report, the evidence, what was "
+        "done and when; no internal notes. It contains sensitive personal data: keep it where "
+        "only you can read it."
+    )
+
+
+def _whole_caption(ctx: Context, access: Access) -> str:
+    return ctx._(
         "The whole case file for case {ref}, internal notes included: it is not for the police. "
         "It contains sensitive personal data: keep it where only you can read it."
     )
-    return await _export(ctx, CASE_FILE, caption, Access.HANDLER)
 
 
 async def _export(
-    ctx: Context, kind: str, caption: str, needs: Access = Access.CHECKLIST
+    ctx: Context,
+    kind: str,
+    caption: Callable[[Context, Access], str],
+    needs: Access = Access.CHECKLIST,
 ) -> StateResult:
     found = await found_case(ctx, needs)
     if found is None:
         return await gone(ctx)
-    report, _access = found
+    report, access = found
     if report.drill_id is not None:
         ctx.reply(ctx._("A drill's case has no case file: it is removed when the drill ends."))
         return None
@@ -66,5 +76,5 @@ async def _export(
         report=report,
     )
     file = file_ref(report.id, report.ref, kind)
-    ctx.replies.append(Reply(caption.format(ref=report.ref), file=file))
+    ctx.replies.append(Reply(caption(ctx, access).format(ref=report.ref), file=file))
     return None
