@@ -7,6 +7,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from conversations.akut_alert import (
+    after_alert,
     alert_now,
     keep_named_off_case,
     party_alert_stands,
@@ -54,6 +55,13 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
     contacts = await contacts_of(ctx)
+    if (
+        telling(event)
+        and not from_inside(event, contacts)  # withdrawn from the party below
+        and not asks(words(event), first_contact(contacts), CALLING)
+        and await after_alert(ctx, event)
+    ):
+        return END  # "hjälp, han har en kniv" after her alert: to those it went to, at once
     either = bool(contacts.party_security and contacts.municipal_security)
     threat_inside = either and _from_party(ctx, event, contacts)
     moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per som hotar mig"

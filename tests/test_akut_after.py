@@ -244,3 +244,22 @@ async def test_words_told_with_an_open_case_go_with_the_alert_too(
     assert "Det du skrev följer med larmet." in alerted
     alert = next(a for a in await akut_alerts(demo_app) if a.party_id is not None)
     assert await read_as(demo_app, "pia", alert.id) == ["han står utanför dörren"]
+
+
+@pytest.mark.parametrize("cry", ["hjälp han har en kniv", "han hotar att slå sönder dörren"])
+async def test_a_cry_after_the_alert_reaches_those_alerted(
+    chat: Any, demo_app: App, cry: str
+) -> None:
+    """A cry or a threat word after "Larma Pia" had opened the guidance again ("Larma Pia
+    Lind" offered once more) and kept the words where Pia, alerted, would not read them."""
+    anna: Chat = chat("anna")
+    await chat("pia").say("/hjalp")
+    await anna.say("/akut")
+    await anna.say("1")
+    mark = await last_outbox_id(demo_app)
+    said = await anna.say(cry)
+    assert said.startswith("I fara nu: ring 112.\nIngen har tagit ditt larm än. Pia Lind ser")
+    assert "Larma Pia Lind" not in said
+    (alert,) = await akut_alerts(demo_app)
+    assert await read_as(demo_app, "pia", alert.id) == [cry]
+    assert [k for _, _, k, _ in await outbox(demo_app, mark)] == ["alert_words"]
