@@ -1,9 +1,11 @@
-"""What words typed around /akut say: asking for the alert, for the unit, or that the threat
-comes from inside her party (then no party contact is alerted or reads her words)."""
+"""What words typed around /akut say: asking for the alert, for the unit, that the threat
+comes from inside her party (then no party contact is alerted or reads her words), or that
+she may be in danger now."""
 
 from __future__ import annotations
 
 from conversations.events import EventKind, InboundEvent, words_of
+from conversations.words import Words
 from storage.directory import ContactCard, Contacts
 
 CALLS = frozenset({"akut", "larm", "sos"})
@@ -49,6 +51,36 @@ INSIDE = (
 )
 """Words that say the threat comes from inside her party: the unit, not the party, is alerted,
 and her words are not kept where the party's contacts read them."""
+CRYING = ("hjälp", "hjalp", "help")
+"""A message that starts with one of these is a cry ("hjälp han står utanför dörren nu")."""
+THREAT = (
+    "hot",
+    "rädd",
+    "förfölj",
+    "trakasser",
+    "attacker",
+    "misshand",
+    "slagen",
+    "threat",
+    "attack",
+    "harass",
+    "scared",
+    "danger",
+)
+"""Beginnings of words that tell of a threat ("hotar", "rädd", "förföljer", "threatened")."""
+WEAPONS = ("kniv", "vapen", "vapn", "pistol", "gevär", "yxa", "yxan", "knife", "knive", "weapon")
+"""Beginnings of words that name a weapon: a message with one opens /akut from anywhere."""
+HERE = ("utanför", "outside")
+"""Beginnings of words that say someone is at her door ("han står utanför"): new danger in
+words written to a case, though too common to open /akut by themselves."""
+NOT_THREAT = ("hotell", "hotspot", "helper")
+DENIED = frozenset(
+    ("inga", "inget", "ingen", "inte", "ej", "utan", "slipper", "no", "not", "without")
+)
+"""A word of danger right after one of these says there is none ("inga nya hot")."""
+_DANGER = Words(
+    command="danger", first=(*THREAT, *WEAPONS, *HERE), not_first=NOT_THREAT, denied=DENIED
+)
 SHORT = 3  # words: a message this short that names the contact asks for her ("Pia nu")
 
 
@@ -56,6 +88,16 @@ def telling(event: InboundEvent) -> bool:
     """True if the person wrote something to keep, not only "akut" (or "larm", "sos")."""
     text = event.text.strip().strip(".,!?:;\"'()").casefold()
     return event.kind is EventKind.TEXT and bool(text) and text not in CALLS
+
+
+def tells_danger(text: str) -> bool:
+    """Whether words written to a case may tell of danger now, so that those handling it are
+    asked to read them at once: a threat, a weapon, someone outside ("han står utanför
+    dörren och har en kniv"), or a cry ("hjälp"), not a question ("kan du hjälpa mig?")
+    nor "inga nya hot"."""
+    said = words_of(text)
+    cry = bool(said) and said[0].startswith(CRYING) and not text.rstrip().endswith("?")
+    return cry or _DANGER.means_command(text, in_flow=False)
 
 
 def words(event: InboundEvent) -> set[str]:

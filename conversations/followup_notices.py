@@ -157,7 +157,7 @@ async def render_checkin(rc: RenderContext, message: OutboxMessage) -> Reply:
 
 async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Tell those who handle a case that its reporter wrote to them (after a check-in, or
-    of her own accord)."""
+    of her own accord), urgently if her words may tell of danger now."""
     _ = rc._
     report = await _report(rc, message)
     note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
@@ -171,9 +171,15 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
         who = card.name
     # the words stay inside the case: a push is shown on a locked phone; after a check-in
     # too, they may tell of new danger, so they are never announced as a routine answer
-    told = _("Case {ref}: {name} has written to you about the case.")
-    return Reply(
-        told.format(ref=report.ref, name=who) + "\n" + _("Open the case to read it."),
-        _case_button(rc, report),
-        NOTICE_TOKEN,
+    told = _("Case {ref}: {name} has written to you about the case.").format(
+        ref=report.ref, name=who
     )
+    lines = [told, _("Open the case to read it.")]
+    if message.payload.get("danger"):  # "han står utanför och har en kniv": read it now
+        lines = [
+            _("URGENT – Trygg"),
+            told,
+            _("Read it now: it may be new danger."),
+            _("If someone is in danger, call 112."),
+        ]
+    return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.akut_words import tells_danger
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
 from conversations.checkin_words import checkin_answer
 from conversations.events import Button, InboundEvent
@@ -43,7 +44,7 @@ from storage.models import (
     Role,
     Timer,
 )
-from storage.outbox import ROUTINE, OutboxRepo
+from storage.outbox import ROUTINE, URGENT, OutboxRepo
 from storage.reports import ReportRepo
 from storage.retention import WARN_AHEAD, RetentionRepo
 from storage.timers import Planned, TimerRepo
@@ -270,14 +271,19 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     note = await CaseRepo(ctx.session, ctx.keyring).add_note(
         ctx.viewer, report, "checkin", text, ctx.now
     )
-    handlers = await tell_handlers(ctx, report, note.id)
+    danger = tells_danger(text)
+    handlers = await tell_handlers(ctx, report, note.id, danger=danger)
     # the alert she may ask for next carries them too (the conversation keeps only the id)
     ctx.data[TOLD_NOTES] = [*ctx.data.get(TOLD_NOTES, []), note.id]
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
-    names = await names_of(ctx, handlers)
+    names = names_list(ctx._, await names_of(ctx, handlers))
+    if danger:
+        return ctx._(
+            "I have kept what you wrote with your case {ref} and asked {names} to read it now."
+        ).format(ref=report.ref, names=names)
     return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
-        ref=report.ref, names=names_list(ctx._, names)
+        ref=report.ref, names=names
     )
 
 
@@ -296,14 +302,20 @@ async def note_for_handlers(ctx: Context, report: Report, text: str) -> list[int
     note = await CaseRepo(ctx.session, ctx.keyring).add_note(
         ctx.viewer, report, "checkin", text, ctx.now
     )
-    return await tell_handlers(ctx, report, note.id)
+    return await tell_handlers(ctx, report, note.id, danger=tells_danger(text))
 
 
-async def tell_handlers(ctx: Context, report: Report, note_id: int) -> list[int]:
-    """Tell those who handle her case that she wrote to it; return who they are."""
+async def tell_handlers(
+    ctx: Context, report: Report, note_id: int, *, danger: bool = False
+) -> list[int]:
+    """Tell those who handle her case that she wrote to it, at once and asked to read it now
+    if the words may tell of ``danger``; return who they are."""
     handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
+    payload: dict[str, Any] = {"report": report.id, "note": note_id}
+    if danger:
+        payload["danger"] = True
     for person_id in handlers:
-        ctx.notify(person_id, CHECKIN_REPLY, {"report": report.id, "note": note_id}, ROUTINE)
+        ctx.notify(person_id, CHECKIN_REPLY, payload, URGENT if danger else ROUTINE)
     return handlers
 
 
@@ -319,7 +331,9 @@ async def _keep_with_case(
     if handlers and ctx.viewer.registered:
         names = await names_of(ctx, handlers)
         who = _("{names} will see it.").format(names=names_list(_, names))
-        if unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
+        if tells_danger(text):  # "han stod utanför mitt hus igen": they are asked to read it now
+            who = _("I have asked {names} to read it now.").format(names=names_list(_, names))
+        elif unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
                 names=names_list(_, names)
             )

@@ -201,7 +201,7 @@ async def test_akut_words_naming_the_party_stay_out_of_the_party_case(
     assert "Pia Lind ser det" not in said, said
     assert [k for _, _, k, _ in await outbox(demo_app, mark) if k == "checkin_reply"] == []
     near = await chat("anna").say("han står utanför mitt hus nu")  # no one in the party named
-    assert "Pia Lind ser det" in near, near
+    assert "och bett Pia Lind att läsa det nu" in near, near
 
 
 async def test_a_courtesy_word_alone_is_not_taking_an_alert(chat: Any, demo_app: App) -> None:
@@ -266,3 +266,17 @@ async def test_naming_a_party_contact_first_offers_only_the_unit(chat: Any) -> N
     await bo.say("Britt Holm threatens me")
     offered = [i for i, _, _ in bo.buttons]
     assert "akut:unit" in offered and "akut:alert" not in offered, offered
+
+
+async def test_a_weapon_named_in_a_first_message_opens_the_guidance(
+    chat: Any, demo_app: App
+) -> None:
+    """"det står en man med kniv vid min dörr" names no threat word, but a knife is danger
+    now: the guidance (112 first, the alert one press away), and the words kept."""
+    anna: Chat = chat("anna")
+    reply = await anna.say("det står en man med kniv vid min dörr")
+    assert reply.startswith("Är du i fara just nu? Ring 112."), reply
+    assert "[1] Larma Pia Lind" in reply
+    assert (await answers(demo_app, "anna"))["what"]["text"] == (
+        "det står en man med kniv vid min dörr"
+    )

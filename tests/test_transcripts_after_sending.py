@@ -4,17 +4,23 @@ Anna has sent her report; days later she writes "när ringer Pia mig egentligen?
 words are for those who handle her case, not the start of a new report: they are kept with
 her open case, Pia is told (without the words, a push is read on a locked phone), and Anna
 is told who will see them and how to make a new report if something new has happened.
+Words that may tell of danger now ("han står utanför dörren och har en kniv") are pushed to
+them at once, asking them to read it now; a question stays a routine notice.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from conversations.akut_words import tells_danger
+from conversations.notices import CHECKIN_REPLY
 from storage.cases import CaseRepo
-from storage.models import Person, Report, ReportStatus
+from storage.models import OutboxMessage, Person, Report, ReportStatus
+from storage.outbox import ROUTINE, URGENT
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
@@ -23,6 +29,18 @@ from tests.test_transcripts_first_words import kept_words
 
 ASKED = "när ringer Pia mig egentligen?"
 TOLD = "Han stod utanför mitt hus igen i kväll och tittade in"
+KNIFE = "han står vid min dörr nu och har en kniv"
+
+
+async def case_notice_priorities(app: App) -> list[tuple[int, bool]]:
+    """Each notice that she wrote to her case: its priority, and whether it says danger."""
+    async with app.db.unit_of_work() as session:
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == CHECKIN_REPLY)
+            .order_by(OutboxMessage.id)
+        )
+        return [(row.priority, bool(row.payload.get("danger"))) for row in rows]
 
 
 async def case_words(app: App, report_id: str, reader: str) -> list[str]:
@@ -115,3 +133,70 @@ async def test_a_question_before_anyone_took_the_case_says_so(
     await sent(demo_app, clock, taken=False)
     said = await Chat(demo_app, "anna").say(ASKED)
     assert "Ingen har tagit ditt ärende än. Pia Lind ser det du skrev." in said
+
+
+async def test_words_of_danger_after_sending_ask_those_handling_the_case_to_read_them_now(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """A knife at her door, days after her report: the words open the guidance, and Pia is
+    pushed at once to read them (the words stay inside the case); a question is routine."""
+    case = await sent(demo_app, clock, taken=True)
+    t = Transcript("danger_after_sending_sv", demo_app)
+    anna, pia = t.person("anna"), t.person("pia")
+    await t.deliver()
+    t.lines.clear()
+    clock.now = MONDAY_10 + timedelta(days=2, hours=13)
+    t.note("Wednesday 23:00: he is at her door")
+    said = await t.say(anna, KNIFE)
+    assert next(i for i, _l, _t in anna.buttons) == "akut:alert"  # the alert: one press
+    pushed = await t.deliver()
+    t.note("A question the next day")
+    clock.now += timedelta(hours=11)
+    asked = await t.say(anna, ASKED)
+    await t.deliver()
+    t.check()
+
+    assert said.startswith("Är du i fara just nu? Ring 112.")
+    assert (
+        f"Jag har sparat det du skrev i ditt ärende {case.ref} och bett Pia Lind att läsa det nu."
+        in said
+    )
+    to_pia = [reply.text for who, reply in pushed if who == "pia"]
+    assert len(to_pia) == 1 and to_pia[0].startswith("BRÅDSKANDE – Trygg")
+    assert "Läs det nu: det kan vara ny fara." in to_pia[0]
+    assert "kniv" not in to_pia[0]  # the words stay inside the case (a locked phone)
+    assert "Pia Lind har ditt ärende, ser det du skrev" in asked
+    assert await case_notice_priorities(demo_app) == [(URGENT, True), (ROUTINE, False)]
+    assert await case_words(demo_app, case.id, "pia") == [KNIFE, ASKED]
+
+
+async def test_words_seen_outside_at_her_house_ask_to_read_now_and_say_so(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Told, not cried: kept with the case, Pia asked to read it now, and Anna told so."""
+    await sent(demo_app, clock, taken=True)
+    said = await Chat(demo_app, "anna").say(TOLD)
+    assert said.startswith("I fara nu: ring 112.")
+    assert "Jag har bett Pia Lind att läsa det nu." in said
+    assert await case_notice_priorities(demo_app) == [(URGENT, True)]
+
+
+@pytest.mark.parametrize(
+    ("words", "danger"),
+    [
+        (KNIFE, True),
+        (TOLD, True),
+        ("hjälp", True),
+        ("Jag är rädd, han följer efter mig", True),
+        ("he has a knife and is outside my door", True),
+        ("han hotade mig igen på Facebook", True),
+        (ASKED, False),
+        ("kan du hjälpa mig med polisanmälan?", False),
+        ("mår bättre nu, inga nya hot", False),
+        ("jag är inte rädd längre", False),
+        ("vi bor på hotell i helgen", False),
+        ("passar ej på tisdag", False),
+    ],
+)
+def test_words_that_may_tell_of_danger_now(words: str, danger: bool) -> None:
+    assert tells_danger(words) is danger
