@@ -24,7 +24,7 @@ from conversations.notices import (
     EVERY_CHANNEL,
 )
 from conversations.packs import PackLibrary
-from conversations.routing import Levels, alert_levels, everyone
+from conversations.routing import Levels, alert_levels, everyone, without
 from storage.access import INTERNAL
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
@@ -86,12 +86,20 @@ async def raise_alert(
     ack_minutes: int,
     party_id: int | None,
     report: AnyReport | None = None,
+    taken_akut: Alert | None = None,
 ) -> str | None:
     """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``;
     return the alert's id (None: nobody to alert). ``party_id``: whose security contacts
-    may act on it (None: the municipality's unit only)."""
+    may act on it (None: the municipality's unit only). ``taken_akut``: the person's /akut
+    alert, taken by someone in the levels: this one is theirs at once (the rest of the
+    first level is told so) and nobody is paged."""
     if not levels:
         return None
+    taker = taken_akut.acknowledged_by if taken_akut is not None else None
+    if taker is not None:  # theirs first, beside the plan's first level
+        mine = [c for c in everyone(levels) if c.person_id == taker][:1]
+        rest = [c for c in levels[0] if c.person_id != taker]
+        levels = [[*mine, *rest], *without(levels[1:], {taker})]
     # about a drill's case (a check-in's "call me"): part of the drill, sped up and marked
     drill_id = getattr(report, "drill_id", None)
     if drill_id is not None:
@@ -107,6 +115,8 @@ async def raise_alert(
         now=ctx.now,
         drill_id=drill_id,
     )
+    if taken_akut is not None and await _theirs_at_once(ctx, alert_id, taken_akut, levels[0]):
+        return alert_id
     for card in levels[0]:
         ctx.notify(card.person_id, ALERT, {"alert": alert_id}, priority=URGENT)
     due = (
@@ -116,6 +126,25 @@ async def raise_alert(
     )
     await TimerRepo(ctx.session).schedule_all([Planned(ESCALATE, alert_id, due, {}, drill_id)])
     return alert_id
+
+
+async def _theirs_at_once(
+    ctx: Context, alert_id: str, taken_akut: Alert, first: Sequence[ContactCard]
+) -> bool:
+    """Give a new alert to whoever took the person's /akut alert, if they may act on it;
+    tell them, and the others of its first level who has it."""
+    repo = AlertRepo(ctx.session)
+    alert = await repo.get(alert_id)
+    taker = taken_akut.acknowledged_by
+    if alert is None or taker is None or not await repo.may_act(alert, taker):
+        return False
+    if not await repo.take_for(alert, taker, ctx.now):
+        return False
+    ctx.notify(taker, ALERT_LINKED, {"alert": alert_id, "after": taken_akut.id}, URGENT)
+    for card in first:
+        if card.person_id != taker:
+            ctx.notify(card.person_id, ALERT_TAKEN, {"alert": alert_id}, URGENT)
+    return True
 
 
 async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert) -> Levels:

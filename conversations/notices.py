@@ -290,19 +290,36 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
 
 
 async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell the person who handles someone that another alert of theirs is theirs too."""
+    """Tell the person who handles someone that another alert of theirs is theirs too (her
+    report, after the /akut alert they took: the case)."""
     _ = rc._
     alert = await rc.session.get(Alert, str(message.payload["alert"]))
     if alert is None:
         return Reply(_("An alert in Trygg was withdrawn before you saw it."))
     who, phone, _name = await _subject(rc, alert)
+    call = _("Call: {phone}").format(phone=phone) if phone else _("No phone number known.")
+    buttons = [(Button(f"call:{alert.id}", _("Call back")),)]
+    akut = await rc.session.get(Alert, str(message.payload.get("after", "")))
+    report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
+    if report is not None and akut is not None:  # her report, after the alert they took
+        lines = [
+            _("New incident report in Trygg – case {ref}").format(ref=report.ref),
+            _("Reported by: {who}").format(who=who),
+            *([_category_line(rc, report)] if report.category else []),
+            _("The alert from {when} is yours, so the case is yours too.").format(
+                when=format_when(akut.created_at, rc.locale, message.created_at)
+            ),
+            call,
+        ]
+        buttons.insert(0, (Button(f"show:{report.id}", _("Show the report")),))
+        return Reply("\n".join(lines), tuple(buttons), NOTICE_TOKEN)
     lines = [
         _("{who} also sent an alert {when}. You already handle them: it is yours too.").format(
             who=who, when=format_when(alert.created_at, rc.locale, message.created_at)
         ),
-        _("Call: {phone}").format(phone=phone) if phone else _("No phone number known."),
+        call,
     ]
-    return Reply("\n".join(lines), ((Button(f"call:{alert.id}", _("Call back")),),), NOTICE_TOKEN)
+    return Reply("\n".join(lines), tuple(buttons), NOTICE_TOKEN)
 
 
 async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:

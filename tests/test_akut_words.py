@@ -271,7 +271,7 @@ async def test_naming_a_party_contact_first_offers_only_the_unit(chat: Any) -> N
 async def test_a_weapon_named_in_a_first_message_opens_the_guidance(
     chat: Any, demo_app: App
 ) -> None:
-    """"det står en man med kniv vid min dörr" names no threat word, but a knife is danger
+    """ "det står en man med kniv vid min dörr" names no threat word, but a knife is danger
     now: the guidance (112 first, the alert one press away), and the words kept."""
     anna: Chat = chat("anna")
     reply = await anna.say("det står en man med kniv vid min dörr")

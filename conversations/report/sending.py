@@ -4,7 +4,7 @@ and four lines on what happens now. The plan's longer advice is one press away."
 from __future__ import annotations
 
 from conversations import quota
-from conversations.alerts import raise_alert
+from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.case_notices import tell_item_owners
 from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
@@ -20,7 +20,7 @@ from conversations.texts import menu_buttons
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
-from storage.models import Party, Report
+from storage.models import Alert, AlertStatus, Party, Report
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
 
@@ -247,6 +247,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         report=report,
     )
     minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
+    taken = await _taken_akut(ctx, levels)  # who took her /akut alert has her report too
     alert_id = await raise_alert(
         ctx,
         kind="report",
@@ -254,7 +255,11 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         ack_minutes=minutes,
         party_id=report.party_id,
         report=report,
+        taken_akut=taken,
     )
+    if taken is not None and alert_id is not None:  # theirs only if they may still act on it
+        raised = await AlertRepo(ctx.session).get(alert_id)
+        taken = taken if raised and raised.acknowledged_by == taken.acknowledged_by else None
     if alert_id and named:  # no escalation brings the report to them later either
         await AlertRepo(ctx.session).keep_off(alert_id, sorted(named))
     await tell_item_owners(ctx, case, draft.pack)
@@ -265,6 +270,12 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
     ]
     if levels and not ctx.viewer.registered:  # an unregistered person sees nobody's name
         lines.append(_("The municipality's security unit has it now and will contact you."))
+    elif taken is not None and (taker := _card(levels, taken.acknowledged_by)) is not None:
+        lines.append(
+            _("{name}, who took your alert, has received it and will contact you.").format(
+                name=taker.name
+            )
+        )
     elif levels:
         names = [c.name for c in levels[0]]
         shown = names_list(_, names)
@@ -296,6 +307,20 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         ],
     )
     return END
+
+
+async def _taken_akut(ctx: Context, levels: Levels) -> Alert | None:
+    """Her /akut alert of the last day that someone among the report's recipients took:
+    the report is most likely about the same danger, and theirs."""
+    ids = {card.person_id for card in everyone(levels)}
+    for alert in await AlertRepo(ctx.session).standing_akut(ctx.person.id, ctx.now - LINKED_FOR):
+        if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by in ids:
+            return alert
+    return None
+
+
+def _card(levels: Levels, person_id: int | None) -> ContactCard | None:
+    return next((c for c in everyone(levels) if c.person_id == person_id), None)
 
 
 async def _in_own_words(ctx: Context, pack: Pack, text: str) -> str:
