@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -99,6 +100,33 @@ async def test_a_report_naming_a_contact_as_the_one_who_did_it_never_reaches_him
     assert ids["per"] not in alerted and ids["pia"] in alerted
     refused = await chat("per").say("/arenden")
     assert "Anna Berg" not in refused
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ("Per", True),
+        ("per från partiet", True),
+        ("Per, min partikamrat", True),
+        ("Per Andersson", False),
+        ("Pelle", False),
+    ],
+)
+async def test_her_contact_named_by_first_name_alone_is_never_offered(
+    chat: Any, demo_app: App, written: str, named: bool
+) -> None:
+    """ "Förövare: Per" had offered Per Ek her internal report (only "Per Ek" was seen);
+    another Per, with his own surname, is not him."""
+    ids = await person_ids(demo_app)
+    anna: Chat = chat("anna")
+    script = Script(
+        category="internal",
+        answers={S.PERPETRATOR: "Jag vet vem det är", S.PERP_NAME: written},
+    )
+    await write_report(anna, script, submit=False)
+    shown = await anna.press("send")
+    assert ("Per Ek erbjuds inte" in shown) is named, shown
+    assert (f"rcpt:{ids['per']}" in offered(anna)) is not named
 
 
 async def test_the_closed_group_of_an_internal_case_answers_every_staff_step(

@@ -3,6 +3,8 @@ and four lines on what happens now. The plan's longer advice is one press away."
 
 from __future__ import annotations
 
+import re
+
 from conversations import quota
 from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.case_notices import tell_item_owners
@@ -170,12 +172,28 @@ PERPETRATOR_STEPS = (ReportStep.PERPETRATOR, ReportStep.PERP_NAME, ReportStep.PE
 
 
 def _named_in_report(draft: Draft, cards: list[ContactCard]) -> set[int]:
-    """The people whose whole name she wrote where the report asks who did it: never
-    offered as recipients of her internal case."""
+    """The people she named where the report asks who did it (the whole name, or the first
+    name as the name, "Per", "per från partiet", not "Per Andersson"): never sent her report
+    nor offered as recipients of her internal case."""
     said = set(
         words_of(" ".join(str((draft.answer(s) or {}).get("text", "")) for s in PERPETRATOR_STEPS))
     )
-    return {c.person_id for c in cards if set(words_of(c.name)) <= said and c.name.strip()}
+    name = str((draft.answer(ReportStep.PERP_NAME) or {}).get("text", ""))
+    return {
+        c.person_id
+        for c in cards
+        if c.name.strip() and (set(words_of(c.name)) <= said or _first_name_alone(name, c.name))
+    }
+
+
+def _first_name_alone(written: str, name: str) -> bool:
+    """Whether ``written`` (the name she gave) has the first name of ``name`` without another
+    surname after it: "Per", "per från partiet", "Per, min partikamrat", not "Per Andersson"."""
+    first = name.split()[0] if name.split() else ""
+    if not first:
+        return False
+    alone = rf"(?<!\w)(?i:{re.escape(first)})(?!\w)(?!\s+[A-ZÅÄÖ])"
+    return re.search(alone, written) is not None
 
 
 async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
