@@ -28,7 +28,7 @@ from conversations.events import Delivery, FileRef
 from conversations.i18n import DISPLAY_TZ
 from conversations.packs import PackLibrary
 from conversations.stats import periods, ptu, view
-from conversations.stats.figures import Figures, channel_ids, figures
+from conversations.stats.figures import Figures, channel_ids, figures, police_state
 from conversations.stats.periods import Period
 from storage.models import (
     Alert,
@@ -39,7 +39,7 @@ from storage.models import (
     ReportStatus,
     Role,
 )
-from storage.stats import HIDDEN, Cell, StatsRepo
+from storage.stats import HIDDEN, CaseFacts, Cell, StatsRepo
 from storage.trust import PeopleRepo
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
@@ -135,9 +135,9 @@ async def expected(app: App, seeded: Seeded, handle: str | None) -> dict[str, An
         month = submitted.astimezone(DISPLAY_TZ).date().replace(day=1)
         worst = next((c for c in ptu.SEVERITY if c in named), ptu.UNSTATED)
         months[(month, worst)] += 1
-        reported = "police_report" in answers["measures"]["choices"]
-        reported = reported or police_checks.get(report_id) == "yes"
-        police["yes" if reported else "no"] += 1
+        decided = "police_report" in answers["measures"]["choices"]  # an intention only
+        reported = police_checks.get(report_id) == "yes"  # the checklist: it was made
+        police["yes" if reported else "decided" if decided else "no"] += 1
         unreadable += 0 if (handle is None or was_alerted) else 1
     taken = [takes[r[0]] for r in rows if takes.get(r[0]) is not None]
     return {
@@ -412,3 +412,34 @@ async def test_a_csv_into_a_folder_that_is_not_there_is_refused_before_anything_
             select(func.count()).where(AuditEntry.action == cli_stats.EXPORTED)
         )
     assert audited == 0  # nothing was exported
+
+
+@pytest.mark.parametrize(
+    ("measures", "checked", "state"),
+    [
+        ({"police_report"}, set(), "decided"),  # "Beslutade åtgärder: Polisanmälan": intended
+        ({"police_report"}, {"3.1.3"}, "yes"),  # the checklist: "Har händelsen polisanmälts? Ja"
+        (set(), {"3.1.3"}, "yes"),
+        ({"protective"}, set(), "no"),
+    ],
+)
+def test_a_police_report_counts_as_made_only_once_the_checklist_says_so(
+    measures: set[str], checked: set[str], state: str
+) -> None:
+    """The report's decided measure "Polisanmälan" had been counted as a police report made
+    (language of the report: "Har något beslutats, till exempel polisanmälan?")."""
+    case = CaseFacts(
+        id="r",
+        submitted_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+        municipality_id=1,
+        party_id=1,
+        pack="oxelosund",
+        category="party",
+        closed=False,
+        choices=frozenset(),
+        measures=frozenset(measures),
+        checked_yes=frozenset(checked),
+        first_take=None,
+        readable=True,
+    )
+    assert police_state(case) == state

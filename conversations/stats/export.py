@@ -2,9 +2,10 @@
 
 The CSV carries no names and no free text: the month the case was sent, the municipality's
 and party's keys, category, kinds (Brå's categories and the pack's kind ids), channels,
-police report, time to first take and whether it is closed. Each row is numbered, not
-referenced: a case reference is a key back to the person's case (pseudonymised data is
-still personal data), and a statistics file is made to leave Trygg (the council, Brå).
+police report ("yes"; "decided": chosen in the report, not yet confirmed in the checklist;
+"no"), time to first take and whether it is closed. Each row is numbered, not referenced: a
+case reference is a key back to the person's case (pseudonymised data is still personal
+data), and a statistics file is made to leave Trygg (the council, Brå).
 
 `trygg stats --csv` writes it for the operator (every case); the web console for a
 municipal unit or party contact (only the cases they may open themselves: a row is a count
@@ -29,7 +30,7 @@ from conversations.stats.figures import (
     channel_ids,
     kinds_of,
     month_of,
-    police_reported,
+    police_state,
 )
 from conversations.stats.periods import Period
 from storage.crypto import Keyring
@@ -77,7 +78,7 @@ def rows(
                 *("1" if c in kinds else "0" for c in ptu.CATEGORIES),
                 ";".join(sorted(k for k in case.choices & known if k in ptu.OF_KIND)),
                 ";".join(sorted(k for k in case.choices & known if k not in ptu.OF_KIND)),
-                "yes" if police_reported(case) else "no",
+                police_state(case),
                 "" if take is None else str(round(take.total_seconds() / 60)),
                 "yes" if case.closed else "no",
             ]

@@ -17,6 +17,7 @@ from storage.stats import SMALL, CaseFacts, Cell, tally
 
 UNKNOWN_CATEGORY = "unknown"
 YES, NO = "yes", "no"
+DECIDED = "decided"  # a police report chosen in the report, not yet confirmed in the checklist
 
 
 def month_of(case: CaseFacts) -> date:
@@ -34,9 +35,13 @@ def stacked_under(case: CaseFacts) -> str:
     return ptu.most_serious(kinds_of(case))
 
 
-def police_reported(case: CaseFacts) -> bool:
-    """True if the report chose a police report, or the checklist says it was made."""
-    return ptu.POLICE_MEASURE in case.measures or bool(case.checked_yes & ptu.POLICE_CHECKS)
+def police_state(case: CaseFacts) -> str:
+    """Whether the incident was reported to the police: YES once the checklist says it was
+    made; DECIDED while only the report says a police report was decided on (an intention,
+    not yet a report); else NO."""
+    if case.checked_yes & ptu.POLICE_CHECKS:
+        return YES
+    return DECIDED if ptu.POLICE_MEASURE in case.measures else NO
 
 
 def category_of(case: CaseFacts) -> str:
@@ -58,7 +63,7 @@ class Figures:
     kinds: dict[str, Cell]  # PTU category -> cases naming it
     channels: dict[str, Cell]  # channel id -> cases
     categories: dict[str, Cell]  # party / assignment / internal / unknown -> cases
-    police: dict[str, Cell]  # yes / no -> cases
+    police: dict[str, Cell]  # yes / decided / no -> cases
     taken: Cell = field(default_factory=Cell)  # cases whose first alert was taken
     median_take: timedelta | None = None  # None: nobody took one, or too few to show
 
@@ -96,7 +101,7 @@ def figures(facts: Iterable[CaseFacts], period: Period, channels: frozenset[str]
         kinds=tally(cases, kinds_of),
         channels=tally(cases, lambda c: c.choices & channels),
         categories=tally(cases, lambda c: (category_of(c),)),
-        police=tally(cases, lambda c: (YES if police_reported(c) else NO,)),
+        police=tally(cases, lambda c: (police_state(c),)),
         taken=taken_cell,
         median_take=median,
     )

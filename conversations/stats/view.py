@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.packs import Pack, PackLibrary
 from conversations.stats import chart, ptu
-from conversations.stats.figures import NO, YES, Figures, channel_ids, figures
+from conversations.stats.figures import DECIDED, NO, YES, Figures, channel_ids, figures
 from conversations.stats.periods import Period, say
 from storage.access import keeps_statistics
 from storage.crypto import Keyring
@@ -110,8 +110,13 @@ def summary(
     categories = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.categories]
     lines.append(_("• Category: {counts}").format(counts=_listing(figs.categories, categories)))
     lines.append(
-        _("• Reported to the police: {yes}, not reported: {no}").format(
-            yes=figs.police.get(YES, Cell()).shown(), no=figs.police.get(NO, Cell()).shown()
+        _(
+            "• Reported to the police: {yes}, decided but not confirmed: {decided}, "
+            "not reported: {no}"
+        ).format(
+            yes=figs.police.get(YES, Cell()).shown(),
+            decided=figs.police.get(DECIDED, Cell()).shown(),
+            no=figs.police.get(NO, Cell()).shown(),
         )
     )
     if figs.median_hidden:

@@ -18,7 +18,7 @@ from conversations.flow import Context
 from conversations.i18n import N_
 from conversations.stats import periods, ptu
 from conversations.stats.export import export_for
-from conversations.stats.figures import NO, YES, Figures
+from conversations.stats.figures import DECIDED, NO, YES, Figures
 from conversations.stats.periods import Period
 from conversations.stats.view import Scope, chart_file, gather, scope_of, span
 from storage.errors import NotFound
@@ -52,7 +52,11 @@ def tables(ctx: Context, figs: Figures, scope: Scope) -> list[Table]:
     kinds = [(k, _(label)) for k, label in shown.items() if k != ptu.UNSTATED]
     channels = [(c.id, c.shown(locale, neutral=True)) for c in scope.pack.channels]
     categories = [(c.id, c.shown(locale, neutral=True)) for c in scope.pack.categories]
-    police = [(YES, _("Reported to the police")), (NO, _("Not reported"))]
+    police = [
+        (YES, _("Reported to the police")),
+        (DECIDED, _("Decided, not confirmed")),
+        (NO, _("Not reported")),
+    ]
     if figs.median_hidden:
         median = _("Not shown, too few cases")
     elif figs.median_take is None:
