@@ -104,6 +104,9 @@ class FollowUpPlan(_Strict):
     prompts: list[Text] = Field(default_factory=list)
     # The form's closing questions ("Uppföljning": was the routine applied, what to improve).
     closing: list[Text] = Field(default_factory=list)
+    # Checklist items that documenting follow-up call 1 answers "yes" where still open (the
+    # call was held, it is documented, the need for professional support was assessed).
+    first_call_answers: list[str] = Field(default_factory=list)
 
 
 class Duty(_Strict):
@@ -177,6 +180,13 @@ class Pack(_Strict):
             ids = [item.id for item in getattr(self, field)]
             problems += [
                 f"{field}: duplicate id {i!r}" for i in sorted(set(ids)) if ids.count(i) > 1
+            ]
+        items = {item.id for item in self.checklist}
+        if items and self.followup is not None:
+            problems += [
+                f"followup.first_call_answers: unknown checklist item {i!r}"
+                for i in self.followup.first_call_answers
+                if i not in items
             ]
         kinds = {k.id for k in self.kinds}
         if kinds:

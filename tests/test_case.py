@@ -316,7 +316,9 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "Behöver personen fortsatt stöd?" in await pia.say(SITUATION)
     assert "Professionellt stöd (företagshälsovård)?" in await pia.press("fu:yes")
     asked = await pia.press("fu:assessed")
-    assert "Uppföljningssamtal 1 är dokumenterat. När ska samtal 2 hållas?" in asked
+    assert asked.startswith("Uppföljningssamtal 1 är dokumenterat.\n"), asked
+    assert "besvarat" not in asked  # 3.2.4 was answered by hand before: those answers stand
+    assert "När ska uppföljningssamtal 2 hållas?" in asked
     fu1_at = clock.now
     # Follow-up 2 in two weeks: the bot reminds Pia that day.
     planned = await pia.press("next:14")
@@ -370,7 +372,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     await pia.say("Anna och Pia")
     await pia.say("Det har lugnat sig.")
     await pia.press("fu:no")
-    assert "När ska samtal 3 hållas?" in await pia.press("fu:not_needed")
+    assert "När ska uppföljningssamtal 3 hållas?" in await pia.press("fu:not_needed")
     view = await pia.press("next:none")
     assert "Noterat: uppföljningssamtal 3 behövs inte." in view
     assert "Uppföljningssamtal 3: behövs inte" in view

@@ -206,8 +206,15 @@ async def test_documenting_a_followup_and_planning_the_next(  # type: ignore[no-
         said = await followup.document_followup(
             ctx, report, access, today, "Anna, Pia", "Lugnt nu.", "yes", "not_needed"
         )
-        assert said == "Uppföljningssamtal 1 är dokumenterat."
+        assert said == (
+            "Uppföljningssamtal 1 är dokumenterat.\n"
+            "Jag har besvarat 3 punkter i checklistan utifrån samtalet (3.2.4)."
+        )
         repo = CaseRepo(ctx.session, ctx.keyring)
+        answered = await repo.checklist(report, ctx.viewer)
+        for item in ("3.2.4-conversation", "3.2.4-documented", "3.2.4-professional-need"):
+            assert answered[item].answer == "yes", item
+        assert "3.2.4-professional-order" not in answered  # the unit's, not Pia's
         row = (await repo.followups(report))[1]
         assert row.status == "documented"
         assert repo.notes_of(row) == {

@@ -691,6 +691,11 @@ def test_oxelosund_followup_and_alerting(library: PackLibrary) -> None:
     )
     assert followup.later_conversations == 2
     assert followup.checkin_days == [1, 7, 30]
+    assert followup.first_call_answers == [
+        "3.2.4-conversation",
+        "3.2.4-documented",
+        "3.2.4-professional-need",
+    ]
     assert len(followup.prompts) == 3 and len(followup.closing) == 3
     alerting = pack.alerting
     assert (alerting.ack_minutes_akut, alerting.ack_minutes_report) == (10, 120)
@@ -867,6 +872,12 @@ BROKEN: dict[str, tuple[str, Mutation, str, str]] = {
         _set("definitions.spam", TEXT),
         "definitions.spam",
         "not a kind id",
+    ),
+    "a documented first call answers an unknown item": (
+        "oxelosund",
+        _set("followup.first_call_answers", ["3.2.4-conversation", "3.2.9"]),
+        "followup.first_call_answers",
+        "unknown checklist item '3.2.9'",
     ),
     "duplicate kind id": (
         "oxelosund",

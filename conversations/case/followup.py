@@ -180,9 +180,7 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
         return await show_case(ctx)
     ctx.data["fu"] = ctx.data["book"] = number + 1
     ctx.reply(
-        _("Follow-up call {n} is documented. When should conversation {m} be held?").format(
-            n=number, m=number + 1
-        ),
+        documented + "\n" + _("When should follow-up call {m} be held?").format(m=number + 1),
         [
             [Button("next:14", _("In 2 weeks")), Button("next:30", _("In a month"))],
             [Button("next:book", _("Book a time")), Button("next:none", _("Not needed"))],

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from conversations.desk.access import checked
+from conversations.desk.checklist import answer_item, item_of
 from conversations.desk.errors import Refused
 from conversations.flow import Context
 from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
@@ -50,7 +51,34 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
         ctx.now,
         report=report,
     )
-    return ctx._("Follow-up call {n} is documented.").format(n=number)
+    said = ctx._("Follow-up call {n} is documented.").format(n=number)
+    steps = await _answer_items(ctx, report) if number == 1 else []
+    if not steps:
+        return said
+    ticked = ctx.ngettext(
+        "I have answered {n} item in the checklist from the call ({steps}).",
+        "I have answered {n} items in the checklist from the call ({steps}).",
+        len(steps),
+    ).format(n=len(steps), steps=", ".join(sorted(set(steps))))
+    return f"{said}\n{ticked}"
+
+
+async def _answer_items(ctx: Context, report: Report) -> list[str]:
+    """Answer "yes" the checklist items that a documented first call answers, where still
+    open and the viewer's to answer (each audited as any answer); their steps."""
+    pack = ctx.packs.get(report.pack)
+    wanted = pack.followup.first_call_answers if pack.followup else []
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    steps = []
+    for item_id in wanted:
+        if item_id in state:  # answered already: the handler's own answer stands
+            continue
+        try:
+            await answer_item(ctx, report, Access.HANDLER, item_id, "yes", None)
+        except Refused:  # not theirs to answer (the unit's, the targeted person's own)
+            continue
+        steps.append(item_of(ctx, report, item_id).step)
+    return steps
 
 
 async def document_followup(
