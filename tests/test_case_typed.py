@@ -62,16 +62,32 @@ async def test_the_director_types_his_answer(  # type: ignore[no-untyped-def]
     _case, kent = await in_the_unit_case(chat, clock, "kent")
     asked = await kent.press("case:check")
     assert asked.startswith("3.1.3:")
-    # He may keep no notes in the case (storage): he is told how his words are kept.
+    # He may keep no notes in the case (storage): his words wait for his answer.
     told = await kent.say("Vet inte än")
     assert told.startswith(
-        "Välj svaret först. Sedan kan du skriva det som en kommentar till svaret.\n3.1.3:"
-    )
+        "Jag sparar dina ord som kommentar till 3.1.3 när du har valt svaret.\n3.1.3:"
+    ), told
     saved = await kent.say("n/a")
-    assert saved.startswith("Sparat: Inte aktuellt.")
-    commented = await kent.say("Vet inte än")  # now it is the comment on his answer
-    assert "Du har inga öppna punkter i checklistan för det här ärendet. Tack." in commented
-    assert "    Intern anteckning: Vet inte än" in commented
+    assert saved.startswith("Sparat: Inte aktuellt, med det du skrev som intern kommentar."), saved
+    assert "Du har inga öppna punkter i checklistan för det här ärendet. Tack." in saved
+    assert "    Intern anteckning: Vet inte än" in saved
+
+
+async def test_the_director_types_in_the_case_view(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """"Jag har pratat med polisen, de utreder" typed at the case view had been refused and
+    lost ("Här kan jag inte spara text från dig"): it becomes his 3.1.3 answer's comment."""
+    _case, kent = await in_the_unit_case(chat, clock, "kent")
+    told = await kent.say("Jag har pratat med polisen, de utreder")
+    assert told.startswith(
+        "Jag sparar dina ord som kommentar till 3.1.3 när du har valt svaret.\n3.1.3:"
+    ), told
+    saved = await kent.press("check:yes")
+    assert saved.startswith("Sparat: Ja, med det du skrev som intern kommentar."), saved
+    assert "    Intern anteckning: Jag har pratat med polisen, de utreder" in saved
+    view = await kent.say("Inget mer att göra här")  # no open item left: said kindly
+    assert "Här kan jag inte spara text från dig" in view
 
 
 async def test_the_targeted_person_types_at_her_item(  # type: ignore[no-untyped-def]

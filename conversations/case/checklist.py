@@ -13,6 +13,7 @@ from conversations.case.common import (
     gone,
     keep_typed,
     name_of,
+    repeat,
     responsible_for,
     role_key,
 )
@@ -27,7 +28,7 @@ from conversations.packs import ChecklistItem, Pack
 from conversations.report.typed import normalised
 from storage.access import Access
 from storage.cases import CaseRepo, ItemState
-from storage.models import ReportStatus
+from storage.models import Report, ReportStatus
 
 TYPED = {  # a Ja / Nej / Inte aktuellt question answered in words
     "ja": "yes",
@@ -48,6 +49,8 @@ GOES_ON = {  # words after "nej" / "no" without a comma that keep it an answer
     "yes": ("she", "he", "they", "it", "we", "i", "already", "done"),
 }
 """"Nej inte än, gör det i morgon" answers Nej; "no idea" is no answer."""
+
+WAITING = "item_words"  # conversation data: words that become an item's comment when answered
 
 
 def read_typed(typed: str) -> tuple[str, str | None]:
@@ -102,6 +105,53 @@ async def _ask(ctx: Context, item: ChecklistItem, current: ItemState | None) -> 
     return Case.CHECK
 
 
+async def typed_in_view(ctx: Context, event: InboundEvent) -> StateResult:
+    """Keep words typed at the case view as storage lets the viewer; the director, who keeps
+    no notes, has them kept for his next open item, as its comment once he answers it ("Jag
+    har pratat med polisen" at 3.1.3)."""
+    found = await found_case(ctx, Access.CHECKLIST)
+    typed = event.text.strip()
+    if found is None or found[1] is not Access.CHECKLIST or not typed:
+        return await repeat(ctx, event)
+    report, access = found
+    item = await _open_item(ctx, report, access)
+    if item is None or report.status is ReportStatus.CLOSED:
+        return await repeat(ctx, event)
+    _wait(ctx, item, typed)
+    ctx.reply(
+        ctx._("I will keep your words as the comment on {step} when you choose its answer.").format(
+            step=item.step
+        )
+    )
+    ctx.data["item"] = item.id
+    ctx.data.pop("changing", None)
+    return await _ask(ctx, item, None)
+
+
+def _wait(ctx: Context, item: ChecklistItem, typed: str) -> None:
+    """Keep words for an item's comment until it is answered."""
+    waiting = ctx.data.get(WAITING) or {}
+    earlier = waiting.get("text") if waiting.get("item") == item.id else None
+    ctx.data[WAITING] = {"item": item.id, "text": "\n".join(filter(None, [earlier, typed]))}
+
+
+def _waiting_for(ctx: Context, item: ChecklistItem) -> str | None:
+    """The words kept for this item's comment (taken: they go with its answer now)."""
+    waiting = ctx.data.get(WAITING) or {}
+    if waiting.get("item") != item.id:
+        return None
+    ctx.data.pop(WAITING, None)
+    return str(waiting.get("text") or "") or None
+
+
+async def _open_item(ctx: Context, report: Report, access: Access) -> ChecklistItem | None:
+    """The viewer's next open checklist item in this case."""
+    pack = ctx.packs.get(report.pack)
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    key = role_key(access, ctx.person.role, report)
+    return next((i for i in pack.checklist if i.id not in state and responsible_for(i, key)), None)
+
+
 async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
     """Offer the next open checklist item that is the viewer's to answer."""
     _ = ctx._
@@ -111,10 +161,7 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     if report.status is ReportStatus.CLOSED:
         return await show_case(ctx)
-    pack = ctx.packs.get(report.pack)
-    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    key = role_key(access, ctx.person.role, report)
-    item = next((i for i in pack.checklist if i.id not in state and responsible_for(i, key)), None)
+    item = await _open_item(ctx, report, access)
     ctx.data.pop("changing", None)
     if item is None:
         ctx.reply(_("You have no open checklist items in this case. Thank you."))
@@ -190,6 +237,8 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     if answer == "text":
         comment = typed
+    elif (waiting := _waiting_for(ctx, item)) is not None:  # the director's words, kept
+        comment = "\n".join(filter(None, [waiting, comment]))
     try:
         await desk.answer_item(ctx, report, access, item.id, answer, comment)
     except Refused as refused:
@@ -227,8 +276,11 @@ async def _kept(ctx: Context, item: ChecklistItem, typed: str | None) -> str:
     if not typed:
         return _("Please choose one of the buttons below.")
     kept = await keep_typed(ctx, typed)
-    if kept is None:  # the director keeps no notes: his words go with an answer
-        return _("Choose the answer first; then you can write your words as its comment.")
+    if kept is None:  # the director keeps no notes: his words go with the answer
+        _wait(ctx, item, typed)
+        return _(
+            "I will keep your words as the comment on {step} when you choose its answer."
+        ).format(step=item.step)
     return kept + " " + _("Now choose the answer for {step}:").format(step=item.step)
 
 

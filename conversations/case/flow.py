@@ -11,6 +11,7 @@ from conversations.case.checklist import (
     next_item,
     skip_comment,
     start_change,
+    typed_in_view,
 )
 from conversations.case.closing import (
     close_applied,
@@ -57,7 +58,7 @@ FLOW = Flow(
             EXPORT: export_pdf,
             EXPORT_WHOLE: export_whole,
             **BACK,
-            Input.TEXT: repeat,
+            Input.TEXT: typed_in_view,
             Input.ATTACHMENT: file_in_case,
         },
         Case.CHECK: {"check:*": answer_item, Input.TEXT: answer_item, **BACK},
