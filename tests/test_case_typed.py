@@ -76,7 +76,7 @@ async def test_the_director_types_his_answer(  # type: ignore[no-untyped-def]
 async def test_the_director_types_in_the_case_view(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    """"Jag har pratat med polisen, de utreder" typed at the case view had been refused and
+    """ "Jag har pratat med polisen, de utreder" typed at the case view had been refused and
     lost ("Här kan jag inte spara text från dig"): it becomes his 3.1.3 answer's comment."""
     _case, kent = await in_the_unit_case(chat, clock, "kent")
     told = await kent.say("Jag har pratat med polisen, de utreder")

@@ -171,6 +171,33 @@ async def test_words_of_danger_after_sending_ask_those_handling_the_case_to_read
     assert await case_words(demo_app, case.id, "pia") == [KNIFE, ASKED]
 
 
+async def test_words_of_danger_after_sending_in_english(demo_app: App, clock: FakeClock) -> None:
+    """Bo, in English: the same, in his language (Britt reads Swedish)."""
+    clock.now = MONDAY_10
+
+    def chat(who: str) -> Chat:
+        return Chat(demo_app, who)
+
+    await chat("britt").say("/hjalp")
+    case = await submit_report(chat, "bo", "party")
+    await take(chat, "britt", case)
+    t = Transcript("danger_after_sending_en", demo_app)
+    bo = t.person("bo")
+    t.person("britt")  # her pushes are part of the transcript
+    await t.deliver()
+    t.lines.clear()
+    clock.now = MONDAY_10 + timedelta(days=2, hours=13)
+    t.note("Wednesday 23:00: someone is at his door")
+    said = await t.say(bo, "there is a man outside my door with a knife")
+    pushed = await t.deliver()
+    t.check()
+    assert said.startswith("Are you in danger right now? Call 112.")
+    assert "and asked Britt Holm to read it now." in said
+    [to_britt] = [reply.text for who, reply in pushed if who == "britt"]
+    assert "Läs det nu: det kan vara ny fara." in to_britt  # Britt reads Swedish
+    assert "knife" not in to_britt
+
+
 async def test_words_seen_outside_at_her_house_ask_to_read_now_and_say_so(
     demo_app: App, clock: FakeClock
 ) -> None:
