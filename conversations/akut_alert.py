@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
-from conversations.akut_words import from_inside, named_contacts
+from conversations.akut_words import from_inside, named_contacts, says_none, tells_danger
 from conversations.alerts import ESCALATE, LINKED_FOR, about_whom, call_line, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -189,6 +189,9 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     alert = await repo.latest_akut(ctx.person.id, ctx.now - AFTER)
     if alert is None:
         return False
+    case = await open_case(ctx)
+    if case is not None and case.submitted_at is not None and case.submitted_at > alert.created_at:
+        return False  # her report, sent since the alert, holds what she writes now
     contacts = await contacts_of(ctx)
     said_inside = from_inside(event, contacts)
     moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per Ek"
@@ -205,8 +208,9 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     if not readers:
         return False
     await AlertNotes(ctx.session, ctx.keyring).add(ctx.viewer, alert, event.text.strip(), ctx.now)
-    for person_id in readers:
-        ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id}, URGENT)
+    danger = not says_none(event.text)  # so soon after the alert, any news may be danger
+    for person_id in readers:  # "mår bättre, inga nya hot" is not announced as new danger
+        ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": danger}, URGENT)
     names = names_list(_, await names_of(ctx, readers))
     if not ctx.viewer.registered:
         who = _("Those you alerted will see what you wrote.")
@@ -221,8 +225,9 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
         _("In danger now: call {number}.").format(number="112"),
         who,
         *([moved] if moved else []),
-        _("It is in the report you can go on with too: /rapportera."),
     ]
+    if not tells_danger(event.text):  # with a knife at the door, not the time for a form
+        lines.append(_("It is in the report you can go on with too: /rapportera."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return True
 

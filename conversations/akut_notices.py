@@ -56,6 +56,8 @@ async def render_alert_words(rc: RenderContext, message: OutboxMessage) -> Reply
         ),
         _("If someone is in danger, call 112."),
     ]
+    if message.payload.get("danger") is False:  # "mår bättre nu": said, not cried
+        lines = [_("{name} has written to you after the alert.").format(name=card.name)]
     buttons = [[read_button(_, alert, card.name)]]
     if alert.status is AlertStatus.OPEN:
         buttons.append([Button(f"ack:{alert.id}", _("I'll take it"))])

@@ -56,31 +56,71 @@ CRYING = ("hjälp", "hjalp", "help")
 THREAT = (
     "hot",
     "rädd",
+    "livrädd",
     "förfölj",
     "trakasser",
     "attacker",
     "misshand",
     "slagen",
+    "slog",
+    "fara",
+    "död",
+    "mord",
+    "mörda",
+    "bankar",
+    "brinner",
+    "blöder",
     "threat",
     "attack",
     "harass",
     "scared",
+    "afraid",
     "danger",
+    "kill",
+    "murder",
+    "bleeding",
 )
-"""Beginnings of words that tell of a threat ("hotar", "rädd", "förföljer", "threatened")."""
-WEAPONS = ("kniv", "vapen", "vapn", "pistol", "gevär", "yxa", "yxan", "knife", "knive", "weapon")
-"""Beginnings of words that name a weapon: a message with one opens /akut from anywhere."""
-HERE = ("utanför", "outside")
-"""Beginnings of words that say someone is at her door ("han står utanför"): new danger in
-words written to a case, though too common to open /akut by themselves."""
-NOT_THREAT = ("hotell", "hotspot", "helper")
+"""Beginnings of words that tell of a threat or of harm ("hotar", "rädd", "förföljer",
+"döda", "dödshot", "jag är i fara", "han bankar på dörren", "threatened", "kill")."""
+WEAPONS = (
+    "kniv",
+    "vapen",
+    "vapn",
+    "skjutvapen",
+    "pistol",
+    "gevär",
+    "yxa",
+    "yxan",
+    "knife",
+    "knive",
+    "weapon",
+)
+"""Beginnings of words that name a weapon."""
+CRIES = ("akut", "larm", "sos", *CRYING, *THREAT, *WEAPONS)
+"""Beginnings of words that, in a message that opens no flow, open /akut ("hjälp jag har blivit
+hotad", "han ska döda mig", "han har en kniv")."""
+HERE = ("utanför", "dörr", "outside", "door")
+"""Beginnings of words that say someone is at her door ("han står utanför", "vid dörren"): new
+danger in words written to a case, though too common to open /akut by themselves."""
+NOT_THREAT = ("hotell", "hotspot", "helper", "dörrkod")
 DENIED = frozenset(
-    ("inga", "inget", "ingen", "inte", "ej", "utan", "slipper", "no", "not", "without")
+    (
+        "inga",
+        "inget",
+        "ingen",
+        "inte",
+        "ej",
+        "utan",
+        "slipper",
+        "no",
+        "not",
+        "without",
+        "nobody",
+        "nothing",
+    )
 )
 """A word of danger right after one of these says there is none ("inga nya hot")."""
-_DANGER = Words(
-    command="danger", first=(*THREAT, *WEAPONS, *HERE), not_first=NOT_THREAT, denied=DENIED
-)
+_DANGER = Words(command="danger", first=(*CRIES, *HERE), not_first=NOT_THREAT, denied=DENIED)
 SHORT = 3  # words: a message this short that names the contact asks for her ("Pia nu")
 
 
@@ -92,12 +132,14 @@ def telling(event: InboundEvent) -> bool:
 
 def tells_danger(text: str) -> bool:
     """Whether words written to a case may tell of danger now, so that those handling it are
-    asked to read them at once: a threat, a weapon, someone outside ("han står utanför
-    dörren och har en kniv"), or a cry ("hjälp"), not a question ("kan du hjälpa mig?")
-    nor "inga nya hot"."""
-    said = words_of(text)
-    cry = bool(said) and said[0].startswith(CRYING) and not text.rstrip().endswith("?")
-    return cry or _DANGER.means_command(text, in_flow=False)
+    asked to read them at once: what opens /akut from anywhere (a cry, a threat, harm, a
+    weapon), or someone at her door ("han står utanför dörren"); not "inga nya hot"."""
+    return _DANGER.means_command(text, in_flow=False)
+
+
+def says_none(text: str) -> bool:
+    """Whether the words say there is nothing new ("mår bättre, inga nya hot")."""
+    return bool(DENIED & set(words_of(text)))
 
 
 def words(event: InboundEvent) -> set[str]:

@@ -132,7 +132,7 @@ async def _theirs_at_once(
     ctx: Context, alert_id: str, taken_akut: Alert, first: Sequence[ContactCard]
 ) -> bool:
     """Give a new alert to whoever took the person's /akut alert, if they may act on it;
-    tell them, and the others of its first level who has it."""
+    tell them, and give the others of its first level the alert as taken (who has it)."""
     repo = AlertRepo(ctx.session)
     alert = await repo.get(alert_id)
     taker = taken_akut.acknowledged_by
@@ -141,10 +141,28 @@ async def _theirs_at_once(
     if not await repo.take_for(alert, taker, ctx.now):
         return False
     ctx.notify(taker, ALERT_LINKED, {"alert": alert_id, "after": taken_akut.id}, URGENT)
-    for card in first:
+    for card in first:  # the plan's first level: the report, and who has it
         if card.person_id != taker:
-            ctx.notify(card.person_id, ALERT_TAKEN, {"alert": alert_id}, URGENT)
+            ctx.notify(card.person_id, ALERT, {"alert": alert_id}, URGENT)
     return True
+
+
+async def hurry(ctx: Context, report: AnyReport, minutes: int) -> bool:
+    """Her words may tell of danger while nobody has taken her case: its open alert goes on
+    to the next level within ``minutes`` rather than at its own deadline; False if no alert
+    of the case waits."""
+    waiting = [
+        a for a in await AlertRepo(ctx.session).of_report(report.id) if a.status is AlertStatus.OPEN
+    ]
+    timers = TimerRepo(ctx.session)
+    for alert in waiting:
+        soon = await deadline(ctx.session, alert.drill_id, ctx.now, minutes)
+        pending = await timers.pending(ESCALATE, alert.id)
+        if pending and min(t.due_at for t in pending) <= soon:
+            continue  # due sooner already
+        await timers.cancel(ESCALATE, alert.id)
+        timers.schedule(ESCALATE, alert.id, soon, drill_id=alert.drill_id)
+    return bool(waiting)
 
 
 async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert) -> Levels:

@@ -163,23 +163,22 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
     note = await rc.session.get(CaseNote, int(message.payload.get("note", 0)))
     if report is None or note is None:
         return Reply(_("A case in Trygg was closed before you saw this reminder."))
-    who = "–"
+    who, phone = "–", None
     if report.reporter_id is not None:
         card, _party, _m = await DirectoryRepo(rc.session).describe(
             Viewer.of(rc.recipient), report.reporter_id
         )
-        who = card.name
+        who, phone = card.name, card.phone
     # the words stay inside the case: a push is shown on a locked phone; after a check-in
     # too, they may tell of new danger, so they are never announced as a routine answer
-    told = _("Case {ref}: {name} has written to you about the case.").format(
-        ref=report.ref, name=who
-    )
+    told = _("Case {ref}: {name} has written to you.").format(ref=report.ref, name=who)
     lines = [told, _("Open the case to read it.")]
     if message.payload.get("danger"):  # "han står utanför och har en kniv": read it now
         lines = [
             _("URGENT – Trygg"),
             told,
             _("Read it now: it may be new danger."),
+            *([_("Call: {phone}").format(phone=phone)] if phone else []),
             _("If someone is in danger, call 112."),
         ]
     return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)

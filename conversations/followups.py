@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.akut_words import tells_danger
-from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
+from conversations.akut_words import says_none, tells_danger
+from conversations.alerts import SystemContext, TimerHandler, hurry, raise_alert, sped_up
 from conversations.checkin_words import checkin_answer
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -314,6 +314,8 @@ async def tell_handlers(
     payload: dict[str, Any] = {"report": report.id, "note": note_id}
     if danger:
         payload["danger"] = True
+        pack = ctx.packs.get(report.pack)  # nobody took her case: the next level sooner
+        await hurry(ctx, report, pack.alerting.ack_minutes_akut if pack.alerting else 10)
     for person_id in handlers:
         ctx.notify(person_id, CHECKIN_REPLY, payload, URGENT if danger else ROUTINE)
     return handlers
@@ -331,7 +333,17 @@ async def _keep_with_case(
     if handlers and ctx.viewer.registered:
         names = await names_of(ctx, handlers)
         who = _("{names} will see it.").format(names=names_list(_, names))
-        if tells_danger(text):  # "han stod utanför mitt hus igen": they are asked to read it now
+        if tells_danger(text) and await cases.taken_by(report) is None:
+            pack = ctx.packs.get(report.pack)
+            wait = pack.alerting.ack_minutes_akut if pack.alerting else 10
+            who = _(
+                "Nobody has taken your case yet. I have asked {names} to read it now. If nobody "
+                "takes it within {wait}, it goes on to the next."
+            ).format(
+                names=names_list(_, names),
+                wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait),
+            )
+        elif tells_danger(text):  # "han stod utanför mitt hus igen": they read it now
             who = _("I have asked {names} to read it now.").format(names=names_list(_, names))
         elif unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
@@ -348,7 +360,7 @@ async def _keep_with_case(
         _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
         who,
     ]
-    if unasked and not text.rstrip().endswith("?"):
+    if unasked and not (text.rstrip().endswith("?") or tells_danger(text) or says_none(text)):
         lines.append(_("Has something new happened? Then make a new report: /rapportera."))
     if not ask_call:
         ctx.reply("\n".join(lines), menu_buttons(ctx))

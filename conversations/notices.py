@@ -190,15 +190,18 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     written = (report is None or akut) and await written_with(rc, alert)
     if written:  # the words stay inside Trygg: the button shows them
         lines.append(_("{name} has also written to Trygg.").format(name=name))
+    taker = await _taken_by_another(rc, alert)  # delivered once someone has it
     if report is None or akut:
         lines.append(_("If someone is in danger, call 112."))
-    else:
+    elif taker is None:
         lines.append(
             _("Please contact {name}. The report itself is shown only inside Trygg.").format(
                 name=name
             )
         )
-    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
+    if taker is not None:
+        lines.append(_("{name} has already taken it.").format(name=taker))
+    buttons = [] if taker is not None else [[Button(f"ack:{alert.id}", _("I'll take it"))]]
     if written:
         buttons.append([read_button(_, alert, name)])
     if report is not None and akut:
@@ -207,6 +210,22 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     buttons.append([Button(f"call:{alert.id}", _("Call back"))])
     return Reply("\n".join(lines), tuple(tuple(r) for r in buttons), NOTICE_TOKEN)
+
+
+async def _taken_by_another(rc: RenderContext, alert: Alert) -> str | None:
+    """The name of whoever took the alert, if someone other than the recipient has."""
+    if alert.status is not AlertStatus.ACKNOWLEDGED or alert.acknowledged_by in (
+        None,
+        rc.recipient.id,
+    ):
+        return None
+    try:
+        card, _p, _m = await DirectoryRepo(rc.session).describe(
+            Viewer.of(rc.recipient), alert.acknowledged_by
+        )
+    except NotFound:
+        return rc._("(erased person)")
+    return card.name
 
 
 def _has_items(rc: RenderContext, report: Report) -> bool:
@@ -309,8 +328,11 @@ async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
             _("The alert from {when} is yours, so the case is yours too.").format(
                 when=format_when(akut.created_at, rc.locale, message.created_at)
             ),
-            call,
         ]
+        language = await _language(rc, alert.subject_id)
+        if language:
+            lines.append(_("Language: {language}").format(language=language))
+        lines.append(call)
         buttons.insert(0, (Button(f"show:{report.id}", _("Show the report")),))
         return Reply("\n".join(lines), tuple(buttons), NOTICE_TOKEN)
     lines = [

@@ -18,7 +18,15 @@ from storage.models import AlertStatus
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.reporting import Script, write_report
-from tests.test_alerts import ack, alerts_only, load_alert, outbox, raise_akut, submit_report
+from tests.test_alerts import (
+    Recording,
+    ack,
+    alerts_only,
+    load_alert,
+    outbox,
+    raise_akut,
+    submit_report,
+)
 from tests.test_case import last_outbox_id
 from tests.test_followup_calls import viewer
 from tests.test_transcripts_after_sending import case_words
@@ -110,3 +118,50 @@ async def test_a_report_naming_the_taker_as_the_one_who_did_it_is_not_theirs(
     assert "som tog ditt larm" not in reply
     rows = alerts_only(await outbox(demo_app))
     assert not [row for row in rows if row[0] == "per" and row[2].get("alert") != alert_id]
+
+
+async def test_words_after_the_joined_report_go_to_the_case(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """After the report, the alert (kept a day) had taken her words before the case did: Pia
+    was paged "det kan vara ny fara" for "mår bättre, inga nya hot", and the case lacked them."""
+    await ack(chat("pia"), await raise_akut(chat))
+    clock.now += timedelta(hours=10)
+    case = await submit_report(chat)
+    mark = await last_outbox_id(demo_app)
+    said = await chat("anna").say("mår bättre, inga nya hot")
+    assert "Jag har sparat det du skrev i ditt ärende" in said, said
+    assert "/rapportera" not in said  # nothing new happened: no form to fill in
+    assert await case_words(demo_app, case.id, "pia") == ["mår bättre, inga nya hot"]
+    kinds = [kind for _to, _ch, kind, _p in await outbox(demo_app, mark)]
+    assert kinds == ["checkin_reply"]  # routine, not the alert's "read it now"
+
+
+async def test_a_report_about_someone_else_is_not_joined_to_her_alert(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    await ack(chat("pia"), await raise_akut(chat))
+    clock.now += timedelta(hours=1)
+    reply = await write_report(chat("anna"), Script(for_someone=("vän", "Karl Nyström")))
+    assert "Din rapport är skickad" in reply and "som tog ditt larm" not in reply, reply
+
+
+async def test_the_first_level_gets_the_joined_report_as_taken(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """A municipal assignment goes to Pia and the unit at once: Sara had been told only
+    "Pia Lind har tagit larmet om ärende …", about an alert she never got."""
+    await chat("sara").say("/hjalp")
+    await ack(chat("pia"), await raise_akut(chat))
+    clock.now += timedelta(hours=1)
+    case = await submit_report(chat, category="assignment")
+    assert "Pia Lind, som tog ditt larm, har fått den" in case.reply
+    assert "Sara Strand har också fått den." in case.reply
+    transport = Recording()
+    await demo_app.outbox_sender(transport).deliver_due()
+    [to_sara] = [reply for to, reply in transport.replies if to == "sara"]
+    assert f"Ny incidentrapport i Trygg – ärende {case.ref}" in to_sara.text
+    assert "Pia Lind har redan tagit det." in to_sara.text
+    assert "Kontakta Anna Berg" not in to_sara.text  # Pia does
+    pressable = [b.id for row in to_sara.buttons for b in row]
+    assert f"show:{case.id}" in pressable and not [i for i in pressable if i.startswith("ack:")]

@@ -23,7 +23,7 @@ from storage.models import OutboxMessage, Person, Report, ReportStatus
 from storage.outbox import ROUTINE, URGENT
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
-from tests.golden import Transcript
+from tests.golden import Transcript, delivered
 from tests.test_case import MONDAY_10, WHAT, Submitted, person_ids, submit_report, take
 from tests.test_transcripts_first_words import kept_words
 
@@ -104,12 +104,13 @@ async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
     assert f"Tack. Jag har sparat det du skrev i ditt ärende {case.ref}." in said
     assert "Pia Lind har ditt ärende, ser det du skrev och hör av sig till dig." in said
     assert "Jag sparade det du skrev i en rapport" not in said  # not a new draft
-    assert "/rapportera" in told  # something new: how to report it
+    assert "/rapportera" not in told  # he was at her door tonight: not the time for a form
+    assert "Jag har bett Pia Lind att läsa det nu." in told
     assert await drafts(demo_app, "anna") == 0
     assert await kept_words(demo_app, "anna") == [WHAT]  # the sent report's own words only
     assert await case_words(demo_app, case.id, "pia") == [ASKED, TOLD]
     to_pia = t.text().split("anna> " + TOLD)[0].split("bot → pia:")[-1]
-    assert "har skrivit till dig om ärendet" in to_pia
+    assert "har skrivit till dig" in to_pia
     assert ASKED not in to_pia  # the words stay inside the case
 
 
@@ -218,8 +219,14 @@ async def test_words_seen_outside_at_her_house_ask_to_read_now_and_say_so(
         ("Jag är rädd, han följer efter mig", True),
         ("he has a knife and is outside my door", True),
         ("han hotade mig igen på Facebook", True),
+        ("han sa att han ska döda mig", True),
+        ("jag är i fara", True),
+        ("någon bankar på dörren", True),
+        ("han står vid dörren nu", True),
+        ("he says he will kill me", True),
+        ("kan du hjälpa mig med polisanmälan?", True),  # as Anna's side reads it: /akut
         (ASKED, False),
-        ("kan du hjälpa mig med polisanmälan?", False),
+        ("Per skickade dörrkoden", False),
         ("mår bättre nu, inga nya hot", False),
         ("jag är inte rädd längre", False),
         ("vi bor på hotell i helgen", False),
@@ -228,3 +235,29 @@ async def test_words_seen_outside_at_her_house_ask_to_read_now_and_say_so(
 )
 def test_words_that_may_tell_of_danger_now(words: str, danger: bool) -> None:
     assert tells_danger(words) is danger
+
+
+async def test_danger_on_a_case_nobody_took_goes_on_to_the_next_within_minutes(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """A knife at her door while her report waited for Pia (asleep): only Pia was pushed, and
+    Per heard nothing until the report's own two hours were up."""
+    await sent(demo_app, clock, taken=False)
+    said = await Chat(demo_app, "anna").say("han står vid min dörr nu och har en kniv")
+    assert "Ingen har tagit ditt ärende än." in said or "bett Pia Lind att läsa det nu" in said
+    await Chat(demo_app, "per").say("/hjalp")
+    clock.now += timedelta(minutes=11)
+    await demo_app.timer_runner().run_due()
+    to_per = [text for to, text in await delivered(demo_app) if to == "per"]
+    assert any("Ny incidentrapport" in text for text in to_per), to_per
+
+
+async def test_danger_told_on_a_case_nobody_took_says_when_it_goes_on(
+    demo_app: App, clock: FakeClock
+) -> None:
+    await sent(demo_app, clock, taken=False)
+    said = await Chat(demo_app, "anna").say(TOLD)
+    assert (
+        "Ingen har tagit ditt ärende än. Jag har bett Pia Lind att läsa det nu. "
+        "Tar ingen det inom 10 minuter går det vidare till nästa." in said
+    ), said

@@ -45,7 +45,7 @@ async def test_a_check_in_answered_in_her_own_words(demo_app: App, clock: FakeCl
     assert "Vill du att någon ringer dig?" in kept  # asked once
     pushed = await t.deliver()
     assert [reply.text.split("\n")[0] for _, reply in pushed] == [
-        f"Ärende {(await _ref(demo_app))}: Anna Berg har skrivit till dig om ärendet."
+        f"Ärende {(await _ref(demo_app))}: Anna Berg har skrivit till dig."
     ]
     clock.advance(minutes=3)
     more = await t.say(anna, "sover lite dåligt bara")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from conversations import quota
+from conversations.about import about_someone_else
 from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.case_notices import tell_item_owners
 from conversations.events import Button, InboundEvent, phrase_of, words_of
@@ -265,7 +266,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         report=report,
     )
     minutes = draft.pack.alerting.ack_minutes_report if draft.pack.alerting else 120
-    taken = await _taken_akut(ctx, levels)  # who took her /akut alert has her report too
+    taken = await _taken_akut(ctx, draft, levels)  # who took her /akut alert has it too
     alert_id = await raise_alert(
         ctx,
         kind="report",
@@ -294,6 +295,13 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
                 name=taker.name
             )
         )
+        also = [c.name for c in levels[0] if c.person_id != taker.person_id]
+        if also:  # the plan's first level has it too (the unit, for a municipal assignment)
+            lines.append(
+                ctx.ngettext(
+                    "{names} has received it too.", "{names} have received it too.", len(also)
+                ).format(names=names_list(_, also))
+            )
     elif levels:
         names = [c.name for c in levels[0]]
         shown = names_list(_, names)
@@ -327,9 +335,11 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
     return END
 
 
-async def _taken_akut(ctx: Context, levels: Levels) -> Alert | None:
+async def _taken_akut(ctx: Context, draft: Draft, levels: Levels) -> Alert | None:
     """Her /akut alert of the last day that someone among the report's recipients took:
-    the report is most likely about the same danger, and theirs."""
+    a report about herself is most likely about the same danger, and theirs."""
+    if about_someone_else(draft.answers):
+        return None
     ids = {card.person_id for card in everyone(levels)}
     for alert in await AlertRepo(ctx.session).standing_akut(ctx.person.id, ctx.now - LINKED_FOR):
         if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by in ids:
