@@ -4,6 +4,8 @@ labelled internal or a message."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -104,25 +106,53 @@ async def checklist_lines(
     return lines
 
 
-async def note_lines(
+LATELY = timedelta(days=1)
+
+
+def lately_written(ctx: Context, notes: list[tuple[CaseNote, str]]) -> bool:
+    """Whether the targeted person wrote to the case within the last day: those who handle it
+    read her words first (they may tell of new danger)."""
+    return any(
+        row.kind == CHECKIN_NOTE and ctx.now - row.created_at <= LATELY for row, _text in notes
+    )
+
+
+async def written_lines(
     ctx: Context, report: Report, notes: list[tuple[CaseNote, str]], access: Access
 ) -> list[str]:
-    """The notes the viewer may read (storage has filtered them): check-in replies, internal
-    notes and messages to the targeted person, each saying which it is."""
+    """What the targeted person wrote to the case (check-in replies, words of her own)."""
     _ = ctx._
-    lines: list[str] = []
     replies = [(row, text) for row, text in notes if row.kind == CHECKIN_NOTE]
-    if replies:  # her answers to check-ins, and what she wrote of her own accord
-        heading = (
-            _("What you wrote:")
-            if access is Access.OWN
-            else _("What {name} wrote:").format(name=await name_of(ctx, report.reporter_id))
-        )
-        lines += ["", heading]
-        lines += [
+    if not replies:
+        return []
+    heading = (
+        _("What you wrote:")
+        if access is Access.OWN
+        else _("What {name} wrote:").format(name=await name_of(ctx, report.reporter_id))
+    )
+    return [
+        "",
+        heading,
+        *(
             f"• {ctx.when(row.created_at)}: " + _hanging(_("“{text}”").format(text=text))
             for row, text in replies
-        ]
+        ),
+    ]
+
+
+async def note_lines(
+    ctx: Context,
+    report: Report,
+    notes: list[tuple[CaseNote, str]],
+    access: Access,
+    *,
+    hers: bool = True,
+) -> list[str]:
+    """The notes the viewer may read (storage has filtered them): check-in replies (unless
+    ``hers`` is False: shown already), internal notes and messages to the targeted person,
+    each saying which it is."""
+    _ = ctx._
+    lines = await written_lines(ctx, report, notes, access) if hers else []
     written = [(row, text) for row, text in notes if row.kind != CHECKIN_NOTE]
     if not written:
         return lines

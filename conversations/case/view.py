@@ -12,7 +12,7 @@ from conversations.case.common import (
     role_key,
 )
 from conversations.case.export import EXPORT, EXPORT_WHOLE
-from conversations.case.lines import checklist_lines, note_lines
+from conversations.case.lines import checklist_lines, lately_written, note_lines, written_lines
 from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
@@ -80,6 +80,10 @@ async def show_case(ctx: Context) -> StateResult:
     taker = await repo.taken_by(report) if access is not Access.OWN else None
     if taker is not None:  # whom the others, and the director, turn to
         lines.append(_("Handled by: {name}").format(name=await name_of(ctx, taker)))
+    notes = await repo.notes(ctx.viewer, report)
+    first = access is not Access.OWN and lately_written(ctx, notes)
+    if first:  # "han står utanför och har en kniv": before the checklist, not below it
+        lines += await written_lines(ctx, report, notes, access)
     if access is not Access.OWN:
         lines += ["", _("Checklist:")]
     else:
@@ -87,7 +91,7 @@ async def show_case(ctx: Context) -> StateResult:
     lines += await checklist_lines(ctx, pack, state, access, report.status, report.reporter_id)
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
-    lines += await note_lines(ctx, report, await repo.notes(ctx.viewer, report), access)
+    lines += await note_lines(ctx, report, notes, access, hers=not first)
     buttons: list[list[Button]] = []
     open_case = report.status is not ReportStatus.CLOSED
     waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
