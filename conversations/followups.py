@@ -314,11 +314,16 @@ async def tell_handlers(
     payload: dict[str, Any] = {"report": report.id, "note": note_id}
     if danger:
         payload["danger"] = True
-        pack = ctx.packs.get(report.pack)  # nobody took her case: the next level sooner
-        await hurry(ctx, report, pack.alerting.ack_minutes_akut if pack.alerting else 10)
+        await hurry(ctx, report, _akut_minutes(ctx, report))  # nobody took it: the next sooner
     for person_id in handlers:
         ctx.notify(person_id, CHECKIN_REPLY, payload, URGENT if danger else ROUTINE)
     return handlers
+
+
+def _akut_minutes(ctx: Context, report: Report) -> int:
+    """How long the plan gives an alert in danger before the next level is alerted."""
+    pack = ctx.packs.get(report.pack)
+    return pack.alerting.ack_minutes_akut if pack.alerting else 10
 
 
 async def _keep_with_case(
@@ -334,8 +339,7 @@ async def _keep_with_case(
         names = await names_of(ctx, handlers)
         who = _("{names} will see it.").format(names=names_list(_, names))
         if tells_danger(text) and await cases.taken_by(report) is None:
-            pack = ctx.packs.get(report.pack)
-            wait = pack.alerting.ack_minutes_akut if pack.alerting else 10
+            wait = _akut_minutes(ctx, report)
             who = _(
                 "Nobody has taken your case yet. I have asked {names} to read it now. If nobody "
                 "takes it within {wait}, it goes on to the next."
