@@ -138,6 +138,17 @@ async def test_a_question_before_anyone_took_the_case_says_so(
     assert "Ingen har tagit ditt ärende än. Pia Lind ser det du skrev." in said
 
 
+async def wednesday_night(t: Transcript, clock: FakeClock, reporter: str, contact: str) -> Chat:
+    """The transcript begins Wednesday 23:00, two days after the report; the reporter's chat
+    (the contact's pushes are recorded too)."""
+    chat = t.person(reporter)
+    t.person(contact)
+    await t.deliver()
+    t.lines.clear()
+    clock.now = MONDAY_10 + timedelta(days=2, hours=13)
+    return chat
+
+
 async def test_words_of_danger_after_sending_ask_those_handling_the_case_to_read_them_now(
     demo_app: App, clock: FakeClock
 ) -> None:
@@ -145,11 +156,7 @@ async def test_words_of_danger_after_sending_ask_those_handling_the_case_to_read
     pushed at once to read them (the words stay inside the case); a question is routine."""
     case = await sent(demo_app, clock, taken=True)
     t = Transcript("danger_after_sending_sv", demo_app)
-    anna = t.person("anna")
-    t.person("pia")  # her pushes are part of the transcript
-    await t.deliver()
-    t.lines.clear()
-    clock.now = MONDAY_10 + timedelta(days=2, hours=13)
+    anna = await wednesday_night(t, clock, "anna", "pia")
     t.note("Wednesday 23:00: he is at her door")
     said = await t.say(anna, KNIFE)
     assert next(i for i, _l, _t in anna.buttons) == "akut:alert"  # the alert: one press
@@ -185,11 +192,7 @@ async def test_words_of_danger_after_sending_in_english(demo_app: App, clock: Fa
     case = await submit_report(chat, "bo", "party")
     await take(chat, "britt", case)
     t = Transcript("danger_after_sending_en", demo_app)
-    bo = t.person("bo")
-    t.person("britt")  # her pushes are part of the transcript
-    await t.deliver()
-    t.lines.clear()
-    clock.now = MONDAY_10 + timedelta(days=2, hours=13)
+    bo = await wednesday_night(t, clock, "bo", "britt")
     t.note("Wednesday 23:00: someone is at his door")
     said = await t.say(bo, "there is a man outside my door with a knife")
     pushed = await t.deliver()
