@@ -46,7 +46,7 @@ from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
 
 ESCALATE = "alert_escalate"
-WHY = ("handover", "unreached")  # why an escalation came before its deadline
+WHY = ("handover", "unreached", "danger")  # why an escalation came before its deadline
 # An /akut alert someone took counts as "handling the person" for this long (a case counts
 # while it is open): a second alert of the same person in that time pages nobody new.
 LINKED_FOR = timedelta(hours=24)
@@ -160,8 +160,8 @@ async def hurry(ctx: Context, report: AnyReport, minutes: int) -> bool:
         pending = await timers.pending(ESCALATE, alert.id)
         if pending and min(t.due_at for t in pending) <= soon:
             continue  # due sooner already
-        await timers.cancel(ESCALATE, alert.id)
-        timers.schedule(ESCALATE, alert.id, soon, drill_id=alert.drill_id)
+        await timers.cancel(ESCALATE, alert.id)  # the next level hears why it comes early
+        timers.schedule(ESCALATE, alert.id, soon, {"danger": True}, drill_id=alert.drill_id)
     return bool(waiting)
 
 

@@ -279,9 +279,19 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
     names = names_list(ctx._, await names_of(ctx, handlers))
     if danger:
-        return ctx._(
+        kept = ctx._(
             "I have kept what you wrote with your case {ref} and asked {names} to read it now."
         ).format(ref=report.ref, names=names)
+        if await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
+            return kept
+        wait = _akut_minutes(ctx, report)  # the case's alert goes on this soon now
+        return (
+            kept
+            + " "
+            + ctx._("If nobody takes it within {wait}, it goes on to the next.").format(
+                wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait)
+            )
+        )
     return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
         ref=report.ref, names=names
     )

@@ -107,9 +107,10 @@ def _category_line(rc: RenderContext, report: Report) -> str:
     return _("Category: {category}").format(category=after_label(label))
 
 
-async def _why_you(rc: RenderContext, payload: dict[str, Any]) -> list[str]:
+async def _why_you(rc: RenderContext, payload: dict[str, Any], name: str) -> list[str]:
     """Why an alert comes to this person now, if not as the first: a reminder, nobody
-    answered, the taker left, or who called could not reach the person."""
+    answered, the taker left, who called could not reach the person, or her words to the
+    case may tell of danger."""
     _ = rc._
     if payload.get("reminder"):
         return [_("Reminder: nobody has taken this yet.")]
@@ -124,6 +125,14 @@ async def _why_you(rc: RenderContext, payload: dict[str, Any]) -> list[str]:
             return [_("Nobody has answered yet – you are next.")]
         line = _("{caller} called and could not reach them – you are next.")
         return [line.format(caller=caller.name)]
+    if payload.get("danger"):  # her words to the case may tell of danger now
+        return [
+            _("URGENT – Trygg"),
+            _(
+                "{name} wrote to the case and may be in danger now. Nobody has taken it – "
+                "you are next."
+            ).format(name=name),
+        ]
     if payload.get("escalated"):
         return [_("Nobody has answered yet – you are next.")]
     return []
@@ -149,7 +158,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     akut = alert.kind == "akut"  # a drill's /akut alert comes with its drill case
     lines: list[str] = []
-    lines += await _why_you(rc, message.payload)
+    lines += await _why_you(rc, message.payload, name)
     if alert.kind == "checkin" and report is not None:
         lines += [
             _("Trygg check-in: {who} wants someone to call them (case {ref}).").format(

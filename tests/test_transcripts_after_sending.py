@@ -249,12 +249,15 @@ async def test_danger_on_a_case_nobody_took_goes_on_to_the_next_within_minutes(
     Per heard nothing until the report's own two hours were up."""
     await sent(demo_app, clock, taken=False)
     said = await Chat(demo_app, "anna").say("han står vid min dörr nu och har en kniv")
-    assert "Ingen har tagit ditt ärende än." in said or "bett Pia Lind att läsa det nu" in said
+    assert "och bett Pia Lind att läsa det nu." in said, said
     await Chat(demo_app, "per").say("/hjalp")
     clock.now += timedelta(minutes=11)
     await demo_app.timer_runner().run_due()
     to_per = [text for to, text in await delivered(demo_app) if to == "per"]
     assert any("Ny incidentrapport" in text for text in to_per), to_per
+    woken = next(text for text in to_per if "Ny incidentrapport" in text)  # why he is woken
+    assert woken.startswith("BRÅDSKANDE – Trygg\nAnna Berg har skrivit i ärendet och kan vara i")
+    assert "Tar ingen det inom 10 minuter går det vidare till nästa." in said
 
 
 async def test_danger_told_on_a_case_nobody_took_says_when_it_goes_on(
@@ -266,3 +269,17 @@ async def test_danger_told_on_a_case_nobody_took_says_when_it_goes_on(
         "Ingen har tagit ditt ärende än. Jag har bett Pia Lind att läsa det nu. "
         "Tar ingen det inom 10 minuter går det vidare till nästa." in said
     ), said
+
+
+async def test_danger_typed_in_her_own_case_view_puts_the_way_out_first(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Typed in her case view, the knife had got "Jag har sparat det du skrev i ditt ärende. De
+    som hanterar ärendet ser det.": no 112, nobody named."""
+    case = await sent(demo_app, clock, taken=True)
+    anna = Chat(demo_app, "anna")
+    await anna.say(f"/arende {case.ref}")
+    said = await anna.say("han står utanför mitt fönster med en kniv")
+    assert said.startswith("I fara nu: ring 112.\n"), said
+    assert f"i ditt ärende {case.ref} och bett Pia Lind att läsa det nu." in said
+    assert await case_notice_priorities(demo_app) == [(URGENT, True)]
