@@ -6,6 +6,7 @@ reports come from the form's own examples (tests/reporting.py).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -304,6 +305,23 @@ async def test_when_is_understood_as_people_write_it_and_said_back(
     assert "Which day did it happen?" in reply
     reply = await bo.say("friday 21.30")
     assert "I noted: Friday 20 November, 21:30." in reply
+
+
+async def test_a_time_still_to_come_keeps_its_time_for_the_day_chosen_after(
+    demo_app: App, chat: Any, clock: FakeClock
+) -> None:
+    """At 09.40, "i dag kl. 22.40, utanför kommunhuset" is a time still to come: she is asked
+    the day and presses "I går". The 22.40 she wrote had been dropped ("Jag skrev: i går.")."""
+    clock.now = datetime(2026, 11, 22, 8, 40, tzinfo=UTC)  # 09.40 in Sjövik
+    anna: Chat = chat("anna")
+    await told(anna, "Ett sms med hot.")
+    await anna.press("done")
+    reply = await anna.say("i dag kl. 22.40, utanför kommunhuset")
+    assert "Vilken dag hände det?" in reply, reply
+    reply = await anna.press("opt:yesterday")
+    assert "Jag skrev: i går kl. 22.40." in reply, reply
+    stored = await answers(demo_app, "anna")
+    assert (stored["when"]["day"], stored["when"]["time"]) == ("2026-11-21", "22:40")
 
 
 # --- edits ---------------------------------------------------------------------------------------

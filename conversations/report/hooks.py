@@ -115,9 +115,18 @@ async def read_when(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]
 
 
 async def read_day(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
-    """The day asked for after a 'when and where' without one: keep it with that answer."""
+    """The day asked for after a 'when and where' without one: keep it with that answer,
+    with the time she wrote there ("i dag kl. 22.40" said in the morning, then "I går")."""
     echo = await read_when(ctx, draft, answer)
     parent = draft.answers.get("when")
+    said = _moment(ctx, parent) if isinstance(parent, dict) else None
+    if answer.get("day") and "time" not in answer and said is not None and said.time is not None:
+        moment = dates.Moment(date.fromisoformat(str(answer["day"])), said.time)
+        if not dates.is_future(moment, ctx.now):
+            store_moment(answer, moment)
+            echo = [
+                ctx._("I noted: {when}.").format(when=dates.describe(moment, ctx.now, ctx.locale))
+            ]
     if isinstance(parent, dict) and answer.get("day"):
         for key in ("day", "time", "part"):
             if key in answer:
