@@ -277,23 +277,27 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     ctx.data[TOLD_NOTES] = [*ctx.data.get(TOLD_NOTES, []), note.id]
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
-    names = names_list(ctx._, await names_of(ctx, handlers))
     if danger:
-        kept = ctx._(
-            "I have kept what you wrote with your case {ref} and asked {names} to read it now."
-        ).format(ref=report.ref, names=names)
-        if await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
-            return kept
-        wait = _akut_minutes(ctx, report)  # the case's alert goes on this soon now
-        return (
-            kept
-            + " "
-            + ctx._("If nobody takes it within {wait}, it goes on to the next.").format(
-                wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait)
-            )
-        )
+        return await asked_to_read(ctx, report, handlers)
+    names = names_list(ctx._, await names_of(ctx, handlers))
     return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
         ref=report.ref, names=names
+    )
+
+
+async def asked_to_read(ctx: Context, report: Report, handlers: list[int]) -> str:
+    """Say that her words of danger are kept with her case and its handlers asked to read
+    them now; while nobody has taken it, how soon it goes on (see :func:`hurry`)."""
+    names = names_list(ctx._, await names_of(ctx, handlers))
+    kept = ctx._(
+        "I have kept what you wrote with your case {ref} and asked {names} to read it now."
+    ).format(ref=report.ref, names=names)
+    if await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
+        return kept
+    wait = _akut_minutes(ctx, report)  # the case's alert goes on this soon now
+    goes_on = ctx._("If nobody takes it within {wait}, it goes on to the next.")
+    return f"{kept} " + goes_on.format(
+        wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait)
     )
 
 
@@ -345,10 +349,12 @@ async def _keep_with_case(
     _ = ctx._
     cases = CaseRepo(ctx.session, ctx.keyring)
     handlers = await note_for_handlers(ctx, report, text)
+    danger = tells_danger(text)
     if handlers and ctx.viewer.registered:
         names = await names_of(ctx, handlers)
+        taken = await cases.taken_by(report)
         who = _("{names} will see it.").format(names=names_list(_, names))
-        if tells_danger(text) and await cases.taken_by(report) is None:
+        if danger and taken is None:
             wait = _akut_minutes(ctx, report)
             who = _(
                 "Nobody has taken your case yet. I have asked {names} to read it now. If nobody "
@@ -357,9 +363,9 @@ async def _keep_with_case(
                 names=names_list(_, names),
                 wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait),
             )
-        elif tells_danger(text):  # "han stod utanför mitt hus igen": they read it now
+        elif danger:  # "han stod utanför mitt hus igen": they read it now
             who = _("I have asked {names} to read it now.").format(names=names_list(_, names))
-        elif unasked and await cases.taken_by(report) is None:  # "when will Pia call me?"
+        elif unasked and taken is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
                 names=names_list(_, names)
             )
@@ -374,7 +380,7 @@ async def _keep_with_case(
         _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
         who,
     ]
-    if unasked and not (text.rstrip().endswith("?") or tells_danger(text) or says_none(text)):
+    if unasked and not (text.rstrip().endswith("?") or danger or says_none(text)):
         lines.append(_("Has something new happened? Then make a new report: /rapportera."))
     if not ask_call:
         ctx.reply("\n".join(lines), menu_buttons(ctx))

@@ -12,8 +12,8 @@ from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
-from conversations.followups import names_of, note_for_handlers
-from conversations.i18n import N_, names_list
+from conversations.followups import asked_to_read, note_for_handlers
+from conversations.i18n import N_
 from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
@@ -123,16 +123,8 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
     if access is Access.OWN and report.status is not ReportStatus.CLOSED:
         handlers = await note_for_handlers(ctx, report, text)  # they are told, as from the menu
         if tells_danger(text) and handlers:  # "han står utanför med en kniv": the way out first
-            names = names_list(ctx._, await names_of(ctx, handlers))
-            return "\n".join(
-                [
-                    ctx._("In danger now: call 112."),
-                    ctx._(
-                        "I have kept what you wrote with your case {ref} and asked {names} to "
-                        "read it now."
-                    ).format(ref=report.ref, names=names),
-                ]
-            )
+            asked = await asked_to_read(ctx, report, handlers)
+            return ctx._("In danger now: call 112.") + "\n" + asked
         return ctx._("I kept what you wrote with your case. Those who handle it see it.")
     return None
 
