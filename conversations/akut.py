@@ -33,11 +33,11 @@ from conversations.akut_words import (
 )
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
-from conversations.followups import kept_with_open_case
 from conversations.menu import show_menu
 from conversations.report.entry import keep_words
 from conversations.texts import contact_lines, contacts_of, menu_buttons
 from conversations.words import POLITE
+from conversations.words_to_case import kept_with_open_case
 from storage.directory import Contacts
 
 

@@ -15,7 +15,6 @@ from conversations.akut_words import from_inside, named_contacts, says_none, tel
 from conversations.alerts import ESCALATE, LINKED_FOR, about_whom, call_line, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import TOLD_NOTES, names_of, open_case
 from conversations.i18n import names_list
 from conversations.notices import ALERT_WITHDRAWN, CASE_HANDED_OVER
 from conversations.privacy import KINDS
@@ -24,6 +23,7 @@ from conversations.report.entry import keep_words
 from conversations.report.form import ReportStep
 from conversations.routing import alert_levels, escalation_lines
 from conversations.texts import contacts_of, menu_buttons, police_lines
+from conversations.words_to_case import TOLD_NOTES, names_of, open_case
 from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo

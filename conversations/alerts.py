@@ -165,6 +165,16 @@ async def hurry(ctx: Context, report: AnyReport, minutes: int) -> bool:
     return bool(waiting)
 
 
+async def someone_next(session: AsyncSession, packs: PackLibrary, report: AnyReport) -> bool:
+    """Whether an alert of the case waits with someone at a later level not alerted yet."""
+    for alert in await AlertRepo(session).of_report(report.id):
+        if alert.status is AlertStatus.OPEN:
+            levels = await current_levels(session, packs, alert)
+            if await _not_yet_alerted(session, levels, alert):
+                return True
+    return False
+
+
 async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert) -> Levels:
     """Who the plan names for an alert, from the directory as it is now: people revoked,
     removed or moved to another party are no longer in it; an internal case keeps to the

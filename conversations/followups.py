@@ -9,15 +9,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.akut_words import says_none, tells_danger
-from conversations.alerts import SystemContext, TimerHandler, hurry, raise_alert, sped_up
+from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
 from conversations.checkin_words import checkin_answer
-from conversations.events import Button, InboundEvent
+from conversations.events import InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, names_list
 from conversations.notices import (
     CHECKIN_ASK,
-    CHECKIN_REPLY,
     DUTY,
     FOLLOWUP_BOOKED,
     FOLLOWUP_NUDGE,
@@ -28,8 +26,8 @@ from conversations.notices import (
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels, escalation_lines
 from conversations.schedule import QUIET_HOURS, days_after, next_duty, out_of_quiet_hours
-from conversations.texts import menu_buttons
 from conversations.words import says_nothing
+from conversations.words_to_case import keep_with_case
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -44,8 +42,7 @@ from storage.models import (
     Role,
     Timer,
 )
-from storage.outbox import ROUTINE, URGENT, OutboxRepo
-from storage.reports import ReportRepo
+from storage.outbox import ROUTINE, OutboxRepo
 from storage.retention import WARN_AHEAD, RetentionRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
@@ -225,174 +222,8 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
         return False
     wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
     called = await AlertRepo(ctx.session).checkin_since(ctx.viewer, report, asked.sent_at)
-    await _keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))
+    await keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))
     return True
-
-
-CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
-
-
-async def open_case(ctx: Context) -> Report | None:
-    """The person's own case still open (not a drill's), if it was sent lately or Trygg
-    checked in with her about it lately."""
-    latest = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
-    if (
-        latest is None
-        or latest.status is not ReportStatus.SUBMITTED
-        or latest.drill_id is not None
-        or latest.submitted_at is None
-    ):
-        return None
-    if ctx.now - latest.submitted_at <= CASE_RECENT:
-        return latest
-    asked = await OutboxRepo(ctx.session).last_sent(
-        ctx.person.id, CHECKIN_ASK, ctx.now - CASE_RECENT
-    )
-    return latest if asked is not None and asked.payload.get("report") == latest.id else None
-
-
-async def words_for_case(ctx: Context, text: str) -> bool:
-    """Keep words typed after sending a report ("när ringer Pia mig?") with that case if it
-    is still open, and tell those who handle it; False if there is no such case (the caller
-    gives words to an unfinished report first)."""
-    latest = await open_case(ctx)
-    if latest is None:
-        return False
-    await _keep_with_case(ctx, latest, text, unasked=True)
-    return True
-
-
-async def kept_with_open_case(ctx: Context, text: str) -> str | None:
-    """Words she typed at /akut while a case of hers is open: kept with it, its handlers told
-    (not a new report nobody reads); the line that says so (None: no open case)."""
-    report = await open_case(ctx)
-    if report is None:
-        return None
-    note = await CaseRepo(ctx.session, ctx.keyring).add_note(
-        ctx.viewer, report, "checkin", text, ctx.now
-    )
-    danger = tells_danger(text)
-    handlers = await tell_handlers(ctx, report, note.id, danger=danger)
-    # the alert she may ask for next carries them too (the conversation keeps only the id)
-    ctx.data[TOLD_NOTES] = [*ctx.data.get(TOLD_NOTES, []), note.id]
-    if not handlers or not ctx.viewer.registered:
-        return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
-    if danger:
-        return await asked_to_read(ctx, report, handlers)
-    names = names_list(ctx._, await names_of(ctx, handlers))
-    return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
-        ref=report.ref, names=names
-    )
-
-
-async def asked_to_read(ctx: Context, report: Report, handlers: list[int]) -> str:
-    """Say that her words of danger are kept with her case and its handlers asked to read
-    them now; while nobody has taken it, how soon it goes on (see :func:`hurry`)."""
-    names = names_list(ctx._, await names_of(ctx, handlers))
-    kept = ctx._(
-        "I have kept what you wrote with your case {ref} and asked {names} to read it now."
-    ).format(ref=report.ref, names=names)
-    if await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
-        return kept
-    wait = _akut_minutes(ctx, report)  # the case's alert goes on this soon now
-    goes_on = ctx._("If nobody takes it within {wait}, it goes on to the next.")
-    return f"{kept} " + goes_on.format(
-        wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait)
-    )
-
-
-async def names_of(ctx: Context, person_ids: list[int]) -> list[str]:
-    """People's names as the directory gives them to this viewer."""
-    directory = DirectoryRepo(ctx.session)
-    return [(await directory.describe(ctx.viewer, i))[0].name for i in person_ids]
-
-
-TOLD_NOTES = "told_notes"  # conversation data: her notes written at /akut, for its alert
-
-
-async def note_for_handlers(ctx: Context, report: Report, text: str) -> list[int]:
-    """Keep the reporter's words with her case and tell its handlers (the words stay inside
-    the case); return who they are."""
-    note = await CaseRepo(ctx.session, ctx.keyring).add_note(
-        ctx.viewer, report, "checkin", text, ctx.now
-    )
-    return await tell_handlers(ctx, report, note.id, danger=tells_danger(text))
-
-
-async def tell_handlers(
-    ctx: Context, report: Report, note_id: int, *, danger: bool = False
-) -> list[int]:
-    """Tell those who handle her case that she wrote to it, at once and asked to read it now
-    if the words may tell of ``danger``; return who they are."""
-    handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
-    payload: dict[str, Any] = {"report": report.id, "note": note_id}
-    if danger:
-        payload["danger"] = True
-        await hurry(ctx, report, _akut_minutes(ctx, report))  # nobody took it: the next sooner
-    for person_id in handlers:
-        ctx.notify(person_id, CHECKIN_REPLY, payload, URGENT if danger else ROUTINE)
-    return handlers
-
-
-def _akut_minutes(ctx: Context, report: Report) -> int:
-    """How long the plan gives an alert in danger before the next level is alerted."""
-    pack = ctx.packs.get(report.pack)
-    return pack.alerting.ack_minutes_akut if pack.alerting else 10
-
-
-async def _keep_with_case(
-    ctx: Context, report: Report, text: str, *, unasked: bool, ask_call: bool = False
-) -> None:
-    """Keep the reporter's words with her case, tell its handlers, and say who will see them
-    (the way out first: the words may be new danger); after a check-in, ask once whether
-    someone should call."""
-    _ = ctx._
-    cases = CaseRepo(ctx.session, ctx.keyring)
-    handlers = await note_for_handlers(ctx, report, text)
-    danger = tells_danger(text)
-    if handlers and ctx.viewer.registered:
-        names = await names_of(ctx, handlers)
-        taken = await cases.taken_by(report)
-        who = _("{names} will see it.").format(names=names_list(_, names))
-        if danger and taken is None:
-            wait = _akut_minutes(ctx, report)
-            who = _(
-                "Nobody has taken your case yet. I have asked {names} to read it now. If nobody "
-                "takes it within {wait}, it goes on to the next."
-            ).format(
-                names=names_list(_, names),
-                wait=ctx.ngettext("{n} minute", "{n} minutes", wait).format(n=wait),
-            )
-        elif danger:  # "han stod utanför mitt hus igen": they read it now
-            who = _("I have asked {names} to read it now.").format(names=names_list(_, names))
-        elif unasked and taken is None:  # "when will Pia call me?"
-            who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
-                names=names_list(_, names)
-            )
-        elif unasked:
-            who = _("{names} has your case: they see what you wrote and will contact you.").format(
-                names=names_list(_, names)
-            )
-    else:
-        who = _("The people handling your case will see it.")
-    lines = [
-        _("In danger now: call 112."),
-        _("Thank you. I have kept what you wrote with your case {ref}.").format(ref=report.ref),
-        who,
-    ]
-    if unasked and not (text.rstrip().endswith("?") or danger or says_none(text)):
-        lines.append(_("Has something new happened? Then make a new report: /rapportera."))
-    if not ask_call:
-        ctx.reply("\n".join(lines), menu_buttons(ctx))
-        return
-    ctx.reply(
-        "\n".join([*lines, _("Do you want someone to call you?")]),
-        [
-            [Button(f"checkin:{report.id}:yes", _("Yes, call me"))],
-            [Button(f"checkin:{report.id}:no", _("No, I'm fine"))],
-            [Button(f"checkin:{report.id}:stop", _("Stop asking"))],
-        ],
-    )
 
 
 async def _open_report_of(ctx: Context, report_id: object) -> Report | None:

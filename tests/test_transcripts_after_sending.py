@@ -19,11 +19,12 @@ from bot.app import App
 from conversations.akut_words import tells_danger
 from conversations.notices import CHECKIN_REPLY
 from storage.cases import CaseRepo
-from storage.models import OutboxMessage, Person, Report, ReportStatus
+from storage.models import AlertStatus, OutboxMessage, Person, Report, ReportStatus
 from storage.outbox import ROUTINE, URGENT
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript, delivered
+from tests.test_alerts import load_alert
 from tests.test_case import MONDAY_10, WHAT, Submitted, person_ids, submit_report, take
 from tests.test_transcripts_first_words import kept_words
 
@@ -258,6 +259,22 @@ async def test_danger_on_a_case_nobody_took_goes_on_to_the_next_within_minutes(
     woken = next(text for text in to_per if "Ny incidentrapport" in text)  # why he is woken
     assert woken.startswith("BRÅDSKANDE – Trygg\nAnna Berg har skrivit i ärendet och kan vara i")
     assert "Tar ingen det inom 10 minuter går det vidare till nästa." in said
+
+
+async def test_danger_on_a_case_every_level_had_promises_no_next(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Her report had gone to every level the plan names and nobody took it; her words of
+    danger then read "Tar ingen det inom 10 minuter går det vidare till nästa", though
+    nobody was left to go to. Now she is given the unit's number instead."""
+    submitted = await sent(demo_app, clock, taken=False)
+    for _ in range(4):  # two hours a level: Pia, Per, the unit, and nobody more
+        clock.now += timedelta(hours=2, minutes=1)
+        await demo_app.timer_runner().run_due()
+    assert (await load_alert(demo_app, submitted.alert_id)).status is AlertStatus.EXHAUSTED
+    said = await Chat(demo_app, "anna").say(TOLD)
+    assert "vidare till nästa" not in said, said
+    assert "Du kan också ringa kommunens säkerhetsenhet på +46 8 465 004 10." in said, said
 
 
 async def test_danger_told_on_a_case_nobody_took_says_when_it_goes_on(

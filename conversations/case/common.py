@@ -12,11 +12,11 @@ from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
-from conversations.followups import asked_to_read, note_for_handlers
 from conversations.i18n import N_
 from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
+from conversations.words_to_case import asked_to_read, note_for_handlers
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo

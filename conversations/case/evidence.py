@@ -8,11 +8,11 @@ from conversations.case.common import found_case, gone
 from conversations.case_notices import CASE_EVIDENCE
 from conversations.events import InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.followups import names_of, open_case
 from conversations.i18n import names_list
 from conversations.report.evidence import kb, keep_file
 from conversations.report.text import evidence_kind
 from conversations.texts import menu_buttons
+from conversations.words_to_case import names_of, open_case
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
