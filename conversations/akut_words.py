@@ -63,6 +63,11 @@ THREAT = (
     "misshand",
     "slagen",
     "slog",
+    "slår",
+    "sparka",
+    "stryp",
+    "knivhugg",
+    "inbrott",
     "fara",
     "död",
     "mord",
@@ -79,6 +84,11 @@ THREAT = (
     "kill",
     "murder",
     "bleeding",
+    "beat",
+    "punch",
+    "stab",
+    "strangl",
+    "burglar",
 )
 """Beginnings of words that tell of a threat or of harm ("hotar", "rädd", "förföljer",
 "döda", "dödshot", "jag är i fara", "han bankar på dörren", "threatened", "kill")."""
@@ -102,7 +112,18 @@ hotad", "han ska döda mig", "han har en kniv")."""
 HERE = ("utanför", "dörr", "outside", "door")
 """Beginnings of words that say someone is at her door ("han står utanför", "vid dörren"): new
 danger in words written to a case, though too common to open /akut by themselves."""
-NOT_THREAT = ("hotell", "hotspot", "helper", "dörrkod")
+NOT_THREAT = (
+    "hotell",
+    "hotspot",
+    "helper",
+    "dörrkod",
+    "hjälpa",  # "kan du hjälpa mig med polisanmälan?": a question, not a cry
+    "hjälper",
+    "hjälpt",
+    "helped",
+    "helpful",
+    "helping",
+)
 DENIED = frozenset(
     (
         "inga",

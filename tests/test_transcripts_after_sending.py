@@ -230,7 +230,12 @@ async def test_words_seen_outside_at_her_house_ask_to_read_now_and_say_so(
         ("någon bankar på dörren", True),
         ("han står vid dörren nu", True),
         ("he says he will kill me", True),
-        ("kan du hjälpa mig med polisanmälan?", True),  # as Anna's side reads it: /akut
+        ("kan du hjälpa mig med polisanmälan?", False),  # a question, not a cry
+        ("polisen hjälpte mig i går", False),
+        ("han slår på fönstret", True),
+        ("he beat me up last night", True),
+        ("någon har gjort inbrott hos mig", True),
+        ("hjälp mig", True),
         (ASKED, False),
         ("Per skickade dörrkoden", False),
         ("mår bättre nu, inga nya hot", False),
