@@ -722,3 +722,30 @@ async def test_a_follow_up_that_no_longer_applies_keeps_its_words(demo_app: App,
     assert "Nils Holm" in changed  # the summary shows it under "Också skrivet"
     stored = await answers(demo_app, "anna")
     assert "perp_name" not in stored and "Nils Holm" in stored["_notes"]
+
+
+async def test_nothing_yet_and_a_measure_are_never_ticked_together(
+    demo_app: App, chat: Any, clock: FakeClock
+) -> None:
+    """Anna ticked 'Polisanmälan' and then 'Inget ännu': the report went out saying both, and
+    the statistics counted a police report decided on a case where nothing was."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")
+    await anna.say("Ledamot i kommunstyrelsen")
+    await anna.press("opt:party")
+    await anna.say("Ett brev i brevlådan med hot.")
+    for _ in range(12):
+        if await open_step(anna) is ReportStep.MEASURES:
+            break
+        await anna.press("nav:skip")
+    await at(anna, ReportStep.MEASURES)
+    await anna.press("tog:police_report")
+    shown = await anna.press("tog:none")
+    assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["none"]
+    assert "✓ Inget ännu" in shown and "✓ Polisanmälan" not in shown, shown
+    await anna.press("tog:police_report")  # she remembers: it was reported after all
+    assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["police_report"]
+    clock.advance(minutes=2)  # not a continuation of the story
+    said = await anna.say("inget ännu")  # typed: the latest word counts
+    assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["none"], said

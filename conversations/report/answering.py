@@ -185,7 +185,11 @@ async def toggle(ctx: Context, event: InboundEvent) -> StateResult:
         return await repeat(ctx, event)
     earlier = draft.answer(question.step) or {}
     chosen = list(earlier.get("choices") or [])
-    chosen.remove(option) if option in chosen else chosen.append(option)
+    chosen = (
+        [c for c in chosen if c != option]
+        if option in chosen
+        else question.ticked(chosen, [option])
+    )
     draft.answers[question.step.value] = {**earlier, "choices": chosen}
     return await ask(ctx, draft, question.step)
 
@@ -308,7 +312,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     answer = reading.answer
     if question.kind == "multi":
-        answer = _added_to_ticks(draft.answer(question.step), answer)
+        answer = _added_to_ticks(question, draft.answer(question.step), answer)
     lead = _said_back(ctx, draft, question, reading, answer)
     lead += await _store(ctx, draft, question, answer)
     _editable(ctx, event, question.step, typed)
@@ -333,13 +337,16 @@ async def _explain(ctx: Context, draft: Draft, question: Question, typed: str) -
     return await ask(ctx, draft, question.step, lead)  # without the last answer's echo
 
 
-def _added_to_ticks(earlier: dict[str, Any] | None, typed: dict[str, Any]) -> dict[str, Any]:
+def _added_to_ticks(
+    question: Question, earlier: dict[str, Any] | None, typed: dict[str, Any]
+) -> dict[str, Any]:
     """Words typed at a question with several choices add to what was ticked there (and to
-    what was written before): typing never unticks a choice nor drops earlier words."""
+    what was written before): typing unticks a choice only where the one it names rules it
+    out ("inget ännu" after "Polisanmälan"), and never drops earlier words."""
     if not isinstance(earlier, dict):
         return typed
     ticked = [str(c) for c in earlier.get("choices", [])]
-    choices = ticked + [c for c in typed.get("choices", []) if c not in ticked]
+    choices = question.ticked(ticked, [str(c) for c in typed.get("choices", [])])
     texts = [t for t in (earlier.get("text"), typed.get("text")) if t]
     merged = {**earlier, **typed, "choices": choices}
     if texts:

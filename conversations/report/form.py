@@ -87,6 +87,7 @@ class Question:
     story: bool = False  # a long answer people send in several messages in a row
     leading: bool = False  # an answer that starts with an option's words means it ("Nej, …")
     within: tuple[str, ...] = ()  # options whose words mean them anywhere in an answer, first
+    alone: tuple[str, ...] = ()  # options that rule out the others ("Nothing yet")
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
@@ -96,6 +97,18 @@ class Question:
     @property
     def offers_typing(self) -> bool:
         return self.kind == "text" or self.other_ok
+
+    def ticked(self, chosen: Sequence[str], new: Sequence[str]) -> list[str]:
+        """The options ticked once ``new`` are ticked after ``chosen``: one that stands
+        alone unticks the rest, and any other unticks it ("Nothing yet" and "Police report"
+        are never ticked together)."""
+        ticked = list(chosen)
+        for option in new:
+            if option in self.alone:
+                ticked = [option]
+            elif option not in ticked:
+                ticked = [c for c in ticked if c not in self.alone] + [option]
+        return ticked
 
 
 def fixed(*pairs: tuple[str, str]) -> Options:
@@ -438,6 +451,7 @@ QUESTIONS: tuple[Question, ...] = (
             *from_pack("measures")(pack),
             ("none", N_("Nothing yet")),
         ],
+        alone=("none",),
         synonyms={
             "police_report": ("polisanmält", "polisanmälan", "polisen", "anmält", "police"),
             "none": (
