@@ -46,6 +46,7 @@ class CaseFacts:
     choices: frozenset[str]  # "what and how": kind and channel ids as chosen
     measures: frozenset[str]  # decided measures, e.g. police_report
     checked_yes: frozenset[str]  # checklist items whose latest answer is yes
+    checked_no: frozenset[str]  # checklist items whose latest answer is no
     first_take: timedelta | None  # the case's first alert: created -> acknowledged
     readable: bool  # the viewer may access this case itself
 
@@ -152,7 +153,7 @@ class StatsRepo:
         rows = (await self.session.execute(stmt)).all()
         ids = [row.id for row in rows]
         takes = await self._first_takes(ids)
-        checked = await self._checked_yes(ids)
+        checked = await self._checked(ids)
         facts = []
         for row in rows:
             opened = self.keyring.open_json(
@@ -171,7 +172,8 @@ class StatsRepo:
                     closed=row.status is ReportStatus.CLOSED,
                     choices=nature,
                     measures=measures,
-                    checked_yes=checked.get(row.id, frozenset()),
+                    checked_yes=_answered(checked.get(row.id, {}), "yes"),
+                    checked_no=_answered(checked.get(row.id, {}), "no"),
                     first_take=takes.get(row.id),
                     readable=bool(row.readable),
                 )
@@ -199,8 +201,8 @@ class StatsRepo:
             for report_id, (created, acknowledged) in first.items()
         }
 
-    async def _checked_yes(self, ids: list[str]) -> dict[str, frozenset[str]]:
-        """Per case: the checklist items whose latest answer is yes."""
+    async def _checked(self, ids: list[str]) -> dict[str, dict[str, str]]:
+        """Per case: each checklist item's latest answer."""
         latest: dict[str, dict[str, str]] = {}
         for at in range(0, len(ids), _CHUNK):
             rows = await self.session.execute(
@@ -210,7 +212,9 @@ class StatsRepo:
             )
             for report_id, item_id, answer in rows:
                 latest.setdefault(report_id, {})[item_id] = answer
-        return {
-            report_id: frozenset(item for item, answer in items.items() if answer == "yes")
-            for report_id, items in latest.items()
-        }
+        return latest
+
+
+def _answered(items: dict[str, str], answer: str) -> frozenset[str]:
+    """The items whose latest answer is ``answer``."""
+    return frozenset(item for item, given in items.items() if given == answer)

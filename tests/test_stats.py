@@ -136,8 +136,10 @@ async def expected(app: App, seeded: Seeded, handle: str | None) -> dict[str, An
         worst = next((c for c in ptu.SEVERITY if c in named), ptu.UNSTATED)
         months[(month, worst)] += 1
         decided = "police_report" in answers["measures"]["choices"]  # an intention only
-        reported = police_checks.get(report_id) == "yes"  # the checklist: it was made
-        police["yes" if reported else "decided" if decided else "no"] += 1
+        checked = police_checks.get(report_id)  # the checklist: it was made, or it was not
+        police[
+            "yes" if checked == "yes" else "decided" if decided and checked != "no" else "no"
+        ] += 1
         unreadable += 0 if (handle is None or was_alerted) else 1
     taken = [takes[r[0]] for r in rows if takes.get(r[0]) is not None]
     return {
@@ -421,6 +423,7 @@ async def test_a_csv_into_a_folder_that_is_not_there_is_refused_before_anything_
         ({"police_report"}, {"3.1.3"}, "yes"),  # the checklist: "Har händelsen polisanmälts? Ja"
         (set(), {"3.1.3"}, "yes"),
         ({"protective"}, set(), "no"),
+        ({"police_report"}, {"!3.1.3"}, "no"),  # decided, then "Har händelsen polisanmälts? Nej"
     ],
 )
 def test_a_police_report_counts_as_made_only_once_the_checklist_says_so(
@@ -438,7 +441,8 @@ def test_a_police_report_counts_as_made_only_once_the_checklist_says_so(
         closed=False,
         choices=frozenset(),
         measures=frozenset(measures),
-        checked_yes=frozenset(checked),
+        checked_yes=frozenset(c for c in checked if not c.startswith("!")),
+        checked_no=frozenset(c[1:] for c in checked if c.startswith("!")),
         first_take=None,
         readable=True,
     )

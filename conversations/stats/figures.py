@@ -37,10 +37,12 @@ def stacked_under(case: CaseFacts) -> str:
 
 def police_state(case: CaseFacts) -> str:
     """Whether the incident was reported to the police: YES once the checklist says it was
-    made; DECIDED while only the report says a police report was decided on (an intention,
-    not yet a report); else NO."""
+    made, NO once it says it was not; DECIDED while only the report says a police report was
+    decided on (an intention, not yet a report); else NO."""
     if case.checked_yes & ptu.POLICE_CHECKS:
         return YES
+    if case.checked_no & ptu.POLICE_CHECKS:
+        return NO
     return DECIDED if ptu.POLICE_MEASURE in case.measures else NO
 
 
