@@ -107,6 +107,9 @@ class FollowUpPlan(_Strict):
     # Checklist items that documenting follow-up call 1 answers "yes" where still open (the
     # call was held, it is documented, the need for professional support was assessed).
     first_call_answers: list[str] = Field(default_factory=list)
+    # Checklist items that planning or booking a later call (or deciding it is not needed)
+    # answers "yes" where still open: the need for further calls was assessed.
+    next_call_answers: list[str] = Field(default_factory=list)
 
 
 class Duty(_Strict):
@@ -183,9 +186,14 @@ class Pack(_Strict):
             ]
         items = {item.id for item in self.checklist}
         if items and self.followup is not None:
+            answers = {
+                "first_call_answers": self.followup.first_call_answers,
+                "next_call_answers": self.followup.next_call_answers,
+            }
             problems += [
-                f"followup.first_call_answers: unknown checklist item {i!r}"
-                for i in self.followup.first_call_answers
+                f"followup.{field}: unknown checklist item {i!r}"
+                for field, ids in answers.items()
+                for i in ids
                 if i not in items
             ]
         kinds = {k.id for k in self.kinds}

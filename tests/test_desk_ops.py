@@ -228,9 +228,28 @@ async def test_documenting_a_followup_and_planning_the_next(  # type: ignore[no-
             await followup.plan_next(ctx, report, access, 2, clock.now - timedelta(days=1))
         said = await followup.plan_next(ctx, report, access, 2, days_after(clock.now, 14))
         assert said.startswith("Uppföljningssamtal 2 är planerat")
+        assert said.endswith(  # planning call 2 had left this item open until closing
+            "Behovet av fler samtal är bedömt: jag har besvarat 1 punkt i checklistan (3.2.4)."
+        ), said
+        answered = await repo.checklist(report, ctx.viewer)
+        assert answered["3.2.4-more-conversations"].answer == "yes"
         said = await followup.plan_next(ctx, report, access, 3, None)
-        assert "behövs inte" in said
+        assert said == "Noterat: uppföljningssamtal 3 behövs inte."  # answered once, not again
     assert len(await pending(demo_app, FOLLOWUP_DUE, f"{case.id}:2")) == 1
+
+
+async def test_booking_call_two_answers_that_further_calls_were_assessed(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Call 2 booked at a time (not planned for a day) left 3.2.4 "Behov av ytterligare
+    uppföljande samtal har bedömts" open, and closing listed it as undone."""
+    case = await taken(chat)
+    async with desk(demo_app, "pia", case, clock) as (ctx, report, access):
+        said = await calls.book_call(ctx, report, access, clock.now + timedelta(days=9), 2)
+        assert "jag har besvarat 1 punkt i checklistan (3.2.4)" in said, said
+        answered = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+        assert answered["3.2.4-more-conversations"].answer == "yes"
+        assert "3.2.4-conversation" not in answered  # call 1 is not held by booking call 2
 
 
 async def test_handing_over(chat, demo_app: App, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]

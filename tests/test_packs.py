@@ -696,6 +696,7 @@ def test_oxelosund_followup_and_alerting(library: PackLibrary) -> None:
         "3.2.4-documented",
         "3.2.4-professional-need",
     ]
+    assert followup.next_call_answers == ["3.2.4-more-conversations"]
     assert len(followup.prompts) == 3 and len(followup.closing) == 3
     alerting = pack.alerting
     assert (alerting.ack_minutes_akut, alerting.ack_minutes_report) == (10, 120)
@@ -877,6 +878,12 @@ BROKEN: dict[str, tuple[str, Mutation, str, str]] = {
         "oxelosund",
         _set("followup.first_call_answers", ["3.2.4-conversation", "3.2.9"]),
         "followup.first_call_answers",
+        "unknown checklist item '3.2.9'",
+    ),
+    "planning a later call answers an unknown item": (
+        "oxelosund",
+        _set("followup.next_call_answers", ["3.2.9"]),
+        "followup.next_call_answers",
         "unknown checklist item '3.2.9'",
     ),
     "duplicate kind id": (

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
+from conversations.desk.followup import next_call_assessed
 from conversations.desk.words import card_name as name_of
 from conversations.desk.words import next_call
 from conversations.flow import Context
@@ -89,7 +90,9 @@ async def book_call(
     AuditRepo(ctx.session).record(
         ctx.person.handle, "call_booked", report.ref, report.municipality_id, ctx.now, report=report
     )
-    return "\n".join(lines)
+    if number > 1:  # a later call booked: the need for it was assessed
+        lines.append(await next_call_assessed(ctx, report))
+    return "\n".join(filter(None, lines))
 
 
 async def move_call(

@@ -52,7 +52,12 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
         report=report,
     )
     said = ctx._("Follow-up call {n} is documented.").format(n=number)
-    steps = await _answer_items(ctx, report) if number == 1 else []
+    pack = ctx.packs.get(report.pack)
+    steps = (
+        await _answer_items(ctx, report, pack.followup.first_call_answers)
+        if (number == 1 and pack.followup)
+        else []
+    )
     if not steps:
         return said
     ticked = ctx.ngettext(
@@ -63,11 +68,27 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
     return f"{said}\n{ticked}"
 
 
-async def _answer_items(ctx: Context, report: Report) -> list[str]:
-    """Answer "yes" the checklist items that a documented first call answers, where still
-    open and the viewer's to answer (each audited as any answer); their steps."""
+async def next_call_assessed(ctx: Context, report: Report) -> str:
+    """A later call planned, booked or found not needed: answer the checklist items that
+    say the need for further calls was assessed; the line that says so ("" if none)."""
     pack = ctx.packs.get(report.pack)
-    wanted = pack.followup.first_call_answers if pack.followup else []
+    steps = (
+        await _answer_items(ctx, report, pack.followup.next_call_answers) if pack.followup else []
+    )
+    if not steps:
+        return ""
+    return ctx.ngettext(
+        "The need for further calls is assessed: I have answered {n} item in the "
+        "checklist ({steps}).",
+        "The need for further calls is assessed: I have answered {n} items in the "
+        "checklist ({steps}).",
+        len(steps),
+    ).format(n=len(steps), steps=", ".join(sorted(set(steps))))
+
+
+async def _answer_items(ctx: Context, report: Report, wanted: list[str]) -> list[str]:
+    """Answer "yes" the items ``wanted`` that are still open and the viewer's to answer;
+    their steps."""
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     steps = []
     for item_id in wanted:
@@ -133,7 +154,8 @@ async def plan_next(
     repo = CaseRepo(ctx.session, ctx.keyring)
     if when is None:
         await repo.plan_followup(ctx.viewer, report, number, None)
-        return _("Noted: follow-up call {n} is not needed.").format(n=number)
+        said = _("Noted: follow-up call {n} is not needed.").format(n=number)
+        return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
     if when.tzinfo is None or when <= ctx.now:
         raise Refused(_("Write a day to come, like “måndag” or 20/12."))
     await repo.plan_followup(ctx.viewer, report, number, when)
@@ -141,6 +163,7 @@ async def plan_next(
     subject = f"{report.id}:{number}"
     await timers.cancel(FOLLOWUP_DUE, subject)
     timers.schedule(FOLLOWUP_DUE, subject, when, {"report": report.id, "n": number})
-    return _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
+    said = _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
         n=number, when=ctx.when(when)
     )
+    return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
