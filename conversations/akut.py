@@ -57,11 +57,12 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     contacts = await contacts_of(ctx)
     if (
         telling(event)
-        and not from_inside(event, contacts)  # withdrawn from the party below
         and not asks(words(event), first_contact(contacts), CALLING)
         and await after_alert(ctx, event)
     ):
-        return END  # "hjälp, han har en kniv" after her alert: to those it went to, at once
+        # "hjälp, han har en kniv" after her alert: to those it went to, at once; "det är en
+        # partikamrat" after her party's alert: to the unit instead (after_alert)
+        return END
     either = bool(contacts.party_security and contacts.municipal_security)
     threat_inside = either and _from_party(ctx, event, contacts)
     moved = await keep_named_off_case(ctx, event, contacts)  # "det är Per som hotar mig"

@@ -263,3 +263,23 @@ async def test_a_cry_after_the_alert_reaches_those_alerted(
     (alert,) = await akut_alerts(demo_app)
     assert await read_as(demo_app, "pia", alert.id) == [cry]
     assert [k for _, _, k, _ in await outbox(demo_app, mark)] == ["alert_words"]
+
+
+async def test_the_threat_from_inside_told_after_alerting_the_unit_reaches_the_unit(
+    chat: Any, demo_app: App
+) -> None:
+    """Anna alerted the unit and then wrote who it was ("det är Per Ek som hotar mig, han
+    står vid min dörr"): she got the whole guidance again, with "Larma säkerhetsenheten" as
+    if nothing had been sent, and Sara, who had the alert, never read her words."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:unit")
+    said = await anna.say("det är Per Ek som hotar mig, han står vid min dörr")
+    assert "Larma säkerhetsenheten" not in said and "Var inte ensam" not in said, said
+    assert "Sara Strand ser det du skrev." in said, said
+    (unit,) = await akut_alerts(demo_app)
+    assert await read_as(demo_app, "sara", unit.id) == [
+        "det är Per Ek som hotar mig, han står vid min dörr"
+    ]
+    with pytest.raises(NotFound):  # the party's contacts read nothing of it
+        await read_as(demo_app, "per", unit.id)
