@@ -296,8 +296,6 @@ async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
     written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
     lines = written_lines(_, ctx.locale, card.name, written, ctx.now)
     lines += [call_line(ctx, card), _("If someone is in danger, call 112.")]
-    buttons = (
-        [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.status is AlertStatus.OPEN else []
-    )
+    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.untaken else []
     ctx.reply("\n".join(lines), buttons)
     return None

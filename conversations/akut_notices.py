@@ -59,7 +59,7 @@ async def render_alert_words(rc: RenderContext, message: OutboxMessage) -> Reply
     if message.payload.get("danger") is False:  # "mår bättre nu": said, not cried
         lines = [_("{name} has written to you after the alert.").format(name=card.name)]
     buttons = [[read_button(_, alert, card.name)]]
-    if alert.status is AlertStatus.OPEN:
+    if alert.untaken:  # every level tried: still there to take
         buttons.append([Button(f"ack:{alert.id}", _("I'll take it"))])
     return Reply("\n".join(lines), tuple(tuple(row) for row in buttons), NOTICE_TOKEN)
 

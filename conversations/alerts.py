@@ -502,7 +502,7 @@ async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
     """The call did not reach the person: alert the next level now rather than at the
     deadline (the escalation timer fires now, once); say who, or that nobody is left."""
     _ = ctx._
-    if alert.status is not AlertStatus.OPEN:
+    if not alert.untaken:
         return _("The alert is no longer open.")
     levels = await current_levels(ctx.session, ctx.packs, alert)
     fresh = await _not_yet_alerted(ctx.session, levels, alert)
@@ -571,7 +571,10 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
         [
             [
                 Button(f"ack:{alert.id}:reached", _("Yes, I'll take it")),
-                Button(f"call:{alert.id}:no", _("No, keep alerting")),
+                Button(
+                    f"call:{alert.id}:no",
+                    _("No") if alert.status is AlertStatus.EXHAUSTED else _("No, keep alerting"),
+                ),
             ]
         ],
     )

@@ -14,6 +14,7 @@ from conversations.i18n import format_when
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
+from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.models import CaseNote, FollowUp, OutboxMessage, Report
@@ -181,4 +182,17 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
             *([_("Call: {phone}").format(phone=phone)] if phone else []),
             _("If someone is in danger, call 112."),
         ]
+        take = await _take_button(rc, report)
+        if take is not None:  # nobody has taken her case: the one who reads this may
+            return Reply("\n".join(lines), (*_case_button(rc, report), (take,)), NOTICE_TOKEN)
     return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)
+
+
+async def _take_button(rc: RenderContext, report: Report) -> Button | None:
+    """ "I'll take it" for the case's alert that nobody has taken yet and that reached the
+    recipient (None: taken, or not theirs to take)."""
+    repo = AlertRepo(rc.session)
+    for alert in await repo.of_report(report.id):
+        if alert.untaken and rc.recipient.id in await repo.notified(alert.id):
+            return Button(f"ack:{alert.id}", rc._("I'll take it"))
+    return None

@@ -385,6 +385,11 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)  # an övning
 
+    @property
+    def untaken(self) -> bool:
+        """Whether it waits for someone to take it: escalating, or every level tried."""
+        return self.status in (AlertStatus.OPEN, AlertStatus.EXHAUSTED)
+
 
 class AlertRecipient(Base):
     """Who an alert goes to, at which level; ``removed`` people get nothing and see nothing."""

@@ -17,7 +17,7 @@ from storage.models import Alert, AlertNote, AlertStatus
 from storage.retention import RetentionRepo
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript, delivered
-from tests.test_alerts import outbox, submit_report
+from tests.test_alerts import Recording, outbox, submit_report
 from tests.test_case import last_outbox_id
 from tests.test_followup_calls import viewer
 
@@ -283,3 +283,34 @@ async def test_the_threat_from_inside_told_after_alerting_the_unit_reaches_the_u
     ]
     with pytest.raises(NotFound):  # the party's contacts read nothing of it
         await read_as(demo_app, "per", unit.id)
+
+
+async def test_an_alert_every_level_had_can_still_be_taken_from_her_words(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Every level had been alerted and nobody took it. Anna's next words reached Pia, Per
+    and Sara with only "Läs vad Anna Berg skrev": no "Jag tar det" there or in the words
+    read, and Sara's "Ring upp", "Nej, larma vidare" said "Larmet är inte öppet längre"."""
+    anna, sara = chat("anna"), chat("sara")
+    await sara.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    for _ in range(3):
+        clock.advance(minutes=11)
+        await demo_app.timer_runner().run_due()
+    (alert,) = await akut_alerts(demo_app)
+    assert alert.status is AlertStatus.EXHAUSTED
+    await delivered(demo_app)  # what the levels were sent before
+    await anna.say("hallå? är det någon där")
+    transport = Recording()
+    await demo_app.outbox_sender(transport).deliver_due()
+    [pushed] = [r for to, r in transport.replies if to == "sara" and "efter larmet" in r.text]
+    assert f"ack:{alert.id}" in [b.id for row in pushed.buttons for b in row], pushed
+    read = await sara.press(f"words:{alert.id}")
+    assert "hallå? är det någon där" in read
+    assert f"ack:{alert.id}" in sara.last_buttons
+    await sara.press(f"call:{alert.id}")
+    onward = await sara.press(f"call:{alert.id}:no")
+    assert "inte öppet längre" not in onward and "Det finns ingen mer att larma" in onward, onward
+    taken = await sara.press(f"ack:{alert.id}")
+    assert taken.startswith("Tack – det är ditt."), taken

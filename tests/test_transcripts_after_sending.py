@@ -24,7 +24,7 @@ from storage.outbox import ROUTINE, URGENT
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript, delivered
-from tests.test_alerts import load_alert
+from tests.test_alerts import Recording, load_alert
 from tests.test_case import MONDAY_10, WHAT, Submitted, person_ids, submit_report, take
 from tests.test_transcripts_first_words import kept_words
 
@@ -305,3 +305,21 @@ async def test_danger_typed_in_her_own_case_view_puts_the_way_out_first(
     assert said.startswith("I fara nu: ring 112.\n"), said
     assert f"i ditt ärende {case.ref} och bett Pia Lind att läsa det nu." in said
     assert await case_notice_priorities(demo_app) == [(URGENT, True)]
+
+
+async def test_words_of_danger_on_a_case_nobody_took_can_be_taken_from_the_push(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """The urgent push "Läs det nu: det kan vara ny fara" on a case nobody had taken offered
+    only "Öppna ärende": whoever was woken could not take it from there."""
+    submitted = await sent(demo_app, clock, taken=False)
+    await delivered(demo_app)  # the report's own alert, before
+    await Chat(demo_app, "anna").say(KNIFE)
+    transport = Recording()
+    await demo_app.outbox_sender(transport).deliver_due()
+    [to_pia] = [r for to, r in transport.replies if to == "pia"]
+    assert to_pia.text.startswith("BRÅDSKANDE – Trygg"), to_pia.text
+    ids = [b.id for row in to_pia.buttons for b in row]
+    assert f"ack:{submitted.alert_id}" in ids, ids
+    taken = await Chat(demo_app, "pia").press(f"ack:{submitted.alert_id}")
+    assert taken.startswith("Tack – det är ditt."), taken
