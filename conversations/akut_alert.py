@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
 from conversations.akut_words import from_inside, named_contacts, says_none, tells_danger
-from conversations.alerts import ESCALATE, LINKED_FOR, about_whom, call_line, raise_alert
+from conversations.alert_calls import about_whom, call_line
+from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list

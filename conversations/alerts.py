@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.akut_notices import read_button
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
-from conversations.i18n import names_list
 from conversations.notice_context import NOTICE_TOKEN, opens_case
 from conversations.notices import (
     ALERT,
@@ -25,6 +24,7 @@ from conversations.notices import (
 )
 from conversations.packs import PackLibrary
 from conversations.routing import Levels, alert_levels, everyone, without
+from conversations.schedule import out_of_quiet_hours
 from storage.access import INTERNAL
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
@@ -41,11 +41,12 @@ from storage.models import (
     ReportStatus,
     Timer,
 )
-from storage.outbox import URGENT, OutboxRepo
+from storage.outbox import ROUTINE, URGENT, OutboxRepo
 from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
 
 ESCALATE = "alert_escalate"
+UNANSWERED_TELL = "alert_unanswered_tell"  # nobody took her report: told after the quiet hours
 WHY = ("handover", "unreached", "danger")  # why an escalation came before its deadline
 # An /akut alert someone took counts as "handling the person" for this long (a case counts
 # while it is open): a second alert of the same person in that time pages nobody new.
@@ -170,7 +171,7 @@ async def someone_next(session: AsyncSession, packs: PackLibrary, report: AnyRep
     for alert in await AlertRepo(session).of_report(report.id):
         if alert.status is AlertStatus.OPEN:
             levels = await current_levels(session, packs, alert)
-            if await _not_yet_alerted(session, levels, alert):
+            if await not_yet_alerted(session, levels, alert):
                 return True
     return False
 
@@ -227,9 +228,7 @@ async def sped_up(
 Notify = Callable[[int, str, dict[str, Any], int], None]
 
 
-async def _not_yet_alerted(
-    session: AsyncSession, levels: Levels, alert: Alert
-) -> list[ContactCard]:
+async def not_yet_alerted(session: AsyncSession, levels: Levels, alert: Alert) -> list[ContactCard]:
     """The first level with someone the alert has not gone to yet: those people."""
     done = await AlertRepo(session).notified(alert.id)
     for level in levels:
@@ -253,11 +252,10 @@ async def next_level(
     longer act) or ``unreached`` (who called could not reach the person)."""
     repo = AlertRepo(session)
     levels = await current_levels(session, packs, alert)
-    fresh = [card.person_id for card in await _not_yet_alerted(session, levels, alert)]
+    fresh = [card.person_id for card in await not_yet_alerted(session, levels, alert)]
     if not fresh:
         alert.status = AlertStatus.EXHAUSTED  # still theirs to take: each is reminded once
-        if alert.subject_id is not None:
-            notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
+        await _tell_unanswered(session, alert, now, notify)
         # everyone it went to who may still act: the plan's people and any brought in later
         keep = {r.person_id for r in await repo.recipients(alert.id)}
         keep = {i for i in keep if await repo.may_act(alert, i)}
@@ -272,6 +270,33 @@ async def next_level(
         notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
     due = await deadline(session, alert.drill_id, now, alert.ack_minutes)
     TimerRepo(session).schedule(ESCALATE, alert.id, due, drill_id=alert.drill_id)
+
+
+async def _tell_unanswered(
+    session: AsyncSession, alert: Alert, now: datetime, notify: Notify
+) -> None:
+    """Tell the person that nobody took her alert: at once after /akut or "call me"; after
+    a report she sent in calm words, as a routine message, and not in the quiet hours (a
+    report sent at 23:00 had woken her at 05:00)."""
+    if alert.subject_id is None:
+        return
+    if alert.kind != "report" or alert.drill_id is not None:
+        notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
+        return
+    where = alert.municipality_id
+    place = await session.get(Municipality, where) if where is not None else None
+    later = out_of_quiet_hours(now, place.quiet_hours if place else None)
+    if later > now:
+        TimerRepo(session).schedule(UNANSWERED_TELL, alert.id, later)
+        return
+    notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, ROUTINE)
+
+
+async def tell_unanswered(sc: SystemContext, timer: Timer) -> None:
+    """The quiet hours are over: tell her that nobody has taken her report, if still so."""
+    alert = await AlertRepo(sc.session).get(timer.subject)
+    if alert is not None and alert.untaken and alert.subject_id is not None:
+        sc.notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, ROUTINE)
 
 
 async def escalate(sc: SystemContext, timer: Timer) -> None:
@@ -496,86 +521,3 @@ async def _yours(ctx: Context, alert: Alert) -> str:
                 name=person.display_name, phone=person.phone
             )
     return _("Thank you – it is yours. Please contact the person now.")
-
-
-async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
-    """The call did not reach the person: alert the next level now rather than at the
-    deadline (the escalation timer fires now, once); say who, or that nobody is left."""
-    _ = ctx._
-    if not alert.untaken:
-        return _("The alert is no longer open.")
-    levels = await current_levels(ctx.session, ctx.packs, alert)
-    fresh = await _not_yet_alerted(ctx.session, levels, alert)
-    if not fresh:
-        return _(
-            "There is nobody more to alert: the alert stays open for those who have it. "
-            "If {name} may be in danger, call 112."
-        ).format(name=name)
-    timers = TimerRepo(ctx.session)
-    await timers.cancel(ESCALATE, alert.id)
-    unreached = {"unreached": ctx.person.id}
-    timers.schedule(ESCALATE, alert.id, ctx.now, unreached, drill_id=alert.drill_id)
-    names = names_list(_, [card.name for card in fresh])
-    return _("I am alerting {names} now.").format(names=names)
-
-
-async def about_whom(ctx: Context, alert_id: str) -> tuple[Alert, ContactCard] | None:
-    """The alert and the person it is about, for someone it went to who may still act on it
-    (storage checks); None, and a kind refusal said, if not."""
-    repo = AlertRepo(ctx.session)
-    try:
-        await repo.recipient(ctx.viewer, alert_id)
-    except NotFound:
-        alert = None
-    else:
-        alert = await repo.get(alert_id)
-    if alert is None or alert.subject_id is None:
-        ctx.reply(ctx._("That alert is not available to you."))
-        return None
-    ctx.drill_id = alert.drill_id
-    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
-    return alert, card
-
-
-def call_line(ctx: Context, card: ContactCard) -> str:
-    """Whom to call, and on which number (or that Trygg has none)."""
-    if card.phone:
-        return ctx._("Call {name}: {phone}").format(name=card.name, phone=card.phone)
-    return ctx._("There is no phone number for {name} in Trygg.").format(name=card.name)
-
-
-async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
-    """Give the number to call the person who needs help; while nobody has taken the alert,
-    ask whether the call reached them: "Yes" takes it (as "I'll take it" does), "No" leaves
-    it open so that it goes on to the next person if nobody takes it."""
-    _ = ctx._
-    alert_id, _sep, answer = event.button.partition(":")[2].partition(":")
-    found = await about_whom(ctx, alert_id)
-    if found is None:
-        return None
-    alert, card = found
-    if answer == "no":
-        ctx.reply(await _alert_onward(ctx, alert, card.name))
-        return None
-    number = call_line(ctx, card)
-    if alert.status is AlertStatus.ACKNOWLEDGED:
-        if alert.acknowledged_by is not None and alert.acknowledged_by != ctx.person.id:
-            taker, _p, _m = await DirectoryRepo(ctx.session).describe(
-                ctx.viewer, alert.acknowledged_by
-            )
-            number += "\n" + _("{name} has taken the alert.").format(name=taker.name)
-        ctx.reply(number)
-        return None
-    ctx.reply(
-        number + "\n" + _("Did you reach {name}?").format(name=card.name),
-        [
-            [
-                Button(f"ack:{alert.id}:reached", _("Yes, I'll take it")),
-                Button(
-                    f"call:{alert.id}:no",
-                    _("No") if alert.status is AlertStatus.EXHAUSTED else _("No, keep alerting"),
-                ),
-            ]
-        ],
-    )
-    return None

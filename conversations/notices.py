@@ -366,6 +366,8 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
         _("In danger now: call 112. Not urgent: the police on 114 14."),
         _("Nobody in Trygg has taken your request for a call yet.")
         if asked
+        else _("Nobody in Trygg has taken your report yet.")
+        if alert is not None and alert.kind == "report"
         else _("Nobody in Trygg has answered your alert yet."),
     ]
     if unit_phone:

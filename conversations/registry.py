@@ -11,6 +11,7 @@ from conversations import (
     akut_alert,
     akut_notices,
     akut_words,
+    alert_calls,
     alerts,
     case,
     drill_command,
@@ -73,7 +74,7 @@ ACTIONS: Mapping[str, Handler] = {
     akut_notices.READ: akut_alert.read_words,  # what she wrote around her /akut alert
     "show": case_reading.show_whole_case,
     case_reading.OPEN_FILE: case_reading.open_evidence,
-    "call": alerts.call_info,
+    "call": alert_calls.call_info,
     "checkin": followups.answer_checkin,
     "hold": followups.hold_case,
     "advice": report_sending.advice,
@@ -93,6 +94,7 @@ may not have it."""
 
 TIMERS: Mapping[str, TimerHandler] = {
     alerts.ESCALATE: alerts.escalate,
+    alerts.UNANSWERED_TELL: alerts.tell_unanswered,
     **followups.TIMERS,
     **drills.TIMERS,
     housekeeping.HOUSEKEEPING: housekeeping.housekeeping,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -23,6 +24,7 @@ from bot import orgfile
 from bot.app import App
 from bot.settings import Settings
 from bot.transports.base import DeliveryFailed
+from conversations import alerts
 from conversations.alerts import ESCALATE, SystemContext, escalate
 from conversations.events import Reply
 from conversations.notices import NOTICE_TOKEN
@@ -39,6 +41,7 @@ from storage.models import (
     Timer,
     TimerState,
 )
+from storage.outbox import ROUTINE
 from storage.timers import TimerRepo
 from tests.conftest import Chat, FakeClock
 from tests.reporting import SKIPPED, Script, write_report
@@ -1162,3 +1165,40 @@ async def test_words_typed_in_a_case_while_an_alert_waits_offer_the_alert(  # ty
     await pia.say(f"/arende {case.ref}")
     kept = await pia.say("Ringde Anna, hon är hos sin man")  # no alert waits: a note
     assert kept.startswith("Jag har sparat det du skrev som en intern anteckning")
+
+
+async def test_a_report_nobody_took_is_told_to_her_after_the_quiet_hours(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """A report sent calmly at 23:00 went through every level by 05:00, and the urgent
+    "Ingen i Trygg har svarat på ditt larm än" woke her then, though she raised no alarm and
+    Trygg promises no reminders between 21 and 08."""
+    case = await submit_report(chat)
+    runner = demo_app.timer_runner()
+    for _ in range(4):
+        clock.now += timedelta(hours=2, minutes=1)
+        await runner.run_due()
+    assert (await load_alert(demo_app, case.alert_id)).status is AlertStatus.EXHAUSTED
+    local = clock.now.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert local.hour < 8, local  # in the quiet hours
+    told = [(h, k, p) for _i, h, k, p in await outbox(demo_app) if k == "alert_unanswered"]
+    assert told == []
+    [later] = await timers(demo_app, alerts.UNANSWERED_TELL)
+    assert later.due_at.astimezone(ZoneInfo("Europe/Stockholm")).hour == 8
+    clock.now = later.due_at
+    await runner.run_due()
+    rows = [(h, k, p) for _i, h, k, p in await outbox(demo_app) if k == "alert_unanswered"]
+    assert rows == [("anna", "alert_unanswered", {"alert": case.alert_id})]
+    async with demo_app.db.unit_of_work() as session:
+        row = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "alert_unanswered")
+            )
+        ).one()
+        assert row.priority == ROUTINE
+    transport = FakeTransport()
+    await connect(chat, "pia", "per", "sara")
+    await demo_app.outbox_sender(transport).deliver_due()
+    [told_her] = transport.texts("anna")
+    assert "Ingen i Trygg har tagit din rapport än." in told_her, told_her
+    assert "larm" not in told_her, told_her

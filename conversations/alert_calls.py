@@ -1,0 +1,97 @@
+"""Calling the person an alert is about: the number to call, "did you reach her?", and
+the alert on to the next level at once when the call did not reach her."""
+
+from __future__ import annotations
+
+from conversations.alerts import ESCALATE, current_levels, not_yet_alerted
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import names_list
+from storage.alerts import AlertRepo
+from storage.directory import ContactCard, DirectoryRepo
+from storage.errors import NotFound
+from storage.models import Alert, AlertStatus
+from storage.timers import TimerRepo
+
+
+async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
+    """The call did not reach the person: alert the next level now rather than at the
+    deadline (the escalation timer fires now, once); say who, or that nobody is left."""
+    _ = ctx._
+    if not alert.untaken:
+        return _("The alert is no longer open.")
+    levels = await current_levels(ctx.session, ctx.packs, alert)
+    fresh = await not_yet_alerted(ctx.session, levels, alert)
+    if not fresh:
+        return _(
+            "There is nobody more to alert: the alert stays open for those who have it. "
+            "If {name} may be in danger, call 112."
+        ).format(name=name)
+    timers = TimerRepo(ctx.session)
+    await timers.cancel(ESCALATE, alert.id)
+    unreached = {"unreached": ctx.person.id}
+    timers.schedule(ESCALATE, alert.id, ctx.now, unreached, drill_id=alert.drill_id)
+    names = names_list(_, [card.name for card in fresh])
+    return _("I am alerting {names} now.").format(names=names)
+
+
+async def about_whom(ctx: Context, alert_id: str) -> tuple[Alert, ContactCard] | None:
+    """The alert and the person it is about, for someone it went to who may still act on it
+    (storage checks); None, and a kind refusal said, if not."""
+    repo = AlertRepo(ctx.session)
+    try:
+        await repo.recipient(ctx.viewer, alert_id)
+    except NotFound:
+        alert = None
+    else:
+        alert = await repo.get(alert_id)
+    if alert is None or alert.subject_id is None:
+        ctx.reply(ctx._("That alert is not available to you."))
+        return None
+    ctx.drill_id = alert.drill_id
+    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+    return alert, card
+
+
+def call_line(ctx: Context, card: ContactCard) -> str:
+    """Whom to call, and on which number (or that Trygg has none)."""
+    if card.phone:
+        return ctx._("Call {name}: {phone}").format(name=card.name, phone=card.phone)
+    return ctx._("There is no phone number for {name} in Trygg.").format(name=card.name)
+
+
+async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
+    """Give the number to call the person who needs help; while nobody has taken the alert,
+    ask whether the call reached them: "Yes" takes it (as "I'll take it" does), "No" leaves
+    it open so that it goes on to the next person if nobody takes it."""
+    _ = ctx._
+    alert_id, _sep, answer = event.button.partition(":")[2].partition(":")
+    found = await about_whom(ctx, alert_id)
+    if found is None:
+        return None
+    alert, card = found
+    if answer == "no":
+        ctx.reply(await _alert_onward(ctx, alert, card.name))
+        return None
+    number = call_line(ctx, card)
+    if alert.status is AlertStatus.ACKNOWLEDGED:
+        if alert.acknowledged_by is not None and alert.acknowledged_by != ctx.person.id:
+            taker, _p, _m = await DirectoryRepo(ctx.session).describe(
+                ctx.viewer, alert.acknowledged_by
+            )
+            number += "\n" + _("{name} has taken the alert.").format(name=taker.name)
+        ctx.reply(number)
+        return None
+    ctx.reply(
+        number + "\n" + _("Did you reach {name}?").format(name=card.name),
+        [
+            [
+                Button(f"ack:{alert.id}:reached", _("Yes, I'll take it")),
+                Button(
+                    f"call:{alert.id}:no",
+                    _("No") if alert.status is AlertStatus.EXHAUSTED else _("No, keep alerting"),
+                ),
+            ]
+        ],
+    )
+    return None
