@@ -1,5 +1,6 @@
 """A check-in's answer typed instead of pressed: "ja, ring mig", "nej tack", "sluta fråga".
-Only a message that is the answer alone counts; anything longer is her own words."""
+Only a message that is the answer alone counts (with courtesy words anywhere in it: "ja ring
+mig gärna", "nej det är lugnt nu"); anything longer is her own words."""
 
 from __future__ import annotations
 
@@ -60,6 +61,16 @@ _ANSWERS = {
         "all good",
         "it's ok",
         "it's fine",
+        "lugnt",
+        "det är lugnt",
+        "nej det är lugnt",
+        "allt är lugnt",
+        "nej allt är lugnt",
+        "calm",
+        "it's calm",
+        "no it's calm",
+        "all calm",
+        "no all calm",
     ),
     "stop": (
         "sluta",
@@ -73,6 +84,8 @@ _ANSWERS = {
     ),
 }
 _BY_PHRASE = {phrase: answer for answer, phrases in _ANSWERS.items() for phrase in phrases}
+_ASIDE = frozenset(("gärna", "nu", "now", "just", "då", "ju", "bara", "really"))
+"""Words that change no answer wherever they stand ("ja ring mig gärna", "lugnt nu")."""
 
 
 def checkin_answer(text: str) -> str | None:
@@ -81,4 +94,8 @@ def checkin_answer(text: str) -> str | None:
     words = phrase_of(text.replace("’", "'")).split()
     while len(words) > 1 and words[-1] in POLITE | {"thank", "you"}:
         words.pop()
-    return _BY_PHRASE.get(" ".join(words))
+    exact = _BY_PHRASE.get(" ".join(words))
+    if exact is not None or len(words) < 2:
+        return exact  # "gärna" alone says yes
+    kept = [w for w in words if w not in _ASIDE | POLITE]  # "ja snälla ring mig gärna"
+    return _BY_PHRASE.get(" ".join(kept)) if kept else None

@@ -214,3 +214,19 @@ async def test_fine_in_her_own_words_answers_the_check_in(demo_app: App, clock: 
     )
     async with demo_app.db.unit_of_work() as session:
         assert list(await session.scalars(select(CaseNote.id))) == []
+
+
+async def test_yes_with_a_courtesy_word_asks_for_the_call(demo_app: App, clock: FakeClock) -> None:
+    """ "ja ring mig gärna" was kept as a note and asked "Vill du att någon ringer dig?" again:
+    nobody was asked to call her."""
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    called = await Chat(demo_app, "anna").say("ja ring mig gärna")
+    assert called.startswith("I fara nu: ring 112.\nJag har bett Pia Lind att ringa dig."), called
+    assert await _alerts(demo_app) == ["report", "checkin"]
+
+
+async def test_calm_now_answers_the_check_in(demo_app: App, clock: FakeClock) -> None:
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    said = await Chat(demo_app, "anna").say("nej det är lugnt nu")
+    assert said == "Tack för svaret. Skriv till mig när du behöver.", said
+    assert await _alerts(demo_app) == ["report"]
