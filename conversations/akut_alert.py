@@ -11,7 +11,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS, written_lines
-from conversations.akut_words import from_inside, named_contacts, says_none, tells_danger
+from conversations.akut_undo import offer_undo, readers
+from conversations.akut_words import (
+    from_inside,
+    named_contacts,
+    says_mistake,
+    says_none,
+    tells_danger,
+)
 from conversations.alert_calls import about_whom, call_line
 from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent
@@ -79,7 +86,7 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
             *withdrawn_line,
         ]
         if await _told_with(ctx, waiting, carried, words):
-            for person_id in await _readers(ctx, waiting):
+            for person_id in await readers(ctx, waiting):
                 ctx.notify(person_id, ALERT_WORDS, {"alert": waiting.id}, URGENT)
             lines.append(_("What you wrote goes with the alert."))
         ctx.reply("\n".join(lines), menu_buttons(ctx))
@@ -139,7 +146,7 @@ async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[Written]]
     written: list[Written] = []
     for alert in alerts:
         written += await notes.read(ctx.viewer, alert.id)
-        names += await names_of(ctx, await _readers(ctx, alert))
+        names += await names_of(ctx, await readers(ctx, alert))
     paged = await PeopleRepo(ctx.session).withdraw([a.id for a in alerts], ctx.now, KINDS)
     for recipient_id, alert_id in paged:
         ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": alert_id}, URGENT)
@@ -205,14 +212,17 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
         if moved:
             ctx.reply(moved, menu_buttons(ctx))
         return True
-    readers = await _readers(ctx, alert)
-    if not readers:
+    told = await readers(ctx, alert)
+    if not told:
         return False
     await AlertNotes(ctx.session, ctx.keyring).add(ctx.viewer, alert, event.text.strip(), ctx.now)
+    if alert.untaken and says_mistake(event.text):  # "förlåt, jag tryckte fel"
+        await offer_undo(ctx, alert, told)
+        return True
     danger = not says_none(event.text)  # so soon after the alert, any news may be danger
-    for person_id in readers:  # "mår bättre, inga nya hot" is not announced as new danger
+    for person_id in told:  # "mår bättre, inga nya hot" is not announced as new danger
         ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": danger}, URGENT)
-    names = names_list(_, await names_of(ctx, readers))
+    names = names_list(_, await names_of(ctx, told))
     if not ctx.viewer.registered:
         who = _("Those you alerted will see what you wrote.")
     elif alert.status is AlertStatus.ACKNOWLEDGED:
@@ -231,21 +241,6 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
         lines.append(_("It is in the report you can go on with too: /rapportera."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return True
-
-
-async def _readers(ctx: Context, alert: Alert) -> list[int]:
-    """Who is told of her new words: whoever took the alert; while nobody has, everyone it
-    went to; only those who may still act on it."""
-    repo = AlertRepo(ctx.session)
-    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by is not None:
-        candidates = [alert.acknowledged_by]
-    else:
-        candidates = [
-            row.person_id
-            for row in await repo.recipients(alert.id)
-            if row.notified_at is not None and not row.failed
-        ]
-    return [person_id for person_id in candidates if await repo.may_act(alert, person_id)]
 
 
 async def _to_the_unit_instead(ctx: Context, text: str) -> None:

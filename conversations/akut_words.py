@@ -163,6 +163,36 @@ def says_none(text: str) -> bool:
     return bool(DENIED & set(words_of(text)))
 
 
+MISTAKE = (
+    "tryckte fel",
+    "tryckte på fel",
+    "råkade trycka",
+    "råkade larma",
+    "av misstag",
+    "ett misstag",
+    "falsklarm",
+    "falskt larm",
+    "avbryt larmet",
+    "ta tillbaka larmet",
+    "återkalla larmet",
+    "by mistake",
+    "by accident",
+    "was a mistake",
+    "false alarm",
+    "cancel the alert",
+    "cancel alert",
+    "pressed the wrong",
+)
+"""Words that say the alert was raised by mistake, or ask to take it back."""
+
+
+def says_mistake(text: str) -> bool:
+    """Whether the words say the alert was a mistake ("förlåt, jag tryckte fel") and tell
+    of no danger besides ("jag tryckte fel, han har en kniv" is danger)."""
+    said = f" {' '.join(words_of(text))} "
+    return any(f" {phrase} " in said for phrase in MISTAKE) and not tells_danger(text)
+
+
 def words(event: InboundEvent) -> set[str]:
     """The words of a typed message (none for a file)."""
     return set(words_of(event.text)) if event.kind is EventKind.TEXT else set()

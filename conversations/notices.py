@@ -395,6 +395,8 @@ async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
             + "\n"
             + _("The case stays in Trygg.")
         )
+    if alert is not None and message.payload.get("mistake") and alert.subject_id is not None:
+        return await _taken_back(rc, message, alert, alert.subject_id)
     if alert is not None:  # when it reached this person: a later level got it later
         got = await AlertRepo(rc.session).notified_at(alert.id, rc.recipient.id)
         first = _("The Trygg alert you got {when} has been withdrawn.").format(
@@ -403,6 +405,29 @@ async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
     else:
         first = _("An alert you got in Trygg has been withdrawn.")
     return Reply(first + "\n" + _("You don't need to do anything more."))
+
+
+async def _taken_back(
+    rc: RenderContext, message: OutboxMessage, alert: Alert, subject_id: int
+) -> Reply:
+    """Tell someone paged that the person took back her alert herself (a mistake, she
+    says), and how to reach her if they are unsure: she may not be free to say more."""
+    _ = rc._
+    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), subject_id)
+    got = await AlertRepo(rc.session).notified_at(alert.id, rc.recipient.id)
+    lines = [
+        _(
+            "{name} has taken back the Trygg alert you got {when} and writes that it was a mistake."
+        ).format(
+            name=card.name, when=format_when(got or alert.created_at, rc.locale, message.created_at)
+        ),
+        _("Nobody more is alerted."),
+    ]
+    if card.phone:
+        lines.append(
+            _("If you are unsure, call {name}: {phone}").format(name=card.name, phone=card.phone)
+        )
+    return Reply("\n".join(lines))
 
 
 async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply:

@@ -10,6 +10,7 @@ from conversations import (
     akut,
     akut_alert,
     akut_notices,
+    akut_undo,
     akut_words,
     alert_calls,
     alerts,
@@ -72,6 +73,7 @@ COMMANDS: Mapping[str, Command] = {
 ACTIONS: Mapping[str, Handler] = {
     "ack": alerts.acknowledge,
     akut_notices.READ: akut_alert.read_words,  # what she wrote around her /akut alert
+    akut_undo.UNDO: akut_undo.undo,  # she takes back an alert raised by mistake
     "show": case_reading.show_whole_case,
     case_reading.OPEN_FILE: case_reading.open_evidence,
     "call": alert_calls.call_info,

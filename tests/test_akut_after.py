@@ -314,3 +314,64 @@ async def test_an_alert_every_level_had_can_still_be_taken_from_her_words(
     assert "inte öppet längre" not in onward and "Det finns ingen mer att larma" in onward, onward
     taken = await sara.press(f"ack:{alert.id}")
     assert taken.startswith("Tack – det är ditt."), taken
+
+
+async def test_an_alert_raised_by_mistake_can_be_taken_back(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """ "förlåt, jag tryckte fel. allt är bra" after "Larma Pia" woke Pia with "Läs det nu:
+    det kan vara ny fara", and Per was paged ten minutes later: there was no way back."""
+    anna, pia = chat("anna"), chat("pia")
+    await pia.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    await delivered(demo_app)
+    mark = await last_outbox_id(demo_app)
+    asked = await anna.say("förlåt, jag tryckte fel. allt är bra")
+    assert "Vill du ta tillbaka larmet till Pia Lind? Då larmas ingen mer." in asked, asked
+    assert await outbox(demo_app, mark) == []  # nobody woken while she chooses
+    done = await anna.press(f"undo:{alert.id}")
+    assert done.startswith("Jag har tagit tillbaka larmet. Pia Lind får veta"), done
+    assert (await akut_alerts(demo_app))[0].status is AlertStatus.WITHDRAWN
+    clock.advance(minutes=11)
+    await demo_app.timer_runner().run_due()
+    sent = await delivered(demo_app)
+    assert not any(to == "per" for to, _text in sent), sent  # nobody more paged
+    [to_pia] = [text for to, text in sent if to == "pia"]
+    assert "Anna Berg har tagit tillbaka larmet från Trygg som du fick" in to_pia, to_pia
+    assert "skriver att det var ett misstag" in to_pia
+    assert "Är du osäker, ring Anna Berg: +46 70 174 06 10" in to_pia
+
+
+async def test_an_alert_she_lets_stand_sends_her_words_calmly(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    anna, pia = chat("anna"), chat("pia")
+    await pia.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    await delivered(demo_app)
+    await anna.say("jag tryckte fel tror jag")
+    said = await anna.press(f"undo:{alert.id}:keep")
+    assert said.startswith("Larmet står kvar. Pia Lind ser det du skrev."), said
+    [to_pia] = [text for to, text in await delivered(demo_app) if to == "pia"]
+    assert to_pia.startswith("Anna Berg har skrivit till dig efter larmet."), to_pia
+    assert "ny fara" not in to_pia
+    assert (await akut_alerts(demo_app))[0].status is AlertStatus.OPEN
+
+
+async def test_a_mistake_with_danger_is_danger(chat: Any, demo_app: App) -> None:
+    anna = await alerted_then_wrote(chat)
+    said = await anna.say("jag tryckte fel först men nu har han en kniv")
+    assert "ta tillbaka" not in said, said
+
+
+async def test_only_she_may_take_back_her_alert(chat: Any, demo_app: App) -> None:
+    anna = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    said = await chat("bo").press(f"undo:{alert.id}")
+    assert (await akut_alerts(demo_app))[0].status is AlertStatus.OPEN, said

@@ -1,0 +1,92 @@
+"""An /akut alert raised by mistake, taken back by the person herself: "förlåt, jag tryckte
+fel" after the alert asks whether to take it back; yes withdraws it (nobody more is paged)
+and tells those it reached, who may still call her if unsure; no lets it stand."""
+
+from __future__ import annotations
+
+from conversations.akut_notices import ALERT_WORDS
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import names_list
+from conversations.notices import ALERT_WITHDRAWN
+from conversations.privacy import KINDS
+from conversations.texts import menu_buttons
+from conversations.words_to_case import names_of
+from storage.alerts import AlertRepo
+from storage.models import Alert, AlertStatus
+from storage.outbox import URGENT
+from storage.trust import PeopleRepo
+
+UNDO = "undo"  # ``undo:<alert id>`` takes it back; ``undo:<alert id>:keep`` lets it stand
+
+
+async def offer_undo(ctx: Context, alert: Alert, readers: list[int]) -> None:
+    """Ask whether to take back the alert she says was a mistake (her words are kept with
+    it; nobody is woken by them while she chooses)."""
+    _ = ctx._
+    names = names_list(_, await names_of(ctx, readers))
+    ctx.reply(
+        "\n".join(
+            [
+                _("In danger now: call {number}.").format(number="112"),
+                _(
+                    "Do you want to take back the alert to {names}? Then nobody more is alerted."
+                ).format(names=names),
+            ]
+        ),
+        [
+            [Button(f"{UNDO}:{alert.id}", _("Yes, take back the alert"))],
+            [Button(f"{UNDO}:{alert.id}:keep", _("No, let it stand"))],
+        ],
+    )
+
+
+async def undo(ctx: Context, event: InboundEvent) -> StateResult:
+    """Take back her alert, or let it stand with her words sent on; if someone took it
+    meanwhile, it is theirs: they are told what she wrote and will call her."""
+    _ = ctx._
+    alert_id, _sep, choice = event.button.partition(":")[2].partition(":")
+    alert = await AlertRepo(ctx.session).get(alert_id)
+    if alert is None or alert.subject_id != ctx.person.id or alert.status is AlertStatus.WITHDRAWN:
+        ctx.reply(_("That alert is not available to you."), menu_buttons(ctx))
+        return None
+    told = await readers(ctx, alert)
+    names = names_list(_, await names_of(ctx, told))
+    if choice == "keep" or not alert.untaken:
+        for person_id in told:  # her words, as said: not announced as new danger
+            ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": False}, URGENT)
+        if alert.untaken:
+            said = _("The alert stands. {names} will see what you wrote.")
+        else:
+            said = _("{names} has already taken your alert and will contact you.")
+        ctx.reply(said.format(names=names), menu_buttons(ctx))
+        return None
+    paged = await PeopleRepo(ctx.session).withdraw([alert.id], ctx.now, KINDS)
+    for recipient_id, withdrawn in paged:
+        ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": withdrawn, "mistake": True}, URGENT)
+    ctx.reply(
+        "\n".join(
+            [
+                _(
+                    "I have taken back the alert. {names} will be told that it was a mistake."
+                ).format(names=names),
+                _("In danger now: call {number}.").format(number="112"),
+            ]
+        ),
+        menu_buttons(ctx),
+    )
+    return None
+
+
+async def readers(ctx: Context, alert: Alert) -> list[int]:
+    """Whom the alert reached and who may still act on it: whoever took it, else all."""
+    repo = AlertRepo(ctx.session)
+    if alert.status is AlertStatus.ACKNOWLEDGED and alert.acknowledged_by is not None:
+        candidates = [alert.acknowledged_by]
+    else:
+        candidates = [
+            row.person_id
+            for row in await repo.recipients(alert.id)
+            if row.notified_at is not None and not row.failed
+        ]
+    return [person_id for person_id in candidates if await repo.may_act(alert, person_id)]
