@@ -131,6 +131,8 @@ WORDS = Words(
         **dict.fromkeys(("ärenden", "arenden", "mina ärenden", "cases", "my cases"), "arenden"),
         **dict.fromkeys(("kontakter", "contacts"), "kontakter"),
         **dict.fromkeys(("statistik", "statistics"), "statistik"),
+        # the command without its slash, alone: after /akut it had gone to Pia as new danger
+        **dict.fromkeys(("rapportera", "ny rapport", "report", "new report"), "rapportera"),
     },
     menu_labels=tuple(MENU.items()),
     opens=("öppna", "oppna", "ärende", "arende", "open", "case"),

@@ -375,3 +375,17 @@ async def test_only_she_may_take_back_her_alert(chat: Any, demo_app: App) -> Non
     (alert,) = await akut_alerts(demo_app)
     said = await chat("bo").press(f"undo:{alert.id}")
     assert (await akut_alerts(demo_app))[0].status is AlertStatus.OPEN, said
+
+
+async def test_rapportera_without_its_slash_opens_the_report_after_the_alert(
+    chat: Any, demo_app: App
+) -> None:
+    """ "rapportera" typed after "Larma Pia" went to Pia as "Läs det nu: det kan vara ny fara"
+    and opened no report."""
+    anna = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    await delivered(demo_app)
+    said = await anna.say("rapportera")
+    assert "Vem gäller det?" in said, said
+    assert not any(to == "pia" for to, _text in await delivered(demo_app))
