@@ -151,11 +151,52 @@ def telling(event: InboundEvent) -> bool:
     return event.kind is EventKind.TEXT and bool(text) and text not in CALLS
 
 
+WITHIN = ("rädd", "dörr", "kniv", "vapen", "fönst")
+"""Parts of compound words that tell of danger wherever they stand in the word ("jätterädd",
+"altandörren", "fickkniven", "köksfönstret")."""
+PHRASES = (
+    "ta sig in",
+    "tar sig in",
+    "tog sig in",
+    "bryta sig in",
+    "bryter sig in",
+    "bröt sig in",
+    "följt efter",
+    "följer efter",
+    "följde efter",
+    "kastar sten",
+    "kastade sten",
+    "get in",
+    "break in",
+    "breaking in",
+    "broke in",
+    "following me",
+    "followed me",
+)
+"""Phrases that tell of danger now ("han försöker ta sig in", "he is following me")."""
+
+
 def tells_danger(text: str) -> bool:
     """Whether words written to a case may tell of danger now, so that those handling it are
     asked to read them at once: what opens /akut from anywhere (a cry, a threat, harm, a
-    weapon), or someone at her door ("han står utanför dörren"); not "inga nya hot"."""
-    return _DANGER.means_command(text, in_flow=False)
+    weapon), someone at her door ("han står utanför dörren"), a compound or a phrase that
+    says so ("jätterädd", "han försöker ta sig in"); not "inga nya hot"."""
+    if _DANGER.means_command(text, in_flow=False):
+        return True
+    said = words_of(text)
+    for i, word in enumerate(said):
+        within = any(part in word for part in WITHIN)
+        if within and not any(n in word for n in NOT_THREAT) and not _denied_before(said[:i]):
+            return True
+        phrase = any(said[i : i + len(p.split())] == p.split() for p in PHRASES)
+        if phrase and not _denied_before(said[:i]):
+            return True
+    return False
+
+
+def _denied_before(before: list[str]) -> bool:
+    """Whether one of the two words before says there is none ("inte följt efter")."""
+    return bool(DENIED & set(before[-2:]))
 
 
 def says_none(text: str) -> bool:
