@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations.events import Button, Reply
-from conversations.flow import Context
 from conversations.i18n import format_when, names_list, shown_name
 from conversations.notice_context import (
     NOTICE_TOKEN,
@@ -15,13 +14,10 @@ from conversations.notice_context import (
     case_button,
     report_of,
 )
-from conversations.packs import Pack
-from storage.access import Access, responsibility_key
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
-from storage.models import CaseNote, OutboxMessage, Person, Report, Role
-from storage.outbox import ROUTINE
+from storage.models import CaseNote, OutboxMessage, Person, Role
 from storage.viewer import Viewer
 
 ITEM_OWNED = "item_owned"  # a checklist item's owner: the case needs you now
@@ -47,17 +43,6 @@ async def _shown_name(rc: RenderContext, person_id: object) -> str:
     return shown_name(rc._, card.name)
 
 
-async def tell_item_owners(ctx: Context, report: Report, pack: Pack) -> None:
-    """A case was submitted: tell everyone who owns items in its checklist but is not alerted
-    (the municipal director owns 3.1.3 in Oxelösund), once per case, listing their items.
-    Storage decides who may access the case: an internal case tells nobody here."""
-    for owner in await CaseRepo(ctx.session, ctx.keyring).checklist_owners(report):
-        key = responsibility_key(Access.CHECKLIST, owner.role)
-        items = [i.id for i in pack.checklist if key in i.responsible]
-        if items and owner.person_id is not None:
-            ctx.notify(owner.person_id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
-
-
 async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Tell the owner of checklist items (the municipal director) that a case needs them:
     the reference and the routine's items, never the report's words."""
@@ -73,6 +58,9 @@ async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
         lines += [f"• {item.step} {item.check.get(rc.locale)}", item.action.get(rc.locale)]
     lines.append(_("Reported by {name}.").format(name=await _shown_name(rc, report.reporter_id)))
     alerted = sorted(await AlertRepo(rc.session).report_alerted(report.id))
+    taken = await AlertRepo(rc.session).report_taken_by(report.id)
+    if taken is not None:  # Pia was alerted first, Per took it: he has it now
+        alerted = [taken]
     if alerted:  # they read the report: the director reads only its header and checklist
         names = [await _shown_name(rc, person_id) for person_id in alerted]
         ngettext = rc.ngettext or (lambda one, other, n: one if n == 1 else other)

@@ -20,6 +20,7 @@ from conversations import (
     followups,
     housekeeping,
     identity,
+    item_owners,
     logbook,
     menu,
     privacy,
@@ -97,6 +98,7 @@ may not have it."""
 TIMERS: Mapping[str, TimerHandler] = {
     alerts.ESCALATE: alerts.escalate,
     alerts.UNANSWERED_TELL: alerts.tell_unanswered,
+    item_owners.ITEM_OWNERS_LATER: item_owners.tell_item_owners_later,
     **followups.TIMERS,
     **drills.TIMERS,
     housekeeping.HOUSEKEEPING: housekeeping.housekeeping,

@@ -252,6 +252,16 @@ class AlertRepo:
         )
         return set((await self.session.scalars(stmt)).all())
 
+    async def report_taken_by(self, report_id: str) -> int | None:
+        """Who took the case's first alert someone took (None: nobody has)."""
+        stmt = (
+            select(Alert.acknowledged_by)
+            .where(Alert.report_id == report_id, Alert.acknowledged_by.is_not(None))
+            .order_by(Alert.created_at)
+            .limit(1)
+        )
+        return (await self.session.scalars(stmt)).first()
+
     async def notified_at(self, alert_id: str, person_id: int) -> datetime | None:
         """When the alert reached this person (None: it never did)."""
         stmt = select(AlertRecipient.notified_at).where(

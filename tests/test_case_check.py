@@ -654,3 +654,27 @@ async def test_the_director_reads_no_written_checklist_answer_but_his_own(  # ty
     assert "Lönngatan" not in seen
     assert "besvarad (svaret är internt), Pia Lind" in seen, seen
     assert (await checklist_of("anna")).comment == written  # hers: what was set up for her
+
+
+async def test_the_director_is_told_after_the_quiet_hours(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """A report sent at 23:10 woke Kent at once for his routine item (3.1.3), though the
+    quiet hours hold back every other routine message; and the push named Pia as the one
+    with the report after Per had taken it."""
+    clock.now = datetime(2026, 11, 23, 22, 10, tzinfo=UTC)  # 23:10 in Stockholm
+    for handle in ("pia", "kent", "per"):
+        await chat(handle).say("/hjalp")
+    mark = await last_outbox_id(demo_app)
+    party = await submit_report(chat, "anna", "party")
+    assert [k for _i, _h, k, _p in await outbox(demo_app, mark) if k == "item_owned"] == []
+    clock.now = datetime(2026, 11, 24, 0, 11, tzinfo=UTC)  # Pia did not answer: Per is paged
+    await demo_app.timer_runner().run_due()
+    assert [k for _i, _h, k, _p in await outbox(demo_app, mark) if k == "item_owned"] == []
+    await take(chat, "per", party)
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 08:00
+    await demo_app.timer_runner().run_due()
+    owned = [(h, p) for _i, h, k, p in await outbox(demo_app, mark) if k == "item_owned"]
+    assert owned == [("kent", {"report": party.id, "items": ["3.1.3"]})]
+    push = next(r for r in await delivered(demo_app) if "Din del av checklistan" in r.text)
+    assert push.text.endswith("Per Ek har rapporten och kan berätta vad som har hänt."), push.text

@@ -11,6 +11,7 @@ from storage.models import CaseNote, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.reporting import SKIPPED, Script, write_report
+from tests.test_case import MONDAY_10
 from tests.test_transcripts_list import bind, report
 
 
@@ -18,6 +19,7 @@ async def test_menu_words_and_references_typed_do_what_they_say(
     demo_app: App, clock: FakeClock
 ) -> None:
     t = Transcript("menu_words_typed_sv", demo_app)
+    clock.now = MONDAY_10  # by day: the director is told at once
     await bind(t, "pia", "sara", "kent")
     await report(t, "anna", "assignment")
     await t.deliver()

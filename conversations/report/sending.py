@@ -8,11 +8,11 @@ import re
 from conversations import quota
 from conversations.about import about_someone_else
 from conversations.alerts import LINKED_FOR, raise_alert
-from conversations.case_notices import tell_item_owners
 from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list
+from conversations.item_owners import tell_item_owners
 from conversations.packs import Pack
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft

@@ -1,0 +1,76 @@
+"""The owners of a case's checklist items who are not alerted (the municipal director owns
+3.1.3 in Oxelösund) told that the case needs them: once per case, and not in the quiet
+hours (a report sent at 23:10 had woken the director for a routine item)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.alerts import SystemContext
+from conversations.case_notices import ITEM_OWNED
+from conversations.flow import Context
+from conversations.packs import Pack
+from conversations.schedule import out_of_quiet_hours
+from storage.access import Access, responsibility_key
+from storage.cases import CaseRepo
+from storage.crypto import Keyring
+from storage.models import Municipality, Report, ReportStatus, Timer
+from storage.outbox import ROUTINE
+from storage.timers import TimerRepo
+
+ITEM_OWNERS_LATER = "item_owners"  # a case sent in the quiet hours: its item owners told after
+
+
+class _Teller(Protocol):
+    """A person's event or a timer: what telling the owners needs of either."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def keyring(self) -> Keyring: ...
+
+    def notify(
+        self, recipient_id: int, kind: str, payload: dict[str, Any], priority: int
+    ) -> None: ...
+
+
+async def tell_item_owners(ctx: Context, report: Report, pack: Pack) -> None:
+    """A case was submitted: tell its item owners now, or after the quiet hours."""
+    later = await _after_quiet_hours(ctx, report, ctx.now)
+    if later is not None:
+        TimerRepo(ctx.session).schedule(ITEM_OWNERS_LATER, report.id, later)
+        return
+    await _tell(ctx, report, pack)
+
+
+async def tell_item_owners_later(sc: SystemContext, timer: Timer) -> None:
+    """The quiet hours are over: tell the case's item owners, if it is still open."""
+    report = await sc.session.get(Report, timer.subject)
+    if report is not None and report.status is ReportStatus.SUBMITTED:
+        await _tell(sc, report, sc.packs.get(report.pack))
+
+
+async def _after_quiet_hours(ctx: Context, report: Report, now: datetime) -> datetime | None:
+    """When the quiet hours of the case's municipality end, if it is in them now (None:
+    not in them, or a drill, which runs now)."""
+    if report.drill_id is not None:
+        return None
+    where = report.municipality_id
+    place = await ctx.session.get(Municipality, where) if where is not None else None
+    later = out_of_quiet_hours(now, place.quiet_hours if place else None)
+    return later if later > now else None
+
+
+async def _tell(teller: _Teller, report: Report, pack: Pack) -> None:
+    """Tell everyone who owns items in the case's checklist but is not alerted, listing
+    their items. Storage decides who may access the case: an internal case tells nobody."""
+    for owner in await CaseRepo(teller.session, teller.keyring).checklist_owners(report):
+        key = responsibility_key(Access.CHECKLIST, owner.role)
+        items = [i.id for i in pack.checklist if key in i.responsible]
+        if items and owner.person_id is not None:
+            payload = {"report": report.id, "items": items}
+            teller.notify(owner.person_id, ITEM_OWNED, payload, ROUTINE)
