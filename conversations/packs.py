@@ -92,6 +92,9 @@ class ChecklistItem(_Strict):
     # "text" where the form's Check! is a line to fill in ("Följande har informerats om
     # händelsen:") rather than a question answered Ja / Nej / Inte aktuellt.
     answer: Literal["yes_no", "text"] = "yes_no"
+    # Answered "yes", the case goes to the unit too (3.1.1: the strategist was contacted, so
+    # the unit reads the case and does its part, 3.1.2 the police's assessment).
+    brings_in_unit: bool = False
 
 
 class FollowUpPlan(_Strict):
@@ -110,6 +113,9 @@ class FollowUpPlan(_Strict):
     # Checklist items that planning or booking a later call (or deciding it is not needed)
     # answers "yes" where still open: the need for further calls was assessed.
     next_call_answers: list[str] = Field(default_factory=list)
+    # Checklist items of the unit's that a call finding professional support needed gives
+    # it: the unit is brought onto the case and told (it orders the support).
+    professional_needed_tells: list[str] = Field(default_factory=list)
 
 
 class Duty(_Strict):
@@ -189,6 +195,7 @@ class Pack(_Strict):
             answers = {
                 "first_call_answers": self.followup.first_call_answers,
                 "next_call_answers": self.followup.next_call_answers,
+                "professional_needed_tells": self.followup.professional_needed_tells,
             }
             problems += [
                 f"followup.{field}: unknown checklist item {i!r}"

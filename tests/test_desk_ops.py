@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from conversations.case_notices import CASE_CLOSED, CASE_MESSAGE, CASE_REOPENED
+from conversations.case_notices import CASE_CLOSED, CASE_MESSAGE, CASE_REOPENED, ITEM_OWNED
 from conversations.casefile.build import reader_context
 from conversations.desk import calls, checklist, closing, followup, handover, notes
 from conversations.desk.errors import Refused
@@ -93,7 +93,10 @@ async def test_checklist_rows_and_answers(chat, demo_app: App, clock: FakeClock)
     clock.advance(minutes=5)
     async with desk(demo_app, "pia", case, clock) as (ctx, report, access):
         said = await checklist.answer_item(ctx, report, access, "3.1.1", "yes", None)
-        assert said == "Ändrat. Det tidigare svaret finns kvar i ärendets historik."
+        assert said == (
+            "Ändrat. Det tidigare svaret finns kvar i ärendets historik.\n"
+            "Sara Strand på kommunens säkerhetsenhet har nu ärendet och sin del av checklistan."
+        )
         row = next(
             r for r in await checklist.checklist_rows(ctx, report, access) if r.id == "3.1.1"
         )
@@ -321,3 +324,40 @@ async def test_followup_date_in_the_future_is_refused_even_for_a_closed_day(  # 
             await followup.document_followup(
                 ctx, report, Access.HANDLER, date(2020, 1, 1), "x", "y", "yes", "ordered"
             )
+
+
+async def test_the_strategist_contacted_brings_the_unit_onto_a_party_case(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Per answered 3.1.1 "Har kommunens säkerhetsstrateg kontaktats? Ja" (he had called
+    Sara), but Sara could not open the case, and 3.1.2, hers, stayed open for nobody."""
+    case = await taken(chat)
+    sara = chat("sara")
+    assert "inget ärende" in await sara.say(f"/arende {case.ref}")
+    async with desk(demo_app, "pia", case, clock) as (ctx, report, access):
+        said = await checklist.answer_item(ctx, report, access, "3.1.1", "yes", "Ringde Sara")
+        assert said.endswith(
+            "Sara Strand på kommunens säkerhetsenhet har nu ärendet och sin del av checklistan."
+        ), said
+        [told] = [n for n in ctx.notices if n.kind == ITEM_OWNED]
+        assert "3.1.2" in told.payload["items"] and "3.1.3" not in told.payload["items"]
+        again = await checklist.answer_item(ctx, report, access, "3.1.1", "yes", None)
+        assert "säkerhetsenhet" not in again  # brought in once
+    shown = await sara.say(f"/arende {case.ref}")
+    assert f"Ärende {case.ref} – öppet" in shown, shown
+
+
+async def test_professional_support_needed_tells_the_unit_which_orders_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia documented "Behövs, Sara beställer det" at call 1; nothing reached Sara, and the
+    case closed with her item (3.2.4 företagshälsovård beställts) open."""
+    case = await taken(chat)
+    today = clock.now.date()
+    async with desk(demo_app, "pia", case, clock) as (ctx, report, access):
+        said = await followup.document_followup(
+            ctx, report, access, today, "Anna, Pia", "Sover dåligt.", "yes", "assessed"
+        )
+        assert "Sara Strand på kommunens säkerhetsenhet har nu ärendet" in said, said
+        [told] = [n for n in ctx.notices if n.kind == ITEM_OWNED]
+        assert told.payload["items"] == ["3.2.4-professional-order"]

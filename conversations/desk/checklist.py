@@ -7,6 +7,7 @@ from datetime import datetime
 
 from conversations.desk.access import checked, still_open
 from conversations.desk.errors import Refused
+from conversations.desk.unit import bring_in_unit
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -110,8 +111,13 @@ async def answer_item(
         ctx.now,
         report=report,
     )
+    brought = (
+        await bring_in_unit(ctx, report, []) if item.brings_in_unit and answer == "yes" else ""
+    )
     if before is not None:
-        return _("Changed. The earlier answer is kept in the case's history.")
-    if written:
-        return _("Saved: {answer}.").format(answer=comment)
-    return _("Saved: {answer}.").format(answer=_(ANSWERS[answer]))
+        said = _("Changed. The earlier answer is kept in the case's history.")
+    elif written:
+        said = _("Saved: {answer}.").format(answer=comment)
+    else:
+        said = _("Saved: {answer}.").format(answer=_(ANSWERS[answer]))
+    return "\n".join(filter(None, [said, brought]))

@@ -9,6 +9,7 @@ from typing import Any
 from conversations.desk.access import checked
 from conversations.desk.checklist import answer_item, item_of
 from conversations.desk.errors import Refused
+from conversations.desk.unit import bring_in_unit
 from conversations.flow import Context
 from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.i18n import DISPLAY_TZ
@@ -52,6 +53,8 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
         report=report,
     )
     said = ctx._("Follow-up call {n} is documented.").format(n=number)
+    if notes.get("professional_support") == "assessed":  # needed, and not ordered yet
+        said = "\n".join(filter(None, [said, await professional_needed(ctx, report)]))
     pack = ctx.packs.get(report.pack)
     steps = (
         await _answer_items(ctx, report, pack.followup.first_call_answers)
@@ -141,6 +144,14 @@ async def document_followup(
         }
     )
     return await finish_followup(ctx, report, number, stored)
+
+
+async def professional_needed(ctx: Context, report: Report) -> str:
+    """Professional support found needed at a call: the unit, which orders it, is brought
+    onto the case and told; the line that says so ("" if it already has it)."""
+    pack = ctx.packs.get(report.pack)
+    items = pack.followup.professional_needed_tells if pack.followup else []
+    return await bring_in_unit(ctx, report, items) if items else ""
 
 
 async def plan_next(

@@ -1,0 +1,46 @@
+"""The municipality's security unit brought onto a party's case when the routine gives it
+work there: the strategist contacted (3.1.1 "Ja"), or professional support found needed at
+a follow-up call, which the unit orders. They read the case from then on and are told
+which of its items are theirs (the push the director gets for his)."""
+
+from __future__ import annotations
+
+from conversations.case_notices import ITEM_OWNED
+from conversations.flow import Context
+from conversations.i18n import names_list
+from storage.access import INTERNAL
+from storage.alerts import AlertRepo
+from storage.cases import CaseRepo
+from storage.directory import DirectoryRepo
+from storage.models import Report
+from storage.outbox import ROUTINE
+
+UNIT = "municipal_security"  # the routine's name for the unit's part
+
+
+async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
+    """Give the case to the unit's people not on it yet and tell them which of ``items``
+    (or, if none is named, of the unit's items) are theirs and still open; the line that
+    says so ("" if nobody was brought in). An internal case stays with her closed group."""
+    if report.category == INTERNAL or report.drill_id is not None:
+        return ""
+    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
+    alerts = AlertRepo(ctx.session)
+    on_it = await alerts.report_alerted(report.id)
+    fresh = [card for card in unit if card.person_id not in on_it]
+    if not fresh:
+        return ""
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    checklist = ctx.packs.get(report.pack).checklist
+    theirs = [i.id for i in checklist if UNIT in i.responsible and i.id not in state]
+    wanted = [i for i in theirs if i in items] or theirs
+    await alerts.bring_in(report.id, [card.person_id for card in fresh], ctx.now)
+    for card in fresh:
+        payload = {"report": report.id, "items": wanted, "by": ctx.person.id}
+        ctx.notify(card.person_id, ITEM_OWNED, payload, ROUTINE)
+    names = names_list(ctx._, [card.name for card in fresh])
+    told = ctx._(
+        "{names} at the municipality's security unit now has the case and its part of the "
+        "checklist."
+    )
+    return told.format(names=names)
