@@ -291,6 +291,8 @@ async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
     alert, card = found
     written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
     lines = written_lines(_, ctx.locale, card.name, written, ctx.now)
+    if not written:  # opened from /arenden: the alert, and nothing written with it
+        lines = [_("{name} has written nothing with the alert.").format(name=card.name)]
     lines += [call_line(ctx, card), _("If someone is in danger, call 112.")]
     buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.untaken else []
     ctx.reply("\n".join(lines), buttons)

@@ -160,3 +160,20 @@ async def test_open_cases_come_first_and_a_long_list_goes_on(  # type: ignore[no
     more = await pia.say("Visa fler")
     assert more.startswith("Avslutade under de senaste 90 dagarna:") and first.ref in more
     assert second.ref not in more and third.ref not in more
+
+
+async def test_a_taken_akut_alert_opens_again_from_the_list(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia took Anna's /akut alert; once the push had scrolled away, /arenden listed "larm –
+    Anna Berg – taget av dig" with no button, and "Jag tar det" found nothing to take: she
+    had no way back to what Anna wrote or her number."""
+    alert_id = await raise_akut(chat)
+    await ack(chat("pia"), alert_id)
+    pia = chat("pia")
+    listed = await pia.say("/arenden")
+    assert "larm – Anna Berg – " in listed and "taget av dig" in listed, listed
+    assert f"words:{alert_id}" in pia.last_buttons
+    shown = await pia.press(f"words:{alert_id}")
+    assert "Anna Berg har inte skrivit något med larmet." in shown, shown
+    assert "Ring Anna Berg: +46 70 174 06 10" in shown

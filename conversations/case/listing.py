@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from conversations.about import about_someone_else, named_target
+from conversations.akut_notices import READ
 from conversations.case.common import responsible_for, role_key
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -195,12 +196,17 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
     if not cases and not alerts:
         ctx.reply(_("You have no open cases."))
         return None
-    entries: list[tuple[str, str, str | None]] = []  # (section, line, reference)
-    for alert in alerts:
-        entries.append(("open", await _alert_line(ctx, alert), None))
+    entries: list[tuple[str, str, Button]] = []  # (section, line, the button that opens it)
+    for alert in alerts:  # back to what she wrote and her number, once the push scrolled away
+        opens = Button(
+            f"{READ}:{alert.id}", _("Alert: {name}").format(name=await _name(ctx, alert.subject_id))
+        )
+        entries.append(("open", await _alert_line(ctx, alert), opens))
     for found in cases:
         section = "closed" if found.report.status is ReportStatus.CLOSED else "open"
-        entries.append((section, await _case_line(ctx, found), found.report.ref))
+        ref = found.report.ref
+        opens = Button(f"cmd:arende {ref}", _("Open {ref}").format(ref=ref))
+        entries.append((section, await _case_line(ctx, found), opens))
     entries.sort(key=lambda e: e[0] != "open")  # stable: alerts, then open cases, then closed
     typed = event.text.strip()[:4]
     page = int(typed) if typed.isdigit() else 1
@@ -210,15 +216,14 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
     lines: list[str] = []
     buttons: list[list[Button]] = []
     section = ""
-    for where, line, ref in shown:
+    for where, line, opens in shown:
         if where != section:
             section = where
             if lines:
                 lines.append("")
             lines.append(_("Open cases:") if where == "open" else _("Closed in the last 90 days:"))
         lines.append(line)
-        if ref is not None:
-            buttons.append([Button(f"cmd:arende {ref}", _("Open {ref}").format(ref=ref))])
+        buttons.append([opens])
     rest = len(entries) - page * PAGE
     if rest > 0:
         lines += ["", ctx.ngettext("…and {n} more.", "…and {n} more.", rest).format(n=rest)]
