@@ -749,3 +749,25 @@ async def test_nothing_yet_and_a_measure_are_never_ticked_together(
     clock.advance(minutes=2)  # not a continuation of the story
     said = await anna.say("inget ännu")  # typed: the latest word counts
     assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["none"], said
+
+
+@pytest.mark.parametrize(
+    ("target", "asked"),
+    [
+        ("hon är ledamot i socialnämnden", "Vad hände personen?"),
+        ("min man Olle", "Vad hände Olle?"),
+        ("Lena Ek (S), kommunstyrelsen", "Vad hände Lena Ek?"),
+    ],
+)
+async def test_a_description_of_whom_is_not_used_as_a_name(
+    demo_app: App, chat: Any, target: str, asked: str
+) -> None:
+    """ "hon är ledamot i socialnämnden" at "Vem utsattes?" came back in the questions as a
+    name: "Vad hände hon är ledamot i socialnämnden?"."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Jag rapporterar för någon annan")
+    await anna.say("Anna Berg, gruppledare, partikamrat")
+    await anna.say(target)
+    said = await anna.say("Att jag representerar partiet")
+    assert asked in said, said
