@@ -184,6 +184,75 @@ def _read_day(text: str, words: _Words, locale: str, local: datetime) -> date | 
     return None
 
 
+_NUMERIC_DAY = re.compile(r"(?<![\d./:-])(\d{1,2})/(\d{1,2})(?![\d/])")
+"""A day written as two numbers ("3/12", "11/20"): day and month, or month and day."""
+
+
+def _read_numeric_day(text: str, today: date, locale: str) -> tuple[date | None, str]:
+    """Read "3/12" as 3 December and "11/20" (there is no month 20) as 20 November; where
+    both readings are days, the latest one not to come ("12/1" on 4 December: 1 December,
+    not 12 January) in English; in Swedish day and month, as Swedes write them. dateparser
+    had read "11/20" as November 2020."""
+    m = _NUMERIC_DAY.search(text)
+    if m is None:
+        return None, text
+    a, b = int(m.group(1)), int(m.group(2))
+    found = []
+    readings: tuple[tuple[int, int], ...] = ((a, b), (b, a))
+    if locale == "sv" and a <= 31 and b <= 12:  # "12/1" is 12 January in Swedish
+        readings = ((a, b),)
+    for day, month in readings:
+        for year in (today.year, today.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue
+            if candidate <= today:
+                found.append(candidate)
+                break
+    if not found:
+        return None, text
+    return max(found), _cut(text, m)
+
+
+_AGO = re.compile(
+    r"\b(?:för\s+)?(?P<n>en|ett|\d{1,3}|två|tre|fyra|fem|an|a|one|two|three|"
+    r"four|five|half\s+an)\s+(?P<unit>timm(?:e|ar)|minut(?:er)?|hours?|minutes?)\s+"
+    r"(?:sedan|sen|ago)\b"
+    r"|\b(?:för\s+)?en\s+(?P<half>halvtimme)\s+(?:sedan|sen)\b"
+)
+_COUNT = {
+    "en": 1,
+    "ett": 1,
+    "an": 1,
+    "a": 1,
+    "one": 1,
+    "två": 2,
+    "two": 2,
+    "tre": 3,
+    "three": 3,
+    "fyra": 4,
+    "four": 4,
+    "fem": 5,
+    "five": 5,
+}
+
+
+def _ago(text: str, now: datetime) -> Moment | None:
+    """ "för en timme sedan", "20 minutes ago": the day and time that long before now."""
+    m = _AGO.search(text)
+    if m is None:
+        return None
+    if m.group("half") or (m.group("n") or "").startswith("half"):
+        back = timedelta(minutes=30)
+    else:
+        n = _COUNT.get(m.group("n")) or int(m.group("n"))
+        hours = m.group("unit").startswith(("timm", "hour"))
+        back = timedelta(hours=n) if hours else timedelta(minutes=n)
+    then = (now - back).astimezone(DISPLAY_TZ)
+    return Moment(then.date(), then.time().replace(second=0, microsecond=0))
+
+
 def _today_of(part: Part, local: datetime) -> date:
     """Return the day of "i kväll", "i natt", "this morning": the latest one begun."""
     if part is Part.NIGHT:
@@ -232,10 +301,14 @@ def understand(text: str, now: datetime, locale: str) -> Moment | None:
     locale = locale if locale in WORDS else DEFAULT_LOCALE
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     rest = _written(text)
+    ago = _ago(rest, now)
+    if ago is not None:  # "för en timme sedan": nothing else said is a day
+        return ago
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, which, rest = _read_part(rest, words)
     weekdays, rest = _read_weekday(rest, words, locale, local.date())
-    found = _read_day(rest, words, locale, local)
+    found, rest = _read_numeric_day(rest, local.date(), locale)
+    found = found or _read_day(rest, words, locale, local)
     days = [found] if found else weekdays
     if part is Part.NIGHT and words.night_to and re.search(words.night_to, text.casefold()):
         days = [day - timedelta(days=1) for day in days]  # a night belongs to its first day
@@ -403,6 +476,9 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
     locale = locale if locale in WORDS else DEFAULT_LOCALE
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     rest = _written(text)
+    ago = _ago(rest, now)
+    if ago is not None:  # "för en timme sedan": nothing else said is a day
+        return ago
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, _this, rest = _read_part(rest, words)
     if clock is not None and part is not None:

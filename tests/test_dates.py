@@ -40,6 +40,10 @@ SWEDISH = [
     ("måndag", Moment(MONDAY)),
     ("i måndags", Moment(MONDAY)),
     ("3/12", Moment(YESTERDAY)),
+    ("12/1", Moment(date(2026, 1, 12))),  # day and month, as Swedes write them
+    ("för en timme sedan", at(TODAY, 16, 40)),
+    ("han ringde för 10 minuter sen", at(TODAY, 17, 30)),
+    ("för en halvtimme sedan", at(TODAY, 17, 10)),
     ("den 3/12", Moment(YESTERDAY)),
     ("3/12 2026", Moment(YESTERDAY)),
     ("3.12.2026", Moment(YESTERDAY)),
@@ -122,6 +126,12 @@ ENGLISH = [
     ("yesterday at 22", at(YESTERDAY, 22)),
     ("yesterday at 10", at(YESTERDAY, 22)),  # 10.00 or 22.00: the latest, said back to her
     ("last evening", Moment(YESTERDAY, None, Part.EVENING)),
+    ("11/20", Moment(date(2026, 11, 20))),  # no month 20: month first (it was "November 2020")
+    ("11/20 at 18:00", at(date(2026, 11, 20), 18)),
+    ("12/1 21:00", at(date(2026, 12, 1), 21)),  # 1 December or 12 January: the latest
+    ("an hour ago", at(TODAY, 16, 40)),  # it was asked as a day, and the hour was lost
+    ("20 minutes ago", at(TODAY, 17, 20)),
+    ("half an hour ago", at(TODAY, 17, 10)),
 ]
 
 NOTHING = [
