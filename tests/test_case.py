@@ -434,13 +434,35 @@ async def her_taken_case(chat, clock: FakeClock) -> tuple[Submitted, Chat]:  # t
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_targeted_person_may_not_know(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """ "vet inte" at her item got "Välj nu svaret på punkt 3.1.1:" and the routine's whole
+    text for staff again."""
+    case, anna = await her_taken_case(chat, clock)
+    await anna.say(f"/arende {case.ref}")
+    await anna.press("case:check")
+    said = await anna.say("vet inte")
+    assert said.startswith(
+        "Då lämnar jag den öppen. De som hanterar ditt ärende kan gå igenom den med dig."
+    ), said
+    assert "Svara på nästa punkt (2 öppna)" in said  # back at her case, nothing answered
+    await anna.press("case:check")
+    assert (await anna.press("check:unsure")).startswith("Då lämnar jag den öppen.")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     case, anna = await her_taken_case(chat, clock)
     assert "Svara på nästa punkt (2 öppna)" in await anna.say(f"/arende {case.ref}")
     offered = await anna.press("case:check")
-    assert "Har kommunens säkerhetsstrateg kontaktats?" in offered
+    assert offered.startswith(
+        "En fråga om ditt ärende:\nHar kommunens säkerhetsstrateg kontaktats?\n[1] Ja"
+    ), offered
+    assert "informerar partiets säkerhetsansvarig" not in offered  # the routine, for staff
+    assert "check:unsure" in anna.last_buttons
     assert "Sparat: Ja." in await anna.press("check:yes")
     offered = await anna.press("check:skip")
     assert "Har behovet av professionellt stöd bedömts och dokumenterats?" in offered

@@ -80,10 +80,22 @@ def _item(pack: Pack, item_id: object) -> ChecklistItem | None:
     return next((i for i in pack.checklist if i.id == item_id), None)
 
 
-async def _ask(ctx: Context, item: ChecklistItem, current: ItemState | None) -> StateResult:
-    """Ask an item's Check! question: Ja / Nej / Inte aktuellt, or a written answer."""
+UNSURE = frozenset(
+    ("vet inte", "vet ej", "vet inte än", "ingen aning", "don't know", "dont know", "no idea")
+)
+"""Typed at an item: the answer is not known yet; it stays open."""
+
+
+async def _ask(
+    ctx: Context, item: ChecklistItem, current: ItemState | None, *, own: bool = False
+) -> StateResult:
+    """Ask an item's Check! question: Ja / Nej / Inte aktuellt, or a written answer. The
+    targeted person gets the question alone, without the routine's words for staff, and
+    may say she does not know."""
     _ = ctx._
     text = f"{item.step}: {item.action.get(ctx.locale)}\n\n{item.check.get(ctx.locale)}"
+    if own:  # "Den som har blivit utsatt … informerar partiets säkerhetsansvarig": not for her
+        text = _("A question about your case:") + "\n" + item.check.get(ctx.locale)
     if item.comment is not None:
         text += f"\n({item.comment.get(ctx.locale)})"
     if current is not None:
@@ -91,17 +103,13 @@ async def _ask(ctx: Context, item: ChecklistItem, current: ItemState | None) -> 
     if item.answer == "text":
         ctx.reply(text + "\n" + _("Write your answer."), [[Button("case:view", _("Back"))]])
         return Case.CHECK
-    ctx.reply(
-        text,
-        [
-            [
-                Button("check:yes", _("Yes")),
-                Button("check:no", _("No")),
-                Button("check:na", _("Not applicable")),
-            ],
-            [Button("case:view", _("Back"))],
-        ],
-    )
+    answers = [
+        Button("check:yes", _("Yes")),
+        Button("check:no", _("No")),
+        Button("check:na", _("Not applicable")),
+    ]
+    unsure = [Button("check:unsure", _("I don't know"))] if own else []
+    ctx.reply(text, [answers, [*unsure, Button("case:view", _("Back"))]])
     return Case.CHECK
 
 
@@ -167,7 +175,7 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("You have no open checklist items in this case. Thank you."))
         return await show_case(ctx)
     ctx.data["item"] = item.id
-    return await _ask(ctx, item, None)
+    return await _ask(ctx, item, None, own=access is Access.OWN)
 
 
 async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
@@ -208,7 +216,7 @@ async def change_item(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("That answer is not yours to change."))
         return await show_case(ctx)
     ctx.data["item"], ctx.data["changing"] = item.id, True
-    return await _ask(ctx, item, state.get(item.id))
+    return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN)
 
 
 async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
@@ -225,6 +233,11 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
         return await show_case(ctx)
     typed = event.text.strip()
     comment: str | None = None
+    own = access is Access.OWN  # staff's typed words are kept ("Vet inte än" as a comment)
+    if own and (event.button == "check:unsure" or normalised(typed) in UNSURE):  # "vet inte"
+        ctx.data.pop("changing", None)
+        ctx.reply(_("Then I leave it open. Those handling your case can go through it with you."))
+        return await show_case(ctx)
     if event.button:
         answer = event.button.removeprefix("check:")
     elif item.answer == "text":
