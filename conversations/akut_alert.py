@@ -219,7 +219,8 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     if alert.untaken and says_mistake(event.text):  # "förlåt, jag tryckte fel"
         await offer_undo(ctx, alert, told)
         return True
-    danger = not says_none(event.text)  # so soon after the alert, any news may be danger
+    # so soon after the alert, any news may be danger; not "inga nya hot" nor "jag tryckte fel"
+    danger = not (says_none(event.text) or says_mistake(event.text))
     for person_id in told:  # "mår bättre, inga nya hot" is not announced as new danger
         ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": danger}, URGENT)
     names = names_list(_, await names_of(ctx, told))

@@ -4,6 +4,8 @@ and tells those it reached, who may still call her if unsure; no lets it stand."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from conversations.akut_notices import ALERT_WORDS
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -12,12 +14,14 @@ from conversations.notices import ALERT_WITHDRAWN
 from conversations.privacy import KINDS
 from conversations.texts import menu_buttons
 from conversations.words_to_case import names_of
+from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.models import Alert, AlertStatus
 from storage.outbox import URGENT
 from storage.trust import PeopleRepo
 
-UNDO = "undo"  # ``undo:<alert id>`` takes it back; ``undo:<alert id>:keep`` lets it stand
+UNDO = "undo"  # ``undo:<alert id>:<her words so far>`` takes it back; ``…:keep`` lets it stand
+OFFER_FOR = timedelta(minutes=30)  # a take-back offered this long ago no longer holds
 
 
 async def offer_undo(ctx: Context, alert: Alert, readers: list[int]) -> None:
@@ -25,6 +29,7 @@ async def offer_undo(ctx: Context, alert: Alert, readers: list[int]) -> None:
     it; nobody is woken by them while she chooses)."""
     _ = ctx._
     names = names_list(_, await names_of(ctx, readers))
+    written = await AlertNotes(ctx.session, ctx.keyring).count(alert.id)  # a later word voids it
     ctx.reply(
         "\n".join(
             [
@@ -35,7 +40,7 @@ async def offer_undo(ctx: Context, alert: Alert, readers: list[int]) -> None:
             ]
         ),
         [
-            [Button(f"{UNDO}:{alert.id}", _("Yes, take back the alert"))],
+            [Button(f"{UNDO}:{alert.id}:{written}", _("Yes, take back the alert"))],
             [Button(f"{UNDO}:{alert.id}:keep", _("No, let it stand"))],
         ],
     )
@@ -52,6 +57,7 @@ async def undo(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     told = await readers(ctx, alert)
     names = names_list(_, await names_of(ctx, told))
+    danger_first = _("In danger now: call {number}.").format(number="112")
     if choice == "keep" or not alert.untaken:
         for person_id in told:  # her words, as said: not announced as new danger
             ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": False}, URGENT)
@@ -59,23 +65,34 @@ async def undo(ctx: Context, event: InboundEvent) -> StateResult:
             said = _("The alert stands. {names} will see what you wrote.")
         else:
             said = _("{names} has already taken your alert and will contact you.")
-        ctx.reply(said.format(names=names), menu_buttons(ctx))
+        ctx.reply(f"{danger_first}\n{said.format(names=names)}", menu_buttons(ctx))
+        return None
+    if not await _still_meant(ctx, alert, choice):  # she wrote more, or it is long ago
+        ctx.reply(
+            "\n".join(
+                [
+                    danger_first,
+                    _("The alert stands: you have written more since, or it was a while ago."),
+                    _("If it was a mistake, write “take back the alert”."),
+                ]
+            ),
+            menu_buttons(ctx),
+        )
         return None
     paged = await PeopleRepo(ctx.session).withdraw([alert.id], ctx.now, KINDS)
     for recipient_id, withdrawn in paged:
         ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": withdrawn, "mistake": True}, URGENT)
-    ctx.reply(
-        "\n".join(
-            [
-                _(
-                    "I have taken back the alert. {names} will be told that it was a mistake."
-                ).format(names=names),
-                _("In danger now: call {number}.").format(number="112"),
-            ]
-        ),
-        menu_buttons(ctx),
-    )
+    taken_back = _("I have taken back the alert. {names} will be told that it was a mistake.")
+    ctx.reply(f"{danger_first}\n{taken_back.format(names=names)}", menu_buttons(ctx))
     return None
+
+
+async def _still_meant(ctx: Context, alert: Alert, written: str) -> bool:
+    """Whether the offer still holds: she has written nothing since it, and it is recent."""
+    notes = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
+    if not written.isdigit() or len(notes) != int(written):
+        return False
+    return bool(notes) and ctx.now - notes[-1].at <= OFFER_FOR
 
 
 async def readers(ctx: Context, alert: Alert) -> list[int]:

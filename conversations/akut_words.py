@@ -117,6 +117,7 @@ NOT_THREAT = (
     "hotspot",
     "helper",
     "dörrkod",
+    "larmknapp",  # "jag råkade trycka på larmknappen": the button, not a cry
     "hjälpa",  # "kan du hjälpa mig med polisanmälan?": a question, not a cry
     "hjälper",
     "hjälpt",
@@ -151,9 +152,12 @@ def telling(event: InboundEvent) -> bool:
     return event.kind is EventKind.TEXT and bool(text) and text not in CALLS
 
 
-WITHIN = ("rädd", "dörr", "kniv", "vapen", "fönst")
+WITHIN = ("rädd", "kniv", "vapen")
 """Parts of compound words that tell of danger wherever they stand in the word ("jätterädd",
-"altandörren", "fickkniven", "köksfönstret")."""
+"fickkniven"): they open /akut from anywhere, as the cries do."""
+WITHIN_HERE = ("dörr", "fönst")
+"""Parts of compound words that say someone is at her door or window ("altandörren",
+"köksfönstret"): danger in words written to a case, too common to open /akut alone."""
 PHRASES = (
     "ta sig in",
     "tar sig in",
@@ -176,22 +180,27 @@ PHRASES = (
 """Phrases that tell of danger now ("han försöker ta sig in", "he is following me")."""
 
 
-def tells_danger(text: str) -> bool:
-    """Whether words written to a case may tell of danger now, so that those handling it are
-    asked to read them at once: what opens /akut from anywhere (a cry, a threat, harm, a
-    weapon), someone at her door ("han står utanför dörren"), a compound or a phrase that
-    says so ("jätterädd", "han försöker ta sig in"); not "inga nya hot"."""
-    if _DANGER.means_command(text, in_flow=False):
-        return True
+def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
+    """Whether a compound or a phrase tells of danger ("jätterädd", "fickkniven", "någon
+    försöker ta sig in"), not denied just before ("inte följt efter"); ``parts``: the parts
+    of compounds that count."""
     said = words_of(text)
     for i, word in enumerate(said):
-        within = any(part in word for part in WITHIN)
+        within = any(part in word for part in parts)
         if within and not any(n in word for n in NOT_THREAT) and not _denied_before(said[:i]):
             return True
         phrase = any(said[i : i + len(p.split())] == p.split() for p in PHRASES)
         if phrase and not _denied_before(said[:i]):
             return True
     return False
+
+
+def tells_danger(text: str) -> bool:
+    """Whether words written to a case may tell of danger now, so that those handling it are
+    asked to read them at once: what opens /akut from anywhere (a cry, a threat, harm, a
+    weapon), someone at her door ("han står utanför dörren"), a compound or a phrase that
+    says so ("jätterädd", "han försöker ta sig in"); not "inga nya hot"."""
+    return _DANGER.means_command(text, in_flow=False) or cries_within(text, (*WITHIN, *WITHIN_HERE))
 
 
 def _denied_before(before: list[str]) -> bool:
@@ -223,15 +232,23 @@ MISTAKE = (
     "cancel the alert",
     "cancel alert",
     "pressed the wrong",
+    "fel knapp",
+    "råkade trycka på larmknappen",
+    "wrong button",
+    "take back the alert",
 )
 """Words that say the alert was raised by mistake, or ask to take it back."""
 
 
 def says_mistake(text: str) -> bool:
-    """Whether the words say the alert was a mistake ("förlåt, jag tryckte fel") and tell
-    of no danger besides ("jag tryckte fel, han har en kniv" is danger)."""
+    """Whether the words say the alert was a mistake ("förlåt, jag tryckte fel", "avbryt
+    larmet") and tell of no danger besides ("jag tryckte fel, han har en kniv" is danger;
+    the word "larmet" in "avbryt larmet" is not)."""
     said = f" {' '.join(words_of(text))} "
-    return any(f" {phrase} " in said for phrase in MISTAKE) and not tells_danger(text)
+    found = [phrase for phrase in MISTAKE if f" {phrase} " in said]
+    for phrase in found:
+        said = said.replace(f" {phrase} ", " ")
+    return bool(found) and not tells_danger(said)
 
 
 def words(event: InboundEvent) -> set[str]:

@@ -124,6 +124,7 @@ WORDS = Words(
     not_first=akut_words.NOT_THREAT,
     crying=akut_words.CRYING,
     denied=akut_words.DENIED,
+    also=akut_words.cries_within,  # "jätterädd", "någon försöker ta sig in"
     acts={
         **dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
         **dict.fromkeys(case_reading.SHOW_WORDS, case_reading.show_typed),

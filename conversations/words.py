@@ -64,6 +64,7 @@ class Words:
     menu: Mapping[str, str] = field(default_factory=dict)  # "meny", "ärenden": the command
     menu_labels: Sequence[tuple[str, str]] = ()  # (command, msgid): the menu's own buttons
     opens: tuple[str, ...] = ()  # "öppna K7M4-QX2P": words before a reference that open it
+    also: Callable[[str], bool] | None = None  # more that opens it outside a flow ("jätterädd")
 
     def act(self, text: str) -> Handler | None:
         """The handler of a phrase that acts like a button on someone else's message, typed
@@ -91,7 +92,7 @@ class Words:
             and not w.startswith(self.not_first)
             and not self._denied(words[:i])
             for i, w in enumerate(words)
-        )
+        ) or (self.also is not None and self.also(text))
 
     def _denied(self, before: list[str]) -> bool:
         """Whether the words before say there is none: "inte rädd", "inga nya hot" (not "han

@@ -331,8 +331,10 @@ async def test_an_alert_raised_by_mistake_can_be_taken_back(
     asked = await anna.say("förlåt, jag tryckte fel. allt är bra")
     assert "Vill du ta tillbaka larmet till Pia Lind? Då larmas ingen mer." in asked, asked
     assert await outbox(demo_app, mark) == []  # nobody woken while she chooses
-    done = await anna.press(f"undo:{alert.id}")
-    assert done.startswith("Jag har tagit tillbaka larmet. Pia Lind får veta"), done
+    done = await anna.press(f"undo:{alert.id}:1")
+    assert done.startswith("I fara nu: ring 112.\nJag har tagit tillbaka larmet. Pia Lind får"), (
+        done
+    )
     assert (await akut_alerts(demo_app))[0].status is AlertStatus.WITHDRAWN
     clock.advance(minutes=11)
     await demo_app.timer_runner().run_due()
@@ -355,7 +357,9 @@ async def test_an_alert_she_lets_stand_sends_her_words_calmly(
     await delivered(demo_app)
     await anna.say("jag tryckte fel tror jag")
     said = await anna.press(f"undo:{alert.id}:keep")
-    assert said.startswith("Larmet står kvar. Pia Lind ser det du skrev."), said
+    assert said.startswith("I fara nu: ring 112.\nLarmet står kvar. Pia Lind ser det du skrev."), (
+        said
+    )
     [to_pia] = [text for to, text in await delivered(demo_app) if to == "pia"]
     assert to_pia.startswith("Anna Berg har skrivit till dig efter larmet."), to_pia
     assert "ny fara" not in to_pia
@@ -373,7 +377,7 @@ async def test_only_she_may_take_back_her_alert(chat: Any, demo_app: App) -> Non
     await anna.say("/akut")
     await anna.press("akut:alert")
     (alert,) = await akut_alerts(demo_app)
-    said = await chat("bo").press(f"undo:{alert.id}")
+    said = await chat("bo").press(f"undo:{alert.id}:0")
     assert (await akut_alerts(demo_app))[0].status is AlertStatus.OPEN, said
 
 
@@ -389,3 +393,76 @@ async def test_rapportera_without_its_slash_opens_the_report_after_the_alert(
     said = await anna.say("rapportera")
     assert "Vem gäller det?" in said, said
     assert not any(to == "pia" for to, _text in await delivered(demo_app))
+
+
+async def test_a_mistake_told_after_pia_took_the_alert_reaches_her_calmly(
+    chat: Any, demo_app: App
+) -> None:
+    """Pia had taken it: "förlåt, jag tryckte fel" reached her as "Läs det nu: det kan vara
+    ny fara". It is hers now; she reads the words and calls to make sure."""
+    anna, pia = chat("anna"), chat("pia")
+    await pia.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    await pia.press(f"ack:{alert.id}")
+    await delivered(demo_app)
+    said = await anna.say("förlåt, jag tryckte fel")
+    assert "Pia Lind har ditt larm" in said, said
+    [to_pia] = [text for to, text in await delivered(demo_app) if to == "pia"]
+    assert to_pia.startswith("Anna Berg har skrivit till dig efter larmet."), to_pia
+    assert "ny fara" not in to_pia
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "avbryt larmet",
+        "ta tillbaka larmet",
+        "falskt larm",
+        "det var fel knapp",
+        "sorry, wrong button",
+    ],
+)
+async def test_take_back_words_that_name_the_alarm_offer_the_take_back(
+    chat: Any, demo_app: App, words: str
+) -> None:
+    """ "avbryt larmet" woke Pia as new danger: the word "larm" counted as a cry."""
+    anna = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    asked = await anna.say(words)
+    assert f"undo:{alert.id}:1" in anna.last_buttons, asked
+
+
+async def test_an_old_take_back_does_not_hold_once_she_wrote_more(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Offered the take-back, Anna wrote "nej vänta, han står vid dörren nu"; the old "Ja"
+    still withdrew the alert and told Pia to stand down. A day later it did so too."""
+    anna = chat("anna")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    await anna.say("förlåt, jag tryckte fel")
+    await anna.say("nej vänta, han står vid dörren nu")
+    said = await anna.press(f"undo:{alert.id}:1")
+    assert "Larmet står kvar: du har skrivit mer sedan dess" in said, said
+    assert (await akut_alerts(demo_app))[0].status is not AlertStatus.WITHDRAWN
+    await anna.say("förlåt, jag tryckte fel igen")  # a new offer: three words with it now
+    clock.advance(hours=20)
+    said = await anna.press(f"undo:{alert.id}:3")
+    assert "Larmet står kvar" in said, said
+    assert (await akut_alerts(demo_app))[0].status is not AlertStatus.WITHDRAWN
+
+
+@pytest.mark.parametrize("words", ["jätterädd", "någon försöker ta sig in"])
+async def test_danger_in_a_compound_or_a_phrase_opens_the_guidance(
+    chat: Any, demo_app: App, words: str
+) -> None:
+    """ "jätterädd" with nothing open got the menu, her word dropped; "någon försöker ta sig
+    in" got three lines and no button to alert Pia."""
+    said = await chat("anna").say(words)
+    assert said.startswith("Är du i fara just nu? Ring 112."), said
+    assert "Larma Pia Lind" in said

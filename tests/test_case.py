@@ -569,3 +569,19 @@ async def test_her_own_comment_on_an_item_is_shown_as_hers_not_as_an_internal_no
     view = await chat("pia").say(f"/arende {case.ref}")
     assert "    Kommentar från Anna Berg: Jag ringde henne i går" in view, view
     assert "Intern anteckning: Jag ringde" not in view
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_contact_is_told_in_the_chat_that_the_unit_has_the_case(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia answered 3.1.1 "Ja" in the chat and read only "Sparat: Ja", not that Sara now
+    had the case (the web console said so)."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat)
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    assert (await pia.press("case:check")).startswith("3.1.1:")
+    said = await pia.press("check:yes")
+    assert "Sara Strand på kommunens säkerhetsenhet har nu ärendet" in said, said

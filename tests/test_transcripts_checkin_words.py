@@ -5,9 +5,11 @@ was read as "yes, alert Pia" there: an urgent alert for someone who said she was
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from conversations.checkin_words import checkin_answer
 from conversations.words import says_nothing
 from storage.models import Alert, CaseNote, Report
 from tests.conftest import Chat, FakeClock
@@ -230,3 +232,17 @@ async def test_calm_now_answers_the_check_in(demo_app: App, clock: FakeClock) ->
     said = await Chat(demo_app, "anna").say("nej det är lugnt nu")
     assert said == "Tack för svaret. Skriv till mig när du behöver.", said
     assert await _alerts(demo_app) == ["report"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("no thanks, I'm ok", "no"),
+        ("ring mig inte", "no"),
+        ("ja ring mig gärna", "yes"),
+        ("yes please call me", "yes"),
+        ("ja han ringde igen nu", None),  # her own words
+    ],
+)
+def test_a_check_in_answer_typed_with_more_words(typed: str, answer: str | None) -> None:
+    assert checkin_answer(typed) == answer

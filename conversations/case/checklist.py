@@ -253,7 +253,7 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     elif (waiting := _waiting_for(ctx, item)) is not None:  # the director's words, kept
         comment = "\n".join(filter(None, [waiting, comment]))
     try:
-        await desk.answer_item(ctx, report, access, item.id, answer, comment)
+        _said, brought = await desk.answer_and_bring_in(ctx, report, item.id, answer, comment)
     except Refused as refused:
         ctx.reply(refused.message)
         return await show_case(ctx)
@@ -267,7 +267,8 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
             )
         else:
             said = _("Saved: {answer}, with your words as the internal comment.")
-        ctx.reply(said.format(answer=_(ANSWERS[answer])))
+        # "Sara Strand på kommunens säkerhetsenhet har nu ärendet …" (3.1.1 "Ja")
+        ctx.reply("\n".join(filter(None, [said.format(answer=_(ANSWERS[answer])), brought])))
         return await _after(ctx, event)
     if access is Access.OWN:
         ask = _("Saved: {answer}. Add a comment, or skip. Those who handle your case see it.")
@@ -277,9 +278,8 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
             "The comment is internal: {name} does not see it."
         )
     person = await name_of(ctx, report.reporter_id)
-    ctx.reply(
-        ask.format(answer=_(ANSWERS[answer]), name=person), [[Button("check:skip", _("Skip"))]]
-    )
+    asked = ask.format(answer=_(ANSWERS[answer]), name=person)
+    ctx.reply("\n".join(filter(None, [asked, brought])), [[Button("check:skip", _("Skip"))]])
     return Case.CHECK_COMMENT
 
 

@@ -84,7 +84,16 @@ async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[I
 async def answer_item(
     ctx: Context, report: Report, access: Access, item_id: str, answer: str, comment: str | None
 ) -> str:
-    """Answer (or change) a checklist item with an optional comment; audit a change."""
+    """Answer (or change) a checklist item with an optional comment; audit a change; say
+    so, and who was brought onto the case by the answer."""
+    return "\n".join(filter(None, await answer_and_bring_in(ctx, report, item_id, answer, comment)))
+
+
+async def answer_and_bring_in(
+    ctx: Context, report: Report, item_id: str, answer: str, comment: str | None
+) -> tuple[str, str]:
+    """Answer an item (as :func:`answer_item`); (what was saved, who was brought onto the
+    case by it: 3.1.1 "Ja" brings the unit, "" if nobody)."""
     _ = ctx._
     level = await checked(ctx, report, Access.CHECKLIST)
     still_open(ctx, report)
@@ -120,4 +129,4 @@ async def answer_item(
         said = _("Saved: {answer}.").format(answer=comment)
     else:
         said = _("Saved: {answer}.").format(answer=_(ANSWERS[answer]))
-    return "\n".join(filter(None, [said, brought]))
+    return said, brought
