@@ -466,3 +466,26 @@ async def test_danger_in_a_compound_or_a_phrase_opens_the_guidance(
     said = await chat("anna").say(words)
     assert said.startswith("Är du i fara just nu? Ring 112."), said
     assert "Larma Pia Lind" in said
+
+
+async def test_an_alert_taken_back_as_anna_and_pia_read_it_sv(
+    demo_app: App, clock: FakeClock
+) -> None:
+    t = Transcript("akut_taken_back_sv", demo_app)
+    anna, pia, per = t.person("anna"), t.person("pia"), t.person("per")
+    await awake(t, pia, per)
+    t.note("23:00: Anna presses /akut and alerts Pia, by mistake")
+    await t.say(anna, "/akut")
+    await t.say(anna, "1")
+    await t.deliver()
+    t.note("a minute later")
+    clock.advance(minutes=1)
+    await t.say(anna, "förlåt, jag tryckte fel. allt är bra")
+    await t.say(anna, "1")
+    await t.deliver()
+    t.note("ten minutes on: nobody more is alerted")
+    clock.advance(minutes=10)
+    await demo_app.timer_runner().run_due()
+    later = await t.deliver()
+    t.check()
+    assert later == []

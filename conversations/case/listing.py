@@ -199,7 +199,8 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
     entries: list[tuple[str, str, Button]] = []  # (section, line, the button that opens it)
     for alert in alerts:  # back to what she wrote and her number, once the push scrolled away
         opens = Button(
-            f"{READ}:{alert.id}", _("Alert: {name}").format(name=await _name(ctx, alert.subject_id))
+            f"{READ}:{alert.id}",
+            _("Open the alert: {name}").format(name=await _name(ctx, alert.subject_id)),
         )
         entries.append(("open", await _alert_line(ctx, alert), opens))
     for found in cases:
