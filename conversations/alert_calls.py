@@ -3,8 +3,10 @@ the alert on to the next level at once when the call did not reach her."""
 
 from __future__ import annotations
 
-from conversations.alerts import ESCALATE, current_levels, not_yet_alerted
-from conversations.events import Button, InboundEvent
+from dataclasses import replace
+
+from conversations.alerts import ESCALATE, acknowledge, current_levels, not_yet_alerted
+from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
 from storage.alerts import AlertRepo
@@ -95,3 +97,38 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
         ],
     )
     return None
+
+
+REACHED_YES = ("ja", "jo", "japp", "yes", "yep", "fick tag", "reached", "got her", "got him")
+REACHED_NO = (
+    "nej",
+    "nä",
+    "no",
+    "nope",
+    "svarade inte",
+    "fick inte tag",
+    "no answer",
+    "didn't answer",
+    "did not answer",
+    "inget svar",
+)
+
+
+async def reach_typed(ctx: Context, event: InboundEvent) -> bool:
+    """Words typed to "Did you reach Anna Berg?" ("nej hon svarade inte") answer it as its
+    buttons do; False if that was not the last question, or the words answer neither."""
+    if ctx.prompt is None or event.kind is not EventKind.TEXT:
+        return False
+    offered = [b.id for row in ctx.prompt.buttons for b in row]
+    took = next((b for b in offered if b.startswith("ack:") and b.endswith(":reached")), None)
+    onward = next((b for b in offered if b.startswith("call:") and b.endswith(":no")), None)
+    if took is None or onward is None:
+        return False
+    said = f" {phrase_of(event.text)} "
+    no = any(f" {w} " in said for w in REACHED_NO) or said.startswith(" inte ")
+    yes = not no and any(said.startswith(f" {w} ") or f" {w} " in said for w in REACHED_YES)
+    if not (yes or no):
+        return False
+    pressed = replace(event, kind=EventKind.BUTTON, button=took if yes else onward)
+    await (acknowledge(ctx, pressed) if yes else call_info(ctx, pressed))
+    return True

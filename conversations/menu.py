@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.akut_alert import after_alert
+from conversations.alert_calls import reach_typed
 from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent
@@ -23,6 +24,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     """Show what the person can do; words typed after a check-in are kept with the case."""
     _ = ctx._
     typed = event.text.strip() if event.kind is EventKind.TEXT else ""
+    if typed and await reach_typed(ctx, event):  # "nej hon svarade inte" to "Fick du tag…?"
+        return END
     if typed and await checkin_reply(ctx, typed):
         return END
     telling = len(typed.split()) >= TELLING or _asks(typed)

@@ -489,3 +489,23 @@ async def test_an_alert_taken_back_as_anna_and_pia_read_it_sv(
     later = await t.deliver()
     t.check()
     assert later == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("nej hon svarade inte", "Jag larmar Per Ek nu."), ("ja, vi pratade", "Tack – det är ditt.")],
+)
+async def test_did_you_reach_her_answered_in_words(
+    chat: Any, demo_app: App, typed: str, said: str
+) -> None:
+    """Pia pressed "Ring upp", was asked "Fick du tag på Anna Berg?" and typed "nej hon
+    svarade inte": she got the menu, her answer was lost and nobody more was alerted."""
+    anna, pia = chat("anna"), chat("pia")
+    await pia.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(demo_app)
+    asked = await pia.press(f"call:{alert.id}")
+    assert "Fick du tag på Anna Berg?" in asked, asked
+    answered = await pia.say(typed)
+    assert said in answered, answered
