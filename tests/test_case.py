@@ -22,6 +22,7 @@ from conversations.schedule import days_after
 from storage.cases import CaseRepo
 from storage.models import (
     Alert,
+    CaseNote,
     ChecklistAnswer,
     FollowUp,
     OutboxMessage,
@@ -585,3 +586,21 @@ async def test_the_contact_is_told_in_the_chat_that_the_unit_has_the_case(  # ty
     assert (await pia.press("case:check")).startswith("3.1.1:")
     said = await pia.press("check:yes")
     assert "Sara Strand på kommunens säkerhetsenhet har nu ärendet" in said, said
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_her_question_at_the_comment_goes_to_those_handling_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Bo typed "What do I do now?" at "Add a comment, or skip": it was saved, silently, as
+    the comment on his answer, where nobody would answer it."""
+    case, anna = await her_taken_case(chat, clock)
+    await anna.say(f"/arende {case.ref}")
+    await anna.press("case:check")
+    await anna.press("check:yes")
+    said = await anna.say("Vad gör jag nu?")
+    assert "Jag har sparat det du skrev i ditt ärende" in said, said
+    async with demo_app.db.unit_of_work() as session:
+        row = (await session.scalars(select(ChecklistAnswer))).one()
+        notes = list(await session.scalars(select(CaseNote)))
+    assert row.comment is None and len(notes) == 1

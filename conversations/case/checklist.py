@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from conversations.akut_words import tells_danger
 from conversations.case.common import (
     ANSWERS,
     NOTHING,
@@ -315,10 +316,17 @@ async def comment_item(ctx: Context, event: InboundEvent) -> StateResult:
     found = await found_case(ctx, Access.CHECKLIST)
     if found is None:
         return await gone(ctx)
-    report, _access = found
+    report, access = found
     item_id = ctx.data.get("item")
     if phrase_of(event.text) in NOTHING:  # "hoppa över", as the button beside it
         return await skip_comment(ctx, event)
+    typed = event.text.strip()
+    asks = typed.endswith("?") and len(typed.split()) >= 2
+    if access is Access.OWN and (asks or tells_danger(typed)):  # "Vad gör jag nu?": to them
+        kept = await keep_typed(ctx, typed)
+        if kept:
+            ctx.reply(kept)
+        return await _after(ctx, event)
     if event.text.strip() and item_id:
         await CaseRepo(ctx.session, ctx.keyring).comment_item(
             ctx.viewer, report, str(item_id), event.text.strip(), ctx.now
