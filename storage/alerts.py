@@ -188,10 +188,21 @@ class AlertRepo:
         )
         won = int(getattr(result, "rowcount", 0) or 0) == 1
         if won:
+            await self._took(alert_id, viewer.person_id, now)
             alert = await self.session.get(Alert, alert_id)
             if alert is not None:
                 await self.session.refresh(alert)
         return won
+
+    async def _took(self, alert_id: str, person_id: int | None, now: datetime) -> None:
+        """Keep when this person took the alert, for its history (the alert row holds only
+        who has it now)."""
+        await self.session.execute(
+            update(AlertRecipient)
+            .where(AlertRecipient.alert_id == alert_id, AlertRecipient.person_id == person_id)
+            .values(took_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def notify(self, alert: Alert, person_ids: Sequence[int], now: datetime) -> None:
         """Record that the alert's next level goes to these people now (adding them to the
@@ -474,5 +485,6 @@ class AlertRepo:
         )
         won = int(getattr(result, "rowcount", 0) or 0) == 1
         if won:
+            await self._took(alert.id, person_id, now)
             await self.session.refresh(alert)
         return won

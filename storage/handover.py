@@ -99,6 +99,7 @@ class HandoverRepo:
             row = AlertRecipient(alert_id=alert.id, person_id=person_id, level=alert.level)
             self.session.add(row)
         row.notified_at = row.notified_at or now
+        row.took_at = now  # theirs now; who had it before stays in its history
         alert.status = AlertStatus.ACKNOWLEDGED
         alert.acknowledged_by, alert.acknowledged_at = person_id, now
         report.updated_at = now

@@ -40,13 +40,30 @@ async def alert_history(session: AsyncSession, viewer: Viewer, report: Report) -
     if level not in (Access.OWN, Access.HANDLER):
         return []
     alerts = list(await session.scalars(select(Alert).where(Alert.report_id == report.id)))
+    kinds = {a.id: a.kind for a in alerts}
+    # every take, also one handed on since (Pia took it, then Per when she left the role)
+    took = (
+        await session.execute(
+            select(
+                AlertRecipient.alert_id,
+                AlertRecipient.person_id,
+                AlertRecipient.level,
+                AlertRecipient.took_at,
+            ).where(AlertRecipient.alert_id.in_(list(kinds)), AlertRecipient.took_at.is_not(None))
+        )
+    ).all()
     events = [
+        AlertEvent(at, TAKEN, kinds[alert_id], person_id, step)
+        for alert_id, person_id, step, at in took
+        if at is not None
+    ]
+    kept = {(e.person_id, e.at) for e in events}
+    events += [  # taken before takes were kept with the recipient
         AlertEvent(a.acknowledged_at, TAKEN, a.kind, a.acknowledged_by, a.level)
         for a in alerts
-        if a.acknowledged_at is not None
+        if a.acknowledged_at is not None and (a.acknowledged_by, a.acknowledged_at) not in kept
     ]
     if level is Access.HANDLER and alerts:
-        kinds = {a.id: a.kind for a in alerts}
         rows = await session.execute(
             select(
                 AlertRecipient.alert_id,

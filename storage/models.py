@@ -405,6 +405,8 @@ class AlertRecipient(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # when this person took it: kept when the alert is handed on to someone else later
+    took_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AlertNote(Base):

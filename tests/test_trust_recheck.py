@@ -19,6 +19,7 @@ from conversations.notices import NOTICE_TOKEN
 from storage.access import Access, case_access, visible_cases
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
+from storage.history import TAKEN, alert_history
 from storage.models import (
     AlertStatus,
     AuditEntry,
@@ -44,6 +45,8 @@ from tests.test_alerts import (
     recipients,
     submit_report,
 )
+from tests.test_case import submit_report as submit_case
+from tests.test_case import take
 
 SV_NEXT = "Ingen har svarat än – du är näst på tur."
 
@@ -374,3 +377,26 @@ async def test_the_checklist_owners_follow_the_present_role_too(
     clock.advance(minutes=5)  # (her cases are told apart by when they were sent)
     internal = await submit_report(chat, category="internal")
     assert await checklist_owners(demo_app, internal.id) == []
+
+
+async def test_who_took_it_first_stays_in_the_case_history(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia took the case, then left the role and Per took it: the case file's timeline lost
+    "Pia Lind tog larmet", since the alert holds only who has it now."""
+    case = await submit_case(chat)
+    await take(chat, "pia", case)
+    clock.advance(minutes=30)
+    await move(demo_app, "pia", role=Role.OFFICIAL)  # no longer a security contact
+    await demo_app.timer_runner().run_due()
+    clock.advance(minutes=5)
+    await take(chat, "per", case)
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None
+        per = await DirectoryRepo(session).person_by_handle("per")
+        assert per is not None
+        events = await alert_history(session, Viewer.of(per), report)
+    ids = await person_ids(demo_app)
+    taken = [(e.person_id, e.at) for e in events if e.what == TAKEN]
+    assert [who for who, _at in taken] == [ids["pia"], ids["per"]], taken
