@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import counted_cases, readable_in_statistics
 from storage.crypto import Keyring
-from storage.models import Alert, ChecklistAnswer, Report, ReportStatus
+from storage.models import Alert, AlertRecipient, ChecklistAnswer, Report, ReportStatus
 from storage.viewer import Viewer
 
 SMALL = 3
@@ -184,8 +184,16 @@ class StatsRepo:
         """Per case: from its first report alert's creation to its acknowledgement."""
         first: dict[str, tuple[datetime, datetime | None]] = {}
         for at in range(0, len(ids), _CHUNK):
+            # the first take, also when the alert was handed on since (its row holds the last)
+            took = (
+                select(func.min(AlertRecipient.took_at))
+                .where(AlertRecipient.alert_id == Alert.id)
+                .scalar_subquery()
+            )
             rows = await self.session.execute(
-                select(Alert.report_id, Alert.created_at, Alert.acknowledged_at)
+                select(
+                    Alert.report_id, Alert.created_at, func.coalesce(took, Alert.acknowledged_at)
+                )
                 .where(
                     Alert.report_id.in_(ids[at : at + _CHUNK]),
                     Alert.kind == REPORT_ALERT,

@@ -7,6 +7,7 @@ bo (official, bp), britt (bp security), sara (municipal security unit), kent (di
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import product
 from typing import Any
 
@@ -29,6 +30,7 @@ from storage.models import (
     Report,
     Role,
 )
+from storage.stats import StatsRepo
 from storage.viewer import Viewer
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
@@ -397,6 +399,11 @@ async def test_who_took_it_first_stays_in_the_case_history(
         per = await DirectoryRepo(session).person_by_handle("per")
         assert per is not None
         events = await alert_history(session, Viewer.of(per), report)
+        facts = await StatsRepo(session, demo_app.keyring).cases(
+            Viewer.of(per), clock.now - timedelta(days=1), clock.now + timedelta(days=1)
+        )
     ids = await person_ids(demo_app)
     taken = [(e.person_id, e.at) for e in events if e.what == TAKEN]
     assert [who for who, _at in taken] == [ids["pia"], ids["per"]], taken
+    [fact] = facts  # the time to the first take is Pia's, not Per's an hour later
+    assert fact.first_take is not None and fact.first_take == taken[0][1] - report.submitted_at
