@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.cli import _revoke
 from conversations.alerts import directory_changed
+from conversations.desk import calls
 from conversations.notices import NOTICE_TOKEN
 from storage.access import Access, case_access, visible_cases
 from storage.cases import CaseRepo
@@ -49,6 +50,7 @@ from tests.test_alerts import (
 )
 from tests.test_case import submit_report as submit_case
 from tests.test_case import take
+from tests.test_desk_ops import desk
 
 SV_NEXT = "Ingen har svarat än – du är näst på tur."
 
@@ -407,3 +409,21 @@ async def test_who_took_it_first_stays_in_the_case_history(
     assert [who for who, _at in taken] == [ids["pia"], ids["per"]], taken
     [fact] = facts  # the time to the first take is Pia's, not Per's an hour later
     assert fact.first_take is not None and fact.first_take == taken[0][1] - report.submitted_at
+
+
+async def test_her_call_is_with_whoever_has_her_case_now(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia booked Anna's call, then left the role and Per took the case: Anna's case still
+    said "Uppföljningssamtal 1 med Pia Lind", while Per was the one reminded."""
+    case = await submit_case(chat)
+    await take(chat, "pia", case)
+    async with desk(demo_app, "pia", case, clock) as (ctx, report, access):
+        await calls.book_call(ctx, report, access, clock.now + timedelta(days=3))
+    await move(demo_app, "pia", role=Role.OFFICIAL)
+    await demo_app.timer_runner().run_due()
+    clock.advance(minutes=5)
+    await take(chat, "per", case)
+    shown = await chat("anna").say(f"/arende {case.ref}")
+    assert "Uppföljningssamtal 1 med Per Ek" in shown, shown
+    assert "Pia Lind" not in shown

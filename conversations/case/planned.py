@@ -13,6 +13,7 @@ from conversations.events import Button
 from conversations.flow import Context
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
+from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 
 # --- the case view -------------------------------------------------------------------------
@@ -81,6 +82,9 @@ async def _call_lines(ctx: Context, report: Report, entry: CallEntry, access: Ac
     # neither side of it
     sides = {Access.HANDLER: report.reporter_id, Access.OWN: entry.booked_by}
     other = sides.get(access)
+    cases = CaseRepo(ctx.session, ctx.keyring)
+    if access is Access.OWN and other is not None and other not in await cases.handlers(report):
+        other = await cases.taken_by(report)  # Pia left the role: the call is with Per now
     if other is not None and other != ctx.person.id and ctx.viewer.registered:
         who = await name_of(ctx, other)
         return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]
