@@ -215,12 +215,18 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
     told = await readers(ctx, alert)
     if not told:
         return False
-    await AlertNotes(ctx.session, ctx.keyring).add(ctx.viewer, alert, event.text.strip(), ctx.now)
-    if alert.untaken and says_mistake(event.text):  # "förlåt, jag tryckte fel"
+    notes = AlertNotes(ctx.session, ctx.keyring)
+    earlier = [w.text for w in await notes.read(ctx.viewer, alert.id)]
+    await notes.add(ctx.viewer, alert, event.text.strip(), ctx.now)
+    # "han står utanför", then "förlåt, jag tryckte fel": she may not be free to say more;
+    # no take-back, and those alerted read both
+    feared = any(tells_danger(text) for text in earlier)
+    mistake = says_mistake(event.text) and not feared
+    if alert.untaken and mistake:  # "förlåt, jag tryckte fel"
         await offer_undo(ctx, alert, told)
         return True
     # so soon after the alert, any news may be danger; not "inga nya hot" nor "jag tryckte fel"
-    danger = not (says_none(event.text) or says_mistake(event.text))
+    danger = feared or not (says_none(event.text) or mistake)
     for person_id in told:  # "mår bättre, inga nya hot" is not announced as new danger
         ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": danger}, URGENT)
     names = names_list(_, await names_of(ctx, told))

@@ -509,3 +509,20 @@ async def test_did_you_reach_her_answered_in_words(
     assert "Fick du tag på Anna Berg?" in asked, asked
     answered = await pia.say(typed)
     assert said in answered, answered
+
+
+async def test_a_mistake_after_words_of_danger_is_not_offered_to_take_back(
+    chat: Any, demo_app: App
+) -> None:
+    """ "han står utanför min dörr", then "förlåt, jag tryckte fel": she may not be free to
+    say more. The alert stands and Pia reads both, urgently."""
+    anna, pia = chat("anna"), chat("pia")
+    await pia.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    await anna.say("han står utanför min dörr")
+    await delivered(demo_app)
+    said = await anna.say("förlåt, jag tryckte fel")
+    assert "ta tillbaka" not in said, said
+    [to_pia] = [text for to, text in await delivered(demo_app) if to == "pia"]
+    assert "det kan vara ny fara" in to_pia, to_pia
