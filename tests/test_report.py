@@ -771,3 +771,17 @@ async def test_a_description_of_whom_is_not_used_as_a_name(
     await anna.say(target)
     said = await anna.say("Att jag representerar partiet")
     assert asked in said, said
+
+
+async def test_a_day_corrected_at_the_summary_changes_when(demo_app: App, chat: Any) -> None:
+    """ "ändra datumet, det var i tisdags" typed at the summary went under "Också skrivet",
+    and the report still said the day she had first written."""
+    anna: Chat = chat("anna")
+    summary = await write_report(anna, Script(), submit=False)
+    assert "Också skrivet" not in summary
+    changed = await anna.say("ändra datumet, det var i tisdags")
+    assert "Jag ändrade ”När och var”." in changed, changed
+    assert "Jag skrev: tisdag 17 november kl. 22.40." in changed, changed  # her time is kept
+    assert "Också skrivet" not in changed
+    stored = (await answers(demo_app, "anna"))["when"]
+    assert "i tisdags" in stored["text"]

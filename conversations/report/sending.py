@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conversations import quota
+from conversations import dates, quota
 from conversations.about import about_someone_else
 from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent, phrase_of, words_of
@@ -16,7 +16,8 @@ from conversations.item_owners import tell_item_owners
 from conversations.packs import Pack
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft
-from conversations.report.form import QUESTIONS, ReportStep
+from conversations.report.form import BY_STEP, QUESTIONS, ReportStep
+from conversations.report.hooks import moment_of, read_when, store_moment
 from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import menu_buttons
@@ -116,11 +117,66 @@ async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
         return await lost(ctx)
     if not typed:
         return await repeat(ctx, event)
+    changed = await _corrected_when(ctx, draft, typed)
+    if changed is not None:  # "ändra datumet, det var i tisdags"
+        return await show_summary(ctx, draft, changed)
     draft.note(typed)
     also = ctx._("Also written")
     return await show_summary(
         ctx, draft, [ctx._("I added that to the report, under “{topic}”.").format(topic=also)]
     )
+
+
+CORRECTS_WHEN = frozenset(
+    (
+        "datum",
+        "datumet",
+        "dag",
+        "dagen",
+        "när",
+        "tid",
+        "tiden",
+        "klockan",
+        "ändra",
+        "fel",
+        "egentligen",
+        "date",
+        "day",
+        "when",
+        "time",
+        "change",
+        "wrong",
+        "actually",
+    )
+)
+"""Words that make a day typed at the summary a correction of when it happened."""
+
+
+async def _corrected_when(ctx: Context, draft: Draft, typed: str) -> list[str] | None:
+    """A day typed at the summary as a correction ("ändra datumet, det var i tisdags") goes
+    to "When and where", as a change made there would, and is said back; None if the words
+    correct no day (they are kept under "Also written")."""
+    if not CORRECTS_WHEN & set(words_of(typed)):
+        return None
+    moment = dates.understand(typed, ctx.now, ctx.locale)
+    if moment is None or dates.is_future(moment, ctx.now):
+        return None
+    step = ReportStep.WHEN
+    earlier = draft.answer(step) or {}
+    answer = {**earlier, "text": f"{earlier.get('text', '')}\n{typed}".strip()}
+    answer.pop("choice", None)  # "I går" pressed before: the words typed now say the day
+    said = await read_when(ctx, draft, answer)
+    before = moment_of(earlier)
+    if moment.time is None and before is not None and before.time is not None:
+        kept = dates.Moment(moment.day, before.time, before.part)  # only the day was wrong
+        if not dates.is_future(kept, ctx.now):
+            store_moment(answer, kept)
+            when = dates.describe(kept, ctx.now, ctx.locale)
+            said = [ctx._("I noted: {when}.").format(when=when)]
+    draft.answers[step.value] = answer
+    draft.save(ctx)
+    label = ctx._(BY_STEP[step].label)
+    return [ctx._("I changed “{topic}”.").format(topic=label), *said]
 
 
 async def _unit_ids(ctx: Context, draft: Draft) -> set[int]:
