@@ -278,6 +278,9 @@ async def test_quiet_hours_come_from_the_org_file(  # type: ignore[no-untyped-de
     clock.now = datetime(2026, 11, 23, 8, 30, tzinfo=STOCKHOLM).astimezone(UTC)
     case = await submit_report(chat, "anna", "party")
     await take(chat, "pia", case)
+    # the director's item too waits for 09:00, the end of these quiet hours
+    nine_today = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
+    assert await run_at(demo_app, clock, nine_today, case) == [("kent", "item_owned")]
     day_one = datetime(2026, 11, 24, 8, 30, tzinfo=STOCKHOLM)
     assert await run_at(demo_app, clock, day_one, case) == []
     nine = datetime(2026, 11, 24, 9, 0, tzinfo=STOCKHOLM)

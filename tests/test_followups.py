@@ -275,9 +275,10 @@ async def test_quiet_hours_across_the_spring_dst_change(  # type: ignore[no-unty
 
     # Day 1 (Friday 22:30) is moved to Saturday 08:00, still in CET.
     first = datetime(2026, 3, 28, 8, 0, tzinfo=STOCKHOLM)
-    assert (
-        await run_at(demo_app, clock, datetime(2026, 3, 27, 22, 30, tzinfo=STOCKHOLM), case) == []
-    )
+    # the director's item, told when the night's quiet hours ended (Friday 08:00)
+    assert await run_at(demo_app, clock, datetime(2026, 3, 27, 22, 30, tzinfo=STOCKHOLM), case) == [
+        ("kent", "item_owned")
+    ]
     assert await run_at(demo_app, clock, first - timedelta(minutes=1), case) == []
     assert await run_at(demo_app, clock, first, case) == [("anna", "checkin_ask")]
     assert clock.now == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)
