@@ -46,6 +46,16 @@ async def alerted_then_wrote(chat: Any) -> Chat:
     return anna
 
 
+async def pia_alerted(chat: Any, app: App) -> tuple[Chat, Chat, Alert]:
+    """Anna alerts Pia from /akut (Pia has opened Trygg before); their chats and the alert."""
+    anna, pia = chat("anna"), chat("pia")
+    await pia.say("/hjalp")
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    (alert,) = await akut_alerts(app)
+    return anna, pia, alert
+
+
 async def awake(t: Transcript, *chats: Chat) -> None:
     """The contacts have opened Trygg before (their chats are known); not recorded."""
     for chat in chats:
@@ -321,11 +331,7 @@ async def test_an_alert_raised_by_mistake_can_be_taken_back(
 ) -> None:
     """ "förlåt, jag tryckte fel. allt är bra" after "Larma Pia" woke Pia with "Läs det nu:
     det kan vara ny fara", and Per was paged ten minutes later: there was no way back."""
-    anna, pia = chat("anna"), chat("pia")
-    await pia.say("/hjalp")
-    await anna.say("/akut")
-    await anna.press("akut:alert")
-    (alert,) = await akut_alerts(demo_app)
+    anna, _pia, alert = await pia_alerted(chat, demo_app)
     await delivered(demo_app)
     mark = await last_outbox_id(demo_app)
     asked = await anna.say("förlåt, jag tryckte fel. allt är bra")
@@ -349,11 +355,7 @@ async def test_an_alert_raised_by_mistake_can_be_taken_back(
 async def test_an_alert_she_lets_stand_sends_her_words_calmly(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
-    anna, pia = chat("anna"), chat("pia")
-    await pia.say("/hjalp")
-    await anna.say("/akut")
-    await anna.press("akut:alert")
-    (alert,) = await akut_alerts(demo_app)
+    anna, _pia, alert = await pia_alerted(chat, demo_app)
     await delivered(demo_app)
     await anna.say("jag tryckte fel tror jag")
     said = await anna.press(f"undo:{alert.id}:keep")
@@ -400,11 +402,7 @@ async def test_a_mistake_told_after_pia_took_the_alert_reaches_her_calmly(
 ) -> None:
     """Pia had taken it: "förlåt, jag tryckte fel" reached her as "Läs det nu: det kan vara
     ny fara". It is hers now; she reads the words and calls to make sure."""
-    anna, pia = chat("anna"), chat("pia")
-    await pia.say("/hjalp")
-    await anna.say("/akut")
-    await anna.press("akut:alert")
-    (alert,) = await akut_alerts(demo_app)
+    anna, pia, alert = await pia_alerted(chat, demo_app)
     await pia.press(f"ack:{alert.id}")
     await delivered(demo_app)
     said = await anna.say("förlåt, jag tryckte fel")
@@ -500,11 +498,7 @@ async def test_did_you_reach_her_answered_in_words(
 ) -> None:
     """Pia pressed "Ring upp", was asked "Fick du tag på Anna Berg?" and typed "nej hon
     svarade inte": she got the menu, her answer was lost and nobody more was alerted."""
-    anna, pia = chat("anna"), chat("pia")
-    await pia.say("/hjalp")
-    await anna.say("/akut")
-    await anna.press("akut:alert")
-    (alert,) = await akut_alerts(demo_app)
+    _anna, pia, alert = await pia_alerted(chat, demo_app)
     asked = await pia.press(f"call:{alert.id}")
     assert "Fick du tag på Anna Berg?" in asked, asked
     answered = await pia.say(typed)

@@ -681,12 +681,8 @@ async def test_a_threat_from_inside_the_party_in_her_own_words_is_internal(
         await anna.say("/avbryt")
 
 
-async def test_words_typed_after_ticking_keep_the_ticks(
-    demo_app: App, chat: Any, clock: FakeClock
-) -> None:
-    """Anna ticks 'Polisanmälan' and then writes what else was decided: the tick stays, and
-    going back and pressing Klar keeps both (a decision to report to the police is not lost
-    without a word)."""
+async def at_measures(chat: Any) -> Chat:
+    """Anna's report up to "Has anything been decided?" (the rest skipped); her chat."""
     anna: Chat = chat("anna")
     await anna.say("/rapportera")
     await anna.say("Det hände mig")
@@ -698,6 +694,16 @@ async def test_words_typed_after_ticking_keep_the_ticks(
             break
         await anna.press("nav:skip")
     await at(anna, ReportStep.MEASURES)
+    return anna
+
+
+async def test_words_typed_after_ticking_keep_the_ticks(
+    demo_app: App, chat: Any, clock: FakeClock
+) -> None:
+    """Anna ticks 'Polisanmälan' and then writes what else was decided: the tick stays, and
+    going back and pressing Klar keeps both (a decision to report to the police is not lost
+    without a word)."""
+    anna: Chat = await at_measures(chat)
     await anna.press("tog:police_report")
     clock.advance(minutes=2)  # not a continuation of the story
     await anna.say("Vill ha personlarm")
@@ -729,17 +735,7 @@ async def test_nothing_yet_and_a_measure_are_never_ticked_together(
 ) -> None:
     """Anna ticked 'Polisanmälan' and then 'Inget ännu': the report went out saying both, and
     the statistics counted a police report decided on a case where nothing was."""
-    anna: Chat = chat("anna")
-    await anna.say("/rapportera")
-    await anna.say("Det hände mig")
-    await anna.say("Ledamot i kommunstyrelsen")
-    await anna.press("opt:party")
-    await anna.say("Ett brev i brevlådan med hot.")
-    for _ in range(12):
-        if await open_step(anna) is ReportStep.MEASURES:
-            break
-        await anna.press("nav:skip")
-    await at(anna, ReportStep.MEASURES)
+    anna: Chat = await at_measures(chat)
     await anna.press("tog:police_report")
     shown = await anna.press("tog:none")
     assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["none"]
