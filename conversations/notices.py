@@ -34,6 +34,7 @@ from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer, 
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
 from conversations.packs import PackLibrary
+from conversations.withdrawn_notices import render_withdrawn
 from storage.access import Access, case_access, responsibility_key, responsible
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
@@ -378,55 +379,6 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
         lines.append(_("Your case stays open and visible to the municipal security unit."))
     else:  # an /akut alert: there is no case
         lines.append(_("The alert stays open: whoever takes it will call you."))
-    return Reply("\n".join(lines))
-
-
-async def render_withdrawn(rc: RenderContext, message: OutboxMessage) -> Reply:
-    """Tell someone who was paged that the alert is withdrawn (the person it was about was
-    erased: no name, no reason) and that nothing more is needed."""
-    _ = rc._
-    alert = await rc.session.get(Alert, str(message.payload.get("alert", "")))
-    report = await rc.session.get(Report, alert.report_id) if alert and alert.report_id else None
-    if report is not None:  # the case itself stays documented and followed up
-        return Reply(
-            _("The Trygg alert about case {ref} has been withdrawn: nobody needs to call.").format(
-                ref=report.ref
-            )
-            + "\n"
-            + _("The case stays in Trygg.")
-        )
-    if alert is not None and message.payload.get("mistake") and alert.subject_id is not None:
-        return await _taken_back(rc, message, alert, alert.subject_id)
-    if alert is not None:  # when it reached this person: a later level got it later
-        got = await AlertRepo(rc.session).notified_at(alert.id, rc.recipient.id)
-        first = _("The Trygg alert you got {when} has been withdrawn.").format(
-            when=format_when(got or alert.created_at, rc.locale, message.created_at)
-        )
-    else:
-        first = _("An alert you got in Trygg has been withdrawn.")
-    return Reply(first + "\n" + _("You don't need to do anything more."))
-
-
-async def _taken_back(
-    rc: RenderContext, message: OutboxMessage, alert: Alert, subject_id: int
-) -> Reply:
-    """Tell someone paged that the person took back her alert herself (a mistake, she
-    says), and how to reach her if they are unsure: she may not be free to say more."""
-    _ = rc._
-    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), subject_id)
-    got = await AlertRepo(rc.session).notified_at(alert.id, rc.recipient.id)
-    lines = [
-        _(
-            "{name} has taken back the Trygg alert you got {when} and writes that it was a mistake."
-        ).format(
-            name=card.name, when=format_when(got or alert.created_at, rc.locale, message.created_at)
-        ),
-        _("Nobody more is alerted."),
-    ]
-    if card.phone:
-        lines.append(
-            _("If you are unsure, call {name}: {phone}").format(name=card.name, phone=card.phone)
-        )
     return Reply("\n".join(lines))
 
 
