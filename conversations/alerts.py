@@ -24,7 +24,7 @@ from conversations.notices import (
 )
 from conversations.packs import PackLibrary
 from conversations.routing import Levels, alert_levels, everyone, without
-from conversations.schedule import out_of_quiet_hours
+from conversations.schedule import out_of_quiet_hours, quiet_hours_of
 from storage.access import INTERNAL
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
@@ -283,9 +283,7 @@ async def _tell_unanswered(
     if alert.kind != "report" or alert.drill_id is not None:
         notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
         return
-    where = alert.municipality_id
-    place = await session.get(Municipality, where) if where is not None else None
-    later = out_of_quiet_hours(now, place.quiet_hours if place else None)
+    later = out_of_quiet_hours(now, await quiet_hours_of(session, alert.municipality_id))
     if later > now:
         TimerRepo(session).schedule(UNANSWERED_TELL, alert.id, later)
         return

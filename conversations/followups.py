@@ -25,7 +25,7 @@ from conversations.notices import (
 )
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels, escalation_lines
-from conversations.schedule import QUIET_HOURS, days_after, next_duty, out_of_quiet_hours
+from conversations.schedule import days_after, next_duty, out_of_quiet_hours, quiet_hours_of
 from conversations.words import says_nothing
 from conversations.words_to_case import keep_with_case
 from storage.access import INTERNAL, Access
@@ -98,12 +98,6 @@ async def _open_report(sc: SystemContext, report_id: str) -> Report | None:
     if report is None or report.status is not ReportStatus.SUBMITTED:
         return None  # closed or gone: nothing more is sent
     return report
-
-
-async def quiet_hours_of(session: AsyncSession, municipality_id: int | None) -> str:
-    """The municipality's quiet hours as its org file sets them ("21-08" by default)."""
-    place = await session.get(Municipality, municipality_id) if municipality_id else None
-    return place.quiet_hours if place is not None and place.quiet_hours else QUIET_HOURS
 
 
 async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer, report: Report) -> bool:

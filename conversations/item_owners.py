@@ -13,11 +13,11 @@ from conversations.alerts import SystemContext
 from conversations.case_notices import ITEM_OWNED
 from conversations.flow import Context
 from conversations.packs import Pack
-from conversations.schedule import out_of_quiet_hours
+from conversations.schedule import out_of_quiet_hours, quiet_hours_of
 from storage.access import Access, responsibility_key
 from storage.cases import CaseRepo
 from storage.crypto import Keyring
-from storage.models import Municipality, Report, ReportStatus, Timer
+from storage.models import Report, ReportStatus, Timer
 from storage.outbox import ROUTINE
 from storage.timers import TimerRepo
 
@@ -59,9 +59,7 @@ async def _after_quiet_hours(ctx: Context, report: Report, now: datetime) -> dat
     not in them, or a drill, which runs now)."""
     if report.drill_id is not None:
         return None
-    where = report.municipality_id
-    place = await ctx.session.get(Municipality, where) if where is not None else None
-    later = out_of_quiet_hours(now, place.quiet_hours if place else None)
+    later = out_of_quiet_hours(now, await quiet_hours_of(ctx.session, report.municipality_id))
     return later if later > now else None
 
 

@@ -8,10 +8,10 @@ from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
-from conversations.followups import checkin_reply, quiet_hours_of
+from conversations.followups import checkin_reply
 from conversations.i18n import N_
 from conversations.report.entry import keep_told
-from conversations.schedule import quiet_span
+from conversations.schedule import quiet_hours_of, quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
 from conversations.words import says_nothing
 from conversations.words_to_case import words_for_case

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from conversations.i18n import DISPLAY_TZ
+from storage.models import Municipality
 
 QUIET_HOURS = "21-08"  # the default; each municipality's org file may set its own
 FIRST_ELECTION = 2026  # Swedish general elections: every 4 years, 2nd Sunday of September
@@ -93,3 +96,9 @@ def next_duty(cadence: str, after: datetime) -> datetime:
     if not upcoming:
         raise ValueError(f"unknown cadence {cadence!r}")
     return upcoming[0]
+
+
+async def quiet_hours_of(session: AsyncSession, municipality_id: int | None) -> str:
+    """The municipality's quiet hours as its org file sets them ("21-08" by default)."""
+    place = await session.get(Municipality, municipality_id) if municipality_id else None
+    return place.quiet_hours if place is not None and place.quiet_hours else QUIET_HOURS

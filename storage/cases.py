@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access, responsibility_key
 from storage.access import responsible as may_answer
+from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
@@ -403,13 +404,7 @@ class CaseRepo:
 
     async def taken_by(self, report: Report) -> int | None:
         """Who took the case, while they still may handle it (None: nobody has yet)."""
-        taken = await self.session.scalars(
-            select(Alert.acknowledged_by)
-            .where(Alert.report_id == report.id, Alert.acknowledged_by.is_not(None))
-            .order_by(Alert.created_at)
-            .limit(1)
-        )
-        person_id = taken.first()
+        person_id = await AlertRepo(self.session).report_taken_by(report.id)
         return (
             person_id if person_id is not None and await self._handles(person_id, report) else None
         )

@@ -16,11 +16,10 @@ from conversations.followups import (
     FOLLOWUP_DUE,
     FOLLOWUP_FIRST,
     FOLLOWUP_TELL,
-    quiet_hours_of,
 )
 from conversations.i18n import DISPLAY_TZ
 from conversations.notices import FOLLOWUP_BOOKED
-from conversations.schedule import is_quiet, out_of_quiet_hours, quiet_span
+from conversations.schedule import is_quiet, out_of_quiet_hours, quiet_hours_of, quiet_span
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
 from storage.models import Person, Report, ReportStatus, TimerState

@@ -19,11 +19,10 @@ from conversations.followups import (
     FOLLOWUP_TELL,
     PURGE,
     PURGE_WARNING,
-    quiet_hours_of,
     schedule_retention,
 )
 from conversations.i18n import names_list
-from conversations.schedule import days_after
+from conversations.schedule import days_after, quiet_hours_of
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, CallRepo
 from storage.cases import CaseRepo

@@ -36,7 +36,7 @@ async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
     wanted = [i for i in theirs if i in items] or theirs
     await alerts.bring_in(report.id, [card.person_id for card in fresh], ctx.now)
     for card in fresh:
-        payload = {"report": report.id, "items": wanted, "by": ctx.person.id}
+        payload = {"report": report.id, "items": wanted}
         ctx.notify(card.person_id, ITEM_OWNED, payload, ROUTINE)
     names = names_list(ctx._, [card.name for card in fresh])
     told = ctx._(
