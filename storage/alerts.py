@@ -53,6 +53,20 @@ def _same_drill(alert: Alert) -> ColumnElement[bool]:
     return Alert.drill_id == alert.drill_id
 
 
+# Asked at every report sent about the reporter herself (see storage.prepared): mostly none.
+_STANDING_AKUT = Prepared(
+    select(Alert.id)
+    .where(
+        Alert.subject_id == bindparam("subject"),
+        Alert.kind == "akut",
+        Alert.report_id.is_(None),
+        Alert.status != AlertStatus.WITHDRAWN,
+        Alert.created_at >= bindparam("since"),
+        Alert.drill_id.is_(None),
+    )
+    .order_by(Alert.created_at.desc(), Alert.id)
+)
+
 REACHED = (AlertRecipient.notified_at.is_not(None), AlertRecipient.removed.is_(False))
 """An alert's recipient it has gone to, and who was not taken off it since."""
 
@@ -411,19 +425,17 @@ class AlertRepo:
     async def standing_akut(self, subject_id: int, since: datetime) -> list[Alert]:
         """The person's /akut alerts raised since ``since`` that still stand (open, taken,
         or tried on everyone; not withdrawn), outside any drill; the newest first."""
-        stmt = (
-            select(Alert)
-            .where(
-                Alert.subject_id == subject_id,
-                Alert.kind == "akut",
-                Alert.report_id.is_(None),
-                Alert.status != AlertStatus.WITHDRAWN,
-                Alert.created_at >= since,
-                Alert.drill_id.is_(None),
-            )
-            .order_by(Alert.created_at.desc(), Alert.id)
+        params = {"subject": subject_id, "since": since}
+        rows = await self.session.run_sync(
+            lambda sync: _STANDING_AKUT.rows(sync.connection(), params)
         )
-        return list((await self.session.scalars(stmt)).all())
+        if not rows:
+            return []
+        ids = [alert_id for (alert_id,) in rows]
+        loaded = {
+            a.id: a for a in (await self.session.scalars(select(Alert).where(Alert.id.in_(ids))))
+        }
+        return [loaded[i] for i in ids if i in loaded]
 
     async def latest_akut(self, subject_id: int, since: datetime) -> Alert | None:
         """The person's newest /akut alert since ``since`` that still stands."""
