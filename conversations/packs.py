@@ -75,9 +75,21 @@ class Question(_Strict):
     form_ref: str | None = None  # where it stands in the source form, e.g. "1.3"
 
 
+TOPICS = Literal["danger", "alone", "tell_party", "tell_unit", "evidence", "police"]
+"""What an action item is about, so that two plans' items on the same thing are read once,
+and what a sent report has already done ("tell the party security contact") is not asked
+of her again."""
+
+
+class ActionItem(Text):
+    """One thing to do, in both languages, with what it is about (none: its own thing)."""
+
+    topics: tuple[TOPICS, ...] = ()
+
+
 class ActionList(_Strict):
     title: Text
-    items: list[Text] = Field(min_length=1)
+    items: list[ActionItem] = Field(min_length=1)
 
 
 class ChecklistItem(_Strict):

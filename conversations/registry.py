@@ -33,8 +33,8 @@ from conversations.case import reading as case_reading
 from conversations.engine import Command, Fallbacks
 from conversations.flow import Flow, Handler
 from conversations.packs import PackLibrary
+from conversations.report import advice as report_advice
 from conversations.report import entry as report_entry
-from conversations.report import sending as report_sending
 from conversations.report.flow import FLOW as REPORT
 from conversations.stats import flow as stats
 from conversations.stats import view as stats_view
@@ -80,7 +80,7 @@ ACTIONS: Mapping[str, Handler] = {
     "call": alert_calls.call_info,
     "checkin": followups.answer_checkin,
     "hold": followups.hold_case,
-    "advice": report_sending.advice,
+    "advice": report_advice.advice,
     identity.CONFIRM: identity.confirm,  # the unit confirms a changed identity
     "lang": start.choose_language,  # another language, from the welcome or at any time
     drill_command.ACTION: drill_command.act,  # start or end a drill (the security unit)

@@ -409,6 +409,21 @@ class CaseRepo:
             person_id if person_id is not None and await self._handles(person_id, report) else None
         )
 
+    async def reached_roles(self, report: Report) -> set[Role]:
+        """The roles of the people the case's alerts have gone to (and who were not taken off
+        them): whom the report has already told."""
+        roles = await self.session.scalars(
+            select(Person.role)
+            .join(AlertRecipient, AlertRecipient.person_id == Person.id)
+            .join(Alert, Alert.id == AlertRecipient.alert_id)
+            .where(
+                Alert.report_id == report.id,
+                AlertRecipient.removed.is_(False),
+                AlertRecipient.notified_at.is_not(None),
+            )
+        )
+        return set(roles)
+
     async def handlers(self, report: Report) -> list[int]:
         """People who handle the case now: who took it, while they still may; else the
         people it was sent to who still may (see conversations.alerts.directory_changed,

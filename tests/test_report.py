@@ -409,8 +409,8 @@ async def test_after_sending_four_lines_and_the_plans_advice_one_press_away(
     assert lines[1].startswith("Din rapport är skickad: ärende ")
     assert lines[2] == "Pia Lind har fått den och hör av sig till dig."
     assert lines[3] == "Har ingen tagit den inom 2 timmar går den till Per Ek."
-    advice = await anna.say("Vad gör jag nu?")
-    assert "Samla all info du har" in advice
+    advice = await anna.say("Vad gör jag nu?")  # more in tests/test_advice.py
+    assert "Spara bevisen" in advice
     assert "Moderaterna" not in advice  # the plan speaks of her own party
     assert advice.count("114 14") <= 2
     assert advice.count("åtkomstskyddad") == 1  # the plan's list says it; not again below

@@ -13,7 +13,6 @@ from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list
 from conversations.item_owners import tell_item_owners
-from conversations.packs import Pack
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft
 from conversations.report.form import BY_STEP, QUESTIONS, ReportStep
@@ -24,7 +23,7 @@ from conversations.texts import menu_buttons
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
-from storage.models import Alert, AlertStatus, Party, Report
+from storage.models import Alert, AlertStatus
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo
 
@@ -405,44 +404,3 @@ async def _taken_akut(ctx: Context, draft: Draft, levels: Levels) -> Alert | Non
 
 def _card(levels: Levels, person_id: int | None) -> ContactCard | None:
     return next((c for c in everyone(levels) if c.person_id == person_id), None)
-
-
-async def _in_own_words(ctx: Context, pack: Pack, text: str) -> str:
-    """A party's plan speaks of its own association by name: for a member of another party
-    that adopted the plan, say their party's name instead."""
-    if pack.kind != "party" or ctx.person.party_id is None:
-        return text
-    party = await ctx.session.get(Party, ctx.person.party_id)
-    if party is None:
-        return text
-    for written in (pack.name.sv, pack.name.en):
-        text = text.replace(written, party.name)
-    return text
-
-
-async def advice(ctx: Context, event: InboundEvent) -> StateResult:
-    """What the plan says the targeted person does now, for a report of theirs."""
-    _ = ctx._
-    report = await ctx.session.get(Report, event.button.partition(":")[2])
-    if report is None or report.reporter_id != ctx.person.id:
-        ctx.reply(_("That report is not available to you."))
-        return None
-    pack = ctx.packs.get(report.pack)
-    party_pack = ctx.packs.party_pack(ctx.person.party_pack) if report.party_id else None
-    lines: list[str] = []
-    for source in (pack, party_pack):
-        if source is None:
-            continue
-        lists = source.action_lists.get("targeted", {})
-        for action_list in (lists.get(report.category or "unknown"), lists.get("all")):
-            if action_list is None:
-                continue
-            lines.append(await _in_own_words(ctx, source, action_list.title.get(ctx.locale)) + ":")
-            for item in action_list.items:
-                lines.append("• " + await _in_own_words(ctx, source, item.get(ctx.locale)))
-            break  # one list per plan: the category's own, else the general one
-    advice_text = pack.police_report_advice
-    if advice_text is not None and not lines:  # the plan's lists end with the police's
-        lines.append(advice_text.get(ctx.locale))
-    ctx.reply("\n".join(lines) or _("In danger now: call 112. Not urgent: the police on 114 14."))
-    return None

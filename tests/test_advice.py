@@ -1,0 +1,75 @@
+"""'Vad gör jag nu?' after sending: the plans' lists for her, each thing once, and nothing
+the report has already done asked of her again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.app import App
+from tests.conftest import Chat
+from tests.reporting import Script, write_report
+from tests.test_alerts import ack, submit_report
+
+
+def bullets(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("• ")]
+
+
+async def test_after_sending_what_is_done_is_said_once_and_not_asked_again(
+    demo_app: App, chat: Any
+) -> None:
+    """Anna's report had gone to Pia; "Vad gör jag nu?" told her to tell the party's security
+    contact now, twice (the municipality's list and her party's), and to save the evidence
+    and to report to the police twice."""
+    anna: Chat = chat("anna")  # Gröna partiet: the Kävlinge party's plan on top (demo)
+    await write_report(anna, Script())
+    advice = await anna.say("Vad gör jag nu?")
+    assert advice.splitlines()[0] == "Pia Lind har din rapport och hör av sig till dig."
+    assert "Informera partiets säkerhetsansvarig nu" not in advice
+    assert "Kontakta omgående partiets säkerhetsansvarige" not in advice
+    assert "Spara bevisen" in advice  # the first plan's words
+    assert "Samla all info" not in advice
+    assert "Du bestämmer själv om händelsen ska polisanmälas" in advice
+    assert "Gör polisanmälan om så ska göras" not in advice
+    assert "Stanna inte ensam" in advice and "ring 112" in advice
+    # her party's own points that no other list makes are kept, in her party's name
+    assert "Var tydlig med din oro" in advice
+    assert "Du kommer bli kontaktad av en person i föreningen" in advice
+    assert "Moderaterna" not in advice
+    assert len(bullets(advice)) == len(set(bullets(advice))) == 6
+
+
+async def test_the_unit_told_by_the_report_is_not_asked_of_her_again(
+    demo_app: App, chat: Any
+) -> None:
+    """About her municipal assignment the report goes to the unit too: the plans' "tell the
+    municipality's security strategist" is done, and nobody is named who does not have it."""
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(category="assignment"))
+    advice = await anna.say("Vad gör jag nu?")
+    assert advice.splitlines()[0] == (
+        "Pia Lind och Sara Strand har din rapport och hör av sig till dig."
+    )
+    assert "säkerhetsstrateg också få veta" not in advice
+    assert "Kontakta kommunens säkerhetsansvarige" not in advice
+    assert "Spara bevisen" in advice
+
+
+async def test_after_someone_took_it_she_reads_who_has_her_case(demo_app: App, chat: Any) -> None:
+    anna, pia = chat("anna"), chat("pia")
+    case = await submit_report(chat)
+    await ack(pia, case.alert_id)
+    advice = await anna.press(f"advice:{case.id}")
+    assert advice.splitlines()[0] == "Pia Lind har ditt ärende och hör av sig till dig."
+
+
+async def test_in_english_nothing_swedish_and_nothing_twice(demo_app: App, chat: Any) -> None:
+    bo: Chat = chat("bo")
+    await write_report(bo, Script())
+    advice = await bo.say("What do I do now?")
+    assert advice.splitlines()[0].endswith("has your report and will contact you.")
+    assert "Tell the party security contact now" not in advice
+    assert "Contact the party security contact at once" not in advice
+    assert "Save the evidence" in advice and "Collect all the information" not in advice
+    assert not any(w in advice for w in ("och", "din ", "ärende", "Gör så här"))
+    assert len(bullets(advice)) == len(set(bullets(advice)))
