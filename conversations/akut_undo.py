@@ -80,6 +80,7 @@ async def undo(ctx: Context, event: InboundEvent) -> StateResult:
         )
         return None
     paged = await PeopleRepo(ctx.session).withdraw([alert.id], ctx.now, KINDS)
+    alert.taken_back_at = ctx.now  # her old alert's buttons then say so
     for recipient_id, withdrawn in paged:
         ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": withdrawn, "mistake": True}, URGENT)
     taken_back = _("I have taken back the alert. {names} will be told that it was a mistake.")

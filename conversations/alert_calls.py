@@ -9,6 +9,7 @@ from conversations.alerts import ESCALATE, acknowledge, current_levels, not_yet_
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
+from conversations.taken_back import refuse_alert
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
 from storage.errors import NotFound
@@ -48,7 +49,7 @@ async def about_whom(ctx: Context, alert_id: str) -> tuple[Alert, ContactCard] |
     else:
         alert = await repo.get(alert_id)
     if alert is None or alert.subject_id is None:
-        ctx.reply(ctx._("That alert is not available to you."))
+        await refuse_alert(ctx, alert_id)
         return None
     ctx.drill_id = alert.drill_id
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)

@@ -25,6 +25,7 @@ from conversations.notices import (
 from conversations.packs import PackLibrary
 from conversations.routing import Levels, alert_levels, everyone, without
 from conversations.schedule import out_of_quiet_hours, quiet_hours_of
+from conversations.taken_back import refuse_alert
 from storage.access import INTERNAL
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
@@ -395,7 +396,7 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         await TimerRepo(ctx.session).cancel(ESCALATE, alert_id)
         won = await repo.acknowledge(ctx.viewer, alert_id, ctx.now)
     except NotFound:
-        ctx.reply(_("That alert is not available to you."))
+        await refuse_alert(ctx, alert_id)
         return None
     alert = await repo.get(alert_id)
     if alert is None:

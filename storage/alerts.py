@@ -164,6 +164,18 @@ class AlertRepo:
             raise NotFound("alert")
         return row
 
+    async def taken_back(self, viewer: Viewer, alert_id: str) -> Alert | None:
+        """The alert, if its person took it back herself and it had reached the viewer, whose
+        role still fits it now; else None (an alert withdrawn for any other reason says
+        nothing of itself)."""
+        alert = await self.session.get(Alert, alert_id)
+        if alert is None or alert.taken_back_at is None or viewer.person_id is None:
+            return None
+        if not viewer.registered or not alert_in_scope(viewer, alert):
+            return None
+        reached = await self.notified_at(alert.id, viewer.person_id)
+        return alert if reached is not None else None
+
     async def may_act(self, alert: Alert, person_id: int) -> bool:
         """True if the person is on the alert and their role still fits it now."""
         person = await self.session.get(Person, person_id)

@@ -384,6 +384,8 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     drill_id: Mapped[int | None] = mapped_column(ForeignKey("drill.id"), index=True)  # an övning
+    # She took it back herself, a mistake she said (withdrawn for any other reason: None).
+    taken_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def untaken(self) -> bool:

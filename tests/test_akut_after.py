@@ -17,7 +17,7 @@ from storage.models import Alert, AlertNote, AlertStatus
 from storage.retention import RetentionRepo
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript, delivered
-from tests.test_alerts import Recording, outbox, submit_report
+from tests.test_alerts import NOTICE_TOKEN, Recording, outbox, submit_report
 from tests.test_case import last_outbox_id
 from tests.test_followup_calls import viewer
 
@@ -350,6 +350,28 @@ async def test_an_alert_raised_by_mistake_can_be_taken_back(
     assert "Anna Berg har tagit tillbaka larmet från Trygg som du fick" in to_pia, to_pia
     assert "skriver att det var ett misstag" in to_pia
     assert "Är du osäker, ring Anna Berg: +46 70 174 06 10" in to_pia
+
+
+async def test_the_old_buttons_of_an_alert_taken_back_say_so(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia pressing "Jag tar det" or "Ring upp" on the push after Anna took the alert back
+    read "Det larmet är inte tillgängligt för dig": as if she had no part in it."""
+    anna, pia, alert = await pia_alerted(chat, demo_app)
+    await delivered(demo_app)
+    await anna.say("förlåt, jag tryckte fel")
+    await anna.press(f"undo:{alert.id}:1")
+    for button in (f"ack:{alert.id}", f"call:{alert.id}"):
+        said = await pia.press(button, token=NOTICE_TOKEN)
+        assert said.splitlines() == [
+            "Anna Berg har tagit tillbaka det larmet och skriver att det var ett misstag.",
+            "Ingen mer larmas.",
+            "Är du osäker, ring Anna Berg: +46 70 174 06 10",
+        ], said
+    assert (await akut_alerts(demo_app))[0].acknowledged_by is None  # nothing taken
+    # whom it never reached learns nothing of it
+    said = await chat("per").press(f"ack:{alert.id}", token=NOTICE_TOKEN)
+    assert said == "Det larmet är inte tillgängligt för dig.", said
 
 
 async def test_an_alert_she_lets_stand_sends_her_words_calmly(
