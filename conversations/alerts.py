@@ -304,8 +304,8 @@ async def escalate(sc: SystemContext, timer: Timer) -> None:
     if alert is None or alert.status is not AlertStatus.OPEN:
         return
     report = await sc.session.get(Report, alert.report_id) if alert.report_id else None
-    if report is not None and report.status is ReportStatus.CLOSED:
-        return  # the case was closed: nobody more needs to be alerted
+    if report is not None and report.status is ReportStatus.CLOSED and alert.kind != "checkin":
+        return  # the case was closed: nobody more needs to be alerted (her call is still owed)
     handler = await AlertRepo(sc.session).handler_of_person(alert, sc.now - LINKED_FOR)
     if handler is not None:
         # someone already handles this person: nobody is paged; the alert is theirs too

@@ -434,6 +434,20 @@ class AlertRepo:
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def untaken_calls(self, report_id: str) -> list[Alert]:
+        """Her asks for a call about the case ("ja, ring mig") that nobody has taken yet,
+        the oldest first."""
+        stmt = (
+            select(Alert)
+            .where(
+                Alert.report_id == report_id,
+                Alert.kind == "checkin",
+                Alert.status.in_((AlertStatus.OPEN, AlertStatus.EXHAUSTED)),
+            )
+            .order_by(Alert.created_at)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
     async def standing_akut(self, subject_id: int, since: datetime) -> list[Alert]:
         """The person's /akut alerts raised since ``since`` that still stand (open, taken,
         or tried on everyone; not withdrawn), outside any drill; the newest first."""

@@ -22,9 +22,11 @@ from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.texts import menu_buttons
 from storage.access import Access
+from storage.alerts import AlertRepo
 from storage.calls import CallRepo
 from storage.cases import CaseRepo
-from storage.models import Report, ReportStatus
+from storage.directory import DirectoryRepo
+from storage.models import Alert, Report, ReportStatus
 
 
 def _closing_question(ctx: Context, report: Report, index: int, fallback: str) -> str:
@@ -56,9 +58,12 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     still_open = [i for i in pack.checklist if i.id not in state]
     booked = await CallRepo(ctx.session, ctx.keyring).booked_ahead(ctx.viewer, report, ctx.now)
-    if not still_open and not booked:
+    calls = await AlertRepo(ctx.session).untaken_calls(report.id)
+    if not still_open and not booked and not calls:
         return await _ask_applied(ctx, report)
-    lines = []
+    lines, buttons = await _calls_owed(ctx, report, calls), []
+    if calls:  # she asked for a call: closing does not call it off
+        buttons.append([Button(f"ack:{calls[0].id}", _("I'll take it"))])
     if still_open:
         lines.append(
             ctx.ngettext("{n} item is open:", "{n} items are open:", len(still_open)).format(
@@ -73,11 +78,20 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
         for when in booked
     ]
     lines.append(_("Close anyway?"))
-    ctx.reply(
-        "\n".join(lines),
-        [[Button("close:confirm", _("Close anyway"))], [Button("case:view", _("Back"))]],
-    )
+    buttons += [[Button("close:confirm", _("Close anyway"))], [Button("case:view", _("Back"))]]
+    ctx.reply("\n".join(lines), buttons)
     return Case.CLOSE_CONFIRM
+
+
+async def _calls_owed(ctx: Context, report: Report, calls: list[Alert]) -> list[str]:
+    """Her asks for a call that nobody has taken: said first, and that they stand."""
+    if not calls or report.reporter_id is None:
+        return []
+    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
+    asked = ctx._("{name} asked for a call {when}, and nobody has taken it yet.").format(
+        name=card.name, when=ctx.when(calls[0].created_at)
+    )
+    return [asked, ctx._("Closing the case does not call it off."), ""]
 
 
 async def confirm_close(ctx: Context, event: InboundEvent) -> StateResult:
