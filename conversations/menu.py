@@ -13,6 +13,7 @@ from conversations.i18n import N_
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_hours_of, quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
+from conversations.waiting_alert import alert_waiting
 from conversations.words import says_nothing
 from conversations.words_to_case import words_for_case
 from storage.reports import ReportRepo
@@ -31,6 +32,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     telling = len(typed.split()) >= TELLING or _asks(typed)
     told = bool(typed) and not says_nothing(typed)
     if told and await after_alert(ctx, event):  # "han står utanför nu": for those alerted
+        return END
+    if typed and await alert_waiting(ctx):  # "ok jag ringer henne" under the push
         return END
     draft = await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) if told else None
     # after sending, any words but a greeting are for those handling her case ("passar ej"),
