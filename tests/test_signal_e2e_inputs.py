@@ -149,7 +149,7 @@ KINDS = [
     Kind("control-chars-and-nul", text(CONTROL), stored, stores=(CONTROL,), pg=True),
     Kind("whitespace-only", text(" \n\t\u3000 "), asked_again("empty")),
     Kind("empty-message", text(""), asked_again("empty")),
-    Kind("number-out-of-range", text("99"), stored, stores=("99",)),  # typed: kept as text
+    Kind("number-out-of-range", text("99"), asked_again("no_such")),  # no choice 99: no answer
     Kind("number-zero-and-negative", text("-1"), stored, stores=("-1",), who="bo"),
     Kind("unknown-command", text("/xyzzy\x00"), asked_again("unknown_command"), pg=True),
     Kind("slash-alone", text("/"), stored, stores=("/",)),

@@ -24,7 +24,8 @@ from bot.transports.signal_inbound import event_for
 from bot.transports.signal_rpc import SignalRpc
 from conversations.events import Button, Delivery, EventKind, FileRef, InboundEvent, Reply
 from conversations.registry import COMMANDS
-from storage.models import Evidence, OutboxMessage, OutboxStatus, Role
+from storage.models import Evidence, OutboxMessage, OutboxStatus, Report, Role
+from storage.reports import ReportRepo
 from tests.conftest import FakeClock
 from tests.fakesignal import FakeSignal
 from tests.reporting import Script, write_report
@@ -83,13 +84,15 @@ def test_choices_are_numbered_and_pressed_by_number_or_label_until_the_next_mess
     for typed, pressed in [("2", "check:no"), (" ja ", "check:yes"), ("NEJ", "check:no")]:
         event = event_for(incoming(typed), choices, COMMANDS)
         assert (event.kind, event.button, event.token) == (EventKind.BUTTON, pressed, "7")
-    assert event_for(incoming("3"), choices, COMMANDS).kind is EventKind.TEXT  # no third
+    # no third: it presses nothing (the conversation says so), and is no answer
+    third = event_for(incoming("3"), choices, COMMANDS)
+    assert (third.kind, third.button, third.token) == (EventKind.BUTTON, "", "7")
     assert event_for(incoming("Ja, igår"), choices, COMMANDS).kind is EventKind.TEXT
     choices.sent(ACI, Reply("Sparat som bevis."))  # no buttons: the choices stay usable
     assert event_for(incoming("2"), choices, COMMANDS).button == "check:no"
     choices.sent(ACI, Reply("Nu?", ((Button("go", "Ja"),),), token="8"))
     event = event_for(incoming("2"), choices, COMMANDS)
-    assert event.kind is EventKind.TEXT  # only the latest buttons count
+    assert (event.kind, event.button) == (EventKind.BUTTON, "")  # only the latest buttons count
 
 
 @SQLITE_ONLY
@@ -176,6 +179,22 @@ async def test_a_report_with_a_photo_from_the_daemon_is_kept_as_evidence(
     assert kept == EVIDENCE  # the very bytes the person sent, sealed at rest
     # the contact gets the alert on Signal with the reference
     await sg.wait_text(pia, found.group(1))
+
+
+@SQLITE_ONLY
+async def test_a_number_with_no_such_choice_is_no_answer(sg: SignalHarness, sg_app: App) -> None:
+    """Anna's "7" at "Vem gäller det?" (two choices) became "Också skrivet: 7" in the report
+    staff read, and "9" at a question of five its answer."""
+    anna = await sg.bind("anna")
+    await sg.say(anna, "/rapportera")
+    said = await sg.say(anna, "7")
+    assert said[0] == "Det finns inget sådant val här.", said
+    assert any("Vem gäller det?" in t for t in said[1:]), said  # the question again
+    async with sg_app.db.unit_of_work() as session:
+        draft = await session.scalar(select(Report))
+        assert draft is not None
+        answers = ReportRepo(session, sg_app.keyring).answers(draft)
+        assert not [key for key in answers if not key.startswith("_")], answers
 
 
 async def outbox_rows(app: App) -> list[OutboxMessage]:

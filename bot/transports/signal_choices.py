@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from conversations.events import Button, Reply
 
 SEPARATOR = " · "
-MAX_ADDRESSES = 100_000  # beyond this the oldest are forgotten (a number then stays text)
+MAX_ADDRESSES = 100_000  # beyond this the oldest are forgotten (read again from the database)
 
 
 def numbered(reply: Reply) -> str:
@@ -81,7 +81,10 @@ class Choices:
             self._put(address, offered)
 
     def press(self, address: str, typed: str) -> tuple[str, str] | None:
-        """(button id, token) if ``typed`` is a number or an exact label offered; else None."""
+        """(button id, token) if ``typed`` is a number or an exact label offered; else None.
+        A number with choices offered but none of that number presses nothing ("", token),
+        as on the console: the conversation says there is no such choice, and it is not
+        kept as an answer ("7" at a question of two choices)."""
         offered = self._offered.get(address)
         text = typed.strip()
         if offered is None or not text:
@@ -90,7 +93,7 @@ class Choices:
             number = int(text)
             if 0 < number <= len(offered.buttons):
                 return offered.buttons[number - 1].id, offered.token
-            return None
+            return "", offered.token
         for button in offered.buttons:
             if text.casefold() == button.label.casefold():
                 return button.id, offered.token
