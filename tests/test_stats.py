@@ -315,6 +315,31 @@ async def test_the_chart_is_a_png_with_the_expected_title(demo_app: App) -> None
     assert image.format == "PNG" and image.size == (900, 480)
 
 
+async def test_the_chart_explains_a_hidden_count_only_where_one_is_left_out(
+    demo_app: App,
+) -> None:
+    """The footnote "“< 3”: ett slag med ett eller två ärenden den månaden visas inte." stood
+    under every chart, also under a bar of one case the viewer may read."""
+    seeded = await directory(demo_app)
+    await add_case(demo_app, seeded, submitted=datetime(2026, 3, 10, 9, tzinfo=UTC))
+    period = Period(date(2026, 3, 1), date(2026, 4, 1))
+    gettext = demo_app.catalogs.gettext("sv")
+    for handle, hidden in (("pia", False), ("per", True)):  # Per was never alerted
+        viewer = viewer_of(seeded, handle)
+        async with demo_app.db.unit_of_work() as session:
+            scope = await view.scope_of(session, demo_app.packs, viewer)
+        assert scope is not None
+        figure = view.draw(await counted(demo_app, viewer, period), scope, "sv", gettext)
+        [note] = [t.get_text() for t in figure.texts]
+        marks = [t.get_text() for t in figure.axes[0].texts]
+        drawn = sum(bar.get_height() for bar in figure.axes[0].patches)
+        assert note.startswith("Varje ärende räknas en gång, under sitt allvarligaste slag.")
+        if hidden:
+            assert HIDDEN in note and marks == [HIDDEN] and drawn == 0, (note, marks)
+        else:
+            assert HIDDEN not in note and marks == [] and drawn == 1, (note, marks)
+
+
 async def test_the_chart_is_made_when_sent_and_only_for_who_keeps_statistics_then(
     demo_app: App, clock: FakeClock
 ) -> None:

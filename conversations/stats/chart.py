@@ -1,7 +1,8 @@
 """The statistics chart: cases per month, stacked by kind, as a PNG (matplotlib, Agg).
 
-A count the viewer may not see ("< 3") is not drawn; its month is marked "< 3" instead, and
-the footnote says so. The figure is built without pyplot: no global state, safe to build
+A count the viewer may not see ("< 3": storage.stats.Cell) is not drawn; its month is
+marked "< 3" instead, and the footnote says so only then (a small count the viewer may read
+is drawn like any other). The figure is built without pyplot: no global state, safe to build
 for several people at once.
 """
 
@@ -30,6 +31,11 @@ COLOURS = {
 STACK = (*ptu.SEVERITY, ptu.UNSTATED)  # most serious at the bottom
 
 
+def hidden_months(figs: Figures) -> list[bool]:
+    """Per month of the chart: whether a part of its bar is left out as "< 3"."""
+    return [any(cell.hidden for cell in cells.values()) for cells in figs.monthly.values()]
+
+
 def build(
     figs: Figures, title: str, labels: Mapping[str, str], axis: str, footnote: str, locale: str
 ) -> Figure:
@@ -55,8 +61,8 @@ def build(
             width=0.75,
         )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    for index, month in enumerate(months):
-        if any(cell.hidden for cell in figs.monthly[month].values()):
+    for index, hidden in enumerate(hidden_months(figs)):
+        if hidden:
             ax.annotate(
                 HIDDEN,
                 (index, bottoms[index]),

@@ -160,12 +160,22 @@ def draw(figs: Figures, scope: Scope, locale: str, _: Gettext) -> Figure:
         title(figs, scope, locale, _),
         labels,
         _("Cases"),
-        _(
-            "Each case is counted once, under its most serious kind. “< 3”: a kind with one "
-            "or two cases that month is not shown."
-        ),
+        footnote(figs, _),
         locale,
     )
+
+
+def footnote(figs: Figures, _: Gettext) -> str:
+    """The chart's footnote: "< 3" is explained only where a month shows it."""
+    notes = [_("Each case is counted once, under its most serious kind.")]
+    if any(chart.hidden_months(figs)):
+        notes.append(
+            _(
+                "“< 3”: one or two cases of a kind that month, and you may not read all of "
+                "them; they are left out."
+            )
+        )
+    return " ".join(notes)
 
 
 def file_name(period: Period) -> str:
