@@ -17,7 +17,15 @@ from sqlalchemy import select
 from bot.app import App
 from conversations.stats import ptu
 from conversations.stats.export import COLUMNS, EXPORTED, csv_text, known_ids, rows, subject_of
-from conversations.stats.figures import DECIDED, NO, YES, Figures, channel_ids, figures
+from conversations.stats.figures import (
+    DECIDED,
+    NO,
+    NOT_KNOWN,
+    YES,
+    Figures,
+    channel_ids,
+    figures,
+)
 from conversations.stats.periods import Period, say
 from conversations.stats.periods import month_of as read_month
 from storage.files import why_not_writable, write_owner_only
@@ -61,7 +69,7 @@ def printed(figs: Figures, channels: Sequence[str]) -> list[str]:
     lines.append(
         _line("By category", figs.categories, ("party", "assignment", "internal", "unknown"))
     )
-    lines.append(_line("Reported to the police", figs.police, (YES, DECIDED, NO)))
+    lines.append(_line("Reported to the police", figs.police, (YES, DECIDED, NO, NOT_KNOWN)))
     if figs.median_take is not None:
         lines.append(
             f"Median time to first take: {round(figs.median_take.total_seconds() / 60)} min"

@@ -138,7 +138,13 @@ async def expected(app: App, seeded: Seeded, handle: str | None) -> dict[str, An
         decided = "police_report" in answers["measures"]["choices"]  # an intention only
         checked = police_checks.get(report_id)  # the checklist: it was made, or it was not
         police[
-            "yes" if checked == "yes" else "decided" if decided and checked != "no" else "no"
+            "yes"
+            if checked == "yes"
+            else "no"
+            if checked == "no"
+            else "decided"
+            if decided
+            else "unknown"  # not answered yet: not a no
         ] += 1
         unreadable += 0 if (handle is None or was_alerted) else 1
     taken = [takes[r[0]] for r in rows if takes.get(r[0]) is not None]
@@ -447,7 +453,9 @@ async def test_a_csv_into_a_folder_that_is_not_there_is_refused_before_anything_
         ({"police_report"}, set(), "decided"),  # "Beslutade åtgärder: Polisanmälan": intended
         ({"police_report"}, {"3.1.3"}, "yes"),  # the checklist: "Har händelsen polisanmälts? Ja"
         (set(), {"3.1.3"}, "yes"),
-        ({"protective"}, set(), "no"),
+        ({"protective"}, set(), "unknown"),  # 3.1.3 not answered yet: not a no
+        (set(), set(), "unknown"),
+        (set(), {"!3.1.3"}, "no"),
         ({"police_report"}, {"!3.1.3"}, "no"),  # decided, then "Har händelsen polisanmälts? Nej"
     ],
 )
@@ -472,3 +480,25 @@ def test_a_police_report_counts_as_made_only_once_the_checklist_says_so(
         readable=True,
     )
     assert police_state(case) == state
+
+
+async def test_an_open_case_whose_police_question_is_unanswered_is_not_counted_as_not_reported(
+    demo_app: App,
+) -> None:
+    """Checklist item 3.1.3 ("Har händelsen polisanmälts?") not answered was counted as
+    "inte polisanmälda: 1" in the chat and "no 1" by `trygg stats`."""
+    seeded = await directory(demo_app)
+    await add_case(demo_app, seeded, submitted=datetime(2026, 3, 10, 9, tzinfo=UTC))
+    period = Period(date(2026, 3, 1), date(2026, 3, 1))
+    pia = viewer_of(seeded, "pia")
+    figs = await counted(demo_app, pia, period)
+    assert counts(figs.police) == {"unknown": 1}
+    async with demo_app.db.unit_of_work() as session:
+        scope = await view.scope_of(session, demo_app.packs, pia)
+    assert scope is not None
+    sv = demo_app.catalogs.gettext("sv"), demo_app.catalogs.ngettext("sv")
+    said = view.summary(figs, scope, "sv", *sv)
+    assert "• Polisanmälda: 0, anmälan beslutad men inte bekräftad: 0, " in said, said
+    assert "inte polisanmälda: 0, uppgift saknas: 1" in said, said
+    printed = "\n".join(cli_stats.printed(figs, sorted(channel_ids(demo_app.packs))))
+    assert "no 0" in printed and "unknown 1" in printed, printed

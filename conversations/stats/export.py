@@ -3,9 +3,10 @@
 The CSV carries no names and no free text: the month the case was sent, the municipality's
 and party's keys, category, kinds (Brå's categories and the pack's kind ids), channels,
 police report ("yes"; "decided": chosen in the report, not yet confirmed in the checklist;
-"no"), time to first take and whether it is closed. Each row is numbered, not referenced: a
-case reference is a key back to the person's case (pseudonymised data is still personal
-data), and a statistics file is made to leave Trygg (the council, Brå).
+"no": the checklist says it was not made; "unknown": neither), time to first take and
+whether it is closed. Each row is numbered, not referenced: a case reference is a key back
+to the person's case (pseudonymised data is still personal data), and a statistics file is
+made to leave Trygg (the council, Brå).
 
 `trygg stats --csv` writes it for the operator (every case); the web console for a
 municipal unit or party contact (only the cases they may open themselves: a row is a count

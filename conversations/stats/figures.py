@@ -18,6 +18,7 @@ from storage.stats import SMALL, CaseFacts, Cell, tally
 UNKNOWN_CATEGORY = "unknown"
 YES, NO = "yes", "no"
 DECIDED = "decided"  # a police report chosen in the report, not yet confirmed in the checklist
+NOT_KNOWN = "unknown"  # neither: the checklist does not say yet, and none was chosen
 
 
 def month_of(case: CaseFacts) -> date:
@@ -38,12 +39,13 @@ def stacked_under(case: CaseFacts) -> str:
 def police_state(case: CaseFacts) -> str:
     """Whether the incident was reported to the police: YES once the checklist says it was
     made, NO once it says it was not; DECIDED while only the report says a police report was
-    decided on (an intention, not yet a report); else NO."""
+    decided on (an intention, not yet a report); else NOT_KNOWN (an unanswered question is
+    not a no)."""
     if case.checked_yes & ptu.POLICE_CHECKS:
         return YES
     if case.checked_no & ptu.POLICE_CHECKS:
         return NO
-    return DECIDED if ptu.POLICE_MEASURE in case.measures else NO
+    return DECIDED if ptu.POLICE_MEASURE in case.measures else NOT_KNOWN
 
 
 def category_of(case: CaseFacts) -> str:
@@ -65,7 +67,7 @@ class Figures:
     kinds: dict[str, Cell]  # PTU category -> cases naming it
     channels: dict[str, Cell]  # channel id -> cases
     categories: dict[str, Cell]  # party / assignment / internal / unknown -> cases
-    police: dict[str, Cell]  # yes / decided / no -> cases
+    police: dict[str, Cell]  # yes / decided / no / unknown -> cases
     taken: Cell = field(default_factory=Cell)  # cases whose first alert was taken
     median_take: timedelta | None = None  # None: nobody took one, or too few to show
 

@@ -15,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.packs import Pack, PackLibrary
 from conversations.stats import chart, ptu
-from conversations.stats.figures import DECIDED, NO, YES, Figures, channel_ids, figures
+from conversations.stats.figures import (
+    DECIDED,
+    NO,
+    NOT_KNOWN,
+    YES,
+    Figures,
+    channel_ids,
+    figures,
+)
 from conversations.stats.periods import Period, say
 from storage.access import keeps_statistics
 from storage.crypto import Keyring
@@ -112,11 +120,12 @@ def summary(
     lines.append(
         _(
             "• Reported to the police: {yes}, decided but not confirmed: {decided}, "
-            "not reported: {no}"
+            "not reported: {no}, not known: {unknown}"
         ).format(
             yes=figs.police.get(YES, Cell()).shown(),
             decided=figs.police.get(DECIDED, Cell()).shown(),
             no=figs.police.get(NO, Cell()).shown(),
+            unknown=figs.police.get(NOT_KNOWN, Cell()).shown(),
         )
     )
     if figs.median_hidden:

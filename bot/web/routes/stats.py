@@ -18,7 +18,7 @@ from conversations.flow import Context
 from conversations.i18n import N_
 from conversations.stats import periods, ptu
 from conversations.stats.export import export_for
-from conversations.stats.figures import DECIDED, NO, YES, Figures
+from conversations.stats.figures import DECIDED, NO, NOT_KNOWN, YES, Figures
 from conversations.stats.periods import Period
 from conversations.stats.view import Scope, chart_file, gather, scope_of, span
 from storage.errors import NotFound
@@ -56,6 +56,7 @@ def tables(ctx: Context, figs: Figures, scope: Scope) -> list[Table]:
         (YES, _("Reported to the police")),
         (DECIDED, _("Decided, not confirmed")),
         (NO, _("Not reported")),
+        (NOT_KNOWN, _("Not known")),
     ]
     if figs.median_hidden:
         median = _("Not shown, too few cases")
