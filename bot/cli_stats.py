@@ -28,6 +28,7 @@ from conversations.stats.figures import (
 )
 from conversations.stats.periods import Period, say
 from conversations.stats.periods import month_of as read_month
+from conversations.stats.view import median_span
 from storage.files import why_not_writable, write_owner_only
 from storage.models import Municipality, Party
 from storage.stats import Cell, StatsRepo
@@ -57,6 +58,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     stats.add_argument("--csv", type=Path, metavar="FILE", help="write one row per case here")
 
 
+def _english(singular: str, plural: str, n: int) -> str:
+    """The English plural of the chat's time spans (their msgids are English)."""
+    return singular if n == 1 else plural
+
+
 def _line(label: str, cells: dict[str, Cell], order: Sequence[str]) -> str:
     return f"{label}: " + ", ".join(f"{k} {cells.get(k, Cell()).shown()}" for k in order)
 
@@ -70,10 +76,8 @@ def printed(figs: Figures, channels: Sequence[str]) -> list[str]:
         _line("By category", figs.categories, ("party", "assignment", "internal", "unknown"))
     )
     lines.append(_line("Reported to the police", figs.police, (YES, DECIDED, NO, NOT_KNOWN)))
-    if figs.median_take is not None:
-        lines.append(
-            f"Median time to first take: {round(figs.median_take.total_seconds() / 60)} min"
-        )
+    if figs.median_take is not None:  # said as the chat says it, by the same rule
+        lines.append(f"Median time to first take: {median_span(figs.median_take, _english)}")
     per_month = ", ".join(
         f"{month:%Y-%m} {sum(c.n for c in cells.values())}" for month, cells in figs.monthly.items()
     )

@@ -28,6 +28,7 @@ from conversations.events import Delivery, FileRef
 from conversations.i18n import DISPLAY_TZ
 from conversations.packs import PackLibrary
 from conversations.stats import periods, ptu, view
+from conversations.stats.export import COLUMNS, rows
 from conversations.stats.figures import Figures, channel_ids, figures, police_state
 from conversations.stats.periods import Period
 from storage.models import (
@@ -502,3 +503,37 @@ async def test_an_open_case_whose_police_question_is_unanswered_is_not_counted_a
     assert "inte polisanmälda: 0, uppgift saknas: 1" in said, said
     printed = "\n".join(cli_stats.printed(figs, sorted(channel_ids(demo_app.packs))))
     assert "no 0" in printed and "unknown 1" in printed, printed
+
+
+@pytest.mark.parametrize(
+    ("taken_after", "chat", "cli_says", "minutes"),
+    [
+        (timedelta(seconds=20), "1 minut", "1 minute", "1"),  # `trygg stats` said "0 min"
+        (timedelta(seconds=150), "3 minuter", "3 minutes", "3"),  # a half up, not to even 2
+        (timedelta(minutes=270), "5 timmar", "5 hours", "270"),  # 4.5 hours: a half up too
+    ],
+)
+async def test_the_median_time_to_first_take_is_said_alike_in_the_chat_and_the_cli(
+    demo_app: App, taken_after: timedelta, chat: str, cli_says: str, minutes: str
+) -> None:
+    """The chat said "1 minut" and `trygg stats` "0 min" for the same median."""
+    seeded = await directory(demo_app)
+    await add_case(
+        demo_app, seeded, submitted=datetime(2026, 3, 10, 9, tzinfo=UTC), taken_after=taken_after
+    )
+    period = Period(date(2026, 3, 1), date(2026, 3, 1))
+    pia = viewer_of(seeded, "pia")
+    figs = await counted(demo_app, pia, period)
+    async with demo_app.db.unit_of_work() as session:
+        scope = await view.scope_of(session, demo_app.packs, pia)
+    assert scope is not None
+    sv = demo_app.catalogs.gettext("sv"), demo_app.catalogs.ngettext("sv")
+    said = view.summary(figs, scope, "sv", *sv)
+    assert f"• Tid tills larmet togs (median): {chat}\n" in said, said
+    printed = cli_stats.printed(figs, sorted(channel_ids(demo_app.packs)))
+    assert f"Median time to first take: {cli_says}" in printed, printed
+    async with demo_app.db.unit_of_work() as session:
+        start, end = period.bounds()
+        facts = await StatsRepo(session, demo_app.keyring).cases(Viewer.operator(), start, end)
+    [row] = rows(facts, {}, {}, frozenset())
+    assert row[COLUMNS.index("first_take_minutes")] == minutes  # the CSV by the same rule

@@ -32,6 +32,7 @@ from conversations.stats.figures import (
     kinds_of,
     month_of,
     police_state,
+    whole_minutes,
 )
 from conversations.stats.periods import Period
 from storage.crypto import Keyring
@@ -80,7 +81,7 @@ def rows(
                 ";".join(sorted(k for k in case.choices & known if k in ptu.OF_KIND)),
                 ";".join(sorted(k for k in case.choices & known if k not in ptu.OF_KIND)),
                 police_state(case),
-                "" if take is None else str(round(take.total_seconds() / 60)),
+                "" if take is None else str(whole_minutes(take)),
                 "yes" if case.closed else "no",
             ]
         )

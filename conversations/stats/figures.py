@@ -4,6 +4,7 @@ one is shown as "< 3" wherever it goes (text, chart)."""
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,6 +47,20 @@ def police_state(case: CaseFacts) -> str:
     if case.checked_no & ptu.POLICE_CHECKS:
         return NO
     return DECIDED if ptu.POLICE_MEASURE in case.measures else NOT_KNOWN
+
+
+def whole_minutes(span: timedelta) -> int:
+    """A time to first take in whole minutes, by one rule wherever it is said (the chat, the
+    console, `trygg stats`, the CSV): to the nearest minute, a half up, and at least 1 above
+    zero (a take within seconds is not "0 minutes")."""
+    if span <= timedelta(0):
+        return 0
+    return max(1, nearest(span / timedelta(minutes=1)))
+
+
+def nearest(value: float) -> int:
+    """To the nearest whole number, a half up (round() goes to the even: 4.5 -> 4)."""
+    return math.floor(value + 0.5)
 
 
 def category_of(case: CaseFacts) -> str:

@@ -23,6 +23,8 @@ from conversations.stats.figures import (
     Figures,
     channel_ids,
     figures,
+    nearest,
+    whole_minutes,
 )
 from conversations.stats.periods import Period, say
 from storage.access import keeps_statistics
@@ -75,14 +77,20 @@ async def gather(
 
 
 def span(minutes: int, ngettext: Ngettext) -> str:
-    """A time span as language.md says it: 25 minutes, 3 hours, 2 days."""
+    """A time span as language.md says it: 25 minutes, 3 hours, 2 days (each to the
+    nearest, a half up, like :func:`figures.whole_minutes`)."""
     if minutes < 120:
         return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-    hours = round(minutes / 60)
+    hours = nearest(minutes / 60)
     if hours < 48:
         return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
-    days = round(hours / 24)
+    days = nearest(minutes / 60 / 24)
     return ngettext("{n} day", "{n} days", days).format(n=days)
+
+
+def median_span(median: timedelta, ngettext: Ngettext) -> str:
+    """The median time to first take as it is said everywhere: "1 minute", "5 hours"."""
+    return span(whole_minutes(median), ngettext)
 
 
 def _lower(label: str) -> str:
@@ -133,10 +141,8 @@ def summary(
     elif figs.median_take is None:
         lines.append(_("• Time to first take: no alert has been taken"))
     else:
-        minutes = max(1, round(figs.median_take / timedelta(minutes=1)))
-        lines.append(
-            _("• Time to first take (median): {span}").format(span=span(minutes, ngettext))
-        )
+        said = median_span(figs.median_take, ngettext)
+        lines.append(_("• Time to first take (median): {span}").format(span=said))
     lines.append(_("A case can be of several kinds, and come in several ways."))
     if _any_hidden(figs):
         lines.append(_("“< 3”: one or two cases, and you may not read all of them."))

@@ -4,7 +4,6 @@ chart as an image made for the person when asked, and the statistics file (CSV).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -20,7 +19,7 @@ from conversations.stats import periods, ptu
 from conversations.stats.export import export_for
 from conversations.stats.figures import DECIDED, NO, NOT_KNOWN, YES, Figures
 from conversations.stats.periods import Period
-from conversations.stats.view import Scope, chart_file, gather, scope_of, span
+from conversations.stats.view import Scope, chart_file, gather, median_span, scope_of
 from storage.errors import NotFound
 from storage.stats import Cell
 
@@ -63,7 +62,7 @@ def tables(ctx: Context, figs: Figures, scope: Scope) -> list[Table]:
     elif figs.median_take is None:
         median = _("No alert has been taken")
     else:
-        median = span(max(1, round(figs.median_take / timedelta(minutes=1))), ctx.ngettext)
+        median = median_span(figs.median_take, ctx.ngettext)
     cases = _("Cases")
     return [
         Table(_("By kind"), _("Cases by kind"), cases, _cells(figs.kinds, kinds)),
