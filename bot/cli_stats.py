@@ -15,12 +15,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.app import App
+from conversations.packs import PackLibrary
 from conversations.stats import ptu
 from conversations.stats.export import COLUMNS, EXPORTED, csv_text, known_ids, rows, subject_of
 from conversations.stats.figures import (
     DECIDED,
     NO,
     NOT_KNOWN,
+    UNKNOWN_CATEGORY,
     YES,
     Figures,
     channel_ids,
@@ -28,7 +30,7 @@ from conversations.stats.figures import (
 )
 from conversations.stats.periods import Period, say
 from conversations.stats.periods import month_of as read_month
-from conversations.stats.view import median_span
+from conversations.stats.view import in_list, median_span
 from storage.files import why_not_writable, write_owner_only
 from storage.models import Municipality, Party
 from storage.stats import Cell, StatsRepo
@@ -63,19 +65,48 @@ def _english(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
-def _line(label: str, cells: dict[str, Cell], order: Sequence[str]) -> str:
-    return f"{label}: " + ", ".join(f"{k} {cells.get(k, Cell()).shown()}" for k in order)
+POLICE = (
+    (YES, "reported"),
+    (DECIDED, "decided but not confirmed"),
+    (NO, "not reported"),
+    (NOT_KNOWN, "not known"),
+)
+"""The police report states as the chat says them in English."""
+
+CATEGORIES = ("party", "assignment", "internal", UNKNOWN_CATEGORY)
 
 
-def printed(figs: Figures, channels: Sequence[str]) -> list[str]:
-    """The period's counts, as the operator reads them ("< 3" where it applies)."""
-    lines = [f"Cases {say(figs.period, 'en')}: {figs.total.shown()}"]
-    lines.append(_line("By kind (Brå PTU; a case may be several)", figs.kinds, ptu.CATEGORIES))
-    lines.append(_line("By channel", figs.channels, channels))
-    lines.append(
-        _line("By category", figs.categories, ("party", "assignment", "internal", "unknown"))
+def _line(label: str, cells: dict[str, Cell], order: Sequence[tuple[str, str]]) -> str:
+    return f"{label}: " + ", ".join(f"{name} {cells.get(k, Cell()).shown()}" for k, name in order)
+
+
+def _labels(packs: PackLibrary, field: str) -> dict[str, str]:
+    """Each id's English label (neutral, as the chat lists it): the default pack's, then
+    the other municipality packs', then the party packs' (the operator counts across packs)."""
+    first = packs.get(None)
+    others = sorted(
+        (p for p in packs.packs.values() if p is not first), key=lambda p: p.kind != "municipality"
     )
-    lines.append(_line("Reported to the police", figs.police, (YES, DECIDED, NO, NOT_KNOWN)))
+    labels: dict[str, str] = {}
+    for pack in (first, *others):
+        for choice in getattr(pack, field):
+            labels.setdefault(choice.id, in_list(choice.shown("en", neutral=True)))
+    return labels
+
+
+def printed(figs: Figures, packs: PackLibrary) -> list[str]:
+    """The period's counts, as the operator reads them ("< 3" where it applies), in the
+    packs' English words (no internal ids)."""
+    kind_ids = frozenset(k for p in packs.packs.values() for k in (c.id for c in p.kinds))
+    kinds = [(k, label) for k, label in ptu.labels_for(kind_ids).items() if k != ptu.UNSTATED]
+    channels = list(_labels(packs, "channels").items())
+    named = _labels(packs, "categories")
+    categories = [(c, named.get(c, c)) for c in CATEGORIES]
+    lines = [f"Cases {say(figs.period, 'en')}: {figs.total.shown()}"]
+    lines.append(_line("By kind (Brå PTU; a case may be several)", figs.kinds, kinds))
+    lines.append(_line("By channel", figs.channels, channels))
+    lines.append(_line("By category", figs.categories, categories))
+    lines.append(_line("Reported to the police", figs.police, POLICE))
     if figs.median_take is not None:  # said as the chat says it, by the same rule
         lines.append(f"Median time to first take: {median_span(figs.median_take, _english)}")
     per_month = ", ".join(
@@ -128,7 +159,7 @@ async def run(app: App, args: argparse.Namespace) -> int:
     packs = app.packs
     channels = channel_ids(packs)
     figs = figures(facts, period, channels)
-    for line in printed(figs, sorted(channels)):
+    for line in printed(figs, packs):
         print(line)
     if args.csv is not None:
         table = rows(

@@ -93,7 +93,7 @@ def median_span(median: timedelta, ngettext: Ngettext) -> str:
     return span(whole_minutes(median), ngettext)
 
 
-def _lower(label: str) -> str:
+def in_list(label: str) -> str:
     """A label inside a list: "e-post", "sms/mms", "partiet" ("SMS/MMS" stays as it is)."""
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
@@ -121,9 +121,9 @@ def summary(
     shown = ptu.labels_for(frozenset(k.id for k in scope.pack.kinds))
     kinds = [(k, _(label)) for k, label in shown.items() if k != ptu.UNSTATED]
     lines.append(_("• Kind: {counts}").format(counts=_listing(figs.kinds, kinds)))
-    channels = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.channels]
+    channels = [(c.id, in_list(c.shown(locale, neutral=True))) for c in scope.pack.channels]
     lines.append(_("• How it came: {counts}").format(counts=_listing(figs.channels, channels)))
-    categories = [(c.id, _lower(c.shown(locale, neutral=True))) for c in scope.pack.categories]
+    categories = [(c.id, in_list(c.shown(locale, neutral=True))) for c in scope.pack.categories]
     lines.append(_("• Category: {counts}").format(counts=_listing(figs.categories, categories)))
     lines.append(
         _(
