@@ -50,9 +50,6 @@ _ANSWERS = {
         "don't call",
         "no don't call me",
         "don't call me",
-        "ok",
-        "okej",
-        "okay",
         "bra",
         "mår bra",
         "jag mår bra",
@@ -77,6 +74,7 @@ _ANSWERS = {
         "all calm",
         "no all calm",
     ),
+    "unclear": ("ok", "okej", "okay", "okey"),  # fine, or yes to "Vill du att någon ringer?"
     "stop": (
         "sluta",
         "sluta fråga",
@@ -88,6 +86,33 @@ _ANSWERS = {
         "please stop asking",
     ),
 }
+_CALL = (
+    "kan någon ringa",
+    "kan ni ringa",
+    "kan du ringa",
+    "någon ringa mig",
+    "vill att någon ringer",
+    "vill att ni ringer",
+    "vill att du ringer",
+    "vill bli uppringd",
+    "prata med någon",
+    "snälla ring mig",
+    "can someone call",
+    "could someone call",
+    "can you call me",
+    "could you call me",
+    "someone call me",
+    "someone to call me",
+    "please call me",
+    "talk to someone",
+    "someone to talk to",
+)
+"""Words asking for a call wherever they stand ("kan någon ringa mig?", "jag vill prata med
+någon", "I want to talk to someone"); "ring mig" and "call me" only where they begin (not
+"han slutar inte ringa mig", "he said he would call me")."""
+_CALL_FIRST = ("ring mig", "call me")
+_NOT = frozenset(("inte", "ej", "not", "don't", "dont", "no", "nej", "never", "aldrig"))
+
 _BY_PHRASE = {phrase: answer for answer, phrases in _ANSWERS.items() for phrase in phrases}
 _ASIDE = frozenset(("gärna", "nu", "now", "just", "då", "ju", "bara", "really"))
 """Words that change no answer wherever they stand ("ja ring mig gärna", "lugnt nu")."""
@@ -104,3 +129,12 @@ def checkin_answer(text: str) -> str | None:
         return exact  # "gärna" alone says yes
     kept = [w for w in words if w not in _ASIDE | POLITE]  # "ja snälla ring mig gärna"
     return _BY_PHRASE.get(" ".join(kept)) if kept else None
+
+
+def asks_for_call(text: str) -> bool:
+    """Whether the words ask for someone to call or talk with her, and say no "not"."""
+    phrase = " " + phrase_of(text.replace("’", "'")) + " "
+    words = set(phrase.split())
+    if words & _NOT:
+        return False
+    return phrase.lstrip().startswith(_CALL_FIRST) or any(f" {asked} " in phrase for asked in _CALL)

@@ -10,8 +10,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
-from conversations.checkin_words import checkin_answer
-from conversations.events import InboundEvent
+from conversations.checkin_words import asks_for_call, checkin_answer
+from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, names_list
 from conversations.notices import (
@@ -27,7 +27,7 @@ from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels, escalation_lines
 from conversations.schedule import days_after, next_duty, out_of_quiet_hours, quiet_hours_of
 from conversations.words import says_nothing
-from conversations.words_to_case import keep_with_case
+from conversations.words_to_case import keep_with_case, note_for_handlers, open_case
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -207,16 +207,36 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     )
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
     if report is None or asked is None or asked.sent_at is None:
-        return False
+        return await _call_asked(ctx, text)
     choice = checkin_answer(text)
-    if choice is not None:  # "ja, ring mig", "okay thanks": as the buttons say
+    called = await AlertRepo(ctx.session).checkin_since(ctx.viewer, report, asked.sent_at)
+    if choice in ("no", "unclear") and called:  # "ok" after "ja, ring mig"
+        ctx.reply(ctx._("Thank you. You have asked for a call, and that stands."))
+        return True
+    if choice is not None:  # "ja, ring mig", "nej tack": as the buttons say
         await _checkin_answered(ctx, report, choice)
         return True
     if says_nothing(text):  # "hej", "tack": nothing to keep, nothing to ask again
         return False
+    if asks_for_call(text):  # "jag vill prata med någon": a call, with her words kept
+        await note_for_handlers(ctx, report, text)
+        await _checkin_answered(ctx, report, "yes")
+        return True
     wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
-    called = await AlertRepo(ctx.session).checkin_since(ctx.viewer, report, asked.sent_at)
     await keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))
+    return True
+
+
+async def _call_asked(ctx: Context, text: str) -> bool:
+    """Words to her open case that ask for a call ("kan någon ringa mig?"), with no check-in
+    open: a call asked for, her words kept with the case; False if not so."""
+    if not asks_for_call(text):
+        return False
+    report = await open_case(ctx)
+    if report is None:
+        return False
+    await note_for_handlers(ctx, report, text)
+    await _checkin_answered(ctx, report, "yes")
     return True
 
 
@@ -249,8 +269,17 @@ async def _checkin_answered(ctx: Context, report: Report, choice: str) -> None:
         report.checkins = False
         ctx.reply(_("I will not check in with you any more. You can always write to me."))
         return
+    if choice == "unclear":  # "okej": fine, or yes to a call?
+        ctx.reply(
+            _("I'm not sure what you mean. Do you want someone to call you?"),
+            [
+                [Button(f"checkin:{report.id}:yes", _("Yes, call me"))],
+                [Button(f"checkin:{report.id}:no", _("No, I'm fine"))],
+            ],
+        )
+        return
     if choice != "yes":
-        ctx.reply(_("Thank you for answering. Write to me whenever you need."))
+        ctx.reply(_("Thank you. Then nobody calls you now. Write to me whenever you need."))
         return
     pack = ctx.packs.get(report.pack)
     levels = await alert_levels(

@@ -186,7 +186,7 @@ async def test_nudges_and_check_ins_come_on_the_right_days(  # type: ignore[no-u
 
     # "No, I'm fine" changes nothing; "Stop asking" ends the check-ins: day 30 stays quiet.
     reply = await anna.press(f"checkin:{anna_case.id}:no", token=NOTICE_TOKEN)
-    assert reply == "Tack för svaret. Skriv till mig när du behöver."
+    assert reply == "Tack. Då ringer ingen dig nu. Skriv till mig när du behöver."
     reply = await anna.press(f"checkin:{anna_case.id}:stop", token=NOTICE_TOKEN)
     assert reply == "Jag slutar höra av mig. Du kan alltid skriva till mig."
     mark = await last_outbox_id(demo_app)

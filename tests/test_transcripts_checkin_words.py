@@ -149,7 +149,7 @@ async def test_once_she_asked_for_a_call_ok_is_not_a_note_nor_asked_again(
 async def test_no_dont_call_is_no(demo_app: App, clock: FakeClock) -> None:
     await checked_in(demo_app, clock, Transcript("unused", demo_app))
     said = await Chat(demo_app, "anna").say("nej, ring inte")
-    assert said == "Tack för svaret. Skriv till mig när du behöver.", said
+    assert said == "Tack. Då ringer ingen dig nu. Skriv till mig när du behöver.", said
 
 
 async def test_a_greeting_or_a_number_is_not_filed_in_her_case(
@@ -210,7 +210,10 @@ async def test_fine_in_her_own_words_answers_the_check_in(demo_app: App, clock: 
     check-in's own question again; "sluta fråga tack" did not stop the check-ins."""
     await checked_in(demo_app, clock, Transcript("unused", demo_app))
     anna = Chat(demo_app, "anna")
-    assert await anna.say("mår bra tack") == "Tack för svaret. Skriv till mig när du behöver."
+    assert (
+        await anna.say("mår bra tack")
+        == "Tack. Då ringer ingen dig nu. Skriv till mig när du behöver."
+    )
     assert await anna.say("sluta fråga tack") == (
         "Jag slutar höra av mig. Du kan alltid skriva till mig."
     )
@@ -230,7 +233,7 @@ async def test_yes_with_a_courtesy_word_asks_for_the_call(demo_app: App, clock: 
 async def test_calm_now_answers_the_check_in(demo_app: App, clock: FakeClock) -> None:
     await checked_in(demo_app, clock, Transcript("unused", demo_app))
     said = await Chat(demo_app, "anna").say("nej det är lugnt nu")
-    assert said == "Tack för svaret. Skriv till mig när du behöver.", said
+    assert said == "Tack. Då ringer ingen dig nu. Skriv till mig när du behöver.", said
     assert await _alerts(demo_app) == ["report"]
 
 
@@ -246,3 +249,50 @@ async def test_calm_now_answers_the_check_in(demo_app: App, clock: FakeClock) ->
 )
 def test_a_check_in_answer_typed_with_more_words(typed: str, answer: str | None) -> None:
     assert checkin_answer(typed) == answer
+
+
+@pytest.mark.parametrize(
+    "typed", ["jag vill prata med någon", "kan någon ringa mig?", "I want to talk to someone"]
+)
+async def test_asking_for_a_call_in_her_own_words_asks_for_the_call(
+    demo_app: App, clock: FakeClock, typed: str
+) -> None:
+    """ "jag vill prata med någon" after a check-in was kept as a note: Pia got a routine
+    "Anna Berg har skrivit till dig", and nobody was asked to call."""
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    called = await Chat(demo_app, "anna").say(typed)
+    assert called.startswith("I fara nu: ring 112.\nJag har bett Pia Lind att ringa dig."), called
+    assert await _alerts(demo_app) == ["report", "checkin"]
+    async with demo_app.db.unit_of_work() as session:
+        assert len(list(await session.scalars(select(CaseNote.id)))) == 1  # her words kept
+
+
+async def test_asking_for_a_call_with_no_check_in_open_asks_for_the_call(
+    demo_app: App, clock: FakeClock
+) -> None:
+    anna = Chat(demo_app, "anna")
+    await write_report(anna, Script())
+    clock.advance(hours=2)
+    called = await anna.say("kan någon ringa mig?")
+    assert "Jag har bett Pia Lind att ringa dig." in called, called
+    assert await _alerts(demo_app) == ["report", "checkin"]
+
+
+async def test_he_calls_me_is_not_asking_for_a_call(demo_app: App, clock: FakeClock) -> None:
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    said = await Chat(demo_app, "anna").say("han slutar inte ringa mig")
+    assert "Jag har bett" not in said, said
+    assert await _alerts(demo_app) == ["report"]
+
+
+async def test_okej_to_a_check_in_is_asked_not_taken_as_no(demo_app: App, clock: FakeClock) -> None:
+    """ "okej" to "Vill du att någon ringer dig?" was read as "Nej, jag klarar mig"."""
+    await checked_in(demo_app, clock, Transcript("unused", demo_app))
+    anna = Chat(demo_app, "anna")
+    said = await anna.say("okej")
+    assert (
+        said.splitlines()[0] == "Jag är inte säker på vad du menar. Vill du att någon ringer dig?"
+    )
+    assert await _alerts(demo_app) == ["report"]
+    called = await anna.say("ja")
+    assert "Jag har bett Pia Lind att ringa dig." in called, called
