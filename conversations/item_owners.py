@@ -1,6 +1,7 @@
 """The owners of a case's checklist items who are not alerted (the municipal director owns
-3.1.3 in Oxelösund) told that the case needs them: once per case, and not in the quiet
-hours (a report sent at 23:10 had woken the director for a routine item)."""
+3.1.3 in Oxelösund) told that the case needs them: once per case, not in the quiet hours (a
+report sent at 23:10 had woken the director for a routine item), and for an item that waits
+on her decision (the police report) only if the report says she has decided so."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from storage.cases import CaseRepo
 from storage.crypto import Keyring
 from storage.models import Report, ReportStatus, Timer
 from storage.outbox import ROUTINE
+from storage.reports import ReportRepo
 from storage.timers import TimerRepo
 
 ITEM_OWNERS_LATER = "item_owners"  # a case sent in the quiet hours: its item owners told after
@@ -66,9 +68,21 @@ async def _after_quiet_hours(ctx: Context, report: Report, now: datetime) -> dat
 async def _tell(teller: _Teller, report: Report, pack: Pack) -> None:
     """Tell everyone who owns items in the case's checklist but is not alerted, listing
     their items. Storage decides who may access the case: an internal case tells nobody."""
+    chosen = _measures(ReportRepo(teller.session, teller.keyring).answers(report))
     for owner in await CaseRepo(teller.session, teller.keyring).checklist_owners(report):
         key = responsibility_key(Access.CHECKLIST, owner.role)
-        items = [i.id for i in pack.checklist if key in i.responsible]
+        items = [
+            i.id
+            for i in pack.checklist
+            if key in i.responsible and (i.owners_told_when is None or i.owners_told_when in chosen)
+        ]
         if items and owner.person_id is not None:
             payload = {"report": report.id, "items": items}
             teller.notify(owner.person_id, ITEM_OWNED, payload, ROUTINE)
+
+
+def _measures(answers: dict[str, Any]) -> set[str]:
+    """The measures decided in the report ("Polisanmälan"), by id."""
+    answer = answers.get("measures")
+    choices = answer.get("choices", []) if isinstance(answer, dict) else []
+    return {str(c) for c in choices}

@@ -107,6 +107,10 @@ class ChecklistItem(_Strict):
     # Answered "yes", the case goes to the unit too (3.1.1: the strategist was contacted, so
     # the unit reads the case and does its part, 3.1.2 the police's assessment).
     brings_in_unit: bool = False
+    # A measure chosen in the report (its id) that the item waits on: its owners who were
+    # not alerted are told of it only then (3.1.3: the director files a police report only
+    # if the person decides so, not for every case).
+    owners_told_when: str | None = None
 
 
 class FollowUpPlan(_Strict):

@@ -41,6 +41,7 @@ class Script:
     answers: Mapping[ReportStep, str] = field(default_factory=dict)  # typed, for these
     skip: Iterable[ReportStep] = ()  # press "Skip" at these
     none_ticked: Iterable[ReportStep] = ()  # press "Done" with nothing ticked at these
+    ticks: Mapping[ReportStep, Sequence[str]] = field(default_factory=dict)  # options, then Done
     for_someone: tuple[str, str] | None = None  # (who I am, who was targeted)
     municipality: str = "sjovik"  # an unregistered person names it
     choose: Sequence[int] | None = ()  # an internal case: whom (ids; None: the first three)
@@ -152,6 +153,10 @@ async def write_report(
         if step in skips:
             reply = await _act(person, script, press="nav:skip")
         elif step in script.none_ticked:
+            reply = await _act(person, script, press="done")
+        elif step in script.ticks:
+            for option in script.ticks[step]:
+                await _act(person, script, press=f"tog:{option}")
             reply = await _act(person, script, press="done")
         elif step in script.answers:
             reply = await _act(person, script, script.answers[step])

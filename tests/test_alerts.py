@@ -28,6 +28,7 @@ from conversations import alerts
 from conversations.alerts import ESCALATE, SystemContext, escalate
 from conversations.events import Reply
 from conversations.notices import NOTICE_TOKEN
+from conversations.report.form import ReportStep
 from storage.directory import DirectoryRepo
 from storage.models import (
     Alert,
@@ -154,15 +155,23 @@ class Submitted:
 
 
 async def submit_report(  # type: ignore[no-untyped-def]
-    chat, handle: str = "anna", category: str = "party", choose: Iterable[str] | None = None
+    chat,
+    handle: str = "anna",
+    category: str = "party",
+    choose: Iterable[str] | None = None,
+    *,
+    police: bool = False,
 ) -> Submitted:
     """Report through the chat: it happened to me, the category, what happened; the form's
     examples for the rest. In an internal case, choose ``choose`` (handles; default:
-    everyone offered) in the recipients step."""
+    everyone offered) in the recipients step. ``police``: she has decided on a police
+    report (ticked at "Har något beslutats?")."""
     person: Chat = chat(handle)
     ids_of = await person_ids(person.app)
     chosen = None if choose is None else [ids_of[h] for h in choose]
-    script = Script(category=category, what=(WHAT,), skip=SKIPPED, choose=chosen)
+    ticks = {ReportStep.MEASURES: ["police_report"]} if police else {}
+    skip = [step for step in SKIPPED if step not in ticks]
+    script = Script(category=category, what=(WHAT,), skip=skip, choose=chosen, ticks=ticks)
     reply = await write_report(person, script)
     assert "Din rapport är skickad" in reply or "Your report is sent" in reply, reply
     async with person.app.db.unit_of_work() as session:

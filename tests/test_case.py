@@ -18,6 +18,7 @@ from bot import orgfile
 from bot.app import App
 from conversations.followups import CHECKIN, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.notices import NOTICE_TOKEN
+from conversations.report.form import ReportStep
 from conversations.schedule import days_after
 from storage.cases import CaseRepo
 from storage.models import (
@@ -52,11 +53,16 @@ class Submitted:
     alert_id: str
 
 
-async def submit_report(chat, handle: str = "anna", category: str = "party") -> Submitted:  # type: ignore[no-untyped-def]
+async def submit_report(  # type: ignore[no-untyped-def]
+    chat, handle: str = "anna", category: str = "party", *, police: bool = False
+) -> Submitted:
     """Report through the chat: "it happened to me", the category, what happened; skip the rest
-    (an internal case goes to the first three people offered)."""
+    (an internal case goes to the first three people offered). ``police``: she has decided
+    on a police report."""
     person: Chat = chat(handle)
-    script = Script(category=category, what=(WHAT,), skip=SKIPPED, choose=None)
+    ticks = {ReportStep.MEASURES: ["police_report"]} if police else {}
+    skip = [step for step in SKIPPED if step not in ticks]
+    script = Script(category=category, what=(WHAT,), skip=skip, choose=None, ticks=ticks)
     reply = await write_report(person, script)
     assert "Din rapport är skickad" in reply or "Your report is sent" in reply, reply
     async with person.app.db.unit_of_work() as session:

@@ -256,7 +256,7 @@ async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignor
     for handle in ("pia", "sara", "kent", "per", "britt"):
         await chat(handle).say("/hjalp")  # their chats exist, so pushes reach them
     mark = await last_outbox_id(demo_app)
-    party = await submit_report(chat, "anna", "party")
+    party = await submit_report(chat, "anna", "party", police=True)
     rows = await outbox(demo_app, mark)
     owned = [(h, k, p) for _i, h, k, p in rows if k == "item_owned"]
     assert owned == [("kent", "item_owned", {"report": party.id, "items": ["3.1.3"]})]
@@ -279,7 +279,7 @@ async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignor
     # A unit case: told at once; Sara's answer to 3.1.2, just before his, tells him nothing more.
     await chat("bo").say("/hjalp")
     mark = await last_outbox_id(demo_app)
-    unit = await submit_report(chat, "bo", "assignment")
+    unit = await submit_report(chat, "bo", "assignment", police=True)
     await take(chat, "sara", unit)
     sara = chat("sara")
     await sara.say(f"/arende {unit.ref}")
@@ -293,11 +293,26 @@ async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignor
     # An internal case: Kent has no access, so nobody is told about items.
     clock.advance(minutes=5)  # (her cases are told apart by when they were sent)
     mark = await last_outbox_id(demo_app)
-    internal = await submit_report(chat, "anna", "internal")
+    internal = await submit_report(chat, "anna", "internal", police=True)
     rows = await outbox(demo_app, mark)
     assert rows and [k for _i, _h, k, _p in rows if k == "item_owned"] == []
     assert "kent" not in [h for _i, h, _k, _p in rows]
     assert no_case(await chat("kent").say(f"/arende {internal.ref}"))
+
+
+async def test_the_director_is_not_told_before_she_decides_on_a_police_report(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Kent was told of every case at 08:00, "Ärende … behöver dig: 3.1.3 Har händelsen
+    polisanmälts?", before Anna had decided anything: he files one only if she decides so."""
+    clock.now = MONDAY_10
+    for handle in ("pia", "kent"):
+        await chat(handle).say("/hjalp")
+    mark = await last_outbox_id(demo_app)
+    case = await submit_report(chat, "anna", "party")  # nothing decided yet
+    assert "kent" not in [h for _i, h, _k, _p in await outbox(demo_app, mark)]
+    view = await chat("kent").say(f"/arende {case.ref}")  # his item is still his, if asked
+    assert "3.1.3" in view, view
 
 
 # --- item 4: notes -----------------------------------------------------------------------------
@@ -666,7 +681,7 @@ async def test_the_director_is_told_after_the_quiet_hours(  # type: ignore[no-un
     for handle in ("pia", "kent", "per"):
         await chat(handle).say("/hjalp")
     mark = await last_outbox_id(demo_app)
-    party = await submit_report(chat, "anna", "party")
+    party = await submit_report(chat, "anna", "party", police=True)
     assert [k for _i, _h, k, _p in await outbox(demo_app, mark) if k == "item_owned"] == []
     clock.now = datetime(2026, 11, 24, 0, 11, tzinfo=UTC)  # Pia did not answer: Per is paged
     await demo_app.timer_runner().run_due()

@@ -276,7 +276,7 @@ async def test_quiet_hours_come_from_the_org_file(  # type: ignore[no-untyped-de
     ).say("/hjalp")
     # A report at 08:30: the day-1 check-in would come at 08:30, it comes at 09:00.
     clock.now = datetime(2026, 11, 23, 8, 30, tzinfo=STOCKHOLM).astimezone(UTC)
-    case = await submit_report(chat, "anna", "party")
+    case = await submit_report(chat, "anna", "party", police=True)
     await take(chat, "pia", case)
     # the director's item too waits for 09:00, the end of these quiet hours
     nine_today = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)

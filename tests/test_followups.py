@@ -247,7 +247,7 @@ async def test_quiet_hours_across_the_spring_dst_change(  # type: ignore[no-unty
 ) -> None:
     reported = datetime(2026, 3, 26, 22, 30, tzinfo=STOCKHOLM)  # Thursday, CET (+01:00)
     clock.now = reported.astimezone(UTC)
-    case = await submit_report(chat, "anna", "party")  # Pia, then Per, then Sara
+    case = await submit_report(chat, "anna", "party", police=True)  # Pia, then Per, then Sara
 
     timers = await pending_timers(demo_app, case.id)
     local = [
