@@ -9,6 +9,7 @@ from conversations import identity
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import N_, SUPPORTED
+from conversations.invite_code import invite_code
 from conversations.menu import NAMED_IN, TELLING, stale_button
 from conversations.report.entry import keep_told
 from conversations.texts import HANDLING, menu_buttons
@@ -124,7 +125,8 @@ async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
     directory or an earlier choice already says which."""
     _ = ctx._
     if event.text.strip():
-        await redeem(ctx, event.text.strip(), (event.channel, event.address))
+        code = invite_code(event.text) or event.text.strip()  # not one: it is refused
+        await redeem(ctx, code, (event.channel, event.address))
         if await BindingRepo(ctx.session).is_held(event.channel, event.address):
             return await identity.held(ctx, event)  # not redeemed: still nothing more here
     ctx.menu_changed = True

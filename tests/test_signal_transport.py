@@ -63,7 +63,7 @@ def test_commands_work_with_or_without_the_slash_and_free_text_stays_text() -> N
         ("Akut", "akut", ""),
         ("start ABCD-EFGH-JKLM", "start", "ABCD-EFGH-JKLM"),
         ("/start ABCD-EFGH-JKLM", "start", "ABCD-EFGH-JKLM"),
-        ("abcd-efgh-jklm", "start", "abcd-efgh-jklm"),
+        ("abcd-efgh-jklm", "start", "ABCD-EFGH-JKLM"),
     ]:
         event = event_for(incoming(typed), choices, COMMANDS)
         assert (event.kind, event.command, event.text) == (EventKind.COMMAND, command, rest), typed

@@ -35,6 +35,7 @@ from conversations.events import (
     InboundEvent,
     Reply,
 )
+from conversations.invite_code import invite_code
 from storage.files import PRIVATE_FILE, private_dir
 
 CHANNEL = "console"
@@ -133,6 +134,11 @@ class ConsoleTransport:
         event_id = f"console:{uuid.uuid4().hex}"
         text = line.rstrip("\r\n")
         stripped = text.strip()
+        code = invite_code(stripped)
+        if code is not None:
+            return InboundEvent(
+                event_id, CHANNEL, self.handle, EventKind.COMMAND, text=code, command="start"
+            )
         if stripped.startswith("/") and len(stripped) > 1:
             name, _, args = stripped[1:].partition(" ")
             if name.lower() in ATTACH_COMMANDS:

@@ -2,17 +2,17 @@
 
 The address is the sender's ACI, never the number. Signal has no commands or buttons, so:
 a message starting with ``/`` is a command; a known command word alone (``akut``) is one
-too, and so is ``start CODE`` or an invitation code alone (``ABCD-EFGH-JKLM``), the first
-message of an invited person. A command word followed by more text without the slash stays
-text: it is typed text (``Start of it was…``), never thrown away. A number or an exact
-label of the last message's choices presses that button (bot.transports.signal_choices).
+too, and so is an invitation code however typed (``start abcd efgh jklm``, ``ABCDEFGHJKLM``:
+conversations.invite_code), the first message of an invited person. A command word
+followed by more text without the slash stays text: it is typed text (``Start of it
+was…``), never thrown away. A number or an exact label of the last message's choices
+presses that button (bot.transports.signal_choices).
 An edited message is an EDIT event whose ``ref`` is the edited message's timestamp.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from bot.transports.signal_choices import Choices
 from bot.transports.signal_envelopes import Incoming
 from conversations.capabilities import Capabilities
 from conversations.events import Attachment, EventKind, InboundEvent
-from storage.trust import CODE_ALPHABET
+from conversations.invite_code import invite_code
 
 CHANNEL = "signal"
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what Trygg keeps per file (signal-cli itself takes 150 MiB)
@@ -38,18 +38,12 @@ CAPABILITIES = Capabilities(
     can_send_files=True,  # as a data URI attachment, the text its caption
     address_is_handle=False,  # the address is the person's ACI
 )
-_CODE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
 
 
 def event_id(incoming: Incoming) -> str:
     """A stable id per message: the same message delivered twice is handled once."""
     digest = hashlib.sha256(incoming.source_aci.encode()).hexdigest()[:16]
     return f"si-{digest}-{incoming.timestamp}"
-
-
-def is_code(text: str) -> bool:
-    """Whether text is an invitation code as `trygg invite create` prints it."""
-    return bool(_CODE.match(text.strip().upper()))
 
 
 def attachment_kind(content_type: str | None) -> str:
@@ -92,6 +86,9 @@ def event_for(incoming: Incoming, choices: Choices, commands: Collection[str]) -
         )
         return InboundEvent(kind=EventKind.ATTACHMENT, text=text, attachment=attachment, **common)
     stripped = text.strip()
+    code = invite_code(stripped)
+    if code is not None:
+        return InboundEvent(kind=EventKind.COMMAND, command="start", text=code, **common)
     first_word, _, rest = stripped.partition(" ")
     rest = rest.strip()
     if stripped.startswith("/") and len(stripped) > 1:
@@ -99,10 +96,8 @@ def event_for(incoming: Incoming, choices: Choices, commands: Collection[str]) -
             kind=EventKind.COMMAND, command=first_word[1:].lower(), text=rest, **common
         )
     word = first_word.lower()
-    if word in commands and (not rest or (word == "start" and is_code(rest))):
+    if word in commands and not rest:
         return InboundEvent(kind=EventKind.COMMAND, command=word, text=rest, **common)
-    if is_code(stripped):
-        return InboundEvent(kind=EventKind.COMMAND, command="start", text=stripped, **common)
     pressed = choices.press(address, stripped)
     if pressed is not None:
         button, token = pressed

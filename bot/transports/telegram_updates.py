@@ -10,6 +10,7 @@ from telegram.constants import ChatType, MessageEntityType
 
 from conversations.capabilities import Capabilities
 from conversations.events import Attachment, EventKind, InboundEvent
+from conversations.invite_code import invite_code
 
 JSON = Mapping[str, Any]
 """An update or message as the Bot API sends it (parsed JSON): the transport reads these
@@ -189,6 +190,11 @@ def event_for(update: JSON) -> InboundEvent | None:
             **common,
         )
     if text is not None:
+        code = invite_code(text)  # typed, not from a link: "start abcd efgh jklm"
+        if code is not None:
+            return InboundEvent(
+                kind=EventKind.COMMAND, command="start", text=code, ref=ref, **common
+            )
         command = _command(text, message.get("entities"))
         if command is not None:
             name, length = command
