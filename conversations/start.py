@@ -200,7 +200,11 @@ async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
 async def _speak(ctx: Context, locale: str, typed: str | None = None) -> StateResult:
     """Speak ``locale`` from now on, say so, explain privacy and show the menu (an invited
     person without a name is asked it first); first keep the ``typed`` words that told what
-    happened."""
+    happened. The language they already speak, chosen again (on Signal "1" at the name
+    question presses the old "svenska"), only asks the name once more."""
+    again = ctx.person.locale == locale and ctx.locale == locale
+    if again and _nameless(ctx) and not typed:
+        return _name_wanted(ctx)
     await DirectoryRepo(ctx.session).set_locale(ctx.viewer, locale)
     ctx.switch_locale(locale)
     ctx.menu_changed = True
@@ -214,7 +218,7 @@ async def _speak(ctx: Context, locale: str, typed: str | None = None) -> StateRe
     return END
 
 
-SAYS_NAME = re.compile(r"^(?:jag heter|mitt namn är|my name is|i am|i'm)\s+", re.IGNORECASE)
+SAYS_NAME = re.compile(r"^(?:jag heter|mitt namn är|my name is|i am|i'm)\b\s*", re.IGNORECASE)
 LONGEST_NAME = 7  # words: a name is shorter; more is someone telling what happened
 
 
@@ -252,13 +256,20 @@ def ask_name(ctx: Context, lead: list[str]) -> StateResult:
     return Start.NAME
 
 
+def _name_wanted(ctx: Context) -> StateResult:
+    """Say once more, in one line, what the name question wants (not the whole greeting)."""
+    ctx.reply(
+        ctx._("I need your name here: write your first and last name, for example Anna Andersson.")
+    )
+    return Start.NAME
+
+
 async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep the name as written; ask for a phone number."""
     _ = ctx._
     name = SAYS_NAME.sub("", " ".join(event.text.split())).strip(" .!")
-    if not name:
-        ctx.reply(_("Please write your name."))
-        return None
+    if len(name) < 2 or not any(c.isalpha() for c in name):  # "1", "?", "x": not a name
+        return _name_wanted(ctx)
     if _telling(name):
         return await _told_instead(ctx, event)
     try:
