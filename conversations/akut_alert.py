@@ -23,7 +23,7 @@ from conversations.alert_calls import about_whom, call_line
 from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.i18n import names_list
+from conversations.i18n import names_list, shown_name
 from conversations.notices import ALERT_WITHDRAWN, CASE_HANDED_OVER
 from conversations.privacy import KINDS
 from conversations.report.draft import load_draft
@@ -77,7 +77,7 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
         person.id, ctx.now - timedelta(minutes=minutes)
     )
     if waiting is not None and waiting.party_id == party_id:  # the same again: one is enough
-        names = ", ".join(c.name for c in levels[0]) if levels else ""
+        names = ", ".join(shown_name(_, c) for c in levels[0]) if levels else ""
         lines = [
             _("In danger now: call {number}.").format(number="112"),
             _("I alerted {names} {when}. I will tell you as soon as someone takes it.").format(
@@ -101,13 +101,13 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
         ctx.reply("\n".join(police_lines(ctx)), menu_buttons(ctx))
         return
     told = await _told_with(ctx, alert, carried, words)
-    names = ", ".join(c.name for c in levels[0])
+    names = ", ".join(shown_name(_, c) for c in levels[0])
     wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
     unit = contacts.security_unit_phone or "114 14"
     reachable = [c for c in levels[0] if c.phone]
     if reachable and not (party_id is None and person.party_id is not None):
         call = _("If nobody calls: call {name} on {phone}, or the security unit on {unit}.")
-        call = call.format(name=reachable[0].name, phone=reachable[0].phone, unit=unit)
+        call = call.format(name=shown_name(_, reachable[0]), phone=reachable[0].phone, unit=unit)
     else:  # the unit itself was alerted
         call = _("If nobody calls: call the security unit on {unit}.").format(unit=unit)
     lines = [
@@ -282,7 +282,7 @@ async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Conta
         if alert.status is AlertStatus.OPEN and not await timers.pending(ESCALATE, alert.id):
             due = ctx.now + timedelta(minutes=alert.ack_minutes)
             timers.schedule(ESCALATE, alert.id, due, drill_id=alert.drill_id)
-    names = names_list(_, [card.name for card in named if card.person_id in removed])
+    names = names_list(_, [shown_name(_, c) for c in named if c.person_id in removed])
     line = _("{names} can no longer read your case {ref}.").format(names=names, ref=report.ref)
     if unit:
         line += " " + _("The municipality's security unit has it now.")
@@ -297,9 +297,9 @@ async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     alert, card = found
     written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
-    lines = written_lines(_, ctx.locale, card.name, written, ctx.now)
+    lines = written_lines(_, ctx.locale, shown_name(_, card), written, ctx.now)
     if not written:  # opened from /arenden: the alert, and nothing written with it
-        lines = [_("{name} has written nothing with the alert.").format(name=card.name)]
+        lines = [_("{name} has written nothing with the alert.").format(name=shown_name(_, card))]
     lines += [call_line(ctx, card), _("If someone is in danger, call 112.")]
     buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.untaken else []
     ctx.reply("\n".join(lines), buttons)

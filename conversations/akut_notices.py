@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from conversations.events import Button, Reply
-from conversations.i18n import format_when
+from conversations.i18n import format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext
 from storage.alert_notes import AlertNotes, Written
 from storage.directory import DirectoryRepo
@@ -52,13 +52,13 @@ async def render_alert_words(rc: RenderContext, message: OutboxMessage) -> Reply
     lines = [
         _("URGENT – Trygg alert"),
         _("{name} has written to you after the alert. Read it now: it may be new danger.").format(
-            name=card.name
+            name=shown_name(_, card)
         ),
         _("If someone is in danger, call 112."),
     ]
     if message.payload.get("danger") is False:  # "mår bättre nu": said, not cried
-        lines = [_("{name} has written to you after the alert.").format(name=card.name)]
-    buttons = [[read_button(_, alert, card.name)]]
+        lines = [_("{name} has written to you after the alert.").format(name=shown_name(_, card))]
+    buttons = [[read_button(_, alert, shown_name(_, card))]]
     if alert.untaken:  # every level tried: still there to take
         buttons.append([Button(f"ack:{alert.id}", _("I'll take it"))])
     return Reply("\n".join(lines), tuple(tuple(row) for row in buttons), NOTICE_TOKEN)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from conversations.alerts import ESCALATE, acknowledge, current_levels, not_yet_alerted
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
-from conversations.i18n import names_list
+from conversations.i18n import names_list, shown_name
 from conversations.taken_back import refuse_alert
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
@@ -34,7 +34,7 @@ async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
     await timers.cancel(ESCALATE, alert.id)
     unreached = {"unreached": ctx.person.id}
     timers.schedule(ESCALATE, alert.id, ctx.now, unreached, drill_id=alert.drill_id)
-    names = names_list(_, [card.name for card in fresh])
+    names = names_list(_, [shown_name(_, card) for card in fresh])
     return _("I am alerting {names} now.").format(names=names)
 
 
@@ -59,8 +59,10 @@ async def about_whom(ctx: Context, alert_id: str) -> tuple[Alert, ContactCard] |
 def call_line(ctx: Context, card: ContactCard) -> str:
     """Whom to call, and on which number (or that Trygg has none)."""
     if card.phone:
-        return ctx._("Call {name}: {phone}").format(name=card.name, phone=card.phone)
-    return ctx._("There is no phone number for {name} in Trygg.").format(name=card.name)
+        return ctx._("Call {name}: {phone}").format(name=shown_name(ctx._, card), phone=card.phone)
+    return ctx._("There is no phone number for {name} in Trygg.").format(
+        name=shown_name(ctx._, card)
+    )
 
 
 async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
@@ -74,7 +76,7 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     alert, card = found
     if answer == "no":
-        ctx.reply(await _alert_onward(ctx, alert, card.name))
+        ctx.reply(await _alert_onward(ctx, alert, shown_name(ctx._, card)))
         return None
     number = call_line(ctx, card)
     if alert.status is AlertStatus.ACKNOWLEDGED:
@@ -82,11 +84,11 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
             taker, _p, _m = await DirectoryRepo(ctx.session).describe(
                 ctx.viewer, alert.acknowledged_by
             )
-            number += "\n" + _("{name} has taken the alert.").format(name=taker.name)
+            number += "\n" + _("{name} has taken the alert.").format(name=shown_name(_, taker))
         ctx.reply(number)
         return None
     ctx.reply(
-        number + "\n" + _("Did you reach {name}?").format(name=card.name),
+        number + "\n" + _("Did you reach {name}?").format(name=shown_name(_, card)),
         [
             [
                 Button(f"ack:{alert.id}:reached", _("Yes, I'll take it")),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.akut_notices import read_button
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
+from conversations.i18n import shown_name
 from conversations.notice_context import NOTICE_TOKEN, opens_case
 from conversations.notices import (
     ALERT,
@@ -430,8 +431,8 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     if report is None and subject is not None and await _written(ctx, alert):  # one press away
         card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
         ctx.reply(
-            taken + "\n" + _("{name} has also written to Trygg.").format(name=card.name),
-            [[read_button(_, alert, card.name)]],
+            taken + "\n" + _("{name} has also written to Trygg.").format(name=shown_name(_, card)),
+            [[read_button(_, alert, shown_name(_, card))]],
         )
     elif report is None:
         ctx.reply(taken)

@@ -40,7 +40,7 @@ async def _shown_name(rc: RenderContext, person_id: object) -> str:
         label = rc._("municipal security unit") if unit else rc._("party security contact")
         return label[:1].upper() + label[1:]
     card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person.id)
-    return shown_name(rc._, card.name)
+    return shown_name(rc._, card)
 
 
 async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:

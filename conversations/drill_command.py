@@ -5,6 +5,7 @@ from __future__ import annotations
 from conversations import drills
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.i18n import shown_name
 from storage.directory import DirectoryRepo
 from storage.drills import DrillRepo, may_start
 from storage.errors import NotAllowed, NotFound
@@ -29,7 +30,7 @@ async def name_of(ctx: Context, person_id: int) -> str:
         card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
     except NotFound:
         return ctx._("(erased person)")
-    return card.name
+    return shown_name(ctx._, card)
 
 
 async def ask(ctx: Context, event: InboundEvent) -> StateResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.events import Reply
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_name
 from conversations.notice_context import RenderContext, Renderer
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
@@ -25,7 +25,7 @@ async def _name(rc: RenderContext, person_id: int | None) -> str:
         card, _p, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
     except NotFound:
         return rc._("(erased person)")
-    return card.name
+    return shown_name(rc._, card)
 
 
 def _span(rc: RenderContext, seconds: int) -> str:

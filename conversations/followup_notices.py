@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conversations.about import about_someone_else, named_target
 from conversations.events import Button, Reply
-from conversations.i18n import format_when
+from conversations.i18n import format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
@@ -64,7 +64,7 @@ async def _name(rc: RenderContext, person_id: object) -> tuple[str, str | None]:
         card, _p, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
     except NotFound:
         return "–", None
-    return card.name, card.phone
+    return shown_name(rc._, card), card.phone
 
 
 async def _call_reminder(
@@ -169,7 +169,7 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
         card, _party, _m = await DirectoryRepo(rc.session).describe(
             Viewer.of(rc.recipient), report.reporter_id
         )
-        who, phone = card.name, card.phone
+        who, phone = shown_name(rc._, card), card.phone
     # the words stay inside the case: a push is shown on a locked phone; after a check-in
     # too, they may tell of new danger, so they are never announced as a routine answer
     told = _("Case {ref}: {name} has written to you.").format(ref=report.ref, name=who)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
+from storage.directory import ContactCard
+
 SUPPORTED = ("sv", "en")
 DEFAULT_LOCALE = "sv"
 DISPLAY_TZ = ZoneInfo("Europe/Stockholm")
@@ -102,9 +104,17 @@ def after_label(text: str) -> str:
     return text
 
 
-def shown_name(gettext: Callable[[str], str], name: str) -> str:
-    """A name from the directory as a person reads it: someone erased has none."""
-    return name or gettext("(erased person)")
+def shown_name(gettext: Callable[[str], str], who: str | ContactCard) -> str:
+    """A name from the directory as a person reads it: someone erased has none; someone
+    invited who has not given one yet is described (a handle is never shown)."""
+    if isinstance(who, str):
+        return who or gettext("(erased person)")
+    if who.name:
+        return who.name
+    return gettext(NAMELESS) if who.nameless else gettext("(erased person)")
+
+
+NAMELESS = N_("A new person in Trygg (no name yet)")
 
 
 def names_list(gettext: Callable[[str], str], names: list[str]) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
+from conversations.i18n import shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer
 from storage.bindings import BindingRepo
 from storage.directory import DirectoryRepo
@@ -77,7 +78,7 @@ async def confirm(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("You cannot confirm this. Only the municipality's security unit can."))
         return None
     found = await repo.describe(binding_id)
-    name = await _name(ctx.session, ctx.viewer, found[1]) if found else "–"
+    name = await _name(ctx, found[1]) if found else "–"
     if not done:
         ctx.reply(_("{name} is already confirmed.").format(name=name))
         return None
@@ -91,12 +92,12 @@ async def confirm(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
-async def _name(session: AsyncSession, viewer: Viewer, person: Person) -> str:
+async def _name(ctx: Context, person: Person) -> str:
     try:
-        card, _party, _m = await DirectoryRepo(session).describe(viewer, person.id)
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person.id)
     except NotFound:
-        return person.display_name or person.handle
-    return card.name
+        return person.display_name or "–"
+    return shown_name(ctx._, card)
 
 
 async def may_receive(session: AsyncSession, recipient: Person, message: OutboxMessage) -> bool:
@@ -122,7 +123,7 @@ async def render_held(rc: RenderContext, message: OutboxMessage) -> Reply:
     card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person.id)
     lines = [
         _("Trygg: the safety number of {name} on {channel} has changed.").format(
-            name=card.name, channel=binding.channel.capitalize()
+            name=shown_name(_, card), channel=binding.channel.capitalize()
         ),
         _(
             "It may be a new phone – or someone else. Until it is confirmed, Trygg sends "

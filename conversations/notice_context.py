@@ -51,4 +51,4 @@ def case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], 
 async def name_for(rc: RenderContext, person_id: int) -> str:
     """Someone's name for the recipient of a message (someone erased has none)."""
     card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
-    return shown_name(rc._, card.name)
+    return shown_name(rc._, card)

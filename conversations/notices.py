@@ -29,7 +29,7 @@ from conversations.followup_notices import (
     render_followup_nudge,
     render_followup_overdue,
 )
-from conversations.i18n import N_, Catalogs, after_label, format_when, shown_name
+from conversations.i18n import N_, NAMELESS, Catalogs, after_label, format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, Renderer, name_for, opens_case
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
@@ -81,7 +81,14 @@ async def _subject(rc: RenderContext, alert: Alert) -> tuple[str, str | None, st
         Viewer.of(rc.recipient), alert.subject_id
     )
     where = ", ".join(x for x in (party, municipality) if x)
-    return (f"{card.name} ({where})" if where else card.name), card.phone, card.name
+    name = shown_name(rc._, card)
+    if card.nameless and where:
+        return (
+            rc._("A new person in Trygg ({where}, no name yet)").format(where=where),
+            card.phone,
+            name,
+        )
+    return (f"{name} ({where})" if where else name), card.phone, name
 
 
 async def _party_member(rc: RenderContext, alert: Alert) -> str | None:
@@ -89,7 +96,7 @@ async def _party_member(rc: RenderContext, alert: Alert) -> str | None:
     subject = await rc.session.get(Person, alert.subject_id) if alert.subject_id else None
     if subject is None or subject.party_id is None:
         return None
-    return subject.display_name or subject.handle
+    return subject.display_name or rc._(NAMELESS)
 
 
 def _category_line(rc: RenderContext, report: Report) -> str:
@@ -235,7 +242,7 @@ async def _taken_by_another(rc: RenderContext, alert: Alert) -> str | None:
         )
     except NotFound:
         return rc._("(erased person)")
-    return card.name
+    return shown_name(rc._, card)
 
 
 def _has_items(rc: RenderContext, report: Report) -> bool:
@@ -253,7 +260,7 @@ async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
     card, _party, _m = await DirectoryRepo(rc.session).describe(
         Viewer.of(rc.recipient), alert.acknowledged_by
     )
-    name = card.name
+    name = shown_name(rc._, card)
     if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
         taker = await rc.session.get(Person, alert.acknowledged_by)
         unit = taker is not None and taker.role is Role.MUNICIPAL_SECURITY
@@ -283,11 +290,11 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     if report is not None:
         taken = _("{name} has taken the alert about case {ref}.").format(
-            name=card.name, ref=report.ref
+            name=shown_name(_, card), ref=report.ref
         )
     else:
         taken = _("{name} has taken the alert from {who}, {when}.").format(
-            name=card.name,
+            name=shown_name(_, card),
             who=who,
             when=format_when(alert.created_at, rc.locale, message.created_at),
         )
@@ -404,7 +411,7 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
         card, _party, _m = await DirectoryRepo(rc.session).describe(
             Viewer.of(rc.recipient), report.reporter_id
         )
-        lines.append(_("Reported by: {who}").format(who=shown_name(_, card.name)))
+        lines.append(_("Reported by: {who}").format(who=shown_name(_, card)))
         language = await _language(rc, report.reporter_id)
         if language:
             lines.append(_("Language: {language}").format(language=language))

@@ -4,6 +4,7 @@ reach her if unsure. Any other alert no longer there is just not available."""
 from __future__ import annotations
 
 from conversations.flow import Context
+from conversations.i18n import shown_name
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 
@@ -18,12 +19,14 @@ async def refuse_alert(ctx: Context, alert_id: str) -> None:
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
     lines = [
         _("{name} has taken back that alert and writes that it was a mistake.").format(
-            name=card.name
+            name=shown_name(_, card)
         ),
         _("Nobody more is alerted."),
     ]
     if card.phone:
         lines.append(
-            _("If you are unsure, call {name}: {phone}").format(name=card.name, phone=card.phone)
+            _("If you are unsure, call {name}: {phone}").format(
+                name=shown_name(_, card), phone=card.phone
+            )
         )
     ctx.reply("\n".join(lines))

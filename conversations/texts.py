@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from conversations.events import Button
 from conversations.flow import Context
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_name
 from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.models import Role
 
@@ -43,8 +45,9 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
     ]
 
 
-def card_line(card: ContactCard) -> str:
-    return f"• {card.name}, {card.phone}" if card.phone else f"• {card.name}"
+def card_line(_: Callable[[str], str], card: ContactCard) -> str:
+    name = shown_name(_, card)
+    return f"• {name}, {card.phone}" if card.phone else f"• {name}"
 
 
 async def contacts_of(ctx: Context) -> Contacts:
@@ -63,7 +66,7 @@ def contact_lines(ctx: Context, contacts: Contacts) -> list[str]:
                 len(contacts.party_security),
             )
         )
-        lines.extend(card_line(c) for c in contacts.party_security)
+        lines.extend(card_line(_, c) for c in contacts.party_security)
     elif contacts.municipality_name and ctx.person.party_id is not None:  # (not the director)
         lines.append(_("Your party has no security contact registered in Trygg."))
     if contacts.municipality_name:
@@ -72,7 +75,7 @@ def contact_lines(ctx: Context, contacts: Contacts) -> list[str]:
                 municipality=contacts.municipality_name, phone=contacts.security_unit_phone
             )
         )
-        lines.extend(card_line(c) for c in contacts.municipal_security)
+        lines.extend(card_line(_, c) for c in contacts.municipal_security)
     return lines
 
 

@@ -5,7 +5,7 @@ number if they are unsure)."""
 from __future__ import annotations
 
 from conversations.events import Reply
-from conversations.i18n import format_when
+from conversations.i18n import format_when, shown_name
 from conversations.notice_context import RenderContext
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
@@ -51,12 +51,15 @@ async def _taken_back(
         _(
             "{name} has taken back the Trygg alert you got {when} and writes that it was a mistake."
         ).format(
-            name=card.name, when=format_when(got or alert.created_at, rc.locale, message.created_at)
+            name=shown_name(_, card),
+            when=format_when(got or alert.created_at, rc.locale, message.created_at),
         ),
         _("Nobody more is alerted."),
     ]
     if card.phone:
         lines.append(
-            _("If you are unsure, call {name}: {phone}").format(name=card.name, phone=card.phone)
+            _("If you are unsure, call {name}: {phone}").format(
+                name=shown_name(_, card), phone=card.phone
+            )
         )
     return Reply("\n".join(lines))

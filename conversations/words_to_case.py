@@ -11,7 +11,7 @@ from conversations.akut_words import says_none, tells_danger
 from conversations.alerts import hurry, someone_next
 from conversations.events import Button
 from conversations.flow import Context
-from conversations.i18n import names_list
+from conversations.i18n import names_list, shown_name
 from conversations.notices import CHECKIN_ASK, CHECKIN_REPLY
 from conversations.texts import contacts_of, menu_buttons
 from storage.cases import CaseRepo
@@ -106,7 +106,7 @@ async def if_nobody_takes_it(ctx: Context, report: Report) -> str:
 async def names_of(ctx: Context, person_ids: list[int]) -> list[str]:
     """People's names as the directory gives them to this viewer."""
     directory = DirectoryRepo(ctx.session)
-    return [(await directory.describe(ctx.viewer, i))[0].name for i in person_ids]
+    return [shown_name(ctx._, (await directory.describe(ctx.viewer, i))[0]) for i in person_ids]
 
 
 TOLD_NOTES = "told_notes"  # conversation data: her notes written at /akut, for its alert

@@ -26,8 +26,9 @@ class ContactCard:
     """A person one may call: only what is needed to reach them."""
 
     person_id: int
-    name: str
+    name: str  # "" for someone erased, or someone invited who has not given a name yet
     phone: str | None
+    nameless: bool = False  # invited, no name yet: the reader is told so, never a handle
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +81,17 @@ def international(phone: str) -> str:
 
 
 def _card(person: Person) -> ContactCard:
-    """A person's card; someone erased has no name (their handle is an internal id)."""
+    """A person's card; someone erased has no name, and a handle is an internal id, never
+    shown as a name."""
     if person.erased_at is not None:
         return ContactCard(person.id, "", None)
-    return ContactCard(person.id, person.display_name or person.handle, person.phone)
+    return ContactCard(person.id, person.display_name or "", person.phone, not person.display_name)
 
 
 # Who an alert goes to: every submitted report and every /akut asks, so it is one
 # statement for both lists and no ORM objects (see storage.prepared).
 _SECURITY = Prepared(
-    select(Person.id, Person.display_name, Person.handle, Person.phone, Person.role)
+    select(Person.id, Person.display_name, Person.phone, Person.role)
     .where(
         Person.municipality_id == bindparam("municipality_id"),
         or_(
@@ -273,8 +275,8 @@ class DirectoryRepo:
         rows = await self.session.run_sync(lambda s: _SECURITY.rows(s.connection(), params))
         party: list[ContactCard] = []
         unit: list[ContactCard] = []
-        for person_id, name, handle, phone, role in rows:
-            card = ContactCard(person_id, name or handle, phone)
+        for person_id, name, phone, role in rows:
+            card = ContactCard(person_id, name or "", phone, not name)
             (unit if role is Role.MUNICIPAL_SECURITY else party).append(card)
         return party, unit
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 from bot.app import App
 from storage.models import Role
 from tests.conftest import Chat
-from tests.test_trust import invite
+from tests.fakesignal import Person as FakePerson
+from tests.signal_harness import (  # noqa: F401
+    SignalHarness,
+    fake_signal_fixture,
+    signal_app_fixture,
+    signal_fixture,
+)
+from tests.test_trust import SQLITE_ONLY, invite
 
 ASKED = "Vad heter du? Skriv för- och efternamn"
 WANTED = "Här behöver jag ditt namn: skriv för- och efternamn, till exempel Anna Andersson."
@@ -38,3 +45,34 @@ async def test_a_number_typed_as_text_is_not_taken_as_a_name(demo_app: App) -> N
     for typed in ("1", "12", "5."):
         assert await ivy.say(typed) == WANTED, typed
     assert "Tack, 1" not in await ivy.say("Ivy Lund")
+
+
+NUMBER = "+46701740699"  # as Signal gives it (sourceNumber)
+SHOWN = "+46 70 174 06 99"
+
+
+async def _invited_on_signal(
+    sg: SignalHarness, sg_app: App, number: str | None = NUMBER
+) -> tuple[FakePerson, FakePerson]:
+    """A new person invited to Gröna partiet writes the code from Signal and picks Swedish;
+    (her, Pia)."""
+    pia = await sg.bind("pia")
+    code = await invite(sg_app, Role.OFFICIAL, party="gp")
+    new = sg.fake.person(number=number, name="Ny")
+    await sg.say(new, f"start {code}")
+    asked = await sg.say(new, "1")  # svenska
+    assert any(ASKED in t for t in asked), asked
+    return new, pia
+
+
+@SQLITE_ONLY
+async def test_without_a_number_the_push_says_so_and_still_shows_no_handle(
+    sg: SignalHarness, sg_app: App
+) -> None:
+    new, pia = await _invited_on_signal(sg, sg_app, number=None)
+    await sg.say(new, "akut")
+    pressed = "\n".join(await sg.say(new, sg.choices(new)["Larma Pia Lind"]))
+    assert "Trygg har inget telefonnummer till dig: ring själv." in pressed, pressed
+    push = await sg.wait_text(pia, "BRÅDSKANDE")
+    assert "En ny person i Trygg (Gröna partiet, Sjöviks kommun, utan namn än)" in push, push
+    assert "Inget telefonnummer känt." in push and "si-" not in push

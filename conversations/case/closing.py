@@ -20,6 +20,7 @@ from conversations.desk import closing as desk
 from conversations.desk.errors import Refused
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
+from conversations.i18n import shown_name
 from conversations.texts import menu_buttons
 from storage.access import Access
 from storage.alerts import AlertRepo
@@ -89,7 +90,7 @@ async def _calls_owed(ctx: Context, report: Report, calls: list[Alert]) -> list[
         return []
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
     asked = ctx._("{name} asked for a call {when}, and nobody has taken it yet.").format(
-        name=card.name, when=ctx.when(calls[0].created_at)
+        name=shown_name(ctx._, card), when=ctx.when(calls[0].created_at)
     )
     return [asked, ctx._("Closing the case does not call it off."), ""]
 

@@ -12,7 +12,7 @@ from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import END, Context, StateResult
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_name
 from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
@@ -153,7 +153,7 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
                 "An alert from {name} is waiting for you. I did not keep what you wrote in "
                 "this case. Do you take the alert?"
             )
-        ).format(name=card.name, ref=other.ref if other else "")
+        ).format(name=shown_name(_, card), ref=other.ref if other else "")
         take = Button(f"ack:{alert.id}", _("I'll take it"))
         ctx.replies.append(Reply(text, ((take,),), NOTICE_TOKEN))
         return None

@@ -15,6 +15,7 @@ from conversations.akut_notices import READ
 from conversations.case.common import responsible_for, role_key
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.i18n import shown_name
 from conversations.report.legacy import upgrade
 from storage.access import Access
 from storage.caselist import CaseListRepo, Found
@@ -37,7 +38,7 @@ async def _name(ctx: Context, person_id: int | None) -> str:
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
     except NotFound:
         return "–"
-    return card.name
+    return shown_name(ctx._, card)
 
 
 async def _status(ctx: Context, alert: Alert | None, closed: bool) -> str:

@@ -146,7 +146,7 @@ async def _reporter(ctx: Context, report: Report) -> list[str]:
         card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
     except NotFound:
         return []
-    who = f"{shown_name(ctx._, card.name)}, {card.phone or '–'}" + (f" ({party})" if party else "")
+    who = f"{shown_name(ctx._, card)}, {card.phone or '–'}" + (f" ({party})" if party else "")
     return [ctx._("Reported by: {who}").format(who=who)]
 
 

@@ -71,7 +71,7 @@ async def show_case(ctx: Context) -> StateResult:
     if access is not Access.OWN and report.reporter_id is not None:
         card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
         lines.append(
-            _("Reported by: {who}").format(who=f"{shown_name(_, card.name)}, {card.phone or '–'}")
+            _("Reported by: {who}").format(who=f"{shown_name(_, card)}, {card.phone or '–'}")
             + (f" ({party})" if party else "")
         )
     target = reported_for(ctx, report, access)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations.casefile.model import Entry
 from conversations.flow import Context
+from conversations.i18n import shown_name
 from conversations.report.draft import Draft, party_pack_of
 from conversations.report.form import BY_STEP, Known, ReportStep, follow_ups, for_self, topics
 from conversations.report.legacy import upgrade
@@ -52,7 +53,7 @@ async def _person(ctx: Context, person_id: int | None) -> tuple[str, str | None]
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person.id)
     except NotFound:
         return "", None
-    return card.name, person.assignment
+    return shown_name(ctx._, card), person.assignment
 
 
 async def role_statement(ctx: Context, report: Report) -> str:

@@ -88,7 +88,7 @@ async def _about(ctx: Context, report: Report) -> Section:
         except NotFound:
             card = None
         if card is not None:
-            name = shown_name(_, card.name)
+            name = shown_name(_, card)
             entries.append(Entry(_("Reported by"), f"{name}, {card.phone or '–'}"))
     return Section(_("About the case"), tuple(entries), key="about")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations import i18n
 from conversations.alerts import ESCALATE
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
@@ -31,7 +32,7 @@ async def candidate_people(ctx: Context, report: Report) -> list[Person]:
 
 def shown_name(ctx: Context, person: Person) -> str:
     """A candidate's name as the choice shows it (the unit says it is the unit)."""
-    name = person.display_name or person.handle
+    name = person.display_name or ctx._(i18n.NAMELESS)
     if person.role is Role.MUNICIPAL_SECURITY:
         name = ctx._("{name} (municipal security unit)").format(name=name)
     return name
@@ -88,7 +89,7 @@ async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: 
     card, _party, _m = await directory.describe(ctx.viewer, receiver)
     person = _("the person it is about")
     if report.reporter_id is not None:
-        person = (await directory.describe(ctx.viewer, report.reporter_id))[0].name
+        person = i18n.shown_name(_, (await directory.describe(ctx.viewer, report.reporter_id))[0])
     return _("Case {ref} is now with {name}. {name} and {person} have been told.").format(
-        ref=report.ref, name=card.name, person=person
+        ref=report.ref, name=i18n.shown_name(_, card), person=person
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from conversations.case_notices import ITEM_OWNED
 from conversations.flow import Context
-from conversations.i18n import names_list
+from conversations.i18n import names_list, shown_name
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -38,7 +38,7 @@ async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
     for card in fresh:
         payload = {"report": report.id, "items": wanted}
         ctx.notify(card.person_id, ITEM_OWNED, payload, ROUTINE)
-    names = names_list(ctx._, [card.name for card in fresh])
+    names = names_list(ctx._, [shown_name(ctx._, card) for card in fresh])
     told = ctx._(
         "{names} at the municipality's security unit now has the case and its part of the "
         "checklist."

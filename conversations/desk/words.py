@@ -47,7 +47,7 @@ async def card_name(ctx: Context, person_id: int | None) -> str:
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
     except NotFound:
         return "–"
-    return shown_name(ctx._, card.name)
+    return shown_name(ctx._, card)
 
 
 def next_call(log: list[CallEntry]) -> int:
@@ -68,6 +68,6 @@ async def name_of(ctx: Context, person_id: int | None) -> str:
         return "–"
     if person.id == ctx.person.id or ctx.viewer.registered:
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person.id)
-        return shown_name(ctx._, card.name)
+        return shown_name(ctx._, card)
     label = ctx._(ROLE_LABELS.get(person.role.value, ROLE_LABELS["party_security"]))
     return label[:1].upper() + label[1:]

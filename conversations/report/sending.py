@@ -11,7 +11,7 @@ from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
-from conversations.i18n import names_list
+from conversations.i18n import names_list, shown_name
 from conversations.item_owners import tell_item_owners
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft
@@ -209,13 +209,13 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
         if card.person_id in named:
             lines.append(
                 _("{name} is not offered: you named them as the one who did it.").format(
-                    name=card.name
+                    name=shown_name(_, card)
                 )
             )
             continue
         where = _("municipality") if card.person_id in unit else _("party")
         mark = "✓ " if card.person_id in chosen else ""
-        buttons.append([Button(f"rcpt:{card.person_id}", f"{mark}{card.name} ({where})")])
+        buttons.append([Button(f"rcpt:{card.person_id}", f"{mark}{shown_name(_, card)} ({where})")])
     buttons.append([Button("send", _("Send to the people chosen"))])
     buttons.append([Button("nav:summary", _("Back"))])
     draft.answers["_at"] = ReportStep.RECIPIENTS.value
