@@ -484,6 +484,8 @@ class Core:
         if person is None:
             person = await directory.create_unregistered(handle, None)
         await directory.bind(event.channel, event.address, person)
+        if event.phone:  # a number to call them on before they give one (or none)
+            directory.platform_phone(person, event.phone)
         return person
 
     def _route(

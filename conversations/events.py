@@ -56,6 +56,7 @@ class InboundEvent:
     locale_hint: str | None = None
     ref: str = ""  # platform id of the message this event refers to (edits)
     sent_at: datetime | None = None  # when the person sent it, if the platform says
+    phone: str | None = None  # the sender's phone number, if the platform vouches for one
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,7 +281,15 @@ async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 def _ask_phone(ctx: Context, lead: str) -> StateResult:
+    """Ask for the number to show; one the platform gave is shown, and kept unless changed."""
     _ = ctx._
+    if ctx.person.phone:
+        ask = _(
+            "Trygg shows {phone}, the number you write from, to those who need to call you. "
+            "Is another number better? Write it, or press Keep."
+        ).format(phone=ctx.person.phone)
+        ctx.reply(f"{lead}\n{ask}", [[Button("phone:skip", _("Keep"))]])
+        return Start.PHONE
     ask = _(
         "Which phone number should Trygg show to those who need to call you? "
         "For example 070-123 45 67."
@@ -303,13 +311,21 @@ def _number_in(typed: str) -> str | None:
     return found.group().strip() if len(around) <= AROUND_A_NUMBER else None
 
 
+def _shown(ctx: Context, phone: str) -> str:
+    return ctx._("Thank you. Trygg shows {phone} to those who need to call you.").format(
+        phone=phone
+    )
+
+
 async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep the phone number (or none), then explain privacy and show the menu."""
     _ = ctx._
     typed = " ".join(event.text.split())
     lead: list[str] = []
-    if phrase_of(typed) in SKIP:
+    if phrase_of(typed) in SKIP or event.button == "phone:skip":
         typed = ""
+        if ctx.person.phone:  # the number the platform gave stays
+            lead = [_shown(ctx, ctx.person.phone)]
     typed = _number_in(typed) or typed
     if typed and _telling(typed):
         return await _told_instead(ctx, event)
@@ -321,9 +337,7 @@ async def take_phone(ctx: Context, event: InboundEvent) -> StateResult:
             )
         typed = international(typed)
         await DirectoryRepo(ctx.session).set_own_card(ctx.viewer, phone=typed)
-        lead = [
-            _("Thank you. Trygg shows {phone} to those who need to call you.").format(phone=typed)
-        ]
+        lead = [_shown(ctx, typed)]
     privacy_and_menu(ctx, lead)
     return END
 

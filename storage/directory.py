@@ -73,6 +73,8 @@ def international(phone: str) -> str:
     """Write a Swedish number as the directory does, callable from abroad: 070-… → +46 70-…"""
     if re.fullmatch(r"07\d{8}", phone):  # a mobile number typed in one run: as it is spoken
         return f"+46 {phone[1:3]} {phone[3:6]} {phone[6:8]} {phone[8:]}"
+    if re.fullmatch(r"\+467\d{8}", phone):  # as a platform gives it: +46701740699
+        return f"+46 {phone[3:5]} {phone[5:8]} {phone[8:10]} {phone[10:]}"
     if phone.startswith("00"):
         return "+" + phone[2:]
     if phone.startswith("0"):
@@ -142,6 +144,14 @@ class DirectoryRepo:
             self.session.add(ChannelBinding(channel=channel, address=address, person_id=person.id))
         else:
             existing.person_id = person.id
+
+    @staticmethod
+    def platform_phone(person: Person, phone: str) -> None:
+        """Keep the number the platform gives for a new address (Signal's, when shared) as
+        the person's, if nothing else is known: whoever takes their alert can call them.
+        The org file is authoritative for its people."""
+        if person.phone is None and not person.in_org_file and PHONE.match(phone):
+            person.phone = international(phone)[:40]
 
     async def addresses(self, person_id: int, *, live: bool = False) -> dict[str, str]:
         """Return the person's transport addresses by channel (``live``: only those that

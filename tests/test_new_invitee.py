@@ -66,6 +66,34 @@ async def _invited_on_signal(
 
 
 @SQLITE_ONLY
+async def test_akut_before_a_name_on_signal_shows_no_handle_and_gives_her_signal_number(
+    sg: SignalHarness, sg_app: App
+) -> None:
+    new, pia = await _invited_on_signal(sg, sg_app)
+    await sg.say(new, "akut")
+    pressed = "\n".join(await sg.say(new, sg.choices(new)["Larma Pia Lind"]))
+    assert "Jag har larmat Pia Lind och bett om ett samtal till dig nu." in pressed, pressed
+    assert "inget telefonnummer" not in pressed
+    push = await sg.wait_text(pia, "BRÅDSKANDE")
+    assert (
+        "En ny person i Trygg (Gröna partiet, Sjöviks kommun, utan namn än) behöver dig nu." in push
+    ), push
+    assert f"Ring: {SHOWN}" in push and "Inget telefonnummer" not in push
+    assert "si-" not in push
+
+
+@SQLITE_ONLY
+async def test_the_phone_question_shows_the_signal_number_and_keep_keeps_it(
+    sg: SignalHarness, sg_app: App
+) -> None:
+    new, _pia = await _invited_on_signal(sg, sg_app)
+    asked = "\n".join(await sg.say(new, "Nora Ny"))
+    assert f"Trygg visar {SHOWN}, numret du skriver från" in asked, asked
+    kept = "\n".join(await sg.say(new, sg.choices(new)["Behåll"]))
+    assert f"Tack. Trygg visar {SHOWN} för dem som behöver ringa dig." in kept, kept
+
+
+@SQLITE_ONLY
 async def test_without_a_number_the_push_says_so_and_still_shows_no_handle(
     sg: SignalHarness, sg_app: App
 ) -> None:

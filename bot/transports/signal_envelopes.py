@@ -2,12 +2,13 @@
 
 Both notification shapes are read (protocol.md §2): `{"envelope", "account"}` and, for
 `subscribeReceive`, `{"subscription", "result": {"envelope", "account"}}`. People are keyed by
-their ACI (`sourceUuid`), never the number. Only a `dataMessage` (text, attachments, quote) is
-a message for the bot, and an `editMessage` (the person changed an earlier one: its
-`targetSentTimestamp` names it); receipts, typing, sync, calls, reactions, remote deletes
-and decrypt failures are not. A sticker or a shared contact is answered: the bot can't use
-it. A long text arrives whole: signal-cli merges its long-text attachment back into
-`message`.
+their ACI (`sourceUuid`), never the number (`sourceNumber`, when the sender shares it, is
+only carried along: a new person's number to call). Only a `dataMessage` (text,
+attachments, quote) is a message for the bot, and an `editMessage` (the person changed an
+earlier one: its `targetSentTimestamp` names it); receipts, typing, sync, calls,
+reactions, remote deletes and decrypt failures are not. A sticker or a shared contact is
+answered: the bot can't use it. A long text arrives whole: signal-cli merges its
+long-text attachment back into `message`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Incoming:
     account: str | None = None
     edit_of: int | None = None  # an edit: the timestamp of the message it changes
     unsupported: bool = False  # something the bot cannot use (a sticker, a shared contact)
+    source_number: str | None = None  # the sender's phone number, if Signal gives it
 
 
 # What a person may send on purpose that the bot cannot use: they are told so, kindly (as on
@@ -108,6 +110,7 @@ def parse_receive(params: Any) -> Incoming | None:
         account=account,
         edit_of=edit_of,
         unsupported=unsupported,
+        source_number=_str(envelope.get("sourceNumber")),
     )
 
 

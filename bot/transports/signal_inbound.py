@@ -67,6 +67,7 @@ def event_for(incoming: Incoming, choices: Choices, commands: Collection[str]) -
         "address": address,
         "ref": str(incoming.timestamp),
         "sent_at": datetime.fromtimestamp(incoming.timestamp / 1000, UTC),
+        "phone": incoming.source_number,
     }
     text = incoming.text or ""
     if incoming.unsupported:
