@@ -347,6 +347,27 @@ async def test_the_strategist_contacted_brings_the_unit_onto_a_party_case(  # ty
     assert f"Ärende {case.ref} – öppet" in shown, shown
 
 
+async def test_professional_support_needed_tells_the_unit_that_has_the_case_already(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """About her municipal assignment Sara had the case from the start: "Behövs" at call 1
+    told her nothing, as only a unit not yet on the case was told."""
+    case = await submit_report(chat, "anna", "assignment")  # Pia and Sara at once
+    await take(chat, "pia", case)
+    async with desk(demo_app, "pia", case, clock) as (ctx, report, access):
+        said = await followup.document_followup(
+            ctx, report, access, clock.now.date(), "Anna, Pia", "Sover dåligt.", "yes", "assessed"
+        )
+        assert "Sara Strand på kommunens säkerhetsenhet har fått veta" in said, said
+        [told] = [n for n in ctx.notices if n.kind == ITEM_OWNED]
+        assert told.payload["items"] == ["3.2.4-professional-order"]
+    async with desk(demo_app, "sara", case, clock) as (ctx, report, access):  # her own call
+        await followup.document_followup(
+            ctx, report, access, clock.now.date(), "Anna, Sara", "Bättre.", "yes", "assessed"
+        )
+        assert [n for n in ctx.notices if n.kind == ITEM_OWNED] == []  # not told of herself
+
+
 async def test_professional_support_needed_tells_the_unit_which_orders_it(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from conversations.desk.access import checked
 from conversations.desk.checklist import answer_item, item_of
 from conversations.desk.errors import Refused
-from conversations.desk.unit import bring_in_unit
+from conversations.desk.unit import bring_in_unit, tell_unit_on_case
 from conversations.flow import Context
 from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.i18n import DISPLAY_TZ
@@ -148,10 +148,12 @@ async def document_followup(
 
 async def professional_needed(ctx: Context, report: Report) -> str:
     """Professional support found needed at a call: the unit, which orders it, is brought
-    onto the case and told; the line that says so ("" if it already has it)."""
+    onto the case and told, or told if it has the case already; the line that says so."""
     pack = ctx.packs.get(report.pack)
     items = pack.followup.professional_needed_tells if pack.followup else []
-    return await bring_in_unit(ctx, report, items) if items else ""
+    if not items:
+        return ""
+    return await bring_in_unit(ctx, report, items) or await tell_unit_on_case(ctx, report, items)
 
 
 async def plan_next(

@@ -44,3 +44,24 @@ async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
         "checklist."
     )
     return told.format(names=names)
+
+
+async def tell_unit_on_case(ctx: Context, report: Report, items: list[str]) -> str:
+    """Tell the unit's people already on the case (but not the one acting) that ``items``,
+    theirs and still open, are needed now; the line that says so ("" if nobody was told)."""
+    if report.category == INTERNAL or report.drill_id is not None:
+        return ""
+    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
+    on_it = await AlertRepo(ctx.session).report_alerted(report.id)
+    told = [c for c in unit if c.person_id in on_it and c.person_id != ctx.person.id]
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    checklist = ctx.packs.get(report.pack).checklist
+    wanted = [i.id for i in checklist if i.id in items and i.id not in state]
+    if not told or not wanted:
+        return ""
+    for card in told:
+        ctx.notify(card.person_id, ITEM_OWNED, {"report": report.id, "items": wanted}, ROUTINE)
+    names = names_list(ctx._, [shown_name(ctx._, card) for card in told])
+    return ctx._(
+        "{names} at the municipality's security unit has been told that its part is needed now."
+    ).format(names=names)
