@@ -180,8 +180,8 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     runner = demo_app.timer_runner()
     ids = await person_ids(demo_app)
     # The municipal assignment: the municipal security unit is told at once, with Pia.
-    case = await submit_report(chat, "anna", "assignment")
-    # Kent owns 3.1.3: he is told the case needs him (once, with the case)
+    case = await submit_report(chat, "anna", "assignment", police=True)
+    # Kent owns 3.1.3: she decided on a police report, so he is told the case needs him (once)
     assert about(await outbox(demo_app), case) == [
         ("pia", "alert"),
         ("sara", "alert"),

@@ -164,6 +164,24 @@ async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no
     assert closing.startswith("I fara nu: ring 112.")  # the threat may come back
 
 
+async def test_a_note_typed_where_the_calls_day_is_asked_is_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Sara's "1" had become "Dokumentera ett uppföljningssamtal"; her note typed next was
+    answered "Skriv dagen det hölls" and lost."""
+    case, pia = await in_the_unit_case(chat, clock, "pia")
+    await pia.press("case:followup")
+    said = await pia.say("Anna vill vänta med polisanmälan till i morgon. Jag ringer henne kl 9.")
+    assert said.startswith(
+        "Jag hittade ingen dag i det, så jag sparade det som en intern anteckning i ärendet. "
+        "När hölls samtalet?"
+    ), said
+    view = await pia.say(f"/arende {case.ref}")
+    assert "Anna vill vänta med polisanmälan till i morgon" in view, view
+    assert (await pia.press("case:followup")).startswith("Uppföljningssamtal 1.")
+    assert (await pia.say("i går")).startswith("Vilka deltog?")  # a day is still a day
+
+
 async def test_button_words_typed_at_a_comment_are_not_the_comment(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:

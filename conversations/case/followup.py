@@ -8,6 +8,7 @@ from conversations import dates
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
 from conversations.case.view import show_case
 from conversations.desk import followup as desk
+from conversations.desk import notes
 from conversations.desk.errors import Refused
 from conversations.desk.followup import finish_followup, next_followup_number
 from conversations.events import Button, InboundEvent
@@ -17,6 +18,8 @@ from conversations.schedule import days_after, on_day
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
+
+NOTE_WORDS = 5  # words: this many where a day was asked say something else; kept
 
 PROFESSIONAL = {  # professional support, typed instead of pressed
     "behövs inte": "not_needed",
@@ -96,7 +99,10 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
         held = today - timedelta(days=1)
     else:
         moment = dates.understand(event.text, ctx.now, ctx.locale)
-        if moment is None or moment.day > today:
+        no_day = moment is None or moment.day > today  # "… till i morgon" is no held day
+        if no_day and len(event.text.split()) >= NOTE_WORDS:  # a note, not the day
+            return await _kept_as_note(ctx, event.text)
+        if moment is None or no_day:
             ctx.reply(_("Write the day it was held, like “i går” or 20/11."))
             ctx.again()
             return None
@@ -105,6 +111,28 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     ctx.reply(_("Who took part?"), [[Button("case:view", _("Back"))]])
     return Case.FU_PRESENT
+
+
+async def _kept_as_note(ctx: Context, text: str) -> StateResult:
+    """Words typed where the call's day was asked ("Anna vill vänta med polisanmälan…"):
+    kept as an internal note on the case, and the day asked again."""
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, access = found
+    try:
+        await notes.keep_note(ctx, report, access, text)
+    except Refused as refused:  # too long for a note: said, and nothing kept
+        ctx.reply(refused.message)
+    else:
+        ctx.reply(
+            ctx._(
+                "I found no day in that, so I kept it as an internal note on the case. "
+                "When was the call held?"
+            )
+        )
+    ctx.again()
+    return None
 
 
 async def followup_present(ctx: Context, event: InboundEvent) -> StateResult:
