@@ -100,10 +100,13 @@ async def test_the_targeted_person_types_at_her_item(  # type: ignore[no-untyped
     asked = await anna.press("case:check")
     assert asked.startswith("En fråga om ditt ärende:\nHar kommunens säkerhetsstrateg"), asked
     kept = await anna.say("Jag vet inte vem jag ska ringa")
+    # kept, and she is not held at the question ("Välj nu svaret på punkt 3.2.4" again and
+    # again while she typed "Stoppa avstämningarna")
     assert kept.startswith(
         "Jag har sparat det du skrev i ditt ärende. De som hanterar ärendet ser det. "
-        "Välj nu svaret på punkt"
-    )
+        "Jag lämnar frågan öppen.\n"
+    ), kept
+    assert "Välj nu svaret" not in kept and f"Ärende {case.ref}" in kept, kept
     await take(chat, "pia", case)
     seen = await chat("pia").say(f"/arende {case.ref}")
     assert "Jag vet inte vem jag ska ringa" in seen

@@ -246,6 +246,11 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     else:
         answer, comment = read_typed(typed)
     if not (answer == "text" if item.answer == "text" else answer in ANSWERS):
+        if own and comment:  # her words are for those handling it: she is not held here
+            ctx.data.pop("changing", None)
+            kept = await keep_typed(ctx, comment)
+            ctx.reply(" ".join(filter(None, [kept, _("I leave the question open.")])))
+            return await show_case(ctx)
         ctx.reply(await _kept(ctx, item, comment))
         ctx.again()
         return None
