@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -94,6 +94,11 @@ def format_when(moment: datetime, locale: str, now: datetime | None = None) -> s
         return f"{near} {clock}"
     day = format_day(local.date(), today, locale)
     return f"{day} {clock}" if swedish else f"{day}, {clock}"
+
+
+def format_clock(moment: time, locale: str) -> str:
+    """A time of day as language.md writes it: "21.00" in Swedish, "21:00" in English."""
+    return moment.strftime("%H.%M" if locale != "en" else "%H:%M")
 
 
 def after_label(text: str) -> str:

@@ -9,7 +9,7 @@ from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply
-from conversations.i18n import N_
+from conversations.i18n import N_, format_clock
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_hours_of, quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
@@ -169,7 +169,7 @@ def _quiet_line(ctx: Context, quiet: str) -> str:
         return ctx._("Alerts always go through.")
     return ctx._(
         "I send no reminders between {start} and {end} – alerts always go through."
-    ).format(start=f"{start:%H}", end=f"{end:%H}")
+    ).format(start=format_clock(start, ctx.locale), end=format_clock(end, ctx.locale))
 
 
 async def unknown_command(ctx: Context, event: InboundEvent) -> StateResult:

@@ -1181,7 +1181,7 @@ async def test_a_report_nobody_took_is_told_to_her_after_the_quiet_hours(  # typ
 ) -> None:
     """A report sent calmly at 23:00 went through every level by 05:00, and the urgent
     "Ingen i Trygg har svarat på ditt larm än" woke her then, though she raised no alarm and
-    Trygg promises no reminders between 21 and 08."""
+    Trygg promises no reminders between 21:00 and 08:00."""
     case = await submit_report(chat)
     runner = demo_app.timer_runner()
     for _ in range(4):

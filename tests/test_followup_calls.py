@@ -221,7 +221,7 @@ async def test_the_targeted_person_moves_her_next_check_in(  # type: ignore[no-u
     # At night is moved out of the quiet hours, and she is told.
     moved = await anna.say("i morgon kl 23")
     assert moved.startswith(
-        "Jag skriver inte till dig mellan 21 och 08.\n"
+        "Jag skriver inte till dig mellan 21.00 och 08.00.\n"
         "Flyttat. Nästa avstämning: onsdag 25 november kl. 08.00"
     )
     await anna.press("case:move")  # the part of the day she names, not the planned hour
@@ -271,9 +271,8 @@ async def test_quiet_hours_come_from_the_org_file(  # type: ignore[no-untyped-de
     async with demo_app.db.unit_of_work() as session:
         await orgfile.apply(session, orgfile.parse(org), demo_app.keyring)
     # /hjalp says so, to everyone in the municipality.
-    assert "Jag skickar inga påminnelser mellan 20 och 09 – larm går alltid fram." in await chat(
-        "anna"
-    ).say("/hjalp")
+    helped = await chat("anna").say("/hjalp")
+    assert "Jag skickar inga påminnelser mellan 20.00 och 09.00 – larm går alltid fram." in helped
     # A report at 08:30: the day-1 check-in would come at 08:30, it comes at 09:00.
     clock.now = datetime(2026, 11, 23, 8, 30, tzinfo=STOCKHOLM).astimezone(UTC)
     case = await submit_report(chat, "anna", "party", police=True)
@@ -304,7 +303,7 @@ async def test_quiet_hours_come_from_the_org_file(  # type: ignore[no-untyped-de
 
 async def test_help_shows_the_default_quiet_hours(chat) -> None:  # type: ignore[no-untyped-def]
     said = await chat("pia").say("/hjalp")
-    assert "Jag skickar inga påminnelser mellan 21 och 08 – larm går alltid fram." in said
+    assert "Jag skickar inga påminnelser mellan 21.00 och 08.00 – larm går alltid fram." in said
 
 
 @SQLITE_ONLY

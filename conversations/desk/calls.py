@@ -17,7 +17,7 @@ from conversations.followups import (
     FOLLOWUP_FIRST,
     FOLLOWUP_TELL,
 )
-from conversations.i18n import DISPLAY_TZ
+from conversations.i18n import DISPLAY_TZ, format_clock
 from conversations.notices import FOLLOWUP_BOOKED
 from conversations.schedule import is_quiet, out_of_quiet_hours, quiet_hours_of, quiet_span
 from storage.access import Access
@@ -191,7 +191,11 @@ async def move_next(ctx: Context, report: Report, access: Access, when: datetime
             if level is Access.OWN
             else _("I send no reminders between {start} and {end}.")
         )
-        lines.append(quiet_line.format(start=f"{start:%H}", end=f"{end:%H}"))
+        lines.append(
+            quiet_line.format(
+                start=format_clock(start, ctx.locale), end=format_clock(end, ctx.locale)
+            )
+        )
     if level is Access.OWN:
         lines.append(_("Moved. Your next check-in: {when}").format(when=ctx.when(moved)))
     else:
