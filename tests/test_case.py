@@ -320,7 +320,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "Skriv dagen det hölls" in await pia.say("2026-12-24")
     assert await pia.say("2026-11-27") == "Vilka deltog?\n[1] Tillbaka"
     assert "Nuläge och behov av fortsatt stöd" in await pia.say("Anna, Pia och Sara")
-    assert "Behöver personen fortsatt stöd?" in await pia.say(SITUATION)
+    assert "Behöver Anna Berg fortsatt stöd?" in await pia.say(SITUATION)
     assert "Professionellt stöd (företagshälsovård)?" in await pia.press("fu:yes")
     asked = await pia.press("fu:assessed")
     assert asked.startswith("Uppföljningssamtal 1 är dokumenterat.\n"), asked

@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import App
+from conversations.report.form import ReportStep
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
+from tests.reporting import SKIPPED
 from tests.test_case import MONDAY_10
 from tests.test_case_reading import PHOTO_SHA, STORY, evidence_ids, latest, write_anna
 
@@ -32,7 +34,8 @@ async def anna_reports(app: App, clock: FakeClock, *present: str) -> str:
     for handle in present:
         await Chat(app, handle).say("/hjalp")
     anna = Chat(app, "anna")
-    await write_anna(anna, (STORY,))
+    decided = {ReportStep.MEASURES: ["police_report"]}  # she will report it: Kent files it
+    await write_anna(anna, (STORY,), skip=[s for s in SKIPPED if s not in decided], ticks=decided)
     sent = await anna.press("send")
     assert "Din rapport är skickad" in sent, sent
     return (await latest(app)).ref

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
+from conversations.report.form import ReportStep
 from storage.models import Report
 from tests.conftest import FakeClock
 from tests.golden import Transcript
@@ -13,11 +14,15 @@ from tests.reporting import SKIPPED, Script, write_report
 from tests.test_case import WHAT
 
 
-async def report(t: Transcript, handle: str, category: str) -> None:
-    """Write a short report (the writing itself is in other transcripts)."""
+async def report(t: Transcript, handle: str, category: str, *, police: bool = False) -> None:
+    """Write a short report (the writing itself is in other transcripts); ``police``: she
+    has decided on a police report."""
     person = t.person(handle)
     t.note(f"{handle} writes and sends a report ({category})")
-    reply = await write_report(person, Script(category=category, what=(WHAT,), skip=SKIPPED))
+    ticks = {ReportStep.MEASURES: ["police_report"]} if police else {}
+    skip = [step for step in SKIPPED if step not in ticks]
+    script = Script(category=category, what=(WHAT,), skip=skip, ticks=ticks)
+    reply = await write_report(person, script)
     t.lines += ["", f"bot → {handle}:", *(f"    {line}" for line in reply.splitlines())]
 
 

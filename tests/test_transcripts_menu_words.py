@@ -21,7 +21,7 @@ async def test_menu_words_and_references_typed_do_what_they_say(
     t = Transcript("menu_words_typed_sv", demo_app)
     clock.now = MONDAY_10  # by day: the director is told at once
     await bind(t, "pia", "sara", "kent")
-    await report(t, "anna", "assignment")
+    await report(t, "anna", "assignment", police=True)
     await t.deliver()
     async with demo_app.db.unit_of_work() as session:
         ref = (await session.scalars(select(Report.ref))).one()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations import dates
+from conversations.about import about_someone_else, named_target
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
 from conversations.case.view import show_case
 from conversations.desk import followup as desk
 from conversations.desk import notes
 from conversations.desk.errors import Refused
 from conversations.desk.followup import finish_followup, next_followup_number
+from conversations.desk.words import name_of
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ
@@ -18,6 +20,7 @@ from conversations.schedule import days_after, on_day
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
+from storage.reports import ReportRepo
 
 NOTE_WORDS = 5  # words: this many where a day was asked say something else; kept
 
@@ -135,6 +138,18 @@ async def _kept_as_note(ctx: Context, text: str) -> StateResult:
     return None
 
 
+async def _targeted(ctx: Context) -> str:
+    """Whom the case is about, by name: she who reported it, or whom she reported for."""
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return ctx._("the person")
+    report = found[0]
+    answers = ReportRepo(ctx.session, ctx.keyring).answers(report)
+    if about_someone_else(answers):
+        return named_target(answers) or ctx._("the person")
+    return await name_of(ctx, report.reporter_id)
+
+
 async def followup_present(ctx: Context, event: InboundEvent) -> StateResult:
     """Record who was present."""
     _ = ctx._
@@ -144,7 +159,9 @@ async def followup_present(ctx: Context, event: InboundEvent) -> StateResult:
     if await _save_notes(ctx, "present", event.text.strip()) is None:
         return await gone(ctx)
     ctx.reply(
-        _("The current situation and the need for continued support for the person:"),
+        _("The current situation and the need for continued support for {name}:").format(
+            name=await _targeted(ctx)
+        ),
         [[Button("case:view", _("Back"))]],
     )
     return Case.FU_NOTES
@@ -159,7 +176,7 @@ async def followup_notes(ctx: Context, event: InboundEvent) -> StateResult:
     if await _save_notes(ctx, "situation", event.text) is None:
         return await gone(ctx)
     ctx.reply(
-        _("Does the person need continued support?"),
+        _("Does {name} need continued support?").format(name=await _targeted(ctx)),
         [[Button("fu:yes", _("Yes")), Button("fu:no", _("No"))]],
     )
     return Case.FU_SUPPORT
