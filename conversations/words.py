@@ -39,6 +39,27 @@ def says_nothing(text: str) -> bool:
     )
 
 
+YES_FIRST = frozenset(("ja", "jo", "japp", "jadå", "ok", "okej", "okay", "yes", "yeah", "yep"))
+"""A yes said before the words of a button ("ja, skicka"): it adds nothing to them."""
+_AFTER = frozenset(("tack", "snälla", "please", "pls", "thanks", "nu", "now"))
+
+
+def button_said(text: str, words: Mapping[str, Iterable[str]]) -> str | None:
+    """The button (id) whose words a whole message says, in ``words`` (id: phrases): a yes
+    before them ("ja skicka") and courtesy after them ("skicka den tack") change nothing,
+    other words do ("skicka inte" says no button). None if it says none."""
+    said = phrase_of(text.replace("’", "'")).split()
+    while len(said) > 1 and said[-1] in _AFTER:
+        said.pop()
+    tries = [" ".join(said)]
+    if len(said) > 1 and said[0] in YES_FIRST:
+        tries.append(" ".join(said[1:]))
+    for button, phrases in words.items():
+        if any(phrase_of(p) in tries for p in phrases):
+            return button
+    return None
+
+
 _GOES_ON = frozenset(("slutar", "sluta", "upphör", "stop", "stops", "stopped", "quit"))
 POLITE = frozenset(("tack", "snälla", "please", "pls", "thanks"))
 """Courtesy words said after an answer or a request; they change nothing."""

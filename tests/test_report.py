@@ -259,6 +259,32 @@ async def test_words_typed_at_the_summary_are_added_and_skicka_sends(
     assert "Din rapport är skickad" in reply
 
 
+@pytest.mark.parametrize("said", ["ja skicka", "Ja, skicka den tack!", "yes send it"])
+async def test_words_that_mean_send_at_the_summary_send_it(
+    demo_app: App, chat: Any, said: str
+) -> None:
+    """ "ja skicka" was kept under "Också skrivet" and nothing was sent."""
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(), submit=False)
+    reply = await anna.say(said)
+    assert "Din rapport är skickad" in reply, reply
+    report = await only_report(demo_app, "anna")
+    assert report.status is not ReportStatus.DRAFT
+    assert "_notes" not in await answers(demo_app, "anna")
+
+
+async def test_words_that_mean_cancel_at_the_summary_ask_to_delete(
+    demo_app: App, chat: Any
+) -> None:
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(), submit=False)
+    reply = await anna.say("nej, skicka inte")
+    assert "Vill du radera den påbörjade rapporten?" in reply, reply
+    reply = await anna.say("nej")  # not deleted either: back to the summary
+    assert "kontrollera innan du skickar" in reply
+    assert "_notes" not in await answers(demo_app, "anna")
+
+
 async def test_words_where_only_a_choice_will_do_are_kept_as_a_note(
     demo_app: App, chat: Any
 ) -> None:

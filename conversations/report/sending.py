@@ -8,18 +8,20 @@ import re
 from conversations import dates, quota
 from conversations.about import about_someone_else
 from conversations.alerts import LINKED_FOR, raise_alert
-from conversations.events import Button, InboundEvent, phrase_of, words_of
+from conversations.events import Button, InboundEvent, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list, shown_name
 from conversations.item_owners import tell_item_owners
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import Draft, known, load_draft
+from conversations.report.entry import cancel
 from conversations.report.form import BY_STEP, QUESTIONS, ReportStep
 from conversations.report.hooks import moment_of, read_when, store_moment
 from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import menu_buttons
+from conversations.words import button_said
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
@@ -102,15 +104,33 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     return await submit(ctx, draft)
 
 
-SEND = frozenset({"skicka", "skicka den", "skicka rapporten", "send", "send it", "send the report"})
-"""Words typed at the summary that press Send."""
+SUMMARY_WORDS: dict[str, tuple[str, ...]] = {
+    "send": (
+        *("skicka", "skicka den", "skicka in", "skicka in den", "skicka rapporten"),
+        *("skicka in rapporten", "skicka iväg den", "ja skicka", "det stämmer skicka"),
+        *("send", "send it", "send the report", "send it off", "submit", "submit it"),
+    ),
+    "cmd:avbryt": (
+        *("avbryt", "avbryt den", "avbryt rapporten", "skicka inte", "skicka den inte"),
+        *("skicka inte rapporten", "jag vill inte skicka", "jag vill inte skicka den"),
+        *("nej avbryt", "nej skicka inte", "nej skicka den inte", "radera den", "ta bort den"),
+        *("cancel", "cancel it", "don't send", "don't send it", "do not send", "do not send it"),
+        *("no cancel", "delete it"),
+    ),
+}
+"""Words typed at the summary that mean one of its buttons ("ja skicka": Send, "skicka inte":
+Cancel, which asks before deleting), as a press of it would."""
 
 
 async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
-    """Send on a typed "skicka"; keep other words with the report, and show it again."""
+    """Send on a typed "skicka", ask to cancel on "avbryt"; keep other words with the report,
+    and show it again."""
     typed = event.text.strip()
-    if phrase_of(typed) in SEND:
+    button = button_said(typed, SUMMARY_WORDS)
+    if button == "send":
         return await send(ctx, event)
+    if button == "cmd:avbryt":
+        return await cancel(ctx, event)
     draft = await load_draft(ctx)
     if draft is None:
         return await lost(ctx)
