@@ -219,6 +219,18 @@ async def test_done_typed_at_the_last_question_means_nothing_more(demo_app: App,
     assert (await answers(demo_app, "anna"))["more"]["choice"] == "nothing"
 
 
+@pytest.mark.parametrize("said", ["skicka", "Nej.", "inget mer", "Skicka nu"])
+async def test_nothing_more_or_send_typed_at_tell_more_is_nothing_more(
+    demo_app: App, chat: Any, said: str
+) -> None:
+    """ "skicka" at "Vill du berätta mer?" was kept as "Mer: skicka"."""
+    anna: Chat = chat("anna")
+    summary = await write_report(anna, Script(answers={S.MORE: said}), submit=False)
+    assert "kontrollera innan du skickar" in summary
+    assert "Mer: Inget mer" in summary, summary
+    assert (await answers(demo_app, "anna"))["more"]["choice"] == "nothing"
+
+
 async def test_for_someone_else_in_words_is_the_choice_not_a_loop(demo_app: App, chat: Any) -> None:
     anna: Chat = chat("anna")
     await anna.say("/rapportera")

@@ -511,7 +511,11 @@ QUESTIONS: tuple[Question, ...] = (
         synonyms={
             "nothing": (
                 *("nej", "inget", "inget mer", "nej tack", "det var allt", "klar", "klart"),
-                *("no", "nothing", "that's all", "done"),
+                *("nej inget mer", "inget mer att tillägga", "ingenting", "det är allt"),
+                # the summary, where Send is, comes next: "skicka" means nothing more
+                *("skicka", "skicka nu", "skicka den", "skicka in", "skicka rapporten"),
+                *("no", "nothing", "that's all", "done", "nothing more", "no thanks"),
+                *("send", "send it", "send now", "send the report"),
             )
         },
         example="Nej",
