@@ -506,6 +506,34 @@ async def test_words_typed_at_continue_or_new_are_kept_with_the_report(
     assert (await answers(demo_app, "anna"))["_notes"] == [told]
 
 
+async def test_no_at_continue_or_new_is_not_report_text_and_asks_what_instead(
+    demo_app: App, chat: Any
+) -> None:
+    """ "nej tack" at "Du har en påbörjad rapport" was added to the report, which went on."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")
+    await anna.say("Socialnämnden")
+    assert "Du har en påbörjad rapport från" in await anna.say("/rapportera")
+    reply = await anna.say("Nej tack")
+    assert reply.startswith("Du vill inte fortsätta med den nu. Rapporten finns kvar")
+    assert "Vill du börja en ny rapport eller radera utkastet?" in reply
+    assert [i for i, _l, _t in anna.buttons] == ["resume:new", "resume:delete", "resume:later"]
+    reply = await anna.say("nej")  # neither: it waits
+    assert "Din påbörjade rapport finns kvar: /rapportera" in reply
+    stored = await answers(demo_app, "anna")
+    assert "_notes" not in stored and stored["assignment"] == {"text": "Socialnämnden"}
+
+    assert "Du har en påbörjad rapport från" in await anna.say("/rapportera")
+    reply = await anna.say("ja, fortsätt")
+    assert "Vad tror du att det hänger ihop med?" in reply
+    assert "_notes" not in await answers(demo_app, "anna")
+    first = (await only_report(demo_app, "anna")).id
+    await anna.say("/rapportera")
+    assert "Vem gäller det?" in await anna.say("en ny rapport")
+    assert (await only_report(demo_app, "anna")).id != first
+
+
 async def test_cancel_asks_before_discarding(demo_app: App, chat: Any) -> None:
     anna: Chat = chat("anna")
     assert "Det finns inget att avbryta." in await anna.say("/avbryt")

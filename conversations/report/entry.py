@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conversations import quota
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
@@ -10,6 +12,7 @@ from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.texts import menu_buttons
+from conversations.words import button_said
 from storage.reports import ReportRepo
 
 
@@ -81,16 +84,66 @@ async def resume_after_silence(ctx: Context, event: InboundEvent) -> StateResult
     return await offer_resume(ctx, draft)
 
 
+RESUME_WORDS: dict[str, tuple[str, ...]] = {
+    "resume:continue": (
+        *("ja", "ja tack", "jo", "gärna", "fortsätt", "fortsätta", "fortsätt den"),
+        *("fortsätt rapporten", "fortsätt med den", "yes", "continue", "continue it"),
+    ),
+    "resume:new": (
+        *("ny", "en ny", "ny rapport", "en ny rapport", "börja om", "börja en ny", "new"),
+        *("a new one", "new report", "a new report", "start a new one", "start over"),
+    ),
+    "resume:later": (
+        *("nej", "nej tack", "inte nu", "inte just nu", "sen", "senare", "vänta"),
+        *("no", "no thanks", "not now", "later"),
+    ),
+}
+"""Words typed at "continue / new / delete" that mean a choice. A no ("nej tack") says she
+does not want to go on with it now, not what she wants instead: it is asked (deleting is only
+ever a press, and a new report would delete this one)."""
+
+
 async def resume_typed(ctx: Context, event: InboundEvent) -> StateResult:
-    """Keep words typed at 'continue / new / delete' with the unfinished report, and go on
-    with it (a new report would leave them behind in the old one)."""
+    """Take words that mean a choice as it; keep other words typed at 'continue / new /
+    delete' with the unfinished report, and go on with it (a new report would leave them
+    behind in the old one)."""
     draft = await load_draft(ctx)
     if draft is None:
         return await lost(ctx)
+    button = button_said(event.text, RESUME_WORDS)
+    if button == "resume:later" and not _offered(ctx, "resume:later"):
+        return _not_going_on(ctx)  # "nej tack": not this one now; then what?
+    if button is not None:
+        return await resume_choice(ctx, replace(event, button=button))
     draft.note(event.text.strip())
     draft.save(ctx)
     lead = [ctx._("I added what you wrote to your unfinished report. Here it goes on:")]
     return await ask(ctx, draft, draft.at(known(ctx, draft)), lead)
+
+
+def _not_going_on(ctx: Context) -> StateResult:
+    """Say what a "no" was taken as, and ask what she wants instead: a new report, delete
+    the draft, or leave it for later."""
+    _ = ctx._
+    ctx.reply(
+        "\n".join(
+            [
+                _("You don't want to go on with it now. The report is kept; nothing is sent."),
+                _("Do you want to start a new report or delete the draft?"),
+            ]
+        ),
+        [
+            [Button("resume:new", _("Start a new report"))],
+            [Button("resume:delete", _("Delete the draft"))],
+            [Button("resume:later", _("Keep it for later"))],
+        ],
+    )
+    return ReportStep.RESUME
+
+
+def _offered(ctx: Context, button: str) -> bool:
+    """Whether the message being answered offers this button."""
+    return ctx.prompt is not None and any(b.id == button for row in ctx.prompt.buttons for b in row)
 
 
 async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
@@ -133,6 +186,9 @@ async def resume_choice(ctx: Context, event: InboundEvent) -> StateResult:
     choice = event.button.removeprefix("resume:")
     if choice == "continue":
         return await ask(ctx, draft, draft.at(known(ctx, draft)))
+    if choice == "later":
+        ctx.reply(ctx._("Your unfinished report is kept: /rapportera"), menu_buttons(ctx))
+        return END
     if choice == "new" and (refusal := await quota.report_refusal(ctx)) is not None:
         ctx.reply(refusal, [[Button("resume:continue", ctx._("Continue the report"))]])
         return None  # the draft stays
@@ -177,9 +233,7 @@ YES = frozenset({"ja", "jo", "japp", "ja radera", "ja radera den", "yes", "yes d
 
 
 def _asking_to_delete(ctx: Context) -> bool:
-    return ctx.prompt is not None and any(
-        button.id == "cancel:yes" for row in ctx.prompt.buttons for button in row
-    )
+    return _offered(ctx, "cancel:yes")
 
 
 def _press_to_delete(ctx: Context) -> StateResult:
