@@ -308,6 +308,29 @@ async def test_words_where_only_a_choice_will_do_are_kept_as_a_note(
     assert (await answers(demo_app, "anna"))["_notes"] == ["Jag vet inte hur jag ska börja"]
 
 
+async def test_several_numbers_where_one_answer_is_asked_ask_for_one(
+    demo_app: App, chat: Any
+) -> None:
+    """ "1 och 2" at "Utlösande faktor" was kept as the answer "1 och 2", with no word said."""
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(skip=[S.TRIGGER]), submit=False)
+    await anna.press("edit:trigger")
+    reply = await anna.say("1 och 2")
+    assert reply.startswith("Här går det bara att välja ett svar. Skriv en siffra, eller svara")
+    assert "Finns det något som utlöste det" in reply
+    assert await open_step(anna) is S.TRIGGER
+    assert (await answers(demo_app, "anna"))["trigger"] is None  # skipped, and still so
+    reply = await anna.say("2")  # one number: as if pressed
+    assert "Vilken? Med dina egna ord." in reply
+    assert (await answers(demo_app, "anna"))["trigger"] == {"choice": "decision"}
+    await anna.say("Bygglovet på Storgatan")
+    await anna.press("edit:group")  # yes, no, don't know
+    reply = await anna.say("1, 3")
+    assert reply.startswith("Här går det bara att välja ett svar.")
+    assert await open_step(anna) is S.GROUP
+    assert (await answers(demo_app, "anna"))["group"] == {"choice": "no"}  # as it was
+
+
 async def test_a_story_in_several_messages_stays_one_answer(
     demo_app: App, chat: Any, clock: FakeClock
 ) -> None:

@@ -282,6 +282,11 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     if asks_back(typed):
         return await _explain(ctx, draft, question, typed)
     reading = read(question, await options(ctx, draft, question), event.text)
+    if reading.several:  # "1 och 2" where one answer is asked: say so, and ask again
+        lead = [
+            _("Only one answer can be chosen here. Write one number, or answer in your own words.")
+        ]
+        return await ask(ctx, draft, question.step, lead)
     if not reading.matched and normalised(typed) in DONE:  # "klar", as if pressing Done
         if question.kind == "multi" and (draft.answer(question.step) or {}).get("choices"):
             return await done(ctx, event)

@@ -28,6 +28,7 @@ class Reading:
     matched: bool = False  # it named one or more of the question's options
     kept_as_note: bool = False  # the question takes no own words: kept beside the report
     numbered: bool = False  # the options' numbers alone ("1, 3 och 4"): as if pressed
+    several: bool = False  # several options' numbers where one answer is asked ("1 och 2")
 
 
 def _says(text: str, phrase: str) -> bool:
@@ -143,6 +144,8 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
             return Reading({"choices": numbered}, matched=True, numbered=True)
         chosen = _named(question, options, _told(typed))
         return Reading({"choices": chosen, "text": typed}, matched=bool(chosen))
+    if len(_by_number(options, typed.strip())) > 1:  # "1 och 2": which one is not said
+        return Reading({}, several=True)
     for option, label in options:
         if option in question.within and any(
             _says(text, phrase) for phrase in _phrases(question, option, label)
