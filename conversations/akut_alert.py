@@ -19,7 +19,7 @@ from conversations.akut_words import (
     says_none,
     tells_danger,
 )
-from conversations.alert_calls import about_whom, call_line
+from conversations.alert_calls import about_whom
 from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -30,7 +30,7 @@ from conversations.report.draft import load_draft
 from conversations.report.entry import keep_words
 from conversations.report.form import ReportStep
 from conversations.routing import alert_levels, escalation_lines
-from conversations.texts import contacts_of, menu_buttons, police_lines
+from conversations.texts import call_line, contacts_of, menu_buttons, police_lines
 from conversations.words_to_case import TOLD_NOTES, names_of, open_case
 from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo

@@ -10,6 +10,7 @@ from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list, shown_name
 from conversations.taken_back import refuse_alert
+from conversations.texts import call_line
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
 from storage.errors import NotFound
@@ -54,15 +55,6 @@ async def about_whom(ctx: Context, alert_id: str) -> tuple[Alert, ContactCard] |
     ctx.drill_id = alert.drill_id
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
     return alert, card
-
-
-def call_line(ctx: Context, card: ContactCard) -> str:
-    """Whom to call, and on which number (or that Trygg has none)."""
-    if card.phone:
-        return ctx._("Call {name}: {phone}").format(name=shown_name(ctx._, card), phone=card.phone)
-    return ctx._("There is no phone number for {name} in Trygg.").format(
-        name=shown_name(ctx._, card)
-    )
 
 
 async def call_info(ctx: Context, event: InboundEvent) -> StateResult:

@@ -87,9 +87,9 @@ _ANSWERS = {
     ),
 }
 _CALL = (
-    "kan någon ringa",
-    "kan ni ringa",
-    "kan du ringa",
+    "kan någon ringa mig",
+    "kan ni ringa mig",
+    "kan du ringa mig",
     "någon ringa mig",
     "vill att någon ringer",
     "vill att ni ringer",
@@ -97,8 +97,8 @@ _CALL = (
     "vill bli uppringd",
     "prata med någon",
     "snälla ring mig",
-    "can someone call",
-    "could someone call",
+    "can someone call me",
+    "could someone call me",
     "can you call me",
     "could you call me",
     "someone call me",

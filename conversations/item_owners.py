@@ -68,8 +68,11 @@ async def _after_quiet_hours(ctx: Context, report: Report, now: datetime) -> dat
 async def _tell(teller: _Teller, report: Report, pack: Pack) -> None:
     """Tell everyone who owns items in the case's checklist but is not alerted, listing
     their items. Storage decides who may access the case: an internal case tells nobody."""
+    owners = await CaseRepo(teller.session, teller.keyring).checklist_owners(report)
+    if not owners:
+        return
     chosen = _measures(ReportRepo(teller.session, teller.keyring).answers(report))
-    for owner in await CaseRepo(teller.session, teller.keyring).checklist_owners(report):
+    for owner in owners:
         key = responsibility_key(Access.CHECKLIST, owner.role)
         items = [
             i.id

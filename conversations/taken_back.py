@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Context
 from conversations.i18n import shown_name
+from conversations.waiting_alert import alert_waiting
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 
@@ -30,3 +31,4 @@ async def refuse_alert(ctx: Context, alert_id: str) -> None:
             )
         )
     ctx.reply("\n".join(lines))
+    await alert_waiting(ctx)  # a new alert of hers waits: not an all-clear

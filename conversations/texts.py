@@ -85,3 +85,12 @@ def police_lines(ctx: Context) -> list[str]:
         _("In danger now: call {number}.").format(number=EMERGENCY),
         _("Not urgent: the police on {number}.").format(number=POLICE),
     ]
+
+
+def call_line(ctx: Context, card: ContactCard) -> str:
+    """Whom to call, and on which number (or that Trygg has none)."""
+    if card.phone:
+        return ctx._("Call {name}: {phone}").format(name=shown_name(ctx._, card), phone=card.phone)
+    return ctx._("There is no phone number for {name} in Trygg.").format(
+        name=shown_name(ctx._, card)
+    )

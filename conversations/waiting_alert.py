@@ -3,10 +3,10 @@ is shown again with its choices, not the menu, so that "1" means "Jag tar det"."
 
 from __future__ import annotations
 
-from conversations.alert_calls import call_line
 from conversations.events import Button
 from conversations.flow import Context
-from conversations.texts import HANDLING, menu_buttons
+from conversations.i18n import shown_name
+from conversations.texts import HANDLING, call_line, menu_buttons
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 
@@ -31,7 +31,7 @@ async def alert_waiting(ctx: Context) -> bool:
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
     _ = ctx._
     lines = [
-        _("The alert about {name} is not taken yet.").format(name=card.name),
+        _("The alert about {name} is not taken yet.").format(name=shown_name(_, card)),
         _("Will you take it? Press “I'll take it”, so the others know."),
         call_line(ctx, card),
     ]

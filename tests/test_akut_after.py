@@ -374,6 +374,24 @@ async def test_the_old_buttons_of_an_alert_taken_back_say_so(
     assert said == "Det larmet är inte tillgängligt för dig.", said
 
 
+async def test_an_old_taken_back_alert_points_to_her_new_one(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia pressed the old push after Anna took that alert back and raised a real one: she
+    read "Ingen mer larmas" while the new alert waited untaken."""
+    anna, pia, alert = await pia_alerted(chat, demo_app)
+    await anna.say("förlåt, jag tryckte fel")
+    await anna.press(f"undo:{alert.id}:1")
+    clock.advance(minutes=5)
+    await anna.say("/akut")
+    await anna.press("akut:alert")
+    [new] = [a for a in await akut_alerts(demo_app) if a.id != alert.id]
+    said = await pia.press(f"ack:{alert.id}", token=NOTICE_TOKEN)
+    assert "Anna Berg har tagit tillbaka det larmet" in said, said
+    assert "Larmet om Anna Berg är inte taget än." in said, said
+    assert f"ack:{new.id}" in [b[0] for b in pia.buttons]
+
+
 async def test_an_alert_she_lets_stand_sends_her_words_calmly(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from conversations.checkin_words import checkin_answer
+from conversations.checkin_words import asks_for_call, checkin_answer
 from conversations.words import says_nothing
 from storage.models import Alert, CaseNote, Report
 from tests.conftest import Chat, FakeClock
@@ -296,3 +296,20 @@ async def test_okej_to_a_check_in_is_asked_not_taken_as_no(demo_app: App, clock:
     assert await _alerts(demo_app) == ["report"]
     called = await anna.say("ja")
     assert "Jag har bett Pia Lind att ringa dig." in called, called
+
+
+@pytest.mark.parametrize(
+    ("typed", "asks"),
+    [
+        ("kan någon ringa mig?", True),
+        ("Ring mig när ni kan", True),
+        ("I want to talk to someone", True),
+        ("kan du ringa min man?", False),  # a call to someone else
+        ("can someone call my husband", False),
+        ("han slutar inte ringa mig", False),
+        ("he said he would call me", False),
+        ("ring mig inte", False),
+    ],
+)
+def test_what_asks_for_a_call(typed: str, asks: bool) -> None:
+    assert asks_for_call(typed) is asks
