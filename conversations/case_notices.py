@@ -125,6 +125,11 @@ async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply
                     )
                     for when in off
                 ),
+                *(
+                    [_("You asked for a call: that stands, someone will call you.")]
+                    if await AlertRepo(rc.session).untaken_calls(report.id)
+                    else []
+                ),
                 _("You can always write to me."),
             ]
         )

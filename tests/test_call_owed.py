@@ -36,6 +36,8 @@ async def test_a_call_she_asked_for_is_owed_after_the_case_is_closed(
     ), closing
     for button in CLOSE[1:]:
         await pia.press(button)
+    [closed] = [text for to, text in await delivered(demo_app) if to == "anna"]
+    assert "Du bad om ett samtal: det står kvar, någon ringer dig." in closed, closed
     clock.advance(minutes=11)
     await demo_app.timer_runner().run_due()
     to_per = [text for to, text in await delivered(demo_app) if to == "per"]
