@@ -17,6 +17,7 @@ from conversations.notice_context import (
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
+from storage.errors import NotFound
 from storage.models import CaseNote, OutboxMessage, Person, Role
 from storage.viewer import Viewer
 
@@ -43,6 +44,19 @@ async def _shown_name(rc: RenderContext, person_id: object) -> str:
     return shown_name(rc._, card)
 
 
+async def _reachable(rc: RenderContext, person_id: int) -> str:
+    """'Pia Lind (+46 70 174 06 11)': someone the recipient is to ask, with the number the
+    directory gives the recipient (no number for one who sees nobody's name)."""
+    name = await _shown_name(rc, person_id)
+    if person_id == rc.recipient.id or not Viewer.of(rc.recipient).registered:
+        return name
+    try:
+        card, _p, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    except NotFound:
+        return name
+    return f"{name} ({card.phone})" if card.phone else name
+
+
 async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
     """Tell the owner of checklist items (the municipal director) that a case needs them:
     the reference and the routine's items, never the report's words."""
@@ -62,7 +76,7 @@ async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
     if taken is not None:  # Pia was alerted first, Per took it: he has it now
         alerted = [taken]
     if alerted:  # they read the report: the director reads only its header and checklist
-        names = [await _shown_name(rc, person_id) for person_id in alerted]
+        names = [await _reachable(rc, person_id) for person_id in alerted]
         ngettext = rc.ngettext or (lambda one, other, n: one if n == 1 else other)
         lines.append(
             ngettext(

@@ -268,7 +268,7 @@ async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignor
         "åtkomstskyddad. Anmälaren uppger att händelsen har koppling till den utsattas "
         "politiska uppdrag.\n"
         "Rapporterat av Anna Berg.\n"
-        "Pia Lind har rapporten och kan berätta vad som har hänt."
+        "Pia Lind (+46 70 174 06 11) har rapporten och kan berätta vad som har hänt."
     )
     assert "grannen" not in push.text  # never the report's words
     [[button]] = push.buttons
@@ -692,4 +692,29 @@ async def test_the_director_is_told_after_the_quiet_hours(  # type: ignore[no-un
     owned = [(h, p) for _i, h, k, p in await outbox(demo_app, mark) if k == "item_owned"]
     assert owned == [("kent", {"report": party.id, "items": ["3.1.3"]})]
     push = next(r for r in await delivered(demo_app) if "Din del av checklistan" in r.text)
-    assert push.text.endswith("Per Ek har rapporten och kan berätta vad som har hänt."), push.text
+    assert push.text.endswith(
+        "Per Ek (+46 70 174 06 12) har rapporten och kan berätta vad som har hänt."
+    ), push.text
+
+
+async def test_staff_who_must_act_are_given_the_number_of_the_one_handling_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Sara read "Hanteras av: Pia Lind" and Kent "Pia Lind har rapporten och kan berätta vad
+    som har hänt." with no number: both must reach her. Pia is not given her own number;
+    Anna, who has her contacts, reads no such line."""
+    clock.now = MONDAY_10
+    for handle in ("pia", "sara", "kent"):
+        await chat(handle).say("/hjalp")  # their chats exist, so pushes reach them
+    case = await submit_report(chat, "anna", "assignment", police=True)
+    push = next(r for r in await delivered(demo_app) if "Din del av checklistan" in r.text)
+    assert push.text.endswith(
+        "Pia Lind (+46 70 174 06 11) och Sara Strand (+46 8 465 004 11) har rapporten och kan "
+        "berätta vad som har hänt."
+    ), push.text
+    await take(chat, "pia", case)
+    for handle in ("sara", "kent"):
+        view = await chat(handle).say(f"/arende {case.ref}")
+        assert "\nHanteras av: Pia Lind, +46 70 174 06 11\n" in view, view
+    assert "\nHanteras av: Pia Lind\n" in await chat("pia").say(f"/arende {case.ref}")
+    assert "Hanteras av" not in await chat("anna").say(f"/arende {case.ref}")
