@@ -291,13 +291,20 @@ class AlertRepo:
 
     async def report_taken_by(self, report_id: str) -> int | None:
         """Who took the case's first alert someone took (None: nobody has)."""
+        taken = await self.report_taken(report_id)
+        return taken[0] if taken is not None else None
+
+    async def report_taken(self, report_id: str) -> tuple[int, datetime | None] | None:
+        """Who took the case's first alert someone took, and when (a handover: when it was
+        handed to them); None: nobody has."""
         stmt = (
-            select(Alert.acknowledged_by)
+            select(Alert.acknowledged_by, Alert.acknowledged_at)
             .where(Alert.report_id == report_id, Alert.acknowledged_by.is_not(None))
             .order_by(Alert.created_at)
             .limit(1)
         )
-        return (await self.session.scalars(stmt)).first()
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row is not None and row[0] is not None else None
 
     async def notified_at(self, alert_id: str, person_id: int) -> datetime | None:
         """When the alert reached this person (None: it never did)."""

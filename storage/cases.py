@@ -404,10 +404,14 @@ class CaseRepo:
 
     async def taken_by(self, report: Report) -> int | None:
         """Who took the case, while they still may handle it (None: nobody has yet)."""
-        person_id = await AlertRepo(self.session).report_taken_by(report.id)
-        return (
-            person_id if person_id is not None and await self._handles(person_id, report) else None
-        )
+        taken = await self.taken(report)
+        return taken[0] if taken is not None else None
+
+    async def taken(self, report: Report) -> tuple[int, datetime | None] | None:
+        """Who took the case and since when, while they still may handle it (None: nobody
+        has yet)."""
+        taken = await AlertRepo(self.session).report_taken(report.id)
+        return taken if taken is not None and await self._handles(taken[0], report) else None
 
     async def reached_roles(self, report: Report) -> set[Role]:
         """The roles of the people the case's alerts have gone to (and who were not taken off

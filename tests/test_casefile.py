@@ -293,6 +293,32 @@ async def test_the_director_gets_only_what_he_may_read(
     assert await audit(demo_app, "case_exported") == [("kent", case.ref)]
 
 
+async def test_about_the_case_says_who_handles_it_and_since_when(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Om ärendet" named no handler (only the timeline said "Pia Lind tog larmet", and the
+    director's file has no alerts in its timeline): it says who has the case and since when,
+    with her number for staff; Anna reads the name (she has her contacts); the archive too."""
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    await take(chat, "pia", case)
+    clock.advance(minutes=30)
+    since = "(sedan måndag 23 november 2026 kl. 10.02)"
+    kent = await sent_pdf(demo_app, "kent", await export_from_chat(chat("kent"), case))
+    assert kent is not None
+    about = flat(text_of(kent, tmp_path, "kent")[0]).split("1. Incidentrapport")[0]
+    assert f"Hanteras av Pia Lind, +46 70 174 06 11 {since}" in about, about
+    anna = await sent_pdf(demo_app, "anna", await export_from_chat(chat("anna"), case))
+    assert anna is not None
+    about = flat(text_of(anna, tmp_path, "anna")[0]).split("1. Incidentrapport")[0]
+    assert f"Hanteras av Pia Lind {since}" in about, about
+    out = tmp_path / "case.json"
+    args = argparse.Namespace(ref=case.ref, pdf=None, json=out, locale="sv")
+    assert await cli_case.export(demo_app, args) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["handled_by"], data["handled_since"]) == ("Pia Lind", "2026-11-23T09:02:00+00:00")
+
+
 async def test_another_partys_contact_gets_nothing_and_the_refusal_is_audited(
     chat, demo_app: App, clock: FakeClock
 ) -> None:  # type: ignore[no-untyped-def]

@@ -72,6 +72,14 @@ async def _followups(ctx: Context, report: Report) -> list[dict[str, Any]]:
     ]
 
 
+async def _handled(ctx: Context, report: Report) -> dict[str, Any]:
+    """Who handles the case (took it, or had it handed over) and since when."""
+    taken = await CaseRepo(ctx.session, ctx.keyring).taken(report)
+    if taken is None:
+        return {"handled_by": None, "handled_since": None}
+    return {"handled_by": await name_of(ctx, taken[0]), "handled_since": _iso(taken[1])}
+
+
 async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any]:
     """The case as the reader may read it, as JSON-ready data."""
     repo = CaseRepo(ctx.session, ctx.keyring)
@@ -91,6 +99,7 @@ async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any
         "submitted_at": _iso(report.submitted_at),
         "closed_at": _iso(report.closed_at),
         "closed_by": await name_of(ctx, report.closed_by) if report.closed_by else None,
+        **await _handled(ctx, report),
         "exported_at": _iso(ctx.now),
         "language": ctx.locale,
     }

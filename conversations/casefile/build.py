@@ -70,7 +70,7 @@ def _as_entries(lines: list[str]) -> list[Entry]:
     return entries
 
 
-async def _about(ctx: Context, report: Report) -> Section:
+async def _about(ctx: Context, report: Report, access: Access) -> Section:
     _ = ctx._
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     entries = [Entry(_("Case reference"), report.ref), Entry(_("Status"), status)]
@@ -90,7 +90,30 @@ async def _about(ctx: Context, report: Report) -> Section:
         if card is not None:
             name = shown_name(_, card)
             entries.append(Entry(_("Reported by"), f"{name}, {card.phone or '–'}"))
+    handling = await _handling(ctx, report, access)
+    if handling:
+        entries.append(Entry(_("Handled by"), handling))
     return Section(_("About the case"), tuple(entries), key="about")
+
+
+async def _handling(ctx: Context, report: Report, access: Access) -> str:
+    """'Pia Lind, +46 70 174 06 11 (since …)': who handles the case and since when, with her
+    number for staff (the targeted person has her contacts); "" while nobody has taken it."""
+    taken = await CaseRepo(ctx.session, ctx.keyring).taken(report)
+    if taken is None:
+        return ""
+    person_id, since = taken
+    who = await name_of(ctx, person_id)
+    if access is not Access.OWN:
+        try:
+            card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
+        except NotFound:
+            card = None
+        if card is not None and card.phone:
+            who = f"{who}, {card.phone}"
+    if since is None:
+        return who
+    return ctx._("{name} (since {when})").format(name=who, when=ctx.when(since))
 
 
 async def _for_police(
@@ -197,7 +220,7 @@ async def build(
     evaluation."""
     _ = ctx._
     staff_only = _("Not in this file: only those who handle the case may read it.")
-    sections = [await _about(ctx, report)]
+    sections = [await _about(ctx, report, access)]
     if police:
         return await _for_police(ctx, report, access, sections, pictures)
     if access in (Access.HANDLER, Access.OWN):
