@@ -144,7 +144,8 @@ async def test_pia_reads_the_whole_report_and_opens_the_evidence(
     assert LONG.strip() in shown and SCHOOL in shown
     # labels in the third person, as on the paper form
     assert "Kategori: kommunalt uppdrag" in shown and "Mitt kommunala uppdrag" not in shown
-    assert "Vem det gäller: den utsatta själv" in shown and "Det hände mig" not in shown
+    assert "Vem det gäller: Anna Berg (rapporterade själv)" in shown  # her name, to staff
+    assert "den utsatta själv" not in shown and "Det hände mig" not in shown
     # the evidence: one line per file with kind, name, size, time received and SHA-256
     assert "Bevis:" in shown
     assert f"1. foto brevet.png, 6 kB, mottaget i dag kl. 10.01, SHA-256 {PHOTO_SHA}" in shown
@@ -166,6 +167,18 @@ async def test_pia_reads_the_whole_report_and_opens_the_evidence(
     assert await audit(demo_app, "evidence_opened") == [("pia", case.ref)]
     # the reply kept with her conversation (for a resend after a crash) names the file only
     assert "bytes" not in str(reply.to_json()) and Reply.from_json(reply.to_json()) == reply
+
+
+async def test_staff_read_whom_the_report_is_about_by_her_name(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+    """Sara and Pia read "Vem det gäller: den utsatta själv": to staff the name (rule 3);
+    Anna's own view of her report keeps "Det hände mig"."""
+    case = await submit(chat, what=(STORY,))
+    await take(chat, "pia", case)
+    shown = await chat("pia").press(f"show:{case.id}", token=NOTICE_TOKEN)
+    assert "\nVem det gäller: Anna Berg (rapporterade själv)\n" in shown, shown
+    assert "den utsatta själv" not in shown
+    own = await chat("anna").press(f"show:{case.id}")
+    assert "Vem det gäller: Det hände mig" in own and "Anna Berg (rapporterade" not in own, own
 
 
 async def test_a_reason_typed_in_her_own_words_is_shown_as_typed(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]

@@ -169,6 +169,8 @@ async def test_pia_gets_the_whole_case_as_a_pdf_in_her_own_chat(
     assert PHOTO_SHA in whole and SMS_SHA in whole
     assert "brevet.png" in whole and "sms.pdf" in whole
     assert "Pia Lind" in whole  # who took the alert
+    assert "Anna Berg (rapporterade själv)" in whole  # who it is about: her name, to staff
+    assert "den utsatta själv" not in whole
     # the reference, the marking and the page number on every page
     assert len(pages) >= 2
     for number, page in enumerate(pages, 1):

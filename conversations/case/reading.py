@@ -15,7 +15,8 @@ from babel.dates import format_date
 from conversations.events import Button, FileRef, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, N_, shown_name
-from conversations.report.text import evidence_kind, full_report_text
+from conversations.report.form import BY_STEP, ReportStep
+from conversations.report.text import NEUTRAL, evidence_kind, full_report_text
 from storage.access import Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -150,11 +151,45 @@ async def _reporter(ctx: Context, report: Report) -> list[str]:
     return [ctx._("Reported by: {who}").format(who=who)]
 
 
+SELF = NEUTRAL["It happened to me"]  # "the targeted person themselves", as staff read it
+
+
+async def herself(ctx: Context, report: Report) -> str:
+    """'Anna Berg (reported it themselves)': whom a report she wrote about herself is about,
+    as staff read it (her name, never "den utsatta själv"); "" if her name is not known."""
+    person_id = report.targeted_id or report.reporter_id
+    if person_id is None:
+        return ""
+    try:
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
+    except NotFound:
+        return ""
+    return ctx._("{name} (reported it themselves)").format(name=card.name) if card.name else ""
+
+
+def named_herself(ctx: Context, shown: str, name: str) -> str:
+    """The answer to "Who it is about" with her name (``name``, from :func:`herself`) when
+    it says she reported it herself; any other answer as it is."""
+    return name if name and shown == ctx._(SELF) else shown
+
+
+def _with_her_name(ctx: Context, answers: str, name: str) -> str:
+    label = ctx._(BY_STEP[ReportStep.WHO].label)
+    return "\n".join(
+        f"{label}: {named_herself(ctx, line.removeprefix(f'{label}: '), name)}"
+        if line.startswith(f"{label}: ")
+        else line
+        for line in answers.split("\n")
+    )
+
+
 async def whole_case(ctx: Context, report: Report, access: Access) -> None:
     """Reply with the whole case as the viewer may read it (HANDLER or OWN)."""
     _ = ctx._
     staff = access is Access.HANDLER
     head, _nl, answers = full_report_text(ctx, report, neutral=staff).partition("\n")
+    if staff:  # "Vem det gäller: Anna Berg (rapporterade själv)"; she reads "Det hände mig"
+        answers = _with_her_name(ctx, answers, await herself(ctx, report))
     lines = [head, *(await _reporter(ctx, report) if staff else []), answers]
     if staff:
         lines += await followup_log(ctx, report)

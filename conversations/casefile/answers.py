@@ -3,6 +3,7 @@ and the statement that the person was targeted in the role of elected official."
 
 from __future__ import annotations
 
+from conversations.case.reading import herself, named_herself
 from conversations.casefile.model import Entry
 from conversations.flow import Context
 from conversations.i18n import shown_name
@@ -22,8 +23,9 @@ def _draft(ctx: Context, report: Report) -> Draft:
     return Draft(repo, report, answers, ctx.packs.get(report.pack), party_pack_of(ctx, report))
 
 
-def answer_entries(ctx: Context, report: Report) -> list[Entry]:
-    """Every question answered, with its answer in full (typed answers as typed)."""
+async def answer_entries(ctx: Context, report: Report) -> list[Entry]:
+    """Every question answered, with its answer in full (typed answers as typed); who it is
+    about by her name when she reported it herself."""
     draft = _draft(ctx, report)
     who = Known(registered=not report.unverified, assignment=None, routed=False)
     entries: list[Entry] = []
@@ -31,6 +33,8 @@ def answer_entries(ctx: Context, report: Report) -> list[Entry]:
         if question.step.value not in draft.answers:
             continue
         value = show(ctx, draft, question, draft.answers.get(question.step.value), True, dated=True)
+        if question.step is ReportStep.WHO:
+            value = named_herself(ctx, value, await herself(ctx, report))
         entries.append(Entry(ctx._(question.label), value))
         for follow in follow_ups(question.step):
             if follow.applies(draft.answers, who) and follow.step.value in draft.answers:

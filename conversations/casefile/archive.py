@@ -110,7 +110,7 @@ async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any
         data["answers"] = {
             "as_read": [
                 {"label": e.label, "text": e.text, "follows_previous": bool(e.indent)}
-                for e in answer_entries(ctx, report)
+                for e in await answer_entries(ctx, report)
             ],
             "stored": answers,
         }

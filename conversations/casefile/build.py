@@ -123,7 +123,7 @@ async def _for_police(
     _ = ctx._
     if access in (Access.HANDLER, Access.OWN):
         statement = Entry("", await role_statement(ctx, report))
-        entries = (statement, *answer_entries(ctx, report))
+        entries = (statement, *await answer_entries(ctx, report))
         sections.append(Section(_("1. Incident report"), entries, key="report"))
     else:
         staff_only = _("Not in this file: only those who handle the case may read it.")
@@ -225,7 +225,7 @@ async def build(
         return await _for_police(ctx, report, access, sections, pictures)
     if access in (Access.HANDLER, Access.OWN):
         statement = Entry("", await role_statement(ctx, report))
-        entries = (statement, *answer_entries(ctx, report))
+        entries = (statement, *await answer_entries(ctx, report))
         sections.append(Section(_("1. Incident report"), entries, key="report"))
     else:
         sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
