@@ -68,7 +68,7 @@ def contact_lines(ctx: Context, contacts: Contacts) -> list[str]:
         )
         lines.extend(card_line(_, c) for c in contacts.party_security)
     elif contacts.municipality_name and ctx.person.party_id is not None:  # (not the director)
-        lines.append(_("Your party has no security contact registered in Trygg."))
+        lines.append(_nobody_else(ctx, contacts))
     if contacts.municipality_name:
         lines.append(
             _("Security unit of {municipality}: {phone}").format(
@@ -77,6 +77,19 @@ def contact_lines(ctx: Context, contacts: Contacts) -> list[str]:
         )
         lines.extend(card_line(_, c) for c in contacts.municipal_security)
     return lines
+
+
+def _nobody_else(ctx: Context, contacts: Contacts) -> str:
+    """No other security contact of her party: Britt, who is Blå partiet's, is told that
+    she is the one (the list leaves her out), never that her party has none."""
+    _ = ctx._
+    if ctx.viewer.role is not Role.PARTY_SECURITY:
+        return _("Your party has no security contact registered in Trygg.")
+    if contacts.party_name:
+        return _(
+            "You are the security contact of {party} in Trygg; nobody else is registered."
+        ).format(party=contacts.party_name)
+    return _("You are your party's security contact in Trygg; nobody else is registered.")
 
 
 def police_lines(ctx: Context) -> list[str]:

@@ -1211,3 +1211,18 @@ async def test_a_report_nobody_took_is_told_to_her_after_the_quiet_hours(  # typ
     [told_her] = transport.texts("anna")
     assert "Ingen i Trygg har tagit din rapport än." in told_her, told_her
     assert "larm" not in told_her, told_her
+
+
+async def test_a_security_contact_is_told_she_is_her_partys_own(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+    """Britt is Blå partiet's security contact, its only one: /kontakter and /akut told her
+    "Ditt parti har ingen säkerhetsansvarig registrerad i Trygg." She is told she is the one;
+    Pia (Per is her party's other) still reads Per's name."""
+    britt: Chat = chat("britt")
+    for command in ("/kontakter", "/akut"):
+        reply = await britt.say(command)
+        assert "Ditt parti har ingen säkerhetsansvarig" not in reply, reply
+        assert (
+            "Du är säkerhetsansvarig för Blå partiet i Trygg; ingen annan är registrerad." in reply
+        ), reply
+    pia = await chat("pia").say("/kontakter")
+    assert "Per Ek, +46 70 174 06 12" in pia and "Du är säkerhetsansvarig" not in pia, pia
