@@ -1,14 +1,20 @@
 """Words from someone an alert waits on ("ok jag ringer henne" under the push): the alert
-is shown again with its choices, not the menu, so that "1" means "Jag tar det"."""
+is shown again with its choices, not the menu, so that "1" means "Jag tar det"; and from
+someone who took an /akut alert lately, that alert and whom to call."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from conversations.akut_notices import read_button
 from conversations.events import Button
 from conversations.flow import Context
 from conversations.i18n import shown_name
 from conversations.texts import HANDLING, call_line, menu_buttons
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
+
+TAKEN_LATELY = timedelta(hours=1)  # words this soon after taking an alert are about it
 
 
 async def alert_waiting(ctx: Context) -> bool:
@@ -25,7 +31,7 @@ async def alert_waiting(ctx: Context) -> bool:
         and await repo.may_act(alert, ctx.person.id)
     ]
     if not waiting:
-        return False
+        return await _alert_taken(ctx)
     alert = max(waiting, key=lambda a: a.created_at)
     subject = alert.subject_id or 0  # never 0: kept above
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
@@ -43,4 +49,29 @@ async def alert_waiting(ctx: Context) -> bool:
             *menu_buttons(ctx),
         ],
     )
+    return True
+
+
+async def _alert_taken(ctx: Context) -> bool:
+    """Words from someone who took an /akut alert within the hour ("hon svarar inte"): that
+        alert, whom to call, and what she wrote (not the menu alone, whose "1" is "Jag behöver
+    hjälp nu")."""
+    repo = AlertRepo(ctx.session)
+    taken = [
+        alert
+        for alert in await repo.taken_by([ctx.person.id], ctx.now - TAKEN_LATELY)
+        if alert.kind == "akut" and alert.drill_id is None and alert.subject_id is not None
+    ]
+    if not taken:
+        return False
+    alert = max(taken, key=lambda a: a.acknowledged_at or a.created_at)
+    subject = alert.subject_id or 0  # never 0: kept above
+    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
+    _ = ctx._
+    lines = [
+        _("You have the alert about {name}.").format(name=shown_name(_, card)),
+        call_line(ctx, card),
+    ]
+    read = read_button(_, alert, shown_name(_, card))  # what she wrote, and her number
+    ctx.reply("\n".join(lines), [[read], *menu_buttons(ctx)])
     return True

@@ -23,9 +23,16 @@ async def test_words_under_an_untaken_alert_show_it_again(chat: Any, demo_app: A
     assert offered(pia)[:2] == [f"ack:{alert.id}", f"call:{alert.id}"]
     taken = await pia.press(offered(pia)[0])
     assert "det är ditt" in taken, taken
-    # taken: words are words again
-    said = await pia.say("ok")
+    # taken: her words get that alert and the number, not the menu (whose "1" raised her
+    # own alarm on Signal)
+    said = await pia.say("hon svarar inte")
     assert "Larmet om Anna Berg" not in said, said
+    assert said.splitlines()[:2] == [
+        "Du har larmet om Anna Berg.",
+        "Ring Anna Berg: +46 70 174 06 10",
+    ], said
+    read = await pia.press(offered(pia)[0])  # "Läs vad Anna Berg skrev", not "Jag behöver hjälp"
+    assert "Anna Berg har inte skrivit något med larmet." in read, read
 
 
 async def test_whom_it_has_not_reached_sees_the_menu(chat: Any, demo_app: App) -> None:
