@@ -318,7 +318,8 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     asked = await pia.press("case:followup")
     assert asked.startswith("Uppföljningssamtal 1. När hölls det?")
     assert "Skriv dagen det hölls" in await pia.say("2026-12-24")
-    assert await pia.say("2026-11-27") == "Vilka deltog?\n[1] Tillbaka"
+    said = await pia.say("2026-11-27")
+    assert said == "Jag skrev: hölls fredag 27 november.\nVilka deltog?\n[1] Tillbaka", said
     assert "Nuläge och behov av fortsatt stöd" in await pia.say("Anna, Pia och Sara")
     assert "Behöver Anna Berg fortsatt stöd?" in await pia.say(SITUATION)
     assert "Professionellt stöd (företagshälsovård)?" in await pia.press("fu:yes")

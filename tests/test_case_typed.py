@@ -185,6 +185,26 @@ async def test_a_note_typed_where_the_calls_day_is_asked_is_kept(  # type: ignor
     assert (await pia.say("i går")).startswith("Vilka deltog?")  # a day is still a day
 
 
+async def test_a_day_in_a_sentence_at_the_calls_day_is_said_back_and_the_words_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """ "Anna vill vänta med polisanmälan till fredag" was read as call 1 held on the Friday
+    before the report; "Pratade med Anna i går kväll…" took the day and lost the words."""
+    case, pia = await in_the_unit_case(chat, clock, "pia")
+    clock.advance(days=2)  # Wednesday 25 November
+    await pia.press("case:followup")
+    said = await pia.say("Anna vill vänta med polisanmälan till fredag")
+    assert said.startswith("Jag hittade ingen dag i det"), said  # that Friday came before
+    said = await pia.say("Pratade med Anna i går kväll, hon mår bättre")
+    assert said.startswith(
+        "Jag skrev: hölls tisdag 24 november. "
+        "Jag sparade också det du skrev som en intern anteckning i ärendet.\nVilka deltog?"
+    ), said
+    view = await pia.say(f"/arende {case.ref}")
+    assert "Pratade med Anna i går kväll, hon mår bättre" in view, view
+    assert "Anna vill vänta med polisanmälan till fredag" in view, view
+
+
 async def test_button_words_typed_at_a_comment_are_not_the_comment(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:

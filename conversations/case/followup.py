@@ -15,7 +15,7 @@ from conversations.desk.followup import finish_followup, next_followup_number
 from conversations.desk.words import name_of
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
-from conversations.i18n import DISPLAY_TZ
+from conversations.i18n import DISPLAY_TZ, format_day
 from conversations.schedule import days_after, on_day
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -101,15 +101,30 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
     elif event.button == "fu:yesterday":
         held = today - timedelta(days=1)
     else:
+        found = await found_case(ctx, Access.HANDLER)
+        if found is None:
+            return await gone(ctx)
         moment = dates.understand(event.text, ctx.now, ctx.locale)
-        no_day = moment is None or moment.day > today  # "… till i morgon" is no held day
-        if no_day and len(event.text.split()) >= NOTE_WORDS:  # a note, not the day
+        reported = (found[0].submitted_at or ctx.now).astimezone(DISPLAY_TZ).date()
+        # "… till fredag" or "… i morgon": no day it was held (after the report, by today)
+        no_day = moment is None or not reported <= moment.day <= today
+        telling = len(event.text.split()) >= NOTE_WORDS
+        if no_day and telling:  # a note, not the day
             return await _kept_as_note(ctx, event.text)
         if moment is None or no_day:
             ctx.reply(_("Write the day it was held, like “i går” or 20/11."))
             ctx.again()
             return None
         held = moment.day
+        said = _("I wrote: held {day}.").format(day=format_day(held, today, ctx.locale))
+        if telling:  # "Pratade med Anna i går kväll, hon mår bättre": the day, and the words
+            try:
+                await notes.keep_note(ctx, found[0], found[1], event.text)
+            except Refused as refused:  # too long for a note: said
+                said += " " + refused.message
+            else:
+                said += " " + _("I also kept what you wrote as an internal note on the case.")
+        ctx.reply(said)
     if await _save_notes(ctx, "date", held.isoformat()) is None:
         return await gone(ctx)
     ctx.reply(_("Who took part?"), [[Button("case:view", _("Back"))]])
