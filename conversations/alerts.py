@@ -38,7 +38,6 @@ from storage.models import (
     Alert,
     AlertStatus,
     Municipality,
-    Person,
     Report,
     ReportStatus,
     Timer,
@@ -514,10 +513,10 @@ async def _written(ctx: Context, alert: Alert) -> bool:
 async def _yours(ctx: Context, alert: Alert) -> str:
     """Say the alert is theirs, and whom to call: by name and number when Trygg knows them."""
     _ = ctx._
-    if alert.subject_id is not None:
-        person = await ctx.session.get(Person, alert.subject_id)
-        if person is not None and person.display_name and person.phone:
+    if alert.subject_id is not None:  # someone with no name yet is described, not skipped
+        card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
+        if card.phone:
             return _("Thank you – it is yours. Call {name} now: {phone}").format(
-                name=person.display_name, phone=person.phone
+                name=shown_name(_, card), phone=card.phone
             )
     return _("Thank you – it is yours. Please contact the person now.")

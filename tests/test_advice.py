@@ -73,3 +73,15 @@ async def test_in_english_nothing_swedish_and_nothing_twice(demo_app: App, chat:
     assert "Save the evidence" in advice and "Collect all the information" not in advice
     assert not any(w in advice for w in ("och", "din ", "ärende", "Gör så här"))
     assert len(bullets(advice)) == len(set(bullets(advice)))
+
+
+async def test_an_internal_case_is_not_told_to_go_to_the_party(demo_app: App, chat: Any) -> None:
+    """She chose Sara alone, the threat coming from inside her party: "Vad gör jag nu?" told
+    her to inform the party's security contact and that the association would contact her."""
+    anna: Chat = chat("anna")
+    case = await submit_report(chat, "anna", "internal", choose=["sara"])
+    advice = await anna.press(f"advice:{case.id}")
+    assert advice.splitlines()[0] == "Sara Strand har din rapport och hör av sig till dig.", advice
+    assert "partiets säkerhetsansvarig" not in advice, advice
+    assert "föreningen" not in advice and "Handlingsplan utsatte" not in advice, advice
+    assert "Spara bevisen" in advice and "ring 112" in advice

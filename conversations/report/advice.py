@@ -8,6 +8,7 @@ from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
 from conversations.packs import TOPICS, ActionList, Pack
 from conversations.words_to_case import names_of
+from storage.access import INTERNAL
 from storage.cases import CaseRepo
 from storage.models import Party, Report, Role
 
@@ -31,6 +32,9 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
     lines = [await _who_has_it(ctx, cases, report)]
     pack = ctx.packs.get(report.pack)
     party_pack = ctx.packs.party_pack(ctx.person.party_pack) if report.party_id else None
+    if report.category == INTERNAL:  # she chose whom to tell: the party is not told for her
+        done |= {"tell_party", "tell_unit"}
+        party_pack = None  # its lists speak of the party's own people
     said = 0
     for source in (pack, party_pack):
         action_list = _list_for(source, report.category)
