@@ -65,6 +65,25 @@ async def _after_quiet_hours(ctx: Context, report: Report, now: datetime) -> dat
     return later if later > now else None
 
 
+async def tell_owners_after(ctx: Context, report: Report, answered: str) -> None:
+    """Item ``answered`` got its "Ja": tell the owners of the items that wait on it (3.1.3
+    after 3.1.2), unless they were told at the send, and only of items still open."""
+    if report.drill_id is not None:
+        return
+    pack = ctx.packs.get(report.pack)
+    waiting = [i for i in pack.checklist if i.owners_told_after == answered]
+    if not waiting:
+        return
+    chosen = _measures(ReportRepo(ctx.session, ctx.keyring).answers(report))
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    untold = [i for i in waiting if i.id not in state and i.owners_told_when not in chosen]
+    for owner in await CaseRepo(ctx.session, ctx.keyring).checklist_owners(report):
+        key = responsibility_key(Access.CHECKLIST, owner.role)
+        items = [i.id for i in untold if key in i.responsible]
+        if items and owner.person_id is not None and owner.person_id != ctx.person.id:
+            ctx.notify(owner.person_id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
+
+
 async def _tell(teller: _Teller, report: Report, pack: Pack) -> None:
     """Tell everyone who owns items in the case's checklist but is not alerted, listing
     their items. Storage decides who may access the case: an internal case tells nobody."""

@@ -111,6 +111,9 @@ class ChecklistItem(_Strict):
     # not alerted are told of it only then (3.1.3: the director files a police report only
     # if the person decides so, not for every case).
     owners_told_when: str | None = None
+    # An item whose "Ja" tells this item's owners if they were not told at the send (3.1.3
+    # after 3.1.2: the police have assessed it, and she may now decide to report).
+    owners_told_after: str | None = None
 
 
 class FollowUpPlan(_Strict):

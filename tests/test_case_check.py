@@ -315,6 +315,25 @@ async def test_the_director_is_not_told_before_she_decides_on_a_police_report(  
     assert "3.1.3" in view, view
 
 
+async def test_the_director_is_told_once_the_police_have_assessed_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Nothing decided at the send, Kent was never told, even after the police's assessment
+    (3.1.2 "Ja"), after which she may decide to report."""
+    clock.now = MONDAY_10
+    for handle in ("sara", "kent"):
+        await chat(handle).say("/hjalp")
+    case = await submit_report(chat, "bo", "assignment")
+    await take(chat, "sara", case)
+    sara = chat("sara")
+    await sara.say(f"/arende {case.ref}")
+    assert (await sara.press("case:check")).startswith("3.1.2:")
+    mark = await last_outbox_id(demo_app)
+    await sara.press("check:yes")
+    owned = [(h, p) for _i, h, k, p in await outbox(demo_app, mark) if k == "item_owned"]
+    assert owned == [("kent", {"report": case.id, "items": ["3.1.3"]})], owned
+
+
 # --- item 4: notes -----------------------------------------------------------------------------
 
 

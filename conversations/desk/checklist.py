@@ -18,6 +18,7 @@ from conversations.desk.words import (
     role_key,
 )
 from conversations.flow import Context
+from conversations.item_owners import tell_owners_after
 from conversations.packs import ChecklistItem
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -123,6 +124,8 @@ async def answer_and_bring_in(
     brought = (
         await bring_in_unit(ctx, report, []) if item.brings_in_unit and answer == "yes" else ""
     )
+    if answer == "yes" and before is None:  # 3.1.2 "Ja": the director's 3.1.3 may follow
+        await tell_owners_after(ctx, report, item.id)
     if before is not None:
         said = _("Changed. The earlier answer is kept in the case's history.")
     elif written:
