@@ -56,7 +56,7 @@ async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeC
     await t.say(sara, "Ja")
     await t.say(sara, "Hoppa över")
     await t.deliver()
-    t.note("Kent was told when the case came in that 3.1.3 is his; Sara's answer tells him no more")
+    t.note("Nothing was decided at the send; after Sara's 3.1.2 Kent is told 3.1.3 is his")
     await t.say(kent, f"/arende {ref}")
     await t.say(kent, "Svara på nästa punkt (1 öppen)")
     await t.say(kent, "Nej")
