@@ -514,14 +514,20 @@ async def test_resume_continue_new_and_delete(demo_app: App, chat: Any, clock: F
     assert (await answers(demo_app, "anna"))["assignment"] == {"text": "Miljönämnden"}
 
 
-async def test_words_typed_at_continue_or_new_are_kept_with_the_report(
-    demo_app: App, chat: Any
-) -> None:
+async def asked_to_go_on(chat: Any) -> Chat:
+    """Anna begins a report, then /rapportera again: "Du har en påbörjad rapport …"."""
     anna: Chat = chat("anna")
     await anna.say("/rapportera")
     await anna.say("Det hände mig")
     await anna.say("Socialnämnden")
     assert "Du har en påbörjad rapport från" in await anna.say("/rapportera")
+    return anna
+
+
+async def test_words_typed_at_continue_or_new_are_kept_with_the_report(
+    demo_app: App, chat: Any
+) -> None:
+    anna = await asked_to_go_on(chat)
     told = "Han ringde igen i kväll och sa att han vet var jag bor"
     reply = await anna.say(told)
     assert "Jag lade till det du skrev i din påbörjade rapport." in reply, reply
@@ -533,11 +539,7 @@ async def test_no_at_continue_or_new_is_not_report_text_and_asks_what_instead(
     demo_app: App, chat: Any
 ) -> None:
     """ "nej tack" at "Du har en påbörjad rapport" was added to the report, which went on."""
-    anna: Chat = chat("anna")
-    await anna.say("/rapportera")
-    await anna.say("Det hände mig")
-    await anna.say("Socialnämnden")
-    assert "Du har en påbörjad rapport från" in await anna.say("/rapportera")
+    anna = await asked_to_go_on(chat)
     reply = await anna.say("Nej tack")
     assert reply.startswith("Du vill inte fortsätta med den nu. Rapporten finns kvar")
     assert "Vill du börja en ny rapport eller radera utkastet?" in reply
