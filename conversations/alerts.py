@@ -497,7 +497,7 @@ async def _offer_the_others(ctx: Context, alert: Alert) -> None:
     for other in others[:3]:
         ctx.reply(
             _("{name} also has an open alert from {when} – take it too?").format(
-                name=card.name, when=ctx.when(other.created_at)
+                name=shown_name(_, card), when=ctx.when(other.created_at)
             ),
             [[Button(f"ack:{other.id}:too", _("Take it too"))]],
         )
