@@ -24,7 +24,8 @@ async def test_after_sending_what_is_done_is_said_once_and_not_asked_again(
     anna: Chat = chat("anna")  # Gröna partiet: the Kävlinge party's plan on top (demo)
     await write_report(anna, Script())
     advice = await anna.say("Vad gör jag nu?")
-    assert advice.splitlines()[0] == "Pia Lind har din rapport och hör av sig till dig."
+    assert advice.startswith("Gör så här nu:\n• Är du i fara just nu – ring 112."), advice
+    assert advice.splitlines()[-1] == "Pia Lind har din rapport och hör av sig till dig."
     assert "Informera partiets säkerhetsansvarig nu" not in advice
     assert "Kontakta omgående partiets säkerhetsansvarige" not in advice
     assert "Spara bevisen" in advice  # the first plan's words
@@ -47,7 +48,7 @@ async def test_the_unit_told_by_the_report_is_not_asked_of_her_again(
     anna: Chat = chat("anna")
     await write_report(anna, Script(category="assignment"))
     advice = await anna.say("Vad gör jag nu?")
-    assert advice.splitlines()[0] == (
+    assert advice.splitlines()[-1] == (
         "Pia Lind och Sara Strand har din rapport och hör av sig till dig."
     )
     assert "säkerhetsstrateg också få veta" not in advice
@@ -60,14 +61,14 @@ async def test_after_someone_took_it_she_reads_who_has_her_case(demo_app: App, c
     case = await submit_report(chat)
     await ack(pia, case.alert_id)
     advice = await anna.press(f"advice:{case.id}")
-    assert advice.splitlines()[0] == "Pia Lind har ditt ärende och hör av sig till dig."
+    assert advice.splitlines()[-1] == "Pia Lind har ditt ärende och hör av sig till dig."
 
 
 async def test_in_english_nothing_swedish_and_nothing_twice(demo_app: App, chat: Any) -> None:
     bo: Chat = chat("bo")
     await write_report(bo, Script())
     advice = await bo.say("What do I do now?")
-    assert advice.splitlines()[0].endswith("has your report and will contact you.")
+    assert advice.splitlines()[-1].endswith("has your report and will contact you.")
     assert "Tell the party security contact now" not in advice
     assert "Contact the party security contact at once" not in advice
     assert "Save the evidence" in advice and "Collect all the information" not in advice
@@ -81,7 +82,7 @@ async def test_an_internal_case_is_not_told_to_go_to_the_party(demo_app: App, ch
     anna: Chat = chat("anna")
     case = await submit_report(chat, "anna", "internal", choose=["sara"])
     advice = await anna.press(f"advice:{case.id}")
-    assert advice.splitlines()[0] == "Sara Strand har din rapport och hör av sig till dig.", advice
+    assert advice.splitlines()[-1] == "Sara Strand har din rapport och hör av sig till dig.", advice
     assert "partiets säkerhetsansvarig" not in advice, advice
     assert "föreningen" not in advice and "Handlingsplan utsatte" not in advice, advice
     assert "Spara bevisen" in advice and "ring 112" in advice

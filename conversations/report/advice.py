@@ -29,7 +29,7 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
     cases = CaseRepo(ctx.session, ctx.keyring)
     reached = await cases.reached_roles(report)
     done: set[TOPICS] = {DONE_BY[role] for role in reached if role in DONE_BY}
-    lines = [await _who_has_it(ctx, cases, report)]
+    lines: list[str] = []
     pack = ctx.packs.get(report.pack)
     party_pack = ctx.packs.party_pack(ctx.person.party_pack) if report.party_id else None
     if report.category == INTERNAL:  # she chose whom to tell: the party is not told for her
@@ -48,13 +48,15 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
             items.append("• " + await _in_own_words(ctx, source, item.get(ctx.locale)))
         if items:
             title = await _in_own_words(ctx, source, action_list.title.get(ctx.locale))
-            lines += ["", title + ":", *items]
+            lines += [title + ":", *items, ""]
             said += len(items)
     advice_text = pack.police_report_advice
-    if advice_text is not None and not said:  # the plan's lists end with the police's
-        lines += ["", advice_text.get(ctx.locale)]
-    elif not said:
-        lines.append(_("In danger now: call 112. Not urgent: the police on 114 14."))
+    if not said:  # danger first, then the plan's police advice if it has one
+        lines = [_("In danger now: call 112. Not urgent: the police on 114 14.")]
+        lines += [advice_text.get(ctx.locale)] if advice_text is not None else []
+        lines.append("")
+    # the plans' lists begin with the way out (112); who has her report comes after
+    lines.append(await _who_has_it(ctx, cases, report))
     ctx.reply("\n".join(lines))
     return None
 
