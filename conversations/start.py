@@ -13,6 +13,7 @@ from conversations.invite_code import invite_code
 from conversations.menu import NAMED_IN, TELLING, stale_button
 from conversations.report.entry import keep_told
 from conversations.texts import HANDLING, menu_buttons
+from conversations.words import says_nothing
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.directory import PHONE, DirectoryRepo, international
@@ -268,7 +269,8 @@ async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
     """Keep the name as written; ask for a phone number."""
     _ = ctx._
     name = SAYS_NAME.sub("", " ".join(event.text.split())).strip(" .!")
-    if len(name) < 2 or not any(c.isalpha() for c in name):  # "1", "?", "x": not a name
+    if len(name) < 2 or not any(c.isalpha() for c in name) or says_nothing(name):
+        # "1", "?", "x", "hej", "ok tack": not a name
         return _name_wanted(ctx)
     if _telling(name):
         return await _told_instead(ctx, event)

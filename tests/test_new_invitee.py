@@ -28,7 +28,7 @@ async def test_a_number_or_one_letter_at_the_name_question_asks_for_the_name_in_
     ivy = Chat(demo_app, "ivy")
     await ivy.say(f"/start {code}")
     assert ASKED in await ivy.say("1")  # "1" presses "svenska": the language is chosen
-    for typed in ("1", "1", "7", "x", "?", "jag heter."):
+    for typed in ("1", "1", "7", "x", "?", "jag heter.", "hej", "ok tack"):
         said = await ivy.say(typed)  # on Signal "1" presses the old "svenska" again
         assert said == WANTED, (typed, said)
     said = await ivy.say("Ivy Lund")
