@@ -535,6 +535,15 @@ async def test_words_typed_at_continue_or_new_are_kept_with_the_report(
     assert (await answers(demo_app, "anna"))["_notes"] == [told]
 
 
+async def test_no_not_now_at_continue_or_new_is_a_no(demo_app: App, chat: Any) -> None:
+    """ "nej, inte nu" was added to the report ("nu" is a courtesy word, so "nej inte" was
+    left, which no table held)."""
+    anna = await asked_to_go_on(chat)
+    reply = await anna.say("nej, inte nu")
+    assert reply.startswith("Du vill inte fortsätta med den nu."), reply
+    assert "_notes" not in await answers(demo_app, "anna")
+
+
 async def test_no_at_continue_or_new_is_not_report_text_and_asks_what_instead(
     demo_app: App, chat: Any
 ) -> None:

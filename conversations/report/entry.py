@@ -95,7 +95,8 @@ RESUME_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "resume:later": (
         *("nej", "nej tack", "inte nu", "inte just nu", "sen", "senare", "vänta"),
-        *("no", "no thanks", "not now", "later"),
+        *("nej inte", "nej inte just", "nej senare", "nej vänta", "nej inte än"),  # "nu": courtesy
+        *("no", "no thanks", "not now", "later", "no not now", "no later", "not yet"),
     ),
 }
 """Words typed at "continue / new / delete" that mean a choice. A no ("nej tack") says she
