@@ -285,6 +285,21 @@ async def test_words_that_mean_send_at_the_summary_send_it(
     assert "_notes" not in await answers(demo_app, "anna")
 
 
+@pytest.mark.parametrize("said", ["Ja", "ok", "nej"])
+async def test_a_bare_yes_or_no_at_the_summary_is_asked_not_kept(
+    demo_app: App, chat: Any, said: str
+) -> None:
+    """ "Ja" at the summary was kept as "Också skrivet: Ja" for staff to read, and nothing
+    was sent."""
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(), submit=False)
+    reply = await anna.say(said)
+    assert reply.startswith("Tryck på ”Skicka” för att skicka rapporten."), reply
+    assert (await only_report(demo_app, "anna")).status is ReportStatus.DRAFT
+    assert "_notes" not in await answers(demo_app, "anna")
+    assert "Din rapport är skickad" in await anna.press("send")  # the summary's buttons hold
+
+
 async def test_words_that_mean_cancel_at_the_summary_ask_to_delete(
     demo_app: App, chat: Any
 ) -> None:

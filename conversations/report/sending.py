@@ -8,7 +8,7 @@ import re
 from conversations import dates, quota
 from conversations.about import about_someone_else
 from conversations.alerts import LINKED_FOR, raise_alert
-from conversations.events import Button, InboundEvent, words_of
+from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list, shown_name
@@ -21,7 +21,7 @@ from conversations.report.hooks import moment_of, read_when, store_moment
 from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import menu_buttons
-from conversations.words import button_said
+from conversations.words import button_said, says_nothing
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
@@ -122,6 +122,10 @@ SUMMARY_WORDS: dict[str, tuple[str, ...]] = {
 Cancel, which asks before deleting), as a press of it would."""
 
 
+UNCLEAR_AT_SUMMARY = frozenset(("ja", "ja tack", "jo", "yes", "yes please", "nej", "no"))
+"""Words at the summary that say neither Send nor what to change: asked, not kept."""
+
+
 async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
     """Send on a typed "skicka", ask to cancel on "avbryt"; keep other words with the report,
     and show it again."""
@@ -136,6 +140,10 @@ async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
         return await lost(ctx)
     if not typed:
         return await repeat(ctx, event)
+    if says_nothing(typed) or phrase_of(typed) in UNCLEAR_AT_SUMMARY:  # "ja", "ok": send?
+        ctx.reply(ctx._("To send the report, press “Send”. To change something, press it."))
+        ctx.again()
+        return None
     changed = await _corrected_when(ctx, draft, typed)
     if changed is not None:  # "ändra datumet, det var i tisdags"
         return await show_summary(ctx, draft, changed)
