@@ -26,6 +26,7 @@ from conversations import (
     privacy,
     start,
     web_link,
+    words_to_case,
 )
 from conversations.alerts import TimerHandler
 from conversations.case import listing
@@ -99,6 +100,7 @@ TIMERS: Mapping[str, TimerHandler] = {
     alerts.ESCALATE: alerts.escalate,
     alerts.UNANSWERED_TELL: alerts.tell_unanswered,
     item_owners.ITEM_OWNERS_LATER: item_owners.tell_item_owners_later,
+    words_to_case.WORDS_LATER: words_to_case.tell_words_later,
     **followups.TIMERS,
     **drills.TIMERS,
     housekeeping.HOUSEKEEPING: housekeeping.housekeeping,

@@ -8,19 +8,22 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.akut_words import says_none, tells_danger
-from conversations.alerts import hurry, someone_next
+from conversations.alerts import SystemContext, hurry, someone_next
 from conversations.events import Button
 from conversations.flow import Context
 from conversations.i18n import names_list, shown_name
 from conversations.notices import CHECKIN_ASK, CHECKIN_REPLY
+from conversations.schedule import out_of_quiet_hours, quiet_hours_of
 from conversations.texts import contacts_of, menu_buttons
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
-from storage.models import Report, ReportStatus
+from storage.models import Report, ReportStatus, Timer
 from storage.outbox import ROUTINE, URGENT, OutboxRepo
 from storage.reports import ReportRepo
+from storage.timers import TimerRepo
 
 CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
+WORDS_LATER = "words_later"  # calm words written in the quiet hours: handlers told after
 
 
 async def open_case(ctx: Context) -> Report | None:
@@ -131,9 +134,25 @@ async def tell_handlers(
     if danger:
         payload["danger"] = True
         await hurry(ctx, report, _akut_minutes(ctx, report))  # nobody took it: the next sooner
+    elif handlers and report.drill_id is None:
+        quiet = await quiet_hours_of(ctx.session, report.municipality_id)
+        later = out_of_quiet_hours(ctx.now, quiet)
+        if later > ctx.now:  # "sover dåligt" at 02:00 woke Pia: she is told in the morning
+            TimerRepo(ctx.session).schedule(WORDS_LATER, f"{report.id}:{note_id}", later, payload)
+            return handlers
     for person_id in handlers:
         ctx.notify(person_id, CHECKIN_REPLY, payload, URGENT if danger else ROUTINE)
     return handlers
+
+
+async def tell_words_later(sc: SystemContext, timer: Timer) -> None:
+    """The quiet hours are over: tell those who handle her case now of the words she wrote
+    in them, if it is still open."""
+    report = await sc.session.get(Report, str(timer.payload.get("report", "")))
+    if report is None or report.status is not ReportStatus.SUBMITTED:
+        return
+    for person_id in await CaseRepo(sc.session, sc.keyring).handlers(report):
+        sc.notify(person_id, CHECKIN_REPLY, dict(timer.payload), ROUTINE)
 
 
 def _akut_minutes(ctx: Context, report: Report) -> int:
