@@ -24,14 +24,14 @@ async def test_a_call_she_asked_for_is_owed_after_the_case_is_closed(
     await chat("per").say("/arenden")  # Per's chat is known, so an alert reaches it
     case = await submit_report(chat)
     await ack(pia, case.alert_id)
-    clock.advance(days=1)
+    clock.advance(days=1, hours=11)  # Tuesday 10:00, by day
     asked = await anna.press(f"checkin:{case.id}:yes", token=NOTICE_TOKEN)
     assert "larmar jag Per Ek" in asked, asked
     await delivered(demo_app)
     await pia.say(f"/arende {case.ref}")
     closing = await pia.press("case:close")
     assert closing.startswith(
-        "Anna Berg bad om ett samtal i dag kl. 23.00, och ingen har tagit det än.\n"
+        "Anna Berg bad om ett samtal i dag kl. 10.00, och ingen har tagit det än.\n"
         "Att avsluta ärendet tar inte bort det.\n"
     ), closing
     for button in CLOSE[1:]:

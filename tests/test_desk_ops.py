@@ -35,7 +35,7 @@ from storage.models import (
 )
 from storage.viewer import Sender, Viewer
 from tests.conftest import FakeClock
-from tests.test_case import Submitted, submit_report, take
+from tests.test_case import MONDAY_10, Submitted, submit_report, take
 
 
 @asynccontextmanager
@@ -275,6 +275,7 @@ async def test_handing_over(chat, demo_app: App, clock: FakeClock) -> None:  # t
 
 
 async def test_closing_reopening_and_checkins(chat, demo_app: App, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    clock.now = MONDAY_10  # by day: the notices go at once (tests/test_words_at_night.py)
     case = await taken(chat)
     async with desk(demo_app, "kent", case, clock) as (ctx, report, access):
         with pytest.raises(Refused):  # the director may not close

@@ -1,5 +1,6 @@
-"""Calm words she writes to her case in the quiet hours reach its handlers in the morning;
-words that may tell of danger, at once."""
+"""Routine in the quiet hours waits for the morning: calm words she writes to her case
+reach its handlers then (words that may tell of danger, at once), and a case closed at
+night is told then."""
 
 from __future__ import annotations
 
@@ -31,3 +32,23 @@ async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
     await demo_app.timer_runner().run_due()
     [morning] = [t for to, t in await delivered(demo_app) if to == "pia"]
     assert morning.startswith(f"Ärende {case.ref}: Anna Berg har skrivit till dig."), morning
+
+
+async def test_a_case_closed_at_night_is_told_in_the_morning(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia closed the case at 23:30 and Anna was woken by "Ditt ärende … är avslutat"."""
+    pia = chat("pia")
+    case = await submit_report(chat)
+    await ack(pia, case.alert_id)
+    await chat("anna").say("/hjalp")
+    await delivered(demo_app)
+    clock.advance(minutes=30)
+    await pia.say(f"/arende {case.ref}")
+    for button in ("case:close", "close:confirm", "applied:yes", "close:skip", "close:skip"):
+        await pia.press(button)
+    assert not [t for to, t in await delivered(demo_app) if to == "anna"]
+    clock.advance(hours=9)  # 08:30 in Stockholm
+    await demo_app.timer_runner().run_due()
+    [told] = [t for to, t in await delivered(demo_app) if to == "anna"]
+    assert f"Ditt ärende {case.ref} är avslutat av Pia Lind." in told, told

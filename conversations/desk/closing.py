@@ -22,12 +22,12 @@ from conversations.followups import (
     schedule_retention,
 )
 from conversations.i18n import names_list
+from conversations.notice_later import notify_routine
 from conversations.schedule import days_after, quiet_hours_of
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
-from storage.outbox import ROUTINE
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
 
@@ -120,8 +120,8 @@ async def tell(ctx: Context, report: Report, kind: str, more: dict[str, Any] | N
     staff = [p for p, _level in await CaseRepo(ctx.session, ctx.keyring).staff(report)]
     people = [p for p in [report.reporter_id, *staff] if p is not None and p != ctx.person.id]
     payload = {"report": report.id, "by": ctx.person.id, **(more or {})}
-    for person_id in dict.fromkeys(people):
-        ctx.notify(person_id, kind, payload, ROUTINE)
+    for person_id in dict.fromkeys(people):  # not in the quiet hours: it is routine
+        await notify_routine(ctx, report.municipality_id, person_id, kind, payload)
     if not people:
         return _("Nobody else follows the case.")
     names = [await name_of(ctx, p) for p in dict.fromkeys(people)]
