@@ -10,7 +10,7 @@ from bot.app import App
 from tests.conftest import Chat, FakeClock
 from tests.reporting import attach
 from tests.test_alerts import ack, outbox, submit_report
-from tests.test_case import last_outbox_id
+from tests.test_case import MONDAY_10, last_outbox_id
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"brev" * 400
 
@@ -41,6 +41,7 @@ async def test_a_file_sent_after_the_report_is_kept_with_her_case(
 async def test_a_contact_is_told_when_words_typed_in_her_case_are_kept(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
+    clock.now = MONDAY_10  # by day (in the quiet hours: tests/test_words_at_night.py)
     case = await submit_report(chat, "anna", "party")
     await ack(chat("pia"), case.alert_id)
     anna: Chat = chat("anna")
