@@ -219,8 +219,7 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     if says_nothing(text):  # "hej", "tack": nothing to keep, nothing to ask again
         return False
     if asks_for_call(text):  # "jag vill prata med någon": a call, with her words kept
-        await note_for_handlers(ctx, report, text)
-        await _checkin_answered(ctx, report, "yes")
+        await _call_with_words(ctx, report, text)
         return True
     wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
     await keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))
@@ -235,9 +234,14 @@ async def _call_asked(ctx: Context, text: str) -> bool:
     report = await open_case(ctx)
     if report is None:
         return False
+    await _call_with_words(ctx, report, text)
+    return True
+
+
+async def _call_with_words(ctx: Context, report: Report, text: str) -> None:
+    """Keep the words that ask for a call with her case, and ask for the call."""
     await note_for_handlers(ctx, report, text)
     await _checkin_answered(ctx, report, "yes")
-    return True
 
 
 async def _open_report_of(ctx: Context, report_id: object) -> Report | None:

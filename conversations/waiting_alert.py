@@ -12,7 +12,8 @@ from conversations.flow import Context
 from conversations.i18n import shown_name
 from conversations.texts import HANDLING, call_line, menu_buttons
 from storage.alerts import AlertRepo
-from storage.directory import DirectoryRepo
+from storage.directory import ContactCard, DirectoryRepo
+from storage.models import Alert
 
 TAKEN_LATELY = timedelta(hours=1)  # words this soon after taking an alert are about it
 
@@ -33,8 +34,7 @@ async def alert_waiting(ctx: Context) -> bool:
     if not waiting:
         return await _alert_taken(ctx)
     alert = max(waiting, key=lambda a: a.created_at)
-    subject = alert.subject_id or 0  # never 0: kept above
-    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
+    card = await _about(ctx, alert)
     _ = ctx._
     lines = [
         _("The alert about {name} is not taken yet.").format(name=shown_name(_, card)),
@@ -54,7 +54,7 @@ async def alert_waiting(ctx: Context) -> bool:
 
 async def _alert_taken(ctx: Context) -> bool:
     """Words from someone who took an /akut alert within the hour ("hon svarar inte"): that
-        alert, whom to call, and what she wrote (not the menu alone, whose "1" is "Jag behöver
+    alert, whom to call, and what she wrote (not the menu alone, whose "1" is "Jag behöver
     hjälp nu")."""
     repo = AlertRepo(ctx.session)
     taken = [
@@ -65,8 +65,7 @@ async def _alert_taken(ctx: Context) -> bool:
     if not taken:
         return False
     alert = max(taken, key=lambda a: a.acknowledged_at or a.created_at)
-    subject = alert.subject_id or 0  # never 0: kept above
-    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
+    card = await _about(ctx, alert)
     _ = ctx._
     lines = [
         _("You have the alert about {name}.").format(name=shown_name(_, card)),
@@ -75,3 +74,9 @@ async def _alert_taken(ctx: Context) -> bool:
     read = read_button(_, alert, shown_name(_, card))  # what she wrote, and her number
     ctx.reply("\n".join(lines), [[read], *menu_buttons(ctx)])
     return True
+
+
+async def _about(ctx: Context, alert: Alert) -> ContactCard:
+    """The card of the person the alert is about (both callers keep only alerts with one)."""
+    card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id or 0)
+    return card

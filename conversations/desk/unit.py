@@ -8,10 +8,11 @@ from __future__ import annotations
 from conversations.case_notices import ITEM_OWNED
 from conversations.flow import Context
 from conversations.i18n import names_list, shown_name
+from conversations.packs import ChecklistItem
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
-from storage.directory import DirectoryRepo
+from storage.directory import ContactCard, DirectoryRepo
 from storage.models import Report
 from storage.outbox import ROUTINE
 
@@ -22,23 +23,16 @@ async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
     """Give the case to the unit's people not on it yet and tell them which of ``items``
     (or, if none is named, of the unit's items) are theirs and still open; the line that
     says so ("" if nobody was brought in). An internal case stays with her closed group."""
-    if report.category == INTERNAL or report.drill_id is not None:
+    found = await _unit_on_case(ctx, report)
+    if found is None:
         return ""
-    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
-    alerts = AlertRepo(ctx.session)
-    on_it = await alerts.report_alerted(report.id)
+    unit, on_it, still_open = found
     fresh = [card for card in unit if card.person_id not in on_it]
     if not fresh:
         return ""
-    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    checklist = ctx.packs.get(report.pack).checklist
-    theirs = [i.id for i in checklist if UNIT in i.responsible and i.id not in state]
-    wanted = [i for i in theirs if i in items] or theirs
-    await alerts.bring_in(report.id, [card.person_id for card in fresh], ctx.now)
-    for card in fresh:
-        payload = {"report": report.id, "items": wanted}
-        ctx.notify(card.person_id, ITEM_OWNED, payload, ROUTINE)
-    names = names_list(ctx._, [shown_name(ctx._, card) for card in fresh])
+    theirs = [i.id for i in still_open if UNIT in i.responsible]
+    await AlertRepo(ctx.session).bring_in(report.id, [card.person_id for card in fresh], ctx.now)
+    names = _tell(ctx, report, fresh, [i for i in theirs if i in items] or theirs)
     told = ctx._(
         "{names} at the municipality's security unit now has the case and its part of the "
         "checklist."
@@ -49,19 +43,36 @@ async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
 async def tell_unit_on_case(ctx: Context, report: Report, items: list[str]) -> str:
     """Tell the unit's people already on the case (but not the one acting) that ``items``,
     theirs and still open, are needed now; the line that says so ("" if nobody was told)."""
-    if report.category == INTERNAL or report.drill_id is not None:
+    found = await _unit_on_case(ctx, report)
+    if found is None:
         return ""
-    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
-    on_it = await AlertRepo(ctx.session).report_alerted(report.id)
+    unit, on_it, still_open = found
     told = [c for c in unit if c.person_id in on_it and c.person_id != ctx.person.id]
-    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    checklist = ctx.packs.get(report.pack).checklist
-    wanted = [i.id for i in checklist if i.id in items and i.id not in state]
+    wanted = [i.id for i in still_open if i.id in items]
     if not told or not wanted:
         return ""
-    for card in told:
-        ctx.notify(card.person_id, ITEM_OWNED, {"report": report.id, "items": wanted}, ROUTINE)
-    names = names_list(ctx._, [shown_name(ctx._, card) for card in told])
+    names = _tell(ctx, report, told, wanted)
     return ctx._(
         "{names} at the municipality's security unit has been told that its part is needed now."
     ).format(names=names)
+
+
+async def _unit_on_case(
+    ctx: Context, report: Report
+) -> tuple[list[ContactCard], set[int], list[ChecklistItem]] | None:
+    """The municipality's unit, who is on the case, and its checklist items still open;
+    None for an internal case (it stays with her closed group) or a drill's."""
+    if report.category == INTERNAL or report.drill_id is not None:
+        return None
+    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
+    on_it = await AlertRepo(ctx.session).report_alerted(report.id)
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    checklist = ctx.packs.get(report.pack).checklist
+    return unit, on_it, [i for i in checklist if i.id not in state]
+
+
+def _tell(ctx: Context, report: Report, cards: list[ContactCard], items: list[str]) -> str:
+    """Tell each of them which items of the case are theirs now; their names, listed."""
+    for card in cards:
+        ctx.notify(card.person_id, ITEM_OWNED, {"report": report.id, "items": items}, ROUTINE)
+    return names_list(ctx._, [shown_name(ctx._, card) for card in cards])
