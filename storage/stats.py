@@ -28,6 +28,7 @@ SMALL = 3
 """Counts below this (and above zero) are hidden unless the viewer may read every case."""
 
 HIDDEN = "< 3"
+WITHHELD = ".."  # a count left out so that a "< 3" beside it cannot be worked out
 REPORT_ALERT = "report"  # the alert a sent report raises (conversations.report.sending)
 _CHUNK = 500  # ids per IN (...) list
 
@@ -57,6 +58,7 @@ class Cell:
 
     n: int = 0
     unreadable: int = 0
+    withheld: bool = False  # left out (WITHHELD) so that a "< 3" beside it stays unknown
 
     def add(self, readable: bool) -> None:
         self.n += 1
@@ -68,9 +70,48 @@ class Cell:
         """True if the count must not be shown: 1 or 2 cases, one of them not the viewer's."""
         return 0 < self.n < SMALL and self.unreadable > 0
 
+    @property
+    def secret(self) -> bool:
+        """True if the count is not shown, as "< 3" or as WITHHELD."""
+        return self.hidden or self.withheld
+
     def shown(self) -> str:
-        """The count as it may be shown: a number, or "< 3"."""
-        return HIDDEN if self.hidden else str(self.n)
+        """The count as it may be shown: a number, "< 3" or WITHHELD."""
+        if self.hidden:
+            return HIDDEN
+        return WITHHELD if self.withheld else str(self.n)
+
+
+def withhold(total: Cell, parts: Iterable[Cell]) -> None:
+    """Leave out more of a total's parts (each case in exactly one part) until no "< 3"
+    among them can be worked out by subtracting the others from the total, smallest first;
+    the total itself if even that would not do. A zero is never left out: it is shown as
+    0, so whoever reads the figures knows a part left out is at least 1."""
+    if total.secret:
+        return
+    cells = [cell for cell in parts if cell.n > 0]
+    small = sum(1 for cell in cells if cell.hidden)
+    if not small:
+        return
+    others = sorted((cell for cell in cells if not cell.hidden), key=lambda cell: cell.n)
+    shown = sum(cell.n for cell in others)
+    left_out = 0
+    while not _unknown(total.n - shown, small, left_out):
+        if not others:
+            total.withheld = True
+            return
+        cell = others.pop(0)
+        cell.withheld = True
+        shown -= cell.n
+        left_out += 1
+
+
+def _unknown(rest: int, small: int, left_out: int) -> bool:
+    """Whether ``rest`` cases, in ``small`` counts of 1 or 2 and ``left_out`` counts of at
+    least 1, leave each small count free to be 1 or to be 2."""
+    low = (small - 1) + left_out  # the others at their least
+    high = 2 * (small - 1) if not left_out else rest  # at their most
+    return all(low <= rest - mine <= high for mine in (1, 2))
 
 
 def tally(facts: Iterable[CaseFacts], keys: Any) -> dict[str, Cell]:

@@ -2,8 +2,9 @@
 
 A count the viewer may not see ("< 3": storage.stats.Cell) is not drawn; its month is
 marked "< 3" instead, and the footnote says so only then (a small count the viewer may read
-is drawn like any other). The figure is built without pyplot: no global state, safe to build
-for several people at once.
+is drawn like any other). A count left out so that a "< 3" cannot be worked out from the
+total (storage.stats.withhold) is marked "..". The figure is built without pyplot: no
+global state, safe to build for several people at once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from conversations.stats import ptu
 from conversations.stats.figures import Figures
 from conversations.stats.periods import month_label
-from storage.stats import HIDDEN
+from storage.stats import HIDDEN, WITHHELD
 
 COLOURS = {
     ptu.VIOLENCE: "#b2182b",
@@ -31,9 +32,14 @@ COLOURS = {
 STACK = (*ptu.SEVERITY, ptu.UNSTATED)  # most serious at the bottom
 
 
-def hidden_months(figs: Figures) -> list[bool]:
-    """Per month of the chart: whether a part of its bar is left out as "< 3"."""
-    return [any(cell.hidden for cell in cells.values()) for cells in figs.monthly.values()]
+def month_marks(figs: Figures) -> list[str]:
+    """Per month of the chart, what its bar leaves out: "< 3", WITHHELD (so that a "< 3"
+    stays unknown), both ("< 3, ..") or nothing ("")."""
+    marks = []
+    for cells in figs.monthly.values():
+        left_out = [cell.shown() for cell in cells.values() if cell.secret]
+        marks.append(", ".join(mark for mark in (HIDDEN, WITHHELD) if mark in left_out))
+    return marks
 
 
 def build(
@@ -49,7 +55,7 @@ def build(
         heights = []
         for month in months:
             cell = figs.monthly[month].get(category)
-            heights.append(0 if cell is None or cell.hidden else cell.n)
+            heights.append(0 if cell is None or cell.secret else cell.n)
         if not any(heights):
             continue
         ax.bar(
@@ -61,10 +67,10 @@ def build(
             width=0.75,
         )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    for index, hidden in enumerate(hidden_months(figs)):
-        if hidden:
+    for index, mark in enumerate(month_marks(figs)):
+        if mark:
             ax.annotate(
-                HIDDEN,
+                mark,
                 (index, bottoms[index]),
                 xytext=(0, 3),
                 textcoords="offset points",

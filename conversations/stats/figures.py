@@ -14,7 +14,7 @@ from conversations.i18n import DISPLAY_TZ
 from conversations.packs import PackLibrary
 from conversations.stats import ptu
 from conversations.stats.periods import Period
-from storage.stats import SMALL, CaseFacts, Cell, tally
+from storage.stats import SMALL, CaseFacts, Cell, tally, withhold
 
 UNKNOWN_CATEGORY = "unknown"
 YES, NO = "yes", "no"
@@ -91,6 +91,25 @@ class Figures:
         """The median of one or two cases the viewer may not read would tell their times."""
         return self.taken.hidden
 
+    def partitions(self) -> list[list[Cell]]:
+        """The counts that add up to the total, each case in one of them (a case may name
+        several kinds and channels, so those do not)."""
+        months = [cell for cells in self.monthly.values() for cell in cells.values()]
+        return [list(self.categories.values()), list(self.police.values()), months]
+
+    def cells(self) -> list[Cell]:
+        """Every count the summary shows."""
+        groups = [self.kinds, self.channels, self.categories, self.police]
+        return [self.total, self.taken, *(cell for group in groups for cell in group.values())]
+
+    def any_hidden(self) -> bool:
+        """Whether the summary shows a "< 3"."""
+        return any(cell.hidden for cell in self.cells())
+
+    def any_withheld(self) -> bool:
+        """Whether the summary leaves a count out so that a "< 3" stays unknown."""
+        return any(cell.withheld for cell in self.cells())
+
 
 def figures(facts: Iterable[CaseFacts], period: Period, channels: frozenset[str]) -> Figures:
     """Count the cases of a period."""
@@ -113,7 +132,7 @@ def figures(facts: Iterable[CaseFacts], period: Period, channels: frozenset[str]
                 c.first_take.total_seconds() for c in taken if c.first_take is not None
             )
         )
-    return Figures(
+    figs = Figures(
         period=period,
         total=total,
         monthly=monthly,
@@ -124,6 +143,9 @@ def figures(facts: Iterable[CaseFacts], period: Period, channels: frozenset[str]
         taken=taken_cell,
         median_take=median,
     )
+    for parts in figs.partitions():
+        withhold(total, parts)
+    return figs
 
 
 __all__ = ["SMALL", "Figures", "figures"]

@@ -13,6 +13,7 @@ from datetime import timedelta
 from matplotlib.figure import Figure
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.i18n import N_
 from conversations.packs import Pack, PackLibrary
 from conversations.stats import chart, ptu
 from conversations.stats.figures import (
@@ -30,11 +31,14 @@ from conversations.stats.periods import Period, say
 from storage.access import keeps_statistics
 from storage.crypto import Keyring
 from storage.models import Municipality, Party, Role
-from storage.stats import Cell, StatsRepo
+from storage.stats import HIDDEN, WITHHELD, Cell, StatsRepo
 from storage.viewer import Viewer
 
 CHART = "stats-chart"
 """The kind of made file (events.FileRef.made) that is this chart."""
+
+HIDDEN_NOTE = N_("“< 3”: one or two cases, and you may not read all of them.")
+WITHHELD_NOTE = N_("“..”: left out, so that a “< 3” cannot be worked out from the total.")
 
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
@@ -144,19 +148,11 @@ def summary(
         said = median_span(figs.median_take, ngettext)
         lines.append(_("• Time to first take (median): {span}").format(span=said))
     lines.append(_("A case can be of several kinds, and come in several ways."))
-    if _any_hidden(figs):
-        lines.append(_("“< 3”: one or two cases, and you may not read all of them."))
+    if figs.any_hidden():
+        lines.append(_(HIDDEN_NOTE))
+    if figs.any_withheld():
+        lines.append(_(WITHHELD_NOTE))
     return "\n".join(lines)
-
-
-def _any_hidden(figs: Figures) -> bool:
-    """Whether the summary shows a "< 3" (the chart explains its own)."""
-    groups = [figs.kinds, figs.channels, figs.categories, figs.police]
-    return (
-        figs.total.hidden
-        or figs.taken.hidden
-        or any(cell.hidden for group in groups for cell in group.values())
-    )
 
 
 def title(figs: Figures, scope: Scope, locale: str, _: Gettext) -> str:
@@ -183,13 +179,16 @@ def draw(figs: Figures, scope: Scope, locale: str, _: Gettext) -> Figure:
 def footnote(figs: Figures, _: Gettext) -> str:
     """The chart's footnote: "< 3" is explained only where a month shows it."""
     notes = [_("Each case is counted once, under its most serious kind.")]
-    if any(chart.hidden_months(figs)):
+    marks = " ".join(chart.month_marks(figs))
+    if HIDDEN in marks:
         notes.append(
             _(
                 "“< 3”: one or two cases of a kind that month, and you may not read all of "
                 "them; they are left out."
             )
         )
+    if WITHHELD in marks:
+        notes.append(_(WITHHELD_NOTE))
     return " ".join(notes)
 
 

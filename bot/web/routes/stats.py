@@ -78,12 +78,6 @@ def tables(ctx: Context, figs: Figures, scope: Scope) -> list[Table]:
     ]
 
 
-def _any_hidden(figs: Figures) -> bool:
-    groups = [figs.kinds, figs.channels, figs.categories, figs.police]
-    hidden = any(cell.hidden for group in groups for cell in group.values())
-    return hidden or figs.total.hidden or figs.taken.hidden
-
-
 def _asked(request: Request, ctx: Context) -> tuple[Period, bool]:
     """The period in the address (this year if none), and whether it could be read."""
     query = request.query_params
@@ -134,7 +128,8 @@ async def stats_page(request: Request) -> Response:
             total=figs.total.shown(),
             empty=figs.total.n == 0,
             tables=tables(ctx, figs, scope),
-            hidden=_any_hidden(figs),
+            hidden=figs.any_hidden(),
+            withheld=figs.any_withheld(),
             chart=f"/stats/chart.png?{_query(period)}",
         )
 
