@@ -15,7 +15,7 @@ from bot import cli_backup, cli_case, cli_drill, cli_signal, cli_stats, orgfile
 from bot.app import App, configure_logging
 from bot.settings import Settings
 from conversations.alerts import directory_changed
-from conversations.i18n import CatalogMissing
+from conversations.i18n import DISPLAY_TZ, CatalogMissing
 from storage.crypto import CryptoError, Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import DirectoryError, NotAllowed, NotFound, StorageError
@@ -284,8 +284,9 @@ async def _revoke(app: App, handle: str) -> int:
 async def _audit(app: App, limit: int) -> int:
     async with app.db.unit_of_work() as session:
         entries = await AuditRepo(session).entries(Viewer.operator(), limit=limit)
-    for e in entries:
-        print(f"{e.at.isoformat(timespec='seconds')}\t{e.actor}\t{e.action}\t{e.subject}")
+    for e in entries:  # Stockholm's time, as the operator reads it, with its offset
+        at = e.at.astimezone(DISPLAY_TZ).isoformat(timespec="seconds")
+        print(f"{at}\t{e.actor}\t{e.action}\t{e.subject}")
     return 0
 
 
