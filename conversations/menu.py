@@ -113,7 +113,7 @@ ROLE_COMMANDS: dict[str, tuple[tuple[str, str], ...]] = {
         _START,
         _HELP,
     ),
-    "municipal_director": (_CASES, _CASE, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
+    "municipal_director": (_CASES, _CASE, _STATS, _AKUT, _REPORT, _CONTACTS, _START, _HELP),
     "admin": (_CASES, _CASE, _LOG, _START, _HELP),
 }
 """The commands each role uses, in the order of their menu (Telegram's command menu too)."""

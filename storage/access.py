@@ -158,22 +158,27 @@ def responsible(key: str, responsible_roles: Collection[str]) -> bool:
     return key in responsible_roles
 
 
+_WHOLE_MUNICIPALITY = frozenset({Role.MUNICIPAL_SECURITY, Role.MUNICIPAL_DIRECTOR})
+"""Roles whose statistics count every sent case of their municipality."""
+
+
 def keeps_statistics(viewer: Viewer) -> bool:
     """True if the viewer's role counts cases for statistics: the municipal security unit
-    (its municipality) or a party security contact (their party there); the operator too."""
+    and the municipal director (its municipality: the director answers for revising the
+    plan) or a party security contact (their party there); the operator too."""
     if viewer.person_id is None:
         return viewer.is_admin
     if not viewer.registered or viewer.municipality_id is None:
         return False
-    if viewer.role is Role.MUNICIPAL_SECURITY:
+    if viewer.role in _WHOLE_MUNICIPALITY:
         return True
     return viewer.role is Role.PARTY_SECURITY and viewer.party_id is not None
 
 
 def counted_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
     """The cases the viewer's statistics count, as an SQL condition on ``case``: the sent
-    cases of their municipality (the security unit) or of their party there (a party
-    security contact), whether or not they were alerted; an internal case only if the
+    cases of their municipality (the security unit, the director) or of their party there (a
+    party security contact), whether or not they were alerted; an internal case only if the
     viewer may access it (:func:`visible_cases`). The operator counts every sent case."""
     # a drill's case is practice: never counted, not even while the drill runs
     sent: ColumnElement[bool] = and_(case.status != ReportStatus.DRAFT, case.drill_id.is_(None))
@@ -183,9 +188,7 @@ def counted_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
         return sent
     here = case.municipality_id == viewer.municipality_id
     scope = (
-        here
-        if viewer.role is Role.MUNICIPAL_SECURITY
-        else and_(here, case.party_id == viewer.party_id)
+        here if viewer.role in _WHOLE_MUNICIPALITY else and_(here, case.party_id == viewer.party_id)
     )
     not_internal = or_(case.category.is_(None), case.category != INTERNAL)
     return and_(sent, scope, or_(not_internal, visible_cases(viewer, case)))
