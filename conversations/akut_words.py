@@ -180,12 +180,32 @@ PHRASES = (
 """Phrases that tell of danger now ("han försöker ta sig in", "he is following me")."""
 
 
+OUTSIDE = ("utanför", "outside")
+"""Where someone stands, near one of STANDING before it, tells of danger now."""
+STANDING = frozenset(
+    {"står", "stod", "väntar", "sitter", "är", "stands", "standing", "waiting", "is", "was"}
+)
+"""Being there ("det står en man utanför mitt hus", "a man is standing outside")."""
+NEAR = 4  # words: how far before "utanför" the verb may stand
+SOMEONE = frozenset(
+    {
+        *("han", "hon", "någon", "några", "man", "män", "mannen", "kvinna", "person", "de"),
+        *("he", "she", "someone", "somebody", "man", "men", "woman", "person", "they", "guy"),
+    }
+)
+"""Someone else near "utanför" ("bilen står utanför" and "jag är utanför stan" are no one)."""
+
+
 def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
     """Whether a compound or a phrase tells of danger ("jätterädd", "fickkniven", "någon
-    försöker ta sig in"), not denied just before ("inte följt efter"); ``parts``: the parts
-    of compounds that count."""
+    försöker ta sig in", "det står en man utanför"), not denied just before ("inte följt
+    efter"); ``parts``: the parts of compounds that count."""
     said = words_of(text)
     for i, word in enumerate(said):
+        near = said[max(0, i - NEAR) : i]
+        someone = STANDING & set(near) and SOMEONE & set(near)
+        if word in OUTSIDE and someone and not DENIED & set(near):
+            return True
         within = any(part in word for part in parts)
         if within and not any(n in word for n in NOT_THREAT) and not _denied_before(said[:i]):
             return True

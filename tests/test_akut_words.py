@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -280,3 +281,31 @@ async def test_a_weapon_named_in_a_first_message_opens_the_guidance(
     assert (await answers(demo_app, "anna"))["what"]["text"] == (
         "det står en man med kniv vid min dörr"
     )
+
+
+@pytest.mark.parametrize(
+    ("handle", "typed", "alert"),
+    [
+        ("anna", "det står en man utanför mitt hus och skriker", "Larma Pia Lind"),
+        ("bo", "a man is standing outside my house shouting", "Alert Britt Holm"),
+    ],
+)
+async def test_someone_standing_outside_opens_what_to_do_now(
+    chat: Any, demo_app: App, handle: str, typed: str, alert: str
+) -> None:
+    """ "det står en man utanför mitt hus och skriker" got "I fara nu: ring 112. Jag sparade
+    det du skrev i en rapport …" and the menu: no guidance, no one offered to alert."""
+    person: Chat = chat(handle)
+    await person.say("/start")
+    reply = await person.say(typed)
+    assert alert in [label for _, label, _ in person.buttons], reply
+    assert await alert_count(demo_app) == 0  # offered, not raised: she chooses
+    assert (await answers(demo_app, handle))["what"]["text"] == typed  # kept
+
+
+@pytest.mark.parametrize("typed", ["bilen står utanför mitt hus", "jag är utanför stan i helgen"])
+async def test_a_car_or_herself_outside_is_not_danger(chat: Any, demo_app: App, typed: str) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/start")
+    await anna.say(typed)
+    assert "Larma Pia Lind" not in [label for _, label, _ in anna.buttons]
