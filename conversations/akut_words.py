@@ -89,6 +89,9 @@ THREAT = (
     "stab",
     "strangl",
     "burglar",
+    "kula",
+    "kulor",
+    "bullet",
 )
 """Beginnings of words that tell of a threat or of harm ("hotar", "rädd", "förföljer",
 "döda", "dödshot", "jag är i fara", "han bankar på dörren", "threatened", "kill")."""
@@ -176,8 +179,18 @@ PHRASES = (
     "broke in",
     "following me",
     "followed me",
+    "vet var jag bor",
+    "vet vart jag bor",
+    "vet var du bor",
+    "vet vart du bor",
+    "vet var dina barn",
+    "know where i live",
+    "knows where i live",
+    "know where you live",
+    "knows where you live",
 )
-"""Phrases that tell of danger now ("han försöker ta sig in", "he is following me")."""
+"""Phrases that tell of danger now ("han försöker ta sig in", "he is following me", "de
+vet var jag bor": a threat without a threatening word)."""
 
 
 OUTSIDE = ("utanför", "outside")

@@ -288,13 +288,17 @@ async def test_a_weapon_named_in_a_first_message_opens_the_guidance(
     [
         ("anna", "det står en man utanför mitt hus och skriker", "Larma Pia Lind"),
         ("bo", "a man is standing outside my house shouting", "Alert Britt Holm"),
+        ("anna", "någon har skrivit att de vet var jag bor", "Larma Pia Lind"),
+        ("anna", "jag fick ett brev med en kula i", "Larma Pia Lind"),
+        ("bo", "he wrote that he knows where I live", "Alert Britt Holm"),
     ],
 )
 async def test_someone_standing_outside_opens_what_to_do_now(
     chat: Any, demo_app: App, handle: str, typed: str, alert: str
 ) -> None:
-    """ "det står en man utanför mitt hus och skriker" got "I fara nu: ring 112. Jag sparade
-    det du skrev i en rapport …" and the menu: no guidance, no one offered to alert."""
+    """ "det står en man utanför mitt hus och skriker", "de vet var jag bor", "ett brev med en
+    kula i" got "I fara nu: ring 112. Jag sparade det du skrev i en rapport …" and the menu:
+    no guidance, no one offered to alert."""
     person: Chat = chat(handle)
     await person.say("/start")
     reply = await person.say(typed)
@@ -303,7 +307,10 @@ async def test_someone_standing_outside_opens_what_to_do_now(
     assert (await answers(demo_app, handle))["what"]["text"] == typed  # kept
 
 
-@pytest.mark.parametrize("typed", ["bilen står utanför mitt hus", "jag är utanför stan i helgen"])
+@pytest.mark.parametrize(
+    "typed",
+    ["bilen står utanför mitt hus", "jag är utanför stan i helgen", "det var kul i kulturhuset"],
+)
 async def test_a_car_or_herself_outside_is_not_danger(chat: Any, demo_app: App, typed: str) -> None:
     anna: Chat = chat("anna")
     await anna.say("/start")

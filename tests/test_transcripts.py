@@ -103,16 +103,16 @@ async def test_a_new_invitee_gives_a_name_and_number_that_the_contact_then_sees(
 
 
 async def test_danger_told_instead_of_a_name_is_not_taken_as_one(demo_app: App) -> None:
-    """At the name question she writes what is happening: 112 first, her words kept, help
-    one press away; the name is asked another time. 'hoppa över.' skips the number."""
+    """At the name question she writes what is happening: 112 first, her words kept, the
+    alert one press away; the name is asked another time. 'hoppa över.' skips the number."""
     code = await invite(demo_app, Role.OFFICIAL, party="gp")
     ivy = Chat(demo_app, "ivy")
     await ivy.say(f"/start {code}")
     await ivy.press("lang:sv")
-    said = await ivy.say("han står utanför mitt hus nu")
-    assert said.startswith("I fara nu: ring 112.")
+    said = await ivy.say("han står utanför mitt hus nu")  # what to do now, the alert offered
+    assert said.startswith("Är du i fara just nu? Ring 112.")
     assert "Tack, han" not in said and "telefonnummer" not in said
-    assert next(i for i, _l, _t in ivy.buttons) == "cmd:akut"
+    assert next(i for i, _l, _t in ivy.buttons) == "akut:alert"
     said = await ivy.say("/start")  # another time: the name is asked
     assert "Vad heter du?" in said
     await ivy.say("Ivy Lund")

@@ -61,14 +61,14 @@ async def test_words_that_tell_choose_their_language_and_are_kept(demo_app: App)
     t = Transcript("first_words_told_sv", demo_app)
     eve = t.person("eve", locale_hint="en")  # her phone runs in English; she writes Swedish
     await t.say(eve, "/start")
-    said = await t.say(eve, "nån skrev på facebook att de vet var jag bor")
+    said = await t.say(eve, "nån skrev elaka saker om mig på facebook igen")
     await t.say(eve, "/rapportera")
     t.check()
     # the way out first, then what was kept; then the language understood, and privacy
     assert said.startswith("I fara nu: ring 112.\nJag sparade det du skrev i en rapport")
     assert "Jag pratar svenska med dig." in said
     assert await locale_of(demo_app, "eve") == "sv"
-    assert await kept_words(demo_app, "eve") == ["nån skrev på facebook att de vet var jag bor"]
+    assert await kept_words(demo_app, "eve") == ["nån skrev elaka saker om mig på facebook igen"]
 
 
 async def test_english_words_choose_english_and_a_typed_name_is_a_choice(
@@ -77,7 +77,7 @@ async def test_english_words_choose_english_and_a_typed_name_is_a_choice(
     t = Transcript("first_words_told_en", demo_app)
     eve = t.person("eve", locale_hint="sv")
     await t.say(eve, "/start")
-    said = await t.say(eve, "someone wrote on facebook that they know where I live")
+    said = await t.say(eve, "someone wrote nasty things about me on facebook again")
     t.check()
     assert said.startswith("In danger now: call 112.\nI kept what you wrote in a report")
     assert "I will speak English with you." in said
@@ -105,7 +105,7 @@ async def test_a_sentence_in_english_keeps_the_talk_in_english(demo_app: App, ch
     """Nobody chose a language: her English sentence keeps what follows in English, her
     commands too (a Swedish phone says nothing then)."""
     zed = chat("zed", locale_hint="sv")
-    said = await zed.say("someone wrote on facebook that they know where I live")
+    said = await zed.say("someone wrote nasty things about me on facebook again")
     assert said.startswith("In danger now: call 112.")
     said = await zed.say("/rapportera")
     assert said.startswith("You have an unfinished report from")
