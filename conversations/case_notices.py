@@ -3,10 +3,10 @@ due, a message to the targeted person, a case closed or opened again."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from conversations.events import Button, Reply
-from conversations.i18n import format_when, names_list, shown_name
+from conversations.i18n import DISPLAY_TZ, format_day, format_when, names_list, shown_name
 from conversations.notice_context import (
     NOTICE_TOKEN,
     RenderContext,
@@ -138,6 +138,16 @@ async def render_case_closed(rc: RenderContext, message: OutboxMessage) -> Reply
                         when=format_when(when, rc.locale, message.created_at)
                     )
                     for when in off
+                ),
+                *(
+                    _("The follow-up call planned for around {day} is called off.").format(
+                        day=format_day(
+                            date.fromisoformat(str(day)),
+                            message.created_at.astimezone(DISPLAY_TZ).date(),
+                            rc.locale,
+                        )
+                    )
+                    for day in message.payload.get("days_off", [])
                 ),
                 *(
                     [_("You asked for a call: that stands, someone will call you.")]

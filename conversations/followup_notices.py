@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conversations.about import about_someone_else, named_target
 from conversations.events import Button, Reply
-from conversations.i18n import format_when, shown_name
+from conversations.i18n import DISPLAY_TZ, format_day, format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
@@ -43,11 +43,52 @@ async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Re
     elif stage == "call":
         return await _call_reminder(rc, message, report, number)
     else:
-        text = _("Case {ref}: follow-up call {n} is planned for today.")
+        return await _due_reminder(rc, message, report, number)
     name = await name_for(rc, report.reporter_id) if report.reporter_id else _("the person")
     return Reply(
         text.format(ref=report.ref, n=number, name=name), _case_button(rc, report), NOTICE_TOKEN
     )
+
+
+async def _due_reminder(
+    rc: RenderContext, message: OutboxMessage, report: Report, number: int
+) -> Reply:
+    """The morning of the day a call was planned for with no time (or a booked time that
+    went by while the case was closed): book a time with her, or document the call."""
+    _ = rc._
+    row = await rc.session.scalar(
+        select(FollowUp).where(FollowUp.report_id == report.id, FollowUp.number == number)
+    )
+    gone = _("A follow-up call in Trygg was moved or documented before this reminder.")
+    if row is None or row.status != "planned":
+        return Reply(gone)
+    name, phone = await _name(rc, report.reporter_id)
+    if row.planned_day is not None:
+        today = message.created_at.astimezone(DISPLAY_TZ).date()
+        text = _(
+            "Case {ref}: follow-up call {n} with {name} is planned for around {day}, but no "
+            "time is booked."
+        ).format(
+            ref=report.ref, n=number, name=name, day=format_day(row.planned_day, today, rc.locale)
+        )
+    elif row.planned_for is not None:
+        text = _(
+            "Case {ref}: follow-up call {n} with {name} was booked for {when} and is not "
+            "documented."
+        ).format(
+            ref=report.ref,
+            n=number,
+            name=name,
+            when=format_when(row.planned_for, rc.locale, message.created_at),
+        )
+    else:
+        return Reply(gone)
+    if phone:
+        text += "\n" + _("Phone: {phone}").format(phone=phone)
+    text += "\n" + _("Book a time with {name}, or document the call if it has been held.").format(
+        name=name
+    )
+    return Reply(text, _case_button(rc, report), NOTICE_TOKEN)
 
 
 async def _planned_for(rc: RenderContext, report: Report, number: int) -> datetime | None:

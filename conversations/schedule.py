@@ -50,6 +50,13 @@ def days_after(start: datetime, days: int, quiet: str | None = None) -> datetime
     return out_of_quiet_hours(later, quiet)
 
 
+def morning_of(day: date, quiet: str | None = None) -> datetime:
+    """The end of the quiet hours on ``day`` (by default 08:00, Stockholm), in UTC: when a
+    reminder for that day comes."""
+    _start, end = quiet_span(quiet)
+    return on_day(day, end)
+
+
 def on_day(day: date, at: time = time(9, 0)) -> datetime:
     """A Stockholm date at a time, as an aware datetime in UTC."""
     return datetime.combine(day, at, DISPLAY_TZ).astimezone(UTC)

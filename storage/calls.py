@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -37,9 +37,10 @@ class CallEntry:
 
     number: int
     status: str  # planned | not_needed | documented
-    planned_for: datetime | None
+    planned_for: datetime | None  # booked for this time
     held_on: str | None  # ISO date
     booked_by: int | None
+    planned_day: date | None = None  # planned for this day, no time booked yet
     participants: str | None = None
     notes: str | None = None
 
@@ -91,22 +92,37 @@ class CallRepo:
             raise ValueError("this call is already documented")
         notes = self._notes(row)
         notes["booked_by"] = viewer.person_id
-        row.status, row.planned_for = "planned", when
+        row.status, row.planned_for, row.planned_day = "planned", when, None
         row.notes = self.keyring.seal_json(notes, table="followup", column="notes", row=row.id)
         report.updated_at = now
         return row
 
     async def call_off(self, viewer: Viewer, report: Report, now: datetime) -> list[datetime]:
         """Call off the calls booked for a time to come (the case is being closed): they are
-        no longer booked; return when they were."""
+        no longer booked; return when they were. Days planned without a time are dropped
+        too (``days_ahead`` says which)."""
         await self._handler(viewer, report)
         off = []
         for row, when in await self._booked_ahead(report, now):
             off.append(when)
             row.planned_for = None
+        for row in (await self._rows(report)).values():
+            if row.status == "planned" and row.planned_day is not None:
+                row.planned_day = None
+                report.updated_at = now
         if off:
             report.updated_at = now
         return sorted(off)
+
+    async def days_ahead(self, viewer: Viewer, report: Report, today: date) -> list[date]:
+        """The days calls are planned for, with no time booked, from ``today`` on."""
+        await self._handler(viewer, report)
+        rows = (await self._rows(report)).values()
+        return sorted(
+            row.planned_day
+            for row in rows
+            if row.status == "planned" and row.planned_day is not None and row.planned_day >= today
+        )
 
     async def booked_ahead(self, viewer: Viewer, report: Report, now: datetime) -> list[datetime]:
         """When the calls booked for a time to come are (closing would call them off)."""
@@ -147,6 +163,7 @@ class CallRepo:
                 row.planned_for,
                 str(notes["date"]) if row.status == "documented" and notes.get("date") else None,
                 booked if isinstance(booked, int) else None,
+                row.planned_day if row.status == "planned" else None,
             )
             if level is Access.HANDLER:
                 entry = replace(

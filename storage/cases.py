@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
@@ -340,16 +340,17 @@ class CaseRepo:
         row.notes = self.keyring.seal_json(notes, table="followup", column="notes", row=row.id)
 
     async def plan_followup(
-        self, viewer: Viewer, report: Report, number: int, when: datetime | None
+        self, viewer: Viewer, report: Report, number: int, day: date | None
     ) -> None:
-        """Plan follow-up ``number`` for ``when``; None records 'not needed'."""
+        """Plan follow-up ``number`` for ``day``, a day with no time booked yet ("in two
+        weeks"); None records 'not needed'. A time is booked with ``CallRepo.book``."""
         if await self.access(viewer, report) is not Access.HANDLER:
             raise NotFound("case")
         row = await self._followup(report, number)
         if row.status == "documented":
             return
-        row.status = "planned" if when else "not_needed"
-        row.planned_for = when
+        row.status = "planned" if day else "not_needed"
+        row.planned_for, row.planned_day = None, day
 
     # --- closing -----------------------------------------------------------------------
 

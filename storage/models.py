@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -484,7 +485,9 @@ class CaseNote(Base):
 
 
 class FollowUp(Base):
-    """A follow-up conversation (1–3): planned, not needed, or documented."""
+    """A follow-up conversation (1–3): planned, not needed, or documented. A planned call
+    is booked for a time (``planned_for``) or, said as "in two weeks", planned for a day
+    without one (``planned_day``, a Stockholm date) until a time is booked."""
 
     __tablename__ = "followup"
     __table_args__ = (UniqueConstraint("report_id", "number"),)
@@ -494,6 +497,7 @@ class FollowUp(Base):
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # planned | not_needed | documented
     planned_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    planned_day: Mapped[date | None] = mapped_column(Date())  # a day, no time booked yet
     notes: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed: date, present, notes
     documented_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     documented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

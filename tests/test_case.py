@@ -7,7 +7,7 @@ tests/test_followups.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from bot.app import App
 from conversations.followups import CHECKIN, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.notices import NOTICE_TOKEN
 from conversations.report.form import ReportStep
-from conversations.schedule import days_after
+from conversations.schedule import days_after, on_day
 from storage.cases import CaseRepo
 from storage.models import (
     Alert,
@@ -328,13 +328,18 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "besvarat" not in asked  # 3.2.4 was answered by hand before: those answers stand
     assert "När ska uppföljningssamtal 2 hållas?" in asked
     fu1_at = clock.now
-    # Follow-up 2 in two weeks: the bot reminds Pia that day.
+    # Follow-up 2 in two weeks: a day, not a time; the bot reminds Pia that morning.
     planned = await pia.press("next:14")
-    second = days_after(clock.now, 14)
-    assert "Uppföljningssamtal 2 är planerat till lördag 12 december kl. 10.00." in planned
+    second = on_day(date(2026, 12, 12), time(8))
+    assert (
+        "Uppföljningssamtal 2 är planerat till omkring lördag 12 december, utan tid än. "
+        "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
+    ) in planned
     assert "Uppföljningssamtal 1: hölls 27 november\n  Deltog: Anna, Pia och Sara" in planned
     assert f"  Anteckningar (interna): {SITUATION}" in planned
-    assert "Uppföljningssamtal 2 med Anna Berg: lördag 12 december kl. 10.00" in planned
+    assert "Uppföljningssamtal 2 med Anna Berg: omkring lördag 12 december, ingen tid bokad än" in (
+        planned
+    )
 
     async with demo_app.db.unit_of_work() as session:
         rows = {r.number: r for r in await session.scalars(select(FollowUp))}
@@ -356,11 +361,15 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "professional_support": "assessed",
     }
     assert SITUATION.encode() not in bytes(raw_notes) and b"Sara" not in bytes(raw_notes)
-    assert (rows[2].status, rows[2].planned_for) == ("planned", second)
+    assert (rows[2].status, rows[2].planned_for, rows[2].planned_day) == (
+        "planned",
+        None,
+        date(2026, 12, 12),
+    )
 
     # Days 10 and 14 pass quietly (follow-up 1 is documented); day 7 asks Anna again.
     mark = await last_outbox_id(demo_app)
-    clock.now = second - timedelta(minutes=1)
+    clock.now = second - timedelta(days=1)
     await runner.run_due()
     assert about(await outbox(demo_app, mark), case) == [("anna", "checkin_ask")]
     mark = await last_outbox_id(demo_app)

@@ -585,7 +585,7 @@ async def test_closing_calls_off_a_booked_call_and_reopening_asks_to_book_again(
     async with demo_app.db.unit_of_work() as session:
         report = await session.get(Report, case.id)
         assert report is not None
-        await CaseRepo(session, demo_app.keyring).plan_followup(who["pia"], report, 1, call)
+        await CallRepo(session, demo_app.keyring).book(who["pia"], report, 1, call, clock.now)
     pia = chat("pia")
     await pia.say(f"/arende {case.ref}")
     for button in ("case:close", "close:confirm", "applied:yes", "close:skip", "close:skip"):

@@ -228,9 +228,11 @@ async def test_documenting_a_followup_and_planning_the_next(  # type: ignore[no-
             "professional_support": "not_needed",
         }
         with pytest.raises(Refused):
-            await followup.plan_next(ctx, report, access, 2, clock.now - timedelta(days=1))
-        said = await followup.plan_next(ctx, report, access, 2, days_after(clock.now, 14))
-        assert said.startswith("Uppföljningssamtal 2 är planerat")
+            await followup.plan_next(ctx, report, access, 2, today - timedelta(days=1))
+        with pytest.raises(Refused):  # a day without a time: not today, its morning has gone
+            await followup.plan_next(ctx, report, access, 2, today)
+        said = await followup.plan_next(ctx, report, access, 2, today + timedelta(days=14))
+        assert said.startswith("Uppföljningssamtal 2 är planerat till omkring")
         assert said.endswith(  # planning call 2 had left this item open until closing
             "Behovet av fler samtal är bedömt: jag har besvarat 1 punkt i checklistan (3.2.4)."
         ), said

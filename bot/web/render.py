@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from bot.web.desk import CSRF_FIELD, Desk, web_of
 from bot.web.forms import ERROR_MARK
+from conversations import dates
 from conversations.flow import Context
 from conversations.i18n import N_
 from storage.models import Role
@@ -42,6 +43,13 @@ def _when(ctx: Context) -> Callable[[datetime | None], str]:
     return when
 
 
+def _day(ctx: Context) -> Callable[[date | None], str]:
+    def day(planned: date | None) -> str:
+        return dates.say_day(planned, ctx.now, ctx.locale, weekday=True) if planned else "–"
+
+    return day
+
+
 def page(
     request: Request, desk: Desk, template: str, *, status: int = 200, **values: Any
 ) -> HTMLResponse:
@@ -54,6 +62,7 @@ def page(
         ngettext=ctx.ngettext,
         locale=ctx.locale,
         when=_when(ctx),
+        day=_day(ctx),
         me=ctx.person,
         nav=nav_for(ctx.viewer.role),
         here=request.url.path,

@@ -28,23 +28,33 @@ SLOT_HOURS = (10, 14)  # the times offered as buttons on the next working days
 # --- booking a call --------------------------------------------------------------------------
 
 
-def _slots(ctx: Context) -> list[datetime]:
-    """Likely times for a call: the next two working days, at 10 and at 14."""
+def _slots(ctx: Context, planned: date | None = None) -> list[datetime]:
+    """Likely times for a call: on the day it was planned for, at 10 and at 14; else the
+    next two working days, at 10 and at 14."""
+    hours = [time(h) for h in SLOT_HOURS]
+    if planned is not None:
+        on_it = [on_day(planned, h) for h in hours if on_day(planned, h) > ctx.now]
+        if on_it:
+            return on_it
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     days = [today + timedelta(days=d) for d in range(1, 6)]
     working = [d for d in days if d.weekday() < 5][:2]
-    hours = [time(h) for h in SLOT_HOURS]
     return [on_day(d, h) for d, h in zip(working, hours, strict=False)]
 
 
-def _ask_time(ctx: Context, question: str) -> None:
+def _ask_time(ctx: Context, question: str, planned: date | None = None) -> None:
     _ = ctx._
     slots = [
         Button(f"at:{when.astimezone(DISPLAY_TZ):%Y-%m-%dT%H:%M}", ctx.when(when))
-        for when in _slots(ctx)
+        for when in _slots(ctx, planned)
     ]
+    how = (
+        _("Write the time, like “14:00”, or another day and time, or choose:")
+        if planned is not None
+        else _("Write the day and time, like “Tuesday 14:00” or “8/12 2 pm”, or:")
+    )
     ctx.reply(
-        question + "\n" + _("Write the day and time, like “Tuesday 14:00” or “8/12 2 pm”, or:"),
+        question + "\n" + how,
         [[slot] for slot in slots] + [[Button("case:view", _("Back"))]],
     )
 
@@ -62,6 +72,18 @@ async def start_booking(ctx: Context, event: InboundEvent) -> StateResult:
         return await show_case(ctx)
     ctx.data["book"], ctx.data["day"] = number, None
     who = await name_of(ctx, report.reporter_id)
+    calls = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
+    entry = next((e for e in calls if e.number == number and e.planned_day), None)
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    if entry is not None and entry.planned_day is not None and entry.planned_day >= today:
+        # planned for a day: "14:00" is a time on it
+        ctx.data["day"] = entry.planned_day.isoformat()
+        said = dates.say_day(entry.planned_day, ctx.now, ctx.locale, weekday=True)
+        question = _(
+            "Follow-up call {n} with {name} is planned for around {day}. At what time?"
+        ).format(n=number, name=who, day=said)
+        _ask_time(ctx, question, entry.planned_day)
+        return Case.BOOK
     _ask_time(ctx, _("When is follow-up call {n} with {name}?").format(n=number, name=who))
     return Case.BOOK
 

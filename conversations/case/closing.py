@@ -20,7 +20,7 @@ from conversations.desk import closing as desk
 from conversations.desk.errors import Refused
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
-from conversations.i18n import shown_name
+from conversations.i18n import DISPLAY_TZ, format_day, shown_name
 from conversations.texts import menu_buttons
 from storage.access import Access
 from storage.alerts import AlertRepo
@@ -59,8 +59,10 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     still_open = [i for i in pack.checklist if i.id not in state]
     booked = await CallRepo(ctx.session, ctx.keyring).booked_ahead(ctx.viewer, report, ctx.now)
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    days = await CallRepo(ctx.session, ctx.keyring).days_ahead(ctx.viewer, report, today)
     calls = await AlertRepo(ctx.session).untaken_calls(report.id)
-    if not still_open and not booked and not calls:
+    if not still_open and not booked and not days and not calls:
         return await _ask_applied(ctx, report)
     lines, buttons = await _calls_owed(ctx, report, calls), []
     if calls:  # she asked for a call: closing does not call it off
@@ -77,6 +79,12 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
             when=ctx.when(when)
         )
         for when in booked
+    ]
+    lines += [
+        _("The follow-up call planned for around {day} is called off if you close.").format(
+            day=format_day(day, today, ctx.locale)
+        )
+        for day in days
     ]
     lines.append(_("Close anyway?"))
     buttons += [[Button("close:confirm", _("Close anyway"))], [Button("case:view", _("Back"))]]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from conversations import dates
 from conversations.about import about_someone_else, named_target
+from conversations.case.calls import book_call
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
 from conversations.case.view import show_case
 from conversations.desk import followup as desk
@@ -16,10 +17,9 @@ from conversations.desk.words import name_of
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, format_day
-from conversations.schedule import days_after, on_day
 from storage.access import Access
 from storage.cases import CaseRepo
-from storage.models import Report
+from storage.models import FollowUp, Report
 from storage.reports import ReportRepo
 
 NOTE_WORDS = 5  # words: this many where a day was asked say something else; kept
@@ -57,16 +57,26 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
         [Button("fu:today", _("Today")), Button("fu:yesterday", _("Yesterday"))],
         [Button("case:view", _("Back"))],
     ]
-    booked = (await CaseRepo(ctx.session, ctx.keyring).followups(report)).get(number)
-    if booked is not None and booked.planned_for is not None and booked.planned_for <= ctx.now:
-        day = booked.planned_for.astimezone(DISPLAY_TZ).date()
+    row = (await CaseRepo(ctx.session, ctx.keyring).followups(report)).get(number)
+    day = _planned_day(row)
+    if day is not None and day <= ctx.now.astimezone(DISPLAY_TZ).date():
         said = dates.say_day(day, ctx.now, ctx.locale)
-        buttons.insert(0, [Button("fu:booked", _("As booked: {day}").format(day=said))])
+        label = _("As booked: {day}") if row and row.planned_for else _("As planned: {day}")
+        buttons.insert(0, [Button("fu:booked", label.format(day=said))])
     ctx.reply(
         _("Follow-up call {n}. When was it held? Write the date, or:").format(n=number),
         buttons,
     )
     return Case.FU_DATE
+
+
+def _planned_day(row: FollowUp | None) -> date | None:
+    """The day a planned call was booked or planned for (None: not planned)."""
+    if row is None or row.status != "planned":
+        return None
+    if row.planned_for is not None:
+        return row.planned_for.astimezone(DISPLAY_TZ).date()
+    return row.planned_day
 
 
 async def _save_notes(ctx: Context, key: str, value: str) -> Report | None:
@@ -93,9 +103,9 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
     if event.button == "fu:booked":
         found = await found_case(ctx, Access.HANDLER)
         rows = await CaseRepo(ctx.session, ctx.keyring).followups(found[0]) if found else {}
-        booked = rows.get(int(ctx.data.get("fu", 1)))
-    if booked is not None and booked.planned_for is not None:
-        held = booked.planned_for.astimezone(DISPLAY_TZ).date()
+        booked = _planned_day(rows.get(int(ctx.data.get("fu", 1))))
+    if booked is not None:
+        held = booked
     elif event.button == "fu:today":
         held = today
     elif event.button == "fu:yesterday":
@@ -250,7 +260,8 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
 
 
 async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
-    """Plan follow-up 2 or 3 (or 'not needed'); the bot nudges on that date."""
+    """Plan follow-up 2 or 3 for a day ("in 2 weeks", "tisdag"), to have its time booked
+    later, or book it at once when a time is said ("tisdag 10:00"); or 'not needed'."""
     _ = ctx._
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
@@ -258,18 +269,32 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     number = int(ctx.data.get("fu", 2))
     choice = event.button.removeprefix("next:")
-    when: datetime | None = None
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    day: date | None = None
     if choice.isdigit():
-        when = days_after(ctx.now, int(choice))
+        day = today + timedelta(days=int(choice))
     elif choice != "none":
+        moment = dates.coming(event.text, ctx.now, ctx.locale)
+        if moment is not None and moment.time is not None:  # a time said: booked at once
+            ctx.data["book"], ctx.data["day"] = number, None
+            return await book_call(ctx, event)
         day = dates.coming_day(event.text, ctx.now, ctx.locale)
-        if day is None or on_day(day) <= ctx.now:
+        if day is None and moment is not None:  # "om en vecka", "nästa vecka"
+            day = moment.day
+        if day == today:  # "i dag": a call today has a time
+            ctx.data["book"], ctx.data["day"] = number, today.isoformat()
+            said = dates.say_day(today, ctx.now, ctx.locale, weekday=True)
+            ctx.reply(
+                _("At what time on {day}? Write it like “14:00”.").format(day=said),
+                [[Button("case:view", _("Back"))]],
+            )
+            return Case.BOOK
+        if day is None or day < today:
             ctx.reply(_("Write a day to come, like “måndag” or 20/12."))
             ctx.again()
             return None
-        when = on_day(day)
     try:
-        ctx.reply(await desk.plan_next(ctx, report, access, number, when))
+        ctx.reply(await desk.plan_next(ctx, report, access, number, day))
     except Refused as refused:
         ctx.reply(refused.message)
     return await show_case(ctx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from conversations import dates
 from conversations.about import about_someone_else, named_target
 from conversations.akut_notices import READ
 from conversations.case.common import responsible_for, role_key
@@ -78,15 +79,14 @@ async def _next_step(ctx: Context, found: Found) -> str:
         return _("next for you: {step} {check}").format(
             step=mine[0].step, check=mine[0].check.get(ctx.locale)
         )
-    planned = sorted(
-        (row.planned_for, number)
-        for number, row in (await repo.followups(report)).items()
-        if row.status == "planned" and row.planned_for is not None
-    )
-    if planned:
-        planned_for, number = planned[0]
-        when = ctx.when(planned_for)
-        return _("follow-up call {n}: {when}").format(n=number, when=when)
+    rows = sorted((await repo.followups(report)).items())
+    planned = [(n, row) for n, row in rows if row.status == "planned"]
+    for number, row in planned:  # the next call, first in order
+        if row.planned_for is not None:
+            return _("follow-up call {n}: {when}").format(n=number, when=ctx.when(row.planned_for))
+        if row.planned_day is not None:  # planned for a day, no time booked yet
+            day = dates.say_day(row.planned_day, ctx.now, ctx.locale, weekday=True)
+            return _("follow-up call {n}: around {day}").format(n=number, day=day)
     return _("nothing due")
 
 

@@ -74,6 +74,8 @@ async def _call_lines(ctx: Context, report: Report, entry: CallEntry, access: Ac
             lines.append("  " + _("Took part: {who}").format(who=entry.participants or "–"))
             lines.append("  " + _("Notes (internal): {text}").format(text=entry.notes or "–"))
         return lines
+    if entry.planned_for is None and entry.planned_day is not None:
+        return await _day_lines(ctx, report, entry.number, entry.planned_day, access)
     if entry.planned_for is None:
         return []
     when = ctx.when(entry.planned_for)
@@ -89,3 +91,27 @@ async def _call_lines(ctx: Context, report: Report, entry: CallEntry, access: Ac
         who = await name_of(ctx, other)
         return [_("Follow-up call {n} with {name}: {when}").format(n=n, name=who, when=when)]
     return [_("Follow-up call {n}: planned for {when}").format(n=n, when=when)]
+
+
+async def _day_lines(
+    ctx: Context, report: Report, n: int, planned: date, access: Access
+) -> list[str]:
+    """A call planned for a day with no time booked yet: said as the day, "around" it; she
+    reads who will get in touch about the time."""
+    _ = ctx._
+    day = dates.say_day(planned, ctx.now, ctx.locale, weekday=True)
+    if access is Access.HANDLER:
+        who = await name_of(ctx, report.reporter_id)
+        text = _("Follow-up call {n} with {name}: around {day}, no time booked yet")
+        return [text.format(n=n, name=who, day=day)]
+    if access is not Access.OWN:  # the director reads the day, not who calls whom
+        return [_("Follow-up call {n}: around {day}, no time booked yet").format(n=n, day=day)]
+    holder = await CaseRepo(ctx.session, ctx.keyring).taken_by(report)
+    if holder is None or not ctx.viewer.registered:
+        text = _(
+            "Follow-up call {n}: around {day}. The person handling your case will get in "
+            "touch with you about the time."
+        )
+        return [text.format(n=n, day=day)]
+    text = _("Follow-up call {n}: around {day}. {name} will get in touch with you about the time.")
+    return [text.format(n=n, day=day, name=await name_of(ctx, holder))]

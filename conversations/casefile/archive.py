@@ -64,6 +64,7 @@ async def _followups(ctx: Context, report: Report) -> list[dict[str, Any]]:
             "number": number,
             "status": row.status,
             "planned_for": _iso(row.planned_for),
+            "planned_day": row.planned_day.isoformat() if row.planned_day else None,
             "documented_by": await name_of(ctx, row.documented_by) if row.documented_by else None,
             "documented_at": _iso(row.documented_at),
             "notes": repo.notes_of(row),
@@ -116,7 +117,7 @@ async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any
         }
     data["checklist"] = await _checklist(ctx, report)
     data["timeline"] = [
-        {"at": _iso(m.at), "what": m.text}
+        {"at": m.day.isoformat() if m.day else _iso(m.at), "what": m.text}
         for m in await timeline(
             ctx, report, pack, state, await documented_calls(ctx, report, access)
         )

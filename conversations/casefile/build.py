@@ -14,7 +14,7 @@ from conversations.case.lines import answered, note_lines
 from conversations.case.reading import evaluation_lines, evidence_line, followup_log
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
-from conversations.casefile.timeline import Moment, timeline
+from conversations.casefile.timeline import Moment, said_at, timeline
 from conversations.flow import Context
 from conversations.i18n import Catalogs, shown_name
 from conversations.packs import PackLibrary
@@ -130,7 +130,7 @@ async def _for_police(
         sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
     checklist, moments = await _checklist(ctx, report, Access.CHECKLIST, comments=False)
     sections.append(checklist)
-    events = tuple(Entry(ctx.when(m.at), m.text) for m in moments)
+    events = tuple(Entry(said_at(ctx, m), m.text) for m in moments)
     sections.append(Section(_("Timeline"), events, key="timeline"))
     shown: list[Picture] = []
     if access in (Access.HANDLER, Access.OWN):
@@ -231,7 +231,7 @@ async def build(
         sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
     checklist, moments = await _checklist(ctx, report, access)
     sections.append(checklist)
-    events = tuple(Entry(ctx.when(m.at), m.text) for m in moments)
+    events = tuple(Entry(said_at(ctx, m), m.text) for m in moments)
     sections.append(Section(_("Timeline"), events, key="timeline"))
     if access is Access.HANDLER:
         log = _as_entries(await followup_log(ctx, report))

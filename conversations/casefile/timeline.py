@@ -4,12 +4,14 @@ answers with who and when, follow-up calls, closed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from conversations.case.common import name_of
 from conversations.desk.words import answer_label
 from conversations.flow import Context
+from conversations.i18n import DISPLAY_TZ, format_day
 from conversations.packs import Pack
+from conversations.schedule import on_day
 from storage.calls import CallRepo
 from storage.cases import ItemState
 from storage.errors import NotFound
@@ -23,6 +25,15 @@ class Moment:
 
     at: datetime
     text: str
+    day: date | None = None  # a day with no time (a call planned "in two weeks"): said so
+
+
+def said_at(ctx: Context, moment: Moment) -> str:
+    """When a moment is, as its line in the file says it: the time, or "around" the day."""
+    if moment.day is None:
+        return ctx.when(moment.at)
+    today = None if ctx.document else ctx.now.astimezone(DISPLAY_TZ).date()
+    return ctx._("around {day}").format(day=format_day(moment.day, today, ctx.locale))
 
 
 async def _alerts(ctx: Context, report: Report) -> list[Moment]:
@@ -61,6 +72,9 @@ async def _calls(ctx: Context, report: Report) -> list[Moment]:
         if call.status == "planned" and call.planned_for is not None:
             text = _("Follow-up call {n} planned").format(n=call.number)
             moments.append(Moment(call.planned_for, text))
+        elif call.status == "planned" and call.planned_day is not None:
+            text = _("Follow-up call {n} planned, no time booked yet").format(n=call.number)
+            moments.append(Moment(on_day(call.planned_day, time.min), text, call.planned_day))
     return moments
 
 

@@ -21,7 +21,7 @@ from conversations.followups import (
     PURGE_WARNING,
     schedule_retention,
 )
-from conversations.i18n import names_list
+from conversations.i18n import DISPLAY_TZ, format_day, names_list
 from conversations.notice_later import notify_routine
 from conversations.schedule import days_after, quiet_hours_of
 from storage.access import Access
@@ -60,18 +60,31 @@ async def close_case(
     if not applied.strip():
         raise Refused(_("Was the routine applied?"))
     evaluation = {"routine_applied": applied, "routine": routine or "", "plan": plan or ""}
-    off = await CallRepo(ctx.session, ctx.keyring).call_off(ctx.viewer, report, ctx.now)
+    calls = CallRepo(ctx.session, ctx.keyring)
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    days_off = await calls.days_ahead(ctx.viewer, report, today)  # planned, no time booked
+    off = await calls.call_off(ctx.viewer, report, ctx.now)
     await repo.close(ctx.viewer, report, evaluation, ctx.now)
     await cancel_case_timers(ctx, report)
     await schedule_retention(ctx.session, report, ctx.now)
     AuditRepo(ctx.session).record(
         ctx.person.handle, "case_closed", report.ref, report.municipality_id, ctx.now, report=report
     )
-    told = await tell(ctx, report, CASE_CLOSED, {"off": [when.isoformat() for when in off]})
+    payload = {
+        "off": [when.isoformat() for when in off],
+        "days_off": [day.isoformat() for day in days_off],
+    }
+    told = await tell(ctx, report, CASE_CLOSED, payload)
     lines = [_("Case {ref} is closed. Thank you.").format(ref=report.ref)]
     lines += [
         _("The follow-up call booked for {when} is called off.").format(when=ctx.when(when))
         for when in off
+    ]
+    lines += [
+        _("The follow-up call planned for around {day} is called off.").format(
+            day=format_day(day, today, ctx.locale)
+        )
+        for day in days_off
     ]
     return "\n".join([*lines, told])
 

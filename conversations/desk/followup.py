@@ -3,16 +3,18 @@ the next one planned."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from conversations.desk.access import checked
 from conversations.desk.checklist import answer_item, item_of
 from conversations.desk.errors import Refused
 from conversations.desk.unit import bring_in_unit, tell_unit_on_case
+from conversations.desk.words import card_name as name_of
 from conversations.flow import Context
 from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
-from conversations.i18n import DISPLAY_TZ
+from conversations.i18n import DISPLAY_TZ, format_day
+from conversations.schedule import morning_of, quiet_hours_of
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
@@ -157,26 +159,37 @@ async def professional_needed(ctx: Context, report: Report) -> str:
 
 
 async def plan_next(
-    ctx: Context, report: Report, access: Access, number: int, when: datetime | None
+    ctx: Context, report: Report, access: Access, number: int, day: date | None
 ) -> str:
-    """Plan follow-up call ``number`` for ``when`` (None: not needed); nudge on that day."""
+    """Plan follow-up call ``number`` for ``day``, with no time booked yet (None: not
+    needed); remind the morning of that day, to book a time or document the call."""
     _ = ctx._
     await checked(ctx, report, Access.HANDLER)
     if number not in (2, 3):
         raise Refused(_("All three follow-up calls are done or not needed."))
     repo = CaseRepo(ctx.session, ctx.keyring)
-    if when is None:
-        await repo.plan_followup(ctx.viewer, report, number, None)
-        said = _("Noted: follow-up call {n} is not needed.").format(n=number)
-        return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
-    if when.tzinfo is None or when <= ctx.now:
-        raise Refused(_("Write a day to come, like “måndag” or 20/12."))
-    await repo.plan_followup(ctx.viewer, report, number, when)
     timers = TimerRepo(ctx.session)
     subject = f"{report.id}:{number}"
-    await timers.cancel(FOLLOWUP_DUE, subject)
-    timers.schedule(FOLLOWUP_DUE, subject, when, {"report": report.id, "n": number})
-    said = _("Follow-up call {n} is planned for {when}. I will remind you that day.").format(
-        n=number, when=ctx.when(when)
+    if day is None:
+        await repo.plan_followup(ctx.viewer, report, number, None)
+        for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
+            await timers.cancel(kind, subject)
+        said = _("Noted: follow-up call {n} is not needed.").format(n=number)
+        return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
+    if day <= ctx.now.astimezone(DISPLAY_TZ).date():
+        raise Refused(_("Write a day to come, like “måndag” or 20/12."))
+    await repo.plan_followup(ctx.viewer, report, number, day)
+    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
+    for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):  # a time booked before is off: a day now
+        await timers.cancel(kind, subject)
+    payload = {"report": report.id, "n": number}
+    timers.schedule(FOLLOWUP_DUE, subject, morning_of(day, quiet), payload)
+    said = _(
+        "Follow-up call {n} is planned for around {day}, with no time yet. I will remind "
+        "you that morning, so you can book a time with {name}."
+    ).format(
+        n=number,
+        day=format_day(day, ctx.now.astimezone(DISPLAY_TZ).date(), ctx.locale),
+        name=await name_of(ctx, report.reporter_id),
     )
     return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
