@@ -18,12 +18,14 @@ from conversations.casefile.build import build, reader_context
 from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE
 from conversations.schedule import on_day
 from storage.access import Access
+from storage.cases import CaseRepo
 from storage.models import FollowUp, Person, Report, Timer, TimerState
 from storage.viewer import Sender, Viewer
 from tests.conftest import FakeClock
 from tests.golden import delivered
 from tests.test_case import MONDAY_10, Submitted, submit_report, take
 from tests.test_followups import connect, run_at
+from tests.web_support import browser, csrf_in, signed_in_as, switch_on
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -113,6 +115,16 @@ async def test_in_two_weeks_is_a_day_read_as_the_day_and_reminded_that_morning( 
         "Boka en tid med Anna Berg, eller dokumentera samtalet om det redan är hållet."
     )
     assert await run_at(demo_app, clock, morning + timedelta(hours=16), case) == []
+
+    # the call was held that day: documenting it offers the day it was planned for
+    await pia.say(f"/arende {case.ref}")
+    asked = await pia.press("case:followup")
+    assert "[1] Som planerat: 6 december" in asked, asked
+    assert "Vilka deltog?" in await pia.press("fu:booked")
+    async with demo_app.db.unit_of_work() as session:
+        row = await session.get(FollowUp, (await row_of(demo_app, case, 2)).id)
+        assert row is not None
+        assert CaseRepo(session, demo_app.keyring).notes_of(row)["date"] == "2026-12-06"
 
 
 @SQLITE_ONLY
@@ -312,4 +324,30 @@ async def test_closing_says_the_planned_day_is_called_off(  # type: ignore[no-un
         f"Ditt ärende {case.ref} är avslutat av Pia Lind.\n"
         "Uppföljningssamtalet som var planerat till omkring måndag 7 december är inställt.\n"
         "Du kan alltid skriva till mig."
+    )
+
+
+@SQLITE_ONLY
+async def test_the_web_console_says_the_planned_day_and_books_a_time_on_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    switch_on(demo_app)
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await first_call_documented(pia, case)
+    await pia.press("next:14")
+    async with browser(demo_app) as client:
+        token = csrf_in((await signed_in_as(chat, "pia", client)).text)
+        page = (await client.get(f"/cases/{case.ref}")).text
+        assert "Samtal 2: omkring måndag 7 december, ingen tid bokad än" in page
+        assert 'name="day" required value="2026-12-07"' in page  # the day is filled in
+        await client.post(
+            f"/cases/{case.ref}/calls", data={"csrf": token, "day": "2026-12-07", "time": "14:00"}
+        )
+    row = await row_of(demo_app, case, 2)
+    assert (row.planned_for, row.planned_day) == (
+        datetime(2026, 12, 7, 14, 0, tzinfo=STOCKHOLM),
+        None,
     )
