@@ -23,7 +23,7 @@ from storage.models import FollowUp, Person, Report, Timer, TimerState
 from storage.viewer import Sender, Viewer
 from tests.conftest import FakeClock
 from tests.golden import delivered
-from tests.test_case import MONDAY_10, Submitted, submit_report, take
+from tests.test_case import MONDAY_10, PIA, Submitted, answer_items, submit_report, take
 from tests.test_followups import connect, run_at
 from tests.web_support import browser, csrf_in, signed_in_as, switch_on
 
@@ -351,3 +351,20 @@ async def test_the_web_console_says_the_planned_day_and_books_a_time_on_it(  # t
         datetime(2026, 12, 7, 14, 0, tzinfo=STOCKHOLM),
         None,
     )
+
+
+@SQLITE_ONLY
+async def test_the_case_list_says_the_planned_day(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await answer_items(pia, PIA, demo_app)  # nothing of hers left: the next call is next
+    await first_call_documented(pia, case)
+    await pia.press("next:14")
+    listed = await pia.say("/arenden")
+    assert f"{case.ref} – Anna Berg – " in listed
+    assert "– uppföljningssamtal 2: omkring måndag 7 december" in listed, listed
