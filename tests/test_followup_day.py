@@ -368,3 +368,17 @@ async def test_the_case_list_says_the_planned_day(  # type: ignore[no-untyped-de
     listed = await pia.say("/arenden")
     assert f"{case.ref} – Anna Berg – " in listed
     assert "– uppföljningssamtal 2: omkring måndag 7 december" in listed, listed
+
+
+@SQLITE_ONLY
+async def test_the_director_reads_the_planned_day(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "assignment", police=True)
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await first_call_documented(pia, case)
+    await pia.press("next:14")
+    view = await chat("kent").say(f"/arende {case.ref}")
+    assert "Uppföljningssamtal 2: omkring måndag 7 december, ingen tid bokad än" in view, view
