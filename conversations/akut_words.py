@@ -92,6 +92,8 @@ THREAT = (
     "kula",
     "kulor",
     "bullet",
+    "bränn",
+    "burn",
 )
 """Beginnings of words that tell of a threat or of harm ("hotar", "rädd", "förföljer",
 "döda", "dödshot", "jag är i fara", "han bankar på dörren", "threatened", "kill")."""
@@ -127,6 +129,7 @@ NOT_THREAT = (
     "helped",
     "helpful",
     "helping",
+    "burnout",
 )
 DENIED = frozenset(
     (
@@ -188,6 +191,13 @@ PHRASES = (
     "knows where i live",
     "know where you live",
     "knows where you live",
+    "sätta eld",
+    "sätter eld",
+    "satte eld",
+    "tända eld",
+    "tänder eld",
+    "set fire",
+    "sets fire",
 )
 """Phrases that tell of danger now ("han försöker ta sig in", "he is following me", "de
 vet var jag bor": a threat without a threatening word)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from conversations.akut_words import tells_danger
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.report.draft import (
@@ -27,6 +28,7 @@ from conversations.texts import menu_buttons
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
 SHORT_ANSWER = 3  # words: a typed answer this short that names options is an answer
+STORY_WORDS = 6  # words: a sentence this long that tells of harm tells what happened
 DONE = frozenset({"klar", "klart", "färdig", "färdigt", "done", "finished"})
 """Words typed alone for the "Done" button: at a question with several choices, some ticked,
 they finish it; anywhere else they follow an answer already saved, and answer nothing."""
@@ -267,6 +269,19 @@ def _recent_text(ctx: Context, draft: Draft, question: Question) -> ReportStep |
     return step
 
 
+def _story_ahead(draft: Draft, question: Question, typed: str) -> ReportStep | None:
+    """The story question still to come, if these words tell it before it is asked ("jag
+    fick ett mejl där de skriver att de ska bränna ner mitt hus" at "Vem gäller det?"): a
+    sentence that tells of a threat or harm, at a question that takes options."""
+    if question.kind == "text" or len(typed.split()) < STORY_WORDS or not tells_danger(typed):
+        return None
+    later = ORDER[ORDER.index(question.step) + 1 :]
+    return next(
+        (s for s in later if BY_STEP[s].story and BY_STEP[s].required and not draft.answer(s)),
+        None,
+    )
+
+
 async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     """Take a typed answer to the open question, whatever its kind."""
     _ = ctx._
@@ -309,6 +324,12 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("I added that to “{topic}”.").format(topic=label))
         ctx.again()
         return None
+    ahead = None if answers_it else _story_ahead(draft, question, typed)
+    if ahead is not None:  # kept where it belongs; that question is then not asked
+        draft.answers[ahead.value] = {"text": typed}
+        draft.save(ctx)
+        lead = [_("I kept that as “{topic}”.").format(topic=_(BY_STEP[ahead].label))]
+        return await ask(ctx, draft, question.step, lead)
     if reading.kept_as_note:
         draft.note(typed)
         draft.save(ctx)
