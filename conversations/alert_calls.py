@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations.alerts import ESCALATE, acknowledge, current_levels, not_yet_alerted
+from conversations.alerts import acknowledge, current_levels, escalate_soon, not_yet_alerted
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list, shown_name
@@ -15,7 +15,6 @@ from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
 from storage.errors import NotFound
 from storage.models import Alert, AlertStatus
-from storage.timers import TimerRepo
 
 
 async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
@@ -31,10 +30,7 @@ async def _alert_onward(ctx: Context, alert: Alert, name: str) -> str:
             "There is nobody more to alert: the alert stays open for those who have it. "
             "If {name} may be in danger, call 112."
         ).format(name=name)
-    timers = TimerRepo(ctx.session)
-    await timers.cancel(ESCALATE, alert.id)
-    unreached = {"unreached": ctx.person.id}
-    timers.schedule(ESCALATE, alert.id, ctx.now, unreached, drill_id=alert.drill_id)
+    await escalate_soon(ctx.session, alert, ctx.now, {"unreached": ctx.person.id})
     names = names_list(_, [shown_name(_, card) for card in fresh])
     return _("I am alerting {names} now.").format(names=names)
 

@@ -48,6 +48,7 @@ from storage.timers import Planned, TimerRepo
 
 ESCALATE = "alert_escalate"
 UNANSWERED_TELL = "alert_unanswered_tell"  # nobody took her report: told after the quiet hours
+CALM = "calm"  # in an escalation timer: a report in calm words, not escalated in the quiet hours
 WHY = ("handover", "unreached", "danger")  # why an escalation came before its deadline
 # An /akut alert someone took counts as "handling the person" for this long (a case counts
 # while it is open): a second alert of the same person in that time pages nobody new.
@@ -89,12 +90,14 @@ async def raise_alert(
     party_id: int | None,
     report: AnyReport | None = None,
     taken_akut: Alert | None = None,
+    calm: bool = False,
 ) -> str | None:
     """Alert the first level now; escalate if nobody acknowledges within ``ack_minutes``;
     return the alert's id (None: nobody to alert). ``party_id``: whose security contacts
     may act on it (None: the municipality's unit only). ``taken_akut``: the person's /akut
     alert, taken by someone in the levels: this one is theirs at once (the rest of the
-    first level is told so) and nobody is paged."""
+    first level is told so) and nobody is paged. ``calm``: a report in calm words, whose
+    escalation and reminders wait out the quiet hours (see :func:`morning`)."""
     if not levels:
         return None
     taker = taken_akut.acknowledged_by if taken_akut is not None else None
@@ -126,8 +129,29 @@ async def raise_alert(
         if drill_id is None
         else await deadline(ctx.session, drill_id, ctx.now, ack_minutes)
     )
-    await TimerRepo(ctx.session).schedule_all([Planned(ESCALATE, alert_id, due, {}, drill_id)])
+    calm = calm and drill_id is None
+    if calm:  # a report sent at 23:00 in calm words paged Per at 01:00 and Sara at 03:00
+        due = await morning(ctx.session, report.municipality_id if report else None, due)
+    held = {CALM: True} if calm else {}
+    await TimerRepo(ctx.session).schedule_all([Planned(ESCALATE, alert_id, due, held, drill_id)])
     return alert_id
+
+
+async def morning(session: AsyncSession, municipality_id: int | None, at: datetime) -> datetime:
+    """``at``, or, in the municipality's quiet hours, their end: when what can wait goes."""
+    return out_of_quiet_hours(at, await quiet_hours_of(session, municipality_id))
+
+
+async def escalate_soon(
+    session: AsyncSession, alert: Alert, at: datetime, why: dict[str, Any] | None = None
+) -> None:
+    """Escalate the alert at ``at`` instead of at its deadline (``why`` goes with it); a
+    calm report stays calm: the escalations after this one still wait out the quiet hours."""
+    timers = TimerRepo(session)
+    calm = any(t.payload.get(CALM) for t in await timers.pending(ESCALATE, alert.id))
+    await timers.cancel(ESCALATE, alert.id)
+    payload = {**(why or {}), **({CALM: True} if calm else {})}
+    timers.schedule(ESCALATE, alert.id, at, payload, drill_id=alert.drill_id)
 
 
 async def _theirs_at_once(
@@ -246,11 +270,13 @@ async def next_level(
     now: datetime,
     notify: Notify,
     why: dict[str, Any],
+    calm: bool = False,
 ) -> None:
     """Alert the next level that has someone not alerted yet who may act now, and remind
     the earlier ones who still may; with nobody left, tell the person to call. ``why``
     goes with the alert: ``escalated`` (nobody answered), ``handover`` (who took it may no
-    longer act) or ``unreached`` (who called could not reach the person)."""
+    longer act) or ``unreached`` (who called could not reach the person). ``calm``: a
+    report in calm words, whose next escalation waits out the quiet hours."""
     repo = AlertRepo(session)
     levels = await current_levels(session, packs, alert)
     fresh = [card.person_id for card in await not_yet_alerted(session, levels, alert)]
@@ -270,7 +296,10 @@ async def next_level(
     for row in await repo.remind_earlier(alert, keep, now):
         notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
     due = await deadline(session, alert.drill_id, now, alert.ack_minutes)
-    TimerRepo(session).schedule(ESCALATE, alert.id, due, drill_id=alert.drill_id)
+    if calm:
+        due = await morning(session, alert.municipality_id, due)
+    held = {CALM: True} if calm else None
+    TimerRepo(session).schedule(ESCALATE, alert.id, due, held, drill_id=alert.drill_id)
 
 
 async def _tell_unanswered(
@@ -284,7 +313,7 @@ async def _tell_unanswered(
     if alert.kind != "report" or alert.drill_id is not None:
         notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, URGENT)
         return
-    later = out_of_quiet_hours(now, await quiet_hours_of(session, alert.municipality_id))
+    later = await morning(session, alert.municipality_id, now)
     if later > now:
         TimerRepo(session).schedule(UNANSWERED_TELL, alert.id, later)
         return
@@ -312,7 +341,8 @@ async def escalate(sc: SystemContext, timer: Timer) -> None:
         await _link(sc.session, alert, handler, sc.now, sc.notify)
         return
     why = {key: timer.payload[key] for key in WHY if key in timer.payload} or {"escalated": True}
-    await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why)
+    calm = bool(timer.payload.get(CALM)) and alert.drill_id is None
+    await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why, calm)
 
 
 async def _link(
@@ -337,11 +367,9 @@ async def _escalate_at_once_if_stuck(session: AsyncSession, alert: Alert, now: d
     for the deadline: escalate now."""
     if alert.status is not AlertStatus.OPEN or await AlertRepo(session).reachable(alert):
         return
-    timers = TimerRepo(session)
-    if any(t.due_at <= now for t in await timers.pending(ESCALATE, alert.id)):
+    if any(t.due_at <= now for t in await TimerRepo(session).pending(ESCALATE, alert.id)):
         return  # already escalating now
-    await timers.cancel(ESCALATE, alert.id)
-    timers.schedule(ESCALATE, alert.id, now, drill_id=alert.drill_id)
+    await escalate_soon(session, alert, now)
 
 
 async def escalate_now(
@@ -378,9 +406,7 @@ async def directory_changed(session: AsyncSession, person_ids: Sequence[int], no
             continue
         alert.status, alert.acknowledged_by, alert.acknowledged_at = AlertStatus.OPEN, None, None
         await repo.mark_failed(alert.id, taker)
-        timers = TimerRepo(session)
-        await timers.cancel(ESCALATE, alert.id)
-        timers.schedule(ESCALATE, alert.id, now, {"handover": True}, drill_id=alert.drill_id)
+        await escalate_soon(session, alert, now, {"handover": True})
     return len(alerts) + len(taken)
 
 

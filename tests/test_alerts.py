@@ -46,6 +46,7 @@ from storage.outbox import ROUTINE
 from storage.timers import TimerRepo
 from tests.conftest import Chat, FakeClock
 from tests.reporting import SKIPPED, Script, write_report
+from tests.test_case import MONDAY_10
 from tests.test_outbox import FakeTransport
 
 Row = tuple[int, str, str, dict[str, Any]]
@@ -161,6 +162,7 @@ async def submit_report(  # type: ignore[no-untyped-def]
     choose: Iterable[str] | None = None,
     *,
     police: bool = False,
+    what: str = WHAT,
 ) -> Submitted:
     """Report through the chat: it happened to me, the category, what happened; the form's
     examples for the rest. In an internal case, choose ``choose`` (handles; default:
@@ -171,7 +173,7 @@ async def submit_report(  # type: ignore[no-untyped-def]
     chosen = None if choose is None else [ids_of[h] for h in choose]
     ticks = {ReportStep.MEASURES: ["police_report"]} if police else {}
     skip = [step for step in SKIPPED if step not in ticks]
-    script = Script(category=category, what=(WHAT,), skip=skip, choose=chosen, ticks=ticks)
+    script = Script(category=category, what=(what,), skip=skip, choose=chosen, ticks=ticks)
     reply = await write_report(person, script)
     assert "Din rapport är skickad" in reply or "Your report is sent" in reply, reply
     async with person.app.db.unit_of_work() as session:
@@ -516,6 +518,7 @@ async def test_taking_an_alert_while_it_escalates(  # type: ignore[no-untyped-de
 async def test_a_municipal_assignment_report_alerts_the_unit_at_once(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
+    clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     t0 = clock.now
     case = await submit_report(chat, category="assignment")
     assert "Pia Lind och Sara Strand har fått den och hör av sig till dig." in case.reply
@@ -576,6 +579,7 @@ async def test_a_municipal_assignment_report_alerts_the_unit_at_once(  # type: i
 async def test_a_party_report_goes_to_the_first_party_contact_with_two_hours(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
+    clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     case = await submit_report(chat, category="party")
     assert "Pia Lind har fått den och hör av sig till dig." in case.reply
     assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in case.reply
@@ -684,6 +688,7 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
     def chat(handle: str) -> Chat:
         return Chat(staffanstorp_app, handle)
 
+    clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     case = await submit_report(chat, "olle", category)
     if category == "internal":  # whoever she chose, all at once: the unit is offered too
         assert (
@@ -712,6 +717,7 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
 async def test_internal_case_goes_only_to_the_people_chosen(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
+    clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     case = await submit_report(chat, category="internal", choose=["per"])  # not Pia
     assert "Per Ek har fått den och hör av sig till dig." in case.reply
     assert "Pia Lind" not in case.reply and "Sara Strand" not in case.reply
@@ -1179,10 +1185,11 @@ async def test_words_typed_in_a_case_while_an_alert_waits_offer_the_alert(  # ty
 async def test_a_report_nobody_took_is_told_to_her_after_the_quiet_hours(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    """A report sent calmly at 23:00 went through every level by 05:00, and the urgent
-    "Ingen i Trygg har svarat på ditt larm än" woke her then, though she raised no alarm and
-    Trygg promises no reminders between 21:00 and 08:00."""
-    case = await submit_report(chat)
+    """A report sent at 23:00 went through every level by 05:00, and the urgent "Ingen i
+    Trygg har svarat på ditt larm än" woke her then, though she raised no alarm and Trygg
+    promises no reminders between 21:00 and 08:00. (A report in calm words goes on only in
+    the morning: tests/test_words_at_night.py; this one tells of danger.)"""
+    case = await submit_report(chat, what="Han stod utanför min dörr i kväll och skrek.")
     runner = demo_app.timer_runner()
     for _ in range(4):
         clock.now += timedelta(hours=2, minutes=1)

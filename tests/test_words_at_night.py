@@ -1,15 +1,19 @@
-"""Routine in the quiet hours waits for the morning: calm words she writes to her case
-reach its handlers then (words that may tell of danger, at once), and a case closed at
-night is told then."""
+"""Routine in the quiet hours waits for the morning: calm words she writes to her case reach
+its handlers then (words that may tell of danger, at once), a report sent in calm words
+goes on to the next contact then, and a case closed at night is told then."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.app import App
+from conversations.report.form import ReportStep
 from tests.conftest import FakeClock
 from tests.golden import delivered
-from tests.test_alerts import ack, submit_report
+from tests.reporting import SKIPPED, Script, write_report
+from tests.test_alerts import ack, connect, submit_report
 
 
 async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
@@ -52,3 +56,61 @@ async def test_a_case_closed_at_night_is_told_in_the_morning(
     await demo_app.timer_runner().run_due()
     [told] = [t for to, t in await delivered(demo_app) if to == "anna"]
     assert f"Ditt ärende {case.ref} är avslutat av Pia Lind." in told, told
+
+
+async def test_a_calm_report_in_the_night_goes_on_in_the_morning(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """A report sent at 23:00 in calm words paged Per at 01:00, Sara at 03:00 and reminded
+    Pia and Per through the night. Now Pia has it at once, and it goes on at 08:00."""
+    await connect(chat, "pia", "per", "sara")
+    case = await submit_report(chat)
+    said = case.reply
+    assert "Pia Lind har fått den och hör av sig till dig." in said, said
+    assert "inom 2 timmar" not in said, said  # Per gets it only in the morning
+    assert (
+        "Har ingen tagit den före i morgon kl. 08.00 går den vidare till Per Ek. "
+        "Behöver du någon i natt: /akut" in said
+    ), said
+    [first] = await delivered(demo_app)
+    assert first[0] == "pia" and "Ny incidentrapport i Trygg" in first[1], first
+    runner = demo_app.timer_runner()
+    for _hour in range(8):  # 00:00 … 07:00: nobody is paged or reminded
+        clock.advance(hours=1)
+        await runner.run_due()
+        assert await delivered(demo_app) == []
+    clock.advance(hours=1)  # 08:00 in Stockholm
+    await runner.run_due()
+    morning = await delivered(demo_app)
+    assert sorted(to for to, _t in morning) == ["per", "pia"], morning
+    per = next(t for to, t in morning if to == "per")
+    assert "Ingen har svarat än – du är näst på tur." in per, per
+    clock.advance(hours=2)  # 10:00: by day the plan's wait goes on as before
+    await runner.run_due()
+    assert "sara" in [to for to, _t in await delivered(demo_app)]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {ReportStep.WHAT: "Han stod utanför min dörr i kväll och skrek."},
+        {
+            ReportStep.WHAT: "Han skrev att han vet var jag bor.",
+            ReportStep.EXPERIENCE: "Skrämmande",
+        },
+    ],
+    ids=["danger", "frightening"],
+)
+async def test_a_report_that_may_tell_of_danger_still_pages_through_the_night(
+    chat: Any, demo_app: App, clock: FakeClock, answers: dict[ReportStep, str]
+) -> None:
+    await connect(chat, "pia", "per", "sara")
+    what, *_rest = answers.values()
+    skip = [step for step in SKIPPED if step not in answers]
+    script = Script(what=(what,), answers=answers, skip=skip)
+    said = await write_report(chat("anna"), script)
+    assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in said, said
+    await delivered(demo_app)
+    clock.advance(hours=2)  # 01:00 in Stockholm
+    await demo_app.timer_runner().run_due()
+    assert sorted(to for to, _t in await delivered(demo_app)) == ["per", "pia"]

@@ -4,16 +4,18 @@ and four lines on what happens now. The plan's longer advice is one press away."
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from conversations import dates, quota
 from conversations.about import about_someone_else
-from conversations.alerts import LINKED_FOR, raise_alert
+from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
 from conversations.i18n import names_list, shown_name
 from conversations.item_owners import tell_item_owners
 from conversations.report.answering import ask, lost, repeat
+from conversations.report.calm import sent_calmly
 from conversations.report.draft import Draft, known, load_draft
 from conversations.report.entry import cancel
 from conversations.report.form import BY_STEP, QUESTIONS, ReportStep
@@ -358,6 +360,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         party_id=report.party_id,
         report=report,
         taken_akut=taken,
+        calm=await sent_calmly(ctx, draft.answers),
     )
     if taken is not None and alert_id is not None:  # theirs only if they may still act on it
         raised = await AlertRepo(ctx.session).get(alert_id)
@@ -395,12 +398,9 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
                 len(names),
             ).format(names=shown)
         )
-        if len(levels) > 1:
-            following = ", ".join(c.name for c in levels[1])
+        if len(levels) > 1 and alert_id is not None:
             lines.append(
-                _("If nobody has taken it within {wait}, it goes to {names}.").format(
-                    wait=_duration(ctx, minutes), names=following
-                )
+                await _goes_on(ctx, alert_id, minutes, ", ".join(c.name for c in levels[1]))
             )
     else:
         lines.append(
@@ -416,6 +416,22 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         ],
     )
     return END
+
+
+async def _goes_on(ctx: Context, alert_id: str, minutes: int, following: str) -> str:
+    """When the report goes on to the next if nobody takes it: within the plan's wait, or,
+    sent calmly in the quiet hours, in the morning (not "within 2 hours" at 23:00)."""
+    _ = ctx._
+    due = min(
+        (t.due_at for t in await TimerRepo(ctx.session).pending(ESCALATE, alert_id)), default=None
+    )
+    if due is None or due <= ctx.now + timedelta(minutes=minutes):
+        return _("If nobody has taken it within {wait}, it goes to {names}.").format(
+            wait=_duration(ctx, minutes), names=following
+        )
+    return _(
+        "If nobody has taken it by {when}, it goes to {names}. If you need someone tonight: /akut"
+    ).format(when=ctx.when(due), names=following)
 
 
 async def _taken_akut(ctx: Context, draft: Draft, levels: Levels) -> Alert | None:
