@@ -134,25 +134,45 @@ async def tell_handlers(
     if danger:
         payload["danger"] = True
         await hurry(ctx, report, _akut_minutes(ctx, report))  # nobody took it: the next sooner
-    elif handlers and report.drill_id is None:
-        quiet = await quiet_hours_of(ctx.session, report.municipality_id)
-        later = out_of_quiet_hours(ctx.now, quiet)
-        if later > ctx.now:  # "sover dåligt" at 02:00 woke Pia: she is told in the morning
-            TimerRepo(ctx.session).schedule(WORDS_LATER, f"{report.id}:{note_id}", later, payload)
-            return handlers
+    elif handlers and await held_for_morning(ctx, report, f"{report.id}:{note_id}", payload):
+        return handlers  # "sover dåligt" at 02:00 woke Pia: she is told in the morning
     for person_id in handlers:
         ctx.notify(person_id, CHECKIN_REPLY, payload, URGENT if danger else ROUTINE)
     return handlers
 
 
+NOTICE = "notice"  # in a words_later timer: what its handlers are told (else her words)
+
+
+async def held_for_morning(
+    ctx: Context, report: Report, subject: str, payload: dict[str, Any], notice: str = CHECKIN_REPLY
+) -> bool:
+    """In the quiet hours, hold a routine notice to her case's handlers (her calm words, a
+    file she sent) until their end, for those who handle it then; False outside them (and
+    in a drill): tell them now. One notice per ``subject``: three files sent in one night
+    are told once."""
+    if report.drill_id is not None:
+        return False
+    later = out_of_quiet_hours(ctx.now, await quiet_hours_of(ctx.session, report.municipality_id))
+    if later <= ctx.now:
+        return False
+    timers = TimerRepo(ctx.session)
+    if not await timers.pending(WORDS_LATER, subject):
+        held = payload if notice == CHECKIN_REPLY else {**payload, NOTICE: notice}
+        timers.schedule(WORDS_LATER, subject, later, held)
+    return True
+
+
 async def tell_words_later(sc: SystemContext, timer: Timer) -> None:
     """The quiet hours are over: tell those who handle her case now of the words she wrote
-    in them, if it is still open."""
+    (or the file she sent) in them, if it is still open."""
     report = await sc.session.get(Report, str(timer.payload.get("report", "")))
     if report is None or report.status is not ReportStatus.SUBMITTED:
         return
+    payload = dict(timer.payload)
+    notice = str(payload.pop(NOTICE, CHECKIN_REPLY))
     for person_id in await CaseRepo(sc.session, sc.keyring).handlers(report):
-        sc.notify(person_id, CHECKIN_REPLY, dict(timer.payload), ROUTINE)
+        sc.notify(person_id, notice, payload, ROUTINE)
 
 
 def _akut_minutes(ctx: Context, report: Report) -> int:

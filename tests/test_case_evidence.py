@@ -18,6 +18,7 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + b"brev" * 400
 async def test_a_file_sent_after_the_report_is_kept_with_her_case(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
+    clock.now = MONDAY_10  # by day (in the quiet hours: tests/test_words_at_night.py)
     case = await submit_report(chat, "anna", "party")
     await ack(chat("pia"), case.alert_id)
     anna: Chat = chat("anna")

@@ -1,6 +1,7 @@
-"""Routine in the quiet hours waits for the morning: calm words she writes to her case reach
-its handlers then (words that may tell of danger, at once), a report sent in calm words
-goes on to the next contact then, and a case closed at night is told then."""
+"""Routine in the quiet hours waits for the morning: calm words she writes to her case and
+files she sends to it reach its handlers then (words that may tell of danger, at once), a
+report sent in calm words goes on to the next contact then, and a case closed at night is
+told then."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from bot.app import App
 from conversations.report.form import ReportStep
 from tests.conftest import FakeClock
 from tests.golden import delivered
-from tests.reporting import SKIPPED, Script, write_report
+from tests.reporting import SKIPPED, Script, attach, write_report
 from tests.test_alerts import ack, connect, submit_report
+from tests.test_case_evidence import PHOTO
 
 
 async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
@@ -56,6 +58,46 @@ async def test_a_case_closed_at_night_is_told_in_the_morning(
     await demo_app.timer_runner().run_due()
     [told] = [t for to, t in await delivered(demo_app) if to == "anna"]
     assert f"Ditt ärende {case.ref} är avslutat av Pia Lind." in told, told
+
+
+async def test_a_file_sent_in_the_night_reaches_her_contact_in_the_morning(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """A photo she sent to her case at 02:00 woke Pia with "Anna Berg har skickat en fil";
+    it is kept at once and Pia is told in the morning, once for the night's files."""
+    anna, pia = chat("anna"), chat("pia")
+    case = await submit_report(chat)
+    await ack(pia, case.alert_id)
+    await anna.say("/meny")
+    await delivered(demo_app)
+    clock.advance(hours=3)  # 02:00 in Stockholm
+    kept = await attach(anna, PHOTO, name="brev.png")
+    assert f"Jag har sparat det du skickade i ditt ärende {case.ref} som bevis" in kept, kept
+    clock.advance(minutes=5)
+    await attach(anna, PHOTO + b"2", name="kuvert.png")
+    assert not [t for to, t in await delivered(demo_app) if to == "pia"]
+    clock.advance(hours=6)  # 08:05 in Stockholm: the quiet hours are over
+    await demo_app.timer_runner().run_due()
+    [morning] = [t for to, t in await delivered(demo_app) if to == "pia"]
+    assert morning.startswith(f"Ärende {case.ref}: Anna Berg har skickat en fil till ärendet."), (
+        morning
+    )
+    shown = await pia.say("visa rapporten")
+    assert shown.count("foto") >= 2, shown  # both files are in the case
+
+
+async def test_a_file_with_words_of_danger_in_the_night_goes_at_once(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    anna, pia = chat("anna"), chat("pia")
+    case = await submit_report(chat)
+    await ack(pia, case.alert_id)
+    await anna.say("/meny")
+    await delivered(demo_app)
+    clock.advance(hours=3)  # 02:00 in Stockholm
+    await attach(anna, PHOTO, name="dorr.png", caption="han står utanför dörren nu")
+    [told] = [t for to, t in await delivered(demo_app) if to == "pia"]
+    assert f"Ärende {case.ref}: Anna Berg har skickat en fil" in told, told
 
 
 async def test_a_calm_report_in_the_night_goes_on_in_the_morning(

@@ -4,6 +4,7 @@ been answered with advice and dropped)."""
 
 from __future__ import annotations
 
+from conversations.akut_words import tells_danger
 from conversations.case.common import found_case, gone
 from conversations.case_notices import CASE_EVIDENCE
 from conversations.events import InboundEvent
@@ -12,7 +13,7 @@ from conversations.i18n import names_list
 from conversations.report.evidence import kb, keep_file
 from conversations.report.text import evidence_kind
 from conversations.texts import menu_buttons
-from conversations.words_to_case import names_of, open_case
+from conversations.words_to_case import held_for_morning, names_of, open_case
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
@@ -70,8 +71,14 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
     if info is None:
         return  # it was said why it was not kept
     handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
-    for person_id in handlers:
-        ctx.notify(person_id, CASE_EVIDENCE, {"report": report.id}, ROUTINE)
+    payload = {"report": report.id}
+    # a photo sent at 02:00 woke Pia; words with it that may tell of danger still go at once
+    calm = not tells_danger(event.text)
+    if not (
+        calm and await held_for_morning(ctx, report, f"{report.id}:file", payload, CASE_EVIDENCE)
+    ):
+        for person_id in handlers:
+            ctx.notify(person_id, CASE_EVIDENCE, payload, ROUTINE)
     kept = _(
         "I have kept what you sent with your case {ref} as evidence: {kind}, {size} kB."
     ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=kb(info))
