@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.app import App
+from conversations.notices import NOTICE_TOKEN
 from conversations.report.form import ReportStep
 from tests.conftest import FakeClock
 from tests.golden import delivered
@@ -156,3 +157,26 @@ async def test_a_report_that_may_tell_of_danger_still_pages_through_the_night(
     clock.advance(hours=2)  # 01:00 in Stockholm
     await demo_app.timer_runner().run_due()
     assert sorted(to for to, _t in await delivered(demo_app)) == ["per", "pia"]
+
+
+async def test_a_calm_report_stays_calm_after_pia_could_not_reach_her(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia called at 23:10 and could not reach Anna: Per is alerted then, as she asked; the
+    alert goes on to Sara in the morning, not at 01:10."""
+    await connect(chat, "pia", "per", "sara")
+    case = await submit_report(chat)
+    await delivered(demo_app)
+    clock.advance(minutes=10)
+    said = await chat("pia").press(f"call:{case.alert_id}:no", token=NOTICE_TOKEN)
+    assert "Per Ek" in said, said
+    runner = demo_app.timer_runner()
+    await runner.run_due()
+    assert "per" in [to for to, _t in await delivered(demo_app)]
+    for _hour in range(8):  # 00:10 … 07:10
+        clock.advance(hours=1)
+        await runner.run_due()
+        assert await delivered(demo_app) == []
+    clock.advance(minutes=50)  # 08:00 in Stockholm
+    await runner.run_due()
+    assert "sara" in [to for to, _t in await delivered(demo_app)]
