@@ -205,10 +205,9 @@ vet var jag bor": a threat without a threatening word)."""
 
 OUTSIDE = ("utanför", "outside")
 """Where someone stands, near one of STANDING before it, tells of danger now."""
-STANDING = frozenset(
-    {"står", "stod", "väntar", "sitter", "är", "stands", "standing", "waiting", "is", "was"}
-)
-"""Being there ("det står en man utanför mitt hus", "a man is standing outside")."""
+STANDING = frozenset({"står", "väntar", "sitter", "är", "stands", "standing", "waiting", "is"})
+"""Being there now ("det står en man utanför mitt hus"); "han stod utanför i går" is told, not
+cried (kept with her case, its handlers asked to read it now)."""
 NEAR = 4  # words: how far before "utanför" the verb may stand
 SOMEONE = frozenset(
     {

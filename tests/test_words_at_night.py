@@ -18,6 +18,8 @@ from tests.reporting import SKIPPED, Script, attach, write_report
 from tests.test_alerts import ack, connect, submit_report
 from tests.test_case_evidence import PHOTO
 
+CALM = "Någon har punkterat däcken på min bil igen."  # no word of threat or harm
+
 
 async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
     chat: Any, demo_app: App, clock: FakeClock
@@ -107,7 +109,7 @@ async def test_a_calm_report_in_the_night_goes_on_in_the_morning(
     """A report sent at 23:00 in calm words paged Per at 01:00, Sara at 03:00 and reminded
     Pia and Per through the night. Now Pia has it at once, and it goes on at 08:00."""
     await connect(chat, "pia", "per", "sara")
-    case = await submit_report(chat)
+    case = await submit_report(chat, what=CALM)
     said = case.reply
     assert "Pia Lind har fått den och hör av sig till dig." in said, said
     assert "inom 2 timmar" not in said, said  # Per gets it only in the morning
@@ -138,7 +140,7 @@ async def test_a_calm_report_in_the_night_goes_on_in_the_morning(
     [
         {ReportStep.WHAT: "Han stod utanför min dörr i kväll och skrek."},
         {
-            ReportStep.WHAT: "Han skrev att han vet var jag bor.",
+            ReportStep.WHAT: CALM,
             ReportStep.EXPERIENCE: "Skrämmande",
         },
     ],
@@ -165,7 +167,7 @@ async def test_a_calm_report_stays_calm_after_pia_could_not_reach_her(
     """Pia called at 23:10 and could not reach Anna: Per is alerted then, as she asked; the
     alert goes on to Sara in the morning, not at 01:10."""
     await connect(chat, "pia", "per", "sara")
-    case = await submit_report(chat)
+    case = await submit_report(chat, what=CALM)
     await delivered(demo_app)
     clock.advance(minutes=10)
     said = await chat("pia").press(f"call:{case.alert_id}:no", token=NOTICE_TOKEN)
