@@ -37,6 +37,9 @@ CATEGORY_IDS = ("party", "assignment", "internal", "unknown")
 ROLES = Literal[
     "targeted", "party_security", "municipal_security", "municipal_director", "association"
 ]
+LIST_FOR = Literal[ROLES, "helper"]
+"""Whom an action list speaks to: a role, or a helper, someone reporting for the targeted
+person (whose list may name them: "{name}")."""
 
 
 class PackError(ValueError):
@@ -173,7 +176,7 @@ class Pack(_Strict):
     channels: list[Choice] = Field(default_factory=list)
     measures: list[Choice] = Field(default_factory=list)  # protective measures offered
     definitions: dict[str, Text] = Field(default_factory=dict)  # help per kind id
-    action_lists: dict[ROLES, dict[str, ActionList]] = Field(default_factory=dict)
+    action_lists: dict[LIST_FOR, dict[str, ActionList]] = Field(default_factory=dict)
     checklist: list[ChecklistItem] = Field(default_factory=list)
     followup: FollowUpPlan | None = None
     duties: list[Duty] = Field(default_factory=list)

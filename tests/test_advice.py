@@ -86,3 +86,38 @@ async def test_an_internal_case_is_not_told_to_go_to_the_party(demo_app: App, ch
     assert "partiets säkerhetsansvarig" not in advice, advice
     assert "föreningen" not in advice and "Handlingsplan utsatte" not in advice, advice
     assert "Spara bevisen" in advice and "ring 112" in advice
+
+
+async def test_someone_reporting_for_another_reads_what_a_helper_does(
+    demo_app: App, chat: Any
+) -> None:
+    """Anna reported what happened to Eva Ek: "Vad gör jag nu?" told her "Stanna inte ensam"
+    and "Du bestämmer själv om händelsen ska polisanmälas", the list for the targeted person,
+    not what she can do for Eva."""
+    anna: Chat = chat("anna")
+    await write_report(anna, Script(for_someone=("Anna Berg, partikamrat", "Eva Ek, KS")))
+    advice = await anna.say("Vad gör jag nu?")
+    assert advice.startswith("Gör så här nu:\n• Är Eva Ek i fara just nu – ring 112."), advice
+    assert "Se till att Eva Ek inte är ensam" in advice
+    assert "Spara det som skickades" in advice and "Be Eva Ek göra likadant" in advice
+    assert "Det är Eva Ek som bestämmer om händelsen ska polisanmälas" in advice
+    assert advice.splitlines()[-1] == "Pia Lind har din rapport och hör av sig till dig."
+    for hers in ("Stanna inte ensam", "Du bestämmer själv", "Är du i fara", "din oro"):
+        assert hers not in advice, advice  # her party's list speaks to her alone
+    assert "{name}" not in advice
+    assert len(bullets(advice)) == len(set(bullets(advice))) == 4
+
+
+async def test_a_helper_in_english_and_in_an_internal_case(demo_app: App, chat: Any) -> None:
+    bo: Chat = chat("bo")
+    await write_report(bo, Script(for_someone=("Bo Sand, group leader", "Eva Ek, culture board")))
+    advice = await bo.say("What do I do now?")
+    assert advice.startswith("What to do now:\n• If Eva Ek is in danger right now, call 112.")
+    assert "Make sure Eva Ek is not alone" in advice
+    assert "It is Eva Ek who decides" in advice and "You decide" not in advice
+    anna: Chat = chat("anna")
+    internal = Script(category="internal", choose=None, for_someone=("Anna Berg", "Eva Ek"))
+    await write_report(anna, internal)
+    advice = await anna.say("Vad gör jag nu?")
+    assert "Det är Eva Ek som väljer vem som får veta" in advice, advice
+    assert "partiets säkerhetsansvarig" not in advice

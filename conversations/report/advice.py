@@ -1,16 +1,19 @@
 """What she does now, after sending: the plans' lists for her, each thing said once, and
-nothing the report has already done."""
+nothing the report has already done. Someone who reported for another person reads the
+plans' lists for a helper, with that person's name."""
 
 from __future__ import annotations
 
+from conversations.about import about_someone_else, named_target
 from conversations.events import InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
-from conversations.packs import TOPICS, ActionList, Pack
+from conversations.packs import LIST_FOR, TOPICS, ActionList, Pack
 from conversations.words_to_case import names_of
 from storage.access import INTERNAL
 from storage.cases import CaseRepo
 from storage.models import Party, Report, Role
+from storage.reports import ReportRepo
 
 DONE_BY: dict[Role, TOPICS] = {
     Role.PARTY_SECURITY: "tell_party",
@@ -35,9 +38,13 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
     if report.category == INTERNAL:  # she chose whom to tell: the party is not told for her
         done |= {"tell_party", "tell_unit"}
         party_pack = None  # its lists speak of the party's own people
+    answers = ReportRepo(ctx.session, ctx.keyring).answers(report)
+    # reported for someone else: the lists for a helper, naming the person ("Är Eva Ek i fara")
+    reader: LIST_FOR = "helper" if about_someone_else(answers) else "targeted"
+    name = named_target(answers) or _("the person")
     said = 0
     for source in (pack, party_pack):
-        action_list = _list_for(source, report.category)
+        action_list = _list_for(source, report.category, reader)
         if source is None or action_list is None:
             continue
         items = []
@@ -45,7 +52,8 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
             if item.topics and set(item.topics) <= done:
                 continue  # done already, or said in the plan before
             done.update(item.topics)
-            items.append("• " + await _in_own_words(ctx, source, item.get(ctx.locale)))
+            text = item.get(ctx.locale).replace("{name}", name)
+            items.append("• " + await _in_own_words(ctx, source, text))
         if items:
             title = await _in_own_words(ctx, source, action_list.title.get(ctx.locale))
             lines += [title + ":", *items, ""]
@@ -61,11 +69,12 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
-def _list_for(source: Pack | None, category: str | None) -> ActionList | None:
-    """One list per plan: the category's own, else the general one."""
+def _list_for(source: Pack | None, category: str | None, reader: LIST_FOR) -> ActionList | None:
+    """One list per plan for the reader: the category's own, else the general one (a plan
+    with no list for a helper has nothing to say to them)."""
     if source is None:
         return None
-    lists = source.action_lists.get("targeted", {})
+    lists = source.action_lists.get(reader, {})
     return lists.get(category or "unknown") or lists.get("all")
 
 
