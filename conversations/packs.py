@@ -100,6 +100,9 @@ class ChecklistItem(_Strict):
     step: str  # the routine's step number, e.g. "3.1.1"
     action: Text  # "Åtgärd"
     check: Text  # the "Check!" question, answered Ja / Nej / Inte aktuellt
+    # The same question put to the targeted person, in her case ("Har du valt en
+    # stödperson?" for "Har den utsatta valt en stödperson?"); none: ``check`` reads right.
+    own: Text | None = None
     responsible: list[ROLES] = Field(min_length=1)
     asks_who: bool = False  # the form asks "Vem?" as well
     # The form's own prompt for this check's comment line, e.g. "Vem valdes som stödperson?".
@@ -117,6 +120,11 @@ class ChecklistItem(_Strict):
     # An item whose "Ja" tells this item's owners if they were not told at the send (3.1.3
     # after 3.1.2: the police have assessed it, and she may now decide to report).
     owners_told_after: str | None = None
+
+    def asked(self, locale: str, *, own: bool = False) -> str:
+        """The check as the reader is asked it: the targeted person (``own``) in her words."""
+        text = self.own if own and self.own is not None else self.check
+        return text.get(locale)
 
 
 class FollowUpPlan(_Strict):

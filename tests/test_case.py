@@ -255,7 +255,10 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # Anna: her own case in plain language, without who is responsible for what.
     view = await anna.say(f"/arende {case.ref}")
     assert "Det här har gjorts i ditt ärende:" in view
-    assert "✓ Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind i dag kl. 10.30" in view
+    assert (
+        "✓ Har du eller partiets säkerhetsansvariga kontaktat kommunens säkerhetsstrateg? – Ja, "
+        "Pia Lind i dag kl. 10.30"
+    ) in view
     assert "✓ Har händelsen polisanmälts? – Ja, Kent Dahl i dag kl. 11.30" in view
     # the comments are internal notes: not for her
     assert (
@@ -476,16 +479,17 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
     assert "Svara på nästa punkt (2 öppna)" in await anna.say(f"/arende {case.ref}")
     offered = await anna.press("case:check")
     assert offered.startswith(
-        "En fråga om ditt ärende:\nHar kommunens säkerhetsstrateg kontaktats?\n[1] Ja"
+        "En fråga om ditt ärende:\nHar du eller partiets säkerhetsansvariga kontaktat kommunens "
+        "säkerhetsstrateg?\n[1] Ja"
     ), offered
     assert "informerar partiets säkerhetsansvarig" not in offered  # the routine, for staff
     assert "check:unsure" in anna.last_buttons
     assert "Sparat: Ja." in await anna.press("check:yes")
     offered = await anna.press("check:skip")
-    assert "Har behovet av professionellt stöd bedömts och dokumenterats?" in offered
+    assert "Har du och de som hanterar ditt ärende bedömt om du behöver professionellt" in offered
     view = await anna.press("case:view")
     assert "Det här har gjorts i ditt ärende" in view and "Svara på nästa punkt (1 öppen)" in view
-    assert "Det här är ditt att svara på:\n· Har behovet av professionellt stöd" in view
+    assert "Det här är ditt att svara på:\n· Har du och de som hanterar ditt ärende" in view
     # Pia no longer gets 3.1.1; it shows who answered it (the answer, not the role).
     view = await chat("pia").say(f"/arende {case.ref}")
     assert "Svara på nästa punkt (11 öppna)" in view

@@ -98,7 +98,7 @@ async def test_the_targeted_person_types_at_her_item(  # type: ignore[no-untyped
     anna = chat("anna")
     await anna.say(f"/arende {case.ref}")
     asked = await anna.press("case:check")
-    assert asked.startswith("En fråga om ditt ärende:\nHar kommunens säkerhetsstrateg"), asked
+    assert asked.startswith("En fråga om ditt ärende:\nHar du eller partiets säkerhets"), asked
     kept = await anna.say("Jag vet inte vem jag ska ringa")
     # kept, and she is not held at the question ("Välj nu svaret på punkt 3.2.4" again and
     # again while she typed "Stoppa avstämningarna")

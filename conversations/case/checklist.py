@@ -18,7 +18,7 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
-from conversations.case.lines import answered
+from conversations.case.lines import answered, to_her
 from conversations.case.view import show_case
 from conversations.desk import checklist as desk
 from conversations.desk.errors import Refused
@@ -88,15 +88,21 @@ UNSURE = frozenset(
 
 
 async def _ask(
-    ctx: Context, item: ChecklistItem, current: ItemState | None, *, own: bool = False
+    ctx: Context,
+    item: ChecklistItem,
+    current: ItemState | None,
+    *,
+    own: bool = False,
+    hers: bool = False,
 ) -> StateResult:
     """Ask an item's Check! question: Ja / Nej / Inte aktuellt, or a written answer. The
-    targeted person gets the question alone, without the routine's words for staff, and
-    may say she does not know."""
+    reporter gets the question alone, without the routine's words for staff, and may say
+    she does not know; the targeted person (``hers``) is asked it in the pack's words for
+    her ("Har du valt en stödperson?")."""
     _ = ctx._
     text = f"{item.step}: {item.action.get(ctx.locale)}\n\n{item.check.get(ctx.locale)}"
     if own:  # "Den som har blivit utsatt … informerar partiets säkerhetsansvarig": not for her
-        text = _("A question about your case:") + "\n" + item.check.get(ctx.locale)
+        text = _("A question about your case:") + "\n" + item.asked(ctx.locale, own=hers)
     if item.comment is not None:
         text += f"\n({item.comment.get(ctx.locale)})"
     if current is not None:
@@ -176,7 +182,8 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("You have no open checklist items in this case. Thank you."))
         return await show_case(ctx)
     ctx.data["item"] = item.id
-    return await _ask(ctx, item, None, own=access is Access.OWN)
+    own = access is Access.OWN
+    return await _ask(ctx, item, None, own=own, hers=to_her(ctx, report, access))
 
 
 async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
@@ -193,8 +200,16 @@ async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
     if report.status is ReportStatus.CLOSED or not items:
         ctx.reply(_("You have no answers to change in this case."))
         return await show_case(ctx)
+    own = access is Access.OWN  # the reporter reads no step numbers, and she her own words
+    hers = to_her(ctx, report, access)
     buttons = [
-        [Button(f"chg:{i.id}", f"{i.step} {i.check.get(ctx.locale)} – {_short(ctx, state[i.id])}")]
+        [
+            Button(
+                f"chg:{i.id}",
+                ("" if own else f"{i.step} ")
+                + f"{i.asked(ctx.locale, own=hers)} – {_short(ctx, state[i.id])}",
+            )
+        ]
         for i in items
     ]
     ctx.reply(
@@ -217,7 +232,8 @@ async def change_item(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("That answer is not yours to change."))
         return await show_case(ctx)
     ctx.data["item"], ctx.data["changing"] = item.id, True
-    return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN)
+    hers = to_her(ctx, report, access)
+    return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN, hers=hers)
 
 
 async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conversations.about import about_someone_else
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -16,12 +17,23 @@ from conversations.desk.words import (
 )
 from conversations.flow import Context
 from conversations.packs import ChecklistItem, Pack
+from conversations.report.legacy import upgrade
 from storage.access import Access, responsibility_key
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
 from storage.models import CaseNote, Report, ReportStatus
+from storage.reports import ReportRepo
 
 MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
+
+
+def to_her(ctx: Context, report: Report, access: Access) -> bool:
+    """Whether the viewer is the targeted person in her own case, and reads the checklist in
+    the pack's words for her ("Har du valt en stödperson?"); someone who reported for another
+    reads the routine's own."""
+    if access is not Access.OWN:
+        return False
+    return not about_someone_else(upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report)))
 
 
 async def answered(ctx: Context, state: ItemState) -> str:
@@ -31,13 +43,13 @@ async def answered(ctx: Context, state: ItemState) -> str:
 
 
 async def answered_line(
-    ctx: Context, item: ChecklistItem, state: ItemState, *, numbered: bool = True
+    ctx: Context, item: ChecklistItem, state: ItemState, *, numbered: bool = True, own: bool = False
 ) -> str:
     """'✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl 24 nov. 2026 10:12' (without the
-    plan's step number for the targeted person)."""
+    plan's step number for the reporter; ``own``: in the words for the targeted person)."""
     step = f"{item.step} " if numbered else ""
     line = (
-        f"{MARKS.get(state.answer, '✓')} {step}{item.check.get(ctx.locale)}"
+        f"{MARKS.get(state.answer, '✓')} {step}{item.asked(ctx.locale, own=own)}"
         f" – {await answered(ctx, state)}"
     )
     if state.previous is not None and state.previous != state.answer:
@@ -47,15 +59,21 @@ async def answered_line(
 
 
 async def own_lines(
-    ctx: Context, pack: Pack, state: dict[str, ItemState], open_case: bool = True
+    ctx: Context,
+    pack: Pack,
+    state: dict[str, ItemState],
+    open_case: bool = True,
+    *,
+    own: bool = True,
 ) -> list[str]:
     """The checklist as the targeted person reads it: what has been done, then (while the
-    case is open) what is hers to answer; not the staff's open items, nor step numbers."""
+    case is open) what is hers to answer; not the staff's open items, nor step numbers.
+    ``own``: asked of her ("Har du fått …"), not of someone who reported for another."""
     _ = ctx._
     lines = [_("What has been done in your case:")]
     done = [item for item in pack.checklist if item.id in state]
     for item in done:
-        lines.append(await answered_line(ctx, item, state[item.id], numbered=False))
+        lines.append(await answered_line(ctx, item, state[item.id], numbered=False, own=own))
         comment = state[item.id].comment
         if comment and state[item.id].answer != "text":  # storage gives her her own only
             label = _("Your comment")
@@ -66,7 +84,7 @@ async def own_lines(
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
     if mine and open_case:
         lines += ["", _("For you to answer:")]
-        lines += [f"{OPEN} {item.check.get(ctx.locale)}" for item in mine]
+        lines += [f"{OPEN} {item.asked(ctx.locale, own=own)}" for item in mine]
     return lines
 
 
@@ -77,13 +95,15 @@ async def checklist_lines(
     access: Access,
     status: ReportStatus = ReportStatus.SUBMITTED,
     reporter_id: int | None = None,
+    *,
+    own: bool = False,
 ) -> list[str]:
     """Every item of the routine: done, answered no, not applicable, or open with the role
     responsible; comments are internal notes, but for the targeted person's own (she reads
     :func:`own_lines`)."""
     _ = ctx._
     if access is Access.OWN:
-        return await own_lines(ctx, pack, state, status is not ReportStatus.CLOSED)
+        return await own_lines(ctx, pack, state, status is not ReportStatus.CLOSED, own=own)
     lines = []
     for item in pack.checklist:
         done = state.get(item.id)

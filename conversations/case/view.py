@@ -12,7 +12,13 @@ from conversations.case.common import (
     role_key,
 )
 from conversations.case.export import EXPORT, EXPORT_WHOLE
-from conversations.case.lines import checklist_lines, lately_written, note_lines, written_lines
+from conversations.case.lines import (
+    checklist_lines,
+    lately_written,
+    note_lines,
+    to_her,
+    written_lines,
+)
 from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
@@ -88,7 +94,9 @@ async def show_case(ctx: Context) -> StateResult:
         lines += ["", _("Checklist:")]
     else:
         lines.append("")
-    lines += await checklist_lines(ctx, pack, state, access, report.status, report.reporter_id)
+    lines += await checklist_lines(
+        ctx, pack, state, access, report.status, report.reporter_id, own=to_her(ctx, report, access)
+    )
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
     lines += await note_lines(ctx, report, notes, access, hers=not first)
