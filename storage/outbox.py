@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.directory import LIVE
@@ -265,6 +265,14 @@ class OutboxRepo:
                 .limit(1)
             )
         ).first()
+
+    async def last_queued(self, recipient_id: int, kind: str) -> datetime | None:
+        """When a message of a kind was last queued for someone, sent or not (a check-in)."""
+        return await self.session.scalar(
+            select(func.max(OutboxMessage.created_at)).where(
+                OutboxMessage.recipient_id == recipient_id, OutboxMessage.kind == kind
+            )
+        )
 
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         row = await self.session.get(OutboxMessage, message_id)
