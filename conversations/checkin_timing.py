@@ -16,12 +16,15 @@ from storage.timers import TimerRepo
 
 HEARD_LATELY = timedelta(hours=12)
 """How long after her own words (or the last check-in) a check-in waits."""
+CHOSEN = "chosen"
+"""In a check-in's payload: she moved it to this time herself, and it comes then."""
 
 
 async def moved_past_her_words(sc: SystemContext, timer: Timer, report: Report) -> bool:
     """Move a check-in that comes due within :data:`HEARD_LATELY` of her last words or of
-    the last check-in put to her; True if it was moved. A drill's case keeps its pace."""
-    if report.drill_id is not None or report.reporter_id is None:
+    the last check-in put to her; True if it was moved. A drill's case keeps its pace, and
+    a time she chose herself is kept."""
+    if report.drill_id is not None or report.reporter_id is None or timer.payload.get(CHOSEN):
         return False
     moments = (
         await last_words(sc.session, report.reporter_id),

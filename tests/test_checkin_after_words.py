@@ -66,3 +66,24 @@ async def test_no_check_in_just_after_she_wrote_to_her_case(  # type: ignore[no-
     assert min(checkins(await pending_timers(demo_app, case.id))) == wednesday_8
     # a day later with nothing new, it is asked
     assert await run_at(demo_app, clock, wednesday_8, case) == [("anna", "checkin_ask")]
+
+
+@SQLITE_ONLY
+async def test_a_time_she_chose_herself_is_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """She wrote to her case and moved her check-in to the afternoon: it comes then."""
+    clock.now = MONDAY_10
+    await connect(chat, "anna", "pia")
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    anna = chat("anna")
+    clock.now = days_after(MONDAY_10, 1) - timedelta(hours=1)  # Tuesday 09:00
+    await anna.say(f"/arende {case.ref}")
+    await anna.say("Det är lugnare nu")
+    await anna.say(f"/arende {case.ref}")
+    await anna.press("case:move")
+    moved = await anna.say("i dag kl 14")
+    assert "i dag kl. 14.00" in moved, moved
+    two = datetime(2026, 11, 24, 14, 0, tzinfo=STOCKHOLM)
+    assert await run_at(demo_app, clock, two, case) == [("anna", "checkin_ask")]

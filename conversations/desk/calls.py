@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from conversations.checkin_timing import CHOSEN
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
 from conversations.desk.followup import next_call_assessed
@@ -182,7 +183,9 @@ async def move_next(ctx: Context, report: Report, access: Access, when: datetime
                     "the call. To change the day, move the call."
                 ).format(n=number, when=ctx.when(call.planned_for))
             )
-    await repo.move_next(ctx.viewer, report, kinds, moved, ctx.now)
+    timer = await repo.move_next(ctx.viewer, report, kinds, moved, ctx.now)
+    if timer is not None and level is Access.OWN:  # her own time: kept, however lately she wrote
+        timer.payload = {**timer.payload, CHOSEN: True}
     start, end = quiet_span(quiet)
     lines = []
     if moved != when:
