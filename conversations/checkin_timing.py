@@ -1,10 +1,13 @@
 """A check-in ("Hur mår du?") is not put to her moments after she told us how things are:
 one due soon after she sent a report, wrote to her case, raised an alert or was asked how
-she is moves on, to a while after that, out of the quiet hours."""
+she is moves on, to a while after that, out of the quiet hours. Her case view shows the
+time it will come."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext
 from conversations.notices import CHECKIN_ASK
@@ -20,20 +23,28 @@ CHOSEN = "chosen"
 """In a check-in's payload: she moved it to this time herself, and it comes then."""
 
 
-async def moved_past_her_words(sc: SystemContext, timer: Timer, report: Report) -> bool:
-    """Move a check-in that comes due within :data:`HEARD_LATELY` of her last words or of
-    the last check-in put to her; True if it was moved. A drill's case keeps its pace, and
-    a time she chose herself is kept."""
+async def asked_at(session: AsyncSession, timer: Timer, report: Report, now: datetime) -> datetime:
+    """When a check-in will be put to her: when it is due, unless that (or ``now``, if it is
+    overdue) is within :data:`HEARD_LATELY` of her last words or of the last check-in put to
+    her; then that long after them, out of the quiet hours. A drill's case keeps its pace,
+    and a time she chose herself is kept."""
     if report.drill_id is not None or report.reporter_id is None or timer.payload.get(CHOSEN):
-        return False
+        return timer.due_at
     moments = (
-        await last_words(sc.session, report.reporter_id),
-        await OutboxRepo(sc.session).last_queued(report.reporter_id, CHECKIN_ASK),
+        await last_words(session, report.reporter_id),
+        await OutboxRepo(session).last_queued(report.reporter_id, CHECKIN_ASK),
     )
     heard = max((moment for moment in moments if moment is not None), default=None)
-    if heard is None or sc.now - heard >= HEARD_LATELY:
+    if heard is None or max(timer.due_at, now) - heard >= HEARD_LATELY:
+        return timer.due_at
+    quiet = await quiet_hours_of(session, report.municipality_id)
+    return out_of_quiet_hours(heard + HEARD_LATELY, quiet)
+
+
+async def moved_past_her_words(sc: SystemContext, timer: Timer, report: Report) -> bool:
+    """Move a check-in due now to when it is to be asked (:func:`asked_at`); True if moved."""
+    later = await asked_at(sc.session, timer, report, sc.now)
+    if later <= sc.now + timedelta(seconds=1):
         return False
-    quiet = await quiet_hours_of(sc.session, report.municipality_id)
-    later = out_of_quiet_hours(heard + HEARD_LATELY, quiet)
     TimerRepo(sc.session).schedule(timer.kind, timer.subject, later, dict(timer.payload))
     return True

@@ -59,6 +59,9 @@ async def test_no_check_in_just_after_she_wrote_to_her_case(  # type: ignore[no-
     await chat("anna").say(f"/arende {case.ref}")
     said = await chat("anna").say("Han ringde igen i morse, jag sover dåligt")
     assert "sparat" in said.lower(), said
+    # her case tells her when it will come, not the time it would have come
+    view = await chat("anna").say(f"/arende {case.ref}")
+    assert "Nästa avstämning: i morgon kl. 08.00" in view, view
     assert await run_at(demo_app, clock, due, case) == []
     later = due - timedelta(minutes=20) + timedelta(hours=12)  # Tuesday 21:40: quiet hours
     assert later.astimezone(STOCKHOLM).hour == 21

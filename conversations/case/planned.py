@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations import dates
+from conversations.checkin_timing import asked_at
 from conversations.desk.words import card_name as name_of
 from conversations.desk.words import next_call
 from conversations.events import Button
@@ -37,8 +38,9 @@ async def schedule_section(
         return lines, buttons
     if access is Access.OWN:
         upcoming = await calls.upcoming(ctx.viewer, report, CHECKIN_KINDS)
-        if report.checkins and upcoming:
-            lines += ["", _("Next check-in: {when}").format(when=ctx.when(upcoming[0].due_at))]
+        if report.checkins and upcoming:  # not moments after she wrote: when it will come
+            when = await asked_at(ctx.session, upcoming[0], report, ctx.now)
+            lines += ["", _("Next check-in: {when}").format(when=ctx.when(when))]
             buttons.append([Button("case:move", _("Move the check-in"))])
         return lines, buttons
     upcoming = await calls.upcoming(ctx.viewer, report, REMINDER_KINDS)
