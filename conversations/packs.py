@@ -8,6 +8,7 @@ English.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -95,6 +96,15 @@ class ActionList(_Strict):
     items: list[ActionItem] = Field(min_length=1)
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a checklist item, if not staff: the targeted person in her own case
+    (``own``), or someone who reported for her (``name``: hers, as the report gives it)."""
+
+    own: bool = False
+    name: str | None = None
+
+
 class ChecklistItem(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_.-]{1,32}$")
     step: str  # the routine's step number, e.g. "3.1.1"
@@ -103,6 +113,8 @@ class ChecklistItem(_Strict):
     # The same question put to the targeted person, in her case ("Har du valt en
     # stödperson?" for "Har den utsatta valt en stödperson?"); none: ``check`` reads right.
     own: Text | None = None
+    # And to someone who reported for her, naming her ("Har {name} valt en stödperson?").
+    named: Text | None = None
     responsible: list[ROLES] = Field(min_length=1)
     asks_who: bool = False  # the form asks "Vem?" as well
     # The form's own prompt for this check's comment line, e.g. "Vem valdes som stödperson?".
@@ -121,10 +133,14 @@ class ChecklistItem(_Strict):
     # after 3.1.2: the police have assessed it, and she may now decide to report).
     owners_told_after: str | None = None
 
-    def asked(self, locale: str, *, own: bool = False) -> str:
-        """The check as the reader is asked it: the targeted person (``own``) in her words."""
-        text = self.own if own and self.own is not None else self.check
-        return text.get(locale)
+    def asked(self, locale: str, reader: Reader | None = None) -> str:
+        """The check as the reader is asked it: staff in the routine's words, the targeted
+        person in hers, someone who reported for her with her name."""
+        if reader is not None and reader.own and self.own is not None:
+            return self.own.get(locale)
+        if reader is not None and reader.name is not None and self.named is not None:
+            return self.named.get(locale).replace("{name}", reader.name)
+        return self.check.get(locale)
 
 
 class FollowUpPlan(_Strict):

@@ -1,7 +1,7 @@
 """The checklist as the targeted person reads it in her own case: the routine's questions are
 written for staff ("Har den utsatta fått initialt stöd?"); where she is asked or shown an
 item she reads the pack's words for her ("Har du valt en stödperson?"). Someone who reported
-for another person is not the one asked about: they read the routine's own words."""
+for another person reads them with that person's name ("Har Eva Ek valt en stödperson?")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from conversations.packs import PackLibrary
+from conversations.packs import PackLibrary, Reader
 from storage.models import Alert, Report
 from tests.conftest import Chat, FakeClock
 from tests.reporting import SKIPPED, Script, write_report
@@ -24,9 +24,13 @@ def test_every_item_that_speaks_of_her_has_words_for_her() -> None:
             for locale in ("sv", "en"):
                 staff = item.check.get(locale)
                 if any(words in staff for words in STAFF_WORDS):
-                    assert item.own is not None, (pack.id, item.id)
-                hers = item.asked(locale, own=True)
-                assert not any(words in hers for words in STAFF_WORDS), (pack.id, item.id)
+                    assert item.own is not None and item.named is not None, (pack.id, item.id)
+                for reader in (Reader(own=True), Reader(name="Eva Ek")):
+                    said = item.asked(locale, reader)
+                    assert not any(words in said for words in STAFF_WORDS), (pack.id, item.id)
+                    assert "{" not in said
+                if item.named is not None:
+                    assert "Eva Ek" in item.asked(locale, Reader(name="Eva Ek"))
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -82,7 +86,7 @@ async def test_bo_reads_them_in_english_addressed_to_him(  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_someone_who_reported_for_another_is_not_asked_as_if_it_were_them(  # type: ignore[no-untyped-def]
+async def test_someone_who_reported_for_another_reads_her_name(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     clock.now = MONDAY_10
@@ -95,8 +99,11 @@ async def test_someone_who_reported_for_another_is_not_asked_as_if_it_were_them(
     await pia.say(f"/arende {case.ref}")
     await answer_items(pia, PIA[:4], demo_app)
     view = await anna.say(f"/arende {case.ref}")
-    assert "✓ Har den utsatta valt en stödperson? – Ja, Pia Lind" in view, view
+    assert "✓ Har Eva Ek valt en stödperson? – Ja, Pia Lind" in view, view
+    assert "✓ Har Eva Ek fått initialt stöd av någon i situationen? – Ja, Pia Lind" in view
+    assert "✗ Har anhöriga till Eva Ek informerats? – Nej, Pia Lind" in view
     assert "Har du valt en stödperson" not in view and "stöttat dig" not in view
+    assert "den utsatta valt" not in view
 
 
 async def _latest(app: App) -> Submitted:

@@ -18,14 +18,14 @@ from conversations.case.common import (
     responsible_for,
     role_key,
 )
-from conversations.case.lines import answered, to_her
+from conversations.case.lines import answered, reader_of
 from conversations.case.view import show_case
 from conversations.desk import checklist as desk
 from conversations.desk.errors import Refused
 from conversations.desk.words import WRITTEN
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
-from conversations.packs import ChecklistItem, Pack
+from conversations.packs import ChecklistItem, Pack, Reader
 from conversations.report.typed import normalised
 from storage.access import Access
 from storage.cases import CaseRepo, ItemState
@@ -93,16 +93,16 @@ async def _ask(
     current: ItemState | None,
     *,
     own: bool = False,
-    hers: bool = False,
+    reader: Reader | None = None,
 ) -> StateResult:
     """Ask an item's Check! question: Ja / Nej / Inte aktuellt, or a written answer. The
     reporter gets the question alone, without the routine's words for staff, and may say
-    she does not know; the targeted person (``hers``) is asked it in the pack's words for
-    her ("Har du valt en stödperson?")."""
+    she does not know, in the pack's words for her (``reader``: "Har du valt en
+    stödperson?", or for someone who reported for another "Har Eva Ek valt en stödperson?")."""
     _ = ctx._
     text = f"{item.step}: {item.action.get(ctx.locale)}\n\n{item.check.get(ctx.locale)}"
     if own:  # "Den som har blivit utsatt … informerar partiets säkerhetsansvarig": not for her
-        text = _("A question about your case:") + "\n" + item.asked(ctx.locale, own=hers)
+        text = _("A question about your case:") + "\n" + item.asked(ctx.locale, reader)
     if item.comment is not None:
         text += f"\n({item.comment.get(ctx.locale)})"
     if current is not None:
@@ -183,7 +183,7 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
         return await show_case(ctx)
     ctx.data["item"] = item.id
     own = access is Access.OWN
-    return await _ask(ctx, item, None, own=own, hers=to_her(ctx, report, access))
+    return await _ask(ctx, item, None, own=own, reader=reader_of(ctx, report, access))
 
 
 async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
@@ -200,14 +200,14 @@ async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
     if report.status is ReportStatus.CLOSED or not items:
         ctx.reply(_("You have no answers to change in this case."))
         return await show_case(ctx)
-    own = access is Access.OWN  # the reporter reads no step numbers, and she her own words
-    hers = to_her(ctx, report, access)
+    own = access is Access.OWN  # the reporter reads no step numbers, and the words for her
+    reader = reader_of(ctx, report, access)
     buttons = [
         [
             Button(
                 f"chg:{i.id}",
                 ("" if own else f"{i.step} ")
-                + f"{i.asked(ctx.locale, own=hers)} – {_short(ctx, state[i.id])}",
+                + f"{i.asked(ctx.locale, reader)} – {_short(ctx, state[i.id])}",
             )
         ]
         for i in items
@@ -232,8 +232,8 @@ async def change_item(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("That answer is not yours to change."))
         return await show_case(ctx)
     ctx.data["item"], ctx.data["changing"] = item.id, True
-    hers = to_her(ctx, report, access)
-    return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN, hers=hers)
+    reader = reader_of(ctx, report, access)
+    return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN, reader=reader)
 
 
 async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:

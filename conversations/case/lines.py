@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations.about import about_someone_else
+from conversations.about import about_someone_else, named_target
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -16,7 +16,7 @@ from conversations.desk.words import (
     responsible_for,
 )
 from conversations.flow import Context
-from conversations.packs import ChecklistItem, Pack
+from conversations.packs import ChecklistItem, Pack, Reader
 from conversations.report.legacy import upgrade
 from storage.access import Access, responsibility_key
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
@@ -27,13 +27,16 @@ MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
 
 
-def to_her(ctx: Context, report: Report, access: Access) -> bool:
-    """Whether the viewer is the targeted person in her own case, and reads the checklist in
-    the pack's words for her ("Har du valt en stödperson?"); someone who reported for another
-    reads the routine's own."""
+def reader_of(ctx: Context, report: Report, access: Access) -> Reader | None:
+    """How the viewer reads the checklist: the targeted person in the pack's words for her
+    ("Har du valt en stödperson?"), someone who reported for another with that person's name
+    ("Har Eva Ek valt en stödperson?"), staff (None) in the routine's own."""
     if access is not Access.OWN:
-        return False
-    return not about_someone_else(upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report)))
+        return None
+    answers = upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report))
+    if about_someone_else(answers):
+        return Reader(name=named_target(answers) or ctx._("the person"))
+    return Reader(own=True)
 
 
 async def answered(ctx: Context, state: ItemState) -> str:
@@ -43,13 +46,18 @@ async def answered(ctx: Context, state: ItemState) -> str:
 
 
 async def answered_line(
-    ctx: Context, item: ChecklistItem, state: ItemState, *, numbered: bool = True, own: bool = False
+    ctx: Context,
+    item: ChecklistItem,
+    state: ItemState,
+    *,
+    numbered: bool = True,
+    reader: Reader | None = None,
 ) -> str:
     """'✗ 3.1.3 Har händelsen polisanmälts? – Nej, Kent Dahl 24 nov. 2026 10:12' (without the
-    plan's step number for the reporter; ``own``: in the words for the targeted person)."""
+    plan's step number for the reporter, in the words for her: ``reader``)."""
     step = f"{item.step} " if numbered else ""
     line = (
-        f"{MARKS.get(state.answer, '✓')} {step}{item.asked(ctx.locale, own=own)}"
+        f"{MARKS.get(state.answer, '✓')} {step}{item.asked(ctx.locale, reader)}"
         f" – {await answered(ctx, state)}"
     )
     if state.previous is not None and state.previous != state.answer:
@@ -64,16 +72,16 @@ async def own_lines(
     state: dict[str, ItemState],
     open_case: bool = True,
     *,
-    own: bool = True,
+    reader: Reader | None = None,
 ) -> list[str]:
     """The checklist as the targeted person reads it: what has been done, then (while the
     case is open) what is hers to answer; not the staff's open items, nor step numbers.
-    ``own``: asked of her ("Har du fått …"), not of someone who reported for another."""
+    ``reader``: asked of her ("Har du fått …"), or of someone who reported for her."""
     _ = ctx._
     lines = [_("What has been done in your case:")]
     done = [item for item in pack.checklist if item.id in state]
     for item in done:
-        lines.append(await answered_line(ctx, item, state[item.id], numbered=False, own=own))
+        lines.append(await answered_line(ctx, item, state[item.id], numbered=False, reader=reader))
         comment = state[item.id].comment
         if comment and state[item.id].answer != "text":  # storage gives her her own only
             label = _("Your comment")
@@ -84,7 +92,7 @@ async def own_lines(
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
     if mine and open_case:
         lines += ["", _("For you to answer:")]
-        lines += [f"{OPEN} {item.asked(ctx.locale, own=own)}" for item in mine]
+        lines += [f"{OPEN} {item.asked(ctx.locale, reader)}" for item in mine]
     return lines
 
 
@@ -96,14 +104,14 @@ async def checklist_lines(
     status: ReportStatus = ReportStatus.SUBMITTED,
     reporter_id: int | None = None,
     *,
-    own: bool = False,
+    reader: Reader | None = None,
 ) -> list[str]:
     """Every item of the routine: done, answered no, not applicable, or open with the role
     responsible; comments are internal notes, but for the targeted person's own (she reads
     :func:`own_lines`)."""
     _ = ctx._
     if access is Access.OWN:
-        return await own_lines(ctx, pack, state, status is not ReportStatus.CLOSED, own=own)
+        return await own_lines(ctx, pack, state, status is not ReportStatus.CLOSED, reader=reader)
     lines = []
     for item in pack.checklist:
         done = state.get(item.id)

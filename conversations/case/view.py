@@ -16,7 +16,7 @@ from conversations.case.lines import (
     checklist_lines,
     lately_written,
     note_lines,
-    to_her,
+    reader_of,
     written_lines,
 )
 from conversations.case.listing import list_cases, reported_for
@@ -95,7 +95,13 @@ async def show_case(ctx: Context) -> StateResult:
     else:
         lines.append("")
     lines += await checklist_lines(
-        ctx, pack, state, access, report.status, report.reporter_id, own=to_her(ctx, report, access)
+        ctx,
+        pack,
+        state,
+        access,
+        report.status,
+        report.reporter_id,
+        reader=reader_of(ctx, report, access),
     )
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
