@@ -4,7 +4,7 @@ about who will see them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.akut_words import says_none, tells_danger
@@ -74,9 +74,8 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     if danger:
         return await asked_to_read(ctx, report, handlers)
     names = names_list(ctx._, await names_of(ctx, handlers))
-    return ctx._("I have kept what you wrote with your case {ref}: {names} will see it.").format(
-        ref=report.ref, names=names
-    )
+    kept = ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
+    return f"{kept} {await seen_line(ctx, report, names)}"
 
 
 async def asked_to_read(ctx: Context, report: Report, handlers: list[int]) -> str:
@@ -144,6 +143,27 @@ async def tell_handlers(
 NOTICE = "notice"  # in a words_later timer: what its handlers are told (else her words)
 
 
+async def morning_of(ctx: Context, report: Report) -> datetime | None:
+    """When the quiet hours end, if they are now (routine to her case's handlers waits for
+    it); None by day, and in a drill."""
+    if report.drill_id is not None:
+        return None
+    later = out_of_quiet_hours(ctx.now, await quiet_hours_of(ctx.session, report.municipality_id))
+    return later if later > ctx.now else None
+
+
+async def seen_line(ctx: Context, report: Report, names: str, danger: bool = False) -> str:
+    """Say who will see what she sent: "Pia Lind ser det.", or in the quiet hours, when calm
+    words and files wait for the morning, when ("Pia Lind får se det i dag kl. 08.00.
+    Behöver du någon innan dess: /akut")."""
+    morning = None if danger else await morning_of(ctx, report)
+    if morning is None:
+        return ctx._("{names} will see it.").format(names=names)
+    return ctx._("{names} will see it {when}. If you need someone before then: /akut").format(
+        names=names, when=ctx.when(morning)
+    )
+
+
 async def held_for_morning(
     ctx: Context, report: Report, subject: str, payload: dict[str, Any], notice: str = CHECKIN_REPLY
 ) -> bool:
@@ -151,10 +171,8 @@ async def held_for_morning(
     file she sent) until their end, for those who handle it then; False outside them (and
     in a drill): tell them now. One notice per ``subject``: three files sent in one night
     are told once."""
-    if report.drill_id is not None:
-        return False
-    later = out_of_quiet_hours(ctx.now, await quiet_hours_of(ctx.session, report.municipality_id))
-    if later <= ctx.now:
+    later = await morning_of(ctx, report)
+    if later is None:
         return False
     timers = TimerRepo(ctx.session)
     if not await timers.pending(WORDS_LATER, subject):
@@ -194,13 +212,16 @@ async def keep_with_case(
     if handlers and ctx.viewer.registered:
         names = await names_of(ctx, handlers)
         taken = await cases.taken_by(report)
-        who = _("{names} will see it.").format(names=names_list(_, names))
+        who = await seen_line(ctx, report, names_list(_, names), danger)
+        morning = not danger and await morning_of(ctx, report) is not None
         if danger and taken is None:
             asked = _("Nobody has taken your case yet. I have asked {names} to read it now.")
             who = asked.format(names=names_list(_, names))
             who = f"{who} {await if_nobody_takes_it(ctx, report)}".rstrip()
         elif danger:  # "han stod utanför mitt hus igen": they read it now
             who = _("I have asked {names} to read it now.").format(names=names_list(_, names))
+        elif morning:  # "sover dåligt" at 02:00: they read it in the morning
+            pass
         elif unasked and taken is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
                 names=names_list(_, names)

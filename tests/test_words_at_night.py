@@ -32,7 +32,9 @@ async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
     await delivered(demo_app)
     clock.advance(hours=3)  # 02:00 in Stockholm
     said = await anna.say("Jag sover dåligt efter det här")
-    assert "Pia Lind" in said, said  # she is told who will see it
+    # she is told when Pia will see it, and where to turn before then ("Pia Lind ser det."
+    # had said she would see it now)
+    assert "Pia Lind får se det i dag kl. 08.00. Behöver du någon innan dess: /akut" in said, said
     assert not [t for to, t in await delivered(demo_app) if to == "pia"]
     await anna.say("han står utanför dörren nu")
     [urgent] = [t for to, t in await delivered(demo_app) if to == "pia"]
@@ -76,6 +78,7 @@ async def test_a_file_sent_in_the_night_reaches_her_contact_in_the_morning(
     clock.advance(hours=3)  # 02:00 in Stockholm
     kept = await attach(anna, PHOTO, name="brev.png")
     assert f"Jag har sparat det du skickade i ditt ärende {case.ref} som bevis" in kept, kept
+    assert "Pia Lind får se det i dag kl. 08.00. Behöver du någon innan dess: /akut" in kept, kept
     clock.advance(minutes=5)
     await attach(anna, PHOTO + b"2", name="kuvert.png")
     assert not [t for to, t in await delivered(demo_app) if to == "pia"]
