@@ -285,12 +285,12 @@ async def test_words_that_mean_send_at_the_summary_send_it(
     assert "_notes" not in await answers(demo_app, "anna")
 
 
-@pytest.mark.parametrize("said", ["Ja", "ok", "nej"])
+@pytest.mark.parametrize("said", ["Ja", "ok", "nej", "Hoppa över", "klar"])
 async def test_a_bare_yes_or_no_at_the_summary_is_asked_not_kept(
     demo_app: App, chat: Any, said: str
 ) -> None:
-    """ "Ja" at the summary was kept as "Också skrivet: Ja" for staff to read, and nothing
-    was sent."""
+    """ "Ja" or "Hoppa över" at the summary was kept as "Också skrivet: Ja" for staff to
+    read, and nothing was sent."""
     anna: Chat = chat("anna")
     await write_report(anna, Script(), submit=False)
     reply = await anna.say(said)

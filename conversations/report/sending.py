@@ -124,7 +124,13 @@ SUMMARY_WORDS: dict[str, tuple[str, ...]] = {
 Cancel, which asks before deleting), as a press of it would."""
 
 
-UNCLEAR_AT_SUMMARY = frozenset(("ja", "ja tack", "jo", "yes", "yes please", "nej", "no"))
+UNCLEAR_AT_SUMMARY = frozenset(
+    (
+        *("ja", "ja tack", "jo", "yes", "yes please", "nej", "no"),
+        # a button of the questions before, typed once more: nothing to keep for staff
+        *("hoppa över", "skip", "klar", "klart", "done", "nästa", "next", "fortsätt", "continue"),
+    )
+)
 """Words at the summary that say neither Send nor what to change: asked, not kept."""
 
 
