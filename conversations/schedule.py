@@ -57,6 +57,12 @@ def morning_of(day: date, quiet: str | None = None) -> datetime:
     return on_day(day, end)
 
 
+def working_day(day: date) -> date:
+    """The day, or the Monday after if it falls on a weekend (a call planned "in 2 weeks" on
+    a Sunday is not planned for a Sunday)."""
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
 def on_day(day: date, at: time = time(9, 0)) -> datetime:
     """A Stockholm date at a time, as an aware datetime in UTC."""
     return datetime.combine(day, at, DISPLAY_TZ).astimezone(UTC)

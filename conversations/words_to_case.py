@@ -143,7 +143,7 @@ async def tell_handlers(
 NOTICE = "notice"  # in a words_later timer: what its handlers are told (else her words)
 
 
-async def morning_of(ctx: Context, report: Report) -> datetime | None:
+async def held_until(ctx: Context, report: Report) -> datetime | None:
     """When the quiet hours end, if they are now (routine to her case's handlers waits for
     it); None by day, and in a drill."""
     if report.drill_id is not None:
@@ -156,7 +156,7 @@ async def seen_line(ctx: Context, report: Report, names: str, danger: bool = Fal
     """Say who will see what she sent: "Pia Lind ser det.", or in the quiet hours, when calm
     words and files wait for the morning, when ("Pia Lind får se det i dag kl. 08.00.
     Behöver du någon innan dess: /akut")."""
-    morning = None if danger else await morning_of(ctx, report)
+    morning = None if danger else await held_until(ctx, report)
     if morning is None:
         return ctx._("{names} will see it.").format(names=names)
     return ctx._("{names} will see it {when}. If you need someone before then: /akut").format(
@@ -171,7 +171,7 @@ async def held_for_morning(
     file she sent) until their end, for those who handle it then; False outside them (and
     in a drill): tell them now. One notice per ``subject``: three files sent in one night
     are told once."""
-    later = await morning_of(ctx, report)
+    later = await held_until(ctx, report)
     if later is None:
         return False
     timers = TimerRepo(ctx.session)
@@ -213,7 +213,7 @@ async def keep_with_case(
         names = await names_of(ctx, handlers)
         taken = await cases.taken_by(report)
         who = await seen_line(ctx, report, names_list(_, names), danger)
-        morning = not danger and await morning_of(ctx, report) is not None
+        morning = not danger and await held_until(ctx, report) is not None
         if danger and taken is None:
             asked = _("Nobody has taken your case yet. I have asked {names} to read it now.")
             who = asked.format(names=names_list(_, names))

@@ -331,16 +331,17 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "besvarat" not in asked  # 3.2.4 was answered by hand before: those answers stand
     assert "När ska uppföljningssamtal 2 hållas?" in asked
     fu1_at = clock.now
-    # Follow-up 2 in two weeks: a day, not a time; the bot reminds Pia that morning.
+    # Follow-up 2 in two weeks: a day, not a time (a Saturday: the Monday after); the bot
+    # reminds Pia that morning.
     planned = await pia.press("next:14")
-    second = on_day(date(2026, 12, 12), time(8))
+    second = on_day(date(2026, 12, 14), time(8))
     assert (
-        "Uppföljningssamtal 2 är planerat till omkring lördag 12 december, utan tid än. "
+        "Uppföljningssamtal 2 är planerat till omkring måndag 14 december, utan tid än. "
         "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
     ) in planned
     assert "Uppföljningssamtal 1: hölls 27 november\n  Deltog: Anna, Pia och Sara" in planned
     assert f"  Anteckningar (interna): {SITUATION}" in planned
-    assert "Uppföljningssamtal 2 med Anna Berg: omkring lördag 12 december, ingen tid bokad än" in (
+    assert "Uppföljningssamtal 2 med Anna Berg: omkring måndag 14 december, ingen tid bokad än" in (
         planned
     )
 
@@ -367,7 +368,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert (rows[2].status, rows[2].planned_for, rows[2].planned_day) == (
         "planned",
         None,
-        date(2026, 12, 12),
+        date(2026, 12, 14),
     )
 
     # Days 10 and 14 pass quietly (follow-up 1 is documented); day 7 asks Anna again.

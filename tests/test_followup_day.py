@@ -30,7 +30,7 @@ from tests.web_support import browser, csrf_in, signed_in_as, switch_on
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 PLANNED_SV = (
-    "Uppföljningssamtal 2 är planerat till omkring söndag 6 december, utan tid än. "
+    "Uppföljningssamtal 2 är planerat till omkring måndag 7 december, utan tid än. "
     "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
 )
 
@@ -80,37 +80,38 @@ async def test_in_two_weeks_is_a_day_read_as_the_day_and_reminded_that_morning( 
     clock.advance(minutes=30)
     pia, anna = chat("pia"), chat("anna")
     await first_call_documented(pia, case)
-    planned = await pia.press("next:14")
+    planned = await pia.press("next:14")  # two weeks on is a Sunday: the Monday after
     assert planned.startswith(PLANNED_SV), planned
-    assert "6 december kl. 23.30" not in planned
-    assert "Nästa påminnelse: söndag 6 december kl. 08.00" in planned
-    assert "Uppföljningssamtal 2 med Anna Berg: omkring söndag 6 december, ingen tid bokad än" in (
+    assert "7 december kl. 23.30" not in planned
+    assert "Nästa påminnelse: måndag 7 december kl. 08.00" in planned
+    assert "Uppföljningssamtal 2 med Anna Berg: omkring måndag 7 december, ingen tid bokad än" in (
         planned
     )
     assert "Boka samtal 2" in planned and "Flytta samtal 2" not in planned  # no time to move
     row = await row_of(demo_app, case, 2)
-    assert (row.status, row.planned_for, row.planned_day) == ("planned", None, date(2026, 12, 6))
+    assert (row.status, row.planned_for, row.planned_day) == ("planned", None, date(2026, 12, 7))
     # reminded the morning of the day, at the end of the quiet hours: not at 23:30
-    morning = datetime(2026, 12, 6, 8, 0, tzinfo=STOCKHOLM)
+    morning = datetime(2026, 12, 7, 8, 0, tzinfo=STOCKHOLM)
     assert await timers_of(demo_app, case) == [(FOLLOWUP_DUE, morning)]
 
     # Anna reads the day, and who will get in touch about the time
     view = await anna.say(f"/arende {case.ref}")
     assert (
-        "Uppföljningssamtal 2: omkring söndag 6 december. Pia Lind hör av sig till dig om tiden."
+        "Uppföljningssamtal 2: omkring måndag 7 december. Pia Lind hör av sig till dig om tiden."
     ) in view
-    assert "6 december kl. 23.30" not in view
+    assert "7 december kl. 23.30" not in view
 
     # nothing the evening before, nor at 23:30 two weeks on: the morning of the day, once
     earlier = await run_at(demo_app, clock, morning - timedelta(days=1), case)  # check-ins
     assert ("pia", "followup_nudge") not in earlier
     await delivered(demo_app)
     assert await run_at(demo_app, clock, morning - timedelta(minutes=1), case) == []
-    assert await run_at(demo_app, clock, morning, case) == [("pia", "followup_nudge")]
+    at_morning = await run_at(demo_app, clock, morning, case)  # her check-in comes then too
+    assert [sent for sent in at_morning if sent[0] == "pia"] == [("pia", "followup_nudge")]
     [(_address, text)] = [sent for sent in await delivered(demo_app) if "samtal" in sent[1]]
     assert text == (
-        f"Ärende {case.ref}: uppföljningssamtal 2 med Anna Berg är planerat till omkring söndag "
-        "6 december, men ingen tid är bokad.\n"
+        f"Ärende {case.ref}: uppföljningssamtal 2 med Anna Berg är planerat till omkring måndag "
+        "7 december, men ingen tid är bokad.\n"
         "Telefon: +46 70 174 06 10\n"
         "Boka en tid med Anna Berg, eller dokumentera samtalet om det redan är hållet."
     )
@@ -119,12 +120,12 @@ async def test_in_two_weeks_is_a_day_read_as_the_day_and_reminded_that_morning( 
     # the call was held that day: documenting it offers the day it was planned for
     await pia.say(f"/arende {case.ref}")
     asked = await pia.press("case:followup")
-    assert "[1] Som planerat: 6 december" in asked, asked
+    assert "[1] Som planerat: 7 december" in asked, asked
     assert "Vilka deltog?" in await pia.press("fu:booked")
     async with demo_app.db.unit_of_work() as session:
         row = await session.get(FollowUp, (await row_of(demo_app, case, 2)).id)
         assert row is not None
-        assert CaseRepo(session, demo_app.keyring).notes_of(row)["date"] == "2026-12-06"
+        assert CaseRepo(session, demo_app.keyring).notes_of(row)["date"] == "2026-12-07"
 
 
 @SQLITE_ONLY

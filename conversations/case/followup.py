@@ -17,6 +17,7 @@ from conversations.desk.words import name_of
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, format_day
+from conversations.schedule import working_day
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import FollowUp, Report
@@ -271,8 +272,8 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     choice = event.button.removeprefix("next:")
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     day: date | None = None
-    if choice.isdigit():
-        day = today + timedelta(days=int(choice))
+    if choice.isdigit():  # "Om 2 veckor" pressed on a Sunday: the Monday after, a working day
+        day = working_day(today + timedelta(days=int(choice)))
     elif choice != "none":
         moment = dates.coming(event.text, ctx.now, ctx.locale)
         if moment is not None and moment.time is not None:  # a time said: booked at once
