@@ -13,7 +13,7 @@ from bot.app import App
 from conversations.schedule import days_after
 from tests.conftest import FakeClock
 from tests.test_case import MONDAY_10, pending_timers, submit_report, take
-from tests.test_followups import connect, run_at
+from tests.test_followups import connect, run_at, taken_monday
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -50,10 +50,7 @@ async def test_no_check_in_minutes_after_she_sent_a_new_report(  # type: ignore[
 async def test_no_check_in_just_after_she_wrote_to_her_case(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     due = days_after(MONDAY_10, 1)  # Tuesday 10:00
     clock.now = due - timedelta(minutes=20)
     await chat("anna").say(f"/arende {case.ref}")
@@ -76,10 +73,7 @@ async def test_a_time_she_chose_herself_is_kept(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     """She wrote to her case and moved her check-in to the afternoon: it comes then."""
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     anna = chat("anna")
     clock.now = days_after(MONDAY_10, 1) - timedelta(hours=1)  # Tuesday 09:00
     await anna.say(f"/arende {case.ref}")

@@ -20,7 +20,7 @@ from storage.models import ChannelBinding, FollowUp, Person, Report
 from storage.viewer import Viewer
 from tests.conftest import DEMO_ORG, FakeClock
 from tests.test_case import MONDAY_10, Submitted, submit_report, take
-from tests.test_followups import Transport, connect, run_at
+from tests.test_followups import Transport, run_at, taken_monday
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -47,10 +47,7 @@ async def viewer(app: App, handle: str) -> Viewer:
 async def test_a_contact_books_a_call_to_come_and_a_past_one_is_refused_kindly(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     pia = chat("pia")
     await pia.say(f"/arende {case.ref}")
     asked = await pia.press("case:book")
@@ -111,10 +108,7 @@ async def _address(app: App, handle: str) -> str:
 async def test_the_reminder_comes_before_the_call(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     await book_tuesday(chat, case)
     morning = datetime(2026, 11, 24, 8, 0, tzinfo=STOCKHOLM)
     day_one = [("anna", "checkin_ask")]  # Tuesday 10:00: the first check-in
@@ -329,10 +323,7 @@ async def test_words_typed_with_the_time_of_a_call_are_kept(  # type: ignore[no-
 ) -> None:
     """'tisdag 14:00, Anna vill att hennes man är med': the call is booked for the time, and
     the rest is kept as an internal note instead of being thrown away (language.md rule 4)."""
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     booked = await book_tuesday(chat, case, "tisdag 14:00, Anna vill att hennes man är med")
     assert booked.startswith("Bokat: uppföljningssamtal 1 med Anna Berg i morgon kl. 14.00.\n")
     assert "Jag sparade det du skrev som en intern anteckning i ärendet." in booked

@@ -24,7 +24,7 @@ from storage.viewer import Sender, Viewer
 from tests.conftest import FakeClock
 from tests.golden import delivered
 from tests.test_case import MONDAY_10, PIA, Submitted, answer_items, submit_report, take
-from tests.test_followups import connect, run_at
+from tests.test_followups import connect, run_at, taken_monday
 from tests.web_support import browser, csrf_in, signed_in_as, switch_on
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -132,10 +132,7 @@ async def test_in_two_weeks_is_a_day_read_as_the_day_and_reminded_that_morning( 
 async def test_a_time_given_later_books_the_planned_day(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     pia = chat("pia")
     await first_call_documented(pia, case)
     await pia.press("next:14")  # Monday 7 December
@@ -182,10 +179,7 @@ async def test_a_time_given_later_books_the_planned_day(  # type: ignore[no-unty
 async def test_a_day_and_time_typed_for_the_next_call_books_it(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     pia = chat("pia")
     await first_call_documented(pia, case)
     # "tisdag 10:00" was read as a day, at 09:00, or refused: it is a booked time
@@ -203,10 +197,7 @@ async def test_a_day_and_time_typed_for_the_next_call_books_it(  # type: ignore[
 async def test_a_day_typed_for_the_next_call_is_a_day_and_today_asks_the_time(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     pia = chat("pia")
     await first_call_documented(pia, case)
     asked = await pia.say("i dag")  # a call today has a time
@@ -296,10 +287,7 @@ async def test_the_case_file_says_the_planned_day_without_a_time(  # type: ignor
 async def test_closing_says_the_planned_day_is_called_off(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    clock.now = MONDAY_10
-    await connect(chat, "anna", "pia")
-    case = await submit_report(chat, "anna", "party")
-    await take(chat, "pia", case)
+    case = await taken_monday(chat, clock)
     pia = chat("pia")
     await first_call_documented(pia, case)
     await pia.press("next:14")

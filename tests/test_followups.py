@@ -75,6 +75,15 @@ async def news(app: App, case: Submitted, mark: int) -> list[tuple[str, str]]:
     return about(await outbox(app, mark), case)
 
 
+async def taken_monday(chat, clock: FakeClock) -> Submitted:  # type: ignore[no-untyped-def]
+    """Monday 10:00: Anna's party report, taken by Pia (both have chatted)."""
+    clock.now = MONDAY_10
+    await connect(chat, "anna", "pia")
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    return case
+
+
 async def run_at(
     app: App, clock: FakeClock, when: datetime, case: Submitted
 ) -> list[tuple[str, str]]:
