@@ -51,6 +51,7 @@ def known(ctx: Context, draft: Draft) -> Known:
         registered=ctx.viewer.registered,
         assignment=ctx.person.assignment,
         routed=draft.report.municipality_id is not None,
+        named=ctx.viewer.registered and bool(ctx.person.display_name),
     )
 
 
@@ -91,6 +92,8 @@ def target_name(ctx: Context, answers: Answers) -> str:
 def ask_text(ctx: Context, draft: Draft, question: Question) -> str:
     """The question as it is put to this person: 'du', or the targeted person's name."""
     answers = draft.answers
+    if question.ask_named and known(ctx, draft).named:  # "Vem är du?" of someone we know
+        return ctx._(question.ask_named)
     if about_someone_else(answers):
         return ctx._(question.ask_other).format(name=target_name(ctx, answers))
     return ctx._(question.ask).format(name="")

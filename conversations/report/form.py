@@ -67,6 +67,7 @@ class Known:
     registered: bool
     assignment: str | None
     routed: bool = False  # the draft already goes to a municipality
+    named: bool = False  # the directory has her name: it is not asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class Question:
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
+    ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
     example_press: str = ""  # the option a person might press instead ("" = type)
 
@@ -196,6 +198,10 @@ QUESTIONS: tuple[Question, ...] = (
         applies=lambda a, k: not for_self(a),
         parent=S.WHO,
         example="Eva Ek, gruppledare, kollega till Anna",
+        ask_named=N_(
+            "What is your role, and how do you know the person who was targeted? For "
+            "example: group leader, a colleague on the committee."
+        ),
     ),
     Question(
         S.TARGET,
