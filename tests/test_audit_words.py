@@ -38,6 +38,7 @@ async def test_the_unit_reads_each_answer_note_and_export_in_words(
     await pia.press("case:note")
     await pia.say("Ringde Anna.")
     await pia.press("note:internal")
+    await pia.press("case:view")  # the card's buttons are on the card
     await pia.press("case:pdf")
     log = await chat("sara").say("/logg")
     for line in (

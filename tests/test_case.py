@@ -195,7 +195,8 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert view.startswith(f"Ärende {case.ref} – öppet")
     assert "Rapporterat av: Anna Berg, +46 70 174 06 10 (Gröna partiet)" in view
     assert "· 3.1.3 Har händelsen polisanmälts? (kommunchef)" in view
-    assert "Svara på nästa punkt (12 öppna)" in view
+    # whose the open items are, said once: hers by the routine, and the case's
+    assert "Checklista – 12 öppna för dig, 15 i ärendet:" in view
     assert [i for i, _, _ in pia.buttons] == [
         "case:check",
         "case:book",
@@ -211,7 +212,13 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     clock.advance(minutes=30)
     pia_at = clock.now
     done = await answer_items(pia, PIA, demo_app)
-    assert "Du har inga öppna punkter i checklistan för det här ärendet. Tack." in done
+    assert done.endswith(  # done, said in a line: not the whole case again
+        "Du har inga öppna punkter i checklistan för det här ärendet. Tack.\n[1] Visa ärendet"
+    ), done
+    assert "Checklista" not in done and "3.1.1" not in done
+    done = await pia.press("case:view")  # the case when she asks for it
+    assert "Checklista – 0 öppna för dig" not in done
+    assert "Checklista – 3 öppna i ärendet, inga för dig:" in done
     assert (
         "✓ 3.2.3 Följande har informerats om händelsen: – Gruppledaren och partistyrelsen" in done
     )
@@ -230,19 +237,19 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # Sara (municipal security unit, alerted with Pia) answers 3.1.2 and leaves the rest.
     clock.advance(minutes=30)
     sara_at = clock.now
-    assert "Svara på nästa punkt (2 öppna)" in await sara.say(f"/arende {case.ref}")
+    assert "Checklista – 2 öppna för dig, 3 i ärendet:" in await sara.say(f"/arende {case.ref}")
     offered = await sara.press("case:check")
     assert offered.startswith("3.1.2: Polisen kontaktas för bedömning")
     await sara.press("check:yes")
     offered = await sara.say("Polisen i Nyköping, diarienr 5000-K1")
     assert "Har professionellt stöd via kommunens företagshälsovård beställts?" in offered
-    assert "Svara på nästa punkt (1 öppen)" in await sara.press("case:view")
+    assert "Checklista – 1 öppen för dig, 2 i ärendet:" in await sara.press("case:view")
 
     # Kent (municipal director): header and checklist only, never the report; he owns 3.1.3.
     clock.advance(minutes=30)
     kent_at = clock.now
     view = await kent.say(f"/arende {case.ref}")
-    assert "Checklista:" in view and "Svara på nästa punkt (1 öppen)" in view
+    assert "Checklista – 1 öppen för dig, 2 i ärendet:" in view, view
     assert WHAT not in view and "Visa rapporten" not in view
     assert [i for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
     offered = await kent.press("case:check")
@@ -335,10 +342,12 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # reminds Pia that morning.
     planned = await pia.press("next:14")
     second = on_day(date(2026, 12, 14), time(8))
-    assert (
+    assert planned == (  # what was done, and the case one press away
         "Uppföljningssamtal 2 är planerat till omkring måndag 14 december, utan tid än. "
         "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
-    ) in planned
+        "\n[1] Visa ärendet"
+    ), planned
+    planned = await pia.press("case:view")
     assert "Uppföljningssamtal 1: hölls 27 november\n  Deltog: Anna, Pia och Sara" in planned
     assert f"  Anteckningar (interna): {SITUATION}" in planned
     assert "Uppföljningssamtal 2 med Anna Berg: omkring måndag 14 december, ingen tid bokad än" in (
@@ -396,13 +405,15 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "När ska uppföljningssamtal 3 hållas?" in await pia.press("fu:not_needed")
     view = await pia.press("next:none")
     assert "Noterat: uppföljningssamtal 3 behövs inte." in view
-    assert "Uppföljningssamtal 3: behövs inte" in view
+    assert "Uppföljningssamtal 3: behövs inte" in await pia.press("case:view")
 
     # Closing with the form's evaluation.
     closing = [q.get("sv") for q in demo_app.packs.get("oxelosund").followup.closing]  # type: ignore[union-attr]
     clock.advance(hours=2)
     confirm = await pia.press("case:close")
-    assert confirm.startswith("1 punkt är öppen:\n• 3.2.4 Har professionellt stöd via")
+    assert confirm.startswith(  # whose, and which step: the card listed them whole
+        "Kvar i checklistan: 1 öppen i ärendet, ingen för dig.\n• För andra: 3.2.4\n"
+    ), confirm
     assert (await pia.press("close:confirm")).startswith(closing[0])
     assert (await pia.press("applied:yes")).startswith(closing[1])
     assert (await pia.say("Strategen borde nås även kvällstid.")).startswith(closing[2])
@@ -467,7 +478,10 @@ async def test_the_targeted_person_may_not_know(  # type: ignore[no-untyped-def]
     assert said.startswith(
         "Då lämnar jag den öppen. De som hanterar ditt ärende kan gå igenom den med dig."
     ), said
-    assert "Svara på nästa punkt (2 öppna)" in said  # back at her case, nothing answered
+    assert said.endswith(  # not her whole case again, nor the same question
+        "gå igenom den med dig.\n[1] Visa ärendet"
+    ), said
+    await anna.press("case:view")
     await anna.press("case:check")
     assert (await anna.press("check:unsure")).startswith("Då lämnar jag den öppen.")
 
@@ -477,7 +491,7 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     case, anna = await her_taken_case(chat, clock)
-    assert "Svara på nästa punkt (2 öppna)" in await anna.say(f"/arende {case.ref}")
+    assert "Svara på nästa punkt" in await anna.say(f"/arende {case.ref}")
     offered = await anna.press("case:check")
     assert offered.startswith(
         "En fråga om ditt ärende:\nHar du eller partiets säkerhetsansvariga kontaktat kommunens "
@@ -489,11 +503,11 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
     offered = await anna.press("check:skip")
     assert "Har du och de som hanterar ditt ärende bedömt om du behöver professionellt" in offered
     view = await anna.press("case:view")
-    assert "Det här har gjorts i ditt ärende" in view and "Svara på nästa punkt (1 öppen)" in view
+    assert "Det här har gjorts i ditt ärende" in view and "Svara på nästa punkt" in view
     assert "Det här är ditt att svara på:\n· Har du och de som hanterar ditt ärende" in view
     # Pia no longer gets 3.1.1; it shows who answered it (the answer, not the role).
     view = await chat("pia").say(f"/arende {case.ref}")
-    assert "Svara på nästa punkt (11 öppna)" in view
+    assert "Checklista – 11 öppna för dig, 14 i ärendet:" in view
     assert "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja" in view
     async with demo_app.db.unit_of_work() as session:
         row = (await session.scalars(select(ChecklistAnswer))).one()
@@ -576,7 +590,7 @@ async def test_who_may_open_a_case(  # type: ignore[no-untyped-def]
     # An internal case (within the party) is not shown to the municipal director.
     internal = await submit_report(chat, "anna", "internal")
     assert no_case(await chat("kent").say(f"/arende {internal.ref}"))
-    assert "Checklista:" in await chat("pia").say(f"/arende {internal.ref}")
+    assert "Checklista –" in await chat("pia").say(f"/arende {internal.ref}")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -149,7 +149,12 @@ async def test_a_no_reads_as_no_and_its_role_can_change_it(  # type: ignore[no-u
     )
     await pia.press("check:yes")
     done = await pia.say("Sara nådd på mobilen")
-    assert done.startswith("Ändrat. Det tidigare svaret finns kvar i ärendets historik.")
+    assert done == (  # what was done and her next item: not the whole case again
+        "Ändrat. Det tidigare svaret finns kvar i ärendets historik.\n"
+        "Nästa punkt för dig: 3.2.1 Har den utsatta fått initialt stöd i den utsatta situationen?\n"
+        "[1] Svara på nästa punkt  [2] Visa ärendet"
+    ), done
+    done = await pia.press("case:view")  # the case when she asks for it
     assert (
         "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind i dag kl. 11.12 "
         "(ändrat, förut: Nej)\n    Intern anteckning: Sara nådd på mobilen"
@@ -190,6 +195,7 @@ async def test_only_the_role_responsible_may_answer_or_change_an_item(  # type: 
     await kent.press("case:check")
     await kent.press("check:no")  # 3.1.3 is his
     await kent.press("check:skip")
+    await kent.press("case:view")
     await kent.press("case:change")
     assert [i for i, _, _ in kent.buttons] == ["chg:3.1.3", "case:view"]
 
@@ -274,7 +280,7 @@ async def test_the_director_is_told_once_per_case_that_needs_him(  # type: ignor
     [[button]] = push.buttons
     assert (button.id, button.label) == (f"cmd:arende {party.ref}", f"Öppna ärende {party.ref}")
     view = await chat("kent").press(button.id, token=NOTICE_TOKEN)
-    assert "Svara på nästa punkt (1 öppen)" in view
+    assert "Checklista – 1 öppen för dig, 15 i ärendet:" in view, view
 
     # A unit case: told at once; Sara's answer to 3.1.2, just before his, tells him nothing more.
     await chat("bo").say("/hjalp")
@@ -407,7 +413,9 @@ async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-
     assert chosen.startswith("Sparad som intern anteckning: Anna Berg ser den inte.")
     assert [i for i, _, _ in pia.buttons] == ["note:internal", "note:send"]
     mark = await last_outbox_id(demo_app)
-    view = await pia.press("note:internal")
+    said = await pia.press("note:internal")
+    assert "Anteckningar:" not in said and said.startswith("Anteckningen är intern:")
+    view = await pia.press("case:view")
     assert f"• Intern anteckning (Pia Lind, i dag kl. 10.00): {NOTE}" in view
     assert about(await outbox(demo_app, mark), case) == []
 
@@ -421,6 +429,7 @@ async def test_a_note_is_internal_unless_sent_to_the_person(  # type: ignore[no-
     sent = await pia.press("note:send")
     assert sent.startswith("Skickat till Anna Berg.")
     message = "Jag ringer dig i morgon kl. 10."
+    sent = await pia.press("case:view")
     assert f"• Meddelande till Anna Berg (Pia Lind, i dag kl. 10.00): {message}" in sent
     assert about(await outbox(demo_app, mark), case) == [("anna", "case_message")]
     seen = await anna.say(f"/arende {case.ref}")
@@ -468,7 +477,11 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     pia, anna = chat("pia"), chat("anna")
     await pia.say(f"/arende {case.ref}")
     asked = await pia.press("case:close")
-    assert asked.startswith("15 punkter är öppna:\n• 3.1.1 Har kommunens säkerhetsstrateg")
+    assert asked.startswith(
+        "Kvar i checklistan: 12 öppna för dig, 15 i ärendet.\n"
+        "• För dig: 3.1.1, 3.2.1, 3.2.2, 3.2.3, 3.2.4\n"
+        "• För andra: 3.1.2, 3.1.3, 3.2.4\n"
+    ), asked
     assert "Avsluta ändå?" in asked
     view = await pia.press("case:view")  # she goes back: nothing is closed
     assert view.startswith(f"Ärende {case.ref} – öppet")
@@ -508,7 +521,8 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     assert pia.last_buttons == ["case:pdf", "case:reopen", f"show:{case.id}", "case:file"]
     reopened = await pia.press("case:reopen")
     assert reopened.startswith(f"Ärende {case.ref} är öppet igen.\nJag har meddelat Anna Berg")
-    assert f"Ärende {case.ref} – öppet" in reopened
+    assert pia.last_buttons == ["case:check", "case:view"]  # her next item, or the case
+    await pia.press("case:view")
     assert "case:close" in pia.last_buttons
     assert await actions(demo_app, "case_reopened") == [("pia", case.ref)]
     assert about(await outbox(demo_app, mark), case) == [
@@ -636,7 +650,8 @@ async def test_a_changed_answer_keeps_the_comment_it_replaced(  # type: ignore[n
     await pia.press("case:change")
     await pia.press("chg:3.1.1")
     await pia.press("check:yes")
-    done = await pia.say("Sara nådd på mobilen")
+    await pia.say("Sara nådd på mobilen")
+    done = await pia.press("case:view")
     assert (
         "    Intern anteckning: Sara nådd på mobilen\n"
         "    Förut (Nej, Pia Lind i dag kl. 10.12): Bedöms på uppföljningssamtalet, Anna vill vänta"

@@ -52,6 +52,8 @@ async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: i
     await pia.press("chg:3.1.1")
     changed = await pia.say("Ja, hon ringde tillbaka kl. 11")
     assert changed.startswith("Sparat: Ja, med det du skrev som intern kommentar.\nÄndrat.")
+    assert "Checklista" not in changed  # said, not the whole case again
+    changed = await pia.press("case:view")
     assert "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind" in changed
     assert "    Intern anteckning: Ja, hon ringde tillbaka kl. 11" in changed
 
@@ -70,7 +72,7 @@ async def test_the_director_types_his_answer(  # type: ignore[no-untyped-def]
     saved = await kent.say("n/a")
     assert saved.startswith("Sparat: Inte aktuellt, med det du skrev som intern kommentar."), saved
     assert "Du har inga öppna punkter i checklistan för det här ärendet. Tack." in saved
-    assert "    Intern anteckning: Vet inte än" in saved
+    assert "    Intern anteckning: Vet inte än" in await kent.press("case:view")
 
 
 async def test_the_director_types_in_the_case_view(  # type: ignore[no-untyped-def]
@@ -85,6 +87,7 @@ async def test_the_director_types_in_the_case_view(  # type: ignore[no-untyped-d
     ), told
     saved = await kent.press("check:yes")
     assert saved.startswith("Sparat: Ja, med det du skrev som intern kommentar."), saved
+    saved = await kent.press("case:view")
     assert "    Intern anteckning: Jag har pratat med polisen, de utreder" in saved
     view = await kent.say("Inget mer att göra här")  # no open item left: said kindly
     assert "Här kan jag inte spara text från dig" in view
@@ -106,7 +109,7 @@ async def test_the_targeted_person_types_at_her_item(  # type: ignore[no-untyped
         "Jag har sparat det du skrev i ditt ärende. De som hanterar ärendet ser det. "
         "Jag lämnar frågan öppen.\n"
     ), kept
-    assert "Välj nu svaret" not in kept and f"Ärende {case.ref}" in kept, kept
+    assert "Välj nu svaret" not in kept and kept.endswith("\n[1] Visa ärendet"), kept
     await take(chat, "pia", case)
     seen = await chat("pia").say(f"/arende {case.ref}")
     assert "Jag vet inte vem jag ska ringa" in seen

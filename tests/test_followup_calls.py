@@ -70,6 +70,8 @@ async def test_a_contact_books_a_call_to_come_and_a_past_one_is_refused_kindly( 
         "Jag påminner dig på morgonen samma dag och en timme innan.\n"
         "Anna Berg får veta tiden."
     )
+    assert "Checklista" not in booked  # said, not the whole case again
+    booked = await pia.press("case:view")
     assert "Uppföljningssamtal 1 med Anna Berg: i morgon kl. 14.00" in booked  # the other side
     assert "Flytta samtal 1" in booked
     async with demo_app.db.unit_of_work() as session:
@@ -155,7 +157,8 @@ async def test_a_documented_call_is_in_the_log_for_those_who_handle_the_case(  #
     await pia.say(NOTES)
     await pia.press("fu:yes")
     await pia.press("fu:not_needed")
-    view = await pia.press("next:none")
+    await pia.press("next:none")
+    view = await pia.press("case:view")
     assert (
         "Uppföljningssamtal 1: hölls 24 november\n"
         "  Deltog: Anna Berg och Pia Lind\n"
@@ -218,9 +221,11 @@ async def test_the_targeted_person_moves_her_next_check_in(  # type: ignore[no-u
         "Jag skriver inte till dig mellan 21.00 och 08.00.\n"
         "Flyttat. Nästa avstämning: onsdag 25 november kl. 08.00"
     )
+    await anna.press("case:view")
     await anna.press("case:move")  # the part of the day she names, not the planned hour
     moved = await anna.say("fredag kväll")
     assert moved.startswith("Flyttat. Nästa avstämning: fredag 27 november kl. 17.00"), moved
+    await anna.press("case:view")
     await anna.press("case:move")
     moved = await anna.say("onsdag 15:00")
     assert moved.startswith("Flyttat. Nästa avstämning: onsdag 25 november kl. 15.00")
@@ -327,7 +332,8 @@ async def test_words_typed_with_the_time_of_a_call_are_kept(  # type: ignore[no-
     booked = await book_tuesday(chat, case, "tisdag 14:00, Anna vill att hennes man är med")
     assert booked.startswith("Bokat: uppföljningssamtal 1 med Anna Berg i morgon kl. 14.00.\n")
     assert "Jag sparade det du skrev som en intern anteckning i ärendet." in booked
-    assert "tisdag 14:00, Anna vill att hennes man är med" in booked  # shown in the case
+    shown = await chat("pia").say("Visa ärendet")  # typed, as on a keyboard without buttons
+    assert "tisdag 14:00, Anna vill att hennes man är med" in shown  # shown in the case
 
 
 def test_a_time_alone_is_not_kept_as_a_note() -> None:

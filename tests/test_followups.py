@@ -225,7 +225,9 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
     assert [label for _, label, _ in anna.buttons][-1] == "Starta avstämningarna igen"
     started = await anna.press("case:checkins")
     assert "Jag hör av mig till dig igen. Nästa avstämning: måndag 30 november kl. 10.00" in started
-    assert [label for _, label, _ in anna.buttons][-1] == "Stoppa avstämningarna"
+    # said, with one press to take it back: not her whole case again
+    assert [label for _, label, _ in anna.buttons][-2:] == ["Stoppa avstämningarna", "Visa ärendet"]
+    assert "Det här har gjorts i ditt ärende" not in started
     # Started again: the day-7 check-in comes.
     mark = await last_outbox_id(demo_app)
     clock.now = days_after(MONDAY_10, 7)

@@ -139,7 +139,7 @@ async def test_the_closed_group_of_an_internal_case_answers_every_staff_step(
     await take(chat, "sara", case)
     sara: Chat = chat("sara")
     view = await sara.say(f"/arende {case.ref}")
-    assert "Svara på nästa punkt (15 öppna)" in view, view
+    assert "Checklista – 15 öppna för dig, 15 i ärendet:" in view, view
     asked = await sara.press("case:check")
     assert asked.startswith("3.1.1:"), asked
     for _ in range(20):  # every staff item, Ja

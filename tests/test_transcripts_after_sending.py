@@ -114,7 +114,7 @@ async def test_a_question_typed_after_sending_reaches_those_handling_the_case(
     assert "har skrivit till dig" in to_pia
     assert ASKED not in to_pia  # the words stay inside the case
     opened = t.text().split("pia> /arende ")[1]  # her words first, fresh as they are
-    assert opened.index("Det Anna Berg har skrivit:") < opened.index("Checklista:")
+    assert opened.index("Det Anna Berg har skrivit:") < opened.index("Checklista –")
 
 
 async def test_without_a_sent_case_the_words_begin_a_report(

@@ -39,10 +39,11 @@ async def test_a_booked_call_moved_handed_over_and_called_off(
     await t.press(pia, "case:book", "Boka samtal 1")
     await t.say(pia, "tisdag 14:00")
     await t.deliver()
-    await t.press(pia, "case:book", "Flytta samtal 1")
+    await t.press(pia, "case:book", "Flytta samtal 1")  # offered with "Bokat"
     await t.say(pia, "onsdag 10:00")
     await t.deliver()
     t.note("she tries to move its reminder past the call")
+    await t.press(pia, "case:view", "Visa ärendet")  # the case's other buttons are on its card
     await t.press(pia, "case:move", "Flytta påminnelsen")
     await t.press(pia, "move:7", "En vecka senare")
     t.note("Pia goes on leave: she hands the case to Per; the call is his now")

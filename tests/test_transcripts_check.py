@@ -39,7 +39,7 @@ async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeC
     clock.advance(minutes=20)
     t.note("Pia has taken Anna's report; she answers her first item")
     await t.say(pia, f"/arende {ref}")
-    await t.say(pia, "Svara på nästa punkt (12 öppna)")
+    await t.say(pia, "Svara på nästa punkt")
     await t.say(pia, "Nej")
     await t.say(pia, "Anna vill vänta till i morgon")
     t.note("an hour later Sara has been reached: Pia changes her answer")
@@ -58,7 +58,7 @@ async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeC
     await t.deliver()
     t.note("Nothing was decided at the send; after Sara's 3.1.2 Kent is told 3.1.3 is his")
     await t.say(kent, f"/arende {ref}")
-    await t.say(kent, "Svara på nästa punkt (1 öppen)")
+    await t.say(kent, "Svara på nästa punkt")
     await t.say(kent, "Nej")
     await t.say(kent, "Anna har inte bestämt sig")
     t.note("the next day Anna decides to report: Kent changes his answer")
@@ -88,6 +88,7 @@ async def test_a_note_internal_or_a_message(demo_app: App, clock: FakeClock) -> 
     await t.say(pia, "Ska prata med Anna imorgon om det")
     await t.say(pia, "Intern (standard)")
     t.note("then a message to Anna herself")
+    await t.say(pia, "Visa ärendet")
     await t.say(pia, "Skriv en anteckning")
     await t.say(pia, "Jag ringer dig i morgon kl. 10. Du kan alltid ringa mig före dess.")
     await t.say(pia, "Skicka till Anna Berg")
@@ -139,7 +140,11 @@ async def test_closing_with_open_items_and_reopening(demo_app: App, clock: FakeC
     finding = "Strategen borde nås även kvällstid."
     t = await close_and_reopen(demo_app, clock, "close_and_reopen_sv", ("anna", "pia"), SV, finding)
     said = t.text()
-    assert "punkter är öppna:" in said and "Avsluta ändå?" in said
+    # the card and closing count alike, and say whose: the open items are listed once
+    assert "Checklista – 12 öppna för dig, 15 i ärendet:" in said
+    assert "Kvar i checklistan: 12 öppna för dig, 15 i ärendet." in said and "Avsluta ändå?" in said
+    closing = said.split("pia> Avsluta ärendet")[1].split("pia>")[0]
+    assert "Har polisen kontaktats" not in closing  # not the card's lines again
     assert "Ditt ärende REF-1 är avslutat av Pia Lind.\n    Du kan alltid skriva till mig." in said
     assert (  # reopened: the way out, and whom she will hear from
         "I fara nu: ring 112. Inte akut: polisen på 114 14.\n"

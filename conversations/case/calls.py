@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from conversations import dates
 from conversations.case.common import Case, found_case, gone
+from conversations.case.next_step import carry_on
 from conversations.case.view import show_case
 from conversations.desk import calls as desk
 from conversations.desk.calls import passed
@@ -138,11 +139,10 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
             await keep_note(ctx, report, access, event.text)
             said += "\n" + _("I kept what you wrote as an internal note in the case.")
     except Refused as refused:
-        ctx.reply(refused.message)
-        return await show_case(ctx)
+        return await carry_on(ctx, refused.message)
     ctx.data["book"] = ctx.data["day"] = None
-    ctx.reply(said)
-    return await show_case(ctx)
+    moved = Button("case:book", _("Move call {n}").format(n=number))  # as the card has it
+    return await carry_on(ctx, said, again=moved)
 
 
 def _more_than_a_time(typed: str) -> bool:
@@ -220,8 +220,7 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
     try:
         said = await desk.move_next(ctx, report, access, when)
     except Refused as refused:
-        ctx.reply(refused.message)
-        return await show_case(ctx)
+        return await carry_on(ctx, refused.message)
     ctx.data["day"] = None
-    ctx.reply(said)
-    return await show_case(ctx)
+    label = _("Move the check-in") if access is Access.OWN else _("Move the reminder")
+    return await carry_on(ctx, said, again=Button("case:move", label))  # as the card has it

@@ -19,6 +19,7 @@ from conversations.case.common import (
     role_key,
 )
 from conversations.case.lines import answered, reader_of
+from conversations.case.next_step import carry_on
 from conversations.case.view import show_case
 from conversations.desk import checklist as desk
 from conversations.desk.errors import Refused
@@ -179,8 +180,7 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
     item = await _open_item(ctx, report, access)
     ctx.data.pop("changing", None)
     if item is None:
-        ctx.reply(_("You have no open checklist items in this case. Thank you."))
-        return await show_case(ctx)
+        return await carry_on(ctx, _("You have no open checklist items in this case. Thank you."))
     ctx.data["item"] = item.id
     own = access is Access.OWN
     return await _ask(ctx, item, None, own=own, reader=reader_of(ctx, report, access))
@@ -198,8 +198,7 @@ async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
     key = role_key(access, ctx.person.role, report)
     items = [i for i in pack.checklist if i.id in state and responsible_for(i, key)]
     if report.status is ReportStatus.CLOSED or not items:
-        ctx.reply(_("You have no answers to change in this case."))
-        return await show_case(ctx)
+        return await carry_on(ctx, _("You have no answers to change in this case."))
     own = access is Access.OWN  # the reporter reads no step numbers, and the words for her
     reader = reader_of(ctx, report, access)
     buttons = [
@@ -229,8 +228,7 @@ async def change_item(ctx: Context, event: InboundEvent) -> StateResult:
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     mine = item is not None and responsible_for(item, role_key(access, ctx.person.role, report))
     if item is None or not mine or report.status is ReportStatus.CLOSED:
-        ctx.reply(_("That answer is not yours to change."))
-        return await show_case(ctx)
+        return await carry_on(ctx, _("That answer is not yours to change."))
     ctx.data["item"], ctx.data["changing"] = item.id, True
     reader = reader_of(ctx, report, access)
     return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN, reader=reader)
@@ -253,8 +251,9 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     own = access is Access.OWN  # staff's typed words are kept ("Vet inte än" as a comment)
     if own and (event.button == "check:unsure" or normalised(typed) in UNSURE):  # "vet inte"
         ctx.data.pop("changing", None)
-        ctx.reply(_("Then I leave it open. Those handling your case can go through it with you."))
-        return await show_case(ctx)
+        return await carry_on(
+            ctx, _("Then I leave it open. Those handling your case can go through it with you.")
+        )
     if event.button:
         answer = event.button.removeprefix("check:")
     elif item.answer == "text":
@@ -265,8 +264,9 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
         if own and comment:  # her words are for those handling it: she is not held here
             ctx.data.pop("changing", None)
             kept = await keep_typed(ctx, comment)
-            ctx.reply(" ".join(filter(None, [kept, _("I leave the question open.")])))
-            return await show_case(ctx)
+            return await carry_on(
+                ctx, " ".join(filter(None, [kept, _("I leave the question open.")]))
+            )
         ctx.reply(await _kept(ctx, item, comment))
         ctx.again()
         return None
@@ -277,8 +277,7 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     try:
         _said, brought = await desk.answer_and_bring_in(ctx, report, item.id, answer, comment)
     except Refused as refused:
-        ctx.reply(refused.message)
-        return await show_case(ctx)
+        return await carry_on(ctx, refused.message)
     if answer == "text":
         return await _after(ctx, event)
     if comment:
@@ -322,8 +321,9 @@ async def _kept(ctx: Context, item: ChecklistItem, typed: str | None) -> str:
 async def _after(ctx: Context, event: InboundEvent) -> StateResult:
     """After an answer: back to the case if it was a change, else the next item."""
     if ctx.data.pop("changing", None):
-        ctx.reply(ctx._("Changed. The earlier answer is kept in the case's history."))
-        return await show_case(ctx)
+        return await carry_on(
+            ctx, ctx._("Changed. The earlier answer is kept in the case's history.")
+        )
     return await next_item(ctx, event)
 
 

@@ -13,9 +13,11 @@ from conversations.case.common import (
     found_case,
     gone,
     repeat,
+    role_key,
     said_as_typed,
 )
-from conversations.case.view import show_case
+from conversations.case.lines import open_counts, open_items
+from conversations.case.next_step import carry_on
 from conversations.desk import closing as desk
 from conversations.desk.errors import Refused
 from conversations.events import Button, InboundEvent, phrase_of
@@ -56,8 +58,10 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     if report is None:
         return await gone(ctx)
     pack = ctx.packs.get(report.pack)
-    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    still_open = [i for i in pack.checklist if i.id not in state]
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    state = await repo.checklist(report, ctx.viewer)
+    key = role_key(await repo.access(ctx.viewer, report), ctx.person.role, report)
+    mine, still_open = open_items(pack, state, key)
     booked = await CallRepo(ctx.session, ctx.keyring).booked_ahead(ctx.viewer, report, ctx.now)
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     days = await CallRepo(ctx.session, ctx.keyring).days_ahead(ctx.viewer, report, today)
@@ -67,13 +71,14 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     lines, buttons = await _calls_owed(ctx, report, calls), []
     if calls:  # she asked for a call: closing does not call it off
         buttons.append([Button(f"ack:{calls[0].id}", _("I'll take it"))])
-    if still_open:
-        lines.append(
-            ctx.ngettext("{n} item is open:", "{n} items are open:", len(still_open)).format(
-                n=len(still_open)
-            )
-        )
-        lines += [f"• {i.step} {i.check.get(ctx.locale)}" for i in still_open]
+    if still_open:  # once, briefly: the card she came from lists them whole
+        counts = open_counts(ctx, len(mine), len(still_open))
+        lines.append(_("Left in the checklist: {counts}.").format(counts=counts))
+        others = [i for i in still_open if i not in mine]
+        for label, items in ((_("For you"), mine), (_("For others"), others)):
+            if items:
+                steps = ", ".join(dict.fromkeys(i.step for i in items))
+                lines.append(f"• {label}: {steps}")
     lines += [  # closing calls them off: say so before, not only after
         _("The follow-up call booked for {when} is called off if you close.").format(
             when=ctx.when(when)
@@ -204,6 +209,7 @@ async def reopen(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, access = found
+    said = ""
     with contextlib.suppress(Refused):
-        ctx.reply(await desk.reopen_case(ctx, report, access))
-    return await show_case(ctx)
+        said = await desk.reopen_case(ctx, report, access)
+    return await carry_on(ctx, said)

@@ -39,6 +39,29 @@ from conversations.case.notes import more_note, note_kind, note_text, start_note
 from conversations.case.view import BACK, open_case, view
 from conversations.flow import Flow, Input
 
+SHOW = (
+    "tillbaka",
+    "tillbaka till ärendet",
+    "visa ärendet",
+    "back",
+    "back to the case",
+    "show the case",
+)
+TYPED = {
+    **dict.fromkeys(SHOW, view),
+    # the card's actions typed as their labels read (a keyboard without buttons, or the card
+    # further up after a short "Sparat"): they act, and are not kept as a note
+    **dict.fromkeys(("svara på nästa punkt", "answer the next item"), next_item),
+    **dict.fromkeys(("ändra ett svar", "change an answer"), start_change),
+    **dict.fromkeys(("skriv en anteckning", "write a note"), start_note),
+    **dict.fromkeys(
+        ("dokumentera ett uppföljningssamtal", "document a follow-up call"), start_followup
+    ),
+    **dict.fromkeys(("avsluta ärendet", "close the case"), start_close),
+    **dict.fromkeys(("lämna över", "hand over"), start_handover),
+}
+"""Phrases typed alone that work as the case's own commands in any of its states."""
+
 FLOW = Flow(
     name="case",
     states=Case,
@@ -80,5 +103,5 @@ FLOW = Flow(
         Case.CLOSE_PLAN: {"close:skip": close_plan, Input.TEXT: close_plan},
         Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: hand_over, **BACK},
     },
-    typed=dict.fromkeys(("tillbaka", "tillbaka till ärendet", "back", "back to the case"), view),
+    typed=TYPED,
 )

@@ -8,7 +8,7 @@ from conversations import dates
 from conversations.about import about_someone_else, named_target
 from conversations.case.calls import book_call
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
-from conversations.case.view import show_case
+from conversations.case.next_step import carry_on
 from conversations.desk import followup as desk
 from conversations.desk import notes
 from conversations.desk.errors import Refused
@@ -50,8 +50,7 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
     report, _access = found
     number = await next_followup_number(ctx, report)
     if number == 0:
-        ctx.reply(_("All three follow-up calls are done or not needed."))
-        return await show_case(ctx)
+        return await carry_on(ctx, _("All three follow-up calls are done or not needed."))
     ctx.data["fu"] = number
     ctx.data["fu_notes"] = {}
     buttons = [
@@ -247,8 +246,7 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
     pack = ctx.packs.get(report.pack)
     later = pack.followup.later_conversations if pack.followup else 2
     if number >= 1 + later:
-        ctx.reply(documented)
-        return await show_case(ctx)
+        return await carry_on(ctx, documented)
     ctx.data["fu"] = ctx.data["book"] = number + 1
     ctx.reply(
         documented + "\n" + _("When should follow-up call {m} be held?").format(m=number + 1),
@@ -295,7 +293,7 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
             ctx.again()
             return None
     try:
-        ctx.reply(await desk.plan_next(ctx, report, access, number, day))
+        said = await desk.plan_next(ctx, report, access, number, day)
     except Refused as refused:
-        ctx.reply(refused.message)
-    return await show_case(ctx)
+        said = refused.message
+    return await carry_on(ctx, said)

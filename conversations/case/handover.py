@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.case.common import Case, found_case, gone
+from conversations.case.next_step import carry_on
 from conversations.case.view import show_case
 from conversations.desk import handover as desk
 from conversations.desk.errors import Refused
@@ -24,8 +25,7 @@ async def start_handover(ctx: Context, event: InboundEvent) -> StateResult:
     except Refused:
         return await show_case(ctx)
     if not people:
-        ctx.reply(_("There is nobody in Trygg you can hand this case over to."))
-        return await show_case(ctx)
+        return await carry_on(ctx, _("There is nobody in Trygg you can hand this case over to."))
     rows = [[Button(f"handover:{person.id}", shown_name(ctx, person))] for person in people]
     rows.append([Button("case:view", _("Back"))])
     ctx.reply(_("Who should take over case {ref}?").format(ref=report.ref), rows)
@@ -56,7 +56,7 @@ async def hand_over(ctx: Context, event: InboundEvent) -> StateResult:
             return None
         person_id = named[0].id
     try:
-        ctx.reply(await desk.hand_over(ctx, report, access, person_id))
+        said = await desk.hand_over(ctx, report, access, person_id)
     except Refused as refused:
-        ctx.reply(refused.message)
-    return await show_case(ctx)
+        said = refused.message
+    return await carry_on(ctx, said, ahead=False)  # handed over: no "next for you"

@@ -134,6 +134,30 @@ async def checklist_lines(
     return lines
 
 
+def open_items(
+    pack: Pack, state: dict[str, ItemState], key: str
+) -> tuple[list[ChecklistItem], list[ChecklistItem]]:
+    """The open items that are the viewer's (by her part in the routine, ``key``), and all the
+    open items of the case: the card, the next step and closing count the same."""
+    still_open = [item for item in pack.checklist if item.id not in state]
+    return [item for item in still_open if responsible_for(item, key)], still_open
+
+
+def open_counts(ctx: Context, mine: int, total: int) -> str:
+    """'3 öppna för dig, 8 i ärendet': whose the open items are, in the same words everywhere."""
+    if not total:
+        return ctx._("all answered")
+    if not mine:
+        return ctx.ngettext(
+            "{total} open in the case, none for you",
+            "{total} open in the case, none for you",
+            total,
+        ).format(total=total)
+    return ctx.ngettext(
+        "{mine} open for you, {total} in the case", "{mine} open for you, {total} in the case", mine
+    ).format(mine=mine, total=total)
+
+
 LATELY = timedelta(days=1)
 
 

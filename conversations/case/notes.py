@@ -7,7 +7,7 @@ import contextlib
 from dataclasses import replace
 
 from conversations.case.common import Case, found_case, gone, name_of
-from conversations.case.view import show_case
+from conversations.case.next_step import carry_on
 from conversations.desk.errors import Refused
 from conversations.desk.notes import keep_note, send_note
 from conversations.events import Button, InboundEvent, phrase_of
@@ -78,11 +78,13 @@ async def note_kind(ctx: Context, event: InboundEvent) -> StateResult:
     note_id = ctx.data.pop("note", None)
     person = await name_of(ctx, report.reporter_id)
     if event.button != "note:send" or note_id is None or report.reporter_id is None:
-        ctx.reply(_("The note is internal: {name} does not see it.").format(name=person))
-        return await show_case(ctx)
+        return await carry_on(
+            ctx, _("The note is internal: {name} does not see it.").format(name=person)
+        )
+    said = ""
     with contextlib.suppress(Refused):
-        ctx.reply(await send_note(ctx, report, access, int(note_id)))
-    return await show_case(ctx)
+        said = await send_note(ctx, report, access, int(note_id))
+    return await carry_on(ctx, said)
 
 
 SEND = frozenset({"skicka", "skicka den", "skicka till henne", "send", "send it"})

@@ -16,6 +16,8 @@ from conversations.case.lines import (
     checklist_lines,
     lately_written,
     note_lines,
+    open_counts,
+    open_items,
     reader_of,
     written_lines,
 )
@@ -69,7 +71,6 @@ async def show_case(ctx: Context) -> StateResult:
     repo = CaseRepo(ctx.session, ctx.keyring)
     pack = ctx.packs.get(report.pack)
     state = await repo.checklist(report, ctx.viewer)
-    key = role_key(access, ctx.person.role, report)
     status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
     lines = [_("Case {ref} – {status}").format(ref=report.ref, status=status)]
     if report.submitted_at:
@@ -90,8 +91,11 @@ async def show_case(ctx: Context) -> StateResult:
     first = access is not Access.OWN and lately_written(ctx, notes)
     if first:  # "han står utanför och har en kniv": before the checklist, not below it
         lines += await written_lines(ctx, report, notes, access)
-    if access is not Access.OWN:
-        lines += ["", _("Checklist:")]
+    key = role_key(access, ctx.person.role, report)
+    unanswered, still_open = open_items(pack, state, key)
+    if access is not Access.OWN:  # whose the open items are: the same count as at closing
+        counts = open_counts(ctx, len(unanswered), len(still_open))
+        lines += ["", _("Checklist – {counts}:").format(counts=counts)]
     else:
         lines.append("")
     lines += await checklist_lines(
@@ -113,12 +117,8 @@ async def show_case(ctx: Context) -> StateResult:
         lines += ["", _("Nobody has taken this case's alert yet.")]
         buttons.append([Button(f"ack:{waiting.id}", _("I'll take it"))])
     mine = [i for i in pack.checklist if responsible_for(i, key)]
-    unanswered = [i for i in mine if i.id not in state]
-    if open_case and unanswered:
-        label = ctx.ngettext(
-            "Answer the next item ({n} open)", "Answer the next item ({n} open)", len(unanswered)
-        )
-        buttons.append([Button("case:check", label.format(n=len(unanswered)))])
+    if open_case and unanswered:  # how many: said once, above the checklist
+        buttons.append([Button("case:check", _("Answer the next item"))])
     if open_case and len(unanswered) < len(mine):
         buttons.append([Button("case:change", _("Change an answer"))])
     buttons += schedule_buttons
