@@ -15,10 +15,20 @@ from conversations.report.form import ReportStep
 from tests.conftest import FakeClock
 from tests.golden import delivered
 from tests.reporting import SKIPPED, Script, attach, write_report
-from tests.test_alerts import ack, connect, submit_report
+from tests.test_alerts import Submitted, ack, connect, submit_report
 from tests.test_case_evidence import PHOTO
 
 CALM = "Någon har punkterat däcken på min bil igen."  # no word of threat or harm
+
+
+async def taken_at_two(chat: Any, demo_app: App, clock: FakeClock) -> Submitted:
+    """Anna's report at 23:00, taken by Pia; then 02:00 in Stockholm, all delivered."""
+    case = await submit_report(chat)
+    await ack(chat("pia"), case.alert_id)
+    await chat("anna").say("/meny")
+    await delivered(demo_app)
+    clock.advance(hours=3)
+    return case
 
 
 async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
@@ -26,11 +36,8 @@ async def test_calm_words_in_the_night_reach_her_contact_in_the_morning(
 ) -> None:
     """ "sover dåligt" written at 02:00 woke Pia with "Anna Berg har skrivit till dig";
     words that may tell of danger still reach her at once."""
-    anna, pia = chat("anna"), chat("pia")
-    case = await submit_report(chat)
-    await ack(pia, case.alert_id)
-    await delivered(demo_app)
-    clock.advance(hours=3)  # 02:00 in Stockholm
+    anna = chat("anna")
+    case = await taken_at_two(chat, demo_app, clock)
     said = await anna.say("Jag sover dåligt efter det här")
     # she is told when Pia will see it, and where to turn before then ("Pia Lind ser det."
     # had said she would see it now)
@@ -71,11 +78,7 @@ async def test_a_file_sent_in_the_night_reaches_her_contact_in_the_morning(
     """A photo she sent to her case at 02:00 woke Pia with "Anna Berg har skickat en fil";
     it is kept at once and Pia is told in the morning, once for the night's files."""
     anna, pia = chat("anna"), chat("pia")
-    case = await submit_report(chat)
-    await ack(pia, case.alert_id)
-    await anna.say("/meny")
-    await delivered(demo_app)
-    clock.advance(hours=3)  # 02:00 in Stockholm
+    case = await taken_at_two(chat, demo_app, clock)
     kept = await attach(anna, PHOTO, name="brev.png")
     assert f"Jag har sparat det du skickade i ditt ärende {case.ref} som bevis" in kept, kept
     assert "Pia Lind får se det i dag kl. 08.00. Behöver du någon innan dess: /akut" in kept, kept
@@ -95,12 +98,8 @@ async def test_a_file_sent_in_the_night_reaches_her_contact_in_the_morning(
 async def test_a_file_with_words_of_danger_in_the_night_goes_at_once(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
-    anna, pia = chat("anna"), chat("pia")
-    case = await submit_report(chat)
-    await ack(pia, case.alert_id)
-    await anna.say("/meny")
-    await delivered(demo_app)
-    clock.advance(hours=3)  # 02:00 in Stockholm
+    anna = chat("anna")
+    case = await taken_at_two(chat, demo_app, clock)
     await attach(anna, PHOTO, name="dorr.png", caption="han står utanför dörren nu")
     [told] = [t for to, t in await delivered(demo_app) if to == "pia"]
     assert f"Ärende {case.ref}: Anna Berg har skickat en fil" in told, told
