@@ -75,7 +75,7 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
         return await asked_to_read(ctx, report, handlers)
     names = names_list(ctx._, await names_of(ctx, handlers))
     kept = ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
-    return f"{kept} {await seen_line(ctx, report, names)}"
+    return f"{kept} {seen_line(ctx, names, await held_until(ctx, report))}"
 
 
 async def asked_to_read(ctx: Context, report: Report, handlers: list[int]) -> str:
@@ -152,11 +152,10 @@ async def held_until(ctx: Context, report: Report) -> datetime | None:
     return later if later > ctx.now else None
 
 
-async def seen_line(ctx: Context, report: Report, names: str, danger: bool = False) -> str:
+def seen_line(ctx: Context, names: str, morning: datetime | None) -> str:
     """Say who will see what she sent: "Pia Lind ser det.", or in the quiet hours, when calm
     words and files wait for the morning, when ("Pia Lind får se det i dag kl. 08.00.
     Behöver du någon innan dess: /akut")."""
-    morning = None if danger else await held_until(ctx, report)
     if morning is None:
         return ctx._("{names} will see it.").format(names=names)
     return ctx._("{names} will see it {when}. If you need someone before then: /akut").format(
@@ -212,21 +211,20 @@ async def keep_with_case(
     if handlers and ctx.viewer.registered:
         names = await names_of(ctx, handlers)
         taken = await cases.taken_by(report)
-        who = await seen_line(ctx, report, names_list(_, names), danger)
-        morning = not danger and await held_until(ctx, report) is not None
+        morning = None if danger else await held_until(ctx, report)
         if danger and taken is None:
             asked = _("Nobody has taken your case yet. I have asked {names} to read it now.")
             who = asked.format(names=names_list(_, names))
             who = f"{who} {await if_nobody_takes_it(ctx, report)}".rstrip()
         elif danger:  # "han stod utanför mitt hus igen": they read it now
             who = _("I have asked {names} to read it now.").format(names=names_list(_, names))
-        elif morning:  # "sover dåligt" at 02:00: they read it in the morning
-            pass
-        elif unasked and taken is None:  # "when will Pia call me?"
+        elif morning is not None or not unasked:  # "sover dåligt" at 02:00: in the morning
+            who = seen_line(ctx, names_list(_, names), morning)
+        elif taken is None:  # "when will Pia call me?"
             who = _("Nobody has taken your case yet. {names} will see what you wrote.").format(
                 names=names_list(_, names)
             )
-        elif unasked:
+        else:
             who = _("{names} has your case: they see what you wrote and will contact you.").format(
                 names=names_list(_, names)
             )

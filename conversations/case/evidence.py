@@ -13,7 +13,13 @@ from conversations.i18n import names_list
 from conversations.report.evidence import kb, keep_file
 from conversations.report.text import evidence_kind
 from conversations.texts import menu_buttons
-from conversations.words_to_case import held_for_morning, names_of, open_case, seen_line
+from conversations.words_to_case import (
+    held_for_morning,
+    held_until,
+    names_of,
+    open_case,
+    seen_line,
+)
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
@@ -85,6 +91,6 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
     lines = [_("In danger now: call 112."), kept]
     if handlers and ctx.viewer.registered:
         names = names_list(_, await names_of(ctx, handlers))
-        lines.append(await seen_line(ctx, report, names, danger=not calm))
+        lines.append(seen_line(ctx, names, await held_until(ctx, report) if calm else None))
     lines.append(_("Keep the original – don't delete it."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
