@@ -49,7 +49,7 @@ LANGUAGE_NAMES = {
 """A language typed by its name, in either language, instead of pressing its button."""
 
 
-async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None) -> None:
+async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None) -> bool:
     """Use an invite code from a deep link (/start CODE): the account gets its role; a
     hold on the address it came from (``address``: channel, address) ends."""
     _ = ctx._
@@ -63,10 +63,10 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
                 "Try again in an hour, or ask for a new invitation."
             )
         )
-        return
+        return False
     except InviteError:
         ctx.reply(_("That invitation code is not valid (used or expired). Ask for a new one."))
-        return
+        return False
     person = redeemed.person
     await ctx.session.refresh(person, ["party", "municipality"])
     ctx.person = Sender.of(person, person.party, person.municipality)
@@ -83,6 +83,7 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
             role=_(ROLE_NAMES.get(redeemed.role.value, redeemed.role.value)), where=where
         )
     )
+    return True
 
 
 async def _greeting(ctx: Context) -> list[str]:
@@ -125,33 +126,41 @@ async def welcome(ctx: Context, event: InboundEvent) -> StateResult:
     """Greet the person (using an invitation code if given); ask for a language unless the
     directory or an earlier choice already says which."""
     _ = ctx._
+    redeemed = False
     if event.text.strip():
         code = invite_code(event.text) or event.text.strip()  # not one: it is refused
-        await redeem(ctx, code, (event.channel, event.address))
+        redeemed = await redeem(ctx, code, (event.channel, event.address))
         if await BindingRepo(ctx.session).is_held(event.channel, event.address):
             return await identity.held(ctx, event)  # not redeemed: still nothing more here
     ctx.menu_changed = True
+    # the welcome is the message just above (she opened the chat, then the invitation
+    # link): after "your invitation is accepted" only what is new to her, not all of it again
     if ctx.person.locale:
         ctx.switch_locale(ctx.catalogs.pick(ctx.person.locale))
+    greeting = (await _handling(ctx))[1:] if redeemed and _greeted(ctx) else await _greeting(ctx)
+    if ctx.person.locale:
         if _nameless(ctx):
-            return ask_name(ctx, await _greeting(ctx))
-        privacy_and_menu(ctx, await _greeting(ctx))
+            return ask_name(ctx, greeting)
+        privacy_and_menu(ctx, greeting)
         return END
+    lines = [*greeting, ""] if greeting else []
     ctx.reply(
-        "\n".join(
-            [*await _greeting(ctx), "", _("Which language do you want? / Vilket språk vill du ha?")]
-        ),
+        "\n".join([*lines, _("Which language do you want? / Vilket språk vill du ha?")]),
         LANGUAGE_BUTTONS,
     )
     return Start.CHOOSE_LANGUAGE
+
+
+def _greeted(ctx: Context) -> bool:
+    """Whether the question she was last asked is the welcome's choice of language."""
+    return ctx.prompt is not None and "lang:sv" in ctx.prompt.button_ids
 
 
 def privacy_and_menu(ctx: Context, lead: list[str]) -> None:
     """How data is handled, in a few lines, then the menu (and another language)."""
     _ = ctx._
     lines = [
-        *lead,
-        "",
+        *([*lead, ""] if lead else []),
         _("How your data is handled:"),
         _(
             "• Trygg stores what you tell it here, encrypted, so that nothing is lost "
@@ -253,7 +262,7 @@ def ask_name(ctx: Context, lead: list[str]) -> StateResult:
         "What is your name? Write your first and last name: that is how others in Trygg "
         "will see you."
     )
-    ctx.reply("\n".join([*lead, "", ask]))
+    ctx.reply("\n".join([*lead, "", ask] if lead else [ask]))
     return Start.NAME
 
 

@@ -299,3 +299,29 @@ async def test_a_number_given_in_a_sentence_is_kept(
     async with demo_app.db.unit_of_work() as session:
         person = await DirectoryRepo(session).person_by_handle("newcomer")
         assert person is not None and person.phone == "+46 70 174 06 99"
+
+
+async def test_a_link_opened_after_the_welcome_does_not_repeat_it(demo_app: App) -> None:
+    """She opened the chat (its welcome asks for a language), then the invitation link:
+    after 'accepted' only the language question, not the whole welcome again."""
+    code = await invite(demo_app, Role.OFFICIAL, party="gp")
+    lisa = Chat(demo_app, "lisa")
+    assert (await lisa.say("/start")).count("Välkommen till Trygg") == 1
+    said = await lisa.say(f"/start {code}")
+    assert "Din inbjudan är godkänd" in said
+    assert "Välkommen till Trygg" not in said and "I fara nu" not in said
+    assert "Vilket språk vill du ha? / Which language do you want?" in said
+    assert [i for i, _l, _t in lisa.buttons] == ["lang:sv", "lang:en"]
+    assert "Vad heter du?" in await lisa.press("lang:sv")
+
+
+async def test_a_contact_whose_link_follows_the_welcome_learns_what_comes_to_her(
+    demo_app: App,
+) -> None:
+    """What is new after the link: a contact is told alerts come here, and where her cases are."""
+    code = await invite(demo_app, Role.PARTY_SECURITY, party="gp")
+    nora = Chat(demo_app, "nora")
+    await nora.say("/start")
+    said = await nora.say(f"/start {code}")
+    assert "Välkommen till Trygg" not in said
+    assert "larm och rapporter till dig kommer hit" in said and "/arenden" in said
