@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as Clock
 from enum import StrEnum
+from typing import TypeVar
 
 from babel.dates import get_day_names
 from dateparser.search import search_dates  # type: ignore[import-untyped]
@@ -22,6 +24,7 @@ from dateparser.search import search_dates  # type: ignore[import-untyped]
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ, NEAR_DAYS, format_day, format_when
 
 SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
+T = TypeVar("T")
 SCAN_LIMIT = 500  # characters read; dateparser is slow on long text and blocks the loop
 
 # dateparser logs the words it failed to read: what a person wrote never goes to a log
@@ -161,10 +164,11 @@ def _read_weekday(text: str, words: _Words, locale: str, today: date) -> tuple[l
     return [day, day - timedelta(days=7)] if day == today else [day], _cut(text, m)
 
 
-def _read_day(text: str, words: _Words, locale: str, local: datetime) -> date | None:
-    """Return the day dateparser finds in the text, ignoring weeks, months and stray words."""
+def _read_day(text: str, words: _Words, locale: str, local: datetime) -> tuple[date | None, str]:
+    """Return the day dateparser finds in the text, ignoring weeks, months and stray words,
+    and the rest."""
     if not re.search(r"\w", text):
-        return None
+        return None, text
     settings = {
         "PREFER_DATES_FROM": "past",
         "RELATIVE_BASE": local.replace(tzinfo=None),
@@ -176,12 +180,12 @@ def _read_day(text: str, words: _Words, locale: str, local: datetime) -> date | 
             text, languages=[locale], settings=settings, strategy="ngram", add_period=True
         )
     except Exception:  # a fault in the parser must not end the conversation
-        return None
+        return None, text
     for said, when, period in found or ():
         plain = re.search(r"\d", said) or any(word in said for word in words.day_words)
         if period == "day" and plain and isinstance(when, datetime):
-            return when.date()
-    return None
+            return when.date(), text.replace(said, " ", 1)
+    return None, text
 
 
 _NUMERIC_DAY = re.compile(r"(?<![\d./:-])(\d{1,2})/(\d{1,2})(?![\d/])")
@@ -296,19 +300,43 @@ _NOW = re.compile(
 """Said of what is happening as she writes: the day and time of now."""
 
 
+def in_either_language(
+    read: Callable[[str, datetime, str], tuple[T, int]], text: str, now: datetime, locale: str
+) -> T:
+    """Read ``text`` in her language and in the other one, and keep the reading that named
+    the most (a day, a part of it, a clock): "igår kväll 22.40" from someone who reads
+    English, "last Friday" from someone who reads Swedish. Her own wins a tie."""
+    first = locale if locale in WORDS else DEFAULT_LOCALE
+    found, named = read(text, now, first)
+    for other in WORDS.keys() - {first}:
+        theirs, more = read(text, now, other)
+        if more > named:
+            found, named = theirs, more
+    return found
+
+
 def understand(text: str, now: datetime, locale: str) -> Moment | None:
     """Read when something happened from what a person wrote; None when it says no day."""
-    locale = locale if locale in WORDS else DEFAULT_LOCALE
+    return in_either_language(_understand, text, now, locale)
+
+
+def _understand(text: str, now: datetime, locale: str) -> tuple[Moment | None, int]:
+    moment, rest = _understood(text, now, locale)
+    return moment, len(_written(text)) - len(rest) if moment is not None else 0
+
+
+def _understood(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     rest = _written(text)
     ago = _ago(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
-        return ago
+        return ago, ""
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, which, rest = _read_part(rest, words)
     weekdays, rest = _read_weekday(rest, words, locale, local.date())
     found, rest = _read_numeric_day(rest, local.date(), locale)
-    found = found or _read_day(rest, words, locale, local)
+    if found is None:
+        found, rest = _read_day(rest, words, locale, local)
     days = [found] if found else weekdays
     if part is Part.NIGHT and words.night_to and re.search(words.night_to, text.casefold()):
         days = [day - timedelta(days=1) for day in days]  # a night belongs to its first day
@@ -318,9 +346,9 @@ def understand(text: str, now: datetime, locale: str) -> Moment | None:
             # "i natt kl 3" at 23.00 is this morning; "last night at 3" at 00.30, yesterday's
             days.append(days[0] - timedelta(days=1))
     if clock is None and not days and _NOW.search(f" {text.casefold()} "):  # "just nu, här"
-        return Moment(local.date(), local.time().replace(second=0, microsecond=0))
+        return Moment(local.date(), local.time().replace(second=0, microsecond=0)), rest
     if clock is None:
-        return _latest([Moment(day, None, part) for day in days], now) if days else None
+        return (_latest([Moment(day, None, part) for day in days], now) if days else None), rest
     readings = [clock]
     if part is not None:
         readings = [_fit(clock, part)]
@@ -329,7 +357,7 @@ def understand(text: str, now: datetime, locale: str) -> Moment | None:
     days = days or [local.date(), local.date() - timedelta(days=1)]
     after = timedelta(days=1 if part is Part.NIGHT else 0)  # "i natt kl 3": the morning after
     moments = [Moment(d + after if r.hour < 12 else d, r) for d in days for r in readings]
-    return _latest(moments, now)
+    return _latest(moments, now), rest
 
 
 def starts_at(moment: Moment) -> datetime:
@@ -427,6 +455,10 @@ def _dated(moment: Moment, locale: str) -> str:
 def coming_day(text: str, now: datetime, locale: str) -> date | None:
     """Read a day still to come, as for booking a call ('20/12', 'måndag', '3 januari'):
     the next such day from today on; None if none is named."""
+    return in_either_language(_coming_day, text, now, locale)
+
+
+def _coming_day(text: str, now: datetime, locale: str) -> tuple[date | None, int]:
     local = now.astimezone(DISPLAY_TZ)
     settings = {
         "PREFER_DATES_FROM": "future",
@@ -437,17 +469,17 @@ def coming_day(text: str, now: datetime, locale: str) -> date | None:
     try:
         found = search_dates(
             text[:SCAN_LIMIT],
-            languages=[locale if locale in WORDS else DEFAULT_LOCALE],
+            languages=[locale],
             settings=settings,
             strategy="ngram",
             add_period=True,
         )
     except Exception:  # a fault in the parser must not end the conversation
-        return None
-    for _said, when, period in found or ():
+        return None, 0
+    for said, when, period in found or ():
         if period == "day" and isinstance(when, datetime) and when.date() >= local.date():
-            return when.date()
-    return None
+            return when.date(), len(said)
+    return None, 0
 
 
 # --- days to come: booking a call, moving a check-in ----------------------------------------
@@ -473,12 +505,20 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
     """Read a day, and a time if one is said, for something still to happen ("tisdag 14:00",
     "8/12 kl 10", "i morgon kl. 9"). A day named that has gone ("i går", "1/12" on 4/12) is
     returned as read, so the caller can say so; None if no day is named."""
-    locale = locale if locale in WORDS else DEFAULT_LOCALE
+    return in_either_language(_coming, text, now, locale)
+
+
+def _coming(text: str, now: datetime, locale: str) -> tuple[Moment | None, int]:
+    moment, rest = _to_come(text, now, locale)
+    return moment, len(_written(text)) - len(rest) if moment is not None else 0
+
+
+def _to_come(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     rest = _written(text)
     ago = _ago(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
-        return ago
+        return ago, ""
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, _this, rest = _read_part(rest, words)
     if clock is not None and part is not None:
@@ -486,68 +526,22 @@ def coming(text: str, now: datetime, locale: str) -> Moment | None:
     elif clock is not None and twelve_hour and clock.hour < 7:
         clock = clock.replace(hour=clock.hour + 12)  # "halv tre": in the afternoon
     weekday, rest = _coming_weekday(rest, words, locale, local)
-    day = _read_day(rest, words, locale, local)  # a date said with it wins: "onsdag 16 december"
-    if day is not None and day < local.date() - timedelta(days=180) and not _YEAR.search(rest):
+    year = _YEAR.search(rest)
+    day, rest = _read_day(rest, words, locale, local)  # a date said with it wins: "onsdag 16/12"
+    if day is not None and day < local.date() - timedelta(days=180) and not year:
         day = day.replace(year=day.year + 1)  # "3 januari" written in December
     day = day or weekday
-    if day is None and _WEEK_ON.search(rest):
+    if day is None and (week := _WEEK_ON.search(rest)):
         day = local.date() + timedelta(days=7)  # "om en vecka", "next week": a week from today
+        rest = _cut(rest, week)
     if day is None and clock is not None:
         day = local.date()  # "kl 14": today
     if day is None:
-        return None
-    return Moment(day, clock, part if clock is None else None)
+        return None, rest
+    return Moment(day, clock, part if clock is None else None), rest
 
 
 def say_day(day: date, now: datetime, locale: str, weekday: bool = False) -> str:
     """Say a day as language.md writes it: "8 december", with the year when not this one."""
     locale = locale if locale in SAY else DEFAULT_LOCALE
     return format_day(day, now.astimezone(DISPLAY_TZ).date(), locale, weekday)
-
-
-# --- months and years: the period of statistics ----------------------------------------------
-
-
-_RANGE_DASH = re.compile(r"(?<=[^\W\d_])\s*[–—-]\s*(?=[^\W\d_])")  # "mars–juni"
-_RANGE_WORD = {"sv": " till ", "en": " to "}
-
-
-def months_named(text: str, now: datetime, locale: str) -> list[tuple[date, str]]:
-    """Read the months and years a text names ("mars 2026", "2025", "i fjol", "January to
-    June"), in the order written: (the first day of it, "month" or "year"). A month without
-    a year is the latest such month begun."""
-    local = now.astimezone(DISPLAY_TZ)
-    settings = {
-        "PREFER_DATES_FROM": "past",
-        "RELATIVE_BASE": local.replace(tzinfo=None),
-        "DATE_ORDER": "DMY",
-        "RETURN_TIME_AS_PERIOD": True,
-    }
-    try:
-        found = search_dates(
-            _RANGE_DASH.sub(_RANGE_WORD.get(locale, " till "), text.casefold()[:SCAN_LIMIT]),
-            languages=[locale if locale in WORDS else DEFAULT_LOCALE],
-            settings=settings,
-            add_period=True,
-        )
-    except Exception:  # a fault in the parser must not end the conversation
-        return []
-    named: list[tuple[date, str]] = []
-    yearless: list[int] = []  # positions of months written without a year
-    for said, when, period in found or ():
-        if not isinstance(when, datetime) or period not in ("month", "year"):
-            continue
-        if period == "year":
-            named.append((date(when.year, 1, 1), "year"))
-            continue
-        day = date(when.year, when.month, 1)
-        if not _YEAR.search(said):
-            yearless.append(len(named))
-            if day > local.date():
-                day = day.replace(year=day.year - 1)  # "december" written in March
-        named.append((day, "month"))
-    if len(named) == 2 and yearless == [0] and named[1][1] == "month":
-        # "januari till juni 2025": the first month is in the year the second one names
-        first, last = named[0][0].replace(year=named[1][0].year), named[1][0]
-        named[0] = (first if first <= last else first.replace(year=first.year - 1), "month")
-    return named

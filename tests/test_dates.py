@@ -14,6 +14,7 @@ import pytest
 
 from conversations.dates import Moment, Part, coming, describe, is_future, understand
 from conversations.i18n import DISPLAY_TZ, format_when
+from conversations.stats.months import months_named
 
 NOW = datetime(2026, 12, 4, 17, 40, tzinfo=DISPLAY_TZ)
 TODAY, YESTERDAY, WEDNESDAY = date(2026, 12, 4), date(2026, 12, 3), date(2026, 12, 2)
@@ -420,3 +421,29 @@ def test_now_in_passing_is_no_moment() -> None:
     assert understand("just nu, men det började i går kväll", NOW, "sv") == Moment(
         TODAY - timedelta(days=1), None, Part.EVENING
     )
+
+
+# A day written as two numbers is read in her own language's order: "12/1" is 12 January to
+# someone who reads Swedish, 1 December to someone who reads English.
+HER_OWN_FIRST = {"12/1", "12/1 21:00"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "reader"),
+    [(t, e, "en") for t, e in SWEDISH if t not in HER_OWN_FIRST]
+    + [(t, e, "sv") for t, e in ENGLISH if t not in HER_OWN_FIRST],
+    ids=[f"{t}-en" for t, _ in SWEDISH if t not in HER_OWN_FIRST]
+    + [f"{t}-sv" for t, _ in ENGLISH if t not in HER_OWN_FIRST],
+)
+def test_a_day_written_in_the_other_language_is_read(
+    text: str, expected: Moment, reader: str
+) -> None:
+    """Bo reads Trygg in English and writes "igår 22.40"; Anna writes "last Friday"."""
+    assert understand(text, NOW, reader) == expected
+
+
+def test_a_day_to_come_and_a_month_in_the_other_language_are_read() -> None:
+    assert coming("tisdag kl 14", NOW, "en") == at(date(2026, 12, 8), 14)
+    assert coming("next Tuesday at 2 pm", NOW, "sv") is not None
+    assert months_named("mars 2026", NOW, "en") == [(date(2026, 3, 1), "month")]
+    assert months_named("March 2026", NOW, "sv") == [(date(2026, 3, 1), "month")]

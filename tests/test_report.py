@@ -383,6 +383,19 @@ async def test_when_is_understood_as_people_write_it_and_said_back(
     assert "I noted: Friday 20 November, 21:30." in reply
 
 
+async def test_a_day_written_in_swedish_by_someone_who_reads_english_is_read(
+    demo_app: App, chat: Any, clock: FakeClock
+) -> None:
+    """Bo reads Trygg in English but lives in Sjövik: "igår kväll 22.40, hemma" was taken as
+    no day at all and he was asked which day it happened."""
+    bo: Chat = chat("bo")
+    await told(bo, "A note under the door.", "/report")
+    await bo.press("done")
+    reply = await bo.say("igår kväll 22.40, hemma")
+    assert "I noted: yesterday 22:40." in reply and "Which day" not in reply
+    assert (await answers(demo_app, "bo"))["when"]["day"] == "2026-11-21"
+
+
 async def test_a_time_still_to_come_keeps_its_time_for_the_day_chosen_after(
     demo_app: App, chat: Any, clock: FakeClock
 ) -> None:

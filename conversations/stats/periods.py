@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 from babel.dates import get_month_names
 
-from conversations.dates import months_named
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ
+from conversations.stats.months import months_named
 
 MAX_MONTHS = 60  # five years: a longer chart reads as a bar code
 THIS_YEAR, LAST_12 = "stats:this_year", "stats:last_12"
