@@ -21,6 +21,8 @@ from conversations.akut_words import (
     THANKS,
     YES,
     asks,
+    asks_a_call,
+    asks_only_a_call,
     first_contact,
     from_inside,
     inside,
@@ -78,7 +80,9 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             kept = await _kept_besides_asking(ctx, event, contacts)
             return await _alert(ctx, to_unit=unit, kept=kept, event=event)
     who = contact_lines(ctx, shown)
+    call = asks_a_call(event.text, frozenset(party_names(contacts)))  # "ring polisen"
     lines = [
+        *([_("I cannot call anyone for you.")] if call else []),
         _("Are you in danger right now? Call {number}.").format(number="112"),
         _("Not urgent: the police on {number}.").format(number="114 14"),
         "",
@@ -119,8 +123,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     buttons += menu_buttons(ctx)[1:]
     if moved:
         lines += ["", moved]
-    if telling(event):  # "hjälp jag har blivit hotad"
-        lines += ["", await _kept(ctx, event, contacts)]
+    if telling(event) and not asks_only_a_call(event.text, frozenset(party_names(contacts))):
+        lines += ["", await _kept(ctx, event, contacts)]  # "hjälp jag har blivit hotad"
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
 
@@ -228,10 +232,11 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
             return None
         kept = await _kept_besides_asking(ctx, event, contacts)  # "hjälp han står utanför"
         return await _alert(ctx, to_unit=False, kept=kept, event=event)
-    if telling(event) and not said <= THANKS | NOT:
-        lines = [_("In danger now: call 112."), await _kept(ctx, event, contacts)]
-    else:
-        lines = [_("In danger now: call 112.")]
+    names = frozenset(party_names(contacts))
+    lines = [_("I cannot call anyone for you.")] if asks_a_call(event.text, names) else []
+    lines.append(_("In danger now: call 112."))
+    if telling(event) and not said <= THANKS | NOT and not asks_only_a_call(event.text, names):
+        lines.append(await _kept(ctx, event, contacts))
     if either and ctx.data.get("inside"):
         lines.append(
             _("Do you want me to alert the security unit? Write “alert”, or choose above.")

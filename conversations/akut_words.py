@@ -5,7 +5,7 @@ she may be in danger now."""
 from __future__ import annotations
 
 from conversations.events import EventKind, InboundEvent, words_of
-from conversations.words import Words
+from conversations.words import POLITE, Words
 from storage.directory import ContactCard, Contacts
 
 CALLS = frozenset({"akut", "larm", "sos"})
@@ -235,6 +235,40 @@ def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
         if phrase and not _denied_before(said[:i]):
             return True
     return False
+
+
+POLICE = frozenset({"polisen", "polis", "112", "police", "ambulans", "ambulansen", "ambulance"})
+"""Whom she may ask Trygg itself to call."""
+CALL = frozenset({"ring", "ringa", "ringer", "call", "phone", "kontakta", "contact"})
+ASKING_YOU = frozenset({"kan", "kunde", "skulle", "can", "could", "will", "would"})
+"""A word before "du"/"you" that makes a question of what follows ("kan du ringa …?")."""
+ONLY_ASKING = CALL | POLICE | ASKING_YOU | ASIDES | POLITE | {"du", "ni", "you", "åt", "for", "the"}
+"""The words of a request to call and nothing more: there is nothing to keep."""
+
+
+def asks_a_call(text: str, names: frozenset[str] = frozenset()) -> bool:
+    """Whether she asks Trygg itself to call the police, 112 or (``names``) her contact:
+    "ring polisen", "kan du ringa polisen åt mig?", "call 112" (not "jag ska ringa polisen
+    i morgon"). Trygg cannot call; it says so, with what to do now."""
+    said = [w for w in words_of(text) if w not in POLITE]
+    if not said or not (POLICE | names) & set(said):
+        return False
+    if said[0] in CALL:  # "ring polisen", "call the police"
+        return True
+    pairs = zip(said, said[1:], said[2:], strict=False)
+    return any(a in ASKING_YOU and b in ("du", "ni", "you") and c in CALL for a, b, c in pairs)
+
+
+def asks_only_a_call(text: str, names: frozenset[str] = frozenset()) -> bool:
+    """Whether the words are a request to call and tell nothing more to keep."""
+    return asks_a_call(text, names) and set(words_of(text)) <= ONLY_ASKING | names
+
+
+def opens_akut(text: str) -> bool:
+    """Whether words typed outside any question open /akut without a cry's first word: a
+    compound or phrase of danger ("jätterädd", "någon försöker ta sig in"), or asking Trygg
+    to call the police."""
+    return cries_within(text) or asks_a_call(text)
 
 
 def tells_danger(text: str) -> bool:

@@ -128,7 +128,7 @@ WORDS = Words(
     not_first=akut_words.NOT_THREAT,
     crying=akut_words.CRYING,
     denied=akut_words.DENIED,
-    also=akut_words.cries_within,  # "jätterädd", "någon försöker ta sig in"
+    also=akut_words.opens_akut,  # "jätterädd", "någon försöker ta sig in", "ring polisen"
     acts={
         **dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
         **dict.fromkeys(case_reading.SHOW_WORDS, case_reading.show_typed),

@@ -316,3 +316,47 @@ async def test_a_car_or_herself_outside_is_not_danger(chat: Any, demo_app: App, 
     await anna.say("/start")
     await anna.say(typed)
     assert "Larma Pia Lind" not in [label for _, label, _ in anna.buttons]
+
+
+@pytest.mark.parametrize(
+    "typed", ["ring polisen", "kan du ringa polisen åt mig?", "snälla ring 112", "Ring polisen nu!"]
+)
+async def test_asking_trygg_to_call_the_police_is_answered(
+    chat: Any, demo_app: App, typed: str
+) -> None:
+    """Asked "kan du ringa polisen åt mig?", she got "I kept what you wrote in a report"; "ring
+    polisen" got the menu. She is told Trygg cannot call, with 112 and the alert at once."""
+    anna: Chat = chat("anna")
+    await anna.say("/hjalp")
+    said = await anna.say(typed)
+    assert said.startswith("Jag kan inte ringa åt dig.\nÄr du i fara just nu? Ring 112."), said
+    assert next(i for i, _l, _t in anna.buttons) == "akut:alert"
+    assert "Jag sparade" not in said and await reports(demo_app, "anna") == []  # a request
+    assert await alert_count(demo_app) == 0
+    said = await anna.say("kan du ringa polisen?")  # again, at the guidance
+    assert said.startswith("Jag kan inte ringa åt dig.\nI fara nu: ring 112."), said
+    assert await reports(demo_app, "anna") == []
+
+
+async def test_asking_for_a_call_in_english_and_with_more_told(chat: Any, demo_app: App) -> None:
+    bo: Chat = chat("bo")
+    await bo.say("/help")
+    said = await bo.say("Can you call the police for me?")
+    assert said.startswith("I cannot call anyone for you.\nAre you in danger right now?"), said
+    anna: Chat = chat("anna")
+    await anna.say("/hjalp")
+    said = await anna.say("ring polisen, han har krossat fönstret")  # what she tells is kept
+    assert said.startswith("Jag kan inte ringa åt dig."), said
+    assert "Jag sparade det du skrev i en rapport" in said
+
+
+@pytest.mark.parametrize(
+    "typed", ["jag ska ringa polisen i morgon om brevet", "polisen ringde mig i går om det"]
+)
+async def test_telling_of_a_call_to_the_police_is_not_asking_for_one(
+    chat: Any, demo_app: App, typed: str
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/hjalp")
+    said = await anna.say(typed)
+    assert "Jag kan inte ringa" not in said and "Är du i fara just nu" not in said, said
