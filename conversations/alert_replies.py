@@ -1,0 +1,158 @@
+"""What follows an alert: the person told who took it, the others told it is taken, the
+handler told a second alert of the same person is theirs too, and nobody having answered."""
+
+from __future__ import annotations
+
+from conversations.events import Button, Reply
+from conversations.i18n import format_when, shown_name
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case
+from conversations.notice_people import category_line, language_of, subject_of
+from storage.access import Access, responsibility_key, responsible
+from storage.alerts import AlertRepo
+from storage.directory import DirectoryRepo
+from storage.models import Alert, AlertStatus, Municipality, OutboxMessage, Person, Report, Role
+from storage.viewer import Viewer
+
+
+def _has_items(rc: RenderContext, report: Report) -> bool:
+    """Whether the recipient's role owns items in the case's checklist (the unit's 3.1.2)."""
+    key = responsibility_key(Access.HANDLER, rc.recipient.role, report.category)
+    return any(responsible(key, item.responsible) for item in rc.packs.get(report.pack).checklist)
+
+
+async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person who asked for help that someone has taken it."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None or alert.acknowledged_by is None:
+        return Reply(_("Someone in Trygg has seen your alert."))
+    card, _party, _m = await DirectoryRepo(rc.session).describe(
+        Viewer.of(rc.recipient), alert.acknowledged_by
+    )
+    name = shown_name(rc._, card)
+    if not Viewer.of(rc.recipient).registered:  # an unregistered person sees nobody's name
+        taker = await rc.session.get(Person, alert.acknowledged_by)
+        unit = taker is not None and taker.role is Role.MUNICIPAL_SECURITY
+        label = _("municipal security unit") if unit else _("party security contact")
+        name = label[:1].upper() + label[1:]
+    if alert.kind == "checkin":
+        text = _("{name} will call you.")
+    elif alert.report_id and alert.kind != "akut":
+        text = _("{name} has seen your report and will contact you.")
+    else:
+        text = _("{name} has seen your alert and will contact you.")
+    danger = _("In danger now: call {number}.").format(number="112")
+    return Reply(danger + "\n" + text.format(name=name))
+
+
+async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the other recipients who took which alert; if the same person has another alert
+    that this recipient got and nobody has taken, say that it still waits for them."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None or alert.acknowledged_by is None:
+        return Reply(_("An alert you received has been taken."))
+    card, _party, _m = await DirectoryRepo(rc.session).describe(
+        Viewer.of(rc.recipient), alert.acknowledged_by
+    )
+    who, _phone, _name = await subject_of(rc, alert)
+    report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
+    if report is not None:
+        taken = _("{name} has taken the alert about case {ref}.").format(
+            name=shown_name(_, card), ref=report.ref
+        )
+    else:
+        taken = _("{name} has taken the alert from {who}, {when}.").format(
+            name=shown_name(_, card),
+            who=who,
+            when=format_when(alert.created_at, rc.locale, message.created_at),
+        )
+    repo = AlertRepo(rc.session)
+    waiting = [
+        other
+        for other in await repo.of_same_person(alert)
+        if other.status is AlertStatus.OPEN and rc.recipient.id in await repo.notified(other.id)
+    ]
+    taker = await rc.session.get(Person, alert.acknowledged_by)
+    others = taker is not None and taker.role is not rc.recipient.role  # not the same part
+    if not waiting and report is not None and others and _has_items(rc, report):  # Sara: 3.1.2
+        return Reply(
+            taken + "\n" + _("Your items in its checklist are still yours to do."),
+            ((opens_case(_, report),),),
+            NOTICE_TOKEN,
+        )
+    if not waiting:
+        return Reply(taken + "\n" + _("You don't need to do anything more."))
+    other = waiting[0]
+    still = _("The alert from {who}, {when}, is still waiting for someone to take it.").format(
+        who=who, when=format_when(other.created_at, rc.locale, message.created_at)
+    )
+    return Reply(
+        taken + "\n" + still,
+        ((Button(f"ack:{other.id}", _("I'll take it")),),),
+        NOTICE_TOKEN,
+    )
+
+
+async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person who handles someone that another alert of theirs is theirs too (her
+    report, after the /akut alert they took: the case)."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    if alert is None:
+        return Reply(_("An alert in Trygg was withdrawn before you saw it."))
+    who, phone, _name = await subject_of(rc, alert)
+    call = _("Call: {phone}").format(phone=phone) if phone else _("No phone number known.")
+    buttons = [(Button(f"call:{alert.id}", _("Call back")),)]
+    akut = await rc.session.get(Alert, str(message.payload.get("after", "")))
+    report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
+    if report is not None and akut is not None:  # her report, after the alert they took
+        lines = [
+            _("New incident report in Trygg – case {ref}").format(ref=report.ref),
+            _("Reported by: {who}").format(who=who),
+            *([category_line(rc, report)] if report.category else []),
+            _("The alert from {when} is yours, so the case is yours too.").format(
+                when=format_when(akut.created_at, rc.locale, message.created_at)
+            ),
+        ]
+        language = await language_of(rc, alert.subject_id)
+        if language:
+            lines.append(_("Language: {language}").format(language=language))
+        lines.append(call)
+        buttons.insert(0, (Button(f"show:{report.id}", _("Show the report")),))
+        return Reply("\n".join(lines), tuple(buttons), NOTICE_TOKEN)
+    lines = [
+        _("{who} also sent an alert {when}. You already handle them: it is yours too.").format(
+            who=who, when=format_when(alert.created_at, rc.locale, message.created_at)
+        ),
+        call,
+    ]
+    return Reply("\n".join(lines), tuple(buttons), NOTICE_TOKEN)
+
+
+async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person that nobody answered, and whom to call instead."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    unit_phone = None
+    if alert is not None and alert.municipality_id is not None:
+        municipality = await rc.session.get(Municipality, alert.municipality_id)
+        unit_phone = municipality.security_unit_phone if municipality else None
+    asked = alert is not None and alert.kind == "checkin"  # she said "Ja, ring mig"
+    lines = [  # the way out first: whoever reads this may be in danger
+        _("In danger now: call 112. Not urgent: the police on 114 14."),
+        _("Nobody in Trygg has taken your request for a call yet.")
+        if asked
+        else _("Nobody in Trygg has taken your report yet.")
+        if alert is not None and alert.kind == "report"
+        else _("Nobody in Trygg has answered your alert yet."),
+    ]
+    if unit_phone:
+        lines.append(
+            _("Call the municipality's security unit on {phone}.").format(phone=unit_phone)
+        )
+    if alert is not None and alert.report_id is not None:
+        lines.append(_("Your case stays open and visible to the municipal security unit."))
+    else:  # an /akut alert: there is no case
+        lines.append(_("The alert stays open: whoever takes it will call you."))
+    return Reply("\n".join(lines))
