@@ -20,7 +20,8 @@ from conversations.akut_words import (
     tells_danger,
 )
 from conversations.alert_calls import about_whom
-from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
+from conversations.alert_next import ESCALATE
+from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list, shown_name

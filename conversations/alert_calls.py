@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations.alerts import acknowledge, current_levels, escalate_soon, not_yet_alerted
+from conversations.alert_next import current_levels, not_yet_alerted
+from conversations.alerts import acknowledge, escalate_soon
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list, shown_name

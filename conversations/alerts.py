@@ -11,6 +11,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.akut_notices import read_button
+from conversations.alert_next import (
+    CALM,
+    ESCALATE,
+    current_levels,
+    morning,
+    not_yet_alerted,
+)
 from conversations.events import Button, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import shown_name
@@ -24,10 +31,8 @@ from conversations.notices import (
     EVERY_CHANNEL,
 )
 from conversations.packs import PackLibrary
-from conversations.routing import Levels, alert_levels, everyone, without
-from conversations.schedule import out_of_quiet_hours, quiet_hours_of
+from conversations.routing import Levels, everyone, without
 from conversations.taken_back import refuse_alert
-from storage.access import INTERNAL
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
@@ -37,7 +42,6 @@ from storage.errors import NotFound
 from storage.models import (
     Alert,
     AlertStatus,
-    Municipality,
     Report,
     ReportStatus,
     Timer,
@@ -46,9 +50,7 @@ from storage.outbox import ROUTINE, URGENT, OutboxRepo
 from storage.reports import AnyReport
 from storage.timers import Planned, TimerRepo
 
-ESCALATE = "alert_escalate"
 UNANSWERED_TELL = "alert_unanswered_tell"  # nobody took her report: told after the quiet hours
-CALM = "calm"  # in an escalation timer: a report in calm words, not escalated in the quiet hours
 WHY = ("handover", "unreached", "danger")  # why an escalation came before its deadline
 # An /akut alert someone took counts as "handling the person" for this long (a case counts
 # while it is open): a second alert of the same person in that time pages nobody new.
@@ -137,11 +139,6 @@ async def raise_alert(
     return alert_id
 
 
-async def morning(session: AsyncSession, municipality_id: int | None, at: datetime) -> datetime:
-    """``at``, or, in the municipality's quiet hours, their end: when what can wait goes."""
-    return out_of_quiet_hours(at, await quiet_hours_of(session, municipality_id))
-
-
 async def escalate_soon(
     session: AsyncSession, alert: Alert, at: datetime, why: dict[str, Any] | None = None
 ) -> None:
@@ -201,41 +198,6 @@ async def someone_next(session: AsyncSession, packs: PackLibrary, report: AnyRep
     return False
 
 
-async def current_levels(session: AsyncSession, packs: PackLibrary, alert: Alert) -> Levels:
-    """Who the plan names for an alert, from the directory as it is now: people revoked,
-    removed or moved to another party are no longer in it; an internal case keeps to the
-    people the reporter chose."""
-    report = await session.get(Report, alert.report_id) if alert.report_id else None
-    if report is not None:
-        pack_id: str | None = report.pack
-    else:
-        municipality = (
-            await session.get(Municipality, alert.municipality_id)
-            if alert.municipality_id
-            else None
-        )
-        pack_id = municipality.pack if municipality else None
-    levels = await alert_levels(
-        session,
-        exclude=alert.subject_id,
-        municipality_id=alert.municipality_id,
-        party_id=alert.party_id,
-        category=report.category if report else None,
-        pack=packs.get(pack_id),
-        unverified=report.unverified if report else False,
-        report=alert.kind == "report",
-    )
-    if report is not None and report.category == INTERNAL:
-        chosen = {r.person_id for r in await AlertRepo(session).recipients(alert.id)}
-        kept = [c for c in everyone(levels) if c.person_id in chosen]
-        return [kept] if kept else []
-    if alert.drill_id is not None:  # a drill keeps to the people chosen for it
-        chosen = {r.person_id for r in await AlertRepo(session).recipients(alert.id)}
-        return [kept for level in levels if (kept := [c for c in level if c.person_id in chosen])]
-    off = await AlertRepo(session).taken_off(alert.id)  # named as the threat: never again
-    return [kept for level in levels if (kept := [c for c in level if c.person_id not in off])]
-
-
 async def deadline(
     session: AsyncSession, drill_id: int | None, now: datetime, minutes: int
 ) -> datetime:
@@ -251,16 +213,6 @@ async def sped_up(
 
 
 Notify = Callable[[int, str, dict[str, Any], int], None]
-
-
-async def not_yet_alerted(session: AsyncSession, levels: Levels, alert: Alert) -> list[ContactCard]:
-    """The first level with someone the alert has not gone to yet: those people."""
-    done = await AlertRepo(session).notified(alert.id)
-    for level in levels:
-        fresh = [card for card in level if card.person_id not in done]
-        if fresh:
-            return fresh
-    return []
 
 
 async def next_level(

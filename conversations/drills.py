@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.alerts import ESCALATE, SystemContext, deadline
+from conversations.alert_next import ESCALATE
+from conversations.alerts import SystemContext, deadline
 from conversations.drill_notices import DRILL_BRIEF, DRILL_OVER, DRILL_REPORT
 from conversations.followups import FOLLOWUP_FIRST, schedule_case
 from conversations.i18n import N_

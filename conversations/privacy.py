@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from conversations.alerts import ESCALATE
+from conversations.alert_next import ESCALATE
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import CHECKIN

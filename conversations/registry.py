@@ -13,6 +13,7 @@ from conversations import (
     akut_undo,
     akut_words,
     alert_calls,
+    alert_next,
     alerts,
     case,
     drill_command,
@@ -98,7 +99,7 @@ then: (session, keyring, packs, viewer, spec, locale, gettext) -> bytes, or None
 may not have it."""
 
 TIMERS: Mapping[str, TimerHandler] = {
-    alerts.ESCALATE: alerts.escalate,
+    alert_next.ESCALATE: alerts.escalate,
     alerts.UNANSWERED_TELL: alerts.tell_unanswered,
     item_owners.ITEM_OWNERS_LATER: item_owners.tell_item_owners_later,
     words_to_case.WORDS_LATER: words_to_case.tell_words_later,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations import i18n
-from conversations.alerts import ESCALATE
+from conversations.alert_next import ESCALATE
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
 from conversations.flow import Context

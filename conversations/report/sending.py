@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from conversations import dates, quota
 from conversations.about import about_someone_else
-from conversations.alerts import ESCALATE, LINKED_FOR, raise_alert
+from conversations.alert_next import ESCALATE
+from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.events import Button, InboundEvent, phrase_of, words_of
 from conversations.flow import END, Context, StateResult
 from conversations.followups import schedule_case
