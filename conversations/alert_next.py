@@ -15,6 +15,7 @@ from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard
 from storage.models import Alert, Municipality, Report
+from storage.timers import TimerRepo
 
 ESCALATE = "alert_escalate"
 CALM = "calm"  # in an escalation timer: a report in calm words, not escalated in the quiet hours
@@ -68,3 +69,10 @@ async def not_yet_alerted(session: AsyncSession, levels: Levels, alert: Alert) -
         if fresh:
             return fresh
     return []
+
+
+async def marked_calm(session: AsyncSession, alert_id: str) -> bool:
+    """Whether the alert's last escalation carried the calm mark: still so once someone
+    took it (its timer cancelled), so it stays calm if it goes back out."""
+    last = await TimerRepo(session).latest(ESCALATE, alert_id)
+    return last is not None and bool(last.payload.get(CALM))

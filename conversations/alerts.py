@@ -15,6 +15,7 @@ from conversations.alert_next import (
     CALM,
     ESCALATE,
     current_levels,
+    marked_calm,
     morning,
     not_yet_alerted,
 )
@@ -143,9 +144,10 @@ async def escalate_soon(
     session: AsyncSession, alert: Alert, at: datetime, why: dict[str, Any] | None = None
 ) -> None:
     """Escalate the alert at ``at`` instead of at its deadline (``why`` goes with it); a
-    calm report stays calm: the escalations after this one still wait out the quiet hours."""
+    calm report stays calm, also when it goes back out after who took it may no longer act:
+    the escalations after this one still wait out the quiet hours."""
     timers = TimerRepo(session)
-    calm = any(t.payload.get(CALM) for t in await timers.pending(ESCALATE, alert.id))
+    calm = await marked_calm(session, alert.id)
     await timers.cancel(ESCALATE, alert.id)
     payload = {**(why or {}), **({CALM: True} if calm else {})}
     timers.schedule(ESCALATE, alert.id, at, payload, drill_id=alert.drill_id)

@@ -109,6 +109,18 @@ class TimerRepo:
             )
         ).all()
 
+    async def latest(self, kind: str, subject: str) -> Timer | None:
+        """The last timer of this kind for this subject, in any state (fired and cancelled
+        ones are kept a while)."""
+        return (
+            await self.session.scalars(
+                select(Timer)
+                .where(Timer.kind == kind, Timer.subject == subject)
+                .order_by(Timer.id.desc())
+                .limit(1)
+            )
+        ).first()
+
     async def due(self, now: datetime, limit: int, *, skip_locked: bool) -> Sequence[Timer]:
         """Return pending timers due by ``now``, oldest first."""
         stmt = (

@@ -184,3 +184,29 @@ async def test_a_calm_report_stays_calm_after_pia_could_not_reach_her(
     clock.advance(minutes=50)  # 08:00 in Stockholm
     await runner.run_due()
     assert "sara" in [to for to, _t in await delivered(demo_app)]
+
+
+async def test_a_calm_report_stays_calm_when_who_took_it_loses_her_role(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia took Anna's calm report at 23:00 and lost her role at 02:00: Per was given it at
+    once, then Sara was paged at 04:00 and Per reminded, as if Anna had written of danger.
+    Now it goes on to Sara in the morning."""
+    from bot.cli import _revoke
+
+    await connect(chat, "pia", "per", "sara")
+    case = await submit_report(chat, what=CALM)
+    await ack(chat("pia"), case.alert_id)
+    await delivered(demo_app)
+    clock.advance(hours=3)  # 02:00 in Stockholm
+    assert await _revoke(demo_app, "pia") == 0
+    runner = demo_app.timer_runner()
+    await runner.run_due()
+    [(to, handover)] = await delivered(demo_app)  # nobody may act on it: Per has it now
+    assert to == "per" and "nu är det din tur" in handover, handover
+    for _hour in range(6):  # 03:00 … 08:00: nobody more is paged or reminded
+        await runner.run_due()
+        assert await delivered(demo_app) == []
+        clock.advance(hours=1)
+    await runner.run_due()  # 08:00 in Stockholm
+    assert "sara" in [to for to, _t in await delivered(demo_app)]
