@@ -14,7 +14,7 @@ from conversations.schedule import out_of_quiet_hours, quiet_hours_of
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard
-from storage.models import Alert, Municipality, Report
+from storage.models import Alert, AlertStatus, Municipality, Report
 from storage.timers import TimerRepo
 
 ESCALATE = "alert_escalate"
@@ -76,3 +76,17 @@ async def marked_calm(session: AsyncSession, alert_id: str) -> bool:
     took it (its timer cancelled), so it stays calm if it goes back out."""
     last = await TimerRepo(session).latest(ESCALATE, alert_id)
     return last is not None and bool(last.payload.get(CALM))
+
+
+async def on_in_the_morning(
+    session: AsyncSession, packs: PackLibrary, alert: Alert, at: datetime
+) -> tuple[datetime, list[ContactCard]] | None:
+    """When and to whom a calm report's alert goes on if nobody takes it, when ``at`` is in
+    the quiet hours and its escalation waits for their end; None otherwise (words that may
+    tell of danger, by day, taken, or nobody next)."""
+    by_day = await morning(session, alert.municipality_id, at) <= at
+    if by_day or alert.status is not AlertStatus.OPEN:
+        return None
+    held = [t for t in await TimerRepo(session).pending(ESCALATE, alert.id) if t.payload.get(CALM)]
+    fresh = await not_yet_alerted(session, await current_levels(session, packs, alert), alert)
+    return (min(t.due_at for t in held), fresh) if held and fresh else None

@@ -7,8 +7,9 @@ from typing import Any
 
 from conversations.about import about_someone_else
 from conversations.akut_notices import read_button, written_with
+from conversations.alert_next import on_in_the_morning
 from conversations.events import Button, Reply
-from conversations.i18n import shown_name
+from conversations.i18n import format_when, names_list, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_people import category_line, language_of, party_member, subject_of
@@ -110,6 +111,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
                 name=name
             )
         )
+        lines += await _on_in_the_morning(rc, alert, message)
     if taker is not None:
         lines.append(_("{name} has already taken it.").format(name=taker))
     buttons = [] if taker is not None else [[Button(f"ack:{alert.id}", _("I'll take it"))]]
@@ -137,3 +139,18 @@ async def _taken_by_another(rc: RenderContext, alert: Alert) -> str | None:
     except NotFound:
         return rc._("(erased person)")
     return shown_name(rc._, card)
+
+
+async def _on_in_the_morning(rc: RenderContext, alert: Alert, message: OutboxMessage) -> list[str]:
+    """For a report in calm words in the quiet hours: that it mentions no danger, and when
+    it goes on and to whom if nobody takes it (woken at 23:00, the contact can tell whether
+    it waits for the morning)."""
+    held = await on_in_the_morning(rc.session, rc.packs, alert, message.created_at)
+    if held is None:
+        return []
+    when, following = held
+    line = rc._(
+        "The report mentions no danger. If nobody has taken it by {when}, it goes on to {names}."
+    )
+    names = names_list(rc._, [shown_name(rc._, card) for card in following])
+    return [line.format(when=format_when(when, rc.locale, message.created_at), names=names)]

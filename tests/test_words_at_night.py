@@ -1,19 +1,21 @@
 """Routine in the quiet hours waits for the morning: calm words she writes to her case and
 files she sends to it reach its handlers then (words that may tell of danger, at once), a
-report sent in calm words goes on to the next contact then, and a case closed at night is
-told then."""
+report sent in calm words goes on to the next contact then (its pushes say when, and it
+stays so when who took it loses her role), and a case closed at night is told then."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from bot.app import App
 from conversations.notices import NOTICE_TOKEN
 from conversations.report.form import ReportStep
+from storage.models import Person
 from tests.conftest import FakeClock
-from tests.golden import delivered
+from tests.golden import Transcript, delivered
 from tests.reporting import SKIPPED, Script, attach, write_report
 from tests.test_alerts import Submitted, ack, connect, submit_report
 from tests.test_case_evidence import PHOTO
@@ -157,7 +159,8 @@ async def test_a_report_that_may_tell_of_danger_still_pages_through_the_night(
     script = Script(what=(what,), answers=answers, skip=skip)
     said = await write_report(chat("anna"), script)
     assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in said, said
-    await delivered(demo_app)
+    [(_to, push)] = await delivered(demo_app)
+    assert "går den vidare" not in push and "ingen fara" not in push, push  # as before
     clock.advance(hours=2)  # 01:00 in Stockholm
     await demo_app.timer_runner().run_due()
     assert sorted(to for to, _t in await delivered(demo_app)) == ["per", "pia"]
@@ -210,3 +213,74 @@ async def test_a_calm_report_stays_calm_when_who_took_it_loses_her_role(
         clock.advance(hours=1)
     await runner.run_due()  # 08:00 in Stockholm
     assert "sara" in [to for to, _t in await delivered(demo_app)]
+
+
+NO_DANGER = "Rapporten nämner ingen fara."
+
+
+async def test_a_calm_report_at_night_tells_the_woken_contact_when_it_goes_on(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Pia was woken at 23:00 by a calm report's push that did not say it goes on to Per
+    only at 08:00: she could not tell whether she must act now or may take it in the
+    morning. Now her push says so, and so do the pushes that go out before 08:00."""
+    await connect(chat, "pia", "per", "sara")
+    async with demo_app.db.unit_of_work() as session:  # Per reads Trygg in English
+        await session.execute(update(Person).where(Person.handle == "per").values(locale="en"))
+    case = await submit_report(chat, what=CALM)
+    [(to, push)] = await delivered(demo_app)
+    assert to == "pia" and push.startswith("Ny incidentrapport i Trygg"), push
+    goes_on = "Har ingen tagit den före i morgon kl. 08.00 går den vidare till Per Ek."
+    assert push.endswith(f"{NO_DANGER} {goes_on}"), push
+    clock.advance(minutes=10)  # 23:10: Pia could not reach Anna, so Per is alerted now
+    await chat("pia").press(f"call:{case.alert_id}:no", token=NOTICE_TOKEN)
+    await demo_app.timer_runner().run_due()
+    pushes = dict(await delivered(demo_app))
+    assert pushes["per"].endswith(
+        "The report mentions no danger. If nobody has taken it by tomorrow 08:00, it goes on "
+        "to Sara Strand."
+    ), pushes
+    assert pushes["pia"].startswith("Påminnelse: ingen har tagit det här än."), pushes
+    to_sara = goes_on.replace("Per Ek", "Sara Strand")  # her reminder: Sara is next now
+    assert pushes["pia"].endswith(f"{NO_DANGER} {to_sara}"), pushes
+
+
+async def calm_report(t: Transcript, handle: str, what: str) -> None:
+    """Write and send a report in calm words (the writing itself is in other transcripts)."""
+    t.note(f"{handle} writes and sends a report in calm words at 23:00")
+    reply = await write_report(t.person(handle), Script(what=(what,), skip=SKIPPED))
+    t.lines += ["", f"bot → {handle}:", *(f"    {line}" for line in reply.splitlines())]
+
+
+async def test_a_calm_report_at_night_as_its_contacts_read_it(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """What Pia, woken at 23:00, reads: that the report mentions no danger and goes on to
+    Per at 08:00 if nobody takes it; the pushes before 08:00 say it too."""
+    t = Transcript("calm_report_at_night_sv", demo_app)
+    for handle in ("pia", "per", "sara"):
+        await t.person(handle).say("/hjalp")
+    await calm_report(t, "anna", CALM)
+    await t.deliver()
+    clock.advance(minutes=10)
+    t.note("23:10: Pia calls Anna and does not reach her")
+    pia = t.person("pia")
+    await t.say(pia, "Ring upp")
+    await t.say(pia, "Nej")
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
+    t.note("nobody is paged or reminded in the night; at 08:00 it goes on to Sara")
+    clock.advance(hours=8, minutes=50)
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
+    t.check()
+
+
+async def test_a_calm_report_at_night_in_english(demo_app: App, clock: FakeClock) -> None:
+    t = Transcript("calm_report_at_night_en", demo_app)
+    async with demo_app.db.unit_of_work() as session:  # Britt reads Trygg in English
+        await session.execute(update(Person).where(Person.handle == "britt").values(locale="en"))
+    await t.person("britt").say("/help")
+    await calm_report(t, "bo", "Someone has slashed the tyres of my car again.")
+    await t.deliver()
+    t.check()
