@@ -147,6 +147,13 @@ class Core:
             for table in flow.table.values()
             if (handler := table.get(button)) is not None
         }
+        self._revisited = {  # buttons that name their subject, by action: whose they are
+            action: flow
+            for flow in flows.values()
+            if flow.revisit is not None
+            for table in flow.table.values()
+            for action in table
+        }
         self.catalogs = catalogs
         self.commands = commands
         self.flows = flows
@@ -533,7 +540,7 @@ class Core:
                 and event.button in offered
             )
             handler = (
-                current.handler_for(conversation.state or "", event.button)
+                current.handler_for(conversation.state or "", event.action)
                 if valid and current
                 else None
             )
@@ -543,6 +550,11 @@ class Core:
                 if standing is not None and older:  # an older message's: acts, enters its flow
                     flow, entry = standing
                     return flow, entry, True
+                revisited = self._revisited.get(event.action) if event.subject else None
+                if revisited is not None and revisited.revisit is not None and older:
+                    # an older message's button that names its subject (a case card further
+                    # up): its flow checks it and acts on that subject, or leaves her be
+                    return revisited, revisited.revisit, False
                 return current, fb.stale_button, False
             return current, handler, False
         if (

@@ -18,6 +18,26 @@ def phrase_of(text: str) -> str:
     return " ".join(words_of(text))
 
 
+SUBJECT = "@"
+"""Between a button's action and what it acts on, in its id: ``case:note@<report id>``."""
+
+
+def about(action: str, subject: str) -> str:
+    """Return the id of a button that names what it acts on: pressed on an older message,
+    it still acts on that, not on whatever the person is at now."""
+    return f"{action}{SUBJECT}{subject}"
+
+
+def action_of(button_id: str) -> str:
+    """Return what a button does, without what it acts on (``case:note``)."""
+    return button_id.partition(SUBJECT)[0]
+
+
+def subject_of(button_id: str) -> str:
+    """Return what a button acts on ("" if it names nothing)."""
+    return button_id.partition(SUBJECT)[2]
+
+
 class EventKind(StrEnum):
     COMMAND = "command"
     TEXT = "text"
@@ -57,6 +77,16 @@ class InboundEvent:
     ref: str = ""  # platform id of the message this event refers to (edits)
     sent_at: datetime | None = None  # when the person sent it, if the platform says
     phone: str | None = None  # the sender's phone number, if the platform vouches for one
+
+    @property
+    def action(self) -> str:
+        """What the pressed button does, without what it acts on (see :func:`about`)."""
+        return action_of(self.button)
+
+    @property
+    def subject(self) -> str:
+        """What the pressed button acts on ("" if it names nothing)."""
+        return subject_of(self.button)
 
 
 @dataclass(frozen=True, slots=True)

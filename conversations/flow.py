@@ -127,6 +127,13 @@ class Flow:
 
     ``typed``: phrases typed alone that work as this flow's own commands in any of its
     states ("avbryt" in a report): never taken as an answer.
+
+    ``revisit``: takes a button of this flow that names what it acts on (events.about), when
+    it is pressed on an older message of this chat (a case card further up, after a short
+    "Sparat"): it checks that the person may still act on that subject and that the button
+    still makes sense there, then acts as it did on that message. It gets the person's
+    current step and data; it clears them once it acts (a refusal leaves her where she was).
+    The flow's other buttons on older messages are refused.
     """
 
     name: str
@@ -138,6 +145,7 @@ class Flow:
     takes_words: bool = True
     standing: frozenset[str] = frozenset()
     typed: Mapping[str, Handler] = field(default_factory=dict)
+    revisit: Handler | None = None
 
     def handler_for(self, state: str, key: str) -> Handler | None:
         """Return the handler for an input in a state: exact id first, then 'prefix:*'."""

@@ -16,7 +16,7 @@ import pytest
 from bot import orgfile
 from bot.app import App
 from bot.settings import Settings
-from conversations.events import EventKind, InboundEvent, Reply
+from conversations.events import EventKind, InboundEvent, Reply, action_of, subject_of
 from storage import migrate
 from storage.crypto import Keyring
 
@@ -181,8 +181,9 @@ class Chat:
 
     @property
     def last_buttons(self) -> list[str]:
-        """Button ids of the latest answer only (empty if it offered none)."""
-        return [b.id for reply in self.last for row in reply.buttons for b in row]
+        """What the buttons of the latest answer do (their ids, without the subject a card's
+        buttons name: "case:note"); empty if it offered none."""
+        return [action_of(b.id) for reply in self.last for row in reply.buttons for b in row]
 
     async def send(self, event: InboundEvent) -> list[Reply]:
         dispatcher = self.app.dispatcher(self._collect)
@@ -223,9 +224,15 @@ class Chat:
         return self.text(await self.send(event))
 
     async def press(self, button_id: str, token: str | None = None) -> str:
-        """Press a button by its stable id (token defaults to the current keyboard's)."""
+        """Press a button by its stable id (token defaults to the current keyboard's). A
+        button that names its subject ("case:note@<report id>") is found by what it does
+        ("case:note") too, on the current keyboard."""
         if token is None:
-            token = next((t for i, _, t in self.buttons if i == button_id), "")
+            shown = [(i, t) for i, _, t in self.buttons]
+            found = next((b for b in shown if b[0] == button_id), None) or next(
+                (b for b in shown if subject_of(b[0]) and action_of(b[0]) == button_id), None
+            )
+            button_id, token = found or (button_id, "")
         return self.text(
             await self.send(self._event(EventKind.BUTTON, button=button_id, token=token))
         )

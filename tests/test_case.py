@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 
 from bot import orgfile
 from bot.app import App
+from conversations.events import action_of
 from conversations.followups import CHECKIN, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.notices import NOTICE_TOKEN
 from conversations.report.form import ReportStep
@@ -197,7 +198,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "· 3.1.3 Har händelsen polisanmälts? (kommunchef)" in view
     # whose the open items are, said once: hers by the routine, and the case's
     assert "Checklista – 12 öppna för dig, 15 i ärendet:" in view
-    assert [i for i, _, _ in pia.buttons] == [
+    assert [action_of(i) for i, _, _ in pia.buttons] == [
         "case:check",
         "case:book",
         "case:move",
@@ -251,7 +252,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     view = await kent.say(f"/arende {case.ref}")
     assert "Checklista – 1 öppen för dig, 2 i ärendet:" in view, view
     assert WHAT not in view and "Visa rapporten" not in view
-    assert [i for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
+    assert [action_of(i) for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
     offered = await kent.press("case:check")
     assert "3.1.3: Polisanmälan görs om den utsatta beslutar så." in offered
     await kent.press("check:yes")
@@ -518,12 +519,12 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
         MONDAY_10,
     )
     # The follow-ups and closing stay with those who handle the case.
-    assert [i for i, _, _ in anna.buttons] == [
+    assert [action_of(i) for i, _, _ in anna.buttons] == [
         "case:check",
         "case:change",
         "case:move",
         "case:pdf",
-        "case:checkins",
+        "case:stop_checkins",
     ]
 
 

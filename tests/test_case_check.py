@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from conversations.events import Reply
+from conversations.events import Reply, action_of
 from conversations.followups import (
     CHECKIN,
     FOLLOWUP_CALL,
@@ -187,7 +187,7 @@ async def test_only_the_role_responsible_may_answer_or_change_an_item(  # type: 
 
     # In the conversation: Kent's change list holds only his item; a forged button is stale.
     await kent.say(f"/arende {case.ref}")
-    assert [i for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
+    assert [action_of(i) for i, _, _ in kent.buttons] == ["case:check", "case:pdf"]
     for chat_, button in ((kent, "chg:3.1.1"), (per, "chg:3.1.1"), (anna, "chg:3.1.2")):
         await chat_.say(f"/arende {case.ref}")
         await chat_.press(button, token=NOTICE_TOKEN)
@@ -197,7 +197,7 @@ async def test_only_the_role_responsible_may_answer_or_change_an_item(  # type: 
     await kent.press("check:skip")
     await kent.press("case:view")
     await kent.press("case:change")
-    assert [i for i, _, _ in kent.buttons] == ["chg:3.1.3", "case:view"]
+    assert [action_of(i) for i, _, _ in kent.buttons] == ["chg:3.1.3", "case:view"]
 
     # In storage: the call is refused whatever the flow was made to do.
     who = await viewers(demo_app, "pia", "per", "kent", "anna", "sara", "britt")

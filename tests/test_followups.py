@@ -223,7 +223,7 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
     assert "Anna Berg har bett Trygg att sluta med avstämningarna." in seen, seen
     await anna.say(f"/arende {case.ref}")
     assert [label for _, label, _ in anna.buttons][-1] == "Starta avstämningarna igen"
-    started = await anna.press("case:checkins")
+    started = await anna.press("case:start_checkins")
     assert "Jag hör av mig till dig igen. Nästa avstämning: måndag 30 november kl. 10.00" in started
     # said, with one press to take it back: not her whole case again
     assert [label for _, label, _ in anna.buttons][-2:] == ["Stoppa avstämningarna", "Visa ärendet"]
@@ -235,14 +235,14 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
     assert ("anna", "checkin_ask") in await news(demo_app, case, mark)
     # Stopped from the case view: day 30 stays quiet.
     await anna.say(f"/arende {case.ref}")
-    assert "Jag slutar höra av mig." in await anna.press("case:checkins")
+    assert "Jag slutar höra av mig." in await anna.press("case:stop_checkins")
     mark = await last_outbox_id(demo_app)
     clock.now = days_after(MONDAY_10, 30)
     await demo_app.timer_runner().run_due()
     assert ("anna", "checkin_ask") not in await news(demo_app, case, mark)
     # Started again after the last one planned (day 30): one more comes a week later.
     await anna.say(f"/arende {case.ref}")
-    started = await anna.press("case:checkins")
+    started = await anna.press("case:start_checkins")
     assert "Nästa avstämning: onsdag 30 december kl. 10.00" in started, started
     mark = await last_outbox_id(demo_app)
     clock.now = days_after(MONDAY_10, 37)

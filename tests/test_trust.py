@@ -26,7 +26,7 @@ from bot.app import App
 from bot.dispatcher import Dispatcher, Flood
 from bot.settings import Settings
 from conversations import notices
-from conversations.events import Delivery, EventKind, InboundEvent
+from conversations.events import Delivery, EventKind, InboundEvent, action_of
 from conversations.followups import PURGE, PURGE_WARNING, schedule_retention
 from conversations.i18n import DISPLAY_TZ
 from conversations.report.form import ReportStep as S
@@ -105,7 +105,8 @@ REF_RE = re.compile(r"ärende ([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4})")
 
 
 def ids(person: Chat) -> list[str]:
-    return [b[0] for b in person.buttons]
+    """What the buttons on the keyboard do (a case card's without the case they name)."""
+    return [action_of(b[0]) for b in person.buttons]
 
 
 async def press(person: Chat, button_id: str) -> str:

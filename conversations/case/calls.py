@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from conversations import dates
-from conversations.case.common import Case, found_case, gone
+from conversations.case.common import Case, found_case, gone, on_case
 from conversations.case.next_step import carry_on
 from conversations.case.view import show_case
 from conversations.desk import calls as desk
@@ -67,7 +67,7 @@ async def start_booking(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    chosen = 0 if event.button == "case:book" else int(ctx.data.get("book") or 0)
+    chosen = 0 if event.action == "case:book" else int(ctx.data.get("book") or 0)
     number = chosen or next_call(await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report))
     if number == 0 or report.status is not ReportStatus.SUBMITTED:
         return await show_case(ctx)
@@ -141,7 +141,7 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     except Refused as refused:
         return await carry_on(ctx, refused.message)
     ctx.data["book"] = ctx.data["day"] = None
-    moved = Button("case:book", _("Move call {n}").format(n=number))  # as the card has it
+    moved = on_case(report, "case:book", _("Move call {n}").format(n=number))  # as the card
     return await carry_on(ctx, said, again=moved)
 
 
@@ -223,4 +223,4 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         return await carry_on(ctx, refused.message)
     ctx.data["day"] = None
     label = _("Move the check-in") if access is Access.OWN else _("Move the reminder")
-    return await carry_on(ctx, said, again=Button("case:move", label))  # as the card has it
+    return await carry_on(ctx, said, again=on_case(report, "case:move", label))  # as the card

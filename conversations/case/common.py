@@ -10,7 +10,7 @@ from conversations.alerts import TAKING, acknowledge, waiting_for
 from conversations.desk.errors import Refused
 from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
-from conversations.events import Button, InboundEvent, Reply
+from conversations.events import Button, InboundEvent, Reply, about
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import N_, shown_name
 from conversations.notice_context import NOTICE_TOKEN
@@ -53,8 +53,11 @@ class Case(StrEnum):
     HANDOVER = "handover"
 
 
-async def found_case(ctx: Context, minimum: Access = Access.OWN) -> tuple[Report, Access] | None:
-    report_id = ctx.data.get("case")
+async def found_case(
+    ctx: Context, minimum: Access = Access.OWN, case: str | None = None
+) -> tuple[Report, Access] | None:
+    """The case she is on (or ``case``), with her access to it now; None if she has none."""
+    report_id = case or ctx.data.get("case")
     if not report_id:
         return None
     repo = CaseRepo(ctx.session, ctx.keyring)
@@ -64,6 +67,12 @@ async def found_case(ctx: Context, minimum: Access = Access.OWN) -> tuple[Report
         return None
     ctx.drill_id = report.drill_id  # a drill's case: every message about it is marked
     return report, await repo.access(ctx.viewer, report)
+
+
+def on_case(report: Report, action: str, label: str) -> Button:
+    """A button of the case's card: it names the case, so pressed further up the chat (after
+    a short "Sparat") it still acts on this case, never on the one she is at now."""
+    return Button(about(action, report.id), label)
 
 
 async def gone(ctx: Context) -> StateResult:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.case.calls import book_call, move_to, start_booking, start_move
-from conversations.case.checkins import toggle_checkins
+from conversations.case.checkins import START, STOP, toggle_checkins
 from conversations.case.checklist import (
     answer_item,
     change_item,
@@ -36,6 +36,7 @@ from conversations.case.followup import (
 )
 from conversations.case.handover import hand_over, start_handover
 from conversations.case.notes import more_note, note_kind, note_text, start_note
+from conversations.case.older import revisiting
 from conversations.case.view import BACK, open_case, view
 from conversations.flow import Flow, Input
 
@@ -62,28 +63,30 @@ TYPED = {
 }
 """Phrases typed alone that work as the case's own commands in any of its states."""
 
+VIEW = {
+    "case:check": next_item,
+    "case:change": start_change,
+    "case:followup": start_followup,
+    "case:note": start_note,
+    "case:close": start_close,
+    "case:reopen": reopen,
+    STOP: toggle_checkins,
+    START: toggle_checkins,
+    "case:book": start_booking,
+    "case:move": start_move,
+    "case:handover": start_handover,
+    EXPORT: export_pdf,
+    EXPORT_WHOLE: export_whole,
+    **BACK,
+}
+"""The case card's buttons (and the short reply's after an action), by what they do."""
+
 FLOW = Flow(
     name="case",
     states=Case,
     entry=open_case,
     table={
-        Case.VIEW: {
-            "case:check": next_item,
-            "case:change": start_change,
-            "case:followup": start_followup,
-            "case:note": start_note,
-            "case:close": start_close,
-            "case:reopen": reopen,
-            "case:checkins": toggle_checkins,
-            "case:book": start_booking,
-            "case:move": start_move,
-            "case:handover": start_handover,
-            EXPORT: export_pdf,
-            EXPORT_WHOLE: export_whole,
-            **BACK,
-            Input.TEXT: typed_in_view,
-            Input.ATTACHMENT: file_in_case,
-        },
+        Case.VIEW: {**VIEW, Input.TEXT: typed_in_view, Input.ATTACHMENT: file_in_case},
         Case.CHECK: {"check:*": answer_item, Input.TEXT: answer_item, **BACK},
         Case.CHECK_COMMENT: {"check:skip": skip_comment, Input.TEXT: comment_item, **BACK},
         Case.CHANGE: {"chg:*": change_item, Input.TEXT: repeat, **BACK},
@@ -104,4 +107,5 @@ FLOW = Flow(
         Case.HANDOVER: {"handover:*": hand_over, Input.TEXT: hand_over, **BACK},
     },
     typed=TYPED,
+    revisit=revisiting(VIEW),  # the card's buttons further up act on the card's case
 )

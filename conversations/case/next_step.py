@@ -3,7 +3,7 @@ again. The card comes when she asks for it: opening the case, or "Visa ärendet"
 
 from __future__ import annotations
 
-from conversations.case.common import Case, found_case, gone, role_key
+from conversations.case.common import Case, found_case, gone, on_case, role_key
 from conversations.case.lines import open_items
 from conversations.events import Button
 from conversations.flow import END, Context, StateResult
@@ -21,7 +21,7 @@ async def carry_on(
 ) -> StateResult:
     """Say what was done (``done``), then (``ahead``) her next open item in one line, with a
     button to answer it, one to change what was just done (``again``: the card's own button),
-    and one to see the case."""
+    and one to see the case. Each names the case (common.on_case), as the card's do."""
     _ = ctx._
     found = await found_case(ctx, Access.CHECKLIST)
     if found is None:  # handed over, or gone: what was done is still said
@@ -42,10 +42,10 @@ async def carry_on(
             item = mine[0]
             check = item.check.get(ctx.locale).rstrip(":")  # "Följande har informerats …:"
             lines.append(_("Next item for you: {item}").format(item=f"{item.step} {check}"))
-            buttons.append([Button(NEXT, _("Answer the next item"))])
+            buttons.append([on_case(report, NEXT, _("Answer the next item"))])
     if again is not None:
         buttons.append([again])
-    buttons.append([Button(SHOW, _("Show the case"))])
+    buttons.append([on_case(report, SHOW, _("Show the case"))])
     if not lines:  # nothing done to say, nothing next: which case this is
         status = _("closed") if report.status is ReportStatus.CLOSED else _("open")
         lines.append(_("Case {ref} – {status}").format(ref=report.ref, status=status))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations import dates
+from conversations.case.common import on_case
 from conversations.checkin_timing import asked_at
 from conversations.desk.words import card_name as name_of
 from conversations.desk.words import next_call
@@ -41,7 +42,7 @@ async def schedule_section(
         if report.checkins and upcoming:  # not moments after she wrote: when it will come
             when = await asked_at(ctx.session, upcoming[0], report, ctx.now)
             lines += ["", _("Next check-in: {when}").format(when=ctx.when(when))]
-            buttons.append([Button("case:move", _("Move the check-in"))])
+            buttons.append([on_case(report, "case:move", _("Move the check-in"))])
         return lines, buttons
     upcoming = await calls.upcoming(ctx.viewer, report, REMINDER_KINDS)
     if upcoming:
@@ -52,11 +53,11 @@ async def schedule_section(
     number = next_call(log)
     planned = next((e for e in log if e.number == number and e.planned_for), None)
     if number and planned is None:
-        buttons.append([Button("case:book", _("Book call {n}").format(n=number))])
+        buttons.append([on_case(report, "case:book", _("Book call {n}").format(n=number))])
     elif number:
-        buttons.append([Button("case:book", _("Move call {n}").format(n=number))])
+        buttons.append([on_case(report, "case:book", _("Move call {n}").format(n=number))])
     if upcoming:
-        buttons.append([Button("case:move", _("Move the reminder"))])
+        buttons.append([on_case(report, "case:move", _("Move the reminder"))])
     return lines, buttons
 
 

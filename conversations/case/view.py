@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from conversations.alerts import waiting_for
+from conversations.case.checkins import checkins_button
 from conversations.case.common import (
     Case,
     found_case,
     gone,
     name_of,
+    on_case,
     responsible_for,
     role_key,
 )
@@ -31,7 +33,7 @@ from storage.cases import CaseRepo, normalised_ref
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
 from storage.handover import HandoverRepo
-from storage.models import ReportStatus
+from storage.models import Alert, Report, ReportStatus
 from storage.trust import AuditRepo
 
 
@@ -110,41 +112,75 @@ async def show_case(ctx: Context) -> StateResult:
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
     lines += await note_lines(ctx, report, notes, access, hers=not first)
-    buttons: list[list[Button]] = []
     open_case = report.status is not ReportStatus.CLOSED
     waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
     if waiting is not None:  # its alert waits for her: taking it is the first thing to do
         lines += ["", _("Nobody has taken this case's alert yet.")]
-        buttons.append([Button(f"ack:{waiting.id}", _("I'll take it"))])
     mine = [i for i in pack.checklist if responsible_for(i, key)]
+    buttons = await _buttons(
+        ctx, report, access, len(unanswered), len(mine), schedule_buttons, waiting
+    )
+    ctx.reply("\n".join(lines), buttons)
+    return Case.VIEW
+
+
+async def card_buttons(ctx: Context, report: Report, access: Access) -> list[list[Button]]:
+    """The buttons the case's card has for the viewer now, as :func:`show_case` gives them."""
+    state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    pack = ctx.packs.get(report.pack)
+    key = role_key(access, ctx.person.role, report)
+    unanswered, _open = open_items(pack, state, key)
+    mine = [i for i in pack.checklist if responsible_for(i, key)]
+    _planned, schedule_buttons = await schedule_section(ctx, report, access)
+    open_case = report.status is not ReportStatus.CLOSED
+    waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
+    return await _buttons(
+        ctx, report, access, len(unanswered), len(mine), schedule_buttons, waiting
+    )
+
+
+async def _buttons(
+    ctx: Context,
+    report: Report,
+    access: Access,
+    unanswered: int,
+    mine: int,
+    schedule_buttons: list[list[Button]],
+    waiting: Alert | None,
+) -> list[list[Button]]:
+    """The card's buttons: each names the case (see common.on_case)."""
+    _ = ctx._
+    buttons: list[list[Button]] = []
+    open_case = report.status is not ReportStatus.CLOSED
+    if waiting is not None:
+        buttons.append([Button(f"ack:{waiting.id}", _("I'll take it"))])
     if open_case and unanswered:  # how many: said once, above the checklist
-        buttons.append([Button("case:check", _("Answer the next item"))])
-    if open_case and len(unanswered) < len(mine):
-        buttons.append([Button("case:change", _("Change an answer"))])
+        buttons.append([on_case(report, "case:check", _("Answer the next item"))])
+    if open_case and unanswered < mine:
+        buttons.append([on_case(report, "case:change", _("Change an answer"))])
     buttons += schedule_buttons
     if open_case and access is Access.HANDLER:
-        buttons.append([Button("case:followup", _("Document a follow-up call"))])
-        buttons.append([Button("case:note", _("Write a note"))])
+        buttons.append([on_case(report, "case:followup", _("Document a follow-up call"))])
+        buttons.append([on_case(report, "case:note", _("Write a note"))])
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     if report.drill_id is None:  # a drill's case has no case file
-        buttons.append([Button(EXPORT, _("PDF for a police report"))])
+        buttons.append([on_case(report, EXPORT, _("PDF for a police report"))])
+    repo = CaseRepo(ctx.session, ctx.keyring)
     may_close = await repo.may_close(ctx.viewer, report)
     if open_case and may_close:
-        buttons.append([Button("case:close", _("Close the case"))])
+        buttons.append([on_case(report, "case:close", _("Close the case"))])
     handles = open_case and access is Access.HANDLER
     if handles and await HandoverRepo(ctx.session).may_hand_over(ctx.viewer, report):
-        buttons.append([Button("case:handover", _("Hand over"))])
+        buttons.append([on_case(report, "case:handover", _("Hand over"))])
     if not open_case and may_close:
-        buttons.append([Button("case:reopen", _("Open the case again"))])
+        buttons.append([on_case(report, "case:reopen", _("Open the case again"))])
     if not open_case and access is Access.HANDLER:  # a closed case is still read whole
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
     if access is Access.OWN and open_case:
-        label = _("Stop the check-ins") if report.checkins else _("Start the check-ins again")
-        buttons.append([Button("case:checkins", label)])
+        buttons.append([checkins_button(ctx, report)])
     if access is Access.HANDLER and report.drill_id is None:  # last: the others keep their place
-        buttons.append([Button(EXPORT_WHOLE, _("Case file (PDF)"))])
-    ctx.reply("\n".join(lines), buttons)
-    return Case.VIEW
+        buttons.append([on_case(report, EXPORT_WHOLE, _("Case file (PDF)"))])
+    return buttons
 
 
 async def _reachable(ctx: Context, person_id: int) -> str:
