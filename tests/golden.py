@@ -109,10 +109,12 @@ class Transcript:
         self._bot(chat.address, chat.last if reply else [])
         return reply
 
-    async def press(self, chat: Chat, button_id: str, shown: str) -> str:
-        """Press a button by id (e.g. on a message from the outbox); ``shown``: its label."""
-        self.lines += ["", f"{chat.address}> [{shown}]"]
-        reply = await chat.press(button_id)
+    async def press(self, chat: Chat, button_id: str, shown: str, token: str | None = None) -> str:
+        """Press a button by id (e.g. on a message from the outbox); ``shown``: its label;
+        ``token``: the step of the message it is on, if not the latest keyboard's."""
+        further_up = "  (further up)" if token is not None else ""
+        self.lines += ["", f"{chat.address}> [{shown}]{further_up}"]
+        reply = await chat.press(button_id, token)
         self._bot(chat.address, chat.last if reply else [])
         return reply
 

@@ -19,6 +19,7 @@ from conversations.events import action_of
 from storage.handover import HandoverRepo
 from storage.models import CaseNote, Report
 from tests.conftest import Chat, FakeClock
+from tests.golden import Transcript
 from tests.test_case import MONDAY_10, Submitted, person_ids, submit_report, take
 from tests.test_caselist import close, viewer
 
@@ -227,3 +228,36 @@ async def test_a_card_opened_from_a_push_acts_from_further_up(
     # every button a card gives fits in Telegram's 64 bytes, with a long step number
     for button, _token in card.values():
         callback_data("999999", button)
+
+
+async def test_transcript_pia_between_two_cases(chat: Any, demo_app: App, clock: FakeClock) -> None:
+    first = await annas_case(chat, clock)
+    clock.advance(minutes=5)
+    second = await submit_report(chat, "anna")
+    await take(chat, "pia", second)
+    t = Transcript("case_older_card_sv", demo_app)
+    pia = t.person("pia")
+
+    async def further_up(shown: dict[str, tuple[str, str]], action: str, label: str) -> str:
+        button, token = shown[action]
+        return await t.press(pia, button, label, token)
+
+    t.note("Monday 10:10: Pia opens Anna's first case and writes a note")
+    await t.say(pia, f"/arende {first.ref}")
+    first_card = keyboard(pia)
+    await t.press(pia, "case:note", "Skriv en anteckning")
+    await t.say(pia, "Ringde Anna, hon mår bättre")
+    await t.press(pia, "note:internal", "Intern (standard)")
+    t.note("she books the call from the card further up")
+    await further_up(first_card, "case:book", "Boka samtal 1")
+    await t.say(pia, "tisdag 14:00")
+    t.note("on the second case, in its first question, she presses the first card's button")
+    await t.say(pia, f"/arende {second.ref}")
+    await t.press(pia, "case:check", "Svara på nästa punkt")
+    await further_up(first_card, "case:note", "Skriv en anteckning")
+    await t.say(pia, "Anna vill att vi pratar om båda breven")
+    await t.press(pia, "note:internal", "Intern (standard)")
+    t.note("the first case is closed meanwhile (in the web console)")
+    await close(demo_app, "pia", first, clock.now)
+    await further_up(first_card, "case:handover", "Lämna över")
+    t.check()

@@ -5,11 +5,12 @@ on it and the card still offers it; else she is told why, with what she can do n
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from conversations.case.common import Case, found_case, on_case
 from conversations.case.next_step import SHOW
 from conversations.case.view import card_buttons
-from conversations.events import InboundEvent
+from conversations.events import InboundEvent, Reply
 from conversations.flow import Context, Handler, StateResult
 from conversations.texts import menu_buttons
 from storage.access import Access
@@ -56,8 +57,20 @@ def revisiting(actions: Mapping[str, Handler]) -> Handler:
             lines = [why.format(ref=report.ref), _("This is what you can do in the case now:")]
             ctx.reply("\n".join(lines), buttons)
             return Case.VIEW
-        if before != report.id:  # another case than the one she was at: which one
-            ctx.reply(_("This is about case {ref}.").format(ref=report.ref))
-        return await act(ctx, event)
+        start = len(ctx.replies)
+        result = await act(ctx, event)
+        if before != report.id:  # another case than the one she was at: which one, first
+            _which(ctx, start, _("This is about case {ref}.").format(ref=report.ref))
+        return result
 
     return revisit
+
+
+def _which(ctx: Context, first: int, line: str) -> None:
+    """Put ``line`` at the head of the first reply from ``first`` on (its own message before
+    a file or when there is none)."""
+    head = ctx.replies[first] if first < len(ctx.replies) else None
+    if head is None or head.file is not None:
+        ctx.replies.insert(first, Reply(line))
+    else:
+        ctx.replies[first] = replace(head, text=f"{line}\n{head.text}")
