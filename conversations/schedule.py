@@ -7,7 +7,10 @@ a daylight-saving change) and return aware datetimes; storage keeps them in UTC.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
+from holidays import country_holidays
+from holidays.constants import DE_FACTO, PUBLIC
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.i18n import DISPLAY_TZ
@@ -57,10 +60,24 @@ def morning_of(day: date, quiet: str | None = None) -> datetime:
     return on_day(day, end)
 
 
+@cache
+def _days_off(year: int) -> frozenset[date]:
+    """Sweden's public holidays in ``year``, with midsommarafton, julafton and nyårsafton
+    (days off by law and custom, though not public holidays)."""
+    return frozenset(country_holidays("SE", years=year, categories=(PUBLIC, DE_FACTO)))
+
+
+def is_day_off(day: date) -> bool:
+    """True on a Saturday, a Sunday or a Swedish holiday (juldagen, midsommarafton …)."""
+    return day.weekday() >= 5 or day in _days_off(day.year)
+
+
 def working_day(day: date) -> date:
-    """The day, or the Monday after if it falls on a weekend (a call planned "in 2 weeks" on
-    a Sunday is not planned for a Sunday)."""
-    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+    """The day, or the next working day if nobody works on it (a call planned "in 2 weeks"
+    is not planned for a Sunday, nor for juldagen)."""
+    while is_day_off(day):
+        day += timedelta(days=1)
+    return day
 
 
 def on_day(day: date, at: time = time(9, 0)) -> datetime:

@@ -18,7 +18,7 @@ from conversations.desk.words import next_call
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ
-from conversations.schedule import on_day
+from conversations.schedule import is_day_off, on_day
 from storage.access import Access
 from storage.calls import CallRepo
 from storage.models import ReportStatus
@@ -31,15 +31,15 @@ SLOT_HOURS = (10, 14)  # the times offered as buttons on the next working days
 
 def _slots(ctx: Context, planned: date | None = None) -> list[datetime]:
     """Likely times for a call: on the day it was planned for, at 10 and at 14; else the
-    next two working days, at 10 and at 14."""
+    next two working days (no weekend, no holiday), at 10 and at 14."""
     hours = [time(h) for h in SLOT_HOURS]
     if planned is not None:
         on_it = [on_day(planned, h) for h in hours if on_day(planned, h) > ctx.now]
         if on_it:
             return on_it
     today = ctx.now.astimezone(DISPLAY_TZ).date()
-    days = [today + timedelta(days=d) for d in range(1, 6)]
-    working = [d for d in days if d.weekday() < 5][:2]
+    days = [today + timedelta(days=d) for d in range(1, 15)]  # over jul, 24–27 December are off
+    working = [d for d in days if not is_day_off(d)][:2]
     return [on_day(d, h) for d, h in zip(working, hours, strict=False)]
 
 

@@ -270,7 +270,7 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     choice = event.button.removeprefix("next:")
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     day: date | None = None
-    if choice.isdigit():  # "Om 2 veckor" pressed on a Sunday: the Monday after, a working day
+    if choice.isdigit():  # "Om 2 veckor" on a Sunday or on juldagen: the next working day
         day = working_day(today + timedelta(days=int(choice)))
     elif choice != "none":
         moment = dates.coming(event.text, ctx.now, ctx.locale)
@@ -278,8 +278,8 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
             ctx.data["book"], ctx.data["day"] = number, None
             return await book_call(ctx, event)
         day = dates.coming_day(event.text, ctx.now, ctx.locale)
-        if day is None and moment is not None:  # "om en vecka", "nästa vecka"
-            day = moment.day
+        if day is None and moment is not None:  # "om en vecka", "nästa vecka": a working day
+            day = working_day(moment.day)
         if day == today:  # "i dag": a call today has a time
             ctx.data["book"], ctx.data["day"] = number, today.isoformat()
             said = dates.say_day(today, ctx.now, ctx.locale, weekday=True)

@@ -1,0 +1,89 @@
+"""A follow-up call planned for a day lands on a working day: "om en vecka" said on Friday 18
+December was planned for juldagen, and "Om 2 veckor" on Thursday 10 December for julafton,
+days nobody works; now both are planned for Monday 28 December. The times offered for a
+booking skip the holidays too."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.app import App
+from conversations.schedule import is_day_off, working_day
+from tests.conftest import FakeClock
+from tests.test_case import submit_report, take
+from tests.test_followup_day import SQLITE_ONLY, first_call_documented, row_of
+from tests.test_followups import connect
+
+FRIDAY_18_DEC = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)  # 10:00 in Stockholm
+THURSDAY_10_DEC = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+WEDNESDAY_23_DEC = datetime(2026, 12, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("day", "worked"),
+    [
+        (date(2026, 12, 24), date(2026, 12, 28)),  # julafton, juldagen, annandag, a weekend
+        (date(2026, 12, 25), date(2026, 12, 28)),
+        (date(2026, 12, 26), date(2026, 12, 28)),
+        (date(2026, 12, 31), date(2027, 1, 4)),  # nyårsafton, nyårsdagen, a weekend
+        (date(2027, 1, 6), date(2027, 1, 7)),  # trettondedag jul
+        (date(2027, 3, 26), date(2027, 3, 30)),  # långfredagen to annandag påsk
+        (date(2027, 5, 6), date(2027, 5, 7)),  # Kristi himmelsfärdsdag
+        (date(2026, 6, 19), date(2026, 6, 22)),  # midsommarafton
+        (date(2029, 5, 1), date(2029, 5, 2)),  # första maj
+        (date(2029, 6, 6), date(2029, 6, 7)),  # nationaldagen
+        (date(2026, 12, 8), date(2026, 12, 8)),  # a Tuesday like any other
+        (date(2026, 12, 23), date(2026, 12, 23)),
+    ],
+)
+def test_a_day_nobody_works_moves_to_the_next_working_day(day: date, worked: date) -> None:
+    assert working_day(day) == worked
+    assert is_day_off(day) is (day != worked)
+
+
+async def _asked_for_call_2(chat, clock: FakeClock, now: datetime):  # type: ignore[no-untyped-def]
+    clock.now = now
+    await connect(chat, "anna", "pia")
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await first_call_documented(pia, case)
+    return case, pia
+
+
+@SQLITE_ONLY
+async def test_in_a_week_on_juldagen_is_the_monday_after_jul(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _asked_for_call_2(chat, clock, FRIDAY_18_DEC)
+    planned = await pia.say("om en vecka")  # Friday 25 December: juldagen
+    assert planned.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring måndag 28 december, utan tid än."
+    ), planned
+    assert (await row_of(demo_app, case, 2)).planned_day == date(2026, 12, 28)
+
+
+@SQLITE_ONLY
+async def test_in_two_weeks_on_julafton_is_the_monday_after_jul(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _asked_for_call_2(chat, clock, THURSDAY_10_DEC)
+    planned = await pia.press("next:14")  # Thursday 24 December: julafton
+    assert planned.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring måndag 28 december, utan tid än."
+    ), planned
+    assert (await row_of(demo_app, case, 2)).planned_day == date(2026, 12, 28)
+
+
+@SQLITE_ONLY
+async def test_the_times_offered_before_jul_skip_the_holidays(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    _case, pia = await _asked_for_call_2(chat, clock, WEDNESDAY_23_DEC)
+    await pia.press("next:book")
+    assert [label for _id, label, _t in pia.buttons][:2] == [
+        "måndag 28 december kl. 10.00",
+        "tisdag 29 december kl. 14.00",
+    ], pia.buttons
