@@ -4,7 +4,7 @@ targeted person how she is (and tell the contact she wrote)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -237,3 +237,29 @@ async def _take_button(rc: RenderContext, report: Report) -> Button | None:
         if alert.untaken and rc.recipient.id in await repo.notified(alert.id):
             return Button(f"ack:{alert.id}", rc._("I'll take it"))
     return None
+
+
+def booked_in(message: OutboxMessage) -> list[datetime]:
+    """The booked calls a handed-over case's message names."""
+    return [datetime.fromisoformat(str(when)) for when in message.payload.get("calls", [])]
+
+
+def calls_given(rc: RenderContext, message: OutboxMessage) -> list[str]:
+    """The follow-up calls a handed-over case's new handler holds now: those booked, and
+    those planned for a day with no time booked yet (theirs to book)."""
+    _ = rc._
+    today = message.created_at.astimezone(DISPLAY_TZ).date()
+    booked = [
+        _("A follow-up call with the person is booked for {when}: it is yours now.").format(
+            when=format_when(when, rc.locale, message.created_at)
+        )
+        for when in booked_in(message)
+    ]
+    planned = [
+        _(
+            "A follow-up call with the person is planned for around {day}, with no time "
+            "booked yet: it is yours to book."
+        ).format(day=format_day(date.fromisoformat(str(day)), today, rc.locale))
+        for day in message.payload.get("days", [])
+    ]
+    return booked + planned

@@ -3,9 +3,8 @@ it is about told who has it now."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from conversations.events import Reply
+from conversations.followup_notices import booked_in, calls_given
 from conversations.i18n import format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
@@ -44,18 +43,8 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
             lines.append(_("Language: {language}").format(language=language))
         call = _("Call: {phone}").format(phone=card.phone) if card.phone else None
         lines.append(call or _("No phone number known."))
-    lines += [
-        _("A follow-up call with the person is booked for {when}: it is yours now.").format(
-            when=format_when(when, rc.locale, message.created_at)
-        )
-        for when in _booked(message)
-    ]
+    lines += calls_given(rc, message)
     return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)
-
-
-def _booked(message: OutboxMessage) -> list[datetime]:
-    """The booked calls a handed-over case's message names."""
-    return [datetime.fromisoformat(str(when)) for when in message.payload.get("calls", [])]
 
 
 async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -78,6 +67,6 @@ async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply
         _("Your follow-up call {when} is with {name}.").format(
             when=format_when(when, rc.locale, message.created_at), name=name
         )
-        for when in _booked(message)
+        for when in booked_in(message)
     ]
     return Reply("\n".join(lines))

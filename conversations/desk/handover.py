@@ -45,16 +45,21 @@ async def handover_candidates(
     return [(p.id, shown_name(ctx, p)) for p in await candidate_people(ctx, report)]
 
 
-async def _give_calls(ctx: Context, report: Report, receiver: int) -> list[str]:
-    """The receiver holds the booked calls now, and is reminded of them (not the giver)."""
+async def _give_calls(ctx: Context, report: Report, receiver: int) -> dict[str, list[str]]:
+    """The receiver holds the booked calls now, and is reminded of them (not the giver);
+    what their message names: the calls booked, and the days planned with no time yet."""
     person = await DirectoryRepo(ctx.session).person(receiver)
-    given = await CallRepo(ctx.session, ctx.keyring).give_calls(report, Viewer.of(person), ctx.now)
+    calls = CallRepo(ctx.session, ctx.keyring)
+    given = await calls.give_calls(report, Viewer.of(person), ctx.now)
     timers = TimerRepo(ctx.session)
     for number in (1, 2, 3):
         for kind in (FOLLOWUP_CALL, FOLLOWUP_TELL):
             for timer in await timers.pending(kind, f"{report.id}:{number}"):
                 timer.payload = {**timer.payload, "by": receiver}
-    return [when.isoformat() for when in given]
+    today = ctx.now.astimezone(i18n.DISPLAY_TZ).date()
+    days = await calls.days_ahead(Viewer.of(person), report, today)
+    named = {"calls": [w.isoformat() for w in given], "days": [d.isoformat() for d in days]}
+    return {key: value for key, value in named.items() if value}
 
 
 async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: int) -> str:
@@ -78,10 +83,8 @@ async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: 
         ctx.now,
         report=report,
     )
-    calls = await _give_calls(ctx, report, receiver)
     payload: dict[str, object] = {"report": report.id, "from": ctx.person.id, "to": receiver}
-    if calls:
-        payload["calls"] = calls
+    payload.update(await _give_calls(ctx, report, receiver))
     ctx.notify(receiver, CASE_HANDED_OVER, payload, URGENT)
     if report.reporter_id is not None:
         ctx.notify(report.reporter_id, CASE_NEW_HANDLER, payload, URGENT)
