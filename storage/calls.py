@@ -114,6 +114,17 @@ class CallRepo:
             report.updated_at = now
         return sorted(off)
 
+    async def drop_day(self, viewer: Viewer, report: Report, number: int, now: datetime) -> bool:
+        """Take away the day call ``number`` was planned for (no time booked): it is still to
+        be booked, on no day yet. False if it had no such day."""
+        await self._handler(viewer, report)
+        row = (await self._rows(report)).get(number)
+        if row is None or row.status != "planned" or row.planned_day is None:
+            return False
+        row.planned_day = None
+        report.updated_at = now
+        return True
+
     async def days_ahead(self, viewer: Viewer, report: Report, today: date) -> list[date]:
         """The days calls are planned for, with no time booked, from ``today`` on."""
         await self._handler(viewer, report)

@@ -346,7 +346,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert planned == (  # what was done, and the case one press away
         "Uppföljningssamtal 2 är planerat till omkring måndag 14 december, utan tid än. "
         "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
-        "\n[1] Visa ärendet"
+        "\n[1] Ändra dagen för samtal 2  [2] Visa ärendet"  # the day can be changed at once
     ), planned
     planned = await pia.press("case:view")
     assert "Uppföljningssamtal 1: hölls 27 november\n  Deltog: Anna, Pia och Sara" in planned

@@ -4,15 +4,19 @@ found not needed from the case (there was no way to change it once planned)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from conversations.followups import FOLLOWUP_DUE
+from conversations.schedule import on_day
 from storage.models import Person
 from tests.conftest import FakeClock
 from tests.golden import delivered
-from tests.test_case import person_ids
-from tests.test_followup_day import SQLITE_ONLY, first_call_documented
+from tests.test_case import person_ids, submit_report, take
+from tests.test_followup_day import SQLITE_ONLY, first_call_documented, row_of, timers_of
 from tests.test_followups import connect, taken_monday
 
 
@@ -54,3 +58,122 @@ async def test_the_planned_day_is_in_the_new_handlers_message(  # type: ignore[n
     await pia.press(f"handover:{(await person_ids(demo_app))['per']}")
     [pushed] = [text for address, text in await delivered(demo_app) if address == "per"]
     assert pushed.endswith(said), pushed
+
+
+MONDAY_7_DEC = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # 10:00 in Stockholm
+
+
+async def _planned_for_tuesday(chat, clock: FakeClock):  # type: ignore[no-untyped-def]
+    """Monday 7 December: Pia plans call 2 for "8/12", Tuesday, no time yet."""
+    clock.now = MONDAY_7_DEC
+    await connect(chat, "anna", "pia")
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await first_call_documented(pia, case)
+    planned = await pia.say("8/12")
+    assert planned.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring tisdag 8 december, utan tid än."
+    ), planned
+    assert "Ändra dagen för samtal 2" in planned  # it can be changed at once
+    return case, pia
+
+
+@SQLITE_ONLY
+async def test_the_planned_day_is_moved_to_a_day_typed(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _planned_for_tuesday(chat, clock)
+    card = await pia.press("case:view")
+    assert "Uppföljningssamtal 2 med Anna Berg: omkring tisdag 8 december, ingen tid bokad än" in (
+        card
+    )
+    assert "Boka samtal 2" in card and "Ändra dagen för samtal 2" in card
+    asked = await pia.press("case:day")
+    assert asked.startswith(
+        "Uppföljningssamtal 2 med Anna Berg är planerat till omkring tisdag 8 december. "
+        "Vilken dag ska det vara i stället?\n"
+        "Skriv dagen, till exempel ”fredag” eller 15/12, eller:"
+    ), asked
+    moved = await pia.say("fredag")
+    assert moved.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring fredag 11 december, utan tid än. "
+        "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
+    ), moved
+    row = await row_of(demo_app, case, 2)
+    assert (row.status, row.planned_for, row.planned_day) == ("planned", None, date(2026, 12, 11))
+    # reminded that Friday morning, not on Tuesday any more
+    assert await timers_of(demo_app, case) == [(FOLLOWUP_DUE, on_day(date(2026, 12, 11), time(8)))]
+    card = await pia.press("case:view")
+    assert "Uppföljningssamtal 2 med Anna Berg: omkring fredag 11 december" in card
+    assert "tisdag 8 december" not in card
+
+
+@SQLITE_ONLY
+async def test_a_week_later_skips_jul(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    await pia.say("18/12")  # Friday 18 December
+    await pia.press("case:day")
+    moved = await pia.press("day:7")  # Friday 25 December is juldagen
+    assert moved.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring måndag 28 december, utan tid än."
+    ), moved
+    assert (await row_of(demo_app, case, 2)).planned_day == date(2026, 12, 28)
+
+
+@SQLITE_ONLY
+async def test_the_planned_day_is_taken_away(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    dropped = await pia.press("day:drop")
+    assert dropped.startswith(
+        "Uppföljningssamtal 2 är inte längre planerat till någon dag, och jag påminner dig inte "
+        "om det. Boka det när du har kommit överens om en tid med Anna Berg."
+    ), dropped
+    assert "Boka samtal 2" in dropped
+    row = await row_of(demo_app, case, 2)
+    assert (row.status, row.planned_for, row.planned_day) == ("planned", None, None)
+    assert await timers_of(demo_app, case) == []
+    card = await pia.press("case:view")
+    assert "omkring tisdag 8 december" not in card
+    assert "Boka samtal 2" in card and "Ändra dagen" not in card
+
+
+@SQLITE_ONLY
+async def test_the_planned_call_is_found_not_needed(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    said = await pia.say("behövs inte")  # typed as the button's words
+    assert said.startswith("Noterat: uppföljningssamtal 2 behövs inte."), said
+    row = await row_of(demo_app, case, 2)
+    assert (row.status, row.planned_day) == ("not_needed", None)
+    assert await timers_of(demo_app, case) == []
+
+
+@SQLITE_ONLY
+async def test_a_day_and_time_typed_books_the_call_and_words_are_kept(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    asked = await pia.say("Anna är bortrest och hör av sig när hon är hemma igen")
+    assert asked.startswith(
+        "Jag har sparat det du skrev som en intern anteckning i ärendet.\n"
+        "Skriv en dag som kommer, till exempel ”måndag” eller 20/12."
+    ), asked
+    booked = await pia.say("onsdag 14:00")
+    assert booked.startswith(
+        "Bokat: uppföljningssamtal 2 med Anna Berg onsdag 9 december kl. 14.00."
+    ), booked
+    row = await row_of(demo_app, case, 2)
+    assert (row.planned_for, row.planned_day) == (
+        datetime(2026, 12, 9, 13, 0, tzinfo=UTC),
+        None,
+    )

@@ -43,6 +43,7 @@ class Case(StrEnum):
     FU_NEXT = "fu_next"
     BOOK = "book"
     MOVE = "move"
+    DAY = "day"  # the day a call is planned for, changed
     CHANGE = "change"
     NOTE_TEXT = "note_text"
     NOTE_KIND = "note_kind"

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from conversations import dates
 from conversations.about import about_someone_else, named_target
-from conversations.case.calls import book_call
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
+from conversations.case.day_moves import day_typed, move_button
 from conversations.case.next_step import carry_on
 from conversations.desk import followup as desk
 from conversations.desk import notes
@@ -273,27 +273,12 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
     if choice.isdigit():  # "Om 2 veckor" on a Sunday or on juldagen: the next working day
         day = working_day(today + timedelta(days=int(choice)))
     elif choice != "none":
-        moment = dates.coming(event.text, ctx.now, ctx.locale)
-        if moment is not None and moment.time is not None:  # a time said: booked at once
-            ctx.data["book"], ctx.data["day"] = number, None
-            return await book_call(ctx, event)
-        day = dates.coming_day(event.text, ctx.now, ctx.locale)
-        if day is None and moment is not None:  # "om en vecka", "nästa vecka": a working day
-            day = working_day(moment.day)
-        if day == today:  # "i dag": a call today has a time
-            ctx.data["book"], ctx.data["day"] = number, today.isoformat()
-            said = dates.say_day(today, ctx.now, ctx.locale, weekday=True)
-            ctx.reply(
-                _("At what time on {day}? Write it like “14:00”.").format(day=said),
-                [[Button("case:view", _("Back"))]],
-            )
-            return Case.BOOK
-        if day is None or day < today:
-            ctx.reply(_("Write a day to come, like “måndag” or 20/12."))
-            ctx.again()
-            return None
+        day, state = await day_typed(ctx, event, number)
+        if day is None:  # booked at once, a time asked, or asked again
+            return state
     try:
         said = await desk.plan_next(ctx, report, access, number, day)
     except Refused as refused:
-        said = refused.message
-    return await carry_on(ctx, said)
+        return await carry_on(ctx, refused.message)
+    # the day can be changed at once, as a booked time can
+    return await carry_on(ctx, said, again=move_button(ctx, report, number) if day else None)

@@ -20,6 +20,8 @@ from storage.models import Report, ReportStatus
 
 # --- the case view -------------------------------------------------------------------------
 
+MOVE_DAY = "case:day"  # the card's button: change the day of the next call
+
 
 async def schedule_section(
     ctx: Context, report: Report, access: Access
@@ -54,6 +56,9 @@ async def schedule_section(
     planned = next((e for e in log if e.number == number and e.planned_for), None)
     if number and planned is None:
         buttons.append([on_case(report, "case:book", _("Book call {n}").format(n=number))])
+        if any(e.number == number and e.planned_day for e in log):  # a day, no time yet
+            label = _("Change the day of call {n}").format(n=number)
+            buttons.append([on_case(report, MOVE_DAY, label)])
     elif number:
         buttons.append([on_case(report, "case:book", _("Move call {n}").format(n=number))])
     if upcoming:

@@ -16,6 +16,7 @@ from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.i18n import DISPLAY_TZ, format_day
 from conversations.schedule import morning_of, quiet_hours_of
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report
 from storage.timers import TimerRepo
@@ -193,3 +194,17 @@ async def plan_next(
         name=await name_of(ctx, report.reporter_id),
     )
     return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
+
+
+async def drop_day(ctx: Context, report: Report, access: Access, number: int) -> str:
+    """Take away the day follow-up call ``number`` was planned for: it is still to be
+    booked, and its morning reminder is off."""
+    _ = ctx._
+    await checked(ctx, report, Access.HANDLER)
+    if not await CallRepo(ctx.session, ctx.keyring).drop_day(ctx.viewer, report, number, ctx.now):
+        raise Refused(_("Follow-up call {n} is not planned for a day.").format(n=number))
+    await TimerRepo(ctx.session).cancel(FOLLOWUP_DUE, f"{report.id}:{number}")
+    return _(
+        "Follow-up call {n} is no longer planned for a day, and I will not remind you of it. "
+        "Book it when you have agreed a time with {name}."
+    ).format(n=number, name=await name_of(ctx, report.reporter_id))

@@ -1,0 +1,150 @@
+"""The day a follow-up call is planned for, with no time booked yet: read from what was
+typed, and moved, taken away or found not needed once planned."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from conversations import dates
+from conversations.case.calls import book_call
+from conversations.case.common import Case, found_case, gone, keep_typed, on_case
+from conversations.case.next_step import carry_on
+from conversations.case.planned import MOVE_DAY
+from conversations.case.view import show_case
+from conversations.desk import followup as desk
+from conversations.desk.errors import Refused
+from conversations.desk.words import card_name as name_of
+from conversations.desk.words import next_call
+from conversations.events import Button, InboundEvent
+from conversations.flow import Context, StateResult
+from conversations.i18n import DISPLAY_TZ
+from conversations.report.typed import normalised
+from conversations.schedule import working_day
+from storage.access import Access
+from storage.calls import CallEntry, CallRepo
+from storage.models import Report, ReportStatus
+
+NOTE_WORDS = 5  # words: this many where a day was asked, and no day in them: kept as a note
+MOVE = MOVE_DAY  # the card's button: change the day of the next call
+DROP = {  # typed instead of pressed
+    "ta bort": "drop",
+    "ta bort dagen": "drop",
+    "ingen dag": "drop",
+    "remove": "drop",
+    "remove the day": "drop",
+    "no day": "drop",
+    "behövs inte": "none",
+    "inte nödvändigt": "none",
+    "not needed": "none",
+}
+
+
+def move_button(ctx: Context, report: Report, number: int) -> Button:
+    """The card's button to change the day call ``number`` is planned for."""
+    return on_case(report, MOVE, ctx._("Change the day of call {n}").format(n=number))
+
+
+async def day_typed(
+    ctx: Context, event: InboundEvent, number: int
+) -> tuple[date | None, StateResult]:
+    """Read the day typed for call ``number`` ("tisdag", 20/12, "om en vecka": the next
+    working day). None and the next state when it is not a day to plan: a time said books
+    the call at once, "i dag" asks the time, and nothing to come asks again (long words
+    kept as a note)."""
+    _ = ctx._
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    moment = dates.coming(event.text, ctx.now, ctx.locale)
+    if moment is not None and moment.time is not None:  # a time said: booked at once
+        ctx.data["book"], ctx.data["day"] = number, None
+        return None, await book_call(ctx, event)
+    day = dates.coming_day(event.text, ctx.now, ctx.locale)
+    if day is None and moment is not None:  # "om en vecka", "nästa vecka": a working day
+        day = working_day(moment.day)
+    if day == today:  # "i dag": a call today has a time
+        ctx.data["book"], ctx.data["day"] = number, today.isoformat()
+        said = dates.say_day(today, ctx.now, ctx.locale, weekday=True)
+        ctx.reply(
+            _("At what time on {day}? Write it like “14:00”.").format(day=said),
+            [[Button("case:view", _("Back"))]],
+        )
+        return None, Case.BOOK
+    if day is None or day < today:
+        ask = _("Write a day to come, like “måndag” or 20/12.")
+        if len(event.text.split()) >= NOTE_WORDS:  # "Anna är bortrest, vi hörs när hon …"
+            kept = await keep_typed(ctx, event.text.strip())
+            ask = f"{kept}\n{ask}" if kept else ask
+        ctx.reply(ask)
+        ctx.again()
+        return None, None
+    return day, None
+
+
+async def _planned(ctx: Context, report: Report, number: int) -> CallEntry | None:
+    """Call ``number`` if it is planned for a day with no time booked."""
+    log = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
+    return next((e for e in log if e.number == number and e.planned_day is not None), None)
+
+
+async def start_day_move(ctx: Context, event: InboundEvent) -> StateResult:
+    """Ask which day the next call, planned for a day, should be instead."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, _access = found
+    number = next_call(await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report))
+    entry = await _planned(ctx, report, number) if number else None
+    if entry is None or entry.planned_day is None or report.status is not ReportStatus.SUBMITTED:
+        return await show_case(ctx)  # booked, documented or closed since
+    ctx.data["fu"], ctx.data["day"] = number, None
+    said = dates.say_day(entry.planned_day, ctx.now, ctx.locale, weekday=True)
+    question = _(
+        "Follow-up call {n} with {name} is planned for around {day}. Which day should it be "
+        "instead?"
+    ).format(n=number, name=await name_of(ctx, report.reporter_id), day=said)
+    ctx.reply(
+        question + "\n" + _("Write the day, like “Friday” or 15/12, or:"),
+        [
+            [Button("day:1", _("A day later")), Button("day:7", _("A week later"))],
+            [Button("day:drop", _("No day yet"))],
+            [Button("day:none", _("Call {n} is not needed").format(n=number))],
+            [Button("case:view", _("Back"))],
+        ],
+    )
+    return Case.DAY
+
+
+async def move_day(ctx: Context, event: InboundEvent) -> StateResult:
+    """Plan the call for the day chosen or typed (a day or a week later: a working day),
+    take its day away, or note that it is not needed."""
+    _ = ctx._
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, access = found
+    number = int(ctx.data.get("fu") or 0)
+    entry = await _planned(ctx, report, number) if number else None
+    if entry is None or entry.planned_day is None:
+        return await show_case(ctx)  # booked or documented meanwhile
+    choice = event.button.removeprefix("day:") if event.button else DROP.get(normalised(event.text))
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    day: date | None = None
+    if choice and choice.isdigit():  # from the day planned, or today if that has gone
+        day = working_day(max(entry.planned_day, today) + timedelta(days=int(choice)))
+    elif choice not in ("none", "drop"):
+        day, state = await day_typed(ctx, event, number)
+        if day is None:
+            return state
+    try:
+        if choice == "drop":
+            said = await desk.drop_day(ctx, report, access, number)
+        else:
+            said = await desk.plan_next(ctx, report, access, number, day)
+    except Refused as refused:
+        said = refused.message
+    again: Button | None = None
+    if day is not None:
+        again = move_button(ctx, report, number)
+    elif choice == "drop":  # still to be booked: the card's button for it
+        again = on_case(report, "case:book", _("Book call {n}").format(n=number))
+    return await carry_on(ctx, said, again=again)
