@@ -2,7 +2,9 @@
 when its reminder is moved, when the case is handed over and when it is closed.
 
 Anna waits for the call she was told of: she must hear when it moves or is called off, and
-the contact who makes it (and only that one) must be reminded of it.
+the contact who makes it (and only that one) must be reminded of it. A call planned for a
+day, with no time yet, lands on a working day, can be changed, and is named to whoever the
+case is handed to.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from bot.app import App
 from storage.calls import CallRepo
 from storage.models import Report
-from tests.conftest import FakeClock
+from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
+from tests.test_case import submit_report, take
 from tests.test_followup_calls import viewer
 from tests.test_transcripts_followup import at, reported
 
@@ -79,3 +82,46 @@ async def test_a_booked_call_moved_handed_over_and_called_off(
     assert "Uppföljningssamtalet i dag kl. 10.00 blir inte av." in said
     closed = said.split("Anna opens her closed case")[1]
     assert "Uppföljningssamtal 1" not in closed and "ditt att svara på" not in closed
+
+
+async def test_a_planned_day_skips_jul_is_changed_and_handed_over(
+    demo_app: App, clock: FakeClock
+) -> None:
+    at(clock, 12, 10, 9, 0)  # Thursday 10 December: Anna reports, Pia takes it
+    await Chat(demo_app, "pia").say("/hjalp")
+    case = await submit_report(lambda who: Chat(demo_app, who), "anna", "party")
+    await take(lambda who: Chat(demo_app, who), "pia", case)
+    t = Transcript("day_in_step_sv", demo_app)
+    pia, per, anna = t.person("pia"), t.person("per"), t.person("anna")
+    await per.say("/hjalp")
+    await t.deliver()
+    t.lines.clear()
+    t.note("10:00: Pia documents call 1 with Anna; call 2 in two weeks would be julafton")
+    at(clock, 12, 10, 10, 0)
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:followup", "Dokumentera ett uppföljningssamtal")
+    await t.press(pia, "fu:today", "I dag")
+    await t.say(pia, "Anna och Pia")
+    await t.say(pia, "Anna mår bättre men sover dåligt.")
+    await t.press(pia, "fu:yes", "Ja")
+    await t.press(pia, "fu:not_needed", "Behövs inte")
+    await t.press(pia, "next:14", "Om 2 veckor")
+    t.note("Anna will be away over jul: Pia changes the day to the Wednesday before")
+    await t.press(pia, "case:day", "Ändra dagen för samtal 2")
+    await t.say(pia, "onsdag")
+    t.note("Pia goes on leave: she hands the case to Per, who is told the day")
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:handover", "Lämna över")
+    per_id = (await viewer(demo_app, "per")).person_id
+    await t.press(pia, f"handover:{per_id}", "Per Ek")
+    await t.deliver()
+    t.note("Anna has not answered: Per takes the day away until she does")
+    await t.say(per, f"/arende {case.ref}")
+    await t.press(per, "case:day", "Ändra dagen för samtal 2")
+    await t.press(per, "day:drop", "Ingen dag än")
+    await t.say(anna, f"/arende {case.ref}")
+    t.check()
+    said = t.text()
+    assert "Uppföljningssamtal 2 är planerat till omkring måndag 28 december" in said
+    assert "Uppföljningssamtal 2 är planerat till omkring onsdag 16 december" in said
+    assert "planerat till omkring onsdag 16 december, utan bokad tid: det är ditt att boka" in said
