@@ -22,6 +22,7 @@ from conversations.akut_words import (
 from conversations.alert_calls import about_whom
 from conversations.alert_next import ESCALATE
 from conversations.alerts import LINKED_FOR, raise_alert
+from conversations.desk.handover import calls_named
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list, shown_name
@@ -276,7 +277,8 @@ async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Conta
     repo = AlertRepo(ctx.session)
     await repo.bring_in(report.id, unit, ctx.now)
     for person_id in unit:
-        payload = {"report": report.id, "from": ctx.person.id, "named": True}
+        payload: dict[str, object] = {"report": report.id, "from": ctx.person.id, "named": True}
+        payload.update(await calls_named(ctx, report, person_id))  # the calls are the unit's
         ctx.notify(person_id, CASE_HANDED_OVER, payload, URGENT)
     timers = TimerRepo(ctx.session)
     for alert in await repo.of_report(report.id):  # taken back from him: open, and escalating

@@ -177,3 +177,21 @@ async def test_a_day_and_time_typed_books_the_call_and_words_are_kept(  # type: 
         datetime(2026, 12, 9, 13, 0, tzinfo=UTC),
         None,
     )
+
+
+@SQLITE_ONLY
+async def test_the_unit_is_told_the_day_when_she_names_her_contact(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """She names Pia as the threat: the case goes to the unit, whose message names the day."""
+    await connect(chat, "sara")
+    case, _pia = await _planned_for_tuesday(chat, clock)
+    await delivered(demo_app)
+    said = await chat("anna").say("det är Pia Lind som hotar mig")
+    assert f"Pia Lind kan inte längre läsa ditt ärende {case.ref}." in said, said
+    [told] = [text for to, text in await delivered(demo_app) if to == "sara"]
+    assert told.startswith("Anna Berg säger att hotet kommer inifrån partiet"), told
+    assert told.endswith(
+        "Ett uppföljningssamtal med personen är planerat till omkring tisdag 8 december, "
+        "utan bokad tid: det är ditt att boka."
+    ), told

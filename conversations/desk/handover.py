@@ -45,21 +45,33 @@ async def handover_candidates(
     return [(p.id, shown_name(ctx, p)) for p in await candidate_people(ctx, report)]
 
 
+async def calls_named(ctx: Context, report: Report, receiver: int) -> dict[str, list[str]]:
+    """What the message to the case's new handler names of its calls ("calls": booked,
+    "days": planned for a day with no time yet), as its payload keys; none if they may not
+    handle it."""
+    viewer = Viewer.of(await DirectoryRepo(ctx.session).person(receiver))
+    calls = CallRepo(ctx.session, ctx.keyring)
+    today = ctx.now.astimezone(i18n.DISPLAY_TZ).date()
+    try:
+        booked = await calls.booked_ahead(viewer, report, ctx.now)
+        days = await calls.days_ahead(viewer, report, today)
+    except NotFound:
+        return {}
+    named = {"calls": [w.isoformat() for w in booked], "days": [d.isoformat() for d in days]}
+    return {key: value for key, value in named.items() if value}
+
+
 async def _give_calls(ctx: Context, report: Report, receiver: int) -> dict[str, list[str]]:
     """The receiver holds the booked calls now, and is reminded of them (not the giver);
-    what their message names: the calls booked, and the days planned with no time yet."""
+    what their message names of the calls."""
     person = await DirectoryRepo(ctx.session).person(receiver)
-    calls = CallRepo(ctx.session, ctx.keyring)
-    given = await calls.give_calls(report, Viewer.of(person), ctx.now)
+    await CallRepo(ctx.session, ctx.keyring).give_calls(report, Viewer.of(person), ctx.now)
     timers = TimerRepo(ctx.session)
     for number in (1, 2, 3):
         for kind in (FOLLOWUP_CALL, FOLLOWUP_TELL):
             for timer in await timers.pending(kind, f"{report.id}:{number}"):
                 timer.payload = {**timer.payload, "by": receiver}
-    today = ctx.now.astimezone(i18n.DISPLAY_TZ).date()
-    days = await calls.days_ahead(Viewer.of(person), report, today)
-    named = {"calls": [w.isoformat() for w in given], "days": [d.isoformat() for d in days]}
-    return {key: value for key, value in named.items() if value}
+    return await calls_named(ctx, report, receiver)
 
 
 async def hand_over(ctx: Context, report: Report, access: Access, to_person_id: int) -> str:
