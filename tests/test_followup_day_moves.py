@@ -125,12 +125,13 @@ async def test_a_week_later_skips_jul(  # type: ignore[no-untyped-def]
 
 
 @SQLITE_ONLY
+@pytest.mark.parametrize("typed", [False, True])
 async def test_the_planned_day_is_taken_away(  # type: ignore[no-untyped-def]
-    chat, demo_app: App, clock: FakeClock
+    chat, demo_app: App, clock: FakeClock, typed: bool
 ) -> None:
     case, pia = await _planned_for_tuesday(chat, clock)
     await pia.press("case:day")
-    dropped = await pia.press("day:drop")
+    dropped = await (pia.say("Ingen dag än") if typed else pia.press("day:drop"))
     assert dropped.startswith(
         "Uppföljningssamtal 2 är inte längre planerat till någon dag, och jag påminner dig inte "
         "om det. Boka det när du har kommit överens om en tid med Anna Berg."

@@ -30,6 +30,8 @@ DROP = {  # typed instead of pressed
     "ta bort": "drop",
     "ta bort dagen": "drop",
     "ingen dag": "drop",
+    "ingen dag än": "drop",
+    "no day yet": "drop",
     "remove": "drop",
     "remove the day": "drop",
     "no day": "drop",
