@@ -247,6 +247,7 @@ async def next_level(
     for person_id in fresh:
         notify(person_id, ALERT, {"alert": alert.id, **why}, URGENT)
     keep = {c.person_id for c in everyone(levels)}
+    keep.discard(why.get("unreached"))  # she has just said she could not reach the person
     for row in await repo.remind_earlier(alert, keep, now):
         notify(row.person_id, ALERT, {"alert": alert.id, "reminder": True}, URGENT)
     due = await deadline(session, alert.drill_id, now, alert.ack_minutes)
