@@ -196,3 +196,16 @@ async def test_the_unit_is_told_the_day_when_she_names_her_contact(  # type: ign
         "Ett uppföljningssamtal med personen är planerat till omkring tisdag 8 december, "
         "utan bokad tid: det är ditt att boka."
     ), told
+
+
+@SQLITE_ONLY
+async def test_the_example_day_is_in_her_language(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """A contact who reads English was asked for a day "like “måndag” or 20/12"."""
+    _case, pia = await _planned_for_tuesday(chat, clock)
+    await _in_english(demo_app, "pia")
+    await pia.press("case:day")
+    asked = await pia.say("soon")
+    assert asked.startswith("Write a day to come, like “Monday” or 20/12.\n"), asked
+    assert "måndag" not in asked

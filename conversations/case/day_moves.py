@@ -71,7 +71,7 @@ async def day_typed(
         )
         return None, Case.BOOK
     if day is None or day < today:
-        ask = _("Write a day to come, like “måndag” or 20/12.")
+        ask = _("Write a day to come, like “Monday” or 20/12.")
         if len(event.text.split()) >= NOTE_WORDS:  # "Anna är bortrest, vi hörs när hon …"
             kept = await keep_typed(ctx, event.text.strip())
             ask = f"{kept}\n{ask}" if kept else ask

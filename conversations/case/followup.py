@@ -122,7 +122,7 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
         if no_day and telling:  # a note, not the day
             return await _kept_as_note(ctx, event.text)
         if moment is None or no_day:
-            ctx.reply(_("Write the day it was held, like “i går” or 20/11."))
+            ctx.reply(_("Write the day it was held, like “yesterday” or 20/11."))
             ctx.again()
             return None
         held = moment.day

@@ -125,7 +125,7 @@ async def document_followup(
     if number == 0:
         raise Refused(_("All three follow-up calls are done or not needed."))
     if held_on > ctx.now.astimezone(DISPLAY_TZ).date():
-        raise Refused(_("Write the day it was held, like “i går” or 20/11."))
+        raise Refused(_("Write the day it was held, like “yesterday” or 20/11."))
     if not present.strip():
         raise Refused(_("Who took part?"))
     if not notes.strip():
@@ -178,7 +178,7 @@ async def plan_next(
         said = _("Noted: follow-up call {n} is not needed.").format(n=number)
         return "\n".join(filter(None, [said, await next_call_assessed(ctx, report)]))
     if day <= ctx.now.astimezone(DISPLAY_TZ).date():
-        raise Refused(_("Write a day to come, like “måndag” or 20/12."))
+        raise Refused(_("Write a day to come, like “Monday” or 20/12."))
     await repo.plan_followup(ctx.viewer, report, number, day)
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
     for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):  # a time booked before is off: a day now
