@@ -282,7 +282,12 @@ _SPOKEN = (
     (re.compile(r"\bigår\b"), "i går"),
     (re.compile(r"\bidag\b"), "i dag"),
 )
-_WEEK_ON = re.compile(r"\b(?:om en vecka|nästa vecka|in a week|next week)\b")
+_AHEAD = re.compile(
+    r"\b(?:om|in)\s+(?P<n>en|ett|\d{1,2}|två|tre|fyra|fem|an|a|one|two|three|four|five)\s+"
+    r"(?P<unit>dag(?:ar)?|veck(?:a|or)|månad(?:er)?|days?|weeks?|months?)\b"
+    r"|\b(?:nästa|next)\s+(?P<next>vecka|week|månad|month)\b"
+)
+"""A day counted from today: "om två veckor", "in 3 days", "om en månad", "nästa vecka"."""
 
 
 def _written(text: str) -> str:
@@ -531,14 +536,27 @@ def _to_come(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]
     if day is not None and day < local.date() - timedelta(days=180) and not year:
         day = day.replace(year=day.year + 1)  # "3 januari" written in December
     day = day or weekday
-    if day is None and (week := _WEEK_ON.search(rest)):
-        day = local.date() + timedelta(days=7)  # "om en vecka", "next week": a week from today
-        rest = _cut(rest, week)
+    if day is None and (ahead := _AHEAD.search(rest)):
+        day, rest = _ahead_of(local.date(), ahead), _cut(rest, ahead)
     if day is None and clock is not None:
         day = local.date()  # "kl 14": today
     if day is None:
         return None, rest
     return Moment(day, clock, part if clock is None else None), rest
+
+
+def _ahead_of(today: date, said: re.Match[str]) -> date:
+    """Return the day "om två veckor", "in 3 days", "om en månad" or "nästa vecka" names."""
+    n = 1 if said["next"] else _COUNT.get(said["n"]) or int(said["n"])
+    unit = said["next"] or said["unit"]
+    if unit.startswith(("dag", "day")):
+        return today + timedelta(days=n)
+    if unit.startswith(("veck", "week")):
+        return today + timedelta(weeks=n)
+    month = today.month - 1 + n  # a month on: the same date, or the month's last day
+    year, month = today.year + month // 12, month % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(today.day, last))
 
 
 def say_day(day: date, now: datetime, locale: str, weekday: bool = False) -> str:

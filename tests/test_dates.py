@@ -392,11 +392,24 @@ def test_a_document_gives_every_moment_its_weekday_date_and_year() -> None:
         ("onsdag 16 december kl 13.30", "sv", at(date(2026, 12, 16), 13, 30)),
         ("Wednesday 16 December 1:30 pm", "en", at(date(2026, 12, 16), 13, 30)),
         ("onsdag 16/12", "sv", Moment(date(2026, 12, 16))),
+        # counted from today (were not understood: the buttons worked, the words did not)
+        ("om två veckor", "sv", Moment(date(2026, 12, 18))),
+        ("om 3 dagar", "sv", Moment(date(2026, 12, 7))),
+        ("om tre veckor kl 10", "sv", at(date(2026, 12, 25), 10)),
+        ("om en månad", "sv", Moment(date(2027, 1, 4))),
+        ("in two weeks", "en", Moment(date(2026, 12, 18))),
+        ("in a month", "en", Moment(date(2027, 1, 4))),
     ],
 )
 def test_a_coming_day_as_people_type_it(text: str, locale: str, expected: Moment) -> None:
     """Moving a check-in: "imorn 18", "om en vecka" and "nästa vecka" were not understood."""
     assert coming(text, NOW, locale) == expected
+
+
+def test_a_month_on_from_the_31st_is_the_months_last_day() -> None:
+    assert coming("om en månad", datetime(2027, 1, 31, 12, tzinfo=DISPLAY_TZ), "sv") == Moment(
+        date(2027, 2, 28)
+    )
 
 
 @pytest.mark.parametrize(

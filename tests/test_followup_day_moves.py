@@ -209,3 +209,17 @@ async def test_the_example_day_is_in_her_language(  # type: ignore[no-untyped-de
     asked = await pia.say("soon")
     assert asked.startswith("Write a day to come, like “Monday” or 20/12.\n"), asked
     assert "måndag" not in asked
+
+
+@SQLITE_ONLY
+async def test_two_weeks_typed_moves_the_day(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """ "om två veckor" typed was not understood (only the buttons were): asked again."""
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    moved = await pia.say("om två veckor")
+    assert moved.startswith("Uppföljningssamtal 2 är planerat till omkring måndag 21 december"), (
+        moved
+    )
+    assert (await row_of(demo_app, case, 2)).planned_day == date(2026, 12, 21)
