@@ -261,3 +261,23 @@ async def test_transcript_pia_between_two_cases(chat: Any, demo_app: App, clock:
     await close(demo_app, "pia", first, clock.now)
     await further_up(first_card, "case:handover", "Lämna över")
     t.check()
+
+
+async def test_stop_pressed_after_they_were_stopped_elsewhere_does_not_start_them(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Her card offered "Stoppa avstämningarna"; she stopped them from a check-in's message
+    meanwhile, and the card's Stop then started them again (one toggle)."""
+    case = await annas_case(chat, clock)
+    anna = chat("anna")
+    await anna.say(f"/arende {case.ref}")
+    async with demo_app.db.unit_of_work() as session:  # stopped meanwhile, elsewhere
+        report = await session.get(Report, case.id)
+        assert report is not None
+        report.checkins = False
+    said = await anna.press("case:stop_checkins")
+    assert said.startswith("Avstämningarna är redan stoppade."), said
+    assert "Starta avstämningarna igen" in said
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        assert report is not None and not report.checkins

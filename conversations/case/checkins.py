@@ -32,6 +32,13 @@ async def toggle_checkins(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, access = found
+    if event.action in (STOP, START) and (event.action == STOP) is not report.checkins:
+        already = (  # stopped (or started again) meanwhile, e.g. from a check-in's message
+            _("The check-ins are already stopped.")
+            if event.action == STOP
+            else _("The check-ins are already on.")
+        )
+        return await carry_on(ctx, already, again=checkins_button(ctx, report))
     said = ""
     with contextlib.suppress(Refused):
         said = await desk.toggle_checkins(ctx, report, access)
