@@ -3,9 +3,11 @@ it is about told who has it now."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from conversations.events import Reply
 from conversations.followup_notices import booked_in, calls_given
-from conversations.i18n import format_when, shown_name
+from conversations.i18n import DISPLAY_TZ, format_day, format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
@@ -68,5 +70,13 @@ async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply
             when=format_when(when, rc.locale, message.created_at), name=name
         )
         for when in booked_in(message)
+    ]
+    today = message.created_at.astimezone(DISPLAY_TZ).date()
+    lines += [
+        _(
+            "Your next follow-up call is planned for around {day}: {name} will get in touch "
+            "with you about the time."
+        ).format(day=format_day(date.fromisoformat(str(day)), today, rc.locale), name=name)
+        for day in message.payload.get("days", [])
     ]
     return Reply("\n".join(lines))

@@ -223,3 +223,24 @@ async def test_two_weeks_typed_moves_the_day(  # type: ignore[no-untyped-def]
         moved
     )
     assert (await row_of(demo_app, case, 2)).planned_day == date(2026, 12, 21)
+
+
+@SQLITE_ONLY
+async def test_she_is_told_the_planned_day_with_who_has_her_case(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Anna's "Per Ek har nu ditt ärende" named her booked calls but not the one planned."""
+    case = await taken_monday(chat, clock)
+    await connect(chat, "per")
+    pia = chat("pia")
+    await first_call_documented(pia, case)
+    await pia.say("8/12")  # Tuesday 8 December, no time yet
+    await delivered(demo_app)
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:handover")
+    await pia.press(f"handover:{(await person_ids(demo_app))['per']}")
+    [told] = [text for address, text in await delivered(demo_app) if address == "anna"]
+    assert told.endswith(
+        "Ditt nästa uppföljningssamtal är planerat till omkring tisdag 8 december: Per Ek hör "
+        "av sig till dig om tiden."
+    ), told
