@@ -164,24 +164,35 @@ def _read_weekday(text: str, words: _Words, locale: str, today: date) -> tuple[l
     return [day, day - timedelta(days=7)] if day == today else [day], _cut(text, m)
 
 
+def dates_in(
+    text: str, locale: str, local: datetime, prefer: str, ngram: bool = True
+) -> list[tuple[str, datetime, str]]:
+    """Return what dateparser finds in ``text`` (what was said, when, and the period it
+    names), days before months, relative to ``local``, preferring the ``prefer`` ("past" or
+    "future"); nothing on a fault in the parser, which must not end the conversation."""
+    settings = {
+        "PREFER_DATES_FROM": prefer,
+        "RELATIVE_BASE": local.replace(tzinfo=None),
+        "DATE_ORDER": "DMY",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    strategy = {"strategy": "ngram"} if ngram else {}
+    try:
+        found = search_dates(
+            text[:SCAN_LIMIT], languages=[locale], settings=settings, add_period=True, **strategy
+        )
+    except Exception:
+        return []
+    return list(found or ())
+
+
 def _read_day(text: str, words: _Words, locale: str, local: datetime) -> tuple[date | None, str]:
     """Return the day dateparser finds in the text, ignoring weeks, months and stray words,
     and the rest."""
     if not re.search(r"\w", text):
         return None, text
-    settings = {
-        "PREFER_DATES_FROM": "past",
-        "RELATIVE_BASE": local.replace(tzinfo=None),
-        "DATE_ORDER": "DMY",
-        "RETURN_TIME_AS_PERIOD": True,
-    }
-    try:
-        found = search_dates(
-            text, languages=[locale], settings=settings, strategy="ngram", add_period=True
-        )
-    except Exception:  # a fault in the parser must not end the conversation
-        return None, text
-    for said, when, period in found or ():
+    found = dates_in(text, locale, local, "past")
+    for said, when, period in found:
         plain = re.search(r"\d", said) or any(word in said for word in words.day_words)
         if period == "day" and plain and isinstance(when, datetime):
             return when.date(), text.replace(said, " ", 1)
@@ -465,23 +476,8 @@ def coming_day(text: str, now: datetime, locale: str) -> date | None:
 
 def _coming_day(text: str, now: datetime, locale: str) -> tuple[date | None, int]:
     local = now.astimezone(DISPLAY_TZ)
-    settings = {
-        "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": local.replace(tzinfo=None),
-        "DATE_ORDER": "DMY",
-        "RETURN_TIME_AS_PERIOD": True,
-    }
-    try:
-        found = search_dates(
-            text[:SCAN_LIMIT],
-            languages=[locale],
-            settings=settings,
-            strategy="ngram",
-            add_period=True,
-        )
-    except Exception:  # a fault in the parser must not end the conversation
-        return None, 0
-    for said, when, period in found or ():
+    found = dates_in(text, locale, local, "future")
+    for said, when, period in found:
         if period == "day" and isinstance(when, datetime) and when.date() >= local.date():
             return when.date(), len(said)
     return None, 0

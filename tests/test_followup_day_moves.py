@@ -45,19 +45,27 @@ async def _in_english(app: App, handle: str) -> None:
 async def test_the_planned_day_is_in_the_new_handlers_message(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock, locale: str, said: str
 ) -> None:
+    told = await _handed_to_per_with_a_day(chat, demo_app, clock, locale)
+    assert told["per"].endswith(said), told
+
+
+async def _handed_to_per_with_a_day(  # type: ignore[no-untyped-def]
+    chat, app: App, clock: FakeClock, locale: str = "sv"
+) -> dict[str, str]:
+    """Pia plans call 2 for Tuesday 8 December, no time yet, and hands the case to Per
+    (reading ``locale``); what each was told of it, by handle."""
     case = await taken_monday(chat, clock)
     await connect(chat, "per")
     if locale == "en":
-        await _in_english(demo_app, "per")
+        await _in_english(app, "per")
     pia = chat("pia")
     await first_call_documented(pia, case)
-    await pia.say("8/12")  # Tuesday 8 December, no time yet
-    await delivered(demo_app)
+    await pia.say("8/12")
+    await delivered(app)
     await pia.say(f"/arende {case.ref}")
     await pia.press("case:handover")
-    await pia.press(f"handover:{(await person_ids(demo_app))['per']}")
-    [pushed] = [text for address, text in await delivered(demo_app) if address == "per"]
-    assert pushed.endswith(said), pushed
+    await pia.press(f"handover:{(await person_ids(app))['per']}")
+    return dict(await delivered(app))
 
 
 MONDAY_7_DEC = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # 10:00 in Stockholm
@@ -230,17 +238,8 @@ async def test_she_is_told_the_planned_day_with_who_has_her_case(  # type: ignor
     chat, demo_app: App, clock: FakeClock
 ) -> None:
     """Anna's "Per Ek har nu ditt ärende" named her booked calls but not the one planned."""
-    case = await taken_monday(chat, clock)
-    await connect(chat, "per")
-    pia = chat("pia")
-    await first_call_documented(pia, case)
-    await pia.say("8/12")  # Tuesday 8 December, no time yet
-    await delivered(demo_app)
-    await pia.say(f"/arende {case.ref}")
-    await pia.press("case:handover")
-    await pia.press(f"handover:{(await person_ids(demo_app))['per']}")
-    [told] = [text for address, text in await delivered(demo_app) if address == "anna"]
-    assert told.endswith(
+    told = await _handed_to_per_with_a_day(chat, demo_app, clock)
+    assert told["anna"].endswith(
         "Ditt nästa uppföljningssamtal är planerat till omkring tisdag 8 december: Per Ek hör "
         "av sig till dig om tiden."
     ), told

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from dateparser.search import search_dates  # type: ignore[import-untyped]
-
-from conversations.dates import SCAN_LIMIT, WORDS
+from conversations.dates import WORDS, dates_in
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ
 
 _YEAR = re.compile(r"\b20\d\d\b")
@@ -30,24 +28,11 @@ def months_named(text: str, now: datetime, locale: str) -> list[tuple[date, str]
 
 def _months_named(text: str, now: datetime, locale: str) -> list[tuple[date, str]]:
     local = now.astimezone(DISPLAY_TZ)
-    settings = {
-        "PREFER_DATES_FROM": "past",
-        "RELATIVE_BASE": local.replace(tzinfo=None),
-        "DATE_ORDER": "DMY",
-        "RETURN_TIME_AS_PERIOD": True,
-    }
-    try:
-        found = search_dates(
-            _RANGE_DASH.sub(_RANGE_WORD.get(locale, " till "), text.casefold()[:SCAN_LIMIT]),
-            languages=[locale],
-            settings=settings,
-            add_period=True,
-        )
-    except Exception:  # a fault in the parser must not end the conversation
-        return []
+    written = _RANGE_DASH.sub(_RANGE_WORD.get(locale, " till "), text.casefold())
+    found = dates_in(written, locale, local, "past", ngram=False)
     named: list[tuple[date, str]] = []
     yearless: list[int] = []  # positions of months written without a year
-    for said, when, period in found or ():
+    for said, when, period in found:
         if not isinstance(when, datetime) or period not in ("month", "year"):
             continue
         if period == "year":
