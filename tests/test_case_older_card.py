@@ -56,6 +56,16 @@ async def notes_in(app: App, case: Submitted) -> int:
         return int(count or 0)
 
 
+async def card_of(
+    chat: Any, clock: FakeClock, handle: str
+) -> tuple[Submitted, Chat, dict[str, tuple[str, str]]]:
+    """Anna's case taken by Pia, opened by ``handle``: the case, her chat, the card's keys."""
+    case = await annas_case(chat, clock)
+    reader: Chat = chat(handle)
+    await reader.say(f"/arende {case.ref}")
+    return case, reader, keyboard(reader)
+
+
 async def write_note(pia: Chat, text: str) -> str:
     await pia.press("case:note")
     await pia.say(text)
@@ -65,10 +75,7 @@ async def write_note(pia: Chat, text: str) -> str:
 async def test_the_card_further_up_acts_after_a_short_reply(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await annas_case(chat, clock)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
-    card = keyboard(pia)
+    case, pia, card = await card_of(chat, clock, "pia")
     said = await write_note(pia, "Ringde Anna, hon mår bättre")
     assert said.startswith("Anteckningen är intern: Anna Berg ser den inte.\n"), said
     short = keyboard(pia)
@@ -121,10 +128,7 @@ async def test_an_older_card_acts_on_its_own_case_never_the_one_she_is_at(
 async def test_a_closed_case_says_so_with_what_she_can_do_now(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await annas_case(chat, clock)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
-    card = keyboard(pia)
+    case, pia, card = await card_of(chat, clock, "pia")
     await write_note(pia, "Ringde Anna")
     await close(demo_app, "pia", case, clock.now)  # closed meanwhile (the web console)
     said = await press_on(pia, card, "case:note")
@@ -178,10 +182,7 @@ async def test_a_case_she_no_longer_has_is_not_acted_on(
 async def test_an_older_stop_never_starts_the_check_ins_again(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await annas_case(chat, clock)
-    anna = chat("anna")
-    await anna.say(f"/arende {case.ref}")
-    card = keyboard(anna)
+    case, anna, card = await card_of(chat, clock, "anna")
     stopped = await anna.press("case:stop_checkins")
     assert stopped.startswith("Jag slutar höra av mig."), stopped
     said = await press_on(anna, card, "case:stop_checkins")
