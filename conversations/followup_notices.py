@@ -244,6 +244,11 @@ def booked_in(message: OutboxMessage) -> list[datetime]:
     return [datetime.fromisoformat(str(when)) for when in message.payload.get("calls", [])]
 
 
+def days_in(message: OutboxMessage) -> list[date]:
+    """The days a handed-over case's message names calls planned for, with no time yet."""
+    return [date.fromisoformat(str(day)) for day in message.payload.get("days", [])]
+
+
 def calls_given(rc: RenderContext, message: OutboxMessage) -> list[str]:
     """The follow-up calls a handed-over case's new handler holds now: those booked, and
     those planned for a day with no time booked yet (theirs to book)."""
@@ -259,7 +264,7 @@ def calls_given(rc: RenderContext, message: OutboxMessage) -> list[str]:
         _(
             "A follow-up call with the person is planned for around {day}, with no time "
             "booked yet: it is yours to book."
-        ).format(day=format_day(date.fromisoformat(str(day)), today, rc.locale))
-        for day in message.payload.get("days", [])
+        ).format(day=format_day(day, today, rc.locale))
+        for day in days_in(message)
     ]
     return booked + planned

@@ -3,10 +3,8 @@ it is about told who has it now."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from conversations.events import Reply
-from conversations.followup_notices import booked_in, calls_given
+from conversations.followup_notices import booked_in, calls_given, days_in
 from conversations.i18n import DISPLAY_TZ, format_day, format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
@@ -76,7 +74,7 @@ async def render_new_handler(rc: RenderContext, message: OutboxMessage) -> Reply
         _(
             "Your next follow-up call is planned for around {day}: {name} will get in touch "
             "with you about the time."
-        ).format(day=format_day(date.fromisoformat(str(day)), today, rc.locale), name=name)
-        for day in message.payload.get("days", [])
+        ).format(day=format_day(day, today, rc.locale), name=name)
+        for day in days_in(message)
     ]
     return Reply("\n".join(lines))

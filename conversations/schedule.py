@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from holidays import country_holidays
-from holidays.constants import DE_FACTO, PUBLIC
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.i18n import DISPLAY_TZ
@@ -64,6 +62,10 @@ def morning_of(day: date, quiet: str | None = None) -> datetime:
 def _days_off(year: int) -> frozenset[date]:
     """Sweden's public holidays in ``year``, with midsommarafton, julafton and nyårsafton
     (days off by law and custom, though not public holidays)."""
+    # imported when a day is first asked about, not at start-up (the package takes a while)
+    from holidays import country_holidays
+    from holidays.constants import DE_FACTO, PUBLIC
+
     return frozenset(country_holidays("SE", years=year, categories=(PUBLIC, DE_FACTO)))
 
 
