@@ -289,7 +289,7 @@ class Core:
                 self.run,
                 (*recovery.carry, *(r.to_json() for r in replies))[-KEPT_REPLIES:],
                 event.text if answered else None,
-                _question(prompt.text) if answered and prompt is not None else None,
+                _question(prompt.asked_again().text) if answered and prompt is not None else None,
                 recovery.guard,
             )
         if not ctx.forgotten:  # erased with the person: nothing of them is saved again
@@ -454,7 +454,7 @@ class Core:
         replies = [Reply(_("Welcome back. Here is where we were:"))]
         stored_prompt = conversations.prompt_of(conversation)
         if stored_prompt:
-            replies.append(Reply.from_json(stored_prompt))
+            replies.append(Reply.from_json(stored_prompt).asked_again())
         else:
             replies = [Reply(_("Welcome back. Write /meny to see what I can do."))]
         return Delivery(channel, address, replies, locale)

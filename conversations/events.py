@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -136,16 +136,22 @@ class FileRef:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A message to show: text plus optional rows of buttons, tagged with their step token;
-    with ``file``, the text is the file's caption."""
+    with ``file``, the text is the file's caption; ``lead``: how many characters at its
+    start answer what was just done ("Jag skrev: i går kl. 22.40."), said once."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     token: str = ""
     file: FileRef | None = None
+    lead: int = 0
 
     @property
     def button_ids(self) -> list[str]:
         return [b.id for row in self.buttons for b in row]
+
+    def asked_again(self) -> Reply:
+        """Return the message without its lead, to show the open question once more."""
+        return replace(self, text=self.text[self.lead :], lead=0) if self.lead else self
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -153,6 +159,8 @@ class Reply:
             "buttons": [[[b.id, b.label] for b in row] for row in self.buttons],
             "token": self.token,
         }
+        if self.lead:
+            data["lead"] = self.lead
         if self.file is not None:
             data["file"] = self.file.to_json()
         return data
@@ -167,6 +175,7 @@ class Reply:
             ),
             token=str(data.get("token", "")),
             file=FileRef.from_json(data.get("file")),
+            lead=int(data.get("lead") or 0),
         )
 
 

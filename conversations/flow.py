@@ -75,9 +75,14 @@ class Context:
     replies: list[Reply] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
-    def reply(self, text: str, buttons: Sequence[Sequence[Button]] = ()) -> None:
-        """Answer the person (sent after the unit of work commits)."""
-        self.replies.append(Reply(text, tuple(tuple(row) for row in buttons if row)))
+    def reply(
+        self, text: str, buttons: Sequence[Sequence[Button]] = (), lead: Sequence[str] = ()
+    ) -> None:
+        """Answer the person (sent after the unit of work commits); ``lead``: lines said
+        before ``text`` about what was just done, not shown again with the question."""
+        said = "".join(f"{line}\n" for line in lead)
+        rows = tuple(tuple(row) for row in buttons if row)
+        self.replies.append(Reply(said + text, rows, lead=len(said)))
 
     def switch_locale(self, locale: str) -> None:
         """Speak another language from now on (the person just chose it)."""
@@ -93,7 +98,7 @@ class Context:
         """Show the open question once more, with its buttons still valid."""
         if self.prompt is None:
             return False
-        self.replies.append(self.prompt)
+        self.replies.append(self.prompt.asked_again())
         return True
 
     def notify(self, recipient_id: int, kind: str, payload: dict[str, Any], priority: int) -> None:

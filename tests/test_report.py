@@ -321,6 +321,20 @@ async def test_words_where_only_a_choice_will_do_are_kept_as_a_note(
     assert "Jag sparade det du skrev i rapporten. Välj ett av svaren nedan." in reply
     assert "[1] Det hände mig" in reply
     assert (await answers(demo_app, "anna"))["_notes"] == ["Jag vet inte hur jag ska börja"]
+    # asked again, the question comes without what was said before it the first time
+    assert reply.count("I fara nu: ring 112") == 0, reply
+
+
+async def test_a_question_comes_back_without_its_lead_on_return(demo_app: App, chat: Any) -> None:
+    """Back in the console, "Allt du svarar sparas direkt …" came again above the open
+    question, as if the report had just begun."""
+    anna: Chat = chat("anna")
+    assert "Allt du svarar sparas direkt" in await anna.say("/rapportera")
+    async with demo_app.db.unit_of_work() as session:
+        resumed = await demo_app.core.resume(session, "console", "anna")
+    assert resumed is not None
+    shown = "\n".join(r.text for r in resumed.replies)
+    assert "Vem gäller det?" in shown and "Allt du svarar sparas direkt" not in shown, shown
 
 
 async def test_several_numbers_where_one_answer_is_asked_ask_for_one(

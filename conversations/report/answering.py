@@ -57,7 +57,7 @@ async def ask(
     _ = ctx._
     draft.answers["_at"] = step.value
     draft.save(ctx)
-    lines = [*(lead or []), ask_text(ctx, draft, question)]
+    lines = [ask_text(ctx, draft, question)]
     current = draft.answers.get(step.value)
     editing = bool(ctx.data.get("editing"))
     buttons: list[list[Button]] = []
@@ -84,7 +84,7 @@ async def ask(
     else:
         buttons.append(_nav(ctx, question))
     ctx.data["report"] = draft.report.id
-    ctx.reply("\n".join(lines), buttons)
+    ctx.reply("\n".join(lines), buttons, lead=lead or ())
     return step
 
 

@@ -20,7 +20,7 @@ async def show_summary(ctx: Context, draft: Draft, lead: list[str] | None = None
     if for_self(draft.answers):
         answers[1:1] = assignment_line(ctx, who.assignment)
     evidence = await evidence_line(ctx, draft)
-    lines = [*(lead or []), _("Your report – check it before sending:"), "", *answers, *evidence]
+    lines = [_("Your report – check it before sending:"), "", *answers, *evidence]
     lines += ["", _("Press a topic to change it, or send the report.")]
     rows = [edit_buttons[i : i + 3] for i in range(0, len(edit_buttons), 3)]
     if evidence:
@@ -28,5 +28,6 @@ async def show_summary(ctx: Context, draft: Draft, lead: list[str] | None = None
     ctx.reply(
         "\n".join(lines),
         [*rows, [Button("send", _("Send")), Button("cmd:avbryt", _("Cancel"))]],
+        lead=lead or (),
     )
     return ReportStep.SUMMARY
