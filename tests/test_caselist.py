@@ -74,6 +74,8 @@ async def test_every_role_lists_the_cases_it_may_access(  # type: ignore[no-unty
     kent = await chat("kent").say("/arenden")
     assert refs_in(kent, anna_case, bo_case) == {anna_case.ref, bo_case.ref}
     assert "nästa för dig: 3.1.3 Har händelsen polisanmälts?" in kent
+    # he does not read the report, so not whom it is about: who reported it, said as such
+    assert f"• {anna_case.ref} – rapporterat av Anna Berg – kategori: partiet" in kent, kent
 
     # Per: of Anna's party, but not alerted yet; nothing of Bo's (another party)
     per = await chat("per").say("/arenden")

@@ -131,8 +131,11 @@ def reported_for(ctx: Context, report: Report, access: Access) -> str | None:
 
 async def _about(ctx: Context, found: Found) -> str:
     """Whom the case is about: the reporter, or (to those who read the report) the person she
-    reported for, named as she wrote it: "Karin Ek (reported by Britt Holm)"."""
+    reported for, named as she wrote it: "Karin Ek (reported by Britt Holm)"; to those who
+    see only the checklist, who reported it (whom it is about is in the report)."""
     reporter = await _name(ctx, found.report.reporter_id)
+    if found.access is Access.CHECKLIST:
+        return ctx._("reported by {reporter}").format(reporter=reporter)
     target = reported_for(ctx, found.report, found.access)
     if target is None:
         return reporter
