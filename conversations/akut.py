@@ -21,8 +21,6 @@ from conversations.akut_words import (
     THANKS,
     YES,
     asks,
-    asks_a_call,
-    asks_only_a_call,
     first_contact,
     from_inside,
     inside,
@@ -33,14 +31,21 @@ from conversations.akut_words import (
     telling,
     words,
 )
+from conversations.call_words import (
+    asks_a_call,
+    asks_for_contact,
+    asks_only_a_call,
+    contact_names,
+)
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
+from conversations.i18n import shown_name
 from conversations.menu import show_menu
 from conversations.report.entry import keep_words
 from conversations.texts import contact_lines, contacts_of, menu_buttons
 from conversations.words import POLITE
 from conversations.words_to_case import kept_with_open_case
-from storage.directory import Contacts
+from storage.directory import ContactCard, Contacts
 
 
 class Akut(StrEnum):
@@ -57,9 +62,11 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
     contacts = await contacts_of(ctx)
+    names = contact_names(contacts)
+    call = asks_a_call(event.text, names)  # "ring polisen", "kan du ringa Pia?"
     if (
         telling(event)
-        and not asks(words(event), first_contact(contacts), CALLING)
+        and not asks(words(event), first_contact(contacts), CALLING, by_name=not call)
         and await after_alert(ctx, event)
     ):
         # "hjälp, han har en kniv" after her alert: to those it went to, at once; "det är en
@@ -74,13 +81,13 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         kept = await _kept(ctx, event, contacts) if telling(event) else ""
         kept = "\n".join(filter(None, [moved, kept]))
         return await _alert(ctx, to_unit=True, kept=kept, event=event)  # not a minute more
-    if asks(words(event), first, CALLING):  # "larma Pia", "larma kommunen"
+    # "larma Pia", "larma kommunen"; "ring Pia" asks for a call: she is told what Trygg can do
+    if asks(words(event), first, CALLING, by_name=not call):
         unit = either and (threat_inside or names_unit(event, contacts))
         if not threat_inside or unit:
             kept = await _kept_besides_asking(ctx, event, contacts)
             return await _alert(ctx, to_unit=unit, kept=kept, event=event)
     who = contact_lines(ctx, shown)
-    call = asks_a_call(event.text, frozenset(party_names(contacts)))  # "ring polisen"
     lines = [
         *([_("I cannot call anyone for you.")] if call else []),
         _("Are you in danger right now? Call {number}.").format(number="112"),
@@ -94,6 +101,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             "the time and place."
         ),
     ]
+    if first is not None and not threat_inside and asks_for_contact(event.text, names):
+        lines += ["", _offer(ctx, first)]  # "ring Pia": what Trygg can do instead
     buttons: list[list[Button]] = []
     if first is not None and not threat_inside:  # the button says whom it alerts
         buttons.append([Button(ALERT, _("Alert {name}").format(name=first.name))])
@@ -123,10 +132,18 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     buttons += menu_buttons(ctx)[1:]
     if moved:
         lines += ["", moved]
-    if telling(event) and not asks_only_a_call(event.text, frozenset(party_names(contacts))):
+    if telling(event) and not asks_only_a_call(event.text, names):
         lines += ["", await _kept(ctx, event, contacts)]  # "hjälp jag har blivit hotad"
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
+
+
+def _offer(ctx: Context, first: ContactCard) -> str:
+    """What Trygg can do when she asks it to call her contact: alert them, to call her."""
+    name = shown_name(ctx._, first)
+    if ctx.person.phone:
+        return ctx._("I can alert {name} now and ask for a call to you.").format(name=name)
+    return ctx._("I can alert {name} now.").format(name=name)
 
 
 async def _kept(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
@@ -232,7 +249,7 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
             return None
         kept = await _kept_besides_asking(ctx, event, contacts)  # "hjälp han står utanför"
         return await _alert(ctx, to_unit=False, kept=kept, event=event)
-    names = frozenset(party_names(contacts))
+    names = contact_names(contacts)
     lines = [_("I cannot call anyone for you.")] if asks_a_call(event.text, names) else []
     lines.append(_("In danger now: call 112."))
     if telling(event) and not said <= THANKS | NOT and not asks_only_a_call(event.text, names):

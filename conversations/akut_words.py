@@ -4,8 +4,9 @@ she may be in danger now."""
 
 from __future__ import annotations
 
+from conversations.call_words import asks_a_call
 from conversations.events import EventKind, InboundEvent, words_of
-from conversations.words import POLITE, Words
+from conversations.words import Words
 from storage.directory import ContactCard, Contacts
 
 CALLS = frozenset({"akut", "larm", "sos"})
@@ -237,38 +238,11 @@ def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
     return False
 
 
-POLICE = frozenset({"polisen", "polis", "112", "police", "ambulans", "ambulansen", "ambulance"})
-"""Whom she may ask Trygg itself to call."""
-CALL = frozenset({"ring", "ringa", "ringer", "call", "phone", "kontakta", "contact"})
-ASKING_YOU = frozenset({"kan", "kunde", "skulle", "can", "could", "will", "would"})
-"""A word before "du"/"you" that makes a question of what follows ("kan du ringa …?")."""
-ONLY_ASKING = CALL | POLICE | ASKING_YOU | ASIDES | POLITE | {"du", "ni", "you", "åt", "for", "the"}
-"""The words of a request to call and nothing more: there is nothing to keep."""
-
-
-def asks_a_call(text: str, names: frozenset[str] = frozenset()) -> bool:
-    """Whether she asks Trygg itself to call the police, 112 or (``names``) her contact:
-    "ring polisen", "kan du ringa polisen åt mig?", "call 112" (not "jag ska ringa polisen
-    i morgon"). Trygg cannot call; it says so, with what to do now."""
-    said = [w for w in words_of(text) if w not in POLITE]
-    if not said or not (POLICE | names) & set(said):
-        return False
-    if said[0] in CALL:  # "ring polisen", "call the police"
-        return True
-    pairs = zip(said, said[1:], said[2:], strict=False)
-    return any(a in ASKING_YOU and b in ("du", "ni", "you") and c in CALL for a, b, c in pairs)
-
-
-def asks_only_a_call(text: str, names: frozenset[str] = frozenset()) -> bool:
-    """Whether the words are a request to call and tell nothing more to keep."""
-    return asks_a_call(text, names) and set(words_of(text)) <= ONLY_ASKING | names
-
-
-def opens_akut(text: str) -> bool:
+def opens_akut(text: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether words typed outside any question open /akut without a cry's first word: a
     compound or phrase of danger ("jätterädd", "någon försöker ta sig in"), or asking Trygg
-    to call the police."""
-    return cries_within(text) or asks_a_call(text)
+    to call the police or her contact (``names``: the words of her contacts' names)."""
+    return cries_within(text) or asks_a_call(text, names)
 
 
 def tells_danger(text: str) -> bool:
@@ -350,9 +324,10 @@ def names_unit(event: InboundEvent, contacts: Contacts) -> bool:
 
 def named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
     """Whether the words name one of her party's security contacts other than to ask for
-    them: "Pia Lind hotar mig", not "larma Pia" or "ring Pia nu"."""
-    said = words(event)
-    return bool(party_names(contacts) & said) and len(said) > SHORT and not REQUEST & said
+    them: "Pia Lind hotar mig", not "larma Pia", "ring Pia nu" or "kan du kontakta Pia?"."""
+    said, names = words(event), frozenset(party_names(contacts))
+    named = bool(names & said) and len(said) > SHORT and not REQUEST & said
+    return named and not asks_a_call(event.text, names)
 
 
 def named_contacts(event: InboundEvent, contacts: Contacts) -> list[ContactCard]:
@@ -380,12 +355,14 @@ def first_contact(contacts: Contacts) -> ContactCard | None:
     return next(iter([*contacts.party_security, *contacts.municipal_security]), None)
 
 
-def asks(said: set[str], first: ContactCard | None, asking: frozenset[str]) -> bool:
-    """Whether the words ask for the alert (one of ``asking``, or the contact's name in a
-    short message: "Pia nu", never "Pia Lind hotar mig") and do not say not to."""
+def asks(
+    said: set[str], first: ContactCard | None, asking: frozenset[str], *, by_name: bool = True
+) -> bool:
+    """Whether the words ask for the alert (one of ``asking``, or, ``by_name``, the contact's
+    name in a short message: "Pia nu", never "Pia Lind hotar mig") and do not say not to."""
     if first is None or NOT & said:
         return False
-    named = len(said) <= SHORT and name_of(first) & said
+    named = by_name and len(said) <= SHORT and name_of(first) & said
     return bool(asking & said or named)
 
 

@@ -221,7 +221,8 @@ class Core:
             flow, fresh = self.flows.get(conversation.flow or ""), False
             handler = self._already_saved(recovery)
         else:
-            flow, handler, fresh = self._route(conversation, stored_prompt, prompt, event)
+            names = await self.words.names_in(session, viewer, event)  # "ring Pia"
+            flow, handler, fresh = self._route(conversation, stored_prompt, prompt, event, names)
         if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
             # a command button may carry arguments ("cmd:arende K7M4-QX2P")
             event = replace(event, text=event.button[4:].partition(" ")[2])
@@ -501,8 +502,10 @@ class Core:
         stored_prompt: dict[str, Any] | None,
         prompt: Reply | None,
         event: InboundEvent,
+        names: frozenset[str] = frozenset(),
     ) -> tuple[Flow | None, Handler, bool]:
-        """Pick (flow, handler, entering-a-new-flow) for the event."""
+        """Pick (flow, handler, entering-a-new-flow) for the event; ``names``: the words of
+        the names of people her words may mean (Words.names)."""
         fb = self.fallbacks
         current = self.flows.get(conversation.flow or "")
         in_flow = current is not None and current.takes_words
@@ -513,7 +516,7 @@ class Core:
             own = current.typed.get(phrase_of(event.text))
             if own is not None:  # the flow's own command in words ("avbryt")
                 return current, own, False
-        if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow):
+        if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow, names):
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
             if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)
                 return said.flow, said.handler, True

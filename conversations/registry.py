@@ -15,6 +15,7 @@ from conversations import (
     alert_calls,
     alert_next,
     alerts,
+    call_words,
     case,
     drill_command,
     drills,
@@ -130,6 +131,7 @@ WORDS = Words(
     crying=akut_words.CRYING,
     denied=akut_words.DENIED,
     also=akut_words.opens_akut,  # "jätterädd", "någon försöker ta sig in", "ring polisen"
+    names=call_words.names_to_call,  # her contacts' names: "ring Pia", "kan du ringa Pia Lind?"
     acts={
         **dict.fromkeys(alerts.TAKE_WORDS, alerts.take_typed),
         **dict.fromkeys(case_reading.SHOW_WORDS, case_reading.show_typed),

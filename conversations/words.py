@@ -4,12 +4,15 @@ own labels ("Ärenden"), a case reference ("öppna K7M4-QX2P")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from conversations.events import phrase_of, words_of
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.events import EventKind, InboundEvent, phrase_of, words_of
 from conversations.flow import Handler
 from storage.cases import normalised_ref
+from storage.viewer import Viewer
 
 # Words that greet or thank and tell nothing ("hej", "ok tack", "thanks a lot").
 COURTESY = frozenset(
@@ -85,7 +88,10 @@ class Words:
     menu: Mapping[str, str] = field(default_factory=dict)  # "meny", "ärenden": the command
     menu_labels: Sequence[tuple[str, str]] = ()  # (command, msgid): the menu's own buttons
     opens: tuple[str, ...] = ()  # "öppna K7M4-QX2P": words before a reference that open it
-    also: Callable[[str], bool] | None = None  # more that opens it outside a flow ("jätterädd")
+    # more that opens it outside a flow ("jätterädd"; "ring Pia", given the words of the
+    # names of those she may mean, which ``names`` reads only for words that may need them)
+    also: Callable[[str, frozenset[str]], bool] | None = None
+    names: Callable[[AsyncSession, Viewer, str], Awaitable[frozenset[str]]] | None = None
 
     def act(self, text: str) -> Handler | None:
         """The handler of a phrase that acts like a button on someone else's message, typed
@@ -100,7 +106,15 @@ class Words:
                 return handler
         return None
 
-    def means_command(self, text: str, in_flow: bool) -> bool:
+    async def names_in(
+        self, session: AsyncSession, viewer: Viewer, event: InboundEvent
+    ) -> frozenset[str]:
+        """The words of the names of people typed words may mean ("pia" in "ring Pia")."""
+        if self.names is None or event.kind is not EventKind.TEXT:
+            return frozenset()
+        return await self.names(session, viewer, event.text)
+
+    def means_command(self, text: str, in_flow: bool, names: frozenset[str] = frozenset()) -> bool:
         words = words_of(text)
         if not self.command or not words:
             return False
@@ -113,7 +127,7 @@ class Words:
             and not w.startswith(self.not_first)
             and not self._denied(words[:i])
             for i, w in enumerate(words)
-        ) or (self.also is not None and self.also(text))
+        ) or (self.also is not None and self.also(text, names))
 
     def _denied(self, before: list[str]) -> bool:
         """Whether the words before say there is none: "inte rädd", "inga nya hot" (not "han
