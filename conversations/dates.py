@@ -333,12 +333,18 @@ def in_either_language(
 
 def understand(text: str, now: datetime, locale: str) -> Moment | None:
     """Read when something happened from what a person wrote; None when it says no day."""
+    return understood(text, now, locale)[0]
+
+
+def understood(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
+    """Read when something happened, as :func:`understand`, and return the words left once
+    the day and time are read ("hemma" of "hemma i går 22.40"), casefolded."""
     return in_either_language(_understand, text, now, locale)
 
 
-def _understand(text: str, now: datetime, locale: str) -> tuple[Moment | None, int]:
+def _understand(text: str, now: datetime, locale: str) -> tuple[tuple[Moment | None, str], int]:
     moment, rest = _understood(text, now, locale)
-    return moment, len(_written(text)) - len(rest) if moment is not None else 0
+    return (moment, rest), len(_written(text)) - len(rest) if moment is not None else 0
 
 
 def _understood(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:

@@ -1,8 +1,9 @@
 """Asking the report's questions and taking the answers: pressed, or typed in any words.
 
 Every answer is stored (sealed) the moment it arrives. A typed answer is never thrown away:
-it is the answer, an option it names, "Other: …", or a note beside the report, and the
-person is told which.
+it is the answer, an option it names, "Other: …", the answer to the question it belongs to
+(a time typed where options are asked), or a note beside the report, and the person is told
+which.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from conversations.report.draft import (
 from conversations.report.form import BY_STEP, ORDER, QUESTIONS, Question, ReportStep, next_step
 from conversations.report.summary import show_summary
 from conversations.report.text import show
-from conversations.report.typed import Reading, asks_back, is_option_word, normalised, read
+from conversations.report.typed import (
+    Reading,
+    asks_back,
+    is_option_word,
+    normalised,
+    only_numbers,
+    read,
+)
 from conversations.texts import menu_buttons
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
@@ -282,6 +290,27 @@ def _story_ahead(draft: Draft, question: Question, typed: str) -> ReportStep | N
     )
 
 
+def _gathered_by(ctx: Context, draft: Draft, question: Question, typed: str) -> Question | None:
+    """The question not yet answered that words typed where options are asked answer instead
+    ("igår kväll 22.40" at "Vad var det?": "När och var"), if one gathers such words; none
+    at a question that takes own words, and never the open question or the one it follows."""
+    if question.kind == "text" or only_numbers(typed):
+        return None
+    who = known(ctx, draft)
+    return next(
+        (
+            other
+            for other in QUESTIONS
+            if other.gathers is not None
+            and other.step not in (question.step, question.parent)
+            and not draft.answer(other.step)
+            and other.applies(draft.answers, who)
+            and other.gathers(ctx, typed)
+        ),
+        None,
+    )
+
+
 async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     """Take a typed answer to the open question, whatever its kind."""
     _ = ctx._
@@ -311,6 +340,18 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     # a short answer naming options answers the question; a sentence right after a story
     # ("Samma person ringde sedan.") goes on with the story
     answers_it = reading.matched and (len(typed.split()) <= SHORT_ANSWER or reading.numbered)
+    ahead = None if answers_it else _story_ahead(draft, question, typed)
+    if ahead is not None:  # kept where it belongs; that question is then not asked
+        draft.answers[ahead.value] = {"text": typed}
+        draft.save(ctx)
+        lead = [_("I kept that as “{topic}”.").format(topic=_(BY_STEP[ahead].label))]
+        return await ask(ctx, draft, question.step, lead)
+    elsewhere = None if reading.matched else _gathered_by(ctx, draft, question, typed)
+    if elsewhere is not None:  # "igår kväll 22.40" at "Vad var det?": when, as if said there
+        lead = await _store(ctx, draft, elsewhere, {"text": typed})
+        lead.append(_("I kept that as “{topic}”.").format(topic=_(elsewhere.label)))
+        _editable(ctx, event, elsewhere.step, typed)
+        return await ask(ctx, draft, question.step, lead)
     continued = None if answers_it else _recent_text(ctx, draft, question)
     if continued is not None:
         earlier = draft.answer(continued) or {}
@@ -324,12 +365,6 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(_("I added that to “{topic}”.").format(topic=label))
         ctx.again()
         return None
-    ahead = None if answers_it else _story_ahead(draft, question, typed)
-    if ahead is not None:  # kept where it belongs; that question is then not asked
-        draft.answers[ahead.value] = {"text": typed}
-        draft.save(ctx)
-        lead = [_("I kept that as “{topic}”.").format(topic=_(BY_STEP[ahead].label))]
-        return await ask(ctx, draft, question.step, lead)
     if reading.kept_as_note:
         draft.note(typed)
         draft.save(ctx)

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from conversations.i18n import N_
 from conversations.packs import Choice, Pack
 from conversations.report import hooks
-from conversations.report.hooks import AnswerHook, OptionsHook
+from conversations.report.hooks import AnswerHook, GatherHook, OptionsHook
 
 
 class ReportStep(StrEnum):
@@ -91,6 +91,7 @@ class Question:
     alone: tuple[str, ...] = ()  # options that rule out the others ("Nothing yet")
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
+    gathers: GatherHook | None = None  # words typed where options are asked that answer this
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
@@ -325,6 +326,9 @@ QUESTIONS: tuple[Question, ...] = (
         N_("When and where"),
         fixed(("now", N_("Just now")), ("today", N_("Today")), ("yesterday", N_("Yesterday"))),
         on_answer=hooks.read_when,
+        # a time typed at a question with options ("igår kväll 22.40" at "Vad var det?") is
+        # kept here, not as "Annat: …" there, and this question is then not asked
+        gathers=hooks.says_when,
         example="Hemma i kväll ca 22.40",
     ),
     Question(

@@ -3,6 +3,7 @@ the directory knows. Each question of the form names its own hooks (report/form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date, time, timedelta
 from typing import Any, Protocol
@@ -30,6 +31,8 @@ AnswerHook = Callable[[Context, DraftLike, Answer], Awaitable[list[str]]]
 """Called after an answer is stored; returns lines that say what was understood."""
 OptionsHook = Callable[[Context], Awaitable[list[tuple[str, str]]]]
 """Choices that come from the directory (id, label as shown)."""
+GatherHook = Callable[[Context, str], bool]
+"""Whether words typed where options are asked answer this question instead."""
 
 
 async def route_category(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
@@ -112,6 +115,22 @@ async def read_when(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]
     if moment is None:
         return []
     return [ctx._("I noted: {when}.").format(when=dates.describe(moment, ctx.now, ctx.locale))]
+
+
+AROUND_WHEN = 2  # words: a place or a hedge beside a time ("hemma", "utanför kommunhuset")
+_WORD = re.compile(r"\w+")
+
+
+def says_when(ctx: Context, typed: str) -> bool:
+    """Whether words typed where options are asked say when it happened, and little else
+    ("igår kväll 22.40", "yesterday evening, at home"): a day that has come, not a sentence
+    with a day in it ("a man followed me yesterday evening")."""
+    moment, rest = dates.understood(typed, ctx.now, ctx.locale)
+    if moment is None or dates.is_future(moment, ctx.now):
+        return False
+    left = len(_WORD.findall(rest))
+    said = len(_WORD.findall(typed)) - left
+    return left <= max(AROUND_WHEN, said)
 
 
 async def read_day(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:

@@ -73,6 +73,11 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _NUMBERS = re.compile(r"\d{1,2}(?:\s*(?:,|&|\+|och|and|\s)\s*\d{1,2})+")
 
 
+def only_numbers(typed: str) -> bool:
+    """Whether a message is options' numbers alone ("1, 9"): a choice, never a day."""
+    return _NUMBERS.fullmatch(typed.strip()) is not None
+
+
 def _told(typed: str) -> str:
     """The words that tell, without the questions asked in them: "not yet. should I call the
     police now??" decides nothing about the police."""
