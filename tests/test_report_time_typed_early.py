@@ -194,3 +194,5 @@ async def test_a_report_with_the_time_typed_where_options_are_asked(demo_app: Ap
         text = t.text()
         asked = ("När och var hände det?", "When and where did it happen?")
         assert not any(question in text for question in asked)
+    # her words already say what was understood: not "Yesterday evening – yesterday evening"
+    assert "    When and where: Yesterday evening\n" in text

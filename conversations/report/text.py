@@ -87,7 +87,7 @@ def show(
         shown = ctx._("None chosen")
     else:
         shown = labels or ctx._("Other")
-    if when and when not in shown:
+    if when and when.casefold() not in shown.casefold():  # "Yesterday evening" said it
         shown = f"{shown} – {when}" if typed else when
     return shown
 
