@@ -118,6 +118,7 @@ async def read_when(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]
 
 
 AROUND_WHEN = 2  # words: a place or a hedge beside a time ("hemma", "utanför kommunhuset")
+WHEN_WORDS = 12  # words: more than this is never a time alone (and is not read for one)
 _WORD = re.compile(r"\w+")
 
 
@@ -125,6 +126,8 @@ def says_when(ctx: Context, typed: str) -> bool:
     """Whether words typed where options are asked say when it happened, and little else
     ("igår kväll 22.40", "yesterday evening, at home"): a day that has come, not a sentence
     with a day in it ("a man followed me yesterday evening")."""
+    if len(_WORD.findall(typed)) > WHEN_WORDS:
+        return False
     moment, rest = dates.understood(typed, ctx.now, ctx.locale)
     if moment is None or dates.is_future(moment, ctx.now):
         return False
