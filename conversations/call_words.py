@@ -44,6 +44,16 @@ ONLY_ASKING = (
     CALL | ASKING_CALL | POLICE | CONTACT | ASKING_YOU | YOU | MAY | BEFORE_WHOM | AROUND | POLITE
 )
 """The words of a request to call and nothing more: there is nothing to keep."""
+LATER = frozenset(
+    {
+        *("imorgon", "morgon", "senare", "sen", "nästa", "kl", "klockan", "efter"),
+        *("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+        *("tomorrow", "later", "next", "after", "monday", "tuesday", "wednesday"),
+        *("thursday", "friday", "saturday", "sunday"),
+    }
+)
+"""Words that put the call later: a note of what to do ("ring Per i morgon om ärendet"),
+not a request for a call now."""
 
 
 def _call_at(said: list[str]) -> int | None:
@@ -70,10 +80,11 @@ def may_ask_a_call(text: str) -> bool:
 def asked_to_call(text: str) -> str:
     """The word that says whom she asks Trygg itself to call ("polisen" in "kan du ringa
     polisen åt mig?", "pia" in "ring till Pia", "contact" in "call my contact"); "" if she
-    asks for no call ("jag ska ringa polisen i morgon", "Pia ringde mig i går")."""
+    asks for no call ("jag ska ringa polisen i morgon", "Pia ringde mig i går", "ring Per i
+    morgon om ärendet")."""
     said = [w for w in words_of(text) if w not in POLITE]
     at = _call_at(said)
-    if at is None:
+    if at is None or LATER & set(said[at + 1 :]):
         return ""
     return next((w for w in said[at + 1 :] if w not in BEFORE_WHOM), "")
 

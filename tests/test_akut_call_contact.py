@@ -56,6 +56,9 @@ def test_a_request_to_call_names_whom(typed: str, whom: bool) -> None:
         "kan du ringa mig?",
         "kan jag ringa Pia?",
         "ringer Pia snart?",
+        "ring Per i morgon om Annas ärende",  # a note of what to do, not a call now
+        "ring polisen på måndag",
+        "call Britt tomorrow about the letter",
         "can you contact me?",
         "Per won't stop trying to contact me",
         "ring Pia",  # not hers: Bo's contact is Britt
@@ -132,6 +135,7 @@ async def test_what_she_tells_with_the_request_is_kept(chat: Any, demo_app: App)
         ("anna", "jag ska ringa Pia i morgon om brevet"),
         ("bo", "Britt called me yesterday about it"),
         ("bo", "call Pia"),  # Pia is Anna's contact, not his
+        ("pia", "ring Per i morgon om Annas ärende"),  # her note: not her own alarm
     ],
 )
 async def test_telling_of_a_call_is_not_asking_for_one(
