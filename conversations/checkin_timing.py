@@ -20,7 +20,8 @@ from storage.timers import TimerRepo
 HEARD_LATELY = timedelta(hours=12)
 """How long after her own words (or the last check-in) a check-in waits."""
 CHOSEN = "chosen"
-"""In a check-in's payload: she moved it to this time herself, and it comes then."""
+"""In a check-in's or a reminder's payload: she moved it to this time herself, and it comes
+then."""
 
 
 async def asked_at(session: AsyncSession, timer: Timer, report: Report, now: datetime) -> datetime:

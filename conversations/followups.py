@@ -3,6 +3,7 @@ organisation's recurring duties. Nudges and check-ins respect quiet hours; alert
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
-from conversations.checkin_timing import moved_past_her_words
+from conversations.checkin_timing import CHOSEN, moved_past_her_words
 from conversations.checkin_words import asks_for_call, checkin_answer
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -26,7 +27,14 @@ from conversations.notices import (
 )
 from conversations.packs import Pack, PackLibrary
 from conversations.routing import alert_levels, escalation_lines
-from conversations.schedule import days_after, next_duty, out_of_quiet_hours, quiet_hours_of
+from conversations.schedule import (
+    days_after,
+    is_day_off,
+    next_duty,
+    on_working_day,
+    out_of_quiet_hours,
+    quiet_hours_of,
+)
 from conversations.words import says_nothing
 from conversations.words_to_case import keep_with_case, note_for_handlers, open_case
 from storage.access import INTERNAL, Access
@@ -50,6 +58,7 @@ from storage.trust import AuditRepo
 from storage.viewer import Viewer
 
 FOLLOWUP_FIRST = "followup_first"  # stages: nudge (day 2), remind (day 10), escalate (day 14)
+TO_BOOK = ("nudge", "remind")  # its stages that ask the contact to book call 1
 FOLLOWUP_DUE = "followup_due"  # follow-up 2 or 3 on its planned date
 FOLLOWUP_CALL = "followup_call"  # before a booked call: the morning of the day, an hour before
 FOLLOWUP_TELL = "followup_tell"  # a call booked in the quiet hours: the targeted person told after
@@ -84,7 +93,7 @@ async def schedule_case(
             report_id,
             await sped_up(timers.session, drill_id, now, now + timedelta(days=day))
             if drill_id is not None
-            else days_after(now, day, quiet),
+            else reminder_due(kind, payload, days_after(now, day, quiet), quiet),
             payload,
             drill_id,
         )
@@ -94,6 +103,19 @@ async def schedule_case(
     return planned
 
 
+def to_book(kind: str, payload: Mapping[str, Any]) -> bool:
+    """Whether a timer reminds the contact of a call still to book (not of a booked one)."""
+    if kind == FOLLOWUP_FIRST:
+        return payload.get("stage") in TO_BOOK
+    return kind == FOLLOWUP_DUE
+
+
+def reminder_due(kind: str, payload: Mapping[str, Any], due: datetime, quiet: str) -> datetime:
+    """When a timer of a case comes: a reminder to book a call on a working day (the
+    contacts are mostly volunteers), anything else when it is due."""
+    return on_working_day(due, quiet) if to_book(kind, payload) else due
+
+
 async def _open_report(sc: SystemContext, report_id: str) -> Report | None:
     report = await sc.session.get(Report, report_id)
     if report is None or report.status is not ReportStatus.SUBMITTED:
@@ -101,12 +123,20 @@ async def _open_report(sc: SystemContext, report_id: str) -> Report | None:
     return report
 
 
-async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer, report: Report) -> bool:
+async def _moved_out_of_quiet_hours(
+    sc: SystemContext, timer: Timer, report: Report, working: bool = False
+) -> bool:
     """If a nudge comes due inside the municipality's quiet hours (by default 21–08, or after
-    downtime), move it to the end of them. A drill's case has none: the drill is now."""
+    downtime), move it to the end of them; a reminder to book a call (``working``) that
+    comes due on a weekend or a holiday, to the morning of the next working day, unless the
+    contact moved it there herself. A drill's case has none: the drill is now."""
     if report.drill_id is not None:
         return False
-    later = out_of_quiet_hours(sc.now, await quiet_hours_of(sc.session, report.municipality_id))
+    quiet = await quiet_hours_of(sc.session, report.municipality_id)
+    if working and not timer.payload.get(CHOSEN):
+        later = on_working_day(sc.now, quiet)
+    else:
+        later = out_of_quiet_hours(sc.now, quiet)
     if later > sc.now + timedelta(seconds=1):
         TimerRepo(sc.session).schedule(timer.kind, timer.subject, later, dict(timer.payload))
         return True
@@ -116,7 +146,8 @@ async def _moved_out_of_quiet_hours(sc: SystemContext, timer: Timer, report: Rep
 async def followup_first(sc: SystemContext, timer: Timer) -> None:
     """Day 2: ask the contact to book follow-up 1; day 10: remind; day 14: escalate."""
     report = await _open_report(sc, timer.subject)
-    if report is None or await _moved_out_of_quiet_hours(sc, timer, report):
+    working = to_book(timer.kind, timer.payload)
+    if report is None or await _moved_out_of_quiet_hours(sc, timer, report, working):
         return
     cases = CaseRepo(sc.session, sc.keyring)
     first = (await cases.followups(report)).get(1)
@@ -144,11 +175,15 @@ async def followup_first(sc: SystemContext, timer: Timer) -> None:
 async def followup_due(sc: SystemContext, timer: Timer) -> None:
     """Follow-up 2 or 3 is due today: remind whoever handles the case."""
     report = await _open_report(sc, str(timer.payload.get("report", "")))
-    if report is None or await _moved_out_of_quiet_hours(sc, timer, report):
+    if report is None:
         return
     number = int(timer.payload.get("n", 2))
     row = (await CaseRepo(sc.session, sc.keyring).followups(report)).get(number)
     if row is not None and row.status != "planned":
+        return
+    # a day off she kept for the call ("behåll lördag"): reminded that morning, as promised
+    kept = row is not None and row.planned_day is not None and is_day_off(row.planned_day)
+    if await _moved_out_of_quiet_hours(sc, timer, report, working=not kept):
         return
     for person_id in await CaseRepo(sc.session, sc.keyring).handlers(report):
         sc.notify(

@@ -82,6 +82,14 @@ def working_day(day: date) -> date:
     return day
 
 
+def on_working_day(due: datetime, quiet: str | None = None) -> datetime:
+    """When a reminder to a contact due at ``due`` comes: out of the quiet hours and, on a
+    day nobody works (a weekend, a holiday), the morning of the next working day."""
+    due = out_of_quiet_hours(due, quiet)
+    day = due.astimezone(DISPLAY_TZ).date()
+    return morning_of(working_day(day), quiet) if is_day_off(day) else due
+
+
 def on_day(day: date, at: time = time(9, 0)) -> datetime:
     """A Stockholm date at a time, as an aware datetime in UTC."""
     return datetime.combine(day, at, DISPLAY_TZ).astimezone(UTC)

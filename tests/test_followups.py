@@ -266,14 +266,15 @@ async def test_quiet_hours_across_the_spring_dst_change(  # type: ignore[no-unty
     ]
     assert local == [  # each at the report's wall time (22:30), moved out of quiet hours
         ("Sat 28 Mar 08:00 +0100", "checkin"),  # day 1: still CET
-        ("Sun 29 Mar 08:00 +0200", "followup_first"),  # day 2: CEST since 02:00 that night
+        # day 2, Sunday: the contact's reminder waits for Monday; CEST since Sunday 02:00
+        ("Mon 30 Mar 08:00 +0200", "followup_first"),
         ("Fri 03 Apr 08:00 +0200", "checkin"),  # day 7
-        ("Mon 06 Apr 08:00 +0200", "followup_first"),  # day 10: remind
+        ("Tue 07 Apr 08:00 +0200", "followup_first"),  # day 10: remind (not annandag påsk)
         ("Fri 10 Apr 08:00 +0200", "followup_first"),  # day 14: escalate
         ("Sun 26 Apr 08:00 +0200", "checkin"),  # day 30
     ]
     nudge = min(due for kind, due in timers if kind == "followup_first")
-    assert nudge == datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
+    assert nudge == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
 
     # Alerts are not moved: nobody took the report, so it escalates in the night.
     night = await run_at(demo_app, clock, clock.now + timedelta(hours=2), case)
@@ -294,17 +295,19 @@ async def test_quiet_hours_across_the_spring_dst_change(  # type: ignore[no-unty
     assert await run_at(demo_app, clock, first, case) == [("anna", "checkin_ask")]
     assert clock.now == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)
 
-    # The nudge is not sent at the report's wall time two days later (22:30) nor at night.
+    # The nudge is not sent at the report's wall time two days later (22:30), nor at night,
+    # nor on the Sunday: on Monday at 08:00, in CEST.
     for moment in (
         datetime(2026, 3, 28, 22, 30, tzinfo=STOCKHOLM),
         datetime(2026, 3, 29, 1, 59, tzinfo=STOCKHOLM),
         datetime(2026, 3, 29, 3, 0, tzinfo=STOCKHOLM),  # 02:00 CET became 03:00 CEST
-        datetime(2026, 3, 29, 7, 59, tzinfo=STOCKHOLM),
+        datetime(2026, 3, 29, 8, 0, tzinfo=STOCKHOLM),
+        datetime(2026, 3, 30, 7, 59, tzinfo=STOCKHOLM),
     ):
         assert ("pia", "followup_nudge") not in await run_at(demo_app, clock, moment, case)
-    sent = await run_at(demo_app, clock, datetime(2026, 3, 29, 8, 0, tzinfo=STOCKHOLM), case)
+    sent = await run_at(demo_app, clock, datetime(2026, 3, 30, 8, 0, tzinfo=STOCKHOLM), case)
     assert sent == [("pia", "followup_nudge")]
-    assert clock.now == datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
+    assert clock.now == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
 
     # Down from before the day-7 check-in (Fri 08:00) until 22:15: it is due, but it is night.
     late = datetime(2026, 4, 3, 22, 15, tzinfo=STOCKHOLM)

@@ -17,8 +17,9 @@ from conversations.desk.words import card_name as name_of
 from conversations.desk.words import next_call
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.followups import to_book
 from conversations.i18n import DISPLAY_TZ
-from conversations.schedule import is_day_off, on_day
+from conversations.schedule import is_day_off, on_day, working_day
 from storage.access import Access
 from storage.calls import CallRepo
 from storage.models import ReportStatus
@@ -199,6 +200,10 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
         return await show_case(ctx)
     if event.button.startswith("move:") and event.button[5:].isdigit():
         when: datetime | None = upcoming[0].due_at + timedelta(days=int(event.button[5:]))
+        if when is not None and to_book(upcoming[0].kind, upcoming[0].payload):
+            # a reminder to book a call "a day later" than a Friday's: on Monday
+            local = when.astimezone(DISPLAY_TZ)
+            when = datetime.combine(working_day(local.date()), local.time(), DISPLAY_TZ)
         problem = None
     else:
         today = ctx.now.astimezone(DISPLAY_TZ).date()

@@ -184,7 +184,7 @@ async def move_next(ctx: Context, report: Report, access: Access, when: datetime
                 ).format(n=number, when=ctx.when(call.planned_for))
             )
     timer = await repo.move_next(ctx.viewer, report, kinds, moved, ctx.now)
-    if timer is not None and level is Access.OWN:  # her own time: kept, however lately she wrote
+    if timer is not None:  # her own time: kept, however lately she wrote, or on a day off
         timer.payload = {**timer.payload, CHOSEN: True}
     start, end = quiet_span(quiet)
     lines = []

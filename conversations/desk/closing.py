@@ -19,6 +19,7 @@ from conversations.followups import (
     FOLLOWUP_TELL,
     PURGE,
     PURGE_WARNING,
+    reminder_due,
     schedule_retention,
 )
 from conversations.i18n import DISPLAY_TZ, format_day, names_list
@@ -163,6 +164,7 @@ async def replan_timers(ctx: Context, report: Report) -> None:
     if plan is None:
         return
     now, planned = ctx.now, []
+    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
     followups = await CaseRepo(ctx.session, ctx.keyring).followups(report)
     first = followups.get(1)
     booked = first is not None and first.planned_for is not None and first.planned_for > now
@@ -172,12 +174,12 @@ async def replan_timers(ctx: Context, report: Report) -> None:
             ("remind", plan.first_remind_day),
             ("escalate", plan.first_escalate_day),
         )
-        planned += [
-            Planned(FOLLOWUP_FIRST, report.id, days_after(now, day), {"stage": stage})
-            for stage, day in stages
-            if not (booked and stage == "nudge")  # "please book call 1": it is booked
-        ]
-    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
+        for stage, day in stages:
+            if booked and stage == "nudge":  # "please book call 1": it is booked
+                continue
+            asked: dict[str, Any] = {"stage": stage}
+            due = reminder_due(FOLLOWUP_FIRST, asked, days_after(now, day), quiet)
+            planned.append(Planned(FOLLOWUP_FIRST, report.id, due, asked))
     for number in (1, 2, 3):
         row = followups.get(number)
         if row is None or row.status != "planned" or row.planned_for is None:
@@ -186,9 +188,8 @@ async def replan_timers(ctx: Context, report: Report) -> None:
             await plan_reminders(ctx, report, number, row.planned_for, quiet)
         elif number > 1:
             payload = {"report": report.id, "n": number}
-            planned.append(
-                Planned(FOLLOWUP_DUE, f"{report.id}:{number}", days_after(now, 1), payload)
-            )
+            due = reminder_due(FOLLOWUP_DUE, payload, days_after(now, 1), quiet)
+            planned.append(Planned(FOLLOWUP_DUE, f"{report.id}:{number}", due, payload))
     start = report.submitted_at or now
     ahead = [d for d in plan.checkin_days if days_after(start, d) > now]
     checkins = [days_after(start, d) for d in ahead] or [days_after(now, 1)]
