@@ -1,6 +1,7 @@
 """A follow-up call planned for a day, later: handed over with the case, the new handler is
-told the day (it was left out of his message, and the call forgotten); and the day moved or
-found not needed from the case (there was no way to change it once planned)."""
+told the day (it was left out of his message, and the call forgotten); the day moved or
+found not needed from the case (there was no way to change it once planned); and a day
+planned again after "Ingen dag än" (only a time could be booked then)."""
 
 from __future__ import annotations
 
@@ -151,6 +152,56 @@ async def test_the_planned_day_is_taken_away(  # type: ignore[no-untyped-def]
     card = await pia.press("case:view")
     assert "omkring tisdag 8 december" not in card
     assert "Boka samtal 2" in card and "Ändra dagen" not in card
+    assert "Planera en dag för samtal 2" in card  # not only a time: a day again, too
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("from_card", [False, True])
+async def test_a_day_is_planned_again_after_no_day_yet(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, from_card: bool
+) -> None:
+    """After "Ingen dag än" the only way on was "Boka samtal 2": a time, not a day."""
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    dropped = await pia.press("day:drop")
+    assert dropped.endswith(
+        "[1] Svara på nästa punkt  [2] Boka samtal 2  [3] Planera en dag för samtal 2  "
+        "[4] Visa ärendet"
+    ), dropped
+    if from_card:
+        await pia.press("case:view")
+    asked = await pia.press("case:day")
+    assert asked == (
+        "Uppföljningssamtal 2 med Anna Berg har ingen dag än. Vilken dag ska det vara?\n"
+        "Skriv dagen, till exempel ”fredag” eller 15/12, eller:\n"
+        "[1] Om 2 veckor  [2] Om en månad  [3] Samtal 2 behövs inte  [4] Tillbaka"
+    ), asked
+    planned = await pia.press("day:14")  # Monday 21 December
+    assert planned.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring måndag 21 december, utan tid än. "
+        "Jag påminner dig på morgonen den dagen, så att du kan boka en tid med Anna Berg."
+    ), planned
+    assert "Ändra dagen för samtal 2" in planned
+    row = await row_of(demo_app, case, 2)
+    assert (row.status, row.planned_for, row.planned_day) == ("planned", None, date(2026, 12, 21))
+    assert await timers_of(demo_app, case) == [(FOLLOWUP_DUE, on_day(date(2026, 12, 21), time(8)))]
+
+
+@SQLITE_ONLY
+async def test_a_day_typed_plans_it_again(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _planned_for_tuesday(chat, clock)
+    await pia.press("case:day")
+    await pia.press("day:drop")
+    await pia.press("case:day")
+    planned = await pia.say("torsdag")
+    assert planned.startswith(
+        "Uppföljningssamtal 2 är planerat till omkring torsdag 10 december, utan tid än."
+    ), planned
+    assert (await row_of(demo_app, case, 2)).planned_day == date(2026, 12, 10)
+    card = await pia.press("case:view")
+    assert "Ändra dagen för samtal 2" in card and "Planera en dag" not in card
 
 
 @SQLITE_ONLY

@@ -1,5 +1,5 @@
 """The day a follow-up call is planned for, with no time booked yet: read from what was
-typed, and moved, taken away or found not needed once planned."""
+typed, planned from the case, and moved, taken away or found not needed once planned."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from conversations import dates
 from conversations.case.calls import book_call
 from conversations.case.common import Case, found_case, gone, keep_typed, on_case
 from conversations.case.next_step import carry_on
-from conversations.case.planned import MOVE_DAY
+from conversations.case.planned import MOVE_DAY, day_button
 from conversations.case.view import show_case
 from conversations.desk import followup as desk
 from conversations.desk.errors import Refused
@@ -21,7 +21,7 @@ from conversations.i18n import DISPLAY_TZ
 from conversations.report.typed import normalised
 from conversations.schedule import working_day
 from storage.access import Access
-from storage.calls import CallEntry, CallRepo
+from storage.calls import CallRepo
 from storage.models import Report, ReportStatus
 
 NOTE_WORDS = 5  # words: this many where a day was asked, and no day in them: kept as a note
@@ -43,7 +43,7 @@ DROP = {  # typed instead of pressed
 
 def move_button(ctx: Context, report: Report, number: int) -> Button:
     """The card's button to change the day call ``number`` is planned for."""
-    return on_case(report, MOVE, ctx._("Change the day of call {n}").format(n=number))
+    return day_button(ctx, report, number)
 
 
 async def day_typed(
@@ -81,35 +81,56 @@ async def day_typed(
     return day, None
 
 
-async def _planned(ctx: Context, report: Report, number: int) -> CallEntry | None:
-    """Call ``number`` if it is planned for a day with no time booked."""
+async def _to_plan(ctx: Context, report: Report, number: int) -> tuple[bool, date | None]:
+    """Whether call ``number`` (2 or 3) is the next, in an open case, with no time booked;
+    and the day it is planned for, if any."""
     log = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
-    return next((e for e in log if e.number == number and e.planned_day is not None), None)
+    if report.status is not ReportStatus.SUBMITTED or number < 2 or next_call(log) != number:
+        return False, None
+    entry = next((e for e in log if e.number == number), None)
+    if entry is not None and entry.planned_for is not None:
+        return False, None
+    return True, entry.planned_day if entry is not None else None
 
 
 async def start_day_move(ctx: Context, event: InboundEvent) -> StateResult:
-    """Ask which day the next call, planned for a day, should be instead."""
+    """Ask which day the next call, planned for a day, should be instead; or, with no day
+    yet ("Ingen dag än"), which day it should be."""
     _ = ctx._
     found = await found_case(ctx, Access.HANDLER)
     if found is None:
         return await gone(ctx)
     report, _access = found
     number = next_call(await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report))
-    entry = await _planned(ctx, report, number) if number else None
-    if entry is None or entry.planned_day is None or report.status is not ReportStatus.SUBMITTED:
+    open_call, planned = await _to_plan(ctx, report, number)
+    if not open_call:
         return await show_case(ctx)  # booked, documented or closed since
     ctx.data["fu"], ctx.data["day"] = number, None
-    said = dates.say_day(entry.planned_day, ctx.now, ctx.locale, weekday=True)
+    name = await name_of(ctx, report.reporter_id)
+    how = _("Write the day, like “Friday” or 15/12, or:")
+    not_needed = [Button("day:none", _("Call {n} is not needed").format(n=number))]
+    if planned is None:
+        question = _("Follow-up call {n} with {name} has no day yet. Which day should it be?")
+        ctx.reply(
+            question.format(n=number, name=name) + "\n" + how,
+            [
+                [Button("day:14", _("In 2 weeks")), Button("day:30", _("In a month"))],
+                not_needed,
+                [Button("case:view", _("Back"))],
+            ],
+        )
+        return Case.DAY
+    said = dates.say_day(planned, ctx.now, ctx.locale, weekday=True)
     question = _(
         "Follow-up call {n} with {name} is planned for around {day}. Which day should it be "
         "instead?"
-    ).format(n=number, name=await name_of(ctx, report.reporter_id), day=said)
+    ).format(n=number, name=name, day=said)
     ctx.reply(
-        question + "\n" + _("Write the day, like “Friday” or 15/12, or:"),
+        question + "\n" + how,
         [
             [Button("day:1", _("A day later")), Button("day:7", _("A week later"))],
             [Button("day:drop", _("No day yet"))],
-            [Button("day:none", _("Call {n} is not needed").format(n=number))],
+            not_needed,
             [Button("case:view", _("Back"))],
         ],
     )
@@ -125,28 +146,37 @@ async def move_day(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     report, access = found
     number = int(ctx.data.get("fu") or 0)
-    entry = await _planned(ctx, report, number) if number else None
-    if entry is None or entry.planned_day is None:
+    open_call, planned = await _to_plan(ctx, report, number)
+    if not open_call:
         return await show_case(ctx)  # booked or documented meanwhile
     choice = event.button.removeprefix("day:") if event.button else DROP.get(normalised(event.text))
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     day: date | None = None
     if choice and choice.isdigit():  # from the day planned, or today if that has gone
-        day = working_day(max(entry.planned_day, today) + timedelta(days=int(choice)))
+        day = working_day(max(planned or today, today) + timedelta(days=int(choice)))
     elif choice not in ("none", "drop"):
         day, state = await day_typed(ctx, event, number)
         if day is None:
             return state
-    try:
-        if choice == "drop":
+    if choice == "drop":
+        try:
             said = await desk.drop_day(ctx, report, access, number)
-        else:
-            said = await desk.plan_next(ctx, report, access, number, day)
+        except Refused as refused:
+            said = refused.message
+        # still to be booked: the card's buttons for it, to book a time or plan a day again
+        book = on_case(report, "case:book", _("Book call {n}").format(n=number))
+        return await carry_on(ctx, said, again=[book, day_button(ctx, report, number, False)])
+    return await planned_on(ctx, report, access, number, day)
+
+
+async def planned_on(
+    ctx: Context, report: Report, access: Access, number: int, day: date | None
+) -> StateResult:
+    """Plan call ``number`` for ``day`` (None: not needed), and say so with the button to
+    change the day."""
+    try:
+        said = await desk.plan_next(ctx, report, access, number, day)
     except Refused as refused:
-        said = refused.message
-    again: Button | None = None
-    if day is not None:
-        again = move_button(ctx, report, number)
-    elif choice == "drop":  # still to be booked: the card's button for it
-        again = on_case(report, "case:book", _("Book call {n}").format(n=number))
-    return await carry_on(ctx, said, again=again)
+        return await carry_on(ctx, refused.message)
+    # the day can be changed at once, as a booked time can
+    return await carry_on(ctx, said, again=move_button(ctx, report, number) if day else None)

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 from conversations import dates
 from conversations.about import about_someone_else, named_target
 from conversations.case.common import YES_NO, Case, chosen, found_case, gone, said_as_typed
-from conversations.case.day_moves import day_typed, move_button
+from conversations.case.day_moves import day_typed, planned_on
 from conversations.case.next_step import carry_on
-from conversations.desk import followup as desk
 from conversations.desk import notes
 from conversations.desk.errors import Refused
 from conversations.desk.followup import finish_followup, next_followup_number
@@ -276,9 +275,4 @@ async def plan_next(ctx: Context, event: InboundEvent) -> StateResult:
         day, state = await day_typed(ctx, event, number)
         if day is None:  # booked at once, a time asked, or asked again
             return state
-    try:
-        said = await desk.plan_next(ctx, report, access, number, day)
-    except Refused as refused:
-        return await carry_on(ctx, refused.message)
-    # the day can be changed at once, as a booked time can
-    return await carry_on(ctx, said, again=move_button(ctx, report, number) if day else None)
+    return await planned_on(ctx, report, access, number, day)

@@ -3,6 +3,8 @@ again. The card comes when she asks for it: opening the case, or "Visa ärendet"
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from conversations.case.common import Case, found_case, gone, on_case, role_key
 from conversations.case.lines import open_items
 from conversations.events import Button
@@ -17,11 +19,16 @@ NEXT = "case:check"  # her next open item
 
 
 async def carry_on(
-    ctx: Context, done: str | None = None, *, ahead: bool = True, again: Button | None = None
+    ctx: Context,
+    done: str | None = None,
+    *,
+    ahead: bool = True,
+    again: Button | Sequence[Button] | None = None,
 ) -> StateResult:
     """Say what was done (``done``), then (``ahead``) her next open item in one line, with a
-    button to answer it, one to change what was just done (``again``: the card's own button),
-    and one to see the case. Each names the case (common.on_case), as the card's do."""
+    button to answer it, those to change what was just done (``again``: the card's own
+    buttons), and one to see the case. Each names the case (common.on_case), as the card's
+    do."""
     _ = ctx._
     found = await found_case(ctx, Access.CHECKLIST)
     if found is None:  # handed over, or gone: what was done is still said
@@ -43,8 +50,9 @@ async def carry_on(
             check = item.check.get(ctx.locale).rstrip(":")  # "Följande har informerats …:"
             lines.append(_("Next item for you: {item}").format(item=f"{item.step} {check}"))
             buttons.append([on_case(report, NEXT, _("Answer the next item"))])
-    if again is not None:
-        buttons.append([again])
+    if isinstance(again, Button):
+        again = [again]
+    buttons += [[button] for button in again or []]
     buttons.append([on_case(report, SHOW, _("Show the case"))])
     if not lines:  # nothing done to say, nothing next: which case this is
         status = _("closed") if report.status is ReportStatus.CLOSED else _("open")

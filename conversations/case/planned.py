@@ -20,7 +20,15 @@ from storage.models import Report, ReportStatus
 
 # --- the case view -------------------------------------------------------------------------
 
-MOVE_DAY = "case:day"  # the card's button: change the day of the next call
+MOVE_DAY = "case:day"  # the card's button: change (or plan) the day of the next call
+
+
+def day_button(ctx: Context, report: Report, number: int, planned: bool = True) -> Button:
+    """The card's button to change the day call ``number`` is planned for, or, with no day
+    (``planned`` False), to plan one."""
+    _ = ctx._
+    label = _("Change the day of call {n}") if planned else _("Plan a day for call {n}")
+    return on_case(report, MOVE_DAY, label.format(n=number))
 
 
 async def schedule_section(
@@ -56,9 +64,9 @@ async def schedule_section(
     planned = next((e for e in log if e.number == number and e.planned_for), None)
     if number and planned is None:
         buttons.append([on_case(report, "case:book", _("Book call {n}").format(n=number))])
-        if any(e.number == number and e.planned_day for e in log):  # a day, no time yet
-            label = _("Change the day of call {n}").format(n=number)
-            buttons.append([on_case(report, MOVE_DAY, label)])
+        if number > 1:  # calls 2–3 may be planned for a day, with no time yet
+            planned_day = any(e.number == number and e.planned_day for e in log)
+            buttons.append([day_button(ctx, report, number, planned_day)])
     elif number:
         buttons.append([on_case(report, "case:book", _("Move call {n}").format(n=number))])
     if upcoming:
