@@ -90,6 +90,31 @@ def on_working_day(due: datetime, quiet: str | None = None) -> datetime:
     return morning_of(working_day(day), quiet) if is_day_off(day) else due
 
 
+@cache
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    """The names of the days off in ``year`` (see :func:`_days_off`), in ``language``."""
+    from holidays import country_holidays
+    from holidays.constants import DE_FACTO, PUBLIC
+
+    days = country_holidays("SE", years=year, categories=(PUBLIC, DE_FACTO), language=language)
+    return dict(days.items())
+
+
+HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US"}  # the package's names for Trygg's locales
+PROPER = ("Kristi",)  # a holiday's name that starts with a name keeps its capital
+
+
+def holiday_name(day: date, locale: str) -> str | None:
+    """The Swedish holiday ``day`` is ("julafton", "Christmas Eve"), as it reads inside a
+    sentence; None on any other day, or in a language with no names for it."""
+    language = HOLIDAY_LANGUAGES.get(locale)
+    names = _holiday_names(day.year, language).get(day) if language else None
+    name = names.split(";")[0].strip() if names else None  # two on one day: the first
+    if not name or locale != "sv" or name.startswith(PROPER):
+        return name
+    return name[:1].lower() + name[1:]  # "Julafton" reads "… är julafton."
+
+
 def on_day(day: date, at: time = time(9, 0)) -> datetime:
     """A Stockholm date at a time, as an aware datetime in UTC."""
     return datetime.combine(day, at, DISPLAY_TZ).astimezone(UTC)

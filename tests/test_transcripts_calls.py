@@ -3,8 +3,9 @@ when its reminder is moved, when the case is handed over and when it is closed.
 
 Anna waits for the call she was told of: she must hear when it moves or is called off, and
 the contact who makes it (and only that one) must be reminded of it. A call planned for a
-day, with no time yet, lands on a working day, can be changed, and is named to whoever the
-case is handed to.
+day, with no time yet, lands on a working day, can be changed, is named to whoever the case
+is handed to, and can be planned again after its day was taken away; a day typed that
+nobody works on (julafton) is said to be so, with the next working day offered.
 """
 
 from __future__ import annotations
@@ -120,8 +121,22 @@ async def test_a_planned_day_skips_jul_is_changed_and_handed_over(
     await t.press(per, "case:day", "Ändra dagen för samtal 2")
     await t.press(per, "day:drop", "Ingen dag än")
     await t.say(anna, f"/arende {case.ref}")
+    t.note("Anna can talk after jul: Per plans a day again, and types julafton by mistake")
+    await t.press(per, "case:day", "Planera en dag för samtal 2")
+    await t.say(per, "24/12")
+    await t.press(per, "dayoff:next", "Måndag 28 december")
+    await t.say(anna, f"/arende {case.ref}")
     t.check()
     said = t.text()
     assert "Uppföljningssamtal 2 är planerat till omkring måndag 28 december" in said
     assert "Uppföljningssamtal 2 är planerat till omkring onsdag 16 december" in said
     assert "planerat till omkring onsdag 16 december, utan bokad tid: det är ditt att boka" in said
+    dropped = said.split("Per takes the day away")[1].split("# Anna can talk")[0]
+    assert "[3] Planera en dag för samtal 2" in dropped  # not only "Boka samtal 2"
+    again = said.split("# Anna can talk after jul")[1]
+    assert (
+        "Torsdag 24 december är julafton.\n"
+        "    Vill du planera samtal 2 till måndag 28 december i stället?\n"
+        "    [1] Måndag 28 december  [2] Behåll 24 december"
+    ) in again
+    assert "Per Ek hör av sig till dig om tiden." in again.split("anna> /arende")[1]

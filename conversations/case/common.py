@@ -44,6 +44,7 @@ class Case(StrEnum):
     BOOK = "book"
     MOVE = "move"
     DAY = "day"  # the day a call is planned for, changed
+    DAY_OFF = "day_off"  # a day typed that nobody works on: that day, or the next working day
     CHANGE = "change"
     NOTE_TEXT = "note_text"
     NOTE_KIND = "note_kind"

@@ -1,5 +1,6 @@
 """The day a follow-up call is planned for, with no time booked yet: read from what was
-typed, planned from the case, and moved, taken away or found not needed once planned."""
+typed (a day nobody works on is asked about), planned from the case, and moved, taken away
+or found not needed once planned."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from conversations import dates
 from conversations.case.calls import book_call
 from conversations.case.common import Case, found_case, gone, keep_typed, on_case
+from conversations.case.day_off import ask_day_off, day_chosen
 from conversations.case.next_step import carry_on
 from conversations.case.planned import MOVE_DAY, day_button
 from conversations.case.view import show_case
@@ -19,7 +21,7 @@ from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ
 from conversations.report.typed import normalised
-from conversations.schedule import working_day
+from conversations.schedule import is_day_off, working_day
 from storage.access import Access
 from storage.calls import CallRepo
 from storage.models import Report, ReportStatus
@@ -51,8 +53,9 @@ async def day_typed(
 ) -> tuple[date | None, StateResult]:
     """Read the day typed for call ``number`` ("tisdag", 20/12, "om en vecka": the next
     working day). None and the next state when it is not a day to plan: a time said books
-    the call at once, "i dag" asks the time, and nothing to come asks again (long words
-    kept as a note)."""
+    the call at once, "i dag" asks the time, a day nobody works on ("24/12", "lördag") asks
+    whether the next working day is better, and nothing to come asks again (long words kept
+    as a note)."""
     _ = ctx._
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     moment = dates.coming(event.text, ctx.now, ctx.locale)
@@ -78,6 +81,8 @@ async def day_typed(
         ctx.reply(ask)
         ctx.again()
         return None, None
+    if is_day_off(day):  # "24/12", "lördag": said so, with the next working day offered
+        return None, ask_day_off(ctx, number, day)
     return day, None
 
 
@@ -180,3 +185,22 @@ async def planned_on(
         return await carry_on(ctx, refused.message)
     # the day can be changed at once, as a booked time can
     return await carry_on(ctx, said, again=move_button(ctx, report, number) if day else None)
+
+
+async def day_off_chosen(ctx: Context, event: InboundEvent) -> StateResult:
+    """Plan the call for the working day offered, or for the day off she typed and keeps; a
+    day typed instead is read as any day typed for the call."""
+    found = await found_case(ctx, Access.HANDLER)
+    if found is None:
+        return await gone(ctx)
+    report, access = found
+    number = int(ctx.data.get("fu") or 0)
+    open_call, _planned = await _to_plan(ctx, report, number)
+    if not open_call:
+        return await show_case(ctx)  # booked, documented or closed since
+    day = day_chosen(ctx, event)
+    if day is None:
+        day, state = await day_typed(ctx, event, number)
+        if day is None:
+            return state
+    return await planned_on(ctx, report, access, number, day)

@@ -23,7 +23,7 @@ from conversations.case.closing import (
     typed_close,
 )
 from conversations.case.common import Case, repeat
-from conversations.case.day_moves import MOVE, move_day, start_day_move
+from conversations.case.day_moves import MOVE, day_off_chosen, move_day, start_day_move
 from conversations.case.evidence import file_in_case
 from conversations.case.export import EXPORT, EXPORT_WHOLE, export_pdf, export_whole
 from conversations.case.followup import (
@@ -103,6 +103,7 @@ FLOW = Flow(
         Case.BOOK: {"at:*": book_call, Input.TEXT: book_call, **BACK},
         Case.MOVE: {"move:*": move_to, Input.TEXT: move_to, **BACK},
         Case.DAY: {"day:*": move_day, Input.TEXT: move_day, **BACK},
+        Case.DAY_OFF: {"dayoff:*": day_off_chosen, Input.TEXT: day_off_chosen, **BACK},
         Case.CLOSE_CONFIRM: {"close:confirm": confirm_close, Input.TEXT: typed_close, **BACK},
         Case.CLOSE_APPLIED: {"applied:*": close_applied, Input.TEXT: close_applied, **BACK},
         Case.CLOSE_ROUTINE: {"close:skip": close_routine, Input.TEXT: close_routine},
