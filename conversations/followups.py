@@ -58,7 +58,7 @@ from storage.trust import AuditRepo
 from storage.viewer import Viewer
 
 FOLLOWUP_FIRST = "followup_first"  # stages: nudge (day 2), remind (day 10), escalate (day 14)
-TO_BOOK = ("nudge", "remind")  # its stages that ask the contact to book call 1
+TO_BOOK = ("nudge", "remind", "escalate")  # its stages about call 1 not booked: workday news
 FOLLOWUP_DUE = "followup_due"  # follow-up 2 or 3 on its planned date
 FOLLOWUP_CALL = "followup_call"  # before a booked call: the morning of the day, an hour before
 FOLLOWUP_TELL = "followup_tell"  # a call booked in the quiet hours: the targeted person told after
@@ -104,7 +104,8 @@ async def schedule_case(
 
 
 def to_book(kind: str, payload: Mapping[str, Any]) -> bool:
-    """Whether a timer reminds the contact of a call still to book (not of a booked one)."""
+    """Whether a timer tells of a call still to book (not of a booked one): the contact is
+    reminded, and on day 14 the unit brought in, on a working day."""
     if kind == FOLLOWUP_FIRST:
         return payload.get("stage") in TO_BOOK
     return kind == FOLLOWUP_DUE

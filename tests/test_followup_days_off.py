@@ -179,3 +179,19 @@ async def test_a_day_later_from_a_friday_is_monday(  # type: ignore[no-untyped-d
     assert "Flyttat. Nästa påminnelse: lördag 12 december kl. 10.00" in moved, moved
     saturday = datetime(2026, 12, 12, 10, 0, tzinfo=STOCKHOLM)
     assert _nudges(await run_at(demo_app, clock, saturday, case)) == [("pia", "followup_nudge")]
+
+
+@SQLITE_ONLY
+async def test_the_unit_is_brought_in_on_a_working_day(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Reported on Thursday 10 December and call 1 never booked: day 14 is julafton, and Sara
+    was brought onto the case that day; she is a municipal employee, so now on the 28th."""
+    await connect(chat, "sara")
+    case = await _reported(chat, clock, THURSDAY_10_DEC)
+    for day in (24, 25, 26, 27):
+        moment = datetime(2026, 12, day, 12, 0, tzinfo=STOCKHOLM)
+        sent = await run_at(demo_app, clock, moment, case)
+        assert ("sara", "followup_overdue") not in sent, (day, sent)
+    monday = datetime(2026, 12, 28, 8, 0, tzinfo=STOCKHOLM)
+    assert ("sara", "followup_overdue") in await run_at(demo_app, clock, monday, case)
