@@ -556,6 +556,27 @@ async def test_resume_continue_new_and_delete(demo_app: App, chat: Any, clock: F
     assert (await answers(demo_app, "anna"))["assignment"] == {"text": "Miljönämnden"}
 
 
+async def test_report_pressed_right_after_her_words_were_kept_goes_on_with_them(
+    demo_app: App, chat: Any, clock: FakeClock
+) -> None:
+    """ "Jag sparade det du skrev i en rapport som du kan fortsätta med: /rapportera", then
+    /rapportera, asked "Du har en påbörjad rapport" with continue, new or delete: she had not
+    begun anything, and "Börja en ny" would have left her words behind."""
+    anna: Chat = chat("anna")
+    told = "han har skrivit till mig på facebook igen"
+    assert "Jag sparade det du skrev i en rapport" in await anna.say(told)
+    reply = await anna.say("/rapportera")
+    assert "Du har en påbörjad rapport" not in reply, reply
+    assert reply.startswith("I fara nu: ring 112. Allt du svarar sparas direkt"), reply
+    assert "Det du skrev finns redan med, som ”Vad hände”." in reply
+    assert "”Vad hände”.\nVem gäller det?\n" in reply, reply
+    assert (await answers(demo_app, "anna"))["what"]["text"] == told
+    # begun an hour or more ago, it is a report of its own to choose: asked as before
+    await anna.say("/meny")
+    clock.advance(minutes=61)
+    assert "Du har en påbörjad rapport" in await anna.say("/rapportera")
+
+
 async def asked_to_go_on(chat: Any) -> Chat:
     """Anna begins a report, then /rapportera again: "Du har en påbörjad rapport …"."""
     anna: Chat = chat("anna")

@@ -108,5 +108,6 @@ async def test_a_sentence_in_english_keeps_the_talk_in_english(demo_app: App, ch
     said = await zed.say("someone wrote nasty things about me on facebook again")
     assert said.startswith("In danger now: call 112.")
     said = await zed.say("/rapportera")
-    assert said.startswith("You have an unfinished report from")
+    assert said.startswith("In danger now: call 112. Everything you answer is saved"), said
+    assert "What you wrote is in it, as “What happened”." in said
     assert await locale_of(demo_app, "zed") == "en"

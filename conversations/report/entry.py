@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from conversations import quota
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
@@ -46,12 +47,38 @@ async def keep_told(ctx: Context, typed: str) -> str:
     return "\n".join([ctx._("In danger now: call 112."), await keep_words(ctx, typed)])
 
 
+JUST_KEPT = timedelta(hours=1)
+"""How recent words kept as a report's beginning are still the report she is starting."""
+
+
 async def begin(ctx: Context, event: InboundEvent) -> StateResult:
-    """Start a report, or offer to continue an unfinished one."""
+    """Start a report, go on with the words just kept as one, or offer to continue an
+    unfinished one."""
     draft = await load_draft(ctx)
-    if draft is not None:
-        return await offer_resume(ctx, draft)
-    return await start_new(ctx, event)
+    if draft is None:
+        return await start_new(ctx, event)
+    if "_at" not in draft.answers and ctx.now - draft.report.updated_at < JUST_KEPT:
+        return await _go_on_with_kept(ctx, event, draft)
+    return await offer_resume(ctx, draft)
+
+
+async def _go_on_with_kept(ctx: Context, event: InboundEvent, draft: Draft) -> StateResult:
+    """Ask the first question of the report her words were just kept in ("Jag sparade det
+    du skrev i en rapport …", then /rapportera): it is the one she means, not one to choose."""
+    if event.ref:
+        draft.answers["_first_ref"] = event.ref
+        draft.answers["_first_channel"] = event.channel
+    ctx.data.clear()
+    topic = ctx._(BY_STEP[ReportStep.WHAT].label)
+    lead = [_begun(ctx), ctx._("What you wrote is in it, as “{topic}”.").format(topic=topic)]
+    return await ask(ctx, draft, draft.at(known(ctx, draft)), lead)
+
+
+def _begun(ctx: Context) -> str:
+    return ctx._(
+        "In danger now: call 112. Everything you answer is saved at once: you can stop "
+        "and go on later, and send photos or screenshots at any time."
+    )
 
 
 async def offer_resume(ctx: Context, draft: Draft) -> StateResult:
@@ -170,13 +197,7 @@ async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
         draft.answers["_first_ref"] = event.ref  # where "clear the chat" starts
         draft.answers["_first_channel"] = event.channel  # ... in that channel's chat
     ctx.data.clear()
-    lead = [
-        ctx._(
-            "In danger now: call 112. Everything you answer is saved at once: you can stop "
-            "and go on later, and send photos or screenshots at any time."
-        )
-    ]
-    return await ask(ctx, draft, ReportStep.WHO, lead)
+    return await ask(ctx, draft, ReportStep.WHO, [_begun(ctx)])
 
 
 async def resume_choice(ctx: Context, event: InboundEvent) -> StateResult:
