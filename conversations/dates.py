@@ -5,6 +5,8 @@ a small layer in front of it reads what dateparser does not know: times of day (
 "kl 22", "halv elva", "10:40 pm"), parts of the day ("i kväll", "i natt", "last night") and
 weekdays ("fredag" is today or the latest Friday, "i fredags" the latest one before today).
 When a reading is open, the most recent past one is meant. Everything is Europe/Stockholm.
+Words that count, measure, age or repeat ("en dag", "två gånger", "i två dagar") are no day
+(conversations/date_noise.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TypeVar
 from babel.dates import get_day_names
 from dateparser.search import search_dates  # type: ignore[import-untyped]
 
+from conversations.date_noise import is_day_in_digits, quiet, unquiet
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ, NEAR_DAYS, format_day, format_when
 
 SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
@@ -169,7 +172,8 @@ def dates_in(
 ) -> list[tuple[str, datetime, str]]:
     """Return what dateparser finds in ``text`` (what was said, when, and the period it
     names), days before months, relative to ``local``, preferring the ``prefer`` ("past" or
-    "future"); nothing on a fault in the parser, which must not end the conversation."""
+    "future"); no day in digits not written as one ("1, 13" is not 1 December 2013); nothing
+    on a fault in the parser, which must not end the conversation."""
     settings = {
         "PREFER_DATES_FROM": prefer,
         "RELATIVE_BASE": local.replace(tzinfo=None),
@@ -183,7 +187,7 @@ def dates_in(
         )
     except Exception:
         return []
-    return list(found or ())
+    return [f for f in found or () if f[2] != "day" or is_day_in_digits(f[0])]
 
 
 def _read_day(text: str, words: _Words, locale: str, local: datetime) -> tuple[date | None, str]:
@@ -348,8 +352,13 @@ def _understand(text: str, now: datetime, locale: str) -> tuple[tuple[Moment | N
 
 
 def _understood(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
+    said, blanked = quiet(_written(text))  # "en dag", "i två dagar", "2 st": not when
+    moment, rest = _read_when(said, text, now, locale)
+    return moment, unquiet(rest, blanked)
+
+
+def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
-    rest = _written(text)
     ago = _ago(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
         return ago, ""
@@ -482,7 +491,7 @@ def coming_day(text: str, now: datetime, locale: str) -> date | None:
 
 def _coming_day(text: str, now: datetime, locale: str) -> tuple[date | None, int]:
     local = now.astimezone(DISPLAY_TZ)
-    found = dates_in(text, locale, local, "future")
+    found = dates_in(quiet(text)[0], locale, local, "future")
     for said, when, period in found:
         if period == "day" and isinstance(when, datetime) and when.date() >= local.date():
             return when.date(), len(said)
@@ -522,7 +531,7 @@ def _coming(text: str, now: datetime, locale: str) -> tuple[Moment | None, int]:
 
 def _to_come(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
-    rest = _written(text)
+    rest = quiet(_written(text))[0]
     ago = _ago(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
         return ago, ""

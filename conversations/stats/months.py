@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from conversations.date_noise import quiet
 from conversations.dates import WORDS, dates_in
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ
 
@@ -28,7 +29,8 @@ def months_named(text: str, now: datetime, locale: str) -> list[tuple[date, str]
 
 def _months_named(text: str, now: datetime, locale: str) -> list[tuple[date, str]]:
     local = now.astimezone(DISPLAY_TZ)
-    written = _RANGE_DASH.sub(_RANGE_WORD.get(locale, " till "), text.casefold())
+    said = quiet(text.casefold())[0]  # "i två månader" is not October
+    written = _RANGE_DASH.sub(_RANGE_WORD.get(locale, " till "), said)
     found = dates_in(written, locale, local, "past", ngram=False)
     named: list[tuple[date, str]] = []
     yearless: list[int] = []  # positions of months written without a year
