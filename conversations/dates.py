@@ -72,8 +72,9 @@ _EN_NEAR = r"at|around|about|approx\.?|approximately|circa|just\s+(?:before|afte
 
 @dataclass(frozen=True)
 class _Words:
-    hour: re.Pattern[str]  # a whole hour: "kl 22", "22-tiden", "vid 22", "around 10"
-    twelve: bool  # a whole hour under 12 may be on a 12-hour dial ("at 10": 10 or 22)
+    hour: re.Pattern[str]  # a whole hour: "kl 22", "22-tiden", "vid 22", "around 10"; one
+    # under 12 may be on a 12-hour dial ("at 10", "vid 5-tiden": 10 or 22, 5 or 17) unless
+    # said with "kl" (group "dial"), as Swedes write the 24-hour clock
     spoken: re.Pattern[str] | None  # "halv elva", "kvart i tio", "klockan tio"
     meridiem: re.Pattern[str] | None  # "10:40 pm"
     part: re.Pattern[str]  # a group per Part; group "this" marks the latest ("i kväll", "last")
@@ -85,10 +86,9 @@ class _Words:
 WORDS = {
     "sv": _Words(
         hour=re.compile(
-            r"\b(?:kl\.?|klockan)\s*([01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"
+            r"\b(?:kl\.?|klockan)\s*(?P<dial>[01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"
             rf"|\b(?:{_SV_NEAR})\s+(?:ca\.?\s+|kl\.?\s*)?([01]?\d|2[0-3])\b(?![.:/-]?\d)"
         ),
-        twelve=False,
         spoken=re.compile(rf"\b(halv|kvart i|kvart över|kl\.?|klockan)\s+({_SV_NUMBERS})\b"),
         meridiem=None,
         part=re.compile(
@@ -105,7 +105,6 @@ WORDS = {
             rf"\b(?:{_EN_NEAR})\s+(?:about\s+|around\s+)?([01]?\d|2[0-3])"
             r"(?:\s*(?:o'?clock|h)\b|\b(?![.:/-]?\d))"
         ),
-        twelve=True,
         spoken=None,
         meridiem=re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?"),
         part=re.compile(
@@ -134,7 +133,7 @@ def _read_clock(text: str, words: _Words) -> tuple[Clock | None, bool, str]:
         hour = int(next(group for group in m.groups() if group))
         if hour >= 24:
             return None, False, text
-        return Clock(hour), words.twelve and 0 < hour < 12, _cut(text, m)
+        return Clock(hour), m.groupdict().get("dial") is None and 0 < hour < 12, _cut(text, m)
     if words.spoken and (m := words.spoken.search(text)):
         hour = _SV_NUMBERS.split("|").index(m[2]) + 1
         hour, minute = {"halv": (hour - 1, 30), "kvart i": (hour - 1, 45)}.get(m[1], (hour, 0))

@@ -128,6 +128,12 @@ WHEN_SV = [
     ("i förrgår", Moment(WEDNESDAY)),
     ("kvart över tio", at(TODAY, 10, 15)),
     ("halv elva", at(TODAY, 10, 30)),
+    # "vid 5-tiden" is on a 12-hour dial, like "halv elva": the latest 05.00 or 17.00
+    ("vid 5-tiden", at(TODAY, 17)),
+    ("runt 5", at(TODAY, 17)),
+    ("vid 5-tiden i morse", at(TODAY, 5)),
+    ("kl 5", at(TODAY, 5)),  # "kl" is the 24-hour clock, as Swedes write it
+    ("i förrgår vid 5-tiden", at(WEDNESDAY, 17)),
     # counted back from now: a day
     ("för två dagar sedan", Moment(WEDNESDAY)),
     ("2 dagar sedan", Moment(WEDNESDAY)),
