@@ -304,6 +304,24 @@ def test_a_period_is_read_from_buttons_and_words() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "locale", "first"),
+    [
+        ("senaste 3 månaderna", "sv", date(2026, 10, 1)),
+        ("i två månader", "sv", date(2026, 11, 1)),  # was October alone
+        ("tre månader", "sv", date(2026, 10, 1)),
+        ("last 3 months", "en", date(2026, 10, 1)),  # was September alone
+        ("senaste 6 mån", "sv", date(2026, 7, 1)),
+        ("de senaste två åren", "sv", date(2025, 1, 1)),
+        ("last 2 years", "en", date(2025, 1, 1)),
+        ("senaste 99 månaderna", "sv", date(2022, 1, 1)),  # at most five years
+    ],
+)
+def test_the_last_months_counted_back_end_this_month(text: str, locale: str, first: date) -> None:
+    now = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    assert periods.read(text, now, locale) == Period(first, date(2026, 12, 1))
+
+
 async def test_the_chart_is_a_png_with_the_expected_title(demo_app: App) -> None:
     seeded = await seed(demo_app, 500)
     sara = viewer_of(seeded, "sara")

@@ -16,9 +16,15 @@ THIS_YEAR, LAST_12 = "stats:this_year", "stats:last_12"
 YEAR = "stats:year:"  # + the year, e.g. stats:year:2025
 
 _MONTH = re.compile(r"\b(20\d\d)-(0[1-9]|1[0-2])\b")  # 2026-03, as the CLI takes it
-_LAST_12 = re.compile(
-    r"\b(12|tolv|twelve)\s+(månad\w*|mån\b|months?\b)|\bsenaste året\b|\bpast year\b"
+_LAST_YEAR = re.compile(r"\bsenaste året\b|\bpast year\b")
+_COUNT_WORDS = (  # 1, 2, 3 …
+    "en ett one a|två two|tre three|fyra four|fem five|sex six|sju seven|åtta eight"
+    "|nio nine|tio ten|elva eleven|tolv twelve"
 )
+_COUNTS = {w: n for n, said in enumerate(_COUNT_WORDS.split("|"), start=1) for w in said.split()}
+_UNIT = r"(?P<months>månad\w*|mån\b|months?\b)|år(?:en)?\b|years?\b"
+_LAST_N = re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_COUNTS)})\s+(?:{_UNIT})")
+"""The last months or years counted back ("senaste 3 månaderna", "i två år", "last 6 months")."""
 _THIS_YEAR = re.compile(r"\bi år\b|\bhittills i år\b|\bthis year\b|\byear to date\b")
 
 
@@ -87,8 +93,13 @@ def this_year(now: datetime) -> Period:
 
 
 def last_12(now: datetime) -> Period:
+    return last_months(12, now)
+
+
+def last_months(count: int, now: datetime) -> Period:
+    """The last ``count`` months, this one included (at most MAX_MONTHS)."""
     month = _this_month(now)
-    return Period(_add(month, -11), month)
+    return Period(_add(month, -(min(max(count, 1), MAX_MONTHS) - 1)), month)
 
 
 def whole_year(year: int, now: datetime) -> Period:
@@ -113,11 +124,15 @@ def from_button(button: str, now: datetime) -> Period | None:
 
 def read(text: str, now: datetime, locale: str) -> Period | None:
     """Read a period from what a person wrote ("2025", "i år", "mars–juni 2026", "senaste
-    12 månaderna", "2026-01 till 2026-06"); None if it names none or only months to come."""
+    3 månaderna", "2026-01 till 2026-06"); None if it names none or only months to come."""
     said = text.casefold().strip()
     this_month = _this_month(now)
-    if _LAST_12.search(said):
+    if _LAST_YEAR.search(said):
         return last_12(now)
+    if counted := _LAST_N.search(said):
+        n = counted["n"]
+        count = int(n) if n.isdigit() else _COUNTS[n]
+        return last_months(count if counted["months"] else count * 12, now)
     if _THIS_YEAR.search(said):
         return this_year(now)
     found = [date(int(y), int(m), 1) for y, m in _MONTH.findall(said)]
