@@ -37,3 +37,13 @@ async def test_for_two_days_and_twice_are_no_day_in_english(demo_app: App, chat:
     reply = await bo.say("He called twice a day for two days, 2 st calls")
     assert "I noted" not in reply and "Which day did it happen?" in reply, reply
     assert "day" not in (await answers(demo_app, "bo"))["when"]
+
+
+async def test_a_span_typed_at_the_kinds_is_not_taken_for_when(demo_app: App, chat: Any) -> None:
+    """ "i två dagar" at "Vad var det, och hur kom det?" was taken as when it happened:
+    "Jag skrev: fredag 20 november. Jag sparade det som ”När och var”."."""
+    anna: Chat = chat("anna")
+    await told(anna, "Han ringde hela tiden.")
+    reply = await anna.say("i två dagar")
+    assert "Jag skrev" not in reply and "När och var" not in reply, reply
+    assert "when" not in await answers(demo_app, "anna")
