@@ -26,6 +26,7 @@ async def test_one_day_he_came_is_kept_and_the_day_is_asked(demo_app: App, chat:
     assert (await answers(demo_app, "anna"))["when"] == {"text": "En dag kom han hem till mig"}
     reply = await anna.say("i tisdags")
     assert "Jag skrev: tisdag 17 november." in reply, reply
+    assert "Annat" not in reply, reply  # a day read is no "Other" too
     stored = (await answers(demo_app, "anna"))["when"]
     assert (stored["text"], stored["day"]) == ("En dag kom han hem till mig", "2026-11-17")
 

@@ -374,8 +374,10 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     answer = reading.answer
     if question.kind == "multi":
         answer = _added_to_ticks(question, draft.answer(question.step), answer)
-    lead = _said_back(ctx, draft, question, reading, answer)
-    lead += await _store(ctx, draft, question, answer)
+    said = _said_back(ctx, draft, question, reading, answer)
+    understood = await _store(ctx, draft, question, answer)  # "Jag skrev: tisdag 17 november."
+    # what the question itself made of words that name no option says it, not "Annat"
+    lead = understood if understood and not reading.matched else [*said, *understood]
     _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
 
