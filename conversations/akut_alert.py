@@ -31,7 +31,7 @@ from conversations.privacy import KINDS
 from conversations.report.draft import load_draft
 from conversations.report.entry import keep_words
 from conversations.report.form import ReportStep
-from conversations.routing import alert_levels, escalation_lines
+from conversations.routing import Levels, alert_levels, escalation_lines
 from conversations.texts import call_line, contacts_of, menu_buttons, police_lines
 from conversations.words_to_case import TOLD_NOTES, names_of, open_case
 from storage.alert_notes import AlertNotes, Written
@@ -57,19 +57,8 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
     _ = ctx._
     person = ctx.person
     withdrawn, carried = await _withdraw_party_alert(ctx) if inside else ([], [])
-    pack = ctx.packs.get(person.municipality_pack)
     party_id = None if to_unit else person.party_id
-    levels = await alert_levels(
-        ctx.session,
-        exclude=ctx.person.id,
-        municipality_id=person.municipality_id,
-        party_id=party_id,
-        category=None,
-        pack=pack,
-        unverified=not ctx.viewer.registered,
-        report=False,
-    )
-    minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
+    levels, minutes = await akut_route(ctx, to_unit=to_unit)
     withdrawn_line = (
         [_("I have withdrawn the alert to {names}.").format(names=names_list(_, withdrawn))]
         if withdrawn
@@ -125,6 +114,24 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
         call,
     ]
     ctx.reply("\n".join(lines), menu_buttons(ctx))
+
+
+async def akut_route(ctx: Context, *, to_unit: bool) -> tuple[Levels, int]:
+    """Whom her /akut alert goes to, level by level as the plan says (only the municipality's
+    security unit, ``to_unit``), and the minutes each level has to take it."""
+    person = ctx.person
+    pack = ctx.packs.get(person.municipality_pack)
+    levels = await alert_levels(
+        ctx.session,
+        exclude=person.id,
+        municipality_id=person.municipality_id,
+        party_id=None if to_unit else person.party_id,
+        category=None,
+        pack=pack,
+        unverified=not ctx.viewer.registered,
+        report=False,
+    )
+    return levels, pack.alerting.ack_minutes_akut if pack.alerting else 10
 
 
 async def _party_alerts(ctx: Context) -> list[Alert]:
