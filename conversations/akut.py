@@ -13,6 +13,7 @@ from conversations.akut_alert import (
     party_alert_stands,
     remember_told,
 )
+from conversations.akut_call import answer_first, call_answer
 from conversations.akut_words import (
     ASIDES,
     ASKS,
@@ -29,23 +30,24 @@ from conversations.akut_words import (
     names_unit,
     party_names,
     telling,
+    tells_danger,
     words,
 )
 from conversations.call_words import (
     asks_a_call,
-    asks_for_contact,
     asks_only_a_call,
+    asks_to_be_called,
     contact_names,
 )
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
-from conversations.i18n import shown_name
+from conversations.followups import checkin_reply
 from conversations.menu import show_menu
 from conversations.report.entry import keep_words
 from conversations.texts import contact_lines, contacts_of, menu_buttons
 from conversations.words import POLITE
 from conversations.words_to_case import kept_with_open_case
-from storage.directory import ContactCard, Contacts
+from storage.directory import Contacts
 
 
 class Akut(StrEnum):
@@ -64,6 +66,9 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     contacts = await contacts_of(ctx)
     names = contact_names(contacts)
     call = asks_a_call(event.text, names)  # "ring polisen", "kan du ringa Pia?"
+    calm = not tells_danger(event.text)
+    if calm and asks_to_be_called(event.text, names) and await checkin_reply(ctx, event.text):
+        return END  # "kan någon ringa mig?" with her case open: its handlers are asked to call
     if (
         telling(event)
         and not asks(words(event), first_contact(contacts), CALLING, by_name=not call)
@@ -88,10 +93,13 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             kept = await _kept_besides_asking(ctx, event, contacts)
             return await _alert(ctx, to_unit=unit, kept=kept, event=event)
     who = contact_lines(ctx, shown)
-    lines = [
-        *([_("I cannot call anyone for you.")] if call else []),
+    answer = await call_answer(ctx, event.text, contacts, shown, inside=threat_inside)
+    way_out = [
         _("Are you in danger right now? Call {number}.").format(number="112"),
         _("Not urgent: the police on {number}.").format(number="114 14"),
+    ]
+    lines = [
+        *answer_first(event.text, answer.first, way_out),
         "",
         _("Don't stay alone: ask a party colleague or someone close to you to be with you."),
         *(["", *who] if who else []),
@@ -101,13 +109,17 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             "the time and place."
         ),
     ]
-    if first is not None and not threat_inside and asks_for_contact(event.text, names):
-        lines += ["", _offer(ctx, first)]  # "ring Pia": what Trygg can do instead
+    if answer.named or answer.offer:  # "ring Per": what Trygg can do instead
+        lines += ["", *answer.named, *answer.offer]
     buttons: list[list[Button]] = []
+    if answer.unit:  # "ring kommunen": the unit's alert first
+        buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
     if first is not None and not threat_inside:  # the button says whom it alerts
         buttons.append([Button(ALERT, _("Alert {name}").format(name=first.name))])
     if threat_inside:  # she named someone in her party as the threat: the unit only
         buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
+    elif answer.unit:
+        pass  # she asked for the unit: its button is there, and no question about it
     elif contacts.party_security and contacts.municipal_security:
         lines += [
             "",
@@ -136,14 +148,6 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         lines += ["", await _kept(ctx, event, contacts)]  # "hjälp jag har blivit hotad"
     ctx.reply("\n".join(lines), buttons)
     return Akut.GUIDANCE
-
-
-def _offer(ctx: Context, first: ContactCard) -> str:
-    """What Trygg can do when she asks it to call her contact: alert them, to call her."""
-    name = shown_name(ctx._, first)
-    if ctx.person.phone:
-        return ctx._("I can alert {name} now and ask for a call to you.").format(name=name)
-    return ctx._("I can alert {name} now.").format(name=name)
 
 
 async def _kept(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
@@ -250,11 +254,14 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
         kept = await _kept_besides_asking(ctx, event, contacts)  # "hjälp han står utanför"
         return await _alert(ctx, to_unit=False, kept=kept, event=event)
     names = contact_names(contacts)
-    lines = [_("I cannot call anyone for you.")] if asks_a_call(event.text, names) else []
-    lines.append(_("In danger now: call 112."))
+    inside = either and bool(ctx.data.get("inside"))
+    shown = _without_named(ctx, event, contacts)
+    answer = await call_answer(ctx, event.text, contacts, shown, inside=inside)
+    lines = answer_first(event.text, answer.first, [_("In danger now: call 112.")])
+    lines += answer.named  # "ring Per": his number, and whom the alert reaches first
     if telling(event) and not said <= THANKS | NOT and not asks_only_a_call(event.text, names):
         lines.append(await _kept(ctx, event, contacts))
-    if either and ctx.data.get("inside"):
+    if inside:
         lines.append(
             _("Do you want me to alert the security unit? Write “alert”, or choose above.")
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.akut_alert import after_alert
 from conversations.alert_calls import reach_typed
+from conversations.call_words import tells_of_calls
 from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
 from conversations.events import EventKind, InboundEvent
@@ -29,7 +30,9 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     if typed and await checkin_reply(ctx, typed):
         return END
-    telling = len(typed.split()) >= TELLING or _asks(typed)
+    # long enough to tell something, or calls to her ("he keeps calling me": harassment)
+    tells = len(typed.split()) >= TELLING or tells_of_calls(typed)
+    telling = tells or _asks(typed)
     told = bool(typed) and not says_nothing(typed)
     if told and await after_alert(ctx, event):  # "han står utanför nu": for those alerted
         return END
@@ -49,7 +52,7 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         )
         await list_cases(ctx, event)
         return END
-    if len(typed.split()) >= TELLING or draft is not None:  # telling, or more for her report
+    if tells or draft is not None:  # telling, or more for her report
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
         return END
     if event.kind is EventKind.ATTACHMENT and await evidence_for_case(ctx, event):

@@ -52,14 +52,12 @@ def test_a_request_to_call_names_whom(typed: str, whom: bool) -> None:
     [
         "Pia ringde mig i går",
         "jag ska ringa Pia i morgon",
-        "Pia, kan du ringa mig?",
-        "kan du ringa mig?",
+        "Pia, kan du ringa mig?",  # to Pia; "kan du ringa mig?" asks: test_akut_call_me
         "kan jag ringa Pia?",
         "ringer Pia snart?",
         "ring Per i morgon om Annas ärende",  # a note of what to do, not a call now
         "ring polisen på måndag",
         "call Britt tomorrow about the letter",
-        "can you contact me?",
         "Per won't stop trying to contact me",
         "ring Pia",  # not hers: Bo's contact is Britt
     ],

@@ -346,7 +346,8 @@ async def test_asking_for_a_call_in_english_and_with_more_told(chat: Any, demo_a
     anna: Chat = chat("anna")
     await anna.say("/hjalp")
     said = await anna.say("ring polisen, han har krossat fönstret")  # what she tells is kept
-    assert said.startswith("Jag kan inte ringa åt dig."), said
+    way_out = "Är du i fara just nu? Ring 112.\nInte akut: polisen på 114 14."
+    assert said.startswith(f"{way_out}\nJag kan inte ringa åt dig."), said  # danger first
     assert "Jag sparade det du skrev i en rapport" in said
 
 
