@@ -105,5 +105,5 @@ async def test_a_case_reported_for_someone_names_her_to_those_who_read_it(
     assert f"{ref} – Eva Ek (rapporterat av Anna Berg)" in await pia.say("/arenden")
     assert "Rapporterat för: Eva Ek" in await pia.say(f"/arende {ref}")
     listed = await kent.say("/arenden")  # he never reads the report: nor this name from it
-    assert f"{ref} – Anna Berg" in listed and "Eva Ek" not in listed
+    assert f"{ref} – rapporterat av Anna Berg" in listed and "Eva Ek" not in listed
     assert "Eva Ek" not in await kent.say(f"/arende {ref}")
