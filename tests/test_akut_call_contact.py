@@ -175,12 +175,19 @@ async def test_at_the_guidance_asking_for_her_contact_points_to_the_alert(
     assert "Jag har larmat Pia Lind" in await anna.press("akut:alert")
 
 
-async def asked_at_night(app: App, name: str, handle: str, typed: str, label: str) -> None:
-    """At 23:00 she asks Trygg to call her contact, then presses to alert them; they take it."""
+async def asked_at_night(
+    app: App,
+    name: str,
+    handle: str,
+    typed: str,
+    label: str,
+    asks: str = "asks Trygg to call her contact",
+) -> None:
+    """At 23:00 she asks Trygg for a call, then presses to alert her contact; they take it."""
     t = Transcript(name, app)
     person, contact = t.person(handle), t.person("pia" if handle == "anna" else "britt")
     await contact.say("/hjalp")  # the contact's chat exists, so the alert reaches it
-    t.note("it is 23:00; she is frightened and asks Trygg to call her contact")
+    t.note(f"it is 23:00; she is frightened and {asks}")
     await t.say(person, typed)
     await t.press(person, "akut:alert", label)
     await t.deliver()

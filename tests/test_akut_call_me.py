@@ -15,7 +15,7 @@ from bot.app import App
 from conversations.call_words import asks_a_call, asks_only_a_call, asks_to_be_called
 from storage.models import Person
 from tests.conftest import Chat
-from tests.golden import Transcript
+from tests.test_akut_call_contact import asked_at_night
 from tests.test_core import alert_count
 from tests.test_report import answers, reports
 from tests.test_transcripts import alerts
@@ -167,26 +167,22 @@ async def test_at_the_guidance_asking_to_be_called_points_to_the_alert(
     assert await reports(demo_app, "anna") == [] and await alert_count(demo_app) == 0
 
 
-async def asked_at_night(app: App, name: str, handle: str, typed: str, label: str) -> None:
-    """At 23:00 she asks to be called, then presses to alert her contact; they take it."""
-    t = Transcript(name, app)
-    person, contact = t.person(handle), t.person("pia" if handle == "anna" else "britt")
-    await contact.say("/hjalp")  # the contact's chat exists, so the alert reaches it
-    t.note("it is 23:00; she is frightened and asks to be called")
-    await t.say(person, typed)
-    await t.press(person, "akut:alert", label)
-    await t.deliver()
-    await t.say(contact, "Jag tar det")
-    await t.deliver()
-    t.check()
-
-
 async def test_asking_to_be_called_then_alerting(demo_app: App) -> None:
     await asked_at_night(
-        demo_app, "akut_call_me_sv", "anna", "kan någon ringa mig?", "Larma Pia Lind"
+        demo_app,
+        "akut_call_me_sv",
+        "anna",
+        "kan någon ringa mig?",
+        "Larma Pia Lind",
+        asks="asks to be called",
     )
     await asked_at_night(
-        demo_app, "akut_call_me_en", "bo", "can someone call me?", "Alert Britt Holm"
+        demo_app,
+        "akut_call_me_en",
+        "bo",
+        "can someone call me?",
+        "Alert Britt Holm",
+        asks="asks to be called",
     )
     assert [h for h, _s in await alerts(demo_app)] == ["pia", "britt"]
     assert await reports(demo_app, "anna") == await reports(demo_app, "bo") == []
