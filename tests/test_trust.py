@@ -783,6 +783,8 @@ async def _seal_everything(app: App, chat: Any) -> Report:
     anna = chat("anna")
     await anna.say("/akut")
     await anna.say("larma pia, WOLF-5 står utanför")  # an /akut alert with her words
+    assert isinstance(app.clock, FakeClock)
+    app.clock.advance(minutes=61)  # the report later: a new one, not the words just kept
     ref = await full_report(anna)
     alert = await alert_of(app, ref)
     await forge(chat("pia"), f"ack:{alert.id}")
