@@ -62,11 +62,7 @@ def morning_of(day: date, quiet: str | None = None) -> datetime:
 def _days_off(year: int) -> frozenset[date]:
     """Sweden's public holidays in ``year``, with midsommarafton, julafton and nyårsafton
     (days off by law and custom, though not public holidays)."""
-    # imported when a day is first asked about, not at start-up (the package takes a while)
-    from holidays import country_holidays
-    from holidays.constants import DE_FACTO, PUBLIC
-
-    return frozenset(country_holidays("SE", years=year, categories=(PUBLIC, DE_FACTO)))
+    return frozenset(_holiday_names(year, "sv"))
 
 
 def is_day_off(day: date) -> bool:
@@ -93,6 +89,7 @@ def on_working_day(due: datetime, quiet: str | None = None) -> datetime:
 @cache
 def _holiday_names(year: int, language: str) -> dict[date, str]:
     """The names of the days off in ``year`` (see :func:`_days_off`), in ``language``."""
+    # imported when a day is first asked about, not at start-up (the package takes a while)
     from holidays import country_holidays
     from holidays.constants import DE_FACTO, PUBLIC
 
