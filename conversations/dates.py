@@ -1,12 +1,14 @@
 """Understand when something happened, written as people write it, and say it back.
 
-Days ("i går", "3/12", "fredag 27 november", "för två dagar sedan") are read by dateparser;
-a small layer in front of it reads what dateparser does not know: times of day ("22.40",
-"kl 22", "halv elva", "10:40 pm"), parts of the day ("i kväll", "i natt", "last night") and
-weekdays ("fredag" is today or the latest Friday, "i fredags" the latest one before today).
-When a reading is open, the most recent past one is meant. Everything is Europe/Stockholm.
-Words that count, measure, age or repeat ("en dag", "två gånger", "i två dagar") are no day
-(conversations/date_noise.py).
+Days ("i går", "3/12", "fredag 27 november") are read by dateparser; a small layer in front
+of it reads what dateparser does not know: times of day ("22.40", "kl 22", "halv elva",
+"10:40 pm"), parts of the day ("i kväll", "i natt", "last night"), weekdays ("fredag" is
+today or the latest Friday, "i fredags" the latest one before today), days counted from now
+("för en vecka sedan", "om två veckor": conversations/date_counted.py) and days named without
+a date ("julafton", "den 5": conversations/date_recurring.py). When a reading is open, the
+most recent past one is meant, or for a day to come the next one. Everything is
+Europe/Stockholm. Words that count, measure, age or repeat ("en dag", "två gånger", "i två
+dagar") are no day (conversations/date_noise.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from typing import TypeVar
 from babel.dates import get_day_names
 from dateparser.search import search_dates  # type: ignore[import-untyped]
 
+from conversations.date_counted import day_ahead, day_back, time_back
 from conversations.date_noise import is_day_in_digits, quiet, unquiet
+from conversations.date_recurring import recurring_day
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ, NEAR_DAYS, format_day, format_when
 
 SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
@@ -233,44 +237,6 @@ def _read_numeric_day(text: str, today: date, locale: str) -> tuple[date | None,
     return max(found), _cut(text, m)
 
 
-_AGO = re.compile(
-    r"\b(?:för\s+)?(?P<n>en|ett|\d{1,3}|två|tre|fyra|fem|an|a|one|two|three|"
-    r"four|five|half\s+an)\s+(?P<unit>timm(?:e|ar)|minut(?:er)?|hours?|minutes?)\s+"
-    r"(?:sedan|sen|ago)\b"
-    r"|\b(?:för\s+)?en\s+(?P<half>halvtimme)\s+(?:sedan|sen)\b"
-)
-_COUNT = {
-    "en": 1,
-    "ett": 1,
-    "an": 1,
-    "a": 1,
-    "one": 1,
-    "två": 2,
-    "two": 2,
-    "tre": 3,
-    "three": 3,
-    "fyra": 4,
-    "four": 4,
-    "fem": 5,
-    "five": 5,
-}
-
-
-def _ago(text: str, now: datetime) -> Moment | None:
-    """ "för en timme sedan", "20 minutes ago": the day and time that long before now."""
-    m = _AGO.search(text)
-    if m is None:
-        return None
-    if m.group("half") or (m.group("n") or "").startswith("half"):
-        back = timedelta(minutes=30)
-    else:
-        n = _COUNT.get(m.group("n")) or int(m.group("n"))
-        hours = m.group("unit").startswith(("timm", "hour"))
-        back = timedelta(hours=n) if hours else timedelta(minutes=n)
-    then = (now - back).astimezone(DISPLAY_TZ)
-    return Moment(then.date(), then.time().replace(second=0, microsecond=0))
-
-
 def _today_of(part: Part, local: datetime) -> date:
     """Return the day of "i kväll", "i natt", "this morning": the latest one begun."""
     if part is Part.NIGHT:
@@ -296,12 +262,6 @@ _SPOKEN = (
     (re.compile(r"\bigår\b"), "i går"),
     (re.compile(r"\bidag\b"), "i dag"),
 )
-_AHEAD = re.compile(
-    r"\b(?:om|in)\s+(?P<n>en|ett|\d{1,2}|två|tre|fyra|fem|an|a|one|two|three|four|five)\s+"
-    r"(?P<unit>dag(?:ar)?|veck(?:a|or)|månad(?:er)?|days?|weeks?|months?)\b"
-    r"|\b(?:nästa|next)\s+(?P<next>vecka|week|månad|month)\b"
-)
-"""A day counted from today: "om två veckor", "in 3 days", "om en månad", "nästa vecka"."""
 
 
 def _written(text: str) -> str:
@@ -358,16 +318,18 @@ def _understood(text: str, now: datetime, locale: str) -> tuple[Moment | None, s
 
 def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
-    ago = _ago(rest, now)
+    ago = time_back(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
-        return ago, ""
+        return Moment(*ago), ""
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, which, rest = _read_part(rest, words)
+    back, rest = day_back(rest, local.date())  # "för en vecka sedan"
+    named, rest = recurring_day(rest, locale, local.date(), ahead=False)  # "julafton", "den 5"
     weekdays, rest = _read_weekday(rest, words, locale, local.date())
     found, rest = _read_numeric_day(rest, local.date(), locale)
     if found is None:
         found, rest = _read_day(rest, words, locale, local)
-    days = [found] if found else weekdays
+    days = [found] if found else [back] if back else named or weekdays
     if part is Part.NIGHT and words.night_to and re.search(words.night_to, text.casefold()):
         days = [day - timedelta(days=1) for day in days]  # a night belongs to its first day
     if not days and part is not None and which:
@@ -490,6 +452,10 @@ def coming_day(text: str, now: datetime, locale: str) -> date | None:
 
 def _coming_day(text: str, now: datetime, locale: str) -> tuple[date | None, int]:
     local = now.astimezone(DISPLAY_TZ)
+    written = quiet(_written(text))[0]
+    named, rest = recurring_day(written, locale, local.date(), ahead=True)  # "julafton", "den 5"
+    if named:
+        return named[0], len(written) - len(rest)
     found = dates_in(quiet(text)[0], locale, local, "future")
     for said, when, period in found:
         if period == "day" and isinstance(when, datetime) and when.date() >= local.date():
@@ -531,42 +497,30 @@ def _coming(text: str, now: datetime, locale: str) -> tuple[Moment | None, int]:
 def _to_come(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     rest = quiet(_written(text))[0]
-    ago = _ago(rest, now)
+    ago = time_back(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
-        return ago, ""
+        return Moment(*ago), ""
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, _this, rest = _read_part(rest, words)
     if clock is not None and part is not None:
         clock = _fit(clock, part)
     elif clock is not None and twelve_hour and clock.hour < 7:
         clock = clock.replace(hour=clock.hour + 12)  # "halv tre": in the afternoon
+    back, rest = day_back(rest, local.date())  # gone: returned as read, for the caller to say
+    named, rest = recurring_day(rest, locale, local.date(), ahead=True)  # the next julafton
     weekday, rest = _coming_weekday(rest, words, locale, local)
     year = _YEAR.search(rest)
     day, rest = _read_day(rest, words, locale, local)  # a date said with it wins: "onsdag 16/12"
     if day is not None and day < local.date() - timedelta(days=180) and not year:
         day = day.replace(year=day.year + 1)  # "3 januari" written in December
-    day = day or weekday
-    if day is None and (ahead := _AHEAD.search(rest)):
-        day, rest = _ahead_of(local.date(), ahead), _cut(rest, ahead)
+    day = day or back or next(iter(named), None) or weekday
+    if day is None:
+        day, rest = day_ahead(rest, local.date())  # "om två veckor"
     if day is None and clock is not None:
         day = local.date()  # "kl 14": today
     if day is None:
         return None, rest
     return Moment(day, clock, part if clock is None else None), rest
-
-
-def _ahead_of(today: date, said: re.Match[str]) -> date:
-    """Return the day "om två veckor", "in 3 days", "om en månad" or "nästa vecka" names."""
-    n = 1 if said["next"] else _COUNT.get(said["n"]) or int(said["n"])
-    unit = said["next"] or said["unit"]
-    if unit.startswith(("dag", "day")):
-        return today + timedelta(days=n)
-    if unit.startswith(("veck", "week")):
-        return today + timedelta(weeks=n)
-    month = today.month - 1 + n  # a month on: the same date, or the month's last day
-    year, month = today.year + month // 12, month % 12 + 1
-    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(today.day, last))
 
 
 def say_day(day: date, now: datetime, locale: str, weekday: bool = False) -> str:

@@ -101,11 +101,17 @@ HOLIDAY_LANGUAGES = {"sv": "sv", "en": "en_US"}  # the package's names for Trygg
 PROPER = ("Kristi",)  # a holiday's name that starts with a name keeps its capital
 
 
+def holidays_in(year: int, locale: str) -> dict[date, str]:
+    """Sweden's days off in ``year`` by their names in ``locale`` ("Julafton", "Christmas
+    Eve"); none in a language with no names for them."""
+    language = HOLIDAY_LANGUAGES.get(locale)
+    return _holiday_names(year, language) if language else {}
+
+
 def holiday_name(day: date, locale: str) -> str | None:
     """The Swedish holiday ``day`` is ("julafton", "Christmas Eve"), as it reads inside a
     sentence; None on any other day, or in a language with no names for it."""
-    language = HOLIDAY_LANGUAGES.get(locale)
-    names = _holiday_names(day.year, language).get(day) if language else None
+    names = holidays_in(day.year, locale).get(day)
     name = names.split(";")[0].strip() if names else None  # two on one day: the first
     if not name or locale != "sv" or name.startswith(PROPER):
         return name
