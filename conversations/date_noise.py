@@ -1,9 +1,9 @@
 """Keep words that say how long, how many, how old or how often from being read as when.
 
-"en dag kom han", "två gånger", "i två dagar", "2 st", "ca 10 personer", "han är runt 20":
-none of them says a day or a time of day, but the date reader took them for one ("i går",
-2 December, 10.00). They are blanked out before the readers look, one mark per character so
-that what was read keeps its length, and put back in the words left over.
+"en dag kom han", "två gånger", "i två dagar", "2 st", "ca 10 personer", "han är runt 20",
+"för 5:e gången": none of them says a day or a time of day, but the date reader took them
+for one ("i går", 2 December, 10.00). They are blanked out before the readers look, one mark
+per character so that what was read keeps its length, and put back in the words left over.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ _NOISE = re.compile(
     r"|\b(?:\d*[02-9]|\d*1\d)st\b"  # "2st" (and not "1st", "21st": the English 1st, 21st)
     r"|\b\d{1,3}\s*-?\s*år(?:ig|ing|s)\w*|\b\d{1,3}[\s-]*years?[\s-]*old\b"  # "45-årig"
     r"|\b\d0'?s\b"  # "in his 40s"
+    r"|\b\d{1,2}(?::?[ea]|st|nd|rd|th)\s+"  # an ordinal that is no day: "5:e gången", "1:a vice"
+    r"(?:gång(?:en)?|våning(?:en)?|vice|advent|times?|floor)\b"
     r"|\b7-?eleven\b"  # the shop, not 7 November at 11
     rf"|\b(?:{_WHO})\s+(?:{_IS})\s+(?:{_ABOUT})?\d{{1,3}}\b{_CLOCK_AFTER}"  # "han är runt 20"
     rf"|\b(?:åldern|ålder|age|aged)\s+(?:{_ABOUT})?\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?\b",

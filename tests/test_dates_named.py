@@ -167,7 +167,11 @@ def test_a_day_counted_back_is_gone_for_a_day_to_plan() -> None:
         ("för ett par veckor sedan", "sv"),
         ("last week", "en"),
         ("a couple of weeks ago", "en"),
+        ("han ringde för 5:e gången", "sv"),
+        ("på 5:e våningen", "sv"),
+        ("jag är 1:a vice ordförande", "sv"),
         ("utanför Storgatan 5a", "sv"),  # a house, not the 5th
+        ("the 5th time he called", "en"),
         ("den 32", "sv"),
     ],
 )
