@@ -8,6 +8,7 @@ which.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,8 +21,10 @@ from conversations.report.draft import (
     known,
     load_draft,
     options,
+    target_name,
 )
 from conversations.report.form import BY_STEP, ORDER, QUESTIONS, Question, ReportStep, next_step
+from conversations.report.hooks import UNASKED
 from conversations.report.summary import show_summary
 from conversations.report.text import show
 from conversations.report.typed import (
@@ -40,6 +43,12 @@ STORY_WORDS = 6  # words: a sentence this long that tells of harm tells what hap
 DONE = frozenset({"klar", "klart", "färdig", "färdigt", "done", "finished"})
 """Words typed alone for the "Done" button: at a question with several choices, some ticked,
 they finish it; anywhere else they follow an answer already saved, and answer nothing."""
+ENOUGH = DONE | {
+    *("nej", "nej tack", "nej det räcker", "det räcker", "inget", "inget mer", "vet inte"),
+    *("no", "no thanks", "no that s enough", "that s enough", "nothing", "don t know"),
+}
+"""Typed alone where her earlier words are already kept, these keep them as they are."""
+QUOTED = 300  # characters of her earlier words shown back to her
 
 
 async def lost(ctx: Context) -> StateResult:
@@ -68,6 +77,8 @@ async def ask(
     lines = [ask_text(ctx, draft, question)]
     current = draft.answers.get(step.value)
     editing = bool(ctx.data.get("editing"))
+    if _unasked(draft, question) and not editing:
+        return _ask_more(ctx, draft, question, lead)
     buttons: list[list[Button]] = []
     chosen: list[str] = []
     if isinstance(current, dict):
@@ -96,6 +107,28 @@ async def ask(
     return step
 
 
+def _unasked(draft: Draft, question: Question) -> bool:
+    """Whether her words were kept at this question before it was asked."""
+    return bool(question.ask_more) and bool((draft.answer(question.step) or {}).get(UNASKED))
+
+
+def _ask_more(
+    ctx: Context, draft: Draft, question: Question, lead: list[str] | None
+) -> StateResult:
+    """Ask what she may add to the words she already wrote here, with a button to keep them
+    as they are."""
+    words = " ".join(str((draft.answer(question.step) or {}).get("text") or "").split())
+    if len(words) > QUOTED:
+        words = words[:QUOTED].rsplit(" ", 1)[0] + " …"
+    text = ctx._(question.ask_more).format(words=words, name=target_name(ctx, draft.answers))
+    row = [Button(button, ctx._(label)) for button, label in question.more_buttons]
+    if question.step is not ORDER[0]:
+        row.append(Button("nav:back", ctx._("Back")))
+    ctx.data["report"] = draft.report.id
+    ctx.reply(text, [row], lead=lead or ())
+    return question.step
+
+
 async def advance(ctx: Context, draft: Draft, step: ReportStep, lead: list[str]) -> StateResult:
     """Store the answers and go to the next question (back to the summary when editing,
     after any follow-up the change calls for)."""
@@ -120,20 +153,24 @@ async def current(ctx: Context) -> tuple[Draft, Question] | None:
 async def _store(
     ctx: Context, draft: Draft, question: Question, answer: dict[str, Any] | None
 ) -> list[str]:
-    """Keep an answer (replacing or, for an edited text, adding to the earlier one); run the
-    question's own hook; return what to say back."""
+    """Keep an answer (replacing or, for an edited text or words kept there before it was
+    asked, adding to the earlier one); run the question's own hook; return what to say back."""
     key = question.step.value
     earlier = draft.answers.get(key)
+    adding = ctx.data.get("replace") != key and (
+        bool(ctx.data.get("editing")) or (isinstance(earlier, dict) and bool(earlier.get(UNASKED)))
+    )  # to what she wrote before, when changing it or when it was kept here unasked
     if (
         answer is not None
-        and ctx.data.get("editing")
+        and adding
         and question.kind == "text"
-        and ctx.data.get("replace") != key
         and isinstance(earlier, dict)
         and earlier.get("text")
         and answer.get("text")
     ):
         answer = {**earlier, "text": f"{earlier['text']}\n{answer['text']}"}
+    if answer is not None:
+        answer.pop(UNASKED, None)
     ctx.data.pop("replace", None)
     draft.answers[key] = answer
     moved = _keep_what_no_longer_applies(ctx, draft)
@@ -222,6 +259,8 @@ async def skip(ctx: Context, event: InboundEvent) -> StateResult:
     draft, question = found
     key = question.step.value
     if event.button == "nav:keep" and key in draft.answers:
+        if isinstance(kept := draft.answers[key], dict):
+            kept.pop(UNASKED, None)  # kept unasked: she has now seen it, and it is enough
         return await advance(ctx, draft, question.step, [])  # editing: it stays as it was
     if question.required:
         return await repeat(ctx, event)
@@ -325,6 +364,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     if asks_back(typed):
         return await _explain(ctx, draft, question, typed)
+    if _unasked(draft, question) and normalised(typed) in ENOUGH:  # "nej": it is enough
+        return await skip(ctx, replace(event, button="nav:keep"))
     reading = read(question, await options(ctx, draft, question), event.text)
     if reading.several:  # "1 och 2" where one answer is asked: say so, and ask again
         lead = [

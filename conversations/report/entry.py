@@ -12,6 +12,7 @@ from conversations.followups import checkin_reply
 from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
 from conversations.report.form import BY_STEP, ReportStep
+from conversations.report.hooks import UNASKED
 from conversations.texts import menu_buttons
 from conversations.words import button_said
 from storage.reports import ReportRepo
@@ -36,7 +37,10 @@ async def keep_words(ctx: Context, text: str) -> str:
             draft.answers["_unregistered"] = True
     earlier = draft.answer(ReportStep.WHAT) or {}
     told = f"{earlier.get('text', '')}\n{text}".strip()
-    draft.answers[ReportStep.WHAT.value] = {**earlier, "text": told}
+    answer = {**earlier, "text": told}
+    if not earlier or earlier.get(UNASKED):  # "Vad hände?" is still put to her, with these words
+        answer[UNASKED] = True
+    draft.answers[ReportStep.WHAT.value] = answer
     draft.save(ctx)
     return ctx._("I kept what you wrote in a report you can go on with: /rapportera.")
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from conversations.i18n import N_
 from conversations.packs import Choice, Pack
 from conversations.report import hooks
-from conversations.report.hooks import AnswerHook, GatherHook, OptionsHook
+from conversations.report.hooks import UNASKED, AnswerHook, GatherHook, OptionsHook
 
 
 class ReportStep(StrEnum):
@@ -94,6 +94,10 @@ class Question:
     gathers: GatherHook | None = None  # words typed where options are asked that answer this
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)
+    # msgid, asked instead when her words were kept here before it was asked (hooks.UNASKED):
+    # what she may add ({words}: those words, {name}: the targeted person's)
+    ask_more: str = ""
+    more_buttons: tuple[tuple[str, str], ...] = ()  # (button id, msgid) offered with ask_more
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
     example_press: str = ""  # the option a person might press instead ("" = type)
 
@@ -136,7 +140,9 @@ def chose(answers: Answers, step: ReportStep, *options: str) -> bool:
 
 
 def answered(answers: Answers, step: ReportStep) -> bool:
-    return step.value in answers
+    """Whether the question has its answer (words kept there before it was asked: not yet)."""
+    value = answers.get(step.value)
+    return step.value in answers and not (isinstance(value, dict) and value.get(UNASKED))
 
 
 def without_day(answer: Any) -> bool:
@@ -279,6 +285,11 @@ QUESTIONS: tuple[Question, ...] = (
         required=True,
         story=True,
         example="Ett sms i kväll: han vet var jag bor och att jag ska akta mig.",
+        ask_more=N_(
+            "What you wrote is already in the report:\n“{words}”\nDo you want to add anything? "
+            "For example exactly what was said or written, and how."
+        ),
+        more_buttons=(("nav:keep", N_("No, that's enough")),),
     ),
     Question(
         S.NATURE,

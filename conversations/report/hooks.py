@@ -16,6 +16,9 @@ from storage.directory import DirectoryRepo
 from storage.reports import AnyReport, ReportRepo
 
 Answer = dict[str, Any]
+UNASKED = "unasked"
+"""In an answer: her words were kept there before the question was asked (told at /akut,
+a name at "Vem gäller det?"). The question is still asked, for what she may add."""
 
 
 class DraftLike(Protocol):
