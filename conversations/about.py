@@ -6,6 +6,7 @@ can ask it too. The keys are the stored names of the report's steps (ReportStep 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,3 +79,51 @@ def named_target(answers: Mapping[str, Any]) -> str | None:
     else:
         return None
     return name if len(name) <= 40 else None
+
+
+CLOSE_SV = (
+    *("man", "fru", "make", "maka", "sambo", "partner", "pojkvän", "flickvän", "son", "dotter"),
+    *("mamma", "pappa", "mor", "far", "bror", "syster", "vän", "kollega"),
+)
+CLOSE_EN = (
+    *("husband", "wife", "partner", "boyfriend", "girlfriend", "son", "daughter", "mother"),
+    *("father", "brother", "sister", "friend", "colleague"),
+)
+CLOSE = frozenset((*CLOSE_SV, *CLOSE_EN))
+"""Who someone is to the person reporting ("min man Erik"): a name after it is theirs."""
+SOMEONE_CLOSE = (*(f"min {word}" for word in CLOSE_SV), *(f"my {word}" for word in CLOSE_EN))
+"""Words that say the report is about someone close to her, not herself ("min man")."""
+NOT_A_NAME_ALONE = frozenset(
+    ("hej", "hejsan", "hallå", "tja", "ja", "nej", "ok", "okej", "hi", "hello", "hey", "yes", "no")
+)
+"""Capitalised words at the start of a message that greet or answer, never a name."""
+_TOKEN = re.compile(r"[^\W\d_][\w'-]*|[^\w\s]")
+_STOPS = frozenset(".!?")
+
+
+def name_in(text: str, own: str = "") -> str | None:
+    """The name of someone else in a reporter's own words ("min man Erik", "Erik Berg, min
+    man", "it was my husband Erik"): capitalised words after a word for who they are to her,
+    else capitalised words that are more than the first word of a sentence; never her own
+    name (``own``), nor a word that only starts a sentence ("Igår blev min man hotad")."""
+    tokens = _TOKEN.findall(text)
+    mine = set(own.casefold().split())
+    runs: list[tuple[bool, list[str]]] = []  # (after a word for someone close, the words)
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
+        if not word[:1].isupper() or word.casefold() in NOT_A_NAME | NOT_A_NAME_ALONE:
+            i += 1
+            continue
+        start = i
+        while i < len(tokens) and tokens[i][:1].isupper():
+            i += 1
+        run = tokens[start:i]
+        before = [t.casefold() for t in tokens[max(0, start - 2) : start] if t != ","]
+        first = start == 0 or tokens[start - 1] in _STOPS
+        alone = i == len(tokens) or not tokens[i][:1].isalpha()
+        if (not first or alone or len(run) > 1) and not {w.casefold() for w in run} <= mine:
+            runs.append((bool(before) and before[-1] in CLOSE, run))
+    runs.sort(key=lambda found: not found[0])  # stable: after "min man" first, else in order
+    name = " ".join(runs[0][1]) if runs else ""
+    return name if 0 < len(name) <= 40 else None

@@ -155,6 +155,14 @@ async def _store(
 ) -> list[str]:
     """Keep an answer (replacing or, for an edited text or words kept there before it was
     asked, adding to the earlier one); run the question's own hook; return what to say back."""
+    hooked, moved = await _stored(ctx, draft, question, answer)
+    return [*hooked, *moved]
+
+
+async def _stored(
+    ctx: Context, draft: Draft, question: Question, answer: dict[str, Any] | None
+) -> tuple[list[str], list[str]]:
+    """Keep an answer as ``_store`` does; return what its hook said and what moved apart."""
     key = question.step.value
     earlier = draft.answers.get(key)
     adding = ctx.data.get("replace") != key and (
@@ -175,8 +183,8 @@ async def _store(
     draft.answers[key] = answer
     moved = _keep_what_no_longer_applies(ctx, draft)
     if answer is not None and question.on_answer is not None:
-        return [*await question.on_answer(ctx, draft, answer), *moved]
-    return moved
+        return await question.on_answer(ctx, draft, answer), moved
+    return [], moved
 
 
 FOLLOW_UPS = tuple(  # a day is read into "When and where" itself: never kept apart
@@ -367,6 +375,10 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     if _unasked(draft, question) and normalised(typed) in ENOUGH:  # "nej": it is enough
         return await skip(ctx, replace(event, button="nav:keep"))
     reading = read(question, await options(ctx, draft, question), event.text)
+    if reading.kept_as_note and question.means is not None:
+        option = question.means(ctx, typed)  # "Erik Berg" at "Vem gäller det?": someone else
+        if option is not None:
+            reading = Reading({"choice": option, "text": typed}, matched=True)
     if reading.several:  # "1 och 2" where one answer is asked: say so, and ask again
         lead = [
             _("Only one answer can be chosen here. Write one number, or answer in your own words.")
@@ -416,9 +428,9 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     if question.kind == "multi":
         answer = _added_to_ticks(question, draft.answer(question.step), answer)
     said = _said_back(ctx, draft, question, reading, answer)
-    understood = await _store(ctx, draft, question, answer)  # "Jag skrev: tisdag 17 november."
-    # what the question itself made of words that name no option says it, not "Annat"
-    lead = understood if understood and not reading.matched else [*said, *understood]
+    hooked, moved = await _stored(ctx, draft, question, answer)  # "Jag skrev: 17 november."
+    # what the question itself made of the words says it, not "Annat" or "Jag tolkade det som"
+    lead = [*hooked, *moved] if hooked or (moved and not reading.matched) else [*said, *moved]
     _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
 

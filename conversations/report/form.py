@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+from conversations.about import SOMEONE_CLOSE
 from conversations.i18n import N_
 from conversations.packs import Choice, Pack
 from conversations.report import hooks
-from conversations.report.hooks import UNASKED, AnswerHook, GatherHook, OptionsHook
+from conversations.report.hooks import UNASKED, AnswerHook, GatherHook, MeansHook, OptionsHook
 
 
 class ReportStep(StrEnum):
@@ -92,6 +93,7 @@ class Question:
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     gathers: GatherHook | None = None  # words typed where options are asked that answer this
+    means: MeansHook | None = None  # what words that name no option still mean ("Erik Berg")
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)
     # msgid, asked instead when her words were kept here before it was asked (hooks.UNASKED):
@@ -174,14 +176,16 @@ QUESTIONS: tuple[Question, ...] = (
             "self": ("mig", "jag", "det hände mig", "mej", "me", "myself", "it happened to me"),
             "other": (
                 *("någon annan", "en annan", "för någon annan", "annan person", "en kollega"),
-                *("min kollega", "someone else", "for someone else", "another person"),
-                *("a colleague", "my colleague"),
+                *("someone else", "for someone else", "another person", "a colleague"),
+                *SOMEONE_CLOSE,  # "min man Erik", "it was my husband Erik"
             ),
         },
         required=True,
         other_ok=False,
         example_press="self",
         within=("other",),  # "jag skriver för någon annan": for someone else, wherever it is said
+        means=hooks.whom,  # "Erik Berg": someone else; her own name: herself
+        on_answer=hooks.target_named,  # a name in the words answers "Who was targeted?"
     ),
     Question(
         S.MUNICIPALITY,
@@ -220,6 +224,8 @@ QUESTIONS: tuple[Question, ...] = (
         applies=lambda a, k: not for_self(a),
         parent=S.WHO,
         example="Anna Berg, byggnadsnämnden",
+        ask_more=N_("Which committee or board does {name} sit on?"),
+        more_buttons=(("nav:keep", N_("Skip")), ("edit:replace", N_("Change the name"))),
     ),
     Question(
         S.ASSIGNMENT,

@@ -1,5 +1,6 @@
-"""What some answers do besides being stored: route the draft, read a date, offer choices
-the directory knows. Each question of the form names its own hooks (report/form.py)."""
+"""What some answers do besides being stored: route the draft, read a date, take a name,
+offer choices the directory knows. Each question of the form names its own hooks
+(report/form.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import date, time, timedelta
 from typing import Any, Protocol
 
 from conversations import dates
+from conversations.about import TARGET, name_in
+from conversations.akut_words import tells_danger
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ
 from conversations.packs import Pack
@@ -36,6 +39,41 @@ OptionsHook = Callable[[Context], Awaitable[list[tuple[str, str]]]]
 """Choices that come from the directory (id, label as shown)."""
 GatherHook = Callable[[Context, str], bool]
 """Whether words typed where options are asked answer this question instead."""
+MeansHook = Callable[[Context, str], str | None]
+"""The option that words naming none of a question's options still mean, if any."""
+
+SHORT_NAME = 4  # words: a name typed alone, with little around it ("Eva Ek i KS")
+ME = frozenset(("jag", "mig", "mej", "min", "mitt", "mina", "me", "my", "myself"))
+"""Words that speak of herself (and "I", in capitals: "i" is Swedish for "in")."""
+
+
+def whom(ctx: Context, typed: str) -> str | None:
+    """Who a name typed at "Who is this about?" means: her own name herself, another
+    name someone else ("Erik Berg"); nothing from a sentence that tells of harm or speaks of
+    herself ("hotad av Erik Berg", "jag blev hotad av Erik")."""
+    words = _WORD.findall(typed)
+    herself = "I" in words or bool(ME & {w.casefold() for w in words})
+    if len(words) > SHORT_NAME or herself or tells_danger(typed):
+        return None
+    own = ctx.person.display_name or ""
+    if name_in(typed, own) is not None:
+        return "other"
+    said = {w.casefold() for w in words if w[:1].isupper()}
+    return "self" if said and said <= set(own.casefold().split()) else None
+
+
+async def target_named(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
+    """A name in the words that said it is someone else ("min man Erik") answers "Who was
+    targeted?" as well; say it back. That question is still put, for what is missing (the
+    committee) and to change the name."""
+    target = draft.answers.get(TARGET)
+    if answer.get("choice") != "other" or (isinstance(target, dict) and not target.get(UNASKED)):
+        return []  # herself, or the name was written where it is asked
+    name = name_in(str(answer.get("text") or ""), ctx.person.display_name or "")
+    if name is None:
+        return []
+    draft.answers[TARGET] = {"text": name, UNASKED: True}
+    return [ctx._("I noted: it is about {name}.").format(name=name)]
 
 
 async def route_category(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
