@@ -65,10 +65,15 @@ class Choice(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]{1,24}$")
     label: Text  # as the targeted person says it ("Mitt kommunala uppdrag")
     neutral: Text | None = None  # for staff and reports about someone else ("Kommunalt uppdrag")
+    # about someone else whose name the report gives: "{name}" is it ("Skyddsåtgärder för Erik")
+    named: Text | None = None
     help: Text | None = None
 
-    def shown(self, locale: str, *, neutral: bool = False) -> str:
-        """Return the label in the person's language, neutral where asked and given."""
+    def shown(self, locale: str, *, neutral: bool = False, name: str | None = None) -> str:
+        """Return the label in the person's language: with the targeted person's ``name``
+        where given and the label takes one, else neutral where asked and given."""
+        if name and self.named is not None:
+            return self.named.get(locale).replace("{name}", name)
         text = self.neutral if neutral and self.neutral is not None else self.label
         return text.get(locale)
 

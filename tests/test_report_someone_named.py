@@ -3,20 +3,22 @@ were put aside as a note, "Vem gäller det?" came again, and then "Vem utsattes?
 if she had named nobody; "Skyddsåtgärder för den utsatta" was offered to her, and shown to
 Pia, though the report names Erik. Now the name in her words answers whom it is about and is
 said back ("Jag skrev: det gäller Erik."); only the committee is asked, with a button to
-change the name; without a name she is asked for it, her words kept."""
+change the name; without a name she is asked for it, her words kept; the measure names him."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from conversations.about import name_in
 from conversations.report.form import ReportStep as S
+from storage.models import Report
 from tests.conftest import Chat
 from tests.golden import Transcript
-from tests.reporting import open_step
+from tests.reporting import SKIPPED, Script, open_step, write_report
 from tests.test_report import answers
 
 SV = (
@@ -32,6 +34,8 @@ SV = (
     "Hoppa över",
     "Nej",
     "Vet inte",
+    "Skyddsåtgärder för Erik",
+    "Klar",
 )
 EN = (
     "it was my husband Erik",
@@ -46,6 +50,8 @@ EN = (
     "Skip",
     "No",
     "Don't know",
+    "Protective measures for Erik",
+    "Done",
 )
 
 
@@ -70,9 +76,12 @@ async def test_a_name_at_who_it_is_about_answers_who_was_targeted(demo_app: App)
             or "Which committee or board does Erik sit on?\n    [1] Skip  [2] Change the name"
             in said
         )
+        assert "Skyddsåtgärder för Erik" in said or "Protective measures for Erik" in said
+        assert "den utsatta" not in said and "the person targeted" not in said
         stored = await answers(demo_app, handle)
         assert stored["who"] == {"choice": "other", "text": lines[0]}  # all she typed is kept
         assert stored["target"] == {"text": f"Erik\n{lines[2]}"}
+        assert stored["measures"]["choices"] == ["protective"]
 
 
 @pytest.mark.parametrize(
@@ -146,3 +155,31 @@ async def test_the_name_taken_can_be_changed(demo_app: App, chat: Any) -> None:
     assert (await answers(demo_app, "anna"))["target"] == {"text": "Erik Bergström, kulturnämnden"}
     reply = await anna.say("Partiet")
     assert reply.startswith("Vad hände Erik Bergström?"), reply
+
+
+async def test_the_measure_names_him_to_those_who_read_it(demo_app: App) -> None:
+    anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
+    await pia.say("/hjalp")
+    script = Script(
+        skip=[s for s in SKIPPED if s is not S.MEASURES],
+        for_someone=("Anna Berg, hans fru", "Erik Berg, byggnadsnämnden"),
+        ticks={S.MEASURES: ["protective"]},
+    )
+    await write_report(anna, script)
+    async with demo_app.db.unit_of_work() as session:
+        ref = (await session.scalars(select(Report.ref))).one()
+    await pia.say(f"/arende {ref}")
+    shown = await pia.say("Visa rapporten")
+    assert "Vem det gäller: någon annan rapporterar åt Erik Berg" in shown, shown
+    assert "Beslutade åtgärder: skyddsåtgärder för Erik Berg" in shown, shown
+
+
+async def test_without_a_name_the_measure_keeps_its_neutral_words(demo_app: App, chat: Any) -> None:
+    anna: Chat = chat("anna")
+    script = Script(
+        skip=[s for s in SKIPPED if s is not S.MEASURES],
+        for_someone=("Anna Berg, kollega", "hon sitter i socialnämnden"),
+        ticks={S.MEASURES: ["protective"]},
+    )
+    summary = await write_report(anna, script, submit=False)
+    assert "Beslutade åtgärder: Skyddsåtgärder för den utsatta" in summary, summary

@@ -103,9 +103,11 @@ def option_text(ctx: Context, draft: Draft, msgid: str) -> str:
     """Translate an option's msgid, or look a 'pack:field:id' label up in the pack."""
     if msgid.startswith("pack:"):
         _, field, choice_id = msgid.split(":", 2)
+        other = about_someone_else(draft.answers)
         for choice in getattr(draft.pack, field):
             if choice.id == choice_id:
-                return str(choice.shown(ctx.locale, neutral=about_someone_else(draft.answers)))
+                name = named_target(draft.answers) if other else None
+                return str(choice.shown(ctx.locale, neutral=other, name=name))
         return choice_id
     return ctx._(msgid)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations import dates
+from conversations.about import about_someone_else, named_target
 from conversations.events import Button
 from conversations.flow import Context
 from conversations.i18n import N_, after_label
@@ -34,16 +35,22 @@ NEUTRAL = {
     "I report for someone else": N_("someone else reports for them"),
     "I know who it is": N_("known to the targeted person"),
 }
+NAMED = {"I report for someone else": N_("someone else reports for {name}")}
+"""Those of them that name the targeted person when the report gives her name."""
 
 
 def _neutral(ctx: Context, draft: Draft, msgid: str) -> str:
-    """An option as staff read it: third person, lower case after its label."""
+    """An option as staff read it: third person, lower case after its label; the targeted
+    person by her name where the report gives it ("skyddsåtgärder för Erik")."""
+    name = named_target(draft.answers) if about_someone_else(draft.answers) else None
+    if name and msgid in NAMED:
+        return ctx._(NAMED[msgid]).format(name=name)
     if msgid in NEUTRAL:
         return ctx._(NEUTRAL[msgid])
     if msgid.startswith("pack:"):
         _pack, field, choice_id = msgid.split(":", 2)
         choice = next((c for c in getattr(draft.pack, field) if c.id == choice_id), None)
-        text = choice.shown(ctx.locale, neutral=True) if choice else choice_id
+        text = choice.shown(ctx.locale, neutral=True, name=name) if choice else choice_id
     else:
         text = ctx._(msgid)
     return after_label(text)
