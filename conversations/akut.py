@@ -105,8 +105,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
         *(["", *who] if who else []),
         "",
         _(
-            "Save the evidence: don't delete messages, take screenshots, and write down "
-            "the time and place."
+            "Save the evidence: don't delete messages, take screenshots or photos, and "
+            "write down the time and place."
         ),
     ]
     if answer.named or answer.offer:  # "ring Per": what Trygg can do instead
@@ -138,7 +138,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
             "",
             _(
                 "You are not registered in Trygg yet, so I cannot alert anyone for you. "
-                "Call your party's security contact or your municipality's security unit."
+                "Call the party's security contact or the municipality's security unit. "
+                "Ask them for an invitation to Trygg: then I can alert them for you from here."
             ),
         ]
     buttons += menu_buttons(ctx)[1:]
