@@ -508,7 +508,16 @@ class Core:
         the names of people her words may mean (Words.names)."""
         fb = self.fallbacks
         current = self.flows.get(conversation.flow or "")
-        in_flow = current is not None and current.takes_words
+        # after a long silence she no longer sees its question: her words are taken as they
+        # would be outside any flow ("någon krossade min ruta" a day after /akut opens it)
+        idle = (
+            current is not None
+            and current.idle_after is not None
+            and current.on_idle is not None
+            and conversation.updated_at is not None
+            and self.clock() - conversation.updated_at > current.idle_after
+        )
+        in_flow = current is not None and current.takes_words and not idle
         acting = self.words.act(event.text) if event.kind is EventKind.TEXT else None
         if acting is not None:  # like the button it stands for: the step is left alone
             return current, acting, False
@@ -560,13 +569,7 @@ class Core:
                     return revisited, revisited.revisit, False
                 return current, fb.stale_button, False
             return current, handler, False
-        if (
-            current is not None
-            and current.idle_after is not None
-            and current.on_idle is not None
-            and conversation.updated_at is not None
-            and self.clock() - conversation.updated_at > current.idle_after
-        ):
+        if idle and current is not None and current.on_idle is not None:
             return current, current.on_idle, False
         if event.kind is EventKind.UNSUPPORTED:
             return current, fb.unsupported, False
