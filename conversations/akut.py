@@ -44,7 +44,8 @@ from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import checkin_reply
 from conversations.menu import show_menu
 from conversations.report.entry import keep_words
-from conversations.texts import contact_lines, contacts_of, menu_buttons
+from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons
+from conversations.what_now_words import only_asks_what_to_do
 from conversations.words import POLITE
 from conversations.words_to_case import kept_with_open_case
 from storage.directory import Contacts
@@ -63,6 +64,9 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     """Tell the person what to do now and offer to alert their security contact; words
     that name the alert itself ("larma Pia") alert at once."""
     _ = ctx._
+    if only_asks_what_to_do(event.text) and ctx.viewer.role in HANDLING:
+        # "vad gör jag nu?" from those who handle cases: most likely about an alert or a case
+        return await show_menu(ctx, event)
     contacts = await contacts_of(ctx)
     names = contact_names(contacts)
     call = asks_a_call(event.text, names)  # "ring polisen", "kan du ringa Pia?"

@@ -5,7 +5,9 @@ she may be in danger now."""
 from __future__ import annotations
 
 from conversations.call_words import asks_a_call
+from conversations.damage_words import DAMAGE, DAMAGED, NOT_DAMAGE, THROWN_AT, paired
 from conversations.events import EventKind, InboundEvent, words_of
+from conversations.what_now_words import asks_what_to_do, only_asks_what_to_do
 from conversations.words import Words
 from storage.directory import ContactCard, Contacts
 
@@ -115,6 +117,9 @@ WEAPONS = (
 CRIES = ("akut", "larm", "sos", *CRYING, *THREAT, *WEAPONS)
 """Beginnings of words that, in a message that opens no flow, open /akut ("hjälp jag har blivit
 hotad", "han ska döda mig", "han har en kniv")."""
+OPENING = (*CRIES, *DAMAGE)
+"""Beginnings of words that, in a message that opens no flow, open /akut: the cries, and
+damage done ("någon krossade min ruta", "bilen är vandaliserad")."""
 HERE = ("utanför", "dörr", "outside", "door")
 """Beginnings of words that say someone is at her door ("han står utanför", "vid dörren"): new
 danger in words written to a case, though too common to open /akut by themselves."""
@@ -131,6 +136,7 @@ NOT_THREAT = (
     "helpful",
     "helping",
     "burnout",
+    *NOT_DAMAGE,
 )
 DENIED = frozenset(
     (
@@ -154,9 +160,11 @@ SHORT = 3  # words: a message this short that names the contact asks for her ("P
 
 
 def telling(event: InboundEvent) -> bool:
-    """True if the person wrote something to keep, not only "akut" (or "larm", "sos")."""
+    """True if the person wrote something to keep, not only "akut" (or "larm", "sos") nor
+    only asked what to do ("vad ska jag göra?")."""
     text = event.text.strip().strip(".,!?:;\"'()").casefold()
-    return event.kind is EventKind.TEXT and bool(text) and text not in CALLS
+    told = bool(text) and text not in CALLS and not only_asks_what_to_do(text)
+    return event.kind is EventKind.TEXT and told
 
 
 WITHIN = ("rädd", "kniv", "vapen")
@@ -175,8 +183,6 @@ PHRASES = (
     "följt efter",
     "följer efter",
     "följde efter",
-    "kastar sten",
-    "kastade sten",
     "get in",
     "break in",
     "breaking in",
@@ -233,16 +239,22 @@ def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
         if within and not any(n in word for n in NOT_THREAT) and not _denied_before(said[:i]):
             return True
         phrase = any(said[i : i + len(p.split())] == p.split() for p in PHRASES)
-        if phrase and not _denied_before(said[:i]):
+        if (phrase or paired(said, i, THROWN_AT)) and not _denied_before(said[:i]):
             return True
     return False
 
 
 def opens_akut(text: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether words typed outside any question open /akut without a cry's first word: a
-    compound or phrase of danger ("jätterädd", "någon försöker ta sig in"), or asking Trygg
-    to call the police or her contact (``names``: the words of her contacts' names)."""
-    return cries_within(text) or asks_a_call(text, names)
+    compound or phrase of danger ("jätterädd", "någon försöker ta sig in", "de kastade sten"),
+    damage done ("har slagit sönder rutan", "they broke my window"), asking Trygg to call the
+    police or her contact (``names``: the words of her contacts' names), or asking what to
+    do now ("vad ska jag göra?")."""
+    said = words_of(text)
+    damaged = any(
+        paired(said, i, DAMAGED) and not _denied_before(said[:i]) for i in range(len(said))
+    )
+    return damaged or cries_within(text) or asks_a_call(text, names) or asks_what_to_do(text)
 
 
 def tells_danger(text: str) -> bool:
