@@ -4,12 +4,13 @@ she may be in danger now."""
 
 from __future__ import annotations
 
-from conversations.call_words import asks_a_call
+from conversations.call_words import asks_a_call, for_a_case
 from conversations.damage_words import DAMAGE, DAMAGED, NOT_DAMAGE, THROWN_AT, paired
 from conversations.events import EventKind, InboundEvent, words_of
 from conversations.what_now_words import asks_what_to_do, only_asks_what_to_do
 from conversations.words import Words
 from storage.directory import ContactCard, Contacts
+from storage.viewer import Viewer
 
 CALLS = frozenset({"akut", "larm", "sos"})
 """Words that open /akut from anywhere: the call itself, not words to keep with a report."""
@@ -244,17 +245,22 @@ def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
     return False
 
 
-def opens_akut(text: str, names: frozenset[str] = frozenset()) -> bool:
+def opens_akut(
+    text: str, names: frozenset[str] = frozenset(), viewer: Viewer | None = None
+) -> bool:
     """Whether words typed outside any question open /akut without a cry's first word: a
     compound or phrase of danger ("jätterädd", "någon försöker ta sig in", "de kastade sten"),
     damage done ("har slagit sönder rutan", "they broke my window"), asking Trygg to call the
-    police or her contact (``names``: the words of her contacts' names), or asking what to
-    do now ("vad ska jag göra?")."""
+    police or her contact (``names``: the words of her contacts' names; not, from someone
+    who handles cases, a call about one: "ring Per om ärendet", see the menu), or asking
+    what to do now ("vad ska jag göra?")."""
     said = words_of(text)
     damaged = any(
         paired(said, i, DAMAGED) and not _denied_before(said[:i]) for i in range(len(said))
     )
-    return damaged or cries_within(text) or asks_a_call(text, names) or asks_what_to_do(text)
+    if damaged or cries_within(text) or asks_what_to_do(text):
+        return True
+    return asks_a_call(text, names) and not for_a_case(text, viewer)
 
 
 def tells_danger(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.events import words_of
+from conversations.texts import HANDLING
 from conversations.words import COURTESY, POLITE
 from storage.directory import Contacts, DirectoryRepo
 from storage.viewer import Viewer
@@ -76,6 +77,24 @@ LATER = frozenset(
 not a request for a call now."""
 NOT = frozenset({"inte", "ej", "not", "never", "aldrig"})
 """After "ring mig", these say not to ("ring mig inte")."""
+ABOUT = frozenset(
+    {
+        *("om", "angående", "ang", "gällande", "beträffande", "rörande"),
+        *("about", "regarding", "concerning", "re"),
+    }
+)
+"""Words that say what a call is to be about ("ring Per om ärendet", "call Per about the case")."""
+CASE = frozenset(
+    {
+        *("ärendet", "ärende", "ärenden", "ärendena", "ärendets", "fallet", "rapporten"),
+        *("anmälan", "anmälningen", "polisanmälan", "larmet", "case", "cases", "report"),
+        *("alert",),
+    }
+)
+"""Words that name a case, or its report or alert ("om Annas ärende", "about the report")."""
+MINE = frozenset({"mitt", "min", "mina", "my"})
+"""Before the case, these make it her own ("ring Per om mitt ärende")."""
+AFTER_ABOUT = 3  # words: how far after "om" the case may be named ("om Anna Bergs ärende")
 VOCATIVE = 2  # words: at most this many before a question, with a comma, name whom it asks
 NEAR = 2  # words: how near after whom a word of LATER puts the call later ("ring Pia i morgon")
 SUBJECT = 3  # words: at most this many between "kan" and the call ("kan min kontakt ringa")
@@ -209,6 +228,27 @@ def tells_of_calls(text: str) -> bool:
     me"), not ask for one: harassment, however short, to keep as told."""
     said = set(words_of(text))
     return bool(CALLED & said and ME & said) and not may_ask_a_call(text)
+
+
+def about_a_case(text: str) -> bool:
+    """Whether the words say what they ask is about a case, not hers by a word ("ring Per om
+    ärendet", "ring Per om Annas ärende", "call Per about the case"; not "ring Per om mitt
+    ärende", nor "ring mig om något händer")."""
+    said = [w for w in words_of(text) if w not in POLITE]
+    for i, word in enumerate(said):
+        near = said[i + 1 : i + 1 + AFTER_ABOUT] if word in ABOUT else []
+        at = next((j for j, w in enumerate(near) if w in CASE), None)
+        if at is not None and not MINE & set(near[:at]):
+            return True
+    return False
+
+
+def for_a_case(text: str, viewer: Viewer | None) -> bool:
+    """Whether words with the shape of a request to call ("ring Per om ärendet", "ring Anna
+    om ärendet") come from someone who handles cases and say they are about one: an
+    instruction about someone else's matter, not her own request for a call (nor a cry)."""
+    handles = viewer is not None and viewer.role in HANDLING
+    return handles and may_ask_a_call(text) and about_a_case(text)
 
 
 def contact_names(contacts: Contacts) -> frozenset[str]:

@@ -222,7 +222,9 @@ class Core:
             handler = self._already_saved(recovery)
         else:
             names = await self.words.names_in(session, viewer, event)  # "ring Pia"
-            flow, handler, fresh = self._route(conversation, stored_prompt, prompt, event, names)
+            flow, handler, fresh = self._route(
+                conversation, stored_prompt, prompt, event, names, viewer
+            )
         if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
             # a command button may carry arguments ("cmd:arende K7M4-QX2P")
             event = replace(event, text=event.button[4:].partition(" ")[2])
@@ -503,9 +505,10 @@ class Core:
         prompt: Reply | None,
         event: InboundEvent,
         names: frozenset[str] = frozenset(),
+        viewer: Viewer | None = None,
     ) -> tuple[Flow | None, Handler, bool]:
         """Pick (flow, handler, entering-a-new-flow) for the event; ``names``: the words of
-        the names of people her words may mean (Words.names)."""
+        the names of people her words may mean (Words.names); ``viewer``: who wrote them."""
         fb = self.fallbacks
         current = self.flows.get(conversation.flow or "")
         # after a long silence she no longer sees its question: her words are taken as they
@@ -525,7 +528,8 @@ class Core:
             own = current.typed.get(phrase_of(event.text))
             if own is not None:  # the flow's own command in words ("avbryt")
                 return current, own, False
-        if event.kind is EventKind.TEXT and self.words.means_command(event.text, in_flow, names):
+        typed = event.kind is EventKind.TEXT
+        if typed and self.words.means_command(event.text, in_flow, names, viewer):
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
             if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)
                 return said.flow, said.handler, True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.akut_alert import after_alert
 from conversations.alert_calls import reach_typed
+from conversations.call_for_case import call_about_a_case
 from conversations.call_words import tells_of_calls
 from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
@@ -35,6 +36,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     telling = tells or _asks(typed)
     told = bool(typed) and not says_nothing(typed)
     if told and await after_alert(ctx, event):  # "han står utanför nu": for those alerted
+        return END
+    if typed and await call_about_a_case(ctx, event):  # "ring Per om ärendet" from a contact
         return END
     if typed and await alert_waiting(ctx):  # "ok jag ringer henne" under the push
         return END

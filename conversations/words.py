@@ -90,7 +90,8 @@ class Words:
     opens: tuple[str, ...] = ()  # "öppna K7M4-QX2P": words before a reference that open it
     # more that opens it outside a flow ("jätterädd"; "ring Pia", given the words of the
     # names of those she may mean, which ``names`` reads only for words that may need them)
-    also: Callable[[str, frozenset[str]], bool] | None = None
+    # (and who wrote them: "ring Per om ärendet" from a contact is about a case, not a cry)
+    also: Callable[[str, frozenset[str], Viewer | None], bool] | None = None
     names: Callable[[AsyncSession, Viewer, str], Awaitable[frozenset[str]]] | None = None
 
     def act(self, text: str) -> Handler | None:
@@ -114,7 +115,14 @@ class Words:
             return frozenset()
         return await self.names(session, viewer, event.text)
 
-    def means_command(self, text: str, in_flow: bool, names: frozenset[str] = frozenset()) -> bool:
+    def means_command(
+        self,
+        text: str,
+        in_flow: bool,
+        names: frozenset[str] = frozenset(),
+        viewer: Viewer | None = None,
+    ) -> bool:
+        """Whether typed words open the command (``viewer``: who typed them, if known)."""
         words = words_of(text)
         if not self.command or not words:
             return False
@@ -127,7 +135,7 @@ class Words:
             and not w.startswith(self.not_first)
             and not self._denied(words[:i])
             for i, w in enumerate(words)
-        ) or (self.also is not None and self.also(text, names))
+        ) or (self.also is not None and self.also(text, names, viewer))
 
     def _denied(self, before: list[str]) -> bool:
         """Whether the words before say there is none: "inte rädd", "inga nya hot" (not "han
