@@ -22,7 +22,15 @@ from conversations.engine import Clock, Core
 from conversations.events import Delivery
 from conversations.i18n import Catalogs
 from conversations.packs import PackLibrary
-from conversations.registry import ACTIONS, COMMANDS, FALLBACKS, FLOWS, TIMERS, WORDS
+from conversations.registry import (
+    ACTIONS,
+    COMMANDS,
+    FALLBACKS,
+    FLOWS,
+    RETURNING,
+    TIMERS,
+    WORDS,
+)
 from storage import files, legacy, migrate
 from storage.crypto import KeyMissing, Keyring
 from storage.db import Database
@@ -117,6 +125,7 @@ class App:
             WORDS,
             declared_capabilities(),
             web_url=settings.web_url,
+            returning=RETURNING,
         )
         if settings.several_processes and not db.sqlite:  # see Core.others_grace
             core.others_grace = OTHERS_GRACE

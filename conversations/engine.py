@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +48,22 @@ KEPT_REPLIES = 10
 """At most this many unconfirmed replies (the newest) are kept to be sent again."""
 
 
+class Returning(Protocol):
+    """What is shown first to someone who comes back to the chat (the alerts that wait for
+    her): given when she last wrote on ``channel`` (None: she opened the chat again),
+    whether the menu goes under it (nothing else is open), and the button she pressed."""
+
+    async def __call__(
+        self,
+        ctx: Context,
+        channel: str,
+        last_here: datetime | None,
+        *,
+        menu: bool = False,
+        pressed: str = "",
+    ) -> list[Reply]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     """A slash command: the flow it enters (None for one-shot answers) and its handler."""
@@ -75,6 +91,17 @@ class Recovery:
             and event.kind is EventKind.TEXT
             and _same(event.text, self.guard[0])
         )
+
+
+def _after_way_out(first: list[Reply], replies: list[Reply]) -> list[Reply]:
+    """``first`` before the rest, unless the rest begins with the way out (112), which then
+    stays first."""
+    if not first or not replies:
+        return [*first, *replies]
+    top = replies[0].text.strip().partition("\n")[0]
+    if "112" in top and len(top) <= WAY_OUT_LINE:
+        return [replies[0], *first, *replies[1:]]
+    return [*first, *replies]
 
 
 def _reconfirms(event: InboundEvent) -> bool:
@@ -127,8 +154,10 @@ class Core:
         words: Words | None = None,
         capabilities: Mapping[str, Capabilities] | None = None,
         web_url: str | None = None,
+        returning: Returning | None = None,
     ) -> None:
         self.web_url = web_url  # the web console's public address (for /webb), if served
+        self.returning = returning  # shown first to someone coming back (waiting alerts)
         self.actions = actions or {}
         self.capabilities = dict(capabilities or {})  # by channel, as the transports declare
         self.words = words or Words()
@@ -253,6 +282,11 @@ class Core:
             conversation = await conversations.load(ctx.viewer, now)
             sent_no, recovery = conversation.sent_no, Recovery()
 
+        back: list[Reply] = []  # she comes back: alerts still waiting for her go first
+        if self.returning is not None and held is None and not ctx.forgotten and conversation.step:
+            last_here = conversation.updated_at
+            back = await self.returning(ctx, event.channel, last_here, pressed=event.button)
+
         if result is None and fresh:
             result = END
         if result is None:
@@ -272,7 +306,7 @@ class Core:
         if buttoned:
             next_prompt = buttoned[-1].to_json()
             next_prompt["offered"] = [i for r in buttoned for i in r.button_ids]
-        replies = [*recovery.earlier, *replies]
+        replies = _after_way_out(back, [*recovery.earlier, *replies])
         outgoing: Outgoing | None = None
         if replies:
             # The replies are kept with the step until the transport confirms them, so a
@@ -446,10 +480,13 @@ class Core:
         return deliveries
 
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
-        """Return 'where we were' for a reconnecting person; None if they never started."""
+        """Return 'where we were' for a reconnecting person; None if they never started.
+        Alerts that wait for her come first; with nothing open (no flow), they are all of
+        it, the menu under the last, so that "1" takes it."""
         person = await self.identify(session, InboundEvent("", channel, address, EventKind.TEXT))
         conversations = ConversationRepo(session, self.keyring)
-        conversation = await conversations.load(Viewer.of(person), self.clock())
+        now = self.clock()
+        conversation = await conversations.load(Viewer.of(person), now)
         if not conversation.step:
             return None
         locale = self.catalogs.pick(person.locale)
@@ -460,7 +497,42 @@ class Core:
             replies.append(Reply.from_json(stored_prompt).asked_again())
         else:
             replies = [Reply(_("Welcome back. Write /meny to see what I can do."))]
+        nothing_open = conversation.flow is None
+        back = await self._waiting(session, person, locale, channel, now, menu=nothing_open)
+        if back:
+            replies = back if nothing_open else [*back, *replies]
         return Delivery(channel, address, replies, locale)
+
+    async def _waiting(
+        self,
+        session: AsyncSession,
+        person: Person,
+        locale: str,
+        channel: str,
+        now: datetime,
+        *,
+        menu: bool,
+    ) -> list[Reply]:
+        """What :attr:`returning` shows someone opening the chat again (``menu``: with the
+        menu under it)."""
+        if self.returning is None:
+            return []
+        ctx = Context(
+            session=session,
+            person=Sender.of(person),
+            viewer=Viewer.of(person),
+            locale=locale,
+            _=self.catalogs.gettext(locale),
+            ngettext=self.catalogs.ngettext(locale),
+            now=now,
+            data={},
+            catalogs=self.catalogs,
+            keyring=self.keyring,
+            packs=self.packs,
+            capabilities=self.capabilities_of(channel),
+            web_url=self.web_url,
+        )
+        return await self.returning(ctx, channel, None, menu=menu)
 
     async def person_id(self, session: AsyncSession, channel: str, address: str) -> int:
         """Return the id of the person behind an address (creating an unregistered one)."""

@@ -28,6 +28,7 @@ from conversations import (
     notice_later,
     privacy,
     start,
+    waiting_alert,
     web_link,
     words_to_case,
 )
@@ -109,6 +110,9 @@ TIMERS: Mapping[str, TimerHandler] = {
     **drills.TIMERS,
     housekeeping.HOUSEKEEPING: housekeeping.housekeeping,
 }
+
+RETURNING = waiting_alert.shown_again
+"""Shown first to someone coming back to the chat: the alerts still waiting for her."""
 
 FALLBACKS = Fallbacks(
     menu=menu.show_menu,

@@ -1,21 +1,30 @@
 """Words from someone an alert waits on ("ok jag ringer henne" under the push): the alert
 is shown again with its choices, not the menu, so that "1" means "Jag tar det"; and from
-someone who took an /akut alert lately, that alert and whom to call."""
+someone who took an /akut alert lately, that alert and whom to call. Someone coming back to
+the chat while alerts wait for her sees them first, each once (:func:`shown_again`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from conversations.akut_notices import read_button
-from conversations.events import Button
+from conversations.events import Button, Reply
 from conversations.flow import Context
 from conversations.i18n import shown_name
+from conversations.notice_context import NOTICE_TOKEN
+from conversations.notices import ALERT
 from conversations.texts import HANDLING, call_line, menu_buttons
+from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
 from storage.models import Alert
+from storage.outbox import OutboxRepo
 
 TAKEN_LATELY = timedelta(hours=1)  # words this soon after taking an alert are about it
+AWAY = timedelta(minutes=30)
+"""Nothing from her for this long, and the alert not before her for as long: she is coming
+back, and an alert still waiting for her is shown to her again, first."""
+AGAIN_AT_MOST = 3  # waiting alerts shown again at once, the newest first
 
 
 async def alert_waiting(ctx: Context) -> bool:
@@ -80,3 +89,62 @@ async def _about(ctx: Context, alert: Alert) -> ContactCard:
     """The card of the person the alert is about (both callers keep only alerts with one)."""
     card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id or 0)
     return card
+
+
+async def shown_again(
+    ctx: Context,
+    channel: str,
+    last_here: datetime | None,
+    *,
+    menu: bool = False,
+    pressed: str = "",
+) -> list[Reply]:
+    """The alerts that still wait for her to take them, to show first as she comes back:
+    ``last_here`` None when she opens the chat again (the console), else when she last wrote
+    (back after AWAY of silence). Not one whose push is on its way to her on ``channel``,
+    nor, as she writes, one put before her within AWAY (its push, or shown again), nor one
+    the button she ``pressed`` names or this event's replies offer to take. ``menu``:
+    nothing else is open, so the last carries the menu under its own buttons."""
+    if ctx.viewer.role not in HANDLING or not ctx.viewer.registered:
+        return []
+    if last_here is not None and ctx.now - last_here < AWAY:  # she is still here
+        return []
+    offered = {b.id for reply in ctx.replies for row in reply.buttons for b in row}
+    repo, outbox = AlertRepo(ctx.session), OutboxRepo(ctx.session)
+    again: list[Reply] = []
+    for alert, place in await repo.waiting_on(ctx.person.id):
+        if len(again) >= AGAIN_AT_MOST:
+            break
+        if alert.id in pressed or f"ack:{alert.id}" in offered:
+            continue
+        if not await repo.may_act(alert, ctx.person.id):
+            continue
+        coming, sent = await outbox.put_before(ctx.person.id, ALERT, {"alert": alert.id}, channel)
+        seen = max((t for t in (sent, place.shown_at) if t is not None), default=None)
+        if coming or (last_here is not None and seen is not None and ctx.now - seen < AWAY):
+            continue
+        place.shown_at = ctx.now
+        again.append(await _again(ctx, alert))
+    if again and menu:
+        last = again[-1]
+        again[-1] = Reply(last.text, (*last.buttons, *map(tuple, menu_buttons(ctx))), last.token)
+    return again
+
+
+async def _again(ctx: Context, alert: Alert) -> Reply:
+    """An alert that waits for her, shown again: about whom, since when, and its buttons."""
+    _ = ctx._
+    card = await _about(ctx, alert)
+    name = shown_name(_, card)
+    lines = [
+        _("The alert about {name} from {when} is not taken yet.").format(
+            name=name, when=ctx.when(alert.created_at)
+        ),
+        _("Will you take it? Press “I'll take it”, so the others know."),
+        call_line(ctx, card),
+    ]
+    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
+    if alert.kind == "akut" and await AlertNotes(ctx.session, ctx.keyring).count(alert.id):
+        buttons.append([read_button(_, alert, name)])
+    buttons.append([Button(f"call:{alert.id}", _("Call back"))])
+    return Reply("\n".join(lines), tuple(tuple(row) for row in buttons), NOTICE_TOKEN)

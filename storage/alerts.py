@@ -377,6 +377,26 @@ class AlertRepo:
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def waiting_on(self, person_id: int) -> list[tuple[Alert, AlertRecipient]]:
+        """Alerts that reached this person and that nobody has taken yet, nor withdrawn (those
+        tried on every level too: they may still be taken), with her place on each, newest
+        first; only those about someone else, none of a drill. Callers check that she may
+        still act (:meth:`may_act`)."""
+        stmt = (
+            select(Alert, AlertRecipient)
+            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+            .where(
+                Alert.status.in_([AlertStatus.OPEN, AlertStatus.EXHAUSTED]),
+                Alert.drill_id.is_(None),
+                Alert.subject_id.is_not(None),
+                Alert.subject_id != person_id,
+                AlertRecipient.person_id == person_id,
+                *REACHED,
+            )
+            .order_by(Alert.created_at.desc(), Alert.id)
+        )
+        return [(alert, row) for alert, row in (await self.session.execute(stmt)).all()]
+
     async def latest_report_to(self, person_id: int) -> str | None:
         """The report of the newest alert that reached this person (None: none did)."""
         stmt = (

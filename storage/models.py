@@ -410,6 +410,8 @@ class AlertRecipient(Base):
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     # when this person took it: kept when the alert is handed on to someone else later
     took_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when it was last shown to this person again, as they came back while it still waited
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AlertNote(Base):

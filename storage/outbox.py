@@ -266,6 +266,33 @@ class OutboxRepo:
             )
         ).first()
 
+    async def put_before(
+        self, recipient_id: int, kind: str, about: dict[str, Any], channel: str
+    ) -> tuple[bool, datetime | None]:
+        """Of the recipient's messages of a kind whose payload has every item of ``about``
+        (e.g. one alert's pushes): whether one is still on its way to ``channel`` (its own,
+        or one for wherever they last wrote), and when the last one was sent anywhere (None:
+        none was)."""
+        rows = (
+            await self.session.execute(
+                select(
+                    OutboxMessage.status,
+                    OutboxMessage.sent_at,
+                    OutboxMessage.payload,
+                    OutboxMessage.channel,
+                ).where(
+                    OutboxMessage.recipient_id == recipient_id,
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENT]),
+                )
+            )
+        ).all()
+        mine = [r for r in rows if all(r.payload.get(k) == v for k, v in about.items())]
+        here = (channel, None)
+        pending = any(r.status == OutboxStatus.PENDING and r.channel in here for r in mine)
+        sent = [r.sent_at for r in mine if r.status == OutboxStatus.SENT and r.sent_at]
+        return pending, max(sent, default=None)
+
     async def last_queued(self, recipient_id: int, kind: str) -> datetime | None:
         """When a message of a kind was last queued for someone, sent or not (a check-in)."""
         return await self.session.scalar(

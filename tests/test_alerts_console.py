@@ -63,3 +63,28 @@ def test_contact_sees_the_alert_takes_it_and_the_person_is_told(data_dir: Path) 
     told = chat(data_dir, "anna")
     assert "Pia Lind har sett ditt larm och kontaktar dig." in told
     assert "I fara nu: ring 112." in told
+
+
+def test_an_alert_she_left_untaken_comes_first_each_time_she_opens_the_chat(
+    data_dir: Path,
+) -> None:
+    """Pia, woken by the push, closed the chat without taking it; opening it again she read
+    only "Välkommen tillbaka. Här var vi:" and her menu, and nothing of Anna's alert."""
+    chat(data_dir, "pia", "/hjalp\n")
+    chat(data_dir, "anna", "/akut\n1\n")
+    woken = chat(data_dir, "pia")
+    assert "BRÅDSKANDE – larm från Trygg" in woken  # the push, once
+    assert "är inte taget än" not in woken  # delivered in this sitting: not shown twice
+    for _sitting in range(2):  # every time she comes back while it waits
+        again = chat(data_dir, "pia")
+        assert again.startswith("Larmet om Anna Berg från i dag kl. "), again
+        first = again.split("\n\n")[0]
+        assert "är inte taget än." in first and "Ring Anna Berg: +46 70 174 06 10" in first
+        assert "\n[1] Jag tar det  [2] Ring upp  [3] Jag behöver hjälp nu  " in first, again
+        assert "BRÅDSKANDE" not in again
+    taken = chat(data_dir, "pia", "1\n")  # "1" is "Jag tar det", not "Jag behöver hjälp nu"
+    assert "Tack – det är ditt. Ring Anna Berg nu: +46 70 174 06 10" in taken, taken
+    assert "Är du i fara just nu?" not in taken, taken
+    after = chat(data_dir, "pia")
+    assert "är inte taget än" not in after, after
+    assert after.startswith("Välkommen tillbaka. Här var vi:"), after

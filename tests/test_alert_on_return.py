@@ -1,0 +1,106 @@
+"""A contact woken by a push she did not take, coming back to the chat: the alert that still
+waits for her comes first, with "Jag tar det", once. Pia had opened `trygg chat --as pia`
+again after Anna's /akut and read only "Välkommen tillbaka. Här var vi:" and her last menu;
+on Telegram, her next message hours later got its own answer and nothing of the alert."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from conversations.events import Reply
+from conversations.privacy import KINDS
+from storage.models import Alert
+from storage.trust import PeopleRepo
+from tests.conftest import FakeClock
+from tests.golden import Transcript, render
+from tests.test_transcripts_list import bind
+
+AGAIN = "Larmet om Anna Berg från i dag kl. 02.00 är inte taget än."
+TAKE = "[1] Jag tar det  [2] Ring upp"
+
+
+async def resumed(t: Transcript, handle: str) -> list[Reply]:
+    """She opens the console chat again: what it shows first (recorded)."""
+    app = t.app
+    async with app.db.unit_of_work() as session:
+        delivery = await app.core.resume(session, "console", handle)
+    assert delivery is not None
+    t.lines += ["", f"# {handle} opens the chat again (trygg chat --as {handle})"]
+    for reply in delivery.replies:
+        t.lines.append(f"bot → {handle}:")
+        t.lines += [f"    {line}" if line else "" for line in render(reply)]
+    chat = t.person(handle)
+    chat.last = list(delivery.replies)
+    keyboards = [r for r in delivery.replies if r.buttons]
+    chat.keyboard = keyboards[-1] if keyboards else chat.keyboard
+    return list(delivery.replies)
+
+
+async def test_an_untaken_alert_comes_first_when_she_comes_back_sv(
+    demo_app: App, clock: FakeClock
+) -> None:
+    t = Transcript("alert_on_return_sv", demo_app)
+    await bind(t, "pia", "per")
+    clock.advance(hours=3)  # 02:00: nobody has written for hours
+    anna, pia = t.person("anna"), t.person("pia")
+    t.note("02:00: Anna alerts Pia; the push wakes her")
+    await t.say(anna, "/akut")
+    await t.say(anna, "1")
+    await t.deliver()
+    t.note("a few minutes later she writes: the push is right above, it is not repeated")
+    clock.advance(minutes=4)
+    listed = await t.say(pia, "/arenden")
+    assert "inte taget än" not in listed, listed
+    t.note("she leaves it untaken; an hour later she opens the chat again")
+    clock.advance(hours=1)
+    again = await resumed(t, "pia")
+    assert len(again) == 1, again  # nothing was open: the alert is all of it, the menu under it
+    lines = render(again[0])
+    assert lines[0] == AGAIN, lines
+    assert lines[-1].startswith(TAKE + "  [3] Jag behöver hjälp nu"), lines
+    t.note("what she writes next in the same sitting does not bring it again")
+    helped = await t.say(pia, "/hjalp")
+    assert "inte taget än" not in helped, helped
+    t.note("she asks for statistics (its question stays open), and is away another hour")
+    await t.say(pia, "/statistik")
+    clock.advance(hours=1)
+    again = await resumed(t, "pia")
+    assert render(again[0])[0] == AGAIN, again  # first, then where she was
+    assert render(again[0])[-1] == TAKE, again
+    assert again[1].text == "Välkommen tillbaka. Här var vi:", again
+    assert again[-1].buttons, again  # the open question's buttons come last: "1" answers it
+    t.note("she does not open it again but writes, another hour later (any channel)")
+    clock.advance(hours=1)
+    said = await t.say(pia, "/arenden")
+    first = said.splitlines()[0]
+    assert first == AGAIN, said
+    assert "Öppna ärenden:" in said.split(AGAIN)[1], said  # then what she asked for
+    t.note("she takes it with the button on it")
+    taken = await t.say(pia, "Jag tar det")
+    assert "Tack – det är ditt." in taken, taken
+    await t.deliver()
+    clock.advance(hours=2)
+    t.note("taken: it is not shown again")
+    assert "inte taget än" not in await t.say(pia, "/hjalp")
+    t.check()
+
+
+async def test_whom_it_has_not_reached_the_person_herself_and_a_withdrawn_one_show_nothing(
+    demo_app: App, clock: FakeClock
+) -> None:
+    t = Transcript("alert_on_return_others", demo_app)
+    await bind(t, "pia", "per", "anna")
+    clock.advance(hours=3)
+    anna, per = t.person("anna"), t.person("per")
+    await anna.say("/akut")
+    await anna.say("1")
+    await t.deliver()
+    clock.advance(hours=1)
+    for chat in (anna, per):  # Per is the next level, not reached yet (no timer ran)
+        assert "inte taget än" not in await chat.say("/hjalp")
+    async with demo_app.db.unit_of_work() as session:  # withdrawn (she was forgotten, say)
+        (alert,) = (await session.scalars(select(Alert))).all()
+        await PeopleRepo(session).withdraw([alert.id], clock.now, KINDS)
+    again = await resumed(t, "pia")
+    assert not any("inte taget än" in reply.text for reply in again), again
