@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -18,10 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.drill_mark import marked
 from conversations.events import Delivery, EventKind, InboundEvent, Reply, phrase_of
-from conversations.flow import END, Context, Flow, Handler, Input, StateResult
+from conversations.flow import END, Context, Flow, Handler, Input
 from conversations.i18n import SUPPORTED, Catalogs
 from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
+from conversations.recovery import (
+    Recovery,
+    after_way_out,
+    already_saved,
+    lost,
+    question_of,
+    recover,
+)
 from conversations.words import Words
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
@@ -36,13 +44,6 @@ Clock = Callable[[], datetime]
 
 COMMAND_BUTTON = "cmd:"
 """Buttons whose id starts with this behave exactly like typing the command: always valid."""
-
-RETYPE_WINDOW = timedelta(minutes=10)
-"""After replies lost in a crash were sent again, how long the person's next message is
-still compared with the answer they had given (they may have typed it again meanwhile)."""
-
-WAY_OUT_LINE = 60
-"""A first line this short that names 112 is the way out: nothing may come before it."""
 
 KEPT_REPLIES = 10
 """At most this many unconfirmed replies (the newest) are kept to be sent again."""
@@ -75,53 +76,21 @@ class Command:
 KEPT_LANGUAGE = 4  # words: a message this long in one language sets the person's language
 
 
-@dataclass(frozen=True, slots=True)
-class Recovery:
-    """What an event finds of replies that may not have reached the person."""
-
-    earlier: list[Reply] = field(default_factory=list)  # lost with an earlier process
-    carry: tuple[dict[str, Any], ...] = ()  # still unconfirmed: kept with the next ones
-    guard: tuple[str, str | None] | None = None  # (answer, question) a retype would repeat
-    resent_at: datetime | None = None  # when the lost replies were sent again
-
-    def retyped(self, event: InboundEvent) -> bool:
-        """Whether the event repeats the answer the lost replies answered."""
-        return (
-            self.guard is not None
-            and event.kind is EventKind.TEXT
-            and _same(event.text, self.guard[0])
-        )
-
-
-def _after_way_out(first: list[Reply], replies: list[Reply]) -> list[Reply]:
-    """``first`` before the rest, unless the rest begins with the way out (112), which then
-    stays first."""
-    if not first or not replies:
-        return [*first, *replies]
-    top = replies[0].text.strip().partition("\n")[0]
-    if "112" in top and len(top) <= WAY_OUT_LINE:
-        return [replies[0], *first, *replies[1:]]
-    return [*first, *replies]
+def _prompt(replies: list[Reply], token: str) -> dict[str, Any] | None:
+    """The open prompt kept with a step: its last reply with buttons of the step's token,
+    with every button the step offered (older messages' buttons are not among them)."""
+    buttoned = [r for r in replies if r.buttons and r.token == token]
+    if not buttoned:
+        return None
+    prompt = buttoned[-1].to_json()
+    prompt["offered"] = [i for r in buttoned for i in r.button_ids]
+    return prompt
 
 
 def _reconfirms(event: InboundEvent) -> bool:
     """Whether the event brings an invitation code (``start CODE``): a fresh invite ends a
     hold after an identity change, so it is let through."""
     return event.kind is EventKind.COMMAND and event.command == "start" and bool(event.text.strip())
-
-
-def _same(typed: str, answer: str) -> bool:
-    return " ".join(typed.split()).casefold() == " ".join(answer.split()).casefold()
-
-
-def _question(text: str) -> str | None:
-    """The question a prompt asks: its first line, up to the question mark (None: its first
-    line asks nothing, e.g. "Saved. Write more, or press Done.")."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    mark = line.find("?")
-    if mark < 0:
-        return None
-    return line[: mark + 1] if mark < 120 else line[:119].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +208,9 @@ class Core:
         sent_no = conversation.sent_no
         if taken is not None and taken[0] == person.id and taken[1] > sent_no:
             sent_no = taken[1]  # marked with this event's save, not a statement of its own
-        recovery = self._recovery(conversations, conversation, sent_no, event, now, _)
+        recovery = recover(
+            conversations, conversation, sent_no, event, now, _, self.run, self.others_grace
+        )
         held = self.fallbacks.held if arrival.held and not _reconfirms(event) else None
 
         if held is not None:
@@ -248,7 +219,7 @@ class Core:
             recovery = Recovery()
         elif recovery.retyped(event):
             flow, fresh = self.flows.get(conversation.flow or ""), False
-            handler = self._already_saved(recovery)
+            handler = already_saved(recovery)
         else:
             names = await self.words.names_in(session, viewer, event)  # "ring Pia"
             flow, handler, fresh = self._route(
@@ -301,12 +272,8 @@ class Core:
         new_step = changed or new_buttons
         token = str((conversation.step or 0) + 1) if new_step else str(conversation.step)
         replies = [replace(r, token=token) if r.buttons and not r.token else r for r in ctx.replies]
-        buttoned = [r for r in replies if r.buttons and r.token == token]
-        next_prompt: dict[str, Any] | None = None
-        if buttoned:
-            next_prompt = buttoned[-1].to_json()
-            next_prompt["offered"] = [i for r in buttoned for i in r.button_ids]
-        replies = _after_way_out(back, [*recovery.earlier, *replies])
+        next_prompt = _prompt(replies, token)
+        replies = after_way_out(back, [*recovery.earlier, *replies])
         outgoing: Outgoing | None = None
         if replies:
             # The replies are kept with the step until the transport confirms them, so a
@@ -326,7 +293,7 @@ class Core:
                 self.run,
                 (*recovery.carry, *(r.to_json() for r in replies))[-KEPT_REPLIES:],
                 event.text if answered else None,
-                _question(prompt.asked_again().text) if answered and prompt is not None else None,
+                question_of(prompt.asked_again().text) if answered and prompt is not None else None,
                 recovery.guard,
             )
         if not ctx.forgotten:  # erased with the person: nothing of them is saved again
@@ -362,92 +329,6 @@ class Core:
             alert_taken=ctx.alert_taken,
         )
 
-    def _recovery(
-        self,
-        conversations: ConversationRepo,
-        row: ConversationRow,
-        sent_no: int,
-        event: InboundEvent,
-        now: datetime,
-        _: Callable[[str], str],
-    ) -> Recovery:
-        """Find replies the person may not have got, and whether a retype is checked for.
-
-        Replies still unconfirmed from this process are on their way: they are kept with
-        the next ones until the transport confirms. Replies kept by another process died
-        with it and were not sent again at start-up: they go out now, first (with several
-        processes on one database, only once they are older than ``others_grace``;
-        younger ones are kept, like this process's own). After such a
-        re-send, a text identical to the answer those replies answered is the person
-        typing it again because they saw nothing; that is checked for the first message
-        after the re-send (within RETYPE_WINDOW) and for every message the platform says
-        was sent before it. A button pressed on the latest prompt proves every reply up to
-        it arrived: nothing is kept or sent again (else a crash after the last step would
-        send the earlier step's replies once more, after it).
-        """
-        unsent = row.reply_no > sent_no
-        if row.replies is None or not (unsent or row.resent_at):
-            return Recovery()
-        if event.kind is EventKind.BUTTON and row.step and event.token == str(row.step):
-            return Recovery()  # pressed on the latest prompt: every reply up to it arrived
-        outgoing = conversations.outgoing_of(row)
-        if outgoing is None:
-            return Recovery()
-        earlier: list[Reply] = []
-        carry: tuple[dict[str, Any], ...] = ()
-        resent_at = row.resent_at
-        if unsent and outgoing.run != self.run and not self._on_their_way(row, now):
-            earlier, resent_at = self._lost(outgoing.replies, _), now
-        elif unsent:
-            carry = outgoing.replies
-        if resent_at is None:
-            return Recovery(earlier, carry)
-        guard = outgoing.guard or (
-            (outgoing.answer, outgoing.question) if outgoing.answer is not None else None
-        )
-        first = outgoing.guard is None
-        sent_before = event.sent_at is not None and event.sent_at < resent_at
-        if guard is None or not ((first and now - resent_at <= RETYPE_WINDOW) or sent_before):
-            return Recovery(earlier, carry)  # the check ends here
-        return Recovery(earlier, carry, guard, resent_at)
-
-    def _on_their_way(self, row: ConversationRow, now: datetime) -> bool:
-        """Whether another process's unconfirmed replies are young enough to be on their
-        way (several processes: see ``others_grace``)."""
-        grace = self.others_grace
-        return bool(grace) and row.updated_at is not None and now - row.updated_at < grace
-
-    def _already_saved(self, recovery: Recovery) -> Handler:
-        """A handler for a retyped answer: say it is saved (under which question), and show
-        the open question again, unless the lost replies just shown end with it."""
-        question = recovery.guard[1] if recovery.guard else None
-
-        async def already_saved(ctx: Context, event: InboundEvent) -> StateResult:
-            _ = ctx._
-            if question:
-                ctx.reply(
-                    _("I already saved that, as your answer to “{question}”.").format(
-                        question=question
-                    )
-                )
-            else:
-                ctx.reply(_("I already saved that answer."))
-            if not recovery.earlier:
-                ctx.again()
-            return None
-
-        return already_saved
-
-    def _lost(self, replies: Sequence[dict[str, Any]], _: Callable[[str], str]) -> list[Reply]:
-        """Replies lost in a crash, to send again: after a line that says why, unless they
-        begin with the way out (112), which then stays first."""
-        note = _("I lost the connection for a moment – here is where we were:")
-        lost = [r for r in map(Reply.from_json, replies) if r.text != note]  # lost twice
-        first_line = lost[0].text.strip().partition("\n")[0] if lost else ""
-        if "112" in first_line and len(first_line) <= WAY_OUT_LINE:  # e.g. "Ring 112."
-            return lost
-        return [Reply(note), *lost]
-
     async def unsent(
         self,
         session: AsyncSession,
@@ -470,7 +351,7 @@ class Core:
                 Delivery(
                     channel,
                     kept.address,
-                    self._lost(kept.replies, self.catalogs.gettext(locale)),
+                    lost(kept.replies, self.catalogs.gettext(locale)),
                     locale,
                     person_id=item.person_id,
                     reply_no=item.reply_no,
