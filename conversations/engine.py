@@ -362,58 +362,77 @@ class Core:
 
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
         """Return 'where we were' for a reconnecting person; None if they never started.
-        Alerts that wait for her come first; with nothing open (no flow), they are all of
-        it, the menu under the last, so that "1" takes it."""
+        An open question that shows what may have changed since (a case card) is rendered
+        anew. Alerts that wait for her come first; with nothing open (no flow), they are all
+        of it, the menu under the last, so that "1" takes it."""
         person = await self.identify(session, InboundEvent("", channel, address, EventKind.TEXT))
         conversations = ConversationRepo(session, self.keyring)
         now = self.clock()
         conversation = await conversations.load(Viewer.of(person), now)
         if not conversation.step:
             return None
+        sender = Sender.of(person)  # with where they belong, as an event's handler has it
+        if person.party_id is not None or person.municipality_id is not None:
+            await session.refresh(person, ["party", "municipality"])
+            sender = Sender.of(person, person.party, person.municipality)
         locale = self.catalogs.pick(person.locale)
         _ = self.catalogs.gettext(locale)
-        replies = [Reply(_("Welcome back. Here is where we were:"))]
-        stored_prompt = conversations.prompt_of(conversation)
-        if stored_prompt:
-            replies.append(Reply.from_json(stored_prompt).asked_again())
-        else:
-            replies = [Reply(_("Welcome back. Write /meny to see what I can do."))]
-        nothing_open = conversation.flow is None
-        back = await self._waiting(session, person, locale, channel, now, menu=nothing_open)
-        if back:
-            replies = back if nothing_open else [*back, *replies]
-        return Delivery(channel, address, replies, locale)
-
-    async def _waiting(
-        self,
-        session: AsyncSession,
-        person: Person,
-        locale: str,
-        channel: str,
-        now: datetime,
-        *,
-        menu: bool,
-    ) -> list[Reply]:
-        """What :attr:`returning` shows someone opening the chat again (``menu``: with the
-        menu under it)."""
-        if self.returning is None:
-            return []
         ctx = Context(
             session=session,
-            person=Sender.of(person),
+            person=sender,
             viewer=Viewer.of(person),
             locale=locale,
-            _=self.catalogs.gettext(locale),
+            _=_,
             ngettext=self.catalogs.ngettext(locale),
             now=now,
-            data={},
+            data=copy.deepcopy(conversation.data or {}),
             catalogs=self.catalogs,
             keyring=self.keyring,
             packs=self.packs,
             capabilities=self.capabilities_of(channel),
             web_url=self.web_url,
         )
-        return await self.returning(ctx, channel, None, menu=menu)
+        replies = [Reply(_("Welcome back. Here is where we were:"))]
+        stored_prompt = conversations.prompt_of(conversation)
+        anew = await self._shown_anew(ctx, conversations, conversation)
+        if anew:
+            replies += anew
+        elif stored_prompt:
+            replies.append(Reply.from_json(stored_prompt).asked_again())
+        else:
+            replies = [Reply(_("Welcome back. Write /meny to see what I can do."))]
+        nothing_open = conversation.flow is None
+        back = await self.returning(ctx, channel, None, menu=nothing_open) if self.returning else []
+        if back:
+            replies = back if nothing_open else [*back, *replies]
+        return Delivery(channel, address, replies, locale)
+
+    async def _shown_anew(
+        self, ctx: Context, conversations: ConversationRepo, conversation: ConversationRow
+    ) -> list[Reply]:
+        """The open question rendered anew, where its flow says it shows what may have
+        changed since (Flow.shown_anew), as a new step: its buttons are the valid ones."""
+        flow = self.flows.get(conversation.flow or "")
+        render = flow.shown_anew.get(conversation.state or "") if flow is not None else None
+        if flow is None or render is None:
+            return []
+        result = await render(ctx)
+        token = str((conversation.step or 0) + 1)
+        replies = [replace(r, token=token) if r.buttons and not r.token else r for r in ctx.replies]
+        ctx.replies.clear()  # what follows (waiting alerts) sees only its own
+        state = conversation.state if result is None else None if result is END else str(result)
+        conversations.save(
+            conversation,
+            flow=flow.name if state is not None else None,
+            state=state,
+            prompt=_prompt(replies, token),
+            data=ctx.data,
+            new_step=True,
+            now=ctx.now,
+            resent_at=conversation.resent_at,
+            sent_no=conversation.sent_no,
+        )
+        return [r.asked_again() for r in replies]
 
     async def person_id(self, session: AsyncSession, channel: str, address: str) -> int:
         """Return the id of the person behind an address (creating an unregistered one)."""

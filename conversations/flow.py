@@ -133,6 +133,10 @@ class Flow:
     ``typed``: phrases typed alone that work as this flow's own commands in any of its
     states ("avbryt" in a report): never taken as an answer.
 
+    ``shown_anew``: states whose question shows what may have changed since it was asked
+    (a case card: who took it, the checklist): coming back to the chat, the person sees it
+    rendered anew by the given function, not as it was kept.
+
     ``revisit``: takes a button of this flow that names what it acts on (events.about), when
     it is pressed on an older message of this chat (a case card further up, after a short
     "Sparat"): it checks that the person may still act on that subject and that the button
@@ -151,6 +155,9 @@ class Flow:
     standing: frozenset[str] = frozenset()
     typed: Mapping[str, Handler] = field(default_factory=dict)
     revisit: Handler | None = None
+    shown_anew: Mapping[str, Callable[[Context], Awaitable[StateResult]]] = field(
+        default_factory=dict
+    )
 
     def handler_for(self, state: str, key: str) -> Handler | None:
         """Return the handler for an input in a state: exact id first, then 'prefix:*'."""

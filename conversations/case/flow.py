@@ -38,7 +38,7 @@ from conversations.case.followup import (
 from conversations.case.handover import hand_over, start_handover
 from conversations.case.notes import more_note, note_kind, note_text, start_note
 from conversations.case.older import revisiting
-from conversations.case.view import BACK, open_case, view
+from conversations.case.view import BACK, open_case, show_case, view
 from conversations.flow import Flow, Input
 
 SHOW = (
@@ -112,4 +112,5 @@ FLOW = Flow(
     },
     typed=TYPED,
     revisit=revisiting(VIEW),  # the card's buttons further up act on the card's case
+    shown_anew={Case.VIEW: show_case},  # who took it, the checklist: as they are now
 )
