@@ -15,18 +15,24 @@ from tests.test_transcripts_list import bind, report
 NOBODY = "Ingen har tagit ärendets larm än."
 
 
+async def card_opened(t: Transcript) -> str:
+    """Anna's report has reached Pia, who opens its card from her case list."""
+    await bind(t, "pia", "per")
+    await report(t, "anna", "party")
+    await t.deliver()
+    t.note("Pia opens the case from her list")
+    await t.say(t.person("pia"), "/arenden")
+    return await t.say(t.person("pia"), "1")
+
+
 async def test_the_card_she_comes_back_to_is_as_the_case_is_now(
     demo_app: App, clock: FakeClock
 ) -> None:
     t = Transcript("case_on_return_sv", demo_app)
-    await bind(t, "pia", "per")
-    await report(t, "anna", "party")
-    await t.deliver()
-    pia = t.person("pia")
-    t.note("Pia opens the case from the push, and takes it on its card")
-    card = await t.say(pia, "/arenden")
-    card = await t.say(pia, "1")
+    card = await card_opened(t)
     assert NOBODY in card and "Jag tar det" in card, card
+    pia = t.person("pia")
+    t.note("she takes it on its card")
     taken = await t.say(pia, "Jag tar det")
     assert "Tack – det är ditt." in taken, taken
     t.note("she closes the chat; in the morning she opens it again")
@@ -48,12 +54,7 @@ async def test_a_case_she_may_no_longer_read_is_not_shown_again(
     demo_app: App, clock: FakeClock
 ) -> None:
     t = Transcript("case_on_return_revoked", demo_app)
-    await bind(t, "pia", "per")
-    await report(t, "anna", "party")
-    await t.deliver()
-    pia = t.person("pia")
-    await t.say(pia, "/arenden")
-    card = await t.say(pia, "1")
+    card = await card_opened(t)
     assert "Rapporterat av: Anna Berg" in card, card
     async with demo_app.db.unit_of_work() as session:  # she is no longer a contact
         await PeopleRepo(session).revoke("pia", clock.now)
