@@ -521,7 +521,9 @@ async def test_a_municipal_assignment_report_alerts_the_unit_at_once(  # type: i
     clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     t0 = clock.now
     case = await submit_report(chat, category="assignment")
-    assert "Pia Lind och Sara Strand har fått den och hör av sig till dig." in case.reply
+    assert (
+        "Jag har skickat den till Pia Lind och Sara Strand, som hör av sig till dig." in case.reply
+    )
     assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in case.reply
     box = Outbox(demo_app)
     assert alerts_only(await outbox(demo_app)) == [
@@ -581,7 +583,7 @@ async def test_a_party_report_goes_to_the_first_party_contact_with_two_hours(  #
 ) -> None:
     clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     case = await submit_report(chat, category="party")
-    assert "Pia Lind har fått den och hör av sig till dig." in case.reply
+    assert "Jag har skickat den till Pia Lind, som hör av sig till dig." in case.reply
     assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in case.reply
     assert alerts_only(await outbox(demo_app)) == [("pia", "alert", {"alert": case.alert_id})]
     assert (await load_alert(demo_app, case.alert_id)).ack_minutes == 120
@@ -692,7 +694,8 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
     case = await submit_report(chat, "olle", category)
     if category == "internal":  # whoever she chose, all at once: the unit is offered too
         assert (
-            "Lisa Ek, Stina Holm och Lars Berg har fått den och hör av sig till dig." in case.reply
+            "Jag har skickat den till Lisa Ek, Stina Holm och Lars Berg, som hör av sig till dig."
+            in case.reply
         )
         assert sorted(h for h, _, _ in alerts_only(await outbox(staffanstorp_app))) == [
             "lars",
@@ -700,7 +703,7 @@ async def test_staffanstorp_sends_every_report_to_the_security_unit_at_once(
             "stina",
         ]
         return
-    assert "Lisa Ek och Stina Holm har fått den och hör av sig till dig." in case.reply
+    assert "Jag har skickat den till Lisa Ek och Stina Holm, som hör av sig till dig." in case.reply
     assert "Har ingen tagit den inom 2 timmar går den till Lars Berg." in case.reply
     assert alerts_only(await outbox(staffanstorp_app)) == [
         ("lisa", "alert", {"alert": case.alert_id}),
@@ -719,7 +722,7 @@ async def test_internal_case_goes_only_to_the_people_chosen(  # type: ignore[no-
 ) -> None:
     clock.now = MONDAY_10  # by day (a calm report at night goes on in the morning)
     case = await submit_report(chat, category="internal", choose=["per"])  # not Pia
-    assert "Per Ek har fått den och hör av sig till dig." in case.reply
+    assert "Jag har skickat den till Per Ek, som hör av sig till dig." in case.reply
     assert "Pia Lind" not in case.reply and "Sara Strand" not in case.reply
     assert alerts_only(await outbox(demo_app)) == [("per", "alert", {"alert": case.alert_id})]
     rows = await recipients(demo_app, case.alert_id)
@@ -820,7 +823,10 @@ async def test_internal_case_nobody_is_chosen_in_advance_and_the_group_stays_sma
     assert labels[f"rcpt:{ids['sara']}"] == "✓ Sara Strand (kommunen)"
 
     reply = await anna.press("send")
-    assert "Per Ek, Gun Ahl och Sara Strand har fått den och hör av sig till dig." in reply, reply
+    assert (
+        "Jag har skickat den till Per Ek, Gun Ahl och Sara Strand, som hör av sig till dig."
+        in reply
+    ), reply
     assert sorted(h for h, _, _ in alerts_only(await outbox(demo_app))) == ["gun", "per", "sara"]
 
 
@@ -838,7 +844,7 @@ async def test_the_choice_counts_only_while_the_case_is_internal(  # type: ignor
     await anna.press("edit:category")
     await anna.press("opt:party")
     reply = await anna.press("send")
-    assert "Pia Lind har fått den och hör av sig till dig." in reply, reply
+    assert "Jag har skickat den till Pia Lind, som hör av sig till dig." in reply, reply
     assert [h for h, _, _ in alerts_only(await outbox(demo_app))] == ["pia"]
 
 

@@ -510,7 +510,7 @@ async def test_after_sending_four_lines_and_the_plans_advice_one_press_away(
     assert len(lines) == 4, lines
     assert lines[0] == "I fara nu: ring 112. Inte akut: polisen på 114 14."
     assert lines[1].startswith("Din rapport är skickad: ärende ")
-    assert lines[2] == "Pia Lind har fått den och hör av sig till dig."
+    assert lines[2] == "Jag har skickat den till Pia Lind, som hör av sig till dig."
     assert lines[3] == "Har ingen tagit den inom 2 timmar går den till Per Ek."
     advice = await anna.say("Vad gör jag nu?")  # more in tests/test_advice.py
     assert "Spara bevisen" in advice

@@ -65,7 +65,10 @@ async def test_the_report_after_a_taken_alert_is_the_takers_case_sv(
     later = await t.deliver()
     t.check()
 
-    assert "Pia Lind, som tog ditt larm, har fått den och hör av sig till dig." in case.reply
+    assert (
+        "Jag har skickat den till Pia Lind, som tog ditt larm och hör av sig till dig."
+        in case.reply
+    )
     assert "går den till Per Ek" not in case.reply
     alert = await load_alert(demo_app, case.alert_id)
     taker = (await viewer(demo_app, "pia")).person_id
@@ -87,7 +90,7 @@ async def test_a_report_after_an_alert_nobody_took_goes_its_usual_way(
     await raise_akut(chat)
     clock.now += timedelta(hours=1)
     case = await submit_report(chat)
-    assert "Pia Lind har fått den och hör av sig till dig." in case.reply
+    assert "Jag har skickat den till Pia Lind, som hör av sig till dig." in case.reply
     assert ("pia", "alert", {"alert": case.alert_id}) in alerts_only(await outbox(demo_app))
 
 
@@ -97,7 +100,7 @@ async def test_a_report_a_day_after_the_taken_alert_goes_its_usual_way(
     await ack(chat("pia"), await raise_akut(chat))
     clock.now += timedelta(hours=25)
     case = await submit_report(chat)
-    assert "Pia Lind har fått den och hör av sig till dig." in case.reply
+    assert "Jag har skickat den till Pia Lind, som hör av sig till dig." in case.reply
     assert (await load_alert(demo_app, case.alert_id)).status is AlertStatus.OPEN
 
 
@@ -114,7 +117,7 @@ async def test_a_report_naming_the_taker_as_the_one_who_did_it_is_not_theirs(
     anna: Chat = chat("anna")
     named = {S.PERPETRATOR: "Jag vet vem det är", S.PERP_NAME: "Per Ek"}
     reply = await write_report(anna, Script(answers=named))
-    assert "Pia Lind har fått den och hör av sig till dig." in reply, reply
+    assert "Jag har skickat den till Pia Lind, som hör av sig till dig." in reply, reply
     assert "som tog ditt larm" not in reply
     rows = alerts_only(await outbox(demo_app))
     assert not [row for row in rows if row[0] == "per" and row[2].get("alert") != alert_id]
@@ -155,8 +158,8 @@ async def test_the_first_level_gets_the_joined_report_as_taken(
     await ack(chat("pia"), await raise_akut(chat))
     clock.now += timedelta(hours=1)
     case = await submit_report(chat, category="assignment")
-    assert "Pia Lind, som tog ditt larm, har fått den" in case.reply
-    assert "Sara Strand har också fått den." in case.reply
+    assert "Jag har skickat den till Pia Lind, som tog ditt larm" in case.reply
+    assert "Jag har skickat den till Sara Strand också." in case.reply
     transport = Recording()
     await demo_app.outbox_sender(transport).deliver_due()
     [to_sara] = [reply for to, reply in transport.replies if to == "sara"]

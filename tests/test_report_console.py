@@ -215,7 +215,7 @@ def test_full_report_in_the_console_and_the_contact_is_told(data_dir: Path, phot
     match = REFERENCE.search(out[position:])
     assert match, out[position:]
     reference = match.group(1)
-    assert "Pia Lind och Sara Strand har fått den och hör av sig till dig." in out
+    assert "Jag har skickat den till Pia Lind och Sara Strand, som hör av sig till dig." in out
     assert "Har ingen tagit den inom 2 timmar går den till Per Ek." in out
 
     # The party security contact gets a notice: the reference, never the report itself.

@@ -115,7 +115,7 @@ async def test_a_calm_report_in_the_night_goes_on_in_the_morning(
     await connect(chat, "pia", "per", "sara")
     case = await submit_report(chat, what=CALM)
     said = case.reply
-    assert "Pia Lind har fått den och hör av sig till dig." in said, said
+    assert "Jag har skickat den till Pia Lind, som hör av sig till dig." in said, said
     assert "inom 2 timmar" not in said, said  # Per gets it only in the morning
     assert (
         "Har ingen tagit den före i morgon kl. 08.00 går den vidare till Per Ek. "

@@ -381,30 +381,19 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
         _("Your report is sent: case {ref}.").format(ref=reference),
     ]
     if levels and not ctx.viewer.registered:  # an unregistered person sees nobody's name
-        lines.append(_("The municipality's security unit has it now and will contact you."))
+        lines.append(_("I have sent it to the municipality's security unit, who will contact you."))
     elif taken is not None and (taker := _card(levels, taken.acknowledged_by)) is not None:
         lines.append(
-            _("{name}, who took your alert, has received it and will contact you.").format(
+            _("I have sent it to {name}, who took your alert and will contact you.").format(
                 name=taker.name
             )
         )
         also = [c.name for c in levels[0] if c.person_id != taker.person_id]
-        if also:  # the plan's first level has it too (the unit, for a municipal assignment)
-            lines.append(
-                ctx.ngettext(
-                    "{names} has received it too.", "{names} have received it too.", len(also)
-                ).format(names=names_list(_, also))
-            )
+        if also:  # sent to the plan's first level too (the unit, for a municipal assignment)
+            lines.append(_("I have sent it to {names} too.").format(names=names_list(_, also)))
     elif levels:
-        names = [c.name for c in levels[0]]
-        shown = names_list(_, names)
-        lines.append(
-            ctx.ngettext(
-                "{names} has received it and will contact you.",
-                "{names} have received it and will contact you.",
-                len(names),
-            ).format(names=shown)
-        )
+        shown = names_list(_, [c.name for c in levels[0]])
+        lines.append(_("I have sent it to {names}, who will contact you.").format(names=shown))
         if len(levels) > 1 and alert_id is not None:
             lines.append(
                 await _goes_on(ctx, alert_id, minutes, ", ".join(c.name for c in levels[1]))
