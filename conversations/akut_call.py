@@ -52,7 +52,7 @@ async def call_answer(
         return NO_CALL
     if asked_to_call(text, names) in POLICE:  # "ring polisen": 112 and 114 14 are the answer
         return CallAnswer([_("I cannot call anyone for you.")], [], [])
-    asked = _asked_card(text, shown, names)
+    asked = asked_card(text, shown, names)
     unit_ids = {c.person_id for c in contacts.municipal_security}
     either = bool(contacts.party_security and unit_ids)
     for_unit = asks_for_unit(text, names) or (asked is not None and asked.person_id in unit_ids)
@@ -91,7 +91,7 @@ def _offer(ctx: Context, names: str) -> list[str]:
     return [ctx._("I can alert {name} now.").format(name=names)]
 
 
-def _asked_card(text: str, shown: Contacts, names: frozenset[str]) -> ContactCard | None:
+def asked_card(text: str, shown: Contacts, names: frozenset[str]) -> ContactCard | None:
     """The contact she asked for by name ("ring Per", "kan Per Ek ringa mig?"): of those
     whose name has the word, the one more of whose name she wrote."""
     word = asked_to_call(text, names)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations.akut_words import name_of
+from conversations.akut_call import asked_card
 from conversations.call_words import POLICE, asked_to_call, contact_names, for_a_case
 from conversations.case.listing import list_cases
-from conversations.events import EventKind, InboundEvent, words_of
+from conversations.events import EventKind, InboundEvent
 from conversations.flow import Context
 from conversations.texts import POLICE as POLICE_NUMBER
 from conversations.texts import call_line, contacts_of
-from storage.directory import ContactCard, Contacts
 
 
 async def call_about_a_case(ctx: Context, event: InboundEvent) -> bool:
@@ -32,7 +31,7 @@ async def call_about_a_case(ctx: Context, event: InboundEvent) -> bool:
         lines = [_("I cannot make calls, and what you wrote has not been sent to anyone.")]
     else:
         lines = [_("What you wrote has not been sent to anyone.")]
-    named = _named(typed, contacts)
+    named = asked_card(typed, contacts, names)
     if named is not None:  # "ring Per om ärendet": his number, to call him herself
         lines.append(call_line(ctx, named))
     elif asked_to_call(typed, names) in POLICE:
@@ -46,16 +45,3 @@ async def call_about_a_case(ctx: Context, event: InboundEvent) -> bool:
     ctx.reply("\n".join(lines))
     await list_cases(ctx, replace(event, text=""))  # the first page, whatever was typed
     return True
-
-
-def _named(text: str, contacts: Contacts) -> ContactCard | None:
-    """The contact she asked to be called ("Per" in "ring Per om ärendet"): of those whose
-    name has the word, the one more of whose name she wrote."""
-    word = asked_to_call(text, contact_names(contacts))
-    if not word:
-        return None
-    said = set(words_of(text))
-    cards = [
-        c for c in (*contacts.party_security, *contacts.municipal_security) if word in name_of(c)
-    ]
-    return max(cards, key=lambda c: len(name_of(c) & said), default=None)
