@@ -228,22 +228,8 @@ class Core:
         if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
             # a command button may carry arguments ("cmd:arende K7M4-QX2P")
             event = replace(event, text=event.button[4:].partition(" ")[2])
-        ctx = Context(
-            session=session,
-            person=person,
-            viewer=viewer,
-            locale=locale,
-            _=_,
-            ngettext=self.catalogs.ngettext(locale),
-            now=now,
-            data={} if fresh else copy.deepcopy(conversation.data or {}),  # nested edits persist
-            catalogs=self.catalogs,
-            keyring=self.keyring,
-            packs=self.packs,
-            prompt=prompt,
-            capabilities=self.capabilities_of(event.channel),
-            web_url=self.web_url,
-        )
+        data = {} if fresh else copy.deepcopy(conversation.data or {})  # nested edits persist
+        ctx = self._context(session, person, viewer, locale, event.channel, now, data, prompt)
         result = await handler(ctx, event)
         if ctx.drill_id is not None:
             ctx.replies = [marked(r, ctx._) for r in ctx.replies]
@@ -360,6 +346,35 @@ class Core:
             )
         return deliveries
 
+    def _context(
+        self,
+        session: AsyncSession,
+        person: Sender,
+        viewer: Viewer,
+        locale: str,
+        channel: str,
+        now: datetime,
+        data: dict[str, Any],
+        prompt: Reply | None = None,
+    ) -> Context:
+        """The handler's context for one person on one channel, in their language."""
+        return Context(
+            session=session,
+            person=person,
+            viewer=viewer,
+            locale=locale,
+            _=self.catalogs.gettext(locale),
+            ngettext=self.catalogs.ngettext(locale),
+            now=now,
+            data=data,
+            catalogs=self.catalogs,
+            keyring=self.keyring,
+            packs=self.packs,
+            prompt=prompt,
+            capabilities=self.capabilities_of(channel),
+            web_url=self.web_url,
+        )
+
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
         """Return 'where we were' for a reconnecting person; None if they never started.
         An open question that shows what may have changed since (a case card) is rendered
@@ -377,21 +392,8 @@ class Core:
             sender = Sender.of(person, person.party, person.municipality)
         locale = self.catalogs.pick(person.locale)
         _ = self.catalogs.gettext(locale)
-        ctx = Context(
-            session=session,
-            person=sender,
-            viewer=Viewer.of(person),
-            locale=locale,
-            _=_,
-            ngettext=self.catalogs.ngettext(locale),
-            now=now,
-            data=copy.deepcopy(conversation.data or {}),
-            catalogs=self.catalogs,
-            keyring=self.keyring,
-            packs=self.packs,
-            capabilities=self.capabilities_of(channel),
-            web_url=self.web_url,
-        )
+        data = copy.deepcopy(conversation.data or {})
+        ctx = self._context(session, sender, Viewer.of(person), locale, channel, now, data)
         replies = [Reply(_("Welcome back. Here is where we were:"))]
         stored_prompt = conversations.prompt_of(conversation)
         anew = await self._shown_anew(ctx, conversations, conversation)
