@@ -893,6 +893,16 @@ async def test_a_follow_up_that_no_longer_applies_keeps_its_words(demo_app: App,
     assert "perp_name" not in stored and "Nils Holm" in stored["_notes"]
 
 
+async def test_pressing_nothing_yet_answers_at_once(demo_app: App, chat: Any) -> None:
+    """Bo pressed "Nothing yet" and was shown the same question with it ticked: nothing else
+    could be ticked beside it, yet he had to find "Done" too, and typed his next answer there."""
+    anna: Chat = await at_measures(chat)
+    shown = await anna.press("tog:none")
+    assert "Jag kryssade: Inget ännu." in shown, shown
+    assert await open_step(anna) is not ReportStep.MEASURES, shown
+    assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["none"]
+
+
 async def test_nothing_yet_and_a_measure_are_never_ticked_together(
     demo_app: App, chat: Any, clock: FakeClock
 ) -> None:
@@ -902,8 +912,9 @@ async def test_nothing_yet_and_a_measure_are_never_ticked_together(
     await anna.press("tog:police_report")
     shown = await anna.press("tog:none")
     assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["none"]
-    assert "✓ Inget ännu" in shown and "✓ Polisanmälan" not in shown, shown
-    await anna.press("tog:police_report")  # she remembers: it was reported after all
+    assert "Jag kryssade: Inget ännu." in shown, shown
+    await anna.press("nav:back")  # she remembers: it was reported after all
+    await anna.press("tog:police_report")
     assert (await answers(demo_app, "anna"))["measures"]["choices"] == ["police_report"]
     clock.advance(minutes=2)  # not a continuation of the story
     said = await anna.say("inget ännu")  # typed: the latest word counts

@@ -230,7 +230,8 @@ async def choose(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 async def toggle(ctx: Context, event: InboundEvent) -> StateResult:
-    """Tick or untick one option of a question that takes several."""
+    """Tick or untick one option of a question that takes several (one that stands alone,
+    such as "Nothing yet", answers it at once)."""
     found = await current(ctx)
     if found is None:
         return await lost(ctx)
@@ -246,6 +247,11 @@ async def toggle(ctx: Context, event: InboundEvent) -> StateResult:
         else question.ticked(chosen, [option])
     )
     draft.answers[question.step.value] = {**earlier, "choices": chosen}
+    if chosen == [option] and option in question.alone:  # nothing can be ticked beside it
+        shown = show(ctx, draft, question, {"choices": chosen})
+        return await advance(
+            ctx, draft, question.step, [ctx._("I ticked: {answer}.").format(answer=shown)]
+        )
     return await ask(ctx, draft, question.step)
 
 
