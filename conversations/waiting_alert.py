@@ -11,13 +11,13 @@ from conversations.akut_notices import read_button
 from conversations.events import Button, Reply
 from conversations.flow import Context
 from conversations.i18n import shown_name
-from conversations.notice_context import NOTICE_TOKEN
+from conversations.notice_context import NOTICE_TOKEN, opens_case
 from conversations.notices import ALERT
 from conversations.texts import HANDLING, call_line, menu_buttons
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
-from storage.models import Alert
+from storage.models import Alert, Report
 from storage.outbox import OutboxRepo
 
 TAKEN_LATELY = timedelta(hours=1)  # words this soon after taking an alert are about it
@@ -42,22 +42,8 @@ async def alert_waiting(ctx: Context) -> bool:
     ]
     if not waiting:
         return await _alert_taken(ctx)
-    alert = max(waiting, key=lambda a: a.created_at)
-    card = await _about(ctx, alert)
-    _ = ctx._
-    lines = [
-        _("The alert about {name} is not taken yet.").format(name=shown_name(_, card)),
-        _("Will you take it? Press “I'll take it”, so the others know."),
-        call_line(ctx, card),
-    ]
-    ctx.reply(
-        "\n".join(lines),
-        [
-            [Button(f"ack:{alert.id}", _("I'll take it"))],
-            [Button(f"call:{alert.id}", _("Call back"))],
-            *menu_buttons(ctx),
-        ],
-    )
+    again = await _again(ctx, max(waiting, key=lambda a: a.created_at))
+    ctx.reply(again.text, [*map(list, again.buttons), *menu_buttons(ctx)])
     return True
 
 
@@ -132,19 +118,31 @@ async def shown_again(
 
 
 async def _again(ctx: Context, alert: Alert) -> Reply:
-    """An alert that waits for her, shown again: about whom, since when, and its buttons."""
+    """An alert that waits for her, shown again: what it is about, whom, since when, and the
+    buttons its push had (a report's "Visa rapporten" too)."""
     _ = ctx._
     card = await _about(ctx, alert)
     name = shown_name(_, card)
+    when = ctx.when(alert.created_at)
+    report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
+    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
+    if report is None or alert.kind == "akut":
+        first = _("The alert about {name} from {when} is not taken yet.")
+        if await AlertNotes(ctx.session, ctx.keyring).count(alert.id):
+            buttons.append([read_button(_, alert, name)])
+        if report is not None:
+            buttons.append([opens_case(_, report)])
+    else:  # a report, or a call a check-in asked for: the case says what it is
+        first = (
+            _("The call {name} asked for ({when}, case {ref}) is not taken yet.")
+            if alert.kind == "checkin"
+            else _("The report from {name} ({when}, case {ref}) is not taken yet.")
+        )
+        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+    buttons.append([Button(f"call:{alert.id}", _("Call back"))])
     lines = [
-        _("The alert about {name} from {when} is not taken yet.").format(
-            name=name, when=ctx.when(alert.created_at)
-        ),
+        first.format(name=name, when=when, ref=report.ref if report else ""),
         _("Will you take it? Press “I'll take it”, so the others know."),
         call_line(ctx, card),
     ]
-    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]]
-    if alert.kind == "akut" and await AlertNotes(ctx.session, ctx.keyring).count(alert.id):
-        buttons.append([read_button(_, alert, name)])
-    buttons.append([Button(f"call:{alert.id}", _("Call back"))])
     return Reply("\n".join(lines), tuple(tuple(row) for row in buttons), NOTICE_TOKEN)

@@ -5,6 +5,8 @@ on Telegram, her next message hours later got its own answer and nothing of the 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.app import App
@@ -14,6 +16,7 @@ from storage.models import Alert
 from storage.trust import PeopleRepo
 from tests.conftest import FakeClock
 from tests.golden import Transcript, render
+from tests.reporting import Script, write_report
 from tests.test_transcripts_list import bind
 
 AGAIN = "Larmet om Anna Berg från i dag kl. 02.00 är inte taget än."
@@ -104,3 +107,31 @@ async def test_whom_it_has_not_reached_the_person_herself_and_a_withdrawn_one_sh
         await PeopleRepo(session).withdraw([alert.id], clock.now, KINDS)
     again = await resumed(t, "pia")
     assert not any("inte taget än" in reply.text for reply in again), again
+
+
+async def test_a_report_that_waits_comes_back_as_a_report_with_its_button(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Britt left Bo's report untaken. Back in the chat she read "Larmet om Bo Sand … är inte
+    taget än" with [Jag tar det] [Ring upp]: no "Visa rapporten", so the "2" she pressed to
+    read it called him instead, and an incident report was called an alert."""
+    t = Transcript("report_on_return_sv", demo_app)
+    await bind(t, "pia", "per", "sara")
+    anna, pia = t.person("anna"), t.person("pia")
+    t.note("Anna sends a report; the push reaches Pia, who leaves it for now")
+    sent = await write_report(anna, Script(what=("Ett brev med hot i brevlådan.",)))
+    ref = re.search(r"ärende ([A-Z0-9]{4}-[A-Z0-9]{4})", sent)
+    assert ref is not None, sent
+    await t.deliver()
+    clock.advance(hours=1)
+    again = await resumed(t, "pia")
+    lines = render(again[0])
+    assert re.fullmatch(
+        rf"Rapporten från Anna Berg \(i går kl\. 23\.00, ärende {ref[1]}\) är inte tagen än\.",
+        lines[0],
+    ), lines
+    assert lines[-1].startswith("[1] Jag tar det  [2] Visa rapporten  [3] Ring upp"), lines
+    t.note("she presses 2 to read it")
+    shown = await t.say(pia, "2")
+    assert "Ett brev med hot i brevlådan." in shown, shown
+    t.check()

@@ -16,7 +16,7 @@ async def test_words_under_an_untaken_alert_show_it_again(chat: Any, demo_app: A
     await delivered(demo_app)
     said = await pia.say("ok jag ringer henne")
     assert said.splitlines()[:3] == [
-        "Larmet om Anna Berg är inte taget än.",
+        "Larmet om Anna Berg från i dag kl. 23.00 är inte taget än.",
         "Tar du det? Tryck på ”Jag tar det”, så vet de andra.",
         "Ring Anna Berg: +46 70 174 06 10",
     ], said
