@@ -183,3 +183,54 @@ async def test_without_a_name_the_measure_keeps_its_neutral_words(demo_app: App,
     )
     summary = await write_report(anna, script, submit=False)
     assert "Beslutade åtgärder: Skyddsåtgärder för den utsatta" in summary, summary
+
+
+@pytest.mark.parametrize(
+    ("handle", "typed", "role", "reached"),
+    [
+        ("anna", "min man Erik", "Vilken roll har du, och hur känner du Erik?", "fram till Erik?"),
+        ("bo", "my husband Erik", "What is your role, and how do you know Erik?", "reach Erik?"),
+        (
+            "anna",
+            "min man",
+            "Vilken roll har du, och hur känner du den som utsattes?",
+            "fram till den det var riktat till?",
+        ),
+        (
+            "bo",
+            "my husband",
+            "What is your role, and how do you know the person who was targeted?",
+            "reach the person it was meant for?",
+        ),
+    ],
+)
+async def test_the_questions_name_him_once_his_name_is_known(
+    demo_app: App, chat: Any, handle: str, typed: str, role: str, reached: str
+) -> None:
+    person: Chat = chat(handle)
+    await person.say("/rapportera")
+    assert role in await person.say(typed)
+    await person.say("hans fru" if handle == "anna" else "his wife")
+    await person.say("han sitter i byggnadsnämnden" if "Erik" not in typed else "byggnadsnämnden")
+    await person.say("Partiet" if handle == "anna" else "The party")
+    await person.say("Någon hotade honom." if handle == "anna" else "Someone threatened him.")
+    await person.say("Klar" if handle == "anna" else "Done")
+    reply = await person.say("i går kl. 22" if handle == "anna" else "yesterday at 22:00")
+    assert reached in reply, reply
+
+
+async def test_the_report_says_the_one_who_did_it_is_known_to_him(demo_app: App) -> None:
+    anna, pia = Chat(demo_app, "anna"), Chat(demo_app, "pia")
+    await pia.say("/hjalp")
+    script = Script(
+        skip=[s for s in SKIPPED if s is not S.PERPETRATOR],
+        for_someone=("Anna Berg, hans fru", "Erik Berg, byggnadsnämnden"),
+        answers={S.PERPETRATOR: "Jag vet vem det är"},
+    )
+    await write_report(anna, script)
+    async with demo_app.db.unit_of_work() as session:
+        ref = (await session.scalars(select(Report.ref))).one()
+    await pia.say(f"/arende {ref}")
+    shown = await pia.say("Visa rapporten")
+    assert "Förövare: känd av Erik Berg" in shown, shown
+    assert "den utsatta" not in shown, shown

@@ -84,18 +84,20 @@ async def load_draft(ctx: Context) -> Draft | None:
     return Draft(repo, report, answers, ctx.packs.get(report.pack), party_pack_of(ctx, report))
 
 
-def target_name(ctx: Context, answers: Answers) -> str:
-    """The targeted person's name when reporting for someone else (their first words)."""
-    return named_target(answers) or ctx._("the person")
+def target_name(ctx: Context, answers: Answers, someone: str = "the person") -> str:
+    """The targeted person's name when reporting for someone else (their first words);
+    ``someone`` (a msgid) while it is not known ("den som utsattes")."""
+    return named_target(answers) or ctx._(someone)
 
 
 def ask_text(ctx: Context, draft: Draft, question: Question) -> str:
     """The question as it is put to this person: 'du', or the targeted person's name."""
     answers = draft.answers
+    name = target_name(ctx, answers, question.someone)
     if question.ask_named and known(ctx, draft).named:  # "Vem är du?" of someone we know
-        return ctx._(question.ask_named)
+        return ctx._(question.ask_named).format(name=name)
     if about_someone_else(answers):
-        return ctx._(question.ask_other).format(name=target_name(ctx, answers))
+        return ctx._(question.ask_other).format(name=name)
     return ctx._(question.ask).format(name="")
 
 

@@ -100,6 +100,8 @@ class Question:
     # what she may add ({words}: those words, {name}: the targeted person's)
     ask_more: str = ""
     more_buttons: tuple[tuple[str, str], ...] = ()  # (button id, msgid) offered with ask_more
+    # msgid: the targeted person in ask_other and ask_named while her name is not known
+    someone: str = N_("the person")
     example: str = ""  # what a person might type (scripts in tests and the benchmark)
     example_press: str = ""  # the option a person might press instead ("" = type)
 
@@ -203,16 +205,17 @@ QUESTIONS: tuple[Question, ...] = (
         S.PROXY,
         "text",
         N_("Who are you? Your name, your role, and how you know the person who was targeted."),
-        N_("Who are you? Your name, your role, and how you know the person who was targeted."),
+        N_("Who are you? Your name, your role, and how you know {name}."),
         N_("Reporter"),
         required=True,
         applies=lambda a, k: not for_self(a),
         parent=S.WHO,
         example="Eva Ek, gruppledare, kollega till Anna",
         ask_named=N_(
-            "What is your role, and how do you know the person who was targeted? For "
-            "example: group leader, a colleague on the committee."
+            "What is your role, and how do you know {name}? For example: group leader, a "
+            "colleague on the committee."
         ),
+        someone=N_("the person who was targeted"),
     ),
     Question(
         S.TARGET,
@@ -376,7 +379,7 @@ QUESTIONS: tuple[Question, ...] = (
         S.WITNESSES,
         "text",
         N_("Did anyone else see it? Did the threat reach the person it was meant for?"),
-        N_("Did anyone else see it? Did the threat reach the person it was meant for?"),
+        N_("Did anyone else see it? Did the threat reach {name}?"),
         N_("Witnesses"),
         fixed(("none", N_("Nobody else saw it"))),
         synonyms={"none": ("nej", "ingen", "inga", "no", "nobody", "no one")},
@@ -385,6 +388,7 @@ QUESTIONS: tuple[Question, ...] = (
             "can also be told to someone else and reach the person it was meant for that way."
         ),
         example="Nej, jag var ensam",
+        someone=N_("the person it was meant for"),
     ),
     Question(
         S.PERPETRATOR,

@@ -35,7 +35,10 @@ NEUTRAL = {
     "I report for someone else": N_("someone else reports for them"),
     "I know who it is": N_("known to the targeted person"),
 }
-NAMED = {"I report for someone else": N_("someone else reports for {name}")}
+NAMED = {
+    "I report for someone else": N_("someone else reports for {name}"),
+    "I know who it is": N_("known to {name}"),
+}
 """Those of them that name the targeted person when the report gives her name."""
 
 
