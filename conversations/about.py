@@ -127,3 +127,63 @@ def name_in(text: str, own: str = "") -> str | None:
     runs.sort(key=lambda found: not found[0])  # stable: after "min man" first, else in order
     name = " ".join(runs[0][1]) if runs else ""
     return name if 0 < len(name) <= 40 else None
+
+
+MINE = frozenset(("min", "mitt", "mina", "vår", "vårt", "våra", "my", "our"))
+"""Words that make a word for someone close hers ("min man", "our son")."""
+WHEN_WORDS = frozenset(
+    (
+        *("igår", "idag", "imorse", "ikväll", "inatt", "imorgon", "förrgår"),
+        *("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+        *("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti"),
+        *("september", "oktober", "november", "december"),
+        *("yesterday", "today", "tonight", "tomorrow"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "may", "june", "july", "august", "october"),
+    )
+)
+"""Days and months, capitalised at the start of a sentence or in English: never a name."""
+HERSELF = frozenset(("jag", "mig", "mej", "me", "myself"))
+"""Words that speak of herself (and "I", unless Swedish "I går", "I Malmö")."""
+AFTER_SWEDISH_I = frozenset(("går", "dag", "kväll", "morse", "natt", "morgon", "helgen"))
+
+
+def _speaks_of_herself(words: list[str]) -> bool:
+    for i, word in enumerate(words):
+        if word.casefold() in HERSELF:
+            return True
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word == "I" and not after[:1].isupper() and after.casefold() not in AFTER_SWEDISH_I:
+            return True
+    return False
+
+
+def close_named(text: str, own: str = "") -> tuple[str, str] | None:
+    """Someone close to her, by name, in a sentence that tells more ("Igår blev min man Erik
+    hotad av en granne"): the words that say it ("min man Erik") and the name ("Erik").
+    Only a word of hers for someone close with capitalised words right after it, one such
+    name in the sentence, and nothing said of herself ("min man Erik hotade mig"); a day, a
+    month or a place ("min man i Malmö") is never a name."""
+    found = list(_TOKEN.finditer(text))
+    words = [m.group() for m in found]
+    if _speaks_of_herself(words):
+        return None
+    not_names = NOT_A_NAME | NOT_A_NAME_ALONE | WHEN_WORDS
+    mine = set(own.casefold().split())
+    named: dict[str, str] = {}
+    for i in range(len(words) - 2):
+        if words[i].casefold() not in MINE or words[i + 1].casefold() not in CLOSE:
+            continue
+        end = i + 3 if words[i + 2] == "," else i + 2
+        start = end
+        while (
+            end < len(words) and words[end][:1].isupper() and words[end].casefold() not in not_names
+        ):
+            end += 1
+        run = words[start:end]
+        if run and not {w.casefold() for w in run} <= mine:
+            named.setdefault(" ".join(run), text[found[i].start() : found[end - 1].end()])
+    if len(named) != 1:
+        return None  # nobody named, or several: not clear whom it is about
+    ((name, said),) = named.items()
+    return (said, name) if len(name) <= 40 else None

@@ -400,6 +400,9 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     # ("Samma person ringde sedan.") goes on with the story
     answers_it = reading.matched and (len(typed.split()) <= SHORT_ANSWER or reading.numbered)
     ahead = None if answers_it else _story_ahead(draft, question, typed)
+    told = question.tells(ctx, typed) if ahead is not None and question.tells else None
+    if ahead is not None and told is not None:  # "Igår blev min man Erik hotad": both
+        return await _told_ahead(ctx, event, draft, question, ahead, told)
     if ahead is not None:  # kept where it belongs; that question is then not asked
         draft.answers[ahead.value] = {"text": typed}
         draft.save(ctx)
@@ -438,6 +441,25 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     # what the question itself made of the words says it, not "Annat" or "Jag tolkade det som"
     lead = [*hooked, *moved] if hooked or (moved and not reading.matched) else [*said, *moved]
     _editable(ctx, event, question.step, typed)
+    return await advance(ctx, draft, question.step, lead)
+
+
+async def _told_ahead(
+    ctx: Context,
+    event: InboundEvent,
+    draft: Draft,
+    question: Question,
+    ahead: ReportStep,
+    told: dict[str, Any],
+) -> StateResult:
+    """A sentence that tells the story ahead and clearly answers the open question too
+    ("Igår blev min man Erik hotad"): answer it, and keep the whole sentence at the story,
+    where she is shown it and asked what to add; go on."""
+    typed = event.text.strip()
+    draft.answers[ahead.value] = {"text": typed, UNASKED: True}
+    lead = await _store(ctx, draft, question, told)  # "Jag skrev: det gäller Erik."
+    lead.append(ctx._("I kept that as “{topic}”.").format(topic=ctx._(BY_STEP[ahead].label)))
+    _editable(ctx, event, ahead, typed)
     return await advance(ctx, draft, question.step, lead)
 
 

@@ -20,7 +20,14 @@ from conversations.about import SOMEONE_CLOSE
 from conversations.i18n import N_
 from conversations.packs import Choice, Pack
 from conversations.report import hooks
-from conversations.report.hooks import UNASKED, AnswerHook, GatherHook, MeansHook, OptionsHook
+from conversations.report.hooks import (
+    UNASKED,
+    AnswerHook,
+    GatherHook,
+    MeansHook,
+    OptionsHook,
+    TellsHook,
+)
 
 
 class ReportStep(StrEnum):
@@ -94,6 +101,8 @@ class Question:
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     gathers: GatherHook | None = None  # words typed where options are asked that answer this
     means: MeansHook | None = None  # what words that name no option still mean ("Erik Berg")
+    # what a sentence that tells the story ahead still answers here ("min man Erik blev hotad")
+    tells: TellsHook | None = None
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)
     # msgid, asked instead when her words were kept here before it was asked (hooks.UNASKED):
@@ -188,6 +197,7 @@ QUESTIONS: tuple[Question, ...] = (
         within=("other",),  # "jag skriver för någon annan": for someone else, wherever it is said
         means=hooks.whom,  # "Erik Berg": someone else; her own name: herself
         on_answer=hooks.target_named,  # a name in the words answers "Who was targeted?"
+        tells=hooks.whom_told,  # "Igår blev min man Erik hotad": Erik, and what happened
     ),
     Question(
         S.MUNICIPALITY,

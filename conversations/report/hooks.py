@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from typing import Any, Protocol
 
 from conversations import dates
-from conversations.about import TARGET, name_in
+from conversations.about import TARGET, close_named, name_in
 from conversations.akut_words import tells_danger
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ
@@ -41,6 +41,8 @@ GatherHook = Callable[[Context, str], bool]
 """Whether words typed where options are asked answer this question instead."""
 MeansHook = Callable[[Context, str], str | None]
 """The option that words naming none of a question's options still mean, if any."""
+TellsHook = Callable[[Context, str], Answer | None]
+"""The answer a sentence that tells what happened still clearly gives this question, if any."""
 
 SHORT_NAME = 4  # words: a name typed alone, with little around it ("Eva Ek i KS")
 ME = frozenset(("jag", "mig", "mej", "min", "mitt", "mina", "me", "my", "myself"))
@@ -60,6 +62,14 @@ def whom(ctx: Context, typed: str) -> str | None:
         return "other"
     said = {w.casefold() for w in words if w[:1].isupper()}
     return "self" if said and said <= set(own.casefold().split()) else None
+
+
+def whom_told(ctx: Context, typed: str) -> Answer | None:
+    """Someone close to her, by name, in a sentence that tells what happened ("Igår blev min
+    man Erik hotad av en granne"): the report is about them, in the words that said so
+    ("min man Erik"); nothing when that is not clear."""
+    found = close_named(typed, ctx.person.display_name or "")
+    return None if found is None else {"choice": "other", "text": found[0]}
 
 
 async def target_named(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
