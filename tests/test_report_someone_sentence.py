@@ -37,7 +37,6 @@ SV = (
     "Nej",
     "Vet inte",
     "Inget ännu",
-    "Klar",
     "Skrämmande",
     "Ja",
     "Nej",
@@ -57,7 +56,6 @@ EN = (
     "No",
     "Don't know",
     "Nothing yet",
-    "Done",
     "Frightening",
     "Yes",
     "No",
@@ -199,3 +197,28 @@ async def test_without_a_clear_name_she_is_asked_again_and_the_sentence_is_kept(
 )
 def test_the_name_read_from_a_sentence(typed: str, found: tuple[str, str] | None) -> None:
     assert close_named(typed, "Anna Berg") == found
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Min man Erik hotade mig igen, nu är han hos sin bror",
+        "my husband Erik threatened me again tonight",
+    ],
+)
+async def test_what_someone_close_did_to_her_does_not_make_him_whom_it_is_about(
+    demo_app: App, chat: Any, typed: str
+) -> None:
+    """Anna had told what happened; at "Vem gäller det?" she wrote "Min man Erik hotade mig
+    igen": "min man" made it a report for someone else, about Erik, the man who threatened
+    her."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Han slog sönder dörren och skrek att han ska döda mig")  # "Vad hände"
+    reply = await anna.say(typed)
+    assert "det gäller" not in reply and reply.endswith(
+        "Vem gäller det?\n[1] Det hände mig  [2] Jag rapporterar för någon annan"
+    ), reply
+    stored = await answers(demo_app, "anna")
+    assert "who" not in stored and "target" not in stored, stored
+    assert typed in stored.get("_notes", []), stored
