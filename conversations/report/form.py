@@ -103,6 +103,9 @@ class Question:
     means: MeansHook | None = None  # what words that name no option still mean ("Erik Berg")
     # what a sentence that tells the story ahead still answers here ("min man Erik blev hotad")
     tells: TellsHook | None = None
+    # words that make an option said within an answer unsure ("min man Erik hotade mig": she
+    # may be writing of what he did to her); then she is asked to choose
+    doubts: Callable[[str], bool] | None = None
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)
     # msgid, asked instead when her words were kept here before it was asked (hooks.UNASKED):
@@ -198,6 +201,7 @@ QUESTIONS: tuple[Question, ...] = (
         means=hooks.whom,  # "Erik Berg": someone else; her own name: herself
         on_answer=hooks.target_named,  # a name in the words answers "Who was targeted?"
         tells=hooks.whom_told,  # "Igår blev min man Erik hotad": Erik, and what happened
+        doubts=hooks.done_to_her,  # "Min man Erik hotade mig": not plainly about him
     ),
     Question(
         S.MUNICIPALITY,

@@ -64,6 +64,17 @@ def whom(ctx: Context, typed: str) -> str | None:
     return "self" if said and said <= set(own.casefold().split()) else None
 
 
+TO_HER = frozenset(("mig", "mej", "me", "myself"))
+"""Words for her as the one something was done to ("hotade mig")."""
+
+
+def done_to_her(typed: str) -> bool:
+    """Whether words tell of harm done to herself ("Min man Erik hotade mig igen"): someone
+    close named in them may be who did it, not whom the report is about."""
+    words = {w.casefold() for w in _WORD.findall(typed)}
+    return bool(TO_HER & words) and tells_danger(typed)
+
+
 def whom_told(ctx: Context, typed: str) -> Answer | None:
     """Someone close to her, by name, in a sentence that tells what happened ("Igår blev min
     man Erik hotad av en granne"): the report is about them, in the words that said so

@@ -152,8 +152,10 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
     if len(_by_number(options, typed.strip())) > 1:  # "1 och 2": which one is not said
         return Reading({}, several=True)
     for option, label in options:
-        if option in question.within and any(
-            _says(text, phrase) for phrase in _phrases(question, option, label)
+        if (
+            option in question.within
+            and any(_says(text, phrase) for phrase in _phrases(question, option, label))
+            and not (question.doubts is not None and question.doubts(typed))
         ):
             return Reading({"choice": option, "text": typed}, matched=True)
     exact = [option for option, label in options if text in _phrases(question, option, label)]
