@@ -87,7 +87,9 @@ async def show_case(ctx: Context) -> StateResult:
     if target is not None:
         lines.append(_("Reported for: {name}").format(name=target))
     taker = await repo.taken_by(report) if access is not Access.OWN else None
-    if taker is not None:  # whom the others, and the director, turn to: and how to reach her
+    if taker == ctx.person.id:  # her own card: not herself in the third person
+        lines.append(_("Handled by: you"))
+    elif taker is not None:  # whom the others, and the director, turn to: and how to reach her
         lines.append(_("Handled by: {name}").format(name=await _reachable(ctx, taker)))
     notes = await repo.notes(ctx.viewer, report)
     first = access is not Access.OWN and lately_written(ctx, notes)
@@ -185,10 +187,8 @@ async def _buttons(
 
 async def _reachable(ctx: Context, person_id: int) -> str:
     """'Pia Lind, +46 70 174 06 11': the one who handles the case, with her number as the
-    directory gives it to the viewer (her own name alone, to herself)."""
+    directory gives it to the viewer."""
     name = await name_of(ctx, person_id)
-    if person_id == ctx.person.id:
-        return name
     try:
         card, _party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, person_id)
     except NotFound:
