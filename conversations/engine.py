@@ -105,6 +105,7 @@ class Fallbacks:
     too_large: Handler  # a file over the bot download limit
     edited: Handler  # an edit no flow could apply
     held: Handler | None = None  # anything from an address held after an identity change
+    back: Handler | None = None  # coming back with nothing in progress: a greeting, the menu
 
 
 class Core:
@@ -377,9 +378,11 @@ class Core:
 
     async def resume(self, session: AsyncSession, channel: str, address: str) -> Delivery | None:
         """Return 'where we were' for a reconnecting person; None if they never started.
-        An open question that shows what may have changed since (a case card) is rendered
-        anew. Alerts that wait for her come first; with nothing open (no flow), they are all
-        of it, the menu under the last, so that "1" takes it."""
+        An open question that shows what may have changed since (a case card, her case
+        list) is rendered anew; with nothing in progress (the welcome, the menu) she is
+        greeted shortly, with the menu (Fallbacks.back). Alerts that wait for her come
+        first; with nothing open (no flow), they are all of it, the menu under the last, so
+        that "1" takes it."""
         person = await self.identify(session, InboundEvent("", channel, address, EventKind.TEXT))
         conversations = ConversationRepo(session, self.keyring)
         now = self.clock()
@@ -394,39 +397,78 @@ class Core:
         _ = self.catalogs.gettext(locale)
         data = copy.deepcopy(conversation.data or {})
         ctx = self._context(session, sender, Viewer.of(person), locale, channel, now, data)
-        replies = [Reply(_("Welcome back. Here is where we were:"))]
+        nothing_open = conversation.flow is None
+        if nothing_open and self.returning is not None:
+            back = await self.returning(ctx, channel, None, menu=True)
+            if back:
+                return Delivery(channel, address, back, locale)
         stored_prompt = conversations.prompt_of(conversation)
-        anew = await self._shown_anew(ctx, conversations, conversation)
+        kept = Reply.from_json(stored_prompt) if stored_prompt else None
+        opened = InboundEvent("", channel, address, EventKind.COMMAND)
+        replies = [Reply(_("Welcome back. Here is where we were:"))]
+        anew = await self._shown_anew(ctx, conversations, conversation, kept, opened)
         if anew:
             replies += anew
-        elif stored_prompt:
-            replies.append(Reply.from_json(stored_prompt).asked_again())
+        elif nothing_open and (kept is None or kept.rest) and self.fallbacks.back is not None:
+            replies = await self._step(
+                ctx, conversations, conversation, None, self.fallbacks.back, opened
+            )
+        elif kept is not None:
+            replies.append(kept.asked_again())
         else:
             replies = [Reply(_("Welcome back. Write /meny to see what I can do."))]
-        nothing_open = conversation.flow is None
-        back = await self.returning(ctx, channel, None, menu=nothing_open) if self.returning else []
-        if back:
-            replies = back if nothing_open else [*back, *replies]
-        return Delivery(channel, address, replies, locale)
+        back = (
+            []
+            if nothing_open or self.returning is None
+            else await self.returning(ctx, channel, None)
+        )
+        return Delivery(channel, address, [*back, *replies], locale)
 
     async def _shown_anew(
-        self, ctx: Context, conversations: ConversationRepo, conversation: ConversationRow
+        self,
+        ctx: Context,
+        conversations: ConversationRepo,
+        conversation: ConversationRow,
+        kept: Reply | None,
+        opened: InboundEvent,
     ) -> list[Reply]:
         """The open question rendered anew, where its flow says it shows what may have
-        changed since (Flow.shown_anew), as a new step: its buttons are the valid ones."""
+        changed since (Flow.shown_anew), or, outside any flow, by the command its message
+        names (Reply.anew), as a new step: its buttons are the valid ones."""
         flow = self.flows.get(conversation.flow or "")
-        render = flow.shown_anew.get(conversation.state or "") if flow is not None else None
-        if flow is None or render is None:
+        if flow is not None:
+            render = flow.shown_anew.get(conversation.state or "")
+            if render is None:
+                return []
+            return await self._step(
+                ctx, conversations, conversation, flow, lambda c, _e: render(c), opened
+            )
+        name, _sp, args = (kept.anew if kept is not None else "").partition(" ")
+        command = self.commands.get(name)
+        if conversation.flow is not None or command is None or command.flow is not None:
             return []
-        result = await render(ctx)
+        event = replace(opened, command=name, text=args)
+        return await self._step(ctx, conversations, conversation, None, command.handler, event)
+
+    async def _step(
+        self,
+        ctx: Context,
+        conversations: ConversationRepo,
+        conversation: ConversationRow,
+        flow: Flow | None,
+        handler: Handler,
+        event: InboundEvent,
+    ) -> list[Reply]:
+        """What ``handler`` shows (in ``flow``; None: outside any), kept as a new step."""
+        result = await handler(ctx, event)
         token = str((conversation.step or 0) + 1)
         replies = [replace(r, token=token) if r.buttons and not r.token else r for r in ctx.replies]
         ctx.replies.clear()  # what follows (waiting alerts) sees only its own
         state = conversation.state if result is None else None if result is END else str(result)
         conversations.save(
             conversation,
-            flow=flow.name if state is not None else None,
-            state=state,
+            flow=flow.name if flow is not None and state is not None else None,
+            state=state if flow is not None else None,
             prompt=_prompt(replies, token),
             data=ctx.data,
             new_step=True,

@@ -137,13 +137,20 @@ class FileRef:
 class Reply:
     """A message to show: text plus optional rows of buttons, tagged with their step token;
     with ``file``, the text is the file's caption; ``lead``: how many characters at its
-    start answer what was just done ("Jag skrev: i går kl. 22.40."), said once."""
+    start answer what was just done ("Jag skrev: i går kl. 22.40."), said once.
+
+    What someone coming back to the chat sees of it, when it is the last question: ``rest``,
+    nothing is in progress under it (the welcome, the menu): a short greeting and the menu,
+    not all of it again; ``anew``, the command (with its arguments) that shows it as things
+    are now ("arenden 2": her cases, one taken or closed since)."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     token: str = ""
     file: FileRef | None = None
     lead: int = 0
+    rest: bool = False
+    anew: str = ""
 
     @property
     def button_ids(self) -> list[str]:
@@ -163,6 +170,10 @@ class Reply:
             data["lead"] = self.lead
         if self.file is not None:
             data["file"] = self.file.to_json()
+        if self.rest:
+            data["rest"] = True
+        if self.anew:
+            data["anew"] = self.anew
         return data
 
     @classmethod
@@ -176,6 +187,8 @@ class Reply:
             token=str(data.get("token", "")),
             file=FileRef.from_json(data.get("file")),
             lead=int(data.get("lead") or 0),
+            rest=bool(data.get("rest")),
+            anew=str(data.get("anew") or ""),
         )
 
 

@@ -76,13 +76,20 @@ class Context:
     notices: list[Notice] = field(default_factory=list)
 
     def reply(
-        self, text: str, buttons: Sequence[Sequence[Button]] = (), lead: Sequence[str] = ()
+        self,
+        text: str,
+        buttons: Sequence[Sequence[Button]] = (),
+        lead: Sequence[str] = (),
+        *,
+        rest: bool = False,
+        anew: str = "",
     ) -> None:
         """Answer the person (sent after the unit of work commits); ``lead``: lines said
-        before ``text`` about what was just done, not shown again with the question."""
+        before ``text`` about what was just done, not shown again with the question;
+        ``rest``, ``anew``: what coming back to the chat shows of it (Reply)."""
         said = "".join(f"{line}\n" for line in lead)
         rows = tuple(tuple(row) for row in buttons if row)
-        self.replies.append(Reply(said + text, rows, lead=len(said)))
+        self.replies.append(Reply(said + text, rows, lead=len(said), rest=rest, anew=anew))
 
     def switch_locale(self, locale: str) -> None:
         """Speak another language from now on (the person just chose it)."""

@@ -62,7 +62,18 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     if event.kind is EventKind.ATTACHMENT:
         ctx.reply(_("Keep the original of what you sent – don't delete it; it may be evidence."))
-    ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
+    ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx), rest=True)
+    return END
+
+
+async def welcome_back(ctx: Context, event: InboundEvent) -> StateResult:
+    """Greet someone coming back to the chat with nothing in progress, and ask what next."""
+    _ = ctx._
+    ctx.reply(
+        "\n".join([_("Welcome back."), _("What do you want to do?")]),
+        menu_buttons(ctx),
+        rest=True,
+    )
     return END
 
 
@@ -84,7 +95,7 @@ async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:
                 "security unit for an invitation."
             )
         )
-    ctx.reply("\n".join(lines), menu_buttons(ctx))
+    ctx.reply("\n".join(lines), menu_buttons(ctx), rest=True)
     return END
 
 
@@ -165,7 +176,7 @@ async def show_help(ctx: Context, event: InboundEvent) -> StateResult:
         _quiet_line(ctx, await quiet_hours_of(ctx.session, ctx.person.municipality_id)),
     ]
     ctx.menu_changed = True  # the command menu follows the role, as this list does
-    ctx.reply("\n".join(lines), menu_buttons(ctx))
+    ctx.reply("\n".join(lines), menu_buttons(ctx), rest=True)
     return END
 
 
@@ -189,7 +200,7 @@ def show_open_question(ctx: Context) -> StateResult:
     """Show the open question again with its buttons; with none open, the menu."""
     _ = ctx._
     if not ctx.again():
-        ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx))
+        ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx), rest=True)
     return None
 
 

@@ -57,7 +57,7 @@ async def forget(ctx: Context, event: InboundEvent) -> StateResult:
     """Erase the person (or keep everything, if they said no) and say exactly what was done."""
     _ = ctx._
     if event.button != "forget:yes":
-        ctx.reply(_("Nothing was erased."), menu_buttons(ctx))
+        ctx.reply(_("Nothing was erased."), menu_buttons(ctx), rest=True)
         return END
     municipality = ctx.person.municipality_id
     person = await DirectoryRepo(ctx.session).person(ctx.person.id)

@@ -123,6 +123,7 @@ FALLBACKS = Fallbacks(
     too_large=menu.too_large,
     edited=menu.edited,
     held=identity.held,
+    back=menu.welcome_back,
 )
 
 # A cry for help needs no command: "akut" works from anywhere, and a first message that

@@ -196,7 +196,7 @@ def privacy_and_menu(ctx: Context, lead: list[str]) -> None:
             ),
         ]
     other = [b for b in LANGUAGE_BUTTONS[0] if b.id != f"lang:{ctx.locale}"]
-    ctx.reply("\n".join(lines), [*menu_buttons(ctx), other])
+    ctx.reply("\n".join(lines), [*menu_buttons(ctx), other], rest=True)
 
 
 async def choose_language(ctx: Context, event: InboundEvent) -> StateResult:
@@ -272,6 +272,11 @@ def _name_wanted(ctx: Context) -> StateResult:
         ctx._("I need your name here: write your first and last name, for example Anna Andersson.")
     )
     return Start.NAME
+
+
+async def name_again(ctx: Context) -> StateResult:
+    """Ask the name once more, to someone coming back to the chat (it has no button to keep)."""
+    return ask_name(ctx, [])
 
 
 async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
@@ -387,4 +392,5 @@ FLOW = Flow(
         Start.PHONE: {"phone:skip": take_phone, Input.TEXT: take_phone},
     },
     takes_words=False,
+    shown_anew={Start.NAME: name_again},
 )

@@ -63,3 +63,29 @@ async def test_a_case_she_may_no_longer_read_is_not_shown_again(
     shown = "\n".join(reply.text for reply in again)
     assert "Anna Berg" not in shown, shown
     assert "Ärende" not in shown, shown
+
+
+async def test_the_case_list_she_comes_back_to_is_as_the_cases_are_now(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Kent read his list while Anna's case waited for someone; Pia took it since. Back in
+    the chat he read the list as it had been ("väntar på att någon tar det")."""
+    t = Transcript("caselist_on_return_sv", demo_app)
+    await bind(t, "pia", "per", "kent")
+    await report(t, "anna", "party")
+    await t.deliver()
+    t.note("Kent asks for his cases, and closes the chat")
+    listed = await t.say(t.person("kent"), "/arenden")
+    assert "väntar på att någon tar det" in listed, listed
+    t.note("Pia takes the case from its alert")
+    await t.say(t.person("pia"), "Jag tar det")
+    clock.advance(hours=2)
+    again = await resumed(t, "kent")
+    assert again[0].text == "Välkommen tillbaka. Här var vi:", again
+    shown = "\n".join(reply.text for reply in again)
+    assert "taget av Pia Lind" in shown, shown
+    assert "väntar på att någon tar det" not in shown, shown
+    t.note("its button opens the case")
+    opened = await t.say(t.person("kent"), "1")
+    assert "Hanteras av: Pia Lind, +46 70 174 06 11" in opened, opened
+    t.check()

@@ -179,3 +179,12 @@ async def test_a_taken_akut_alert_opens_again_from_the_list(
     shown = await pia.press(f"words:{alert_id}")
     assert "Anna Berg har inte skrivit något med larmet." in shown, shown
     assert "Ring Anna Berg: +46 70 174 06 10" in shown
+
+
+async def test_no_cases_is_no_dead_end(chat) -> None:  # type: ignore[no-untyped-def]
+    """Sara has no case: the answer carries her menu (on Telegram, buttons to go on with)."""
+    sara = chat("sara")
+    said = await sara.say("/arenden")
+    assert said.startswith("Du har inga öppna ärenden."), said
+    ids = [b.id for reply in sara.last for row in reply.buttons for b in row]
+    assert ids[:2] == ["cmd:akut", "cmd:arenden"], ids

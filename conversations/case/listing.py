@@ -18,6 +18,7 @@ from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import shown_name
 from conversations.report.legacy import upgrade
+from conversations.texts import menu_buttons
 from storage.access import Access
 from storage.caselist import CaseListRepo, Found
 from storage.cases import CaseRepo
@@ -197,8 +198,8 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
         for a in await repo.akut_alerts(ctx.viewer, ctx.now)
         if a.status is AlertStatus.OPEN or a.subject_id not in open_people
     ]
-    if not cases and not alerts:
-        ctx.reply(_("You have no open cases."))
+    if not cases and not alerts:  # not a dead end: the menu, or a case one day
+        ctx.reply(_("You have no open cases."), menu_buttons(ctx), anew="arenden")
         return None
     entries: list[tuple[str, str, Button]] = []  # (section, line, the button that opens it)
     for alert in alerts:  # back to what she wrote and her number, once the push scrolled away
@@ -233,5 +234,5 @@ async def list_cases(ctx: Context, event: InboundEvent) -> StateResult:
     if rest > 0:
         lines += ["", ctx.ngettext("…and {n} more.", "…and {n} more.", rest).format(n=rest)]
         buttons.append([Button(f"cmd:arenden {page + 1}", _("Show more"))])
-    ctx.reply("\n".join(lines), buttons)
+    ctx.reply("\n".join(lines), buttons, anew=f"arenden {page}")  # anew: as the cases are then
     return None
