@@ -415,12 +415,15 @@ class AlertRecipient(Base):
 
 
 class AlertNote(Base):
-    """Words the person wrote around her /akut alert, for those it went to (no case yet)."""
+    """Words the person wrote around her /akut alert, for those it went to (no case yet), and
+    what those who may act on it wrote back to her."""
 
     __tablename__ = "alert_note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[str] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    # None: the alert's person wrote it; else the contact who wrote it to her through Trygg
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     text: Mapped[bytes] = mapped_column(LargeBinary)  # sealed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
