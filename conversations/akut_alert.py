@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations.akut_notices import ALERT_WORDS, written_lines
+from conversations.akut_notices import ALERT_WORDS
 from conversations.akut_undo import offer_undo, readers
 from conversations.akut_words import (
     from_inside,
@@ -19,12 +19,11 @@ from conversations.akut_words import (
     says_none,
     tells_danger,
 )
-from conversations.alert_calls import about_whom
 from conversations.alert_next import ESCALATE
 from conversations.alerts import LINKED_FOR, raise_alert
 from conversations.desk.handover import calls_named
-from conversations.events import Button, InboundEvent
-from conversations.flow import Context, StateResult
+from conversations.events import InboundEvent
+from conversations.flow import Context
 from conversations.i18n import names_list, shown_name
 from conversations.notices import ALERT_WITHDRAWN, CASE_HANDED_OVER
 from conversations.privacy import KINDS
@@ -32,7 +31,7 @@ from conversations.report.draft import load_draft
 from conversations.report.entry import keep_words
 from conversations.report.form import ReportStep
 from conversations.routing import Levels, alert_levels, escalation_lines
-from conversations.texts import call_line, contacts_of, menu_buttons, police_lines
+from conversations.texts import contacts_of, menu_buttons, police_lines
 from conversations.words_to_case import TOLD_NOTES, names_of, open_case
 from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo
@@ -197,16 +196,17 @@ async def _told_with(ctx: Context, alert: Alert, carried: list[Written], words: 
     return bool(said or carried)
 
 
-async def after_alert(ctx: Context, event: InboundEvent) -> bool:
+async def after_alert(ctx: Context, event: InboundEvent, *, alert: Alert | None = None) -> bool:
     """Words typed in the day after her /akut alert ("han står utanför nu"): kept with the
     alert, those who may act on it told at once, and kept in her report too; False if she
-    has no such alert (or nobody could read them)."""
+    has no such alert (or nobody could read them). ``alert``: the alert someone wrote to her
+    about, whose answer this is (also after her report was sent, and after that day)."""
     _ = ctx._
-    repo = AlertRepo(ctx.session)
-    alert = await repo.latest_akut(ctx.person.id, ctx.now - AFTER)
+    answer = alert is not None
+    alert = alert or await AlertRepo(ctx.session).latest_akut(ctx.person.id, ctx.now - AFTER)
     if alert is None:
         return False
-    case = await open_case(ctx)
+    case = None if answer else await open_case(ctx)
     if case is not None and case.submitted_at is not None and case.submitted_at > alert.created_at:
         return False  # her report, sent since the alert, holds what she writes now
     contacts = await contacts_of(ctx)
@@ -247,13 +247,14 @@ async def after_alert(ctx: Context, event: InboundEvent) -> bool:
         who = _("Nobody has taken your alert yet. {names} will see what you wrote.").format(
             names=names
         )
-    await keep_words(ctx, event.text.strip())
+    if not answer:  # an answer to what was written to her is kept with the alert alone
+        await keep_words(ctx, event.text.strip())
     lines = [
         _("In danger now: call {number}.").format(number="112"),
         who,
         *([moved] if moved else []),
     ]
-    if not tells_danger(event.text):  # with a knife at the door, not the time for a form
+    if not answer and not tells_danger(event.text):  # with a knife at the door, no form
         lines.append(_("It is in the report you can go on with too: /rapportera."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return True
@@ -297,20 +298,3 @@ async def keep_named_off_case(ctx: Context, event: InboundEvent, contacts: Conta
     if unit:
         line += " " + _("The municipality's security unit has it now.")
     return line
-
-
-async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
-    """Show someone an alert went to what its person wrote, with the number to call."""
-    _ = ctx._
-    found = await about_whom(ctx, event.button.partition(":")[2])
-    if found is None:
-        return None
-    alert, card = found
-    written = await AlertNotes(ctx.session, ctx.keyring).read(ctx.viewer, alert.id)
-    lines = written_lines(_, ctx.locale, shown_name(_, card), written, ctx.now)
-    if not written:  # opened from /arenden: the alert, and nothing written with it
-        lines = [_("{name} has written nothing with the alert.").format(name=shown_name(_, card))]
-    lines += [call_line(ctx, card), _("If someone is in danger, call 112.")]
-    buttons = [[Button(f"ack:{alert.id}", _("I'll take it"))]] if alert.untaken else []
-    ctx.reply("\n".join(lines), buttons)
-    return None

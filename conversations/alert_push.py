@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.about import about_someone_else
-from conversations.akut_notices import read_button, written_with
+from conversations.akut_notices import read_button, write_button, written_to, written_with
 from conversations.alert_next import on_in_the_morning
 from conversations.events import Button, Reply
 from conversations.i18n import format_when, names_list, shown_name
@@ -121,7 +121,10 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         buttons += [list(row) for row in _case_button(rc, report)]
     elif report is not None:
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
-    buttons.append([Button(f"call:{alert.id}", _("Call back"))])
+    if phone:  # "Ring upp" gives the number: with none, there is nothing to call
+        buttons.append([Button(f"call:{alert.id}", _("Call back"))])
+    elif taker is None and written_to(alert):  # the way to her: write through Trygg
+        buttons.append([write_button(_, alert, name)])
     return Reply("\n".join(lines), tuple(tuple(r) for r in buttons), NOTICE_TOKEN)
 
 

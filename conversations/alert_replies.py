@@ -103,7 +103,7 @@ async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
         return Reply(_("An alert in Trygg was withdrawn before you saw it."))
     who, phone, _name = await subject_of(rc, alert)
     call = _("Call: {phone}").format(phone=phone) if phone else _("No phone number known.")
-    buttons = [(Button(f"call:{alert.id}", _("Call back")),)]
+    buttons = [(Button(f"call:{alert.id}", _("Call back")),)] if phone else []
     akut = await rc.session.get(Alert, str(message.payload.get("after", "")))
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     if report is not None and akut is not None:  # her report, after the alert they took

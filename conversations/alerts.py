@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.akut_notices import read_button
+from conversations.akut_notices import read_button, write_button, written_to
 from conversations.alert_next import (
     CALM,
     ESCALATE,
@@ -408,16 +408,22 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     taken = _("Thank you – it is yours.") if how in ("reached", "too") else await _yours(ctx, alert)
     report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
     subject = alert.subject_id
-    if report is None and subject is not None and await _written(ctx, alert):  # one press away
+    card = None
+    if subject is not None and (report is None or written_to(alert)):
         card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, subject)
+    name = shown_name(_, card) if card is not None else ""
+    # she can be written to through Trygg: the way to her when there is no number to call
+    write = [write_button(_, alert, name)] if card is not None and written_to(alert) else []
+    if report is None and card is not None and await _written(ctx, alert):  # one press away
         ctx.reply(
-            taken + "\n" + _("{name} has also written to Trygg.").format(name=shown_name(_, card)),
-            [[read_button(_, alert, shown_name(_, card))]],
+            taken + "\n" + _("{name} has also written to Trygg.").format(name=name),
+            [[read_button(_, alert, name)], write],
         )
     elif report is None:
-        ctx.reply(taken)
+        ctx.reply(taken, [write])
     else:  # the case is one press away (its button leaves her current step alone)
-        ctx.replies.append(Reply(taken, ((opens_case(_, report),),), NOTICE_TOKEN))
+        rows = ((opens_case(_, report),), *((tuple(write),) if write else ()))
+        ctx.replies.append(Reply(taken, rows, NOTICE_TOKEN))
     await _offer_the_others(ctx, alert)
     return None
 
@@ -500,4 +506,9 @@ async def _yours(ctx: Context, alert: Alert) -> str:
             return _("Thank you – it is yours. Call {name} now: {phone}").format(
                 name=shown_name(_, card), phone=card.phone
             )
+        if written_to(alert):  # no number to call: "Skriv till Lisa Ek" is the way to her
+            return _(
+                "Thank you – it is yours. There is no phone number for {name}. "
+                "Write instead: {name} gets it in Trygg."
+            ).format(name=shown_name(_, card))
     return _("Thank you – it is yours. Please contact the person now.")

@@ -26,6 +26,7 @@ ACTIONS = {
     "checklist_answered": N_("answered a checklist item in case {subject}"),
     "checklist_changed": N_("changed a checklist answer in case {subject}"),
     "note_written": N_("wrote a note in case {subject}"),
+    "alert_written": N_("wrote to {subject} about their alert"),
     "followup_documented": N_("documented a follow-up call in case {subject}"),
     "call_booked": N_("booked a follow-up call in case {subject}"),
     "case_closed": N_("closed case {subject}"),
@@ -50,6 +51,8 @@ ACTIONS = {
     "stats_exported": N_("exported the statistics of {subject}"),
     "audit_viewed": N_("read the audit log"),
 }
+NAMED = ("role_revoked", "role_changed", "role_removed", "restored", "alert_written")
+"""Actions whose subject is a person (by handle): shown by name."""
 PURGED = N_("purged {subject} old records")
 OTHER = N_("did something Trygg has no words for yet")
 ACTORS = {"system": N_("Trygg"), "operator": N_("the operator")}
@@ -88,7 +91,7 @@ def line(ctx: Context, entry: AuditEntry, names: dict[str, str | None]) -> str:
     if entry.action.startswith("purged_"):
         what = _(PURGED).format(subject=subject)
     else:
-        if entry.action in ("role_revoked", "role_changed", "role_removed", "restored"):
+        if entry.action in NAMED:
             subject = who(ctx, subject, names)
         elif entry.action == "invite_created":
             subject = _(ROLES[subject]) if subject in ROLES else subject

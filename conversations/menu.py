@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.akut_alert import after_alert
 from conversations.alert_calls import reach_typed
+from conversations.alert_write import answers_typed
 from conversations.call_for_case import call_about_a_case
 from conversations.call_words import tells_of_calls
 from conversations.case.evidence import evidence_for_case
@@ -30,6 +31,8 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     if typed and await reach_typed(ctx, event):  # "nej hon svarade inte" to "Fick du tag…?"
         return END
     if typed and await checkin_reply(ctx, typed):
+        return END
+    if typed and await answers_typed(ctx, event):  # "ja" to what Pia Lind wrote to her
         return END
     # long enough to tell something, or calls to her ("he keeps calling me": harassment)
     tells = len(typed.split()) >= TELLING or tells_of_calls(typed)

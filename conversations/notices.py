@@ -9,7 +9,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import drill_notices, identity
-from conversations.akut_notices import ALERT_WORDS, render_alert_words
+from conversations.akut_notices import (
+    ALERT_MESSAGE,
+    ALERT_WORDS,
+    render_alert_message,
+    render_alert_words,
+)
 from conversations.alert_push import render_alert
 from conversations.alert_replies import render_acked, render_linked, render_taken, render_unanswered
 from conversations.case_notices import (
@@ -81,6 +86,7 @@ RENDERERS: dict[str, Renderer] = {
     ALERT_UNANSWERED: render_unanswered,
     ALERT_WITHDRAWN: render_withdrawn,
     ALERT_WORDS: render_alert_words,
+    ALERT_MESSAGE: render_alert_message,
 }
 
 

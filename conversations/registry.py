@@ -8,12 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import (
     akut,
-    akut_alert,
     akut_notices,
     akut_undo,
     akut_words,
     alert_calls,
     alert_next,
+    alert_view,
+    alert_write,
     alerts,
     call_words,
     case,
@@ -49,7 +50,16 @@ from storage.crypto import Keyring
 from storage.viewer import Viewer
 
 FLOWS: Mapping[str, Flow] = {
-    flow.name: flow for flow in (start.FLOW, akut.FLOW, REPORT, case.FLOW, privacy.FLOW, stats.FLOW)
+    flow.name: flow
+    for flow in (
+        start.FLOW,
+        akut.FLOW,
+        REPORT,
+        case.FLOW,
+        privacy.FLOW,
+        stats.FLOW,
+        alert_write.FLOW,
+    )
 }
 
 SWEDISH: Mapping[str, Command] = {
@@ -68,6 +78,8 @@ SWEDISH: Mapping[str, Command] = {
     "kontakter": Command(None, menu.show_contacts),
     "hjalp": Command(None, menu.show_help),
     "meny": Command(None, menu.show_menu),
+    # behind "Skriv till Lisa Ek" (cmd:skriv <alert id>) on an /akut alert: listed nowhere
+    akut_notices.WRITE: Command(alert_write.FLOW, alert_write.ask),
 }
 
 # Each command also under its English name (the English /help and command menu list these)
@@ -78,7 +90,7 @@ COMMANDS: Mapping[str, Command] = {
 
 ACTIONS: Mapping[str, Handler] = {
     "ack": alerts.acknowledge,
-    akut_notices.READ: akut_alert.read_words,  # what she wrote around her /akut alert
+    akut_notices.READ: alert_view.read_words,  # what she wrote around her /akut alert
     akut_undo.UNDO: akut_undo.undo,  # she takes back an alert raised by mistake
     "show": case_reading.show_whole_case,
     case_reading.OPEN_FILE: case_reading.open_evidence,

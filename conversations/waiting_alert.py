@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.akut_notices import read_button
+from conversations.akut_notices import read_button, write_button, written_to
 from conversations.events import Button, Reply
 from conversations.flow import Context
 from conversations.i18n import shown_name
@@ -67,8 +67,18 @@ async def _alert_taken(ctx: Context) -> bool:
         call_line(ctx, card),
     ]
     read = read_button(_, alert, shown_name(_, card))  # what she wrote, and her number
-    ctx.reply("\n".join(lines), [[read], *menu_buttons(ctx)])
+    write = write_button(_, alert, shown_name(_, card))  # no number to call: still a way
+    ctx.reply("\n".join(lines), [[read], [write], *menu_buttons(ctx)])
     return True
+
+
+def _call_or_write(ctx: Context, alert: Alert, card: ContactCard) -> list[list[Button]]:
+    """ "Ring upp" when there is a number to call; else, for an /akut alert, the way to write."""
+    if card.phone:
+        return [[Button(f"call:{alert.id}", ctx._("Call back"))]]
+    if written_to(alert):
+        return [[write_button(ctx._, alert, shown_name(ctx._, card))]]
+    return []
 
 
 async def _about(ctx: Context, alert: Alert) -> ContactCard:
@@ -139,7 +149,7 @@ async def _again(ctx: Context, alert: Alert) -> Reply:
             else _("The report from {name} ({when}, case {ref}) is not taken yet.")
         )
         buttons.append([Button(f"show:{report.id}", _("Show the report"))])
-    buttons.append([Button(f"call:{alert.id}", _("Call back"))])
+    buttons += _call_or_write(ctx, alert, card)
     lines = [
         first.format(name=name, when=when, ref=report.ref if report else ""),
         _("Will you take it? Press “I'll take it”, so the others know."),
