@@ -64,7 +64,7 @@ async def test_the_offer_takes_the_other_alert(  # type: ignore[no-untyped-def]
     await ack(britt, case.alert_id)
     box = Outbox(demo_app)
     await box.new()
-    assert await britt.say("Ta det också") == "Tack – det är ditt."
+    assert await britt.say("Ta det också") == "Tack – det är ditt.\n[1] Skriv till Bo Sand"
     assert ("bo", "alert_acked", {"alert": akut}) in await box.new()
     clock.advance(minutes=30)
     await demo_app.timer_runner().run_due()
