@@ -87,4 +87,5 @@ def test_an_alert_she_left_untaken_comes_first_each_time_she_opens_the_chat(
     assert "Är du i fara just nu?" not in taken, taken
     after = chat(data_dir, "pia")
     assert "är inte taget än" not in after, after
-    assert after.startswith("Välkommen tillbaka.\nVad vill du göra?\n"), after  # her menu
+    assert after.startswith("Välkommen tillbaka. Här var vi:"), after  # the alert she has
+    assert "[1] Skriv till Anna Berg" in after, after
