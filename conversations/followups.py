@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
-from conversations.checkin_timing import CHOSEN, moved_past_her_words
+from conversations.checkin_timing import CHOSEN, moved_till_asked
 from conversations.checkin_words import asks_for_call, checkin_answer
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -202,7 +202,7 @@ async def checkin(sc: SystemContext, timer: Timer) -> None:
         return
     if await _moved_out_of_quiet_hours(sc, timer, report):
         return
-    if await moved_past_her_words(sc, timer, report):  # she told us, or was asked, lately
+    if await moved_till_asked(sc, timer, report):  # she told us or was asked lately, or a call
         return
     sc.notify(report.reporter_id, CHECKIN_ASK, {"report": report.id}, ROUTINE)
 

@@ -113,12 +113,10 @@ async def test_the_reminder_comes_before_the_call(  # type: ignore[no-untyped-de
     case = await taken_monday(chat, clock)
     await book_tuesday(chat, case)
     morning = datetime(2026, 11, 24, 8, 0, tzinfo=STOCKHOLM)
-    day_one = [("anna", "checkin_ask")]  # Tuesday 10:00: the first check-in
     assert await run_at(demo_app, clock, morning - timedelta(minutes=1), case) == []
     assert await run_at(demo_app, clock, morning, case) == [("pia", "followup_nudge")]
-    assert await run_at(demo_app, clock, TUESDAY_14 - timedelta(hours=1, minutes=1), case) == (
-        day_one
-    )
+    # Tuesday 10:00, the first check-in: not on the day of her call (it comes after it)
+    assert await run_at(demo_app, clock, TUESDAY_14 - timedelta(hours=1, minutes=1), case) == []
     transport = Transport()
     sender = demo_app.outbox_sender(transport)
     await sender.deliver_due()
@@ -133,9 +131,10 @@ async def test_the_reminder_comes_before_the_call(  # type: ignore[no-untyped-de
         "Telefon: +46 70 174 06 10\n"
         "Dokumentera samtalet i ärendet efteråt: datum, vilka som deltog, anteckningar."
     )
-    # The day-2 "please book" nudge is not sent: the call is booked.
+    # The day-2 "please book" nudge is not sent: the call is booked. Anna is asked how she
+    # is the morning after the call.
     wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=STOCKHOLM)
-    assert await run_at(demo_app, clock, wednesday, case) == []
+    assert await run_at(demo_app, clock, wednesday, case) == [("anna", "checkin_ask")]
 
 
 @SQLITE_ONLY

@@ -62,9 +62,15 @@ async def test_book_and_document_follow_up_call_1(demo_app: App, clock: FakeCloc
     await t.deliver()
     t.note("Anna opens her case")
     await t.say(anna, f"/arende {case.ref}")
+    t.note("Wednesday 08:00: Anna is asked how she is, the morning after the call")
+    at(clock, 11, 25, 8, 0)
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
     t.check()
     said = t.text()
     assert "vill inte gå till möten" not in said.split("anna> /arende")[-1]  # internal notes
+    # not on the day of the call, before it: the check-in comes after it
+    assert said.index("Hur mår du?") > said.index("Dokumentera ett uppföljningssamtal")
     assert "Pia Lind vill ha ett uppföljningssamtal med dig i morgon kl. 14.00." in said
 
 

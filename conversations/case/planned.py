@@ -50,7 +50,7 @@ async def schedule_section(
     if access is Access.OWN:
         upcoming = await calls.upcoming(ctx.viewer, report, CHECKIN_KINDS)
         if report.checkins and upcoming:  # not moments after she wrote: when it will come
-            when = await asked_at(ctx.session, upcoming[0], report, ctx.now)
+            when = await asked_at(ctx.session, ctx.keyring, upcoming[0], report, ctx.now)
             lines += ["", _("Next check-in: {when}").format(when=ctx.when(when))]
             buttons.append([on_case(report, "case:move", _("Move the check-in"))])
         return lines, buttons
