@@ -35,8 +35,12 @@ async def test_no_check_in_on_the_day_of_her_booked_call(  # type: ignore[no-unt
     await book_tuesday(chat, case)
     # her case tells her when it will come: twelve hours after the call is in the quiet
     # hours, so Wednesday 08:00
-    view = await chat("anna").say(f"/arende {case.ref}")
+    anna = chat("anna")
+    view = await anna.say(f"/arende {case.ref}")
     assert "Nästa avstämning: onsdag 25 november kl. 08.00" in view, view
+    asked = await anna.press("case:move")  # and so does the question to move it
+    assert asked.startswith("Nästa avstämning är onsdag 25 november kl. 08.00."), asked
+    await anna.press("case:view")
     assert await run_at(demo_app, clock, at(11, 24, 8, 0), case) == REMINDED
     assert await run_at(demo_app, clock, at(11, 24, 10, 0), case) == []
     assert await run_at(demo_app, clock, at(11, 24, 13, 0), case) == REMINDED

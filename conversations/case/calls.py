@@ -9,6 +9,7 @@ from conversations import dates
 from conversations.case.common import Case, found_case, gone, on_case
 from conversations.case.next_step import carry_on
 from conversations.case.view import show_case
+from conversations.checkin_timing import asked_at
 from conversations.desk import calls as desk
 from conversations.desk.calls import passed
 from conversations.desk.errors import Refused
@@ -22,7 +23,7 @@ from conversations.i18n import DISPLAY_TZ
 from conversations.schedule import is_day_off, on_day, working_day
 from storage.access import Access
 from storage.calls import CallRepo
-from storage.models import ReportStatus
+from storage.models import Report, ReportStatus, Timer
 
 SLOT_HOURS = (10, 14)  # the times offered as buttons on the next working days
 
@@ -171,7 +172,7 @@ async def start_move(ctx: Context, event: InboundEvent) -> StateResult:
     if not upcoming or report.status is not ReportStatus.SUBMITTED:
         return await show_case(ctx)
     ctx.data["day"] = None
-    when = ctx.when(upcoming[0].due_at)
+    when = ctx.when(await _comes_at(ctx, report, access, upcoming[0]))
     if access is Access.OWN:
         question = _("Your next check-in is {when}. When should I write to you instead?")
     else:
@@ -184,6 +185,14 @@ async def start_move(ctx: Context, event: InboundEvent) -> StateResult:
         ],
     )
     return Case.MOVE
+
+
+async def _comes_at(ctx: Context, report: Report, access: Access, timer: Timer) -> datetime:
+    """When the next check-in will be put to her (not moments after her words, nor around a
+    call), or when the next reminder comes."""
+    if access is Access.OWN:
+        return await asked_at(ctx.session, ctx.keyring, timer, report, ctx.now)
+    return timer.due_at
 
 
 async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
@@ -199,7 +208,8 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
     if not upcoming or access not in (Access.OWN, Access.HANDLER):
         return await show_case(ctx)
     if event.button.startswith("move:") and event.button[5:].isdigit():
-        when: datetime | None = upcoming[0].due_at + timedelta(days=int(event.button[5:]))
+        comes = await _comes_at(ctx, report, access, upcoming[0])
+        when: datetime | None = comes + timedelta(days=int(event.button[5:]))
         if when is not None and to_book(upcoming[0].kind, upcoming[0].payload):
             # a reminder to book a call "a day later" than a Friday's: on Monday
             local = when.astimezone(DISPLAY_TZ)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.case_notices import CASE_CLOSED, CASE_REOPENED
+from conversations.checkin_timing import asked_at
 from conversations.desk.access import checked
 from conversations.desk.calls import plan_reminders
 from conversations.desk.errors import Refused
@@ -119,8 +120,8 @@ async def toggle_checkins(ctx: Context, report: Report, access: Access) -> str:
     if not report.checkins:
         return _("I will not check in with you any more. You can always write to me.")
     upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(ctx.viewer, report, CHECKIN_KINDS)
-    if upcoming:
-        due = upcoming[0].due_at
+    if upcoming:  # when it will be put to her: not moments after her words, nor around a call
+        due = await asked_at(ctx.session, ctx.keyring, upcoming[0], report, ctx.now)
     else:  # the planned ones have all come and gone: one more in a week, as the first ones
         quiet = await quiet_hours_of(ctx.session, report.municipality_id)
         due = days_after(ctx.now, RESTARTED, quiet)
