@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.drill_mark import marked
-from conversations.events import Delivery, EventKind, InboundEvent, Reply, phrase_of
-from conversations.flow import END, Context, Flow, Handler, Input
+from conversations.events import Delivery, EventKind, InboundEvent, Reply
+from conversations.flow import END, Context, Flow, Handler
 from conversations.i18n import SUPPORTED, Catalogs
 from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
@@ -30,6 +30,7 @@ from conversations.recovery import (
     question_of,
     recover,
 )
+from conversations.router import COMMAND_BUTTON, Command, Fallbacks, Router
 from conversations.words import Words
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
@@ -41,9 +42,6 @@ from storage.outbox import OutboxRepo
 from storage.viewer import Sender, Viewer
 
 Clock = Callable[[], datetime]
-
-COMMAND_BUTTON = "cmd:"
-"""Buttons whose id starts with this behave exactly like typing the command: always valid."""
 
 KEPT_REPLIES = 10
 """At most this many unconfirmed replies (the newest) are kept to be sent again."""
@@ -65,14 +63,6 @@ class Returning(Protocol):
     ) -> list[Reply]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A slash command: the flow it enters (None for one-shot answers) and its handler."""
-
-    flow: Flow | None
-    handler: Handler
-
-
 KEPT_LANGUAGE = 4  # words: a message this long in one language sets the person's language
 
 
@@ -91,21 +81,6 @@ def _reconfirms(event: InboundEvent) -> bool:
     """Whether the event brings an invitation code (``start CODE``): a fresh invite ends a
     hold after an identity change, so it is let through."""
     return event.kind is EventKind.COMMAND and event.command == "start" and bool(event.text.strip())
-
-
-@dataclass(frozen=True, slots=True)
-class Fallbacks:
-    """Handlers the core uses when an input fits no flow."""
-
-    menu: Handler  # free text outside a flow
-    unknown_command: Handler
-    stale_button: Handler  # old keyboard, forged or unknown button
-    unsupported: Handler  # stickers, locations ... inside or outside a flow
-    unexpected: Handler  # input a state does not take (e.g. text where a button is needed)
-    too_large: Handler  # a file over the bot download limit
-    edited: Handler  # an edit no flow could apply
-    held: Handler | None = None  # anything from an address held after an identity change
-    back: Handler | None = None  # coming back with nothing in progress: a greeting, the menu
 
 
 class Core:
@@ -139,25 +114,20 @@ class Core:
                 )
         self.keyring = keyring
         self.packs = packs
-        self._standing = {
-            button: (flow, handler)
-            for flow in flows.values()
-            for button in flow.standing
-            for table in flow.table.values()
-            if (handler := table.get(button)) is not None
-        }
-        self._revisited = {  # buttons that name their subject, by action: whose they are
-            action: flow
-            for flow in flows.values()
-            if flow.revisit is not None
-            for table in flow.table.values()
-            for action in table
-        }
         self.catalogs = catalogs
         self.commands = commands
         self.flows = flows
         self.fallbacks = fallbacks
         self.clock = clock
+        self.router = Router(
+            flows=flows,
+            commands=commands,
+            actions=self.actions,
+            words=self.words,
+            fallbacks=fallbacks,
+            clock=clock,
+            capabilities=self.capabilities,
+        )
         self._fallback_handlers = {getattr(fallbacks, f) for f in fallbacks.__dataclass_fields__}
         self.run = secrets.token_hex(8)  # this process: replies kept by another one were lost
         # Several processes on one database (PostgreSQL): another process's replies are
@@ -223,7 +193,7 @@ class Core:
             handler = already_saved(recovery)
         else:
             names = await self.words.names_in(session, viewer, event)  # "ring Pia"
-            flow, handler, fresh = self._route(
+            flow, handler, fresh = self.router.route(
                 conversation, stored_prompt, prompt, event, names, viewer
             )
         if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
@@ -513,98 +483,3 @@ class Core:
         if event.phone:  # a number to call them on before they give one (or none)
             directory.platform_phone(person, event.phone)
         return person
-
-    def _route(
-        self,
-        conversation: ConversationRow,
-        stored_prompt: dict[str, Any] | None,
-        prompt: Reply | None,
-        event: InboundEvent,
-        names: frozenset[str] = frozenset(),
-        viewer: Viewer | None = None,
-    ) -> tuple[Flow | None, Handler, bool]:
-        """Pick (flow, handler, entering-a-new-flow) for the event; ``names``: the words of
-        the names of people her words may mean (Words.names); ``viewer``: who wrote them."""
-        fb = self.fallbacks
-        current = self.flows.get(conversation.flow or "")
-        # after a long silence she no longer sees its question: her words are taken as they
-        # would be outside any flow ("någon krossade min ruta" a day after /akut opens it)
-        idle = (
-            current is not None
-            and current.idle_after is not None
-            and current.on_idle is not None
-            and conversation.updated_at is not None
-            and self.clock() - conversation.updated_at > current.idle_after
-        )
-        in_flow = current is not None and current.takes_words and not idle
-        acting = self.words.act(event.text) if event.kind is EventKind.TEXT else None
-        if acting is not None:  # like the button it stands for: the step is left alone
-            return current, acting, False
-        if current is not None and event.kind is EventKind.TEXT:
-            own = current.typed.get(phrase_of(event.text))
-            if own is not None:  # the flow's own command in words ("avbryt")
-                return current, own, False
-        typed = event.kind is EventKind.TEXT
-        if typed and self.words.means_command(event.text, in_flow, names, viewer):
-            said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
-            if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)
-                return said.flow, said.handler, True
-        if event.kind is EventKind.COMMAND or (
-            event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON)
-        ):
-            name = event.command if event.kind is EventKind.COMMAND else event.button[4:]
-            name = name.partition(" ")[0]
-            command = self.commands.get(name)
-            if command is None:  # a command button for a command that no longer exists
-                unknown = fb.unknown_command if event.kind is EventKind.COMMAND else fb.stale_button
-                return current, unknown, False
-            return command.flow, command.handler, True
-        if event.kind is EventKind.BUTTON and event.button.partition(":")[0] in self.actions:
-            # Buttons on messages from others (ack:, show:, call:) act on their own subject;
-            # their handlers check access and leave the person's current step alone.
-            return current, self.actions[event.button.partition(":")[0]], False
-        if event.kind is EventKind.BUTTON:
-            offered = (stored_prompt or {}).get("offered", [])
-            valid = (
-                current is not None
-                and prompt is not None
-                and event.token == str(conversation.step)
-                and event.button in offered
-            )
-            handler = (
-                current.handler_for(conversation.state or "", event.action)
-                if valid and current
-                else None
-            )
-            if handler is None:
-                standing = self._standing.get(event.button)
-                older = event.token.isdigit() and 0 < int(event.token) < (conversation.step or 0)
-                if standing is not None and older:  # an older message's: acts, enters its flow
-                    flow, entry = standing
-                    return flow, entry, True
-                revisited = self._revisited.get(event.action) if event.subject else None
-                if revisited is not None and revisited.revisit is not None and older:
-                    # an older message's button that names its subject (a case card further
-                    # up): its flow checks it and acts on that subject, or leaves her be
-                    return revisited, revisited.revisit, False
-                return current, fb.stale_button, False
-            return current, handler, False
-        if idle and current is not None and current.on_idle is not None:
-            return current, current.on_idle, False
-        if event.kind is EventKind.UNSUPPORTED:
-            return current, fb.unsupported, False
-        attachment = event.attachment
-        limit = self.capabilities_of(event.channel).max_download_bytes
-        if attachment and attachment.size and limit is not None and attachment.size > limit:
-            return current, fb.too_large, False
-        key = {
-            EventKind.ATTACHMENT: Input.ATTACHMENT,
-            EventKind.EDIT: Input.EDIT,
-        }.get(event.kind, Input.TEXT)
-        if event.kind is EventKind.EDIT:
-            handler = current.handler_for(conversation.state or "", key) if current else None
-            return current, handler or fb.edited, False
-        if current is None:
-            return None, fb.menu, True
-        handler = current.handler_for(conversation.state or "", key)
-        return current, handler or fb.unexpected, False

@@ -36,12 +36,12 @@ from conversations import (
 from conversations.alerts import TimerHandler
 from conversations.case import listing
 from conversations.case import reading as case_reading
-from conversations.engine import Command, Fallbacks
 from conversations.flow import Flow, Handler
 from conversations.packs import PackLibrary
 from conversations.report import advice as report_advice
 from conversations.report import entry as report_entry
 from conversations.report.flow import FLOW as REPORT
+from conversations.router import Command, Fallbacks
 from conversations.stats import flow as stats
 from conversations.stats import view as stats_view
 from conversations.texts import MENU
@@ -82,10 +82,19 @@ SWEDISH: Mapping[str, Command] = {
     akut_notices.WRITE: Command(alert_write.FLOW, alert_write.ask),
 }
 
+TRIED: Mapping[str, str] = {
+    **dict.fromkeys(("larm", "alarm", "sos", "112", "nodlage", "emergency", "urgent"), "akut"),
+    **dict.fromkeys(("rapport", "anmal", "incident"), "rapportera"),
+    "kontakt": "kontakter",
+}
+"""Names people try for a command, as typed with å, ä, ö folded (listed nowhere): "/larm" at
+23:00 is a cry for help, not an unknown command."""
+
 # Each command also under its English name (the English /help and command menu list these)
 COMMANDS: Mapping[str, Command] = {
     **SWEDISH,
     **{english: SWEDISH[swedish] for swedish, english in menu.NAMED_IN["en"].items()},
+    **{tried: SWEDISH[swedish] for tried, swedish in TRIED.items()},
 }
 
 ACTIONS: Mapping[str, Handler] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import uuid
 from enum import StrEnum
@@ -12,10 +13,11 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.dispatcher import Dispatcher
 from bot.settings import Settings
-from conversations.engine import Command, Core
+from conversations.engine import Core
 from conversations.events import Button, Delivery, EventKind, InboundEvent
 from conversations.flow import Context, Flow, StateResult
 from conversations.notices import ALERT
+from conversations.router import Command
 from storage.directory import DirectoryRepo
 from storage.models import Alert, Conversation, HandledEvent, OutboxMessage, Person
 from storage.outbox import URGENT, OutboxRepo
@@ -266,6 +268,7 @@ def with_extras(core: Core, commands: dict[str, Command], *flows: Flow) -> Core:
     extra = copy.copy(core)
     extra.commands = {**core.commands, **commands}
     extra.flows = {**core.flows, **{flow.name: flow for flow in flows}}
+    extra.router = dataclasses.replace(core.router, commands=extra.commands, flows=extra.flows)
     return extra
 
 

@@ -23,10 +23,11 @@ from sqlalchemy import select
 from bot.app import App
 from bot.settings import Settings
 from bot.transports.console import run_console
-from conversations.engine import Command, Core
+from conversations.engine import Core
 from conversations.events import Button, Delivery, EventKind, InboundEvent
 from conversations.flow import Context, Flow, Input, StateResult
 from conversations.registry import ACTIONS, COMMANDS, FALLBACKS, FLOWS
+from conversations.router import Command
 from storage.dialogue import Sent, record_sent
 from storage.models import Conversation, Person
 from tests.conftest import FakeClock
