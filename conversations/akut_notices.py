@@ -19,6 +19,7 @@ ALERT_WORDS = "alert_words"
 ALERT_MESSAGE = "alert_message"  # to her: what someone it went to wrote to her about it
 READ = "words"  # the button that shows what she wrote: ``words:<alert id>``
 WRITE = "skriv"  # the command behind "Write to …": ``cmd:skriv <alert id>``
+VIEW = "visalarm"  # the alert as it is now, for someone coming back (Reply.anew): listed nowhere
 
 
 def write_button(gettext: Callable[[str], str], alert: Alert, name: str) -> Button:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from conversations.akut_notices import VIEW
 from conversations.alert_next import current_levels, not_yet_alerted
 from conversations.alerts import acknowledge, escalate_soon
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
@@ -87,6 +88,7 @@ async def call_info(ctx: Context, event: InboundEvent) -> StateResult:
                 ),
             ]
         ],
+        anew=f"{VIEW} {alert.id}",  # taken since, or not: shown as it is then
     )
     return None
 

@@ -10,7 +10,7 @@ from conversations.akut_notices import read_button, write_button, written_to, wr
 from conversations.alert_next import on_in_the_morning
 from conversations.events import Button, Reply
 from conversations.i18n import format_when, names_list, shown_name
-from conversations.notice_context import NOTICE_TOKEN, RenderContext
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, show_button
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_people import category_line, language_of, party_member, subject_of
 from storage.directory import DirectoryRepo
@@ -120,7 +120,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     if report is not None and akut:
         buttons += [list(row) for row in _case_button(rc, report)]
     elif report is not None:
-        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+        buttons.append([show_button(_, report)])
     if phone:  # "Ring upp" gives the number: with none, there is nothing to call
         buttons.append([Button(f"call:{alert.id}", _("Call back"))])
     elif taker is None and written_to(alert):  # the way to her: write through Trygg

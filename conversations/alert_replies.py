@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.events import Button, Reply
 from conversations.i18n import format_when, shown_name
-from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case, show_button
 from conversations.notice_people import category_line, language_of, subject_of
 from storage.access import Access, responsibility_key, responsible
 from storage.alerts import AlertRepo
@@ -119,7 +119,7 @@ async def render_linked(rc: RenderContext, message: OutboxMessage) -> Reply:
         if language:
             lines.append(_("Language: {language}").format(language=language))
         lines.append(call)
-        buttons.insert(0, (Button(f"show:{report.id}", _("Show the report")),))
+        buttons.insert(0, (show_button(_, report),))
         return Reply("\n".join(lines), tuple(buttons), NOTICE_TOKEN)
     lines = [
         _("{who} also sent an alert {when}. You already handle them: it is yours too.").format(

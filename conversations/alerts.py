@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.akut_notices import read_button, write_button, written_to
+from conversations.akut_notices import VIEW, read_button, write_button, written_to
 from conversations.alert_next import (
     CALM,
     ESCALATE,
@@ -418,9 +418,10 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.reply(
             taken + "\n" + _("{name} has also written to Trygg.").format(name=name),
             [[read_button(_, alert, name)], write],
+            anew=f"{VIEW} {alert.id}",  # back later: the alert as it is then, not "Tack"
         )
     elif report is None:
-        ctx.reply(taken, [write])
+        ctx.reply(taken, [write], anew=f"{VIEW} {alert.id}")
     else:  # the case is one press away (its button leaves her current step alone)
         rows = ((opens_case(_, report),), *((tuple(write),) if write else ()))
         ctx.replies.append(Reply(taken, rows, NOTICE_TOKEN))

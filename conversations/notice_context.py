@@ -43,6 +43,11 @@ def opens_case(gettext: Callable[[str], str], report: Report) -> Button:
     return Button(f"cmd:arende {report.ref}", gettext("Open case {ref}").format(ref=report.ref))
 
 
+def show_button(gettext: Callable[[str], str], report: Report) -> Button:
+    """The button that shows the whole report (show:<report id>) to someone who may read it."""
+    return Button(f"show:{report.id}", gettext("Show the report"))
+
+
 def case_button(rc: RenderContext, report: Report) -> tuple[tuple[Button, ...], ...]:
     """The button that opens the case, as a notice's only row."""
     return ((opens_case(rc._, report),),)

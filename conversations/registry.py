@@ -80,6 +80,7 @@ SWEDISH: Mapping[str, Command] = {
     "meny": Command(None, menu.show_menu),
     # behind "Skriv till Lisa Ek" (cmd:skriv <alert id>) on an /akut alert: listed nowhere
     akut_notices.WRITE: Command(alert_write.FLOW, alert_write.ask),
+    akut_notices.VIEW: Command(None, alert_view.shown_again),  # an alert, as it is now
 }
 
 TRIED: Mapping[str, str] = {

@@ -11,7 +11,7 @@ from conversations.akut_notices import read_button, write_button, written_to
 from conversations.events import Button, Reply
 from conversations.flow import Context
 from conversations.i18n import shown_name
-from conversations.notice_context import NOTICE_TOKEN, opens_case
+from conversations.notice_context import NOTICE_TOKEN, opens_case, show_button
 from conversations.notices import ALERT
 from conversations.texts import HANDLING, call_line, menu_buttons
 from storage.alert_notes import AlertNotes
@@ -148,7 +148,7 @@ async def _again(ctx: Context, alert: Alert) -> Reply:
             if alert.kind == "checkin"
             else _("The report from {name} ({when}, case {ref}) is not taken yet.")
         )
-        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+        buttons.append([show_button(_, report)])
     buttons += _call_or_write(ctx, alert, card)
     lines = [
         first.format(name=name, when=when, ref=report.ref if report else ""),

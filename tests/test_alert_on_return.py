@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.events import Reply
+from conversations.notice_context import NOTICE_TOKEN
 from conversations.privacy import KINDS
 from storage.models import Alert
 from storage.trust import PeopleRepo
@@ -134,4 +135,41 @@ async def test_a_report_that_waits_comes_back_as_a_report_with_its_button(
     t.note("she presses 2 to read it")
     shown = await t.say(pia, "2")
     assert "Ett brev med hot i brevlådan." in shown, shown
+    t.check()
+
+
+async def test_after_calling_and_taking_it_she_comes_back_to_it_as_it_is_now(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Britt pressed "Ring upp" on Bo's report ("Fick du tag på Bo Sand?"), then took it with
+    the push's own button. Back in the chat she read that question again as it was, and its
+    "Ja, jag tar det" answered "Du har redan tagit det här.", with no way on to the case."""
+    t = Transcript("call_then_taken_on_return_sv", demo_app)
+    await bind(t, "pia", "per", "sara")
+    anna, pia = t.person("anna"), t.person("pia")
+    for kind in ("report", "akut"):
+        t.note(f"Anna sends {'a report' if kind == 'report' else 'an /akut alert'}")
+        if kind == "report":
+            await write_report(anna, Script(what=("Ett brev med hot i brevlådan.",)))
+        else:
+            await t.say(anna, "/akut")
+            await t.say(anna, "1")
+        await t.deliver()
+        async with demo_app.db.unit_of_work() as session:
+            alerts = (await session.scalars(select(Alert).order_by(Alert.created_at))).all()
+        alert = alerts[-1]
+        t.note("Pia calls first, then takes it with the button on the push")
+        asked = await t.press(pia, f"call:{alert.id}", "Ring upp", NOTICE_TOKEN)
+        assert "Fick du tag på Anna Berg?" in asked, asked
+        await t.press(pia, f"ack:{alert.id}", "Jag tar det", NOTICE_TOKEN)
+        await t.deliver()
+        clock.advance(hours=1)
+        again = await resumed(t, "pia")
+        shown = "\n".join(line for reply in again for line in render(reply))
+        assert "Fick du tag på" not in shown, shown
+        if kind == "report":
+            assert "Du har tagit ärendet." in shown and "Öppna ärende" in shown, shown
+        else:
+            assert "Du har tagit larmet." in shown and "Skriv till Anna Berg" in shown, shown
+        clock.advance(hours=1)
     t.check()

@@ -28,6 +28,7 @@ from conversations.case.planned import schedule_section
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import shown_name
+from conversations.notice_context import show_button
 from storage.access import Access
 from storage.cases import CaseRepo, normalised_ref
 from storage.directory import DirectoryRepo
@@ -164,7 +165,7 @@ async def _buttons(
     if open_case and access is Access.HANDLER:
         buttons.append([on_case(report, "case:followup", _("Document a follow-up call"))])
         buttons.append([on_case(report, "case:note", _("Write a note"))])
-        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+        buttons.append([show_button(_, report)])
     if report.drill_id is None:  # a drill's case has no case file
         buttons.append([on_case(report, EXPORT, _("PDF for a police report"))])
     repo = CaseRepo(ctx.session, ctx.keyring)
@@ -177,7 +178,7 @@ async def _buttons(
     if not open_case and may_close:
         buttons.append([on_case(report, "case:reopen", _("Open the case again"))])
     if not open_case and access is Access.HANDLER:  # a closed case is still read whole
-        buttons.append([Button(f"show:{report.id}", _("Show the report"))])
+        buttons.append([show_button(_, report)])
     if access is Access.OWN and open_case:
         buttons.append([checkins_button(ctx, report)])
     if access is Access.HANDLER and report.drill_id is None:  # last: the others keep their place
