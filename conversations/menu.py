@@ -200,9 +200,11 @@ async def unknown_command(ctx: Context, event: InboundEvent) -> StateResult:
 
 
 def show_open_question(ctx: Context) -> StateResult:
-    """Show the open question again with its buttons; with none open, the menu."""
+    """Show the open question again with its buttons; with none open (or only the welcome,
+    whose privacy text she has read), the menu."""
     _ = ctx._
-    if not ctx.again():
+    resting = ctx.prompt is not None and ctx.prompt.rest
+    if resting or not ctx.again():
         ctx.reply(_("This is what I can help you with:"), menu_buttons(ctx), rest=True)
     return None
 

@@ -38,3 +38,16 @@ async def test_a_command_as_people_spell_it_is_the_command(
 async def test_an_unknown_command_is_still_said_to_be_unknown(chat: Any) -> None:
     said = await chat("anna").say("/foo")
     assert said.startswith("Jag känner inte igen kommandot /foo."), said
+
+
+async def test_after_the_welcome_an_unknown_command_shows_the_menu_not_the_welcome(
+    chat: Any,
+) -> None:
+    """Bo typed "/foo" right after the welcome and read its whole privacy text again."""
+    bo = chat("bo")
+    welcome = await bo.say("/start")
+    assert "How your data is handled:" in welcome, welcome
+    said = await bo.say("/foo")
+    assert said.startswith("I don't know the command /foo."), said
+    assert "How your data is handled:" not in said, said
+    assert "This is what I can help you with:" in said, said
