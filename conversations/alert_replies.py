@@ -3,6 +3,7 @@ handler told a second alert of the same person is theirs too, and nobody having 
 
 from __future__ import annotations
 
+from conversations.akut_notices import written_to
 from conversations.events import Button, Reply
 from conversations.i18n import format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case, show_button
@@ -39,6 +40,12 @@ async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
         text = _("{name} will call you.")
     elif alert.report_id and alert.kind != "akut":
         text = _("{name} has seen your report and will contact you.")
+    elif written_to(alert) and not (await subject_of(rc, alert))[1]:
+        # no number to call her on: the contact's words come here (alert_write)
+        text = _(
+            "{name} has seen your alert. Trygg has no phone number for you, so {name} will "
+            "write to you here."
+        )
     else:
         text = _("{name} has seen your alert and will contact you.")
     danger = _("In danger now: call {number}.").format(number="112")
