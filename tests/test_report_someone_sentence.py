@@ -147,7 +147,6 @@ async def test_the_name_answers_whom_and_the_sentence_waits_at_what_happened(
         "Måndag kväll blev min man hotad av en granne",  # a day starts the sentence
         "min man i Stockholm blev hotad av en granne igår",  # a place after "i"
         "min dotter på Ica blev hotad av en kund igår",  # a place after "på"
-        "Min man Erik hotade mig igår kväll hemma",  # her husband did it, to her
         "Igår blev jag och min man Erik hotade av en granne",  # herself too
         "Min bror Olle hotade min man Erik igår",  # two names: whose is it?
         "Erik Berg blev hotad av en granne igår kväll",  # a name, but not said whose
@@ -214,7 +213,7 @@ async def test_what_someone_close_did_to_her_does_not_make_him_whom_it_is_about(
     her."""
     anna: Chat = chat("anna")
     await anna.say("/rapportera")
-    await anna.say("Han slog sönder dörren och skrek att han ska döda mig")  # "Vad hände"
+    await anna.say("Han slog sönder ytterdörren i natt och skrek i trapphuset")  # "Vad hände"
     reply = await anna.say(typed)
     assert "det gäller" not in reply and reply.endswith(
         "Vem gäller det?\n[1] Det hände mig  [2] Jag rapporterar för någon annan"

@@ -33,6 +33,7 @@ from conversations.report.typed import (
     is_option_word,
     normalised,
     only_numbers,
+    only_options,
     read,
 )
 from conversations.texts import menu_buttons
@@ -48,6 +49,8 @@ ENOUGH = DONE | {
     *("no", "no thanks", "no that s enough", "that s enough", "nothing", "don t know"),
 }
 """Typed alone where her earlier words are already kept, these keep them as they are."""
+BARE = frozenset({"ja", "jo", "japp", "nej", "ok", "okej", "yes", "yeah", "no", "okay"})
+"""Words typed alone that answer a yes-or-no question, not one whose options say neither."""
 QUOTED = 300  # characters of her earlier words shown back to her
 
 
@@ -398,7 +401,11 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return None
     # a short answer naming options answers the question; a sentence right after a story
     # ("Samma person ringde sedan.") goes on with the story
-    answers_it = reading.matched and (len(typed.split()) <= SHORT_ANSWER or reading.numbered)
+    answers_it = reading.matched and (
+        len(typed.split()) <= SHORT_ANSWER
+        or reading.numbered
+        or only_options(question, await options(ctx, draft, question), typed)
+    )
     ahead = None if answers_it else _story_ahead(draft, question, typed)
     told = question.tells(ctx, typed) if ahead is not None and question.tells else None
     if ahead is not None and told is not None:  # "Igår blev min man Erik hotad": both
@@ -413,6 +420,16 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         lead = await _store(ctx, draft, elsewhere, {"text": typed})
         lead.append(_("I kept that as “{topic}”.").format(topic=_(elsewhere.label)))
         _editable(ctx, event, elsewhere.step, typed)
+        return await ask(ctx, draft, question.step, lead)
+    if not reading.matched and question.kind != "text" and normalised(typed) in BARE:
+        draft.note(typed)  # "ja" where no option says yes: it answers nothing here
+        draft.save(ctx)
+        lead = [
+            _(
+                "“{typed}” does not answer this question. Choose what fits below, or write it in "
+                "your own words."
+            ).format(typed=typed)
+        ]
         return await ask(ctx, draft, question.step, lead)
     continued = None if answers_it else _recent_text(ctx, draft, question)
     if continued is not None:
@@ -458,6 +475,10 @@ async def _told_ahead(
     typed = event.text.strip()
     draft.answers[ahead.value] = {"text": typed, UNASKED: True}
     lead = await _store(ctx, draft, question, told)  # "Jag skrev: det gäller Erik."
+    if not lead:  # "…skrek att han ska döda mig": "Jag tolkade det som: Det hände mig."
+        lead = _said_back(
+            ctx, draft, question, Reading(told, matched=True), {**told, "text": typed}
+        )
     lead.append(ctx._("I kept that as “{topic}”.").format(topic=ctx._(BY_STEP[ahead].label)))
     _editable(ctx, event, ahead, typed)
     return await advance(ctx, draft, question.step, lead)

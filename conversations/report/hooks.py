@@ -11,10 +11,11 @@ from typing import Any, Protocol
 
 from conversations import dates
 from conversations.about import TARGET, close_named, name_in
-from conversations.akut_words import tells_danger
+from conversations.akut_words import CRIES, DENIED, NOT_THREAT, tells_danger
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ
 from conversations.packs import Pack
+from conversations.words import Words
 from storage.directory import DirectoryRepo
 from storage.reports import AnyReport, ReportRepo
 
@@ -75,12 +76,40 @@ def done_to_her(typed: str) -> bool:
     return bool(TO_HER & words) and tells_danger(typed)
 
 
+NOT_DONE_TO = frozenset(
+    ("till", "för", "med", "om", "av", "hos", "än", "som", "to", "for", "with", "about", "from")
+)
+"""Words before "mig" that make her the one spoken to, not the one harmed ("sa till mig")."""
+OTHERS = frozenset(("honom", "henne", "hen", "dem", "him", "her", "them"))
+"""Words for others as ones something may have been done to."""
+_HARMED = re.compile(
+    r"\b(?:[Jj]ag|I)\s+(?:blev|har\s+blivit|hade\s+blivit|blir|was|have\s+been|got)\s+"
+    r"(?:\w+\s+)?(?:hotad|trakasserad|slagen|misshandlad|förföljd|attackerad|överfallen|"
+    r"angripen|knivhuggen|skadad|uthängd|threatened|attacked|harassed|assaulted|beaten|"
+    r"stalked|hit)\b"
+)
+
+
+def harmed_herself(typed: str) -> bool:
+    """Whether a sentence that tells of harm tells of harm done to herself ("skrek att han
+    ska döda mig", "jag blev hotad"), not only to her as the one told ("sa till mig")."""
+    words = [w.casefold() for w in _WORD.findall(typed)]
+    if not tells_danger(typed) or OTHERS & set(words):  # "…någon hotat honom": not plain
+        return False
+    if _HARMED.search(typed):
+        return True
+    return any(w in TO_HER and i and words[i - 1] not in NOT_DONE_TO for i, w in enumerate(words))
+
+
 def whom_told(ctx: Context, typed: str) -> Answer | None:
-    """Someone close to her, by name, in a sentence that tells what happened ("Igår blev min
-    man Erik hotad av en granne"): the report is about them, in the words that said so
-    ("min man Erik"); nothing when that is not clear."""
+    """Whom a sentence that tells what happened is about: someone close to her, by name
+    ("Igår blev min man Erik hotad av en granne"), in the words that said so ("min man
+    Erik"); herself, when it tells of harm done to her ("han skrek att han ska döda mig");
+    nothing when that is not clear."""
     found = close_named(typed, ctx.person.display_name or "")
-    return None if found is None else {"choice": "other", "text": found[0]}
+    if found is not None:
+        return {"choice": "other", "text": found[0]}
+    return {"choice": "self"} if harmed_herself(typed) else None
 
 
 async def target_named(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
@@ -180,6 +209,13 @@ async def read_when(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]
 
 
 AROUND_WHEN = 2  # words: a place or a hedge beside a time ("hemma", "utanför kommunhuset")
+AT_PLACE = frozenset(
+    {"utanför", "på", "i", "vid", "hemma", "hos", "framför", "nära", "mitt", "at", "outside"}
+    | {"in", "near", "home", "by", "on"}
+)
+"""Words a place starts with after a time ("…22, utanför mitt hus")."""
+_HARM = Words(command="harm", first=CRIES, not_first=NOT_THREAT, denied=DENIED)
+"""Words of harm in what follows a time, not a place at her door ("utanför mitt hus")."""
 WHEN_WORDS = 12  # words: more than this is never a time alone (and is not read for one)
 _WORD = re.compile(r"\w+")
 
@@ -193,9 +229,11 @@ def says_when(ctx: Context, typed: str) -> bool:
     moment, rest = dates.understood(typed, ctx.now, ctx.locale)
     if moment is None or dates.is_future(moment, ctx.now):
         return False
-    left = len(_WORD.findall(rest))
-    said = len(_WORD.findall(typed)) - left
-    return left <= max(AROUND_WHEN, said)
+    left = _WORD.findall(rest)
+    said = len(_WORD.findall(typed)) - len(left)
+    if left and left[0].casefold() in AT_PLACE and not _HARM.means_command(rest, in_flow=False):
+        return True  # "igår kväll runt 22, utanför mitt hus på Storgatan 5": when and where
+    return len(left) <= max(AROUND_WHEN, said)
 
 
 async def read_day(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:

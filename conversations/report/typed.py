@@ -78,6 +78,21 @@ def only_numbers(typed: str) -> bool:
     return _NUMBERS.fullmatch(typed.strip()) is not None
 
 
+JOINERS = frozenset(("och", "samt", "eller", "via", "på", "per", "med", "genom", "and", "or"))
+JOINERS_EN = frozenset(("by", "via", "on", "in", "over", "through", "with"))
+
+
+def only_options(question: Question, options: Sequence[tuple[str, str]], typed: str) -> bool:
+    """Whether typed words name options and say nothing else ("hot om våld, personligen"),
+    however many they are: an answer, not a sentence that goes on with the story."""
+    text = _told(typed)
+    for option, label in options:
+        for phrase in _phrases(question, option, label):
+            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
+    left = [w for w in re.findall(r"\w+", text) if w not in JOINERS | JOINERS_EN]
+    return not left and text != _told(typed)
+
+
 def _told(typed: str) -> str:
     """The words that tell, without the questions asked in them: "not yet. should I call the
     police now??" decides nothing about the police."""
