@@ -9,6 +9,7 @@ from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import shown_name
 from conversations.notice_context import opens_case, show_button
+from conversations.taken_back import no_alert_for_them
 from conversations.texts import call_line
 from storage.alert_notes import AlertNotes, Written
 from storage.directory import ContactCard, DirectoryRepo
@@ -25,6 +26,8 @@ async def read_words(ctx: Context, event: InboundEvent) -> StateResult:
 async def shown_again(ctx: Context, event: InboundEvent) -> StateResult:
     """Show the alert as it is now to someone coming back to it (``visalarm <alert id>``):
     "Did you reach her?" or "it is yours" may no longer hold."""
+    if no_alert_for_them(ctx, event.text.strip()):
+        return None
     return await _show(ctx, event.text.strip())
 
 

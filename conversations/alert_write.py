@@ -13,7 +13,7 @@ from conversations.akut_notices import ALERT_MESSAGE
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import shown_name
-from conversations.taken_back import refuse_alert
+from conversations.taken_back import no_alert_for_them, refuse_alert
 from storage.alert_notes import AlertNotes
 from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed, NotFound
@@ -21,7 +21,6 @@ from storage.models import Alert, Person
 from storage.outbox import URGENT
 from storage.trust import AuditRepo
 
-LONGEST = 3000  # characters: one chat message, with the lines around it
 CANCEL = "write:cancel"
 SEND = "write:send"
 WRITTEN = "alert_written"  # the audit action
@@ -69,6 +68,8 @@ async def _name(ctx: Context, alert: Alert) -> str:
 async def ask(ctx: Context, event: InboundEvent) -> StateResult:
     """Ask what to write to the alert's person (``event.text``: the alert's id)."""
     _ = ctx._
+    if no_alert_for_them(ctx, event.text.strip()):
+        return END
     alert = await _allowed(ctx, event.text.strip())
     if alert is None:
         return END
@@ -90,10 +91,6 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     if not text:
         ctx.again()
         return None
-    if len(text) > LONGEST:
-        ctx.reply(_("That is too long to send: at most {n} characters.").format(n=LONGEST))
-        ctx.again()
-        return None
     alert = await _allowed(ctx, str(ctx.data.get("alert", "")))
     if alert is None or alert.subject_id is None:
         ctx.reply(_("Nothing was sent. You wrote:") + "\n" + text)
@@ -103,7 +100,7 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     person = await ctx.session.get(Person, subject)
     handle = person.handle if person is not None else ""
     AuditRepo(ctx.session).record(
-        ctx.person.handle, WRITTEN, handle, alert.municipality_id, ctx.now
+        ctx.person.handle, WRITTEN, handle, alert.municipality_id, ctx.now, alert=alert.id
     )
     ctx.data.pop("text", None)
     ctx.notify(subject, ALERT_MESSAGE, {"alert": alert.id, "note": note.id}, URGENT)

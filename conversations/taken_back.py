@@ -5,9 +5,36 @@ from __future__ import annotations
 
 from conversations.flow import Context
 from conversations.i18n import shown_name
+from conversations.texts import menu_buttons
 from conversations.waiting_alert import alert_waiting
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
+from storage.models import Role
+
+ALERTED = frozenset({Role.PARTY_SECURITY, Role.MUNICIPAL_SECURITY})
+"""Roles an alert may go to: anyone else never had one to open or write on."""
+
+
+def no_alert_for_them(ctx: Context, alert_id: str) -> bool:
+    """For an alert asked for by id (``skriv``/``visalarm``, typed or from a button): to
+    someone no alert goes to (an official), say what alerts are for and show the menu; to a
+    contact who gave no id, say where the button is. True if said; the alert is not looked
+    at, so nothing tells whether it exists."""
+    _ = ctx._
+    if ctx.viewer.role not in ALERTED:
+        said = (
+            _("Only the security contacts an alert goes to can open it and write about it.")
+            + "\n"
+            + _("If you need help yourself, press “I need help now”.")
+            + "\n\n"
+            + _("This is what I can help you with:")
+        )
+        ctx.reply(said, menu_buttons(ctx), rest=True)
+        return True
+    if not alert_id.strip():
+        ctx.reply(_("To write to the person who alerted, press “Write to …” on the alert."))
+        return True
+    return False
 
 
 async def refuse_alert(ctx: Context, alert_id: str) -> None:

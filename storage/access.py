@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Alert, AlertRecipient, Report, ReportStatus, Role
+from storage.models import Alert, AlertRecipient, AlertStatus, Report, ReportStatus, Role
 from storage.viewer import Viewer
 
 INTERNAL = "internal"
@@ -132,6 +132,33 @@ def visible_cases(viewer: Viewer, case: Any = Report) -> ColumnElement[bool]:
 def alert_in_scope(viewer: Viewer, alert: Alert) -> bool:
     """True if the viewer's current role still fits the alert (its municipality and party)."""
     return viewer.registered and in_scope(viewer, alert.municipality_id, alert.party_id)
+
+
+def visible_alert(viewer: Viewer, alert_id: Any) -> ColumnElement[bool]:
+    """The rule of storage.alerts.AlertRepo.recipient as an SQL condition on ``alert_id``:
+    the alert went to the viewer, was not taken off them nor withdrawn, and their role
+    still fits it now (its municipality and, for a party's contact, its party)."""
+    if viewer.person_id is None or not viewer.registered or viewer.municipality_id is None:
+        return false()
+    if viewer.role is Role.MUNICIPAL_SECURITY:
+        fits: ColumnElement[bool] = true()
+    elif viewer.role is Role.PARTY_SECURITY and viewer.party_id is not None:
+        fits = Alert.party_id == viewer.party_id
+    else:
+        return false()
+    return exists(
+        select(AlertRecipient.id)
+        .join(Alert, Alert.id == AlertRecipient.alert_id)
+        .where(
+            AlertRecipient.alert_id == alert_id,
+            AlertRecipient.person_id == viewer.person_id,
+            AlertRecipient.removed.is_(False),
+            AlertRecipient.notified_at.is_not(None),
+            Alert.status != AlertStatus.WITHDRAWN,
+            Alert.municipality_id == viewer.municipality_id,
+            fits,
+        )
+    )
 
 
 CLOSED_GROUP = "closed_group"

@@ -545,6 +545,10 @@ class AuditEntry(Base):
     # ``restricted`` (an internal case) keeps it from anyone once the case is purged.
     report_id: Mapped[str | None] = mapped_column(String(32), index=True)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The alert an entry is about: shown only to people who may see that alert now (it
+    # went to them and their role still fits it); ``restricted`` keeps it from anyone
+    # once the alert is gone.
+    alert_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class WebLogin(Base):

@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.access import visible_cases
+from storage.access import visible_alert, visible_cases
 from storage.crypto import Keyring
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
@@ -287,9 +287,12 @@ class AuditRepo:
         now: datetime,
         *,
         report: CaseLike | None = None,
+        alert: str | None = None,
     ) -> None:
-        """Append an entry; ``report``: the case it is about, so that only people who may
-        access that case see the entry."""
+        """Append an entry; ``report``: the case it is about, ``alert``: the id of the alert
+        it is about, so that only people who may access that case, or see that alert, see
+        the entry."""
+        internal = report is not None and report.category == "internal"
         self.session.add(
             AuditEntry(
                 at=now,
@@ -298,15 +301,18 @@ class AuditRepo:
                 subject=subject[:64],
                 municipality_id=municipality_id,
                 report_id=report.id if report is not None else None,
-                restricted=report is not None and report.category == "internal",
+                alert_id=alert,
+                # an internal case's or an alert's: hidden from all but the operator once gone
+                restricted=internal or alert is not None,
             )
         )
 
     async def entries(self, viewer: Viewer, limit: int = 50, offset: int = 0) -> list[AuditEntry]:
         """Recent entries, newest first, ``offset`` of them skipped: the municipal unit sees
         its municipality's, but of entries about a case only those of cases it may access
-        now (an internal case it was left out of stays hidden, even once purged); an admin
-        sees everything."""
+        now (an internal case it was left out of stays hidden, even once purged), and of
+        entries about an alert only those of alerts it may see now (one that went to a
+        party alone never shows); an admin sees everything."""
         stmt = (
             select(AuditEntry)
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -320,9 +326,21 @@ class AuditRepo:
                 .where(AuditEntry.municipality_id == viewer.municipality_id)
                 .where(
                     or_(
-                        AuditEntry.report_id.is_(None),
-                        and_(case.id.is_(None), AuditEntry.restricted.is_(False)),
+                        and_(
+                            AuditEntry.report_id.is_(None),
+                            AuditEntry.alert_id.is_(None),
+                            AuditEntry.restricted.is_(False),
+                        ),
+                        and_(
+                            AuditEntry.report_id.is_not(None),
+                            case.id.is_(None),
+                            AuditEntry.restricted.is_(False),
+                        ),
                         and_(case.id.is_not(None), visible_cases(viewer, case)),
+                        and_(
+                            AuditEntry.alert_id.is_not(None),
+                            visible_alert(viewer, AuditEntry.alert_id),
+                        ),
                     )
                 )
             )
