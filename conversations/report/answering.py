@@ -49,7 +49,9 @@ ENOUGH = DONE | {
     *("no", "no thanks", "no that s enough", "that s enough", "nothing", "don t know"),
 }
 """Typed alone where her earlier words are already kept, these keep them as they are."""
-BARE = frozenset({"ja", "jo", "japp", "nej", "ok", "okej", "yes", "yeah", "no", "okay"})
+BARE = frozenset(
+    {"ja", "jo", "japp", "nej", "ok", "okej", "tack", "yes", "yeah", "no", "okay", "thanks"}
+)
 """Words typed alone that answer a yes-or-no question, not one whose options say neither."""
 QUOTED = 300  # characters of her earlier words shown back to her
 
