@@ -2,8 +2,9 @@
 days ago", "för en timme sedan") and ahead ("om två veckor", "in a month", "nästa vecka").
 
 A span counted back is a day gone: "för en vecka sedan" is the day a week before today,
-"för en månad sedan" the same date a month before (or that month's last day). Hours and
-minutes back are a time of day as well.
+"för en månad sedan" the same date a month before (or that month's last day), "för ett par
+veckor sedan" two weeks before and "a few days ago" three days. Hours and minutes back are
+a time of day as well.
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ COUNT = {
 }
 """A number written as a word, in Swedish and English."""
 
+FEW = {
+    **dict.fromkeys(("ett par", "par", "a couple of", "couple of", "a couple"), 2),
+    **dict.fromkeys(("några", "a few", "few", "flera", "several"), 3),
+}
+"""A count said vaguely ("för ett par veckor sedan", "a few days ago"): the count most
+often meant by it."""
+
 _N = "|".join(sorted(COUNT, key=len, reverse=True))
+_VAGUE = "|".join(word.replace(" ", r"\s+") for word in sorted(FEW, key=len, reverse=True))
 _GONE = r"(?:sedan|sen|ago|tillbaka|back)"
 
 _HOURS_BACK = re.compile(
@@ -40,7 +49,7 @@ _HOURS_BACK = re.compile(
     rf"|\b(?:för\s+)?en\s+(?P<half>halvtimme)\s+{_GONE}\b"
 )
 _DAYS_BACK = re.compile(
-    rf"\b(?:för\s+)?(?P<n>\d{{1,3}}|{_N})\s+"
+    rf"\b(?:för\s+)?(?P<n>\d{{1,3}}|{_VAGUE}|{_N})\s+"
     r"(?P<unit>dag(?:ar)?|dygn|veck(?:a|or)|månad(?:er)?|days?|weeks?|months?)\s+"
     rf"{_GONE}\b"
 )
@@ -53,7 +62,7 @@ _AHEAD = re.compile(
 
 
 def _count(said: str) -> int:
-    return COUNT.get(said) or int(said)
+    return COUNT.get(said) or FEW.get(re.sub(r"\s+", " ", said)) or int(said)
 
 
 def time_back(text: str, now: datetime) -> tuple[date, Clock] | None:

@@ -21,6 +21,10 @@ _ALSO = {  # what people call a holiday beside the name the package gives it
     "second day of christmas": ("boxing day",),
     "easter sunday": ("easter day",),
     "pentecost": ("whit sunday", "whitsunday"),
+    "julafton": ("julas", "i jul", "på jul", "över jul", "under julen", "julhelgen"),  # "i julas"
+    "nyårsafton": ("nyår", "nyårsnatten", "nyårskvällen"),  # "i nyår", "på nyår"
+    "christmas eve": ("christmas", "xmas"),  # "at Christmas", "last Christmas"
+    "new year's eve": ("new year", "new years"),  # "at New Year"
 }
 _YEARS = range(-2, 2)  # the years around this one a holiday is looked for in
 

@@ -27,11 +27,13 @@ from dateparser.search import search_dates  # type: ignore[import-untyped]
 
 from conversations.date_counted import day_ahead, day_back, time_back
 from conversations.date_noise import is_day_in_digits, quiet, unquiet
+from conversations.date_ordinals import ordinals_as_digits
 from conversations.date_recurring import recurring_day
 from conversations.i18n import DEFAULT_LOCALE, DISPLAY_TZ, NEAR_DAYS, format_day, format_when
 
 SLACK = timedelta(minutes=15)  # a clock a little ahead, or "ca 17.45" typed at 17.40
 T = TypeVar("T")
+TONIGHT_GONE = Clock(10)  # until then "tonight", as "i natt", is the night just gone
 SCAN_LIMIT = 500  # characters read; dateparser is slow on long text and blocks the loop
 
 # dateparser logs the words it failed to read: what a person wrote never goes to a log
@@ -70,8 +72,8 @@ class Moment:
 
 _HHMM = r"(?<![\d./:-])([01]?\d|2[0-3])[.:]([0-5]\d)(?![.:/-]?\d)"
 _SV_NUMBERS = "ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv"
-_SV_NEAR = r"vid|runt|omkring|kring|ca\.?|cirka|strax\s+(?:före|innan|efter)"  # "vid 22"
-_EN_NEAR = r"at|around|about|approx\.?|approximately|circa|just\s+(?:before|after)"
+_SV_NEAR = r"vid|runt|omkring|kring|ca\.?|cirka|strax\s+(?:före|innan|efter)|sedan|från"  # "vid 22"
+_EN_NEAR = r"at|around|about|approx\.?|approximately|circa|just\s+(?:before|after)|since|from"
 
 
 @dataclass(frozen=True)
@@ -148,12 +150,12 @@ def _read_clock(text: str, words: _Words) -> tuple[Clock | None, bool, str]:
 
 def _read_part(text: str, words: _Words) -> tuple[Part | None, str, str]:
     """Return the part of the day, which one was meant ("i kväll", "this evening": "this";
-    "last night": "last"; else ""), and the rest."""
+    "last night": "last"; "tonight": "to"; else ""), and the rest."""
     for m in words.part.finditer(text):
         if m["this"] == "i" and (m["morning"] or "").startswith("morgon"):
             continue  # "i morgon" is tomorrow, for dateparser
         part = Part.EVENING if m["this"] == "to" else next(p for p in Part if m.groupdict().get(p))
-        which = "last" if m["this"] == "last" else "this" if m["this"] else ""
+        which = m["this"] if m["this"] in ("last", "to") else "this" if m["this"] else ""
         return part, which, _cut(text, m)
     return None, "", text
 
@@ -265,11 +267,12 @@ _SPOKEN = (
 
 
 def _written(text: str) -> str:
-    """The text casefolded, with the spoken spellings of days as dateparser reads them."""
+    """The text casefolded, with the spoken spellings of days as dateparser reads them and
+    days in ordinal words in digits ("den tredje december": "den 3:e december")."""
     said = text.casefold()[:SCAN_LIMIT]
     for spoken, written in _SPOKEN:
         said = spoken.sub(written, said)
-    return said
+    return ordinals_as_digits(said)
 
 
 _NOW = re.compile(
@@ -321,9 +324,11 @@ def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment
     ago = time_back(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
         return Moment(*ago), ""
+    back, rest = day_back(rest, local.date())  # "för en vecka sedan", before "sedan 23"
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, which, rest = _read_part(rest, words)
-    back, rest = day_back(rest, local.date())  # "för en vecka sedan"
+    if which == "to":  # "tonight" typed in the morning: the night just gone, as "i natt"
+        part, which = (Part.NIGHT if local.time() < TONIGHT_GONE else part), "this"
     named, rest = recurring_day(rest, locale, local.date(), ahead=False)  # "julafton", "den 5"
     weekdays, rest = _read_weekday(rest, words, locale, local.date())
     found, rest = _read_numeric_day(rest, local.date(), locale)
@@ -500,13 +505,13 @@ def _to_come(text: str, now: datetime, locale: str) -> tuple[Moment | None, str]
     ago = time_back(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
         return Moment(*ago), ""
+    back, rest = day_back(rest, local.date())  # gone: returned as read, for the caller to say
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, _this, rest = _read_part(rest, words)
     if clock is not None and part is not None:
         clock = _fit(clock, part)
     elif clock is not None and twelve_hour and clock.hour < 7:
         clock = clock.replace(hour=clock.hour + 12)  # "halv tre": in the afternoon
-    back, rest = day_back(rest, local.date())  # gone: returned as read, for the caller to say
     named, rest = recurring_day(rest, locale, local.date(), ahead=True)  # the next julafton
     weekday, rest = _coming_weekday(rest, words, locale, local)
     year = _YEAR.search(rest)
