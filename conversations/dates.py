@@ -73,6 +73,7 @@ class Moment:
 _HHMM = r"(?<![\d./:-])([01]?\d|2[0-3])[.:]([0-5]\d)(?![.:/-]?\d)"
 _SV_NUMBERS = "ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv"
 _SV_NEAR = r"vid|runt|omkring|kring|ca\.?|cirka|strax\s+(?:före|innan|efter)|sedan|från"  # "vid 22"
+_NO_SPAN = r"(?!\s*(?:min|sek|sec|tim|hour)\w*\b)"  # "sedan 10 min", "about 20 minutes": no hour
 _EN_NEAR = r"at|around|about|approx\.?|approximately|circa|just\s+(?:before|after)|since|from"
 
 
@@ -93,7 +94,7 @@ WORDS = {
     "sv": _Words(
         hour=re.compile(
             r"\b(?:kl\.?|klockan)\s*(?P<dial>[01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"
-            rf"|\b(?:{_SV_NEAR})\s+(?:ca\.?\s+|kl\.?\s*)?([01]?\d|2[0-3])\b(?![.:/-]?\d)"
+            rf"|\b(?:{_SV_NEAR})\s+(?:ca\.?\s+|kl\.?\s*)?([01]?\d|2[0-3])\b(?![.:/-]?\d){_NO_SPAN}"
         ),
         spoken=re.compile(rf"\b(halv|kvart i|kvart över|kl\.?|klockan)\s+({_SV_NUMBERS})\b"),
         meridiem=None,
@@ -109,7 +110,7 @@ WORDS = {
     "en": _Words(
         hour=re.compile(
             rf"\b(?:{_EN_NEAR})\s+(?:about\s+|around\s+)?([01]?\d|2[0-3])"
-            r"(?:\s*(?:o'?clock|h)\b|\b(?![.:/-]?\d))"
+            rf"(?:\s*(?:o'?clock|h)\b|\b(?![.:/-]?\d){_NO_SPAN})"
         ),
         spoken=None,
         meridiem=re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?"),

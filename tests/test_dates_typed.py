@@ -149,3 +149,12 @@ def test_tonight_and_i_kvall_later_in_the_day_are_still_the_evening_to_come() ->
 def test_a_count_back_with_sedan_and_a_time_keeps_both() -> None:
     """ "sedan" of "för tre dagar sedan kl 22" is no "since 22"."""
     assert understand("för tre dagar sedan kl 22", NOW, "sv") == Moment(date(2026, 12, 4), time(22))
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [("sv", "i går, sedan 10 min"), ("sv", "i går vid 10 min"), ("en", "since 20 minutes")],
+)
+def test_minutes_after_sedan_or_since_are_no_hour(locale: str, text: str) -> None:
+    moment = understand(text, NOW, locale)
+    assert moment is None or moment.time is None, moment
