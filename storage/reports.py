@@ -28,6 +28,20 @@ from storage.viewer import Viewer
 REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
 
+def measure_ids(answers: Mapping[str, Any]) -> frozenset[str]:
+    """The ids of the measures chosen in a report's answers, in either form (the first version
+    asked the police report on its own); never a typed word."""
+    ids: set[str] = set()
+    for key in ("measures", "protection"):
+        value = answers.get(key)
+        value = value.get("choices") if isinstance(value, dict) else value
+        if isinstance(value, list):
+            ids |= {v for v in value if isinstance(v, str)}
+    if answers.get("police") == "yes":
+        ids.add("police_report")
+    return frozenset(ids)
+
+
 def new_reference() -> str:
     """Return a random, non-sequential reference such as 'K7M4-QX2P'."""
     chars = "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
@@ -210,6 +224,13 @@ class ReportRepo:
             report.answers, table="report", column="answers", row=report.id
         )
         return value if isinstance(value, dict) else {}
+
+    async def decided_measures(self, viewer: Viewer, report: Report) -> frozenset[str]:
+        """The measures decided in the report, by id ("police_report"), to anyone who may see
+        the case: the municipal director too, who files the police report; never its words."""
+        if await case_access(self.session, viewer, report) is Access.NONE:
+            return frozenset()
+        return measure_ids(self.answers(report))
 
     def save_answers(self, report: AnyReport, answers: dict[str, Any], now: datetime) -> None:
         """Store the answers (sealed) the moment they arrive."""

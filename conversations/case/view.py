@@ -25,6 +25,7 @@ from conversations.case.lines import (
 )
 from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
+from conversations.case.police import police_line
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import shown_name
@@ -92,6 +93,9 @@ async def show_case(ctx: Context) -> StateResult:
         lines.append(_("Handled by: you"))
     elif taker is not None:  # whom the others, and the director, turn to: and how to reach her
         lines.append(_("Handled by: {name}").format(name=await _reachable(ctx, taker)))
+    police = await police_line(ctx, report, pack, state, access)
+    if police is not None:  # what the director needs before the municipality's own report
+        lines.append(police)
     notes = await repo.notes(ctx.viewer, report)
     first = access is not Access.OWN and lately_written(ctx, notes)
     if first:  # "han står utanför och har en kniv": before the checklist, not below it
