@@ -112,3 +112,40 @@ async def test_bo_moves_a_check_in_in_english(demo_app: App, clock: FakeClock) -
     await t.deliver()
     t.check()
     assert "Moved. Your next check-in: Wednesday 25 November, 15:00" in t.text()
+
+
+async def test_a_held_check_in_follows_the_call_moved_earlier(
+    demo_app: App, clock: FakeClock
+) -> None:
+    case = await reported(demo_app, clock, "anna", "pia")
+    t = Transcript("checkin_follows_call_sv", demo_app)
+    pia, anna = t.person("pia"), t.person("anna")
+    await t.deliver()
+    t.lines.clear()
+    t.note("Monday 23 November 10:00: Pia books call 1 for Tuesday evening")
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:book", "Boka samtal 1")
+    await t.say(pia, "tisdag 20:30")
+    await t.deliver()
+    t.note("Tuesday 10:00: Pia's morning reminder; Anna's check-in waits till after the call")
+    at(clock, 11, 24, 10, 0)
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
+    await t.say(anna, f"/arende {case.ref}")
+    t.note("Tuesday 10:30: Pia moves the call to 19:00; the check-in comes earlier with it")
+    at(clock, 11, 24, 10, 30)
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:book", "Flytta samtal 1")
+    await t.say(pia, "i dag 19:00")
+    await t.deliver()
+    await t.say(anna, f"/arende {case.ref}")
+    await t.press(anna, "case:move", "Flytta avstämningen")
+    await t.press(anna, "case:view", "Tillbaka")
+    t.note("Wednesday 08:00, when the quiet hours end: Trygg asks")
+    at(clock, 11, 25, 8, 0)
+    await demo_app.timer_runner().run_due()
+    await t.deliver()
+    t.check()
+    said = t.text()
+    assert "Nästa avstämning: i morgon kl. 08.00" in said
+    assert said.count("Hur mår du?") == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conversations.checkin_timing import CHOSEN
+from conversations.checkin_timing import CHOSEN, replan_held
 from conversations.desk.access import checked
 from conversations.desk.errors import Refused
 from conversations.desk.followup import next_call_assessed
@@ -69,6 +69,7 @@ async def book_call(
     _to_come(ctx, when)
     was = next((e.planned_for for e in log if e.number == number and e.planned_for), None)
     await repo.book(ctx.viewer, report, number, when, ctx.now)
+    await replan_held(ctx.session, ctx.keyring, report, ctx.now)  # moved: her check-in with it
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
     reminders = await plan_reminders(ctx, report, number, when, quiet)
     who = await name_of(ctx, report.reporter_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from conversations.checkin_timing import replan_held
 from conversations.desk.access import checked
 from conversations.desk.checklist import answer_item, item_of
 from conversations.desk.errors import Refused
@@ -42,6 +43,7 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
     await CaseRepo(ctx.session, ctx.keyring).document_followup(
         ctx.viewer, report, number, notes, ctx.now
     )
+    await replan_held(ctx.session, ctx.keyring, report, ctx.now)  # held: no longer booked
     timers = TimerRepo(ctx.session)
     for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
         await timers.cancel(kind, f"{report.id}:{number}")
@@ -173,6 +175,7 @@ async def plan_next(
     subject = f"{report.id}:{number}"
     if day is None:
         await repo.plan_followup(ctx.viewer, report, number, None)
+        await replan_held(ctx.session, ctx.keyring, report, ctx.now)  # called off
         for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):
             await timers.cancel(kind, subject)
         said = _("Noted: follow-up call {n} is not needed.").format(n=number)
@@ -180,6 +183,7 @@ async def plan_next(
     if day <= ctx.now.astimezone(DISPLAY_TZ).date():
         raise Refused(_("Write a day to come, like “Monday” or 20/12."))
     await repo.plan_followup(ctx.viewer, report, number, day)
+    await replan_held(ctx.session, ctx.keyring, report, ctx.now)  # a time booked is off
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
     for kind in (FOLLOWUP_DUE, FOLLOWUP_CALL):  # a time booked before is off: a day now
         await timers.cancel(kind, subject)
