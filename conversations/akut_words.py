@@ -7,6 +7,7 @@ from __future__ import annotations
 from conversations.call_words import asks_a_call, for_a_case
 from conversations.damage_words import DAMAGE, DAMAGED, NOT_DAMAGE, THROWN_AT, paired
 from conversations.events import EventKind, InboundEvent, words_of
+from conversations.harmless_words import harmless
 from conversations.what_now_words import asks_what_to_do, only_asks_what_to_do
 from conversations.words import Words
 from storage.directory import ContactCard, Contacts
@@ -156,7 +157,13 @@ DENIED = frozenset(
     )
 )
 """A word of danger right after one of these says there is none ("inga nya hot")."""
-_DANGER = Words(command="danger", first=(*CRIES, *HERE), not_first=NOT_THREAT, denied=DENIED)
+_DANGER = Words(
+    command="danger",
+    first=(*CRIES, *HERE),
+    not_first=NOT_THREAT,
+    denied=DENIED,
+    harmless=harmless,
+)
 SHORT = 3  # words: a message this short that names the contact asks for her ("Pia nu")
 
 

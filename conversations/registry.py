@@ -21,6 +21,7 @@ from conversations import (
     drill_command,
     drills,
     followups,
+    harmless_words,
     housekeeping,
     identity,
     item_owners,
@@ -157,6 +158,7 @@ WORDS = Words(
     not_first=akut_words.NOT_THREAT,
     crying=akut_words.CRYING,
     denied=akut_words.DENIED,
+    harmless=harmless_words.harmless,  # "tack för hjälpen", "krossade tomater"
     also=akut_words.opens_akut,  # "jätterädd", "någon försöker ta sig in", "ring polisen"
     names=call_words.names_to_call,  # her contacts' names: "ring Pia", "kan du ringa Pia Lind?"
     acts={

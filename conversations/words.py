@@ -76,7 +76,8 @@ class Words:
     jag har blivit hotad"), unless it starts with one of ``not_first`` ("hotell"); inside a
     flow, a message whose first word starts with one of ``crying`` ("hjälp han står utanför
     dörren nu"): a cry, not an answer. A word of ``first`` right after one of ``denied``
-    ("mår bättre, inga nya hot") says there is none."""
+    ("mår bättre, inga nya hot") says there is none, and so does one ``harmless`` in its
+    phrase ("tack för hjälpen", "krossade tomater")."""
 
     command: str = ""
     anywhere: frozenset[str] = frozenset()
@@ -84,6 +85,7 @@ class Words:
     not_first: tuple[str, ...] = ()
     crying: tuple[str, ...] = ()
     denied: frozenset[str] = frozenset()  # "inga nya hot", "no threats": not a cry
+    harmless: Callable[[Sequence[str], int], bool] | None = None  # (words, at): "tack för hjälpen"
     acts: Mapping[str, Handler] = field(default_factory=dict)  # "jag tar det": take an alert
     menu: Mapping[str, str] = field(default_factory=dict)  # "meny", "ärenden": the command
     menu_labels: Sequence[tuple[str, str]] = ()  # (command, msgid): the menu's own buttons
@@ -134,6 +136,7 @@ class Words:
             w.startswith(self.first)
             and not w.startswith(self.not_first)
             and not self._denied(words[:i])
+            and not (self.harmless is not None and self.harmless(words, i))
             for i, w in enumerate(words)
         ) or (self.also is not None and self.also(text, names, viewer))
 
