@@ -9,6 +9,7 @@ from conversations.call_for_case import call_about_a_case
 from conversations.call_words import tells_of_calls
 from conversations.case.evidence import evidence_for_case
 from conversations.case.listing import list_cases
+from conversations.courtesy import answer_courtesy, courtesy_of
 from conversations.events import EventKind, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.followups import checkin_reply
@@ -35,8 +36,9 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
     if typed and await answers_typed(ctx, event):  # "ja" to what Pia Lind wrote to her
         return END
     # long enough to tell something, or calls to her ("he keeps calling me": harassment)
-    tells = len(typed.split()) >= TELLING or tells_of_calls(typed)
-    telling = tells or _asks(typed)
+    polite = courtesy_of(typed) is not None  # "thank you very much for your help"
+    tells = not polite and (len(typed.split()) >= TELLING or tells_of_calls(typed))
+    telling = tells or (_asks(typed) and not polite)
     told = bool(typed) and not says_nothing(typed)
     if told and await after_alert(ctx, event):  # "han står utanför nu": for those alerted
         return END
@@ -58,8 +60,10 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         )
         await list_cases(ctx, event)
         return END
-    if tells or draft is not None:  # telling, or more for her report
+    if tells or (draft is not None and not polite):  # telling, or more for her report
         ctx.reply(await keep_told(ctx, typed), menu_buttons(ctx))
+        return END
+    if answer_courtesy(ctx, typed):  # "tack", "hej": a kind word, and the menu
         return END
     if event.kind is EventKind.ATTACHMENT and await evidence_for_case(ctx, event):
         return END

@@ -117,7 +117,7 @@ async def test_short_words_after_sending_are_kept_with_her_case(
     clock.advance(hours=10)
     kept = await anna.say("passar ej")
     assert "Jag har sparat det du skrev i ditt ärende" in kept, kept
-    assert "Det här kan jag hjälpa dig med:" in await anna.say("hej")  # a greeting: the menu
+    assert "Hej! Vad vill du göra?" in await anna.say("hej")  # a greeting: a kind word, the menu
     sender = demo_app.outbox_sender(transport := FakeTransport())
     for _day in range(31):  # day by day, at ten in the morning: the check-in of day 30
         clock.advance(days=1)
