@@ -15,6 +15,7 @@ from babel.dates import format_date
 from conversations.events import Button, FileRef, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, N_, shown_name
+from conversations.notice_context import opens_case
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.report.text import NEUTRAL, evidence_kind, full_report_text
 from storage.access import Access
@@ -183,8 +184,11 @@ def _with_her_name(ctx: Context, answers: str, name: str) -> str:
     )
 
 
-async def whole_case(ctx: Context, report: Report, access: Access) -> None:
-    """Reply with the whole case as the viewer may read it (HANDLER or OWN)."""
+async def whole_case(
+    ctx: Context, report: Report, access: Access, then: list[list[Button]] | None = None
+) -> None:
+    """Reply with the whole case as the viewer may read it (HANDLER or OWN); ``then``: the
+    buttons for what she does next, below the files'."""
     _ = ctx._
     staff = access is Access.HANDLER
     head, _nl, answers = full_report_text(ctx, report, neutral=staff).partition("\n")
@@ -201,7 +205,17 @@ async def whole_case(ctx: Context, report: Report, access: Access) -> None:
             lines.append(evidence_line(ctx, item))
             if item.caption:
                 lines.append("   " + _("“{text}”").format(text=item.caption))
-    ctx.reply("\n".join(lines), _open_buttons(ctx, items))
+    ctx.reply("\n".join(lines), [*_open_buttons(ctx, items), *(then or [])])
+
+
+async def _next(ctx: Context, report: Report) -> list[list[Button]]:
+    """What a contact who has read the report does next: take its alert while it waits for
+    her (read at night, then taken without scrolling back to the push), else open the case."""
+    repo = AlertRepo(ctx.session)
+    for alert in await repo.open_for([ctx.person.id], untaken=True):
+        if alert.report_id == report.id and await repo.may_act(alert, ctx.person.id):
+            return [[Button(f"ack:{alert.id}", ctx._("I'll take it"))]]
+    return [[opens_case(ctx._, report)]]
 
 
 async def show_whole_case(ctx: Context, event: InboundEvent) -> StateResult:
@@ -222,7 +236,8 @@ async def show_whole_case(ctx: Context, event: InboundEvent) -> StateResult:
         ctx.now,
         report=report,
     )
-    await whole_case(ctx, report, access)
+    then = await _next(ctx, report) if access is Access.HANDLER else None
+    await whole_case(ctx, report, access, then)
     return None
 
 
