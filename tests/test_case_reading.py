@@ -155,6 +155,7 @@ async def test_pia_reads_the_whole_report_and_opens_the_evidence(
     assert [(i, label) for i, label, _t in pia.buttons] == [
         (f"ev_open:{first}", "Öppna fil 1"),
         (f"ev_open:{second}", "Öppna fil 2"),
+        (f"cmd:arende {case.ref}", f"Öppna ärende {case.ref}"),  # she has taken it
     ]
 
     # opening a file sends it into her own chat, as the file, with its SHA-256; audited
