@@ -9,10 +9,8 @@ which.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
 from typing import Any
 
-from conversations.akut_words import tells_danger
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.report.draft import (
@@ -23,6 +21,7 @@ from conversations.report.draft import (
     options,
     target_name,
 )
+from conversations.report.elsewhere import gathered_by, recent_text, story_ahead
 from conversations.report.form import BY_STEP, ORDER, QUESTIONS, Question, ReportStep, next_step
 from conversations.report.hooks import UNASKED
 from conversations.report.summary import show_summary
@@ -32,15 +31,12 @@ from conversations.report.typed import (
     asks_back,
     is_option_word,
     normalised,
-    only_numbers,
     only_options,
     read,
 )
 from conversations.texts import menu_buttons
 
-BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
 SHORT_ANSWER = 3  # words: a typed answer this short that names options is an answer
-STORY_WORDS = 6  # words: a sentence this long that tells of harm tells what happened
 DONE = frozenset({"klar", "klart", "färdig", "färdigt", "done", "finished"})
 """Words typed alone for the "Done" button: at a question with several choices, some ticked,
 they finish it; anywhere else they follow an answer already saved, and answer nothing."""
@@ -317,58 +313,6 @@ async def back(ctx: Context, event: InboundEvent) -> StateResult:
     return await ask(ctx, draft, earlier[-1] if earlier else question.step)
 
 
-def _recent_text(ctx: Context, draft: Draft, question: Question) -> ReportStep | None:
-    """The story answered last, if this message may continue it (a story sent in several
-    messages): within BURST of it, and the open question takes options, not own words."""
-    last = ctx.data.get("last")
-    if not isinstance(last, dict) or question.kind == "text":
-        return None
-    try:
-        at = datetime.fromisoformat(str(last.get("at")))
-        step = ReportStep(str(last.get("step")))
-    except ValueError:
-        return None
-    if step not in BY_STEP or ctx.now - at > BURST or step is question.step:
-        return None
-    if not BY_STEP[step].story:
-        return None
-    return step
-
-
-def _story_ahead(draft: Draft, question: Question, typed: str) -> ReportStep | None:
-    """The story question still to come, if these words tell it before it is asked ("jag
-    fick ett mejl där de skriver att de ska bränna ner mitt hus" at "Vem gäller det?"): a
-    sentence that tells of a threat or harm, at a question that takes options."""
-    if question.kind == "text" or len(typed.split()) < STORY_WORDS or not tells_danger(typed):
-        return None
-    later = ORDER[ORDER.index(question.step) + 1 :]
-    return next(
-        (s for s in later if BY_STEP[s].story and BY_STEP[s].required and not draft.answer(s)),
-        None,
-    )
-
-
-def _gathered_by(ctx: Context, draft: Draft, question: Question, typed: str) -> Question | None:
-    """The question not yet answered that words typed where options are asked answer instead
-    ("igår kväll 22.40" at "Vad var det?": "När och var"), if one gathers such words; none
-    at a question that takes own words, and never the open question or the one it follows."""
-    if question.kind == "text" or only_numbers(typed):
-        return None
-    who = known(ctx, draft)
-    return next(
-        (
-            other
-            for other in QUESTIONS
-            if other.gathers is not None
-            and other.step not in (question.step, question.parent)
-            and not draft.answer(other.step)
-            and other.applies(draft.answers, who)
-            and other.gathers(ctx, typed)
-        ),
-        None,
-    )
-
-
 async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     """Take a typed answer to the open question, whatever its kind."""
     _ = ctx._
@@ -408,7 +352,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         or reading.numbered
         or only_options(question, await options(ctx, draft, question), typed)
     )
-    ahead = None if answers_it else _story_ahead(draft, question, typed)
+    ahead = None if answers_it else story_ahead(draft, question, typed)
     told = question.tells(ctx, typed) if ahead is not None and question.tells else None
     if ahead is not None and told is not None:  # "Igår blev min man Erik hotad": both
         return await _told_ahead(ctx, event, draft, question, ahead, told)
@@ -417,7 +361,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         draft.save(ctx)
         lead = [_("I kept that as “{topic}”.").format(topic=_(BY_STEP[ahead].label))]
         return await ask(ctx, draft, question.step, lead)
-    elsewhere = None if reading.matched else _gathered_by(ctx, draft, question, typed)
+    elsewhere = None if reading.matched else gathered_by(ctx, draft, question, typed)
     if elsewhere is not None:  # "igår kväll 22.40" at "Vad var det?": when, as if said there
         lead = await _store(ctx, draft, elsewhere, {"text": typed})
         lead.append(_("I kept that as “{topic}”.").format(topic=_(elsewhere.label)))
@@ -433,7 +377,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
             ).format(typed=typed)
         ]
         return await ask(ctx, draft, question.step, lead)
-    continued = None if answers_it else _recent_text(ctx, draft, question)
+    continued = None if answers_it else recent_text(ctx, draft, question)
     if continued is not None:
         earlier = draft.answer(continued) or {}
         draft.answers[continued.value] = {
