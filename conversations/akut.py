@@ -45,6 +45,7 @@ from conversations.followups import checkin_reply
 from conversations.menu import show_menu
 from conversations.report.entry import keep_words
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons
+from conversations.unit_numbers import unit_lines
 from conversations.what_now_words import only_asks_what_to_do
 from conversations.words import POLITE
 from conversations.words_to_case import kept_with_open_case
@@ -146,6 +147,8 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
                 "Ask them for an invitation to Trygg: then I can alert them for you from here."
             ),
         ]
+        units = [] if contacts.municipality_name else await unit_lines(ctx)  # whom to call
+        lines += ["", *units] if units else []
     buttons += menu_buttons(ctx)[1:]
     if moved:
         lines += ["", moved]
@@ -280,6 +283,15 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
+async def leave(ctx: Context, event: InboundEvent) -> StateResult:
+    """'Avbryt' at the guidance: the way out, and the menu (nothing kept as a report)."""
+    _ = ctx._
+    ctx.reply(
+        _("In danger now: call 112.") + "\n" + _("What do you want to do?"), menu_buttons(ctx)
+    )
+    return END
+
+
 FLOW = Flow(
     name="akut",
     states=Akut,
@@ -293,6 +305,7 @@ FLOW = Flow(
         },
     },
     standing=frozenset({ALERT, ALERT_UNIT}),
+    typed={"avbryt": leave, "cancel": leave},  # not kept as the start of a report
     # "ja" a week later answers a check-in, not this guidance's "shall I alert?": after a
     # silence the words are taken as they would be outside any flow
     idle_after=SILENCE,

@@ -415,10 +415,12 @@ class Core:
             )
         name, _sp, args = (kept.anew if kept is not None else "").partition(" ")
         command = self.commands.get(name)
-        if conversation.flow is not None or command is None or command.flow is not None:
+        if conversation.flow is not None or command is None:
             return []
-        event = replace(opened, command=name, text=args)
-        return await self._step(ctx, conversations, conversation, None, command.handler, event)
+        event = replace(opened, command=name, text=args)  # "arende K7M4": her case, as now
+        return await self._step(
+            ctx, conversations, conversation, command.flow, command.handler, event
+        )
 
     async def _step(
         self,

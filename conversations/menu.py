@@ -17,6 +17,7 @@ from conversations.i18n import N_, format_clock
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_hours_of, quiet_span
 from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
+from conversations.unit_numbers import unit_lines
 from conversations.waiting_alert import alert_waiting
 from conversations.words import says_nothing
 from conversations.words_to_case import words_for_case
@@ -102,6 +103,10 @@ async def show_contacts(ctx: Context, event: InboundEvent) -> StateResult:
                 "security unit for an invitation."
             )
         )
+        if not contacts.municipality_name:  # none named in her report yet: the published ones
+            named = event.text if event.kind is EventKind.COMMAND else ""
+            units = await unit_lines(ctx, named)
+            lines += ["", *units] if units else []
     ctx.reply("\n".join(lines), menu_buttons(ctx), rest=True)
     return END
 

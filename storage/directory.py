@@ -258,6 +258,16 @@ class DirectoryRepo:
         )
         return [(key, name) for key, name in rows]
 
+    async def unit_numbers(self) -> list[tuple[str, str, str | None]]:
+        """Return (name, security unit's phone, switchboard) of every municipality, by name
+        (published information: what someone not yet in Trygg may call)."""
+        rows = await self.session.execute(
+            select(
+                Municipality.name, Municipality.security_unit_phone, Municipality.switchboard_phone
+            ).order_by(Municipality.name)
+        )
+        return [(name, phone, switchboard) for name, phone, switchboard in rows]
+
     async def municipality_by_key(self, key: str) -> Municipality | None:
         return (
             await self.session.scalars(select(Municipality).where(Municipality.key == key))

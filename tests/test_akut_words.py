@@ -124,12 +124,14 @@ async def test_someone_unregistered_gets_the_number_of_the_municipality_they_nam
 
     kalle: Chat = chat("kalle")
     before = await kalle.say("/akut")
-    assert "+46 8 465 004 10" not in before  # he has named no municipality yet
+    # he has named no municipality yet: the published numbers of all (here, one)
+    assert "Kommunens säkerhetsenhet i Trygg:\n• Sjöviks kommun: +46 8 465 004 10" in before
     await write_report(kalle, Script(skip=SKIPPED, municipality="sjovik"), submit=False)
     for command in ("/akut", "/kontakter"):
         said = await kalle.say(command)
         assert "Säkerhetsenheten, Sjöviks kommun: +46 8 465 004 10" in said, said
         assert "Sara Strand" not in said and "+46 8 465 004 11" not in said
+        assert "Kommunens säkerhetsenhet i Trygg" not in said  # his, not the list again
 
 
 async def _alerted(app: App) -> list[list[str]]:

@@ -30,6 +30,7 @@ from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import shown_name
 from conversations.notice_context import show_button
+from conversations.report.advice import who_has_it
 from storage.access import Access
 from storage.cases import CaseRepo, normalised_ref
 from storage.directory import DirectoryRepo
@@ -88,7 +89,9 @@ async def show_case(ctx: Context) -> StateResult:
     target = reported_for(ctx, report, access)
     if target is not None:
         lines.append(_("Reported for: {name}").format(name=target))
-    taker = await repo.taken_by(report) if access is not Access.OWN else None
+    taker = await repo.taken_by(report)
+    if access is Access.OWN and taker is None and report.status is ReportStatus.SUBMITTED:
+        lines.append(await who_has_it(ctx, repo, report))  # at 23:00: has anyone seen it?
     if taker == ctx.person.id:  # her own card: not herself in the third person
         lines.append(_("Handled by: you"))
     elif taker is not None:  # whom the others, and the director, turn to: and how to reach her

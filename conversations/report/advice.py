@@ -64,7 +64,7 @@ async def advice(ctx: Context, event: InboundEvent) -> StateResult:
         lines += [advice_text.get(ctx.locale)] if advice_text is not None else []
         lines.append("")
     # the plans' lists begin with the way out (112); who has her report comes after
-    lines.append(await _who_has_it(ctx, cases, report))
+    lines.append(await who_has_it(ctx, cases, report))
     ctx.reply("\n".join(lines))
     return None
 
@@ -78,7 +78,7 @@ def _list_for(source: Pack | None, category: str | None, reader: LIST_FOR) -> Ac
     return lists.get(category or "unknown") or lists.get("all")
 
 
-async def _who_has_it(ctx: Context, cases: CaseRepo, report: Report) -> str:
+async def who_has_it(ctx: Context, cases: CaseRepo, report: Report) -> str:
     """Who has her report now: whoever took it, else those it went to."""
     _ = ctx._
     handlers = await cases.handlers(report)

@@ -410,6 +410,7 @@ async def submit(ctx: Context, draft: Draft) -> StateResult:
             [Button("cmd:rensa", _("Clear the chat"))],
             *menu_buttons(ctx),
         ],
+        anew=f"arende {reference}",  # back later: her case as it is then, who has it now
     )
     return END
 
