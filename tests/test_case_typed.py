@@ -231,3 +231,33 @@ def test_an_answer_word_without_a_comma_still_answers() -> None:
     assert read_typed("no one answered") == ("no", "no one answered")
     assert read_typed("no idea") == ("", "no idea")  # no answer: kept as a note
     assert read_typed("japp") == ("", "japp")
+
+
+def test_staff_answer_in_their_own_words() -> None:
+    """ "klart", "gjort igår" and a day gone were kept as a bare note and the item asked again;
+    "nej, inte aktuellt" was saved as Nej; "igår" in a comment went stale."""
+    now = MONDAY_10  # Monday 23 November 10:00 in Stockholm
+    assert read_typed("Klart!", now) == ("yes", None)
+    assert read_typed("gjort") == ("yes", None)
+    assert read_typed("gjort igår", now) == ("yes", "gjort igår (söndag 22 november 2026)")
+    assert read_typed("ja i går", now) == ("yes", "ja i går (söndag 22 november 2026)")
+    assert read_typed("20/11", now) == ("yes", "20/11 (fredag 20 november 2026)")
+    assert read_typed("gjort, anmäld och åtkomstskyddad", now) == (
+        "yes",
+        "gjort, anmäld och åtkomstskyddad",
+    )
+    assert read_typed("nej, inte aktuellt", now) == ("na", None)
+    assert read_typed("Nej inte aktuellt, hon har flyttat", now) == (
+        "na",
+        "Nej inte aktuellt, hon har flyttat",
+    )
+    assert read_typed("no, not applicable", now) == ("na", None)
+    # Not done yet, a clock alone, or a day long ago: no answer, the words kept
+    assert read_typed("klart i morgon", now) == ("", "klart i morgon")
+    assert read_typed("kl 14", now) == ("", "kl 14")
+    assert read_typed("15 december", now) == ("", "15 december")
+    # A sentence with a day in it is kept as written
+    assert read_typed("Ja, hon ringde tillbaka kl. 11", now) == (
+        "yes",
+        "Ja, hon ringde tillbaka kl. 11",
+    )

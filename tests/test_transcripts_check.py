@@ -160,3 +160,39 @@ async def test_closing_and_reopening_in_english(demo_app: App, clock: FakeClock)
     t = await close_and_reopen(demo_app, clock, "close_and_reopen_en", ("bo", "britt"), EN, finding)
     said = t.text()
     assert "Your case REF-1 has been closed by Britt Holm." in said
+
+
+async def test_staff_type_their_checklist_answers(demo_app: App, clock: FakeClock) -> None:
+    """Sara and Kent answer as they would say it: "gjort igår", "nej, inte aktuellt",
+    "klart", a date; each is the answer, and a day is kept by its date."""
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara", "kent")
+    t = Transcript("checklist_typed_by_staff_sv", demo_app)
+    sara, kent = t.person("sara"), t.person("kent")
+    clock.advance(minutes=20)
+    t.note("Sara called the police on Sunday; she answers the next day")
+    await t.say(sara, f"/arende {ref}")
+    await t.say(sara, "Svara på nästa punkt")
+    await t.say(sara, "gjort igår")
+    await t.say(sara, "Hoppa över")
+    t.note("3.2.3 asks for words; she leaves it for later")
+    await t.say(sara, f"/arende {ref}")
+    await t.say(sara, "Svara på nästa punkt")
+    await t.say(sara, "Hoppa över")
+    await t.say(sara, "Visa ärendet")
+    await t.say(sara, "Svara på nästa punkt")
+    await t.say(sara, "Partigruppen och kommunledningen, inte media")
+    await t.say(sara, "klart")
+    await t.say(sara, "Hoppa över")
+    await t.say(sara, "nej, inte aktuellt")
+    await t.say(sara, "20/11")
+    await t.deliver()
+    t.note("Kent files the police report and says so in his own words")
+    await t.say(kent, f"/arende {ref}")
+    await t.say(kent, "Svara på nästa punkt")
+    await t.say(kent, "gjort, anmäld och åtkomstskyddad")
+    await t.say(sara, f"/arende {ref}")
+    t.check()
+    said = t.text()
+    assert "gjort igår (söndag 22 november 2026)" in said
+    assert "Intern anteckning (Sara Strand" not in said  # no bare "klart" note
+    assert "informerats om händelsen: – Hoppa över" not in said

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from conversations.akut_words import tells_danger
 from conversations.case.common import (
     ANSWERS,
@@ -20,6 +17,7 @@ from conversations.case.common import (
 )
 from conversations.case.lines import answered, reader_of
 from conversations.case.next_step import carry_on
+from conversations.case.typed_answers import dated, read_typed
 from conversations.case.view import show_case
 from conversations.desk import checklist as desk
 from conversations.desk.errors import Refused
@@ -32,45 +30,7 @@ from storage.access import Access
 from storage.cases import CaseRepo, ItemState
 from storage.models import Report, ReportStatus
 
-TYPED = {  # a Ja / Nej / Inte aktuellt question answered in words
-    "ja": "yes",
-    "yes": "yes",
-    "nej": "no",
-    "no": "no",
-    "inte aktuellt": "na",
-    "ej aktuellt": "na",
-    "not applicable": "na",
-    "n/a": "na",
-}
-
-
-GOES_ON = {  # words after "nej" / "no" without a comma that keep it an answer
-    "no": ("not", "one", "nothing", "nobody"),
-    "nej": ("inte", "ej", "ingen", "inget", "inga", "än", "ännu", "hon", "han", "de", "det"),
-    "ja": ("hon", "han", "de", "det", "vi", "jag", "nu", "redan", "i"),
-    "yes": ("she", "he", "they", "it", "we", "i", "already", "done"),
-}
-""""Nej inte än, gör det i morgon" answers Nej; "no idea" is no answer."""
-
 WAITING = "item_words"  # conversation data: words that become an item's comment when answered
-
-
-def read_typed(typed: str) -> tuple[str, str | None]:
-    """Typed words at a Ja / Nej / Inte aktuellt item: (the answer or "", the words to keep
-    as its comment). "Nej." answers; "Nej, inte än" (or "nej inte än") answers and is kept
-    whole as the comment; other words ("no idea") are only kept."""
-    text = normalised(typed)
-    if text in TYPED:
-        return TYPED[text], None
-    said = unicodedata.normalize("NFC", typed).casefold()
-    for words in sorted(TYPED, key=len, reverse=True):
-        # the answer set off from the rest ("Nej, inte än"), so "no idea" is no answer
-        if text.startswith(words + " ") and re.match(rf"\W*{re.escape(words)}\s*[,.;:!–-]", said):
-            return TYPED[words], typed
-        following = text.removeprefix(words + " ").split(" ", 1)[0]
-        if text.startswith(words + " ") and following in GOES_ON.get(words, ()):
-            return TYPED[words], typed
-    return "", typed or None
 
 
 def _short(ctx: Context, state: ItemState) -> str:
@@ -86,6 +46,10 @@ UNSURE = frozenset(
     ("vet inte", "vet ej", "vet inte än", "ingen aning", "don't know", "dont know", "no idea")
 )
 """Typed at an item: the answer is not known yet; it stays open."""
+
+LATER = frozenset(("hoppa över", "hoppa över den", "skip", "skip it", "senare", "later"))
+"""Typed where a written answer is asked ("Följande har informerats om händelsen:"): no
+answer, the item stays open."""
 
 
 async def _ask(
@@ -256,10 +220,17 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
         )
     if event.button:
         answer = event.button.removeprefix("check:")
+    elif item.answer == "text" and phrase_of(typed) in LATER:  # not its answer: left open
+        ctx.data.pop("changing", None)
+        return await carry_on(
+            ctx,
+            _("I leave {step} open: you can answer it later.").format(step=item.step),
+            ahead=False,
+        )
     elif item.answer == "text":
         answer = "text" if typed else ""
     else:
-        answer, comment = read_typed(typed)
+        answer, comment = read_typed(typed, ctx.now, ctx.locale)
     if not (answer == "text" if item.answer == "text" else answer in ANSWERS):
         if own and comment:  # her words are for those handling it: she is not held here
             ctx.data.pop("changing", None)
@@ -348,8 +319,8 @@ async def comment_item(ctx: Context, event: InboundEvent) -> StateResult:
         if kept:
             ctx.reply(kept)
         return await _after(ctx, event)
-    if event.text.strip() and item_id:
+    if typed and item_id:  # "gjort i fredags" kept with the day's date
         await CaseRepo(ctx.session, ctx.keyring).comment_item(
-            ctx.viewer, report, str(item_id), event.text.strip(), ctx.now
+            ctx.viewer, report, str(item_id), dated(typed, ctx.now, ctx.locale), ctx.now
         )
     return await _after(ctx, event)
