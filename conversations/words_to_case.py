@@ -128,7 +128,7 @@ async def tell_handlers(
 ) -> list[int]:
     """Tell those who handle her case that she wrote to it, at once and asked to read it now
     if the words may tell of ``danger``; return who they are."""
-    handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
+    handlers = await CaseRepo(ctx.session, ctx.keyring).told_of_her_words(report)
     payload: dict[str, Any] = {"report": report.id, "note": note_id}
     if danger:
         payload["danger"] = True
@@ -188,7 +188,7 @@ async def tell_words_later(sc: SystemContext, timer: Timer) -> None:
         return
     payload = dict(timer.payload)
     notice = str(payload.pop(NOTICE, CHECKIN_REPLY))
-    for person_id in await CaseRepo(sc.session, sc.keyring).handlers(report):
+    for person_id in await CaseRepo(sc.session, sc.keyring).told_of_her_words(report):
         sc.notify(person_id, notice, payload, ROUTINE)
 
 

@@ -455,6 +455,26 @@ class CaseRepo:
                 return kept
         return []
 
+    async def told_of_her_words(self, report: Report) -> list[int]:
+        """Who is told when the targeted person writes or sends a file to her case: those who
+        handle it, then the municipal security unit it was sent to, which documents the case
+        and has its own steps in it (each while they still handle it)."""
+        handlers = await self.handlers(report)
+        unit = await self.session.scalars(
+            select(AlertRecipient.person_id)
+            .join(Alert, Alert.id == AlertRecipient.alert_id)
+            .join(Person, Person.id == AlertRecipient.person_id)
+            .where(
+                Alert.report_id == report.id,
+                AlertRecipient.removed.is_(False),
+                AlertRecipient.notified_at.is_not(None),
+                Person.role == Role.MUNICIPAL_SECURITY,
+            )
+            .order_by(AlertRecipient.id)
+        )
+        also = [p for p in dict.fromkeys(unit) if p not in handlers]
+        return [*handlers, *[p for p in also if await self._handles(p, report)]]
+
     async def staff(self, report: Report) -> list[tuple[int, Access]]:
         """Everyone but the reporter who may access the case now, with what they may do: the
         people it was sent to who still handle it, and the municipal director."""

@@ -72,3 +72,27 @@ async def test_with_a_report_begun_short_words_and_files_go_with_it(
     ), filed
     begun = await anna.say("/rapportera")  # her words just kept: that report goes on
     assert "Det du skrev finns redan med" in begun and "Vem gäller det?" in begun, begun
+
+
+async def test_the_unit_the_case_was_sent_to_is_told_of_her_words_and_files(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """A case about her assignment goes to Pia and the unit; Pia takes it. Anna's later words
+    and files reached Pia alone: Sara, who documents the case and assesses it with the police
+    (3.1.2), was not told, and Anna was told only Pia sees them."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "assignment")
+    await ack(chat("pia"), case.alert_id)
+    anna: Chat = chat("anna")
+    await anna.say(f"/arende {case.ref}")
+    mark = await last_outbox_id(demo_app)
+    await anna.say("Han ringde igen i morse och nämnde min dotters namn")
+    kept = await attach(anna, PHOTO, name="sms.png")
+    assert "Pia Lind och Sara Strand ser det." in kept, kept
+    told = sorted((h, k) for _, h, k, _ in await outbox(demo_app, mark))
+    assert told == [
+        ("pia", "case_evidence"),
+        ("pia", "checkin_reply"),
+        ("sara", "case_evidence"),
+        ("sara", "checkin_reply"),
+    ]

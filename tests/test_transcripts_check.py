@@ -196,3 +196,18 @@ async def test_staff_type_their_checklist_answers(demo_app: App, clock: FakeCloc
     assert "gjort igår (söndag 22 november 2026)" in said
     assert "Intern anteckning (Sara Strand" not in said  # no bare "klart" note
     assert "informerats om händelsen: – Hoppa över" not in said
+
+
+async def test_the_unit_is_told_of_her_later_words(demo_app: App, clock: FakeClock) -> None:
+    """Pia has taken Anna's case about her assignment; what Anna writes to it later reaches
+    Sara too, who documents the case and reads it in the card."""
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara", "kent")
+    t = Transcript("unit_told_of_her_words_sv", demo_app)
+    anna, sara = t.person("anna"), t.person("sara")
+    clock.advance(hours=3)
+    await t.say(anna, f"/arende {ref}")
+    await t.say(anna, "Han ringde igen i morse och nämnde min dotters namn.")
+    await t.deliver()
+    await t.say(sara, f"/arende {ref}")
+    t.check()
+    assert "sara:\n    Ärende REF-1: Anna Berg har skrivit till dig." in t.text()

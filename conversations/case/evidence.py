@@ -76,7 +76,7 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
     info = await keep_file(ctx, event, ReportRepo(ctx.session, ctx.keyring), report)
     if info is None:
         return  # it was said why it was not kept
-    handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
+    handlers = await CaseRepo(ctx.session, ctx.keyring).told_of_her_words(report)
     payload = {"report": report.id}
     # a photo sent at 02:00 woke Pia; words with it that may tell of danger still go at once
     calm = not tells_danger(event.text)
