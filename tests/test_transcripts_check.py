@@ -200,7 +200,8 @@ async def test_staff_type_their_checklist_answers(demo_app: App, clock: FakeCloc
 
 async def test_the_unit_is_told_of_her_later_words(demo_app: App, clock: FakeClock) -> None:
     """Pia has taken Anna's case about her assignment; what Anna writes to it later reaches
-    Sara too, who documents the case and reads it in the card."""
+    Sara too, who documents the case and reads it in the card, where Pia's reminder is
+    said to be Pia's."""
     ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara", "kent")
     t = Transcript("unit_told_of_her_words_sv", demo_app)
     anna, sara = t.person("anna"), t.person("sara")
@@ -211,3 +212,5 @@ async def test_the_unit_is_told_of_her_later_words(demo_app: App, clock: FakeClo
     await t.say(sara, f"/arende {ref}")
     t.check()
     assert "sara:\n    Ärende REF-1: Anna Berg har skrivit till dig." in t.text()
+    # the reminder to book call 1 is Pia's: Sara's card says so, not as if it were hers
+    assert "Nästa påminnelse går till Pia Lind: onsdag 25 november kl. 10.00" in t.text()

@@ -13,10 +13,12 @@ from conversations.desk.words import card_name as name_of
 from conversations.desk.words import next_call
 from conversations.events import Button
 from conversations.flow import Context
+from conversations.followups import FOLLOWUP_CALL
+from conversations.i18n import names_list
 from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
 from storage.cases import CaseRepo
-from storage.models import Report, ReportStatus
+from storage.models import Report, ReportStatus, Timer
 
 # --- the case view -------------------------------------------------------------------------
 
@@ -56,7 +58,7 @@ async def schedule_section(
         return lines, buttons
     upcoming = await calls.upcoming(ctx.viewer, report, REMINDER_KINDS)
     if upcoming:
-        lines += ["", _("Next reminder: {when}").format(when=ctx.when(upcoming[0].due_at))]
+        lines += ["", await _reminder_line(ctx, report, upcoming[0])]
     if not report.checkins:  # she pressed "Stop asking": Trygg no longer asks how she is
         name = await name_of(ctx, report.reporter_id)
         lines += ["", _("{name} has asked Trygg to stop the check-ins.").format(name=name)]
@@ -72,6 +74,20 @@ async def schedule_section(
     if upcoming:
         buttons.append([on_case(report, "case:move", _("Move the reminder"))])
     return lines, buttons
+
+
+async def _reminder_line(ctx: Context, report: Report, timer: Timer) -> str:
+    """'Nästa påminnelse: …' to the one it reminds; to the others on the case, whom it goes
+    to ('Nästa påminnelse går till Pia Lind: …'): the unit reads Pia's reminder as Pia's."""
+    _ = ctx._
+    when = ctx.when(timer.due_at)
+    booked = timer.payload.get("by") if timer.kind == FOLLOWUP_CALL else None
+    handlers = await CaseRepo(ctx.session, ctx.keyring).handlers(report)
+    reminded = list(dict.fromkeys([*([booked] if isinstance(booked, int) else []), *handlers]))
+    if not reminded or ctx.person.id in reminded:
+        return _("Next reminder: {when}").format(when=when)
+    names = names_list(_, [await name_of(ctx, person_id) for person_id in reminded])
+    return _("Next reminder, to {names}: {when}").format(names=names, when=when)
 
 
 async def _call_lines(ctx: Context, report: Report, entry: CallEntry, access: Access) -> list[str]:
