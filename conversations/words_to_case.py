@@ -126,8 +126,8 @@ async def note_for_handlers(ctx: Context, report: Report, text: str) -> list[int
 async def tell_handlers(
     ctx: Context, report: Report, note_id: int, *, danger: bool = False
 ) -> list[int]:
-    """Tell those who handle her case that she wrote to it, at once and asked to read it now
-    if the words may tell of ``danger``; return who they are."""
+    """Tell those who handle her case, and the unit it was sent to, that she wrote to it, at
+    once and asked to read it now if the words may tell of ``danger``; return who they are."""
     handlers = await CaseRepo(ctx.session, ctx.keyring).told_of_her_words(report)
     payload: dict[str, Any] = {"report": report.id, "note": note_id}
     if danger:
