@@ -179,12 +179,15 @@ async def test_staff_type_their_checklist_answers(demo_app: App, clock: FakeCloc
     await t.say(sara, "Svara på nästa punkt")
     await t.say(sara, "Hoppa över")
     await t.say(sara, "Visa ärendet")
+    t.note("3.2.3 is left for later: 'Svara på nästa punkt' goes on to 3.2.4")
     await t.say(sara, "Svara på nästa punkt")
-    await t.say(sara, "Partigruppen och kommunledningen, inte media")
     await t.say(sara, "klart")
     await t.say(sara, "Hoppa över")
     await t.say(sara, "nej, inte aktuellt")
-    await t.say(sara, "20/11")
+    t.note("only 3.2.3 is left: it comes back after her comment")
+    back = await t.say(sara, "20/11")
+    assert "Följande har informerats om händelsen:" in back, back
+    await t.say(sara, "Partigruppen och kommunledningen, inte media")
     await t.deliver()
     t.note("Kent files the police report and says so in his own words")
     await t.say(kent, f"/arende {ref}")
@@ -196,6 +199,7 @@ async def test_staff_type_their_checklist_answers(demo_app: App, clock: FakeCloc
     assert "gjort igår (söndag 22 november 2026)" in said
     assert "Intern anteckning (Sara Strand" not in said  # no bare "klart" note
     assert "informerats om händelsen: – Hoppa över" not in said
+    assert "informerats om händelsen: – Partigruppen och kommunledningen, inte media" in said
 
 
 async def test_the_unit_is_told_of_her_later_words(demo_app: App, clock: FakeClock) -> None:

@@ -16,7 +16,7 @@ from conversations.case.common import (
     role_key,
 )
 from conversations.case.lines import answered, reader_of
-from conversations.case.next_step import carry_on
+from conversations.case.next_step import carry_on, first_open, leave_open
 from conversations.case.typed_answers import dated, read_typed
 from conversations.case.view import show_case
 from conversations.desk import checklist as desk
@@ -129,7 +129,8 @@ async def _open_item(ctx: Context, report: Report, access: Access) -> ChecklistI
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     key = role_key(access, ctx.person.role, report)
-    return next((i for i in pack.checklist if i.id not in state and responsible_for(i, key)), None)
+    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
+    return first_open(ctx, report, mine)
 
 
 async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
@@ -215,6 +216,7 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
     own = access is Access.OWN  # staff's typed words are kept ("Vet inte än" as a comment)
     if own and (event.button == "check:unsure" or normalised(typed) in UNSURE):  # "vet inte"
         ctx.data.pop("changing", None)
+        leave_open(ctx, report, item.id)
         return await carry_on(
             ctx, _("Then I leave it open. Those handling your case can go through it with you.")
         )
@@ -222,6 +224,7 @@ async def answer_item(ctx: Context, event: InboundEvent) -> StateResult:
         answer = event.button.removeprefix("check:")
     elif item.answer == "text" and phrase_of(typed) in LATER:  # not its answer: left open
         ctx.data.pop("changing", None)
+        leave_open(ctx, report, item.id)
         return await carry_on(
             ctx,
             _("I leave {step} open: you can answer it later.").format(step=item.step),

@@ -9,13 +9,41 @@ from conversations.case.common import Case, found_case, gone, on_case, role_key
 from conversations.case.lines import open_items
 from conversations.events import Button
 from conversations.flow import END, Context, StateResult
+from conversations.packs import ChecklistItem
 from conversations.texts import menu_buttons
 from storage.access import Access
 from storage.cases import CaseRepo
-from storage.models import ReportStatus
+from storage.models import Report, ReportStatus
 
 SHOW = "case:view"  # the card, whole
 NEXT = "case:check"  # her next open item
+
+
+LEFT_OPEN = "left_open"  # in the conversation: the items of a case she chose to leave for later
+
+
+def leave_open(ctx: Context, report: Report, item_id: str) -> None:
+    """Remember that she left this item for later ("Hoppa över"): the next is offered first."""
+    left = ctx.data.get(LEFT_OPEN)
+    if not isinstance(left, dict) or left.get("case") != report.id:
+        left = {"case": report.id, "items": []}
+    if item_id not in left["items"]:
+        left["items"].append(item_id)
+    ctx.data[LEFT_OPEN] = left
+
+
+def first_open(
+    ctx: Context, report: Report, items: Sequence[ChecklistItem]
+) -> ChecklistItem | None:
+    """The first of her open items she has not left for later; those she has, once only
+    they remain (so that 3.2.3 left open does not bar the way to 3.2.4)."""
+    left = ctx.data.get(LEFT_OPEN)
+    later = (
+        set(left.get("items", ()))
+        if isinstance(left, dict) and left.get("case") == report.id
+        else set()
+    )
+    return next((i for i in items if i.id not in later), items[0] if items else None)
 
 
 async def carry_on(
@@ -45,8 +73,8 @@ async def carry_on(
         state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
         pack = ctx.packs.get(report.pack)
         mine, _all = open_items(pack, state, role_key(access, ctx.person.role, report))
-        if mine:
-            item = mine[0]
+        item = first_open(ctx, report, mine)
+        if item is not None:
             check = item.check.get(ctx.locale).rstrip(":")  # "Följande har informerats …:"
             lines.append(_("Next item for you: {item}").format(item=f"{item.step} {check}"))
             buttons.append([on_case(report, NEXT, _("Answer the next item"))])
