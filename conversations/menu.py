@@ -16,7 +16,14 @@ from conversations.followups import checkin_reply
 from conversations.i18n import N_, format_clock
 from conversations.report.entry import keep_told
 from conversations.schedule import quiet_hours_of, quiet_span
-from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons, police_lines
+from conversations.texts import (
+    HANDLING,
+    choose_below,
+    contact_lines,
+    contacts_of,
+    menu_buttons,
+    police_lines,
+)
 from conversations.unit_numbers import unit_lines
 from conversations.waiting_alert import alert_waiting
 from conversations.words import says_nothing
@@ -238,7 +245,7 @@ async def unsupported(ctx: Context, event: InboundEvent) -> StateResult:
 async def unexpected(ctx: Context, event: InboundEvent) -> StateResult:
     """Ask the person to answer the open question with its buttons."""
     _ = ctx._
-    ctx.reply(_("Please choose one of the buttons below."))
+    ctx.reply(choose_below(ctx))
     return show_open_question(ctx)
 
 

@@ -9,7 +9,7 @@ from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import CHECKIN
 from conversations.notices import ALERT, ALERT_WITHDRAWN
-from conversations.texts import menu_buttons
+from conversations.texts import choose_below, menu_buttons
 from storage.directory import DirectoryRepo
 from storage.outbox import URGENT
 from storage.trust import AuditRepo, ErasureKinds, PeopleRepo
@@ -106,7 +106,7 @@ async def forget(ctx: Context, event: InboundEvent) -> StateResult:
 
 async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     """Ask again."""
-    ctx.reply(ctx._("Please choose one of the buttons below."))
+    ctx.reply(choose_below(ctx))
     ctx.again()
     return None
 

@@ -12,7 +12,7 @@ from conversations.i18n import N_, SUPPORTED
 from conversations.invite_code import invite_code
 from conversations.menu import NAMED_IN, TELLING, stale_button
 from conversations.report.entry import keep_told
-from conversations.texts import HANDLING, menu_buttons
+from conversations.texts import HANDLING, choose_hint, menu_buttons
 from conversations.words import says_nothing
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
@@ -362,7 +362,7 @@ async def words_instead(ctx: Context, event: InboundEvent) -> StateResult:
     """Take a language typed by name; words that tell what happened choose the language
     they are written in and are kept; anything shorter asks once more."""
     typed = event.text.strip()
-    named = LANGUAGE_NAMES.get(typed.strip(".,!?").casefold())
+    named = _language_named(typed)
     if named is not None:
         return await _speak(ctx, named)
     if len(typed.split()) >= TELLING:  # ctx.locale is already the one they wrote in
@@ -370,9 +370,33 @@ async def words_instead(ctx: Context, event: InboundEvent) -> StateResult:
     return await ask_language_again(ctx, event)
 
 
+def _language_named(typed: str) -> str | None:
+    """The language a short answer names ("svenska", "Svenska tack", "English please");
+    None when it names none, or both."""
+    whole = LANGUAGE_NAMES.get(typed.strip(".,!?").casefold())
+    if whole is not None:
+        return whole
+    words = typed.casefold().replace(",", " ").split()
+    if len(words) >= TELLING:
+        return None
+    named = {LANGUAGE_NAMES[w.strip(".!?")] for w in words if len(w.strip(".!?")) > 2
+             and w.strip(".!?") in LANGUAGE_NAMES}  # fmt: skip
+    return named.pop() if len(named) == 1 else None
+
+
 async def ask_language_again(ctx: Context, event: InboundEvent) -> StateResult:
-    """Ask for the language once more."""
-    ctx.reply(ctx._("Please choose a language with the buttons. / Välj språk med knapparna."))
+    """Ask for the language once more, as the channel lets them choose."""
+    _ = ctx._
+    ctx.reply(
+        choose_hint(
+            ctx,
+            _("Please choose a language with the buttons. / Välj språk med knapparna."),
+            _(
+                "Please answer 1 for Swedish or 2 for English. / "
+                "Svara 1 för svenska eller 2 för engelska."
+            ),
+        )
+    )
     ctx.again()
     return None
 

@@ -107,3 +107,19 @@ def call_line(ctx: Context, card: ContactCard) -> str:
     return ctx._("There is no phone number for {name} in Trygg.").format(
         name=shown_name(ctx._, card)
     )
+
+
+def choose_hint(ctx: Context, pressed: str, typed: str) -> str:
+    """How to choose, as the person's channel lets them: ``pressed`` where choices are
+    buttons, ``typed`` where they are numbered text (both already translated)."""
+    return pressed if ctx.capabilities.has_buttons else typed
+
+
+def choose_below(ctx: Context) -> str:
+    """Ask for one of the choices below, as the person's channel shows them."""
+    _ = ctx._
+    return choose_hint(
+        ctx,
+        _("Please choose one of the buttons below."),
+        _("Please answer with one of the numbers below."),
+    )

@@ -13,7 +13,7 @@ from conversations.flow import Context
 from conversations.i18n import shown_name
 from conversations.notice_context import NOTICE_TOKEN, opens_case, show_button
 from conversations.notices import ALERT
-from conversations.texts import HANDLING, call_line, menu_buttons
+from conversations.texts import HANDLING, call_line, choose_hint, menu_buttons
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.directory import ContactCard, DirectoryRepo
@@ -152,7 +152,11 @@ async def _again(ctx: Context, alert: Alert) -> Reply:
     buttons += _call_or_write(ctx, alert, card)
     lines = [
         first.format(name=name, when=when, ref=report.ref if report else ""),
-        _("Will you take it? Press “I'll take it”, so the others know."),
+        choose_hint(
+            ctx,
+            _("Will you take it? Press “I'll take it”, so the others know."),
+            _("Will you take it? Answer “I'll take it”, so the others know."),
+        ),
         call_line(ctx, card),
     ]
     return Reply("\n".join(lines), tuple(tuple(row) for row in buttons), NOTICE_TOKEN)

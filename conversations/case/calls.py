@@ -21,6 +21,7 @@ from conversations.flow import Context, StateResult
 from conversations.followups import to_book
 from conversations.i18n import DISPLAY_TZ
 from conversations.schedule import is_day_off, on_day, working_day
+from conversations.texts import choose_below
 from storage.access import Access
 from storage.calls import CallRepo
 from storage.models import Report, ReportStatus, Timer
@@ -99,7 +100,7 @@ def _read_time(ctx: Context, event: InboundEvent) -> tuple[datetime | None, str 
         try:
             local = datetime.fromisoformat(event.button.removeprefix("at:"))
         except ValueError:
-            return None, _("Please choose one of the buttons below.")
+            return None, choose_below(ctx)
         return local.replace(tzinfo=DISPLAY_TZ), None
     moment = dates.coming(event.text, ctx.now, ctx.locale)
     today = ctx.now.astimezone(DISPLAY_TZ).date()
@@ -131,7 +132,7 @@ async def book_call(ctx: Context, event: InboundEvent) -> StateResult:
     if when is not None and when <= ctx.now:
         problem = passed(ctx, ctx.when(when))
     if when is None or problem:
-        ctx.reply(problem or _("Please choose one of the buttons below."))
+        ctx.reply(problem or choose_below(ctx))
         ctx.again()
         return None
     number = int(ctx.data.get("book") or 1)
@@ -229,7 +230,7 @@ async def move_to(ctx: Context, event: InboundEvent) -> StateResult:
     if when is not None and when <= ctx.now:
         problem = passed(ctx, ctx.when(when))
     if when is None or problem:
-        ctx.reply(problem or _("Please choose one of the buttons below."))
+        ctx.reply(problem or choose_below(ctx))
         ctx.again()
         return None
     try:

@@ -26,6 +26,7 @@ from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
 from conversations.packs import ChecklistItem, Pack, Reader
 from conversations.report.typed import normalised
+from conversations.texts import choose_below
 from storage.access import Access
 from storage.cases import CaseRepo, ItemState
 from storage.models import Report, ReportStatus
@@ -282,7 +283,7 @@ async def _kept(ctx: Context, item: ChecklistItem, typed: str | None) -> str:
     """Keep words typed without an answer where the viewer may; say so and ask for the answer."""
     _ = ctx._
     if not typed:
-        return _("Please choose one of the buttons below.")
+        return choose_below(ctx)
     kept = await keep_typed(ctx, typed)
     if kept is None:  # the director keeps no notes: his words go with the answer
         _wait(ctx, item, typed)

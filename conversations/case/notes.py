@@ -12,6 +12,7 @@ from conversations.desk.errors import Refused
 from conversations.desk.notes import keep_note, send_note
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import Context, StateResult
+from conversations.texts import choose_below
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.models import Report
@@ -102,7 +103,7 @@ async def more_note(ctx: Context, event: InboundEvent) -> StateResult:
         words = words[1:]  # "ja, skicka den"
     said = " ".join(words)
     if not said:  # "ja" alone answers neither "internal" nor "send"
-        ctx.reply(_("Please choose one of the buttons below."))
+        ctx.reply(choose_below(ctx))
         ctx.again()
         return None
     found = await found_case(ctx, Access.HANDLER)

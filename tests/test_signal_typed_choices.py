@@ -1,0 +1,69 @@
+"""On Signal there are no buttons: choices are numbered text, answered by typing.
+
+What Trygg says there never asks anyone to press a button: it asks for the number or the
+words. A newly invited official types the language as people do ("Svenska tack"); Pia,
+woken by an alert she has not taken, is told what to answer; a choice not understood is
+asked for by its number. Played through the real SignalBot and the fake signal-cli daemon;
+compare with tests/transcripts/signal_typed_choices_sv.txt.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.app import App
+from storage.models import Role
+from tests.signal_harness import (  # noqa: F401
+    SignalHarness,
+    fake_signal_fixture,
+    signal_app_fixture,
+    signal_fixture,
+)
+from tests.test_transcripts_signal import SignalTranscript
+from tests.test_trust import SQLITE_ONLY, invite
+
+PRESSING = re.compile(r"\b(knapp\w*|tryck\w*|press\w*|tap|buttons?)\b", re.IGNORECASE)
+
+
+async def _walk(sg: SignalHarness, app: App) -> SignalTranscript:
+    t = SignalTranscript("signal_typed_choices_sv", sg)
+    anna, pia = await t.person("anna"), await t.person("pia")
+    for handle in ("per", "sara"):  # on Signal too: what they are sent goes out
+        await t.person(handle)
+    lisa = sg.fake.person(number=None, name="lisa")
+    t.people[lisa.aci] = "lisa"
+    code = await invite(app, Role.OFFICIAL)
+    t.note("Lisa, newly invited, types her code as she read it aloud: lower case, spaces")
+    typed = code.lower().replace("-", " ")
+    await t.say(lisa, typed)
+    t.t.lines[-1 - t.t.lines[::-1].index(f"lisa> {typed}")] = "lisa> code-1 (lower case, spaces)"
+    t.note("She greets instead of choosing, then asks for Swedish in her own words")
+    await t.say(lisa, "hej")
+    await t.say(lisa, "Svenska tack")
+    await t.say(lisa, "Lisa Lund")
+    await t.say(lisa, "070 123 45 67")
+    t.note("Anna is threatened at night and alerts Pia; Pia writes before taking it")
+    await t.say(anna, "akut")
+    await t.choose(anna, "Larma Pia Lind")
+    await t.say(pia, "hej")
+    await t.say(pia, "jag tar det")
+    t.note("Anna opens 'forget me' and answers neither yes nor no, then by number")
+    await t.say(anna, "/glom")
+    await t.say(anna, "kanske")
+    await t.choose(anna, "Nej")
+    return t
+
+
+@SQLITE_ONLY
+async def test_on_signal_typed_answers_are_understood_and_nobody_is_told_to_press(
+    sg: SignalHarness, sg_app: App
+) -> None:
+    t = await _walk(sg, sg_app)
+    said = "\n".join(t.t.lines)
+    assert "Svara 1 för svenska eller 2 för engelska." in said
+    assert "Jag pratar svenska med dig." in said  # "Svenska tack" chose Swedish
+    assert "Tar du det? Svara ”Jag tar det”, så vet de andra." in said
+    assert "Svara med en av siffrorna nedan." in said
+    sent = [message or "" for _ts, _to, message in sg.fake.sent]
+    assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
+    t.check()
