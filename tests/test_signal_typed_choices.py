@@ -13,12 +13,14 @@ import re
 
 from bot.app import App
 from storage.models import Role
+from tests.reporting import Script, write_report
 from tests.signal_harness import (  # noqa: F401
     SignalHarness,
     fake_signal_fixture,
     signal_app_fixture,
     signal_fixture,
 )
+from tests.test_signal_transport import SignalWriter
 from tests.test_transcripts_signal import SignalTranscript
 from tests.test_trust import SQLITE_ONLY, invite
 
@@ -67,3 +69,21 @@ async def test_on_signal_typed_answers_are_understood_and_nobody_is_told_to_pres
     sent = [message or "" for _ts, _to, message in sg.fake.sent]
     assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
     t.check()
+
+
+@SQLITE_ONLY
+async def test_the_report_summary_on_signal_asks_for_numbers_not_presses(
+    sg: SignalHarness,
+) -> None:
+    anna = await sg.bind("anna")
+    for handle in ("pia", "per", "sara"):
+        await sg.bind(handle)
+    summary = await write_report(SignalWriter(sg, anna), Script(typed=True), submit=False)
+    assert "Svara med ämnets siffra för att ändra det, eller skicka rapporten." in summary
+    said, _again = await sg.say(anna, "ja")  # yes to what? it says how to send
+    assert said == (
+        "Svara ”Skicka” så skickas rapporten. Vill du ändra något, svara med ämnets siffra."
+    )
+    sent = [message or "" for _ts, _to, message in sg.fake.sent]
+    assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
+    assert "Din rapport är skickad" in (await sg.say(anna, "Skicka"))[0]  # the label sends it

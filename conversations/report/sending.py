@@ -23,7 +23,7 @@ from conversations.report.form import BY_STEP, QUESTIONS, ReportStep
 from conversations.report.hooks import moment_of, read_when, store_moment
 from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
-from conversations.texts import menu_buttons
+from conversations.texts import choose_hint, menu_buttons
 from conversations.words import button_said, says_nothing
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
@@ -150,7 +150,13 @@ async def summary_typed(ctx: Context, event: InboundEvent) -> StateResult:
     if not typed:
         return await repeat(ctx, event)
     if says_nothing(typed) or phrase_of(typed) in UNCLEAR_AT_SUMMARY:  # "ja", "ok": send?
-        ctx.reply(ctx._("To send the report, press “Send”. To change something, press it."))
+        ctx.reply(
+            choose_hint(
+                ctx,
+                ctx._("To send the report, press “Send”. To change something, press it."),
+                ctx._("To send the report, answer “Send”. To change something, answer its number."),
+            )
+        )
         ctx.again()
         return None
     changed = await _corrected_when(ctx, draft, typed)

@@ -7,6 +7,7 @@ from conversations.flow import Context, StateResult
 from conversations.report.draft import Draft, known
 from conversations.report.form import ReportStep, for_self
 from conversations.report.text import answer_lines, assignment_line, evidence_line
+from conversations.texts import choose_hint
 
 
 async def show_summary(ctx: Context, draft: Draft, lead: list[str] | None = None) -> StateResult:
@@ -21,7 +22,14 @@ async def show_summary(ctx: Context, draft: Draft, lead: list[str] | None = None
         answers[1:1] = assignment_line(ctx, who.assignment)
     evidence = await evidence_line(ctx, draft)
     lines = [_("Your report – check it before sending:"), "", *answers, *evidence]
-    lines += ["", _("Press a topic to change it, or send the report.")]
+    lines += [
+        "",
+        choose_hint(
+            ctx,
+            _("Press a topic to change it, or send the report."),
+            _("Answer with a topic's number to change it, or send the report."),
+        ),
+    ]
     rows = [edit_buttons[i : i + 3] for i in range(0, len(edit_buttons), 3)]
     if evidence:
         rows.append([Button("ev:list", _("Remove a file"))])
