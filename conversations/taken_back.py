@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Context
 from conversations.i18n import shown_name
-from conversations.texts import menu_buttons
+from conversations.texts import choose_hint, menu_buttons
 from conversations.waiting_alert import alert_waiting
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
@@ -25,7 +25,11 @@ def no_alert_for_them(ctx: Context, alert_id: str) -> bool:
         said = (
             _("Only the security contacts an alert goes to can open it and write about it.")
             + "\n"
-            + _("If you need help yourself, press “I need help now”.")
+            + choose_hint(
+                ctx,
+                _("If you need help yourself, press “I need help now”."),
+                _("If you need help yourself, answer “I need help now”."),
+            )
             + "\n\n"
             + _("This is what I can help you with:")
         )

@@ -87,3 +87,24 @@ async def test_the_report_summary_on_signal_asks_for_numbers_not_presses(
     sent = [message or "" for _ts, _to, message in sg.fake.sent]
     assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
     assert "Din rapport är skickad" in (await sg.say(anna, "Skicka"))[0]  # the label sends it
+
+
+@SQLITE_ONLY
+async def test_an_official_typing_skriv_and_a_handover_on_signal_ask_for_answers(
+    sg: SignalHarness,
+) -> None:
+    anna, pia = await sg.bind("anna"), await sg.bind("pia")
+    for handle in ("per", "sara"):
+        await sg.bind(handle)
+    (said,) = await sg.say(anna, "/skriv")  # only contacts write on alerts
+    assert "Behöver du själv hjälp, svara ”Jag behöver hjälp nu”." in said
+    assert "1 Jag behöver hjälp nu" in said  # the words answer the choice shown with them
+    await write_report(SignalWriter(sg, anna), Script(typed=True))
+    await sg.wait_text(pia, "Ny incidentrapport")
+    await sg.say(pia, "Jag tar det")
+    await sg.say(pia, "1")  # Öppna ärende
+    await sg.say(pia, "Lämna över")
+    again = await sg.say(pia, "Kalle")  # nobody of that name: asked again by number
+    assert again[0] == "Svara med siffran för den som ska ta över."
+    sent = [message or "" for _ts, _to, message in sg.fake.sent]
+    assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"

@@ -10,6 +10,7 @@ from conversations.desk.errors import Refused
 from conversations.desk.handover import candidate_people, shown_name
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
+from conversations.texts import choose_hint
 from storage.access import Access
 
 
@@ -51,7 +52,13 @@ async def hand_over(ctx: Context, event: InboundEvent) -> StateResult:
             return await show_case(ctx)
         named = [p for p in people if (p.display_name or p.handle).casefold().startswith(typed)]
         if len(named) != 1:
-            ctx.reply(_("Choose who should take over with the buttons below."))
+            ctx.reply(
+                choose_hint(
+                    ctx,
+                    _("Choose who should take over with the buttons below."),
+                    _("Answer with the number of the person who should take over."),
+                )
+            )
             ctx.again()
             return None
         person_id = named[0].id
