@@ -300,9 +300,16 @@ def _ask_phone(ctx: Context, lead: str) -> StateResult:
     """Ask for the number to show; one the platform gave is shown, and kept unless changed."""
     _ = ctx._
     if ctx.person.phone:
-        ask = _(
-            "Trygg shows {phone}, the number you write from, to those who need to call you. "
-            "Is another number better? Write it, or press Keep."
+        ask = choose_hint(
+            ctx,
+            _(
+                "Trygg shows {phone}, the number you write from, to those who need to call "
+                "you. Is another number better? Write it, or press Keep."
+            ),
+            _(
+                "Trygg shows {phone}, the number you write from, to those who need to call "
+                "you. Is another number better? Write it, or answer “Keep”."
+            ),
         ).format(phone=ctx.person.phone)
         ctx.reply(f"{lead}\n{ask}", [[Button("phone:skip", _("Keep"))]])
         return Start.PHONE

@@ -108,3 +108,27 @@ async def test_an_official_typing_skriv_and_a_handover_on_signal_ask_for_answers
     assert again[0] == "Svara med siffran för den som ska ta över."
     sent = [message or "" for _ts, _to, message in sg.fake.sent]
     assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
+
+
+@SQLITE_ONLY
+async def test_keeping_the_number_and_deleting_a_report_on_signal_are_answered_in_words(
+    sg: SignalHarness, sg_app: App
+) -> None:
+    lisa = sg.fake.person(number="+46701234567", name="lisa")
+    code = await invite(sg_app, Role.OFFICIAL)
+    await sg.say(lisa, code)
+    await sg.say(lisa, "1")
+    (asked,) = await sg.say(lisa, "Lisa Lund")
+    assert "Skriv det, eller svara ”Behåll”." in asked
+    (kept,) = await sg.say(lisa, "behåll")
+    assert kept.startswith("Tack. Trygg visar +46 70 123 45 67")
+    await sg.say(lisa, "/rapportera")
+    await sg.say(lisa, "/avbryt")
+    said = await sg.say(lisa, "ja")  # deleting is never a yes typed: it says what to answer
+    assert said[0] == "Svara ”Ja, radera” för att radera rapporten: det går inte att ångra."
+    said = await sg.say(lisa, "han stod kvar")
+    assert (
+        said[0] == "Jag sparade det du skrev i rapporten. Vill du radera den, svara ”Ja, radera”."
+    )
+    sent = [message or "" for _ts, _to, message in sg.fake.sent]
+    assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"

@@ -13,7 +13,7 @@ from conversations.report.answering import ask, lost, repeat
 from conversations.report.draft import VERSION, Draft, known, load_draft, party_pack_of
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.report.hooks import UNASKED
-from conversations.texts import menu_buttons
+from conversations.texts import choose_hint, menu_buttons
 from conversations.words import button_said
 from storage.reports import ReportRepo
 
@@ -264,7 +264,11 @@ def _asking_to_delete(ctx: Context) -> bool:
 
 def _press_to_delete(ctx: Context) -> StateResult:
     _ = ctx._
-    said = _("To delete the report, press “{button}”: it cannot be undone.")
+    said = choose_hint(
+        ctx,
+        _("To delete the report, press “{button}”: it cannot be undone."),
+        _("To delete the report, answer “{button}”: it cannot be undone."),
+    )
     ctx.reply(said.format(button=_("Yes, delete it")))
     ctx.again()
     return None
@@ -285,7 +289,14 @@ async def cancel_typed(ctx: Context, event: InboundEvent) -> StateResult:
     if typed:
         draft.note(typed)
         draft.save(ctx)
-    ctx.reply(ctx._("I kept what you wrote with the report. To delete it, press the button."))
+    _ = ctx._
+    ctx.reply(
+        choose_hint(
+            ctx,
+            _("I kept what you wrote with the report. To delete it, press the button."),
+            _("I kept what you wrote with the report. To delete it, answer “{button}”."),
+        ).format(button=_("Yes, delete it"))
+    )
     ctx.again()
     return None
 
