@@ -172,9 +172,12 @@ def telling(event: InboundEvent) -> bool:
     only asked what to do ("vad ska jag göra?")."""
     text = event.text.strip().strip(".,!?:;\"'()").casefold()
     told = bool(text) and text not in CALLS and not only_asks_what_to_do(text)
-    return event.kind is EventKind.TEXT and told
+    cry_only = set(words_of(text)) <= {*CALLS, *CRYING, *CRY_ASIDES}  # "hjälp!", "help me"
+    return event.kind is EventKind.TEXT and told and not cry_only
 
 
+CRY_ASIDES = frozenset({"mig", "mej", "me", "nu", "now", "snälla", "please", "oss", "us"})
+"""Words beside a cry that tell nothing to keep ("hjälp mig nu")."""
 WITHIN = ("rädd", "kniv", "vapen")
 """Parts of compound words that tell of danger wherever they stand in the word ("jätterädd",
 "fickkniven"): they open /akut from anywhere, as the cries do."""
