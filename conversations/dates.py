@@ -113,7 +113,10 @@ WORDS = {
             rf"(?:\s*(?:o'?clock|h)\b|\b(?![.:/-]?\d){_NO_SPAN})"
         ),
         spoken=None,
-        meridiem=re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?"),
+        # with a hedge before it ("around 11pm"), read with it, as "runt 23" is
+        meridiem=re.compile(
+            rf"(?:\b(?:{_EN_NEAR})\s+)?\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?"
+        ),
         part=re.compile(
             r"\b(?:(?P<this>this|last|to)\s*)?(?:(?P<morning>morning)|(?P<afternoon>afternoon)"
             r"|(?P<evening>evening)|(?P<night>night))\b"

@@ -43,6 +43,7 @@ they finish it; anywhere else they follow an answer already saved, and answer no
 ENOUGH = DONE | {
     *("nej", "nej tack", "nej det räcker", "det räcker", "inget", "inget mer", "vet inte"),
     *("no", "no thanks", "no that s enough", "that s enough", "nothing", "don t know"),
+    *("tack", "tack så mycket", "thanks", "thank you", "thanks a lot"),  # courtesy adds nothing
 }
 """Typed alone where her earlier words are already kept, these keep them as they are."""
 BARE = frozenset(

@@ -49,8 +49,8 @@ def story_ahead(draft: Draft, question: Question, typed: str) -> ReportStep | No
 def gathered_by(ctx: Context, draft: Draft, question: Question, typed: str) -> Question | None:
     """The question not yet answered that words typed where options are asked answer instead
     ("igår kväll 22.40" at "Vad var det?": "När och var"), if one gathers such words; none
-    at a question that takes own words, and never the open question or the one it follows."""
-    if question.kind == "text" or only_numbers(typed):
+    where own words are asked (but Question.short), nor the open question or its parent."""
+    if (question.kind == "text" and not question.short) or only_numbers(typed):
         return None
     who = known(ctx, draft)
     return next(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.flow import Flow, Handler, Input
-from conversations.report import answering, entry, evidence, sending
+from conversations.report import answering, entry, evidence, send_early, sending
 from conversations.report.form import QUESTIONS, ReportStep
 
 IDLE = timedelta(minutes=30)
@@ -26,7 +26,7 @@ ANSWERING: dict[str, Handler] = {
     "nav:skip": answering.skip,
     "nav:keep": answering.skip,
     "edit:replace": answering.replace_next,
-    Input.TEXT: answering.take_text,
+    Input.TEXT: send_early.take_text,  # "skicka" before the last question: the summary
     Input.ATTACHMENT: evidence.take_evidence,
     Input.EDIT: answering.edited,
 }

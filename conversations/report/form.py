@@ -100,6 +100,9 @@ class Question:
     on_answer: AnswerHook | None = None  # what the answer does besides being stored
     choices: OptionsHook | None = None  # options from the directory instead of ``options``
     gathers: GatherHook | None = None  # words typed where options are asked that answer this
+    # own words that name something short (an assignment): words another question gathers
+    # ("around 11pm, outside my house") answer that one instead, as where options are asked
+    short: bool = False
     means: MeansHook | None = None  # what words that name no option still mean ("Erik Berg")
     # what a sentence that tells the story ahead still answers here ("min man Erik blev hotad")
     tells: TellsHook | None = None
@@ -252,6 +255,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Assignment"),
         applies=lambda a, k: for_self(a) and not k.assignment,
         parent=S.WHO,
+        short=True,
         example="Ledamot i byggnadsnämnden",
     ),
     Question(
