@@ -20,6 +20,7 @@ from conversations.about import SOMEONE_CLOSE
 from conversations.i18n import N_
 from conversations.packs import Choice, Pack
 from conversations.report import hooks
+from conversations.report.answer_words import UNKNOWN_WHO, YES_NO_UNKNOWN, YES_NO_WORDS
 from conversations.report.hooks import (
     UNASKED,
     AnswerHook,
@@ -172,13 +173,6 @@ def without_day(answer: Any) -> bool:
 def for_self(answers: Answers) -> bool:
     return not chose(answers, ReportStep.WHO, "other")
 
-
-YES_NO_UNKNOWN = (("yes", N_("Yes")), ("no", N_("No")), ("unknown", N_("Don't know")))
-YES_NO_WORDS = {
-    "yes": ("ja", "japp", "yes", "jo"),
-    "no": ("nej", "no", "nope", "inte"),
-    "unknown": ("vet inte", "vet ej", "don't know", "dont know", "unknown", "osäker"),
-}
 
 S = ReportStep
 QUESTIONS: tuple[Question, ...] = (
@@ -421,7 +415,7 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         N_("Perpetrator"),
         fixed(("known", N_("I know who it is")), ("unknown", N_("Unknown"))),
-        synonyms={"unknown": ("okänd", "okänt", "vet inte", "unknown", "no idea")},
+        synonyms={"unknown": UNKNOWN_WHO},
         example="Okänd man, runt 50, skånsk dialekt",
     ),
     Question(

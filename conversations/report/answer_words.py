@@ -1,0 +1,19 @@
+"""Words typed for the report's common answers: yes, no, don't know, and "nobody knows who"."""
+
+from __future__ import annotations
+
+from conversations.i18n import N_
+
+YES_NO_UNKNOWN = (("yes", N_("Yes")), ("no", N_("No")), ("unknown", N_("Don't know")))
+YES_NO_WORDS = {
+    "yes": ("ja", "japp", "yes", "jo"),
+    "no": ("nej", "no", "nope", "inte"),
+    "unknown": ("vet inte", "vet ej", "don't know", "dont know", "unknown", "osäker"),
+}
+UNKNOWN_WHO = (
+    *("okänd", "okänt", "vet inte", "vet inte vem", "vet inte vem det är"),
+    *("vet inte vem det var", "ingen aning", "nej", "en okänd", "okänd person"),
+    *("unknown", "no idea", "don't know", "i don't know", "don't know who"),
+    *("i don't know who", "i don't know who it was", "no", "someone unknown"),
+)
+"""Typed at "Who did it?": nobody knows ("vet inte vem det var", "nej")."""
