@@ -21,6 +21,7 @@ from conversations.akut_words import (
 )
 from conversations.alert_next import ESCALATE
 from conversations.alerts import LINKED_FOR, raise_alert
+from conversations.call_words import ME, asked_to_call, asks_only_a_call
 from conversations.desk.handover import calls_named
 from conversations.events import InboundEvent
 from conversations.flow import Context
@@ -247,14 +248,19 @@ async def after_alert(ctx: Context, event: InboundEvent, *, alert: Alert | None 
         who = _("Nobody has taken your alert yet. {names} will see what you wrote.").format(
             names=names
         )
-    if not answer:  # an answer to what was written to her is kept with the alert alone
+    only_call = asks_only_a_call(event.text)  # "kan du ringa mig?": nothing to report
+    if not answer and not only_call:  # an answer to what was written to her: the alert's
         await keep_words(ctx, event.text.strip())
     lines = [
         _("In danger now: call {number}.").format(number="112"),
         who,
         *([moved] if moved else []),
     ]
-    if not answer and not tells_danger(event.text):  # with a knife at the door, no form
+    if alert.untaken and ctx.person.phone and asked_to_call(event.text) in ME:  # it is asked
+        lines.append(_("The alert already asks {names} to call you.").format(names=names))
+    if (
+        not answer and not only_call and not tells_danger(event.text)
+    ):  # with a knife at the door, no form
         lines.append(_("It is in the report you can go on with too: /rapportera."))
     ctx.reply("\n".join(lines), menu_buttons(ctx))
     return True
