@@ -288,6 +288,9 @@ async def take_name(ctx: Context, event: InboundEvent) -> StateResult:
         return _name_wanted(ctx)
     if _telling(name):
         return await _told_instead(ctx, event)
+    language = _only_a_language(name)
+    if language is not None:  # "English please" at the name question: the language, not her name
+        return await _speak(ctx, language)
     try:
         await DirectoryRepo(ctx.session).set_own_card(ctx.viewer, name=name)
     except NotAllowed:  # the org file names them: it is not changed from the chat
@@ -389,6 +392,21 @@ def _language_named(typed: str) -> str | None:
     named = {LANGUAGE_NAMES[w.strip(".!?")] for w in words if len(w.strip(".!?")) > 2
              and w.strip(".!?") in LANGUAGE_NAMES}  # fmt: skip
     return named.pop() if len(named) == 1 else None
+
+
+ASKING_FOR = frozenset(
+    {"tack", "gärna", "på", "jag", "vill", "ha", "prata", "please", "in", "i", "speak", "thanks"}
+)
+"""Words beside a language's name that ask for it ("på svenska tack", "in English please")."""
+
+
+def _only_a_language(typed: str) -> str | None:
+    """The language words typed for a name ask for, and nothing else ("English please");
+    None for a name, even one a language's word is in ("Ann English")."""
+    words = [w.strip(".,!?") for w in typed.casefold().split()]
+    named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES and len(w) > 2}
+    rest = [w for w in words if w not in LANGUAGE_NAMES and w not in ASKING_FOR]
+    return named.pop() if len(named) == 1 and not rest else None
 
 
 async def ask_language_again(ctx: Context, event: InboundEvent) -> StateResult:
