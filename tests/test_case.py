@@ -438,6 +438,10 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert view.startswith(f"Ärende {case.ref} – avslutat")
     assert pia.last_buttons == ["case:pdf", "case:reopen", f"show:{case.id}", "case:file"]
     assert (await anna.say(f"/arende {case.ref}")).startswith(f"Ärende {case.ref} – avslutat")
+    # who closed it, and when: her card and Pia's own say so
+    assert "\nAvslutat i dag kl. " in anna.text(anna.last), anna.text(anna.last)
+    assert " av Pia Lind\n" in anna.text(anna.last), anna.text(anna.last)
+    assert " av dig\n" in await pia.say(f"/arende {case.ref}")
     assert anna.last_buttons == ["case:pdf"]
 
     # A closed case receives nothing more, even from a timer that was somehow left behind.

@@ -80,6 +80,13 @@ async def show_case(ctx: Context) -> StateResult:
     lines = [_("Case {ref} – {status}").format(ref=report.ref, status=status)]
     if report.submitted_at:
         lines.append(_("Reported {when}").format(when=ctx.when(report.submitted_at)))
+    if report.status is ReportStatus.CLOSED and report.closed_at is not None:  # by whom, when
+        when = ctx.when(report.closed_at)
+        if report.closed_by == ctx.person.id:
+            lines.append(_("Closed {when} by you").format(when=when))
+        else:
+            name = await name_of(ctx, report.closed_by)
+            lines.append(_("Closed {when} by {name}").format(when=when, name=name))
     if access is not Access.OWN and report.reporter_id is not None:
         card, party, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, report.reporter_id)
         lines.append(
