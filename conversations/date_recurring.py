@@ -26,6 +26,10 @@ _ALSO = {  # what people call a holiday beside the name the package gives it
     "christmas eve": ("christmas", "xmas"),  # "at Christmas", "last Christmas"
     "new year's eve": ("new year", "new years"),  # "at New Year"
 }
+_BOUNDARY = re.compile(
+    r"\b(?:efter|före|innan|tills|sedan|after|before|until|since)\s+$", re.IGNORECASE
+)
+"""A word before a holiday that makes it a bound, not the day ("vill höras efter nyår")."""
 _YEARS = range(-2, 2)  # the years around this one a holiday is looked for in
 
 _DAY_OF_MONTH = {
@@ -60,7 +64,11 @@ def recurring_day(text: str, locale: str, today: date, ahead: bool) -> tuple[lis
 def _holiday(text: str, locale: str, today: date) -> tuple[list[date], str]:
     """Return the dates of the holiday named first in the text, around this year."""
     words = _holiday_words(locale, today.year)
-    found = [(m, name) for name, said in words if (m := said.search(text))]
+    found = [
+        (m, name)
+        for name, said in words
+        if (m := said.search(text)) and not _BOUNDARY.search(text, 0, m.start())
+    ]
     if not found:
         return [], text
     m, name = min(found, key=lambda f: (f[0].start(), -len(f[0].group())))

@@ -158,3 +158,15 @@ def test_a_count_back_with_sedan_and_a_time_keeps_both() -> None:
 def test_minutes_after_sedan_or_since_are_no_hour(locale: str, text: str) -> None:
     moment = understand(text, NOW, locale)
     assert moment is None or moment.time is None, moment
+
+
+@pytest.mark.parametrize(
+    "typed", ["vill höras efter nyår", "inget före jul", "wait until Christmas", "since New Year"]
+)
+def test_a_holiday_as_a_bound_is_no_day(typed: str) -> None:
+    """'Anna vill höras efter nyår' planned the call on New Year's Eve."""
+    from conversations.date_recurring import recurring_day
+
+    assert (
+        recurring_day(typed, "sv" if typed[0].islower() else "en", date(2026, 12, 7), True)[0] == []
+    )
