@@ -289,6 +289,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "Ändra ett svar",
         "Flytta avstämningen",
         "PDF för polisanmälan",
+        "Vad gör jag nu?",
         "Stoppa avstämningarna",
     ]
 
@@ -528,6 +529,7 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
         "case:change",
         "case:move",
         "case:pdf",
+        f"advice:{case.id}",
         "case:stop_checkins",
     ]
 

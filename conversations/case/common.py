@@ -14,8 +14,10 @@ from conversations.events import Button, InboundEvent, Reply, about
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import N_, shown_name
 from conversations.notice_context import NOTICE_TOKEN
+from conversations.report.advice import advice
 from conversations.report.typed import normalised
 from conversations.texts import menu_buttons
+from conversations.what_now_words import only_asks_what_to_do
 from conversations.words_to_case import asked_to_read, note_for_handlers
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -168,6 +170,10 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
         take = Button(f"ack:{alert.id}", _("I'll take it"))
         ctx.replies.append(Reply(text, ((take,),), NOTICE_TOKEN))
         return None
+    if case is not None and only_asks_what_to_do(event.text):  # "vad gör jag nu?" at her card
+        own_case = await ctx.session.get(Report, case)
+        if own_case is not None and own_case.reporter_id == ctx.person.id:
+            return await advice(ctx, replace(event, button=f"advice:{case}"))
     kept = await keep_typed(ctx, event.text.strip())
     ctx.reply(kept or _("I can't keep written words from you here. Please use the buttons below."))
     ctx.again()

@@ -193,7 +193,8 @@ async def _buttons(
         buttons.append([on_case(report, "case:reopen", _("Open the case again"))])
     if not open_case and access is Access.HANDLER:  # a closed case is still read whole
         buttons.append([show_button(_, report)])
-    if access is Access.OWN and open_case:
+    if access is Access.OWN and open_case:  # the plans' advice; her check-ins last
+        buttons.append([Button(f"advice:{report.id}", _("What do I do now?"))])
         buttons.append([checkins_button(ctx, report)])
     if access is Access.HANDLER and report.drill_id is None:  # last: the others keep their place
         buttons.append([on_case(report, EXPORT_WHOLE, _("Case file (PDF)"))])
