@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access, responsibility_key
@@ -69,6 +69,16 @@ class ItemState:
     answered_at: datetime
     previous: str | None = None  # the answer this one replaced, if it was changed
     earlier: tuple[ItemState, ...] = ()  # every answer it replaced, oldest first
+
+
+def _reached(report: Report) -> tuple[ColumnElement[bool], ...]:
+    """Whom a case's alerts reached and did not take off again (to join AlertRecipient and
+    Alert on)."""
+    return (
+        Alert.report_id == report.id,
+        AlertRecipient.removed.is_(False),
+        AlertRecipient.notified_at.is_not(None),
+    )
 
 
 class CaseRepo:
@@ -421,11 +431,7 @@ class CaseRepo:
             select(Person.role)
             .join(AlertRecipient, AlertRecipient.person_id == Person.id)
             .join(Alert, Alert.id == AlertRecipient.alert_id)
-            .where(
-                Alert.report_id == report.id,
-                AlertRecipient.removed.is_(False),
-                AlertRecipient.notified_at.is_not(None),
-            )
+            .where(*_reached(report))
         )
         return set(roles)
 
@@ -442,11 +448,7 @@ class CaseRepo:
         notified = await self.session.scalars(
             select(AlertRecipient.person_id)
             .join(Alert, Alert.id == AlertRecipient.alert_id)
-            .where(
-                Alert.report_id == report.id,
-                AlertRecipient.removed.is_(False),
-                AlertRecipient.notified_at.is_not(None),
-            )
+            .where(*_reached(report))
             .order_by(AlertRecipient.id)
         )
         for group in (taken, list(notified)):
@@ -465,9 +467,7 @@ class CaseRepo:
             .join(Alert, Alert.id == AlertRecipient.alert_id)
             .join(Person, Person.id == AlertRecipient.person_id)
             .where(
-                Alert.report_id == report.id,
-                AlertRecipient.removed.is_(False),
-                AlertRecipient.notified_at.is_not(None),
+                *_reached(report),
                 Person.role == Role.MUNICIPAL_SECURITY,
             )
             .order_by(AlertRecipient.id)
