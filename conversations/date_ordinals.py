@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from babel.dates import get_month_names
+from conversations.date_recurring import month_names
 
 _SV_ONES = ("första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde")
 _SV_TEENS = (
@@ -71,13 +71,7 @@ def _spelled(word: str) -> str:
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """For each language, a pattern for an ordinal written where it is a day."""
-    names = {
-        name.casefold().rstrip(".")
-        for locale in ("sv", "en")
-        for width in ("wide", "abbreviated")
-        for name in get_month_names(width, locale=locale).values()
-    }
-    month = rf"(?:{'|'.join(sorted(names, key=len, reverse=True))})\.?"
+    month = month_names()
     found = []
     for locale, words in _WORDS.items():
         said = "|".join(_spelled(w) for w in sorted(words, key=len, reverse=True))

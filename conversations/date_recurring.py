@@ -136,14 +136,20 @@ def _form(name: str) -> str:
 
 
 @cache
-def _months() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A month named right after a day ("den 5 december", "the 5th of May") and right
-    before it ("December 5th"), in either language, in full or shortened."""
+def month_names() -> str:
+    """A pattern for a month's name in either language, in full or shortened ("dec.")."""
     names = {
         name.casefold().rstrip(".")
         for locale in ("sv", "en")
         for width in ("wide", "abbreviated")
         for name in get_month_names(width, locale=locale).values()
     }
-    month = rf"(?:{'|'.join(sorted(names, key=len, reverse=True))})\.?(?!\w)"
+    return rf"(?:{'|'.join(sorted(names, key=len, reverse=True))})\.?"
+
+
+@cache
+def _months() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A month named right after a day ("den 5 december", "the 5th of May") and right
+    before it ("December 5th"), in either language, in full or shortened."""
+    month = month_names() + r"(?!\w)"
     return re.compile(rf"\s*(?:of\s+)?{month}"), re.compile(rf"(?<!\w){month}\s*$")
