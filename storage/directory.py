@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, or_, select
@@ -307,7 +307,8 @@ class DirectoryRepo:
     async def describe(
         self, viewer: Viewer, person_id: int
     ) -> tuple[ContactCard, str | None, str | None]:
-        """Return a person's card with party and municipality names (for an alert)."""
+        """Return a person's card with party and municipality names (for an alert); to
+        someone not in Trygg, no one else's number (published ones are the units')."""
         row = (
             await self.session.execute(
                 select(Person, Party.name, Municipality.name)
@@ -319,7 +320,10 @@ class DirectoryRepo:
         if row is None:
             raise NotFound("person")
         person, party, municipality = row
-        return _card(person), party, municipality
+        card = _card(person)
+        if not viewer.registered and person.id != viewer.person_id:
+            card = replace(card, phone=None)
+        return card, party, municipality
 
     # --- administration (the operator's CLI) -------------------------------------------
 

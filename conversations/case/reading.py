@@ -15,7 +15,7 @@ from babel.dates import format_date
 from conversations.events import Button, FileRef, InboundEvent, Reply
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, N_, shown_name
-from conversations.notice_context import opens_case
+from conversations.notice_context import NOTICE_TOKEN, opens_case
 from conversations.report.form import BY_STEP, ReportStep
 from conversations.report.text import NEUTRAL, evidence_kind, full_report_text
 from storage.access import Access
@@ -205,7 +205,9 @@ async def whole_case(
             lines.append(evidence_line(ctx, item))
             if item.caption:
                 lines.append("   " + _("“{text}”").format(text=item.caption))
-    ctx.reply("\n".join(lines), [*_open_buttons(ctx, items), *(then or [])])
+    rows = tuple(tuple(row) for row in [*_open_buttons(ctx, items), *(then or [])])
+    # its buttons work from any message: the case card above keeps its own ("Boka samtal")
+    ctx.replies.append(Reply("\n".join(lines), rows, NOTICE_TOKEN if rows else ""))
 
 
 async def _next(ctx: Context, report: Report) -> list[list[Button]]:

@@ -79,6 +79,7 @@ def only_numbers(typed: str) -> bool:
 
 
 JOINERS = frozenset(("och", "samt", "eller", "via", "på", "per", "med", "genom", "and", "or"))
+OPTIONS_WORDS = 12  # words: more than this names no options alone ("hot om våld, sms, …")
 JOINERS_EN = frozenset(("by", "via", "on", "in", "over", "through", "with"))
 
 
@@ -86,6 +87,8 @@ def only_options(question: Question, options: Sequence[tuple[str, str]], typed: 
     """Whether typed words name options and say nothing else ("hot om våld, personligen"),
     however many they are: an answer, not a sentence that goes on with the story."""
     text = _told(typed)
+    if len(text.split()) > OPTIONS_WORDS:  # a story, however its words sound
+        return False
     for option, label in options:
         for phrase in _phrases(question, option, label):
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)
