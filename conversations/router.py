@@ -11,7 +11,7 @@ from typing import Any
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.events import EventKind, InboundEvent, Reply, phrase_of
 from conversations.flow import Flow, Handler, Input
-from conversations.words import Words
+from conversations.words import Words, folded
 from storage.dialogue import ConversationRow
 from storage.viewer import Viewer
 
@@ -40,9 +40,6 @@ class Fallbacks:
     edited: Handler  # an edit no flow could apply
     held: Handler | None = None  # anything from an address held after an identity change
     back: Handler | None = None  # coming back with nothing in progress: a greeting, the menu
-
-
-_FOLDED = str.maketrans("åäö", "aao")  # "/ärenden" typed is /arenden
 
 
 @dataclass(slots=True)
@@ -115,7 +112,7 @@ class Router:
         ):
             name = event.command if event.kind is EventKind.COMMAND else event.button[4:]
             name = name.partition(" ")[0]
-            command = self.commands.get(name) or self.commands.get(name.translate(_FOLDED))
+            command = self.commands.get(name) or self.commands.get(folded(name))
             typed_cry = event.kind is EventKind.COMMAND and self.words.means_command(name, False)
             if command is None and typed_cry:  # "/hotad": help asked for, as in words
                 said = self.commands[self.words.command]

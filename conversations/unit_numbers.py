@@ -5,9 +5,9 @@ among many, the one she names ("/kontakter Sjövik")."""
 from __future__ import annotations
 
 from conversations.flow import Context
+from conversations.words import folded
 from storage.directory import DirectoryRepo
 
-_FOLDED = str.maketrans("åäö", "aao")  # "sjovik" is Sjövik
 LISTED = 5  # municipalities: this few are all shown; more, and she names hers
 
 
@@ -41,8 +41,3 @@ async def unit_lines(ctx: Context, named: str = "") -> list[str]:
             line += " " + _("(switchboard {phone})").format(phone=switchboard)
         lines.append("• " + line)
     return lines
-
-
-def folded(text: str) -> str:
-    """Words as compared with a name: case and å, ä, ö folded."""
-    return text.casefold().translate(_FOLDED)

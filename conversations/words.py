@@ -29,6 +29,14 @@ PRESSED = frozenset(("skicka", "klar", "klart", "färdig", "send", "done", "fini
 """A button's word typed again once its question has passed ("Skicka" after sending)."""
 
 
+_FOLDED = str.maketrans("åäö", "aao")
+
+
+def folded(text: str) -> str:
+    """Words as typed without å, ä, ö and case ("/Ärenden" is /arenden, "sjovik" Sjövik)."""
+    return text.casefold().translate(_FOLDED)
+
+
 def says_nothing(text: str) -> bool:
     """Whether a message tells nothing to keep: a greeting or thanks ("hej", "ok tack"), a
     number alone (a button's number typed where no buttons are), or a button's word typed

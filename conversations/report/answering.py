@@ -330,7 +330,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return await _explain(ctx, draft, question, typed)
     if _unasked(draft, question) and normalised(typed) in ENOUGH:  # "nej": it is enough
         return await skip(ctx, replace(event, button="nav:keep"))
-    reading = read(question, await options(ctx, draft, question), event.text)
+    offered = await options(ctx, draft, question)
+    reading = read(question, offered, event.text)
     if reading.kept_as_note and question.means is not None:
         option = question.means(ctx, typed)  # "Erik Berg" at "Vem gäller det?": someone else
         if option is not None:
@@ -351,7 +352,7 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     answers_it = reading.matched and (
         len(typed.split()) <= SHORT_ANSWER
         or reading.numbered
-        or only_options(question, await options(ctx, draft, question), typed)
+        or only_options(question, offered, typed)
     )
     ahead = None if answers_it else story_ahead(draft, question, typed)
     told = question.tells(ctx, typed) if ahead is not None and question.tells else None
