@@ -219,6 +219,11 @@ PHRASES = (
 )
 """Phrases that tell of danger now ("han försöker ta sig in", "he is following me", "de
 vet var jag bor": a threat without a threatening word)."""
+_PHRASES_BY_FIRST: dict[str, tuple[list[str], ...]] = {
+    first: tuple(p.split() for p in PHRASES if p.split()[0] == first)
+    for first in {p.split()[0] for p in PHRASES}
+}
+"""PHRASES by their first word, each as its words: a word that starts none is passed at once."""
 
 
 OUTSIDE = ("utanför", "outside")
@@ -249,7 +254,7 @@ def cries_within(text: str, parts: tuple[str, ...] = WITHIN) -> bool:
         within = any(part in word for part in parts)
         if within and not any(n in word for n in NOT_THREAT) and not _denied_before(said[:i]):
             return True
-        phrase = any(said[i : i + len(p.split())] == p.split() for p in PHRASES)
+        phrase = any(said[i : i + len(p)] == p for p in _PHRASES_BY_FIRST.get(word, ()))
         if (phrase or paired(said, i, THROWN_AT)) and not _denied_before(said[:i]):
             return True
     return False

@@ -199,14 +199,21 @@ def dates_in(
     return [f for f in found or () if f[2] != "day" or is_day_in_digits(f[0])]
 
 
+def _could_name_day(text: str, words: _Words) -> bool:
+    """Whether ``text`` has a digit or a day word, as a day read in it must."""
+    return re.search(r"\d", text) is not None or any(word in text for word in words.day_words)
+
+
 def _read_day(text: str, words: _Words, locale: str, local: datetime) -> tuple[date | None, str]:
     """Return the day dateparser finds in the text, ignoring weeks, months and stray words,
-    and the rest."""
-    if not re.search(r"\w", text):
+    and the rest. A day found is kept only when what was said has a digit or a day word, so
+    a text with neither is not searched (dateparser's search is the costliest step of a
+    typed story)."""
+    if not _could_name_day(text, words):
         return None, text
     found = dates_in(text, locale, local, "past")
     for said, when, period in found:
-        plain = re.search(r"\d", said) or any(word in said for word in words.day_words)
+        plain = _could_name_day(said, words)
         if period == "day" and plain and isinstance(when, datetime):
             return when.date(), text.replace(said, " ", 1)
     return None, text

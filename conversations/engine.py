@@ -199,7 +199,9 @@ class Core:
         if event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON):
             # a command button may carry arguments ("cmd:arende K7M4-QX2P")
             event = replace(event, text=event.button[4:].partition(" ")[2])
-        data = {} if fresh else copy.deepcopy(conversation.data or {})  # nested edits persist
+        # the row was read for this event (storage.dialogue.arrive): its data is this event's
+        # own to change, and save() writes what the flow leaves in it
+        data = {} if fresh else (conversation.data or {})
         ctx = self._context(session, person, viewer, locale, event.channel, now, data, prompt)
         result = await handler(ctx, event)
         if ctx.drill_id is not None:

@@ -12,7 +12,7 @@ from functools import cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.i18n import DISPLAY_TZ
-from storage.models import Municipality
+from storage.directory import DirectoryRepo
 
 QUIET_HOURS = "21-08"  # the default; each municipality's org file may set its own
 FIRST_ELECTION = 2026  # Swedish general elections: every 4 years, 2nd Sunday of September
@@ -168,5 +168,5 @@ def next_duty(cadence: str, after: datetime) -> datetime:
 
 async def quiet_hours_of(session: AsyncSession, municipality_id: int | None) -> str:
     """The municipality's quiet hours as its org file sets them ("21-08" by default)."""
-    place = await session.get(Municipality, municipality_id) if municipality_id else None
-    return place.quiet_hours if place is not None and place.quiet_hours else QUIET_HOURS
+    hours = await DirectoryRepo(session).quiet_hours(municipality_id) if municipality_id else None
+    return hours or QUIET_HOURS

@@ -92,6 +92,7 @@ def _card(person: Person) -> ContactCard:
 
 # Who an alert goes to: every submitted report and every /akut asks, so it is one
 # statement for both lists and no ORM objects (see storage.prepared).
+_QUIET_HOURS = Prepared(select(Municipality.quiet_hours).where(Municipality.id == bindparam("id")))
 _SECURITY = Prepared(
     select(Person.id, Person.display_name, Person.phone, Person.role)
     .where(
@@ -283,6 +284,12 @@ class DirectoryRepo:
     async def municipality_id(self, key: str) -> int | None:
         row = await self.municipality_by_key(key)
         return row.id if row else None
+
+    async def quiet_hours(self, municipality_id: int) -> str | None:
+        """Return the municipality's quiet hours as its org file sets them (None: unset)."""
+        params = {"id": municipality_id}
+        rows = await self.session.run_sync(lambda s: _QUIET_HOURS.rows(s.connection(), params))
+        return rows[0][0] if rows else None
 
     async def security_of(
         self, municipality_id: int | None, party_id: int | None

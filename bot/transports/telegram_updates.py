@@ -62,7 +62,8 @@ def parse_callback(data: str | None) -> tuple[str, str]:
 
 
 def json_dict(value: Any) -> JSON | None:
-    return value if isinstance(value, Mapping) else None
+    # parsed JSON is a dict: the cheap check first (Mapping's is an ABC's)
+    return value if type(value) is dict or isinstance(value, Mapping) else None
 
 
 def json_str(value: Any) -> str | None:
@@ -76,7 +77,7 @@ def json_int(value: Any) -> int | None:
 def json_at(value: Any, *keys: str) -> Any:
     """The value at a path of keys in parsed JSON; None where a step is missing."""
     for key in keys:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return None
         value = value.get(key)
     return value
