@@ -88,6 +88,16 @@ def day_back(text: str, today: date) -> tuple[date | None, str]:
     return _moved(today, -_count(m["n"]), m["unit"]), text[: m.start()] + " " + text[m.end() :]
 
 
+def roughly_back(text: str) -> bool:
+    """Whether the day counted back is rough: a vague count ("för ett par veckor sedan", "a
+    few days ago") or weeks and months ("för en månad sedan"), not "för två dagar sedan"."""
+    m = _DAYS_BACK.search(text)
+    if m is None:
+        return False
+    vague = re.sub(r"\s+", " ", m["n"]) in FEW
+    return vague or m["unit"].startswith(("veck", "week", "månad", "month"))
+
+
 def day_ahead(text: str, today: date) -> tuple[date | None, str]:
     """Return the day "om två veckor", "in 3 days", "om en månad" or "nästa vecka" names,
     and the rest of the text with those words blanked."""

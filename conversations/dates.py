@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as Clock
 from enum import StrEnum
@@ -25,7 +25,7 @@ from typing import TypeVar
 from babel.dates import get_day_names
 from dateparser.search import search_dates  # type: ignore[import-untyped]
 
-from conversations.date_counted import day_ahead, day_back, time_back
+from conversations.date_counted import day_ahead, day_back, roughly_back, time_back
 from conversations.date_noise import is_day_in_digits, quiet, unquiet
 from conversations.date_ordinals import ordinals_as_digits
 from conversations.date_recurring import recurring_day
@@ -66,6 +66,7 @@ class Moment:
     day: date
     time: Clock | None = None
     part: Part | None = None
+    about: bool = False  # counted back roughly ("för ett par veckor sedan"): said as "omkring"
 
 
 # --- the Swedish and English words dateparser does not read ---------------------------------
@@ -331,10 +332,20 @@ def _understood(text: str, now: datetime, locale: str) -> tuple[Moment | None, s
 
 
 def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment | None, str]:
+    moment, left, counted = _read_when_counted(rest, text, now, locale)
+    if moment is not None and counted and roughly_back(rest):
+        moment = replace(moment, about=True)  # the day is a rough count: say so
+    return moment, left
+
+
+def _read_when_counted(
+    rest: str, text: str, now: datetime, locale: str
+) -> tuple[Moment | None, str, bool]:
+    """Read the moment, the words left, and whether its day is the one counted back."""
     words, local = WORDS[locale], now.astimezone(DISPLAY_TZ)
     ago = time_back(rest, now)
     if ago is not None:  # "för en timme sedan": nothing else said is a day
-        return Moment(*ago), ""
+        return Moment(*ago), "", False
     back, rest = day_back(rest, local.date())  # "för en vecka sedan", before "sedan 23"
     clock, twelve_hour, rest = _read_clock(rest, words)
     part, which, rest = _read_part(rest, words)
@@ -346,6 +357,7 @@ def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment
     if found is None:
         found, rest = _read_day(rest, words, locale, local)
     days = [found] if found else [back] if back else named or weekdays
+    counted = found is None and back is not None
     if part is Part.NIGHT and words.night_to and re.search(words.night_to, text.casefold()):
         days = [day - timedelta(days=1) for day in days]  # a night belongs to its first day
     if not days and part is not None and which:
@@ -354,9 +366,10 @@ def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment
             # "i natt kl 3" at 23.00 is this morning; "last night at 3" at 00.30, yesterday's
             days.append(days[0] - timedelta(days=1))
     if clock is None and not days and _NOW.search(f" {text.casefold()} "):  # "just nu, här"
-        return Moment(local.date(), local.time().replace(second=0, microsecond=0)), rest
+        return Moment(local.date(), local.time().replace(second=0, microsecond=0)), rest, False
     if clock is None:
-        return (_latest([Moment(day, None, part) for day in days], now) if days else None), rest
+        moment = _latest([Moment(day, None, part) for day in days], now) if days else None
+        return moment, rest, counted
     readings = [clock]
     if part is not None:
         readings = [_fit(clock, part)]
@@ -365,7 +378,7 @@ def _read_when(rest: str, text: str, now: datetime, locale: str) -> tuple[Moment
     days = days or [local.date(), local.date() - timedelta(days=1)]
     after = timedelta(days=1 if part is Part.NIGHT else 0)  # "i natt kl 3": the morning after
     moments = [Moment(d + after if r.hour < 12 else d, r) for d in days for r in readings]
-    return _latest(moments, now), rest
+    return _latest(moments, now), rest, counted
 
 
 def starts_at(moment: Moment) -> datetime:
@@ -389,6 +402,7 @@ class _Say:
     tonight: str  # the night begun today: "i natt" said at 23.00
     last_night: str  # the night before it, said once tonight has begun
     other: dict[Part, str]  # {day}: the day it began on; {next}: the morning after
+    about: str  # {when}: a day counted back roughly ("omkring 23 november")
 
 
 def _by_part(said: str) -> dict[Part, str]:
@@ -408,6 +422,7 @@ SAY = {
         ),
         tonight="i natt",
         last_night="natten till i dag",
+        about="omkring {when}",
     ),
     "en": _Say(
         this=_by_part("this morning|this morning|this afternoon|this evening|last night"),
@@ -421,6 +436,7 @@ SAY = {
         ),
         tonight="tonight",
         last_night="last night",
+        about="around {when}",
     ),
 }
 
@@ -429,6 +445,8 @@ def describe(moment: Moment, now: datetime | None, locale: str) -> str:
     """Say in one short phrase what was understood: "i går kl. 22.40", "yesterday evening";
     without ``now`` (a document read long after), by its date: "torsdag 3 december 2026"."""
     locale = locale if locale in SAY else DEFAULT_LOCALE
+    if moment.about:  # "för ett par veckor sedan": a date, but not one she gave
+        return SAY[locale].about.format(when=_roughly(moment, now, locale))
     if now is None:
         return _dated(moment, locale)
     say, today = SAY[locale], now.astimezone(DISPLAY_TZ).date()
@@ -447,6 +465,18 @@ def describe(moment: Moment, now: datetime | None, locale: str) -> str:
         return format_when(datetime.combine(moment.day, moment.time, DISPLAY_TZ), locale, now)
     label = NEAR_DAYS[locale].get(-ago) if ago in (0, 1) else None
     return label or format_day(moment.day, today, locale, weekday=0 < ago <= 7)
+
+
+def _roughly(moment: Moment, now: datetime | None, locale: str) -> str:
+    """A day counted back roughly, without its weekday ("23 november på kvällen")."""
+    if moment.time is not None:
+        return describe(replace(moment, about=False), now, locale)
+    today = now.astimezone(DISPLAY_TZ).date() if now is not None else None
+    day = format_day(moment.day, today, locale, weekday=False)
+    if moment.part is None:
+        return day
+    after = format_day(moment.day + timedelta(days=1), today, locale, weekday=False)
+    return SAY[locale].other[moment.part].format(day=day, next=after)
 
 
 def _dated(moment: Moment, locale: str) -> str:

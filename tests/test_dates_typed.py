@@ -64,13 +64,13 @@ def test_i_julas_after_christmas_is_the_one_just_gone() -> None:
 def test_a_vague_count_back_is_read_as_för_två_veckor_sedan_is(
     locale: str, text: str, expected: date
 ) -> None:
-    """ "ett par", "a couple": two; "några", "a few": three; the day said back to her."""
-    assert understand(text, NOW, locale) == Moment(expected)
+    """ "ett par", "a couple": two; "några", "a few": three; a rough day ("about")."""
+    assert understand(text, NOW, locale) == Moment(expected, about=True)
 
 
 def test_a_vague_count_back_keeps_its_part_of_the_day() -> None:
     assert understand("för ett par dagar sedan på kvällen", NOW, "sv") == Moment(
-        date(2026, 12, 5), None, Part.EVENING
+        date(2026, 12, 5), None, Part.EVENING, about=True
     )
 
 

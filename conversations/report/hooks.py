@@ -171,11 +171,13 @@ def _moment(ctx: Context, answer: Answer) -> dates.Moment | None:
 
 def store_moment(answer: Answer, moment: dates.Moment | None) -> None:
     """Keep what was understood of a day and time beside the words that said it."""
-    for key in ("day", "time", "part"):
+    for key in ("day", "time", "part", "about"):
         answer.pop(key, None)
     if moment is None:
         return
     answer["day"] = moment.day.isoformat()
+    if moment.about:
+        answer["about"] = True
     if moment.time is not None:
         answer["time"] = moment.time.strftime("%H:%M")
     if moment.part is not None:
@@ -192,6 +194,7 @@ def moment_of(answer: Answer | None) -> dates.Moment | None:
         date.fromisoformat(str(answer["day"])),
         time.fromisoformat(str(at)) if at else None,
         dates.Part(part) if part else None,
+        bool(answer.get("about")),
     )
 
 
@@ -243,14 +246,16 @@ async def read_day(ctx: Context, draft: DraftLike, answer: Answer) -> list[str]:
     parent = draft.answers.get("when")
     said = _moment(ctx, parent) if isinstance(parent, dict) else None
     if answer.get("day") and "time" not in answer and said is not None and said.time is not None:
-        moment = dates.Moment(date.fromisoformat(str(answer["day"])), said.time)
+        day = date.fromisoformat(str(answer["day"]))
+        moment = dates.Moment(day, said.time, about=bool(answer.get("about")))
         if not dates.is_future(moment, ctx.now):
             store_moment(answer, moment)
             echo = [
                 ctx._("I noted: {when}.").format(when=dates.describe(moment, ctx.now, ctx.locale))
             ]
     if isinstance(parent, dict) and answer.get("day"):
-        for key in ("day", "time", "part"):
+        parent.pop("about", None)
+        for key in ("day", "time", "part", "about"):
             if key in answer:
                 parent[key] = answer[key]
     return echo

@@ -210,7 +210,7 @@ async def _corrected_when(ctx: Context, draft: Draft, typed: str) -> list[str] |
     said = await read_when(ctx, draft, answer)
     before = moment_of(earlier)
     if moment.time is None and before is not None and before.time is not None:
-        kept = dates.Moment(moment.day, before.time, before.part)  # only the day was wrong
+        kept = dates.Moment(moment.day, before.time, before.part, moment.about)  # the day was wrong
         if not dates.is_future(kept, ctx.now):
             store_moment(answer, kept)
             when = dates.describe(kept, ctx.now, ctx.locale)
