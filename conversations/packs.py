@@ -108,6 +108,10 @@ class Reader:
 
     own: bool = False
     name: str | None = None
+    # Who took her report (``contact``), and who at the municipality's unit has it
+    # (``unit``): 3.1.1 is asked of her about them, or is done already (the plan sent it).
+    contact: str | None = None
+    unit: str | None = None
 
 
 class ChecklistItem(_Strict):
@@ -118,6 +122,9 @@ class ChecklistItem(_Strict):
     # The same question put to the targeted person, in her case ("Har du valt en
     # stödperson?" for "Har den utsatta valt en stödperson?"); none: ``check`` reads right.
     own: Text | None = None
+    # The same once a named contact has taken her report ("Har du eller Pia Lind kontaktat
+    # kommunens säkerhetsstrateg?"): she is asked about the one who has it, not a role.
+    own_contact: Text | None = None
     # And to someone who reported for her, naming her ("Har {name} valt en stödperson?").
     named: Text | None = None
     responsible: list[ROLES] = Field(min_length=1)
@@ -141,11 +148,18 @@ class ChecklistItem(_Strict):
     def asked(self, locale: str, reader: Reader | None = None) -> str:
         """The check as the reader is asked it: staff in the routine's words, the targeted
         person in hers, someone who reported for her with her name."""
+        if reader is not None and reader.own and reader.contact and self.own_contact:
+            return self.own_contact.get(locale).replace("{contact}", reader.contact)
         if reader is not None and reader.own and self.own is not None:
             return self.own.get(locale)
         if reader is not None and reader.name is not None and self.named is not None:
             return self.named.get(locale).replace("{name}", reader.name)
         return self.check.get(locale)
+
+    def done_by_sending(self, reader: Reader | None) -> bool:
+        """Whether the report's own sending answered it for her: 3.1.1 ("Har kommunens
+        säkerhetsstrateg kontaktats?") once the plan sent her report to the unit."""
+        return self.brings_in_unit and reader is not None and reader.unit is not None
 
 
 class FollowUpPlan(_Strict):

@@ -264,7 +264,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     view = await anna.say(f"/arende {case.ref}")
     assert "Det här har gjorts i ditt ärende:" in view
     assert (
-        "✓ Har du eller partiets säkerhetsansvariga kontaktat kommunens säkerhetsstrateg? – Ja, "
+        "✓ Har du eller Pia Lind kontaktat kommunens säkerhetsstrateg? – Ja, "
         "Pia Lind i dag kl. 10.30"
     ) in view
     assert "✓ Har händelsen polisanmälts? – Ja, Kent Dahl i dag kl. 11.30" in view
@@ -500,7 +500,7 @@ async def test_the_targeted_person_answers_her_own_items(  # type: ignore[no-unt
     assert "Svara på nästa punkt" in await anna.say(f"/arende {case.ref}")
     offered = await anna.press("case:check")
     assert offered.startswith(
-        "En fråga om ditt ärende:\nHar du eller partiets säkerhetsansvariga kontaktat kommunens "
+        "En fråga om ditt ärende:\nHar du eller Pia Lind kontaktat kommunens "
         "säkerhetsstrateg?\n[1] Ja"
     ), offered
     assert "informerar partiets säkerhetsansvarig" not in offered  # the routine, for staff

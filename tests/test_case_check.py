@@ -355,7 +355,7 @@ async def test_a_checklist_comment_never_reaches_the_targeted_person(  # type: i
     view = await pia.press("case:view")
     assert f"    Intern anteckning: {NOTE}" in view
     seen = await anna.say(f"/arende {case.ref}")
-    assert "✓ Har du eller partiets säkerhetsansvariga kontaktat kommunens" in seen, seen
+    assert "✓ Har du eller Pia Lind kontaktat kommunens" in seen, seen
     assert NOTE not in seen and "Intern" not in seen
     who = await viewers(demo_app, "anna", "kent")
 

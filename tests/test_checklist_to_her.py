@@ -41,11 +41,9 @@ async def test_she_reads_the_items_done_in_her_case_addressed_to_her(  # type: i
     situationen?" and "Har den utsatta valt en stödperson?" in her own case."""
     case, anna = await her_taken_case(chat, clock)
     asked = await anna.say(f"/arende {case.ref}")
-    assert "Har du eller partiets säkerhetsansvariga kontaktat kommunens" in asked, asked
+    assert "Har du eller Pia Lind kontaktat kommunens" in asked, asked
     asked = await anna.press("case:check")
-    assert asked.startswith(
-        "En fråga om ditt ärende:\nHar du eller partiets säkerhetsansvariga kontaktat"
-    ), asked
+    assert asked.startswith("En fråga om ditt ärende:\nHar du eller Pia Lind kontaktat"), asked
     await anna.press("case:view")
     pia = chat("pia")
     await pia.say(f"/arende {case.ref}")
@@ -57,7 +55,7 @@ async def test_she_reads_the_items_done_in_her_case_addressed_to_her(  # type: i
     assert "Det här är ditt att svara på:\n· Har du och de som hanterar ditt ärende bedömt" in view
     assert "den utsatta" not in view, view
     changes = await anna.press("case:change")
-    assert "Har du eller partiets säkerhetsansvariga kontaktat" in changes, changes
+    assert "Har du eller Pia Lind kontaktat" in changes, changes
     assert "3.1.1" not in changes and "den utsatta" not in changes
     # Pia, who handles it, reads the routine's own words
     staff = await pia.say(f"/arende {case.ref}")
@@ -113,3 +111,33 @@ async def _latest(app: App) -> Submitted:
         assert report is not None
         alert = (await session.scalars(select(Alert).where(Alert.report_id == report.id))).one()
         return Submitted(report.id, report.ref, alert.id)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_she_is_not_asked_311_when_the_plan_sent_it_to_the_unit(  # type: ignore[no-untyped-def]
+    demo_app: App, clock: FakeClock
+) -> None:
+    """A case about her assignment goes to Sara at the unit at once: the strategist has it,
+    so Anna reads that as done and is asked her next item instead of 3.1.1."""
+    from tests.test_transcripts_check import reported_and_taken
+
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara")
+    anna = Chat(demo_app, "anna")
+    view = await anna.say(f"/arende {ref}")
+    assert "✓ Sara Strand på kommunens säkerhetsenhet har din rapport." in view, view
+    assert "kommunens säkerhetsstrateg?" not in view, view
+    asked = await anna.press("case:check")
+    assert "säkerhetsstrateg" not in asked, asked
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_she_is_asked_311_about_the_contact_who_took_it(  # type: ignore[no-untyped-def]
+    demo_app: App, clock: FakeClock
+) -> None:
+    """A party case Pia took: Anna is asked about Pia, by name, not "partiets
+    säkerhetsansvariga"."""
+    from tests.test_transcripts_check import reported_and_taken
+
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "party")
+    asked = await Chat(demo_app, "anna").say(f"/arende {ref}")
+    assert "· Har du eller Pia Lind kontaktat kommunens säkerhetsstrateg?" in asked, asked

@@ -218,3 +218,21 @@ async def test_the_unit_is_told_of_her_later_words(demo_app: App, clock: FakeClo
     assert "sara:\n    Ärende REF-1: Anna Berg har skrivit till dig." in t.text()
     # the reminder to book call 1 is Pia's: Sara's card says so, not as if it were hers
     assert "Nästa påminnelse går till Pia Lind: onsdag 25 november kl. 10.00" in t.text()
+
+
+async def test_311_is_done_for_her_when_the_plan_sent_it_to_the_unit(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Anna's case about her assignment went to Sara at the unit with Pia's alert: Anna
+    reads that the unit has it and is asked her own next item, not whether the strategist
+    was contacted."""
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara")
+    t = Transcript("checklist_311_sent_to_unit_sv", demo_app)
+    anna = t.person("anna")
+    clock.advance(hours=1)
+    await t.say(anna, f"/arende {ref}")
+    await t.say(anna, "Svara på nästa punkt")
+    t.check()
+    said = t.text()
+    assert "Sara Strand på kommunens säkerhetsenhet har din rapport." in said
+    assert "kontaktat kommunens säkerhetsstrateg" not in said

@@ -125,12 +125,19 @@ def _waiting_for(ctx: Context, item: ChecklistItem) -> str | None:
     return str(waiting.get("text") or "") or None
 
 
-async def _open_item(ctx: Context, report: Report, access: Access) -> ChecklistItem | None:
-    """The viewer's next open checklist item in this case."""
+async def _open_item(
+    ctx: Context, report: Report, access: Access, reader: Reader | None = None
+) -> ChecklistItem | None:
+    """The viewer's next open checklist item in this case (not one the report's sending
+    answered for her: ``reader``)."""
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     key = role_key(access, ctx.person.role, report)
-    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
+    mine = [
+        i
+        for i in pack.checklist
+        if i.id not in state and responsible_for(i, key) and not i.done_by_sending(reader)
+    ]
     return first_open(ctx, report, mine)
 
 
@@ -143,13 +150,14 @@ async def next_item(ctx: Context, event: InboundEvent) -> StateResult:
     report, access = found
     if report.status is ReportStatus.CLOSED:
         return await show_case(ctx)
-    item = await _open_item(ctx, report, access)
+    reader = await reader_of(ctx, report, access)
+    item = await _open_item(ctx, report, access, reader)
     ctx.data.pop("changing", None)
     if item is None:
         return await carry_on(ctx, _("You have no open checklist items in this case. Thank you."))
     ctx.data["item"] = item.id
     own = access is Access.OWN
-    return await _ask(ctx, item, None, own=own, reader=reader_of(ctx, report, access))
+    return await _ask(ctx, item, None, own=own, reader=reader)
 
 
 async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
@@ -166,7 +174,7 @@ async def start_change(ctx: Context, event: InboundEvent) -> StateResult:
     if report.status is ReportStatus.CLOSED or not items:
         return await carry_on(ctx, _("You have no answers to change in this case."))
     own = access is Access.OWN  # the reporter reads no step numbers, and the words for her
-    reader = reader_of(ctx, report, access)
+    reader = await reader_of(ctx, report, access)
     buttons = [
         [
             Button(
@@ -196,7 +204,7 @@ async def change_item(ctx: Context, event: InboundEvent) -> StateResult:
     if item is None or not mine or report.status is ReportStatus.CLOSED:
         return await carry_on(ctx, _("That answer is not yours to change."))
     ctx.data["item"], ctx.data["changing"] = item.id, True
-    reader = reader_of(ctx, report, access)
+    reader = await reader_of(ctx, report, access)
     return await _ask(ctx, item, state.get(item.id), own=access is Access.OWN, reader=reader)
 
 

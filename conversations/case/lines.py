@@ -16,10 +16,13 @@ from conversations.desk.words import (
     responsible_for,
 )
 from conversations.flow import Context
+from conversations.i18n import names_list, shown_name
 from conversations.packs import ChecklistItem, Pack, Reader
 from conversations.report.legacy import upgrade
 from storage.access import Access, responsibility_key
-from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, ItemState
+from storage.alerts import AlertRepo
+from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo, ItemState
+from storage.directory import DirectoryRepo
 from storage.models import CaseNote, Report, ReportStatus
 from storage.reports import ReportRepo
 
@@ -27,16 +30,30 @@ MARKS = {"yes": "✓", "text": "✓", "no": "✗", "na": "–"}
 OPEN = "·"
 
 
-def reader_of(ctx: Context, report: Report, access: Access) -> Reader | None:
+async def reader_of(ctx: Context, report: Report, access: Access) -> Reader | None:
     """How the viewer reads the checklist: the targeted person in the pack's words for her
     ("Har du valt en stödperson?"), someone who reported for another with that person's name
-    ("Har Eva Ek valt en stödperson?"), staff (None) in the routine's own."""
+    ("Har Eva Ek valt en stödperson?"), staff (None) in the routine's own. With who took
+    the report and who at the municipality's unit has it (3.1.1 is about them)."""
     if access is not Access.OWN:
         return None
     answers = upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report))
+    contact, unit = await _who_has_it(ctx, report)
     if about_someone_else(answers):
-        return Reader(name=named_target(answers) or ctx._("the person"))
-    return Reader(own=True)
+        name = named_target(answers) or ctx._("the person")
+        return Reader(name=name, contact=contact, unit=unit)
+    return Reader(own=True, contact=contact, unit=unit)
+
+
+async def _who_has_it(ctx: Context, report: Report) -> tuple[str | None, str | None]:
+    """The name of the one who took the report, and those of the unit's people it reached
+    (the plan sent it there), if any."""
+    taker = await CaseRepo(ctx.session, ctx.keyring).taken_by(report)
+    reached = await AlertRepo(ctx.session).report_alerted(report.id)
+    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
+    names = [shown_name(ctx._, card) for card in unit if card.person_id in reached]
+    contact = await name_of(ctx, taker) if taker is not None else None
+    return contact, names_list(ctx._, names) if names else None
 
 
 async def answered(ctx: Context, state: ItemState) -> str:
@@ -80,16 +97,22 @@ async def own_lines(
     _ = ctx._
     lines = [_("What has been done in your case:")]
     done = [item for item in pack.checklist if item.id in state]
+    sent = [i for i in pack.checklist if i.id not in state and i.done_by_sending(reader)]
+    if sent and reader is not None:  # 3.1.1: the plan sent her report to the unit; not asked
+        said = _("{names} at the municipality's security unit has your report.")
+        lines.append("✓ " + said.format(names=reader.unit))
     for item in done:
         lines.append(await answered_line(ctx, item, state[item.id], numbered=False, reader=reader))
         comment = state[item.id].comment
         if comment and state[item.id].answer != "text":  # storage gives her her own only
             label = _("Your comment")
             lines.append(f"    {label}: {comment}")
-    if not done:
+    if not done and not sent:
         lines.append(_("Nothing is marked as done yet."))
     key = responsibility_key(Access.OWN, ctx.person.role)  # "targeted": her part in a routine
-    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
+    mine = [
+        i for i in pack.checklist if i.id not in state and responsible_for(i, key) and i not in sent
+    ]
     if mine and open_case:
         lines += ["", _("For you to answer:")]
         lines += [f"{OPEN} {item.asked(ctx.locale, reader)}" for item in mine]

@@ -124,7 +124,7 @@ async def show_case(ctx: Context) -> StateResult:
         access,
         report.status,
         report.reporter_id,
-        reader=reader_of(ctx, report, access),
+        reader=await reader_of(ctx, report, access),
     )
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
