@@ -215,6 +215,11 @@ async def render_checkin_reply(rc: RenderContext, message: OutboxMessage) -> Rep
     # too, they may tell of new danger, so they are never announced as a routine answer
     told = _("Case {ref}: {name} has written to you.").format(ref=report.ref, name=who)
     lines = [told, _("Open the case to read it.")]
+    if message.payload.get("news"):  # her answer to a check-in tells of something new
+        told = _("Case {ref}: {name} answered the check-in with something new.").format(
+            ref=report.ref, name=who
+        )
+        lines = [told, _("Open the case and read it.")]
     if message.payload.get("danger"):  # "han står utanför och har en kniv": read it now
         lines = [
             _("URGENT – Trygg"),

@@ -36,7 +36,12 @@ from conversations.schedule import (
     quiet_hours_of,
 )
 from conversations.words import says_nothing
-from conversations.words_to_case import keep_with_case, note_for_handlers, open_case
+from conversations.words_to_case import (
+    CHECKIN_OPEN,
+    keep_with_case,
+    note_for_handlers,
+    open_case,
+)
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -232,9 +237,6 @@ async def followup_call(sc: SystemContext, timer: Timer) -> None:
     for person_id in dict.fromkeys([*people, *await cases.handlers(report)]):
         payload = {"report": report.id, "n": number, "stage": "call"}
         sc.notify(person_id, FOLLOWUP_NUDGE, payload, ROUTINE)
-
-
-CHECKIN_OPEN = timedelta(days=3)  # a reply typed this long after a check-in answers it
 
 
 async def checkin_reply(ctx: Context, text: str) -> bool:

@@ -12,6 +12,7 @@ from conversations.alerts import SystemContext, hurry, someone_next
 from conversations.events import Button
 from conversations.flow import Context
 from conversations.i18n import names_list, shown_name
+from conversations.news_words import tells_news
 from conversations.notices import CHECKIN_ASK, CHECKIN_REPLY
 from conversations.schedule import out_of_quiet_hours, quiet_hours_of
 from conversations.texts import contacts_of, menu_buttons
@@ -23,6 +24,7 @@ from storage.reports import ReportRepo
 from storage.timers import TimerRepo
 
 CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
+CHECKIN_OPEN = timedelta(days=3)  # a reply typed this long after a check-in answers it
 WORDS_LATER = "words_later"  # calm words written in the quiet hours: handlers told after
 
 
@@ -66,7 +68,8 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
         ctx.viewer, report, "checkin", text, ctx.now
     )
     danger = tells_danger(text)
-    handlers = await tell_handlers(ctx, report, note.id, danger=danger)
+    news = danger and await checkin_open(ctx, report)  # "han står utanför" after "Hur mår du?"
+    handlers = await tell_handlers(ctx, report, note.id, danger=danger, news=news)
     # the alert she may ask for next carries them too (the conversation keeps only the id)
     ctx.data[TOLD_NOTES] = [*ctx.data.get(TOLD_NOTES, []), note.id]
     if not handlers or not ctx.viewer.registered:
@@ -76,6 +79,15 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     names = names_list(ctx._, await names_of(ctx, handlers))
     kept = ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
     return f"{kept} {seen_line(ctx, names, await held_until(ctx, report))}"
+
+
+async def checkin_open(ctx: Context, report: Report) -> bool:
+    """Whether Trygg checked in with her about this case lately, so that what she writes
+    now answers it."""
+    asked = await OutboxRepo(ctx.session).last_sent(
+        ctx.person.id, CHECKIN_ASK, ctx.now - CHECKIN_OPEN
+    )
+    return asked is not None and asked.payload.get("report") == report.id
 
 
 async def asked_to_read(ctx: Context, report: Report, handlers: list[int]) -> str:
@@ -114,22 +126,30 @@ async def names_of(ctx: Context, person_ids: list[int]) -> list[str]:
 TOLD_NOTES = "told_notes"  # conversation data: her notes written at /akut, for its alert
 
 
-async def note_for_handlers(ctx: Context, report: Report, text: str) -> list[int]:
+async def note_for_handlers(
+    ctx: Context, report: Report, text: str, *, checkin: bool = False
+) -> list[int]:
     """Keep the reporter's words with her case and tell its handlers (the words stay inside
-    the case); return who they are."""
+    the case); return who they are. An answer to a check-in (``checkin``) that tells of
+    something new, or of danger, is told as news."""
     note = await CaseRepo(ctx.session, ctx.keyring).add_note(
         ctx.viewer, report, "checkin", text, ctx.now
     )
-    return await tell_handlers(ctx, report, note.id, danger=tells_danger(text))
+    danger = tells_danger(text)
+    news = checkin and (danger or tells_news(text))
+    return await tell_handlers(ctx, report, note.id, danger=danger, news=news)
 
 
 async def tell_handlers(
-    ctx: Context, report: Report, note_id: int, *, danger: bool = False
+    ctx: Context, report: Report, note_id: int, *, danger: bool = False, news: bool = False
 ) -> list[int]:
     """Tell those who handle her case, and the unit it was sent to, that she wrote to it, at
-    once and asked to read it now if the words may tell of ``danger``; return who they are."""
+    once and asked to read it now if the words may tell of ``danger``; that her answer to a
+    check-in tells of something new (``news``); return who they are."""
     handlers = await CaseRepo(ctx.session, ctx.keyring).told_of_her_words(report)
     payload: dict[str, Any] = {"report": report.id, "note": note_id}
+    if news:  # "han har skrivit igen i natt" after "Hur mår du?": not "bättre, tack"
+        payload["news"] = True
     if danger:
         payload["danger"] = True
         await hurry(ctx, report, _akut_minutes(ctx, report))  # nobody took it: the next sooner
@@ -206,7 +226,7 @@ async def keep_with_case(
     someone should call."""
     _ = ctx._
     cases = CaseRepo(ctx.session, ctx.keyring)
-    handlers = await note_for_handlers(ctx, report, text)
+    handlers = await note_for_handlers(ctx, report, text, checkin=not unasked)
     danger = tells_danger(text)
     if handlers and ctx.viewer.registered:
         names = await names_of(ctx, handlers)

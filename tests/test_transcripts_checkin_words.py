@@ -316,3 +316,61 @@ async def test_okej_to_a_check_in_is_asked_not_taken_as_no(demo_app: App, clock:
 )
 def test_what_asks_for_a_call(typed: str, asks: bool) -> None:
     assert asks_for_call(typed) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "news"),
+    [
+        ("han har skrivit igen i natt", True),
+        ("they came to my house again", True),
+        ("Han ringde i natt", True),
+        ("Jag har fått ett nytt brev", True),
+        ("bättre, tack", False),
+        ("Det är okej men jag sover dåligt", False),
+        ("mår bättre tack, inga nya hot sen sist", False),
+        ("Jag mår bättre, han har inte hört av sig", False),
+        ("No, nothing new", False),
+        ("he hasn't written again", False),
+        ("jo de e bra nu", False),
+    ],
+)
+def test_news_in_a_check_ins_answer(text: str, news: bool) -> None:
+    from conversations.news_words import tells_news
+
+    assert tells_news(text) is news
+
+
+async def test_a_check_in_answered_with_news(demo_app: App, clock: FakeClock) -> None:
+    """ "han har skrivit igen i natt" after "Hur mår du?" is news: Pia is told so, not the
+    push she gets for "bättre, tack"; words of danger after it are urgent, as anywhere. No
+    push carries Anna's words."""
+    t = Transcript("checkin_news_sv", demo_app)
+    await checked_in(demo_app, clock, t)
+    anna = t.person("anna")
+    await t.say(anna, "han har skrivit igen i natt")
+    pushed = [reply.text for _, reply in await t.deliver()]
+    ref = await _ref(demo_app)
+    assert pushed == [
+        f"Ärende {ref}: Anna Berg svarade på avstämningen med något nytt.\n"
+        "Öppna ärendet och läs det."
+    ], pushed
+    clock.advance(minutes=20)
+    t.note("twenty minutes later she writes again: words of danger")
+    await t.say(anna, "Nu står han utanför mitt hus igen")
+    pushed = [reply.text for _, reply in await t.deliver()]
+    assert len(pushed) == 1 and pushed[0].startswith("BRÅDSKANDE – Trygg\n"), pushed
+    assert "svarade på avstämningen med något nytt" in pushed[0]
+    assert "Läs det nu: det kan vara ny fara." in pushed[0]
+    assert not any("skrivit igen" in p or "utanför" in p for p in pushed)  # lock screen
+    t.check()
+
+
+async def test_a_check_in_answered_calmly_is_no_news(demo_app: App, clock: FakeClock) -> None:
+    t = Transcript("-", demo_app)
+    await checked_in(demo_app, clock, t)
+    await t.say(t.person("anna"), "bättre, tack")
+    pushed = [reply.text for _, reply in await t.deliver()]
+    assert pushed == [
+        f"Ärende {await _ref(demo_app)}: Anna Berg har skrivit till dig.\n"
+        "Öppna ärendet för att läsa det."
+    ], pushed
