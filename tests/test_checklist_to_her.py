@@ -124,10 +124,12 @@ async def test_she_is_not_asked_311_when_the_plan_sent_it_to_the_unit(  # type: 
     ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara")
     anna = Chat(demo_app, "anna")
     view = await anna.say(f"/arende {ref}")
-    assert "✓ Sara Strand på kommunens säkerhetsenhet har din rapport." in view, view
+    assert "✓ Kommunens säkerhetsenhet är kontaktad (Sara Strand)." in view, view
     assert "kommunens säkerhetsstrateg?" not in view, view
     asked = await anna.press("case:check")
     assert "säkerhetsstrateg" not in asked, asked
+    listed = await anna.say("/arende")
+    assert "1 fråga för dig att svara på" in listed, listed  # 3.2.4 only
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

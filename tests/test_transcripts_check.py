@@ -234,5 +234,5 @@ async def test_311_is_done_for_her_when_the_plan_sent_it_to_the_unit(
     await t.say(anna, "Svara på nästa punkt")
     t.check()
     said = t.text()
-    assert "Sara Strand på kommunens säkerhetsenhet har din rapport." in said
+    assert "Kommunens säkerhetsenhet är kontaktad (Sara Strand)." in said
     assert "kontaktat kommunens säkerhetsstrateg" not in said

@@ -99,7 +99,7 @@ async def own_lines(
     done = [item for item in pack.checklist if item.id in state]
     sent = [i for i in pack.checklist if i.id not in state and i.done_by_sending(reader)]
     if sent and reader is not None:  # 3.1.1: the plan sent her report to the unit; not asked
-        said = _("{names} at the municipality's security unit has your report.")
+        said = _("The municipality's security unit has been contacted ({names}).")
         lines.append("✓ " + said.format(names=reader.unit))
     for item in done:
         lines.append(await answered_line(ctx, item, state[item.id], numbered=False, reader=reader))

@@ -14,6 +14,7 @@ from conversations import dates
 from conversations.about import about_someone_else, named_target
 from conversations.akut_notices import READ
 from conversations.case.common import responsible_for, role_key
+from conversations.case.lines import reader_of
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import shown_name
@@ -71,6 +72,9 @@ async def _next_step(ctx: Context, found: Found) -> str:
     state = await repo.checklist(report, ctx.viewer)
     key = role_key(found.access, ctx.person.role, report)
     mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
+    if found.access is Access.OWN:  # not 3.1.1 where her report's sending answered it
+        reader = await reader_of(ctx, report, found.access)
+        mine = [i for i in mine if not i.done_by_sending(reader)]
     if mine and found.access is Access.OWN:  # her own steps: counted here, asked in the case
         ngettext = ctx.ngettext
         return ngettext(

@@ -111,7 +111,9 @@ async def show_case(ctx: Context) -> StateResult:
     if first:  # "han står utanför och har en kniv": before the checklist, not below it
         lines += await written_lines(ctx, report, notes, access)
     key = role_key(access, ctx.person.role, report)
+    reader = await reader_of(ctx, report, access)
     unanswered, still_open = open_items(pack, state, key)
+    unanswered = [i for i in unanswered if not i.done_by_sending(reader)]  # 3.1.1: sent there
     if access is not Access.OWN:  # whose the open items are: the same count as at closing
         counts = open_counts(ctx, len(unanswered), len(still_open))
         lines += ["", _("Checklist – {counts}:").format(counts=counts)]
@@ -124,7 +126,7 @@ async def show_case(ctx: Context) -> StateResult:
         access,
         report.status,
         report.reporter_id,
-        reader=await reader_of(ctx, report, access),
+        reader=reader,
     )
     planned, schedule_buttons = await schedule_section(ctx, report, access)
     lines += planned
@@ -133,7 +135,11 @@ async def show_case(ctx: Context) -> StateResult:
     waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
     if waiting is not None:  # its alert waits for her: taking it is the first thing to do
         lines += ["", _("Nobody has taken this case's alert yet.")]
-    mine = [i for i in pack.checklist if responsible_for(i, key)]
+    mine = [  # hers to answer or change: not 3.1.1 that her report's sending answered
+        i
+        for i in pack.checklist
+        if responsible_for(i, key) and (i.id in state or not i.done_by_sending(reader))
+    ]
     buttons = await _buttons(
         ctx, report, access, len(unanswered), len(mine), schedule_buttons, waiting
     )
@@ -147,7 +153,13 @@ async def card_buttons(ctx: Context, report: Report, access: Access) -> list[lis
     pack = ctx.packs.get(report.pack)
     key = role_key(access, ctx.person.role, report)
     unanswered, _open = open_items(pack, state, key)
-    mine = [i for i in pack.checklist if responsible_for(i, key)]
+    reader = await reader_of(ctx, report, access)
+    unanswered = [i for i in unanswered if not i.done_by_sending(reader)]
+    mine = [  # hers to answer or change: not 3.1.1 that her report's sending answered
+        i
+        for i in pack.checklist
+        if responsible_for(i, key) and (i.id in state or not i.done_by_sending(reader))
+    ]
     _planned, schedule_buttons = await schedule_section(ctx, report, access)
     open_case = report.status is not ReportStatus.CLOSED
     waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
