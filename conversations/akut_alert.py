@@ -157,8 +157,8 @@ async def _withdraw_party_alert(ctx: Context) -> tuple[list[str], list[Written]]
         written += await notes.read(ctx.viewer, alert.id)
         names += await names_of(ctx, await readers(ctx, alert))
     paged = await PeopleRepo(ctx.session).withdraw([a.id for a in alerts], ctx.now, KINDS)
-    for recipient_id, alert_id in paged:
-        ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": alert_id}, URGENT)
+    for recipient_id, alert_id in paged:  # her choice: they are told whose, never why
+        ctx.notify(recipient_id, ALERT_WITHDRAWN, {"alert": alert_id, "by_her": True}, URGENT)
     return list(dict.fromkeys(names)), written
 
 
