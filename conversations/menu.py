@@ -21,6 +21,7 @@ from conversations.texts import (
     choose_below,
     contact_lines,
     contacts_of,
+    earlier_choice,
     menu_buttons,
     police_lines,
 )
@@ -229,7 +230,7 @@ async def stale_button(ctx: Context, event: InboundEvent) -> StateResult:
     """Refuse a button from an earlier message and show the current question."""
     _ = ctx._
     if event.button:
-        ctx.reply(_("That button belongs to an earlier message, so I did nothing with it."))
+        ctx.reply(earlier_choice(ctx))
     else:
         ctx.reply(_("There is no such choice here."))
     return show_open_question(ctx)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.flow import Context
-from conversations.texts import contacts_of, police_lines
+from conversations.texts import choose_hint, contacts_of, police_lines
 from storage import quotas
 from storage.models import Municipality
 from storage.quotas import MB, QuotaRepo, Refusal
@@ -65,7 +65,11 @@ def _report_again(ctx: Context, refusal: Refusal, written: bool) -> str:
         return _("Call your security contact instead.")
     when = when_text(ctx, refusal.free_again)
     if written:
-        return _("Your report is saved: press Send {when} and it goes.").format(when=when)
+        return choose_hint(
+            ctx,
+            _("Your report is saved: press Send {when} and it goes."),
+            _("Your report is saved: answer “Send” {when} and it goes."),
+        ).format(when=when)
     return _("You can start a new one {when}.").format(when=when)
 
 

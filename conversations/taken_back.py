@@ -36,7 +36,13 @@ def no_alert_for_them(ctx: Context, alert_id: str) -> bool:
         ctx.reply(said, menu_buttons(ctx), rest=True)
         return True
     if not alert_id.strip():
-        ctx.reply(_("To write to the person who alerted, press “Write to …” on the alert."))
+        ctx.reply(
+            choose_hint(
+                ctx,
+                _("To write to the person who alerted, press “Write to …” on the alert."),
+                _("To write to the person who alerted, answer “Write to …” under the alert."),
+            )
+        )
         return True
     return False
 

@@ -115,6 +115,16 @@ def choose_hint(ctx: Context, pressed: str, typed: str) -> str:
     return pressed if ctx.capabilities.has_buttons else typed
 
 
+def earlier_choice(ctx: Context) -> str:
+    """Say that a choice from an earlier message did nothing."""
+    _ = ctx._
+    return choose_hint(
+        ctx,
+        _("That button belongs to an earlier message, so I did nothing with it."),
+        _("That choice belongs to an earlier message, so I did nothing with it."),
+    )
+
+
 def choose_below(ctx: Context) -> str:
     """Ask for one of the choices below, as the person's channel shows them."""
     _ = ctx._

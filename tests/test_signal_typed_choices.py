@@ -3,16 +3,20 @@
 What Trygg says there never asks anyone to press a button: it asks for the number or the
 words. A newly invited official types the language as people do ("Svenska tack"); Pia,
 woken by an alert she has not taken, is told what to answer; a choice not understood is
-asked for by its number. Played through the real SignalBot and the fake signal-cli daemon;
-compare with tests/transcripts/signal_typed_choices_sv.txt.
+asked for by its number; an internal case's recipients are picked by number. Played through
+the real SignalBot and the fake signal-cli daemon; compare with
+tests/transcripts/signal_typed_choices_sv.txt and signal_inside_the_party_sv.txt.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.app import App
 from storage.models import Role
+from storage.trust import PeopleRepo
+from tests.conftest import FakeClock
 from tests.reporting import Script, write_report
 from tests.signal_harness import (  # noqa: F401
     SignalHarness,
@@ -20,6 +24,7 @@ from tests.signal_harness import (  # noqa: F401
     signal_app_fixture,
     signal_fixture,
 )
+from tests.test_quotas import sent_earlier
 from tests.test_signal_transport import SignalWriter
 from tests.test_transcripts_signal import SignalTranscript
 from tests.test_trust import SQLITE_ONLY, invite
@@ -132,3 +137,62 @@ async def test_keeping_the_number_and_deleting_a_report_on_signal_are_answered_i
     )
     sent = [message or "" for _ts, _to, message in sg.fake.sent]
     assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
+
+
+async def _inside_the_party(sg: SignalHarness) -> SignalTranscript:
+    t = SignalTranscript("signal_inside_the_party_sv", sg)
+    anna, pia = await t.person("anna"), await t.person("pia")
+    for handle in ("per", "sara"):
+        await t.person(handle)
+    t.note("Anna alerts Pia, then writes that it is Per, her party's other contact")
+    await t.say(anna, "akut")
+    await t.choose(anna, "Larma Pia Lind")
+    await t.say(anna, "det är Per Ek som hotar mig")
+    t.note("Pia, told the alert is taken back, types /skriv alone")
+    await t.say(pia, "/skriv")
+    t.note("Anna writes a report on it, inside the party (not shown), and sends it")
+    shown = len(t.t.lines)
+    await write_report(
+        SignalWriter(sg, anna), Script(category="internal", typed=True), submit=False
+    )
+    await t.settle()
+    del t.t.lines[shown:]  # the questions are in signal_typed_choices_sv and others
+    await t.say(anna, "Skicka")
+    t.note("She picks Sara by number, and sends")
+    await t.choose(anna, "Sara Strand (kommunen)")
+    await t.choose(anna, "Skicka till de valda")
+    return t
+
+
+@SQLITE_ONLY
+async def test_inside_the_party_on_signal_nobody_is_told_to_press_and_pia_hears_whose(
+    sg: SignalHarness,
+) -> None:
+    t = await _inside_the_party(sg)
+    said = "\n".join(t.t.lines)
+    assert "Anna Berg har tagit tillbaka sitt larm som du fick" in said  # whose, never why
+    assert "Vill du skriva till den som larmade, svara ”Skriv till …” under larmet." in said
+    sent = [message or "" for _ts, _to, message in sg.fake.sent]
+    assert any(
+        "Ingen är vald än. Svara med siffran för ett namn för att välja, och skicka sedan." in m
+        for m in sent
+    ), "the recipients are chosen by number"
+    assert any("1 person vald. Svara med siffran för ett namn" in m for m in sent)
+    assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
+    t.check()
+
+
+@SQLITE_ONLY
+async def test_a_refused_send_on_signal_says_to_answer_send_later(
+    sg: SignalHarness, sg_app: App, clock: FakeClock
+) -> None:
+    anna = await sg.bind("anna")
+    for handle in ("pia", "per", "sara"):
+        await sg.bind(handle)
+    await sent_earlier(sg_app, "anna", [clock.now - timedelta(hours=h) for h in (3, 2, 1)])
+    await write_report(SignalWriter(sg, anna), Script(typed=True), submit=False)
+    async with sg_app.db.unit_of_work() as session:
+        await PeopleRepo(session).revoke("anna", clock.now)
+    (refused, *_rest) = await sg.say(anna, "Skicka")
+    assert "Din rapport är sparad: svara ”Skicka” i morgon kl." in refused, refused
+    assert not PRESSING.search(refused), refused

@@ -16,7 +16,7 @@ from conversations.i18n import N_, shown_name
 from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.advice import advice
 from conversations.report.typed import normalised
-from conversations.texts import menu_buttons
+from conversations.texts import choose_hint, menu_buttons
 from conversations.what_now_words import only_asks_what_to_do
 from conversations.words_to_case import asked_to_read, note_for_handlers
 from storage.access import Access
@@ -175,7 +175,14 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
         if own_case is not None and own_case.reporter_id == ctx.person.id:
             return await advice(ctx, replace(event, button=f"advice:{case}"))
     kept = await keep_typed(ctx, event.text.strip())
-    ctx.reply(kept or _("I can't keep written words from you here. Please use the buttons below."))
+    ctx.reply(
+        kept
+        or choose_hint(
+            ctx,
+            _("I can't keep written words from you here. Please use the buttons below."),
+            _("I can't keep written words from you here. Please answer with a number below."),
+        )
+    )
     ctx.again()
     return None
 

@@ -12,7 +12,7 @@ from conversations.case.next_step import SHOW
 from conversations.case.view import card_buttons
 from conversations.events import InboundEvent, Reply
 from conversations.flow import Context, Handler, StateResult
-from conversations.texts import menu_buttons
+from conversations.texts import choose_hint, earlier_choice, menu_buttons
 from storage.access import Access
 from storage.models import ReportStatus
 
@@ -28,10 +28,14 @@ def revisiting(actions: Mapping[str, Handler]) -> Handler:
         found = await found_case(ctx, Access.CHECKLIST, event.subject) if act else None
         if act is None or found is None:
             said = (
-                _("That button belongs to an earlier message, so I did nothing with it.")
+                earlier_choice(ctx)
                 if act is None  # no button of a card: a question's, or made up
                 # taken off the case, her role changed, or it was purged
-                else _("You no longer have access to that case, so I did nothing with that button.")
+                else choose_hint(
+                    ctx,
+                    _("You no longer have access to that case, so I did nothing with that button."),
+                    _("You no longer have access to that case, so I did nothing with that choice."),
+                )
             )
             if ctx.prompt is not None:  # where she was, its buttons still valid
                 ctx.reply(said)
@@ -47,10 +51,22 @@ def revisiting(actions: Mapping[str, Handler]) -> Handler:
         if event.action != SHOW and event.button not in (b.id for row in buttons for b in row):
             closed = report.status is ReportStatus.CLOSED
             why = (
-                _("Case {ref} is closed, so I did nothing with that button.")
+                choose_hint(
+                    ctx,
+                    _("Case {ref} is closed, so I did nothing with that button."),
+                    _("Case {ref} is closed, so I did nothing with that choice."),
+                )
                 if closed
-                else _(
-                    "Case {ref} has changed since that message, so I did nothing with that button."
+                else choose_hint(
+                    ctx,
+                    _(
+                        "Case {ref} has changed since that message, so I did nothing with that "
+                        "button."
+                    ),
+                    _(
+                        "Case {ref} has changed since that message, so I did nothing with that "
+                        "choice."
+                    ),
                 )
             )
             buttons.append([on_case(report, SHOW, _("Show the case"))])

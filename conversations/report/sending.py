@@ -237,13 +237,25 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
             "Internal case: only the people you choose get the report, at most {n}. Leave out "
             "anyone who may be close to the person who did it."
         ).format(n=limit),
-        _("Nobody is chosen yet. Press a name to choose it, then send."),
+        choose_hint(
+            ctx,
+            _("Nobody is chosen yet. Press a name to choose it, then send."),
+            _("Nobody is chosen yet. Answer with a name's number to choose it, then send."),
+        ),
     ]
     if chosen:
-        lines[1] = ctx.ngettext(
-            "{n} person chosen. Press a name to choose or remove it, then send.",
-            "{n} people chosen. Press a name to choose or remove it, then send.",
-            len(chosen),
+        lines[1] = choose_hint(
+            ctx,
+            ctx.ngettext(
+                "{n} person chosen. Press a name to choose or remove it, then send.",
+                "{n} people chosen. Press a name to choose or remove it, then send.",
+                len(chosen),
+            ),
+            ctx.ngettext(
+                "{n} person chosen. Answer with a name's number to choose or remove it, then send.",
+                "{n} people chosen. Answer with a name's number to choose or remove it, then send.",
+                len(chosen),
+            ),
         ).format(n=len(chosen))
     buttons = []
     cards = everyone(await plan_levels(ctx, draft))
