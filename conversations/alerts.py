@@ -414,18 +414,24 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     name = shown_name(_, card) if card is not None else ""
     # she can be written to through Trygg: the way to her when there is no number to call
     write = [write_button(_, alert, name)] if card is not None and written_to(alert) else []
+    offers = await _other_offers(ctx, alert)
+    # numbered choices count only in the newest message: the offers join this one there
+    joined = offers if not ctx.capabilities.has_buttons else []
+    also = "".join(f"\n{line}" for line, _button in joined)
+    more = [[button] for _line, button in joined]
     if report is None and card is not None and await _written(ctx, alert):  # one press away
         ctx.reply(
-            taken + "\n" + _("{name} has also written to Trygg.").format(name=name),
-            [[read_button(_, alert, name)], write],
+            taken + "\n" + _("{name} has also written to Trygg.").format(name=name) + also,
+            [[read_button(_, alert, name)], write, *more],
             anew=f"{VIEW} {alert.id}",  # back later: the alert as it is then, not "Tack"
         )
     elif report is None:
-        ctx.reply(taken, [write], anew=f"{VIEW} {alert.id}")
+        ctx.reply(taken + also, [write, *more], anew=f"{VIEW} {alert.id}")
     else:  # the case is one press away (its button leaves her current step alone)
         rows = ((opens_case(_, report),), *((tuple(write),) if write else ()))
-        ctx.replies.append(Reply(taken, rows, NOTICE_TOKEN))
-    await _offer_the_others(ctx, alert)
+        ctx.replies.append(Reply(taken + also, (*rows, *map(tuple, more)), NOTICE_TOKEN))
+    for line, button in [] if joined else offers:  # buttons: each offer under its own line
+        ctx.reply(line, [[button]])
     return None
 
 
@@ -472,23 +478,31 @@ async def _may_take(ctx: Context, alert: Alert) -> bool:
     return True
 
 
-async def _offer_the_others(ctx: Context, alert: Alert) -> None:
-    """Offer the person's other untaken alerts that the viewer may take too."""
+async def _other_offers(ctx: Context, alert: Alert) -> list[tuple[str, Button]]:
+    """The person's other untaken alerts that the viewer may take too: for each, the
+    question and its button (named by its time where several share one message)."""
     _ = ctx._
     if alert.subject_id is None:
-        return
+        return []
     same = await AlertRepo(ctx.session).of_same_person(alert)
-    others = [a for a in same if await _may_take(ctx, a)]
+    others = [a for a in same if await _may_take(ctx, a)][:3]
     if not others:
-        return
+        return []
     card, _p, _m = await DirectoryRepo(ctx.session).describe(ctx.viewer, alert.subject_id)
-    for other in others[:3]:
-        ctx.reply(
-            _("{name} also has an open alert from {when} – take it too?").format(
-                name=shown_name(_, card), when=ctx.when(other.created_at)
-            ),
-            [[Button(f"ack:{other.id}:too", _("Take it too"))]],
+    shared = len(others) > 1 and not ctx.capabilities.has_buttons
+    offers = []
+    for other in others:
+        when = ctx.when(other.created_at)
+        label = _("Take the alert from {when}").format(when=when) if shared else _("Take it too")
+        offers.append(
+            (
+                _("{name} also has an open alert from {when} – take it too?").format(
+                    name=shown_name(_, card), when=when
+                ),
+                Button(f"ack:{other.id}:too", label),
+            )
         )
+    return offers
 
 
 async def _written(ctx: Context, alert: Alert) -> bool:

@@ -13,6 +13,7 @@ import pytest
 from bot.app import App
 from bot.transports.console import CHANNEL, ConsoleTransport
 from tests.conftest import Chat, FakeClock
+from tests.test_alerts import ack, raise_akut, submit_report
 from tests.test_case_older_card import card_of, press_on, write_note
 from tests.test_case_typed import in_the_unit_case
 from tests.test_caselist import close
@@ -58,3 +59,24 @@ async def test_words_at_the_case_view_that_cannot_be_kept_ask_for_a_number(
     view = await kent.say("Inget mer att göra här")
     assert "Här kan jag inte spara text från dig. Svara med en av siffrorna nedan." in view, view
     assert not PRESSING.search(view), view
+
+
+async def test_her_other_alerts_join_the_thanks_each_named_by_its_time(
+    chat: Any, clock: FakeClock
+) -> None:
+    """Numbered choices count only in the newest message: the offers to take her other
+    alerts come in the "Tack" message, after its own, each choice named by its time."""
+    await raise_akut(chat, "bo")
+    clock.advance(minutes=2)
+    await submit_report(chat, "bo", "party")
+    clock.advance(minutes=2)
+    case = await submit_report(chat, "bo", "party")
+    britt: Chat = chat("britt")
+    taken = await ack(britt, case.alert_id)
+    assert len(britt.last) == 1, taken  # one message: its numbers are all still good
+    labels = [label for _i, label, _t in britt.buttons]
+    assert labels[0] == f"Öppna ärende {case.ref}", labels
+    assert [label for label in labels if label.startswith("Ta larmet från i dag kl.")] == [
+        "Ta larmet från i dag kl. 23.00",
+        "Ta larmet från i dag kl. 23.02",
+    ], labels

@@ -5,7 +5,8 @@ words. A newly invited official types the language as people do ("Svenska tack")
 woken by an alert she has not taken, is told what to answer; a choice not understood is
 asked for by its number; an internal case's recipients are picked by number. Played through
 the real SignalBot and the fake signal-cli daemon; compare with
-tests/transcripts/signal_typed_choices_sv.txt and signal_inside_the_party_sv.txt.
+tests/transcripts/signal_typed_choices_sv.txt, signal_inside_the_party_sv.txt and
+signal_take_both_sv.txt.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from bot.app import App
-from storage.models import Role
+from storage.models import Report, Role
 from storage.trust import PeopleRepo
 from tests.conftest import FakeClock
 from tests.reporting import Script, write_report
@@ -196,3 +199,35 @@ async def test_a_refused_send_on_signal_says_to_answer_send_later(
     (refused, *_rest) = await sg.say(anna, "Skicka")
     assert "Din rapport är sparad: svara ”Skicka” i morgon kl." in refused, refused
     assert not PRESSING.search(refused), refused
+
+
+@SQLITE_ONLY
+async def test_taking_her_report_on_signal_keeps_the_case_and_offers_her_other_alert(
+    sg: SignalHarness,
+) -> None:
+    """Numbered choices count only in the newest message: "Ta det också" used to come on
+    a message of its own, and the number of "Öppna ärende" was lost with it."""
+    t = SignalTranscript("signal_take_both_sv", sg)
+    anna, pia = await t.person("anna"), await t.person("pia")
+    for handle in ("per", "sara"):
+        await t.person(handle)
+    t.note("Anna alerts Pia, then sends a report before Pia has taken the alert (not shown)")
+    shown = len(t.t.lines)
+    await sg.say(anna, "akut")
+    await sg.say(anna, sg.choices(anna)["Larma Pia Lind"])
+    await write_report(SignalWriter(sg, anna), Script(typed=True))
+    await t.settle()
+    del t.t.lines[shown:]  # the alert and the report as in signal_akut_and_new_phone_sv
+    t.note("Pia takes the report, then Anna's alert too, by its number")
+    await t.say(pia, "Jag tar det")
+    assert list(sg.choices(pia)) == [f"Öppna ärende {await _ref(sg)}", "Ta det också"]
+    await t.choose(pia, "Ta det också")
+    said = "\n".join(t.t.lines)
+    assert "Pia Lind har sett ditt larm och kontaktar dig." in said  # the alert is hers too
+    t.check()
+
+
+async def _ref(sg: SignalHarness) -> str:
+    async with sg.app.db.unit_of_work() as session:
+        (ref,) = (await session.scalars(select(Report.ref))).all()
+        return ref
