@@ -443,8 +443,8 @@ TAKING = re.compile(rf"\b({'|'.join(map(re.escape, TAKE_WORDS))})\b(?! här)")
 
 async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
     """'Jag tar det' typed instead of pressed: take the alert of the case she has open if
-    it waits for her, else the newest alert that does; if none does, say so (nothing else
-    is done with the words)."""
+    it waits for her, else the most urgent one that does (see :func:`waiting_for`); if none
+    does, say so (nothing else is done with the words)."""
     case = ctx.data.get("case")
     newest = await waiting_for(ctx.session, ctx.person.id, about=str(case)) if case else None
     newest = newest or await waiting_for(ctx.session, ctx.person.id)
@@ -457,8 +457,9 @@ async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
 async def waiting_for(
     session: AsyncSession, person_id: int, besides: str | None = None, about: str | None = None
 ) -> Alert | None:
-    """The newest open alert that went to this person and that they may take (``besides``:
-    not one about that case; ``about``: only one about that case)."""
+    """The open alert that went to this person and that they may take, the most urgent
+    first: an /akut alert (someone in danger now) before a report's, then the newest
+    (``besides``: not one about that case; ``about``: only one about that case)."""
     repo = AlertRepo(session)
     waiting = [
         alert
@@ -467,7 +468,7 @@ async def waiting_for(
         and (about is None or alert.report_id == about)
         and await repo.may_act(alert, person_id)
     ]
-    return max(waiting, key=lambda alert: alert.created_at) if waiting else None
+    return max(waiting, key=lambda alert: (alert.kind == "akut", alert.created_at), default=None)
 
 
 async def _may_take(ctx: Context, alert: Alert) -> bool:
