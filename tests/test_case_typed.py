@@ -125,8 +125,13 @@ async def test_typed_words_in_the_case_view_become_a_note(  # type: ignore[no-un
     view = await pia.say(f"/arende {case.ref}")
     assert "• Intern anteckning (Pia Lind, i dag kl. 10.00): Ska prata med Anna imorgon" in view
     assert "Ska prata med Anna" not in await anna.say(f"/arende {case.ref}")
-    too_long = await pia.say("x" * 10_001)  # kept as a note: refused kindly, not a crash
-    assert too_long.startswith("Anteckningen är för lång: högst 10000 tecken."), too_long
+    # a long note was refused ("högst 10000 tecken") and her words were lost: kept whole
+    long = "".join(f"Samtal {n}: Anna beskrev hoten i detalj. " for n in range(300))
+    assert len(long) > 10_000
+    kept = await pia.say(long + "Slut på anteckningen.")
+    assert kept.startswith("Jag har sparat det du skrev som en intern anteckning i ärendet.\n")
+    view = await pia.say(f"/arende {case.ref}")
+    assert "Samtal 299: Anna beskrev hoten i detalj. Slut på anteckningen." in view, view[-300:]
 
 
 async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no-untyped-def]

@@ -130,7 +130,7 @@ async def keep_typed(ctx: Context, text: str) -> str | None:
     if access is Access.HANDLER:
         try:
             await keep_note(ctx, report, access, text)
-        except Refused as refused:  # too long for one note: she is told, nothing half-kept
+        except Refused as refused:  # not hers to keep here: she is told
             return refused.message
         return ctx._("I kept what you wrote as an internal note on the case.")
     if access is Access.OWN and report.status is not ReportStatus.CLOSED:

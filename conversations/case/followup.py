@@ -129,7 +129,7 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
         if telling:  # "Pratade med Anna i går kväll, hon mår bättre": the day, and the words
             try:
                 await notes.keep_note(ctx, found[0], found[1], event.text)
-            except Refused as refused:  # too long for a note: said
+            except Refused as refused:  # not a note to keep: said
                 said += " " + refused.message
             else:
                 said += " " + _("I also kept what you wrote as an internal note on the case.")
@@ -149,7 +149,7 @@ async def _kept_as_note(ctx: Context, text: str) -> StateResult:
     report, access = found
     try:
         await notes.keep_note(ctx, report, access, text)
-    except Refused as refused:  # too long for a note: said, and nothing kept
+    except Refused as refused:  # not a note to keep: said
         ctx.reply(refused.message)
     else:
         ctx.reply(

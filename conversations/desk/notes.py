@@ -16,18 +16,16 @@ from storage.trust import AuditRepo
 
 NOTE_KINDS = (INTERNAL_NOTE, MESSAGE_NOTE)
 NOTE_WRITTEN = "note_written"  # the audit action
-LONGEST = 10_000  # characters: more than a few chat messages
 
 
 async def keep_note(ctx: Context, report: Report, access: Access, text: str) -> CaseNote:
-    """Keep an internal note (sealed); refuse an empty or too long one."""
+    """Keep an internal note (sealed), whole however long (typed words are never thrown
+    away: a transport splits a long one when it is shown); refuse an empty one."""
     _ = ctx._
     await checked(ctx, report, Access.HANDLER)
     text = text.strip()
     if not text:
         raise Refused(_("Write your note."))
-    if len(text) > LONGEST:
-        raise Refused(_("The note is too long: at most {n} characters.").format(n=LONGEST))
     note = await CaseRepo(ctx.session, ctx.keyring).add_note(
         ctx.viewer, report, INTERNAL_NOTE, text, ctx.now
     )
