@@ -53,6 +53,15 @@ def says_nothing(text: str) -> bool:
 YES_FIRST = frozenset(("ja", "jo", "japp", "jadå", "ok", "okej", "okay", "yes", "yeah", "yep"))
 """A yes said before the words of a button ("ja, skicka"): it adds nothing to them."""
 _AFTER = frozenset(("tack", "snälla", "please", "pls", "thanks", "nu", "now"))
+_THANKS = frozenset(("tack", "thanks", "thank"))
+_THANKS_MORE = frozenset(("så", "mycket", "tusen", "you", "a", "lot", "very", "much"))
+
+
+def yes_or_thanks(text: str) -> bool:
+    """Whether a message is only a yes or a thanks ("ja", "ok", "Ja tack!", "thank you"):
+    it answers no question whose options say neither, and tells a report nothing."""
+    words = set(phrase_of(text).split())
+    return bool(words & (YES_FIRST | _THANKS)) and words <= YES_FIRST | _THANKS | _THANKS_MORE
 
 
 def button_said(text: str, words: Mapping[str, Iterable[str]]) -> str | None:

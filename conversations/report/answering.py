@@ -35,6 +35,7 @@ from conversations.report.typed import (
     read,
 )
 from conversations.texts import menu_buttons
+from conversations.words import yes_or_thanks
 
 SHORT_ANSWER = 3  # words: a typed answer this short that names options is an answer
 DONE = frozenset({"klar", "klart", "färdig", "färdigt", "done", "finished"})
@@ -50,6 +51,17 @@ BARE = frozenset(
     {"ja", "jo", "japp", "nej", "ok", "okej", "tack", "yes", "yeah", "no", "okay", "thanks"}
 )
 """Words typed alone that answer a yes-or-no question, not one whose options say neither."""
+DECLINED = frozenset(
+    normalised(words)
+    for words in (
+        *("nej", "nej tack", "vet inte", "vet ej", "jag vet inte", "osäker", "ingen aning"),
+        *("inget", "ingen", "inga", "ingenting", "vill inte", "vill inte säga", "hoppa över"),
+        *("no", "nope", "no thanks", "don't know", "dont know", "i don't know", "not sure"),
+        *("none", "nothing", "no idea", "rather not", "rather not say", "i'd rather not say"),
+        "skip",
+    )
+)
+"""Typed alone at a question that may be skipped (Question.declinable): no answer, a skip."""
 QUOTED = 300  # characters of her earlier words shown back to her
 
 
@@ -330,6 +342,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return await _explain(ctx, draft, question, typed)
     if _unasked(draft, question) and normalised(typed) in ENOUGH:  # "nej": it is enough
         return await skip(ctx, replace(event, button="nav:keep"))
+    if question.declinable and normalised(typed) in DECLINED:  # "nej" is no assignment
+        return await _declined(ctx, draft, question)
     offered = await options(ctx, draft, question)
     reading = read(question, offered, event.text)
     if reading.kept_as_note and question.means is not None:
@@ -369,7 +383,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         lead.append(_("I kept that as “{topic}”.").format(topic=_(elsewhere.label)))
         _editable(ctx, event, elsewhere.step, typed)
         return await ask(ctx, draft, question.step, lead)
-    if not reading.matched and question.kind != "text" and normalised(typed) in BARE:
+    bare = question.kind != "text" or question.declinable  # "ja" names no assignment
+    if not reading.matched and bare and (normalised(typed) in BARE or yes_or_thanks(typed)):
         draft.note(typed)  # "ja" where no option says yes: it answers nothing here
         draft.save(ctx)
         lead = [
@@ -407,6 +422,16 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     lead = [*hooked, *moved] if hooked or (moved and not reading.matched) else [*said, *moved]
     _editable(ctx, event, question.step, typed)
     return await advance(ctx, draft, question.step, lead)
+
+
+async def _declined(ctx: Context, draft: Draft, question: Question) -> StateResult:
+    """A bare "nej" or "vet inte" where the question may be skipped: skip it and say so (an
+    answer written there before stays as it was)."""
+    key = question.step.value
+    if not (ctx.data.get("editing") and draft.answers.get(key)):
+        draft.answers[key] = None
+    said = ctx._("I took that as: {answer}.").format(answer=ctx._("Skip"))
+    return await advance(ctx, draft, question.step, [said])
 
 
 async def _told_ahead(

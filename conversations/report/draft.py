@@ -10,6 +10,7 @@ from conversations.flow import Context
 from conversations.packs import Pack
 from conversations.report.form import Answers, Known, Question, ReportStep, next_step
 from conversations.report.legacy import upgrade
+from conversations.words import yes_or_thanks
 from storage.reports import AnyReport, ReportRepo
 
 VERSION = 2  # the shape of the answers (see report/legacy.py for version 1)
@@ -41,7 +42,10 @@ class Draft:
         return value if isinstance(value, dict) else None
 
     def note(self, text: str) -> None:
-        """Keep words that answered no question beside the report."""
+        """Keep words that answered no question beside the report; a bare "ja", "ok" or
+        "tack" tells the report nothing, and those who read it are not shown it."""
+        if yes_or_thanks(text):
+            return
         self.answers["_notes"] = [*self.answers.get("_notes", []), text]
 
 

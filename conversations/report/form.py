@@ -104,6 +104,8 @@ class Question:
     # own words that name something short (an assignment): words another question gathers
     # ("around 11pm, outside my house") answer that one instead, as where options are asked
     short: bool = False
+    # a bare "nej" or "vet inte" is no answer here ("nej" is no assignment): it skips it
+    declinable: bool = False
     means: MeansHook | None = None  # what words that name no option still mean ("Erik Berg")
     # what a sentence that tells the story ahead still answers here ("min man Erik blev hotad")
     tells: TellsHook | None = None
@@ -250,6 +252,7 @@ QUESTIONS: tuple[Question, ...] = (
         applies=lambda a, k: for_self(a) and not k.assignment,
         parent=S.WHO,
         short=True,
+        declinable=True,
         example="Ledamot i byggnadsnämnden",
     ),
     Question(

@@ -1,0 +1,127 @@
+"""Bare words typed in a report. Anna's "nej" or "vet inte" at "Vilket uppdrag har du?" was
+kept as her assignment ("Uppdrag: nej"): it now skips the question, and she is told so; a
+bare "ja" there answers nothing, and she is asked again. A bare "ja", "ok" or "tack" typed
+where it answered nothing was kept beside the report, and Pia read "Också skrivet: ja":
+courtesy and yes alone are not kept as words of the report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from conversations.report.form import ReportStep as S
+from tests.conftest import Chat
+from tests.golden import Transcript
+from tests.reporting import open_step
+from tests.test_report import answers, only_report
+
+STORY = "Ett sms i kväll: han vet var jag bor och att jag ska akta mig."
+
+
+@pytest.mark.parametrize("typed", ["nej", "Nej.", "vet inte", "inget", "vill inte säga"])
+async def test_a_bare_no_at_the_assignment_skips_it(demo_app: App, chat: Any, typed: str) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    assert await open_step(anna) is S.ASSIGNMENT
+    reply = await anna.say(typed)
+    assert reply.startswith("Jag tolkade det som: Hoppa över.\n"), reply
+    assert "Uppdrag" not in reply
+    stored = await answers(demo_app, "anna")
+    assert stored["assignment"] is None  # not "nej"
+    assert typed not in stored.get("_notes", [])
+    assert await open_step(anna) is S.CATEGORY
+
+
+async def test_a_bare_no_at_the_assignment_in_english(demo_app: App, chat: Any) -> None:
+    bo: Chat = chat("bo")
+    await bo.say("/report")
+    await bo.press("opt:self")
+    reply = await bo.say("don't know")
+    assert reply.startswith("I took that as: Skip.\n"), reply
+    assert (await answers(demo_app, "bo"))["assignment"] is None
+
+
+async def test_a_bare_yes_at_the_assignment_answers_nothing(demo_app: App, chat: Any) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    reply = await anna.say("ja")
+    assert reply.startswith("”ja” svarar inte på den här frågan."), reply
+    assert "Vilket uppdrag har du?" in reply
+    assert "assignment" not in await answers(demo_app, "anna")
+    assert await open_step(anna) is S.ASSIGNMENT
+    await anna.say("Ledamot i byggnadsnämnden")  # an assignment is still an assignment
+    assert (await answers(demo_app, "anna"))["assignment"] == {"text": "Ledamot i byggnadsnämnden"}
+
+
+@pytest.mark.parametrize("typed", ["ja", "ok", "tack", "Ja tack!", "yes", "thanks"])
+async def test_a_bare_yes_or_thanks_is_not_kept_beside_the_report(
+    demo_app: App, chat: Any, typed: str
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    await anna.press("nav:skip")
+    await anna.press("opt:party")
+    await anna.say(STORY)
+    assert await open_step(anna) is S.NATURE
+    reply = await anna.say(typed)
+    assert "svarar inte på den här frågan" in reply, reply
+    assert "_notes" not in await answers(demo_app, "anna")
+    assert await open_step(anna) is S.NATURE
+
+
+async def test_words_that_say_something_are_still_kept_beside_the_report(
+    demo_app: App, chat: Any
+) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    await anna.press("nav:skip")
+    await anna.press("opt:party")
+    await anna.say(STORY)
+    await anna.say("nej")  # "Vad var det?": no option says no; her word is kept
+    assert (await answers(demo_app, "anna"))["_notes"] == ["nej"]
+
+
+async def _typed_report(t: Transcript, handle: str, lines: tuple[str, ...]) -> None:
+    person = t.person(handle)
+    for line in lines:
+        await t.say(person, line)
+    await t.deliver()
+
+
+SV = ("/rapportera", "1", "ja", "nej", "1", STORY, "ja", "hot på sms", "igår 22.40 hemma")
+SV_END = ("nej", "okänd", "vet inte", "tack", "nej", "vet inte", "inte än", "Skrämmande", "Ja")
+EN = ("/report", "1", "yes", "don't know", "1", "A text tonight: he knows where I live.", "ok")
+EN_END = ("threat by sms", "yesterday 22:40 at home", "no", "unknown", "don't know", "thanks")
+
+
+async def test_bare_words_in_a_report_sv(demo_app: App) -> None:
+    t = Transcript("report_bare_words_sv", demo_app)
+    await _typed_report(t, "anna", (*SV, *SV_END, "nej", "Skicka"))
+    ref = (await only_report(demo_app, "anna")).ref
+    t.note("Pia opens the case")
+    await t.say(t.person("pia"), f"/arende {ref}")
+    await t.say(t.person("pia"), "Visa rapporten")
+    t.check()
+    text = t.text()
+    assert "Uppdrag: nej" not in text and "Också skrivet" not in text
+    assert "Jag tolkade det som: Hoppa över." in text
+
+
+async def test_bare_words_in_a_report_en(demo_app: App) -> None:
+    t = Transcript("report_bare_words_en", demo_app)
+    ending = ("no", "don't know", "not yet", "Frightening", "Yes", "no", "Send")
+    await _typed_report(t, "bo", (*EN, *EN_END, *ending))
+    ref = (await only_report(demo_app, "bo")).ref
+    t.note("Britt opens the case")
+    await t.say(t.person("britt"), f"/case {ref}")
+    await t.say(t.person("britt"), "Show the report")
+    t.check()
+    text = t.text()
+    assert "Assignment: don't know" not in text and "Also written" not in text
+    assert "I took that as: Skip." in text
