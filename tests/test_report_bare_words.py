@@ -87,6 +87,37 @@ async def test_words_that_say_something_are_still_kept_beside_the_report(
     assert (await answers(demo_app, "anna"))["_notes"] == ["nej"]
 
 
+async def _at_more(anna: Chat) -> None:
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    await anna.press("nav:skip")
+    await anna.press("opt:party")
+    await anna.say(STORY)
+    for _ in range(9):
+        if await open_step(anna) is S.MORE:
+            return
+        await anna.press("nav:skip")
+    assert await open_step(anna) is S.MORE
+
+
+@pytest.mark.parametrize("typed", ["tack", "Tack så mycket!", "thanks"])
+async def test_thanks_at_tell_me_more_is_nothing_more(demo_app: App, chat: Any, typed: str) -> None:
+    anna: Chat = chat("anna")
+    await _at_more(anna)
+    reply = await anna.say(typed)
+    assert "Mer: Inget mer" in reply and f"Mer: {typed}" not in reply, reply
+
+
+async def test_yes_at_tell_me_more_asks_for_the_words(demo_app: App, chat: Any) -> None:
+    anna: Chat = chat("anna")
+    await _at_more(anna)
+    reply = await anna.say("ja")  # "Mer: ja" in the report
+    assert reply.startswith("Skriv det här, eller skicka foton och skärmdumpar.\n"), reply
+    assert "more" not in await answers(demo_app, "anna")
+    reply = await anna.say("Han har skrivit till mig förut också.")
+    assert "Mer: Han har skrivit till mig förut också." in reply, reply
+
+
 async def _typed_report(t: Transcript, handle: str, lines: tuple[str, ...]) -> None:
     person = t.person(handle)
     for line in lines:
@@ -96,13 +127,14 @@ async def _typed_report(t: Transcript, handle: str, lines: tuple[str, ...]) -> N
 
 SV = ("/rapportera", "1", "ja", "nej", "1", STORY, "ja", "hot på sms", "igår 22.40 hemma")
 SV_END = ("nej", "okänd", "vet inte", "tack", "nej", "vet inte", "inte än", "Skrämmande", "Ja")
+SV_MORE = ("ja", "Han har skrivit till mig förut också.", "tack")
 EN = ("/report", "1", "yes", "don't know", "1", "A text tonight: he knows where I live.", "ok")
 EN_END = ("threat by sms", "yesterday 22:40 at home", "no", "unknown", "don't know", "thanks")
 
 
 async def test_bare_words_in_a_report_sv(demo_app: App) -> None:
     t = Transcript("report_bare_words_sv", demo_app)
-    await _typed_report(t, "anna", (*SV, *SV_END, "nej", "Skicka"))
+    await _typed_report(t, "anna", (*SV, *SV_END, *SV_MORE, "Skicka"))
     ref = (await only_report(demo_app, "anna")).ref
     t.note("Pia opens the case")
     await t.say(t.person("pia"), f"/arende {ref}")
@@ -115,7 +147,8 @@ async def test_bare_words_in_a_report_sv(demo_app: App) -> None:
 
 async def test_bare_words_in_a_report_en(demo_app: App) -> None:
     t = Transcript("report_bare_words_en", demo_app)
-    ending = ("no", "don't know", "not yet", "Frightening", "Yes", "no", "Send")
+    ending = ("no", "don't know", "not yet", "Frightening", "Yes", "yes", "He wrote before.")
+    ending += ("thanks", "Send")
     await _typed_report(t, "bo", (*EN, *EN_END, *ending))
     ref = (await only_report(demo_app, "bo")).ref
     t.note("Britt opens the case")

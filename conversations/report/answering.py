@@ -350,6 +350,10 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         option = question.means(ctx, typed)  # "Erik Berg" at "Vem gäller det?": someone else
         if option is not None:
             reading = Reading({"choice": option, "text": typed}, matched=True)
+    if question.yes_asks and not reading.matched and yes_or_thanks(typed):  # "ja": write it
+        rows = [[Button(f"opt:{option}", label)] for option, label in offered]
+        ctx.reply(_(question.yes_asks), [*rows, _nav(ctx, question)])
+        return None
     if reading.several:  # "1 och 2" where one answer is asked: say so, and ask again
         lead = [
             _("Only one answer can be chosen here. Write one number, or answer in your own words.")

@@ -106,6 +106,8 @@ class Question:
     short: bool = False
     # a bare "nej" or "vet inte" is no answer here ("nej" is no assignment): it skips it
     declinable: bool = False
+    # msgid: asked when a bare "ja" says yes to the question ("Vill du berätta mer?" "ja")
+    yes_asks: str = ""
     means: MeansHook | None = None  # what words that name no option still mean ("Erik Berg")
     # what a sentence that tells the story ahead still answers here ("min man Erik blev hotad")
     tells: TellsHook | None = None
@@ -557,6 +559,7 @@ QUESTIONS: tuple[Question, ...] = (
         synonyms={
             "nothing": (
                 *("nej", "inget", "inget mer", "nej tack", "det var allt", "klar", "klart"),
+                *("tack", "tack så mycket", "thanks", "thank you"),  # thanks: no more
                 *("nej inget mer", "inget mer att tillägga", "ingenting", "det är allt"),
                 # the summary, where Send is, comes next: "skicka" means nothing more
                 *("skicka", "skicka nu", "skicka den", "skicka in", "skicka rapporten"),
@@ -565,6 +568,7 @@ QUESTIONS: tuple[Question, ...] = (
             )
         },
         example="Nej",
+        yes_asks=N_("Write it here, or send photos and screenshots."),
     ),
 )
 
