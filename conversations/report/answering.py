@@ -13,6 +13,8 @@ from typing import Any
 
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
+from conversations.i18n import N_
+from conversations.report.bare_words import BARE, DECLINED, DONE, ENOUGH, SKIP
 from conversations.report.draft import (
     Draft,
     ask_text,
@@ -38,30 +40,6 @@ from conversations.texts import menu_buttons
 from conversations.words import yes_or_thanks
 
 SHORT_ANSWER = 3  # words: a typed answer this short that names options is an answer
-DONE = frozenset({"klar", "klart", "färdig", "färdigt", "done", "finished"})
-"""Words typed alone for the "Done" button: at a question with several choices, some ticked,
-they finish it; anywhere else they follow an answer already saved, and answer nothing."""
-ENOUGH = DONE | {
-    *("nej", "nej tack", "nej det räcker", "det räcker", "inget", "inget mer", "vet inte"),
-    *("no", "no thanks", "no that s enough", "that s enough", "nothing", "don t know"),
-    *("tack", "tack så mycket", "thanks", "thank you", "thanks a lot"),  # courtesy adds nothing
-}
-"""Typed alone where her earlier words are already kept, these keep them as they are."""
-BARE = frozenset(
-    {"ja", "jo", "japp", "nej", "ok", "okej", "tack", "yes", "yeah", "no", "okay", "thanks"}
-)
-"""Words typed alone that answer a yes-or-no question, not one whose options say neither."""
-DECLINED = frozenset(
-    normalised(words)
-    for words in (
-        *("nej", "nej tack", "vet inte", "vet ej", "jag vet inte", "osäker", "ingen aning"),
-        *("inget", "ingen", "inga", "ingenting", "vill inte", "vill inte säga", "hoppa över"),
-        *("no", "nope", "no thanks", "don't know", "dont know", "i don't know", "not sure"),
-        *("none", "nothing", "no idea", "rather not", "rather not say", "i'd rather not say"),
-        "skip",
-    )
-)
-"""Typed alone at a question that may be skipped (Question.declinable): no answer, a skip."""
 QUOTED = 300  # characters of her earlier words shown back to her
 
 
@@ -292,8 +270,26 @@ async def skip(ctx: Context, event: InboundEvent) -> StateResult:
         return await advance(ctx, draft, question.step, [])  # editing: it stays as it was
     if question.required:
         return await repeat(ctx, event)
+    if question.kind == "multi" and (draft.answer(question.step) or {}).get("choices"):
+        return await advance(ctx, draft, question.step, [])  # what she ticked stays, as "Klar"
     draft.answers[key] = None
     return await advance(ctx, draft, question.step, [])
+
+
+async def _typed_skip(
+    ctx: Context, event: InboundEvent, draft: Draft, question: Question
+) -> StateResult:
+    """ "Hoppa över" typed: skip the question as its button does (keep the answer being
+    changed); where it needs an answer, say so and ask it again."""
+    if not question.required:
+        keep = ctx.data.get("editing") and question.step.value in draft.answers
+        return await skip(ctx, replace(event, button="nav:keep" if keep else "nav:skip"))
+    needs = (
+        N_("This question needs an answer. Choose what fits below, or write it in your own words.")
+        if question.options or question.choices
+        else N_("This question needs an answer. Write it in your own words.")
+    )
+    return await ask(ctx, draft, question.step, [ctx._(needs)])
 
 
 async def replace_next(ctx: Context, event: InboundEvent) -> StateResult:
@@ -344,6 +340,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
         return await skip(ctx, replace(event, button="nav:keep"))
     if question.declinable and normalised(typed) in DECLINED:  # "nej" is no assignment
         return await _declined(ctx, draft, question)
+    if normalised(typed) in SKIP:  # "Hoppa över", as its button
+        return await _typed_skip(ctx, event, draft, question)
     offered = await options(ctx, draft, question)
     reading = read(question, offered, event.text)
     if reading.kept_as_note and question.means is not None:
