@@ -158,3 +158,24 @@ async def test_bare_words_in_a_report_en(demo_app: App) -> None:
     text = t.text()
     assert "Assignment: don't know" not in text and "Also written" not in text
     assert "I took that as: Skip." in text
+
+
+@pytest.mark.parametrize(
+    ("handle", "typed"),
+    [
+        *(("anna", "vet inte vem"), ("anna", "jag vet inte"), ("anna", "ingen aning")),
+        *(("bo", "I don't know who"), ("bo", "no idea"), ("bo", "not sure")),
+    ],
+)
+async def test_not_knowing_at_the_category_is_dont_know(
+    demo_app: App, chat: Any, handle: str, typed: str
+) -> None:
+    """Bo's "I don't know who" was kept as "Category: I don't know who" (Other); the
+    question has "Don't know"."""
+    person: Chat = chat(handle)
+    await person.say("/rapportera")
+    await person.press("opt:self")
+    await person.press("nav:skip")
+    assert await open_step(person) is S.CATEGORY
+    await person.say(typed)
+    assert (await answers(demo_app, handle))["category"]["choice"] == "unknown"

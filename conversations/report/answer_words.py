@@ -8,7 +8,12 @@ YES_NO_UNKNOWN = (("yes", N_("Yes")), ("no", N_("No")), ("unknown", N_("Don't kn
 YES_NO_WORDS = {
     "yes": ("ja", "japp", "yes", "jo"),
     "no": ("nej", "no", "nope", "inte"),
-    "unknown": ("vet inte", "vet ej", "don't know", "dont know", "unknown", "osäker"),
+    "unknown": (
+        *("vet inte", "vet ej", "jag vet inte", "vet inte riktigt", "vet inte vem", "vet ej vem"),
+        *("ingen aning", "osäker", "inte säker", "jag är osäker", "oklart"),
+        *("don't know", "dont know", "i don't know", "i dont know", "don't know who"),
+        *("i don't know who", "no idea", "not sure", "i'm not sure", "unsure", "unknown"),
+    ),
 }
 UNKNOWN_WHO = (
     *("okänd", "okänt", "vet inte", "vet inte vem", "vet inte vem det är"),
