@@ -342,7 +342,12 @@ def words(event: InboundEvent) -> set[str]:
 def inside(event: InboundEvent) -> bool:
     """Whether the words say the threat comes from inside her party (not "det är inte
     någon i partiet")."""
-    said = f" {' '.join(words_of(event.text))} " if event.kind is EventKind.TEXT else ""
+    return says_inside(event.text) if event.kind is EventKind.TEXT else False
+
+
+def says_inside(text: str) -> bool:
+    """Whether typed words say the threat comes from inside her party; see :func:`inside`."""
+    said = f" {' '.join(words_of(text))} "
     if NOT & set(said.split()):
         return False
     return any(f" {phrase} " in said for phrase in INSIDE)

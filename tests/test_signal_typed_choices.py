@@ -153,7 +153,7 @@ async def _inside_the_party(sg: SignalHarness) -> SignalTranscript:
     await t.say(anna, "det är Per Ek som hotar mig")
     t.note("Pia, told the alert is taken back, types /skriv alone")
     await t.say(pia, "/skriv")
-    t.note("Anna writes a report on it, inside the party (not shown), and sends it")
+    t.note("Anna writes a report on it, inside the party (not shown); Per is not offered")
     shown = len(t.t.lines)
     await write_report(
         SignalWriter(sg, anna), Script(category="internal", typed=True), submit=False
@@ -181,6 +181,9 @@ async def test_inside_the_party_on_signal_nobody_is_told_to_press_and_pia_hears_
         for m in sent
     ), "the recipients are chosen by number"
     assert any("1 person vald. Svara med siffran för ett namn" in m for m in sent)
+    # she wrote that Per threatens her: he is never offered her report, and only she is told
+    assert "Per Ek erbjuds inte: du skrev att det var den personen." in said
+    assert not [m for m in sent if "Per Ek (partiet)" in m]
     assert not [m for m in sent if PRESSING.search(m)], "Signal has no buttons to press"
     t.check()
 

@@ -3,7 +3,6 @@ and four lines on what happens now. The plan's longer advice is one press away."
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from conversations import dates, quota
@@ -21,6 +20,7 @@ from conversations.report.draft import Draft, known, load_draft
 from conversations.report.entry import cancel
 from conversations.report.form import BY_STEP, QUESTIONS, ReportStep
 from conversations.report.hooks import moment_of, read_when, store_moment
+from conversations.report.named import named_as_source
 from conversations.report.summary import show_summary
 from conversations.routing import Levels, alert_levels, everyone
 from conversations.texts import choose_hint, menu_buttons
@@ -72,7 +72,7 @@ async def report_levels(ctx: Context, draft: Draft) -> Levels:
 async def _levels_and_named(ctx: Context, draft: Draft) -> tuple[Levels, set[int]]:
     """The report's levels, without the people she named as the one who did it; and those."""
     levels = await plan_levels(ctx, draft)
-    named = _named_in_report(draft, everyone(levels))  # never to the one who did it
+    named = await named_as_source(ctx, draft, everyone(levels))  # never to who did it
     levels = [kept for level in levels if (kept := [c for c in level if c.person_id not in named])]
     if draft.report.category != INTERNAL:
         return levels, named
@@ -259,7 +259,7 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
         ).format(n=len(chosen))
     buttons = []
     cards = everyone(await plan_levels(ctx, draft))
-    named = _named_in_report(draft, cards)
+    named = await named_as_source(ctx, draft, cards)
     for card in cards:
         if card.person_id in named:
             lines.append(
@@ -279,34 +279,6 @@ async def show_recipients(ctx: Context, draft: Draft) -> StateResult:
     return ReportStep.RECIPIENTS
 
 
-PERPETRATOR_STEPS = (ReportStep.PERPETRATOR, ReportStep.PERP_NAME, ReportStep.PERP_DESC)
-
-
-def _named_in_report(draft: Draft, cards: list[ContactCard]) -> set[int]:
-    """The people she named where the report asks who did it (the whole name, or the first
-    name as the name, "Per", "per från partiet", not "Per Andersson"): never sent her report
-    nor offered as recipients of her internal case."""
-    said = set(
-        words_of(" ".join(str((draft.answer(s) or {}).get("text", "")) for s in PERPETRATOR_STEPS))
-    )
-    name = str((draft.answer(ReportStep.PERP_NAME) or {}).get("text", ""))
-    return {
-        c.person_id
-        for c in cards
-        if c.name.strip() and (set(words_of(c.name)) <= said or _first_name_alone(name, c.name))
-    }
-
-
-def _first_name_alone(written: str, name: str) -> bool:
-    """Whether ``written`` (the name she gave) has the first name of ``name`` without another
-    surname after it: "Per", "per från partiet", "Per, min partikamrat", not "Per Andersson"."""
-    first = name.split()[0] if name.split() else ""
-    if not first:
-        return False
-    alone = rf"(?<!\w)(?i:{re.escape(first)})(?!\w)(?!\s+[A-ZÅÄÖ])"
-    return re.search(alone, written) is not None
-
-
 async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
     """Choose or un-choose one recipient, up to the plan's closed group."""
     _ = ctx._
@@ -317,7 +289,7 @@ async def toggle_recipient(ctx: Context, event: InboundEvent) -> StateResult:
     if not target.isdigit():
         return await repeat(ctx, event)
     cards = everyone(await plan_levels(ctx, draft))
-    ids = {c.person_id for c in cards} - _named_in_report(draft, cards)
+    ids = {c.person_id for c in cards} - await named_as_source(ctx, draft, cards)
     person_id = int(target)
     if person_id not in ids:
         return await repeat(ctx, event)
