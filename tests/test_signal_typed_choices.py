@@ -209,7 +209,8 @@ async def test_taking_her_report_on_signal_keeps_the_case_and_offers_her_other_a
     sg: SignalHarness,
 ) -> None:
     """Numbered choices count only in the newest message: "Ta det också" used to come on
-    a message of its own, and the number of "Öppna ärende" was lost with it."""
+    a message of its own, and the number of "Öppna ärende" was lost with it; taking it, the
+    "Tack" offers the case again beside "Skriv till Anna Berg" (it offered only that)."""
     t = SignalTranscript("signal_take_both_sv", sg)
     anna, pia = await t.person("anna"), await t.person("pia")
     for handle in ("per", "sara"):
@@ -225,6 +226,8 @@ async def test_taking_her_report_on_signal_keeps_the_case_and_offers_her_other_a
     await t.say(pia, "Jag tar det")
     assert list(sg.choices(pia)) == [f"Öppna ärende {await _ref(sg)}", "Ta det också"]
     await t.choose(pia, "Ta det också")
+    ref = await _ref(sg)  # her case is still a number away, as on Telegram's earlier message
+    assert list(sg.choices(pia)) == [f"Öppna ärende {ref}", "Skriv till Anna Berg"]
     said = "\n".join(t.t.lines)
     assert "Pia Lind har sett ditt larm och kontaktar dig." in said  # the alert is hers too
     t.check()
