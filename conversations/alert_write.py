@@ -9,12 +9,13 @@ from datetime import timedelta
 from enum import StrEnum
 
 from conversations.akut_alert import AFTER, after_alert
-from conversations.akut_notices import ALERT_MESSAGE
+from conversations.akut_notices import ALERT_MESSAGE, write_button, written_to
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import shown_name
-from conversations.taken_back import no_alert_for_them, refuse_alert
+from conversations.taken_back import ALERTED, no_alert_for_them, refuse_alert
 from storage.alert_notes import AlertNotes
+from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed, NotFound
 from storage.models import Alert, Person
@@ -65,12 +66,42 @@ async def _name(ctx: Context, alert: Alert) -> str:
     return shown_name(ctx._, card)
 
 
+async def _writable(ctx: Context) -> list[Alert]:
+    """The /akut alerts the viewer may write about now (open to her, or taken by her in the
+    last day), one for each person, the newest first."""
+    repo, notes = AlertRepo(ctx.session), AlertNotes(ctx.session, ctx.keyring)
+    mine = [
+        *await repo.open_for([ctx.person.id], untaken=True),
+        *await repo.taken_by([ctx.person.id], ctx.now - AFTER),
+    ]
+    found: dict[int, Alert] = {}
+    for alert in sorted(mine, key=lambda a: a.created_at, reverse=True):
+        if not written_to(alert) or alert.subject_id in found:
+            continue
+        try:
+            await notes.may_write(ctx.viewer, alert.id)
+        except (NotAllowed, NotFound):
+            continue
+        found[alert.subject_id or 0] = alert
+    return list(found.values())
+
+
 async def ask(ctx: Context, event: InboundEvent) -> StateResult:
-    """Ask what to write to the alert's person (``event.text``: the alert's id)."""
+    """Ask what to write to the alert's person (``event.text``: the alert's id; none: the
+    one alert she may write about, or a choice of them)."""
     _ = ctx._
-    if no_alert_for_them(ctx, event.text.strip()):
+    alert_id = event.text.strip()
+    if not alert_id and ctx.viewer.role in ALERTED:
+        alerts = await _writable(ctx)
+        if len(alerts) > 1:
+            names = [await _name(ctx, a) for a in alerts]
+            buttons = [[write_button(_, a, name)] for a, name in zip(alerts, names, strict=True)]
+            ctx.reply(_("Whom do you want to write to?"), buttons)
+            return END
+        alert_id = alerts[0].id if alerts else ""
+    if no_alert_for_them(ctx, alert_id):
         return END
-    alert = await _allowed(ctx, event.text.strip())
+    alert = await _allowed(ctx, alert_id)
     if alert is None:
         return END
     ctx.data["alert"] = alert.id
