@@ -8,6 +8,7 @@ from conversations.call_words import asks_a_call, for_a_case
 from conversations.damage_words import DAMAGE, DAMAGED, NOT_DAMAGE, THROWN_AT, paired
 from conversations.events import EventKind, InboundEvent, words_of
 from conversations.harmless_words import harmless
+from conversations.name_words import names
 from conversations.what_now_words import asks_what_to_do, only_asks_what_to_do
 from conversations.words import Words
 from storage.directory import ContactCard, Contacts
@@ -364,7 +365,8 @@ def named_as_threat(event: InboundEvent, contacts: Contacts) -> bool:
     """Whether the words name one of her party's security contacts other than to ask for
     them: "Pia Lind hotar mig", not "larma Pia", "ring Pia nu" or "kan du kontakta Pia?"."""
     said, names = words(event), frozenset(party_names(contacts))
-    named = bool(names & said) and len(said) > SHORT and not REQUEST & said
+    by_name = any(named_in(event, card) for card in contacts.party_security)
+    named = by_name and len(said) > SHORT and not REQUEST & said
     return named and not asks_a_call(event.text, names)
 
 
@@ -373,8 +375,12 @@ def named_contacts(event: InboundEvent, contacts: Contacts) -> list[ContactCard]
     hotar mig"); none unless they are named as the threat."""
     if not named_as_threat(event, contacts):
         return []
-    said = words(event)
-    return [card for card in contacts.party_security if name_of(card) & said]
+    return [card for card in contacts.party_security if named_in(event, card)]
+
+
+def named_in(event: InboundEvent, card: ContactCard) -> bool:
+    """Whether typed words name the contact ("Per Ek", "Pia"; not "tio hot per dag")."""
+    return event.kind is EventKind.TEXT and names(event.text, card.name)
 
 
 def from_inside(event: InboundEvent, contacts: Contacts) -> bool:

@@ -363,3 +363,34 @@ async def test_telling_of_a_call_to_the_police_is_not_asking_for_one(
     await anna.say("/hjalp")
     said = await anna.say(typed)
     assert "Jag kan inte ringa" not in said and "Är du i fara just nu" not in said, said
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "jag får tio hot per dag och nu står någon utanför mitt hus",
+        "det är en man under en ek utanför mitt hus och han skriker",
+        "Per Andersson står utanför mitt hus och skriker",
+    ],
+)
+async def test_a_word_that_is_also_a_contacts_name_does_not_move_the_alert(
+    chat: Any, demo_app: App, words: str
+) -> None:
+    """ "tio hot per dag" named Per Ek as the threat: her alert went to the unit, not to
+    Pia. A part of a name that is an everyday word ("per", "ek") names him only written as
+    a name ("Per", "Ek"); "Per Andersson" is someone else."""
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    asked = await anna.say(words)
+    assert "Vill du att jag larmar Pia Lind?" in asked, asked
+    said = await anna.say("larma")
+    assert "Jag har larmat Pia Lind" in said, said
+    assert await _alerted(demo_app) == [["pia"]]
+
+
+async def test_his_first_name_written_as_a_name_still_names_him(chat: Any, demo_app: App) -> None:
+    anna: Chat = chat("anna")
+    await anna.say("/akut")
+    said = await anna.say("det är Per som står utanför mitt hus och hotar mig")
+    assert "Jag har larmat Sara Strand" in said and "Per Ek" not in said, said
+    assert await _alerted(demo_app) == [["sara"]]
