@@ -140,8 +140,7 @@ async def pending_timers(app: App, subject_prefix: str) -> list[tuple[str, datet
 # --- the whole routine -----------------------------------------------------------------------
 
 # Pia's checklist items, in the order they are offered: (item, answer, comment or text).
-PIA = [
-    ("3.1.1", "yes", "Sara ringd 10:15"),
+PIA = [  # not 3.1.1: the plan sent the report to Sara at the unit, so it is done
     ("3.2.1-initial-support", "yes", "Kamraten Lisa"),
     ("3.2.1-relatives", "no", None),
     ("3.2.1-support-person", "yes", "Maken Erik"),
@@ -197,7 +196,9 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert "Rapporterat av: Anna Berg, +46 70 174 06 10 (Gröna partiet)" in view
     assert "· 3.1.3 Har händelsen polisanmälts? (kommunchef)" in view
     # whose the open items are, said once: hers by the routine, and the case's
-    assert "Checklista – 12 öppna för dig, 15 i ärendet:" in view
+    # 3.1.1 is done: the plan sent the report to Sara at the unit
+    assert "Checklista – 11 öppna för dig, 14 i ärendet:" in view
+    assert "✓ 3.1.1 Kommunens säkerhetsenhet är kontaktad (Sara Strand)." in view
     assert [action_of(i) for i, _, _ in pia.buttons] == [
         "case:check",
         "case:book",
@@ -263,10 +264,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     # Anna: her own case in plain language, without who is responsible for what.
     view = await anna.say(f"/arende {case.ref}")
     assert "Det här har gjorts i ditt ärende:" in view
-    assert (
-        "✓ Har du eller Pia Lind kontaktat kommunens säkerhetsstrateg? – Ja, "
-        "Pia Lind i dag kl. 10.30"
-    ) in view
+    assert "✓ Kommunens säkerhetsenhet är kontaktad (Sara Strand)." in view
     assert "✓ Har händelsen polisanmälts? – Ja, Kent Dahl i dag kl. 11.30" in view
     # the comments are internal notes: not for her
     assert (
@@ -284,7 +282,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "Rapporterat av",
     ):
         assert internal not in view
-    # 3.1.1 is hers too (with Pia): she may change its answer
+    # 3.2.4's need of support is hers too (with Pia): she may change its answer
     assert [label for _, label, _ in anna.buttons] == [
         "Ändra ett svar",
         "Flytta avstämningen",

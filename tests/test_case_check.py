@@ -107,12 +107,13 @@ async def in_storage(app: App, case: Submitted, act: Any) -> Any:
             return refused
 
 
-async def the_unit_case(chat: Any, clock: FakeClock) -> Submitted:
-    """Anna reports (municipal assignment: Pia and Sara are alerted); Pia takes it."""
+async def the_unit_case(chat: Any, clock: FakeClock, category: str = "assignment") -> Submitted:
+    """Anna reports (municipal assignment: Pia and Sara are alerted); Pia takes it.
+    ``category`` "party": only Pia is alerted, 3.1.1 is hers to answer."""
     clock.now = MONDAY_10
     for handle in ("pia", "sara", "kent"):
         await chat(handle).say("/hjalp")  # their chats exist, so pushes reach them
-    case = await submit_report(chat, "anna", "assignment")
+    case = await submit_report(chat, "anna", category)
     await take(chat, "pia", case)
     return case
 
@@ -123,7 +124,7 @@ async def the_unit_case(chat: Any, clock: FakeClock) -> Submitted:
 async def test_a_no_reads_as_no_and_its_role_can_change_it(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
+    case = await the_unit_case(chat, clock, "party")  # 3.1.1 is not done by the sending
     pia = chat("pia")
     await pia.say(f"/arende {case.ref}")
     clock.advance(minutes=12)
@@ -346,7 +347,7 @@ async def test_the_director_is_told_once_the_police_have_assessed_it(  # type: i
 async def test_a_checklist_comment_never_reaches_the_targeted_person(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await the_unit_case(chat, clock)
+    case = await the_unit_case(chat, clock, "party")  # 3.1.1 is Pia's to answer
     pia, anna = chat("pia"), chat("anna")
     await pia.say(f"/arende {case.ref}")
     await pia.press("case:check")
@@ -478,8 +479,8 @@ async def test_closing_with_open_items_asks_tells_and_can_be_undone(  # type: ig
     await pia.say(f"/arende {case.ref}")
     asked = await pia.press("case:close")
     assert asked.startswith(
-        "Kvar i checklistan: 12 öppna för dig, 15 i ärendet.\n"
-        "• För dig: 3.1.1, 3.2.1, 3.2.2, 3.2.3, 3.2.4\n"
+        "Kvar i checklistan: 11 öppna för dig, 14 i ärendet.\n"  # 3.1.1: sent to Sara
+        "• För dig: 3.2.1, 3.2.2, 3.2.3, 3.2.4\n"
         "• För andra: 3.1.2, 3.1.3, 3.2.4\n"
     ), asked
     assert "Avsluta ändå?" in asked
@@ -638,7 +639,7 @@ async def test_a_changed_answer_keeps_the_comment_it_replaced(  # type: ignore[n
 
     from bot import cli_case
 
-    case = await the_unit_case(chat, clock)
+    case = await the_unit_case(chat, clock, "party")  # 3.1.1 is not done by the sending
     pia = chat("pia")
     await pia.say(f"/arende {case.ref}")
     clock.advance(minutes=12)

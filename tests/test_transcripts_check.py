@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from conversations.notices import NOTICE_TOKEN
-from storage.models import Alert, Person, Report
+from storage.models import Alert, ChecklistAnswer, Person, Report
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.reporting import Script, write_report
@@ -33,7 +33,8 @@ async def reported_and_taken(
 
 
 async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeClock) -> None:
-    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara", "kent")
+    # about her party: the plan does not send it to the unit, so 3.1.1 is Pia's to answer
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "party", "sara", "kent")
     t = Transcript("checklist_change_of_answer_sv", demo_app)
     pia, sara, kent, anna = (t.person(h) for h in ("pia", "sara", "kent", "anna"))
     clock.advance(minutes=20)
@@ -49,6 +50,7 @@ async def test_the_checklist_with_a_change_of_answer(demo_app: App, clock: FakeC
     await t.say(pia, "1")
     await t.say(pia, "Ja")
     await t.say(pia, "Sara nådd på mobilen")
+    await t.deliver()  # Pia's "Ja" brought Sara onto the case: she is told her part
     t.note("Sara asks the police for an assessment (3.1.2); the next step is the director's")
     clock.advance(minutes=30)
     await t.say(sara, f"/arende {ref}")
@@ -236,3 +238,28 @@ async def test_311_is_done_for_her_when_the_plan_sent_it_to_the_unit(
     said = t.text()
     assert "Kommunens säkerhetsenhet är kontaktad (Sara Strand)." in said
     assert "kontaktat kommunens säkerhetsstrateg" not in said
+
+
+async def test_311_is_done_for_staff_when_the_plan_sent_it_to_the_unit(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Anna's case about her assignment went to Sara at the unit with Pia's alert: Pia and Sara
+    read 3.1.1 done as Anna does, the counts leave it out, and Pia's next item is 3.2.1; no
+    answer is stored for it."""
+    ref = await reported_and_taken(demo_app, clock, "anna", "pia", "assignment", "sara")
+    t = Transcript("checklist_311_sent_to_unit_staff_sv", demo_app)
+    pia, sara = t.person("pia"), t.person("sara")
+    clock.advance(minutes=20)
+    t.note("Pia opens the case she took; the report reached Sara with the alert")
+    await t.say(pia, f"/arende {ref}")
+    await t.say(pia, "Svara på nästa punkt")
+    await t.say(pia, "Tillbaka")
+    t.note("Sara reads the same")
+    await t.say(sara, f"/arende {ref}")
+    t.check()
+    said = t.text()
+    assert said.count("✓ 3.1.1 Kommunens säkerhetsenhet är kontaktad (Sara Strand).") == 3
+    assert "· 3.1.1" not in said and "Har kommunens säkerhetsstrateg kontaktats?" not in said
+    assert "Checklista – 11 öppna för dig, 14 i ärendet:" in said
+    async with demo_app.db.unit_of_work() as session:
+        assert not (await session.scalars(select(ChecklistAnswer))).all()

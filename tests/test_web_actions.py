@@ -153,3 +153,26 @@ async def test_booking_documenting_handing_over_and_closing(  # type: ignore[no-
         assert report.status is ReportStatus.SUBMITTED
     actions = {a.action for a in await _rows(demo_app, AuditEntry)}
     assert {"call_booked", "case_handed_over", "case_closed", "case_reopened"} <= actions
+
+
+async def test_311_done_by_the_sending_shows_done_on_the_web(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
+    """Anna's case about her assignment reached Sara at the unit with Pia's alert: Pia's case
+    page shows 3.1.1 done, as Anna's chat does, with no form to answer it and nothing stored;
+    an answer Pia gives anyway (a form kept open) stands."""
+    switch_on(demo_app)
+    await chat("sara").say("/hjalp")  # her chat exists: the alert reaches her
+    case = await submit_report(chat, "anna", "assignment")
+    await take(chat, "pia", case)
+    done = "Kommunens säkerhetsenhet är kontaktad (Sara Strand)."
+    async with browser(demo_app) as client:
+        token = csrf_in((await signed_in_as(chat, "pia", client)).text)
+        page = (await client.get(f"/cases/{case.ref}")).text
+        assert done in page
+        assert 'name="item" value="3.1.1"' not in page  # nothing to answer
+        assert 'name="item" value="3.2.1-initial-support"' in page  # her next, as in the chat
+        assert not await _rows(demo_app, ChecklistAnswer, report_id=case.id)
+        await _post(client, token, f"/cases/{case.ref}/checklist", item="3.1.1", answer="no")
+        page = (await client.get(f"/cases/{case.ref}")).text
+        assert done not in page
+    card = await chat("pia").say(f"/arende {case.ref}")
+    assert "✗ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Nej, Pia Lind" in card

@@ -95,7 +95,7 @@ async def typed_in_view(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None or found[1] is not Access.CHECKLIST or not typed:
         return await repeat(ctx, event)
     report, access = found
-    item = await _open_item(ctx, report, access)
+    item = await _open_item(ctx, report, access, await reader_of(ctx, report, access))
     if item is None or report.status is ReportStatus.CLOSED:
         return await repeat(ctx, event)
     _wait(ctx, item, typed)
@@ -129,7 +129,7 @@ async def _open_item(
     ctx: Context, report: Report, access: Access, reader: Reader | None = None
 ) -> ChecklistItem | None:
     """The viewer's next open checklist item in this case (not one the report's sending
-    answered for her: ``reader``)."""
+    answered: ``reader``, 3.1.1 once the plan sent it to the unit)."""
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     key = role_key(access, ctx.person.role, report)

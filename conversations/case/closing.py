@@ -16,7 +16,7 @@ from conversations.case.common import (
     role_key,
     said_as_typed,
 )
-from conversations.case.lines import open_counts, open_items
+from conversations.case.lines import open_counts, open_items, reader_of
 from conversations.case.next_step import carry_on
 from conversations.desk import closing as desk
 from conversations.desk.errors import Refused
@@ -60,8 +60,9 @@ async def start_close(ctx: Context, event: InboundEvent) -> StateResult:
     pack = ctx.packs.get(report.pack)
     repo = CaseRepo(ctx.session, ctx.keyring)
     state = await repo.checklist(report, ctx.viewer)
-    key = role_key(await repo.access(ctx.viewer, report), ctx.person.role, report)
-    mine, still_open = open_items(pack, state, key)
+    access = await repo.access(ctx.viewer, report)
+    key = role_key(access, ctx.person.role, report)
+    mine, still_open = open_items(pack, state, key, await reader_of(ctx, report, access))
     booked = await CallRepo(ctx.session, ctx.keyring).booked_ahead(ctx.viewer, report, ctx.now)
     today = ctx.now.astimezone(DISPLAY_TZ).date()
     days = await CallRepo(ctx.session, ctx.keyring).days_ahead(ctx.viewer, report, today)

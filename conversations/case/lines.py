@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.about import about_someone_else, named_target
+from conversations.desk.unit import unit_reached
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -16,13 +17,10 @@ from conversations.desk.words import (
     responsible_for,
 )
 from conversations.flow import Context
-from conversations.i18n import names_list, shown_name
 from conversations.packs import ChecklistItem, Pack, Reader
 from conversations.report.legacy import upgrade
 from storage.access import Access, responsibility_key
-from storage.alerts import AlertRepo
 from storage.cases import CHECKIN_NOTE, INTERNAL_NOTE, CaseRepo, ItemState
-from storage.directory import DirectoryRepo
 from storage.models import CaseNote, Report, ReportStatus
 from storage.reports import ReportRepo
 
@@ -33,10 +31,12 @@ OPEN = "·"
 async def reader_of(ctx: Context, report: Report, access: Access) -> Reader | None:
     """How the viewer reads the checklist: the targeted person in the pack's words for her
     ("Har du valt en stödperson?"), someone who reported for another with that person's name
-    ("Har Eva Ek valt en stödperson?"), staff (None) in the routine's own. With who took
-    the report and who at the municipality's unit has it (3.1.1 is about them)."""
+    ("Har Eva Ek valt en stödperson?"), staff in the routine's own (None, or only who at the
+    unit has it). With who took the report and who at the municipality's unit has it (3.1.1
+    is about them: done once the plan sent it there, for her and for staff alike)."""
     if access is not Access.OWN:
-        return None
+        unit = await unit_reached(ctx, report)
+        return Reader(unit=unit) if unit is not None else None
     answers = upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report))
     contact, unit = await _who_has_it(ctx, report)
     if about_someone_else(answers):
@@ -49,11 +49,16 @@ async def _who_has_it(ctx: Context, report: Report) -> tuple[str | None, str | N
     """The name of the one who took the report, and those of the unit's people it reached
     (the plan sent it there), if any."""
     taker = await CaseRepo(ctx.session, ctx.keyring).taken_by(report)
-    reached = await AlertRepo(ctx.session).report_alerted(report.id)
-    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
-    names = [shown_name(ctx._, card) for card in unit if card.person_id in reached]
     contact = await name_of(ctx, taker) if taker is not None else None
-    return contact, names_list(ctx._, names) if names else None
+    return contact, await unit_reached(ctx, report)
+
+
+def sent_line(ctx: Context, item: ChecklistItem, reader: Reader, *, numbered: bool) -> str:
+    """'✓ 3.1.1 Kommunens säkerhetsenhet är kontaktad (Sara Strand).': an item the report's
+    sending answered (the plan sent it to the unit), with no answer stored."""
+    said = ctx._("The municipality's security unit has been contacted ({names}).")
+    step = f"{item.step} " if numbered else ""
+    return f"✓ {step}" + said.format(names=reader.unit)
 
 
 async def answered(ctx: Context, state: ItemState) -> str:
@@ -99,8 +104,7 @@ async def own_lines(
     done = [item for item in pack.checklist if item.id in state]
     sent = [i for i in pack.checklist if i.id not in state and i.done_by_sending(reader)]
     if sent and reader is not None:  # 3.1.1: the plan sent her report to the unit; not asked
-        said = _("The municipality's security unit has been contacted ({names}).")
-        lines.append("✓ " + said.format(names=reader.unit))
+        lines.append(sent_line(ctx, sent[0], reader, numbered=False))
     for item in done:
         lines.append(await answered_line(ctx, item, state[item.id], numbered=False, reader=reader))
         comment = state[item.id].comment
@@ -130,7 +134,8 @@ async def checklist_lines(
     reader: Reader | None = None,
 ) -> list[str]:
     """Every item of the routine: done, answered no, not applicable, or open with the role
-    responsible; comments are internal notes, but for the targeted person's own (she reads
+    responsible, or done by the report's sending (``reader``: 3.1.1 once the plan sent it to
+    the unit); comments are internal notes, but for the targeted person's own (she reads
     :func:`own_lines`)."""
     _ = ctx._
     if access is Access.OWN:
@@ -138,6 +143,9 @@ async def checklist_lines(
     lines = []
     for item in pack.checklist:
         done = state.get(item.id)
+        if done is None and reader is not None and item.done_by_sending(reader):
+            lines.append(sent_line(ctx, item, reader, numbered=True))
+            continue
         if done is None:
             roles = ", ".join(_(ROLE_LABELS[r]) for r in item.responsible)
             lines.append(f"{OPEN} {item.step} {item.check.get(ctx.locale)} ({roles})")
@@ -158,11 +166,14 @@ async def checklist_lines(
 
 
 def open_items(
-    pack: Pack, state: dict[str, ItemState], key: str
+    pack: Pack, state: dict[str, ItemState], key: str, reader: Reader | None = None
 ) -> tuple[list[ChecklistItem], list[ChecklistItem]]:
     """The open items that are the viewer's (by her part in the routine, ``key``), and all the
-    open items of the case: the card, the next step and closing count the same."""
-    still_open = [item for item in pack.checklist if item.id not in state]
+    open items of the case: the card, the next step and closing count the same. Not one the
+    report's sending answered (``reader``: 3.1.1 once the plan sent it to the unit)."""
+    still_open = [
+        item for item in pack.checklist if item.id not in state and not item.done_by_sending(reader)
+    ]
     return [item for item in still_open if responsible_for(item, key)], still_open
 
 

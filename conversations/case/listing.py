@@ -71,10 +71,12 @@ async def _next_step(ctx: Context, found: Found) -> str:
     pack = ctx.packs.get(report.pack)
     state = await repo.checklist(report, ctx.viewer)
     key = role_key(found.access, ctx.person.role, report)
-    mine = [i for i in pack.checklist if i.id not in state and responsible_for(i, key)]
-    if found.access is Access.OWN:  # not 3.1.1 where her report's sending answered it
-        reader = await reader_of(ctx, report, found.access)
-        mine = [i for i in mine if not i.done_by_sending(reader)]
+    reader = await reader_of(ctx, report, found.access)  # not 3.1.1 once sent to the unit
+    mine = [
+        i
+        for i in pack.checklist
+        if i.id not in state and responsible_for(i, key) and not i.done_by_sending(reader)
+    ]
     if mine and found.access is Access.OWN:  # her own steps: counted here, asked in the case
         ngettext = ctx.ngettext
         return ngettext(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from conversations.case.common import Case, found_case, gone, on_case, role_key
-from conversations.case.lines import open_items
+from conversations.case.lines import open_items, reader_of
 from conversations.events import Button
 from conversations.flow import END, Context, StateResult
 from conversations.packs import ChecklistItem
@@ -72,7 +72,8 @@ async def carry_on(
     if ahead and access is not Access.OWN and report.status is not ReportStatus.CLOSED:
         state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
         pack = ctx.packs.get(report.pack)
-        mine, _all = open_items(pack, state, role_key(access, ctx.person.role, report))
+        reader = await reader_of(ctx, report, access)  # not 3.1.1 once sent to the unit
+        mine, _all = open_items(pack, state, role_key(access, ctx.person.role, report), reader)
         item = first_open(ctx, report, mine)
         if item is not None:
             check = item.check.get(ctx.locale).rstrip(":")  # "Följande har informerats …:"

@@ -112,8 +112,7 @@ async def show_case(ctx: Context) -> StateResult:
         lines += await written_lines(ctx, report, notes, access)
     key = role_key(access, ctx.person.role, report)
     reader = await reader_of(ctx, report, access)
-    unanswered, still_open = open_items(pack, state, key)
-    unanswered = [i for i in unanswered if not i.done_by_sending(reader)]  # 3.1.1: sent there
+    unanswered, still_open = open_items(pack, state, key, reader)  # not 3.1.1 once sent there
     if access is not Access.OWN:  # whose the open items are: the same count as at closing
         counts = open_counts(ctx, len(unanswered), len(still_open))
         lines += ["", _("Checklist – {counts}:").format(counts=counts)]
@@ -135,7 +134,7 @@ async def show_case(ctx: Context) -> StateResult:
     waiting = await waiting_for(ctx.session, ctx.person.id, about=report.id) if open_case else None
     if waiting is not None:  # its alert waits for her: taking it is the first thing to do
         lines += ["", _("Nobody has taken this case's alert yet.")]
-    mine = [  # hers to answer or change: not 3.1.1 that her report's sending answered
+    mine = [  # theirs to answer or change: not 3.1.1 that the report's sending answered
         i
         for i in pack.checklist
         if responsible_for(i, key) and (i.id in state or not i.done_by_sending(reader))
@@ -152,10 +151,9 @@ async def card_buttons(ctx: Context, report: Report, access: Access) -> list[lis
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     pack = ctx.packs.get(report.pack)
     key = role_key(access, ctx.person.role, report)
-    unanswered, _open = open_items(pack, state, key)
     reader = await reader_of(ctx, report, access)
-    unanswered = [i for i in unanswered if not i.done_by_sending(reader)]
-    mine = [  # hers to answer or change: not 3.1.1 that her report's sending answered
+    unanswered, _open = open_items(pack, state, key, reader)
+    mine = [  # theirs to answer or change: not 3.1.1 that the report's sending answered
         i
         for i in pack.checklist
         if responsible_for(i, key) and (i.id in state or not i.done_by_sending(reader))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from conversations.desk.access import checked, still_open
 from conversations.desk.errors import Refused
-from conversations.desk.unit import bring_in_unit
+from conversations.desk.unit import bring_in_unit, unit_reached
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -19,7 +19,7 @@ from conversations.desk.words import (
 )
 from conversations.flow import Context
 from conversations.item_owners import tell_owners_after
-from conversations.packs import ChecklistItem
+from conversations.packs import ChecklistItem, Reader
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.errors import NotAllowed, NotFound
@@ -53,14 +53,19 @@ def item_of(ctx: Context, report: Report, item_id: str) -> ChecklistItem:
 
 
 async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[ItemRow]:
-    """List every item of the case's checklist with its state, as the viewer may see it."""
+    """List every item of the case's checklist with its state, as the viewer may see it (3.1.1
+    done, and not to answer, once the plan sent the report to the unit: nothing is stored)."""
     level = await checked(ctx, report, Access.CHECKLIST)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     key = role_key(level, ctx.person.role, report)
+    unit = await unit_reached(ctx, report)
     rows = []
     for item in ctx.packs.get(report.pack).checklist:
         done = state.get(item.id)
         roles = tuple(ctx._(ROLE_LABELS[r]) for r in item.responsible)
+        if done is None and unit is not None and item.done_by_sending(Reader(unit=unit)):
+            rows.append(_sent_row(ctx, item, roles if level is not Access.OWN else (), unit))
+            continue
         previous = None
         if done is not None and done.previous is not None and done.previous != done.answer:
             previous = ctx._(ANSWERS.get(done.previous, WRITTEN))
@@ -80,6 +85,24 @@ async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[I
             )
         )
     return rows
+
+
+def _sent_row(ctx: Context, item: ChecklistItem, roles: tuple[str, ...], unit: str) -> ItemRow:
+    """An item the report's sending answered: done, no answer stored, nobody's to answer."""
+    said = ctx._("The municipality's security unit has been contacted ({names}).")
+    return ItemRow(
+        id=item.id,
+        step=item.step,
+        question=item.check.get(ctx.locale),
+        responsible=roles,
+        mine=False,
+        answer=None,
+        label=said.format(names=unit),
+        comment=None,
+        answered_by=None,
+        answered_at=None,
+        previous=None,
+    )
 
 
 async def answer_item(

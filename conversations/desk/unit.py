@@ -19,6 +19,15 @@ from storage.outbox import ROUTINE
 UNIT = "municipal_security"  # the routine's name for the unit's part
 
 
+async def unit_reached(ctx: Context, report: Report) -> str | None:
+    """The names of the municipality's unit's people the report reached (the plan sent it
+    there), None if it reached none of them."""
+    reached = await AlertRepo(ctx.session).report_alerted(report.id)
+    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
+    names = [shown_name(ctx._, card) for card in unit if card.person_id in reached]
+    return names_list(ctx._, names) if names else None
+
+
 async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
     """Give the case to the unit's people not on it yet and tell them which of ``items``
     (or, if none is named, of the unit's items) are theirs and still open; the line that
