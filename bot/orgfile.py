@@ -23,9 +23,10 @@ from bot import strict_yaml
 from conversations.followups import ensure_duties
 from conversations.packs import PackLibrary
 from storage.crypto import Keyring
-from storage.directory import PHONE, DirectoryEntry, DirectoryRepo
+from storage.directory import DirectoryEntry, DirectoryRepo
 from storage.errors import DirectoryError
 from storage.models import Person, Role
+from storage.phones import PHONE
 from storage.timers import TimerRepo
 from storage.trust import AuditRepo, Tombstones
 from storage.viewer import Viewer

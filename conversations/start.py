@@ -16,9 +16,10 @@ from conversations.texts import HANDLING, choose_hint, menu_buttons
 from conversations.words import says_nothing
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
-from storage.directory import PHONE, DirectoryRepo, international
+from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed
 from storage.models import Role
+from storage.phones import PHONE, international
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
 from storage.viewer import Sender, Viewer
 

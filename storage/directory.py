@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -13,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from storage.errors import NotAllowed, NotFound
 from storage.models import ChannelBinding, Municipality, Party, Person, Report, Role
+from storage.phones import PHONE, international
 from storage.prepared import Prepared
 from storage.viewer import Viewer
 
@@ -63,23 +63,6 @@ _PERSON_FOR_ADDRESS = (
         ChannelBinding.address == bindparam("address"),
     )
 )
-
-
-PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,24}$")
-"""A phone number as the directory keeps it: digits, spaces, dashes, optional leading +."""
-
-
-def international(phone: str) -> str:
-    """Write a Swedish number as the directory does, callable from abroad: 070-… → +46 70-…"""
-    if re.fullmatch(r"07\d{8}", phone):  # a mobile number typed in one run: as it is spoken
-        return f"+46 {phone[1:3]} {phone[3:6]} {phone[6:8]} {phone[8:]}"
-    if re.fullmatch(r"\+467\d{8}", phone):  # as a platform gives it: +46701740699
-        return f"+46 {phone[3:5]} {phone[5:8]} {phone[8:10]} {phone[10:]}"
-    if phone.startswith("00"):
-        return "+" + phone[2:]
-    if phone.startswith("0"):
-        return "+46 " + phone[1:]
-    return phone
 
 
 def _card(person: Person) -> ContactCard:

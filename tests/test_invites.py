@@ -15,9 +15,10 @@ from bot.app import App
 from bot.settings import Settings
 from storage.alerts import AlertRepo
 from storage.crypto import Keyring
-from storage.directory import DirectoryRepo, international
+from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed, NotFound
 from storage.models import AuditEntry, Invite, Person, Report, Role
+from storage.phones import international
 from storage.rotation import SEALED, remaining, rotate_batch
 from storage.trust import InviteError, code_hash
 from storage.viewer import Viewer
@@ -238,9 +239,29 @@ async def test_only_a_person_outside_the_org_file_names_themselves(demo_app: App
     ("typed", "kept"),
     [
         ("0701234567", "+46 70 123 45 67"),
-        ("070-123 45 67", "+46 70-123 45 67"),
+        # the org file's form, however it is typed: "070-123 45 67" was "+46 70-123 45 67"
+        ("070-123 45 67", "+46 70 123 45 67"),
+        ("070 - 123 45 67", "+46 70 123 45 67"),
+        ("0701-23 45 67", "+46 70 123 45 67"),
         ("0046 70 123 45 67", "+46 70 123 45 67"),
         ("+46 70 123 45 67", "+46 70 123 45 67"),
+        ("+46701234567", "+46 70 123 45 67"),
+        ("+46 070-123 45 67", "+46 70 123 45 67"),  # the 0 kept after +46
+        ("076-555 12 34", "+46 76 555 12 34"),
+        # landlines: Stockholm, a two-digit area, a three-digit one (Oxelösund)
+        ("08-465 004 10", "+46 8 465 004 10"),
+        ("08-12 34 56", "+46 8 12 34 56"),
+        ("031-123 45 67", "+46 31 123 45 67"),
+        ("0155-123 45", "+46 155 123 45"),
+        ("0155-12 34 56", "+46 155 12 34 56"),
+        ("020-12 34 56", "+46 20 12 34 56"),
+        # what it cannot read for sure stays as typed
+        ("070-123 45 6", "070-123 45 6"),  # a digit short
+        ("070-123 45 678", "070-123 45 678"),  # a digit too many
+        ("0771-123 456", "0771-123 456"),  # not a mobile nor an area
+        ("123 45 67", "123 45 67"),  # no area code
+        ("+47 912 34 567", "+47 912 34 567"),  # Norway
+        ("0047 912 34 567", "+47 912 34 567"),  # Norway, dialled from Sweden
     ],
 )
 def test_a_number_typed_is_kept_callable_from_abroad(typed: str, kept: str) -> None:

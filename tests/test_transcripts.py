@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.report.form import ReportStep as S
+from storage.directory import DirectoryRepo
 from storage.models import OutboxMessage, OutboxStatus, Person, Report, Role
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
@@ -100,8 +101,34 @@ async def test_a_new_invitee_gives_a_name_and_number_that_the_contact_then_sees(
     await t.deliver()
     t.check()
     to_pia = t.text().split("bot → pia:")[-1]
-    assert "Eva Ek" in to_pia and "+46 70-555 12 34" in to_pia
+    assert "Eva Ek" in to_pia and "+46 70 555 12 34" in to_pia  # as the org file's numbers
     assert "eva" not in to_pia.replace("Eva", "")  # never her chat handle
+
+
+async def test_a_number_typed_as_the_example_is_shown_as_the_org_files(demo_app: App) -> None:
+    """Eva typed her number as the question's example, "070-123 45 67": she was told "Trygg
+    visar +46 70-123 45 67" and Pia read it so beside "+46 70 174 06 12" from the org file."""
+    code = await invite(demo_app, Role.OFFICIAL, party="gp")
+    t = Transcript("onboarding_phone_typed_sv", demo_app)
+    eva, pia = t.person("eva"), t.person("pia")
+    await pia.say("/hjalp")
+    t.note("Eva opens her invitation and types her number as the example shows it")
+    await t.say(eva, f"/start {code}")
+    await t.press(eva, "lang:sv", "svenska")
+    await t.say(eva, "Eva Ek")
+    await t.say(eva, "070-123 45 67")
+    t.note("she asks for help: Pia reads her number in the same form as the others'")
+    await t.say(eva, "akut")
+    await t.press(eva, "akut:alert", "Larma Pia Lind")
+    await t.deliver()
+    t.check()
+    said = t.text()
+    assert "Tack. Trygg visar +46 70 123 45 67 för dem som behöver ringa dig." in said
+    assert "Ring: +46 70 123 45 67" in said.split("bot → pia:")[-1]
+    assert "70-123" not in said.split("eva> 070-123 45 67")[-1]
+    async with demo_app.db.unit_of_work() as session:
+        person = await DirectoryRepo(session).person_by_handle("eva")
+        assert person is not None and person.phone == "+46 70 123 45 67"  # stored so
 
 
 async def test_danger_told_instead_of_a_name_is_not_taken_as_one(demo_app: App) -> None:
