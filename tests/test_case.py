@@ -140,7 +140,8 @@ async def pending_timers(app: App, subject_prefix: str) -> list[tuple[str, datet
 # --- the whole routine -----------------------------------------------------------------------
 
 # Pia's checklist items, in the order they are offered: (item, answer, comment or text).
-PIA = [  # not 3.1.1: the plan sent the report to Sara at the unit, so it is done
+PIA = [
+    ("3.1.1", "yes", "Sara ringd 10:15"),
     ("3.2.1-initial-support", "yes", "Kamraten Lisa"),
     ("3.2.1-relatives", "no", None),
     ("3.2.1-support-person", "yes", "Maken Erik"),
@@ -153,6 +154,8 @@ PIA = [  # not 3.1.1: the plan sent the report to Sara at the unit, so it is don
     ("3.2.4-more-conversations", "yes", None),
     ("3.2.4-professional-need", "yes", "Företagshälsovården tillfrågad"),
 ]
+# a case the plan sent to the unit: 3.1.1 is done by the sending, not Pia's to answer
+PIA_SENT = [answer for answer in PIA if answer[0] != "3.1.1"]
 SITUATION = "Anna sover dåligt men känner sig tryggare med larmet hemma."
 
 
@@ -213,7 +216,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     ]
     clock.advance(minutes=30)
     pia_at = clock.now
-    done = await answer_items(pia, PIA, demo_app)
+    done = await answer_items(pia, PIA_SENT, demo_app)
     assert done.endswith(  # done, said in a line: not the whole case again
         "Du har inga öppna punkter i checklistan för det här ärendet. Tack.\n[1] Visa ärendet"
     ), done
@@ -292,7 +295,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     ]
 
     # Every answer is recorded with who and when; comments are sealed at rest.
-    expected = {item: (answer, comment, "pia", pia_at) for item, answer, comment in PIA}
+    expected = {item: (answer, comment, "pia", pia_at) for item, answer, comment in PIA_SENT}
     expected["3.1.2"] = ("yes", "Polisen i Nyköping, diarienr 5000-K1", "sara", sara_at)
     expected["3.1.3"] = ("yes", "Anmält via polisen.se, K-2", "kent", kent_at)
     handles = {v: k for k, v in ids.items()}

@@ -17,9 +17,11 @@ from tests.test_case_check import delivered, the_unit_case
 ASKED_AGAIN = "Har kommunens säkerhetsstrateg kontaktats?"
 
 
-async def in_the_unit_case(chat: Any, clock: FakeClock, handle: str) -> tuple[Submitted, Any]:
+async def in_the_unit_case(
+    chat: Any, clock: FakeClock, handle: str, category: str = "assignment"
+) -> tuple[Submitted, Any]:
     """The unit's case, opened by ``handle`` (/arende REF); the case and their chat."""
-    case = await the_unit_case(chat, clock)
+    case = await the_unit_case(chat, clock, category)
     person = chat(handle)
     await person.say(f"/arende {case.ref}")
     return case, person
@@ -28,7 +30,7 @@ async def in_the_unit_case(chat: Any, clock: FakeClock, handle: str) -> tuple[Su
 async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    _case, pia = await in_the_unit_case(chat, clock, "pia")
+    _case, pia = await in_the_unit_case(chat, clock, "pia", "party")  # 3.1.1 is hers
     await pia.press("case:check")
     # Words that are not an answer: kept as an internal note, the item asked again.
     kept = await pia.say("Försökte ringa Sara, inget svar")
@@ -51,7 +53,11 @@ async def test_typed_words_at_a_checklist_item_answer_it_or_are_kept(  # type: i
     await pia.press("case:change")
     await pia.press("chg:3.1.1")
     changed = await pia.say("Ja, hon ringde tillbaka kl. 11")
-    assert changed.startswith("Sparat: Ja, med det du skrev som intern kommentar.\nÄndrat.")
+    assert changed.startswith(  # "Ja": the strategist was contacted, Sara has the case now
+        "Sparat: Ja, med det du skrev som intern kommentar.\n"
+        "Sara Strand på kommunens säkerhetsenhet har nu ärendet och sin del av checklistan.\n"
+        "Ändrat."
+    ), changed
     assert "Checklista" not in changed  # said, not the whole case again
     changed = await pia.press("case:view")
     assert "✓ 3.1.1 Har kommunens säkerhetsstrateg kontaktats? – Ja, Pia Lind" in changed
