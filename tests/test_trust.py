@@ -668,6 +668,8 @@ async def test_an_unregistered_person_sees_no_names_or_numbers_but_published_one
     seen += await rendered(demo_app, "eve")
     assert any("Kommunens säkerhetsenhet har sett din rapport" in s for s in seen), seen
     assert any("Jag har bett kommunens säkerhetsenhet att ringa dig" in s for s in seen)
+    # 3.1.1 done by the sending, without the name of whom at the unit ("(Sara Strand)")
+    assert any("✓ Kommunens säkerhetsenhet är kontaktad.\n" in s for s in seen), seen
     for shown in seen:
         assert_no_people(shown)
         assert "+46 70" not in shown and "+46 8 465 004 1" not in shown.replace(UNIT_PHONE, "")

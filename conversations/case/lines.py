@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.about import about_someone_else, named_target
-from conversations.desk.unit import unit_reached
+from conversations.desk.unit import unit_contacted, unit_reached
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -56,9 +56,8 @@ async def _who_has_it(ctx: Context, report: Report) -> tuple[str | None, str | N
 def sent_line(ctx: Context, item: ChecklistItem, reader: Reader, *, numbered: bool) -> str:
     """'✓ 3.1.1 Kommunens säkerhetsenhet är kontaktad (Sara Strand).': an item the report's
     sending answered (the plan sent it to the unit), with no answer stored."""
-    said = ctx._("The municipality's security unit has been contacted ({names}).")
     step = f"{item.step} " if numbered else ""
-    return f"✓ {step}" + said.format(names=reader.unit)
+    return f"✓ {step}" + unit_contacted(ctx, reader.unit or "")
 
 
 async def answered(ctx: Context, state: ItemState) -> str:

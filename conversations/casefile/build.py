@@ -15,7 +15,7 @@ from conversations.case.reading import evaluation_lines, evidence_line, followup
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
 from conversations.casefile.timeline import Moment, said_at, timeline
-from conversations.desk.unit import unit_reached
+from conversations.desk.unit import unit_contacted, unit_reached
 from conversations.flow import Context
 from conversations.i18n import Catalogs, shown_name
 from conversations.packs import PackLibrary, Reader
@@ -158,8 +158,7 @@ async def _checklist(
         label = f"{item.step} {item.check.get(ctx.locale)}"
         done = state.get(item.id)
         if done is None and sent is not None and item.done_by_sending(sent):
-            said = _("The municipality's security unit has been contacted ({names}).")
-            entries.append(Entry(label, said.format(names=unit), key=item.id))
+            entries.append(Entry(label, unit_contacted(ctx, unit or ""), key=item.id))
             continue
         if done is None:
             entries.append(Entry(label, _("not answered"), key=item.id))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from conversations.desk.access import checked, still_open
 from conversations.desk.errors import Refused
-from conversations.desk.unit import bring_in_unit, unit_reached
+from conversations.desk.unit import bring_in_unit, unit_contacted, unit_reached
 from conversations.desk.words import (
     ANSWERS,
     ROLE_LABELS,
@@ -89,7 +89,6 @@ async def checklist_rows(ctx: Context, report: Report, access: Access) -> list[I
 
 def _sent_row(ctx: Context, item: ChecklistItem, roles: tuple[str, ...], unit: str) -> ItemRow:
     """An item the report's sending answered: done, no answer stored, nobody's to answer."""
-    said = ctx._("The municipality's security unit has been contacted ({names}).")
     return ItemRow(
         id=item.id,
         step=item.step,
@@ -97,7 +96,7 @@ def _sent_row(ctx: Context, item: ChecklistItem, roles: tuple[str, ...], unit: s
         responsible=roles,
         mine=False,
         answer=None,
-        label=said.format(names=unit),
+        label=unit_contacted(ctx, unit),
         comment=None,
         answered_by=None,
         answered_at=None,

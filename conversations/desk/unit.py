@@ -21,11 +21,23 @@ UNIT = "municipal_security"  # the routine's name for the unit's part
 
 async def unit_reached(ctx: Context, report: Report) -> str | None:
     """The names of the municipality's unit's people the report reached (the plan sent it
-    there), None if it reached none of them."""
+    there), "" for a viewer who sees nobody's name, None if it reached none of them."""
     reached = await AlertRepo(ctx.session).report_alerted(report.id)
     unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
     names = [shown_name(ctx._, card) for card in unit if card.person_id in reached]
-    return names_list(ctx._, names) if names else None
+    if not names:
+        return None
+    return names_list(ctx._, names) if ctx.viewer.registered else ""
+
+
+def unit_contacted(ctx: Context, names: str) -> str:
+    """'Kommunens säkerhetsenhet är kontaktad (Sara Strand).': 3.1.1 done by the sending;
+    without the names for a viewer who sees nobody's (``names`` "")."""
+    if not names:
+        return ctx._("The municipality's security unit has been contacted.")
+    return ctx._("The municipality's security unit has been contacted ({names}).").format(
+        names=names
+    )
 
 
 async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
