@@ -31,7 +31,12 @@ from tests.test_report import answers, told
 # the report's clock: Sunday 22 November 2026, 23.00 in Stockholm
 
 REPORTED = [
-    ("anna", "för en vecka sedan, hemma", "Jag skrev: söndag 15 november.", {"day": "2026-11-15"}),
+    (
+        "anna",
+        "för en vecka sedan, hemma",
+        "Jag skrev: omkring 15 november.",  # a week counted back is a rough day
+        {"day": "2026-11-15", "about": True},
+    ),
     ("anna", "julafton", "Jag skrev: 24 december 2025.", {"day": "2025-12-24"}),
     (
         "anna",
@@ -39,7 +44,12 @@ REPORTED = [
         "Jag skrev: söndag 25 oktober kl. 22.00.",
         {"day": "2026-10-25", "time": "22:00"},
     ),
-    ("bo", "a week ago, at home", "I noted: Sunday 15 November.", {"day": "2026-11-15"}),
+    (
+        "bo",
+        "a week ago, at home",
+        "I noted: around 15 November.",
+        {"day": "2026-11-15", "about": True},
+    ),
     ("bo", "Christmas Eve", "I noted: 24 December 2025.", {"day": "2025-12-24"}),
     ("bo", "on the 25th at 10 pm", "I noted: Sunday 25 October, 22:00.", {"day": "2026-10-25"}),
 ]
