@@ -27,13 +27,24 @@ def names(text: str, name: str) -> bool:
         return False
     if set(parts) <= set(words_of(text)):
         return True
-    return any(_alone(text, part, first=index == 0) for index, part in enumerate(parts))
+    return any(
+        _alone(text, part, first=index == 0, capital=part in COMMON)
+        for index, part in enumerate(parts)
+    )
 
 
-def _alone(text: str, part: str, *, first: bool) -> bool:
-    """Whether the part of a name is written as a word of its own (with its capital, if it
-    is also an everyday word), and, ``first``, not followed by a surname."""
-    if part in COMMON:
+def first_name_alone(written: str, name: str, *, capital: bool = False) -> bool:
+    """Whether ``written`` has the first name of ``name`` without another surname after it:
+    "Per", "per från partiet", "Per, min partikamrat", not "Per Andersson". ``capital``: only
+    written as a name ("Per", not "per dag")."""
+    parts = words_of(name)
+    return bool(parts) and _alone(written, parts[0], first=True, capital=capital)
+
+
+def _alone(text: str, part: str, *, first: bool, capital: bool) -> bool:
+    """Whether the part of a name is written as a word of its own (``capital``: with its
+    capital), and, ``first``, not followed by a surname."""
+    if capital:
         spelled = re.escape(part[0].upper()) + f"(?i:{re.escape(part[1:])})"
     else:
         spelled = f"(?i:{re.escape(part)})"

@@ -4,13 +4,12 @@ and what she wrote with her /akut alert ("det är Per Ek som hotar mig")."""
 
 from __future__ import annotations
 
-import re
-
 from conversations.akut_words import REQUEST, SHORT, says_inside, tells_danger
 from conversations.alerts import LINKED_FOR
 from conversations.call_words import asks_a_call
 from conversations.events import words_of
 from conversations.flow import Context
+from conversations.name_words import first_name_alone
 from conversations.report.draft import Draft
 from conversations.report.form import ReportStep
 from storage.alert_notes import AlertNotes
@@ -45,19 +44,6 @@ def named_in_answers(draft: Draft, cards: list[ContactCard]) -> set[int]:
         for c in cards
         if c.name.strip() and (set(words_of(c.name)) <= said or first_name_alone(name, c.name))
     }
-
-
-def first_name_alone(written: str, name: str, *, capital: bool = False) -> bool:
-    """Whether ``written`` (the name she gave) has the first name of ``name`` without another
-    surname after it: "Per", "per från partiet", "Per, min partikamrat", not "Per Andersson".
-    ``capital``: only written as a name ("Per", not "per dag")."""
-    first = name.split()[0] if name.split() else ""
-    if not first:
-        return False
-    spelled = rf"{re.escape(first[0].upper())}(?i:{re.escape(first[1:])})"
-    word = spelled if capital else rf"(?i:{re.escape(first)})"
-    alone = rf"(?<!\w){word}(?!\w)(?!\s+[A-ZÅÄÖ])"
-    return re.search(alone, written) is not None
 
 
 def _named_in(text: str, cards: list[ContactCard], *, threat: bool) -> set[int]:
