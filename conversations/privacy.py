@@ -69,13 +69,14 @@ async def forget(ctx: Context, event: InboundEvent) -> StateResult:
     AuditRepo(ctx.session).record(person.handle, "erased", person.handle, municipality, ctx.now)
     lines = [_("Done. Trygg has forgotten you:")]
     lines.append(_("• erased: your name, phone number, language and the link to this chat"))
-    lines.append(
-        ctx.ngettext(
-            "• erased: {n} unfinished report",
-            "• erased: {n} unfinished reports",
-            result.drafts_deleted,
-        ).format(n=result.drafts_deleted)
-    )
+    if result.drafts_deleted:
+        lines.append(
+            ctx.ngettext(
+                "• erased: {n} unfinished report",
+                "• erased: {n} unfinished reports",
+                result.drafts_deleted,
+            ).format(n=result.drafts_deleted)
+        )
     if result.reports_pseudonymised:
         lines.append(
             ctx.ngettext(
