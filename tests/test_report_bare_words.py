@@ -179,3 +179,35 @@ async def test_not_knowing_at_the_category_is_dont_know(
     assert await open_step(person) is S.CATEGORY
     await person.say(typed)
     assert (await answers(demo_app, handle))["category"]["choice"] == "unknown"
+
+
+async def _at_experience(anna: Chat) -> None:
+    await anna.say("/rapportera")
+    await anna.press("opt:self")
+    await anna.press("nav:skip")
+    await anna.press("opt:party")
+    await anna.say(STORY)
+    for _ in range(9):
+        if await open_step(anna) is S.EXPERIENCE:
+            return
+        await anna.press("nav:skip")
+    assert await open_step(anna) is S.EXPERIENCE
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "choice"),
+    [
+        ("nej", "Inte skrämmande", "not_frightening"),
+        ("Nej, inte direkt.", "Inte skrämmande", "not_frightening"),
+        ("ja", "Skrämmande", "frightening"),
+    ],
+)
+async def test_yes_or_no_at_frightening_or_not_names_the_option(
+    demo_app: App, chat: Any, typed: str, meant: str, choice: str
+) -> None:
+    anna: Chat = chat("anna")
+    await _at_experience(anna)
+    reply = await anna.say(typed)  # "Skrämmande eller inte?": it was "Upplevelse: nej"
+    assert reply.startswith(f"Jag tolkade det som: {meant}.\n"), reply
+    assert (await answers(demo_app, "anna"))["experience"]["choice"] == choice
+    assert await open_step(anna) is S.SERIOUS  # then: seriously meant, asked on its own

@@ -544,8 +544,12 @@ def _said_back(
         return [ctx._("I kept it in your own words, as “Other”.")]
     choice = str(answer.get("choice") or "")
     typed = str(answer.get("text") or "")
-    if reading.matched and choice and not is_option_word(question, [choice], typed):
-        shown = show(ctx, draft, question, {"choice": choice})  # "dunno, someone in my party"
+    if not (reading.matched and choice):
+        return []
+    shown = show(ctx, draft, question, {"choice": choice})  # "dunno, someone in my party"
+    first = normalised(typed).split()[:1]  # "Nej, inte direkt" where no option says no
+    yes_or_no = bool(first) and first[0] in BARE and normalised(shown) != first[0]
+    if yes_or_no or not is_option_word(question, [choice], typed):  # "nej": Inte skrämmande
         return [ctx._("I took that as: {answer}.").format(answer=shown)]
     return []
 

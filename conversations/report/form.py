@@ -382,6 +382,11 @@ QUESTIONS: tuple[Question, ...] = (
             ("unpleasant", N_("Unpleasant")),
             ("not_frightening", N_("Not frightening")),
         ),
+        # "Skrämmande eller inte?" answered "nej" was kept as "Upplevelse: nej"
+        synonyms={
+            "frightening": ("ja", "jo", "yes", "ja det var det", "yes it was"),
+            "not_frightening": ("nej", "inte", "inte direkt", "nej inte direkt", "no"),
+        },
         example="Skrämmande, jag tror att han menar allvar",
     ),
     Question(
