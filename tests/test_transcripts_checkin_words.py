@@ -332,6 +332,27 @@ def test_what_asks_for_a_call(typed: str, asks: bool) -> None:
         ("No, nothing new", False),
         ("he hasn't written again", False),
         ("jo de e bra nu", False),
+        ("Jag fick ett mejl i morse", True),  # no word of "again": news all the same
+        ("Det kom ett brev till kansliet", True),
+        ("någon ringde mitt jobb", True),
+        ("they posted my address online", True),
+        ("I got an email this morning", True),
+        ("a letter came to the office", True),
+        ("inget nytt, men han ringde i går", True),
+        ("nej han har ringt igen", True),
+        ("no he called again", True),
+        ("han har inte slutat skriva", True),
+        ("bra", False),
+        ("lugnt", False),
+        ("inget nytt", False),
+        ("det har lugnat sig", False),
+        ("Bättre, tack!", False),
+        ("sover lite dåligt bara", False),
+        ("fine thanks", False),
+        ("nothing new", False),
+        ("No new messages, I'm ok", False),
+        ("things have calmed down", False),
+        ("👍", False),
     ],
 )
 def test_news_in_a_check_ins_answer(text: str, news: bool) -> None:
@@ -373,4 +394,19 @@ async def test_a_check_in_answered_calmly_is_no_news(demo_app: App, clock: FakeC
     assert pushed == [
         f"Ärende {await _ref(demo_app)}: Anna Berg har skrivit till dig.\n"
         "Öppna ärendet för att läsa det."
+    ], pushed
+
+
+async def test_a_check_in_answered_with_news_in_plain_words(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """ "Jag fick ett mejl i morse" has no word of "again" nor of someone doing something: it
+    is not a calm answer, so Pia is told it is news; the push does not carry the words."""
+    t = Transcript("-", demo_app)
+    await checked_in(demo_app, clock, t)
+    await t.say(t.person("anna"), "Jag fick ett mejl i morse")
+    pushed = [reply.text for _, reply in await t.deliver()]
+    assert pushed == [
+        f"Ärende {await _ref(demo_app)}: Anna Berg svarade på avstämningen med något nytt.\n"
+        "Öppna ärendet och läs det."
     ], pushed
