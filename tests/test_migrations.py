@@ -148,3 +148,62 @@ async def test_processes_that_start_at_once_upgrade_one_after_the_other(fresh_ur
         assert b"latest schema" in out
     assert await current_revision(fresh_url) == heads()[0]
     assert await schema_diff(fresh_url) == []
+
+
+async def test_phones_stored_before_they_were_read_whole_are_written_as_the_org_file_does(
+    fresh_url: str,
+) -> None:
+    """A number kept at the previous head as typed ("+46 70-123 45 67") reads as the org file
+    writes it after the upgrade; one that cannot be read for sure, and the org file's own,
+    stay as they are."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Boolean, Integer, String, column, insert, select, table
+
+    from storage.models import UTCDateTime
+
+    await asyncio.to_thread(migrate.upgrade, fresh_url, "0019")
+    person = table(
+        "person",
+        column("id", Integer),
+        column("handle", String),
+        column("role", String),
+        column("phone", String),
+        column("in_org_file", Boolean),
+        column("created_at", UTCDateTime()),
+    )
+    before = {
+        1: ("+46 70-123 45 67", False),
+        2: ("070-765 43 21", False),
+        3: ("0155-24 80 00", False),
+        4: ("+44 20 7946 0958", False),  # abroad
+        5: ("0771-12 34", False),  # not read for sure
+        6: (None, False),
+        7: ("070-174 06 11", True),  # the org file's
+    }
+    engine = create_engine(fresh_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(person),
+                [
+                    dict(id=i, handle=f"p{i}", role="official", phone=phone, in_org_file=org)
+                    | {"created_at": datetime.now(UTC)}
+                    for i, (phone, org) in before.items()
+                ],
+            )
+        await asyncio.to_thread(migrate.upgrade, fresh_url)
+        async with engine.connect() as conn:
+            after = dict((await conn.execute(select(person.c.id, person.c.phone))).all())
+    finally:
+        await engine.dispose()
+    assert after == {
+        1: "+46 70 123 45 67",
+        2: "+46 70 765 43 21",
+        3: "+46 155 24 80 00",
+        4: "+44 20 7946 0958",
+        5: "0771-12 34",
+        6: None,
+        7: "070-174 06 11",
+    }
+    assert await schema_diff(fresh_url) == []
