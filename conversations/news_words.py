@@ -28,6 +28,7 @@ CALM = frozenset(
         *("sad", "stressed", "much", "so", "far", "same", "as", "before", "usual", "okay"),
         *("doing", "feeling", "feel", "getting", "there", "things", "settled", "down"),
         *("calmed", "for", "asking", "the", "day", "today", "at", "time", "now", "just"),
+        *("du", "varit", "been", "great", "pretty", "quite", "very", "jättebra"),
     }
 )
 """Words of how she is and of a calm answer ("det har lugnat sig", "fine thanks")."""

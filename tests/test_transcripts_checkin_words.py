@@ -353,6 +353,10 @@ def test_what_asks_for_a_call(typed: str, asks: bool) -> None:
         ("No new messages, I'm ok", False),
         ("things have calmed down", False),
         ("👍", False),
+        ("mår bra, tack för att du frågar", False),
+        ("Det har varit lugnt", False),
+        ("It has been quiet", False),
+        ("not great, sleeping badly", False),
     ],
 )
 def test_news_in_a_check_ins_answer(text: str, news: bool) -> None:
