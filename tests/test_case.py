@@ -417,9 +417,11 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
     assert confirm.startswith(  # whose, and which step: the card listed them whole
         "Kvar i checklistan: 1 öppen i ärendet, ingen för dig.\n• För andra: 3.2.4\n"
     ), confirm
-    assert (await pia.press("close:confirm")).startswith(closing[0])
-    assert (await pia.press("applied:yes")).startswith(closing[1])
-    assert (await pia.say("Strategen borde nås även kvällstid.")).startswith(closing[2])
+    step = "Innan ärendet avslutas: fråga {} av 3.\n"  # the form's own words, asked in turn
+    assert (await pia.press("close:confirm")).startswith(step.format(1) + closing[0])
+    assert (await pia.press("applied:yes")).startswith(step.format(2) + closing[1])
+    said = await pia.say("Strategen borde nås även kvällstid.")
+    assert said.startswith(step.format(3) + closing[2])
     assert f"Ärende {case.ref} är avslutat. Tack." in await pia.press("close:skip")
     async with demo_app.db.unit_of_work() as session:
         report = await session.get(Report, case.id)

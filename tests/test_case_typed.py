@@ -164,7 +164,9 @@ async def test_typed_words_in_follow_up_and_closing_are_kept(  # type: ignore[no
     assert note.startswith("Jag har sparat det du skrev som en intern anteckning i ärendet.\n")
     assert "Avsluta ändå?" in note
     applied = await pia.say("ja")
-    assert applied.startswith("Kommunens rutin för hantering av hot- och våldssituationer")
+    assert applied.startswith(
+        "Innan ärendet avslutas: fråga 1 av 3.\nKommunens rutin för hantering av hot- och"
+    )
     routine = await pia.say("Delvis, strategen nåddes inte")
     assert routine.startswith("Jag skrev: ”Delvis, strategen nåddes inte”.\n")
     await pia.say("Hoppa över")  # as the button next to it: not a finding about the routine

@@ -23,7 +23,7 @@ from conversations.desk.errors import Refused
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import DISPLAY_TZ, format_day, shown_name
-from conversations.texts import menu_buttons
+from conversations.texts import choose_hint, menu_buttons
 from storage.access import Access
 from storage.alerts import AlertRepo
 from storage.calls import CallRepo
@@ -33,10 +33,23 @@ from storage.models import Alert, Report, ReportStatus
 
 
 def _closing_question(ctx: Context, report: Report, index: int, fallback: str) -> str:
-    """The plan's own wording of closing question ``index``, or ours."""
+    """The plan's own wording of closing question ``index``, or ours, asked as a question:
+    the form's lines are a statement to tick ("… har tillämpats"), then findings to fill in
+    ("… har konstaterats:")."""
+    _ = ctx._
     pack = ctx.packs.get(report.pack)
     closing = pack.followup.closing if pack.followup else []
-    return closing[index].get(ctx.locale) if len(closing) > index else fallback
+    worded = (closing[index].get(ctx.locale) if len(closing) > index else fallback).rstrip()
+    step = _("Closing the case, question {n} of 3.").format(n=index + 1)
+    if index == 0:  # to tick: yes or no
+        asked = worded if worded.endswith("?") else f"{worded.rstrip('.')}.\n" + _("Is that right?")
+        return f"{step}\n{asked}"
+    how = choose_hint(
+        ctx,
+        _("Write them here, or press “Nothing to add”."),
+        _("Write them here, or answer 1 if there is nothing to add."),
+    )
+    return f"{step}\n{worded if worded.endswith(':') else worded + ':'}\n{how}"
 
 
 async def _closable(ctx: Context) -> Report | None:
