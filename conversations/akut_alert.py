@@ -8,6 +8,7 @@ alert is withdrawn and the municipality's security unit is alerted instead, with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from conversations.akut_notices import ALERT_WORDS
@@ -37,7 +38,7 @@ from conversations.words_to_case import TOLD_NOTES, names_of, open_case
 from storage.alert_notes import AlertNotes, Written
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
-from storage.directory import Contacts
+from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.handover import HandoverRepo
 from storage.models import Alert, AlertStatus, CaseNote
 from storage.outbox import URGENT
@@ -94,13 +95,8 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
     told = await _told_with(ctx, alert, carried, words)
     names = ", ".join(shown_name(_, c) for c in levels[0])
     wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-    unit = contacts.security_unit_phone or "114 14"
-    reachable = [c for c in levels[0] if c.phone]
-    if reachable and not (party_id is None and person.party_id is not None):
-        call = _("If nobody calls: call {name} on {phone}, or the security unit on {unit}.")
-        call = call.format(name=shown_name(_, reachable[0]), phone=reachable[0].phone, unit=unit)
-    else:  # the unit itself was alerted
-        call = _("If nobody calls: call the security unit on {unit}.").format(unit=unit)
+    unit_alerted = party_id is None and person.party_id is not None
+    call = if_nobody_calls(ctx, [] if unit_alerted else levels[0], contacts)
     lines = [
         _("In danger now: call {number}.").format(number="112"),
         (
@@ -114,6 +110,18 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
         call,
     ]
     ctx.reply("\n".join(lines), menu_buttons(ctx))
+
+
+def if_nobody_calls(ctx: Context, alerted: Sequence[ContactCard], contacts: Contacts) -> str:
+    """Whom to call herself while nobody has called: the first alerted with a number, and
+    the security unit (only the unit, when it was the unit that was alerted)."""
+    _ = ctx._
+    unit = contacts.security_unit_phone or "114 14"
+    reachable = [c for c in alerted if c.phone]
+    if reachable:
+        call = _("If nobody calls: call {name} on {phone}, or the security unit on {unit}.")
+        return call.format(name=shown_name(_, reachable[0]), phone=reachable[0].phone, unit=unit)
+    return _("If nobody calls: call the security unit on {unit}.").format(unit=unit)
 
 
 async def akut_route(ctx: Context, *, to_unit: bool) -> tuple[Levels, int]:
@@ -248,6 +256,12 @@ async def after_alert(ctx: Context, event: InboundEvent, *, alert: Alert | None 
         who = _("Nobody has taken your alert yet. {names} will see what you wrote.").format(
             names=names
         )
+    call = ""
+    if alert.untaken and ctx.viewer.registered:  # at night, her next step in every answer
+        directory = DirectoryRepo(ctx.session)
+        alerted = [(await directory.describe(ctx.viewer, i))[0] for i in told]
+        unit_alerted = alert.party_id is None and ctx.person.party_id is not None
+        call = if_nobody_calls(ctx, [] if unit_alerted else alerted, contacts)
     only_call = asks_only_a_call(event.text)  # "kan du ringa mig?": nothing to report
     if not answer and not only_call:  # an answer to what was written to her: the alert's
         await keep_words(ctx, event.text.strip())
@@ -258,6 +272,8 @@ async def after_alert(ctx: Context, event: InboundEvent, *, alert: Alert | None 
     ]
     if alert.untaken and ctx.person.phone and asked_to_call(event.text) in ME:  # it is asked
         lines.append(_("The alert already asks {names} to call you.").format(names=names))
+    if call:
+        lines.append(call)
     if (
         not answer and not only_call and not tells_danger(event.text)
     ):  # with a knife at the door, no form

@@ -90,6 +90,10 @@ async def test_words_after_the_alert_reach_those_alerted_sv(demo_app: App) -> No
     assert KNIFE not in "".join(reply.text for _to, reply in sent)  # never in a push
     assert "hjälp jag har blivit hotad" in read and KNIFE in read
     assert "Pia Lind har ditt larm och ser det du skrev." in later
+    # untaken, every answer says whom to call herself; taken, Pia calls her
+    call = "Ringer ingen: ring Pia Lind på +46 70 174 06 11, eller säkerhetsenheten på"
+    assert call in after, after
+    assert "Ringer ingen" not in later, later
     assert [to for to, _reply in later_sent] == [pia.address]
     alert = (await akut_alerts(demo_app))[0]
     assert "nu går han mot bilen" in await read_as(demo_app, "pia", alert.id)
