@@ -417,6 +417,19 @@ class AlertRepo:
         )
         return set(rows)
 
+    async def report_reached_at(self, report_id: str) -> dict[int, datetime]:
+        """When the report first reached each person it has been sent to so far."""
+        rows = await self.session.execute(
+            select(AlertRecipient.person_id, AlertRecipient.notified_at)
+            .join(Alert, Alert.id == AlertRecipient.alert_id)
+            .where(Alert.report_id == report_id, *REACHED)
+        )
+        first: dict[int, datetime] = {}
+        for person_id, at in rows:
+            if at is not None and (person_id not in first or at < first[person_id]):
+                first[person_id] = at
+        return first
+
     async def report_recipients(self, report_id: str) -> set[int]:
         """Everyone alerted about a report so far (and not removed from it)."""
         rows = await self.session.scalars(

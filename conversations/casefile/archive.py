@@ -10,7 +10,9 @@ from conversations.case.common import name_of
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.build import documented_calls
 from conversations.casefile.timeline import timeline
+from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
+from conversations.packs import Reader
 from conversations.report.legacy import upgrade
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -28,15 +30,24 @@ def _iso(moment: datetime | None) -> str | None:
 async def _checklist(ctx: Context, report: Report) -> list[dict[str, Any]]:
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
+    reach = await unit_reach(ctx, report)  # 3.1.1 is done once the plan sent it there
+    sent = Reader(unit=reach.names) if reach is not None else None
     items = []
     for item in pack.checklist:
         done = state.get(item.id)
+        by_sending = done is None and reach is not None and item.done_by_sending(sent)
         entry: dict[str, Any] = {
             "item": item.id,
             "step": item.step,
             "check": item.check.get(ctx.locale),
+            "done": done is not None or by_sending,
             "answer": done.answer if done else None,
         }
+        if by_sending and reach is not None:  # what happened, with nobody as its answerer
+            entry["done_by_sending"] = {
+                "what": unit_contacted(ctx, reach.names),
+                "at": _iso(reach.at),
+            }
         if done is not None:
             entry |= {
                 "comment": done.comment,

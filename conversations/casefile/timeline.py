@@ -1,5 +1,6 @@
 """A case's timeline as the reader may see it: reported, alerts sent and taken, checklist
-answers with who and when, follow-up calls, closed."""
+answers with who and when (3.1.1 done by the sending: when, answered by nobody), follow-up
+calls, closed."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from conversations.case.common import name_of
+from conversations.desk.unit import unit_contacted_when, unit_reach
 from conversations.desk.words import answer_label
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ, format_day
-from conversations.packs import Pack
+from conversations.packs import Pack, Reader
 from conversations.schedule import on_day
 from storage.calls import CallRepo
 from storage.cases import ItemState
@@ -49,10 +51,18 @@ async def _alerts(ctx: Context, report: Report) -> list[Moment]:
     return moments
 
 
-async def _checklist(ctx: Context, pack: Pack, state: dict[str, ItemState]) -> list[Moment]:
+async def _checklist(
+    ctx: Context, report: Report, pack: Pack, state: dict[str, ItemState]
+) -> list[Moment]:
+    reach = await unit_reach(ctx, report)  # 3.1.1 is done once the plan sent it there
+    sent = Reader(unit=reach.names) if reach is not None else None
     moments = []
     for item in pack.checklist:
         done = state.get(item.id)
+        if done is None and reach is not None and item.done_by_sending(sent):
+            text = f"{item.step} {unit_contacted_when(ctx, reach.names)}"
+            moments.append(Moment(reach.at, text))  # what happened; nobody answered it
+            continue
         if done is None:
             continue
         who = await name_of(ctx, done.answered_by)
@@ -88,7 +98,7 @@ async def timeline(
     if report.submitted_at is not None:
         moments.append(Moment(report.submitted_at, _("Reported")))
     moments += await _alerts(ctx, report)
-    moments += await _checklist(ctx, pack, state)
+    moments += await _checklist(ctx, report, pack, state)
     moments += await _calls(ctx, report)
     moments += documented
     if report.closed_at is not None:

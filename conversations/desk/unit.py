@@ -5,6 +5,9 @@ which of its items are theirs (the push the director gets for his)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from conversations.case_notices import ITEM_OWNED
 from conversations.flow import Context
 from conversations.i18n import names_list, shown_name
@@ -19,15 +22,32 @@ from storage.outbox import ROUTINE
 UNIT = "municipal_security"  # the routine's name for the unit's part
 
 
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """The unit's people the report reached, as the viewer may read them, and when."""
+
+    names: str  # "" for a viewer who sees nobody's name
+    at: datetime  # when the first of them was reached
+
+
+async def unit_reach(ctx: Context, report: Report) -> Reached | None:
+    """Whom at the municipality's unit the report reached (the plan sent it there) and
+    when; None if it reached none of them."""
+    reached = await AlertRepo(ctx.session).report_reached_at(report.id)
+    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
+    cards = [card for card in unit if card.person_id in reached]
+    if not cards:
+        return None
+    names = [shown_name(ctx._, card) for card in cards]
+    shown = names_list(ctx._, names) if ctx.viewer.registered else ""
+    return Reached(shown, min(reached[card.person_id] for card in cards))
+
+
 async def unit_reached(ctx: Context, report: Report) -> str | None:
     """The names of the municipality's unit's people the report reached (the plan sent it
     there), "" for a viewer who sees nobody's name, None if it reached none of them."""
-    reached = await AlertRepo(ctx.session).report_alerted(report.id)
-    unit = await DirectoryRepo(ctx.session).municipal_security(report.municipality_id)
-    names = [shown_name(ctx._, card) for card in unit if card.person_id in reached]
-    if not names:
-        return None
-    return names_list(ctx._, names) if ctx.viewer.registered else ""
+    reach = await unit_reach(ctx, report)
+    return reach.names if reach is not None else None
 
 
 def unit_contacted(ctx: Context, names: str) -> str:
@@ -38,6 +58,16 @@ def unit_contacted(ctx: Context, names: str) -> str:
     return ctx._("The municipality's security unit has been contacted ({names}).").format(
         names=names
     )
+
+
+def unit_contacted_when(ctx: Context, names: str) -> str:
+    """'Kommunens säkerhetsenhet kontaktades när rapporten skickades till Sara Strand': 3.1.1
+    done by the sending, as the case's timeline tells it (nobody answered it)."""
+    if not names:
+        return ctx._("The municipality's security unit was contacted when the report was sent")
+    return ctx._(
+        "The municipality's security unit was contacted when the report was sent to {names}"
+    ).format(names=names)
 
 
 async def bring_in_unit(ctx: Context, report: Report, items: list[str]) -> str:
