@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conversations.i18n import N_
 
 YES_NO_UNKNOWN = (("yes", N_("Yes")), ("no", N_("No")), ("unknown", N_("Don't know")))
@@ -22,3 +24,17 @@ UNKNOWN_WHO = (
     *("i don't know who", "i don't know who it was", "no", "someone unknown"),
 )
 """Typed at "Who did it?": nobody knows ("vet inte vem det var", "nej")."""
+
+UNDECIDED = re.compile(
+    r"(?<!\w)(?:(?:not|t|havent|hasnt|didnt|dont|never|inte|ej|aldrig|inget|nothing)\s+"
+    r"(?:\w+\s+){0,2}(?:decided|bestämt|bestämd|beslutat|sure|säker)|undecided|obestämt|"
+    r"osäker|unsure|don t know|dont know|vet inte|vet ej|thinking|considering|funderar|"
+    r"maybe|might|perhaps|kanske|eventuellt)(?!\w)"
+)
+
+
+def undecided(typed: str) -> bool:
+    """Whether words say a thing is not decided yet ("I haven't decided about the police
+    yet", "funderar på att polisanmäla"): what they name is not chosen."""
+    words = " ".join(re.findall(r"\w+", typed.casefold()))  # "haven't" reads "haven t"
+    return UNDECIDED.search(words) is not None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from conversations.about import SOMEONE_CLOSE
 from conversations.i18n import N_
 from conversations.report import hooks
-from conversations.report.answer_words import UNKNOWN_WHO, YES_NO_UNKNOWN, YES_NO_WORDS
+from conversations.report.answer_words import UNKNOWN_WHO, YES_NO_UNKNOWN, YES_NO_WORDS, undecided
 from conversations.report.question import Answers as Answers
 from conversations.report.question import Known as Known
 from conversations.report.question import Question as Question
@@ -348,6 +348,7 @@ QUESTIONS: tuple[Question, ...] = (
             ("none", N_("Nothing yet")),
         ],
         alone=("none",),
+        doubts=undecided,  # "I haven't decided about the police yet" decides no report
         synonyms={
             "police_report": ("polisanmält", "polisanmälan", "polisen", "anmält", "police"),
             "none": (

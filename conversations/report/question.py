@@ -101,7 +101,8 @@ class Question:
     # what a sentence that tells the story ahead still answers here ("min man Erik blev hotad")
     tells: TellsHook | None = None
     # words that make an option said within an answer unsure ("min man Erik hotade mig": she
-    # may be writing of what he did to her); then she is asked to choose
+    # may be writing of what he did to her); then she is asked to choose. Where several are
+    # chosen: words that leave them undecided ("not decided about the police yet") tick none
     doubts: Callable[[str], bool] | None = None
     meaning: str = ""  # msgid: what the question's words mean, for someone who asks
     ask_named: str = ""  # msgid, asked instead when the directory has her name (Known.named)

@@ -166,6 +166,8 @@ def read(question: Question, options: Sequence[tuple[str, str]], typed: str) -> 
         if numbered:  # pressed by their numbers: nothing else was said
             return Reading({"choices": numbered}, matched=True, numbered=True)
         chosen = _named(question, options, _told(typed))
+        if question.doubts is not None and question.doubts(typed):  # "not decided yet"
+            chosen = [option for option in chosen if option in question.alone]
         return Reading({"choices": chosen, "text": typed}, matched=bool(chosen))
     if len(_by_number(options, typed.strip())) > 1:  # "1 och 2": which one is not said
         return Reading({}, several=True)
