@@ -10,7 +10,9 @@ from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case
 from conversations.notice_people import category_line, language_of, subject_of
 from storage.access import Access, responsibility_key, responsible
 from storage.alerts import AlertRepo
+from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
+from storage.errors import NotFound
 from storage.models import Alert, AlertStatus, Municipality, OutboxMessage, Person, Report, Role
 from storage.viewer import Viewer
 
@@ -19,6 +21,19 @@ def _has_items(rc: RenderContext, report: Report) -> bool:
     """Whether the recipient's role owns items in the case's checklist (the unit's 3.1.2)."""
     key = responsibility_key(Access.HANDLER, rc.recipient.role, report.category)
     return any(responsible(key, item.responsible) for item in rc.packs.get(report.pack).checklist)
+
+
+async def _wrote_after(rc: RenderContext, alert: Alert) -> bool:
+    """Whether the person wrote in her case after sending it ("he is outside now"), so the
+    one who took its alert was asked to read her words, not only the report."""
+    report = await rc.session.get(Report, alert.report_id)
+    if report is None or rc.keyring is None or report.reporter_id != rc.recipient.id:
+        return False
+    cases = CaseRepo(rc.session, rc.keyring)
+    try:
+        return await cases.wrote_since(Viewer.of(rc.recipient), report, alert.created_at)
+    except NotFound:  # no longer hers to read (erased, handed to someone else's name)
+        return False
 
 
 async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -39,7 +54,11 @@ async def render_acked(rc: RenderContext, message: OutboxMessage) -> Reply:
     if alert.kind == "checkin":
         text = _("{name} will call you.")
     elif alert.report_id and alert.kind != "akut":
-        text = _("{name} has seen your report and will contact you.")
+        text = (
+            _("{name} has read what you wrote and will contact you.")
+            if await _wrote_after(rc, alert)
+            else _("{name} has seen your report and will contact you.")
+        )
     elif written_to(alert) and not (await subject_of(rc, alert))[1]:
         # no number to call her on: the contact's words come here (alert_write)
         text = _(

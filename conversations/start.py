@@ -23,13 +23,14 @@ from storage.phones import PHONE, international
 from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
 from storage.viewer import Sender, Viewer
 
-ROLE_NAMES = {
-    "official": N_("elected official"),
-    "party_security": N_("party security contact"),
-    "municipal_security": N_("municipal security unit"),
-    "municipal_director": N_("municipal director"),
-    "admin": N_("administrator"),
+ROLE_AS = {
+    "official": N_("an elected official"),
+    "party_security": N_("a party security contact"),
+    "municipal_security": N_("the municipal security unit"),
+    "municipal_director": N_("the municipal director"),
+    "admin": N_("an administrator"),
 }
+"""A role as a sentence names a person by it: "you are registered as an elected official"."""
 
 
 class Start(StrEnum):
@@ -81,7 +82,7 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
     where = ", ".join(x.name for x in (person.party, person.municipality) if x is not None)
     ctx.reply(
         _("Your invitation is accepted: you are registered as {role} ({where}).").format(
-            role=_(ROLE_NAMES.get(redeemed.role.value, redeemed.role.value)), where=where
+            role=_(ROLE_AS.get(redeemed.role.value, redeemed.role.value)), where=where
         )
     )
     return True
@@ -118,7 +119,7 @@ async def _handling(ctx: Context) -> list[str]:
     )
     return [
         "",
-        comes.format(role=_(ROLE_NAMES[ctx.viewer.role.value]), where=where),
+        comes.format(role=_(ROLE_AS[ctx.viewer.role.value]), where=where),
         _("The cases you handle: /{command}.").format(command=command),
     ]
 

@@ -1,16 +1,24 @@
-"""Bo lives Trygg in English, typing every answer in his own words. His "I haven't decided
-about the police yet" at "Has anything been decided?" ticked "Police report": Britt read
-"Polisanmälan: ja, beslutad i rapporten"."""
+"""Bo lives Trygg in English, typing every answer in his own words, and an invited official
+chooses English. His "I haven't decided about the police yet" at "Has anything been
+decided?" ticked "Police report": Britt read "Polisanmälan: ja, beslutad i rapporten". After
+he wrote "someone is outside my house" at night and Britt took it from the urgent push, he
+read "Britt Holm has seen your report", not that she had read his words. The invited official
+read "you are registered as elected official", without its article."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from conversations.report.form import BY_STEP
 from conversations.report.form import ReportStep as S
 from conversations.report.typed import read
+from storage.models import Alert, Report, Role
+from tests.conftest import FakeClock
 from tests.golden import Transcript
+from tests.reporting import Script, write_report
+from tests.test_trust import invite
 
 MEASURES = (
     ("police_report", "Police report"),
@@ -77,3 +85,76 @@ async def test_bo_writes_his_report_in_his_own_words(demo_app: App) -> None:
     assert "I ticked: Police report" not in text
     assert "Measures decided: I haven't decided about the police yet\n" in text
     assert "Beslutade åtgärder: I haven't decided about the police yet\n" in text  # Britt's
+
+
+async def _ref(app: App) -> str:
+    async with app.db.unit_of_work() as session:
+        return str((await session.scalars(select(Report.ref))).one())
+
+
+async def test_bo_at_night_and_britt_takes_what_he_wrote(demo_app: App, clock: FakeClock) -> None:
+    bo = Transcript("akut_at_night_taken_en", demo_app).person("bo")
+    await write_report(bo, Script(category="assignment", what=(WHAT,)))
+    t = Transcript("akut_at_night_taken_en", demo_app)
+    bo, britt = t.person("bo"), t.person("britt")
+    await britt.say("/hjalp")
+    await t.deliver()
+    clock.advance(hours=3)
+    t.note("at one in the night, nobody has taken his report yet")
+    await t.say(bo, "/akut")
+    await t.say(bo, "someone is outside my house")
+    await t.deliver()
+    t.note("Britt takes it from the urgent message")
+    await t.say(britt, "Jag tar det")
+    told = [reply.text for address, reply in await t.deliver() if address == "bo"]
+    assert told == [
+        "In danger now: call 112.\nBritt Holm has read what you wrote and will contact you."
+    ], told
+    t.note("Britt books a follow-up call and answers 3.1.1")
+    await t.say(britt, f"/arende {await _ref(demo_app)}")
+    await t.say(britt, "Boka samtal 1")
+    await t.say(britt, "i morgon 10:00")
+    await t.deliver()
+    await t.say(britt, "Svara på nästa punkt")
+    await t.say(britt, "ja")
+    await t.say(britt, "Hoppa över")
+    await t.deliver()
+    t.note("Bo looks at his cases and the checklist")
+    await t.say(bo, "/cases")
+    await t.say(bo, "1")
+    t.check()
+
+
+async def test_bo_answers_the_check_in_in_words(demo_app: App, clock: FakeClock) -> None:
+    bo, britt = Transcript("x", demo_app).person("bo"), Transcript("x", demo_app).person("britt")
+    await britt.say("/hjalp")
+    await write_report(bo, Script(category="assignment", what=(WHAT,)))
+    async with demo_app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+    await britt.press(f"ack:{alert.id}", token="n")
+    await Transcript("x", demo_app).deliver()  # "Britt Holm has seen your report …"
+    t = Transcript("checkin_in_words_en", demo_app)
+    bo = t.person("bo")
+    clock.advance(days=1, hours=10)
+    await demo_app.timer_runner().run_due()
+    t.note("a day later Trygg asks Bo how he is")
+    await t.deliver()
+    await t.say(bo, "better thanks")
+    await t.deliver()
+    await t.say(bo, "he wrote again last night")
+    await t.deliver()
+    await t.say(bo, "/cases")
+    t.check()
+
+
+async def test_an_invited_official_chooses_english(demo_app: App) -> None:
+    code = await invite(demo_app, Role.OFFICIAL, party="bp")
+    t = Transcript("onboarding_invitee_en", demo_app)
+    tom = t.person("tom", locale_hint="en")
+    await t.say(tom, f"/start {code}")
+    assert "registered as an elected official (Blå partiet" in tom.text(tom.last)
+    await t.say(tom, "English")
+    await t.say(tom, "My name is Tom Berg")
+    await t.say(tom, "0701234567")
+    await t.say(tom, "/help")
+    t.check()
