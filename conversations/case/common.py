@@ -12,6 +12,7 @@ from conversations.desk.notes import keep_note
 from conversations.desk.words import ANSWERS, ROLE_LABELS, name_of, responsible_for, role_key
 from conversations.events import Button, InboundEvent, Reply, about
 from conversations.flow import END, Context, StateResult
+from conversations.followups import checkin_reply
 from conversations.i18n import N_, shown_name
 from conversations.notice_context import NOTICE_TOKEN
 from conversations.report.advice import advice
@@ -174,6 +175,8 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
         own_case = await ctx.session.get(Report, case)
         if own_case is not None and own_case.reporter_id == ctx.person.id:
             return await advice(ctx, replace(event, button=f"advice:{case}"))
+    if case is not None and await _checkin_answered(ctx, case, event.text.strip()):
+        return END  # "better thanks" to the check-in that came while her card was open
     kept = await keep_typed(ctx, event.text.strip())
     ctx.reply(
         kept
@@ -185,6 +188,14 @@ async def repeat(ctx: Context, event: InboundEvent) -> StateResult:
     )
     ctx.again()
     return None
+
+
+async def _checkin_answered(ctx: Context, case: str, typed: str) -> bool:
+    """Take words typed at her own case's card as the answer to a check-in, as at the menu."""
+    report = await ctx.session.get(Report, case)
+    if not typed or report is None or report.reporter_id != ctx.person.id:
+        return False
+    return await checkin_reply(ctx, typed)
 
 
 __all__ = ["ANSWERS", "ROLE_LABELS", "name_of", "responsible_for", "role_key"]
