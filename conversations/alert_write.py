@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from conversations.akut_alert import AFTER, after_alert
 from conversations.akut_notices import ALERT_MESSAGE, write_button, written_to
+from conversations.alert_carried import after_writing
 from conversations.events import Button, EventKind, InboundEvent, phrase_of
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.i18n import shown_name
@@ -139,7 +140,9 @@ async def send(ctx: Context, event: InboundEvent) -> StateResult:
     ctx.reply(
         _("Sent to {name}.").format(name=name)
         + "\n"
-        + _("When {name} answers, you see it here.").format(name=name)
+        + _("When {name} answers, you see it here.").format(name=name),
+        # numbered choices count only in the newest message: the prompt's "Avbryt" was it
+        await after_writing(ctx, alert, ctx.now - AFTER),
     )
     return END
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.akut_notices import VIEW, read_button, write_button, written_to
+from conversations.alert_carried import carried_choices
 from conversations.alert_next import (
     CALM,
     ESCALATE,
@@ -414,10 +415,10 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     name = shown_name(_, card) if card is not None else ""
     # she can be written to through Trygg: the way to her when there is no number to call
     write = [write_button(_, alert, name)] if card is not None and written_to(alert) else []
-    # numbered choices count only in the newest message: the case of the alert taken before
-    # ("Öppna ärende") is offered again with this one
-    case = await _open_case(ctx, await _taken_before(ctx, alert)) if how == "too" else None
-    cases = [[opens_case(_, case)]] if case is not None and report is None else []
+    # numbered choices count only in the newest message: what the alerts taken before
+    # offered ("Öppna ärende", "Läs vad … skrev", "Skriv till …") comes again with this one
+    since = ctx.now - LINKED_FOR
+    cases, carried = await carried_choices(ctx, alert, since, report, bool(write))
     offers = await _other_offers(ctx, alert)
     # numbered choices count only in the newest message: the offers join this one there
     joined = offers if not ctx.capabilities.has_buttons else []
@@ -426,14 +427,15 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
     if report is None and card is not None and await _written(ctx, alert):  # one press away
         ctx.reply(
             taken + "\n" + _("{name} has also written to Trygg.").format(name=name) + also,
-            [*cases, [read_button(_, alert, name)], write, *more],
+            [*cases, [read_button(_, alert, name)], write, *carried, *more],
             anew=f"{VIEW} {alert.id}",  # back later: the alert as it is then, not "Tack"
         )
     elif report is None:
-        ctx.reply(taken + also, [*cases, write, *more], anew=f"{VIEW} {alert.id}")
+        ctx.reply(taken + also, [*cases, write, *carried, *more], anew=f"{VIEW} {alert.id}")
     else:  # the case is one press away (its button leaves her current step alone)
         rows = ((opens_case(_, report),), *((tuple(write),) if write else ()))
-        ctx.replies.append(Reply(taken + also, (*rows, *map(tuple, more)), NOTICE_TOKEN))
+        rows += (*map(tuple, cases), *map(tuple, carried), *map(tuple, more))
+        ctx.replies.append(Reply(taken + also, rows, NOTICE_TOKEN))
     for line, button in [] if joined else offers:  # buttons: each offer under its own line
         ctx.reply(line, [[button]])
     return None
@@ -473,27 +475,6 @@ async def waiting_for(
         and await repo.may_act(alert, person_id)
     ]
     return max(waiting, key=lambda alert: (alert.kind == "akut", alert.created_at), default=None)
-
-
-async def _taken_before(ctx: Context, alert: Alert) -> list[Alert]:
-    """The person's other alerts the viewer took (a case still open, or an /akut alert of
-    the last day), the newest first, on a channel without buttons; none where the buttons
-    of the earlier message still work."""
-    if ctx.capabilities.has_buttons or alert.subject_id is None:
-        return []
-    taken = await AlertRepo(ctx.session).taken_by([ctx.person.id], ctx.now - LINKED_FOR)
-    key = (alert.subject_id, alert.drill_id)
-    mine = [a for a in taken if (a.subject_id, a.drill_id) == key and a.id != alert.id]
-    return sorted(mine, key=lambda a: a.acknowledged_at or a.created_at, reverse=True)
-
-
-async def _open_case(ctx: Context, alerts: list[Alert]) -> Report | None:
-    """The first of these alerts' cases that is still open."""
-    for alert in alerts:
-        report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
-        if report is not None and report.status is ReportStatus.SUBMITTED:
-            return report
-    return None
 
 
 async def _may_take(ctx: Context, alert: Alert) -> bool:
