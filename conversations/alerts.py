@@ -501,13 +501,15 @@ async def _other_offers(ctx: Context, alert: Alert) -> list[tuple[str, Button]]:
     for other in others:
         when = ctx.when(other.created_at)
         label = _("Take the alert from {when}").format(when=when) if shared else _("Take it too")
+        case = await ctx.session.get(Report, other.report_id) if other.report_id else None
+        if case is not None and other.kind != "akut":  # which of her messages: the case's
+            line = _("{name} also has an open alert about case {ref} from {when} – take it too?")
+        else:
+            line = _("{name} also has an open alert from {when} – take it too?")
+        name = shown_name(_, card)
+        ref = case.ref if case is not None else ""
         offers.append(
-            (
-                _("{name} also has an open alert from {when} – take it too?").format(
-                    name=shown_name(_, card), when=when
-                ),
-                Button(f"ack:{other.id}:too", label),
-            )
+            (line.format(name=name, ref=ref, when=when), Button(f"ack:{other.id}:too", label))
         )
     return offers
 

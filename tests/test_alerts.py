@@ -875,7 +875,7 @@ async def test_cases_lists_the_recipients_open_cases_and_only_theirs(  # type: i
 
     taken = await ack(pia, alert_id)
     assert TAKEN in taken
-    assert "Anna Berg har också ett öppet larm från" in taken  # the report's, offered too
+    assert "Anna Berg har också ett öppet larm om ärende" in taken  # the report's, offered too
     listed = await pia.say("/arenden")
     assert "larm – Anna Berg" not in listed  # taken: part of her case now
     assert listed.count("väntar på att någon tar det") == 1

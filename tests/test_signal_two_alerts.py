@@ -83,6 +83,10 @@ async def test_taking_the_akut_then_her_report_keeps_read_and_write_a_number_awa
     t.note("Pia takes in words: the alert first, then her report")
     await t.say(pia, "Jag tar det")
     assert list(sg.choices(pia)) == [READ, WRITE, "Ta det också"]
+    # which of her two messages is meant: the report's case, not "ett öppet larm" alone
+    ref = case.removeprefix("Öppna ärende ")
+    offer = f"Anna Berg har också ett öppet larm om ärende {ref} från i dag kl. 11.00"
+    assert offer in "\n".join(t.t.lines[-12:])
     await t.say(pia, "ta det också")
     assert list(sg.choices(pia)) == [case, READ, WRITE]
     t.note("Pia writes to Anna, then opens the case, by their numbers")
