@@ -110,9 +110,13 @@ async def render_taken(rc: RenderContext, message: OutboxMessage) -> Reply:
     if not waiting:
         return Reply(taken + "\n" + _("You don't need to do anything more."))
     other = waiting[0]
-    still = _("The alert from {who}, {when}, is still waiting for someone to take it.").format(
-        who=who, when=format_when(other.created_at, rc.locale, message.created_at)
-    )
+    when = format_when(other.created_at, rc.locale, message.created_at)
+    case = await rc.session.get(Report, other.report_id) if other.report_id else None
+    if case is not None and other.kind != "akut":  # named as its taking is: by its case
+        still = _("The alert about case {ref}, {when}, is still waiting for someone to take it.")
+    else:
+        still = _("The alert from {who}, {when}, is still waiting for someone to take it.")
+    still = still.format(who=who, when=when, ref=case.ref if case is not None else "")
     return Reply(
         taken + "\n" + still,
         ((Button(f"ack:{other.id}", _("I'll take it")),),),

@@ -131,6 +131,10 @@ async def test_escalated_to_per_and_pia_late_with_an_old_number(
     await t.happen("the escalation is due", sg.bot.timers.run_due())
     t.note("Per takes the alert by its number, then her report too")
     await t.choose(per, "Jag tar det")
+    # Pia is told which is still waiting as its taking is told: by its case
+    ref = case.removeprefix("Öppna ärende ")
+    still = f"Larmet om ärende {ref}, i dag kl. 11.00, väntar fortfarande på att någon tar det."
+    assert still in "\n".join(t.t.lines[-12:])
     await t.choose(per, "Ta det också")
     assert list(sg.choices(per)) == [case, READ, WRITE]
     t.note("Pia wakes and types the number of 'Jag tar det' in the alert she got")
