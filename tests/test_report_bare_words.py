@@ -87,17 +87,22 @@ async def test_words_that_say_something_are_still_kept_beside_the_report(
     assert (await answers(demo_app, "anna"))["_notes"] == ["nej"]
 
 
-async def _at_more(anna: Chat) -> None:
+async def _at(anna: Chat, step: S) -> None:
+    """Start a report with her story, then skip on to ``step``."""
     await anna.say("/rapportera")
     await anna.press("opt:self")
     await anna.press("nav:skip")
     await anna.press("opt:party")
     await anna.say(STORY)
     for _ in range(9):
-        if await open_step(anna) is S.MORE:
+        if await open_step(anna) is step:
             return
         await anna.press("nav:skip")
-    assert await open_step(anna) is S.MORE
+    assert await open_step(anna) is step
+
+
+async def _at_more(anna: Chat) -> None:
+    await _at(anna, S.MORE)
 
 
 @pytest.mark.parametrize("typed", ["tack", "Tack så mycket!", "thanks"])
@@ -181,19 +186,6 @@ async def test_not_knowing_at_the_category_is_dont_know(
     assert (await answers(demo_app, handle))["category"]["choice"] == "unknown"
 
 
-async def _at_experience(anna: Chat) -> None:
-    await anna.say("/rapportera")
-    await anna.press("opt:self")
-    await anna.press("nav:skip")
-    await anna.press("opt:party")
-    await anna.say(STORY)
-    for _ in range(9):
-        if await open_step(anna) is S.EXPERIENCE:
-            return
-        await anna.press("nav:skip")
-    assert await open_step(anna) is S.EXPERIENCE
-
-
 @pytest.mark.parametrize(
     ("typed", "meant", "choice"),
     [
@@ -206,7 +198,7 @@ async def test_yes_or_no_at_frightening_or_not_names_the_option(
     demo_app: App, chat: Any, typed: str, meant: str, choice: str
 ) -> None:
     anna: Chat = chat("anna")
-    await _at_experience(anna)
+    await _at(anna, S.EXPERIENCE)
     reply = await anna.say(typed)  # "Skrämmande eller inte?": it was "Upplevelse: nej"
     assert reply.startswith(f"Jag tolkade det som: {meant}.\n"), reply
     assert (await answers(demo_app, "anna"))["experience"]["choice"] == choice
