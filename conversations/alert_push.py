@@ -60,16 +60,18 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
     who, phone, name = await subject_of(rc, alert)
     report = await rc.session.get(Report, alert.report_id) if alert.report_id else None
     akut = alert.kind == "akut"  # a drill's /akut alert comes with its drill case
+    why = await _why_you(rc, message.payload, name)
     lines: list[str] = []
-    lines += await _why_you(rc, message.payload, name)
     if alert.kind == "checkin" and report is not None:
         lines += [
+            *why,
             _("Trygg check-in: {who} wants someone to call them (case {ref}).").format(
                 who=who, ref=report.ref
-            )
+            ),
         ]
-    elif report is None or akut:
-        lines += [_("URGENT – Trygg alert"), _("{who} needs you now.").format(who=who)]
+    elif report is None or akut:  # the lock screen shows the first line: urgency first
+        why = [line for line in why if line != _("URGENT – Trygg")]  # said once
+        lines += [_("URGENT – Trygg alert"), *why, _("{who} needs you now.").format(who=who)]
         member = await party_member(rc, alert) if alert.party_id is None else None
         if member is not None:
             lines.append(
@@ -85,6 +87,7 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
             )
     else:
         lines += [
+            *why,
             _("New incident report in Trygg – case {ref}").format(ref=report.ref),
             _("Reported by: {who}").format(who=who),
         ]

@@ -1015,7 +1015,10 @@ async def test_a_blocked_recipient_escalates_at_once(  # type: ignore[no-untyped
         ("per", "alert", {"alert": alert_id, "escalated": True}),  # no reminder to Pia
     ]
     assert await sender.deliver_due() == 1
-    assert "Ingen har svarat än – du är näst på tur." in transport.texts("per")[0]
+    # a lock screen shows the first line: the urgency, then why it comes to Per
+    assert transport.texts("per")[0].startswith(
+        "BRÅDSKANDE – larm från Trygg\nIngen har svarat än – du är näst på tur.\n"
+    ), transport.texts("per")[0]
     pending = [t for t in await timers(demo_app) if t.state is TimerState.PENDING]
     assert [t.due_at for t in pending] == [clock.now + timedelta(minutes=10)]
     assert clock.now < t0 + timedelta(minutes=10)
