@@ -44,7 +44,7 @@ from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import checkin_reply
 from conversations.menu import show_menu
 from conversations.report.entry import keep_words
-from conversations.texts import HANDLING, contact_lines, contacts_of, menu_buttons
+from conversations.texts import HANDLING, choose_hint, contact_lines, contacts_of, menu_buttons
 from conversations.unit_numbers import unit_lines
 from conversations.what_now_words import only_asks_what_to_do
 from conversations.words import POLITE
@@ -158,14 +158,17 @@ async def guidance(ctx: Context, event: InboundEvent) -> StateResult:
     return Akut.GUIDANCE
 
 
-async def _kept(ctx: Context, event: InboundEvent, contacts: Contacts) -> str:
+async def _kept(
+    ctx: Context, event: InboundEvent, contacts: Contacts, *, brief: bool = False
+) -> str:
     """Keep words told at /akut: with her open case (its handlers are told), else as the
     start of a report, marked to go with the alert if she asks for it; the line that says
     where. Words that name someone in her party, or say the threat comes from inside it, go
-    to her own report only, where no party contact reads them before she has chosen."""
+    to her own report only, where no party contact reads them before she has chosen.
+    ``brief``: the alert is offered right after, so not when the case goes on."""
     text = event.text.strip()
     if not (party_names(contacts) & words(event) or inside(event)):
-        case = await kept_with_open_case(ctx, text)
+        case = await kept_with_open_case(ctx, text, brief=brief)
         if case is not None:
             return case
     await remember_told(ctx)
@@ -268,18 +271,27 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     lines = answer_first(event.text, answer.first, [_("In danger now: call 112.")])
     lines += answer.named  # "ring Per": his number, and whom the alert reaches first
     if telling(event) and not said <= THANKS | NOT and not asks_only_a_call(event.text, names):
-        lines.append(await _kept(ctx, event, contacts))
+        lines.append(await _kept(ctx, event, contacts, brief=True))
+    # the choice on this message itself: on a numbered channel only the newest one counts
     if inside:
         lines.append(
-            _("Do you want me to alert the security unit? Write “alert”, or choose above.")
-        )
-    elif first is not None:
-        lines.append(
-            _("Do you want me to alert {name}? Write “alert”, or choose above.").format(
-                name=first.name
+            choose_hint(
+                ctx,
+                _("Shall I alert the security unit now?"),
+                _("Shall I alert the security unit now? Answer with the number 1."),
             )
         )
-    ctx.reply("\n".join(lines))
+        ctx.reply("\n".join(lines), [[Button(ALERT_UNIT, _("Alert the security unit"))]])
+    elif first is not None:
+        asked = choose_hint(
+            ctx,
+            _("Shall I alert {name} now?"),
+            _("Shall I alert {name} now? Answer with the number 1."),
+        )
+        lines.append(asked.format(name=first.name))
+        ctx.reply("\n".join(lines), [[Button(ALERT, _("Alert {name}").format(name=first.name))]])
+    else:
+        ctx.reply("\n".join(lines))
     return None
 
 

@@ -58,9 +58,10 @@ async def words_for_case(ctx: Context, text: str) -> bool:
     return True
 
 
-async def kept_with_open_case(ctx: Context, text: str) -> str | None:
+async def kept_with_open_case(ctx: Context, text: str, *, brief: bool = False) -> str | None:
     """Words she typed at /akut while a case of hers is open: kept with it, its handlers told
-    (not a new report nobody reads); the line that says so (None: no open case)."""
+    (not a new report nobody reads); the line that says so (None: no open case), without
+    when it goes on if ``brief``."""
     report = await open_case(ctx)
     if report is None:
         return None
@@ -75,7 +76,7 @@ async def kept_with_open_case(ctx: Context, text: str) -> str | None:
     if not handlers or not ctx.viewer.registered:
         return ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
     if danger:
-        return await asked_to_read(ctx, report, handlers)
+        return await asked_to_read(ctx, report, handlers, brief=brief)
     names = names_list(ctx._, await names_of(ctx, handlers))
     kept = ctx._("I have kept what you wrote with your case {ref}.").format(ref=report.ref)
     return f"{kept} {seen_line(ctx, names, await held_until(ctx, report))}"
@@ -90,14 +91,17 @@ async def checkin_open(ctx: Context, report: Report) -> bool:
     return asked is not None and asked.payload.get("report") == report.id
 
 
-async def asked_to_read(ctx: Context, report: Report, handlers: list[int]) -> str:
+async def asked_to_read(
+    ctx: Context, report: Report, handlers: list[int], *, brief: bool = False
+) -> str:
     """Say that her words of danger are kept with her case and its handlers asked to read
-    them now; while nobody has taken it, how soon it goes on (see :func:`hurry`)."""
+    them now; while nobody has taken it, how soon it goes on (see :func:`hurry`), unless
+    ``brief`` (the alert is offered next)."""
     names = names_list(ctx._, await names_of(ctx, handlers))
     kept = ctx._(
         "I have kept what you wrote with your case {ref} and asked {names} to read it now."
     ).format(ref=report.ref, names=names)
-    if await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
+    if brief or await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
         return kept
     return f"{kept} {await if_nobody_takes_it(ctx, report)}".rstrip()
 

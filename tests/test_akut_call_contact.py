@@ -169,7 +169,7 @@ async def test_at_the_guidance_asking_for_her_contact_points_to_the_alert(
     for typed in ("ring min kontakt", "kan du kontakta Pia Lind?"):
         said = await anna.say(typed)
         assert said.startswith("Jag kan inte ringa åt dig.\nI fara nu: ring 112."), said
-        assert said.endswith("Vill du att jag larmar Pia Lind? Skriv ”larma” eller välj ovan.")
+        assert said.endswith("Ska jag larma Pia Lind nu?\n[1] Larma Pia Lind")
     assert await alert_count(demo_app) == 0
     assert await reports(demo_app, "anna") == []
     assert "Jag har larmat Pia Lind" in await anna.press("akut:alert")

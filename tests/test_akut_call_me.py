@@ -161,8 +161,7 @@ async def test_at_the_guidance_asking_to_be_called_points_to_the_alert(
     await anna.say("/akut")
     said = await anna.say("kan du ringa mig?")
     assert said == (
-        f"{ASK_PIA}\nI fara nu: ring 112.\n"
-        "Vill du att jag larmar Pia Lind? Skriv ”larma” eller välj ovan."
+        f"{ASK_PIA}\nI fara nu: ring 112.\nSka jag larma Pia Lind nu?\n[1] Larma Pia Lind"
     )
     assert await reports(demo_app, "anna") == [] and await alert_count(demo_app) == 0
 

@@ -128,7 +128,7 @@ async def test_at_the_guidance_too(chat: Any, demo_app: App) -> None:
     said = await anna.say("ring Per")
     assert said == (
         f"Jag kan inte ringa åt dig.\nI fara nu: ring 112.\n{PER}\n{ORDER}\n"
-        "Vill du att jag larmar Pia Lind? Skriv ”larma” eller välj ovan."
+        "Ska jag larma Pia Lind nu?\n[1] Larma Pia Lind"
     )
     assert await alert_count(demo_app) == 0
 

@@ -18,7 +18,7 @@ from tests.test_case import last_outbox_id
 from tests.test_core import alert_count
 from tests.test_report import answers, reports
 
-POINTER = "Vill du att jag larmar Pia Lind? Skriv ”larma” eller välj ovan."
+POINTER = "Ska jag larma Pia Lind nu?\n[1] Larma Pia Lind"
 
 
 async def test_ok_tack_gets_the_way_out_once_and_the_button_still_works(
@@ -231,7 +231,7 @@ async def test_alert_after_naming_someone_in_the_party_goes_to_the_unit(
     anna: Chat = chat("anna")
     await anna.say("Per Ek hotar mig")
     pointed = await anna.say("ok")
-    assert "Vill du att jag larmar säkerhetsenheten?" in pointed, pointed
+    assert "Ska jag larma säkerhetsenheten nu?" in pointed, pointed
     said = await anna.say("larma")
     assert "Jag har larmat Sara Strand" in said and "Per Ek" not in said, said
     assert await _alerted(demo_app) == [["sara"]]
@@ -382,7 +382,7 @@ async def test_a_word_that_is_also_a_contacts_name_does_not_move_the_alert(
     anna: Chat = chat("anna")
     await anna.say("/akut")
     asked = await anna.say(words)
-    assert "Vill du att jag larmar Pia Lind?" in asked, asked
+    assert "Ska jag larma Pia Lind nu?" in asked, asked
     said = await anna.say("larma")
     assert "Jag har larmat Pia Lind" in said, said
     assert await _alerted(demo_app) == [["pia"]]

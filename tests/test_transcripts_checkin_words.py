@@ -87,7 +87,7 @@ async def test_yes_long_after_the_akut_guidance_alerts_nobody(
     await anna.say("/akut")
     clock.advance(minutes=5)
     asked = await anna.say("ok tack")
-    assert "Vill du att jag larmar Pia Lind?" in asked  # still the guidance, minutes later
+    assert "Ska jag larma Pia Lind nu?" in asked  # still the guidance, minutes later
     clock.advance(days=2)
     later = await anna.say("ja")
     assert await _alerts(demo_app) == []
