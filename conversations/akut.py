@@ -42,7 +42,7 @@ from conversations.call_words import (
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import checkin_reply
-from conversations.menu import show_menu
+from conversations.menu import show_menu, unknown_line
 from conversations.report.entry import keep_words
 from conversations.texts import HANDLING, choose_hint, contact_lines, contacts_of, menu_buttons
 from conversations.unit_numbers import unit_lines
@@ -304,6 +304,25 @@ async def leave(ctx: Context, event: InboundEvent) -> StateResult:
     return END
 
 
+async def unknown_here(ctx: Context, event: InboundEvent) -> StateResult:
+    """A /command Trygg does not know, at the guidance: say so, and offer the alert and the
+    menu on this answer, not the whole guidance again; she stays at the guidance."""
+    _ = ctx._
+    contacts = await contacts_of(ctx)
+    left_out = set(ctx.data.get(NAMED, []))
+    party = tuple(c for c in contacts.party_security if c.person_id not in left_out)
+    first = first_contact(replace(contacts, party_security=party))
+    inside = bool(ctx.data.get("inside"))
+    buttons: list[list[Button]] = []
+    if first is not None and not inside:
+        buttons.append([Button(ALERT, _("Alert {name}").format(name=first.name))])
+    if contacts.municipal_security and (inside or contacts.party_security):
+        buttons.append([Button(ALERT_UNIT, _("Alert the security unit"))])
+    lines = [_("In danger now: call 112."), unknown_line(ctx, event), _("What do you want to do?")]
+    ctx.reply("\n".join(lines), buttons + menu_buttons(ctx)[1:])
+    return None
+
+
 FLOW = Flow(
     name="akut",
     states=Akut,
@@ -322,4 +341,5 @@ FLOW = Flow(
     # silence the words are taken as they would be outside any flow
     idle_after=SILENCE,
     on_idle=show_menu,
+    on_unknown=unknown_here,
 )

@@ -150,6 +150,9 @@ class Flow:
     still makes sense there, then acts as it did on that message. It gets the person's
     current step and data; it clears them once it acts (a refusal leaves her where she was).
     The flow's other buttons on older messages are refused.
+
+    ``on_unknown``: what a /command Trygg does not know answers in this flow; without it,
+    the open question is asked again.
     """
 
     name: str
@@ -162,6 +165,7 @@ class Flow:
     standing: frozenset[str] = frozenset()
     typed: Mapping[str, Handler] = field(default_factory=dict)
     revisit: Handler | None = None
+    on_unknown: Handler | None = None
     shown_anew: Mapping[str, Callable[[Context], Awaitable[StateResult]]] = field(
         default_factory=dict
     )

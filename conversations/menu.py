@@ -209,10 +209,18 @@ def _quiet_line(ctx: Context, quiet: str) -> str:
     ).format(start=format_clock(start, ctx.locale), end=format_clock(end, ctx.locale))
 
 
+def unknown_line(ctx: Context, event: InboundEvent) -> str:
+    """Say the command is unknown, and where all commands are listed."""
+    help_command = NAMED_IN.get(ctx.locale, {}).get(_HELP[0], _HELP[0])
+    return ctx._("I don't know the command /{command}. All commands are under /{help}.").format(
+        command=event.command[:32], help=help_command
+    )
+
+
 async def unknown_command(ctx: Context, event: InboundEvent) -> StateResult:
-    """Say the command is unknown and show what exists."""
-    _ = ctx._
-    ctx.reply(_("I don't know the command /{command}.").format(command=event.command[:32]))
+    """Say the command is unknown and where all are listed; ask the open question again (the
+    menu with none open)."""
+    ctx.reply(unknown_line(ctx, event))
     return show_open_question(ctx)
 
 

@@ -119,6 +119,8 @@ class Router:
                 return said.flow, said.handler, True
             if command is None:  # a command button for a command that no longer exists
                 unknown = fb.unknown_command if event.kind is EventKind.COMMAND else fb.stale_button
+                if event.kind is EventKind.COMMAND and current and current.on_unknown:
+                    unknown = current.on_unknown  # "/checklista" at /akut: not all of it again
                 return current, unknown, False
             return command.flow, command.handler, True
         if event.kind is EventKind.BUTTON and event.button.partition(":")[0] in self.actions:

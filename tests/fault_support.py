@@ -80,7 +80,9 @@ def texts(locale: str = "sv") -> SimpleNamespace:
             "Trygg works only in a private chat with you, so that what you tell it stays "
             "between you and the people who help you. Write to me directly instead."
         ),
-        unknown_command=_("I don't know the command /{command}.").partition("/")[0],
+        unknown_command=_(
+            "I don't know the command /{command}. All commands are under /{help}."
+        ).partition("/")[0],
         empty=_("I got an empty message. Please write your answer."),
         resume=_("You have an unfinished report from {when}.").partition("{")[0],
         alert_head=_("New incident report in Trygg – case {ref}").partition("{")[0],
