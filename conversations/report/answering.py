@@ -26,6 +26,7 @@ from conversations.report.draft import (
 from conversations.report.elsewhere import gathered_by, recent_text, story_ahead
 from conversations.report.form import BY_STEP, ORDER, QUESTIONS, Question, ReportStep, next_step
 from conversations.report.hooks import UNASKED
+from conversations.report.nothing_saved import nothing_saved, saved_before
 from conversations.report.summary import show_summary
 from conversations.report.text import show
 from conversations.report.typed import (
@@ -360,6 +361,8 @@ async def take_text(ctx: Context, event: InboundEvent) -> StateResult:
     if not reading.matched and normalised(typed) in DONE:  # "klar", as if pressing Done
         if question.kind == "multi" and (draft.answer(question.step) or {}).get("choices"):
             return await done(ctx, event)
+        if not saved_before(ctx, draft, question):  # "klar" right after "Hoppa över"
+            return await nothing_saved(ctx, draft, question, ask)
         ctx.reply(_("Your answer is saved. Here is the next question:"))
         ctx.again()
         return None
