@@ -96,13 +96,15 @@ async def asked_to_read(
 ) -> str:
     """Say that her words of danger are kept with her case and its handlers asked to read
     them now; while nobody has taken it, how soon it goes on (see :func:`hurry`), unless
-    ``brief`` (the alert is offered next)."""
+    ``brief`` (the alert is offered next), or whom to call when nobody is left to alert."""
     names = names_list(ctx._, await names_of(ctx, handlers))
     kept = ctx._(
         "I have kept what you wrote with your case {ref} and asked {names} to read it now."
     ).format(ref=report.ref, names=names)
-    if brief or await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
+    if await CaseRepo(ctx.session, ctx.keyring).taken_by(report) is not None:
         return kept
+    if brief and await someone_next(ctx.session, ctx.packs, report):
+        return kept  # the alert is offered next; with nobody left, the unit's number stays
     return f"{kept} {await if_nobody_takes_it(ctx, report)}".rstrip()
 
 
