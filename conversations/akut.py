@@ -309,9 +309,7 @@ async def unknown_here(ctx: Context, event: InboundEvent) -> StateResult:
     menu on this answer, not the whole guidance again; she stays at the guidance."""
     _ = ctx._
     contacts = await contacts_of(ctx)
-    left_out = set(ctx.data.get(NAMED, []))
-    party = tuple(c for c in contacts.party_security if c.person_id not in left_out)
-    first = first_contact(replace(contacts, party_security=party))
+    first = first_contact(_without_named(ctx, event, contacts))  # not one she named
     inside = bool(ctx.data.get("inside"))
     buttons: list[list[Button]] = []
     if first is not None and not inside:

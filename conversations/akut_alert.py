@@ -95,8 +95,7 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
     told = await _told_with(ctx, alert, carried, words)
     names = ", ".join(shown_name(_, c) for c in levels[0])
     wait = ctx.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-    unit_alerted = party_id is None and person.party_id is not None
-    call = if_nobody_calls(ctx, [] if unit_alerted else levels[0], contacts)
+    call = if_nobody_calls(ctx, levels[0], contacts, party_id=party_id)
     lines = [
         _("In danger now: call {number}.").format(number="112"),
         (
@@ -112,12 +111,16 @@ async def alert_now(ctx: Context, *, to_unit: bool, inside: bool = False, words:
     ctx.reply("\n".join(lines), menu_buttons(ctx))
 
 
-def if_nobody_calls(ctx: Context, alerted: Sequence[ContactCard], contacts: Contacts) -> str:
+def if_nobody_calls(
+    ctx: Context, alerted: Sequence[ContactCard], contacts: Contacts, *, party_id: int | None
+) -> str:
     """Whom to call herself while nobody has called: the first alerted with a number, and
-    the security unit (only the unit, when it was the unit that was alerted)."""
+    the security unit (only the unit, when it was the unit that was alerted: the alert's
+    ``party_id`` is none though she has a party)."""
     _ = ctx._
     unit = contacts.security_unit_phone or "114 14"
-    reachable = [c for c in alerted if c.phone]
+    unit_alerted = party_id is None and ctx.person.party_id is not None
+    reachable = [] if unit_alerted else [c for c in alerted if c.phone]
     if reachable:
         call = _("If nobody calls: call {name} on {phone}, or the security unit on {unit}.")
         return call.format(name=shown_name(_, reachable[0]), phone=reachable[0].phone, unit=unit)
@@ -247,7 +250,9 @@ async def after_alert(ctx: Context, event: InboundEvent, *, alert: Alert | None 
     danger = feared or not (says_none(event.text) or mistake)
     for person_id in told:  # "mår bättre, inga nya hot" is not announced as new danger
         ctx.notify(person_id, ALERT_WORDS, {"alert": alert.id, "danger": danger}, URGENT)
-    names = names_list(_, await names_of(ctx, told))
+    directory = DirectoryRepo(ctx.session)
+    cards = [(await directory.describe(ctx.viewer, i))[0] for i in told]
+    names = names_list(_, [shown_name(_, card) for card in cards])
     if not ctx.viewer.registered:
         who = _("Those you alerted will see what you wrote.")
     elif alert.status is AlertStatus.ACKNOWLEDGED:
@@ -258,10 +263,7 @@ async def after_alert(ctx: Context, event: InboundEvent, *, alert: Alert | None 
         )
     call = ""
     if alert.untaken and ctx.viewer.registered:  # at night, her next step in every answer
-        directory = DirectoryRepo(ctx.session)
-        alerted = [(await directory.describe(ctx.viewer, i))[0] for i in told]
-        unit_alerted = alert.party_id is None and ctx.person.party_id is not None
-        call = if_nobody_calls(ctx, [] if unit_alerted else alerted, contacts)
+        call = if_nobody_calls(ctx, cards, contacts, party_id=alert.party_id)
     only_call = asks_only_a_call(event.text)  # "kan du ringa mig?": nothing to report
     if not answer and not only_call:  # an answer to what was written to her: the alert's
         await keep_words(ctx, event.text.strip())

@@ -12,7 +12,6 @@ from conversations.casefile.build import documented_calls
 from conversations.casefile.timeline import timeline
 from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
-from conversations.packs import Reader
 from conversations.report.legacy import upgrade
 from storage.access import Access
 from storage.cases import CaseRepo
@@ -31,11 +30,10 @@ async def _checklist(ctx: Context, report: Report) -> list[dict[str, Any]]:
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
     reach = await unit_reach(ctx, report)  # 3.1.1 is done once the plan sent it there
-    sent = Reader(unit=reach.names) if reach is not None else None
     items = []
     for item in pack.checklist:
         done = state.get(item.id)
-        by_sending = done is None and reach is not None and item.done_by_sending(sent)
+        by_sending = done is None and reach is not None and reach.did(item)
         entry: dict[str, Any] = {
             "item": item.id,
             "step": item.step,

@@ -15,10 +15,10 @@ from conversations.case.reading import evaluation_lines, evidence_line, followup
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
 from conversations.casefile.timeline import Moment, said_at, timeline
-from conversations.desk.unit import unit_contacted, unit_reached
+from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
 from conversations.i18n import Catalogs, shown_name
-from conversations.packs import PackLibrary, Reader
+from conversations.packs import PackLibrary
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.crypto import Keyring
@@ -151,14 +151,13 @@ async def _checklist(
     _ = ctx._
     pack = ctx.packs.get(report.pack)
     state = await CaseRepo(ctx.session, ctx.keyring).checklist(report, ctx.viewer)
-    unit = await unit_reached(ctx, report)  # 3.1.1 is done once the plan sent it there
-    sent = Reader(unit=unit) if unit is not None else None
+    reach = await unit_reach(ctx, report)  # 3.1.1 is done once the plan sent it there
     entries = []
     for item in pack.checklist:
         label = f"{item.step} {item.check.get(ctx.locale)}"
         done = state.get(item.id)
-        if done is None and sent is not None and item.done_by_sending(sent):
-            entries.append(Entry(label, unit_contacted(ctx, unit or ""), key=item.id))
+        if done is None and reach is not None and reach.did(item):
+            entries.append(Entry(label, unit_contacted(ctx, reach.names), key=item.id))
             continue
         if done is None:
             entries.append(Entry(label, _("not answered"), key=item.id))

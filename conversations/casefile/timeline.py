@@ -12,7 +12,7 @@ from conversations.desk.unit import unit_contacted_when, unit_reach
 from conversations.desk.words import answer_label
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ, format_day
-from conversations.packs import Pack, Reader
+from conversations.packs import Pack
 from conversations.schedule import on_day
 from storage.calls import CallRepo
 from storage.cases import ItemState
@@ -55,11 +55,10 @@ async def _checklist(
     ctx: Context, report: Report, pack: Pack, state: dict[str, ItemState]
 ) -> list[Moment]:
     reach = await unit_reach(ctx, report)  # 3.1.1 is done once the plan sent it there
-    sent = Reader(unit=reach.names) if reach is not None else None
     moments = []
     for item in pack.checklist:
         done = state.get(item.id)
-        if done is None and reach is not None and item.done_by_sending(sent):
+        if done is None and reach is not None and reach.did(item):
             text = f"{item.step} {unit_contacted_when(ctx, reach.names)}"
             moments.append(Moment(reach.at, text))  # what happened; nobody answered it
             continue

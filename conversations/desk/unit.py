@@ -11,7 +11,7 @@ from datetime import datetime
 from conversations.case_notices import ITEM_OWNED
 from conversations.flow import Context
 from conversations.i18n import names_list, shown_name
-from conversations.packs import ChecklistItem
+from conversations.packs import ChecklistItem, Reader
 from storage.access import INTERNAL
 from storage.alerts import AlertRepo
 from storage.cases import CaseRepo
@@ -28,6 +28,10 @@ class Reached:
 
     names: str  # "" for a viewer who sees nobody's name
     at: datetime  # when the first of them was reached
+
+    def did(self, item: ChecklistItem) -> bool:
+        """Whether the sending itself did the item (3.1.1: the unit is contacted)."""
+        return item.done_by_sending(Reader(unit=self.names))
 
 
 async def unit_reach(ctx: Context, report: Report) -> Reached | None:
