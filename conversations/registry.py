@@ -92,6 +92,22 @@ TRIED: Mapping[str, str] = {
 """Names people try for a command, as typed with å, ä, ö folded (listed nowhere): "/larm" at
 23:00 is a cry for help, not an unknown command."""
 
+REPORT_ASKED = (
+    "rapport",
+    "en rapport",
+    "skriva rapport",
+    "skriva en rapport",
+    "rapportera något",
+    "jag vill rapportera",
+    "jag vill rapportera något",
+    "jag vill skriva en rapport",
+    "i want to report",
+    "i want to report something",
+    "write a report",
+    "make a report",
+)
+"""A whole message that asks to write a report: the command, from anywhere."""
+
 # Each command also under its English name (the English /help and command menu list these)
 COMMANDS: Mapping[str, Command] = {
     **SWEDISH,
@@ -172,6 +188,8 @@ WORDS = Words(
         **dict.fromkeys(("statistik", "statistics"), "statistik"),
         # the command without its slash, alone: after /akut it had gone to Pia as new danger
         **dict.fromkeys(("rapportera", "ny rapport", "report", "new report"), "rapportera"),
+        # how people ask for it in words: "rapport" at the menu had shown the menu again
+        **dict.fromkeys(REPORT_ASKED, "rapportera"),
     },
     menu_labels=tuple(MENU.items()),
     opens=("öppna", "oppna", "ärende", "arende", "open", "case"),

@@ -107,3 +107,17 @@ async def test_a_case_reported_for_someone_names_her_to_those_who_read_it(
     listed = await kent.say("/arenden")  # he never reads the report: nor this name from it
     assert f"{ref} – rapporterat av Anna Berg" in listed and "Eva Ek" not in listed
     assert "Eva Ek" not in await kent.say(f"/arende {ref}")
+
+
+async def test_asking_for_a_report_in_words_opens_it(demo_app: App) -> None:
+    """ "rapport" as Anna's first message, and "jag vill rapportera något" at the menu, showed
+    the menu again with nothing said about her words."""
+    anna = Chat(demo_app, "anna")
+    first = await anna.say("rapport")
+    assert "Vem gäller det?" in first, first
+    bo = Chat(demo_app, "bo")
+    await bo.say("/menu")
+    assert "Who is this about?" in await bo.say("I want to report something")
+    sara = Chat(demo_app, "sara")
+    await sara.say("/meny")
+    assert "Vem gäller det?" in await sara.say("Jag vill rapportera något.")
