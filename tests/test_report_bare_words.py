@@ -203,3 +203,24 @@ async def test_yes_or_no_at_frightening_or_not_names_the_option(
     assert reply.startswith(f"Jag tolkade det som: {meant}.\n"), reply
     assert (await answers(demo_app, "anna"))["experience"]["choice"] == choice
     assert await open_step(anna) is S.SERIOUS  # then: seriously meant, asked on its own
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "choice", "then"),
+    [
+        ("ja", "Jag tolkade det som: Jag vet vem det är.\nVad heter", "known", S.PERP_NAME),
+        ("jag vet vem det är", "Vad heter personen?", "known", S.PERP_NAME),  # the label
+        ("nej", "Jag tolkade det som: Okänd.\nBeskriv", "unknown", S.PERP_DESC),
+    ],
+)
+async def test_yes_or_no_at_who_did_it_names_the_option(
+    demo_app: App, chat: Any, typed: str, meant: str, choice: str, then: S
+) -> None:
+    """ "ja" at "Vem gjorde det?" was kept as "Förövare: ja", which told Pia nothing; "nej"
+    already meant "Okänd"."""
+    anna: Chat = chat("anna")
+    await _at(anna, S.PERPETRATOR)
+    reply = await anna.say(typed)
+    assert reply.startswith(meant), reply
+    assert (await answers(demo_app, "anna"))["perpetrator"]["choice"] == choice
+    assert await open_step(anna) is then

@@ -48,3 +48,19 @@ async def test_a_reason_at_the_category_is_still_its_answer(demo_app: App, chat:
     await anna.say("ledamot i kommunfullmäktige")
     reply = await anna.say("att jag röstade nej till vindkraften i höstas")
     assert "som ”Annat”" in reply and await open_step(anna) is ReportStep.WHAT, reply
+
+
+async def test_a_story_at_the_assignment_is_what_happened(demo_app: App, chat: Any) -> None:
+    """Right after "Det hände mig" she told what happened: it was kept, unsaid, as her
+    assignment ("Uppdrag: Han skrev till mig …"), and "Vad hände?" came later as if she had
+    said nothing."""
+    anna: Chat = chat("anna")
+    await anna.say("/rapportera")
+    await anna.say("Det hände mig")
+    story = "Han skrev till mig på Facebook att han vet var jag bor och att jag ska akta mig."
+    reply = await anna.say(story)
+    assert reply.startswith("Jag sparade det som ”Vad hände”.\nVilket uppdrag har du?"), reply
+    stored = await answers(demo_app, "anna")
+    assert stored["what"] == {"text": story} and "assignment" not in stored
+    assert "Vad tror du" in await anna.say("ledamot i byggnadsnämnden")
+    assert (await answers(demo_app, "anna"))["assignment"] == {"text": "ledamot i byggnadsnämnden"}

@@ -24,6 +24,12 @@ UNKNOWN_WHO = (
     *("i don't know who", "i don't know who it was", "no", "someone unknown"),
 )
 """Typed at "Who did it?": nobody knows ("vet inte vem det var", "nej")."""
+KNOWN_WHO = (
+    *("ja", "jo", "japp", "jag vet", "jag vet vem", "jag vet vem det är", "vet vem det är"),
+    *("jag vet vem det var", "yes", "yeah", "i know", "i know who", "i know who it is"),
+    "i know who it was",
+)
+"""Typed at "Who did it?": she knows who ("ja", read as "do you know who?", as "nej" is)."""
 
 UNDECIDED = re.compile(
     r"(?<!\w)(?:(?:not|t|havent|hasnt|didnt|dont|never|inte|ej|aldrig|inget|nothing)\s+"

@@ -36,8 +36,11 @@ def recent_text(ctx: Context, draft: Draft, question: Question) -> ReportStep | 
 def story_ahead(draft: Draft, question: Question, typed: str) -> ReportStep | None:
     """The story question still to come, if these words tell it before it is asked ("jag
     fick ett mejl där de skriver att de ska bränna ner mitt hus" at "Vem gäller det?"): a
-    sentence that tells of a threat or harm, at a question that takes options."""
-    if question.kind == "text" or len(typed.split()) < STORY_WORDS or not tells_danger(typed):
+    sentence that tells of a threat or harm, at a question that takes options or a short
+    name ("Han skrev att han vet var jag bor" at "Vilket uppdrag har du?")."""
+    if question.kind == "text" and not question.short:
+        return None
+    if len(typed.split()) < STORY_WORDS or not tells_danger(typed):
         return None
     later = ORDER[ORDER.index(question.step) + 1 :]
     return next(

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from conversations.about import SOMEONE_CLOSE
 from conversations.i18n import N_
 from conversations.report import hooks
-from conversations.report.answer_words import UNKNOWN_WHO, YES_NO_UNKNOWN, YES_NO_WORDS, undecided
+from conversations.report.answer_words import (
+    KNOWN_WHO,
+    UNKNOWN_WHO,
+    YES_NO_UNKNOWN,
+    YES_NO_WORDS,
+    undecided,
+)
 from conversations.report.question import Answers as Answers
 from conversations.report.question import Known as Known
 from conversations.report.question import Question as Question
@@ -268,7 +274,7 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         N_("Perpetrator"),
         fixed(("known", N_("I know who it is")), ("unknown", N_("Unknown"))),
-        synonyms={"unknown": UNKNOWN_WHO},
+        synonyms={"known": KNOWN_WHO, "unknown": UNKNOWN_WHO},
         example="Okänd man, runt 50, skånsk dialekt",
     ),
     Question(
