@@ -162,7 +162,13 @@ class OutboxSender:
                 if address is None:  # the claim found a live binding: it just went away
                     continue
                 reply = await render(
-                    session, self.catalogs, self.packs, recipient, row, self.keyring
+                    session,
+                    self.catalogs,
+                    self.packs,
+                    recipient,
+                    row,
+                    self.keyring,
+                    self.transport.capabilities,
                 )
                 if reply is None:  # they may no longer get it (revoked, removed, moved)
                     now = self.clock()

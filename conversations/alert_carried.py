@@ -8,17 +8,23 @@ offers them again. Where buttons stay usable on earlier messages, nothing is car
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.akut_notices import read_button, write_button, written_to
 from conversations.events import Button
 from conversations.flow import Context
 from conversations.i18n import shown_name
-from conversations.notice_context import opens_case
+from conversations.notice_context import RenderContext, opens_case
 from storage.alert_notes import AlertNotes
 from storage.alerts import AlertRepo
 from storage.directory import DirectoryRepo
 from storage.models import Alert, Report, ReportStatus
+
+# An /akut alert someone took counts as "handling the person" for this long (a case counts
+# while it is open): a second alert of the same person in that time pages nobody new.
+LINKED_FOR = timedelta(hours=24)
 
 
 async def carried_choices(
@@ -28,7 +34,7 @@ async def carried_choices(
     (the case to put first, "Läs"/"Skriv till" to put after the alert's own); ``report``
     is the alert's own case and ``writes`` whether it offers "Skriv till" itself."""
     before = await _taken_before(ctx, alert, since)
-    case = await _open_case(ctx, before)
+    case = await _open_case(ctx.session, before)
     mine = report is not None and case is not None and case.id == report.id
     cases = [[opens_case(ctx._, case)]] if case is not None and not mine else []
     akut = next((a for a in before if written_to(a)), None)  # the newest /akut one
@@ -41,7 +47,7 @@ async def after_writing(ctx: Context, alert: Alert, since: datetime) -> list[lis
     taken = await _taken_before(ctx, alert, since, besides="")
     if not taken:
         return []
-    case = await _open_case(ctx, taken)
+    case = await _open_case(ctx.session, taken)
     cases = [[opens_case(ctx._, case)]] if case is not None else []
     akut = alert if written_to(alert) else next((a for a in taken if written_to(a)), None)
     return [*cases, *await _to_her(ctx, akut)]
@@ -60,6 +66,16 @@ async def _to_her(ctx: Context, akut: Alert | None) -> list[list[Button]]:
     ]
 
 
+async def case_in_push(rc: RenderContext, alert: Alert, since: datetime) -> Report | None:
+    """The open case of the person that the push's recipient took before ``alert`` came,
+    to open by number from its push (not ``alert``'s own case, which the push offers)."""
+    if rc.capabilities.has_buttons or alert.subject_id is None:
+        return None
+    taken = await _taken(rc.session, rc.recipient.id, alert, since, alert.id)
+    case = await _open_case(rc.session, taken)
+    return None if case is None or case.id == alert.report_id else case
+
+
 async def _taken_before(
     ctx: Context, alert: Alert, since: datetime, besides: str | None = None
 ) -> list[Alert]:
@@ -70,16 +86,23 @@ async def _taken_before(
     if ctx.capabilities.has_buttons or alert.subject_id is None:
         return []
     left_out = alert.id if besides is None else besides
-    taken = await AlertRepo(ctx.session).taken_by([ctx.person.id], since)
+    return await _taken(ctx.session, ctx.person.id, alert, since, left_out)
+
+
+async def _taken(
+    session: AsyncSession, person_id: int, alert: Alert, since: datetime, left_out: str
+) -> list[Alert]:
+    """The alerts of ``alert``'s person that ``person_id`` took, the newest first."""
+    taken = await AlertRepo(session).taken_by([person_id], since)
     key = (alert.subject_id, alert.drill_id)
     mine = [a for a in taken if (a.subject_id, a.drill_id) == key and a.id != left_out]
     return sorted(mine, key=lambda a: a.acknowledged_at or a.created_at, reverse=True)
 
 
-async def _open_case(ctx: Context, alerts: list[Alert]) -> Report | None:
+async def _open_case(session: AsyncSession, alerts: list[Alert]) -> Report | None:
     """The first of these alerts' cases that is still open."""
     for alert in alerts:
-        report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
+        report = await session.get(Report, alert.report_id) if alert.report_id else None
         if report is not None and report.status is ReportStatus.SUBMITTED:
             return report
     return None

@@ -7,10 +7,11 @@ from typing import Any
 
 from conversations.about import about_someone_else
 from conversations.akut_notices import read_button, write_button, written_to, written_with
+from conversations.alert_carried import LINKED_FOR, case_in_push
 from conversations.alert_next import on_in_the_morning
 from conversations.events import Button, Reply
 from conversations.i18n import format_when, names_list, shown_name
-from conversations.notice_context import NOTICE_TOKEN, RenderContext, show_button
+from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case, show_button
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_people import category_line, language_of, party_member, subject_of
 from storage.directory import DirectoryRepo
@@ -122,6 +123,9 @@ async def render_alert(rc: RenderContext, message: OutboxMessage) -> Reply:
         buttons.append([read_button(_, alert, name)])
     if report is not None and akut:
         buttons += [list(row) for row in _case_button(rc, report)]
+    elif report is None or akut:  # numbers count only in the newest message: her case too
+        case = await case_in_push(rc, alert, message.created_at - LINKED_FOR)
+        buttons += [[opens_case(_, case)]] if case is not None else []
     elif report is not None:
         buttons.append([show_button(_, report)])
     if phone:  # "Ring upp" gives the number: with none, there is nothing to call

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.akut_notices import VIEW, read_button, write_button, written_to
+from conversations.alert_carried import LINKED_FOR as LINKED_FOR  # imported from here
 from conversations.alert_carried import carried_choices
 from conversations.alert_next import (
     CALM,
@@ -54,9 +55,6 @@ from storage.timers import Planned, TimerRepo
 
 UNANSWERED_TELL = "alert_unanswered_tell"  # nobody took her report: told after the quiet hours
 WHY = ("handover", "unreached", "danger")  # why an escalation came before its deadline
-# An /akut alert someone took counts as "handling the person" for this long (a case counts
-# while it is open): a second alert of the same person in that time pages nobody new.
-LINKED_FOR = timedelta(hours=24)
 
 
 @dataclass(slots=True)

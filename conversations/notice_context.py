@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.events import Button, Reply
 from conversations.i18n import shown_name
 from conversations.packs import PackLibrary
@@ -28,6 +29,7 @@ class RenderContext:
     packs: PackLibrary
     keyring: Keyring | None = None  # to open what is sealed (a check-in reply)
     ngettext: Callable[[str, str, int], str] | None = None  # plurals ("10 minutes")
+    capabilities: Capabilities = UNDECLARED  # the channel it goes out on
 
 
 Renderer = Callable[[RenderContext, OutboxMessage], Awaitable[Reply]]

@@ -17,6 +17,7 @@ from conversations.akut_notices import (
 )
 from conversations.alert_push import render_alert
 from conversations.alert_replies import render_acked, render_linked, render_taken, render_unanswered
+from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
     CASE_RENDERERS,
@@ -130,9 +131,10 @@ async def render(
     recipient: Person,
     message: OutboxMessage,
     keyring: Keyring | None = None,
+    capabilities: Capabilities = UNDECLARED,
 ) -> Reply | None:
-    """Render an outbox message for its recipient, in their language; None if they may no
-    longer receive it (it is then dropped, never sent)."""
+    """Render an outbox message for its recipient, in their language, for the channel of
+    ``capabilities``; None if they may no longer receive it (it is then dropped, never sent)."""
     if not await may_receive(session, recipient, message):
         return None
     locale = catalogs.pick(recipient.locale)
@@ -144,6 +146,7 @@ async def render(
         packs,
         keyring,
         catalogs.ngettext(locale),
+        capabilities,
     )
     reply = await RENDERERS[message.kind](rc, message)
     return reply if message.drill_id is None else marked(reply, rc._)

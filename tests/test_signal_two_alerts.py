@@ -103,10 +103,12 @@ async def test_taking_her_report_then_the_akut_keeps_the_case_a_number_away(
 ) -> None:
     """The report taken first, then the akut: its "Tack" offered "Läs" and "Skriv till"
     only, and "Öppna ärende REF-1" of the report taken before was lost; after writing to
-    her, the prompt's "Avbryt" was the only number left."""
+    her, the prompt's "Avbryt" was the only number left. The akut's push, before she takes
+    it, offered no "Öppna ärende" either, though its numbers are the only ones that count."""
     t = SignalTranscript("signal_two_alerts_report_taken_first_sv", sg)
     pia = (await _both_alerts(t, sg, clock, take_first=True))["pia"]
     case = await _case(sg)
+    assert list(sg.choices(pia)) == ["Jag tar det", READ, case, "Ring upp"]
     t.note("Pia takes the alert by its number, writes to Anna and opens the case")
     await t.choose(pia, "Jag tar det")
     assert list(sg.choices(pia)) == [case, READ, WRITE]
