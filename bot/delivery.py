@@ -16,6 +16,7 @@ from bot.dispatcher import log_failure
 from bot.metrics import Metrics
 from bot.transports.base import DeliveryFailed, Transport
 from conversations.alerts import escalate_now
+from conversations.capabilities import UNDECLARED
 from conversations.engine import Clock
 from conversations.events import Reply
 from conversations.i18n import Catalogs
@@ -168,7 +169,7 @@ class OutboxSender:
                     recipient,
                     row,
                     self.keyring,
-                    self.transport.capabilities,
+                    getattr(self.transport, "capabilities", UNDECLARED),  # test fakes: none
                 )
                 if reply is None:  # they may no longer get it (revoked, removed, moved)
                     now = self.clock()

@@ -41,6 +41,31 @@ async def carried_choices(
     return cases, [] if writes else await _to_her(ctx, akut)
 
 
+async def taken_already(ctx: Context, alert: Alert, taker_id: int) -> None:
+    """Answer a late "Jag tar det": who has it, that nothing more is needed, how to reach
+    the taker; and, where only the newest message's numbers count, what the push still
+    offers her (what the person wrote, the case), never its dead "Jag tar det"."""
+    _ = ctx._
+    directory = DirectoryRepo(ctx.session)
+    taker, _p, _m = await directory.describe(ctx.viewer, taker_id)
+    lines = [
+        _("{name} has already taken it.").format(name=shown_name(_, taker)),
+        _("You don't need to do anything more."),
+    ]
+    if taker.phone:
+        line = _("To hear how it goes, call {name}: {phone}")
+        lines.append(line.format(name=shown_name(_, taker), phone=taker.phone))
+    buttons: list[list[Button]] = []
+    if not ctx.capabilities.has_buttons and alert.subject_id is not None:
+        if await AlertNotes(ctx.session, ctx.keyring).count(alert.id) > 0:
+            card, _p, _m = await directory.describe(ctx.viewer, alert.subject_id)
+            buttons.append([read_button(_, alert, shown_name(_, card))])
+        report = await ctx.session.get(Report, alert.report_id) if alert.report_id else None
+        if report is not None and report.status is ReportStatus.SUBMITTED:
+            buttons.append([opens_case(_, report)])
+    ctx.reply("\n".join(lines), buttons)
+
+
 async def after_writing(ctx: Context, alert: Alert, since: datetime) -> list[list[Button]]:
     """The choices of the person's alerts the viewer took, offered again after she wrote
     to the person about ``alert`` (the prompt's "Avbryt" was the newest choice)."""

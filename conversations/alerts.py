@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.akut_notices import VIEW, read_button, write_button, written_to
 from conversations.alert_carried import LINKED_FOR as LINKED_FOR  # imported from here
-from conversations.alert_carried import carried_choices
+from conversations.alert_carried import carried_choices, taken_already
 from conversations.alert_next import (
     CALM,
     ESCALATE,
@@ -386,10 +386,7 @@ async def acknowledge(ctx: Context, event: InboundEvent) -> StateResult:
         if alert.acknowledged_by == ctx.person.id:
             ctx.reply(_("You have already taken this."))
         elif alert.acknowledged_by is not None:
-            taker, _p, _m = await DirectoryRepo(ctx.session).describe(
-                ctx.viewer, alert.acknowledged_by
-            )
-            ctx.reply(_("{name} has already taken it.").format(name=taker.name))
+            await taken_already(ctx, alert, alert.acknowledged_by)
         else:
             ctx.reply(_("Someone else has already taken this; they will contact the person."))
         return None
@@ -453,6 +450,10 @@ async def take_typed(ctx: Context, event: InboundEvent) -> StateResult:
     newest = await waiting_for(ctx.session, ctx.person.id, about=str(case)) if case else None
     newest = newest or await waiting_for(ctx.session, ctx.person.id)
     if newest is None:
+        taken = await AlertRepo(ctx.session).taken_from(ctx.person.id, ctx.now - LINKED_FOR)
+        if taken is not None and taken.acknowledged_by is not None:  # woken late: who has it
+            await taken_already(ctx, taken, taken.acknowledged_by)
+            return None
         ctx.reply(ctx._("There is no alert waiting for you to take."))
         return None
     return await acknowledge(ctx, replace(event, button=f"ack:{newest.id}"))

@@ -359,6 +359,17 @@ class AlertRepo:
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def taken_from(self, person_id: int, since: datetime) -> Alert | None:
+        """The newest alert that reached this person and someone else took since ``since``."""
+        stmt = (
+            select(Alert)
+            .join(AlertRecipient, AlertRecipient.alert_id == Alert.id)
+            .where(AlertRecipient.person_id == person_id, *REACHED)
+            .where(Alert.status == AlertStatus.ACKNOWLEDGED, Alert.acknowledged_at >= since)
+            .where(Alert.acknowledged_by != person_id)
+        )
+        return (await self.session.scalars(stmt.order_by(Alert.acknowledged_at.desc()))).first()
+
     async def open_for(self, person_ids: Sequence[int], *, untaken: bool = False) -> list[Alert]:
         """Open alerts that have gone to any of these people (``untaken``: also those tried
         on every level that nobody took, which may still be taken)."""
