@@ -53,7 +53,7 @@ async def show_menu(ctx: Context, event: InboundEvent) -> StateResult:
         return END
     if typed and await call_about_a_case(ctx, event):  # "ring Per om ärendet" from a contact
         return END
-    if typed and await alert_waiting(ctx):  # "ok jag ringer henne" under the push
+    if typed and await alert_waiting(ctx, told):  # "ok jag ringer henne" under the push
         return END
     draft = await ReportRepo(ctx.session, ctx.keyring).draft(ctx.viewer) if told else None
     # after sending, any words but a greeting are for those handling her case ("passar ej"),

@@ -27,8 +27,9 @@ back, and an alert still waiting for her is shown to her again, first."""
 AGAIN_AT_MOST = 3  # waiting alerts shown again at once, the newest first
 
 
-async def alert_waiting(ctx: Context) -> bool:
-    """Show the newest alert that waits on the viewer, untaken, if there is one."""
+async def alert_waiting(ctx: Context, told: bool = False) -> bool:
+    """Show the newest alert that waits on the viewer, untaken, if there is one (``told``:
+    her words said something, which the answer must not pass over)."""
     if ctx.viewer.role not in HANDLING:
         return False
     repo = AlertRepo(ctx.session)
@@ -41,16 +42,16 @@ async def alert_waiting(ctx: Context) -> bool:
         and await repo.may_act(alert, ctx.person.id)
     ]
     if not waiting:
-        return await _alert_taken(ctx)
+        return await _alert_taken(ctx, told)
     again = await _again(ctx, max(waiting, key=lambda a: a.created_at))
     ctx.reply(again.text, [*map(list, again.buttons), *menu_buttons(ctx)])
     return True
 
 
-async def _alert_taken(ctx: Context) -> bool:
+async def _alert_taken(ctx: Context, told: bool) -> bool:
     """Words from someone who took an /akut alert within the hour ("hon svarar inte"): that
     alert, whom to call, and what she wrote (not the menu alone, whose "1" is "Jag behöver
-    hjälp nu")."""
+    hjälp nu"); words that said something are told plainly where they went (nowhere)."""
     repo = AlertRepo(ctx.session)
     taken = [
         alert
@@ -62,12 +63,16 @@ async def _alert_taken(ctx: Context) -> bool:
     alert = max(taken, key=lambda a: a.acknowledged_at or a.created_at)
     card = await _about(ctx, alert)
     _ = ctx._
-    lines = [
-        _("You have the alert about {name}.").format(name=shown_name(_, card)),
-        call_line(ctx, card),
-    ]
-    read = read_button(_, alert, shown_name(_, card))  # what she wrote, and her number
-    write = write_button(_, alert, shown_name(_, card))  # no number to call: still a way
+    name = shown_name(_, card)
+    lines = [_("You have the alert about {name}.").format(name=name), call_line(ctx, card)]
+    if told:  # "ringer henne nu": not sent to her, and not kept; he must not think it was
+        lines.append(
+            _(
+                "What you wrote was not sent to {name}. To write to {name}, choose “{write}”."
+            ).format(name=name, write=_("Write to {name}").format(name=name))
+        )
+    read = read_button(_, alert, name)  # what she wrote, and her number
+    write = write_button(_, alert, name)  # no number to call: still a way
     ctx.reply("\n".join(lines), [[read], [write], *menu_buttons(ctx)])
     return True
 

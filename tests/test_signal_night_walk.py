@@ -42,8 +42,11 @@ async def test_pia_late_at_the_akut_per_took_reads_who_has_it_and_what_is_left(
     await t.happen("the escalation is due", sg.bot.timers.run_due())
     t.note("Per takes it in words, then types as he goes")
     await t.say(per, "jag tar det")
-    await t.say(per, "ringer henne nu")
+    await t.say(per, "ringer henne nu")  # was passed over without a word: he thought it sent
+    said = "\n".join(t.t.lines[-6:])
+    assert "Det du skrev har inte skickats till Anna Berg." in said, said
     await t.say(per, "ok")
+    assert "har inte skickats" not in "\n".join(t.t.lines[-6:])  # "ok" says nothing
     t.note("Pia wakes and answers her old push")
     await t.say(pia, "1")
     said = "\n".join(t.t.lines[-8:])
