@@ -589,3 +589,31 @@ async def test_a_time_in_the_pdf_is_its_date_not_yesterday(
     whole = flat("\n".join(text_of(pdf, tmp_path)))
     assert f"{when} – söndag 22 november 2026 kl. 21.30" in whole
     assert "– i går" not in whole
+
+
+async def test_a_booked_call_reads_as_booked_not_as_an_empty_unfinished_one(
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Pia booked call 1 and wrote nothing about it yet: Sara's report and the case file said
+    'Uppföljningssamtal 1 (inte klart):' with nothing under it, and not when it is."""
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:book")
+    await pia.say("tisdag 14:00")
+    sara = chat("sara")
+    card = await sara.say(f"/arende {case.ref}")
+    assert "Visa rapporten" in card
+    report = await sara.press(f"show:{case.id}")
+    assert "(inte klart)" not in report, report
+    assert "\n\nUppföljningssamtal 1: planerat i morgon kl. 14.00\n\nBevis:" in report, report
+    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case, EXPORT_WHOLE))
+    assert pdf is not None
+    whole = flat("\n".join(text_of(pdf, tmp_path)))
+    assert "(inte klart)" not in whole
+    assert (
+        "3. Stöd på längre sikt Uppföljningssamtal 1: planerat tisdag 24 november 2026 kl. 14.00"
+        in whole
+    ), whole

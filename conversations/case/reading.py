@@ -37,6 +37,8 @@ FOLLOWUP_FIELDS = (
     ("continued_support", N_("Continued support needed")),
     ("professional_support", N_("Professional support")),
 )
+# what documenting a call writes (a booking keeps only who booked it: nothing written yet)
+WRITTEN = frozenset({"date", *(key for key, _label in FOLLOWUP_FIELDS)})
 EVALUATION_FIELDS = (
     ("routine_applied", N_("Routine applied")),
     ("routine", N_("Vulnerabilities and improvements in the routine")),
@@ -90,7 +92,11 @@ async def followup_log(ctx: Context, report: Report) -> list[str]:
     lines: list[str] = []
     for number, row in sorted((await repo.followups(report)).items()):
         notes = repo.notes_of(row)
-        if row.status != "documented" and not notes:
+        if row.status != "documented" and not WRITTEN & notes.keys():
+            if row.status == "planned" and row.planned_for is not None:
+                when = ctx.when(row.planned_for)
+                planned = ctx._("Follow-up call {n}: planned for {when}")
+                lines += ["", planned.format(n=number, when=when)]
             continue
         held = _held_on(ctx, notes)
         head = ctx._("Follow-up call {n}").format(n=number)
