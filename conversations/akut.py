@@ -39,7 +39,8 @@ from conversations.call_words import (
     asks_to_be_called,
     contact_names,
 )
-from conversations.events import Button, InboundEvent
+from conversations.case.evidence import keep_sent
+from conversations.events import Button, EventKind, InboundEvent
 from conversations.flow import END, Context, Flow, Input, StateResult
 from conversations.followups import checkin_reply
 from conversations.menu import show_menu, unknown_line
@@ -272,6 +273,8 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     lines += answer.named  # "ring Per": his number, and whom the alert reaches first
     if telling(event) and not said <= THANKS | NOT and not asks_only_a_call(event.text, names):
         lines.append(await _kept(ctx, event, contacts, brief=True))
+    if event.kind is EventKind.ATTACHMENT:  # the threat forwarded, a screenshot: kept first
+        lines += await keep_sent(ctx, event)
     # the choice on this message itself: on a numbered channel only the newest one counts
     if inside:
         lines.append(

@@ -58,6 +58,8 @@ class Attachment:
     name: str | None = None
     forwarded: bool = False
     content: bytes | None = field(default=None, repr=False)  # fetched by the transport
+    origin: str = ""  # a forwarded message: who first sent it, as the platform names them
+    origin_at: datetime | None = None  # and when, where the platform tells
 
 
 @dataclass(frozen=True, slots=True)

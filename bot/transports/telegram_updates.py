@@ -103,8 +103,31 @@ def update_user(update: JSON) -> JSON | None:
     return None
 
 
+def _name(party: Any) -> str:
+    """A user's or chat's name as Telegram shows it, with its @username if it has one."""
+    part = json_dict(party) or {}
+    names = [json_str(part.get(key)) for key in ("title", "first_name", "last_name")]
+    name = " ".join(n for n in names if n)
+    username = json_str(part.get("username"))
+    return f"{name} (@{username})".strip() if username else name
+
+
+def origin_of(message: JSON) -> tuple[str, datetime | None]:
+    """Who first sent a forwarded message, and when, as far as Telegram tells (MessageOrigin:
+    user, hidden_user, chat or channel; a hidden user's name only, as they chose it)."""
+    origin = json_dict(message.get("forward_origin")) or {}
+    who = _name(origin.get("sender_user") or origin.get("sender_chat") or origin.get("chat"))
+    who = who or json_str(origin.get("sender_user_name")) or ""
+    signature = json_str(origin.get("author_signature"))
+    if signature:
+        who = f"{signature}, {who}" if who else signature
+    sent = json_int(origin.get("date"))
+    return who, None if not sent else datetime.fromtimestamp(sent, UTC)
+
+
 def _attachment(message: JSON) -> Attachment | None:
     forwarded = message.get("forward_origin") is not None
+    origin, origin_at = origin_of(message) if forwarded else ("", None)
     photos = message.get("photo")
     if isinstance(photos, list) and photos and (photo := json_dict(photos[-1])):  # the largest
         return Attachment(
@@ -114,6 +137,8 @@ def _attachment(message: JSON) -> Attachment | None:
             "image/jpeg",
             None,
             forwarded,
+            origin=origin,
+            origin_at=origin_at,
         )
     for kind in ("document", "voice", "video", "audio", "video_note"):
         media = json_dict(message.get(kind))
@@ -125,9 +150,13 @@ def _attachment(message: JSON) -> Attachment | None:
                 json_str(media.get("mime_type")),
                 json_str(media.get("file_name")),
                 forwarded,
+                origin=origin,
+                origin_at=origin_at,
             )
     if forwarded:
-        return Attachment("forward", "", None, "text/plain", None, True)
+        return Attachment(
+            "forward", "", None, "text/plain", None, True, origin=origin, origin_at=origin_at
+        )
     return None
 
 

@@ -10,7 +10,8 @@ from conversations.case_notices import CASE_EVIDENCE
 from conversations.events import InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
-from conversations.report.evidence import kb, keep_file
+from conversations.report.entry import draft_to_keep_in
+from conversations.report.evidence import kb, keep_file, origin_lines
 from conversations.report.text import evidence_kind
 from conversations.texts import menu_buttons
 from conversations.words_to_case import (
@@ -28,27 +29,39 @@ from storage.reports import ReportRepo
 
 
 async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
-    """Keep a file sent outside any question: with the report she began, else with her
-    case if it is still open (its handlers told); False if there is neither."""
+    """Keep a file sent outside any question and say where, the menu with it; False only if
+    it was not kept (it was said why)."""
+    lines = await keep_sent(ctx, event)
+    if lines:
+        ctx.reply("\n".join([ctx._("In danger now: call 112."), *lines]), menu_buttons(ctx))
+    return bool(lines)
+
+
+async def keep_sent(ctx: Context, event: InboundEvent) -> list[str]:
+    """Keep a file or forwarded message sent outside any question: with the report she
+    began, else with her case if it is still open (its handlers told), else in a new report;
+    the lines that say where (none if it was said why it was not kept)."""
     _ = ctx._
     repo = ReportRepo(ctx.session, ctx.keyring)
-    draft = await repo.draft(ctx.viewer)
-    if draft is not None:  # a report she began (at /akut, say): it goes with that
-        info = await keep_file(ctx, event, repo, draft)
-        if info is not None:
-            kept = _("I have kept what you sent with the report you began: {kind}, {size} kB.")
-            lines = [
-                _("In danger now: call 112."),
-                kept.format(kind=evidence_kind(ctx, info.kind), size=kb(info)),
-                _("Go on with it: /rapportera"),
-            ]
-            ctx.reply("\n".join(lines), menu_buttons(ctx))
-        return True
-    latest = await open_case(ctx)
-    if latest is None:
-        return False
-    await _keep_with(ctx, event, latest)
-    return True
+    began = await repo.draft(ctx.viewer) is not None
+    latest = None if began else await open_case(ctx)
+    if latest is not None:
+        return await _kept_with(ctx, event, latest)
+    draft = await draft_to_keep_in(ctx)
+    info = await keep_file(ctx, event, draft.repo, draft.report)
+    if info is None:
+        return []
+    draft.save(ctx)
+    kept = (
+        _("I have kept what you sent with the report you began: {kind}, {size} kB.")
+        if began
+        else _("I have kept what you sent as evidence in a new report: {kind}, {size} kB.")
+    )
+    return [
+        kept.format(kind=evidence_kind(ctx, info.kind), size=kb(info)),
+        *origin_lines(ctx, event),
+        _("Go on with it: /rapportera"),
+    ]
 
 
 async def file_in_case(ctx: Context, event: InboundEvent) -> StateResult:
@@ -72,10 +85,18 @@ async def file_in_case(ctx: Context, event: InboundEvent) -> StateResult:
 
 async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
     """Keep the file with her case, tell its handlers, and say so (the way out first)."""
+    lines = await _kept_with(ctx, event, report)
+    if lines:
+        ctx.reply("\n".join([ctx._("In danger now: call 112."), *lines]), menu_buttons(ctx))
+
+
+async def _kept_with(ctx: Context, event: InboundEvent, report: Report) -> list[str]:
+    """Keep the file with her case and tell its handlers; the lines that say so (none if it
+    was said why it was not kept)."""
     _ = ctx._
     info = await keep_file(ctx, event, ReportRepo(ctx.session, ctx.keyring), report)
     if info is None:
-        return  # it was said why it was not kept
+        return []
     handlers = await CaseRepo(ctx.session, ctx.keyring).told_of_her_words(report)
     payload = {"report": report.id}
     # a photo sent at 02:00 woke Pia; words with it that may tell of danger still go at once
@@ -88,9 +109,9 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
     kept = _(
         "I have kept what you sent with your case {ref} as evidence: {kind}, {size} kB."
     ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=kb(info))
-    lines = [_("In danger now: call 112."), kept]
+    lines = [kept, *origin_lines(ctx, event)]
     if handlers and ctx.viewer.registered:
         names = names_list(_, await names_of(ctx, handlers))
         lines.append(seen_line(ctx, names, await held_until(ctx, report) if calm else None))
     lines.append(_("Keep the original – don't delete it."))
-    ctx.reply("\n".join(lines), menu_buttons(ctx))
+    return lines

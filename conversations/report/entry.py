@@ -18,23 +18,30 @@ from conversations.words import button_said
 from storage.reports import ReportRepo
 
 
+async def draft_to_keep_in(ctx: Context) -> Draft:
+    """The report she began, else a new one to keep what she told or sent in."""
+    draft = await load_draft(ctx)
+    if draft is not None:
+        return draft
+    repo = ReportRepo(ctx.session, ctx.keyring)
+    person = ctx.person
+    report = await repo.create_draft(
+        ctx.viewer,
+        pack=person.municipality_pack or "oxelosund",
+        municipality_id=person.municipality_id,
+        party_id=person.party_id,
+        now=ctx.now,
+    )
+    draft = Draft(repo, report, {"_v": VERSION}, ctx.packs.get(report.pack), None)
+    if not ctx.viewer.registered:
+        draft.answers["_unregistered"] = True
+    return draft
+
+
 async def keep_words(ctx: Context, text: str) -> str:
     """Keep words typed where no question asked for them (e.g. what happened, written before
     /akut) as the beginning of a report; return the line that says so."""
-    draft = await load_draft(ctx)
-    if draft is None:
-        repo = ReportRepo(ctx.session, ctx.keyring)
-        person = ctx.person
-        report = await repo.create_draft(
-            ctx.viewer,
-            pack=person.municipality_pack or "oxelosund",
-            municipality_id=person.municipality_id,
-            party_id=person.party_id,
-            now=ctx.now,
-        )
-        draft = Draft(repo, report, {"_v": VERSION}, ctx.packs.get(report.pack), None)
-        if not ctx.viewer.registered:
-            draft.answers["_unregistered"] = True
+    draft = await draft_to_keep_in(ctx)
     earlier = draft.answer(ReportStep.WHAT) or {}
     told = f"{earlier.get('text', '')}\n{text}".strip()
     answer = {**earlier, "text": told}
@@ -74,7 +81,10 @@ async def _go_on_with_kept(ctx: Context, event: InboundEvent, draft: Draft) -> S
         draft.answers["_first_channel"] = event.channel
     ctx.data.clear()
     topic = ctx._(BY_STEP[ReportStep.WHAT].label)
-    lead = [_begun(ctx), ctx._("What you wrote is in it, as “{topic}”.").format(topic=topic)]
+    kept = ctx._("What you wrote is in it, as “{topic}”.").format(topic=topic)
+    if not draft.answer(ReportStep.WHAT):  # only a file or a forwarded message so far
+        kept = ctx._("What you sent is in it, as evidence.")
+    lead = [_begun(ctx), kept]
     return await ask(ctx, draft, draft.at(known(ctx, draft)), lead)
 
 

@@ -26,12 +26,29 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
         return await lost(ctx)
     info = await keep_file(ctx, event, draft.repo, draft.report)
     if info is not None:
-        ctx.reply(
-            _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.").format(
-                kind=evidence_kind(ctx, info.kind), size=kb(info)
-            )
-        )
-    return None  # the open question stays open: its buttons still work
+        saved = _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.")
+        lines = [saved.format(kind=evidence_kind(ctx, info.kind), size=kb(info))]
+        ctx.reply("\n".join([*lines, *origin_lines(ctx, event)]))
+    return None
+
+
+def origin_lines(ctx: Context, event: InboundEvent) -> list[str]:
+    """Who first sent a forwarded message, and when, as kept with it (none if not told)."""
+    attachment = event.attachment
+    if attachment is None or not attachment.forwarded:
+        return []
+    who, at = attachment.origin, attachment.origin_at
+    if who and at is not None:
+        line = ctx._("I kept with it who first sent it and when: {who}, {when}.")
+    elif who:
+        line = ctx._("I kept with it who first sent it: {who}.")
+    elif at is not None:
+        line = ctx._("I kept with it when it was first sent: {when}.")
+    else:
+        return []
+    return [
+        line.format(who=who, when="" if at is None else ctx.when(at))
+    ]  # the open question stays open: its buttons still work
 
 
 async def keep_file(
@@ -70,6 +87,10 @@ async def keep_file(
         "caption": event.text,
         "forwarded": attachment.forwarded,
     }
+    if attachment.origin:
+        meta["origin"] = attachment.origin  # who first sent it, as the platform named them
+    if attachment.origin_at is not None:
+        meta["origin_at"] = attachment.origin_at.isoformat()
     return await repo.add_evidence(
         ctx.viewer, report, kind=attachment.kind, content=content, meta=meta, now=ctx.now
     )

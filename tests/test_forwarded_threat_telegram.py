@@ -1,0 +1,123 @@
+"""A frightened official at 23:00 forwards the threatening message itself into the bot on
+Telegram, sends screenshots, a PDF, a voice message and an album, edits a message and taps
+buttons twice or on an old message: everything she sends is kept as sealed evidence (a
+forwarded message with who first sent it and when, as Telegram tells), and she is told
+plainly where it went. The conversation is kept in tests/transcripts/forwarded_threat_sv.txt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.app import App
+from storage.models import Evidence
+from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
+from tests.golden import Transcript
+from tests.telegram_harness import (  # noqa: F401
+    TelegramHarness,
+    telegram_app_fixture,
+    telegram_fixture,
+)
+
+ANNA = 1001
+THREAT = "Vi vet var du bor. Akta dig i kväll."
+KALLE = {
+    "type": "user",
+    "date": 1_795_000_000,
+    "sender_user": {"id": 555, "is_bot": False, "first_name": "Kalle", "username": "kalle_h"},
+}
+HIDDEN = {"type": "hidden_user", "date": 1_795_000_100, "sender_user_name": "Sanningen"}
+
+
+class Chat:
+    """Anna's Telegram chat, recorded as a golden transcript."""
+
+    def __init__(self, tg: TelegramHarness, t: Transcript) -> None:
+        self.tg, self.t = tg, t
+
+    async def act(self, what: str, inject: Callable[[], int]) -> str:
+        self.t.lines += ["", f"anna (telegram)> {what}"]
+        out = await self.tg.act(ANNA, inject)
+        for text in out:
+            self.t.lines.append("bot → anna:")
+            self.t.lines += [f"    {line}" if line else "" for line in text.splitlines()]
+        self.t.lines += [f"    [{label}]" for label, _d in self._buttons(out)]
+        return "\n".join(out)
+
+    def _buttons(self, out: list[str]) -> list[tuple[str, str]]:
+        sent = self.tg.fake.sent(ANNA)
+        return self.tg.fake.buttons(ANNA, sent[-1]["message_id"]) if out and sent else []
+
+    async def say(self, text: str) -> str:
+        return await self.act(text, lambda: self.tg.fake.send_text(ANNA, text))
+
+    async def forward(self, origin: dict[str, Any], text: str = THREAT) -> str:
+        extra = {"forward_origin": origin}
+        return await self.act(
+            f"(vidarebefordrar) {text}", lambda: self.tg.fake.send_text(ANNA, text, extra=extra)
+        )
+
+    async def press(self, label: str, message_id: int | None = None) -> str:
+        message = self.tg.keyboard_message(ANNA, message_id)["message_id"]
+        data = dict(self.tg.fake.buttons(ANNA, message))[label]
+        old = "  (further up)" if message_id is not None else ""
+        out = await self.act(f"[{label}]{old}", lambda: self.tg.fake.press(ANNA, message, data))
+        await self.tg.fake.wait_for("answerCallbackQuery")
+        return out
+
+
+async def kept(app: App) -> list[tuple[str, dict[str, Any]]]:
+    """Every piece of evidence kept, oldest first: its kind and its (opened) meta."""
+    async with app.db.unit_of_work() as session:
+        rows = (await session.execute(select(Evidence).order_by(Evidence.received_at))).scalars()
+        return [
+            (
+                row.kind,
+                app.keyring.open_json(row.meta, table="evidence", column="meta", row=row.id),
+            )
+            for row in rows
+        ]
+
+
+async def test_a_forwarded_threat_is_kept_at_the_menu_at_akut_and_in_the_report(
+    tg: TelegramHarness, tg_app: App
+) -> None:
+    await tg.bind("anna", ANNA)
+    t = Transcript("forwarded_threat_sv", tg_app)
+    anna = Chat(tg, t)
+
+    t.note("before anything: she forwards the threat itself")
+    said = await anna.forward(KALLE)
+    assert "som bevis i en ny rapport" in said and "Kalle (@kalle_h)" in said, said
+    t.note("/akut, then the threat forwarded again, and a forwarded screenshot")
+    await anna.say("/akut")
+    said = await anna.forward(KALLE)
+    assert "Jag har sparat det du skickade" in said and "Ska jag larma Pia Lind nu?" in said, said
+    said = await anna.act(
+        "(vidarebefordrar en skärmdump) Han igen",
+        lambda: tg.fake.send_photo(ANNA, caption="Han igen", extra={"forward_origin": KALLE}),
+    )
+    assert "foto" in said and "Kalle (@kalle_h)" in said, said
+    t.note("the report: her forwards are in it, as evidence, not as her words")
+    said = await anna.say("/rapportera")
+    assert "Det du skickade finns redan med, som bevis." in said and "Det du skrev" not in said, (
+        said
+    )
+    await anna.press("Det hände mig")
+    t.note("at a question with buttons: a forward from someone who hides their account")
+    said = await anna.forward(HIDDEN, "Du borde vara rädd.")
+    assert "Sanningen" in said and "Vilket uppdrag har du?" not in said, said
+
+    meta = [
+        (kind, m.get("origin"), m.get("origin_at"), m.get("caption"))
+        for kind, m in await kept(tg_app)
+    ]
+    assert meta == [
+        ("forward", "Kalle (@kalle_h)", "2026-11-18T11:06:40+00:00", THREAT),
+        ("forward", "Kalle (@kalle_h)", "2026-11-18T11:06:40+00:00", THREAT),
+        ("photo", "Kalle (@kalle_h)", "2026-11-18T11:06:40+00:00", "Han igen"),
+        ("forward", "Sanningen", "2026-11-18T11:08:20+00:00", "Du borde vara rädd."),
+    ], meta
+    t.check()
