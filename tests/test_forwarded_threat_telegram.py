@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import App
+from bot.transports.telegram_updates import origin_of
 from storage.models import Evidence
 from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
 from tests.golden import Transcript
@@ -40,11 +41,15 @@ class Chat:
     async def act(self, what: str, inject: Callable[[], int]) -> str:
         self.t.lines += ["", f"anna (telegram)> {what}"]
         out = await self.tg.act(ANNA, inject)
+        self.record(out)
+        return "\n".join(out)
+
+    def record(self, out: list[str]) -> None:
+        """The bot's messages, as she reads them, with the last one's buttons."""
         for text in out:
             self.t.lines.append("bot → anna:")
             self.t.lines += [f"    {line}" if line else "" for line in text.splitlines()]
         self.t.lines += [f"    [{label}]" for label, _d in self._buttons(out)]
-        return "\n".join(out)
 
     def _buttons(self, out: list[str]) -> list[tuple[str, str]]:
         sent = self.tg.fake.sent(ANNA)
@@ -121,3 +126,87 @@ async def test_a_forwarded_threat_is_kept_at_the_menu_at_akut_and_in_the_report(
         ("forward", "Sanningen", "2026-11-18T11:08:20+00:00", "Du borde vara rädd."),
     ], meta
     t.check()
+
+
+async def test_files_mid_report_a_double_tap_and_an_old_button(
+    tg: TelegramHarness, tg_app: App
+) -> None:
+    await tg.bind("anna", ANNA)
+    t = Transcript("files_mid_report_telegram_sv", tg_app)
+    anna = Chat(tg, t)
+    await anna.say("/rapportera")
+    first = tg.keyboard_message(ANNA)["message_id"]
+    data = dict(tg.fake.buttons(ANNA, first))["Det hände mig"]
+
+    t.note("she taps “Det hände mig” twice, fast")
+    t.lines += ["", "anna (telegram)> [Det hände mig] [Det hände mig]"]
+    twice = [tg.fake.press(ANNA, first, data) for _ in range(2)]
+    for update in twice:
+        await tg.handled(update)
+    anna.record(tg.since(ANNA, first))
+    said = tg.since(ANNA, first)
+    assert said.count("Vilket uppdrag har du? Till exempel: ledamot i byggnadsnämnden.") == 2
+    assert "Den knappen hör till ett tidigare meddelande, så jag gjorde ingenting med den." in said
+
+    t.note("a screenshot with a caption, a photo, a PDF and a voice message")
+    photo = await anna.act("(skärmdump) Facebook", lambda: tg.fake.send_photo(ANNA, caption="Fb"))
+    bare = await anna.act("(foto)", lambda: tg.fake.send_photo(ANNA))
+    pdf = await anna.act("(pdf)", lambda: tg.fake.send_document(ANNA))
+    voice = await anna.act("(röstmeddelande)", lambda: tg.fake.send_voice(ANNA))
+    assert "Sparat som bevis: foto" in photo and "Sparat som bevis: foto" in bare
+    assert "Sparat som bevis: fil" in pdf and "Sparat som bevis: röstmeddelande" in voice
+
+    t.note("an album: three photos at once")
+    t.lines += ["", "anna (telegram)> (album: tre foton, texten Album)"]
+    mark = tg.mark(ANNA)
+    album = {"media_group_id": "13579"}
+    updates = [
+        tg.fake.send_photo(ANNA, caption="Album" if n == 0 else None, extra=album) for n in range(3)
+    ]
+    for update in updates:
+        await tg.handled(update)
+    anna.record(tg.since(ANNA, mark))
+    assert (
+        tg.since(ANNA, mark)
+        == ["Sparat som bevis: foto, 1 kB. Du kan ta bort det innan du skickar."] * 3
+    )
+
+    await anna.say("Ledamot i byggnadsnämnden")
+    [mine] = [m for m in tg.user_messages(ANNA) if m.get("text") == "Ledamot i byggnadsnämnden"]
+    t.note("she corrects her answer by editing the message")
+    edited = await anna.act(
+        "(ändrar sitt svar) Ersättare i byggnadsnämnden",
+        lambda: tg.fake.edit_text(ANNA, mine["message_id"], "Ersättare i byggnadsnämnden"),
+    )
+    assert edited == "Jag ändrade ditt senaste meddelande i rapporten.", edited
+
+    t.note("she presses “Det hände mig” on the first question, further up")
+    stale = await anna.act(
+        "[Det hände mig]  (further up)", lambda: tg.fake.press(ANNA, first, data)
+    )
+    assert stale.startswith("Den knappen hör till ett tidigare meddelande"), stale
+    assert [kind for kind, _m in await kept(tg_app)] == ["photo", "photo", "document", "voice"] + [
+        "photo"
+    ] * 3
+    t.check()
+
+
+def test_who_first_sent_it_for_each_kind_of_message_origin() -> None:
+    """MessageOrigin as the Bot API schema has it: user, hidden_user, chat and channel."""
+    channel = {"id": -100_999, "type": "channel", "title": "Hatkanalen", "username": "hat"}
+    group = {"id": -100_998, "type": "supergroup", "title": "Grannar i Sjövik"}
+    cases = {
+        "Kalle (@kalle_h)": KALLE,
+        "Sanningen": HIDDEN,
+        "Grannar i Sjövik": {"type": "chat", "date": 1, "sender_chat": group},
+        "Admin, Hatkanalen (@hat)": {
+            "type": "channel",
+            "date": 1,
+            "chat": channel,
+            "message_id": 77,
+            "author_signature": "Admin",
+        },
+    }
+    for who, origin in cases.items():
+        assert origin_of({"forward_origin": origin})[0] == who
+    assert origin_of({"forward_origin": {"type": "future", "date": 0}}) == ("", None)
