@@ -13,6 +13,7 @@ from conversations.report.typed import only_numbers
 
 BURST = timedelta(seconds=20)  # a story sent in several messages arrives within this
 STORY_WORDS = 6  # words: a sentence this long that tells of harm tells what happened
+SHORT_STORY_WORDS = 10  # where a short name is asked: "ledamot, jag har bett om hjälp förut"
 
 
 def recent_text(ctx: Context, draft: Draft, question: Question) -> ReportStep | None:
@@ -40,7 +41,8 @@ def story_ahead(draft: Draft, question: Question, typed: str) -> ReportStep | No
     name ("Han skrev att han vet var jag bor" at "Vilket uppdrag har du?")."""
     if question.kind == "text" and not question.short:
         return None
-    if len(typed.split()) < STORY_WORDS or not tells_danger(typed):
+    least = SHORT_STORY_WORDS if question.kind == "text" else STORY_WORDS
+    if len(typed.split()) < least or not tells_danger(typed):
         return None
     later = ORDER[ORDER.index(question.step) + 1 :]
     return next(
