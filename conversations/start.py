@@ -20,7 +20,7 @@ from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed
 from storage.models import Role
 from storage.phones import PHONE, international
-from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo
+from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo, IssuerGone
 from storage.viewer import Sender, Viewer
 
 ROLE_AS = {
@@ -63,6 +63,14 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
             _(
                 "You have typed a wrong code too many times, so I did not check this one. "
                 "Try again in an hour, or ask for a new invitation."
+            )
+        )
+        return False
+    except IssuerGone:
+        ctx.reply(
+            _(
+                "The person who gave you this invitation no longer hands out roles, so it is "
+                "not valid. Ask the municipality's security unit for a new one."
             )
         )
         return False

@@ -45,7 +45,6 @@ from storage.models import (
 from storage.viewer import Viewer
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-ISSUERS = (Role.ADMIN, Role.MUNICIPAL_SECURITY)
 SHORTEST, LONGEST = timedelta(hours=1), timedelta(hours=336)  # how long a code may be valid
 MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(hours=1)  # wrong codes per person, then a pause
 
@@ -56,6 +55,22 @@ class InviteError(Exception):
 
 class InviteLimited(InviteError):
     """The person typed too many wrong codes lately: this one was not even checked."""
+
+
+class IssuerGone(InviteError):
+    """The code is valid, but whoever made it may no longer grant its role."""
+
+
+def may_grant(issuer: Viewer, role: Role, municipality_id: int) -> bool:
+    """True if the issuer, as their role is now, may grant ``role`` in the municipality: an
+    admin anything, the municipality's own security unit anything but admin."""
+    if issuer.is_admin:
+        return True
+    return (
+        issuer.role is Role.MUNICIPAL_SECURITY
+        and issuer.municipality_id == municipality_id
+        and role is not Role.ADMIN
+    )
 
 
 def tombstone_mac(keyring: Keyring, handle: str) -> str:
@@ -112,13 +127,11 @@ class InviteRepo:
         """Create a code; only an admin or the municipality's security unit may."""
         if not SHORTEST <= valid_for <= LONGEST:
             raise InviteError("an invitation is valid for 1 to 336 hours")
-        if issuer.role not in ISSUERS or (
-            issuer.role is Role.MUNICIPAL_SECURITY and issuer.municipality_id != municipality.id
-        ):
+        if not may_grant(issuer, Role.OFFICIAL, municipality.id):
             raise InviteError("only the municipal security unit or an admin issues roles")
         if role in (Role.PARTY_SECURITY, Role.OFFICIAL) and party is None:
             raise InviteError(f"role {role.value} needs a party")
-        if role is Role.ADMIN and not issuer.is_admin:
+        if not may_grant(issuer, role, municipality.id):
             raise InviteError("only an admin can grant admin")
         if party is not None and party.municipality_id != municipality.id:
             raise InviteError("the party belongs to another municipality")
@@ -185,6 +198,17 @@ class InviteRepo:
                 person.handle, "invite_failed", "-", person.municipality_id, now
             )
             raise InviteError("unknown, used or expired code")
+        if invite.created_by is not None:
+            # a code is only as good as its issuer's role now: one made by someone who has
+            # since left the unit (or was revoked, moved, erased) grants nothing
+            issuer = await self.session.get(Person, invite.created_by)
+            if issuer is None or not may_grant(
+                Viewer.of(issuer), invite.role, invite.municipality_id
+            ):
+                AuditRepo(self.session).record(
+                    person.handle, "invite_issuer_gone", "-", invite.municipality_id, now
+                )
+                raise IssuerGone("the issuer may no longer grant this role")
         invite.used_at, invite.used_by = now, person.id
         invite.code = None  # used: nothing left to keep
         target = person
