@@ -20,7 +20,14 @@ from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed
 from storage.models import Role
 from storage.phones import PHONE, international
-from storage.trust import AuditRepo, InviteError, InviteLimited, InviteRepo, IssuerGone
+from storage.trust import (
+    AuditRepo,
+    InviteError,
+    InviteLimited,
+    InviteOutdated,
+    InviteRepo,
+    IssuerGone,
+)
 from storage.viewer import Sender, Viewer
 
 ROLE_AS = {
@@ -63,6 +70,14 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
             _(
                 "You have typed a wrong code too many times, so I did not check this one. "
                 "Try again in an hour, or ask for a new invitation."
+            )
+        )
+        return False
+    except InviteOutdated:
+        ctx.reply(
+            _(
+                "This invitation was made before your role changed, so it is not valid any "
+                "more. Ask the municipality's security unit for a new one."
             )
         )
         return False

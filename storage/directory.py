@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from storage.errors import NotAllowed, NotFound
-from storage.models import ChannelBinding, Municipality, Party, Person, Report, Role
+from storage.models import ChannelBinding, Invite, Municipality, Party, Person, Report, Role
 from storage.phones import PHONE, international
 from storage.prepared import Prepared
 from storage.viewer import Viewer
@@ -377,6 +377,7 @@ class DirectoryRepo:
         if row is None:
             row = Person(handle=handle)
             self.session.add(row)
+        before = (row.role, row.municipality_id, row.party_id)
         row.display_name, row.role, row.phone = name, role, phone
         row.assignment = assignment
         row.in_org_file = True
@@ -384,6 +385,8 @@ class DirectoryRepo:
             row.role = Role.UNREGISTERED
         row.municipality_id = municipality.id if municipality else None
         row.party_id = party.id if party else None
+        if row.id is not None and before != (row.role, row.municipality_id, row.party_id):
+            await drop_invites_naming(self.session, row.id)
         if locale is not None:
             row.locale = locale
         await self.session.flush()
@@ -413,6 +416,7 @@ class DirectoryRepo:
         person.role = Role.UNREGISTERED
         person.revoked_at = now
         person.in_org_file = False
+        await drop_invites_naming(self.session, person.id)
         return person
 
     async def listing(self, viewer: Viewer) -> list[tuple[str, str, str, str]]:
@@ -428,6 +432,14 @@ class DirectoryRepo:
             (e.handle, e.role, e.party, e.municipality)
             for e in map(_entry, (await self.session.scalars(stmt)).all())
         ]
+
+
+async def drop_invites_naming(session: AsyncSession, person_id: int) -> None:
+    """Delete the unused invites naming the person: each was made for who they were, and
+    must not undo a change of their role, party or municipality (nor a revocation)."""
+    await session.execute(
+        delete(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None))
+    )
 
 
 def _entry(person: Person) -> DirectoryEntry:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from storage.access import visible_alert, visible_cases
 from storage.crypto import Keyring
+from storage.directory import drop_invites_naming
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Alert,
@@ -59,6 +60,10 @@ class InviteLimited(InviteError):
 
 class IssuerGone(InviteError):
     """The code is valid, but whoever made it may no longer grant its role."""
+
+
+class InviteOutdated(InviteError):
+    """The code was made before the person using it lost their role: it does not undo that."""
 
 
 def may_grant(issuer: Viewer, role: Role, municipality_id: int) -> bool:
@@ -209,6 +214,9 @@ class InviteRepo:
                     person.handle, "invite_issuer_gone", "-", invite.municipality_id, now
                 )
                 raise IssuerGone("the issuer may no longer grant this role")
+        if person.revoked_at is not None and person.revoked_at >= invite.created_at:
+            # a code she held from before she was revoked does not undo the revocation
+            raise InviteOutdated("the code is older than the revocation")
         invite.used_at, invite.used_by = now, person.id
         invite.code = None  # used: nothing left to keep
         target = person
@@ -412,6 +420,7 @@ class PeopleRepo:
             raise NotAllowed("no role")
         person.role = Role.UNREGISTERED
         person.revoked_at = now
+        await drop_invites_naming(self.session, person.id)
         return person
 
     async def open_alerts(self, person_id: int) -> list[str]:
