@@ -84,6 +84,32 @@ _ANSWERS = {
         "stop",
         "stop asking",
         "please stop asking",
+        "jag vill inte ha fler",
+        "jag vill inte ha fler frågor",
+        "jag vill inte ha fler avstämningar",
+        "vill inte ha fler",
+        "inga fler",
+        "inga fler frågor",
+        "inga fler avstämningar",
+        "sluta skicka",
+        "sluta skriva",
+        "sluta fråga hur jag mår",
+        "sluta med avstämningarna",
+        "fråga inte mer",
+        "fråga inte igen",
+        "no more",
+        "no more questions",
+        "no more check-ins",
+        "no more check ins",
+        "i don't want any more",
+        "i dont want any more",
+        "i don't want any more check-ins",
+        "don't ask again",
+        "dont ask again",
+        "don't ask me again",
+        "stop the check-ins",
+        "stop checking in",
+        "stop writing",
     ),
 }
 _CALL = (
@@ -129,6 +155,33 @@ def checkin_answer(text: str) -> str | None:
         return exact  # "gärna" alone says yes
     kept = [w for w in words if w not in _ASIDE | POLITE]  # "ja snälla ring mig gärna"
     return _BY_PHRASE.get(" ".join(kept)) if kept else None
+
+
+_AGAIN = (
+    "fråga igen",
+    "fråga mig igen",
+    "börja fråga igen",
+    "höra av dig igen",
+    "hör av dig igen",
+    "avstämningar igen",
+    "avstämningarna igen",
+    "ask again",
+    "ask me again",
+    "start asking again",
+    "check in again",
+    "check-ins again",
+    "check ins again",
+)
+"""Words asking Trygg to start the check-ins she stopped again ("du får gärna fråga igen
+hur jag mår", "you can check in again"), wherever they stand."""
+
+
+def asks_again(text: str) -> bool:
+    """Whether the words ask for the check-ins again, and say no "not"."""
+    phrase = " " + phrase_of(text.replace("’", "'")) + " "
+    if set(phrase.split()) & _NOT:
+        return False
+    return any(f" {again} " in phrase for again in _AGAIN)
 
 
 def asks_for_call(text: str) -> bool:

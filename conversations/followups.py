@@ -11,8 +11,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.alerts import SystemContext, TimerHandler, raise_alert, sped_up
-from conversations.checkin_timing import CHOSEN, moved_till_asked
-from conversations.checkin_words import asks_for_call, checkin_answer
+from conversations.checkin_timing import CHOSEN, asked_at, moved_till_asked
+from conversations.checkin_words import asks_again, asks_for_call, checkin_answer
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, names_list
@@ -44,6 +44,7 @@ from conversations.words_to_case import (
 )
 from storage.access import INTERNAL, Access
 from storage.alerts import AlertRepo
+from storage.calls import CHECKIN_KINDS, CallRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.models import (
@@ -57,6 +58,7 @@ from storage.models import (
     Timer,
 )
 from storage.outbox import ROUTINE, OutboxRepo
+from storage.reports import ReportRepo
 from storage.retention import WARN_AHEAD, RetentionRepo
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
@@ -71,6 +73,7 @@ CHECKIN = "checkin"
 DUTY_TIMER = "duty"
 PURGE_WARNING = "purge_warning"
 PURGE = "purge"
+RESTARTED = 7  # days: the check-in after she starts them again, if none is planned
 
 
 async def schedule_case(
@@ -247,6 +250,8 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
         ctx.person.id, CHECKIN_ASK, ctx.now - CHECKIN_OPEN
     )
     report = await _open_report_of(ctx, asked.payload.get("report") if asked else None)
+    if asks_again(text) and await _asked_again(ctx, None):
+        return True
     if report is None or asked is None or asked.sent_at is None:
         return await _call_asked(ctx, text)
     choice = checkin_answer(text)
@@ -265,6 +270,32 @@ async def checkin_reply(ctx: Context, text: str) -> bool:
     wrote = await CaseRepo(ctx.session, ctx.keyring).wrote_since(ctx.viewer, report, asked.sent_at)
     await keep_with_case(ctx, report, text, unasked=False, ask_call=not (wrote or called))
     return True
+
+
+async def _asked_again(ctx: Context, report: Report | None) -> bool:
+    """Words asking for the check-ins she stopped ("du får fråga igen"), or "Ask me again"
+    pressed: start them again in her open case; False if she has none, or they are on."""
+    if report is None:
+        report = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
+    if report is None or report.status is not ReportStatus.SUBMITTED or report.checkins:
+        return False
+    due = await restart_checkins(ctx, report)
+    said = ctx._("I will check in with you again. Next check-in: {when}")
+    ctx.reply(said.format(when=ctx.when(due)))
+    return True
+
+
+async def restart_checkins(ctx: Context, report: Report) -> datetime:
+    """Start the check-ins of her case again; return when the next one will be put to her:
+    the next planned one, or, if they have all come and gone, one more in a week."""
+    report.checkins = True
+    upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(ctx.viewer, report, CHECKIN_KINDS)
+    if upcoming:  # when it will be put to her: not moments after her words, nor around a call
+        return await asked_at(ctx.session, ctx.keyring, upcoming[0], report, ctx.now)
+    quiet = await quiet_hours_of(ctx.session, report.municipality_id)
+    due = days_after(ctx.now, RESTARTED, quiet)
+    TimerRepo(ctx.session).schedule(CHECKIN, report.id, due)
+    return due
 
 
 async def _call_asked(ctx: Context, text: str) -> bool:
@@ -293,7 +324,7 @@ async def _open_report_of(ctx: Context, report_id: object) -> Report | None:
 
 
 async def answer_checkin(ctx: Context, event: InboundEvent) -> StateResult:
-    """'Yes, call me' alerts the security contact; 'stop' ends the check-ins."""
+    """Answer a check-in: "yes" alerts the contact, "stop" ends them, "again" starts them."""
     _prefix, report_id, choice = [*event.button.split(":"), "", ""][:3]
     report = await ctx.session.get(Report, report_id)
     if report is None or report.reporter_id != ctx.person.id:
@@ -308,11 +339,16 @@ async def _checkin_answered(ctx: Context, report: Report, choice: str) -> None:
     contact, "stop" ends the check-ins, "no" thanks."""
     _ = ctx._
     ctx.drill_id = report.drill_id  # a drill's check-in: the answer is part of the drill
+    if choice == "again":  # "Ask me again" after she stopped them
+        if not await _asked_again(ctx, report):
+            ctx.reply(_("The check-ins are already on."))
+        return
     if choice == "stop":
         # Only the flag: the planned check-ins stay, so "start the check-ins again" in the
         # case view brings the remaining ones back (the handler skips them while stopped).
         report.checkins = False
-        ctx.reply(_("I will not check in with you any more. You can always write to me."))
+        again = Button(f"checkin:{report.id}:again", _("Ask me again"))
+        ctx.reply(_("I will stop asking how you are. You can always write to me."), [[again]])
         return
     if choice == "unclear":  # "okej": fine, or yes to a call?
         ctx.reply(

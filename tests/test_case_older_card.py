@@ -184,7 +184,7 @@ async def test_an_older_stop_never_starts_the_check_ins_again(
 ) -> None:
     case, anna, card = await card_of(chat, clock, "anna")
     stopped = await anna.press("case:stop_checkins")
-    assert stopped.startswith("Jag slutar höra av mig."), stopped
+    assert stopped.startswith("Jag slutar fråga hur du mår."), stopped
     said = await press_on(anna, card, "case:stop_checkins")
     assert said.startswith(
         f"Ärende {case.ref} har ändrats sedan det meddelandet, så jag gjorde ingenting med den "

@@ -287,7 +287,7 @@ async def test_closing_reopening_and_checkins(chat, demo_app: App, clock: FakeCl
             await closing.close_case(ctx, report, access, "yes", None, None)
     async with desk(demo_app, "anna", case, clock) as (ctx, report, access):
         assert await closing.toggle_checkins(ctx, report, access) == (
-            "Jag slutar höra av mig. Du kan alltid skriva till mig."
+            "Jag slutar fråga hur du mår. Du kan alltid skriva till mig."
         )
         assert report.checkins is False
         started = await closing.toggle_checkins(ctx, report, access)

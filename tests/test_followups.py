@@ -197,7 +197,7 @@ async def test_nudges_and_check_ins_come_on_the_right_days(  # type: ignore[no-u
     reply = await anna.press(f"checkin:{anna_case.id}:no", token=NOTICE_TOKEN)
     assert reply == "Tack. Då ringer ingen dig nu. Skriv till mig när du behöver."
     reply = await anna.press(f"checkin:{anna_case.id}:stop", token=NOTICE_TOKEN)
-    assert reply == "Jag slutar höra av mig. Du kan alltid skriva till mig."
+    assert reply == "Jag slutar fråga hur du mår. Du kan alltid skriva till mig.\n[1] Fråga igen"
     mark = await last_outbox_id(demo_app)
     assert await run_at(demo_app, clock, days_after(MONDAY_10, 30), anna_case) == []
     assert await news(demo_app, bo_case, mark) == [("bo", "checkin_ask")]  # Bo didn't opt out
@@ -218,7 +218,7 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
         ("anna", "checkin_ask")
     ]
     reply = await anna.press(f"checkin:{case.id}:stop", token=NOTICE_TOKEN)
-    assert reply.startswith("Jag slutar höra av mig.")
+    assert reply.startswith("Jag slutar fråga hur du mår.")
     seen = await chat("pia").say(f"/arende {case.ref}")  # Pia sees that she stopped them
     assert "Anna Berg har bett Trygg att sluta med avstämningarna." in seen, seen
     await anna.say(f"/arende {case.ref}")
@@ -235,7 +235,7 @@ async def test_check_ins_can_be_stopped_and_started_again_from_the_case(  # type
     assert ("anna", "checkin_ask") in await news(demo_app, case, mark)
     # Stopped from the case view: day 30 stays quiet.
     await anna.say(f"/arende {case.ref}")
-    assert "Jag slutar höra av mig." in await anna.press("case:stop_checkins")
+    assert "Jag slutar fråga hur du mår." in await anna.press("case:stop_checkins")
     mark = await last_outbox_id(demo_app)
     clock.now = days_after(MONDAY_10, 30)
     await demo_app.timer_runner().run_due()

@@ -68,7 +68,7 @@ async def test_a_check_in_answered_in_her_own_words(demo_app: App, clock: FakeCl
     assert called.startswith("I fara nu: ring 112.\nJag har bett Pia Lind att ringa dig."), called
     assert await _alerts(demo_app) == ["report", "checkin"]
     stopped = await t.say(anna, "sluta fråga")
-    assert stopped == "Jag slutar höra av mig. Du kan alltid skriva till mig."
+    assert stopped == "Jag slutar fråga hur du mår. Du kan alltid skriva till mig.\n[1] Fråga igen"
     async with demo_app.db.unit_of_work() as session:
         assert (await session.get(Report, case)).checkins is False  # type: ignore[union-attr]
     t.check()
@@ -218,7 +218,7 @@ async def test_fine_in_her_own_words_answers_the_check_in(demo_app: App, clock: 
         == "Tack. Då ringer ingen dig nu. Skriv till mig när du behöver."
     )
     assert await anna.say("sluta fråga tack") == (
-        "Jag slutar höra av mig. Du kan alltid skriva till mig."
+        "Jag slutar fråga hur du mår. Du kan alltid skriva till mig.\n[1] Fråga igen"
     )
     async with demo_app.db.unit_of_work() as session:
         assert list(await session.scalars(select(CaseNote.id))) == []

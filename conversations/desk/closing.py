@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.case_notices import CASE_CLOSED, CASE_REOPENED
-from conversations.checkin_timing import asked_at
 from conversations.desk.access import checked
 from conversations.desk.calls import plan_reminders
 from conversations.desk.errors import Refused
@@ -21,19 +20,18 @@ from conversations.followups import (
     PURGE,
     PURGE_WARNING,
     reminder_due,
+    restart_checkins,
     schedule_retention,
 )
 from conversations.i18n import DISPLAY_TZ, format_day, names_list
 from conversations.notice_later import notify_routine
 from conversations.schedule import days_after, quiet_hours_of
 from storage.access import Access
-from storage.calls import CHECKIN_KINDS, CallRepo
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus
 from storage.timers import Planned, TimerRepo
 from storage.trust import AuditRepo
-
-RESTARTED = 7  # days: the check-in after she starts them again, if none is planned
 
 
 async def _may_close(ctx: Context, report: Report) -> CaseRepo:
@@ -116,16 +114,10 @@ async def toggle_checkins(ctx: Context, report: Report, access: Access) -> str:
     _ = ctx._
     if await checked(ctx, report, Access.OWN) is not Access.OWN:
         raise Refused(_("That case is not available to you."))
-    report.checkins = not report.checkins
-    if not report.checkins:
-        return _("I will not check in with you any more. You can always write to me.")
-    upcoming = await CallRepo(ctx.session, ctx.keyring).upcoming(ctx.viewer, report, CHECKIN_KINDS)
-    if upcoming:  # when it will be put to her: not moments after her words, nor around a call
-        due = await asked_at(ctx.session, ctx.keyring, upcoming[0], report, ctx.now)
-    else:  # the planned ones have all come and gone: one more in a week, as the first ones
-        quiet = await quiet_hours_of(ctx.session, report.municipality_id)
-        due = days_after(ctx.now, RESTARTED, quiet)
-        TimerRepo(ctx.session).schedule(CHECKIN, report.id, due)
+    if report.checkins:
+        report.checkins = False
+        return _("I will stop asking how you are. You can always write to me.")
+    due = await restart_checkins(ctx, report)
     return _("I will check in with you again. Next check-in: {when}").format(when=ctx.when(due))
 
 
