@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from bot.app import App
 from conversations.checkin_words import asks_again, checkin_answer
-from storage.models import Report
+from storage.models import Alert, Report
 from tests.conftest import FakeClock
 from tests.golden import Transcript
+from tests.reporting import Script, write_report
 from tests.test_transcripts_checkin_words import checked_in
+from tests.test_transcripts_english import WHAT
 
 
 def test_stop_and_again_in_words() -> None:
@@ -71,3 +73,25 @@ async def test_check_ins_stopped_and_started_again(demo_app: App, clock: FakeClo
 async def _ref(demo_app: App) -> str:
     async with demo_app.db.unit_of_work() as session:
         return str((await session.scalars(select(Report.ref))).one())
+
+
+async def test_bo_stops_the_check_ins_and_asks_again(demo_app: App, clock: FakeClock) -> None:
+    t = Transcript("checkin_stopped_en", demo_app)
+    bo, britt = t.person("bo"), t.person("britt")
+    await britt.say("/hjalp")
+    await write_report(bo, Script(category="assignment", what=(WHAT,)))
+    async with demo_app.db.unit_of_work() as session:
+        alert = (await session.scalars(select(Alert))).one()
+    await britt.press(f"ack:{alert.id}", token="n")
+    clock.advance(days=1, hours=10)
+    await demo_app.timer_runner().run_due()
+    t.note("a day later Trygg asks Bo how he is")
+    await t.deliver()
+    stopped = await t.say(bo, "no more check-ins please")
+    assert stopped.startswith("I will stop asking how you are."), stopped
+    assert not await t.deliver()
+    clock.advance(days=10)
+    t.note("ten days later")
+    back = await t.say(bo, "you can check in again")
+    assert back.startswith("I will check in with you again. Next check-in:"), back
+    t.check()
