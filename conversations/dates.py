@@ -165,16 +165,25 @@ def _read_part(text: str, words: _Words) -> tuple[Part | None, str, str]:
     return None, "", text
 
 
+_LAST_WEEK = {"sv": r"\b(?:i\s+)?förra\s+veckan?\b", "en": r"\b(?:of\s+)?last\s+week\b"}
+"""Words that put a weekday in the week before this one ("tisdag förra veckan")."""
+
+
 def _read_weekday(text: str, words: _Words, locale: str, today: date) -> tuple[list[date], str]:
     """Return the days a weekday can mean ("i fredags": only before today), and the rest."""
     names = {name.casefold(): n for n, name in get_day_names("wide", locale=locale).items()}
     m = re.search(words.weekday.format(names="|".join(names)), text)
     if m is None:
         return [], text
+    rest = _cut(text, m)
+    week = re.search(_LAST_WEEK.get(locale, r"$^"), rest)
+    if week is not None:  # "i tisdags förra veckan": that day of the week before this one
+        day = today - timedelta(days=today.weekday() + 7 - names[m["name"]])
+        return [day], _cut(rest, week)
     back = (today.weekday() - names[m["name"]]) % 7
     before = m["before"] is not None or m.groupdict().get("s") == "s"
     day = today - timedelta(days=back or (7 if before else 0))
-    return [day, day - timedelta(days=7)] if day == today else [day], _cut(text, m)
+    return [day, day - timedelta(days=7)] if day == today else [day], rest
 
 
 def dates_in(
