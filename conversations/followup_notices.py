@@ -254,22 +254,22 @@ def days_in(message: OutboxMessage) -> list[date]:
     return [date.fromisoformat(str(day)) for day in message.payload.get("days", [])]
 
 
-def calls_given(rc: RenderContext, message: OutboxMessage) -> list[str]:
-    """The follow-up calls a handed-over case's new handler holds now: those booked, and
-    those planned for a day with no time booked yet (theirs to book)."""
+def calls_given(rc: RenderContext, message: OutboxMessage, who: str) -> list[str]:
+    """The follow-up calls with ``who`` a handed-over case's new handler holds now: those
+    booked, and those planned for a day with no time booked yet (theirs to book)."""
     _ = rc._
     today = message.created_at.astimezone(DISPLAY_TZ).date()
     booked = [
-        _("A follow-up call with the person is booked for {when}: it is yours now.").format(
-            when=format_when(when, rc.locale, message.created_at)
+        _("A follow-up call with {name} is booked for {when}: it is yours now.").format(
+            name=who, when=format_when(when, rc.locale, message.created_at)
         )
         for when in booked_in(message)
     ]
     planned = [
         _(
-            "A follow-up call with the person is planned for around {day}, with no time "
+            "A follow-up call with {name} is planned for around {day}, with no time "
             "booked yet: it is yours to book."
-        ).format(day=format_day(day, today, rc.locale))
+        ).format(name=who, day=format_day(day, today, rc.locale))
         for day in days_in(message)
     ]
     return booked + planned

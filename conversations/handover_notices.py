@@ -33,17 +33,19 @@ async def render_handed_over(rc: RenderContext, message: OutboxMessage) -> Reply
                 "first: the threat may come from inside the party."
             ).format(name=giver),
         ]
+    who = _("the targeted person")  # with no name known, the calls are "with the targeted person"
     if report.reporter_id is not None:
         card, _party, _m = await DirectoryRepo(rc.session).describe(
             Viewer.of(rc.recipient), report.reporter_id
         )
-        lines.append(_("Reported by: {who}").format(who=shown_name(_, card)))
+        who = shown_name(_, card)
+        lines.append(_("Reported by: {who}").format(who=who))
         language = await language_of(rc, report.reporter_id)
         if language:
             lines.append(_("Language: {language}").format(language=language))
         call = _("Call: {phone}").format(phone=card.phone) if card.phone else None
         lines.append(call or _("No phone number known."))
-    lines += calls_given(rc, message)
+    lines += calls_given(rc, message, who)
     return Reply("\n".join(lines), _case_button(rc, report), NOTICE_TOKEN)
 
 

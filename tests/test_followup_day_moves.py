@@ -33,12 +33,12 @@ async def _in_english(app: App, handle: str) -> None:
     [
         (
             "sv",
-            "Ett uppföljningssamtal med personen är planerat till omkring tisdag 8 december, "
+            "Ett uppföljningssamtal med Anna Berg är planerat till omkring tisdag 8 december, "
             "utan bokad tid: det är ditt att boka.",
         ),
         (
             "en",
-            "A follow-up call with the person is planned for around Tuesday 8 December, with "
+            "A follow-up call with Anna Berg is planned for around Tuesday 8 December, with "
             "no time booked yet: it is yours to book.",
         ),
     ],
@@ -252,7 +252,7 @@ async def test_the_unit_is_told_the_day_when_she_names_her_contact(  # type: ign
     [told] = [text for to, text in await delivered(demo_app) if to == "sara"]
     assert told.startswith("Anna Berg säger att hotet kommer inifrån partiet"), told
     assert told.endswith(
-        "Ett uppföljningssamtal med personen är planerat till omkring tisdag 8 december, "
+        "Ett uppföljningssamtal med Anna Berg är planerat till omkring tisdag 8 december, "
         "utan bokad tid: det är ditt att boka."
     ), told
 
