@@ -175,6 +175,9 @@ class FollowUpPlan(_Strict):
     # Checklist items that documenting follow-up call 1 answers "yes" where still open (the
     # call was held, it is documented, the need for professional support was assessed).
     first_call_answers: list[str] = Field(default_factory=list)
+    # Of those, the ones that say it was held in time ("inom två veckor"): answered only when
+    # it was held within first_escalate_day days of the report; otherwise left to the handler.
+    first_call_in_time: list[str] = Field(default_factory=list)
     # Checklist items that planning or booking a later call (or deciding it is not needed)
     # answers "yes" where still open: the need for further calls was assessed.
     next_call_answers: list[str] = Field(default_factory=list)
@@ -259,6 +262,7 @@ class Pack(_Strict):
         if items and self.followup is not None:
             answers = {
                 "first_call_answers": self.followup.first_call_answers,
+                "first_call_in_time": self.followup.first_call_in_time,
                 "next_call_answers": self.followup.next_call_answers,
                 "professional_needed_tells": self.followup.professional_needed_tells,
             }

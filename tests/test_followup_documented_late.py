@@ -57,3 +57,30 @@ async def test_pia_documents_call_1_a_week_late(demo_app: App, clock: FakeClock)
     seen = await t.say(pia, f"/arende {case.ref}")
     assert "Uppföljningssamtal 1: hölls 1 december" in seen, seen
     t.check()
+
+
+async def test_a_call_held_after_two_weeks_is_not_ticked_as_held_in_time(
+    demo_app: App, clock: FakeClock
+) -> None:
+    """Held 16 days after the report: "held within two weeks" is left open for Pia to answer,
+    not answered "Ja" for her in the case's record."""
+    case = await reported(demo_app, clock, "anna", "pia")
+    t = Transcript("followup_held_late_sv", demo_app)
+    pia = t.person("pia")
+    await t.deliver()
+    t.lines.clear()
+    t.note("Thursday 10 December: Pia documents the call she held yesterday, day 16")
+    at(clock, 12, 10, 9, 0)
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:followup", "Dokumentera ett uppföljningssamtal")
+    await t.press(pia, "fu:yesterday", "I går")
+    await t.say(pia, "Anna Berg och Pia Lind")
+    await t.say(pia, "Lugnare nu.")
+    await t.press(pia, "fu:yes", "Ja")
+    done = await t.press(pia, "fu:not_needed", "Behövs inte")
+    assert "Jag har besvarat 2 punkter i checklistan utifrån samtalet (3.2.4)." in done, done
+    await t.press(pia, "next:none", "Behövs inte")
+    seen = await t.say(pia, f"/arende {case.ref}")
+    assert "✓ 3.2.4 Har ett initialt uppföljande samtal" not in seen, seen
+    assert "· 3.2.4 Har ett initialt uppföljande samtal" in seen, seen
+    t.check()

@@ -3,7 +3,7 @@ the next one planned."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from conversations.checkin_timing import replan_held
@@ -15,6 +15,7 @@ from conversations.desk.words import card_name as name_of
 from conversations.flow import Context
 from conversations.followups import FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOWUP_FIRST
 from conversations.i18n import DISPLAY_TZ, format_day
+from conversations.packs import FollowUpPlan
 from conversations.schedule import morning_of, quiet_hours_of
 from storage.access import Access
 from storage.calls import CallRepo
@@ -62,7 +63,7 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
         said = "\n".join(filter(None, [said, await professional_needed(ctx, report)]))
     pack = ctx.packs.get(report.pack)
     steps = (
-        await _answer_items(ctx, report, pack.followup.first_call_answers)
+        await _answer_items(ctx, report, _first_call_answers(pack.followup, report, notes))
         if (number == 1 and pack.followup)
         else []
     )
@@ -74,6 +75,18 @@ async def finish_followup(ctx: Context, report: Report, number: int, notes: dict
         len(steps),
     ).format(n=len(steps), steps=", ".join(sorted(set(steps))))
     return f"{said}\n{ticked}"
+
+
+def _first_call_answers(plan: FollowUpPlan, report: Report, notes: dict[str, Any]) -> list[str]:
+    """The items documenting call 1 answers: "held within two weeks" only if it was, counted
+    from the report (the incident came before it)."""
+    held = notes.get("date")
+    sent = report.submitted_at
+    if isinstance(held, str) and sent is not None:
+        last = sent.astimezone(DISPLAY_TZ).date() + timedelta(days=plan.first_escalate_day)
+        if date.fromisoformat(held) > last:
+            return [i for i in plan.first_call_answers if i not in plan.first_call_in_time]
+    return plan.first_call_answers
 
 
 async def next_call_assessed(ctx: Context, report: Report) -> str:
