@@ -187,6 +187,30 @@ async def test_not_knowing_at_the_category_is_dont_know(
 
 
 @pytest.mark.parametrize(
+    ("handle", "typed", "choice"),
+    [
+        *(
+            ("anna", "mitt uppdrag", "assignment"),
+            ("anna", "Mitt kommunala uppdrag.", "assignment"),
+        ),
+        *(("bo", "my assignment", "assignment"), ("bo", "representing the party", "party")),
+    ],
+)
+async def test_the_category_in_her_own_short_words(
+    demo_app: App, chat: Any, handle: str, typed: str, choice: str
+) -> None:
+    """ "mitt uppdrag" and Bo's "my assignment" were kept as "Annat" / "Other": Pia read
+    "Kategori: mitt uppdrag" and the unit, which the plan alerts for the assignment, was not."""
+    person: Chat = chat(handle)
+    await person.say("/rapportera")
+    await person.press("opt:self")
+    await person.press("nav:skip")
+    assert await open_step(person) is S.CATEGORY
+    await person.say(typed)
+    assert (await answers(demo_app, handle))["category"]["choice"] == choice
+
+
+@pytest.mark.parametrize(
     ("typed", "meant", "choice"),
     [
         ("nej", "Inte skrämmande", "not_frightening"),

@@ -119,8 +119,17 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Category"),
         from_pack("categories"),
         synonyms={
-            "party": ("partiet", "parti", "the party", "party"),
-            "assignment": ("uppdraget", "uppdrag", "nämnden", "beslut", "assignment"),
+            "party": (
+                *("partiet", "parti", "the party", "party", "representerar partiet"),
+                *("för partiet", "representing the party", "i represent the party"),
+            ),
+            "assignment": (
+                *("uppdraget", "uppdrag", "nämnden", "beslut", "assignment"),
+                *("mitt uppdrag", "mitt kommunala uppdrag", "kommunala uppdraget"),
+                *("kommunalt uppdrag", "mitt uppdrag i kommunen", "my assignment"),
+                *("my municipal assignment", "municipal assignment", "the assignment"),
+                *("my role", "my committee", "the committee"),
+            ),
             "internal": (
                 "inifrån",
                 "egna partiet",
