@@ -75,6 +75,7 @@ _HHMM = r"(?<![\d./:-])([01]?\d|2[0-3])[.:]([0-5]\d)(?![.:/-]?\d)"
 _SV_NUMBERS = "ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv"
 _SV_NEAR = r"vid|runt|omkring|kring|ca\.?|cirka|strax\s+(?:före|innan|efter)|sedan|från"  # "vid 22"
 _NO_SPAN = r"(?!\s*(?:min|sek|sec|tim|hour)\w*\b)"  # "sedan 10 min", "about 20 minutes": no hour
+_NO_TALLY = r"(?!\s*(?:min|sek|tim|veck|dag|månad|år|person|st\b)\w*)"  # "runt tio personer"
 _EN_NEAR = r"at|around|about|approx\.?|approximately|circa|just\s+(?:before|after)|since|from"
 
 
@@ -97,7 +98,10 @@ WORDS = {
             r"\b(?:kl\.?|klockan)\s*(?P<dial>[01]?\d|2[0-3])\b(?![.:]\d)|\b(\d{1,2})-?tiden"
             rf"|\b(?:{_SV_NEAR})\s+(?:ca\.?\s+|kl\.?\s*)?([01]?\d|2[0-3])\b(?![.:/-]?\d){_NO_SPAN}"
         ),
-        spoken=re.compile(rf"\b(halv|kvart i|kvart över|kl\.?|klockan)\s+({_SV_NUMBERS})\b"),
+        spoken=re.compile(  # also "vid tio", and "tiotiden", "ettiden" as one word
+            rf"\b(halv|kvart i|kvart över|kl\.?|klockan|vid|runt|kring|omkring|cirka|ca\.?)"
+            rf"\s+({_SV_NUMBERS})\b{_NO_TALLY}|\b()({_SV_NUMBERS})-?t?iden\b"
+        ),
         meridiem=None,
         part=re.compile(
             r"\b(?:(?P<this>i)\s?)?(?:(?P<morning>morse|morgon(?:en)?)|(?P<evening>kväll(?:en)?)"
@@ -146,9 +150,10 @@ def _read_clock(text: str, words: _Words) -> tuple[Clock | None, bool, str]:
             return None, False, text
         return Clock(hour), m.groupdict().get("dial") is None and 0 < hour < 12, _cut(text, m)
     if words.spoken and (m := words.spoken.search(text)):
-        hour = _SV_NUMBERS.split("|").index(m[2]) + 1
-        hour, minute = {"halv": (hour - 1, 30), "kvart i": (hour - 1, 45)}.get(m[1], (hour, 0))
-        minute = 15 if m[1] == "kvart över" else minute
+        said, number = m[1] or m[3] or "", m[2] or m[4]
+        hour = _SV_NUMBERS.split("|").index(number) + 1
+        hour, minute = {"halv": (hour - 1, 30), "kvart i": (hour - 1, 45)}.get(said, (hour, 0))
+        minute = 15 if said == "kvart över" else minute
         return Clock(hour % 12, minute), True, _cut(text, m)
     return None, False, text
 

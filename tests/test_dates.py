@@ -96,6 +96,13 @@ SWEDISH = [
     # inside what people write
     ("Hemma i kväll ca 22.40", at(TODAY, 22, 40)),
     ("det var i går kväll vid halv elva", at(YESTERDAY, 22, 30)),
+    # the hour in words, as people say it: "i går kväll" alone had been read
+    ("igår kväll vid tiotiden, hemma", at(YESTERDAY, 22)),
+    ("i går vid elvatiden", at(YESTERDAY, 23)),  # 11.00 today has not come: the latest
+    ("i går kväll runt tio", at(YESTERDAY, 22)),
+    ("i natt vid ettiden", at(TODAY, 1)),
+    ("i går kväll vid tio-tiden", at(YESTERDAY, 22)),
+    ("i går, runt tio personer stod utanför", Moment(YESTERDAY)),  # people, not an hour
     ("Han stod utanför huset i förrgår, kanske vid 19.15.", at(WEDNESDAY, 19, 15)),
     ("Mejlet kom i måndags på morgonen", Moment(MONDAY, None, Part.MORNING)),
 ]
