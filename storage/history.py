@@ -2,22 +2,27 @@
 
 Those who handle the case read all of it; the reporter reads who took her alerts and when
 (she was told so in her chat); anyone else, the municipal director too, reads none of it.
+
+A case's alerts include the /akut alerts of the person it is about that belong to it: raised
+while it was open, or shortly before it was sent (the link the chat makes between them).
+Whether she wrote with one is told, never what (her words are for those it went to).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access
-from storage.models import Alert, AlertRecipient, Report
+from storage.models import Alert, AlertNote, AlertRecipient, AlertStatus, Report, ReportStatus
 from storage.viewer import Viewer
 
 SENT = "sent"
 TAKEN = "taken"
+RAISED = "raised"  # the person pressed /akut
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +34,77 @@ class AlertEvent:
     alert_kind: str  # akut | report | checkin
     person_id: int | None
     level: int
+    wrote: bool = False  # RAISED: she wrote with it (what, the case file does not hold)
 
 
-async def alert_history(session: AsyncSession, viewer: Viewer, report: Report) -> list[AlertEvent]:
-    """The alerts of a case as the viewer may read them, oldest first (none for a drill's
-    case: its alerts are practice, kept out of every case file)."""
+def _case_of(alert: Alert, cases: list[Report], before: timedelta) -> str | None:
+    """The case an /akut alert belongs to: the newest of her cases open when she raised it,
+    else the first she sent within ``before`` after it."""
+    at = alert.created_at
+    open_then = [
+        c
+        for c in cases
+        if c.submitted_at is not None
+        and c.submitted_at <= at
+        and (c.closed_at is None or c.closed_at > at)
+    ]
+    if open_then:
+        return max(open_then, key=lambda c: c.submitted_at or at).id
+    after = [c for c in cases if c.submitted_at is not None and at < c.submitted_at <= at + before]
+    return min(after, key=lambda c: c.submitted_at or at).id if after else None
+
+
+async def case_akut(
+    session: AsyncSession, report: Report, person_id: int, before: timedelta
+) -> list[Alert]:
+    """The /akut alerts of ``person_id`` (whom the case is about) that belong to the case:
+    raised while it was open, or within ``before`` before it was sent; none withdrawn."""
+    if report.submitted_at is None or report.drill_id is not None:
+        return []
+    stmt = select(Alert).where(
+        Alert.subject_id == person_id,
+        Alert.kind == "akut",
+        Alert.report_id.is_(None),
+        Alert.drill_id.is_(None),
+        Alert.status != AlertStatus.WITHDRAWN,
+        Alert.created_at >= report.submitted_at - before,
+    )
+    if report.closed_at is not None:
+        stmt = stmt.where(Alert.created_at < report.closed_at)
+    akut = list(await session.scalars(stmt))
+    if not akut:
+        return []
+    cases = list(
+        await session.scalars(
+            select(Report).where(
+                Report.targeted_id == person_id,
+                Report.status != ReportStatus.DRAFT,
+                Report.drill_id.is_(None),
+            )
+        )
+    )
+    return [a for a in akut if _case_of(a, cases, before) == report.id]
+
+
+async def alert_history(
+    session: AsyncSession,
+    viewer: Viewer,
+    report: Report,
+    akut_of: int | None = None,
+    before: timedelta = timedelta(0),
+) -> list[AlertEvent]:
+    """The alerts of a case as the viewer may read them (by their role now), oldest first
+    (none for a drill's case: its alerts are practice, kept out of every case file);
+    ``akut_of``: the person the case is about, whose /akut alerts that belong to it (see
+    :func:`case_akut`) are part of it."""
     if report.drill_id is not None:
         return []
     level = await case_access(session, viewer, report)
     if level not in (Access.OWN, Access.HANDLER):
         return []
     alerts = list(await session.scalars(select(Alert).where(Alert.report_id == report.id)))
+    akut = await case_akut(session, report, akut_of, before) if akut_of is not None else []
+    alerts += akut
     kinds = {a.id: a.kind for a in alerts}
     # every take, also one handed on since (Pia took it, then Per when she left the role)
     took = (
@@ -79,5 +144,16 @@ async def alert_history(session: AsyncSession, viewer: Viewer, report: Report) -
             for alert_id, person_id, step, at in rows
             if at is not None
         ]
-    order = {SENT: 0, TAKEN: 1}
-    return sorted(events, key=lambda e: (e.at, order[e.what], e.person_id or 0))
+    for alert in akut:
+        wrote = await session.scalar(
+            select(func.count(AlertNote.id)).where(
+                AlertNote.alert_id == alert.id, AlertNote.author_id.is_(None)
+            )
+        )
+        events.append(
+            AlertEvent(alert.created_at, RAISED, alert.kind, alert.subject_id, 0, bool(wrote))
+        )
+    order = {RAISED: 0, SENT: 1, TAKEN: 2}
+    return sorted(
+        events, key=lambda e: (e.at, order[e.what], e.person_id or 0, e.alert_kind == "akut")
+    )

@@ -7,18 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from conversations.alert_carried import LINKED_FOR
 from conversations.case.common import name_of
 from conversations.desk.unit import unit_contacted_when, unit_reach
 from conversations.desk.words import answer_label
 from conversations.flow import Context
 from conversations.i18n import DISPLAY_TZ, format_day
 from conversations.packs import Pack
+from conversations.report.form import for_self
+from conversations.report.legacy import upgrade
 from conversations.schedule import on_day
 from storage.calls import CallRepo
 from storage.cases import ItemState
 from storage.errors import NotFound
-from storage.history import SENT, alert_history
+from storage.history import RAISED, SENT, alert_history
 from storage.models import Report
+from storage.reports import ReportRepo
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +42,36 @@ def said_at(ctx: Context, moment: Moment) -> str:
     return ctx._("around {day}").format(day=format_day(moment.day, today, ctx.locale))
 
 
+def _about(ctx: Context, report: Report) -> int | None:
+    """The person the case is about, when she reported it herself (her /akut alerts can
+    belong to it); None when it was reported for someone else."""
+    answers = upgrade(ReportRepo(ctx.session, ctx.keyring).answers(report))
+    return (report.targeted_id or report.reporter_id) if for_self(answers) else None
+
+
 async def _alerts(ctx: Context, report: Report) -> list[Moment]:
     _ = ctx._
     moments = []
-    for event in await alert_history(ctx.session, ctx.viewer, report):
+    history = await alert_history(ctx.session, ctx.viewer, report, _about(ctx, report), LINKED_FOR)
+    for event in history:
         who = await name_of(ctx, event.person_id)
-        if event.what == SENT:
-            text = _("Alert sent to {name} (level {level})").format(name=who, level=event.level)
+        akut = event.alert_kind == "akut"
+        if event.what == RAISED and event.wrote:
+            text = _(
+                "{name} raised an alert with /akut and wrote to those alerted "
+                "(not in the case file)"
+            )
+        elif event.what == RAISED:
+            text = _("{name} raised an alert with /akut")
+        elif event.what == SENT and akut:
+            text = _("Alert from /akut sent to {name} (level {level})")
+        elif event.what == SENT:
+            text = _("Alert sent to {name} (level {level})")
+        elif akut:
+            text = _("{name} took the alert from /akut")
         else:
-            text = _("{name} took the alert").format(name=who)
-        moments.append(Moment(event.at, text))
+            text = _("{name} took the alert")
+        moments.append(Moment(event.at, text.format(name=who, level=event.level)))
     return moments
 
 
