@@ -35,6 +35,7 @@ class AlertEvent:
     person_id: int | None
     level: int
     wrote: bool = False  # RAISED: she wrote with it (what, the case file does not hold)
+    alert_id: str = ""
 
 
 def _case_of(alert: Alert, cases: list[Report], before: timedelta) -> str | None:
@@ -118,13 +119,13 @@ async def alert_history(
         )
     ).all()
     events = [
-        AlertEvent(at, TAKEN, kinds[alert_id], person_id, step)
+        AlertEvent(at, TAKEN, kinds[alert_id], person_id, step, alert_id=alert_id)
         for alert_id, person_id, step, at in took
         if at is not None
     ]
     kept = {(e.person_id, e.at) for e in events}
     events += [  # taken before takes were kept with the recipient
-        AlertEvent(a.acknowledged_at, TAKEN, a.kind, a.acknowledged_by, a.level)
+        AlertEvent(a.acknowledged_at, TAKEN, a.kind, a.acknowledged_by, a.level, alert_id=a.id)
         for a in alerts
         if a.acknowledged_at is not None and (a.acknowledged_by, a.acknowledged_at) not in kept
     ]
@@ -140,7 +141,7 @@ async def alert_history(
             )
         )
         events += [
-            AlertEvent(at, SENT, kinds[alert_id], person_id, step)
+            AlertEvent(at, SENT, kinds[alert_id], person_id, step, alert_id=alert_id)
             for alert_id, person_id, step, at in rows
             if at is not None
         ]
@@ -151,7 +152,9 @@ async def alert_history(
             )
         )
         events.append(
-            AlertEvent(alert.created_at, RAISED, alert.kind, alert.subject_id, 0, bool(wrote))
+            AlertEvent(
+                alert.created_at, RAISED, alert.kind, alert.subject_id, 0, bool(wrote), alert.id
+            )
         )
     order = {RAISED: 0, SENT: 1, TAKEN: 2}
     return sorted(

@@ -72,6 +72,12 @@ async def test_the_akut_alert_is_in_the_archive(  # type: ignore[no-untyped-def]
     assert "Pia Lind took the alert from /akut" in what
     at = {m["what"]: m["at"] for m in data["timeline"]}
     assert at[raised] > at["Reported"]
+    [akut] = data["akut_alerts"]
+    assert akut["raised_by"] == "Anna Berg" and akut["wrote"] is True
+    assert akut["raised_at"] == at[raised]
+    assert [(s["name"], s["level"]) for s in akut["sent_to"]] == [("Pia Lind", 1)]
+    [taken] = akut["taken"]
+    assert taken["name"] == "Pia Lind" and taken["taken_at"] > akut["raised_at"]
     assert WORDS not in path.read_text(encoding="utf-8")
 
 
@@ -84,3 +90,19 @@ async def test_kent_sees_no_akut_alert(  # type: ignore[no-untyped-def]
     whole = flat("\n".join(text_of(pdf, tmp_path)))
     assert case.ref in whole
     assert "/akut" not in whole and "larm" not in whole.lower()
+
+
+async def test_an_akut_hours_later_belongs_to_her_open_case(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), STORY)
+    await take(chat, "pia", case)
+    clock.advance(hours=5)
+    await raise_akut(chat, "anna")  # hours later, her case still open
+    path = tmp_path / "case.json"
+    args = argparse.Namespace(ref=case.ref, pdf=None, json=path, locale="en")
+    assert await cli_case.export(demo_app, args) == 0
+    [akut] = json.loads(path.read_text(encoding="utf-8"))["akut_alerts"]
+    assert akut["raised_by"] == "Anna Berg" and akut["wrote"] is False and akut["taken"] == []
+    assert "Anna Berg raised an alert with /akut" in path.read_text(encoding="utf-8")

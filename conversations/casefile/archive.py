@@ -9,13 +9,14 @@ from typing import Any
 from conversations.case.common import name_of
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.build import documented_calls
-from conversations.casefile.timeline import timeline
+from conversations.casefile.timeline import history, timeline
 from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
 from conversations.report.legacy import upgrade
 from storage.access import Access
 from storage.cases import CaseRepo
 from storage.evidence import EvidenceRepo
+from storage.history import RAISED, SENT
 from storage.models import Municipality, Party, Report
 from storage.reports import ReportRepo
 
@@ -82,6 +83,32 @@ async def _followups(ctx: Context, report: Report) -> list[dict[str, Any]]:
     ]
 
 
+async def _akut(ctx: Context, report: Report) -> list[dict[str, Any]]:
+    """The /akut alerts of the person the case is about that belong to it, as the reader
+    may read them: when she raised it, whether she wrote (never what), whom it went to,
+    who took it and when."""
+    alerts: dict[str, dict[str, Any]] = {}
+    for event in await history(ctx, report):
+        if event.alert_kind != "akut":
+            continue
+        entry = alerts.setdefault(event.alert_id, {"sent_to": [], "taken": []})
+        if event.what == RAISED:
+            entry |= {
+                "raised_by": await name_of(ctx, event.person_id),
+                "raised_at": _iso(event.at),
+                "wrote": event.wrote,
+            }
+        else:
+            key, at = ("sent_to", "sent_at") if event.what == SENT else ("taken", "taken_at")
+            who = {
+                "name": await name_of(ctx, event.person_id),
+                "level": event.level,
+                at: _iso(event.at),
+            }
+            entry[key].append(who)
+    return list(alerts.values())
+
+
 async def _handled(ctx: Context, report: Report) -> dict[str, Any]:
     """Who handles the case (took it, or had it handed over) and since when."""
     taken = await CaseRepo(ctx.session, ctx.keyring).taken(report)
@@ -131,6 +158,7 @@ async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any
             ctx, report, pack, state, await documented_calls(ctx, report, access)
         )
     ]
+    data["akut_alerts"] = await _akut(ctx, report)
     data["notes"] = [
         {
             "kind": row.kind,

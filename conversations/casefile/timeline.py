@@ -20,7 +20,7 @@ from conversations.schedule import on_day
 from storage.calls import CallRepo
 from storage.cases import ItemState
 from storage.errors import NotFound
-from storage.history import RAISED, SENT, alert_history
+from storage.history import RAISED, SENT, AlertEvent, alert_history
 from storage.models import Report
 from storage.reports import ReportRepo
 
@@ -49,11 +49,16 @@ def _about(ctx: Context, report: Report) -> int | None:
     return (report.targeted_id or report.reporter_id) if for_self(answers) else None
 
 
+async def history(ctx: Context, report: Report) -> list[AlertEvent]:
+    """The case's alerts as the reader may read them, her /akut alerts that belong to it
+    included."""
+    return await alert_history(ctx.session, ctx.viewer, report, _about(ctx, report), LINKED_FOR)
+
+
 async def _alerts(ctx: Context, report: Report) -> list[Moment]:
     _ = ctx._
     moments = []
-    history = await alert_history(ctx.session, ctx.viewer, report, _about(ctx, report), LINKED_FOR)
-    for event in history:
+    for event in await history(ctx, report):
         who = await name_of(ctx, event.person_id)
         akut = event.alert_kind == "akut"
         if event.what == RAISED and event.wrote:
