@@ -19,9 +19,10 @@ from conversations.i18n import DISPLAY_TZ, CatalogMissing
 from storage.crypto import CryptoError, Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import DirectoryError, NotAllowed, NotFound, StorageError
+from storage.invites import InviteError, InviteRepo
 from storage.models import Role
 from storage.rotation import remaining, rotate_batch, unsealed_invites
-from storage.trust import AuditRepo, InviteError, InviteRepo, PeopleRepo
+from storage.trust import AuditRepo, PeopleRepo
 from storage.viewer import Viewer
 
 DEMO_ORG = Path(__file__).resolve().parent / "demo" / "org.yaml"

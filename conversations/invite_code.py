@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from storage.trust import CODE_ALPHABET
+from storage.invites import CODE_ALPHABET
 
 _CHAR = f"[{CODE_ALPHABET}]"
 _PREFIX = re.compile(r"^/?start\b[\s:]*", re.IGNORECASE)

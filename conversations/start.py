@@ -18,16 +18,10 @@ from conversations.written_in import written_in
 from storage.bindings import BindingRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed
+from storage.invites import InviteError, InviteLimited, InviteOutdated, InviteRepo, IssuerGone
 from storage.models import Role
 from storage.phones import PHONE, international
-from storage.trust import (
-    AuditRepo,
-    InviteError,
-    InviteLimited,
-    InviteOutdated,
-    InviteRepo,
-    IssuerGone,
-)
+from storage.trust import AuditRepo
 from storage.viewer import Sender, Viewer
 
 ROLE_AS = {

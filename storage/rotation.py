@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import Keyring
+from storage.invites import code_hash
 from storage.models import (
     AlertNote,
     CaseNote,
@@ -19,7 +20,6 @@ from storage.models import (
     Invite,
     Report,
 )
-from storage.trust import code_hash
 
 SEALED: tuple[tuple[Any, str, str], ...] = (
     (Report, "answers", "id"),

@@ -17,10 +17,10 @@ from storage.alerts import AlertRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
 from storage.errors import NotAllowed, NotFound
+from storage.invites import InviteError, code_hash
 from storage.models import AuditEntry, Invite, Person, Report, Role
 from storage.phones import international
 from storage.rotation import SEALED, remaining, rotate_batch
-from storage.trust import InviteError, code_hash
 from storage.viewer import Viewer
 from tests.conftest import TEST_KEYS, Chat, FakeClock
 from tests.golden import Transcript

@@ -33,6 +33,7 @@ from conversations.report.form import ReportStep as S
 from storage.cases import CaseRepo
 from storage.crypto import DecryptionFailed, KeyMissing, Keyring
 from storage.directory import DirectoryRepo
+from storage.invites import InviteError, InviteRepo
 from storage.models import (
     Alert,
     AuditEntry,
@@ -50,7 +51,7 @@ from storage.models import (
 )
 from storage.reports import REF_ALPHABET, ReportRepo, new_reference
 from storage.rotation import SEALED, remaining, rotate_batch
-from storage.trust import InviteError, InviteRepo, PeopleRepo
+from storage.trust import PeopleRepo
 from storage.viewer import Viewer
 from tests.conftest import TEST_KEYS, Chat, FakeClock
 from tests.reporting import Script, attach, write_report
