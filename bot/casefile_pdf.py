@@ -3,6 +3,7 @@ written right to left come out as written), with the bundled DejaVu Sans font.""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from io import BytesIO
@@ -23,6 +24,8 @@ RTL = ("R", "AL", "AN")
 LABEL_WIDTH = 62  # mm: the form's question column
 WIDE_LABEL = 100  # mm: the checklist's "Check!" questions
 LONG_ANSWER = 900  # characters: longer answers go under their label, free to span pages
+CELL_PADDING = 3  # mm: an answer cell's padding, left and right together
+BOUNDARY = re.compile(r"(?<=[/&])|(?=[?&=#])")  # where a link may break and stay a link
 
 
 def _align(text: str) -> str:
@@ -71,9 +74,36 @@ class _Pages(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+def _too_wide(pdf: FPDF, text: str, width: float) -> bool:
+    """Whether a word (a link, a long number) in the text is wider than a line."""
+    return any(pdf.get_string_width(word) > width for word in text.split())
+
+
+def _wrapped(pdf: FPDF, text: str, width: float) -> str:
+    """The text with each word wider than a line broken at a link's own boundaries (after /
+    and &, before ? = #), so that a link or a number is never cut in the middle of a part."""
+    width -= 0.5  # mm: room for rounding in the line breaker
+    lines = []
+    for line in text.splitlines():
+        words = []
+        for word in line.split(" "):
+            if pdf.get_string_width(word) <= width:
+                words.append(word)
+                continue
+            chunks = [""]
+            for part in (p for p in BOUNDARY.split(word) if p):
+                if chunks[-1] and pdf.get_string_width(chunks[-1] + part) > width:
+                    chunks.append("")
+                chunks[-1] += part
+            words.append("\n".join(chunks))
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
 def _paragraph(pdf: FPDF, text: str, *, size: float, bold: bool = False, indent: int = 0) -> None:
     pdf.set_font(FAMILY, "B" if bold else "", size)
     pdf.set_x(MARGIN + 6 * indent)
+    text = _wrapped(pdf, text, pdf.epw - 6 * indent)
     for part in text.splitlines() or [""]:
         pdf.multi_cell(0, size * 0.5, part or " ", align=_align(part), new_x="LMARGIN")
         pdf.set_x(MARGIN + 6 * indent)
@@ -83,6 +113,7 @@ def _rows(pdf: FPDF, entries: list[Entry], label_width: float) -> None:
     """Labelled entries as the paper form has them: the question left, the answer right."""
     bold = FontFace(emphasis="BOLD", size_pt=9)
     pdf.set_font(FAMILY, "", 10)
+    answer_width = pdf.epw - label_width - CELL_PADDING
     with pdf.table(
         col_widths=(label_width, pdf.epw - label_width),
         width=pdf.epw,
@@ -97,17 +128,22 @@ def _rows(pdf: FPDF, entries: list[Entry], label_width: float) -> None:
             row = table.row()
             label = entry.label.replace("kl. ", "kl.\u00a0")  # "kl." stays with its time
             row.cell(("   " * entry.indent) + label, style=bold)
-            row.cell(entry.text or "–", align=_align(entry.text))
+            text = _wrapped(pdf, entry.text, answer_width)
+            row.cell(text or "–", align=_align(entry.text))
     pdf.ln(2)
 
 
 def _entries(pdf: FPDF, section: Section) -> None:
     """A section's entries: runs of labelled ones as a table, the rest as paragraphs (and a
-    very long answer under its label, so that it may run over a page)."""
+    very long answer, or one with a long link, under its label, with the page's width)."""
     label_width = WIDE_LABEL if section.wide_labels else LABEL_WIDTH
+    pdf.set_font(FAMILY, "", 10)
+    answer_width = pdf.epw - label_width - CELL_PADDING
     run: list[Entry] = []
     for entry in section.entries:
-        if entry.label and len(entry.text) <= LONG_ANSWER:
+        # a link too wide for the answer column goes under its label, where it may stay whole
+        fits = not _too_wide(pdf, entry.text, answer_width)
+        if entry.label and len(entry.text) <= LONG_ANSWER and fits:
             run.append(entry)
             continue
         if run:

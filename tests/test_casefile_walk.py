@@ -1,0 +1,77 @@
+"""A rich case read whole, as Sara and Kent met it: Anna's long story with a link, the
+category she chose, checklist items answered by Pia, follow-up call 1 booked. The link in
+the case file can be copied; the category reads the same in both places on the web page; a
+checklist question has its own routine words above it; the police's file says nothing of the
+follow-up calls it says it leaves out."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from bot.app import App
+from bot.casefile_pdf import FAMILY, _Pages, _wrapped
+from conversations.case.export import EXPORT, EXPORT_WHOLE
+from conversations.casefile.model import CaseFile
+from tests.conftest import FakeClock
+from tests.test_case import MONDAY_10, Submitted, take
+from tests.test_casefile import (
+    NEEDS_POPPLER,
+    export_from_chat,
+    flat,
+    report_with_evidence,
+    sent_pdf,
+    text_of,
+)
+
+pytestmark = NEEDS_POPPLER
+
+URL = "https://www.facebook.com/groups/123456789/posts/987654321?comment_id=9876543210"
+LONG_STORY = (
+    "Någon skrev under mitt inlägg om detaljplanen att de vet var jag bor och att jag borde "
+    "tänka på mina barn innan nästa möte i fullmäktige. Kommentaren finns här: "
+    f"{URL} och den har fått flera gillamarkeringar sedan i går kväll. Jag har tagit "
+    "skärmdumpar av allt och sparat dem i telefonen."
+)
+SUPPORT_PERSON = "Den utsatta har valt en stödperson"
+
+
+async def rich_case(chat, clock: FakeClock) -> Submitted:  # type: ignore[no-untyped-def]
+    """Anna reports (category: the party); Pia takes it, answers 3.2.1 and books call 1."""
+    clock.now = MONDAY_10
+    case = await report_with_evidence(chat("anna"), LONG_STORY, category="party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:book")
+    await pia.say("tisdag 14:00")
+    return case
+
+
+async def test_a_long_link_in_the_story_stays_whole_in_the_case_file(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The link was cut in its last number ("comment_id=98765432" / "10"): not copyable."""
+    case = await rich_case(chat, clock)
+    pia = chat("pia")
+    for button, name in ((EXPORT, "police"), (EXPORT_WHOLE, "whole")):
+        reply = await export_from_chat(pia, case, button)
+        pdf = await sent_pdf(demo_app, "pia", reply)
+        assert pdf is not None
+        lines = [line.strip() for page in text_of(pdf, tmp_path, name) for line in page.split("\n")]
+        assert URL in lines, [line for line in lines if "facebook" in line]
+        whole = flat("\n".join(lines))
+        assert flat(LONG_STORY) in whole  # the rest of the story around it, every word
+
+
+def test_a_link_too_long_for_a_line_breaks_only_between_its_parts() -> None:
+    pdf = _Pages(CaseFile("r", "t", "s", "h", "m", "g", "p", ()))
+    pdf.set_font(FAMILY, "", 10)
+    long = URL + "&ref=" + "1234567890" * 3 + "/posts/2468"
+    text = _wrapped(pdf, f"se {long} nu", 100)
+    assert text.replace("\n", "") == f"se {long} nu"  # nothing added, nothing lost
+    pieces = text.removeprefix("se ").removesuffix(" nu").split("\n")
+    assert len(pieces) > 1
+    assert all(pdf.get_string_width(piece) <= 100 for piece in pieces), pieces
+    for left, right in itertools.pairwise(pieces):
+        assert left.endswith(("/", "&")) or right.startswith(("?", "=", "&", "#")), (left, right)
