@@ -23,6 +23,7 @@ from tests.test_casefile import (
     sent_pdf,
     text_of,
 )
+from tests.web_support import browser, signed_in_as, switch_on
 
 pytestmark = NEEDS_POPPLER
 
@@ -75,3 +76,16 @@ def test_a_link_too_long_for_a_line_breaks_only_between_its_parts() -> None:
     assert all(pdf.get_string_width(piece) <= 100 for piece in pieces), pieces
     for left, right in itertools.pairwise(pieces):
         assert left.endswith(("/", "&")) or right.startswith(("?", "=", "&", "#")), (left, right)
+
+
+async def test_the_category_reads_the_same_in_about_the_case_and_in_the_report(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """Sara read "Kategori: Partiet" under "Om ärendet" and "partiet" in the report."""
+    switch_on(demo_app)
+    case = await rich_case(chat, clock)
+    async with browser(demo_app) as client:
+        await signed_in_as(chat, "pia", client)
+        html = (await client.get(f"/cases/{case.ref}")).text
+    assert "<dd>partiet</dd>" in html, html
+    assert "Partiet" not in html.replace("Gröna partiet", "")

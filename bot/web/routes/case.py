@@ -5,7 +5,7 @@ a case the person may not see is "not found", whatever the reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,6 +23,7 @@ from conversations.case.reading import evidence_line, file_name
 from conversations.casefile.build import build
 from conversations.casefile.model import KEYS, CaseFile, Entry, Section
 from conversations.flow import Context
+from conversations.i18n import after_label
 from storage.access import Access
 from storage.caselist import CaseListRepo, Found
 from storage.cases import CaseRepo, normalised_ref
@@ -136,6 +137,9 @@ async def _page(request: Request, desk: Desk, report: Report, access: Access) ->
     evidence = await repo.listing(ctx.viewer, report) if access in READERS else []
     about = next(s for s in file.sections if s.key == "about")
     checklist = next((s for s in file.sections if s.key == "checklist"), None)
+    summary = await case_row(ctx, found)
+    if summary.category:  # beside its label, as the report's own answer reads: "partiet"
+        summary = replace(summary, category=after_label(summary.category))
     return page(
         request,
         desk,
@@ -145,7 +149,7 @@ async def _page(request: Request, desk: Desk, report: Report, access: Access) ->
         ref=report.ref,
         access=access.name.lower(),
         drill=report.drill_id is not None,
-        summary=await case_row(ctx, found),
+        summary=summary,
         about=about,
         parts=parts_of(file),
         checklist=checklist_rows(checklist) if checklist is not None else [],
