@@ -69,7 +69,9 @@ async def render_item_owned(rc: RenderContext, message: OutboxMessage) -> Reply:
     mine = [items[str(i)] for i in ids if str(i) in items]
     lines = [_("Case {ref} needs you. Yours in its checklist:").format(ref=report.ref)]
     for item in mine:
-        lines += [f"• {item.step} {item.check.get(rc.locale)}", item.action.get(rc.locale)]
+        lines.append(f"• {item.step} {item.check.get(rc.locale)}")
+        if item.action is not None:
+            lines.append(item.action.get(rc.locale))
     lines.append(_("Reported by {name}.").format(name=await _shown_name(rc, report.reporter_id)))
     alerted = sorted(await AlertRepo(rc.session).report_alerted(report.id))
     taken = await AlertRepo(rc.session).report_taken_by(report.id)

@@ -117,7 +117,9 @@ class Reader:
 class ChecklistItem(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_.-]{1,32}$")
     step: str  # the routine's step number, e.g. "3.1.1"
-    action: Text  # "Åtgärd"
+    # "Åtgärd": the routine's words this check follows; none where the form has a check
+    # with no action of its own (3.2.1 "Har den utsattas anhöriga informerats?")
+    action: Text | None = None
     check: Text  # the "Check!" question, answered Ja / Nej / Inte aktuellt
     # The same question put to the targeted person, in her case ("Har du valt en
     # stödperson?" for "Har den utsatta valt en stödperson?"); none: ``check`` reads right.

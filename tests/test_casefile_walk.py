@@ -89,3 +89,30 @@ async def test_the_category_reads_the_same_in_about_the_case_and_in_the_report( 
         html = (await client.get(f"/cases/{case.ref}")).text
     assert "<dd>partiet</dd>" in html, html
     assert "Partiet" not in html.replace("Gröna partiet", "")
+
+
+async def test_a_checklist_question_has_only_its_own_routine_words_above_it(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    """'Den utsatta har valt en stödperson …' stood above 'Har den utsattas anhöriga
+    informerats?' too: the form has that check with no action of its own."""
+    case = await rich_case(chat, clock)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    seen: dict[str, str] = {}
+    for _ in range(8):
+        asked = await pia.say("Svara på nästa punkt")
+        if "3.1" in asked.split(":")[0]:
+            await pia.say("Ja")
+        else:
+            seen[asked] = asked
+            await pia.say("Inte aktuellt")
+        if "Skriv en kommentar" in pia.last[-1].text:
+            await pia.say("Hoppa över")
+        await pia.say(f"/arende {case.ref}")
+    relatives = [a for a in seen if "anhöriga informerats" in a]
+    support = [a for a in seen if "Har den utsatta valt en stödperson?" in a]
+    assert relatives and support, list(seen)
+    assert relatives[0].startswith("3.2.1: Har den utsattas anhöriga informerats?")
+    assert SUPPORT_PERSON not in relatives[0]
+    assert support[0].startswith(f"3.2.1: {SUPPORT_PERSON}")

@@ -66,7 +66,9 @@ async def _ask(
     she does not know, in the pack's words for her (``reader``: "Har du valt en
     stödperson?", or for someone who reported for another "Har Eva Ek valt en stödperson?")."""
     _ = ctx._
-    text = f"{item.step}: {item.action.get(ctx.locale)}\n\n{item.check.get(ctx.locale)}"
+    text = f"{item.step}: {item.check.get(ctx.locale)}"
+    if item.action is not None:  # the routine's words, then the check that follows them
+        text = f"{item.step}: {item.action.get(ctx.locale)}\n\n{item.check.get(ctx.locale)}"
     if own:  # "Den som har blivit utsatt … informerar partiets säkerhetsansvarig": not for her
         text = _("A question about your case:") + "\n" + item.asked(ctx.locale, reader)
     if item.comment is not None:
