@@ -78,6 +78,29 @@ def test_a_link_too_long_for_a_line_breaks_only_between_its_parts() -> None:
         assert left.endswith(("/", "&")) or right.startswith(("?", "=", "&", "#")), (left, right)
 
 
+async def test_the_police_file_leaves_out_the_follow_up_calls_it_says_it_leaves_out(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Kent's 'Underlag för polisanmälan' listed 'Uppföljningssamtal 1 planerat' in its
+    timeline, above 'Utelämnat' saying follow-up calls are not in the file. The director
+    reads a case's header and checklist (the police report is his, 3.1.3), not its support
+    in the longer term."""
+    case = await rich_case(chat, clock)
+    for handle in ("kent", "pia"):
+        pdf = await sent_pdf(demo_app, handle, await export_from_chat(chat(handle), case))
+        assert pdf is not None
+        whole = flat("\n".join(text_of(pdf, tmp_path, handle)))
+        assert "uppföljningssamtal och utvärderingen av rutinen finns inte" in whole
+        assert "Uppföljningssamtal 1" not in whole, whole
+        assert "Händelseförlopp" in whole and "Rapporterat" in whole  # the rest is there
+    # Pia, who handles it, still reads the booked call in her whole file
+    pia = chat("pia")
+    whole_pdf = await sent_pdf(demo_app, "pia", await export_from_chat(pia, case, EXPORT_WHOLE))
+    assert whole_pdf is not None
+    whole = flat("\n".join(text_of(whole_pdf, tmp_path, "pia_whole")))
+    assert "Uppföljningssamtal 1 planerat" in whole
+
+
 async def test_the_category_reads_the_same_in_about_the_case_and_in_the_report(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:

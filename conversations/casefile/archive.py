@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations.case.common import name_of
 from conversations.casefile.answers import answer_entries, role_statement
-from conversations.casefile.build import documented_calls
+from conversations.casefile.build import call_moments
 from conversations.casefile.timeline import history, timeline
 from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
@@ -154,9 +154,7 @@ async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any
     data["checklist"] = await _checklist(ctx, report)
     data["timeline"] = [
         {"at": m.day.isoformat() if m.day else _iso(m.at), "what": m.text}
-        for m in await timeline(
-            ctx, report, pack, state, await documented_calls(ctx, report, access)
-        )
+        for m in await timeline(ctx, report, pack, state, await call_moments(ctx, report, access))
     ]
     data["akut_alerts"] = await _akut(ctx, report)
     data["notes"] = [

@@ -14,7 +14,7 @@ from conversations.case.lines import answered, note_lines
 from conversations.case.reading import evaluation_lines, evidence_line, followup_log
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
-from conversations.casefile.timeline import Moment, said_at, timeline
+from conversations.casefile.timeline import Moment, planned_calls, said_at, timeline
 from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
 from conversations.i18n import Catalogs, shown_name
@@ -173,19 +173,23 @@ async def _checklist(
             if before.comment and before.answer != "text":
                 replaced = f"{replaced} – {before.comment}"
             entries.append(Entry(_("Answered before"), replaced, 1, key=item.id))
-    documented = await documented_calls(ctx, report, access)
-    moments = await timeline(ctx, report, pack, state, documented)
+    moments = await timeline(ctx, report, pack, state, await call_moments(ctx, report, access))
     checklist = Section(
         _("2. Checklist of the routine"), tuple(entries), wide_labels=True, key="checklist"
     )
     return checklist, moments
 
 
-async def documented_calls(ctx: Context, report: Report, access: Access) -> list[Moment]:
-    """When each follow-up call was documented, and by whom (handlers only)."""
-    if access is not Access.HANDLER:
+async def call_moments(ctx: Context, report: Report, access: Access) -> list[Moment]:
+    """The follow-up calls in the timeline: when each is planned (the handlers and the person
+    the calls are with) and when it was documented, by whom (handlers). The director's file
+    and the police's leave them out, as their "Left out" says."""
+    if access not in (Access.HANDLER, Access.OWN):
         return []
-    repo, moments = CaseRepo(ctx.session, ctx.keyring), []
+    moments = await planned_calls(ctx, report)
+    if access is not Access.HANDLER:
+        return moments
+    repo = CaseRepo(ctx.session, ctx.keyring)
     for number, row in sorted((await repo.followups(report)).items()):
         if row.status == "documented" and row.documented_at is not None:
             who = await name_of(ctx, row.documented_by)

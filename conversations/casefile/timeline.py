@@ -99,7 +99,8 @@ async def _checklist(
     return moments
 
 
-async def _calls(ctx: Context, report: Report) -> list[Moment]:
+async def planned_calls(ctx: Context, report: Report) -> list[Moment]:
+    """When each follow-up call not yet held is planned."""
     _ = ctx._
     try:
         log = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
@@ -117,18 +118,18 @@ async def _calls(ctx: Context, report: Report) -> list[Moment]:
 
 
 async def timeline(
-    ctx: Context, report: Report, pack: Pack, state: dict[str, ItemState], documented: list[Moment]
+    ctx: Context, report: Report, pack: Pack, state: dict[str, ItemState], calls: list[Moment]
 ) -> list[Moment]:
     """Everything that happened in the case that the reader may see, oldest first;
-    ``documented``: the follow-up calls documented (handlers only, read by the caller)."""
+    ``calls``: the follow-up calls the reader may see, planned and documented (read by the
+    caller, who knows what the reader may see)."""
     _ = ctx._
     moments: list[Moment] = []
     if report.submitted_at is not None:
         moments.append(Moment(report.submitted_at, _("Reported")))
     moments += await _alerts(ctx, report)
     moments += await _checklist(ctx, report, pack, state)
-    moments += await _calls(ctx, report)
-    moments += documented
+    moments += calls
     if report.closed_at is not None:
         who = await name_of(ctx, report.closed_by)
         moments.append(Moment(report.closed_at, _("Closed by {name}").format(name=who)))
