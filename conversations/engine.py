@@ -204,6 +204,14 @@ class Core:
         data = {} if fresh else (conversation.data or {})
         ctx = self._context(session, person, viewer, locale, event.channel, now, data, prompt)
         result = await handler(ctx, event)
+        # (not before a cry for help: the way out comes first)
+        left = self.flows.get(conversation.flow or "") if fresh else None
+        left = None if flow is not None and flow.name == "akut" else left
+        if left is not None and left.on_leave is not None and conversation.state:
+            # she left it in the middle for a command: where what she wrote is kept
+            kept = await left.on_leave(ctx, conversation.state, dict(conversation.data or {}))
+            if kept:
+                ctx.replies.insert(0, Reply(kept))
         if ctx.drill_id is not None:
             ctx.replies = [marked(r, ctx._) for r in ctx.replies]
         if ctx.person.id != person.id:

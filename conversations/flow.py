@@ -153,6 +153,10 @@ class Flow:
 
     ``on_unknown``: what a /command Trygg does not know answers in this flow; without it,
     the open question is asked again.
+
+    ``on_leave``: what to tell a person who leaves this flow for a command in the middle of
+    it (given the state and data she left): where what she wrote is kept, and how to go on
+    with it; None to say nothing.
     """
 
     name: str
@@ -166,6 +170,7 @@ class Flow:
     typed: Mapping[str, Handler] = field(default_factory=dict)
     revisit: Handler | None = None
     on_unknown: Handler | None = None
+    on_leave: Callable[[Context, str, dict[str, Any]], Awaitable[str | None]] | None = None
     shown_anew: Mapping[str, Callable[[Context], Awaitable[StateResult]]] = field(
         default_factory=dict
     )

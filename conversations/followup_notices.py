@@ -4,13 +4,13 @@ targeted person how she is (and tell the contact she wrote)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from conversations.about import about_someone_else, named_target
 from conversations.events import Button, Reply
-from conversations.i18n import DISPLAY_TZ, format_day, format_when, shown_name
+from conversations.i18n import DISPLAY_TZ, format_clock, format_day, format_when, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, name_for
 from conversations.notice_context import case_button as _case_button
 from conversations.notice_context import report_of as _report
@@ -20,6 +20,8 @@ from storage.errors import NotFound
 from storage.models import CaseNote, FollowUp, OutboxMessage, Report
 from storage.reports import ReportRepo
 from storage.viewer import Viewer
+
+SOON_SAID = timedelta(minutes=90)  # a reminder this close to the call says how soon it is
 
 
 async def render_followup_nudge(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -117,9 +119,29 @@ async def _call_reminder(
     if when is None:
         return Reply(_("A follow-up call in Trygg was moved or documented before this reminder."))
     name, phone = await _name(rc, report.reporter_id)
-    text = _("Case {ref}: follow-up call {n} with {name}, {when}.").format(
-        ref=report.ref, n=number, name=name, when=format_when(when, rc.locale, message.created_at)
-    )
+    left = when - message.created_at
+    if left <= SOON_SAID:  # the second reminder, an hour before: it is soon, not "today"
+        minutes = max(1, round(left.total_seconds() / 60))
+        ngettext = rc.ngettext or (lambda one, other, n: one if n == 1 else other)
+        span = (
+            _("in an hour")
+            if abs(minutes - 60) <= 5
+            else ngettext("in {m} minute", "in {m} minutes", minutes).format(m=minutes)
+        )
+        text = _("Case {ref}: follow-up call {n} with {name} {span}, at {time}.").format(
+            ref=report.ref,
+            n=number,
+            name=name,
+            span=span,
+            time=format_clock(when.astimezone(DISPLAY_TZ).time(), rc.locale),
+        )
+    else:
+        text = _("Case {ref}: follow-up call {n} with {name}, {when}.").format(
+            ref=report.ref,
+            n=number,
+            name=name,
+            when=format_when(when, rc.locale, message.created_at),
+        )
     if phone:
         text += "\n" + _("Phone: {phone}").format(phone=phone)
     text += "\n" + _("Afterwards, document it in the case: date, who took part, notes.")

@@ -127,7 +127,8 @@ async def test_the_reminder_comes_before_the_call(  # type: ignore[no-untyped-de
     await sender.deliver_due()
     [(_, reminder)] = transport.sent
     assert reminder.text == (
-        f"Ärende {case.ref}: uppföljningssamtal 1 med Anna Berg i dag kl. 14.00.\n"
+        # the second reminder says it is soon, not "today" as the morning's did
+        f"Ärende {case.ref}: uppföljningssamtal 1 med Anna Berg om en timme, kl. 14.00.\n"
         "Telefon: +46 70 174 06 10\n"
         "Dokumentera samtalet i ärendet efteråt: datum, vilka som deltog, anteckningar."
     )
@@ -359,3 +360,74 @@ async def test_a_proposed_time_pressed_books_the_time_its_button_says(  # type: 
     assert label == "i morgon kl. 10.00"
     booked = await pia.press(button)
     assert booked.startswith(f"Bokat: uppföljningssamtal 1 med Anna Berg {label}."), booked
+
+
+@SQLITE_ONLY
+async def test_half_written_answers_about_a_call_are_kept_when_she_leaves(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await taken_monday(chat, clock)
+    await book_tuesday(chat, case)
+    clock.now = (TUESDAY_14 + timedelta(hours=1)).astimezone(UTC)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:followup")
+    await pia.press("fu:booked")
+    await pia.say("Anna Berg och Pia Lind")
+    # a command in the middle: what she wrote is kept, and she is told where it is
+    left = await pia.say("/meny")
+    assert left.startswith(
+        "Det du har skrivit om uppföljningssamtal 1 är sparat. Fortsätt med "
+        f"”Dokumentera ett uppföljningssamtal” i ärende {case.ref}."
+    )
+    await pia.say(f"/arende {case.ref}")
+    back = await pia.press("case:followup")
+    assert back.startswith(
+        "Du har börjat dokumentera uppföljningssamtal 1. Det du skrev är sparat:\n"
+        "• Hölls: tisdag 24 november\n"
+        "• Deltog: Anna Berg och Pia Lind\n"
+        "Nuläge och behov av fortsatt stöd för Anna Berg:"
+    )
+    await pia.say(NOTES)
+    assert "Det du har skrivit" in await pia.say(f"/arende {case.ref}")  # again, after notes
+    back = await pia.press("case:followup")
+    assert f"• Nuläget: {NOTES}\nBehöver Anna Berg fortsatt stöd?" in back
+    await pia.press("fu:yes")
+    assert "Uppföljningssamtal 1 är dokumenterat." in await pia.press("fu:not_needed")
+    async with demo_app.db.unit_of_work() as session:
+        row = (await session.scalars(select(FollowUp).where(FollowUp.number == 1))).one()
+        notes = CallRepo(session, demo_app.keyring)._notes(row)
+    assert (row.status, notes["present"], notes["situation"]) == (
+        "documented",
+        "Anna Berg och Pia Lind",
+        NOTES,
+    )
+    # nothing half written: leaving says nothing
+    assert "sparat" not in await pia.say("/meny")
+
+
+@SQLITE_ONLY
+async def test_no_further_call_is_offered_after_one_not_needed(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case = await taken_monday(chat, clock)
+    await book_tuesday(chat, case)
+    clock.now = (TUESDAY_14 + timedelta(hours=1)).astimezone(UTC)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press("case:followup")
+    await pia.press("fu:booked")
+    await pia.say("Anna Berg och Pia Lind")
+    await pia.say(NOTES)
+    await pia.press("fu:yes")
+    await pia.press("fu:not_needed")
+    await pia.press("next:none")  # call 2 not needed: no more calls were needed then
+    view = await pia.press("case:view")
+    assert "Uppföljningssamtal 2: behövs inte" in view
+    labels = [label for _, label, _ in pia.buttons]
+    assert not [label for label in labels if "samtal 3" in label], labels
+    assert "Boka ett samtal till" in labels  # the situation may change
+    asked = await pia.press("case:anyway")
+    assert asked.startswith("När ska uppföljningssamtal 2 med Anna Berg hållas?")
+    booked = await pia.say("8/12 kl 10")
+    assert booked.startswith("Bokat: uppföljningssamtal 2 med Anna Berg")

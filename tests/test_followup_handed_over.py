@@ -49,6 +49,7 @@ async def test_per_takes_over_a_booked_follow_up_call(demo_app: App, clock: Fake
     )
     assert "Uppföljningssamtal 2 med Per Ek: tisdag 8 december kl. 10.00" in said  # Anna's view
     assert (
-        "bot → per:\n    Ärende REF-1: uppföljningssamtal 2 med Anna Berg i dag kl. 10.00." in said
+        "bot → per:\n    Ärende REF-1: uppföljningssamtal 2 med Anna Berg om en timme, kl. 10.00."
+        in said
     )
     t.check()

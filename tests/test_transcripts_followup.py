@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import App
+from storage.directory import DirectoryRepo
 from tests.conftest import Chat, FakeClock
 from tests.golden import Transcript
 from tests.test_case import MONDAY_10, Submitted, submit_report, take
@@ -149,3 +150,64 @@ async def test_a_held_check_in_follows_the_call_moved_earlier(
     said = t.text()
     assert "Nästa avstämning: i morgon kl. 08.00" in said
     assert said.count("Hur mår du?") == 1
+
+
+async def test_pia_leaves_a_call_half_documented_and_finds_no_more_calls_offered(
+    demo_app: App, clock: FakeClock
+) -> None:
+    case = await reported(demo_app, clock, "anna", "pia")
+    t = Transcript("followup_left_sv", demo_app)
+    pia = t.person("pia")
+    await t.deliver()
+    t.lines.clear()
+    t.note("Tuesday 15:00: Pia documents call 1 and is called away half-way")
+    at(clock, 11, 24, 15, 0)
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:followup", "Dokumentera ett uppföljningssamtal")
+    await t.press(pia, "fu:today", "I dag")
+    await t.say(pia, "Anna Berg och Pia Lind")
+    await t.say(pia, "/arenden")
+    t.note("Tuesday 16:00: she comes back to it")
+    at(clock, 11, 24, 16, 0)
+    await t.say(pia, f"/arende {case.ref}")
+    await t.press(pia, "case:followup", "Dokumentera ett uppföljningssamtal")
+    await t.say(pia, "Anna mår bättre och vill inte ha fler samtal.")
+    await t.press(pia, "fu:no", "Nej")
+    await t.press(pia, "fu:not_needed", "Behövs inte")
+    await t.press(pia, "next:none", "Behövs inte")
+    t.note("Call 2 is not needed: no call 3 is offered, but one can be booked if things change")
+    await t.press(pia, "case:view", "Visa ärendet")
+    t.note("A call held after all is documented as call 2")
+    await t.press(pia, "case:followup", "Dokumentera ett uppföljningssamtal")
+    t.check()
+    said = t.text()
+    assert said.rstrip().endswith("[1] I dag  [2] I går  [3] Tillbaka")
+    assert "Uppföljningssamtal 2. När hölls det?" in said
+    assert "Det du har skrivit om uppföljningssamtal 1 är sparat." in said
+    assert "• Deltog: Anna Berg och Pia Lind" in said
+    assert "samtal 3" not in said and "Boka ett samtal till" in said
+
+
+async def test_britt_is_reminded_of_a_call_in_english(demo_app: App, clock: FakeClock) -> None:
+    case = await reported(demo_app, clock, "bo", "britt")
+    async with demo_app.db.unit_of_work() as session:  # Britt reads English
+        person = await DirectoryRepo(session).person_by_handle("britt")
+        assert person is not None
+        person.locale = "en"
+    t = Transcript("followup_reminders_en", demo_app)
+    britt = t.person("britt")
+    await t.deliver()
+    t.lines.clear()
+    t.note("Monday 23 November 10:00: Britt books follow-up call 1 with Bo")
+    await t.say(britt, f"/arende {case.ref}")
+    await t.press(britt, "case:book", "Book call 1")
+    await t.say(britt, "tuesday 14:00")
+    await t.deliver()
+    t.note("Tuesday 08:00 and 13:00: Britt is reminded")
+    for hour in (8, 13):
+        at(clock, 11, 24, hour, 0)
+        await demo_app.timer_runner().run_due()
+        await t.deliver()
+    t.check()
+    said = t.text()
+    assert "follow-up call 1 with Bo" in said and "in an hour, at 14:00." in said

@@ -8,14 +8,15 @@ from datetime import date, datetime, time, timedelta
 from conversations import dates
 from conversations.case.common import Case, found_case, gone, on_case
 from conversations.case.next_step import carry_on
+from conversations.case.planned import ANYWAY
 from conversations.case.view import show_case
 from conversations.checkin_timing import asked_at
 from conversations.desk import calls as desk
 from conversations.desk.calls import passed
 from conversations.desk.errors import Refused
 from conversations.desk.notes import keep_note
+from conversations.desk.words import call_anyway, next_call
 from conversations.desk.words import card_name as name_of
-from conversations.desk.words import next_call
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.followups import to_book
@@ -70,8 +71,12 @@ async def start_booking(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    chosen = 0 if event.action == "case:book" else int(ctx.data.get("book") or 0)
-    number = chosen or next_call(await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report))
+    log = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
+    if event.action == ANYWAY:  # found not needed, and needed after all
+        chosen = call_anyway(log)
+    else:
+        chosen = 0 if event.action == "case:book" else int(ctx.data.get("book") or 0)
+    number = chosen or next_call(log)
     if number == 0 or report.status is not ReportStatus.SUBMITTED:
         return await show_case(ctx)
     ctx.data["book"], ctx.data["day"] = number, None

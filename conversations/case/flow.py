@@ -32,12 +32,14 @@ from conversations.case.followup import (
     followup_present,
     followup_professional,
     followup_support,
+    left_followup,
     plan_next,
     start_followup,
 )
 from conversations.case.handover import hand_over, start_handover
 from conversations.case.notes import more_note, note_kind, note_text, start_note
 from conversations.case.older import revisiting
+from conversations.case.planned import ANYWAY
 from conversations.case.view import BACK, open_case, show_case, view
 from conversations.flow import Flow, Input
 
@@ -74,6 +76,7 @@ VIEW = {
     STOP: toggle_checkins,
     START: toggle_checkins,
     "case:book": start_booking,
+    ANYWAY: start_booking,
     "case:move": start_move,
     MOVE: start_day_move,
     "case:handover": start_handover,
@@ -113,4 +116,5 @@ FLOW = Flow(
     typed=TYPED,
     revisit=revisiting(VIEW),  # the card's buttons further up act on the card's case
     shown_anew={Case.VIEW: show_case},  # who took it, the checklist: as they are now
+    on_leave=left_followup,  # a call half documented: kept, and she is told so
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from conversations import dates
 from conversations.about import about_someone_else, named_target
@@ -11,7 +12,7 @@ from conversations.case.day_moves import day_typed, planned_on
 from conversations.case.next_step import carry_on
 from conversations.desk import notes
 from conversations.desk.errors import Refused
-from conversations.desk.followup import finish_followup, next_followup_number
+from conversations.desk.followup import finish_followup, followup_to_document
 from conversations.desk.words import name_of
 from conversations.events import Button, InboundEvent
 from conversations.flow import Context, StateResult
@@ -47,16 +48,21 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
     if found is None:
         return await gone(ctx)
     report, _access = found
-    number = await next_followup_number(ctx, report)
+    repo = CaseRepo(ctx.session, ctx.keyring)
+    rows = await repo.followups(report)
+    number = await followup_to_document(ctx, report)
     if number == 0:
         return await carry_on(ctx, _("All three follow-up calls are done or not needed."))
     ctx.data["fu"] = number
     ctx.data["fu_notes"] = {}
+    row = rows.get(number)
+    begun = repo.notes_of(row) if row is not None else {}
+    if row is not None and row.status != "documented" and begun.get("date"):
+        return await _resume(ctx, number, begun)
     buttons = [
         [Button("fu:today", _("Today")), Button("fu:yesterday", _("Yesterday"))],
         [Button("case:view", _("Back"))],
     ]
-    row = (await CaseRepo(ctx.session, ctx.keyring).followups(report)).get(number)
     day = _planned_day(row)
     if day is not None and day <= ctx.now.astimezone(DISPLAY_TZ).date():
         said = dates.say_day(day, ctx.now, ctx.locale)
@@ -67,6 +73,65 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
         buttons,
     )
     return Case.FU_DATE
+
+
+LEFT_IN = (Case.FU_PRESENT, Case.FU_NOTES, Case.FU_SUPPORT, Case.FU_PROFESSIONAL)
+"""The steps of documenting a call after its day was kept: what she wrote so far is saved."""
+
+
+async def left_followup(ctx: Context, state: str, data: dict[str, Any]) -> str | None:
+    """She left documenting a call for a command: what she wrote is saved, and how to go on."""
+    if state not in LEFT_IN or not data.get("case"):
+        return None
+    found = await found_case(ctx, Access.HANDLER, str(data["case"]))
+    if found is None:
+        return None
+    return ctx._(
+        "What you have written about follow-up call {n} is saved. Continue with “Document a "
+        "follow-up call” in case {ref}."
+    ).format(n=int(data.get("fu") or 1), ref=found[0].ref)
+
+
+async def _resume(ctx: Context, number: int, begun: dict[str, Any]) -> StateResult:
+    """Go on documenting call ``number`` where she left it, saying what is kept."""
+    _ = ctx._
+    today = ctx.now.astimezone(DISPLAY_TZ).date()
+    lines = [
+        _("You have begun documenting follow-up call {n}. What you wrote is saved:").format(
+            n=number
+        ),
+        "• "
+        + _("Held: {day}").format(
+            day=format_day(date.fromisoformat(begun["date"]), today, ctx.locale)
+        ),
+    ]
+    if begun.get("present"):
+        lines.append("• " + _("Took part: {who}").format(who=begun["present"]))
+    if begun.get("situation"):
+        lines.append("• " + _("The situation: {text}").format(text=begun["situation"]))
+    back = [[Button("case:view", _("Back"))]]
+    name = await _targeted(ctx)
+    if not begun.get("present"):
+        ctx.reply("\n".join([*lines, _("Who took part?")]), back)
+        return Case.FU_PRESENT
+    if not begun.get("situation"):
+        question = _("The current situation and the need for continued support for {name}:")
+        ctx.reply("\n".join([*lines, question.format(name=name)]), back)
+        return Case.FU_NOTES
+    if not begun.get("continued_support"):
+        question = _("Does {name} need continued support?").format(name=name)
+        ctx.reply(
+            "\n".join([*lines, question]), [[Button("fu:yes", _("Yes")), Button("fu:no", _("No"))]]
+        )
+        return Case.FU_SUPPORT
+    ctx.reply(
+        "\n".join([*lines, _("Professional support (occupational health service)?")]),
+        [
+            [Button("fu:not_needed", _("Not needed")), Button("fu:assessed", _("Needed"))],
+            [Button("fu:ordered", _("Ordered via occupational health"))],
+        ],
+    )
+    return Case.FU_PROFESSIONAL
 
 
 def _planned_day(row: FollowUp | None) -> date | None:

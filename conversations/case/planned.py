@@ -9,8 +9,8 @@ from datetime import date
 from conversations import dates
 from conversations.case.common import on_case
 from conversations.checkin_timing import asked_at
+from conversations.desk.words import call_anyway, next_call
 from conversations.desk.words import card_name as name_of
-from conversations.desk.words import next_call
 from conversations.events import Button
 from conversations.flow import Context
 from conversations.followups import FOLLOWUP_CALL
@@ -19,6 +19,8 @@ from storage.access import Access
 from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallEntry, CallRepo
 from storage.cases import CaseRepo
 from storage.models import Report, ReportStatus, Timer
+
+ANYWAY = "case:anyway"  # book a call found not needed after all: the situation changed
 
 # --- the case view -------------------------------------------------------------------------
 
@@ -71,6 +73,8 @@ async def schedule_section(
             buttons.append([day_button(ctx, report, number, planned_day)])
     elif number:
         buttons.append([on_case(report, "case:book", _("Move call {n}").format(n=number))])
+    if call_anyway(log):  # no further calls were needed: one may still be, if things change
+        buttons.append([on_case(report, ANYWAY, _("Book another call"))])
     if upcoming:
         buttons.append([on_case(report, "case:move", _("Move the reminder"))])
     return lines, buttons

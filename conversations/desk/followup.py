@@ -29,13 +29,24 @@ PROFESSIONAL = ("not_needed", "assessed", "ordered")  # occupational health, lik
 
 
 async def next_followup_number(ctx: Context, report: Report) -> int:
-    """The first follow-up call not yet documented or not needed (1–3); 0 when none is left."""
+    """The first follow-up call not yet documented (1–3); 0 when none is left, or when a
+    call was found not needed (no further calls were needed then)."""
     rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
     for number in (1, 2, 3):
         row = rows.get(number)
         if row is None or row.status == "planned":
             return number
+        if row.status == "not_needed":
+            return 0
     return 0
+
+
+async def followup_to_document(ctx: Context, report: Report) -> int:
+    """The call a call held now documents: the next one, or, when further calls were found
+    not needed and one was held after all (things changed), the first found not needed."""
+    rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    anyway = next((n for n in sorted(rows) if rows[n].status == "not_needed"), 0)
+    return await next_followup_number(ctx, report) or anyway
 
 
 async def finish_followup(ctx: Context, report: Report, number: int, notes: dict[str, Any]) -> str:
@@ -136,7 +147,7 @@ async def document_followup(
     """Document the next follow-up call in one go, stored as the chat stores it step by step."""
     _ = ctx._
     await checked(ctx, report, Access.HANDLER)
-    number = await next_followup_number(ctx, report)
+    number = await followup_to_document(ctx, report)
     if number == 0:
         raise Refused(_("All three follow-up calls are done or not needed."))
     if held_on > ctx.now.astimezone(DISPLAY_TZ).date():

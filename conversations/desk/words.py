@@ -51,13 +51,26 @@ async def card_name(ctx: Context, person_id: int | None) -> str:
 
 
 def next_call(log: list[CallEntry]) -> int:
-    """The number of the first call not yet held (1–3); 0 when all are done or not needed."""
+    """The number of the first call not yet held (1–3); 0 when all are done, or when a call
+    was found not needed (no further calls were needed then)."""
     by_number = {entry.number: entry for entry in log}
     for number in (1, 2, 3):
         entry = by_number.get(number)
         if entry is None or entry.status == "planned":
             return number
+        if entry.status == "not_needed":
+            return 0
     return 0
+
+
+def call_anyway(log: list[CallEntry]) -> int:
+    """The call found not needed that may still be booked if the situation changes (0:
+    none, or a call is still to come)."""
+    if next_call(log):
+        return 0
+    return next(
+        (e.number for e in sorted(log, key=lambda e: e.number) if e.status == "not_needed"), 0
+    )
 
 
 async def name_of(ctx: Context, person_id: int | None) -> str:
