@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.akut_notices import written_to
 from conversations.events import Button, Reply
-from conversations.i18n import format_when, shown_name
+from conversations.i18n import format_when, names_list, shown_name
 from conversations.notice_context import NOTICE_TOKEN, RenderContext, opens_case, show_button
 from conversations.notice_people import category_line, language_of, subject_of
 from storage.access import Access, responsibility_key, responsible
@@ -186,3 +186,62 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
     else:  # an /akut alert: there is no case
         lines.append(_("The alert stays open: whoever takes it will call you."))
     return Reply("\n".join(lines))
+
+
+async def _shown(rc: RenderContext, person_id: int) -> tuple[str, str | None]:
+    """How a person is named to the recipient, and their number if the recipient may have
+    it: to someone unregistered, no name or number, only what they are."""
+    if not Viewer.of(rc.recipient).registered:
+        person = await rc.session.get(Person, person_id)
+        unit = person is not None and person.role is Role.MUNICIPAL_SECURITY
+        label = rc._("municipal security unit") if unit else rc._("party security contact")
+        return label[:1].upper() + label[1:], None
+    card, _party, _m = await DirectoryRepo(rc.session).describe(Viewer.of(rc.recipient), person_id)
+    return shown_name(rc._, card), card.phone
+
+
+async def render_taker_gone(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Tell the person that whoever took her alert can no longer handle it: who has been
+    told now and will contact her, and whom to call if it cannot wait (never why)."""
+    _ = rc._
+    alert = await rc.session.get(Alert, str(message.payload["alert"]))
+    report = await rc.session.get(Report, alert.report_id) if alert and alert.report_id else None
+    case = report is not None and alert is not None and alert.kind != "akut"
+    gone, _phone = await _shown(rc, int(message.payload.get("gone", 0)))
+    lines = [
+        _("{name} can no longer handle your case {ref}.").format(name=gone, ref=report.ref)
+        if case and report is not None
+        else _("{name} can no longer handle your alert.").format(name=gone)
+    ]
+    told = [await _shown(rc, int(i)) for i in message.payload.get("to") or []]
+    if told:
+        names = names_list(_, [name for name, _phone in told])
+        ngettext = rc.ngettext or (lambda one, many, n: one if n == 1 else many)
+        lines.append(
+            ngettext(
+                "{names} has been told and will contact you.",
+                "{names} have been told: one of them will contact you.",
+                len(told),
+            ).format(names=names)
+        )
+        called = next(((name, phone) for name, phone in told if phone), None)
+        if called is not None:
+            lines.append(
+                _("Can't wait? Call {name}: {phone}").format(name=called[0], phone=called[1])
+            )
+        return Reply("\n".join([_("In danger now: call {number}.").format(number="112"), *lines]))
+    lines.append(
+        _("Nobody else in Trygg has your case yet.")
+        if case
+        else _("Nobody else in Trygg has your alert yet.")
+    )
+    unit_phone = None
+    if alert is not None and alert.municipality_id is not None:
+        municipality = await rc.session.get(Municipality, alert.municipality_id)
+        unit_phone = municipality.security_unit_phone if municipality else None
+    if unit_phone:
+        lines.append(
+            _("Call the municipality's security unit on {phone}.").format(phone=unit_phone)
+        )
+    danger = _("In danger now: call 112. Not urgent: the police on 114 14.")
+    return Reply("\n".join([danger, *lines]))

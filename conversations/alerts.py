@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.akut_notices import VIEW, read_button, write_button, written_to
 from conversations.alert_carried import LINKED_FOR as LINKED_FOR  # imported from here
 from conversations.alert_carried import carried_choices, taken_already
+from conversations.alert_gone import GONE, later_notice, tell_taker_gone, to_tell
 from conversations.alert_next import (
     CALM,
     ESCALATE,
@@ -224,18 +225,23 @@ async def next_level(
     notify: Notify,
     why: dict[str, Any],
     calm: bool = False,
+    gone: int | None = None,
 ) -> None:
     """Alert the next level that has someone not alerted yet who may act now, and remind
     the earlier ones who still may; with nobody left, tell the person to call. ``why``
     goes with the alert: ``escalated`` (nobody answered), ``handover`` (who took it may no
     longer act) or ``unreached`` (who called could not reach the person). ``calm``: a
-    report in calm words, whose next escalation waits out the quiet hours."""
+    report in calm words, whose next escalation waits out the quiet hours. ``gone``: who
+    had taken it and may no longer act, whom the person was told of: she is told who now."""
     repo = AlertRepo(session)
     levels = await current_levels(session, packs, alert)
     fresh = [card.person_id for card in await not_yet_alerted(session, levels, alert)]
+    if gone is not None:  # she waits for a call from someone who may no longer make it
+        await tell_taker_gone(session, alert, now, notify, gone, fresh, calm)
     if not fresh:
         alert.status = AlertStatus.EXHAUSTED  # still theirs to take: each is reminded once
-        await _tell_unanswered(session, alert, now, notify)
+        if gone is None:  # else she was just told whom to call
+            await _tell_unanswered(session, alert, now, notify)
         # everyone it went to who may still act: the plan's people and any brought in later
         keep = {r.person_id for r in await repo.recipients(alert.id)}
         keep = {i for i in keep if await repo.may_act(alert, i)}
@@ -281,6 +287,13 @@ async def tell_unanswered(sc: SystemContext, timer: Timer) -> None:
         sc.notify(alert.subject_id, ALERT_UNANSWERED, {"alert": alert.id}, ROUTINE)
 
 
+async def tell_taker_gone_later(sc: SystemContext, timer: Timer) -> None:
+    """The quiet hours are over: tell her who took her report may no longer, if still open."""
+    notice = later_notice(await AlertRepo(sc.session).get(timer.subject), timer.payload)
+    if notice is not None:
+        sc.notify(*notice)
+
+
 async def escalate(sc: SystemContext, timer: Timer) -> None:
     """Nobody acknowledged in time: alert the next level and remind the earlier ones once."""
     alert = await AlertRepo(sc.session).get(timer.subject)
@@ -296,7 +309,8 @@ async def escalate(sc: SystemContext, timer: Timer) -> None:
         return
     why = {key: timer.payload[key] for key in WHY if key in timer.payload} or {"escalated": True}
     calm = bool(timer.payload.get(CALM)) and alert.drill_id is None
-    await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why, calm)
+    gone = timer.payload.get(GONE)
+    await next_level(sc.session, sc.packs, alert, sc.now, sc.notify, why, calm, gone)
 
 
 async def _link(
@@ -352,15 +366,20 @@ async def directory_changed(session: AsyncSession, person_ids: Sequence[int], no
                 )
         await _escalate_at_once_if_stuck(session, alert, now)
     taken = await repo.taken_by(person_ids, now - LINKED_FOR)
-    for alert in taken:
+    gone = [
+        (alert, taker)
+        for alert in taken
+        if (taker := alert.acknowledged_by) is not None and not await repo.may_act(alert, taker)
+    ]
+    tell = await to_tell(session, [alert for alert, _taker in gone], now)  # told who took it
+    for alert, taker in gone:
         # an open case (or an /akut alert of the last day) whose handler may no longer act
-        # is not left without one: it goes on to the next person the plan names, at once
-        taker = alert.acknowledged_by
-        if taker is None or await repo.may_act(alert, taker):
-            continue
+        # is not left without one: it goes on to the next person the plan names, at once;
+        # she, told who took it, hears who now (see next_level)
         alert.status, alert.acknowledged_by, alert.acknowledged_at = AlertStatus.OPEN, None, None
         await repo.mark_failed(alert.id, taker)
-        await escalate_soon(session, alert, now, {"handover": True})
+        told = {GONE: taker} if alert.id in tell else {}
+        await escalate_soon(session, alert, now, {"handover": True, **told})
     return len(alerts) + len(taken)
 
 

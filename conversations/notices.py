@@ -16,7 +16,13 @@ from conversations.akut_notices import (
     render_alert_words,
 )
 from conversations.alert_push import render_alert
-from conversations.alert_replies import render_acked, render_linked, render_taken, render_unanswered
+from conversations.alert_replies import (
+    render_acked,
+    render_linked,
+    render_taken,
+    render_taker_gone,
+    render_unanswered,
+)
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.case_notices import (
     ABOUT_A_CASE_TO_ANYONE,
@@ -53,6 +59,7 @@ ALERT_LINKED = "alert_linked"
 CASE_HANDED_OVER = "case_handed_over"
 CASE_NEW_HANDLER = "case_new_handler"
 ALERT_UNANSWERED = "alert_unanswered"
+ALERT_TAKER_GONE = "alert_taker_gone"  # to her: who took her alert may no longer handle it
 ALERT_WITHDRAWN = "alert_withdrawn"
 FOLLOWUP_NUDGE = "followup_nudge"
 FOLLOWUP_OVERDUE = "followup_overdue"
@@ -85,6 +92,7 @@ RENDERERS: dict[str, Renderer] = {
     ALERT_TAKEN: render_taken,
     ALERT_LINKED: render_linked,
     ALERT_UNANSWERED: render_unanswered,
+    ALERT_TAKER_GONE: render_taker_gone,
     ALERT_WITHDRAWN: render_withdrawn,
     ALERT_WORDS: render_alert_words,
     ALERT_MESSAGE: render_alert_message,

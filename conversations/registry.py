@@ -12,6 +12,7 @@ from conversations import (
     akut_undo,
     akut_words,
     alert_calls,
+    alert_gone,
     alert_next,
     alert_view,
     alert_write,
@@ -142,6 +143,7 @@ may not have it."""
 TIMERS: Mapping[str, TimerHandler] = {
     alert_next.ESCALATE: alerts.escalate,
     alerts.UNANSWERED_TELL: alerts.tell_unanswered,
+    alert_gone.TAKER_GONE_LATER: alerts.tell_taker_gone_later,
     item_owners.ITEM_OWNERS_LATER: item_owners.tell_item_owners_later,
     words_to_case.WORDS_LATER: words_to_case.tell_words_later,
     notice_later.NOTICE_LATER: notice_later.notice_later,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -276,7 +275,6 @@ async def test_a_pending_invite_naming_her_goes_when_the_org_file_moves_her(
     assert await role_of(demo_app, "pia") is Role.OFFICIAL
 
 
-@pytest.mark.xfail(strict=True, reason="found, not fixed: Anna hears only once someone takes it")
 async def test_anna_hears_at_once_that_pia_no_longer_has_her_case(
     chat: Any, demo_app: App, clock: FakeClock
 ) -> None:
