@@ -206,7 +206,8 @@ class Core:
         result = await handler(ctx, event)
         # (not before a cry for help: the way out comes first)
         left = self.flows.get(conversation.flow or "") if fresh else None
-        left = None if flow is not None and flow.name == "akut" else left
+        crying = self.commands.get(self.words.command)
+        left = None if crying is not None and flow is crying.flow else left
         if left is not None and left.on_leave is not None and conversation.state:
             # she left it in the middle for a command: where what she wrote is kept
             kept = await left.on_leave(ctx, conversation.state, dict(conversation.data or {}))
