@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,7 @@ from storage.calls import CHECKIN_KINDS, REMINDER_KINDS, CallRepo
 from storage.errors import DirectoryError, NotFound
 from storage.models import ChannelBinding, FollowUp, Person, Report
 from storage.viewer import Viewer
-from tests.conftest import DEMO_ORG, FakeClock
+from tests.conftest import DEMO_ORG, Chat, FakeClock
 from tests.test_case import MONDAY_10, Submitted, submit_report, take
 from tests.test_followups import Transport, run_at, taken_monday
 
@@ -362,10 +363,8 @@ async def test_a_proposed_time_pressed_books_the_time_its_button_says(  # type: 
     assert booked.startswith(f"Bokat: uppföljningssamtal 1 med Anna Berg {label}."), booked
 
 
-@SQLITE_ONLY
-async def test_half_written_answers_about_a_call_are_kept_when_she_leaves(  # type: ignore[no-untyped-def]
-    chat, demo_app: App, clock: FakeClock
-) -> None:
+async def _documenting(chat: Any, clock: FakeClock) -> tuple[Any, Chat]:
+    """Pia, after call 1 on Tuesday, documenting it: held as booked, who took part."""
     case = await taken_monday(chat, clock)
     await book_tuesday(chat, case)
     clock.now = (TUESDAY_14 + timedelta(hours=1)).astimezone(UTC)
@@ -374,6 +373,14 @@ async def test_half_written_answers_about_a_call_are_kept_when_she_leaves(  # ty
     await pia.press("case:followup")
     await pia.press("fu:booked")
     await pia.say("Anna Berg och Pia Lind")
+    return case, pia
+
+
+@SQLITE_ONLY
+async def test_half_written_answers_about_a_call_are_kept_when_she_leaves(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock
+) -> None:
+    case, pia = await _documenting(chat, clock)
     # a command in the middle: what she wrote is kept, and she is told where it is
     left = await pia.say("/meny")
     assert left.startswith(
@@ -410,14 +417,7 @@ async def test_half_written_answers_about_a_call_are_kept_when_she_leaves(  # ty
 async def test_no_further_call_is_offered_after_one_not_needed(  # type: ignore[no-untyped-def]
     chat, demo_app: App, clock: FakeClock
 ) -> None:
-    case = await taken_monday(chat, clock)
-    await book_tuesday(chat, case)
-    clock.now = (TUESDAY_14 + timedelta(hours=1)).astimezone(UTC)
-    pia = chat("pia")
-    await pia.say(f"/arende {case.ref}")
-    await pia.press("case:followup")
-    await pia.press("fu:booked")
-    await pia.say("Anna Berg och Pia Lind")
+    _case, pia = await _documenting(chat, clock)
     await pia.say(NOTES)
     await pia.press("fu:yes")
     await pia.press("fu:not_needed")

@@ -165,6 +165,14 @@ async def test_bare_words_in_a_report_en(demo_app: App) -> None:
     assert "I took that as: Skip." in text
 
 
+async def _at_category(person: Chat) -> None:
+    """Start a report about herself and skip on to the category."""
+    await person.say("/rapportera")
+    await person.press("opt:self")
+    await person.press("nav:skip")
+    assert await open_step(person) is S.CATEGORY
+
+
 @pytest.mark.parametrize(
     ("handle", "typed"),
     [
@@ -178,10 +186,7 @@ async def test_not_knowing_at_the_category_is_dont_know(
     """Bo's "I don't know who" was kept as "Category: I don't know who" (Other); the
     question has "Don't know"."""
     person: Chat = chat(handle)
-    await person.say("/rapportera")
-    await person.press("opt:self")
-    await person.press("nav:skip")
-    assert await open_step(person) is S.CATEGORY
+    await _at_category(person)
     await person.say(typed)
     assert (await answers(demo_app, handle))["category"]["choice"] == "unknown"
 
@@ -202,10 +207,7 @@ async def test_the_category_in_her_own_short_words(
     """ "mitt uppdrag" and Bo's "my assignment" were kept as "Annat" / "Other": Pia read
     "Kategori: mitt uppdrag" and the unit, which the plan alerts for the assignment, was not."""
     person: Chat = chat(handle)
-    await person.say("/rapportera")
-    await person.press("opt:self")
-    await person.press("nav:skip")
-    assert await open_step(person) is S.CATEGORY
+    await _at_category(person)
     await person.say(typed)
     assert (await answers(demo_app, handle))["category"]["choice"] == choice
 

@@ -21,8 +21,11 @@ from storage.reports import ReportRepo
 async def draft_to_keep_in(ctx: Context) -> Draft:
     """The report she began, else a new one to keep what she told or sent in."""
     draft = await load_draft(ctx)
-    if draft is not None:
-        return draft
+    return draft if draft is not None else await _new_draft(ctx)
+
+
+async def _new_draft(ctx: Context) -> Draft:
+    """Create an empty report for the person, under her municipality's and party's plans."""
     repo = ReportRepo(ctx.session, ctx.keyring)
     person = ctx.person
     report = await repo.create_draft(
@@ -33,6 +36,7 @@ async def draft_to_keep_in(ctx: Context) -> Draft:
         now=ctx.now,
     )
     draft = Draft(repo, report, {"_v": VERSION}, ctx.packs.get(report.pack), None)
+    draft.party_pack = party_pack_of(ctx, report)
     if not ctx.viewer.registered:
         draft.answers["_unregistered"] = True
     return draft
@@ -194,19 +198,7 @@ async def start_new(ctx: Context, event: InboundEvent) -> StateResult:
     if refusal is not None:
         ctx.reply(refusal, menu_buttons(ctx))
         return END
-    person = ctx.person
-    repo = ReportRepo(ctx.session, ctx.keyring)
-    report = await repo.create_draft(
-        ctx.viewer,
-        pack=person.municipality_pack or "oxelosund",
-        municipality_id=person.municipality_id,
-        party_id=person.party_id,
-        now=ctx.now,
-    )
-    draft = Draft(repo, report, {"_v": VERSION}, ctx.packs.get(report.pack), None)
-    draft.party_pack = party_pack_of(ctx, report)
-    if not ctx.viewer.registered:
-        draft.answers["_unregistered"] = True
+    draft = await _new_draft(ctx)
     if event.ref:
         draft.answers["_first_ref"] = event.ref  # where "clear the chat" starts
         draft.answers["_first_channel"] = event.channel  # ... in that channel's chat
