@@ -87,6 +87,23 @@ async def case_akut(
     return [a for a in akut if _case_of(a, cases, before) == report.id]
 
 
+async def _routed_with(
+    session: AsyncSession, viewer: Viewer, report: Report, akut: list[Alert]
+) -> list[Alert]:
+    """The /akut alerts a handler reads with the case: those routed as the case is (to its
+    party's contacts), or that went to them. One she sent to the security unit instead, the
+    threat being from within her party, is not shown to her party's contacts."""
+    mine = set(
+        await session.scalars(
+            select(AlertRecipient.alert_id).where(
+                AlertRecipient.alert_id.in_([a.id for a in akut]),
+                AlertRecipient.person_id == viewer.person_id,
+            )
+        )
+    )
+    return [a for a in akut if a.party_id == report.party_id or a.id in mine]
+
+
 async def alert_history(
     session: AsyncSession,
     viewer: Viewer,
@@ -105,6 +122,8 @@ async def alert_history(
         return []
     alerts = list(await session.scalars(select(Alert).where(Alert.report_id == report.id)))
     akut = await case_akut(session, report, akut_of, before) if akut_of is not None else []
+    if akut and level is Access.HANDLER:
+        akut = await _routed_with(session, viewer, report, akut)
     alerts += akut
     kinds = {a.id: a.kind for a in alerts}
     # every take, also one handed on since (Pia took it, then Per when she left the role)

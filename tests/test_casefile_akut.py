@@ -13,7 +13,7 @@ from bot import cli_case
 from bot.app import App
 from tests.conftest import FakeClock
 from tests.test_alerts import ack, raise_akut
-from tests.test_case import MONDAY_10, take
+from tests.test_case import MONDAY_10, submit_report, take
 from tests.test_casefile import (
     STORY,
     export_from_chat,
@@ -106,3 +106,23 @@ async def test_an_akut_hours_later_belongs_to_her_open_case(  # type: ignore[no-
     [akut] = json.loads(path.read_text(encoding="utf-8"))["akut_alerts"]
     assert akut["raised_by"] == "Anna Berg" and akut["wrote"] is False and akut["taken"] == []
     assert "Anna Berg raised an alert with /akut" in path.read_text(encoding="utf-8")
+
+
+async def test_an_akut_to_the_unit_instead_is_not_shown_to_her_party(  # type: ignore[no-untyped-def]
+    chat, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Anna alerted the municipality's unit instead of her party ("Kommer hotet inifrån ditt
+    parti?"): Pia, her party's contact who handles the case, must not read in its file that
+    she did, nor to whom."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")  # for her party's contacts alone
+    await take(chat, "pia", case)
+    clock.advance(hours=2)
+    anna = chat("anna")
+    await anna.say("/akut")
+    assert "Sara Strand" in await anna.press("akut:unit")
+    pdf = await sent_pdf(demo_app, "pia", await export_from_chat(chat("pia"), case))
+    assert pdf is not None
+    whole = flat("\n".join(text_of(pdf, tmp_path)))
+    assert case.ref in whole and "Pia Lind tog larmet" in whole, whole
+    assert "/akut" not in whole and "Sara Strand" not in whole, whole
