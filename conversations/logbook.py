@@ -39,6 +39,7 @@ ACTIONS = {
     "erased": N_("had their data erased"),
     "invite_created": N_("created an invitation ({subject})"),
     "invite_failed": N_("tried an invitation code that does not work"),
+    "invite_issuer_gone": N_("tried an invitation whose issuer may no longer give roles"),
     "role_granted": N_("got a role through an invitation"),
     "role_revoked": N_("took the role of {subject} away"),
     "role_changed": N_("changed the role of {subject} (org file)"),

@@ -45,6 +45,7 @@ ACTIONS = {
     "erased": N_("Data erased"),
     "invite_created": N_("Created invitation"),
     "invite_failed": N_("Invitation code refused"),
+    "invite_issuer_gone": N_("Invitation refused (its issuer no longer gives roles)"),
     "role_granted": N_("Got a role"),
     "role_revoked": N_("Took role away"),
     "role_changed": N_("Changed role (org file)"),
