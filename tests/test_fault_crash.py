@@ -51,7 +51,7 @@ async def test_sigkill_at_random_moments_loses_no_acknowledged_answer_and_no_ale
     result = await run_crash(
         tmp_path,
         sqlite_template,
-        Scenario(officials=OFFICIALS, kills=(8, 12), until_kills=True),
+        Scenario(officials=OFFICIALS, kills=(8, 12), until_kills=True, at_least=AT_LEAST),
     )
     summary = "fault-crash: " + json.dumps(result.figures)
     report_figures("fault-crash", result.figures, tmp_path)
