@@ -20,6 +20,7 @@ from conversations.drill_mark import marked
 from conversations.events import Delivery, EventKind, InboundEvent, Reply
 from conversations.flow import END, Context, Flow, Handler
 from conversations.i18n import SUPPORTED, Catalogs
+from conversations.invite_code import invite_code
 from conversations.notices import EVERY_CHANNEL
 from conversations.packs import PackLibrary
 from conversations.recovery import (
@@ -37,7 +38,7 @@ from storage.bindings import BindingRepo
 from storage.crypto import Keyring
 from storage.dialogue import ConversationRepo, ConversationRow, Outgoing, arrive, unsent
 from storage.directory import DirectoryRepo
-from storage.models import Person
+from storage.models import Person, Role
 from storage.outbox import OutboxRepo
 from storage.viewer import Sender, Viewer
 
@@ -160,6 +161,10 @@ class Core:
         if named is not None:  # "Ärenden", "öppna K7M4-QX2P": as the command, not as words
             event = replace(event, kind=EventKind.COMMAND, command=named[0], text=named[1])
         person = arrival.person or await self._register_sender(session, event)
+        code = invite_code(event.text, expected=True) if event.kind is EventKind.TEXT else None
+        if code is not None and person.role is Role.UNREGISTERED:
+            # "abcd efgh jkmn" from someone with no role yet: their code, as they read it
+            event = replace(event, kind=EventKind.COMMAND, command="start", text=code)
         if arrival.dead:  # the platform said it was gone; it wrote now, so it is not
             await BindingRepo(session).revive(event.channel, event.address)
         viewer = Viewer.of(person)

@@ -28,6 +28,7 @@ from tests.signal_harness import (  # noqa: F401
     signal_app_fixture,
     signal_fixture,
 )
+from tests.test_invite_codes import LETTERS_ONLY
 from tests.test_quotas import sent_earlier
 from tests.test_signal_transport import SignalWriter
 from tests.test_transcripts_signal import SignalTranscript
@@ -66,14 +67,11 @@ async def _walk(sg: SignalHarness, app: App) -> SignalTranscript:
 
 
 @SQLITE_ONLY
-@pytest.mark.xfail(
-    strict=False,
-    reason="found, not fixed: passes alone (14 runs), but in the whole suite Lisa was not asked "
-    "her language after her code (twice); the cause is not found yet",
-)
 async def test_on_signal_typed_answers_are_understood_and_nobody_is_told_to_press(
-    sg: SignalHarness, sg_app: App
+    sg: SignalHarness, sg_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # her code has no digit (one in thirty or so has none): lower case, it is still her code
+    monkeypatch.setattr("storage.invites.CODE_ALPHABET", LETTERS_ONLY)
     t = await _walk(sg, sg_app)
     said = "\n".join(t.t.lines)
     assert "Svara 1 för svenska eller 2 för engelska." in said
