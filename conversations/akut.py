@@ -274,7 +274,10 @@ async def repeat_guidance(ctx: Context, event: InboundEvent) -> StateResult:
     if telling(event) and not said <= THANKS | NOT and not asks_only_a_call(event.text, names):
         lines.append(await _kept(ctx, event, contacts, brief=True))
     if event.kind is EventKind.ATTACHMENT:  # the threat forwarded, a screenshot: kept first
-        lines += await keep_sent(ctx, event)
+        sent = await keep_sent(ctx, event)
+        if sent == []:  # an album's later file: kept, and said with its first
+            return None
+        lines += sent or []
     # the choice on this message itself: on a numbered channel only the newest one counts
     if inside:
         lines.append(

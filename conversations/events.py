@@ -60,6 +60,7 @@ class Attachment:
     content: bytes | None = field(default=None, repr=False)  # fetched by the transport
     origin: str = ""  # a forwarded message: who first sent it, as the platform names them
     origin_at: datetime | None = None  # and when, where the platform tells
+    album: str = ""  # several files sent as one message share it (each arrives on its own)
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ class EvidenceInfo:
     size: int
     sha256: str
     received_at: datetime
+    sent_with: int = 0  # files of the same message (album) kept before this one
 
 
 class ReportRepo:
@@ -303,6 +304,8 @@ class ReportRepo:
         the file's name (in clear it would confirm a known file to a database thief)."""
         if not self._own(viewer, report):
             raise NotFound("report")
+        album = meta.get("album")
+        sent_with = await self._in_album(report, album) if album else 0
         evidence_id = uuid.uuid4().hex
         digest = hashlib.sha256(content).hexdigest()
         sealed_meta = {**meta, "sha256": digest}
@@ -320,7 +323,13 @@ class ReportRepo:
         )
         self.session.add(row)
         await self.session.flush()
-        return EvidenceInfo(row.id, row.kind, row.size, digest, row.received_at)
+        return EvidenceInfo(row.id, row.kind, row.size, digest, row.received_at, sent_with)
+
+    async def _in_album(self, report: AnyReport, album: str) -> int:
+        """How many files of the report came in the message (album) ``album``."""
+        rows = await self.session.execute(in_order(report.id))
+        albums = (self.meta_of(row_id, meta).get("album") for row_id, *_, meta, _at in rows)
+        return sum(1 for kept in albums if kept == album)
 
     def meta_of(self, evidence_id: str, sealed: bytes) -> dict[str, Any]:
         """Open a piece of evidence's sealed description (name, MIME type, caption, SHA-256)."""

@@ -281,6 +281,20 @@ class FakeSignal:
                               filename: str | None = None, text: str | None = None,
                               *, download_failed: bool = False) -> dict[str, Any]:  # fmt: skip
         """`sender` sends a file; it is stored (as the daemon does) before the notification."""
+        att = self.store_attachment(data, content_type, filename, download_failed=download_failed)
+        await self.push(self.envelope(sender, {"message": text, "attachments": [att]}))
+        return att
+
+    async def push_attachments(self, sender: Person, files: list[tuple[bytes, str, str]],
+                               text: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """`sender` sends several files (data, content type, name) in one message."""
+        atts = [self.store_attachment(data, mime, name) for data, mime, name in files]
+        await self.push(self.envelope(sender, {"message": text, "attachments": atts}))
+        return atts
+
+    def store_attachment(self, data: bytes, content_type: str, filename: str | None = None,
+                         *, download_failed: bool = False) -> dict[str, Any]:  # fmt: skip
+        """Store an incoming file as the daemon does; its attachment description."""
         ext = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf",
                "audio/aac": ".aac"}.get(content_type, "")  # fmt: skip
         if filename and "." in filename:
@@ -293,11 +307,9 @@ class FakeSignal:
                 folder = self.data_dir / "attachments"
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / att_id).write_bytes(data)
-        att = {"contentType": content_type, "filename": filename, "id": att_id,
-               "size": len(data), "width": None, "height": None, "caption": None,
-               "uploadTimestamp": self.timestamp()}  # fmt: skip
-        await self.push(self.envelope(sender, {"message": text, "attachments": [att]}))
-        return att
+        return {"contentType": content_type, "filename": filename, "id": att_id,
+                "size": len(data), "width": None, "height": None, "caption": None,
+                "uploadTimestamp": self.timestamp()}  # fmt: skip
 
     def timestamp(self) -> int:
         """A unique, increasing 13-digit millisecond timestamp."""

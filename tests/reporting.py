@@ -74,9 +74,11 @@ async def attach(
     name: str = "skarmbild.png",
     caption: str = "",
     kind: str = "photo",
+    album: str = "",
 ) -> str:
-    """Send a file as the person, as a transport would."""
-    if hasattr(person, "attach"):
+    """Send a file as the person, as a transport would (``album``: one of several files
+    sent as one message)."""
+    if hasattr(person, "attach") and not album:
         return str(await person.attach(content, name=name, caption=caption))
     event = InboundEvent(
         f"t-{uuid.uuid4().hex}",
@@ -91,6 +93,7 @@ async def attach(
             mime_type="image/png",
             name=name,
             content=content,
+            album=album,
         ),
     )
     return person.text(await person.send(event))

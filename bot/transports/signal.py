@@ -425,6 +425,9 @@ class SignalBot:
             event = await self.transport.event(part)
             if n:
                 event = replace(event, event_id=f"{event.event_id}-{n}")
+            if len(parts) > 1 and event.attachment is not None:
+                album = replace(event.attachment, album=str(incoming.timestamp))
+                event = replace(event, attachment=album)
             self.dispatcher.submit(event)  # ordered per person; later ones queue behind it
         self.handled += 1
 

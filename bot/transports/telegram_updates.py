@@ -128,6 +128,7 @@ def origin_of(message: JSON) -> tuple[str, datetime | None]:
 def _attachment(message: JSON) -> Attachment | None:
     forwarded = message.get("forward_origin") is not None
     origin, origin_at = origin_of(message) if forwarded else ("", None)
+    album = json_str(message.get("media_group_id")) or ""
     photos = message.get("photo")
     if isinstance(photos, list) and photos and (photo := json_dict(photos[-1])):  # the largest
         return Attachment(
@@ -139,6 +140,7 @@ def _attachment(message: JSON) -> Attachment | None:
             forwarded,
             origin=origin,
             origin_at=origin_at,
+            album=album,
         )
     for kind in ("document", "voice", "video", "audio", "video_note"):
         media = json_dict(message.get(kind))
@@ -152,6 +154,7 @@ def _attachment(message: JSON) -> Attachment | None:
                 forwarded,
                 origin=origin,
                 origin_at=origin_at,
+                album=album,
             )
     if forwarded:
         return Attachment(

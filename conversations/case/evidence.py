@@ -11,7 +11,7 @@ from conversations.events import InboundEvent
 from conversations.flow import Context, StateResult
 from conversations.i18n import names_list
 from conversations.report.entry import draft_to_keep_in
-from conversations.report.evidence import kb, keep_file, origin_lines
+from conversations.report.evidence import in_album, kb, keep_file, origin_lines
 from conversations.report.text import evidence_kind
 from conversations.texts import menu_buttons
 from conversations.words_to_case import (
@@ -34,13 +34,14 @@ async def evidence_for_case(ctx: Context, event: InboundEvent) -> bool:
     lines = await keep_sent(ctx, event)
     if lines:
         ctx.reply("\n".join([ctx._("In danger now: call 112."), *lines]), menu_buttons(ctx))
-    return bool(lines)
+    return lines is not None
 
 
-async def keep_sent(ctx: Context, event: InboundEvent) -> list[str]:
+async def keep_sent(ctx: Context, event: InboundEvent) -> list[str] | None:
     """Keep a file or forwarded message sent outside any question: with the report she
     began, else with her case if it is still open (its handlers told), else in a new report;
-    the lines that say where (none if it was said why it was not kept)."""
+    the lines that say where (none: an album's later file, said with its first; None if it
+    was said why it was not kept)."""
     _ = ctx._
     repo = ReportRepo(ctx.session, ctx.keyring)
     began = await repo.draft(ctx.viewer) is not None
@@ -50,8 +51,10 @@ async def keep_sent(ctx: Context, event: InboundEvent) -> list[str]:
     draft = await draft_to_keep_in(ctx)
     info = await keep_file(ctx, event, draft.repo, draft.report)
     if info is None:
-        return []
+        return None
     draft.save(ctx)
+    if info.sent_with:
+        return []
     kept = (
         _("I have kept what you sent with the report you began: {kind}, {size} kB.")
         if began
@@ -59,6 +62,7 @@ async def keep_sent(ctx: Context, event: InboundEvent) -> list[str]:
     )
     return [
         kept.format(kind=evidence_kind(ctx, info.kind), size=kb(info)),
+        *album_line(ctx, event),
         *origin_lines(ctx, event),
         _("Go on with it: /rapportera"),
     ]
@@ -90,12 +94,14 @@ async def _keep_with(ctx: Context, event: InboundEvent, report: Report) -> None:
         ctx.reply("\n".join([ctx._("In danger now: call 112."), *lines]), menu_buttons(ctx))
 
 
-async def _kept_with(ctx: Context, event: InboundEvent, report: Report) -> list[str]:
-    """Keep the file with her case and tell its handlers; the lines that say so (none if it
-    was said why it was not kept)."""
+async def _kept_with(ctx: Context, event: InboundEvent, report: Report) -> list[str] | None:
+    """Keep the file with her case and tell its handlers; the lines that say so (none: an
+    album's later file, told with its first; None if it was said why it was not kept)."""
     _ = ctx._
     info = await keep_file(ctx, event, ReportRepo(ctx.session, ctx.keyring), report)
     if info is None:
+        return None
+    if info.sent_with:
         return []
     handlers = await CaseRepo(ctx.session, ctx.keyring).told_of_her_words(report)
     payload = {"report": report.id}
@@ -109,9 +115,15 @@ async def _kept_with(ctx: Context, event: InboundEvent, report: Report) -> list[
     kept = _(
         "I have kept what you sent with your case {ref} as evidence: {kind}, {size} kB."
     ).format(ref=report.ref, kind=evidence_kind(ctx, info.kind), size=kb(info))
-    lines = [kept, *origin_lines(ctx, event)]
+    lines = [kept, *album_line(ctx, event), *origin_lines(ctx, event)]
     if handlers and ctx.viewer.registered:
         names = names_list(_, await names_of(ctx, handlers))
         lines.append(seen_line(ctx, names, await held_until(ctx, report) if calm else None))
     lines.append(_("Keep the original – don't delete it."))
     return lines
+
+
+def album_line(ctx: Context, event: InboundEvent) -> list[str]:
+    """What is said of the rest of an album, with its first file (one line per message)."""
+    rest = ctx._("The rest of what you sent with it is kept there too.")
+    return [rest] if in_album(event) else []

@@ -25,11 +25,23 @@ async def take_evidence(ctx: Context, event: InboundEvent) -> StateResult:
     if draft is None:
         return await lost(ctx)
     info = await keep_file(ctx, event, draft.repo, draft.report)
-    if info is not None:
-        saved = _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.")
+    if info is not None and not info.sent_with:  # an album's later files: said with its first
+        saved = (
+            _(
+                "Saved as evidence: {kind}, {size} kB, and the rest of what you sent with it. "
+                "You can remove them before you send."
+            )
+            if in_album(event)
+            else _("Saved as evidence: {kind}, {size} kB. You can remove it before you send.")
+        )
         lines = [saved.format(kind=evidence_kind(ctx, info.kind), size=kb(info))]
         ctx.reply("\n".join([*lines, *origin_lines(ctx, event)]))
     return None
+
+
+def in_album(event: InboundEvent) -> bool:
+    """Whether the file came with others in one message (each arrives as its own event)."""
+    return event.attachment is not None and bool(event.attachment.album)
 
 
 def origin_lines(ctx: Context, event: InboundEvent) -> list[str]:
@@ -91,6 +103,8 @@ async def keep_file(
         meta["origin"] = attachment.origin  # who first sent it, as the platform named them
     if attachment.origin_at is not None:
         meta["origin_at"] = attachment.origin_at.isoformat()
+    if attachment.album:
+        meta["album"] = attachment.album  # its later files are kept without a word each
     return await repo.add_evidence(
         ctx.viewer, report, kind=attachment.kind, content=content, meta=meta, now=ctx.now
     )
