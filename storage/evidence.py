@@ -2,7 +2,8 @@
 
 Only those who handle the case (Access.HANDLER) and the reporter (Access.OWN, her own files)
 get anything; the rule is storage.access, checked on every call against the viewer as they
-are now. Names, captions and bytes are sealed at rest and opened here only for them.
+are now. Names, captions, who first sent a forwarded message, and bytes are sealed at rest
+and opened here only for them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class EvidenceItem:
     sha256: str
     received_at: datetime
     caption: str = ""  # what the reporter wrote with it
+    origin: str = ""  # a forwarded message: who first sent it, as the platform named them
+    origin_at: datetime | None = None  # and when it was first sent, where the platform told
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,16 @@ def in_order(report_id: str) -> Select[str, str, int, str | None, bytes, datetim
         .where(Evidence.report_id == report_id)
         .order_by(Evidence.received_at, Evidence.id)
     )
+
+
+def _moment(value: object) -> datetime | None:
+    """A moment kept in the sealed meta as ISO text; None if absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 class EvidenceRepo:
@@ -97,6 +110,8 @@ class EvidenceRepo:
                     legacy or str(meta.get("sha256", "")),
                     received_at,
                     str(meta.get("caption") or "").strip(),
+                    str(meta.get("origin") or ""),
+                    _moment(meta.get("origin_at")),
                 )
             )
         return items

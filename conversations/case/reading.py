@@ -138,6 +138,20 @@ def evidence_line(ctx: Context, item: EvidenceItem) -> str:
     )
 
 
+def origin_line(ctx: Context, item: EvidenceItem) -> str:
+    """Who first sent a forwarded file, and when, as kept with it ("" if not told)."""
+    who, at = item.origin, item.origin_at
+    if who and at is not None:
+        line = ctx._("First sent by {who}, {when}")
+    elif who:
+        line = ctx._("First sent by {who}")
+    elif at is not None:
+        line = ctx._("First sent {when}")
+    else:
+        return ""
+    return line.format(who=who, when="" if at is None else ctx.when(at))
+
+
 def _open_buttons(ctx: Context, items: list[EvidenceItem]) -> list[list[Button]]:
     buttons = [
         Button(f"{OPEN_FILE}:{item.id}", ctx._("Open file {n}").format(n=item.number))
@@ -209,6 +223,8 @@ async def whole_case(
         lines += ["", _("Evidence:")]
         for item in items:
             lines.append(evidence_line(ctx, item))
+            if origin := origin_line(ctx, item):
+                lines.append("   " + origin)
             if item.caption:
                 lines.append("   " + _("“{text}”").format(text=item.caption))
     rows = tuple(tuple(row) for row in [*_open_buttons(ctx, items), *(then or [])])
@@ -295,6 +311,7 @@ async def open_evidence(ctx: Context, event: InboundEvent) -> StateResult:
                 kind=evidence_kind(ctx, item.kind),
                 when=ctx.when(item.received_at),
             ),
+            *filter(None, [origin_line(ctx, item)]),
             f"SHA-256: {item.sha256}",
         ]
     )

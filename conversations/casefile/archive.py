@@ -180,6 +180,8 @@ async def archive(ctx: Context, report: Report, access: Access) -> dict[str, Any
                 "sha256": item.sha256,
                 "received_at": _iso(item.received_at),
                 "caption": item.caption,
+                "origin": item.origin,  # a forwarded message: who first sent it ("" if not told)
+                "origin_at": _iso(item.origin_at),
             }
             for item in await EvidenceRepo(ctx.session, ctx.keyring).listing(ctx.viewer, report)
         ]

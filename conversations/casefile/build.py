@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.case.common import name_of
 from conversations.case.lines import answered, note_lines
-from conversations.case.reading import evaluation_lines, evidence_line, followup_log
+from conversations.case.reading import (
+    evaluation_lines,
+    evidence_line,
+    followup_log,
+    origin_line,
+)
 from conversations.casefile.answers import answer_entries, role_statement
 from conversations.casefile.model import CaseFile, Entry, Picture, Section
 from conversations.casefile.timeline import Moment, planned_calls, said_at, timeline
@@ -208,6 +213,8 @@ async def _evidence(
     pictures: list[Picture] = []
     for item in items:
         entries.append(Entry("", evidence_line(ctx, item)))
+        if origin := origin_line(ctx, item):
+            entries.append(Entry("", origin, 1))
         if item.caption:
             entries.append(Entry("", _("“{text}”").format(text=item.caption), 1))
         if with_pictures and (item.kind in PICTURE_KINDS or item.mime_type.startswith("image/")):

@@ -19,7 +19,7 @@ from bot.web.forms import form_of, refused
 from bot.web.render import page
 from bot.web.routes.case_actions import actions_for
 from conversations.case.listing import case_row
-from conversations.case.reading import evidence_line, file_name
+from conversations.case.reading import evidence_line, file_name, origin_line
 from conversations.casefile.build import build
 from conversations.casefile.model import KEYS, CaseFile, Entry, Section
 from conversations.flow import Context
@@ -153,7 +153,10 @@ async def _page(request: Request, desk: Desk, report: Report, access: Access) ->
         about=about,
         parts=parts_of(file),
         checklist=checklist_rows(checklist) if checklist is not None else [],
-        evidence=[(item, evidence_line(ctx, item), viewable(item)) for item in evidence],
+        evidence=[
+            (item, evidence_line(ctx, item), origin_line(ctx, item), viewable(item))
+            for item in evidence
+        ],
         marking=file.marking,
         exportable=report.drill_id is None,
         actions=await actions_for(ctx, report, access),
