@@ -101,6 +101,9 @@ async def test_pia_reads_who_first_sent_it_in_the_case_and_with_the_file(  # typ
     forwarded, _pdf = await evidence_ids(demo_app, case)
     caption = await pia.press(f"ev_open:{forwarded}")
     assert IN_CHAT_SV in caption.splitlines(), caption
+    # a forwarded message is its text: a file she and the police can open as text
+    [reply] = pia.last
+    assert reply.file is not None and reply.file.name == "bevis-1.txt", reply.file
     # in English
     async with demo_app.db.unit_of_work() as session:
         person = await DirectoryRepo(session).person_by_handle("pia")

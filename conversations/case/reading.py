@@ -319,7 +319,7 @@ async def open_evidence(ctx: Context, event: InboundEvent) -> StateResult:
     return None
 
 
-EXTENSIONS = {"photo": ".jpg", "voice": ".ogg", "video": ".mp4", "audio": ".mp3"}
+EXTENSIONS = {"photo": ".jpg", "voice": ".ogg", "video": ".mp4", "audio": ".mp3", "forward": ".txt"}
 
 
 def file_name(item: EvidenceItem) -> str:
