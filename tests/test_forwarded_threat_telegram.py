@@ -16,13 +16,18 @@ from bot.transports.telegram_updates import origin_of
 from storage.models import Evidence
 from tests.fakebotapi import FakeBotApi, fake_bot_api_fixture  # noqa: F401
 from tests.golden import Transcript
+from tests.reporting import SKIPPED, Script, write_report
 from tests.telegram_harness import (  # noqa: F401
     TelegramHarness,
+    TelegramWriter,
     telegram_app_fixture,
     telegram_fixture,
+    wait_text,
 )
+from tests.test_case_reading_telegram import offered
+from tests.test_trust import REF_RE
 
-ANNA = 1001
+ANNA, PIA = 1001, 1002
 THREAT = "Vi vet var du bor. Akta dig i kväll."
 KALLE = {
     "type": "user",
@@ -189,6 +194,29 @@ async def test_files_mid_report_a_double_tap_and_an_old_button(
         "photo"
     ] * 3
     t.check()
+
+
+async def test_pia_reads_who_first_sent_the_threat_anna_forwarded_into_her_case(
+    tg: TelegramHarness, tg_app: App
+) -> None:
+    """End to end: Telegram's forward_origin, kept with Anna's open case, read by Pia."""
+    await tg.bind("anna", ANNA)
+    await tg.bind("pia", PIA)
+    tg.fake.add_chat(PIA)  # she has talked to the bot before
+    script = Script(category="assignment", what=("Hot på Telegram.",), skip=SKIPPED, choose=None)
+    found = REF_RE.search(await write_report(TelegramWriter(tg, ANNA), script))
+    assert found, "no case reference"
+    await wait_text(tg.fake, PIA, found.group(1))
+    buttons = offered(tg, PIA)
+    [ack] = [data for button, data in buttons.items() if button.startswith("ack:")]
+    [show] = [data for button, data in buttons.items() if button.startswith("show:")]
+    await tg.press_data(PIA, *ack)
+    extra = {"forward_origin": KALLE}
+    said = "\n".join(await tg.act(ANNA, lambda: tg.fake.send_text(ANNA, THREAT, extra=extra)))
+    assert "i ditt ärende" in said and "Kalle (@kalle_h)" in said, said
+    shown = "\n".join(await tg.press_data(PIA, *show))
+    first_sent = "   Först skickat av Kalle (@kalle_h), onsdag 18 november kl. 12.06"
+    assert first_sent in shown.splitlines(), shown
 
 
 def test_who_first_sent_it_for_each_kind_of_message_origin() -> None:
