@@ -4,10 +4,11 @@ The rule, checked on every read and write against the viewer as they are now:
 
 - those who handle the case book calls, document them, read the whole log (date held, who
   took part, notes) and move the reminders to themselves;
-- the reporter reads when calls with her are planned and that they were held (never the
-  notes), and moves her own check-ins;
-- the municipal director reads the same dates as the reporter (the checklist's view);
-- anyone else gets NotFound.
+- the reporter reads when calls with her are planned, who booked them and that they were
+  held (never the notes), and moves her own check-ins;
+- anyone else gets NotFound: the municipal director too (the checklist's view has no calls:
+  their file and the police's say calls are left out), as does a contact of another party
+  or one whose role was taken away or changed, from their next read on.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ class CallRepo:
         level = await case_access(self.session, viewer, report)
         if level is Access.NONE:
             raise NotFound("case")
+        return level
+
+    async def _reader(self, viewer: Viewer, report: Report) -> Access:
+        """What the viewer may read of the calls: the whole log (handlers) or the dates (the
+        person the case is about); the director's checklist view has none of it."""
+        level = await self._level(viewer, report)
+        if level not in (Access.OWN, Access.HANDLER):
+            raise NotFound("calls")
         return level
 
     async def _handler(self, viewer: Viewer, report: Report) -> None:
@@ -163,7 +172,7 @@ class CallRepo:
 
     async def log(self, viewer: Viewer, report: Report) -> list[CallEntry]:
         """The follow-up log, oldest call first, as far as the viewer may read it."""
-        level = await self._level(viewer, report)
+        level = await self._reader(viewer, report)
         entries = []
         for number, row in sorted((await self._rows(report)).items()):
             notes = self._notes(row)

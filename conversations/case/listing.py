@@ -21,6 +21,7 @@ from conversations.i18n import shown_name
 from conversations.report.legacy import upgrade
 from conversations.texts import menu_buttons
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.caselist import CaseListRepo, Found
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
@@ -86,14 +87,17 @@ async def _next_step(ctx: Context, found: Found) -> str:
         return _("next for you: {step} {check}").format(
             step=mine[0].step, check=mine[0].check.get(ctx.locale)
         )
-    rows = sorted((await repo.followups(report)).items())
-    planned = [(n, row) for n, row in rows if row.status == "planned"]
-    for number, row in planned:  # the next call, first in order
-        if row.planned_for is not None:
-            return _("follow-up call {n}: {when}").format(n=number, when=ctx.when(row.planned_for))
-        if row.planned_day is not None:  # planned for a day, no time booked yet
-            day = dates.say_day(row.planned_day, ctx.now, ctx.locale, weekday=True)
-            return _("follow-up call {n}: around {day}").format(n=number, day=day)
+    try:  # storage says whose the calls are to read (not the director's)
+        log = await CallRepo(ctx.session, ctx.keyring).log(ctx.viewer, report)
+    except NotFound:
+        log = []
+    for call in (c for c in log if c.status == "planned"):  # the next call, first in order
+        if call.planned_for is not None:
+            when = ctx.when(call.planned_for)
+            return _("follow-up call {n}: {when}").format(n=call.number, when=when)
+        if call.planned_day is not None:  # planned for a day, no time booked yet
+            day = dates.say_day(call.planned_day, ctx.now, ctx.locale, weekday=True)
+            return _("follow-up call {n}: around {day}").format(n=call.number, day=day)
     return _("nothing due")
 
 

@@ -134,7 +134,9 @@ async def _for_police(
     else:
         staff_only = _("Not in this file: only those who handle the case may read it.")
         sections.append(Section(_("1. Incident report"), note=staff_only, key="report"))
-    checklist, moments = await _checklist(ctx, report, Access.CHECKLIST, comments=False)
+    checklist, moments = await _checklist(
+        ctx, report, Access.CHECKLIST, comments=False, calls=False
+    )
     sections.append(checklist)
     events = tuple(Entry(said_at(ctx, m), m.text) for m in moments)
     sections.append(Section(_("Timeline"), events, key="timeline"))
@@ -151,7 +153,7 @@ async def _for_police(
 
 
 async def _checklist(
-    ctx: Context, report: Report, access: Access, *, comments: bool = True
+    ctx: Context, report: Report, access: Access, *, comments: bool = True, calls: bool = True
 ) -> tuple[Section, list[Moment]]:
     _ = ctx._
     pack = ctx.packs.get(report.pack)
@@ -178,7 +180,8 @@ async def _checklist(
             if before.comment and before.answer != "text":
                 replaced = f"{replaced} – {before.comment}"
             entries.append(Entry(_("Answered before"), replaced, 1, key=item.id))
-    moments = await timeline(ctx, report, pack, state, await call_moments(ctx, report, access))
+    called = await call_moments(ctx, report, access) if calls else []
+    moments = await timeline(ctx, report, pack, state, called)
     checklist = Section(
         _("2. Checklist of the routine"), tuple(entries), wide_labels=True, key="checklist"
     )
@@ -186,11 +189,8 @@ async def _checklist(
 
 
 async def call_moments(ctx: Context, report: Report, access: Access) -> list[Moment]:
-    """The follow-up calls in the timeline: when each is planned (the handlers and the person
-    the calls are with) and when it was documented, by whom (handlers). The director's file
-    and the police's leave them out, as their "Left out" says."""
-    if access not in (Access.HANDLER, Access.OWN):
-        return []
+    """The follow-up calls in the timeline: when each is planned and when it was documented,
+    by whom (handlers), as far as storage lets the reader read the calls (not the director)."""
     moments = await planned_calls(ctx, report)
     if access is not Access.HANDLER:
         return moments
