@@ -17,7 +17,7 @@ async def call_moments(cases: CaseRepo, report: Report) -> tuple[list[datetime],
     with her was held (None: none held)."""
     booked: list[datetime] = []
     held: list[datetime] = []
-    for row in (await cases.followups(report)).values():
+    for row in (await cases.followups_for_jobs(report)).values():
         if row.status == "planned" and row.planned_for is not None:
             booked.append(row.planned_for)
         elif row.status == "documented":

@@ -159,7 +159,7 @@ async def followup_first(sc: SystemContext, timer: Timer) -> None:
     if report is None or await _moved_out_of_quiet_hours(sc, timer, report, working):
         return
     cases = CaseRepo(sc.session, sc.keyring)
-    first = (await cases.followups(report)).get(1)
+    first = (await cases.followups_for_jobs(report)).get(1)
     if first is not None and first.status == "documented":
         return
     stage = str(timer.payload.get("stage", "nudge"))
@@ -187,7 +187,7 @@ async def followup_due(sc: SystemContext, timer: Timer) -> None:
     if report is None:
         return
     number = int(timer.payload.get("n", 2))
-    row = (await CaseRepo(sc.session, sc.keyring).followups(report)).get(number)
+    row = (await CaseRepo(sc.session, sc.keyring).followups_for_jobs(report)).get(number)
     if row is not None and row.status != "planned":
         return
     # a day off she kept for the call ("behåll lördag"): reminded that morning, as promised
@@ -223,7 +223,7 @@ async def followup_call(sc: SystemContext, timer: Timer) -> None:
         return
     number = int(timer.payload.get("n", 1))
     cases = CaseRepo(sc.session, sc.keyring)
-    row = (await cases.followups(report)).get(number)
+    row = (await cases.followups_for_jobs(report)).get(number)
     if row is None or row.status != "planned" or row.planned_for is None:
         return  # documented, or not needed any more
     if await _moved_out_of_quiet_hours(sc, timer, report):

@@ -83,6 +83,13 @@ class CallRepo:
         rows = await self.session.scalars(select(FollowUp).where(FollowUp.report_id == report.id))
         return {row.number: row for row in rows}
 
+    async def rows(self, viewer: Viewer, report: Report) -> dict[int, FollowUp]:
+        """The case's call rows by number, notes sealed inside, for those who handle it (the
+        person it is about reads ``log``; anyone else gets NotFound, as there)."""
+        if await self._reader(viewer, report) is not Access.HANDLER:
+            raise NotFound("call notes")
+        return await self._rows(report)
+
     # --- calls ---------------------------------------------------------------------------
 
     async def book(

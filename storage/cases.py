@@ -307,7 +307,10 @@ class CaseRepo:
 
     # --- follow-ups --------------------------------------------------------------------
 
-    async def followups(self, report: Report) -> dict[int, FollowUp]:
+    async def followups_for_jobs(self, report: Report) -> dict[int, FollowUp]:
+        """The case's call rows, read for no one: for timer jobs and timing (when a nudge or a
+        check-in comes). Never show them to a person: a person reads through ``CallRepo.rows``
+        or ``CallRepo.log``, checked against who is asking."""
         rows = await self.session.scalars(select(FollowUp).where(FollowUp.report_id == report.id))
         return {row.number: row for row in rows}
 
@@ -318,7 +321,7 @@ class CaseRepo:
         return value if isinstance(value, dict) else {}
 
     async def _followup(self, report: Report, number: int) -> FollowUp:
-        row = (await self.followups(report)).get(number)
+        row = (await self.followups_for_jobs(report)).get(number)  # checked by the writer
         if row is None:
             row = FollowUp(report_id=report.id, number=number, status="planned")
             self.session.add(row)

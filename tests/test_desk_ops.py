@@ -22,6 +22,7 @@ from conversations.followups import CHECKIN, FOLLOWUP_CALL, FOLLOWUP_DUE, FOLLOW
 from conversations.notices import CASE_HANDED_OVER, CASE_NEW_HANDLER, FOLLOWUP_BOOKED
 from conversations.schedule import days_after
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.models import (
     AuditEntry,
@@ -221,7 +222,7 @@ async def test_documenting_a_followup_and_planning_the_next(  # type: ignore[no-
         for item in ("3.2.4-conversation", "3.2.4-documented", "3.2.4-professional-need"):
             assert answered[item].answer == "yes", item
         assert "3.2.4-professional-order" not in answered  # the unit's, not Pia's
-        row = (await repo.followups(report))[1]
+        row = (await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report))[1]
         assert row.status == "documented"
         assert repo.notes_of(row) == {
             "date": today.isoformat(),

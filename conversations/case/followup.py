@@ -19,6 +19,7 @@ from conversations.flow import Context, StateResult
 from conversations.i18n import DISPLAY_TZ, format_day
 from conversations.schedule import working_day
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.models import FollowUp, Report
 from storage.reports import ReportRepo
@@ -49,7 +50,7 @@ async def start_followup(ctx: Context, event: InboundEvent) -> StateResult:
         return await gone(ctx)
     report, _access = found
     repo = CaseRepo(ctx.session, ctx.keyring)
-    rows = await repo.followups(report)
+    rows = await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)
     number = await followup_to_document(ctx, report)
     if number == 0:
         return await carry_on(ctx, _("All three follow-up calls are done or not needed."))
@@ -151,7 +152,7 @@ async def _save_notes(ctx: Context, key: str, value: str) -> Report | None:
     notes = dict(ctx.data.get("fu_notes") or {})
     repo = CaseRepo(ctx.session, ctx.keyring)
     number = int(ctx.data.get("fu", 1))
-    row = (await repo.followups(report)).get(number)
+    row = (await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)).get(number)
     stored = repo.notes_of(row) if row is not None else {}
     stored.update(notes)
     stored[key] = value
@@ -166,7 +167,8 @@ async def followup_date(ctx: Context, event: InboundEvent) -> StateResult:
     booked = None
     if event.button == "fu:booked":
         found = await found_case(ctx, Access.HANDLER)
-        rows = await CaseRepo(ctx.session, ctx.keyring).followups(found[0]) if found else {}
+        calls = CallRepo(ctx.session, ctx.keyring)
+        rows = await calls.rows(ctx.viewer, found[0]) if found else {}
         booked = _planned_day(rows.get(int(ctx.data.get("fu", 1))))
     if booked is not None:
         held = booked
@@ -304,7 +306,7 @@ async def followup_professional(ctx: Context, event: InboundEvent) -> StateResul
     said_as_typed(ctx, support, PROFESSIONAL)
     repo = CaseRepo(ctx.session, ctx.keyring)
     number = int(ctx.data.get("fu", 1))
-    row = (await repo.followups(report)).get(number)
+    row = (await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)).get(number)
     notes = repo.notes_of(row) if row is not None else {}
     documented = await finish_followup(ctx, report, number, notes)
     pack = ctx.packs.get(report.pack)

@@ -20,6 +20,7 @@ from conversations.report.form import BY_STEP, ReportStep
 from conversations.report.text import NEUTRAL, evidence_kind, full_report_text
 from storage.access import Access
 from storage.alerts import AlertRepo
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.directory import DirectoryRepo
 from storage.errors import NotFound
@@ -90,7 +91,8 @@ async def followup_log(ctx: Context, report: Report) -> list[str]:
     """The follow-up conversations as documented (paper form section 3), for handlers."""
     repo = CaseRepo(ctx.session, ctx.keyring)
     lines: list[str] = []
-    for number, row in sorted((await repo.followups(report)).items()):
+    rows = await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)
+    for number, row in sorted(rows.items()):
         notes = repo.notes_of(row)
         if row.status != "documented" and not WRITTEN & notes.keys():
             if row.status == "planned" and row.planned_for is not None:

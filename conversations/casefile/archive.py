@@ -14,6 +14,7 @@ from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
 from conversations.report.legacy import upgrade
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.evidence import EvidenceRepo
 from storage.history import RAISED, SENT
@@ -69,6 +70,7 @@ async def _checklist(ctx: Context, report: Report) -> list[dict[str, Any]]:
 
 async def _followups(ctx: Context, report: Report) -> list[dict[str, Any]]:
     repo = CaseRepo(ctx.session, ctx.keyring)
+    rows = await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)
     return [
         {
             "number": number,
@@ -79,7 +81,7 @@ async def _followups(ctx: Context, report: Report) -> list[dict[str, Any]]:
             "documented_at": _iso(row.documented_at),
             "notes": repo.notes_of(row),
         }
-        for number, row in sorted((await repo.followups(report)).items())
+        for number, row in sorted(rows.items())
     ]
 
 

@@ -25,6 +25,7 @@ from conversations.flow import Context
 from conversations.i18n import Catalogs, shown_name
 from conversations.packs import PackLibrary
 from storage.access import Access
+from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.crypto import Keyring
 from storage.directory import DirectoryRepo
@@ -194,8 +195,8 @@ async def call_moments(ctx: Context, report: Report, access: Access) -> list[Mom
     moments = await planned_calls(ctx, report)
     if access is not Access.HANDLER:
         return moments
-    repo = CaseRepo(ctx.session, ctx.keyring)
-    for number, row in sorted((await repo.followups(report)).items()):
+    rows = await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)
+    for number, row in sorted(rows.items()):
         if row.status == "documented" and row.documented_at is not None:
             who = await name_of(ctx, row.documented_by)
             text = ctx._("Follow-up call {n} documented ({name})").format(n=number, name=who)

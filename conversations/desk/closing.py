@@ -158,7 +158,7 @@ async def replan_timers(ctx: Context, report: Report) -> None:
         return
     now, planned = ctx.now, []
     quiet = await quiet_hours_of(ctx.session, report.municipality_id)
-    followups = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    followups = await CaseRepo(ctx.session, ctx.keyring).followups_for_jobs(report)
     first = followups.get(1)
     booked = first is not None and first.planned_for is not None and first.planned_for > now
     if first is None or first.status != "documented":

@@ -31,7 +31,7 @@ PROFESSIONAL = ("not_needed", "assessed", "ordered")  # occupational health, lik
 async def next_followup_number(ctx: Context, report: Report) -> int:
     """The first follow-up call not yet documented (1–3); 0 when none is left, or when a
     call was found not needed (no further calls were needed then)."""
-    rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    rows = await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)
     for number in (1, 2, 3):
         row = rows.get(number)
         if row is None or row.status == "planned":
@@ -44,7 +44,7 @@ async def next_followup_number(ctx: Context, report: Report) -> int:
 async def followup_to_document(ctx: Context, report: Report) -> int:
     """The call a call held now documents: the next one, or, when further calls were found
     not needed and one was held after all (things changed), the first found not needed."""
-    rows = await CaseRepo(ctx.session, ctx.keyring).followups(report)
+    rows = await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)
     anyway = next((n for n in sorted(rows) if rows[n].status == "not_needed"), 0)
     return await next_followup_number(ctx, report) or anyway
 
@@ -161,7 +161,7 @@ async def document_followup(
     if professional not in PROFESSIONAL:
         raise Refused(_("Professional support (occupational health service)?"))
     repo = CaseRepo(ctx.session, ctx.keyring)
-    row = (await repo.followups(report)).get(number)
+    row = (await CallRepo(ctx.session, ctx.keyring).rows(ctx.viewer, report)).get(number)
     stored = repo.notes_of(row) if row is not None else {}
     stored.update(
         {
