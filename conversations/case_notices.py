@@ -23,11 +23,12 @@ from storage.viewer import Viewer
 
 ITEM_OWNED = "item_owned"  # a checklist item's owner: the case needs you now
 CASE_MESSAGE = "case_message"  # a note sent to the targeted person
+CASE_WRITTEN = "case_written"  # written to her from the case card: the words, and the answer
 CASE_CLOSED = "case_closed"
 CASE_REOPENED = "case_reopened"
 CASE_EVIDENCE = "case_evidence"  # the targeted person sent a file after her report
 ABOUT_A_CASE_TO_ANYONE = {ITEM_OWNED, CASE_CLOSED, CASE_REOPENED}  # anyone who may access it
-FOR_THE_REPORTER = {CASE_MESSAGE}
+FOR_THE_REPORTER = {CASE_MESSAGE, CASE_WRITTEN}
 FOR_THE_HANDLERS = {CASE_EVIDENCE}
 
 
@@ -104,6 +105,25 @@ async def render_case_message(rc: RenderContext, message: OutboxMessage) -> Repl
         ((Button(f"cmd:arende {report.ref}", _("Read the message")),),),
         NOTICE_TOKEN,
     )
+
+
+async def render_case_written(rc: RenderContext, message: OutboxMessage) -> Reply:
+    """Give her what someone who handles her case wrote to her, and how to answer."""
+    _ = rc._
+    report = await report_of(rc, message)
+    repo = CaseRepo(rc.session, rc.keyring) if rc.keyring is not None else None
+    note_id, viewer = int(message.payload.get("note", 0)), Viewer.of(rc.recipient)
+    note = await repo.message_to(viewer, report, note_id) if repo and report else None
+    if report is None or repo is None or note is None:
+        return Reply(_("Trygg: write to me whenever you need."))
+    who = await _shown_name(rc, note.author_id)
+    lines = [
+        _("In danger now: call {number}.").format(number="112"),
+        _("{name} writes about your case {ref}:").format(name=who, ref=report.ref),
+        repo.note_text(note),
+        _("Answer here, and {name} will see it.").format(name=who),
+    ]
+    return Reply("\n".join(lines))
 
 
 async def render_case_evidence(rc: RenderContext, message: OutboxMessage) -> Reply:
@@ -188,6 +208,7 @@ async def render_case_reopened(rc: RenderContext, message: OutboxMessage) -> Rep
 CASE_RENDERERS: dict[str, Renderer] = {
     ITEM_OWNED: render_item_owned,
     CASE_MESSAGE: render_case_message,
+    CASE_WRITTEN: render_case_written,
     CASE_EVIDENCE: render_case_evidence,
     CASE_CLOSED: render_case_closed,
     CASE_REOPENED: render_case_reopened,

@@ -24,6 +24,7 @@ from storage.reports import ReportRepo
 from storage.timers import TimerRepo
 
 CASE_RECENT = timedelta(days=30)  # words typed this long after sending are for that case
+ANSWER_AWAITED = timedelta(hours=12)  # her answer this soon after she was written to: now
 CHECKIN_OPEN = timedelta(days=3)  # a reply typed this long after a check-in answers it
 WORDS_LATER = "words_later"  # calm words written in the quiet hours: handlers told after
 
@@ -171,8 +172,12 @@ NOTICE = "notice"  # in a words_later timer: what its handlers are told (else he
 
 async def held_until(ctx: Context, report: Report) -> datetime | None:
     """When the quiet hours end, if they are now (routine to her case's handlers waits for
-    it); None by day, and in a drill."""
+    it); None by day, in a drill, and while someone who handles it waits for her answer to
+    what they wrote to her lately."""
     if report.drill_id is not None:
+        return None
+    written = await CaseRepo(ctx.session, ctx.keyring).last_written_to_her(report)
+    if written is not None and ctx.now - written <= ANSWER_AWAITED:
         return None
     later = out_of_quiet_hours(ctx.now, await quiet_hours_of(ctx.session, report.municipality_id))
     return later if later > ctx.now else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import Access, case_access, responsibility_key
@@ -301,6 +301,37 @@ class CaseRepo:
             .order_by(CaseNote.id)
         )
         return [(row, self.note_text(row)) for row in rows]
+
+    async def message_to(self, viewer: Viewer, report: Report, note_id: int) -> CaseNote | None:
+        """A message written to the viewer, who follows the case, for its push; None if it
+        is not one (or not hers)."""
+        note = await self.session.get(CaseNote, note_id)
+        if note is None or note.report_id != report.id or note.kind != MESSAGE_NOTE:
+            return None
+        if await self.access(viewer, report) is not Access.OWN:
+            return None
+        return note
+
+    async def written_to_her(self, viewer: Viewer, report: Report) -> list[tuple[int, datetime]]:
+        """Who wrote to the person who follows the case, and when (never what): for anyone
+        who may see the case at all, the municipal director too."""
+        if await self.access(viewer, report) is Access.NONE:
+            return []
+        rows = await self.session.execute(
+            select(CaseNote.author_id, CaseNote.created_at)
+            .where(CaseNote.report_id == report.id, CaseNote.kind == MESSAGE_NOTE)
+            .order_by(CaseNote.id)
+        )
+        return [(author, at) for author, at in rows.all() if author is not None]
+
+    async def last_written_to_her(self, report: Report) -> datetime | None:
+        """When someone who handles the case last wrote to the person who follows it (no
+        text: whether her answer is awaited)."""
+        return await self.session.scalar(
+            select(func.max(CaseNote.created_at)).where(
+                CaseNote.report_id == report.id, CaseNote.kind == MESSAGE_NOTE
+            )
+        )
 
     def note_text(self, row: CaseNote) -> str:
         return self.keyring.open(row.text, table="case_note", column="text", row=row.id).decode()

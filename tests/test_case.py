@@ -208,6 +208,7 @@ async def test_the_oxelosund_routine_from_report_to_closing(  # type: ignore[no-
         "case:move",
         "case:followup",
         "case:note",
+        "case:write",
         f"show:{case.id}",
         "case:pdf",
         "case:close",

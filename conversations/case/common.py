@@ -51,6 +51,7 @@ class Case(StrEnum):
     CHANGE = "change"
     NOTE_TEXT = "note_text"
     NOTE_KIND = "note_kind"
+    WRITE_TEXT = "write_text"  # what to write to the person who follows the case
     CLOSE_CONFIRM = "close_confirm"
     CLOSE_APPLIED = "close_applied"
     CLOSE_ROUTINE = "close_routine"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.alert_write import CANCEL
 from conversations.case.calls import book_call, move_to, start_booking, start_move
 from conversations.case.checkins import START, STOP, toggle_checkins
 from conversations.case.checklist import (
@@ -41,6 +42,7 @@ from conversations.case.notes import more_note, note_kind, note_text, start_note
 from conversations.case.older import revisiting
 from conversations.case.planned import ANYWAY
 from conversations.case.view import BACK, open_case, show_case, view
+from conversations.case.write import WRITE, cancel_write, start_write, write_text
 from conversations.flow import Flow, Input
 
 SHOW = (
@@ -71,6 +73,7 @@ VIEW = {
     "case:change": start_change,
     "case:followup": start_followup,
     "case:note": start_note,
+    WRITE: start_write,
     "case:close": start_close,
     "case:reopen": reopen,
     STOP: toggle_checkins,
@@ -97,6 +100,7 @@ FLOW = Flow(
         Case.CHANGE: {"chg:*": change_item, Input.TEXT: repeat, **BACK},
         Case.NOTE_TEXT: {Input.TEXT: note_text, **BACK},
         Case.NOTE_KIND: {"note:*": note_kind, Input.TEXT: more_note},
+        Case.WRITE_TEXT: {Input.TEXT: write_text, CANCEL: cancel_write, **BACK},
         Case.FU_DATE: {"fu:*": followup_date, Input.TEXT: followup_date, **BACK},
         Case.FU_PRESENT: {Input.TEXT: followup_present, **BACK},
         Case.FU_NOTES: {Input.TEXT: followup_notes, **BACK},

@@ -26,6 +26,7 @@ from conversations.case.lines import (
 from conversations.case.listing import list_cases, reported_for
 from conversations.case.planned import schedule_section
 from conversations.case.police import police_line
+from conversations.case.write import write_button
 from conversations.events import Button, InboundEvent
 from conversations.flow import END, Context, StateResult
 from conversations.i18n import shown_name
@@ -189,6 +190,9 @@ async def _buttons(
     if open_case and access is Access.HANDLER:
         buttons.append([on_case(report, "case:followup", _("Document a follow-up call"))])
         buttons.append([on_case(report, "case:note", _("Write a note"))])
+        if report.reporter_id is not None and report.reporter_id != ctx.person.id:
+            name = await name_of(ctx, report.reporter_id)
+            buttons.append([write_button(ctx, report, name)])
         buttons.append([show_button(_, report)])
     if report.drill_id is None:  # a drill's case has no case file
         buttons.append([on_case(report, EXPORT, _("PDF for a police report"))])

@@ -18,7 +18,7 @@ from conversations.report.form import for_self
 from conversations.report.legacy import upgrade
 from conversations.schedule import on_day
 from storage.calls import CallRepo
-from storage.cases import ItemState
+from storage.cases import CaseRepo, ItemState
 from storage.errors import NotFound
 from storage.history import RAISED, SENT, AlertEvent, alert_history
 from storage.models import Report
@@ -117,6 +117,21 @@ async def planned_calls(ctx: Context, report: Report) -> list[Moment]:
     return moments
 
 
+async def _written(ctx: Context, report: Report) -> list[Moment]:
+    """Each message written to the person who follows the case: who wrote, never what."""
+    written = await CaseRepo(ctx.session, ctx.keyring).written_to_her(ctx.viewer, report)
+    if not written:
+        return []
+    person = await name_of(ctx, report.reporter_id)
+    return [
+        Moment(
+            at,
+            ctx._("{name} wrote to {person}").format(name=await name_of(ctx, who), person=person),
+        )
+        for who, at in written
+    ]
+
+
 async def timeline(
     ctx: Context, report: Report, pack: Pack, state: dict[str, ItemState], calls: list[Moment]
 ) -> list[Moment]:
@@ -130,6 +145,7 @@ async def timeline(
     moments += await _alerts(ctx, report)
     moments += await _checklist(ctx, report, pack, state)
     moments += calls
+    moments += await _written(ctx, report)
     if report.closed_at is not None:
         who = await name_of(ctx, report.closed_by)
         moments.append(Moment(report.closed_at, _("Closed by {name}").format(name=who)))
