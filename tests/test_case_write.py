@@ -130,3 +130,25 @@ async def test_the_party_contact_cannot_write_in_a_case_sent_to_the_unit_only(
     await refused(demo_app, "pia", case.id)
     # Sara, who handles it, may
     assert "Skriv till Anna Berg" in await chat("sara").say(f"/arende {case.ref}")
+
+
+async def test_britt_writes_to_bo_in_his_language(demo_app: App, clock: FakeClock) -> None:
+    """Bo reads English: the frame around Britt's words is his; "Avbryt" typed at the
+    question sends nothing."""
+    ref = await reported_and_taken(demo_app, clock, "bo", "britt", "party")
+    t = Transcript("case_write_to_him_en", demo_app)
+    britt, bo = t.person("britt"), t.person("bo")
+    clock.advance(hours=13)
+    await t.say(britt, f"/arende {ref}")
+    await t.say(britt, "Skriv till Bo Sand")
+    await t.say(britt, "Avbryt")
+    await t.say(britt, "Visa ärendet")
+    await t.say(britt, "Skriv till Bo Sand")
+    await t.say(britt, "I have read your report and will call you at 8. Are you safe now?")
+    await t.deliver()
+    await t.say(bo, "Yes, I am at home. Call at 8.")
+    await t.deliver()
+    t.check()
+    said = t.text()
+    assert "Britt" in said and "writes about your case REF-1:" in said
+    assert said.count("Nothing was sent") + said.count("Inget skickades") == 1
