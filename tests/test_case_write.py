@@ -4,6 +4,7 @@ who may not handle the case has the button, and a crafted press is refused by st
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.cli import _revoke
+from conversations.case.export import EXPORT, EXPORT_WHOLE
 from conversations.case.write import WRITE
 from conversations.events import about
 from storage.cases import MESSAGE_NOTE, CaseRepo
@@ -20,7 +22,8 @@ from storage.viewer import Viewer
 from tests.conftest import FakeClock
 from tests.golden import Transcript
 from tests.test_alerts import submit_report
-from tests.test_case import take
+from tests.test_case import MONDAY_10, take
+from tests.test_casefile import export_from_chat, flat, sent_pdf, text_of
 from tests.test_transcripts_check import reported_and_taken
 
 WORDS = "Jag har sett din rapport, jag ringer 08.00. Är du trygg nu?"
@@ -152,3 +155,25 @@ async def test_britt_writes_to_bo_in_his_language(demo_app: App, clock: FakeCloc
     said = t.text()
     assert "Britt" in said and "writes about your case REF-1:" in said
     assert said.count("Nothing was sent") + said.count("Inget skickades") == 1
+
+
+async def test_the_directors_case_file_says_pia_wrote_not_what(
+    chat: Any, demo_app: App, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The timeline of Kent's file has "Pia Lind skrev till Anna Berg", never her words;
+    Pia's own file has the line too."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press(WRITE)
+    await pia.say(WORDS)
+    for handle, button in (("kent", EXPORT), ("pia", EXPORT_WHOLE)):
+        reply = await export_from_chat(chat(handle), case, button)
+        pdf = await sent_pdf(demo_app, handle, reply)
+        assert pdf is not None
+        whole = flat("\n".join(text_of(pdf, tmp_path, handle)))
+        assert "Pia Lind skrev till Anna Berg" in whole, (handle, whole)
+        if handle == "kent":
+            assert "trygg nu" not in whole, whole
