@@ -30,8 +30,8 @@ WORDS_LATER = "words_later"  # calm words written in the quiet hours: handlers t
 
 
 async def open_case(ctx: Context) -> Report | None:
-    """The person's own case still open (not a drill's), if it was sent lately or Trygg
-    checked in with her about it lately."""
+    """The person's own case still open (not a drill's), if it was sent lately, or Trygg
+    checked in with her about it lately, or someone who handles it wrote to her lately."""
     latest = await ReportRepo(ctx.session, ctx.keyring).latest_submitted(ctx.viewer)
     if (
         latest is None
@@ -40,12 +40,18 @@ async def open_case(ctx: Context) -> Report | None:
         or latest.submitted_at is None
     ):
         return None
-    if ctx.now - latest.submitted_at <= CASE_RECENT:
+    if ctx.now - latest.submitted_at <= CASE_RECENT or await _answer_awaited(ctx, latest):
         return latest
     asked = await OutboxRepo(ctx.session).last_sent(
         ctx.person.id, CHECKIN_ASK, ctx.now - CASE_RECENT
     )
     return latest if asked is not None and asked.payload.get("report") == latest.id else None
+
+
+async def _answer_awaited(ctx: Context, report: Report) -> bool:
+    """Whether someone who handles the case wrote to her lately and waits for her answer."""
+    written = await CaseRepo(ctx.session, ctx.keyring).last_written_to_her(report)
+    return written is not None and ctx.now - written <= ANSWER_AWAITED
 
 
 async def words_for_case(ctx: Context, text: str) -> bool:
@@ -176,8 +182,7 @@ async def held_until(ctx: Context, report: Report) -> datetime | None:
     what they wrote to her lately."""
     if report.drill_id is not None:
         return None
-    written = await CaseRepo(ctx.session, ctx.keyring).last_written_to_her(report)
-    if written is not None and ctx.now - written <= ANSWER_AWAITED:
+    if await _answer_awaited(ctx, report):
         return None
     later = out_of_quiet_hours(ctx.now, await quiet_hours_of(ctx.session, report.municipality_id))
     return later if later > ctx.now else None

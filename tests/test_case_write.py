@@ -177,3 +177,26 @@ async def test_the_directors_case_file_says_pia_wrote_not_what(
         assert "Pia Lind skrev till Anna Berg" in whole, (handle, whole)
         if handle == "kent":
             assert "trygg nu" not in whole, whole
+
+
+async def test_her_answer_reaches_pia_in_an_older_case(
+    chat: Any, demo_app: App, clock: FakeClock
+) -> None:
+    """Forty days after the report (her words no longer go to it by themselves), Pia writes;
+    Anna's answer is kept with the case and Pia is told, as the message promised."""
+    clock.now = MONDAY_10
+    case = await submit_report(chat, "anna", "party")
+    await take(chat, "pia", case)
+    clock.advance(days=40)
+    pia = chat("pia")
+    await pia.say(f"/arende {case.ref}")
+    await pia.press(WRITE)
+    assert "Skickat till Anna Berg" in await pia.say(WORDS)
+    said = await chat("anna").say(ANSWER)
+    assert case.ref in said, said
+    async with demo_app.db.unit_of_work() as session:
+        report = await session.get(Report, case.id)
+        pia_person = (await session.scalars(select(Person).where(Person.handle == "pia"))).one()
+        assert report is not None
+        notes = await CaseRepo(session, demo_app.keyring).notes(Viewer.of(pia_person), report)
+        assert ANSWER in [text for _row, text in notes]
