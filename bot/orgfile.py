@@ -79,6 +79,8 @@ class PartyIn(_Strict):
 class MunicipalityIn(_Strict):
     key: str = Field(pattern=KEY)
     name: str = Field(min_length=1, max_length=200)
+    # its name in English text ("Sjövik Municipality"); without it, English says ``name``
+    name_en: str | None = Field(None, min_length=1, max_length=200)
     security_unit_phone: str
     switchboard: str | None = None
     pack: str = "oxelosund"  # the municipality's routine pack
@@ -254,7 +256,7 @@ async def apply(
     municipalities, parties = {}, {}
     for m in org.municipalities:
         place = await repo.upsert_municipality(
-            operator, m.key, m.name, m.security_unit_phone, m.switchboard, m.pack
+            operator, m.key, m.name, m.security_unit_phone, m.switchboard, m.pack, m.name_en
         )
         place.retention_months = m.retention_months
         place.alert_retention_months = m.alert_retention_months

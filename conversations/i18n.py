@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
-from storage.directory import ContactCard
+from storage.directory import ContactCard, PlaceName
 
 SUPPORTED = ("sv", "en")
 DEFAULT_LOCALE = "sv"
@@ -117,6 +117,12 @@ def shown_name(gettext: Callable[[str], str], who: str | ContactCard) -> str:
     if who.name:
         return who.name
     return gettext(NAMELESS) if who.nameless else gettext("(erased person)")
+
+
+def place_name(locale: str, place: PlaceName) -> str:
+    """A municipality's name in the reader's language: in English, its English name when the
+    org file gives one ("Sjövik Municipality"), else the name it has ("Sjöviks kommun")."""
+    return place.name_en if locale == "en" and place.name_en else place.name
 
 
 NAMELESS = N_("A new person in Trygg (no name yet)")

@@ -3,7 +3,7 @@ municipality, their phone and language, and the case's category in neutral words
 
 from __future__ import annotations
 
-from conversations.i18n import N_, NAMELESS, after_label, shown_name
+from conversations.i18n import N_, NAMELESS, after_label, place_name, shown_name
 from conversations.notice_context import RenderContext
 from storage.directory import DirectoryRepo
 from storage.models import Alert, Person, Report
@@ -18,7 +18,8 @@ async def subject_of(rc: RenderContext, alert: Alert) -> tuple[str, str | None, 
     card, party, municipality = await DirectoryRepo(rc.session).describe(
         Viewer.of(rc.recipient), alert.subject_id
     )
-    where = ", ".join(x for x in (party, municipality) if x)
+    place = place_name(rc.locale, municipality) if municipality else None
+    where = ", ".join(x for x in (party, place) if x)
     name = shown_name(rc._, card)
     if card.nameless and where:
         return (

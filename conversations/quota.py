@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from conversations.flow import Context
+from conversations.i18n import place_name
 from conversations.texts import choose_hint, contacts_of, police_lines
 from storage import quotas
+from storage.directory import PlaceName
 from storage.models import Municipality
 from storage.quotas import MB, QuotaRepo, Refusal
 
@@ -34,10 +36,13 @@ async def way_out(ctx: Context, municipality_id: int | None) -> list[str]:
     if name is None and municipality_id is not None:  # unregistered: the report's, published
         municipality = await ctx.session.get(Municipality, municipality_id)
         if municipality is not None:
-            name, phone = municipality.name, municipality.security_unit_phone
+            name = PlaceName.of(municipality)
+            phone = municipality.security_unit_phone
     if name is not None:
         lines.append(
-            ctx._("Security unit of {municipality}: {phone}").format(municipality=name, phone=phone)
+            ctx._("Security unit of {municipality}: {phone}").format(
+                municipality=place_name(ctx.locale, name), phone=phone
+            )
         )
     return lines
 

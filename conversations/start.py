@@ -8,7 +8,7 @@ from enum import StrEnum
 from conversations import identity
 from conversations.events import Button, InboundEvent, phrase_of
 from conversations.flow import END, Context, Flow, Input, StateResult
-from conversations.i18n import N_, SUPPORTED
+from conversations.i18n import N_, SUPPORTED, place_name
 from conversations.invite_code import invite_code
 from conversations.menu import NAMED_IN, TELLING, stale_button
 from conversations.report.entry import keep_told
@@ -16,7 +16,7 @@ from conversations.texts import HANDLING, choose_hint, menu_buttons
 from conversations.words import says_nothing
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
-from storage.directory import DirectoryRepo
+from storage.directory import DirectoryRepo, PlaceName
 from storage.errors import NotAllowed
 from storage.invites import InviteError, InviteLimited, InviteOutdated, InviteRepo, IssuerGone
 from storage.models import Role
@@ -96,7 +96,8 @@ async def redeem(ctx: Context, code: str, address: tuple[str, str] | None = None
     AuditRepo(ctx.session).record(
         person.handle, "role_granted", person.handle, person.municipality_id, ctx.now
     )
-    where = ", ".join(x.name for x in (person.party, person.municipality) if x is not None)
+    place = person.municipality and place_name(ctx.locale, PlaceName.of(person.municipality))
+    where = ", ".join(x for x in (person.party and person.party.name, place) if x)
     ctx.reply(
         _("Your invitation is accepted: you are registered as {role} ({where}).").format(
             role=_(ROLE_AS.get(redeemed.role.value, redeemed.role.value)), where=where
@@ -127,7 +128,8 @@ async def _handling(ctx: Context) -> list[str]:
     _card, party, municipality = await DirectoryRepo(ctx.session).describe(
         ctx.viewer, ctx.person.id
     )
-    where = ", ".join(n for n in (party, municipality) if n)
+    place = place_name(ctx.locale, municipality) if municipality else None
+    where = ", ".join(n for n in (party, place) if n)
     command = NAMED_IN.get(ctx.locale, {}).get("arenden", "arenden")
     comes = (
         _("You are {role} ({where}): the checklist items you answer for come here.")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from conversations.events import Button
 from conversations.flow import Context
-from conversations.i18n import N_, shown_name
+from conversations.i18n import N_, place_name, shown_name
 from storage.directory import ContactCard, Contacts, DirectoryRepo
 from storage.models import Role
 
@@ -72,7 +72,8 @@ def contact_lines(ctx: Context, contacts: Contacts) -> list[str]:
     if contacts.municipality_name:
         lines.append(
             _("Security unit of {municipality}: {phone}").format(
-                municipality=contacts.municipality_name, phone=contacts.security_unit_phone
+                municipality=place_name(ctx.locale, contacts.municipality_name),
+                phone=contacts.security_unit_phone,
             )
         )
         lines.extend(card_line(_, c) for c in contacts.municipal_security)

@@ -5,6 +5,7 @@ among many, the one she names ("/kontakter Sjövik")."""
 from __future__ import annotations
 
 from conversations.flow import Context
+from conversations.i18n import place_name
 from conversations.words import folded
 from storage.directory import DirectoryRepo
 
@@ -18,7 +19,11 @@ async def unit_lines(ctx: Context, named: str = "") -> list[str]:
     units = await DirectoryRepo(ctx.session).unit_numbers()
     wanted = folded(named.strip())
     if wanted:
-        units = [u for u in units if folded(u[0]).startswith(wanted)] or units
+        units = [
+            u
+            for u in units
+            if any(folded(n).startswith(wanted) for n in (u[0].name, u[0].name_en or ""))
+        ] or units
     if not units:
         return []
     if len(units) > LISTED:
@@ -26,7 +31,7 @@ async def unit_lines(ctx: Context, named: str = "") -> list[str]:
             _(
                 "Write /kontakter and your municipality, for example /kontakter {name}, and I "
                 "will show its security unit's number."
-            ).format(name=units[0][0].split()[0])
+            ).format(name=place_name(ctx.locale, units[0][0]).split()[0])
         ]
     lines = [
         ctx.ngettext(
@@ -36,7 +41,9 @@ async def unit_lines(ctx: Context, named: str = "") -> list[str]:
         )
     ]
     for name, phone, switchboard in units:
-        line = _("{municipality}: {phone}").format(municipality=name, phone=phone)
+        line = _("{municipality}: {phone}").format(
+            municipality=place_name(ctx.locale, name), phone=phone
+        )
         if switchboard:
             line += " " + _("(switchboard {phone})").format(phone=switchboard)
         lines.append("• " + line)

@@ -32,10 +32,22 @@ class ContactCard:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceName:
+    """A municipality's name as the org file gives it, and its English name if it gives one."""
+
+    name: str
+    name_en: str | None = None
+
+    @classmethod
+    def of(cls, municipality: Municipality) -> PlaceName:
+        return cls(municipality.name, municipality.name_en)
+
+
+@dataclass(frozen=True, slots=True)
 class Contacts:
     """The people and numbers a viewer may see when they need help."""
 
-    municipality_name: str | None
+    municipality_name: PlaceName | None
     security_unit_phone: str | None
     switchboard_phone: str | None
     party_name: str | None
@@ -187,7 +199,7 @@ class DirectoryRepo:
         place = await self.session.get(Municipality, named) if named is not None else None
         if place is None:
             return Contacts(None, None, None, None, (), ())
-        return Contacts(place.name, place.security_unit_phone, None, None, (), ())
+        return Contacts(PlaceName.of(place), place.security_unit_phone, None, None, (), ())
 
     async def contacts_for(self, viewer: Viewer) -> Contacts:
         """Return the security contacts the viewer may see: own party, own municipality.
@@ -227,7 +239,7 @@ class DirectoryRepo:
             )
         ).all()
         return Contacts(
-            municipality_name=municipality.name,
+            municipality_name=PlaceName.of(municipality),
             security_unit_phone=municipality.security_unit_phone,
             switchboard_phone=municipality.switchboard_phone,
             party_name=party.name if party else None,
@@ -242,15 +254,11 @@ class DirectoryRepo:
         )
         return [(key, name) for key, name in rows]
 
-    async def unit_numbers(self) -> list[tuple[str, str, str | None]]:
+    async def unit_numbers(self) -> list[tuple[PlaceName, str, str | None]]:
         """Return (name, security unit's phone, switchboard) of every municipality, by name
         (published information: what someone not yet in Trygg may call)."""
-        rows = await self.session.execute(
-            select(
-                Municipality.name, Municipality.security_unit_phone, Municipality.switchboard_phone
-            ).order_by(Municipality.name)
-        )
-        return [(name, phone, switchboard) for name, phone, switchboard in rows]
+        rows = await self.session.scalars(select(Municipality).order_by(Municipality.name))
+        return [(PlaceName.of(m), m.security_unit_phone, m.switchboard_phone) for m in rows]
 
     async def municipality_by_key(self, key: str) -> Municipality | None:
         return (
@@ -296,12 +304,12 @@ class DirectoryRepo:
 
     async def describe(
         self, viewer: Viewer, person_id: int
-    ) -> tuple[ContactCard, str | None, str | None]:
+    ) -> tuple[ContactCard, str | None, PlaceName | None]:
         """Return a person's card with party and municipality names (for an alert); to
         someone not in Trygg, no one else's number (published ones are the units')."""
         row = (
             await self.session.execute(
-                select(Person, Party.name, Municipality.name)
+                select(Person, Party.name, Municipality.name, Municipality.name_en)
                 .outerjoin(Party, Party.id == Person.party_id)
                 .outerjoin(Municipality, Municipality.id == Person.municipality_id)
                 .where(Person.id == person_id)
@@ -309,11 +317,12 @@ class DirectoryRepo:
         ).one_or_none()
         if row is None:
             raise NotFound("person")
-        person, party, municipality = row
+        person, party, municipality, municipality_en = row
+        place = PlaceName(municipality, municipality_en) if municipality is not None else None
         card = _card(person)
         if not viewer.registered and person.id != viewer.person_id:
             card = replace(card, phone=None)
-        return card, party, municipality
+        return card, party, place
 
     # --- administration (the operator's CLI) -------------------------------------------
 
@@ -325,6 +334,7 @@ class DirectoryRepo:
         unit_phone: str,
         switchboard: str | None,
         pack: str = "oxelosund",
+        name_en: str | None = None,
     ) -> Municipality:
         _require_admin(viewer)
         row = (
@@ -334,6 +344,7 @@ class DirectoryRepo:
             row = Municipality(key=key)
             self.session.add(row)
         row.name, row.security_unit_phone, row.switchboard_phone = name, unit_phone, switchboard
+        row.name_en = name_en
         row.pack = pack
         await self.session.flush()
         return row

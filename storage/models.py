@@ -79,6 +79,7 @@ class Municipality(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))  # the org file's English name
     security_unit_phone: Mapped[str] = mapped_column(String(40))
     switchboard_phone: Mapped[str | None] = mapped_column(String(40))
     pack: Mapped[str] = mapped_column(String(32), default="oxelosund")

@@ -22,13 +22,13 @@ from conversations.casefile.model import CaseFile, Entry, Picture, Section
 from conversations.casefile.timeline import Moment, planned_calls, said_at, timeline
 from conversations.desk.unit import unit_contacted, unit_reach
 from conversations.flow import Context
-from conversations.i18n import Catalogs, shown_name
+from conversations.i18n import Catalogs, place_name, shown_name
 from conversations.packs import PackLibrary
 from storage.access import Access
 from storage.calls import CallRepo
 from storage.cases import CaseRepo
 from storage.crypto import Keyring
-from storage.directory import DirectoryRepo
+from storage.directory import DirectoryRepo, PlaceName
 from storage.errors import NotFound
 from storage.evidence import EvidenceRepo
 from storage.models import Municipality, Party, Report, ReportStatus
@@ -85,7 +85,7 @@ async def _about(ctx: Context, report: Report, access: Access) -> Section:
         entries.append(Entry(_("Reported"), ctx.when(report.submitted_at)))
     municipality = await ctx.session.get(Municipality, report.municipality_id or 0)
     if municipality is not None:
-        entries.append(Entry(_("Municipality"), municipality.name))
+        entries.append(Entry(_("Municipality"), place_name(ctx.locale, PlaceName.of(municipality))))
     party = await ctx.session.get(Party, report.party_id or 0)
     if party is not None:
         entries.append(Entry(_("Party"), party.name))
