@@ -67,3 +67,17 @@ async def test_someone_not_yet_in_trygg_reading_english_is_given_the_english_nam
     stranger: Chat = chat("newcomer", locale_hint="en")
     listed = await stranger.say("/contacts")
     assert "• Sjövik Municipality: +46 8 465 004 10 (switchboard" in listed, listed
+
+
+async def test_among_many_he_is_told_the_english_command(demo_app: App, chat: Any) -> None:
+    async with demo_app.db.unit_of_work() as session:
+        for n, name in enumerate(("Åby", "Älvdal", "Öby", "Ekby", "Fjällby", "Gölby")):
+            phone = f"+46 8 465 004 {20 + n}"
+            session.add(Municipality(key=f"m{n}", name=f"{name} kommun", security_unit_phone=phone))
+    stranger: Chat = chat("newcomer", locale_hint="en")
+    asked = await stranger.say("/contacts")
+    assert "Write /contacts and your municipality, for example /contacts" in asked, asked
+    assert "/kontakter" not in asked, asked
+    named = await stranger.say("/contacts sjovik")  # his, by its English name too
+    assert "• Sjövik Municipality: +46 8 465 004 10" in named, named
+    assert "Älvdal" not in named, named
