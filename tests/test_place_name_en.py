@@ -81,3 +81,13 @@ async def test_among_many_he_is_told_the_english_command(demo_app: App, chat: An
     named = await stranger.say("/contacts sjovik")  # his, by its English name too
     assert "• Sjövik Municipality: +46 8 465 004 10" in named, named
     assert "Älvdal" not in named, named
+
+
+async def test_statistics_in_english_name_the_municipality_in_english(demo_app: App) -> None:
+    sara = Chat(demo_app, "sara")
+    await sara.say("/start")
+    await sara.say("English")  # she switches language
+    said = await sara.say("/stats 2025")
+    assert "Sjövik Municipality" in said and "Sjöviks kommun" not in said, said
+    kent = Chat(demo_app, "kent")  # who reads Swedish
+    assert "Sjöviks kommun" in await kent.say("/statistik 2025")

@@ -32,7 +32,7 @@ def _period_buttons(ctx: Context) -> list[list[Button]]:
 async def ask_period(ctx: Context, event: InboundEvent) -> StateResult:
     """Ask which period to count (or refuse kindly: statistics are for handlers)."""
     _ = ctx._
-    scope = await scope_of(ctx.session, ctx.packs, ctx.viewer)
+    scope = await scope_of(ctx.session, ctx.packs, ctx.viewer, ctx.locale)
     if scope is None:
         ctx.reply(
             _(
@@ -86,7 +86,7 @@ async def typed(ctx: Context, event: InboundEvent) -> StateResult:
 
 async def show(ctx: Context, period: Period, heard: str = "") -> StateResult:
     """The summary now; the chart as a file, made for the person when it is sent."""
-    scope = await scope_of(ctx.session, ctx.packs, ctx.viewer)
+    scope = await scope_of(ctx.session, ctx.packs, ctx.viewer, ctx.locale)
     if scope is None:
         return END
     figs = await gather(ctx.session, ctx.keyring, ctx.packs, ctx.viewer, period)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from matplotlib.figure import Figure
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.i18n import N_
+from conversations.i18n import N_, place_name
 from conversations.packs import Pack, PackLibrary
 from conversations.stats import chart, ptu
 from conversations.stats.figures import (
@@ -30,6 +30,7 @@ from conversations.stats.figures import (
 from conversations.stats.periods import Period, say
 from storage.access import keeps_statistics
 from storage.crypto import Keyring
+from storage.directory import PlaceName
 from storage.models import Municipality, Party, Role
 from storage.stats import HIDDEN, WITHHELD, Cell, StatsRepo
 from storage.viewer import Viewer
@@ -57,8 +58,10 @@ class Scope:
         return f"{self.municipality}, {self.party}" if self.party else self.municipality
 
 
-async def scope_of(session: AsyncSession, packs: PackLibrary, viewer: Viewer) -> Scope | None:
-    """The viewer's scope (None: their role keeps no statistics)."""
+async def scope_of(
+    session: AsyncSession, packs: PackLibrary, viewer: Viewer, locale: str = "sv"
+) -> Scope | None:
+    """The viewer's scope, named in their language (None: their role keeps no statistics)."""
     if not keeps_statistics(viewer) or viewer.municipality_id is None:
         return None
     municipality = await session.get(Municipality, viewer.municipality_id)
@@ -68,7 +71,8 @@ async def scope_of(session: AsyncSession, packs: PackLibrary, viewer: Viewer) ->
     if viewer.party_id is not None and viewer.role is Role.PARTY_SECURITY:
         found = await session.get(Party, viewer.party_id)
         party = found.name if found is not None else None
-    return Scope(municipality.name, party, packs.get(municipality.pack))
+    named = place_name(locale, PlaceName.of(municipality))
+    return Scope(named, party, packs.get(municipality.pack))
 
 
 async def gather(
@@ -208,7 +212,7 @@ async def chart_file(
     """Build the chart PNG for the viewer as they are now (None: they keep no statistics
     any more, or the spec is not a period)."""
     period = Period.from_spec(dict(spec))
-    scope = await scope_of(session, packs, viewer)
+    scope = await scope_of(session, packs, viewer, locale)
     if period is None or scope is None:
         return None
     figs = await gather(session, keyring, packs, viewer, period)

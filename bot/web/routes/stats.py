@@ -109,7 +109,7 @@ async def stats_page(request: Request) -> Response:
     """Show the person's statistics of the period asked for."""
     async with signed_in(request) as desk:
         ctx = desk.ctx
-        scope = await scope_of(ctx.session, ctx.packs, ctx.viewer)
+        scope = await scope_of(ctx.session, ctx.packs, ctx.viewer, ctx.locale)
         if scope is None:
             raise NotFound("statistics")
         period, understood = _asked(request, ctx)
@@ -165,7 +165,7 @@ async def stats_csv(request: Request) -> Response:
     spec = {"from": form.get("from", "")[:7], "to": form.get("to", "")[:7]}
     async with signed_in(request, form) as desk:
         ctx = desk.ctx
-        if await scope_of(ctx.session, ctx.packs, ctx.viewer) is None:
+        if await scope_of(ctx.session, ctx.packs, ctx.viewer, ctx.locale) is None:
             raise NotFound("statistics")
         period = Period.from_spec(spec)
         counted = periods.within(period, ctx.now) if period is not None else None
