@@ -177,11 +177,23 @@ async def render_unanswered(rc: RenderContext, message: OutboxMessage) -> Reply:
         if alert is not None and alert.kind == "report"
         else _("Nobody in Trygg has answered your alert yet."),
     ]
-    if unit_phone:
+    report = await rc.session.get(Report, alert.report_id) if alert and alert.report_id else None
+    keyring = rc.keyring
+    taker = await CaseRepo(rc.session, keyring).taken_by(report) if report and keyring else None
+    name, phone = await _shown(rc, taker) if taker is not None else ("", None)
+    if name and phone and unit_phone:  # she knows who has her case: that person first
+        lines.append(
+            _("Call {name} on {phone}, or the security unit on {unit}.").format(
+                name=name, phone=phone, unit=unit_phone
+            )
+        )
+    elif unit_phone:
         lines.append(
             _("Call the municipality's security unit on {phone}.").format(phone=unit_phone)
         )
-    if alert is not None and alert.report_id is not None:
+    if report is not None and name:
+        lines.append(_("Your case stays open: {name} has it.").format(name=name))
+    elif report is not None:
         lines.append(_("Your case stays open and visible to the municipal security unit."))
     else:  # an /akut alert: there is no case
         lines.append(_("The alert stays open: whoever takes it will call you."))

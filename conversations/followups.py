@@ -26,7 +26,7 @@ from conversations.notices import (
     PURGE_NOTICE,
 )
 from conversations.packs import Pack, PackLibrary
-from conversations.routing import alert_levels, escalation_lines
+from conversations.routing import alert_levels, escalation_lines, handler_first
 from conversations.schedule import (
     days_after,
     is_day_off,
@@ -377,6 +377,7 @@ async def _checkin_answered(ctx: Context, report: Report, choice: str) -> None:
         # an internal case reaches only the people the reporter chose to send it to
         chosen = await AlertRepo(ctx.session).report_recipients(report.id)
         levels = [kept for level in levels if (kept := [c for c in level if c.person_id in chosen])]
+    levels = handler_first(levels, await CaseRepo(ctx.session, ctx.keyring).taken_by(report))
     minutes = pack.alerting.ack_minutes_akut if pack.alerting else 10
     alert = await raise_alert(
         ctx,

@@ -58,6 +58,13 @@ def without(levels: Levels, excluded: set[int]) -> Levels:
     return [level for level in kept if level]
 
 
+def handler_first(levels: Levels, handler: int | None) -> Levels:
+    """The one who handles the case first, alone, then the rest in their order: a call she
+    asks for in her case goes to the person she knows has it."""
+    first = [c for level in levels for c in level if c.person_id == handler][:1]
+    return [first, *without(levels, {handler or 0})] if first else levels
+
+
 def everyone(levels: Levels) -> list[ContactCard]:
     return [contact for level in levels for contact in level]
 
