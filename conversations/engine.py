@@ -31,7 +31,14 @@ from conversations.recovery import (
     question_of,
     recover,
 )
-from conversations.router import COMMAND_BUTTON, Command, Fallbacks, Router
+from conversations.router import (
+    COMMAND_BUTTON,
+    Command,
+    Fallbacks,
+    Router,
+    press_record,
+    pressed_again,
+)
 from conversations.words import Words
 from conversations.written_in import written_in
 from storage.bindings import BindingRepo
@@ -76,6 +83,13 @@ def _prompt(replies: list[Reply], token: str) -> dict[str, Any] | None:
     prompt = buttoned[-1].to_json()
     prompt["offered"] = [i for r in buttoned for i in r.button_ids]
     return prompt
+
+
+def _question(stored: dict[str, Any] | None) -> Reply | None:
+    """The open question of a stored prompt (None: the step asks with no buttons, and keeps
+    only the press that made it)."""
+    question = {k: v for k, v in (stored or {}).items() if k != "pressed"}
+    return Reply.from_json(question) if question else None
 
 
 def _reconfirms(event: InboundEvent) -> bool:
@@ -179,7 +193,7 @@ class Core:
         now = self.clock()
         conversation = await conversations.load(viewer, now, arrival.conversation)
         stored_prompt = conversations.prompt_of(conversation)
-        prompt = Reply.from_json(stored_prompt) if stored_prompt else None
+        prompt = _question(stored_prompt)
         _ = self.catalogs.gettext(locale)
         sent_no = conversation.sent_no
         if taken is not None and taken[0] == person.id and taken[1] > sent_no:
@@ -227,7 +241,13 @@ class Core:
             sent_no, recovery = conversation.sent_no, Recovery()
 
         back: list[Reply] = []  # she comes back: alerts still waiting for her go first
-        if self.returning is not None and held is None and not ctx.forgotten and conversation.step:
+        if (
+            self.returning is not None
+            and held is None
+            and not ctx.forgotten
+            and conversation.step
+            and handler is not pressed_again  # (her press was answered a moment ago)
+        ):
             last_here = conversation.updated_at
             back = await self.returning(ctx, event.channel, last_here, pressed=event.button)
 
@@ -269,6 +289,12 @@ class Core:
                 question_of(prompt.asked_again().text) if answered and prompt is not None else None,
                 recovery.guard,
             )
+        applied = handler not in self._fallback_handlers and handler is not pressed_again
+        if event.kind is EventKind.BUTTON and new_step and applied and ctx.person.id == person.id:
+            # the press that made this step, kept with it: the same press again (a double
+            # tap) is known for what it is, after a restart too
+            reply_no = conversation.reply_no + (outgoing is not None)
+            next_prompt = {**(next_prompt or {}), "pressed": press_record(event, now, reply_no)}
         if not ctx.forgotten:  # erased with the person: nothing of them is saved again
             conversations.save(
                 conversation,
@@ -388,8 +414,7 @@ class Core:
             back = await self.returning(ctx, channel, None, menu=True)
             if back:
                 return Delivery(channel, address, back, locale)
-        stored_prompt = conversations.prompt_of(conversation)
-        kept = Reply.from_json(stored_prompt) if stored_prompt else None
+        kept = _question(conversations.prompt_of(conversation))
         opened = InboundEvent("", channel, address, EventKind.COMMAND)
         replies = [Reply(_("Welcome back. Here is where we were:"))]
         anew = await self._shown_anew(ctx, conversations, conversation, kept, opened)

@@ -5,18 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.capabilities import UNDECLARED, Capabilities
 from conversations.events import EventKind, InboundEvent, Reply, phrase_of
-from conversations.flow import Flow, Handler, Input
+from conversations.flow import Context, Flow, Handler, Input, StateResult
 from conversations.words import Words, folded
 from storage.dialogue import ConversationRow
 from storage.viewer import Viewer
 
 COMMAND_BUTTON = "cmd:"
 """Buttons whose id starts with this behave exactly like typing the command: always valid."""
+
+PRESSED_AGAIN = timedelta(minutes=1)
+"""The button she just pressed, pressed again within this long with nothing said since, is
+the same press (a double tap, a slow network): it is answered with silence."""
+
+
+async def pressed_again(ctx: Context, event: InboundEvent) -> StateResult:
+    """Say nothing and change nothing: the press she just made was taken once already."""
+    return None
+
+
+def press_record(event: InboundEvent, now: datetime, reply_no: int) -> dict[str, Any]:
+    """What is kept with the step a press made, to know the same press again."""
+    return {"button": event.button, "token": event.token, "at": now.isoformat(), "reply": reply_no}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +121,8 @@ class Router:
             said = self.commands[self.words.command]  # e.g. "akut" typed, or a cry for help
             if not (in_flow and said.flow is current):  # (its own flow answers a cry itself)
                 return said.flow, said.handler, True
+        if event.kind is EventKind.BUTTON and self._again(conversation, stored_prompt, event):
+            return current, pressed_again, False
         if event.kind is EventKind.COMMAND or (
             event.kind is EventKind.BUTTON and event.button.startswith(COMMAND_BUTTON)
         ):
@@ -172,3 +188,25 @@ class Router:
             return None, fb.menu, True
         handler = current.handler_for(conversation.state or "", key)
         return current, handler or fb.unexpected, False
+
+    def _again(
+        self,
+        conversation: ConversationRow,
+        stored_prompt: dict[str, Any] | None,
+        event: InboundEvent,
+    ) -> bool:
+        """Whether the press is the one that made the current step, made again: the same
+        button of the same message, soon, with nothing said to her since."""
+        pressed = (stored_prompt or {}).get("pressed")
+        if not isinstance(pressed, dict) or not event.button:
+            return False
+        try:
+            at = datetime.fromisoformat(str(pressed.get("at")))
+        except ValueError:
+            return False
+        return (
+            pressed.get("button") == event.button
+            and pressed.get("token") == event.token
+            and pressed.get("reply") == conversation.reply_no
+            and self.clock() - at <= PRESSED_AGAIN
+        )

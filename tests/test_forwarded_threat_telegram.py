@@ -150,8 +150,7 @@ async def test_files_mid_report_a_double_tap_and_an_old_button(
         await tg.handled(update)
     anna.record(tg.since(ANNA, first))
     said = tg.since(ANNA, first)
-    assert said.count("Vilket uppdrag har du? Till exempel: ledamot i byggnadsnämnden.") == 2
-    assert "Den knappen hör till ett tidigare meddelande, så jag gjorde ingenting med den." in said
+    assert said == ["Vilket uppdrag har du? Till exempel: ledamot i byggnadsnämnden."]  # once
 
     t.note("a screenshot with a caption, a photo, a PDF and a voice message")
     photo = await anna.act("(skärmdump) Facebook", lambda: tg.fake.send_photo(ANNA, caption="Fb"))
