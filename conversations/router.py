@@ -30,7 +30,13 @@ async def pressed_again(ctx: Context, event: InboundEvent) -> StateResult:
 
 def press_record(event: InboundEvent, now: datetime, reply_no: int) -> dict[str, Any]:
     """What is kept with the step a press made, to know the same press again."""
-    return {"button": event.button, "token": event.token, "at": now.isoformat(), "reply": reply_no}
+    return {
+        "button": event.button,
+        "token": event.token,
+        "channel": event.channel,  # the same alert's button on another channel is another press
+        "at": now.isoformat(),
+        "reply": reply_no,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +202,8 @@ class Router:
         event: InboundEvent,
     ) -> bool:
         """Whether the press is the one that made the current step, made again: the same
-        button of the same message, soon, with nothing said to her since."""
+        button of the same message (its token, on the same channel), soon, with nothing said
+        to her since."""
         pressed = (stored_prompt or {}).get("pressed")
         if not isinstance(pressed, dict) or not event.button:
             return False
@@ -207,6 +214,7 @@ class Router:
         return (
             pressed.get("button") == event.button
             and pressed.get("token") == event.token
+            and pressed.get("channel") == event.channel
             and pressed.get("reply") == conversation.reply_no
             and self.clock() - at <= PRESSED_AGAIN
         )
