@@ -17,6 +17,7 @@ class Capabilities:
     deletes_incoming: bool = False  # clearing the chat takes the person's messages too
     disappearing_messages: bool = False  # the person can make the chat's messages disappear
     has_buttons: bool = True  # False: choices are shown and answered as numbered text
+    taps: bool = False  # a press is a tap on a button (a shaking hand doubles it), not typed
     can_send_files: bool = True  # False: a reply's file goes as its text alone
     address_is_handle: bool = False  # the address names a directory person (a server console)
 

@@ -207,6 +207,8 @@ class Router:
         pressed = (stored_prompt or {}).get("pressed")
         if not isinstance(pressed, dict) or not event.button:
             return False
+        if not self.capabilities.get(event.channel, UNDECLARED).taps:
+            return False  # "1" typed again (Signal, the console) is meant: it is answered
         try:
             at = datetime.fromisoformat(str(pressed.get("at")))
         except ValueError:

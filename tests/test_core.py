@@ -91,8 +91,7 @@ async def test_button_from_an_old_keyboard_is_refused_and_not_applied(chat, demo
 
 async def test_an_older_alert_button_still_alerts_once(chat, demo_app: App) -> None:  # type: ignore[no-untyped-def]
     """Scrolling back in panic to "Larma Pia Lind" after moving on still alerts her; pressed
-    again (any keyboard), it says she was alerted instead of paging her twice; the same press
-    twice at once (a double tap) says it once."""
+    again (any keyboard), it says she was alerted instead of paging her twice."""
     anna: Chat = chat("anna")
     await anna.say("/akut")
     old = anna.buttons[0][2]
@@ -100,9 +99,6 @@ async def test_an_older_alert_button_still_alerts_once(chat, demo_app: App) -> N
     reply = await anna.press("akut:alert", token=old)
     assert reply.startswith("I fara nu: ring 112.\nJag har larmat Pia Lind"), reply
     assert await outbox_count(demo_app) == 1  # the first level (Pia); Per only on escalation
-    assert await anna.press("akut:alert", token=old) == ""  # the same at once: a double tap
-    assert await outbox_count(demo_app) == 1
-    await anna.say("/kontakter")
     for token in (old, anna.buttons[0][2]):
         again = await anna.press("akut:alert", token=token)
         assert "Jag larmade Pia Lind i dag kl. 23.00" in again, again

@@ -85,7 +85,9 @@ async def test_a_double_tap_across_a_restart_is_still_one_press(tg: TelegramHarn
 # --------------------------------------------------------------------------- the core
 
 
-async def test_the_core_says_nothing_to_a_repeated_press(chat, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_number_typed_twice_is_answered_twice(chat, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Where a press is a typed number (the console, Signal), the same number again is meant:
+    it is answered (not silence, which would leave her waiting), and applied once."""
     anna: Chat = chat("anna")
     await anna.say("/akut")
     [(alert, _label, token)] = [b for b in anna.buttons if b[0] == "akut:alert"]
@@ -93,7 +95,8 @@ async def test_the_core_says_nothing_to_a_repeated_press(chat, clock: FakeClock)
     assert "Jag har larmat Pia Lind" in first
 
     clock.advance(seconds=3)
-    assert await anna.press(alert, token) == ""  # nothing said, nothing sent again
+    again = await anna.press(alert, token)
+    assert "Jag larmade Pia Lind" in again, again  # said, not sent again
     async with anna.app.db.unit_of_work() as session:
         alerts = await session.scalar(select(func.count()).select_from(OutboxMessage))
     assert alerts == 1

@@ -25,6 +25,7 @@ CAPABILITIES = Capabilities(
     delete_window=timedelta(hours=47),  # a bot may delete messages for 48 hours; an hour's margin
     deletes_incoming=True,  # in a private chat a bot deletes the person's messages too
     has_buttons=True,
+    taps=True,  # a double tap, or a slow network's, sends the same press twice
     can_send_files=True,
 )
 SEPARATOR = "|"
