@@ -94,7 +94,7 @@ async def test_alert_is_rendered_in_each_recipients_language(  # type: ignore[no
     [to_per] = transport.texts("per")
     assert "Nobody has answered yet – you are next." in to_per
     assert "URGENT – Trygg alert" in to_per
-    assert "Anna Berg (Gröna partiet, Sjöviks kommun) needs you now." in to_per
+    assert "Anna Berg (Gröna partiet, Sjövik Municipality) needs you now." in to_per
     assert "Call: +46 70 174 06 10" in to_per
     assert "BRÅDSKANDE" not in to_per
     reminder = transport.texts("pia")[1]
